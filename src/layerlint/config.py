@@ -1,0 +1,303 @@
+"""Typed settings from ``[tool.layerlint]`` in pyproject.toml.
+
+Every key is validated: an unknown key, a value of the wrong type or an
+unknown rule code raises :class:`ConfigError` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from layerlint.layers import LAYER_NAMES, LayerModel
+
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", "build", "dist",
+    "__pycache__", "node_modules", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".eggs", "*.egg-info", "site-packages", "__pypackages__", ".layerlint_cache",
+)
+
+CORE_KEYS = {
+    "select", "ignore", "extend-select", "extend-ignore", "per-file-ignores",
+    "exclude", "extend-exclude", "layers", "target-version", "cache-dir",
+}
+TARGET_VERSION_RE = re.compile(r"^py3(1[0-9])$")
+
+
+class ConfigError(Exception):
+    """A settings problem the user must fix; printed without a traceback, exit 2."""
+
+
+@dataclass
+class Settings:
+    """Effective settings for the files under one project root."""
+
+    root: Path | None = None
+    config_file: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    layers: LayerModel = field(default_factory=LayerModel)
+    target_version: tuple[int, int] = (3, 10)
+    cache_dir: str | None = None
+    options: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _enabled_cache: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict, repr=False)
+
+    # -- rule selection -------------------------------------------------
+    def enabled_codes(self) -> frozenset[str]:
+        return self._codes_after(())
+
+    def codes_for(self, path: str | os.PathLike[str]) -> frozenset[str]:
+        """Enabled codes for one file, after per-file-ignores."""
+        ignored: tuple[str, ...] = ()
+        if self.per_file_ignores:
+            rel = self.relative(path)
+            name = rel.rsplit("/", 1)[-1]
+            for pattern, codes in self.per_file_ignores:
+                if _glob_match(rel, name, pattern):
+                    ignored += codes
+        return self._codes_after(ignored)
+
+    def _codes_after(self, extra_ignore: tuple[str, ...]) -> frozenset[str]:
+        cached = self._enabled_cache.get(extra_ignore)
+        if cached is not None:
+            return cached
+        from layerlint.registry import all_rules
+
+        rules = all_rules()
+        if self.select is None:
+            chosen = {c for c, r in rules.items() if r.default_enabled}
+        else:
+            chosen = {c for c in rules if _selected(c, self.select, rules[c].default_enabled)}
+        chosen |= {c for c in rules if _selected(c, self.extend_select, rules[c].default_enabled)}
+        chosen = {
+            c for c in chosen
+            if not _prefixed(c, self.ignore) and not _prefixed(c, extra_ignore)
+        }
+        result = frozenset(chosen)
+        self._enabled_cache[extra_ignore] = result
+        return result
+
+    def option(self, section: str, key: str) -> Any:
+        if (section, key) in self.options:
+            return self.options[(section, key)]
+        from layerlint.registry import all_options
+
+        return all_options()[(section, key)].default
+
+    # -- paths ------------------------------------------------------------
+    def relative(self, path: str | os.PathLike[str]) -> str:
+        p = Path(os.path.abspath(path))
+        if self.root is not None:
+            try:
+                return p.relative_to(self.root).as_posix()
+            except ValueError:
+                pass
+        return p.as_posix()
+
+    def is_excluded(self, path: str | os.PathLike[str]) -> bool:
+        """True when the path or any of its folders (below the root) matches an exclude."""
+        rel = self.relative(path)
+        patterns = self.exclude + self.extend_exclude
+        parts = rel.split("/")
+        for i in range(len(parts)):
+            sub = "/".join(parts[: i + 1])
+            for pattern in patterns:
+                if _glob_match(sub, parts[i], pattern):
+                    return True
+        return False
+
+
+def _selected(code: str, prefixes: tuple[str, ...], default_enabled: bool) -> bool:
+    # an opt-in rule is turned on by its full code only
+    if default_enabled:
+        return _prefixed(code, prefixes)
+    return code in prefixes
+
+
+def _prefixed(code: str, prefixes: tuple[str, ...]) -> bool:
+    return any(code.startswith(p) for p in prefixes)
+
+
+def _glob_match(rel: str, name: str, pattern: str) -> bool:
+    pattern = pattern.rstrip("/")
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    if "/" in pattern:
+        return fnmatch.fnmatchcase(rel, pattern)
+    return fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(rel, pattern)
+
+
+# ----------------------------------------------------------------------
+# loading
+
+def find_project_root(start: Path) -> Path | None:
+    """The folder of the nearest pyproject.toml at or above ``start``."""
+    start = start if start.is_dir() else start.parent
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return None
+
+
+def load_settings(root: Path | None, config_file: Path | None = None) -> Settings:
+    """Settings for a project root; ``config_file`` (``--config``) overrides the root's."""
+    file = config_file or (root / "pyproject.toml" if root else None)
+    if file is None:
+        return Settings()
+    data = _read_toml(file)
+    base = file.parent if config_file is not None else root
+    if file.name == "pyproject.toml":
+        table = data.get("tool", {}).get("layerlint", {})
+        project = data.get("project", {})
+    else:  # a standalone layerlint.toml / --config file: top-level keys or [tool.layerlint]
+        table = data.get("tool", {}).get("layerlint", data)
+        project = {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file}: [tool.layerlint] must be a table")
+    return settings_from_table(table, file, base, project)
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        with open(file, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file}: not UTF-8: {exc}") from None
+
+
+def settings_from_table(
+    table: dict[str, Any], file: Path, root: Path | None, project: dict[str, Any] | None = None
+) -> Settings:
+    from layerlint.registry import all_codes, all_options
+
+    codes = all_codes()
+    options = all_options()
+    sections = {s for s, _ in options}
+
+    def where(key: str) -> str:
+        return f"{file}: [tool.layerlint] {key}"
+
+    def code_list(key: str) -> tuple[str, ...]:
+        value = table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where(key)}: expected a list of rule codes")
+        return tuple(check_codes(value, codes, where(key)))
+
+    s = Settings(root=root, config_file=file)
+    for key in table:
+        if key not in CORE_KEYS and key not in sections:
+            raise ConfigError(f"{where(key)}: unknown key {key!r}")
+    if "select" in table:
+        s.select = code_list("select")
+    if "ignore" in table:
+        s.ignore = code_list("ignore")
+    if "extend-ignore" in table:
+        s.ignore += code_list("extend-ignore")
+    if "extend-select" in table:
+        s.extend_select = code_list("extend-select")
+    if "per-file-ignores" in table:
+        pfi = table["per-file-ignores"]
+        if not isinstance(pfi, dict):
+            raise ConfigError(f"{where('per-file-ignores')}: expected a table of glob = [codes]")
+        entries = []
+        for pattern, value in pfi.items():
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where('per-file-ignores')}: {pattern!r}: expected a list of rule codes")
+            entries.append((pattern, tuple(check_codes(value, codes, where(f"per-file-ignores.{pattern!r}")))))
+        s.per_file_ignores = tuple(entries)
+    for key in ("exclude", "extend-exclude"):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where(key)}: expected a list of glob patterns")
+            setattr(s, key.replace("-", "_"), tuple(value))
+    if "layers" in table:
+        layers = table["layers"]
+        if not isinstance(layers, dict):
+            raise ConfigError(f"{where('layers')}: expected a table of layer = [patterns]")
+        for name, patterns in layers.items():
+            if name not in LAYER_NAMES:
+                raise ConfigError(
+                    f"{where('layers')}: unknown layer {name!r} (known: {', '.join(LAYER_NAMES)})"
+                )
+            if isinstance(patterns, str):
+                patterns = [patterns]
+            if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+                raise ConfigError(f"{where('layers.' + name)}: expected a list of glob patterns")
+        s.layers = LayerModel({k: tuple([v] if isinstance(v, str) else v) for k, v in layers.items()})
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str):
+            raise ConfigError(f"{where('cache-dir')}: expected a string")
+        s.cache_dir = table["cache-dir"]
+    if "target-version" in table:
+        value = table["target-version"]
+        m = TARGET_VERSION_RE.match(value) if isinstance(value, str) else None
+        if not m:
+            raise ConfigError(f"{where('target-version')}: expected a string like 'py310'")
+        s.target_version = (3, int(m.group(1)))
+    elif project and isinstance(project.get("requires-python"), str):
+        s.target_version = _min_version(project["requires-python"]) or s.target_version
+    for section in sections & set(table):
+        sub = table[section]
+        if not isinstance(sub, dict):
+            raise ConfigError(f"{where(section)}: expected a table")
+        for key, value in sub.items():
+            option = options.get((section, key))
+            if option is None:
+                raise ConfigError(f"{file}: [tool.layerlint.{section}] unknown key {key!r}")
+            s.options[(section, key)] = _check_option(option, value, f"{file}: [tool.layerlint.{section}] {key}")
+    return s
+
+
+def check_codes(values: list[str], codes: list[str], where: str) -> list[str]:
+    out = []
+    for raw in values:
+        code = raw.strip().upper()
+        if code == "ALL":
+            code = "LL"
+        if not code or not any(c.startswith(code) for c in codes):
+            raise ConfigError(f"{where}: unknown rule code {raw!r}")
+        out.append(code)
+    return out
+
+
+def _check_option(option: Any, value: Any, where: str) -> Any:
+    kind = option.kind
+    if kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: expected a list of strings")
+        return tuple(value)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false")
+        return value
+    if kind is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{where}: expected an integer")
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a string")
+    return value
+
+
+def _min_version(spec: str) -> tuple[int, int] | None:
+    m = re.search(r">=?\s*3\.(\d+)", spec)
+    return (3, int(m.group(1))) if m else None

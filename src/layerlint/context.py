@@ -1,0 +1,224 @@
+"""One file's facts, computed once and shared by every rule.
+
+Rules read the module name and layer, resolve names through the import table
+(``ctx.resolve(node)`` -> fully qualified name or ``None``), classify import
+targets (``ctx.import_target_layer``), know the enclosing scopes during the walk
+(``ctx.scopes``), and cache family-level analyses with ``ctx.memo``.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from typing import Any, Callable, TypeVar
+
+from layerlint.config import Settings
+from layerlint.diagnostics import Diagnostic
+from layerlint.project import first_party_names, is_migration_path, module_name
+
+T = TypeVar("T")
+SCOPE_TYPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+# statements at module level whose bodies still run at import time
+_BLOCK_TYPES = (ast.If, ast.Try, ast.With, ast.AsyncWith)
+if hasattr(ast, "TryStar"):
+    _BLOCK_TYPES += (ast.TryStar,)
+
+
+class FileContext:
+    def __init__(
+        self,
+        path: str,
+        source: str,
+        tree: ast.Module,
+        settings: Settings,
+        *,
+        display_path: str | None = None,
+    ) -> None:
+        self.path = path
+        self.display_path = display_path or path
+        self.source = source
+        self.tree = tree
+        self.settings = settings
+        root = settings.root
+        self.module, self.is_package = module_name(path, root)
+        self.package = self.module if self.is_package else self.module.rpartition(".")[0]
+        self._first_party = first_party_names(root, os.path.dirname(os.path.abspath(path)))
+        self.imports: dict[str, str] = {}
+        # (node, target module) of every import seen so far, top level first
+        self.import_nodes: list[tuple[ast.stmt, str]] = []
+        self.scopes: list[ast.AST] = []
+        self.diagnostics: list[Diagnostic] = []
+        self._memo: dict[Any, Any] = {}
+        self._lines: list[str] | None = None
+        self.top_level_names: set[str] = set()
+        self._scan_module_body(tree.body)
+        self.is_migration = is_migration_path(path) or {"revision", "down_revision"} <= self.top_level_names
+        self.layer = "migrations" if self.is_migration else settings.layers.classify(self.module) if self.module else None
+
+    # -- module body ------------------------------------------------------
+    def _scan_module_body(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                self.add_import(stmt)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.top_level_names.add(target.id)
+            elif isinstance(stmt, _BLOCK_TYPES):
+                for field in ("body", "orelse", "finalbody"):
+                    self._scan_module_body(getattr(stmt, field, []))
+                for handler in getattr(stmt, "handlers", []):
+                    self._scan_module_body(handler.body)
+
+    def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """Record an import's bindings in the import table."""
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.imports[alias.asname] = alias.name
+                else:
+                    top = alias.name.partition(".")[0]
+                    self.imports[top] = top
+                self.import_nodes.append((node, alias.name))
+            return
+        base = self.absolute_module(node.module, node.level)
+        if base is None:
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        self.import_nodes.append((node, base))
+
+    def absolute_module(self, module: str | None, level: int) -> str | None:
+        """Resolve ``from <level dots><module> import`` against this file's package."""
+        if not level:
+            return module or ""
+        parts = self.package.split(".") if self.package else []
+        if level - 1 > len(parts):
+            return None
+        if level > 1:
+            parts = parts[: len(parts) - (level - 1)]
+        if module:
+            parts.append(module)
+        return ".".join(parts)
+
+    # -- names --------------------------------------------------------------
+    def resolve(self, node: ast.AST) -> str | None:
+        """Fully qualified name of a Name/Attribute chain bound by an import, else None."""
+        attrs: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        base = self.imports.get(node.id)
+        if base is None:
+            return None
+        if attrs:
+            attrs.reverse()
+            return base + "." + ".".join(attrs)
+        return base
+
+    def resolves_to(self, node: ast.AST, *names: str) -> bool:
+        return self.resolve(node) in names
+
+    def is_first_party(self, module: str) -> bool:
+        top = module.partition(".")[0]
+        return top in self._first_party or (bool(self.module) and top == self.module.partition(".")[0])
+
+    def layer_of(self, module: str) -> str | None:
+        """Layer of a first-party module (third-party modules have none)."""
+        if not module or not self.is_first_party(module):
+            return None
+        return self.settings.layers.classify(module)
+
+    def import_targets(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str | None]]:
+        """(module, layer) for each module an import statement brings in.
+
+        ``from pkg import name`` may import the submodule ``pkg.name``: the more
+        specific classification is used when it has a layer.
+        """
+        out: list[tuple[str, str | None]] = []
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                out.append((alias.name, self.layer_of(alias.name)))
+            return out
+        base = self.absolute_module(node.module, node.level)
+        if base is None:
+            return out
+        relative = node.level > 0
+        base_layer = self._target_layer(base, relative)
+        for alias in node.names:
+            full = f"{base}.{alias.name}" if base else alias.name
+            # ``from app import repositories`` imports a submodule; but when the module
+            # itself has a layer, the name is most likely an attribute of it
+            layer = None
+            if not base_layer and alias.name != "*" and self.is_module_file(full):
+                layer = self._target_layer(full, relative)
+            out.append((full, layer) if layer else (base, base_layer))
+        return out
+
+    def is_module_file(self, module: str) -> bool:
+        """Does a first-party dotted name name a module or package on disk?"""
+        parts = self.module.split(".") if self.module else []
+        depth = len(parts) if self.is_package else len(parts) - 1
+        base = os.path.dirname(os.path.abspath(self.path))
+        for _ in range(max(depth, 0)):
+            base = os.path.dirname(base)
+        candidate = os.path.join(base, *module.split("."))
+        return os.path.isfile(candidate + ".py") or os.path.isdir(candidate)
+
+    def _target_layer(self, module: str, relative: bool) -> str | None:
+        if relative:
+            return self.settings.layers.classify(module) if module else None
+        return self.layer_of(module)
+
+    # -- scopes ---------------------------------------------------------------
+    def enclosing_function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for scope in reversed(self.scopes):
+            if isinstance(scope, FUNCTION_TYPES):
+                return scope
+        return None
+
+    def enclosing_class(self) -> ast.ClassDef | None:
+        for scope in reversed(self.scopes):
+            if isinstance(scope, ast.ClassDef):
+                return scope
+        return None
+
+    # -- caching ----------------------------------------------------------------
+    def memo(self, key: Any, factory: Callable[[], T]) -> T:
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = factory()
+            return value
+
+    # -- reporting ---------------------------------------------------------------
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        return self._lines
+
+    def char_col(self, line: int, byte_col: int) -> int:
+        """ast offsets count UTF-8 bytes; report characters, as flake8 and editors do."""
+        if byte_col <= 0 or not (0 < line <= len(self.lines)):
+            return byte_col
+        text = self.lines[line - 1]
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+
+    def report(self, code: str, node: ast.AST, message: str) -> None:
+        line = getattr(node, "lineno", 1)
+        col = self.char_col(line, getattr(node, "col_offset", 0))
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None)
+        end_col = self.char_col(end_line, end_col) if end_col is not None else col
+        self.diagnostics.append(
+            Diagnostic(code, message, self.display_path, line, col + 1, end_line, end_col + 1)
+        )

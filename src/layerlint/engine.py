@@ -1,0 +1,209 @@
+"""Parse once, walk once, dispatch each node to the rules that asked for its type.
+
+The engine knows nothing of flake8 or the CLI: both front-ends call
+:func:`lint_source` (CLI, from bytes) or :func:`lint_tree` (flake8, reusing the
+tree it already parsed) and get a :class:`FileResult`.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+from layerlint.config import Settings
+from layerlint.context import SCOPE_TYPES, FileContext
+from layerlint.diagnostics import Diagnostic, InternalError
+from layerlint.noqa import apply_noqa
+from layerlint.registry import all_rules
+from layerlint.rule import Rule
+
+SYNTAX_ERROR_CODE = "LL001"
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
+    read_error: str | None = None  # the file could not be read at all
+
+
+# (node type, method name, is_leave) per rule class, found once
+_HOOKS: dict[type[Rule], list[tuple[type, str, bool]]] = {}
+
+
+def _hooks(rule_cls: type[Rule]) -> list[tuple[type, str, bool]]:
+    hooks = _HOOKS.get(rule_cls)
+    if hooks is None:
+        hooks = []
+        for attr in dir(rule_cls):
+            for prefix, is_leave in (("visit_", False), ("leave_", True)):
+                if attr.startswith(prefix):
+                    node_type = getattr(ast, attr[len(prefix):], None)
+                    if not (isinstance(node_type, type) and issubclass(node_type, ast.AST)):
+                        raise TypeError(f"{rule_cls.__name__}.{attr}: ast has no node type {attr[len(prefix):]}")
+                    hooks.append((node_type, attr, is_leave))
+        _HOOKS[rule_cls] = hooks
+    return hooks
+
+
+def decode_source(data: bytes) -> str:
+    """Decode as Python does (BOM, coding cookie, UTF-8 default)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    if encoding == "utf-8-sig" or data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        encoding = "utf-8"
+    return data.decode(encoding)
+
+
+def _unparsable(path: str, message: str, line: int = 1, col: int = 1) -> FileResult:
+    line = max(line or 1, 1)
+    col = max(col or 1, 1)
+    return FileResult(path, [Diagnostic(SYNTAX_ERROR_CODE, f"cannot parse: {message}", path, line, col, line, col)])
+
+
+def lint_source(
+    data: bytes | str,
+    path: str,
+    settings: Settings,
+    *,
+    display_path: str | None = None,
+    codes: frozenset[str] | None = None,
+) -> FileResult:
+    """Lint one file's content. Never raises: unparsable input is an LL001 finding."""
+    shown = display_path or path
+    if codes is None:
+        codes = settings.codes_for(path)
+    report_syntax = SYNTAX_ERROR_CODE in codes
+    try:
+        text = data if isinstance(data, str) else decode_source(data)
+    except UnicodeDecodeError as exc:
+        raw = data if isinstance(data, bytes) else b""
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return _unparsable(shown, f"invalid {exc.encoding} byte sequence", line, col) if report_syntax else FileResult(shown)
+    except (SyntaxError, LookupError) as exc:
+        return _unparsable(shown, f"bad encoding declaration: {exc}") if report_syntax else FileResult(shown)
+    try:
+        tree = ast.parse(text, filename=shown)
+    except SyntaxError as exc:
+        if not report_syntax:
+            return FileResult(shown)
+        return _unparsable(shown, exc.msg or "syntax error", exc.lineno or 1, exc.offset or 1)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        if not report_syntax:
+            return FileResult(shown)
+        reason = "nesting too deep" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+        return _unparsable(shown, reason)
+    return lint_tree(tree, text, path, settings, display_path=shown, codes=codes)
+
+
+def lint_tree(
+    tree: ast.Module,
+    text: str,
+    path: str,
+    settings: Settings,
+    *,
+    display_path: str | None = None,
+    codes: frozenset[str] | None = None,
+) -> FileResult:
+    """Run every enabled rule over an already-parsed tree."""
+    shown = display_path or path
+    result = FileResult(shown)
+    if codes is None:
+        codes = settings.codes_for(path)
+    try:
+        ctx = FileContext(path, text, tree, settings, display_path=shown)
+    except Exception:  # noqa: BLE001 - one bad file never stops a run
+        result.errors.append(InternalError(shown, "engine", traceback.format_exc(limit=3)))
+        return result
+    registry = all_rules()
+    rules: list[Rule] = []
+    for code in sorted(codes):
+        cls = registry.get(code)
+        if cls is None:
+            continue
+        try:
+            if cls.applies_to(ctx):
+                rules.append(cls(ctx))
+        except Exception:  # noqa: BLE001
+            result.errors.append(InternalError(shown, code, traceback.format_exc(limit=3)))
+    if rules:
+        _walk_and_dispatch(ctx, rules, result)
+    result.diagnostics = sorted(apply_noqa(ctx.diagnostics, text, ctx.lines), key=Diagnostic.sort_key)
+    return result
+
+
+def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) -> None:
+    enter: dict[type, list[Callable[[ast.AST], None]]] = {}
+    leave: dict[type, list[Callable[[ast.AST], None]]] = {}
+    for rule in rules:
+        for node_type, attr, is_leave in _hooks(type(rule)):
+            (leave if is_leave else enter).setdefault(node_type, []).append(getattr(rule, attr))
+
+    def fail(callback: Callable[[ast.AST], None]) -> None:
+        rule = callback.__self__  # type: ignore[attr-defined]
+        result.errors.append(InternalError(ctx.display_path, rule.code, traceback.format_exc(limit=6)))
+        for table in (enter, leave):
+            for node_type, callbacks in list(table.items()):
+                table[node_type] = [cb for cb in callbacks if cb.__self__ is not rule]  # type: ignore[attr-defined]
+        if rule in rules:
+            rules.remove(rule)
+
+    scope_types = set(SCOPE_TYPES)
+    scopes = ctx.scopes
+    add_import = ctx.add_import
+    import_types = (ast.Import, ast.ImportFrom)
+    stack: list[object] = [ctx.tree]
+    ast_type = ast.AST
+    while stack:
+        node = stack.pop()
+        if type(node) is _Leave:
+            node = node.node  # type: ignore[attr-defined]
+            node_type = type(node)
+            for callback in leave.get(node_type, ()):
+                try:
+                    callback(node)
+                except Exception:  # noqa: BLE001
+                    fail(callback)
+            if node_type in scope_types:
+                scopes.pop()
+            continue
+        node_type = type(node)
+        if node_type in import_types and scopes:
+            add_import(node)  # imports inside functions join the table as they are met
+        for callback in enter.get(node_type, ()):
+            try:
+                callback(node)
+            except Exception:  # noqa: BLE001
+                fail(callback)
+        if node_type in scope_types:
+            scopes.append(node)
+            stack.append(_Leave(node))
+        elif node_type in leave:
+            stack.append(_Leave(node))
+        children: list[ast.AST] = []
+        for name in node._fields:  # type: ignore[attr-defined]
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                children.extend(v for v in value if isinstance(v, ast_type))
+            elif isinstance(value, ast_type):
+                children.append(value)
+        children.reverse()
+        stack.extend(children)
+    for rule in list(rules):
+        try:
+            rule.finish()
+        except Exception:  # noqa: BLE001
+            result.errors.append(InternalError(ctx.display_path, rule.code, traceback.format_exc(limit=6)))
+
+
+class _Leave:
+    __slots__ = ("node",)
+
+    def __init__(self, node: ast.AST) -> None:
+        self.node = node

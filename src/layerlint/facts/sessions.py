@@ -1,0 +1,259 @@
+"""Which expressions hold a SQLAlchemy session (RULES.md, "A session").
+
+A session is a name annotated ``AsyncSession``/``Session`` (through imports,
+``Optional``/``| None``/``Annotated`` included, and module-level aliases such as
+``SessionDep = Annotated[AsyncSession, Depends(get_db)]``); a parameter whose
+default is ``Depends(<session provider>)``; an attribute ``self.x`` assigned
+from one of those (or annotated as one in the class body); or the target of
+``async with <factory>() as s`` / ``s = <factory>()`` where the factory is a
+``sessionmaker``/``async_sessionmaker`` result or ``AsyncSession``/``Session``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from layerlint.context import FUNCTION_TYPES, FileContext
+
+SESSION_TYPES = frozenset({
+    "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.ext.asyncio.session.AsyncSession",
+    "sqlalchemy.ext.asyncio.async_scoped_session",
+    "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.session.Session",
+    "sqlalchemy.orm.scoped_session",
+    "sqlmodel.Session",
+    "sqlmodel.orm.session.Session",
+    "sqlmodel.ext.asyncio.session.AsyncSession",
+})
+SESSION_FACTORIES = frozenset({
+    "sqlalchemy.ext.asyncio.async_sessionmaker",
+    "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+    "sqlalchemy.orm.sessionmaker",
+    "sqlalchemy.orm.session.sessionmaker",
+})
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends"})
+_TYPING_WRAPPERS = ("Optional", "Annotated", "Union")
+# conventional names of session providers (``Depends(get_db)``) and factories
+_PROVIDER_RE = re.compile(r"(^|_)(session|db|db_session|async_session)$", re.IGNORECASE)
+_FACTORY_RE = re.compile(r"^(Async)?SessionLocal$|session_?factory$|session_?maker$", re.IGNORECASE)
+
+
+def _annotation_types(node: ast.AST | None) -> list[ast.AST]:
+    """The types an annotation names, looking through Optional/Union/Annotated/``|``."""
+    out: list[ast.AST] = []
+    stack = [node] if node is not None else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.Constant) and isinstance(item.value, str):
+            try:
+                stack.append(ast.parse(item.value, mode="eval").body)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                pass
+        elif isinstance(item, ast.BinOp) and isinstance(item.op, ast.BitOr):
+            stack.extend((item.left, item.right))
+        elif isinstance(item, ast.Subscript):
+            head = item.value
+            head_name = head.attr if isinstance(head, ast.Attribute) else getattr(head, "id", "")
+            if head_name in _TYPING_WRAPPERS:
+                inner = item.slice
+                elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+                stack.extend(elts[:1] if head_name == "Annotated" else elts)
+            else:
+                out.append(item)
+        else:
+            out.append(item)
+    return out
+
+
+def _session_aliases(ctx: FileContext) -> frozenset[str]:
+    """Module-level names bound to a session type (``SessionDep = Annotated[AsyncSession, ...]``)."""
+    names: set[str] = set()
+    for stmt in ctx.tree.body:
+        target = value = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            target, value = stmt.target, stmt.value
+        elif hasattr(ast, "TypeAlias") and isinstance(stmt, ast.TypeAlias):  # 3.12 ``type X = ...``
+            target, value = stmt.name, stmt.value
+        if isinstance(target, ast.Name) and value is not None:
+            if any(ctx.resolve(t) in SESSION_TYPES for t in _annotation_types(value)):
+                names.add(target.id)
+    return frozenset(names)
+
+
+def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
+    if annotation is None:
+        return False
+    aliases = ctx.memo("sessions.aliases", lambda: _session_aliases(ctx))
+    for item in _annotation_types(annotation):
+        if ctx.resolve(item) in SESSION_TYPES:
+            return True
+        if isinstance(item, ast.Name) and item.id in aliases:
+            return True
+    return False
+
+
+def _local_providers(ctx: FileContext) -> frozenset[str]:
+    """Functions of this module whose return annotation yields a session."""
+    names = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is not None:
+            returns = stmt.returns
+            # AsyncIterator[AsyncSession], AsyncGenerator[AsyncSession, None], Generator[Session, ...]
+            if isinstance(returns, ast.Subscript):
+                inner = returns.slice
+                returns = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+            if is_session_annotation(returns, ctx):
+                names.add(stmt.name)
+    return frozenset(names)
+
+
+def is_session_provider(node: ast.AST, ctx: FileContext) -> bool:
+    """``Depends(get_db)``: the dependency callable yields a session."""
+    if not (isinstance(node, ast.Call) and ctx.resolve(node.func) in DEPENDS):
+        return False
+    dependency = node.args[0] if node.args else next(
+        (kw.value for kw in node.keywords if kw.arg == "dependency"), None
+    )
+    if dependency is None:
+        return False
+    if isinstance(dependency, ast.Name) and dependency.id in ctx.memo(
+        "sessions.providers", lambda: _local_providers(ctx)
+    ):
+        return True
+    last = dependency.attr if isinstance(dependency, ast.Attribute) else getattr(dependency, "id", "")
+    return bool(_PROVIDER_RE.search(last))
+
+
+def _module_factories(ctx: FileContext) -> frozenset[str]:
+    names = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
+            if ctx.resolve(stmt.value.func) in SESSION_FACTORIES:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+    for local, qualified in ctx.imports.items():
+        if _FACTORY_RE.search(qualified.rpartition(".")[2]):
+            names.add(local)
+    return frozenset(names)
+
+
+def session_factories(ctx: FileContext) -> frozenset[str]:
+    """Names of session factories: ``X = async_sessionmaker(...)`` here, or conventional imports."""
+    return ctx.memo("sessions.factories", lambda: _module_factories(ctx))
+
+
+def opens_session(call: ast.AST, ctx: FileContext) -> bool:
+    """``AsyncSession(engine)``, ``SessionLocal()``, ``factory.begin()``: a call that makes a session."""
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "begin":
+        func = func.value
+        if isinstance(func, ast.Call):  # ``async with factory.begin()`` vs ``factory().begin()``
+            func = func.func
+    if ctx.resolve(func) in SESSION_TYPES:
+        return True
+    return isinstance(func, ast.Name) and func.id in session_factories(ctx)
+
+
+def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:
+    names: set[str] = set()
+    args = func.args
+    positional = args.posonlyargs + args.args
+    defaults: list[ast.AST | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    params = list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+    for arg, default in params:
+        if is_session_annotation(arg.annotation, ctx) or (default is not None and is_session_provider(default, ctx)):
+            names.add(arg.arg)
+        elif isinstance(arg.annotation, ast.Subscript):  # Annotated[Any, Depends(get_db)]
+            inner = arg.annotation.slice
+            if isinstance(inner, ast.Tuple) and any(is_session_provider(e, ctx) for e in inner.elts[1:]):
+                names.add(arg.arg)
+    for node in ast.walk(func):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name) and opens_session(item.context_expr, ctx):
+                    names.add(item.optional_vars.id)
+        elif isinstance(node, ast.Assign) and opens_session(node.value, ctx):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            if is_session_annotation(node.annotation, ctx):
+                names.add(node.target.id)
+    return frozenset(names)
+
+
+def function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:
+    return ctx.memo(("sessions.function", id(func)), lambda: _function_sessions(func, ctx))
+
+
+def _class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
+    attrs: set[str] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            if is_session_annotation(stmt.annotation, ctx):
+                attrs.add(stmt.target.id)
+        elif isinstance(stmt, FUNCTION_TYPES):
+            sessions = function_sessions(stmt, ctx)
+            for node in ast.walk(stmt):
+                if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    value = node.value
+                    holds = (
+                        (isinstance(value, ast.Name) and value.id in sessions)
+                        or (value is not None and opens_session(value, ctx))
+                        or (isinstance(node, ast.AnnAssign) and is_session_annotation(node.annotation, ctx))
+                    )
+                    if holds:
+                        for target in targets:
+                            if (
+                                isinstance(target, ast.Attribute)
+                                and isinstance(target.value, ast.Name)
+                                and target.value.id == "self"
+                            ):
+                                attrs.add(target.attr)
+    return frozenset(attrs)
+
+
+def class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
+    return ctx.memo(("sessions.class", id(cls)), lambda: _class_session_attrs(cls, ctx))
+
+
+def is_session(expr: ast.AST, ctx: FileContext) -> bool:
+    """During the walk: does ``expr`` hold a session in the current scope?"""
+    if isinstance(expr, ast.Name):
+        return any(
+            expr.id in function_sessions(scope, ctx)
+            for scope in ctx.scopes
+            if isinstance(scope, FUNCTION_TYPES)
+        )
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+        cls = ctx.enclosing_class()
+        return cls is not None and expr.attr in class_session_attrs(cls, ctx)
+    return False
+
+
+def session_method_call(node: ast.Call, methods: frozenset[str], ctx: FileContext) -> str | None:
+    """``session.<method>(...)`` with ``method`` in ``methods`` on a known session: the method name."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in methods and is_session(func.value, ctx):
+        return func.attr
+    return None
+
+
+STATEMENT_BUILDERS = frozenset({"select", "insert", "update", "delete", "text"})
+
+
+def statement_builder(node: ast.Call, ctx: FileContext) -> str | None:
+    """``select(...)``/``sa.text(...)``/``postgresql.insert(...)`` from SQLAlchemy or SQLModel."""
+    name = ctx.resolve(node.func)
+    if not name:
+        return None
+    top, _, _ = name.partition(".")
+    last = name.rpartition(".")[2]
+    if top in ("sqlalchemy", "sqlmodel") and last in STATEMENT_BUILDERS:
+        return last
+    return None

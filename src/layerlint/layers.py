@@ -1,0 +1,85 @@
+"""Module name -> layer, for the linted file and for the targets of its imports.
+
+Zero configuration classifies the conventional layout by the parts of a dotted
+module name (RULES.md, "How a module gets its layer"); when several parts match,
+the outermost wins (``app.models.repos.git`` is a models module: a folder inside
+a layer stays in that layer); a module name ending ``_service``, ``_repo`` ... counts
+only when no part names a layer.
+``[tool.layerlint.layers]`` replaces the defaults with glob patterns on dotted
+names; when several patterns match, the longest (most specific) wins.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+
+LAYER_NAMES = ("routes", "dependencies", "services", "repositories", "models", "schemas", "migrations")
+
+# Position in the call chain: a module may import only layers of a rank >= its own.
+RANK = {"routes": 0, "dependencies": 1, "services": 2, "repositories": 3, "models": 4}
+
+_PARTS = {
+    "routes": "routes", "routers": "routes", "endpoints": "routes",
+    "dependencies": "dependencies", "deps": "dependencies",
+    "services": "services", "service": "services",
+    "repositories": "repositories", "repository": "repositories", "repos": "repositories",
+    "crud": "repositories",
+    "models": "models",
+    "schemas": "schemas", "schema": "schemas",
+}
+# suffixes of the module's own (last) name
+_SUFFIXES = (
+    ("_service", "services"),
+    ("_repository", "repositories"),
+    ("_repo", "repositories"),
+    ("_models", "models"),
+    ("_model", "models"),
+)
+
+
+class LayerModel:
+    def __init__(self, patterns: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.patterns = patterns
+        self._cache: dict[str, str | None] = {}
+
+    @property
+    def is_default(self) -> bool:
+        return self.patterns is None
+
+    def classify(self, module: str) -> str | None:
+        try:
+            return self._cache[module]
+        except KeyError:
+            pass
+        layer = self._classify_default(module) if self.patterns is None else self._classify_patterns(module)
+        self._cache[module] = layer
+        return layer
+
+    @staticmethod
+    def _classify_default(module: str) -> str | None:
+        parts = module.split(".")
+        for part in parts:  # the outermost layer folder wins: app/models/repos/ stays models
+            layer = _PARTS.get(part)
+            if layer is not None:
+                return layer
+        last = parts[-1]
+        for suffix, layer in _SUFFIXES:
+            if last.endswith(suffix) and last != suffix:
+                return layer
+        return None
+
+    def _classify_patterns(self, module: str) -> str | None:
+        best: tuple[int, str] | None = None
+        for layer, patterns in (self.patterns or {}).items():
+            for pattern in patterns:
+                if fnmatch.fnmatchcase(module, pattern):
+                    weight = len(pattern.replace("*", ""))
+                    if best is None or weight > best[0]:
+                        best = (weight, layer)
+        return best[1] if best else None
+
+    def __getstate__(self) -> dict:
+        return {"patterns": self.patterns}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["patterns"])

@@ -1,0 +1,63 @@
+"""Suppression comments, as flake8 reads them.
+
+``# noqa`` silences every finding on its line, ``# noqa: LL101,LL105`` (commas
+or spaces) only those codes; ``# layerlint: noqa`` anywhere in a file silences
+the whole file, ``# layerlint: noqa: LL301`` only those codes in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from layerlint.diagnostics import Diagnostic
+
+_LINE_RE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_FILE_RE = re.compile(
+    r"#\s*layerlint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
+)
+_SPLIT_RE = re.compile(r"[,\s]+")
+ALL = None  # marker: every code
+
+
+def _codes(text: str | None) -> frozenset[str] | None:
+    if not text:
+        return ALL
+    return frozenset(c.upper() for c in _SPLIT_RE.split(text.strip()) if c)
+
+
+def file_suppression(source: str) -> frozenset[str] | None | bool:
+    """False when the file has no ``# layerlint: noqa``; None for all codes; else the codes."""
+    if "layerlint" not in source:
+        return False
+    match = _FILE_RE.search(source)
+    if match is None:
+        return False
+    return _codes(match.group("codes"))
+
+
+def _matches(code: str, codes: frozenset[str]) -> bool:
+    return any(code.startswith(c) for c in codes)
+
+
+def apply_noqa(diagnostics: list[Diagnostic], source: str, lines: list[str]) -> list[Diagnostic]:
+    """Drop the diagnostics that a noqa comment silences."""
+    if not diagnostics:
+        return diagnostics
+    whole = file_suppression(source)
+    if whole is not False:
+        if whole is ALL:
+            return []
+        diagnostics = [d for d in diagnostics if not _matches(d.code, whole)]
+    if "noqa" not in source.lower():
+        return diagnostics
+    kept = []
+    per_line: dict[int, frozenset[str] | None | bool] = {}
+    for d in diagnostics:
+        if d.line not in per_line:
+            text = lines[d.line - 1] if 0 < d.line <= len(lines) else ""
+            match = _LINE_RE.search(text) if "#" in text else None
+            per_line[d.line] = False if match is None else _codes(match.group("codes"))
+        rule = per_line[d.line]
+        if rule is False or (rule is not ALL and not _matches(d.code, rule)):
+            kept.append(d)
+    return kept

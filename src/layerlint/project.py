@@ -1,0 +1,104 @@
+"""Where a file sits: its project root, settings, dotted module name and package.
+
+A file's project root is the folder of the nearest ``pyproject.toml``; its module
+name is its path relative to that root, with a leading ``src/`` dropped (or, with
+no pyproject, the chain of folders holding ``__init__.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from layerlint.config import Settings, find_project_root, load_settings
+
+PY_SUFFIXES = (".py", ".pyi")
+
+
+@lru_cache(maxsize=4096)
+def _root_for_dir(folder: str) -> Path | None:
+    return find_project_root(Path(folder))
+
+
+def project_root(path: str | os.PathLike[str]) -> Path | None:
+    return _root_for_dir(os.path.dirname(os.path.abspath(path)))
+
+
+@lru_cache(maxsize=256)
+def _settings_for(root: Path | None, config_file: Path | None) -> Settings:
+    return load_settings(root, config_file)
+
+
+def settings_for(path: str | os.PathLike[str], config_file: Path | None = None) -> Settings:
+    """Settings of the project holding ``path`` (``config_file`` overrides the root's)."""
+    return _settings_for(project_root(path), config_file)
+
+
+def module_name(path: str | os.PathLike[str], root: Path | None) -> tuple[str, bool]:
+    """(dotted module name, is_package) for a file path."""
+    absolute = os.path.abspath(path)
+    parts: list[str] | None = None
+    if root is not None:
+        try:
+            parts = list(Path(absolute).relative_to(root).parts)
+        except ValueError:
+            parts = None
+        if parts and parts[0] == "src" and len(parts) > 1:
+            parts = parts[1:]
+    if parts is None:
+        parts = _package_parts(absolute)
+    last = parts[-1] if parts else ""
+    for suffix in PY_SUFFIXES:
+        if last.endswith(suffix):
+            last = last[: -len(suffix)]
+            break
+    parts = parts[:-1] + [last]
+    is_package = last == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(p for p in parts if p), is_package
+
+
+def _package_parts(absolute: str) -> list[str]:
+    folder, name = os.path.split(absolute)
+    parts = [name]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        folder, pkg = os.path.split(folder)
+        if not pkg:
+            break
+        parts.insert(0, pkg)
+    return parts
+
+
+@lru_cache(maxsize=1024)
+def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
+    """Top-level names that belong to the project: packages and modules at the root
+    (and under ``src/``), and the top package holding ``folder``."""
+    names: set[str] = set()
+    if root is not None:
+        for base in (root, root / "src"):
+            try:
+                entries = list(os.scandir(base))
+            except OSError:
+                continue
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir() and name.isidentifier():
+                    names.add(name)
+                elif name.endswith(".py") and name[:-3].isidentifier():
+                    names.add(name[:-3])
+    pkg = _package_parts(os.path.join(folder, "x.py"))
+    if len(pkg) > 1:
+        names.add(pkg[0])
+    return frozenset(names)
+
+
+def is_migration_path(path: str | os.PathLike[str]) -> bool:
+    """A file under ``*/versions/`` beside an Alembic ``env.py``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(folder) != "versions":
+        return False
+    return os.path.isfile(os.path.join(os.path.dirname(folder), "env.py"))

@@ -1,0 +1,63 @@
+"""The base class of every rule, and the option declarations rules may carry.
+
+A rule lives in its own module under ``layerlint.rules.<family>``; the module
+docstring is the rule's documentation (What it does / Why is this bad? /
+Example / Use instead / Fix safety / Options).
+
+A rule is instantiated once per file it applies to and receives the file's
+:class:`~layerlint.context.FileContext`. It asks for nodes by defining methods
+named ``visit_<NodeType>`` (called on entering a node) and ``leave_<NodeType>``
+(after its children); the engine walks the tree once and dispatches each node
+only to the rules that asked for its type. ``finish()`` runs after the walk.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from layerlint.context import FileContext
+
+
+@dataclass(frozen=True)
+class Option:
+    """A setting a rule reads from ``[tool.layerlint.<section>]``."""
+
+    section: str
+    key: str
+    kind: type  # list, str, bool or int
+    default: Any
+    doc: str
+
+
+class Rule:
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    # opt-in rules run only when their full code is selected
+    default_enabled: ClassVar[bool] = True
+    options: ClassVar[tuple[Option, ...]] = ()
+    # "never", "sometimes" or "always"
+    fix_availability: ClassVar[str] = "never"
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        """Cheap file-level gate, checked before the walk."""
+        return True
+
+    def finish(self) -> None:
+        """Called once after the walk."""
+
+    def report(self, node: ast.AST, message: str) -> None:
+        self.ctx.report(self.code, node, message)
+
+    @classmethod
+    def documentation(cls) -> str:
+        import sys
+
+        return (sys.modules[cls.__module__].__doc__ or "").strip()

@@ -1,0 +1,1 @@
+"""Rule families; each rule is one module in a family package."""

@@ -1,0 +1,1 @@
+"""LL1xx: layer boundaries between routes, dependencies, services, repositories and models."""

@@ -1,0 +1,26 @@
+"""Shared check of LL103 and LL104: ``raise HTTPException`` in a given layer."""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.fastapi import http_exception_name
+from layerlint.rule import Rule
+
+
+class RaisesHTTPExceptionIn(Rule):
+    layer = ""
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return ctx.layer == cls.layer and "HTTPException" in ctx.source
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        name = http_exception_name(node.exc, self.ctx)
+        if name is not None:
+            self.report(
+                node,
+                f"{self.ctx.layer} module raises HTTP exception `{name}`: raise a domain exception "
+                "and translate it to HTTP in the route",
+            )

@@ -1,0 +1,58 @@
+"""LL105 http-import-below-routes: a services or repositories module imports fastapi or starlette.
+
+## What it does
+Flags `import fastapi`, `from fastapi import ...`, `import starlette...` and
+`from starlette... import ...` (at the top level or inside a function) in a
+services or repositories module.
+
+## Why is this bad?
+HTTP concerns belong to routes and dependencies. Once a service imports the web
+framework, request objects, status codes and `HTTPException` follow, and the
+business logic can no longer run outside a web request.
+
+## Example
+```python
+# app/services/order_service.py
+from fastapi import BackgroundTasks
+```
+
+## Use instead
+```python
+# app/services/order_service.py
+# take plain callables or domain objects; the route passes BackgroundTasks work in
+```
+
+## Fix safety
+No fix.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.fastapi import is_http_package
+from layerlint.rule import Rule
+
+
+class HTTPImportBelowRoutes(Rule):
+    code = "LL105"
+    name = "http-import-below-routes"
+    summary = "services or repositories module imports fastapi or starlette"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return ctx.layer in ("services", "repositories") and ("fastapi" in ctx.source or "starlette" in ctx.source)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if is_http_package(alias.name):
+                self._report(node, alias.name)
+                return
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level == 0 and node.module and is_http_package(node.module):
+            self._report(node, node.module)
+
+    def _report(self, node: ast.stmt, module: str) -> None:
+        self.report(node, f"{self.ctx.layer} module imports `{module}`: HTTP concerns belong in routes")

@@ -1,0 +1,65 @@
+"""LL102 import-against-layer-order: a lower layer imports a higher one.
+
+## What it does
+Flags an import that goes up the layer order
+`routes -> dependencies -> services -> repositories -> models`: a repository
+importing a service, dependency or route; a service importing a dependency or
+route; a model importing anything above models; a dependency importing a route.
+Shared modules (`schemas`, `core`, `exceptions`) and modules outside every layer
+are never the subject of this rule.
+
+## Why is this bad?
+Each layer may call only the layers below it. An upward import creates a cycle
+in the design (and often an import cycle at run time), and lets business logic
+or HTTP concerns leak into the data layer.
+
+## Example
+```python
+# app/repositories/user_repo.py
+from app.services.user_service import hash_password
+```
+
+## Use instead
+```python
+# app/repositories/user_repo.py
+from app.core.security import hash_password
+```
+
+## Fix safety
+No fix: the code has to move to the right layer.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.layers import RANK
+from layerlint.rule import Rule
+
+
+class ImportAgainstLayerOrder(Rule):
+    code = "LL102"
+    name = "import-against-layer-order"
+    summary = "a lower layer imports a higher layer"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return RANK.get(ctx.layer or "", 0) > 0
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self._check(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        self._check(node)
+
+    def _check(self, node: ast.Import | ast.ImportFrom) -> None:
+        own = RANK[self.ctx.layer]  # type: ignore[index]
+        for module, layer in self.ctx.import_targets(node):
+            if layer in RANK and RANK[layer] < own:
+                self.report(
+                    node,
+                    f"{self.ctx.layer} module imports {layer} module `{module}`: "
+                    f"{self.ctx.layer} must not depend on a higher layer",
+                )
+                return

@@ -1,0 +1,54 @@
+"""LL108 repository-builds-response: a repository returns or builds an HTTP response.
+
+## What it does
+In a repositories module, flags a call of an HTTP response class: `Response`,
+`JSONResponse`, `HTMLResponse`, `StreamingResponse`, `RedirectResponse`,
+`FileResponse`, ... from `fastapi`, `fastapi.responses` or
+`starlette.responses`, however imported or aliased.
+
+## Why is this bad?
+Repositories return data (models, rows, `None`); shaping an HTTP response is the
+route's job. A response built in the data layer hides status codes and
+serialisation where nobody looks for them.
+
+## Example
+```python
+from fastapi.responses import JSONResponse
+
+async def get_user(session, user_id):
+    user = await session.get(User, user_id)
+    return JSONResponse({"id": user.id})
+```
+
+## Use instead
+```python
+async def get_user(session, user_id):
+    return await session.get(User, user_id)
+```
+
+## Fix safety
+No fix.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.fastapi import is_response_class
+from layerlint.rule import Rule
+
+
+class RepositoryBuildsResponse(Rule):
+    code = "LL108"
+    name = "repository-builds-response"
+    summary = "repository returns or builds an HTTP response"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return ctx.layer == "repositories" and "Response" in ctx.source
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = self.ctx.resolve(node.func)
+        if is_response_class(name):
+            self.report(node, f"repository builds HTTP response `{name}`: return data and let the route respond")

@@ -1,0 +1,72 @@
+"""LL106 route-runs-database-work: a route handler queries or writes the database itself.
+
+## What it does
+Inside an endpoint (a function decorated with `@router.get/post/...` of an
+`APIRouter()`/`FastAPI()` object), flags calls of `execute`, `scalar`,
+`scalars`, `get`, `add`, `delete`, `merge`, `flush`, `refresh` or `commit` on a
+session, and SQLAlchemy statement constructors (`select`, `insert`, `update`,
+`delete`, `text`, resolved through imports, `sqlmodel`'s included).
+
+A session is a name annotated `AsyncSession`/`Session`, a parameter whose
+default is `Depends(<session provider>)`, `self.<attr>` assigned from one, or
+the target of `async with <session factory>() as session`. A `get` or `delete`
+on anything else (a dict, an HTTP client) is not flagged.
+
+## Why is this bad?
+Routes handle HTTP only. Queries in a handler cannot be reused or tested without
+HTTP, and the repository layer stops being the one place where data access
+lives.
+
+## Example
+```python
+@router.get("/{user_id}")
+async def get_user(user_id: int, session: AsyncSession = Depends(get_session)) -> UserOut:
+    user = await session.get(User, user_id)
+    return UserOut.model_validate(user)
+```
+
+## Use instead
+```python
+@router.get("/{user_id}")
+async def get_user(user_id: int, session: AsyncSession = Depends(get_session)) -> UserOut:
+    user = await UserService(session).get_user(user_id)
+    return UserOut.model_validate(user)
+```
+
+## Fix safety
+No fix.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.fastapi import enclosing_endpoint, router_names
+from layerlint.facts.sessions import session_method_call, statement_builder
+from layerlint.rule import Rule
+
+DATABASE_METHODS = frozenset(
+    {"execute", "scalar", "scalars", "get", "add", "delete", "merge", "flush", "refresh", "commit"}
+)
+
+
+class RouteRunsDatabaseWork(Rule):
+    code = "LL106"
+    name = "route-runs-database-work"
+    summary = "route handler runs database work itself"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return ctx.layer == "routes" and bool(router_names(ctx))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if enclosing_endpoint(self.ctx) is None:
+            return
+        method = session_method_call(node, DATABASE_METHODS, self.ctx)
+        if method is not None:
+            self.report(node, f"route handler calls `session.{method}()`: move database work to a repository")
+            return
+        builder = statement_builder(node, self.ctx)
+        if builder is not None:
+            self.report(node, f"route handler builds a SQL statement with `{builder}()`: move queries to a repository")

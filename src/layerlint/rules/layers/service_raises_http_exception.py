@@ -1,0 +1,54 @@
+"""LL103 service-raises-http-exception: a services module raises `HTTPException`.
+
+## What it does
+Flags `raise HTTPException(...)` (or `raise HTTPException`) in a services
+module, where the class is FastAPI's or Starlette's `HTTPException` however it
+is imported or aliased (`from fastapi import HTTPException as HE`,
+`import fastapi; fastapi.HTTPException`, `starlette.exceptions.HTTPException`),
+or a class defined in the same module that subclasses it (directly or through
+another such class).
+
+## Why is this bad?
+Services hold business logic and must not know about HTTP. A service that raises
+`HTTPException` cannot be reused from a CLI, a worker or a test without HTTP
+semantics, and status codes get scattered across layers. Raise a domain
+exception (`NotFoundError`, `ConflictError`) and let the route translate it.
+
+## Example
+```python
+# app/services/user_service.py
+from fastapi import HTTPException
+
+async def get_user(repo, user_id):
+    user = await repo.get(user_id)
+    if user is None:
+        raise HTTPException(status_code=404, detail="User not found")
+    return user
+```
+
+## Use instead
+```python
+# app/services/user_service.py
+from app.exceptions import NotFoundError
+
+async def get_user(repo, user_id):
+    user = await repo.get(user_id)
+    if user is None:
+        raise NotFoundError(f"User {user_id} not found")
+    return user
+```
+
+## Fix safety
+No fix: the domain exception and its translation have to be written.
+"""
+
+from __future__ import annotations
+
+from layerlint.rules.layers._raises_http import RaisesHTTPExceptionIn
+
+
+class ServiceRaisesHTTPException(RaisesHTTPExceptionIn):
+    code = "LL103"
+    name = "service-raises-http-exception"
+    summary = "services module raises HTTPException"
+    layer = "services"

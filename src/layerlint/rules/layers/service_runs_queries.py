@@ -1,0 +1,67 @@
+"""LL107 service-runs-queries: a service builds or executes SQL itself.
+
+## What it does
+In a services module, flags SQLAlchemy statement constructors (`select`,
+`insert`, `update`, `delete`, `text`, resolved through imports) and calls of
+`execute`, `scalar`, `scalars` or `stream` on a session (see LL106 for what
+counts as a session). Transaction control (`commit`, `rollback`, `begin`) is
+allowed: a service owns the unit of work.
+
+## Why is this bad?
+Services hold business logic and call repositories. A query in a service
+duplicates data access that belongs in one place, and makes the service
+impossible to test with a fake repository.
+
+## Example
+```python
+class UserService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def active_users(self):
+        result = await self.session.execute(select(User).where(User.is_active))
+        return result.scalars().all()
+```
+
+## Use instead
+```python
+class UserService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.repo = UserRepository(session)
+
+    async def active_users(self):
+        return await self.repo.list_active()
+```
+
+## Fix safety
+No fix.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.sessions import session_method_call, statement_builder
+from layerlint.rule import Rule
+
+QUERY_METHODS = frozenset({"execute", "scalar", "scalars", "stream"})
+
+
+class ServiceRunsQueries(Rule):
+    code = "LL107"
+    name = "service-runs-queries"
+    summary = "service builds or executes SQL itself"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return ctx.layer == "services" and ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        method = session_method_call(node, QUERY_METHODS, self.ctx)
+        if method is not None:
+            self.report(node, f"service calls `session.{method}()`: move queries to a repository")
+            return
+        builder = statement_builder(node, self.ctx)
+        if builder is not None:
+            self.report(node, f"service builds a SQL statement with `{builder}()`: move queries to a repository")

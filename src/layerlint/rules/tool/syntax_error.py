@@ -1,0 +1,44 @@
+"""LL001 syntax-error: a file that cannot be parsed.
+
+## What it does
+Reports a file that Python cannot parse (a syntax error, undecodable bytes, a
+NUL byte, an unknown encoding cookie, nesting too deep for the parser) with one
+finding at the error position.
+
+## Why is this bad?
+Nothing else can be checked in a file that does not parse, and the file will not
+import either. layerlint reports it instead of crashing, and the rest of the run
+goes on.
+
+The CLI reports LL001; the flake8 plugin leaves it to flake8's own E999.
+
+## Example
+```python
+def handler(:
+    ...
+```
+
+## Use instead
+```python
+def handler():
+    ...
+```
+
+## Fix safety
+No fix.
+"""
+
+from __future__ import annotations
+
+from layerlint.context import FileContext
+from layerlint.rule import Rule
+
+
+class SyntaxErrorRule(Rule):
+    code = "LL001"
+    name = "syntax-error"
+    summary = "file cannot be parsed"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return False  # the engine reports LL001 before any rule runs

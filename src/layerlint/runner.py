@@ -1,0 +1,130 @@
+"""Find the files to lint and lint them; shared by the CLI's commands.
+
+Settings come from the nearest ``pyproject.toml`` of each file (or ``--config``),
+with the command line's selection on top.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layerlint.config import Settings, check_codes
+from layerlint.engine import FileResult, lint_source
+from layerlint.project import settings_for
+
+# folders never worth walking into, whatever the settings say
+_ALWAYS_SKIP = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules"})
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Selection given on the command line; ``None`` keeps the configured value."""
+
+    config_file: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+
+    @staticmethod
+    def parse_codes(value: str | None, option: str) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        from layerlint.registry import all_codes
+
+        items = [v for v in value.replace(" ", ",").split(",") if v]
+        return tuple(check_codes(items, all_codes(), option))
+
+
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+_settings_cache: dict[tuple[Path | None, Overrides], Settings] = {}
+
+
+def effective_settings(path: str, overrides: Overrides) -> Settings:
+    base = settings_for(path, overrides.config_file)
+    key = (base.config_file, overrides)
+    cached = _settings_cache.get(key)
+    if cached is None:
+        changes: dict[str, object] = {"_enabled_cache": {}}
+        if overrides.select is not None:
+            changes["select"] = overrides.select
+        if overrides.ignore is not None:
+            changes["ignore"] = base.ignore + overrides.ignore
+        if overrides.extend_select:
+            changes["extend_select"] = base.extend_select + overrides.extend_select
+        cached = _settings_cache[key] = dataclasses.replace(base, **changes)
+    return cached
+
+
+def discover(paths: list[str], overrides: Overrides) -> Discovery:
+    """Python files under ``paths``, excluded ones left out, in a stable order."""
+    found = Discovery()
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.normcase(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            found.files.append(path)
+
+    for raw in paths:
+        path = os.path.normpath(raw)
+        if not os.path.lexists(path):
+            found.errors.append(f"{raw}: no such file or directory")
+            continue
+        if os.path.isdir(path):
+            _walk(path, overrides, add, found)
+        elif not effective_settings(path, overrides).is_excluded(path):
+            add(path)
+    found.files.sort(key=lambda p: p.split(os.sep))
+    return found
+
+
+def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
+    def onerror(exc: OSError) -> None:
+        found.errors.append(f"{exc.filename}: cannot read folder: {exc.strerror}")
+
+    for folder, dirs, files in os.walk(top, onerror=onerror):
+        settings = effective_settings(os.path.join(folder, "__init__.py"), overrides)
+        kept = []
+        for name in sorted(dirs):
+            full = os.path.join(folder, name)
+            if name in _ALWAYS_SKIP or settings.is_excluded(full):
+                continue
+            if os.path.isfile(os.path.join(full, "pyvenv.cfg")):  # a virtualenv
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            if name.endswith((".py", ".pyi")):
+                full = os.path.join(folder, name)
+                if not settings.is_excluded(full):
+                    add(full)
+
+
+def lint_file(path: str, overrides: Overrides) -> FileResult:
+    """Read and lint one file; an unreadable file is an error result, not an exception."""
+    shown = display(path)
+    settings = effective_settings(path, overrides)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return FileResult(shown, read_error=f"cannot read: {exc.strerror or exc}")
+    return lint_source(data, path, settings, display_path=shown)
+
+
+def display(path: str) -> str:
+    """A path as printed: relative to the working folder when below it."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd + os.sep):
+        return os.path.relpath(absolute, cwd)
+    return path

@@ -1,0 +1,76 @@
+"""Fixture harness: a fixture file marks every expected finding on its line.
+
+    # fixture-path: app/routes/users.py      (first lines; default app/module.py)
+    # fixture-config: {"select": ["LL309"]}   (optional [tool.layerlint] table, as JSON)
+    x = bad()  # error: LL101
+    y = fine()  # clean: why this must stay clean
+
+The file is copied to that path inside a scratch project (with a pyproject.toml)
+and linted there, so the layer comes from the real path logic.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+import shutil
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_ERROR_RE = re.compile(r"#\s*error:\s*(LL\d{3}(?:\s*,\s*LL\d{3})*)")
+_PATH_RE = re.compile(r"^#\s*fixture-path:\s*(\S+)", re.MULTILINE)
+_CONFIG_RE = re.compile(r"^#\s*fixture-config:\s*(\{.*\})\s*$", re.MULTILINE)
+_EXTRA_RE = re.compile(r"^#\s*fixture-also:\s*(\S+)\s*$", re.MULTILINE)
+
+
+def fixture_files() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("LL*.py") if not p.name.endswith(".fixed.py"))
+
+
+def expected_findings(source: str) -> collections.Counter[tuple[int, str]]:
+    expected: collections.Counter[tuple[int, str]] = collections.Counter()
+    for number, line in enumerate(source.splitlines(), start=1):
+        match = _ERROR_RE.search(line)
+        if match:
+            for code in re.split(r"\s*,\s*", match.group(1)):
+                expected[(number, code)] += 1
+    return expected
+
+
+def fixture_config(source: str) -> dict:
+    match = _CONFIG_RE.search(source)
+    return json.loads(match.group(1)) if match else {}
+
+
+def toml_value(value) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f'"{k}" = {toml_value(v)}' for k, v in value.items()) + " }"
+    return json.dumps(value)
+
+
+def install_fixture(fixture: Path, project: Path) -> Path:
+    """Copy a fixture into a scratch project at its declared path; return the copy."""
+    source = fixture.read_text(encoding="utf-8")
+    match = _PATH_RE.search(source)
+    relative = match.group(1) if match else "app/module.py"
+    config = fixture_config(source)
+    lines = ["[project]", 'name = "fixture"', 'requires-python = ">=3.10"', "", "[tool.layerlint]"]
+    lines += [f'"{k}" = {toml_value(v)}' for k, v in config.items()]
+    (project / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = project / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(fixture, target)
+    for extra in _EXTRA_RE.findall(source):  # files that must exist beside it (alembic env.py ...)
+        path = project / extra
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    return target
+
+
+def found_findings(diagnostics) -> collections.Counter[tuple[int, str]]:
+    return collections.Counter((d.line, d.code) for d in diagnostics)
+
+
+def describe(counter: collections.Counter[tuple[int, str]]) -> list[str]:
+    return sorted(f"line {line}: {code}" for (line, code), n in counter.items() for _ in range(n))
