@@ -1,0 +1,66 @@
+"""Bad input never raises: a finding or a clear message, and the run goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from layerlint.cli import main
+from layerlint.config import Settings
+from layerlint.engine import lint_source
+
+SETTINGS = Settings()
+
+
+def _codes(data: bytes, path: str = "app/services/x_service.py"):
+    result = lint_source(data, path, SETTINGS)
+    assert not result.errors, result.errors
+    return [(d.code, d.line) for d in result.diagnostics]
+
+
+def test_syntax_error_is_ll001_at_its_line():
+    assert _codes(b"x = 1\ndef f(:\n    pass\n") == [("LL001", 2)]
+
+
+def test_undecodable_bytes_are_ll001_at_the_bad_line():
+    assert _codes(b"x = 1\ny = '\xff\xfe'\n") == [("LL001", 2)]
+
+
+def test_null_byte_is_ll001():
+    assert [c for c, _ in _codes(b"x = 1\x00\n")] == ["LL001"]
+
+
+def test_bad_coding_cookie_is_ll001():
+    assert [c for c, _ in _codes(b"# -*- coding: klingon -*-\nx = 1\n")] == ["LL001"]
+
+
+def test_deeply_nested_expression_gives_finding_or_lints():
+    deep = b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n"
+    assert [c for c, _ in _codes(deep)] == ["LL001"]
+    chain = b"x = " + b"-" * 5000 + b"1\n"  # parses on some versions, not on others
+    assert [c for c, _ in _codes(chain)] in ([], ["LL001"])
+    long_sum = b"x = " + b" + ".join([b"a"] * 5000) + b"\n"
+    assert [c for c, _ in _codes(long_sum)] in ([], ["LL001"])
+
+
+def test_latin1_cookie_and_bom_decode():
+    assert _codes(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n") == []
+    assert _codes(b"\xef\xbb\xbfx = 1\n") == []
+
+
+def test_bad_files_do_not_stop_the_run(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text("[tool.layerlint]\n")
+    services = tmp_path / "app" / "services"
+    services.mkdir(parents=True)
+    (services / "a_service.py").write_bytes(b"def f(:\n")
+    (services / "b_service.py").write_bytes(b"x = '\xff'\n")
+    (services / "c_service.py").write_bytes(b"x = 1\x00\n")
+    (services / "d_service.py").write_bytes(b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n")
+    (services / "e_service.py").write_text("from fastapi import HTTPException\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1
+    for name in "abcd":
+        assert f"{name}_service.py:1:" in result.output and "LL001" in result.output
+    assert "e_service.py:1:1: LL105" in result.output

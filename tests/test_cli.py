@@ -1,0 +1,187 @@
+"""The CLI through click's CliRunner: exit codes, selection, configuration errors."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from layerlint import __version__
+from layerlint.cli import main
+from layerlint.registry import all_rules
+
+SERVICE_WITH_HTTP = textwrap.dedent(
+    """\
+    from fastapi import HTTPException
+
+
+    def fail():
+        raise HTTPException(404)
+    """
+)
+
+
+def make_project(tmp_path: Path, config: str = "", files: dict[str, str] | None = None) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.layerlint]\n' + config)
+    for rel, text in (files or {"app/services/user_service.py": SERVICE_WITH_HTTP}).items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def run(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args))
+    with runner.isolated_filesystem(temp_dir=cwd):
+        import os
+
+        os.chdir(cwd)
+        return runner.invoke(main, list(args))
+
+
+def test_findings_exit_1_with_sorted_lines_and_summary(tmp_path):
+    project = make_project(tmp_path)
+    result = run("check", str(project))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].endswith("user_service.py:1:1: LL105 services module imports `fastapi`: HTTP concerns belong in routes")
+    assert ":5:5: LL103 " in lines[1]
+    assert lines[-1] == "Found 2 findings in 1 file (1 checked)."
+
+
+def test_clean_exit_0(tmp_path):
+    project = make_project(tmp_path, files={"app/services/ok_service.py": "def f():\n    return 1\n"})
+    result = run("check", str(project))
+    assert result.exit_code == 0, result.output
+    assert "All checks passed" in result.output
+
+
+def test_exit_zero(tmp_path):
+    assert run("check", "--exit-zero", str(make_project(tmp_path))).exit_code == 0
+
+
+def test_select_and_ignore_by_prefix(tmp_path):
+    project = make_project(tmp_path)
+    only_103 = run("check", "--select", "LL103", str(project))
+    assert only_103.exit_code == 1 and "LL103" in only_103.output and "LL105" not in only_103.output
+    none = run("check", "--ignore", "LL1", str(project))
+    assert none.exit_code == 0, none.output
+    family = run("check", "--select", "LL10", str(project))
+    assert "LL103" in family.output and "LL105" in family.output
+
+
+def test_config_select_ignore_and_per_file_ignores(tmp_path):
+    project = make_project(tmp_path, 'ignore = ["LL105"]\n')
+    result = run("check", str(project))
+    assert "LL105" not in result.output and "LL103" in result.output
+    project2 = make_project(tmp_path / "p2", '[tool.layerlint.per-file-ignores]\n"app/services/*" = ["LL103", "LL105"]\n')
+    assert run("check", str(project2)).exit_code == 0
+
+
+def test_exclude_and_extend_exclude(tmp_path):
+    project = make_project(tmp_path, 'extend-exclude = ["app/services"]\n')
+    result = run("check", str(project))
+    assert result.exit_code == 0 and "0 files checked" in result.output
+
+
+def test_default_excludes_skip_virtualenvs_and_build(tmp_path):
+    files = {
+        "app/services/a_service.py": SERVICE_WITH_HTTP,
+        ".venv/lib/app/services/x_service.py": SERVICE_WITH_HTTP,
+        "build/app/services/y_service.py": SERVICE_WITH_HTTP,
+        "node_modules/app/services/z_service.py": SERVICE_WITH_HTTP,
+        "env2/app/services/w_service.py": SERVICE_WITH_HTTP,
+    }
+    project = make_project(tmp_path, files=files)
+    (project / "env2" / "pyvenv.cfg").write_text("home = /usr\n")
+    result = run("check", str(project))
+    assert "(1 checked)" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ("select = [\n", "invalid TOML"),
+        ('bogus = 1\n', "unknown key 'bogus'"),
+        ('select = ["LL999"]\n', "unknown rule code 'LL999'"),
+        ('select = "LL1"\n', "expected a list of rule codes"),
+        ('[tool.layerlint.layers]\nfrontend = ["x.*"]\n', "unknown layer 'frontend'"),
+        ('target-version = "py2"\n', "target-version"),
+    ],
+)
+def test_config_errors_exit_2_with_file_and_key(tmp_path, config, message):
+    project = make_project(tmp_path, config)
+    result = run("check", str(project))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert message in result.output and "pyproject.toml" in result.output
+
+
+def test_unknown_code_on_command_line_exits_2(tmp_path):
+    result = run("check", "--select", "XX1", str(make_project(tmp_path)))
+    assert result.exit_code == 2 and "unknown rule code 'XX1'" in result.output
+
+
+def test_explicit_config_file(tmp_path):
+    project = make_project(tmp_path)
+    config = tmp_path / "strict.toml"
+    config.write_text('[tool.layerlint]\nselect = ["LL103"]\n')
+    result = run("check", "--config", str(config), str(project))
+    assert "LL103" in result.output and "LL105" not in result.output
+    missing = run("check", "--config", str(tmp_path / "nope.toml"), str(project))
+    assert missing.exit_code == 2 and "Traceback" not in missing.output
+
+
+def test_missing_path_is_an_error_but_others_are_linted(tmp_path):
+    project = make_project(tmp_path)
+    result = run("check", str(project), str(tmp_path / "missing.py"))
+    assert result.exit_code == 2
+    assert "missing.py: no such file or directory" in result.output
+    assert "LL103" in result.output
+
+
+def test_custom_layer_patterns_replace_defaults(tmp_path):
+    files = {
+        "myapp/api/v1/users.py": "from myapp.db.users import fetch\n",
+        "myapp/routes/old.py": "from myapp.repositories.x import y\n",
+    }
+    config = '[tool.layerlint.layers]\nroutes = ["myapp.api.*"]\nrepositories = ["myapp.db.*"]\n'
+    result = run("check", str(make_project(tmp_path, config, files)))
+    assert result.exit_code == 1
+    assert "users.py:1:1: LL101" in result.output
+    assert "old.py" not in result.output  # the defaults no longer apply
+
+
+def test_noqa_comments(tmp_path):
+    source = SERVICE_WITH_HTTP.replace("import HTTPException", "import HTTPException  # noqa: LL105")
+    files = {
+        "app/services/a_service.py": source,
+        "app/services/b_service.py": "# layerlint: noqa\n" + SERVICE_WITH_HTTP,
+        "app/services/c_service.py": "# layerlint: noqa: LL103\n" + SERVICE_WITH_HTTP,
+        "app/services/d_service.py": SERVICE_WITH_HTTP.replace("(404)", "(404)  # noqa"),
+    }
+    result = run("check", str(make_project(tmp_path, files=files)))
+    out = result.output
+    assert "a_service.py:5:5: LL103" in out and "a_service.py:1:1" not in out
+    assert "b_service.py" not in out
+    assert "c_service.py:2:1: LL105" in out and "c_service.py:6" not in out
+    assert "d_service.py:1:1: LL105" in out and "d_service.py:5" not in out
+
+
+def test_rule_and_rules_commands():
+    doc = run("rule", "ll103")
+    assert doc.exit_code == 0 and doc.output.startswith("LL103 service-raises-http-exception")
+    assert run("rule", "LL999").exit_code == 2
+    listing = run("rules")
+    assert listing.exit_code == 0
+    assert [line.split()[0] for line in listing.output.splitlines()] == list(all_rules())
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.output
