@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-import pytest
+import sys
+from pathlib import Path
 
-from layerlint import project
+# test this checkout's code, whatever is installed (helps worktrees and CI alike)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pytest  # noqa: E402
+
+from layerlint import project  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
