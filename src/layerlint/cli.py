@@ -6,6 +6,7 @@ Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from layerlint import __version__
 from layerlint.config import ConfigError
 from layerlint.output import text
 from layerlint.registry import all_rules
-from layerlint.runner import Overrides, discover, lint_file
+from layerlint.runner import Overrides, discover, lint_file, unmatched_layer_patterns
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -75,6 +76,9 @@ def check(
     click.echo(text.render(diagnostics), nl=False)
     files_with = len({d.path for d in diagnostics})
     click.echo(text.summary(len(diagnostics), files_with, len(found.files)))
+    if any(os.path.isdir(p) for p in paths or ["."]):
+        for warning in unmatched_layer_patterns(found.files, overrides):
+            click.echo(f"layerlint: warning: {warning}", err=True)
     for error in errors:
         click.echo(f"layerlint: error: {error}", err=True)
     if errors:

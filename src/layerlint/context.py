@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from typing import Any, Callable, TypeVar
 
 from layerlint.config import Settings
@@ -17,6 +18,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.project import first_party_names, is_migration_path, module_name
 
 T = TypeVar("T")
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 SCOPE_TYPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # statements at module level whose bodies still run at import time
@@ -201,7 +203,8 @@ class FileContext:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.source.splitlines()
+            # only the newlines Python counts: str.splitlines() also splits on form feeds
+            self._lines = _NEWLINE_RE.split(self.source)
         return self._lines
 
     def char_col(self, line: int, byte_col: int) -> int:

@@ -128,3 +128,31 @@ def display(path: str) -> str:
     if absolute.startswith(cwd + os.sep):
         return os.path.relpath(absolute, cwd)
     return path
+
+
+def unmatched_layer_patterns(files: list[str], overrides: Overrides) -> list[str]:
+    """Warnings for ``[tool.layerlint.layers]`` patterns that match none of ``files``.
+
+    A pattern that matches nothing is most often a typo that silently turns a layer
+    off. Only meaningful when a whole tree was linted (not a pre-commit file list).
+    """
+    import fnmatch
+
+    from layerlint.project import module_name
+
+    modules: dict[Path, tuple[Settings, set[str]]] = {}
+    for path in files:
+        settings = effective_settings(path, overrides)
+        if settings.layers.is_default or settings.config_file is None:
+            continue
+        entry = modules.setdefault(settings.config_file, (settings, set()))
+        entry[1].add(module_name(path, settings.root)[0])
+    warnings = []
+    for config_file, (settings, names) in modules.items():
+        for layer, patterns in (settings.layers.patterns or {}).items():
+            for pattern in patterns:
+                if not any(fnmatch.fnmatchcase(name, pattern) for name in names):
+                    warnings.append(
+                        f"{config_file}: [tool.layerlint.layers] {layer} pattern {pattern!r} matches no linted module"
+                    )
+    return warnings
