@@ -11,6 +11,7 @@ import ast
 import io
 import tokenize
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -89,7 +90,10 @@ def lint_source(
     except (SyntaxError, LookupError) as exc:
         return _unparsable(shown, f"bad encoding declaration: {exc}") if report_syntax else FileResult(shown)
     try:
-        tree = ast.parse(text, filename=shown)
+        with warnings.catch_warnings():
+            # SyntaxWarnings (invalid escapes, `1()`) are the compiler's business, not ours
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=shown)
     except SyntaxError as exc:
         if not report_syntax:
             return FileResult(shown)

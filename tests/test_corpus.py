@@ -1,0 +1,52 @@
+"""Real code: lint every file of the corpus made by ../shared/corpus/fetch.sh.
+
+No internal error on any file, and no LL001 on a file that Python parses.
+Skipped (saying so) when the corpus is absent: a user's clone has no ../shared.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+
+from layerlint.registry import all_codes
+from layerlint.runner import Overrides, discover, lint_file
+
+pytestmark = pytest.mark.corpus
+
+
+def corpus_dir() -> Path | None:
+    base = os.environ.get("LAYERLINT_CORPUS") or os.path.expanduser("~/.cache/layerlint-corpus")
+    path = Path(base) / "src"
+    return path if path.is_dir() and any(path.iterdir()) else None
+
+
+CORPUS = corpus_dir()
+needs_corpus = pytest.mark.skipif(
+    CORPUS is None, reason="corpus not downloaded: run ../shared/corpus/fetch.sh (LAYERLINT_CORPUS=DIR)"
+)
+
+
+@needs_corpus
+def test_whole_corpus_lints_without_internal_errors():
+    overrides = Overrides(select=tuple(all_codes()))
+    files = discover([str(CORPUS)], overrides).files
+    assert len(files) > 5000
+    internal, false_syntax_errors, unreadable = [], [], []
+    for path in files:
+        result = lint_file(path, overrides)
+        internal.extend(f"{e.path} {e.rule}: {e.error.splitlines()[-1]}" for e in result.errors)
+        if result.read_error:
+            unreadable.append(path)
+        if any(d.code == "LL001" for d in result.diagnostics):
+            try:
+                ast.parse(Path(path).read_bytes())
+                false_syntax_errors.append(path)
+            except (SyntaxError, ValueError):
+                pass
+    assert not internal, internal[:10]
+    assert not false_syntax_errors, false_syntax_errors[:10]
+    assert not unreadable, unreadable[:10]
