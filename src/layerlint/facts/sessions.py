@@ -2,7 +2,8 @@
 
 A session is a name annotated ``AsyncSession``/``Session`` (through imports,
 ``Optional``/``| None``/``Annotated`` included, and module-level aliases such as
-``SessionDep = Annotated[AsyncSession, Depends(get_db)]``); a parameter whose
+``SessionDep = Annotated[AsyncSession, Depends(get_db)]``, or an imported alias
+named by convention: ``SessionDep``, ``AsyncSessionDep``, ``DbSession``); a parameter whose
 default is ``Depends(<session provider>)``; an attribute ``self.x`` assigned
 from one of those (or annotated as one in the class body); or the target of
 ``async with <factory>() as s`` / ``s = <factory>()`` where the factory is a
@@ -37,6 +38,8 @@ DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends"})
 _TYPING_WRAPPERS = ("Optional", "Annotated", "Union")
 # conventional names of session providers (``Depends(get_db)``) and factories
 _PROVIDER_RE = re.compile(r"(^|_)(session|db|db_session|async_session)$", re.IGNORECASE)
+# conventional names of imported session annotation aliases (``from app.deps import SessionDep``)
+_ALIAS_RE = re.compile(r"^(Async)?(Db|DB)?Session(Dep|Dependency)$|^(Async)?(Db|DB)Session$")
 _FACTORY_RE = re.compile(r"^(Async)?SessionLocal$|session_?factory$|session_?maker$", re.IGNORECASE)
 
 
@@ -91,7 +94,10 @@ def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
     for item in _annotation_types(annotation):
         if ctx.resolve(item) in SESSION_TYPES:
             return True
-        if isinstance(item, ast.Name) and item.id in aliases:
+        if isinstance(item, ast.Name) and (
+            item.id in aliases
+            or (item.id in ctx.imports and _ALIAS_RE.match(ctx.imports[item.id].rpartition(".")[2]))
+        ):
             return True
     return False
 

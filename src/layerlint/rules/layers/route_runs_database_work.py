@@ -65,7 +65,8 @@ class RouteRunsDatabaseWork(Rule):
             return
         method = session_method_call(node, DATABASE_METHODS, self.ctx)
         if method is not None:
-            self.report(node, f"route handler calls `session.{method}()`: move database work to a repository")
+            receiver = ast.unparse(node.func.value)  # type: ignore[attr-defined]
+            self.report(node, f"route handler calls `{receiver}.{method}()` on a session: move database work to a repository")
             return
         builder = statement_builder(node, self.ctx)
         if builder is not None:

@@ -60,7 +60,8 @@ class ServiceRunsQueries(Rule):
     def visit_Call(self, node: ast.Call) -> None:
         method = session_method_call(node, QUERY_METHODS, self.ctx)
         if method is not None:
-            self.report(node, f"service calls `session.{method}()`: move queries to a repository")
+            receiver = ast.unparse(node.func.value)  # type: ignore[attr-defined]
+            self.report(node, f"service calls `{receiver}.{method}()` on a session: move queries to a repository")
             return
         builder = statement_builder(node, self.ctx)
         if builder is not None:
