@@ -96,7 +96,9 @@ def reads_stdin(paths: Sequence[str], opts: ReportOptions) -> bool:
 
 def lint_stdin(overrides: Overrides, opts: ReportOptions, sources: SourceLines) -> tuple[Discovery, list[FileResult]]:
     """Lint the buffer on standard input under the name ``--stdin-filename`` (or ``-``)."""
-    data = click.get_binary_stream("stdin").read()
+    stdin = sys.stdin
+    buffer = getattr(stdin, "buffer", None)
+    data = buffer.read() if buffer is not None else stdin.read().encode("utf-8")
     name = opts.stdin_filename or "-"
     settings = effective_settings(name, overrides)
     if opts.stdin_filename and settings.is_excluded(name):
