@@ -59,7 +59,9 @@ def options(command: Callable[..., T]) -> Callable[..., T]:
             type=click.Path(path_type=Path, dir_okay=False),
             help="Write the report to this file instead of standard output.",
         ),
-        click.option("--statistics", is_flag=True, help="Print the number of findings per code instead of the findings."),
+        click.option(
+            "--statistics", is_flag=True, help="Print the number of findings per code instead of the findings."
+        ),
         click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary line, no progress bar."),
         click.option(
             "--baseline",
