@@ -6,17 +6,18 @@ Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from layerlint import __version__
+from layerlint import __version__, report, ruledocs
 from layerlint.config import ConfigError
-from layerlint.output import text
 from layerlint.registry import all_rules
 from layerlint.runner import Overrides, discover, lint_file, unmatched_layer_patterns
+from layerlint.sources import SourceLines
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -44,6 +45,7 @@ def main() -> None:
     help="Read settings from this TOML file instead of the nearest pyproject.toml.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@report.options
 def check(
     paths: tuple[str, ...],
     select: str | None,
@@ -51,8 +53,11 @@ def check(
     extend_select: str | None,
     config_file: Path | None,
     exit_zero: bool,
+    **report_options: object,
 ) -> None:
-    """Lint PATHS (files or folders; default: the current folder)."""
+    """Lint PATHS (files or folders; default: the current folder; `-`: standard input)."""
+    opts = report.ReportOptions(**report_options)  # type: ignore[arg-type]
+    sources = SourceLines()
     try:
         overrides = Overrides(
             config_file=config_file,
@@ -60,8 +65,15 @@ def check(
             ignore=Overrides.parse_codes(ignore, "--ignore"),
             extend_select=Overrides.parse_codes(extend_select, "--extend-select") or (),
         )
-        found = discover(list(paths) or ["."], overrides)
-        results = [lint_file(path, overrides) for path in found.files]
+        baseline = report.load_baseline(opts)
+        if report.reads_stdin(paths, opts):
+            found, results = report.lint_stdin(overrides, opts, sources)
+        else:
+            found = discover(list(paths) or ["."], overrides)
+            if report.show_progress(len(found.files), opts):
+                results = report.lint_with_progress(found.files, lambda path: lint_file(path, overrides))
+            else:
+                results = [lint_file(path, overrides) for path in found.files]
     except ConfigError as exc:
         _fail(str(exc))
         return
@@ -73,37 +85,80 @@ def check(
         for error in result.errors:
             errors.append(f"{error.path}: internal error in {error.rule}:\n{error.error.rstrip()}")
         diagnostics.extend(result.diagnostics)
-    click.echo(text.render(diagnostics), nl=False)
-    files_with = len({d.path for d in diagnostics})
-    click.echo(text.summary(len(diagnostics), files_with, len(found.files)))
-    if any(os.path.isdir(p) for p in paths or ["."]):
+    if not report.reads_stdin(paths, opts) and any(os.path.isdir(p) for p in paths or ["."]):
         for warning in unmatched_layer_patterns(found.files, overrides):
             click.echo(f"layerlint: warning: {warning}", err=True)
-    for error in errors:
-        click.echo(f"layerlint: error: {error}", err=True)
-    if errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+    sys.exit(report.emit(diagnostics, errors, len(found.files), opts, exit_zero, sources, baseline))
+
+
+_DOC_FORMAT = click.option(
+    "--output-format",
+    type=click.Choice(("text", "json"), case_sensitive=False),
+    default="text",
+    show_default=True,
+    help="text, or JSON (code, name, summary, family, default_enabled, fix_availability, options, explanation, url).",
+)
 
 
 @main.command()
 @click.argument("code")
-def rule(code: str) -> None:
+@_DOC_FORMAT
+def rule(code: str, output_format: str = "text") -> None:
     """Print the documentation of rule CODE."""
     rules = all_rules()
     cls = rules.get(code.strip().upper())
     if cls is None:
         _fail(f"unknown rule code {code!r} (see `layerlint rules`)")
         return
+    if output_format.lower() == "json":
+        click.echo(json.dumps(ruledocs.rule_json(cls), indent=2, ensure_ascii=False))
+        return
     click.echo(cls.documentation())
 
 
 @main.command("rules")
-def list_rules() -> None:
+@_DOC_FORMAT
+def list_rules(output_format: str = "text") -> None:
     """List every rule with its one-line summary."""
+    if output_format.lower() == "json":
+        data = [ruledocs.rule_json(cls) for cls in all_rules().values()]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
     for code, cls in all_rules().items():
         flag = "" if cls.default_enabled else " (opt-in)"
         click.echo(f"{code}  {cls.name:<38} {cls.summary}{flag}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "mermaid"), case_sensitive=False),
+    default="text",
+    show_default=True,
+    help="text: modules by layer, the import map and its violations; mermaid: a flowchart of the map.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
+)
+def layers(paths: tuple[str, ...], fmt: str, config_file: Path | None) -> None:
+    """Show the layer of each module under PATHS and the layer-to-layer import map."""
+    from layerlint import layermap
+
+    try:
+        layer_map = layermap.build(list(paths) or ["."], Overrides(config_file=config_file))
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    render = layermap.render_mermaid if fmt.lower() == "mermaid" else layermap.render_text
+    click.echo(render(layer_map), nl=False)
+    for error in layer_map.errors:
+        click.echo(f"layerlint: error: {error}", err=True)
+    sys.exit(EXIT_ERROR if layer_map.errors else EXIT_CLEAN)
 
 
 if __name__ == "__main__":  # pragma: no cover

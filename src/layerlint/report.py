@@ -1,0 +1,212 @@
+"""What ``layerlint check`` does around linting: its output options (format, file,
+statistics, quiet), the baseline, standard input, and the progress bar.
+
+Kept out of ``cli.py`` so the command itself stays a short sequence:
+options -> files (or stdin) -> lint -> :func:`emit`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Sequence, TypeVar
+
+import click
+
+from layerlint.baseline import Baseline, BaselineError
+from layerlint.diagnostics import Diagnostic
+from layerlint.engine import FileResult, decode_source, lint_source
+from layerlint.output import FORMATS, HUMAN_FORMATS, renderer, statistics, text
+from layerlint.runner import Discovery, Overrides, display, effective_settings
+from layerlint.sources import SourceLines
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# fewer files than this lint in a blink: no progress bar
+PROGRESS_MIN_FILES = 100
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    output_format: str = "text"
+    output_file: Path | None = None
+    statistics: bool = False
+    quiet: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    stdin_filename: str | None = None
+
+
+def options(command: Callable[..., T]) -> Callable[..., T]:
+    """The output, baseline and stdin options of ``check`` (passed as keyword arguments)."""
+    decorators = [
+        click.option(
+            "--output-format",
+            type=click.Choice(FORMATS, case_sensitive=False),
+            default="text",
+            show_default=True,
+            envvar="LAYERLINT_OUTPUT_FORMAT",
+            help="text: one line per finding; full: with the source line; json: ruff's layout; "
+            "sarif: SARIF 2.1.0 (GitHub code scanning); github: workflow annotations; "
+            "gitlab: Code Quality report.",
+        ),
+        click.option(
+            "-o",
+            "--output-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Write the report to this file instead of standard output.",
+        ),
+        click.option(
+            "--statistics", is_flag=True, help="Print the number of findings per code instead of the findings."
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary line, no progress bar."),
+        click.option(
+            "--baseline",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Report only findings not recorded in this baseline file.",
+        ),
+        click.option(
+            "--write-baseline",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Record every current finding in this baseline file (exit 0) instead of reporting them.",
+        ),
+        click.option(
+            "--stdin-filename",
+            help="Lint standard input (path `-`) as if it were this file: its settings and layer come from this path.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+# -- standard input ------------------------------------------------------------
+def reads_stdin(paths: Sequence[str], opts: ReportOptions) -> bool:
+    if "-" in paths:
+        if len(paths) > 1:
+            raise click.UsageError("`-` (standard input) cannot be combined with other paths")
+        return True
+    if opts.stdin_filename is not None:
+        if paths:
+            raise click.UsageError("--stdin-filename names standard input: pass `-` (or no path), not files")
+        return True
+    return False
+
+
+def lint_stdin(overrides: Overrides, opts: ReportOptions, sources: SourceLines) -> tuple[Discovery, list[FileResult]]:
+    """Lint the buffer on standard input under the name ``--stdin-filename`` (or ``-``)."""
+    stdin = sys.stdin
+    buffer = getattr(stdin, "buffer", None)
+    data = buffer.read() if buffer is not None else stdin.read().encode("utf-8")
+    name = opts.stdin_filename or "-"
+    settings = effective_settings(name, overrides)
+    if opts.stdin_filename and settings.is_excluded(name):
+        return Discovery(), []
+    shown = display(name) if opts.stdin_filename else "-"
+    try:
+        sources.add(shown, decode_source(data))
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        sources.add(shown, data.decode("utf-8", errors="replace"))
+    return Discovery(files=[name]), [lint_source(data, name, settings, display_path=shown)]
+
+
+# -- progress ------------------------------------------------------------------------
+def in_ci(env: Mapping[str, str]) -> bool:
+    return env.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def show_progress(
+    files: int,
+    opts: ReportOptions,
+    env: Mapping[str, str] | None = None,
+    stdout: object = None,
+    stderr: object = None,
+) -> bool:
+    """A progress bar on stderr: for long runs on a terminal only, never piped or in CI."""
+    env = os.environ if env is None else env
+    stdout = sys.stdout if stdout is None else stdout
+    stderr = sys.stderr if stderr is None else stderr
+    if opts.quiet or files < PROGRESS_MIN_FILES or in_ci(env):
+        return False
+    return _isatty(stderr) and (opts.output_file is not None or _isatty(stdout))
+
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def lint_with_progress(files: Sequence[T], lint_one: Callable[[T], R]) -> list[R]:
+    results: list[R] = []
+    with click.progressbar(files, label="Linting", file=sys.stderr, show_pos=True) as bar:
+        for item in bar:
+            results.append(lint_one(item))
+    return results
+
+
+# -- output ----------------------------------------------------------------------------
+def load_baseline(opts: ReportOptions) -> Baseline | None:
+    """Read ``--baseline`` before linting (a bad file is a ConfigError: exit 2)."""
+    return Baseline.load(opts.baseline) if opts.baseline is not None else None
+
+
+def color_allowed(env: Mapping[str, str] | None = None) -> bool:
+    """``NO_COLOR`` (any non-empty value) turns colour off; otherwise a terminal gets it."""
+    env = os.environ if env is None else env
+    return not env.get("NO_COLOR")
+
+
+def emit(
+    diagnostics: list[Diagnostic],
+    errors: list[str],
+    files_checked: int,
+    opts: ReportOptions,
+    exit_zero: bool,
+    sources: SourceLines,
+    baseline: Baseline | None = None,
+) -> int:
+    """Print (or write) the report and the errors; return the exit status."""
+    status_on_error = 2
+    if opts.write_baseline is not None:
+        try:
+            Baseline.from_diagnostics(diagnostics, sources, os.fspath(opts.write_baseline)).write(opts.write_baseline)
+        except BaselineError as exc:
+            errors = [*errors, str(exc)]
+        for error in errors:
+            click.echo(f"layerlint: error: {error}", err=True)
+        if not opts.quiet and not errors:
+            n = len(diagnostics)
+            click.echo(f"Wrote {n} finding{'s' if n != 1 else ''} to baseline {opts.write_baseline}.", err=True)
+        return status_on_error if errors else 0
+    hidden = 0
+    if baseline is not None:
+        diagnostics, hidden = baseline.filter(diagnostics, sources)
+
+    fmt = opts.output_format.lower()
+    to_file = opts.output_file is not None
+    color = not to_file and color_allowed()
+    if opts.statistics:
+        body = statistics.render_json(diagnostics) if fmt == "json" else statistics.render_text(diagnostics)
+    else:
+        body = renderer(fmt)(diagnostics, sources, color=color)
+    if fmt in HUMAN_FORMATS and not opts.quiet:
+        files_with = len({d.path for d in diagnostics})
+        body += text.summary(len(diagnostics), files_with, files_checked, hidden) + "\n"
+    if to_file:
+        try:
+            with open(opts.output_file, "w", encoding="utf-8", newline="") as fh:  # type: ignore[arg-type]
+                fh.write(body)
+        except OSError as exc:
+            errors = [*errors, f"{opts.output_file}: cannot write: {exc.strerror or exc}"]
+    else:
+        click.echo(body, nl=False, color=None if color else False)
+    for error in errors:
+        click.echo(f"layerlint: error: {error}", err=True)
+    if errors:
+        return status_on_error
+    return 1 if diagnostics and not exit_zero else 0

@@ -1,0 +1,137 @@
+"""``layerlint layers``: modules by layer, the import map as text and Mermaid, and
+its violations agreeing with LL101/LL102."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from layerlint.cli import main
+from layerlint.layermap import build, violation
+from layerlint.layers import RANK
+from layerlint.runner import Overrides
+from test_cli import make_project
+
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo_app"
+
+FILES = {
+    "app/__init__.py": "",
+    "app/routes/__init__.py": "",
+    "app/routes/users.py": "from app.services.user_service import UserService\nfrom app.repositories import user_repo\n"
+    "import fastapi\n",
+    "app/services/__init__.py": "",
+    "app/services/user_service.py": "from ..repositories.user_repo import UserRepository\nfrom app.core import config\n",
+    "app/repositories/__init__.py": "",
+    "app/repositories/user_repo.py": "from app.models.user import User\n\n\ndef f():\n    from app.services import user_service\n",
+    "app/models/__init__.py": "",
+    "app/models/user.py": "import sqlalchemy\n",
+    "app/core/__init__.py": "",
+    "app/core/config.py": "",
+}
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    root = make_project(tmp_path, files=FILES)
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_text_lists_modules_edges_and_violations(project):
+    result = CliRunner().invoke(main, ["layers", "."])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    modules = dict(
+        (m.group(2), m.group(1)) for m in re.finditer(r"^  (\S+)\s+(\S+)\s+\S+\.py$", out, re.MULTILINE)
+    )
+    assert modules["app.routes.users"] == "routes"
+    assert modules["app.services.user_service"] == "services"
+    assert modules["app.repositories.user_repo"] == "repositories"
+    assert modules["app.models.user"] == "models"
+    assert modules["app.core.config"] == "(none)"
+    edges = {
+        (m.group(1), m.group(2)): (int(m.group(3)), m.group(4))
+        for m in re.finditer(r"^  (\S+) -> (\S+)\s+(\d+)(?:  VIOLATION (LL\d+))?$", out, re.MULTILINE)
+    }
+    assert edges == {
+        ("routes", "services"): (1, None),
+        ("routes", "repositories"): (1, "LL101"),
+        ("services", "repositories"): (1, None),  # relative import
+        ("services", "(none)"): (1, None),
+        ("repositories", "services"): (1, "LL102"),  # inside a function
+        ("repositories", "models"): (1, None),
+    }  # third-party imports (fastapi, sqlalchemy) are not in the map
+    assert "app/routes/users.py:2: LL101 app.routes.users imports app.repositories" in out
+    assert "app/repositories/user_repo.py:5: LL102 app.repositories.user_repo imports app.services" in out
+
+
+def test_mermaid(project):
+    result = CliRunner().invoke(main, ["layers", "--format", "mermaid", "."])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "flowchart TD"
+    edge_re = re.compile(r'^(\w+) (-->|-\.->)\|"(\d+)(?: (LL\d+))?"\| (\w+)$')
+    links = [line.strip() for line in lines[1:] if not line.strip().startswith(("linkStyle", "nolayer[")) and "[" not in line]
+    parsed = [edge_re.match(link).groups() for link in links]
+    assert len(parsed) == 6
+    violating = {i for i, (_s, _a, _n, code, _t) in enumerate(parsed) if code}
+    assert {(parsed[i][0], parsed[i][4], parsed[i][3]) for i in violating} == {
+        ("routes", "repositories", "LL101"),
+        ("repositories", "services", "LL102"),
+    }
+    styled = {int(m.group(1)) for m in re.finditer(r"linkStyle (\d+) stroke:#d32f2f", result.output)}
+    assert styled == violating
+    assert 'nolayer["no layer (3 modules)"]' in result.output
+    assert any(p[0] == "services" and p[4] == "nolayer" for p in parsed)
+
+
+def test_configured_layers_are_used(tmp_path, monkeypatch):
+    files = {"myapp/api/users.py": "from myapp.db.users import fetch\n", "myapp/db/users.py": "def fetch():\n    pass\n"}
+    config = '[tool.layerlint.layers]\nroutes = ["myapp.api.*"]\nrepositories = ["myapp.db.*"]\n'
+    root = make_project(tmp_path, config, files)
+    monkeypatch.chdir(root)
+    out = CliRunner().invoke(main, ["layers"]).output
+    assert re.search(r"^  routes\s+myapp\.api\.users", out, re.MULTILINE)
+    assert re.search(r"^  routes -> repositories\s+1  VIOLATION LL101$", out, re.MULTILINE)
+
+
+def test_unparsable_file_keeps_its_layer_and_is_noted(project):
+    (project / "app" / "services" / "broken_service.py").write_text("def f(:\n")
+    result = CliRunner().invoke(main, ["layers", "."])
+    assert result.exit_code == 0
+    assert re.search(r"^  services\s+app\.services\.broken_service", result.output, re.MULTILINE)
+    assert "Not parsed, so their imports are missing from the map (1):\n  app/services/broken_service.py" in result.output
+
+
+def test_missing_path_exits_2(project):
+    result = CliRunner().invoke(main, ["layers", "nope"])
+    assert result.exit_code == 2 and "nope: no such file or directory" in result.output
+
+
+def test_violation_predicate_matches_the_rules_on_the_demo_app(monkeypatch):
+    """The map's violations are exactly the import lines LL101/LL102 report."""
+    monkeypatch.chdir(DEMO)
+    layer_map = build(["."], Overrides())
+    from_map = {(site.path, site.line, site.code) for site in layer_map.violations()}
+    result = CliRunner().invoke(main, ["check", "--select", "LL101,LL102", "--output-format", "github", "."])
+    from_rules = {
+        (m.group(2), int(m.group(3)), m.group(1))
+        for m in re.finditer(r"title=layerlint \((LL\d+)\),file=([^,]+),line=(\d+)", result.output)
+    }
+    assert from_map == from_rules and len(from_map) >= 2
+
+
+def test_violation_predicate_over_every_pair_of_layers():
+    layers = [*RANK, "schemas", "migrations", None]
+    for source in layers:
+        for target in layers:
+            code = violation(source, target)
+            if source == "routes" and target == "repositories":
+                assert code == "LL101"
+            elif source in RANK and target in RANK and RANK[target] < RANK[source]:
+                assert code == "LL102"
+            else:
+                assert code is None
