@@ -23,6 +23,10 @@ carry them enforce it here.
 
 ## Example
 ```python
+class Base(DeclarativeBase):
+    pass
+
+
 class Invoice(Base):
     __tablename__ = "invoices"
 
@@ -31,6 +35,15 @@ class Invoice(Base):
 
 ## Use instead
 ```python
+class Base(DeclarativeBase):
+    pass
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
 class Invoice(TimestampMixin, Base):
     __tablename__ = "invoices"
 
