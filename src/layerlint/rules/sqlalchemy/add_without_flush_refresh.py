@@ -67,7 +67,10 @@ def _position(node: ast.AST) -> tuple[int, int]:
 
 
 def _same(a: ast.AST, b: ast.AST) -> bool:
-    return ast.dump(a) == ast.dump(b)
+    """The same expression, whatever its load/store context (``user := ...`` vs ``user``)."""
+    if isinstance(a, ast.Name) or isinstance(b, ast.Name):
+        return isinstance(a, ast.Name) and isinstance(b, ast.Name) and a.id == b.id
+    return type(a) is type(b) and ast.unparse(a) == ast.unparse(b)
 
 
 class AddWithoutFlushRefresh(Rule):
@@ -83,12 +86,15 @@ class AddWithoutFlushRefresh(Rule):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "add" and len(node.args) == 1 and not node.keywords):
             return
-        if not holds_session(func.value, self.ctx):
+        obj = node.args[0]
+        if isinstance(obj, ast.Starred) or not holds_session(func.value, self.ctx):
             return
         function = self.ctx.enclosing_function()
         if function is None:
             return
-        receiver, obj = func.value, node.args[0]
+        if isinstance(obj, ast.NamedExpr):  # ``session.add(user := User(...))``
+            obj = obj.target
+        receiver = func.value
         start = _position(node)
         flushed_at: tuple[int, int] | None = None
         refreshes: list[tuple[int, int]] = []
@@ -111,7 +117,9 @@ class AddWithoutFlushRefresh(Rule):
                     return  # handed on: the callee may flush and refresh it
         if flushed_at is not None and any(position > flushed_at for position in refreshes):
             return
-        shown = ast.unparse(obj) if isinstance(obj, (ast.Name, ast.Attribute)) else "obj"
+        shown = ast.unparse(obj)
+        if len(shown) > 40 or "\n" in shown:
+            shown = "obj"
         self.report(node, f"`session.add({shown})` without `flush()` then `refresh({shown})`: "
                           "the repository returns an object without its database-generated values")
 

@@ -3,8 +3,8 @@
 ## What it does
 Flags `async_sessionmaker(...)`, and `sessionmaker(..., class_=AsyncSession)`
 (SQLAlchemy's or SQLModel's `AsyncSession`), that do not pass
-`expire_on_commit=False` (missing, or a literal `True`). A non-literal value or
-a `**kwargs` argument is not flagged. Nothing in an Alembic migration is checked.
+`expire_on_commit=False` (missing, or a literal `True`). A non-literal value, or
+`*args`/`**kwargs` that may hold it, is not flagged. Nothing in an Alembic migration is checked.
 
 ## Why is this bad?
 With the default `expire_on_commit=True` every loaded object is expired by
@@ -62,7 +62,7 @@ class SessionExpiresOnCommit(Rule):
         kw = keyword(node, "expire_on_commit")
         value = kw.value if kw is not None else node.args[_EXPIRE_POSITION] if len(node.args) > _EXPIRE_POSITION else None
         if value is None:
-            if has_star_kwargs(node):
+            if has_star_kwargs(node) or any(isinstance(arg, ast.Starred) for arg in node.args):
                 return
         elif not (isinstance(value, ast.Constant) and value.value is True):
             return
