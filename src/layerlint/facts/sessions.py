@@ -7,6 +7,11 @@ default is ``Depends(<session provider>)``; an attribute ``self.x`` assigned
 from one of those (or annotated as one in the class body); or the target of
 ``async with <factory>() as s`` / ``s = <factory>()`` where the factory is a
 ``sessionmaker``/``async_sessionmaker`` result or ``AsyncSession``/``Session``.
+
+:func:`holds_session` (used by the LL3xx rules) also accepts a module-level
+session (``db_session = scoped_session(...)``) not rebound in the enclosing
+functions, and a call that opens one (``SessionLocal().query(...)``);
+:func:`is_session` keeps its narrower meaning.
 """
 
 from __future__ import annotations
