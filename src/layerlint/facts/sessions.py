@@ -272,7 +272,8 @@ def _module_sessions(ctx: FileContext) -> frozenset[str]:
         if isinstance(stmt, ast.Assign) and opens_session(stmt.value, ctx):
             names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            if is_session_annotation(stmt.annotation, ctx) or (stmt.value is not None and opens_session(stmt.value, ctx)):
+            opened = stmt.value is not None and opens_session(stmt.value, ctx)
+            if opened or is_session_annotation(stmt.annotation, ctx):
                 names.add(stmt.target.id)
     return frozenset(names)
 

@@ -122,4 +122,3 @@ class AddWithoutFlushRefresh(Rule):
             shown = "obj"
         self.report(node, f"`session.add({shown})` without `flush()` then `refresh({shown})`: "
                           "the repository returns an object without its database-generated values")
-

@@ -59,4 +59,6 @@ class LegacySessionQuery(Rule):
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "query" and holds_session(func.value, self.ctx):
-            self.report(node, "legacy `session.query()`: build a `select()` and run it with `session.execute()`/`scalars()`")
+            self.report(
+                node, "legacy `session.query()`: build a `select()` and run it with `session.execute()`/`scalars()`"
+            )

@@ -95,12 +95,18 @@ class ModelWithoutTimestamps(Rule):
             missing = [name for name in required if name not in names]
             if missing:
                 listed = ", ".join(f"`{name}`" for name in missing)
-                self.report(info.node, f"model `{info.node.name}` has no {listed} column{'s' if len(missing) > 1 else ''}")
+                plural = "s" if len(missing) > 1 else ""
+                self.report(info.node, f"model `{info.node.name}` has no {listed} column{plural}")
 
 
 def _has_explicit_table(cls: ast.ClassDef) -> bool:
     for stmt in cls.body:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets = [stmt.target]
+        else:
+            continue
         if any(isinstance(t, ast.Name) and t.id == "__table__" for t in targets):
             return True
     return False

@@ -60,7 +60,9 @@ class SessionExpiresOnCommit(Rule):
         if factory == "sessionmaker" and not self._makes_async_sessions(node):
             return
         kw = keyword(node, "expire_on_commit")
-        value = kw.value if kw is not None else node.args[_EXPIRE_POSITION] if len(node.args) > _EXPIRE_POSITION else None
+        value = kw.value if kw is not None else None
+        if value is None and len(node.args) > _EXPIRE_POSITION:
+            value = node.args[_EXPIRE_POSITION]
         if value is None:
             if has_star_kwargs(node) or any(isinstance(arg, ast.Starred) for arg in node.args):
                 return
