@@ -105,6 +105,31 @@ def has_star_kwargs(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
 
 
+def literal_mapping(node: ast.AST, ctx: FileContext) -> dict[str, ast.AST] | None:
+    """The string keys of ``{"lazy": "joined"}`` or ``dict(lazy="joined")`` and their values;
+    None when the keys cannot all be known (``**options``, a variable, a computed key)."""
+    out: dict[str, ast.AST] = {}
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return None
+            out[key.value] = value
+        return out
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "dict"
+        and "dict" not in ctx.imports
+        and not node.args
+    ):
+        for kw in node.keywords:
+            if kw.arg is None:
+                return None
+            out[kw.arg] = kw
+        return out
+    return None
+
+
 def is_mapped_annotation(annotation: ast.AST | None) -> bool:
     """``Mapped[...]`` (also ``WriteOnlyMapped``/``DynamicMapped``, quoted, or ``sa.orm.Mapped``).
 

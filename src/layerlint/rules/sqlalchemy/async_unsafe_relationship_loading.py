@@ -5,7 +5,8 @@ Flags a `relationship()` (from `sqlalchemy.orm`, however imported or aliased)
 whose loader strategy is not async-safe: no `lazy=` at all (the default
 `"select"` loads on first attribute access), or `lazy="select"`, `lazy=True`
 (the same as `"select"`) or `lazy="dynamic"`. SQLModel's
-`Relationship(sa_relationship_kwargs={...})` is checked the same way.
+`Relationship()` is checked the same way, through its `sa_relationship_kwargs`
+(a `{...}` display or a `dict(...)` call).
 
 Accepted by default: `"selectin"`, `"joined"`, `"subquery"`, `"immediate"`,
 `"raise"`, `"raise_on_sql"`, `"noload"`, `"write_only"` (and `lazy=False`, which
@@ -57,6 +58,7 @@ from layerlint.facts.sqlalchemy import (
     is_relationship_call,
     is_sqlmodel_relationship_call,
     keyword,
+    literal_mapping,
     uses_sqlalchemy,
 )
 from layerlint.rule import Option, Rule
@@ -130,11 +132,10 @@ class AsyncUnsafeRelationshipLoading(Rule):
         kw = keyword(node, "sa_relationship_kwargs")
         if kw is None:
             return _MISSING
-        if not isinstance(kw.value, ast.Dict):
+        mapping = literal_mapping(kw.value, self.ctx)
+        if mapping is None:
             return _UNKNOWN
-        for key, value in zip(kw.value.keys, kw.value.values):
-            if key is None:  # {**options}
-                return _UNKNOWN
-            if isinstance(key, ast.Constant) and key.value == "lazy":
-                return _lazy_value(value)
-        return _MISSING
+        if "lazy" not in mapping:
+            return _MISSING
+        value = mapping["lazy"]
+        return _lazy_value(value.value if isinstance(value, ast.keyword) else value)

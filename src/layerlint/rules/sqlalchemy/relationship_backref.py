@@ -3,8 +3,8 @@
 ## What it does
 Flags the `backref=` argument of `relationship()` (from `sqlalchemy.orm`,
 however imported), whether a string or a `backref(...)` call; `backref=None` is
-not flagged. SQLModel's `Relationship(sa_relationship_kwargs={"backref": ...})`
-is flagged too.
+not flagged. SQLModel's `Relationship(sa_relationship_kwargs={"backref": ...})` (or
+`dict(backref=...)`) is flagged too.
 
 ## Why is this bad?
 `backref` creates the reverse attribute on the other class implicitly, at
@@ -43,7 +43,13 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sqlalchemy import is_relationship_call, is_sqlmodel_relationship_call, keyword, uses_sqlalchemy
+from layerlint.facts.sqlalchemy import (
+    is_relationship_call,
+    is_sqlmodel_relationship_call,
+    keyword,
+    literal_mapping,
+    uses_sqlalchemy,
+)
 from layerlint.rule import Rule
 
 
@@ -63,10 +69,10 @@ class RelationshipBackref(Rule):
             target = kw if kw is not None and not _is_none(kw.value) else None
         elif is_sqlmodel_relationship_call(node, self.ctx):
             kw = keyword(node, "sa_relationship_kwargs")
-            if kw is not None and isinstance(kw.value, ast.Dict):
-                for key, value in zip(kw.value.keys, kw.value.values):
-                    if isinstance(key, ast.Constant) and key.value == "backref" and not _is_none(value):
-                        target = key
+            mapping = literal_mapping(kw.value, self.ctx) if kw is not None else None
+            value = mapping.get("backref") if mapping else None
+            if value is not None and not _is_none(value.value if isinstance(value, ast.keyword) else value):
+                target = value
         if target is not None:
             self.report(target, "`backref=` creates the reverse relationship implicitly: declare both sides "
                                 "with `back_populates=`")
