@@ -40,7 +40,10 @@ _MODEL_MARKERS = frozenset({"__tablename__", "__table__"})
 
 def uses_sqlalchemy(ctx: FileContext) -> bool:
     """Cheap gate: the file mentions SQLAlchemy or SQLModel and is not a migration."""
-    return not ctx.is_migration and ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source)
+    return ctx.memo(
+        "sqlalchemy.uses",
+        lambda: not ctx.is_migration and ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source),
+    )
 
 
 def sa_qualified(node: ast.AST, ctx: FileContext) -> str | None:
@@ -203,6 +206,24 @@ def _is_abstract(cls: ast.ClassDef) -> bool:
     return False
 
 
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(tree: ast.Module) -> list[ast.AST]:
+    """Every statement of a module, nested ones included, without visiting expressions
+    (classes and assignments are statements: this is much cheaper than ``ast.walk``)."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(reversed(tree.body))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for field in _STATEMENT_FIELDS:
+            children = getattr(node, field, None)
+            if children:
+                stack.extend(reversed(children))
+    return out
+
+
 def _base_expr(node: ast.AST) -> ast.AST:
     """``Base`` of ``Base[T]`` (a generic base)."""
     return node.value if isinstance(node, ast.Subscript) else node
@@ -221,7 +242,7 @@ class _Analysis:
             return
         class_nodes: list[ast.ClassDef] = []
         assigns: list[ast.Assign | ast.AnnAssign] = []
-        for node in ast.walk(ctx.tree):
+        for node in _statements(ctx.tree):
             if isinstance(node, ast.ClassDef):
                 class_nodes.append(node)
                 self.by_name.setdefault(node.name, []).append(node)
