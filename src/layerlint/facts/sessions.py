@@ -8,6 +8,11 @@ default is ``Depends(<session provider>)``; an attribute ``self.x`` assigned
 from one of those (or annotated as one in the class body); or the target of
 ``async with <factory>() as s`` / ``s = <factory>()`` where the factory is a
 ``sessionmaker``/``async_sessionmaker`` result or ``AsyncSession``/``Session``.
+
+:func:`holds_session` (used by the LL3xx rules) also accepts a module-level
+session (``db_session = scoped_session(...)``) not rebound in the enclosing
+functions, and a call that opens one (``SessionLocal().query(...)``);
+:func:`is_session` keeps its narrower meaning.
 """
 
 from __future__ import annotations
@@ -263,3 +268,52 @@ def statement_builder(node: ast.Call, ctx: FileContext) -> str | None:
     if top in ("sqlalchemy", "sqlmodel") and last in STATEMENT_BUILDERS:
         return last
     return None
+
+
+def _module_sessions(ctx: FileContext) -> frozenset[str]:
+    """Module-level names holding a session: ``session = SessionLocal()``,
+    ``db_session = scoped_session(sessionmaker(...))``, ``session: Session = ...``."""
+    names: set[str] = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign) and opens_session(stmt.value, ctx):
+            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            opened = stmt.value is not None and opens_session(stmt.value, ctx)
+            if opened or is_session_annotation(stmt.annotation, ctx):
+                names.add(stmt.target.id)
+    return frozenset(names)
+
+
+def module_sessions(ctx: FileContext) -> frozenset[str]:
+    return ctx.memo("sessions.module", lambda: _module_sessions(ctx))
+
+
+def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
+    """Names a function binds itself (parameters, assignment targets, ``for``/``with`` targets)."""
+    args = func.args
+    names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    for node in ast.walk(func):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.difference_update(node.names)
+    return frozenset(names)
+
+
+def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
+    """During the walk: :func:`is_session`, or a module-level session not rebound in the
+    enclosing functions, or a call that opens one (``SessionLocal().query(...)``).
+
+    Wider than :func:`is_session` (which the LL1xx rules keep using unchanged).
+    """
+    if is_session(expr, ctx):
+        return True
+    if isinstance(expr, ast.Name) and expr.id in module_sessions(ctx):
+        return not any(
+            expr.id in ctx.memo(("sessions.locals", id(scope)), lambda scope=scope: _local_names(scope))
+            for scope in ctx.scopes
+            if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))
+        )
+    return isinstance(expr, ast.Call) and opens_session(expr, ctx)

@@ -1,0 +1,488 @@
+"""SQLAlchemy facts: names resolved to SQLAlchemy/SQLModel APIs, declarative classes.
+
+Names are resolved through the import table, so ``import sqlalchemy as sa;
+sa.Column``, ``from sqlalchemy.orm import relationship as rel`` and
+``sqlalchemy.orm.relationship`` are all recognised, and a ``Column`` or
+``relationship`` that does not come from ``sqlalchemy``/``sqlmodel`` never is.
+
+A *declarative class* of a module is one of:
+
+- a *base*: a subclass of ``DeclarativeBase``/``DeclarativeBaseNoMeta``, a class
+  decorated ``@as_declarative()``, or the ``cls=`` of ``declarative_base(cls=X)``;
+- a *model*: a class with ``__tablename__`` (or ``__table__``) whatever its base
+  (so a ``Base`` imported from another module counts), a subclass of a base or
+  model of the module, of a ``declarative_base()``/``registry().generate_base()``
+  result bound in the module, or a class decorated ``@<registry>.mapped``;
+  ``__abstract__ = True`` makes it *abstract*;
+- a *mixin*: a plain class of the module that a base, model or abstract class
+  of the module inherits from (its mapped attributes become the model's);
+- a SQLModel *table*: ``class X(SQLModel, table=True)`` (any class with the
+  ``table=True`` keyword in a module that imports ``sqlmodel``).
+
+Alembic migrations hold no models: nothing in a migration is declarative.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from layerlint.context import FileContext
+
+SA_PACKAGES = ("sqlalchemy", "sqlmodel")
+DECLARATIVE_BASE_CLASSES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
+RELATIONSHIP_FUNCS = frozenset({"relationship", "relation"})
+MAPPED_ANNOTATIONS = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
+# base classes that are known to bring no columns of their own
+_KNOWN_EMPTY_PACKAGES = frozenset({"sqlalchemy", "sqlmodel", "typing", "typing_extensions", "abc", "builtins"})
+_MODEL_MARKERS = frozenset({"__tablename__", "__table__"})
+
+
+def uses_sqlalchemy(ctx: FileContext) -> bool:
+    """Cheap gate: the file mentions SQLAlchemy or SQLModel and is not a migration."""
+    return ctx.memo(
+        "sqlalchemy.uses",
+        lambda: not ctx.is_migration and ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source),
+    )
+
+
+def sa_qualified(node: ast.AST, ctx: FileContext) -> str | None:
+    """Fully qualified name of ``node`` when it resolves into sqlalchemy/sqlmodel."""
+    name = ctx.resolve(node)
+    if name is None or name.partition(".")[0] not in SA_PACKAGES:
+        return None
+    return name
+
+
+def sa_name(node: ast.AST, ctx: FileContext) -> str | None:
+    """Last component of a name resolving into sqlalchemy/sqlmodel (``sa.orm.relationship`` -> ``relationship``)."""
+    name = sa_qualified(node, ctx)
+    return name.rpartition(".")[2] if name else None
+
+
+def sa_call(node: ast.AST, ctx: FileContext, names: frozenset[str] | set[str]) -> str | None:
+    """``node`` is a call of a SQLAlchemy/SQLModel callable named in ``names``: that name."""
+    if isinstance(node, ast.Call):
+        name = sa_name(node.func, ctx)
+        if name in names:
+            return name
+    return None
+
+
+def is_column_call(node: ast.AST, ctx: FileContext) -> bool:
+    return sa_call(node, ctx, {"Column"}) is not None
+
+
+def is_mapped_column_call(node: ast.AST, ctx: FileContext) -> bool:
+    return sa_call(node, ctx, {"mapped_column"}) is not None
+
+
+def is_relationship_call(node: ast.AST, ctx: FileContext) -> bool:
+    """``relationship(...)`` (or the old alias ``relation``) from SQLAlchemy."""
+    return sa_call(node, ctx, RELATIONSHIP_FUNCS) is not None
+
+
+def is_sqlmodel_relationship_call(node: ast.AST, ctx: FileContext) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    name = sa_qualified(node.func, ctx)
+    return bool(name) and name.startswith("sqlmodel.") and name.endswith(".Relationship")
+
+
+def is_sqlmodel_field_call(node: ast.AST, ctx: FileContext) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    name = sa_qualified(node.func, ctx)
+    return bool(name) and name.startswith("sqlmodel.") and name.endswith(".Field")
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def has_star_kwargs(call: ast.Call) -> bool:
+    """``f(**options)``: any keyword may be hidden in it."""
+    return any(kw.arg is None for kw in call.keywords)
+
+
+def literal_mapping(node: ast.AST, ctx: FileContext) -> dict[str, ast.AST] | None:
+    """The string keys of ``{"lazy": "joined"}`` or ``dict(lazy="joined")`` and their values;
+    None when the keys cannot all be known (``**options``, a variable, a computed key)."""
+    out: dict[str, ast.AST] = {}
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return None
+            out[key.value] = value
+        return out
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "dict"
+        and "dict" not in ctx.imports
+        and not node.args
+    ):
+        for kw in node.keywords:
+            if kw.arg is None:
+                return None
+            out[kw.arg] = kw
+        return out
+    return None
+
+
+def is_mapped_annotation(annotation: ast.AST | None) -> bool:
+    """``Mapped[...]`` (also ``WriteOnlyMapped``/``DynamicMapped``, quoted, or ``sa.orm.Mapped``).
+
+    Matched by spelling on purpose: a finding is raised when this is *false*, so
+    leniency here can only silence the rule.
+    """
+    node = annotation
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            node = ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return "Mapped" in node.value
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    last = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+    return last in MAPPED_ANNOTATIONS
+
+
+# ---------------------------------------------------------------------------
+# declarative classes
+
+@dataclass(frozen=True)
+class DeclarativeClass:
+    node: ast.ClassDef
+    kind: str  # "base", "model", "abstract", "mixin" or "table" (a SQLModel table)
+
+    @property
+    def is_sqlmodel(self) -> bool:
+        return self.kind == "table"
+
+    @property
+    def is_concrete_model(self) -> bool:
+        return self.kind in ("model", "table")
+
+
+def _body_names(cls: ast.ClassDef, *, methods: bool = True) -> set[str]:
+    """Names bound in a class body: assignments, annotations, methods (``@declared_attr``).
+
+    With ``methods=False``: only names given a value (the ``__tablename__ = "x"`` of a model).
+    """
+    names: set[str] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+                elif isinstance(target, ast.Tuple):
+                    names.update(e.id for e in target.elts if isinstance(e, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            # ``__tablename__: str`` alone (a Protocol, a dataclass) declares, it does not map
+            if methods or stmt.value is not None:
+                names.add(stmt.target.id)
+        elif methods and isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(stmt.name)
+    return names
+
+
+def _is_abstract(cls: ast.ClassDef) -> bool:
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) and stmt.value.value is True:
+            if any(isinstance(t, ast.Name) and t.id == "__abstract__" for t in stmt.targets):
+                return True
+        if (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and stmt.target.id == "__abstract__"
+            and isinstance(stmt.value, ast.Constant)
+            and stmt.value.value is True
+        ):
+            return True
+    return False
+
+
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(tree: ast.Module) -> list[ast.AST]:
+    """Every statement of a module, nested ones included, without visiting expressions
+    (classes and assignments are statements: this is much cheaper than ``ast.walk``)."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(reversed(tree.body))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for field in _STATEMENT_FIELDS:
+            children = getattr(node, field, None)
+            if children:
+                stack.extend(reversed(children))
+    return out
+
+
+def _base_expr(node: ast.AST) -> ast.AST:
+    """``Base`` of ``Base[T]`` (a generic base)."""
+    return node.value if isinstance(node, ast.Subscript) else node
+
+
+class _Analysis:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.registries: set[str] = set()  # names bound to ``registry()``
+        self.generated_bases: set[str] = set()  # names bound to ``declarative_base()``/``generate_base()``
+        self.generated_base_cls: dict[str, ast.AST | None] = {}  # generated base -> its ``cls=``
+        self.base_cls_names: set[str] = set()  # classes given as ``declarative_base(cls=X)``
+        self.classes: dict[int, DeclarativeClass] = {}
+        self.by_name: dict[str, list[ast.ClassDef]] = {}
+        if ctx.is_migration:
+            return
+        class_nodes: list[ast.ClassDef] = []
+        assigns: list[ast.Assign | ast.AnnAssign] = []
+        for node in _statements(ctx.tree):
+            if isinstance(node, ast.ClassDef):
+                class_nodes.append(node)
+                self.by_name.setdefault(node.name, []).append(node)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+                assigns.append(node)
+        for node in assigns:
+            self._scan_assign(node)
+        self.sqlmodel_imported = any(q.partition(".")[0] == "sqlmodel" for q in ctx.imports.values())
+        self._classify(class_nodes)
+
+    def _scan_assign(self, node: ast.Assign | ast.AnnAssign) -> None:
+        call = node.value
+        assert isinstance(call, ast.Call)
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if not names:
+            return
+        called = sa_name(call.func, self.ctx)
+        if called == "registry":
+            self.registries.update(names)
+        elif called == "declarative_base" or self._is_generate_base(call):
+            self.generated_bases.update(names)
+            cls_kw = keyword(call, "cls")
+            for name in names:
+                self.generated_base_cls[name] = cls_kw.value if cls_kw else None
+            if cls_kw is not None and isinstance(cls_kw.value, ast.Name):
+                self.base_cls_names.add(cls_kw.value.id)
+
+    def _is_generate_base(self, call: ast.Call) -> bool:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "generate_base"):
+            return False
+        owner = func.value
+        if isinstance(owner, ast.Name) and owner.id in self.registries:
+            return True
+        return isinstance(owner, ast.Call) and sa_name(owner.func, self.ctx) == "registry"
+
+    def _decorator_kind(self, cls: ast.ClassDef) -> str | None:
+        for decorator in cls.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if sa_name(target, self.ctx) == "as_declarative":
+                return "base"
+            if isinstance(target, ast.Attribute) and target.attr in ("mapped", "mapped_as_dataclass"):
+                owner = target.value
+                if (isinstance(owner, ast.Name) and owner.id in self.registries) or (
+                    isinstance(owner, ast.Call) and sa_name(owner.func, self.ctx) == "registry"
+                ):
+                    return "model"
+        return None
+
+    def _is_sqlmodel_table(self, cls: ast.ClassDef) -> bool:
+        if not self.sqlmodel_imported:
+            return False
+        for kw in cls.keywords:
+            if kw.arg == "table" and isinstance(kw.value, ast.Constant) and kw.value.value is True:
+                return True
+        return False
+
+    def _classify(self, class_nodes: list[ast.ClassDef]) -> None:
+        declarative_names: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for cls in class_nodes:
+                if id(cls) in self.classes:
+                    continue
+                kind = self._kind(cls, declarative_names)
+                if kind is not None:
+                    self.classes[id(cls)] = DeclarativeClass(cls, kind)
+                    declarative_names.add(cls.name)
+                    changed = True
+        # mixins: plain classes of this module that a declarative class inherits from
+        pending = [c.node for c in self.classes.values() if not c.is_sqlmodel]
+        while pending:
+            cls = pending.pop()
+            for base in cls.bases:
+                base = _base_expr(base)
+                if isinstance(base, ast.Name) and base.id not in self.ctx.imports:
+                    for candidate in self.by_name.get(base.id, ()):
+                        if id(candidate) not in self.classes:
+                            self.classes[id(candidate)] = DeclarativeClass(candidate, "mixin")
+                            pending.append(candidate)
+
+    def _kind(self, cls: ast.ClassDef, declarative_names: set[str]) -> str | None:
+        if self._is_sqlmodel_table(cls):
+            return "table"
+        # ``__tablename__ = "x"``; a ``@declared_attr def __tablename__`` belongs to a base or mixin
+        has_marker = bool(_body_names(cls, methods=False) & _MODEL_MARKERS)
+        model_kind = "abstract" if _is_abstract(cls) else "model"
+        decorated = self._decorator_kind(cls)
+        if decorated == "model":
+            return model_kind
+        direct_base = decorated == "base" or cls.name in self.base_cls_names
+        inherits = False
+        for base in cls.bases:
+            base = _base_expr(base)
+            if sa_name(base, self.ctx) in DECLARATIVE_BASE_CLASSES:
+                direct_base = True
+            elif isinstance(base, ast.Name) and base.id not in self.ctx.imports:
+                if base.id in self.generated_bases or base.id in declarative_names:
+                    inherits = True
+        if has_marker or inherits:
+            return model_kind
+        if direct_base:
+            return "abstract" if _is_abstract(cls) else "base"
+        return None
+
+    # -- inherited attributes ------------------------------------------------
+    def provided_names(self, cls: ast.ClassDef, seen: frozenset[int] = frozenset()) -> set[str] | None:
+        """Names a class defines or inherits, or None when a base outside the module may add some."""
+        if id(cls) in seen:
+            return set()
+        seen = seen | {id(cls)}
+        names = _body_names(cls)
+        for base in cls.bases:
+            base = _base_expr(base)
+            inherited = self._base_names(base, seen)
+            if inherited is None:
+                return None
+            names |= inherited
+        for kw in cls.keywords:
+            if kw.arg == "metaclass":
+                return None
+        return names
+
+    def _base_names(self, base: ast.AST, seen: frozenset[int]) -> set[str] | None:
+        qualified = self.ctx.resolve(base)
+        if qualified is not None:
+            return set() if qualified.partition(".")[0] in _KNOWN_EMPTY_PACKAGES else None
+        if isinstance(base, ast.Name):
+            if base.id == "object":
+                return set()
+            if base.id in self.generated_bases:
+                cls_value = self.generated_base_cls.get(base.id)
+                return set() if cls_value is None else self._base_names(_base_expr(cls_value), seen)
+            candidates = self.by_name.get(base.id)
+            if candidates:
+                out: set[str] = set()
+                for candidate in candidates:
+                    names = self.provided_names(candidate, seen)
+                    if names is None:
+                        return None
+                    out |= names
+                return out
+        return None
+
+
+def _analysis(ctx: FileContext) -> _Analysis:
+    return ctx.memo("sqlalchemy.declarative", lambda: _Analysis(ctx))
+
+
+def declarative_class(cls: ast.ClassDef, ctx: FileContext) -> DeclarativeClass | None:
+    """What a class of this module is to SQLAlchemy, or None when it is not declarative."""
+    return _analysis(ctx).classes.get(id(cls))
+
+
+def declarative_classes(ctx: FileContext) -> list[DeclarativeClass]:
+    return list(_analysis(ctx).classes.values())
+
+
+def provided_names(cls: ast.ClassDef, ctx: FileContext) -> set[str] | None:
+    """Attribute names a class defines or inherits within this module; None when a base
+    imported from elsewhere (a first-party ``Base``, a mixin) may provide more."""
+    return _analysis(ctx).provided_names(cls)
+
+
+def class_attribute_values(cls: ast.ClassDef) -> list[tuple[ast.stmt, ast.AST | None, ast.AST]]:
+    """(statement, annotation, value) of each ``name = value`` / ``name: ann = value`` in a class body."""
+    out: list[tuple[ast.stmt, ast.AST | None, ast.AST]] = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign):
+            out.append((stmt, None, stmt.value))
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
+            out.append((stmt, stmt.annotation, stmt.value))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# timestamps
+
+NOW_FUNCS = frozenset({
+    "now", "current_timestamp", "localtimestamp", "utc_timestamp", "sysdate", "localtime",
+    "clock_timestamp", "statement_timestamp", "transaction_timestamp", "getdate", "getutcdate",
+})
+DATETIME_NOW = frozenset({"datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today"})
+
+
+def _is_sql_now(node: ast.AST, ctx: FileContext) -> str | None:
+    """``func.now()``/``sa.func.current_timestamp()``: its spelling."""
+    if not isinstance(node, ast.Call):
+        return None
+    name = sa_qualified(node.func, ctx)
+    if not name:
+        return None
+    parts = name.split(".")
+    if len(parts) >= 2 and parts[-2] in ("func", "functions") and parts[-1] in NOW_FUNCS:
+        return f"func.{parts[-1]}()"
+    return None
+
+
+def _datetime_now(node: ast.AST, ctx: FileContext) -> str | None:
+    """``datetime.now``/``datetime.utcnow`` (the callable) or a call of it: its spelling."""
+    target = node.func if isinstance(node, ast.Call) else node
+    name = ctx.resolve(target)
+    if name in DATETIME_NOW:
+        spelled = "datetime." + name.rpartition(".")[2]
+        return spelled + "(...)" if isinstance(node, ast.Call) else spelled
+    return None
+
+
+def _local_now_functions(ctx: FileContext) -> dict[str, str]:
+    """Module functions whose body is just ``return datetime.now(...)``: name -> what they return."""
+    out: dict[str, str] = {}
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.args.args:
+            body = stmt.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]
+            if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+                spelled = _datetime_now(body[0].value, ctx)
+                if spelled and isinstance(body[0].value, ast.Call):
+                    out[stmt.name] = spelled
+    return out
+
+
+def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
+    """A client-side "now" default: ``func.now()``, ``datetime.now``/``utcnow`` (called or
+    not), ``lambda: datetime.now(tz)``, ``partial(datetime.now, tz)``, or a module function
+    that just returns ``datetime.now(...)``. Returns how it is spelled, for the message."""
+    spelled = _is_sql_now(node, ctx) or _datetime_now(node, ctx)
+    if spelled:
+        return spelled
+    if isinstance(node, ast.Lambda):
+        inner = _datetime_now(node.body, ctx) if isinstance(node.body, ast.Call) else None
+        return f"lambda: {inner}" if inner else None
+    if isinstance(node, ast.Call) and ctx.resolve(node.func) == "functools.partial" and node.args:
+        inner = _datetime_now(node.args[0], ctx)
+        return f"partial({inner}, ...)" if inner and not isinstance(node.args[0], ast.Call) else None
+    if isinstance(node, ast.Name) and node.id not in ctx.imports:
+        local = ctx.memo("sqlalchemy.now_functions", lambda: _local_now_functions(ctx))
+        if node.id in local:
+            return f"{node.id} (returns {local[node.id]})"
+    return None

@@ -1,0 +1,1 @@
+"""LL3xx: SQLAlchemy 2.0 async models and sessions."""

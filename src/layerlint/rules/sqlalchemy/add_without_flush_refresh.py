@@ -1,0 +1,124 @@
+"""LL310 add-without-flush-refresh: a repository adds an object and returns it unflushed.
+
+## What it does
+In a repositories module, flags `session.add(obj)` (on a known session, see
+LL305) when the enclosing function does not, after the `add`, call
+`flush()` (or `commit()`, which flushes) on the session and then
+`refresh(obj)` for that same object. Not flagged: an `obj` handed on after the
+`add` to another function or method that may do the flushing
+(`await self._save(obj)`), and a function with no such call at all when the
+session is not known to be one.
+
+## Why is this bad?
+Until the session is flushed the new row does not exist: `obj.id` is `None`,
+server defaults (`created_at`) and database-generated values are missing, and
+a constraint violation surfaces later, far from the repository, at whatever
+point autoflush or commit happens to run. After the flush, `refresh(obj)` loads
+the server-generated columns, which with `AsyncSession` cannot be lazy-loaded on
+attribute access. A repository's `create()` returns a complete object.
+
+## Example
+```python
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def create(self, email: str) -> User:
+        user = User(email=email)
+        self._session.add(user)
+        return user
+```
+
+## Use instead
+```python
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def create(self, email: str) -> User:
+        user = User(email=email)
+        self._session.add(user)
+        await self._session.flush()
+        await self._session.refresh(user)
+        return user
+```
+
+## Fix safety
+No fix.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.sessions import holds_session
+from layerlint.rule import Rule
+
+_FLUSHES = frozenset({"flush", "commit"})
+_SESSION_METHODS = frozenset({
+    "add", "add_all", "flush", "commit", "refresh", "expunge", "merge", "delete", "rollback",
+    "begin", "begin_nested", "close", "expire", "execute", "scalar", "scalars", "get",
+})
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+
+
+def _same(a: ast.AST, b: ast.AST) -> bool:
+    """The same expression, whatever its load/store context (``user := ...`` vs ``user``)."""
+    if isinstance(a, ast.Name) or isinstance(b, ast.Name):
+        return isinstance(a, ast.Name) and isinstance(b, ast.Name) and a.id == b.id
+    return type(a) is type(b) and ast.unparse(a) == ast.unparse(b)
+
+
+class AddWithoutFlushRefresh(Rule):
+    code = "LL310"
+    name = "add-without-flush-refresh"
+    summary = "repository calls session.add(obj) without flush() then refresh(obj)"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return ctx.layer == "repositories" and not ctx.is_migration and ".add(" in ctx.source
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "add" and len(node.args) == 1 and not node.keywords):
+            return
+        obj = node.args[0]
+        if isinstance(obj, ast.Starred) or not holds_session(func.value, self.ctx):
+            return
+        function = self.ctx.enclosing_function()
+        if function is None:
+            return
+        if isinstance(obj, ast.NamedExpr):  # ``session.add(user := User(...))``
+            obj = obj.target
+        receiver = func.value
+        start = _position(node)
+        flushed_at: tuple[int, int] | None = None
+        refreshes: list[tuple[int, int]] = []
+        for call in sorted((n for n in ast.walk(function) if isinstance(n, ast.Call)), key=_position):
+            if _position(call) <= start or call is node:
+                continue
+            callee = call.func
+            on_session = isinstance(callee, ast.Attribute) and (
+                _same(callee.value, receiver) or holds_session(callee.value, self.ctx)
+            )
+            if on_session and callee.attr in _FLUSHES:
+                if flushed_at is None:
+                    flushed_at = _position(call)
+            elif on_session and callee.attr == "refresh" and call.args and _same(call.args[0], obj):
+                refreshes.append(_position(call))
+            elif not (on_session and callee.attr in _SESSION_METHODS) and any(
+                _same(arg, obj) for arg in (*call.args, *(kw.value for kw in call.keywords))
+            ):
+                if isinstance(obj, (ast.Name, ast.Attribute)):
+                    return  # handed on: the callee may flush and refresh it
+        if flushed_at is not None and any(position > flushed_at for position in refreshes):
+            return
+        shown = ast.unparse(obj)
+        if len(shown) > 40 or "\n" in shown:
+            shown = "obj"
+        self.report(node, f"`session.add({shown})` without `flush()` then `refresh({shown})`: "
+                          "the repository returns an object without its database-generated values")

@@ -1,0 +1,141 @@
+"""LL301 async-unsafe-relationship-loading: a relationship that lazy-loads on attribute access.
+
+## What it does
+Flags a `relationship()` (from `sqlalchemy.orm`, however imported or aliased)
+whose loader strategy is not async-safe: no `lazy=` at all (the default
+`"select"` loads on first attribute access), or `lazy="select"`, `lazy=True`
+(the same as `"select"`) or `lazy="dynamic"`. SQLModel's
+`Relationship()` is checked the same way, through its `sa_relationship_kwargs`
+(a `{...}` display or a `dict(...)` call).
+
+Accepted by default: `"selectin"`, `"joined"`, `"subquery"`, `"immediate"`,
+`"raise"`, `"raise_on_sql"`, `"noload"`, `"write_only"` (and `lazy=False`, which
+means `"joined"`, and `lazy=None`, which means `"noload"`). A `lazy=` that is not
+a literal, or a call with `**kwargs`, is not flagged. Nothing in an Alembic
+migration is checked.
+
+## Why is this bad?
+Under `AsyncSession` an attribute access cannot await, so a lazy load raises
+`MissingGreenlet` (`greenlet_spawn has not been called`) the first time
+`user.posts` is read outside an explicit eager load. The failure only shows at
+run time, on the code path that happens to touch the attribute. Choosing the
+strategy on the relationship (`"selectin"`, or `"raise"` to force explicit
+`selectinload(...)` in queries) makes the behaviour visible and safe.
+
+## Example
+```python
+class User(Base):
+    __tablename__ = "users"
+
+    posts: Mapped[list["Post"]] = relationship(back_populates="author")
+```
+
+## Use instead
+```python
+class User(Base):
+    __tablename__ = "users"
+
+    posts: Mapped[list["Post"]] = relationship(back_populates="author", lazy="selectin")
+```
+
+## Options
+- `[tool.layerlint.sqlalchemy] allowed-lazy`: the loader strategies accepted
+  (a list of strings). `True`/`False`/`None` count as `"select"`/`"joined"`/
+  `"noload"`, and a missing `lazy=` as `"select"`; so adding `"select"` accepts
+  relationships without `lazy=`.
+
+## Fix safety
+No fix: the right strategy depends on how the relationship is queried.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.sqlalchemy import (
+    has_star_kwargs,
+    is_relationship_call,
+    is_sqlmodel_relationship_call,
+    keyword,
+    literal_mapping,
+    uses_sqlalchemy,
+)
+from layerlint.rule import Option, Rule
+
+DEFAULT_ALLOWED = ("selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql", "noload", "write_only")
+_LITERAL_MEANING = {True: "select", False: "joined", None: "noload"}
+_MISSING = object()
+_UNKNOWN = object()
+
+
+def _lazy_value(node: ast.AST) -> object:
+    """The strategy a literal ``lazy=`` names, or ``_UNKNOWN``."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            return node.value
+        if node.value is None or isinstance(node.value, bool):
+            return _LITERAL_MEANING[node.value]
+    return _UNKNOWN
+
+
+class AsyncUnsafeRelationshipLoading(Rule):
+    code = "LL301"
+    name = "async-unsafe-relationship-loading"
+    summary = "relationship() whose loading is not async-safe"
+    options = (
+        Option("sqlalchemy", "allowed-lazy", list, DEFAULT_ALLOWED,
+               "loader strategies (`lazy=`) that LL301 accepts"),
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return uses_sqlalchemy(ctx) and ("relation" in ctx.source or "Relationship" in ctx.source)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if is_relationship_call(node, self.ctx):
+            lazy = self._from_call(node)
+            shown = "relationship()"
+        elif is_sqlmodel_relationship_call(node, self.ctx):
+            lazy = self._from_sqlmodel(node)
+            shown = "Relationship()"
+        else:
+            return
+        if lazy is _UNKNOWN:
+            return
+        allowed = self.ctx.settings.option("sqlalchemy", "allowed-lazy")
+        strategy = "select" if lazy is _MISSING else lazy
+        if strategy in allowed:
+            return
+        if lazy is _MISSING:
+            self.report(
+                node,
+                f'{shown} without `lazy=` lazy-loads on attribute access (default "select"), which fails '
+                'under AsyncSession: set `lazy="selectin"` (or `"raise"` and load it explicitly)',
+            )
+        else:
+            self.report(
+                node,
+                f'{shown} with `lazy="{strategy}"` is not async-safe: use `"selectin"`, `"joined"` or `"raise"`',
+            )
+
+    @staticmethod
+    def _from_call(node: ast.Call) -> object:
+        kw = keyword(node, "lazy")
+        if kw is not None:
+            return _lazy_value(kw.value)
+        return _UNKNOWN if has_star_kwargs(node) else _MISSING
+
+    def _from_sqlmodel(self, node: ast.Call) -> object:
+        if keyword(node, "sa_relationship") is not None or has_star_kwargs(node):
+            return _UNKNOWN  # a relationship() given whole is checked on its own
+        kw = keyword(node, "sa_relationship_kwargs")
+        if kw is None:
+            return _MISSING
+        mapping = literal_mapping(kw.value, self.ctx)
+        if mapping is None:
+            return _UNKNOWN
+        if "lazy" not in mapping:
+            return _MISSING
+        value = mapping["lazy"]
+        return _lazy_value(value.value if isinstance(value, ast.keyword) else value)

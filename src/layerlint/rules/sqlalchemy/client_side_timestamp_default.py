@@ -1,0 +1,92 @@
+"""LL308 client-side-timestamp-default: a timestamp column whose default is computed by the client.
+
+## What it does
+Flags `Column(...)` and `mapped_column(...)` (from SQLAlchemy, however imported)
+whose `default=` (or `insert_default=`) is a "now": `func.now()` (or another
+current-time SQL function: `current_timestamp`, `localtimestamp`,
+`utc_timestamp`, `sysdate`, ...), `datetime.now`/`datetime.utcnow`/
+`datetime.today` passed or called (`datetime.now(timezone.utc)`), a
+`lambda: datetime.now(...)`, `functools.partial(datetime.now, ...)`, or a
+function of the module whose body only returns `datetime.now(...)`. In a
+SQLModel table (`table=True`), `Field(default_factory=...)`/`Field(default=...)`
+with such a value is flagged too. `onupdate=` is not checked; nothing in an
+Alembic migration is checked.
+
+## Why is this bad?
+A `default=` is applied by SQLAlchemy when it builds the `INSERT`, not by the
+database: rows written by another service, by raw SQL or by a migration get no
+value; the timestamp comes from the application server's clock (and timezone)
+instead of one shared clock; and `datetime.now()` *called* in the column
+definition is evaluated once, at import time, stamping every row with the same
+instant. `server_default=func.now()` puts the default in the table's DDL.
+
+## Example
+```python
+class User(Base):
+    __tablename__ = "users"
+
+    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+```
+
+## Use instead
+```python
+class User(Base):
+    __tablename__ = "users"
+
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+```
+
+## Fix safety
+No fix: moving the default to the server needs a migration of the table.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.sqlalchemy import (
+    class_attribute_values,
+    client_timestamp_default,
+    declarative_class,
+    is_sqlmodel_field_call,
+    sa_call,
+    uses_sqlalchemy,
+)
+from layerlint.rule import Rule
+
+_DEFAULT_KEYS = ("default", "insert_default")
+_FIELD_KEYS = ("default_factory", "default")
+
+
+class ClientSideTimestampDefault(Rule):
+    code = "LL308"
+    name = "client-side-timestamp-default"
+    summary = "timestamp column with a client-side default; use server_default=func.now()"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return uses_sqlalchemy(ctx) and "default" in ctx.source and (
+            "now" in ctx.source or "timestamp" in ctx.source or "today" in ctx.source or "sysdate" in ctx.source
+            or "getdate" in ctx.source or "localtime" in ctx.source
+        )
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if sa_call(node, self.ctx, {"Column", "mapped_column"}):
+            self._check(node, _DEFAULT_KEYS)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        info = declarative_class(node, self.ctx)
+        if info is None or not info.is_sqlmodel:
+            return
+        for _stmt, _annotation, value in class_attribute_values(node):
+            if isinstance(value, ast.Call) and is_sqlmodel_field_call(value, self.ctx):
+                self._check(value, _FIELD_KEYS)
+
+    def _check(self, call: ast.Call, keys: tuple[str, ...]) -> None:
+        for kw in call.keywords:
+            if kw.arg in keys:
+                spelled = client_timestamp_default(kw.value, self.ctx)
+                if spelled:
+                    self.report(kw, f"timestamp default `{kw.arg}={spelled}` is computed by the client: "
+                                    "use `server_default=func.now()`")

@@ -1,0 +1,64 @@
+"""LL305 legacy-session-query: `session.query(...)` instead of `select(...)`.
+
+## What it does
+Flags `.query(...)` called on a receiver known to be a SQLAlchemy session: a
+name annotated `Session`/`AsyncSession` (SQLModel's too), a parameter whose
+default is `Depends(<session provider>)`, `self.<attr>` assigned from one, the
+target of `with <session factory>() as session` or `session = SessionLocal()`
+(where the factory is a `sessionmaker`/`async_sessionmaker` result of the module
+or a conventionally named import such as `SessionLocal`), a module-level session
+(`db_session = scoped_session(...)`), or such a call itself
+(`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
+Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic migration
+is checked.
+
+## Why is this bad?
+`Query` is SQLAlchemy's legacy API. In 2.0 style, statements are built with
+`select()` and run with `session.execute()`/`session.scalars()`; that is the
+only form `AsyncSession` supports (it has no `.query()`), and the same
+statement objects work with Core connections and in tests.
+
+## Example
+```python
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.query(User).filter(User.id == user_id).first()
+```
+
+## Use instead
+```python
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.scalars(select(User).where(User.id == user_id)).first()
+```
+
+## Fix safety
+No fix: `Query` chains do not translate mechanically.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.sessions import holds_session
+from layerlint.rule import Rule
+
+
+class LegacySessionQuery(Rule):
+    code = "LL305"
+    name = "legacy-session-query"
+    summary = "legacy session.query(); use select() with session.execute()"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return (
+            not ctx.is_migration
+            and ".query(" in ctx.source
+            and ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source or "Depends" in ctx.source)
+        )
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "query" and holds_session(func.value, self.ctx):
+            self.report(
+                node, "legacy `session.query()`: build a `select()` and run it with `session.execute()`/`scalars()`"
+            )

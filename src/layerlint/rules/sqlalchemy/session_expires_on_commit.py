@@ -1,0 +1,77 @@
+"""LL306 session-expires-on-commit: an async session factory without `expire_on_commit=False`.
+
+## What it does
+Flags `async_sessionmaker(...)`, and `sessionmaker(..., class_=AsyncSession)`
+(SQLAlchemy's or SQLModel's `AsyncSession`), that do not pass
+`expire_on_commit=False` (missing, or a literal `True`). A non-literal value, or
+`*args`/`**kwargs` that may hold it, is not flagged. Nothing in an Alembic migration is checked.
+
+## Why is this bad?
+With the default `expire_on_commit=True` every loaded object is expired by
+`commit()`, and the next attribute access reloads it from the database. Under
+`AsyncSession` that reload is an implicit I/O the attribute access cannot await:
+returning `user.email` after `await session.commit()` raises `MissingGreenlet`.
+SQLAlchemy's asyncio documentation recommends `expire_on_commit=False`.
+
+## Example
+```python
+async_session_factory = async_sessionmaker(engine)
+```
+
+## Use instead
+```python
+async_session_factory = async_sessionmaker(engine, expire_on_commit=False)
+```
+
+## Fix safety
+No fix is implemented yet. Adding `expire_on_commit=False` is planned as an
+unsafe fix (available "sometimes": not where a `**kwargs` or a positional
+argument is in the way): code that relied on objects being reloaded after a
+commit would read stale values.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.sessions import SESSION_TYPES
+from layerlint.facts.sqlalchemy import has_star_kwargs, keyword, sa_call, uses_sqlalchemy
+from layerlint.rule import Rule
+
+_ASYNC_SESSIONS = frozenset(t for t in SESSION_TYPES if t.endswith(".AsyncSession"))
+_EXPIRE_POSITION = 3  # (bind, class_, autoflush, expire_on_commit, info)
+
+
+class SessionExpiresOnCommit(Rule):
+    code = "LL306"
+    name = "session-expires-on-commit"
+    summary = "async session factory without expire_on_commit=False"
+    fix_availability = "sometimes"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return uses_sqlalchemy(ctx) and "sessionmaker" in ctx.source
+
+    def visit_Call(self, node: ast.Call) -> None:
+        factory = sa_call(node, self.ctx, {"async_sessionmaker", "sessionmaker"})
+        if factory is None:
+            return
+        if factory == "sessionmaker" and not self._makes_async_sessions(node):
+            return
+        kw = keyword(node, "expire_on_commit")
+        value = kw.value if kw is not None else None
+        if value is None and len(node.args) > _EXPIRE_POSITION:
+            value = node.args[_EXPIRE_POSITION]
+        if value is None:
+            if has_star_kwargs(node) or any(isinstance(arg, ast.Starred) for arg in node.args):
+                return
+        elif not (isinstance(value, ast.Constant) and value.value is True):
+            return
+        self.report(node, f"`{factory}()` without `expire_on_commit=False`: objects expire on commit and "
+                          "reloading them on attribute access fails under AsyncSession")
+
+    def _makes_async_sessions(self, node: ast.Call) -> bool:
+        kw = keyword(node, "class_")
+        value = kw.value if kw is not None else node.args[1] if len(node.args) > 1 else None
+        return value is not None and self.ctx.resolve(value) in _ASYNC_SESSIONS
