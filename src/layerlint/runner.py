@@ -54,7 +54,9 @@ def effective_settings(path: str, overrides: Overrides) -> Settings:
     if cached is None:
         changes: dict[str, object] = {"_enabled_cache": {}}
         if overrides.select is not None:
+            # --select means exactly these: the configured extend-select no longer applies
             changes["select"] = overrides.select
+            changes["extend_select"] = ()
         if overrides.ignore is not None:
             changes["ignore"] = base.ignore + overrides.ignore
         if overrides.extend_select:
