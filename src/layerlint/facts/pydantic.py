@@ -557,16 +557,18 @@ def _method_parents(ctx: FileContext) -> dict[int, ast.ClassDef]:
     return parents
 
 
-def _first_param_binding(func: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef, ctx: FileContext) -> _Binding:
+def _first_param_binding(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef, ctx: FileContext
+) -> _Binding:
+    """``self`` is an instance of the class; ``cls`` (classmethods, validators) the class."""
     kinds = set()
     for decorator in func.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod") and target.id not in ctx.imports:
-            kinds.add(target.id)
+        if isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod"):
+            if target.id not in ctx.imports:
+                kinds.add(target.id)
         elif ctx.resolve(target) in VALIDATOR_DECORATORS:
             kinds.add("classmethod")
-        elif not (isinstance(target, (ast.Name, ast.Attribute))):
-            kinds.add("other")
     if "staticmethod" in kinds:
         return None
     args = func.args.posonlyargs + func.args.args

@@ -5,8 +5,9 @@ Flags imports (and `pydantic.<name>` attribute uses) of names that Pydantic v2
 moved or removed: `BaseSettings` from `pydantic`, `parse_obj_as`,
 `parse_raw_as`, `schema_of`, `schema_json_of`, `validate_arguments`, and the
 `pydantic.generics` module (`GenericModel`). Imports from `pydantic.v1` (a
-deliberate v1 shim) are not flagged, nor a fallback import in an
-`except ImportError:` block, which exists precisely to support both versions.
+deliberate v1 shim) are not flagged, nor one side of a compatibility shim that
+supports both versions: an import in an `except ImportError:` block, or in one
+branch of an `if`/`else` whose other branch imports the same name.
 
 ## Why is this bad?
 In v2, `from pydantic import BaseSettings` raises at import time (it lives in
@@ -129,15 +130,31 @@ class V1Import(Rule):
                 self.report(node, message)
 
     def _is_fallback(self, node: ast.stmt) -> bool:
-        """Is the import in an ``except ImportError:`` block (a v1/v2 compatibility shim)?"""
+        """Is the import one side of a v1/v2 compatibility shim?
+
+        An import in an ``except ImportError:`` block, or in one branch of an
+        ``if``/``else`` whose other branch imports the same name.
+        """
         if self._fallbacks is None:
             self._fallbacks = set()
-            for handler in ast.walk(self.ctx.tree):
-                if isinstance(handler, ast.ExceptHandler) and _catches_import_error(handler.type):
-                    for child in ast.walk(handler):
-                        if isinstance(child, (ast.Import, ast.ImportFrom)):
-                            self._fallbacks.add(id(child))
+            for block in ast.walk(self.ctx.tree):
+                if isinstance(block, ast.ExceptHandler) and _catches_import_error(block.type):
+                    self._fallbacks.update(id(imp) for imp in _imports_in(block.body))
+                elif isinstance(block, ast.If) and block.orelse:
+                    body, orelse = _imports_in(block.body), _imports_in(block.orelse)
+                    shared = _bound_names(body) & _bound_names(orelse)
+                    for imp in body + orelse:
+                        if _bound_names([imp]) & shared:
+                            self._fallbacks.add(id(imp))
         return id(node) in self._fallbacks
+
+
+def _imports_in(body: list[ast.stmt]) -> list[ast.Import | ast.ImportFrom]:
+    return [n for stmt in body for n in ast.walk(stmt) if isinstance(n, (ast.Import, ast.ImportFrom))]
+
+
+def _bound_names(imports: list[ast.Import | ast.ImportFrom]) -> set[str]:
+    return {alias.asname or alias.name.partition(".")[0] for imp in imports for alias in imp.names}
 
 
 def _catches_import_error(node: ast.expr | None) -> bool:

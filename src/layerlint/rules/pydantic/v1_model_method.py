@@ -34,6 +34,9 @@ deprecated, warn at every call, and go away in v3; `from_orm` also needs
 
 ## Example
 ```python
+from app.schemas.user import UserResponse
+
+
 def to_payload(user: UserResponse) -> dict:
     return user.dict(exclude_unset=True)
 
@@ -44,6 +47,9 @@ def load(row) -> UserResponse:
 
 ## Use instead
 ```python
+from app.schemas.user import UserResponse
+
+
 def to_payload(user: UserResponse) -> dict:
     return user.model_dump(exclude_unset=True)
 
@@ -90,6 +96,14 @@ UNIQUE = {
     "__fields__": "`__fields__` is Pydantic v1: use `model_fields`",
     "__fields_set__": "`__fields_set__` is Pydantic v1: use `model_fields_set`",
 }
+# the v2 name of each v1 name: code that calls both on one receiver is a v1/v2 compatibility branch
+V2_NAMES = {
+    "dict": "model_dump", "json": "model_dump_json", "copy": "model_copy", "schema": "model_json_schema",
+    "validate": "model_validate", "construct": "model_construct", "from_orm": "model_validate",
+    "parse_obj": "model_validate", "parse_raw": "model_validate_json", "parse_file": "model_validate_json",
+    "update_forward_refs": "model_rebuild", "schema_json": "model_json_schema",
+    "__fields__": "model_fields", "__fields_set__": "model_fields_set",
+}
 PYDANTIC_KEYWORDS = frozenset({"exclude_unset", "exclude_none", "exclude_defaults", "by_alias", "include", "exclude"})
 _KEYWORD_GATE = tuple(f"{k}=" for k in PYDANTIC_KEYWORDS)
 
@@ -121,7 +135,7 @@ class V1ModelMethod(Rule):
     def _check(self, attr: ast.Attribute, call: ast.Call | None) -> None:
         name = attr.attr
         target = receiver(attr.value, self.ctx)
-        if target.kind in ("v1", "plain") or name in target.defines:
+        if target.kind in ("v1", "plain") or name in target.defines or self._compat(attr):
             return
         if name in GENERIC:
             if target.is_model:
@@ -135,6 +149,16 @@ class V1ModelMethod(Rule):
         elif target.is_model or uses_pydantic(self.ctx):
             self._report(attr, UNIQUE[name])
 
+    def _compat(self, attr: ast.Attribute) -> bool:
+        """Does the enclosing function also use the v2 name on the same receiver?
+
+        ``if is_v2_model(m): m.model_dump_json() else: m.json()`` and
+        ``hasattr(m, "model_dump")`` checks are deliberate support of both versions.
+        """
+        scope = self.ctx.enclosing_function() or self.ctx.tree
+        uses = self.ctx.memo(("LL203.v2_uses", id(scope)), lambda: _v2_uses(scope))
+        return (ast.dump(attr.value), V2_NAMES[attr.attr]) in uses
+
     def _report(self, attr: ast.Attribute, message: str) -> None:
         # point at the attribute name, which may sit lines below the receiver
         line = attr.end_lineno or attr.lineno
@@ -147,3 +171,22 @@ class V1ModelMethod(Rule):
             line = attr.lineno
         position = SimpleNamespace(lineno=line, col_offset=start, end_lineno=attr.end_lineno, end_col_offset=end_col)
         self.report(position, message)  # type: ignore[arg-type]
+
+
+def _v2_uses(scope: ast.AST) -> frozenset[tuple[str, str]]:
+    """(receiver, name) of every ``<receiver>.model_*`` and ``hasattr(<receiver>, "model_*")`` in a scope."""
+    uses: set[tuple[str, str]] = set()
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("model_"):
+            uses.add((ast.dump(node.value), node.attr))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("hasattr", "getattr")
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and node.args[1].value.startswith("model_")
+        ):
+            uses.add((ast.dump(node.args[0]), node.args[1].value))
+    return frozenset(uses)
