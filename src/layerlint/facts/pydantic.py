@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
@@ -135,6 +136,8 @@ class ModuleFacts:
     # module-level name -> every fully qualified name an import binds it to
     import_bindings: dict[str, set[str]] = field(default_factory=dict)
     classes: dict[str, ClassInfo] = field(default_factory=dict)
+    # can anything here be a model: a model class defined, or a model class imported?
+    has_models: bool = False
 
 
 def _import_bindings(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> list[tuple[str, str]]:
@@ -169,10 +172,50 @@ def module_facts(ctx: FileContext) -> ModuleFacts:
     return ctx.memo("pydantic.module_facts", lambda: _module_facts(ctx))
 
 
+def has_word(source: str, words) -> bool:
+    """Does any of ``words`` occur in ``source`` as a whole identifier?
+
+    A cheap file gate: ``str.find`` is much faster than a regex alternation
+    anchored on word boundaries, which the ``re`` engine cannot search for by prefix.
+    """
+    for word in words:
+        start = source.find(word)
+        while start != -1:
+            end = start + len(word)
+            before = source[start - 1] if start else " "
+            after = source[end] if end < len(source) else " "
+            if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+                return True
+            start = source.find(word, end)
+    return False
+
+
+def all_statements(body: list[ast.stmt]):
+    """Every statement, at any depth (function and class bodies included), not expressions.
+
+    Imports and class definitions are statements: finding them this way skips the
+    expression nodes that make up most of a tree.
+    """
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        children: list[ast.stmt] = []
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if block and isinstance(block, list):
+                children.extend(block)
+        for handler in getattr(stmt, "handlers", ()) or ():
+            children.extend(handler.body)
+        for case in getattr(stmt, "cases", ()) or ():
+            children.extend(case.body)
+        stack.extend(reversed(children))
+
+
 def _module_facts(ctx: FileContext) -> ModuleFacts:
     facts = ModuleFacts()
     class_nodes: list[ast.ClassDef] = []
-    for node in ast.walk(ctx.tree):
+    for node in all_statements(ctx.tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = _imported_modules(node, ctx)
             for module in modules:
@@ -195,7 +238,32 @@ def _module_facts(ctx: FileContext) -> ModuleFacts:
             for local, qualified in _import_bindings(stmt, ctx):
                 facts.import_bindings.setdefault(local, set()).add(qualified)
     facts.classes = _classify_classes(class_nodes, facts, ctx)
+    facts.has_models = any(info.kind == "model" for info in facts.classes.values()) or any(
+        imported_kind(q, ctx)[0] == "model" for q in _all_imported_names(ctx, class_nodes, facts)
+    )
     return facts
+
+
+def _all_imported_names(ctx: FileContext, class_nodes: list[ast.ClassDef], facts: ModuleFacts):
+    for qualified in facts.import_bindings.values():
+        yield from qualified
+    for node in all_statements(ctx.tree.body):  # imports inside functions too
+        if isinstance(node, ast.ImportFrom):
+            for _local, qualified in _import_bindings(node, ctx):
+                yield qualified
+    # ``schemas.UserOut`` through a module import: any schemas module imported counts
+    for node in all_statements(ctx.tree.body):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if ctx.layer_of(alias.name) == "schemas":
+                    yield alias.name + ".Model"
+        elif isinstance(node, ast.ImportFrom):
+            for module, layer in ctx.import_targets(node):
+                if layer == "schemas":
+                    yield module + ".Model"
+            for _local, qualified in _import_bindings(node, ctx):
+                if ctx.layer_of(qualified) == "schemas":  # ``from app import schemas``
+                    yield qualified + ".Model"
 
 
 def _module_level_statements(body: list[ast.stmt]):
@@ -350,13 +418,18 @@ def mentions_pydantic(ctx: FileContext) -> bool:
     return ctx.memo("pydantic.imports_schemas", lambda: _imports_schemas(ctx))
 
 
+_NESTED_SCHEMA_IMPORT = re.compile(r"^[ \t]+(from|import)\b.*schema", re.MULTILINE)
+
+
 def _imports_schemas(ctx: FileContext) -> bool:
     if "schema" not in ctx.source:
         return False
     for node, _module in ctx.import_nodes:
         if any(layer == "schemas" for _, layer in ctx.import_targets(node)):
             return True
-    for node in ast.walk(ctx.tree):  # imports inside functions
+    if not _NESTED_SCHEMA_IMPORT.search(ctx.source):
+        return False
+    for node in all_statements(ctx.tree.body):  # imports inside functions
         if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
             layer == "schemas" for _, layer in ctx.import_targets(node)
         ):
@@ -549,7 +622,7 @@ def _method_class(func: ast.AST, ctx: FileContext) -> ast.ClassDef | None:
 
 def _method_parents(ctx: FileContext) -> dict[int, ast.ClassDef]:
     parents: dict[int, ast.ClassDef] = {}
-    for node in ast.walk(ctx.tree):
+    for node in all_statements(ctx.tree.body):
         if isinstance(node, ast.ClassDef):
             for stmt in _module_level_statements(node.body):
                 if isinstance(stmt, FUNCTION_TYPES):

@@ -52,10 +52,13 @@ equivalent will stay unfixed.
 from __future__ import annotations
 
 import ast
+import re
 
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import module_facts
 from layerlint.rule import Rule
+
+_CONFIG_CLASS = re.compile(r"^[ \t]+class[ \t]+Config\b", re.MULTILINE)
 
 
 class V1ConfigClass(Rule):
@@ -66,7 +69,7 @@ class V1ConfigClass(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "Config" in ctx.source
+        return "Config" in ctx.source and _CONFIG_CLASS.search(ctx.source) is not None
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         if node.name != "Config" or not self.ctx.scopes:

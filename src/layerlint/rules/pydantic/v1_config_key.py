@@ -49,7 +49,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import module_facts, uses_pydantic
+from layerlint.facts.pydantic import has_word, module_facts, uses_pydantic
 from layerlint.rule import Rule
 
 CONFIG_DICTS = frozenset({
@@ -81,6 +81,8 @@ REMOVED = {
     "json_dumps": " removed in v2: use `model_dump_json` and serializers",
 }
 
+_KEYS = tuple(RENAMED) + tuple(REMOVED)
+
 
 def v1_key_message(key: str) -> str | None:
     if key in RENAMED:
@@ -98,7 +100,7 @@ class V1ConfigKey(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "ConfigDict" in ctx.source or "model_config" in ctx.source
+        return ("ConfigDict" in ctx.source or "model_config" in ctx.source) and has_word(ctx.source, _KEYS)
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.ctx.resolve(node.func) in CONFIG_DICTS:

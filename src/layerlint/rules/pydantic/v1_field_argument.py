@@ -48,6 +48,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.facts.pydantic import has_word
 from layerlint.rule import Rule
 
 FIELD_FUNCTIONS = {
@@ -78,7 +79,7 @@ class V1FieldArgument(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "pydantic" in ctx.source
+        return "pydantic" in ctx.source and has_word(ctx.source, V1_ARGUMENTS)
 
     def visit_Call(self, node: ast.Call) -> None:
         if not node.keywords:

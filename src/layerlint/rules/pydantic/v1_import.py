@@ -52,6 +52,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.facts.pydantic import all_statements, has_word
 from layerlint.rule import Rule
 
 _SETTINGS = "`BaseSettings` moved to `pydantic-settings` in Pydantic v2: import it from `pydantic_settings`"
@@ -79,6 +80,10 @@ V1_ONLY = {
     "pydantic.decorator.validate_arguments": "`validate_arguments` is Pydantic v1: use `validate_call`",
     "pydantic.generics": _GENERICS,
 }
+_NAMES = (
+    "BaseSettings", "parse_obj_as", "parse_raw_as", "parse_file_as", "schema_of", "schema_json_of",
+    "validate_arguments", "generics", "env_settings",
+)
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
@@ -98,7 +103,7 @@ class V1Import(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "pydantic" in ctx.source
+        return "pydantic" in ctx.source and has_word(ctx.source, _NAMES)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -106,13 +111,14 @@ class V1Import(Rule):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         base = self.ctx.absolute_module(node.module, node.level)
-        if not base or base.partition(".")[0] != "pydantic" or self._is_fallback(node):
+        if not base or base.partition(".")[0] != "pydantic":
             return
         if message := v1_only_message(base):
-            self.report(node, message)
+            if not self._is_fallback(node):
+                self.report(node, message)
             return
         for alias in node.names:
-            if message := v1_only_message(f"{base}.{alias.name}"):
+            if (message := v1_only_message(f"{base}.{alias.name}")) and not self._is_fallback(node):
                 self.report(alias, message)  # aliases carry their position (3.10+)
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -137,7 +143,7 @@ class V1Import(Rule):
         """
         if self._fallbacks is None:
             self._fallbacks = set()
-            for block in ast.walk(self.ctx.tree):
+            for block in _blocks(self.ctx.tree.body):
                 if isinstance(block, ast.ExceptHandler) and _catches_import_error(block.type):
                     self._fallbacks.update(id(imp) for imp in _imports_in(block.body))
                 elif isinstance(block, ast.If) and block.orelse:
@@ -149,8 +155,17 @@ class V1Import(Rule):
         return id(node) in self._fallbacks
 
 
+def _blocks(body: list[ast.stmt]):
+    """Every ``if`` statement and ``except`` handler, at any depth."""
+    for stmt in all_statements(body):
+        if isinstance(stmt, ast.If):
+            yield stmt
+        for handler in getattr(stmt, "handlers", ()) or ():
+            yield handler
+
+
 def _imports_in(body: list[ast.stmt]) -> list[ast.Import | ast.ImportFrom]:
-    return [n for stmt in body for n in ast.walk(stmt) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return [n for n in all_statements(body) if isinstance(n, (ast.Import, ast.ImportFrom))]
 
 
 def _bound_names(imports: list[ast.Import | ast.ImportFrom]) -> set[str]:

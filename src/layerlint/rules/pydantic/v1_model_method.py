@@ -71,6 +71,7 @@ unfixed.
 from __future__ import annotations
 
 import ast
+import re
 from types import SimpleNamespace
 
 from layerlint.context import FileContext
@@ -105,6 +106,7 @@ V2_NAMES = {
     "__fields__": "model_fields", "__fields_set__": "model_fields_set",
 }
 PYDANTIC_KEYWORDS = frozenset({"exclude_unset", "exclude_none", "exclude_defaults", "by_alias", "include", "exclude"})
+_NAMES = re.compile(r"\.[ \t]*(" + "|".join(sorted(GENERIC.keys() | UNIQUE.keys())) + r")\b")
 _KEYWORD_GATE = tuple(f"{k}=" for k in PYDANTIC_KEYWORDS)
 
 
@@ -116,6 +118,8 @@ class V1ModelMethod(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
+        if _NAMES.search(ctx.source) is None:
+            return False
         return mentions_pydantic(ctx) or any(k in ctx.source for k in _KEYWORD_GATE)
 
     def __init__(self, ctx: FileContext) -> None:
@@ -134,20 +138,19 @@ class V1ModelMethod(Rule):
 
     def _check(self, attr: ast.Attribute, call: ast.Call | None) -> None:
         name = attr.attr
+        facts = module_facts(self.ctx)
+        keywords = call is not None and any(k.arg in PYDANTIC_KEYWORDS for k in call.keywords)
+        if name in GENERIC and not keywords and not facts.has_models:
+            return  # nothing in this module can be a model: skip the receiver analysis
         target = receiver(attr.value, self.ctx)
-        if target.kind in ("v1", "plain") or name in target.defines or self._compat(attr):
+        if target.kind in ("v1", "plain") or name in target.defines:
             return
         if name in GENERIC:
-            if target.is_model:
-                self._report(attr, GENERIC[name])
-            elif (
-                call is not None
-                and not module_facts(self.ctx).uses_v1
-                and any(k.arg in PYDANTIC_KEYWORDS for k in call.keywords)
-            ):
-                self._report(attr, GENERIC[name])
-        elif target.is_model or uses_pydantic(self.ctx):
-            self._report(attr, UNIQUE[name])
+            flagged = target.is_model or (keywords and not facts.uses_v1)
+        else:
+            flagged = target.is_model or uses_pydantic(self.ctx)
+        if flagged and not self._compat(attr):
+            self._report(attr, GENERIC.get(name) or UNIQUE[name])
 
     def _compat(self, attr: ast.Attribute) -> bool:
         """Does the enclosing function also use the v2 name on the same receiver?

@@ -56,7 +56,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import is_pydantic_v1, locally_rebound, name_bindings
+from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings
 from layerlint.rule import Rule
 
 V1_VALIDATORS = {
@@ -77,7 +77,7 @@ class V1Validator(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "validator" in ctx.source and "pydantic" in ctx.source
+        return "pydantic" in ctx.source and has_word(ctx.source, ("validator", "root_validator"))
 
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
