@@ -239,12 +239,13 @@ def _module_facts(ctx: FileContext) -> ModuleFacts:
                 facts.import_bindings.setdefault(local, set()).add(qualified)
     facts.classes = _classify_classes(class_nodes, facts, ctx)
     facts.has_models = any(info.kind == "model" for info in facts.classes.values()) or any(
-        imported_kind(q, ctx)[0] == "model" for q in _all_imported_names(ctx, class_nodes, facts)
+        imported_kind(q, ctx)[0] == "model" for q in _all_imported_names(ctx, facts)
     )
     return facts
 
 
-def _all_imported_names(ctx: FileContext, class_nodes: list[ast.ClassDef], facts: ModuleFacts):
+def _all_imported_names(ctx: FileContext, facts: ModuleFacts):
+    """Qualified names of what the module imports, for the ``has_models`` test."""
     for qualified in facts.import_bindings.values():
         yield from qualified
     for node in all_statements(ctx.tree.body):  # imports inside functions too
@@ -255,6 +256,8 @@ def _all_imported_names(ctx: FileContext, class_nodes: list[ast.ClassDef], facts
     for node in all_statements(ctx.tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
+                if alias.name in ("pydantic", "pydantic_settings"):  # ``pydantic.BaseModel``
+                    yield "pydantic.BaseModel"
                 if ctx.layer_of(alias.name) == "schemas":
                     yield alias.name + ".Model"
         elif isinstance(node, ast.ImportFrom):

@@ -25,7 +25,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
 - never where the receiver's class is known to define that name itself (a
   `from_orm` classmethod written on a dataclass, a field called `schema`), on a
   class known not to be Pydantic, or on a `pydantic.v1` model; and in a module
-  that imports `pydantic.v1`, unknown receivers are left alone.
+  that imports `pydantic.v1`, unknown receivers are left alone;
+- nor in a deliberate v1/v2 compatibility branch: a function that also uses the
+  v2 name on the same receiver (`if is_v2: m.model_dump() else: m.dict()`, or a
+  `hasattr(m, "model_dump")` check).
 
 ## Why is this bad?
 Pydantic v2 renamed the model API to `model_*`. The v1 names still run but are
