@@ -1,0 +1,779 @@
+"""Pydantic facts: which classes are models, which names hold them, who uses Pydantic.
+
+RULES.md, LL2xx. Everything is resolved through the import table, never by bare
+spelling, and what is not known stays unknown:
+
+- A *model class* is a class of this module that subclasses, transitively within
+  the module, ``pydantic.BaseModel`` / ``BaseSettings`` / ``RootModel`` /
+  ``pydantic_settings.BaseSettings`` (however imported or aliased), or a class
+  imported from a schemas-layer module (``ctx.layer_of``). Classes built on
+  ``pydantic.v1`` are *v1 models*: deliberate v1 code, never flagged.
+- A name holds a model *instance* when every binding of it in its scope says so:
+  a parameter or variable annotated with a model (``Annotated[M, ...]`` and a
+  quoted ``"M"`` included, ``Optional``/``list`` not), an assignment from
+  ``M(...)`` or ``M.model_validate(...)`` (and the other alternate
+  constructors), ``self`` in a model's methods. ``cls`` in a model's classmethods
+  (and v1 validators) holds the model *class*.
+- A module *uses Pydantic* when it imports ``pydantic`` (other than
+  ``pydantic.v1``) or ``pydantic_settings``, or imports from a schemas module;
+  a module that imports ``pydantic.v1`` is deliberate v1 code and gets no
+  guesses on unknown receivers.
+
+:func:`receiver` classifies an expression (a Name, an attribute chain, a call)
+as a :class:`Receiver`: its kind (``model`` / ``v1`` / ``plain`` / ``unknown``)
+and the names its class is known to define itself (methods, fields).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from dataclasses import dataclass, field
+
+from layerlint.context import FUNCTION_TYPES, FileContext
+
+MODEL_BASES = frozenset({
+    "pydantic.BaseModel",
+    "pydantic.main.BaseModel",
+    "pydantic.RootModel",
+    "pydantic.root_model.RootModel",
+    # v1 spellings of a model: code still to migrate (LL206 flags the import)
+    "pydantic.generics.GenericModel",
+})
+SETTINGS_BASES = frozenset({
+    "pydantic.BaseSettings",
+    "pydantic.env_settings.BaseSettings",
+    "pydantic_settings.BaseSettings",
+    "pydantic_settings.main.BaseSettings",
+})
+V1_BASES = frozenset({
+    "pydantic.v1.BaseModel",
+    "pydantic.v1.main.BaseModel",
+    "pydantic.v1.BaseSettings",
+    "pydantic.v1.env_settings.BaseSettings",
+    "pydantic.v1.generics.GenericModel",
+})
+# bases that say nothing about Pydantic-ness and define none of its names
+NEUTRAL_BASES = frozenset({
+    "typing.Generic", "typing_extensions.Generic", "typing.Protocol", "typing_extensions.Protocol",
+    "abc.ABC", "enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag",
+    "typing.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict",
+})
+VALIDATOR_DECORATORS = frozenset({
+    "pydantic.validator", "pydantic.class_validators.validator",
+    "pydantic.root_validator", "pydantic.class_validators.root_validator",
+    "pydantic.field_validator", "pydantic.functional_validators.field_validator",
+    "pydantic.model_validator", "pydantic.functional_validators.model_validator",
+})
+# class-level calls that return an instance of the class
+CONSTRUCTORS = frozenset({
+    "model_validate", "model_validate_json", "model_validate_strings", "model_construct",
+    "parse_obj", "parse_raw", "parse_file", "from_orm", "construct",
+})
+_CLASS_METHODS_BY_NAME = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """What an expression is, as far as Pydantic is concerned."""
+
+    kind: str  # "model" | "v1" | "plain" (known, not Pydantic) | "unknown"
+    defines: frozenset[str] = frozenset()
+    is_class: bool = False
+
+    @property
+    def is_model(self) -> bool:
+        return self.kind == "model"
+
+
+UNKNOWN = Receiver("unknown")
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    kind: str  # "model" | "v1" | "plain" | "unknown"
+    settings: bool = False
+    own: set[str] = field(default_factory=set)  # names defined in the body itself
+    defines: frozenset[str] = frozenset()  # own names plus those of local bases
+
+
+# -- imports -------------------------------------------------------------------
+
+
+def is_pydantic_v1(qualified: str) -> bool:
+    return qualified == "pydantic.v1" or qualified.startswith("pydantic.v1.")
+
+
+def _looks_like_class(name: str) -> bool:
+    return bool(name) and name[0].isupper() and not name.isupper()
+
+
+def imported_kind(qualified: str | None, ctx: FileContext) -> tuple[str, bool]:
+    """(kind, is_settings) of a class named by its fully qualified name."""
+    if not qualified:
+        return "unknown", False
+    if qualified in MODEL_BASES:
+        return "model", False
+    if qualified in SETTINGS_BASES:
+        return "model", True
+    if qualified in V1_BASES or is_pydantic_v1(qualified):
+        return "v1", False
+    if qualified in NEUTRAL_BASES:
+        return "plain", False
+    module, _, last = qualified.rpartition(".")
+    if module and _looks_like_class(last) and ctx.layer_of(module) == "schemas":
+        return "model", last.endswith("Settings")
+    return "unknown", False
+
+
+@dataclass
+class ModuleFacts:
+    uses_pydantic: bool = False  # imports pydantic (not .v1), pydantic_settings, or a schemas module
+    uses_v1: bool = False  # imports pydantic.v1 somewhere
+    # module-level name -> every fully qualified name an import binds it to
+    import_bindings: dict[str, set[str]] = field(default_factory=dict)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    # can anything here be a model: a model class defined, or a model class imported?
+    has_models: bool = False
+
+
+def _import_bindings(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                out.append((alias.asname, alias.name))
+            else:
+                top = alias.name.partition(".")[0]
+                out.append((top, top))
+        return out
+    base = ctx.absolute_module(node.module, node.level)
+    if base is None:
+        return out
+    for alias in node.names:
+        if alias.name != "*":
+            out.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
+    return out
+
+
+def _imported_modules(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = ctx.absolute_module(node.module, node.level)
+    if base is None:
+        return []
+    return [base] + [f"{base}.{alias.name}" if base else alias.name for alias in node.names]
+
+
+def module_facts(ctx: FileContext) -> ModuleFacts:
+    return ctx.memo("pydantic.module_facts", lambda: _module_facts(ctx))
+
+
+def has_word(source: str, words) -> bool:
+    """Does any of ``words`` occur in ``source`` as a whole identifier?
+
+    A cheap file gate: ``str.find`` is much faster than a regex alternation
+    anchored on word boundaries, which the ``re`` engine cannot search for by prefix.
+    """
+    for word in words:
+        start = source.find(word)
+        while start != -1:
+            end = start + len(word)
+            before = source[start - 1] if start else " "
+            after = source[end] if end < len(source) else " "
+            if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+                return True
+            start = source.find(word, end)
+    return False
+
+
+def all_statements(body: list[ast.stmt]):
+    """Every statement, at any depth (function and class bodies included), not expressions.
+
+    Imports and class definitions are statements: finding them this way skips the
+    expression nodes that make up most of a tree.
+    """
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        children: list[ast.stmt] = []
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if block and isinstance(block, list):
+                children.extend(block)
+        for handler in getattr(stmt, "handlers", ()) or ():
+            children.extend(handler.body)
+        for case in getattr(stmt, "cases", ()) or ():
+            children.extend(case.body)
+        stack.extend(reversed(children))
+
+
+def _module_facts(ctx: FileContext) -> ModuleFacts:
+    facts = ModuleFacts()
+    class_nodes: list[ast.ClassDef] = []
+    for node in all_statements(ctx.tree.body):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = _imported_modules(node, ctx)
+            for module in modules:
+                top = module.partition(".")[0]
+                if is_pydantic_v1(module):
+                    facts.uses_v1 = True
+                elif top in ("pydantic", "pydantic_settings") and not (
+                    isinstance(node, ast.ImportFrom) and module != modules[0]
+                ):
+                    facts.uses_pydantic = True
+            if not facts.uses_pydantic:
+                for _module, layer in ctx.import_targets(node):
+                    if layer == "schemas":
+                        facts.uses_pydantic = True
+                        break
+        elif isinstance(node, ast.ClassDef):
+            class_nodes.append(node)
+    for stmt in _module_level_statements(ctx.tree.body):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for local, qualified in _import_bindings(stmt, ctx):
+                facts.import_bindings.setdefault(local, set()).add(qualified)
+    facts.classes = _classify_classes(class_nodes, facts, ctx)
+    facts.has_models = any(info.kind == "model" for info in facts.classes.values()) or any(
+        imported_kind(q, ctx)[0] == "model" for q in _all_imported_names(ctx, facts)
+    )
+    return facts
+
+
+def _all_imported_names(ctx: FileContext, facts: ModuleFacts):
+    """Qualified names of what the module imports, for the ``has_models`` test."""
+    for qualified in facts.import_bindings.values():
+        yield from qualified
+    for node in all_statements(ctx.tree.body):  # imports inside functions too
+        if isinstance(node, ast.ImportFrom):
+            for _local, qualified in _import_bindings(node, ctx):
+                yield qualified
+    # ``schemas.UserOut`` through a module import: any schemas module imported counts
+    for node in all_statements(ctx.tree.body):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in ("pydantic", "pydantic_settings"):  # ``pydantic.BaseModel``
+                    yield "pydantic.BaseModel"
+                if ctx.layer_of(alias.name) == "schemas":
+                    yield alias.name + ".Model"
+        elif isinstance(node, ast.ImportFrom):
+            for module, layer in ctx.import_targets(node):
+                if layer == "schemas":
+                    yield module + ".Model"
+            for _local, qualified in _import_bindings(node, ctx):
+                if ctx.layer_of(qualified) == "schemas":  # ``from app import schemas``
+                    yield qualified + ".Model"
+
+
+def _module_level_statements(body: list[ast.stmt]):
+    """Statements that run at module level, looking into if/try/with blocks."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.While)) or (
+            type(stmt).__name__ == "TryStar"
+        ):
+            for name in ("body", "orelse", "finalbody"):
+                yield from _module_level_statements(getattr(stmt, name, []))
+            for handler in getattr(stmt, "handlers", []):
+                yield from _module_level_statements(handler.body)
+
+
+def module_name_kind(name: str, facts: ModuleFacts, ctx: FileContext) -> tuple[str, bool] | None:
+    """(kind, settings) of a module-level imported name, or None when it is not imported.
+
+    A name bound by several imports (``try: from pydantic.v1 import BaseModel /
+    except ImportError: from pydantic import BaseModel``) is v1 when any binding
+    is, a model only when every binding is one, else unknown.
+    """
+    qualified = facts.import_bindings.get(name)
+    if not qualified:
+        full = ctx.imports.get(name)  # imports inside functions, met during the walk
+        if full is None:
+            return None
+        qualified = {full}
+    kinds = [imported_kind(q, ctx) for q in qualified]
+    if any(kind == "v1" for kind, _ in kinds):
+        return "v1", False
+    if all(kind == kinds[0][0] for kind, _ in kinds):
+        return kinds[0][0], any(settings for _, settings in kinds)
+    return "unknown", False
+
+
+def name_bindings(name: str, ctx: FileContext) -> set[str]:
+    """Every fully qualified name a module-level (or already met) import binds ``name`` to."""
+    found = set(module_facts(ctx).import_bindings.get(name, ()))
+    if name in ctx.imports:
+        found.add(ctx.imports[name])
+    return found
+
+
+def _class_own_names(node: ast.ClassDef) -> set[str]:
+    names: set[str] = set()
+    for stmt in _module_level_statements(node.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(stmt.name)
+        elif isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+    return names
+
+
+def _base_expr(base: ast.expr) -> ast.expr:
+    return base.value if isinstance(base, ast.Subscript) else base
+
+
+def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileContext) -> dict[str, ClassInfo]:
+    by_name: dict[str, list[ast.ClassDef]] = {}
+    for node in nodes:
+        by_name.setdefault(node.name, []).append(node)
+    infos: dict[str, ClassInfo] = {}
+    resolving: set[str] = set()
+
+    def base_kind(base: ast.expr) -> tuple[str, bool, frozenset[str]]:
+        base = _base_expr(base)
+        if isinstance(base, ast.Name):
+            if base.id in by_name:
+                info = classify(base.id)
+                return info.kind, info.settings, info.defines
+            found = module_name_kind(base.id, facts, ctx)
+            if found is not None:
+                return found[0], found[1], frozenset()
+            if base.id in _BUILTIN_NAMES:
+                return "plain", False, frozenset()
+            return "unknown", False, frozenset()
+        if isinstance(base, ast.Attribute):
+            kind, settings = imported_kind(ctx.resolve(base), ctx)
+            return kind, settings, frozenset()
+        return "unknown", False, frozenset()
+
+    def classify(name: str) -> ClassInfo:
+        info = infos.get(name)
+        if info is not None:
+            return info
+        if name in resolving:  # a cycle of local names: give up on it
+            return ClassInfo(name, "unknown")
+        resolving.add(name)
+        results: list[ClassInfo] = []
+        for node in by_name[name]:
+            kinds: list[str] = []
+            settings = False
+            own = _class_own_names(node)
+            defines = set(own)
+            for base in node.bases:
+                kind, is_settings, base_defines = base_kind(base)
+                kinds.append(kind)
+                settings = settings or is_settings
+                defines |= base_defines
+            if "model" in kinds:
+                kind = "model"
+            elif "v1" in kinds:
+                kind = "v1"
+            elif "unknown" in kinds or any(kw.arg == "metaclass" for kw in node.keywords):
+                kind = "unknown"
+            else:
+                kind = "plain"
+            results.append(ClassInfo(name, kind, settings, own, frozenset(defines)))
+        resolving.discard(name)
+        first = results[0]
+        if any(r.kind != first.kind for r in results):  # same name, different classes
+            info = ClassInfo(name, "unknown")
+        else:
+            info = ClassInfo(
+                name,
+                first.kind,
+                any(r.settings for r in results),
+                set().union(*(r.own for r in results)),
+                frozenset().union(*(r.defines for r in results)),
+            )
+        infos[name] = info
+        return info
+
+    for name in by_name:
+        classify(name)
+    return infos
+
+
+def class_info(node: ast.ClassDef, ctx: FileContext) -> ClassInfo:
+    return module_facts(ctx).classes.get(node.name) or ClassInfo(node.name, "unknown")
+
+
+def is_model_class(node: ast.ClassDef, ctx: FileContext) -> bool:
+    return class_info(node, ctx).kind == "model"
+
+
+def uses_pydantic(ctx: FileContext) -> bool:
+    """A module that imports Pydantic v2-era APIs or a schemas module, and no ``pydantic.v1``."""
+    facts = module_facts(ctx)
+    return facts.uses_pydantic and not facts.uses_v1
+
+
+def mentions_pydantic(ctx: FileContext) -> bool:
+    """Cheap file gate: the text names pydantic, or the module imports a schemas module."""
+    if "pydantic" in ctx.source:
+        return True
+    return ctx.memo("pydantic.imports_schemas", lambda: _imports_schemas(ctx))
+
+
+_NESTED_SCHEMA_IMPORT = re.compile(r"^[ \t]+(from|import)\b.*schema", re.MULTILINE)
+
+
+def _imports_schemas(ctx: FileContext) -> bool:
+    if "schema" not in ctx.source:
+        return False
+    for node, _module in ctx.import_nodes:
+        if any(layer == "schemas" for _, layer in ctx.import_targets(node)):
+            return True
+    if not _NESTED_SCHEMA_IMPORT.search(ctx.source):
+        return False
+    for node in all_statements(ctx.tree.body):  # imports inside functions
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+            layer == "schemas" for _, layer in ctx.import_targets(node)
+        ):
+            return True
+    return False
+
+
+# -- bindings --------------------------------------------------------------------
+# A binding is ("instance", ref), ("class", ref) or None (unknown), where ref is
+# ("local", class name) or ("import", module-level name) or ("qualified", dotted name).
+
+_Binding = tuple  # (what, ref) | None
+
+
+def _annotation_ref(node: ast.expr | None, ctx: FileContext) -> tuple[str, tuple] | None:
+    """("instance"|"class", ref) of a direct annotation, else None."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            node = ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    if isinstance(node, ast.Subscript):
+        head = ctx.resolve(node.value)
+        inner = node.slice
+        if head in ("typing.Annotated", "typing_extensions.Annotated"):
+            elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            return _annotation_ref(elts[0], ctx) if elts else None
+        if head in ("typing.Type", "typing_extensions.Type") or (
+            isinstance(node.value, ast.Name) and node.value.id == "type" and "type" not in ctx.imports
+        ):
+            ref = _class_ref(inner, ctx)
+            return ("class", ref) if ref else None
+        return None
+    ref = _class_ref(node, ctx)
+    return ("instance", ref) if ref else None
+
+
+def _class_ref(node: ast.expr, ctx: FileContext) -> tuple | None:
+    if isinstance(node, ast.Name):
+        facts = module_facts(ctx)
+        if node.id in facts.classes:
+            return ("local", node.id)
+        if node.id in facts.import_bindings or node.id in ctx.imports:
+            return ("import", node.id)
+        return None
+    if isinstance(node, ast.Attribute):
+        qualified = ctx.resolve(node)
+        return ("qualified", qualified) if qualified else None
+    return None
+
+
+def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str]]:
+    """(kind, defines) of a class reference."""
+    facts = module_facts(ctx)
+    where, name = ref
+    if where == "local":
+        info = facts.classes.get(name)
+        return (info.kind, info.defines) if info else ("unknown", frozenset())
+    if where == "import":
+        found = module_name_kind(name, facts, ctx)
+        return (found[0], frozenset()) if found else ("unknown", frozenset())
+    return imported_kind(name, ctx)[0], frozenset()
+
+
+class _BindingCollector:
+    """Every binding of every name in one scope (not looking into nested scopes)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.bindings: dict[str, list[_Binding]] = {}
+
+    def add(self, name: str, binding: _Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+    def target(self, node: ast.AST, binding: _Binding = None) -> None:
+        if isinstance(node, ast.Name):
+            self.add(node.id, binding)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for elt in node.elts:
+                self.target(elt)
+        elif isinstance(node, ast.Starred):
+            self.target(node.value)
+
+    def value_binding(self, value: ast.expr | None) -> _Binding:
+        """("instance", ref) when the value builds a model instance (or any local class's)."""
+        if not isinstance(value, ast.Call):
+            return None
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
+            ref = _class_ref(func.value, self.ctx)
+            if ref is not None and _ref_info(ref, self.ctx)[0] == "model":
+                return ("instance", ref)
+        ref = _class_ref(func, self.ctx)
+        if ref is not None and _ref_info(ref, self.ctx)[0] != "unknown":
+            return ("instance", ref)
+        return None
+
+    def statements(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.statement(stmt)
+
+    def statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.add(stmt.name, None)
+            self.expressions(stmt.decorator_list)
+            return
+        if isinstance(stmt, ast.ClassDef):
+            self.add(stmt.name, ("class", ("local", stmt.name)))
+            self.expressions(stmt.decorator_list + stmt.bases)
+            return
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for local, _qualified in _import_bindings(stmt, self.ctx):
+                self.add(local, ("class", ("import", local)))
+            return
+        if isinstance(stmt, ast.Assign):
+            binding = self.value_binding(stmt.value)
+            for target in stmt.targets:
+                self.target(target, binding)
+        elif isinstance(stmt, ast.AnnAssign):
+            annotated = _annotation_ref(stmt.annotation, self.ctx)
+            self.target(stmt.target, annotated)
+        elif isinstance(stmt, ast.AugAssign):
+            self.target(stmt.target)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self.target(stmt.target)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    self.target(item.optional_vars)
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                self.target(target)
+        elif isinstance(stmt, (ast.Global, ast.Nonlocal)):
+            for name in stmt.names:
+                self.add(name, None)
+        for handler in getattr(stmt, "handlers", []):
+            if handler.name:
+                self.add(handler.name, None)
+        # nested blocks, and expressions that bind (walrus, comprehension targets, match)
+        for name, value in ast.iter_fields(stmt):
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.stmt):
+                        self.statement(item)
+                    elif isinstance(item, ast.AST):
+                        self.expression(item)
+            elif isinstance(value, ast.AST):
+                self.expression(value)
+
+    def expressions(self, nodes: list[ast.expr]) -> None:
+        for node in nodes:
+            self.expression(node)
+
+    def expression(self, node: ast.AST) -> None:
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, (ast.Lambda,) + FUNCTION_TYPES + (ast.ClassDef,)):
+                continue
+            if isinstance(item, ast.stmt):
+                self.statement(item)
+                continue
+            if isinstance(item, ast.NamedExpr):
+                self.target(item.target)
+            elif isinstance(item, ast.comprehension):
+                self.target(item.target)
+            elif isinstance(item, ast.ExceptHandler):
+                if item.name:
+                    self.add(item.name, None)
+                self.statements(item.body)
+                continue
+            elif type(item).__name__ in ("MatchAs", "MatchStar") and getattr(item, "name", None):
+                self.add(item.name, None)
+            elif type(item).__name__ == "MatchMapping" and getattr(item, "rest", None):
+                self.add(item.rest, None)
+            stack.extend(ast.iter_child_nodes(item))
+
+
+def _scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Binding]:
+    return ctx.memo(("pydantic.bindings", id(scope)), lambda: _compute_scope_bindings(scope, ctx))
+
+
+def _method_class(func: ast.AST, ctx: FileContext) -> ast.ClassDef | None:
+    """The class whose body defines ``func`` directly, if any."""
+    parents = ctx.memo("pydantic.method_parents", lambda: _method_parents(ctx))
+    return parents.get(id(func))
+
+
+def _method_parents(ctx: FileContext) -> dict[int, ast.ClassDef]:
+    parents: dict[int, ast.ClassDef] = {}
+    for node in all_statements(ctx.tree.body):
+        if isinstance(node, ast.ClassDef):
+            for stmt in _module_level_statements(node.body):
+                if isinstance(stmt, FUNCTION_TYPES):
+                    parents[id(stmt)] = node
+    return parents
+
+
+def _first_param_binding(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef, ctx: FileContext
+) -> _Binding:
+    """``self`` is an instance of the class; ``cls`` (classmethods, validators) the class."""
+    kinds = set()
+    for decorator in func.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod"):
+            if target.id not in ctx.imports:
+                kinds.add(target.id)
+        elif ctx.resolve(target) in VALIDATOR_DECORATORS:
+            kinds.add("classmethod")
+    if "staticmethod" in kinds:
+        return None
+    args = func.args.posonlyargs + func.args.args
+    if not args:
+        return None
+    ref = ("local", cls.name)
+    if "classmethod" in kinds or func.name in _CLASS_METHODS_BY_NAME or args[0].arg == "cls":
+        return ("class", ref)
+    return ("instance", ref)
+
+
+def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Binding]:
+    collector = _BindingCollector(ctx)
+    if isinstance(scope, FUNCTION_TYPES + (ast.Lambda,)):
+        args = scope.args
+        positional = args.posonlyargs + args.args
+        first = None
+        if isinstance(scope, FUNCTION_TYPES):
+            cls = _method_class(scope, ctx)
+            if cls is not None and positional:
+                first = positional[0].arg
+                collector.add(first, _first_param_binding(scope, cls, ctx))
+        for arg in positional + args.kwonlyargs:
+            if arg.arg == first:
+                continue
+            annotated = _annotation_ref(arg.annotation, ctx) if not isinstance(scope, ast.Lambda) else None
+            collector.add(arg.arg, annotated)
+        for arg in (args.vararg, args.kwarg):
+            if arg is not None:
+                collector.add(arg.arg, None)
+        if isinstance(scope, ast.Lambda):
+            collector.expression(scope.body)
+        else:
+            collector.statements(scope.body)
+    elif isinstance(scope, ast.ClassDef):
+        collector.statements(scope.body)
+    else:  # the module
+        collector.statements(scope.body)  # type: ignore[attr-defined]
+    out: dict[str, _Binding] = {}
+    for name, bindings in collector.bindings.items():
+        first_binding = bindings[0]
+        out[name] = first_binding if all(b == first_binding for b in bindings) else None
+    return out
+
+
+def _lookup(name: str, ctx: FileContext) -> tuple[bool, _Binding]:
+    """(found, binding) of a name at the current point of the walk, innermost scope first."""
+    scopes = ctx.scopes
+    for index in range(len(scopes) - 1, -1, -1):
+        scope = scopes[index]
+        if isinstance(scope, ast.ClassDef) and index != len(scopes) - 1:
+            continue  # class bodies are not enclosing scopes of their methods
+        bindings = _scope_bindings(scope, ctx)
+        if name in bindings:
+            return True, bindings[name]
+    bindings = _scope_bindings(ctx.tree, ctx)
+    if name in bindings:
+        return True, bindings[name]
+    return False, None
+
+
+def locally_rebound(name: str, ctx: FileContext) -> bool:
+    """Is a module-level name shadowed by a non-import binding in an enclosing function?"""
+    scopes = ctx.scopes
+    for index in range(len(scopes) - 1, -1, -1):
+        scope = scopes[index]
+        if isinstance(scope, ast.ClassDef) and index != len(scopes) - 1:
+            continue
+        bindings = _scope_bindings(scope, ctx)
+        if name in bindings:
+            # an import inside the function binds the imported object itself
+            return bindings[name] != ("class", ("import", name))
+    return False
+
+
+def _receiver_of_binding(binding: _Binding, ctx: FileContext) -> Receiver:
+    if binding is None:
+        return UNKNOWN
+    what, ref = binding
+    kind, defines = _ref_info(ref, ctx)
+    if kind == "unknown" and what == "class" and ref[0] == "import":
+        return UNKNOWN
+    return Receiver(kind, defines, is_class=what == "class")
+
+
+def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
+    """Classify the receiver of an attribute access, at the current point of the walk."""
+    if isinstance(node, ast.Name):
+        found, binding = _lookup(node.id, ctx)
+        if not found:
+            return UNKNOWN
+        return _receiver_of_binding(binding, ctx)
+    if isinstance(node, ast.Attribute):
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name) or locally_rebound(root.id, ctx):
+            return UNKNOWN
+        kind, _settings = imported_kind(ctx.resolve(node), ctx)
+        return Receiver(kind, is_class=True) if kind in ("model", "v1") else UNKNOWN
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "super" and not _lookup("super", ctx)[0]:
+            return _super_receiver(ctx)
+        callee = receiver(func, ctx)
+        if callee.is_class and callee.kind != "unknown":
+            return Receiver(callee.kind, callee.defines, is_class=False)
+        if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
+            owner = receiver(func.value, ctx)
+            if owner.is_class and owner.kind == "model":
+                return Receiver("model", owner.defines, is_class=False)
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _super_receiver(ctx: FileContext) -> Receiver:
+    """``super()`` in a method: the class's bases, without the class's own names."""
+    func = ctx.enclosing_function()
+    cls = _method_class(func, ctx) if func is not None else None
+    if cls is None:
+        return UNKNOWN
+    info = module_facts(ctx).classes.get(cls.name)
+    if info is None or info.kind not in ("model", "v1"):
+        return UNKNOWN
+    inherited: set[str] = set()
+    for base in cls.bases:
+        base = _base_expr(base)
+        if isinstance(base, ast.Name):
+            base_info = module_facts(ctx).classes.get(base.id)
+            if base_info is not None:
+                inherited |= base_info.defines
+    return Receiver(info.kind, frozenset(inherited))

@@ -1,0 +1,144 @@
+"""LL202 pydantic-v1-config-key: a Pydantic v1 config key in `ConfigDict(...)` or a `model_config` dict.
+
+## What it does
+Flags a v1 configuration key passed to `ConfigDict(...)` or
+`SettingsConfigDict(...)` (resolved through imports), or written in a
+`model_config = {...}` / `model_config = dict(...)` in the body of a Pydantic
+model: `orm_mode`, `allow_population_by_field_name`, `anystr_strip_whitespace`,
+`anystr_lower`, `anystr_upper`, `min_anystr_length`, `max_anystr_length`,
+`schema_extra`, `validate_all`, `keep_untouched`, `allow_mutation`,
+`smart_union`, `underscore_attrs_are_private`, `copy_on_model_validation`,
+`fields`, `getter_dict`, `json_loads`, `json_dumps`. The message names the v2
+key, or says the key is gone.
+
+Keys inside a v1 `class Config:` are LL201's business, not this rule's.
+
+## Why is this bad?
+Pydantic v2 renamed or removed these keys. It warns about a renamed key and
+ignores it, so `ConfigDict(orm_mode=True)` leaves `from_attributes` off and
+`model_validate(orm_object)` fails at run time, far from the mistake.
+
+## Example
+```python
+from pydantic import BaseModel, ConfigDict
+
+
+class UserResponse(BaseModel):
+    model_config = ConfigDict(orm_mode=True, allow_population_by_field_name=True)
+```
+
+## Use instead
+```python
+from pydantic import BaseModel, ConfigDict
+
+
+class UserResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+```
+
+## Fix safety
+No fix yet. A fix is planned for every finding: renamed keys get their v2 name
+(`allow_mutation=X` becomes `frozen=<not X>`), keys that v2 removed are
+deleted. Deleting `fields`, `getter_dict`, `json_loads` or `json_dumps` drops
+behaviour that must be re-expressed by hand (aliases on the fields, validators,
+serializers), so that part of the fix will be marked unsafe.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.pydantic import has_word, module_facts, uses_pydantic
+from layerlint.rule import Rule
+
+CONFIG_DICTS = frozenset({
+    "pydantic.ConfigDict",
+    "pydantic.config.ConfigDict",
+    "pydantic_settings.SettingsConfigDict",
+    "pydantic_settings.main.SettingsConfigDict",
+})
+RENAMED = {
+    "orm_mode": "from_attributes",
+    "allow_population_by_field_name": "populate_by_name",
+    "anystr_strip_whitespace": "str_strip_whitespace",
+    "anystr_lower": "str_to_lower",
+    "anystr_upper": "str_to_upper",
+    "min_anystr_length": "str_min_length",
+    "max_anystr_length": "str_max_length",
+    "schema_extra": "json_schema_extra",
+    "validate_all": "validate_default",
+    "keep_untouched": "ignored_types",
+}
+REMOVED = {
+    "allow_mutation": ": use `frozen` (inverted: `allow_mutation=False` is `frozen=True`)",
+    "smart_union": " removed in v2 (smart union is the default): drop it",
+    "underscore_attrs_are_private": " removed in v2 (underscore attributes are always private): drop it",
+    "copy_on_model_validation": " removed in v2: use `revalidate_instances`",
+    "fields": " removed in v2: declare aliases and constraints with `Field(...)` on the fields",
+    "getter_dict": " removed in v2: use `from_attributes` (and validators)",
+    "json_loads": " removed in v2: use `model_validate_json`",
+    "json_dumps": " removed in v2: use `model_dump_json` and serializers",
+}
+
+_KEYS = tuple(RENAMED) + tuple(REMOVED)
+
+
+def v1_key_message(key: str) -> str | None:
+    if key in RENAMED:
+        return f"`{key}` is a Pydantic v1 config key: use `{RENAMED[key]}`"
+    if key in REMOVED:
+        return f"`{key}` is a Pydantic v1 config key{REMOVED[key]}"
+    return None
+
+
+class V1ConfigKey(Rule):
+    code = "LL202"
+    name = "pydantic-v1-config-key"
+    summary = "Pydantic v1 config key in `ConfigDict(...)` or `model_config` (use the v2 key)"
+    fix_availability = "always"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return ("ConfigDict" in ctx.source or "model_config" in ctx.source) and has_word(ctx.source, _KEYS)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.ctx.resolve(node.func) in CONFIG_DICTS:
+            self._keywords(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if any(isinstance(t, ast.Name) and t.id == "model_config" for t in node.targets):
+            self._model_config(node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if isinstance(node.target, ast.Name) and node.target.id == "model_config" and node.value is not None:
+            self._model_config(node.value)
+
+    def _model_config(self, value: ast.expr) -> None:
+        scopes = self.ctx.scopes
+        if not scopes or not isinstance(scopes[-1], ast.ClassDef):
+            return
+        info = module_facts(self.ctx).classes.get(scopes[-1].name)
+        kind = info.kind if info else "unknown"
+        if not (kind == "model" or (kind == "unknown" and uses_pydantic(self.ctx))):
+            return
+        if isinstance(value, ast.Dict):
+            for key in value.keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    message = v1_key_message(key.value)
+                    if message:
+                        self.report(key, message)
+        elif (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "dict"
+            and "dict" not in self.ctx.imports
+        ):
+            self._keywords(value)
+
+    def _keywords(self, call: ast.Call) -> None:
+        for keyword in call.keywords:
+            if keyword.arg:
+                message = v1_key_message(keyword.arg)
+                if message:
+                    self.report(keyword, message)

@@ -1,0 +1,93 @@
+"""LL205 pydantic-v1-field-argument: a Pydantic v1 argument of `Field`, `constr`, `conlist` or `conset`.
+
+## What it does
+Flags the v1 keyword arguments `regex`, `min_items`, `max_items`,
+`unique_items`, `allow_mutation` and `const` in a call of Pydantic's `Field`,
+`constr`, `conlist` or `conset`, resolved through imports (`pydantic.Field`,
+`from pydantic import Field as F`, `pydantic.fields.Field`). The same functions
+from `pydantic.v1`, and FastAPI's `Query`/`Path`/`Body`, are not flagged.
+
+## Why is this bad?
+Pydantic v2 renamed these arguments (`regex` -> `pattern`, `min_items` /
+`max_items` -> `min_length` / `max_length`, `allow_mutation=False` ->
+`frozen=True`) and dropped `unique_items` (use a `set`) and `const` (use
+`Literal[...]`). v2 warns about the renamed ones and ignores them, so the
+constraint silently stops being enforced; `const` and `unique_items` raise at
+import time.
+
+## Example
+```python
+from pydantic import BaseModel, Field
+
+
+class TagList(BaseModel):
+    slug: str = Field(regex=r"^[a-z-]+$")
+    tags: list[str] = Field(min_items=1, max_items=10)
+```
+
+## Use instead
+```python
+from pydantic import BaseModel, Field
+
+
+class TagList(BaseModel):
+    slug: str = Field(pattern=r"^[a-z-]+$")
+    tags: list[str] = Field(min_length=1, max_length=10)
+```
+
+## Fix safety
+No fix yet. A fix is planned for every finding: the renames above
+(`allow_mutation=X` -> `frozen=<not X>`), `const=True` -> a `Literal[...]`
+annotation of the default, `unique_items` -> removed. Only the plain renames
+will be safe: v2 matches `pattern` with a Rust regex engine that lacks
+look-around and backreferences, and dropping `unique_items` drops a check.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.pydantic import has_word
+from layerlint.rule import Rule
+
+FIELD_FUNCTIONS = {
+    "pydantic.Field": "Field",
+    "pydantic.fields.Field": "Field",
+    "pydantic.constr": "constr",
+    "pydantic.types.constr": "constr",
+    "pydantic.conlist": "conlist",
+    "pydantic.types.conlist": "conlist",
+    "pydantic.conset": "conset",
+    "pydantic.types.conset": "conset",
+}
+V1_ARGUMENTS = {
+    "regex": "use `pattern=`",
+    "min_items": "use `min_length=`",
+    "max_items": "use `max_length=`",
+    "unique_items": "removed in v2: use a `set` type",
+    "allow_mutation": "use `frozen=` (inverted: `allow_mutation=False` is `frozen=True`)",
+    "const": "removed in v2: annotate the field with `Literal[...]`",
+}
+
+
+class V1FieldArgument(Rule):
+    code = "LL205"
+    name = "pydantic-v1-field-argument"
+    summary = "Pydantic v1 argument of `Field`/`constr`/`conlist`/`conset` (`regex=` -> `pattern=` ...)"
+    fix_availability = "always"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return "pydantic" in ctx.source and has_word(ctx.source, V1_ARGUMENTS)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not node.keywords:
+            return
+        function = FIELD_FUNCTIONS.get(self.ctx.resolve(node.func) or "")
+        if function is None:
+            return
+        for keyword in node.keywords:
+            advice = V1_ARGUMENTS.get(keyword.arg or "")
+            if advice:
+                self.report(keyword, f"`{keyword.arg}=` is a Pydantic v1 argument of `{function}`: {advice}")

@@ -1,0 +1,178 @@
+"""LL206 pydantic-v1-import: an import of a Pydantic v1-only name.
+
+## What it does
+Flags imports (and `pydantic.<name>` attribute uses) of names that Pydantic v2
+moved or removed: `BaseSettings` from `pydantic`, `parse_obj_as`,
+`parse_raw_as`, `schema_of`, `schema_json_of`, `validate_arguments`, and the
+`pydantic.generics` module (`GenericModel`). Imports from `pydantic.v1` (a
+deliberate v1 shim) are not flagged, nor one side of a compatibility shim that
+supports both versions: an import in an `except ImportError:` block, or in one
+branch of an `if`/`else` whose other branch imports the same name.
+
+## Why is this bad?
+In v2, `from pydantic import BaseSettings` raises at import time (it lives in
+the `pydantic-settings` package now), and the other names are deprecated
+aliases that warn and will go: `TypeAdapter` replaces the `*_as`/`*_of`
+helpers, `validate_call` replaces `validate_arguments`, and a generic model is
+a plain `BaseModel` subclass that also derives from `typing.Generic`.
+
+## Example
+```python
+from pydantic import BaseSettings, parse_obj_as
+
+
+class Settings(BaseSettings):
+    database_url: str
+
+
+users = parse_obj_as(list[UserResponse], rows)
+```
+
+## Use instead
+```python
+from pydantic import TypeAdapter
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    database_url: str
+
+
+users = TypeAdapter(list[UserResponse]).validate_python(rows)
+```
+
+## Fix safety
+No fix yet. A fix is planned for `BaseSettings`, moving the import to
+`pydantic_settings` (the project must depend on `pydantic-settings`). The other
+names need their call sites rewritten and will stay unfixed.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.pydantic import all_statements, has_word
+from layerlint.rule import Rule
+
+_SETTINGS = "`BaseSettings` moved to `pydantic-settings` in Pydantic v2: import it from `pydantic_settings`"
+_GENERICS = (
+    "`pydantic.generics` is Pydantic v1: a generic model is a `BaseModel` subclass that also "
+    "derives from `typing.Generic`"
+)
+V1_ONLY = {
+    "pydantic.BaseSettings": _SETTINGS,
+    "pydantic.env_settings.BaseSettings": _SETTINGS,
+    "pydantic.env_settings": _SETTINGS,
+    "pydantic.parse_obj_as": "`parse_obj_as` is Pydantic v1: use `TypeAdapter(T).validate_python(...)`",
+    "pydantic.tools.parse_obj_as": "`parse_obj_as` is Pydantic v1: use `TypeAdapter(T).validate_python(...)`",
+    "pydantic.parse_raw_as": "`parse_raw_as` is Pydantic v1: use `TypeAdapter(T).validate_json(...)`",
+    "pydantic.tools.parse_raw_as": "`parse_raw_as` is Pydantic v1: use `TypeAdapter(T).validate_json(...)`",
+    "pydantic.parse_file_as": "`parse_file_as` is Pydantic v1: use `TypeAdapter(T).validate_json(...)`",
+    "pydantic.tools.parse_file_as": "`parse_file_as` is Pydantic v1: use `TypeAdapter(T).validate_json(...)`",
+    "pydantic.schema_of": "`schema_of` is Pydantic v1: use `TypeAdapter(T).json_schema()`",
+    "pydantic.tools.schema_of": "`schema_of` is Pydantic v1: use `TypeAdapter(T).json_schema()`",
+    "pydantic.schema_json_of": "`schema_json_of` is Pydantic v1: use `json.dumps(TypeAdapter(T).json_schema())`",
+    "pydantic.tools.schema_json_of": (
+        "`schema_json_of` is Pydantic v1: use `json.dumps(TypeAdapter(T).json_schema())`"
+    ),
+    "pydantic.validate_arguments": "`validate_arguments` is Pydantic v1: use `validate_call`",
+    "pydantic.decorator.validate_arguments": "`validate_arguments` is Pydantic v1: use `validate_call`",
+    "pydantic.generics": _GENERICS,
+}
+_NAMES = (
+    "BaseSettings", "parse_obj_as", "parse_raw_as", "parse_file_as", "schema_of", "schema_json_of",
+    "validate_arguments", "generics", "env_settings",
+)
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def v1_only_message(qualified: str) -> str | None:
+    if qualified in V1_ONLY:
+        return V1_ONLY[qualified]
+    if qualified.startswith("pydantic.generics."):
+        return _GENERICS
+    return None
+
+
+class V1Import(Rule):
+    code = "LL206"
+    name = "pydantic-v1-import"
+    summary = "import of a Pydantic v1-only name (`BaseSettings` from pydantic, `parse_obj_as` ...)"
+    fix_availability = "sometimes"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return "pydantic" in ctx.source and has_word(ctx.source, _NAMES)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._fallbacks: set[int] | None = None
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = self.ctx.absolute_module(node.module, node.level)
+        if not base or base.partition(".")[0] != "pydantic":
+            return
+        if message := v1_only_message(base):
+            if not self._is_fallback(node):
+                self.report(node, message)
+            return
+        for alias in node.names:
+            if (message := v1_only_message(f"{base}.{alias.name}")) and not self._is_fallback(node):
+                self.report(alias, message)  # aliases carry their position (3.10+)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        # ``import pydantic.generics`` binds ``pydantic``: its uses are flagged instead
+        for alias in node.names:
+            if alias.asname and (message := v1_only_message(alias.name)) and not self._is_fallback(node):
+                self.report(node, message)
+                return
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        value = node.value
+        if isinstance(value, ast.Name) and self.ctx.imports.get(value.id) == "pydantic":
+            message = v1_only_message(f"pydantic.{node.attr}")
+            if message:
+                self.report(node, message)
+
+    def _is_fallback(self, node: ast.stmt) -> bool:
+        """Is the import one side of a v1/v2 compatibility shim?
+
+        An import in an ``except ImportError:`` block, or in one branch of an
+        ``if``/``else`` whose other branch imports the same name.
+        """
+        if self._fallbacks is None:
+            self._fallbacks = set()
+            for block in _blocks(self.ctx.tree.body):
+                if isinstance(block, ast.ExceptHandler) and _catches_import_error(block.type):
+                    self._fallbacks.update(id(imp) for imp in _imports_in(block.body))
+                elif isinstance(block, ast.If) and block.orelse:
+                    body, orelse = _imports_in(block.body), _imports_in(block.orelse)
+                    shared = _bound_names(body) & _bound_names(orelse)
+                    for imp in body + orelse:
+                        if _bound_names([imp]) & shared:
+                            self._fallbacks.add(id(imp))
+        return id(node) in self._fallbacks
+
+
+def _blocks(body: list[ast.stmt]):
+    """Every ``if`` statement and ``except`` handler, at any depth."""
+    for stmt in all_statements(body):
+        if isinstance(stmt, ast.If):
+            yield stmt
+        for handler in getattr(stmt, "handlers", ()) or ():
+            yield handler
+
+
+def _imports_in(body: list[ast.stmt]) -> list[ast.Import | ast.ImportFrom]:
+    return [n for n in all_statements(body) if isinstance(n, (ast.Import, ast.ImportFrom))]
+
+
+def _bound_names(imports: list[ast.Import | ast.ImportFrom]) -> set[str]:
+    return {alias.asname or alias.name.partition(".")[0] for imp in imports for alias in imp.names}
+
+
+def _catches_import_error(node: ast.expr | None) -> bool:
+    if isinstance(node, ast.Tuple):
+        return any(_catches_import_error(elt) for elt in node.elts)
+    return isinstance(node, ast.Name) and node.id in _IMPORT_ERRORS

@@ -1,0 +1,198 @@
+"""LL203 pydantic-v1-model-method: a Pydantic v1 model method or attribute.
+
+## What it does
+Flags the v1 API of a model: `.dict()`, `.json()`, `.copy()`, `.parse_obj()`,
+`.parse_raw()`, `.parse_file()`, `.from_orm()`, `.construct()`, `.schema()`,
+`.schema_json()`, `.validate()`, `.update_forward_refs()`, `.__fields__`,
+`.__fields_set__`. The message names the v2 replacement.
+
+The receiver decides, because these names are everywhere outside Pydantic:
+
+- a generic name (`dict`, `json`, `copy`, `schema`, `validate`, `construct`) is
+  flagged only on a receiver known to be a model — a model class (a subclass of
+  `BaseModel`/`BaseSettings`/`RootModel` in the module, or a class imported from
+  a schemas module), a name annotated with one (`user: UserOut`,
+  `Annotated[UserOut, ...]`), assigned from one (`UserOut(...)`,
+  `UserOut.model_validate(...)`), `self`/`cls` in a model's methods, `super()`
+  in them — or when the call passes a Pydantic-only keyword (`exclude_unset`,
+  `exclude_none`, `exclude_defaults`, `by_alias`, `include`, `exclude`). So
+  `response.json()` on an httpx response, `data.copy()` on a dict and
+  `obj.dict()` on an unknown object stay silent;
+- a name only Pydantic v1 has (`from_orm`, `parse_obj`, `parse_raw`,
+  `parse_file`, `update_forward_refs`, `schema_json`, `__fields__`,
+  `__fields_set__`) is flagged on a known model, and on an unknown receiver in
+  a module that uses Pydantic (imports it, or imports from a schemas module);
+- never where the receiver's class is known to define that name itself (a
+  `from_orm` classmethod written on a dataclass, a field called `schema`), on a
+  class known not to be Pydantic, or on a `pydantic.v1` model; and in a module
+  that imports `pydantic.v1`, unknown receivers are left alone;
+- nor in a deliberate v1/v2 compatibility branch: a function that also uses the
+  v2 name on the same receiver (`if is_v2: m.model_dump() else: m.dict()`, or a
+  `hasattr(m, "model_dump")` check).
+
+## Why is this bad?
+Pydantic v2 renamed the model API to `model_*`. The v1 names still run but are
+deprecated, warn at every call, and go away in v3; `from_orm` also needs
+`from_attributes` in v2, and `__fields__` returns different objects.
+
+## Example
+```python
+from app.schemas.user import UserResponse
+
+
+def to_payload(user: UserResponse) -> dict:
+    return user.dict(exclude_unset=True)
+
+
+def load(row) -> UserResponse:
+    return UserResponse.from_orm(row)
+```
+
+## Use instead
+```python
+from app.schemas.user import UserResponse
+
+
+def to_payload(user: UserResponse) -> dict:
+    return user.model_dump(exclude_unset=True)
+
+
+def load(row) -> UserResponse:
+    return UserResponse.model_validate(row, from_attributes=True)
+```
+
+## Fix safety
+No fix yet. A fix is planned for receivers known to be models: the method
+and attribute renames of the table above (`.dict()` -> `.model_dump()`,
+`.parse_obj()` -> `.model_validate()`, `__fields__` -> `model_fields` ...).
+The `from_orm` rewrite (to `model_validate(obj, from_attributes=True)`) will be
+unsafe, as will any rewrite on a receiver that is only guessed to be a model;
+`parse_file` and `schema_json`, which have no one-call v2 equivalent, will stay
+unfixed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from types import SimpleNamespace
+
+from layerlint.context import FileContext
+from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic
+from layerlint.rule import Rule
+
+GENERIC = {
+    "dict": "`.dict()` is Pydantic v1: use `.model_dump()`",
+    "json": "`.json()` is Pydantic v1: use `.model_dump_json()`",
+    "copy": "`.copy()` is Pydantic v1: use `.model_copy()`",
+    "schema": "`.schema()` is Pydantic v1: use `.model_json_schema()`",
+    "validate": "`.validate()` is Pydantic v1: use `.model_validate()`",
+    "construct": "`.construct()` is Pydantic v1: use `.model_construct()`",
+}
+UNIQUE = {
+    "from_orm": "`.from_orm()` is Pydantic v1: use `.model_validate(obj, from_attributes=True)` "
+    "(or `from_attributes=True` in `model_config`)",
+    "parse_obj": "`.parse_obj()` is Pydantic v1: use `.model_validate()`",
+    "parse_raw": "`.parse_raw()` is Pydantic v1: use `.model_validate_json()`",
+    "parse_file": "`.parse_file()` is Pydantic v1: use `.model_validate_json()` on the file's text",
+    "update_forward_refs": "`.update_forward_refs()` is Pydantic v1: use `.model_rebuild()`",
+    "schema_json": "`.schema_json()` is Pydantic v1: use `json.dumps(Model.model_json_schema())`",
+    "__fields__": "`__fields__` is Pydantic v1: use `model_fields`",
+    "__fields_set__": "`__fields_set__` is Pydantic v1: use `model_fields_set`",
+}
+# the v2 name of each v1 name: code that calls both on one receiver is a v1/v2 compatibility branch
+V2_NAMES = {
+    "dict": "model_dump", "json": "model_dump_json", "copy": "model_copy", "schema": "model_json_schema",
+    "validate": "model_validate", "construct": "model_construct", "from_orm": "model_validate",
+    "parse_obj": "model_validate", "parse_raw": "model_validate_json", "parse_file": "model_validate_json",
+    "update_forward_refs": "model_rebuild", "schema_json": "model_json_schema",
+    "__fields__": "model_fields", "__fields_set__": "model_fields_set",
+}
+PYDANTIC_KEYWORDS = frozenset({"exclude_unset", "exclude_none", "exclude_defaults", "by_alias", "include", "exclude"})
+_NAMES = re.compile(r"\.[ \t]*(" + "|".join(sorted(GENERIC.keys() | UNIQUE.keys())) + r")\b")
+_KEYWORD_GATE = tuple(f"{k}=" for k in PYDANTIC_KEYWORDS)
+
+
+class V1ModelMethod(Rule):
+    code = "LL203"
+    name = "pydantic-v1-model-method"
+    summary = "Pydantic v1 model method or attribute (`.dict()`, `.from_orm()` ...: use the `model_*` API)"
+    fix_availability = "sometimes"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        if _NAMES.search(ctx.source) is None:
+            return False
+        return mentions_pydantic(ctx) or any(k in ctx.source for k in _KEYWORD_GATE)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._seen: set[int] = set()
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and (func.attr in GENERIC or func.attr in UNIQUE):
+            self._seen.add(id(func))
+            self._check(func, node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr in UNIQUE and id(node) not in self._seen:
+            self._check(node, None)
+
+    def _check(self, attr: ast.Attribute, call: ast.Call | None) -> None:
+        name = attr.attr
+        facts = module_facts(self.ctx)
+        keywords = call is not None and any(k.arg in PYDANTIC_KEYWORDS for k in call.keywords)
+        if name in GENERIC and not keywords and not facts.has_models:
+            return  # nothing in this module can be a model: skip the receiver analysis
+        target = receiver(attr.value, self.ctx)
+        if target.kind in ("v1", "plain") or name in target.defines:
+            return
+        if name in GENERIC:
+            flagged = target.is_model or (keywords and not facts.uses_v1)
+        else:
+            flagged = target.is_model or uses_pydantic(self.ctx)
+        if flagged and not self._compat(attr):
+            self._report(attr, GENERIC.get(name) or UNIQUE[name])
+
+    def _compat(self, attr: ast.Attribute) -> bool:
+        """Does the enclosing function also use the v2 name on the same receiver?
+
+        ``if is_v2_model(m): m.model_dump_json() else: m.json()`` and
+        ``hasattr(m, "model_dump")`` checks are deliberate support of both versions.
+        """
+        scope = self.ctx.enclosing_function() or self.ctx.tree
+        uses = self.ctx.memo(("LL203.v2_uses", id(scope)), lambda: _v2_uses(scope))
+        return (ast.dump(attr.value), V2_NAMES[attr.attr]) in uses
+
+    def _report(self, attr: ast.Attribute, message: str) -> None:
+        # point at the attribute name, which may sit lines below the receiver
+        line = attr.end_lineno or attr.lineno
+        end_col = attr.end_col_offset if attr.end_col_offset is not None else attr.col_offset
+        text = self.ctx.lines[line - 1] if 0 < line <= len(self.ctx.lines) else ""
+        # end_col_offset counts UTF-8 bytes; so must the start
+        start = end_col - len(attr.attr.encode("utf-8"))
+        if text.encode("utf-8")[start:end_col].decode("utf-8", "replace") != attr.attr:
+            start = attr.col_offset
+            line = attr.lineno
+        position = SimpleNamespace(lineno=line, col_offset=start, end_lineno=attr.end_lineno, end_col_offset=end_col)
+        self.report(position, message)  # type: ignore[arg-type]
+
+
+def _v2_uses(scope: ast.AST) -> frozenset[tuple[str, str]]:
+    """(receiver, name) of every ``<receiver>.model_*`` and ``hasattr(<receiver>, "model_*")`` in a scope."""
+    uses: set[tuple[str, str]] = set()
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("model_"):
+            uses.add((ast.dump(node.value), node.attr))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("hasattr", "getattr")
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and node.args[1].value.startswith("model_")
+        ):
+            uses.add((ast.dump(node.args[0]), node.args[1].value))
+    return frozenset(uses)

@@ -1,0 +1,100 @@
+"""LL204 pydantic-v1-validator: `@validator` / `@root_validator` imported from pydantic.
+
+## What it does
+Flags each use of Pydantic v1's `validator` and `root_validator` (as a
+decorator, or called to build a reusable validator), resolved through the
+import table: `from pydantic import validator`, `import pydantic as pd;
+@pd.root_validator(pre=True)`, an aliased import. The same names from
+`pydantic.v1` (a deliberate v1 shim) and functions of your own that happen to
+be called `validator` are not flagged.
+
+## Why is this bad?
+v2 replaced them with `@field_validator` and `@model_validator`, whose
+signatures differ: `pre=True` became `mode="before"`, `each_item` and
+`always` are gone, a root validator receives the model (or raw data in `before`
+mode) instead of a `values` dict, and the validator must be a `@classmethod`.
+The v1 decorators still run in v2 with a deprecation warning, and
+`@root_validator` without `skip_on_failure=True` fails at import time.
+
+## Example
+```python
+from pydantic import BaseModel, validator
+
+
+class UserCreate(BaseModel):
+    email: str
+
+    @validator("email")
+    def lower_email(cls, value):
+        return value.lower()
+```
+
+## Use instead
+```python
+from pydantic import BaseModel, field_validator
+
+
+class UserCreate(BaseModel):
+    email: str
+
+    @field_validator("email")
+    @classmethod
+    def lower_email(cls, value: str) -> str:
+        return value.lower()
+```
+
+## Fix safety
+No fix yet. A fix is planned for validators whose signature keeps its meaning:
+`@validator(...)` -> `@field_validator(...)` and `@root_validator` ->
+`@model_validator(...)`, adding `@classmethod`, with `pre=True` becoming
+`mode="before"`. Validators using `each_item`, `always`, the `values`/`field`/
+`config` arguments or a post root validator will stay unfixed.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings
+from layerlint.rule import Rule
+
+V1_VALIDATORS = {
+    "pydantic.validator": "`@validator` is Pydantic v1: use `@field_validator` (a `@classmethod`)",
+    "pydantic.class_validators.validator": "`@validator` is Pydantic v1: use `@field_validator` (a `@classmethod`)",
+    "pydantic.root_validator": "`@root_validator` is Pydantic v1: use `@model_validator` (a `@classmethod`)",
+    "pydantic.class_validators.root_validator": (
+        "`@root_validator` is Pydantic v1: use `@model_validator` (a `@classmethod`)"
+    ),
+}
+
+
+class V1Validator(Rule):
+    code = "LL204"
+    name = "pydantic-v1-validator"
+    summary = "Pydantic v1 `@validator` / `@root_validator` (use `@field_validator` / `@model_validator`)"
+    fix_availability = "sometimes"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return "pydantic" in ctx.source and has_word(ctx.source, ("validator", "root_validator"))
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            message = V1_VALIDATORS.get(self.ctx.imports.get(node.id, ""))
+            if (
+                message
+                and not any(is_pydantic_v1(q) for q in name_bindings(node.id, self.ctx))
+                and not locally_rebound(node.id, self.ctx)
+            ):
+                self.report(node, message)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr in ("validator", "root_validator") and isinstance(node.ctx, ast.Load):
+            message = V1_VALIDATORS.get(self.ctx.resolve(node) or "")
+            if message:
+                root = node.value
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if isinstance(root, ast.Name) and not locally_rebound(root.id, self.ctx):
+                    self.report(node, message)
