@@ -43,6 +43,7 @@ def test_ll601_message_names_the_constant_and_the_renamed_ones(tmp_path):
 
 
 DATABASE = """\
+    from contextlib import asynccontextmanager
     from typing import Annotated
 
     from fastapi import Depends
@@ -59,12 +60,18 @@ DATABASE = """\
 
 
     DbSession = Annotated[AsyncSession, Depends(get_db)]
+
+
+    @asynccontextmanager
+    async def db_context():
+        async with async_session() as session:
+            yield session
 """
 
 ROUTES = """\
     from fastapi import APIRouter, BackgroundTasks
 
-    from app.db import DbSession, async_session, not_a_factory
+    from app.db import DbSession, async_session, db_context, not_a_factory
     from app.services.jobs import run_job
 
     router = APIRouter()
@@ -76,6 +83,8 @@ ROUTES = """\
         async with async_session() as own:
             await run_job(own)
         not_a_factory()
+        async with db_context() as other:
+            await run_job(other)
 """
 
 
@@ -83,8 +92,9 @@ def test_factories_and_session_aliases_are_read_from_the_module_that_defines_the
     found = _lint(tmp_path, {"app/db.py": DATABASE, "app/routes/jobs.py": ROUTES}, "app/routes/jobs.py")
     codes = sorted((d.line, d.code) for d in found if d.code in ("LL603", "LL604"))
     # line 11: the aliased session handed to a task; line 12: a factory defined in app/db.py;
-    # line 14: a call of another name from the same module is no session
-    assert codes == [(11, "LL604"), (12, "LL603")]
+    # line 14: a call of another name from the same module is no session; line 15: a context
+    # manager of app/db.py that opens a session from its factory
+    assert codes == [(11, "LL604"), (12, "LL603"), (15, "LL603")]
 
 
 def test_a_module_edited_between_runs_is_read_again(tmp_path):
@@ -92,4 +102,4 @@ def test_a_module_edited_between_runs_is_read_again(tmp_path):
     _lint(tmp_path, files, "app/routes/jobs.py")
     renamed = DATABASE.replace("async_session = async_sessionmaker", "async_session = dict")
     found = _lint(tmp_path, {**files, "app/db.py": renamed + "\n# edited\n"}, "app/routes/jobs.py")
-    assert not [d for d in found if d.code == "LL603"]
+    assert [d.line for d in found if d.code == "LL603"] == []
