@@ -66,13 +66,26 @@ def http_exception_name(expr: ast.AST | None, ctx: FileContext) -> str | None:
     return None
 
 
+def _statements(tree: ast.Module) -> list[ast.stmt]:
+    """Every statement of the module, nested bodies included (expressions are not visited)."""
+    out: list[ast.stmt] = []
+    stack: list[ast.stmt] = list(reversed(tree.body))
+    while stack:
+        stmt = stack.pop()
+        out.append(stmt)
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(stmt, field, None)
+            if isinstance(children, list):
+                for child in reversed(children):
+                    if isinstance(child, ast.stmt):
+                        stack.append(child)
+                    else:  # an except handler or a match case holds statements in its body
+                        stack.extend(reversed(getattr(child, "body", [])))
+    return out
+
+
 def _router_names(ctx: FileContext) -> frozenset[str]:
-    names: set[str] = set()
-    for stmt in ast.walk(ctx.tree):
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
-            if ctx.resolve(stmt.value.func) in ROUTER_CLASSES:
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                names.update(t.id for t in targets if isinstance(t, ast.Name))
+    names = set(_router_calls(ctx))
     # a router imported from a routes module (``from .base import router``)
     for local, qualified in ctx.imports.items():
         module = qualified.rpartition(".")[0]
@@ -116,9 +129,11 @@ def is_response_class(name: str | None) -> bool:
     return bool(name) and is_http_package(name) and name.rpartition(".")[2].endswith("Response")
 
 
-def _router_calls(ctx: FileContext) -> dict[str, ast.Call]:
+def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     calls: dict[str, ast.Call] = {}
-    for stmt in ast.walk(ctx.tree):
+    if "fastapi" not in ctx.source:  # every router class is imported from fastapi
+        return calls
+    for stmt in _statements(ctx.tree):
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
             if ctx.resolve(stmt.value.func) in ROUTER_CLASSES:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -130,7 +145,11 @@ def _router_calls(ctx: FileContext) -> dict[str, ast.Call]:
 
 def router_call(name: str, ctx: FileContext) -> ast.Call | None:
     """The ``FastAPI(...)``/``APIRouter(...)`` call that made the router ``name`` in this module."""
-    return ctx.memo("fastapi.router_calls", lambda: _router_calls(ctx)).get(name)
+    return _router_calls(ctx).get(name)
+
+
+def _router_calls(ctx: FileContext) -> dict[str, ast.Call]:
+    return ctx.memo("fastapi.router_calls", lambda: _find_router_calls(ctx))
 
 
 def endpoint_decorators(func: ast.AST, ctx: FileContext) -> list[ast.Call]:

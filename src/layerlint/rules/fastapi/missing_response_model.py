@@ -86,6 +86,8 @@ class MissingResponseModel(Rule):
     def _routers_with_default_class(self) -> frozenset[str]:
         """Routers whose endpoints get a default response class: created with
         ``default_response_class=``, or included (``include_router``) with one or into one."""
+        if "default_response_class" not in self.ctx.source:
+            return frozenset()
         names = {name for name in router_names(self.ctx) if _has_default_class(router_call(name, self.ctx))}
         includes: list[tuple[str, str, bool]] = []  # (parent, child, passes a default class)
         for node in ast.walk(self.ctx.tree):
