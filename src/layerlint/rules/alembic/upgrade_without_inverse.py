@@ -4,16 +4,17 @@
 Reads the schema operations of a migration's `upgrade()` and `downgrade()`
 (`op.<operation>(...)`, and `<batch>.<operation>(...)` inside
 `with op.batch_alter_table(...) as <batch>:` blocks, following calls of helper
-functions defined in the migration) and flags an upgrade operation that the
+functions defined in the migration, their parameters bound to the call's literal
+arguments and batch object) and flags an upgrade operation that the
 downgrade does not undo:
 
 | upgrade | undone by |
 |---|---|
 | `create_table(t)` | `drop_table(t)` |
-| `add_column(t, Column(c))` | `drop_column(t, c)`, or `drop_table(t)` |
-| `create_index(n, t)` | `drop_index(n)`, or `drop_table(t)` / dropping an indexed column |
-| `create_foreign_key(n, t)`, `create_unique_constraint(n, t)`, `create_check_constraint(n, t)`, `create_primary_key(n, t)`, `create_exclude_constraint(n, t)` | `drop_constraint(n)`, or `drop_table(t)` / dropping a constrained column |
-| `rename_table(a, b)` | `rename_table(b, a)` |
+| `add_column(t, Column(c))` | `drop_column(t, c)` (under any name an `alter_column(..., new_column_name=)` of the upgrade gave it), a rename of it, or `drop_table(t)` |
+| `create_index(n, t)` | `drop_index(n)` (or `drop_constraint(n)`), or `drop_table(t)` / dropping an indexed column |
+| `create_foreign_key(n, t)`, `create_unique_constraint(n, t)`, `create_check_constraint(n, t)`, `create_primary_key(n, t)`, `create_exclude_constraint(n, t)` | `drop_constraint(n)` (or `drop_index(n)`: MySQL keeps unique constraints as indexes), or `drop_table(t)` / dropping a constrained column |
+| `rename_table(a, b)` | `rename_table(b, a)`, or `drop_table(b)` (a table rebuilt and swapped in) |
 
 Names match case-insensitively by table, column, index and constraint name;
 `op.f("...")`/`batch_op.f("...")` and module-level string constants count as
