@@ -29,7 +29,7 @@ def invoke(*args: str):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    root = make_project(tmp_path, files={"app/services/user_service.py": LEGACY})
+    root = make_project(tmp_path, 'ignore = ["LL601"]\n', files={"app/services/user_service.py": LEGACY})
     monkeypatch.chdir(root)
     return root
 

@@ -17,8 +17,8 @@ SERVICE_WITH_HTTP = textwrap.dedent(
     from fastapi import HTTPException
 
 
-    def fail():
-        raise HTTPException(404)
+    def fail(code):
+        raise HTTPException(code)
     """
 )
 
@@ -163,7 +163,7 @@ def test_noqa_comments(tmp_path):
         "app/services/a_service.py": source,
         "app/services/b_service.py": "# layerlint: noqa\n" + SERVICE_WITH_HTTP,
         "app/services/c_service.py": "# layerlint: noqa: LL103\n" + SERVICE_WITH_HTTP,
-        "app/services/d_service.py": SERVICE_WITH_HTTP.replace("(404)", "(404)  # noqa"),
+        "app/services/d_service.py": SERVICE_WITH_HTTP.replace("HTTPException(code)", "HTTPException(code)  # noqa"),
     }
     result = run("check", str(make_project(tmp_path, files=files)))
     out = result.output

@@ -16,7 +16,7 @@ from layerlint.config import Settings
 from layerlint.engine import lint_source
 from layerlint.rules.layers.route_imports_repository import RouteImportsRepository
 
-SERVICE = b"from fastapi import HTTPException\n\n\ndef f():\n    raise HTTPException(404)\n"
+SERVICE = b"from fastapi import HTTPException\n\n\ndef f():\n    raise HTTPException(code)\n"
 
 
 def lint(data: bytes, path: str = "app/services/x_service.py"):

@@ -30,7 +30,7 @@ FILES = {"app/services/user_service.py": SERVICE_WITH_HTTP, "app/routes/users.py
 EXPECTED = [  # (path, line, col, end line, end col, code), sorted as printed
     ("app/routes/users.py", 1, 1, 1, 54, "LL101"),
     ("app/services/user_service.py", 1, 1, 1, 34, "LL105"),
-    ("app/services/user_service.py", 5, 5, 5, 29, "LL103"),
+    ("app/services/user_service.py", 5, 5, 5, 30, "LL103"),
 ]
 
 
@@ -81,7 +81,7 @@ def test_full_shows_the_source_line_and_a_caret(project):
     source = next(line for line in raise_block if line.startswith("5 |"))
     caret = next(line for line in raise_block if "^" in line)
     assert source.index("raise") == caret.index("^")
-    assert caret.count("^") == len("raise HTTPException(404)")
+    assert caret.count("^") == len("raise HTTPException(code)")
     assert result.output.rstrip().endswith("Found 3 findings in 2 files (2 checked).")
 
 
@@ -238,7 +238,7 @@ def test_gitlab_code_quality_report(project, monkeypatch):
 
 
 def test_gitlab_fingerprints_are_unique_for_identical_lines(tmp_path, monkeypatch):
-    twice = SERVICE_WITH_HTTP + "\n\ndef again():\n    raise HTTPException(404)\n"
+    twice = SERVICE_WITH_HTTP + "\n\ndef again():\n    raise HTTPException(code)\n"
     root = make_project(tmp_path, files={"app/services/user_service.py": twice})
     monkeypatch.chdir(root)
     issues = json.loads(invoke("check", "--output-format", "gitlab", "--select", "LL103", ".").output)
@@ -261,7 +261,7 @@ def test_statistics(project):
 
 
 def test_statistics_sorted_by_count(tmp_path, monkeypatch):
-    twice = SERVICE_WITH_HTTP + "\n\ndef again():\n    raise HTTPException(404)\n"
+    twice = SERVICE_WITH_HTTP + "\n\ndef again():\n    raise HTTPException(code)\n"
     root = make_project(tmp_path, files={"app/services/user_service.py": twice})
     monkeypatch.chdir(root)
     lines = invoke("check", "--statistics", "-q", ".").output.splitlines()

@@ -29,7 +29,7 @@ router = APIRouter()
 
 
 @router.get("/users")
-async def list_users(session=Depends(get_session)):
+async def list_users(session=Depends(get_session)) -> list:
     return (await session.execute(select(UserRepository))).scalars().all()
 """
 NAME = "app/routes/users.py"

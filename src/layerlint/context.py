@@ -163,15 +163,28 @@ class FileContext:
             out.append((full, layer) if layer else (base, base_layer))
         return out
 
-    def is_module_file(self, module: str) -> bool:
-        """Does a first-party dotted name name a module or package on disk?"""
+    def _module_candidate(self, module: str) -> str:
         parts = self.module.split(".") if self.module else []
         depth = len(parts) if self.is_package else len(parts) - 1
         base = os.path.dirname(os.path.abspath(self.path))
         for _ in range(max(depth, 0)):
             base = os.path.dirname(base)
-        candidate = os.path.join(base, *module.split("."))
+        return os.path.join(base, *module.split("."))
+
+    def is_module_file(self, module: str) -> bool:
+        """Does a first-party dotted name name a module or package on disk?"""
+        candidate = self._module_candidate(module)
         return os.path.isfile(candidate + ".py") or os.path.isdir(candidate)
+
+    def module_source_path(self, module: str) -> str | None:
+        """The ``.py`` file of a first-party module (``pkg/mod.py`` or ``pkg/mod/__init__.py``), else None."""
+        if not module or not self.is_first_party(module):
+            return None
+        candidate = self._module_candidate(module)
+        for path in (candidate + ".py", os.path.join(candidate, "__init__.py")):
+            if os.path.isfile(path):
+                return path
+        return None
 
     def _target_layer(self, module: str, relative: bool) -> str | None:
         if relative:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import http
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 
@@ -65,13 +66,26 @@ def http_exception_name(expr: ast.AST | None, ctx: FileContext) -> str | None:
     return None
 
 
+def _statements(tree: ast.Module) -> list[ast.stmt]:
+    """Every statement of the module, nested bodies included (expressions are not visited)."""
+    out: list[ast.stmt] = []
+    stack: list[ast.stmt] = list(reversed(tree.body))
+    while stack:
+        stmt = stack.pop()
+        out.append(stmt)
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(stmt, field, None)
+            if isinstance(children, list):
+                for child in reversed(children):
+                    if isinstance(child, ast.stmt):
+                        stack.append(child)
+                    else:  # an except handler or a match case holds statements in its body
+                        stack.extend(reversed(getattr(child, "body", [])))
+    return out
+
+
 def _router_names(ctx: FileContext) -> frozenset[str]:
-    names: set[str] = set()
-    for stmt in ast.walk(ctx.tree):
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
-            if ctx.resolve(stmt.value.func) in ROUTER_CLASSES:
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                names.update(t.id for t in targets if isinstance(t, ast.Name))
+    names = set(_router_calls(ctx))
     # a router imported from a routes module (``from .base import router``)
     for local, qualified in ctx.imports.items():
         module = qualified.rpartition(".")[0]
@@ -113,3 +127,144 @@ def enclosing_endpoint(ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionD
 def is_response_class(name: str | None) -> bool:
     """``fastapi.responses.JSONResponse``, ``starlette.responses.Response``, ``fastapi.Response`` ..."""
     return bool(name) and is_http_package(name) and name.rpartition(".")[2].endswith("Response")
+
+
+def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
+    calls: dict[str, ast.Call] = {}
+    if "fastapi" not in ctx.source:  # every router class is imported from fastapi
+        return calls
+    for stmt in _statements(ctx.tree):
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
+            if ctx.resolve(stmt.value.func) in ROUTER_CLASSES:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        calls.setdefault(target.id, stmt.value)
+    return calls
+
+
+def router_call(name: str, ctx: FileContext) -> ast.Call | None:
+    """The ``FastAPI(...)``/``APIRouter(...)`` call that made the router ``name`` in this module."""
+    return _router_calls(ctx).get(name)
+
+
+def _router_calls(ctx: FileContext) -> dict[str, ast.Call]:
+    return ctx.memo("fastapi.router_calls", lambda: _find_router_calls(ctx))
+
+
+def endpoint_decorators(func: ast.AST, ctx: FileContext) -> list[ast.Call]:
+    """Every ``@router.<method>(...)`` call that makes ``func`` an endpoint (a handler may have several)."""
+    if not isinstance(func, FUNCTION_TYPES):
+        return []
+    names = router_names(ctx)
+    return [
+        decorator
+        for decorator in func.decorator_list
+        if isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr in ROUTE_METHODS
+        and isinstance(decorator.func.value, ast.Name)
+        and decorator.func.value.id in names
+    ]
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+# -- HTTP status constants (``fastapi.status`` re-exports ``starlette.status``) ------------
+
+STATUS_NAMES: dict[int, str] = {
+    100: "HTTP_100_CONTINUE",
+    101: "HTTP_101_SWITCHING_PROTOCOLS",
+    102: "HTTP_102_PROCESSING",
+    103: "HTTP_103_EARLY_HINTS",
+    200: "HTTP_200_OK",
+    201: "HTTP_201_CREATED",
+    202: "HTTP_202_ACCEPTED",
+    203: "HTTP_203_NON_AUTHORITATIVE_INFORMATION",
+    204: "HTTP_204_NO_CONTENT",
+    205: "HTTP_205_RESET_CONTENT",
+    206: "HTTP_206_PARTIAL_CONTENT",
+    207: "HTTP_207_MULTI_STATUS",
+    208: "HTTP_208_ALREADY_REPORTED",
+    226: "HTTP_226_IM_USED",
+    300: "HTTP_300_MULTIPLE_CHOICES",
+    301: "HTTP_301_MOVED_PERMANENTLY",
+    302: "HTTP_302_FOUND",
+    303: "HTTP_303_SEE_OTHER",
+    304: "HTTP_304_NOT_MODIFIED",
+    305: "HTTP_305_USE_PROXY",
+    306: "HTTP_306_RESERVED",
+    307: "HTTP_307_TEMPORARY_REDIRECT",
+    308: "HTTP_308_PERMANENT_REDIRECT",
+    400: "HTTP_400_BAD_REQUEST",
+    401: "HTTP_401_UNAUTHORIZED",
+    402: "HTTP_402_PAYMENT_REQUIRED",
+    403: "HTTP_403_FORBIDDEN",
+    404: "HTTP_404_NOT_FOUND",
+    405: "HTTP_405_METHOD_NOT_ALLOWED",
+    406: "HTTP_406_NOT_ACCEPTABLE",
+    407: "HTTP_407_PROXY_AUTHENTICATION_REQUIRED",
+    408: "HTTP_408_REQUEST_TIMEOUT",
+    409: "HTTP_409_CONFLICT",
+    410: "HTTP_410_GONE",
+    411: "HTTP_411_LENGTH_REQUIRED",
+    412: "HTTP_412_PRECONDITION_FAILED",
+    413: "HTTP_413_CONTENT_TOO_LARGE",
+    414: "HTTP_414_URI_TOO_LONG",
+    415: "HTTP_415_UNSUPPORTED_MEDIA_TYPE",
+    416: "HTTP_416_RANGE_NOT_SATISFIABLE",
+    417: "HTTP_417_EXPECTATION_FAILED",
+    418: "HTTP_418_IM_A_TEAPOT",
+    421: "HTTP_421_MISDIRECTED_REQUEST",
+    422: "HTTP_422_UNPROCESSABLE_CONTENT",
+    423: "HTTP_423_LOCKED",
+    424: "HTTP_424_FAILED_DEPENDENCY",
+    425: "HTTP_425_TOO_EARLY",
+    426: "HTTP_426_UPGRADE_REQUIRED",
+    428: "HTTP_428_PRECONDITION_REQUIRED",
+    429: "HTTP_429_TOO_MANY_REQUESTS",
+    431: "HTTP_431_REQUEST_HEADER_FIELDS_TOO_LARGE",
+    451: "HTTP_451_UNAVAILABLE_FOR_LEGAL_REASONS",
+    500: "HTTP_500_INTERNAL_SERVER_ERROR",
+    501: "HTTP_501_NOT_IMPLEMENTED",
+    502: "HTTP_502_BAD_GATEWAY",
+    503: "HTTP_503_SERVICE_UNAVAILABLE",
+    504: "HTTP_504_GATEWAY_TIMEOUT",
+    505: "HTTP_505_HTTP_VERSION_NOT_SUPPORTED",
+    506: "HTTP_506_VARIANT_ALSO_NEGOTIATES",
+    507: "HTTP_507_INSUFFICIENT_STORAGE",
+    508: "HTTP_508_LOOP_DETECTED",
+    510: "HTTP_510_NOT_EXTENDED",
+    511: "HTTP_511_NETWORK_AUTHENTICATION_REQUIRED",
+}
+# Starlette 0.48 renamed four constants after RFC 9110; the old names still exist but warn.
+RENAMED_STATUS_VERSION = (0, 48)
+RENAMED_STATUS_NAMES: dict[int, str] = {
+    413: "HTTP_413_REQUEST_ENTITY_TOO_LARGE",
+    414: "HTTP_414_REQUEST_URI_TOO_LONG",
+    416: "HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE",
+    422: "HTTP_422_UNPROCESSABLE_ENTITY",
+}
+STATUS_VALUES: dict[str, int] = {name: code for code, name in STATUS_NAMES.items()} | {
+    name: code for code, name in RENAMED_STATUS_NAMES.items()
+}
+
+
+def status_value(expr: ast.AST | None, ctx: FileContext) -> int | None:
+    """The status an expression spells: an int literal, or ``status.HTTP_204_NO_CONTENT`` (resolved)."""
+    if isinstance(expr, ast.Constant) and type(expr.value) is int:
+        return expr.value
+    name = ctx.resolve(expr) if expr is not None else None
+    if not name:
+        return None
+    if is_http_package(name) and ".status." in name:
+        return STATUS_VALUES.get(name.rpartition(".")[2])
+    if name.startswith("http.HTTPStatus."):
+        member = getattr(http.HTTPStatus, name.rpartition(".")[2], None)
+        return int(member) if isinstance(member, http.HTTPStatus) else None
+    return None

@@ -18,7 +18,10 @@ functions, and a call that opens one (``SessionLocal().query(...)``);
 from __future__ import annotations
 
 import ast
+import os
 import re
+from functools import lru_cache
+from typing import Callable
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 
@@ -89,6 +92,10 @@ def _session_aliases(ctx: FileContext) -> frozenset[str]:
         if isinstance(target, ast.Name) and value is not None:
             if any(ctx.resolve(t) in SESSION_TYPES for t in _annotation_types(value)):
                 names.add(target.id)
+    # ``from app.dependencies.auth import SessionDep`` where that module defines the alias
+    for local, qualified in ctx.imports.items():
+        if local not in names and qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[1]:
+            names.add(local)
     return frozenset(names)
 
 
@@ -147,9 +154,113 @@ def _module_factories(ctx: FileContext) -> frozenset[str]:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
     for local, qualified in ctx.imports.items():
-        if _FACTORY_RE.search(qualified.rpartition(".")[2]):
+        if _FACTORY_RE.search(qualified.rpartition(".")[2]) or _imported_factory(qualified, ctx):
             names.add(local)
+    names |= _session_context_managers(ctx.tree.body, ctx.resolve, names)
     return frozenset(names)
+
+
+CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
+
+
+def _session_context_managers(
+    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: set[str]
+) -> set[str]:
+    """``@asynccontextmanager`` functions that open a session from a factory and yield it
+    (``async with get_db_session() as db`` then opens a session as surely as the factory does)."""
+    candidates = [
+        stmt
+        for stmt in body
+        if isinstance(stmt, FUNCTION_TYPES)
+        and any(resolve(d) in CONTEXT_MANAGERS for d in stmt.decorator_list)
+    ]
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for func in candidates:
+            if func.name in found:
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                    isinstance(item.context_expr, ast.Call)
+                    and (
+                        resolve(item.context_expr.func) in SESSION_TYPES
+                        or (
+                            isinstance(item.context_expr.func, ast.Name)
+                            and item.context_expr.func.id in factories | found
+                        )
+                    )
+                    for item in node.items
+                ):
+                    found.add(func.name)
+                    changed = True
+                    break
+    return found
+
+
+def _imported_factory(qualified: str, ctx: FileContext) -> bool:
+    """``from app.db import async_session`` where app/db.py assigns ``async_session = async_sessionmaker(...)``."""
+    return qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[0]
+
+
+_NO_FACTS: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
+def _imported_module_facts(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
+    """(session factories, session type aliases) defined at top level of the first-party module
+    that ``qualified`` is imported from; empty when it is not a project file."""
+    module = qualified.rpartition(".")[0]
+    path = ctx.module_source_path(module) if module else None
+    if path is None:
+        return _NO_FACTS
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return _NO_FACTS
+    return _module_facts(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
+    attrs: list[str] = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in imports:
+        return None
+    return ".".join([imports[node.id], *reversed(attrs)])
+
+
+@lru_cache(maxsize=512)
+def _module_facts(path: str, _mtime_ns: int, _size: int) -> tuple[frozenset[str], frozenset[str]]:
+    """Parse (never run) another project module for its session factories and aliases."""
+    try:
+        with open(path, "rb") as handle:
+            tree = ast.parse(handle.read(), filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return _NO_FACTS
+    imports: dict[str, str] = {}
+    factories: set[str] = set()
+    aliases: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                top = alias.name.partition(".")[0]
+                imports[alias.asname or top] = alias.name if alias.asname else top
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+            for alias in stmt.names:
+                imports[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            bound = {t.id for t in targets if isinstance(t, ast.Name)}
+            value = stmt.value
+            if isinstance(value, ast.Call) and _resolve_in(value.func, imports) in SESSION_FACTORIES:
+                factories |= bound
+            elif any(_resolve_in(t, imports) in SESSION_TYPES for t in _annotation_types(value)):
+                aliases |= bound
+    known = factories | {local for local, q in imports.items() if _FACTORY_RE.search(q.rpartition(".")[2])}
+    factories |= _session_context_managers(tree.body, lambda node: _resolve_in(node, imports), known)
+    return frozenset(factories), frozenset(aliases)
 
 
 def session_factories(ctx: FileContext) -> frozenset[str]:

@@ -1,0 +1,397 @@
+"""Alembic facts: a migration's ``upgrade()``/``downgrade()`` and the schema operations they run.
+
+Operations are read from ``op.<method>(...)`` calls (``alembic.op`` resolved
+through imports, aliases included) and from ``<batch>.<method>(...)`` inside
+``with op.batch_alter_table(<table>) as <batch>:`` blocks, following calls of
+helper functions defined in the same module. A name is known only when it is a
+string literal, ``op.f("...")``/``batch_op.f("...")``, or a module-level string
+constant; anything else is unknown, and rules stay silent about unknowns.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass, field
+
+from layerlint.context import FUNCTION_TYPES, FileContext
+
+ALEMBIC_OP = "alembic.op"
+# statements whose bodies run when the enclosing block runs
+_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith)
+if hasattr(ast, "TryStar"):
+    _BLOCKS += (ast.TryStar,)
+
+UNKNOWN = object()  # a name that is not a literal
+
+
+@dataclass
+class Operation:
+    """One schema operation of ``upgrade()`` or ``downgrade()``."""
+
+    method: str  # create_table, add_column, drop_index, ...
+    node: ast.Call
+    table: str | None  # lower-cased; None when unknown
+    name: object  # lower-cased str, None (explicitly unnamed) or UNKNOWN
+    shown_name: str | None = None  # the name as written
+    shown_table: str | None = None
+    columns: tuple[str, ...] = ()  # columns an index or constraint is on (lower-cased)
+    new_name: object = None  # rename_table's new name, alter_column's new_column_name
+    shown_new_name: str | None = None
+    batch: bool = False
+
+
+@dataclass
+class FunctionOps:
+    operations: list[Operation] = field(default_factory=list)
+    sql: list[str] = field(default_factory=list)  # lower-cased string literals that look like SQL
+
+
+def module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Top-level functions of the module (also those defined under ``if``/``try``)."""
+
+    def build() -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+        out: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        stack = list(ctx.tree.body)
+        while stack:
+            stmt = stack.pop(0)
+            if isinstance(stmt, FUNCTION_TYPES):
+                out.setdefault(stmt.name, stmt)
+            elif isinstance(stmt, _BLOCKS):
+                for name in ("body", "orelse", "finalbody"):
+                    stack.extend(getattr(stmt, name, []))
+                for handler in getattr(stmt, "handlers", []):
+                    stack.extend(handler.body)
+        return out
+
+    return ctx.memo("alembic.functions", build)
+
+
+def defines(name: str, ctx: FileContext) -> bool:
+    """Is ``name`` bound at module level (def, assignment or import)?"""
+    return name in module_functions(ctx) or name in ctx.top_level_names or name in ctx.imports
+
+
+def is_trivial_body(body: list[ast.stmt]) -> bool:
+    """Only ``pass``, ``...``, a docstring, a bare ``return`` or ``raise NotImplementedError``."""
+    for stmt in body:
+        if isinstance(stmt, ast.Pass):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if isinstance(stmt, ast.Return) and (stmt.value is None or _is_none(stmt.value)):
+            continue
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+            exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
+                continue
+        return False
+    return True
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def is_alembic_env(ctx: FileContext) -> bool:
+    """An Alembic ``env.py``: named so, and importing alembic or sitting beside ``versions/``."""
+    if os.path.basename(ctx.path) != "env.py":
+        return False
+    if any(q == "alembic" or q.startswith("alembic.") for q in ctx.imports.values()):
+        return True
+    folder = os.path.dirname(os.path.abspath(ctx.path))
+    return os.path.isdir(os.path.join(folder, "versions")) or os.path.isfile(os.path.join(folder, "script.py.mako"))
+
+
+# -- reading operations ----------------------------------------------------------
+
+# positional layout of each method for ``op.<method>``; batch methods drop the table.
+_MODULE_LAYOUT: dict[str, tuple[str, ...]] = {
+    "create_table": ("table",),
+    "drop_table": ("table",),
+    "add_column": ("table", "column"),
+    "drop_column": ("table", "name"),
+    "alter_column": ("table", "name"),
+    "create_index": ("name", "table", "columns"),
+    "drop_index": ("name", "table"),
+    "create_foreign_key": ("name", "table", "referent", "columns"),
+    "create_unique_constraint": ("name", "table", "columns"),
+    "create_check_constraint": ("name", "table"),
+    "create_primary_key": ("name", "table", "columns"),
+    "create_exclude_constraint": ("name", "table"),
+    "drop_constraint": ("name", "table"),
+    "rename_table": ("table", "new_name"),
+}
+_BATCH_LAYOUT: dict[str, tuple[str, ...]] = {
+    "add_column": ("column",),
+    "drop_column": ("name",),
+    "alter_column": ("name",),
+    "create_index": ("name", "columns"),
+    "drop_index": ("name",),
+    "create_foreign_key": ("name", "referent", "columns"),
+    "create_unique_constraint": ("name", "columns"),
+    "create_check_constraint": ("name",),
+    "create_primary_key": ("name", "columns"),
+    "create_exclude_constraint": ("name",),
+    "drop_constraint": ("name",),
+}
+_KEYWORDS = {
+    "table_name": "table",
+    "source_table": "table",
+    "old_table_name": "table",
+    "new_table_name": "new_name",
+    "new_column_name": "new_name",
+    "index_name": "name",
+    "constraint_name": "name",
+    "column_name": "name",
+    "column": "column",
+    "columns": "columns",
+    "local_cols": "columns",
+    "referent_table": "referent",
+}
+_SQL_RE = re.compile(r"\b(drop|rename|alter|create|delete|insert|update|select)\b")
+_MAX_HELPER_WALKS = 200
+
+
+@dataclass
+class _Batch:
+    table: object  # lower-cased name, or UNKNOWN
+    shown: str | None
+
+
+@dataclass
+class _Value:
+    """A helper's parameter bound to the caller's argument."""
+
+    name: object
+    shown: str | None
+
+
+@dataclass
+class _Env:
+    bindings: dict[str, object] = field(default_factory=dict)  # name -> _Batch | _Value
+    stack: tuple[str, ...] = ()  # helpers being walked (no recursion)
+
+
+class _Reader:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.functions = module_functions(ctx)
+        self.constants = ctx.memo("alembic.constants", lambda: _string_constants(ctx))
+        self.helper_walks = 0
+
+    def read(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionOps:
+        out = FunctionOps()
+        self._walk_function(func, out, _Env(stack=(func.name,)))
+        return out
+
+    def _walk_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef, out: FunctionOps, env: _Env) -> None:
+        for stmt in func.body:
+            self._walk(stmt, out, env)
+        # the multi-database template: ``globals()[f"upgrade_{engine}"]()``
+        for node in ast.walk(func):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "globals":
+                for name, helper in self.functions.items():
+                    if name.startswith(func.name + "_") and name not in env.stack:
+                        self._walk_function(helper, out, _Env(stack=env.stack + (name,)))
+                break
+
+    def _walk(self, node: ast.AST, out: FunctionOps, env: _Env) -> None:
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            inner = _Env(dict(env.bindings), env.stack)
+            for item in node.items:
+                self._walk(item.context_expr, out, env)
+                call = item.context_expr
+                if (
+                    isinstance(call, ast.Call)
+                    and self._op_method(call.func) == "batch_alter_table"
+                    and isinstance(item.optional_vars, ast.Name)
+                ):
+                    table = self._arg(call, 0, "table_name")
+                    inner.bindings[item.optional_vars.id] = _Batch(self._name_of(table, env), self._shown(table, env))
+            for stmt in node.body:
+                self._walk(stmt, out, inner)
+            return
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value.lower()
+            if " " in text.strip() and _SQL_RE.search(text):
+                out.sql.append(text)
+            return
+        if isinstance(node, ast.Call):
+            self._call(node, out, env)
+        for child in ast.iter_child_nodes(node):
+            self._walk(child, out, env)
+
+    def _call(self, call: ast.Call, out: FunctionOps, env: _Env) -> None:
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in self.functions:
+            if func.id not in env.stack and self.helper_walks < _MAX_HELPER_WALKS:
+                self.helper_walks += 1
+                helper = self.functions[func.id]
+                self._walk_function(helper, out, _Env(self._bind(helper, call, env), env.stack + (func.id,)))
+            return
+        method = self._op_method(func)
+        batch: _Batch | None = None
+        if method is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            bound = env.bindings.get(func.value.id)
+            if isinstance(bound, _Batch):
+                batch, method = bound, func.attr
+        if method is None:
+            return
+        layout = (_BATCH_LAYOUT if batch is not None else _MODULE_LAYOUT).get(method)
+        if layout is None:
+            return
+        slots: dict[str, ast.AST] = {}
+        for position, slot in enumerate(layout):
+            if position < len(call.args) and not isinstance(call.args[position], ast.Starred):
+                slots[slot] = call.args[position]
+        for keyword in call.keywords:
+            slot = _KEYWORDS.get(keyword.arg or "")
+            if slot is not None and (slot in layout or slot == "new_name"):
+                slots.setdefault(slot, keyword.value)
+        starred = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+        if batch is not None:
+            table, shown_table = batch.table, batch.shown
+        else:
+            table_node = slots.get("table")
+            table, shown_table = self._name_of(table_node, env), self._shown(table_node, env)
+        if "column" in layout:
+            name, shown = self._column_name(slots.get("column"), env)
+        elif "name" in layout:
+            name, shown = self._name_of(slots.get("name"), env), self._shown(slots.get("name"), env)
+        else:
+            name, shown = table, shown_table
+        if starred and not isinstance(name, str):
+            name = UNKNOWN
+        columns: tuple[str, ...] = ()
+        columns_node = slots.get("columns")
+        if isinstance(columns_node, (ast.List, ast.Tuple)):
+            columns = tuple(
+                e.value.lower() for e in columns_node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            )
+        new_node = slots.get("new_name")
+        out.operations.append(
+            Operation(
+                method=method,
+                node=call,
+                table=table if isinstance(table, str) else None,
+                name=name,
+                shown_name=shown,
+                shown_table=shown_table,
+                columns=columns,
+                new_name=self._name_of(new_node, env) if new_node is not None else None,
+                shown_new_name=self._shown(new_node, env),
+                batch=batch is not None,
+            )
+        )
+
+    # -- helpers ------------------------------------------------------------------
+    def _bind(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, env: _Env) -> dict[str, object]:
+        """A helper's parameters bound to the call's arguments (batch objects and names)."""
+        args = helper.args
+        params = [a.arg for a in args.posonlyargs + args.args]
+        bindings: dict[str, object] = {}
+
+        def bind(param: str, value: ast.AST) -> None:
+            if isinstance(value, ast.Name) and isinstance(env.bindings.get(value.id), _Batch):
+                bindings[param] = env.bindings[value.id]
+            else:
+                bindings[param] = _Value(self._name_of(value, env), self._shown(value, env))
+
+        for param, value in zip(params, call.args):
+            if isinstance(value, ast.Starred):
+                break
+            bind(param, value)
+        keyword_params = set(params) | {a.arg for a in args.kwonlyargs}
+        for keyword in call.keywords:
+            if keyword.arg in keyword_params:
+                bind(keyword.arg, keyword.value)
+        # parameters left to their defaults
+        positional_defaults = dict(zip(params[len(params) - len(args.defaults):], args.defaults))
+        kw_defaults = {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None}
+        for param, default in {**positional_defaults, **kw_defaults}.items():
+            if param not in bindings:
+                bindings[param] = _Value(self._name_of(default, _Env()), self._shown(default, _Env()))
+        return bindings
+
+    def _op_method(self, func: ast.AST) -> str | None:
+        name = self.ctx.resolve(func)
+        if name and name.startswith(ALEMBIC_OP + ".") and name.count(".") == 2:
+            return name.rpartition(".")[2]
+        return None
+
+    @staticmethod
+    def _arg(call: ast.Call, position: int, keyword: str) -> ast.AST | None:
+        if position < len(call.args) and not isinstance(call.args[position], ast.Starred):
+            return call.args[position]
+        for kw in call.keywords:
+            if kw.arg == keyword:
+                return kw.value
+        return None
+
+    def _name_of(self, node: ast.AST | None, env: _Env) -> object:
+        """Lower-cased literal name, None for an explicit ``None``, else UNKNOWN."""
+        if node is None:
+            return UNKNOWN
+        if isinstance(node, ast.Constant):
+            if node.value is None:
+                return None
+            if isinstance(node.value, str):
+                return node.value.lower()
+            return UNKNOWN
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "f":
+            if len(node.args) == 1 and not node.keywords:
+                return self._name_of(node.args[0], env)
+        if isinstance(node, ast.Name):
+            bound = env.bindings.get(node.id)
+            if isinstance(bound, _Value):
+                return bound.name
+            if bound is None and node.id in self.constants:
+                return self.constants[node.id].lower()
+        return UNKNOWN
+
+    def _shown(self, node: ast.AST | None, env: _Env) -> str | None:
+        if node is None:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "f" and node.args:
+            return self._shown(node.args[0], env)
+        if isinstance(node, ast.Name):
+            bound = env.bindings.get(node.id)
+            if isinstance(bound, _Value):
+                return bound.shown
+            if bound is None and node.id in self.constants:
+                return self.constants[node.id]
+        return None
+
+    def _column_name(self, node: ast.AST | None, env: _Env) -> tuple[object, str | None]:
+        """``sa.Column("bio", ...)`` -> ("bio", "bio")."""
+        if isinstance(node, ast.Call) and node.args:
+            callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if callee == "Column":
+                return self._name_of(node.args[0], env), self._shown(node.args[0], env)
+        return UNKNOWN, None
+
+
+def _string_constants(ctx: FileContext) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for stmt in ctx.tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
+            out[stmt.targets[0].id] = stmt.value.value
+    return out
+
+
+def function_ops(name: str, ctx: FileContext) -> FunctionOps | None:
+    """Operations of the module-level function ``name`` (helpers it calls included)."""
+    func = module_functions(ctx).get(name)
+    if func is None:
+        return None
+    return ctx.memo(("alembic.ops", name), lambda: _Reader(ctx).read(func))

@@ -1,0 +1,63 @@
+"""LL402 empty-downgrade: a `downgrade()` that reverses nothing while `upgrade()` does something.
+
+## What it does
+Flags a migration's `downgrade()` whose body is only `pass`, `...`, a
+docstring, comments, a bare `return`, or `raise NotImplementedError`, when its
+`upgrade()` does something (its body is not one of those itself). A migration
+whose `upgrade()` is also empty (a merge point, a placeholder revision) is
+clean. The finding is on the `def downgrade` line.
+
+## Why is this bad?
+An empty `downgrade()` looks reversible but is not: `alembic downgrade` reports
+success and leaves the schema as `upgrade()` made it, so the database and the
+revision table disagree. If a migration really cannot be reversed, say so where
+reviewers see it (`# noqa: LL402` with a reason), but most can: write the inverse.
+
+## Example
+```python
+def upgrade() -> None:
+    op.create_index("ix_users_email", "users", ["email"], unique=True)
+
+
+def downgrade() -> None:
+    pass
+```
+
+## Use instead
+```python
+def upgrade() -> None:
+    op.create_index("ix_users_email", "users", ["email"], unique=True)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_users_email", table_name="users")
+```
+
+## Fix safety
+No fix: the inverse operations have to be written.
+"""
+
+from __future__ import annotations
+
+from layerlint.context import FileContext
+from layerlint.facts.alembic import is_trivial_body, module_functions
+from layerlint.facts.positions import def_line_node
+from layerlint.rule import Rule
+
+
+class EmptyDowngrade(Rule):
+    code = "LL402"
+    name = "empty-downgrade"
+    summary = "downgrade() reverses nothing while upgrade() does something"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return ctx.is_migration
+
+    def finish(self) -> None:
+        functions = module_functions(self.ctx)
+        upgrade, downgrade = functions.get("upgrade"), functions.get("downgrade")
+        if upgrade is None or downgrade is None:
+            return
+        if is_trivial_body(downgrade.body) and not is_trivial_body(upgrade.body):
+            self.report(def_line_node(downgrade), "`downgrade()` reverses nothing while `upgrade()` changes the database")

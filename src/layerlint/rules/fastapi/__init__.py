@@ -1,0 +1,1 @@
+"""LL6xx: FastAPI endpoints."""

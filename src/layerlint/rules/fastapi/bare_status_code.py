@@ -1,0 +1,146 @@
+"""LL601 bare-status-code: a bare integer HTTP status where FastAPI or Starlette take one.
+
+## What it does
+Flags an integer literal used as an HTTP status in:
+
+- a route decorator or `add_api_route(...)` of a `FastAPI()`/`APIRouter()`
+  object: `@router.post("/", status_code=201)`;
+- `HTTPException(404, ...)` / `HTTPException(status_code=404, ...)` (FastAPI's
+  or Starlette's, however imported; for a subclass defined in the module, the
+  `status_code=` keyword only);
+- a FastAPI/Starlette response: `JSONResponse(content, 201)`,
+  `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...;
+- `response.status_code = 201` on a parameter annotated `Response`;
+- `@app.exception_handler(404)`.
+
+Both branches of a conditional (`404 if missing else 400`) are checked. The
+message names the constant to use, `status.HTTP_404_NOT_FOUND` (`from fastapi
+import status`). Starlette 0.48 renamed four constants after RFC 9110 (413,
+414, 416, 422: `HTTP_422_UNPROCESSABLE_ENTITY` is now
+`HTTP_422_UNPROCESSABLE_CONTENT`, and the old names warn): for those the message
+gives both names and the version that separates them. An integer that is not a
+registered HTTP status (`499`, `0`), an integer anywhere else (`Query(le=100)`,
+`responses={404: ...}`), and a status computed at run time are not flagged.
+
+## Why is this bad?
+`status.HTTP_409_CONFLICT` says what the number means; `409` makes every reader
+recall it, and a typo (`407` for `409`) passes review. The house style uses the
+named constants everywhere.
+
+## Example
+```python
+@router.post("/", status_code=201)
+async def create_user(data: UserCreate, session: SessionDep) -> UserResponse:
+    if await UserService(session).exists(data.email):
+        raise HTTPException(409, detail="email already registered")
+    ...
+```
+
+## Use instead
+```python
+from fastapi import status
+
+
+@router.post("/", status_code=status.HTTP_201_CREATED)
+async def create_user(data: UserCreate, session: SessionDep) -> UserResponse:
+    if await UserService(session).exists(data.email):
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="email already registered")
+    ...
+```
+
+## Fix safety
+No fix is implemented yet; the finding names the constant to write. A fix is
+planned: it will replace the literal with `status.HTTP_...` and import
+`status` from fastapi, and will leave 413, 414, 416 and 422 unfixed where the
+Starlette version in use cannot be known (the right name depends on it).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.fastapi import (
+    HTTP_EXCEPTIONS,
+    RENAMED_STATUS_NAMES,
+    ROUTE_METHODS,
+    STATUS_NAMES,
+    http_exception_name,
+    is_response_class,
+    keyword,
+    router_names,
+)
+from layerlint.rule import Rule
+
+ROUTE_REGISTRATION = ROUTE_METHODS | {"add_api_route", "add_api_websocket_route"}
+
+
+def suggestion(code: int) -> str:
+    """The constant(s) to write for a status, as shown in the message."""
+    name = STATUS_NAMES[code]
+    old = RENAMED_STATUS_NAMES.get(code)
+    if old is None:
+        return f"`status.{name}`"
+    return f"`status.{name}` (Starlette >= 0.48; `status.{old}` on older Starlette)"
+
+
+class BareStatusCode(Rule):
+    code = "LL601"
+    name = "bare-status-code"
+    summary = "bare integer HTTP status instead of a status.HTTP_* constant"
+    fix_availability = "sometimes"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return "fastapi" in ctx.source or "starlette" in ctx.source
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in router_names(self.ctx)
+        ):
+            if func.attr in ROUTE_REGISTRATION:
+                self._check(keyword(node, "status_code"))
+            elif func.attr == "exception_handler" and node.args:
+                self._check(node.args[0])
+            return
+        exception = http_exception_name(node, self.ctx)
+        if exception is not None:
+            if exception in HTTP_EXCEPTIONS and node.args and not isinstance(node.args[0], ast.Starred):
+                self._check(node.args[0])
+            self._check(keyword(node, "status_code"))
+            return
+        if is_response_class(self.ctx.resolve(func)):
+            if len(node.args) > 1 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
+                self._check(node.args[1])
+            self._check(keyword(node, "status_code"))
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == "status_code"
+                and isinstance(target.value, ast.Name)
+                and self._is_response_param(target.value.id)
+            ):
+                self._check(node.value)
+
+    def _is_response_param(self, name: str) -> bool:
+        func = self.ctx.enclosing_function()
+        if func is None:
+            return False
+        args = func.args
+        for arg in args.posonlyargs + args.args + args.kwonlyargs:
+            if arg.arg == name and arg.annotation is not None:
+                return is_response_class(self.ctx.resolve(arg.annotation))
+        return False
+
+    def _check(self, expr: ast.AST | None) -> None:
+        if isinstance(expr, ast.IfExp):
+            self._check(expr.body)
+            self._check(expr.orelse)
+            return
+        if isinstance(expr, ast.Constant) and type(expr.value) is int and expr.value in STATUS_NAMES:
+            self.report(expr, f"bare HTTP status `{expr.value}`: use {suggestion(expr.value)}")

@@ -1,0 +1,114 @@
+"""LL602 missing-response-model: an endpoint with neither `response_model=` nor a return annotation.
+
+## What it does
+Flags an endpoint (a function decorated with `@<router>.get/post/put/patch/
+delete/options/head/trace/api_route(...)` of a `FastAPI()`/`APIRouter()`
+object, defined in the module or imported from a routes module) whose
+decorators pass no `response_model=` (`response_model=None` counts: it is a
+decision) and whose function has no return annotation. Exempt: a decorator
+with `response_class=`, a router created with `default_response_class=` or
+included (in the same module) with one or into such a router, a
+status 204 endpoint (`status_code=status.HTTP_204_NO_CONTENT` or `204`, which
+has no body), a decorator that unpacks `**kwargs`, and websocket endpoints.
+The finding is on the `def` line.
+
+## Why is this bad?
+FastAPI builds the OpenAPI schema and filters the response from the response
+model or the return annotation. Without either, the documented response is an
+untyped object, clients cannot be generated from it, and whatever the handler
+returns (an ORM object with every column, a password hash included) is
+serialised as is.
+
+## Example
+```python
+@router.get("/{user_id}")
+async def get_user(user_id: int, session: SessionDep):
+    return await UserService(session).get_user(user_id)
+```
+
+## Use instead
+```python
+@router.get("/{user_id}", response_model=UserResponse)
+async def get_user(user_id: int, session: SessionDep) -> UserResponse:
+    user = await UserService(session).get_user(user_id)
+    return UserResponse.model_validate(user)
+```
+
+## Fix safety
+No fix: the response schema has to be chosen.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.fastapi import endpoint_decorators, keyword, router_call, router_names, status_value
+from layerlint.facts.positions import def_line_node
+from layerlint.rule import Rule
+
+NO_BODY = 204
+
+
+class MissingResponseModel(Rule):
+    code = "LL602"
+    name = "missing-response-model"
+    summary = "endpoint with neither response_model= nor a return annotation"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return bool(router_names(ctx))
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if node.returns is not None:
+            return
+        decorators = endpoint_decorators(node, self.ctx)
+        if not decorators or any(self._exempt(d) for d in decorators):
+            return
+        self.report(
+            def_line_node(node),
+            f"endpoint `{node.name}` has neither `response_model=` nor a return annotation",
+        )
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _exempt(self, decorator: ast.Call) -> bool:
+        func = decorator.func
+        assert isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+        if func.attr == "websocket":
+            return True
+        if any(kw.arg in (None, "response_model", "response_class") for kw in decorator.keywords):
+            return True
+        if status_value(keyword(decorator, "status_code"), self.ctx) == NO_BODY:
+            return True
+        return func.value.id in self.ctx.memo("fastapi.default_response_class", self._routers_with_default_class)
+
+    def _routers_with_default_class(self) -> frozenset[str]:
+        """Routers whose endpoints get a default response class: created with
+        ``default_response_class=``, or included (``include_router``) with one or into one."""
+        if "default_response_class" not in self.ctx.source:
+            return frozenset()
+        names = {name for name in router_names(self.ctx) if _has_default_class(router_call(name, self.ctx))}
+        includes: list[tuple[str, str, bool]] = []  # (parent, child, passes a default class)
+        for node in ast.walk(self.ctx.tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "include_router"
+                and isinstance(node.func.value, ast.Name)
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+            ):
+                includes.append((node.func.value.id, node.args[0].id, _has_default_class(node)))
+        changed = True
+        while changed:
+            changed = False
+            for parent, child, passes in includes:
+                if child not in names and (passes or parent in names):
+                    names.add(child)
+                    changed = True
+        return frozenset(names)
+
+
+def _has_default_class(call: ast.Call | None) -> bool:
+    return call is not None and keyword(call, "default_response_class") is not None

@@ -1,0 +1,73 @@
+"""LL603 route-opens-session: a route handler that creates its own database session.
+
+## What it does
+Inside an endpoint (a function decorated with `@<router>.get/post/...` of a
+`FastAPI()`/`APIRouter()` object), flags a call that creates a session:
+`AsyncSession(...)`/`Session(...)` (SQLAlchemy's or SQLModel's), or a call of a
+session factory — a name bound to `async_sessionmaker(...)`/`sessionmaker(...)`
+in the module, imported from a project module that binds it so, or named by
+the usual conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
+`*session_maker`) — including `factory.begin()`. A function nested in the
+handler (a background job that opens its own session, as it should) is not
+the handler and is not flagged.
+
+## Why is this bad?
+A session opened by hand bypasses the request's dependency: tests cannot
+override it, the transaction boundary and the cleanup live in each handler,
+and two sessions in one request see different transactions. Take the session
+from `Depends(get_async_session)` (one session per request).
+
+## Example
+```python
+@router.get("/{user_id}", response_model=UserResponse)
+async def get_user(user_id: int) -> UserResponse:
+    async with async_session_factory() as session:
+        user = await UserService(session).get_user(user_id)
+    return UserResponse.model_validate(user)
+```
+
+## Use instead
+```python
+@router.get("/{user_id}", response_model=UserResponse)
+async def get_user(user_id: int, session: SessionDep) -> UserResponse:
+    user = await UserService(session).get_user(user_id)
+    return UserResponse.model_validate(user)
+```
+
+## Fix safety
+No fix: the dependency has to be added to the signature and the handler body
+reshaped.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.fastapi import endpoint_decorator, router_names
+from layerlint.facts.sessions import opens_session
+from layerlint.rule import Rule
+
+
+class RouteOpensSession(Rule):
+    code = "LL603"
+    name = "route-opens-session"
+    summary = "route handler creates its own session instead of Depends(...)"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return bool(router_names(ctx))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "begin" and isinstance(func.value, ast.Call):
+            return  # ``factory().begin()``: the inner ``factory()`` is the finding
+        handler = self.ctx.enclosing_function()
+        if handler is None or endpoint_decorator(handler, self.ctx) is None:
+            return
+        if opens_session(node, self.ctx):
+            self.report(
+                node,
+                f"route handler `{handler.name}` opens its own session with `{ast.unparse(func)}()`: "
+                "take it from `Depends(...)`",
+            )

@@ -1,0 +1,115 @@
+"""LL604 session-in-background-task: a route handler hands its request session to a background task.
+
+## What it does
+Inside an endpoint, flags a call that schedules work to run after (or beside)
+the request and passes it a session:
+
+- `background_tasks.add_task(func, session, ...)` (the session as any argument
+  after the function, positional or keyword);
+- `BackgroundTask(func, session)` (Starlette's, for a response's `background=`);
+- `asyncio.create_task(func(session))`, `asyncio.ensure_future(...)`, and
+  `loop.create_task(...)` on `asyncio.get_event_loop()`/`get_running_loop()`.
+
+A session is what the engine knows as one: a parameter annotated
+`AsyncSession`/`Session` or defaulting to `Depends(<session provider>)`, an
+`Annotated[AsyncSession, Depends(...)]` alias, or a session the handler opened.
+The session also counts when it is passed inside the scheduled call
+(`add_task(UserService(session).notify, ...)`, `add_task(partial(f, session))`,
+`add_task(lambda: f(session))`).
+
+## Why is this bad?
+The request's session is closed when the response is sent (the dependency's
+`async with` exits), so the background task works on a closed session, or worse
+on one still in use by the request: `AsyncSession` is not safe for concurrent
+use. Background work opens its own session from the factory.
+
+## Example
+```python
+@router.post("/{user_id}/welcome", status_code=status.HTTP_202_ACCEPTED)
+async def send_welcome(user_id: int, tasks: BackgroundTasks, session: SessionDep) -> None:
+    tasks.add_task(send_welcome_email, session, user_id)
+```
+
+## Use instead
+```python
+async def send_welcome_email(user_id: int) -> None:
+    async with async_session_factory() as session:
+        ...
+
+
+@router.post("/{user_id}/welcome", status_code=status.HTTP_202_ACCEPTED)
+async def send_welcome(user_id: int, tasks: BackgroundTasks) -> None:
+    tasks.add_task(send_welcome_email, user_id)
+```
+
+## Fix safety
+No fix: the task has to be rewritten to open its own session.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from layerlint.context import FileContext
+from layerlint.facts.fastapi import enclosing_endpoint, router_names
+from layerlint.facts.sessions import is_session
+from layerlint.rule import Rule
+
+BACKGROUND_TASK = frozenset({"starlette.background.BackgroundTask", "fastapi.background.BackgroundTask"})
+CREATE_TASK = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task"})
+EVENT_LOOPS = frozenset({"asyncio.get_event_loop", "asyncio.get_running_loop"})
+
+
+class SessionInBackgroundTask(Rule):
+    code = "LL604"
+    name = "session-in-background-task"
+    summary = "route handler hands its request session to a background task"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return bool(router_names(ctx))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if enclosing_endpoint(self.ctx) is None:
+            return
+        func = node.func
+        resolved = self.ctx.resolve(func)
+        carried: list[ast.AST] = []
+        what = None
+        if isinstance(func, ast.Attribute) and func.attr == "add_task":
+            what, carried = "a background task", [*node.args, *(kw.value for kw in node.keywords)]
+        elif resolved in BACKGROUND_TASK:
+            what, carried = "a background task", [*node.args, *(kw.value for kw in node.keywords)]
+        elif resolved in CREATE_TASK or (
+            isinstance(func, ast.Attribute)
+            and func.attr == "create_task"
+            and isinstance(func.value, ast.Call)
+            and self.ctx.resolve(func.value.func) in EVENT_LOOPS
+        ):
+            what, carried = "a task that outlives the request", node.args[:1]
+        if what is None:
+            return
+        session = next((s for s in (self._session_in(e) for e in carried) if s is not None), None)
+        if session is not None:
+            self.report(node, f"route handler hands its session `{session}` to {what}: let the task open its own")
+
+    def _session_in(self, expr: ast.AST, depth: int = 0) -> str | None:
+        """The session an argument carries: itself, or inside a call/partial/lambda it builds."""
+        if depth > 4:
+            return None
+        if isinstance(expr, (ast.Name, ast.Attribute)) and is_session(expr, self.ctx):
+            return ast.unparse(expr)
+        if isinstance(expr, ast.Starred):
+            return self._session_in(expr.value, depth + 1)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Call):
+            return self._session_in(expr.value, depth + 1)  # ``Service(session).method``
+        if isinstance(expr, ast.Call):
+            for arg in [*expr.args, *(kw.value for kw in expr.keywords)]:
+                found = self._session_in(arg, depth + 1)
+                if found is not None:
+                    return found
+        if isinstance(expr, ast.Lambda):
+            for sub in ast.walk(expr.body):
+                if isinstance(sub, ast.Name) and is_session(sub, self.ctx):
+                    return sub.id
+        return None

@@ -1,0 +1,105 @@
+"""FastAPI rules beyond the fixtures: messages, and facts read from another project module."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from layerlint.engine import lint_source
+from layerlint.project import settings_for
+
+
+def _lint(project: Path, files: dict[str, str], target: str):
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.layerlint]\n')
+    for rel, text in files.items():
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    path = project / target
+    return lint_source(path.read_bytes(), str(path), settings_for(path)).diagnostics
+
+
+def test_ll601_message_names_the_constant_and_the_renamed_ones(tmp_path):
+    found = _lint(
+        tmp_path,
+        {
+            "app/routes/items.py": """\
+                from fastapi import APIRouter, HTTPException
+
+                router = APIRouter()
+
+
+                @router.get("/", status_code=200)
+                def items() -> list[int]:
+                    raise HTTPException(422)
+            """
+        },
+        "app/routes/items.py",
+    )
+    messages = {d.line: d.message for d in found if d.code == "LL601"}
+    assert messages[6] == "bare HTTP status `200`: use `status.HTTP_200_OK`"
+    assert "`status.HTTP_422_UNPROCESSABLE_CONTENT` (Starlette >= 0.48" in messages[8]
+    assert "`status.HTTP_422_UNPROCESSABLE_ENTITY` on older Starlette" in messages[8]
+
+
+DATABASE = """\
+    from contextlib import asynccontextmanager
+    from typing import Annotated
+
+    from fastapi import Depends
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+    engine = create_async_engine("sqlite+aiosqlite://")
+    async_session = async_sessionmaker(engine, expire_on_commit=False)
+    not_a_factory = dict(engine=engine)
+
+
+    async def get_db():
+        async with async_session() as session:
+            yield session
+
+
+    DbSession = Annotated[AsyncSession, Depends(get_db)]
+
+
+    @asynccontextmanager
+    async def db_context():
+        async with async_session() as session:
+            yield session
+"""
+
+ROUTES = """\
+    from fastapi import APIRouter, BackgroundTasks
+
+    from app.db import DbSession, async_session, db_context, not_a_factory
+    from app.services.jobs import run_job
+
+    router = APIRouter()
+
+
+    @router.post("/jobs", status_code=202, response_model=None)
+    async def start(tasks: BackgroundTasks, session: DbSession) -> None:
+        tasks.add_task(run_job, session)
+        async with async_session() as own:
+            await run_job(own)
+        not_a_factory()
+        async with db_context() as other:
+            await run_job(other)
+"""
+
+
+def test_factories_and_session_aliases_are_read_from_the_module_that_defines_them(tmp_path):
+    found = _lint(tmp_path, {"app/db.py": DATABASE, "app/routes/jobs.py": ROUTES}, "app/routes/jobs.py")
+    codes = sorted((d.line, d.code) for d in found if d.code in ("LL603", "LL604"))
+    # line 11: the aliased session handed to a task; line 12: a factory defined in app/db.py;
+    # line 14: a call of another name from the same module is no session; line 15: a context
+    # manager of app/db.py that opens a session from its factory
+    assert codes == [(11, "LL604"), (12, "LL603"), (15, "LL603")]
+
+
+def test_a_module_edited_between_runs_is_read_again(tmp_path):
+    files = {"app/db.py": DATABASE, "app/routes/jobs.py": ROUTES}
+    _lint(tmp_path, files, "app/routes/jobs.py")
+    renamed = DATABASE.replace("async_session = async_sessionmaker", "async_session = dict")
+    found = _lint(tmp_path, {**files, "app/db.py": renamed + "\n# edited\n"}, "app/routes/jobs.py")
+    assert [d.line for d in found if d.code == "LL603"] == []
