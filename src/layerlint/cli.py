@@ -43,6 +43,12 @@ def main() -> None:
     help="Read settings from this TOML file instead of the nearest pyproject.toml.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files; exit 0 when no finding remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (with --fix/--diff) and mark [*] the unsafe fixes.")
+@click.option(
+    "--diff", is_flag=True,
+    help="Print the changes --fix would make as a unified diff and write nothing (exit 1 when there are some).",
+)
 def check(
     paths: tuple[str, ...],
     select: str | None,
@@ -50,6 +56,9 @@ def check(
     extend_select: str | None,
     config_file: Path | None,
     exit_zero: bool,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     try:
@@ -60,7 +69,14 @@ def check(
             extend_select=Overrides.parse_codes(extend_select, "--extend-select") or (),
         )
         found = discover(list(paths) or ["."], overrides)
-        results = [lint_file(path, overrides) for path in found.files]
+        fixed = None
+        if fix or diff:
+            from layerlint.fixer import fix_files
+
+            fixed = fix_files(found.files, overrides, unsafe=unsafe_fixes, write=not diff)
+            results = fixed.results
+        else:
+            results = [lint_file(path, overrides) for path in found.files]
     except ConfigError as exc:
         _fail(str(exc))
         return
@@ -72,9 +88,26 @@ def check(
         for error in result.errors:
             errors.append(f"{error.path}: internal error in {error.rule}:\n{error.error.rstrip()}")
         diagnostics.extend(result.diagnostics)
-    click.echo(text.render(diagnostics), nl=False)
+    if fixed is not None:
+        errors.extend(fixed.errors)
+        for warning in fixed.warnings:
+            click.echo(f"layerlint: warning: {warning}", err=True)
+    if diff and fixed is not None:
+        patch = fixed.diff()
+        click.echo(patch, nl=False)
+        click.echo(text.diff_summary(sum(fixed.applied.values()), len(fixed.changed), len(diagnostics)), err=True)
+        for error in errors:
+            click.echo(f"layerlint: error: {error}", err=True)
+        sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if patch and not exit_zero else EXIT_CLEAN)
+    click.echo(text.render(diagnostics, unsafe_fixes=unsafe_fixes), nl=False)
     files_with = len({d.path for d in diagnostics})
-    click.echo(text.summary(len(diagnostics), files_with, len(found.files)))
+    if fixed is not None:
+        click.echo(text.fix_summary(sum(fixed.applied.values()), len(diagnostics), len(fixed.changed), len(found.files)))
+    else:
+        click.echo(text.summary(len(diagnostics), files_with, len(found.files)))
+    hint = text.fix_hint(diagnostics, unsafe_fixes)
+    if hint:
+        click.echo(hint)
     for error in errors:
         click.echo(f"layerlint: error: {error}", err=True)
     if errors:

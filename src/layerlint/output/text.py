@@ -1,18 +1,26 @@
-"""The default text format: ``path:line:col: CODE message``, then a summary line."""
+"""The default text format: ``path:line:col: CODE message``, then a summary line.
+
+A finding that ``--fix`` would rewrite is marked ``[*]`` before its message (an
+unsafe fix only with ``--unsafe-fixes``), as ruff does.
+"""
 
 from __future__ import annotations
 
 from typing import Iterable
 
-from layerlint.diagnostics import Diagnostic
+from layerlint.diagnostics import FIX_UNSAFE, Diagnostic
+from layerlint.fixes import is_applicable
+
+FIX_MARK = "[*] "
 
 
-def format_line(d: Diagnostic) -> str:
-    return f"{d.path}:{d.line}:{d.col}: {d.code} {d.message}"
+def format_line(d: Diagnostic, unsafe_fixes: bool = False) -> str:
+    mark = FIX_MARK if d.fix and is_applicable(d, unsafe_fixes) else ""
+    return f"{d.path}:{d.line}:{d.col}: {d.code} {mark}{d.message}"
 
 
-def render(diagnostics: Iterable[Diagnostic]) -> str:
-    return "".join(format_line(d) + "\n" for d in diagnostics)
+def render(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool = False) -> str:
+    return "".join(format_line(d, unsafe_fixes) + "\n" for d in diagnostics)
 
 
 def summary(found: int, files_with: int, files_checked: int) -> str:
@@ -21,4 +29,45 @@ def summary(found: int, files_with: int, files_checked: int) -> str:
     return (
         f"Found {found} finding{'s' if found != 1 else ''} in {files_with} "
         f"file{'s' if files_with != 1 else ''} ({files_checked} checked)."
+    )
+
+
+def fix_hint(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool = False) -> str | None:
+    """``[*] N fixable with `layerlint check --fix` ...``, or None when nothing is fixable."""
+    diagnostics = list(diagnostics)
+    fixable = sum(1 for d in diagnostics if is_applicable(d, unsafe_fixes))
+    hidden = 0 if unsafe_fixes else sum(
+        1 for d in diagnostics if d.fix == FIX_UNSAFE and is_applicable(d, True)
+    )
+    if not fixable and not hidden:
+        return None
+    parts = []
+    if fixable:
+        option = "--fix --unsafe-fixes" if unsafe_fixes else "--fix"
+        parts.append(f"[*] {fixable} fixable with `layerlint check {option}`")
+    if hidden:
+        parts.append(f"{hidden} more with `--unsafe-fixes`" if fixable else
+                     f"{hidden} fixable with `layerlint check --fix --unsafe-fixes`")
+    text = parts[0] + (f" ({parts[1]})" if len(parts) == 2 else "")
+    return text + "."
+
+
+def fix_summary(fixed: int, remaining: int, files_fixed: int, files_checked: int) -> str:
+    """The ``--fix`` summary: Found N findings, fixed M, K remaining."""
+    found = fixed + remaining
+    if not found:
+        return summary(0, 0, files_checked)
+    return (
+        f"Found {found} finding{'s' if found != 1 else ''}, fixed {fixed}, {remaining} remaining "
+        f"({files_fixed} file{'s' if files_fixed != 1 else ''} fixed, {files_checked} checked)."
+    )
+
+
+def diff_summary(fixable: int, files: int, remaining: int) -> str:
+    """The ``--diff`` summary (printed to stderr, after the diff)."""
+    if not fixable:
+        return "No fixes to apply."
+    return (
+        f"Would fix {fixable} finding{'s' if fixable != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''} ({remaining} would remain)."
     )
