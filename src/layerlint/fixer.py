@@ -36,8 +36,8 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.engine import FileResult, lint_source
 from layerlint.fixes import fixer_class, is_applicable
 from layerlint.fixes.base import FixContext, Fixer
-from layerlint.fixes.imports import referenced_names, remove_unused_imports
-from layerlint.fixes.positions import node_ranges
+from layerlint.fixes.imports import name_counts, remove_unused_imports, snippet_name_counts
+from layerlint.fixes.positions import locate, replace_nodes
 
 MAX_ITERATIONS = 10
 
@@ -130,24 +130,25 @@ class _CstCannotParse(Exception):
 def apply_fixes_once(
     text: str, path: str, settings: Settings, fixable: Sequence[Diagnostic]
 ) -> tuple[str, collections.Counter[str]]:
-    """One libcst pass: every fixable finding's fix, composed; then the fixers'
-    ``finalize`` and the removal of imports left unused. Returns the new text and
-    the number of fixes applied per code."""
+    """One libcst pass: every fixable finding's fix, composed (bottom-up, so nested
+    findings compose); then the fixers' ``finalize`` and the removal of imports
+    left unused. Returns the new text and the number of fixes applied per code."""
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise _CstCannotParse(str(exc).splitlines()[0]) from None
     tree = ast.parse(text)
     ctx = FixContext(path, text, module, tree, settings)
-    fixers = {}
+    fixers: dict[str, Fixer] = {}
     for code in sorted({d.code for d in fixable}):
         cls = fixer_class(code)
         if cls is not None:
             fixers[code] = cls(ctx)
     types = tuple({t for fixer in fixers.values() for t in fixer.node_types})
-    ranges = node_ranges(module, types) if types else {}
+    located = locate(module, types) if types else {}
     by_start: dict[tuple[int, int], list[tuple[cst.CSTNode, tuple[int, int]]]] = collections.defaultdict(list)
-    for node, (line, col, end_line, end_col) in ranges.items():
+    for node, where in located.items():
+        line, col, end_line, end_col = where.range
         by_start[(line, col)].append((node, (end_line, end_col)))
     targets: dict[cst.CSTNode, list[tuple[Fixer, Diagnostic]]] = {}
     for d in fixable:
@@ -159,41 +160,44 @@ def apply_fixes_once(
         node = exact[0] if len(exact) == 1 else candidates[0][0] if len(candidates) == 1 else None
         if node is not None:
             targets.setdefault(node, []).append((fixer, d))
-    applier = _Apply(targets)
-    new_module = module.visit(applier)
+    applied: collections.Counter[str] = collections.Counter()
+
+    def rewrite(original: cst.CSTNode, updated: cst.CSTNode, ancestors: tuple[cst.CSTNode, ...]) -> cst.CSTNode:
+        for fixer, d in targets[original]:
+            new = fixer.fix_node(original, updated, d, ancestors)
+            if new is not None:
+                updated = new
+                applied[d.code] += 1
+        return updated
+
+    new_module, changed = replace_nodes(module, {n: located[n].ancestors for n in targets}, rewrite)
     for code in sorted(fixers):
         new_module = fixers[code].finalize(new_module)
-    removable = frozenset().union(*(fixers[c].removable_imports for c in applier.applied if c in fixers))
-    if removable and not ctx.is_package_init:
-        try:
-            after = ast.parse(new_module.code)
-        except (SyntaxError, ValueError):
-            return new_module.code, applier.applied  # reported by the caller
-        new_module, _ = remove_unused_imports(new_module, referenced_names(tree), referenced_names(after), removable)
-    return new_module.code, applier.applied
+    removable = frozenset().union(*(fixers[c].removable_imports for c in applied if c in fixers))
+    if removable and changed:
+        before = name_counts(tree)
+        after = _names_after(before, changed, new_module)
+        gone = {name for name, count in before.items() if count > 0 and after[name] <= 0}
+        new_module, _ = remove_unused_imports(new_module, gone, removable)
+    return new_module.code, applied
 
 
-class _Apply(cst.CSTTransformer):
-    """Calls the fixers of the findings at each target node, bottom-up."""
-
-    def __init__(self, targets: dict[cst.CSTNode, list[tuple[Fixer, Diagnostic]]]) -> None:
-        super().__init__()
-        self.targets = targets
-        self.parents: list[cst.CSTNode] = []
-        self.applied: collections.Counter[str] = collections.Counter()
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.parents.append(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
-        self.parents.pop()
-        for fixer, d in self.targets.get(original_node, ()):
-            new = fixer.fix_node(original_node, updated_node, d, self.parents)
-            if new is not None:
-                updated_node = new
-                self.applied[d.code] += 1
-        return updated_node
+def _names_after(
+    before: collections.Counter[str], changed: dict[cst.CSTNode, cst.CSTNode], module: cst.Module
+) -> collections.Counter[str]:
+    """Name uses after a pass: before, minus the replaced nodes', plus their replacements'."""
+    after = before.copy()
+    for original, new in changed.items():
+        old_names = snippet_name_counts(FixContext.code_for(original))
+        new_names = snippet_name_counts(FixContext.code_for(new))
+        if old_names is None or new_names is None:
+            try:  # a node whose code does not stand alone: count on the whole new module
+                return name_counts(ast.parse(module.code))
+            except (SyntaxError, ValueError):
+                return before  # the caller reports the unparsable result
+        after.subtract(old_names)
+        after.update(new_names)
+    return after
 
 
 def _parse_problem(text: str, path: str) -> str | None:

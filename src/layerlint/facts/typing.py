@@ -43,8 +43,9 @@ OTHER = "other"  # a call, a lambda, a tuple, `...`: left alone
 
 # where the subscript is
 ANNOTATION = "annotation"  # inside a parameter, return or variable annotation
+CLASS_ANNOTATION = "class-annotation"  # inside the annotation of a class attribute
 CAST_ARG = "cast"  # the type argument of typing.cast (evaluated, then ignored)
-RUNTIME = "runtime"  # any other expression: an alias, isinstance, TypeAdapter(...)
+RUNTIME = "runtime"  # any other expression: an alias, response_model=..., TypeAdapter(...)
 
 # rewrites
 PLAIN = "plain"  # Optional[X] -> X | None
@@ -154,12 +155,15 @@ def plan(
 
     - no forward reference among the members: ``X | None``; safe in annotations and
       in ``cast`` for a 3.10+ target; elsewhere (``UserId = Optional[int]``,
-      ``isinstance``, ``TypeAdapter(...)``) unsafe, as the value becomes a
+      ``response_model=...``, ``TypeAdapter(...)``) unsafe, as the value becomes a
       ``types.UnionType`` instead of a ``typing.Union`` (``get_origin`` differs);
       below 3.10 only under ``from __future__ import annotations``, in annotations,
       and unsafe (frameworks that evaluate annotations would fail);
     - a forward reference (``Optional["User"]``) that is the whole annotation (or
-      cast type): ``"User | None"`` (3.10+), safe; inside a larger annotation of a
+      cast type): ``"User | None"`` (3.10+), safe, but unsafe for a class
+      attribute, whose raw annotation some frameworks read as a class name
+      (SQLModel's ``Relationship()`` takes ``"User | None"`` for a model name);
+      inside a larger annotation of a
       module with ``from __future__ import annotations``: ``User | None``, unsafe
       (a framework that resolves the annotation, SQLAlchemy's ``Mapped[...]``
       for one, now needs ``User`` where it looked up the string before);
@@ -176,15 +180,16 @@ def plan(
     if stub:
         return Plan(UNQUOTE if forward else PLAIN, FIX_SAFE)
     modern = target >= (3, 10)
+    annotation = position in (ANNOTATION, CLASS_ANNOTATION)
     if not forward:
         if modern:
-            return Plan(PLAIN, FIX_SAFE if position in (ANNOTATION, CAST_ARG) else FIX_UNSAFE)
-        if position == ANNOTATION and future_annotations:
+            return Plan(PLAIN, FIX_SAFE if annotation or position == CAST_ARG else FIX_UNSAFE)
+        if annotation and future_annotations:
             return Plan(PLAIN, FIX_UNSAFE)
         return None
-    if whole and modern and position in (ANNOTATION, CAST_ARG) and not multiline and OK_STR not in non_none:
-        return Plan(QUOTE, FIX_SAFE)
-    if position == ANNOTATION and future_annotations:
+    if whole and modern and (annotation or position == CAST_ARG) and not multiline and OK_STR not in non_none:
+        return Plan(QUOTE, FIX_UNSAFE if position == CLASS_ANNOTATION else FIX_SAFE)
+    if annotation and future_annotations:
         return Plan(UNQUOTE, FIX_UNSAFE)
     return None
 

@@ -17,6 +17,7 @@ import libcst as cst
 from layerlint.diagnostics import Diagnostic
 from layerlint.facts import typing as tf
 from layerlint.fixes.base import Fixer, parenthesize
+from layerlint.fixes.imports import dotted_name
 
 # parents in which `a | b` must be parenthesized (they bind tighter than `|`)
 _TIGHT_PARENTS = (cst.Attribute, cst.Call, cst.Subscript, cst.Await)
@@ -44,8 +45,8 @@ class Pep604Fixer(Fixer):
         facts = self.facts()
         kinds = [self._kind(op, facts) for op in operands]
         position, whole = self._position(parents)
-        code = self.ctx.code_for(original.with_changes(lpar=[], rpar=[]))
-        multiline = "\n" in code or "\r" in code
+        multiline = diagnostic.end_line > diagnostic.line
+        code = self.ctx.code_for(original.with_changes(lpar=[], rpar=[])) if multiline else ""
         chosen = tf.plan(
             kinds,
             position=position,
@@ -99,6 +100,13 @@ class Pep604Fixer(Fixer):
     def _kind(self, op: cst.BaseExpression | None, facts: tf.ModuleFacts) -> str:
         if op is None:
             return tf.NONE
+        if isinstance(op, (cst.Name, cst.Attribute)) and not op.lpar:  # the common cases, without a parse
+            if isinstance(op, cst.Name):
+                if op.value == "None":
+                    return tf.NONE
+                return tf.NOT_A_TYPE if op.value in facts.not_types else tf.OK
+            if dotted_name(op) is not None:
+                return tf.OK
         bare = op.with_changes(lpar=[], rpar=[]) if getattr(op, "lpar", None) else op
         code = self.ctx.code_for(bare)
         try:
@@ -111,6 +119,9 @@ class Pep604Fixer(Fixer):
         last = len(parents) - 1
         for index, parent in enumerate(parents):  # the outermost root wins, as in the rule
             if isinstance(parent, cst.Annotation):
+                owner = parents[index - 1] if index else None
+                if isinstance(owner, cst.AnnAssign) and _scope(parents[:index]) is cst.ClassDef:
+                    return tf.CLASS_ANNOTATION, index == last
                 return tf.ANNOTATION, index == last
             if isinstance(parent, cst.Arg) and index > 0:
                 call = parents[index - 1]
@@ -147,6 +158,14 @@ class Pep604Fixer(Fixer):
                 texts.append(self.ctx.code_for(op))
         texts.append("None")
         return cst.SimpleString(f"{quote}{' | '.join(texts)}{quote}", lpar=updated.lpar, rpar=updated.rpar)
+
+
+def _scope(ancestors: Sequence[cst.CSTNode]) -> type | None:
+    """The type of the innermost class, function or lambda among the ancestors."""
+    for node in reversed(ancestors):
+        if isinstance(node, (cst.ClassDef, cst.FunctionDef, cst.Lambda)):
+            return type(node)
+    return None
 
 
 def _has_none_member(expr: cst.BaseExpression) -> bool:

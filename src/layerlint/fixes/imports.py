@@ -2,14 +2,19 @@
 
 The driver (:mod:`layerlint.fixer`) calls :func:`remove_unused_imports` after
 each pass for the names the applied fixers declared in
-``Fixer.removable_imports``; a fixer that needs a new import calls
-:func:`add_import_from` from its ``finalize``.
+``Fixer.removable_imports`` and that the pass left without a use (counted with
+:func:`name_counts` on the ``ast``: the whole module before the pass, minus the
+replaced nodes' code, plus their replacements' code: no second libcst walk); a
+fixer that needs a new import calls :func:`add_import_from` from its
+``finalize``.
 """
 
 from __future__ import annotations
 
 import ast
+import collections
 import re
+import textwrap
 from typing import Sequence
 
 import libcst as cst
@@ -17,32 +22,56 @@ import libcst as cst
 _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def referenced_names(tree: ast.Module) -> set[str]:
-    """Every name the module reads or writes outside import statements.
+def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
+    """How often the code reads or writes each name, outside import statements.
 
-    Words inside string constants count too (string annotations, ``__all__``,
-    ``TypeVar("T", bound="User")``), except strings standing alone as statements
-    (docstrings): an import named in a string is never removed.
+    A string constant that parses as an expression counts as code (a string
+    annotation ``"Optional[int]"``, an ``__all__`` entry, ``bound="User"``), except
+    strings standing alone as statements (docstrings); prose in strings does not.
     """
-    names: set[str] = set()
+    names: collections.Counter[str] = collections.Counter()
     statement_strings: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            names.add(node.id)
+            names[node.id] += 1
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             statement_strings.add(id(node.value))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in statement_strings:
-            if len(node.value) < 2000:
-                names.update(_WORD_RE.findall(node.value))
+            inner = _string_code(node.value) if _depth < 3 else None
+            if inner is not None:
+                names.update(name_counts(inner, _depth + 1))
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             names.update(node.names)
-        elif isinstance(node, ast.MatchAs) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchStar) and node.name:
-            names.add(node.name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names[node.name] += 1
         elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.add(node.rest)
+            names[node.rest] += 1
     return names
+
+
+def _string_code(value: str) -> ast.AST | None:
+    if not value or len(value) > 500 or not _WORD_RE.search(value):
+        return None
+    try:
+        return ast.parse(value.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return None
+
+
+def referenced_names(tree: ast.AST) -> set[str]:
+    return set(name_counts(tree))
+
+
+def snippet_name_counts(code: str) -> collections.Counter[str] | None:
+    """:func:`name_counts` of a node's code (an expression or statements); None if unparsable."""
+    try:
+        return name_counts(ast.parse("(" + code + ")", mode="eval"))
+    except (SyntaxError, ValueError):
+        pass
+    try:
+        return name_counts(ast.parse(textwrap.dedent(code)))
+    except (SyntaxError, ValueError):
+        return None
 
 
 def dotted_name(node: cst.BaseExpression | cst.ImportAlias | cst.Attribute | cst.Name) -> str | None:
@@ -77,27 +106,70 @@ def _has_comment(node: cst.CSTNode) -> bool:
     return "#" in cst.Module([]).code_for_node(node)
 
 
-class _RemoveImports(cst.CSTTransformer):
+class _ImportRemover:
+    """Walks statements only (never expressions): drops import bindings of
+    ``removable`` local names bound to one of its qualified names. Imports in
+    ``try`` blocks (fallback imports) and aliases with a comment are kept."""
+
     def __init__(self, removable: dict[str, frozenset[str]]) -> None:
-        super().__init__()
-        self.removable = removable  # local name -> qualified names it may be bound to
-        self.try_depth = 0
-        self.dropped: set[int] = set()  # ids of statement lines to drop from their body
+        self.removable = removable
         self.removed = 0
 
-    def visit_Try(self, node: cst.Try) -> None:
-        self.try_depth += 1
+    def body(self, stmts: Sequence[cst.BaseStatement]) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine], bool]:
+        out: list[cst.BaseStatement] = []
+        carry: list[cst.EmptyLine] = []
+        changed = False
+        for stmt in stmts:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                new = self.line(stmt)
+            elif isinstance(stmt, cst.BaseCompoundStatement):
+                new = self.compound(stmt)
+            else:
+                new = stmt
+            if new is None:
+                carry.extend(stmt.leading_lines)
+                changed = True
+                continue
+            if carry:
+                new = new.with_changes(leading_lines=_merge(carry, list(new.leading_lines)))
+                carry = []
+            changed = changed or new is not stmt
+            out.append(new)
+        return out, [line for line in carry if line.comment is not None], changed
 
-    def leave_Try(self, original: cst.Try, updated: cst.Try) -> cst.Try:
-        self.try_depth -= 1
-        return updated
+    def block(self, suite: cst.BaseSuite) -> cst.BaseSuite:
+        if not isinstance(suite, cst.IndentedBlock):
+            return suite
+        body, carry, changed = self.body(suite.body)
+        if not changed:
+            return suite
+        if not body:
+            body = [cst.SimpleStatementLine(body=[cst.Pass()])]
+        return suite.with_changes(body=body, footer=[*carry, *suite.footer])
 
-    visit_TryStar = visit_Try  # type: ignore[assignment]
-    leave_TryStar = leave_Try  # type: ignore[assignment]
+    def compound(self, stmt: cst.BaseCompoundStatement) -> cst.BaseCompoundStatement:
+        if isinstance(stmt, (cst.Try, cst.TryStar)):
+            return stmt
+        changes: dict[str, object] = {}
+        if isinstance(stmt, (cst.If, cst.FunctionDef, cst.ClassDef, cst.With, cst.For, cst.While)):
+            body = self.block(stmt.body)
+            if body is not stmt.body:
+                changes["body"] = body
+        orelse = getattr(stmt, "orelse", None)
+        if isinstance(orelse, cst.If):
+            new_else: object = self.compound(orelse)
+        elif isinstance(orelse, cst.Else):
+            block = self.block(orelse.body)
+            new_else = orelse if block is orelse.body else orelse.with_changes(body=block)
+        else:
+            new_else = orelse
+        if new_else is not orelse:
+            changes["orelse"] = new_else
+        return stmt.with_changes(**changes) if changes else stmt
 
     def _keep(self, stmt: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> bool:
         binding = _binding(stmt, alias)
-        if binding is None or self.try_depth:
+        if binding is None:
             return True
         local, qualified = binding
         if qualified not in self.removable.get(local, ()):
@@ -106,12 +178,10 @@ class _RemoveImports(cst.CSTTransformer):
             return True
         return False
 
-    def leave_SimpleStatementLine(
-        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine:
+    def line(self, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine | None:
         body: list[cst.BaseSmallStatement] = []
         changed = False
-        for small in updated.body:
+        for small in line.body:
             if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
                 kept = [a for a in small.names if self._keep(small, a)]
                 if len(kept) != len(small.names):
@@ -126,38 +196,13 @@ class _RemoveImports(cst.CSTTransformer):
                     small = small.with_changes(names=kept)
             body.append(small)
         if not changed:
-            return updated
+            return line
         if not body:
-            self.dropped.add(id(updated))
-            return updated
-        # `import a; import b` with the last one gone: no dangling semicolon
-        last = body[-1]
+            return None
+        last = body[-1]  # `import a; import b` with b gone: no dangling semicolon
         if getattr(last, "semicolon", cst.MaybeSentinel.DEFAULT) is not cst.MaybeSentinel.DEFAULT:
             body[-1] = last.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-        return updated.with_changes(body=body)
-
-    def _filter(self, body: Sequence[cst.BaseStatement]) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
-        out: list[cst.BaseStatement] = []
-        carry: list[cst.EmptyLine] = []
-        for stmt in body:
-            if id(stmt) in self.dropped:
-                carry.extend(stmt.leading_lines)  # type: ignore[attr-defined]
-                continue
-            if carry:
-                stmt = stmt.with_changes(leading_lines=_merge(carry, list(stmt.leading_lines)))  # type: ignore[attr-defined]
-                carry = []
-            out.append(stmt)
-        return out, [line for line in carry if line.comment is not None]
-
-    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        body, carry = self._filter(updated.body)
-        return updated.with_changes(body=body, footer=[*carry, *updated.footer])
-
-    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
-        body, carry = self._filter(updated.body)
-        if not body:
-            body = [cst.SimpleStatementLine(body=[cst.Pass()])]
-        return updated.with_changes(body=body, footer=[*carry, *updated.footer])
+        return line.with_changes(body=body)
 
 
 def _merge(carry: list[cst.EmptyLine], leading: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
@@ -172,21 +217,18 @@ def _merge(carry: list[cst.EmptyLine], leading: list[cst.EmptyLine]) -> list[cst
 
 
 def remove_unused_imports(
-    module: cst.Module, before: set[str], after: set[str], qualified: frozenset[str]
+    module: cst.Module, gone: set[str], qualified: frozenset[str]
 ) -> tuple[cst.Module, int]:
-    """Drop import bindings of ``qualified`` names that were referenced ``before`` a fix
-    and are not ``after`` it (both from :func:`referenced_names`). Imports inside
-    ``try`` (fallback imports) and aliases with a comment are kept. Returns the
-    module and the number of names removed."""
-    if not qualified:
+    """Drop the import bindings of local names in ``gone`` (names a fix left without
+    any use) that bind one of the ``qualified`` names. Returns the module and the
+    number of names removed."""
+    if not qualified or not gone:
         return module, 0
-    gone = before - after
-    if not gone:
+    remover = _ImportRemover({name: qualified for name in gone})
+    body, carry, changed = remover.body(module.body)
+    if not changed:
         return module, 0
-    removable = {name: qualified for name in gone}
-    transformer = _RemoveImports(removable)
-    new = module.visit(transformer)
-    return new, transformer.removed
+    return module.with_changes(body=body, footer=[*carry, *module.footer]), remover.removed
 
 
 def add_import_from(module: cst.Module, from_module: str, name: str) -> cst.Module:

@@ -73,7 +73,9 @@ class Pep604Rule(Rule):
         self._positions().mark(node.annotation, tf.ANNOTATION)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self._positions().mark(node.annotation, tf.ANNOTATION)
+        scopes = self.ctx.scopes
+        in_class = bool(scopes) and isinstance(scopes[-1], ast.ClassDef)
+        self._positions().mark(node.annotation, tf.CLASS_ANNOTATION if in_class else tf.ANNOTATION)
 
     def visit_Call(self, node: ast.Call) -> None:
         if not node.args and not node.keywords:

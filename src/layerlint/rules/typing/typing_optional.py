@@ -33,18 +33,22 @@ async def get_by_email(self, email: str) -> User | None:
 
 ## Fix safety
 The fix writes `X | None`, and removes the `Optional` import (or `import typing`)
-when nothing else uses it (not in an `__init__.py`, where it may be re-exported).
-It never writes code that fails when the module is imported, for the target
-version (`target-version`, else `requires-python`):
+when nothing else uses it (code in strings counts as a use: `"Optional[int]"`,
+`__all__`; imports in a `try` block are kept). It never writes code that fails
+when the module is imported, for the target version (`target-version`, else
+`requires-python`):
 
 - in an annotation or the type argument of `typing.cast`, with a 3.10+ target,
   the fix is safe;
-- elsewhere (`UserId = Optional[int]`, `isinstance`, `TypeAdapter(...)`) the
-  value becomes a `types.UnionType` instead of a `typing.Union`, which code that
-  inspects types (`get_origin(t) is Union`) tells apart: unsafe;
+- elsewhere (`UserId = Optional[int]`, `response_model=Optional[User]`,
+  `TypeAdapter(...)`) the value becomes a `types.UnionType` instead of a
+  `typing.Union`, which code that inspects types (`get_origin(t) is Union`)
+  tells apart: unsafe;
 - a forward reference, `Optional["User"]`, cannot become `"User" | None` (a
   string has no `|`): when it is the whole annotation the fix writes
-  `"User | None"` (safe); inside a larger annotation of a module with
+  `"User | None"`: safe for a parameter, a return or a variable, unsafe for a
+  class attribute (SQLModel's `Relationship()` reads the raw annotation
+  `"User | None"` as a class name); inside a larger annotation of a module with
   `from __future__ import annotations` it writes `User | None` (unsafe: a
   framework resolving the annotation, such as SQLAlchemy's `Mapped[...]`, now
   needs the name `User` where it looked up a string before); otherwise the
