@@ -284,11 +284,11 @@ def write_atomic(path: str, data: bytes) -> None:
 
 
 def unified_diff(before: str, after: str, path: str) -> str:
-    """A unified diff of one file, ``--- a/path`` / ``+++ b/path``."""
+    """A unified diff of one file: ``--- a/path`` / ``+++ b/path`` (``git apply``),
+    or the path itself when it is absolute."""
+    old, new = (path, path) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")
     out: list[str] = []
-    for line in difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-    ):
+    for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), old, new):
         if not line.endswith(("\n", "\r")):
             line += "\n\\ No newline at end of file\n"
         out.append(line)
