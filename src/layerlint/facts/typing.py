@@ -26,6 +26,8 @@ from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
 CAST_NAMES = frozenset({"typing.cast", "typing_extensions.cast"})
+# SQLModel reads a relationship attribute's raw annotation: a string there is a class name
+RELATIONSHIP_NAMES = frozenset({"sqlmodel.Relationship", "sqlmodel.main.Relationship"})
 TYPING_MODULES = frozenset({"typing", "typing_extensions"})
 
 # the two forms
@@ -44,6 +46,7 @@ OTHER = "other"  # a call, a lambda, a tuple, `...`: left alone
 # where the subscript is
 ANNOTATION = "annotation"  # inside a parameter, return or variable annotation
 CLASS_ANNOTATION = "class-annotation"  # inside the annotation of a class attribute
+RELATIONSHIP = "relationship"  # ... of a class attribute assigned SQLModel's Relationship()
 CAST_ARG = "cast"  # the type argument of typing.cast (evaluated, then ignored)
 RUNTIME = "runtime"  # any other expression: an alias, response_model=..., TypeAdapter(...)
 
@@ -162,7 +165,8 @@ def plan(
     - a forward reference (``Optional["User"]``) that is the whole annotation (or
       cast type): ``"User | None"`` (3.10+), safe, but unsafe for a class
       attribute, whose raw annotation some frameworks read as a class name
-      (SQLModel's ``Relationship()`` takes ``"User | None"`` for a model name);
+      (a framework may read it raw), and none for a SQLModel ``Relationship()``
+      attribute, which would take ``"User | None"`` for a model name;
       inside a larger annotation of a
       module with ``from __future__ import annotations``: ``User | None``, unsafe
       (a framework that resolves the annotation, SQLAlchemy's ``Mapped[...]``
@@ -180,7 +184,9 @@ def plan(
     if stub:
         return Plan(UNQUOTE if forward else PLAIN, FIX_SAFE)
     modern = target >= (3, 10)
-    annotation = position in (ANNOTATION, CLASS_ANNOTATION)
+    annotation = position in (ANNOTATION, CLASS_ANNOTATION, RELATIONSHIP)
+    if forward and position == RELATIONSHIP:
+        return None
     if not forward:
         if modern:
             return Plan(PLAIN, FIX_SAFE if annotation or position == CAST_ARG else FIX_UNSAFE)

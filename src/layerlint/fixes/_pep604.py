@@ -121,6 +121,9 @@ class Pep604Fixer(Fixer):
             if isinstance(parent, cst.Annotation):
                 owner = parents[index - 1] if index else None
                 if isinstance(owner, cst.AnnAssign) and _scope(parents[:index]) is cst.ClassDef:
+                    value = owner.value
+                    if isinstance(value, cst.Call) and self.ctx.resolve(value.func) in tf.RELATIONSHIP_NAMES:
+                        return tf.RELATIONSHIP, index == last
                     return tf.CLASS_ANNOTATION, index == last
                 return tf.ANNOTATION, index == last
             if isinstance(parent, cst.Arg) and index > 0:

@@ -74,8 +74,12 @@ class Pep604Rule(Rule):
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         scopes = self.ctx.scopes
-        in_class = bool(scopes) and isinstance(scopes[-1], ast.ClassDef)
-        self._positions().mark(node.annotation, tf.CLASS_ANNOTATION if in_class else tf.ANNOTATION)
+        position = tf.ANNOTATION
+        if scopes and isinstance(scopes[-1], ast.ClassDef):
+            value = node.value
+            relationship = isinstance(value, ast.Call) and self.ctx.resolve(value.func) in tf.RELATIONSHIP_NAMES
+            position = tf.RELATIONSHIP if relationship else tf.CLASS_ANNOTATION
+        self._positions().mark(node.annotation, position)
 
     def visit_Call(self, node: ast.Call) -> None:
         if not node.args and not node.keywords:

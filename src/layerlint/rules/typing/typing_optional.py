@@ -47,8 +47,9 @@ when the module is imported, for the target version (`target-version`, else
 - a forward reference, `Optional["User"]`, cannot become `"User" | None` (a
   string has no `|`): when it is the whole annotation the fix writes
   `"User | None"`: safe for a parameter, a return or a variable, unsafe for a
-  class attribute (SQLModel's `Relationship()` reads the raw annotation
-  `"User | None"` as a class name); inside a larger annotation of a module with
+  class attribute (a framework may read the raw annotation), and no fix for a
+  SQLModel `Relationship()` attribute (which would read `"User | None"` as a
+  model name); inside a larger annotation of a module with
   `from __future__ import annotations` it writes `User | None` (unsafe: a
   framework resolving the annotation, such as SQLAlchemy's `Mapped[...]`, now
   needs the name `User` where it looked up a string before); otherwise the
