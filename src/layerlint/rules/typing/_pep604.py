@@ -25,8 +25,8 @@ class _Positions:
         self._roots: set[int] = set()
 
     def mark(self, root: ast.AST | None, position: str) -> None:
-        if root is None or id(root) in self._roots:
-            return
+        if not isinstance(root, (ast.Subscript, ast.BinOp)) or id(root) in self._roots:
+            return  # `x: int`, the usual annotation, holds no subscript
         self._roots.add(id(root))
         for node in ast.walk(root):
             if isinstance(node, ast.Subscript) and id(node) not in self.marks:
@@ -81,8 +81,12 @@ class Pep604Rule(Rule):
             position = tf.RELATIONSHIP if relationship else tf.CLASS_ANNOTATION
         self._positions().mark(node.annotation, position)
 
+    def _cast_imported(self) -> bool:
+        ctx = self.ctx
+        return ctx.memo("typing.cast_mentioned", lambda: "cast" in ctx.source)
+
     def visit_Call(self, node: ast.Call) -> None:
-        if not node.args and not node.keywords:
+        if not node.args and not node.keywords or not self._cast_imported():
             return
         if self.ctx.resolve(node.func) in tf.CAST_NAMES:
             type_arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "typ"), None)
