@@ -15,6 +15,7 @@ import click
 
 from layerlint import __version__, report, ruledocs
 from layerlint.config import ConfigError
+from layerlint.output import text
 from layerlint.registry import all_rules
 from layerlint.runner import Overrides, discover, lint_file, unmatched_layer_patterns
 from layerlint.sources import SourceLines
@@ -46,6 +47,12 @@ def main() -> None:
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @report.options
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files; exit 0 when no finding remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (with --fix/--diff) and mark [*] the unsafe fixes.")
+@click.option(
+    "--diff", is_flag=True,
+    help="Print the changes --fix would make as a unified diff and write nothing (exit 1 when there are some).",
+)
 def check(
     paths: tuple[str, ...],
     select: str | None,
@@ -53,6 +60,9 @@ def check(
     extend_select: str | None,
     config_file: Path | None,
     exit_zero: bool,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
     **report_options: object,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder; `-`: standard input)."""
@@ -66,11 +76,19 @@ def check(
             extend_select=Overrides.parse_codes(extend_select, "--extend-select") or (),
         )
         baseline = report.load_baseline(opts)
+        fixed = None
         if report.reads_stdin(paths, opts):
+            if fix or diff:
+                _fail("--fix and --diff do not read standard input yet")
             found, results = report.lint_stdin(overrides, opts, sources)
         else:
             found = discover(list(paths) or ["."], overrides)
-            if report.show_progress(len(found.files), opts):
+            if fix or diff:
+                from layerlint.fixer import fix_files
+
+                fixed = fix_files(found.files, overrides, unsafe=unsafe_fixes, write=not diff)
+                results = fixed.results
+            elif report.show_progress(len(found.files), opts):
                 results = report.lint_with_progress(found.files, lambda path: lint_file(path, overrides))
             else:
                 results = [lint_file(path, overrides) for path in found.files]
@@ -85,10 +103,26 @@ def check(
         for error in result.errors:
             errors.append(f"{error.path}: internal error in {error.rule}:\n{error.error.rstrip()}")
         diagnostics.extend(result.diagnostics)
+    if fixed is not None:
+        errors.extend(fixed.errors)
+        for warning in fixed.warnings:
+            click.echo(f"layerlint: warning: {warning}", err=True)
+    if diff and fixed is not None:
+        patch = fixed.diff()
+        click.echo(patch, nl=False)
+        click.echo(text.diff_summary(sum(fixed.applied.values()), len(fixed.changed), len(diagnostics)), err=True)
+        for error in errors:
+            click.echo(f"layerlint: error: {error}", err=True)
+        sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if patch and not exit_zero else EXIT_CLEAN)
     if not report.reads_stdin(paths, opts) and any(os.path.isdir(p) for p in paths or ["."]):
         for warning in unmatched_layer_patterns(found.files, overrides):
             click.echo(f"layerlint: warning: {warning}", err=True)
-    sys.exit(report.emit(diagnostics, errors, len(found.files), opts, exit_zero, sources, baseline))
+    sys.exit(
+        report.emit(
+            diagnostics, errors, len(found.files), opts, exit_zero, sources, baseline,
+            unsafe_fixes=unsafe_fixes, fixed=fixed,
+        )
+    )
 
 
 _DOC_FORMAT = click.option(

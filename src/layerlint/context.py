@@ -229,12 +229,12 @@ class FileContext:
             return byte_col
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
 
-    def report(self, code: str, node: ast.AST, message: str) -> None:
+    def report(self, code: str, node: ast.AST, message: str, *, fix: str | None = None) -> None:
         line = getattr(node, "lineno", 1)
         col = self.char_col(line, getattr(node, "col_offset", 0))
         end_line = getattr(node, "end_lineno", None) or line
         end_col = getattr(node, "end_col_offset", None)
         end_col = self.char_col(end_line, end_col) if end_col is not None else col
         self.diagnostics.append(
-            Diagnostic(code, message, self.display_path, line, col + 1, end_line, end_col + 1)
+            Diagnostic(code, message, self.display_path, line, col + 1, end_line, end_col + 1, fix)
         )

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# values of Diagnostic.fix
+FIX_SAFE = "safe"  # applied by `--fix`
+FIX_UNSAFE = "unsafe"  # applied only with `--fix --unsafe-fixes`
+
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One finding. Lines are 1-based; columns are 1-based (as printed)."""
+    """One finding. Lines are 1-based; columns are 1-based (as printed).
+
+    ``fix`` says whether the rule's fixer (``layerlint.fixes``) can rewrite this
+    finding: ``None`` (no fix), ``FIX_SAFE`` or ``FIX_UNSAFE``.
+    """
 
     code: str
     message: str
@@ -16,6 +24,7 @@ class Diagnostic:
     col: int
     end_line: int
     end_col: int
+    fix: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.code)

@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence, TypeVar
 
 import click
 
@@ -21,6 +21,9 @@ from layerlint.engine import FileResult, decode_source, lint_source
 from layerlint.output import FORMATS, HUMAN_FORMATS, renderer, statistics, text
 from layerlint.runner import Discovery, Overrides, display, effective_settings
 from layerlint.sources import SourceLines
+
+if TYPE_CHECKING:
+    from layerlint.fixer import FixRun
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -169,6 +172,9 @@ def emit(
     exit_zero: bool,
     sources: SourceLines,
     baseline: Baseline | None = None,
+    *,
+    unsafe_fixes: bool = False,
+    fixed: FixRun | None = None,
 ) -> int:
     """Print (or write) the report and the errors; return the exit status."""
     status_on_error = 2
@@ -193,10 +199,18 @@ def emit(
     if opts.statistics:
         body = statistics.render_json(diagnostics) if fmt == "json" else statistics.render_text(diagnostics)
     else:
-        body = renderer(fmt)(diagnostics, sources, color=color)
+        extra = {"unsafe_fixes": unsafe_fixes} if fmt == "text" else {}
+        body = renderer(fmt)(diagnostics, sources, color=color, **extra)
     if fmt in HUMAN_FORMATS and not opts.quiet:
         files_with = len({d.path for d in diagnostics})
-        body += text.summary(len(diagnostics), files_with, files_checked, hidden) + "\n"
+        if fixed is not None:
+            fixes = sum(fixed.applied.values())
+            body += text.fix_summary(fixes, len(diagnostics), len(fixed.changed), files_checked) + "\n"
+        else:
+            body += text.summary(len(diagnostics), files_with, files_checked, hidden) + "\n"
+        hint = text.fix_hint(diagnostics, unsafe_fixes)
+        if hint:
+            body += hint + "\n"
     if to_file:
         try:
             with open(opts.output_file, "w", encoding="utf-8", newline="") as fh:  # type: ignore[arg-type]

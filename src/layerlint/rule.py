@@ -9,6 +9,11 @@ A rule is instantiated once per file it applies to and receives the file's
 named ``visit_<NodeType>`` (called on entering a node) and ``leave_<NodeType>``
 (after its children); the engine walks the tree once and dispatches each node
 only to the rules that asked for its type. ``finish()`` runs after the walk.
+
+A fixable rule sets ``fix_availability`` ("sometimes" or "always"), passes
+``fix=FIX_SAFE`` / ``fix=FIX_UNSAFE`` to :meth:`Rule.report` for each finding
+its fixer can rewrite, and has a companion fixer module
+``layerlint/fixes/ll<code>.py`` (see ``layerlint.fixes`` and docs/fixes.md).
 """
 
 from __future__ import annotations
@@ -53,8 +58,10 @@ class Rule:
     def finish(self) -> None:
         """Called once after the walk."""
 
-    def report(self, node: ast.AST, message: str) -> None:
-        self.ctx.report(self.code, node, message)
+    def report(self, node: ast.AST, message: str, *, fix: str | None = None) -> None:
+        """Report a finding at ``node``; ``fix`` is ``FIX_SAFE``/``FIX_UNSAFE`` (from
+        ``layerlint.diagnostics``) when the rule's fixer can rewrite it, else None."""
+        self.ctx.report(self.code, node, message, fix=fix)
 
     @classmethod
     def documentation(cls) -> str:

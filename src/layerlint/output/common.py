@@ -1,10 +1,9 @@
 """Helpers shared by the output formats: paths relative to a CI workspace, and the
 (optional) fix a finding carries.
 
-A :class:`~layerlint.diagnostics.Diagnostic` may gain a ``fix`` attribute; it is
-read duck-typed here so the formats work before and after: ``fix.to_json()`` (or
-a dataclass) gives the JSON ``fix`` object, ``fix.message`` / ``fix.title`` the
-one-line suggestion shown by ``full``.
+A :class:`~layerlint.diagnostics.Diagnostic`'s ``fix`` is ``None``, ``"safe"`` or
+``"unsafe"`` (the applicability); the JSON ``fix`` object carries it in ruff's
+layout, with ``edits`` left empty (they are computed by ``--fix``/``--diff``).
 """
 
 from __future__ import annotations
@@ -34,6 +33,9 @@ def fix_json(d: Diagnostic) -> Any:
     fix = fix_of(d)
     if fix is None:
         return None
+    if isinstance(fix, str):
+        # the fix's applicability only: edits are computed by --fix / --diff, not while linting
+        return {"applicability": fix, "edits": [], "message": None}
     to_json = getattr(fix, "to_json", None)
     if callable(to_json):
         return to_json()

@@ -1,0 +1,234 @@
+"""Typing facts: ``Optional[...]`` / ``Union[..., None]`` and what a PEP 604 rewrite needs.
+
+Shared by the LL501/LL502 rules (on the stdlib ``ast`` tree) and by their fixers
+(``layerlint.fixes.ll501``/``ll502``, which re-parse a libcst node's code with
+``ast`` and call the same functions), so that a finding marked fixable is
+exactly one the fixer rewrites, and with the same safety.
+
+A rewrite ``Optional[X]`` -> ``X | None`` must not produce code that fails when
+it runs: ``X | None`` is evaluated wherever the original was (function and
+class-level annotations without ``from __future__ import annotations``, and any
+expression outside an annotation), and ``|`` works on classes, typing aliases,
+``TypeVar``\\s and ``None`` from Python 3.10 on, but not on a string: a forward
+reference ``Optional["User"]`` cannot become ``"User" | None``. :func:`plan`
+decides, from a few facts, which rewrite is possible and whether it is safe.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+
+OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
+CAST_NAMES = frozenset({"typing.cast", "typing_extensions.cast"})
+# SQLModel reads a relationship attribute's raw annotation: a string there is a class name
+RELATIONSHIP_NAMES = frozenset({"sqlmodel.Relationship", "sqlmodel.main.Relationship"})
+TYPING_MODULES = frozenset({"typing", "typing_extensions"})
+
+# the two forms
+OPTIONAL = "optional"
+UNION = "union"
+
+# operand kinds
+OK = "ok"  # a name, attribute, subscript, or `|` of them: supports `|` at run time
+OK_STR = "ok-str"  # the same, with a string literal somewhere inside: Literal["a"], List["User"]
+NONE = "none"  # the None constant
+STRING = "string"  # a plain forward reference "User" whose text is such an expression
+BAD_STRING = "bad-string"  # any other string: concatenated, f-string, quotes inside, not an expression
+NOT_A_TYPE = "not-a-type"  # a module-level name bound to a function or a constant: no `|`
+OTHER = "other"  # a call, a lambda, a tuple, `...`: left alone
+
+# where the subscript is
+ANNOTATION = "annotation"  # inside a parameter, return or variable annotation
+CLASS_ANNOTATION = "class-annotation"  # inside the annotation of a class attribute
+RELATIONSHIP = "relationship"  # ... of a class attribute assigned SQLModel's Relationship()
+CAST_ARG = "cast"  # the type argument of typing.cast (evaluated, then ignored)
+RUNTIME = "runtime"  # any other expression: an alias, response_model=..., TypeAdapter(...)
+
+# rewrites
+PLAIN = "plain"  # Optional[X] -> X | None
+UNQUOTE = "unquote"  # Optional["X"] -> X | None (annotations are never evaluated as written)
+QUOTE = "quote"  # Optional["X"] -> "X | None" (the whole annotation becomes one string)
+
+_SIMPLE_STRING_RE = re.compile(r"""^[rRuU]?(?P<q>["'])(?P<text>[^"'\\\r\n]*)(?P=q)$""")
+
+
+@dataclass(frozen=True)
+class Plan:
+    transform: str  # PLAIN, UNQUOTE or QUOTE
+    safety: str  # FIX_SAFE or FIX_UNSAFE
+
+
+def form_of(node: ast.Subscript, resolve: Callable[[ast.AST], str | None]) -> str | None:
+    """OPTIONAL for ``Optional[...]``, UNION for ``Union[...]`` (typing or typing_extensions)."""
+    name = resolve(node.value)
+    if name in OPTIONAL_NAMES:
+        return OPTIONAL
+    if name in UNION_NAMES:
+        return UNION
+    return None
+
+
+def union_has_none(node: ast.Subscript) -> bool:
+    """``Union[..., None]``: two or more members, one of them the None constant."""
+    members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    return len(members) >= 2 and any(_is_none(m) for m in members)
+
+
+def operand_exprs(node: ast.Subscript, form: str) -> list[ast.expr | None] | None:
+    """The members of the union (``None`` stands for Optional's implied None); None when malformed."""
+    sl = node.slice
+    if form == OPTIONAL:
+        if isinstance(sl, (ast.Tuple, ast.Slice, ast.Starred)):
+            return None
+        return [sl, None]
+    members = sl.elts if isinstance(sl, ast.Tuple) else [sl]
+    if any(isinstance(m, (ast.Slice, ast.Starred)) for m in members):
+        return None
+    return list(members)
+
+
+def string_literal_text(literal: str) -> str | None:
+    """The text of a plain one-line string literal usable as a forward reference, else None."""
+    match = _SIMPLE_STRING_RE.match(literal)
+    if match is None:
+        return None
+    text = match.group("text")
+    if not text or text != text.strip():
+        return None
+    return text
+
+
+def classify(
+    expr: ast.expr | None,
+    literal: Callable[[ast.Constant], str | None],
+    not_types: frozenset[str],
+) -> str:
+    """The operand kind of one union member; ``literal(node)`` gives a string constant's source."""
+    if expr is None or _is_none(expr):
+        return NONE
+    if isinstance(expr, ast.Constant):
+        if not isinstance(expr.value, str):
+            return OTHER
+        source = literal(expr)
+        text = string_literal_text(source) if source is not None else None
+        if text is None:
+            return BAD_STRING
+        try:
+            inner = ast.parse(text, mode="eval").body
+        except (SyntaxError, ValueError):
+            return BAD_STRING
+        return STRING if classify(inner, literal, frozenset()) == OK else BAD_STRING
+    if isinstance(expr, ast.Name):
+        return NOT_A_TYPE if expr.id in not_types else OK
+    if isinstance(expr, ast.Attribute):
+        return OK if _dotted(expr) else OTHER
+    if isinstance(expr, ast.Subscript):
+        if not (isinstance(expr.value, ast.Name) and expr.value.id not in not_types) and not (
+            isinstance(expr.value, ast.Attribute) and _dotted(expr.value)
+        ):
+            return OTHER
+        has_str = any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(expr.slice))
+        return OK_STR if has_str else OK
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        leaves = [classify(side, literal, not_types) for side in (expr.left, expr.right)]
+        if all(k == NONE for k in leaves) or any(k not in (OK, OK_STR, NONE) for k in leaves):
+            return OTHER
+        return OK_STR if OK_STR in leaves else OK
+    return OTHER
+
+
+def plan(
+    kinds: list[str],
+    *,
+    position: str,
+    whole: bool,
+    future_annotations: bool,
+    stub: bool,
+    target: tuple[int, int],
+    multiline: bool,
+    commented: bool,
+) -> Plan | None:
+    """The rewrite of a union with these member kinds, and its safety; None when there is none.
+
+    - no forward reference among the members: ``X | None``; safe in annotations and
+      in ``cast`` for a 3.10+ target; elsewhere (``UserId = Optional[int]``,
+      ``response_model=...``, ``TypeAdapter(...)``) unsafe, as the value becomes a
+      ``types.UnionType`` instead of a ``typing.Union`` (``get_origin`` differs);
+      below 3.10 only under ``from __future__ import annotations``, in annotations,
+      and unsafe (frameworks that evaluate annotations would fail);
+    - a forward reference (``Optional["User"]``) that is the whole annotation (or
+      cast type): ``"User | None"`` (3.10+), safe, but unsafe for a class
+      attribute, whose raw annotation some frameworks read as a class name
+      (a framework may read it raw), and none for a SQLModel ``Relationship()``
+      attribute, which would take ``"User | None"`` for a model name;
+      inside a larger annotation of a
+      module with ``from __future__ import annotations``: ``User | None``, unsafe
+      (a framework that resolves the annotation, SQLAlchemy's ``Mapped[...]``
+      for one, now needs ``User`` where it looked up the string before);
+      otherwise no fix;
+    - a stub (``.pyi``) never runs: always ``X | None``, forward references unquoted;
+    - a comment inside a multi-line subscript would be lost: no fix.
+    """
+    non_none = [k for k in kinds if k != NONE]
+    if kinds.count(NONE) != 1 or not non_none or commented:
+        return None
+    if any(k not in (OK, OK_STR, STRING) for k in non_none):
+        return None
+    forward = STRING in non_none
+    if stub:
+        return Plan(UNQUOTE if forward else PLAIN, FIX_SAFE)
+    modern = target >= (3, 10)
+    annotation = position in (ANNOTATION, CLASS_ANNOTATION, RELATIONSHIP)
+    if forward and position == RELATIONSHIP:
+        return None
+    if not forward:
+        if modern:
+            return Plan(PLAIN, FIX_SAFE if annotation or position == CAST_ARG else FIX_UNSAFE)
+        if annotation and future_annotations:
+            return Plan(PLAIN, FIX_UNSAFE)
+        return None
+    if whole and modern and (annotation or position == CAST_ARG) and not multiline and OK_STR not in non_none:
+        return Plan(QUOTE, FIX_UNSAFE if position == CLASS_ANNOTATION else FIX_SAFE)
+    if annotation and future_annotations:
+        return Plan(UNQUOTE, FIX_UNSAFE)
+    return None
+
+
+# -- module-level facts -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    future_annotations: bool
+    not_types: frozenset[str]  # top-level names bound to a def, a lambda or a constant
+
+
+def module_facts(tree: ast.Module) -> ModuleFacts:
+    future = False
+    not_types: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and not stmt.level:
+            future = future or any(a.name == "annotations" for a in stmt.names)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            not_types.add(stmt.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, (ast.Constant, ast.Lambda)):
+            if isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
+                continue
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            not_types.update(t.id for t in targets if isinstance(t, ast.Name))
+    return ModuleFacts(future, frozenset(not_types))
+
+
+def _is_none(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def _dotted(expr: ast.AST) -> bool:
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name)

@@ -1,0 +1,342 @@
+"""Apply fixes: the engine behind ``layerlint check --fix / --unsafe-fixes / --diff``.
+
+For each file: lint (on ``ast``, as always); when a finding is fixable
+(``Diagnostic.fix`` is safe, or unsafe with ``--unsafe-fixes``, and its rule
+has a fixer in :mod:`layerlint.fixes`), parse the file with libcst, apply every
+fixable finding's fix in one transformer pass, drop the imports the pass left
+unused, re-lint, and repeat until no fix applies (at most
+:data:`MAX_ITERATIONS` passes, as ruff bounds it). Files without a fixable
+finding are never parsed by libcst, let alone rewritten.
+
+A pass whose output does not parse is a fixer bug: the file is left unchanged
+and the error reported. The file is written atomically (a temporary file in
+the same folder, then ``os.replace``), in its encoding, with its BOM and line
+endings (libcst keeps them; new lines use the file's own).
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import collections
+import difflib
+import io
+import os
+import stat
+import tempfile
+import tokenize
+import traceback
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import libcst as cst
+
+from layerlint.config import Settings
+from layerlint.diagnostics import Diagnostic
+from layerlint.engine import FileResult, lint_source
+from layerlint.fixes import fixer_class, is_applicable
+from layerlint.fixes.base import FixContext, Fixer
+from layerlint.fixes.imports import name_counts, remove_unused_imports, snippet_name_counts
+from layerlint.fixes.positions import locate, replace_nodes
+
+MAX_ITERATIONS = 10
+
+
+@dataclass
+class TextFix:
+    """The outcome of fixing one file's text."""
+
+    text: str  # the fixed text (the input when nothing was fixed, or on error)
+    result: FileResult  # the findings of ``text``
+    applied: collections.Counter[str] = field(default_factory=collections.Counter)  # fixes per code
+    passes: int = 0
+    error: str | None = None  # the fixes were dropped (output did not parse, a fixer raised)
+    warning: str | None = None  # libcst cannot parse the file; fixing did not converge
+
+
+@dataclass
+class FileFix:
+    """The outcome of fixing one file."""
+
+    path: str  # as displayed
+    result: FileResult  # the findings left
+    applied: collections.Counter[str] = field(default_factory=collections.Counter)
+    original: str | None = None  # the text before, when fixes changed it
+    fixed: str | None = None  # the text after, when fixes changed it
+    written: bool = False
+    error: str | None = None
+    warning: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed is not None
+
+    def diff(self) -> str:
+        if self.original is None or self.fixed is None:
+            return ""
+        return unified_diff(self.original, self.fixed, self.path)
+
+
+def fix_text(
+    text: str,
+    path: str,
+    settings: Settings,
+    *,
+    unsafe: bool = False,
+    display_path: str | None = None,
+    first: FileResult | None = None,
+) -> TextFix:
+    """Fix one file's (decoded) text until no fix applies."""
+    shown = display_path or path
+    original_result = result = first or lint_source(text, path, settings, display_path=shown)
+    current = text
+    applied: collections.Counter[str] = collections.Counter()
+    warning = None
+    passes = 0
+    while True:
+        fixable = [d for d in result.diagnostics if is_applicable(d, unsafe)]
+        if not fixable:
+            break
+        if passes == MAX_ITERATIONS:
+            warning = f"fixes did not converge after {MAX_ITERATIONS} passes; the last result is kept"
+            break
+        try:
+            new_text, counts = apply_fixes_once(current, path, settings, fixable)
+        except _CstCannotParse as exc:
+            warning = f"not fixed: libcst cannot parse the file ({exc})"
+            break
+        except Exception:  # noqa: BLE001 - a fixer bug never stops the run
+            codes = ", ".join(sorted({d.code for d in fixable}))
+            return TextFix(text, original_result, error=f"internal error in the fixer of {codes}; "
+                           f"the file is left unchanged:\n{traceback.format_exc(limit=6).rstrip()}")
+        if new_text == current:
+            break  # the fixers declined what was left
+        passes += 1
+        problem = _parse_problem(new_text, shown)
+        if problem is not None:
+            codes = ", ".join(sorted(counts))
+            return TextFix(text, original_result, error=f"the fixes of {codes} produce code that does not parse "
+                           f"({problem}); the file is left unchanged")
+        current = new_text
+        applied += counts
+        result = lint_source(current, path, settings, display_path=shown)
+    return TextFix(current, result, applied, passes, warning=warning)
+
+
+class _CstCannotParse(Exception):
+    pass
+
+
+def apply_fixes_once(
+    text: str, path: str, settings: Settings, fixable: Sequence[Diagnostic]
+) -> tuple[str, collections.Counter[str]]:
+    """One libcst pass: every fixable finding's fix, composed (bottom-up, so nested
+    findings compose); then the fixers' ``finalize`` and the removal of imports
+    left unused. Returns the new text and the number of fixes applied per code."""
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise _CstCannotParse(str(exc).splitlines()[0]) from None
+    tree = ast.parse(text)
+    ctx = FixContext(path, text, module, tree, settings)
+    fixers: dict[str, Fixer] = {}
+    for code in sorted({d.code for d in fixable}):
+        cls = fixer_class(code)
+        if cls is not None:
+            fixers[code] = cls(ctx)
+    types = tuple({t for fixer in fixers.values() for t in fixer.node_types})
+    located = locate(module, types) if types else {}
+    by_start: dict[tuple[int, int], list[tuple[cst.CSTNode, tuple[int, int]]]] = collections.defaultdict(list)
+    for node, where in located.items():
+        line, col, end_line, end_col = where.range
+        by_start[(line, col)].append((node, (end_line, end_col)))
+    targets: dict[cst.CSTNode, list[tuple[Fixer, Diagnostic]]] = {}
+    for d in fixable:
+        fixer = fixers.get(d.code)
+        if fixer is None:
+            continue
+        candidates = [(n, end) for n, end in by_start.get((d.line, d.col - 1), ()) if isinstance(n, fixer.node_types)]
+        exact = [n for n, end in candidates if end == (d.end_line, d.end_col - 1)]
+        node = exact[0] if len(exact) == 1 else candidates[0][0] if len(candidates) == 1 else None
+        if node is not None:
+            targets.setdefault(node, []).append((fixer, d))
+    applied: collections.Counter[str] = collections.Counter()
+
+    def rewrite(original: cst.CSTNode, updated: cst.CSTNode, ancestors: tuple[cst.CSTNode, ...]) -> cst.CSTNode:
+        for fixer, d in targets[original]:
+            new = fixer.fix_node(original, updated, d, ancestors)
+            if new is not None:
+                updated = new
+                applied[d.code] += 1
+        return updated
+
+    new_module, changed = replace_nodes(module, {n: located[n].ancestors for n in targets}, rewrite)
+    for code in sorted(fixers):
+        new_module = fixers[code].finalize(new_module)
+    removable = frozenset().union(*(fixers[c].removable_imports for c in applied if c in fixers))
+    if removable and changed:
+        before = name_counts(tree)
+        after = _names_after(before, changed, new_module)
+        gone = {name for name, count in before.items() if count > 0 and after[name] <= 0}
+        new_module, _ = remove_unused_imports(new_module, gone, removable)
+    return new_module.code, applied
+
+
+def _names_after(
+    before: collections.Counter[str], changed: dict[cst.CSTNode, cst.CSTNode], module: cst.Module
+) -> collections.Counter[str]:
+    """Name uses after a pass: before, minus the replaced nodes', plus their replacements'."""
+    after = before.copy()
+    for original, new in changed.items():
+        old_names = snippet_name_counts(FixContext.code_for(original))
+        new_names = snippet_name_counts(FixContext.code_for(new))
+        if old_names is None or new_names is None:
+            try:  # a node whose code does not stand alone: count on the whole new module
+                return name_counts(ast.parse(module.code))
+            except (SyntaxError, ValueError):
+                return before  # the caller reports the unparsable result
+        after.subtract(old_names)
+        after.update(new_names)
+    return after
+
+
+def _parse_problem(text: str, path: str) -> str | None:
+    try:
+        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        return f"{exc.msg}, line {exc.lineno}"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+# ----------------------------------------------------------------------------------
+# files
+
+def decode(data: bytes) -> tuple[str, str, bool]:
+    """(text, encoding, has BOM), decoding as Python does; raises on bad input."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    if encoding == "utf-8-sig" or bom:
+        encoding = "utf-8"
+    body = data[len(codecs.BOM_UTF8):] if bom else data
+    return body.decode(encoding), encoding, bom
+
+
+def encode(text: str, encoding: str, bom: bool) -> bytes:
+    return (codecs.BOM_UTF8 if bom else b"") + text.encode(encoding)
+
+
+def fix_file(
+    path: str, settings: Settings, *, unsafe: bool = False, write: bool = True, display_path: str | None = None
+) -> FileFix:
+    """Lint one file and, when it has fixable findings, fix it (and write it when ``write``)."""
+    shown = display_path or path
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return FileFix(shown, FileResult(shown, read_error=f"cannot read: {exc.strerror or exc}"))
+    try:
+        text, encoding, bom = decode(data)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return FileFix(shown, lint_source(data, path, settings, display_path=shown))  # LL001
+    first = lint_source(text, path, settings, display_path=shown)
+    if not any(is_applicable(d, unsafe) for d in first.diagnostics):
+        return FileFix(shown, first)
+    outcome = fix_text(text, path, settings, unsafe=unsafe, display_path=shown, first=first)
+    fix = FileFix(shown, outcome.result, outcome.applied, error=outcome.error, warning=outcome.warning)
+    if outcome.error or outcome.text == text:
+        return fix
+    try:
+        new_data = encode(outcome.text, encoding, bom)
+    except UnicodeEncodeError as exc:
+        return FileFix(shown, first, error=f"the fixed text cannot be encoded in {encoding} ({exc.reason}); "
+                       "the file is left unchanged")
+    fix.original, fix.fixed = text, outcome.text
+    if write:
+        try:
+            write_atomic(path, new_data)
+            fix.written = True
+        except OSError as exc:
+            return FileFix(shown, first, error=f"cannot write the fixed file: {exc.strerror or exc}")
+    return fix
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace a file's content in one step: a temporary file beside it, then
+    ``os.replace``; the mode bits are kept, a symlink keeps pointing at the file."""
+    real = os.path.realpath(path)
+    folder, name = os.path.split(real)
+    mode = stat.S_IMODE(os.stat(real).st_mode)
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".layerlint-fix", dir=folder or ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, real)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    """A unified diff of one file: ``--- a/path`` / ``+++ b/path`` (``git apply``),
+    or the path itself when it is absolute."""
+    old, new = (path, path) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")
+    out: list[str] = []
+    for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), old, new):
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        out.append(line)
+    return "".join(out)
+
+
+def fixes_by_code(fixes: Iterable[FileFix]) -> collections.Counter[str]:
+    total: collections.Counter[str] = collections.Counter()
+    for fix in fixes:
+        total += fix.applied
+    return total
+
+
+# ----------------------------------------------------------------------------------
+# many files (the CLI)
+
+@dataclass
+class FixRun:
+    files: list[FileFix]
+    applied: collections.Counter[str]
+
+    @property
+    def results(self) -> list[FileResult]:
+        return [f.result for f in self.files]
+
+    @property
+    def changed(self) -> list[FileFix]:
+        return [f for f in self.files if f.changed]
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{f.path}: {f.error}" for f in self.files if f.error]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{f.path}: {f.warning}" for f in self.files if f.warning]
+
+    def diff(self) -> str:
+        return "".join(f.diff() for f in self.files)
+
+
+def fix_files(paths: Sequence[str], overrides: object, *, unsafe: bool = False, write: bool = True) -> FixRun:
+    """Fix the files found by :func:`layerlint.runner.discover` (``overrides``: its
+    :class:`~layerlint.runner.Overrides`); ``write=False`` for ``--diff``."""
+    from layerlint.runner import display, effective_settings
+
+    files = []
+    for path in paths:
+        settings = effective_settings(path, overrides)  # type: ignore[arg-type]
+        files.append(fix_file(path, settings, unsafe=unsafe, write=write, display_path=display(path)))
+    return FixRun(files, fixes_by_code(files))

@@ -1,0 +1,188 @@
+"""The LL501/LL502 rewrite: ``Optional[X]`` / ``Union[X, None]`` -> ``X | None``.
+
+The decision (which rewrite, how safe) is :func:`layerlint.facts.typing.plan`,
+the one the rules used to mark the finding; here its facts are read off the
+libcst tree: member kinds by re-parsing each member's code with ``ast``, the
+position from the ancestors (``Annotation``, or the type argument of
+``typing.cast``).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import ClassVar, Sequence
+
+import libcst as cst
+
+from layerlint.diagnostics import Diagnostic
+from layerlint.facts import typing as tf
+from layerlint.fixes.base import Fixer, parenthesize
+from layerlint.fixes.imports import dotted_name
+
+# parents in which `a | b` must be parenthesized (they bind tighter than `|`)
+_TIGHT_PARENTS = (cst.Attribute, cst.Call, cst.Subscript, cst.Await)
+
+
+class Pep604Fixer(Fixer):
+    form: ClassVar[str] = ""
+    node_types = (cst.Subscript,)
+
+    _facts: tf.ModuleFacts | None = None
+
+    def facts(self) -> tf.ModuleFacts:
+        if self._facts is None:
+            self._facts = tf.module_facts(self.ctx.tree)
+        return self._facts
+
+    def fix_node(
+        self, original: cst.CSTNode, updated: cst.CSTNode, diagnostic: Diagnostic, parents: Sequence[cst.CSTNode]
+    ) -> cst.CSTNode | None:
+        if not isinstance(updated, cst.Subscript):
+            return None  # another fix replaced it
+        operands = self._operands(updated)
+        if operands is None:
+            return None
+        facts = self.facts()
+        kinds = [self._kind(op, facts) for op in operands]
+        position, whole = self._position(parents)
+        multiline = diagnostic.end_line > diagnostic.line
+        code = self.ctx.code_for(original.with_changes(lpar=[], rpar=[])) if multiline else ""
+        chosen = tf.plan(
+            kinds,
+            position=position,
+            whole=whole,
+            future_annotations=facts.future_annotations,
+            stub=self.ctx.is_stub,
+            target=self.ctx.target_version,
+            multiline=multiline,
+            commented=multiline and "#" in code,
+        )
+        if chosen is None or chosen.safety != diagnostic.fix:
+            return None  # the rule and the fixer disagree: leave it
+        members = [(op, kind) for op, kind in zip(operands, kinds) if kind != tf.NONE]
+        if chosen.transform == tf.QUOTE:
+            return self._quoted(members, updated)
+        result: cst.BaseExpression | None = None
+        for op, kind in members:
+            assert op is not None
+            expr = cst.parse_expression(self._string_text(op)) if kind == tf.STRING else op
+            result = expr if result is None else cst.BinaryOperation(left=result, operator=cst.BitOr(), right=expr)
+        assert result is not None
+        if not _has_none_member(result):  # Optional[Optional[int]]: the inner fix wrote it already
+            result = cst.BinaryOperation(left=result, operator=cst.BitOr(), right=cst.Name("None"))
+        if updated.lpar:
+            return result.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        new_code = self.ctx.code_for(result)
+        if ("\n" in new_code or "\r" in new_code) and not _parses(new_code):
+            return parenthesize(result)  # a line break outside brackets needs them
+        parent = parents[-1] if parents else None
+        if isinstance(parent, _TIGHT_PARENTS) or (
+            isinstance(parent, cst.BinaryOperation) and not isinstance(parent.operator, cst.BitOr)
+        ) or (isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not)):
+            return parenthesize(result)
+        return result
+
+    # -- facts off the libcst tree ------------------------------------------------------------
+    def _operands(self, node: cst.Subscript) -> list[cst.BaseExpression | None] | None:
+        exprs: list[cst.BaseExpression | None] = []
+        for element in node.slice:
+            if not isinstance(element.slice, cst.Index) or element.slice.star is not None:
+                return None
+            exprs.append(element.slice.value)
+        if self.form == tf.OPTIONAL:
+            if len(exprs) != 1 or node.slice[-1].comma is not cst.MaybeSentinel.DEFAULT:
+                return None  # Optional[a, b] / Optional[a,] (a tuple)
+            return [exprs[0], None]
+        if len(exprs) == 1 and node.slice[0].comma is cst.MaybeSentinel.DEFAULT:
+            return None  # Union[x]: a single member
+        return exprs
+
+    def _kind(self, op: cst.BaseExpression | None, facts: tf.ModuleFacts) -> str:
+        if op is None:
+            return tf.NONE
+        if isinstance(op, (cst.Name, cst.Attribute)) and not op.lpar:  # the common cases, without a parse
+            if isinstance(op, cst.Name):
+                if op.value == "None":
+                    return tf.NONE
+                return tf.NOT_A_TYPE if op.value in facts.not_types else tf.OK
+            if dotted_name(op) is not None:
+                return tf.OK
+        bare = op.with_changes(lpar=[], rpar=[]) if getattr(op, "lpar", None) else op
+        code = self.ctx.code_for(bare)
+        try:
+            expr = ast.parse("(" + code + ")", mode="eval").body
+        except (SyntaxError, ValueError):
+            return tf.OTHER
+        return tf.classify(expr, lambda _constant: code, facts.not_types)
+
+    def _position(self, parents: Sequence[cst.CSTNode]) -> tuple[str, bool]:
+        last = len(parents) - 1
+        for index, parent in enumerate(parents):  # the outermost root wins, as in the rule
+            if isinstance(parent, cst.Annotation):
+                owner = parents[index - 1] if index else None
+                if isinstance(owner, cst.AnnAssign) and _scope(parents[:index]) is cst.ClassDef:
+                    value = owner.value
+                    if isinstance(value, cst.Call) and self.ctx.resolve(value.func) in tf.RELATIONSHIP_NAMES:
+                        return tf.RELATIONSHIP, index == last
+                    return tf.CLASS_ANNOTATION, index == last
+                return tf.ANNOTATION, index == last
+            if isinstance(parent, cst.Arg) and index > 0:
+                call = parents[index - 1]
+                if isinstance(call, cst.Call) and self._is_type_arg(call, parent):
+                    return tf.CAST_ARG, index == last
+        return tf.RUNTIME, False
+
+    def _is_type_arg(self, call: cst.Call, arg: cst.Arg) -> bool:
+        if self.ctx.resolve(call.func) not in tf.CAST_NAMES:
+            return False
+        if arg.keyword is not None:
+            return arg.keyword.value == "typ"
+        return bool(call.args) and call.args[0] is arg and arg.star == ""
+
+    # -- rewrites ----------------------------------------------------------------------
+    def _string_text(self, op: cst.BaseExpression) -> str:
+        bare = op.with_changes(lpar=[], rpar=[]) if getattr(op, "lpar", None) else op
+        text = tf.string_literal_text(self.ctx.code_for(bare))
+        assert text is not None
+        return text
+
+    def _quoted(self, members: list[tuple[cst.BaseExpression | None, str]], updated: cst.Subscript) -> cst.CSTNode:
+        """Every member's text joined by `|`, in one string; the plan guarantees no
+        member contains a quote, so the first forward reference's quote serves."""
+        texts: list[str] = []
+        quote = ""
+        for op, kind in members:
+            assert op is not None
+            if kind == tf.STRING:
+                bare = op.with_changes(lpar=[], rpar=[]) if getattr(op, "lpar", None) else op
+                quote = quote or self.ctx.code_for(bare).lstrip("rRuU")[0]
+                texts.append(self._string_text(op))
+            else:
+                texts.append(self.ctx.code_for(op))
+        texts.append("None")
+        return cst.SimpleString(f"{quote}{' | '.join(texts)}{quote}", lpar=updated.lpar, rpar=updated.rpar)
+
+
+def _scope(ancestors: Sequence[cst.CSTNode]) -> type | None:
+    """The type of the innermost class, function or lambda among the ancestors."""
+    for node in reversed(ancestors):
+        if isinstance(node, (cst.ClassDef, cst.FunctionDef, cst.Lambda)):
+            return type(node)
+    return None
+
+
+def _has_none_member(expr: cst.BaseExpression) -> bool:
+    """Is ``None`` a member of this unparenthesized ``a | b | ...`` chain?"""
+    if isinstance(expr, cst.Name):
+        return expr.value == "None" and not expr.lpar
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr) and not expr.lpar:
+        return _has_none_member(expr.left) or _has_none_member(expr.right)
+    return False
+
+
+def _parses(code: str) -> bool:
+    try:
+        ast.parse(code, mode="eval")
+        return True
+    except (SyntaxError, ValueError):
+        return False

@@ -1,0 +1,139 @@
+"""The fixer API: what a rule's fixer receives and returns.
+
+A fixer is a subclass of :class:`Fixer` in ``layerlint/fixes/ll<NNN>.py``::
+
+    class StatusCodeFixer(Fixer):
+        code = "LL601"
+        node_types = (cst.Integer,)  # the node type the finding's range covers
+        removable_imports = frozenset()  # qualified names a fix may leave unused
+
+        def fix_node(self, original, updated, diagnostic, parents):
+            self.needs_status = True
+            return cst.parse_expression("status.HTTP_404_NOT_FOUND")  # or None: not fixed
+
+        def finalize(self, module):
+            if self.needs_status:
+                module = add_import_from(module, "fastapi", "status")
+            return module
+
+The driver parses the file with libcst once, finds for each fixable finding the
+node of one of ``node_types`` whose range is the finding's range (start and end;
+a unique node starting there when no end matches), and runs one transformer
+over the module: at each such node, bottom-up, it calls the fixers of the
+findings there with the original node and the node as rewritten so far (inner
+fixes already applied, so nested findings compose). Then it calls every
+fixer's :meth:`Fixer.finalize`, removes the imports of ``removable_imports``
+that the pass left unused, and re-lints; it repeats while fixes apply.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+from typing import Any, ClassVar, Sequence
+
+import libcst as cst
+
+from layerlint.config import Settings
+from layerlint.diagnostics import Diagnostic
+from layerlint.fixes.imports import dotted_name
+
+_EMPTY_MODULE = cst.Module([])
+
+
+class FixContext:
+    """What fixers know of the file being fixed (one per pass)."""
+
+    def __init__(self, path: str, text: str, module: cst.Module, tree: ast.Module, settings: Settings) -> None:
+        self.path = path
+        self.text = text
+        self.module = module  # the libcst module of ``text``
+        self.tree = tree  # the stdlib ast of ``text``
+        self.settings = settings
+
+    @property
+    def target_version(self) -> tuple[int, int]:
+        return self.settings.target_version
+
+    @property
+    def is_stub(self) -> bool:
+        return self.path.endswith(".pyi")
+
+    @property
+    def is_package_init(self) -> bool:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1] in ("__init__.py", "__init__.pyi")
+
+    @cached_property
+    def imports(self) -> dict[str, str]:
+        """Local name -> fully qualified name, from the module's absolute imports (any depth;
+        a top-level binding wins)."""
+        table: dict[str, str] = {}
+        nested: dict[str, str] = {}
+        top = {id(s) for s in self.tree.body}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                target = table if id(node) in top else nested
+                for alias in node.names:
+                    if alias.asname:
+                        target.setdefault(alias.asname, alias.name)
+                    else:
+                        first = alias.name.partition(".")[0]
+                        target.setdefault(first, first)
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                target = table if id(node) in top else nested
+                for alias in node.names:
+                    if alias.name != "*":
+                        target.setdefault(alias.asname or alias.name, f"{node.module}.{alias.name}")
+        for name, value in nested.items():
+            table.setdefault(name, value)
+        return table
+
+    def resolve(self, node: cst.CSTNode) -> str | None:
+        """Fully qualified name of a Name/Attribute chain bound by an import, else None."""
+        dotted = dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        if dotted is None:
+            return None
+        first, _, rest = dotted.partition(".")
+        base = self.imports.get(first)
+        if base is None:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+    @staticmethod
+    def code_for(node: cst.CSTNode) -> str:
+        return _EMPTY_MODULE.code_for_node(node)
+
+
+class Fixer:
+    """Base class of a rule's fixer. One instance per file and pass."""
+
+    code: ClassVar[str] = ""
+    # libcst node types a finding of this rule covers exactly (its reported range)
+    node_types: ClassVar[tuple[type[cst.CSTNode], ...]] = ()
+    # fully qualified names (``typing.Optional``, or a module ``typing``) whose import is
+    # removed after a pass where this fixer applied a fix and no use of it is left
+    removable_imports: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, ctx: FixContext) -> None:
+        self.ctx = ctx
+
+    def fix_node(
+        self,
+        original: cst.CSTNode,
+        updated: cst.CSTNode,
+        diagnostic: Diagnostic,
+        parents: Sequence[cst.CSTNode],
+    ) -> cst.CSTNode | None:
+        """The replacement of ``updated`` (``original`` with inner fixes applied), or None
+        to leave this finding unfixed. ``parents`` are the original ancestors,
+        outermost first (``parents[-1]`` is the parent)."""
+        return None
+
+    def finalize(self, module: cst.Module) -> cst.Module:
+        """Module-level edits after the pass (add an import the fixes need, ...)."""
+        return module
+
+
+def parenthesize(node: Any) -> Any:
+    """The node wrapped in parentheses (an expression)."""
+    return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])

@@ -1,0 +1,271 @@
+"""Import edits shared by fixers: drop an import a fix left unused, add one a fix needs.
+
+The driver (:mod:`layerlint.fixer`) calls :func:`remove_unused_imports` after
+each pass for the names the applied fixers declared in
+``Fixer.removable_imports`` and that the pass left without a use (counted with
+:func:`name_counts` on the ``ast``: the whole module before the pass, minus the
+replaced nodes' code, plus their replacements' code: no second libcst walk); a
+fixer that needs a new import calls :func:`add_import_from` from its
+``finalize``.
+"""
+
+from __future__ import annotations
+
+import ast
+import collections
+import re
+import textwrap
+from typing import Sequence
+
+import libcst as cst
+
+_WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
+    """How often the code reads or writes each name, outside import statements.
+
+    A string constant that parses as an expression counts as code (a string
+    annotation ``"Optional[int]"``, an ``__all__`` entry, ``bound="User"``), except
+    strings standing alone as statements (docstrings); prose in strings does not.
+    """
+    names: collections.Counter[str] = collections.Counter()
+    statement_strings: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names[node.id] += 1
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            statement_strings.add(id(node.value))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in statement_strings:
+            inner = _string_code(node.value) if _depth < 3 else None
+            if inner is not None:
+                names.update(name_counts(inner, _depth + 1))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names[node.name] += 1
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names[node.rest] += 1
+    return names
+
+
+def _string_code(value: str) -> ast.AST | None:
+    if not value or len(value) > 500 or not _WORD_RE.search(value):
+        return None
+    try:
+        return ast.parse(value.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return None
+
+
+def referenced_names(tree: ast.AST) -> set[str]:
+    return set(name_counts(tree))
+
+
+def snippet_name_counts(code: str) -> collections.Counter[str] | None:
+    """:func:`name_counts` of a node's code (an expression or statements); None if unparsable."""
+    try:
+        return name_counts(ast.parse("(" + code + ")", mode="eval"))
+    except (SyntaxError, ValueError):
+        pass
+    try:
+        return name_counts(ast.parse(textwrap.dedent(code)))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def dotted_name(node: cst.BaseExpression | cst.ImportAlias | cst.Attribute | cst.Name) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def _binding(stmt: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> tuple[str, str] | None:
+    """(local name, qualified name) an alias binds; None for relative or star imports."""
+    name = dotted_name(alias.name)
+    if name is None:
+        return None
+    local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
+    if isinstance(stmt, cst.Import):
+        return (local, name) if local else (name.partition(".")[0], name.partition(".")[0])
+    if stmt.relative or stmt.module is None:
+        return None
+    module = dotted_name(stmt.module)
+    if module is None:
+        return None
+    return (local or name, f"{module}.{name}")
+
+
+def _has_comment(node: cst.CSTNode) -> bool:
+    return "#" in cst.Module([]).code_for_node(node)
+
+
+class _ImportRemover:
+    """Walks statements only (never expressions): drops import bindings of
+    ``removable`` local names bound to one of its qualified names. Imports in
+    ``try`` blocks (fallback imports) and aliases with a comment are kept."""
+
+    def __init__(self, removable: dict[str, frozenset[str]]) -> None:
+        self.removable = removable
+        self.removed = 0
+
+    def body(self, stmts: Sequence[cst.BaseStatement]) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine], bool]:
+        out: list[cst.BaseStatement] = []
+        carry: list[cst.EmptyLine] = []
+        changed = False
+        for stmt in stmts:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                new = self.line(stmt)
+            elif isinstance(stmt, cst.BaseCompoundStatement):
+                new = self.compound(stmt)
+            else:
+                new = stmt
+            if new is None:
+                carry.extend(stmt.leading_lines)
+                changed = True
+                continue
+            if carry:
+                new = new.with_changes(leading_lines=_merge(carry, list(new.leading_lines)))
+                carry = []
+            changed = changed or new is not stmt
+            out.append(new)
+        return out, [line for line in carry if line.comment is not None], changed
+
+    def block(self, suite: cst.BaseSuite) -> cst.BaseSuite:
+        if not isinstance(suite, cst.IndentedBlock):
+            return suite
+        body, carry, changed = self.body(suite.body)
+        if not changed:
+            return suite
+        if not body:
+            body = [cst.SimpleStatementLine(body=[cst.Pass()])]
+        return suite.with_changes(body=body, footer=[*carry, *suite.footer])
+
+    def compound(self, stmt: cst.BaseCompoundStatement) -> cst.BaseCompoundStatement:
+        if isinstance(stmt, (cst.Try, cst.TryStar)):
+            return stmt
+        changes: dict[str, object] = {}
+        if isinstance(stmt, (cst.If, cst.FunctionDef, cst.ClassDef, cst.With, cst.For, cst.While)):
+            body = self.block(stmt.body)
+            if body is not stmt.body:
+                changes["body"] = body
+        orelse = getattr(stmt, "orelse", None)
+        if isinstance(orelse, cst.If):
+            new_else: object = self.compound(orelse)
+        elif isinstance(orelse, cst.Else):
+            block = self.block(orelse.body)
+            new_else = orelse if block is orelse.body else orelse.with_changes(body=block)
+        else:
+            new_else = orelse
+        if new_else is not orelse:
+            changes["orelse"] = new_else
+        return stmt.with_changes(**changes) if changes else stmt
+
+    def _keep(self, stmt: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> bool:
+        binding = _binding(stmt, alias)
+        if binding is None:
+            return True
+        local, qualified = binding
+        if qualified not in self.removable.get(local, ()):
+            return True
+        if alias.comma is not cst.MaybeSentinel.DEFAULT and _has_comment(alias.comma):
+            return True
+        return False
+
+    def line(self, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine | None:
+        body: list[cst.BaseSmallStatement] = []
+        changed = False
+        for small in line.body:
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                kept = [a for a in small.names if self._keep(small, a)]
+                if len(kept) != len(small.names):
+                    changed = True
+                    self.removed += len(small.names) - len(kept)
+                    if not kept:
+                        continue
+                    if kept[-1] is not small.names[-1]:  # the last one went: its comma (or none) moves up
+                        kept[-1] = kept[-1].with_changes(comma=small.names[-1].comma)
+                    if not (isinstance(small, cst.ImportFrom) and small.lpar is not None):
+                        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                    small = small.with_changes(names=kept)
+            body.append(small)
+        if not changed:
+            return line
+        if not body:
+            return None
+        last = body[-1]  # `import a; import b` with b gone: no dangling semicolon
+        if getattr(last, "semicolon", cst.MaybeSentinel.DEFAULT) is not cst.MaybeSentinel.DEFAULT:
+            body[-1] = last.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return line.with_changes(body=body)
+
+
+def _merge(carry: list[cst.EmptyLine], leading: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """Leading lines of the statement after a dropped one: keep the dropped one's
+    comments, and no more blank lines than either had."""
+    comments = [line for line in carry if line.comment is not None]
+    if comments:
+        return [*carry, *leading]
+    if any(line.comment is None for line in leading):
+        return leading
+    return [*carry, *leading]
+
+
+def remove_unused_imports(
+    module: cst.Module, gone: set[str], qualified: frozenset[str]
+) -> tuple[cst.Module, int]:
+    """Drop the import bindings of local names in ``gone`` (names a fix left without
+    any use) that bind one of the ``qualified`` names. Returns the module and the
+    number of names removed."""
+    if not qualified or not gone:
+        return module, 0
+    remover = _ImportRemover({name: qualified for name in gone})
+    body, carry, changed = remover.body(module.body)
+    if not changed:
+        return module, 0
+    return module.with_changes(body=body, footer=[*carry, *module.footer]), remover.removed
+
+
+def add_import_from(module: cst.Module, from_module: str, name: str) -> cst.Module:
+    """Ensure ``from <from_module> import <name>`` at the top level of the module.
+
+    Nothing changes when the name is already imported so; otherwise the name joins
+    an existing one-line ``from <from_module> import ...`` or a new statement goes
+    after the module's leading imports (after its docstring and ``__future__``
+    imports when there are no others).
+    """
+    body = list(module.body)
+    insert_at = 0
+    for index, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        small = stmt.body[0] if len(stmt.body) == 1 else None
+        if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
+            if dotted_name(small.module) == from_module and not isinstance(small.names, cst.ImportStar):
+                for alias in small.names:
+                    if dotted_name(alias.name) == name and alias.asname is None:
+                        return module
+                if small.lpar is None:
+                    last = small.names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                    names = [*small.names[:-1], last, cst.ImportAlias(name=cst.Name(name))]
+                    body[index] = stmt.with_changes(body=[small.with_changes(names=names)])
+                    return module.with_changes(body=body)
+            insert_at = index + 1
+        elif isinstance(small, cst.Import):
+            insert_at = index + 1
+        elif index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+            insert_at = 1  # the docstring
+        else:
+            break
+    parts = from_module.split(".")
+    module_expr: cst.Attribute | cst.Name = cst.Name(parts[0])
+    for part in parts[1:]:
+        module_expr = cst.Attribute(value=module_expr, attr=cst.Name(part))
+    new = cst.SimpleStatementLine(body=[cst.ImportFrom(module=module_expr, names=[cst.ImportAlias(name=cst.Name(name))])])
+    body.insert(insert_at, new)
+    return module.with_changes(body=body)

@@ -1,0 +1,123 @@
+"""What LL501 and LL502 share: finding the subscripts, and deciding their fix.
+
+Where a subscript stands (in an annotation, in ``cast``'s type argument, or in
+an expression evaluated at run time) decides whether its rewrite is safe; the
+engine walks parents before children, so the annotation roots met on the way
+(``arg``, return, ``AnnAssign``, ``cast(...)``) mark the subscripts below them
+before those are visited.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import ClassVar
+
+from layerlint.context import FileContext
+from layerlint.facts import typing as tf
+from layerlint.rule import Rule
+
+
+class _Positions:
+    """Subscript id -> (position, is the whole annotation), filled as roots are met."""
+
+    def __init__(self) -> None:
+        self.marks: dict[int, tuple[str, bool]] = {}
+        self._roots: set[int] = set()
+
+    def mark(self, root: ast.AST | None, position: str) -> None:
+        if not isinstance(root, (ast.Subscript, ast.BinOp)) or id(root) in self._roots:
+            return  # `x: int`, the usual annotation, holds no subscript
+        self._roots.add(id(root))
+        for node in ast.walk(root):
+            if isinstance(node, ast.Subscript) and id(node) not in self.marks:
+                self.marks[id(node)] = (position, node is root)
+
+
+def source_segment(ctx: FileContext, node: ast.AST) -> str | None:
+    """The exact source of a node (ast offsets are UTF-8 bytes)."""
+    lines = ctx.lines
+    first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+    if last is None or not (0 < first <= last <= len(lines)):
+        return None
+    start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+    if first == last:
+        return lines[first - 1].encode("utf-8")[start:end].decode("utf-8", errors="replace")
+    parts = [lines[first - 1].encode("utf-8")[start:].decode("utf-8", errors="replace")]
+    parts.extend(lines[first: last - 1])
+    parts.append(lines[last - 1].encode("utf-8")[:end].decode("utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+class Pep604Rule(Rule):
+    """Base of LL501/LL502 (no code: not registered itself)."""
+
+    form: ClassVar[str] = ""
+    message: ClassVar[str] = ""
+    keyword: ClassVar[str] = ""  # cheap gate: the file must mention it
+    fix_availability = "sometimes"
+
+    @classmethod
+    def applies_to(cls, ctx: FileContext) -> bool:
+        return cls.keyword in ctx.source and "typing" in ctx.source
+
+    def _positions(self) -> _Positions:
+        return self.ctx.memo("typing.positions", _Positions)
+
+    # -- annotation roots ------------------------------------------------------------
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self._positions().mark(node.returns, tf.ANNOTATION)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_arg(self, node: ast.arg) -> None:
+        self._positions().mark(node.annotation, tf.ANNOTATION)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        scopes = self.ctx.scopes
+        position = tf.ANNOTATION
+        if scopes and isinstance(scopes[-1], ast.ClassDef):
+            value = node.value
+            relationship = isinstance(value, ast.Call) and self.ctx.resolve(value.func) in tf.RELATIONSHIP_NAMES
+            position = tf.RELATIONSHIP if relationship else tf.CLASS_ANNOTATION
+        self._positions().mark(node.annotation, position)
+
+    def _cast_imported(self) -> bool:
+        ctx = self.ctx
+        return ctx.memo("typing.cast_mentioned", lambda: "cast" in ctx.source)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not node.args and not node.keywords or not self._cast_imported():
+            return
+        if self.ctx.resolve(node.func) in tf.CAST_NAMES:
+            type_arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "typ"), None)
+            self._positions().mark(type_arg, tf.CAST_ARG)
+
+    # -- the finding -----------------------------------------------------------------------
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if tf.form_of(node, self.ctx.resolve) != self.form:
+            return
+        if self.form == tf.UNION and not tf.union_has_none(node):
+            return
+        chosen = self.fix_plan(node)
+        self.report(node, self.message, fix=chosen.safety if chosen else None)
+
+    def fix_plan(self, node: ast.Subscript) -> tf.Plan | None:
+        operands = tf.operand_exprs(node, self.form)
+        if operands is None:
+            return None
+        ctx = self.ctx
+        facts = ctx.memo("typing.module_facts", lambda: tf.module_facts(ctx.tree))
+        kinds = [tf.classify(op, lambda c: source_segment(ctx, c), facts.not_types) for op in operands]
+        position, whole = self._positions().marks.get(id(node), (tf.RUNTIME, False))
+        multiline = (node.end_lineno or node.lineno) > node.lineno
+        segment = source_segment(ctx, node) if multiline else ""
+        return tf.plan(
+            kinds,
+            position=position,
+            whole=whole,
+            future_annotations=facts.future_annotations,
+            stub=ctx.path.endswith(".pyi"),
+            target=ctx.settings.target_version,
+            multiline=multiline,
+            commented=segment is None or "#" in segment,
+        )

@@ -1,0 +1,78 @@
+"""LL501 typing-optional: `Optional[X]` where the style writes `X | None`.
+
+## What it does
+Flags `Optional[X]` where `Optional` comes from `typing` or `typing_extensions`,
+however imported (`from typing import Optional`, `from typing import Optional as
+Opt`, `import typing as t; t.Optional[X]`), wherever it stands: a parameter,
+return or variable annotation, a nested use (`dict[str, Optional[int]]`,
+`Mapped[Optional[str]]`), a type alias or a `cast(...)`. String annotations
+(`x: "Optional[int]"`) are left alone, as is a name `Optional` that does not
+come from `typing`.
+
+## Why is this bad?
+Since Python 3.10 the union operator spells an optional type directly, and the
+house style uses it everywhere (`email: EmailStr | None = None`,
+`async def get_by_id(...) -> User | None`). Mixing both spellings makes
+signatures harder to scan and diffs noisier; `Optional` also reads as "optional
+argument" when it only means "may be None".
+
+## Example
+```python
+from typing import Optional
+
+
+async def get_by_email(self, email: str) -> Optional[User]:
+    ...
+```
+
+## Use instead
+```python
+async def get_by_email(self, email: str) -> User | None:
+    ...
+```
+
+## Fix safety
+The fix writes `X | None`, and removes the `Optional` import (or `import typing`)
+when nothing else uses it (code in strings counts as a use: `"Optional[int]"`,
+`__all__`; imports in a `try` block are kept). It never writes code that fails
+when the module is imported, for the target version (`target-version`, else
+`requires-python`):
+
+- in an annotation or the type argument of `typing.cast`, with a 3.10+ target,
+  the fix is safe;
+- elsewhere (`UserId = Optional[int]`, `response_model=Optional[User]`,
+  `TypeAdapter(...)`) the value becomes a `types.UnionType` instead of a
+  `typing.Union`, which code that inspects types (`get_origin(t) is Union`)
+  tells apart: unsafe;
+- a forward reference, `Optional["User"]`, cannot become `"User" | None` (a
+  string has no `|`): when it is the whole annotation the fix writes
+  `"User | None"`: safe for a parameter, a return or a variable, unsafe for a
+  class attribute (a framework may read the raw annotation), and no fix for a
+  SQLModel `Relationship()` attribute (which would read `"User | None"` as a
+  model name); inside a larger annotation of a module with
+  `from __future__ import annotations` it writes `User | None` (unsafe: a
+  framework resolving the annotation, such as SQLAlchemy's `Mapped[...]`, now
+  needs the name `User` where it looked up a string before); otherwise the
+  finding is left unfixed;
+- below a 3.10 target, only annotations under `from __future__ import
+  annotations` are rewritten, as unsafe fixes (Pydantic and FastAPI evaluate
+  annotations);
+- a comment inside a multi-line `Optional[...]`, a member that is a call or a
+  name bound to a function or constant, or a malformed `Optional[a, b]`: no fix.
+
+In a stub (`.pyi`), which never runs, every fix is safe.
+"""
+
+from __future__ import annotations
+
+from layerlint.facts import typing as tf
+from layerlint.rules.typing._pep604 import Pep604Rule
+
+
+class TypingOptional(Pep604Rule):
+    code = "LL501"
+    name = "typing-optional"
+    summary = "`Optional[X]`: write `X | None`"
+    form = tf.OPTIONAL
+    keyword = "Optional"
+    message = "`Optional[X]` is the pre-3.10 spelling: write `X | None`"

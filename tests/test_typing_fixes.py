@@ -1,0 +1,187 @@
+"""LL501/LL502 fixes: target versions, stubs, layout, and, above all, that the fixed
+module still runs and means the same (checked by executing generated modules)."""
+
+from __future__ import annotations
+
+import textwrap
+import typing
+
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
+
+from layerlint.config import Settings
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.engine import lint_source
+from layerlint.fixer import fix_text
+
+MODERN = Settings()  # target 3.10
+OLD = Settings(target_version=(3, 9))
+
+
+def fixes(source: str, settings: Settings = MODERN, path: str = "/tmp/m.py") -> list[tuple[int, str, str | None]]:
+    result = lint_source(textwrap.dedent(source), path, settings)
+    return [(d.line, d.code, d.fix) for d in result.diagnostics]
+
+
+def fixed(source: str, settings: Settings = MODERN, unsafe: bool = False, path: str = "/tmp/m.py") -> str:
+    outcome = fix_text(textwrap.dedent(source), path, settings, unsafe=unsafe)
+    assert outcome.error is None and outcome.warning is None
+    return outcome.text
+
+
+def test_below_310_only_annotations_under_future_import_and_unsafe():
+    plain = "from typing import Optional\n\ndef f(x: Optional[int]): ...\n"
+    assert fixes(plain, OLD) == [(3, "LL501", None)]
+    future = "from __future__ import annotations\n" + plain
+    assert fixes(future, OLD) == [(4, "LL501", FIX_UNSAFE)]
+    assert fixes("from __future__ import annotations\nfrom typing import Optional\nA = Optional[int]\n", OLD) == [
+        (3, "LL501", None)
+    ]
+    assert "x: int | None" in fixed(future, OLD, unsafe=True)
+
+
+def test_stub_files_are_always_safe_and_unquote():
+    stub = 'from typing import Optional, Union\n\nA = Optional["User"]\ndef f(x: Union["User", int, None]) -> Optional[int]: ...\n'
+    assert [fix for _, _, fix in fixes(stub, path="/tmp/m.pyi")] == [FIX_SAFE] * 3
+    assert fixed(stub, path="/tmp/m.pyi") == "\nA = User | None\ndef f(x: User | int | None) -> int | None: ...\n"
+
+
+def test_multiline_subscripts_without_comments_are_fixed_and_stay_valid():
+    assert fixed("""\
+        from typing import Optional, Union
+
+        class M:
+            labels: Optional[
+                list[str]
+            ] = None
+            either: Union[
+                int,
+                str,
+                None,
+            ] = None
+            spread: Optional[int |
+                             str] = None
+        """) == (
+        "\nclass M:\n    labels: list[str] | None = None\n    either: int | str | None = None\n"
+        "    spread: (int |\n                     str | None) = None\n"
+    )
+
+
+def test_forward_references_by_position():
+    source = """\
+        from typing import Optional, cast
+
+        def f(u: Optional["User"], v: list[Optional["User"]]) -> Optional["User"]:
+            return cast(Optional["User"], u)
+
+        class M:
+            u: Optional["User"] = None
+
+        Alias = Optional["User"]
+        """
+    assert [fix for _, _, fix in fixes(source)] == [FIX_SAFE, None, FIX_SAFE, FIX_SAFE, FIX_UNSAFE, None]
+    assert fixed(source, unsafe=True) == textwrap.dedent("""\
+        from typing import Optional, cast
+
+        def f(u: "User | None", v: list[Optional["User"]]) -> "User | None":
+            return cast("User | None", u)
+
+        class M:
+            u: "User | None" = None
+
+        Alias = Optional["User"]
+        """)
+
+
+def test_names_that_are_not_types_and_odd_members_are_not_fixed():
+    source = """\
+        from typing import Optional, Union
+
+        def helper(): ...
+        LABEL = "User"
+
+        def f(a: Optional[helper], b: Optional[LABEL], c: Union[int, None, None], d: Optional["a" "b"],
+              e: Optional[f"x"], g: Optional['List["X"]'], h: Optional[None]): ...
+        """
+    assert [fix for _, _, fix in fixes(source)] == [None] * 7
+
+
+def test_typing_extensions_and_aliases_are_resolved():
+    source = """\
+        import typing_extensions as te
+        from typing_extensions import Union as U
+
+        def f(a: te.Optional[int], b: U[int, None]): ...
+        """
+    assert fixed(source) == "\ndef f(a: int | None, b: int | None): ...\n"
+
+
+# -- the fixed module runs and means the same ---------------------------------------------
+
+LEAVES = ["int", "str", '"Fwd"', "Fwd", "List[int]", 'List["Fwd"]', 'Literal["a", "b"]', "Any", '"Fwd"']
+
+
+def _wrapped(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        inner.map(lambda x: f"Optional[{x}]"),
+        st.tuples(inner, inner).map(lambda xy: f"Union[{xy[0]}, {xy[1]}, None]"),
+        st.tuples(inner, inner).map(lambda xy: f"Union[None, {xy[0]}, {xy[1]}]"),
+        inner.map(lambda x: f"te.Optional[{x}]"),
+        inner.map(lambda x: f"Dict[str, Optional[{x}]]"),
+        inner.map(lambda x: f"List[Union[{x}, None]]"),
+    )
+
+
+_LEAF = st.sampled_from(LEAVES)
+_INNER = st.one_of(_LEAF, _LEAF, _wrapped(_LEAF), _LEAF.map(lambda x: f"Dict[str, {x}]"))
+TYPE = st.one_of(_wrapped(_INNER), _LEAF)  # mostly something to fix
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    future=st.booleans(),
+    unsafe=st.booleans(),
+    param=TYPE,
+    ret=TYPE,
+    attr=TYPE,
+    local=TYPE,
+    alias=TYPE,
+    casted=TYPE,
+)
+def test_fixed_modules_still_run_and_mean_the_same(future, unsafe, param, ret, attr, local, alias, casted):
+    source = (
+        ("from __future__ import annotations\n" if future else "")
+        + "from typing import Any, Dict, List, Literal, Optional, Union, cast\n"
+        + "import typing_extensions as te\n\n\n"
+        + f"def f(p: {param}) -> {ret}:\n"
+        + f"    v: {local} = None\n"
+        + f"    return cast({casted}, p)\n\n\n"
+        + f"class C:\n    a: {attr}\n\n\n"
+        + f"ALIAS = {alias}\n"
+    )
+    original = _run(source)
+    assume(original is not None)  # the generated module must run to begin with
+    outcome = fix_text(source, "/tmp/generated.py", MODERN, unsafe=unsafe)
+    assert outcome.error is None and outcome.warning is None, outcome.error or outcome.warning
+    result = _run(outcome.text)
+    assert result is not None, f"fixed module fails:\n{outcome.text}"
+    assert result == original, f"meaning changed:\n{source}\n---\n{outcome.text}"
+    again = fix_text(outcome.text, "/tmp/generated.py", MODERN, unsafe=unsafe)
+    assert again.text == outcome.text
+
+
+class Fwd:
+    """The forward-referenced class (one object, so both runs' hints compare equal)."""
+
+
+def _run(source: str):
+    """Import-time behaviour (Fwd not defined yet, as a forward reference), then the
+    resolved hints (Fwd defined, as at the end of the module), the alias, a call."""
+    namespace: dict = {"__name__": "generated"}
+    try:
+        exec(compile(source, "<generated>", "exec", dont_inherit=True), namespace)
+        namespace["Fwd"] = Fwd
+        hints_f = typing.get_type_hints(namespace["f"], namespace)
+        hints_c = typing.get_type_hints(namespace["C"], namespace)
+        return hints_f, hints_c, namespace["ALIAS"], namespace["f"](None)
+    except Exception:  # noqa: BLE001 - any failure: the module does not run
+        return None
