@@ -102,7 +102,8 @@ def check(
     click.echo(text.render(diagnostics, unsafe_fixes=unsafe_fixes), nl=False)
     files_with = len({d.path for d in diagnostics})
     if fixed is not None:
-        click.echo(text.fix_summary(sum(fixed.applied.values()), len(diagnostics), len(fixed.changed), len(found.files)))
+        applied = sum(fixed.applied.values())
+        click.echo(text.fix_summary(applied, len(diagnostics), len(fixed.changed), len(found.files)))
     else:
         click.echo(text.summary(len(diagnostics), files_with, len(found.files)))
     hint = text.fix_hint(diagnostics, unsafe_fixes)
