@@ -118,3 +118,18 @@ def test_fix_respects_noqa_and_per_file_selection(tmp_path):
     root2 = project(tmp_path / "two", {"app/schemas/user.py": SCHEMA})
     result = run("check", "--fix", "--ignore", "LL501", str(root2))
     assert result.exit_code == 0 and (root2 / "app/schemas/user.py").read_text() == SCHEMA
+
+
+def test_target_version_from_requires_python_decides_the_fix(tmp_path):
+    source = "from typing import Optional\n\n\ndef f(x: Optional[int]) -> None: ...\n"
+    old = project(tmp_path / "old", {"app/services/a.py": source})
+    (old / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.9"\n')
+    result = run("check", "--fix", str(old))
+    assert result.exit_code == 1 and "[*]" not in result.output
+    assert (old / "app/services/a.py").read_text() == source  # `int | None` would fail at import on 3.9
+    pinned = project(tmp_path / "pinned", {"app/services/a.py": source})
+    (pinned / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nrequires-python = ">=3.9"\n\n[tool.layerlint]\ntarget-version = "py311"\n'
+    )
+    assert run("check", "--fix", str(pinned)).exit_code == 0
+    assert "x: int | None" in (pinned / "app/services/a.py").read_text()

@@ -132,7 +132,13 @@ def _wrapped(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 _LEAF = st.sampled_from(LEAVES)
-_INNER = st.one_of(_LEAF, _LEAF, _wrapped(_LEAF), _LEAF.map(lambda x: f"Dict[str, {x}]"))
+_INNER = st.one_of(
+    _LEAF,
+    _LEAF,
+    _wrapped(_LEAF),
+    _LEAF.map(lambda x: f"Dict[str, {x}]"),
+    st.tuples(_LEAF, _LEAF).map(lambda xy: f"Union[{xy[0]}, {xy[1]}]"),  # flattened into the `|` chain
+)
 TYPE = st.one_of(_wrapped(_INNER), _LEAF)  # mostly something to fix
 
 

@@ -65,8 +65,9 @@ class Pep604Fixer(Fixer):
         result: cst.BaseExpression | None = None
         for op, kind in members:
             assert op is not None
-            expr = cst.parse_expression(self._string_text(op)) if kind == tf.STRING else op
-            result = expr if result is None else cst.BinaryOperation(left=result, operator=cst.BitOr(), right=expr)
+            exprs = [cst.parse_expression(self._string_text(op))] if kind == tf.STRING else self._flat(op, facts)
+            for expr in exprs:
+                result = expr if result is None else cst.BinaryOperation(left=result, operator=cst.BitOr(), right=expr)
         assert result is not None
         if not _has_none_member(result):  # Optional[Optional[int]]: the inner fix wrote it already
             result = cst.BinaryOperation(left=result, operator=cst.BitOr(), right=cst.Name("None"))
@@ -81,6 +82,21 @@ class Pep604Fixer(Fixer):
         ) or (isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not)):
             return parenthesize(result)
         return result
+
+    def _flat(self, op: cst.BaseExpression, facts: tf.ModuleFacts) -> list[cst.BaseExpression]:
+        """``Union[A, B]`` as a member spells ``A | B`` (the same type), when each
+        of its members can stand in a ``|``; anything else stays as it is."""
+        if not (isinstance(op, cst.Subscript) and not op.lpar and self.ctx.resolve(op.value) in tf.UNION_NAMES):
+            return [op]
+        inner: list[cst.BaseExpression] = []
+        for element in op.slice:
+            if not isinstance(element.slice, cst.Index) or element.slice.star is not None:
+                return [op]
+            value = element.slice.value
+            if self._kind(value, facts) not in (tf.OK, tf.OK_STR):
+                return [op]
+            inner.append(value)
+        return inner if len(inner) >= 2 else [op]
 
     # -- facts off the libcst tree ------------------------------------------------------------
     def _operands(self, node: cst.Subscript) -> list[cst.BaseExpression | None] | None:

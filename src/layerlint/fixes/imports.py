@@ -258,7 +258,9 @@ def add_import_from(module: cst.Module, from_module: str, name: str) -> cst.Modu
             insert_at = index + 1
         elif isinstance(small, cst.Import):
             insert_at = index + 1
-        elif index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+        elif index == 0 and isinstance(small, cst.Expr) and isinstance(
+            small.value, (cst.SimpleString, cst.ConcatenatedString)
+        ):
             insert_at = 1  # the docstring
         else:
             break
@@ -266,6 +268,7 @@ def add_import_from(module: cst.Module, from_module: str, name: str) -> cst.Modu
     module_expr: cst.Attribute | cst.Name = cst.Name(parts[0])
     for part in parts[1:]:
         module_expr = cst.Attribute(value=module_expr, attr=cst.Name(part))
-    new = cst.SimpleStatementLine(body=[cst.ImportFrom(module=module_expr, names=[cst.ImportAlias(name=cst.Name(name))])])
+    statement = cst.ImportFrom(module=module_expr, names=[cst.ImportAlias(name=cst.Name(name))])
+    new = cst.SimpleStatementLine(body=[statement])
     body.insert(insert_at, new)
     return module.with_changes(body=body)

@@ -9,4 +9,8 @@ from layerlint.fixes._pep604 import Pep604Fixer
 class OptionalFixer(Pep604Fixer):
     code = "LL501"
     form = tf.OPTIONAL
-    removable_imports = frozenset({"typing.Optional", "typing_extensions.Optional", "typing", "typing_extensions"})
+    # `Optional[Union[A, B]]` becomes `A | B | None`: Union may go unused too
+    removable_imports = frozenset({
+        "typing.Optional", "typing_extensions.Optional", "typing.Union", "typing_extensions.Union",
+        "typing", "typing_extensions",
+    })

@@ -34,9 +34,10 @@ rules are those of LL501: safe in annotations and in `typing.cast` for a 3.10+
 target; unsafe in other expressions (the value becomes a `types.UnionType`); a
 forward reference member (`Union["User", None]`) is quoted as a whole
 (`"User | None"`) when the subscript is the whole annotation (unsafe for a class
-attribute, no fix for a SQLModel `Relationship()` attribute), unquoted (unsafe) inside a larger annotation under `from __future__
-import annotations`, and otherwise left unfixed; no fix when a comment would be lost,
-when a member is a call, a starred or a name bound to a function or constant,
+attribute, no fix for a SQLModel `Relationship()` attribute), unquoted (unsafe)
+inside a larger annotation under `from __future__ import annotations`, and
+otherwise left unfixed; no fix when a comment would be lost, when a member is a
+call, a starred or a name bound to a function or constant,
 or when `None` appears twice. In a stub (`.pyi`) every fix is safe.
 """
 
