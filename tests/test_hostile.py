@@ -234,3 +234,57 @@ def test_output_paths_stay_inside_the_linted_tree(tmp_path):
     assert lines and all(line.startswith(str(project)) or not line.startswith("/") for line in lines)
     assert not any("outside" in line for line in lines)
     assert any("linked_service.py:1:1: LL105" in line for line in lines)
+
+
+# -- fixing -----------------------------------------------------------------------
+
+FIXABLE = "from typing import Optional\n\n\ndef f(x: Optional[int]) -> None:\n    return None\n"
+
+
+def _fix_project(tmp_path: Path) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.10"\n')
+    (tmp_path / "mod.py").write_text(FIXABLE)
+    return tmp_path / "mod.py"
+
+
+def test_fix_leaves_a_read_only_file_alone(tmp_path):
+    target = _fix_project(tmp_path)
+    target.chmod(0o444)
+    result = _run("check", "--fix", str(tmp_path))
+    assert result.exit_code == 2 and "read-only file: not fixed" in result.output
+    assert target.read_text() == FIXABLE
+    assert "LL501" in result.output  # the finding is still reported
+
+
+def test_fix_skips_a_file_changed_between_lint_and_fix(tmp_path, monkeypatch):
+    from layerlint import fixer
+
+    target = _fix_project(tmp_path)
+    edited = FIXABLE + "# saved by the editor meanwhile\n"
+    real_fix_text = fixer.fix_text
+
+    def fix_then_edit(*args, **kwargs):
+        outcome = real_fix_text(*args, **kwargs)
+        target.write_text(edited)  # the user saves while the fix is computed
+        return outcome
+
+    monkeypatch.setattr(fixer, "fix_text", fix_then_edit)
+    result = _run("check", "--fix", str(tmp_path))
+    assert result.exit_code == 2 and "changed while it was being fixed" in result.output
+    assert target.read_text() == edited
+
+
+def test_an_interrupted_write_keeps_the_original(tmp_path, monkeypatch):
+    from layerlint import fixer
+
+    target = _fix_project(tmp_path)
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fixer.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fixer.write_atomic(str(target), b"x = 1\n")
+    assert target.read_text() == FIXABLE
+    assert {p.name for p in tmp_path.iterdir()} == {"mod.py", "pyproject.toml"}  # no temporary left

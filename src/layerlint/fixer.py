@@ -255,12 +255,30 @@ def fix_file(
                        "the file is left unchanged")
     fix.original, fix.fixed = text, outcome.text
     if write:
+        refusal = _refuse_write(path, data)
+        if refusal:
+            return FileFix(shown, first, error=f"{refusal}; the file is left unchanged")
         try:
             write_atomic(path, new_data)
             fix.written = True
         except OSError as exc:
             return FileFix(shown, first, error=f"cannot write the fixed file: {exc.strerror or exc}")
     return fix
+
+
+def _refuse_write(path: str, linted: bytes) -> str | None:
+    """Why the fixed file must not replace ``path``, if it must not: the file is
+    read-only (honoured even for root, who could replace it), or it changed on disk
+    since it was read (an editor saved it meanwhile: its new content wins)."""
+    try:
+        if not os.stat(path).st_mode & stat.S_IWUSR:
+            return "read-only file: not fixed"
+        with open(path, "rb") as fh:
+            if fh.read() != linted:
+                return "the file changed while it was being fixed: not fixed"
+    except OSError as exc:
+        return f"cannot re-read the file before writing: {exc.strerror or exc}"
+    return None
 
 
 def write_atomic(path: str, data: bytes) -> None:
