@@ -55,7 +55,9 @@ import ast
 import re
 
 from layerlint.context import FileContext
+from layerlint.diagnostics import FIX_SAFE
 from layerlint.facts.pydantic import module_facts
+from layerlint.facts.pydantic_fixes import config_class_plan
 from layerlint.rule import Rule
 
 _CONFIG_CLASS = re.compile(r"^[ \t]+class[ \t]+Config\b", re.MULTILINE)
@@ -81,4 +83,9 @@ class V1ConfigClass(Rule):
         if info is None or info.kind != "model":
             return
         replacement = "SettingsConfigDict" if info.settings else "ConfigDict"
-        self.report(node, f"`class Config` is Pydantic v1: use `model_config = {replacement}(...)`")
+        plan = config_class_plan(node, outer, self.ctx, info.settings)
+        self.report(
+            node,
+            f"`class Config` is Pydantic v1: use `model_config = {replacement}(...)`",
+            fix=FIX_SAFE if plan is not None else None,
+        )

@@ -49,6 +49,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import has_word
+from layerlint.facts.pydantic_fixes import field_argument_fix
 from layerlint.rule import Rule
 
 FIELD_FUNCTIONS = {
@@ -75,7 +76,7 @@ class V1FieldArgument(Rule):
     code = "LL205"
     name = "pydantic-v1-field-argument"
     summary = "Pydantic v1 argument of `Field`/`constr`/`conlist`/`conset` (`regex=` -> `pattern=` ...)"
-    fix_availability = "always"
+    fix_availability = "sometimes"
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
@@ -90,4 +91,9 @@ class V1FieldArgument(Rule):
         for keyword in node.keywords:
             advice = V1_ARGUMENTS.get(keyword.arg or "")
             if advice:
-                self.report(keyword, f"`{keyword.arg}=` is a Pydantic v1 argument of `{function}`: {advice}")
+                plan = field_argument_fix(keyword, node, self.ctx)
+                self.report(
+                    keyword,
+                    f"`{keyword.arg}=` is a Pydantic v1 argument of `{function}`: {advice}",
+                    fix=plan[2] if plan is not None else None,
+                )

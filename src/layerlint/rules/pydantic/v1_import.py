@@ -53,6 +53,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import all_statements, has_word
+from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_import_fix
 from layerlint.rule import Rule
 
 _SETTINGS = "`BaseSettings` moved to `pydantic-settings` in Pydantic v2: import it from `pydantic_settings`"
@@ -115,11 +116,12 @@ class V1Import(Rule):
             return
         if message := v1_only_message(base):
             if not self._is_fallback(node):
-                self.report(node, message)
+                self.report(node, message, fix=settings_import_fix(node, base, None, self.ctx))
             return
         for alias in node.names:
             if (message := v1_only_message(f"{base}.{alias.name}")) and not self._is_fallback(node):
-                self.report(alias, message)  # aliases carry their position (3.10+)
+                # aliases carry their position (3.10+)
+                self.report(alias, message, fix=settings_import_fix(node, base, alias, self.ctx))
 
     def visit_Import(self, node: ast.Import) -> None:
         # ``import pydantic.generics`` binds ``pydantic``: its uses are flagged instead
@@ -133,7 +135,7 @@ class V1Import(Rule):
         if isinstance(value, ast.Name) and self.ctx.imports.get(value.id) == "pydantic":
             message = v1_only_message(f"pydantic.{node.attr}")
             if message:
-                self.report(node, message)
+                self.report(node, message, fix=settings_attribute_fix(node, self.ctx))
 
     def _is_fallback(self, node: ast.stmt) -> bool:
         """Is the import one side of a v1/v2 compatibility shim?

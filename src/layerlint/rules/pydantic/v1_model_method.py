@@ -78,7 +78,9 @@ import re
 from types import SimpleNamespace
 
 from layerlint.context import FileContext
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic
+from layerlint.facts.pydantic_fixes import method_fix, worst
 from layerlint.rule import Rule
 
 GENERIC = {
@@ -153,7 +155,9 @@ class V1ModelMethod(Rule):
         else:
             flagged = target.is_model or uses_pydantic(self.ctx)
         if flagged and not self._compat(attr):
-            self._report(attr, GENERIC.get(name) or UNIQUE[name])
+            # a receiver only guessed to be a model (an unknown one, in a module using
+            # Pydantic or with a Pydantic-only keyword) makes any fix unsafe
+            self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if target.is_model else FIX_UNSAFE)
 
     def _compat(self, attr: ast.Attribute) -> bool:
         """Does the enclosing function also use the v2 name on the same receiver?
@@ -165,7 +169,11 @@ class V1ModelMethod(Rule):
         uses = self.ctx.memo(("LL203.v2_uses", id(scope)), lambda: _v2_uses(scope))
         return (ast.dump(attr.value), V2_NAMES[attr.attr]) in uses
 
-    def _report(self, attr: ast.Attribute, message: str) -> None:
+    def _report(self, attr: ast.Attribute, call: ast.Call | None, message: str, receiver_safety: str) -> None:
+        callee = call if call is not None and call.func is attr else None
+        code = ast.get_source_segment(self.ctx.source, callee) if callee is not None else None
+        plan = method_fix(attr.attr, callee, isinstance(attr.ctx, ast.Load), self.ctx, code)
+        fix = worst(plan.safety, receiver_safety) if plan is not None else None
         # point at the attribute name, which may sit lines below the receiver
         line = attr.end_lineno or attr.lineno
         end_col = attr.end_col_offset if attr.end_col_offset is not None else attr.col_offset
@@ -175,8 +183,15 @@ class V1ModelMethod(Rule):
         if text.encode("utf-8")[start:end_col].decode("utf-8", "replace") != attr.attr:
             start = attr.col_offset
             line = attr.lineno
+            fix = None  # the fixer finds the name by its position
+        if plan is not None and plan.kind != "rename" and fix is not None and callee is not None:
+            if callee.lineno != line:
+                fix = None  # the finding stays on the name's line (noqa), the fix needs the whole call
+            else:
+                self.report(callee, message, fix=fix)  # the fix rewrites the call
+                return
         position = SimpleNamespace(lineno=line, col_offset=start, end_lineno=attr.end_lineno, end_col_offset=end_col)
-        self.report(position, message)  # type: ignore[arg-type]
+        self.report(position, message, fix=fix)  # type: ignore[arg-type]
 
 
 def _v2_uses(scope: ast.AST) -> frozenset[tuple[str, str]]:

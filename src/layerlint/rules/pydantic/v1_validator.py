@@ -57,6 +57,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings
+from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rule import Rule
 
 V1_VALIDATORS = {
@@ -79,15 +80,28 @@ class V1Validator(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         return "pydantic" in ctx.source and has_word(ctx.source, ("validator", "root_validator"))
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # the name (or attribute) a decorator calls -> (the decorator, the function, its position)
+        self._decorators: dict[int, tuple[ast.expr, ast.AST, int]] = {}
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for position, decorator in enumerate(node.decorator_list):
+            callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+            self._decorators[id(callee)] = (decorator, node, position)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
-            message = V1_VALIDATORS.get(self.ctx.imports.get(node.id, ""))
+            qualified = self.ctx.imports.get(node.id, "")
+            message = V1_VALIDATORS.get(qualified)
             if (
                 message
                 and not any(is_pydantic_v1(q) for q in name_bindings(node.id, self.ctx))
                 and not locally_rebound(node.id, self.ctx)
             ):
-                self.report(node, message)
+                self._report(node, qualified, message)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr in ("validator", "root_validator") and isinstance(node.ctx, ast.Load):
@@ -97,4 +111,15 @@ class V1Validator(Rule):
                 while isinstance(root, ast.Attribute):
                     root = root.value
                 if isinstance(root, ast.Name) and not locally_rebound(root.id, self.ctx):
-                    self.report(node, message)
+                    self._report(node, self.ctx.resolve(node) or "", message)
+
+    def _report(self, node: ast.Name | ast.Attribute, qualified: str, message: str) -> None:
+        found = self._decorators.get(id(node))
+        if found is None:
+            self.report(node, message)  # a call building a reusable validator, a re-export ...
+            return
+        decorator, func, position = found
+        code = ast.get_source_segment(self.ctx.source, decorator)
+        plan = validator_fix(decorator, func, position, qualified, self.ctx, code)
+        # the whole decorator: the fix rewrites its arguments
+        self.report(decorator, message, fix=plan.safety if plan is not None else None)
