@@ -466,6 +466,10 @@ def method_fix(name: str, call: ast.Call | None, load: bool, ctx: FileContext, c
     if not load or supports_v1(ctx):
         return None  # assigned or deleted; a module that keeps v1 working
     if name in RENAMED_ATTRIBUTES:
+        if name == "__fields__" and _reads_model_field_api(ctx):
+            # `M.__fields__[k].type_`: v2's FieldInfo has no such attribute under either name,
+            # and the finding is what points at that code
+            return None
         return MethodPlan("rename", RENAMED_ATTRIBUTES[name], FIX_SAFE)
     if name == "parse_obj" and call is None:
         return MethodPlan("rename", "model_validate", FIX_SAFE)  # `map(M.parse_obj, rows)`: one argument either way
@@ -499,6 +503,21 @@ def method_fix(name: str, call: ast.Call | None, load: bool, ctx: FileContext, c
         # json.dumps raises on a datetime or a UUID there
         return MethodPlan("schema_json", "model_json_schema", FIX_UNSAFE)
     return MethodPlan("rename", RENAMED_METHODS[name], safety)
+
+
+# attributes of v1's ModelField (what `__fields__` held) that v2's FieldInfo lacks
+MODEL_FIELD_ONLY = frozenset({
+    "type_", "outer_type_", "field_info", "sub_fields", "allow_none", "key_field",
+    "pre_validators", "post_validators", "class_validators", "populate_validators",
+})
+
+
+def _reads_model_field_api(ctx: FileContext) -> bool:
+    """Does the module read an attribute only v1's ModelField has (``.outer_type_``)?"""
+    return ctx.memo("pydantic_fixes.model_field_api", lambda: any(
+        isinstance(n, ast.Attribute) and n.attr in MODEL_FIELD_ONLY and isinstance(n.ctx, ast.Load)
+        for n in ast.walk(ctx.tree)
+    ) if any(a in ctx.source for a in MODEL_FIELD_ONLY) else False)
 
 
 # -- LL204: validators ----------------------------------------------------------------------

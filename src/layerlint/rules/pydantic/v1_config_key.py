@@ -37,11 +37,20 @@ class UserResponse(BaseModel):
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for every finding: renamed keys get their v2 name
-(`allow_mutation=X` becomes `frozen=<not X>`), keys that v2 removed are
-deleted. Deleting `fields`, `getter_dict`, `json_loads` or `json_dumps` drops
-behaviour that must be re-expressed by hand (aliases on the fields, validators,
-serializers), so that part of the fix will be marked unsafe.
+The fix renames the key (`orm_mode=True` -> `from_attributes=True`, in a call
+or as a dict key, keeping its quotes) and is safe: v2 ignores the v1 key (it
+warns), so the fix restores the meaning the code had in v1.
+`allow_mutation=<True|False>` becomes `frozen=<the opposite>` (safe when the
+value is a literal `True`/`False`, else no fix). `schema_extra` becomes
+`json_schema_extra`: safe for a dict; unsafe for a function, which v2 then
+calls with its own JSON schema, laid out differently from v1's (`$defs`,
+`anyOf` for optional fields), where v2 ignored it before.
+
+No fix when the v2 key is already there (`orm_mode=True,
+from_attributes=False`), when a `**spread` may hold it, or for a key v2 removed
+(`smart_union`, `underscore_attrs_are_private`, `copy_on_model_validation`,
+`fields`, `getter_dict`, `json_loads`, `json_dumps`): deleting it is left to
+you, as is re-expressing what it did.
 """
 
 from __future__ import annotations

@@ -42,9 +42,26 @@ users = TypeAdapter(list[UserResponse]).validate_python(rows)
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for `BaseSettings`, moving the import to
-`pydantic_settings` (the project must depend on `pydantic-settings`). The other
-names need their call sites rewritten and will stay unfixed.
+The fix moves `BaseSettings` to `pydantic_settings` (the project must depend on
+`pydantic-settings`):
+
+- `from pydantic import BaseModel, BaseSettings` -> `from pydantic import
+  BaseModel` and `from pydantic_settings import BaseSettings` on the next line
+  (joined with an existing `from pydantic_settings import ...`), keeping an
+  `as` name and the alias's comment;
+- `from pydantic.env_settings import BaseSettings` -> `from pydantic_settings
+  import BaseSettings`;
+- `pydantic.BaseSettings` -> `BaseSettings`, imported from `pydantic_settings`
+  (dropping `import pydantic` when unused), when nothing else in the module
+  binds the name `BaseSettings`.
+
+It is safe: the old import raises in v2. It is unsafe when the module passes
+`env=` to `Field(...)`: pydantic-settings ignores it (use
+`validation_alias`), so a setting would silently stop reading its variable.
+Imports in a v1 compatibility shim are not flagged, so never rewritten.
+
+The other names (`parse_obj_as`, `schema_of`, `validate_arguments`,
+`GenericModel` ...) need their call sites or classes rewritten: no fix.
 """
 
 from __future__ import annotations

@@ -62,13 +62,43 @@ def load(row) -> UserResponse:
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for receivers known to be models: the method
-and attribute renames of the table above (`.dict()` -> `.model_dump()`,
-`.parse_obj()` -> `.model_validate()`, `__fields__` -> `model_fields` ...).
-The `from_orm` rewrite (to `model_validate(obj, from_attributes=True)`) will be
-unsafe, as will any rewrite on a receiver that is only guessed to be a model;
-`parse_file` and `schema_json`, which have no one-call v2 equivalent, will stay
-unfixed.
+The fix renames the method or attribute: `.dict()` -> `.model_dump()`,
+`.json()` -> `.model_dump_json()`, `.copy()` -> `.model_copy()`,
+`.parse_obj()` -> `.model_validate()` (also when passed uncalled,
+`map(M.parse_obj, rows)`), `.parse_raw()` -> `.model_validate_json()`,
+`.construct()` -> `.model_construct()`, `.schema()` -> `.model_json_schema()`,
+`.update_forward_refs()` -> `.model_rebuild()`, `__fields__` ->
+`model_fields`, `__fields_set__` -> `model_fields_set`. In v2 the v1 names are
+deprecated aliases of these, so the rename is safe on a receiver known to be a
+model, for the arguments both accept: `.dict()`/`.json()` with `include`,
+`exclude`, `by_alias`, `exclude_unset`, `exclude_defaults`, `exclude_none`;
+`.copy()` with `update` and `deep`; `.schema()` with `by_alias` and
+`ref_template`; `.parse_obj(x)` and `.parse_raw(x)` with one argument;
+`.update_forward_refs()` without arguments.
+
+Unsafe:
+
+- any fix on a receiver only guessed to be a model (an unknown receiver with a
+  Pydantic-only keyword, or a v1-only name in a module using Pydantic);
+- `.from_orm(x)` -> `.model_validate(x, from_attributes=True)`: v1 raised
+  unless the config set `orm_mode`; v2 reads the attributes whatever the
+  config says;
+- `.json(indent=...)`: v1 passed `indent` to `json.dumps` (which escapes
+  non-ASCII), v2 pretty-prints itself;
+- `.schema_json(...)` -> `json.dumps(M.model_json_schema(...), ...)` (importing
+  `json`): `schema_json` encoded values the schema holds (examples with a
+  datetime or a UUID) with Pydantic's encoder, where `json.dumps` raises.
+
+No fix for arguments whose meaning changed or that v2 dropped (`.json(encoder=...)`,
+`.json(sort_keys=...)` and the other `json.dumps` arguments, `.copy(include=...)`,
+`.dict(skip_defaults=...)`, `**kwargs`, `.parse_raw(b, content_type=...)`,
+`.update_forward_refs(**localns)`), for `.validate()` and `.parse_file()`,
+which have no one-call equivalent, for an assignment to `__fields_set__`, for
+`__fields__` in a module that reads attributes only v1's `ModelField` had
+(`.outer_type_`, `.type_`, `.field_info`: v2's `FieldInfo` lacks them under
+either name, and the finding points at that code), for a
+`schema_json` call holding a comment or a module where `json` names something
+else, and in a module that keeps Pydantic v1 working (see LL201).
 """
 
 from __future__ import annotations

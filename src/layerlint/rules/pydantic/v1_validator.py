@@ -44,11 +44,32 @@ class UserCreate(BaseModel):
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for validators whose signature keeps its meaning:
-`@validator(...)` -> `@field_validator(...)` and `@root_validator` ->
-`@model_validator(...)`, adding `@classmethod`, with `pre=True` becoming
-`mode="before"`. Validators using `each_item`, `always`, the `values`/`field`/
-`config` arguments or a post root validator will stay unfixed.
+The fix rewrites the decorator of a validator whose signature keeps its
+meaning, adds `@classmethod` below it and imports the new decorator (or writes
+`pd.field_validator` after `pd.validator`):
+
+- `@validator("a", "b")` -> `@field_validator("a", "b")` for a method
+  `(cls, value)`: safe. `pre=True` becomes `mode="before"`; `pre=False`,
+  `always=False`, `each_item=False` and `allow_reuse` (v2 has no such check)
+  are dropped; `check_fields` is kept;
+- `@root_validator(pre=True)` -> `@model_validator(mode="before")` for a
+  method `(cls, values)`, dropping `allow_reuse` and `skip_on_failure`: unsafe.
+  v1 gave a pre root validator a dict of the input; v2 gives a `before` model
+  validator the raw input: the ORM object under `from_attributes`, whatever
+  `model_validate` received.
+
+No fix, the finding stays:
+
+- a validator taking `values`, `field`, `config` or `**kwargs` (v2 passes a
+  `ValidationInfo` instead), or whose first parameter is not `cls`;
+- `each_item=True`, `always=True`, `whole=`, or a flag that is not a literal;
+- a post root validator (`@root_validator`, `@root_validator(skip_on_failure=True)`):
+  v1 gives it the `values` dict, v2's `mode="after"` the model instance;
+- another decorator between the validator and the function, or above it, an
+  `async def`, a comment an argument removed would take along, a name
+  `field_validator`/`model_validator`/`classmethod` bound to something else;
+- a validator built without decorating (`check("name", allow_reuse=True)(str.strip)`),
+  and a module that keeps Pydantic v1 working (see LL201).
 """
 
 from __future__ import annotations
