@@ -329,8 +329,9 @@ def config_class_plan(node: ast.ClassDef, outer: ast.ClassDef, ctx: FileContext,
     seen: set[str] = set()
     own: set[str] = set()
     for stmt in node.body:
-        if isinstance(stmt, ast.Pass) or (
-            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+        if isinstance(stmt, ast.Pass) or (  # `pass`, `...`, a docstring
+            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+            and (isinstance(stmt.value.value, str) or stmt.value.value is Ellipsis)
         ):
             items.append(ConfigItem(None))
             continue
@@ -507,7 +508,7 @@ def method_fix(name: str, call: ast.Call | None, load: bool, ctx: FileContext, c
 
 # attributes of v1's ModelField (what `__fields__` held) that v2's FieldInfo lacks
 MODEL_FIELD_ONLY = frozenset({
-    "type_", "outer_type_", "field_info", "sub_fields", "allow_none", "key_field",
+    "type_", "outer_type_", "field_info", "sub_fields", "allow_none", "key_field", "required",
     "pre_validators", "post_validators", "class_validators", "populate_validators",
 })
 

@@ -95,7 +95,7 @@ No fix for arguments whose meaning changed or that v2 dropped (`.json(encoder=..
 `.update_forward_refs(**localns)`), for `.validate()` and `.parse_file()`,
 which have no one-call equivalent, for an assignment to `__fields_set__`, for
 `__fields__` in a module that reads attributes only v1's `ModelField` had
-(`.outer_type_`, `.type_`, `.field_info`: v2's `FieldInfo` lacks them under
+(`.outer_type_`, `.type_`, `.field_info`, `.required`: v2's `FieldInfo` lacks them under
 either name, and the finding points at that code), for a
 `schema_json` call holding a comment or a module where `json` names something
 else, and in a module that keeps Pydantic v1 working (see LL201).
