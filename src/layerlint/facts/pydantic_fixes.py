@@ -312,7 +312,9 @@ def config_key_fix(key: str, value: ast.expr, other_keys: set[str]) -> tuple[str
     return new, None, FIX_SAFE
 
 
-def config_class_plan(node: ast.ClassDef, outer: ast.ClassDef, ctx: FileContext, settings: bool) -> tuple[ConfigItem, ...] | None:
+def config_class_plan(
+    node: ast.ClassDef, outer: ast.ClassDef, ctx: FileContext, settings: bool
+) -> tuple[ConfigItem, ...] | None:
     """LL201: the `ConfigDict(...)` arguments replacing a `class Config:` body, one
     item per statement, or None when some statement has no known v2 meaning."""
     if node.bases or node.keywords or node.decorator_list or getattr(node, "type_params", None):
@@ -365,7 +367,8 @@ def _config_item(key: str, value: ast.expr, ctx: FileContext, settings: bool, sh
         if owner in EXTRA_ENUMS and member in EXTRA_VALUES:
             return ConfigItem("extra", f'"{member}"')
         return None
-    new = CONFIG_RENAMES.get(key) or (key if key in SAME_CONFIG_KEYS or (settings and key in SETTINGS_CONFIG_KEYS) else None)
+    same = key in SAME_CONFIG_KEYS or (settings and key in SETTINGS_CONFIG_KEYS)
+    new = CONFIG_RENAMES.get(key) or (key if same else None)
     if new is None:
         return None
     if is_literal(value):

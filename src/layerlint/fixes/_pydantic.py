@@ -165,7 +165,8 @@ def with_commas(args: Sequence[cst.Arg], ending: cst.Arg | None = None) -> list[
             out.append(arg)
         elif arg.comma is cst.MaybeSentinel.DEFAULT:
             out.append(arg.with_changes(
-                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")), whitespace_after_arg=cst.SimpleWhitespace("")
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+                whitespace_after_arg=cst.SimpleWhitespace(""),
             ))
         else:
             out.append(arg)
@@ -208,7 +209,9 @@ def add_plain_import(module: cst.Module, name: str) -> cst.Module:
             insert_at = index + 1
         elif isinstance(small, cst.ImportFrom):
             insert_at = index + 1
-        elif index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+        elif index == 0 and isinstance(small, cst.Expr) and isinstance(
+            small.value, (cst.SimpleString, cst.ConcatenatedString)
+        ):
             insert_at = 1
         else:
             break

@@ -156,7 +156,8 @@ class ConfigClassFixer(PydanticFixer):
         laid: list[cst.Arg] = []
         for index, (_before, arg, after) in enumerate(args):
             following = args[index + 1][0] if index + 1 < len(args) else footer
-            comma = cst.Comma(whitespace_after=break_after(after[0] if after else None, following, index + 1 < len(args)))
+            more = index + 1 < len(args)
+            comma = cst.Comma(whitespace_after=break_after(after[0] if after else None, following, more))
             laid.append(arg.with_changes(value=_indent_inside(arg.value, unit), comma=comma))
         first = args[0][0] if args else footer
         call = cst.Call(

@@ -65,7 +65,9 @@ class SettingsImportFixer(PydanticFixer):
             return updated.with_changes(module=cst.Name(_NEW_MODULE))
         if isinstance(updated, cst.Attribute):
             node = self.reported(diagnostic, ast.Attribute, lambda n: n.attr == "BaseSettings")
-            if not isinstance(node, ast.Attribute) or not self.agrees(settings_attribute_fix(node, self.fctx), diagnostic):
+            if not isinstance(node, ast.Attribute):
+                return None
+            if not self.agrees(settings_attribute_fix(node, self.fctx), diagnostic):
                 return None
             self.needs_import = True
             return cst.Name("BaseSettings", lpar=updated.lpar, rpar=updated.rpar)
@@ -208,9 +210,10 @@ def _without(node: cst.ImportFrom, removed: list[int]) -> tuple[cst.ImportFrom |
             else:
                 comma = last.comma
         elif node.lpar is not None and _comma_comment(previous.comma) is None:
-            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace("")) if isinstance(
-                previous.comma, cst.Comma) and isinstance(previous.comma.whitespace_after, cst.ParenthesizedWhitespace
-            ) else cst.MaybeSentinel.DEFAULT
+            breaks = isinstance(previous.comma, cst.Comma) and isinstance(
+                previous.comma.whitespace_after, cst.ParenthesizedWhitespace
+            )  # `a,\n    b\n)` without b: `a,\n)`
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace("")) if breaks else cst.MaybeSentinel.DEFAULT
         else:
             comma = previous.comma if node.lpar is not None else cst.MaybeSentinel.DEFAULT
         kept[-1] = previous.with_changes(comma=comma)
