@@ -41,12 +41,37 @@ class UserResponse(BaseModel):
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for the cases where it keeps the meaning: when
-every statement of the `Config` class is a `key = <literal>` with a known v2
-meaning, it becomes `model_config = ConfigDict(...)` (`SettingsConfigDict` for
-settings classes) with the keys renamed as LL202 describes, importing the
-name. A `Config` class with methods, computed values or keys without a v2
-equivalent will stay unfixed.
+The fix replaces the `class Config:` with `model_config = ConfigDict(...)`
+(`SettingsConfigDict(...)` in a settings class) in its place, importing the
+name, and is safe: it gives each key the meaning it had in v1, which v2
+ignores in a `class Config` (it only warns about renamed keys). Keys are
+renamed as LL202 describes (`orm_mode` -> `from_attributes`,
+`allow_mutation = False` -> `frozen=True`, `extra = Extra.forbid` ->
+`extra="forbid"`, dropping the `Extra` import when unused);
+`smart_union = True` and `underscore_attrs_are_private = True`, which v2 always
+does, are dropped. The body's comments and docstring become comments of the
+call (one key a line), and the values keep their layout.
+
+There is no fix, and the finding stays, when some statement has no known v2
+meaning, or cannot be moved without changing it:
+
+- a method (`schema_extra` as a staticmethod, `customise_sources`), a computed
+  value (`json_encoders = {datetime: lambda ...}`, `frozen = not DEBUG`), a
+  value reading a name the model's body defines (a field called like the
+  `alias_generator` function) or an earlier key: only literals and names of the
+  module move;
+- a key v2 removed or changed (`fields`, `getter_dict`, `json_loads`,
+  `copy_on_model_validation`, `smart_union = False`), a settings key
+  (`env_prefix`) outside a settings class, or a key given twice under its v1
+  and v2 names;
+- a `Config` with bases or decorators, a model that also assigns
+  `model_config`, a module that reads some `X.Config` (`class Config(Base.Config)`),
+  or a name `ConfigDict` bound to something else;
+- a module that keeps Pydantic v1 working (Pydantic imported in a `try` /
+  `except ImportError:` or in both branches of an `if`): its v1 side needs the
+  `Config` class.
+
+A `Model.Config` read in another module is not seen: it breaks after the fix.
 """
 
 from __future__ import annotations
@@ -55,7 +80,9 @@ import ast
 import re
 
 from layerlint.context import FileContext
+from layerlint.diagnostics import FIX_SAFE
 from layerlint.facts.pydantic import module_facts
+from layerlint.facts.pydantic_fixes import config_class_plan
 from layerlint.rule import Rule
 
 _CONFIG_CLASS = re.compile(r"^[ \t]+class[ \t]+Config\b", re.MULTILINE)
@@ -81,4 +108,9 @@ class V1ConfigClass(Rule):
         if info is None or info.kind != "model":
             return
         replacement = "SettingsConfigDict" if info.settings else "ConfigDict"
-        self.report(node, f"`class Config` is Pydantic v1: use `model_config = {replacement}(...)`")
+        plan = config_class_plan(node, outer, self.ctx, info.settings)
+        self.report(
+            node,
+            f"`class Config` is Pydantic v1: use `model_config = {replacement}(...)`",
+            fix=FIX_SAFE if plan is not None else None,
+        )

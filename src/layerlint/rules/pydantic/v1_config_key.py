@@ -37,19 +37,30 @@ class UserResponse(BaseModel):
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for every finding: renamed keys get their v2 name
-(`allow_mutation=X` becomes `frozen=<not X>`), keys that v2 removed are
-deleted. Deleting `fields`, `getter_dict`, `json_loads` or `json_dumps` drops
-behaviour that must be re-expressed by hand (aliases on the fields, validators,
-serializers), so that part of the fix will be marked unsafe.
+The fix renames the key (`orm_mode=True` -> `from_attributes=True`, in a call
+or as a dict key, keeping its quotes) and is safe: v2 ignores the v1 key (it
+warns), so the fix restores the meaning the code had in v1.
+`allow_mutation=<True|False>` becomes `frozen=<the opposite>` (safe when the
+value is a literal `True`/`False`, else no fix). `schema_extra` becomes
+`json_schema_extra`: safe for a dict; unsafe for a function, which v2 then
+calls with its own JSON schema, laid out differently from v1's (`$defs`,
+`anyOf` for optional fields), where v2 ignored it before.
+
+No fix when the v2 key is already there (`orm_mode=True,
+from_attributes=False`), when a `**spread` may hold it, or for a key v2 removed
+(`smart_union`, `underscore_attrs_are_private`, `copy_on_model_validation`,
+`fields`, `getter_dict`, `json_loads`, `json_dumps`): deleting it is left to
+you, as is re-expressing what it did.
 """
 
 from __future__ import annotations
 
 import ast
+from types import SimpleNamespace
 
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import has_word, module_facts, uses_pydantic
+from layerlint.facts.pydantic_fixes import CONFIG_RENAMES, config_key_fix, dict_keys
 from layerlint.rule import Rule
 
 CONFIG_DICTS = frozenset({
@@ -58,18 +69,7 @@ CONFIG_DICTS = frozenset({
     "pydantic_settings.SettingsConfigDict",
     "pydantic_settings.main.SettingsConfigDict",
 })
-RENAMED = {
-    "orm_mode": "from_attributes",
-    "allow_population_by_field_name": "populate_by_name",
-    "anystr_strip_whitespace": "str_strip_whitespace",
-    "anystr_lower": "str_to_lower",
-    "anystr_upper": "str_to_upper",
-    "min_anystr_length": "str_min_length",
-    "max_anystr_length": "str_max_length",
-    "schema_extra": "json_schema_extra",
-    "validate_all": "validate_default",
-    "keep_untouched": "ignored_types",
-}
+RENAMED = CONFIG_RENAMES
 REMOVED = {
     "allow_mutation": ": use `frozen` (inverted: `allow_mutation=False` is `frozen=True`)",
     "smart_union": " removed in v2 (smart union is the default): drop it",
@@ -96,7 +96,7 @@ class V1ConfigKey(Rule):
     code = "LL202"
     name = "pydantic-v1-config-key"
     summary = "Pydantic v1 config key in `ConfigDict(...)` or `model_config` (use the v2 key)"
-    fix_availability = "always"
+    fix_availability = "sometimes"
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
@@ -123,11 +123,18 @@ class V1ConfigKey(Rule):
         if not (kind == "model" or (kind == "unknown" and uses_pydantic(self.ctx))):
             return
         if isinstance(value, ast.Dict):
-            for key in value.keys:
+            keys = dict_keys(value)
+            for key, item in zip(value.keys, value.values):
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
                     message = v1_key_message(key.value)
                     if message:
-                        self.report(key, message)
+                        plan = config_key_fix(key.value, item, keys - {key.value})
+                        # the entry, key to value: the fix may rewrite both
+                        entry = SimpleNamespace(
+                            lineno=key.lineno, col_offset=key.col_offset,
+                            end_lineno=item.end_lineno, end_col_offset=item.end_col_offset,
+                        )
+                        self.report(entry, message, fix=plan[2] if plan else None)  # type: ignore[arg-type]
         elif (
             isinstance(value, ast.Call)
             and isinstance(value.func, ast.Name)
@@ -141,4 +148,6 @@ class V1ConfigKey(Rule):
             if keyword.arg:
                 message = v1_key_message(keyword.arg)
                 if message:
-                    self.report(keyword, message)
+                    others = {k.arg or "**" for k in call.keywords if k is not keyword}
+                    plan = config_key_fix(keyword.arg, keyword.value, others)
+                    self.report(keyword, message, fix=plan[2] if plan else None)

@@ -36,11 +36,23 @@ class TagList(BaseModel):
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for every finding: the renames above
-(`allow_mutation=X` -> `frozen=<not X>`), `const=True` -> a `Literal[...]`
-annotation of the default, `unique_items` -> removed. Only the plain renames
-will be safe: v2 matches `pattern` with a Rust regex engine that lacks
-look-around and backreferences, and dropping `unique_items` drops a check.
+The fix renames the argument and is safe for: `min_items=` -> `min_length=`,
+`max_items=` -> `max_length=` (v2 maps them the same way, with a warning),
+`allow_mutation=<True|False>` -> `frozen=<the opposite>` (v2 does the same on a
+field), and `regex=` -> `pattern=` for a string literal anchored at the start
+(`^...` or `\\A...`) that v2's Rust regex engine accepts. v2 rejects `regex=`;
+the new `pattern=` matches as v1's `re.match` did, except that a final `$`
+no longer accepts a trailing newline.
+
+Unsafe: `regex=` with a pattern not anchored at the start (v1 matched at the
+start only, v2 searches anywhere: `"[a-z]+"` now accepts `"123abc"`) or not a
+literal (`regex=CODE_PATTERN`).
+
+No fix for a pattern using what the Rust engine lacks (look-around,
+backreferences, `\\Z`, conditionals, atomic groups), when the v2 argument is
+already given, for `allow_mutation=` with a computed value, for `unique_items`
+(use a `set`) and `const` (use `Literal[...]`), and in a module that keeps
+Pydantic v1 working (see LL201).
 """
 
 from __future__ import annotations
@@ -49,6 +61,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import has_word
+from layerlint.facts.pydantic_fixes import field_argument_fix
 from layerlint.rule import Rule
 
 FIELD_FUNCTIONS = {
@@ -75,7 +88,7 @@ class V1FieldArgument(Rule):
     code = "LL205"
     name = "pydantic-v1-field-argument"
     summary = "Pydantic v1 argument of `Field`/`constr`/`conlist`/`conset` (`regex=` -> `pattern=` ...)"
-    fix_availability = "always"
+    fix_availability = "sometimes"
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
@@ -90,4 +103,9 @@ class V1FieldArgument(Rule):
         for keyword in node.keywords:
             advice = V1_ARGUMENTS.get(keyword.arg or "")
             if advice:
-                self.report(keyword, f"`{keyword.arg}=` is a Pydantic v1 argument of `{function}`: {advice}")
+                plan = field_argument_fix(keyword, node, self.ctx)
+                self.report(
+                    keyword,
+                    f"`{keyword.arg}=` is a Pydantic v1 argument of `{function}`: {advice}",
+                    fix=plan[2] if plan is not None else None,
+                )

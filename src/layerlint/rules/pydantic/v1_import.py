@@ -42,9 +42,26 @@ users = TypeAdapter(list[UserResponse]).validate_python(rows)
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for `BaseSettings`, moving the import to
-`pydantic_settings` (the project must depend on `pydantic-settings`). The other
-names need their call sites rewritten and will stay unfixed.
+The fix moves `BaseSettings` to `pydantic_settings` (the project must depend on
+`pydantic-settings`):
+
+- `from pydantic import BaseModel, BaseSettings` -> `from pydantic import
+  BaseModel` and `from pydantic_settings import BaseSettings` on the next line
+  (joined with an existing `from pydantic_settings import ...`), keeping an
+  `as` name and the alias's comment;
+- `from pydantic.env_settings import BaseSettings` -> `from pydantic_settings
+  import BaseSettings`;
+- `pydantic.BaseSettings` -> `BaseSettings`, imported from `pydantic_settings`
+  (dropping `import pydantic` when unused), when nothing else in the module
+  binds the name `BaseSettings`.
+
+It is safe: the old import raises in v2. It is unsafe when the module passes
+`env=` to `Field(...)`: pydantic-settings ignores it (use
+`validation_alias`), so a setting would silently stop reading its variable.
+Imports in a v1 compatibility shim are not flagged, so never rewritten.
+
+The other names (`parse_obj_as`, `schema_of`, `validate_arguments`,
+`GenericModel` ...) need their call sites or classes rewritten: no fix.
 """
 
 from __future__ import annotations
@@ -53,6 +70,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import all_statements, has_word
+from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_import_fix
 from layerlint.rule import Rule
 
 _SETTINGS = "`BaseSettings` moved to `pydantic-settings` in Pydantic v2: import it from `pydantic_settings`"
@@ -115,11 +133,12 @@ class V1Import(Rule):
             return
         if message := v1_only_message(base):
             if not self._is_fallback(node):
-                self.report(node, message)
+                self.report(node, message, fix=settings_import_fix(node, base, None, self.ctx))
             return
         for alias in node.names:
             if (message := v1_only_message(f"{base}.{alias.name}")) and not self._is_fallback(node):
-                self.report(alias, message)  # aliases carry their position (3.10+)
+                # aliases carry their position (3.10+)
+                self.report(alias, message, fix=settings_import_fix(node, base, alias, self.ctx))
 
     def visit_Import(self, node: ast.Import) -> None:
         # ``import pydantic.generics`` binds ``pydantic``: its uses are flagged instead
@@ -133,7 +152,7 @@ class V1Import(Rule):
         if isinstance(value, ast.Name) and self.ctx.imports.get(value.id) == "pydantic":
             message = v1_only_message(f"pydantic.{node.attr}")
             if message:
-                self.report(node, message)
+                self.report(node, message, fix=settings_attribute_fix(node, self.ctx))
 
     def _is_fallback(self, node: ast.stmt) -> bool:
         """Is the import one side of a v1/v2 compatibility shim?

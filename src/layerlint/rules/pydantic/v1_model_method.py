@@ -62,13 +62,43 @@ def load(row) -> UserResponse:
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for receivers known to be models: the method
-and attribute renames of the table above (`.dict()` -> `.model_dump()`,
-`.parse_obj()` -> `.model_validate()`, `__fields__` -> `model_fields` ...).
-The `from_orm` rewrite (to `model_validate(obj, from_attributes=True)`) will be
-unsafe, as will any rewrite on a receiver that is only guessed to be a model;
-`parse_file` and `schema_json`, which have no one-call v2 equivalent, will stay
-unfixed.
+The fix renames the method or attribute: `.dict()` -> `.model_dump()`,
+`.json()` -> `.model_dump_json()`, `.copy()` -> `.model_copy()`,
+`.parse_obj()` -> `.model_validate()` (also when passed uncalled,
+`map(M.parse_obj, rows)`), `.parse_raw()` -> `.model_validate_json()`,
+`.construct()` -> `.model_construct()`, `.schema()` -> `.model_json_schema()`,
+`.update_forward_refs()` -> `.model_rebuild()`, `__fields__` ->
+`model_fields`, `__fields_set__` -> `model_fields_set`. In v2 the v1 names are
+deprecated aliases of these, so the rename is safe on a receiver known to be a
+model, for the arguments both accept: `.dict()`/`.json()` with `include`,
+`exclude`, `by_alias`, `exclude_unset`, `exclude_defaults`, `exclude_none`;
+`.copy()` with `update` and `deep`; `.schema()` with `by_alias` and
+`ref_template`; `.parse_obj(x)` and `.parse_raw(x)` with one argument;
+`.update_forward_refs()` without arguments.
+
+Unsafe:
+
+- any fix on a receiver only guessed to be a model (an unknown receiver with a
+  Pydantic-only keyword, or a v1-only name in a module using Pydantic);
+- `.from_orm(x)` -> `.model_validate(x, from_attributes=True)`: v1 raised
+  unless the config set `orm_mode`; v2 reads the attributes whatever the
+  config says;
+- `.json(indent=...)`: v1 passed `indent` to `json.dumps` (which escapes
+  non-ASCII), v2 pretty-prints itself;
+- `.schema_json(...)` -> `json.dumps(M.model_json_schema(...), ...)` (importing
+  `json`): `schema_json` encoded values the schema holds (examples with a
+  datetime or a UUID) with Pydantic's encoder, where `json.dumps` raises.
+
+No fix for arguments whose meaning changed or that v2 dropped (`.json(encoder=...)`,
+`.json(sort_keys=...)` and the other `json.dumps` arguments, `.copy(include=...)`,
+`.dict(skip_defaults=...)`, `**kwargs`, `.parse_raw(b, content_type=...)`,
+`.update_forward_refs(**localns)`), for `.validate()` and `.parse_file()`,
+which have no one-call equivalent, for an assignment to `__fields_set__`, for
+`__fields__` in a module that reads attributes only v1's `ModelField` had
+(`.outer_type_`, `.type_`, `.field_info`, `.required`: v2's `FieldInfo` lacks them under
+either name, and the finding points at that code), for a
+`schema_json` call holding a comment or a module where `json` names something
+else, and in a module that keeps Pydantic v1 working (see LL201).
 """
 
 from __future__ import annotations
@@ -78,7 +108,9 @@ import re
 from types import SimpleNamespace
 
 from layerlint.context import FileContext
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic
+from layerlint.facts.pydantic_fixes import method_fix, worst
 from layerlint.rule import Rule
 
 GENERIC = {
@@ -153,7 +185,9 @@ class V1ModelMethod(Rule):
         else:
             flagged = target.is_model or uses_pydantic(self.ctx)
         if flagged and not self._compat(attr):
-            self._report(attr, GENERIC.get(name) or UNIQUE[name])
+            # a receiver only guessed to be a model (an unknown one, in a module using
+            # Pydantic or with a Pydantic-only keyword) makes any fix unsafe
+            self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if target.is_model else FIX_UNSAFE)
 
     def _compat(self, attr: ast.Attribute) -> bool:
         """Does the enclosing function also use the v2 name on the same receiver?
@@ -165,7 +199,11 @@ class V1ModelMethod(Rule):
         uses = self.ctx.memo(("LL203.v2_uses", id(scope)), lambda: _v2_uses(scope))
         return (ast.dump(attr.value), V2_NAMES[attr.attr]) in uses
 
-    def _report(self, attr: ast.Attribute, message: str) -> None:
+    def _report(self, attr: ast.Attribute, call: ast.Call | None, message: str, receiver_safety: str) -> None:
+        callee = call if call is not None and call.func is attr else None
+        code = ast.get_source_segment(self.ctx.source, callee) if callee is not None else None
+        plan = method_fix(attr.attr, callee, isinstance(attr.ctx, ast.Load), self.ctx, code)
+        fix = worst(plan.safety, receiver_safety) if plan is not None else None
         # point at the attribute name, which may sit lines below the receiver
         line = attr.end_lineno or attr.lineno
         end_col = attr.end_col_offset if attr.end_col_offset is not None else attr.col_offset
@@ -175,8 +213,15 @@ class V1ModelMethod(Rule):
         if text.encode("utf-8")[start:end_col].decode("utf-8", "replace") != attr.attr:
             start = attr.col_offset
             line = attr.lineno
+            fix = None  # the fixer finds the name by its position
+        if plan is not None and plan.kind != "rename" and fix is not None and callee is not None:
+            if callee.lineno != line:
+                fix = None  # the finding stays on the name's line (noqa), the fix needs the whole call
+            else:
+                self.report(callee, message, fix=fix)  # the fix rewrites the call
+                return
         position = SimpleNamespace(lineno=line, col_offset=start, end_lineno=attr.end_lineno, end_col_offset=end_col)
-        self.report(position, message)  # type: ignore[arg-type]
+        self.report(position, message, fix=fix)  # type: ignore[arg-type]
 
 
 def _v2_uses(scope: ast.AST) -> frozenset[tuple[str, str]]:

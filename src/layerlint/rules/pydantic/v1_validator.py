@@ -44,11 +44,32 @@ class UserCreate(BaseModel):
 ```
 
 ## Fix safety
-No fix yet. A fix is planned for validators whose signature keeps its meaning:
-`@validator(...)` -> `@field_validator(...)` and `@root_validator` ->
-`@model_validator(...)`, adding `@classmethod`, with `pre=True` becoming
-`mode="before"`. Validators using `each_item`, `always`, the `values`/`field`/
-`config` arguments or a post root validator will stay unfixed.
+The fix rewrites the decorator of a validator whose signature keeps its
+meaning, adds `@classmethod` below it and imports the new decorator (or writes
+`pd.field_validator` after `pd.validator`):
+
+- `@validator("a", "b")` -> `@field_validator("a", "b")` for a method
+  `(cls, value)`: safe. `pre=True` becomes `mode="before"`; `pre=False`,
+  `always=False`, `each_item=False` and `allow_reuse` (v2 has no such check)
+  are dropped; `check_fields` is kept;
+- `@root_validator(pre=True)` -> `@model_validator(mode="before")` for a
+  method `(cls, values)`, dropping `allow_reuse` and `skip_on_failure`: unsafe.
+  v1 gave a pre root validator a dict of the input; v2 gives a `before` model
+  validator the raw input: the ORM object under `from_attributes`, whatever
+  `model_validate` received.
+
+No fix, the finding stays:
+
+- a validator taking `values`, `field`, `config` or `**kwargs` (v2 passes a
+  `ValidationInfo` instead), or whose first parameter is not `cls`;
+- `each_item=True`, `always=True`, `whole=`, or a flag that is not a literal;
+- a post root validator (`@root_validator`, `@root_validator(skip_on_failure=True)`):
+  v1 gives it the `values` dict, v2's `mode="after"` the model instance;
+- another decorator between the validator and the function, or above it, an
+  `async def`, a comment an argument removed would take along, a name
+  `field_validator`/`model_validator`/`classmethod` bound to something else;
+- a validator built without decorating (`check("name", allow_reuse=True)(str.strip)`),
+  and a module that keeps Pydantic v1 working (see LL201).
 """
 
 from __future__ import annotations
@@ -57,6 +78,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings
+from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rule import Rule
 
 V1_VALIDATORS = {
@@ -79,15 +101,28 @@ class V1Validator(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         return "pydantic" in ctx.source and has_word(ctx.source, ("validator", "root_validator"))
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # the name (or attribute) a decorator calls -> (the decorator, the function, its position)
+        self._decorators: dict[int, tuple[ast.expr, ast.AST, int]] = {}
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for position, decorator in enumerate(node.decorator_list):
+            callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+            self._decorators[id(callee)] = (decorator, node, position)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
-            message = V1_VALIDATORS.get(self.ctx.imports.get(node.id, ""))
+            qualified = self.ctx.imports.get(node.id, "")
+            message = V1_VALIDATORS.get(qualified)
             if (
                 message
                 and not any(is_pydantic_v1(q) for q in name_bindings(node.id, self.ctx))
                 and not locally_rebound(node.id, self.ctx)
             ):
-                self.report(node, message)
+                self._report(node, qualified, message)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr in ("validator", "root_validator") and isinstance(node.ctx, ast.Load):
@@ -97,4 +132,15 @@ class V1Validator(Rule):
                 while isinstance(root, ast.Attribute):
                     root = root.value
                 if isinstance(root, ast.Name) and not locally_rebound(root.id, self.ctx):
-                    self.report(node, message)
+                    self._report(node, self.ctx.resolve(node) or "", message)
+
+    def _report(self, node: ast.Name | ast.Attribute, qualified: str, message: str) -> None:
+        found = self._decorators.get(id(node))
+        if found is None:
+            self.report(node, message)  # a call building a reusable validator, a re-export ...
+            return
+        decorator, func, position = found
+        code = ast.get_source_segment(self.ctx.source, decorator)
+        plan = validator_fix(decorator, func, position, qualified, self.ctx, code)
+        # the whole decorator: the fix rewrites its arguments
+        self.report(decorator, message, fix=plan.safety if plan is not None else None)

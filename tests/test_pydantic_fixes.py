@@ -1,0 +1,295 @@
+"""LL201-LL206 fixes: what the fixture pairs cannot show.
+
+The safety each finding gets, composition across passes, modules that keep
+Pydantic v1 working, layout corner cases; and, when an interpreter with
+Pydantic v2 is given (``LAYERLINT_PYDANTIC_PYTHON=/path/to/python``), that the
+fixed code behaves as the original meant under Pydantic v2.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.engine import lint_source
+from layerlint.fixer import fix_text
+from layerlint.project import settings_for
+
+
+@pytest.fixture
+def schema_path(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\nrequires-python = ">=3.10"\n')
+    target = tmp_path / "app" / "schemas" / "things.py"
+    target.parent.mkdir(parents=True)
+    return target
+
+
+def _marks(source: str, path: Path) -> list[tuple[int, str, str | None]]:
+    result = lint_source(textwrap.dedent(source), str(path), settings_for(path))
+    return [(d.line, d.code, d.fix) for d in result.diagnostics]
+
+
+def _fixed(source: str, path: Path, unsafe: bool = False):
+    outcome = fix_text(textwrap.dedent(source), str(path), settings_for(path), unsafe=unsafe)
+    assert outcome.error is None and outcome.warning is None, outcome.error or outcome.warning
+    return outcome
+
+
+def test_footer_comments_of_the_config_body_close_the_call(schema_path):
+    out = _fixed('''\
+        from pydantic import BaseModel
+
+
+        class Item(BaseModel):
+            class Config:
+                orm_mode = True
+                # extra = "forbid"
+        ''', schema_path)
+    assert out.text.endswith(
+        "    model_config = ConfigDict(\n"
+        "        from_attributes=True,\n"
+        '        # extra = "forbid"\n'
+        "    )\n"
+    )
+
+
+def test_a_multi_line_value_moves_with_its_layout(schema_path):
+    out = _fixed('''\
+        from pydantic import BaseModel
+
+
+        class Item(BaseModel):
+            class Config:
+                # examples for the docs
+                schema_extra = {
+                    "example": {"id": 1},
+                }
+        ''', schema_path)
+    assert out.text.endswith(
+        "    model_config = ConfigDict(\n"
+        "        # examples for the docs\n"
+        "        json_schema_extra={\n"
+        '            "example": {"id": 1},\n'
+        "        },\n"
+        "    )\n"
+    )
+
+
+def test_base_settings_import_and_attribute_compose_over_two_passes(schema_path):
+    out = _fixed('''\
+        import pydantic
+        from pydantic import BaseSettings
+
+
+        class A(BaseSettings):
+            pass
+
+
+        class B(pydantic.BaseSettings):
+            pass
+        ''', schema_path)
+    assert out.passes == 2 and out.applied["LL206"] == 2
+    assert "from pydantic_settings import BaseSettings\n" in out.text
+    assert "class B(BaseSettings):" in out.text and "import pydantic\n" not in out.text
+
+
+def test_modules_keeping_pydantic_v1_working_get_no_fix(schema_path):
+    source = '''\
+        try:
+            from pydantic.v1 import BaseModel, Field, validator
+        except ImportError:
+            from pydantic import BaseModel, Field, validator
+
+
+        class Item(BaseModel):
+            code: str = Field(regex="^a")
+
+            class Config:
+                orm_mode = True
+
+            @validator("code")
+            def upper(cls, value):
+                return value.upper()
+
+            def dump(self) -> dict:
+                return self.dict()
+        '''
+    assert {fix for _, _, fix in _marks(source, schema_path)} <= {None}
+
+
+def test_safety_marks(schema_path):
+    source = '''\
+        from pydantic import BaseModel, Field, root_validator, validator
+
+
+        class Item(BaseModel):
+            code: str = Field(regex="^[a-z]+$")
+            name: str = Field(regex="[a-z]+")
+            word: str = Field(regex="^(?!x)")
+
+            @validator("code", pre=True)
+            def a(cls, value):
+                return value
+
+            @root_validator(pre=True)
+            def b(cls, values):
+                return values
+
+            @root_validator(skip_on_failure=True)
+            def c(cls, values):
+                return values
+
+
+        def use(item: Item, unknown) -> None:
+            item.dict()
+            Item.from_orm(unknown)
+            unknown.dict(exclude_none=True)
+            item.json(encoder=str)
+        '''
+    assert _marks(source, schema_path) == [
+        (5, "LL205", FIX_SAFE),
+        (6, "LL205", FIX_UNSAFE),
+        (7, "LL205", None),
+        (9, "LL204", FIX_SAFE),
+        (13, "LL204", FIX_UNSAFE),
+        (17, "LL204", None),
+        (23, "LL203", FIX_SAFE),
+        (24, "LL203", FIX_UNSAFE),
+        (25, "LL203", FIX_UNSAFE),
+        (26, "LL203", None),
+    ]
+
+
+def test_schema_json_imports_json_at_module_level(schema_path):
+    out = _fixed('''\
+        """Schemas."""
+        from pydantic import BaseModel
+
+
+        class Item(BaseModel):
+            id: int
+
+
+        def schema() -> str:
+            import json  # only here
+
+            return Item.schema_json()
+        ''', schema_path, unsafe=True)
+    assert out.text.startswith('"""Schemas."""\nfrom pydantic import BaseModel\nimport json\n')
+    assert "return json.dumps(Item.model_json_schema())" in out.text
+
+
+def test_validator_keeps_the_field_names_quotes_and_existing_import(schema_path):
+    out = _fixed('''\
+        import pydantic as pd
+
+
+        class Item(pd.BaseModel):
+            name: str
+
+            @pd.validator('name', pre=True, allow_reuse=True)
+            def strip(cls, value):
+                return value.strip()
+        ''', schema_path)
+    assert "    @pd.field_validator('name', mode='before')\n    @classmethod\n    def strip" in out.text
+    assert "from pydantic import" not in out.text
+
+
+# -- behaviour under Pydantic v2 ---------------------------------------------------------
+
+PYDANTIC_PYTHON = os.environ.get("LAYERLINT_PYDANTIC_PYTHON")
+needs_pydantic = pytest.mark.skipif(
+    not PYDANTIC_PYTHON, reason="set LAYERLINT_PYDANTIC_PYTHON to a Python with pydantic and pydantic-settings"
+)
+
+
+def _run(code: str, path: Path) -> str:
+    path.write_text(code, encoding="utf-8")
+    done = subprocess.run([PYDANTIC_PYTHON, "-W", "ignore", str(path)], capture_output=True, text=True, timeout=60)
+    return (done.stdout + done.stderr).strip()
+
+
+@needs_pydantic
+def test_renamed_methods_behave_as_the_deprecated_ones(schema_path):
+    source = textwrap.dedent('''\
+        from pydantic import BaseModel
+
+
+        class Sub(BaseModel):
+            n: int = 1
+
+
+        class M(BaseModel):
+            a: int
+            b: str | None = None
+            s: Sub = Sub()
+
+
+        m = M.parse_obj({"a": 1})
+        print(m.dict(exclude_none=True), m.json(exclude_unset=True), m.copy(update={"a": 2}).a)
+        print(M.construct(a=5).a, M.schema(by_alias=True)["title"], list(M.__fields__), m.__fields_set__)
+        print(M.parse_raw('{"a": 3}').a, list(map(M.parse_obj, [{"a": 9}])))
+        M.update_forward_refs()
+        ''')
+    fixed = _fixed(source, schema_path).text
+    assert "parse_obj" not in fixed and ".dict(" not in fixed
+    assert _run(fixed, schema_path) == _run(source, schema_path)
+
+
+@needs_pydantic
+def test_fixed_config_validators_and_fields_mean_what_v1_meant(schema_path):
+    source = textwrap.dedent('''\
+        from pydantic import BaseModel, Extra, Field, conlist, root_validator, validator
+
+
+        class Row:
+            id = 7
+            name = " seven "
+
+
+        class M(BaseModel):
+            id: int
+            name: str = Field("x", regex=r"^[a-z ]+$")
+            tags: conlist(str, max_items=1) = []
+
+            class Config:
+                orm_mode = True
+                extra = Extra.forbid
+                allow_mutation = False
+                anystr_strip_whitespace = True
+
+            @validator("name", pre=True)
+            def lower(cls, value):
+                return str(value).lower()
+
+        class Tagged(BaseModel):
+            tags: list[str]
+
+            @root_validator(pre=True)
+            def default_tags(cls, values):
+                values.setdefault("tags", ["t"])
+                return values
+
+
+        m = M.from_orm(Row())
+        print(m.id, repr(m.name), Tagged().tags)
+        for bad in ({"id": 1, "other": 1}, {"id": 1, "name": "A1"}, {"id": 1, "tags": ["a", "b"]}):
+            try:
+                M(**bad)
+            except Exception as exc:
+                print(type(exc).__name__)
+        try:
+            m.id = 2
+        except Exception as exc:
+            print("frozen", type(exc).__name__)
+        ''')
+    fixed = _fixed(source, schema_path, unsafe=True).text
+    assert "class Config" not in fixed and "@root_validator" not in fixed
+    assert _run(fixed, schema_path).splitlines() == [
+        "7 'seven' ['t']", "ValidationError", "ValidationError", "ValidationError", "frozen ValidationError",
+    ]
