@@ -20,6 +20,7 @@ from layerlint.diagnostics import Diagnostic, InternalError
 from layerlint.noqa import apply_noqa
 from layerlint.registry import all_rules
 from layerlint.rule import Rule
+from layerlint.walk import walk
 
 SYNTAX_ERROR_CODE = "LL001"
 
@@ -154,47 +155,22 @@ def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) 
         if rule in rules:
             rules.remove(rule)
 
-    scope_types = set(SCOPE_TYPES)
     scopes = ctx.scopes
-    add_import = ctx.add_import
-    import_types = (ast.Import, ast.ImportFrom)
-    stack: list[object] = [ctx.tree]
-    ast_type = ast.AST
-    while stack:
-        node = stack.pop()
-        if type(node) is _Leave:
-            node = node.node  # type: ignore[attr-defined]
-            node_type = type(node)
-            for callback in leave.get(node_type, ()):
-                try:
-                    callback(node)
-                except Exception:  # noqa: BLE001
-                    fail(callback)
-            if node_type in scope_types:
-                scopes.pop()
-            continue
-        node_type = type(node)
-        if node_type in import_types and scopes:
-            add_import(node)  # imports inside functions join the table as they are met
-        for callback in enter.get(node_type, ()):
-            try:
-                callback(node)
-            except Exception:  # noqa: BLE001
-                fail(callback)
-        if node_type in scope_types:
-            scopes.append(node)
-            stack.append(_Leave(node))
-        elif node_type in leave:
-            stack.append(_Leave(node))
-        children: list[ast.AST] = []
-        for name in node._fields:  # type: ignore[attr-defined]
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                children.extend(v for v in value if isinstance(v, ast_type))
-            elif isinstance(value, ast_type):
-                children.append(value)
-        children.reverse()
-        stack.extend(children)
+
+    def add_nested_import(node: ast.AST) -> None:
+        if scopes:  # imports inside functions join the table as they are met
+            ctx.add_import(node)  # type: ignore[arg-type]
+
+    walk(
+        ctx.tree,
+        enter,
+        leave,
+        always=_IMPORT_TYPES,
+        on_enter={ast.Import: add_nested_import, ast.ImportFrom: add_nested_import},
+        scope_types=_SCOPE_TYPES,
+        scopes=scopes,
+        on_error=fail,
+    )
     for rule in list(rules):
         try:
             rule.finish()
@@ -202,8 +178,5 @@ def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) 
             result.errors.append(InternalError(ctx.display_path, rule.code, traceback.format_exc(limit=6)))
 
 
-class _Leave:
-    __slots__ = ("node",)
-
-    def __init__(self, node: ast.AST) -> None:
-        self.node = node
+_IMPORT_TYPES = (ast.Import, ast.ImportFrom)
+_SCOPE_TYPES = frozenset(SCOPE_TYPES)
