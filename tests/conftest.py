@@ -18,6 +18,10 @@ def _fresh_settings_cache():
     project._settings_for.cache_clear()
     project._root_for_dir.cache_clear()
     project.first_party_names.cache_clear()
+    project.folder_parts.cache_clear()
+    from layerlint import external
+
+    external.clear()
     from layerlint import runner
 
     runner._settings_cache.clear()

@@ -16,7 +16,7 @@ import textwrap
 
 import pytest
 
-from layerlint.walk import GRAMMAR, REACH, walk
+from layerlint.walk import GRAMMAR, REACH, nodes_of, walk
 
 SCOPES = frozenset({ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
 
@@ -215,3 +215,11 @@ def test_failing_callback_is_reported_and_walk_goes_on():
 
     walk(tree, enter, {}, on_error=on_error)
     assert seen == ["f", "g"] and len(failed) == 1
+
+
+@pytest.mark.parametrize("types", [(ast.ClassDef,), (ast.Assign, ast.AnnAssign), (ast.Call, ast.Raise), (ast.Name,)])
+def test_nodes_of_finds_what_ast_walk_finds(types):
+    for name, tree in TREES[:10]:
+        expected = [n for n in ast.walk(tree) if type(n) in types]
+        got = nodes_of(tree, *types)
+        assert sorted(map(id, got)) == sorted(map(id, expected)), name

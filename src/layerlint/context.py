@@ -14,7 +14,8 @@ from typing import Any, Callable, TypeVar
 
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
-from layerlint.project import first_party_names, is_migration_path, module_name
+from layerlint.external import jsonable, lookup
+from layerlint.project import folder_parts, module_name
 
 T = TypeVar("T")
 SCOPE_TYPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -41,9 +42,16 @@ class FileContext:
         self.tree = tree
         self.settings = settings
         root = settings.root
-        self.module, self.is_package = module_name(path, root)
+        self.abspath = os.path.abspath(path)
+        self.folder = os.path.dirname(self.abspath)
+        # facts read from outside this file: (kind, args) -> value (see external.py)
+        self.external_facts: dict[tuple[Any, ...], Any] = {}
+        self.module, self.is_package = module_name(self.abspath, root)
+        if folder_parts(self.folder, root) is None:  # the name came from the __init__.py chain
+            self.external("package_chain", self.folder)
         self.package = self.module if self.is_package else self.module.rpartition(".")[0]
-        self._first_party = first_party_names(root, os.path.dirname(os.path.abspath(path)))
+        self._first_party: frozenset[str] | None = None
+        self._mentions: dict[str, bool] = {}
         self.imports: dict[str, str] = {}
         # (node, target module) of every import seen so far, top level first
         self.import_nodes: list[tuple[ast.stmt, str]] = []
@@ -53,8 +61,41 @@ class FileContext:
         self._lines: list[str] | None = None
         self.top_level_names: set[str] = set()
         self._scan_module_body(tree.body)
-        self.is_migration = is_migration_path(path) or {"revision", "down_revision"} <= self.top_level_names
+        self.is_migration = self._in_versions_folder() or {"revision", "down_revision"} <= self.top_level_names
         self.layer = "migrations" if self.is_migration else settings.layers.classify(self.module) if self.module else None
+
+    # -- facts from outside the file ------------------------------------------
+    def external(self, kind: str, *args: Any) -> Any:
+        """A fact about other files (see external.py), recorded for the cache."""
+        key = (kind, *args)
+        try:
+            return self.external_facts[key]
+        except KeyError:
+            value = self.external_facts[key] = lookup(kind, *args)
+            return value
+
+    def recorded_facts(self) -> list[list[Any]]:
+        """The external facts this file's findings depend on, as ``[kind, args, value]``."""
+        return [[key[0], list(key[1:]), jsonable(value)] for key, value in self.external_facts.items()]
+
+    def _in_versions_folder(self) -> bool:
+        """A file under ``*/versions/`` beside an Alembic ``env.py`` (project.is_migration_path)."""
+        if os.path.basename(self.folder) != "versions":
+            return False
+        return bool(self.external("isfile", os.path.join(os.path.dirname(self.folder), "env.py")))
+
+    # -- cheap gates -----------------------------------------------------------
+    def mentions(self, *words: str) -> bool:
+        """Does the source contain any of ``words``? Memoized per word: rules of one
+        family share one scan of the file (the cheap gate of ``Rule.applies_to``)."""
+        cache = self._mentions
+        for word in words:
+            found = cache.get(word)
+            if found is None:
+                found = cache[word] = word in self.source
+            if found:
+                return True
+        return False
 
     # -- module body ------------------------------------------------------
     def _scan_module_body(self, body: list[ast.stmt]) -> None:
@@ -125,9 +166,17 @@ class FileContext:
     def resolves_to(self, node: ast.AST, *names: str) -> bool:
         return self.resolve(node) in names
 
+    @property
+    def first_party(self) -> frozenset[str]:
+        """Top-level names that belong to the project (read lazily: a cross-file fact)."""
+        if self._first_party is None:
+            root = self.settings.root
+            self._first_party = self.external("first_party", str(root) if root is not None else None, self.folder)
+        return self._first_party
+
     def is_first_party(self, module: str) -> bool:
         top = module.partition(".")[0]
-        return top in self._first_party or (bool(self.module) and top == self.module.partition(".")[0])
+        return top in self.first_party or (bool(self.module) and top == self.module.partition(".")[0])
 
     def layer_of(self, module: str) -> str | None:
         """Layer of a first-party module (third-party modules have none)."""
@@ -165,11 +214,10 @@ class FileContext:
         """Does a first-party dotted name name a module or package on disk?"""
         parts = self.module.split(".") if self.module else []
         depth = len(parts) if self.is_package else len(parts) - 1
-        base = os.path.dirname(os.path.abspath(self.path))
+        base = self.folder
         for _ in range(max(depth, 0)):
             base = os.path.dirname(base)
-        candidate = os.path.join(base, *module.split("."))
-        return os.path.isfile(candidate + ".py") or os.path.isdir(candidate)
+        return bool(self.external("module_file", os.path.join(base, *module.split("."))))
 
     def _target_layer(self, module: str, relative: bool) -> str | None:
         if relative:

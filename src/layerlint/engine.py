@@ -31,6 +31,8 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
     read_error: str | None = None  # the file could not be read at all
+    # facts from other files the findings depend on, ``[kind, args, value]`` (external.py)
+    facts: list[list[object]] = field(default_factory=list)
 
 
 # (node type, method name, is_leave) per rule class, found once
@@ -122,21 +124,32 @@ def lint_tree(
     except Exception:  # noqa: BLE001 - one bad file never stops a run
         result.errors.append(InternalError(shown, "engine", traceback.format_exc(limit=3)))
         return result
-    registry = all_rules()
     rules: list[Rule] = []
-    for code in sorted(codes):
-        cls = registry.get(code)
-        if cls is None:
-            continue
+    for cls in _rule_classes(codes if isinstance(codes, frozenset) else frozenset(codes)):
         try:
             if cls.applies_to(ctx):
                 rules.append(cls(ctx))
         except Exception:  # noqa: BLE001
-            result.errors.append(InternalError(shown, code, traceback.format_exc(limit=3)))
-    if rules:
+            result.errors.append(InternalError(shown, cls.code, traceback.format_exc(limit=3)))
+    if rules:  # no rule applies: no walk at all
         _walk_and_dispatch(ctx, rules, result)
-    result.diagnostics = sorted(apply_noqa(ctx.diagnostics, text, ctx.lines), key=Diagnostic.sort_key)
+    if ctx.diagnostics:
+        result.diagnostics = sorted(apply_noqa(ctx.diagnostics, text, ctx.lines), key=Diagnostic.sort_key)
+    if ctx.external_facts:
+        result.facts = ctx.recorded_facts()
     return result
+
+
+_RULE_CLASSES: dict[frozenset[str], tuple[type[Rule], ...]] = {}
+
+
+def _rule_classes(codes: frozenset[str]) -> tuple[type[Rule], ...]:
+    """The rule classes of enabled codes, in code order (found once per selection)."""
+    found = _RULE_CLASSES.get(codes)
+    if found is None:
+        registry = all_rules()
+        found = _RULE_CLASSES[codes] = tuple(registry[c] for c in sorted(codes) if c in registry)
+    return found
 
 
 def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) -> None:

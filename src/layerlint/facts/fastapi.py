@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.walk import nodes_of
 
 HTTP_EXCEPTIONS = frozenset({
     "fastapi.HTTPException",
@@ -29,7 +30,7 @@ def is_http_package(module: str) -> bool:
 
 def _local_http_exceptions(ctx: FileContext) -> frozenset[str]:
     """Classes of this module that subclass HTTPException, transitively."""
-    classes = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.ClassDef)]
+    classes = nodes_of(ctx.tree, ast.ClassDef)
     known: set[str] = set()
     changed = True
     while changed:
@@ -46,7 +47,7 @@ def _local_http_exceptions(ctx: FileContext) -> frozenset[str]:
 
 
 def local_http_exceptions(ctx: FileContext) -> frozenset[str]:
-    if "HTTPException" not in ctx.source:
+    if not ctx.mentions("HTTPException"):
         return frozenset()
     return ctx.memo("fastapi.local_http_exceptions", lambda: _local_http_exceptions(ctx))
 
@@ -67,7 +68,7 @@ def http_exception_name(expr: ast.AST | None, ctx: FileContext) -> str | None:
 
 def _router_names(ctx: FileContext) -> frozenset[str]:
     names: set[str] = set()
-    for stmt in ast.walk(ctx.tree):
+    for stmt in nodes_of(ctx.tree, ast.Assign, ast.AnnAssign):
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
             if ctx.resolve(stmt.value.func) in ROUTER_CLASSES:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]

@@ -15,6 +15,7 @@ import ast
 import re
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.walk import nodes_of
 
 SESSION_TYPES = frozenset({
     "sqlalchemy.ext.asyncio.AsyncSession",
@@ -173,7 +174,7 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             inner = arg.annotation.slice
             if isinstance(inner, ast.Tuple) and any(is_session_provider(e, ctx) for e in inner.elts[1:]):
                 names.add(arg.arg)
-    for node in ast.walk(func):
+    for node in nodes_of(func, ast.With, ast.AsyncWith, ast.Assign, ast.AnnAssign):
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 if isinstance(item.optional_vars, ast.Name) and opens_session(item.context_expr, ctx):
@@ -198,7 +199,7 @@ def _class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
                 attrs.add(stmt.target.id)
         elif isinstance(stmt, FUNCTION_TYPES):
             sessions = function_sessions(stmt, ctx)
-            for node in ast.walk(stmt):
+            for node in nodes_of(stmt, ast.Assign, ast.AnnAssign):
                 if isinstance(node, (ast.Assign, ast.AnnAssign)):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                     value = node.value
