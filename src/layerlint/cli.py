@@ -15,7 +15,8 @@ from layerlint import __version__
 from layerlint.config import ConfigError
 from layerlint.output import text
 from layerlint.registry import all_rules
-from layerlint.runner import Overrides, discover, lint_file
+from layerlint.parallel import lint_files
+from layerlint.runner import Overrides, discover
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -43,6 +44,11 @@ def main() -> None:
     help="Read settings from this TOML file instead of the nearest pyproject.toml.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Processes to lint with (default: one per core; 1 lints in this process).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache (.layerlint_cache/).")
 def check(
     paths: tuple[str, ...],
     select: str | None,
@@ -50,6 +56,8 @@ def check(
     extend_select: str | None,
     config_file: Path | None,
     exit_zero: bool,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     try:
@@ -60,7 +68,7 @@ def check(
             extend_select=Overrides.parse_codes(extend_select, "--extend-select") or (),
         )
         found = discover(list(paths) or ["."], overrides)
-        results = [lint_file(path, overrides) for path in found.files]
+        results = lint_files(found.files, overrides, jobs=jobs, cache=not no_cache)
     except ConfigError as exc:
         _fail(str(exc))
         return

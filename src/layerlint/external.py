@@ -58,6 +58,7 @@ def still_true(facts: list[list[Any]]) -> bool:
 def clear() -> None:
     for func in _PROVIDERS.values():
         func.cache_clear()  # type: ignore[attr-defined]
+    _chain.cache_clear()
 
 
 def jsonable(value: Any) -> Any:
@@ -94,10 +95,14 @@ def isfile(path: str) -> bool:
 @provider("package_chain")
 def package_chain(folder: str) -> tuple[str, ...]:
     """Names of the packages (folders with ``__init__.py``) that end at ``folder``, outermost first."""
-    parts: list[str] = []
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        folder, name = os.path.split(folder)
-        if not name:
-            break
-        parts.insert(0, name)
-    return tuple(parts)
+    return _chain(folder)
+
+
+@functools.lru_cache(maxsize=65536)
+def _chain(folder: str) -> tuple[str, ...]:
+    if not os.path.isfile(os.path.join(folder, "__init__.py")):
+        return ()
+    parent, name = os.path.split(folder)
+    if not name:
+        return ()
+    return (*_chain(parent), name) if parent != folder else (name,)

@@ -50,11 +50,18 @@ def _node_classes() -> set[type]:
 def _is_concrete(cls: type) -> bool:
     """A node class the parser builds: its docstring is ``Name(fields)`` or ``Name``."""
     head = (cls.__doc__ or "").strip().split("\n", 1)[0]
-    return bool(re.match(rf"^{cls.__name__}(\(.*\))?$", head))
+    name = cls.__name__
+    return head == name or (head.startswith(name + "(") and head.endswith(")"))
+
+
+_CONCRETE: dict[type, frozenset[type]] = {}
 
 
 def _concrete(cls: type) -> frozenset[type]:
     """The concrete node classes an abstract grammar type (``expr``, ``stmt``...) stands for."""
+    found = _CONCRETE.get(cls)
+    if found is not None:
+        return found
     out: set[type] = set()
     stack = [cls]
     while stack:
@@ -63,21 +70,23 @@ def _concrete(cls: type) -> frozenset[type]:
             out.add(c)  # deprecated aliases below a concrete class (ast.Num...) are never built
             continue
         stack.extend(c.__subclasses__())
-    return frozenset(out)
+    found = _CONCRETE[cls] = frozenset(out)
+    return found
 
 
 def _read_grammar() -> dict[type, tuple[_Field, ...]]:
     grammar: dict[type, tuple[_Field, ...]] = {}
     for cls in _node_classes():
         fields = tuple(getattr(cls, "_fields", ()) or ())
-        head = (cls.__doc__ or "").strip().split("\n", 1)[0]
-        match = _HEAD_RE.match(head)
         declared: dict[str, tuple[str, str]] = {}
-        if match and match.group(1) == cls.__name__:
-            for part in match.group(2).split(","):
-                decl = _DECL_RE.match(part.strip())
-                if decl:
-                    declared[decl.group(3)] = (decl.group(1), decl.group(2))
+        if fields:
+            head = (cls.__doc__ or "").strip().split("\n", 1)[0]
+            match = _HEAD_RE.match(head)
+            if match and match.group(1) == cls.__name__:
+                for part in match.group(2).split(","):
+                    decl = _DECL_RE.match(part.strip())
+                    if decl:
+                        declared[decl.group(3)] = (decl.group(1), decl.group(2))
         out: list[_Field] = []
         for name in fields:
             if name not in declared:
@@ -98,20 +107,23 @@ _ALL = frozenset(GRAMMAR)
 
 def _reach_table() -> dict[type, frozenset[type]]:
     """For each node type, every node type that may appear anywhere below it."""
-    reach: dict[type, set[type]] = {cls: set() for cls in GRAMMAR}
-    changed = True
-    while changed:
-        changed = False
-        for cls, fields in GRAMMAR.items():
-            below = reach[cls]
-            size = len(below)
-            for _, types, _ in fields:
-                for t in _ALL if types is None else types:
-                    below.add(t)
-                    below |= reach.get(t, ())
-            if len(below) != size:
-                changed = True
-    return {cls: frozenset(below) for cls, below in reach.items()}
+    children: dict[type, frozenset[type]] = {}
+    for cls, fields in GRAMMAR.items():
+        below: set[type] = set()
+        for _, types, _ in fields:
+            below |= _ALL if types is None else types
+        children[cls] = frozenset(below)
+    reach: dict[type, frozenset[type]] = {}
+    for cls in GRAMMAR:
+        seen: set[type] = set()
+        stack = list(children[cls])
+        while stack:
+            t = stack.pop()
+            if t not in seen:
+                seen.add(t)
+                stack.extend(children.get(t, ()))
+        reach[cls] = frozenset(seen)
+    return reach
 
 
 REACH = _reach_table()
