@@ -48,6 +48,11 @@ FORMAT = 2
 KEEP_STORES = 8  # stores (tool x settings combinations) kept per cache dir
 _DIAGNOSTIC_FIELDS = tuple(f.name for f in dataclasses.fields(Diagnostic) if f.name != "path")
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_NAMES = {"str": str, "int": int, "float": float, "bool": bool}
+# the type each stored finding field must have (a row of the wrong shape is a miss)
+_ROW_TYPES = tuple(
+    _SCALAR_NAMES.get(str(f.type), object) for f in dataclasses.fields(Diagnostic) if f.name != "path"
+)
 
 
 def digest(data: bytes) -> str:
@@ -328,12 +333,15 @@ class Cache:
             return None
         if recorded != digest(data) or not isinstance(rows, list):
             return None
-        try:
-            diagnostics = [
-                Diagnostic(path=shown, **dict(zip(_DIAGNOSTIC_FIELDS, row, strict=True))) for row in rows
-            ]
-        except (TypeError, ValueError):
-            return None
+        diagnostics = []
+        for row in rows:
+            if not (
+                isinstance(row, list)
+                and len(row) == len(_ROW_TYPES)
+                and all(type(v) is t or t is object for v, t in zip(row, _ROW_TYPES))
+            ):
+                return None
+            diagnostics.append(Diagnostic(path=shown, **dict(zip(_DIAGNOSTIC_FIELDS, row))))
         return FileResult(shown, diagnostics, facts=facts)
 
     def record(self, path: str, settings: Settings, file_digest: str, result: FileResult) -> None:
