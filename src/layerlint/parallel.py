@@ -26,7 +26,7 @@ from layerlint.engine import FileResult, lint_source
 from layerlint.runner import Overrides, display, effective_settings
 
 # fewer files than this are not worth starting processes for
-MIN_FILES_PER_WORKER = 8
+MIN_FILES_PER_WORKER = 32
 MAX_CHUNK = 48
 # a benchmark hook: each worker appends "pid max-rss-KiB files" lines to this file
 STATS_ENV = "LAYERLINT_WORKER_STATS"
