@@ -60,8 +60,9 @@ def default_folder() -> Path:
     return Path(base) / "src"
 
 
-def run(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
-    """(wall seconds, exit code, max RSS in KiB of the process or its largest reaped child)."""
+def run(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds (user + system, workers included), max RSS in KiB of
+    the process or its largest reaped child)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = proc.stderr.read() if proc.stderr else b""
@@ -71,17 +72,22 @@ def run(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int
     if proc.returncode not in (0, 1):
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr.decode(errors='replace')[-2000:]}")
     rss = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
-    return elapsed, proc.returncode, rss
+    return elapsed, usage.ru_utime + usage.ru_stime, rss
 
 
 def best(label: str, cmd: list[str], env: dict[str, str], cwd: Path, repeat: int) -> dict:
-    times, rss = [], 0
+    times, cpus, rss = [], [], 0
     for _ in range(repeat):
-        elapsed, _, peak = run(cmd, env, cwd)
+        elapsed, cpu, peak = run(cmd, env, cwd)
         times.append(elapsed)
+        cpus.append(cpu)
         rss = max(rss, peak)
-    result = {"label": label, "best": min(times), "all": times, "rss_kib": rss}
-    print(f"  {label:<44} {min(times):8.2f} s   (runs: {', '.join(f'{t:.2f}' for t in times)})", flush=True)
+    result = {"label": label, "best": min(times), "all": times, "cpu": min(cpus), "rss_kib": rss}
+    print(
+        f"  {label:<44} {min(times):8.2f} s  cpu {min(cpus):6.2f} s  load {os.getloadavg()[0]:4.1f}"
+        f"   (runs: {', '.join(f'{t:.2f}' for t in times)})",
+        flush=True,
+    )
     return result
 
 
@@ -99,7 +105,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", nargs="?", type=Path, default=default_folder())
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best kept)")
-    parser.add_argument("--flake8-repeat", type=int, default=1)
+    parser.add_argument("--flake8-repeat", type=int, default=2)
     parser.add_argument("--skip-flake8", action="store_true")
     parser.add_argument("--ruff", help="path of a ruff binary to compare with (default: ruff on PATH, if any)")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
@@ -132,7 +138,8 @@ def main() -> int:
     print(f"folder: {folder}")
     print(f"files: {len(files)}  lines: {lines:,}  cores: {default_jobs()}  "
           f"Python {platform.python_version()}  load average: {os.getloadavg()[0]:.2f}")
-    print("measure (best of runs, wall clock):")
+    print("measure (best of runs: wall clock; CPU = user + system of the process and its workers;")
+    print("         load = 1-minute load average after the runs, other work on the machine skews wall times):")
     r = args.repeat
     parse = best("bare ast.parse (reference)", [py, "-c", PARSE_LOOP, str(file_list), "on"], env, work, r)
     parse_off = best("bare ast.parse, GC paused", [py, "-c", PARSE_LOOP, str(file_list), "off"], env, work, r)

@@ -228,8 +228,8 @@ def test_concurrent_saves_merge_and_never_corrupt(tmp_path: Path):
     b = cache_module.Store(store_path, "fp")
     (tmp_path / "f1.py").write_text("")
     (tmp_path / "f2.py").write_text("")
-    a.put(str(tmp_path / "f1.py"), ("d1", [["isfile", ["/x"], False]], []))
-    b.put(str(tmp_path / "f2.py"), ("d2", [], [["LL101", "m", 1, 1, 1, 2]]))
+    a.put(str(tmp_path / "f1.py"), ("d1", [["isfile", ["/x"], False]], [], [0, 0, 0, 0, 0]))
+    b.put(str(tmp_path / "f2.py"), ("d2", [], [["LL101", "m", 1, 1, 1, 2]], [0, 0, 0, 0, 0]))
     a.save()
     b.save()  # sees a's write and keeps it
     fresh = cache_module.Store(store_path, "fp")
@@ -260,3 +260,74 @@ def test_concurrent_runs_leave_a_valid_store(demo: Path, cache_dir: Path):
     fresh = parallel.lint_files(files, Overrides(), jobs=1, cache=False)
     cached = parallel.lint_files(files, Overrides(), jobs=1, cache=True)
     assert [r.diagnostics for r in cached] == [r.diagnostics for r in fresh]
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Files whose bytes the cache lookup read again (to compare digests)."""
+    seen: list[str] = []
+    real = cache_module.read_file
+
+    def counting(path):
+        seen.append(os.path.basename(path))
+        return real(path)
+
+    monkeypatch.setattr(cache_module, "read_file", counting)
+    return seen
+
+
+def _age(root: Path, seconds: int = 3600) -> None:
+    """Make every file look modified long ago (the cache trusts only settled files;
+    the change time cannot be set back, hence RACY_NS patched where it matters)."""
+    past = int(os.stat(root).st_mtime) - seconds
+    for path in root.rglob("*"):
+        os.utime(path, (past, past))
+
+
+def test_settled_unchanged_files_are_not_read_again(demo: Path, cache_dir: Path, reads: list[str],
+                                                    lint_calls: list[str], monkeypatch: pytest.MonkeyPatch):
+    # utime cannot age the change time: pretend the racy margin has passed
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    _age(demo)
+    check("--jobs", "1", str(demo))
+    reads.clear()
+    lint_calls.clear()
+    warm = check("--jobs", "1", str(demo))
+    assert reads == [] and lint_calls == []  # the stat signature vouched for every file
+    assert "LL101" in warm.output
+
+
+def test_recently_modified_files_are_hashed_again(tmp_path: Path, cache_dir: Path, reads: list[str],
+                                                  lint_calls: list[str]):
+    project = _routes_project(tmp_path / "proj")  # just written: within the racy window
+    check("--jobs", "1", str(project))
+    lint_calls.clear()
+    check("--jobs", "1", str(project))
+    assert "users.py" in reads and lint_calls == []  # read and hashed, same bytes: a hit
+
+
+def test_same_size_edit_with_restored_mtime_is_seen(demo: Path, cache_dir: Path, lint_calls: list[str],
+                                                    monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    _age(demo)
+    cold = check("--jobs", "1", str(demo))
+    service = demo / "app" / "services" / "billing_service.py"
+    before = os.stat(service)
+    text = service.read_text()
+    assert "HTTPException" in text
+    service.write_text(text.replace("HTTPException", "HTTPExceptioX", 1))  # same size, different bytes
+    os.utime(service, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime set back, ctime cannot be
+    lint_calls.clear()
+    warm = check("--jobs", "1", str(demo))
+    assert lint_calls == ["billing_service.py"]
+    assert "LL103" in cold.output and "LL103" not in warm.output
+
+
+def test_rewritten_identical_bytes_are_a_hit(demo: Path, cache_dir: Path, lint_calls: list[str]):
+    _age(demo)
+    cold = check("--jobs", "1", str(demo))
+    service = demo / "app" / "services" / "user_service.py"
+    service.write_bytes(service.read_bytes())  # new mtime, same bytes
+    lint_calls.clear()
+    warm = check("--jobs", "1", str(demo))
+    assert lint_calls == [] and warm.output == cold.output

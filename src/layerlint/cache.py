@@ -8,6 +8,10 @@ A file's findings are reused only when all of these are unchanged:
 - the file's effective settings: every field of :class:`~layerlint.config.Settings`
   and the codes they enable;
 - the file's bytes (SHA-256) and its path (a module's layer comes from its path);
+  the bytes are read and hashed again unless the file's size, modification and
+  change times and inode are those recorded when they were last hashed, at least
+  3 seconds after the last modification (git's rule: no tool can set the change
+  time back, and a write within the same timestamp tick is guarded by the margin);
 - every fact about other files that linting it consulted (``ctx.external``: which
   names are first-party, whether an import target is a module file, whether an
   Alembic ``env.py`` is there ...; see external.py), each re-checked on lookup.
@@ -34,6 +38,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +49,7 @@ from layerlint.engine import FileResult
 from layerlint.external import still_true
 
 DEFAULT_DIR = ".layerlint_cache"
-FORMAT = 2
+FORMAT = 3
 KEEP_STORES = 8  # stores (tool x settings combinations) kept per cache dir
 _DIAGNOSTIC_FIELDS = tuple(f.name for f in dataclasses.fields(Diagnostic) if f.name != "path")
 _SCALARS = (str, int, float, bool, type(None))
@@ -61,20 +66,55 @@ def digest(data: bytes) -> str:
 
 def read_bytes(path: str) -> bytes:
     """A file's bytes, with less overhead than ``open().read()`` (it adds up over a tree)."""
+    return read_file(path)[0]
+
+
+def read_file(path: str) -> tuple[bytes, list[int]]:
+    """A file's bytes and its stat signature (see :func:`unchanged_since`)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        size = os.fstat(fd).st_size
+        st = os.fstat(fd)
+        size = st.st_size
         data = os.read(fd, size + 1)
-        if len(data) <= size:  # a short read of a regular file is its end
-            return data
-        chunks = [data]  # the file grew while read: read on to the end
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
+        if len(data) > size:  # the file grew while read: read on to the end
+            chunks = [data]
+            while True:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        # (a short read of a regular file is its end)
     finally:
         os.close(fd)
+    return data, signature(st)
+
+
+def signature(st: os.stat_result) -> list[int]:
+    """What identifies a file's content without reading it, and when it was read."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, time.time_ns()]
+
+
+# a file modified this close to the moment it was hashed may change again within the
+# same timestamp tick (coarse on some file systems): its signature is not trusted
+RACY_NS = 3_000_000_000
+
+
+def unchanged_since(recorded: Any, st: os.stat_result) -> bool:
+    """Git's rule: a file whose size, modification and change times and inode are those
+    recorded when it was hashed, and was not modified within RACY_NS of that moment,
+    still has the hashed bytes (a write always moves the change time, which no tool
+    can set back)."""
+    if not (isinstance(recorded, list) and len(recorded) == 5 and all(type(v) is int for v in recorded)):
+        return False
+    size, mtime, ctime, ino, checked = recorded
+    return (
+        size == st.st_size
+        and mtime == st.st_mtime_ns
+        and ctime == st.st_ctime_ns
+        and ino == st.st_ino
+        and max(mtime, ctime) < checked - RACY_NS
+    )
 
 
 # -- fingerprints --------------------------------------------------------------
@@ -153,7 +193,7 @@ class Store:
     """One results file, loaded on first use and saved if changed.
 
     On disk: ``{"format", "fingerprint", "facts": [[kind, args, value], ...],
-    "entries": {absolute path: [digest, [fact index, ...], [finding row, ...]]}}``;
+    "entries": {absolute path: [digest, [fact index, ...], [finding row, ...], stat signature]}}``;
     each distinct fact is stored (and re-checked) once however many files used it.
     """
 
@@ -195,13 +235,14 @@ class Store:
         self.entries, self.facts = self._read() if self._stamp is not None else ({}, [])
         self._fact_ok = {}
 
-    def get(self, key: str) -> tuple[str, list[Any], list[Any]] | None:
-        """``(digest, facts, rows)`` of a valid-looking entry whose facts still hold, else None."""
+    def get(self, key: str) -> tuple[str, list[Any], list[Any], Any] | None:
+        """``(digest, facts, rows, signature)`` of a valid-looking entry whose facts still
+        hold, else None."""
         entry = self.changed.get(key)
         if entry is not None:
             return entry
         entry = self.entries.get(key)
-        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], list)):
+        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[1], list)):
             return None
         facts = []
         for index in entry[1]:
@@ -213,9 +254,9 @@ class Store:
             if not ok:
                 return None
             facts.append(self.facts[index])
-        return entry[0], facts, entry[2]
+        return entry[0], facts, entry[2], entry[3]
 
-    def put(self, key: str, entry: tuple[str, list[Any], list[Any]]) -> None:
+    def put(self, key: str, entry: tuple[str, list[Any], list[Any], list[int]]) -> None:
         self.changed[key] = entry
 
     def save(self) -> None:
@@ -240,11 +281,12 @@ class Store:
             if key in self.changed or not os.path.exists(key):
                 continue
             try:
-                out[key] = [entry[0], [intern(facts[i]) for i in entry[1]], entry[2]]
+                out[key] = [entry[0], [intern(facts[i]) for i in entry[1]], entry[2], entry[3]]
             except (TypeError, IndexError, KeyError):
                 continue  # a malformed entry is dropped
-        for key, (file_digest, file_facts, rows) in self.changed.items():
-            out[key] = [file_digest, [intern(f) for f in file_facts], rows]
+        for key, (file_digest, file_facts, rows, stamp) in self.changed.items():
+            out[key] = [file_digest, [intern(f) for f in file_facts], rows, stamp]
+        
         import tempfile
 
         folder = self.path.parent
@@ -323,15 +365,21 @@ class Cache:
 
     def lookup(self, path: str, settings: Settings, shown: str) -> FileResult | None:
         """The cached result of ``path`` if still valid, else None (a miss)."""
-        found = self.store_for(settings).get(os.path.abspath(path))
+        key = os.path.abspath(path)
+        store = self.store_for(settings)
+        found = store.get(key)
         if found is None:
             return None
-        recorded, facts, rows = found
+        recorded, facts, rows, stamp = found
         try:
-            data = read_bytes(path)
+            if not unchanged_since(stamp, os.stat(path)):
+                data, stamp = read_file(path)
+                if recorded != digest(data):
+                    return None
+                store.put(key, (recorded, facts, rows, stamp))  # same bytes: remember the new stat
         except OSError:
             return None
-        if recorded != digest(data) or not isinstance(rows, list):
+        if not isinstance(rows, list):
             return None
         diagnostics = []
         for row in rows:
@@ -344,8 +392,9 @@ class Cache:
             diagnostics.append(Diagnostic(path=shown, **dict(zip(_DIAGNOSTIC_FIELDS, row))))
         return FileResult(shown, diagnostics, facts=facts)
 
-    def record(self, path: str, settings: Settings, file_digest: str, result: FileResult) -> None:
-        """Store a fresh result (not when it holds internal or read errors)."""
+    def record(self, path: str, settings: Settings, file_key: tuple[str, list[int]], result: FileResult) -> None:
+        """Store a fresh result under ``(digest, stat signature)`` of the bytes linted
+        (not when it holds internal or read errors)."""
         if result.errors or result.read_error is not None:
             return
         rows = []
@@ -354,7 +403,8 @@ class Cache:
             if not all(isinstance(v, _SCALARS) for v in row):
                 return  # findings that do not round-trip through JSON are not cached
             rows.append(row)
-        self.store_for(settings).put(os.path.abspath(path), (file_digest, list(result.facts), rows))
+        file_digest, stamp = file_key
+        self.store_for(settings).put(os.path.abspath(path), (file_digest, list(result.facts), rows, stamp))
 
     def save(self) -> None:
         for store in self._stores.values():

@@ -20,7 +20,7 @@ import traceback
 from contextlib import contextmanager
 from typing import Iterator
 
-from layerlint.cache import Cache, digest, read_bytes
+from layerlint.cache import Cache, digest, read_file
 from layerlint.diagnostics import InternalError
 from layerlint.engine import FileResult, lint_source
 from layerlint.runner import Overrides, display, effective_settings
@@ -73,10 +73,10 @@ def lint_files(
     else:
         with _collector_paused():
             outcomes = _lint_chunk(work, overrides, want_digest)
-    for index, result, file_digest in outcomes:
+    for index, result, file_key in outcomes:
         results[index] = result
-        if store is not None and file_digest is not None:
-            store.record(paths[index], effective_settings(paths[index], overrides), file_digest, result)
+        if store is not None and file_key is not None:
+            store.record(paths[index], effective_settings(paths[index], overrides), file_key, result)
     if store is not None:
         store.save()
     return results  # type: ignore[return-value]
@@ -88,7 +88,7 @@ class _Lookup:
     def __init__(self, store: Cache, overrides: Overrides) -> None:
         self.store = store
         self.overrides = overrides
-        self.cwd = os.path.join(os.getcwd(), "")
+        self.cwd = os.getcwd() + os.sep
         self.settings_of_folder: dict[str, object] = {}
 
     def __call__(self, path: str) -> FileResult | None:
@@ -105,19 +105,21 @@ class _Lookup:
             return None
 
 
-Outcome = tuple[int, FileResult, "str | None"]
+# the cache key of the bytes linted: (digest, stat signature), when the cache is on
+FileKey = "tuple[str, list[int]] | None"
+Outcome = tuple[int, FileResult, FileKey]
 
 
-def _lint_one(path: str, overrides: Overrides, want_digest: bool) -> tuple[FileResult, str | None]:
+def _lint_one(path: str, overrides: Overrides, want_digest: bool) -> tuple[FileResult, FileKey]:
     shown = display(path)
     try:
         settings = effective_settings(path, overrides)
         try:
-            data = read_bytes(path)
+            data, stamp = read_file(path)
         except OSError as exc:
             return FileResult(shown, read_error=f"cannot read: {exc.strerror or exc}"), None
         result = lint_source(data, path, settings, display_path=shown)
-        return result, (digest(data) if want_digest else None)
+        return result, ((digest(data), stamp) if want_digest else None)
     except Exception:  # noqa: BLE001 - never lose the run to one file
         return FileResult(shown, errors=[InternalError(shown, "engine", traceback.format_exc(limit=6))]), None
 
@@ -125,8 +127,8 @@ def _lint_one(path: str, overrides: Overrides, want_digest: bool) -> tuple[FileR
 def _lint_chunk(chunk: list[tuple[int, str]], overrides: Overrides, want_digest: bool) -> list[Outcome]:
     out: list[Outcome] = []
     for index, path in chunk:
-        result, file_digest = _lint_one(path, overrides, want_digest)
-        out.append((index, result, file_digest))
+        result, file_key = _lint_one(path, overrides, want_digest)
+        out.append((index, result, file_key))
     return out
 
 
