@@ -52,16 +52,19 @@ class FileContext:
         self.package = self.module if self.is_package else self.module.rpartition(".")[0]
         self._first_party: frozenset[str] | None = None
         self._mentions: dict[str, bool] = {}
-        self.imports: dict[str, str] = {}
-        # (node, target module) of every import seen so far, top level first
-        self.import_nodes: list[tuple[ast.stmt, str]] = []
+        # the import table and top-level names, read from the module body on first use
+        # (most files are never walked and never need them)
+        self._imports: dict[str, str] | None = None
+        self._import_nodes: list[tuple[ast.stmt, str]] = []
+        self._top_level_names: set[str] = set()
         self.scopes: list[ast.AST] = []
         self.diagnostics: list[Diagnostic] = []
         self._memo: dict[Any, Any] = {}
         self._lines: list[str] | None = None
-        self.top_level_names: set[str] = set()
-        self._scan_module_body(tree.body)
-        self.is_migration = self._in_versions_folder() or {"revision", "down_revision"} <= self.top_level_names
+        # (a name is a top-level name only if the text contains it)
+        self.is_migration = self._in_versions_folder() or (
+            self.mentions("down_revision") and {"revision", "down_revision"} <= self.top_level_names
+        )
         self.layer = "migrations" if self.is_migration else settings.layers.classify(self.module) if self.module else None
 
     # -- facts from outside the file ------------------------------------------
@@ -98,6 +101,39 @@ class FileContext:
         return False
 
     # -- module body ------------------------------------------------------
+    @property
+    def imports(self) -> dict[str, str]:
+        """Local name -> fully qualified name: top-level imports, then (during the walk)
+        imports inside functions as they are met."""
+        if self._imports is None:
+            self._scan()
+        return self._imports  # type: ignore[return-value]
+
+    @imports.setter
+    def imports(self, value: dict[str, str]) -> None:
+        self._scan()
+        self._imports = value
+
+    @property
+    def import_nodes(self) -> list[tuple[ast.stmt, str]]:
+        """(node, target module) of every import seen so far, top level first."""
+        if self._imports is None:
+            self._scan()
+        return self._import_nodes
+
+    @property
+    def top_level_names(self) -> set[str]:
+        """Names assigned at module level (also inside if/try/with blocks)."""
+        if self._imports is None:
+            self._scan()
+        return self._top_level_names
+
+    def _scan(self) -> None:
+        self._imports = {}
+        self._import_nodes = []
+        self._top_level_names = set()
+        self._scan_module_body(self.tree.body)
+
     def _scan_module_body(self, body: list[ast.stmt]) -> None:
         for stmt in body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
