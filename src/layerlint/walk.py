@@ -131,13 +131,15 @@ REACH = _reach_table()
 
 class Plan:
     """What the walk needs for one set of wanted types: the node types worth
-    entering and, per type, the fields worth reading (name, is_list, single)."""
+    entering and, per type, the fields worth reading as ``(name, is_list, known)``
+    (``known`` False: a field the grammar does not describe, read generically)."""
 
     __slots__ = ("relevant", "fields", "marked")
 
     def __init__(self, wanted: frozenset[type], marked: frozenset[type] = frozenset()) -> None:
         relevant = {cls for cls in GRAMMAR if cls in wanted or REACH[cls] & wanted}
-        # node types from outside the grammar (none today) are always entered
+        # (node classes outside the grammar, none today, are entered only through
+        # fields of unknown shape: see _push_any)
         self.relevant = frozenset(relevant)
         fields: dict[type, tuple[tuple[str, bool, bool], ...]] = {}
         for cls, declared in GRAMMAR.items():
