@@ -9,15 +9,16 @@ A file's findings are reused only when all of these are unchanged:
   and the codes they enable;
 - the file's bytes (SHA-256) and its path (a module's layer comes from its path);
   the bytes are read and hashed again unless the file's size, modification and
-  change times and inode are those recorded when they were last hashed, at least
-  3 seconds after the last modification (git's rule: no tool can set the change
-  time back, and a write within the same timestamp tick is guarded by the margin);
+  change times and inode are those recorded when they were last hashed, and that
+  hashing happened at least 3 seconds after the file's last modification or change
+  (git's rule: no tool can set the change time back, and the margin covers a write
+  within the same timestamp tick as the hashing);
 - every fact about other files that linting it consulted (``ctx.external``: which
   names are first-party, whether an import target is a module file, whether an
   Alembic ``env.py`` is there ...; see external.py), each re-checked on lookup.
 
 The tool and settings select a *store*: ``<cache dir>/results-<fingerprint>.json``,
-holding per absolute path ``[digest, facts, findings]``. The cache dir is the
+holding per absolute path ``[digest, facts, findings, stat signature]``. The cache dir is the
 ``cache-dir`` setting (relative to the project root) or ``.layerlint_cache`` at
 the project root; with no project root, in the current folder; the environment
 variable ``LAYERLINT_CACHE_DIR`` overrides both (CI, tests, benchmarks).
