@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -8,6 +9,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
+
+# never write a results cache into the checkout's fixtures: one cache dir per test session
+if "LAYERLINT_CACHE_DIR" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["LAYERLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="layerlint-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["LAYERLINT_CACHE_DIR"], True)
 
 from layerlint import project  # noqa: E402
 
@@ -18,6 +28,10 @@ def _fresh_settings_cache():
     project._settings_for.cache_clear()
     project._root_for_dir.cache_clear()
     project.first_party_names.cache_clear()
+    project.folder_parts.cache_clear()
+    from layerlint import external
+
+    external.clear()
     from layerlint import runner
 
     runner._settings_cache.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from layerlint import external
 from layerlint.engine import lint_source
 from layerlint.project import settings_for
 
@@ -16,6 +17,7 @@ def _lint(project: Path, files: dict[str, str], target: str):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
     path = project / target
+    external.clear()  # facts about other files are memoized for one run; each call is a run
     return lint_source(path.read_bytes(), str(path), settings_for(path)).diagnostics
 
 

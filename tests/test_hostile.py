@@ -113,14 +113,16 @@ def test_unreadable_file_is_reported_and_others_linted(tmp_path, monkeypatch):
     project = _project(tmp_path)
     secret = project / "app" / "services" / "secret_service.py"
     secret.write_bytes(SERVICE)
-    real_open = open
+    from layerlint import parallel
 
-    def guarded_open(path, *args, **kwargs):
-        if str(path) == str(secret):
+    real_read = parallel.read_file
+
+    def guarded_read(path, *args, **kwargs):
+        if os.path.abspath(path) == str(secret):  # as root, chmod cannot make a file unreadable
             raise PermissionError(13, "Permission denied")
-        return real_open(path, *args, **kwargs)
+        return real_read(path, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "open", guarded_open, raising=False)
+    monkeypatch.setattr(parallel, "read_file", guarded_read)
     result = _run("check", str(project))
     assert result.exit_code == 2
     assert "secret_service.py: cannot read: Permission denied" in result.output

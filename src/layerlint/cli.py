@@ -17,7 +17,8 @@ from layerlint import __version__, report, ruledocs
 from layerlint.config import ConfigError
 from layerlint.output import text
 from layerlint.registry import all_rules
-from layerlint.runner import Overrides, discover, lint_file, unmatched_layer_patterns
+from layerlint.parallel import lint_files
+from layerlint.runner import Overrides, discover, unmatched_layer_patterns
 from layerlint.sources import SourceLines
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -53,6 +54,11 @@ def main() -> None:
     "--diff", is_flag=True,
     help="Print the changes --fix would make as a unified diff and write nothing (exit 1 when there are some).",
 )
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Processes to lint with (default: one per core; 1 lints in this process).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache (.layerlint_cache/).")
 def check(
     paths: tuple[str, ...],
     select: str | None,
@@ -63,6 +69,8 @@ def check(
     fix: bool = False,
     unsafe_fixes: bool = False,
     diff: bool = False,
+    jobs: int | None = None,
+    no_cache: bool = False,
     **report_options: object,
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder; `-`: standard input)."""
@@ -89,9 +97,12 @@ def check(
                 fixed = fix_files(found.files, overrides, unsafe=unsafe_fixes, write=not diff)
                 results = fixed.results
             elif report.show_progress(len(found.files), opts):
-                results = report.lint_with_progress(found.files, lambda path: lint_file(path, overrides))
+                results = report.lint_with_progress(
+                    found.files,
+                    lambda advance: lint_files(found.files, overrides, jobs=jobs, cache=not no_cache, progress=advance),
+                )
             else:
-                results = [lint_file(path, overrides) for path in found.files]
+                results = lint_files(found.files, overrides, jobs=jobs, cache=not no_cache)
     except ConfigError as exc:
         _fail(str(exc))
         return

@@ -100,25 +100,59 @@ class Settings:
 
     # -- paths ------------------------------------------------------------
     def relative(self, path: str | os.PathLike[str]) -> str:
-        p = Path(os.path.abspath(path))
-        if self.root is not None:
-            try:
-                return p.relative_to(self.root).as_posix()
-            except ValueError:
-                pass
-        return p.as_posix()
+        """The path relative to the root, with ``/``; absolute when not below the root."""
+        absolute = os.path.abspath(path)
+        if self.root is not None and os.path.isabs(self.root):
+            root = self.__dict__.get("_root_prefix")
+            if root is None:
+                root = self.__dict__["_root_prefix"] = os.path.join(os.fspath(self.root), "")
+            if os.path.normcase(absolute).startswith(os.path.normcase(root)):
+                return absolute[len(root):].replace(os.sep, "/") or "."
+            if os.path.normcase(os.path.join(absolute, "")) == os.path.normcase(root):
+                return "."
+        return absolute.replace(os.sep, "/") if os.sep != "/" else absolute
 
     def is_excluded(self, path: str | os.PathLike[str]) -> bool:
         """True when the path or any of its folders (below the root) matches an exclude."""
         rel = self.relative(path)
-        patterns = self.exclude + self.extend_exclude
-        parts = rel.split("/")
-        for i in range(len(parts)):
-            sub = "/".join(parts[: i + 1])
-            for pattern in patterns:
-                if _glob_match(sub, parts[i], pattern):
-                    return True
-        return False
+        folder, _, name = rel.rpartition("/")
+        return (bool(folder) and self._folder_excluded(folder)) or self._matches_exclude(rel, name)
+
+    def _folder_excluded(self, rel: str) -> bool:
+        # memoized per folder: a file is excluded when its folder is, or when it matches
+        cache = self.__dict__.setdefault("_excluded_folders", {})
+        found = cache.get(rel)
+        if found is None:
+            folder, _, name = rel.rpartition("/")
+            found = (bool(folder) and self._folder_excluded(folder)) or self._matches_exclude(rel, name)
+            cache[rel] = found
+        return found
+
+    def _matches_exclude(self, rel: str, name: str) -> bool:
+        matchers = self.__dict__.get("_exclude_matchers")
+        if matchers is None:
+            matchers = self.__dict__["_exclude_matchers"] = _exclude_matchers(self.exclude + self.extend_exclude)
+        by_name, by_path = matchers
+        return bool(
+            (by_name is not None and (by_name.match(name) or by_name.match(rel)))
+            or (by_path is not None and by_path.match(rel))
+        )
+
+
+def _exclude_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """One regex for the patterns matched against a name or a path, one for path-only
+    patterns (those with a ``/``), as :func:`_glob_match` does pattern by pattern."""
+    by_name, by_path = [], []
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if pattern.startswith("./"):
+            pattern = pattern[2:]
+        (by_path if "/" in pattern else by_name).append(fnmatch.translate(pattern))
+
+    def compile_any(items: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{item})" for item in items)) if items else None
+
+    return compile_any(by_name), compile_any(by_path)
 
 
 def _selected(code: str, prefixes: tuple[str, ...], default_enabled: bool) -> bool:

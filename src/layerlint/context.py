@@ -15,7 +15,8 @@ from typing import Any, Callable, TypeVar
 
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
-from layerlint.project import first_party_names, is_migration_path, module_name
+from layerlint.external import jsonable, lookup
+from layerlint.project import folder_parts, module_name
 
 T = TypeVar("T")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -43,22 +44,98 @@ class FileContext:
         self.tree = tree
         self.settings = settings
         root = settings.root
-        self.module, self.is_package = module_name(path, root)
+        self.abspath = os.path.abspath(path)
+        self.folder = os.path.dirname(self.abspath)
+        # facts read from outside this file: (kind, args) -> value (see external.py)
+        self.external_facts: dict[tuple[Any, ...], Any] = {}
+        self.module, self.is_package = module_name(self.abspath, root)
+        if folder_parts(self.folder, root) is None:  # the name came from the __init__.py chain
+            self.external("package_chain", self.folder)
         self.package = self.module if self.is_package else self.module.rpartition(".")[0]
-        self._first_party = first_party_names(root, os.path.dirname(os.path.abspath(path)))
-        self.imports: dict[str, str] = {}
-        # (node, target module) of every import seen so far, top level first
-        self.import_nodes: list[tuple[ast.stmt, str]] = []
+        self._first_party: frozenset[str] | None = None
+        self._mentions: dict[str, bool] = {}
+        # the import table and top-level names, read from the module body on first use
+        # (most files are never walked and never need them)
+        self._imports: dict[str, str] | None = None
+        self._import_nodes: list[tuple[ast.stmt, str]] = []
+        self._top_level_names: set[str] = set()
         self.scopes: list[ast.AST] = []
         self.diagnostics: list[Diagnostic] = []
         self._memo: dict[Any, Any] = {}
         self._lines: list[str] | None = None
-        self.top_level_names: set[str] = set()
-        self._scan_module_body(tree.body)
-        self.is_migration = is_migration_path(path) or {"revision", "down_revision"} <= self.top_level_names
+        # (a name is a top-level name only if the text contains it)
+        self.is_migration = self._in_versions_folder() or (
+            self.mentions("down_revision") and {"revision", "down_revision"} <= self.top_level_names
+        )
         self.layer = "migrations" if self.is_migration else settings.layers.classify(self.module) if self.module else None
 
+    # -- facts from outside the file ------------------------------------------
+    def external(self, kind: str, *args: Any) -> Any:
+        """A fact about other files (see external.py), recorded for the cache."""
+        key = (kind, *args)
+        try:
+            return self.external_facts[key]
+        except KeyError:
+            value = self.external_facts[key] = lookup(kind, *args)
+            return value
+
+    def recorded_facts(self) -> list[list[Any]]:
+        """The external facts this file's findings depend on, as ``[kind, args, value]``."""
+        return [[key[0], list(key[1:]), jsonable(value)] for key, value in self.external_facts.items()]
+
+    def _in_versions_folder(self) -> bool:
+        """A file under ``*/versions/`` beside an Alembic ``env.py`` (project.is_migration_path)."""
+        if os.path.basename(self.folder) != "versions":
+            return False
+        return bool(self.external("isfile", os.path.join(os.path.dirname(self.folder), "env.py")))
+
+    # -- cheap gates -----------------------------------------------------------
+    def mentions(self, *words: str) -> bool:
+        """Does the source contain any of ``words``? Memoized per word: rules of one
+        family share one scan of the file (the cheap gate of ``Rule.applies_to``)."""
+        cache = self._mentions
+        for word in words:
+            found = cache.get(word)
+            if found is None:
+                found = cache[word] = word in self.source
+            if found:
+                return True
+        return False
+
     # -- module body ------------------------------------------------------
+    @property
+    def imports(self) -> dict[str, str]:
+        """Local name -> fully qualified name: top-level imports, then (during the walk)
+        imports inside functions as they are met."""
+        if self._imports is None:
+            self._scan()
+        return self._imports  # type: ignore[return-value]
+
+    @imports.setter
+    def imports(self, value: dict[str, str]) -> None:
+        self._scan()
+        self._imports = value
+
+    @property
+    def import_nodes(self) -> list[tuple[ast.stmt, str]]:
+        """(node, target module) of every import seen so far, top level first."""
+        if self._imports is None:
+            self._scan()
+        return self._import_nodes
+
+    @property
+    def top_level_names(self) -> set[str]:
+        """Names assigned at module level (also inside if/try/with blocks)."""
+        if self._imports is None:
+            self._scan()
+        return self._top_level_names
+
+    def _scan(self) -> None:
+        self._imports = {}
+        self._import_nodes = []
+        self._top_level_names = set()
+        self._scan_module_body(self.tree.body)
+
     def _scan_module_body(self, body: list[ast.stmt]) -> None:
         for stmt in body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -127,9 +204,17 @@ class FileContext:
     def resolves_to(self, node: ast.AST, *names: str) -> bool:
         return self.resolve(node) in names
 
+    @property
+    def first_party(self) -> frozenset[str]:
+        """Top-level names that belong to the project (read lazily: a cross-file fact)."""
+        if self._first_party is None:
+            root = self.settings.root
+            self._first_party = self.external("first_party", str(root) if root is not None else None, self.folder)
+        return self._first_party
+
     def is_first_party(self, module: str) -> bool:
         top = module.partition(".")[0]
-        return top in self._first_party or (bool(self.module) and top == self.module.partition(".")[0])
+        return top in self.first_party or (bool(self.module) and top == self.module.partition(".")[0])
 
     def layer_of(self, module: str) -> str | None:
         """Layer of a first-party module (third-party modules have none)."""
@@ -166,15 +251,14 @@ class FileContext:
     def _module_candidate(self, module: str) -> str:
         parts = self.module.split(".") if self.module else []
         depth = len(parts) if self.is_package else len(parts) - 1
-        base = os.path.dirname(os.path.abspath(self.path))
+        base = self.folder
         for _ in range(max(depth, 0)):
             base = os.path.dirname(base)
         return os.path.join(base, *module.split("."))
 
     def is_module_file(self, module: str) -> bool:
         """Does a first-party dotted name name a module or package on disk?"""
-        candidate = self._module_candidate(module)
-        return os.path.isfile(candidate + ".py") or os.path.isdir(candidate)
+        return bool(self.external("module_file", self._module_candidate(module)))
 
     def module_source_path(self, module: str) -> str | None:
         """The ``.py`` file of a first-party module (``pkg/mod.py`` or ``pkg/mod/__init__.py``), else None."""
@@ -182,7 +266,7 @@ class FileContext:
             return None
         candidate = self._module_candidate(module)
         for path in (candidate + ".py", os.path.join(candidate, "__init__.py")):
-            if os.path.isfile(path):
+            if self.external("isfile", path):
                 return path
         return None
 

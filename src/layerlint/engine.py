@@ -21,6 +21,7 @@ from layerlint.diagnostics import Diagnostic, InternalError
 from layerlint.noqa import apply_noqa
 from layerlint.registry import all_rules
 from layerlint.rule import Rule
+from layerlint.walk import walk
 
 SYNTAX_ERROR_CODE = "LL001"
 
@@ -31,6 +32,8 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
     read_error: str | None = None  # the file could not be read at all
+    # facts from other files the findings depend on, ``[kind, args, value]`` (external.py)
+    facts: list[list[object]] = field(default_factory=list)
 
 
 # (node type, method name, is_leave) per rule class, found once
@@ -125,21 +128,32 @@ def lint_tree(
     except Exception:  # noqa: BLE001 - one bad file never stops a run
         result.errors.append(InternalError(shown, "engine", traceback.format_exc(limit=3)))
         return result
-    registry = all_rules()
     rules: list[Rule] = []
-    for code in sorted(codes):
-        cls = registry.get(code)
-        if cls is None:
-            continue
+    for cls in _rule_classes(codes if isinstance(codes, frozenset) else frozenset(codes)):
         try:
             if cls.applies_to(ctx):
                 rules.append(cls(ctx))
         except Exception:  # noqa: BLE001
-            result.errors.append(InternalError(shown, code, traceback.format_exc(limit=3)))
-    if rules:
+            result.errors.append(InternalError(shown, cls.code, traceback.format_exc(limit=3)))
+    if rules:  # no rule applies: no walk at all
         _walk_and_dispatch(ctx, rules, result)
-    result.diagnostics = sorted(apply_noqa(ctx.diagnostics, text, ctx.lines), key=Diagnostic.sort_key)
+    if ctx.diagnostics:
+        result.diagnostics = sorted(apply_noqa(ctx.diagnostics, text, ctx.lines), key=Diagnostic.sort_key)
+    if ctx.external_facts:
+        result.facts = ctx.recorded_facts()
     return result
+
+
+_RULE_CLASSES: dict[frozenset[str], tuple[type[Rule], ...]] = {}
+
+
+def _rule_classes(codes: frozenset[str]) -> tuple[type[Rule], ...]:
+    """The rule classes of enabled codes, in code order (found once per selection)."""
+    found = _RULE_CLASSES.get(codes)
+    if found is None:
+        registry = all_rules()
+        found = _RULE_CLASSES[codes] = tuple(registry[c] for c in sorted(codes) if c in registry)
+    return found
 
 
 def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) -> None:
@@ -158,47 +172,22 @@ def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) 
         if rule in rules:
             rules.remove(rule)
 
-    scope_types = set(SCOPE_TYPES)
     scopes = ctx.scopes
-    add_import = ctx.add_import
-    import_types = (ast.Import, ast.ImportFrom)
-    stack: list[object] = [ctx.tree]
-    ast_type = ast.AST
-    while stack:
-        node = stack.pop()
-        if type(node) is _Leave:
-            node = node.node  # type: ignore[attr-defined]
-            node_type = type(node)
-            for callback in leave.get(node_type, ()):
-                try:
-                    callback(node)
-                except Exception:  # noqa: BLE001
-                    fail(callback)
-            if node_type in scope_types:
-                scopes.pop()
-            continue
-        node_type = type(node)
-        if node_type in import_types and scopes:
-            add_import(node)  # imports inside functions join the table as they are met
-        for callback in enter.get(node_type, ()):
-            try:
-                callback(node)
-            except Exception:  # noqa: BLE001
-                fail(callback)
-        if node_type in scope_types:
-            scopes.append(node)
-            stack.append(_Leave(node))
-        elif node_type in leave:
-            stack.append(_Leave(node))
-        children: list[ast.AST] = []
-        for name in node._fields:  # type: ignore[attr-defined]
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                children.extend(v for v in value if isinstance(v, ast_type))
-            elif isinstance(value, ast_type):
-                children.append(value)
-        children.reverse()
-        stack.extend(children)
+
+    def add_nested_import(node: ast.AST) -> None:
+        if scopes:  # imports inside functions join the table as they are met
+            ctx.add_import(node)  # type: ignore[arg-type]
+
+    walk(
+        ctx.tree,
+        enter,
+        leave,
+        always=_IMPORT_TYPES,
+        on_enter={ast.Import: add_nested_import, ast.ImportFrom: add_nested_import},
+        scope_types=_SCOPE_TYPES,
+        scopes=scopes,
+        on_error=fail,
+    )
     for rule in list(rules):
         try:
             rule.finish()
@@ -206,8 +195,5 @@ def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) 
             result.errors.append(InternalError(ctx.display_path, rule.code, traceback.format_exc(limit=6)))
 
 
-class _Leave:
-    __slots__ = ("node",)
-
-    def __init__(self, node: ast.AST) -> None:
-        self.node = node
+_IMPORT_TYPES = (ast.Import, ast.ImportFrom)
+_SCOPE_TYPES = frozenset(SCOPE_TYPES)

@@ -11,14 +11,21 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from layerlint.config import Settings, find_project_root, load_settings
+from layerlint.config import Settings, load_settings
 
 PY_SUFFIXES = (".py", ".pyi")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _root_for_dir(folder: str) -> Path | None:
-    return find_project_root(Path(folder))
+    """The nearest folder at or above ``folder`` holding a pyproject.toml (config.find_project_root),
+    memoized folder by folder so a tree walk checks each folder once."""
+    if os.path.isfile(os.path.join(folder, "pyproject.toml")):
+        return Path(folder)
+    parent = os.path.dirname(folder)
+    if parent == folder:
+        return None
+    return _root_for_dir(parent)
 
 
 def project_root(path: str | os.PathLike[str]) -> Path | None:
@@ -37,17 +44,11 @@ def settings_for(path: str | os.PathLike[str], config_file: Path | None = None) 
 
 def module_name(path: str | os.PathLike[str], root: Path | None) -> tuple[str, bool]:
     """(dotted module name, is_package) for a file path."""
-    absolute = os.path.abspath(path)
-    parts: list[str] | None = None
-    if root is not None:
-        try:
-            parts = list(Path(absolute).relative_to(root).parts)
-        except ValueError:
-            parts = None
-        if parts and parts[0] == "src" and len(parts) > 1:
-            parts = parts[1:]
-    if parts is None:
-        parts = _package_parts(absolute)
+    folder, name = os.path.split(os.path.abspath(path))
+    below = folder_parts(folder, root)
+    parts = list(_package_chain(folder) if below is None else below) + [name]
+    if below is not None and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
     last = parts[-1] if parts else ""
     for suffix in PY_SUFFIXES:
         if last.endswith(suffix):
@@ -60,15 +61,28 @@ def module_name(path: str | os.PathLike[str], root: Path | None) -> tuple[str, b
     return ".".join(p for p in parts if p), is_package
 
 
+@lru_cache(maxsize=4096)
+def folder_parts(folder: str, root: Path | None) -> tuple[str, ...] | None:
+    """The parts of an absolute folder below ``root``; None when there is no root or the
+    folder is not below it (the module name then comes from the ``__init__.py`` chain,
+    a fact about other files)."""
+    if root is None:
+        return None
+    try:
+        return Path(folder).relative_to(root).parts
+    except ValueError:
+        return None
+
+
+def _package_chain(folder: str) -> tuple[str, ...]:
+    from layerlint.external import package_chain
+
+    return package_chain(folder)
+
+
 def _package_parts(absolute: str) -> list[str]:
     folder, name = os.path.split(absolute)
-    parts = [name]
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        folder, pkg = os.path.split(folder)
-        if not pkg:
-            break
-        parts.insert(0, pkg)
-    return parts
+    return [*_package_chain(folder), name]
 
 
 @lru_cache(maxsize=1024)

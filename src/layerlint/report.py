@@ -144,12 +144,10 @@ def _isatty(stream: object) -> bool:
         return False
 
 
-def lint_with_progress(files: Sequence[T], lint_one: Callable[[T], R]) -> list[R]:
-    results: list[R] = []
-    with click.progressbar(files, label="Linting", file=sys.stderr, show_pos=True) as bar:
-        for item in bar:
-            results.append(lint_one(item))
-    return results
+def lint_with_progress(files: Sequence[T], lint_all: Callable[[Callable[[int], None]], R]) -> R:
+    """Run ``lint_all(advance)`` under a progress bar that ``advance(n)`` moves."""
+    with click.progressbar(length=len(files), label="Linting", file=sys.stderr, show_pos=True) as bar:
+        return lint_all(bar.update)
 
 
 # -- output ----------------------------------------------------------------------------

@@ -52,7 +52,9 @@ class Rule:
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        """Cheap file-level gate, checked before the walk."""
+        """Cheap file-level gate, checked before the walk: the file's layer, or whether
+        it mentions the rule's framework (``ctx.mentions("pydantic")``, one memoized
+        scan shared by the family). When no enabled rule applies, the file is not walked."""
         return True
 
     def finish(self) -> None:

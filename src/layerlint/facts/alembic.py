@@ -101,7 +101,10 @@ def is_alembic_env(ctx: FileContext) -> bool:
     if any(q == "alembic" or q.startswith("alembic.") for q in ctx.imports.values()):
         return True
     folder = os.path.dirname(os.path.abspath(ctx.path))
-    return os.path.isdir(os.path.join(folder, "versions")) or os.path.isfile(os.path.join(folder, "script.py.mako"))
+    return bool(
+        ctx.external("isdir", os.path.join(folder, "versions"))
+        or ctx.external("isfile", os.path.join(folder, "script.py.mako"))
+    )
 
 
 # -- reading operations ----------------------------------------------------------

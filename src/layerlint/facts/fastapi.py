@@ -6,6 +6,7 @@ import ast
 import http
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.walk import nodes_of
 
 HTTP_EXCEPTIONS = frozenset({
     "fastapi.HTTPException",
@@ -30,7 +31,7 @@ def is_http_package(module: str) -> bool:
 
 def _local_http_exceptions(ctx: FileContext) -> frozenset[str]:
     """Classes of this module that subclass HTTPException, transitively."""
-    classes = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.ClassDef)]
+    classes = nodes_of(ctx.tree, ast.ClassDef)
     known: set[str] = set()
     changed = True
     while changed:
@@ -47,7 +48,7 @@ def _local_http_exceptions(ctx: FileContext) -> frozenset[str]:
 
 
 def local_http_exceptions(ctx: FileContext) -> frozenset[str]:
-    if "HTTPException" not in ctx.source:
+    if not ctx.mentions("HTTPException"):
         return frozenset()
     return ctx.memo("fastapi.local_http_exceptions", lambda: _local_http_exceptions(ctx))
 
@@ -64,24 +65,6 @@ def http_exception_name(expr: ast.AST | None, ctx: FileContext) -> str | None:
     if isinstance(expr, ast.Name) and expr.id not in ctx.imports and expr.id in local_http_exceptions(ctx):
         return expr.id
     return None
-
-
-def _statements(tree: ast.Module) -> list[ast.stmt]:
-    """Every statement of the module, nested bodies included (expressions are not visited)."""
-    out: list[ast.stmt] = []
-    stack: list[ast.stmt] = list(reversed(tree.body))
-    while stack:
-        stmt = stack.pop()
-        out.append(stmt)
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-            children = getattr(stmt, field, None)
-            if isinstance(children, list):
-                for child in reversed(children):
-                    if isinstance(child, ast.stmt):
-                        stack.append(child)
-                    else:  # an except handler or a match case holds statements in its body
-                        stack.extend(reversed(getattr(child, "body", [])))
-    return out
 
 
 def _router_names(ctx: FileContext) -> frozenset[str]:
@@ -133,7 +116,7 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     calls: dict[str, ast.Call] = {}
     if "fastapi" not in ctx.source:  # every router class is imported from fastapi
         return calls
-    for stmt in _statements(ctx.tree):
+    for stmt in nodes_of(ctx.tree, ast.Assign, ast.AnnAssign):
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
             if ctx.resolve(stmt.value.func) in ROUTER_CLASSES:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]

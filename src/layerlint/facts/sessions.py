@@ -18,12 +18,12 @@ functions, and a call that opens one (``SessionLocal().query(...)``);
 from __future__ import annotations
 
 import ast
-import os
 import re
-from functools import lru_cache
 from typing import Callable
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.external import provider
+from layerlint.walk import nodes_of
 
 SESSION_TYPES = frozenset({
     "sqlalchemy.ext.asyncio.AsyncSession",
@@ -214,11 +214,15 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> tuple[frozenset[
     path = ctx.module_source_path(module) if module else None
     if path is None:
         return _NO_FACTS
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return _NO_FACTS
-    return _module_facts(path, stat.st_mtime_ns, stat.st_size)
+    # through ctx.external: the cache re-checks these facts when the other file changes
+    factories, aliases = ctx.external("session_module_facts", path)
+    return frozenset(factories), frozenset(aliases)
+
+
+@provider("session_module_facts")
+def _session_module_facts(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    factories, aliases = _module_facts(path)
+    return tuple(sorted(factories)), tuple(sorted(aliases))
 
 
 def _resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
@@ -231,8 +235,7 @@ def _resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
     return ".".join([imports[node.id], *reversed(attrs)])
 
 
-@lru_cache(maxsize=512)
-def _module_facts(path: str, _mtime_ns: int, _size: int) -> tuple[frozenset[str], frozenset[str]]:
+def _module_facts(path: str) -> tuple[frozenset[str], frozenset[str]]:
     """Parse (never run) another project module for its session factories and aliases."""
     try:
         with open(path, "rb") as handle:
@@ -295,7 +298,7 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             inner = arg.annotation.slice
             if isinstance(inner, ast.Tuple) and any(is_session_provider(e, ctx) for e in inner.elts[1:]):
                 names.add(arg.arg)
-    for node in ast.walk(func):
+    for node in nodes_of(func, ast.With, ast.AsyncWith, ast.Assign, ast.AnnAssign):
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 if isinstance(item.optional_vars, ast.Name) and opens_session(item.context_expr, ctx):
@@ -320,7 +323,7 @@ def _class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
                 attrs.add(stmt.target.id)
         elif isinstance(stmt, FUNCTION_TYPES):
             sessions = function_sessions(stmt, ctx)
-            for node in ast.walk(stmt):
+            for node in nodes_of(stmt, ast.Assign, ast.AnnAssign):
                 if isinstance(node, (ast.Assign, ast.AnnAssign)):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                     value = node.value

@@ -14,7 +14,7 @@ class RaisesHTTPExceptionIn(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer == cls.layer and "HTTPException" in ctx.source
+        return ctx.layer == cls.layer and ctx.mentions("HTTPException")
 
     def visit_Raise(self, node: ast.Raise) -> None:
         name = http_exception_name(node.exc, self.ctx)

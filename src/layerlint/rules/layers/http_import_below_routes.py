@@ -42,7 +42,7 @@ class HTTPImportBelowRoutes(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer in ("services", "repositories") and ("fastapi" in ctx.source or "starlette" in ctx.source)
+        return ctx.layer in ("services", "repositories") and ctx.mentions("fastapi", "starlette")
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:

@@ -46,7 +46,7 @@ class RepositoryBuildsResponse(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer == "repositories" and "Response" in ctx.source
+        return ctx.layer == "repositories" and ctx.mentions("Response")
 
     def visit_Call(self, node: ast.Call) -> None:
         name = self.ctx.resolve(node.func)

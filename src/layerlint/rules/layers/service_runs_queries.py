@@ -55,7 +55,7 @@ class ServiceRunsQueries(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer == "services" and ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source)
+        return ctx.layer == "services" and ctx.mentions("sqlalchemy", "sqlmodel")
 
     def visit_Call(self, node: ast.Call) -> None:
         method = session_method_call(node, QUERY_METHODS, self.ctx)

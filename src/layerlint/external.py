@@ -1,0 +1,113 @@
+"""Facts from outside the file being linted, recorded so the cache can re-check them.
+
+A file's findings are cached (cache.py) under its bytes, the settings and the
+tool's version; but some findings also depend on other files: whether
+``app/repositories`` is a package of this project, whether ``pkg/name.py``
+exists, whether an Alembic ``env.py`` sits beside a ``versions/`` folder. Every
+such fact is read through a named provider here, with
+``ctx.external(kind, *args)``, which returns the value and records
+``(kind, args, value)`` on the file's result. A cached result is reused only if
+every recorded fact still has the same value.
+
+To add a cross-file fact (say, "classes known to be models" from another
+module), write a provider::
+
+    @provider("model_classes")
+    def _model_classes(module: str) -> list[str]: ...
+
+Providers take and return plain JSON values (str, int, bool, None, lists);
+they may memoize for the length of one process (a run assumes the tree does not
+change under it); call :func:`clear` to forget.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+_PROVIDERS: dict[str, Callable[..., Any]] = {}
+
+
+def provider(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        cached = functools.lru_cache(maxsize=65536)(func)
+        _PROVIDERS[kind] = cached
+        return cached
+
+    return register
+
+
+def lookup(kind: str, *args: Any) -> Any:
+    return _PROVIDERS[kind](*args)
+
+
+def still_true(facts: list[list[Any]]) -> bool:
+    """Do recorded ``[kind, args, value]`` facts still hold? Unknown kinds do not."""
+    try:
+        for kind, args, value in facts:
+            func = _PROVIDERS.get(kind)
+            if func is None or jsonable(func(*args)) != value:
+                return False
+    except Exception:  # noqa: BLE001 - a malformed record is a miss, never an error
+        return False
+    return True
+
+
+def clear() -> None:
+    for func in _PROVIDERS.values():
+        func.cache_clear()  # type: ignore[attr-defined]
+    _chain.cache_clear()
+
+
+def jsonable(value: Any) -> Any:
+    """The JSON form a value is recorded and compared in."""
+    if isinstance(value, (frozenset, set)):
+        return sorted(jsonable(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+# -- the providers --------------------------------------------------------------
+
+
+@provider("first_party")
+def first_party(root: str | None, folder: str) -> frozenset[str]:
+    """Top-level names of the project (see project.first_party_names)."""
+    from layerlint.project import first_party_names
+
+    return first_party_names(Path(root) if root is not None else None, folder)
+
+
+@provider("module_file")
+def module_file(base: str) -> bool:
+    """Is ``base`` (a path without suffix) a module ``base.py`` or a package folder?"""
+    return os.path.isfile(base + ".py") or os.path.isdir(base)
+
+
+@provider("isfile")
+def isfile(path: str) -> bool:
+    return os.path.isfile(path)
+
+
+@provider("isdir")
+def isdir(path: str) -> bool:
+    return os.path.isdir(path)
+
+
+@provider("package_chain")
+def package_chain(folder: str) -> tuple[str, ...]:
+    """Names of the packages (folders with ``__init__.py``) that end at ``folder``, outermost first."""
+    return _chain(folder)
+
+
+@functools.lru_cache(maxsize=65536)
+def _chain(folder: str) -> tuple[str, ...]:
+    if not os.path.isfile(os.path.join(folder, "__init__.py")):
+        return ()
+    parent, name = os.path.split(folder)
+    if not name:
+        return ()
+    return (*_chain(parent), name) if parent != folder else (name,)
