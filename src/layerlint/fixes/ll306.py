@@ -1,7 +1,7 @@
 """LL306 fixer: ``expire_on_commit=False`` for an async session factory (unsafe).
 
-``expire_on_commit=True`` (a keyword, or the fourth positional argument of
-``sessionmaker``/``async_sessionmaker``) becomes ``False``; a call without it
+``expire_on_commit=True`` (a keyword, or the fifth positional argument of
+SQLAlchemy 1.4's ``sessionmaker``) becomes ``False``; a call without it
 gets ``expire_on_commit=False`` as its last argument, laid out like the
 arguments before it (one per line stays one per line, a trailing comma stays).
 The rule only flags calls where this is the whole story (no ``*args`` or
@@ -18,7 +18,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.fixes.base import Fixer
 
 _KEYWORD = "expire_on_commit"
-_POSITION = 3  # (bind, class_, autoflush, expire_on_commit, info)
+_POSITION = 4  # SQLAlchemy 1.4: (bind, class_, autoflush, autocommit, expire_on_commit, info)
 
 
 class ExpireOnCommitFixer(Fixer):

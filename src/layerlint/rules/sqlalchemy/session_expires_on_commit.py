@@ -24,9 +24,10 @@ async_session_factory = async_sessionmaker(engine, expire_on_commit=False)
 ```
 
 ## Fix safety
-Every finding has a fix, and it is unsafe: `expire_on_commit=True` (a keyword
-or the fourth positional argument) becomes `False`, and a factory without the
-argument gets `expire_on_commit=False` as its last argument. It changes what
+Every finding has a fix, and it is unsafe: `expire_on_commit=True` (a keyword,
+or the fifth positional argument of SQLAlchemy 1.4's `sessionmaker`) becomes
+`False`, and a factory without the argument gets `expire_on_commit=False` as its
+last argument. It changes what
 the program does: after a commit, objects keep the values they had instead of
 being reloaded on the next attribute access, so code that relied on the reload
 (to see column values computed by the database at commit time, such as
@@ -47,7 +48,9 @@ from layerlint.facts.sqlalchemy import has_star_kwargs, keyword, sa_call, uses_s
 from layerlint.rule import Rule
 
 _ASYNC_SESSIONS = frozenset(t for t in SESSION_TYPES if t.endswith(".AsyncSession"))
-_EXPIRE_POSITION = 3  # (bind, class_, autoflush, expire_on_commit, info)
+# SQLAlchemy 1.4: sessionmaker(bind, class_, autoflush, autocommit, expire_on_commit, info);
+# 2.0 takes only `bind` positionally
+_EXPIRE_POSITION = 4
 
 
 class SessionExpiresOnCommit(Rule):
