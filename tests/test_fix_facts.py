@@ -189,3 +189,34 @@ def test_status_constants_follow_the_starlette_version(tmp_path):
     facts = StatusFixFacts(tree, str(ancient / "m.py"), ancient)
     assert facts.constant(308) is None and facts.constant(422) == "HTTP_422_UNPROCESSABLE_ENTITY"
     assert StatusFixFacts(ast.parse("import starlette\n"), "/x/m.py", None).new_import == ("starlette", "status")
+
+
+def test_add_import_near_its_package():
+    import libcst as cst
+
+    from layerlint.fixes.imports import add_import_from
+
+    def add(source: str, **kw) -> str:
+        return add_import_from(cst.parse_module(textwrap.dedent(source)), "fastapi", "status", **kw).code
+
+    source = "import os\n\nfrom fastapi.responses import JSONResponse\nfrom pydantic import BaseModel\n\nx = 1\n"
+    assert add(source) == source.replace("BaseModel\n", "BaseModel\nfrom fastapi import status\n")
+    assert add(source, near=True) == source.replace("\nfrom fastapi.responses", "\nfrom fastapi import status\nfrom fastapi.responses")
+    after = "from app import x\nfrom fastapi.routing import APIRouter\n\ny = 1\n"
+    assert add(after, near=True) == after.replace("from fastapi.routing", "from fastapi import status\nfrom fastapi.routing")
+    merged = "from fastapi import APIRouter as R\n"
+    assert add(merged, near=True) == "from fastapi import APIRouter as R, status\n"
+    assert add("from fastapi import APIRouter\n", near=True) == "from fastapi import APIRouter, status\n"
+    assert add("x = 1\n", near=True) == "from fastapi import status\nx = 1\n"
+    assert add_import_from(cst.parse_module("y = 2\n"), "fastapi", "status", "http_status").code == (
+        "from fastapi import status as http_status\ny = 2\n"
+    )
+
+
+def test_declarative_base_is_reported_on_its_assignment():
+    from layerlint.config import Settings
+    from layerlint.engine import lint_source
+
+    source = "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\nmake(declarative_base())\n"
+    found = [(d.line, d.col, d.end_col) for d in lint_source(source, "/tmp/app/models/base.py", Settings()).diagnostics]
+    assert found == [(2, 1, 26), (3, 6, 24)]

@@ -75,6 +75,8 @@ DECLARATIVE_BASE_FUNCS = frozenset({
     "sqlalchemy.orm.declarative_base", "sqlalchemy.ext.declarative.declarative_base",
     "sqlalchemy.orm.decl_api.declarative_base",
 })
+# `from sqlalchemy.ext import declarative` (for `declarative.declarative_base()`)
+DECLARATIVE_MODULES = frozenset({"sqlalchemy.ext.declarative"})
 DECLARATIVE_META = frozenset({
     "sqlalchemy.orm.DeclarativeMeta", "sqlalchemy.ext.declarative.DeclarativeMeta",
     "sqlalchemy.orm.decl_api.DeclarativeMeta",
@@ -215,9 +217,33 @@ def _visible_type(call: ast.Call, ctx: FileContext) -> tuple[bool, bool]:
             typed = typed or name not in SCHEMA_ITEMS
         elif isinstance(arg, ast.Call):
             typed = True  # a call of a project's type (`GUID()`): strings and schema items are not built so
-        elif isinstance(arg, ast.Name) and arg.id in classes:
-            typed = True  # a TypeDecorator of the module
+        elif isinstance(arg, ast.Name) and (arg.id in classes or arg.id in _module_types(ctx)):
+            typed = True  # a TypeDecorator of the module, or `MutableJSON = MutableDict.as_mutable(JSON)`
     return typed, foreign_key
+
+
+def _module_types(ctx: FileContext) -> frozenset[str]:
+    """Module-level names bound once, to a SQLAlchemy type expression: ``String(128).with_variant(...)``,
+    ``MutableDict.as_mutable(JSON)`` (the root of the call chain is a SQLAlchemy name, not a schema item)."""
+
+    def scan() -> frozenset[str]:
+        index = sqla_fix_facts(ctx).index
+        out: set[str] = set()
+        for stmt in ctx.tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if len(index.bindings.get(name, ())) != 1 or not isinstance(stmt.value, ast.Call):
+                continue
+            root: ast.AST = stmt.value
+            while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            qualified = sa_qualified(root, ctx)
+            if qualified is not None and qualified.rpartition(".")[2] not in SCHEMA_ITEMS:
+                out.add(name)
+        return frozenset(out)
+
+    return ctx.memo("sqlalchemy.fix_module_types", scan)
 
 
 def _module_classes(ctx: FileContext) -> frozenset[str]:

@@ -231,14 +231,19 @@ def remove_unused_imports(
     return module.with_changes(body=body, footer=[*carry, *module.footer]), remover.removed
 
 
-def add_import_from(module: cst.Module, from_module: str, name: str, asname: str | None = None) -> cst.Module:
+def add_import_from(
+    module: cst.Module, from_module: str, name: str, asname: str | None = None, *, near: bool = False
+) -> cst.Module:
     """Ensure ``from <from_module> import <name>`` (``as <asname>`` when given) at the
     top level of the module.
 
     Nothing changes when the name is already imported so; otherwise the name joins
     an existing one-line ``from <from_module> import ...`` or a new statement goes
     after the module's leading imports (after its docstring and ``__future__``
-    imports when there are no others).
+    imports when there are no others). With ``near``, a new statement goes among
+    the leading imports of the same package instead, when there are some, in
+    module-name order (``from fastapi import status`` before ``from
+    fastapi.responses import ...``).
     """
     if asname == name:
         asname = None
@@ -250,10 +255,15 @@ def add_import_from(module: cst.Module, from_module: str, name: str, asname: str
 
     body = list(module.body)
     insert_at = 0
+    package = from_module.partition(".")[0]
+    same_package: list[tuple[int, str]] = []  # (index, module) of leading imports from the package
     for index, stmt in enumerate(body):
         if not isinstance(stmt, cst.SimpleStatementLine):
             break
         small = stmt.body[0] if len(stmt.body) == 1 else None
+        imported = _imported_module(small)
+        if imported is not None and imported.partition(".")[0] == package:
+            same_package.append((index, imported))
         if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
             if dotted_name(small.module) == from_module and not isinstance(small.names, cst.ImportStar):
                 for alias in small.names:
@@ -276,8 +286,25 @@ def add_import_from(module: cst.Module, from_module: str, name: str, asname: str
     for part in parts[1:]:
         module_expr = cst.Attribute(value=module_expr, attr=cst.Name(part))
     new = cst.SimpleStatementLine(body=[cst.ImportFrom(module=module_expr, names=[new_alias()])])
+    if near and same_package:
+        later = [index for index, imported in same_package if imported > from_module]
+        if later:  # before the first that sorts after it, taking over the blank lines above that one
+            insert_at = later[0]
+            new = new.with_changes(leading_lines=body[insert_at].leading_lines)
+            body[insert_at] = body[insert_at].with_changes(leading_lines=[])
+        else:
+            insert_at = same_package[-1][0] + 1
     body.insert(insert_at, new)
     return module.with_changes(body=body)
+
+
+def _imported_module(small: cst.BaseSmallStatement | None) -> str | None:
+    """The module an absolute ``import m`` / ``from m import ...`` statement imports."""
+    if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
+        return dotted_name(small.module)
+    if isinstance(small, cst.Import) and len(small.names) == 1:
+        return dotted_name(small.names[0].name)
+    return None
 
 
 def _asname(alias: cst.ImportAlias) -> str | None:

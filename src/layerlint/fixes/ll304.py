@@ -16,7 +16,7 @@ from typing import Sequence
 import libcst as cst
 
 from layerlint.diagnostics import Diagnostic
-from layerlint.facts.sqlalchemy_fix import DECLARATIVE_BASE_FUNCS, DECLARATIVE_META, SqlaFixFacts
+from layerlint.facts.sqlalchemy_fix import DECLARATIVE_BASE_FUNCS, DECLARATIVE_META, DECLARATIVE_MODULES, SqlaFixFacts
 from layerlint.fixes.base import Fixer, parenthesize
 from layerlint.fixes.imports import add_import_from
 
@@ -26,7 +26,7 @@ _ATTRIBUTES = ("metadata", "type_annotation_map")
 class DeclarativeBaseFixer(Fixer):
     code = "LL304"
     node_types = (cst.SimpleStatementLine,)
-    removable_imports = DECLARATIVE_BASE_FUNCS | DECLARATIVE_META
+    removable_imports = DECLARATIVE_BASE_FUNCS | DECLARATIVE_META | DECLARATIVE_MODULES
 
     _facts: SqlaFixFacts | None = None
 
@@ -95,7 +95,7 @@ class DeclarativeBaseFixer(Fixer):
                         body[index + 1] = after.with_changes(leading_lines=_blank_lines_before(after.leading_lines))
             module = module.with_changes(body=body)
         for from_module, name, asname in sorted(getattr(self, "imports", ()), key=repr):
-            module = add_import_from(module, from_module, name, asname)
+            module = add_import_from(module, from_module, name, asname, near=True)
         return module
 
 
