@@ -144,7 +144,8 @@ def test_edited_files_are_read_again(tmp_path):
 def plan(source: str, line: int = 99, names=("status", "http_status")):
     index = name_index(ast.parse(textwrap.dedent(source)))
     ref = plan_reference(
-        index, frozenset({"fastapi.status", "starlette.status"}), line, new_import=("fastapi", "status"), new_names=names
+        index, frozenset({"fastapi.status", "starlette.status"}), line,
+        new_import=("fastapi", "status"), new_names=names,
     )
     return None if ref is None else (ref.expr, ref.add_import)
 
@@ -155,7 +156,8 @@ def test_reference_plans():
     assert plan("import fastapi.status as fs\n") == ("fs", None)
     assert plan("x = 1\n") == ("status", ("fastapi", "status", None))
     assert plan("def f(status): ...\n") == ("http_status", ("fastapi", "status", "http_status"))
-    assert plan("from fastapi import status\ndef f(status): ...\n") == ("http_status", ("fastapi", "status", "http_status"))
+    shadowed = ("http_status", ("fastapi", "status", "http_status"))
+    assert plan("from fastapi import status\ndef f(status): ...\n") == shadowed
     assert plan("def f(status, http_status): ...\n") is None
     assert plan("print(status)\n") == ("http_status", ("fastapi", "status", "http_status"))  # read, never bound
     assert plan("from app.enums import *\n") is None
@@ -201,9 +203,11 @@ def test_add_import_near_its_package():
 
     source = "import os\n\nfrom fastapi.responses import JSONResponse\nfrom pydantic import BaseModel\n\nx = 1\n"
     assert add(source) == source.replace("BaseModel\n", "BaseModel\nfrom fastapi import status\n")
-    assert add(source, near=True) == source.replace("\nfrom fastapi.responses", "\nfrom fastapi import status\nfrom fastapi.responses")
+    near = source.replace("\nfrom fastapi.responses", "\nfrom fastapi import status\nfrom fastapi.responses")
+    assert add(source, near=True) == near
     after = "from app import x\nfrom fastapi.routing import APIRouter\n\ny = 1\n"
-    assert add(after, near=True) == after.replace("from fastapi.routing", "from fastapi import status\nfrom fastapi.routing")
+    expected = after.replace("from fastapi.routing", "from fastapi import status\nfrom fastapi.routing")
+    assert add(after, near=True) == expected
     merged = "from fastapi import APIRouter as R\n"
     assert add(merged, near=True) == "from fastapi import APIRouter as R, status\n"
     assert add("from fastapi import APIRouter\n", near=True) == "from fastapi import APIRouter, status\n"

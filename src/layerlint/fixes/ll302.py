@@ -16,6 +16,7 @@ import libcst as cst
 from layerlint.diagnostics import Diagnostic
 from layerlint.facts.sqlalchemy import SA_PACKAGES
 from layerlint.facts.sqlalchemy_fix import COLUMN_NAMES, SqlaFixFacts
+from layerlint.fixes._dotted import dotted_expression
 from layerlint.fixes.base import Fixer
 from layerlint.fixes.imports import add_import_from
 
@@ -46,7 +47,7 @@ class MappedColumnFixer(Fixer):
             return None
         if reference.add_import is not None:
             self.imports.add(reference.add_import)
-        func = cst.parse_expression(reference.expr)
+        func = dotted_expression(reference.expr)
         return updated.with_changes(func=func.with_changes(lpar=updated.func.lpar, rpar=updated.func.rpar))
 
     def finalize(self, module: cst.Module) -> cst.Module:

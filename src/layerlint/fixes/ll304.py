@@ -17,6 +17,7 @@ import libcst as cst
 
 from layerlint.diagnostics import Diagnostic
 from layerlint.facts.sqlalchemy_fix import DECLARATIVE_BASE_FUNCS, DECLARATIVE_META, DECLARATIVE_MODULES, SqlaFixFacts
+from layerlint.fixes._dotted import dotted_expression
 from layerlint.fixes.base import Fixer, parenthesize
 from layerlint.fixes.imports import add_import_from
 
@@ -73,7 +74,7 @@ class DeclarativeBaseFixer(Fixer):
         header, body, footer = _class_body(call, kept, updated.trailing_whitespace)
         new = cst.ClassDef(
             name=cst.Name(target.value),
-            bases=[cst.Arg(value=cst.parse_expression(reference.expr))],
+            bases=[cst.Arg(value=dotted_expression(reference.expr))],
             body=cst.IndentedBlock(body=body, header=header, footer=footer),
             leading_lines=updated.leading_lines,
             lpar=cst.LeftParen(),

@@ -76,7 +76,8 @@ def _separator(call: cst.Call, args: list[cst.Arg]) -> cst.Comma:
     and indentation when they are one per line)."""
     for arg in args[:-1]:
         if isinstance(arg.comma, cst.Comma):
-            return cst.Comma(whitespace_before=arg.comma.whitespace_before, whitespace_after=_bare(arg.comma.whitespace_after))
+            comma = arg.comma
+            return cst.Comma(whitespace_before=comma.whitespace_before, whitespace_after=_bare(comma.whitespace_after))
     last = args[-1]
     if isinstance(last.comma, cst.Comma) and isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
         return cst.Comma(whitespace_after=_bare(call.whitespace_before_args))  # `f(\n    a,\n)`: like after `(`

@@ -13,6 +13,7 @@ import libcst as cst
 
 from layerlint.diagnostics import Diagnostic
 from layerlint.facts.status_fix import StatusFixFacts
+from layerlint.fixes._dotted import dotted_expression
 from layerlint.fixes.base import Fixer
 from layerlint.fixes.imports import add_import_from
 
@@ -44,7 +45,7 @@ class StatusCodeFixer(Fixer):
         expr, reference = plan
         if reference.add_import is not None:
             self.imports.add(reference.add_import)
-        return cst.parse_expression(expr).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        return dotted_expression(expr).with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def finalize(self, module: cst.Module) -> cst.Module:
         for from_module, name, asname in sorted(getattr(self, "imports", ()), key=repr):
