@@ -8,7 +8,8 @@ does; ``# fixture-fix: unsafe`` among its first lines applies unsafe fixes too):
 - re-linting it leaves no fixable finding of the pair's rule;
 - fixing it again changes nothing;
 - nothing changed but the lines of the findings fixed, import statements (a
-  fix may drop an import it left unused, or add one it needs) and blank lines.
+  fix may drop an import it left unused, or add one it needs) and blank lines;
+  lines are inserted only as imports or right below a fixed finding's lines.
 
 ``LAYERLINT_UPDATE_FIXED=1 pytest tests/test_fix_fixtures.py`` (re)writes the
 ``.fixed.py`` files from the current fixers: read the diff before committing.
@@ -90,11 +91,10 @@ def test_fixed_file_parses_is_stable_and_has_no_fixable_finding_left(fixture, tm
 def test_fixes_change_only_their_lines_and_imports(fixture, tmp_path):
     _target, _settings, source, unsafe, first, outcome = _fix(fixture, tmp_path)
     allowed: set[int] = set()
-    inside: set[int] = set()  # lines a new line may follow: within a multi-line finding
     for d in first.diagnostics:
         if is_applicable(d, unsafe):
             allowed.update(range(d.line, d.end_line + 1))
-            inside.update(range(d.line, d.end_line))
+    fixed_lines = set(allowed)  # a fix may add lines right below its own (`@classmethod` under a decorator)
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             allowed.update(range(node.lineno, node.end_lineno + 1))
@@ -107,7 +107,7 @@ def test_fixes_change_only_their_lines_and_imports(fixture, tmp_path):
         touched = [n + 1 for n in range(i1, i2) if n + 1 not in allowed and before[n].strip()]
         if touched:
             problems.append(f"lines {touched} changed but carry no applied fix")
-        if tag == "insert" and i1 not in inside:  # (an argument added inside a finding's call is fine)
+        if tag == "insert" and i1 not in fixed_lines:
             for line in after[j1:j2]:
                 if line.strip() and not line.lstrip().startswith(("from ", "import ")):
                     problems.append(f"line inserted that is not an import: {line!r}")

@@ -277,7 +277,9 @@ def add_import_from(
             insert_at = index + 1
         elif isinstance(small, cst.Import):
             insert_at = index + 1
-        elif index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+        elif index == 0 and isinstance(small, cst.Expr) and isinstance(
+            small.value, (cst.SimpleString, cst.ConcatenatedString)
+        ):
             insert_at = 1  # the docstring
         else:
             break
