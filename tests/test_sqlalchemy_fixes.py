@@ -239,3 +239,28 @@ def test_expire_on_commit_fix_sets_the_factory_option(tmp_path):
     before, after = run(source, "before"), run(fixed(source, tmp_path), "after")
     assert before["factory"].kw["expire_on_commit"] is True and before["legacy"].kw["expire_on_commit"] is True
     assert after["factory"].kw["expire_on_commit"] is False and after["legacy"].kw["expire_on_commit"] is False
+
+
+def test_declarative_base_fix_is_unsafe_for_init_subclass_overrides():
+    # documented in LL304's Fix safety: a model overriding __init_subclass__ without super()
+    from sqlalchemy import Column, ForeignKey, Integer
+    from sqlalchemy.orm import DeclarativeBase, declarative_base
+
+    class Modern(DeclarativeBase):
+        pass
+
+    def subclass_mapped(base) -> bool:
+        class Parent(base):
+            __tablename__ = "parents"
+            id = Column(Integer, primary_key=True)
+
+            def __init_subclass__(cls, **kw):
+                pass
+
+        class Child(Parent):
+            __tablename__ = "children"
+            id = Column(Integer, ForeignKey("parents.id"), primary_key=True)
+
+        return "__mapper__" in vars(Child) or getattr(Child, "__mapper__", None) is not Parent.__mapper__
+
+    assert subclass_mapped(declarative_base()) and not subclass_mapped(Modern)

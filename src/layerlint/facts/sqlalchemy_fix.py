@@ -47,7 +47,8 @@ the module uses ``DeclarativeMeta`` elsewhere than as this statement's
 annotation. Always unsafe: every model's
 metaclass changes (``DeclarativeMeta`` -> ``DeclarativeAttributeIntercept``),
 so code that tests ``isinstance(cls, DeclarativeMeta)`` stops recognising the
-models, and a model's own ``__init_subclass__`` now runs in the mapping path.
+models, and mapping goes through ``__init_subclass__`` (a model overriding it
+without ``super()`` leaves its subclasses unmapped).
 """
 
 from __future__ import annotations

@@ -41,9 +41,10 @@ An annotation on the target (`Base: DeclarativeMeta = ...`) is dropped.
 It is unsafe: the metaclass of every model built on the base changes, from
 `DeclarativeMeta` to `DeclarativeAttributeIntercept`. Code anywhere in the project
 (or a library) that recognises models by `isinstance(cls, DeclarativeMeta)` stops
-recognising them, and a model's own `__init_subclass__` now runs in the mapping
-path (one that does not call `super().__init_subclass__()` leaves the model
-unmapped). The table definitions and the constructor are the same.
+recognising them, and models are now mapped by `__init_subclass__`: a model
+that defines its own `__init_subclass__` without calling
+`super().__init_subclass__()` leaves its subclasses unmapped. The table
+definitions and the constructor are the same.
 
 No fix when the statement is not at module level (a class body scopes names
 differently from a function) or shares its line with another statement, with
