@@ -2,6 +2,7 @@
 
     # fixture-path: app/routes/users.py      (first lines; default app/module.py)
     # fixture-config: {"select": ["LL309"]}   (optional [tool.layerlint] table, as JSON)
+    # fixture-file: requirements.txt = starlette==0.47.3   (optional project file; `\n`: new line)
     x = bad()  # error: LL101
     y = fine()  # clean: why this must stay clean
 
@@ -22,6 +23,7 @@ _ERROR_RE = re.compile(r"#\s*error:\s*(LL\d{3}(?:\s*,\s*LL\d{3})*)")
 _PATH_RE = re.compile(r"^#\s*fixture-path:\s*(\S+)", re.MULTILINE)
 _CONFIG_RE = re.compile(r"^#\s*fixture-config:\s*(\{.*\})\s*$", re.MULTILINE)
 _EXTRA_RE = re.compile(r"^#\s*fixture-also:\s*(\S+)\s*$", re.MULTILINE)
+_FILE_RE = re.compile(r"^#\s*fixture-file:\s*(\S+)\s*=\s*(.*?)\s*$", re.MULTILINE)
 
 
 def fixture_files() -> list[Path]:
@@ -65,6 +67,10 @@ def install_fixture(fixture: Path, project: Path) -> Path:
         path = project / extra
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
+    for name, content in _FILE_RE.findall(source):  # files with content (requirements.txt ...)
+        path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content.replace("\\n", "\n") + "\n", encoding="utf-8")
     return target
 
 

@@ -231,28 +231,47 @@ def remove_unused_imports(
     return module.with_changes(body=body, footer=[*carry, *module.footer]), remover.removed
 
 
-def add_import_from(module: cst.Module, from_module: str, name: str) -> cst.Module:
-    """Ensure ``from <from_module> import <name>`` at the top level of the module.
+def add_import_from(
+    module: cst.Module, from_module: str, name: str, asname: str | None = None, *, near: bool = False
+) -> cst.Module:
+    """Ensure ``from <from_module> import <name>`` (``as <asname>`` when given) at the
+    top level of the module.
 
     Nothing changes when the name is already imported so; otherwise the name joins
     an existing one-line ``from <from_module> import ...`` or a new statement goes
     after the module's leading imports (after its docstring and ``__future__``
-    imports when there are no others).
+    imports when there are no others). With ``near``, a new statement goes among
+    the leading imports of the same package instead, when there are some, in
+    module-name order (``from fastapi import status`` before ``from
+    fastapi.responses import ...``).
     """
+    if asname == name:
+        asname = None
+
+    def new_alias() -> cst.ImportAlias:
+        if asname is None:
+            return cst.ImportAlias(name=cst.Name(name))
+        return cst.ImportAlias(name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)))
+
     body = list(module.body)
     insert_at = 0
+    package = from_module.partition(".")[0]
+    same_package: list[tuple[int, str]] = []  # (index, module) of leading imports from the package
     for index, stmt in enumerate(body):
         if not isinstance(stmt, cst.SimpleStatementLine):
             break
         small = stmt.body[0] if len(stmt.body) == 1 else None
+        imported = _imported_module(small)
+        if imported is not None and imported.partition(".")[0] == package:
+            same_package.append((index, imported))
         if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
             if dotted_name(small.module) == from_module and not isinstance(small.names, cst.ImportStar):
                 for alias in small.names:
-                    if dotted_name(alias.name) == name and alias.asname is None:
+                    if dotted_name(alias.name) == name and _asname(alias) == asname:
                         return module
                 if small.lpar is None:
                     last = small.names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                    names = [*small.names[:-1], last, cst.ImportAlias(name=cst.Name(name))]
+                    names = [*small.names[:-1], last, new_alias()]
                     body[index] = stmt.with_changes(body=[small.with_changes(names=names)])
                     return module.with_changes(body=body)
             insert_at = index + 1
@@ -268,7 +287,29 @@ def add_import_from(module: cst.Module, from_module: str, name: str) -> cst.Modu
     module_expr: cst.Attribute | cst.Name = cst.Name(parts[0])
     for part in parts[1:]:
         module_expr = cst.Attribute(value=module_expr, attr=cst.Name(part))
-    statement = cst.ImportFrom(module=module_expr, names=[cst.ImportAlias(name=cst.Name(name))])
-    new = cst.SimpleStatementLine(body=[statement])
+    new = cst.SimpleStatementLine(body=[cst.ImportFrom(module=module_expr, names=[new_alias()])])
+    if near and same_package:
+        later = [index for index, imported in same_package if imported > from_module]
+        if later:  # before the first that sorts after it, taking over the blank lines above that one
+            insert_at = later[0]
+            new = new.with_changes(leading_lines=body[insert_at].leading_lines)
+            body[insert_at] = body[insert_at].with_changes(leading_lines=[])
+        else:
+            insert_at = same_package[-1][0] + 1
     body.insert(insert_at, new)
     return module.with_changes(body=body)
+
+
+def _imported_module(small: cst.BaseSmallStatement | None) -> str | None:
+    """The module an absolute ``import m`` / ``from m import ...`` statement imports."""
+    if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
+        return dotted_name(small.module)
+    if isinstance(small, cst.Import) and len(small.names) == 1:
+        return dotted_name(small.names[0].name)
+    return None
+
+
+def _asname(alias: cst.ImportAlias) -> str | None:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return None

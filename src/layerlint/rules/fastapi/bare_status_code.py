@@ -49,10 +49,27 @@ async def create_user(data: UserCreate, session: SessionDep) -> UserResponse:
 ```
 
 ## Fix safety
-No fix is implemented yet; the finding names the constant to write. A fix is
-planned: it will replace the literal with `status.HTTP_...` and import
-`status` from fastapi, and will leave 413, 414, 416 and 422 unfixed where the
-Starlette version in use cannot be known (the right name depends on it).
+The fix replaces the literal with the named constant and is safe: the constant
+is the same integer. It is offered only when the constant is certain to exist:
+
+- 413, 414, 416 and 422 were renamed in Starlette 0.48 (the old names warn).
+  The fix writes the name of the Starlette the project uses, read from its
+  dependency files (`uv.lock`, `poetry.lock`, `pdm.lock`, `Pipfile.lock`,
+  `requirements*.txt`, `pyproject.toml` dependencies, in the project root and
+  up to the repository root): the new name when Starlette is pinned to 0.48 or
+  later, the old one when it (or FastAPI, below 0.117, which caps Starlette
+  below 0.48) is pinned earlier. When the files do not decide, or disagree,
+  these four stay unfixed. Nothing is imported or inspected in an environment.
+- 102, 103, 208, 226, 308, 421, 426, 506, 508 and 510 exist since Starlette
+  0.14 (2020): not fixed when the project pins Starlette below 0.15.
+
+`status` is reused when the module already imports it from `fastapi` or
+`starlette` (under any name) above the literal; otherwise the fix adds `from
+fastapi import status` (`from starlette import status` in a module that
+imports nothing from FastAPI). When the name `status` is bound to something
+else anywhere in the module (a parameter, a variable, another import) the
+import is added as `from fastapi import status as http_status`; when that name
+is taken too, or the module has a star import, the finding is not fixed.
 """
 
 from __future__ import annotations
@@ -60,6 +77,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.diagnostics import FIX_SAFE
 from layerlint.facts.fastapi import (
     HTTP_EXCEPTIONS,
     RENAMED_STATUS_NAMES,
@@ -70,6 +88,7 @@ from layerlint.facts.fastapi import (
     keyword,
     router_names,
 )
+from layerlint.facts.status_fix import StatusFixFacts
 from layerlint.rule import Rule
 
 ROUTE_REGISTRATION = ROUTE_METHODS | {"add_api_route", "add_api_websocket_route"}
@@ -143,4 +162,8 @@ class BareStatusCode(Rule):
             self._check(expr.orelse)
             return
         if isinstance(expr, ast.Constant) and type(expr.value) is int and expr.value in STATUS_NAMES:
-            self.report(expr, f"bare HTTP status `{expr.value}`: use {suggestion(expr.value)}")
+            facts = self.ctx.memo(
+                "fastapi.status_fix", lambda: StatusFixFacts(self.ctx.tree, self.ctx.path, self.ctx.settings.root)
+            )
+            fix = FIX_SAFE if facts.plan(expr.value, expr.lineno) is not None else None
+            self.report(expr, f"bare HTTP status `{expr.value}`: use {suggestion(expr.value)}", fix=fix)

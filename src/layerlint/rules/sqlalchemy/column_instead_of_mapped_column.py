@@ -38,9 +38,33 @@ class User(Base):
 ```
 
 ## Fix safety
-No fix is implemented yet. A rewrite `Column(...)` -> `mapped_column(...)` is
-planned for the cases where it keeps the meaning (it will be available
-"sometimes"); until then the finding is reported without a fix.
+The fix renames the call, `Column(...)` -> `mapped_column(...)`, keeping every
+argument (`mapped_column` accepts all of `Column`'s), and imports
+`mapped_column` from `sqlalchemy.orm` (or reuses `from sqlalchemy import orm`).
+It is offered only where `mapped_column` builds the same column:
+
+- unannotated (`id = Column(Integer, primary_key=True)`): when a type or a
+  `ForeignKey` is visible among the arguments (`mapped_column` without an
+  annotation refuses a column with neither; `Column()` makes a `NullType` one).
+  Safe.
+- annotated `Mapped[X]`: `mapped_column` reads nullability from the annotation
+  (`Column` is nullable unless a primary key, whatever the annotation says), and
+  the type when none is given. So the fix needs a visible type or `ForeignKey`,
+  and an explicit `nullable=` or an `X` whose `Optional`-ness gives the same
+  nullability (`Mapped[str] = Column(String)` is nullable today and would become
+  `NOT NULL`: no fix), and an `X` built from builtins, standard-library types
+  and classes of the module (an imported name may be an `Annotated` alias whose
+  `mapped_column()` arguments would be merged in). Safe when every base of the
+  class is known in the module; unsafe otherwise, or on a mixin, or where the
+  module uses `MappedAsDataclass`, because under a dataclass mapping the
+  attribute becomes an `__init__` argument.
+- no fix with any other annotation (`x: int = Column(...)`), for `a = b =
+  Column(...)`, when the class body reads a `Column`-only attribute of it
+  (`code.type`; operators such as `code.desc()` work on both), when the name
+  `mapped_column` is bound to something else in the module, or when the
+  project's dependency files pin SQLAlchemy below 2.0.
+
+Adding the `Mapped[...]` annotation is LL303's business, not this fix's.
 """
 
 from __future__ import annotations
@@ -49,6 +73,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.sqlalchemy import class_attribute_values, declarative_class, is_column_call, uses_sqlalchemy
+from layerlint.facts.sqlalchemy_fix import column_fix
 from layerlint.rule import Rule
 
 
@@ -66,6 +91,11 @@ class ColumnInsteadOfMappedColumn(Rule):
         info = declarative_class(node, self.ctx)
         if info is None or info.is_sqlmodel:
             return
-        for stmt, _annotation, value in class_attribute_values(node):
+        for stmt, annotation, value in class_attribute_values(node):
             if is_column_call(value, self.ctx):
-                self.report(value, f"`Column()` in declarative class `{node.name}`: use `mapped_column()`")
+                assert isinstance(value, ast.Call)
+                self.report(
+                    value,
+                    f"`Column()` in declarative class `{node.name}`: use `mapped_column()`",
+                    fix=column_fix(info, stmt, annotation, value, self.ctx),
+                )

@@ -30,10 +30,33 @@ class Base(DeclarativeBase):
 ```
 
 ## Fix safety
-No fix is implemented yet. A rewrite of `Base = declarative_base()` into
-`class Base(DeclarativeBase)` is planned for the simple cases (it will be
-available "sometimes": not with `cls=`, `metaclass=` or a non-trivial target);
-until then the finding is reported without a fix.
+The fix rewrites a module-level `Base = declarative_base()` into
+`class Base(DeclarativeBase): pass`, importing `DeclarativeBase` from
+`sqlalchemy.orm` (or reusing `from sqlalchemy import orm`), and drops the
+`declarative_base` import it leaves unused. `metadata=...` and
+`type_annotation_map=...` become class attributes of the same name (what
+`DeclarativeBase` reads); `name="Base"` is dropped when it is the target's name.
+An annotation on the target (`Base: DeclarativeMeta = ...`) is dropped.
+
+It is unsafe: the metaclass of every model built on the base changes, from
+`DeclarativeMeta` to `DeclarativeAttributeIntercept`. Code anywhere in the project
+(or a library) that recognises models by `isinstance(cls, DeclarativeMeta)` stops
+recognising them, and models are now mapped by `__init_subclass__`: a model
+that defines its own `__init_subclass__` without calling
+`super().__init_subclass__()` leaves its subclasses unmapped. The table
+definitions and the constructor are the same.
+
+No fix when the statement is not at module level (a class body scopes names
+differently from a function) or shares its line with another statement, with
+positional arguments, `**kwargs`, `cls=` (`declarative_base` puts its
+constructor above the mixin's `__init__`; a base class would not), `metaclass=`,
+`mapper=`, `class_registry=`, `constructor=`, a `name=` other than the target's,
+a comment beside a keyword's `=` (the fix keeps the other comments of the call),
+when the module uses `DeclarativeMeta` itself, when
+the name `DeclarativeBase` is bound to something else in the module, or when the
+project's dependency files pin SQLAlchemy below 2.0. The finding is reported on
+the whole assignment (what the fix replaces), or on the call when it is not the
+value of an assignment.
 """
 
 from __future__ import annotations
@@ -42,7 +65,10 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.sqlalchemy import sa_call, uses_sqlalchemy
+from layerlint.facts.sqlalchemy_fix import declarative_base_fix
 from layerlint.rule import Rule
+
+MESSAGE = "legacy `declarative_base()`: define `class Base(DeclarativeBase)` instead"
 
 
 class LegacyDeclarativeBase(Rule):
@@ -55,6 +81,22 @@ class LegacyDeclarativeBase(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         return uses_sqlalchemy(ctx) and "declarative_base" in ctx.source
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._assigned: set[int] = set()  # calls reported with their assignment
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._assignment(node, node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._assignment(node, node.value)
+
+    def _assignment(self, node: ast.Assign | ast.AnnAssign, value: ast.expr) -> None:
+        if isinstance(value, ast.Call) and sa_call(value, self.ctx, {"declarative_base"}):
+            self._assigned.add(id(value))
+            self.report(node, MESSAGE, fix=declarative_base_fix(node, value, self.ctx))
+
     def visit_Call(self, node: ast.Call) -> None:
-        if sa_call(node, self.ctx, {"declarative_base"}):
-            self.report(node, "legacy `declarative_base()`: define `class Base(DeclarativeBase)` instead")
+        if id(node) not in self._assigned and sa_call(node, self.ctx, {"declarative_base"}):
+            self.report(node, MESSAGE)

@@ -24,10 +24,17 @@ async_session_factory = async_sessionmaker(engine, expire_on_commit=False)
 ```
 
 ## Fix safety
-No fix is implemented yet. Adding `expire_on_commit=False` is planned as an
-unsafe fix (available "sometimes": not where a `**kwargs` or a positional
-argument is in the way): code that relied on objects being reloaded after a
-commit would read stale values.
+Every finding has a fix, and it is unsafe: `expire_on_commit=True` (a keyword,
+or the fifth positional argument of SQLAlchemy 1.4's `sessionmaker`) becomes
+`False`, and a factory without the argument gets `expire_on_commit=False` as its
+last argument. It changes what
+the program does: after a commit, objects keep the values they had instead of
+being reloaded on the next attribute access, so code that relied on the reload
+(to see column values computed by the database at commit time, such as
+`server_default`/`onupdate` values or trigger results, or rows changed by
+another transaction) reads stale values unless it calls
+`await session.refresh(obj)` (see LL310). Review the code that uses objects
+after `commit()` before applying it with `--unsafe-fixes`.
 """
 
 from __future__ import annotations
@@ -35,19 +42,22 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.diagnostics import FIX_UNSAFE
 from layerlint.facts.sessions import SESSION_TYPES
 from layerlint.facts.sqlalchemy import has_star_kwargs, keyword, sa_call, uses_sqlalchemy
 from layerlint.rule import Rule
 
 _ASYNC_SESSIONS = frozenset(t for t in SESSION_TYPES if t.endswith(".AsyncSession"))
-_EXPIRE_POSITION = 3  # (bind, class_, autoflush, expire_on_commit, info)
+# SQLAlchemy 1.4: sessionmaker(bind, class_, autoflush, autocommit, expire_on_commit, info);
+# 2.0 takes only `bind` positionally
+_EXPIRE_POSITION = 4
 
 
 class SessionExpiresOnCommit(Rule):
     code = "LL306"
     name = "session-expires-on-commit"
     summary = "async session factory without expire_on_commit=False"
-    fix_availability = "sometimes"
+    fix_availability = "always"
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
@@ -69,7 +79,7 @@ class SessionExpiresOnCommit(Rule):
         elif not (isinstance(value, ast.Constant) and value.value is True):
             return
         self.report(node, f"`{factory}()` without `expire_on_commit=False`: objects expire on commit and "
-                          "reloading them on attribute access fails under AsyncSession")
+                          "reloading them on attribute access fails under AsyncSession", fix=FIX_UNSAFE)
 
     def _makes_async_sessions(self, node: ast.Call) -> bool:
         kw = keyword(node, "class_")

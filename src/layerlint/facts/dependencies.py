@@ -1,0 +1,485 @@
+"""Which side of a version boundary a project's dependency is on, from its files.
+
+Some fixes depend on the version of a library the *linted project* uses (which
+Starlette constant names exist; whether SQLAlchemy 2.0 APIs exist). That
+version is read from the project's own dependency files, never from an
+environment (layerlint never imports the project's libraries, and the
+environment layerlint runs in is not the project's):
+
+- lock files: ``uv.lock``, ``poetry.lock``, ``pdm.lock`` (``[[package]]`` name
+  and version) and ``Pipfile.lock``;
+- ``requirements*.txt``/``constraints*.txt`` (also under ``requirements/``),
+  pip-compile output included;
+- ``pyproject.toml``: ``[project] dependencies`` and optional dependencies,
+  ``[dependency-groups]``, ``[tool.poetry]`` dependencies (``^``/``~``/``||``),
+  ``[tool.uv]`` override and constraint dependencies.
+
+The files are looked for in the project root (the folder of the nearest
+``pyproject.toml``, else the file's folder) and its parents, up to the
+repository root (a folder with ``.git``) or the first folder with a lock file
+(the parents count only when such a folder is found within a few levels).
+
+Every requirement found is a constraint; :func:`version_side` answers
+``BELOW`` (every version the constraints allow is older than the boundary),
+``ABOVE`` (every one is at least the boundary) or ``None`` (unknown: no
+constraint decides, constraints disagree, or a lock file holds versions on both
+sides). Markers (``; python_version < "3.9"``) are ignored, so constraints for
+different environments must agree. Pre-release bounds are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+BELOW = "below"
+ABOVE = "above"
+
+Version = tuple[int, ...]
+_LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
+_MAX_FOLDERS = 6
+_MAX_FILE_SIZE = 20_000_000
+
+
+@dataclass(frozen=True)
+class Interval:
+    lower: Version | None = None
+    lower_inclusive: bool = True
+    upper: Version | None = None
+    upper_inclusive: bool = False
+
+    def below(self, boundary: Version) -> bool:
+        """Every version in the interval is older than ``boundary``."""
+        if self.upper is None:
+            return False
+        order = _compare(self.upper, boundary)
+        return order < 0 or (order == 0 and not self.upper_inclusive)
+
+    def above(self, boundary: Version) -> bool:
+        """Every version in the interval is ``boundary`` or newer."""
+        return self.lower is not None and _compare(self.lower, boundary) >= 0
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """The versions one requirement (a union of intervals) allows; ``locked``: a
+    lock file's list of the versions it installs."""
+
+    intervals: tuple[Interval, ...]
+    locked: bool = False
+
+    def side(self, boundary: Version) -> str | None:
+        if self.intervals and all(i.below(boundary) for i in self.intervals):
+            return BELOW
+        if self.intervals and all(i.above(boundary) for i in self.intervals):
+            return ABOVE
+        return None
+
+
+def _compare(a: Version, b: Version) -> int:
+    width = max(len(a), len(b))
+    a2, b2 = a + (0,) * (width - len(a)), b + (0,) * (width - len(b))
+    return (a2 > b2) - (a2 < b2)
+
+
+_VERSION_RE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)((?:\.\*)?)\s*(.*?)\s*$", re.IGNORECASE)
+_PRE_RE = re.compile(r"^[-_.]?(a|b|c|rc|alpha|beta|pre|preview|dev)", re.IGNORECASE)
+
+
+def parse_version(text: str) -> tuple[Version, bool, bool] | None:
+    """(release numbers, is a wildcard ``1.2.*``, is a pre-release) of a version, or None."""
+    m = _VERSION_RE.match(text)
+    if not m:
+        return None
+    release = tuple(int(p) for p in m.group(1).split("."))
+    wildcard = bool(m.group(2))
+    rest = m.group(3)
+    if rest and not re.match(r"^([-_.]?(post|rev|r)\d*|\+[a-z0-9.]+|[-_.]?\d+)*$", rest, re.IGNORECASE):
+        if _PRE_RE.match(rest):
+            return release, wildcard, True
+        return None
+    return release, wildcard, False
+
+
+def _bump(release: Version) -> Version:
+    return release[:-1] + (release[-1] + 1,)
+
+
+_CLAUSE_RE = re.compile(r"(===|==|!=|~=|>=|<=|>|<|\^|~)?\s*([0-9vV][0-9A-Za-z.*+_-]*|\*)")
+
+
+def _clause(op: str, text: str) -> Interval | None:
+    """The interval of one clause; None when it does not narrow anything (``!=``, ``*``,
+    a pre-release bound, something unparsable)."""
+    if text == "*" or op == "!=":
+        return None
+    parsed = parse_version(text)
+    if parsed is None:
+        return None
+    release, wildcard, pre = parsed
+    if pre:
+        return None
+    if wildcard:
+        return Interval(release, True, _bump(release), False) if op in ("==", "") else None
+    if op in ("==", "===", ""):
+        return Interval(release, True, release, True)
+    if op == ">=":
+        return Interval(lower=release)
+    if op == ">":
+        return Interval(lower=release, lower_inclusive=False)
+    if op == "<=":
+        return Interval(upper=release, upper_inclusive=True)
+    if op == "<":
+        return Interval(upper=release)
+    if op == "~=":
+        return Interval(release, True, _bump(release[:-1]), False) if len(release) >= 2 else None
+    if op == "^":  # poetry: the first non-zero component may not change
+        for index, part in enumerate(release):
+            if part:
+                return Interval(release, True, release[:index] + (part + 1,), False)
+        return Interval(release, True, _bump(release), False)
+    if op == "~":  # poetry: ~1.2.3 -> <1.3, ~1 -> <2
+        prefix = release[:2] if len(release) >= 2 else release[:1]
+        return Interval(release, True, _bump(prefix), False)
+    return None
+
+
+def _intersect(a: Interval, b: Interval) -> Interval:
+    lower, lower_inclusive = a.lower, a.lower_inclusive
+    if b.lower is not None and (lower is None or _compare(b.lower, lower) > 0 or (
+        _compare(b.lower, lower) == 0 and not b.lower_inclusive
+    )):
+        lower, lower_inclusive = b.lower, b.lower_inclusive
+    upper, upper_inclusive = a.upper, a.upper_inclusive
+    if b.upper is not None and (upper is None or _compare(b.upper, upper) < 0 or (
+        _compare(b.upper, upper) == 0 and not b.upper_inclusive
+    )):
+        upper, upper_inclusive = b.upper, b.upper_inclusive
+    return Interval(lower, lower_inclusive, upper, upper_inclusive)
+
+
+def parse_specifier(spec: str, *, poetry: bool = False) -> Constraint | None:
+    """A PEP 440 specifier (``>=0.40,<0.48``, ``~=0.47.1``, ``==0.47.*``) or, with
+    ``poetry``, a Poetry one (``^0.47``, ``~0.47.1``, ``0.47.3``, ``>=1 <2 || 3.*``)."""
+    spec = spec.strip().strip("()").strip()
+    if not spec:
+        return None
+    alternatives = spec.split("||") if poetry else [spec]
+    intervals: list[Interval] = []
+    for alternative in alternatives:
+        alternative = alternative.strip()
+        if not alternative or alternative == "*":
+            return None  # one alternative allows anything
+        current = Interval()
+        position = 0
+        for match in _CLAUSE_RE.finditer(alternative):
+            between = alternative[position:match.start()].strip(" ,")
+            if between:
+                return None  # text that is not a clause: do not guess
+            position = match.end()
+            op = match.group(1) or ""
+            if op == "" and not poetry:
+                return None  # a bare version is not PEP 440
+            clause = _clause(op, match.group(2))
+            if clause is not None:
+                current = _intersect(current, clause)
+        if alternative[position:].strip(" ,"):
+            return None
+        intervals.append(current)
+    return Constraint(tuple(intervals))
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+_REQUIREMENT_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*)$")
+
+
+def parse_requirement(line: str) -> tuple[str, Constraint | None] | None:
+    """(normalized name, constraint) of a PEP 508 requirement or a requirements.txt line."""
+    line = line.split(" #", 1)[0].split("\t#", 1)[0].strip()
+    if not line or line.startswith(("#", "-")):
+        return None
+    m = _REQUIREMENT_RE.match(line)
+    if not m:
+        return None
+    name, rest = normalize(m.group(1)), m.group(2)
+    rest = rest.split(";", 1)[0]
+    rest = re.split(r"\s--?[A-Za-z]", " " + rest, maxsplit=1)[0].strip()  # pip options: --hash=...
+    if rest.startswith("@"):
+        return name, None  # a direct reference: no version known
+    return name, parse_specifier(rest) if rest else None
+
+
+# ----------------------------------------------------------------------------------
+# files
+
+def _read_text(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > _MAX_FILE_SIZE:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _read_toml(path: Path) -> dict[str, Any] | None:
+    text = _read_text(path)
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return None
+
+
+Found = dict[str, list[Constraint]]
+
+
+def _add(found: Found, name: str, constraint: Constraint | None) -> None:
+    if constraint is not None:
+        found.setdefault(normalize(name), []).append(constraint)
+
+
+def _requirement_strings(found: Found, values: Iterable[Any]) -> None:
+    for value in values:
+        if isinstance(value, str):
+            parsed = parse_requirement(value)
+            if parsed is not None:
+                _add(found, *parsed)
+
+
+def _poetry_table(found: Found, table: Any) -> None:
+    if not isinstance(table, dict):
+        return
+    for name, value in table.items():
+        entries = value if isinstance(value, list) else [value]
+        intervals: list[Interval] = []
+        for entry in entries:
+            spec = entry.get("version") if isinstance(entry, dict) else entry
+            constraint = parse_specifier(spec, poetry=True) if isinstance(spec, str) else None
+            if constraint is None:
+                intervals = []
+                break
+            intervals.extend(constraint.intervals)
+        if intervals:
+            _add(found, name, Constraint(tuple(intervals)))
+
+
+def _from_pyproject(found: Found, path: Path) -> None:
+    data = _read_toml(path)
+    if not isinstance(data, dict):
+        return
+    project = data.get("project")
+    if isinstance(project, dict):
+        deps = project.get("dependencies")
+        if isinstance(deps, list):
+            _requirement_strings(found, deps)
+        optional = project.get("optional-dependencies")
+        if isinstance(optional, dict):
+            for group in optional.values():
+                if isinstance(group, list):
+                    _requirement_strings(found, group)
+    groups = data.get("dependency-groups")
+    if isinstance(groups, dict):
+        for group in groups.values():
+            if isinstance(group, list):
+                _requirement_strings(found, group)
+    tool = data.get("tool")
+    if not isinstance(tool, dict):
+        return
+    uv = tool.get("uv")
+    if isinstance(uv, dict):
+        for key in ("override-dependencies", "constraint-dependencies", "dev-dependencies"):
+            values = uv.get(key)
+            if isinstance(values, list):
+                _requirement_strings(found, values)
+    poetry = tool.get("poetry")
+    if isinstance(poetry, dict):
+        _poetry_table(found, poetry.get("dependencies"))
+        _poetry_table(found, poetry.get("dev-dependencies"))
+        groups = poetry.get("group")
+        if isinstance(groups, dict):
+            for group in groups.values():
+                if isinstance(group, dict):
+                    _poetry_table(found, group.get("dependencies"))
+
+
+def _from_requirements(found: Found, path: Path) -> None:
+    text = _read_text(path)
+    if text is None:
+        return
+    text = re.sub(r"\\\r?\n", " ", text)  # continuation lines (pip-compile --generate-hashes)
+    for line in text.splitlines():
+        parsed = parse_requirement(line)
+        if parsed is not None:
+            _add(found, *parsed)
+
+
+def _from_lock(found: Found, path: Path) -> None:
+    versions: dict[str, list[Interval]] = {}
+    if path.name == "Pipfile.lock":
+        text = _read_text(path)
+        try:
+            data = json.loads(text) if text is not None else None
+        except ValueError:
+            return
+        if not isinstance(data, dict):
+            return
+        for section in ("default", "develop"):
+            packages = data.get(section)
+            if isinstance(packages, dict):
+                for name, entry in packages.items():
+                    spec = entry.get("version") if isinstance(entry, dict) else None
+                    constraint = parse_specifier(spec) if isinstance(spec, str) else None
+                    if constraint is not None:
+                        versions.setdefault(normalize(name), []).extend(constraint.intervals)
+    else:
+        data = _read_toml(path)
+        packages = data.get("package") if isinstance(data, dict) else None
+        if not isinstance(packages, list):
+            return
+        for entry in packages:
+            if not isinstance(entry, dict):
+                continue
+            name, version = entry.get("name"), entry.get("version")
+            if isinstance(name, str) and isinstance(version, str):
+                parsed = parse_version(version)
+                if parsed is None or parsed[1]:
+                    continue
+                release, _wildcard, pre = parsed
+                # a pre-release: its own interval, on no side of its release
+                interval = Interval(None, True, None, False) if pre else Interval(release, True, release, True)
+                versions.setdefault(normalize(name), []).append(interval)
+    for name, intervals in versions.items():
+        found.setdefault(name, []).append(Constraint(tuple(intervals), locked=True))
+
+
+def _is_requirements_file(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith((".txt", ".in")) and ("requirements" in lower or lower.startswith("constraints"))
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], bool]:
+    """The dependency files of one folder, and whether it is an anchor (a repository
+    root, or a folder with a lock file: a workspace root)."""
+    try:
+        entries = {entry.name: entry for entry in os.scandir(folder)}
+    except OSError:
+        return [], False
+    files: list[Path] = []
+    for name, entry in sorted(entries.items()):
+        if name == "pyproject.toml" or name in _LOCK_FILES or _is_requirements_file(name):
+            if entry.is_file():
+                files.append(folder / name)
+    sub = entries.get("requirements")
+    if sub is not None and sub.is_dir():
+        try:
+            files.extend(sorted(
+                folder / "requirements" / e.name for e in os.scandir(sub.path)
+                if e.is_file() and e.name.endswith((".txt", ".in"))
+            ))
+        except OSError:
+            pass
+    return files, ".git" in entries or any(lock in entries for lock in _LOCK_FILES)
+
+
+def _dependency_files(start: Path) -> list[Path]:
+    """The start folder's dependency files and, when a repository or workspace root
+    (an anchor) is found within a few folders above, those of the folders up to it."""
+    files, anchored = _folder_files(start)
+    if anchored:
+        return files
+    collected = list(files)
+    folder = start
+    home = Path.home()
+    for _ in range(_MAX_FOLDERS):
+        parent = folder.parent
+        if parent == folder or folder == home:
+            break
+        folder = parent
+        more, anchored = _folder_files(folder)
+        collected.extend(more)
+        if anchored:
+            return collected
+    return files
+
+
+_CACHE: dict[tuple[tuple[str, int, int], ...], Found] = {}
+
+
+def _signature(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def project_constraints(start: Path) -> Found:
+    """Every constraint the dependency files around ``start`` put on each package."""
+    files = _dependency_files(start)
+    key = _signature(files)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    found: Found = {}
+    for path in files:
+        if path.name == "pyproject.toml":
+            _from_pyproject(found, path)
+        elif path.name in _LOCK_FILES:
+            _from_lock(found, path)
+        else:
+            _from_requirements(found, path)
+    if len(_CACHE) > 256:
+        _CACHE.clear()
+    _CACHE[key] = found
+    return found
+
+
+def start_folder(path: str, root: Path | None) -> Path:
+    """Where to look for a file's dependency files: its project root, else its folder."""
+    return root if root is not None else Path(os.path.dirname(os.path.abspath(path)))
+
+
+def combine(sides: Iterable[tuple[str | None, bool]]) -> str | None:
+    """One answer from several constraints' ``(side, locked)``."""
+    known: set[str] = set()
+    for side, locked in sides:
+        if side is None:
+            if locked:
+                return None  # a lock file installs versions on both sides
+            continue
+        known.add(side)
+    return known.pop() if len(known) == 1 else None
+
+
+def version_side(
+    found: Found,
+    package: str,
+    boundary: Version,
+    implied: tuple[tuple[str, Version, str], ...] = (),
+) -> str | None:
+    """BELOW/ABOVE/None for ``package`` against ``boundary``. ``implied``: ``(other
+    package, its boundary, side)``: when the other package is known BELOW its
+    boundary, ``package`` is on ``side`` (FastAPI < 0.117 pins Starlette < 0.48)."""
+    sides: list[tuple[str | None, bool]] = [(c.side(boundary), c.locked) for c in found.get(normalize(package), ())]
+    for other, other_boundary, side in implied:
+        for constraint in found.get(normalize(other), ()):
+            if constraint.side(other_boundary) == BELOW:
+                sides.append((side, False))
+    return combine(sides)

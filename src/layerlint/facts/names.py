@@ -1,0 +1,149 @@
+"""How a fix can spell an imported API in a module: reuse an import, or add one.
+
+A fix that writes ``status.HTTP_404_NOT_FOUND``, ``mapped_column(...)`` or
+``class Base(DeclarativeBase)`` needs a local name that means that API
+wherever the fix writes it. :func:`plan_reference` picks one from the module's
+bindings (on the ``ast``, so a rule and its fixer reach the same decision):
+
+1. a name every binding of which imports the API itself (``from fastapi import
+   status``, ``from starlette import status as st``), with one of them at the
+   top level of the module (not under ``if``/``try``) and above the line where
+   the fix writes it (a late import does not serve code that runs before it);
+2. a module alias bound the same way (``from sqlalchemy import orm`` ->
+   ``orm.mapped_column``);
+3. a new ``from <module> import <name> [as <alias>]``, under the first of the
+   proposed names that the module neither binds (as a variable, parameter,
+   function, class, other import, ...) nor reads.
+
+Nothing is proposed in a module with a star import (any name may come from it).
+Bindings in every scope count, so a parameter named ``status`` anywhere rules
+``status`` out: a conservative choice that keeps the rewrite correct in every
+scope without a scope analysis.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Binding:
+    qualified: str | None  # for an absolute import: the fully qualified name bound; else None
+    top_level: bool  # an import statement directly in the module body
+    line: int = 0
+
+
+@dataclass
+class NameIndex:
+    """Every name the module binds (in any scope) and every name it reads."""
+
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    loads: set[str] = field(default_factory=set)
+    star_import: bool = False
+
+    def only_imports_of(self, name: str, qualified: frozenset[str]) -> bool:
+        found = self.bindings.get(name, ())
+        return all(b.qualified in qualified for b in found)
+
+    def imported_at_top(self, name: str, qualified: frozenset[str], before_line: int) -> bool:
+        return any(
+            b.top_level and b.qualified in qualified and b.line < before_line for b in self.bindings.get(name, ())
+        )
+
+
+def name_index(tree: ast.Module) -> NameIndex:
+    index = NameIndex()
+    top = {id(stmt) for stmt in tree.body}
+
+    def bind(name: str, qualified: str | None = None, top_level: bool = False, line: int = 0) -> None:
+        index.bindings.setdefault(name, []).append(Binding(qualified, top_level, line))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                index.loads.add(node.id)
+            else:
+                bind(node.id)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bind(alias.asname, alias.name, id(node) in top, node.lineno)
+                else:
+                    first = alias.name.partition(".")[0]
+                    bind(first, first, id(node) in top, node.lineno)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    index.star_import = True
+                elif node.level or not node.module:
+                    bind(alias.asname or alias.name)
+                else:
+                    bind(alias.asname or alias.name, f"{node.module}.{alias.name}", id(node) in top, node.lineno)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bind(node.name)
+        elif isinstance(node, ast.arg):
+            bind(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bind(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                bind(name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            bind(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bind(node.rest)
+        else:
+            name = getattr(node, "name", None)  # type parameters (3.12): TypeVar, ParamSpec, TypeVarTuple
+            if isinstance(name, str) and type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):
+                bind(name)
+    return index
+
+
+@dataclass(frozen=True)
+class Reference:
+    """How to write the API: ``expr`` (``status``, ``orm.mapped_column``), and the
+    import to add first, ``(module, name, alias or None)``, when there is one."""
+
+    expr: str
+    add_import: tuple[str, str, str | None] | None = None
+
+
+def plan_reference(
+    index: NameIndex,
+    qualified: frozenset[str],
+    line: int,
+    *,
+    new_import: tuple[str, str],
+    new_names: tuple[str, ...],
+    modules: frozenset[str] = frozenset(),
+    attr: str = "",
+) -> Reference | None:
+    """The way to write an API whose fully qualified names are ``qualified``
+    (``{"fastapi.status", "starlette.status"}``), or None when no name is safe.
+
+    ``modules``/``attr``: a module the API is an attribute of (``sqlalchemy.orm``
+    and ``mapped_column``). ``line``: where the fix writes it. ``new_import``: the ``(module, name)`` to import when
+    no binding can be reused, under the first free name of ``new_names``.
+    """
+    if index.star_import:
+        return None
+    imported = [n for n, bs in index.bindings.items() if any(b.qualified in qualified for b in bs)]
+    for name in sorted(imported, key=lambda n: (n not in new_names, new_names.index(n) if n in new_names else 0, n)):
+        if index.only_imports_of(name, qualified) and index.imported_at_top(name, qualified, line):
+            return Reference(name)
+    if modules and attr:
+        aliases = [n for n, bs in index.bindings.items() if any(b.qualified in modules for b in bs)]
+        for name in sorted(aliases):
+            if index.only_imports_of(name, modules) and index.imported_at_top(name, modules, line):
+                return Reference(f"{name}.{attr}")
+    module, api = new_import
+    for name in new_names:
+        bound = index.bindings.get(name)
+        if bound:
+            if not index.only_imports_of(name, qualified):
+                continue  # the name means something else somewhere
+        elif name in index.loads:
+            continue  # read but never bound: a builtin, or something a star import or exec provides
+        return Reference(name, (module, api, None if name == api else name))
+    return None

@@ -1,0 +1,468 @@
+"""The LL302/LL304 fix decisions, shared by the rules (which mark findings fixable,
+on the ``ast``) and their fixers (which spell the rewrite the same way).
+
+Both rewrites need SQLAlchemy 2.0 (``mapped_column``, ``DeclarativeBase``): no
+fix when the project's dependency files pin SQLAlchemy below 2.0
+(:mod:`layerlint.facts.dependencies`). Both name the new API through
+:func:`layerlint.facts.names.plan_reference`: an existing import (``from
+sqlalchemy.orm import mapped_column``, ``from sqlalchemy import orm`` ->
+``orm.mapped_column``), else a new ``from sqlalchemy.orm import ...`` when the
+name is free in the module.
+
+**LL302** (``Column(...)`` -> ``mapped_column(...)``, same arguments). Verified
+against SQLAlchemy 2.0.0 and 2.1: ``mapped_column`` builds the same ``Column``
+from the same arguments (its extra keywords are ORM-only, unknown keywords go to
+``Column``), and the resulting object works where the ``Column`` was used in the
+class body (``Index(...)``, ``remote_side=[id]``, ``column_property(a + b)``,
+``polymorphic_on``). What differs, and when the fix is withheld:
+
+- without a ``Mapped[...]`` annotation, ``mapped_column`` refuses a column with
+  neither a type nor a ``ForeignKey`` (``Column()`` is a ``NullType`` column):
+  the fix needs a type or foreign key it can see;
+- with a ``Mapped[X]`` annotation, ``mapped_column`` reads nullability from it
+  (``Column`` ignores it: nullable unless a primary key), takes the type from it
+  when none is given, and merges ``mapped_column()`` arguments of an
+  ``Annotated`` alias. The fix needs an explicit type (or foreign key), an
+  explicit ``nullable=`` or an annotation whose ``Optional``-ness gives the same
+  nullability, and an ``X`` made of builtins, standard-library types, ``typing``
+  constructs other than ``Annotated`` and classes of the module (an imported
+  name may be an ``Annotated`` alias). Under a ``MappedAsDataclass`` base an
+  annotated ``mapped_column`` also becomes a required ``__init__`` argument: the
+  fix is safe when every base of the class is known in the module and none is a
+  dataclass mapping, unsafe otherwise (and on a mixin, which other modules' models
+  may inherit);
+- any other annotation (``x: int = Column(...)``): no fix;
+- ``MappedColumn`` lacks ``Column`` attributes (``.type``, ``.key``, ``.table``):
+  no fix when the class body reads such an attribute of the column.
+
+**LL304** (``Base = declarative_base(...)`` -> ``class Base(DeclarativeBase)``):
+a module-level ``Name = declarative_base(...)`` statement alone on its lines,
+called with no arguments or only ``metadata=`` / ``type_annotation_map=``
+(become class attributes) and ``name=`` equal to the target name. Never with
+``cls=`` (``declarative_base`` puts its constructor *above* the mixin's
+``__init__``; a base class would not), ``metaclass=``, ``mapper=``,
+``class_registry=``, ``constructor=``, ``**kwargs`` or positional arguments,
+with a comment the class has no place for (beside a keyword's ``=``), or when
+the module uses ``DeclarativeMeta`` elsewhere than as this statement's
+annotation. Always unsafe: every model's
+metaclass changes (``DeclarativeMeta`` -> ``DeclarativeAttributeIntercept``),
+so code that tests ``isinstance(cls, DeclarativeMeta)`` stops recognising the
+models, and mapping goes through ``__init_subclass__`` (a model overriding it
+without ``super()`` leaves its subclasses unmapped).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import io
+import tokenize
+from functools import cached_property
+from pathlib import Path
+
+from layerlint.context import FileContext
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.facts import dependencies as deps
+from layerlint.facts.names import NameIndex, Reference, name_index, plan_reference
+from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified
+
+SA_ORM = "sqlalchemy.orm"
+SQLALCHEMY_2 = (2, 0)
+COLUMN_NAMES = frozenset({
+    "sqlalchemy.Column", "sqlalchemy.schema.Column", "sqlalchemy.sql.schema.Column", "sqlalchemy.sql.Column",
+    "sqlalchemy.sql.expression.Column", "sqlmodel.Column",
+})
+DECLARATIVE_BASE_FUNCS = frozenset({
+    "sqlalchemy.orm.declarative_base", "sqlalchemy.ext.declarative.declarative_base",
+    "sqlalchemy.orm.decl_api.declarative_base",
+})
+# `from sqlalchemy.ext import declarative` (for `declarative.declarative_base()`)
+DECLARATIVE_MODULES = frozenset({"sqlalchemy.ext.declarative"})
+DECLARATIVE_META = frozenset({
+    "sqlalchemy.orm.DeclarativeMeta", "sqlalchemy.ext.declarative.DeclarativeMeta",
+    "sqlalchemy.orm.decl_api.DeclarativeMeta",
+})
+# schema items a Column takes positionally besides its type
+SCHEMA_ITEMS = frozenset({
+    "ForeignKey", "Sequence", "Identity", "Computed", "CheckConstraint", "UniqueConstraint",
+    "PrimaryKeyConstraint", "ForeignKeyConstraint", "FetchedValue", "DefaultClause", "ColumnDefault",
+    "DefaultGenerator", "Index",
+})
+# attributes a MappedColumn has, like a Column (SQL operators): reading others needs the Column
+OPERATOR_ATTRIBUTES = frozenset({
+    "desc", "asc", "label", "in_", "not_in", "notin_", "like", "ilike", "notlike", "notilike", "is_", "is_not",
+    "isnot", "contains", "startswith", "endswith", "collate", "nulls_first", "nulls_last", "nullsfirst",
+    "nullslast", "between", "op", "bool_op", "any_", "all_", "distinct", "concat", "match", "regexp_match",
+    "regexp_replace", "icontains", "istartswith", "iendswith", "is_distinct_from", "is_not_distinct_from",
+    "operate", "reverse_operate", "name", "foreign_keys",
+})
+DECLARATIVE_BASE_KEYWORDS = frozenset({"metadata", "type_annotation_map", "name"})
+_STDLIB_TYPE_MODULES = frozenset({
+    "datetime", "decimal", "uuid", "typing", "typing_extensions", "enum", "ipaddress", "pathlib", "collections",
+    "collections.abc", "fractions", "builtins",
+})
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
+_UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
+_ANNOTATED_NAMES = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+
+
+class SqlaFixFacts:
+    """Per-module facts of the LL302/LL304 fixes."""
+
+    def __init__(self, tree: ast.Module, path: str, root: Path | None) -> None:
+        self.tree = tree
+        self.path = path
+        self.root = root
+
+    @cached_property
+    def index(self) -> NameIndex:
+        return name_index(self.tree)
+
+    @cached_property
+    def sqlalchemy_below_2(self) -> bool:
+        found = deps.project_constraints(deps.start_folder(self.path, self.root))
+        return deps.version_side(found, "sqlalchemy", SQLALCHEMY_2) == deps.BELOW
+
+    def reference(self, api: str, line: int) -> Reference | None:
+        """How to write ``sqlalchemy.orm.<api>`` at ``line``; None when no name is safe
+        or the project uses SQLAlchemy 1.x."""
+        if self.sqlalchemy_below_2:
+            return None
+        return plan_reference(
+            self.index, frozenset({f"{SA_ORM}.{api}"}), line,
+            new_import=(SA_ORM, api), new_names=(api,), modules=frozenset({SA_ORM}), attr=api,
+        )
+
+
+def sqla_fix_facts(ctx: FileContext) -> SqlaFixFacts:
+    return ctx.memo("sqlalchemy.fix_facts", lambda: SqlaFixFacts(ctx.tree, ctx.path, ctx.settings.root))
+
+
+# ---------------------------------------------------------------------------
+# LL302
+
+def column_fix(
+    info: DeclarativeClass, stmt: ast.stmt, annotation: ast.AST | None, call: ast.Call, ctx: FileContext
+) -> str | None:
+    """FIX_SAFE/FIX_UNSAFE/None for ``Column(...)`` assigned by ``stmt`` in a declarative class."""
+    cls = info.node
+    if isinstance(stmt, ast.Assign):
+        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            return None
+        target = stmt.targets[0].id
+    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        target = stmt.target.id
+    else:
+        return None
+    if target in _column_only_reads(cls, ctx):
+        return None
+    typed, has_foreign_key = _visible_type(call, ctx)
+    safety = FIX_SAFE
+    if annotation is None:
+        if not (typed or has_foreign_key):
+            return None  # mapped_column() needs a type, a foreign key or an annotation
+    else:
+        inner = _mapped_inner(annotation, ctx)
+        if inner is None or not (typed or has_foreign_key) or has_star_args(call):
+            return None
+        optional = _is_optional(inner, ctx)
+        if optional is None or not _plain_type(inner, ctx, depth=0):
+            return None
+        nullable = keyword(call, "nullable")
+        if nullable is not None:
+            if isinstance(nullable.value, ast.Constant) and nullable.value.value is None:
+                return None
+        else:
+            primary = keyword(call, "primary_key")
+            if primary is None:
+                is_primary = False
+            elif isinstance(primary.value, ast.Constant) and isinstance(primary.value.value, bool):
+                is_primary = primary.value.value
+            else:
+                return None
+            if optional == is_primary:  # Column: nullable = not primary_key; mapped_column: = optional
+                return None
+        if (
+            info.kind == "mixin"  # mixed into classes of other modules too
+            or "MappedAsDataclass" in ctx.source
+            or "mapped_as_dataclass" in ctx.source
+            or provided_names(cls, ctx) is None
+        ):
+            safety = FIX_UNSAFE  # a dataclass mapping may make it an __init__ argument
+    if sqla_fix_facts(ctx).reference("mapped_column", call.lineno) is None:
+        return None
+    return safety
+
+
+def has_star_args(call: ast.Call) -> bool:
+    return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+
+
+def _visible_type(call: ast.Call, ctx: FileContext) -> tuple[bool, bool]:
+    """(a type is given, a ForeignKey is given) among a Column's arguments."""
+    typed = keyword(call, "type_") is not None
+    foreign_key = False
+    args = list(call.args)
+    if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+        args = args[1:]  # the column name
+    classes = _module_classes(ctx)
+    for arg in args:
+        if isinstance(arg, ast.Starred):
+            continue
+        target = arg.func if isinstance(arg, ast.Call) else arg
+        name = sa_name(target, ctx)
+        if name == "ForeignKey":
+            foreign_key = True
+        elif name is not None:
+            typed = typed or name not in SCHEMA_ITEMS
+        elif isinstance(arg, ast.Call):
+            typed = True  # a call of a project's type (`GUID()`): strings and schema items are not built so
+        elif isinstance(arg, ast.Name) and (arg.id in classes or arg.id in _module_types(ctx)):
+            typed = True  # a TypeDecorator of the module, or `MutableJSON = MutableDict.as_mutable(JSON)`
+    return typed, foreign_key
+
+
+def _module_types(ctx: FileContext) -> frozenset[str]:
+    """Module-level names bound once, to a SQLAlchemy type expression: ``String(128).with_variant(...)``,
+    ``MutableDict.as_mutable(JSON)`` (the root of the call chain is a SQLAlchemy name, not a schema item)."""
+
+    def scan() -> frozenset[str]:
+        index = sqla_fix_facts(ctx).index
+        out: set[str] = set()
+        for stmt in ctx.tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if len(index.bindings.get(name, ())) != 1 or not isinstance(stmt.value, ast.Call):
+                continue
+            root: ast.AST = stmt.value
+            while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            qualified = sa_qualified(root, ctx)
+            if qualified is not None and qualified.rpartition(".")[2] not in SCHEMA_ITEMS:
+                out.add(name)
+        return frozenset(out)
+
+    return ctx.memo("sqlalchemy.fix_module_types", scan)
+
+
+def _module_classes(ctx: FileContext) -> frozenset[str]:
+    return ctx.memo(
+        "sqlalchemy.fix_module_classes",
+        lambda: frozenset(s.name for s in ctx.tree.body if isinstance(s, ast.ClassDef)),
+    )
+
+
+def _column_only_reads(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
+    """Names of the class body read as ``name.attr`` with an attribute a MappedColumn lacks."""
+
+    def scan() -> frozenset[str]:
+        out: set[str] = set()
+        stack: list[ast.AST] = list(cls.body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                for default in _evaluated_now(node):
+                    stack.append(default)
+                continue  # their bodies do not see class-level names
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.attr not in OPERATOR_ATTRIBUTES
+            ):
+                out.add(node.value.id)
+            stack.extend(ast.iter_child_nodes(node))
+        return frozenset(out)
+
+    return ctx.memo(("sqlalchemy.column_only_reads", id(cls)), scan)
+
+
+def _evaluated_now(node: ast.AST) -> list[ast.AST]:
+    """The parts of a nested def/class/lambda evaluated in the enclosing class body."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = node.args
+        parts: list[ast.AST] = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+        if not isinstance(node, ast.Lambda):
+            parts.extend(node.decorator_list)
+        return parts
+    if isinstance(node, ast.ClassDef):
+        return [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+    return []
+
+
+def _parse_string(node: ast.AST) -> ast.AST | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    return node
+
+
+def _mapped_inner(annotation: ast.AST, ctx: FileContext) -> ast.AST | None:
+    """``X`` of a ``Mapped[X]`` annotation (SQLAlchemy's ``Mapped``), else None."""
+    node = _parse_string(annotation)
+    if not isinstance(node, ast.Subscript):
+        return None
+    if sa_qualified(node.value, ctx) not in (f"{SA_ORM}.Mapped", "sqlalchemy.orm.base.Mapped"):
+        return None
+    inner = node.slice
+    return None if isinstance(inner, ast.Tuple) else _parse_string(inner)
+
+
+def _is_optional(node: ast.AST, ctx: FileContext) -> bool | None:
+    """Does the type include None (as SQLAlchemy's ``includes_none`` reads it)? None: unsure."""
+    if isinstance(node, ast.Constant) and node.value is None:
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left, right = _is_optional(node.left, ctx), _is_optional(node.right, ctx)
+        if left is None or right is None:
+            return None
+        return left or right
+    if isinstance(node, ast.Subscript):
+        qualified = ctx.resolve(node.value)
+        if qualified in _OPTIONAL_NAMES:
+            return True
+        if qualified in _UNION_NAMES:
+            members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            found = [_is_optional(m, ctx) for m in members]
+            return None if None in found else any(found)
+    return False
+
+
+def _plain_type(node: ast.AST, ctx: FileContext, depth: int) -> bool:
+    """Builtins, standard-library names, ``typing`` constructs (not ``Annotated``) and
+    module classes only: nothing that may be an ``Annotated[..., mapped_column()]`` alias."""
+    if depth > 8:
+        return False
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            parsed = _parse_string(node)
+            return parsed is not None and not isinstance(parsed, ast.Constant) and _plain_type(parsed, ctx, depth + 1)
+        return node.value is None or node.value is Ellipsis
+    if isinstance(node, ast.Name):
+        if node.id in ctx.imports:
+            return _stdlib_name(ctx.resolve(node))
+        if node.id in _module_classes(ctx):
+            return True
+        return node.id in _BUILTIN_NAMES and node.id not in sqla_fix_facts(ctx).index.bindings
+    if isinstance(node, ast.Attribute):
+        return _stdlib_name(ctx.resolve(node))
+    if isinstance(node, ast.Subscript):
+        members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        return _plain_type(node.value, ctx, depth + 1) and all(_plain_type(m, ctx, depth + 1) for m in members)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _plain_type(node.left, ctx, depth + 1) and _plain_type(node.right, ctx, depth + 1)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(_plain_type(e, ctx, depth + 1) for e in node.elts)
+    return False
+
+
+def _stdlib_name(qualified: str | None) -> bool:
+    if not qualified or qualified in _ANNOTATED_NAMES:
+        return False
+    module = qualified.rpartition(".")[0] or qualified
+    return module in _STDLIB_TYPE_MODULES or qualified in _STDLIB_TYPE_MODULES
+
+
+# ---------------------------------------------------------------------------
+# LL304
+
+def declarative_base_fix(stmt: ast.Assign | ast.AnnAssign, call: ast.Call, ctx: FileContext) -> str | None:
+    """FIX_UNSAFE or None for ``Name = declarative_base(...)``."""
+    if not any(s is stmt for s in ctx.tree.body):
+        return None  # only at module level (a class body inside a function scopes names differently)
+    if isinstance(stmt, ast.Assign):
+        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            return None
+        target = stmt.targets[0].id
+    elif isinstance(stmt.target, ast.Name) and stmt.simple:
+        target = stmt.target.id
+    else:
+        return None
+    if call.args:
+        return None
+    for kw in call.keywords:
+        if kw.arg not in DECLARATIVE_BASE_KEYWORDS:
+            return None  # cls=, metaclass=, mapper=, class_registry=, constructor=, **kwargs
+        if kw.arg == "name" and not (isinstance(kw.value, ast.Constant) and kw.value.value == target):
+            return None  # the class would get another __name__
+    if not _alone_on_its_lines(stmt, ctx) or _misplaced_comment(stmt, ctx):
+        return None
+    if _uses_declarative_meta(ctx):
+        return None
+    if sqla_fix_facts(ctx).reference("DeclarativeBase", stmt.lineno) is None:
+        return None
+    return FIX_UNSAFE
+
+
+def _alone_on_its_lines(stmt: ast.stmt, ctx: FileContext) -> bool:
+    lines = ctx.lines
+    if stmt.end_lineno is None or stmt.end_col_offset is None or stmt.end_lineno > len(lines):
+        return False
+    before = lines[stmt.lineno - 1].encode("utf-8")[: stmt.col_offset]
+    after = lines[stmt.end_lineno - 1].encode("utf-8")[stmt.end_col_offset:].strip()
+    return not before.strip() and (not after or after.startswith(b"#"))
+
+
+def _misplaced_comment(stmt: ast.stmt, ctx: FileContext) -> bool:
+    """A comment the class cannot keep: before the call's parentheses (in an annotation
+    that goes) or beside a keyword's ``=``. Comments after ``(``, between arguments,
+    before ``)`` and inside values all have a place in the class."""
+    segment = ast.get_source_segment(ctx.source, stmt)
+    if segment is None:
+        return True
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(segment).readline)
+                  if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+                                    tokenize.ENDMARKER)]
+    except (tokenize.TokenError, SyntaxError):
+        return True
+    depth = 0
+    assigned = opened = False
+    for index, token in enumerate(tokens):
+        if token.type == tokenize.COMMENT:
+            if not opened:
+                return True
+            if depth == 1:
+                before = next((t for t in reversed(tokens[:index]) if t.type != tokenize.COMMENT), None)
+                after = next((t for t in tokens[index + 1:] if t.type != tokenize.COMMENT), None)
+                if (before is not None and before.string == "=") or (after is not None and after.string == "="):
+                    return True
+            continue
+        if token.type != tokenize.OP:
+            continue
+        if token.string in "([{":
+            if depth == 0 and assigned and token.string == "(":
+                opened = True
+            depth += 1
+        elif token.string in ")]}":
+            depth -= 1
+        elif token.string == "=" and depth == 0:
+            assigned = True
+    return False
+
+
+def _uses_declarative_meta(ctx: FileContext) -> bool:
+    """Does the module use ``DeclarativeMeta`` other than in imports and as the annotation
+    of a module-level ``Base: DeclarativeMeta = declarative_base()`` (which the fix drops)?"""
+    if "DeclarativeMeta" not in ctx.source:
+        return False
+    return ctx.memo("sqlalchemy.uses_declarative_meta", lambda: _find_declarative_meta(ctx))
+
+
+def _find_declarative_meta(ctx: FileContext) -> bool:
+    skip: set[int] = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.value, ast.Call):
+            if sa_name(stmt.value.func, ctx) == "declarative_base":
+                skip.update(id(n) for n in ast.walk(stmt.annotation))
+    for node in ast.walk(ctx.tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, (ast.Name, ast.Attribute)) and ctx.resolve(node) in DECLARATIVE_META:
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "DeclarativeMeta" in node.value:
+            return True  # a string annotation or a name in __all__
+    return False

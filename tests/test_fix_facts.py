@@ -1,0 +1,226 @@
+"""Facts behind the LL3xx/LL601 fixes: a project's dependency versions, read from its
+files (layerlint never imports the project's libraries), and how a fix can name an
+imported API (reuse an import, or add one under a free name)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from layerlint.facts import dependencies as deps
+from layerlint.facts.names import name_index, plan_reference
+from layerlint.facts.status_fix import StatusFixFacts
+
+B48 = (0, 48)
+
+
+@pytest.mark.parametrize(
+    ("spec", "poetry", "side"),
+    [
+        (">=0.40.0,<0.48.0", False, deps.BELOW),
+        ("~=0.47.1", False, deps.BELOW),
+        ("==0.47.*", False, deps.BELOW),
+        ("==0.47.3", False, deps.BELOW),
+        ("==0.48.0", False, deps.ABOVE),
+        (">0.48", False, deps.ABOVE),
+        (">=0.48", False, deps.ABOVE),
+        ("<=0.48", False, None),  # 0.48 itself is allowed
+        (">=0.40", False, None),
+        (">=0.48.0rc1", False, None),  # pre-release bounds are ignored
+        ("!=0.47.0", False, None),
+        ("^0.47.1", True, deps.BELOW),
+        ("~0.47", True, deps.BELOW),
+        ("0.49.0", True, deps.ABOVE),
+        (">=0.40 <0.48", True, deps.BELOW),
+        ("^0.47 || ^0.49", True, None),
+        ("^0.49 || ^1.0", True, deps.ABOVE),
+        ("*", True, None),
+    ],
+)
+def test_specifiers(spec, poetry, side):
+    constraint = deps.parse_specifier(spec, poetry=poetry)
+    assert (constraint.side(B48) if constraint else None) == side
+
+
+def test_requirement_lines():
+    assert deps.parse_requirement("Starlette==0.47.3 \\")[0] == "starlette"
+    name, constraint = deps.parse_requirement("starlette==0.47.3 --hash=sha256:0123")
+    assert constraint.side(B48) == deps.BELOW
+    name, constraint = deps.parse_requirement('fastapi[standard]>=0.100,<0.117 ; python_version > "3.8"  # pinned')
+    assert name == "fastapi" and constraint.side((0, 117)) == deps.BELOW
+    assert deps.parse_requirement("fastapi @ https://example.com/fastapi.whl") == ("fastapi", None)
+    assert deps.parse_requirement("-r base.txt") is None
+    assert deps.parse_requirement("# starlette==0.47") is None
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def side(root: Path, package: str = "starlette", boundary=B48, implied=()) -> str | None:
+    return deps.version_side(deps.project_constraints(root), package, boundary, implied)
+
+
+def test_lock_files(tmp_path):
+    uv = write(tmp_path / "uv", {"uv.lock": 'version = 1\n\n[[package]]\nname = "starlette"\nversion = "0.47.3"\n'})
+    assert side(uv) == deps.BELOW
+    poetry = write(tmp_path / "poetry", {"poetry.lock": '[[package]]\nname = "Starlette"\nversion = "0.49.0"\n'})
+    assert side(poetry) == deps.ABOVE
+    pipenv = write(tmp_path / "pipenv", {"Pipfile.lock": '{"default": {"starlette": {"version": "==0.48.0"}}}'})
+    assert side(pipenv) == deps.ABOVE
+    forked = write(tmp_path / "forked", {
+        "uv.lock": '[[package]]\nname = "starlette"\nversion = "0.47.3"\n\n'
+                   '[[package]]\nname = "starlette"\nversion = "0.49.0"\n',
+        "requirements.txt": "starlette>=0.40\n",
+    })
+    assert side(forked) is None  # the lock installs versions on both sides
+
+
+def test_pyproject_tables(tmp_path):
+    pep621 = write(tmp_path / "pep621", {"pyproject.toml": """
+        [project]
+        name = "x"
+        dependencies = ["fastapi>=0.110,<0.116", "sqlalchemy[asyncio]>=2.0.30"]
+        [dependency-groups]
+        dev = ["pytest"]
+    """})
+    assert side(pep621) is None
+    assert side(pep621, implied=(("fastapi", (0, 117), deps.BELOW),)) == deps.BELOW
+    assert side(pep621, "sqlalchemy", (2, 0)) == deps.ABOVE
+    poetry = write(tmp_path / "poetry", {"pyproject.toml": """
+        [tool.poetry.dependencies]
+        python = "^3.11"
+        starlette = {version = "^0.47.2", extras = ["full"]}
+        sqlalchemy = "~1.4"
+    """})
+    assert side(poetry) == deps.BELOW
+    assert side(poetry, "sqlalchemy", (2, 0)) == deps.BELOW
+    override = write(tmp_path / "override", {"pyproject.toml": """
+        [project]
+        name = "x"
+        dependencies = ["fastapi==0.115.0"]
+        [tool.uv]
+        override-dependencies = ["starlette>=0.48"]
+    """})
+    assert side(override, implied=(("fastapi", (0, 117), deps.BELOW),)) is None  # they disagree
+
+
+def test_requirements_files_and_folders(tmp_path):
+    root = write(tmp_path / "app", {
+        "requirements/base.txt": "starlette==0.47.3 \\\n    --hash=sha256:00\n",
+        "requirements-dev.txt": "pytest\n",
+    })
+    assert side(root) == deps.BELOW
+    conflicting = write(tmp_path / "conflict", {
+        "requirements.txt": "starlette==0.47.3\n",
+        "constraints.txt": "starlette>=0.49\n",
+    })
+    assert side(conflicting) is None
+
+
+def test_parent_folders_count_up_to_a_repository_root(tmp_path):
+    repo = write(tmp_path / "repo", {".git/HEAD": "ref: main\n", "requirements.txt": "starlette==0.49.0\n"})
+    service = write(repo / "services" / "api", {"pyproject.toml": '[project]\nname = "api"\n'})
+    assert side(service) == deps.ABOVE
+    loose = write(tmp_path / "loose", {"requirements.txt": "starlette==0.49.0\n"})
+    project = write(loose / "project", {"pyproject.toml": '[project]\nname = "p"\n'})
+    assert side(project) is None  # no repository root above: only the project's own files
+
+
+def test_edited_files_are_read_again(tmp_path):
+    root = write(tmp_path, {"requirements.txt": "starlette==0.47.3\n"})
+    assert side(root) == deps.BELOW
+    (root / "requirements.txt").write_text("starlette==0.49.0  # upgraded\n", encoding="utf-8")
+    assert side(root) == deps.ABOVE
+
+
+def plan(source: str, line: int = 99, names=("status", "http_status")):
+    index = name_index(ast.parse(textwrap.dedent(source)))
+    ref = plan_reference(
+        index, frozenset({"fastapi.status", "starlette.status"}), line,
+        new_import=("fastapi", "status"), new_names=names,
+    )
+    return None if ref is None else (ref.expr, ref.add_import)
+
+
+def test_reference_plans():
+    assert plan("from fastapi import status\n") == ("status", None)
+    assert plan("from starlette import status as st\n") == ("st", None)
+    assert plan("import fastapi.status as fs\n") == ("fs", None)
+    assert plan("x = 1\n") == ("status", ("fastapi", "status", None))
+    assert plan("def f(status): ...\n") == ("http_status", ("fastapi", "status", "http_status"))
+    shadowed = ("http_status", ("fastapi", "status", "http_status"))
+    assert plan("from fastapi import status\ndef f(status): ...\n") == shadowed
+    assert plan("def f(status, http_status): ...\n") is None
+    assert plan("print(status)\n") == ("http_status", ("fastapi", "status", "http_status"))  # read, never bound
+    assert plan("from app.enums import *\n") is None
+    assert plan("if True:\n    from fastapi import status\n") == ("status", ("fastapi", "status", None))
+    # an import below the line that needs it does not serve it
+    assert plan("x = 1\nfrom fastapi import status\n", line=1) == ("status", ("fastapi", "status", None))
+    assert plan("x = 1\nfrom fastapi import status\n", line=3) == ("status", None)
+    sa = name_index(ast.parse("from sqlalchemy import orm\n"))
+    ref = plan_reference(
+        sa, frozenset({"sqlalchemy.orm.mapped_column"}), 5, new_import=("sqlalchemy.orm", "mapped_column"),
+        new_names=("mapped_column",), modules=frozenset({"sqlalchemy.orm"}), attr="mapped_column",
+    )
+    assert ref.expr == "orm.mapped_column" and ref.add_import is None
+
+
+def test_status_constants_follow_the_starlette_version(tmp_path):
+    tree = ast.parse("from fastapi import HTTPException\n")
+    unknown = StatusFixFacts(tree, str(tmp_path / "unknown" / "m.py"), None)
+    assert unknown.constant(404) == "HTTP_404_NOT_FOUND"
+    assert unknown.constant(422) is None
+    assert unknown.constant(308) == "HTTP_308_PERMANENT_REDIRECT"
+    old = write(tmp_path / "old", {"requirements.txt": "fastapi==0.100.0\n"})
+    facts = StatusFixFacts(tree, str(old / "m.py"), old)
+    assert facts.constant(422) == "HTTP_422_UNPROCESSABLE_ENTITY"
+    assert facts.constant(413) == "HTTP_413_REQUEST_ENTITY_TOO_LARGE"
+    new = write(tmp_path / "new", {"requirements.txt": "starlette>=0.48.0\n"})
+    facts = StatusFixFacts(tree, str(new / "m.py"), new)
+    assert facts.constant(414) == "HTTP_414_URI_TOO_LONG"
+    assert facts.constant(416) == "HTTP_416_RANGE_NOT_SATISFIABLE"
+    ancient = write(tmp_path / "ancient", {"requirements.txt": "starlette==0.13.6\n"})
+    facts = StatusFixFacts(tree, str(ancient / "m.py"), ancient)
+    assert facts.constant(308) is None and facts.constant(422) == "HTTP_422_UNPROCESSABLE_ENTITY"
+    assert StatusFixFacts(ast.parse("import starlette\n"), "/x/m.py", None).new_import == ("starlette", "status")
+
+
+def test_add_import_near_its_package():
+    import libcst as cst
+
+    from layerlint.fixes.imports import add_import_from
+
+    def add(source: str, **kw) -> str:
+        return add_import_from(cst.parse_module(textwrap.dedent(source)), "fastapi", "status", **kw).code
+
+    source = "import os\n\nfrom fastapi.responses import JSONResponse\nfrom pydantic import BaseModel\n\nx = 1\n"
+    assert add(source) == source.replace("BaseModel\n", "BaseModel\nfrom fastapi import status\n")
+    near = source.replace("\nfrom fastapi.responses", "\nfrom fastapi import status\nfrom fastapi.responses")
+    assert add(source, near=True) == near
+    after = "from app import x\nfrom fastapi.routing import APIRouter\n\ny = 1\n"
+    expected = after.replace("from fastapi.routing", "from fastapi import status\nfrom fastapi.routing")
+    assert add(after, near=True) == expected
+    merged = "from fastapi import APIRouter as R\n"
+    assert add(merged, near=True) == "from fastapi import APIRouter as R, status\n"
+    assert add("from fastapi import APIRouter\n", near=True) == "from fastapi import APIRouter, status\n"
+    assert add("x = 1\n", near=True) == "from fastapi import status\nx = 1\n"
+    assert add_import_from(cst.parse_module("y = 2\n"), "fastapi", "status", "http_status").code == (
+        "from fastapi import status as http_status\ny = 2\n"
+    )
+
+
+def test_declarative_base_is_reported_on_its_assignment():
+    from layerlint.config import Settings
+    from layerlint.engine import lint_source
+
+    source = "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\nmake(declarative_base())\n"
+    found = [(d.line, d.col, d.end_col) for d in lint_source(source, "/tmp/app/models/base.py", Settings()).diagnostics]
+    assert found == [(2, 1, 26), (3, 6, 24)]

@@ -1,0 +1,266 @@
+"""LL302/LL304/LL306 fixes keep the database schema: the module is executed with
+SQLAlchemy before and after fixing, and its tables (CREATE TABLE for PostgreSQL),
+mapped attributes and session factories compared."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import textwrap
+import types
+from pathlib import Path
+
+import pytest
+
+sqlalchemy = pytest.importorskip("sqlalchemy")
+
+from sqlalchemy.dialects import postgresql  # noqa: E402
+from sqlalchemy.schema import CreateTable  # noqa: E402
+
+from harness import FIXTURES  # noqa: E402
+from layerlint.config import Settings  # noqa: E402
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE  # noqa: E402
+from layerlint.engine import lint_source  # noqa: E402
+from layerlint.fixer import fix_text  # noqa: E402
+
+
+_RUNS = itertools.count()
+
+
+def run(source: str, name: str) -> dict[str, object]:
+    """Execute a module (registered in sys.modules: SQLAlchemy resolves annotations there)."""
+    name = f"layerlint_fix_test_{name}_{next(_RUNS)}"
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    try:
+        exec(compile(source, f"<{name}>", "exec"), module.__dict__)  # noqa: S102 - test code
+    finally:
+        del sys.modules[name]
+    return module.__dict__
+
+
+def schema(namespace: dict[str, object]) -> dict[str, object]:
+    """Every mapped class: its table's DDL, its mapped column attributes, its __init__ fields."""
+    out: dict[str, object] = {}
+    for name, obj in sorted(namespace.items()):
+        if not isinstance(obj, type) or getattr(obj, "__table__", None) is None:
+            continue
+        mapper = sqlalchemy.inspect(obj)
+        try:
+            ddl = str(CreateTable(obj.__table__).compile(dialect=postgresql.dialect())).strip()
+        except sqlalchemy.exc.CompileError:  # a NullType column (a Column without a type)
+            ddl = None
+        nullable = sorted((c.name, c.nullable, repr(c.type)) for c in obj.__table__.columns)
+        attrs = sorted((p.key, tuple(c.name for c in p.columns)) for p in mapper.column_attrs)
+        out[name] = (ddl, nullable, attrs)
+    return out
+
+
+def fixed(source: str, tmp_path: Path, unsafe: bool = True) -> str:
+    path = tmp_path / "app" / "models" / "m.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    outcome = fix_text(source, str(path), Settings(), unsafe=unsafe)
+    assert outcome.error is None and outcome.warning is None, outcome.error or outcome.warning
+    return outcome.text
+
+
+def fixes(source: str, code: str) -> list[tuple[int, str | None]]:
+    result = lint_source(source, "/tmp/app/models/m.py", Settings())
+    return [(d.line, d.fix) for d in result.diagnostics if d.code == code]
+
+
+COLUMNS = textwrap.dedent('''\
+    import enum
+    import uuid
+    from datetime import datetime
+    from decimal import Decimal
+
+    import sqlalchemy as sa
+    from sqlalchemy import Column, ForeignKey, Identity, Integer, Numeric, Sequence, String, Uuid, func, text
+    from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, relationship
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class Color(enum.Enum):
+        RED = "red"
+
+
+    class AuditMixin:
+        created_at = Column(sa.DateTime(timezone=True), server_default=func.now(), nullable=False)
+        updated_at = Column(sa.DateTime(timezone=True), onupdate=func.now())
+
+
+    class Owner(AuditMixin, Base):
+        __tablename__ = "owners"
+
+        id = Column(Integer, Identity(start=10), primary_key=True)
+        public_id: Mapped[uuid.UUID] = Column(Uuid, default=uuid.uuid4, nullable=False, unique=True)
+        name = Column("owner_name", String(80), index=True, comment="display name")
+        color: Mapped[Color | None] = Column(sa.Enum(Color, name="color"))
+        balance: Mapped[Decimal] = Column(Numeric(10, 2), nullable=False, server_default=text("0"))
+        seq = Column(Integer, Sequence("owner_seq"))
+        kind = Column(type_=String(10), default="person")
+        seen: Mapped[datetime | None] = Column(sa.DateTime)
+
+
+    class Pet(Base):
+        __tablename__ = "pets"
+
+        id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+        owner_id = Column(ForeignKey("owners.id", ondelete="CASCADE"), nullable=False)
+        parent_id: Mapped[int | None] = Column(ForeignKey("pets.id"))
+        label = Column(String(20), key="label_key")
+        owner = relationship(Owner)
+        parent = relationship("Pet", remote_side=[id])
+
+        __table_args__ = (sa.UniqueConstraint(owner_id, label), sa.Index("ix_pets_label", label.desc()))
+''')
+
+
+def test_column_fixes_keep_the_schema(tmp_path):
+    marked = fixes(COLUMNS, "LL302")
+    assert len(marked) == 14 and all(fix == FIX_SAFE for _, fix in marked), marked
+    after = fixed(COLUMNS, tmp_path)
+    assert "Column(" not in after and after.count("mapped_column(") == 14
+    assert "from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, relationship, mapped_column" in after
+    assert schema(run(COLUMNS, "before")) == schema(run(after, "after"))
+
+
+def test_unsafe_column_fixes_keep_the_schema_of_plain_models(tmp_path):
+    # the base comes from elsewhere (here: a dataclass-free DeclarativeBase): unsafe, same schema
+    source = textwrap.dedent('''\
+        from sqlalchemy import Column, Integer, String
+        from sqlalchemy.orm import Mapped
+
+        from app.models.base import Base
+
+
+        class Item(Base):
+            __tablename__ = "items"
+
+            id: Mapped[int] = Column(Integer, primary_key=True)
+            title: Mapped[str | None] = Column(String(30))
+            note = Column(String(30))
+    ''')
+    assert fixes(source, "LL302") == [(10, FIX_UNSAFE), (11, FIX_UNSAFE), (12, FIX_SAFE)]
+    after = fixed(source, tmp_path)
+    prelude = "from sqlalchemy.orm import DeclarativeBase\nclass Base(DeclarativeBase):\n    pass\n"
+    strip = "from app.models.base import Base\n"
+    assert schema(run(prelude + source.replace(strip, ""), "before")) == schema(
+        run(prelude + after.replace(strip, ""), "after")
+    )
+
+
+def test_withheld_column_fixes_would_have_changed_the_schema(tmp_path):
+    # what the rule refuses to fix really does change: nullability read from the annotation
+    source = textwrap.dedent('''\
+        from sqlalchemy import Column, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class Note(Base):
+            __tablename__ = "notes"
+
+            body: Mapped[str] = Column(String, primary_key=True)
+            title: Mapped[str] = Column(String(30))
+    ''')
+    assert fixes(source, "LL302") == [(12, FIX_SAFE), (13, None)]
+    forced = source.replace("title: Mapped[str] = Column(", "title: Mapped[str] = mapped_column(")
+    assert schema(run(source, "before")) != schema(run(forced, "forced"))
+
+
+@pytest.mark.parametrize("name", ["LL302_annotated", "LL302_orm_module", "LL304_attributes"])
+def test_fixture_pairs_define_the_same_schema(name):
+    folder = FIXTURES / "sqlalchemy"
+    before = (folder / f"{name}.py").read_text(encoding="utf-8")
+    after = (folder / f"{name}.fixed.py").read_text(encoding="utf-8")
+    assert before != after
+    before_ns, after_ns = run(before, "before"), run(after, "after")
+    assert schema(before_ns) == schema(after_ns)
+    for base in ("Base", "ReportBase"):
+        if base in before_ns:
+            old, new = before_ns[base].metadata, after_ns[base].metadata
+            assert (old.schema, dict(old.naming_convention)) == (new.schema, dict(new.naming_convention))
+
+
+def test_declarative_base_fix_keeps_tables_and_constructor(tmp_path):
+    source = textwrap.dedent('''\
+        import datetime
+
+        from sqlalchemy import Column, DateTime, Integer, MetaData, String
+        from sqlalchemy.orm import Mapped, declarative_base
+
+        Base = declarative_base(
+            metadata=MetaData(naming_convention={"ix": "ix_%(column_0_label)s"}),
+            type_annotation_map={datetime.datetime: DateTime(timezone=True)},
+        )
+
+
+        class Event(Base):
+            __tablename__ = "events"
+
+            id = Column(Integer, primary_key=True)
+            title = Column(String(50), index=True)
+            at: Mapped[datetime.datetime]
+    ''')
+    assert fixes(source, "LL304") == [(6, FIX_UNSAFE)]
+    after = fixed(source, tmp_path)
+    assert "class Base(DeclarativeBase):" in after and "declarative_base" not in after
+    before_ns, after_ns = run(source, "before"), run(after, "after")
+    assert schema(before_ns) == schema(after_ns)
+    for ns in (before_ns, after_ns):
+        event = ns["Event"](title="x")
+        assert event.title == "x" and event.id is None
+    # what makes it unsafe: the models' metaclass
+    from sqlalchemy.orm import DeclarativeMeta
+
+    assert isinstance(before_ns["Event"], DeclarativeMeta) and not isinstance(after_ns["Event"], DeclarativeMeta)
+
+
+def test_expire_on_commit_fix_sets_the_factory_option(tmp_path):
+    pytest.importorskip("sqlalchemy.ext.asyncio")
+    source = textwrap.dedent('''\
+        from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+        from sqlalchemy.orm import sessionmaker
+
+        engine = None  # an AsyncEngine in real code
+        factory = async_sessionmaker(engine)
+        legacy = sessionmaker(engine, class_=AsyncSession, expire_on_commit=True)
+    ''')
+    assert fixes(source, "LL306") == [(5, FIX_UNSAFE), (6, FIX_UNSAFE)]
+    assert fixed(source, tmp_path, unsafe=False) == source  # unsafe: not applied by --fix alone
+    before, after = run(source, "before"), run(fixed(source, tmp_path), "after")
+    assert before["factory"].kw["expire_on_commit"] is True and before["legacy"].kw["expire_on_commit"] is True
+    assert after["factory"].kw["expire_on_commit"] is False and after["legacy"].kw["expire_on_commit"] is False
+
+
+def test_declarative_base_fix_is_unsafe_for_init_subclass_overrides():
+    # documented in LL304's Fix safety: a model overriding __init_subclass__ without super()
+    from sqlalchemy import Column, ForeignKey, Integer
+    from sqlalchemy.orm import DeclarativeBase, declarative_base
+
+    class Modern(DeclarativeBase):
+        pass
+
+    def subclass_mapped(base) -> bool:
+        class Parent(base):
+            __tablename__ = "parents"
+            id = Column(Integer, primary_key=True)
+
+            def __init_subclass__(cls, **kw):
+                pass
+
+        class Child(Parent):
+            __tablename__ = "children"
+            id = Column(Integer, ForeignKey("parents.id"), primary_key=True)
+
+        return "__mapper__" in vars(Child) or getattr(Child, "__mapper__", None) is not Parent.__mapper__
+
+    assert subclass_mapped(declarative_base()) and not subclass_mapped(Modern)
