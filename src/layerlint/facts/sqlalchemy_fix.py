@@ -59,9 +59,11 @@ import io
 import tokenize
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Callable
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.external import lookup, provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.names import NameIndex, Reference, name_index, plan_reference
 from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified
@@ -110,10 +112,14 @@ _ANNOTATED_NAMES = frozenset({"typing.Annotated", "typing_extensions.Annotated"}
 class SqlaFixFacts:
     """Per-module facts of the LL302/LL304 fixes."""
 
-    def __init__(self, tree: ast.Module, path: str, root: Path | None) -> None:
+    def __init__(
+        self, tree: ast.Module, path: str, root: Path | None, external: Callable[..., Any] = lookup
+    ) -> None:
         self.tree = tree
         self.path = path
         self.root = root
+        # the linter passes ctx.external, so the cache records what the dependency files said
+        self.external = external
 
     @cached_property
     def index(self) -> NameIndex:
@@ -121,8 +127,7 @@ class SqlaFixFacts:
 
     @cached_property
     def sqlalchemy_below_2(self) -> bool:
-        found = deps.project_constraints(deps.start_folder(self.path, self.root))
-        return deps.version_side(found, "sqlalchemy", SQLALCHEMY_2) == deps.BELOW
+        return bool(self.external("sqlalchemy_below_2", str(deps.start_folder(self.path, self.root))))
 
     def reference(self, api: str, line: int) -> Reference | None:
         """How to write ``sqlalchemy.orm.<api>`` at ``line``; None when no name is safe
@@ -136,7 +141,9 @@ class SqlaFixFacts:
 
 
 def sqla_fix_facts(ctx: FileContext) -> SqlaFixFacts:
-    return ctx.memo("sqlalchemy.fix_facts", lambda: SqlaFixFacts(ctx.tree, ctx.path, ctx.settings.root))
+    return ctx.memo(
+        "sqlalchemy.fix_facts", lambda: SqlaFixFacts(ctx.tree, ctx.path, ctx.settings.root, ctx.external)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -466,3 +473,9 @@ def _find_declarative_meta(ctx: FileContext) -> bool:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and "DeclarativeMeta" in node.value:
             return True  # a string annotation or a name in __all__
     return False
+
+
+@provider("sqlalchemy_below_2")
+def sqlalchemy_below_2(folder: str) -> bool:
+    """Do the dependency files around ``folder`` pin SQLAlchemy below 2.0?"""
+    return deps.version_side(deps.project_constraints(Path(folder)), "sqlalchemy", SQLALCHEMY_2) == deps.BELOW

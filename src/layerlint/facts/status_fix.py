@@ -21,7 +21,9 @@ from __future__ import annotations
 import ast
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Callable
 
+from layerlint.external import lookup, provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fastapi import RENAMED_STATUS_NAMES, RENAMED_STATUS_VERSION, STATUS_NAMES
 from layerlint.facts.names import NameIndex, Reference, name_index, plan_reference
@@ -38,10 +40,14 @@ class StatusFixFacts:
     """Per-module facts of the LL601 fix (the dependency files are read lazily,
     only for a status whose constant depends on the Starlette version)."""
 
-    def __init__(self, tree: ast.Module, path: str, root: Path | None) -> None:
+    def __init__(
+        self, tree: ast.Module, path: str, root: Path | None, external: Callable[..., Any] = lookup
+    ) -> None:
         self.tree = tree
         self.path = path
         self.root = root
+        # the linter passes ctx.external, so the cache records what the dependency files said
+        self.external = external
 
     @cached_property
     def index(self) -> NameIndex:
@@ -55,21 +61,17 @@ class StatusFixFacts:
         return ("fastapi" if uses_fastapi else "starlette", "status")
 
     @cached_property
-    def _constraints(self) -> deps.Found:
-        return deps.project_constraints(deps.start_folder(self.path, self.root))
+    def _sides(self) -> list[str | None]:
+        return self.external("starlette_sides", str(deps.start_folder(self.path, self.root)))
 
     @cached_property
     def renamed_side(self) -> str | None:
         """Starlette against 0.48 (the renamed constants), or None when unknown."""
-        implied = (
-            ("fastapi", FASTAPI_WITH_OLD_STATUS_NAMES, deps.BELOW),
-            ("fastapi-slim", FASTAPI_WITH_OLD_STATUS_NAMES, deps.BELOW),
-        )
-        return deps.version_side(self._constraints, "starlette", RENAMED_STATUS_VERSION, implied)
+        return self._sides[0]
 
     @cached_property
     def added_side(self) -> str | None:
-        return deps.version_side(self._constraints, "starlette", ADDED_STATUS_VERSION)
+        return self._sides[1]
 
     def constant(self, code: int) -> str | None:
         """The constant to write for a status, or None when it cannot be known."""
@@ -96,3 +98,17 @@ class StatusFixFacts:
         if reference is None:
             return None
         return f"{reference.expr}.{constant}", reference
+
+
+@provider("starlette_sides")
+def starlette_sides(folder: str) -> list[str | None]:
+    """Where the dependency files around ``folder`` put Starlette: [against 0.48, against 0.15]."""
+    found = deps.project_constraints(Path(folder))
+    implied = (
+        ("fastapi", FASTAPI_WITH_OLD_STATUS_NAMES, deps.BELOW),
+        ("fastapi-slim", FASTAPI_WITH_OLD_STATUS_NAMES, deps.BELOW),
+    )
+    return [
+        deps.version_side(found, "starlette", RENAMED_STATUS_VERSION, implied),
+        deps.version_side(found, "starlette", ADDED_STATUS_VERSION),
+    ]

@@ -163,7 +163,7 @@ class BareStatusCode(Rule):
             return
         if isinstance(expr, ast.Constant) and type(expr.value) is int and expr.value in STATUS_NAMES:
             facts = self.ctx.memo(
-                "fastapi.status_fix", lambda: StatusFixFacts(self.ctx.tree, self.ctx.path, self.ctx.settings.root)
+                "fastapi.status_fix", lambda: StatusFixFacts(self.ctx.tree, self.ctx.path, self.ctx.settings.root, self.ctx.external)
             )
             fix = FIX_SAFE if facts.plan(expr.value, expr.lineno) is not None else None
             self.report(expr, f"bare HTTP status `{expr.value}`: use {suggestion(expr.value)}", fix=fix)

@@ -1,0 +1,68 @@
+"""The cache is right when another file changes: findings that depend on other
+files (a session factory imported from app/db.py, the Starlette version pinned in
+requirements.txt) are recomputed when those files change."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from layerlint.cli import main
+
+DB = "from sqlalchemy.ext.asyncio import async_sessionmaker\n\nasync_session = async_sessionmaker(expire_on_commit=False)\n"
+ROUTES = '''\
+from fastapi import APIRouter, HTTPException
+
+from app.db import async_session
+
+router = APIRouter()
+
+
+@router.get("/jobs")
+async def jobs() -> int:
+    async with async_session() as session:
+        await session.commit()
+    raise HTTPException(status_code=422)
+'''
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "proj"
+    (root / "app" / "routes").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.layerlint]\nselect = ["LL603", "LL601"]\n')
+    (root / "app" / "db.py").write_text(DB)
+    (root / "app" / "routes" / "jobs.py").write_text(ROUTES)
+    monkeypatch.chdir(root)
+    return root
+
+
+def _run() -> list[str]:
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "app/routes/jobs.py"])
+    assert result.exit_code in (0, 1), result.output
+    return [line for line in result.output.splitlines() if ": LL" in line]
+
+
+def _touch_later(path) -> None:
+    stat = os.stat(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+def test_a_change_in_an_imported_module_invalidates_the_cached_result(project):
+    first = _run()
+    assert any("LL603" in line for line in first)
+    assert _run() == first  # served from the cache
+    (project / "app" / "db.py").write_text(DB.replace("async_sessionmaker(", "dict("))
+    _touch_later(project / "app" / "db.py")
+    assert not any("LL603" in line for line in _run())
+
+
+def test_a_change_in_the_dependency_files_updates_the_fix_marks(project):
+    unfixable = [line for line in _run() if "LL601" in line]
+    assert unfixable and "[*]" not in unfixable[0]  # 422 was renamed: unknown Starlette, no fix
+    (project / "requirements.txt").write_text("starlette==0.49.1\n")
+    fixable = [line for line in _run() if "LL601" in line]
+    assert fixable and "[*]" in fixable[0]
