@@ -58,6 +58,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the fixed copy (its path is printed)")
     parser.add_argument("--sample", type=int, default=5, help="changed files shown as diffs")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=None, help="processes (default: one per core)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}: run ../shared/corpus/fetch.sh first", file=sys.stderr)
@@ -73,10 +74,10 @@ def main() -> int:
         parsed_before = {p for p in files if parses(p)}
 
         started = time.perf_counter()
-        first = fix_files(files, overrides, unsafe=unsafe, write=True)
+        first = fix_files(files, overrides, unsafe=unsafe, write=True, jobs=args.jobs)
         first_time = time.perf_counter() - started
         started = time.perf_counter()
-        second = fix_files(files, overrides, unsafe=unsafe, write=True)
+        second = fix_files(files, overrides, unsafe=unsafe, write=True, jobs=args.jobs)
         second_time = time.perf_counter() - started
 
         broken = sorted(p for p in parsed_before if not parses(p))

@@ -133,3 +133,17 @@ def test_target_version_from_requires_python_decides_the_fix(tmp_path):
     )
     assert run("check", "--fix", str(pinned)).exit_code == 0
     assert "x: int | None" in (pinned / "app/services/a.py").read_text()
+
+
+def test_fix_on_two_processes_matches_one(tmp_path):
+    from layerlint.parallel import MIN_FILES_PER_WORKER
+
+    outputs, contents = [], []
+    for jobs in ("1", "2"):
+        files = {f"app/schemas/m{i:03}.py": SCHEMA for i in range(3 * MIN_FILES_PER_WORKER)}
+        root = project(tmp_path / f"jobs{jobs}", files)
+        result = run("check", "--fix", "--jobs", jobs, str(root))
+        outputs.append(result.output.replace(str(root), "ROOT"))
+        contents.append([(root / name).read_text() for name in sorted(files)])
+    assert outputs[0] == outputs[1]
+    assert contents[0] == contents[1] and "Optional[str]" not in contents[0][0]

@@ -94,7 +94,7 @@ def check(
             if fix or diff:
                 from layerlint.fixer import fix_files
 
-                fixed = fix_files(found.files, overrides, unsafe=unsafe_fixes, write=not diff)
+                fixed = fix_files(found.files, overrides, unsafe=unsafe_fixes, write=not diff, jobs=jobs)
                 results = fixed.results
             elif report.show_progress(len(found.files), opts):
                 results = report.lint_with_progress(

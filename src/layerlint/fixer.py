@@ -348,13 +348,23 @@ class FixRun:
         return "".join(f.diff() for f in self.files)
 
 
-def fix_files(paths: Sequence[str], overrides: object, *, unsafe: bool = False, write: bool = True) -> FixRun:
+def fix_files(
+    paths: Sequence[str], overrides: object, *, unsafe: bool = False, write: bool = True, jobs: int | None = 1
+) -> FixRun:
     """Fix the files found by :func:`layerlint.runner.discover` (``overrides``: its
-    :class:`~layerlint.runner.Overrides`); ``write=False`` for ``--diff``."""
+    :class:`~layerlint.runner.Overrides`); ``write=False`` for ``--diff``; ``jobs``
+    processes (None: one per core), each file fixed by exactly one of them."""
+    from layerlint.parallel import map_chunks
+
+    files = map_chunks(_fix_chunk, list(paths), (overrides, unsafe, write), jobs)
+    return FixRun(files, fixes_by_code(files))
+
+
+def _fix_chunk(paths: list[str], overrides: object, unsafe: bool, write: bool) -> list[FileFix]:
     from layerlint.runner import display, effective_settings
 
-    files = []
+    out = []
     for path in paths:
         settings = effective_settings(path, overrides)  # type: ignore[arg-type]
-        files.append(fix_file(path, settings, unsafe=unsafe, write=write, display_path=display(path)))
-    return FixRun(files, fixes_by_code(files))
+        out.append(fix_file(path, settings, unsafe=unsafe, write=write, display_path=display(path)))
+    return out

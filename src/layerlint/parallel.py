@@ -18,7 +18,7 @@ import os
 import sys
 import traceback
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from layerlint.cache import Cache, digest, read_file
 from layerlint.diagnostics import InternalError
@@ -157,6 +157,7 @@ def _collector_paused() -> Iterator[None]:
 
 # -- the pool ----------------------------------------------------------------------
 
+T = TypeVar("T")
 _worker_overrides: Overrides | None = None
 
 
@@ -230,3 +231,31 @@ def _on_pool(
         with _collector_paused():
             outcomes.extend(_lint_chunk(rest, overrides, want_digest, advance))
     return outcomes
+
+
+def map_chunks(
+    func: Callable[..., list[T]], items: list[str], args: tuple[Any, ...], jobs: int | None
+) -> list[T]:
+    """``func(chunk, *args)`` over chunks of ``items`` on ``jobs`` processes (None: one
+    per core), the results concatenated in the order of ``items``. A small list, one
+    job, or a pool that cannot run, runs here."""
+    jobs = default_jobs() if jobs is None else max(jobs, 1)
+    if jobs == 1 or len(items) < 2 * MIN_FILES_PER_WORKER:
+        return func(items, *args)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    workers = min(jobs, math.ceil(len(items) / MIN_FILES_PER_WORKER))
+    size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 8))))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    out: list[T] = []
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+            for part in pool.map(func, chunks, *([a] * len(chunks) for a in args)):
+                out.extend(part)
+                done += 1
+    except (BrokenProcessPool, OSError):
+        for chunk in chunks[done:]:
+            out.extend(func(chunk, *args))
+    return out
