@@ -59,6 +59,12 @@ def clear() -> None:
     for func in _PROVIDERS.values():
         func.cache_clear()  # type: ignore[attr-defined]
     _chain.cache_clear()
+    for forget in _CLEAR_TOO:
+        forget()
+
+
+# other per-run memos of facts about other files (e.g. parsed modules), cleared with the providers
+_CLEAR_TOO: list[Callable[[], None]] = []
 
 
 def jsonable(value: Any) -> Any:
@@ -92,6 +98,19 @@ def isfile(path: str) -> bool:
     return os.path.isfile(path)
 
 
+@provider("file_digest")
+def file_digest(path: str) -> str | None:
+    """Digest of the bytes of a file another file's findings were computed from
+    (hashing it again on a warm run is much cheaper than parsing it again)."""
+    import hashlib
+
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()[:32]
+    except OSError:
+        return None
+
+
 @provider("isdir")
 def isdir(path: str) -> bool:
     return os.path.isdir(path)
@@ -111,3 +130,8 @@ def _chain(folder: str) -> tuple[str, ...]:
     if not name:
         return ()
     return (*_chain(parent), name) if parent != folder else (name,)
+
+
+def clear_too(forget: Callable[[], None]) -> None:
+    """Have :func:`clear` also call ``forget`` (a memo of facts read from other files)."""
+    _CLEAR_TOO.append(forget)

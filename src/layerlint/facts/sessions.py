@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from typing import Callable
 
 from layerlint.context import FUNCTION_TYPES, FileContext
-from layerlint.external import provider
+from layerlint.external import clear_too as external_clear_too
 from layerlint.walk import nodes_of
 
 SESSION_TYPES = frozenset({
@@ -214,15 +215,11 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> tuple[frozenset[
     path = ctx.module_source_path(module) if module else None
     if path is None:
         return _NO_FACTS
-    # through ctx.external: the cache re-checks these facts when the other file changes
-    factories, aliases = ctx.external("session_module_facts", path)
-    return frozenset(factories), frozenset(aliases)
-
-
-@provider("session_module_facts")
-def _session_module_facts(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    factories, aliases = _module_facts(path)
-    return tuple(sorted(factories)), tuple(sorted(aliases))
+    # recorded for the cache: a cached result is dropped when the other file changes
+    # (its bytes hashed on a warm run, instead of parsed again)
+    if ctx.external("file_digest", path) is None:
+        return _NO_FACTS
+    return _module_facts(path)
 
 
 def _resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
@@ -235,6 +232,7 @@ def _resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
     return ".".join([imports[node.id], *reversed(attrs)])
 
 
+@lru_cache(maxsize=512)
 def _module_facts(path: str) -> tuple[frozenset[str], frozenset[str]]:
     """Parse (never run) another project module for its session factories and aliases."""
     try:
@@ -431,3 +429,6 @@ def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
             if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))
         )
     return isinstance(expr, ast.Call) and opens_session(expr, ctx)
+
+
+external_clear_too(_module_facts.cache_clear)
