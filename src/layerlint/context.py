@@ -288,6 +288,11 @@ class FileContext:
                 return scope
         return None
 
+    def release(self) -> None:
+        """Drop what the rules memoized and the walk state (called once linting is done)."""
+        self._memo.clear()
+        self.scopes.clear()
+
     # -- caching ----------------------------------------------------------------
     def memo(self, key: Any, factory: Callable[[], T]) -> T:
         try:

@@ -141,6 +141,9 @@ def lint_tree(
         result.diagnostics = sorted(apply_noqa(ctx.diagnostics, text, ctx.lines), key=Diagnostic.sort_key)
     if ctx.external_facts:
         result.facts = ctx.recorded_facts()
+    # facts memoized on the context may point back at it (and at the tree): break
+    # those cycles now, since the CLI lints with the cyclic collector paused
+    ctx.release()
     return result
 
 

@@ -397,6 +397,9 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
 
     for name in by_name:
         classify(name)
+    # the two closures refer to each other: unbind them, or the cycle (holding ctx and
+    # the tree) outlives the file while the CLI's cyclic collector is paused
+    base_kind = classify = None  # type: ignore[assignment]  # noqa: F841
     return infos
 
 
