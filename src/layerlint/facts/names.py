@@ -26,6 +26,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from layerlint.walk import nodes_of
+
 
 @dataclass(frozen=True)
 class Binding:
@@ -52,6 +54,17 @@ class NameIndex:
         )
 
 
+# every node type that binds or loads a name (type parameters exist from 3.12)
+_INDEXED = tuple(
+    getattr(ast, name)
+    for name in (
+        "Name", "Import", "ImportFrom", "FunctionDef", "AsyncFunctionDef", "ClassDef", "arg", "ExceptHandler",
+        "Global", "Nonlocal", "MatchAs", "MatchStar", "MatchMapping", "TypeVar", "ParamSpec", "TypeVarTuple",
+    )
+    if hasattr(ast, name)
+)
+
+
 def name_index(tree: ast.Module) -> NameIndex:
     index = NameIndex()
     top = {id(stmt) for stmt in tree.body}
@@ -59,7 +72,7 @@ def name_index(tree: ast.Module) -> NameIndex:
     def bind(name: str, qualified: str | None = None, top_level: bool = False, line: int = 0) -> None:
         index.bindings.setdefault(name, []).append(Binding(qualified, top_level, line))
 
-    for node in ast.walk(tree):
+    for node in nodes_of(tree, *_INDEXED):
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
                 index.loads.add(node.id)

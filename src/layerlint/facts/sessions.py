@@ -95,7 +95,12 @@ def _session_aliases(ctx: FileContext) -> frozenset[str]:
                 names.add(target.id)
     # ``from app.dependencies.auth import SessionDep`` where that module defines the alias
     for local, qualified in ctx.imports.items():
-        if local not in names and qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[1]:
+        # type aliases are CapWords; reading another module costs a parse, so ask only for those
+        if (
+            local not in names
+            and local[:1].isupper()
+            and qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[1]
+        ):
             names.add(local)
     return frozenset(names)
 
@@ -155,7 +160,10 @@ def _module_factories(ctx: FileContext) -> frozenset[str]:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
     for local, qualified in ctx.imports.items():
-        if _FACTORY_RE.search(qualified.rpartition(".")[2]) or _imported_factory(qualified, ctx):
+        # only a name this file calls can open a session: look for ``name(`` before parsing another module
+        if _FACTORY_RE.search(qualified.rpartition(".")[2]) or (
+            f"{local}(" in ctx.source and _imported_factory(qualified, ctx)
+        ):
             names.add(local)
     names |= _session_context_managers(ctx.tree.body, ctx.resolve, names)
     return frozenset(names)
