@@ -66,3 +66,40 @@ def test_fixtures_with_lines_removed_never_raise(base, drop, path):
     lines = base.splitlines(keepends=True)
     kept = [line for i, line in enumerate(lines) if i not in set(drop)]
     _assert_no_internal_error(b"".join(kept), path)
+
+
+FIX_SETTINGS = Settings(select=tuple(all_codes()), target_version=(3, 11))
+FIXABLE_SOURCES = [
+    p.read_text(encoding="utf-8") for p in fixture_files() if (p.parent / (p.stem + ".fixed.py")).exists()
+]
+
+
+def _assert_fix_output_parses(text: str, path: str) -> None:
+    import ast
+
+    from layerlint.fixer import fix_text
+
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return  # nothing to fix in a file that does not parse
+    outcome = fix_text(text, path, FIX_SETTINGS, unsafe=True)
+    ast.parse(outcome.text)  # a fix never produces code that does not parse
+    assert not outcome.result.errors, outcome.result.errors[0].error
+
+
+@COMMON
+@given(source=hypothesmith.from_grammar(), path=st.sampled_from(LAYER_PATHS))
+def test_fix_output_of_generated_programs_parses(source, path):
+    _assert_fix_output_parses(source, path)
+
+
+@COMMON
+@given(
+    base=st.sampled_from(FIXABLE_SOURCES),
+    drop=st.lists(st.integers(0, 200), max_size=4),
+    path=st.sampled_from(LAYER_PATHS),
+)
+def test_fix_output_of_fixtures_with_lines_removed_parses(base, drop, path):
+    lines = base.splitlines(keepends=True)
+    _assert_fix_output_parses("".join(line for i, line in enumerate(lines) if i not in set(drop)), path)

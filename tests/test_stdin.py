@@ -108,3 +108,19 @@ def test_stdin_syntax_error_and_plain_dash(project):
 def test_stdin_cannot_be_mixed_with_paths(project):
     assert CliRunner().invoke(main, ["check", "-", "app"], input="").exit_code == 2
     assert CliRunner().invoke(main, ["check", "--stdin-filename", NAME, "app"], input="").exit_code == 2
+
+
+def test_fix_on_stdin_prints_the_fixed_buffer(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.11"\n')
+    monkeypatch.chdir(tmp_path)
+    buffer = "from typing import Optional\n\n\ndef f(x: Optional[int]) -> None:\n    return None\n"
+    fixed = CliRunner().invoke(
+        main, ["check", "--fix", "--stdin-filename", "app/util.py", "-"], input=buffer
+    )
+    assert fixed.exit_code == 0, fixed.stderr
+    assert fixed.stdout.lstrip("\n") == "def f(x: int | None) -> None:\n    return None\n"
+    assert not (tmp_path / "app").exists()  # nothing written
+    diff = CliRunner().invoke(
+        main, ["check", "--diff", "--stdin-filename", "app/util.py", "-"], input=buffer
+    )
+    assert diff.exit_code == 1 and "+def f(x: int | None) -> None:" in diff.stdout

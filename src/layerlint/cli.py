@@ -87,7 +87,7 @@ def check(
         fixed = None
         if report.reads_stdin(paths, opts):
             if fix or diff:
-                _fail("--fix and --diff do not read standard input yet")
+                sys.exit(report.fix_stdin(overrides, opts, unsafe=unsafe_fixes, diff=diff, exit_zero=exit_zero))
             found, results = report.lint_stdin(overrides, opts, sources)
         else:
             found = discover(list(paths) or ["."], overrides)

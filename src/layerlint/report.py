@@ -116,6 +116,40 @@ def lint_stdin(overrides: Overrides, opts: ReportOptions, sources: SourceLines) 
     return Discovery(files=[name]), [lint_source(data, name, settings, display_path=shown)]
 
 
+def fix_stdin(overrides: Overrides, opts: ReportOptions, *, unsafe: bool, diff: bool, exit_zero: bool) -> int:
+    """``--fix`` (or ``--diff``) on standard input, as ruff does: the fixed buffer (or the
+    diff) on stdout, the findings that remain on stderr; exit 1 when some remain."""
+    from layerlint.fixer import decode, fix_text, unified_diff
+
+    stdin = sys.stdin
+    buffer = getattr(stdin, "buffer", None)
+    data = buffer.read() if buffer is not None else stdin.read().encode("utf-8")
+    name = opts.stdin_filename or "-"
+    settings = effective_settings(name, overrides)
+    shown = display(name) if opts.stdin_filename else "-"
+    try:
+        original, _encoding, _bom = decode(data)
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        click.echo(data.decode("utf-8", errors="replace"), nl=False)  # nothing to fix in what does not decode
+        result = lint_source(data, name, settings, display_path=shown)
+        click.echo(text.render(result.diagnostics), nl=False, err=True)
+        return 0 if exit_zero or not result.diagnostics else 1
+    outcome = fix_text(original, name, settings, unsafe=unsafe, display_path=shown)
+    fixed = original if outcome.error else outcome.text
+    if diff:
+        click.echo(unified_diff(original, fixed, shown), nl=False)
+    else:
+        click.echo(fixed, nl=False)
+    remaining = outcome.result.diagnostics
+    click.echo(text.render(remaining, unsafe_fixes=unsafe), nl=False, err=True)
+    if outcome.error:
+        click.echo(f"layerlint: error: {shown}: {outcome.error}", err=True)
+        return 2
+    if diff:
+        return 1 if fixed != original and not exit_zero else 0
+    return 0 if exit_zero or not remaining else 1
+
+
 # -- progress ------------------------------------------------------------------------
 def in_ci(env: Mapping[str, str]) -> bool:
     return env.get("CI", "").strip().lower() not in ("", "0", "false", "no")
