@@ -86,3 +86,13 @@ def test_hook_through_try_repo(tmp_path):
     again = _pre_commit("try-repo", str(hook_repo), "layerlint", "--all-files", "--color=never", cwd=project)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Passed" in again.stdout
+    # the fixing hook rewrites what it can: pre-commit then fails the commit ("files
+    # were modified by this hook") so the fix can be reviewed and staged
+    schema = project / "app" / "schemas" / "user.py"
+    schema.parent.mkdir()
+    schema.write_text("from typing import Optional\n\nname: Optional[str] = None\n")
+    _git("add", "-A", cwd=project)
+    fixing = _pre_commit("try-repo", str(hook_repo), "layerlint-fix", "--all-files", "--color=never", cwd=project)
+    assert fixing.returncode == 1, fixing.stdout + fixing.stderr
+    assert "files were modified by this hook" in fixing.stdout
+    assert schema.read_text().endswith("name: str | None = None\n")
