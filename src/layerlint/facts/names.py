@@ -25,7 +25,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable
 
+from layerlint.external import lookup
 from layerlint.walk import nodes_of
 
 
@@ -160,3 +164,21 @@ def plan_reference(
             continue  # read but never bound: a builtin, or something a star import or exec provides
         return Reference(name, (module, api, None if name == api else name))
     return None
+
+
+class ModuleFixFacts:
+    """What a fixer's per-module facts start from: the tree, where the file lives (for
+    its dependency files), its name index, and how to read facts about other files
+    (the linter passes ``ctx.external``, so the cache records what they said)."""
+
+    def __init__(
+        self, tree: ast.Module, path: str, root: Path | None, external: Callable[..., Any] = lookup
+    ) -> None:
+        self.tree = tree
+        self.path = path
+        self.root = root
+        self.external = external
+
+    @cached_property
+    def index(self) -> NameIndex:
+        return name_index(self.tree)

@@ -399,7 +399,7 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
         classify(name)
     # the two closures refer to each other: unbind them, or the cycle (holding ctx and
     # the tree) outlives the file while the CLI's cyclic collector is paused
-    base_kind = classify = None  # type: ignore[assignment]  # noqa: F841
+    base_kind = classify = None  # type: ignore[assignment]  # noqa: F811
     return infos
 
 

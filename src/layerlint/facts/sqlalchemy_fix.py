@@ -59,13 +59,12 @@ import io
 import tokenize
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.external import lookup, provider
+from layerlint.external import provider
 from layerlint.facts import dependencies as deps
-from layerlint.facts.names import NameIndex, Reference, name_index, plan_reference
+from layerlint.facts.names import ModuleFixFacts, Reference, plan_reference
 from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified
 
 SA_ORM = "sqlalchemy.orm"
@@ -109,21 +108,8 @@ _UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
 _ANNOTATED_NAMES = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
-class SqlaFixFacts:
+class SqlaFixFacts(ModuleFixFacts):
     """Per-module facts of the LL302/LL304 fixes."""
-
-    def __init__(
-        self, tree: ast.Module, path: str, root: Path | None, external: Callable[..., Any] = lookup
-    ) -> None:
-        self.tree = tree
-        self.path = path
-        self.root = root
-        # the linter passes ctx.external, so the cache records what the dependency files said
-        self.external = external
-
-    @cached_property
-    def index(self) -> NameIndex:
-        return name_index(self.tree)
 
     @cached_property
     def sqlalchemy_below_2(self) -> bool:

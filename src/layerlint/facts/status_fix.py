@@ -18,15 +18,13 @@ its fixer (which writes them): which ``status.HTTP_...`` constant, spelled how.
 
 from __future__ import annotations
 
-import ast
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
 
-from layerlint.external import lookup, provider
+from layerlint.external import provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fastapi import RENAMED_STATUS_NAMES, RENAMED_STATUS_VERSION, STATUS_NAMES
-from layerlint.facts.names import NameIndex, Reference, name_index, plan_reference
+from layerlint.facts.names import ModuleFixFacts, Reference, plan_reference
 
 STATUS_MODULES = frozenset({"fastapi.status", "starlette.status"})
 # constants Starlette added in 0.14 (missing from earlier releases)
@@ -36,22 +34,9 @@ ADDED_STATUS_VERSION = (0, 15)
 FASTAPI_WITH_OLD_STATUS_NAMES = (0, 117)
 
 
-class StatusFixFacts:
+class StatusFixFacts(ModuleFixFacts):
     """Per-module facts of the LL601 fix (the dependency files are read lazily,
     only for a status whose constant depends on the Starlette version)."""
-
-    def __init__(
-        self, tree: ast.Module, path: str, root: Path | None, external: Callable[..., Any] = lookup
-    ) -> None:
-        self.tree = tree
-        self.path = path
-        self.root = root
-        # the linter passes ctx.external, so the cache records what the dependency files said
-        self.external = external
-
-    @cached_property
-    def index(self) -> NameIndex:
-        return name_index(self.tree)
 
     @cached_property
     def new_import(self) -> tuple[str, str]:
