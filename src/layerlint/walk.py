@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 Callback = Callable[[ast.AST], None]
 
@@ -321,3 +321,23 @@ def nodes_of(tree: ast.AST, *types: type) -> list[ast.AST]:
             else:
                 _push_any(value, relevant, stack)  # type: ignore[arg-type]
     return found
+
+
+def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement under ``body``, at any depth (function and class bodies, ``except``
+    handlers and ``match`` cases included), in pre-order, never looking inside an
+    expression: imports, classes and assignments are found at a fraction of a full walk."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        children: list[ast.stmt] = []
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if block and isinstance(block, list):
+                children.extend(block)
+        for handler in getattr(stmt, "handlers", ()) or ():
+            children.extend(handler.body)
+        for case in getattr(stmt, "cases", ()) or ():
+            children.extend(case.body)
+        stack.extend(reversed(children))

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.walk import statements
 
 MODEL_BASES = frozenset({
     "pydantic.BaseModel",
@@ -190,32 +191,10 @@ def has_word(source: str, words) -> bool:
     return False
 
 
-def all_statements(body: list[ast.stmt]):
-    """Every statement, at any depth (function and class bodies included), not expressions.
-
-    Imports and class definitions are statements: finding them this way skips the
-    expression nodes that make up most of a tree.
-    """
-    stack = list(reversed(body))
-    while stack:
-        stmt = stack.pop()
-        yield stmt
-        children: list[ast.stmt] = []
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(stmt, name, None)
-            if block and isinstance(block, list):
-                children.extend(block)
-        for handler in getattr(stmt, "handlers", ()) or ():
-            children.extend(handler.body)
-        for case in getattr(stmt, "cases", ()) or ():
-            children.extend(case.body)
-        stack.extend(reversed(children))
-
-
 def _module_facts(ctx: FileContext) -> ModuleFacts:
     facts = ModuleFacts()
     class_nodes: list[ast.ClassDef] = []
-    for node in all_statements(ctx.tree.body):
+    for node in statements(ctx.tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = _imported_modules(node, ctx)
             for module in modules:
@@ -248,12 +227,12 @@ def _all_imported_names(ctx: FileContext, facts: ModuleFacts):
     """Qualified names of what the module imports, for the ``has_models`` test."""
     for qualified in facts.import_bindings.values():
         yield from qualified
-    for node in all_statements(ctx.tree.body):  # imports inside functions too
+    for node in statements(ctx.tree.body):  # imports inside functions too
         if isinstance(node, ast.ImportFrom):
             for _local, qualified in _import_bindings(node, ctx):
                 yield qualified
     # ``schemas.UserOut`` through a module import: any schemas module imported counts
-    for node in all_statements(ctx.tree.body):
+    for node in statements(ctx.tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name in ("pydantic", "pydantic_settings"):  # ``pydantic.BaseModel``
@@ -435,7 +414,7 @@ def _imports_schemas(ctx: FileContext) -> bool:
             return True
     if not _NESTED_SCHEMA_IMPORT.search(ctx.source):
         return False
-    for node in all_statements(ctx.tree.body):  # imports inside functions
+    for node in statements(ctx.tree.body):  # imports inside functions
         if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
             layer == "schemas" for _, layer in ctx.import_targets(node)
         ):
@@ -628,7 +607,7 @@ def _method_class(func: ast.AST, ctx: FileContext) -> ast.ClassDef | None:
 
 def _method_parents(ctx: FileContext) -> dict[int, ast.ClassDef]:
     parents: dict[int, ast.ClassDef] = {}
-    for node in all_statements(ctx.tree.body):
+    for node in statements(ctx.tree.body):
         if isinstance(node, ast.ClassDef):
             for stmt in _module_level_statements(node.body):
                 if isinstance(stmt, FUNCTION_TYPES):

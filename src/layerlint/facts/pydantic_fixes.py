@@ -24,7 +24,7 @@ from typing import Iterable
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.facts.pydantic import all_statements
+from layerlint.walk import statements
 
 # -- shared helpers -------------------------------------------------------------------
 
@@ -116,7 +116,7 @@ def supports_v1(ctx: FileContext) -> bool:
 def _supports_v1(ctx: FileContext) -> bool:
     if "pydantic" not in ctx.source:
         return False
-    for stmt in all_statements(ctx.tree.body):
+    for stmt in statements(ctx.tree.body):
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             if any(_catches_import_error(h.type) for h in stmt.handlers) and (
                 _imports_pydantic(stmt.body) or any(_imports_pydantic(h.body) for h in stmt.handlers)
@@ -137,7 +137,7 @@ def _catches_import_error(node: ast.expr | None) -> bool:
 
 
 def _imports_pydantic(body: list[ast.stmt]) -> bool:
-    for stmt in all_statements(body):
+    for stmt in statements(body):
         if isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
             if stmt.module.partition(".")[0] in _PYDANTIC_TOPS:
                 return True

@@ -28,6 +28,7 @@ import ast
 from dataclasses import dataclass
 
 from layerlint.context import FileContext
+from layerlint.walk import statements
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel")
 DECLARATIVE_BASE_CLASSES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
@@ -206,24 +207,6 @@ def _is_abstract(cls: ast.ClassDef) -> bool:
     return False
 
 
-_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
-def _statements(tree: ast.Module) -> list[ast.AST]:
-    """Every statement of a module, nested ones included, without visiting expressions
-    (classes and assignments are statements: this is much cheaper than ``ast.walk``)."""
-    out: list[ast.AST] = []
-    stack: list[ast.AST] = list(reversed(tree.body))
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        for field in _STATEMENT_FIELDS:
-            children = getattr(node, field, None)
-            if children:
-                stack.extend(reversed(children))
-    return out
-
-
 def _base_expr(node: ast.AST) -> ast.AST:
     """``Base`` of ``Base[T]`` (a generic base)."""
     return node.value if isinstance(node, ast.Subscript) else node
@@ -242,7 +225,7 @@ class _Analysis:
             return
         class_nodes: list[ast.ClassDef] = []
         assigns: list[ast.Assign | ast.AnnAssign] = []
-        for node in _statements(ctx.tree):
+        for node in statements(ctx.tree.body):
             if isinstance(node, ast.ClassDef):
                 class_nodes.append(node)
                 self.by_name.setdefault(node.name, []).append(node)

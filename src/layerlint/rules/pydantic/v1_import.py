@@ -69,7 +69,8 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import all_statements, has_word
+from layerlint.facts.pydantic import has_word
+from layerlint.walk import statements
 from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_import_fix
 from layerlint.rule import Rule
 
@@ -176,7 +177,7 @@ class V1Import(Rule):
 
 def _blocks(body: list[ast.stmt]):
     """Every ``if`` statement and ``except`` handler, at any depth."""
-    for stmt in all_statements(body):
+    for stmt in statements(body):
         if isinstance(stmt, ast.If):
             yield stmt
         for handler in getattr(stmt, "handlers", ()) or ():
@@ -184,7 +185,7 @@ def _blocks(body: list[ast.stmt]):
 
 
 def _imports_in(body: list[ast.stmt]) -> list[ast.Import | ast.ImportFrom]:
-    return [n for n in all_statements(body) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return [n for n in statements(body) if isinstance(n, (ast.Import, ast.ImportFrom))]
 
 
 def _bound_names(imports: list[ast.Import | ast.ImportFrom]) -> set[str]:
