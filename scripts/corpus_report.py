@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from layerlint.runner import Overrides, discover, lint_file  # noqa: E402
+from layerlint.parallel import lint_files  # noqa: E402
+from layerlint.runner import Overrides, discover  # noqa: E402
 
 
 def default_corpus() -> Path:
@@ -47,8 +48,7 @@ def main() -> int:
     files = discover([str(args.corpus)], overrides).files
     by_code: dict[str, list] = collections.defaultdict(list)
     errors = []
-    for path in files:
-        result = lint_file(path, overrides)
+    for path, result in zip(files, lint_files(files, overrides, cache=False)):
         errors.extend(result.errors)
         for d in result.diagnostics:
             by_code[d.code].append((path, d))

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from layerlint.registry import all_codes
-from layerlint.runner import Overrides, discover, lint_file
+from layerlint.parallel import lint_files
+from layerlint.runner import Overrides, discover
 
 pytestmark = pytest.mark.corpus
 
@@ -36,8 +37,7 @@ def test_whole_corpus_lints_without_internal_errors():
     files = discover([str(CORPUS)], overrides).files
     assert len(files) > 5000
     internal, false_syntax_errors, unreadable = [], [], []
-    for path in files:
-        result = lint_file(path, overrides)
+    for path, result in zip(files, lint_files(files, overrides, cache=False)):
         internal.extend(f"{e.path} {e.rule}: {e.error.splitlines()[-1]}" for e in result.errors)
         if result.read_error:
             unreadable.append(path)

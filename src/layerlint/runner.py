@@ -1,4 +1,4 @@
-"""Find the files to lint and lint them; shared by the CLI's commands.
+"""Find the files to lint, with the settings each one is linted under; shared by the CLI's commands.
 
 Settings come from the nearest ``pyproject.toml`` of each file (or ``--config``),
 with the command line's selection on top.
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from layerlint.config import Settings, check_codes
-from layerlint.engine import FileResult, lint_source
 from layerlint.project import settings_for
 
 # folders never worth walking into, whatever the settings say
@@ -109,18 +108,6 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
                 full = os.path.join(folder, name)
                 if not settings.is_excluded(full):
                     add(full)
-
-
-def lint_file(path: str, overrides: Overrides) -> FileResult:
-    """Read and lint one file; an unreadable file is an error result, not an exception."""
-    shown = display(path)
-    settings = effective_settings(path, overrides)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return FileResult(shown, read_error=f"cannot read: {exc.strerror or exc}")
-    return lint_source(data, path, settings, display_path=shown)
 
 
 def display(path: str) -> str:
