@@ -8,6 +8,7 @@ tree it already parsed) and get a :class:`FileResult`.
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import tokenize
 import traceback
@@ -55,13 +56,20 @@ def _hooks(rule_cls: type[Rule]) -> list[tuple[type, str, bool]]:
     return hooks
 
 
-def decode_source(data: bytes) -> str:
-    """Decode as Python does (BOM, coding cookie, UTF-8 default)."""
+def decode(data: bytes) -> tuple[str, str, bool]:
+    """(text, encoding, has BOM), decoding as Python does (BOM, coding cookie, UTF-8
+    default); raises SyntaxError/LookupError/UnicodeDecodeError on bad input."""
+    bom = data.startswith(codecs.BOM_UTF8)
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    if encoding == "utf-8-sig" or data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if encoding == "utf-8-sig" or bom:
         encoding = "utf-8"
-    return data.decode(encoding)
+    body = data[len(codecs.BOM_UTF8):] if bom else data
+    return body.decode(encoding), encoding, bom
+
+
+def decode_source(data: bytes) -> str:
+    """The text of a file's bytes, decoded as Python does."""
+    return decode(data)[0]
 
 
 def _unparsable(path: str, message: str, line: int = 1, col: int = 1) -> FileResult:

@@ -20,11 +20,9 @@ import ast
 import codecs
 import collections
 import difflib
-import io
 import os
 import stat
 import tempfile
-import tokenize
 import traceback
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -33,7 +31,7 @@ import libcst as cst
 
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
-from layerlint.engine import FileResult, lint_source
+from layerlint.engine import FileResult, decode, lint_source
 from layerlint.fixes import fixer_class, is_applicable
 from layerlint.fixes.base import FixContext, Fixer
 from layerlint.fixes.imports import name_counts, remove_unused_imports, snippet_name_counts
@@ -212,16 +210,6 @@ def _parse_problem(text: str, path: str) -> str | None:
 
 # ----------------------------------------------------------------------------------
 # files
-
-def decode(data: bytes) -> tuple[str, str, bool]:
-    """(text, encoding, has BOM), decoding as Python does; raises on bad input."""
-    bom = data.startswith(codecs.BOM_UTF8)
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    if encoding == "utf-8-sig" or bom:
-        encoding = "utf-8"
-    body = data[len(codecs.BOM_UTF8):] if bom else data
-    return body.decode(encoding), encoding, bom
-
 
 def encode(text: str, encoding: str, bom: bool) -> bytes:
     return (codecs.BOM_UTF8 if bom else b"") + text.encode(encoding)

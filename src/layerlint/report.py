@@ -119,7 +119,8 @@ def lint_stdin(overrides: Overrides, opts: ReportOptions, sources: SourceLines) 
 def fix_stdin(overrides: Overrides, opts: ReportOptions, *, unsafe: bool, diff: bool, exit_zero: bool) -> int:
     """``--fix`` (or ``--diff``) on standard input, as ruff does: the fixed buffer (or the
     diff) on stdout, the findings that remain on stderr; exit 1 when some remain."""
-    from layerlint.fixer import decode, fix_text, unified_diff
+    from layerlint.engine import decode
+    from layerlint.fixer import fix_text, unified_diff
 
     stdin = sys.stdin
     buffer = getattr(stdin, "buffer", None)
