@@ -11,15 +11,18 @@ from __future__ import annotations
 import ast
 import os
 import re
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.project import folder_parts, module_name
+from layerlint.walk import nodes_of
 
 T = TypeVar("T")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+# an import that is not at the start of a line of its own: indented, or after `:` / `;`
+_INDENTED_IMPORT_RE = re.compile(r"(?:^[ \t]+|[:;][ \t]*)(?:import|from)[ \t]", re.MULTILINE)
 SCOPE_TYPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # statements at module level whose bodies still run at import time
@@ -63,6 +66,7 @@ class FileContext:
         self.diagnostics: list[Diagnostic] = []
         self._memo: dict[Any, Any] = {}
         self._lines: list[str] | None = None
+        self._nested_imports: list[ast.Import | ast.ImportFrom] | None = None
         # (a name is a top-level name only if the text contains it)
         self.is_migration = self._in_versions_folder() or (
             self.mentions("down_revision") and {"revision", "down_revision"} <= self.top_level_names
@@ -101,6 +105,30 @@ class FileContext:
             if found:
                 return True
         return False
+
+    def spellings(self, qualified: Iterable[str]) -> set[str]:
+        """Every word that can name one of the ``qualified`` objects in this file: the last
+        part of each (``Optional``, also in ``typing.Optional`` or ``t.Optional``) and each
+        local name an import anywhere in the file binds to one (``from typing import
+        Optional as Opt``, also inside a function)."""
+        wanted = set(qualified)
+        words = {name.rpartition(".")[2] for name in wanted}
+        words.update(local for local, target in self.imports.items() if target in wanted)
+        for node in self.nested_imports:
+            words.update(local for local, target in self.import_bindings(node) if target in wanted)
+        return words
+
+    @property
+    def nested_imports(self) -> list[ast.Import | ast.ImportFrom]:
+        """Imports below the module's top level (inside functions, classes, blocks)."""
+        if self._nested_imports is None:
+            if _INDENTED_IMPORT_RE.search(self.source) is None:
+                self._nested_imports = []
+            else:
+                top = {id(node) for node in self.tree.body}
+                found = nodes_of(self.tree, ast.Import, ast.ImportFrom)
+                self._nested_imports = [node for node in found if id(node) not in top]  # type: ignore[misc]
+        return self._nested_imports
 
     # -- module body ------------------------------------------------------
     @property
@@ -153,23 +181,31 @@ class FileContext:
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
         """Record an import's bindings in the import table."""
+        imports = self.imports
+        for local, qualified in self.import_bindings(node):
+            imports[local] = qualified
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self.imports[alias.asname] = alias.name
-                else:
-                    top = alias.name.partition(".")[0]
-                    self.imports[top] = top
-                self.import_nodes.append((node, alias.name))
-            return
+            self.import_nodes.extend((node, alias.name) for alias in node.names)
+        else:
+            base = self.absolute_module(node.module, node.level)
+            if base is not None:
+                self.import_nodes.append((node, base))
+
+    def import_bindings(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
+        """(local name, fully qualified name) for each name an import statement binds."""
+        if isinstance(node, ast.Import):
+            return [
+                (alias.asname, alias.name) if alias.asname else (alias.name.partition(".")[0],) * 2
+                for alias in node.names
+            ]
         base = self.absolute_module(node.module, node.level)
         if base is None:
-            return
-        for alias in node.names:
-            if alias.name == "*":
-                continue
-            self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
-        self.import_nodes.append((node, base))
+            return []
+        return [
+            (alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+            for alias in node.names
+            if alias.name != "*"
+        ]
 
     def absolute_module(self, module: str | None, level: int) -> str | None:
         """Resolve ``from <level dots><module> import`` against this file's package."""

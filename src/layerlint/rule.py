@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 if TYPE_CHECKING:
     from layerlint.context import FileContext
@@ -56,6 +56,19 @@ class Rule:
         it mentions the rule's framework (``ctx.mentions("pydantic")``, one memoized
         scan shared by the family). When no enabled rule applies, the file is not walked."""
         return True
+
+    def needles(self) -> Iterable[str] | None:
+        """Where in the file this rule's callbacks can find anything, or None (everywhere).
+
+        Words such that every node the rule acts upon, or needs to see, has one of them
+        on one of its lines; a word matches at the end of any word (``Response`` also
+        finds ``JSONResponse``) (``ctx.spellings(...)`` gives the words that can name an imported
+        object). The walk then enters the types only such rules asked for only on the
+        lines that match some rule's needles (ancestors included): a rule that reports
+        on ``Optional[...]`` no longer walks every expression of a file. Called once per
+        file, before the walk; a rule that needs every node (or counts them) keeps None.
+        """
+        return None
 
     def finish(self) -> None:
         """Called once after the walk."""

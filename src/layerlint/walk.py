@@ -18,12 +18,19 @@ would (see tests/test_walk.py, which checks the grammar against real trees).
 
 The visit order is the plain pre-order, children in field order, exactly as an
 unpruned walk visits the nodes that both see.
+
+A walk may also be *focused* on some lines (:class:`Lines`): nodes of the types
+only focused rules asked for are then entered only when their lines
+(``lineno``..``end_lineno``) include a focus line. Since a node's lines include
+its children's, every ancestor of a node on a focus line is still entered, in
+the same order, so scopes and parent-first marks see what they always saw.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from itertools import accumulate
 from typing import Callable, Iterable, Iterator
 
 Callback = Callable[[ast.AST], None]
@@ -166,6 +173,27 @@ def plan_for(wanted: Iterable[type], marked: Iterable[type] = ()) -> Plan:
     return plan
 
 
+_POSITIONED = frozenset(cls for cls in GRAMMAR if "lineno" in getattr(cls, "_attributes", ()))
+
+
+class Lines:
+    """Focus lines of a file of ``line_count`` lines (every ``end_lineno`` is at most
+    that): ``touches(first, last)`` is true when a focus line lies in ``first..last``
+    (a running count per line: two index lookups per node)."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self, line_count: int, lines: Iterable[int]) -> None:
+        marks = bytearray(line_count + 2)
+        for line in lines:
+            if 0 < line <= line_count:
+                marks[line] = 1
+        self.counts = list(accumulate(marks))
+
+    def touches(self, first: int, last: int) -> bool:
+        return self.counts[last] != self.counts[first - 1]
+
+
 class _Leave:
     __slots__ = ("node",)
 
@@ -183,6 +211,8 @@ def walk(
     scope_types: frozenset[type] = frozenset(),
     scopes: list[ast.AST] | None = None,
     on_error: Callable[[Callback], None] | None = None,
+    focus: Lines | None = None,
+    unfocused: Iterable[type] = (),
 ) -> None:
     """Walk ``tree`` once, calling ``enter[type]`` callbacks before a node's children
     and ``leave[type]`` after them.
@@ -193,9 +223,19 @@ def walk(
     children are walked. A callback that raises is passed to ``on_error`` (which may
     remove it from ``enter``/``leave`` by replacing the lists there, never by mutating
     them); without ``on_error`` the exception propagates.
+
+    With ``focus``, only nodes of the ``unfocused`` types (and what may hold them)
+    are entered wherever they are; nodes of every other type are entered only when
+    their lines touch a focus line.
     """
     plan = plan_for((*enter, *leave, *always), (*scope_types, *leave))
     relevant = plan.relevant
+    gated: frozenset[type] = frozenset()
+    counts: list[int] = []
+    if focus is not None:
+        free = plan_for((*unfocused, *always)).relevant
+        gated = (relevant - free) & _POSITIONED
+        counts = focus.counts  # long enough for every end_lineno of the file
     field_plan = plan.fields
     marked = plan.marked
     on_enter = on_enter or {}
@@ -249,9 +289,15 @@ def walk(
             if known:
                 if is_list:
                     for child in reversed(value):
-                        if type(child) in relevant:
+                        child_type = type(child)
+                        if child_type in relevant and (
+                            child_type not in gated
+                            or counts[child.end_lineno] != counts[child.lineno - 1]
+                        ):
                             push(child)
-                elif value is not None and type(value) in relevant:
+                elif value is not None and type(value) in relevant and (
+                    type(value) not in gated or counts[value.end_lineno] != counts[value.lineno - 1]
+                ):
                     push(value)
             else:
                 _push_any(value, relevant, stack)
@@ -263,9 +309,15 @@ def walk(
             if known:
                 if is_list:
                     for child in value:
-                        if type(child) in relevant:
+                        child_type = type(child)
+                        if child_type in relevant and (
+                            child_type not in gated
+                            or counts[child.end_lineno] != counts[child.lineno - 1]
+                        ):
                             add(child)
-                elif value is not None and type(value) in relevant:
+                elif value is not None and type(value) in relevant and (
+                    type(value) not in gated or counts[value.end_lineno] != counts[value.lineno - 1]
+                ):
                     add(value)
             else:
                 found: list[object] = []

@@ -60,6 +60,10 @@ class Pep604Rule(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         return cls.keyword in ctx.source and "typing" in ctx.source
 
+    def needles(self) -> set[str]:
+        # annotation roots and cast() only matter around a subscript, and enclose it
+        return self.ctx.spellings(tf.OPTIONAL_NAMES if self.form == tf.OPTIONAL else tf.UNION_NAMES)
+
     def _positions(self) -> _Positions:
         return self.ctx.memo("typing.positions", _Positions)
 

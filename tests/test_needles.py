@@ -1,0 +1,118 @@
+"""Needles (``Rule.needles``) only save work: with the walk focused on the lines they
+match, every rule reports exactly what it reports when it walks everywhere.
+
+Checked on every fixture file (each with all rules, opt-in ones too) and on files
+written to defeat the needles: aliases, names split across lines, nested imports.
+The corpus test checks the same on real code.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from layerlint import engine
+from layerlint.config import find_project_root, load_settings
+from layerlint.registry import all_codes
+from layerlint.walk import Lines, walk
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_FILES = sorted(
+    p for folder in (ROOT / "tests" / "fixtures", ROOT / "fixtures") for p in folder.rglob("*.py")
+    if not p.name.endswith(".fixed.py")
+)
+EVERY_CODE = frozenset(all_codes())
+
+
+def findings(path: Path, data: bytes, focus: bool, monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    monkeypatch.setattr(engine, "FOCUS", focus)
+    settings = load_settings(find_project_root(path.parent))
+    result = engine.lint_source(data, str(path), settings, codes=EVERY_CODE)
+    assert not result.errors, result.errors
+    return [(d.code, d.line, d.col, d.end_line, d.end_col, d.message, d.fix) for d in result.diagnostics]
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_focused_walk_finds_what_the_full_walk_finds(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = path.read_bytes()
+    assert findings(path, data, True, monkeypatch) == findings(path, data, False, monkeypatch)
+
+
+TRICKY = {
+    "aliases.py": """
+        from typing import Optional as Opt, Union as U
+        import typing as t
+        from fastapi import APIRouter, HTTPException as HE
+        from fastapi.responses import JSONResponse as JR
+
+        router = APIRouter()
+
+        def f(a: Opt[int], b: t.Optional[str], c: U[int, None]) -> t.Union[
+            int,
+            None,
+        ]:
+            raise HE(
+                404,
+            )
+
+        @router.get("/x",
+            status_code=200)
+        def g():
+            return JR({}, 201)
+    """,
+    "nested_import.py": """
+        def f(x):
+            from typing import Optional as Maybe
+            y: Maybe[int] = None
+            return y
+    """,
+    "crlf.py": "from typing import Optional\r\n\r\ndef f(a: Optional[int]):\r\n    return a\r\n",
+    "lone_cr.py": "from typing import Optional\r\rdef f(a: Optional[int]):\r    return a\r",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_focus_survives_aliases_line_breaks_and_nested_imports(name: str, tmp_path: Path, monkeypatch) -> None:
+    text = TRICKY[name]
+    text = textwrap.dedent(text) if "\r" not in text else text
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    focused = findings(path, path.read_bytes(), True, monkeypatch)
+    assert focused, "the file was written to have findings"
+    assert focused == findings(path, path.read_bytes(), False, monkeypatch)
+
+
+def test_focused_walk_enters_touching_nodes_and_their_ancestors_only() -> None:
+    source = textwrap.dedent("""
+        def f():
+            a = 1
+            if a:
+                b = g(2)
+            return h(3)
+    """)
+    tree = ast.parse(source)
+    calls: list[int] = []
+    functions: list[str] = []
+    walk(
+        tree,
+        {ast.Call: [lambda n: calls.append(n.lineno)], ast.FunctionDef: [lambda n: functions.append(n.name)]},
+        {},
+        focus=Lines(source.count("\n") + 1, [5]),
+        unfocused=[ast.FunctionDef],
+    )
+    assert calls == [5]  # g(2) on line 5; h(3) on line 6 is not entered
+    assert functions == ["f"]
+    calls.clear()
+    walk(tree, {ast.Call: [lambda n: calls.append(n.lineno)]}, {}, focus=Lines(7, []), unfocused=[])
+    assert calls == []
+    walk(tree, {ast.Call: [lambda n: calls.append(n.lineno)]}, {}, focus=Lines(7, []), unfocused=[ast.Call])
+    assert calls == [5, 6]
+
+
+def test_lines_touches() -> None:
+    lines = Lines(10, [3, 7])
+    assert lines.touches(1, 3) and lines.touches(3, 3) and lines.touches(4, 8)
+    assert not lines.touches(1, 2) and not lines.touches(4, 6) and not lines.touches(8, 10)
