@@ -195,7 +195,8 @@ def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) 
         ctx.tree,
         enter,
         leave,
-        always=_IMPORT_TYPES,
+        # imports inside functions are met in order (a file without any skips the search)
+        always=_IMPORT_TYPES if ctx.nested_import_lines else (),
         on_enter={ast.Import: add_nested_import, ast.ImportFrom: add_nested_import},
         scope_types=_SCOPE_TYPES,
         scopes=scopes,
@@ -241,7 +242,7 @@ def _focus(ctx: FileContext, rules: list[Rule], result: FileResult) -> tuple[Lin
     source = ctx.source
     if "\r" in source and source.count("\r") != source.count("\r\n"):
         return None, unfocused  # lone CRs end lines too: counting "\n" would misnumber them
-    lines: list[int] = []
+    lines = list(ctx.nested_import_lines)  # the walk meets nested imports on their lines
     if words:
         line = 1
         start = 0

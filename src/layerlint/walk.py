@@ -225,15 +225,15 @@ def walk(
     them); without ``on_error`` the exception propagates.
 
     With ``focus``, only nodes of the ``unfocused`` types (and what may hold them)
-    are entered wherever they are; nodes of every other type are entered only when
-    their lines touch a focus line.
+    are entered wherever they are; nodes of every other type (``always`` ones too)
+    are entered only when their lines touch a focus line.
     """
     plan = plan_for((*enter, *leave, *always), (*scope_types, *leave))
     relevant = plan.relevant
     gated: frozenset[type] = frozenset()
     counts: list[int] = []
     if focus is not None:
-        free = plan_for((*unfocused, *always)).relevant
+        free = plan_for(unfocused).relevant
         gated = (relevant - free) & _POSITIONED
         counts = focus.counts  # long enough for every end_lineno of the file
     field_plan = plan.fields
