@@ -50,3 +50,26 @@ def test_whole_corpus_lints_without_internal_errors():
     assert not internal, internal[:10]
     assert not false_syntax_errors, false_syntax_errors[:10]
     assert not unreadable, unreadable[:10]
+
+
+@needs_corpus
+def test_needles_change_no_finding_on_real_code(monkeypatch):
+    """Focusing the walk on the rules' needles (``Rule.needles``) finds exactly what the
+    full walk finds, on every fourth file of the corpus (in this process: jobs=1)."""
+    from layerlint import engine
+
+    overrides = Overrides(select=tuple(all_codes()))
+    files = discover([str(CORPUS)], overrides).files[::4]
+
+    def findings(focus: bool) -> list[tuple]:
+        monkeypatch.setattr(engine, "FOCUS", focus)
+        return [
+            (d.path, d.line, d.col, d.end_line, d.end_col, d.code, d.message, d.fix)
+            for result in lint_files(files, overrides, jobs=1, cache=False)
+            for d in result.diagnostics
+        ]
+
+    focused = findings(True)
+    full = findings(False)
+    assert len(focused) > 1000
+    assert focused == full, sorted(set(focused) ^ set(full))[:10]

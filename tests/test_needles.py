@@ -69,6 +69,18 @@ TRICKY = {
             y: Maybe[int] = None
             return y
     """,
+    "continued_line.py": "from pydantic import BaseModel\n\nclass A(BaseModel): \\\nfrom pydantic import validator as v\n\n"
+    "class B(BaseModel):\n    x: int\n\n    @v('x')\n    def f(cls, value):\n        return value\n",
+    "nfkc.py": """
+        from pydantic import BaseModel
+
+        class M(BaseModel):
+            x: int
+
+        def f(m: M):
+            m.dict()
+            return m.\uff44ict()
+    """,
     "crlf.py": "from typing import Optional\r\n\r\ndef f(a: Optional[int]):\r\n    return a\r\n",
     "lone_cr.py": "from typing import Optional\r\rdef f(a: Optional[int]):\r    return a\r",
 }
@@ -77,7 +89,7 @@ TRICKY = {
 @pytest.mark.parametrize("name", sorted(TRICKY))
 def test_focus_survives_aliases_line_breaks_and_nested_imports(name: str, tmp_path: Path, monkeypatch) -> None:
     text = TRICKY[name]
-    text = textwrap.dedent(text) if "\r" not in text else text
+    text = textwrap.dedent(text) if text.startswith("\n") else text
     path = tmp_path / name
     path.write_bytes(text.encode())
     focused = findings(path, path.read_bytes(), True, monkeypatch)

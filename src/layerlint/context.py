@@ -134,7 +134,8 @@ class FileContext:
     @property
     def nested_import_lines(self) -> list[int]:
         """The lines (counting ``\\n``) where an import below the top level may start: an
-        indented ``import``/``from`` line, or one after ``:`` or ``;``. A superset (a
+        indented ``import``/``from`` line, one after ``:`` or ``;``, or one continuing
+        the line above. A superset (a
         docstring may match); empty means the file has no nested import."""
         if self._nested_import_lines is None:
             source = self.source
@@ -145,8 +146,11 @@ class FileContext:
                 line_start = source.rfind("\n", 0, at) + 1
                 head = source[line_start:at]
                 stripped = head.lstrip()
-                if head[:1] in (" ", "\t") and (stripped == "" or stripped.startswith("from ")) or (
-                    ":" in head or ";" in head
+                if (
+                    head[:1] in (" ", "\t") and (stripped == "" or stripped.startswith("from "))
+                    or ":" in head
+                    or ";" in head
+                    or source[max(line_start - 3, 0):line_start].rstrip("\r\n").endswith("\\")  # `x: \` above
                 ):
                     line += source.count("\n", counted, at)
                     counted = at

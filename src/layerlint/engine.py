@@ -13,6 +13,7 @@ import io
 import re
 import tokenize
 import traceback
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable
@@ -243,10 +244,15 @@ def _focus(ctx: FileContext, rules: list[Rule], result: FileResult) -> tuple[Lin
     if "\r" in source and source.count("\r") != source.count("\r\n"):
         return None, unfocused  # lone CRs end lines too: counting "\n" would misnumber them
     lines = list(ctx.nested_import_lines)  # the walk meets nested imports on their lines
-    if words:
+    if not source.isascii():
+        # Python reads identifiers NFKC-normalized (``ｄict`` is ``dict``); newlines stay put
+        source = unicodedata.normalize("NFKC", source)
+    # each word costs the regex about a pass over the text: keep those the text holds
+    present = frozenset(word for word in words if word in source)
+    if present:
         line = 1
         start = 0
-        for match in _needle_pattern(frozenset(words)).finditer(source):
+        for match in _needle_pattern(present).finditer(source):
             line += source.count("\n", start, match.start())
             start = match.start()
             lines.append(line)
