@@ -109,7 +109,7 @@ from types import SimpleNamespace
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic
+from layerlint.facts.pydantic import mentions_pydantic, module_facts, needle_words, receiver, uses_pydantic
 from layerlint.facts.pydantic_fixes import method_fix, worst
 from layerlint.rule import Rule
 
@@ -160,6 +160,11 @@ class V1ModelMethod(Rule):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._seen: set[int] = set()
+
+    def needles(self) -> set[str]:
+        # every node acted upon is an attribute spelling one of these names (or a call of
+        # one, whose lines hold it); receivers and v2 uses are looked up in the tree
+        return needle_words(self.ctx, GENERIC.keys() | UNIQUE.keys())
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func

@@ -77,7 +77,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings
+from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings, needle_words
 from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rule import Rule
 
@@ -105,6 +105,12 @@ class V1Validator(Rule):
         super().__init__(ctx)
         # the name (or attribute) a decorator calls -> (the decorator, the function, its position)
         self._decorators: dict[int, tuple[ast.expr, ast.AST, int]] = {}
+
+    def needles(self) -> set[str]:
+        # the names and attributes acted upon spell `validator`, `root_validator` or an
+        # import's alias of one; functions (whose decorators are recorded) hold statements,
+        # which the walk always enters
+        return needle_words(self.ctx, self.ctx.spellings(V1_VALIDATORS))
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for position, decorator in enumerate(node.decorator_list):
