@@ -408,28 +408,62 @@ def uses_pydantic(ctx: FileContext) -> bool:
 
 def mentions_pydantic(ctx: FileContext) -> bool:
     """Cheap file gate: the text names pydantic, or the module imports a schemas module."""
-    if "pydantic" in ctx.source:
+    if ctx.mentions("pydantic"):
         return True
     return ctx.memo("pydantic.imports_schemas", lambda: _imports_schemas(ctx))
-
-
-_NESTED_SCHEMA_IMPORT = re.compile(r"^[ \t]+(from|import)\b.*schema", re.MULTILINE)
 
 
 def _imports_schemas(ctx: FileContext) -> bool:
     if "schema" not in ctx.source:
         return False
     for node, _module in ctx.import_nodes:
-        if any(layer == "schemas" for _, layer in ctx.import_targets(node)):
+        if _may_import_schemas(node, ctx) and any(layer == "schemas" for _, layer in ctx.import_targets(node)):
             return True
-    if not _NESTED_SCHEMA_IMPORT.search(ctx.source):
+    if not _nested_schema_import(ctx.source):
         return False
     for node in statements(ctx.tree.body):  # imports inside functions
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _may_import_schemas(node, ctx) and any(
             layer == "schemas" for _, layer in ctx.import_targets(node)
         ):
             return True
     return False
+
+
+def _may_import_schemas(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> bool:
+    """Can a target of the import be a schemas module? Saves ``import_targets`` (which may
+    look at the disk) on the others: with the default layers, only a dotted name with a
+    ``schema``/``schemas`` part is one, and its parts come from the statement's names (and
+    the package, for a relative import); with patterns, only when the schemas layer has some."""
+    layers = ctx.settings.layers
+    if not layers.is_default:
+        return "schemas" in (layers.patterns or {})
+    if isinstance(node, ast.ImportFrom) and (
+        "schema" in (node.module or "") or (node.level and "schema" in ctx.package)
+    ):
+        return True
+    return any("schema" in alias.name for alias in node.names)
+
+
+def _nested_schema_import(source: str) -> bool:
+    """Is there an indented import line naming ``schema`` (``^[ \\t]+(from|import)\\b.*schema``,
+    multiline)? Searched from each ``schema`` back to its line's start: ``str.find`` is far
+    faster than a regex starting with an anchor and a character class."""
+    start = source.find("schema")
+    while start != -1:
+        line_start = source.rfind("\n", 0, start) + 1
+        before = source[line_start:start]
+        text = before.lstrip(" \t")
+        if len(text) < len(before):
+            for keyword in ("from", "import"):
+                if text.startswith(keyword) and len(text) > len(keyword) and not _is_word_char(text[len(keyword)]):
+                    return True
+        start = source.find("schema", start + 1)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    """``re``'s ``\\w`` for one character of a str."""
+    return char.isalnum() or char == "_"
 
 
 # -- bindings --------------------------------------------------------------------

@@ -100,7 +100,7 @@ class V1ConfigKey(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ("ConfigDict" in ctx.source or "model_config" in ctx.source) and has_word(ctx.source, _KEYS)
+        return ctx.mentions("ConfigDict", "model_config") and has_word(ctx.source, _KEYS)
 
     def needles(self) -> set[str]:
         # a ConfigDict call spells the callee (or an import's alias of it); a model_config

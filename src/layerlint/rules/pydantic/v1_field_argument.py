@@ -92,7 +92,7 @@ class V1FieldArgument(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "pydantic" in ctx.source and has_word(ctx.source, V1_ARGUMENTS)
+        return ctx.mentions("pydantic") and has_word(ctx.source, V1_ARGUMENTS)
 
     def needles(self) -> set[str]:
         # a call of Field/constr/conlist/conset spells the callee or an import's alias of it

@@ -124,7 +124,7 @@ class V1Import(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "pydantic" in ctx.source and has_word(ctx.source, _NAMES)
+        return ctx.mentions("pydantic") and has_word(ctx.source, _NAMES)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)

@@ -99,7 +99,7 @@ class V1Validator(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "pydantic" in ctx.source and has_word(ctx.source, ("validator", "root_validator"))
+        return ctx.mentions("pydantic") and has_word(ctx.source, ("validator", "root_validator"))
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
