@@ -77,7 +77,14 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings, needle_words
+from layerlint.facts.pydantic import (
+    has_word,
+    is_pydantic_v1,
+    locally_rebound,
+    name_bindings,
+    needle_words,
+    source_segment,
+)
 from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rule import Rule
 
@@ -146,7 +153,7 @@ class V1Validator(Rule):
             self.report(node, message)  # a call building a reusable validator, a re-export ...
             return
         decorator, func, position = found
-        code = ast.get_source_segment(self.ctx.source, decorator)
+        code = source_segment(self.ctx, decorator)
         plan = validator_fix(decorator, func, position, qualified, self.ctx, code)
         # the whole decorator: the fix rewrites its arguments
         self.report(decorator, message, fix=plan.safety if plan is not None else None)
