@@ -69,7 +69,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word
+from layerlint.facts.pydantic import has_word, needle_words
 from layerlint.walk import statements
 from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_import_fix
 from layerlint.rule import Rule
@@ -104,6 +104,8 @@ _NAMES = (
     "validate_arguments", "generics", "env_settings",
 )
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+# the names a `pydantic.<name>` attribute may be flagged for
+_ATTRIBUTES = frozenset(q.partition(".")[2] for q in V1_ONLY if q.count(".") == 1)
 
 
 def v1_only_message(qualified: str) -> str | None:
@@ -122,11 +124,15 @@ class V1Import(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "pydantic" in ctx.source and has_word(ctx.source, _NAMES)
+        return ctx.mentions("pydantic") and has_word(ctx.source, _NAMES)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._fallbacks: set[int] | None = None
+
+    def needles(self) -> set[str]:
+        # a flagged `pydantic.<name>` spells the name; imports are walked everywhere anyway
+        return needle_words(self.ctx, _ATTRIBUTES)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         base = self.ctx.absolute_module(node.module, node.level)

@@ -109,7 +109,14 @@ from types import SimpleNamespace
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic
+from layerlint.facts.pydantic import (
+    mentions_pydantic,
+    module_facts,
+    needle_words,
+    receiver,
+    source_segment,
+    uses_pydantic,
+)
 from layerlint.facts.pydantic_fixes import method_fix, worst
 from layerlint.rule import Rule
 
@@ -161,6 +168,11 @@ class V1ModelMethod(Rule):
         super().__init__(ctx)
         self._seen: set[int] = set()
 
+    def needles(self) -> set[str]:
+        # every node acted upon is an attribute spelling one of these names (or a call of
+        # one, whose lines hold it); receivers and v2 uses are looked up in the tree
+        return needle_words(self.ctx, GENERIC.keys() | UNIQUE.keys())
+
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if isinstance(func, ast.Attribute) and (func.attr in GENERIC or func.attr in UNIQUE):
@@ -201,7 +213,7 @@ class V1ModelMethod(Rule):
 
     def _report(self, attr: ast.Attribute, call: ast.Call | None, message: str, receiver_safety: str) -> None:
         callee = call if call is not None and call.func is attr else None
-        code = ast.get_source_segment(self.ctx.source, callee) if callee is not None else None
+        code = source_segment(self.ctx, callee) if callee is not None else None
         plan = method_fix(attr.attr, callee, isinstance(attr.ctx, ast.Load), self.ctx, code)
         fix = worst(plan.safety, receiver_safety) if plan is not None else None
         # point at the attribute name, which may sit lines below the receiver

@@ -77,7 +77,14 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings
+from layerlint.facts.pydantic import (
+    has_word,
+    is_pydantic_v1,
+    locally_rebound,
+    name_bindings,
+    needle_words,
+    source_segment,
+)
 from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rule import Rule
 
@@ -99,12 +106,18 @@ class V1Validator(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "pydantic" in ctx.source and has_word(ctx.source, ("validator", "root_validator"))
+        return ctx.mentions("pydantic") and has_word(ctx.source, ("validator", "root_validator"))
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         # the name (or attribute) a decorator calls -> (the decorator, the function, its position)
         self._decorators: dict[int, tuple[ast.expr, ast.AST, int]] = {}
+
+    def needles(self) -> set[str]:
+        # the names and attributes acted upon spell `validator`, `root_validator` or an
+        # import's alias of one; functions (whose decorators are recorded) hold statements,
+        # which the walk always enters
+        return needle_words(self.ctx, self.ctx.spellings(V1_VALIDATORS))
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for position, decorator in enumerate(node.decorator_list):
@@ -140,7 +153,7 @@ class V1Validator(Rule):
             self.report(node, message)  # a call building a reusable validator, a re-export ...
             return
         decorator, func, position = found
-        code = ast.get_source_segment(self.ctx.source, decorator)
+        code = source_segment(self.ctx, decorator)
         plan = validator_fix(decorator, func, position, qualified, self.ctx, code)
         # the whole decorator: the fix rewrites its arguments
         self.report(decorator, message, fix=plan.safety if plan is not None else None)
