@@ -128,3 +128,12 @@ def test_lines_touches() -> None:
     lines = Lines(10, [3, 7])
     assert lines.touches(1, 3) and lines.touches(3, 3) and lines.touches(4, 8)
     assert not lines.touches(1, 2) and not lines.touches(4, 6) and not lines.touches(8, 10)
+
+
+def test_a_decorator_line_brings_its_definition_into_focus() -> None:
+    source = "@register(\n    'x')\ndef f():\n    pass\n\n@other\nclass C:\n    pass\n"
+    tree = ast.parse(source)
+    entered: list[str] = []
+    record = [lambda n: entered.append(n.name)]
+    walk(tree, {ast.FunctionDef: record, ast.ClassDef: record}, {}, focus=Lines(9, [2]), unfocused=[])
+    assert entered == ["f"]  # `def f` is line 3, its decorator spans lines 1-2

@@ -21,9 +21,10 @@ unpruned walk visits the nodes that both see.
 
 A walk may also be *focused* on some lines (:class:`Lines`): nodes of the types
 only focused rules asked for are then entered only when their lines
-(``lineno``..``end_lineno``) include a focus line. Since a node's lines include
-its children's, every ancestor of a node on a focus line is still entered, in
-the same order, so scopes and parent-first marks see what they always saw.
+(``lineno``..``end_lineno``, decorators included) include a focus line. Since a
+node's lines include its children's, every ancestor of a node on a focus line is
+still entered, in the same order, so scopes and parent-first marks see what they
+always saw.
 """
 
 from __future__ import annotations
@@ -194,6 +195,15 @@ class Lines:
         return self.counts[last] != self.counts[first - 1]
 
 
+# a definition's lines (``def``/``class`` to the end) leave out its decorators above
+_DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
+def _decorators_touch(node: ast.AST, counts: list[int]) -> bool:
+    decorators = node.decorator_list  # type: ignore[attr-defined]
+    return bool(decorators) and counts[node.lineno - 1] != counts[decorators[0].lineno - 1]
+
+
 class _Leave:
     __slots__ = ("node",)
 
@@ -293,10 +303,13 @@ def walk(
                         if child_type in relevant and (
                             child_type not in gated
                             or counts[child.end_lineno] != counts[child.lineno - 1]
+                            or child_type in _DECORATED and _decorators_touch(child, counts)
                         ):
                             push(child)
                 elif value is not None and type(value) in relevant and (
-                    type(value) not in gated or counts[value.end_lineno] != counts[value.lineno - 1]
+                    type(value) not in gated
+                    or counts[value.end_lineno] != counts[value.lineno - 1]
+                    or type(value) in _DECORATED and _decorators_touch(value, counts)
                 ):
                     push(value)
             else:
@@ -313,10 +326,13 @@ def walk(
                         if child_type in relevant and (
                             child_type not in gated
                             or counts[child.end_lineno] != counts[child.lineno - 1]
+                            or child_type in _DECORATED and _decorators_touch(child, counts)
                         ):
                             add(child)
                 elif value is not None and type(value) in relevant and (
-                    type(value) not in gated or counts[value.end_lineno] != counts[value.lineno - 1]
+                    type(value) not in gated
+                    or counts[value.end_lineno] != counts[value.lineno - 1]
+                    or type(value) in _DECORATED and _decorators_touch(value, counts)
                 ):
                     add(value)
             else:
