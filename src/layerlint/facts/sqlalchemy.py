@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Iterable
 
 from layerlint.context import FileContext
 from layerlint.walk import statements
@@ -33,6 +34,8 @@ from layerlint.walk import statements
 SA_PACKAGES = ("sqlalchemy", "sqlmodel")
 DECLARATIVE_BASE_CLASSES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
 RELATIONSHIP_FUNCS = frozenset({"relationship", "relation"})
+# the last names of relationship()/relation() and of SQLModel's Relationship()
+RELATIONSHIP_NAMES = RELATIONSHIP_FUNCS | {"Relationship"}
 MAPPED_ANNOTATIONS = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
 # base classes that are known to bring no columns of their own
 _KNOWN_EMPTY_PACKAGES = frozenset({"sqlalchemy", "sqlmodel", "typing", "typing_extensions", "abc", "builtins"})
@@ -59,6 +62,25 @@ def sa_name(node: ast.AST, ctx: FileContext) -> str | None:
     """Last component of a name resolving into sqlalchemy/sqlmodel (``sa.orm.relationship`` -> ``relationship``)."""
     name = sa_qualified(node, ctx)
     return name.rpartition(".")[2] if name else None
+
+
+def sa_spellings(ctx: FileContext, names: Iterable[str]) -> set[str]:
+    """Every word that can name a SQLAlchemy/SQLModel object whose last name is in ``names``
+    (for ``Rule.needles``): the names themselves (``relationship``, also ``sa.orm.relationship``)
+    and each local name an import anywhere in the file binds to one (``from sqlalchemy.orm
+    import relationship as rel``, also inside a function), as :func:`sa_name` resolves them."""
+    wanted = frozenset(names)
+    words = set(wanted)
+
+    def add(bindings: Iterable[tuple[str, str]]) -> None:
+        for local, target in bindings:
+            if target.rpartition(".")[2] in wanted and target.partition(".")[0] in SA_PACKAGES:
+                words.add(local)
+
+    add(ctx.imports.items())
+    for node in ctx.nested_imports:
+        add(ctx.import_bindings(node))
+    return words
 
 
 def sa_call(node: ast.AST, ctx: FileContext, names: frozenset[str] | set[str]) -> str | None:

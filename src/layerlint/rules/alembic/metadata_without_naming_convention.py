@@ -91,6 +91,11 @@ class MetadataWithoutNamingConvention(Rule):
         super().__init__(ctx)
         self._assigned_to: dict[int, str] = {}
 
+    def needles(self) -> set[str]:
+        # a reported call's callee spells MetaData or an import alias of it; the assignments
+        # remembered for it hold that call, so share its lines
+        return self.ctx.spellings(METADATA)
+
     def visit_Assign(self, node: ast.Assign) -> None:
         if isinstance(node.value, ast.Call):
             for target in node.targets:

@@ -82,6 +82,11 @@ class AddWithoutFlushRefresh(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         return ctx.layer == "repositories" and not ctx.is_migration and ".add(" in ctx.source
 
+    def needles(self) -> set[str]:
+        # only `<session>.add(obj)` calls are visited (flushes and refreshes are read from the
+        # enclosing function's tree on demand): their lines spell the attribute
+        return {"add"}
+
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "add" and len(node.args) == 1 and not node.keywords):

@@ -54,11 +54,13 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.sqlalchemy import (
+    RELATIONSHIP_NAMES,
     has_star_kwargs,
     is_relationship_call,
     is_sqlmodel_relationship_call,
     keyword,
     literal_mapping,
+    sa_spellings,
     uses_sqlalchemy,
 )
 from layerlint.rule import Option, Rule
@@ -91,6 +93,10 @@ class AsyncUnsafeRelationshipLoading(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         return uses_sqlalchemy(ctx) and ("relation" in ctx.source or "Relationship" in ctx.source)
+
+    def needles(self) -> set[str]:
+        # a reported call's callee spells relationship/relation/Relationship or an import alias of one
+        return sa_spellings(self.ctx, RELATIONSHIP_NAMES)
 
     def visit_Call(self, node: ast.Call) -> None:
         if is_relationship_call(node, self.ctx):

@@ -51,6 +51,7 @@ from layerlint.facts.sqlalchemy import (
     declarative_class,
     is_sqlmodel_field_call,
     sa_call,
+    sa_spellings,
     uses_sqlalchemy,
 )
 from layerlint.rule import Rule
@@ -70,6 +71,13 @@ class ClientSideTimestampDefault(Rule):
             "now" in ctx.source or "timestamp" in ctx.source or "today" in ctx.source or "sysdate" in ctx.source
             or "getdate" in ctx.source or "localtime" in ctx.source
         )
+
+    def needles(self) -> set[str]:
+        # a reported default sits in a Column()/mapped_column() call, or in a SQLModel Field() call
+        # of the class body visited (whose lines hold the call): each spelled so or by an alias.
+        # "class" keeps every class visited, as before: the declarative analysis is then made at
+        # the first class, with the same imports (nested ones join the table during the walk)
+        return sa_spellings(self.ctx, {"Column", "mapped_column", "Field"}) | {"class"}
 
     def visit_Call(self, node: ast.Call) -> None:
         if sa_call(node, self.ctx, {"Column", "mapped_column"}):

@@ -64,7 +64,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sqlalchemy import sa_call, uses_sqlalchemy
+from layerlint.facts.sqlalchemy import sa_call, sa_spellings, uses_sqlalchemy
 from layerlint.facts.sqlalchemy_fix import declarative_base_fix
 from layerlint.rule import Rule
 
@@ -84,6 +84,10 @@ class LegacyDeclarativeBase(Rule):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._assigned: set[int] = set()  # calls reported with their assignment
+
+    def needles(self) -> set[str]:
+        # every call reported (and the assignment holding it) spells declarative_base or an alias of it
+        return sa_spellings(self.ctx, {"declarative_base"})
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self._assignment(node, node.value)

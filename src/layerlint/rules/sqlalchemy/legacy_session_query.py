@@ -56,6 +56,10 @@ class LegacySessionQuery(Rule):
             and ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source or "Depends" in ctx.source)
         )
 
+    def needles(self) -> set[str]:
+        # only `<session>.query(...)` calls are reported: their lines spell the attribute
+        return {"query"}
+
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "query" and holds_session(func.value, self.ctx):

@@ -44,10 +44,12 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.sqlalchemy import (
+    RELATIONSHIP_NAMES,
     is_relationship_call,
     is_sqlmodel_relationship_call,
     keyword,
     literal_mapping,
+    sa_spellings,
     uses_sqlalchemy,
 )
 from layerlint.rule import Rule
@@ -61,6 +63,10 @@ class RelationshipBackref(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         return uses_sqlalchemy(ctx) and "backref" in ctx.source
+
+    def needles(self) -> set[str]:
+        # a reported call's callee spells relationship/relation/Relationship or an import alias of one
+        return sa_spellings(self.ctx, RELATIONSHIP_NAMES)
 
     def visit_Call(self, node: ast.Call) -> None:
         target: ast.AST | None = None

@@ -44,9 +44,10 @@ import ast
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_UNSAFE
 from layerlint.facts.sessions import SESSION_TYPES
-from layerlint.facts.sqlalchemy import has_star_kwargs, keyword, sa_call, uses_sqlalchemy
+from layerlint.facts.sqlalchemy import has_star_kwargs, keyword, sa_call, sa_spellings, uses_sqlalchemy
 from layerlint.rule import Rule
 
+_FACTORIES = frozenset({"async_sessionmaker", "sessionmaker"})
 _ASYNC_SESSIONS = frozenset(t for t in SESSION_TYPES if t.endswith(".AsyncSession"))
 # SQLAlchemy 1.4: sessionmaker(bind, class_, autoflush, autocommit, expire_on_commit, info);
 # 2.0 takes only `bind` positionally
@@ -63,8 +64,12 @@ class SessionExpiresOnCommit(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         return uses_sqlalchemy(ctx) and "sessionmaker" in ctx.source
 
+    def needles(self) -> set[str]:
+        # the callee of a reported call spells the factory or an import alias of it
+        return sa_spellings(self.ctx, _FACTORIES)
+
     def visit_Call(self, node: ast.Call) -> None:
-        factory = sa_call(node, self.ctx, {"async_sessionmaker", "sessionmaker"})
+        factory = sa_call(node, self.ctx, _FACTORIES)
         if factory is None:
             return
         if factory == "sessionmaker" and not self._makes_async_sessions(node):
