@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.walk import nodes_of, plan_for
 
 ALEMBIC_OP = "alembic.op"
 # statements whose bodies run when the enclosing block runs
@@ -155,6 +156,8 @@ _KEYWORDS = {
 }
 _SQL_RE = re.compile(r"\b(drop|rename|alter|create|delete|insert|update|select)\b")
 _MAX_HELPER_WALKS = 200
+# what _Reader._walk enters: whatever may hold a call, a string or a ``with`` block
+_PLAN = plan_for((ast.Call, ast.Constant, ast.With, ast.AsyncWith))
 
 
 @dataclass
@@ -183,6 +186,9 @@ class _Reader:
         self.functions = module_functions(ctx)
         self.constants = ctx.memo("alembic.constants", lambda: _string_constants(ctx))
         self.helper_walks = 0
+        # the multi-database template calls ``globals()``; a file that never spells it has no such call
+        # (a non-ASCII identifier may still normalize to it)
+        self.may_call_globals = "globals" in ctx.source or not ctx.source.isascii()
 
     def read(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionOps:
         out = FunctionOps()
@@ -193,38 +199,69 @@ class _Reader:
         for stmt in func.body:
             self._walk(stmt, out, env)
         # the multi-database template: ``globals()[f"upgrade_{engine}"]()``
-        for node in ast.walk(func):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "globals":
-                for name, helper in self.functions.items():
-                    if name.startswith(func.name + "_") and name not in env.stack:
-                        self._walk_function(helper, out, _Env(stack=env.stack + (name,)))
-                break
+        if self.may_call_globals and any(
+            isinstance(node.func, ast.Name) and node.func.id == "globals" for node in nodes_of(func, ast.Call)
+        ):
+            for name, helper in self.functions.items():
+                if name.startswith(func.name + "_") and name not in env.stack:
+                    self._walk_function(helper, out, _Env(stack=env.stack + (name,)))
 
-    def _walk(self, node: ast.AST, out: FunctionOps, env: _Env) -> None:
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            inner = _Env(dict(env.bindings), env.stack)
-            for item in node.items:
-                self._walk(item.context_expr, out, env)
-                call = item.context_expr
-                if (
-                    isinstance(call, ast.Call)
-                    and self._op_method(call.func) == "batch_alter_table"
-                    and isinstance(item.optional_vars, ast.Name)
-                ):
-                    table = self._arg(call, 0, "table_name")
-                    inner.bindings[item.optional_vars.id] = _Batch(self._name_of(table, env), self._shown(table, env))
-            for stmt in node.body:
-                self._walk(stmt, out, inner)
-            return
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            text = node.value.lower()
-            if " " in text.strip() and _SQL_RE.search(text):
-                out.sql.append(text)
-            return
-        if isinstance(node, ast.Call):
-            self._call(node, out, env)
-        for child in ast.iter_child_nodes(node):
-            self._walk(child, out, env)
+    def _walk(self, root: ast.AST, out: FunctionOps, env: _Env) -> None:
+        """Read the calls and SQL strings of ``root``, in pre-order (children in field order,
+        as ``ast.iter_child_nodes`` gives them), entering only what may hold a call, a
+        string or a ``with`` block (never a name's ``Load``, an operator...); a ``with``
+        walks its context expressions (not its targets), then its body with the batch
+        objects it binds."""
+        relevant = _PLAN.relevant
+        field_plan = _PLAN.fields
+        stack: list[tuple[ast.AST, _Env]] = [(root, env)]
+        pop = stack.pop
+        push = stack.append
+        while stack:
+            node, env = pop()
+            node_type = type(node)
+            if node_type is ast.With or node_type is ast.AsyncWith:
+                inner = _Env(dict(env.bindings), env.stack)
+                for item in node.items:  # (binding reads no walk state: bound before the walk)
+                    call = item.context_expr
+                    if (
+                        isinstance(call, ast.Call)
+                        and self._op_method(call.func) == "batch_alter_table"
+                        and isinstance(item.optional_vars, ast.Name)
+                    ):
+                        table = self._arg(call, 0, "table_name")
+                        inner.bindings[item.optional_vars.id] = _Batch(
+                            self._name_of(table, env), self._shown(table, env)
+                        )
+                for stmt in reversed(node.body):
+                    push((stmt, inner))
+                for item in reversed(node.items):
+                    push((item.context_expr, env))
+                continue
+            if node_type is ast.Constant:
+                if isinstance(node.value, str):
+                    text = node.value.lower()
+                    if " " in text.strip() and _SQL_RE.search(text):
+                        out.sql.append(text)
+                continue
+            if node_type is ast.Call:
+                self._call(node, out, env)  # type: ignore[arg-type]
+            fields = field_plan.get(node_type)
+            if fields is None:  # a node type the grammar does not know: every field
+                fields = tuple((name, False, False) for name in getattr(node, "_fields", ()))
+            for name, is_list, known in reversed(fields):
+                value = getattr(node, name, None)
+                if known:
+                    if is_list:
+                        for child in reversed(value):
+                            if type(child) in relevant:
+                                push((child, env))
+                    elif value is not None and type(value) in relevant:
+                        push((value, env))
+                else:
+                    for child in reversed(value if isinstance(value, list) else [value]):
+                        if isinstance(child, ast.AST):
+                            push((child, env))
 
     def _call(self, call: ast.Call, out: FunctionOps, env: _Env) -> None:
         func = call.func

@@ -234,6 +234,10 @@ def _base_expr(node: ast.AST) -> ast.AST:
     return node.value if isinstance(node, ast.Subscript) else node
 
 
+# what the callee of an assignment _Analysis._scan_assign records spells
+_BASE_FACTORY_WORDS = ("registry", "declarative_base", "generate_base")
+
+
 class _Analysis:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
@@ -247,11 +251,15 @@ class _Analysis:
             return
         class_nodes: list[ast.ClassDef] = []
         assigns: list[ast.Assign | ast.AnnAssign] = []
+        # an assignment is recorded only when its callee spells one of these words (or an
+        # identifier that is not ASCII normalizes to one): most files have none to read
+        source = ctx.source
+        scan_assigns = not source.isascii() or any(word in source for word in _BASE_FACTORY_WORDS)
         for node in statements(ctx.tree.body):
             if isinstance(node, ast.ClassDef):
                 class_nodes.append(node)
                 self.by_name.setdefault(node.name, []).append(node)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            elif scan_assigns and isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
                 assigns.append(node)
         for node in assigns:
             self._scan_assign(node)

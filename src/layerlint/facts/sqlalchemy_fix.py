@@ -56,6 +56,7 @@ from __future__ import annotations
 import ast
 import builtins
 import io
+import re
 import tokenize
 from functools import cached_property
 from pathlib import Path
@@ -64,8 +65,9 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.external import provider
 from layerlint.facts import dependencies as deps
-from layerlint.facts.names import ModuleFixFacts, Reference, plan_reference
+from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference
 from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified
+from layerlint.walk import plan_for
 
 SA_ORM = "sqlalchemy.orm"
 SQLALCHEMY_2 = (2, 0)
@@ -120,10 +122,35 @@ class SqlaFixFacts(ModuleFixFacts):
         or the project uses SQLAlchemy 1.x."""
         if self.sqlalchemy_below_2:
             return None
+        qualified = frozenset({f"{SA_ORM}.{api}"})
+        modules = frozenset({SA_ORM})
         return plan_reference(
-            self.index, frozenset({f"{SA_ORM}.{api}"}), line,
-            new_import=(SA_ORM, api), new_names=(api,), modules=frozenset({SA_ORM}), attr=api,
+            self._index_for(api, qualified | modules), qualified, line,
+            new_import=(SA_ORM, api), new_names=(api,), modules=modules, attr=api,
         )
+
+    def _index_for(self, api: str, qualified: frozenset[str]) -> NameIndex:
+        """The part of the name index that :func:`plan_reference` reads for ``api``: the
+        names bound (anywhere) to one of ``qualified``, and ``api`` itself, each with all
+        its bindings (the same answer, without scanning every binding of the module for
+        each finding of a large models file)."""
+        found = self._indexes.get(api)
+        if found is None:
+            index = self.index
+            found = self._indexes[api] = NameIndex(
+                {
+                    name: bindings
+                    for name, bindings in index.bindings.items()
+                    if name == api or any(b.qualified in qualified for b in bindings)
+                },
+                index.loads,
+                index.star_import,
+            )
+        return found
+
+    @cached_property
+    def _indexes(self) -> dict[str, NameIndex]:
+        return {}
 
 
 def sqla_fix_facts(ctx: FileContext) -> SqlaFixFacts:
@@ -252,23 +279,42 @@ def _column_only_reads(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
 
     def scan() -> frozenset[str]:
         out: set[str] = set()
+        # entering only what may hold an attribute or a nested scope (never a Load, an operator...)
+        relevant = _READS_PLAN.relevant
+        field_plan = _READS_PLAN.fields
         stack: list[ast.AST] = list(cls.body)
         while stack:
             node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                for default in _evaluated_now(node):
-                    stack.append(default)
+            node_type = type(node)
+            if node_type in _NESTED_SCOPES:
+                stack.extend(_evaluated_now(node))
                 continue  # their bodies do not see class-level names
             if (
-                isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name)
-                and node.attr not in OPERATOR_ATTRIBUTES
+                node_type is ast.Attribute
+                and isinstance(node.value, ast.Name)  # type: ignore[attr-defined]
+                and node.attr not in OPERATOR_ATTRIBUTES  # type: ignore[attr-defined]
             ):
-                out.add(node.value.id)
-            stack.extend(ast.iter_child_nodes(node))
+                out.add(node.value.id)  # type: ignore[attr-defined]
+            fields = field_plan.get(node_type)
+            if fields is None:  # a node type the grammar does not know: every child
+                stack.extend(ast.iter_child_nodes(node))
+                continue
+            for name, is_list, known in fields:
+                value = getattr(node, name, None)
+                if not known:
+                    stack.extend(child for child in (value if isinstance(value, list) else [value])
+                                 if isinstance(child, ast.AST))
+                elif is_list:
+                    stack.extend(child for child in value if type(child) in relevant)
+                elif value is not None and type(value) in relevant:
+                    stack.append(value)
         return frozenset(out)
 
     return ctx.memo(("sqlalchemy.column_only_reads", id(cls)), scan)
+
+
+_NESTED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+_READS_PLAN = plan_for((ast.Attribute, *_NESTED_SCOPES))
 
 
 def _evaluated_now(node: ast.AST) -> list[ast.AST]:
@@ -403,7 +449,7 @@ def _misplaced_comment(stmt: ast.stmt, ctx: FileContext) -> bool:
     """A comment the class cannot keep: before the call's parentheses (in an annotation
     that goes) or beside a keyword's ``=``. Comments after ``(``, between arguments,
     before ``)`` and inside values all have a place in the class."""
-    segment = ast.get_source_segment(ctx.source, stmt)
+    segment = _source_segment(stmt, ctx)
     if segment is None:
         return True
     try:
@@ -435,6 +481,31 @@ def _misplaced_comment(stmt: ast.stmt, ctx: FileContext) -> bool:
         elif token.string == "=" and depth == 0:
             assigned = True
     return False
+
+
+def _source_segment(node: ast.stmt, ctx: FileContext) -> str | None:
+    """``ast.get_source_segment(ctx.source, node)``, which on Python 3.11 splits the whole
+    file into lines character by character on every call: the same lines (ends kept, split
+    at CR LF, CR and LF only), found once per file."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return None
+    source = ctx.source
+    starts = ctx.memo("sqlalchemy.line_starts", lambda: [0, *(m.end() for m in _LINE_END_RE.finditer(source))])
+
+    def line(number: int) -> str:  # 0-based, with its end
+        return source[starts[number]:starts[number + 1]] if number + 1 < len(starts) else source[starts[number]:]
+
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if first == last:
+        return line(first).encode()[node.col_offset:node.end_col_offset].decode()
+    return "".join([
+        line(first).encode()[node.col_offset:].decode(),
+        *(line(number) for number in range(first + 1, last)),
+        line(last).encode()[:node.end_col_offset].decode(),
+    ])
+
+
+_LINE_END_RE = re.compile(r"\r\n|\r|\n")
 
 
 def _uses_declarative_meta(ctx: FileContext) -> bool:
