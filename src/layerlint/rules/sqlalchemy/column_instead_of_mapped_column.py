@@ -87,6 +87,11 @@ class ColumnInsteadOfMappedColumn(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         return uses_sqlalchemy(ctx) and "Column" in ctx.source
 
+    def needles(self) -> set[str]:
+        # only classes are visited, and each spells `class` on its first line: every class is
+        # still visited (the walk just skips what holds none)
+        return {"class"}
+
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         info = declarative_class(node, self.ctx)
         if info is None or info.is_sqlmodel:

@@ -61,6 +61,11 @@ class MissingMappedAnnotation(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         return uses_sqlalchemy(ctx) and ("mapped_column" in ctx.source or "relation" in ctx.source)
 
+    def needles(self) -> set[str]:
+        # only classes are visited, and each spells `class` on its first line: every class is
+        # still visited (the walk just skips what holds none)
+        return {"class"}
+
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         info = declarative_class(node, self.ctx)
         if info is None or info.is_sqlmodel:
