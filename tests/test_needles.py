@@ -81,6 +81,36 @@ TRICKY = {
             m.dict()
             return m.\uff44ict()
     """,
+    "sqlalchemy_aliases.py": """
+        from datetime import datetime
+        from sqlalchemy import Column as Col, DateTime
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from sqlalchemy.orm import declarative_base as make_base, relationship as rel, sessionmaker as factory
+
+        Base = make_base()
+        Session = factory(
+            class_=AsyncSession,
+        )
+
+
+        class User(Base):
+            __tablename__ = "users"
+            created = Col(
+                DateTime,
+                default=datetime.utcnow,
+            )
+            posts = rel(
+                "Post",
+                backref="author",
+            )
+
+
+        def session_factory(engine):
+            from sqlalchemy.ext.asyncio import async_sessionmaker as make
+            return make(
+                engine,
+            )
+    """,
     "crlf.py": "from typing import Optional\r\n\r\ndef f(a: Optional[int]):\r\n    return a\r\n",
     "lone_cr.py": "from typing import Optional\r\rdef f(a: Optional[int]):\r    return a\r",
 }
