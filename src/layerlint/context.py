@@ -370,7 +370,8 @@ class FileContext:
     def lines(self) -> list[str]:
         if self._lines is None:
             # only the newlines Python counts: str.splitlines() also splits on form feeds
-            self._lines = _NEWLINE_RE.split(self.source)
+            source = self.source
+            self._lines = _NEWLINE_RE.split(source) if "\r" in source else source.split("\n")
         return self._lines
 
     def char_col(self, line: int, byte_col: int) -> int:

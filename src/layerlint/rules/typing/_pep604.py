@@ -15,6 +15,7 @@ from typing import ClassVar
 from layerlint.context import FileContext
 from layerlint.facts import typing as tf
 from layerlint.rule import Rule
+from layerlint.walk import nodes_of
 
 
 class _Positions:
@@ -28,9 +29,10 @@ class _Positions:
         if not isinstance(root, (ast.Subscript, ast.BinOp)) or id(root) in self._roots:
             return  # `x: int`, the usual annotation, holds no subscript
         self._roots.add(id(root))
-        for node in ast.walk(root):
-            if isinstance(node, ast.Subscript) and id(node) not in self.marks:
-                self.marks[id(node)] = (position, node is root)
+        marks = self.marks
+        for node in nodes_of(root, ast.Subscript):
+            if id(node) not in marks:
+                marks[id(node)] = (position, node is root)
 
 
 def source_segment(ctx: FileContext, node: ast.AST) -> str | None:
@@ -58,7 +60,7 @@ class Pep604Rule(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return cls.keyword in ctx.source and "typing" in ctx.source
+        return ctx.mentions(cls.keyword) and ctx.mentions("typing")
 
     def needles(self) -> set[str]:
         # annotation roots and cast() only matter around a subscript, and enclose it
