@@ -84,8 +84,10 @@ from layerlint.facts.fastapi import (
     ROUTE_METHODS,
     STATUS_NAMES,
     http_exception_name,
+    http_facts_settled,
     is_response_class,
     keyword,
+    response_spellings,
     router_names,
 )
 from layerlint.facts.status_fix import StatusFixFacts
@@ -111,7 +113,16 @@ class BareStatusCode(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "fastapi" in ctx.source or "starlette" in ctx.source
+        return ctx.mentions("fastapi", "starlette")
+
+    def needles(self) -> set[str] | None:
+        # a checked call spells `status_code=`, `exception_handler`, or (an alias of) the
+        # HTTPException or response class it calls; `response.status_code = ...` spells
+        # `status_code`. The router names and local HTTPException subclasses this rule asks
+        # for on every call must not depend on when they are first asked for.
+        if not http_facts_settled(self.ctx):
+            return None
+        return {"status_code", "exception_handler", *self.ctx.spellings(HTTP_EXCEPTIONS), *response_spellings(self.ctx)}
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
