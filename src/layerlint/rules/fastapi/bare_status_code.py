@@ -173,8 +173,10 @@ class BareStatusCode(Rule):
             self._check(expr.orelse)
             return
         if isinstance(expr, ast.Constant) and type(expr.value) is int and expr.value in STATUS_NAMES:
-            facts = self.ctx.memo(
-                "fastapi.status_fix", lambda: StatusFixFacts(self.ctx.tree, self.ctx.path, self.ctx.settings.root, self.ctx.external)
+            ctx = self.ctx
+            facts = ctx.memo(
+                "fastapi.status_fix",
+                lambda: StatusFixFacts(ctx.tree, ctx.path, ctx.settings.root, ctx.external, source=ctx.source),
             )
             fix = FIX_SAFE if facts.plan(expr.value, expr.lineno) is not None else None
             self.report(expr, f"bare HTTP status `{expr.value}`: use {suggestion(expr.value)}", fix=fix)
