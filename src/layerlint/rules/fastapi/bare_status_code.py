@@ -118,8 +118,8 @@ class BareStatusCode(Rule):
     def needles(self) -> set[str] | None:
         # a checked call spells `status_code=`, `exception_handler`, or (an alias of) the
         # HTTPException or response class it calls; `response.status_code = ...` spells
-        # `status_code`. The router names and local HTTPException subclasses this rule asks
-        # for on every call must not depend on when they are first asked for.
+        # `status_code`. None when an import inside a def/class could change the router names
+        # or local HTTPException subclasses, which this rule asks for on every call.
         if not http_facts_settled(self.ctx):
             return None
         return {"status_code", "exception_handler", *self.ctx.spellings(HTTP_EXCEPTIONS), *response_spellings(self.ctx)}

@@ -59,9 +59,9 @@ class RouteOpensSession(Rule):
         return bool(router_names(ctx))
 
     def needles(self) -> set[str] | None:
-        # a call that opens a session names a session class or a factory (``.begin()``
-        # included); the factories, asked for on every call in an endpoint, must not
-        # depend on when they are first asked for
+        # a call that opens a session names a session class or a factory (`.begin()`
+        # included). None when an import inside a def/class could change the factories,
+        # which this rule asks for on every call in an endpoint.
         if not session_factories_settled(self.ctx):
             return None
         return self.ctx.spellings(SESSION_TYPES) | session_factories(self.ctx)

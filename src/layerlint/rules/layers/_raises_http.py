@@ -18,7 +18,8 @@ class RaisesHTTPExceptionIn(Rule):
 
     def needles(self) -> set[str] | None:
         # a raise of an HTTP exception spells (an alias of) HTTPException or a subclass defined
-        # here; those subclasses, asked for on every raise, must not depend on when
+        # here. None when an import inside a def/class could change those subclasses, which
+        # this rule asks for on every raise.
         if not http_facts_settled(self.ctx):
             return None
         return self.ctx.spellings(HTTP_EXCEPTIONS) | local_http_exceptions(self.ctx)
