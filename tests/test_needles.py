@@ -111,6 +111,35 @@ TRICKY = {
                 engine,
             )
     """,
+    "scoped_http_import.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+        setup()
+
+
+        @router.get("/a")
+        def a():
+            from fastapi import HTTPException
+
+            class Gone(HTTPException):
+                pass
+
+            raise Gone(status_code=404)
+    """,
+    "scoped_session_import.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+
+        @router.get("/a")
+        def a():
+            from app.db import SessionLocal
+
+            with SessionLocal() as session:
+                return session
+    """,
     "crlf.py": "from typing import Optional\r\n\r\ndef f(a: Optional[int]):\r\n    return a\r\n",
     "lone_cr.py": "from typing import Optional\r\rdef f(a: Optional[int]):\r    return a\r",
 }

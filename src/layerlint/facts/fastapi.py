@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ast
 import http
+import re
+from bisect import bisect_left
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.facts.sessions import imports_settled
 from layerlint.walk import nodes_of
 
 HTTP_EXCEPTIONS = frozenset({
@@ -67,16 +70,25 @@ def http_exception_name(expr: ast.AST | None, ctx: FileContext) -> str | None:
     return None
 
 
+def _router_like(name: str) -> bool:
+    """The last part of an imported router's name: ``router``, ``app``, ``api_router``, ``*_router``."""
+    return name in ("router", "app", "api_router") or name.endswith("_router")
+
+
 def _router_names(ctx: FileContext) -> frozenset[str]:
     names = set(_router_calls(ctx))
-    # a router imported from a routes module (``from .base import router``)
-    for local, qualified in ctx.imports.items():
-        module = qualified.rpartition(".")[0]
-        if module and ctx.layer_of(module) == "routes" and local not in names:
-            last = qualified.rpartition(".")[2]
-            if last in ("router", "app", "api_router") or last.endswith("_router"):
+    # a router imported from a routes module (``from .base import router``): the import
+    # spells ``router`` or ``app`` (the regex's literal start keeps its scan fast)
+    source = ctx.source
+    if "router" in source or _APP_WORD_RE.search(source) is not None:
+        for local, qualified in ctx.imports.items():
+            module, _, last = qualified.rpartition(".")
+            if _router_like(last) and module and local not in names and ctx.layer_of(module) == "routes":
                 names.add(local)
     return frozenset(names)
+
+
+_APP_WORD_RE = re.compile(r"app(?!\w)")
 
 
 def router_names(ctx: FileContext) -> frozenset[str]:
@@ -112,11 +124,39 @@ def is_response_class(name: str | None) -> bool:
     return bool(name) and is_http_package(name) and name.rpartition(".")[2].endswith("Response")
 
 
+def response_spellings(ctx: FileContext) -> set[str]:
+    """The words that can name a response class (:func:`is_response_class`) in this file, as
+    needles (found at the end of a word): ``Response``, which ends each of their names, and
+    each other local name an import binds to one (``JR`` in ``from ... import JSONResponse as JR``)."""
+    words = {"Response"}
+    bindings = [*ctx.imports.items(), *(b for node in ctx.nested_imports for b in ctx.import_bindings(node))]
+    words.update(
+        local for local, qualified in bindings if is_response_class(qualified) and not local.endswith("Response")
+    )
+    return words
+
+
+def _may_change_http_facts(qualified: str) -> bool:
+    """Could a binding to ``qualified`` change :func:`router_names` or :func:`local_http_exceptions`?"""
+    return is_http_package(qualified) or _router_like(qualified.rpartition(".")[2])
+
+
+def http_facts_settled(ctx: FileContext) -> bool:
+    """Before the walk: :func:`router_names` and :func:`local_http_exceptions` (memoized from
+    the import table) are the same whenever they are first asked for."""
+    return imports_settled(ctx, lambda _local, qualified: _may_change_http_facts(qualified))
+
+
 def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     calls: dict[str, ast.Call] = {}
-    if "fastapi" not in ctx.source:  # every router class is imported from fastapi
+    source = ctx.source
+    # every router class is imported from fastapi, and every name for one (an alias too)
+    # is spelled ``FastAPI``/``APIRouter`` in an import or at the call
+    if not ctx.mentions("fastapi") or ("APIRouter" not in source and "FastAPI" not in source):
         return calls
-    for stmt in nodes_of(ctx.tree, ast.Assign, ast.AnnAssign):
+    lines = _router_lines(source)
+    found = nodes_of(ctx.tree, ast.Assign, ast.AnnAssign) if lines is None else _statements_on(ctx.tree.body, lines)
+    for stmt in found:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
             if ctx.resolve(stmt.value.func) in ROUTER_CLASSES:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -124,6 +164,75 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
                     if isinstance(target, ast.Name):
                         calls.setdefault(target.id, stmt.value)
     return calls
+
+
+_ROUTER_WORDS = ("FastAPI", "APIRouter")
+_LINE_SPACE = " \t\f\r\n\\"  # what may stand between a name and ``as`` in an import
+
+
+def _router_lines(source: str) -> list[int] | None:
+    """The lines (sorted) that spell ``FastAPI`` or ``APIRouter``: the statement of every
+    router call spells one, unless an import renames the class (``APIRouter as R``) or lone
+    CRs end lines (counting ``\\n`` would misnumber them): then None."""
+    if "\r" in source and source.count("\r") != source.count("\r\n"):
+        return None
+    positions: list[int] = []
+    for word in _ROUTER_WORDS:
+        at = source.find(word)
+        while at != -1:
+            positions.append(at)
+            if _renamed(source, at + len(word)):
+                return None
+            at = source.find(word, at + 1)
+    positions.sort()
+    lines: list[int] = []
+    line, counted = 1, 0
+    for at in positions:
+        line += source.count("\n", counted, at)
+        counted = at
+        lines.append(line)
+    return lines
+
+
+def _renamed(source: str, after: int) -> bool:
+    """Does ``as`` follow the name that ends at ``after`` (across spaces, line breaks and
+    comments, as in ``from fastapi import (APIRouter  # ...\\n as Router)``)?"""
+    size = len(source)
+    while after < size:
+        char = source[after]
+        if char == "#":
+            after = source.find("\n", after)
+            if after == -1:
+                return False
+        elif char not in _LINE_SPACE:
+            break
+        after += 1
+    follows = source[after + 2 : after + 3]
+    return source.startswith("as", after) and not (follows.isalnum() or follows == "_")
+
+
+def _statements_on(body: list[ast.stmt], lines: list[int]) -> list[ast.stmt]:
+    """The statements (in pre-order, as ``nodes_of``) whose lines include one of ``lines``
+    (sorted), looking inside compound statements only when theirs do."""
+    found: list[ast.stmt] = []
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        index = bisect_left(lines, stmt.lineno)
+        if index == len(lines) or lines[index] > (stmt.end_lineno or stmt.lineno):
+            continue
+        found.append(stmt)
+        children: list[ast.stmt] = []
+        for name in stmt._fields:
+            value = getattr(stmt, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.stmt):
+                        children.append(item)
+                    elif isinstance(item, (ast.excepthandler, ast.match_case)):
+                        children.extend(item.body)
+        stack.extend(reversed(children))
+    return found
 
 
 def router_call(name: str, ctx: FileContext) -> ast.Call | None:

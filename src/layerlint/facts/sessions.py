@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.walk import nodes_of
 
@@ -277,6 +277,62 @@ def _module_facts(path: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(factories), frozenset(aliases)
 
 
+def _scoped_import_bindings(ctx: FileContext) -> tuple[tuple[str, str], ...]:
+    found = ctx.nested_imports
+    if not found:
+        return ()
+    module_level: set[int] = set()  # imports in module-level blocks (if/try/with): read with the top level
+    stack: list[ast.stmt] = list(ctx.tree.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            module_level.add(id(stmt))
+        elif not isinstance(stmt, SCOPE_TYPES):
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(stmt, name, None)
+                if isinstance(block, list):
+                    stack.extend(block)
+            for part in (*(getattr(stmt, "handlers", None) or ()), *(getattr(stmt, "cases", None) or ())):
+                stack.extend(part.body)
+    return tuple(
+        binding for node in found if id(node) not in module_level for binding in ctx.import_bindings(node)
+    )
+
+
+def scoped_import_bindings(ctx: FileContext) -> tuple[tuple[str, str], ...]:
+    """(local, qualified) bound by each import inside a def or class body: those join
+    ``ctx.imports`` only when the walk meets them, so a fact memoized from the import
+    table may depend on the moment it is first asked for."""
+    return ctx.memo("sessions.scoped_import_bindings", lambda: _scoped_import_bindings(ctx))
+
+
+def imports_settled(ctx: FileContext, matters: Callable[[str, str], bool]) -> bool:
+    """Asked before the walk: True when no import the walk meets (one inside a def or class)
+    can change a fact memoized from the import table, ``matters(local, qualified)`` saying
+    which bindings could (rebinding a top-level name always could). Such a fact is then the
+    same whenever it is first asked for, so a rule that asks for it on fewer nodes (with
+    ``Rule.needles``) finds what it finds when it walks everywhere."""
+    bindings = scoped_import_bindings(ctx)
+    if not bindings:
+        return True
+    top = ctx.imports
+    return not any(top.get(local, qualified) != qualified or matters(local, qualified) for local, qualified in bindings)
+
+
+def _may_make_factory(ctx: FileContext, local: str, qualified: str) -> bool:
+    """Could binding ``local`` to ``qualified`` change :func:`session_factories`?"""
+    return (
+        qualified.partition(".")[0] in ("sqlalchemy", "sqlmodel", "contextlib")
+        or _FACTORY_RE.search(qualified.rpartition(".")[2]) is not None
+        or f"{local}(" in ctx.source
+    )
+
+
+def session_factories_settled(ctx: FileContext) -> bool:
+    """Before the walk: :func:`session_factories` is the same whenever it is first asked for."""
+    return imports_settled(ctx, lambda local, qualified: _may_make_factory(ctx, local, qualified))
+
+
 def session_factories(ctx: FileContext) -> frozenset[str]:
     """Names of session factories: ``X = async_sessionmaker(...)`` here, or conventional imports."""
     return ctx.memo("sessions.factories", lambda: _module_factories(ctx))
@@ -393,6 +449,18 @@ def statement_builder(node: ast.Call, ctx: FileContext) -> str | None:
     if top in ("sqlalchemy", "sqlmodel") and last in STATEMENT_BUILDERS:
         return last
     return None
+
+
+def builder_spellings(ctx: FileContext) -> set[str]:
+    """Every word that can name a SQL statement builder (:func:`statement_builder`) in this
+    file: the builders' names and each local name an import binds to one of them."""
+    words = set(STATEMENT_BUILDERS)
+    bindings = [*ctx.imports.items(), *(b for node in ctx.nested_imports for b in ctx.import_bindings(node))]
+    for local, qualified in bindings:
+        top, last = qualified.partition(".")[0], qualified.rpartition(".")[2]
+        if top in ("sqlalchemy", "sqlmodel") and last in STATEMENT_BUILDERS:
+            words.add(local)
+    return words
 
 
 def _module_sessions(ctx: FileContext) -> frozenset[str]:

@@ -18,13 +18,17 @@ its fixer (which writes them): which ``status.HTTP_...`` constant, spelled how.
 
 from __future__ import annotations
 
+import ast
+from bisect import bisect_left
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Callable
 
-from layerlint.external import provider
+from layerlint.external import lookup, provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fastapi import RENAMED_STATUS_NAMES, RENAMED_STATUS_VERSION, STATUS_NAMES
-from layerlint.facts.names import ModuleFixFacts, Reference, plan_reference
+from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, name_index, plan_reference
+from layerlint.walk import nodes_of
 
 STATUS_MODULES = frozenset({"fastapi.status", "starlette.status"})
 # constants Starlette added in 0.14 (missing from earlier releases)
@@ -34,14 +38,43 @@ ADDED_STATUS_VERSION = (0, 15)
 FASTAPI_WITH_OLD_STATUS_NAMES = (0, 117)
 
 
+NEW_NAMES = ("status", "http_status")
+
+
 class StatusFixFacts(ModuleFixFacts):
     """Per-module facts of the LL601 fix (the dependency files are read lazily,
-    only for a status whose constant depends on the Starlette version)."""
+    only for a status whose constant depends on the Starlette version).
+
+    Given the module's ``source``, the name index holds only what the decision reads,
+    found where the text spells it (:func:`status_index`); the decisions are the same."""
+
+    def __init__(
+        self,
+        tree: ast.Module,
+        path: str,
+        root: Path | None,
+        external: Callable[..., Any] = lookup,
+        *,
+        source: str | None = None,
+    ) -> None:
+        super().__init__(tree, path, root, external)
+        self.source = source
+
+    @cached_property
+    def _imports(self) -> list[ast.AST]:
+        return nodes_of(self.tree, ast.Import, ast.ImportFrom)
+
+    @cached_property
+    def index(self) -> NameIndex:
+        found = status_index(self.tree, self.source, self._imports) if self.source is not None else None
+        return found if found is not None else name_index(self.tree)
 
     @cached_property
     def new_import(self) -> tuple[str, str]:
         uses_fastapi = any(
-            (b.qualified or "").partition(".")[0] == "fastapi" for bs in self.index.bindings.values() for b in bs
+            (qualified or "").partition(".")[0] == "fastapi"
+            for node in self._imports
+            for _, qualified in _import_bindings(node)  # type: ignore[arg-type]
         )
         return ("fastapi" if uses_fastapi else "starlette", "status")
 
@@ -78,11 +111,75 @@ class StatusFixFacts(ModuleFixFacts):
         if constant is None:
             return None
         reference = plan_reference(
-            self.index, STATUS_MODULES, line, new_import=self.new_import, new_names=("status", "http_status")
+            self.index, STATUS_MODULES, line, new_import=self.new_import, new_names=NEW_NAMES
         )
         if reference is None:
             return None
         return f"{reference.expr}.{constant}", reference
+
+
+def _import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str | None, str | None]]:
+    """(name, fully qualified name or None) of each binding of an import, as
+    :func:`layerlint.facts.names.name_index` records it; ``(None, None)`` for a star."""
+    if isinstance(node, ast.Import):
+        return [
+            (alias.asname, alias.name) if alias.asname else (alias.name.partition(".")[0],) * 2
+            for alias in node.names
+        ]
+    return [
+        (None, None) if alias.name == "*"
+        else (alias.asname or alias.name, None if node.level or not node.module else f"{node.module}.{alias.name}")
+        for alias in node.names
+    ]
+
+
+def status_index(tree: ast.Module, source: str, imports: list[ast.AST]) -> NameIndex | None:
+    """The part of ``name_index(tree)`` that :func:`plan_reference` reads for ``status``: every
+    binding and read of the names that import a status module and of :data:`NEW_NAMES`,
+    and whether the module has a star import. Each of those is spelled on its own lines,
+    so only the top-level statements with such a line are indexed. None when lone CRs end
+    lines (numbering them would take more than counting ``\\n``)."""
+    if "\r" in source and source.count("\r") != source.count("\r\n"):
+        return None
+    names = set(NEW_NAMES)
+    star = False
+    for node in imports:
+        for name, qualified in _import_bindings(node):  # type: ignore[arg-type]
+            if name is None:
+                star = True
+            elif qualified in STATUS_MODULES:
+                names.add(name)
+    lines = _lines_spelling(source, names)
+    body = []
+    for stmt in tree.body:
+        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        at = bisect_left(lines, first)
+        if at < len(lines) and lines[at] <= (stmt.end_lineno or stmt.lineno):
+            body.append(stmt)
+    index = name_index(ast.Module(body=body, type_ignores=[]))
+    index.star_import = star
+    return index
+
+
+def _lines_spelling(source: str, names: set[str]) -> list[int]:
+    """The lines (sorted) where one of ``names`` occurs not followed by a character that
+    would continue the identifier."""
+    positions: list[int] = []
+    for name in names:
+        at = source.find(name)
+        while at != -1:
+            follows = source[at + len(name) : at + len(name) + 1]
+            if not (follows.isalnum() or follows == "_"):
+                positions.append(at)
+            at = source.find(name, at + 1)
+    positions.sort()
+    lines: list[int] = []
+    line, counted = 1, 0
+    for at in positions:
+        line += source.count("\n", counted, at)
+        counted = at
+        lines.append(line)
+    return lines
 
 
 @provider("starlette_sides")

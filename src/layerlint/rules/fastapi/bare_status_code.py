@@ -84,8 +84,10 @@ from layerlint.facts.fastapi import (
     ROUTE_METHODS,
     STATUS_NAMES,
     http_exception_name,
+    http_facts_settled,
     is_response_class,
     keyword,
+    response_spellings,
     router_names,
 )
 from layerlint.facts.status_fix import StatusFixFacts
@@ -111,7 +113,16 @@ class BareStatusCode(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return "fastapi" in ctx.source or "starlette" in ctx.source
+        return ctx.mentions("fastapi", "starlette")
+
+    def needles(self) -> set[str] | None:
+        # a checked call spells `status_code=`, `exception_handler`, or (an alias of) the
+        # HTTPException or response class it calls; `response.status_code = ...` spells
+        # `status_code`. None when an import inside a def/class could change the router names
+        # or local HTTPException subclasses, which this rule asks for on every call.
+        if not http_facts_settled(self.ctx):
+            return None
+        return {"status_code", "exception_handler", *self.ctx.spellings(HTTP_EXCEPTIONS), *response_spellings(self.ctx)}
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -162,8 +173,10 @@ class BareStatusCode(Rule):
             self._check(expr.orelse)
             return
         if isinstance(expr, ast.Constant) and type(expr.value) is int and expr.value in STATUS_NAMES:
-            facts = self.ctx.memo(
-                "fastapi.status_fix", lambda: StatusFixFacts(self.ctx.tree, self.ctx.path, self.ctx.settings.root, self.ctx.external)
+            ctx = self.ctx
+            facts = ctx.memo(
+                "fastapi.status_fix",
+                lambda: StatusFixFacts(ctx.tree, ctx.path, ctx.settings.root, ctx.external, source=ctx.source),
             )
             fix = FIX_SAFE if facts.plan(expr.value, expr.lineno) is not None else None
             self.report(expr, f"bare HTTP status `{expr.value}`: use {suggestion(expr.value)}", fix=fix)

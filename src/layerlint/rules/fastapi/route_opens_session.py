@@ -45,7 +45,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import endpoint_decorator, router_names
-from layerlint.facts.sessions import opens_session
+from layerlint.facts.sessions import SESSION_TYPES, opens_session, session_factories, session_factories_settled
 from layerlint.rule import Rule
 
 
@@ -57,6 +57,14 @@ class RouteOpensSession(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         return bool(router_names(ctx))
+
+    def needles(self) -> set[str] | None:
+        # a call that opens a session names a session class or a factory (`.begin()`
+        # included). None when an import inside a def/class could change the factories,
+        # which this rule asks for on every call in an endpoint.
+        if not session_factories_settled(self.ctx):
+            return None
+        return self.ctx.spellings(SESSION_TYPES) | session_factories(self.ctx)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func

@@ -69,6 +69,11 @@ class SessionInBackgroundTask(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         return bool(router_names(ctx))
 
+    def needles(self) -> set[str]:
+        # a scheduling call spells `add_task`, `create_task` or (an alias of) BackgroundTask,
+        # create_task or ensure_future; sessions are looked for only under such a call
+        return {"add_task", "create_task"} | self.ctx.spellings(BACKGROUND_TASK | CREATE_TASK)
+
     def visit_Call(self, node: ast.Call) -> None:
         if enclosing_endpoint(self.ctx) is None:
             return

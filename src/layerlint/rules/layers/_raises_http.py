@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import http_exception_name
+from layerlint.facts.fastapi import HTTP_EXCEPTIONS, http_exception_name, http_facts_settled, local_http_exceptions
 from layerlint.rule import Rule
 
 
@@ -15,6 +15,14 @@ class RaisesHTTPExceptionIn(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         return ctx.layer == cls.layer and ctx.mentions("HTTPException")
+
+    def needles(self) -> set[str] | None:
+        # a raise of an HTTP exception spells (an alias of) HTTPException or a subclass defined
+        # here. None when an import inside a def/class could change those subclasses, which
+        # this rule asks for on every raise.
+        if not http_facts_settled(self.ctx):
+            return None
+        return self.ctx.spellings(HTTP_EXCEPTIONS) | local_http_exceptions(self.ctx)
 
     def visit_Raise(self, node: ast.Raise) -> None:
         name = http_exception_name(node.exc, self.ctx)

@@ -54,6 +54,14 @@ class ImportAgainstLayerOrder(Rule):
         self._check(node)
 
     def _check(self, node: ast.Import | ast.ImportFrom) -> None:
+        ctx = self.ctx
+        # a module outside the project has no layer, nor do its submodules: skip looking
+        # for them on disk (most imports)
+        if isinstance(node, ast.Import):
+            if not any(ctx.is_first_party(alias.name) for alias in node.names):
+                return
+        elif not node.level and not ctx.is_first_party(node.module or ""):
+            return
         own = RANK[self.ctx.layer]  # type: ignore[index]
         for module, layer in self.ctx.import_targets(node):
             if layer in RANK and RANK[layer] < own:

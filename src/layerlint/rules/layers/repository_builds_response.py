@@ -35,7 +35,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import is_response_class
+from layerlint.facts.fastapi import is_response_class, response_spellings
 from layerlint.rule import Rule
 
 
@@ -47,6 +47,10 @@ class RepositoryBuildsResponse(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         return ctx.layer == "repositories" and ctx.mentions("Response")
+
+    def needles(self) -> set[str]:
+        # a response class is called by a name ending in `Response`, or by an alias of one
+        return response_spellings(self.ctx)
 
     def visit_Call(self, node: ast.Call) -> None:
         name = self.ctx.resolve(node.func)

@@ -43,7 +43,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import enclosing_endpoint, router_names
-from layerlint.facts.sessions import session_method_call, statement_builder
+from layerlint.facts.sessions import builder_spellings, session_method_call, statement_builder
 from layerlint.rule import Rule
 
 DATABASE_METHODS = frozenset(
@@ -59,6 +59,11 @@ class RouteRunsDatabaseWork(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         return ctx.layer == "routes" and bool(router_names(ctx))
+
+    def needles(self) -> set[str]:
+        # a finding calls a session method by name, or (an alias of) a statement builder;
+        # session facts are asked for only at such a method call
+        return DATABASE_METHODS | builder_spellings(self.ctx)
 
     def visit_Call(self, node: ast.Call) -> None:
         if enclosing_endpoint(self.ctx) is None:

@@ -42,7 +42,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sessions import session_method_call, statement_builder
+from layerlint.facts.sessions import builder_spellings, session_method_call, statement_builder
 from layerlint.rule import Rule
 
 QUERY_METHODS = frozenset({"execute", "scalar", "scalars", "stream"})
@@ -56,6 +56,11 @@ class ServiceRunsQueries(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         return ctx.layer == "services" and ctx.mentions("sqlalchemy", "sqlmodel")
+
+    def needles(self) -> set[str]:
+        # a finding calls a session method by name, or (an alias of) a statement builder;
+        # session facts are asked for only at such a method call
+        return QUERY_METHODS | builder_spellings(self.ctx)
 
     def visit_Call(self, node: ast.Call) -> None:
         method = session_method_call(node, QUERY_METHODS, self.ctx)
