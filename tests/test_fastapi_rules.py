@@ -105,3 +105,31 @@ def test_a_module_edited_between_runs_is_read_again(tmp_path):
     renamed = DATABASE.replace("async_session = async_sessionmaker", "async_session = dict")
     found = _lint(tmp_path, {**files, "app/db.py": renamed + "\n# edited\n"}, "app/routes/jobs.py")
     assert [d.line for d in found if d.code == "LL603"] == []
+
+
+def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
+    """The text pre-check before parsing another module for its session factories must
+    never leave out a name the parse would report (else a finding is lost)."""
+    from layerlint.facts.sessions import _module_facts, _top_level_names
+
+    module = tmp_path / "db.py"
+    module.write_text(
+        "from contextlib import asynccontextmanager\n"
+        "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker\n"
+        "from sqlalchemy.orm import sessionmaker\n"
+        "A = B = async_sessionmaker(engine)\n"
+        "(C) = sessionmaker()\n"
+        "D: async_sessionmaker = async_sessionmaker(engine)\n"
+        "SessionAlias = AsyncSession\n"
+        "@asynccontextmanager\n"
+        "async def get_db():\n"
+        "    async with A() as session:\n"
+        "        yield session\n"
+        "if True:\n"
+        "    E = sessionmaker()\n"
+    )
+    factories, aliases = _module_facts(str(module))
+    assert factories == {"A", "B", "C", "D", "get_db"} and aliases == {"SessionAlias"}
+    names = _top_level_names(str(module))
+    assert {name.encode() for name in factories | aliases} <= names
+    assert b"session" not in names  # an indented name is not a top-level binding

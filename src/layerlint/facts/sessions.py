@@ -227,7 +227,30 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> tuple[frozenset[
     # (its bytes hashed on a warm run, instead of parsed again)
     if ctx.external("file_digest", path) is None:
         return _NO_FACTS
+    names = _top_level_names(path)
+    if names is not None and qualified.rpartition(".")[2].encode() not in names:
+        return _NO_FACTS  # the name is not bound at the module's top level: nothing to parse for
     return _module_facts(path)
+
+
+_COLUMN_ZERO_NAME_RE = re.compile(rb"(?m)^\(*(?:async[ \t]+)?(?:def[ \t]+)?([A-Za-z_]\w*)")
+_CHAINED_TARGET_RE = re.compile(rb"=[ \t]*\(*([A-Za-z_]\w*)\)*[ \t]*=(?!=)")
+
+
+@lru_cache(maxsize=512)
+def _top_level_names(path: str) -> frozenset[bytes] | None:
+    """A superset of the names a module binds at its top level by assignment or ``def``
+    (what :func:`_module_facts` can report): the first word of each unindented line, and
+    the inner targets of ``a = b = ...``. None when the text cannot be read this way
+    (non-ASCII, form feeds, unreadable): then the module is parsed."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if not data.isascii() or b"\f" in data:
+        return None
+    return frozenset(_COLUMN_ZERO_NAME_RE.findall(data)) | frozenset(_CHAINED_TARGET_RE.findall(data))
 
 
 def _resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
@@ -513,3 +536,4 @@ def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
 
 
 external_clear_too(_module_facts.cache_clear)
+external_clear_too(_top_level_names.cache_clear)
