@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import codecs
 import io
-import re
 import tokenize
 import traceback
 import unicodedata
@@ -247,32 +246,31 @@ def _focus(ctx: FileContext, rules: list[Rule], result: FileResult) -> tuple[Lin
     if not source.isascii():
         # Python reads identifiers NFKC-normalized (``ｄict`` is ``dict``); newlines stay put
         source = unicodedata.normalize("NFKC", source)
-    # each word costs the regex about a pass over the text: keep those the text holds
-    present = frozenset(word for word in words if word in source)
-    if present:
-        line = 1
-        start = 0
-        for match in _needle_pattern(present).finditer(source):
-            line += source.count("\n", start, match.start())
-            start = match.start()
-            lines.append(line)
-    return Lines(source.count("\n") + 1, lines), unfocused
+    return Lines(source.count("\n") + 1, lines + _needle_lines(source, words)), unfocused
 
 
-_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
-
-
-def _needle_pattern(words: frozenset[str]) -> re.Pattern[str]:
-    """A line matches where it holds a needle at the end of a word (``Response`` also in
-    ``JSONResponse``): no leading ``\\b``, which would cost the regex engine its fast
-    literal-prefix scan (about 40x slower on these files)."""
-    pattern = _PATTERNS.get(words)
-    if pattern is None:
-        if len(_PATTERNS) > 256:
-            _PATTERNS.clear()
-        alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-        pattern = _PATTERNS[words] = re.compile(rf"(?:{alternatives})(?!\w)")
-    return pattern
+def _needle_lines(source: str, words: set[str]) -> list[int]:
+    """The lines (counting ``\\n``) holding one of ``words`` at the end of a word
+    (``Response`` also in ``JSONResponse``). ``str.find`` per word: a regex alternation
+    of the words scans the text about twice as slowly."""
+    size = len(source)
+    found: list[int] = []
+    for word in words:
+        length = len(word)
+        at = source.find(word)
+        while at >= 0:
+            end = at + length
+            if end >= size or not (source[end].isalnum() or source[end] == "_"):
+                found.append(at)
+            at = source.find(word, end)
+    found.sort()
+    lines: list[int] = []
+    line, counted = 1, 0
+    for at in found:
+        line += source.count("\n", counted, at)
+        counted = at
+        lines.append(line)
+    return lines
 
 
 _IMPORT_TYPES = (ast.Import, ast.ImportFrom)
