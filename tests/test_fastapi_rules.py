@@ -117,7 +117,7 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
         "from contextlib import asynccontextmanager\n"
         "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker\n"
         "from sqlalchemy.orm import sessionmaker\n"
-        "A = B = async_sessionmaker(engine)\n"
+        "A = B = F = async_sessionmaker(engine)\n"
         "(C) = sessionmaker()\n"
         "D: async_sessionmaker = async_sessionmaker(engine)\n"
         "SessionAlias = AsyncSession\n"
@@ -129,7 +129,11 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
         "    E = sessionmaker()\n"
     )
     factories, aliases = _module_facts(str(module))
-    assert factories == {"A", "B", "C", "D", "get_db"} and aliases == {"SessionAlias"}
+    assert factories == {"A", "B", "C", "D", "F", "get_db"} and aliases == {"SessionAlias"}
     names = _top_level_names(str(module))
     assert {name.encode() for name in factories | aliases} <= names
     assert b"session" not in names  # an indented name is not a top-level binding
+
+    plain = tmp_path / "service.py"
+    plain.write_text("from app.db import A\n\nclass UserService:\n    pass\n\ndef get_user(session):\n    return A()\n")
+    assert _top_level_names(str(plain)) == frozenset()  # nothing to parse it for

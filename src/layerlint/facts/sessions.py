@@ -233,15 +233,19 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> tuple[frozenset[
     return _module_facts(path)
 
 
-_COLUMN_ZERO_NAME_RE = re.compile(rb"(?m)^\(*(?:async[ \t]+)?(?:def[ \t]+)?([A-Za-z_]\w*)")
-_CHAINED_TARGET_RE = re.compile(rb"=[ \t]*\(*([A-Za-z_]\w*)\)*[ \t]*=(?!=)")
+# an unindented assignment or annotation target (`x = `, `x: T = `, `(x) = `), the inner
+# targets of `a = b = ...`, and unindented `def`s (only a context manager can count)
+_ASSIGNED_RE = re.compile(rb"(?m)^\(*([A-Za-z_]\w*)\)*[ \t]*(?::|=(?!=))")
+_CHAINED_TARGET_RE = re.compile(rb"=[ \t]*\(*([A-Za-z_]\w*)\)*[ \t]*(?==(?!=))")
+_DEF_RE = re.compile(rb"(?m)^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)")
 
 
 @lru_cache(maxsize=512)
 def _top_level_names(path: str) -> frozenset[bytes] | None:
-    """A superset of the names a module binds at its top level by assignment or ``def``
-    (what :func:`_module_facts` can report): the first word of each unindented line, and
-    the inner targets of ``a = b = ...``. None when the text cannot be read this way
+    """A superset of the names :func:`_module_facts` can report for a module: those its
+    top level binds by assignment (factories and aliases), and its ``def``s when it spells
+    ``contextmanager``; read from the text, so that a module whose imported name is a
+    plain function or class is not parsed. None when the text cannot be read this way
     (non-ASCII, form feeds, unreadable): then the module is parsed."""
     try:
         with open(path, "rb") as handle:
@@ -250,7 +254,10 @@ def _top_level_names(path: str) -> frozenset[bytes] | None:
         return None
     if not data.isascii() or b"\f" in data:
         return None
-    return frozenset(_COLUMN_ZERO_NAME_RE.findall(data)) | frozenset(_CHAINED_TARGET_RE.findall(data))
+    names = set(_ASSIGNED_RE.findall(data)) | set(_CHAINED_TARGET_RE.findall(data))
+    if b"contextmanager" in data:
+        names.update(_DEF_RE.findall(data))
+    return frozenset(names)
 
 
 def _resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
