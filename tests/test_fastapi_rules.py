@@ -131,9 +131,24 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
     factories, aliases = _module_facts(str(module))
     assert factories == {"A", "B", "C", "D", "F", "get_db"} and aliases == {"SessionAlias"}
     names = _top_level_names(str(module))
-    assert {name.encode() for name in factories | aliases} <= names
-    assert b"session" not in names  # an indented name is not a top-level binding
+    assert factories | aliases <= names
+    assert "session" not in names  # an indented name is not a top-level binding
 
     plain = tmp_path / "service.py"
     plain.write_text("from app.db import A\n\nclass UserService:\n    pass\n\ndef get_user(session):\n    return A()\n")
     assert _top_level_names(str(plain)) == frozenset()  # nothing to parse it for
+
+    renamed = tmp_path / "renamed.py"
+    renamed.write_text("from sqlalchemy.orm import sessionmaker as make\n\nG = (\n    make()\n)\nH = 1\n")
+    assert _module_facts(str(renamed))[0] == {"G"}
+    assert "G" in _top_level_names(str(renamed))
+
+    multi = tmp_path / "multi.py"
+    multi.write_text("import sqlalchemy.orm as orm\n\nJ = (\n    orm.sessionmaker()\n)\nK = compute()\n")
+    assert _module_facts(str(multi))[0] == {"J"}
+    assert _top_level_names(str(multi)) == {"J"}
+
+    accented = tmp_path / "accented.py"  # non-ASCII text and names: read as Python reads them
+    accented.write_text("# café\nfrom sqlalchemy.orm import sessionmaker\n\nｓessionA = sessionmaker()\n", encoding="utf-8")
+    assert _module_facts(str(accented))[0] == {"sessionA"}
+    assert "sessionA" in _top_level_names(str(accented))

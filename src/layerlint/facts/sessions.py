@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Callable
 
@@ -228,35 +229,52 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> tuple[frozenset[
     if ctx.external("file_digest", path) is None:
         return _NO_FACTS
     names = _top_level_names(path)
-    if names is not None and qualified.rpartition(".")[2].encode() not in names:
+    if names is not None and qualified.rpartition(".")[2] not in names:
         return _NO_FACTS  # the name is not bound at the module's top level: nothing to parse for
     return _module_facts(path)
 
 
 # an unindented assignment or annotation target (`x = `, `x: T = `, `(x) = `), the inner
 # targets of `a = b = ...`, and unindented `def`s (only a context manager can count)
-_ASSIGNED_RE = re.compile(rb"(?m)^\(*([A-Za-z_]\w*)\)*[ \t]*(?::|=(?!=))")
-_CHAINED_TARGET_RE = re.compile(rb"=[ \t]*\(*([A-Za-z_]\w*)\)*[ \t]*(?==(?!=))")
-_DEF_RE = re.compile(rb"(?m)^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)")
+_ASSIGNED_RE = re.compile(r"(?m)^\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
+_CHAINED_TARGET_RE = re.compile(r"=[ \t]*\(*([^\W\d]\w*)\)*[ \t]*(?==(?!=))")
+_DEF_RE = re.compile(r"(?m)^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)")
+# the boundary before each unindented line (a lookahead: the line stays whole)
+_TOP_LEVEL_START_RE = re.compile(r"\n(?=[^ \t\r\n#])")
+_ALIASED_SESSION_IMPORT_RE = re.compile(r"(?:ession|maker)\w*[ \t]+as[ \t]")
 
 
 @lru_cache(maxsize=512)
-def _top_level_names(path: str) -> frozenset[bytes] | None:
+def _top_level_names(path: str) -> frozenset[str] | None:
     """A superset of the names :func:`_module_facts` can report for a module: those its
-    top level binds by assignment (factories and aliases), and its ``def``s when it spells
-    ``contextmanager``; read from the text, so that a module whose imported name is a
-    plain function or class is not parsed. None when the text cannot be read this way
-    (non-ASCII, form feeds, unreadable): then the module is parsed."""
+    top level binds by an assignment that spells a session or a session maker (factories
+    and aliases; any assignment when an import renames one), and its ``def``s when it
+    spells ``contextmanager``; read from the NFKC-normalized text (as Python reads names),
+    so that a module whose imported name is a plain function, class or constant is not
+    parsed. None when the text cannot be read this way (form feeds, a coding
+    cookie, not UTF-8, unreadable): then the module is parsed."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-    except OSError:
+        if b"\f" in data or b"coding" in b"\n".join(data.split(b"\n", 2)[:2]):
+            return None
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
         return None
-    if not data.isascii() or b"\f" in data:
-        return None
-    names = set(_ASSIGNED_RE.findall(data)) | set(_CHAINED_TARGET_RE.findall(data))
-    if b"contextmanager" in data:
-        names.update(_DEF_RE.findall(data))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)  # `ｓessionmaker` is `sessionmaker`
+    if _ALIASED_SESSION_IMPORT_RE.search(text):
+        statements = [text]  # `sessionmaker as make`: any assignment may call it
+    else:
+        # a factory or alias assignment spells "[Ss]ession" or "maker" somewhere in its
+        # statement: the text from its line to the next unindented line
+        statements = [chunk for chunk in _TOP_LEVEL_START_RE.split(text) if "ession" in chunk or "maker" in chunk]
+    names: set[str] = set()
+    for statement in statements:
+        names.update(_ASSIGNED_RE.findall(statement))
+        names.update(_CHAINED_TARGET_RE.findall(statement))
+    if "contextmanager" in text:
+        names.update(_DEF_RE.findall(text))
     return frozenset(names)
 
 
