@@ -196,3 +196,19 @@ def test_a_decorator_line_brings_its_definition_into_focus() -> None:
     record = [lambda n: entered.append(n.name)]
     walk(tree, {ast.FunctionDef: record, ast.ClassDef: record}, {}, focus=Lines(9, [2]), unfocused=[])
     assert entered == ["f"]  # `def f` is line 3, its decorator spans lines 1-2
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_nested_imports_found_from_their_lines_are_all_of_them(path: Path) -> None:
+    from layerlint.context import FileContext
+    from layerlint.walk import nodes_of
+
+    source = engine.decode_source(path.read_bytes())
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        pytest.skip("does not parse")
+    ctx = FileContext(str(path), source, tree, load_settings(None))
+    top = {id(node) for node in tree.body}
+    expected = [node for node in nodes_of(tree, ast.Import, ast.ImportFrom) if id(node) not in top]
+    assert ctx.nested_imports == expected

@@ -17,7 +17,7 @@ from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.project import folder_parts, module_name
-from layerlint.walk import nodes_of
+from layerlint.walk import Lines, nodes_of
 
 T = TypeVar("T")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -127,7 +127,11 @@ class FileContext:
                 self._nested_imports = []
             else:
                 top = {id(node) for node in self.tree.body}
-                found = nodes_of(self.tree, ast.Import, ast.ImportFrom)
+                source = self.source
+                if "\r" in source and source.count("\r") != source.count("\r\n"):
+                    found = nodes_of(self.tree, ast.Import, ast.ImportFrom)  # lone CRs: lines unknown
+                else:
+                    found = _imports_on_lines(self.tree.body, Lines(source.count("\n") + 1, self.nested_import_lines))
                 self._nested_imports = [node for node in found if id(node) not in top]  # type: ignore[misc]
         return self._nested_imports
 
@@ -392,3 +396,28 @@ class FileContext:
         self.diagnostics.append(
             Diagnostic(code, message, self.display_path, line, col + 1, end_line, end_col + 1, fix)
         )
+
+
+def _imports_on_lines(body: list[ast.stmt], lines: Lines) -> list[ast.stmt]:
+    """The import statements under ``body``, entering only the statements whose lines hold
+    one of ``lines`` (imports are statements: no expression is looked into)."""
+    found: list[ast.stmt] = []
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            found.append(stmt)
+            continue
+        if not lines.touches(stmt.lineno, stmt.end_lineno or stmt.lineno):
+            continue
+        children: list[ast.stmt] = []
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if block and isinstance(block, list):
+                children.extend(block)
+        for handler in getattr(stmt, "handlers", ()) or ():
+            children.extend(handler.body)
+        for case in getattr(stmt, "cases", ()) or ():
+            children.extend(case.body)
+        stack.extend(reversed(children))
+    return found
