@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from layerlint.context import FUNCTION_TYPES, FileContext
-from layerlint.walk import statements
+from layerlint.walk import GRAMMAR, plan_for, statements
 
 MODEL_BASES = frozenset({
     "pydantic.BaseModel",
@@ -652,6 +652,8 @@ class _BindingCollector:
 
     def expression(self, node: ast.AST) -> None:
         stack = [node]
+        fields = _BINDING_PLAN.fields
+        relevant = _BINDING_PLAN.relevant
         while stack:
             item = stack.pop()
             if isinstance(item, (ast.Lambda,) + FUNCTION_TYPES + (ast.ClassDef,)):
@@ -672,7 +674,33 @@ class _BindingCollector:
                 self.add(item.name, None)
             elif type(item).__name__ == "MatchMapping" and getattr(item, "rest", None):
                 self.add(item.rest, None)
-            stack.extend(ast.iter_child_nodes(item))
+            # the children that are, or may hold, a node that binds (names, constants,
+            # operators never do): the walk's grammar tables, not ast.iter_child_nodes
+            item_fields = fields.get(type(item))
+            if item_fields is None:
+                stack.extend(ast.iter_child_nodes(item))
+                continue
+            for name, is_list, known in item_fields:
+                value = getattr(item, name, None)
+                if not known:
+                    if isinstance(value, list):
+                        stack.extend(child for child in value if isinstance(child, ast.AST))
+                    elif isinstance(value, ast.AST):
+                        stack.append(value)
+                elif is_list:
+                    stack.extend(child for child in value if type(child) in relevant)
+                elif value is not None and type(value) in relevant:
+                    stack.append(value)
+
+
+# what _BindingCollector.expression looks for: nodes that bind a name in the scope, and
+# statements, handlers and definitions it hands on or stops at
+_BINDING_PLAN = plan_for(
+    cls
+    for cls in GRAMMAR
+    if issubclass(cls, (ast.stmt, ast.NamedExpr, ast.comprehension, ast.excepthandler, ast.Lambda))
+    or cls.__name__ in ("MatchAs", "MatchStar", "MatchMapping")
+)
 
 
 def _scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Binding]:
