@@ -115,7 +115,7 @@ def display(path: str) -> str:
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
     if absolute.startswith(cwd + os.sep):
-        return os.path.relpath(absolute, cwd)
+        return absolute[len(cwd) + 1:]  # os.path.relpath of a normalized path below cwd
     return path
 
 
