@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence, TypeVar
 
 import click
+import click.utils
 
 from layerlint.baseline import Baseline, BaselineError
 from layerlint.diagnostics import Diagnostic
@@ -228,7 +229,8 @@ def emit(
 
     fmt = opts.output_format.lower()
     to_file = opts.output_file is not None
-    color = not to_file and color_allowed()
+    # click would strip the colour from a pipe anyway: don't style 26,000 lines for nothing
+    color = not to_file and color_allowed() and not click.utils.should_strip_ansi(sys.stdout)
     if opts.statistics:
         body = statistics.render_json(diagnostics) if fmt == "json" else statistics.render_text(diagnostics)
     else:
