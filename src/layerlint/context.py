@@ -17,7 +17,8 @@ from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.project import folder_parts, module_name
-from layerlint.walk import Lines, nodes_of
+from layerlint.spelling import has_lone_cr
+from layerlint.walk import Lines, nodes_of, statements
 
 T = TypeVar("T")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -128,10 +129,18 @@ class FileContext:
             else:
                 top = {id(node) for node in self.tree.body}
                 source = self.source
-                if "\r" in source and source.count("\r") != source.count("\r\n"):
-                    found = nodes_of(self.tree, ast.Import, ast.ImportFrom)  # lone CRs: lines unknown
+                if has_lone_cr(source):
+                    found = nodes_of(self.tree, ast.Import, ast.ImportFrom)  # the lines are unknown
                 else:
-                    found = _imports_on_lines(self.tree.body, Lines(source.count("\n") + 1, self.nested_import_lines))
+                    # enter only the statements whose lines hold a nested import line
+                    lines = Lines(source.count("\n") + 1, self.nested_import_lines)
+                    found = [
+                        stmt
+                        for stmt in statements(
+                            self.tree.body, descend=lambda stmt: lines.touches(stmt.lineno, stmt.end_lineno or stmt.lineno)
+                        )
+                        if isinstance(stmt, (ast.Import, ast.ImportFrom))
+                    ]
                 self._nested_imports = [node for node in found if id(node) not in top]  # type: ignore[misc]
         return self._nested_imports
 
@@ -396,28 +405,3 @@ class FileContext:
         self.diagnostics.append(
             Diagnostic(code, message, self.display_path, line, col + 1, end_line, end_col + 1, fix)
         )
-
-
-def _imports_on_lines(body: list[ast.stmt], lines: Lines) -> list[ast.stmt]:
-    """The import statements under ``body``, entering only the statements whose lines hold
-    one of ``lines`` (imports are statements: no expression is looked into)."""
-    found: list[ast.stmt] = []
-    stack = list(reversed(body))
-    while stack:
-        stmt = stack.pop()
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            found.append(stmt)
-            continue
-        if not lines.touches(stmt.lineno, stmt.end_lineno or stmt.lineno):
-            continue
-        children: list[ast.stmt] = []
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(stmt, name, None)
-            if block and isinstance(block, list):
-                children.extend(block)
-        for handler in getattr(stmt, "handlers", ()) or ():
-            children.extend(handler.body)
-        for case in getattr(stmt, "cases", ()) or ():
-            children.extend(case.body)
-        stack.extend(reversed(children))
-    return found

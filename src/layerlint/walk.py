@@ -391,14 +391,17 @@ def nodes_of(tree: ast.AST, *types: type) -> list[ast.AST]:
     return found
 
 
-def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+def statements(body: list[ast.stmt], descend: Callable[[ast.stmt], bool] | None = None) -> Iterator[ast.stmt]:
     """Every statement under ``body``, at any depth (function and class bodies, ``except``
     handlers and ``match`` cases included), in pre-order, never looking inside an
-    expression: imports, classes and assignments are found at a fraction of a full walk."""
+    expression: imports, classes and assignments are found at a fraction of a full walk.
+    With ``descend``, the statements inside a statement come only when it says so."""
     stack = list(reversed(body))
     while stack:
         stmt = stack.pop()
         yield stmt
+        if descend is not None and not descend(stmt):
+            continue
         children: list[ast.stmt] = []
         for name in ("body", "orelse", "finalbody"):
             block = getattr(stmt, name, None)

@@ -8,6 +8,7 @@ from bisect import bisect_left
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.sessions import imports_settled
+from layerlint.spelling import has_lone_cr, line_numbers
 from layerlint.walk import nodes_of
 
 HTTP_EXCEPTIONS = frozenset({
@@ -168,7 +169,7 @@ def _router_lines(source: str) -> list[int] | None:
     """The lines (sorted) that spell ``FastAPI`` or ``APIRouter``: the statement of every
     router call spells one, unless an import renames the class (``APIRouter as R``) or lone
     CRs end lines (counting ``\\n`` would misnumber them): then None."""
-    if "\r" in source and source.count("\r") != source.count("\r\n"):
+    if has_lone_cr(source):
         return None
     positions: list[int] = []
     for word in _ROUTER_WORDS:
@@ -179,13 +180,7 @@ def _router_lines(source: str) -> list[int] | None:
                 return None
             at = source.find(word, at + 1)
     positions.sort()
-    lines: list[int] = []
-    line, counted = 1, 0
-    for at in positions:
-        line += source.count("\n", counted, at)
-        counted = at
-        lines.append(line)
-    return lines
+    return line_numbers(source, positions)
 
 
 def _renamed(source: str, after: int) -> bool:

@@ -28,6 +28,7 @@ from layerlint.external import lookup, provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fastapi import RENAMED_STATUS_NAMES, RENAMED_STATUS_VERSION, STATUS_NAMES
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, name_index, plan_reference
+from layerlint.spelling import has_lone_cr, lines_spelling
 from layerlint.walk import nodes_of
 
 STATUS_MODULES = frozenset({"fastapi.status", "starlette.status"})
@@ -139,7 +140,7 @@ def status_index(tree: ast.Module, source: str, imports: list[ast.AST]) -> NameI
     and whether the module has a star import. Each of those is spelled on its own lines,
     so only the top-level statements with such a line are indexed. None when lone CRs end
     lines (numbering them would take more than counting ``\\n``)."""
-    if "\r" in source and source.count("\r") != source.count("\r\n"):
+    if has_lone_cr(source):
         return None
     names = set(NEW_NAMES)
     star = False
@@ -149,7 +150,7 @@ def status_index(tree: ast.Module, source: str, imports: list[ast.AST]) -> NameI
                 star = True
             elif qualified in STATUS_MODULES:
                 names.add(name)
-    lines = _lines_spelling(source, names)
+    lines = lines_spelling(source, names)
     body = []
     for stmt in tree.body:
         first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
@@ -159,27 +160,6 @@ def status_index(tree: ast.Module, source: str, imports: list[ast.AST]) -> NameI
     index = name_index(ast.Module(body=body, type_ignores=[]))
     index.star_import = star
     return index
-
-
-def _lines_spelling(source: str, names: set[str]) -> list[int]:
-    """The lines (sorted) where one of ``names`` occurs not followed by a character that
-    would continue the identifier."""
-    positions: list[int] = []
-    for name in names:
-        at = source.find(name)
-        while at != -1:
-            follows = source[at + len(name) : at + len(name) + 1]
-            if not (follows.isalnum() or follows == "_"):
-                positions.append(at)
-            at = source.find(name, at + 1)
-    positions.sort()
-    lines: list[int] = []
-    line, counted = 1, 0
-    for at in positions:
-        line += source.count("\n", counted, at)
-        counted = at
-        lines.append(line)
-    return lines
 
 
 @provider("starlette_sides")
