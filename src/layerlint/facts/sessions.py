@@ -163,7 +163,8 @@ def _module_factories(ctx: FileContext) -> frozenset[str]:
     for local, qualified in ctx.imports.items():
         # only a name this file calls can open a session: look for ``name(`` before parsing another module
         if _FACTORY_RE.search(qualified.rpartition(".")[2]) or (
-            f"{local}(" in ctx.source and _imported_factory(qualified, ctx)
+            # (only a project module is read: test that before scanning the text)
+            ctx.is_first_party(qualified) and f"{local}(" in ctx.source and _imported_factory(qualified, ctx)
         ):
             names.add(local)
     names |= _session_context_managers(ctx.tree.body, ctx.resolve, names)
@@ -236,7 +237,7 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> tuple[frozenset[
 
 # an unindented assignment or annotation target (`x = `, `x: T = `, `(x) = `), the inner
 # targets of `a = b = ...`, and unindented `def`s (only a context manager can count)
-_ASSIGNED_RE = re.compile(r"(?m)^\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
+_ASSIGNED_RE = re.compile(r"\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 _CHAINED_TARGET_RE = re.compile(r"=[ \t]*\(*([^\W\d]\w*)\)*[ \t]*(?==(?!=))")
 _DEF_RE = re.compile(r"(?m)^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)")
 # the boundary before each unindented line (a lookahead: the line stays whole)
@@ -244,7 +245,7 @@ _TOP_LEVEL_START_RE = re.compile(r"\n(?=[^ \t\r\n#])")
 _ALIASED_SESSION_IMPORT_RE = re.compile(r"(?:ession|maker)\w*[ \t]+as[ \t]")
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=8192)
 def _top_level_names(path: str) -> frozenset[str] | None:
     """A superset of the names :func:`_module_facts` can report for a module: those its
     top level binds by an assignment that spells a session or a session maker (factories
@@ -263,16 +264,17 @@ def _top_level_names(path: str) -> frozenset[str] | None:
         return None
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)  # `ｓessionmaker` is `sessionmaker`
-    if _ALIASED_SESSION_IMPORT_RE.search(text):
-        statements = [text]  # `sessionmaker as make`: any assignment may call it
-    else:
-        # a factory or alias assignment spells "[Ss]ession" or "maker" somewhere in its
-        # statement: the text from its line to the next unindented line
-        statements = [chunk for chunk in _TOP_LEVEL_START_RE.split(text) if "ession" in chunk or "maker" in chunk]
+    # each top-level statement: the text from an unindented line to the next one
+    statements = _TOP_LEVEL_START_RE.split(text)
+    if not _ALIASED_SESSION_IMPORT_RE.search(text):  # (`sessionmaker as make`: any may call it)
+        # a factory or alias assignment spells "[Ss]ession" or "maker" somewhere in it
+        statements = [chunk for chunk in statements if "ession" in chunk or "maker" in chunk]
     names: set[str] = set()
     for statement in statements:
-        names.update(_ASSIGNED_RE.findall(statement))
-        names.update(_CHAINED_TARGET_RE.findall(statement))
+        assigned = _ASSIGNED_RE.match(statement)
+        if assigned is not None:
+            names.add(assigned.group(1))
+            names.update(_CHAINED_TARGET_RE.findall(statement))
     if "contextmanager" in text:
         names.update(_DEF_RE.findall(text))
     return frozenset(names)
