@@ -397,18 +397,31 @@ def statements(body: list[ast.stmt], descend: Callable[[ast.stmt], bool] | None 
     expression: imports, classes and assignments are found at a fraction of a full walk.
     With ``descend``, the statements inside a statement come only when it says so."""
     stack = list(reversed(body))
+    blocks = _STATEMENT_BLOCKS
     while stack:
         stmt = stack.pop()
         yield stmt
-        if descend is not None and not descend(stmt):
-            continue
+        fields = blocks.get(type(stmt), _UNKNOWN_BLOCKS)
+        if not fields or descend is not None and not descend(stmt):
+            continue  # a simple statement (most of them) holds no statement
         children: list[ast.stmt] = []
-        for name in ("body", "orelse", "finalbody"):
+        for name in fields:
             block = getattr(stmt, name, None)
-            if block and isinstance(block, list):
+            if not block or not isinstance(block, list):
+                continue
+            if name == "handlers" or name == "cases":
+                for clause in block:
+                    children.extend(clause.body)
+            else:
                 children.extend(block)
-        for handler in getattr(stmt, "handlers", ()) or ():
-            children.extend(handler.body)
-        for case in getattr(stmt, "cases", ()) or ():
-            children.extend(case.body)
         stack.extend(reversed(children))
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# per statement type, the fields that hold statements (or handlers and cases holding them)
+_STATEMENT_BLOCKS: dict[type, tuple[str, ...]] = {
+    cls: tuple(name for name in _BLOCK_FIELDS if name in getattr(cls, "_fields", ()))
+    for cls in GRAMMAR
+    if issubclass(cls, ast.stmt)
+}
+_UNKNOWN_BLOCKS = _BLOCK_FIELDS  # a statement type the grammar does not know: look everywhere
