@@ -265,7 +265,7 @@ def _top_level_names(path: str) -> frozenset[str] | None:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)  # `ｓessionmaker` is `sessionmaker`
     # each top-level statement: the text from an unindented line to the next one
-    statements = _TOP_LEVEL_START_RE.split(text)
+    statements = _TOP_LEVEL_START_RE.split(text) if "ession" in text or "maker" in text else []
     if not _ALIASED_SESSION_IMPORT_RE.search(text):  # (`sessionmaker as make`: any may call it)
         # a factory or alias assignment spells "[Ss]ession" or "maker" somewhere in it
         statements = [chunk for chunk in statements if "ession" in chunk or "maker" in chunk]
