@@ -17,7 +17,7 @@ from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.project import folder_parts, module_name
-from layerlint.spelling import has_lone_cr
+from layerlint.spelling import has_lone_cr, line_numbers
 from layerlint.walk import Lines, nodes_of, statements
 
 T = TypeVar("T")
@@ -113,12 +113,16 @@ class FileContext:
         part of each (``Optional``, also in ``typing.Optional`` or ``t.Optional``) and each
         local name an import anywhere in the file binds to one (``from typing import
         Optional as Opt``, also inside a function)."""
-        wanted = set(qualified)
-        words = {name.rpartition(".")[2] for name in wanted}
-        words.update(local for local, target in self.imports.items() if target in wanted)
+        wanted = frozenset(qualified)
+        return {name.rpartition(".")[2] for name in wanted} | self.imported_names(wanted.__contains__)
+
+    def imported_names(self, matches: Callable[[str], bool]) -> set[str]:
+        """Every local name that an import anywhere in the file (top level, or inside a
+        function, class or block) binds to a fully qualified name that ``matches``."""
+        names = {local for local, target in self.imports.items() if matches(target)}
         for node in self.nested_imports:
-            words.update(local for local, target in self.import_bindings(node) if target in wanted)
-        return words
+            names.update(local for local, target in self.import_bindings(node) if matches(target))
+        return names
 
     @property
     def nested_imports(self) -> list[ast.Import | ast.ImportFrom]:
@@ -148,12 +152,11 @@ class FileContext:
     def nested_import_lines(self) -> list[int]:
         """The lines (counting ``\\n``) where an import below the top level may start: an
         indented ``import``/``from`` line, one after ``:`` or ``;``, or one continuing
-        the line above. A superset (a
-        docstring may match); empty means the file has no nested import."""
+        the line above. A superset (a docstring may match); empty means the file has no
+        nested import."""
         if self._nested_import_lines is None:
             source = self.source
-            lines: list[int] = []
-            line, counted = 1, 0
+            positions: list[int] = []
             for match in _IMPORT_WORD_RE.finditer(source):
                 at = match.start()
                 line_start = source.rfind("\n", 0, at) + 1
@@ -165,10 +168,8 @@ class FileContext:
                     or ";" in head
                     or source[max(line_start - 3, 0):line_start].rstrip("\r\n").endswith("\\")  # `x: \` above
                 ):
-                    line += source.count("\n", counted, at)
-                    counted = at
-                    lines.append(line)
-            self._nested_import_lines = lines
+                    positions.append(at)
+            self._nested_import_lines = line_numbers(source, positions)
         return self._nested_import_lines
 
     # -- module body ------------------------------------------------------

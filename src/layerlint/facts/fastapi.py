@@ -130,12 +130,7 @@ def response_spellings(ctx: FileContext) -> set[str]:
     """The words that can name a response class (:func:`is_response_class`) in this file, as
     needles (found at the end of a word): ``Response``, which ends each of their names, and
     each other local name an import binds to one (``JR`` in ``from ... import JSONResponse as JR``)."""
-    words = {"Response"}
-    bindings = [*ctx.imports.items(), *(b for node in ctx.nested_imports for b in ctx.import_bindings(node))]
-    words.update(
-        local for local, qualified in bindings if is_response_class(qualified) and not local.endswith("Response")
-    )
-    return words
+    return {"Response"} | ctx.imported_names(is_response_class)
 
 
 def _may_change_http_facts(qualified: str) -> bool:

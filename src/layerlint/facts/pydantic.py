@@ -30,7 +30,6 @@ import ast
 import builtins
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.walk import GRAMMAR, plan_for, statements
@@ -172,15 +171,6 @@ def _imported_modules(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> li
 
 def module_facts(ctx: FileContext) -> ModuleFacts:
     return ctx.memo("pydantic.module_facts", lambda: _module_facts(ctx))
-
-
-def needle_words(ctx: FileContext, words: Iterable[str]) -> set[str]:
-    """``words`` as needles (``Rule.needles``) that match the same lines at less cost: those
-    the source spells, less any ending in another kept one (``SettingsConfigDict`` after
-    ``ConfigDict``), since a needle matches at the end of any word. The focus scan costs
-    about as much per word as a full scan of the file; ``in`` costs far less."""
-    present = {word for word in words if ctx.mentions(word)}
-    return {word for word in present if not any(word != other and word.endswith(other) for other in present)}
 
 
 def source_segment(ctx: FileContext, node: ast.AST) -> str | None:

@@ -25,7 +25,7 @@ from typing import Callable
 
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
-from layerlint.walk import nodes_of
+from layerlint.walk import nodes_of, statements
 
 SESSION_TYPES = frozenset({
     "sqlalchemy.ext.asyncio.AsyncSession",
@@ -331,19 +331,12 @@ def _scoped_import_bindings(ctx: FileContext) -> tuple[tuple[str, str], ...]:
     found = ctx.nested_imports
     if not found:
         return ()
-    module_level: set[int] = set()  # imports in module-level blocks (if/try/with): read with the top level
-    stack: list[ast.stmt] = list(ctx.tree.body)
-    while stack:
-        stmt = stack.pop()
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            module_level.add(id(stmt))
-        elif not isinstance(stmt, SCOPE_TYPES):
-            for name in ("body", "orelse", "finalbody"):
-                block = getattr(stmt, name, None)
-                if isinstance(block, list):
-                    stack.extend(block)
-            for part in (*(getattr(stmt, "handlers", None) or ()), *(getattr(stmt, "cases", None) or ())):
-                stack.extend(part.body)
+    # imports in module-level blocks (if/try/with) are read with the top level
+    module_level = {
+        id(stmt)
+        for stmt in statements(ctx.tree.body, descend=lambda stmt: not isinstance(stmt, SCOPE_TYPES))
+        if isinstance(stmt, (ast.Import, ast.ImportFrom))
+    }
     return tuple(
         binding for node in found if id(node) not in module_level for binding in ctx.import_bindings(node)
     )
@@ -499,18 +492,6 @@ def statement_builder(node: ast.Call, ctx: FileContext) -> str | None:
     if top in ("sqlalchemy", "sqlmodel") and last in STATEMENT_BUILDERS:
         return last
     return None
-
-
-def builder_spellings(ctx: FileContext) -> set[str]:
-    """Every word that can name a SQL statement builder (:func:`statement_builder`) in this
-    file: the builders' names and each local name an import binds to one of them."""
-    words = set(STATEMENT_BUILDERS)
-    bindings = [*ctx.imports.items(), *(b for node in ctx.nested_imports for b in ctx.import_bindings(node))]
-    for local, qualified in bindings:
-        top, last = qualified.partition(".")[0], qualified.rpartition(".")[2]
-        if top in ("sqlalchemy", "sqlmodel") and last in STATEMENT_BUILDERS:
-            words.add(local)
-    return words
 
 
 def _module_sessions(ctx: FileContext) -> frozenset[str]:

@@ -70,17 +70,9 @@ def sa_spellings(ctx: FileContext, names: Iterable[str]) -> set[str]:
     and each local name an import anywhere in the file binds to one (``from sqlalchemy.orm
     import relationship as rel``, also inside a function), as :func:`sa_name` resolves them."""
     wanted = frozenset(names)
-    words = set(wanted)
-
-    def add(bindings: Iterable[tuple[str, str]]) -> None:
-        for local, target in bindings:
-            if target.rpartition(".")[2] in wanted and target.partition(".")[0] in SA_PACKAGES:
-                words.add(local)
-
-    add(ctx.imports.items())
-    for node in ctx.nested_imports:
-        add(ctx.import_bindings(node))
-    return words
+    return set(wanted) | ctx.imported_names(
+        lambda target: target.rpartition(".")[2] in wanted and target.partition(".")[0] in SA_PACKAGES
+    )
 
 
 def sa_call(node: ast.AST, ctx: FileContext, names: frozenset[str] | set[str]) -> str | None:

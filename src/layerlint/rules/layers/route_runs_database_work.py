@@ -43,7 +43,8 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import enclosing_endpoint, router_names
-from layerlint.facts.sessions import builder_spellings, session_method_call, statement_builder
+from layerlint.facts.sessions import STATEMENT_BUILDERS, session_method_call, statement_builder
+from layerlint.facts.sqlalchemy import sa_spellings
 from layerlint.rule import Rule
 
 DATABASE_METHODS = frozenset(
@@ -63,7 +64,7 @@ class RouteRunsDatabaseWork(Rule):
     def needles(self) -> set[str]:
         # a finding calls a session method by name, or (an alias of) a statement builder;
         # session facts are asked for only at such a method call
-        return DATABASE_METHODS | builder_spellings(self.ctx)
+        return DATABASE_METHODS | sa_spellings(self.ctx, STATEMENT_BUILDERS)
 
     def visit_Call(self, node: ast.Call) -> None:
         if enclosing_endpoint(self.ctx) is None:

@@ -42,7 +42,8 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sessions import builder_spellings, session_method_call, statement_builder
+from layerlint.facts.sessions import STATEMENT_BUILDERS, session_method_call, statement_builder
+from layerlint.facts.sqlalchemy import sa_spellings
 from layerlint.rule import Rule
 
 QUERY_METHODS = frozenset({"execute", "scalar", "scalars", "stream"})
@@ -60,7 +61,7 @@ class ServiceRunsQueries(Rule):
     def needles(self) -> set[str]:
         # a finding calls a session method by name, or (an alias of) a statement builder;
         # session facts are asked for only at such a method call
-        return QUERY_METHODS | builder_spellings(self.ctx)
+        return QUERY_METHODS | sa_spellings(self.ctx, STATEMENT_BUILDERS)
 
     def visit_Call(self, node: ast.Call) -> None:
         method = session_method_call(node, QUERY_METHODS, self.ctx)

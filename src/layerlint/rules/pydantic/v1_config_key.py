@@ -59,7 +59,7 @@ import ast
 from types import SimpleNamespace
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word, module_facts, needle_words, uses_pydantic
+from layerlint.facts.pydantic import has_word, module_facts, uses_pydantic
 from layerlint.facts.pydantic_fixes import CONFIG_RENAMES, config_key_fix, dict_keys
 from layerlint.rule import Rule
 
@@ -105,7 +105,7 @@ class V1ConfigKey(Rule):
     def needles(self) -> set[str]:
         # a ConfigDict call spells the callee (or an import's alias of it); a model_config
         # assignment its target; keys are read from those nodes, never visited themselves
-        return needle_words(self.ctx, self.ctx.spellings(CONFIG_DICTS) | {"model_config"})
+        return self.ctx.spellings(CONFIG_DICTS) | {"model_config"}
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.ctx.resolve(node.func) in CONFIG_DICTS:

@@ -60,7 +60,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word, needle_words
+from layerlint.facts.pydantic import has_word
 from layerlint.facts.pydantic_fixes import field_argument_fix
 from layerlint.rule import Rule
 
@@ -96,7 +96,7 @@ class V1FieldArgument(Rule):
 
     def needles(self) -> set[str]:
         # a call of Field/constr/conlist/conset spells the callee or an import's alias of it
-        return needle_words(self.ctx, self.ctx.spellings(FIELD_FUNCTIONS))
+        return self.ctx.spellings(FIELD_FUNCTIONS)
 
     def visit_Call(self, node: ast.Call) -> None:
         if not node.keywords:

@@ -69,7 +69,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word, needle_words
+from layerlint.facts.pydantic import has_word
 from layerlint.walk import statements
 from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_import_fix
 from layerlint.rule import Rule
@@ -132,7 +132,7 @@ class V1Import(Rule):
 
     def needles(self) -> set[str]:
         # a flagged `pydantic.<name>` spells the name; imports are walked everywhere anyway
-        return needle_words(self.ctx, _ATTRIBUTES)
+        return set(_ATTRIBUTES)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         base = self.ctx.absolute_module(node.module, node.level)

@@ -112,7 +112,6 @@ from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import (
     mentions_pydantic,
     module_facts,
-    needle_words,
     receiver,
     source_segment,
     uses_pydantic,
@@ -171,7 +170,7 @@ class V1ModelMethod(Rule):
     def needles(self) -> set[str]:
         # every node acted upon is an attribute spelling one of these names (or a call of
         # one, whose lines hold it); receivers and v2 uses are looked up in the tree
-        return needle_words(self.ctx, GENERIC.keys() | UNIQUE.keys())
+        return set(GENERIC.keys() | UNIQUE.keys())
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func

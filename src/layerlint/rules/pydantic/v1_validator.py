@@ -82,7 +82,6 @@ from layerlint.facts.pydantic import (
     is_pydantic_v1,
     locally_rebound,
     name_bindings,
-    needle_words,
     source_segment,
 )
 from layerlint.facts.pydantic_fixes import validator_fix
@@ -115,9 +114,8 @@ class V1Validator(Rule):
 
     def needles(self) -> set[str]:
         # the names and attributes acted upon spell `validator`, `root_validator` or an
-        # import's alias of one; functions (whose decorators are recorded) hold statements,
-        # which the walk always enters
-        return needle_words(self.ctx, self.ctx.spellings(V1_VALIDATORS))
+        # import's alias of one; a decorator's lines bring its function into the walk
+        return self.ctx.spellings(V1_VALIDATORS)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for position, decorator in enumerate(node.decorator_list):
