@@ -293,28 +293,6 @@ def walk(
             fields = tuple((name, False, False) for name in getattr(node, "_fields", ()))
         if not fields:
             continue
-        if len(fields) == 1:
-            name, is_list, known = fields[0]
-            value = getattr(node, name, None)
-            if known:
-                if is_list:
-                    for child in reversed(value):
-                        child_type = type(child)
-                        if child_type in relevant and (
-                            child_type not in gated
-                            or counts[child.end_lineno] != counts[child.lineno - 1]
-                            or child_type in _DECORATED and _decorators_touch(child, counts)
-                        ):
-                            push(child)
-                elif value is not None and type(value) in relevant and (
-                    type(value) not in gated
-                    or counts[value.end_lineno] != counts[value.lineno - 1]
-                    or type(value) in _DECORATED and _decorators_touch(value, counts)
-                ):
-                    push(value)
-            else:
-                _push_any(value, relevant, stack)
-            continue
         children: list[ast.AST] = []
         add = children.append
         for name, is_list, known in fields:
