@@ -212,3 +212,8 @@ def test_nested_imports_found_from_their_lines_are_all_of_them(path: Path) -> No
     top = {id(node) for node in tree.body}
     expected = [node for node in nodes_of(tree, ast.Import, ast.ImportFrom) if id(node) not in top]
     assert ctx.nested_imports == expected
+
+
+def test_lines_hold_a_definition_by_its_decorators_too() -> None:
+    tree = ast.parse("@register(\n    'x')\ndef f():\n    pass\n")
+    assert Lines(5, [2]).holds(tree.body[0]) and not Lines(5, [5]).holds(tree.body[0])

@@ -194,6 +194,12 @@ class Lines:
     def touches(self, first: int, last: int) -> bool:
         return self.counts[last] != self.counts[first - 1]
 
+    def holds(self, node: ast.AST) -> bool:
+        """Does a focus line lie among ``node``'s lines, its decorators' included?"""
+        decorators = getattr(node, "decorator_list", None)
+        first = decorators[0].lineno if decorators else node.lineno  # type: ignore[attr-defined]
+        return self.touches(first, node.end_lineno or node.lineno)  # type: ignore[attr-defined]
+
 
 # a definition's lines (``def``/``class`` to the end) leave out its decorators above
 _DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})

@@ -5,12 +5,11 @@ from __future__ import annotations
 import ast
 import http
 import re
-from bisect import bisect_left
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.sessions import imports_settled
 from layerlint.spelling import has_lone_cr, line_numbers
-from layerlint.walk import nodes_of
+from layerlint.walk import Lines, nodes_of
 
 HTTP_EXCEPTIONS = frozenset({
     "fastapi.HTTPException",
@@ -152,7 +151,11 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     if not ctx.mentions("fastapi") or ("APIRouter" not in source and "FastAPI" not in source):
         return calls
     lines = _router_lines(source)
-    found = nodes_of(ctx.tree, ast.Assign, ast.AnnAssign) if lines is None else _statements_on(ctx.tree.body, lines)
+    found = (
+        nodes_of(ctx.tree, ast.Assign, ast.AnnAssign)
+        if lines is None
+        else _statements_on(ctx.tree.body, Lines(source.count("\n") + 1, lines))
+    )
     for stmt in found:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
             if ctx.resolve(stmt.value.func) in ROUTER_CLASSES:
@@ -202,15 +205,14 @@ def _renamed(source: str, after: int) -> bool:
     return source.startswith("as", after) and not (follows.isalnum() or follows == "_")
 
 
-def _statements_on(body: list[ast.stmt], lines: list[int]) -> list[ast.stmt]:
-    """The statements (in pre-order, as ``nodes_of``) whose lines include one of ``lines``
-    (sorted), looking inside compound statements only when theirs do."""
+def _statements_on(body: list[ast.stmt], lines: Lines) -> list[ast.stmt]:
+    """The statements (in pre-order, as ``nodes_of``) whose lines hold one of ``lines``,
+    looking inside compound statements only when theirs do."""
     found: list[ast.stmt] = []
     stack = list(reversed(body))
     while stack:
         stmt = stack.pop()
-        index = bisect_left(lines, stmt.lineno)
-        if index == len(lines) or lines[index] > (stmt.end_lineno or stmt.lineno):
+        if not lines.holds(stmt):
             continue
         found.append(stmt)
         children: list[ast.stmt] = []

@@ -69,6 +69,21 @@ _INDEXED = tuple(
 )
 
 
+def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str | None, str | None]]:
+    """(name, fully qualified name) of each binding of an import, as :func:`name_index`
+    records it: the qualified name is None for a relative import, ``(None, None)`` a star."""
+    if isinstance(node, ast.Import):
+        return [
+            (alias.asname, alias.name) if alias.asname else (alias.name.partition(".")[0],) * 2
+            for alias in node.names
+        ]
+    return [
+        (None, None) if alias.name == "*"
+        else (alias.asname or alias.name, None if node.level or not node.module else f"{node.module}.{alias.name}")
+        for alias in node.names
+    ]
+
+
 def name_index(tree: ast.Module) -> NameIndex:
     index = NameIndex()
     top = {id(stmt) for stmt in tree.body}
@@ -82,21 +97,14 @@ def name_index(tree: ast.Module) -> NameIndex:
                 index.loads.add(node.id)
             else:
                 bind(node.id)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    bind(alias.asname, alias.name, id(node) in top, node.lineno)
-                else:
-                    first = alias.name.partition(".")[0]
-                    bind(first, first, id(node) in top, node.lineno)
-        elif isinstance(node, ast.ImportFrom):
-            for alias in node.names:
-                if alias.name == "*":
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for name, qualified in import_bindings(node):
+                if name is None:
                     index.star_import = True
-                elif node.level or not node.module:
-                    bind(alias.asname or alias.name)
+                elif qualified is None:
+                    bind(name)  # a relative import: what it binds is not known here
                 else:
-                    bind(alias.asname or alias.name, f"{node.module}.{alias.name}", id(node) in top, node.lineno)
+                    bind(name, qualified, id(node) in top, node.lineno)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bind(node.name)
         elif isinstance(node, ast.arg):

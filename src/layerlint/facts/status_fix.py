@@ -19,7 +19,6 @@ its fixer (which writes them): which ``status.HTTP_...`` constant, spelled how.
 from __future__ import annotations
 
 import ast
-from bisect import bisect_left
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
@@ -27,9 +26,9 @@ from typing import Any, Callable
 from layerlint.external import lookup, provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fastapi import RENAMED_STATUS_NAMES, RENAMED_STATUS_VERSION, STATUS_NAMES
-from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, name_index, plan_reference
+from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, import_bindings, name_index, plan_reference
 from layerlint.spelling import has_lone_cr, lines_spelling
-from layerlint.walk import nodes_of
+from layerlint.walk import Lines, nodes_of
 
 STATUS_MODULES = frozenset({"fastapi.status", "starlette.status"})
 # constants Starlette added in 0.14 (missing from earlier releases)
@@ -75,7 +74,7 @@ class StatusFixFacts(ModuleFixFacts):
         uses_fastapi = any(
             (qualified or "").partition(".")[0] == "fastapi"
             for node in self._imports
-            for _, qualified in _import_bindings(node)  # type: ignore[arg-type]
+            for _, qualified in import_bindings(node)  # type: ignore[arg-type]
         )
         return ("fastapi" if uses_fastapi else "starlette", "status")
 
@@ -119,21 +118,6 @@ class StatusFixFacts(ModuleFixFacts):
         return f"{reference.expr}.{constant}", reference
 
 
-def _import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str | None, str | None]]:
-    """(name, fully qualified name or None) of each binding of an import, as
-    :func:`layerlint.facts.names.name_index` records it; ``(None, None)`` for a star."""
-    if isinstance(node, ast.Import):
-        return [
-            (alias.asname, alias.name) if alias.asname else (alias.name.partition(".")[0],) * 2
-            for alias in node.names
-        ]
-    return [
-        (None, None) if alias.name == "*"
-        else (alias.asname or alias.name, None if node.level or not node.module else f"{node.module}.{alias.name}")
-        for alias in node.names
-    ]
-
-
 def status_index(tree: ast.Module, source: str, imports: list[ast.AST]) -> NameIndex | None:
     """The part of ``name_index(tree)`` that :func:`plan_reference` reads for ``status``: every
     binding and read of the names that import a status module and of :data:`NEW_NAMES`,
@@ -145,19 +129,13 @@ def status_index(tree: ast.Module, source: str, imports: list[ast.AST]) -> NameI
     names = set(NEW_NAMES)
     star = False
     for node in imports:
-        for name, qualified in _import_bindings(node):  # type: ignore[arg-type]
+        for name, qualified in import_bindings(node):  # type: ignore[arg-type]
             if name is None:
                 star = True
             elif qualified in STATUS_MODULES:
                 names.add(name)
-    lines = lines_spelling(source, names)
-    body = []
-    for stmt in tree.body:
-        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
-        at = bisect_left(lines, first)
-        if at < len(lines) and lines[at] <= (stmt.end_lineno or stmt.lineno):
-            body.append(stmt)
-    index = name_index(ast.Module(body=body, type_ignores=[]))
+    lines = Lines(source.count("\n") + 1, lines_spelling(source, names))
+    index = name_index(ast.Module(body=[stmt for stmt in tree.body if lines.holds(stmt)], type_ignores=[]))
     index.star_import = star
     return index
 
