@@ -80,7 +80,7 @@ def _annotation_types(node: ast.AST | None) -> list[ast.AST]:
     return out
 
 
-def _session_aliases(ctx: FileContext) -> frozenset[str]:
+def _session_aliases(ctx: FileContext) -> _NameSet:
     """Module-level names bound to a session type (``SessionDep = Annotated[AsyncSession, ...]``)."""
     names: set[str] = set()
     for stmt in ctx.tree.body:
@@ -94,16 +94,13 @@ def _session_aliases(ctx: FileContext) -> frozenset[str]:
         if isinstance(target, ast.Name) and value is not None:
             if any(ctx.resolve(t) in SESSION_TYPES for t in _annotation_types(value)):
                 names.add(target.id)
-    # ``from app.dependencies.auth import SessionDep`` where that module defines the alias
-    for local, qualified in ctx.imports.items():
-        # type aliases are CapWords; reading another module costs a parse, so ask only for those
-        if (
-            local not in names
-            and local[:1].isupper()
-            and qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[1]
-        ):
-            names.add(local)
-    return frozenset(names)
+
+    def imported_alias(local: str, qualified: str) -> bool:
+        # ``from app.dependencies.auth import SessionDep`` where that module defines the alias;
+        # type aliases are CapWords, and reading another module costs a parse: ask only for those
+        return local[:1].isupper() and qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[1]
+
+    return _NameSet(names, dict(ctx.imports), imported_alias)
 
 
 def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
@@ -153,22 +150,74 @@ def is_session_provider(node: ast.AST, ctx: FileContext) -> bool:
     return bool(_PROVIDER_RE.search(last))
 
 
-def _module_factories(ctx: FileContext) -> frozenset[str]:
+class _NameSet:
+    """Names with a property: those this module binds itself, known at once, and those
+    its imports bind, decided name by name when asked about (deciding one may parse
+    another module, and most imported names are never asked about). The import table is
+    the one of the moment the set was made, so that a name is decided as it would have
+    been had every import been decided then."""
+
+    __slots__ = ("_known", "_imports", "_decide", "_decided")
+
+    def __init__(self, known: set[str], imports: dict[str, str], decide: Callable[[str, str], bool]) -> None:
+        self._known = known
+        self._imports = imports
+        self._decide = decide
+        self._decided: dict[str, bool] = {}
+
+    def __contains__(self, name: object) -> bool:
+        if name in self._known:
+            return True
+        qualified = self._imports.get(name)  # type: ignore[arg-type]
+        if qualified is None:
+            return False
+        found = self._decided.get(name)  # type: ignore[arg-type]
+        if found is None:
+            found = self._decided[name] = self._decide(name, qualified)  # type: ignore[index,arg-type]
+        return found
+
+
+def _module_factories(ctx: FileContext) -> _NameSet:
+    names = _assigned_factories(ctx)
+    source = ctx.source
+
+    def imported_factory(local: str, qualified: str) -> bool:
+        # only a name this file calls can open a session: look for ``name(`` before
+        # parsing another module (and test that it is a project module before that)
+        return _FACTORY_RE.search(qualified.rpartition(".")[2]) is not None or (
+            ctx.is_first_party(qualified) and f"{local}(" in source and _imported_factory(qualified, ctx)
+        )
+
+    factories = _NameSet(names, dict(ctx.imports), imported_factory)
+    if _context_manager_candidates(ctx.tree.body, ctx.resolve):  # (rare) they need every factory
+        known = names | {local for local, qualified in ctx.imports.items() if imported_factory(local, qualified)}
+        known |= _session_context_managers(ctx.tree.body, ctx.resolve, known)
+        factories = _NameSet(known, {}, imported_factory)
+    return factories
+
+
+def _assigned_factories(ctx: FileContext) -> set[str]:
+    """``SessionLocal = sessionmaker(...)`` at the top level of this module."""
     names = set()
     for stmt in ctx.tree.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
             if ctx.resolve(stmt.value.func) in SESSION_FACTORIES:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
-    for local, qualified in ctx.imports.items():
-        # only a name this file calls can open a session: look for ``name(`` before parsing another module
-        if _FACTORY_RE.search(qualified.rpartition(".")[2]) or (
-            # (only a project module is read: test that before scanning the text)
-            ctx.is_first_party(qualified) and f"{local}(" in ctx.source and _imported_factory(qualified, ctx)
-        ):
-            names.add(local)
-    names |= _session_context_managers(ctx.tree.body, ctx.resolve, names)
-    return frozenset(names)
+    return names
+
+
+def factory_spellings(ctx: FileContext) -> set[str]:
+    """A superset of the names :func:`session_factories` holds, without reading other modules."""
+    names = _assigned_factories(ctx)
+    source = ctx.source
+    names.update(
+        local
+        for local, qualified in ctx.imports.items()
+        if _FACTORY_RE.search(qualified.rpartition(".")[2]) or (ctx.is_first_party(qualified) and f"{local}(" in source)
+    )
+    names.update(func.name for func in _context_manager_candidates(ctx.tree.body, ctx.resolve))
+    return names
 
 
 CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
@@ -179,12 +228,7 @@ def _session_context_managers(
 ) -> set[str]:
     """``@asynccontextmanager`` functions that open a session from a factory and yield it
     (``async with get_db_session() as db`` then opens a session as surely as the factory does)."""
-    candidates = [
-        stmt
-        for stmt in body
-        if isinstance(stmt, FUNCTION_TYPES)
-        and any(resolve(d) in CONTEXT_MANAGERS for d in stmt.decorator_list)
-    ]
+    candidates = _context_manager_candidates(body, resolve)
     found: set[str] = set()
     changed = True
     while changed:
@@ -208,6 +252,16 @@ def _session_context_managers(
                     changed = True
                     break
     return found
+
+
+def _context_manager_candidates(
+    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None]
+) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [
+        stmt
+        for stmt in body
+        if isinstance(stmt, FUNCTION_TYPES) and any(resolve(d) in CONTEXT_MANAGERS for d in stmt.decorator_list)
+    ]
 
 
 def _imported_factory(qualified: str, ctx: FileContext) -> bool:
@@ -376,7 +430,7 @@ def session_factories_settled(ctx: FileContext) -> bool:
     return imports_settled(ctx, lambda local, qualified: _may_make_factory(ctx, local, qualified))
 
 
-def session_factories(ctx: FileContext) -> frozenset[str]:
+def session_factories(ctx: FileContext) -> _NameSet:
     """Names of session factories: ``X = async_sessionmaker(...)`` here, or conventional imports."""
     return ctx.memo("sessions.factories", lambda: _module_factories(ctx))
 

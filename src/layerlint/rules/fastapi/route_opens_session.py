@@ -45,7 +45,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import endpoint_decorator, router_names
-from layerlint.facts.sessions import SESSION_TYPES, opens_session, session_factories, session_factories_settled
+from layerlint.facts.sessions import SESSION_TYPES, factory_spellings, opens_session, session_factories_settled
 from layerlint.rule import Rule
 
 
@@ -64,7 +64,7 @@ class RouteOpensSession(Rule):
         # which this rule asks for on every call in an endpoint.
         if not session_factories_settled(self.ctx):
             return None
-        return self.ctx.spellings(SESSION_TYPES) | session_factories(self.ctx)
+        return self.ctx.spellings(SESSION_TYPES) | factory_spellings(self.ctx)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
