@@ -17,6 +17,7 @@ import pytest
 from layerlint import engine
 from layerlint.config import find_project_root, load_settings
 from layerlint.registry import all_codes
+from layerlint.spelling import may_rename
 from layerlint.walk import Lines, walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,6 +141,9 @@ TRICKY = {
             with SessionLocal() as session:
                 return session
     """,
+    "rename_across_lines.py": "from typing import (Optional  # maybe\n    as Opt, Union \\\n as U)\n"
+    "from fastapi.responses import (JSONResponse\n  as JR)\n\n"
+    "def f(a: Opt[int], b: U[int, None]):\n    return JR(a, status_code=200)\n",
     "crlf.py": "from typing import Optional\r\n\r\ndef f(a: Optional[int]):\r\n    return a\r\n",
     "lone_cr.py": "from typing import Optional\r\rdef f(a: Optional[int]):\r    return a\r",
 }
@@ -217,3 +221,19 @@ def test_nested_imports_found_from_their_lines_are_all_of_them(path: Path) -> No
 def test_lines_hold_a_definition_by_its_decorators_too() -> None:
     tree = ast.parse("@register(\n    'x')\ndef f():\n    pass\n")
     assert Lines(5, [2]).holds(tree.body[0]) and not Lines(5, [5]).holds(tree.body[0])
+
+
+@pytest.mark.parametrize(
+    ("source", "renamed"),
+    [
+        ("from typing import Optional\nx: Optional[int]\n", False),
+        ("from typing import Optional as Opt\n", True),
+        ("from typing import (Optional  # a comment\n    as Opt)\n", True),
+        ("from typing import Optional \\\n    as Opt\n", True),
+        ("from typing import MyOptional as M\n", True),  # (inside a longer name: rather too often)
+        ("from typing import Optional\nOptional_as = 1\nOptional.asdict\n", False),
+        ("from typing import \uff2fptional\n", True),  # not ASCII: NFKC could make any name
+    ],
+)
+def test_may_rename(source: str, renamed: bool) -> None:
+    assert may_rename(source, ["Optional"]) is renamed

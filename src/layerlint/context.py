@@ -17,7 +17,7 @@ from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.project import folder_parts, module_name
-from layerlint.spelling import has_lone_cr, line_numbers
+from layerlint.spelling import has_lone_cr, line_numbers, may_rename
 from layerlint.walk import Lines, nodes_of, statements
 
 T = TypeVar("T")
@@ -114,7 +114,16 @@ class FileContext:
         local name an import anywhere in the file binds to one (``from typing import
         Optional as Opt``, also inside a function)."""
         wanted = frozenset(qualified)
-        return {name.rpartition(".")[2] for name in wanted} | self.imported_names(wanted.__contains__)
+        words = {name.rpartition(".")[2] for name in wanted}
+        if not self.may_rename(words):
+            return words  # (no import table needed)
+        return words | self.imported_names(wanted.__contains__)
+
+    def may_rename(self, words: Iterable[str]) -> bool:
+        """Could an import bind a name ending with one of ``words`` to another local name
+        (``Optional as Opt``)? When not, each local name an import binds to such a name is
+        its last part (spelling.may_rename)."""
+        return may_rename(self.source, words)
 
     def imported_names(self, matches: Callable[[str], bool]) -> set[str]:
         """Every local name that an import anywhere in the file (top level, or inside a

@@ -47,3 +47,40 @@ def line_numbers(source: str, positions: Iterable[int]) -> list[int]:
 def lines_spelling(source: str, words: Iterable[str]) -> list[int]:
     """The lines (sorted, with repeats) where one of ``words`` ends a word."""
     return line_numbers(source, word_end_positions(source, words))
+
+
+_LINE_SPACE = " \t\f\r\n\\"  # what may stand between a name and ``as`` in an import
+
+
+def renamed_at(source: str, after: int) -> bool:
+    """Does ``as`` follow the name that ends at ``after`` (across spaces, line breaks and
+    comments, as in ``from fastapi import (APIRouter  # ...\\n as Router)``)?"""
+    size = len(source)
+    while after < size:
+        char = source[after]
+        if char == "#":
+            after = source.find("\n", after)
+            if after == -1:
+                return False
+        elif char not in _LINE_SPACE:
+            break
+        after += 1
+    follows = source[after + 2 : after + 3]
+    return source.startswith("as", after) and not (follows.isalnum() or follows == "_")
+
+
+def may_rename(source: str, words: Iterable[str]) -> bool:
+    """Could an import in ``source`` bind a name ending with one of ``words`` to another
+    local name? False when no occurrence of a word (inside a longer one too) is followed
+    by ``as``; always True for a text that is not ASCII (Python reads names NFKC-normalized:
+    ``Ｏptional`` is ``Optional``)."""
+    if not source.isascii():
+        return True
+    for word in words:
+        at = source.find(word)
+        while at != -1:
+            end = at + len(word)
+            if renamed_at(source, end):
+                return True
+            at = source.find(word, at + 1)
+    return False

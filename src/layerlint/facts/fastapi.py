@@ -8,7 +8,7 @@ import re
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.sessions import imports_settled
-from layerlint.spelling import has_lone_cr, line_numbers
+from layerlint.spelling import has_lone_cr, line_numbers, renamed_at
 from layerlint.walk import Lines, nodes_of
 
 HTTP_EXCEPTIONS = frozenset({
@@ -129,6 +129,8 @@ def response_spellings(ctx: FileContext) -> set[str]:
     """The words that can name a response class (:func:`is_response_class`) in this file, as
     needles (found at the end of a word): ``Response``, which ends each of their names, and
     each other local name an import binds to one (``JR`` in ``from ... import JSONResponse as JR``)."""
+    if not ctx.may_rename(("Response",)):
+        return {"Response"}  # (each import binds its own name, which ends with `Response`)
     return {"Response"} | ctx.imported_names(is_response_class)
 
 
@@ -167,7 +169,6 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
 
 
 _ROUTER_WORDS = ("FastAPI", "APIRouter")
-_LINE_SPACE = " \t\f\r\n\\"  # what may stand between a name and ``as`` in an import
 
 
 def _router_lines(source: str) -> list[int] | None:
@@ -181,28 +182,11 @@ def _router_lines(source: str) -> list[int] | None:
         at = source.find(word)
         while at != -1:
             positions.append(at)
-            if _renamed(source, at + len(word)):
+            if renamed_at(source, at + len(word)):
                 return None
             at = source.find(word, at + 1)
     positions.sort()
     return line_numbers(source, positions)
-
-
-def _renamed(source: str, after: int) -> bool:
-    """Does ``as`` follow the name that ends at ``after`` (across spaces, line breaks and
-    comments, as in ``from fastapi import (APIRouter  # ...\\n as Router)``)?"""
-    size = len(source)
-    while after < size:
-        char = source[after]
-        if char == "#":
-            after = source.find("\n", after)
-            if after == -1:
-                return False
-        elif char not in _LINE_SPACE:
-            break
-        after += 1
-    follows = source[after + 2 : after + 3]
-    return source.startswith("as", after) and not (follows.isalnum() or follows == "_")
 
 
 def _statements_on(body: list[ast.stmt], lines: Lines) -> list[ast.stmt]:

@@ -70,6 +70,8 @@ def sa_spellings(ctx: FileContext, names: Iterable[str]) -> set[str]:
     and each local name an import anywhere in the file binds to one (``from sqlalchemy.orm
     import relationship as rel``, also inside a function), as :func:`sa_name` resolves them."""
     wanted = frozenset(names)
+    if not ctx.may_rename(wanted):
+        return set(wanted)
     return set(wanted) | ctx.imported_names(
         lambda target: target.rpartition(".")[2] in wanted and target.partition(".")[0] in SA_PACKAGES
     )
