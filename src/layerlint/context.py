@@ -399,8 +399,8 @@ class FileContext:
 
     def char_col(self, line: int, byte_col: int) -> int:
         """ast offsets count UTF-8 bytes; report characters, as flake8 and editors do."""
-        if byte_col <= 0 or not (0 < line <= len(self.lines)):
-            return byte_col
+        if byte_col <= 0 or self.source.isascii() or not (0 < line <= len(self.lines)):
+            return byte_col  # (isascii() is a flag of the string: no scan)
         text = self.lines[line - 1]
         if text.isascii():
             return byte_col

@@ -148,7 +148,7 @@ def lint_tree(
     if rules:  # no rule applies: no walk at all
         _walk_and_dispatch(ctx, rules, result)
     if ctx.diagnostics:
-        result.diagnostics = sorted(apply_noqa(ctx.diagnostics, text, ctx.lines), key=Diagnostic.sort_key)
+        result.diagnostics = sorted(apply_noqa(ctx.diagnostics, text, lambda: ctx.lines), key=Diagnostic.sort_key)
     if ctx.external_facts:
         result.facts = ctx.recorded_facts()
     # facts memoized on the context may point back at it (and at the tree): break
