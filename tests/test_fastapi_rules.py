@@ -99,6 +99,43 @@ def test_factories_and_session_aliases_are_read_from_the_module_that_defines_the
     assert codes == [(11, "LL604"), (12, "LL603"), (15, "LL603")]
 
 
+LOCAL_CONTEXT = """\
+    from contextlib import asynccontextmanager
+
+    from fastapi import APIRouter
+
+    from app.db import async_session, not_a_factory
+
+    router = APIRouter()
+
+
+    @asynccontextmanager
+    async def local_db():
+        async with async_session() as session:
+            yield session
+
+
+    @asynccontextmanager
+    async def not_a_db():
+        async with not_a_factory() as thing:
+            yield thing
+
+
+    @router.get("/jobs", response_model=None)
+    async def jobs() -> None:
+        async with local_db() as own:
+            await own.commit()
+        async with not_a_db() as other:
+            await other.close()
+"""
+
+
+def test_a_local_context_manager_opens_a_session_from_an_imported_factory(tmp_path):
+    found = _lint(tmp_path, {"app/db.py": DATABASE, "app/routes/jobs.py": LOCAL_CONTEXT}, "app/routes/jobs.py")
+    # line 24: local_db() opens one with app/db.py's factory; line 26: not_a_db() opens none
+    assert sorted((d.line, d.code) for d in found if d.code == "LL603") == [(24, "LL603")]
+
+
 def test_a_module_edited_between_runs_is_read_again(tmp_path):
     files = {"app/db.py": DATABASE, "app/routes/jobs.py": ROUTES}
     _lint(tmp_path, files, "app/routes/jobs.py")

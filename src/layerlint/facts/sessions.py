@@ -21,7 +21,7 @@ import ast
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Container
 
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
@@ -189,10 +189,8 @@ def _module_factories(ctx: FileContext) -> _NameSet:
         )
 
     factories = _NameSet(names, dict(ctx.imports), imported_factory)
-    if _context_manager_candidates(ctx.tree.body, ctx.resolve):  # (rare) they need every factory
-        known = names | {local for local, qualified in ctx.imports.items() if imported_factory(local, qualified)}
-        known |= _session_context_managers(ctx.tree.body, ctx.resolve, known)
-        factories = _NameSet(known, {}, imported_factory)
+    # (the set of known names grows by the context managers found with it)
+    names |= _session_context_managers(ctx.tree.body, ctx.resolve, factories)
     return factories
 
 
@@ -224,7 +222,7 @@ CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib.asynccont
 
 
 def _session_context_managers(
-    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: set[str]
+    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
 ) -> set[str]:
     """``@asynccontextmanager`` functions that open a session from a factory and yield it
     (``async with get_db_session() as db`` then opens a session as surely as the factory does)."""
@@ -243,7 +241,7 @@ def _session_context_managers(
                         resolve(item.context_expr.func) in SESSION_TYPES
                         or (
                             isinstance(item.context_expr.func, ast.Name)
-                            and item.context_expr.func.id in factories | found
+                            and (item.context_expr.func.id in factories or item.context_expr.func.id in found)
                         )
                     )
                     for item in node.items
