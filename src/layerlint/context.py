@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from functools import cached_property
 from typing import Any, Callable, Iterable, TypeVar
 
 from layerlint.config import Settings
@@ -58,6 +59,7 @@ class FileContext:
         self.package = self.module if self.is_package else self.module.rpartition(".")[0]
         self._first_party: frozenset[str] | None = None
         self._mentions: dict[str, bool] = {}
+        self._import_targets: dict[int, list[tuple[str, str | None]]] = {}  # by id of the import node
         # the import table and top-level names, read from the module body on first use
         # (most files are never walked and never need them)
         self._imports: dict[str, str] | None = None
@@ -315,6 +317,13 @@ class FileContext:
         ``from pkg import name`` may import the submodule ``pkg.name``: the more
         specific classification is used when it has a layer.
         """
+        known = self._import_targets.get(id(node))
+        if known is not None:
+            return known
+        out = self._import_targets[id(node)] = self._find_import_targets(node)
+        return out
+
+    def _find_import_targets(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str | None]]:
         out: list[tuple[str, str | None]] = []
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -336,12 +345,17 @@ class FileContext:
         return out
 
     def _module_candidate(self, module: str) -> str:
+        return os.path.join(self._root_folder, *module.split("."))
+
+    @cached_property
+    def _root_folder(self) -> str:
+        """The folder dotted module names start from (above this file's top package)."""
         parts = self.module.split(".") if self.module else []
         depth = len(parts) if self.is_package else len(parts) - 1
         base = self.folder
         for _ in range(max(depth, 0)):
             base = os.path.dirname(base)
-        return os.path.join(base, *module.split("."))
+        return base
 
     def is_module_file(self, module: str) -> bool:
         """Does a first-party dotted name name a module or package on disk?"""
