@@ -17,7 +17,7 @@ import pytest
 from layerlint import engine
 from layerlint.config import find_project_root, load_settings
 from layerlint.registry import all_codes
-from layerlint.spelling import may_rename
+from layerlint.spelling import may_rename, names_text
 from layerlint.walk import Lines, walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +144,7 @@ TRICKY = {
     "rename_across_lines.py": "from typing import (Optional  # maybe\n    as Opt, Union \\\n as U)\n"
     "from fastapi.responses import (JSONResponse\n  as JR)\n\n"
     "def f(a: Opt[int], b: U[int, None]):\n    return JR(a, status_code=200)\n",
+    "not_ascii_alias.py": "# caf\u00e9\nfrom typing import \uff2fptional as Opt\n\ndef f(a: Opt[int], b: Optional[str]):\n    return a\n",
     "crlf.py": "from typing import Optional\r\n\r\ndef f(a: Optional[int]):\r\n    return a\r\n",
     "lone_cr.py": "from typing import Optional\r\rdef f(a: Optional[int]):\r    return a\r",
 }
@@ -232,8 +233,9 @@ def test_lines_hold_a_definition_by_its_decorators_too() -> None:
         ("from typing import Optional \\\n    as Opt\n", True),
         ("from typing import MyOptional as M\n", True),  # (inside a longer name: rather too often)
         ("from typing import Optional\nOptional_as = 1\nOptional.asdict\n", False),
-        ("from typing import \uff2fptional\n", True),  # not ASCII: NFKC could make any name
+        ("from typing import \uff2fptional \uff41\uff53 Opt\n", True),  # read as Python reads names (NFKC)
+        ("from typing import \uff2fptional\nx = '\u00e9'\n", False),
     ],
 )
 def test_may_rename(source: str, renamed: bool) -> None:
-    assert may_rename(source, ["Optional"]) is renamed
+    assert may_rename(names_text(source), ["Optional"]) is renamed

@@ -12,7 +12,6 @@ import codecs
 import io
 import tokenize
 import traceback
-import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable
@@ -244,10 +243,8 @@ def _focus(ctx: FileContext, rules: list[Rule], result: FileResult) -> tuple[Lin
     if has_lone_cr(source):
         return None, unfocused  # counting "\n" would misnumber the lines
     lines = list(ctx.nested_import_lines)  # the walk meets nested imports on their lines
-    if not source.isascii():
-        # Python reads identifiers NFKC-normalized (``ｄict`` is ``dict``); newlines stay put
-        source = unicodedata.normalize("NFKC", source)
-    return Lines(source.count("\n") + 1, lines + lines_spelling(source, words)), unfocused
+    text = ctx.names_text  # (``ｄict`` is ``dict``)
+    return Lines(source.count("\n") + 1, lines + lines_spelling(text, words)), unfocused
 
 
 _IMPORT_TYPES = (ast.Import, ast.ImportFrom)

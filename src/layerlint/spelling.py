@@ -7,6 +7,7 @@ Lines are counted as ``ast`` counts them when the text ends its lines with ``\\n
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Iterable
 
 
@@ -69,18 +70,20 @@ def renamed_at(source: str, after: int) -> bool:
     return source.startswith("as", after) and not (follows.isalnum() or follows == "_")
 
 
-def may_rename(source: str, words: Iterable[str]) -> bool:
-    """Could an import in ``source`` bind a name ending with one of ``words`` to another
-    local name? False when no occurrence of a word (inside a longer one too) is followed
-    by ``as``; always True for a text that is not ASCII (Python reads names NFKC-normalized:
-    ``Ｏptional`` is ``Optional``)."""
-    if not source.isascii():
-        return True
+def names_text(source: str) -> str:
+    """The text as Python reads names in it: NFKC-normalized (``ｄict`` is ``dict``) when
+    it is not ASCII. Line breaks stay where they were."""
+    return source if source.isascii() else unicodedata.normalize("NFKC", source)
+
+
+def may_rename(text: str, words: Iterable[str]) -> bool:
+    """Could an import bind a name ending with one of ``words`` to another local name?
+    False when no occurrence of a word in ``text`` (a :func:`names_text`; inside a
+    longer word too) is followed by ``as``."""
     for word in words:
-        at = source.find(word)
+        at = text.find(word)
         while at != -1:
-            end = at + len(word)
-            if renamed_at(source, end):
+            if renamed_at(text, at + len(word)):
                 return True
-            at = source.find(word, at + 1)
+            at = text.find(word, at + 1)
     return False
