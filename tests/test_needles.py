@@ -239,3 +239,21 @@ def test_lines_hold_a_definition_by_its_decorators_too() -> None:
 )
 def test_may_rename(source: str, renamed: bool) -> None:
     assert may_rename(names_text(source), ["Optional"]) is renamed
+
+
+def test_may_rename_reads_as_renamed_at_does() -> None:
+    """The regex of may_rename against the character loop of renamed_at, on random texts."""
+    import random
+
+    from layerlint.spelling import renamed_at
+
+    pieces = ["Optional", "Opt", " ", "\t", "\n", "\\", "# c ", "#", "as", "a", "s", "_", "x", "(", ",", "\u00e9"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        looped = any(
+            renamed_at(text, at + len("Optional"))
+            for at in range(len(text))
+            if text.startswith("Optional", at)
+        )
+        assert may_rename(text, ["Optional"]) is looped, repr(text)

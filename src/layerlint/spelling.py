@@ -7,7 +7,9 @@ Lines are counted as ``ast`` counts them when the text ends its lines with ``\\n
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable
 
 
@@ -79,11 +81,12 @@ def names_text(source: str) -> str:
 def may_rename(text: str, words: Iterable[str]) -> bool:
     """Could an import bind a name ending with one of ``words`` to another local name?
     False when no occurrence of a word in ``text`` (a :func:`names_text`; inside a
-    longer word too) is followed by ``as``."""
-    for word in words:
-        at = text.find(word)
-        while at != -1:
-            if renamed_at(text, at + len(word)):
-                return True
-            at = text.find(word, at + 1)
-    return False
+    longer word too) is followed by ``as`` (as :func:`renamed_at` reads it)."""
+    return any(_renaming(word).search(text) is not None for word in words)
+
+
+@lru_cache(maxsize=1024)
+def _renaming(word: str) -> re.Pattern[str]:
+    # renamed_at as a regex: it starts with the word itself, which re finds as fast as str.find
+    # (a Python loop over every occurrence of `Optional` costs far more)
+    return re.compile(re.escape(word) + r"[ \t\f\r\n\\]*(?:#[^\n]*\n[ \t\f\r\n\\]*)*as(?!\w)")
