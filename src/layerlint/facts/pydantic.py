@@ -230,8 +230,10 @@ def has_word(source: str, words) -> bool:
 def _module_facts(ctx: FileContext) -> ModuleFacts:
     facts = ModuleFacts()
     class_nodes: list[ast.ClassDef] = []
+    import_nodes: list[ast.Import | ast.ImportFrom] = []
     for node in statements(ctx.tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
+            import_nodes.append(node)
             modules = _imported_modules(node, ctx)
             for module in modules:
                 top = module.partition(".")[0]
@@ -241,13 +243,12 @@ def _module_facts(ctx: FileContext) -> ModuleFacts:
                     isinstance(node, ast.ImportFrom) and module != modules[0]
                 ):
                     facts.uses_pydantic = True
-            if not facts.uses_pydantic:
-                for _module, layer in ctx.import_targets(node):
-                    if layer == "schemas":
-                        facts.uses_pydantic = True
-                        break
         elif isinstance(node, ast.ClassDef):
             class_nodes.append(node)
+    if not facts.uses_pydantic:  # (the layers of imported modules cost more to find: only now)
+        facts.uses_pydantic = any(
+            layer == "schemas" for node in import_nodes for _module, layer in ctx.import_targets(node)
+        )
     for stmt in _module_level_statements(ctx.tree.body):
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for local, qualified in _import_bindings(stmt, ctx):
