@@ -128,6 +128,15 @@ class FileContext:
         return may_rename(self.names_text, words)
 
     @cached_property
+    def has_cr(self) -> bool:
+        return "\r" in self.source
+
+    @cached_property
+    def has_lone_cr(self) -> bool:
+        """Does a lone ``\\r`` end a line (spelling.has_lone_cr)?"""
+        return self.has_cr and has_lone_cr(self.source)
+
+    @cached_property
     def names_text(self) -> str:
         """The source as Python reads names in it (spelling.names_text)."""
         return names_text(self.source)
@@ -149,7 +158,7 @@ class FileContext:
             else:
                 top = {id(node) for node in self.tree.body}
                 source = self.source
-                if has_lone_cr(source):
+                if self.has_lone_cr:
                     found = nodes_of(self.tree, ast.Import, ast.ImportFrom)  # the lines are unknown
                 else:
                     # enter only the statements whose lines hold a nested import line
@@ -413,7 +422,7 @@ class FileContext:
         if self._lines is None:
             # only the newlines Python counts: str.splitlines() also splits on form feeds
             source = self.source
-            self._lines = _NEWLINE_RE.split(source) if "\r" in source else source.split("\n")
+            self._lines = _NEWLINE_RE.split(source) if self.has_cr else source.split("\n")
         return self._lines
 
     def char_col(self, line: int, byte_col: int) -> int:

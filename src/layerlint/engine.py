@@ -22,7 +22,7 @@ from layerlint.diagnostics import Diagnostic, InternalError
 from layerlint.noqa import apply_noqa
 from layerlint.registry import all_rules
 from layerlint.rule import Rule
-from layerlint.spelling import has_lone_cr, lines_spelling
+from layerlint.spelling import lines_spelling
 from layerlint.walk import Lines, walk
 
 SYNTAX_ERROR_CODE = "LL001"
@@ -240,7 +240,7 @@ def _focus(ctx: FileContext, rules: list[Rule], result: FileResult) -> tuple[Lin
     if not focused:
         return None, unfocused
     source = ctx.source
-    if has_lone_cr(source):
+    if ctx.has_lone_cr:
         return None, unfocused  # counting "\n" would misnumber the lines
     lines = list(ctx.nested_import_lines)  # the walk meets nested imports on their lines
     text = ctx.names_text  # (``ｄict`` is ``dict``)

@@ -51,15 +51,13 @@ def apply_noqa(
 ) -> list[Diagnostic]:
     """Drop the diagnostics that a noqa comment silences (``lines``: the source's lines, or
     what gives them: a file without ``noqa`` never needs them)."""
-    if not diagnostics:
+    if not diagnostics or not _may_hold_noqa(source):  # (a file suppression spells noqa too)
         return diagnostics
     whole = file_suppression(source)
     if whole is not False:
         if whole is ALL:
             return []
         diagnostics = [d for d in diagnostics if not _matches(d.code, whole)]
-    if not _may_hold_noqa(source):
-        return diagnostics
     if callable(lines):
         lines = lines()
     kept = []

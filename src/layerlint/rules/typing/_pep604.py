@@ -60,7 +60,8 @@ class Pep604Rule(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.mentions(cls.keyword) and ctx.mentions("typing")
+        # ("typing" first: where it is, an import near the top spells it, and the scan stops there)
+        return ctx.mentions("typing") and ctx.mentions(cls.keyword)
 
     def needles(self) -> set[str]:
         # annotation roots and cast() only matter around a subscript, and enclose it
