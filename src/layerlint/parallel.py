@@ -115,8 +115,8 @@ FileKey = "tuple[str, list[int]] | None"
 Outcome = tuple[int, FileResult, FileKey]
 
 
-def _lint_one(path: str, overrides: Overrides, want_digest: bool) -> tuple[FileResult, FileKey]:
-    shown = display(path)
+def _lint_one(path: str, overrides: Overrides, want_digest: bool, cwd: str | None = None) -> tuple[FileResult, FileKey]:
+    shown = display(path, cwd)
     try:
         settings = effective_settings(path, overrides)
         try:
@@ -136,8 +136,9 @@ def _lint_chunk(
     advance: Callable[[int], None] | None = None,
 ) -> list[Outcome]:
     out: list[Outcome] = []
+    cwd = os.getcwd()  # (once per chunk: a system call)
     for index, path in chunk:
-        result, file_key = _lint_one(path, overrides, want_digest)
+        result, file_key = _lint_one(path, overrides, want_digest, cwd)
         out.append((index, result, file_key))
         if advance is not None:
             advance(1)

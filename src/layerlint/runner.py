@@ -110,10 +110,11 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
                     add(full)
 
 
-def display(path: str) -> str:
-    """A path as printed: relative to the working folder when below it."""
+def display(path: str, cwd: str | None = None) -> str:
+    """A path as printed: relative to the working folder (``cwd``: it, already asked for) when below it."""
     absolute = os.path.abspath(path)
-    cwd = os.getcwd()
+    if cwd is None:
+        cwd = os.getcwd()
     if absolute.startswith(cwd + os.sep):
         return absolute[len(cwd) + 1:]  # os.path.relpath of a normalized path below cwd
     return path
