@@ -18,7 +18,7 @@ from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.project import folder_parts, module_name
-from layerlint.spelling import has_lone_cr, line_numbers, may_rename, names_text
+from layerlint.spelling import WordIndex, has_lone_cr, line_numbers, names_text
 from layerlint.walk import Lines, nodes_of, statements
 
 T = TypeVar("T")
@@ -125,7 +125,7 @@ class FileContext:
         """Could an import bind a name ending with one of ``words`` to another local name
         (``Optional as Opt``)? When not, each local name an import binds to such a name is
         its last part (spelling.may_rename)."""
-        return may_rename(self.names_text, words)
+        return self.words.may_rename(words)
 
     @cached_property
     def has_cr(self) -> bool:
@@ -140,6 +140,11 @@ class FileContext:
     def names_text(self) -> str:
         """The source as Python reads names in it (spelling.names_text)."""
         return names_text(self.source)
+
+    @cached_property
+    def words(self) -> WordIndex:
+        """Where words occur in :attr:`names_text` (each searched once per file)."""
+        return WordIndex(self.names_text)
 
     def imported_names(self, matches: Callable[[str], bool]) -> set[str]:
         """Every local name that an import anywhere in the file (top level, or inside a

@@ -22,7 +22,6 @@ from layerlint.diagnostics import Diagnostic, InternalError
 from layerlint.noqa import apply_noqa
 from layerlint.registry import all_rules
 from layerlint.rule import Rule
-from layerlint.spelling import lines_spelling
 from layerlint.walk import Lines, walk
 
 SYNTAX_ERROR_CODE = "LL001"
@@ -243,8 +242,8 @@ def _focus(ctx: FileContext, rules: list[Rule], result: FileResult) -> tuple[Lin
     if ctx.has_lone_cr:
         return None, unfocused  # counting "\n" would misnumber the lines
     lines = list(ctx.nested_import_lines)  # the walk meets nested imports on their lines
-    text = ctx.names_text  # (``ｄict`` is ``dict``)
-    return Lines(source.count("\n") + 1, lines + lines_spelling(text, words)), unfocused
+    # (in the text as Python reads names: ``ｄict`` is ``dict``)
+    return Lines(source.count("\n") + 1, lines + ctx.words.lines_spelling(words)), unfocused
 
 
 _IMPORT_TYPES = (ast.Import, ast.ImportFrom)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Iterable
 
 
@@ -18,22 +17,60 @@ def has_lone_cr(source: str) -> bool:
     return "\r" in source and source.count("\r") != source.count("\r\n")
 
 
-def word_end_positions(source: str, words: Iterable[str]) -> list[int]:
-    """The offsets (sorted) where one of ``words`` occurs and no identifier character
-    follows (``Response`` also in ``JSONResponse``). ``str.find`` per word: a regex
-    alternation of the words scans the text about twice as slowly."""
-    size = len(source)
-    found: list[int] = []
-    for word in words:
-        length = len(word)
-        at = source.find(word)
-        while at >= 0:
-            end = at + length
-            if end >= size or not (source[end].isalnum() or source[end] == "_"):
+class WordIndex:
+    """Where words occur in a text, each word searched once (``str.find``: a regex
+    alternation of the words scans the text about twice as slowly): needles and the
+    rename test before them read the same occurrences."""
+
+    __slots__ = ("text", "_found")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._found: dict[str, list[int]] = {}
+
+    def occurrences(self, word: str) -> list[int]:
+        """Every offset where ``word`` occurs (inside longer words too; overlapping)."""
+        found = self._found.get(word)
+        if found is None:
+            text = self.text
+            found = self._found[word] = []
+            at = text.find(word)
+            while at >= 0:
                 found.append(at)
-            at = source.find(word, at + 1)  # (a word may overlap itself: `aa` in `aaa`)
-    found.sort()
-    return found
+                at = text.find(word, at + 1)  # (a word may overlap itself: `aa` in `aaa`)
+        return found
+
+    def word_end_positions(self, words: Iterable[str]) -> list[int]:
+        """The offsets (sorted) where one of ``words`` occurs and no identifier character
+        follows (``Response`` also in ``JSONResponse``)."""
+        text = self.text
+        size = len(text)
+        found: list[int] = []
+        for word in words:
+            length = len(word)
+            for at in self.occurrences(word):
+                end = at + length
+                if end >= size or not (text[end].isalnum() or text[end] == "_"):
+                    found.append(at)
+        found.sort()
+        return found
+
+    def lines_spelling(self, words: Iterable[str]) -> list[int]:
+        """The lines (sorted, with repeats) where one of ``words`` ends a word."""
+        return line_numbers(self.text, self.word_end_positions(words))
+
+    def may_rename(self, words: Iterable[str]) -> bool:
+        """Could an import bind a name ending with one of ``words`` to another local name?
+        False when no occurrence of a word (inside a longer word too) is followed by ``as``
+        (as :func:`renamed_at` reads it); the text must be a :func:`names_text`."""
+        text = self.text
+        follows_as = _AS_AFTER_NAME_RE.match
+        return any(follows_as(text, at + len(word)) for word in words for at in self.occurrences(word))
+
+
+def word_end_positions(source: str, words: Iterable[str]) -> list[int]:
+    """:meth:`WordIndex.word_end_positions` of a text searched once."""
+    return WordIndex(source).word_end_positions(words)
 
 
 def line_numbers(source: str, positions: Iterable[int]) -> list[int]:
@@ -79,14 +116,9 @@ def names_text(source: str) -> str:
 
 
 def may_rename(text: str, words: Iterable[str]) -> bool:
-    """Could an import bind a name ending with one of ``words`` to another local name?
-    False when no occurrence of a word in ``text`` (a :func:`names_text`; inside a
-    longer word too) is followed by ``as`` (as :func:`renamed_at` reads it)."""
-    return any(_renaming(word).search(text) is not None for word in words)
+    """:meth:`WordIndex.may_rename` of a text searched once."""
+    return WordIndex(text).may_rename(words)
 
 
-@lru_cache(maxsize=1024)
-def _renaming(word: str) -> re.Pattern[str]:
-    # renamed_at as a regex: it starts with the word itself, which re finds as fast as str.find
-    # (a Python loop over every occurrence of `Optional` costs far more)
-    return re.compile(re.escape(word) + r"[ \t\f\r\n\\]*(?:#[^\n]*\n[ \t\f\r\n\\]*)*as(?!\w)")
+# renamed_at as a pattern matched where a name ends
+_AS_AFTER_NAME_RE = re.compile(r"[ \t\f\r\n\\]*(?:#[^\n]*\n[ \t\f\r\n\\]*)*as(?!\w)")
