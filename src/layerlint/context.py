@@ -191,12 +191,14 @@ class FileContext:
                 at = match.start()
                 line_start = source.rfind("\n", 0, at) + 1
                 head = source[line_start:at]
-                stripped = head.lstrip()
-                if (
-                    head[:1] in (" ", "\t") and (stripped == "" or stripped.startswith("from "))
-                    or ":" in head
-                    or ";" in head
-                    or source[max(line_start - 3, 0):line_start].rstrip("\r\n").endswith("\\")  # `x: \` above
+                if head[:1] in (" ", "\t"):
+                    stripped = head.lstrip()
+                    nested = stripped == "" or stripped.startswith("from ") or ":" in head or ";" in head
+                else:  # (most: a top-level `import x` or `from x import y`)
+                    nested = ":" in head or ";" in head
+                if nested or (
+                    "\\" in source[max(line_start - 3, 0):line_start]
+                    and source[max(line_start - 3, 0):line_start].rstrip("\r\n").endswith("\\")  # `x: \` above
                 ):
                     positions.append(at)
             self._nested_import_lines = line_numbers(source, positions)
