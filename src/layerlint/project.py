@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from layerlint.config import Settings, load_settings
+from layerlint.external import clear_too, package_chain
 
 PY_SUFFIXES = (".py", ".pyi")
 
@@ -45,20 +46,29 @@ def settings_for(path: str | os.PathLike[str], config_file: Path | None = None) 
 def module_name(path: str | os.PathLike[str], root: Path | None) -> tuple[str, bool]:
     """(dotted module name, is_package) for a file path."""
     folder, name = os.path.split(os.path.abspath(path))
-    below = folder_parts(folder, root)
-    parts = list(_package_chain(folder) if below is None else below) + [name]
-    if below is not None and parts[0] == "src" and len(parts) > 1:
-        parts = parts[1:]
-    last = parts[-1] if parts else ""
+    parts = [*_folder_module_parts(folder, root), name]
+    last = name
     for suffix in PY_SUFFIXES:
         if last.endswith(suffix):
             last = last[: -len(suffix)]
             break
-    parts = parts[:-1] + [last]
+    parts[-1] = last
     is_package = last == "__init__"
     if is_package:
         parts = parts[:-1]
     return ".".join(p for p in parts if p), is_package
+
+
+@lru_cache(maxsize=4096)
+def _folder_module_parts(folder: str, root: Path | None) -> tuple[str, ...]:
+    """The dotted-name parts of the modules in ``folder`` (a leading ``src`` dropped)."""
+    below = folder_parts(folder, root)
+    if below is None:
+        return _package_chain(folder)
+    return below[1:] if below[:1] == ("src",) else below
+
+
+clear_too(_folder_module_parts.cache_clear)  # (the __init__.py chain is read from the disk)
 
 
 @lru_cache(maxsize=4096)
@@ -75,8 +85,6 @@ def folder_parts(folder: str, root: Path | None) -> tuple[str, ...] | None:
 
 
 def _package_chain(folder: str) -> tuple[str, ...]:
-    from layerlint.external import package_chain
-
     return package_chain(folder)
 
 
