@@ -185,3 +185,16 @@ def test_rule_and_rules_commands():
 def test_version():
     result = run("--version")
     assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_no_character_but_ascii_letters_lowers_to_a_letter_of_noqa() -> None:
+    """noqa._may_hold_noqa lowers the UTF-8 bytes (ASCII letters only) instead of the text."""
+    import sys
+
+    assert not [c for c in range(0x80, sys.maxunicode + 1) if set(chr(c).lower()) & set("noqa")]
+
+
+def test_noqa_in_any_case_in_a_file_that_is_not_ascii(tmp_path):
+    source = "# caf\u00e9 \u2014 \u00e9t\u00e9\n" + SERVICE_WITH_HTTP.replace("HTTPException(code)", "HTTPException(code)  # NoQA")
+    result = run("check", str(make_project(tmp_path, files={"app/services/e_service.py": source})))
+    assert "e_service.py:2:1: LL105" in result.output and "e_service.py:6" not in result.output

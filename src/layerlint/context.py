@@ -128,6 +128,11 @@ class FileContext:
         return self.words.may_rename(words)
 
     @cached_property
+    def line_count(self) -> int:
+        """Lines as ``ast`` numbers them (counting ``\\n``; see :attr:`has_lone_cr`)."""
+        return self.source.count("\n") + 1
+
+    @cached_property
     def has_cr(self) -> bool:
         return "\r" in self.source
 
@@ -162,12 +167,11 @@ class FileContext:
                 self._nested_imports = []
             else:
                 top = {id(node) for node in self.tree.body}
-                source = self.source
                 if self.has_lone_cr:
                     found = nodes_of(self.tree, ast.Import, ast.ImportFrom)  # the lines are unknown
                 else:
                     # enter only the statements whose lines hold a nested import line
-                    lines = Lines(source.count("\n") + 1, self.nested_import_lines)
+                    lines = Lines(self.line_count, self.nested_import_lines)
                     found = [
                         stmt
                         for stmt in statements(

@@ -238,12 +238,11 @@ def _focus(ctx: FileContext, rules: list[Rule], result: FileResult) -> tuple[Lin
             words.update(needles)
     if not focused:
         return None, unfocused
-    source = ctx.source
     if ctx.has_lone_cr:
         return None, unfocused  # counting "\n" would misnumber the lines
     lines = list(ctx.nested_import_lines)  # the walk meets nested imports on their lines
     # (in the text as Python reads names: ``ｄict`` is ``dict``)
-    return Lines(source.count("\n") + 1, lines + ctx.words.lines_spelling(words)), unfocused
+    return Lines(ctx.line_count, lines + ctx.words.lines_spelling(words)), unfocused
 
 
 _IMPORT_TYPES = (ast.Import, ast.ImportFrom)

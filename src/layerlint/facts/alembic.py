@@ -239,9 +239,9 @@ class _Reader:
                     push((item.context_expr, env))
                 continue
             if node_type is ast.Constant:
-                if isinstance(node.value, str):
+                if isinstance(node.value, str) and " " in node.value.strip():  # (names need no lowering)
                     text = node.value.lower()
-                    if " " in text.strip() and _SQL_RE.search(text):
+                    if _SQL_RE.search(text):
                         out.sql.append(text)
                 continue
             if node_type is ast.Call:

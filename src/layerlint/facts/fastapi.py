@@ -156,7 +156,7 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     found = (
         nodes_of(ctx.tree, ast.Assign, ast.AnnAssign)
         if lines is None
-        else _statements_on(ctx.tree.body, Lines(source.count("\n") + 1, lines))
+        else _statements_on(ctx.tree.body, Lines(ctx.line_count, lines))
     )
     for stmt in found:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
