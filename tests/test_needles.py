@@ -17,7 +17,7 @@ import pytest
 from layerlint import engine
 from layerlint.config import find_project_root, load_settings
 from layerlint.registry import all_codes
-from layerlint.spelling import may_rename, names_text
+from layerlint.spelling import WordIndex, names_text
 from layerlint.walk import Lines, walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -238,22 +238,37 @@ def test_lines_hold_a_definition_by_its_decorators_too() -> None:
     ],
 )
 def test_may_rename(source: str, renamed: bool) -> None:
-    assert may_rename(names_text(source), ["Optional"]) is renamed
+    assert WordIndex(names_text(source)).may_rename(["Optional"]) is renamed
+
+
+def _renamed_at(source: str, after: int) -> bool:
+    """Does ``as`` follow the name that ends at ``after`` (across spaces, line breaks,
+    backslashes and comments)? Character by character: the oracle of the rename regex."""
+    size = len(source)
+    while after < size:
+        char = source[after]
+        if char == "#":
+            after = source.find("\n", after)
+            if after == -1:
+                return False
+        elif char not in " \t\f\r\n\\":
+            break
+        after += 1
+    follows = source[after + 2 : after + 3]
+    return source.startswith("as", after) and not (follows.isalnum() or follows == "_")
 
 
 def test_may_rename_reads_as_renamed_at_does() -> None:
-    """The regex of may_rename against the character loop of renamed_at, on random texts."""
+    """The regex of WordIndex.may_rename against a character loop, on random texts."""
     import random
-
-    from layerlint.spelling import renamed_at
 
     pieces = ["Optional", "Opt", " ", "\t", "\n", "\\", "# c ", "#", "as", "a", "s", "_", "x", "(", ",", "\u00e9"]
     rng = random.Random(7)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         looped = any(
-            renamed_at(text, at + len("Optional"))
+            _renamed_at(text, at + len("Optional"))
             for at in range(len(text))
             if text.startswith("Optional", at)
         )
-        assert may_rename(text, ["Optional"]) is looped, repr(text)
+        assert WordIndex(text).may_rename(["Optional"]) is looped, repr(text)

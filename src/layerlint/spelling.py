@@ -61,16 +61,11 @@ class WordIndex:
 
     def may_rename(self, words: Iterable[str]) -> bool:
         """Could an import bind a name ending with one of ``words`` to another local name?
-        False when no occurrence of a word (inside a longer word too) is followed by ``as``
-        (as :func:`renamed_at` reads it); the text must be a :func:`names_text`."""
+        False when no occurrence of a word (inside a longer word too) is followed by ``as``;
+        the text must be a :func:`names_text`."""
         text = self.text
         follows_as = _AS_AFTER_NAME_RE.match
         return any(follows_as(text, at + len(word)) for word in words for at in self.occurrences(word))
-
-
-def word_end_positions(source: str, words: Iterable[str]) -> list[int]:
-    """:meth:`WordIndex.word_end_positions` of a text searched once."""
-    return WordIndex(source).word_end_positions(words)
 
 
 def line_numbers(source: str, positions: Iterable[int]) -> list[int]:
@@ -84,41 +79,12 @@ def line_numbers(source: str, positions: Iterable[int]) -> list[int]:
     return lines
 
 
-def lines_spelling(source: str, words: Iterable[str]) -> list[int]:
-    """The lines (sorted, with repeats) where one of ``words`` ends a word."""
-    return line_numbers(source, word_end_positions(source, words))
-
-
-_LINE_SPACE = " \t\f\r\n\\"  # what may stand between a name and ``as`` in an import
-
-
-def renamed_at(source: str, after: int) -> bool:
-    """Does ``as`` follow the name that ends at ``after`` (across spaces, line breaks and
-    comments, as in ``from fastapi import (APIRouter  # ...\\n as Router)``)?"""
-    size = len(source)
-    while after < size:
-        char = source[after]
-        if char == "#":
-            after = source.find("\n", after)
-            if after == -1:
-                return False
-        elif char not in _LINE_SPACE:
-            break
-        after += 1
-    follows = source[after + 2 : after + 3]
-    return source.startswith("as", after) and not (follows.isalnum() or follows == "_")
-
-
 def names_text(source: str) -> str:
     """The text as Python reads names in it: NFKC-normalized (``ｄict`` is ``dict``) when
     it is not ASCII. Line breaks stay where they were."""
     return source if source.isascii() else unicodedata.normalize("NFKC", source)
 
 
-def may_rename(text: str, words: Iterable[str]) -> bool:
-    """:meth:`WordIndex.may_rename` of a text searched once."""
-    return WordIndex(text).may_rename(words)
-
-
-# renamed_at as a pattern matched where a name ends
+# what follows a name an import renames: ``as`` after spaces, line breaks, backslashes and
+# comments (``from fastapi import (APIRouter  # ...\n as Router)``)
 _AS_AFTER_NAME_RE = re.compile(r"[ \t\f\r\n\\]*(?:#[^\n]*\n[ \t\f\r\n\\]*)*as(?!\w)")

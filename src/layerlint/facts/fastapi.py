@@ -8,8 +8,8 @@ import re
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.sessions import imports_settled
-from layerlint.spelling import has_lone_cr, line_numbers, renamed_at
-from layerlint.walk import Lines, nodes_of
+from layerlint.spelling import WordIndex, has_lone_cr, line_numbers
+from layerlint.walk import Lines, nodes_of, statements
 
 HTTP_EXCEPTIONS = frozenset({
     "fastapi.HTTPException",
@@ -177,39 +177,16 @@ def _router_lines(source: str) -> list[int] | None:
     CRs end lines (counting ``\\n`` would misnumber them): then None."""
     if has_lone_cr(source):
         return None
-    positions: list[int] = []
-    for word in _ROUTER_WORDS:
-        at = source.find(word)
-        while at != -1:
-            positions.append(at)
-            if renamed_at(source, at + len(word)):
-                return None
-            at = source.find(word, at + 1)
-    positions.sort()
-    return line_numbers(source, positions)
+    words = WordIndex(source)
+    if words.may_rename(_ROUTER_WORDS):
+        return None
+    return line_numbers(source, sorted(at for word in _ROUTER_WORDS for at in words.occurrences(word)))
 
 
 def _statements_on(body: list[ast.stmt], lines: Lines) -> list[ast.stmt]:
     """The statements (in pre-order, as ``nodes_of``) whose lines hold one of ``lines``,
     looking inside compound statements only when theirs do."""
-    found: list[ast.stmt] = []
-    stack = list(reversed(body))
-    while stack:
-        stmt = stack.pop()
-        if not lines.holds(stmt):
-            continue
-        found.append(stmt)
-        children: list[ast.stmt] = []
-        for name in stmt._fields:
-            value = getattr(stmt, name, None)
-            if isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.stmt):
-                        children.append(item)
-                    elif isinstance(item, (ast.excepthandler, ast.match_case)):
-                        children.extend(item.body)
-        stack.extend(reversed(children))
-    return found
+    return [stmt for stmt in statements(body, descend=lines.holds) if lines.holds(stmt)]
 
 
 def router_call(name: str, ctx: FileContext) -> ast.Call | None:

@@ -27,7 +27,7 @@ from layerlint.external import lookup, provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fastapi import RENAMED_STATUS_NAMES, RENAMED_STATUS_VERSION, STATUS_NAMES
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, import_bindings, name_index, plan_reference
-from layerlint.spelling import has_lone_cr, lines_spelling
+from layerlint.spelling import WordIndex, has_lone_cr
 from layerlint.walk import Lines, nodes_of
 
 STATUS_MODULES = frozenset({"fastapi.status", "starlette.status"})
@@ -134,7 +134,7 @@ def status_index(tree: ast.Module, source: str, imports: list[ast.AST]) -> NameI
                 star = True
             elif qualified in STATUS_MODULES:
                 names.add(name)
-    lines = Lines(source.count("\n") + 1, lines_spelling(source, names))
+    lines = Lines(source.count("\n") + 1, WordIndex(source).lines_spelling(names))
     index = name_index(ast.Module(body=[stmt for stmt in tree.body if lines.holds(stmt)], type_ignores=[]))
     index.star_import = star
     return index
