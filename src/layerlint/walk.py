@@ -347,32 +347,36 @@ def nodes_of(tree: ast.AST, *types: type) -> list[ast.AST]:
     """
     wanted = frozenset(types)
     plan = plan_for(wanted)
-    relevant = plan.relevant
-    field_plan = plan.fields
     found: list[ast.AST] = []
     stack: list[ast.AST] = [tree]
     pop = stack.pop
-    push = stack.append
     while stack:
         node = pop()
-        node_type = type(node)
-        if node_type in wanted:
+        if type(node) in wanted:
             found.append(node)
-        fields = field_plan.get(node_type)
-        if fields is None:
-            fields = tuple((name, False, False) for name in getattr(node, "_fields", ()))
-        for name, is_list, known in reversed(fields):
-            value = getattr(node, name, None)
-            if known:
-                if is_list:
-                    for child in reversed(value):
-                        if type(child) in relevant:
-                            push(child)
-                elif value is not None and type(value) in relevant:
-                    push(value)
-            else:
-                _push_any(value, relevant, stack)  # type: ignore[arg-type]
+        push_children(node, plan, stack)
     return found
+
+
+def push_children(node: ast.AST, plan: Plan, stack: list) -> None:
+    """Push onto ``stack`` the children of ``node`` that a walk with ``plan`` enters, last
+    child first (popping them then gives the pre-order, children in field order)."""
+    relevant = plan.relevant
+    fields = plan.fields.get(type(node))
+    if fields is None:  # a node type the grammar does not know: walk every field
+        fields = tuple((name, False, False) for name in getattr(node, "_fields", ()))
+    push = stack.append
+    for name, is_list, known in reversed(fields):
+        value = getattr(node, name, None)
+        if known:
+            if is_list:
+                for child in reversed(value):
+                    if type(child) in relevant:
+                        push(child)
+            elif value is not None and type(value) in relevant:
+                push(value)
+        else:
+            _push_any(value, relevant, stack)
 
 
 def statements(body: list[ast.stmt], descend: Callable[[ast.stmt], bool] | None = None) -> Iterator[ast.stmt]:

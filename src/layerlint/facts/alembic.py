@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
-from layerlint.walk import nodes_of, plan_for
+from layerlint.walk import nodes_of, plan_for, push_children
 
 ALEMBIC_OP = "alembic.op"
 # statements whose bodies run when the enclosing block runs
@@ -212,8 +212,6 @@ class _Reader:
         string or a ``with`` block (never a name's ``Load``, an operator...); a ``with``
         walks its context expressions (not its targets), then its body with the batch
         objects it binds."""
-        relevant = _PLAN.relevant
-        field_plan = _PLAN.fields
         stack: list[tuple[ast.AST, _Env]] = [(root, env)]
         pop = stack.pop
         push = stack.append
@@ -246,22 +244,9 @@ class _Reader:
                 continue
             if node_type is ast.Call:
                 self._call(node, out, env)  # type: ignore[arg-type]
-            fields = field_plan.get(node_type)
-            if fields is None:  # a node type the grammar does not know: every field
-                fields = tuple((name, False, False) for name in getattr(node, "_fields", ()))
-            for name, is_list, known in reversed(fields):
-                value = getattr(node, name, None)
-                if known:
-                    if is_list:
-                        for child in reversed(value):
-                            if type(child) in relevant:
-                                push((child, env))
-                    elif value is not None and type(value) in relevant:
-                        push((value, env))
-                else:
-                    for child in reversed(value if isinstance(value, list) else [value]):
-                        if isinstance(child, ast.AST):
-                            push((child, env))
+            children: list[ast.AST] = []
+            push_children(node, _PLAN, children)
+            stack.extend([(child, env) for child in children])
 
     def _call(self, call: ast.Call, out: FunctionOps, env: _Env) -> None:
         func = call.func
