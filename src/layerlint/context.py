@@ -436,6 +436,32 @@ class FileContext:
             self._lines = _NEWLINE_RE.split(source) if self.has_cr else source.split("\n")
         return self._lines
 
+    def source_segment(self, node: ast.AST) -> str | None:
+        """``ast.get_source_segment(self.source, node)``: the same text (line ends kept, lines
+        split at CR LF, CR and LF only), with the line starts found once per file. On Python
+        3.11 ``ast`` splits the whole file, a character at a time, on every call."""
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if first is None or last is None or start is None or end is None:
+            return None
+        first, last = first - 1, last - 1
+        if first == last:
+            return self._source_line(first).encode()[start:end].decode()
+        return "".join([
+            self._source_line(first).encode()[start:].decode(),
+            *(self._source_line(number) for number in range(first + 1, last)),
+            self._source_line(last).encode()[:end].decode(),
+        ])
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0, *(match.end() for match in _NEWLINE_RE.finditer(self.source))]
+
+    def _source_line(self, number: int) -> str:
+        """Line ``number`` (0-based) with its end."""
+        starts = self._line_starts
+        return self.source[starts[number]:starts[number + 1]] if number + 1 < len(starts) else self.source[starts[number]:]
+
     def char_col(self, line: int, byte_col: int) -> int:
         """ast offsets count UTF-8 bytes; report characters, as flake8 and editors do."""
         if byte_col <= 0 or self.source.isascii() or not (0 < line <= len(self.lines)):

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
@@ -171,42 +170,6 @@ def _imported_modules(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> li
 
 def module_facts(ctx: FileContext) -> ModuleFacts:
     return ctx.memo("pydantic.module_facts", lambda: _module_facts(ctx))
-
-
-def source_segment(ctx: FileContext, node: ast.AST) -> str | None:
-    """``ast.get_source_segment(ctx.source, node)``, with the file split into lines once:
-    ``ast`` splits the whole source, a character at a time, on every call."""
-    try:
-        if node.end_lineno is None or node.end_col_offset is None:  # type: ignore[attr-defined]
-            return None
-        lineno = node.lineno - 1  # type: ignore[attr-defined]
-        end_lineno = node.end_lineno - 1  # type: ignore[attr-defined]
-        col_offset = node.col_offset  # type: ignore[attr-defined]
-        end_col_offset = node.end_col_offset  # type: ignore[attr-defined]
-    except AttributeError:
-        return None
-    lines = ctx.memo("pydantic.lines_with_ends", lambda: _lines_with_ends(ctx.source))
-    if end_lineno == lineno:
-        return lines[lineno].encode()[col_offset:end_col_offset].decode()
-    first = lines[lineno].encode()[col_offset:].decode()
-    last = lines[end_lineno].encode()[:end_col_offset].decode()
-    return "".join([first, *lines[lineno + 1:end_lineno], last])
-
-
-_LINE_END_RE = re.compile(r"\r\n?|\n")
-
-
-def _lines_with_ends(source: str) -> list[str]:
-    """The source's lines, each with its end, split as the parser does (``\\r\\n``, ``\\r``,
-    ``\\n``; never a form feed): ``ast._splitlines_no_ff``."""
-    lines: list[str] = []
-    start = 0
-    for match in _LINE_END_RE.finditer(source):
-        lines.append(source[start:match.end()])
-        start = match.end()
-    if start < len(source):
-        lines.append(source[start:])
-    return lines
 
 
 def has_word(source: str, words) -> bool:

@@ -56,7 +56,6 @@ from __future__ import annotations
 import ast
 import builtins
 import io
-import re
 import tokenize
 from functools import cached_property
 from pathlib import Path
@@ -449,7 +448,7 @@ def _misplaced_comment(stmt: ast.stmt, ctx: FileContext) -> bool:
     """A comment the class cannot keep: before the call's parentheses (in an annotation
     that goes) or beside a keyword's ``=``. Comments after ``(``, between arguments,
     before ``)`` and inside values all have a place in the class."""
-    segment = _source_segment(stmt, ctx)
+    segment = ctx.source_segment(stmt)
     if segment is None:
         return True
     try:
@@ -483,29 +482,6 @@ def _misplaced_comment(stmt: ast.stmt, ctx: FileContext) -> bool:
     return False
 
 
-def _source_segment(node: ast.stmt, ctx: FileContext) -> str | None:
-    """``ast.get_source_segment(ctx.source, node)``, which on Python 3.11 splits the whole
-    file into lines character by character on every call: the same lines (ends kept, split
-    at CR LF, CR and LF only), found once per file."""
-    if node.end_lineno is None or node.end_col_offset is None:
-        return None
-    source = ctx.source
-    starts = ctx.memo("sqlalchemy.line_starts", lambda: [0, *(m.end() for m in _LINE_END_RE.finditer(source))])
-
-    def line(number: int) -> str:  # 0-based, with its end
-        return source[starts[number]:starts[number + 1]] if number + 1 < len(starts) else source[starts[number]:]
-
-    first, last = node.lineno - 1, node.end_lineno - 1
-    if first == last:
-        return line(first).encode()[node.col_offset:node.end_col_offset].decode()
-    return "".join([
-        line(first).encode()[node.col_offset:].decode(),
-        *(line(number) for number in range(first + 1, last)),
-        line(last).encode()[:node.end_col_offset].decode(),
-    ])
-
-
-_LINE_END_RE = re.compile(r"\r\n|\r|\n")
 
 
 def _uses_declarative_meta(ctx: FileContext) -> bool:

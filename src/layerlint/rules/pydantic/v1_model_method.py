@@ -113,7 +113,6 @@ from layerlint.facts.pydantic import (
     mentions_pydantic,
     module_facts,
     receiver,
-    source_segment,
     uses_pydantic,
 )
 from layerlint.facts.pydantic_fixes import method_fix, worst
@@ -212,7 +211,7 @@ class V1ModelMethod(Rule):
 
     def _report(self, attr: ast.Attribute, call: ast.Call | None, message: str, receiver_safety: str) -> None:
         callee = call if call is not None and call.func is attr else None
-        code = source_segment(self.ctx, callee) if callee is not None else None
+        code = self.ctx.source_segment(callee) if callee is not None else None
         plan = method_fix(attr.attr, callee, isinstance(attr.ctx, ast.Load), self.ctx, code)
         fix = worst(plan.safety, receiver_safety) if plan is not None else None
         # point at the attribute name, which may sit lines below the receiver

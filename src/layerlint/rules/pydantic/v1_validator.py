@@ -82,7 +82,6 @@ from layerlint.facts.pydantic import (
     is_pydantic_v1,
     locally_rebound,
     name_bindings,
-    source_segment,
 )
 from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rule import Rule
@@ -151,7 +150,7 @@ class V1Validator(Rule):
             self.report(node, message)  # a call building a reusable validator, a re-export ...
             return
         decorator, func, position = found
-        code = source_segment(self.ctx, decorator)
+        code = self.ctx.source_segment(decorator)
         plan = validator_fix(decorator, func, position, qualified, self.ctx, code)
         # the whole decorator: the fix rewrites its arguments
         self.report(decorator, message, fix=plan.safety if plan is not None else None)

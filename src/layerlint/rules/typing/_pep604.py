@@ -35,21 +35,6 @@ class _Positions:
                 marks[id(node)] = (position, node is root)
 
 
-def source_segment(ctx: FileContext, node: ast.AST) -> str | None:
-    """The exact source of a node (ast offsets are UTF-8 bytes)."""
-    lines = ctx.lines
-    first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
-    if last is None or not (0 < first <= last <= len(lines)):
-        return None
-    start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
-    if first == last:
-        return lines[first - 1].encode("utf-8")[start:end].decode("utf-8", errors="replace")
-    parts = [lines[first - 1].encode("utf-8")[start:].decode("utf-8", errors="replace")]
-    parts.extend(lines[first: last - 1])
-    parts.append(lines[last - 1].encode("utf-8")[:end].decode("utf-8", errors="replace"))
-    return "\n".join(parts)
-
-
 class Pep604Rule(Rule):
     """Base of LL501/LL502 (no code: not registered itself)."""
 
@@ -114,10 +99,10 @@ class Pep604Rule(Rule):
             return None
         ctx = self.ctx
         facts = ctx.memo("typing.module_facts", lambda: tf.module_facts(ctx.tree))
-        kinds = [tf.classify(op, lambda c: source_segment(ctx, c), facts.not_types) for op in operands]
+        kinds = [tf.classify(op, ctx.source_segment, facts.not_types) for op in operands]
         position, whole = self._positions().marks.get(id(node), (tf.RUNTIME, False))
         multiline = (node.end_lineno or node.lineno) > node.lineno
-        segment = source_segment(ctx, node) if multiline else ""
+        segment = ctx.source_segment(node) if multiline else ""
         return tf.plan(
             kinds,
             position=position,
