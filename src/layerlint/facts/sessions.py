@@ -179,13 +179,10 @@ class _NameSet:
 
 def _module_factories(ctx: FileContext) -> _NameSet:
     names = _assigned_factories(ctx)
-    source = ctx.source
 
     def imported_factory(local: str, qualified: str) -> bool:
-        # only a name this file calls can open a session: look for ``name(`` before
-        # parsing another module (and test that it is a project module before that)
-        return _FACTORY_RE.search(qualified.rpartition(".")[2]) is not None or (
-            ctx.is_first_party(qualified) and f"{local}(" in source and _imported_factory(qualified, ctx)
+        return _named_like_factory(qualified) or (
+            _calls_project_name(ctx, local, qualified) and _imported_factory(qualified, ctx)
         )
 
     factories = _NameSet(names, dict(ctx.imports), imported_factory)
@@ -205,14 +202,24 @@ def _assigned_factories(ctx: FileContext) -> set[str]:
     return names
 
 
+def _named_like_factory(qualified: str) -> bool:
+    """``SessionLocal``, ``session_factory``, ``async_session_maker``: a factory by convention."""
+    return _FACTORY_RE.search(qualified.rpartition(".")[2]) is not None
+
+
+def _calls_project_name(ctx: FileContext, local: str, qualified: str) -> bool:
+    """A project module's name this file calls: only such a name can open a session, and
+    that it does is read from the other module (test this first: it reads nothing)."""
+    return ctx.is_first_party(qualified) and f"{local}(" in ctx.source
+
+
 def factory_spellings(ctx: FileContext) -> set[str]:
     """A superset of the names :func:`session_factories` holds, without reading other modules."""
     names = _assigned_factories(ctx)
-    source = ctx.source
     names.update(
         local
         for local, qualified in ctx.imports.items()
-        if _FACTORY_RE.search(qualified.rpartition(".")[2]) or (ctx.is_first_party(qualified) and f"{local}(" in source)
+        if _named_like_factory(qualified) or _calls_project_name(ctx, local, qualified)
     )
     names.update(func.name for func in _context_manager_candidates(ctx.tree.body, ctx.resolve))
     return names
@@ -374,7 +381,7 @@ def _module_facts(path: str) -> tuple[frozenset[str], frozenset[str]]:
                 factories |= bound
             elif any(_resolve_in(t, imports) in SESSION_TYPES for t in _annotation_types(value)):
                 aliases |= bound
-    known = factories | {local for local, q in imports.items() if _FACTORY_RE.search(q.rpartition(".")[2])}
+    known = factories | {local for local, q in imports.items() if _named_like_factory(q)}
     factories |= _session_context_managers(tree.body, lambda node: _resolve_in(node, imports), known)
     return frozenset(factories), frozenset(aliases)
 
@@ -418,7 +425,7 @@ def _may_make_factory(ctx: FileContext, local: str, qualified: str) -> bool:
     """Could binding ``local`` to ``qualified`` change :func:`session_factories`?"""
     return (
         qualified.partition(".")[0] in ("sqlalchemy", "sqlmodel", "contextlib")
-        or _FACTORY_RE.search(qualified.rpartition(".")[2]) is not None
+        or _named_like_factory(qualified)
         or f"{local}(" in ctx.source
     )
 
