@@ -31,7 +31,7 @@ import builtins
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
-from layerlint.walk import GRAMMAR, plan_for, statements
+from layerlint.walk import GRAMMAR, plan_for, push_children, statements
 
 MODEL_BASES = frozenset({
     "pydantic.BaseModel",
@@ -606,8 +606,6 @@ class _BindingCollector:
 
     def expression(self, node: ast.AST) -> None:
         stack = [node]
-        fields = _BINDING_PLAN.fields
-        relevant = _BINDING_PLAN.relevant
         while stack:
             item = stack.pop()
             if isinstance(item, (ast.Lambda,) + FUNCTION_TYPES + (ast.ClassDef,)):
@@ -629,22 +627,10 @@ class _BindingCollector:
             elif type(item).__name__ == "MatchMapping" and getattr(item, "rest", None):
                 self.add(item.rest, None)
             # the children that are, or may hold, a node that binds (names, constants,
-            # operators never do): the walk's grammar tables, not ast.iter_child_nodes
-            item_fields = fields.get(type(item))
-            if item_fields is None:
-                stack.extend(ast.iter_child_nodes(item))
-                continue
-            for name, is_list, known in item_fields:
-                value = getattr(item, name, None)
-                if not known:
-                    if isinstance(value, list):
-                        stack.extend(child for child in value if isinstance(child, ast.AST))
-                    elif isinstance(value, ast.AST):
-                        stack.append(value)
-                elif is_list:
-                    stack.extend(child for child in value if type(child) in relevant)
-                elif value is not None and type(value) in relevant:
-                    stack.append(value)
+            # operators never do), in field order
+            children: list[ast.AST] = []
+            push_children(item, _BINDING_PLAN, children)
+            stack.extend(reversed(children))
 
 
 # what _BindingCollector.expression looks for: nodes that bind a name in the scope, and

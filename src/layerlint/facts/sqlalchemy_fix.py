@@ -66,7 +66,7 @@ from layerlint.external import provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference
 from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified
-from layerlint.walk import plan_for
+from layerlint.walk import plan_for, push_children
 
 SA_ORM = "sqlalchemy.orm"
 SQLALCHEMY_2 = (2, 0)
@@ -279,8 +279,6 @@ def _column_only_reads(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
     def scan() -> frozenset[str]:
         out: set[str] = set()
         # entering only what may hold an attribute or a nested scope (never a Load, an operator...)
-        relevant = _READS_PLAN.relevant
-        field_plan = _READS_PLAN.fields
         stack: list[ast.AST] = list(cls.body)
         while stack:
             node = stack.pop()
@@ -294,19 +292,7 @@ def _column_only_reads(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
                 and node.attr not in OPERATOR_ATTRIBUTES  # type: ignore[attr-defined]
             ):
                 out.add(node.value.id)  # type: ignore[attr-defined]
-            fields = field_plan.get(node_type)
-            if fields is None:  # a node type the grammar does not know: every child
-                stack.extend(ast.iter_child_nodes(node))
-                continue
-            for name, is_list, known in fields:
-                value = getattr(node, name, None)
-                if not known:
-                    stack.extend(child for child in (value if isinstance(value, list) else [value])
-                                 if isinstance(child, ast.AST))
-                elif is_list:
-                    stack.extend(child for child in value if type(child) in relevant)
-                elif value is not None and type(value) in relevant:
-                    stack.append(value)
+            push_children(node, _READS_PLAN, stack)
         return frozenset(out)
 
     return ctx.memo(("sqlalchemy.column_only_reads", id(cls)), scan)
