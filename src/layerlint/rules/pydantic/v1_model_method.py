@@ -109,12 +109,7 @@ from types import SimpleNamespace
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.facts.pydantic import (
-    mentions_pydantic,
-    module_facts,
-    receiver,
-    uses_pydantic,
-)
+from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic
 from layerlint.facts.pydantic_fixes import method_fix, worst
 from layerlint.rule import Rule
 

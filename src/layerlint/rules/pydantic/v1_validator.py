@@ -77,12 +77,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import (
-    has_word,
-    is_pydantic_v1,
-    locally_rebound,
-    name_bindings,
-)
+from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings
 from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rule import Rule
 
