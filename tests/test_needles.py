@@ -272,3 +272,20 @@ def test_may_rename_reads_as_renamed_at_does() -> None:
             if text.startswith("Optional", at)
         )
         assert WordIndex(text).may_rename(["Optional"]) is looped, repr(text)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = f(\n    1,  # one\n    'é',\n)\ndef g(a: 'T' = (\n  2)):\n    return a\n",
+        "x = f(\r\n    1,\r\n)\r\ny = [\r\n 'a',\r 'b']\r\n",
+        "x = (1,\r2)\ry = x\r",
+    ],
+)
+def test_source_segment_is_ast_get_source_segment(source: str, tmp_path: Path) -> None:
+    from layerlint.context import FileContext
+
+    tree = ast.parse(source)
+    ctx = FileContext(str(tmp_path / "m.py"), source, tree, load_settings(None))
+    for node in ast.walk(tree):
+        assert ctx.source_segment(node) == ast.get_source_segment(source, node), ast.dump(node)

@@ -437,30 +437,27 @@ class FileContext:
         return self._lines
 
     def source_segment(self, node: ast.AST) -> str | None:
-        """``ast.get_source_segment(self.source, node)``: the same text (line ends kept, lines
-        split at CR LF, CR and LF only), with the line starts found once per file. On Python
-        3.11 ``ast`` splits the whole file, a character at a time, on every call."""
+        """``ast.get_source_segment(self.source, node)``: the same text (each line's own end
+        kept), from :attr:`lines`. On Python 3.11 ``ast`` splits the whole file, a character
+        at a time, on every call."""
         first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
         start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
         if first is None or last is None or start is None or end is None:
             return None
+        lines = self.lines
         first, last = first - 1, last - 1
         if first == last:
-            return self._source_line(first).encode()[start:end].decode()
-        return "".join([
-            self._source_line(first).encode()[start:].decode(),
-            *(self._source_line(number) for number in range(first + 1, last)),
-            self._source_line(last).encode()[:end].decode(),
-        ])
+            return lines[first].encode()[start:end].decode()
+        parts = [lines[first].encode()[start:].decode(), *lines[first + 1:last], lines[last].encode()[:end].decode()]
+        if not self.has_cr:
+            return "\n".join(parts)
+        ends = self._line_ends
+        return "".join(part + ends[first + index] for index, part in enumerate(parts[:-1])) + parts[-1]
 
     @cached_property
-    def _line_starts(self) -> list[int]:
-        return [0, *(match.end() for match in _NEWLINE_RE.finditer(self.source))]
-
-    def _source_line(self, number: int) -> str:
-        """Line ``number`` (0-based) with its end."""
-        starts = self._line_starts
-        return self.source[starts[number]:starts[number + 1]] if number + 1 < len(starts) else self.source[starts[number]:]
+    def _line_ends(self) -> list[str]:
+        """What ends each line (``\\r\\n``, ``\\r`` or ``\\n``), for a file that has a CR."""
+        return _NEWLINE_RE.findall(self.source)
 
     def char_col(self, line: int, byte_col: int) -> int:
         """ast offsets count UTF-8 bytes; report characters, as flake8 and editors do."""
