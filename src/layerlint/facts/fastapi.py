@@ -96,6 +96,13 @@ def router_names(ctx: FileContext) -> frozenset[str]:
     return ctx.memo("fastapi.router_names", lambda: _router_names(ctx))
 
 
+def may_have_endpoints(ctx: FileContext) -> bool:
+    """Gate of the rules that act only inside endpoints: the file has a router, and an
+    ``@`` (every endpoint is decorated; half the files have no decorator at all, and an
+    ``@`` is cheaper to look for than a router)."""
+    return ctx.mentions("@") and bool(router_names(ctx))
+
+
 def endpoint_decorator(func: ast.AST, ctx: FileContext) -> ast.Call | None:
     """The ``@router.<method>(...)`` call that makes ``func`` an endpoint, else None."""
     if not isinstance(func, FUNCTION_TYPES):

@@ -43,7 +43,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import endpoint_decorators, keyword, router_call, router_names, status_value
+from layerlint.facts.fastapi import endpoint_decorators, keyword, may_have_endpoints, router_call, router_names, status_value
 from layerlint.facts.positions import def_line_node
 from layerlint.rule import Rule
 
@@ -57,7 +57,7 @@ class MissingResponseModel(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return bool(router_names(ctx))
+        return may_have_endpoints(ctx)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if node.returns is not None:

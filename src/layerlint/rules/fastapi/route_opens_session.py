@@ -44,7 +44,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import endpoint_decorator, router_names
+from layerlint.facts.fastapi import endpoint_decorator, may_have_endpoints
 from layerlint.facts.sessions import SESSION_TYPES, factory_spellings, opens_session, session_factories_settled
 from layerlint.rule import Rule
 
@@ -56,7 +56,7 @@ class RouteOpensSession(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return bool(router_names(ctx))
+        return may_have_endpoints(ctx)
 
     def needles(self) -> set[str] | None:
         # a call that opens a session names a session class or a factory (`.begin()`

@@ -51,7 +51,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import enclosing_endpoint, router_names
+from layerlint.facts.fastapi import enclosing_endpoint, may_have_endpoints
 from layerlint.facts.sessions import is_session
 from layerlint.rule import Rule
 
@@ -67,7 +67,7 @@ class SessionInBackgroundTask(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return bool(router_names(ctx))
+        return may_have_endpoints(ctx)
 
     def needles(self) -> set[str]:
         # a scheduling call spells `add_task`, `create_task` or (an alias of) BackgroundTask,

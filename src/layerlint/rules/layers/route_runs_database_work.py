@@ -42,7 +42,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import enclosing_endpoint, router_names
+from layerlint.facts.fastapi import enclosing_endpoint, may_have_endpoints
 from layerlint.facts.sessions import STATEMENT_BUILDERS, session_method_call, statement_builder
 from layerlint.facts.sqlalchemy import sa_spellings
 from layerlint.rule import Rule
@@ -59,7 +59,7 @@ class RouteRunsDatabaseWork(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer == "routes" and bool(router_names(ctx))
+        return ctx.layer == "routes" and may_have_endpoints(ctx)
 
     def needles(self) -> set[str]:
         # a finding calls a session method by name, or (an alias of) a statement builder;
