@@ -95,9 +95,14 @@ def _is_none(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
+def named_env_py(ctx: FileContext) -> bool:
+    """Is the file named ``env.py``, as every Alembic env is (:func:`is_alembic_env`)?"""
+    return os.path.basename(ctx.path) == "env.py"
+
+
 def is_alembic_env(ctx: FileContext) -> bool:
     """An Alembic ``env.py``: named so, and importing alembic or sitting beside ``versions/``."""
-    if os.path.basename(ctx.path) != "env.py":
+    if not named_env_py(ctx):
         return False
     if any(q == "alembic" or q.startswith("alembic.") for q in ctx.imports.values()):
         return True

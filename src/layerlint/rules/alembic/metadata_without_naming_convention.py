@@ -48,7 +48,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.alembic import is_alembic_env
+from layerlint.facts.alembic import is_alembic_env, named_env_py
 from layerlint.rule import Rule
 
 METADATA = frozenset({
@@ -83,9 +83,11 @@ class MetadataWithoutNamingConvention(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        if "MetaData" not in ctx.source:
+        # (the layer and the file name first: most files fail them, and a scan for an absent
+        # word reads the whole text)
+        if ctx.layer != "models" and not named_env_py(ctx):
             return False
-        return ctx.layer == "models" or is_alembic_env(ctx)
+        return "MetaData" in ctx.source and (ctx.layer == "models" or is_alembic_env(ctx))
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)

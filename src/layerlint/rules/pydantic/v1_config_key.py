@@ -100,7 +100,8 @@ class V1ConfigKey(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.mentions("ConfigDict", "model_config") and has_word(ctx.source, _KEYS)
+        # (one scan for "onfig", in both words, rules out most files)
+        return ctx.mentions("onfig") and ctx.mentions("ConfigDict", "model_config") and has_word(ctx.source, _KEYS)
 
     def needles(self) -> set[str]:
         # a ConfigDict call spells the callee (or an import's alias of it); a model_config
