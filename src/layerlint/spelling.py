@@ -22,11 +22,12 @@ class WordIndex:
     alternation of the words scans the text about twice as slowly): needles and the
     rename test before them read the same occurrences."""
 
-    __slots__ = ("text", "_found")
+    __slots__ = ("text", "_found", "_renamed")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._found: dict[str, list[int]] = {}
+        self._renamed: dict[str, bool] = {}  # may_rename's answer per word
 
     def occurrences(self, word: str) -> list[int]:
         """Every offset where ``word`` occurs (inside longer words too; overlapping)."""
@@ -63,9 +64,26 @@ class WordIndex:
         """Could an import bind a name ending with one of ``words`` to another local name?
         False when no occurrence of a word (inside a longer word too) is followed by ``as``;
         the text must be a :func:`names_text`."""
+        renamed = self._renamed
+        for word in words:
+            found = renamed.get(word)
+            if found is None:
+                found = renamed[word] = self._followed_by_as(word)
+            if found:
+                return True
+        return False
+
+    def _followed_by_as(self, word: str) -> bool:
         text = self.text
+        size = len(text)
+        length = len(word)
         follows_as = _AS_AFTER_NAME_RE.match
-        return any(follows_as(text, at + len(word)) for word in words for at in self.occurrences(word))
+        for at in self.occurrences(word):
+            end = at + length
+            # (most occurrences go on with `[`, `(`, `.` or `,`: no need to try the regex there)
+            if end < size and text[end] in _MAY_START_AS and follows_as(text, end):
+                return True
+        return False
 
 
 def line_numbers(source: str, positions: Iterable[int]) -> list[int]:
@@ -88,3 +106,4 @@ def names_text(source: str) -> str:
 # what follows a name an import renames: ``as`` after spaces, line breaks, backslashes and
 # comments (``from fastapi import (APIRouter  # ...\n as Router)``)
 _AS_AFTER_NAME_RE = re.compile(r"[ \t\f\r\n\\]*(?:#[^\n]*\n[ \t\f\r\n\\]*)*as(?!\w)")
+_MAY_START_AS = frozenset(" \t\f\r\n\\#a")  # the characters a match of it can start with
