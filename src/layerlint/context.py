@@ -19,7 +19,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.project import folder_parts, module_name
 from layerlint.spelling import WordIndex, has_lone_cr, line_numbers, names_text
-from layerlint.walk import Lines, nodes_of, statements
+from layerlint.walk import Lines, nodes_of, statements_on
 
 T = TypeVar("T")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -170,13 +170,11 @@ class FileContext:
                 if self.has_lone_cr:
                     found = nodes_of(self.tree, ast.Import, ast.ImportFrom)  # the lines are unknown
                 else:
-                    # enter only the statements whose lines hold a nested import line
+                    # the statements whose lines hold a nested import line (each nested import does)
                     lines = Lines(self.line_count, self.nested_import_lines)
                     found = [
                         stmt
-                        for stmt in statements(
-                            self.tree.body, descend=lambda stmt: lines.touches(stmt.lineno, stmt.end_lineno or stmt.lineno)
-                        )
+                        for stmt in statements_on(self.tree.body, lines)
                         if isinstance(stmt, (ast.Import, ast.ImportFrom))
                     ]
                 self._nested_imports = [node for node in found if id(node) not in top]  # type: ignore[misc]

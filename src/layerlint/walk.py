@@ -405,6 +405,12 @@ def statements(body: list[ast.stmt], descend: Callable[[ast.stmt], bool] | None 
         stack.extend(reversed(children))
 
 
+def statements_on(body: list[ast.stmt], lines: Lines) -> list[ast.stmt]:
+    """The statements under ``body`` (in pre-order, as :func:`statements`) whose lines hold
+    one of ``lines``, looking inside compound statements only when theirs do."""
+    return [stmt for stmt in statements(body, descend=lines.holds) if lines.holds(stmt)]
+
+
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 # per statement type, the fields that hold statements (or handlers and cases holding them)
 _STATEMENT_BLOCKS: dict[type, tuple[str, ...]] = {

@@ -9,7 +9,7 @@ import re
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.sessions import imports_settled
 from layerlint.spelling import WordIndex, has_lone_cr, line_numbers
-from layerlint.walk import Lines, nodes_of, statements
+from layerlint.walk import Lines, nodes_of, statements_on
 
 HTTP_EXCEPTIONS = frozenset({
     "fastapi.HTTPException",
@@ -163,7 +163,7 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     found = (
         nodes_of(ctx.tree, ast.Assign, ast.AnnAssign)
         if lines is None
-        else _statements_on(ctx.tree.body, Lines(ctx.line_count, lines))
+        else statements_on(ctx.tree.body, Lines(ctx.line_count, lines))
     )
     for stmt in found:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
@@ -189,11 +189,6 @@ def _router_lines(source: str) -> list[int] | None:
         return None
     return line_numbers(source, sorted(at for word in _ROUTER_WORDS for at in words.occurrences(word)))
 
-
-def _statements_on(body: list[ast.stmt], lines: Lines) -> list[ast.stmt]:
-    """The statements (in pre-order, as ``nodes_of``) whose lines hold one of ``lines``,
-    looking inside compound statements only when theirs do."""
-    return [stmt for stmt in statements(body, descend=lines.holds) if lines.holds(stmt)]
 
 
 def router_call(name: str, ctx: FileContext) -> ast.Call | None:
