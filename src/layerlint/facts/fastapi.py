@@ -8,7 +8,7 @@ import re
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.sessions import imports_settled
-from layerlint.spelling import WordIndex, has_lone_cr, line_numbers
+from layerlint.spelling import line_numbers
 from layerlint.walk import Lines, nodes_of, statements_on
 
 HTTP_EXCEPTIONS = frozenset({
@@ -159,7 +159,7 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     # is spelled ``FastAPI``/``APIRouter`` in an import or at the call
     if not ctx.mentions("fastapi") or ("APIRouter" not in source and "FastAPI" not in source):
         return calls
-    lines = _router_lines(source)
+    lines = _router_lines(ctx)
     found = (
         nodes_of(ctx.tree, ast.Assign, ast.AnnAssign)
         if lines is None
@@ -178,16 +178,16 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
 _ROUTER_WORDS = ("FastAPI", "APIRouter")
 
 
-def _router_lines(source: str) -> list[int] | None:
+def _router_lines(ctx: FileContext) -> list[int] | None:
     """The lines (sorted) that spell ``FastAPI`` or ``APIRouter``: the statement of every
     router call spells one, unless an import renames the class (``APIRouter as R``) or lone
     CRs end lines (counting ``\\n`` would misnumber them): then None."""
-    if has_lone_cr(source):
+    if ctx.has_lone_cr:
         return None
-    words = WordIndex(source)
+    words = ctx.words  # (the file's own index: needles may look for the same words)
     if words.may_rename(_ROUTER_WORDS):
         return None
-    return line_numbers(source, sorted(at for word in _ROUTER_WORDS for at in words.occurrences(word)))
+    return line_numbers(words.text, sorted(at for word in _ROUTER_WORDS for at in words.occurrences(word)))
 
 
 
