@@ -198,10 +198,10 @@ class FileContext:
                     nested = stripped == "" or stripped.startswith("from ") or ":" in head or ";" in head
                 else:  # (most: a top-level `import x` or `from x import y`)
                     nested = ":" in head or ";" in head
-                if nested or (
-                    "\\" in source[max(line_start - 3, 0):line_start]
-                    and source[max(line_start - 3, 0):line_start].rstrip("\r\n").endswith("\\")  # `x: \` above
-                ):
+                if not nested:
+                    above = source[max(line_start - 3, 0):line_start]  # the end of the line above
+                    nested = "\\" in above and above.rstrip("\r\n").endswith("\\")  # `x: \` continued here
+                if nested:
                     positions.append(at)
             self._nested_import_lines = line_numbers(source, positions)
         return self._nested_import_lines

@@ -468,8 +468,6 @@ def _misplaced_comment(stmt: ast.stmt, ctx: FileContext) -> bool:
     return False
 
 
-
-
 def _uses_declarative_meta(ctx: FileContext) -> bool:
     """Does the module use ``DeclarativeMeta`` other than in imports and as the annotation
     of a module-level ``Base: DeclarativeMeta = declarative_base()`` (which the fix drops)?"""

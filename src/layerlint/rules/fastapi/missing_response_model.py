@@ -43,7 +43,14 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import endpoint_decorators, keyword, may_have_endpoints, router_call, router_names, status_value
+from layerlint.facts.fastapi import (
+    endpoint_decorators,
+    keyword,
+    may_have_endpoints,
+    router_call,
+    router_names,
+    status_value,
+)
 from layerlint.facts.positions import def_line_node
 from layerlint.rule import Rule
 
