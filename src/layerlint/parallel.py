@@ -93,14 +93,13 @@ class _Lookup:
     def __init__(self, store: Cache, overrides: Overrides) -> None:
         self.store = store
         self.overrides = overrides
-        self.cwd = os.getcwd() + os.sep
+        self.cwd = os.getcwd()
         self.settings_of_folder: dict[str, object] = {}
 
     def __call__(self, path: str) -> FileResult | None:
         try:
             absolute = os.path.abspath(path)
-            # runner.display, with the working folder read once
-            shown = absolute[len(self.cwd):] if absolute.startswith(self.cwd) else path
+            shown = display(path, self.cwd, absolute)
             folder = os.path.dirname(absolute)
             settings = self.settings_of_folder.get(folder)
             if settings is None:

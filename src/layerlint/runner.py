@@ -110,9 +110,11 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
                     add(full)
 
 
-def display(path: str, cwd: str | None = None) -> str:
-    """A path as printed: relative to the working folder (``cwd``: it, already asked for) when below it."""
-    absolute = os.path.abspath(path)
+def display(path: str, cwd: str | None = None, absolute: str | None = None) -> str:
+    """A path as printed: relative to the working folder when below it (``cwd``: the working
+    folder, ``absolute``: ``os.path.abspath(path)``, when the caller already has them)."""
+    if absolute is None:
+        absolute = os.path.abspath(path)
     if cwd is None:
         cwd = os.getcwd()
     if absolute.startswith(cwd + os.sep):
