@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from layerlint.cli import main
@@ -21,6 +23,55 @@ def _codes(data: bytes, path: str = "app/services/x_service.py"):
 
 def test_syntax_error_is_ll001_at_its_line():
     assert _codes(b"x = 1\ndef f(:\n    pass\n") == [("LL001", 2)]
+
+
+# a file no rule applies to (only syntax-checked, no tree built), one some rule applies
+# to, and one whose gates read the tree (a migration's top-level names)
+_NO_RULE = "tools/plain.py", b"x = 1\ny = 2\n"
+_SOME_RULE = "app/services/items_service.py", b"x = 1\ny = 2\n"
+_GATE_READS_TREE = "app/db/m.py", b"revision = 'a'\ndown_revision = None\n"
+
+
+@pytest.mark.parametrize("path, head", [_NO_RULE, _SOME_RULE, _GATE_READS_TREE])
+def test_syntax_error_is_the_same_ll001_whether_or_not_the_tree_is_built(path, head):
+    result = lint_source(head + b"def f(:\n    pass\n", path, SETTINGS)
+    assert [(d.code, d.line, d.col, d.message) for d in result.diagnostics] == [
+        ("LL001", 3, 7, "cannot parse: invalid syntax")
+    ]
+    assert not result.errors
+
+
+@pytest.mark.parametrize("path, head", [_NO_RULE, _SOME_RULE])
+@pytest.mark.parametrize(
+    "body",
+    [b"def f(a, a):\n    pass\n", b"nonlocal x\n", b"y = 1\nglobal y\n"],
+    ids=["repeated parameter", "module-level nonlocal", "assigned before global"],
+)
+def test_errors_only_the_symbol_table_sees_are_not_ll001(path, head, body):
+    # ast.parse accepts these (the compiler would not): no LL001, with a tree or without
+    assert _codes(head + body, path) == []
+
+
+def test_a_file_no_rule_applies_to_is_syntax_checked_without_building_its_tree(monkeypatch):
+    parsed: list[str] = []
+    real_parse = ast.parse
+
+    def counting_parse(source, filename="<unknown>", *args, **kwargs):
+        parsed.append(filename)
+        return real_parse(source, filename, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    assert _codes(_NO_RULE[1], _NO_RULE[0]) == []
+    assert parsed == []
+    assert _codes(_SOME_RULE[1], _SOME_RULE[0]) == []
+    assert parsed == [_SOME_RULE[0]]
+
+
+def test_without_ll001_an_unparsable_file_has_no_finding():
+    settings = Settings(ignore=("LL001",))
+    for path, head in (_NO_RULE, _SOME_RULE, _GATE_READS_TREE):
+        result = lint_source(head + b"def f(:\n", path, settings)
+        assert (result.diagnostics, result.errors) == ([], [])
 
 
 def test_undecodable_bytes_are_ll001_at_the_bad_line():

@@ -34,19 +34,26 @@ if hasattr(ast, "TryStar"):
 
 
 class FileContext:
+    tree: ast.Module  # given, or built on first use (``parse``, see __getattr__)
+
     def __init__(
         self,
         path: str,
         source: str,
-        tree: ast.Module,
+        tree: ast.Module | None,
         settings: Settings,
         *,
         display_path: str | None = None,
+        parse: Callable[[], ast.Module] | None = None,
     ) -> None:
         self.path = path
         self.display_path = display_path or path
         self.source = source
-        self.tree = tree
+        if tree is not None:
+            self.tree = tree
+        # else ``parse`` builds the tree when first asked for (__getattr__): a file that no
+        # rule applies to, and whose gates never look at it, is only syntax-checked
+        self._parse = parse
         self.settings = settings
         root = settings.root
         self.abspath = os.path.abspath(path)
@@ -76,6 +83,17 @@ class FileContext:
             self.mentions("down_revision") and {"revision", "down_revision"} <= self.top_level_names
         )
         self.layer = "migrations" if self.is_migration else settings.layers.classify(self.module) if self.module else None
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "tree" and self._parse is not None:
+            tree = self.tree = self._parse()  # (raises on a syntax error: the engine's business)
+            return tree
+        raise AttributeError(name)
+
+    @property
+    def parsed(self) -> bool:
+        """Has the tree been built (given, or asked for)?"""
+        return "tree" in self.__dict__
 
     # -- facts from outside the file ------------------------------------------
     def external(self, kind: str, *args: Any) -> Any:

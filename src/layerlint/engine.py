@@ -2,7 +2,9 @@
 
 The engine knows nothing of flake8 or the CLI: both front-ends call
 :func:`lint_source` (CLI, from bytes) or :func:`lint_tree` (flake8, reusing the
-tree it already parsed) and get a :class:`FileResult`.
+tree it already parsed) and get a :class:`FileResult`. From bytes, the tree is built
+only when a rule's gate or walk needs it: a file that no rule applies to is only
+syntax-checked (for LL001).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import symtable
 import tokenize
 import traceback
 import warnings
@@ -100,21 +103,49 @@ def lint_source(
         return _unparsable(shown, f"invalid {exc.encoding} byte sequence", line, col) if report_syntax else FileResult(shown)
     except (SyntaxError, LookupError) as exc:
         return _unparsable(shown, f"bad encoding declaration: {exc}") if report_syntax else FileResult(shown)
-    try:
-        with warnings.catch_warnings():
-            # SyntaxWarnings (invalid escapes, `1()`) are the compiler's business, not ours
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=shown)
-    except SyntaxError as exc:
-        if not report_syntax:
-            return FileResult(shown)
-        return _unparsable(shown, exc.msg or "syntax error", exc.lineno or 1, exc.offset or 1)
-    except (ValueError, RecursionError, MemoryError) as exc:
-        if not report_syntax:
-            return FileResult(shown)
-        reason = "nesting too deep" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
-        return _unparsable(shown, reason)
-    return lint_tree(tree, text, path, settings, display_path=shown, codes=codes)
+    return _lint(None, _Parser(text, shown), text, path, settings, shown, codes)
+
+
+class _Unparsable(Exception):
+    """The tree of a file cannot be built; ``result`` holds its LL001 finding."""
+
+    def __init__(self, path: str, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.result = _unparsable(path, message, line, col)
+
+
+class _Parser:
+    """Builds a file's tree when first asked for (``FileContext.tree``), or only checks its
+    syntax (:meth:`check`) when no rule applies to the file: the check skips making an
+    object of every node, a quarter of the parse time."""
+
+    def __init__(self, text: str, filename: str) -> None:
+        self.text = text
+        self.filename = filename
+
+    def __call__(self) -> ast.Module:
+        try:
+            with warnings.catch_warnings():
+                # SyntaxWarnings (invalid escapes, `1()`) are the compiler's business, not ours
+                warnings.simplefilter("ignore")
+                return ast.parse(self.text, filename=self.filename)
+        except SyntaxError as exc:
+            raise _Unparsable(self.filename, exc.msg or "syntax error", exc.lineno or 1, exc.offset or 1) from None
+        except (ValueError, RecursionError, MemoryError) as exc:
+            reason = "nesting too deep" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+            raise _Unparsable(self.filename, reason) from None
+
+    def check(self) -> None:
+        """Raise :class:`_Unparsable` exactly when building the tree would."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                # the parser, then the symbol table (cheap) instead of the tree's objects
+                symtable.symtable(self.text, self.filename, "exec")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            # the symbol table finds more errors than the parser (`nonlocal` at module
+            # level, a repeated parameter): the parser decides
+            self()
 
 
 def lint_tree(
@@ -127,32 +158,62 @@ def lint_tree(
     codes: frozenset[str] | None = None,
 ) -> FileResult:
     """Run every enabled rule over an already-parsed tree."""
-    shown = display_path or path
-    result = FileResult(shown)
+    return _lint(tree, None, text, path, settings, display_path or path, codes)
+
+
+def _lint(
+    tree: ast.Module | None,
+    parser: _Parser | None,
+    text: str,
+    path: str,
+    settings: Settings,
+    shown: str,
+    codes: frozenset[str] | None,
+) -> FileResult:
+    """Run every enabled rule over ``tree``, or over the tree ``parser`` builds if a rule
+    (or a gate) needs it; an unparsable file gets only its LL001 finding."""
     if codes is None:
         codes = settings.codes_for(path)
+    elif not isinstance(codes, frozenset):
+        codes = frozenset(codes)
+    result = FileResult(shown)
     try:
-        ctx = FileContext(path, text, tree, settings, display_path=shown)
+        ctx = FileContext(path, text, tree, settings, display_path=shown, parse=parser)
+    except _Unparsable as exc:
+        return exc.result if SYNTAX_ERROR_CODE in codes else result
     except Exception:  # noqa: BLE001 - one bad file never stops a run
         result.errors.append(InternalError(shown, "engine", traceback.format_exc(limit=3)))
         return result
+    try:
+        _gate_and_walk(ctx, parser, codes, result)
+    except _Unparsable as exc:
+        return exc.result if SYNTAX_ERROR_CODE in codes else FileResult(shown)
+    finally:
+        # facts memoized on the context may point back at it (and at the tree): break
+        # those cycles now, since the CLI lints with the cyclic collector paused
+        ctx.release()
+    return result
+
+
+def _gate_and_walk(ctx: FileContext, parser: _Parser | None, codes: frozenset[str], result: FileResult) -> None:
     rules: list[Rule] = []
-    for cls in _rule_classes(codes if isinstance(codes, frozenset) else frozenset(codes)):
+    for cls in _rule_classes(codes):
         try:
             if cls.applies_to(ctx):
                 rules.append(cls(ctx))
+        except _Unparsable:
+            raise
         except Exception:  # noqa: BLE001
-            result.errors.append(InternalError(shown, cls.code, traceback.format_exc(limit=3)))
-    if rules:  # no rule applies: no walk at all
+            result.errors.append(InternalError(ctx.display_path, cls.code, traceback.format_exc(limit=3)))
+    if rules:
+        ctx.tree  # noqa: B018 - built now if no gate asked for it (raises if unparsable)
         _walk_and_dispatch(ctx, rules, result)
+    elif parser is not None and not ctx.parsed and SYNTAX_ERROR_CODE in codes:
+        parser.check()  # no rule applies: no walk, and no tree to build
     if ctx.diagnostics:
-        result.diagnostics = sorted(apply_noqa(ctx.diagnostics, text, lambda: ctx.lines), key=Diagnostic.sort_key)
+        result.diagnostics = sorted(apply_noqa(ctx.diagnostics, ctx.source, lambda: ctx.lines), key=Diagnostic.sort_key)
     if ctx.external_facts:
         result.facts = ctx.recorded_facts()
-    # facts memoized on the context may point back at it (and at the tree): break
-    # those cycles now, since the CLI lints with the cyclic collector paused
-    ctx.release()
-    return result
 
 
 _RULE_CLASSES: dict[frozenset[str], tuple[type[Rule], ...]] = {}
