@@ -185,13 +185,26 @@ class DeclarativeClass:
         return self.kind in ("model", "table")
 
 
+# blocks of a class body whose statements still bind class attributes
+_CLASS_BODY_BLOCKS: tuple[type, ...] = (ast.If, ast.Try)
+if hasattr(ast, "TryStar"):
+    _CLASS_BODY_BLOCKS += (ast.TryStar,)
+
+
+def class_body_statements(cls: ast.ClassDef) -> list[ast.stmt]:
+    """The statements of a class body, those under its ``if``/``try`` blocks included
+    (``if FLAG: text = Column(...)`` binds a class attribute too), not those of its
+    methods or nested classes."""
+    return list(statements(cls.body, descend=lambda stmt: isinstance(stmt, _CLASS_BODY_BLOCKS)))
+
+
 def _body_names(cls: ast.ClassDef, *, methods: bool = True) -> set[str]:
     """Names bound in a class body: assignments, annotations, methods (``@declared_attr``).
 
     With ``methods=False``: only names given a value (the ``__tablename__ = "x"`` of a model).
     """
     names: set[str] = set()
-    for stmt in cls.body:
+    for stmt in class_body_statements(cls):
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 if isinstance(target, ast.Name):
@@ -417,9 +430,10 @@ def provided_names(cls: ast.ClassDef, ctx: FileContext) -> set[str] | None:
 
 
 def class_attribute_values(cls: ast.ClassDef) -> list[tuple[ast.stmt, ast.AST | None, ast.AST]]:
-    """(statement, annotation, value) of each ``name = value`` / ``name: ann = value`` in a class body."""
+    """(statement, annotation, value) of each ``name = value`` / ``name: ann = value`` in a
+    class body (:func:`class_body_statements`)."""
     out: list[tuple[ast.stmt, ast.AST | None, ast.AST]] = []
-    for stmt in cls.body:
+    for stmt in class_body_statements(cls):
         if isinstance(stmt, ast.Assign):
             out.append((stmt, None, stmt.value))
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):

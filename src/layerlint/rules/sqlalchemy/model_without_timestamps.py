@@ -6,7 +6,8 @@ Flags a declarative model class (a class with `__tablename__`, a subclass of a
 class, or a SQLModel `table=True` class) that neither defines nor inherits
 (from classes of the same module) every configured timestamp column, by default
 `created_at` and `updated_at`. Any binding of the name counts: an annotated
-field, a `Column`/`mapped_column` assignment or a `@declared_attr` method.
+field, a `Column`/`mapped_column` assignment or a `@declared_attr` method, also
+under an `if` or `try` of the class body.
 
 No finding where a base class or mixin from outside the module may provide the
 columns (a `Base` or `TimestampMixin` imported from another module), for
@@ -63,7 +64,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sqlalchemy import declarative_classes, provided_names, uses_sqlalchemy
+from layerlint.facts.sqlalchemy import class_body_statements, declarative_classes, provided_names, uses_sqlalchemy
 from layerlint.rule import Option, Rule
 
 
@@ -100,7 +101,7 @@ class ModelWithoutTimestamps(Rule):
 
 
 def _has_explicit_table(cls: ast.ClassDef) -> bool:
-    for stmt in cls.body:
+    for stmt in class_body_statements(cls):
         if isinstance(stmt, ast.Assign):
             targets = stmt.targets
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
