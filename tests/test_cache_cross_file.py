@@ -66,3 +66,21 @@ def test_a_change_in_the_dependency_files_updates_the_fix_marks(project):
     (project / "requirements.txt").write_text("starlette==0.49.1\n")
     fixable = [line for line in _run() if "LL601" in line]
     assert fixable and "[*]" in fixable[0]
+
+
+def test_a_pydantic_pin_below_2_withdraws_the_cached_fix_marks(project):
+    (project / "app" / "schemas.py").write_text(
+        "from pydantic import BaseModel\n\n\nclass Item(BaseModel):\n    name: str\n\n\n"
+        "def dump(item: Item) -> dict:\n    return item.dict()\n"
+    )
+
+    def ll203() -> list[str]:
+        result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL203", "app/schemas.py"])
+        assert result.exit_code == 1, result.output
+        return [line for line in result.output.splitlines() if ": LL203" in line]
+
+    assert [("[*]" in line) for line in ll203()] == [True]
+    (project / "requirements.txt").write_text("pydantic>=1.10,<2\n")
+    assert [("[*]" in line) for line in ll203()] == [False]  # the cached result is not reused
+    (project / "requirements.txt").write_text("pydantic>=2.5\n")
+    assert [("[*]" in line) for line in ll203()] == [True]

@@ -72,6 +72,10 @@ meaning, or cannot be moved without changing it:
   `Config` class.
 
 A `Model.Config` read in another module is not seen: it breaks after the fix.
+
+No fix at all in a project whose dependency files (lock files,
+`requirements*.txt`, `pyproject.toml`) pin Pydantic below 2.0: every LL2xx fix
+writes the v2 API, which 1.x lacks. The findings stay, for the upgrade.
 """
 
 from __future__ import annotations
@@ -82,7 +86,7 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE
 from layerlint.facts.pydantic import module_facts
 from layerlint.facts.pydantic_fixes import config_class_plan
-from layerlint.rule import Rule
+from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 
 def _has_config_class(source: str) -> bool:
@@ -107,7 +111,7 @@ def _has_config_class(source: str) -> bool:
     return False
 
 
-class V1ConfigClass(Rule):
+class V1ConfigClass(PydanticRule):
     code = "LL201"
     name = "pydantic-v1-config-class"
     summary = "`class Config:` in a Pydantic model (use `model_config = ConfigDict(...)`)"

@@ -51,6 +51,8 @@ from_attributes=False`), when a `**spread` may hold it, or for a key v2 removed
 (`smart_union`, `underscore_attrs_are_private`, `copy_on_model_validation`,
 `fields`, `getter_dict`, `json_loads`, `json_dumps`): deleting it is left to
 you, as is re-expressing what it did.
+
+No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ from types import SimpleNamespace
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import has_word, module_facts, uses_pydantic
 from layerlint.facts.pydantic_fixes import CONFIG_RENAMES, config_key_fix, dict_keys
-from layerlint.rule import Rule
+from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 CONFIG_DICTS = frozenset({
     "pydantic.ConfigDict",
@@ -92,7 +94,7 @@ def v1_key_message(key: str) -> str | None:
     return None
 
 
-class V1ConfigKey(Rule):
+class V1ConfigKey(PydanticRule):
     code = "LL202"
     name = "pydantic-v1-config-key"
     summary = "Pydantic v1 config key in `ConfigDict(...)` or `model_config` (use the v2 key)"

@@ -53,6 +53,8 @@ backreferences, `\\Z`, conditionals, atomic groups), when the v2 argument is
 already given, for `allow_mutation=` with a computed value, for `unique_items`
 (use a `set`) and `const` (use `Literal[...]`), and in a module that keeps
 Pydantic v1 working (see LL201).
+
+No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ import ast
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import has_word
 from layerlint.facts.pydantic_fixes import field_argument_fix
-from layerlint.rule import Rule
+from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 FIELD_FUNCTIONS = {
     "pydantic.Field": "Field",
@@ -84,7 +86,7 @@ V1_ARGUMENTS = {
 }
 
 
-class V1FieldArgument(Rule):
+class V1FieldArgument(PydanticRule):
     code = "LL205"
     name = "pydantic-v1-field-argument"
     summary = "Pydantic v1 argument of `Field`/`constr`/`conlist`/`conset` (`regex=` -> `pattern=` ...)"

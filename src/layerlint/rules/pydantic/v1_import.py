@@ -62,6 +62,8 @@ Imports in a v1 compatibility shim are not flagged, so never rewritten.
 
 The other names (`parse_obj_as`, `schema_of`, `validate_arguments`,
 `GenericModel` ...) need their call sites or classes rewritten: no fix.
+
+No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ from layerlint.context import FileContext
 from layerlint.facts.pydantic import has_word
 from layerlint.walk import statements
 from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_import_fix
-from layerlint.rule import Rule
+from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 _SETTINGS = "`BaseSettings` moved to `pydantic-settings` in Pydantic v2: import it from `pydantic_settings`"
 _GENERICS = (
@@ -116,7 +118,7 @@ def v1_only_message(qualified: str) -> str | None:
     return None
 
 
-class V1Import(Rule):
+class V1Import(PydanticRule):
     code = "LL206"
     name = "pydantic-v1-import"
     summary = "import of a Pydantic v1-only name (`BaseSettings` from pydantic, `parse_obj_as` ...)"

@@ -99,6 +99,8 @@ which have no one-call equivalent, for an assignment to `__fields_set__`, for
 either name, and the finding points at that code), for a
 `schema_json` call holding a comment or a module where `json` names something
 else, and in a module that keeps Pydantic v1 working (see LL201).
+
+No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
 """
 
 from __future__ import annotations
@@ -111,7 +113,7 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic
 from layerlint.facts.pydantic_fixes import method_fix, worst
-from layerlint.rule import Rule
+from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 GENERIC = {
     "dict": "`.dict()` is Pydantic v1: use `.model_dump()`",
@@ -145,7 +147,7 @@ _NAMES = re.compile(r"\.[ \t]*(" + "|".join(sorted(GENERIC.keys() | UNIQUE.keys(
 _KEYWORD_GATE = tuple(f"{k}=" for k in PYDANTIC_KEYWORDS)
 
 
-class V1ModelMethod(Rule):
+class V1ModelMethod(PydanticRule):
     code = "LL203"
     name = "pydantic-v1-model-method"
     summary = "Pydantic v1 model method or attribute (`.dict()`, `.from_orm()` ...: use the `model_*` API)"

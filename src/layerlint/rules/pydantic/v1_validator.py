@@ -70,6 +70,8 @@ No fix, the finding stays:
   `field_validator`/`model_validator`/`classmethod` bound to something else;
 - a validator built without decorating (`check("name", allow_reuse=True)(str.strip)`),
   and a module that keeps Pydantic v1 working (see LL201).
+
+No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ import ast
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings
 from layerlint.facts.pydantic_fixes import validator_fix
-from layerlint.rule import Rule
+from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 V1_VALIDATORS = {
     "pydantic.validator": "`@validator` is Pydantic v1: use `@field_validator` (a `@classmethod`)",
@@ -91,7 +93,7 @@ V1_VALIDATORS = {
 }
 
 
-class V1Validator(Rule):
+class V1Validator(PydanticRule):
     code = "LL204"
     name = "pydantic-v1-validator"
     summary = "Pydantic v1 `@validator` / `@root_validator` (use `@field_validator` / `@model_validator`)"
