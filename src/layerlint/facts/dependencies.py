@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from layerlint.external import provider
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -483,3 +485,10 @@ def version_side(
             if constraint.side(other_boundary) == BELOW:
                 sides.append((side, False))
     return combine(sides)
+
+
+@provider("pinned_below")
+def pinned_below(folder: str, package: str, major: int) -> bool:
+    """Do the dependency files around ``folder`` (:func:`start_folder`) keep ``package``
+    below version ``major``.0? (A fact for the cache: see external.py.)"""
+    return version_side(project_constraints(Path(folder)), package, (major, 0)) == BELOW

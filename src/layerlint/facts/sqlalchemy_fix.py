@@ -58,18 +58,15 @@ import builtins
 import io
 import tokenize
 from functools import cached_property
-from pathlib import Path
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.external import provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference
 from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified
 from layerlint.walk import plan_for, push_children
 
 SA_ORM = "sqlalchemy.orm"
-SQLALCHEMY_2 = (2, 0)
 COLUMN_NAMES = frozenset({
     "sqlalchemy.Column", "sqlalchemy.schema.Column", "sqlalchemy.sql.schema.Column", "sqlalchemy.sql.Column",
     "sqlalchemy.sql.expression.Column", "sqlmodel.Column",
@@ -114,7 +111,7 @@ class SqlaFixFacts(ModuleFixFacts):
 
     @cached_property
     def sqlalchemy_below_2(self) -> bool:
-        return bool(self.external("sqlalchemy_below_2", str(deps.start_folder(self.path, self.root))))
+        return bool(self.external("pinned_below", str(deps.start_folder(self.path, self.root)), "sqlalchemy", 2))
 
     def reference(self, api: str, line: int) -> Reference | None:
         """How to write ``sqlalchemy.orm.<api>`` at ``line``; None when no name is safe
@@ -490,9 +487,3 @@ def _find_declarative_meta(ctx: FileContext) -> bool:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and "DeclarativeMeta" in node.value:
             return True  # a string annotation or a name in __all__
     return False
-
-
-@provider("sqlalchemy_below_2")
-def sqlalchemy_below_2(folder: str) -> bool:
-    """Do the dependency files around ``folder`` pin SQLAlchemy below 2.0?"""
-    return deps.version_side(deps.project_constraints(Path(folder)), "sqlalchemy", SQLALCHEMY_2) == deps.BELOW

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-from layerlint.external import provider
 from layerlint.facts import dependencies as deps
 from layerlint.rule import Rule
-
-PYDANTIC_2 = (2, 0)
 
 
 class PydanticRule(Rule):
@@ -22,11 +18,4 @@ class PydanticRule(Rule):
 
     def _pydantic_below_2(self) -> bool:
         ctx = self.ctx
-        folder = str(deps.start_folder(ctx.path, ctx.settings.root))
-        return bool(ctx.external("pydantic_below_2", folder))
-
-
-@provider("pydantic_below_2")
-def pydantic_below_2(folder: str) -> bool:
-    """Do the dependency files around ``folder`` pin Pydantic below 2.0?"""
-    return deps.version_side(deps.project_constraints(Path(folder)), "pydantic", PYDANTIC_2) == deps.BELOW
+        return bool(ctx.external("pinned_below", str(deps.start_folder(ctx.path, ctx.settings.root)), "pydantic", 2))
