@@ -20,6 +20,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from layerlint.layers import LAYER_NAMES, LayerModel
+from layerlint.pyversion import declared_python
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", "build", "dist",
@@ -196,13 +197,13 @@ def load_settings(root: Path | None, config_file: Path | None = None) -> Setting
     base = file.parent if config_file is not None else root
     if file.name == "pyproject.toml":
         table = data.get("tool", {}).get("layerlint", {})
-        project = data.get("project", {})
+        declared = declared_python(data, file.parent)
     else:  # a standalone layerlint.toml / --config file: top-level keys or [tool.layerlint]
         table = data.get("tool", {}).get("layerlint", data)
-        project = {}
+        declared = None
     if not isinstance(table, dict):
         raise ConfigError(f"{file}: [tool.layerlint] must be a table")
-    return settings_from_table(table, file, base, project)
+    return settings_from_table(table, file, base, declared)
 
 
 def _read_toml(file: Path) -> dict[str, Any]:
@@ -218,8 +219,10 @@ def _read_toml(file: Path) -> dict[str, Any]:
 
 
 def settings_from_table(
-    table: dict[str, Any], file: Path, root: Path | None, project: dict[str, Any] | None = None
+    table: dict[str, Any], file: Path, root: Path | None, declared_target: tuple[int, int] | None = None
 ) -> Settings:
+    """Settings from a ``[tool.layerlint]`` table; ``declared_target`` is the oldest Python
+    the project's metadata allows (:mod:`layerlint.pyversion`), the default target version."""
     from layerlint.registry import all_codes, all_options
 
     codes = all_codes()
@@ -287,8 +290,8 @@ def settings_from_table(
         if not m:
             raise ConfigError(f"{where('target-version')}: expected a string like 'py310'")
         s.target_version = (3, int(m.group(1)))
-    elif project and isinstance(project.get("requires-python"), str):
-        s.target_version = _min_version(project["requires-python"]) or s.target_version
+    elif declared_target is not None:
+        s.target_version = declared_target
     for section in sections & set(table):
         sub = table[section]
         if not isinstance(sub, dict):
@@ -332,6 +335,3 @@ def _check_option(option: Any, value: Any, where: str) -> Any:
     return value
 
 
-def _min_version(spec: str) -> tuple[int, int] | None:
-    m = re.search(r">=?\s*3\.(\d+)", spec)
-    return (3, int(m.group(1))) if m else None

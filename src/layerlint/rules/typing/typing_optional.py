@@ -36,7 +36,8 @@ The fix writes `X | None`, and removes the `Optional` import (or `import typing`
 when nothing else uses it (code in strings counts as a use: `"Optional[int]"`,
 `__all__`; imports in a `try` block are kept). It never writes code that fails
 when the module is imported, for the target version (`target-version`, else
-`requires-python`):
+the oldest Python the project declares: `requires-python`, Poetry's `python`,
+`python_requires`):
 
 - in an annotation or the type argument of `typing.cast`, with a 3.10+ target,
   the fix is safe;
