@@ -20,13 +20,11 @@ version, the caller keeps its default.
 
 from __future__ import annotations
 
-import ast
-import configparser
-import warnings
 from pathlib import Path
 from typing import Any
 
-from layerlint.facts.dependencies import parse_specifier
+# (ast, configparser and the specifier parser are imported when a declaration is read:
+# the settings load on every run, warm-cache runs included)
 
 PythonVersion = tuple[int, int]
 _MAX_SETUP_SIZE = 1_000_000
@@ -36,6 +34,8 @@ def lowest_python(spec: str, *, poetry: bool = False) -> PythonVersion | None:
     """The oldest ``(major, minor)`` a version specifier allows; None when it has no
     lower bound or cannot be read (``>=3.9`` -> (3, 9), ``^3.8`` -> (3, 8),
     ``>3.9`` -> (3, 9): 3.9.1 is allowed)."""
+    from layerlint.facts.dependencies import parse_specifier
+
     constraint = parse_specifier(spec, poetry=poetry)
     if constraint is None or not constraint.intervals:
         return None
@@ -78,6 +78,8 @@ def declared_python(pyproject: dict[str, Any], folder: Path | None) -> PythonVer
 
 
 def _setup_cfg_requires(folder: Path) -> str | None:
+    import configparser
+
     path = folder / "setup.cfg"
     parser = configparser.ConfigParser(interpolation=None)
     try:
@@ -92,6 +94,9 @@ def _setup_cfg_requires(folder: Path) -> str | None:
 
 
 def _setup_py_requires(folder: Path) -> str | None:
+    import ast
+    import warnings
+
     path = folder / "setup.py"
     try:
         if not path.is_file() or path.stat().st_size > _MAX_SETUP_SIZE:
@@ -112,8 +117,10 @@ def _setup_py_requires(folder: Path) -> str | None:
     return None
 
 
-def _called_name(func: ast.expr) -> str | None:
+def _called_name(func: Any) -> str | None:
     """``setup`` for ``setup(...)``, ``setuptools.setup(...)`` and ``distutils.core.setup(...)``."""
+    import ast
+
     if isinstance(func, ast.Name):
         return func.id
     if isinstance(func, ast.Attribute) and ast.unparse(func.value) in ("setuptools", "distutils.core"):
