@@ -7,6 +7,13 @@ In a services module, flags SQLAlchemy statement constructors (`select`,
 counts as a session). Transaction control (`commit`, `rollback`, `begin`) is
 allowed: a service owns the unit of work.
 
+A constructor inside a table definition is not a query and is not flagged: an
+argument, at any depth, of SQLAlchemy's `Column`, `mapped_column`,
+`column_property`, `deferred`, `Table`, `Index`, `Computed` or a constraint, or
+of SQLModel's `Field` (`server_default=text("0")`, `Index("ix", text("lower(name)"))`,
+`postgresql_where=text("active")`): a model kept under a services folder
+defines its schema there, and a repository cannot take it.
+
 ## Why is this bad?
 Services hold business logic and call repositories. A query in a service
 duplicates data access that belongs in one place, and makes the service
@@ -43,10 +50,16 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.sessions import STATEMENT_BUILDERS, session_method_call, statement_builder
-from layerlint.facts.sqlalchemy import sa_spellings
+from layerlint.facts.sqlalchemy import sa_name, sa_spellings
 from layerlint.rule import Rule
+from layerlint.walk import nodes_of
 
 QUERY_METHODS = frozenset({"execute", "scalar", "scalars", "stream"})
+# calls whose arguments define a table (DDL: defaults, index expressions, mapped subqueries)
+TABLE_DEFINITIONS = frozenset({
+    "Column", "mapped_column", "column_property", "deferred", "Table", "Index", "Computed",
+    "CheckConstraint", "UniqueConstraint", "PrimaryKeyConstraint", "ForeignKeyConstraint", "Field",
+})
 
 
 class ServiceRunsQueries(Rule):
@@ -63,7 +76,18 @@ class ServiceRunsQueries(Rule):
         # session facts are asked for only at such a method call
         return QUERY_METHODS | sa_spellings(self.ctx, STATEMENT_BUILDERS)
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._in_definitions: set[int] = set()  # ids of the calls inside a table definition
+
     def visit_Call(self, node: ast.Call) -> None:
+        if id(node) in self._in_definitions:
+            return
+        if sa_name(node.func, self.ctx) in TABLE_DEFINITIONS:
+            # (the walk enters a call before its arguments, and the definition's lines hold theirs)
+            for argument in (*node.args, *(k.value for k in node.keywords)):
+                self._in_definitions.update(id(call) for call in nodes_of(argument, ast.Call))
+            return
         method = session_method_call(node, QUERY_METHODS, self.ctx)
         if method is not None:
             receiver = ast.unparse(node.func.value)  # type: ignore[attr-defined]
