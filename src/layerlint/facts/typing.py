@@ -55,6 +55,20 @@ PLAIN = "plain"  # Optional[X] -> X | None
 UNQUOTE = "unquote"  # Optional["X"] -> X | None (annotations are never evaluated as written)
 QUOTE = "quote"  # Optional["X"] -> "X | None" (the whole annotation becomes one string)
 
+# callables people write as types that are not classes on some Python the fix may target
+# (3.10-3.12): `threading.Lock | None` raises TypeError when the annotation is evaluated
+NOT_CLASSES = frozenset({
+    "threading.Lock", "threading.RLock", "_thread.allocate_lock",
+    *(f"multiprocessing.{name}" for name in (
+        "Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "Event", "Barrier", "Queue",
+        "JoinableQueue", "SimpleQueue", "Pipe", "Pool", "Manager", "Value", "Array", "RawValue", "RawArray",
+    )),
+    "typing.NamedTuple", "typing.TypedDict", "typing_extensions.NamedTuple", "typing_extensions.TypedDict",
+    "tempfile.NamedTemporaryFile", "tempfile.TemporaryFile",
+})
+# builtin functions written as types (`Optional[callable]`), when no import binds the name
+BUILTIN_NOT_CLASSES = frozenset({"any", "callable"})
+
 _SIMPLE_STRING_RE = re.compile(r"""^[rRuU]?(?P<q>["'])(?P<text>[^"'\\\r\n]*)(?P=q)$""")
 
 
@@ -108,8 +122,10 @@ def classify(
     expr: ast.expr | None,
     literal: Callable[[ast.Constant], str | None],
     not_types: frozenset[str],
+    resolve: Callable[[ast.expr], str | None] | None = None,
 ) -> str:
-    """The operand kind of one union member; ``literal(node)`` gives a string constant's source."""
+    """The operand kind of one union member; ``literal(node)`` gives a string constant's source,
+    ``resolve(node)`` the fully qualified name an import binds a name or attribute to."""
     if expr is None or _is_none(expr):
         return NONE
     if isinstance(expr, ast.Constant):
@@ -125,9 +141,13 @@ def classify(
             return BAD_STRING
         return STRING if classify(inner, literal, frozenset()) == OK else BAD_STRING
     if isinstance(expr, ast.Name):
-        return NOT_A_TYPE if expr.id in not_types else OK
+        if expr.id in not_types:
+            return NOT_A_TYPE
+        return NOT_A_TYPE if resolve is not None and is_not_a_class(expr.id, resolve(expr)) else OK
     if isinstance(expr, ast.Attribute):
-        return OK if _dotted(expr) else OTHER
+        if not _dotted(expr):
+            return OTHER
+        return NOT_A_TYPE if resolve is not None and is_not_a_class(None, resolve(expr)) else OK
     if isinstance(expr, ast.Subscript):
         if not (isinstance(expr.value, ast.Name) and expr.value.id not in not_types) and not (
             isinstance(expr.value, ast.Attribute) and _dotted(expr.value)
@@ -136,7 +156,7 @@ def classify(
         has_str = any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(expr.slice))
         return OK_STR if has_str else OK
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
-        leaves = [classify(side, literal, not_types) for side in (expr.left, expr.right)]
+        leaves = [classify(side, literal, not_types, resolve) for side in (expr.left, expr.right)]
         if all(k == NONE for k in leaves) or any(k not in (OK, OK_STR, NONE) for k in leaves):
             return OTHER
         return OK_STR if OK_STR in leaves else OK
@@ -222,6 +242,26 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             not_types.update(t.id for t in targets if isinstance(t, ast.Name))
     return ModuleFacts(future, frozenset(not_types))
+
+
+def is_not_a_class(name: str | None, qualified: str | None) -> bool:
+    """Is a member spelled ``name`` (a bare name, else None), which imports bind to
+    ``qualified`` (None: no import binds it), a known function rather than a class?"""
+    if qualified is None:
+        return name in BUILTIN_NOT_CLASSES
+    return qualified in NOT_CLASSES
+
+
+def dotted_text(expr: ast.AST) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    parts.append(expr.id)
+    return ".".join(reversed(parts))
 
 
 def _is_none(expr: ast.AST) -> bool:

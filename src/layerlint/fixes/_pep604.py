@@ -120,16 +120,24 @@ class Pep604Fixer(Fixer):
             if isinstance(op, cst.Name):
                 if op.value == "None":
                     return tf.NONE
-                return tf.NOT_A_TYPE if op.value in facts.not_types else tf.OK
+                if op.value in facts.not_types:
+                    return tf.NOT_A_TYPE
+                return tf.NOT_A_TYPE if tf.is_not_a_class(op.value, self.ctx.resolve(op)) else tf.OK
             if dotted_name(op) is not None:
-                return tf.OK
+                return tf.NOT_A_TYPE if tf.is_not_a_class(None, self.ctx.resolve(op)) else tf.OK
         bare = op.with_changes(lpar=[], rpar=[]) if getattr(op, "lpar", None) else op
         code = self.ctx.code_for(bare)
         try:
             expr = ast.parse("(" + code + ")", mode="eval").body
         except (SyntaxError, ValueError):
             return tf.OTHER
-        return tf.classify(expr, lambda _constant: code, facts.not_types)
+        return tf.classify(expr, lambda _constant: code, facts.not_types, self._resolve_ast)
+
+    def _resolve_ast(self, expr: ast.expr) -> str | None:
+        """The fully qualified name of an ``ast`` name or attribute chain, as ``ctx.resolve``
+        gives it for the libcst node of the same code."""
+        dotted = tf.dotted_text(expr)
+        return self.ctx.resolve_dotted(dotted) if dotted is not None else None
 
     def _position(self, parents: Sequence[cst.CSTNode]) -> tuple[str, bool]:
         last = len(parents) - 1

@@ -91,8 +91,10 @@ class FixContext:
     def resolve(self, node: cst.CSTNode) -> str | None:
         """Fully qualified name of a Name/Attribute chain bound by an import, else None."""
         dotted = dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
-        if dotted is None:
-            return None
+        return self.resolve_dotted(dotted) if dotted is not None else None
+
+    def resolve_dotted(self, dotted: str) -> str | None:
+        """Fully qualified name of a dotted name (``np.ndarray``) whose first part an import binds."""
         first, _, rest = dotted.partition(".")
         base = self.imports.get(first)
         if base is None:

@@ -99,7 +99,7 @@ class Pep604Rule(Rule):
             return None
         ctx = self.ctx
         facts = ctx.memo("typing.module_facts", lambda: tf.module_facts(ctx.tree))
-        kinds = [tf.classify(op, ctx.source_segment, facts.not_types) for op in operands]
+        kinds = [tf.classify(op, ctx.source_segment, facts.not_types, ctx.resolve) for op in operands]
         position, whole = self._positions().marks.get(id(node), (tf.RUNTIME, False))
         multiline = (node.end_lineno or node.lineno) > node.lineno
         segment = ctx.source_segment(node) if multiline else ""

@@ -60,6 +60,12 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   annotations);
 - a comment inside a multi-line `Optional[...]`, a member that is a call or a
   name bound to a function or constant, or a malformed `Optional[a, b]`: no fix.
+  Nor for a member that is a function often written as a type, since
+  `threading.Lock | None` raises `TypeError` on Python 3.10-3.12:
+  `threading.Lock`/`RLock`, `multiprocessing.Queue`, `Lock`, `Event` and the
+  other factories of the `multiprocessing` module, `typing.NamedTuple`/`TypedDict`,
+  `tempfile.NamedTemporaryFile`/`TemporaryFile`, and the builtins `any` and
+  `callable`.
 
 In a stub (`.pyi`), which never runs, every fix is safe.
 """
