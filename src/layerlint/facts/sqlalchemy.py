@@ -39,6 +39,8 @@ RELATIONSHIP_NAMES = RELATIONSHIP_FUNCS | {"Relationship"}
 MAPPED_ANNOTATIONS = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
 # base classes that are known to bring no columns of their own
 _KNOWN_EMPTY_PACKAGES = frozenset({"sqlalchemy", "sqlmodel", "typing", "typing_extensions", "abc", "builtins"})
+# bases that never map a class: a class with ``__tablename__`` and only such bases is a mixin
+_NEVER_MAPPING_PACKAGES = frozenset({"typing", "typing_extensions", "abc", "builtins"})
 _MODEL_MARKERS = frozenset({"__tablename__", "__table__"})
 
 
@@ -322,17 +324,17 @@ class _Analysis:
         return False
 
     def _classify(self, class_nodes: list[ast.ClassDef]) -> None:
-        declarative_names: set[str] = set()
+        kinds: dict[str, str] = {}  # class name -> kind, as found
         changed = True
         while changed:
             changed = False
             for cls in class_nodes:
                 if id(cls) in self.classes:
                     continue
-                kind = self._kind(cls, declarative_names)
+                kind = self._kind(cls, kinds)
                 if kind is not None:
                     self.classes[id(cls)] = DeclarativeClass(cls, kind)
-                    declarative_names.add(cls.name)
+                    kinds[cls.name] = kind
                     changed = True
         # mixins: plain classes of this module that a declarative class inherits from
         pending = [c.node for c in self.classes.values() if not c.is_sqlmodel]
@@ -346,7 +348,7 @@ class _Analysis:
                             self.classes[id(candidate)] = DeclarativeClass(candidate, "mixin")
                             pending.append(candidate)
 
-    def _kind(self, cls: ast.ClassDef, declarative_names: set[str]) -> str | None:
+    def _kind(self, cls: ast.ClassDef, kinds: dict[str, str]) -> str | None:
         if self._is_sqlmodel_table(cls):
             return "table"
         # ``__tablename__ = "x"``; a ``@declared_attr def __tablename__`` belongs to a base or mixin
@@ -362,13 +364,32 @@ class _Analysis:
             if sa_name(base, self.ctx) in DECLARATIVE_BASE_CLASSES:
                 direct_base = True
             elif isinstance(base, ast.Name) and base.id not in self.ctx.imports:
-                if base.id in self.generated_bases or base.id in declarative_names:
+                if base.id in self.generated_bases or kinds.get(base.id, "mixin") != "mixin":
                     inherits = True
+        if has_marker and not inherits and not direct_base and self._never_mapped_bases(cls, kinds):
+            # ``class UserTable(Generic[ID]): __tablename__ = "user"``: a library's mixin, mapped
+            # only through the model that also inherits a declarative base
+            return "mixin"
         if has_marker or inherits:
             return model_kind
         if direct_base:
             return "abstract" if _is_abstract(cls) else "base"
         return None
+
+    def _never_mapped_bases(self, cls: ast.ClassDef, kinds: dict[str, str]) -> bool:
+        """Is every base of ``cls`` one that cannot make it mapped: none, ``object``, a
+        ``typing``/``abc`` class (``Generic[ID]``, ``ABC``), or a mixin of the module?"""
+        if cls.keywords:
+            return False  # a metaclass= may map it
+        for base in cls.bases:
+            base = _base_expr(base)
+            qualified = self.ctx.resolve(base)
+            if qualified is not None:
+                if qualified.partition(".")[0] not in _NEVER_MAPPING_PACKAGES:
+                    return False
+            elif not (isinstance(base, ast.Name) and (base.id == "object" or kinds.get(base.id) == "mixin")):
+                return False
+        return True
 
     # -- inherited attributes ------------------------------------------------
     def provided_names(self, cls: ast.ClassDef, seen: frozenset[int] = frozenset()) -> set[str] | None:

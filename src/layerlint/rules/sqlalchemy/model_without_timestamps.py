@@ -11,8 +11,13 @@ under an `if` or `try` of the class body.
 
 No finding where a base class or mixin from outside the module may provide the
 columns (a `Base` or `TimestampMixin` imported from another module), for
-`__abstract__` classes, declarative bases themselves, and classes mapped to an
-explicit `__table__`. Nothing in an Alembic migration is checked.
+`__abstract__` classes, declarative bases themselves, classes mapped to an
+explicit `__table__`, and a class with `__tablename__` whose bases can never
+map it (none, `Generic[...]`, `ABC`: a library's mixin, mapped through the model
+that also inherits a declarative base). A subclass of a model of the module is
+not reported either: it inherits the model's columns (and, without a
+`__tablename__`, shares its table), so the finding is on the model. Nothing in
+an Alembic migration is checked.
 
 The rule is opt-in: enable it with `extend-select = ["LL309"]`.
 
@@ -87,9 +92,13 @@ class ModelWithoutTimestamps(Rule):
         required = tuple(self.ctx.settings.option("sqlalchemy", "timestamp-columns"))
         if not required:
             return
-        for info in declarative_classes(self.ctx):
+        classes = declarative_classes(self.ctx)
+        models = {info.node.name for info in classes if info.is_concrete_model}
+        for info in classes:
             if not info.is_concrete_model or _has_explicit_table(info.node):
                 continue
+            if any(self._is_local(base, models) for base in info.node.bases):
+                continue  # the finding, if any, is on the model it inherits from
             names = provided_names(info.node, self.ctx)
             if names is None:
                 continue
@@ -98,6 +107,12 @@ class ModelWithoutTimestamps(Rule):
                 listed = ", ".join(f"`{name}`" for name in missing)
                 plural = "s" if len(missing) > 1 else ""
                 self.report(info.node, f"model `{info.node.name}` has no {listed} column{plural}")
+
+
+    def _is_local(self, base: ast.expr, models: set[str]) -> bool:
+        """Is ``base`` (``Model`` or ``Model[T]``) a model defined in this module?"""
+        base = base.value if isinstance(base, ast.Subscript) else base
+        return isinstance(base, ast.Name) and base.id in models and base.id not in self.ctx.imports
 
 
 def _has_explicit_table(cls: ast.ClassDef) -> bool:
