@@ -11,8 +11,10 @@ whose loader strategy is not async-safe: no `lazy=` at all (the default
 Accepted by default: `"selectin"`, `"joined"`, `"subquery"`, `"immediate"`,
 `"raise"`, `"raise_on_sql"`, `"noload"`, `"write_only"` (and `lazy=False`, which
 means `"joined"`, and `lazy=None`, which means `"noload"`). A `lazy=` that is not
-a literal, or a call with `**kwargs`, is not flagged. Nothing in an Alembic
-migration is checked.
+a literal, or a call with `**kwargs`, is not flagged. Without `lazy=`, an
+attribute annotated `WriteOnlyMapped[...]` loads `"write_only"` and one
+annotated `DynamicMapped[...]` loads `"dynamic"`, as SQLAlchemy reads them.
+Nothing in an Alembic migration is checked.
 
 ## Why is this bad?
 Under `AsyncSession` an attribute access cannot await, so a lazy load raises
@@ -60,6 +62,7 @@ from layerlint.facts.sqlalchemy import (
     is_sqlmodel_relationship_call,
     keyword,
     literal_mapping,
+    sa_name,
     sa_spellings,
     uses_sqlalchemy,
 )
@@ -69,6 +72,8 @@ DEFAULT_ALLOWED = ("selectin", "joined", "subquery", "immediate", "raise", "rais
 _LITERAL_MEANING = {True: "select", False: "joined", None: "noload"}
 _MISSING = object()
 _UNKNOWN = object()
+# the strategy a relationship takes from its attribute's annotation when it sets no lazy=
+_ANNOTATION_STRATEGIES = {"WriteOnlyMapped": "write_only", "DynamicMapped": "dynamic"}
 
 
 def _lazy_value(node: ast.AST) -> object:
@@ -98,6 +103,24 @@ class AsyncUnsafeRelationshipLoading(Rule):
         # a reported call's callee spells relationship/relation/Relationship or an import alias of one
         return sa_spellings(self.ctx, RELATIONSHIP_NAMES)
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._annotated: dict[int, tuple[str, str]] = {}  # id of a call -> (strategy, annotation)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        # (the walk enters the assignment before the call it holds)
+        if isinstance(node.value, ast.Call):
+            annotation = node.annotation
+            if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+                try:
+                    annotation = ast.parse(annotation.value.strip(), mode="eval").body
+                except (SyntaxError, ValueError):
+                    return
+            if isinstance(annotation, ast.Subscript):
+                name = sa_name(annotation.value, self.ctx)
+                if name in _ANNOTATION_STRATEGIES:
+                    self._annotated[id(node.value)] = (_ANNOTATION_STRATEGIES[name], name)
+
     def visit_Call(self, node: ast.Call) -> None:
         if is_relationship_call(node, self.ctx):
             lazy = self._from_call(node)
@@ -110,14 +133,22 @@ class AsyncUnsafeRelationshipLoading(Rule):
         if lazy is _UNKNOWN:
             return
         allowed = self.ctx.settings.option("sqlalchemy", "allowed-lazy")
-        strategy = "select" if lazy is _MISSING else lazy
+        annotated = self._annotated.get(id(node)) if lazy is _MISSING else None
+        strategy = annotated[0] if annotated else "select" if lazy is _MISSING else lazy
         if strategy in allowed:
             return
-        if lazy is _MISSING:
+        setting = 'sa_relationship_kwargs={"lazy": "selectin"}' if shown == "Relationship()" else 'lazy="selectin"'
+        if annotated:
+            self.report(
+                node,
+                f'{shown} of a `{annotated[1]}[...]` attribute loads with "{strategy}", which is not '
+                'async-safe: annotate it `WriteOnlyMapped[...]`, or `Mapped[...]` with `lazy="selectin"`',
+            )
+        elif lazy is _MISSING:
             self.report(
                 node,
                 f'{shown} without `lazy=` lazy-loads on attribute access (default "select"), which fails '
-                'under AsyncSession: set `lazy="selectin"` (or `"raise"` and load it explicitly)',
+                f'under AsyncSession: set `{setting}` (or `"raise"` and load it explicitly)',
             )
         else:
             self.report(

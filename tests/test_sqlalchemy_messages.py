@@ -1,0 +1,36 @@
+"""What the SQLAlchemy findings tell the user to do matches the code they are on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from layerlint.config import Settings
+from layerlint.engine import lint_source
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sqlalchemy"
+
+
+def messages(fixture: str, code: str) -> dict[int, str]:
+    source = (FIXTURES / fixture).read_text(encoding="utf-8")
+    result = lint_source(source, "app/models/m.py", Settings(), codes=frozenset({code}))
+    return {d.line: d.message for d in result.diagnostics}
+
+
+def test_ll301_on_a_sqlmodel_relationship_names_its_keyword():
+    found = messages("LL301_sqlmodel.py", "LL301")
+    assert 'set `sa_relationship_kwargs={"lazy": "selectin"}`' in found[10]
+    assert "set `lazy=" not in found[10]  # Relationship() has no lazy= parameter
+
+
+def test_ll301_on_a_dynamic_mapped_attribute_names_the_annotation():
+    found = messages("LL301_annotations.py", "LL301")
+    assert found[18].startswith('relationship() of a `DynamicMapped[...]` attribute loads with "dynamic"')
+    assert found[19].startswith('relationship() with `lazy="select"`')  # an explicit lazy= wins
+    assert found[28].startswith("relationship() without `lazy=`")
+
+
+def test_ll308_with_a_server_default_says_to_drop_the_client_default():
+    found = messages("LL308_server_default.py", "LL308")
+    assert set(found) == {20, 29}
+    for message in found.values():
+        assert message.endswith("every ORM insert sends it instead of the column's `server_default`: drop it")
