@@ -10,7 +10,10 @@ current-time SQL function: `current_timestamp`, `localtimestamp`,
 function of the module whose body only returns `datetime.now(...)`. In a
 SQLModel table (`table=True`), `Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too. `onupdate=` is not checked; nothing in an
-Alembic migration is checked.
+Alembic migration is checked. When the column also has a `server_default=`
+(on the call, or on a SQLModel field's `sa_column=Column(...)`), the message says
+to drop the client default: the ORM sends the client's time on every insert, so
+the server's default only serves other writers.
 
 ## Why is this bad?
 A `default=` is applied by SQLAlchemy when it builds the `INSERT`, not by the
@@ -95,6 +98,21 @@ class ClientSideTimestampDefault(Rule):
         for kw in call.keywords:
             if kw.arg in keys:
                 spelled = client_timestamp_default(kw.value, self.ctx)
-                if spelled:
+                if not spelled:
+                    continue
+                if _has_server_default(call):
+                    self.report(kw, f"timestamp default `{kw.arg}={spelled}` is computed by the client, and "
+                                    "every ORM insert sends it instead of the column's `server_default`: drop it")
+                else:
                     self.report(kw, f"timestamp default `{kw.arg}={spelled}` is computed by the client: "
                                     "use `server_default=func.now()`")
+
+
+def _has_server_default(call: ast.Call) -> bool:
+    """The column (the call, or a SQLModel field's ``sa_column=Column(...)``) has a ``server_default=``."""
+    for kw in call.keywords:
+        if kw.arg == "server_default":
+            return True
+        if kw.arg == "sa_column" and isinstance(kw.value, ast.Call):
+            return any(inner.arg == "server_default" for inner in kw.value.keywords)
+    return False
