@@ -65,6 +65,7 @@ NOT_CLASSES = frozenset({
     )),
     "typing.NamedTuple", "typing.TypedDict", "typing_extensions.NamedTuple", "typing_extensions.TypedDict",
     "tempfile.NamedTemporaryFile", "tempfile.TemporaryFile",
+    "boto3.client", "boto3.resource",  # (boto3's clients are made by a factory, and have no class to name)
 })
 # builtin functions written as types (`Optional[callable]`), when no import binds the name
 BUILTIN_NOT_CLASSES = frozenset({"any", "callable"})

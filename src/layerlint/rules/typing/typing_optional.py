@@ -64,8 +64,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   `threading.Lock | None` raises `TypeError` on Python 3.10-3.12:
   `threading.Lock`/`RLock`, `multiprocessing.Queue`, `Lock`, `Event` and the
   other factories of the `multiprocessing` module, `typing.NamedTuple`/`TypedDict`,
-  `tempfile.NamedTemporaryFile`/`TemporaryFile`, and the builtins `any` and
-  `callable`.
+  `tempfile.NamedTemporaryFile`/`TemporaryFile`, `boto3.client`/`resource`, and
+  the builtins `any` and `callable`.
 
 In a stub (`.pyi`), which never runs, every fix is safe.
 """
