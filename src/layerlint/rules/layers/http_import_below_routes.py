@@ -3,7 +3,9 @@
 ## What it does
 Flags `import fastapi`, `from fastapi import ...`, `import starlette...` and
 `from starlette... import ...` (at the top level or inside a function) in a
-services or repositories module.
+services or repositories module. Their thread-pool helpers are not HTTP and are
+not flagged: `from starlette.concurrency import run_in_threadpool` (or
+`fastapi.concurrency`) runs blocking code from any event loop.
 
 ## Why is this bad?
 HTTP concerns belong to routes and dependencies. Once a service imports the web
@@ -35,6 +37,14 @@ from layerlint.facts.fastapi import is_http_package
 from layerlint.rule import Rule
 
 
+# modules of the HTTP packages that carry no HTTP concern (thread-pool helpers)
+NOT_HTTP_MODULES = frozenset({"fastapi.concurrency", "starlette.concurrency"})
+
+
+def _is_http_module(module: str) -> bool:
+    return is_http_package(module) and module not in NOT_HTTP_MODULES
+
+
 class HTTPImportBelowRoutes(Rule):
     code = "LL105"
     name = "http-import-below-routes"
@@ -46,12 +56,14 @@ class HTTPImportBelowRoutes(Rule):
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            if is_http_package(alias.name):
+            if _is_http_module(alias.name):
                 self._report(node, alias.name)
                 return
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.level == 0 and node.module and is_http_package(node.module):
+        if node.level == 0 and node.module and _is_http_module(node.module):
+            if node.module in ("fastapi", "starlette") and all(a.name == "concurrency" for a in node.names):
+                return  # `from starlette import concurrency`
             self._report(node, node.module)
 
     def _report(self, node: ast.stmt, module: str) -> None:
