@@ -125,5 +125,9 @@ class AddWithoutFlushRefresh(Rule):
         shown = ast.unparse(obj)
         if len(shown) > 40 or "\n" in shown:
             shown = "obj"
+        returned = any(
+            isinstance(n, ast.Return) and n.value is not None and _same(n.value, obj) for n in ast.walk(function)
+        )
+        left = "the repository returns" if returned else "the caller is left with"
         self.report(node, f"`session.add({shown})` without `flush()` then `refresh({shown})`: "
-                          "the repository returns an object without its database-generated values")
+                          f"{left} an object without its database-generated values")
