@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from layerlint.config import Settings
@@ -12,7 +13,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "sqlalchemy"
 
 def messages(fixture: str, code: str) -> dict[int, str]:
     source = (FIXTURES / fixture).read_text(encoding="utf-8")
-    result = lint_source(source, "app/models/m.py", Settings(), codes=frozenset({code}))
+    path = re.match(r"# fixture-path: (\S+)", source).group(1)  # (the layer comes from it)
+    result = lint_source(source, path, Settings(), codes=frozenset({code}))
     return {d.line: d.message for d in result.diagnostics}
 
 
@@ -34,3 +36,15 @@ def test_ll308_with_a_server_default_says_to_drop_the_client_default():
     assert set(found) == {20, 29}
     for message in found.values():
         assert message.endswith("every ORM insert sends it instead of the column's `server_default`: drop it")
+
+
+def test_ll310_says_returns_only_when_the_function_returns_the_object():
+    found = messages("LL310.py", "LL310")
+    returns = "the repository returns an object without its database-generated values"
+    assert {line for line, m in found.items() if m.endswith(returns)} == {14, 19, 25, 32}
+    assert found[38].endswith(": the object is left without its database-generated values")
+    kept = messages("LL310_returns_nothing.py", "LL310")
+    assert list(kept.values()) == [
+        "`session.add(user)` without `flush()` then `refresh(user)`: "
+        "the object is left without its database-generated values"
+    ]

@@ -128,6 +128,6 @@ class AddWithoutFlushRefresh(Rule):
         returned = any(
             isinstance(n, ast.Return) and n.value is not None and _same(n.value, obj) for n in ast.walk(function)
         )
-        left = "the repository returns" if returned else "the caller is left with"
+        outcome = "the repository returns an object" if returned else "the object is left"
         self.report(node, f"`session.add({shown})` without `flush()` then `refresh({shown})`: "
-                          f"{left} an object without its database-generated values")
+                          f"{outcome} without its database-generated values")
