@@ -83,6 +83,27 @@ def test_lock_files(tmp_path):
     assert side(forked) is None  # the lock installs versions on both sides
 
 
+@pytest.mark.parametrize(
+    ("files", "allowed"),
+    [
+        ({"requirements.txt": "sqlalchemy>=1.4,<2.0\n"}, True),  # held on 1.x
+        ({"requirements.txt": "sqlalchemy>=1.4.1\n"}, True),  # supports 1.4 and 2.x: a 2.0-only fix drops 1.4
+        ({"requirements.txt": "sqlalchemy[asyncio]>=2.0.30\n"}, False),
+        ({"requirements.txt": "sqlalchemy\n"}, False),  # any version: the current one
+        ({"requirements.txt": "httpx\n"}, False),  # not a dependency the files name: assumed current
+        (  # the lock file installs 2.x: the application runs it, whatever its range allows
+            {"requirements.txt": "sqlalchemy>=1.4\n", "uv.lock": '[[package]]\nname = "sqlalchemy"\nversion = "2.0.36"\n'},
+            False,
+        ),
+        ({"requirements.txt": "sqlalchemy>=2\n", "uv.lock": '[[package]]\nname = "SQLAlchemy"\nversion = "1.4.54"\n'}, True),
+        ({"requirements.txt": "sqlalchemy>=2.0\n", "constraints.txt": "sqlalchemy<2\n"}, True),  # they disagree
+    ],
+)
+def test_may_run_below(tmp_path, files, allowed):
+    root = write(tmp_path, files)
+    assert deps.may_run_below(deps.project_constraints(root), "sqlalchemy", (2, 0)) is allowed
+
+
 def test_pyproject_tables(tmp_path):
     pep621 = write(tmp_path / "pep621", {"pyproject.toml": """
         [project]

@@ -487,8 +487,18 @@ def version_side(
     return combine(sides)
 
 
-@provider("pinned_below")
-def pinned_below(folder: str, package: str, major: int) -> bool:
-    """Do the dependency files around ``folder`` (:func:`start_folder`) keep ``package``
-    below version ``major``.0? (A fact for the cache: see external.py.)"""
-    return version_side(project_constraints(Path(folder)), package, (major, 0)) == BELOW
+def may_run_below(found: Found, package: str, boundary: Version) -> bool:
+    """May the project run ``package`` below ``boundary``, by its dependency files? A lock
+    file decides when one lists the package (does it install such a version?); else any
+    requirement that allows such a version (``<2``, but also ``>=1.4``: a library that
+    supports both) says yes. No constraint at all: no (the current version is assumed)."""
+    constraints = found.get(normalize(package), [])
+    locked = [c for c in constraints if c.locked]
+    return any(c.side(boundary) != ABOVE for c in locked or constraints)
+
+
+@provider("allows_below")
+def allows_below(folder: str, package: str, major: int) -> bool:
+    """Do the dependency files around ``folder`` (:func:`start_folder`) let ``package`` run
+    below version ``major``.0 (:func:`may_run_below`)? (A fact for the cache: see external.py.)"""
+    return may_run_below(project_constraints(Path(folder)), package, (major, 0))

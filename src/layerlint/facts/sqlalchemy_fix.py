@@ -2,8 +2,9 @@
 on the ``ast``) and their fixers (which spell the rewrite the same way).
 
 Both rewrites need SQLAlchemy 2.0 (``mapped_column``, ``DeclarativeBase``): no
-fix when the project's dependency files pin SQLAlchemy below 2.0
-(:mod:`layerlint.facts.dependencies`). Both name the new API through
+fix when the project's dependency files let it run SQLAlchemy 1.x (``<2.0``, or
+a range such as ``>=1.4`` that a library supporting both declares; a lock file
+decides when it lists SQLAlchemy: :func:`layerlint.facts.dependencies.may_run_below`). Both name the new API through
 :func:`layerlint.facts.names.plan_reference`: an existing import (``from
 sqlalchemy.orm import mapped_column``, ``from sqlalchemy import orm`` ->
 ``orm.mapped_column``), else a new ``from sqlalchemy.orm import ...`` when the
@@ -110,13 +111,13 @@ class SqlaFixFacts(ModuleFixFacts):
     """Per-module facts of the LL302/LL304 fixes."""
 
     @cached_property
-    def sqlalchemy_below_2(self) -> bool:
-        return bool(self.external("pinned_below", str(deps.start_folder(self.path, self.root)), "sqlalchemy", 2))
+    def sqlalchemy_1_allowed(self) -> bool:
+        return bool(self.external("allows_below", str(deps.start_folder(self.path, self.root)), "sqlalchemy", 2))
 
     def reference(self, api: str, line: int) -> Reference | None:
         """How to write ``sqlalchemy.orm.<api>`` at ``line``; None when no name is safe
-        or the project uses SQLAlchemy 1.x."""
-        if self.sqlalchemy_below_2:
+        or the project may run SQLAlchemy 1.x."""
+        if self.sqlalchemy_1_allowed:
             return None
         qualified = frozenset({f"{SA_ORM}.{api}"})
         modules = frozenset({SA_ORM})

@@ -1,4 +1,4 @@
-"""Shared base of the LL2xx rules: no fix in a project that pins Pydantic below 2.0."""
+"""Shared base of the LL2xx rules: no fix in a project that may run Pydantic 1.x."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from layerlint.rule import Rule
 
 class PydanticRule(Rule):
     def report(self, node: ast.AST, message: str, *, fix: str | None = None) -> None:
-        # every LL2xx fix writes the Pydantic 2 API, which a project held on 1.x lacks:
-        # the finding stays, as a reminder for the upgrade, without a fix
-        if fix is not None and self._pydantic_below_2():
+        # every LL2xx fix writes the Pydantic 2 API, which a project that runs (or also
+        # supports) 1.x lacks: the finding stays, as a reminder for the upgrade, without a fix
+        if fix is not None and self._pydantic_1_allowed():
             fix = None
         super().report(node, message, fix=fix)
 
-    def _pydantic_below_2(self) -> bool:
+    def _pydantic_1_allowed(self) -> bool:
         ctx = self.ctx
-        return bool(ctx.external("pinned_below", str(deps.start_folder(ctx.path, ctx.settings.root)), "pydantic", 2))
+        return bool(ctx.external("allows_below", str(deps.start_folder(ctx.path, ctx.settings.root)), "pydantic", 2))

@@ -52,7 +52,7 @@ from_attributes=False`), when a `**spread` may hold it, or for a key v2 removed
 `fields`, `getter_dict`, `json_loads`, `json_dumps`): deleting it is left to
 you, as is re-expressing what it did.
 
-No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
+No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ already given, for `allow_mutation=` with a computed value, for `unique_items`
 (use a `set`) and `const` (use `Literal[...]`), and in a module that keeps
 Pydantic v1 working (see LL201).
 
-No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
+No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ Imports in a v1 compatibility shim are not flagged, so never rewritten.
 The other names (`parse_obj_as`, `schema_of`, `validate_arguments`,
 `GenericModel` ...) need their call sites or classes rewritten: no fix.
 
-No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
+No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
 """
 
 from __future__ import annotations

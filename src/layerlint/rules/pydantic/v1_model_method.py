@@ -100,7 +100,7 @@ either name, and the finding points at that code), for a
 `schema_json` call holding a comment or a module where `json` names something
 else, and in a module that keeps Pydantic v1 working (see LL201).
 
-No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
+No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
 """
 
 from __future__ import annotations

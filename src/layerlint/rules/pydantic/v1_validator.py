@@ -71,7 +71,7 @@ No fix, the finding stays:
 - a validator built without decorating (`check("name", allow_reuse=True)(str.strip)`),
   and a module that keeps Pydantic v1 working (see LL201).
 
-No fix in a project whose dependency files pin Pydantic below 2.0 (see LL201).
+No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
 """
 
 from __future__ import annotations

@@ -62,7 +62,9 @@ It is offered only where `mapped_column` builds the same column:
   Column(...)`, when the class body reads a `Column`-only attribute of it
   (`code.type`; operators such as `code.desc()` work on both), when the name
   `mapped_column` is bound to something else in the module, or when the
-  project's dependency files pin SQLAlchemy below 2.0.
+  project's dependency files let it run SQLAlchemy 1.x, which has no
+  `mapped_column` (a pin below 2.0, or a range such as `>=1.4` that also allows
+  it; a lock file that lists SQLAlchemy decides instead).
 
 Adding the `Mapped[...]` annotation is LL303's business, not this fix's.
 """

@@ -54,7 +54,9 @@ constructor above the mixin's `__init__`; a base class would not), `metaclass=`,
 a comment beside a keyword's `=` (the fix keeps the other comments of the call),
 when the module uses `DeclarativeMeta` itself, when
 the name `DeclarativeBase` is bound to something else in the module, or when the
-project's dependency files pin SQLAlchemy below 2.0. The finding is reported on
+project's dependency files let it run SQLAlchemy 1.x (a pin below 2.0, or a range
+such as `>=1.4` that also allows it; a lock file that lists SQLAlchemy decides
+instead). The finding is reported on
 the whole assignment (what the fix replaces), or on the call when it is not the
 value of an assignment.
 """
