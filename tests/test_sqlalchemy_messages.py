@@ -35,7 +35,10 @@ def test_ll308_with_a_server_default_says_to_drop_the_client_default():
     found = messages("LL308_server_default.py", "LL308")
     assert set(found) == {20, 29}
     for message in found.values():
-        assert message.endswith("every ORM insert sends it instead of the column's `server_default`: drop it")
+        assert message.endswith(
+            "every ORM insert sends it instead of the column's `server_default`: drop it "
+            "(and `refresh()` the object after the flush to read the server's value)"
+        )
 
 
 def test_ll310_says_returns_only_when_the_function_returns_the_object():

@@ -12,8 +12,9 @@ SQLModel table (`table=True`), `Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too. `onupdate=` is not checked; nothing in an
 Alembic migration is checked. When the column also has a `server_default=`
 (on the call, or on a SQLModel field's `sa_column=Column(...)`), the message says
-to drop the client default: the ORM sends the client's time on every insert, so
-the server's default only serves other writers.
+to drop the client default (and to `refresh()` the object after the flush, as
+LL310 asks, to read the server's value): the ORM sends the client's time on
+every insert, so the server's default only serves other writers.
 
 ## Why is this bad?
 A `default=` is applied by SQLAlchemy when it builds the `INSERT`, not by the
@@ -102,7 +103,8 @@ class ClientSideTimestampDefault(Rule):
                     continue
                 if _has_server_default(call):
                     self.report(kw, f"timestamp default `{kw.arg}={spelled}` is computed by the client, and "
-                                    "every ORM insert sends it instead of the column's `server_default`: drop it")
+                                    "every ORM insert sends it instead of the column's `server_default`: drop it "
+                                    "(and `refresh()` the object after the flush to read the server's value)")
                 else:
                     self.report(kw, f"timestamp default `{kw.arg}={spelled}` is computed by the client: "
                                     "use `server_default=func.now()`")
