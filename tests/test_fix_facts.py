@@ -178,7 +178,17 @@ def test_reference_plans():
     assert plan("x = 1\n") == ("status", ("fastapi", "status", None))
     assert plan("def f(status): ...\n") == ("http_status", ("fastapi", "status", "http_status"))
     shadowed = ("http_status", ("fastapi", "status", "http_status"))
-    assert plan("from fastapi import status\ndef f(status): ...\n") == shadowed
+    # the import is reused wherever no other binding of `status` can shadow it
+    assert plan("from fastapi import status\ndef f(status): ...\n") == ("status", None)
+    assert plan("from fastapi import status\ndef f(status):\n    return 404\n", line=3) == shadowed
+    model = "from fastapi import status\nclass Job:\n    status: str = 'done'\n    code = 404\n"
+    assert plan(model) == ("status", None)
+    assert plan(model, line=4) == shadowed  # in the class body, `status` is the attribute
+    comprehension = "from fastapi import status\nx = [status for status in range(3)]\n"
+    assert plan(comprehension) == ("status", None)
+    assert plan("from fastapi import status\nstatus = 'ok'\n") == shadowed  # module level: everywhere
+    assert plan("from fastapi import status\ndef f():\n    global status\n    status = 1\n") == shadowed
+    assert plan("from fastapi import status\nif (status := 3):\n    pass\n") == shadowed
     assert plan("def f(status, http_status): ...\n") is None
     assert plan("print(status)\n") == ("http_status", ("fastapi", "status", "http_status"))  # read, never bound
     assert plan("from app.enums import *\n") is None

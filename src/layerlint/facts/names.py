@@ -16,9 +16,12 @@ bindings (on the ``ast``, so a rule and its fixer reach the same decision):
    function, class, other import, ...) nor reads.
 
 Nothing is proposed in a module with a star import (any name may come from it).
-Bindings in every scope count, so a parameter named ``status`` anywhere rules
-``status`` out: a conservative choice that keeps the rewrite correct in every
-scope without a scope analysis.
+An import is reused where no other binding of its name can shadow it: a binding
+in a function, lambda, comprehension or class body counts only on that scope's
+lines (``def audit(status: str)`` does not stop ``status.HTTP_404_NOT_FOUND``
+elsewhere); one at module level, or declared ``global``/``nonlocal``, counts
+everywhere. A new import is added only under a name no scope binds to anything
+else, so that one import serves every line the fix writes.
 """
 
 from __future__ import annotations
@@ -30,7 +33,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from layerlint.external import lookup
-from layerlint.walk import nodes_of
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,12 @@ class Binding:
     qualified: str | None  # for an absolute import: the fully qualified name bound; else None
     top_level: bool  # an import statement directly in the module body
     line: int = 0
+    # the lines of the scope it binds in (a function, lambda, comprehension or class
+    # body), or None for the module (or a global/nonlocal declaration): every line
+    scope: tuple[int, int] | None = None
+
+    def reaches(self, line: int) -> bool:
+        return self.scope is None or self.scope[0] <= line <= self.scope[1]
 
 
 @dataclass
@@ -48,25 +56,16 @@ class NameIndex:
     loads: set[str] = field(default_factory=set)
     star_import: bool = False
 
-    def only_imports_of(self, name: str, qualified: frozenset[str]) -> bool:
+    def only_imports_of(self, name: str, qualified: frozenset[str], at_line: int | None = None) -> bool:
+        """Is every binding of ``name`` an import of ``qualified`` (with ``at_line``: every
+        binding whose scope holds that line)?"""
         found = self.bindings.get(name, ())
-        return all(b.qualified in qualified for b in found)
+        return all(b.qualified in qualified or (at_line is not None and not b.reaches(at_line)) for b in found)
 
     def imported_at_top(self, name: str, qualified: frozenset[str], before_line: int) -> bool:
         return any(
             b.top_level and b.qualified in qualified and b.line < before_line for b in self.bindings.get(name, ())
         )
-
-
-# every node type that binds or loads a name (type parameters exist from 3.12)
-_INDEXED = tuple(
-    getattr(ast, name)
-    for name in (
-        "Name", "Import", "ImportFrom", "FunctionDef", "AsyncFunctionDef", "ClassDef", "arg", "ExceptHandler",
-        "Global", "Nonlocal", "MatchAs", "MatchStar", "MatchMapping", "TypeVar", "ParamSpec", "TypeVarTuple",
-    )
-    if hasattr(ast, name)
-)
 
 
 def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str | None, str | None]]:
@@ -87,42 +86,81 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str | None,
 def name_index(tree: ast.Module) -> NameIndex:
     index = NameIndex()
     top = {id(stmt) for stmt in tree.body}
+    # (node, the lines of the scope its names bind in: None for the module)
+    stack: list[tuple[ast.AST, tuple[int, int] | None]] = [(tree, None)]
 
-    def bind(name: str, qualified: str | None = None, top_level: bool = False, line: int = 0) -> None:
-        index.bindings.setdefault(name, []).append(Binding(qualified, top_level, line))
+    def bind(name: str, scope: tuple[int, int] | None, qualified: str | None = None, top_level: bool = False,
+             line: int = 0) -> None:
+        index.bindings.setdefault(name, []).append(Binding(qualified, top_level, line, scope))
 
-    for node in nodes_of(tree, *_INDEXED):
+    while stack:
+        node, scope = stack.pop()
+        inner = scope
+        if isinstance(node, _SCOPES):
+            inner = (node.lineno, node.end_lineno or node.lineno)  # type: ignore[attr-defined]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bind(node.name, scope)  # (the name binds where the statement is)
+                if not isinstance(node, ast.ClassDef):
+                    # decorators, defaults and annotations run in the enclosing scope
+                    outside = [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults, node.returns]
+                    outside += [a.annotation for a in _arguments(node.args)]
+                    stack.extend((n, scope) for n in outside if n is not None)
+                    for arg in _arguments(node.args):
+                        bind(arg.arg, inner)
+                    stack.extend((n, inner) for n in reversed(node.body))
+                    continue
+                stack.extend((n, scope) for n in [*node.decorator_list, *node.bases, *node.keywords])
+                stack.extend((n, inner) for n in reversed(node.body))
+                continue
+            if isinstance(node, ast.Lambda):
+                stack.extend((n, scope) for n in [*node.args.defaults, *node.args.kw_defaults] if n is not None)
+                for arg in _arguments(node.args):
+                    bind(arg.arg, inner)
+                stack.append((node.body, inner))
+                continue
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
                 index.loads.add(node.id)
             else:
-                bind(node.id)
+                bind(node.id, scope)
+        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            bind(node.target.id, None)  # (in a comprehension, := binds in the enclosing function)
+            stack.append((node.value, scope))
+            continue
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for name, qualified in import_bindings(node):
                 if name is None:
                     index.star_import = True
                 elif qualified is None:
-                    bind(name)  # a relative import: what it binds is not known here
+                    bind(name, scope)  # a relative import: what it binds is not known here
                 else:
-                    bind(name, qualified, id(node) in top, node.lineno)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bind(node.name)
-        elif isinstance(node, ast.arg):
-            bind(node.arg)
+                    bind(name, scope, qualified, id(node) in top, node.lineno)
+            continue
         elif isinstance(node, ast.ExceptHandler) and node.name:
-            bind(node.name)
+            bind(node.name, scope)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             for name in node.names:
-                bind(name)
+                bind(name, None)
         elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            bind(node.name)
+            bind(node.name, scope)
         elif isinstance(node, ast.MatchMapping) and node.rest:
-            bind(node.rest)
-        else:
-            name = getattr(node, "name", None)  # type parameters (3.12): TypeVar, ParamSpec, TypeVarTuple
-            if isinstance(name, str) and type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):
-                bind(name)
+            bind(node.rest, scope)
+        elif type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):  # type parameters (3.12)
+            name = getattr(node, "name", None)
+            if isinstance(name, str):
+                bind(name, scope)
+        stack.extend((child, inner) for child in reversed(list(ast.iter_child_nodes(node))))
     return index
+
+
+# nodes whose names bind in a scope of their own
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+           ast.DictComp, ast.GeneratorExp)
+
+
+def _arguments(args: ast.arguments) -> list[ast.arg]:
+    return [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []), *args.kwonlyargs,
+            *([args.kwarg] if args.kwarg else [])]
 
 
 @dataclass(frozen=True)
@@ -155,12 +193,12 @@ def plan_reference(
         return None
     imported = [n for n, bs in index.bindings.items() if any(b.qualified in qualified for b in bs)]
     for name in sorted(imported, key=lambda n: (n not in new_names, new_names.index(n) if n in new_names else 0, n)):
-        if index.only_imports_of(name, qualified) and index.imported_at_top(name, qualified, line):
+        if index.only_imports_of(name, qualified, line) and index.imported_at_top(name, qualified, line):
             return Reference(name)
     if modules and attr:
         aliases = [n for n, bs in index.bindings.items() if any(b.qualified in modules for b in bs)]
         for name in sorted(aliases):
-            if index.only_imports_of(name, modules) and index.imported_at_top(name, modules, line):
+            if index.only_imports_of(name, modules, line) and index.imported_at_top(name, modules, line):
                 return Reference(f"{name}.{attr}")
     module, api = new_import
     for name in new_names:
