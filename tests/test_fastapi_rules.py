@@ -44,6 +44,32 @@ def test_ll601_message_names_the_constant_and_the_renamed_ones(tmp_path):
     assert "`status.HTTP_422_UNPROCESSABLE_ENTITY` on older Starlette" in messages[8]
 
 
+
+def test_ll601_message_names_what_the_fix_writes(tmp_path):
+    found = _lint(
+        tmp_path,
+        {
+            "app/routes/items.py": """\
+                from fastapi import APIRouter, HTTPException
+
+                router = APIRouter()
+
+
+                @router.get("/", status_code=200)
+                def items(status: str) -> list[int]:
+                    raise HTTPException(404)
+            """
+        },
+        "app/routes/items.py",
+    )
+    messages = {d.line: d.message for d in found if d.code == "LL601"}
+    # `status` is a parameter of the endpoint: the fix imports `status as http_status`
+    assert messages == {
+        6: "bare HTTP status `200`: use `http_status.HTTP_200_OK`",
+        8: "bare HTTP status `404`: use `http_status.HTTP_404_NOT_FOUND`",
+    }
+
+
 DATABASE = """\
     from contextlib import asynccontextmanager
     from typing import Annotated

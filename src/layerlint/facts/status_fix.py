@@ -11,9 +11,11 @@ its fixer (which writes them): which ``status.HTTP_...`` constant, spelled how.
   known to use an older Starlette (< 0.15, to be safe), and are otherwise.
 - ``status`` is reused when the module imports it (from ``fastapi`` or
   ``starlette``, under any name), else ``from fastapi import status`` is added
-  (``from starlette import status`` in a module that imports nothing from
-  FastAPI), as ``http_status`` when the name ``status`` means something else
-  anywhere in the module; see :mod:`layerlint.facts.names`.
+  (``from starlette import status`` in a module that imports Starlette but not
+  FastAPI at its top level), as ``http_status`` when the name ``status`` means
+  something else anywhere in the module; see :mod:`layerlint.facts.names`. No
+  import is added to a module that imports neither package at its top level
+  (only inside functions, or under a condition: an optional dependency).
 """
 
 from __future__ import annotations
@@ -70,13 +72,21 @@ class StatusFixFacts(ModuleFixFacts):
         return found if found is not None else name_index(self.tree)
 
     @cached_property
-    def new_import(self) -> tuple[str, str]:
-        uses_fastapi = any(
-            (qualified or "").partition(".")[0] == "fastapi"
-            for node in self._imports
-            for _, qualified in import_bindings(node)  # type: ignore[arg-type]
-        )
-        return ("fastapi" if uses_fastapi else "starlette", "status")
+    def new_import(self) -> tuple[str, str] | None:
+        """The ``status`` import to add: from the HTTP package the module imports at its top
+        level (FastAPI's first), or None when it imports neither there. Imported only inside
+        functions or under a condition, the package may be an optional dependency: a new
+        module-level import would make importing the module fail without it."""
+        eager: set[str] = set()
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.Import):
+                eager.update(alias.name.partition(".")[0] for alias in stmt.names)
+            elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+                eager.add(stmt.module.partition(".")[0])
+        for package in ("fastapi", "starlette"):
+            if package in eager:
+                return (package, "status")
+        return None
 
     @cached_property
     def _sides(self) -> list[str | None]:
@@ -110,10 +120,11 @@ class StatusFixFacts(ModuleFixFacts):
         constant = self.constant(code)
         if constant is None:
             return None
+        new_import = self.new_import
         reference = plan_reference(
-            self.index, STATUS_MODULES, line, new_import=self.new_import, new_names=NEW_NAMES
+            self.index, STATUS_MODULES, line, new_import=new_import or ("fastapi", "status"), new_names=NEW_NAMES
         )
-        if reference is None:
+        if reference is None or (reference.add_import is not None and new_import is None):
             return None
         return f"{reference.expr}.{constant}", reference
 

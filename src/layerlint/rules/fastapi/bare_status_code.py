@@ -64,12 +64,18 @@ is the same integer. It is offered only when the constant is certain to exist:
   0.14 (2020): not fixed when the project pins Starlette below 0.15.
 
 `status` is reused when the module already imports it from `fastapi` or
-`starlette` (under any name) above the literal; otherwise the fix adds `from
-fastapi import status` (`from starlette import status` in a module that
-imports nothing from FastAPI). When the name `status` is bound to something
-else anywhere in the module (a parameter, a variable, another import) the
-import is added as `from fastapi import status as http_status`; when that name
-is taken too, or the module has a star import, the finding is not fixed.
+`starlette` (under any name) above the literal, and nothing else binds that
+name where the literal is (a parameter of another function, or a class
+attribute `status: str`, does not count). Otherwise the fix adds `from fastapi
+import status` (`from starlette import status` in a module that imports
+Starlette but not FastAPI at its top level). When the name `status` is bound to
+something else anywhere in the module (a parameter, a variable, another
+import) the import is added as `from fastapi import status as http_status`;
+when that name is taken too, or the module has a star import, the finding is
+not fixed. Nor is it in a module that imports FastAPI and Starlette only inside
+functions or under a condition (an optional dependency): a module-level import
+would make the module fail to import without them. The message names what the
+fix writes (`http_status.HTTP_404_NOT_FOUND` when it imports that alias).
 """
 
 from __future__ import annotations
@@ -178,5 +184,7 @@ class BareStatusCode(Rule):
                 "fastapi.status_fix",
                 lambda: StatusFixFacts(ctx.tree, ctx.path, ctx.settings.root, ctx.external, source=ctx.source),
             )
-            fix = FIX_SAFE if facts.plan(expr.value, expr.lineno) is not None else None
-            self.report(expr, f"bare HTTP status `{expr.value}`: use {suggestion(expr.value)}", fix=fix)
+            plan = facts.plan(expr.value, expr.lineno)
+            # (with a fix, the message names what the fix writes: `http_status.` when `status` is taken)
+            advice = f"`{plan[0]}`" if plan is not None else suggestion(expr.value)
+            self.report(expr, f"bare HTTP status `{expr.value}`: use {advice}", fix=FIX_SAFE if plan else None)
