@@ -70,6 +70,24 @@ def test_ll601_message_names_what_the_fix_writes(tmp_path):
     }
 
 
+
+def test_ll602_message_names_the_response_class_an_endpoint_returns():
+    from layerlint.config import Settings
+
+    fixture = Path(__file__).parent / "fixtures" / "fastapi" / "LL602_responses.py"
+    result = lint_source(fixture.read_text(), "app/routes/pages.py", Settings(), codes=frozenset({"LL602"}))
+    found = {d.line: d.message for d in result.diagnostics}
+    plain = "has neither `response_model=` nor a return annotation"
+    assert found == {
+        11: f"endpoint `index` {plain}: it returns a response (`HTMLResponse`): "
+        "annotate `-> HTMLResponse` (or pass `response_class=`)",
+        16: f"endpoint `old` {plain}: it returns a response (`Response`): "
+        "annotate `-> Response` (or pass `response_class=`)",
+        29: f"endpoint `pong` {plain}",  # a dict: a response model is what it lacks
+        34: f"endpoint `report` {plain}",
+    }
+
+
 DATABASE = """\
     from contextlib import asynccontextmanager
     from typing import Annotated

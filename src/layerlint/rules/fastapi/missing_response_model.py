@@ -9,8 +9,13 @@ decision) and whose function has no return annotation. Exempt: a decorator
 with `response_class=`, a router created with `default_response_class=` or
 included (in the same module) with one or into such a router, a
 status 204 endpoint (`status_code=status.HTTP_204_NO_CONTENT` or `204`, which
-has no body), a decorator that unpacks `**kwargs`, and websocket endpoints.
-The finding is on the `def` line.
+has no body), a HEAD-only endpoint (`@router.head(...)`: no body either), a
+decorator that unpacks `**kwargs`, and websocket endpoints. The finding is on
+the `def` line. When every `return` of the endpoint builds a response of
+FastAPI or Starlette (`RedirectResponse(...)`, `FileResponse(...)`, or
+`templates.TemplateResponse(...)` of a module-level `Jinja2Templates`), the
+message says to annotate that class (`-> RedirectResponse`; `-> HTMLResponse`
+for templates), which FastAPI takes as the response class.
 
 ## Why is this bad?
 FastAPI builds the OpenAPI schema and filters the response from the response
@@ -45,6 +50,7 @@ import ast
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
     endpoint_decorators,
+    is_response_class,
     keyword,
     may_have_endpoints,
     router_call,
@@ -53,8 +59,10 @@ from layerlint.facts.fastapi import (
 )
 from layerlint.facts.positions import def_line_node
 from layerlint.rule import Rule
+from layerlint.walk import statements
 
 NO_BODY = 204
+TEMPLATE_CLASSES = frozenset({"fastapi.templating.Jinja2Templates", "starlette.templating.Jinja2Templates"})
 
 
 class MissingResponseModel(Rule):
@@ -72,10 +80,13 @@ class MissingResponseModel(Rule):
         decorators = endpoint_decorators(node, self.ctx)
         if not decorators or any(self._exempt(d) for d in decorators):
             return
-        self.report(
-            def_line_node(node),
-            f"endpoint `{node.name}` has neither `response_model=` nor a return annotation",
-        )
+        if all(d.func.attr == "head" for d in decorators):  # type: ignore[attr-defined]
+            return  # a HEAD response has no body, as a 204 has none
+        message = f"endpoint `{node.name}` has neither `response_model=` nor a return annotation"
+        returned = self._returned_response(node)
+        if returned is not None:
+            message += f": it returns a response (`{returned}`): annotate `-> {returned}` (or pass `response_class=`)"
+        self.report(def_line_node(node), message)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -89,6 +100,43 @@ class MissingResponseModel(Rule):
         if status_value(keyword(decorator, "status_code"), self.ctx) == NO_BODY:
             return True
         return func.value.id in self.ctx.memo("fastapi.default_response_class", self._routers_with_default_class)
+
+    def _returned_response(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """The response class every ``return`` of the endpoint builds (``RedirectResponse(...)``,
+        ``templates.TemplateResponse(...)``: an ``HTMLResponse``), ``Response`` when they differ,
+        or None when some return is anything else, or there is none."""
+        classes: set[str] = set()
+        nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        for stmt in statements(node.body, descend=lambda s: not isinstance(s, nested)):
+            if not isinstance(stmt, ast.Return):
+                continue
+            value = stmt.value
+            if not isinstance(value, ast.Call):
+                return None
+            qualified = self.ctx.resolve(value.func)
+            if is_response_class(qualified):
+                classes.add(qualified.rpartition(".")[2])  # type: ignore[union-attr]
+            elif (
+                isinstance(value.func, ast.Attribute)
+                and value.func.attr == "TemplateResponse"
+                and isinstance(value.func.value, ast.Name)
+                and value.func.value.id in self.ctx.memo("fastapi.templates", self._template_objects)
+            ):
+                classes.add("HTMLResponse")
+            else:
+                return None
+        if not classes:
+            return None
+        return classes.pop() if len(classes) == 1 else "Response"
+
+    def _template_objects(self) -> frozenset[str]:
+        """Module-level names bound to a ``Jinja2Templates(...)`` of FastAPI or Starlette."""
+        names: set[str] = set()
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                if self.ctx.resolve(stmt.value.func) in TEMPLATE_CLASSES:
+                    names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        return frozenset(names)
 
     def _routers_with_default_class(self) -> frozenset[str]:
         """Routers whose endpoints get a default response class: created with
