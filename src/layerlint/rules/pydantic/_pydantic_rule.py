@@ -1,15 +1,32 @@
-"""Shared base of the LL2xx rules: no fix in a project that may run Pydantic 1.x."""
+"""Shared base of the LL2xx rules.
+
+- No fix in a project that may run Pydantic 1.x (its dependency files allow it).
+- No finding in code gated on the Pydantic version: a branch of an ``if`` (or of
+  a conditional expression) whose test reads a version flag (``PYDANTIC_V1``,
+  ``IS_PYDANTIC_V2``, ``pydantic.VERSION``, ``PYDANTIC_VERSION.startswith("1.")``,
+  ``is_pydantic_v2()``) or tests for a v2 attribute (``hasattr(m, "model_dump")``)
+  is there on purpose, to keep both versions working. The flag is usually the
+  project's own constant, so it is recognised by its spelling: a spelling that
+  only makes the rules silent.
+"""
 
 from __future__ import annotations
 
 import ast
 
+from layerlint.context import FileContext
 from layerlint.facts import dependencies as deps
 from layerlint.rule import Rule
+from layerlint.walk import nodes_of
+
+_FLAG_WORDS = ("V1", "V2", "VERSION", "MAJOR")
 
 
 class PydanticRule(Rule):
     def report(self, node: ast.AST, message: str, *, fix: str | None = None) -> None:
+        line = getattr(node, "lineno", None)
+        if line is not None and in_version_gate(self.ctx, line):
+            return  # deliberate support of both versions
         # every LL2xx fix writes the Pydantic 2 API, which a project that runs (or also
         # supports) 1.x lacks: the finding stays, as a reminder for the upgrade, without a fix
         if fix is not None and self._pydantic_1_allowed():
@@ -19,3 +36,46 @@ class PydanticRule(Rule):
     def _pydantic_1_allowed(self) -> bool:
         ctx = self.ctx
         return bool(ctx.external("allows_below", str(deps.start_folder(ctx.path, ctx.settings.root)), "pydantic", 2))
+
+
+def in_version_gate(ctx: FileContext, line: int) -> bool:
+    """Is ``line`` inside an ``if`` or conditional expression gated on the Pydantic version?"""
+    return any(first <= line <= last for first, last in ctx.memo("pydantic.version_gates", lambda: _gates(ctx)))
+
+
+def _gates(ctx: FileContext) -> list[tuple[int, int]]:
+    return [
+        (node.lineno, node.end_lineno or node.lineno)
+        for node in nodes_of(ctx.tree, ast.If, ast.IfExp)
+        if is_version_test(node.test)  # type: ignore[attr-defined]
+    ]
+
+
+def is_version_test(test: ast.AST) -> bool:
+    """Does ``test`` read a Pydantic version flag, or test for a Pydantic 2 attribute?"""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name) and _is_flag(node.id):
+            return True
+        if isinstance(node, ast.Attribute):
+            if _is_flag(node.attr):
+                return True
+            root = node.value
+            if node.attr in ("VERSION", "__version__") and isinstance(root, (ast.Name, ast.Attribute)):
+                if "pydantic" in ast.unparse(root).lower():
+                    return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("hasattr", "getattr")
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and node.args[1].value.startswith("model_")
+        ):
+            return True
+    return False
+
+
+def _is_flag(name: str) -> bool:
+    upper = name.upper()
+    return "PYDANTIC" in upper and any(word in upper for word in _FLAG_WORDS)

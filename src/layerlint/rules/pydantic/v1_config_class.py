@@ -78,6 +78,14 @@ No fix at all in a project whose dependency files (lock files,
 or a range that also allows 1.x (`pydantic>=1.10`, as a library supporting both
 declares; a lock file that lists Pydantic decides instead). Every LL2xx fix
 writes the v2 API, which 1.x lacks. The findings stay, for the upgrade.
+
+No finding at all, in every LL2xx rule, in code gated on the Pydantic version:
+either branch of an `if` (or of a conditional expression) whose test reads a
+version flag (`PYDANTIC_V1`, `IS_PYDANTIC_V2`, `pydantic.VERSION`,
+`PYDANTIC_VERSION.startswith("1.")`, `is_pydantic_v2()`: a name with "pydantic"
+and "v1", "v2", "version" or "major" in it) or tests for a v2 attribute
+(`hasattr(model, "model_dump")`). Such code keeps both versions working on
+purpose (the OpenAI and Anthropic SDKs' `if PYDANTIC_V1:` blocks).
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ from_attributes=False`), when a `**spread` may hold it, or for a key v2 removed
 you, as is re-expressing what it did.
 
 No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
+No finding in code gated on the Pydantic version (see LL201).
 """
 
 from __future__ import annotations

@@ -55,6 +55,7 @@ already given, for `allow_mutation=` with a computed value, for `unique_items`
 Pydantic v1 working (see LL201).
 
 No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
+No finding in code gated on the Pydantic version (see LL201).
 """
 
 from __future__ import annotations

@@ -64,6 +64,7 @@ The other names (`parse_obj_as`, `schema_of`, `validate_arguments`,
 `GenericModel` ...) need their call sites or classes rewritten: no fix.
 
 No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
+No finding in code gated on the Pydantic version (see LL201).
 """
 
 from __future__ import annotations

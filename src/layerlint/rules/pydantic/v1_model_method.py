@@ -101,6 +101,7 @@ either name, and the finding points at that code), for a
 else, and in a module that keeps Pydantic v1 working (see LL201).
 
 No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
+No finding in code gated on the Pydantic version (see LL201).
 """
 
 from __future__ import annotations

@@ -72,6 +72,7 @@ No fix, the finding stays:
   and a module that keeps Pydantic v1 working (see LL201).
 
 No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
+No finding in code gated on the Pydantic version (see LL201).
 """
 
 from __future__ import annotations
