@@ -245,6 +245,25 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
     return ModuleFacts(future, frozenset(not_types))
 
 
+def class_value_bindings(cls: ast.ClassDef) -> list[tuple[int, str]]:
+    """(line, name) of each name the class body binds to something that is not a class:
+    an assignment, an annotated assignment with a value, a function, an import."""
+    found: list[tuple[int, str]] = []
+    for stmt in cls.body:
+        targets: list[ast.expr] = []
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and (stmt.value is not None):
+            targets = [stmt.target]
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.append((stmt.lineno, stmt.name))
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            found.extend((stmt.lineno, (a.asname or a.name).partition(".")[0]) for a in stmt.names)
+        for target in targets:
+            found.extend((stmt.lineno, n.id) for n in ast.walk(target) if isinstance(n, ast.Name))
+    return found
+
+
 def is_not_a_class(name: str | None, qualified: str | None) -> bool:
     """Is a member spelled ``name`` (a bare name, else None), which imports bind to
     ``qualified`` (None: no import binds it), a known function rather than a class?"""

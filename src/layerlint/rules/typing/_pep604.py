@@ -18,21 +18,25 @@ from layerlint.rule import Rule
 from layerlint.walk import nodes_of
 
 
+_NOTHING: frozenset[str] = frozenset()
+
+
 class _Positions:
-    """Subscript id -> (position, is the whole annotation), filled as roots are met."""
+    """Subscript id -> (position, is the whole annotation, names a class body binds to
+    values by then), filled as roots are met."""
 
     def __init__(self) -> None:
-        self.marks: dict[int, tuple[str, bool]] = {}
+        self.marks: dict[int, tuple[str, bool, frozenset[str]]] = {}
         self._roots: set[int] = set()
 
-    def mark(self, root: ast.AST | None, position: str) -> None:
+    def mark(self, root: ast.AST | None, position: str, shadowed: frozenset[str] = _NOTHING) -> None:
         if not isinstance(root, (ast.Subscript, ast.BinOp)) or id(root) in self._roots:
             return  # `x: int`, the usual annotation, holds no subscript
         self._roots.add(id(root))
         marks = self.marks
         for node in nodes_of(root, ast.Subscript):
             if id(node) not in marks:
-                marks[id(node)] = (position, node is root)
+                marks[id(node)] = (position, node is root, shadowed)
 
 
 class Pep604Rule(Rule):
@@ -67,11 +71,24 @@ class Pep604Rule(Rule):
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         scopes = self.ctx.scopes
         position = tf.ANNOTATION
+        shadowed = _NOTHING
         if scopes and isinstance(scopes[-1], ast.ClassDef):
             value = node.value
             relationship = isinstance(value, ast.Call) and self.ctx.resolve(value.func) in tf.RELATIONSHIP_NAMES
             position = tf.RELATIONSHIP if relationship else tf.CLASS_ANNOTATION
-        self._positions().mark(node.annotation, position)
+            shadowed = self._class_values_before(scopes[-1], node)
+        self._positions().mark(node.annotation, position, shadowed)
+
+    def _class_values_before(self, cls: ast.ClassDef, node: ast.AnnAssign) -> frozenset[str]:
+        """Names the class body binds to a value (not a class) before ``node``'s annotation
+        is evaluated: by earlier statements, and by ``node`` itself when it has a value
+        (``date: Optional[date] = None`` reads the attribute ``date``, now None, and
+        ``None | None`` raises TypeError where ``Optional[None]`` did not)."""
+        bindings = self.ctx.memo(("typing.class_values", id(cls)), lambda: tf.class_value_bindings(cls))
+        names = {name for line, name in bindings if line < node.lineno}
+        if node.value is not None and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        return frozenset(names)
 
     def _cast_imported(self) -> bool:
         ctx = self.ctx
@@ -99,8 +116,9 @@ class Pep604Rule(Rule):
             return None
         ctx = self.ctx
         facts = ctx.memo("typing.module_facts", lambda: tf.module_facts(ctx.tree))
-        kinds = [tf.classify(op, ctx.source_segment, facts.not_types, ctx.resolve) for op in operands]
-        position, whole = self._positions().marks.get(id(node), (tf.RUNTIME, False))
+        position, whole, shadowed = self._positions().marks.get(id(node), (tf.RUNTIME, False, _NOTHING))
+        not_types = facts.not_types | shadowed if shadowed else facts.not_types
+        kinds = [tf.classify(op, ctx.source_segment, not_types, ctx.resolve) for op in operands]
         multiline = (node.end_lineno or node.lineno) > node.lineno
         segment = ctx.source_segment(node) if multiline else ""
         return tf.plan(

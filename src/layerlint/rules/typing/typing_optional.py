@@ -66,6 +66,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   other factories of the `multiprocessing` module, `typing.NamedTuple`/`TypedDict`,
   `tempfile.NamedTemporaryFile`/`TemporaryFile`, `boto3.client`/`resource`, and
   the builtins `any` and `callable`.
+  Nor in a class body where a member names an attribute the class has already
+  bound to a value (`date: Optional[date] = None`: the annotation reads the
+  attribute, now `None`, and `None | None` raises where `Optional[None]` did not).
 
 In a stub (`.pyi`), which never runs, every fix is safe.
 """
