@@ -77,6 +77,9 @@ class Pep604Rule(Rule):
             relationship = isinstance(value, ast.Call) and self.ctx.resolve(value.func) in tf.RELATIONSHIP_NAMES
             position = tf.RELATIONSHIP if relationship else tf.CLASS_ANNOTATION
             shadowed = self._class_values_before(scopes[-1], node)
+        elif not scopes and node.value is not None and isinstance(node.target, ast.Name):
+            # at module level too, the value is bound before the annotation is evaluated
+            shadowed = frozenset({node.target.id})
         self._positions().mark(node.annotation, position, shadowed)
 
     def _class_values_before(self, cls: ast.ClassDef, node: ast.AnnAssign) -> frozenset[str]:
