@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from layerlint.external import lookup
+from layerlint.walk import nodes_of
 
 
 @dataclass(frozen=True)
@@ -83,50 +84,54 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str | None,
     ]
 
 
+# every node type that binds or loads a name (type parameters exist from 3.12)
+_INDEXED = tuple(
+    getattr(ast, name)
+    for name in (
+        "Name", "NamedExpr", "Import", "ImportFrom", "FunctionDef", "AsyncFunctionDef", "ClassDef", "Lambda",
+        "ListComp", "SetComp", "DictComp", "GeneratorExp", "arg", "ExceptHandler", "Global", "Nonlocal",
+        "MatchAs", "MatchStar", "MatchMapping", "TypeVar", "ParamSpec", "TypeVarTuple",
+    )
+    if hasattr(ast, name)
+)
+# nodes whose names bind in a scope of their own
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+           ast.DictComp, ast.GeneratorExp)
+
+
 def name_index(tree: ast.Module) -> NameIndex:
     index = NameIndex()
     top = {id(stmt) for stmt in tree.body}
-    # (node, the lines of the scope its names bind in: None for the module)
-    stack: list[tuple[ast.AST, tuple[int, int] | None]] = [(tree, None)]
+    # the scopes that enclose the node at hand: (where each ends, its lines). The nodes come
+    # in pre-order, so a scope is met before what it holds, and a node starting after the
+    # end of the innermost open scope has left it. (What a scope node holds but evaluates
+    # in the enclosing scope, decorators, defaults, annotations and bases, only reads names;
+    # a := there or in a comprehension is bound at module level below: everywhere.)
+    open_scopes: list[tuple[tuple[int, int], tuple[int, int]]] = []
 
     def bind(name: str, scope: tuple[int, int] | None, qualified: str | None = None, top_level: bool = False,
              line: int = 0) -> None:
         index.bindings.setdefault(name, []).append(Binding(qualified, top_level, line, scope))
 
-    while stack:
-        node, scope = stack.pop()
-        inner = scope
-        if isinstance(node, _SCOPES):
-            inner = (node.lineno, node.end_lineno or node.lineno)  # type: ignore[attr-defined]
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bind(node.name, scope)  # (the name binds where the statement is)
-                if not isinstance(node, ast.ClassDef):
-                    # decorators, defaults and annotations run in the enclosing scope
-                    outside = [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults, node.returns]
-                    outside += [a.annotation for a in _arguments(node.args)]
-                    stack.extend((n, scope) for n in outside if n is not None)
-                    for arg in _arguments(node.args):
-                        bind(arg.arg, inner)
-                    stack.extend((n, inner) for n in reversed(node.body))
-                    continue
-                stack.extend((n, scope) for n in [*node.decorator_list, *node.bases, *node.keywords])
-                stack.extend((n, inner) for n in reversed(node.body))
-                continue
-            if isinstance(node, ast.Lambda):
-                stack.extend((n, scope) for n in [*node.args.defaults, *node.args.kw_defaults] if n is not None)
-                for arg in _arguments(node.args):
-                    bind(arg.arg, inner)
-                stack.append((node.body, inner))
-                continue
+    for node in nodes_of(tree, *_INDEXED):
+        start = (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        while open_scopes and start > open_scopes[-1][0]:
+            open_scopes.pop()
+        scope = open_scopes[-1][1] if open_scopes else None
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
                 index.loads.add(node.id)
             else:
                 bind(node.id, scope)
+        elif isinstance(node, _SCOPES):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bind(node.name, scope)  # (the name binds where the statement is)
+            end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+            open_scopes.append((end, (node.lineno, end[0])))
+        elif isinstance(node, ast.arg):
+            bind(node.arg, scope)  # (met inside its function or lambda)
         elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            bind(node.target.id, None)  # (in a comprehension, := binds in the enclosing function)
-            stack.append((node.value, scope))
-            continue
+            bind(node.target.id, None)  # (in a comprehension, it binds in the enclosing function)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for name, qualified in import_bindings(node):
                 if name is None:
@@ -135,7 +140,6 @@ def name_index(tree: ast.Module) -> NameIndex:
                     bind(name, scope)  # a relative import: what it binds is not known here
                 else:
                     bind(name, scope, qualified, id(node) in top, node.lineno)
-            continue
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bind(node.name, scope)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
@@ -145,22 +149,11 @@ def name_index(tree: ast.Module) -> NameIndex:
             bind(node.name, scope)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             bind(node.rest, scope)
-        elif type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):  # type parameters (3.12)
-            name = getattr(node, "name", None)
-            if isinstance(name, str):
+        else:
+            name = getattr(node, "name", None)  # type parameters (3.12): TypeVar, ParamSpec, TypeVarTuple
+            if isinstance(name, str) and type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):
                 bind(name, scope)
-        stack.extend((child, inner) for child in reversed(list(ast.iter_child_nodes(node))))
     return index
-
-
-# nodes whose names bind in a scope of their own
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
-           ast.DictComp, ast.GeneratorExp)
-
-
-def _arguments(args: ast.arguments) -> list[ast.arg]:
-    return [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []), *args.kwonlyargs,
-            *([args.kwarg] if args.kwarg else [])]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ before those are visited.
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 from typing import ClassVar
 
 from layerlint.context import FileContext
@@ -37,6 +38,12 @@ class _Positions:
         for node in nodes_of(root, ast.Subscript):
             if id(node) not in marks:
                 marks[id(node)] = (position, node is root, shadowed)
+
+
+def _by_line(bindings: list[tuple[int, str]]) -> tuple[list[int], list[str]]:
+    """(lines, names) of ``(line, name)`` bindings, in line order."""
+    ordered = sorted(bindings)
+    return [line for line, _ in ordered], [name for _, name in ordered]
 
 
 class Pep604Rule(Rule):
@@ -69,6 +76,8 @@ class Pep604Rule(Rule):
         self._positions().mark(node.annotation, tf.ANNOTATION)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if not isinstance(node.annotation, (ast.Subscript, ast.BinOp)):
+            return  # `x: int`, the usual annotation, holds no subscript
         scopes = self.ctx.scopes
         position = tf.ANNOTATION
         shadowed = _NOTHING
@@ -87,11 +96,11 @@ class Pep604Rule(Rule):
         is evaluated: by earlier statements, and by ``node`` itself when it has a value
         (``date: Optional[date] = None`` reads the attribute ``date``, now None, and
         ``None | None`` raises TypeError where ``Optional[None]`` did not)."""
-        bindings = self.ctx.memo(("typing.class_values", id(cls)), lambda: tf.class_value_bindings(cls))
-        names = {name for line, name in bindings if line < node.lineno}
+        lines, names = self.ctx.memo(("typing.class_values", id(cls)), lambda: _by_line(tf.class_value_bindings(cls)))
+        before = names[: bisect_left(lines, node.lineno)]
         if node.value is not None and isinstance(node.target, ast.Name):
-            names.add(node.target.id)
-        return frozenset(names)
+            return frozenset((*before, node.target.id))
+        return frozenset(before)
 
     def _cast_imported(self) -> bool:
         ctx = self.ctx
