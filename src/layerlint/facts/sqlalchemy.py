@@ -152,6 +152,17 @@ def literal_mapping(node: ast.AST, ctx: FileContext) -> dict[str, ast.AST] | Non
     return None
 
 
+def unquoted(node: ast.AST) -> ast.AST | None:
+    """A string annotation's expression (``"Mapped[User]"``), None when it does not parse;
+    any other node as it is."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    return node
+
+
 def is_mapped_annotation(annotation: ast.AST | None) -> bool:
     """``Mapped[...]`` (also ``WriteOnlyMapped``/``DynamicMapped``, quoted, or ``sa.orm.Mapped``).
 

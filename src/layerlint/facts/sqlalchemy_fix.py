@@ -64,7 +64,7 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference
-from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified
+from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified, unquoted
 from layerlint.walk import plan_for, push_children
 
 SA_ORM = "sqlalchemy.orm"
@@ -313,24 +313,15 @@ def _evaluated_now(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _parse_string(node: ast.AST) -> ast.AST | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        try:
-            return ast.parse(node.value.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-    return node
-
-
 def _mapped_inner(annotation: ast.AST, ctx: FileContext) -> ast.AST | None:
     """``X`` of a ``Mapped[X]`` annotation (SQLAlchemy's ``Mapped``), else None."""
-    node = _parse_string(annotation)
+    node = unquoted(annotation)
     if not isinstance(node, ast.Subscript):
         return None
     if sa_qualified(node.value, ctx) not in (f"{SA_ORM}.Mapped", "sqlalchemy.orm.base.Mapped"):
         return None
     inner = node.slice
-    return None if isinstance(inner, ast.Tuple) else _parse_string(inner)
+    return None if isinstance(inner, ast.Tuple) else unquoted(inner)
 
 
 def _is_optional(node: ast.AST, ctx: FileContext) -> bool | None:
@@ -360,7 +351,7 @@ def _plain_type(node: ast.AST, ctx: FileContext, depth: int) -> bool:
         return False
     if isinstance(node, ast.Constant):
         if isinstance(node.value, str):
-            parsed = _parse_string(node)
+            parsed = unquoted(node)
             return parsed is not None and not isinstance(parsed, ast.Constant) and _plain_type(parsed, ctx, depth + 1)
         return node.value is None or node.value is Ellipsis
     if isinstance(node, ast.Name):

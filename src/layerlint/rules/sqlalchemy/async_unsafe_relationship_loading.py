@@ -64,6 +64,7 @@ from layerlint.facts.sqlalchemy import (
     literal_mapping,
     sa_name,
     sa_spellings,
+    unquoted,
     uses_sqlalchemy,
 )
 from layerlint.rule import Option, Rule
@@ -110,12 +111,7 @@ class AsyncUnsafeRelationshipLoading(Rule):
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         # (the walk enters the assignment before the call it holds)
         if isinstance(node.value, ast.Call):
-            annotation = node.annotation
-            if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-                try:
-                    annotation = ast.parse(annotation.value.strip(), mode="eval").body
-                except (SyntaxError, ValueError):
-                    return
+            annotation = unquoted(node.annotation)
             if isinstance(annotation, ast.Subscript):
                 name = sa_name(annotation.value, self.ctx)
                 if name in _ANNOTATION_STRATEGIES:
