@@ -807,3 +807,19 @@ def _super_receiver(ctx: FileContext) -> Receiver:
             if base_info is not None:
                 inherited |= base_info.defines
     return Receiver(info.kind, frozenset(inherited))
+
+
+def v2_attribute_test(node: ast.AST) -> tuple[ast.expr, str] | None:
+    """(object, name) of ``hasattr(obj, "model_*")`` or ``getattr(obj, "model_*", ...)``: a
+    test for the Pydantic 2 API, the mark of code that supports both versions."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("hasattr", "getattr")
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+        and node.args[1].value.startswith("model_")
+    ):
+        return node.args[0], node.args[1].value
+    return None

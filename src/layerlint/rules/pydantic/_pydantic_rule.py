@@ -16,6 +16,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts import dependencies as deps
+from layerlint.facts.pydantic import v2_attribute_test
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
 
@@ -63,15 +64,7 @@ def is_version_test(test: ast.AST) -> bool:
             if node.attr in ("VERSION", "__version__") and isinstance(root, (ast.Name, ast.Attribute)):
                 if "pydantic" in ast.unparse(root).lower():
                     return True
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in ("hasattr", "getattr")
-            and len(node.args) >= 2
-            and isinstance(node.args[1], ast.Constant)
-            and isinstance(node.args[1].value, str)
-            and node.args[1].value.startswith("model_")
-        ):
+        if v2_attribute_test(node) is not None:
             return True
     return False
 

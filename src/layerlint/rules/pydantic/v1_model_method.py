@@ -112,7 +112,7 @@ from types import SimpleNamespace
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic
+from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic, v2_attribute_test
 from layerlint.facts.pydantic_fixes import method_fix, worst
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -238,14 +238,8 @@ def _v2_uses(scope: ast.AST) -> frozenset[tuple[str, str]]:
     for node in ast.walk(scope):
         if isinstance(node, ast.Attribute) and node.attr.startswith("model_"):
             uses.add((ast.dump(node.value), node.attr))
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in ("hasattr", "getattr")
-            and len(node.args) >= 2
-            and isinstance(node.args[1], ast.Constant)
-            and isinstance(node.args[1].value, str)
-            and node.args[1].value.startswith("model_")
-        ):
-            uses.add((ast.dump(node.args[0]), node.args[1].value))
+        else:
+            tested = v2_attribute_test(node)
+            if tested is not None:
+                uses.add((ast.dump(tested[0]), tested[1]))
     return frozenset(uses)
