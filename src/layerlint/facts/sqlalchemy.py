@@ -249,7 +249,7 @@ def _is_abstract(cls: ast.ClassDef) -> bool:
     return False
 
 
-def _base_expr(node: ast.AST) -> ast.AST:
+def base_expr(node: ast.AST) -> ast.AST:
     """``Base`` of ``Base[T]`` (a generic base)."""
     return node.value if isinstance(node, ast.Subscript) else node
 
@@ -352,7 +352,7 @@ class _Analysis:
         while pending:
             cls = pending.pop()
             for base in cls.bases:
-                base = _base_expr(base)
+                base = base_expr(base)
                 if isinstance(base, ast.Name) and base.id not in self.ctx.imports:
                     for candidate in self.by_name.get(base.id, ()):
                         if id(candidate) not in self.classes:
@@ -371,7 +371,7 @@ class _Analysis:
         direct_base = decorated == "base" or cls.name in self.base_cls_names
         inherits = False
         for base in cls.bases:
-            base = _base_expr(base)
+            base = base_expr(base)
             if sa_name(base, self.ctx) in DECLARATIVE_BASE_CLASSES:
                 direct_base = True
             elif isinstance(base, ast.Name) and base.id not in self.ctx.imports:
@@ -393,7 +393,7 @@ class _Analysis:
         if cls.keywords:
             return False  # a metaclass= may map it
         for base in cls.bases:
-            base = _base_expr(base)
+            base = base_expr(base)
             qualified = self.ctx.resolve(base)
             if qualified is not None:
                 if qualified.partition(".")[0] not in _NEVER_MAPPING_PACKAGES:
@@ -410,7 +410,7 @@ class _Analysis:
         seen = seen | {id(cls)}
         names = _body_names(cls)
         for base in cls.bases:
-            base = _base_expr(base)
+            base = base_expr(base)
             inherited = self._base_names(base, seen)
             if inherited is None:
                 return None
@@ -429,7 +429,7 @@ class _Analysis:
                 return set()
             if base.id in self.generated_bases:
                 cls_value = self.generated_base_cls.get(base.id)
-                return set() if cls_value is None else self._base_names(_base_expr(cls_value), seen)
+                return set() if cls_value is None else self._base_names(base_expr(cls_value), seen)
             candidates = self.by_name.get(base.id)
             if candidates:
                 out: set[str] = set()

@@ -274,14 +274,7 @@ def is_not_a_class(name: str | None, qualified: str | None) -> bool:
 
 def dotted_text(expr: ast.AST) -> str | None:
     """``a.b.c`` for a chain of attributes on a name, else None."""
-    parts: list[str] = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if not isinstance(expr, ast.Name):
-        return None
-    parts.append(expr.id)
-    return ".".join(reversed(parts))
+    return ast.unparse(expr) if _dotted(expr) else None
 
 
 def _is_none(expr: ast.AST) -> bool:

@@ -69,7 +69,13 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sqlalchemy import class_body_statements, declarative_classes, provided_names, uses_sqlalchemy
+from layerlint.facts.sqlalchemy import (
+    base_expr,
+    class_body_statements,
+    declarative_classes,
+    provided_names,
+    uses_sqlalchemy,
+)
 from layerlint.rule import Option, Rule
 
 
@@ -111,7 +117,7 @@ class ModelWithoutTimestamps(Rule):
 
     def _is_local(self, base: ast.expr, models: set[str]) -> bool:
         """Is ``base`` (``Model`` or ``Model[T]``) a model defined in this module?"""
-        base = base.value if isinstance(base, ast.Subscript) else base
+        base = base_expr(base)
         return isinstance(base, ast.Name) and base.id in models and base.id not in self.ctx.imports
 
 
