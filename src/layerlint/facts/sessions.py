@@ -538,7 +538,23 @@ def session_method_call(node: ast.Call, methods: frozenset[str], ctx: FileContex
     return None
 
 
+def call_ids(node: ast.AST) -> set[int]:
+    """The ids of the calls in ``node`` (itself included): the walk enters a call before
+    its parts, so a rule can mark those it must not report before it meets them."""
+    return {id(call) for call in nodes_of(node, ast.Call)}
+
+
 STATEMENT_BUILDERS = frozenset({"select", "insert", "update", "delete", "text"})
+
+
+def built_statement(node: ast.Call, ctx: FileContext) -> tuple[ast.Call, str] | None:
+    """The builder call at the root of ``node``'s method chain and its name, when that is a
+    statement builder: ``select(User).where(...).limit(1)`` gives ``select(User)``."""
+    root = node
+    while isinstance(root.func, ast.Attribute) and isinstance(root.func.value, ast.Call):
+        root = root.func.value
+    builder = statement_builder(root, ctx)
+    return None if builder is None else (root, builder)
 
 
 def statement_builder(node: ast.Call, ctx: FileContext) -> str | None:

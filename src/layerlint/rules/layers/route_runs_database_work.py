@@ -12,6 +12,11 @@ default is `Depends(<session provider>)`, `self.<attr>` assigned from one, or
 the target of `async with <session factory>() as session`. A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.
 
+One query is one finding: a constructor in the arguments of a flagged session
+call (`session.execute(select(User))`), or anywhere in a statement being built
+(`select(User).where(User.id.in_(select(Ban.user_id)))`, `.where(text(...))`),
+is part of that finding.
+
 ## Why is this bad?
 Routes handle HTTP only. Queries in a handler cannot be reused or tested without
 HTTP, and the repository layer stops being the one place where data access
@@ -43,7 +48,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import enclosing_endpoint, may_have_endpoints
-from layerlint.facts.sessions import STATEMENT_BUILDERS, session_method_call, statement_builder
+from layerlint.facts.sessions import STATEMENT_BUILDERS, built_statement, call_ids, session_method_call
 from layerlint.facts.sqlalchemy import sa_spellings
 from layerlint.rule import Rule
 
@@ -66,14 +71,21 @@ class RouteRunsDatabaseWork(Rule):
         # session facts are asked for only at such a method call
         return DATABASE_METHODS | sa_spellings(self.ctx, STATEMENT_BUILDERS)
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._covered: set[int] = set()  # ids of the calls that are part of a reported query
+
     def visit_Call(self, node: ast.Call) -> None:
-        if enclosing_endpoint(self.ctx) is None:
+        if id(node) in self._covered or enclosing_endpoint(self.ctx) is None:
             return
         method = session_method_call(node, DATABASE_METHODS, self.ctx)
         if method is not None:
             receiver = ast.unparse(node.func.value)  # type: ignore[attr-defined]
             self.report(node, f"route handler calls `{receiver}.{method}()` on a session: move database work to a repository")
+            self._covered |= call_ids(node)  # one finding for `session.execute(select(...))`
             return
-        builder = statement_builder(node, self.ctx)
-        if builder is not None:
-            self.report(node, f"route handler builds a SQL statement with `{builder}()`: move queries to a repository")
+        built = built_statement(node, self.ctx)
+        if built is not None:
+            root, builder = built
+            self.report(root, f"route handler builds a SQL statement with `{builder}()`: move queries to a repository")
+            self._covered |= call_ids(node)

@@ -14,6 +14,13 @@ of SQLModel's `Field` (`server_default=text("0")`, `Index("ix", text("lower(name
 `postgresql_where=text("active")`): a model kept under a services folder
 defines its schema there, and a repository cannot take it.
 
+One query is one finding: a constructor in the arguments of a flagged session
+call (`session.execute(select(User))`), or anywhere in a statement being built
+(`select(User).where(User.id.in_(select(Ban.user_id)))`, `.where(text(...))`),
+is part of that finding. A statement built first and run later
+(`stmt = select(User)`, then `session.execute(stmt)`) is two lines to move, and
+two findings.
+
 ## Why is this bad?
 Services hold business logic and call repositories. A query in a service
 duplicates data access that belongs in one place, and makes the service
@@ -49,10 +56,9 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sessions import STATEMENT_BUILDERS, session_method_call, statement_builder
+from layerlint.facts.sessions import STATEMENT_BUILDERS, built_statement, call_ids, session_method_call
 from layerlint.facts.sqlalchemy import sa_name, sa_spellings
 from layerlint.rule import Rule
-from layerlint.walk import nodes_of
 
 QUERY_METHODS = frozenset({"execute", "scalar", "scalars", "stream"})
 # calls whose arguments define a table (DDL: defaults, index expressions, mapped subqueries)
@@ -78,21 +84,24 @@ class ServiceRunsQueries(Rule):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self._in_definitions: set[int] = set()  # ids of the calls inside a table definition
+        # ids of the calls not to report: inside a table definition, or part of a reported
+        # query (one finding for `session.execute(select(User).where(User.id.in_(select(...))))`)
+        self._covered: set[int] = set()
 
     def visit_Call(self, node: ast.Call) -> None:
-        if id(node) in self._in_definitions:
+        if id(node) in self._covered:
             return
         if sa_name(node.func, self.ctx) in TABLE_DEFINITIONS:
-            # (the walk enters a call before its arguments, and the definition's lines hold theirs)
-            for argument in (*node.args, *(k.value for k in node.keywords)):
-                self._in_definitions.update(id(call) for call in nodes_of(argument, ast.Call))
+            self._covered |= call_ids(node)
             return
         method = session_method_call(node, QUERY_METHODS, self.ctx)
         if method is not None:
             receiver = ast.unparse(node.func.value)  # type: ignore[attr-defined]
             self.report(node, f"service calls `{receiver}.{method}()` on a session: move queries to a repository")
+            self._covered |= call_ids(node)
             return
-        builder = statement_builder(node, self.ctx)
-        if builder is not None:
-            self.report(node, f"service builds a SQL statement with `{builder}()`: move queries to a repository")
+        built = built_statement(node, self.ctx)
+        if built is not None:
+            root, builder = built
+            self.report(root, f"service builds a SQL statement with `{builder}()`: move queries to a repository")
+            self._covered |= call_ids(node)
