@@ -647,7 +647,7 @@ def _scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Binding]:
     return ctx.memo(("pydantic.bindings", id(scope)), lambda: _compute_scope_bindings(scope, ctx))
 
 
-def _method_class(func: ast.AST, ctx: FileContext) -> ast.ClassDef | None:
+def method_class(func: ast.AST, ctx: FileContext) -> ast.ClassDef | None:
     """The class whose body defines ``func`` directly, if any."""
     parents = ctx.memo("pydantic.method_parents", lambda: _method_parents(ctx))
     return parents.get(id(func))
@@ -693,7 +693,7 @@ def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Bind
         positional = args.posonlyargs + args.args
         first = None
         if isinstance(scope, FUNCTION_TYPES):
-            cls = _method_class(scope, ctx)
+            cls = method_class(scope, ctx)
             if cls is not None and positional:
                 first = positional[0].arg
                 collector.add(first, _first_param_binding(scope, cls, ctx))
@@ -793,7 +793,7 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
 def _super_receiver(ctx: FileContext) -> Receiver:
     """``super()`` in a method: the class's bases, without the class's own names."""
     func = ctx.enclosing_function()
-    cls = _method_class(func, ctx) if func is not None else None
+    cls = method_class(func, ctx) if func is not None else None
     if cls is None:
         return UNKNOWN
     info = module_facts(ctx).classes.get(cls.name)

@@ -6,7 +6,9 @@ decorator, or called to build a reusable validator), resolved through the
 import table: `from pydantic import validator`, `import pydantic as pd;
 @pd.root_validator(pre=True)`, an aliased import. The same names from
 `pydantic.v1` (a deliberate v1 shim) and functions of your own that happen to
-be called `validator` are not flagged.
+be called `validator` are not flagged, nor is a decorator on a method of a
+`pydantic.v1` model (v1 code, where `@field_validator` is no advice: a validator
+from `pydantic` does not run on such a model at all; it needs `pydantic.v1`'s).
 
 ## Why is this bad?
 v2 replaced them with `@field_validator` and `@model_validator`, whose
@@ -80,7 +82,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word, is_pydantic_v1, locally_rebound, name_bindings
+from layerlint.facts.pydantic import class_info, has_word, is_pydantic_v1, locally_rebound, method_class, name_bindings
 from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -148,6 +150,11 @@ class V1Validator(PydanticRule):
             self.report(node, message)  # a call building a reusable validator, a re-export ...
             return
         decorator, func, position = found
+        owner = method_class(func, self.ctx)
+        if owner is not None and class_info(owner, self.ctx).kind == "v1":
+            # a `pydantic.v1` model's code: v2's names are no advice there (and this
+            # decorator from `pydantic` does not run on such a model at all)
+            return
         code = self.ctx.source_segment(decorator)
         plan = validator_fix(decorator, func, position, qualified, self.ctx, code)
         # the whole decorator: the fix rewrites its arguments
