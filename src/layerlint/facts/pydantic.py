@@ -7,7 +7,9 @@ spelling, and what is not known stays unknown:
   the module, ``pydantic.BaseModel`` / ``BaseSettings`` / ``RootModel`` /
   ``pydantic_settings.BaseSettings`` (however imported or aliased), or a class
   imported from a schemas-layer module (``ctx.layer_of``). Classes built on
-  ``pydantic.v1`` are *v1 models*: deliberate v1 code, never flagged.
+  ``pydantic.v1`` are *v1 models*: deliberate v1 code, never flagged; a class
+  imported from a schemas module is one when its module (read, never run; see
+  facts/pydantic_v1.py) builds it on ``pydantic.v1``.
 - A name holds a model *instance* when every binding of it in its scope says so:
   a parameter or variable annotated with a model (``Annotated[M, ...]`` and a
   quoted ``"M"`` included, ``Optional``/``list`` not), an assignment from
@@ -31,6 +33,7 @@ import builtins
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.facts.pydantic_v1 import is_pydantic_v1, is_v1_class
 from layerlint.walk import GRAMMAR, plan_for, push_children, statements
 
 MODEL_BASES = frozenset({
@@ -103,10 +106,6 @@ class ClassInfo:
 # -- imports -------------------------------------------------------------------
 
 
-def is_pydantic_v1(qualified: str) -> bool:
-    return qualified == "pydantic.v1" or qualified.startswith("pydantic.v1.")
-
-
 def _looks_like_class(name: str) -> bool:
     return bool(name) and name[0].isupper() and not name.isupper()
 
@@ -125,6 +124,8 @@ def imported_kind(qualified: str | None, ctx: FileContext) -> tuple[str, bool]:
         return "plain", False
     module, _, last = qualified.rpartition(".")
     if module and _looks_like_class(last) and ctx.layer_of(module) == "schemas":
+        if is_v1_class(module, last, ctx):  # a project still on the `pydantic.v1` shim
+            return "v1", False
         return "model", last.endswith("Settings")
     return "unknown", False
 

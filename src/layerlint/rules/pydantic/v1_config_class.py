@@ -7,8 +7,9 @@ subclass, transitively within the module, of `BaseModel`, `RootModel` or
 aliased), or of a class imported from a schemas module.
 
 A `class Config` in any other class is not flagged, nor one in a model built on
-`pydantic.v1` (a deliberate v1 shim), nor one in a class whose bases are not
-known to be Pydantic.
+`pydantic.v1` (a deliberate v1 shim; a class imported from a schemas module is
+one when that module, read through its re-exports and bases, builds it on
+`pydantic.v1`), nor one in a class whose bases are not known to be Pydantic.
 
 ## Why is this bad?
 Pydantic v2 configures a model with `model_config = ConfigDict(...)` (settings:

@@ -24,8 +24,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
   a module that uses Pydantic (imports it, or imports from a schemas module);
 - never where the receiver's class is known to define that name itself (a
   `from_orm` classmethod written on a dataclass, a field called `schema`), on a
-  class known not to be Pydantic, or on a `pydantic.v1` model; and in a module
-  that imports `pydantic.v1`, unknown receivers are left alone;
+  class known not to be Pydantic, or on a `pydantic.v1` model (a class imported
+  from a schemas module is one when that module, read through its re-exports
+  and bases, builds it on `pydantic.v1`); and in a module that imports
+  `pydantic.v1`, unknown receivers are left alone;
 - nor in a deliberate v1/v2 compatibility branch: a function that also uses the
   v2 name on the same receiver (`if is_v2: m.model_dump() else: m.dict()`, or a
   `hasattr(m, "model_dump")` check).

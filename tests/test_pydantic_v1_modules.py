@@ -1,0 +1,118 @@
+"""Classes imported from schemas modules of a project still on the ``pydantic.v1`` shim
+are v1 models: no v2 advice and no fix on them (found on mlrun, where the "safe" fixes
+renamed `.dict()` to `.model_dump()` on v1 models). The module a class comes from is
+read through re-exports, star imports and base classes; the cache drops a result
+when one of those modules changes."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from layerlint.cli import main
+
+V1_OBJECT = """\
+from pydantic.v1 import BaseModel
+
+
+class ObjectRecord(BaseModel):
+    name: str
+"""
+V1_ALERT = """\
+import pydantic.v1
+
+
+class Event(pydantic.v1.BaseModel):
+    kind: str
+
+
+class Entities(Event):
+    ids: list
+"""
+V2_USER = """\
+from pydantic import BaseModel
+
+
+class UserOut(BaseModel):
+    name: str
+"""
+FEATURE_STORE = """\
+from .object import ObjectRecord
+
+
+class FeatureSetRecord(ObjectRecord):
+    class Config:
+        orm_mode = True
+"""
+INIT = """\
+from .alert import *
+from .object import ObjectRecord as Record
+from .user import UserOut
+"""
+CLIENT = """\
+import app.schemas
+import app.schemas.alert as alert_objects
+from app.schemas import Record, UserOut
+from app.schemas.alert import Entities
+
+
+def load(data: dict):
+    event = alert_objects.Event.parse_obj(data)
+    fields = set(app.schemas.Event.__fields__)
+    return event.dict(), Entities.parse_obj(data), Record.parse_obj(data), fields
+
+
+def load_user(data: dict) -> dict:
+    user = UserOut.parse_obj(data)
+    return user.dict()
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "proj"
+    schemas = root / "app" / "schemas"
+    schemas.mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nrequires-python = ">=3.11"\ndependencies = ["pydantic>=2"]\n'
+    )
+    (root / "app" / "__init__.py").write_text("")
+    for name, text in {
+        "__init__": INIT, "object": V1_OBJECT, "alert": V1_ALERT, "user": V2_USER, "feature_store": FEATURE_STORE,
+    }.items():
+        (schemas / f"{name}.py").write_text(text)
+    (root / "app" / "client.py").write_text(CLIENT)
+    monkeypatch.chdir(root)
+    return root
+
+
+def _findings(*paths: str) -> set[tuple[str, int, str]]:
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL2", "--output-format", "json", *paths])
+    assert result.exit_code in (0, 1), result.output
+    import json
+
+    return {(d["filename"].rpartition("proj/")[2], d["location"]["row"], d["code"]) for d in json.loads(result.output)}
+
+
+def test_v1_models_of_other_modules_get_no_v2_advice(project):
+    # only the v2 model's calls: the v1 ones come through a module alias, a package
+    # attribute, a star re-export, a renamed re-export, a local subclass and a relative base
+    assert _findings("app") == {("app/client.py", 14, "LL203"), ("app/client.py", 15, "LL203")}
+
+
+def test_a_module_turning_v2_invalidates_the_cached_result(project):
+    assert _findings("app/client.py") == {("app/client.py", 14, "LL203"), ("app/client.py", 15, "LL203")}
+    alert = project / "app" / "schemas" / "alert.py"
+    alert.write_text(V1_ALERT.replace("import pydantic.v1", "import pydantic").replace("pydantic.v1.", "pydantic."))
+    stat = os.stat(alert)
+    os.utime(alert, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert _findings("app/client.py") == {
+        ("app/client.py", 8, "LL203"),  # alert_objects.Event.parse_obj
+        ("app/client.py", 9, "LL203"),  # app.schemas.Event.__fields__
+        ("app/client.py", 10, "LL203"),  # event.dict(), Entities.parse_obj (Record stays v1)
+        ("app/client.py", 14, "LL203"),
+        ("app/client.py", 15, "LL203"),
+    }
