@@ -32,8 +32,8 @@ def is_http_package(module: str) -> bool:
     return module.partition(".")[0] in HTTP_PACKAGES
 
 
-def _local_http_exceptions(ctx: FileContext) -> frozenset[str]:
-    """Classes of this module that subclass HTTPException, transitively."""
+def _local_subclasses(ctx: FileContext, roots: frozenset[str]) -> frozenset[str]:
+    """Classes of this module that subclass one of ``roots`` (qualified names), transitively."""
     classes = nodes_of(ctx.tree, ast.ClassDef)
     known: set[str] = set()
     changed = True
@@ -43,11 +43,15 @@ def _local_http_exceptions(ctx: FileContext) -> frozenset[str]:
             if cls.name in known:
                 continue
             for base in cls.bases:
-                if ctx.resolve(base) in HTTP_EXCEPTIONS or (isinstance(base, ast.Name) and base.id in known):
+                if ctx.resolve(base) in roots or (isinstance(base, ast.Name) and base.id in known):
                     known.add(cls.name)
                     changed = True
                     break
     return frozenset(known)
+
+
+def _local_http_exceptions(ctx: FileContext) -> frozenset[str]:
+    return _local_subclasses(ctx, HTTP_EXCEPTIONS)
 
 
 def local_http_exceptions(ctx: FileContext) -> frozenset[str]:
@@ -160,6 +164,12 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     if not ctx.mentions("fastapi") or ("APIRouter" not in source and "FastAPI" not in source):
         return calls
     lines = _router_lines(ctx)
+    # `class App(FastAPI): ...` then `app = App(...)`: the call spells neither word (a class
+    # statement spells one in its bases, unless an import renames it: then lines is None)
+    maybe_subclass = _ROUTER_SUBCLASS_RE.search(source) if lines is not None else "class" in source
+    subclasses = _local_subclasses(ctx, ROUTER_CLASSES) if maybe_subclass else frozenset()
+    if subclasses:
+        lines = None
     found = (
         nodes_of(ctx.tree, ast.Assign, ast.AnnAssign)
         if lines is None
@@ -167,7 +177,10 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     )
     for stmt in found:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
-            if ctx.resolve(stmt.value.func) in ROUTER_CLASSES:
+            func = stmt.value.func
+            if ctx.resolve(func) in ROUTER_CLASSES or (
+                isinstance(func, ast.Name) and func.id in subclasses and func.id not in ctx.imports
+            ):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
                     if isinstance(target, ast.Name):
@@ -176,6 +189,7 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
 
 
 _ROUTER_WORDS = ("FastAPI", "APIRouter")
+_ROUTER_SUBCLASS_RE = re.compile(r"class\s+\w+\s*\([^)]*(?:FastAPI|APIRouter)")  # a class statement's bases
 
 
 def _router_lines(ctx: FileContext) -> list[int] | None:
