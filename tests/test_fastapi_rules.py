@@ -58,15 +58,24 @@ def test_ll601_message_names_what_the_fix_writes(tmp_path):
                 @router.get("/", status_code=200)
                 def items(status: str) -> list[int]:
                     raise HTTPException(404)
+
+
+                def parse(raw: str) -> int:
+                    raise HTTPException(422)
             """
         },
         "app/routes/items.py",
     )
     messages = {d.line: d.message for d in found if d.code == "LL601"}
-    # `status` is a parameter of the endpoint: the fix imports `status as http_status`
+    # `status` is a parameter of the endpoint: the fix imports `status as http_status`, and
+    # the finding without a fix (422's name depends on Starlette's version) says the same
     assert messages == {
         6: "bare HTTP status `200`: use `http_status.HTTP_200_OK`",
         8: "bare HTTP status `404`: use `http_status.HTTP_404_NOT_FOUND`",
+        12: (
+            "bare HTTP status `422`: use `http_status.HTTP_422_UNPROCESSABLE_CONTENT` (Starlette >= 0.48;"
+            " `http_status.HTTP_422_UNPROCESSABLE_ENTITY` on older Starlette)"
+        ),
     }
 
 

@@ -118,15 +118,19 @@ class StatusFixFacts(ModuleFixFacts):
         """(``status.HTTP_404_NOT_FOUND``, how ``status`` is imported) for a bare status
         at ``line``, or None when the finding cannot be fixed."""
         constant = self.constant(code)
-        if constant is None:
-            return None
+        reference = self.reference(line) if constant is not None else None
+        return None if reference is None else (f"{reference.expr}.{constant}", reference)
+
+    def reference(self, line: int) -> Reference | None:
+        """How the fix names ``status`` at ``line`` (``http_status`` when ``status`` is taken
+        there), importing it if needed; None when it cannot."""
         new_import = self.new_import
         reference = plan_reference(
             self.index, STATUS_MODULES, line, new_import=new_import or ("fastapi", "status"), new_names=NEW_NAMES
         )
         if reference is None or (reference.add_import is not None and new_import is None):
             return None
-        return f"{reference.expr}.{constant}", reference
+        return reference
 
 
 def status_index(tree: ast.Module, source: str, imports: list[ast.AST]) -> NameIndex | None:

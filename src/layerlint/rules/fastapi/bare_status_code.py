@@ -102,13 +102,14 @@ from layerlint.rule import Rule
 ROUTE_REGISTRATION = ROUTE_METHODS | {"add_api_route", "add_api_websocket_route"}
 
 
-def suggestion(code: int) -> str:
-    """The constant(s) to write for a status, as shown in the message."""
+def suggestion(code: int, module: str = "status") -> str:
+    """The constant(s) to write for a status, as shown in the message (``module``: how the
+    file names the status module there)."""
     name = STATUS_NAMES[code]
     old = RENAMED_STATUS_NAMES.get(code)
     if old is None:
-        return f"`status.{name}`"
-    return f"`status.{name}` (Starlette >= 0.48; `status.{old}` on older Starlette)"
+        return f"`{module}.{name}`"
+    return f"`{module}.{name}` (Starlette >= 0.48; `{module}.{old}` on older Starlette)"
 
 
 class BareStatusCode(Rule):
@@ -185,6 +186,11 @@ class BareStatusCode(Rule):
                 lambda: StatusFixFacts(ctx.tree, ctx.path, ctx.settings.root, ctx.external, source=ctx.source),
             )
             plan = facts.plan(expr.value, expr.lineno)
-            # (with a fix, the message names what the fix writes: `http_status.` when `status` is taken)
-            advice = f"`{plan[0]}`" if plan is not None else suggestion(expr.value)
+            # the message names what the fix writes (`http_status.` when `status` is taken), or
+            # would write when only the constant's name is unknown (it depends on Starlette's version)
+            if plan is not None:
+                advice = f"`{plan[0]}`"
+            else:
+                reference = facts.reference(expr.lineno)
+                advice = suggestion(expr.value, reference.expr if reference is not None else "status")
             self.report(expr, f"bare HTTP status `{expr.value}`: use {advice}", fix=FIX_SAFE if plan else None)
