@@ -6,7 +6,9 @@ LL305) when the enclosing function does not, after the `add`, call
 `flush()` (or `commit()`, which flushes) on the session and then
 `refresh(obj)` for that same object. Not flagged: an `obj` handed on after the
 `add` to another function or method that may do the flushing
-(`await self._save(obj)`), and a function with no such call at all when the
+(`await self._save(obj)`), an `obj` detached on purpose after the `add`
+(`expunge(obj)`, `expunge_all()`: a scratch session that only collects what
+the `add` cascades to), and a function with no such call at all when the
 session is not known to be one.
 
 ## Why is this bad?
@@ -58,7 +60,7 @@ from layerlint.rule import Rule
 _FLUSHES = frozenset({"flush", "commit"})
 _SESSION_METHODS = frozenset({
     "add", "add_all", "flush", "commit", "refresh", "expunge", "merge", "delete", "rollback",
-    "begin", "begin_nested", "close", "expire", "execute", "scalar", "scalars", "get",
+    "begin", "begin_nested", "close", "expire", "execute", "scalar", "scalars", "get", "expunge_all",
 })
 
 
@@ -115,6 +117,10 @@ class AddWithoutFlushRefresh(Rule):
                     flushed_at = _position(call)
             elif on_session and callee.attr == "refresh" and call.args and _same(call.args[0], obj):
                 refreshes.append(_position(call))
+            elif on_session and (
+                callee.attr == "expunge_all" or (callee.attr == "expunge" and call.args and _same(call.args[0], obj))
+            ):
+                return  # detached on purpose (a scratch session that collects what `add` cascades to)
             elif not (on_session and callee.attr in _SESSION_METHODS) and any(
                 _same(arg, obj) for arg in (*call.args, *(kw.value for kw in call.keywords))
             ):
