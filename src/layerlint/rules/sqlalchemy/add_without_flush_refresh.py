@@ -6,10 +6,11 @@ LL305) when the enclosing function does not, after the `add`, call
 `flush()` (or `commit()`, which flushes) on the session and then
 `refresh(obj)` for that same object. Not flagged: an `obj` handed on after the
 `add` to another function or method that may do the flushing
-(`await self._save(obj)`), an `obj` detached on purpose after the `add`
-(`expunge(obj)`, `expunge_all()`: a scratch session that only collects what
-the `add` cascades to), and a function with no such call at all when the
-session is not known to be one.
+(`await self._save(obj)`), or returned by a private helper to its caller
+(`def _attach(self, obj): self.session.add(obj); return obj`); an `obj`
+detached on purpose after the `add` (`expunge(obj)`, `expunge_all()`: a
+scratch session that only collects what the `add` cascades to); and a function
+with no such call at all when the session is not known to be one.
 
 ## Why is this bad?
 Until the session is flushed the new row does not exist: `obj.id` is `None`,
@@ -134,6 +135,8 @@ class AddWithoutFlushRefresh(Rule):
         returned = any(
             isinstance(n, ast.Return) and n.value is not None and _same(n.value, obj) for n in ast.walk(function)
         )
+        if returned and function.name.startswith("_") and not function.name.endswith("__"):
+            return  # a private helper hands it back: its caller in the repository may flush and refresh it
         outcome = "the repository returns an object" if returned else "the object is left"
         self.report(node, f"`session.add({shown})` without `flush()` then `refresh({shown})`: "
                           f"{outcome} without its database-generated values")
