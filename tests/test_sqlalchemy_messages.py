@@ -51,3 +51,9 @@ def test_ll310_says_returns_only_when_the_function_returns_the_object():
         "`session.add(user)` without `flush()` then `refresh(user)`: "
         "the object is left without its database-generated values"
     ]
+
+
+def test_ll302_calls_a_mixin_a_mixin():
+    found = messages("LL302.py", "LL302")
+    assert found[22] == "`Column()` in mixin `AuditMixin`: use `mapped_column()`"
+    assert found[29] == "`Column()` in declarative class `Order`: use `mapped_column()`"

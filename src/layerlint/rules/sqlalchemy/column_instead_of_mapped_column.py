@@ -103,6 +103,7 @@ class ColumnInsteadOfMappedColumn(Rule):
                 assert isinstance(value, ast.Call)
                 self.report(
                     value,
-                    f"`Column()` in declarative class `{node.name}`: use `mapped_column()`",
+                    f"`Column()` in {'mixin' if info.kind == 'mixin' else 'declarative class'} `{node.name}`:"
+                    " use `mapped_column()`",
                     fix=column_fix(info, stmt, annotation, value, self.ctx),
                 )
