@@ -256,6 +256,22 @@ def test_add_import_from():
     assert empty == "from fastapi.responses import JSONResponse\nX = 1\n"
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # a parenthesized list keeps its layout: one name per line, its trailing comma (or none)
+        ("from fastapi import (\n    Depends,\n    Query,\n)\n", "from fastapi import (\n    Depends,\n    Query,\n    status,\n)\n"),
+        ("from fastapi import (\n    Depends,\n    Query\n)\n", "from fastapi import (\n    Depends,\n    Query,\n    status\n)\n"),
+        ("from fastapi import (Depends,\n                     Query)\n", "from fastapi import (Depends,\n                     Query,\n                     status)\n"),
+        ("from fastapi import (Depends, Query)\n", "from fastapi import (Depends, Query, status)\n"),
+        # a comment among the names would be copied with the separator: a statement of its own
+        ("from fastapi import (\n    Depends,  # auth\n    Query,\n)\n", "from fastapi import (\n    Depends,  # auth\n    Query,\n)\nfrom fastapi import status\n"),
+    ],
+)
+def test_add_import_from_joins_a_parenthesized_import(before, after):
+    assert add_import_from(cst.parse_module(before), "fastapi", "status").code == after
+
+
 @pytest.mark.parametrize("name", ["__init__.py", "models.py"])
 def test_removal_also_in_package_init(tmp_path, name):
     path = write(tmp_path, OPTIONAL_SOURCE, name)

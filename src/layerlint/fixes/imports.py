@@ -238,7 +238,8 @@ def add_import_from(
     top level of the module.
 
     Nothing changes when the name is already imported so; otherwise the name joins
-    an existing one-line ``from <from_module> import ...`` or a new statement goes
+    an existing ``from <from_module> import ...`` (in its layout: one name per line in
+    a parenthesized list; not one with a comment among its names) or a new statement goes
     after the module's leading imports (after its docstring and ``__future__``
     imports when there are no others). With ``near``, a new statement goes among
     the leading imports of the same package instead, when there are some, in
@@ -269,10 +270,9 @@ def add_import_from(
                 for alias in small.names:
                     if dotted_name(alias.name) == name and _asname(alias) == asname:
                         return module
-                if small.lpar is None:
-                    last = small.names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                    names = [*small.names[:-1], last, new_alias()]
-                    body[index] = stmt.with_changes(body=[small.with_changes(names=names)])
+                merged = _with_alias(small, new_alias())
+                if merged is not None:
+                    body[index] = stmt.with_changes(body=[merged])
                     return module.with_changes(body=body)
             insert_at = index + 1
         elif isinstance(small, cst.Import):
@@ -298,6 +298,23 @@ def add_import_from(
             insert_at = same_package[-1][0] + 1
     body.insert(insert_at, new)
     return module.with_changes(body=body)
+
+
+def _with_alias(small: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom | None:
+    """``small`` with ``alias`` appended in its own layout (a parenthesized list keeps one
+    name per line, and its trailing comma); None when a comment sits among the names of a
+    parenthesized list (the separator copied from the names before would copy it too)."""
+    names = list(small.names)
+    last = names[-1]
+    one_space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if small.lpar is None:
+        return small.with_changes(names=[*names[:-1], last.with_changes(comma=one_space), alias])
+    if _has_comment(small):
+        return None
+    separator = names[-2].comma if len(names) > 1 else one_space
+    if isinstance(last.comma, cst.Comma):  # a trailing comma: the new last name keeps it
+        alias = alias.with_changes(comma=last.comma)
+    return small.with_changes(names=[*names[:-1], last.with_changes(comma=separator), alias])
 
 
 def _imported_module(small: cst.BaseSmallStatement | None) -> str | None:
