@@ -6,8 +6,10 @@ docstring, comments, a bare `return`, or `raise NotImplementedError`, when its
 `upgrade()` does something (its body is not one of those itself). A migration
 whose `upgrade()` is also empty (a merge point, a placeholder revision) is
 clean, as is one whose `upgrade()` only fetches the connection
-(`connection = op.get_bind()`) and does nothing with it. The finding is on the
-`def downgrade` line.
+(`connection = op.get_bind()`) and does nothing with it, or only has an `if`
+doing nothing either way (`if skip_legacy(op): return`, then `pass`: an
+emptied revision kept in the chain). The finding is on the `def downgrade`
+line.
 
 ## Why is this bad?
 An empty `downgrade()` looks reversible but is not: `alembic downgrade` reports
@@ -68,8 +70,15 @@ class EmptyDowngrade(Rule):
 
     def _changes_nothing(self, body: list[ast.stmt]) -> bool:
         """A trivial body, give or take names bound to ``op.get_bind()``/``op.get_context()``
-        (a template's leftover: ``connection = op.get_bind()`` and nothing done with it)."""
-        return is_trivial_body([stmt for stmt in body if not self._fetches_connection(stmt)])
+        (a template's leftover: ``connection = op.get_bind()`` and nothing done with it) and
+        ``if`` statements doing nothing either way (``if skip_legacy(op): return`` before a
+        ``pass``: an emptied revision kept in the chain)."""
+        return is_trivial_body([
+            stmt for stmt in body if not (self._fetches_connection(stmt) or self._idle_if(stmt))
+        ])
+
+    def _idle_if(self, stmt: ast.stmt) -> bool:
+        return isinstance(stmt, ast.If) and self._changes_nothing(stmt.body) and self._changes_nothing(stmt.orelse)
 
     def _fetches_connection(self, stmt: ast.stmt) -> bool:
         if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or not isinstance(stmt.value, ast.Call):
