@@ -38,6 +38,9 @@ class Operation:
     shown_name: str | None = None  # the name as written
     shown_table: str | None = None
     columns: tuple[str, ...] = ()  # columns an index or constraint is on (lower-cased)
+    # the words of the SQL text in its condition or index expressions (`length(picture) > 0`):
+    # the columns it may be on, for a database drops it with any of them
+    expression_words: frozenset[str] = frozenset()
     new_name: object = None  # rename_table's new name, alter_column's new_column_name
     shown_new_name: str | None = None
     batch: bool = False
@@ -126,7 +129,7 @@ _MODULE_LAYOUT: dict[str, tuple[str, ...]] = {
     "drop_index": ("name", "table"),
     "create_foreign_key": ("name", "table", "referent", "columns"),
     "create_unique_constraint": ("name", "table", "columns"),
-    "create_check_constraint": ("name", "table"),
+    "create_check_constraint": ("name", "table", "condition"),
     "create_primary_key": ("name", "table", "columns"),
     "create_exclude_constraint": ("name", "table"),
     "drop_constraint": ("name", "table"),
@@ -140,7 +143,7 @@ _BATCH_LAYOUT: dict[str, tuple[str, ...]] = {
     "drop_index": ("name",),
     "create_foreign_key": ("name", "referent", "columns"),
     "create_unique_constraint": ("name", "columns"),
-    "create_check_constraint": ("name",),
+    "create_check_constraint": ("name", "condition"),
     "create_primary_key": ("name", "columns"),
     "create_exclude_constraint": ("name",),
     "drop_constraint": ("name",),
@@ -158,7 +161,9 @@ _KEYWORDS = {
     "columns": "columns",
     "local_cols": "columns",
     "referent_table": "referent",
+    "condition": "condition",
 }
+_SQL_WORD_RE = re.compile(r"[^\W\d]\w*")
 _SQL_RE = re.compile(r"\b(drop|rename|alter|create|delete|insert|update|select)\b")
 _MAX_HELPER_WALKS = 200
 # what _Reader._walk enters: whatever may hold a call, a string or a ``with`` block
@@ -300,6 +305,14 @@ class _Reader:
             columns = tuple(
                 e.value.lower() for e in columns_node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
             )
+        words = {
+            word.lower()
+            for node in (slots.get("condition"), columns_node)
+            if node is not None
+            for constant in nodes_of(node, ast.Constant)
+            if isinstance(constant.value, str)
+            for word in _SQL_WORD_RE.findall(constant.value)
+        }
         new_node = slots.get("new_name")
         out.operations.append(
             Operation(
@@ -310,6 +323,7 @@ class _Reader:
                 shown_name=shown,
                 shown_table=shown_table,
                 columns=columns,
+                expression_words=frozenset(words.difference(columns)),
                 new_name=self._name_of(new_node, env) if new_node is not None else None,
                 shown_new_name=self._shown(new_node, env),
                 batch=batch is not None,

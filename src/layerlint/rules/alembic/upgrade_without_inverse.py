@@ -16,6 +16,13 @@ downgrade does not undo:
 | `create_foreign_key(n, t)`, `create_unique_constraint(n, t)`, `create_check_constraint(n, t)`, `create_primary_key(n, t)`, `create_exclude_constraint(n, t)` | `drop_constraint(n)` (or `drop_index(n)`: MySQL keeps unique constraints as indexes), or `drop_table(t)` / dropping a constrained column |
 | `rename_table(a, b)` | `rename_table(b, a)`, or `drop_table(b)` (a table rebuilt and swapped in) |
 
+A constrained or indexed column is one the constraint or index lists, or one
+its SQL text names (`"picture IS NULL OR length(picture) > 0"`,
+`sa.text("lower(email)")`): the database drops the constraint or index with
+it. A constraint is also undone by a `drop_constraint` on its table whose name
+ends with `_<name>`: the name a naming convention such as
+`ck_%(table_name)s_%(constraint_name)s` (the one LL404 asks for) gave it.
+
 Names match case-insensitively by table, column, index and constraint name;
 `op.f("...")`/`batch_op.f("...")` and module-level string constants count as
 their text. Precision comes first, so nothing is reported when a name is not
@@ -64,6 +71,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Iterable
 
 from layerlint.context import FileContext
 from layerlint.facts.alembic import UNKNOWN, FunctionOps, Operation, function_ops, is_trivial_body, module_functions
@@ -105,8 +113,17 @@ class _Downgrade:
     def drops_table(self, table: str | None) -> bool:
         return table is not None and self.drops("drop_table", table)
 
-    def drops_any_column(self, table: str | None, columns: tuple[str, ...]) -> bool:
+    def drops_any_column(self, table: str | None, columns: Iterable[str]) -> bool:
         return any(self.drops("drop_column", column, table) for column in columns)
+
+    def drops_constraint_named_by_convention(self, name: object, table: str | None) -> bool:
+        """``drop_constraint("ck_users_valid_age", "users")`` for a constraint created as
+        ``valid_age``: the name a naming convention gave it (``ck_%(table_name)s_%(constraint_name)s``)."""
+        return isinstance(name, str) and any(
+            op.method == "drop_constraint" and isinstance(op.name, str) and op.name.endswith("_" + name)
+            and _same(op.table, table)
+            for op in self.ops
+        )
 
     def renames_table(self, old: object, new: object) -> bool:
         for op in self.ops:
@@ -152,15 +169,16 @@ def _inverted(op: Operation, down: _Downgrade, upgrade: list[Operation]) -> bool
             down.drops("drop_index", name)
             or down.drops("drop_constraint", name)
             or down.drops_table(table)
-            or down.drops_any_column(table, op.columns)
+            or down.drops_any_column(table, (*op.columns, *op.expression_words))
             or down.mentions(name, "drop")
         )
     if method in CONSTRAINTS:
         return (
             down.drops("drop_constraint", name)
             or down.drops("drop_index", name)
+            or down.drops_constraint_named_by_convention(name, table)
             or down.drops_table(table)
-            or down.drops_any_column(table, op.columns)
+            or down.drops_any_column(table, (*op.columns, *op.expression_words))
             or down.mentions(name, "drop")
         )
     if method == "rename_table":
