@@ -44,6 +44,31 @@ _NEVER_MAPPING_PACKAGES = frozenset({"typing", "typing_extensions", "abc", "buil
 _MODEL_MARKERS = frozenset({"__tablename__", "__table__"})
 
 
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def in_import_fallback(ctx: FileContext, line: int) -> bool:
+    """Is ``line`` in an ``except ImportError:`` handler: code for a version that lacks what
+    the ``try`` imported (``declarative_base()`` where ``DeclarativeBase`` is missing)?"""
+    return any(first <= line <= last for first, last in ctx.memo("import_fallbacks", lambda: _import_fallbacks(ctx)))
+
+
+def _import_fallbacks(ctx: FileContext) -> list[tuple[int, int]]:
+    found = []
+    for stmt in statements(ctx.tree.body):
+        for handler in getattr(stmt, "handlers", ()):  # (try and try*)
+            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            if any(_is_import_error(name, ctx) for name in caught if name is not None):
+                found.append((handler.lineno, handler.end_lineno or handler.lineno))
+    return found
+
+
+def _is_import_error(node: ast.expr, ctx: FileContext) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in _IMPORT_ERRORS and node.id not in ctx.imports and node.id not in ctx.top_level_names
+    return (ctx.resolve(node) or "").partition("builtins.")[2] in _IMPORT_ERRORS
+
+
 def uses_sqlalchemy(ctx: FileContext) -> bool:
     """Cheap gate: the file mentions SQLAlchemy or SQLModel and is not a migration."""
     return ctx.memo(

@@ -3,7 +3,9 @@
 ## What it does
 Flags calls of `declarative_base()` from `sqlalchemy.orm` or the older
 `sqlalchemy.ext.declarative` (however imported or aliased). Nothing in an
-Alembic migration is checked.
+Alembic migration is checked, nor a call in an `except ImportError:` handler
+(the fallback for a SQLAlchemy 1.x without `DeclarativeBase`, beside the code
+that subclasses it).
 
 ## Why is this bad?
 `declarative_base()` is the legacy API, kept in SQLAlchemy 2.0 for
@@ -66,7 +68,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sqlalchemy import sa_call, sa_spellings, uses_sqlalchemy
+from layerlint.facts.sqlalchemy import in_import_fallback, sa_call, sa_spellings, uses_sqlalchemy
 from layerlint.facts.sqlalchemy_fix import declarative_base_fix
 from layerlint.rule import Rule
 
@@ -101,8 +103,10 @@ class LegacyDeclarativeBase(Rule):
     def _assignment(self, node: ast.Assign | ast.AnnAssign, value: ast.expr) -> None:
         if isinstance(value, ast.Call) and sa_call(value, self.ctx, {"declarative_base"}):
             self._assigned.add(id(value))
-            self.report(node, MESSAGE, fix=declarative_base_fix(node, value, self.ctx))
+            if not in_import_fallback(self.ctx, node.lineno):
+                self.report(node, MESSAGE, fix=declarative_base_fix(node, value, self.ctx))
 
     def visit_Call(self, node: ast.Call) -> None:
         if id(node) not in self._assigned and sa_call(node, self.ctx, {"declarative_base"}):
-            self.report(node, MESSAGE)
+            if not in_import_fallback(self.ctx, node.lineno):
+                self.report(node, MESSAGE)
