@@ -57,3 +57,12 @@ def test_ll302_calls_a_mixin_a_mixin():
     found = messages("LL302.py", "LL302")
     assert found[22] == "`Column()` in mixin `AuditMixin`: use `mapped_column()`"
     assert found[29] == "`Column()` in declarative class `Order`: use `mapped_column()`"
+
+
+def test_ll308_says_who_computes_the_default():
+    found = messages("LL308.py", "LL308")
+    # a SQL function runs in the database, but only in the ORM's INSERTs; a Python value is the client's
+    assert found[31] == (
+        "timestamp default `default=func.now()` is applied by the ORM, not by the table: use `server_default=func.now()`"
+    )
+    assert found[32] == "timestamp default `default=datetime.now` is computed by the client: use `server_default=func.now()`"

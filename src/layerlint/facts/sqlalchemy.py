@@ -508,7 +508,7 @@ NOW_FUNCS = frozenset({
 DATETIME_NOW = frozenset({"datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today"})
 
 
-def _is_sql_now(node: ast.AST, ctx: FileContext) -> str | None:
+def sql_now(node: ast.AST, ctx: FileContext) -> str | None:
     """``func.now()``/``sa.func.current_timestamp()``: its spelling."""
     if not isinstance(node, ast.Call):
         return None
@@ -550,7 +550,7 @@ def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
     """A client-side "now" default: ``func.now()``, ``datetime.now``/``utcnow`` (called or
     not), ``lambda: datetime.now(tz)``, ``partial(datetime.now, tz)``, or a module function
     that just returns ``datetime.now(...)``. Returns how it is spelled, for the message."""
-    spelled = _is_sql_now(node, ctx) or _datetime_now(node, ctx)
+    spelled = sql_now(node, ctx) or _datetime_now(node, ctx)
     if spelled:
         return spelled
     if isinstance(node, ast.Lambda):

@@ -56,6 +56,7 @@ from layerlint.facts.sqlalchemy import (
     is_sqlmodel_field_call,
     sa_call,
     sa_spellings,
+    sql_now,
     uses_sqlalchemy,
 )
 from layerlint.rule import Rule
@@ -101,12 +102,14 @@ class ClientSideTimestampDefault(Rule):
                 spelled = client_timestamp_default(kw.value, self.ctx)
                 if not spelled:
                     continue
+                # a SQL function is evaluated by the database, but only in the ORM's own INSERTs
+                where = "applied by the ORM, not by the table" if sql_now(kw.value, self.ctx) else "computed by the client"
                 if _has_server_default(call):
-                    self.report(kw, f"timestamp default `{kw.arg}={spelled}` is computed by the client, and "
+                    self.report(kw, f"timestamp default `{kw.arg}={spelled}` is {where}, and "
                                     "every ORM insert sends it instead of the column's `server_default`: drop it "
                                     "(and `refresh()` the object after the flush to read the server's value)")
                 else:
-                    self.report(kw, f"timestamp default `{kw.arg}={spelled}` is computed by the client: "
+                    self.report(kw, f"timestamp default `{kw.arg}={spelled}` is {where}: "
                                     "use `server_default=func.now()`")
 
 
