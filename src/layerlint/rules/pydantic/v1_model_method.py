@@ -29,7 +29,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
   and bases, builds it on `pydantic.v1`); and in a module that imports
   `pydantic.v1`, unknown receivers are left alone;
 - nor in a deliberate v1/v2 compatibility branch: a function that also uses the
-  v2 name on the same receiver (`if is_v2: m.model_dump() else: m.dict()`, or a
+  v2 name on the same receiver or its class (`if is_v2: m.model_dump() else:
+  m.dict()`, `type(m).model_fields` then `m.__fields__`, or a
   `hasattr(m, "model_dump")` check).
 
 ## Why is this bad?
@@ -70,7 +71,7 @@ The fix renames the method or attribute: `.dict()` -> `.model_dump()`,
 `map(M.parse_obj, rows)`), `.parse_raw()` -> `.model_validate_json()`,
 `.construct()` -> `.model_construct()`, `.schema()` -> `.model_json_schema()`,
 `.update_forward_refs()` -> `.model_rebuild()`, `__fields__` ->
-`model_fields`, `__fields_set__` -> `model_fields_set`. In v2 the v1 names are
+`model_fields` (on a class), `__fields_set__` -> `model_fields_set`. In v2 the v1 names are
 deprecated aliases of these, so the rename is safe on a receiver known to be a
 model, for the arguments both accept: `.dict()`/`.json()` with `include`,
 `exclude`, `by_alias`, `exclude_unset`, `exclude_defaults`, `exclude_none`;
@@ -96,6 +97,8 @@ No fix for arguments whose meaning changed or that v2 dropped (`.json(encoder=..
 `.dict(skip_defaults=...)`, `**kwargs`, `.parse_raw(b, content_type=...)`,
 `.update_forward_refs(**localns)`), for `.validate()` and `.parse_file()`,
 which have no one-call equivalent, for an assignment to `__fields_set__`, for
+`__fields__` on an instance (the message says `type(user).model_fields`: since
+Pydantic 2.11, `model_fields` read on an instance is deprecated too), for
 `__fields__` in a module that reads attributes only v1's `ModelField` had
 (`.outer_type_`, `.type_`, `.field_info`, `.required`: v2's `FieldInfo` lacks them under
 either name, and the finding points at that code), for a
@@ -114,7 +117,14 @@ from types import SimpleNamespace
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.facts.pydantic import mentions_pydantic, module_facts, receiver, uses_pydantic, v2_attribute_test
+from layerlint.facts.pydantic import (
+    Receiver,
+    mentions_pydantic,
+    module_facts,
+    receiver,
+    uses_pydantic,
+    v2_attribute_test,
+)
 from layerlint.facts.pydantic_fixes import method_fix, worst
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -195,9 +205,25 @@ class V1ModelMethod(PydanticRule):
         else:
             flagged = target.is_model or uses_pydantic(self.ctx)
         if flagged and not self._compat(attr):
+            if name == "__fields__" and not target.is_class:
+                self._report_fields_on_instance(attr, target)
+                return
             # a receiver only guessed to be a model (an unknown one, in a module using
             # Pydantic or with a Pydantic-only keyword) makes any fix unsafe
             self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if target.is_model else FIX_UNSAFE)
+
+    def _report_fields_on_instance(self, attr: ast.Attribute, target: Receiver) -> None:
+        """``model_fields`` read on an instance is deprecated too (Pydantic 2.11): the class's is
+        the v2 name, ``type(user).model_fields``, which a rename cannot write."""
+        shown = self.ctx.source_segment(attr.value) or "obj"
+        if len(shown) > 30 or "\n" in shown:
+            shown = "obj"
+        if target.is_model:  # known to be an instance
+            message = f"`__fields__` is Pydantic v1: use `type({shown}).model_fields` (not on the instance: deprecated too)"
+            self._report(attr, None, message, None)
+        else:  # an instance or the class: the rename is right for a class, a deprecated spelling for an instance
+            message = f"`__fields__` is Pydantic v1: use `model_fields` on the class (`type({shown}).model_fields` for an instance)"
+            self._report(attr, None, message, FIX_UNSAFE)
 
     def _compat(self, attr: ast.Attribute) -> bool:
         """Does the enclosing function also use the v2 name on the same receiver?
@@ -207,13 +233,17 @@ class V1ModelMethod(PydanticRule):
         """
         scope = self.ctx.enclosing_function() or self.ctx.tree
         uses = self.ctx.memo(("LL203.v2_uses", id(scope)), lambda: _v2_uses(scope))
-        return (ast.dump(attr.value), V2_NAMES[attr.attr]) in uses
+        return (_receiver_key(attr.value), V2_NAMES[attr.attr]) in uses
 
-    def _report(self, attr: ast.Attribute, call: ast.Call | None, message: str, receiver_safety: str) -> None:
+    def _report(
+        self, attr: ast.Attribute, call: ast.Call | None, message: str, receiver_safety: str | None
+    ) -> None:
+        """Report ``attr`` with the fix of its plan, made no safer than ``receiver_safety``
+        (None: no fix)."""
         callee = call if call is not None and call.func is attr else None
         code = self.ctx.source_segment(callee) if callee is not None else None
         plan = method_fix(attr.attr, callee, isinstance(attr.ctx, ast.Load), self.ctx, code)
-        fix = worst(plan.safety, receiver_safety) if plan is not None else None
+        fix = worst(plan.safety, receiver_safety) if plan is not None and receiver_safety is not None else None
         # point at the attribute name, which may sit lines below the receiver
         line = attr.end_lineno or attr.lineno
         end_col = attr.end_col_offset if attr.end_col_offset is not None else attr.col_offset
@@ -239,9 +269,19 @@ def _v2_uses(scope: ast.AST) -> frozenset[tuple[str, str]]:
     uses: set[tuple[str, str]] = set()
     for node in ast.walk(scope):
         if isinstance(node, ast.Attribute) and node.attr.startswith("model_"):
-            uses.add((ast.dump(node.value), node.attr))
+            uses.add((_receiver_key(node.value), node.attr))
         else:
             tested = v2_attribute_test(node)
             if tested is not None:
-                uses.add((ast.dump(tested[0]), tested[1]))
+                uses.add((_receiver_key(tested[0]), tested[1]))
     return frozenset(uses)
+
+
+def _receiver_key(node: ast.expr) -> str:
+    """A receiver and its class count as one: ``type(m).model_fields`` then ``m.__fields__``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type":
+        if len(node.args) == 1 and not node.keywords:
+            node = node.args[0]
+    elif isinstance(node, ast.Attribute) and node.attr == "__class__":
+        node = node.value
+    return ast.dump(node)

@@ -1,0 +1,26 @@
+"""What the Pydantic findings tell the user to do matches the code they are on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from layerlint.config import Settings
+from layerlint.engine import lint_source
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pydantic"
+
+
+def messages(fixture: str, code: str) -> dict[int, str]:
+    source = (FIXTURES / fixture).read_text(encoding="utf-8")
+    path = re.match(r"# fixture-path: (\S+)", source).group(1)
+    result = lint_source(source, path, Settings(), codes=frozenset({code}))
+    return {d.line: d.message for d in result.diagnostics}
+
+
+def test_ll203_on_fields_of_an_instance_names_the_class_attribute():
+    found = messages("LL203_fields.py", "LL203")
+    # since Pydantic 2.11, `model_fields` read on an instance is deprecated too
+    assert found[9] == "`__fields__` is Pydantic v1: use `type(self).model_fields` (not on the instance: deprecated too)"
+    assert found[23] == "`__fields__` is Pydantic v1: use `type(item).model_fields` (not on the instance: deprecated too)"
+    assert found[13] == found[26] == "`__fields__` is Pydantic v1: use `model_fields`"
