@@ -9,7 +9,7 @@ spelling, and what is not known stays unknown:
   imported from a schemas-layer module (``ctx.layer_of``). Classes built on
   ``pydantic.v1`` are *v1 models*: deliberate v1 code, never flagged; a class
   imported from a schemas module is one when its module (read, never run; see
-  facts/pydantic_v1.py) builds it on ``pydantic.v1``.
+  facts/project_classes.py) builds it on ``pydantic.v1``.
 - A name holds a model *instance* when every binding of it in its scope says so:
   a parameter or variable annotated with a model (``Annotated[M, ...]`` and a
   quoted ``"M"`` included, ``Optional``/``list`` not), an assignment from
@@ -33,7 +33,13 @@ import builtins
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
-from layerlint.facts.pydantic_v1 import is_pydantic_v1, is_v1_class
+from layerlint.facts.project_classes import (
+    class_defines,
+    class_own_names,
+    is_pydantic_v1,
+    is_v1_class,
+    module_level_statements,
+)
 from layerlint.walk import GRAMMAR, plan_for, push_children, statements
 
 MODEL_BASES = frozenset({
@@ -213,7 +219,7 @@ def _module_facts(ctx: FileContext) -> ModuleFacts:
         facts.uses_pydantic = any(
             layer == "schemas" for node in import_nodes for _module, layer in ctx.import_targets(node)
         )
-    for stmt in _module_level_statements(ctx.tree.body):
+    for stmt in module_level_statements(ctx.tree.body):
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for local, qualified in _import_bindings(stmt, ctx):
                 facts.import_bindings.setdefault(local, set()).add(qualified)
@@ -249,19 +255,6 @@ def _all_imported_names(ctx: FileContext, facts: ModuleFacts):
                     yield qualified + ".Model"
 
 
-def _module_level_statements(body: list[ast.stmt]):
-    """Statements that run at module level, looking into if/try/with blocks."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.While)) or (
-            type(stmt).__name__ == "TryStar"
-        ):
-            for name in ("body", "orelse", "finalbody"):
-                yield from _module_level_statements(getattr(stmt, name, []))
-            for handler in getattr(stmt, "handlers", []):
-                yield from _module_level_statements(handler.body)
-
-
 def module_name_kind(name: str, facts: ModuleFacts, ctx: FileContext) -> tuple[str, bool] | None:
     """(kind, settings) of a module-level imported name, or None when it is not imported.
 
@@ -291,20 +284,6 @@ def name_bindings(name: str, ctx: FileContext) -> set[str]:
     return found
 
 
-def _class_own_names(node: ast.ClassDef) -> set[str]:
-    names: set[str] = set()
-    for stmt in _module_level_statements(node.body):
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(stmt.name)
-        elif isinstance(stmt, ast.Assign):
-            for target in stmt.targets:
-                if isinstance(target, ast.Name):
-                    names.add(target.id)
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            names.add(stmt.target.id)
-    return names
-
-
 def _base_expr(base: ast.expr) -> ast.expr:
     return base.value if isinstance(base, ast.Subscript) else base
 
@@ -324,13 +303,14 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
                 return info.kind, info.settings, info.defines
             found = module_name_kind(base.id, facts, ctx)
             if found is not None:
-                return found[0], found[1], frozenset()
+                return found[0], found[1], _imported_defines(base.id, facts, ctx)
             if base.id in _BUILTIN_NAMES:
                 return "plain", False, frozenset()
             return "unknown", False, frozenset()
         if isinstance(base, ast.Attribute):
-            kind, settings = imported_kind(ctx.resolve(base), ctx)
-            return kind, settings, frozenset()
+            qualified = ctx.resolve(base)
+            kind, settings = imported_kind(qualified, ctx)
+            return kind, settings, class_defines(qualified, ctx) if qualified else frozenset()
         return "unknown", False, frozenset()
 
     def classify(name: str) -> ClassInfo:
@@ -344,7 +324,7 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
         for node in by_name[name]:
             kinds: list[str] = []
             settings = False
-            own = _class_own_names(node)
+            own = class_own_names(node)
             defines = set(own)
             for base in node.bases:
                 kind, is_settings, base_defines = base_kind(base)
@@ -512,8 +492,14 @@ def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str]]:
         return (info.kind, info.defines) if info else ("unknown", frozenset())
     if where == "import":
         found = module_name_kind(name, facts, ctx)
-        return (found[0], frozenset()) if found else ("unknown", frozenset())
-    return imported_kind(name, ctx)[0], frozenset()
+        return (found[0], _imported_defines(name, facts, ctx)) if found else ("unknown", frozenset())
+    return imported_kind(name, ctx)[0], class_defines(name, ctx)
+
+
+def _imported_defines(name: str, facts: ModuleFacts, ctx: FileContext) -> frozenset[str]:
+    """What the project class an imported name binds defines itself (every binding's)."""
+    qualified = facts.import_bindings.get(name) or ({ctx.imports[name]} if name in ctx.imports else set())
+    return frozenset().union(*(class_defines(q, ctx) for q in qualified))
 
 
 class _BindingCollector:
@@ -658,7 +644,7 @@ def _method_parents(ctx: FileContext) -> dict[int, ast.ClassDef]:
     parents: dict[int, ast.ClassDef] = {}
     for node in statements(ctx.tree.body):
         if isinstance(node, ast.ClassDef):
-            for stmt in _module_level_statements(node.body):
+            for stmt in module_level_statements(node.body):
                 if isinstance(stmt, FUNCTION_TYPES):
                     parents[id(stmt)] = node
     return parents
@@ -774,8 +760,11 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
             root = root.value
         if not isinstance(root, ast.Name) or locally_rebound(root.id, ctx):
             return UNKNOWN
-        kind, _settings = imported_kind(ctx.resolve(node), ctx)
-        return Receiver(kind, is_class=True) if kind in ("model", "v1") else UNKNOWN
+        qualified = ctx.resolve(node)
+        kind, _settings = imported_kind(qualified, ctx)
+        if kind not in ("model", "v1"):
+            return UNKNOWN
+        return Receiver(kind, class_defines(qualified, ctx) if qualified else frozenset(), is_class=True)
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Name) and func.id == "super" and not _lookup("super", ctx)[0]:

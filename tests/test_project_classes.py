@@ -1,8 +1,12 @@
-"""Classes imported from schemas modules of a project still on the ``pydantic.v1`` shim
+"""Classes of other project modules, read from their modules (facts/project_classes.py).
+
+Classes imported from schemas modules of a project still on the ``pydantic.v1`` shim
 are v1 models: no v2 advice and no fix on them (found on mlrun, where the "safe" fixes
-renamed `.dict()` to `.model_dump()` on v1 models). The module a class comes from is
-read through re-exports, star imports and base classes; the cache drops a result
-when one of those modules changes."""
+renamed `.dict()` to `.model_dump()` on v1 models). A class whose module (or a base's)
+defines `json()` itself is no v1 call to rename (found on chromadb and litellm, where
+the fix broke `{**item.json()}`). The module a class comes from is read through
+re-exports, star imports and base classes; the cache drops a result when one of those
+modules changes."""
 
 from __future__ import annotations
 
@@ -116,3 +120,42 @@ def test_a_module_turning_v2_invalidates_the_cached_result(project):
         ("app/client.py", 14, "LL203"),
         ("app/client.py", 15, "LL203"),
     }
+
+
+OWN_JSON_BASE = """\
+from pydantic import BaseModel
+
+
+class ObjectBase(BaseModel):
+    def json(self, **kwargs):  # returns a dict
+        return self.model_dump(**kwargs)
+
+
+class Table(ObjectBase):
+    name: str = ""
+"""
+OWN_JSON_USER = """\
+import app.types
+from app.schemas.user import UserOut
+from app.types import Table
+
+
+class Row(Table):
+    pass
+
+
+def payload(table: Table, row: Row, user: UserOut) -> list:
+    return [
+        {**table.json(exclude_none=True)},
+        row.json(exclude_none=True),
+        app.types.Table.json(),
+        user.json(),
+    ]
+"""
+
+
+def test_methods_a_project_class_defines_itself_are_not_v1_calls(project):
+    (project / "app" / "types.py").write_text(OWN_JSON_BASE)
+    (project / "app" / "payloads.py").write_text(OWN_JSON_USER)
+    # only `user.json()`: UserOut (a schemas model) inherits Pydantic's own `json`
+    assert _findings("app/payloads.py") == {("app/payloads.py", 15, "LL203")}
