@@ -16,6 +16,9 @@ downgrade does not undo:
 | `create_foreign_key(n, t)`, `create_unique_constraint(n, t)`, `create_check_constraint(n, t)`, `create_primary_key(n, t)`, `create_exclude_constraint(n, t)` | `drop_constraint(n)` (or `drop_index(n)`: MySQL keeps unique constraints as indexes), or `drop_table(t)` / dropping a constrained column |
 | `rename_table(a, b)` | `rename_table(b, a)`, or `drop_table(b)` (a table rebuilt and swapped in) |
 
+An index, constraint or column is also undone by dropping its table under the
+name a later `rename_table` of the upgrade gave it.
+
 A constrained or indexed column is one the constraint or index lists, or one
 its SQL text names (`"picture IS NULL OR length(picture) > 0"`,
 `sa.text("lower(email)")`): the database drops the constraint or index with
@@ -152,7 +155,24 @@ def _column_names(op: Operation, upgrade: list[Operation]) -> set[object]:
     return names
 
 
+def _table_names(op: Operation, upgrade: list[Operation]) -> list[str | None]:
+    """The names the table of ``op`` goes by in the upgrade: ``rename_table`` after it
+    (a table rebuilt under a new name, then swapped in)."""
+    names: list[str | None] = [op.table]
+    after = False
+    for other in upgrade:
+        if other is op:
+            after = True
+        elif after and other.method == "rename_table" and other.name in names and isinstance(other.new_name, str):
+            names.append(other.new_name)
+    return names
+
+
 def _inverted(op: Operation, down: _Downgrade, upgrade: list[Operation]) -> bool:
+    if op.method != "create_table" and any(
+        down.drops_table(table) for table in _table_names(op, upgrade)[1:]
+    ):
+        return True  # its table, renamed in the upgrade, is dropped
     method, name, table = op.method, op.name, op.table
     if method == "create_table":
         return down.drops("drop_table", name) or down.mentions(name, "drop")
