@@ -9,8 +9,10 @@ LL305) when the enclosing function does not, after the `add`, call
 (`await self._save(obj)`), or returned by a private helper to its caller
 (`def _attach(self, obj): self.session.add(obj); return obj`); an `obj`
 detached on purpose after the `add` (`expunge(obj)`, `expunge_all()`: a
-scratch session that only collects what the `add` cascades to); and a function
-with no such call at all when the session is not known to be one.
+scratch session that only collects what the `add` cascades to); an object built
+in the call itself (`session.add(Event(kind="login"))`: nothing holds it, so
+nothing can read its values); and a function with no such call at all when the
+session is not known to be one.
 
 ## Why is this bad?
 Until the session is flushed the new row does not exist: `obj.id` is `None`,
@@ -102,6 +104,8 @@ class AddWithoutFlushRefresh(Rule):
             return
         if isinstance(obj, ast.NamedExpr):  # ``session.add(user := User(...))``
             obj = obj.target
+        elif not isinstance(obj, (ast.Name, ast.Attribute, ast.Subscript)):
+            return  # ``session.add(Event(...))``: nothing holds the object, nothing can read its values
         receiver = func.value
         start = _position(node)
         flushed_at: tuple[int, int] | None = None
