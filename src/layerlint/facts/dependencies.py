@@ -35,7 +35,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from layerlint.external import provider
 
@@ -502,3 +502,22 @@ def allows_below(folder: str, package: str, major: int) -> bool:
     """Do the dependency files around ``folder`` (:func:`start_folder`) let ``package`` run
     below version ``major``.0 (:func:`may_run_below`)? (A fact for the cache: see external.py.)"""
     return may_run_below(project_constraints(Path(folder)), package, (major, 0))
+
+
+@provider("allows_below_release")
+def allows_below_release(folder: str, package: str, release: str) -> bool:
+    """:func:`allows_below` for a release that is not a major one (``"0.12.4"``)."""
+    return may_run_below(project_constraints(Path(folder)), package, tuple(int(p) for p in release.split(".")))
+
+
+# typer builds its command line from parameter annotations, and raises "Type not yet
+# supported" on `str | None` there before this release
+TYPER_PEP604_RELEASE = "0.12.4"
+
+
+def old_typer(imports: Iterable[str], path: str, root: Path | None, external: Callable[..., Any]) -> bool:
+    """Does a module importing these (fully qualified) names use typer, in a project whose
+    dependency files let it run a typer that cannot read ``X | None`` annotations?"""
+    if not any(name.partition(".")[0] == "typer" for name in imports):
+        return False
+    return bool(external("allows_below_release", str(start_folder(path, root)), "typer", TYPER_PEP604_RELEASE))

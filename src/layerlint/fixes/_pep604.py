@@ -10,11 +10,14 @@ position from the ancestors (``Annotation``, or the type argument of
 from __future__ import annotations
 
 import ast
+from functools import cached_property
 from typing import ClassVar, Sequence
 
 import libcst as cst
 
 from layerlint.diagnostics import Diagnostic
+from layerlint.external import lookup
+from layerlint.facts import dependencies as deps
 from layerlint.facts import typing as tf
 from layerlint.fixes.base import Fixer, parenthesize
 from layerlint.fixes.imports import dotted_name
@@ -33,6 +36,13 @@ class Pep604Fixer(Fixer):
         if self._facts is None:
             self._facts = tf.module_facts(self.ctx.tree)
         return self._facts
+
+    @cached_property
+    def _old_typer(self) -> bool:
+        return deps.old_typer(self.ctx.imports.values(), self.ctx.path, self.ctx.settings.root, lookup)
+
+    def old_typer(self) -> bool:
+        return "typer" in self.ctx.text and self._old_typer
 
     def fix_node(
         self, original: cst.CSTNode, updated: cst.CSTNode, diagnostic: Diagnostic, parents: Sequence[cst.CSTNode]
@@ -56,6 +66,7 @@ class Pep604Fixer(Fixer):
             target=self.ctx.target_version,
             multiline=multiline,
             commented=multiline and "#" in code,
+            old_typer=self.old_typer(),
         )
         if chosen is None or chosen.safety != diagnostic.fix:
             return None  # the rule and the fixer disagree: leave it

@@ -14,9 +14,10 @@ from bisect import bisect_left
 from typing import ClassVar
 
 from layerlint.context import FileContext
+from layerlint.facts import dependencies as deps
 from layerlint.facts import typing as tf
 from layerlint.rule import Rule
-from layerlint.walk import nodes_of
+from layerlint.walk import nodes_of, statements
 
 
 _NOTHING: frozenset[str] = frozenset()
@@ -142,4 +143,16 @@ class Pep604Rule(Rule):
             target=ctx.settings.target_version,
             multiline=multiline,
             commented=segment is None or "#" in segment,
+            old_typer=ctx.mentions("typer") and ctx.memo("typing.old_typer", lambda: _old_typer(ctx)),
         )
+
+
+def _old_typer(ctx: FileContext) -> bool:
+    """:func:`deps.old_typer` for the module's imports at any depth (as the fixer reads them)."""
+    imported = [
+        qualified
+        for node in statements(ctx.tree.body)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for _local, qualified in ctx.import_bindings(node)
+    ]
+    return deps.old_typer(imported, ctx.path, ctx.settings.root, ctx.external)

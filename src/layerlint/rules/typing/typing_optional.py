@@ -58,6 +58,10 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
 - below a 3.10 target, only annotations under `from __future__ import
   annotations` are rewritten, as unsafe fixes (Pydantic and FastAPI evaluate
   annotations);
+- in a module using typer, in a project whose dependency files let it run
+  typer before 0.12.4, annotations get unsafe fixes only: typer builds a
+  command's options from its parameter annotations, and those releases fail on
+  `str | None` ("Type not yet supported");
 - a comment inside a multi-line `Optional[...]`, a member that is a call or a
   name bound to a function or constant, or a malformed `Optional[a, b]`: no fix.
   Nor for a member that is a function often written as a type, since
