@@ -109,6 +109,26 @@ class FileContext:
         """The external facts this file's findings depend on, as ``[kind, args, value]``."""
         return [[key[0], list(key[1:]), jsonable(value)] for key, value in self.external_facts.items()]
 
+    @property
+    def in_migration_scripts(self) -> bool:
+        """A revision (:attr:`is_migration`), or a module beside them in an Alembic script
+        folder (one holding ``env.py`` and ``versions/``), up to two levels below it:
+        ``migrations/shared/utils.py``, whose frozen models and data helpers belong to
+        the migration history."""
+        if self.is_migration:
+            return True
+        folder = self.folder
+        for _ in range(3):
+            if self.external("isfile", os.path.join(folder, "env.py")) and self.external(
+                "isdir", os.path.join(folder, "versions")
+            ):
+                return os.path.basename(self.path) != "env.py" or folder != self.folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+        return False
+
     def _in_versions_folder(self) -> bool:
         """A file under ``*/versions/`` beside an Alembic ``env.py`` (project.is_migration_path)."""
         if os.path.basename(self.folder) != "versions":

@@ -70,10 +70,11 @@ def _is_import_error(node: ast.expr, ctx: FileContext) -> bool:
 
 
 def uses_sqlalchemy(ctx: FileContext) -> bool:
-    """Cheap gate: the file mentions SQLAlchemy or SQLModel and is not a migration."""
+    """Cheap gate: the file mentions SQLAlchemy or SQLModel and is no migration code (a
+    revision, or a module of the Alembic script folder: frozen models, data helpers)."""
     return ctx.memo(
         "sqlalchemy.uses",
-        lambda: not ctx.is_migration and ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source),
+        lambda: ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source) and not ctx.in_migration_scripts,
     )
 
 
@@ -292,7 +293,7 @@ class _Analysis:
         self.base_cls_names: set[str] = set()  # classes given as ``declarative_base(cls=X)``
         self.classes: dict[int, DeclarativeClass] = {}
         self.by_name: dict[str, list[ast.ClassDef]] = {}
-        if ctx.is_migration:
+        if ctx.in_migration_scripts:
             return
         class_nodes: list[ast.ClassDef] = []
         assigns: list[ast.Assign | ast.AnnAssign] = []

@@ -85,7 +85,7 @@ class AddWithoutFlushRefresh(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer == "repositories" and not ctx.is_migration and ".add(" in ctx.source
+        return ctx.layer == "repositories" and ".add(" in ctx.source and not ctx.in_migration_scripts
 
     def needles(self) -> set[str]:
         # only `<session>.add(obj)` calls are visited (flushes and refreshes are read from the

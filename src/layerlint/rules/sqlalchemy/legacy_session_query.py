@@ -51,9 +51,9 @@ class LegacySessionQuery(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         return (
-            not ctx.is_migration
-            and ".query(" in ctx.source
+            ".query(" in ctx.source
             and ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source or "Depends" in ctx.source)
+            and not ctx.in_migration_scripts
         )
 
     def needles(self) -> set[str]:
