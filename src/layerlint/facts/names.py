@@ -221,3 +221,16 @@ class ModuleFixFacts:
     @cached_property
     def index(self) -> NameIndex:
         return name_index(self.tree)
+
+
+def resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
+    """The fully qualified name of a Name/Attribute chain whose head ``imports`` binds
+    (``v1.BaseModel`` -> ``pydantic.v1.BaseModel`` with ``{"v1": "pydantic.v1"}``), else None:
+    for another module's imports, read without a FileContext."""
+    attrs: list[str] = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in imports:
+        return None
+    return ".".join([imports[node.id], *reversed(attrs)])

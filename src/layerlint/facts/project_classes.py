@@ -24,6 +24,7 @@ from typing import Iterator
 
 from layerlint.context import FileContext
 from layerlint.external import clear_too as external_clear_too
+from layerlint.facts.names import resolve_in
 
 _MAX_HOPS = 6  # re-exports and base classes followed from module to module
 
@@ -34,16 +35,22 @@ def is_pydantic_v1(qualified: str) -> bool:
 
 def is_v1_class(module: str, name: str, ctx: FileContext) -> bool:
     """Is ``module.name``, a class of a project module, built on ``pydantic.v1``?"""
-    return _find(module, name, ctx, 0) is True
+    found = _class_facts(f"{module}.{name}", ctx)
+    return found is not None and found[0]
 
 
 def class_defines(qualified: str, ctx: FileContext) -> frozenset[str]:
     """The names a project class (``app.schemas.item.Item``) defines in its own body or
     in those of its project bases; empty when not known."""
+    found = _class_facts(qualified, ctx)
+    return found[1] if found is not None else frozenset()
+
+
+def _class_facts(qualified: str, ctx: FileContext) -> tuple[bool, frozenset[str]] | None:
     module, _, name = qualified.rpartition(".")
     if not module:
-        return frozenset()
-    return ctx.memo(("project_classes.defines", qualified), lambda: _defines(module, name, ctx, 0) or frozenset())
+        return None
+    return ctx.memo(("project_classes", qualified), lambda: _facts(module, name, ctx, 0))
 
 
 @dataclass(frozen=True)
@@ -54,25 +61,33 @@ class _Module:
     stars: tuple[str, ...]  # the modules of `from module import *`
 
 
-def _defines(module: str, name: str, ctx: FileContext, hops: int) -> frozenset[str] | None:
-    """None: not known here (as :func:`_find`)."""
+def _facts(module: str, name: str, ctx: FileContext, hops: int) -> tuple[bool, frozenset[str]] | None:
+    """(built on ``pydantic.v1``?, the names it and its project bases define) of the class
+    ``name`` found from ``module``; None when not known there (not a project module, not
+    defined or imported in it, too far)."""
     read = _module(module, ctx, hops)
     if read is None:
         return None
     if name in read.bases:
-        names = set(read.own[name])
+        v1, names = False, set(read.own[name])
         for base in read.bases[name]:
-            base_module, _, base_name = base.rpartition(".")
-            names |= (_defines(base_module, base_name, ctx, hops + 1) if base_module else None) or frozenset()
-        return frozenset(names)
+            found = (True, frozenset()) if is_pydantic_v1(base) else _facts_elsewhere(base, ctx, hops)
+            if found is not None:
+                v1, names = v1 or found[0], names | found[1]
+        return v1, frozenset(names)
     if name in read.imports:
-        target_module, _, target = read.imports[name].rpartition(".")
-        return _defines(target_module, target, ctx, hops + 1) if target_module else None
+        qualified = read.imports[name]
+        return (True, frozenset()) if is_pydantic_v1(qualified) else _facts_elsewhere(qualified, ctx, hops)
     for star in read.stars:
-        found = _defines(star, name, ctx, hops + 1)
+        found = _facts(star, name, ctx, hops + 1)
         if found is not None:
             return found
     return None
+
+
+def _facts_elsewhere(qualified: str, ctx: FileContext, hops: int) -> tuple[bool, frozenset[str]] | None:
+    module, _, name = qualified.rpartition(".")
+    return _facts(module, name, ctx, hops + 1) if module else None
 
 
 def _module(module: str, ctx: FileContext, hops: int) -> _Module | None:
@@ -84,29 +99,6 @@ def _module(module: str, ctx: FileContext, hops: int) -> _Module | None:
     if path is None or ctx.external("file_digest", path) is None:
         return None
     return _read(path, module)
-
-
-def _find(module: str, name: str, ctx: FileContext, hops: int) -> bool | None:
-    """True: a ``pydantic.v1`` class; False: a class here, not built on it; None: not
-    known here (not a project module, not defined or imported in it, too far)."""
-    read = _module(module, ctx, hops)
-    if read is None:
-        return None
-    if name in read.bases:
-        return any(is_pydantic_v1(base) or _found_elsewhere(base, ctx, hops) for base in read.bases[name])
-    if name in read.imports:
-        qualified = read.imports[name]
-        return True if is_pydantic_v1(qualified) else _found_elsewhere(qualified, ctx, hops)
-    for star in read.stars:
-        found = _find(star, name, ctx, hops + 1)
-        if found is not None:
-            return found
-    return None
-
-
-def _found_elsewhere(qualified: str, ctx: FileContext, hops: int) -> bool | None:
-    module, _, name = qualified.rpartition(".")
-    return _find(module, name, ctx, hops + 1) if module else None
 
 
 @lru_cache(maxsize=1024)
@@ -138,8 +130,10 @@ def _read(path: str, module: str) -> _Module | None:
     local = {node.name: f"{module}.{node.name}" for node in classes}
     bases: dict[str, tuple[str, ...]] = {}
     own: dict[str, frozenset[str]] = {}
+    bound = {**local, **imports}
     for node in classes:
-        resolved = (_qualified(base, imports, local) for base in node.bases)
+        # (``GenericModel[T]``: the subscripted class)
+        resolved = (resolve_in(base.value if isinstance(base, ast.Subscript) else base, bound) for base in node.bases)
         bases[node.name] = tuple(name for name in resolved if name)
         own[node.name] = frozenset(class_own_names(node))
     return _Module(bases, own, imports, tuple(stars))
@@ -182,20 +176,6 @@ def _absolute(stmt: ast.ImportFrom, package: str) -> str | None:
         return None
     base = parts[: len(parts) - (stmt.level - 1)]
     return ".".join(base + ([stmt.module] if stmt.module else [])) or None
-
-
-def _qualified(node: ast.expr, imports: dict[str, str], local: dict[str, str]) -> str | None:
-    """``pydantic.v1.BaseModel`` for ``v1.BaseModel`` after ``from pydantic import v1``."""
-    if isinstance(node, ast.Subscript):  # ``GenericModel[T]``
-        node = node.value
-    attrs: list[str] = []
-    while isinstance(node, ast.Attribute):
-        attrs.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    head = imports.get(node.id) or local.get(node.id)
-    return ".".join([head, *reversed(attrs)]) if head else None
 
 
 external_clear_too(_read.cache_clear)

@@ -25,6 +25,7 @@ from typing import Callable, Container
 
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
+from layerlint.facts.names import resolve_in
 from layerlint.walk import nodes_of, statements
 
 SESSION_TYPES = frozenset({
@@ -339,16 +340,6 @@ def _top_level_names(path: str) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def _resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
-    attrs: list[str] = []
-    while isinstance(node, ast.Attribute):
-        attrs.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or node.id not in imports:
-        return None
-    return ".".join([imports[node.id], *reversed(attrs)])
-
-
 @lru_cache(maxsize=512)
 def _module_facts(path: str) -> tuple[frozenset[str], frozenset[str]]:
     """Parse (never run) another project module for its session factories and aliases."""
@@ -377,12 +368,12 @@ def _module_facts(path: str) -> tuple[frozenset[str], frozenset[str]]:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             bound = {t.id for t in targets if isinstance(t, ast.Name)}
             value = stmt.value
-            if isinstance(value, ast.Call) and _resolve_in(value.func, imports) in SESSION_FACTORIES:
+            if isinstance(value, ast.Call) and resolve_in(value.func, imports) in SESSION_FACTORIES:
                 factories |= bound
-            elif any(_resolve_in(t, imports) in SESSION_TYPES for t in _annotation_types(value)):
+            elif any(resolve_in(t, imports) in SESSION_TYPES for t in _annotation_types(value)):
                 aliases |= bound
     known = factories | {local for local, q in imports.items() if _named_like_factory(q)}
-    factories |= _session_context_managers(tree.body, lambda node: _resolve_in(node, imports), known)
+    factories |= _session_context_managers(tree.body, lambda node: resolve_in(node, imports), known)
     return frozenset(factories), frozenset(aliases)
 
 

@@ -178,25 +178,15 @@ def plan(
 ) -> Plan | None:
     """:func:`_plan`, unsafe in an annotation of a module using a typer that cannot read
     ``X | None`` (``old_typer``: a command's parameters would fail at start-up)."""
-    chosen = _plan(
-        kinds, position=position, whole=whole, future_annotations=future_annotations, stub=stub, target=target,
-        multiline=multiline, commented=commented,
-    )
+    chosen = _plan(kinds, position, whole, future_annotations, stub, target, multiline, commented)
     if chosen is not None and old_typer and position == ANNOTATION and not stub:
         return Plan(chosen.transform, FIX_UNSAFE)
     return chosen
 
 
-def _plan(
-    kinds: list[str],
-    *,
-    position: str,
-    whole: bool,
-    future_annotations: bool,
-    stub: bool,
-    target: tuple[int, int],
-    multiline: bool,
-    commented: bool,
+def _plan(  # the facts of :func:`plan`, in its order
+    kinds: list[str], position: str, whole: bool, future_annotations: bool, stub: bool, target: tuple[int, int],
+    multiline: bool, commented: bool,
 ) -> Plan | None:
     """The rewrite of a union with these member kinds, and its safety; None when there is none.
 
