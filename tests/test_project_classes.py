@@ -159,3 +159,40 @@ def test_methods_a_project_class_defines_itself_are_not_v1_calls(project):
     (project / "app" / "payloads.py").write_text(OWN_JSON_USER)
     # only `user.json()`: UserOut (a schemas model) inherits Pydantic's own `json`
     assert _findings("app/payloads.py") == {("app/payloads.py", 15, "LL203")}
+
+
+COMPAT = """\\
+try:
+    from pydantic.v1 import BaseModel
+except ImportError:  # Pydantic 1.x: the same API
+    from pydantic import BaseModel
+"""
+COMPAT_MODELS = """\\
+from app._compat import BaseModel
+
+
+class Report(BaseModel):
+    title: str = ""
+"""
+COMPAT_USER = """\\
+from app.reports import Report
+
+
+def dump(report: Report) -> dict:
+    return report.dict(exclude_none=True)
+"""
+
+
+def test_a_class_built_on_a_v1_compat_reexport_is_a_v1_model(project):
+    (project / "app" / "_compat.py").write_text(COMPAT)
+    (project / "app" / "reports.py").write_text(COMPAT_MODELS)
+    (project / "app" / "dump.py").write_text(COMPAT_USER)
+    assert _findings("app/dump.py") == set()  # (found on evidently)
+    (project / "app" / "_compat.py").write_text("from pydantic import BaseModel\n")
+    _touch_later(project / "app" / "_compat.py")
+    assert _findings("app/dump.py") == {("app/dump.py", 6, "LL203")}
+
+
+def _touch_later(path) -> None:
+    stat = os.stat(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))

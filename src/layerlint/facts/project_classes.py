@@ -39,6 +39,12 @@ def is_v1_class(module: str, name: str, ctx: FileContext) -> bool:
     return found is not None and found[0]
 
 
+def class_facts(qualified: str, ctx: FileContext) -> tuple[bool, frozenset[str]]:
+    """(:func:`is_v1_class`, :func:`class_defines`) of a project class, from one read."""
+    found = _class_facts(qualified, ctx)
+    return found if found is not None else (False, frozenset())
+
+
 def class_defines(qualified: str, ctx: FileContext) -> frozenset[str]:
     """The names a project class (``app.schemas.item.Item``) defines in its own body or
     in those of its project bases; empty when not known."""
@@ -103,7 +109,9 @@ def _module(module: str, ctx: FileContext, hops: int) -> _Module | None:
 
 @lru_cache(maxsize=1024)
 def _read(path: str, module: str) -> _Module | None:
-    """The classes, imports and star imports at the top level of a module's file."""
+    """The classes, imports and star imports at the top level of a module's file (in its
+    if/try blocks too: ``try: from pydantic.v1 import BaseModel`` / ``except ImportError:
+    from pydantic import BaseModel`` binds a v1 class either way, and the v1 binding wins)."""
     try:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read(), filename=path)
@@ -113,18 +121,22 @@ def _read(path: str, module: str) -> _Module | None:
     imports: dict[str, str] = {}
     stars: list[str] = []
     classes: list[ast.ClassDef] = []
-    for stmt in tree.body:
+    def bind(local: str, qualified: str) -> None:
+        if not is_pydantic_v1(imports.get(local, "")):
+            imports[local] = qualified
+
+    for stmt in module_level_statements(tree.body):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 top = alias.name.partition(".")[0]
-                imports[alias.asname or top] = alias.name if alias.asname else top
+                bind(alias.asname or top, alias.name if alias.asname else top)
         elif isinstance(stmt, ast.ImportFrom):
             source = _absolute(stmt, package)
             for alias in stmt.names if source else ():
                 if alias.name == "*":
                     stars.append(source)
                 else:
-                    imports[alias.asname or alias.name] = f"{source}.{alias.name}"
+                    bind(alias.asname or alias.name, f"{source}.{alias.name}")
         elif isinstance(stmt, ast.ClassDef):
             classes.append(stmt)
     local = {node.name: f"{module}.{node.name}" for node in classes}

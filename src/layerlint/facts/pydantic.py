@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.project_classes import (
     class_defines,
+    class_facts,
     class_own_names,
     is_pydantic_v1,
     is_v1_class,
@@ -492,14 +493,25 @@ def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str]]:
         return (info.kind, info.defines) if info else ("unknown", frozenset())
     if where == "import":
         found = module_name_kind(name, facts, ctx)
-        return (found[0], _imported_defines(name, facts, ctx)) if found else ("unknown", frozenset())
-    return imported_kind(name, ctx)[0], class_defines(name, ctx)
+        if found is None:
+            return "unknown", frozenset()
+        read = [class_facts(q, ctx) for q in _bound_names(name, facts, ctx)]
+        # a class of another (not schemas) project module built on pydantic.v1
+        kind = "v1" if found[0] == "unknown" and any(v1 for v1, _ in read) else found[0]
+        return kind, frozenset().union(*(defines for _, defines in read))
+    kind = imported_kind(name, ctx)[0]
+    v1, defines = class_facts(name, ctx)
+    return ("v1" if kind == "unknown" and v1 else kind), defines
 
 
 def _imported_defines(name: str, facts: ModuleFacts, ctx: FileContext) -> frozenset[str]:
     """What the project class an imported name binds defines itself (every binding's)."""
-    qualified = facts.import_bindings.get(name) or ({ctx.imports[name]} if name in ctx.imports else set())
-    return frozenset().union(*(class_defines(q, ctx) for q in qualified))
+    return frozenset().union(*(class_defines(q, ctx) for q in _bound_names(name, facts, ctx)))
+
+
+def _bound_names(name: str, facts: ModuleFacts, ctx: FileContext) -> set[str]:
+    """The fully qualified names an import binds ``name`` to (module level, or met in the walk)."""
+    return facts.import_bindings.get(name) or ({ctx.imports[name]} if name in ctx.imports else set())
 
 
 class _BindingCollector:
