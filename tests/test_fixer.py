@@ -187,6 +187,15 @@ def test_prose_and_docstrings_do_not_keep_an_import():
         ''') == '"""Optional things."""\n\nHELP = "Optional value: may be omitted."\na: int | None = None\n'
 
 
+def test_literal_values_do_not_keep_an_import():
+    assert fixed("""\
+        from typing import Literal, Optional
+
+        mode: Literal["Mandatory", "Optional"] = "Mandatory"
+        a: Optional[int] = None
+        """) == 'from typing import Literal\n\nmode: Literal["Mandatory", "Optional"] = "Mandatory"\na: int | None = None\n'
+
+
 def test_one_name_of_a_parenthesized_import_goes_and_comments_stay():
     assert fixed("""\
         # typing helpers

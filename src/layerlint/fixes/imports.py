@@ -27,15 +27,18 @@ def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
 
     A string constant that parses as an expression counts as code (a string
     annotation ``"Optional[int]"``, an ``__all__`` entry, ``bound="User"``), except
-    strings standing alone as statements (docstrings); prose in strings does not.
+    strings standing alone as statements (docstrings) and the values of a
+    ``Literal[...]`` (``Literal["Mandatory", "Optional"]``); prose in strings does not.
     """
     names: collections.Counter[str] = collections.Counter()
-    statement_strings: set[int] = set()
+    statement_strings: set[int] = set()  # (and Literal values: the walk meets a subscript before them)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             names[node.id] += 1
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             statement_strings.add(id(node.value))
+        elif isinstance(node, ast.Subscript) and _spells_literal(node.value):
+            statement_strings.update(id(value) for value in ast.walk(node.slice) if isinstance(value, ast.Constant))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in statement_strings:
             inner = _string_code(node.value) if _depth < 3 else None
             if inner is not None:
@@ -47,6 +50,12 @@ def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
         elif isinstance(node, ast.MatchMapping) and node.rest:
             names[node.rest] += 1
     return names
+
+
+def _spells_literal(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "Literal") or (
+        isinstance(node, ast.Attribute) and node.attr == "Literal"
+    )
 
 
 def _string_code(value: str) -> ast.AST | None:
