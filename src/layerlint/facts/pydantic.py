@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.project_classes import (
-    class_defines,
     class_facts,
     class_own_names,
     is_pydantic_v1,
@@ -92,10 +91,19 @@ class Receiver:
     kind: str  # "model" | "v1" | "plain" (known, not Pydantic) | "unknown"
     defines: frozenset[str] = frozenset()
     is_class: bool = False
+    # classes of other modules its class is or derives from (fully qualified): what they
+    # define, and whether they are pydantic.v1 models, is read from their modules only
+    # when a finding depends on it (:meth:`imported_facts`)
+    origins: frozenset[str] = frozenset()
 
     @property
     def is_model(self) -> bool:
         return self.kind == "model"
+
+    def imported_facts(self, ctx: FileContext) -> tuple[bool, frozenset[str]]:
+        """(one of :attr:`origins` is a pydantic.v1 model, the names they define)."""
+        found = [class_facts(origin, ctx) for origin in self.origins]
+        return any(v1 for v1, _ in found), frozenset().union(*(names for _, names in found))
 
 
 UNKNOWN = Receiver("unknown")
@@ -108,6 +116,7 @@ class ClassInfo:
     settings: bool = False
     own: set[str] = field(default_factory=set)  # names defined in the body itself
     defines: frozenset[str] = frozenset()  # own names plus those of local bases
+    origins: frozenset[str] = frozenset()  # imported bases, at any depth (see Receiver)
 
 
 # -- imports -------------------------------------------------------------------
@@ -296,23 +305,24 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
     infos: dict[str, ClassInfo] = {}
     resolving: set[str] = set()
 
-    def base_kind(base: ast.expr) -> tuple[str, bool, frozenset[str]]:
+    def base_kind(base: ast.expr) -> tuple[str, bool, frozenset[str], frozenset[str]]:
+        """(kind, settings, defines, origins) of a base."""
         base = _base_expr(base)
         if isinstance(base, ast.Name):
             if base.id in by_name:
                 info = classify(base.id)
-                return info.kind, info.settings, info.defines
+                return info.kind, info.settings, info.defines, info.origins
             found = module_name_kind(base.id, facts, ctx)
             if found is not None:
-                return found[0], found[1], _imported_defines(base.id, facts, ctx)
+                return found[0], found[1], frozenset(), frozenset(_bound_names(base.id, facts, ctx))
             if base.id in _BUILTIN_NAMES:
-                return "plain", False, frozenset()
-            return "unknown", False, frozenset()
+                return "plain", False, frozenset(), frozenset()
+            return "unknown", False, frozenset(), frozenset()
         if isinstance(base, ast.Attribute):
             qualified = ctx.resolve(base)
             kind, settings = imported_kind(qualified, ctx)
-            return kind, settings, class_defines(qualified, ctx) if qualified else frozenset()
-        return "unknown", False, frozenset()
+            return kind, settings, frozenset(), frozenset({qualified} if qualified else ())
+        return "unknown", False, frozenset(), frozenset()
 
     def classify(name: str) -> ClassInfo:
         info = infos.get(name)
@@ -327,11 +337,13 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
             settings = False
             own = class_own_names(node)
             defines = set(own)
+            origins: set[str] = set()
             for base in node.bases:
-                kind, is_settings, base_defines = base_kind(base)
+                kind, is_settings, base_defines, base_origins = base_kind(base)
                 kinds.append(kind)
                 settings = settings or is_settings
                 defines |= base_defines
+                origins |= base_origins
             if "model" in kinds:
                 kind = "model"
             elif "v1" in kinds:
@@ -340,7 +352,7 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
                 kind = "unknown"
             else:
                 kind = "plain"
-            results.append(ClassInfo(name, kind, settings, own, frozenset(defines)))
+            results.append(ClassInfo(name, kind, settings, own, frozenset(defines), frozenset(origins)))
         resolving.discard(name)
         first = results[0]
         if any(r.kind != first.kind for r in results):  # same name, different classes
@@ -352,6 +364,7 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
                 any(r.settings for r in results),
                 set().union(*(r.own for r in results)),
                 frozenset().union(*(r.defines for r in results)),
+                frozenset().union(*(r.origins for r in results)),
             )
         infos[name] = info
         return info
@@ -484,29 +497,19 @@ def _class_ref(node: ast.expr, ctx: FileContext) -> tuple | None:
     return None
 
 
-def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str]]:
-    """(kind, defines) of a class reference."""
+def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str], frozenset[str]]:
+    """(kind, defines, origins) of a class reference."""
     facts = module_facts(ctx)
     where, name = ref
     if where == "local":
         info = facts.classes.get(name)
-        return (info.kind, info.defines) if info else ("unknown", frozenset())
+        return (info.kind, info.defines, info.origins) if info else ("unknown", frozenset(), frozenset())
     if where == "import":
         found = module_name_kind(name, facts, ctx)
         if found is None:
-            return "unknown", frozenset()
-        read = [class_facts(q, ctx) for q in _bound_names(name, facts, ctx)]
-        # a class of another (not schemas) project module built on pydantic.v1
-        kind = "v1" if found[0] == "unknown" and any(v1 for v1, _ in read) else found[0]
-        return kind, frozenset().union(*(defines for _, defines in read))
-    kind = imported_kind(name, ctx)[0]
-    v1, defines = class_facts(name, ctx)
-    return ("v1" if kind == "unknown" and v1 else kind), defines
-
-
-def _imported_defines(name: str, facts: ModuleFacts, ctx: FileContext) -> frozenset[str]:
-    """What the project class an imported name binds defines itself (every binding's)."""
-    return frozenset().union(*(class_defines(q, ctx) for q in _bound_names(name, facts, ctx)))
+            return "unknown", frozenset(), frozenset()
+        return found[0], frozenset(), frozenset(_bound_names(name, facts, ctx))
+    return imported_kind(name, ctx)[0], frozenset(), frozenset({name})
 
 
 def _bound_names(name: str, facts: ModuleFacts, ctx: FileContext) -> set[str]:
@@ -753,10 +756,10 @@ def _receiver_of_binding(binding: _Binding, ctx: FileContext) -> Receiver:
     if binding is None:
         return UNKNOWN
     what, ref = binding
-    kind, defines = _ref_info(ref, ctx)
+    kind, defines, origins = _ref_info(ref, ctx)
     if kind == "unknown" and what == "class" and ref[0] == "import":
-        return UNKNOWN
-    return Receiver(kind, defines, is_class=what == "class")
+        return Receiver("unknown", origins=origins, is_class=True)
+    return Receiver(kind, defines, is_class=what == "class", origins=origins)
 
 
 def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
@@ -776,18 +779,18 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
         kind, _settings = imported_kind(qualified, ctx)
         if kind not in ("model", "v1"):
             return UNKNOWN
-        return Receiver(kind, class_defines(qualified, ctx) if qualified else frozenset(), is_class=True)
+        return Receiver(kind, is_class=True, origins=frozenset({qualified} if qualified else ()))
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Name) and func.id == "super" and not _lookup("super", ctx)[0]:
             return _super_receiver(ctx)
         callee = receiver(func, ctx)
         if callee.is_class and callee.kind != "unknown":
-            return Receiver(callee.kind, callee.defines, is_class=False)
+            return Receiver(callee.kind, callee.defines, is_class=False, origins=callee.origins)
         if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
             owner = receiver(func.value, ctx)
             if owner.is_class and owner.kind == "model":
-                return Receiver("model", owner.defines, is_class=False)
+                return Receiver("model", owner.defines, is_class=False, origins=owner.origins)
         return UNKNOWN
     return UNKNOWN
 
@@ -799,7 +802,7 @@ def _super_receiver(ctx: FileContext) -> Receiver:
     if cls is None:
         return UNKNOWN
     info = module_facts(ctx).classes.get(cls.name)
-    if info is None or info.kind not in ("model", "v1"):
+    if info is None or info.kind not in ("model", "v1", "unknown"):
         return UNKNOWN
     inherited: set[str] = set()
     for base in cls.bases:
@@ -808,7 +811,7 @@ def _super_receiver(ctx: FileContext) -> Receiver:
             base_info = module_facts(ctx).classes.get(base.id)
             if base_info is not None:
                 inherited |= base_info.defines
-    return Receiver(info.kind, frozenset(inherited))
+    return Receiver(info.kind, frozenset(inherited), origins=info.origins)
 
 
 def v2_attribute_test(node: ast.AST) -> tuple[ast.expr, str] | None:

@@ -204,6 +204,10 @@ class V1ModelMethod(PydanticRule):
             flagged = target.is_model or (keywords and not facts.uses_v1)
         else:
             flagged = target.is_model or uses_pydantic(self.ctx)
+        if flagged and target.origins:
+            # its class is, or derives from, a class of another module: read what that is
+            v1, defines = target.imported_facts(self.ctx)
+            flagged = not v1 and name not in defines
         if flagged and not self._compat(attr):
             if name == "__fields__" and not target.is_class:
                 self._report_fields_on_instance(attr, target)
