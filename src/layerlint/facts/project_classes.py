@@ -6,10 +6,12 @@ know better, following its bases, re-exports (``from .alert import Event``) and
 star imports into other project modules, a few hops at most:
 
 - a project still on the ``pydantic.v1`` shim breaks the presumption: its models
-  have no ``model_dump()``, so v2 advice (and a fix) on them is wrong
-  (:func:`is_v1_class`);
+  have no ``model_dump()``, so v2 advice (and a fix) on them is wrong;
 - a class that defines ``json()`` or ``dict()`` itself (returning a dict, say) is
-  no v1 call to rename (:func:`class_defines`).
+  no v1 call to rename.
+
+Both come from :func:`class_facts`, which the rules ask only when a finding depends
+on the answer (most imported classes never need reading).
 
 Each module read is recorded as a cross-file fact, so a cached result is dropped
 when that module changes.
@@ -33,23 +35,11 @@ def is_pydantic_v1(qualified: str) -> bool:
     return qualified == "pydantic.v1" or qualified.startswith("pydantic.v1.")
 
 
-def is_v1_class(module: str, name: str, ctx: FileContext) -> bool:
-    """Is ``module.name``, a class of a project module, built on ``pydantic.v1``?"""
-    found = _class_facts(f"{module}.{name}", ctx)
-    return found is not None and found[0]
-
-
 def class_facts(qualified: str, ctx: FileContext) -> tuple[bool, frozenset[str]]:
-    """(:func:`is_v1_class`, :func:`class_defines`) of a project class, from one read."""
+    """(built on ``pydantic.v1``?, the names it and its project bases define) of a class of
+    a project module (``app.schemas.item.Item``); (False, nothing) when not known."""
     found = _class_facts(qualified, ctx)
     return found if found is not None else (False, frozenset())
-
-
-def class_defines(qualified: str, ctx: FileContext) -> frozenset[str]:
-    """The names a project class (``app.schemas.item.Item``) defines in its own body or
-    in those of its project bases; empty when not known."""
-    found = _class_facts(qualified, ctx)
-    return found[1] if found is not None else frozenset()
 
 
 def _class_facts(qualified: str, ctx: FileContext) -> tuple[bool, frozenset[str]] | None:

@@ -8,8 +8,8 @@ spelling, and what is not known stays unknown:
   ``pydantic_settings.BaseSettings`` (however imported or aliased), or a class
   imported from a schemas-layer module (``ctx.layer_of``). Classes built on
   ``pydantic.v1`` are *v1 models*: deliberate v1 code, never flagged; a class
-  imported from a schemas module is one when its module (read, never run; see
-  facts/project_classes.py) builds it on ``pydantic.v1``.
+  of another module is one when its module (read, never run, and only when a
+  finding depends on it; see facts/project_classes.py) builds it on ``pydantic.v1``.
 - A name holds a model *instance* when every binding of it in its scope says so:
   a parameter or variable annotated with a model (``Annotated[M, ...]`` and a
   quoted ``"M"`` included, ``Optional``/``list`` not), an assignment from
@@ -37,7 +37,6 @@ from layerlint.facts.project_classes import (
     class_facts,
     class_own_names,
     is_pydantic_v1,
-    is_v1_class,
     module_level_statements,
 )
 from layerlint.walk import GRAMMAR, plan_for, push_children, statements
@@ -102,8 +101,20 @@ class Receiver:
 
     def imported_facts(self, ctx: FileContext) -> tuple[bool, frozenset[str]]:
         """(one of :attr:`origins` is a pydantic.v1 model, the names they define)."""
-        found = [class_facts(origin, ctx) for origin in self.origins]
-        return any(v1 for v1, _ in found), frozenset().union(*(names for _, names in found))
+        return imported_facts(self.origins, ctx)
+
+
+def imported_facts(origins: frozenset[str], ctx: FileContext) -> tuple[bool, frozenset[str]]:
+    """(one of these classes of other project modules is a pydantic.v1 model, the names
+    they define), read from their modules (see facts/project_classes.py)."""
+    found = [class_facts(origin, ctx) for origin in origins]
+    return any(v1 for v1, _ in found), frozenset().union(*(names for _, names in found))
+
+
+def built_on_v1(info: ClassInfo, ctx: FileContext) -> bool:
+    """Does a class of this module derive from a pydantic.v1 model of another module (one
+    presumed v2 for coming from a schemas module)? Read only when a finding depends on it."""
+    return bool(info.origins) and imported_facts(info.origins, ctx)[0]
 
 
 UNKNOWN = Receiver("unknown")
@@ -140,8 +151,7 @@ def imported_kind(qualified: str | None, ctx: FileContext) -> tuple[str, bool]:
         return "plain", False
     module, _, last = qualified.rpartition(".")
     if module and _looks_like_class(last) and ctx.layer_of(module) == "schemas":
-        if is_v1_class(module, last, ctx):  # a project still on the `pydantic.v1` shim
-            return "v1", False
+        # (presumed v2: a rule reads the module before it reports, see Receiver.origins)
         return "model", last.endswith("Settings")
     return "unknown", False
 

@@ -95,7 +95,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE
-from layerlint.facts.pydantic import module_facts
+from layerlint.facts.pydantic import built_on_v1, module_facts
 from layerlint.facts.pydantic_fixes import config_class_plan
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -139,7 +139,7 @@ class V1ConfigClass(PydanticRule):
         if not isinstance(outer, ast.ClassDef):
             return
         info = module_facts(self.ctx).classes.get(outer.name)
-        if info is None or info.kind != "model":
+        if info is None or info.kind != "model" or built_on_v1(info, self.ctx):
             return
         replacement = "SettingsConfigDict" if info.settings else "ConfigDict"
         plan = config_class_plan(node, outer, self.ctx, info.settings)

@@ -62,7 +62,7 @@ import ast
 from types import SimpleNamespace
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word, module_facts, uses_pydantic
+from layerlint.facts.pydantic import built_on_v1, has_word, module_facts, uses_pydantic
 from layerlint.facts.pydantic_fixes import CONFIG_RENAMES, config_key_fix, dict_keys
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -131,6 +131,8 @@ class V1ConfigKey(PydanticRule):
         kind = info.kind if info else "unknown"
         if not (kind == "model" or (kind == "unknown" and uses_pydantic(self.ctx))):
             return
+        if info is not None and built_on_v1(info, self.ctx):
+            return  # a v1 model of another module's (presumed v2 for coming from a schemas module)
         if isinstance(value, ast.Dict):
             keys = dict_keys(value)
             for key, item in zip(value.keys, value.values):

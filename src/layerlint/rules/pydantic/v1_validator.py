@@ -82,7 +82,15 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import class_info, has_word, is_pydantic_v1, locally_rebound, method_class, name_bindings
+from layerlint.facts.pydantic import (
+    built_on_v1,
+    class_info,
+    has_word,
+    is_pydantic_v1,
+    locally_rebound,
+    method_class,
+    name_bindings,
+)
 from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -151,7 +159,8 @@ class V1Validator(PydanticRule):
             return
         decorator, func, position = found
         owner = method_class(func, self.ctx)
-        if owner is not None and class_info(owner, self.ctx).kind == "v1":
+        info = class_info(owner, self.ctx) if owner is not None else None
+        if info is not None and (info.kind == "v1" or built_on_v1(info, self.ctx)):
             # a `pydantic.v1` model's code: v2's names are no advice there (and this
             # decorator from `pydantic` does not run on such a model at all)
             return
