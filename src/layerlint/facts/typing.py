@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.walk import statements
 
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
@@ -239,22 +240,40 @@ def _plan(  # the facts of :func:`plan`, in its order
 @dataclass(frozen=True)
 class ModuleFacts:
     future_annotations: bool
-    not_types: frozenset[str]  # top-level names bound to a def, a lambda or a constant
+    # module-level names bound (somewhere, in if/try blocks too) to a def, a lambda, a
+    # constant (None in a block: `Thing = None` in an ImportError fallback makes `Thing | None`
+    # fail), or another name for a function (`Q = multiprocessing.Queue`)
+    not_types: frozenset[str]
 
 
-def module_facts(tree: ast.Module) -> ModuleFacts:
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def module_facts(tree: ast.Module, resolve: Callable[[ast.expr], str | None] | None = None) -> ModuleFacts:
+    """``resolve`` gives the fully qualified name an import binds a name or attribute to."""
     future = False
     not_types: set[str] = set()
-    for stmt in tree.body:
+    aliases: list[tuple[list[str], ast.expr]] = []
+    top_level = {id(stmt) for stmt in tree.body}
+    for stmt in statements(tree.body, descend=lambda stmt: not isinstance(stmt, _SCOPES)):
         if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and not stmt.level:
             future = future or any(a.name == "annotations" for a in stmt.names)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             not_types.add(stmt.name)
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, (ast.Constant, ast.Lambda)):
-            if isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
-                continue
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            not_types.update(t.id for t in targets if isinstance(t, ast.Name))
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            if isinstance(stmt.value, (ast.Constant, ast.Lambda)):
+                if _is_none(stmt.value) and id(stmt) in top_level:
+                    continue  # (`date: Optional[date] = None`: which annotations it shadows is decided by position)
+                not_types.update(names)
+            elif _dotted(stmt.value):
+                aliases.append((names, stmt.value))
+    for names, value in aliases:
+        if (isinstance(value, ast.Name) and value.id in not_types) or (
+            resolve is not None and is_not_a_class(None, resolve(value))
+        ):
+            not_types.update(names)
     return ModuleFacts(future, frozenset(not_types))
 
 

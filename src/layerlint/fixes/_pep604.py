@@ -34,7 +34,7 @@ class Pep604Fixer(Fixer):
 
     def facts(self) -> tf.ModuleFacts:
         if self._facts is None:
-            self._facts = tf.module_facts(self.ctx.tree)
+            self._facts = tf.module_facts(self.ctx.tree, self._resolve_ast)
         return self._facts
 
     @cached_property

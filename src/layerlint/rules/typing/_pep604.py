@@ -128,7 +128,7 @@ class Pep604Rule(Rule):
         if operands is None:
             return None
         ctx = self.ctx
-        facts = ctx.memo("typing.module_facts", lambda: tf.module_facts(ctx.tree))
+        facts = ctx.memo("typing.module_facts", lambda: tf.module_facts(ctx.tree, ctx.resolve))
         position, whole, shadowed = self._positions().marks.get(id(node), (tf.RUNTIME, False, _NOTHING))
         not_types = facts.not_types | shadowed if shadowed else facts.not_types
         kinds = [tf.classify(op, ctx.source_segment, not_types, ctx.resolve) for op in operands]
