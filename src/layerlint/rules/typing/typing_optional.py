@@ -63,7 +63,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   command's options from its parameter annotations, and those releases fail on
   `str | None` ("Type not yet supported");
 - a comment inside a multi-line `Optional[...]`, a member that is a call or a
-  name bound to a function or constant, or a malformed `Optional[a, b]`: no fix.
+  name bound to a function or constant (or to `None` in an `if`/`try` block of
+  the module, as an `except ImportError:` fallback does, or to another name for
+  a function: `Q = multiprocessing.Queue`), or a malformed `Optional[a, b]`: no fix.
   Nor for a member that is a function often written as a type, since
   `threading.Lock | None` raises `TypeError` on Python 3.10-3.12:
   `threading.Lock`/`RLock`, `multiprocessing.Queue`, `Lock`, `Event` and the

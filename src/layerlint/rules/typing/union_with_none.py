@@ -37,7 +37,7 @@ forward reference member (`Union["User", None]`) is quoted as a whole
 attribute, no fix for a SQLModel `Relationship()` attribute), unquoted (unsafe)
 inside a larger annotation under `from __future__ import annotations`, and
 otherwise left unfixed; no fix when a comment would be lost, when a member is a
-call, a starred or a name bound to a function or constant,
+call, a starred or a name bound to a function or constant (see LL501),
 or when `None` appears twice; unsafe only in annotations of a module using a
 typer that cannot read `X | None` (see LL501). In a stub (`.pyi`) every fix is safe.
 """
