@@ -452,7 +452,9 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
     defaults: list[ast.AST | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
     params = list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
     for arg, default in params:
-        if is_session_annotation(arg.annotation, ctx) or (default is not None and is_session_provider(default, ctx)):
+        if is_session_annotation(arg.annotation, ctx) or (
+            default is not None and not _other_type(arg.annotation, ctx) and is_session_provider(default, ctx)
+        ):
             names.add(arg.arg)
         elif isinstance(arg.annotation, ast.Subscript):  # Annotated[Any, Depends(get_db)]
             inner = arg.annotation.slice
@@ -469,6 +471,19 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             if is_session_annotation(node.annotation, ctx):
                 names.add(node.target.id)
     return frozenset(names)
+
+
+def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:
+    """An annotation naming a class that is not a session (``db: DatabaseManager =
+    Depends(get_db)``: the provider's name says session, the parameter's type says not)."""
+    if not isinstance(annotation, (ast.Name, ast.Attribute)):
+        return False  # none, or Annotated[...] / a string / a union: the provider decides
+    if isinstance(annotation, ast.Name) and annotation.id == "object" and "object" not in ctx.imports:
+        return False
+    return ctx.resolve(annotation) not in _ANY_TYPES and not is_session_annotation(annotation, ctx)
+
+
+_ANY_TYPES = frozenset({"typing.Any", "typing_extensions.Any"})
 
 
 def function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:

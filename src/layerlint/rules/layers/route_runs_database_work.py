@@ -8,7 +8,8 @@ session, and SQLAlchemy statement constructors (`select`, `insert`, `update`,
 `delete`, `text`, resolved through imports, `sqlmodel`'s included).
 
 A session is a name annotated `AsyncSession`/`Session`, a parameter whose
-default is `Depends(<session provider>)`, `self.<attr>` assigned from one, or
+default is `Depends(<session provider>)` (unless it is annotated with another
+class: `db: DatabaseManager = Depends(get_db)`), `self.<attr>` assigned from one, or
 the target of `async with <session factory>() as session`. A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.
 
