@@ -50,17 +50,35 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 def in_import_fallback(ctx: FileContext, line: int) -> bool:
     """Is ``line`` in an ``except ImportError:`` handler: code for a version that lacks what
     the ``try`` imported (``declarative_base()`` where ``DeclarativeBase`` is missing)?"""
-    return any(first <= line <= last for first, last in ctx.memo("import_fallbacks", lambda: _import_fallbacks(ctx)))
+    return any(
+        handler.lineno <= line <= (handler.end_lineno or handler.lineno) for handler in _import_fallbacks(ctx)
+    )
 
 
-def _import_fallbacks(ctx: FileContext) -> list[tuple[int, int]]:
-    found = []
-    for stmt in statements(ctx.tree.body):
-        for handler in getattr(stmt, "handlers", ()):  # (try and try*)
-            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-            if any(_is_import_error(name, ctx) for name in caught if name is not None):
-                found.append((handler.lineno, handler.end_lineno or handler.lineno))
-    return found
+def bound_in_import_fallback(node: ast.expr, ctx: FileContext) -> bool:
+    """Is ``node`` a name an import binds in an ``except ImportError:`` handler: the old
+    version's spelling of what the ``try`` binds (``from sqlalchemy import Column as
+    _Column`` where ``_Column = mapped_column`` failed)?"""
+    return isinstance(node, ast.Name) and node.id in ctx.memo("fallback_import_names", lambda: {
+        local
+        for handler in _import_fallbacks(ctx)
+        for stmt in statements(handler.body)
+        if isinstance(stmt, (ast.Import, ast.ImportFrom))
+        for local, _qualified in ctx.import_bindings(stmt)
+    })
+
+
+def _import_fallbacks(ctx: FileContext) -> list[ast.ExceptHandler]:
+    return ctx.memo("import_fallbacks", lambda: [
+        handler
+        for stmt in statements(ctx.tree.body)
+        for handler in getattr(stmt, "handlers", ())  # (try and try*)
+        if any(
+            _is_import_error(name, ctx)
+            for name in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
+            if name is not None
+        )
+    ])
 
 
 def _is_import_error(node: ast.expr, ctx: FileContext) -> bool:
@@ -115,7 +133,8 @@ def sa_call(node: ast.AST, ctx: FileContext, names: frozenset[str] | set[str]) -
 
 
 def is_column_call(node: ast.AST, ctx: FileContext) -> bool:
-    return sa_call(node, ctx, {"Column"}) is not None
+    """``Column(...)``, unless it calls the old version's fallback for ``mapped_column``."""
+    return sa_call(node, ctx, {"Column"}) is not None and not bound_in_import_fallback(node.func, ctx)  # type: ignore[attr-defined]
 
 
 def is_mapped_column_call(node: ast.AST, ctx: FileContext) -> bool:
