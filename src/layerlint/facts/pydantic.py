@@ -111,6 +111,15 @@ def imported_facts(origins: frozenset[str], ctx: FileContext) -> tuple[bool, fro
     return any(v1 for v1, _ in found), frozenset().union(*(names for _, names in found))
 
 
+def uses_v1_models(ctx: FileContext) -> bool:
+    """Deliberate v1 code: the module imports ``pydantic.v1``, or builds its classes on v1
+    models of other modules (a compat shim's ``BaseModel``). Read only when asked."""
+    facts = module_facts(ctx)
+    return facts.uses_v1 or ctx.memo(
+        "pydantic.v1_models", lambda: any(built_on_v1(info, ctx) for info in facts.classes.values())
+    )
+
+
 def built_on_v1(info: ClassInfo, ctx: FileContext) -> bool:
     """Does a class of this module derive from a pydantic.v1 model of another module (one
     presumed v2 for coming from a schemas module)? Read only when a finding depends on it."""
@@ -553,10 +562,11 @@ class _BindingCollector:
         func = value.func
         if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
             ref = _class_ref(func.value, self.ctx)
-            if ref is not None and _ref_info(ref, self.ctx)[0] == "model":
+            if ref is not None and (_ref_info(ref, self.ctx)[0] == "model" or ref[0] != "local"):
                 return ("instance", ref)
         ref = _class_ref(func, self.ctx)
-        if ref is not None and _ref_info(ref, self.ctx)[0] != "unknown":
+        # (an imported class of unknown kind too: a rule may read its module, see Receiver.origins)
+        if ref is not None and (_ref_info(ref, self.ctx)[0] != "unknown" or ref[0] != "local"):
             return ("instance", ref)
         return None
 

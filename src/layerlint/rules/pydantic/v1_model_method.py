@@ -24,10 +24,11 @@ The receiver decides, because these names are everywhere outside Pydantic:
   a module that uses Pydantic (imports it, or imports from a schemas module);
 - never where the receiver's class is known to define that name itself (a
   `from_orm` classmethod written on a dataclass, a field called `schema`), on a
-  class known not to be Pydantic, or on a `pydantic.v1` model (a class imported
-  from a schemas module is one when that module, read through its re-exports
-  and bases, builds it on `pydantic.v1`); and in a module that imports
-  `pydantic.v1`, unknown receivers are left alone;
+  class known not to be Pydantic, or on a `pydantic.v1` model (a class of
+  another module is one when that module, read through its re-exports and
+  bases, builds it on `pydantic.v1`); and in a module that imports
+  `pydantic.v1`, or builds its classes on another module's v1 models (a compat
+  shim's `BaseModel`), unknown receivers are left alone;
 - nor in a deliberate v1/v2 compatibility branch: a function that also uses the
   v2 name on the same receiver or its class (`if is_v2: m.model_dump() else:
   m.dict()`, `type(m).model_fields` then `m.__fields__`, or a
@@ -123,6 +124,7 @@ from layerlint.facts.pydantic import (
     module_facts,
     receiver,
     uses_pydantic,
+    uses_v1_models,
     v2_attribute_test,
 )
 from layerlint.facts.pydantic_fixes import method_fix, worst
@@ -201,7 +203,7 @@ class V1ModelMethod(PydanticRule):
         if target.kind in ("v1", "plain") or name in target.defines:
             return
         if name in GENERIC:
-            flagged = target.is_model or (keywords and not facts.uses_v1)
+            flagged = target.is_model or (keywords and not uses_v1_models(self.ctx))
         else:
             flagged = target.is_model or uses_pydantic(self.ctx)
         if flagged and target.origins:
