@@ -28,12 +28,14 @@ def fixed(source: str, settings: Settings = MODERN, unsafe: bool = False, path: 
     return outcome.text
 
 
-def test_below_310_only_where_it_can_be_written_annotations_under_future_import_unsafe():
+def test_below_310_only_annotations_under_future_import_and_unsafe():
     plain = "from typing import Optional\n\ndef f(x: Optional[int]): ...\n"
-    assert fixes(plain, OLD) == []  # `int | None` would fail where it stands: no advice to follow
+    assert fixes(plain, OLD) == [(3, "LL501", None)]
     future = "from __future__ import annotations\n" + plain
     assert fixes(future, OLD) == [(4, "LL501", FIX_UNSAFE)]
-    assert fixes("from __future__ import annotations\nfrom typing import Optional\nA = Optional[int]\n", OLD) == []
+    assert fixes("from __future__ import annotations\nfrom typing import Optional\nA = Optional[int]\n", OLD) == [
+        (3, "LL501", None)
+    ]
     assert "x: int | None" in fixed(future, OLD, unsafe=True)
 
 

@@ -120,23 +120,8 @@ class Pep604Rule(Rule):
             return
         if self.form == tf.UNION and not tf.union_has_none(node):
             return
-        if not self._writable(node):
-            return
         chosen = self.fix_plan(node)
         self.report(node, self.message, fix=chosen.safety if chosen else None)
-
-    def _writable(self, node: ast.Subscript) -> bool:
-        """Can ``X | None`` be written here for the target version? From 3.10 on; before,
-        in a stub, or in an annotation of a module with ``from __future__ import annotations``
-        (not evaluated where it stands): elsewhere the advice would break the module."""
-        ctx = self.ctx
-        if ctx.settings.target_version >= (3, 10) or ctx.path.endswith(".pyi"):
-            return True
-        facts = ctx.memo("typing.module_facts", lambda: tf.module_facts(ctx.tree, ctx.resolve))
-        if not facts.future_annotations:
-            return False
-        position = self._positions().marks.get(id(node), (tf.RUNTIME, False, _NOTHING))[0]
-        return position in (tf.ANNOTATION, tf.CLASS_ANNOTATION, tf.RELATIONSHIP)
 
     def fix_plan(self, node: ast.Subscript) -> tf.Plan | None:
         operands = tf.operand_exprs(node, self.form)

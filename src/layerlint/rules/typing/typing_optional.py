@@ -7,10 +7,7 @@ Opt`, `import typing as t; t.Optional[X]`), wherever it stands: a parameter,
 return or variable annotation, a nested use (`dict[str, Optional[int]]`,
 `Mapped[Optional[str]]`), a type alias or a `cast(...)`. String annotations
 (`x: "Optional[int]"`) are left alone, as is a name `Optional` that does not
-come from `typing`. Below a 3.10 target version (see "Fix safety"), only where
-`X | None` can be written: in a stub, or in an annotation of a module with
-`from __future__ import annotations`; elsewhere the advice would break the
-module on the project's oldest Python (as ruff's UP045 does).
+come from `typing`.
 
 ## Why is this bad?
 Since Python 3.10 the union operator spells an optional type directly, and the

@@ -5,8 +5,7 @@ Flags `Union[...]` with `None` among two or more members, where `Union` comes
 from `typing` or `typing_extensions`, however imported (`import typing as t;
 t.Union[int, None]`, `from typing import Union as U`), including nested uses
 (`list[Union[int, str, None]]`). A `Union` without `None` is not this rule's
-business; string annotations are left alone. Below a 3.10 target version, only
-where `X | None` can be written (see LL501).
+business; string annotations are left alone.
 
 ## Why is this bad?
 The house style writes optional types with the union operator (`str | None`),
