@@ -78,8 +78,8 @@ def defines(name: str, ctx: FileContext) -> bool:
 
 
 def is_trivial_body(body: list[ast.stmt]) -> bool:
-    """Only ``pass``, ``...``, a docstring, a bare ``return`` or a ``raise`` of an exception
-    (``NotImplementedError``, ``Exception("cannot be reversed")``): a body that does nothing."""
+    """Only ``pass``, ``...``, a docstring, a bare ``return`` or ``raise NotImplementedError``
+    (the forms RULES.md lists for LL402)."""
     for stmt in body:
         if isinstance(stmt, ast.Pass):
             continue
@@ -89,7 +89,7 @@ def is_trivial_body(body: list[ast.stmt]) -> bool:
             continue
         if isinstance(stmt, ast.Raise) and stmt.exc is not None:
             exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
-            if isinstance(exc, (ast.Name, ast.Attribute)):
+            if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
                 continue
         return False
     return True
