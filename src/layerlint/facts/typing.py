@@ -67,6 +67,10 @@ NOT_CLASSES = frozenset({
     "typing.NamedTuple", "typing.TypedDict", "typing_extensions.NamedTuple", "typing_extensions.TypedDict",
     "tempfile.NamedTemporaryFile", "tempfile.TemporaryFile",
     "boto3.client", "boto3.resource",  # (boto3's clients are made by a factory, and have no class to name)
+    # chromadb's clients are factory functions too (its classes are `chromadb.api.ClientAPI` ...)
+    *(f"chromadb.{name}" for name in (
+        "Client", "PersistentClient", "HttpClient", "AsyncHttpClient", "EphemeralClient", "CloudClient",
+    )),
 })
 # builtin functions written as types (`Optional[callable]`), when no import binds the name
 BUILTIN_NOT_CLASSES = frozenset({"any", "callable"})

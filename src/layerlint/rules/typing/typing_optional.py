@@ -70,8 +70,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   `threading.Lock | None` raises `TypeError` on Python 3.10-3.12:
   `threading.Lock`/`RLock`, `multiprocessing.Queue`, `Lock`, `Event` and the
   other factories of the `multiprocessing` module, `typing.NamedTuple`/`TypedDict`,
-  `tempfile.NamedTemporaryFile`/`TemporaryFile`, `boto3.client`/`resource`, and
-  the builtins `any` and `callable`.
+  `tempfile.NamedTemporaryFile`/`TemporaryFile`, `boto3.client`/`resource`,
+  chromadb's `Client`/`PersistentClient`/`HttpClient` and its other client
+  factories, and the builtins `any` and `callable`.
   Nor in a class body where a member names an attribute the class has already
   bound to a value (`date: Optional[date] = None`: the annotation reads the
   attribute, now `None`, and `None | None` raises where `Optional[None]` did not).
