@@ -305,6 +305,17 @@ def module_name_kind(name: str, facts: ModuleFacts, ctx: FileContext) -> tuple[s
     return "unknown", False
 
 
+def binds_v1(node: ast.expr, ctx: FileContext, facts: ModuleFacts | None = None) -> bool:
+    """Can a Name/Attribute chain stand for something of ``pydantic.v1``, by any import
+    binding its head (``try: import pydantic.v1 as pydantic`` / ``except ImportError:
+    import pydantic``: v1's API either way)? (``facts``: the module's, while they are made.)"""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return False
+    return any(is_pydantic_v1(q) for q in _bound_names(node.id, facts or module_facts(ctx), ctx))
+
+
 def name_bindings(name: str, ctx: FileContext) -> set[str]:
     """Every fully qualified name a module-level (or already met) import binds ``name`` to."""
     found = set(module_facts(ctx).import_bindings.get(name, ()))
@@ -338,6 +349,8 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
                 return "plain", False, frozenset(), frozenset()
             return "unknown", False, frozenset(), frozenset()
         if isinstance(base, ast.Attribute):
+            if binds_v1(base, ctx, facts):
+                return "v1", False, frozenset(), frozenset()
             qualified = ctx.resolve(base)
             kind, settings = imported_kind(qualified, ctx)
             return kind, settings, frozenset(), frozenset({qualified} if qualified else ())
@@ -795,6 +808,8 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
             root = root.value
         if not isinstance(root, ast.Name) or locally_rebound(root.id, ctx):
             return UNKNOWN
+        if binds_v1(node, ctx):
+            return Receiver("v1", is_class=True)
         qualified = ctx.resolve(node)
         kind, _settings = imported_kind(qualified, ctx)
         if kind not in ("model", "v1"):

@@ -5,9 +5,10 @@
   a conditional expression) whose test reads a version flag (``PYDANTIC_V1``,
   ``IS_PYDANTIC_V2``, ``pydantic.VERSION``, ``PYDANTIC_VERSION.startswith("1.")``,
   ``is_pydantic_v2()``) or tests for a v2 attribute (``hasattr(m, "model_dump")``)
-  is there on purpose, to keep both versions working. The flag is usually the
-  project's own constant, so it is recognised by its spelling: a spelling that
-  only makes the rules silent.
+  is there on purpose, to keep both versions working; so is the code after an
+  ``if <version test>:`` that returns (or raises): its ``else``, written flat.
+  The flag is usually the project's own constant, so it is recognised by its
+  spelling: a spelling that only makes the rules silent.
 """
 
 from __future__ import annotations
@@ -45,11 +46,29 @@ def in_version_gate(ctx: FileContext, line: int) -> bool:
 
 
 def _gates(ctx: FileContext) -> list[tuple[int, int]]:
-    return [
-        (node.lineno, node.end_lineno or node.lineno)
-        for node in nodes_of(ctx.tree, ast.If, ast.IfExp)
-        if is_version_test(node.test)  # type: ignore[attr-defined]
-    ]
+    found = []
+    for node in nodes_of(ctx.tree, ast.If, ast.IfExp, *_BLOCKS):
+        if isinstance(node, (ast.If, ast.IfExp)):
+            if is_version_test(node.test):  # type: ignore[attr-defined]
+                found.append((node.lineno, node.end_lineno or node.lineno))
+            if isinstance(node, ast.IfExp):
+                continue
+        # `if IS_PYDANTIC_V2: return ...` then the v1 code: the rest of the block is the else branch
+        for body in (getattr(node, "body", None), getattr(node, "orelse", None), getattr(node, "finalbody", None)):
+            for index, stmt in enumerate(body if isinstance(body, list) else ()):
+                if (
+                    index + 1 < len(body)
+                    and isinstance(stmt, ast.If)
+                    and stmt.body
+                    and isinstance(stmt.body[-1], (ast.Return, ast.Raise))
+                    and is_version_test(stmt.test)
+                ):
+                    found.append((body[index + 1].lineno, body[-1].end_lineno or body[-1].lineno))
+    return found
+
+
+# statements whose blocks may hold an early-return version gate
+_BLOCKS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.Try)
 
 
 def is_version_test(test: ast.AST) -> bool:

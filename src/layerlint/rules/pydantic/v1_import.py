@@ -72,7 +72,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word
+from layerlint.facts.pydantic import binds_v1, has_word
 from layerlint.walk import statements
 from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_import_fix
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
@@ -159,7 +159,7 @@ class V1Import(PydanticRule):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         value = node.value
-        if isinstance(value, ast.Name) and self.ctx.imports.get(value.id) == "pydantic":
+        if isinstance(value, ast.Name) and self.ctx.imports.get(value.id) == "pydantic" and not binds_v1(value, self.ctx):
             message = v1_only_message(f"pydantic.{node.attr}")
             if message:
                 self.report(node, message, fix=settings_attribute_fix(node, self.ctx))

@@ -83,6 +83,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.pydantic import (
+    binds_v1,
     built_on_v1,
     class_info,
     has_word,
@@ -149,7 +150,7 @@ class V1Validator(PydanticRule):
                 root = node.value
                 while isinstance(root, ast.Attribute):
                     root = root.value
-                if isinstance(root, ast.Name) and not locally_rebound(root.id, self.ctx):
+                if isinstance(root, ast.Name) and not locally_rebound(root.id, self.ctx) and not binds_v1(root, self.ctx):
                     self._report(node, self.ctx.resolve(node) or "", message)
 
     def _report(self, node: ast.Name | ast.Attribute, qualified: str, message: str) -> None:
