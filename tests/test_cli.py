@@ -164,6 +164,9 @@ def test_noqa_comments(tmp_path):
         "app/services/b_service.py": "# layerlint: noqa\n" + SERVICE_WITH_HTTP,
         "app/services/c_service.py": "# layerlint: noqa: LL103\n" + SERVICE_WITH_HTTP,
         "app/services/d_service.py": SERVICE_WITH_HTTP.replace("HTTPException(code)", "HTTPException(code)  # noqa"),
+        # flake8's own file switch, as flake8 reads it: a line that is only the comment
+        "app/services/f_service.py": "# flake8: noqa\n" + SERVICE_WITH_HTTP,
+        "app/services/g_service.py": "x = 1  # flake8: noqa\n" + SERVICE_WITH_HTTP,
     }
     result = run("check", str(make_project(tmp_path, files=files)))
     out = result.output
@@ -171,6 +174,8 @@ def test_noqa_comments(tmp_path):
     assert "b_service.py" not in out
     assert "c_service.py:2:1: LL105" in out and "c_service.py:6" not in out
     assert "d_service.py:1:1: LL105" in out and "d_service.py:5" not in out
+    assert "f_service.py" not in out
+    assert "g_service.py:2:1: LL105" in out
 
 
 def test_rule_and_rules_commands():

@@ -2,7 +2,9 @@
 
 ``# noqa`` silences every finding on its line, ``# noqa: LL101,LL105`` (commas
 or spaces) only those codes; ``# layerlint: noqa`` anywhere in a file silences
-the whole file, ``# layerlint: noqa: LL301`` only those codes in it.
+the whole file, ``# layerlint: noqa: LL301`` only those codes in it. A line that
+is only ``# flake8: noqa`` (flake8's own file-level switch, which ruff honours
+too) silences the whole file, so that the CLI and the flake8 plugin agree.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ _LINE_RE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0
 _FILE_RE = re.compile(
     r"#\s*layerlint\s*:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
 )
+# flake8's own test: a line that is only the comment (with codes, flake8 does not skip the file)
+_FLAKE8_FILE_RE = re.compile(r"^[ \t]*#[ \t]*flake8[:=][ \t]*noqa[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _SPLIT_RE = re.compile(r"[,\s]+")
 ALL = None  # marker: every code
 
@@ -27,12 +31,11 @@ def _codes(text: str | None) -> frozenset[str] | None:
 
 
 def file_suppression(source: str) -> frozenset[str] | None | bool:
-    """False when the file has no ``# layerlint: noqa``; None for all codes; else the codes."""
-    if "layerlint" not in source:
-        return False
-    match = _FILE_RE.search(source)
+    """False when the file has no ``# layerlint: noqa`` (nor a ``# flake8: noqa`` line); None
+    for all codes; else the codes."""
+    match = _FILE_RE.search(source) if "layerlint" in source else None
     if match is None:
-        return False
+        return ALL if "flake8" in source and _FLAKE8_FILE_RE.search(source) else False
     return _codes(match.group("codes"))
 
 
