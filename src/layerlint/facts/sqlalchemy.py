@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from layerlint.context import FileContext
+from layerlint.facts.fallbacks import bound_in_import_fallback
 from layerlint.walk import statements
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel")
@@ -42,49 +43,6 @@ _KNOWN_EMPTY_PACKAGES = frozenset({"sqlalchemy", "sqlmodel", "typing", "typing_e
 # bases that never map a class: a class with ``__tablename__`` and only such bases is a mixin
 _NEVER_MAPPING_PACKAGES = frozenset({"typing", "typing_extensions", "abc", "builtins"})
 _MODEL_MARKERS = frozenset({"__tablename__", "__table__"})
-
-
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
-
-
-def in_import_fallback(ctx: FileContext, line: int) -> bool:
-    """Is ``line`` in an ``except ImportError:`` handler: code for a version that lacks what
-    the ``try`` imported (``declarative_base()`` where ``DeclarativeBase`` is missing)?"""
-    return any(
-        handler.lineno <= line <= (handler.end_lineno or handler.lineno) for handler in _import_fallbacks(ctx)
-    )
-
-
-def bound_in_import_fallback(node: ast.expr, ctx: FileContext) -> bool:
-    """Is ``node`` a name an import binds in an ``except ImportError:`` handler: the old
-    version's spelling of what the ``try`` binds (``from sqlalchemy import Column as
-    _Column`` where ``_Column = mapped_column`` failed)?"""
-    return isinstance(node, ast.Name) and node.id in ctx.memo("fallback_import_names", lambda: {
-        local
-        for handler in _import_fallbacks(ctx)
-        for stmt in statements(handler.body)
-        if isinstance(stmt, (ast.Import, ast.ImportFrom))
-        for local, _qualified in ctx.import_bindings(stmt)
-    })
-
-
-def _import_fallbacks(ctx: FileContext) -> list[ast.ExceptHandler]:
-    return ctx.memo("import_fallbacks", lambda: [
-        handler
-        for stmt in statements(ctx.tree.body)
-        for handler in getattr(stmt, "handlers", ())  # (try and try*)
-        if any(
-            _is_import_error(name, ctx)
-            for name in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
-            if name is not None
-        )
-    ])
-
-
-def _is_import_error(node: ast.expr, ctx: FileContext) -> bool:
-    if isinstance(node, ast.Name):
-        return node.id in _IMPORT_ERRORS and node.id not in ctx.imports and node.id not in ctx.top_level_names
-    return (ctx.resolve(node) or "").partition("builtins.")[2] in _IMPORT_ERRORS
 
 
 def uses_sqlalchemy(ctx: FileContext) -> bool:

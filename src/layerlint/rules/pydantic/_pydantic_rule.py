@@ -6,7 +6,9 @@
   ``IS_PYDANTIC_V2``, ``pydantic.VERSION``, ``PYDANTIC_VERSION.startswith("1.")``,
   ``is_pydantic_v2()``) or tests for a v2 attribute (``hasattr(m, "model_dump")``)
   is there on purpose, to keep both versions working; so is the code after an
-  ``if <version test>:`` that returns (or raises): its ``else``, written flat.
+  ``if <version test>:`` that returns (or raises): its ``else``, written flat;
+  and the code of an ``except ImportError:`` handler (the 1.x side of a ``try:
+  from pydantic import field_validator``).
   The flag is usually the project's own constant, so it is recognised by its
   spelling: a spelling that only makes the rules silent.
 """
@@ -17,6 +19,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts import dependencies as deps
+from layerlint.facts.fallbacks import in_import_fallback
 from layerlint.facts.pydantic import v2_attribute_test
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
@@ -27,7 +30,7 @@ _FLAG_WORDS = ("V1", "V2", "VERSION", "MAJOR")
 class PydanticRule(Rule):
     def report(self, node: ast.AST, message: str, *, fix: str | None = None) -> None:
         line = getattr(node, "lineno", None)
-        if line is not None and in_version_gate(self.ctx, line):
+        if line is not None and (in_version_gate(self.ctx, line) or in_import_fallback(self.ctx, line)):
             return  # deliberate support of both versions
         # every LL2xx fix writes the Pydantic 2 API, which a project that runs (or also
         # supports) 1.x lacks: the finding stays, as a reminder for the upgrade, without a fix

@@ -85,8 +85,11 @@ either branch of an `if` (or of a conditional expression) whose test reads a
 version flag (`PYDANTIC_V1`, `IS_PYDANTIC_V2`, `pydantic.VERSION`,
 `PYDANTIC_VERSION.startswith("1.")`, `is_pydantic_v2()`: a name with "pydantic"
 and "v1", "v2", "version" or "major" in it) or tests for a v2 attribute
-(`hasattr(model, "model_dump")`). Such code keeps both versions working on
-purpose (the OpenAI and Anthropic SDKs' `if PYDANTIC_V1:` blocks).
+(`hasattr(model, "model_dump")`); the code after such an `if` whose branch
+returns or raises (its `else`, written flat); and an `except ImportError:`
+handler (`try: from pydantic import field_validator` / `except ImportError:`
+the 1.x way). Such code keeps both versions working on purpose (the OpenAI and
+Anthropic SDKs' `if PYDANTIC_V1:` blocks).
 """
 
 from __future__ import annotations

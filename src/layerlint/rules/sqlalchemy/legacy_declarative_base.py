@@ -68,7 +68,8 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sqlalchemy import in_import_fallback, sa_call, sa_spellings, uses_sqlalchemy
+from layerlint.facts.fallbacks import in_import_fallback
+from layerlint.facts.sqlalchemy import sa_call, sa_spellings, uses_sqlalchemy
 from layerlint.facts.sqlalchemy_fix import declarative_base_fix
 from layerlint.rule import Rule
 
