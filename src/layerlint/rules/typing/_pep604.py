@@ -123,6 +123,14 @@ class Pep604Rule(Rule):
         chosen = self.fix_plan(node)
         self.report(node, self.message, fix=chosen.safety if chosen else None)
 
+    def _names_a_local(self, operands: list[ast.expr | None]) -> bool:
+        """Is a member a name the enclosing function binds (a parameter, a variable)?"""
+        func = self.ctx.enclosing_function()
+        if func is None or not any(isinstance(op, ast.Name) for op in operands):
+            return False
+        local = self.ctx.memo(("typing.local_names", id(func)), lambda: _local_names(func))
+        return any(isinstance(op, ast.Name) and op.id in local for op in operands)
+
     def fix_plan(self, node: ast.Subscript) -> tf.Plan | None:
         operands = tf.operand_exprs(node, self.form)
         if operands is None:
@@ -130,6 +138,8 @@ class Pep604Rule(Rule):
         ctx = self.ctx
         facts = ctx.memo("typing.module_facts", lambda: tf.module_facts(ctx.tree, ctx.resolve))
         position, whole, shadowed = self._positions().marks.get(id(node), (tf.RUNTIME, False, _NOTHING))
+        if position == tf.RUNTIME and self._names_a_local(operands):
+            return None  # `type_ = Optional[type_]`: a variable may hold anything (a ForwardRef has no `|`)
         not_types = facts.not_types | shadowed if shadowed else facts.not_types
         kinds = [tf.classify(op, ctx.source_segment, not_types, ctx.resolve) for op in operands]
         multiline = (node.end_lineno or node.lineno) > node.lineno
@@ -145,6 +155,18 @@ class Pep604Rule(Rule):
             commented=segment is None or "#" in segment,
             old_typer=ctx.mentions("typer") and ctx.memo("typing.old_typer", lambda: _old_typer(ctx)),
         )
+
+
+def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
+    """The parameters of a function and the names its body binds (nested scopes included:
+    a wider set only withholds more fixes)."""
+    args = func.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    names.update(
+        node.id for node in nodes_of(func, ast.Name) if isinstance(node.ctx, ast.Store)  # type: ignore[attr-defined]
+    )
+    return frozenset(names)
 
 
 def _old_typer(ctx: FileContext) -> bool:
