@@ -37,7 +37,12 @@ DECLARATIVE_BASE_CLASSES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"
 RELATIONSHIP_FUNCS = frozenset({"relationship", "relation"})
 # the last names of relationship()/relation() and of SQLModel's Relationship()
 RELATIONSHIP_NAMES = RELATIONSHIP_FUNCS | {"Relationship"}
-MAPPED_ANNOTATIONS = frozenset({"Mapped", "WriteOnlyMapped", "DynamicMapped"})
+# `Mapped` and the classes SQLAlchemy accepts in its place (its subclasses among them:
+# `MappedColumn[UUID]` on a primary key maps as `Mapped[UUID]` does)
+MAPPED_ANNOTATIONS = frozenset({
+    "Mapped", "WriteOnlyMapped", "DynamicMapped", "MappedColumn", "Relationship", "MappedSQLExpression",
+    "Composite", "Synonym", "InstrumentedAttribute",
+})
 # base classes that are known to bring no columns of their own
 _KNOWN_EMPTY_PACKAGES = frozenset({"sqlalchemy", "sqlmodel", "typing", "typing_extensions", "abc", "builtins"})
 # bases that never map a class: a class with ``__tablename__`` and only such bases is a mixin
@@ -167,7 +172,8 @@ def unquoted(node: ast.AST) -> ast.AST | None:
 
 
 def is_mapped_annotation(annotation: ast.AST | None) -> bool:
-    """``Mapped[...]`` (also ``WriteOnlyMapped``/``DynamicMapped``, quoted, or ``sa.orm.Mapped``).
+    """``Mapped[...]`` (also ``WriteOnlyMapped``/``DynamicMapped``, a subclass of ``Mapped`` such as
+    ``MappedColumn``, quoted, or ``sa.orm.Mapped``).
 
     Matched by spelling on purpose: a finding is raised when this is *false*, so
     leniency here can only silence the rule.

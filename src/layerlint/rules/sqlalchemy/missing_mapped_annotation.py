@@ -4,7 +4,8 @@
 Flags `mapped_column()` and `relationship()` (from `sqlalchemy.orm`, however
 imported) assigned as a class attribute of a declarative class (see LL302) with
 no annotation, or with an annotation that is not `Mapped[...]`
-(`WriteOnlyMapped[...]` and `DynamicMapped[...]` are accepted too). SQLModel
+(`WriteOnlyMapped[...]`, `DynamicMapped[...]` and the subclasses of `Mapped`,
+such as `MappedColumn[...]` and `Relationship[...]`, are accepted too). SQLModel
 tables, which declare fields with plain annotations, are not checked.
 
 ## Why is this bad?
