@@ -131,3 +131,18 @@ def test_declared_python_decides_the_fix(tmp_path, files, fixed):
     # (the unused import goes; `int | None` in a signature would fail at import on 3.9)
     expected = SOURCE.replace("Optional[int]", "int | None").replace("from typing import Optional\n", "")
     assert module.read_text() == (expected if fixed else SOURCE)
+
+
+def test_syntax_newer_than_the_running_python_says_so(tmp_path):
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.99"\n')
+    module = tmp_path / "app" / "base.py"
+    module.parent.mkdir()
+    module.write_text("class Repository[M]:\n    pass\n\n\ntype Options = dict[str, M]\n")
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL001", str(tmp_path)])
+    if sys.version_info >= (3, 12):  # (parses there: a real syntax error is needed)
+        module.write_text("def f(:\n    pass\n")
+        result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL001", str(tmp_path)])
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert f"(layerlint runs on Python {running}, the project targets 3.99: run layerlint with Python 3.99" in result.output

@@ -13,6 +13,7 @@ import ast
 import codecs
 import io
 import symtable
+import sys
 import tokenize
 import traceback
 import warnings
@@ -103,7 +104,7 @@ def lint_source(
         return _unparsable(shown, f"invalid {exc.encoding} byte sequence", line, col) if report_syntax else FileResult(shown)
     except (SyntaxError, LookupError) as exc:
         return _unparsable(shown, f"bad encoding declaration: {exc}") if report_syntax else FileResult(shown)
-    return _lint(None, _Parser(text, shown), text, path, settings, shown, codes)
+    return _lint(None, _Parser(text, shown, settings.target_version), text, path, settings, shown, codes)
 
 
 class _Unparsable(Exception):
@@ -119,9 +120,10 @@ class _Parser:
     syntax (:meth:`check`) when no rule applies to the file: the check skips making an
     object of every node, a quarter of the parse time."""
 
-    def __init__(self, text: str, filename: str) -> None:
+    def __init__(self, text: str, filename: str, target: tuple[int, int] | None = None) -> None:
         self.text = text
         self.filename = filename
+        self.target = target  # the project's oldest Python, when known
 
     def __call__(self) -> ast.Module:
         try:
@@ -130,7 +132,16 @@ class _Parser:
                 warnings.simplefilter("ignore")
                 return ast.parse(self.text, filename=self.filename)
         except SyntaxError as exc:
-            raise _Unparsable(self.filename, exc.msg or "syntax error", exc.lineno or 1, exc.offset or 1) from None
+            reason = exc.msg or "syntax error"
+            running = sys.version_info[:2]
+            if self.target is not None and self.target > running:
+                # `class Repo[M]:` (3.12) is a syntax error to the Python layerlint runs on
+                reason += (
+                    f" (layerlint runs on Python {running[0]}.{running[1]}, the project targets"
+                    f" {self.target[0]}.{self.target[1]}: run layerlint with Python"
+                    f" {self.target[0]}.{self.target[1]} or newer)"
+                )
+            raise _Unparsable(self.filename, reason, exc.lineno or 1, exc.offset or 1) from None
         except (ValueError, RecursionError, MemoryError) as exc:
             reason = "nesting too deep" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
             raise _Unparsable(self.filename, reason) from None

@@ -12,6 +12,11 @@ goes on.
 
 The CLI reports LL001; the flake8 plugin leaves it to flake8's own E999.
 
+layerlint parses with the Python it runs on. Syntax newer than that Python
+(`class Repository[M]:`, `type Alias = ...` from 3.12) is a syntax error to it:
+when the project targets a newer Python than the one layerlint runs on, the
+message says so, and to run layerlint with that Python.
+
 ## Example
 ```python
 def handler(:
