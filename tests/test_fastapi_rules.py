@@ -242,3 +242,38 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
     accented.write_text("# café\nfrom sqlalchemy.orm import sessionmaker\n\nｓessionA = sessionmaker()\n", encoding="utf-8")
     assert _module_facts(str(accented))[0] == {"sessionA"}
     assert "sessionA" in _top_level_names(str(accented))
+
+
+def test_a_router_class_of_another_project_module_makes_endpoints(tmp_path):
+    """polar builds its routes on its own `polar.routing.APIRouter`, a subclass of FastAPI's."""
+    routing = """\
+        import fastapi
+
+
+        class APIRouter(fastapi.APIRouter):
+            pass
+
+
+        class Registry:
+            pass
+    """
+    routes = """\
+        from fastapi import Depends
+
+        from app.routing import APIRouter, Registry
+
+        router = APIRouter(prefix="/items")
+        registry = Registry()
+
+
+        @router.post("/", status_code=201)
+        async def create():
+            return {}
+
+
+        @registry.post("/")
+        async def not_an_endpoint():
+            return {}
+    """
+    found = _lint(tmp_path, {"app/__init__.py": "", "app/routing.py": routing, "app/items.py": routes}, "app/items.py")
+    assert sorted((d.line, d.code) for d in found) == [(9, "LL601"), (10, "LL602")]

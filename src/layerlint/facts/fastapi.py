@@ -7,6 +7,7 @@ import http
 import re
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.facts.project_classes import outside_bases
 from layerlint.facts.sessions import imports_settled
 from layerlint.spelling import line_numbers
 from layerlint.walk import Lines, nodes_of, statements_on
@@ -178,14 +179,26 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     for stmt in found:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
             func = stmt.value.func
-            if ctx.resolve(func) in ROUTER_CLASSES or (
-                isinstance(func, ast.Name) and func.id in subclasses and func.id not in ctx.imports
+            qualified = ctx.resolve(func)
+            if (
+                qualified in ROUTER_CLASSES
+                or (isinstance(func, ast.Name) and func.id in subclasses and func.id not in ctx.imports)
+                or (qualified is not None and _project_router_class(qualified, ctx))
             ):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
                     if isinstance(target, ast.Name):
                         calls.setdefault(target.id, stmt.value)
     return calls
+
+
+def _project_router_class(qualified: str, ctx: FileContext) -> bool:
+    """A class of another project module that derives from FastAPI's router or application
+    (``from polar.routing import APIRouter``, a subclass with the project's route class)."""
+    module, _, name = qualified.rpartition(".")
+    if not module or not name[:1].isupper() or is_http_package(qualified):
+        return False
+    return bool(outside_bases(qualified, ctx) & ROUTER_CLASSES)
 
 
 _ROUTER_WORDS = ("FastAPI", "APIRouter")

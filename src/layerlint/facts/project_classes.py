@@ -39,10 +39,21 @@ def class_facts(qualified: str, ctx: FileContext) -> tuple[bool, frozenset[str]]
     """(built on ``pydantic.v1``?, the names it and its project bases define) of a class of
     a project module (``app.schemas.item.Item``); (False, nothing) when not known."""
     found = _class_facts(qualified, ctx)
-    return found if found is not None else (False, frozenset())
+    return (found[0], found[1]) if found is not None else (False, frozenset())
 
 
-def _class_facts(qualified: str, ctx: FileContext) -> tuple[bool, frozenset[str]] | None:
+def outside_bases(qualified: str, ctx: FileContext) -> frozenset[str]:
+    """The classes outside the project that a class of a project module derives from, at
+    any depth (``fastapi.APIRouter`` for ``class APIRouter(fastapi.APIRouter)`` in
+    ``polar/routing.py``); empty when not known."""
+    found = _class_facts(qualified, ctx)
+    return found[2] if found is not None else frozenset()
+
+
+_Facts = tuple[bool, frozenset[str], frozenset[str]]  # (v1, names defined, outside bases)
+
+
+def _class_facts(qualified: str, ctx: FileContext) -> _Facts | None:
     module, _, name = qualified.rpartition(".")
     if not module:
         return None
@@ -57,23 +68,28 @@ class _Module:
     stars: tuple[str, ...]  # the modules of `from module import *`
 
 
-def _facts(module: str, name: str, ctx: FileContext, hops: int) -> tuple[bool, frozenset[str]] | None:
-    """(built on ``pydantic.v1``?, the names it and its project bases define) of the class
-    ``name`` found from ``module``; None when not known there (not a project module, not
-    defined or imported in it, too far)."""
+def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
+    """(built on ``pydantic.v1``?, the names it and its project bases define, the classes
+    outside the project it derives from) of the class ``name`` found from ``module``; None
+    when not known there (not a project module, not defined or imported in it, too far)."""
     read = _module(module, ctx, hops)
     if read is None:
         return None
     if name in read.bases:
-        v1, names = False, set(read.own[name])
+        v1, names, outside = False, set(read.own[name]), set()
         for base in read.bases[name]:
-            found = (True, frozenset()) if is_pydantic_v1(base) else _facts_elsewhere(base, ctx, hops)
-            if found is not None:
-                v1, names = v1 or found[0], names | found[1]
-        return v1, frozenset(names)
+            found = (True, frozenset(), frozenset({base})) if is_pydantic_v1(base) else _facts_elsewhere(base, ctx, hops)
+            if found is None:
+                outside.add(base)  # (or too far: then only the first class out of reach)
+            else:
+                v1, names, outside = v1 or found[0], names | found[1], outside | found[2]
+        return v1, frozenset(names), frozenset(outside)
     if name in read.imports:
         qualified = read.imports[name]
-        return (True, frozenset()) if is_pydantic_v1(qualified) else _facts_elsewhere(qualified, ctx, hops)
+        if is_pydantic_v1(qualified):
+            return True, frozenset(), frozenset({qualified})
+        found = _facts_elsewhere(qualified, ctx, hops)
+        return found if found is not None else (False, frozenset(), frozenset({qualified}))
     for star in read.stars:
         found = _facts(star, name, ctx, hops + 1)
         if found is not None:
@@ -81,7 +97,7 @@ def _facts(module: str, name: str, ctx: FileContext, hops: int) -> tuple[bool, f
     return None
 
 
-def _facts_elsewhere(qualified: str, ctx: FileContext, hops: int) -> tuple[bool, frozenset[str]] | None:
+def _facts_elsewhere(qualified: str, ctx: FileContext, hops: int) -> _Facts | None:
     module, _, name = qualified.rpartition(".")
     return _facts(module, name, ctx, hops + 1) if module else None
 
