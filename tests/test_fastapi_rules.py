@@ -277,3 +277,33 @@ def test_a_router_class_of_another_project_module_makes_endpoints(tmp_path):
     """
     found = _lint(tmp_path, {"app/__init__.py": "", "app/routing.py": routing, "app/items.py": routes}, "app/items.py")
     assert sorted((d.line, d.code) for d in found) == [(9, "LL601"), (10, "LL602")]
+
+
+def test_a_session_class_reexported_by_a_project_module_is_a_session(tmp_path):
+    """polar's services import `AsyncSession` from `polar.postgres`, which re-exports SQLAlchemy's."""
+    postgres = """\
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from sqlalchemy.orm import Session as _Session
+
+
+        class Session(_Session):
+            pass
+
+
+        class SessionInfo:
+            pass
+    """
+    service = """\
+        import sqlalchemy as sa
+
+        from app.postgres import AsyncSession, Session, SessionInfo
+
+
+        async def load(session: AsyncSession, sync: Session, info: SessionInfo, stmt: sa.Select):
+            await session.execute(stmt)
+            sync.scalars(stmt)
+            return info.execute(stmt)
+    """
+    files = {"app/__init__.py": "", "app/postgres.py": postgres, "app/services/__init__.py": "", "app/services/load.py": service}
+    found = _lint(tmp_path, files, "app/services/load.py")
+    assert sorted((d.line, d.code) for d in found) == [(7, "LL107"), (8, "LL107")]

@@ -26,6 +26,7 @@ from typing import Callable, Container
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
+from layerlint.facts.project_classes import outside_bases
 from layerlint.walk import nodes_of, statements
 
 SESSION_TYPES = frozenset({
@@ -109,7 +110,8 @@ def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
         return False
     aliases = ctx.memo("sessions.aliases", lambda: _session_aliases(ctx))
     for item in _annotation_types(annotation):
-        if ctx.resolve(item) in SESSION_TYPES:
+        qualified = ctx.resolve(item)
+        if qualified in SESSION_TYPES or (qualified is not None and _reexported_session(qualified, ctx)):
             return True
         if isinstance(item, ast.Name) and (
             item.id in aliases
@@ -117,6 +119,18 @@ def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
         ):
             return True
     return False
+
+
+def _reexported_session(qualified: str, ctx: FileContext) -> bool:
+    """``from app.db import AsyncSession`` where app/db.py imports SQLAlchemy's (a re-export)
+    or subclasses it; another module is read only for a class named like a session."""
+    last = qualified.rpartition(".")[2]
+    if "Session" not in last or not last[:1].isupper() or qualified.partition(".")[0] in _SA_TOPS:
+        return False
+    return bool(outside_bases(qualified, ctx) & SESSION_TYPES)
+
+
+_SA_TOPS = frozenset({"sqlalchemy", "sqlmodel"})
 
 
 def _local_providers(ctx: FileContext) -> frozenset[str]:

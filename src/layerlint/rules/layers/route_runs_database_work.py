@@ -7,7 +7,8 @@ Inside an endpoint (a function decorated with `@router.get/post/...` of an
 session, and SQLAlchemy statement constructors (`select`, `insert`, `update`,
 `delete`, `text`, resolved through imports, `sqlmodel`'s included).
 
-A session is a name annotated `AsyncSession`/`Session`, a parameter whose
+A session is a name annotated `AsyncSession`/`Session` (also as re-exported or
+subclassed by a project module: `from app.db import AsyncSession`), a parameter whose
 default is `Depends(<session provider>)` (unless it is annotated with another
 class: `db: DatabaseManager = Depends(get_db)`), `self.<attr>` assigned from one, or
 the target of `async with <session factory>() as session`. A `get` or `delete`
