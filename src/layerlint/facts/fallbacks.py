@@ -38,6 +38,7 @@ def bound_in_import_fallback(node: ast.expr, ctx: FileContext) -> bool:
 
 
 def _import_fallbacks(ctx: FileContext) -> list[ast.ExceptHandler]:
+    """Every ``except ImportError:`` (or ``ModuleNotFoundError``) handler, at any depth."""
     return ctx.memo("import_fallbacks", lambda: [
         handler
         for stmt in statements(ctx.tree.body)

@@ -313,12 +313,13 @@ def binds_v1(node: ast.expr, ctx: FileContext, facts: ModuleFacts | None = None)
         node = node.value
     if not isinstance(node, ast.Name):
         return False
-    return any(is_pydantic_v1(q) for q in _bound_names(node.id, facts or module_facts(ctx), ctx))
+    return any(is_pydantic_v1(q) for q in name_bindings(node.id, ctx, facts))
 
 
-def name_bindings(name: str, ctx: FileContext) -> set[str]:
-    """Every fully qualified name a module-level (or already met) import binds ``name`` to."""
-    found = set(module_facts(ctx).import_bindings.get(name, ()))
+def name_bindings(name: str, ctx: FileContext, facts: ModuleFacts | None = None) -> set[str]:
+    """Every fully qualified name a module-level (or already met) import binds ``name`` to
+    (``facts``: the module's, while they are made)."""
+    found = set((facts or module_facts(ctx)).import_bindings.get(name, ()))
     if name in ctx.imports:
         found.add(ctx.imports[name])
     return found
@@ -344,7 +345,7 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
                 return info.kind, info.settings, info.defines, info.origins
             found = module_name_kind(base.id, facts, ctx)
             if found is not None:
-                return found[0], found[1], frozenset(), frozenset(_bound_names(base.id, facts, ctx))
+                return found[0], found[1], frozenset(), frozenset(name_bindings(base.id, ctx, facts))
             if base.id in _BUILTIN_NAMES:
                 return "plain", False, frozenset(), frozenset()
             return "unknown", False, frozenset(), frozenset()
@@ -540,13 +541,8 @@ def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str], frozen
         found = module_name_kind(name, facts, ctx)
         if found is None:
             return "unknown", frozenset(), frozenset()
-        return found[0], frozenset(), frozenset(_bound_names(name, facts, ctx))
+        return found[0], frozenset(), frozenset(name_bindings(name, ctx, facts))
     return imported_kind(name, ctx)[0], frozenset(), frozenset({name})
-
-
-def _bound_names(name: str, facts: ModuleFacts, ctx: FileContext) -> set[str]:
-    """The fully qualified names an import binds ``name`` to (module level, or met in the walk)."""
-    return facts.import_bindings.get(name) or ({ctx.imports[name]} if name in ctx.imports else set())
 
 
 class _BindingCollector:

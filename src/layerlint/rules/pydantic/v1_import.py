@@ -106,7 +106,6 @@ _NAMES = (
     "BaseSettings", "parse_obj_as", "parse_raw_as", "parse_file_as", "schema_of", "schema_json_of",
     "validate_arguments", "generics", "env_settings",
 )
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 # the names a `pydantic.<name>` attribute may be flagged for
 _ATTRIBUTES = frozenset(q.partition(".")[2] for q in V1_ONLY if q.count(".") == 1)
 
@@ -165,32 +164,20 @@ class V1Import(PydanticRule):
                 self.report(node, message, fix=settings_attribute_fix(node, self.ctx))
 
     def _is_fallback(self, node: ast.stmt) -> bool:
-        """Is the import one side of a v1/v2 compatibility shim?
-
-        An import in an ``except ImportError:`` block, or in one branch of an
-        ``if``/``else`` whose other branch imports the same name.
+        """Is the import one side of a v1/v2 compatibility shim: in one branch of an
+        ``if``/``else`` whose other branch imports the same name? (One in an ``except
+        ImportError:`` block is never reported: see PydanticRule.report.)
         """
         if self._fallbacks is None:
             self._fallbacks = set()
-            for block in _blocks(self.ctx.tree.body):
-                if isinstance(block, ast.ExceptHandler) and _catches_import_error(block.type):
-                    self._fallbacks.update(id(imp) for imp in _imports_in(block.body))
-                elif isinstance(block, ast.If) and block.orelse:
+            for block in statements(self.ctx.tree.body):
+                if isinstance(block, ast.If) and block.orelse:
                     body, orelse = _imports_in(block.body), _imports_in(block.orelse)
                     shared = _bound_names(body) & _bound_names(orelse)
                     for imp in body + orelse:
                         if _bound_names([imp]) & shared:
                             self._fallbacks.add(id(imp))
         return id(node) in self._fallbacks
-
-
-def _blocks(body: list[ast.stmt]):
-    """Every ``if`` statement and ``except`` handler, at any depth."""
-    for stmt in statements(body):
-        if isinstance(stmt, ast.If):
-            yield stmt
-        for handler in getattr(stmt, "handlers", ()) or ():
-            yield handler
 
 
 def _imports_in(body: list[ast.stmt]) -> list[ast.Import | ast.ImportFrom]:
@@ -200,8 +187,3 @@ def _imports_in(body: list[ast.stmt]) -> list[ast.Import | ast.ImportFrom]:
 def _bound_names(imports: list[ast.Import | ast.ImportFrom]) -> set[str]:
     return {alias.asname or alias.name.partition(".")[0] for imp in imports for alias in imp.names}
 
-
-def _catches_import_error(node: ast.expr | None) -> bool:
-    if isinstance(node, ast.Tuple):
-        return any(_catches_import_error(elt) for elt in node.elts)
-    return isinstance(node, ast.Name) and node.id in _IMPORT_ERRORS

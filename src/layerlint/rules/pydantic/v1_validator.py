@@ -87,10 +87,8 @@ from layerlint.facts.pydantic import (
     built_on_v1,
     class_info,
     has_word,
-    is_pydantic_v1,
     locally_rebound,
     method_class,
-    name_bindings,
 )
 from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
@@ -138,7 +136,7 @@ class V1Validator(PydanticRule):
             message = V1_VALIDATORS.get(qualified)
             if (
                 message
-                and not any(is_pydantic_v1(q) for q in name_bindings(node.id, self.ctx))
+                and not binds_v1(node, self.ctx)
                 and not locally_rebound(node.id, self.ctx)
             ):
                 self._report(node, qualified, message)
