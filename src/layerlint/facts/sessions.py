@@ -567,6 +567,17 @@ def call_ids(node: ast.AST) -> set[int]:
 STATEMENT_BUILDERS = frozenset({"select", "insert", "update", "delete", "text"})
 
 
+def query_at(node: ast.Call, methods: frozenset[str], ctx: FileContext) -> tuple[ast.Call, str, bool] | None:
+    """The query a call runs or builds, as LL106/LL107 report it: (the node to report, what
+    it spells — ``session.execute`` or ``select`` —, whether it runs it on a session), or
+    None. The calls inside it (:func:`call_ids`) are part of the same query."""
+    method = session_method_call(node, methods, ctx)
+    if method is not None:
+        return node, f"{ast.unparse(node.func.value)}.{method}", True  # type: ignore[attr-defined]
+    built = built_statement(node, ctx)
+    return None if built is None else (built[0], built[1], False)
+
+
 def built_statement(node: ast.Call, ctx: FileContext) -> tuple[ast.Call, str] | None:
     """The builder call at the root of ``node``'s method chain and its name, when that is a
     statement builder: ``select(User).where(...).limit(1)`` gives ``select(User)``."""

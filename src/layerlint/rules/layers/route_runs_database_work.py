@@ -50,7 +50,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import enclosing_endpoint, may_have_endpoints
-from layerlint.facts.sessions import STATEMENT_BUILDERS, built_statement, call_ids, session_method_call
+from layerlint.facts.sessions import STATEMENT_BUILDERS, call_ids, query_at
 from layerlint.facts.sqlalchemy import sa_spellings
 from layerlint.rule import Rule
 
@@ -80,14 +80,12 @@ class RouteRunsDatabaseWork(Rule):
     def visit_Call(self, node: ast.Call) -> None:
         if id(node) in self._covered or enclosing_endpoint(self.ctx) is None:
             return
-        method = session_method_call(node, DATABASE_METHODS, self.ctx)
-        if method is not None:
-            receiver = ast.unparse(node.func.value)  # type: ignore[attr-defined]
-            self.report(node, f"route handler calls `{receiver}.{method}()` on a session: move database work to a repository")
-            self._covered |= call_ids(node)  # one finding for `session.execute(select(...))`
+        query = query_at(node, DATABASE_METHODS, self.ctx)
+        if query is None:
             return
-        built = built_statement(node, self.ctx)
-        if built is not None:
-            root, builder = built
-            self.report(root, f"route handler builds a SQL statement with `{builder}()`: move queries to a repository")
-            self._covered |= call_ids(node)
+        target, spelled, on_session = query
+        if on_session:
+            self.report(target, f"route handler calls `{spelled}()` on a session: move database work to a repository")
+        else:
+            self.report(target, f"route handler builds a SQL statement with `{spelled}()`: move queries to a repository")
+        self._covered |= call_ids(node)  # one finding for `session.execute(select(...))`

@@ -56,7 +56,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sessions import STATEMENT_BUILDERS, built_statement, call_ids, session_method_call
+from layerlint.facts.sessions import STATEMENT_BUILDERS, call_ids, query_at
 from layerlint.facts.sqlalchemy import sa_name, sa_spellings
 from layerlint.rule import Rule
 
@@ -94,14 +94,12 @@ class ServiceRunsQueries(Rule):
         if sa_name(node.func, self.ctx) in TABLE_DEFINITIONS:
             self._covered |= call_ids(node)
             return
-        method = session_method_call(node, QUERY_METHODS, self.ctx)
-        if method is not None:
-            receiver = ast.unparse(node.func.value)  # type: ignore[attr-defined]
-            self.report(node, f"service calls `{receiver}.{method}()` on a session: move queries to a repository")
-            self._covered |= call_ids(node)
+        query = query_at(node, QUERY_METHODS, self.ctx)
+        if query is None:
             return
-        built = built_statement(node, self.ctx)
-        if built is not None:
-            root, builder = built
-            self.report(root, f"service builds a SQL statement with `{builder}()`: move queries to a repository")
-            self._covered |= call_ids(node)
+        target, spelled, on_session = query
+        if on_session:
+            self.report(target, f"service calls `{spelled}()` on a session: move queries to a repository")
+        else:
+            self.report(target, f"service builds a SQL statement with `{spelled}()`: move queries to a repository")
+        self._covered |= call_ids(node)
