@@ -2,7 +2,8 @@
 
 ## What it does
 Flags `Column(...)` and `mapped_column(...)` (from SQLAlchemy, however imported)
-whose `default=` (or `insert_default=`) is a "now": `func.now()` (or another
+whose `default=` (or `insert_default=`, or the `default_factory=` of a
+`MappedAsDataclass` model's `mapped_column`) is a "now": `func.now()` (or another
 current-time SQL function: `current_timestamp`, `localtimestamp`,
 `utc_timestamp`, `sysdate`, ...), `datetime.now`/`datetime.utcnow`/
 `datetime.today` passed or called (`datetime.now(timezone.utc)`), a
@@ -61,7 +62,8 @@ from layerlint.facts.sqlalchemy import (
 )
 from layerlint.rule import Rule
 
-_DEFAULT_KEYS = ("default", "insert_default")
+# default_factory: a dataclass-mapped column's factory, run by the model's __init__
+_DEFAULT_KEYS = ("default", "insert_default", "default_factory")
 _FIELD_KEYS = ("default_factory", "default")
 
 
