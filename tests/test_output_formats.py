@@ -85,28 +85,35 @@ def test_full_shows_the_source_line_and_a_caret(project):
     assert result.output.rstrip().endswith("Found 3 findings in 2 files (2 checked).")
 
 
-def test_full_shows_the_fix_suggestion(project, monkeypatch):
-    from dataclasses import dataclass
+FIXABLE_ROUTE = (  # LL601 has a safe fix; Optional outside an annotation only an unsafe one
+    "from typing import Optional\n"
+    "\n"
+    "from fastapi import APIRouter, HTTPException\n"
+    "\n"
+    "router = APIRouter()\n"
+    "\n"
+    "\n"
+    "@router.get(\"/items\", response_model=Optional[int])\n"
+    "def read() -> None:\n"
+    "    raise HTTPException(status_code=404)\n"
+)
 
-    from layerlint.diagnostics import Diagnostic
-    from layerlint.output import full
-    from layerlint.sources import SourceLines
 
-    @dataclass(frozen=True)
-    class Fix:
-        message: str
-
-    @dataclass(frozen=True)
-    class WithFix(Diagnostic):
-        fix: Fix | None = None
-
-    d = WithFix(code="LL103", message="m", path="app/services/user_service.py", line=5, col=5, end_line=5,
-                end_col=29, fix=Fix("raise a domain exception"))
-    out = full.render([d], SourceLines())
-    assert "= help: raise a domain exception" in out
-    from layerlint.output import json as json_format
-
-    assert json_format.diagnostic_json(d)["fix"] == {"message": "raise a domain exception"}
+def test_full_and_json_say_how_to_apply_a_fix(tmp_path, monkeypatch):
+    root = make_project(tmp_path / "proj", files={"app/routes/items.py": FIXABLE_ROUTE})
+    monkeypatch.chdir(root)
+    full_out = invoke("check", "--select", "LL501,LL601", "--output-format", "full", ".").output
+    blocks = {block.splitlines()[0].split(": ")[1].split()[0]: block for block in full_out.split("\n\n")[:2]}
+    assert blocks.keys() == {"LL501", "LL601"}
+    assert blocks["LL601"].splitlines()[-1].strip() == "= help: safe fix: `layerlint check --fix`"
+    assert blocks["LL501"].splitlines()[-1].strip() == (
+        "= help: unsafe fix: `layerlint check --fix --unsafe-fixes` (review the change)")
+    data = json.loads(invoke("check", "--select", "LL501,LL601", "--output-format", "json", ".").output)
+    assert [(item["code"], item["fix"]) for item in data] == [
+        ("LL501", {"applicability": "unsafe", "edits": [],
+                   "message": "unsafe fix: `layerlint check --fix --unsafe-fixes` (review the change)"}),
+        ("LL601", {"applicability": "safe", "edits": [], "message": "safe fix: `layerlint check --fix`"}),
+    ]
 
 
 def test_json_has_ruffs_field_layout(project):

@@ -8,11 +8,10 @@ layout, with ``edits`` left empty (they are computed by ``--fix``/``--diff``).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from typing import Any
 
-from layerlint.diagnostics import Diagnostic
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE, Diagnostic
 
 
 def relative_to(path: str, base: str | None) -> str:
@@ -25,28 +24,18 @@ def relative_to(path: str, base: str | None) -> str:
     return absolute.replace(os.sep, "/") if os.sep != "/" else absolute
 
 
-def fix_of(d: Diagnostic) -> Any:
-    return getattr(d, "fix", None)
-
-
-def fix_json(d: Diagnostic) -> Any:
-    fix = fix_of(d)
-    if fix is None:
+def fix_json(d: Diagnostic) -> dict[str, Any] | None:
+    """The finding's ``fix`` in ruff's JSON layout: its applicability, ``edits`` left empty
+    (they are computed by ``--fix``/``--diff``, not while linting), and how to apply it."""
+    if d.fix is None:
         return None
-    if isinstance(fix, str):
-        # the fix's applicability only: edits are computed by --fix / --diff, not while linting
-        return {"applicability": fix, "edits": [], "message": None}
-    to_json = getattr(fix, "to_json", None)
-    if callable(to_json):
-        return to_json()
-    if dataclasses.is_dataclass(fix) and not isinstance(fix, type):
-        return dataclasses.asdict(fix)
-    return None
+    return {"applicability": d.fix, "edits": [], "message": fix_message(d)}
 
 
 def fix_message(d: Diagnostic) -> str | None:
-    fix = fix_of(d)
-    if fix is None:
-        return None
-    message = getattr(fix, "message", None) or getattr(fix, "title", None)
-    return str(message) if message else None
+    """How to apply the finding's fix (the ``help`` line of the ``full`` format), or None."""
+    if d.fix == FIX_SAFE:
+        return "safe fix: `layerlint check --fix`"
+    if d.fix == FIX_UNSAFE:
+        return "unsafe fix: `layerlint check --fix --unsafe-fixes` (review the change)"
+    return None
