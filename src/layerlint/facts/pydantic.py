@@ -5,7 +5,7 @@ spelling, and what is not known stays unknown:
 
 - A *model class* is a class of this module that subclasses, transitively within
   the module, ``pydantic.BaseModel`` / ``BaseSettings`` / ``RootModel`` /
-  ``pydantic_settings.BaseSettings`` (however imported or aliased), or a class
+  ``pydantic_settings.BaseSettings``, ``sqlmodel.SQLModel`` (however imported or aliased), or a class
   imported from a schemas-layer module (``ctx.layer_of``). Classes built on
   ``pydantic.v1`` are *v1 models*: deliberate v1 code, never flagged; a class
   of another module is one when its module (read, never run, and only when a
@@ -46,6 +46,10 @@ MODEL_BASES = frozenset({
     "pydantic.main.BaseModel",
     "pydantic.RootModel",
     "pydantic.root_model.RootModel",
+    # a SQLModel class is a Pydantic model (on Pydantic 2 from SQLModel 0.0.14, which
+    # deprecates the v1 API as Pydantic does; an older SQLModel gets no fix, see LL2xx)
+    "sqlmodel.SQLModel",
+    "sqlmodel.main.SQLModel",
     # v1 spellings of a model: code still to migrate (LL206 flags the import)
     "pydantic.generics.GenericModel",
 })
@@ -425,8 +429,8 @@ def uses_pydantic(ctx: FileContext) -> bool:
 
 
 def mentions_pydantic(ctx: FileContext) -> bool:
-    """Cheap file gate: the text names pydantic, or the module imports a schemas module."""
-    if ctx.mentions("pydantic"):
+    """Cheap file gate: the text names pydantic (or sqlmodel), or the module imports a schemas module."""
+    if ctx.mentions("pydantic", "sqlmodel"):
         return True
     return ctx.memo("pydantic.imports_schemas", lambda: _imports_schemas(ctx))
 

@@ -1,6 +1,7 @@
 """Shared base of the LL2xx rules.
 
-- No fix in a project that may run Pydantic 1.x (its dependency files allow it).
+- No fix in a project that may run Pydantic 1.x (its dependency files allow it, or
+  allow a SQLModel older than 0.0.14, which pins Pydantic 1, in a module naming sqlmodel).
 - No finding in code gated on the Pydantic version: a branch of an ``if`` (or of
   a conditional expression) whose test reads a version flag (``PYDANTIC_V1``,
   ``IS_PYDANTIC_V2``, ``pydantic.VERSION``, ``PYDANTIC_VERSION.startswith("1.")``,
@@ -40,7 +41,11 @@ class PydanticRule(Rule):
 
     def _pydantic_1_allowed(self) -> bool:
         ctx = self.ctx
-        return bool(ctx.external("allows_below", str(deps.start_folder(ctx.path, ctx.settings.root)), "pydantic", 2))
+        folder = str(deps.start_folder(ctx.path, ctx.settings.root))
+        # SQLModel runs on Pydantic 2 from 0.0.14 on; before, it pins Pydantic 1
+        return bool(ctx.external("allows_below", folder, "pydantic", 2)) or (
+            ctx.mentions("sqlmodel") and bool(ctx.external("allows_below_release", folder, "sqlmodel", "0.0.14"))
+        )
 
 
 def in_version_gate(ctx: FileContext, line: int) -> bool:

@@ -4,7 +4,8 @@
 Flags a nested `class Config:` in a class known to be a Pydantic model: a
 subclass, transitively within the module, of `BaseModel`, `RootModel` or
 `BaseSettings` (from `pydantic` or `pydantic_settings`, however imported or
-aliased), or of a class imported from a schemas module.
+aliased), of SQLModel's `SQLModel` (a Pydantic model too), or of a class
+imported from a schemas module.
 
 A `class Config` in any other class is not flagged, nor one in a model built on
 `pydantic.v1` (a deliberate v1 shim; a class imported from a schemas module is
@@ -75,7 +76,8 @@ meaning, or cannot be moved without changing it:
 A `Model.Config` read in another module is not seen: it breaks after the fix.
 
 No fix at all in a project whose dependency files (lock files,
-`requirements*.txt`, `pyproject.toml`) let it run Pydantic 1.x: a pin below 2.0,
+`requirements*.txt`, `pyproject.toml`) let it run Pydantic 1.x (or, in a module naming
+`sqlmodel`, a SQLModel older than 0.0.14, which pins it): a pin below 2.0,
 or a range that also allows 1.x (`pydantic>=1.10`, as a library supporting both
 declares; a lock file that lists Pydantic decides instead). Every LL2xx fix
 writes the v2 API, which 1.x lacks. The findings stay, for the upgrade.

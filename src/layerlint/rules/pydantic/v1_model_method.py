@@ -106,7 +106,8 @@ either name, and the finding points at that code), for a
 `schema_json` call holding a comment or a module where `json` names something
 else, and in a module that keeps Pydantic v1 working (see LL201).
 
-No fix in a project whose dependency files let it run Pydantic 1.x (see LL201).
+No fix in a project whose dependency files let it run Pydantic 1.x (or, in a module naming
+`sqlmodel`, a SQLModel older than 0.0.14, which pins it) (see LL201).
 No finding in code gated on the Pydantic version (see LL201).
 """
 
