@@ -132,6 +132,17 @@ def enclosing_endpoint(ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionD
     return None
 
 
+def defines_endpoints(ctx: FileContext) -> bool:
+    """Does the module declare an endpoint? Such a module is route code wherever its folder
+    puts it (a feature package named ``service``): the rules of the layers below routes
+    stay silent on what its endpoints do, and on its HTTP imports."""
+    return ctx.memo(
+        "fastapi.defines_endpoints",
+        lambda: may_have_endpoints(ctx)
+        and any(endpoint_decorator(func, ctx) is not None for func in nodes_of(ctx.tree, *FUNCTION_TYPES)),
+    )
+
+
 def is_response_class(name: str | None) -> bool:
     """``fastapi.responses.JSONResponse``, ``starlette.responses.Response``, ``fastapi.Response`` ..."""
     return bool(name) and is_http_package(name) and name.rpartition(".")[2].endswith("Response")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import HTTP_EXCEPTIONS, http_exception_name, http_facts_settled, local_http_exceptions
+from layerlint.facts.fastapi import (
+    HTTP_EXCEPTIONS,
+    enclosing_endpoint,
+    http_exception_name,
+    http_facts_settled,
+    local_http_exceptions,
+)
 from layerlint.rule import Rule
 
 
@@ -26,7 +32,8 @@ class RaisesHTTPExceptionIn(Rule):
 
     def visit_Raise(self, node: ast.Raise) -> None:
         name = http_exception_name(node.exc, self.ctx)
-        if name is not None:
+        # an endpoint is route code, where the HTTP error belongs, whatever its module's folder
+        if name is not None and enclosing_endpoint(self.ctx) is None:
             self.report(
                 node,
                 f"{self.ctx.layer} module raises HTTP exception `{name}`: raise a domain exception "

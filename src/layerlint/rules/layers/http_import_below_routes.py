@@ -5,7 +5,9 @@ Flags `import fastapi`, `from fastapi import ...`, `import starlette...` and
 `from starlette... import ...` (at the top level or inside a function) in a
 services or repositories module. Their thread-pool helpers are not HTTP and are
 not flagged: `from starlette.concurrency import run_in_threadpool` (or
-`fastapi.concurrency`) runs blocking code from any event loop.
+`fastapi.concurrency`) runs blocking code from any event loop. Nor is a module
+that declares endpoints (`@router.get(...)`): it is route code, whatever its
+folder says (a feature package named `service`).
 
 ## Why is this bad?
 HTTP concerns belong to routes and dependencies. Once a service imports the web
@@ -33,7 +35,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import is_http_package
+from layerlint.facts.fastapi import defines_endpoints, is_http_package
 from layerlint.rule import Rule
 
 
@@ -67,4 +69,6 @@ class HTTPImportBelowRoutes(Rule):
             self._report(node, node.module)
 
     def _report(self, node: ast.stmt, module: str) -> None:
+        if defines_endpoints(self.ctx):
+            return  # a module declaring endpoints is route code, whatever its folder says
         self.report(node, f"{self.ctx.layer} module imports `{module}`: HTTP concerns belong in routes")

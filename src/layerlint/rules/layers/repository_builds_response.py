@@ -4,7 +4,8 @@
 In a repositories module, flags a call of an HTTP response class: `Response`,
 `JSONResponse`, `HTMLResponse`, `StreamingResponse`, `RedirectResponse`,
 `FileResponse`, ... from `fastapi`, `fastapi.responses` or
-`starlette.responses`, however imported or aliased.
+`starlette.responses`, however imported or aliased. Not flagged inside an
+endpoint (`@router.get(...)`): route code, whatever its module's folder says.
 
 ## Why is this bad?
 Repositories return data (models, rows, `None`); shaping an HTTP response is the
@@ -35,7 +36,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import is_response_class, response_spellings
+from layerlint.facts.fastapi import enclosing_endpoint, is_response_class, response_spellings
 from layerlint.rule import Rule
 
 
@@ -54,5 +55,5 @@ class RepositoryBuildsResponse(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         name = self.ctx.resolve(node.func)
-        if is_response_class(name):
+        if is_response_class(name) and enclosing_endpoint(self.ctx) is None:
             self.report(node, f"repository builds HTTP response `{name}`: return data and let the route respond")

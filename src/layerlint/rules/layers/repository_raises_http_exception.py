@@ -3,7 +3,8 @@
 ## What it does
 Flags `raise HTTPException(...)` in a repositories module, with the same name
 resolution as LL103: FastAPI's or Starlette's class however imported or aliased,
-or a class of the same module that subclasses it.
+or a class of the same module that subclasses it. Not flagged inside an
+endpoint (`@router.get(...)`), as in LL103.
 
 ## Why is this bad?
 Repositories hold data access and know nothing of HTTP. A missing row is a

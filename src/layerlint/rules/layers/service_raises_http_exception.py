@@ -6,7 +6,9 @@ module, where the class is FastAPI's or Starlette's `HTTPException` however it
 is imported or aliased (`from fastapi import HTTPException as HE`,
 `import fastapi; fastapi.HTTPException`, `starlette.exceptions.HTTPException`),
 or a class defined in the same module that subclasses it (directly or through
-another such class).
+another such class). Not flagged inside an endpoint (`@router.get(...)`): route
+code, where the HTTP error belongs, even in a module whose folder reads as
+services (a feature package named `service`).
 
 ## Why is this bad?
 Services hold business logic and must not know about HTTP. A service that raises

@@ -12,7 +12,9 @@ argument, at any depth, of SQLAlchemy's `Column`, `mapped_column`,
 `column_property`, `deferred`, `Table`, `Index`, `Computed` or a constraint, or
 of SQLModel's `Field` (`server_default=text("0")`, `Index("ix", text("lower(name)"))`,
 `postgresql_where=text("active")`): a model kept under a services folder
-defines its schema there, and a repository cannot take it.
+defines its schema there, and a repository cannot take it. Nor is a query
+inside an endpoint (`@router.get(...)`): route code (LL106's subject), even in a
+module whose folder reads as services (a feature package named `service`).
 
 One query is one finding: a constructor in the arguments of a flagged session
 call (`session.execute(select(User))`), or anywhere in a statement being built
@@ -56,6 +58,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.facts.fastapi import enclosing_endpoint
 from layerlint.facts.sessions import STATEMENT_BUILDERS, call_ids, query_at
 from layerlint.facts.sqlalchemy import sa_name, sa_spellings
 from layerlint.rule import Rule
@@ -98,6 +101,8 @@ class ServiceRunsQueries(Rule):
         if query is None:
             return
         target, spelled, on_session = query
+        if enclosing_endpoint(self.ctx) is not None:
+            return  # an endpoint is route code (LL106's business), whatever its module's folder
         if on_session:
             self.report(target, f"service calls `{spelled}()` on a session: move queries to a repository")
         else:
