@@ -4,7 +4,8 @@
 Inside an endpoint (a function decorated with `@router.get/post/...` of an
 `APIRouter()`/`FastAPI()` object), flags calls of `execute`, `scalar`,
 `scalars`, `get`, `add`, `delete`, `merge`, `flush`, `refresh` or `commit` on a
-session, and SQLAlchemy statement constructors (`select`, `insert`, `update`,
+session (and SQLModel's `exec`, and the legacy `query`, which run queries as
+`execute` does), and SQLAlchemy statement constructors (`select`, `insert`, `update`,
 `delete`, `text`, resolved through imports, `sqlmodel`'s included).
 
 A session is a name annotated `AsyncSession`/`Session` (also as re-exported or
@@ -55,7 +56,8 @@ from layerlint.facts.sqlalchemy import sa_spellings
 from layerlint.rule import Rule
 
 DATABASE_METHODS = frozenset(
-    {"execute", "scalar", "scalars", "get", "add", "delete", "merge", "flush", "refresh", "commit"}
+    {"execute", "scalar", "scalars", "get", "add", "delete", "merge", "flush", "refresh", "commit",
+     "exec", "query"}  # SQLModel's execute; the legacy Query API
 )
 
 

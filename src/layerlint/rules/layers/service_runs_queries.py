@@ -3,8 +3,9 @@
 ## What it does
 In a services module, flags SQLAlchemy statement constructors (`select`,
 `insert`, `update`, `delete`, `text`, resolved through imports) and calls of
-`execute`, `scalar`, `scalars` or `stream` on a session (see LL106 for what
-counts as a session). Transaction control (`commit`, `rollback`, `begin`) is
+`execute`, `scalar`, `scalars` or `stream` on a session (and SQLModel's
+`exec`, and the legacy `query`, which run queries as `execute` does; see LL106
+for what counts as a session). Transaction control (`commit`, `rollback`, `begin`) is
 allowed: a service owns the unit of work.
 
 A constructor inside a table definition is not a query and is not flagged: an
@@ -63,7 +64,8 @@ from layerlint.facts.sessions import STATEMENT_BUILDERS, call_ids, query_at
 from layerlint.facts.sqlalchemy import sa_name, sa_spellings
 from layerlint.rule import Rule
 
-QUERY_METHODS = frozenset({"execute", "scalar", "scalars", "stream"})
+# (exec: SQLModel's execute; query: the legacy Query API)
+QUERY_METHODS = frozenset({"execute", "scalar", "scalars", "stream", "exec", "query"})
 # calls whose arguments define a table (DDL: defaults, index expressions, mapped subqueries)
 TABLE_DEFINITIONS = frozenset({
     "Column", "mapped_column", "column_property", "deferred", "Table", "Index", "Computed",
