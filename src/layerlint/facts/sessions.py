@@ -217,9 +217,15 @@ def _assigned_factories(ctx: FileContext) -> set[str]:
     return names
 
 
+_FACTORY_MAKERS = frozenset(name.rpartition(".")[2] for name in SESSION_FACTORIES)
+_FACTORY_WORD_RE = re.compile(r"\w*(?:SessionLocal|session_?factory|session_?maker)\b", re.IGNORECASE)
+
+
 def _named_like_factory(qualified: str) -> bool:
-    """``SessionLocal``, ``session_factory``, ``async_session_maker``: a factory by convention."""
-    return _FACTORY_RE.search(qualified.rpartition(".")[2]) is not None
+    """``SessionLocal``, ``session_factory``, ``async_session_maker``: a factory by convention
+    (``sessionmaker`` itself makes factories, not sessions)."""
+    last = qualified.rpartition(".")[2]
+    return last not in _FACTORY_MAKERS and _FACTORY_RE.search(last) is not None
 
 
 def _calls_project_name(ctx: FileContext, local: str, qualified: str) -> bool:
@@ -229,8 +235,10 @@ def _calls_project_name(ctx: FileContext, local: str, qualified: str) -> bool:
 
 
 def factory_spellings(ctx: FileContext) -> set[str]:
-    """A superset of the names :func:`session_factories` holds, without reading other modules."""
+    """A superset of the names :func:`session_factories` holds, and of the conventional names
+    a function binds, without reading other modules."""
     names = _assigned_factories(ctx)
+    names.update(word for word in _FACTORY_WORD_RE.findall(ctx.source) if _named_like_factory(word))
     names.update(
         local
         for local, qualified in ctx.imports.items()
@@ -456,7 +464,11 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
             func = func.func
     if ctx.resolve(func) in SESSION_TYPES:
         return True
-    return isinstance(func, ast.Name) and func.id in session_factories(ctx)
+    # a factory of the module or an import, or another name (a function's own:
+    # ``db_session_factory = request.app.state.db``) named by the convention
+    return isinstance(func, ast.Name) and (
+        func.id in session_factories(ctx) or (func.id not in ctx.imports and _named_like_factory(func.id))
+    )
 
 
 def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:
