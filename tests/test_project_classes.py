@@ -244,3 +244,52 @@ def test_v1_models_of_other_modules_and_compat_shims_are_v1_code(project):
     # (found on xinference): an instance built from a v1 class of a module that is no
     # schemas module; a module whose classes stand on a compat shim's v1 BaseModel
     assert _findings("app/use_direct.py", "app/options.py") == set()
+
+
+MIXED_MODELS = """\
+from pydantic import BaseModel
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Case(Base):
+    __tablename__ = "case"
+
+    def dict(self):  # the ORM class's own
+        return {}
+
+
+class CaseRead(BaseModel):
+    title: str = ""
+
+
+class Filter:
+    def copy(self):
+        return Filter()
+"""
+MIXED_VIEWS = """\
+from app.cases.models import Case, CaseRead, Filter
+
+
+def read(case: Case, filters: Filter) -> list:
+    out = CaseRead.from_orm(case)
+    return [case.dict(), out.json(), CaseRead(title="x").dict(), filters.copy()]
+"""
+
+
+def test_pydantic_classes_of_a_models_module_are_read_as_models(project):
+    # (found on dispatch: its models.py modules hold the ORM classes and the Pydantic
+    # ones side by side, and its views never name pydantic)
+    (project / "app" / "cases").mkdir()
+    (project / "app" / "cases" / "__init__.py").write_text("")
+    (project / "app" / "cases" / "models.py").write_text(MIXED_MODELS)
+    (project / "app" / "cases" / "views.py").write_text(MIXED_VIEWS)
+    assert _findings("app/cases/views.py") == {("app/cases/views.py", 5, "LL203"), ("app/cases/views.py", 6, "LL203")}
+    found = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL203", "app/cases/views.py"]).output
+    assert found.count("LL203") == 3  # from_orm; out.json() and CaseRead(...).dict() on line 6
+    (project / "app" / "cases" / "models.py").write_text(MIXED_MODELS.replace("from pydantic", "from pydantic.v1"))
+    _touch_later(project / "app" / "cases" / "models.py")
+    assert _findings("app/cases/views.py") == set()

@@ -38,6 +38,7 @@ from layerlint.facts.project_classes import (
     class_own_names,
     is_pydantic_v1,
     module_level_statements,
+    outside_bases,
 )
 from layerlint.walk import GRAMMAR, plan_for, push_children, statements
 
@@ -66,6 +67,7 @@ V1_BASES = frozenset({
     "pydantic.v1.env_settings.BaseSettings",
     "pydantic.v1.generics.GenericModel",
 })
+_ALL_MODEL_BASES = MODEL_BASES | SETTINGS_BASES
 # bases that say nothing about Pydantic-ness and define none of its names
 NEUTRAL_BASES = frozenset({
     "typing.Generic", "typing_extensions.Generic", "typing.Protocol", "typing_extensions.Protocol",
@@ -113,6 +115,25 @@ def imported_facts(origins: frozenset[str], ctx: FileContext) -> tuple[bool, fro
     they define), read from their modules (see facts/project_classes.py)."""
     found = [class_facts(origin, ctx) for origin in origins]
     return any(v1 for v1, _ in found), frozenset().union(*(names for _, names in found))
+
+
+def derives_from_model(origins: frozenset[str], ctx: FileContext) -> bool:
+    """Is one of these classes of other project modules (of no layer that presumes it, such
+    as a ``models.py`` holding Pydantic classes) a Pydantic model, by its bases read from
+    its module? (v1 or not: :func:`imported_facts` says.)"""
+    return any(outside_bases(origin, ctx) & _ALL_MODEL_BASES for origin in origins)
+
+
+def imports_project_classes(ctx: FileContext) -> bool:
+    """Does the module import a class-like name from a project module (whose module may be
+    read when a rule meets it as a receiver)?"""
+    return ctx.memo(
+        "pydantic.imports_project_classes",
+        lambda: any(
+            _looks_like_class(qualified.rpartition(".")[2]) and ctx.is_first_party(qualified)
+            for qualified in ctx.imports.values()
+        ),
+    )
 
 
 def uses_v1_models(ctx: FileContext) -> bool:
@@ -820,7 +841,8 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
         if isinstance(func, ast.Name) and func.id == "super" and not _lookup("super", ctx)[0]:
             return _super_receiver(ctx)
         callee = receiver(func, ctx)
-        if callee.is_class and callee.kind != "unknown":
+        # (an imported class of unknown kind too: a rule may read its module, see Receiver.origins)
+        if callee.is_class and (callee.kind != "unknown" or callee.origins):
             return Receiver(callee.kind, callee.defines, is_class=False, origins=callee.origins)
         if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
             owner = receiver(func.value, ctx)

@@ -10,8 +10,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
 
 - a generic name (`dict`, `json`, `copy`, `schema`, `validate`, `construct`) is
   flagged only on a receiver known to be a model — a model class (a subclass of
-  `BaseModel`/`BaseSettings`/`RootModel` in the module, or a class imported from
-  a schemas module), a name annotated with one (`user: UserOut`,
+  `BaseModel`/`BaseSettings`/`RootModel`/`SQLModel` in the module, a class
+  imported from a schemas module, or a class of another project module, such
+  as a `models.py` holding Pydantic classes beside ORM ones, whose bases, read
+  from its module, are Pydantic's), a name annotated with one (`user: UserOut`,
   `Annotated[UserOut, ...]`), assigned from one (`UserOut(...)`,
   `UserOut.model_validate(...)`), `self`/`cls` in a model's methods, `super()`
   in them — or when the call passes a Pydantic-only keyword (`exclude_unset`,
@@ -121,6 +123,8 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import (
     Receiver,
+    derives_from_model,
+    imports_project_classes,
     mentions_pydantic,
     module_facts,
     receiver,
@@ -173,7 +177,9 @@ class V1ModelMethod(PydanticRule):
     def applies_to(cls, ctx: FileContext) -> bool:
         if _NAMES.search(ctx.source) is None:
             return False
-        return mentions_pydantic(ctx) or any(k in ctx.source for k in _KEYWORD_GATE)
+        return (
+            mentions_pydantic(ctx) or any(k in ctx.source for k in _KEYWORD_GATE) or imports_project_classes(ctx)
+        )
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -198,15 +204,20 @@ class V1ModelMethod(PydanticRule):
         name = attr.attr
         facts = module_facts(self.ctx)
         keywords = call is not None and any(k.arg in PYDANTIC_KEYWORDS for k in call.keywords)
-        if name in GENERIC and not keywords and not facts.has_models:
+        if name in GENERIC and not keywords and not facts.has_models and not imports_project_classes(self.ctx):
             return  # nothing in this module can be a model: skip the receiver analysis
         target = receiver(attr.value, self.ctx)
         if target.kind in ("v1", "plain") or name in target.defines:
             return
+        # a class of another project module, of no layer that presumes it a model (a
+        # models.py holding Pydantic classes): a model when its bases, read, say so
+        known = target.is_model or (
+            target.kind == "unknown" and bool(target.origins) and derives_from_model(target.origins, self.ctx)
+        )
         if name in GENERIC:
-            flagged = target.is_model or (keywords and not uses_v1_models(self.ctx))
+            flagged = known or (keywords and not uses_v1_models(self.ctx))
         else:
-            flagged = target.is_model or uses_pydantic(self.ctx)
+            flagged = known or uses_pydantic(self.ctx)
         if flagged and target.origins:
             # its class is, or derives from, a class of another module: read what that is
             v1, defines = target.imported_facts(self.ctx)
@@ -217,7 +228,7 @@ class V1ModelMethod(PydanticRule):
                 return
             # a receiver only guessed to be a model (an unknown one, in a module using
             # Pydantic or with a Pydantic-only keyword) makes any fix unsafe
-            self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if target.is_model else FIX_UNSAFE)
+            self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if known else FIX_UNSAFE)
 
     def _report_fields_on_instance(self, attr: ast.Attribute, target: Receiver) -> None:
         """``model_fields`` read on an instance is deprecated too (Pydantic 2.11): the class's is
