@@ -293,3 +293,45 @@ def test_pydantic_classes_of_a_models_module_are_read_as_models(project):
     (project / "app" / "cases" / "models.py").write_text(MIXED_MODELS.replace("from pydantic", "from pydantic.v1"))
     _touch_later(project / "app" / "cases" / "models.py")
     assert _findings("app/cases/views.py") == set()
+
+
+DECLARATIVE_CORE = """\
+from sqlalchemy.orm import declarative_base
+
+
+class CustomBase:
+    pass
+
+
+Base = declarative_base(cls=CustomBase)
+"""
+WIDGET_MODEL = """\
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import relationship
+
+from app.db.core import Base
+
+
+class Widget(Base):
+    # no __tablename__: the base's declared_attr gives it (as dispatch's models)
+    id = Column(Integer, primary_key=True)
+    parts = relationship("Part", lazy="selectin")
+"""
+
+
+def test_a_base_made_by_declarative_base_in_another_module_makes_models(project):
+    (project / "app" / "db").mkdir()
+    (project / "app" / "db" / "__init__.py").write_text("")
+    (project / "app" / "db" / "core.py").write_text(DECLARATIVE_CORE)
+    (project / "app" / "widget.py").write_text(WIDGET_MODEL)
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL302,LL303", "--output-format", "json",
+                                       "app/widget.py"])
+    import json
+
+    found = {(d["location"]["row"], d["code"]) for d in json.loads(result.output)}
+    assert found == {(9, "LL302"), (10, "LL303")}
+    # a plain class of that name makes no model: nothing to say
+    (project / "app" / "db" / "core.py").write_text("class Base:\n    pass\n")
+    _touch_later(project / "app" / "db" / "core.py")
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL302,LL303", "app/widget.py"])
+    assert result.exit_code == 0, result.output

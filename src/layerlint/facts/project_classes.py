@@ -8,7 +8,10 @@ star imports into other project modules, a few hops at most:
 - a project still on the ``pydantic.v1`` shim breaks the presumption: its models
   have no ``model_dump()``, so v2 advice (and a fix) on them is wrong;
 - a class that defines ``json()`` or ``dict()`` itself (returning a dict, say) is
-  no v1 call to rename.
+  no v1 call to rename;
+- a ``Base`` made by ``declarative_base()`` (or ``registry().generate_base()``) in
+  its module is a declarative base, as a subclass of ``DeclarativeBase`` is: its
+  subclasses are models even when their ``__tablename__`` comes from the base.
 
 Both come from :func:`class_facts`, which the rules ask only when a finding depends
 on the answer (most imported classes never need reading).
@@ -40,6 +43,14 @@ def class_facts(qualified: str, ctx: FileContext) -> tuple[bool, frozenset[str]]
     a project module (``app.schemas.item.Item``); (False, nothing) when not known."""
     found = _class_facts(qualified, ctx)
     return (found[0], found[1]) if found is not None else (False, frozenset())
+
+
+# what a name assigned from ``declarative_base()``/``.generate_base()`` derives from, as read
+DECLARATIVE_FACTORY_BASE = "sqlalchemy.orm.DeclarativeBase"
+_DECLARATIVE_FACTORIES = frozenset({
+    "sqlalchemy.orm.declarative_base", "sqlalchemy.orm.decl_api.declarative_base",
+    "sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.ext.declarative.api.declarative_base",
+})
 
 
 def outside_bases(qualified: str, ctx: FileContext) -> frozenset[str]:
@@ -127,6 +138,7 @@ def _read(path: str, module: str) -> _Module | None:
     imports: dict[str, str] = {}
     stars: list[str] = []
     classes: list[ast.ClassDef] = []
+    factories: list[tuple[str, ast.Call]] = []
     def bind(local: str, qualified: str) -> None:
         if not is_pydantic_v1(imports.get(local, "")):
             imports[local] = qualified
@@ -145,9 +157,18 @@ def _read(path: str, module: str) -> _Module | None:
                     bind(alias.asname or alias.name, f"{source}.{alias.name}")
         elif isinstance(stmt, ast.ClassDef):
             classes.append(stmt)
-    local = {node.name: f"{module}.{node.name}" for node in classes}
+        elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+            factories.extend((target.id, stmt.value) for target in stmt.targets if isinstance(target, ast.Name))
     bases: dict[str, tuple[str, ...]] = {}
     own: dict[str, frozenset[str]] = {}
+    for name, call in factories:  # `Base = declarative_base()`: a declarative base, as a class
+        func = call.func
+        if resolve_in(func, imports) in _DECLARATIVE_FACTORIES or (
+            isinstance(func, ast.Attribute) and func.attr == "generate_base"
+        ):
+            bases[name] = (DECLARATIVE_FACTORY_BASE,)
+            own[name] = frozenset()
+    local = {name: f"{module}.{name}" for name in [*bases, *(node.name for node in classes)]}
     bound = {**local, **imports}
     for node in classes:
         # (``GenericModel[T]``: the subscripted class)

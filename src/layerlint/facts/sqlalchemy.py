@@ -12,7 +12,10 @@ A *declarative class* of a module is one of:
 - a *model*: a class with ``__tablename__`` (or ``__table__``) whatever its base
   (so a ``Base`` imported from another module counts), a subclass of a base or
   model of the module, of a ``declarative_base()``/``registry().generate_base()``
-  result bound in the module, or a class decorated ``@<registry>.mapped``;
+  result bound in the module, or a class decorated ``@<registry>.mapped``; or,
+  when it maps an attribute, a subclass of such a base imported from another
+  project module (read there: facts/project_classes.py, as dispatch's
+  ``Base = declarative_base(cls=CustomBase)`` with a ``declared_attr`` table name);
   ``__abstract__ = True`` makes it *abstract*;
 - a *mixin*: a plain class of the module that a base, model or abstract class
   of the module inherits from (its mapped attributes become the model's);
@@ -30,6 +33,7 @@ from typing import Iterable
 
 from layerlint.context import FileContext
 from layerlint.facts.fallbacks import bound_in_import_fallback
+from layerlint.facts.project_classes import outside_bases
 from layerlint.walk import statements
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel")
@@ -265,6 +269,8 @@ def base_expr(node: ast.AST) -> ast.AST:
 
 # what the callee of an assignment _Analysis._scan_assign records spells
 _BASE_FACTORY_WORDS = ("registry", "declarative_base", "generate_base")
+# class attribute values that map a column or a relationship
+_MAPPED_ATTRIBUTE_CALLS = frozenset({"Column", "mapped_column", "relationship", "relation", "column_property"})
 
 
 class _Analysis:
@@ -394,7 +400,28 @@ class _Analysis:
             return model_kind
         if direct_base:
             return "abstract" if _is_abstract(cls) else "base"
+        if self._imported_declarative_base(cls):
+            return model_kind
         return None
+
+    def _imported_declarative_base(self, cls: ast.ClassDef) -> bool:
+        """Is a base of ``cls``, imported from a project module, a declarative base there
+        (``Base = declarative_base(cls=CustomBase)`` whose ``__tablename__`` is a
+        ``declared_attr``, as dispatch's)? Read only for a class with a mapped attribute
+        (with none, no rule has anything to say about it)."""
+        if not any(
+            isinstance(value, ast.Call) and sa_name(value.func, self.ctx) in _MAPPED_ATTRIBUTE_CALLS
+            for _stmt, _annotation, value in class_attribute_values(cls)
+        ):
+            return False
+        for base in cls.bases:
+            qualified = self.ctx.resolve(base_expr(base))
+            if qualified and self.ctx.is_first_party(qualified) and any(
+                name.partition(".")[0] == "sqlalchemy" and name.rpartition(".")[2] in DECLARATIVE_BASE_CLASSES
+                for name in outside_bases(qualified, self.ctx)
+            ):
+                return True
+        return False
 
     def _never_mapped_bases(self, cls: ast.ClassDef, kinds: dict[str, str]) -> bool:
         """Is every base of ``cls`` one that cannot make it mapped: none, ``object``, a

@@ -5,8 +5,10 @@ Flags `Column(...)` (from `sqlalchemy`, however imported: `sa.Column`,
 `from sqlalchemy import Column as C`) assigned as a class attribute (also under
 an `if` or `try` of the class body) of a declarative class: a model (a class
 with `__tablename__`, or a subclass of a `DeclarativeBase` subclass,
-`declarative_base()` or `registry` base of the module), its declarative base, an
-`__abstract__` class, or a mixin of the module that such a class inherits from.
+`declarative_base()` or `registry` base of the module, or of such a base
+imported from another project module, read there, when the class maps an
+attribute), its declarative base, an `__abstract__` class, or a mixin of the
+module that such a class inherits from.
 
 Not flagged: `Column` inside `Table(...)` (Core tables are not models), inside
 `Field(sa_column=...)` of SQLModel, inside Alembic `op.*` calls, anywhere in a
