@@ -124,12 +124,14 @@ class Pep604Rule(Rule):
         self.report(node, self.message, fix=chosen.safety if chosen else None)
 
     def _names_a_local(self, operands: list[ast.expr | None]) -> bool:
-        """Is a member a name the enclosing function binds (a parameter, a variable)?"""
+        """Is a member a name the enclosing function binds (a parameter, a variable), or an
+        attribute of one (``spec.kind``)?"""
         func = self.ctx.enclosing_function()
-        if func is None or not any(isinstance(op, ast.Name) for op in operands):
+        roots = [_root(op) for op in operands]
+        if func is None or not any(isinstance(root, ast.Name) for root in roots):
             return False
         local = self.ctx.memo(("typing.local_names", id(func)), lambda: _local_names(func))
-        return any(isinstance(op, ast.Name) and op.id in local for op in operands)
+        return any(isinstance(root, ast.Name) and root.id in local for root in roots)
 
     def fix_plan(self, node: ast.Subscript) -> tf.Plan | None:
         operands = tf.operand_exprs(node, self.form)
@@ -140,6 +142,8 @@ class Pep604Rule(Rule):
         position, whole, shadowed = self._positions().marks.get(id(node), (tf.RUNTIME, False, _NOTHING))
         if position == tf.RUNTIME and self._names_a_local(operands):
             return None  # `type_ = Optional[type_]`: a variable may hold anything (a ForwardRef has no `|`)
+        if isinstance(node.slice, ast.Tuple) and (ctx.source_segment(node.slice) or "(").startswith("("):
+            return None  # `Union[(None, X)]`: one parenthesized tuple, which the fixer does not split
         not_types = facts.not_types | shadowed if shadowed else facts.not_types
         kinds = [tf.classify(op, ctx.source_segment, not_types, ctx.resolve) for op in operands]
         multiline = (node.end_lineno or node.lineno) > node.lineno
@@ -155,6 +159,13 @@ class Pep604Rule(Rule):
             commented=segment is None or "#" in segment,
             old_typer=ctx.mentions("typer") and ctx.memo("typing.old_typer", lambda: _old_typer(ctx)),
         )
+
+
+def _root(node: ast.expr | None) -> ast.expr | None:
+    """The head of an attribute chain (``spec`` of ``spec.kind``)."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node
 
 
 def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:

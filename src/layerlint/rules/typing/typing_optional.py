@@ -45,8 +45,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   `TypeAdapter(...)`) the value becomes a `types.UnionType` instead of a
   `typing.Union`, which code that inspects types (`get_origin(t) is Union`)
   tells apart: unsafe; and no fix there when a member is a parameter or a
-  variable of the enclosing function (`type_ = Optional[type_]`: it may hold
-  a `ForwardRef`, which has no `|`);
+  variable of the enclosing function, or an attribute of one
+  (`type_ = Optional[type_]`, `Optional[spec.kind]`: it may hold a
+  `ForwardRef`, which has no `|`);
 - a forward reference, `Optional["User"]`, cannot become `"User" | None` (a
   string has no `|`): when it is the whole annotation the fix writes
   `"User | None"`: safe for a parameter, a return or a variable, unsafe for a

@@ -38,7 +38,8 @@ attribute, no fix for a SQLModel `Relationship()` attribute), unquoted (unsafe)
 inside a larger annotation under `from __future__ import annotations`, and
 otherwise left unfixed; no fix when a comment would be lost, when a member is a
 call, a starred or a name bound to a function or constant (see LL501),
-or when `None` appears twice; unsafe only in annotations of a module using a
+or when `None` appears twice, or when the members are one parenthesized tuple
+(`Union[(None, X)]`); unsafe only in annotations of a module using a
 typer that cannot read `X | None` (see LL501). In a stub (`.pyi`) every fix is safe.
 """
 
