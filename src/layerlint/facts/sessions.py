@@ -239,6 +239,9 @@ def factory_spellings(ctx: FileContext) -> set[str]:
     a function binds, without reading other modules."""
     names = _assigned_factories(ctx)
     names.update(word for word in _FACTORY_WORD_RE.findall(ctx.source) if _named_like_factory(word))
+    for node in statements(ctx.tree.body):
+        if isinstance(node, ast.ClassDef):
+            names.update(_class_factory_attrs(node, ctx))
     names.update(
         local
         for local, qualified in ctx.imports.items()
@@ -466,9 +469,33 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         return True
     # a factory of the module or an import, or another name (a function's own:
     # ``db_session_factory = request.app.state.db``) named by the convention
-    return isinstance(func, ast.Name) and (
-        func.id in session_factories(ctx) or (func.id not in ctx.imports and _named_like_factory(func.id))
-    )
+    if isinstance(func, ast.Name):
+        return func.id in session_factories(ctx) or (func.id not in ctx.imports and _named_like_factory(func.id))
+    # an attribute named by the convention: ``self.session_factory()``,
+    # ``request.app.state.session_factory()``, ``db.SessionLocal()`` (a module's, as imported);
+    # or ``self.<attr>`` that the class assigns a ``sessionmaker(...)``
+    if isinstance(func, ast.Attribute):
+        qualified = ctx.resolve(func)
+        if _named_like_factory(qualified if qualified is not None else func.attr):
+            return True
+        if isinstance(func.value, ast.Name) and func.value.id == "self":
+            cls = ctx.enclosing_class()
+            return cls is not None and func.attr in ctx.memo(
+                ("sessions.class_factories", id(cls)), lambda: _class_factory_attrs(cls, ctx)
+            )
+    return False
+
+
+def _class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
+    """``self.<attr> = async_sessionmaker(...)`` in a method of the class: its factories."""
+    names = set()
+    for node in nodes_of(cls, ast.Assign, ast.AnnAssign):
+        value = node.value
+        if isinstance(value, ast.Call) and ctx.resolve(value.func) in SESSION_FACTORIES:
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+                    names.add(target.attr)
+    return frozenset(names)
 
 
 def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:

@@ -5,9 +5,12 @@ Inside an endpoint (a function decorated with `@<router>.get/post/...` of a
 `FastAPI()`/`APIRouter()` object), flags a call that creates a session:
 `AsyncSession(...)`/`Session(...)` (SQLAlchemy's or SQLModel's), or a call of a
 session factory — a name bound to `async_sessionmaker(...)`/`sessionmaker(...)`
-in the module, imported from a project module that binds it so, or named by
-the usual conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
-`*session_maker`) — including `factory.begin()`. A function nested in the
+in the module, imported from a project module that binds it so, `self.<attr>`
+that the class assigns one, or a name or attribute named by the usual
+conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
+`*session_maker`: `request.app.state.session_factory()`, a handler's own
+`db_session_factory`) — including `factory.begin()`; `sessionmaker(...)`
+itself makes a factory, not a session. A function nested in the
 handler (a background job that opens its own session, as it should) is not
 the handler and is not flagged.
 

@@ -12,7 +12,8 @@ A session is a name annotated `AsyncSession`/`Session` (also as re-exported or
 subclassed by a project module: `from app.db import AsyncSession`), a parameter whose
 default is `Depends(<session provider>)` (unless it is annotated with another
 class: `db: DatabaseManager = Depends(get_db)`), `self.<attr>` assigned from one, or
-the target of `async with <session factory>() as session`. A `get` or `delete`
+the target of `async with <session factory>() as session` (a factory as LL603
+finds it: `self.session_factory()`, `request.app.state.session_factory()`). A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.
 
 One query is one finding: a constructor in the arguments of a flagged session

@@ -5,8 +5,9 @@ Flags `.query(...)` called on a receiver known to be a SQLAlchemy session: a
 name annotated `Session`/`AsyncSession` (SQLModel's too), a parameter whose
 default is `Depends(<session provider>)`, `self.<attr>` assigned from one, the
 target of `with <session factory>() as session` or `session = SessionLocal()`
-(where the factory is a `sessionmaker`/`async_sessionmaker` result of the module
-or a conventionally named import such as `SessionLocal`), a module-level session
+(where the factory is one as LL603 finds it: a `sessionmaker`/`async_sessionmaker`
+result of the module or of `self.<attr>`, or a conventionally named name,
+import or attribute such as `SessionLocal` or `self.session_maker`), a module-level session
 (`db_session = scoped_session(...)`), or such a call itself
 (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
 Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic migration
