@@ -104,6 +104,21 @@ def test_may_run_below(tmp_path, files, allowed):
     assert deps.may_run_below(deps.project_constraints(root), "sqlalchemy", (2, 0)) is allowed
 
 
+@pytest.mark.parametrize(
+    ("files", "allowed"),
+    [
+        ({"requirements.txt": "pydantic>=1.10\n"}, True),  # supports both: the fixes write 2.x only
+        ({"requirements.txt": "fastapi>=0.95.2,<0.96\n"}, True),  # FastAPI before 0.100 requires Pydantic 1
+        ({"requirements.txt": "sqlmodel>=0.0.8\n"}, True),  # so does SQLModel before 0.0.14
+        ({"requirements.txt": "fastapi>=0.110\nsqlmodel>=0.0.16\n"}, False),
+        ({"requirements.txt": "fastapi>=0.95\npydantic>=2.5\n"}, False),  # Pydantic named: it decides
+        ({"requirements.txt": "httpx\n"}, False),  # nothing said: the current versions
+    ],
+)
+def test_pydantic_1_allowed(tmp_path, files, allowed):
+    assert deps.pydantic_1_allowed(str(write(tmp_path, files))) is allowed
+
+
 def test_pyproject_tables(tmp_path):
     pep621 = write(tmp_path / "pep621", {"pyproject.toml": """
         [project]

@@ -510,6 +510,21 @@ def allows_below_release(folder: str, package: str, release: str) -> bool:
     return may_run_below(project_constraints(Path(folder)), package, tuple(int(p) for p in release.split(".")))
 
 
+# releases that pin Pydantic 1.x: what the project runs when its files do not name Pydantic
+PYDANTIC_1_PINNERS = (("sqlmodel", (0, 0, 14)), ("fastapi", (0, 100)))
+
+
+@provider("pydantic_1_allowed")
+def pydantic_1_allowed(folder: str) -> bool:
+    """May the project around ``folder`` run Pydantic 1.x? Its constraint on Pydantic decides
+    (:func:`may_run_below` 2.0); without one, a SQLModel before 0.0.14 or a FastAPI before
+    0.100 that the files allow (both require Pydantic 1) says yes."""
+    found = project_constraints(Path(folder))
+    if found.get(normalize("pydantic")):
+        return may_run_below(found, "pydantic", (2, 0))
+    return any(may_run_below(found, package, release) for package, release in PYDANTIC_1_PINNERS)
+
+
 # typer builds its command line from parameter annotations, and raises "Type not yet
 # supported" on `str | None` there before this release
 TYPER_PEP604_RELEASE = "0.12.4"

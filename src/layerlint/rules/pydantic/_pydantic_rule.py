@@ -1,7 +1,8 @@
 """Shared base of the LL2xx rules.
 
-- No fix in a project that may run Pydantic 1.x (its dependency files allow it, or
-  allow a SQLModel older than 0.0.14, which pins Pydantic 1, in a module naming sqlmodel).
+- No fix in a project that may run Pydantic 1.x (its dependency files allow it; when
+  they do not name Pydantic, a SQLModel older than 0.0.14 or a FastAPI older than
+  0.100 that they allow pins it).
 - No finding in code gated on the Pydantic version: a branch of an ``if`` (or of
   a conditional expression) whose test reads a version flag (``PYDANTIC_V1``,
   ``IS_PYDANTIC_V2``, ``pydantic.VERSION``, ``PYDANTIC_VERSION.startswith("1.")``,
@@ -41,11 +42,7 @@ class PydanticRule(Rule):
 
     def _pydantic_1_allowed(self) -> bool:
         ctx = self.ctx
-        folder = str(deps.start_folder(ctx.path, ctx.settings.root))
-        # SQLModel runs on Pydantic 2 from 0.0.14 on; before, it pins Pydantic 1
-        return bool(ctx.external("allows_below", folder, "pydantic", 2)) or (
-            ctx.mentions("sqlmodel") and bool(ctx.external("allows_below_release", folder, "sqlmodel", "0.0.14"))
-        )
+        return bool(ctx.external("pydantic_1_allowed", str(deps.start_folder(ctx.path, ctx.settings.root))))
 
 
 def in_version_gate(ctx: FileContext, line: int) -> bool:

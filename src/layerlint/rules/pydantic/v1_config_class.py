@@ -76,8 +76,9 @@ meaning, or cannot be moved without changing it:
 A `Model.Config` read in another module is not seen: it breaks after the fix.
 
 No fix at all in a project whose dependency files (lock files,
-`requirements*.txt`, `pyproject.toml`) let it run Pydantic 1.x (or, in a module naming
-`sqlmodel`, a SQLModel older than 0.0.14, which pins it): a pin below 2.0,
+`requirements*.txt`, `pyproject.toml`) let it run Pydantic 1.x (when they do not name
+Pydantic: a SQLModel older than 0.0.14 or a FastAPI older than 0.100, which
+require it): a pin below 2.0,
 or a range that also allows 1.x (`pydantic>=1.10`, as a library supporting both
 declares; a lock file that lists Pydantic decides instead). Every LL2xx fix
 writes the v2 API, which 1.x lacks. The findings stay, for the upgrade.

@@ -52,8 +52,9 @@ from_attributes=False`), when a `**spread` may hold it, or for a key v2 removed
 `fields`, `getter_dict`, `json_loads`, `json_dumps`): deleting it is left to
 you, as is re-expressing what it did.
 
-No fix in a project whose dependency files let it run Pydantic 1.x (or, in a module naming
-`sqlmodel`, a SQLModel older than 0.0.14, which pins it) (see LL201).
+No fix in a project whose dependency files let it run Pydantic 1.x (when they do not name
+Pydantic: a SQLModel older than 0.0.14 or a FastAPI older than 0.100, which
+require it) (see LL201).
 No finding in code gated on the Pydantic version (see LL201).
 """
 

@@ -54,8 +54,9 @@ already given, for `allow_mutation=` with a computed value, for `unique_items`
 (use a `set`) and `const` (use `Literal[...]`), and in a module that keeps
 Pydantic v1 working (see LL201).
 
-No fix in a project whose dependency files let it run Pydantic 1.x (or, in a module naming
-`sqlmodel`, a SQLModel older than 0.0.14, which pins it) (see LL201).
+No fix in a project whose dependency files let it run Pydantic 1.x (when they do not name
+Pydantic: a SQLModel older than 0.0.14 or a FastAPI older than 0.100, which
+require it) (see LL201).
 No finding in code gated on the Pydantic version (see LL201).
 """
 

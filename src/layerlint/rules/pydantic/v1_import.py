@@ -63,8 +63,9 @@ Imports in a v1 compatibility shim are not flagged, so never rewritten.
 The other names (`parse_obj_as`, `schema_of`, `validate_arguments`,
 `GenericModel` ...) need their call sites or classes rewritten: no fix.
 
-No fix in a project whose dependency files let it run Pydantic 1.x (or, in a module naming
-`sqlmodel`, a SQLModel older than 0.0.14, which pins it) (see LL201).
+No fix in a project whose dependency files let it run Pydantic 1.x (when they do not name
+Pydantic: a SQLModel older than 0.0.14 or a FastAPI older than 0.100, which
+require it) (see LL201).
 No finding in code gated on the Pydantic version (see LL201).
 """
 
