@@ -11,7 +11,10 @@ LL305) when the enclosing function does not, after the `add`, call
 detached on purpose after the `add` (`expunge(obj)`, `expunge_all()`: a
 scratch session that only collects what the `add` cascades to); an object built
 in the call itself (`session.add(Event(kind="login"))`: nothing holds it, so
-nothing can read its values); and a function with no such call at all when the
+nothing can read its values); an object last bound, before the `add`, to a row
+read from the database (`await session.get(...)`, a `session.execute(...)`
+result, the repository's own getter `await self.get_by_id(...)`): it exists,
+with its values, and the `add` is a no-op; and a function with no such call at all when the
 session is not known to be one.
 
 ## Why is this bad?
@@ -61,6 +64,9 @@ from layerlint.facts.sessions import holds_session
 from layerlint.rule import Rule
 
 _FLUSHES = frozenset({"flush", "commit"})
+# session methods that read rows, and the names of a repository's own getters
+_LOADS = frozenset({"get", "get_one", "execute", "scalar", "scalars"})
+_GETTER_PREFIXES = ("get_", "find_", "fetch_")
 _SESSION_METHODS = frozenset({
     "add", "add_all", "flush", "commit", "refresh", "expunge", "merge", "delete", "rollback",
     "begin", "begin_nested", "close", "expire", "execute", "scalar", "scalars", "get", "expunge_all",
@@ -108,6 +114,8 @@ class AddWithoutFlushRefresh(Rule):
             return  # ``session.add(Event(...))``: nothing holds the object, nothing can read its values
         receiver = func.value
         start = _position(node)
+        if isinstance(obj, ast.Name) and self._loaded_before(function, obj.id, start):
+            return  # a row read from the database: `add` is a no-op, it has its values
         flushed_at: tuple[int, int] | None = None
         refreshes: list[tuple[int, int]] = []
         for call in sorted((n for n in ast.walk(function) if isinstance(n, ast.Call)), key=_position):
@@ -144,3 +152,27 @@ class AddWithoutFlushRefresh(Rule):
         outcome = "the repository returns an object" if returned else "the object is left"
         self.report(node, f"`session.add({shown})` without `flush()` then `refresh({shown})`: "
                           f"{outcome} without its database-generated values")
+
+    def _loaded_before(self, function: ast.AST, name: str, start: tuple[int, int]) -> bool:
+        """Was ``name`` last bound, before ``start``, to a row read through the session
+        (``await session.get(...)``, ``(await session.execute(...)).scalar_one()``) or a
+        repository getter (``await self.get(...)``, ``self.get_by_email(...)``)?"""
+        value = None
+        for stmt in ast.walk(function):
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _position(stmt) < start:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    if value is None or _position(stmt) > _position(value[0]):
+                        value = (stmt, stmt.value)
+        if value is None or value[1] is None:
+            return False
+        for call in ast.walk(value[1]):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+                owner, method = call.func.value, call.func.attr
+                if method in _LOADS and holds_session(owner, self.ctx):
+                    return True
+                if isinstance(owner, ast.Name) and owner.id == "self" and (
+                    method == "get" or method.startswith(_GETTER_PREFIXES)
+                ):
+                    return True
+        return False
