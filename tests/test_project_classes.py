@@ -330,8 +330,39 @@ def test_a_base_made_by_declarative_base_in_another_module_makes_models(project)
 
     found = {(d["location"]["row"], d["code"]) for d in json.loads(result.output)}
     assert found == {(9, "LL302"), (10, "LL303")}
+    # `@as_declarative()` makes one too (the older full-stack template's base_class.py)
+    (project / "app" / "db" / "core.py").write_text(
+        "from sqlalchemy.orm import as_declarative\n\n\n@as_declarative()\nclass Base:\n    pass\n"
+    )
+    _touch_later(project / "app" / "db" / "core.py")
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL302,LL303", "--output-format", "json",
+                                       "app/widget.py"])
+    assert {(d["location"]["row"], d["code"]) for d in json.loads(result.output)} == {(9, "LL302"), (10, "LL303")}
     # a plain class of that name makes no model: nothing to say
     (project / "app" / "db" / "core.py").write_text("class Base:\n    pass\n")
     _touch_later(project / "app" / "db" / "core.py")
     result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL302,LL303", "app/widget.py"])
     assert result.exit_code == 0, result.output
+
+
+SUBCLASS_SCHEMAS = """\
+from app.cases.models import CaseRead, Filter
+
+
+class CaseDetail(CaseRead):
+    class Config:
+        orm_mode = True
+
+
+class FilterOptions(Filter):
+    class Config:  # a plain class's own Config
+        strict = True
+"""
+
+
+def test_a_subclass_of_a_models_module_pydantic_class_is_a_model(project):
+    (project / "app" / "cases").mkdir()
+    (project / "app" / "cases" / "__init__.py").write_text("")
+    (project / "app" / "cases" / "models.py").write_text(MIXED_MODELS)
+    (project / "app" / "cases" / "detail.py").write_text(SUBCLASS_SCHEMAS)
+    assert _findings("app/cases/detail.py") == {("app/cases/detail.py", 5, "LL201")}

@@ -9,8 +9,9 @@ star imports into other project modules, a few hops at most:
   have no ``model_dump()``, so v2 advice (and a fix) on them is wrong;
 - a class that defines ``json()`` or ``dict()`` itself (returning a dict, say) is
   no v1 call to rename;
-- a ``Base`` made by ``declarative_base()`` (or ``registry().generate_base()``) in
-  its module is a declarative base, as a subclass of ``DeclarativeBase`` is: its
+- a ``Base`` made by ``declarative_base()`` (or ``registry().generate_base()``, or
+  decorated ``@as_declarative()``) in its module is a declarative base, as a
+  subclass of ``DeclarativeBase`` is: its
   subclasses are models even when their ``__tablename__`` comes from the base.
 
 Both come from :func:`class_facts`, which the rules ask only when a finding depends
@@ -50,6 +51,12 @@ DECLARATIVE_FACTORY_BASE = "sqlalchemy.orm.DeclarativeBase"
 _DECLARATIVE_FACTORIES = frozenset({
     "sqlalchemy.orm.declarative_base", "sqlalchemy.orm.decl_api.declarative_base",
     "sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.ext.declarative.api.declarative_base",
+})
+
+
+_AS_DECLARATIVE = frozenset({
+    "sqlalchemy.orm.as_declarative", "sqlalchemy.orm.decl_api.as_declarative",
+    "sqlalchemy.ext.declarative.as_declarative", "sqlalchemy.ext.declarative.api.as_declarative",
 })
 
 
@@ -174,6 +181,11 @@ def _read(path: str, module: str) -> _Module | None:
         # (``GenericModel[T]``: the subscripted class)
         resolved = (resolve_in(base.value if isinstance(base, ast.Subscript) else base, bound) for base in node.bases)
         bases[node.name] = tuple(name for name in resolved if name)
+        if any(
+            resolve_in(decorator.func if isinstance(decorator, ast.Call) else decorator, imports) in _AS_DECLARATIVE
+            for decorator in node.decorator_list
+        ):  # `@as_declarative() class Base:`: a declarative base, as a subclass of DeclarativeBase
+            bases[node.name] += (DECLARATIVE_FACTORY_BASE,)
         own[node.name] = frozenset(class_own_names(node))
     return _Module(bases, own, imports, tuple(stars))
 

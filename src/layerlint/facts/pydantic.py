@@ -124,6 +124,18 @@ def derives_from_model(origins: frozenset[str], ctx: FileContext) -> bool:
     return any(outside_bases(origin, ctx) & _ALL_MODEL_BASES for origin in origins)
 
 
+def read_model_kind(info: ClassInfo, ctx: FileContext) -> tuple[str, bool]:
+    """(kind, is settings) of a class of this module, its imported bases of unknown kind read
+    from their modules (:func:`derives_from_model`): a subclass of a Pydantic class of a
+    ``models`` module is a model. Ask only when a finding depends on it."""
+    if info.kind != "unknown" or not info.origins:
+        return info.kind, info.settings
+    outside = frozenset().union(*(outside_bases(origin, ctx) for origin in info.origins))
+    if outside & _ALL_MODEL_BASES:
+        return "model", bool(outside & SETTINGS_BASES)
+    return info.kind, info.settings
+
+
 def imports_project_classes(ctx: FileContext) -> bool:
     """Does the module import a class-like name from a project module (whose module may be
     read when a rule meets it as a receiver)?"""

@@ -4,8 +4,10 @@
 Flags a nested `class Config:` in a class known to be a Pydantic model: a
 subclass, transitively within the module, of `BaseModel`, `RootModel` or
 `BaseSettings` (from `pydantic` or `pydantic_settings`, however imported or
-aliased), of SQLModel's `SQLModel` (a Pydantic model too), or of a class
-imported from a schemas module.
+aliased), of SQLModel's `SQLModel` (a Pydantic model too), of a class
+imported from a schemas module, or of a class of another project module whose
+bases, read from its module, are Pydantic's (a `models.py` holding Pydantic
+classes).
 
 A `class Config` in any other class is not flagged, nor one in a model built on
 `pydantic.v1` (a deliberate v1 shim; a class imported from a schemas module is
@@ -101,7 +103,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE
-from layerlint.facts.pydantic import built_on_v1, module_facts
+from layerlint.facts.pydantic import built_on_v1, module_facts, read_model_kind
 from layerlint.facts.pydantic_fixes import config_class_plan
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -145,10 +147,13 @@ class V1ConfigClass(PydanticRule):
         if not isinstance(outer, ast.ClassDef):
             return
         info = module_facts(self.ctx).classes.get(outer.name)
-        if info is None or info.kind != "model" or built_on_v1(info, self.ctx):
+        if info is None:
             return
-        replacement = "SettingsConfigDict" if info.settings else "ConfigDict"
-        plan = config_class_plan(node, outer, self.ctx, info.settings)
+        kind, settings = read_model_kind(info, self.ctx)  # (imported bases read only when unknown)
+        if kind != "model" or built_on_v1(info, self.ctx):
+            return
+        replacement = "SettingsConfigDict" if settings else "ConfigDict"
+        plan = config_class_plan(node, outer, self.ctx, settings)
         self.report(
             node,
             f"`class Config` is Pydantic v1: use `model_config = {replacement}(...)`",
