@@ -366,3 +366,46 @@ def test_a_subclass_of_a_models_module_pydantic_class_is_a_model(project):
     (project / "app" / "cases" / "models.py").write_text(MIXED_MODELS)
     (project / "app" / "cases" / "detail.py").write_text(SUBCLASS_SCHEMAS)
     assert _findings("app/cases/detail.py") == {("app/cases/detail.py", 5, "LL201")}
+
+
+BASE_CONTROLLER = """\
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from app.db import get_db
+
+
+class BaseController:
+    session: Session = Depends(get_db)
+    title: str = ""
+"""
+NOTE_ROUTES = """\
+from fastapi import APIRouter
+
+from app.routes.base import BaseController
+
+router = APIRouter()
+
+
+class NoteController(BaseController):
+    @router.get("/notes/count", response_model=int)
+    def count_notes(self, statement) -> int:
+        return self.session.scalar(statement)
+
+    @router.get("/notes/title", response_model=str)
+    def title_of(self) -> str:
+        return self.title.get("x")
+"""
+
+
+def test_a_session_attribute_of_a_base_controller_in_another_module(project):
+    # (found on mealie: class-based views inherit `session` from a base controller)
+    (project / "app" / "routes").mkdir()
+    (project / "app" / "routes" / "__init__.py").write_text("")
+    (project / "app" / "routes" / "base.py").write_text(BASE_CONTROLLER)
+    (project / "app" / "routes" / "notes.py").write_text(NOTE_ROUTES)
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL106", "--output-format", "json",
+                                       "app/routes/notes.py"])
+    import json
+
+    assert {(d["location"]["row"], d["code"]) for d in json.loads(result.output)} == {(11, "LL106")}

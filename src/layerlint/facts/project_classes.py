@@ -84,6 +84,8 @@ class _Module:
     own: dict[str, frozenset[str]]  # top-level class -> the names its body defines
     imports: dict[str, str]  # top-level imported name -> fully qualified
     stars: tuple[str, ...]  # the modules of `from module import *`
+    # top-level class -> its annotated attributes (``session: Session``) -> the type, qualified
+    annotated: dict[str, dict[str, str]]
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -168,6 +170,7 @@ def _read(path: str, module: str) -> _Module | None:
             factories.extend((target.id, stmt.value) for target in stmt.targets if isinstance(target, ast.Name))
     bases: dict[str, tuple[str, ...]] = {}
     own: dict[str, frozenset[str]] = {}
+    annotated: dict[str, dict[str, str]] = {}
     for name, call in factories:  # `Base = declarative_base()`: a declarative base, as a class
         func = call.func
         if resolve_in(func, imports) in _DECLARATIVE_FACTORIES or (
@@ -181,13 +184,50 @@ def _read(path: str, module: str) -> _Module | None:
         # (``GenericModel[T]``: the subscripted class)
         resolved = (resolve_in(base.value if isinstance(base, ast.Subscript) else base, bound) for base in node.bases)
         bases[node.name] = tuple(name for name in resolved if name)
+        annotated[node.name] = _annotated_attributes(node, bound)
         if any(
             resolve_in(decorator.func if isinstance(decorator, ast.Call) else decorator, imports) in _AS_DECLARATIVE
             for decorator in node.decorator_list
         ):  # `@as_declarative() class Base:`: a declarative base, as a subclass of DeclarativeBase
             bases[node.name] += (DECLARATIVE_FACTORY_BASE,)
         own[node.name] = frozenset(class_own_names(node))
-    return _Module(bases, own, imports, tuple(stars))
+    return _Module(bases, own, imports, tuple(stars), annotated)
+
+
+def _annotated_attributes(node: ast.ClassDef, bound: dict[str, str]) -> dict[str, str]:
+    """``attr: T`` (and ``attr: Annotated[T, ...]``) in a class body: attr -> T, qualified."""
+    out: dict[str, str] = {}
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            annotation = stmt.annotation
+            if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
+                annotation = annotation.slice.elts[0]  # Annotated[T, Depends(...)]
+            qualified = resolve_in(annotation, bound)
+            if qualified:
+                out[stmt.target.id] = qualified
+    return out
+
+
+def inherited_attribute_types(qualified: str, ctx: FileContext) -> dict[str, str]:
+    """The annotated attributes (attr -> type, qualified) of a class of a project module and
+    of its project bases (``session: Session`` on a base controller); empty when not known."""
+    return ctx.memo(("project_classes.attributes", qualified), lambda: _attribute_types(qualified, ctx, 0))
+
+
+def _attribute_types(qualified: str, ctx: FileContext, hops: int) -> dict[str, str]:
+    module, _, name = qualified.rpartition(".")
+    read = _module(module, ctx, hops) if module else None
+    if read is None:
+        return {}
+    if name in read.imports:
+        return _attribute_types(read.imports[name], ctx, hops + 1)
+    if name not in read.annotated:
+        return {}
+    out: dict[str, str] = {}
+    for base in read.bases[name]:
+        out.update(_attribute_types(base, ctx, hops + 1))
+    out.update(read.annotated[name])
+    return out
 
 
 def class_own_names(node: ast.ClassDef) -> set[str]:

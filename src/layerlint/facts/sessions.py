@@ -27,6 +27,7 @@ from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
 from layerlint.facts.project_classes import outside_bases
+from layerlint.facts.project_classes import inherited_attribute_types
 from layerlint.walk import nodes_of, statements
 
 SESSION_TYPES = frozenset({
@@ -568,11 +569,37 @@ def _class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
                                 and target.value.id == "self"
                             ):
                                 attrs.add(target.attr)
-    return frozenset(attrs)
+    return frozenset(attrs | _inherited_session_attrs(cls, ctx))
+
+
+def _inherited_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> set[str]:
+    """Session attributes a class inherits: from a base class of the module, or one of
+    another project module, read there (``session: Session = Depends(get_db)`` on a base
+    controller of class-based views)."""
+    attrs: set[str] = set()
+    for base in cls.bases:
+        if isinstance(base, ast.Name) and base.id not in ctx.imports:
+            for node in statements(ctx.tree.body):
+                if isinstance(node, ast.ClassDef) and node.name == base.id and node is not cls:
+                    attrs |= class_session_attrs(node, ctx)
+            continue
+        qualified = ctx.resolve(base)
+        if qualified and ctx.is_first_party(qualified):
+            attrs.update(
+                attr for attr, kind in inherited_attribute_types(qualified, ctx).items() if kind in SESSION_TYPES
+            )
+    return attrs
 
 
 def class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
-    return ctx.memo(("sessions.class", id(cls)), lambda: _class_session_attrs(cls, ctx))
+    resolving: set[int] = ctx.memo("sessions.classes_resolving", set)
+    if id(cls) in resolving:
+        return frozenset()  # a cycle of same-named bases
+    resolving.add(id(cls))
+    try:
+        return ctx.memo(("sessions.class", id(cls)), lambda: _class_session_attrs(cls, ctx))
+    finally:
+        resolving.discard(id(cls))
 
 
 def is_session(expr: ast.AST, ctx: FileContext) -> bool:

@@ -11,7 +11,9 @@ session (and SQLModel's `exec`, and the legacy `query`, which run queries as
 A session is a name annotated `AsyncSession`/`Session` (also as re-exported or
 subclassed by a project module: `from app.db import AsyncSession`), a parameter whose
 default is `Depends(<session provider>)` (unless it is annotated with another
-class: `db: DatabaseManager = Depends(get_db)`), `self.<attr>` assigned from one, or
+class: `db: DatabaseManager = Depends(get_db)`), `self.<attr>` assigned from one
+or annotated as one in the class body or a base class's (also a base class of
+another project module, read there: a base controller of class-based views), or
 the target of `async with <session factory>() as session` (a factory as LL603
 finds it: `self.session_factory()`, `request.app.state.session_factory()`). A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.
