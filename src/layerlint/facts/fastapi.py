@@ -81,7 +81,7 @@ def _router_like(name: str) -> bool:
 
 
 def _router_names(ctx: FileContext) -> frozenset[str]:
-    names = set(_router_calls(ctx))
+    names = set(_router_calls(ctx)) | _router_parameters(ctx)
     # a router imported from a routes module (``from .base import router``): the import
     # spells ``router`` or the word ``app`` (a cheap scan that spares most files the import
     # table), and the name is tested before its layer
@@ -92,6 +92,21 @@ def _router_names(ctx: FileContext) -> frozenset[str]:
             if _router_like(last) and module and local not in names and ctx.layer_of(module) == "routes":
                 names.add(local)
     return frozenset(names)
+
+
+def _router_parameters(ctx: FileContext) -> set[str]:
+    """Parameters annotated with a router class (``def attach_routes(router: APIRouter):``,
+    whose body declares the endpoints). By name, as the module's routers are: a function
+    whose parameter shadows another name is not told apart."""
+    if not ctx.mentions("fastapi") or ("APIRouter" not in ctx.source and "FastAPI" not in ctx.source):
+        return set()
+    names = set()
+    for func in nodes_of(ctx.tree, *FUNCTION_TYPES):
+        args = func.args  # type: ignore[attr-defined]
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if arg.annotation is not None and ctx.resolve(arg.annotation) in ROUTER_CLASSES:
+                names.add(arg.arg)
+    return names
 
 
 _APP_WORD_RE = re.compile(r"app(?!\w)")  # a literal start: the regex engine scans for it fast

@@ -4,8 +4,9 @@
 Flags an endpoint (a function decorated with `@<router>.get/post/put/patch/
 delete/options/head/trace/api_route(...)` of a `FastAPI()`/`APIRouter()`
 object, or of a subclass of them (in the module, or in another project module:
-`from app.routing import APIRouter`), defined in the module or imported from a
-routes module) whose
+`from app.routing import APIRouter`), defined in the module, imported from a
+routes module, or a parameter annotated `APIRouter`/`FastAPI` of a function that
+declares its endpoints on it) whose
 decorators pass no `response_model=` (`response_model=None` counts: it is a
 decision) and whose function has no return annotation. Exempt: a decorator
 with `response_class=`, a router created with `default_response_class=` or
