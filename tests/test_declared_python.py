@@ -118,6 +118,11 @@ SOURCE = "from typing import Optional\n\n\ndef f(x: Optional[int]) -> None: ...\
             },
             False,
         ),
+        # no pyproject.toml at all: setup.py or setup.cfg still say it (found on fastapi-crudrouter,
+        # whose "safe" fixes broke its import on the 3.7-3.9 it supports)
+        ({"setup.py": 'from setuptools import setup\nsetup(python_requires=">=3.8")\n'}, False),
+        ({"setup.cfg": "[options]\npython_requires = >=3.9\n"}, False),
+        ({"setup.cfg": "[options]\npython_requires = >=3.10\n"}, True),
     ],
 )
 def test_declared_python_decides_the_fix(tmp_path, files, fixed):
@@ -146,3 +151,11 @@ def test_syntax_newer_than_the_running_python_says_so(tmp_path):
         result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL001", str(tmp_path)])
     running = f"{sys.version_info[0]}.{sys.version_info[1]}"
     assert f"(layerlint runs on Python {running}, the project targets 3.99: run layerlint with Python 3.99" in result.output
+
+
+def test_a_standalone_config_keeps_the_declared_python(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.9"\n')
+    (tmp_path / "layerlint.toml").write_text('select = ["LL501"]\n')
+    assert load_settings(tmp_path, tmp_path / "layerlint.toml").target_version == (3, 9)
+    (tmp_path / "layerlint.toml").write_text('select = ["LL501"]\ntarget-version = "py311"\n')
+    assert load_settings(tmp_path, tmp_path / "layerlint.toml").target_version == (3, 11)

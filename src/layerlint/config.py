@@ -188,11 +188,17 @@ def find_project_root(start: Path) -> Path | None:
     return None
 
 
-def load_settings(root: Path | None, config_file: Path | None = None) -> Settings:
-    """Settings for a project root; ``config_file`` (``--config``) overrides the root's."""
+def load_settings(root: Path | None, config_file: Path | None = None, metadata: Path | None = None) -> Settings:
+    """Settings for a project root; ``config_file`` (``--config``) overrides the root's.
+    ``metadata``: the folder of the project's setup.cfg/setup.py when it has no
+    pyproject.toml (the target version is read there too)."""
     file = config_file or (root / "pyproject.toml" if root else None)
     if file is None:
-        return Settings()
+        settings = Settings()
+        declared = declared_python({}, metadata) if metadata is not None else None
+        if declared is not None:
+            settings.target_version = declared
+        return settings
     data = _read_toml(file)
     base = file.parent if config_file is not None else root
     if file.name == "pyproject.toml":
@@ -200,7 +206,14 @@ def load_settings(root: Path | None, config_file: Path | None = None) -> Setting
         declared = declared_python(data, file.parent)
     else:  # a standalone layerlint.toml / --config file: top-level keys or [tool.layerlint]
         table = data.get("tool", {}).get("layerlint", data)
-        declared = None
+        # the project's own metadata still says which Python it runs on
+        pyproject = root / "pyproject.toml" if root is not None else None
+        folder = root if root is not None else metadata
+        declared = (
+            declared_python(_read_toml(pyproject) if pyproject is not None else {}, folder)
+            if folder is not None
+            else None
+        )
     if not isinstance(table, dict):
         raise ConfigError(f"{file}: [tool.layerlint] must be a table")
     return settings_from_table(table, file, base, declared)

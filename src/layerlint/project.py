@@ -33,14 +33,28 @@ def project_root(path: str | os.PathLike[str]) -> Path | None:
     return _root_for_dir(os.path.dirname(os.path.abspath(path)))
 
 
+@lru_cache(maxsize=16384)
+def _metadata_dir(folder: str) -> Path | None:
+    """The nearest folder at or above ``folder`` holding a setup.cfg or setup.py (for a
+    project without pyproject.toml: its ``python_requires`` gives the target version)."""
+    if os.path.isfile(os.path.join(folder, "setup.cfg")) or os.path.isfile(os.path.join(folder, "setup.py")):
+        return Path(folder)
+    parent = os.path.dirname(folder)
+    if parent == folder:
+        return None
+    return _metadata_dir(parent)
+
+
 @lru_cache(maxsize=256)
-def _settings_for(root: Path | None, config_file: Path | None) -> Settings:
-    return load_settings(root, config_file)
+def _settings_for(root: Path | None, config_file: Path | None, metadata: Path | None) -> Settings:
+    return load_settings(root, config_file, metadata)
 
 
 def settings_for(path: str | os.PathLike[str], config_file: Path | None = None) -> Settings:
     """Settings of the project holding ``path`` (``config_file`` overrides the root's)."""
-    return _settings_for(project_root(path), config_file)
+    root = project_root(path)
+    metadata = None if root is not None else _metadata_dir(os.path.dirname(os.path.abspath(path)))
+    return _settings_for(root, config_file, metadata)
 
 
 def module_name(path: str | os.PathLike[str], root: Path | None) -> tuple[str, bool]:

@@ -13,6 +13,10 @@ metadata allows, read from the first of these that states one:
 4. ``python_requires="..."`` in the ``setup(...)`` call of setup.py, beside it:
    a string literal only. setup.py is parsed, never run.
 
+A project without pyproject.toml is read from the nearest folder holding a
+setup.cfg or setup.py (3 and 4); a standalone ``--config`` file keeps what the
+project's own files declare.
+
 A declaration that sets no lower bound (``*``, ``<4``), or that this module
 cannot read, does not count and the next source is tried. When none states a
 version, the caller keeps its default.

@@ -219,7 +219,20 @@ def _assigned_factories(ctx: FileContext) -> set[str]:
 
 
 _FACTORY_MAKERS = frozenset(name.rpartition(".")[2] for name in SESSION_FACTORIES)
-_FACTORY_WORD_RE = re.compile(r"\w*(?:SessionLocal|session_?factory|session_?maker)\b", re.IGNORECASE)
+# the end of a conventional factory name (its start is found by scanning back: a leading
+# ``\w*`` would make the regex engine try every position of the file)
+_FACTORY_END_RE = re.compile(r"sessionlocal\b|session_?factory\b|session_?maker\b", re.IGNORECASE)
+_WORD_START_RE = re.compile(r"\w*\Z")
+
+
+def _factory_words(source: str) -> set[str]:
+    """The identifiers of ``source`` that end like a conventional session factory name."""
+    words = set()
+    for match in _FACTORY_END_RE.finditer(source):
+        start = match.start()
+        head = _WORD_START_RE.search(source, max(0, start - 80), start)
+        words.add(source[head.start() if head else start : match.end()])
+    return words
 
 
 def _named_like_factory(qualified: str) -> bool:
@@ -239,7 +252,7 @@ def factory_spellings(ctx: FileContext) -> set[str]:
     """A superset of the names :func:`session_factories` holds, and of the conventional names
     a function binds, without reading other modules."""
     names = _assigned_factories(ctx)
-    names.update(word for word in _FACTORY_WORD_RE.findall(ctx.source) if _named_like_factory(word))
+    names.update(word for word in _factory_words(ctx.source) if _named_like_factory(word))
     for node in statements(ctx.tree.body):
         if isinstance(node, ast.ClassDef):
             names.update(_class_factory_attrs(node, ctx))
