@@ -94,11 +94,15 @@ def _router_names(ctx: FileContext) -> frozenset[str]:
     return frozenset(names)
 
 
+# an annotation spelling a router class (`router: APIRouter`, `app: "fastapi.FastAPI"`)
+_ROUTER_ANNOTATION_RE = re.compile(r":\s*[\"']?[\w.]*(?:APIRouter|FastAPI)\b")
+
+
 def _router_parameters(ctx: FileContext) -> set[str]:
     """Parameters annotated with a router class (``def attach_routes(router: APIRouter):``,
     whose body declares the endpoints). By name, as the module's routers are: a function
     whose parameter shadows another name is not told apart."""
-    if not ctx.mentions("fastapi") or ("APIRouter" not in ctx.source and "FastAPI" not in ctx.source):
+    if not ctx.mentions("fastapi") or _ROUTER_ANNOTATION_RE.search(ctx.source) is None:
         return set()
     names = set()
     for func in nodes_of(ctx.tree, *FUNCTION_TYPES):

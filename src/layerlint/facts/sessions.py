@@ -253,9 +253,10 @@ def factory_spellings(ctx: FileContext) -> set[str]:
     a function binds, without reading other modules."""
     names = _assigned_factories(ctx)
     names.update(word for word in _factory_words(ctx.source) if _named_like_factory(word))
-    for node in statements(ctx.tree.body):
-        if isinstance(node, ast.ClassDef):
-            names.update(_class_factory_attrs(node, ctx))
+    if "sessionmaker" in ctx.source:  # `self.<attr> = async_sessionmaker(...)` spells it
+        for node in statements(ctx.tree.body):
+            if isinstance(node, ast.ClassDef):
+                names.update(_class_factory_attrs(node, ctx))
     names.update(
         local
         for local, qualified in ctx.imports.items()
@@ -492,7 +493,7 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         qualified = ctx.resolve(func)
         if _named_like_factory(qualified if qualified is not None else func.attr):
             return True
-        if isinstance(func.value, ast.Name) and func.value.id == "self":
+        if isinstance(func.value, ast.Name) and func.value.id == "self" and "sessionmaker" in ctx.source:
             cls = ctx.enclosing_class()
             return cls is not None and func.attr in ctx.memo(
                 ("sessions.class_factories", id(cls)), lambda: _class_factory_attrs(cls, ctx)
@@ -592,8 +593,8 @@ def _inherited_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> set[str]:
     attrs: set[str] = set()
     for base in cls.bases:
         if isinstance(base, ast.Name) and base.id not in ctx.imports:
-            for node in statements(ctx.tree.body):
-                if isinstance(node, ast.ClassDef) and node.name == base.id and node is not cls:
+            for node in ctx.memo("sessions.classes_by_name", lambda: _classes_by_name(ctx)).get(base.id, ()):
+                if node is not cls:
                     attrs |= class_session_attrs(node, ctx)
             continue
         qualified = ctx.resolve(base)
@@ -602,6 +603,14 @@ def _inherited_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> set[str]:
                 attr for attr, kind in inherited_attribute_types(qualified, ctx).items() if kind in SESSION_TYPES
             )
     return attrs
+
+
+def _classes_by_name(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:
+    found: dict[str, list[ast.ClassDef]] = {}
+    for node in statements(ctx.tree.body):
+        if isinstance(node, ast.ClassDef):
+            found.setdefault(node.name, []).append(node)
+    return found
 
 
 def class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
