@@ -16,9 +16,9 @@ def test_settings_are_read_once_per_project(monkeypatch: pytest.MonkeyPatch):
     loads: list[object] = []
     real = project.load_settings
 
-    def counting(root, config_file=None):
+    def counting(root, config_file=None, metadata=None):
         loads.append(root)
-        return real(root, config_file)
+        return real(root, config_file, metadata)
 
     monkeypatch.setattr(project, "load_settings", counting)
     given: list[bool] = []

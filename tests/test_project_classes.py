@@ -409,3 +409,38 @@ def test_a_session_attribute_of_a_base_controller_in_another_module(project):
     import json
 
     assert {(d["location"]["row"], d["code"]) for d in json.loads(result.output)} == {(11, "LL106")}
+
+
+ROOT_SETTINGS = """\
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class RootConf(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env")
+"""
+APP_SETTINGS = """\
+from app.conf.root import RootConf
+
+
+class AppConf(RootConf):
+    port: int = 8000
+
+    class Config:
+        validate_assignment = True
+"""
+
+
+def test_a_settings_base_of_another_module_makes_the_fix_write_settings_config(project):
+    # (found on the realworld example: the fix wrote ConfigDict where the message said SettingsConfigDict)
+    (project / "app" / "conf").mkdir()
+    (project / "app" / "conf" / "__init__.py").write_text("")
+    (project / "app" / "conf" / "root.py").write_text(ROOT_SETTINGS)
+    app = project / "app" / "conf" / "app.py"
+    app.write_text(APP_SETTINGS)
+    safe = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL201", "--fix", "app/conf/app.py"])
+    assert app.read_text() == APP_SETTINGS, safe.output  # a settings class: the fix is unsafe
+    CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL201", "--fix", "--unsafe-fixes", "app/conf/app.py"])
+    assert app.read_text() == (
+        "from app.conf.root import RootConf\nfrom pydantic_settings import SettingsConfigDict\n\n\n"
+        "class AppConf(RootConf):\n    port: int = 8000\n\n    model_config = SettingsConfigDict(validate_assignment=True)\n"
+    )

@@ -120,7 +120,8 @@ def imported_facts(origins: frozenset[str], ctx: FileContext) -> tuple[bool, fro
 def derives_from_model(origins: frozenset[str], ctx: FileContext) -> bool:
     """Is one of these classes of other project modules (of no layer that presumes it, such
     as a ``models.py`` holding Pydantic classes) a Pydantic model, by its bases read from
-    its module? (v1 or not: :func:`imported_facts` says.)"""
+    its module? (v1 or not: :func:`imported_facts` says.) Only classes of first-party
+    modules are read."""
     return any(outside_bases(origin, ctx) & _ALL_MODEL_BASES for origin in origins)
 
 
@@ -136,14 +137,17 @@ def read_model_kind(info: ClassInfo, ctx: FileContext) -> tuple[str, bool]:
     return info.kind, info.settings
 
 
-def imports_project_classes(ctx: FileContext) -> bool:
-    """Does the module import a class-like name from a project module (whose module may be
-    read when a rule meets it as a receiver)?"""
+def imports_model_classes(ctx: FileContext) -> bool:
+    """Does the module import a class-like name from a models-layer module (``models.py``
+    often holds Pydantic classes beside ORM ones: its module is read when a rule meets the
+    class as a receiver)? The text must name ``model`` first (most files need no import table)."""
+    if not ctx.mentions("model"):
+        return False
     return ctx.memo(
-        "pydantic.imports_project_classes",
+        "pydantic.imports_model_classes",
         lambda: any(
-            _looks_like_class(qualified.rpartition(".")[2]) and ctx.is_first_party(qualified)
-            for qualified in ctx.imports.values()
+            _looks_like_class(last) and ctx.layer_of(module) == "models"
+            for module, _, last in (qualified.rpartition(".") for qualified in ctx.imports.values())
         ),
     )
 
@@ -563,6 +567,10 @@ def _class_ref(node: ast.expr, ctx: FileContext) -> tuple | None:
         return None
     if isinstance(node, ast.Attribute):
         qualified = ctx.resolve(node)
+        if qualified and not is_pydantic_v1(qualified) and binds_v1(node, ctx):
+            # `pv1.BaseModel` where an import binds pv1 to pydantic.v1 and its fallback to
+            # pydantic (1.x there): the v1 API either way
+            qualified = "pydantic.v1." + qualified.partition(".")[2]
         return ("qualified", qualified) if qualified else None
     return None
 

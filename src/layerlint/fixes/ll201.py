@@ -41,7 +41,8 @@ class ConfigClassFixer(PydanticFixer):
         outer = self.index.enclosing_scope(node) if node is not None else None
         if not isinstance(node, ast.ClassDef) or not isinstance(outer, ast.ClassDef):
             return None
-        settings = class_info(outer, self.fctx).settings
+        # the rule's flavour, as its message names it (it may have read a base in another module)
+        settings = class_info(outer, self.fctx).settings or "SettingsConfigDict(" in diagnostic.message
         plan = config_class_plan(node, outer, self.fctx, settings)
         if plan is None or not self.agrees(FIX_SAFE, diagnostic):
             return None

@@ -47,7 +47,7 @@ class UserResponse(BaseModel):
 ## Fix safety
 The fix replaces the `class Config:` with `model_config = ConfigDict(...)`
 (`SettingsConfigDict(...)` in a settings class) in its place, importing the
-name, and is safe: it gives each key the meaning it had in v1, which v2
+name, and is safe (unsafe in a settings class, see below): it gives each key the meaning it had in v1, which v2
 ignores in a `class Config` (it only warns about renamed keys). Keys are
 renamed as LL202 describes (`orm_mode` -> `from_attributes`,
 `allow_mutation = False` -> `frozen=True`, `extra = Extra.forbid` ->
@@ -76,6 +76,9 @@ meaning, or cannot be moved without changing it:
   `Config` class.
 
 A `Model.Config` read in another module is not seen: it breaks after the fix.
+In a settings class the fix is therefore unsafe: settings are commonly
+specialised per environment in other modules by inheriting their `Config`
+(`class Config(AppSettings.Config):`), which the fix removes.
 
 No fix at all in a project whose dependency files (lock files,
 `requirements*.txt`, `pyproject.toml`) let it run Pydantic 1.x (when they do not name
@@ -102,7 +105,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.diagnostics import FIX_SAFE
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import built_on_v1, module_facts, read_model_kind
 from layerlint.facts.pydantic_fixes import config_class_plan
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
@@ -154,8 +157,10 @@ class V1ConfigClass(PydanticRule):
             return
         replacement = "SettingsConfigDict" if settings else "ConfigDict"
         plan = config_class_plan(node, outer, self.ctx, settings)
+        # (the fixer writes the flavour this message names: a base read from another module
+        # may make the class a settings class, which the fixer cannot read)
         self.report(
             node,
             f"`class Config` is Pydantic v1: use `model_config = {replacement}(...)`",
-            fix=FIX_SAFE if plan is not None else None,
+            fix=None if plan is None else FIX_UNSAFE if settings else FIX_SAFE,
         )

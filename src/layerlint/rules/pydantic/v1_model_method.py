@@ -13,7 +13,9 @@ The receiver decides, because these names are everywhere outside Pydantic:
   `BaseModel`/`BaseSettings`/`RootModel`/`SQLModel` in the module, a class
   imported from a schemas module, or a class of another project module, such
   as a `models.py` holding Pydantic classes beside ORM ones, whose bases, read
-  from its module, are Pydantic's), a name annotated with one (`user: UserOut`,
+  from its module, are Pydantic's; in a module that names neither Pydantic nor
+  a schemas module, only a class imported from a models module is read), a
+  name annotated with one (`user: UserOut`,
   `Annotated[UserOut, ...]`), assigned from one (`UserOut(...)`,
   `UserOut.model_validate(...)`), `self`/`cls` in a model's methods, `super()`
   in them — or when the call passes a Pydantic-only keyword (`exclude_unset`,
@@ -125,7 +127,7 @@ from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import (
     Receiver,
     derives_from_model,
-    imports_project_classes,
+    imports_model_classes,
     mentions_pydantic,
     module_facts,
     receiver,
@@ -179,7 +181,7 @@ class V1ModelMethod(PydanticRule):
         if _NAMES.search(ctx.source) is None:
             return False
         return (
-            mentions_pydantic(ctx) or any(k in ctx.source for k in _KEYWORD_GATE) or imports_project_classes(ctx)
+            mentions_pydantic(ctx) or any(k in ctx.source for k in _KEYWORD_GATE) or imports_model_classes(ctx)
         )
 
     def __init__(self, ctx: FileContext) -> None:
@@ -205,7 +207,7 @@ class V1ModelMethod(PydanticRule):
         name = attr.attr
         facts = module_facts(self.ctx)
         keywords = call is not None and any(k.arg in PYDANTIC_KEYWORDS for k in call.keywords)
-        if name in GENERIC and not keywords and not facts.has_models and not imports_project_classes(self.ctx):
+        if name in GENERIC and not keywords and not facts.has_models and not imports_model_classes(self.ctx):
             return  # nothing in this module can be a model: skip the receiver analysis
         target = receiver(attr.value, self.ctx)
         if target.kind in ("v1", "plain") or name in target.defines:
