@@ -84,3 +84,30 @@ def test_a_pydantic_pin_below_2_withdraws_the_cached_fix_marks(project):
     assert [("[*]" in line) for line in ll203()] == [False]  # the cached result is not reused
     (project / "requirements.txt").write_text("pydantic>=2.5\n")
     assert [("[*]" in line) for line in ll203()] == [True]
+
+
+SESSION_DB = """\
+from sqlalchemy.ext.asyncio import async_scoped_session, async_sessionmaker
+
+factory = async_sessionmaker(expire_on_commit=False)
+session = async_scoped_session(session_factory=factory, scopefunc=lambda: "task")
+"""
+NOTE_REPO = """\
+from app.db import session
+
+
+async def all_notes(model):
+    return session.query(model).all()
+"""
+
+
+def test_a_module_level_session_imported_from_another_module(project):
+    # (found on teamhide/fastapi-boilerplate: core/db/session.py's scoped session)
+    (project / "app" / "db.py").write_text(SESSION_DB)
+    (project / "app" / "repositories").mkdir()
+    (project / "app" / "repositories" / "notes.py").write_text(NOTE_REPO)
+    args = ["check", "--jobs", "1", "--select", "LL305", "app/repositories/notes.py"]
+    assert "notes.py:5:12: LL305" in CliRunner().invoke(main, args).output
+    (project / "app" / "db.py").write_text(SESSION_DB.replace("async_scoped_session(", "dict("))
+    _touch_later(project / "app" / "db.py")
+    assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it

@@ -315,11 +315,13 @@ def _imported_factory(qualified: str, ctx: FileContext) -> bool:
     return qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[0]
 
 
-_NO_FACTS: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+# (session factories, session type aliases, module-level sessions) of another module
+_Facts = tuple[frozenset[str], frozenset[str], frozenset[str]]
+_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset())
 
 
-def _imported_module_facts(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
-    """(session factories, session type aliases) defined at top level of the first-party module
+def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:
+    """(session factories, session type aliases, sessions) defined at top level of the first-party module
     that ``qualified`` is imported from; empty when it is not a project file."""
     module = qualified.rpartition(".")[0]
     path = ctx.module_source_path(module) if module else None
@@ -381,8 +383,9 @@ def _top_level_names(path: str) -> frozenset[str] | None:
 
 
 @lru_cache(maxsize=512)
-def _module_facts(path: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Parse (never run) another project module for its session factories and aliases."""
+def _module_facts(path: str) -> _Facts:
+    """Parse (never run) another project module for its session factories, aliases and
+    module-level sessions (``session = async_scoped_session(...)``, ``db = SessionLocal()``)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -396,6 +399,7 @@ def _module_facts(path: str) -> tuple[frozenset[str], frozenset[str]]:
     imports: dict[str, str] = {}
     factories: set[str] = set()
     aliases: set[str] = set()
+    calls: list[tuple[set[str], ast.Call]] = []
     for stmt in tree.body:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -410,11 +414,18 @@ def _module_facts(path: str) -> tuple[frozenset[str], frozenset[str]]:
             value = stmt.value
             if isinstance(value, ast.Call) and resolve_in(value.func, imports) in SESSION_FACTORIES:
                 factories |= bound
+            elif isinstance(value, ast.Call):
+                calls.append((bound, value))
             elif any(resolve_in(t, imports) in SESSION_TYPES for t in _annotation_types(value)):
                 aliases |= bound
     known = factories | {local for local, q in imports.items() if _named_like_factory(q)}
     factories |= _session_context_managers(tree.body, lambda node: resolve_in(node, imports), known)
-    return frozenset(factories), frozenset(aliases)
+    sessions: set[str] = set()
+    for bound, call in calls:  # `session = async_scoped_session(...)`, `db = SessionLocal()`
+        func = call.func
+        if resolve_in(func, imports) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in known):
+            sessions |= bound
+    return frozenset(factories), frozenset(aliases), frozenset(sessions)
 
 
 def _scoped_import_bindings(ctx: FileContext) -> tuple[tuple[str, str], ...]:
@@ -720,6 +731,14 @@ def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> f
     return frozenset(names)
 
 
+def _imported_session(name: str, ctx: FileContext) -> bool:
+    """``from app.db import session`` where app/db.py binds a module-level session."""
+    qualified = ctx.imports.get(name)
+    if qualified is None or not ctx.is_first_party(qualified):
+        return False
+    return qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[2]
+
+
 def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
     """During the walk: :func:`is_session`, or a module-level session not rebound in the
     enclosing functions, or a call that opens one (``SessionLocal().query(...)``).
@@ -728,7 +747,7 @@ def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
     """
     if is_session(expr, ctx):
         return True
-    if isinstance(expr, ast.Name) and expr.id in module_sessions(ctx):
+    if isinstance(expr, ast.Name) and (expr.id in module_sessions(ctx) or _imported_session(expr.id, ctx)):
         return not any(
             expr.id in ctx.memo(("sessions.locals", id(scope)), lambda scope=scope: _local_names(scope))
             for scope in ctx.scopes

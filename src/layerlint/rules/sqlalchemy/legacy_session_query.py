@@ -8,7 +8,8 @@ target of `with <session factory>() as session` or `session = SessionLocal()`
 (where the factory is one as LL603 finds it: a `sessionmaker`/`async_sessionmaker`
 result of the module or of `self.<attr>`, or a conventionally named name,
 import or attribute such as `SessionLocal` or `self.session_maker`), a module-level session
-(`db_session = scoped_session(...)`), or such a call itself
+(`db_session = scoped_session(...)`, also imported from the project module that
+binds it), or such a call itself
 (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
 Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic migration
 is checked.
