@@ -11,8 +11,10 @@ star imports into other project modules, a few hops at most:
   no v1 call to rename;
 - a ``Base`` made by ``declarative_base()`` (or ``registry().generate_base()``, or
   decorated ``@as_declarative()``) in its module is a declarative base, as a
-  subclass of ``DeclarativeBase`` is: its
-  subclasses are models even when their ``__tablename__`` comes from the base.
+  subclass of ``DeclarativeBase`` is: its subclasses are models even when their
+  ``__tablename__`` comes from the base;
+- the attributes a class annotates (``session: Session`` on a base controller)
+  are read with their types, through its project bases.
 
 Both come from :func:`class_facts`, which the rules ask only when a finding depends
 on the answer (most imported classes never need reading).
@@ -52,8 +54,6 @@ _DECLARATIVE_FACTORIES = frozenset({
     "sqlalchemy.orm.declarative_base", "sqlalchemy.orm.decl_api.declarative_base",
     "sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.ext.declarative.api.declarative_base",
 })
-
-
 _AS_DECLARATIVE = frozenset({
     "sqlalchemy.orm.as_declarative", "sqlalchemy.orm.decl_api.as_declarative",
     "sqlalchemy.ext.declarative.as_declarative", "sqlalchemy.ext.declarative.api.as_declarative",

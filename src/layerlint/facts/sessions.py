@@ -26,8 +26,7 @@ from typing import Callable, Container
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
-from layerlint.facts.project_classes import outside_bases
-from layerlint.facts.project_classes import inherited_attribute_types
+from layerlint.facts.project_classes import inherited_attribute_types, outside_bases
 from layerlint.walk import nodes_of, statements
 
 SESSION_TYPES = frozenset({
