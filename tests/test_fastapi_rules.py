@@ -217,9 +217,12 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
         "        yield session\n"
         "if True:\n"
         "    E = sessionmaker()\n"
+        "scoped = async_scoped_session(A, scopefunc=current_task)\n"
+        "opened = A()\n"
     )
-    factories, aliases = _module_facts(str(module))
+    factories, aliases, sessions = _module_facts(str(module))
     assert factories == {"A", "B", "C", "D", "F", "get_db"} and aliases == {"SessionAlias"}
+    assert sessions == {"opened"}  # (async_scoped_session is not imported here: not known)
     names = _top_level_names(str(module))
     assert factories | aliases <= names
     assert "session" not in names  # an indented name is not a top-level binding
