@@ -444,3 +444,50 @@ def test_a_settings_base_of_another_module_makes_the_fix_write_settings_config(p
         "from app.conf.root import RootConf\nfrom pydantic_settings import SettingsConfigDict\n\n\n"
         "class AppConf(RootConf):\n    port: int = 8000\n\n    model_config = SettingsConfigDict(validate_assignment=True)\n"
     )
+
+
+CLOCK = """\
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    "Now, in UTC."
+    return datetime.now(UTC)
+
+
+def year_label() -> str:
+    return datetime.now(UTC).strftime("%Y")
+"""
+EVENT_MODEL = """\
+from datetime import datetime
+
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.core import clock
+from app.core.clock import utc_now, year_label
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    touched_at: Mapped[datetime] = mapped_column(default=clock.utc_now)
+    label: Mapped[str] = mapped_column(default=year_label)
+"""
+
+
+def test_a_now_helper_of_another_module_is_a_client_side_timestamp_default(project):
+    # (found on polar and mealie: `default=utc_now` from the project's own clock module)
+    (project / "app" / "core").mkdir()
+    (project / "app" / "core" / "__init__.py").write_text("")
+    (project / "app" / "core" / "clock.py").write_text(CLOCK)
+    (project / "app" / "event.py").write_text(EVENT_MODEL)
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL308", "--output-format", "json",
+                                       "app/event.py"])
+    import json
+
+    assert {(d["location"]["row"], d["code"]) for d in json.loads(result.output)} == {(16, "LL308"), (17, "LL308")}

@@ -86,6 +86,8 @@ class _Module:
     stars: tuple[str, ...]  # the modules of `from module import *`
     # top-level class -> its annotated attributes (``session: Session``) -> the type, qualified
     annotated: dict[str, dict[str, str]]
+    # top-level function of no parameters that only returns a call -> the callee, qualified
+    returns: dict[str, str]
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -148,6 +150,8 @@ def _read(path: str, module: str) -> _Module | None:
     stars: list[str] = []
     classes: list[ast.ClassDef] = []
     factories: list[tuple[str, ast.Call]] = []
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+
     def bind(local: str, qualified: str) -> None:
         if not is_pydantic_v1(imports.get(local, "")):
             imports[local] = qualified
@@ -168,6 +172,8 @@ def _read(path: str, module: str) -> _Module | None:
             classes.append(stmt)
         elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
             factories.extend((target.id, stmt.value) for target in stmt.targets if isinstance(target, ast.Name))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(stmt)
     bases: dict[str, tuple[str, ...]] = {}
     own: dict[str, frozenset[str]] = {}
     annotated: dict[str, dict[str, str]] = {}
@@ -191,7 +197,43 @@ def _read(path: str, module: str) -> _Module | None:
         ):  # `@as_declarative() class Base:`: a declarative base, as a subclass of DeclarativeBase
             bases[node.name] += (DECLARATIVE_FACTORY_BASE,)
         own[node.name] = frozenset(class_own_names(node))
-    return _Module(bases, own, imports, tuple(stars), annotated)
+    returns = {}
+    for func in functions:
+        callee = returned_callee(func)
+        qualified = resolve_in(callee, bound) if callee is not None else None
+        if qualified:
+            returns[func.name] = qualified
+    return _Module(bases, own, imports, tuple(stars), annotated, returns)
+
+
+def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
+    """The callee of a function of no parameters whose body (a docstring aside) is only
+    ``return <call>`` (``def utc_now(): return datetime.now(UTC)``), else None."""
+    args = func.args
+    if args.posonlyargs or args.args or args.kwonlyargs or args.vararg or args.kwarg:
+        return None
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call):
+        return body[0].value.func
+    return None
+
+
+def function_returns_call_of(qualified: str, ctx: FileContext) -> str | None:
+    """The callee (qualified) of a function of a project module that only returns a call of
+    it (:func:`returned_callee`), following re-exports; None when not known."""
+    return ctx.memo(("project_classes.returns", qualified), lambda: _returns(qualified, ctx, 0))
+
+
+def _returns(qualified: str, ctx: FileContext, hops: int) -> str | None:
+    module, _, name = qualified.rpartition(".")
+    read = _module(module, ctx, hops) if module else None
+    if read is None:
+        return None
+    if name in read.imports:
+        return _returns(read.imports[name], ctx, hops + 1)
+    return read.returns.get(name)
 
 
 def _annotated_attributes(node: ast.ClassDef, bound: dict[str, str]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from typing import Iterable
 
 from layerlint.context import FileContext
 from layerlint.facts.fallbacks import bound_in_import_fallback
-from layerlint.facts.project_classes import outside_bases
+from layerlint.facts.project_classes import function_returns_call_of, outside_bases
 from layerlint.walk import statements
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel")
@@ -559,8 +559,9 @@ def _local_now_functions(ctx: FileContext) -> dict[str, str]:
 
 def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
     """A client-side "now" default: ``func.now()``, ``datetime.now``/``utcnow`` (called or
-    not), ``lambda: datetime.now(tz)``, ``partial(datetime.now, tz)``, or a module function
-    that just returns ``datetime.now(...)``. Returns how it is spelled, for the message."""
+    not), ``lambda: datetime.now(tz)``, ``partial(datetime.now, tz)``, or a function of the
+    module, or of another project module, that just returns ``datetime.now(...)``. Returns
+    how it is spelled, for the message."""
     spelled = sql_now(node, ctx) or _datetime_now(node, ctx)
     if spelled:
         return spelled
@@ -574,4 +575,11 @@ def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
         local = ctx.memo("sqlalchemy.now_functions", lambda: _local_now_functions(ctx))
         if node.id in local:
             return f"{node.id} (returns {local[node.id]})"
+    elif isinstance(node, (ast.Name, ast.Attribute)):
+        # a project module's helper (`from app.utils import utc_now`), read there
+        qualified = ctx.resolve(node)
+        if qualified and ctx.is_first_party(qualified):
+            callee = function_returns_call_of(qualified, ctx)
+            if callee in DATETIME_NOW:
+                return f"{ast.unparse(node)} (returns datetime.{callee.rpartition('.')[2]}(...))"
     return None
