@@ -491,3 +491,22 @@ def test_a_now_helper_of_another_module_is_a_client_side_timestamp_default(proje
     import json
 
     assert {(d["location"]["row"], d["code"]) for d in json.loads(result.output)} == {(16, "LL308"), (17, "LL308")}
+
+
+def test_a_top_package_named_src_keeps_its_name(project):
+    # (found on zhanymkanov/fastapi_production_template: `from src.models import CustomModel`)
+    from layerlint.project import module_name
+
+    (project / "src" / "orders").mkdir(parents=True)
+    (project / "src" / "models.py").write_text(V2_USER)
+    (project / "src" / "orders" / "schemas.py").write_text(
+        "from src.models import UserOut\n\n\nclass Detail(UserOut):\n    class Config:\n        orm_mode = True\n"
+    )
+    assert module_name(project / "src" / "orders" / "schemas.py", project) == ("orders.schemas", False)  # a src layout
+    (project / "src" / "__init__.py").write_text("")
+    (project / "src" / "orders" / "__init__.py").write_text("")
+    from layerlint import external
+
+    external.clear()  # (a new run reads the __init__.py chain again)
+    assert module_name(project / "src" / "orders" / "schemas.py", project) == ("src.orders.schemas", False)
+    assert _findings("src/orders/schemas.py") == {("src/orders/schemas.py", 5, "LL201")}

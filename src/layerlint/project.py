@@ -1,8 +1,9 @@
 """Where a file sits: its project root, settings, dotted module name and package.
 
 A file's project root is the folder of the nearest ``pyproject.toml``; its module
-name is its path relative to that root, with a leading ``src/`` dropped (or, with
-no pyproject, the chain of folders holding ``__init__.py``).
+name is its path relative to that root, with a leading ``src/`` dropped unless
+``src`` is a package itself (or, with no pyproject, the chain of folders holding
+``__init__.py``).
 """
 
 from __future__ import annotations
@@ -75,11 +76,14 @@ def module_name(path: str | os.PathLike[str], root: Path | None) -> tuple[str, b
 
 @lru_cache(maxsize=4096)
 def _folder_module_parts(folder: str, root: Path | None) -> tuple[str, ...]:
-    """The dotted-name parts of the modules in ``folder`` (a leading ``src`` dropped)."""
+    """The dotted-name parts of the modules in ``folder`` (a leading ``src`` dropped, unless
+    ``src`` is itself a package: ``from src.models import Base``)."""
     below = folder_parts(folder, root)
     if below is None:
         return _package_chain(folder)
-    return below[1:] if below[:1] == ("src",) else below
+    if below[:1] == ("src",) and root is not None and not os.path.isfile(os.path.join(root, "src", "__init__.py")):
+        return below[1:]
+    return below
 
 
 clear_too(_folder_module_parts.cache_clear)  # (the __init__.py chain is read from the disk)
