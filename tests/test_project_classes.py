@@ -510,3 +510,50 @@ def test_a_top_package_named_src_keeps_its_name(project):
     external.clear()  # (a new run reads the __init__.py chain again)
     assert module_name(project / "src" / "orders" / "schemas.py", project) == ("src.orders.schemas", False)
     assert _findings("src/orders/schemas.py") == {("src/orders/schemas.py", 5, "LL201")}
+
+
+LOADERS = """\
+import copy
+from abc import ABC
+
+
+class SchemaLoader(ABC):
+    pass
+
+
+class FileSchemaLoader(SchemaLoader):
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+class CachedSchema(dict):
+    pass
+
+
+Dynamic = make_schema_class()
+
+
+class Generated(Dynamic):
+    pass
+"""
+STREAM = """\
+from app.schemas.loader import CachedSchema, FileSchemaLoader, Generated
+
+
+def snapshot(loader: FileSchemaLoader, cached: CachedSchema, generated: Generated):
+    return loader.copy(), cached.copy(), generated.copy()
+
+
+class MyLoader(FileSchemaLoader):
+    class Config:
+        retries = 1
+"""
+
+
+def test_a_schemas_module_class_read_as_plain_python_is_no_model(project):
+    # (found on airbyte-cdk: its declarative/schema package loads JSON schemas; the "safe"
+    # fix turned dict.copy() into .model_copy())
+    (project / "app" / "schemas" / "loader.py").write_text(LOADERS)
+    (project / "app" / "stream.py").write_text(STREAM)
+    # only `generated.copy()`: its base is bound by a call, so it may be anything
+    assert _findings("app/stream.py") == {("app/stream.py", 5, "LL203")}

@@ -26,6 +26,7 @@ when that module changes.
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -35,6 +36,7 @@ from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
 
 _MAX_HOPS = 6  # re-exports and base classes followed from module to module
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 def is_pydantic_v1(qualified: str) -> bool:
@@ -188,7 +190,9 @@ def _read(path: str, module: str) -> _Module | None:
     bound = {**local, **imports}
     for node in classes:
         # (``GenericModel[T]``: the subscripted class)
-        resolved = (resolve_in(base.value if isinstance(base, ast.Subscript) else base, bound) for base in node.bases)
+        resolved = (
+            _base_name(base.value if isinstance(base, ast.Subscript) else base, bound) for base in node.bases
+        )
         bases[node.name] = tuple(name for name in resolved if name)
         annotated[node.name] = _annotated_attributes(node, bound)
         if any(
@@ -234,6 +238,29 @@ def _returns(qualified: str, ctx: FileContext, hops: int) -> str | None:
     if name in read.imports:
         return _returns(read.imports[name], ctx, hops + 1)
     return read.returns.get(name)
+
+
+# a base named by nothing the module imports or defines (`Schema = create_model(...)`,
+# `class X(make_base())`): a class out of reach, whatever it is
+UNKNOWN_BASE = "?"
+
+
+def _base_name(base: ast.expr, bound: dict[str, str]) -> str | None:
+    """A base class's qualified name: ``builtins.<name>`` for a builtin (``dict``), None
+    for ``object``, :data:`UNKNOWN_BASE` when the module binds it some other way."""
+    qualified = resolve_in(base, bound)
+    if qualified:
+        return qualified
+    if isinstance(base, ast.Name) and base.id in _BUILTIN_NAMES:
+        return None if base.id == "object" else f"builtins.{base.id}"
+    return UNKNOWN_BASE
+
+
+def read_outside_bases(qualified: str, ctx: FileContext) -> frozenset[str] | None:
+    """:func:`outside_bases` of a class of a project module when its module could be read
+    (a class out of reach counts as :data:`UNKNOWN_BASE`), else None."""
+    found = _class_facts(qualified, ctx)
+    return found[2] if found is not None else None
 
 
 def _annotated_attributes(node: ast.ClassDef, bound: dict[str, str]) -> dict[str, str]:

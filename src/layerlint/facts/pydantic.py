@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import sys
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
@@ -39,6 +40,7 @@ from layerlint.facts.project_classes import (
     is_pydantic_v1,
     module_level_statements,
     outside_bases,
+    read_outside_bases,
 )
 from layerlint.walk import GRAMMAR, plan_for, push_children, statements
 
@@ -123,6 +125,30 @@ def derives_from_model(origins: frozenset[str], ctx: FileContext) -> bool:
     its module? (v1 or not: :func:`imported_facts` says.) Only classes of first-party
     modules are read."""
     return any(outside_bases(origin, ctx) & _ALL_MODEL_BASES for origin in origins)
+
+
+def known_not_pydantic(origins: frozenset[str], ctx: FileContext) -> bool:
+    """Were these classes of other project modules all read, and found to derive from
+    nothing outside the project but the standard library (``abc.ABC``, ``dict``)? Then a
+    class presumed a model (imported from a schemas module: a JSON-schema loader) is none.
+    Never in a module that imports Pydantic itself, where the model-ness may rest on a
+    local base (``class B(A, Mixin)`` with ``class A(BaseModel)``)."""
+    if not origins or ctx.memo("pydantic.imports_pydantic", lambda: _imports_pydantic(ctx)):
+        return False
+    for origin in origins:
+        outside = read_outside_bases(origin, ctx)
+        if outside is None or not all(_standard_library(name) for name in outside):
+            return False
+    return True
+
+
+def _imports_pydantic(ctx: FileContext) -> bool:
+    return any(q.partition(".")[0] in ("pydantic", "pydantic_settings", "sqlmodel") for q in ctx.imports.values())
+
+
+def _standard_library(qualified: str) -> bool:
+    top = qualified.partition(".")[0]
+    return top == "builtins" or top in sys.stdlib_module_names
 
 
 def read_model_kind(info: ClassInfo, ctx: FileContext) -> tuple[str, bool]:

@@ -106,7 +106,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.facts.pydantic import built_on_v1, module_facts, read_model_kind
+from layerlint.facts.pydantic import built_on_v1, known_not_pydantic, module_facts, read_model_kind
 from layerlint.facts.pydantic_fixes import config_class_plan
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -153,7 +153,7 @@ class V1ConfigClass(PydanticRule):
         if info is None:
             return
         kind, settings = read_model_kind(info, self.ctx)  # (imported bases read only when unknown)
-        if kind != "model" or built_on_v1(info, self.ctx):
+        if kind != "model" or built_on_v1(info, self.ctx) or known_not_pydantic(info.origins, self.ctx):
             return
         replacement = "SettingsConfigDict" if settings else "ConfigDict"
         plan = config_class_plan(node, outer, self.ctx, settings)

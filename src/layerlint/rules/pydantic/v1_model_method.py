@@ -128,6 +128,7 @@ from layerlint.facts.pydantic import (
     Receiver,
     derives_from_model,
     imports_model_classes,
+    known_not_pydantic,
     mentions_pydantic,
     module_facts,
     receiver,
@@ -224,7 +225,7 @@ class V1ModelMethod(PydanticRule):
         if flagged and target.origins:
             # its class is, or derives from, a class of another module: read what that is
             v1, defines = target.imported_facts(self.ctx)
-            flagged = not v1 and name not in defines
+            flagged = not v1 and name not in defines and not known_not_pydantic(target.origins, self.ctx)
         if flagged and not self._compat(attr):
             if name == "__fields__" and not target.is_class:
                 self._report_fields_on_instance(attr, target)
