@@ -557,3 +557,44 @@ def test_a_schemas_module_class_read_as_plain_python_is_no_model(project):
     (project / "app" / "stream.py").write_text(STREAM)
     # only `generated.copy()`: its base is bound by a call, so it may be anything
     assert _findings("app/stream.py") == {("app/stream.py", 5, "LL203")}
+
+
+QUIET_MODELS = """\
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class QuietBase(BaseModel):
+    def model_dump_json(self, *, exclude_none: bool = True, **kw) -> str:
+        return super().model_dump_json(exclude_none=exclude_none, **kw)
+
+
+class Sample(QuietBase):
+    rows: list | None = None
+
+
+class Aliased(BaseModel):
+    model_config = ConfigDict(serialize_by_alias=True)
+    user_id: int = Field(alias="userId")
+"""
+QUIET_USE = """\
+from app.schemas.quiet import Aliased, Sample
+from app.schemas.user import UserOut as Plain
+
+
+def dump(sample: Sample, aliased: Aliased, plain: Plain) -> list:
+    return [sample.json(), aliased.dict(), plain.json()]
+"""
+
+
+def test_an_overridden_v2_method_or_serialize_by_alias_makes_the_rename_unsafe(project):
+    # (found on openmetadata-ingestion: its base model overrides model_dump_json, and
+    # Pydantic 2 routes .json() to it with v1's defaults)
+    (project / "app" / "schemas" / "quiet.py").write_text(QUIET_MODELS)
+    (project / "app" / "quiet_use.py").write_text(QUIET_USE)
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL203", "--output-format", "json",
+                                       "app/quiet_use.py"])
+    import json
+
+    found = sorted((d["location"]["column"], d["fix"]["applicability"]) for d in json.loads(result.output))
+    # (a module that spells serialize_by_alias makes the rename unsafe on all its classes)
+    assert found == [(20, "unsafe"), (36, "unsafe"), (50, "safe")]

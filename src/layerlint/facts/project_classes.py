@@ -256,6 +256,28 @@ def _base_name(base: ast.expr, bound: dict[str, str]) -> str | None:
     return UNKNOWN_BASE
 
 
+def module_mentions(qualified: str, word: str, ctx: FileContext) -> bool:
+    """Does the module of a project class (``app.models.Sample``) spell ``word``? (A cheap
+    check of its text, recorded for the cache like a read.)"""
+    module = qualified.rpartition(".")[0]
+    path = ctx.module_source_path(module) if module else None
+    if path is None or ctx.external("file_digest", path) is None:
+        return False
+    return _mentions(path, word)
+
+
+@lru_cache(maxsize=1024)
+def _mentions(path: str, word: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return word.encode() in handle.read()
+    except OSError:
+        return False
+
+
+external_clear_too(_mentions.cache_clear)
+
+
 def read_outside_bases(qualified: str, ctx: FileContext) -> frozenset[str] | None:
     """:func:`outside_bases` of a class of a project module when its module could be read
     (a class out of reach counts as :data:`UNKNOWN_BASE`), else None."""

@@ -88,6 +88,12 @@ Unsafe:
 
 - any fix on a receiver only guessed to be a model (an unknown receiver with a
   Pydantic-only keyword, or a v1-only name in a module using Pydantic);
+- any fix on a class (or its project bases) that defines the v2 method itself
+  (`model_dump_json` with other defaults): v2 routes the v1 name to it with v1's
+  defaults, the rename calls it with its own;
+- `.dict()`/`.json()` where the receiver's module (or this one) spells
+  `serialize_by_alias`: v2 routes them with `by_alias=False`, the rename lets
+  the config decide;
 - `.from_orm(x)` -> `.model_validate(x, from_attributes=True)`: v1 raised
   unless the config set `orm_mode`; v2 reads the attributes whatever the
   config says;
@@ -124,6 +130,7 @@ from types import SimpleNamespace
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.facts.project_classes import module_mentions
 from layerlint.facts.pydantic import (
     Receiver,
     derives_from_model,
@@ -166,6 +173,7 @@ V2_NAMES = {
     "update_forward_refs": "model_rebuild", "schema_json": "model_json_schema",
     "__fields__": "model_fields", "__fields_set__": "model_fields_set",
 }
+_DUMPS = frozenset({"dict", "json"})  # routed to model_dump / model_dump_json with v1's defaults
 PYDANTIC_KEYWORDS = frozenset({"exclude_unset", "exclude_none", "exclude_defaults", "by_alias", "include", "exclude"})
 _NAMES = re.compile(r"\.[ \t]*(" + "|".join(sorted(GENERIC.keys() | UNIQUE.keys())) + r")\b")
 _KEYWORD_GATE = tuple(f"{k}=" for k in PYDANTIC_KEYWORDS)
@@ -222,10 +230,17 @@ class V1ModelMethod(PydanticRule):
             flagged = known or (keywords and not uses_v1_models(self.ctx))
         else:
             flagged = known or uses_pydantic(self.ctx)
+        defines = target.defines
         if flagged and target.origins:
             # its class is, or derives from, a class of another module: read what that is
-            v1, defines = target.imported_facts(self.ctx)
+            v1, imported = target.imported_facts(self.ctx)
+            defines = defines | imported
             flagged = not v1 and name not in defines and not known_not_pydantic(target.origins, self.ctx)
+        if V2_NAMES[name] in defines or (name in _DUMPS and self._serializes_by_alias(target)):
+            # the project overrides the v2 method (`model_dump_json` with other defaults), or
+            # configures `serialize_by_alias`: the v1 method, which Pydantic 2 routes to the v2
+            # one with v1's defaults (`by_alias=False`), may not answer the same
+            known = False
         if flagged and not self._compat(attr):
             if name == "__fields__" and not target.is_class:
                 self._report_fields_on_instance(attr, target)
@@ -233,6 +248,12 @@ class V1ModelMethod(PydanticRule):
             # a receiver only guessed to be a model (an unknown one, in a module using
             # Pydantic or with a Pydantic-only keyword) makes any fix unsafe
             self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if known else FIX_UNSAFE)
+
+    def _serializes_by_alias(self, target: Receiver) -> bool:
+        """Does the receiver's class, as far as can be seen, set ``serialize_by_alias``?"""
+        if self.ctx.mentions("serialize_by_alias"):
+            return True
+        return any(module_mentions(origin, "serialize_by_alias", self.ctx) for origin in target.origins)
 
     def _report_fields_on_instance(self, attr: ast.Attribute, target: Receiver) -> None:
         """``model_fields`` read on an instance is deprecated too (Pydantic 2.11): the class's is
