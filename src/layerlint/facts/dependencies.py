@@ -510,6 +510,13 @@ def allows_below_release(folder: str, package: str, release: str) -> bool:
     return may_run_below(project_constraints(Path(folder)), package, tuple(int(p) for p in release.split(".")))
 
 
+@provider("undeclared")
+def undeclared(folder: str, package: str) -> bool:
+    """Do the dependency files around ``folder`` name dependencies, but not ``package``?"""
+    found = project_constraints(Path(folder))
+    return bool(found) and not found.get(normalize(package))
+
+
 # releases that pin Pydantic 1.x: what the project runs when its files do not name Pydantic
 PYDANTIC_1_PINNERS = (("sqlmodel", (0, 0, 14)), ("fastapi", (0, 100)))
 

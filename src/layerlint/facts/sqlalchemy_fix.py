@@ -65,7 +65,7 @@ from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference
 from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified, unquoted
-from layerlint.walk import plan_for, push_children
+from layerlint.walk import plan_for, push_children, statements
 
 SA_ORM = "sqlalchemy.orm"
 COLUMN_NAMES = frozenset({
@@ -112,7 +112,30 @@ class SqlaFixFacts(ModuleFixFacts):
 
     @cached_property
     def sqlalchemy_1_allowed(self) -> bool:
-        return bool(self.external("allows_below", str(deps.start_folder(self.path, self.root)), "sqlalchemy", 2))
+        """May the module run on SQLAlchemy 1.x: the dependency files allow it, or the module
+        keeps an older SQLAlchemy working itself (``try: from sqlalchemy.orm import
+        declarative_base`` / ``except ImportError:`` the 1.3 spelling)?"""
+        return self._supports_old_sqlalchemy or bool(
+            self.external("allows_below", str(deps.start_folder(self.path, self.root)), "sqlalchemy", 2)
+        )
+
+    @cached_property
+    def _supports_old_sqlalchemy(self) -> bool:
+        for stmt in statements(self.tree.body):
+            for handler in getattr(stmt, "handlers", ()):
+                if _catches_import_error(handler) and any(
+                    isinstance(node, ast.ImportFrom) and (node.module or "").partition(".")[0] == "sqlalchemy"
+                    or isinstance(node, ast.Import) and any(a.name.partition(".")[0] == "sqlalchemy" for a in node.names)
+                    for node in statements(handler.body)
+                ):
+                    return True
+        return False
+
+    @cached_property
+    def sqlalchemy_undeclared(self) -> bool:
+        """Do the dependency files list the project's dependencies, but not SQLAlchemy (it
+        comes through another package, at a version the project does not choose)?"""
+        return bool(self.external("undeclared", str(deps.start_folder(self.path, self.root)), "sqlalchemy"))
 
     def reference(self, api: str, line: int) -> Reference | None:
         """How to write ``sqlalchemy.orm.<api>`` at ``line``; None when no name is safe
@@ -207,8 +230,11 @@ def column_fix(
             or provided_names(cls, ctx) is None
         ):
             safety = FIX_UNSAFE  # a dataclass mapping may make it an __init__ argument
-    if sqla_fix_facts(ctx).reference("mapped_column", call.lineno) is None:
+    facts = sqla_fix_facts(ctx)
+    if facts.reference("mapped_column", call.lineno) is None:
         return None
+    if facts.sqlalchemy_undeclared:
+        safety = FIX_UNSAFE  # SQLAlchemy comes through another package: maybe a 1.4
     return safety
 
 
@@ -479,3 +505,8 @@ def _find_declarative_meta(ctx: FileContext) -> bool:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and "DeclarativeMeta" in node.value:
             return True  # a string annotation or a name in __all__
     return False
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError") for n in names)

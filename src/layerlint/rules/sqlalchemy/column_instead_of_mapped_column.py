@@ -66,7 +66,12 @@ It is offered only where `mapped_column` builds the same column:
   `mapped_column` is bound to something else in the module, or when the
   project's dependency files let it run SQLAlchemy 1.x, which has no
   `mapped_column` (a pin below 2.0, or a range such as `>=1.4` that also allows
-  it; a lock file that lists SQLAlchemy decides instead).
+  it; a lock file that lists SQLAlchemy decides instead), or when the module
+  keeps an older SQLAlchemy working itself (an `except ImportError:` handler
+  importing from `sqlalchemy`).
+- unsafe when the dependency files list the project's dependencies but not
+  SQLAlchemy: it comes through another package (`kombu[sqlalchemy]`), at a
+  version the project does not choose.
 
 Adding the `Mapped[...]` annotation is LL303's business, not this fix's.
 """
