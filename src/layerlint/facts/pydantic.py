@@ -668,9 +668,17 @@ class _BindingCollector:
                 self.add(local, ("class", ("import", local)))
             return
         if isinstance(stmt, ast.Assign):
-            binding = self.value_binding(stmt.value)
             for target in stmt.targets:
-                self.target(target, binding)
+                if (
+                    isinstance(target, (ast.Tuple, ast.List))
+                    and isinstance(stmt.value, (ast.Tuple, ast.List))
+                    and len(target.elts) == len(stmt.value.elts)
+                    and not any(isinstance(e, ast.Starred) for e in (*target.elts, *stmt.value.elts))
+                ):  # `a, args = [], Args(...)`: element by element
+                    for element, value in zip(target.elts, stmt.value.elts):
+                        self.target(element, self.value_binding(value))
+                else:
+                    self.target(target, self.value_binding(stmt.value))
         elif isinstance(stmt, ast.AnnAssign):
             annotated = _annotation_ref(stmt.annotation, self.ctx)
             self.target(stmt.target, annotated)

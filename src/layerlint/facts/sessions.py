@@ -575,6 +575,8 @@ def _class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
             if is_session_annotation(stmt.annotation, ctx):
                 attrs.add(stmt.target.id)
         elif isinstance(stmt, FUNCTION_TYPES):
+            if _is_property(stmt, ctx) and is_session_annotation(stmt.returns, ctx):
+                attrs.add(stmt.name)  # `@property def session(self) -> Session`
             sessions = function_sessions(stmt, ctx)
             for node in nodes_of(stmt, ast.Assign, ast.AnnAssign):
                 if isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -613,6 +615,18 @@ def _inherited_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> set[str]:
                 attr for attr, kind in inherited_attribute_types(qualified, ctx).items() if kind in SESSION_TYPES
             )
     return attrs
+
+
+_PROPERTIES = frozenset({"builtins.property", "functools.cached_property"})
+
+
+def _is_property(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    for decorator in func.decorator_list:
+        if isinstance(decorator, ast.Name) and decorator.id == "property" and "property" not in ctx.imports:
+            return True
+        if ctx.resolve(decorator) in _PROPERTIES:
+            return True
+    return False
 
 
 def _classes_by_name(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:

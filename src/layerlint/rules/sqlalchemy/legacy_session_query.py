@@ -3,7 +3,8 @@
 ## What it does
 Flags `.query(...)` called on a receiver known to be a SQLAlchemy session: a
 name annotated `Session`/`AsyncSession` (SQLModel's too), a parameter whose
-default is `Depends(<session provider>)`, `self.<attr>` assigned from one, the
+default is `Depends(<session provider>)`, `self.<attr>` assigned from one (or a
+property of the class returning a `Session`), the
 target of `with <session factory>() as session` or `session = SessionLocal()`
 (where the factory is one as LL603 finds it: a `sessionmaker`/`async_sessionmaker`
 result of the module or of `self.<attr>`, or a conventionally named name,
