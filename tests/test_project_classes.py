@@ -10,6 +10,7 @@ modules changes."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -93,12 +94,20 @@ def project(tmp_path, monkeypatch):
     return root
 
 
-def _findings(*paths: str) -> set[tuple[str, int, str]]:
-    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL2", "--output-format", "json", *paths])
+def _json(select: str, *paths: str) -> list[dict]:
+    """The JSON findings of ``check --select <select>`` on ``paths``."""
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", select, "--output-format", "json", *paths])
     assert result.exit_code in (0, 1), result.output
-    import json
+    return json.loads(result.output)
 
-    return {(d["filename"].rpartition("proj/")[2], d["location"]["row"], d["code"]) for d in json.loads(result.output)}
+
+def _findings(*paths: str) -> set[tuple[str, int, str]]:
+    return {(d["filename"].rpartition("proj/")[2], d["location"]["row"], d["code"]) for d in _json("LL2", *paths)}
+
+
+def _rows(select: str, path: str) -> set[tuple[int, str]]:
+    """(line, code) of each finding of ``select`` in ``path``."""
+    return {(d["location"]["row"], d["code"]) for d in _json(select, path)}
 
 
 def test_v1_models_of_other_modules_get_no_v2_advice(project):
@@ -324,20 +333,13 @@ def test_a_base_made_by_declarative_base_in_another_module_makes_models(project)
     (project / "app" / "db" / "__init__.py").write_text("")
     (project / "app" / "db" / "core.py").write_text(DECLARATIVE_CORE)
     (project / "app" / "widget.py").write_text(WIDGET_MODEL)
-    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL302,LL303", "--output-format", "json",
-                                       "app/widget.py"])
-    import json
-
-    found = {(d["location"]["row"], d["code"]) for d in json.loads(result.output)}
-    assert found == {(9, "LL302"), (10, "LL303")}
+    assert _rows("LL302,LL303", "app/widget.py") == {(9, "LL302"), (10, "LL303")}
     # `@as_declarative()` makes one too (the older full-stack template's base_class.py)
     (project / "app" / "db" / "core.py").write_text(
         "from sqlalchemy.orm import as_declarative\n\n\n@as_declarative()\nclass Base:\n    pass\n"
     )
     _touch_later(project / "app" / "db" / "core.py")
-    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL302,LL303", "--output-format", "json",
-                                       "app/widget.py"])
-    assert {(d["location"]["row"], d["code"]) for d in json.loads(result.output)} == {(9, "LL302"), (10, "LL303")}
+    assert _rows("LL302,LL303", "app/widget.py") == {(9, "LL302"), (10, "LL303")}
     # a plain class of that name makes no model: nothing to say
     (project / "app" / "db" / "core.py").write_text("class Base:\n    pass\n")
     _touch_later(project / "app" / "db" / "core.py")
@@ -404,11 +406,7 @@ def test_a_session_attribute_of_a_base_controller_in_another_module(project):
     (project / "app" / "routes" / "__init__.py").write_text("")
     (project / "app" / "routes" / "base.py").write_text(BASE_CONTROLLER)
     (project / "app" / "routes" / "notes.py").write_text(NOTE_ROUTES)
-    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL106", "--output-format", "json",
-                                       "app/routes/notes.py"])
-    import json
-
-    assert {(d["location"]["row"], d["code"]) for d in json.loads(result.output)} == {(11, "LL106")}
+    assert _rows("LL106", "app/routes/notes.py") == {(11, "LL106")}
 
 
 ROOT_SETTINGS = """\
@@ -486,11 +484,7 @@ def test_a_now_helper_of_another_module_is_a_client_side_timestamp_default(proje
     (project / "app" / "core" / "__init__.py").write_text("")
     (project / "app" / "core" / "clock.py").write_text(CLOCK)
     (project / "app" / "event.py").write_text(EVENT_MODEL)
-    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL308", "--output-format", "json",
-                                       "app/event.py"])
-    import json
-
-    assert {(d["location"]["row"], d["code"]) for d in json.loads(result.output)} == {(16, "LL308"), (17, "LL308")}
+    assert _rows("LL308", "app/event.py") == {(16, "LL308"), (17, "LL308")}
 
 
 def test_a_top_package_named_src_keeps_its_name(project):
@@ -591,10 +585,6 @@ def test_an_overridden_v2_method_or_serialize_by_alias_makes_the_rename_unsafe(p
     # Pydantic 2 routes .json() to it with v1's defaults)
     (project / "app" / "schemas" / "quiet.py").write_text(QUIET_MODELS)
     (project / "app" / "quiet_use.py").write_text(QUIET_USE)
-    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL203", "--output-format", "json",
-                                       "app/quiet_use.py"])
-    import json
-
-    found = sorted((d["location"]["column"], d["fix"]["applicability"]) for d in json.loads(result.output))
+    found = sorted((d["location"]["column"], d["fix"]["applicability"]) for d in _json("LL203", "app/quiet_use.py"))
     # (a module that spells serialize_by_alias makes the rename unsafe on all its classes)
     assert found == [(20, "unsafe"), (36, "unsafe"), (50, "safe")]
