@@ -144,10 +144,24 @@ class SqlaFixFacts(ModuleFixFacts):
             return None
         qualified = frozenset({f"{SA_ORM}.{api}"})
         modules = frozenset({SA_ORM})
-        return plan_reference(
+        reference = plan_reference(
             self._index_for(api, qualified | modules), qualified, line,
             new_import=(SA_ORM, api), new_names=(api,), modules=modules, attr=api,
         )
+        if reference is not None and reference.add_import is not None and not self._sqlalchemy_imported_at_top:
+            return None  # SQLAlchemy may be an optional dependency here: no new top-level import of it
+        return reference
+
+    @cached_property
+    def _sqlalchemy_imported_at_top(self) -> bool:
+        """Does the module import from SQLAlchemy directly in its body (not in a function, nor
+        under a ``try``), where a new import of it fails nowhere the old ones did not?"""
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.ImportFrom) and not stmt.level and (stmt.module or "").partition(".")[0] == "sqlalchemy":
+                return True
+            if isinstance(stmt, ast.Import) and any(a.name.partition(".")[0] == "sqlalchemy" for a in stmt.names):
+                return True
+        return False
 
     def _index_for(self, api: str, qualified: frozenset[str]) -> NameIndex:
         """The part of the name index that :func:`plan_reference` reads for ``api``: the
