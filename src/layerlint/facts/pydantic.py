@@ -70,6 +70,11 @@ V1_BASES = frozenset({
     "pydantic.v1.generics.GenericModel",
 })
 _ALL_MODEL_BASES = MODEL_BASES | SETTINGS_BASES
+# the v1 model API, which a class listed before the model among the bases may define itself
+V1_METHOD_NAMES = frozenset({
+    "dict", "json", "copy", "schema", "validate", "construct", "from_orm", "parse_obj", "parse_raw",
+    "parse_file", "update_forward_refs", "schema_json", "__fields__", "__fields_set__",
+})
 # bases that say nothing about Pydantic-ness and define none of its names
 NEUTRAL_BASES = frozenset({
     "typing.Generic", "typing_extensions.Generic", "typing.Protocol", "typing_extensions.Protocol",
@@ -392,6 +397,14 @@ def name_bindings(name: str, ctx: FileContext, facts: ModuleFacts | None = None)
     return found
 
 
+def _neutral(base: ast.expr, ctx: FileContext) -> bool:
+    """A base that defines none of Pydantic's names (``Generic[T]``, ``ABC``, ``object``)."""
+    base = _base_expr(base)
+    if isinstance(base, ast.Name) and base.id == "object" and "object" not in ctx.imports:
+        return True
+    return ctx.resolve(base) in NEUTRAL_BASES
+
+
 def _base_expr(base: ast.expr) -> ast.expr:
     return base.value if isinstance(base, ast.Subscript) else base
 
@@ -438,14 +451,19 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
             own = class_own_names(node)
             defines = set(own)
             origins: set[str] = set()
+            shadowed = False  # a base before the model's may define the v1 names first
             for base in node.bases:
                 kind, is_settings, base_defines, base_origins = base_kind(base)
+                if "model" not in kinds and kind in ("plain", "unknown") and not _neutral(base, ctx):
+                    shadowed = True
                 kinds.append(kind)
                 settings = settings or is_settings
                 defines |= base_defines
                 origins |= base_origins
             if "model" in kinds:
                 kind = "model"
+                if shadowed:  # `class Prompt(UserList, Model)`: UserList.copy() comes first
+                    defines |= V1_METHOD_NAMES
             elif "v1" in kinds:
                 kind = "v1"
             elif "unknown" in kinds or any(kw.arg == "metaclass" for kw in node.keywords):
