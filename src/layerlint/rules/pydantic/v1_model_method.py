@@ -216,7 +216,10 @@ class V1ModelMethod(PydanticRule):
         name = attr.attr
         facts = module_facts(self.ctx)
         keywords = call is not None and any(k.arg in PYDANTIC_KEYWORDS for k in call.keywords)
-        if name in GENERIC and not keywords and not facts.has_models and not imports_model_classes(self.ctx):
+        if (
+            name in GENERIC and not keywords and not facts.has_models and not facts.uses_pydantic
+            and not imports_model_classes(self.ctx)
+        ):
             return  # nothing in this module can be a model: skip the receiver analysis
         target = receiver(attr.value, self.ctx)
         if target.kind in ("v1", "plain") or name in target.defines:
