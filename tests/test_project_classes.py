@@ -446,6 +446,9 @@ def test_a_settings_base_of_another_module_makes_the_fix_write_settings_config(p
 
 CLOCK = """\
 from datetime import UTC, datetime
+from functools import partial
+
+utc_partial = partial(datetime.now, UTC)
 
 
 def utc_now() -> datetime:
@@ -475,6 +478,7 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     touched_at: Mapped[datetime] = mapped_column(default=clock.utc_now)
     label: Mapped[str] = mapped_column(default=year_label)
+    stamped_at: Mapped[datetime] = mapped_column(default=clock.utc_partial)
 """
 
 
@@ -484,7 +488,7 @@ def test_a_now_helper_of_another_module_is_a_client_side_timestamp_default(proje
     (project / "app" / "core" / "__init__.py").write_text("")
     (project / "app" / "core" / "clock.py").write_text(CLOCK)
     (project / "app" / "event.py").write_text(EVENT_MODEL)
-    assert _rows("LL308", "app/event.py") == {(16, "LL308"), (17, "LL308")}
+    assert _rows("LL308", "app/event.py") == {(16, "LL308"), (17, "LL308"), (19, "LL308")}
 
 
 def test_a_top_package_named_src_keeps_its_name(project):

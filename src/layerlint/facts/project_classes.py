@@ -207,6 +207,11 @@ def _read(path: str, module: str) -> _Module | None:
         qualified = resolve_in(callee, bound) if callee is not None else None
         if qualified:
             returns[func.name] = qualified
+    for name, call in factories:  # `utcnow = partial(datetime.now, UTC)`: a call of datetime.now
+        if resolve_in(call.func, bound) == "functools.partial" and call.args:
+            qualified = resolve_in(call.args[0], bound)
+            if qualified:
+                returns[name] = qualified
     return _Module(bases, own, imports, tuple(stars), annotated, returns)
 
 
@@ -226,7 +231,8 @@ def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | 
 
 def function_returns_call_of(qualified: str, ctx: FileContext) -> str | None:
     """The callee (qualified) of a function of a project module that only returns a call of
-    it (:func:`returned_callee`), following re-exports; None when not known."""
+    it (:func:`returned_callee`), or of a ``name = functools.partial(callee, ...)``, following
+    re-exports; None when not known."""
     return ctx.memo(("project_classes.returns", qualified), lambda: _returns(qualified, ctx, 0))
 
 

@@ -9,7 +9,8 @@ current-time SQL function: `current_timestamp`, `localtimestamp`,
 `datetime.today` passed or called (`datetime.now(timezone.utc)`), a
 `lambda: datetime.now(...)`, `functools.partial(datetime.now, ...)`, or a
 function whose body only returns `datetime.now(...)`, of the module or imported
-from another project module (read there: `from app.core.clock import utc_now`). In a
+from another project module (read there: `from app.core.clock import utc_now`,
+or its `utcnow = partial(datetime.now, UTC)`). In a
 SQLModel table (`table=True`), `Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too. `onupdate=` is not checked; nothing in an
 Alembic migration is checked. When the column also has a `server_default=`
