@@ -423,10 +423,11 @@ class _Analysis:
                 return True
         return False
 
-    def _never_mapped_bases(self, cls: ast.ClassDef, kinds: dict[str, str]) -> bool:
+    def _never_mapped_bases(self, cls: ast.ClassDef, kinds: dict[str, str], seen: frozenset[int] = frozenset()) -> bool:
         """Is every base of ``cls`` one that cannot make it mapped: none, ``object``, a
-        ``typing``/``abc`` class (``Generic[ID]``, ``ABC``), or a mixin of the module?"""
-        if cls.keywords:
+        ``typing``/``abc`` class (``Generic[ID]``, ``ABC``), a mixin of the module, or a plain
+        class of the module whose own bases are such (``class _Columns:`` holding columns)?"""
+        if cls.keywords or id(cls) in seen:
             return False  # a metaclass= may map it
         for base in cls.bases:
             base = base_expr(base)
@@ -434,9 +435,24 @@ class _Analysis:
             if qualified is not None:
                 if qualified.partition(".")[0] not in _NEVER_MAPPING_PACKAGES:
                     return False
-            elif not (isinstance(base, ast.Name) and (base.id == "object" or kinds.get(base.id) == "mixin")):
+            elif not (isinstance(base, ast.Name) and (
+                base.id == "object"
+                or kinds.get(base.id) == "mixin"
+                or self._plain_local_class(base.id, kinds, seen | {id(cls)})
+            )):
                 return False
         return True
+
+    def _plain_local_class(self, name: str, kinds: dict[str, str], seen: frozenset[int]) -> bool:
+        """Is ``name`` only classes of the module that map nothing: no table name, no
+        declarative base, and bases that cannot map it either?"""
+        candidates = self.by_name.get(name)
+        return bool(candidates) and name not in self.generated_bases and all(
+            kinds.get(name) is None
+            and not (_body_names(c, methods=False) & _MODEL_MARKERS)
+            and self._never_mapped_bases(c, kinds, seen)
+            for c in candidates
+        )
 
     # -- inherited attributes ------------------------------------------------
     def provided_names(self, cls: ast.ClassDef, seen: frozenset[int] = frozenset()) -> set[str] | None:
