@@ -592,3 +592,38 @@ def test_an_overridden_v2_method_or_serialize_by_alias_makes_the_rename_unsafe(p
     found = sorted((d["location"]["column"], d["fix"]["applicability"]) for d in _json("LL203", "app/quiet_use.py"))
     # (a module that spells serialize_by_alias makes the rename unsafe on all its classes)
     assert found == [(20, "unsafe"), (36, "unsafe"), (50, "safe")]
+
+
+def test_src_names_the_folders_module_names_start_in(tmp_path, monkeypatch):
+    # (found on onyx: pyproject.toml at the repository root, the code under backend/,
+    # imported as `onyx...`: without `src`, every module is `backend.onyx...` and no import resolves)
+    from layerlint import external, runner
+    from layerlint import project as project_module
+
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    (root / "backend" / "app" / "routes").mkdir(parents=True)  # (namespace packages: no __init__.py)
+    (root / "backend" / "app" / "db.py").write_text(
+        "from sqlalchemy.orm import sessionmaker\n\nMakeSession = sessionmaker()\n"
+    )
+    (root / "backend" / "app" / "routes" / "items.py").write_text(
+        "from fastapi import APIRouter\n\nfrom app.db import MakeSession\n\nrouter = APIRouter()\n\n\n"
+        "@router.get('/items', response_model=int)\ndef count() -> int:\n    with MakeSession() as session:\n"
+        "        return session.scalar(1)\n"
+    )
+    monkeypatch.chdir(root)
+
+    def run(pyproject: str) -> object:
+        (root / "pyproject.toml").write_text(pyproject)
+        # (one process, several runs: the settings and facts of a run are read once)
+        project_module._settings_for.cache_clear()
+        runner._settings_cache.clear()
+        external.clear()
+        return CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL603", "--output-format", "json", "."])
+
+    # `app.db` is not a module of this project: what MakeSession is stays unknown
+    assert json.loads(run('[project]\nname = "x"\n').output) == []
+    found = json.loads(run('[project]\nname = "x"\n\n[tool.layerlint]\nsrc = ["backend"]\n').output)
+    assert [(d["code"], d["location"]["row"]) for d in found] == [("LL603", 10)]
+    result = run("[tool.layerlint]\nsrc = [1]\n")
+    assert result.exit_code == 2 and "[tool.layerlint] src: expected a list of folders" in result.output

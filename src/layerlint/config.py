@@ -30,7 +30,7 @@ DEFAULT_EXCLUDE = (
 
 CORE_KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "per-file-ignores",
-    "exclude", "extend-exclude", "layers", "target-version", "cache-dir",
+    "exclude", "extend-exclude", "layers", "target-version", "cache-dir", "src",
 }
 TARGET_VERSION_RE = re.compile(r"^py3(1[0-9])$")
 
@@ -54,12 +54,24 @@ class Settings:
     layers: LayerModel = field(default_factory=LayerModel)
     target_version: tuple[int, int] = (3, 10)
     cache_dir: str | None = None
+    # folders (absolute) whose files' module names start below them (`src = ["backend"]`)
+    sources: tuple[Path, ...] = ()
     options: dict[tuple[str, str], Any] = field(default_factory=dict)
     _enabled_cache: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- rule selection -------------------------------------------------
     def enabled_codes(self) -> frozenset[str]:
         return self._codes_after(())
+
+    def module_root(self, path: str | os.PathLike[str]) -> Path | None:
+        """The folder a file's dotted module name starts from: the deepest ``src`` folder
+        holding it, else the project root."""
+        absolute = os.path.abspath(path)
+        best: Path | None = None
+        for source in self.sources:
+            if absolute.startswith(str(source) + os.sep) and (best is None or len(str(source)) > len(str(best))):
+                best = source
+        return best if best is not None else self.root
 
     def codes_for(self, path: str | os.PathLike[str]) -> frozenset[str]:
         """Enabled codes for one file, after per-file-ignores."""
@@ -293,6 +305,14 @@ def settings_from_table(
             if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
                 raise ConfigError(f"{where('layers.' + name)}: expected a list of glob patterns")
         s.layers = LayerModel({k: tuple([v] if isinstance(v, str) else v) for k, v in layers.items()})
+    if "src" in table:
+        value = table["src"]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{where('src')}: expected a list of folders (relative to the project root)")
+        base = root if root is not None else file.parent
+        s.sources = tuple((base / v).resolve() for v in value)
     if "cache-dir" in table:
         if not isinstance(table["cache-dir"], str):
             raise ConfigError(f"{where('cache-dir')}: expected a string")

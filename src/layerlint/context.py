@@ -55,7 +55,7 @@ class FileContext:
         # rule applies to, and whose gates never look at it, is only syntax-checked
         self._parse = parse
         self.settings = settings
-        root = settings.root
+        root = settings.module_root(path)
         self.abspath = os.path.abspath(path)
         self.folder = os.path.dirname(self.abspath)
         # facts read from outside this file: (kind, args) -> value (see external.py)
@@ -359,7 +359,10 @@ class FileContext:
         """Top-level names that belong to the project (read lazily: a cross-file fact)."""
         if self._first_party is None:
             root = self.settings.root
-            self._first_party = self.external("first_party", str(root) if root is not None else None, self.folder)
+            found = self.external("first_party", str(root) if root is not None else None, self.folder)
+            for source in self.settings.sources:  # (`src = ["backend"]`: the packages in it)
+                found = found | self.external("first_party", str(source), self.folder)
+            self._first_party = found
         return self._first_party
 
     def is_first_party(self, module: str) -> bool:

@@ -138,7 +138,7 @@ def unmatched_layer_patterns(files: list[str], overrides: Overrides) -> list[str
         if settings.layers.is_default or settings.config_file is None:
             continue
         entry = modules.setdefault(settings.config_file, (settings, set()))
-        entry[1].add(module_name(path, settings.root)[0])
+        entry[1].add(module_name(path, settings.module_root(path))[0])
     warnings = []
     for config_file, (settings, names) in modules.items():
         for layer, patterns in (settings.layers.patterns or {}).items():
