@@ -12,7 +12,7 @@ spelling, and what is not known stays unknown:
   finding depends on it; see facts/project_classes.py) builds it on ``pydantic.v1``.
 - A name holds a model *instance* when every binding of it in its scope says so:
   a parameter or variable annotated with a model (``Annotated[M, ...]`` and a
-  quoted ``"M"`` included, ``Optional``/``list`` not), an assignment from
+  quoted ``"M"``, ``Optional[M]`` and ``M | None`` included, ``list`` not), an assignment from
   ``M(...)`` or ``M.model_validate(...)`` (and the other alternate
   constructors), ``self`` in a model's methods. ``cls`` in a model's classmethods
   (and v1 validators) holds the model *class*.
@@ -596,9 +596,22 @@ def _annotation_ref(node: ast.expr | None, ctx: FileContext) -> tuple[str, tuple
         ):
             ref = _class_ref(inner, ctx)
             return ("class", ref) if ref else None
+        if head in ("typing.Optional", "typing_extensions.Optional"):
+            return _annotation_ref(inner, ctx)  # a model or None: a v1 call on it assumes the model
+        if head in ("typing.Union", "typing_extensions.Union") and isinstance(inner, ast.Tuple):
+            return _without_none(inner.elts, ctx)
         return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # `Model | None`
+        return _without_none([node.left, node.right], ctx)
     ref = _class_ref(node, ctx)
     return ("instance", ref) if ref else None
+
+
+def _without_none(members: list[ast.expr], ctx: FileContext) -> tuple[str, tuple] | None:
+    """The annotation of ``X | None`` (or ``Union[X, None]``): X's, when X is the one member
+    besides None."""
+    others = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+    return _annotation_ref(others[0], ctx) if len(others) == 1 and len(members) == 2 else None
 
 
 def _class_ref(node: ast.expr, ctx: FileContext) -> tuple | None:

@@ -16,7 +16,7 @@ The receiver decides, because these names are everywhere outside Pydantic:
   from its module, are Pydantic's; in a module that names neither Pydantic nor
   a schemas module, only a class imported from a models module is read), a
   name annotated with one (`user: UserOut`,
-  `Annotated[UserOut, ...]`), assigned from one (`UserOut(...)`,
+  `Annotated[UserOut, ...]`, `UserOut | None`), assigned from one (`UserOut(...)`,
   `UserOut.model_validate(...)`), `self`/`cls` in a model's methods, `super()`
   in them — or when the call passes a Pydantic-only keyword (`exclude_unset`,
   `exclude_none`, `exclude_defaults`, `by_alias`, `include`, `exclude`). So
