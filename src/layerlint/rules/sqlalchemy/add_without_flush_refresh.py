@@ -11,7 +11,9 @@ LL305) when the enclosing function does not, after the `add`, call
 detached on purpose after the `add` (`expunge(obj)`, `expunge_all()`: a
 scratch session that only collects what the `add` cascades to); an object built
 in the call itself (`session.add(Event(kind="login"))`: nothing holds it, so
-nothing can read its values); an object last bound, before the `add`, to a row
+nothing can read its values), or in a local the function binds to it and never
+reads after the `add` (`event = Event(...)`; `session.add(event)`; a
+parameter is still flagged: its caller holds the object); an object last bound, before the `add`, to a row
 read from the database (`await session.get(...)`, a `session.execute(...)`
 result, the repository's own getter `await self.get_by_id(...)`): it exists,
 with its values, and the `add` is a no-op; and a function with no such call at all when the
@@ -116,6 +118,8 @@ class AddWithoutFlushRefresh(Rule):
         start = _position(node)
         if isinstance(obj, ast.Name) and self._loaded_before(function, obj.id, start):
             return  # a row read from the database: `add` is a no-op, it has its values
+        if isinstance(obj, ast.Name) and _built_here(function, obj.id, start) and not _read_after(function, obj.id, node):
+            return  # `event = Event(...)`, added, never read again: nothing reads its values
         flushed_at: tuple[int, int] | None = None
         refreshes: list[tuple[int, int]] = []
         for call in sorted((n for n in ast.walk(function) if isinstance(n, ast.Call)), key=_position):
@@ -176,3 +180,33 @@ class AddWithoutFlushRefresh(Rule):
                 ):
                     return True
         return False
+
+
+def _read_after(function: ast.AST, name: str, add: ast.Call) -> bool:
+    """Is ``name`` read after the ``add`` call, other than as the argument of a session
+    method (``session.refresh(name)``, ``session.expunge(name)``)?"""
+    start = _position(add)
+    handed: set[int] = set()
+    for call in ast.walk(function):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _SESSION_METHODS:
+            handed.update(id(arg) for arg in call.args)
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+        and _position(node) > start and id(node) not in handed
+        for node in ast.walk(function)
+    )
+
+
+def _built_here(function: ast.AST, name: str, start: tuple[int, int]) -> bool:
+    """Is ``name`` a local the function binds, before ``start``, only to calls (``Event(...)``),
+    never a parameter (the caller holds that object, and may read it)?"""
+    args = function.args  # type: ignore[attr-defined]
+    if name in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}:
+        return False
+    values = [
+        stmt.value
+        for stmt in ast.walk(function)
+        if isinstance(stmt, ast.Assign) and _position(stmt) < start
+        and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+    ]
+    return bool(values) and all(isinstance(value, ast.Call) for value in values)
