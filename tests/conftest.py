@@ -25,8 +25,7 @@ from layerlint import project  # noqa: E402
 @pytest.fixture(autouse=True)
 def _fresh_settings_cache():
     """Settings are cached per project root; tests build many scratch projects."""
-    project._settings_for.cache_clear()
-    project._root_for_dir.cache_clear()
+    project.forget_settings()
     project.first_party_names.cache_clear()
     project.folder_parts.cache_clear()
     from layerlint import external

@@ -54,8 +54,7 @@ def check(*args: str, internal_errors: bool = False):
     from layerlint import project, runner
 
     runner._settings_cache.clear()
-    project._settings_for.cache_clear()
-    project._root_for_dir.cache_clear()
+    project.forget_settings()
     result = CliRunner().invoke(main, ["check", *args])
     assert internal_errors or "Traceback" not in result.output, result.output
     return result

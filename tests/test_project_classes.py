@@ -616,7 +616,7 @@ def test_src_names_the_folders_module_names_start_in(tmp_path, monkeypatch):
     def run(pyproject: str) -> object:
         (root / "pyproject.toml").write_text(pyproject)
         # (one process, several runs: the settings and facts of a run are read once)
-        project_module._settings_for.cache_clear()
+        project_module.forget_settings()
         runner._settings_cache.clear()
         external.clear()
         return CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL603", "--output-format", "json", "."])

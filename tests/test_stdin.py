@@ -49,7 +49,7 @@ def project(tmp_path, monkeypatch):
 def _forget_settings() -> None:
     from layerlint import project as project_module, runner
 
-    project_module._settings_for.cache_clear()
+    project_module.forget_settings()
     runner._settings_cache.clear()
 
 

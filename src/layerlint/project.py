@@ -53,9 +53,20 @@ def _settings_for(root: Path | None, config_file: Path | None, metadata: Path | 
 
 def settings_for(path: str | os.PathLike[str], config_file: Path | None = None) -> Settings:
     """Settings of the project holding ``path`` (``config_file`` overrides the root's)."""
-    root = project_root(path)
-    metadata = None if root is not None else _metadata_dir(os.path.dirname(os.path.abspath(path)))
-    return _settings_for(root, config_file, metadata)
+    return _settings_for_dir(os.path.dirname(os.path.abspath(path)), config_file)
+
+
+@lru_cache(maxsize=16384)
+def _settings_for_dir(folder: str, config_file: Path | None) -> Settings:
+    root = _root_for_dir(folder)
+    return _settings_for(root, config_file, None if root is not None else _metadata_dir(folder))
+
+
+def forget_settings() -> None:
+    """Read the settings and project roots again (a long-lived process whose files changed;
+    tests that run the CLI several times in one process)."""
+    for cached in (_settings_for, _settings_for_dir, _root_for_dir, _metadata_dir):
+        cached.cache_clear()
 
 
 def module_name(path: str | os.PathLike[str], root: Path | None) -> tuple[str, bool]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -168,11 +169,19 @@ def read_model_kind(info: ClassInfo, ctx: FileContext) -> tuple[str, bool]:
     return info.kind, info.settings
 
 
+# `from <...models...> import` / `from <..._model> import`: a models-layer module by default
+_MODELS_IMPORT_RE = re.compile(r"from[ \t]+[\w.]*(?:\bmodels|_models?)\b[\w.]*[ \t]+import")
+
+
 def imports_model_classes(ctx: FileContext) -> bool:
     """Does the module import a class-like name from a models-layer module (``models.py``
     often holds Pydantic classes beside ORM ones: its module is read when a rule meets the
-    class as a receiver)? The text must name ``model`` first (most files need no import table)."""
-    if not ctx.mentions("model"):
+    class as a receiver)? With the default layers the text must show such an import first
+    (``from app.models import``, ``from .order_model import``): most files need no import table."""
+    if ctx.settings.layers.is_default:
+        if _MODELS_IMPORT_RE.search(ctx.source) is None:
+            return False
+    elif not ctx.mentions("import"):
         return False
     return ctx.memo(
         "pydantic.imports_model_classes",
