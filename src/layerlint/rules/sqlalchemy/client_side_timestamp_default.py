@@ -12,7 +12,8 @@ function whose body only returns `datetime.now(...)`, of the module or imported
 from another project module (read there: `from app.core.clock import utc_now`,
 or its `utcnow = partial(datetime.now, UTC)`). In a
 SQLModel table (`table=True`), `Field(default_factory=...)`/`Field(default=...)`
-with such a value is flagged too. `onupdate=` is not checked; nothing in an
+with such a value is flagged too, and so is a `"default"` key of its
+`sa_column_kwargs={...}`. `onupdate=` is not checked; nothing in an
 Alembic migration is checked. When the column also has a `server_default=`
 (on the call, or on a SQLModel field's `sa_column=Column(...)`), the message says
 to drop the client default (and to `refresh()` the object after the flush, as
@@ -99,6 +100,22 @@ class ClientSideTimestampDefault(Rule):
         for _stmt, _annotation, value in class_attribute_values(node):
             if isinstance(value, ast.Call) and is_sqlmodel_field_call(value, self.ctx):
                 self._check(value, _FIELD_KEYS)
+                self._check_column_kwargs(value)
+
+    def _check_column_kwargs(self, field: ast.Call) -> None:
+        """``Field(sa_column_kwargs={"default": func.now()})``: the column's own default."""
+        for kw in field.keywords:
+            if kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Dict):
+                for key, value in zip(kw.value.keys, kw.value.values):
+                    if isinstance(key, ast.Constant) and key.value in _DEFAULT_KEYS and value is not None:
+                        spelled = client_timestamp_default(value, self.ctx)
+                        if spelled:
+                            where = (
+                                "applied by the ORM, not by the table" if sql_now(value, self.ctx)
+                                else "computed by the client"
+                            )
+                            self.report(key, f"timestamp default `{key.value}={spelled}` is {where}: "
+                                             "use `server_default=func.now()`")
 
     def _check(self, call: ast.Call, keys: tuple[str, ...]) -> None:
         for kw in call.keywords:
