@@ -127,11 +127,23 @@ class Pep604Rule(Rule):
         """Is a member a name the enclosing function binds (a parameter, a variable), or an
         attribute of one (``spec.kind``)?"""
         func = self.ctx.enclosing_function()
-        roots = [_root(op) for op in operands]
+        roots = [_root(member) for member in self._union_members(operands)]
         if func is None or not any(isinstance(root, ast.Name) for root in roots):
             return False
         local = self.ctx.memo(("typing.local_names", id(func)), lambda: _local_names(func))
         return any(isinstance(root, ast.Name) and root.id in local for root in roots)
+
+    def _union_members(self, operands: list[ast.expr | None]) -> list[ast.expr | None]:
+        """The members the fix writes joined by ``|``: those of a nested ``Union[...]`` or
+        ``Optional[...]`` too (``Optional[Union[to, str]]`` becomes ``to | str | None``)."""
+        out: list[ast.expr | None] = []
+        for op in operands:
+            if isinstance(op, ast.Subscript) and self.ctx.resolve(op.value) in tf.UNION_NAMES | tf.OPTIONAL_NAMES:
+                inner = op.slice.elts if isinstance(op.slice, ast.Tuple) else [op.slice]
+                out.extend(self._union_members(list(inner)))
+            else:
+                out.append(op)
+        return out
 
     def fix_plan(self, node: ast.Subscript) -> tf.Plan | None:
         operands = tf.operand_exprs(node, self.form)
