@@ -108,30 +108,26 @@ class ClientSideTimestampDefault(Rule):
             if kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Dict):
                 for key, value in zip(kw.value.keys, kw.value.values):
                     if isinstance(key, ast.Constant) and key.value in _DEFAULT_KEYS and value is not None:
-                        spelled = client_timestamp_default(value, self.ctx)
-                        if spelled:
-                            where = (
-                                "applied by the ORM, not by the table" if sql_now(value, self.ctx)
-                                else "computed by the client"
-                            )
-                            self.report(key, f"timestamp default `{key.value}={spelled}` is {where}: "
-                                             "use `server_default=func.now()`")
+                        self._check_default(key, key.value, value, has_server_default=False)
 
     def _check(self, call: ast.Call, keys: tuple[str, ...]) -> None:
         for kw in call.keywords:
             if kw.arg in keys:
-                spelled = client_timestamp_default(kw.value, self.ctx)
-                if not spelled:
-                    continue
-                # a SQL function is evaluated by the database, but only in the ORM's own INSERTs
-                where = "applied by the ORM, not by the table" if sql_now(kw.value, self.ctx) else "computed by the client"
-                if _has_server_default(call):
-                    self.report(kw, f"timestamp default `{kw.arg}={spelled}` is {where}, and "
-                                    "every ORM insert sends it instead of the column's `server_default`: drop it "
-                                    "(and `refresh()` the object after the flush to read the server's value)")
-                else:
-                    self.report(kw, f"timestamp default `{kw.arg}={spelled}` is {where}: "
-                                    "use `server_default=func.now()`")
+                self._check_default(kw, kw.arg, kw.value, has_server_default=_has_server_default(call))
+
+    def _check_default(self, node: ast.AST, key: str, value: ast.expr, *, has_server_default: bool) -> None:
+        """Report ``key=value`` at ``node`` when the value is a client-side "now"."""
+        spelled = client_timestamp_default(value, self.ctx)
+        if not spelled:
+            return
+        # a SQL function is evaluated by the database, but only in the ORM's own INSERTs
+        where = "applied by the ORM, not by the table" if sql_now(value, self.ctx) else "computed by the client"
+        if has_server_default:
+            self.report(node, f"timestamp default `{key}={spelled}` is {where}, and "
+                              "every ORM insert sends it instead of the column's `server_default`: drop it "
+                              "(and `refresh()` the object after the flush to read the server's value)")
+        else:
+            self.report(node, f"timestamp default `{key}={spelled}` is {where}: use `server_default=func.now()`")
 
 
 def _has_server_default(call: ast.Call) -> bool:
