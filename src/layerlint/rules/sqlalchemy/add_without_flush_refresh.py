@@ -161,16 +161,10 @@ class AddWithoutFlushRefresh(Rule):
         """Was ``name`` last bound, before ``start``, to a row read through the session
         (``await session.get(...)``, ``(await session.execute(...)).scalar_one()``) or a
         repository getter (``await self.get(...)``, ``self.get_by_email(...)``)?"""
-        value = None
-        for stmt in ast.walk(function):
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _position(stmt) < start:
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                    if value is None or _position(stmt) > _position(value[0]):
-                        value = (stmt, stmt.value)
-        if value is None or value[1] is None:
+        assignments = _assignments_before(function, name, start)
+        if not assignments or assignments[-1].value is None:
             return False
-        for call in ast.walk(value[1]):
+        for call in ast.walk(assignments[-1].value):
             if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
                 owner, method = call.func.value, call.func.attr
                 if method in _LOADS and holds_session(owner, self.ctx):
@@ -203,10 +197,16 @@ def _built_here(function: ast.AST, name: str, start: tuple[int, int]) -> bool:
     args = function.args  # type: ignore[attr-defined]
     if name in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}:
         return False
-    values = [
-        stmt.value
-        for stmt in ast.walk(function)
-        if isinstance(stmt, ast.Assign) and _position(stmt) < start
-        and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
-    ]
+    values = [stmt.value for stmt in _assignments_before(function, name, start) if isinstance(stmt, ast.Assign)]
     return bool(values) and all(isinstance(value, ast.Call) for value in values)
+
+
+def _assignments_before(function: ast.AST, name: str, start: tuple[int, int]) -> list[ast.Assign | ast.AnnAssign]:
+    """The ``name = ...`` / ``name: T = ...`` statements before ``start``, in source order."""
+    found = []
+    for stmt in ast.walk(function):
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _position(stmt) < start:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                found.append(stmt)
+    return sorted(found, key=_position)
