@@ -130,7 +130,12 @@ def derives_from_model(origins: frozenset[str], ctx: FileContext) -> bool:
     as a ``models.py`` holding Pydantic classes) a Pydantic model, by its bases read from
     its module? (v1 or not: :func:`imported_facts` says.) Only classes of first-party
     modules are read."""
-    return any(outside_bases(origin, ctx) & _ALL_MODEL_BASES for origin in origins)
+    return bool(_outside_of(origins, ctx) & _ALL_MODEL_BASES)
+
+
+def _outside_of(origins: frozenset[str], ctx: FileContext) -> frozenset[str]:
+    """The classes outside the project these classes of other project modules derive from."""
+    return frozenset().union(*(outside_bases(origin, ctx) for origin in origins))
 
 
 def known_not_pydantic(origins: frozenset[str], ctx: FileContext) -> bool:
@@ -163,7 +168,7 @@ def read_model_kind(info: ClassInfo, ctx: FileContext) -> tuple[str, bool]:
     ``models`` module is a model. Ask only when a finding depends on it."""
     if info.kind != "unknown" or not info.origins:
         return info.kind, info.settings
-    outside = frozenset().union(*(outside_bases(origin, ctx) for origin in info.origins))
+    outside = _outside_of(info.origins, ctx)
     if outside & _ALL_MODEL_BASES:
         return "model", bool(outside & SETTINGS_BASES)
     return info.kind, info.settings

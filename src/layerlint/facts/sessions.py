@@ -255,7 +255,7 @@ def factory_spellings(ctx: FileContext) -> set[str]:
     if "sessionmaker" in ctx.source:  # `self.<attr> = async_sessionmaker(...)` spells it
         for node in statements(ctx.tree.body):
             if isinstance(node, ast.ClassDef):
-                names.update(_class_factory_attrs(node, ctx))
+                names.update(class_factory_attrs(node, ctx))
     names.update(
         local
         for local, qualified in ctx.imports.items()
@@ -505,10 +505,12 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
             return True
         if isinstance(func.value, ast.Name) and func.value.id == "self" and "sessionmaker" in ctx.source:
             cls = ctx.enclosing_class()
-            return cls is not None and func.attr in ctx.memo(
-                ("sessions.class_factories", id(cls)), lambda: _class_factory_attrs(cls, ctx)
-            )
+            return cls is not None and func.attr in class_factory_attrs(cls, ctx)
     return False
+
+
+def class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
+    return ctx.memo(("sessions.class_factories", id(cls)), lambda: _class_factory_attrs(cls, ctx))
 
 
 def _class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
