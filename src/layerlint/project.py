@@ -19,31 +19,30 @@ PY_SUFFIXES = (".py", ".pyi")
 
 
 @lru_cache(maxsize=16384)
-def _root_for_dir(folder: str) -> Path | None:
-    """The nearest folder at or above ``folder`` holding a pyproject.toml (config.find_project_root),
-    memoized folder by folder so a tree walk checks each folder once."""
-    if os.path.isfile(os.path.join(folder, "pyproject.toml")):
+def _nearest_holding(folder: str, names: tuple[str, ...]) -> Path | None:
+    """The nearest folder at or above ``folder`` holding a file of ``names``, memoized
+    folder by folder so a tree walk checks each folder once."""
+    if any(os.path.isfile(os.path.join(folder, name)) for name in names):
         return Path(folder)
     parent = os.path.dirname(folder)
     if parent == folder:
         return None
-    return _root_for_dir(parent)
+    return _nearest_holding(parent, names)
+
+
+def _root_for_dir(folder: str) -> Path | None:
+    """The nearest folder at or above ``folder`` holding a pyproject.toml (config.find_project_root)."""
+    return _nearest_holding(folder, ("pyproject.toml",))
 
 
 def project_root(path: str | os.PathLike[str]) -> Path | None:
     return _root_for_dir(os.path.dirname(os.path.abspath(path)))
 
 
-@lru_cache(maxsize=16384)
 def _metadata_dir(folder: str) -> Path | None:
     """The nearest folder at or above ``folder`` holding a setup.cfg or setup.py (for a
     project without pyproject.toml: its ``python_requires`` gives the target version)."""
-    if os.path.isfile(os.path.join(folder, "setup.cfg")) or os.path.isfile(os.path.join(folder, "setup.py")):
-        return Path(folder)
-    parent = os.path.dirname(folder)
-    if parent == folder:
-        return None
-    return _metadata_dir(parent)
+    return _nearest_holding(folder, ("setup.cfg", "setup.py"))
 
 
 @lru_cache(maxsize=256)
@@ -65,7 +64,7 @@ def _settings_for_dir(folder: str, config_file: Path | None) -> Settings:
 def forget_settings() -> None:
     """Read the settings and project roots again (a long-lived process whose files changed;
     tests that run the CLI several times in one process)."""
-    for cached in (_settings_for, _settings_for_dir, _root_for_dir, _metadata_dir):
+    for cached in (_settings_for, _settings_for_dir, _nearest_holding):
         cached.cache_clear()
 
 
