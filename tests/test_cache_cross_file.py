@@ -111,3 +111,32 @@ def test_a_module_level_session_imported_from_another_module(project):
     (project / "app" / "db.py").write_text(SESSION_DB.replace("async_scoped_session(", "dict("))
     _touch_later(project / "app" / "db.py")
     assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it
+
+
+LIBRARY_MODELS = """\
+from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Author(Base):
+    __tablename__ = "authors"
+
+    books: Mapped[list["Book"]] = relationship()
+"""
+
+
+def test_adding_an_async_driver_to_the_dependencies_brings_the_cached_ll301_back(project):
+    (project / "app" / "models.py").write_text(LIBRARY_MODELS)
+    (project / "requirements.txt").write_text("sqlalchemy>=2.0\npsycopg2\n")
+
+    def ll301() -> list[str]:
+        result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL301", "app/models.py"])
+        assert result.exit_code in (0, 1), result.output
+        return [line for line in result.output.splitlines() if ": LL301" in line]
+
+    assert ll301() == []  # sync-only
+    (project / "requirements.txt").write_text("sqlalchemy>=2.0\nasyncpg\n")
+    assert [line.split(":")[1] for line in ll301()] == ["11"]  # the cached result is not reused

@@ -119,6 +119,32 @@ def test_pydantic_1_allowed(tmp_path, files, allowed):
     assert deps.pydantic_1_allowed(str(write(tmp_path, files))) is allowed
 
 
+@pytest.mark.parametrize(
+    ("files", "sync_only"),
+    [
+        ({"requirements.txt": "sqlalchemy\npsycopg2\n"}, True),  # named without a version counts
+        ({"requirements.txt": "SQLAlchemy[asyncio]==2.0.36\n"}, False),
+        ({"requirements.txt": "sqlalchemy[mypy,aiosqlite]>=2\n"}, False),
+        ({"requirements.txt": "flask-sqlalchemy>=3\n"}, True),
+        ({"requirements.txt": "sqlalchemy>=2\noracledb\n"}, False),
+        ({"requirements.txt": "httpx\n"}, False),  # SQLAlchemy not named
+        ({"pyproject.toml": '[tool.poetry.dependencies]\nsqlalchemy = {version = "^2.0", extras = ["asyncio"]}\n'},
+         False),
+        ({"pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\nsqlalchemy = "^2.0"\n'}, True),
+        ({"requirements.txt": "sqlalchemy>=2\n",
+          "poetry.lock": '[[package]]\nname = "aiosqlite"\nversion = "0.20.0"\n'}, False),
+    ],
+)
+def test_sqlalchemy_sync_only(tmp_path, files, sync_only):
+    assert deps.sqlalchemy_sync_only(str(write(tmp_path, files))) is sync_only
+
+
+def test_a_dependency_named_without_a_version_is_declared(tmp_path):
+    root = write(tmp_path, {"requirements.txt": "fastapi\nsqlalchemy\n"})
+    assert deps.undeclared(str(root), "sqlalchemy") is False
+    assert deps.undeclared(str(root), "pydantic") is True
+
+
 def test_pyproject_tables(tmp_path):
     pep621 = write(tmp_path / "pep621", {"pyproject.toml": """
         [project]

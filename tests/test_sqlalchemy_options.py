@@ -44,13 +44,16 @@ MODELS = textwrap.dedent(
 )
 
 
-def _findings(tmp_path: Path, config: str, code: str) -> list[tuple[int, str]]:
+def _findings(
+    tmp_path: Path, config: str, code: str, dependencies: str = "", source: str = MODELS
+) -> list[tuple[int, str]]:
     (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "x"\nrequires-python = ">=3.10"\n\n[tool.layerlint]\n' + config, encoding="utf-8"
+        f'[project]\nname = "x"\nrequires-python = ">=3.10"\n{dependencies}\n[tool.layerlint]\n' + config,
+        encoding="utf-8",
     )
     target = tmp_path / "app" / "models" / "library.py"
     target.parent.mkdir(parents=True)
-    target.write_text(MODELS, encoding="utf-8")
+    target.write_text(source, encoding="utf-8")
     result = lint_source(target.read_bytes(), str(target), settings_for(target))
     assert not result.errors, result.errors
     return sorted((d.line, d.message) for d in result.diagnostics if d.code == code)
@@ -105,8 +108,55 @@ def test_ll309_is_opt_in(tmp_path):
         '[tool.layerlint.sqlalchemy]\nallowed-lazy = "selectin"\n',
         '[tool.layerlint.sqlalchemy]\ntimestamp-columns = [1]\n',
         '[tool.layerlint.sqlalchemy]\nlazy = ["selectin"]\n',
+        '[tool.layerlint.sqlalchemy]\ncheck-sync-projects = "yes"\n',
     ],
 )
 def test_bad_sqlalchemy_options_are_config_errors(tmp_path, config):
     with pytest.raises(ConfigError, match=r"tool\.layerlint\.sqlalchemy"):
         _findings(tmp_path, config, "LL301")
+
+
+SYNC_ONLY = 'dependencies = ["sqlalchemy>=2.0", "psycopg2-binary"]\n'
+
+
+@pytest.mark.parametrize(
+    "dependencies",
+    [
+        SYNC_ONLY,
+        'dependencies = ["sqlmodel", "pymysql"]\n',
+        'dependencies = ["sqlalchemy[postgresql_psycopg2binary]>=2.0"]\n',
+    ],
+)
+def test_ll301_is_silent_in_a_project_that_cannot_run_asyncsession(tmp_path, dependencies):
+    assert _findings(tmp_path, "", "LL301", dependencies) == []
+
+
+@pytest.mark.parametrize(
+    "dependencies",
+    [
+        'dependencies = ["sqlalchemy>=2.0", "asyncpg"]\n',
+        'dependencies = ["sqlalchemy[asyncio]>=2.0"]\n',
+        'dependencies = ["sqlalchemy[postgresql-asyncpg]>=2.0"]\n',
+        'dependencies = ["sqlalchemy>=2.0", "psycopg[binary]>=3.1"]\n',  # psycopg 3 serves both
+        'dependencies = ["fastapi>=0.110"]\n',  # SQLAlchemy not named: nothing is known
+        "",
+    ],
+)
+def test_ll301_checks_a_project_that_may_run_asyncsession(tmp_path, dependencies):
+    lines = [line for line, _ in _findings(tmp_path, "", "LL301", dependencies)]
+    assert lines == [_line("books:"), _line("drafts:")]
+
+
+def test_ll301_checks_a_sync_only_project_when_configured(tmp_path):
+    config = "[tool.layerlint.sqlalchemy]\ncheck-sync-projects = true\n"
+    lines = [line for line, _ in _findings(tmp_path, config, "LL301", SYNC_ONLY)]
+    assert lines == [_line("books:"), _line("drafts:")]
+
+
+def test_ll301_checks_a_module_importing_the_asyncio_extension_whatever_the_dependencies(tmp_path):
+    source = MODELS.replace(
+        "from sqlalchemy import func\n", "from sqlalchemy import func\nfrom sqlalchemy.ext.asyncio import AsyncAttrs\n"
+    )
+    lines = [line for line, _ in _findings(tmp_path, "", "LL301", SYNC_ONLY, source)]
+    shift = 1  # the added import line
+    assert lines == [_line("books:") + shift, _line("drafts:") + shift]

@@ -205,23 +205,30 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-_REQUIREMENT_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*)$")
+_REQUIREMENT_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(.*)$")
 
 
 def parse_requirement(line: str) -> tuple[str, Constraint | None] | None:
     """(normalized name, constraint) of a PEP 508 requirement or a requirements.txt line."""
+    parsed = _parse_requirement_line(line)
+    return None if parsed is None else (parsed[0], parsed[2])
+
+
+def _parse_requirement_line(line: str) -> tuple[str, tuple[str, ...], Constraint | None] | None:
+    """(normalized name, normalized extras, constraint) of a requirement line."""
     line = line.split(" #", 1)[0].split("\t#", 1)[0].strip()
     if not line or line.startswith(("#", "-")):
         return None
     m = _REQUIREMENT_RE.match(line)
     if not m:
         return None
-    name, rest = normalize(m.group(1)), m.group(2)
+    name, rest = normalize(m.group(1)), m.group(3)
+    extras = tuple(normalize(e.strip()) for e in (m.group(2) or "").split(",") if e.strip())
     rest = rest.split(";", 1)[0]
     rest = re.split(r"\s--?[A-Za-z]", " " + rest, maxsplit=1)[0].strip()  # pip options: --hash=...
     if rest.startswith("@"):
-        return name, None  # a direct reference: no version known
-    return name, parse_specifier(rest) if rest else None
+        return name, extras, None  # a direct reference: no version known
+    return name, extras, parse_specifier(rest) if rest else None
 
 
 # ----------------------------------------------------------------------------------
@@ -246,20 +253,34 @@ def _read_toml(path: Path) -> dict[str, Any] | None:
         return None
 
 
-Found = dict[str, list[Constraint]]
+class Found(dict[str, list[Constraint]]):
+    """Every constraint the files put on each package (by normalized name); ``named``:
+    every package they name, with a version or not, as ``name`` and ``name[extra]``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.named: set[str] = set()
 
 
-def _add(found: Found, name: str, constraint: Constraint | None) -> None:
+def _add(found: Found, name: str, constraint: Constraint | None, extras: Iterable[str] = ()) -> None:
+    name = normalize(name)
+    found.named.add(name)
+    found.named.update(f"{name}[{normalize(extra)}]" for extra in extras)
     if constraint is not None:
-        found.setdefault(normalize(name), []).append(constraint)
+        found.setdefault(name, []).append(constraint)
+
+
+def _add_line(found: Found, line: str) -> None:
+    parsed = _parse_requirement_line(line)
+    if parsed is not None:
+        name, extras, constraint = parsed
+        _add(found, name, constraint, extras)
 
 
 def _requirement_strings(found: Found, values: Iterable[Any]) -> None:
     for value in values:
         if isinstance(value, str):
-            parsed = parse_requirement(value)
-            if parsed is not None:
-                _add(found, *parsed)
+            _add_line(found, value)
 
 
 def _poetry_table(found: Found, table: Any) -> None:
@@ -267,6 +288,10 @@ def _poetry_table(found: Found, table: Any) -> None:
         return
     for name, value in table.items():
         entries = value if isinstance(value, list) else [value]
+        if isinstance(name, str) and name != "python":
+            extras = [e for entry in entries if isinstance(entry, dict)
+                      for e in (entry.get("extras") or ()) if isinstance(e, str)]
+            _add(found, name, None, extras)
         intervals: list[Interval] = []
         for entry in entries:
             spec = entry.get("version") if isinstance(entry, dict) else entry
@@ -324,9 +349,7 @@ def _from_requirements(found: Found, path: Path) -> None:
         return
     text = re.sub(r"\\\r?\n", " ", text)  # continuation lines (pip-compile --generate-hashes)
     for line in text.splitlines():
-        parsed = parse_requirement(line)
-        if parsed is not None:
-            _add(found, *parsed)
+        _add_line(found, line)
 
 
 def _from_lock(found: Found, path: Path) -> None:
@@ -343,6 +366,7 @@ def _from_lock(found: Found, path: Path) -> None:
             packages = data.get(section)
             if isinstance(packages, dict):
                 for name, entry in packages.items():
+                    found.named.add(normalize(name))
                     spec = entry.get("version") if isinstance(entry, dict) else None
                     constraint = parse_specifier(spec) if isinstance(spec, str) else None
                     if constraint is not None:
@@ -356,6 +380,8 @@ def _from_lock(found: Found, path: Path) -> None:
             if not isinstance(entry, dict):
                 continue
             name, version = entry.get("name"), entry.get("version")
+            if isinstance(name, str):
+                found.named.add(normalize(name))
             if isinstance(name, str) and isinstance(version, str):
                 parsed = parse_version(version)
                 if parsed is None or parsed[1]:
@@ -439,7 +465,7 @@ def project_constraints(start: Path) -> Found:
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    found: Found = {}
+    found = Found()
     for path in files:
         if path.name == "pyproject.toml":
             _from_pyproject(found, path)
@@ -513,8 +539,35 @@ def allows_below_release(folder: str, package: str, release: str) -> bool:
 @provider("undeclared")
 def undeclared(folder: str, package: str) -> bool:
     """Do the dependency files around ``folder`` name dependencies, but not ``package``?"""
-    found = project_constraints(Path(folder))
-    return bool(found) and not found.get(normalize(package))
+    named = project_constraints(Path(folder)).named
+    return bool(named) and normalize(package) not in named
+
+
+# the distributions that bring SQLAlchemy's ORM
+SQLALCHEMY_DISTRIBUTIONS = ("sqlalchemy", "sqlmodel", "flask-sqlalchemy")
+# drivers through which AsyncSession reaches a database (psycopg 3 and oracledb serve
+# sync code too: naming one leaves the question open, so it counts as async), and
+# SQLAlchemy extras that bring one (`asyncio`, `postgresql_asyncpg`, `aiosqlite` ...)
+_ASYNC_DRIVER_RE = re.compile(r"^(asyncpg|aiosqlite|aiomysql|asyncmy|aioodbc|psycopg|psycopg-(binary|c|pool)|oracledb)$")
+_ASYNC_EXTRA_RE = re.compile(r"async|aio|psycopg(?!2)|oracledb")
+
+
+@provider("sqlalchemy_sync_only")
+def sqlalchemy_sync_only(folder: str) -> bool:
+    """Do the dependency files around ``folder`` name SQLAlchemy (or SQLModel,
+    Flask-SQLAlchemy) but no driver that SQLAlchemy's asyncio extension can use, and no
+    asyncio extra? Then the project cannot run an ``AsyncSession``. Files that name no
+    SQLAlchemy distribution say nothing about it: no."""
+    named = project_constraints(Path(folder)).named
+    if not any(dist in named for dist in SQLALCHEMY_DISTRIBUTIONS):
+        return False
+    for entry in named:
+        name, _, extra = entry.partition("[")
+        if _ASYNC_DRIVER_RE.match(name):
+            return False
+        if extra and name in SQLALCHEMY_DISTRIBUTIONS and _ASYNC_EXTRA_RE.search(extra):
+            return False
+    return True
 
 
 # releases that pin Pydantic 1.x: what the project runs when its files do not name Pydantic

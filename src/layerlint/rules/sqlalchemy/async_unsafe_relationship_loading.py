@@ -16,6 +16,17 @@ attribute annotated `WriteOnlyMapped[...]` loads `"write_only"` and one
 annotated `DynamicMapped[...]` loads `"dynamic"`, as SQLAlchemy reads them.
 Nothing in an Alembic migration is checked.
 
+Nothing is flagged in a project that cannot run an `AsyncSession`: its dependency
+files (`pyproject.toml` dependencies, `requirements*.txt`, `uv.lock`,
+`poetry.lock`, `pdm.lock`, `Pipfile.lock`, in the project root and up to the
+repository root) name SQLAlchemy, SQLModel or Flask-SQLAlchemy but no
+driver the asyncio extension can use (`asyncpg`, `aiosqlite`, `aiomysql`,
+`asyncmy`, `aioodbc`, `psycopg` 3, `oracledb`) and no asyncio extra
+(`sqlalchemy[asyncio]`, `sqlalchemy[postgresql_asyncpg]` ...), and the module
+imports nothing from `sqlalchemy.ext.asyncio` or `sqlmodel.ext.asyncio`. Lazy
+loading works under a plain `Session`. Without dependency files, or when they do
+not name SQLAlchemy, relationships are checked.
+
 ## Why is this bad?
 Under `AsyncSession` an attribute access cannot await, so a lazy load raises
 `MissingGreenlet` (`greenlet_spawn has not been called`) the first time
@@ -45,6 +56,8 @@ class User(Base):
   (a list of strings). `True`/`False`/`None` count as `"select"`/`"joined"`/
   `"noload"`, and a missing `lazy=` as `"select"`; so adding `"select"` accepts
   relationships without `lazy=`.
+- `[tool.layerlint.sqlalchemy] check-sync-projects`: `true` checks relationships
+  in a project judged sync-only as well (default `false`).
 
 ## Fix safety
 No fix: the right strategy depends on how the relationship is queried.
@@ -55,6 +68,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.facts import dependencies as deps
 from layerlint.facts.sqlalchemy import (
     RELATIONSHIP_NAMES,
     has_star_kwargs,
@@ -71,6 +85,7 @@ from layerlint.rule import Option, Rule
 
 DEFAULT_ALLOWED = ("selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql", "noload", "write_only")
 _LITERAL_MEANING = {True: "select", False: "joined", None: "noload"}
+_ASYNC_MODULES = ("sqlalchemy.ext.asyncio", "sqlmodel.ext.asyncio")
 _MISSING = object()
 _UNKNOWN = object()
 # the strategy a relationship takes from its attribute's annotation when it sets no lazy=
@@ -94,6 +109,8 @@ class AsyncUnsafeRelationshipLoading(Rule):
     options = (
         Option("sqlalchemy", "allowed-lazy", list, DEFAULT_ALLOWED,
                "loader strategies (`lazy=`) that LL301 accepts"),
+        Option("sqlalchemy", "check-sync-projects", bool, False,
+               "check relationships in projects whose dependencies rule out `AsyncSession` too"),
     )
 
     @classmethod
@@ -131,7 +148,7 @@ class AsyncUnsafeRelationshipLoading(Rule):
         allowed = self.ctx.settings.option("sqlalchemy", "allowed-lazy")
         annotated = self._annotated.get(id(node)) if lazy is _MISSING else None
         strategy = annotated[0] if annotated else "select" if lazy is _MISSING else lazy
-        if strategy in allowed:
+        if strategy in allowed or self._sync_only():
             return
         setting = 'sa_relationship_kwargs={"lazy": "selectin"}' if shown == "Relationship()" else 'lazy="selectin"'
         if annotated:
@@ -151,6 +168,16 @@ class AsyncUnsafeRelationshipLoading(Rule):
                 node,
                 f'{shown} with `lazy="{strategy}"` is not async-safe: use `"selectin"`, `"joined"` or `"raise"`',
             )
+
+    def _sync_only(self) -> bool:
+        """Can the project not run an AsyncSession (see the docstring)? Asked only for a
+        relationship about to be reported, so only such files depend on the answer."""
+        ctx = self.ctx
+        if ctx.settings.option("sqlalchemy", "check-sync-projects"):
+            return False
+        if any(target.startswith(_ASYNC_MODULES) for target in ctx.imports.values()):
+            return False
+        return bool(ctx.external("sqlalchemy_sync_only", str(deps.start_folder(ctx.path, ctx.settings.root))))
 
     @staticmethod
     def _from_call(node: ast.Call) -> object:
