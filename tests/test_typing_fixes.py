@@ -39,6 +39,56 @@ def test_below_310_only_annotations_under_future_import_and_unsafe():
     assert "x: int | None" in fixed(future, OLD, unsafe=True)
 
 
+def test_below_310_no_fix_where_an_annotation_is_evaluated_at_import():
+    source = """\
+        from __future__ import annotations
+
+        import functools
+        from typing import Optional
+
+        from fastapi import APIRouter
+        from sqlalchemy.orm import DeclarativeBase, Mapped
+
+        router = APIRouter()
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class Widget(Base):
+            label: Mapped[Optional[str]]
+
+
+        class Plain:
+            label: Optional[str] = None
+
+            @property
+            def size(self) -> Optional[int]: ...
+
+
+        @router.get("/")
+        async def read(q: Optional[str] = None) -> Optional[str]:
+            local: Optional[int] = None
+            return q
+
+
+        @functools.lru_cache(maxsize=8)
+        def cached(q: Optional[str]) -> Optional[str]: ...
+        """
+    assert fixes(source, OLD) == [
+        (17, "LL501", None),  # SQLAlchemy evaluates Mapped[...] when it maps the class
+        (21, "LL501", FIX_UNSAFE),  # a class without bases: nothing reads it at import
+        (24, "LL501", FIX_UNSAFE),
+        (28, "LL501", None),  # FastAPI reads the signature when the route is added
+        (28, "LL501", None),
+        (29, "LL501", FIX_UNSAFE),  # a variable annotation is never evaluated
+        (34, "LL501", FIX_UNSAFE),
+        (34, "LL501", FIX_UNSAFE),
+    ]
+    assert [fix for _, _, fix in fixes(source)] == [FIX_SAFE] * 8
+
+
 def test_stub_files_are_always_safe_and_unquote():
     stub = 'from typing import Optional, Union\n\nA = Optional["User"]\ndef f(x: Union["User", int, None]) -> Optional[int]: ...\n'
     assert [fix for _, _, fix in fixes(stub, path="/tmp/m.pyi")] == [FIX_SAFE] * 3

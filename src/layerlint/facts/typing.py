@@ -180,9 +180,16 @@ def plan(
     multiline: bool,
     commented: bool,
     old_typer: bool = False,
+    evaluated_at_import: bool = False,
 ) -> Plan | None:
     """:func:`_plan`, unsafe in an annotation of a module using a typer that cannot read
-    ``X | None`` (``old_typer``: a command's parameters would fail at start-up)."""
+    ``X | None`` (``old_typer``: a command's parameters would fail at start-up); none
+    below a 3.10 target in an annotation that something may evaluate when the module is
+    imported (``evaluated_at_import``: a class attribute of a class with bases or
+    decorators, as SQLAlchemy and Pydantic read them; the signature of a decorated
+    function, as FastAPI reads it): ``X | None`` fails there even as a string."""
+    if evaluated_at_import and not stub and target < (3, 10):
+        return None
     chosen = _plan(kinds, position, whole, future_annotations, stub, target, multiline, commented)
     if chosen is not None and old_typer and position == ANNOTATION and not stub:
         return Plan(chosen.transform, FIX_UNSAFE)

@@ -170,7 +170,44 @@ class Pep604Rule(Rule):
             multiline=multiline,
             commented=segment is None or "#" in segment,
             old_typer=ctx.mentions("typer") and ctx.memo("typing.old_typer", lambda: _old_typer(ctx)),
+            evaluated_at_import=ctx.settings.target_version < (3, 10) and self._evaluated_at_import(node, position),
         )
+
+    def _evaluated_at_import(self, node: ast.Subscript, position: str) -> bool:
+        """May something evaluate this annotation when the module is imported? A class
+        attribute of a class with bases, keywords or decorators (SQLAlchemy's ``Mapped[...]``,
+        Pydantic fields, ``__init_subclass__``), or the signature of a function with a
+        decorator other than the plain ones (FastAPI routes, ``singledispatch.register``)."""
+        if position in (tf.CLASS_ANNOTATION, tf.RELATIONSHIP):
+            cls = self.ctx.enclosing_class()
+            return cls is None or bool(cls.bases or cls.keywords or cls.decorator_list)
+        if position != tf.ANNOTATION:
+            return False
+        func = self.ctx.enclosing_function()
+        if func is None or not func.body or node.lineno >= func.body[0].lineno:
+            return False  # a variable annotation: never evaluated
+        return any(not self._plain_decorator(d) for d in func.decorator_list)
+
+    def _plain_decorator(self, decorator: ast.expr) -> bool:
+        """A decorator known not to read the annotations (``@property``, ``@x.setter``,
+        ``@lru_cache(...)``, ``@abstractmethod``...)."""
+        if isinstance(decorator, ast.Call):
+            decorator = decorator.func
+        if isinstance(decorator, ast.Attribute) and decorator.attr in ("setter", "getter", "deleter"):
+            return True
+        if isinstance(decorator, ast.Name) and decorator.id in _PLAIN_BUILTINS and decorator.id not in self.ctx.imports:
+            return True
+        return self.ctx.resolve(decorator) in _PLAIN_DECORATORS
+
+
+# decorators that do not read the annotations of what they decorate
+_PLAIN_BUILTINS = frozenset({"staticmethod", "classmethod", "property"})
+_PLAIN_DECORATORS = frozenset({
+    "abc.abstractmethod", "typing.overload", "typing.final", "typing.override",
+    "typing_extensions.overload", "typing_extensions.final", "typing_extensions.override",
+    "functools.cache", "functools.lru_cache", "functools.cached_property", "functools.wraps",
+    "contextlib.contextmanager", "contextlib.asynccontextmanager",
+})
 
 
 def _root(node: ast.expr | None) -> ast.expr | None:

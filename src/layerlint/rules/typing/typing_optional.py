@@ -59,8 +59,14 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   needs the name `User` where it looked up a string before); otherwise the
   finding is left unfixed;
 - below a 3.10 target, only annotations under `from __future__ import
-  annotations` are rewritten, as unsafe fixes (Pydantic and FastAPI evaluate
-  annotations);
+  annotations` are rewritten, as unsafe fixes (a framework may evaluate them
+  later); and none that something may evaluate when the module is imported,
+  where `X | None` fails even as a string: a class attribute of a class with
+  bases, keywords or decorators (SQLAlchemy's `Mapped[...]`, Pydantic and
+  SQLModel fields), or the signature of a function with a decorator (FastAPI
+  routes, `singledispatch` registration) other than `property`,
+  `staticmethod`, `classmethod`, `abstractmethod`, `overload`, `functools`'
+  caches and `contextmanager`;
 - in a module using typer, in a project whose dependency files let it run
   typer before 0.12.4, annotations get unsafe fixes only: typer builds a
   command's options from its parameter annotations, and those releases fail on
