@@ -12,7 +12,8 @@ A constructor inside a table definition is not a query and is not flagged: an
 argument, at any depth, of SQLAlchemy's `Column`, `mapped_column`,
 `column_property`, `deferred`, `Table`, `Index`, `Computed` or a constraint, or
 of SQLModel's `Field` (`server_default=text("0")`, `Index("ix", text("lower(name)"))`,
-`postgresql_where=text("active")`): a model kept under a services folder
+`postgresql_where=text("active")`), or the value of `__table__` in a class body
+(a class mapped onto a SELECT): a model kept under a services folder
 defines its schema there, and a repository cannot take it. Nor is a query
 inside an endpoint (`@router.get(...)`): route code (LL106's subject), even in a
 module whose folder reads as services (a feature package named `service`).
@@ -92,6 +93,14 @@ class ServiceRunsQueries(Rule):
         # ids of the calls not to report: inside a table definition, or part of a reported
         # query (one finding for `session.execute(select(User).where(User.id.in_(select(...))))`)
         self._covered: set[int] = set()
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        # `__table__ = select(...).subquery()` in a class body maps the class onto a SELECT
+        scopes = self.ctx.scopes
+        if scopes and isinstance(scopes[-1], ast.ClassDef) and any(
+            isinstance(t, ast.Name) and t.id == "__table__" for t in node.targets
+        ):
+            self._covered |= call_ids(node.value)
 
     def visit_Call(self, node: ast.Call) -> None:
         if id(node) in self._covered:
