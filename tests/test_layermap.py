@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from layerlint.cli import main
 from layerlint.layermap import build, violation
-from layerlint.layers import RANK
+from layerlint.layers import RANK, LayerModel
 from layerlint.runner import Overrides
 from test_cli import make_project
 
@@ -135,3 +135,21 @@ def test_violation_predicate_over_every_pair_of_layers():
                 assert code == "LL102"
             else:
                 assert code is None
+
+
+@pytest.mark.parametrize(
+    ("module", "layer"),
+    [
+        ("app.services.billing", "services"),
+        ("app.billing_service", "services"),
+        ("app.models.repos.git", "models"),
+        ("tests.test_billing_service", None),  # test code tests a layer, it is not in one
+        ("tests.services.test_billing", None),
+        ("tests.services.factories", None),
+        ("app.services.billing_test", None),
+        ("app.repositories.conftest", None),
+        ("app.services.testing", "services"),  # not a test module by its name
+    ],
+)
+def test_default_layers_leave_test_code_out(module, layer):
+    assert LayerModel().classify(module) == layer

@@ -4,7 +4,7 @@ Zero configuration classifies the conventional layout by the parts of a dotted
 module name (RULES.md, "How a module gets its layer"); when several parts match,
 the outermost wins (``app.models.repos.git`` is a models module: a folder inside
 a layer stays in that layer); a module name ending ``_service``, ``_repo`` ... counts
-only when no part names a layer.
+only when no part names a layer. Test code is in no layer (:func:`_is_test_module`).
 ``[tool.layerlint.layers]`` replaces the defaults with glob patterns on dotted
 names; when several patterns match, the longest (most specific) wins.
 """
@@ -37,6 +37,17 @@ _SUFFIXES = (
 )
 
 
+def _is_test_module(parts: list[str]) -> bool:
+    """A test module (pytest's ``test_*``/``*_test``, ``conftest``) or a module of a
+    ``tests`` package: ``tests/test_user_service.py`` and ``tests/services/test_x.py``
+    test a layer and do not belong to it."""
+    last = parts[-1]
+    return (
+        last.startswith("test_") or last.endswith("_test") or last == "conftest"
+        or any(part in ("tests", "test") for part in parts)
+    )
+
+
 class LayerModel:
     def __init__(self, patterns: dict[str, tuple[str, ...]] | None = None) -> None:
         self.patterns = patterns
@@ -58,6 +69,8 @@ class LayerModel:
     @staticmethod
     def _classify_default(module: str) -> str | None:
         parts = module.split(".")
+        if _is_test_module(parts):
+            return None
         for part in parts:  # the outermost layer folder wins: app/models/repos/ stays models
             layer = _PARTS.get(part)
             if layer is not None:
