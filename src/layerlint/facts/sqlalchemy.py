@@ -548,8 +548,21 @@ def sql_now(node: ast.AST, ctx: FileContext) -> str | None:
     return None
 
 
+# datetime methods that return the same instant, adjusted (`now(tz=utc).replace(tzinfo=None)`)
+_SAME_INSTANT_METHODS = frozenset({"replace", "astimezone"})
+
+
 def _datetime_now(node: ast.AST, ctx: FileContext) -> str | None:
-    """``datetime.now``/``datetime.utcnow`` (the callable) or a call of it: its spelling."""
+    """``datetime.now``/``datetime.utcnow`` (the callable) or a call of it, possibly
+    adjusted (``datetime.now(timezone.utc).replace(tzinfo=None)``): its spelling."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _SAME_INSTANT_METHODS
+        and isinstance(node.func.value, ast.Call)
+    ):
+        inner = _datetime_now(node.func.value, ctx)
+        return f"{inner}.{node.func.attr}(...)" if inner else None
     target = node.func if isinstance(node, ast.Call) else node
     name = ctx.resolve(target)
     if name in DATETIME_NOW:

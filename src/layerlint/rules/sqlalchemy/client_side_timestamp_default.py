@@ -6,7 +6,8 @@ whose `default=` (or `insert_default=`, or the `default_factory=` of a
 `MappedAsDataclass` model's `mapped_column`) is a "now": `func.now()` (or another
 current-time SQL function: `current_timestamp`, `localtimestamp`,
 `utc_timestamp`, `sysdate`, ...), `datetime.now`/`datetime.utcnow`/
-`datetime.today` passed or called (`datetime.now(timezone.utc)`), a
+`datetime.today` passed or called (`datetime.now(timezone.utc)`, also with
+`.replace(...)` or `.astimezone(...)` called on the result), a
 `lambda: datetime.now(...)`, `functools.partial(datetime.now, ...)`, or a
 function whose body only returns `datetime.now(...)`, of the module or imported
 from another project module (read there: `from app.core.clock import utc_now`,
