@@ -67,6 +67,7 @@ from layerlint.rule import Rule
 
 # (exec: SQLModel's execute; query: the legacy Query API)
 QUERY_METHODS = frozenset({"execute", "scalar", "scalars", "stream", "exec", "query"})
+_SESSION_CALLS = tuple(f".{method}(" for method in sorted(QUERY_METHODS))
 # calls whose arguments define a table (DDL: defaults, index expressions, mapped subqueries)
 TABLE_DEFINITIONS = frozenset({
     "Column", "mapped_column", "column_property", "deferred", "Table", "Index", "Computed",
@@ -81,7 +82,11 @@ class ServiceRunsQueries(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer == "services" and ctx.mentions("sqlalchemy", "sqlmodel")
+        # a session may be typed by a project class alone (`session: AsyncReadSession`, a
+        # subclass of AsyncSession in app/db.py): a session method call lets the file in too
+        return ctx.layer == "services" and (
+            ctx.mentions("sqlalchemy", "sqlmodel") or any(call in ctx.source for call in _SESSION_CALLS)
+        )
 
     def needles(self) -> set[str]:
         # a finding calls a session method by name, or (an alias of) a statement builder;
