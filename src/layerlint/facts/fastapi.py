@@ -190,9 +190,10 @@ def http_facts_settled(ctx: FileContext) -> bool:
 def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
     calls: dict[str, ast.Call] = {}
     source = ctx.source
-    # every router class is imported from fastapi, and every name for one (an alias too)
-    # is spelled ``FastAPI``/``APIRouter`` in an import or at the call
-    if not ctx.mentions("fastapi") or ("APIRouter" not in source and "FastAPI" not in source):
+    # every name for a router class (an alias too, a project's subclass imported from its
+    # module: `from app.routing import APIRouter`) is spelled ``FastAPI``/``APIRouter`` in an
+    # import or at the call
+    if not spells_router_class(ctx):
         return calls
     lines = _router_lines(ctx)
     # `class App(FastAPI): ...` then `app = App(...)`: the call spells neither word (a class
@@ -220,6 +221,13 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
                     if isinstance(target, ast.Name):
                         calls.setdefault(target.id, stmt.value)
     return calls
+
+
+def spells_router_class(ctx: FileContext) -> bool:
+    """Does the file spell ``APIRouter`` or ``FastAPI`` (as every router call or the import
+    of its class does)?"""
+    source = ctx.source
+    return "APIRouter" in source or "FastAPI" in source
 
 
 def _project_router_class(qualified: str, ctx: FileContext) -> bool:

@@ -93,8 +93,10 @@ from layerlint.facts.fastapi import (
     http_facts_settled,
     is_response_class,
     keyword,
+    may_have_endpoints,
     response_spellings,
     router_names,
+    spells_router_class,
 )
 from layerlint.facts.status_fix import StatusFixFacts
 from layerlint.rule import Rule
@@ -120,7 +122,8 @@ class BareStatusCode(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.mentions("fastapi", "starlette")
+        # (a module may declare its endpoints on a project's router class alone)
+        return ctx.mentions("fastapi", "starlette") or (spells_router_class(ctx) and may_have_endpoints(ctx))
 
     def needles(self) -> set[str] | None:
         # a checked call spells `status_code=`, `exception_handler`, or (an alias of) the

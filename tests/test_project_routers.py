@@ -1,0 +1,67 @@
+"""Routers made from a project's own router class, defined in another module (found on
+polar, whose endpoint modules import `APIRouter` from `polar.routing`)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from layerlint.cli import main
+
+ROUTING = """\
+from typing import Any
+
+from fastapi import APIRouter as _APIRouter
+from fastapi.routing import APIRoute
+
+
+class TimedRoute(APIRoute):
+    pass
+
+
+class APIRouter(_APIRouter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["route_class"] = TimedRoute
+        super().__init__(*args, **kwargs)
+"""
+ENDPOINTS = """\
+from app.routing import APIRouter
+
+router = APIRouter(prefix="/items")
+
+
+@router.post("/", status_code=201)
+async def create_item(name: str):
+    return {"name": name}
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "proj"
+    (root / "app" / "items").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    for init in ("app", "app/items"):
+        (root / init / "__init__.py").write_text("")
+    (root / "app" / "items" / "endpoints.py").write_text(ENDPOINTS)
+    monkeypatch.chdir(root)
+    return root
+
+
+def _findings(path: str) -> list[tuple[str, int]]:
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL6", "--output-format", "json", path])
+    assert result.exit_code in (0, 1), result.output
+    return sorted((d["code"], d["location"]["row"]) for d in json.loads(result.output))
+
+
+def test_endpoints_on_a_project_router_class_in_a_module_without_fastapi_imports(project):
+    (project / "app" / "routing.py").write_text(ROUTING)
+    assert _findings("app/items/endpoints.py") == [("LL601", 6), ("LL602", 7)]
+
+
+def test_a_class_named_like_a_router_that_is_none_makes_no_endpoints(project):
+    (project / "app" / "routing.py").write_text("class APIRouter:\n    def post(self, path, **kw):\n        return lambda f: f\n")
+    assert _findings("app/items/endpoints.py") == []
