@@ -627,3 +627,157 @@ def test_src_names_the_folders_module_names_start_in(tmp_path, monkeypatch):
     assert [(d["code"], d["location"]["row"]) for d in found] == [("LL603", 10)]
     result = run("[tool.layerlint]\nsrc = [1]\n")
     assert result.exit_code == 2 and "[tool.layerlint] src: expected a list of folders" in result.output
+
+
+PARSER_BASE = """\
+import warnings
+
+from pydantic import BaseModel
+
+
+class Parser(BaseModel):
+    def dict(self, **kwargs):  # the project's own deprecated alias, not Pydantic's
+        warnings.warn("use to_mapping()", DeprecationWarning, stacklevel=2)
+        return self.to_mapping(**kwargs)
+
+    def to_mapping(self, **kwargs):
+        return {"parser": True, **self.model_dump(**kwargs)}
+"""
+PARSER_GENERIC = """\
+from typing import Generic, TypeVar
+
+from app.parsing.base import Parser
+
+T = TypeVar("T")
+
+
+class TypedParser(Parser, Generic[T]):
+    pass
+"""
+SCHEMA_PAGE = """\
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T] = []
+"""
+PARSER_USE = """\
+from app.parsing.base import Parser
+from app.parsing.generic import TypedParser
+from app.schemas.page import Page
+
+
+class Upper(Parser):
+    pass
+
+
+def run() -> list:
+    class Lower(TypedParser[str]):
+        pass
+
+    upper = Upper()
+    lower = Lower()
+    typed = TypedParser[int]()
+    page = Page[int]()
+    return [
+        upper.dict(exclude_none=True),
+        lower.dict(exclude_none=True),
+        typed.dict(exclude_none=True),
+        TypedParser[int]().dict(exclude_none=True),
+        page.dict(),
+    ]
+"""
+
+
+def test_a_dict_a_project_base_defines_is_no_v1_call_on_an_instance_held_in_a_variable(project):
+    # (found on langchain-core: `parser = StrInvertCase(); parser.dict(exclude_none=True)`,
+    # a local subclass of a class whose project base defines its own deprecated `dict()`)
+    (project / "app" / "parsing").mkdir()
+    (project / "app" / "parsing" / "__init__.py").write_text("")
+    (project / "app" / "parsing" / "base.py").write_text(PARSER_BASE)
+    (project / "app" / "parsing" / "generic.py").write_text(PARSER_GENERIC)
+    (project / "app" / "schemas" / "page.py").write_text(SCHEMA_PAGE)
+    (project / "app" / "jobs.py").write_text(PARSER_USE)
+    # only `page.dict()`: a subscripted generic model builds an instance of the model
+    assert _rows("LL203", "app/jobs.py") == {(23, "LL203")}
+
+
+SCHEMA_RECORDS = """\
+import dataclasses
+from dataclasses import dataclass
+
+from dataclasses_json import DataClassJsonMixin
+from pydantic import BaseModel
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+
+
+@dataclass
+class SearchQuery(DataClassJsonMixin):
+    text: str
+    limit: int = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class Cursor(DataClassJsonMixin):
+    after: str = ""
+
+
+@pydantic_dataclass
+class Point:
+    x: int = 0
+
+
+class Item(BaseModel):
+    name: str = ""
+"""
+RECORDS_USE = """\
+from pydantic import BaseModel
+
+from app.schemas.loader import CachedSchema
+from app.schemas.records import Cursor, Item, Point, SearchQuery
+from vendor.schema import Bundle
+
+
+class Envelope(BaseModel):
+    query: str = ""
+
+
+def describe(item: Item, cached: CachedSchema, raw: str) -> list:
+    query = SearchQuery(raw)
+    return [
+        SearchQuery.schema(),
+        SearchQuery("x").to_dict(),
+        query.schema(),
+        Cursor().schema(),
+        Point().copy(),
+        cached.copy(),
+        Bundle.schema(),
+        item.dict(),
+    ]
+"""
+RECORDS_CONFIG = """\
+from app.schemas.records import SearchQuery
+
+
+class Tuned(SearchQuery):
+    class Config:
+        frozen = True
+"""
+
+
+def test_a_dataclass_of_a_schemas_module_is_no_model(project):
+    # (found on llama-index-core: `QueryBundle` in llama_index/core/schema.py is a
+    # dataclasses-json dataclass; the "safe" fix of `.schema()` raised AttributeError)
+    (project / "app" / "schemas" / "loader.py").write_text(LOADERS)
+    (project / "app" / "schemas" / "records.py").write_text(SCHEMA_RECORDS)
+    (project / "app" / "describe.py").write_text(RECORDS_USE)
+    (project / "app" / "tuned.py").write_text(RECORDS_CONFIG)
+    # only `item.dict()`, though the module imports Pydantic: the classes imported from
+    # the schemas module are read (a class of this module deriving from them would not
+    # be, as its model-ness may rest on a local base); `vendor.schema` is no project module
+    assert _rows("LL203", "app/describe.py") == {(22, "LL203")}
+    assert _findings("app/tuned.py") == set()  # (LL201: no model, no `model_config`)

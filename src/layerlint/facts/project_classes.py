@@ -9,6 +9,8 @@ star imports into other project modules, a few hops at most:
   have no ``model_dump()``, so v2 advice (and a fix) on them is wrong;
 - a class that defines ``json()`` or ``dict()`` itself (returning a dict, say) is
   no v1 call to rename;
+- a class decorated ``@dataclass`` (a dataclasses-json record beside the models) is
+  no model at all;
 - a ``Base`` made by ``declarative_base()`` (or ``registry().generate_base()``, or
   decorated ``@as_declarative()``) in its module is a declarative base, as a
   subclass of ``DeclarativeBase`` is: its subclasses are models even when their
@@ -60,6 +62,7 @@ _AS_DECLARATIVE = frozenset({
     "sqlalchemy.orm.as_declarative", "sqlalchemy.orm.decl_api.as_declarative",
     "sqlalchemy.ext.declarative.as_declarative", "sqlalchemy.ext.declarative.api.as_declarative",
 })
+_DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
 
 
 def outside_bases(qualified: str, ctx: FileContext) -> frozenset[str]:
@@ -70,7 +73,16 @@ def outside_bases(qualified: str, ctx: FileContext) -> frozenset[str]:
     return found[2] if found is not None else frozenset()
 
 
-_Facts = tuple[bool, frozenset[str], frozenset[str]]  # (v1, names defined, outside bases)
+# (v1, names defined, outside bases, the class itself decorated as a dataclass)
+_Facts = tuple[bool, frozenset[str], frozenset[str], bool]
+
+
+def is_dataclass(qualified: str, ctx: FileContext) -> bool:
+    """Is a class of a project module decorated ``@dataclass`` (stdlib or Pydantic's),
+    following re-exports? Such a class is no ``BaseModel``: Pydantic cannot build one that
+    is both."""
+    found = _class_facts(qualified, ctx)
+    return found is not None and found[3]
 
 
 def _class_facts(qualified: str, ctx: FileContext) -> _Facts | None:
@@ -90,30 +102,35 @@ class _Module:
     annotated: dict[str, dict[str, str]]
     # top-level function of no parameters that only returns a call -> the callee, qualified
     returns: dict[str, str]
+    dataclasses: frozenset[str]  # top-level classes decorated ``@dataclass``
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
     """(built on ``pydantic.v1``?, the names it and its project bases define, the classes
-    outside the project it derives from) of the class ``name`` found from ``module``; None
-    when not known there (not a project module, not defined or imported in it, too far)."""
+    outside the project it derives from, decorated ``@dataclass`` itself?) of the class
+    ``name`` found from ``module``; None when not known there (not a project module, not
+    defined or imported in it, too far)."""
     read = _module(module, ctx, hops)
     if read is None:
         return None
     if name in read.bases:
         v1, names, outside = False, set(read.own[name]), set()
         for base in read.bases[name]:
-            found = (True, frozenset(), frozenset({base})) if is_pydantic_v1(base) else _facts_elsewhere(base, ctx, hops)
+            found = (
+                (True, frozenset(), frozenset({base}), False) if is_pydantic_v1(base)
+                else _facts_elsewhere(base, ctx, hops)
+            )
             if found is None:
                 outside.add(base)  # (or too far: then only the first class out of reach)
             else:
                 v1, names, outside = v1 or found[0], names | found[1], outside | found[2]
-        return v1, frozenset(names), frozenset(outside)
+        return v1, frozenset(names), frozenset(outside), name in read.dataclasses
     if name in read.imports:
         qualified = read.imports[name]
         if is_pydantic_v1(qualified):
-            return True, frozenset(), frozenset({qualified})
+            return True, frozenset(), frozenset({qualified}), False
         found = _facts_elsewhere(qualified, ctx, hops)
-        return found if found is not None else (False, frozenset(), frozenset({qualified}))
+        return found if found is not None else (False, frozenset(), frozenset({qualified}), False)
     for star in read.stars:
         found = _facts(star, name, ctx, hops + 1)
         if found is not None:
@@ -179,6 +196,7 @@ def _read(path: str, module: str) -> _Module | None:
     bases: dict[str, tuple[str, ...]] = {}
     own: dict[str, frozenset[str]] = {}
     annotated: dict[str, dict[str, str]] = {}
+    dataclasses: set[str] = set()
     for name, call in factories:  # `Base = declarative_base()`: a declarative base, as a class
         func = call.func
         if resolve_in(func, imports) in _DECLARATIVE_FACTORIES or (
@@ -195,11 +213,15 @@ def _read(path: str, module: str) -> _Module | None:
         )
         bases[node.name] = tuple(name for name in resolved if name)
         annotated[node.name] = _annotated_attributes(node, bound)
-        if any(
-            resolve_in(decorator.func if isinstance(decorator, ast.Call) else decorator, imports) in _AS_DECLARATIVE
+        decorators = {
+            resolve_in(decorator.func if isinstance(decorator, ast.Call) else decorator, imports)
             for decorator in node.decorator_list
-        ):  # `@as_declarative() class Base:`: a declarative base, as a subclass of DeclarativeBase
+        }
+        if decorators & _AS_DECLARATIVE:
+            # `@as_declarative() class Base:`: a declarative base, as a subclass of DeclarativeBase
             bases[node.name] += (DECLARATIVE_FACTORY_BASE,)
+        if decorators & _DATACLASS_DECORATORS:
+            dataclasses.add(node.name)
         own[node.name] = frozenset(class_own_names(node))
     returns = {}
     for func in functions:
@@ -212,7 +234,7 @@ def _read(path: str, module: str) -> _Module | None:
             qualified = resolve_in(call.args[0], bound)
             if qualified:
                 returns[name] = qualified
-    return _Module(bases, own, imports, tuple(stars), annotated, returns)
+    return _Module(bases, own, imports, tuple(stars), annotated, returns, frozenset(dataclasses))
 
 
 def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:

@@ -6,14 +6,15 @@ spelling, and what is not known stays unknown:
 - A *model class* is a class of this module that subclasses, transitively within
   the module, ``pydantic.BaseModel`` / ``BaseSettings`` / ``RootModel`` /
   ``pydantic_settings.BaseSettings``, ``sqlmodel.SQLModel`` (however imported or aliased), or a class
-  imported from a schemas-layer module (``ctx.layer_of``). Classes built on
+  imported from a schemas-layer module of the project (``ctx.layer_of``; a rule reads the
+  module before it reports: a ``@dataclass`` there is none). Classes built on
   ``pydantic.v1`` are *v1 models*: deliberate v1 code, never flagged; a class
   of another module is one when its module (read, never run, and only when a
   finding depends on it; see facts/project_classes.py) builds it on ``pydantic.v1``.
 - A name holds a model *instance* when every binding of it in its scope says so:
   a parameter or variable annotated with a model (``Annotated[M, ...]`` and a
   quoted ``"M"``, ``Optional[M]`` and ``M | None`` included, ``list`` not), an assignment from
-  ``M(...)`` or ``M.model_validate(...)`` (and the other alternate
+  ``M(...)``, ``M[T](...)`` or ``M.model_validate(...)`` (and the other alternate
   constructors), ``self`` in a model's methods. ``cls`` in a model's classmethods
   (and v1 validators) holds the model *class*.
 - A module *uses Pydantic* when it imports ``pydantic`` (other than
@@ -32,12 +33,13 @@ import ast
 import builtins
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.project_classes import (
     class_facts,
     class_own_names,
+    is_dataclass,
     is_pydantic_v1,
     module_level_statements,
     outside_bases,
@@ -108,6 +110,8 @@ class Receiver:
     # define, and whether they are pydantic.v1 models, is read from their modules only
     # when a finding depends on it (:meth:`imported_facts`)
     origins: frozenset[str] = frozenset()
+    # its class is one of ``origins`` itself (imported), not a class of this module deriving from them
+    imported_class: bool = False
 
     @property
     def is_model(self) -> bool:
@@ -138,17 +142,20 @@ def _outside_of(origins: frozenset[str], ctx: FileContext) -> frozenset[str]:
     return frozenset().union(*(outside_bases(origin, ctx) for origin in origins))
 
 
-def known_not_pydantic(origins: frozenset[str], ctx: FileContext) -> bool:
-    """Were these classes of other project modules all read, and found to derive from
-    nothing outside the project but the standard library (``abc.ABC``, ``dict``)? Then a
-    class presumed a model (imported from a schemas module: a JSON-schema loader) is none.
-    Never in a module that imports Pydantic itself, where the model-ness may rest on a
-    local base (``class B(A, Mixin)`` with ``class A(BaseModel)``)."""
-    if not origins or ctx.memo("pydantic.imports_pydantic", lambda: _imports_pydantic(ctx)):
+def known_not_pydantic(origins: frozenset[str], ctx: FileContext, imported_class: bool = False) -> bool:
+    """Were these classes of other project modules all read, and found to be dataclasses
+    or to derive from nothing outside the project but the standard library (``abc.ABC``,
+    ``dict``)? Then a class presumed a model (imported from a schemas module: a JSON-schema
+    loader, a dataclasses-json record) is none. For a class of this module deriving from
+    them (not ``imported_class``), never in a module that imports Pydantic itself, where the
+    model-ness may rest on a local base (``class B(A, Mixin)`` with ``class A(BaseModel)``)."""
+    if not origins or (
+        not imported_class and ctx.memo("pydantic.imports_pydantic", lambda: _imports_pydantic(ctx))
+    ):
         return False
     for origin in origins:
         outside = read_outside_bases(origin, ctx)
-        if outside is None or not all(_standard_library(name) for name in outside):
+        if outside is None or not (is_dataclass(origin, ctx) or all(_standard_library(name) for name in outside)):
             return False
     return True
 
@@ -689,9 +696,13 @@ class _BindingCollector:
             ref = _class_ref(func.value, self.ctx)
             if ref is not None and (_ref_info(ref, self.ctx)[0] == "model" or ref[0] != "local"):
                 return ("instance", ref)
-        ref = _class_ref(func, self.ctx)
-        # (an imported class of unknown kind too: a rule may read its module, see Receiver.origins)
-        if ref is not None and (_ref_info(ref, self.ctx)[0] != "unknown" or ref[0] != "local"):
+        ref = _class_ref(_base_expr(func), self.ctx)  # (`Holder[int]()`: an instance of Holder)
+        if ref is None:
+            return None
+        # (a class of unknown kind that is imported, or derives from imported classes, too:
+        # a rule may read their modules, see Receiver.origins)
+        kind, _defines, origins = _ref_info(ref, self.ctx)
+        if kind != "unknown" or ref[0] != "local" or origins:
             return ("instance", ref)
         return None
 
@@ -910,9 +921,10 @@ def _receiver_of_binding(binding: _Binding, ctx: FileContext) -> Receiver:
         return UNKNOWN
     what, ref = binding
     kind, defines, origins = _ref_info(ref, ctx)
+    imported_class = ref[0] != "local"
     if kind == "unknown" and what == "class" and ref[0] == "import":
-        return Receiver("unknown", origins=origins, is_class=True)
-    return Receiver(kind, defines, is_class=what == "class", origins=origins)
+        return Receiver("unknown", origins=origins, is_class=True, imported_class=imported_class)
+    return Receiver(kind, defines, is_class=what == "class", origins=origins, imported_class=imported_class)
 
 
 def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
@@ -934,19 +946,20 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
         kind, _settings = imported_kind(qualified, ctx)
         if kind not in ("model", "v1"):
             return UNKNOWN
-        return Receiver(kind, is_class=True, origins=frozenset({qualified} if qualified else ()))
+        origins = frozenset({qualified} if qualified else ())
+        return Receiver(kind, is_class=True, origins=origins, imported_class=True)
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Name) and func.id == "super" and not _lookup("super", ctx)[0]:
             return _super_receiver(ctx)
-        callee = receiver(func, ctx)
+        callee = receiver(_base_expr(func), ctx)  # (`Holder[int]()`: an instance of Holder)
         # (an imported class of unknown kind too: a rule may read its module, see Receiver.origins)
         if callee.is_class and (callee.kind != "unknown" or callee.origins):
-            return Receiver(callee.kind, callee.defines, is_class=False, origins=callee.origins)
+            return replace(callee, is_class=False)
         if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
             owner = receiver(func.value, ctx)
             if owner.is_class and owner.kind == "model":
-                return Receiver("model", owner.defines, is_class=False, origins=owner.origins)
+                return replace(owner, is_class=False)
         return UNKNOWN
     return UNKNOWN
 

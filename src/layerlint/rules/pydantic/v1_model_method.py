@@ -11,12 +11,13 @@ The receiver decides, because these names are everywhere outside Pydantic:
 - a generic name (`dict`, `json`, `copy`, `schema`, `validate`, `construct`) is
   flagged only on a receiver known to be a model — a model class (a subclass of
   `BaseModel`/`BaseSettings`/`RootModel`/`SQLModel` in the module, a class
-  imported from a schemas module, or a class of another project module, such
-  as a `models.py` holding Pydantic classes beside ORM ones, whose bases, read
-  from its module, are Pydantic's; in a module that names neither Pydantic nor
-  a schemas module, only a class imported from a models module is read), a
-  name annotated with one (`user: UserOut`,
-  `Annotated[UserOut, ...]`, `UserOut | None`), assigned from one (`UserOut(...)`,
+  imported from a schemas module of the project (not a third-party package's
+  `schema` module), or a class of another project module, such as a
+  `models.py` holding Pydantic classes beside ORM ones, whose bases, read from
+  its module, are Pydantic's; in a module that names neither Pydantic nor a
+  schemas module, only a class imported from a models module is read), a name
+  annotated with one (`user: UserOut`, `Annotated[UserOut, ...]`,
+  `UserOut | None`), assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`), `self`/`cls` in a model's methods, `super()`
   in them — or when the call passes a Pydantic-only keyword (`exclude_unset`,
   `exclude_none`, `exclude_defaults`, `by_alias`, `include`, `exclude`). So
@@ -27,10 +28,13 @@ The receiver decides, because these names are everywhere outside Pydantic:
   `__fields_set__`) is flagged on a known model, and on an unknown receiver in
   a module that uses Pydantic (imports it, or imports from a schemas module);
 - never where the receiver's class is known to define that name itself (a
-  `from_orm` classmethod written on a dataclass, a field called `schema`), on a
-  class known not to be Pydantic, or on a `pydantic.v1` model (a class of
-  another module is one when that module, read through its re-exports and
-  bases, builds it on `pydantic.v1`); and in a module that imports
+  `from_orm` classmethod written on a dataclass, a field called `schema`, a
+  `dict()` a project base defines, also on an instance of a subclass held in a
+  variable), on a class known not to be Pydantic (one of a schemas module
+  that, read, is a `@dataclass` or derives from nothing but the standard
+  library), or on a `pydantic.v1` model (a class of another module is one when
+  that module, read through its re-exports and bases, builds it on
+  `pydantic.v1`); and in a module that imports
   `pydantic.v1`, or builds its classes on another module's v1 models (a compat
   shim's `BaseModel`), unknown receivers are left alone;
 - nor in a deliberate v1/v2 compatibility branch: a function that also uses the
@@ -238,7 +242,10 @@ class V1ModelMethod(PydanticRule):
             # its class is, or derives from, a class of another module: read what that is
             v1, imported = target.imported_facts(self.ctx)
             defines = defines | imported
-            flagged = not v1 and name not in defines and not known_not_pydantic(target.origins, self.ctx)
+            flagged = (
+                not v1 and name not in defines
+                and not known_not_pydantic(target.origins, self.ctx, target.imported_class)
+            )
         if V2_NAMES[name] in defines or (name in _DUMPS and self._serializes_by_alias(target)):
             # the project overrides the v2 method (`model_dump_json` with other defaults), or
             # configures `serialize_by_alias`: the v1 method, which Pydantic 2 routes to the v2
