@@ -16,7 +16,10 @@ star imports into other project modules, a few hops at most:
   subclass of ``DeclarativeBase`` is: its subclasses are models even when their
   ``__tablename__`` comes from the base;
 - the attributes a class annotates (``session: Session`` on a base controller)
-  are read with their types, through its project bases.
+  are read with their types, through its project bases;
+- a name bound to what a class factory of the module returns (``APIRouter =
+  make_router_class(route)``, the factory annotated ``-> type[fastapi.APIRouter]`` or
+  returning a class it defines) is a class with that class's bases.
 
 Both come from :func:`class_facts`, which the rules ask only when a finding depends
 on the answer (most imported classes never need reading).
@@ -204,8 +207,17 @@ def _read(path: str, module: str) -> _Module | None:
         ):
             bases[name] = (DECLARATIVE_FACTORY_BASE,)
             own[name] = frozenset()
-    local = {name: f"{module}.{name}" for name in [*bases, *(node.name for node in classes)]}
+    by_name = {func.name: func for func in functions}
+    # `APIRouter = make_router_class(TimedRoute)`: a class a function of the module makes
+    made = [(name, by_name[call.func.id]) for name, call in factories
+            if isinstance(call.func, ast.Name) and call.func.id in by_name and name not in bases]
+    local = {name: f"{module}.{name}" for name in [*bases, *(node.name for node in classes), *(n for n, _ in made)]}
     bound = {**local, **imports}
+    for name, func in made:
+        made_bases = _made_class_bases(func, bound)
+        if made_bases is not None:
+            bases[name] = made_bases
+            own[name] = frozenset()
     for node in classes:
         # (``GenericModel[T]``: the subscripted class)
         resolved = (
@@ -235,6 +247,30 @@ def _read(path: str, module: str) -> _Module | None:
             if qualified:
                 returns[name] = qualified
     return _Module(bases, own, imports, tuple(stars), annotated, returns, frozenset(dataclasses))
+
+
+def _made_class_bases(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, str]) -> tuple[str, ...] | None:
+    """The bases of the class a class factory returns: ``X`` of its ``-> type[X]``
+    annotation, or the bases of the class its body defines and returns (``class
+    _Router(APIRouter): ...`` then ``return _Router``); None when the function is no
+    such factory, as far as can be seen."""
+    returns = func.returns
+    if isinstance(returns, ast.Subscript) and (
+        resolve_in(returns.value, bound) in _TYPE_OF
+        or (isinstance(returns.value, ast.Name) and returns.value.id == "type" and "type" not in bound)
+    ):
+        base = _base_name(returns.slice, bound)
+        return (base,) if base else ()  # (`type[object]`)
+    last = func.body[-1] if func.body else None
+    if isinstance(last, ast.Return) and isinstance(last.value, ast.Name):
+        for stmt in func.body:
+            if isinstance(stmt, ast.ClassDef) and stmt.name == last.value.id:
+                resolved = (_base_name(b.value if isinstance(b, ast.Subscript) else b, bound) for b in stmt.bases)
+                return tuple(name for name in resolved if name)
+    return None
+
+
+_TYPE_OF = frozenset({"typing.Type", "typing_extensions.Type"})
 
 
 def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
