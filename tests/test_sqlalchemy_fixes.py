@@ -176,6 +176,66 @@ def test_withheld_column_fixes_would_have_changed_the_schema(tmp_path):
     assert schema(run(source, "before")) != schema(run(forced, "forced"))
 
 
+def test_column_handed_to_a_helper_keeps_its_column(tmp_path):
+    # a helper called in the class body may need the Column itself (`.key`): no fix for it
+    source = textwrap.dedent('''\
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        def upper_of(col):
+            return property(lambda obj: getattr(obj, col.key).upper())
+
+
+        class Tag(Base):
+            __tablename__ = "tags"
+
+            id = sa.Column(sa.Integer, primary_key=True)
+            label = sa.Column(sa.String(40))
+            upper_label = upper_of(label)
+    ''')
+    assert fixes(source, "LL302") == [(16, FIX_SAFE), (17, None)]
+    after = fixed(source, tmp_path)
+    assert run(after, "after")["Tag"](label="hi").upper_label == "HI"
+    forced = after.replace("label = sa.Column(", "label = mapped_column(")
+    with pytest.raises(AttributeError, match="key"):
+        run(forced, "forced")["Tag"](label="hi").upper_label
+
+
+def test_annotated_column_fix_reads_the_base_bound_in_its_own_function():
+    # `Base` is a parameter in one function and a local declarative_base() in another: the
+    # parameter's class may carry a dataclass mapping (unsafe), the local base does not (safe)
+    source = textwrap.dedent('''\
+        import sqlalchemy as sa
+        from sqlalchemy.orm import Mapped, declarative_base
+
+
+        def build_profile(Base):
+            class Profile(Base):
+                __tablename__ = "profiles"
+
+                handle: Mapped[str] = sa.Column(sa.String(40), nullable=False)
+
+            return Profile
+
+
+        def build_scratch():
+            Base = declarative_base()
+
+            class Scratch(Base):
+                __tablename__ = "scratch"
+
+                handle: Mapped[str] = sa.Column(sa.String(40), nullable=False)
+
+            return Scratch
+    ''')
+    assert fixes(source, "LL302") == [(9, FIX_UNSAFE), (20, FIX_SAFE)]
+
+
 @pytest.mark.parametrize("name", ["LL302_annotated", "LL302_orm_module", "LL304_attributes"])
 def test_fixture_pairs_define_the_same_schema(name):
     folder = FIXTURES / "sqlalchemy"

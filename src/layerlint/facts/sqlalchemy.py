@@ -22,6 +22,12 @@ A *declarative class* of a module is one of:
 - a SQLModel *table*: ``class X(SQLModel, table=True)`` (any class with the
   ``table=True`` keyword in a module that imports ``sqlmodel``).
 
+A base or class name is looked up as Python does: a class inside a function
+reads the innermost enclosing function that binds the name (a parameter, an
+assignment, an import...), else the module. So a ``Base = declarative_base()``
+local to one function means nothing in another, where ``Base`` may be a
+parameter (a pytest fixture's) and so an unknown class.
+
 Alembic migrations hold no models: nothing in a migration is declarative.
 """
 
@@ -273,15 +279,27 @@ _BASE_FACTORY_WORDS = ("registry", "declarative_base", "generate_base")
 _MAPPED_ATTRIBUTE_CALLS = frozenset({"Column", "mapped_column", "relationship", "relation", "column_property"})
 
 
+# A name is a binding of one scope: (id of the function or class body binding it, 0 for the
+# module; the name). A ``Base = declarative_base()`` inside a function is that function's
+# alone: the same name in another function (a parameter ``Base``) is another binding.
+_Key = tuple[int, str]
+_SCOPE_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 class _Analysis:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.registries: set[str] = set()  # names bound to ``registry()``
-        self.generated_bases: set[str] = set()  # names bound to ``declarative_base()``/``generate_base()``
-        self.generated_base_cls: dict[str, ast.AST | None] = {}  # generated base -> its ``cls=``
-        self.base_cls_names: set[str] = set()  # classes given as ``declarative_base(cls=X)``
+        self.registries: set[_Key] = set()  # names bound to ``registry()``
+        self.generated_bases: set[_Key] = set()  # names bound to ``declarative_base()``/``generate_base()``
+        # generated base -> its ``cls=`` and the scope that reads it
+        self.generated_base_cls: dict[_Key, tuple[ast.AST | None, ast.AST | None]] = {}
+        self.base_cls_names: set[_Key] = set()  # classes given as ``declarative_base(cls=X)``
         self.classes: dict[int, DeclarativeClass] = {}
-        self.by_name: dict[str, list[ast.ClassDef]] = {}
+        self.by_name: dict[_Key, list[ast.ClassDef]] = {}
+        # id(statement) -> the function or class whose body holds it (None: the module), for
+        # the classes, the assignments and the scopes around them
+        self.scope_of: dict[int, ast.AST | None] = {}
+        self._local_names: dict[int, frozenset[str]] = {}
         if ctx.in_migration_scripts:
             return
         class_nodes: list[ast.ClassDef] = []
@@ -290,41 +308,83 @@ class _Analysis:
         # identifier that is not ASCII normalizes to one): most files have none to read
         source = ctx.source
         scan_assigns = not source.isascii() or any(word in source for word in _BASE_FACTORY_WORDS)
-        for node in statements(ctx.tree.body):
-            if isinstance(node, ast.ClassDef):
-                class_nodes.append(node)
-                self.by_name.setdefault(node.name, []).append(node)
-            elif scan_assigns and isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
-                assigns.append(node)
-        for node in assigns:
+        bodies: list[tuple[list[ast.stmt], ast.AST | None]] = [(ctx.tree.body, None)]
+        while bodies:
+            body, scope = bodies.pop()
+            for node in statements(body, descend=lambda stmt: not isinstance(stmt, _SCOPE_STATEMENTS)):
+                if isinstance(node, _SCOPE_STATEMENTS):
+                    self.scope_of[id(node)] = scope
+                    bodies.append((node.body, node))
+                    if isinstance(node, ast.ClassDef):
+                        class_nodes.append(node)
+                        self.by_name.setdefault(self._own_key(node), []).append(node)
+                elif scan_assigns and isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
+                    node.value, ast.Call
+                ):
+                    self.scope_of[id(node)] = scope
+                    assigns.append(node)
+        # in the order of the source, as one walk of every statement would meet them
+        class_nodes.sort(key=_position)
+        for candidates in self.by_name.values():
+            candidates.sort(key=_position)
+        for node in sorted(assigns, key=_position):
             self._scan_assign(node)
         self.sqlmodel_imported = any(q.partition(".")[0] == "sqlmodel" for q in ctx.imports.values())
         self._classify(class_nodes)
 
+    # -- scopes --------------------------------------------------------------
+    def _key(self, name: str, scope: ast.AST | None) -> _Key:
+        """The binding that ``name`` read in ``scope``'s body means: the innermost enclosing
+        function binding it (the scope itself first, even a class body), else the module."""
+        innermost = True
+        while scope is not None:
+            if (innermost or not isinstance(scope, ast.ClassDef)) and name in self._names_bound_in(scope):
+                return (id(scope), name)
+            innermost = False  # a class body is no enclosing scope of what it holds
+            scope = self.scope_of.get(id(scope))
+        return (0, name)
+
+    def _read_key(self, name: str, node: ast.stmt) -> _Key:
+        """``name`` read in a class's bases and decorators, or in an assignment."""
+        return self._key(name, self.scope_of.get(id(node)))
+
+    def _own_key(self, cls: ast.ClassDef) -> _Key:
+        """The binding a class statement makes."""
+        scope = self.scope_of.get(id(cls))
+        return (0 if scope is None else id(scope), cls.name)
+
+    def _names_bound_in(self, scope: ast.AST) -> frozenset[str]:
+        found = self._local_names.get(id(scope))
+        if found is None:
+            found = self._local_names[id(scope)] = _names_bound_in(scope)
+        return found
+
+    # -- bindings ------------------------------------------------------------
     def _scan_assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         call = node.value
         assert isinstance(call, ast.Call)
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        names = [t.id for t in targets if isinstance(t, ast.Name)]
-        if not names:
+        scope = self.scope_of.get(id(node))
+        keys = [(0 if scope is None else id(scope), t.id) for t in targets if isinstance(t, ast.Name)]
+        if not keys:
             return
         called = sa_name(call.func, self.ctx)
         if called == "registry":
-            self.registries.update(names)
-        elif called == "declarative_base" or self._is_generate_base(call):
-            self.generated_bases.update(names)
+            self.registries.update(keys)
+        elif called == "declarative_base" or self._is_generate_base(call, node):
+            self.generated_bases.update(keys)
             cls_kw = keyword(call, "cls")
-            for name in names:
-                self.generated_base_cls[name] = cls_kw.value if cls_kw else None
+            for key in keys:
+                self.generated_base_cls[key] = (cls_kw.value if cls_kw else None, scope)
             if cls_kw is not None and isinstance(cls_kw.value, ast.Name):
-                self.base_cls_names.add(cls_kw.value.id)
+                self.base_cls_names.add(self._read_key(cls_kw.value.id, node))
 
-    def _is_generate_base(self, call: ast.Call) -> bool:
+    def _is_generate_base(self, call: ast.Call, node: ast.stmt) -> bool:
         func = call.func
         if not (isinstance(func, ast.Attribute) and func.attr == "generate_base"):
             return False
         owner = func.value
-        if isinstance(owner, ast.Name) and owner.id in self.registries:
+        if isinstance(owner, ast.Name) and self._read_key(owner.id, node) in self.registries:
             return True
         return isinstance(owner, ast.Call) and sa_name(owner.func, self.ctx) == "registry"
 
@@ -335,7 +395,7 @@ class _Analysis:
                 return "base"
             if isinstance(target, ast.Attribute) and target.attr in ("mapped", "mapped_as_dataclass"):
                 owner = target.value
-                if (isinstance(owner, ast.Name) and owner.id in self.registries) or (
+                if (isinstance(owner, ast.Name) and self._read_key(owner.id, cls) in self.registries) or (
                     isinstance(owner, ast.Call) and sa_name(owner.func, self.ctx) == "registry"
                 ):
                     return "model"
@@ -350,7 +410,7 @@ class _Analysis:
         return False
 
     def _classify(self, class_nodes: list[ast.ClassDef]) -> None:
-        kinds: dict[str, str] = {}  # class name -> kind, as found
+        kinds: dict[_Key, str] = {}  # class binding -> kind, as found
         changed = True
         while changed:
             changed = False
@@ -360,7 +420,7 @@ class _Analysis:
                 kind = self._kind(cls, kinds)
                 if kind is not None:
                     self.classes[id(cls)] = DeclarativeClass(cls, kind)
-                    kinds[cls.name] = kind
+                    kinds[self._own_key(cls)] = kind
                     changed = True
         # mixins: plain classes of this module that a declarative class inherits from
         pending = [c.node for c in self.classes.values() if not c.is_sqlmodel]
@@ -369,12 +429,12 @@ class _Analysis:
             for base in cls.bases:
                 base = base_expr(base)
                 if isinstance(base, ast.Name) and base.id not in self.ctx.imports:
-                    for candidate in self.by_name.get(base.id, ()):
+                    for candidate in self.by_name.get(self._read_key(base.id, cls), ()):
                         if id(candidate) not in self.classes:
                             self.classes[id(candidate)] = DeclarativeClass(candidate, "mixin")
                             pending.append(candidate)
 
-    def _kind(self, cls: ast.ClassDef, kinds: dict[str, str]) -> str | None:
+    def _kind(self, cls: ast.ClassDef, kinds: dict[_Key, str]) -> str | None:
         if self._is_sqlmodel_table(cls):
             return "table"
         # ``__tablename__ = "x"``; a ``@declared_attr def __tablename__`` belongs to a base or mixin
@@ -383,14 +443,15 @@ class _Analysis:
         decorated = self._decorator_kind(cls)
         if decorated == "model":
             return model_kind
-        direct_base = decorated == "base" or cls.name in self.base_cls_names
+        direct_base = decorated == "base" or self._own_key(cls) in self.base_cls_names
         inherits = False
         for base in cls.bases:
             base = base_expr(base)
             if sa_name(base, self.ctx) in DECLARATIVE_BASE_CLASSES:
                 direct_base = True
             elif isinstance(base, ast.Name) and base.id not in self.ctx.imports:
-                if base.id in self.generated_bases or kinds.get(base.id, "mixin") != "mixin":
+                key = self._read_key(base.id, cls)
+                if key in self.generated_bases or kinds.get(key, "mixin") != "mixin":
                     inherits = True
         if has_marker and not inherits and not direct_base and self._never_mapped_bases(cls, kinds):
             # ``class UserTable(Generic[ID]): __tablename__ = "user"``: a library's mixin, mapped
@@ -423,7 +484,9 @@ class _Analysis:
                 return True
         return False
 
-    def _never_mapped_bases(self, cls: ast.ClassDef, kinds: dict[str, str], seen: frozenset[int] = frozenset()) -> bool:
+    def _never_mapped_bases(
+        self, cls: ast.ClassDef, kinds: dict[_Key, str], seen: frozenset[int] = frozenset()
+    ) -> bool:
         """Is every base of ``cls`` one that cannot make it mapped: none, ``object``, a
         ``typing``/``abc`` class (``Generic[ID]``, ``ABC``), a mixin of the module, or a plain
         class of the module whose own bases are such (``class _Columns:`` holding columns)?"""
@@ -437,18 +500,18 @@ class _Analysis:
                     return False
             elif not (isinstance(base, ast.Name) and (
                 base.id == "object"
-                or kinds.get(base.id) == "mixin"
-                or self._plain_local_class(base.id, kinds, seen | {id(cls)})
+                or kinds.get(self._read_key(base.id, cls)) == "mixin"
+                or self._plain_local_class(self._read_key(base.id, cls), kinds, seen | {id(cls)})
             )):
                 return False
         return True
 
-    def _plain_local_class(self, name: str, kinds: dict[str, str], seen: frozenset[int]) -> bool:
-        """Is ``name`` only classes of the module that map nothing: no table name, no
-        declarative base, and bases that cannot map it either?"""
-        candidates = self.by_name.get(name)
-        return bool(candidates) and name not in self.generated_bases and all(
-            kinds.get(name) is None
+    def _plain_local_class(self, key: _Key, kinds: dict[_Key, str], seen: frozenset[int]) -> bool:
+        """Is the binding ``key`` only classes of the module that map nothing: no table name,
+        no declarative base, and bases that cannot map it either?"""
+        candidates = self.by_name.get(key)
+        return bool(candidates) and key not in self.generated_bases and all(
+            kinds.get(key) is None
             and not (_body_names(c, methods=False) & _MODEL_MARKERS)
             and self._never_mapped_bases(c, kinds, seen)
             for c in candidates
@@ -463,7 +526,7 @@ class _Analysis:
         names = _body_names(cls)
         for base in cls.bases:
             base = base_expr(base)
-            inherited = self._base_names(base, seen)
+            inherited = self._base_names(base, self.scope_of.get(id(cls)), seen)
             if inherited is None:
                 return None
             names |= inherited
@@ -472,17 +535,19 @@ class _Analysis:
                 return None
         return names
 
-    def _base_names(self, base: ast.AST, seen: frozenset[int]) -> set[str] | None:
+    def _base_names(self, base: ast.AST, scope: ast.AST | None, seen: frozenset[int]) -> set[str] | None:
+        """Names a base read in ``scope`` provides, or None when unknown."""
         qualified = self.ctx.resolve(base)
         if qualified is not None:
             return set() if qualified.partition(".")[0] in _KNOWN_EMPTY_PACKAGES else None
         if isinstance(base, ast.Name):
             if base.id == "object":
                 return set()
-            if base.id in self.generated_bases:
-                cls_value = self.generated_base_cls.get(base.id)
-                return set() if cls_value is None else self._base_names(base_expr(cls_value), seen)
-            candidates = self.by_name.get(base.id)
+            key = self._key(base.id, scope)
+            if key in self.generated_bases:
+                cls_value, cls_scope = self.generated_base_cls[key]
+                return set() if cls_value is None else self._base_names(base_expr(cls_value), cls_scope, seen)
+            candidates = self.by_name.get(key)
             if candidates:
                 out: set[str] = set()
                 for candidate in candidates:
@@ -492,6 +557,48 @@ class _Analysis:
                     out |= names
                 return out
         return None
+
+
+def _position(node: ast.stmt) -> tuple[int, int]:
+    return (node.lineno, node.col_offset)
+
+
+_CAPTURE_PATTERNS = frozenset({"MatchAs", "MatchStar", "MatchMapping"})  # `case Point(x=name)`, `*rest`, `**rest`
+
+
+def _names_bound_in(scope: ast.AST) -> frozenset[str]:
+    """Names a function or class body binds itself: parameters, assignment, ``for``,
+    ``with``, ``except`` and import targets, nested ``def``/``class`` names; not those of
+    nested scopes, nor those declared ``global``/``nonlocal``."""
+    names: set[str] = set()
+    declared: set[str] = set()
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = scope.args
+        names.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a)
+    stack: list[ast.AST] = list(scope.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPE_STATEMENTS):
+            names.add(node.name)
+            continue  # (its decorators, defaults and bases bind nothing, but a rare `:=`)
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
+            continue
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif type(node).__name__ in _CAPTURE_PATTERNS:
+            captured = getattr(node, "name", None) or getattr(node, "rest", None)
+            if captured:
+                names.add(captured)
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(names - declared)
 
 
 def _analysis(ctx: FileContext) -> _Analysis:

@@ -33,8 +33,12 @@ class body (``Index(...)``, ``remote_side=[id]``, ``column_property(a + b)``,
   dataclass mapping, unsafe otherwise (and on a mixin, which other modules' models
   may inherit);
 - any other annotation (``x: int = Column(...)``): no fix;
-- ``MappedColumn`` lacks ``Column`` attributes (``.type``, ``.key``, ``.table``):
-  no fix when the class body reads such an attribute of the column.
+- ``MappedColumn`` lacks ``Column`` attributes (``.type``, ``.key``, ``.table``)
+  and is no ``Column`` instance: no fix when the class body reads such an
+  attribute of the column, or hands the column to a call that is not
+  SQLAlchemy's (a helper such as ``generic_relationship(kind, key)`` may need
+  the ``Column``; SQLAlchemy's constructs, a column's operator methods and the
+  builtin containers take a ``MappedColumn``).
 
 **LL304** (``Base = declarative_base(...)`` -> ``class Base(DeclarativeBase)``):
 a module-level ``Name = declarative_base(...)`` statement alone on its lines,
@@ -64,7 +68,9 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference
-from layerlint.facts.sqlalchemy import DeclarativeClass, keyword, provided_names, sa_name, sa_qualified, unquoted
+from layerlint.facts.sqlalchemy import (
+    DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, unquoted,
+)
 from layerlint.walk import plan_for, push_children, statements
 
 SA_ORM = "sqlalchemy.orm"
@@ -209,8 +215,8 @@ def column_fix(
         target = stmt.target.id
     else:
         return None
-    if target in _column_only_reads(cls, ctx):
-        return None
+    if target in _column_only_uses(cls, ctx):
+        return None  # the class body needs the Column itself
     typed, has_foreign_key = _visible_type(call, ctx)
     safety = FIX_SAFE
     if annotation is None:
@@ -311,12 +317,16 @@ def _module_classes(ctx: FileContext) -> frozenset[str]:
     )
 
 
-def _column_only_reads(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
-    """Names of the class body read as ``name.attr`` with an attribute a MappedColumn lacks."""
+def _column_only_uses(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
+    """Names of the class body used where only a ``Column`` will do: read as ``name.attr``
+    with an attribute a MappedColumn lacks, or handed to a call that is not SQLAlchemy's
+    (``generic_relationship(kind, key)``: a helper may read ``.key`` or test
+    ``isinstance(col, Column)``; SQLAlchemy's own constructs take a MappedColumn)."""
 
     def scan() -> frozenset[str]:
         out: set[str] = set()
-        # entering only what may hold an attribute or a nested scope (never a Load, an operator...)
+        attributes = _assigned_names(cls)
+        # entering only what may hold an attribute, a call or a nested scope (never a Load...)
         stack: list[ast.AST] = list(cls.body)
         while stack:
             node = stack.pop()
@@ -330,14 +340,75 @@ def _column_only_reads(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
                 and node.attr not in OPERATOR_ATTRIBUTES  # type: ignore[attr-defined]
             ):
                 out.add(node.value.id)  # type: ignore[attr-defined]
-            push_children(node, _READS_PLAN, stack)
+            elif node_type is ast.Call:
+                assert isinstance(node, ast.Call)
+                if not _takes_mapped_column(node.func, attributes, ctx):
+                    _handed_names(node, ctx, out)
+            push_children(node, _USES_PLAN, stack)
         return frozenset(out)
 
-    return ctx.memo(("sqlalchemy.column_only_reads", id(cls)), scan)
+    return ctx.memo(("sqlalchemy.column_only_uses", id(cls)), scan)
 
 
 _NESTED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
-_READS_PLAN = plan_for((ast.Attribute, *_NESTED_SCOPES))
+_USES_PLAN = plan_for((ast.Attribute, ast.Call, *_NESTED_SCOPES))
+# builtins that only hold what they are given (`__mapper_args__ = dict(polymorphic_on=kind)`)
+_CONTAINER_BUILTINS = frozenset({"dict", "list", "tuple", "set", "frozenset"})
+
+
+def _takes_mapped_column(func: ast.AST, attributes: frozenset[str], ctx: FileContext) -> bool:
+    """Does the callee accept a MappedColumn where a Column was: a SQLAlchemy construct
+    (``Index``, ``relationship``, ``func.lower``, ``select(...).where``), an operator method
+    of an attribute of the class (``code.concat``, ``code.op("||")``) or a builtin container?"""
+    root, first_attribute = func, None
+    while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
+        if isinstance(root, ast.Attribute):
+            first_attribute = root.attr
+        root = root.func if isinstance(root, ast.Call) else root.value
+    if sa_qualified(root, ctx) is not None:
+        return True
+    if isinstance(root, ast.Name) and root.id in attributes and first_attribute in OPERATOR_ATTRIBUTES:
+        return True
+    return root is func and _container_builtin(func, ctx)
+
+
+def _assigned_names(cls: ast.ClassDef) -> frozenset[str]:
+    """Names the class body assigns (its columns among them)."""
+    return frozenset(
+        target.id
+        for stmt in class_body_statements(cls)
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+        for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+        if isinstance(target, ast.Name)
+    )
+
+
+def _container_builtin(func: ast.AST, ctx: FileContext) -> bool:
+    return (
+        isinstance(func, ast.Name)
+        and func.id in _CONTAINER_BUILTINS
+        and func.id not in sqla_fix_facts(ctx).index.bindings  # (nor rebound, nor imported)
+    )
+
+
+def _handed_names(call: ast.Call, ctx: FileContext, out: set[str]) -> None:
+    """Add the names ``call`` receives as they are: an argument, or an element of a list,
+    tuple, set or dict (literal or builtin call) given as one."""
+    stack: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.Starred):
+            stack.append(node.value)
+        elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            stack.extend(node.elts)
+        elif isinstance(node, ast.Dict):
+            stack.extend(k for k in node.keys if k is not None)
+            stack.extend(node.values)
+        elif isinstance(node, ast.Call) and _container_builtin(node.func, ctx):
+            stack.extend(node.args)
+            stack.extend(k.value for k in node.keywords)
 
 
 def _evaluated_now(node: ast.AST) -> list[ast.AST]:

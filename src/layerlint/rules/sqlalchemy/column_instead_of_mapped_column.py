@@ -8,7 +8,9 @@ with `__tablename__`, or a subclass of a `DeclarativeBase` subclass,
 `declarative_base()` or `registry` base of the module, or of such a base
 imported from another project module, read there, when the class maps an
 attribute), its declarative base, an `__abstract__` class, or a mixin of the
-module that such a class inherits from.
+module that such a class inherits from. A base bound inside a function (`Base =
+declarative_base()` in a test) counts only in that function: a parameter of the
+same name in another (a fixture's `Base`) is an unknown class.
 
 Not flagged: `Column` inside `Table(...)` (Core tables are not models), inside
 `Field(sa_column=...)` of SQLModel, inside Alembic `op.*` calls, anywhere in a
@@ -57,12 +59,18 @@ It is offered only where `mapped_column` builds the same column:
   `NOT NULL`: no fix), and an `X` built from builtins, standard-library types
   and classes of the module (an imported name may be an `Annotated` alias whose
   `mapped_column()` arguments would be merged in). Safe when every base of the
-  class is known in the module; unsafe otherwise, or on a mixin, or where the
-  module uses `MappedAsDataclass`, because under a dataclass mapping the
-  attribute becomes an `__init__` argument.
+  class is known in the module (a function's parameter is not); unsafe
+  otherwise, or on a mixin, or where the module uses `MappedAsDataclass`,
+  because under a dataclass mapping the attribute becomes an `__init__`
+  argument.
 - no fix with any other annotation (`x: int = Column(...)`), for `a = b =
   Column(...)`, when the class body reads a `Column`-only attribute of it
-  (`code.type`; operators such as `code.desc()` work on both), when the name
+  (`code.type`; operators such as `code.desc()` work on both) or hands it to a
+  call that is not SQLAlchemy's (`generic_relationship(kind, key)`,
+  `upper_of(name)`: a helper may read `.key` or test `isinstance(c, Column)`,
+  which a `MappedColumn` fails; SQLAlchemy's constructs such as `Index(...)`,
+  `relationship(foreign_keys=[...])` or `func.lower(...)`, a column's operator
+  methods and `dict(...)`/`list(...)` take either), when the name
   `mapped_column` is bound to something else in the module, or when the
   project's dependency files let it run SQLAlchemy 1.x, which has no
   `mapped_column` (a pin below 2.0, or a range such as `>=1.4` that also allows

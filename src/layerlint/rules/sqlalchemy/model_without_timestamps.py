@@ -10,7 +10,9 @@ field, a `Column`/`mapped_column` assignment or a `@declared_attr` method, also
 under an `if` or `try` of the class body.
 
 No finding where a base class or mixin from outside the module may provide the
-columns (a `Base` or `TimestampMixin` imported from another module), for
+columns (a `Base` or `TimestampMixin` imported from another module, or a
+function's parameter: a test fixture's `Base`, even when another function binds
+a local `Base = declarative_base()`), for
 `__abstract__` classes, declarative bases themselves, classes mapped to an
 explicit `__table__`, and a class with `__tablename__` whose bases can never
 map it (none, `Generic[...]`, `ABC`: a library's mixin, mapped through the model
