@@ -9,7 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from layerlint.cli import main
 from layerlint.facts import dependencies as deps
 from layerlint.facts.names import name_index, plan_reference
 from layerlint.facts.status_fix import StatusFixFacts
@@ -201,6 +203,120 @@ def test_edited_files_are_read_again(tmp_path):
     assert side(root) == deps.BELOW
     (root / "requirements.txt").write_text("starlette==0.49.0  # upgraded\n", encoding="utf-8")
     assert side(root) == deps.ABOVE
+
+
+def test_setup_cfg_requirements(tmp_path):
+    dangling = write(tmp_path / "dangling", {"setup.cfg": """
+        [metadata]
+        name = x
+
+        [options]
+        install_requires =
+            SQLAlchemy>=1.4
+            # not a requirement
+            httpx
+
+        [options.extras_require]
+        postgres = asyncpg>=0.29
+    """})
+    found = deps.project_constraints(dangling)
+    assert deps.may_run_below(found, "sqlalchemy", (2, 0)) is True
+    assert found.named == {"sqlalchemy", "httpx", "asyncpg"}
+    one_line = write(tmp_path / "one_line", {"setup.cfg": "[options]\ninstall_requires = starlette==0.47.3; fastapi\n"})
+    assert side(one_line) == deps.BELOW
+    assert deps.project_constraints(one_line).named == {"starlette", "fastapi"}
+    from_file = write(tmp_path / "from_file", {"setup.cfg": "[options]\ninstall_requires = file: requirements.in\n"})
+    assert deps.project_constraints(from_file).named == set()  # setuptools reads that file, not this value
+
+
+@pytest.mark.parametrize(
+    ("setup_py", "allowed"),
+    [
+        ('setup(name="x", install_requires=["SQLAlchemy>=1.3", "six"])\n', True),
+        ('import setuptools\nsetuptools.setup(install_requires=("sqlalchemy<2",))\n', True),
+        ('REQUIRES = ["sqlalchemy>=1.4"]\nsetup(install_requires=REQUIRES)\n', True),
+        ('setup(extras_require={"db": ["sqlalchemy>=1.4"]})\n', True),
+        ('DB = ["sqlalchemy>=1.4"]\nEXTRAS = {"db": DB}\nsetup(extras_require=EXTRAS)\n', True),
+        ('setup(install_requires=["sqlalchemy>=2.0.30"])\n', False),
+        # parsed, never run: the statements before setup() do not stop the reading
+        ('import sys\nsys.exit("never run")\nsetup(install_requires=["sqlalchemy<2"])\n', True),
+        # anything but a literal list of strings is not read
+        ('setup(install_requires=[line for line in open("requirements.in")])\n', None),
+        ('setup(install_requires=["sqlalchemy>=1.4", DRIVER])\n', None),
+        ("setup(install_requires=requires())\n", None),
+        ('DB = ["sqlalchemy>=1.4"]\nsetup(extras_require=dict(db=DB))\n', None),
+        ('R = ["sqlalchemy>=1.4"]\nif OLD:\n    R = ["sqlalchemy<1.4"]\nsetup(install_requires=R)\n', None),
+        ('R = ["sqlalchemy>=1.4"]\nR[0] = "sqlalchemy>=2"\nsetup(install_requires=R)\n', None),
+        ('R = ["sqlalchemy>=1.4"]\nR.clear()\nsetup(install_requires=R)\n', None),
+        ('def main():\n    R = ["sqlalchemy>=1.4"]\n    setup(install_requires=R)\n', None),
+        ('app.setup(install_requires=["sqlalchemy>=1.4"])\n', None),  # not setuptools' setup
+        ("def broken(:\n", None),
+    ],
+)
+def test_setup_py_requirements(tmp_path, setup_py, allowed):
+    """``allowed``: may the project run SQLAlchemy 1.x (None: nothing is read at all)."""
+    found = deps.project_constraints(write(tmp_path, {"setup.py": "from setuptools import setup\n" + setup_py}))
+    if allowed is None:
+        assert found.named == set()
+    else:
+        assert "sqlalchemy" in found.named
+        assert deps.may_run_below(found, "sqlalchemy", (2, 0)) is allowed
+
+
+def test_a_setup_py_project_is_read_from_its_package_folders(tmp_path):
+    # no pyproject.toml and no repository root (an sdist): the files up to setup.py count
+    sdist = write(tmp_path / "sdist", {
+        "setup.py": 'from setuptools import setup\nsetup(install_requires=["SQLAlchemy>=1.3"])\n',
+        "pkg/sub/__init__.py": "",
+    })
+    assert deps.allows_below(str(sdist / "pkg" / "sub"), "sqlalchemy", 2) is True
+    # a project with its own pyproject.toml does not reach a setup.py above it
+    nested = write(sdist / "nested", {"pyproject.toml": '[project]\nname = "n"\n'})
+    assert deps.allows_below(str(nested), "sqlalchemy", 2) is False
+
+
+def test_edited_setup_files_are_read_again(tmp_path):
+    assert deps.allows_below(str(write(tmp_path, {"app/__init__.py": ""}) / "app"), "sqlalchemy", 2) is False
+    write(tmp_path, {"setup.py": 'from setuptools import setup\nsetup(install_requires=["sqlalchemy>=2"])\n'})
+    assert deps.may_run_below(deps.project_constraints(tmp_path / "app"), "sqlalchemy", (2, 0)) is False
+    write(tmp_path, {"setup.py": 'from setuptools import setup\nsetup(install_requires=["sqlalchemy>=1.4"])  # 1.x\n'})
+    assert deps.may_run_below(deps.project_constraints(tmp_path / "app"), "sqlalchemy", (2, 0)) is True
+
+
+MODELS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "fixed"),
+    [
+        ({"setup.py": 'from setuptools import setup\nsetup(install_requires=["SQLAlchemy>=1.3"])\n'}, False),
+        ({"setup.cfg": "[options]\ninstall_requires =\n    SQLAlchemy>=1.4\n", "setup.py": "import setuptools\n"},
+         False),
+        ({"setup.py": 'from setuptools import setup\nsetup(install_requires=["SQLAlchemy>=2.0"])\n'}, True),
+    ],
+)
+def test_setup_files_decide_the_sqlalchemy_2_fixes(tmp_path, files, fixed):
+    """A project without pyproject.toml that allows SQLAlchemy 1.x in setup.py/setup.cfg gets
+    no LL302/LL304 fix, safe or unsafe (1.4 has neither `mapped_column` nor `DeclarativeBase`)."""
+    write(tmp_path, files)
+    module = write(tmp_path, {"pkg/__init__.py": "", "pkg/models.py": MODELS}) / "pkg" / "models.py"
+    args = ["check", "--no-cache", "--select", "LL302,LL304", "--fix", "--unsafe-fixes", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == (0 if fixed else 1), result.output
+    text = module.read_text()
+    assert ("mapped_column(sa.Integer" in text and "class Base(DeclarativeBase)" in text) is fixed, text
+    assert (text == MODELS) is not fixed
 
 
 def plan(source: str, line: int = 99, names=("status", "http_status")):

@@ -24,6 +24,7 @@ version, the caller keeps its default.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,30 @@ def declared_python(pyproject: dict[str, Any], folder: Path | None) -> PythonVer
 
 
 def _setup_cfg_requires(folder: Path) -> str | None:
+    parser = read_setup_cfg(folder / "setup.cfg")
+    value = parser.get("options", "python_requires", fallback="").strip() if parser is not None else ""
+    return value or None
+
+
+def _setup_py_requires(folder: Path) -> str | None:
+    import ast
+
+    setup_py = read_setup_py(folder / "setup.py")
+    for keyword in setup_py.keywords if setup_py is not None else ():
+        value = keyword.value
+        if keyword.arg == "python_requires" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return value.value
+    return None
+
+
+# -- setup.cfg and setup.py, also read for a project's dependencies (facts/dependencies.py)
+
+
+def read_setup_cfg(path: Path) -> Any:
+    """The ``configparser.ConfigParser`` of the setup.cfg at ``path``; None when there is
+    none or it is broken (not our file: a broken one only means no declaration)."""
     import configparser
 
-    path = folder / "setup.cfg"
     parser = configparser.ConfigParser(interpolation=None)
     try:
         if not path.is_file():
@@ -92,16 +114,67 @@ def _setup_cfg_requires(folder: Path) -> str | None:
         with open(path, encoding="utf-8", errors="replace") as fh:
             parser.read_file(fh)
     except (OSError, configparser.Error):
-        return None  # not our file: a broken one only means no declaration
-    value = parser.get("options", "python_requires", fallback="").strip()
-    return value or None
+        return None
+    return parser
 
 
-def _setup_py_requires(folder: Path) -> str | None:
+class SetupPy:
+    """A setup.py, parsed and never run: the keywords of its ``setup(...)`` calls, and
+    :meth:`literal` for a keyword that names a module-level value."""
+
+    def __init__(self, tree: Any) -> None:
+        import ast
+
+        self.tree = tree
+        self.keywords: list[ast.keyword] = [
+            keyword
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and _called_name(node.func) == "setup"
+            for keyword in node.keywords
+        ]
+
+    @cached_property
+    def _assigned_once(self) -> dict[str, Any]:
+        return _names_assigned_once(self.tree)
+
+    def literal(self, node: Any) -> Any:
+        """``node``, or, for a name bound once, by a plain module-level assignment, and never
+        the object of an attribute or subscript (``REQUIRES.append(...)`` may change it),
+        the value assigned to it."""
+        import ast
+
+        return self._assigned_once.get(node.id, node) if isinstance(node, ast.Name) else node
+
+
+def _names_assigned_once(tree: Any) -> dict[str, Any]:
+    import ast
+    from collections import Counter
+
+    bindings: Counter[str] = Counter()
+    touched: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bindings[node.id] += 1
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bindings[node.name] += 1
+        elif isinstance(node, ast.alias):
+            bindings[(node.asname or node.name).partition(".")[0]] += 1
+        elif isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
+            touched.add(node.value.id)
+    return {
+        stmt.targets[0].id: stmt.value
+        for stmt in tree.body
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+        and bindings[stmt.targets[0].id] == 1 and stmt.targets[0].id not in touched
+    }
+
+
+def read_setup_py(path: Path) -> SetupPy | None:
+    """The setup.py at ``path``, parsed; None when there is none, or it is too large or
+    cannot be parsed."""
     import ast
     import warnings
 
-    path = folder / "setup.py"
     try:
         if not path.is_file() or path.stat().st_size > _MAX_SETUP_SIZE:
             return None
@@ -111,14 +184,7 @@ def _setup_py_requires(folder: Path) -> str | None:
             tree = ast.parse(source)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or _called_name(node.func) != "setup":
-            continue
-        for keyword in node.keywords:
-            value = keyword.value
-            if keyword.arg == "python_requires" and isinstance(value, ast.Constant) and isinstance(value.value, str):
-                return value.value
-    return None
+    return SetupPy(tree)
 
 
 def _called_name(func: Any) -> str | None:

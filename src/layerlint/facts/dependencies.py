@@ -12,12 +12,20 @@ environment layerlint runs in is not the project's):
   pip-compile output included;
 - ``pyproject.toml``: ``[project] dependencies`` and optional dependencies,
   ``[dependency-groups]``, ``[tool.poetry]`` dependencies (``^``/``~``/``||``),
-  ``[tool.uv]`` override and constraint dependencies.
+  ``[tool.uv]`` override and constraint dependencies;
+- ``setup.cfg``: ``install_requires`` under ``[options]`` and the lists of
+  ``[options.extras_require]``;
+- ``setup.py``, parsed and never run: ``install_requires=`` and the values of
+  ``extras_require=`` in its ``setup(...)`` call, when each is a literal list or
+  tuple of string literals, or a module-level name assigned one (and nothing
+  else: a list built at run time is not read).
 
 The files are looked for in the project root (the folder of the nearest
 ``pyproject.toml``, else the file's folder) and its parents, up to the
 repository root (a folder with ``.git``) or the first folder with a lock file
-(the parents count only when such a folder is found within a few levels).
+(the parents count only when such a folder is found within a few levels). In a
+project without pyproject.toml, the folders up to the nearest one holding a
+setup.cfg or setup.py (its root) count even without such a folder (an sdist).
 
 Every requirement found is a constraint; :func:`version_side` answers
 ``BELOW`` (every version the constraints allow is older than the boundary),
@@ -29,6 +37,7 @@ different environments must agree. Pre-release bounds are ignored.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -38,6 +47,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from layerlint.external import provider
+from layerlint.pyversion import read_setup_cfg, read_setup_py
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,6 +59,7 @@ ABOVE = "above"
 
 Version = tuple[int, ...]
 _LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
+_SETUP_FILES = ("setup.cfg", "setup.py")
 _MAX_FOLDERS = 6
 _MAX_FILE_SIZE = 20_000_000
 
@@ -352,6 +363,40 @@ def _from_requirements(found: Found, path: Path) -> None:
         _add_line(found, line)
 
 
+def _from_setup_cfg(found: Found, path: Path) -> None:
+    parser = read_setup_cfg(path)
+    if parser is None:
+        return
+    values = [parser.get("options", "install_requires", fallback="")]
+    if parser.has_section("options.extras_require"):
+        values.extend(value for _name, value in parser.items("options.extras_require", raw=True))
+    for value in values:
+        if value.strip().startswith("file:"):
+            continue  # setuptools reads the requirements from that file
+        # setuptools' list: a dangling list (one a line), or `;`-separated on one line
+        _requirement_strings(found, value.splitlines() if "\n" in value else value.split(";"))
+
+
+def _from_setup_py(found: Found, path: Path) -> None:
+    setup_py = read_setup_py(path)
+    for keyword in setup_py.keywords if setup_py is not None else ():
+        value = setup_py.literal(keyword.value)
+        if keyword.arg == "install_requires":
+            _requirement_strings(found, _string_list(value))
+        elif keyword.arg == "extras_require" and isinstance(value, ast.Dict):
+            for extra in value.values:
+                _requirement_strings(found, _string_list(setup_py.literal(extra)))
+
+
+def _string_list(node: ast.expr) -> list[str]:
+    """The strings of a literal list or tuple of string literals; nothing for anything else."""
+    if isinstance(node, (ast.List, ast.Tuple)) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    ):
+        return [e.value for e in node.elts]
+    return []
+
+
 def _from_lock(found: Found, path: Path) -> None:
     versions: dict[str, list[Interval]] = {}
     if path.name == "Pipfile.lock":
@@ -408,7 +453,7 @@ def _folder_files(folder: Path) -> tuple[list[Path], bool]:
         return [], False
     files: list[Path] = []
     for name, entry in sorted(entries.items()):
-        if name == "pyproject.toml" or name in _LOCK_FILES or _is_requirements_file(name):
+        if name == "pyproject.toml" or name in _LOCK_FILES or name in _SETUP_FILES or _is_requirements_file(name):
             if entry.is_file():
                 files.append(folder / name)
     sub = entries.get("requirements")
@@ -425,11 +470,16 @@ def _folder_files(folder: Path) -> tuple[list[Path], bool]:
 
 def _dependency_files(start: Path) -> list[Path]:
     """The start folder's dependency files and, when a repository or workspace root
-    (an anchor) is found within a few folders above, those of the folders up to it."""
+    (an anchor) is found within a few folders above, those of the folders up to it.
+    Without an anchor, a start folder holding no project file (a file's folder in a
+    project without pyproject.toml) takes those of the folders up to its project's
+    setup.cfg/setup.py."""
     files, anchored = _folder_files(start)
     if anchored:
         return files
     collected = list(files)
+    holds_project_file = any(p.name == "pyproject.toml" or p.name in _SETUP_FILES for p in files)
+    up_to_setup: list[Path] | None = files if holds_project_file else None
     folder = start
     home = Path.home()
     for _ in range(_MAX_FOLDERS):
@@ -441,7 +491,9 @@ def _dependency_files(start: Path) -> list[Path]:
         collected.extend(more)
         if anchored:
             return collected
-    return files
+        if up_to_setup is None and any(p.name in _SETUP_FILES for p in more):
+            up_to_setup = list(collected)
+    return up_to_setup if up_to_setup is not None else files
 
 
 _CACHE: dict[tuple[tuple[str, int, int], ...], Found] = {}
@@ -471,6 +523,10 @@ def project_constraints(start: Path) -> Found:
             _from_pyproject(found, path)
         elif path.name in _LOCK_FILES:
             _from_lock(found, path)
+        elif path.name == "setup.cfg":
+            _from_setup_cfg(found, path)
+        elif path.name == "setup.py":
+            _from_setup_py(found, path)
         else:
             _from_requirements(found, path)
     if len(_CACHE) > 256:

@@ -81,7 +81,7 @@ specialised per environment in other modules by inheriting their `Config`
 (`class Config(AppSettings.Config):`), which the fix removes.
 
 No fix at all in a project whose dependency files (lock files,
-`requirements*.txt`, `pyproject.toml`) let it run Pydantic 1.x (when they do not name
+`requirements*.txt`, `pyproject.toml`, setup.cfg, setup.py) let it run Pydantic 1.x (when they do not name
 Pydantic: a SQLModel older than 0.0.14 or a FastAPI older than 0.100, which
 require it): a pin below 2.0,
 or a range that also allows 1.x (`pydantic>=1.10`, as a library supporting both

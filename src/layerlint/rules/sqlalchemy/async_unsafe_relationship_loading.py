@@ -18,8 +18,8 @@ Nothing in an Alembic migration is checked.
 
 Nothing is flagged in a project that cannot run an `AsyncSession`: its dependency
 files (`pyproject.toml` dependencies, `requirements*.txt`, `uv.lock`,
-`poetry.lock`, `pdm.lock`, `Pipfile.lock`, in the project root and up to the
-repository root) name SQLAlchemy, SQLModel or Flask-SQLAlchemy but no
+`poetry.lock`, `pdm.lock`, `Pipfile.lock`, `install_requires` of setup.cfg and
+setup.py, in the project root and up to the repository root) name SQLAlchemy, SQLModel or Flask-SQLAlchemy but no
 driver the asyncio extension can use (`asyncpg`, `aiosqlite`, `aiomysql`,
 `asyncmy`, `aioodbc`, `psycopg` 3, `oracledb`) and no asyncio extra
 (`sqlalchemy[asyncio]`, `sqlalchemy[postgresql_asyncpg]` ...), and the module
