@@ -98,6 +98,18 @@ def test_configured_layers_are_used(tmp_path, monkeypatch):
     assert re.search(r"^  routes -> repositories\s+1  VIOLATION LL101$", out, re.MULTILINE)
 
 
+def test_a_shared_module_inside_a_layer_package_is_no_violation(tmp_path, monkeypatch):
+    files = {
+        "app/repositories/user_repo.py": "from app.services.exceptions import UserNotFound\n",
+        "app/services/exceptions.py": "class UserNotFound(Exception):\n    pass\n",
+    }
+    root = make_project(tmp_path, "", files)
+    monkeypatch.chdir(root)
+    out = CliRunner().invoke(main, ["layers"]).output
+    assert re.search(r"^  repositories -> \(none\)\s+1$", out, re.MULTILINE)
+    assert "Violations (0):" in out
+
+
 def test_unparsable_file_keeps_its_layer_and_is_noted(project):
     (project / "app" / "services" / "broken_service.py").write_text("def f(:\n")
     result = CliRunner().invoke(main, ["layers", "."])

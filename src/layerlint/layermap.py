@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from layerlint.context import FileContext
 from layerlint.engine import decode_source
-from layerlint.layers import LAYER_NAMES, RANK
+from layerlint.layers import LAYER_NAMES, RANK, is_shared
 from layerlint.runner import Overrides, discover, display, effective_settings
 
 NONE = "(none)"
@@ -107,6 +107,8 @@ def build(paths: list[str], overrides: Overrides) -> LayerMap:
             for target, layer in ctx.import_targets(node):
                 if not target or not (relative or ctx.is_first_party(target)):
                     continue
+                if is_shared(target):
+                    layer = None  # a shared module: any layer may import it, as the rules see it
                 key = (source_layer, layer or NONE)
                 if (key, target) in seen:
                     continue

@@ -27,6 +27,23 @@ _PARTS = {
     "models": "models",
     "schemas": "schemas", "schema": "schemas",
 }
+# modules that any layer may import (RULES.md), even inside a layer's package:
+# `app/services/exceptions.py` holds the domain errors a repository raises
+SHARED_PARTS = frozenset({"schemas", "schema", "core", "exceptions"})
+
+
+def is_shared(module: str) -> bool:
+    """Is an import target a shared module, which LL101/LL102 never count as an import of
+    a layer: named ``schemas``, ``core`` or ``exceptions``, or inside a package of that
+    name within a layer's package (``app.services.schemas.user``)? A ``core`` above the
+    layer's folder (``lnbits.core.services``) is a top package, not a shared module."""
+    parts = module.split(".")
+    if parts[-1] in SHARED_PARTS:
+        return True
+    layer_at = next((i for i, part in enumerate(parts) if part in _PARTS), None)
+    return layer_at is not None and any(part in SHARED_PARTS for part in parts[layer_at + 1:])
+
+
 # suffixes of the module's own (last) name
 _SUFFIXES = (
     ("_service", "services"),

@@ -5,8 +5,10 @@ Flags an import that goes up the layer order
 `routes -> dependencies -> services -> repositories -> models`: a repository
 importing a service, dependency or route; a service importing a dependency or
 route; a model importing anything above models; a dependency importing a route.
-Shared modules (`schemas`, `core`, `exceptions`) and modules outside every layer
-are never the subject of this rule.
+Shared modules and modules outside every layer are never the subject of this
+rule. A shared module is named `schemas`, `core` or `exceptions`, or sits in a
+package of that name inside a layer's package: any layer may import it
+(`from app.services.exceptions import NotFound` in a repository).
 
 ## Why is this bad?
 Each layer may call only the layers below it. An upward import creates a cycle
@@ -34,7 +36,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.layers import RANK
+from layerlint.layers import RANK, is_shared
 from layerlint.rule import Rule
 
 
@@ -64,7 +66,7 @@ class ImportAgainstLayerOrder(Rule):
             return
         own = RANK[self.ctx.layer]  # type: ignore[index]
         for module, layer in self.ctx.import_targets(node):
-            if layer in RANK and RANK[layer] < own:
+            if layer in RANK and RANK[layer] < own and not is_shared(module):
                 self.report(
                     node,
                     f"{self.ctx.layer} module imports {layer} module `{module}`: "

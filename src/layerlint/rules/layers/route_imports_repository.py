@@ -4,7 +4,9 @@
 Flags an import, at any depth of a routes module (top level or inside a
 function), whose target is a repositories module: `from app.repositories import
 user_repo`, `from ..repositories.user_repo import UserRepository`,
-`import app.repositories.user_repo as repo`.
+`import app.repositories.user_repo as repo`. A shared module inside the
+repositories package (`app.repositories.exceptions`, or a `schemas`/`core`
+module there), which any layer may import, is not flagged.
 
 ## Why is this bad?
 Routes handle HTTP only. Data access belongs to repositories, and business
@@ -33,6 +35,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.layers import is_shared
 from layerlint.rule import Rule
 
 
@@ -53,6 +56,6 @@ class RouteImportsRepository(Rule):
 
     def _check(self, node: ast.Import | ast.ImportFrom) -> None:
         for module, layer in self.ctx.import_targets(node):
-            if layer == "repositories":
+            if layer == "repositories" and not is_shared(module):
                 self.report(node, f"routes module imports repositories module `{module}`: call a service instead")
                 return
