@@ -781,3 +781,34 @@ def test_a_dataclass_of_a_schemas_module_is_no_model(project):
     # be, as its model-ness may rest on a local base); `vendor.schema` is no project module
     assert _rows("LL203", "app/describe.py") == {(22, "LL203")}
     assert _findings("app/tuned.py") == set()  # (LL201: no model, no `model_config`)
+
+
+MARSHMALLOW_SCHEMAS = """\
+from marshmallow import Schema, fields
+
+
+class ChartSchema(Schema):
+    name = fields.String()
+
+
+class ChartOut(ChartSchema):
+    pass
+"""
+MARSHMALLOW_VIEW = """\
+from app.schemas.charts import ChartOut, ChartSchema
+from app.schemas.user import UserOut
+
+
+def load(payload: dict, user: UserOut):
+    errors = ChartSchema().validate(payload)
+    checked = ChartOut.validate(payload)
+    return errors, checked, UserOut.parse_obj(payload)
+"""
+
+
+def test_a_marshmallow_schema_of_a_schemas_module_is_no_model(project):
+    # (found reviewing superset: a marshmallow Schema's own validate() taken for v1's)
+    (project / "app" / "schemas" / "charts.py").write_text(MARSHMALLOW_SCHEMAS)
+    (project / "app" / "views.py").write_text(MARSHMALLOW_VIEW)
+    # only the Pydantic model's call
+    assert _findings("app/views.py") == {("app/views.py", 8, "LL203")}

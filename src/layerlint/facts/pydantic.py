@@ -145,7 +145,7 @@ def _outside_of(origins: frozenset[str], ctx: FileContext) -> frozenset[str]:
 def known_not_pydantic(origins: frozenset[str], ctx: FileContext, imported_class: bool = False) -> bool:
     """Were these classes of other project modules all read, and found to be dataclasses
     or to derive from nothing outside the project but the standard library (``abc.ABC``,
-    ``dict``)? Then a class presumed a model (imported from a schemas module: a JSON-schema
+    ``dict``) or a non-Pydantic schema library (``marshmallow.Schema``)? Then a class presumed a model (imported from a schemas module: a JSON-schema
     loader, a dataclasses-json record) is none. For a class of this module deriving from
     them (not ``imported_class``), never in a module that imports Pydantic itself, where the
     model-ness may rest on a local base (``class B(A, Mixin)`` with ``class A(BaseModel)``)."""
@@ -165,8 +165,18 @@ def _imports_pydantic(ctx: FileContext) -> bool:
 
 
 def _standard_library(qualified: str) -> bool:
+    """A base that makes no Pydantic model: the standard library's, or one of a library of
+    non-Pydantic schemas and records (a marshmallow ``Schema`` in a schemas module)."""
     top = qualified.partition(".")[0]
-    return top == "builtins" or top in sys.stdlib_module_names
+    return top == "builtins" or top in sys.stdlib_module_names or top in _NOT_PYDANTIC_LIBRARIES
+
+
+# libraries whose classes are schemas or records of their own, never Pydantic models
+_NOT_PYDANTIC_LIBRARIES = frozenset({
+    "marshmallow", "marshmallow_sqlalchemy", "marshmallow_dataclass", "marshmallow_enum", "marshmallow_oneofschema",
+    "flask_marshmallow", "apispec", "rest_framework", "msgspec", "attr", "attrs", "dataclasses_json",
+    "colander", "cerberus", "voluptuous",
+})
 
 
 def read_model_kind(info: ClassInfo, ctx: FileContext) -> tuple[str, bool]:
