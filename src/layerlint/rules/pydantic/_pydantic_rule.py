@@ -12,7 +12,8 @@
   and the code of an ``except ImportError:`` handler (the 1.x side of a ``try:
   from pydantic import field_validator``).
   The flag is usually the project's own constant, so it is recognised by its
-  spelling: a spelling that only makes the rules silent.
+  spelling, or by the name it was imported as (``from app.compat import
+  PYDANTIC_V2 as V2``): a spelling that only makes the rules silent.
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ def in_version_gate(ctx: FileContext, line: int) -> bool:
 
 def _gates(ctx: FileContext) -> list[tuple[int, int]]:
     found = []
+    imports = ctx.imports
     for node in nodes_of(ctx.tree, ast.If, ast.IfExp, *_BLOCKS):
         if isinstance(node, (ast.If, ast.IfExp)):
-            if is_version_test(node.test):  # type: ignore[attr-defined]
+            if is_version_test(node.test, imports):  # type: ignore[attr-defined]
                 found.append((node.lineno, node.end_lineno or node.lineno))
             if isinstance(node, ast.IfExp):
                 continue
@@ -66,7 +68,7 @@ def _gates(ctx: FileContext) -> list[tuple[int, int]]:
                     and isinstance(stmt, ast.If)
                     and stmt.body
                     and isinstance(stmt.body[-1], (ast.Return, ast.Raise))
-                    and is_version_test(stmt.test)
+                    and is_version_test(stmt.test, imports)
                 ):
                     found.append((body[index + 1].lineno, body[-1].end_lineno or body[-1].lineno))
     return found
@@ -76,10 +78,13 @@ def _gates(ctx: FileContext) -> list[tuple[int, int]]:
 _BLOCKS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.Try)
 
 
-def is_version_test(test: ast.AST) -> bool:
-    """Does ``test`` read a Pydantic version flag, or test for a Pydantic 2 attribute?"""
+def is_version_test(test: ast.AST, imports: dict[str, str] | None = None) -> bool:
+    """Does ``test`` read a Pydantic version flag (by its name, or by the name ``imports``
+    bound to it), or test for a Pydantic 2 attribute?"""
     for node in ast.walk(test):
-        if isinstance(node, ast.Name) and _is_flag(node.id):
+        if isinstance(node, ast.Name) and (
+            _is_flag(node.id) or (imports is not None and _is_flag(imports.get(node.id, "").rpartition(".")[2]))
+        ):
             return True
         if isinstance(node, ast.Attribute):
             if _is_flag(node.attr):

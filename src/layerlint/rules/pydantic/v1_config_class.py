@@ -92,7 +92,8 @@ No finding at all, in every LL2xx rule, in code gated on the Pydantic version:
 either branch of an `if` (or of a conditional expression) whose test reads a
 version flag (`PYDANTIC_V1`, `IS_PYDANTIC_V2`, `pydantic.VERSION`,
 `PYDANTIC_VERSION.startswith("1.")`, `is_pydantic_v2()`: a name with "pydantic"
-and "v1", "v2", "version" or "major" in it) or tests for a v2 attribute
+and "v1", "v2", "version" or "major" in it, or imported from such a name:
+`from app.compat import PYDANTIC_V2 as V2`) or tests for a v2 attribute
 (`hasattr(model, "model_dump")`); the code after such an `if` whose branch
 returns or raises (its `else`, written flat); and an `except ImportError:`
 handler (`try: from pydantic import field_validator` / `except ImportError:`
