@@ -102,6 +102,13 @@ def test_ll309_is_opt_in(tmp_path):
     assert _findings(tmp_path, config, "LL309") == []
 
 
+@pytest.mark.parametrize(("select", "found"), [('["LL3"]', False), ('["LL"]', False), ('["ALL"]', True), ('["all"]', True)])
+def test_all_selects_opt_in_rules_too(tmp_path, select, found):
+    # (as ruff's ALL: every rule; a prefix never turns an opt-in rule on)
+    findings = _findings(tmp_path, f"select = {select}\n", "LL309")
+    assert [line for line, _ in findings] == ([_line("class Author")] if found else [])
+
+
 @pytest.mark.parametrize(
     "config",
     [

@@ -169,14 +169,17 @@ def _exclude_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None
 
 
 def _selected(code: str, prefixes: tuple[str, ...], default_enabled: bool) -> bool:
-    # an opt-in rule is turned on by its full code only
+    # an opt-in rule is turned on by its full code only, or by ALL (every rule, as in ruff)
     if default_enabled:
         return _prefixed(code, prefixes)
-    return code in prefixes
+    return code in prefixes or ALL in prefixes
 
 
 def _prefixed(code: str, prefixes: tuple[str, ...]) -> bool:
-    return any(code.startswith(p) for p in prefixes)
+    return any(p == ALL or code.startswith(p) for p in prefixes)
+
+
+ALL = "ALL"  # every rule, the opt-in ones too
 
 
 def _glob_match(rel: str, name: str, pattern: str) -> bool:
@@ -341,9 +344,7 @@ def check_codes(values: list[str], codes: list[str], where: str) -> list[str]:
     out = []
     for raw in values:
         code = raw.strip().upper()
-        if code == "ALL":
-            code = "LL"
-        if not code or not any(c.startswith(code) for c in codes):
+        if code != ALL and (not code or not any(c.startswith(code) for c in codes)):
             raise ConfigError(f"{where}: unknown rule code {raw!r}")
         out.append(code)
     return out

@@ -105,7 +105,7 @@ def rule_page(cls: type[Rule]) -> str:
         f"{cls.summary[:1].upper()}{cls.summary[1:]}.",
         "",
         f"- Family: `{family(cls)}`",
-        f"- Enabled by default: {'yes' if cls.default_enabled else 'no (opt-in: select its full code)'}",
+        f"- Enabled by default: {'yes' if cls.default_enabled else 'no (opt-in: select its full code, or `ALL`)'}",
         f"- Fix: {_FIX_WORDS.get(cls.fix_availability, cls.fix_availability)}",
         "",
         explanation(cls),
@@ -128,8 +128,8 @@ def index_page(rules: dict[str, type[Rule]]) -> str:
         "# Rules",
         "",
         "Every rule layerlint knows, by family. `layerlint rule LLxxx` prints the same",
-        "documentation in the terminal. Opt-in rules run only when their full code is",
-        "selected (`extend-select = [\"LLxxx\"]`).",
+        "documentation in the terminal. Opt-in rules run only when their full code (or",
+        "`ALL`) is selected (`extend-select = [\"LLxxx\"]`).",
         "",
     ]
     by_family: dict[str, list[type[Rule]]] = {}

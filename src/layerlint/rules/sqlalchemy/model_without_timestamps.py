@@ -21,7 +21,7 @@ not reported either: it inherits the model's columns (and, without a
 `__tablename__`, shares its table), so the finding is on the model. Nothing in
 an Alembic migration is checked.
 
-The rule is opt-in: enable it with `extend-select = ["LL309"]`.
+The rule is opt-in: enable it with `extend-select = ["LL309"]` (or select `ALL`).
 
 ## Why is this bad?
 Knowing when a row was created and last changed is the first thing needed when
