@@ -514,15 +514,32 @@ def class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
 
 
 def _class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
-    """``self.<attr> = async_sessionmaker(...)`` in a method of the class: its factories."""
+    """``self.<attr> = async_sessionmaker(...)`` in a method of the class, or ``self.<attr> =
+    factory`` where ``factory`` is a parameter of the method annotated as one
+    (``session_factory: async_sessionmaker[AsyncSession]``): its factories."""
     names = set()
-    for node in nodes_of(cls, ast.Assign, ast.AnnAssign):
-        value = node.value
-        if isinstance(value, ast.Call) and ctx.resolve(value.func) in SESSION_FACTORIES:
-            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
-                    names.add(target.attr)
+    for method in cls.body:
+        if not isinstance(method, FUNCTION_TYPES):
+            continue
+        args = method.args
+        factory_params = {
+            arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+            if any(ctx.resolve(_unsubscripted(t)) in SESSION_FACTORIES for t in _annotation_types(arg.annotation))
+        }
+        for node in nodes_of(method, ast.Assign, ast.AnnAssign):
+            value = node.value
+            if (isinstance(value, ast.Call) and ctx.resolve(value.func) in SESSION_FACTORIES) or (
+                isinstance(value, ast.Name) and value.id in factory_params
+            ):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+                        names.add(target.attr)
     return frozenset(names)
+
+
+def _unsubscripted(node: ast.AST) -> ast.AST:
+    """``async_sessionmaker`` of ``async_sessionmaker[AsyncSession]``."""
+    return node.value if isinstance(node, ast.Subscript) else node
 
 
 def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:

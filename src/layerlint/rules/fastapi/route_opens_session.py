@@ -6,7 +6,8 @@ Inside an endpoint (a function decorated with `@<router>.get/post/...` of a
 `AsyncSession(...)`/`Session(...)` (SQLAlchemy's or SQLModel's), or a call of a
 session factory — a name bound to `async_sessionmaker(...)`/`sessionmaker(...)`
 in the module, imported from a project module that binds it so, `self.<attr>`
-that the class assigns one, or a name or attribute named by the usual
+that the class assigns one (or a parameter annotated as one:
+`session_factory: async_sessionmaker[AsyncSession]`), or a name or attribute named by the usual
 conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
 `db_session_factory`) — including `factory.begin()`; `sessionmaker(...)`
