@@ -215,8 +215,8 @@ def column_fix(
         target = stmt.target.id
     else:
         return None
-    if target in _column_only_uses(cls, ctx):
-        return None  # the class body needs the Column itself
+    if _column_only_uses(cls, ctx).get(target, 0) > (stmt.end_lineno or stmt.lineno):
+        return None  # the class body needs the Column itself (a use above reads an older binding: `uuid.uuid4`)
     typed, has_foreign_key = _visible_type(call, ctx)
     safety = FIX_SAFE
     if annotation is None:
@@ -317,14 +317,15 @@ def _module_classes(ctx: FileContext) -> frozenset[str]:
     )
 
 
-def _column_only_uses(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
-    """Names of the class body used where only a ``Column`` will do: read as ``name.attr``
-    with an attribute a MappedColumn lacks, or handed to a call that is not SQLAlchemy's
-    (``generic_relationship(kind, key)``: a helper may read ``.key`` or test
-    ``isinstance(col, Column)``; SQLAlchemy's own constructs take a MappedColumn)."""
+def _column_only_uses(cls: ast.ClassDef, ctx: FileContext) -> dict[str, int]:
+    """Names of the class body used where only a ``Column`` will do, with the last line of
+    such a use: read as ``name.attr`` with an attribute a MappedColumn lacks, or handed to a
+    call that is not SQLAlchemy's (``generic_relationship(kind, key)``: a helper may read
+    ``.key`` or test ``isinstance(col, Column)``; SQLAlchemy's own constructs take a
+    MappedColumn)."""
 
-    def scan() -> frozenset[str]:
-        out: set[str] = set()
+    def scan() -> dict[str, int]:
+        out: dict[str, int] = {}
         attributes = _assigned_names(cls)
         # entering only what may hold an attribute, a call or a nested scope (never a Load...)
         stack: list[ast.AST] = list(cls.body)
@@ -339,15 +340,19 @@ def _column_only_uses(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
                 and isinstance(node.value, ast.Name)  # type: ignore[attr-defined]
                 and node.attr not in OPERATOR_ATTRIBUTES  # type: ignore[attr-defined]
             ):
-                out.add(node.value.id)  # type: ignore[attr-defined]
+                _note_use(out, node.value)  # type: ignore[attr-defined]
             elif node_type is ast.Call:
                 assert isinstance(node, ast.Call)
                 if not _takes_mapped_column(node.func, attributes, ctx):
                     _handed_names(node, ctx, out)
             push_children(node, _USES_PLAN, stack)
-        return frozenset(out)
+        return out
 
     return ctx.memo(("sqlalchemy.column_only_uses", id(cls)), scan)
+
+
+def _note_use(out: dict[str, int], name: ast.Name) -> None:
+    out[name.id] = max(out.get(name.id, 0), name.lineno)
 
 
 _NESTED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
@@ -391,14 +396,14 @@ def _container_builtin(func: ast.AST, ctx: FileContext) -> bool:
     )
 
 
-def _handed_names(call: ast.Call, ctx: FileContext, out: set[str]) -> None:
+def _handed_names(call: ast.Call, ctx: FileContext, out: dict[str, int]) -> None:
     """Add the names ``call`` receives as they are: an argument, or an element of a list,
     tuple, set or dict (literal or builtin call) given as one."""
     stack: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Name):
-            out.add(node.id)
+            _note_use(out, node)
         elif isinstance(node, ast.Starred):
             stack.append(node.value)
         elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
