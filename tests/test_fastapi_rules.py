@@ -94,6 +94,9 @@ def test_ll602_message_names_the_response_class_an_endpoint_returns():
         "annotate `-> Response` (or pass `response_class=`)",
         29: f"endpoint `pong` {plain}",  # a dict: a response model is what it lacks
         34: f"endpoint `report` {plain}",
+        41: f"endpoint `deploy` {plain}",  # its end returns None: not only a response
+        48: f"endpoint `either` {plain}: it returns a response (`RedirectResponse`): "
+        "annotate `-> RedirectResponse` (or pass `response_class=`)",
     }
 
 

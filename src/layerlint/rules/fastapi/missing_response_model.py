@@ -16,7 +16,8 @@ has no body), a HEAD-only endpoint (`@router.head(...)`: no body either), a
 decorator that unpacks `**kwargs`, and websocket endpoints. The finding is on
 the `def` line. When every `return` of the endpoint builds a response of
 FastAPI or Starlette (`RedirectResponse(...)`, `FileResponse(...)`, or
-`templates.TemplateResponse(...)` of a module-level `Jinja2Templates`), the
+`templates.TemplateResponse(...)` of a module-level `Jinja2Templates`), and
+its body cannot end without a `return` or `raise` (an implicit `return None`), the
 message says to annotate that class (`-> RedirectResponse`; `-> HTMLResponse`
 for templates), which FastAPI takes as the response class.
 
@@ -49,6 +50,7 @@ No fix: the response schema has to be chosen.
 from __future__ import annotations
 
 import ast
+import sys
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
@@ -107,7 +109,10 @@ class MissingResponseModel(Rule):
     def _returned_response(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """The response class every ``return`` of the endpoint builds (``RedirectResponse(...)``,
         ``templates.TemplateResponse(...)``: an ``HTMLResponse``), ``Response`` when they differ,
-        or None when some return is anything else, or there is none."""
+        or None when some return is anything else, or there is none, or the body may end
+        without one (an implicit ``return None``)."""
+        if _may_fall_through(node.body):
+            return None
         classes: set[str] = set()
         nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
         for stmt in statements(node.body, descend=lambda s: not isinstance(s, nested)):
@@ -170,3 +175,24 @@ class MissingResponseModel(Rule):
 
 def _has_default_class(call: ast.Call | None) -> bool:
     return call is not None and keyword(call, "default_response_class") is not None
+
+
+def _may_fall_through(body: list[ast.stmt]) -> bool:
+    """May running ``body`` reach its end (return None implicitly)? Only a last
+    ``return``/``raise``, or an ``if``/``with``/``try`` whose every way out ends so, says no."""
+    last = body[-1] if body else None
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return False
+    if isinstance(last, ast.If):
+        return not last.orelse or _may_fall_through(last.body) or _may_fall_through(last.orelse)
+    if isinstance(last, (ast.With, ast.AsyncWith)):
+        return _may_fall_through(last.body)
+    if isinstance(last, _TRY_TYPES):
+        if last.finalbody and not _may_fall_through(last.finalbody):
+            return False
+        completes = _may_fall_through(last.body) and (not last.orelse or _may_fall_through(last.orelse))
+        return completes or any(_may_fall_through(handler.body) for handler in last.handlers)
+    return True
+
+
+_TRY_TYPES = (ast.Try, ast.TryStar) if sys.version_info >= (3, 11) else (ast.Try,)
