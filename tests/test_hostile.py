@@ -166,6 +166,23 @@ def test_a_rule_that_raises_is_reported_and_the_run_goes_on(tmp_path, monkeypatc
     assert "a.py: internal error in LL101" in result.output and "RuntimeError: boom" in result.output
     assert "b.py:1:1: LL101" in result.output  # the same rule still runs on other files
     assert "good_service.py:1:1: LL105" in result.output  # and other rules everywhere
+    assert "Found 3 findings in 2 files (3 checked; 1 error, see below)." in result.output
+
+
+def test_the_summary_never_says_all_checks_passed_after_an_error(tmp_path, monkeypatch):
+    project = tmp_path / "proj"
+    (project / "app" / "routes").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (project / "app" / "routes" / "a.py").write_text("from app.repositories import x\n")
+
+    def explode(self, node):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(RouteImportsRepository, "visit_ImportFrom", explode)
+    result = _run("check", str(project))
+    assert result.exit_code == 2
+    assert "All checks passed" not in result.output
+    assert "No findings (1 file checked; 1 error, see below)." in result.output
 
 
 def test_layer_pattern_matching_nothing_is_a_warning(tmp_path):

@@ -812,3 +812,27 @@ def test_a_marshmallow_schema_of_a_schemas_module_is_no_model(project):
     (project / "app" / "views.py").write_text(MARSHMALLOW_VIEW)
     # only the Pydantic model's call
     assert _findings("app/views.py") == {("app/views.py", 8, "LL203")}
+
+
+EMPTY_TUPLE_SHAPES = """\
+from typing import Tuple
+
+
+class Grid:
+    extra_dims: Tuple[()] = ()
+"""
+EMPTY_TUPLE_REPORT = """\
+from app.shapes import Grid
+
+
+def dump(grid: Grid) -> dict:
+    return grid.dict(exclude={"x"})
+"""
+
+
+def test_an_empty_tuple_annotation_in_another_module_is_read_without_error(project):
+    # (found on great-expectations: `Tuple[()]` raised IndexError while reading the class)
+    (project / "app" / "shapes.py").write_text(EMPTY_TUPLE_SHAPES)
+    (project / "app" / "report.py").write_text(EMPTY_TUPLE_REPORT)
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL203", "app/report.py"])
+    assert result.exit_code == 0, result.output  # Grid is no model: no finding, and no internal error

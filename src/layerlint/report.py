@@ -242,7 +242,7 @@ def emit(
             fixes = sum(fixed.applied.values())
             body += text.fix_summary(fixes, len(diagnostics), len(fixed.changed), files_checked) + "\n"
         else:
-            body += text.summary(len(diagnostics), files_with, files_checked, hidden) + "\n"
+            body += text.summary(len(diagnostics), files_with, files_checked, hidden, len(errors)) + "\n"
         hint = text.fix_hint(diagnostics, unsafe_fixes)
         if hint:
             body += hint + "\n"

@@ -356,6 +356,8 @@ def _annotated_attributes(node: ast.ClassDef, bound: dict[str, str]) -> dict[str
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             annotation = stmt.annotation
             if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
+                if not annotation.slice.elts:
+                    continue  # `Tuple[()]`
                 annotation = annotation.slice.elts[0]  # Annotated[T, Depends(...)]
             qualified = resolve_in(annotation, bound)
             if qualified:

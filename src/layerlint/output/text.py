@@ -34,13 +34,18 @@ def render(
     return "".join(format_line(d, color, unsafe_fixes) + "\n" for d in diagnostics)
 
 
-def summary(found: int, files_with: int, files_checked: int, baselined: int = 0) -> str:
+def summary(found: int, files_with: int, files_checked: int, baselined: int = 0, errors: int = 0) -> str:
+    """The last line of a check; with ``errors`` (a file not read, a rule that failed: told
+    on stderr) it never says all checks passed."""
     hidden = f", {baselined} baselined" if baselined else ""
+    failed = f"; {errors} error{'s' if errors != 1 else ''}, see below" if errors else ""
     if not found:
+        if errors:
+            return f"No findings ({files_checked} file{'s' if files_checked != 1 else ''} checked{hidden}{failed})."
         return f"All checks passed ({files_checked} file{'s' if files_checked != 1 else ''} checked{hidden})."
     return (
         f"Found {found} finding{'s' if found != 1 else ''} in {files_with} "
-        f"file{'s' if files_with != 1 else ''} ({files_checked} checked{hidden})."
+        f"file{'s' if files_with != 1 else ''} ({files_checked} checked{hidden}{failed})."
     )
 
 
