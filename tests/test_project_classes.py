@@ -836,3 +836,35 @@ def test_an_empty_tuple_annotation_in_another_module_is_read_without_error(proje
     (project / "app" / "report.py").write_text(EMPTY_TUPLE_REPORT)
     result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL203", "app/report.py"])
     assert result.exit_code == 0, result.output  # Grid is no model: no finding, and no internal error
+
+
+STAR_SHIM = """\
+import pydantic
+
+if pydantic.VERSION.startswith("2."):
+    from pydantic.v1 import *  # noqa: F403
+else:
+    from pydantic import *  # noqa: F403
+"""
+STAR_MODELS = """\
+from app.compat_shim import BaseModel
+
+
+class Ledger(BaseModel):
+    total: int
+"""
+STAR_USE = """\
+from app.ledger import Ledger
+
+
+def payload(ledger: Ledger) -> dict:
+    return ledger.dict(exclude={"total"})
+"""
+
+
+def test_a_class_built_on_a_star_reexport_of_pydantic_v1_is_a_v1_model(project):
+    # (found on great-expectations: its compatibility module star-imports pydantic.v1)
+    (project / "app" / "compat_shim.py").write_text(STAR_SHIM)
+    (project / "app" / "ledger.py").write_text(STAR_MODELS)
+    (project / "app" / "star_use.py").write_text(STAR_USE)
+    assert _findings("app/star_use.py") == set()

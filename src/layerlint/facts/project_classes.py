@@ -135,6 +135,11 @@ def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None
         found = _facts_elsewhere(qualified, ctx, hops)
         return found if found is not None else (False, frozenset(), frozenset({qualified}), False)
     for star in read.stars:
+        if is_pydantic_v1(star):
+            # `from pydantic.v1 import *` (a compat shim's, in an if/try block or not): the
+            # v1 binding wins, as for a named import
+            return True, frozenset(), frozenset({f"{star}.{name}"}), False
+    for star in read.stars:
         found = _facts(star, name, ctx, hops + 1)
         if found is not None:
             return found

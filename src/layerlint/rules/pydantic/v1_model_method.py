@@ -33,9 +33,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
   variable), on a class known not to be Pydantic (one of a schemas module
   that, read, is a `@dataclass` or derives from nothing but the standard
   library and non-Pydantic schema libraries: marshmallow, Django REST
-  framework, msgspec, attrs, dataclasses-json ...), or on a `pydantic.v1` model (a class of another module is one when
-  that module, read through its re-exports and bases, builds it on
-  `pydantic.v1`); and in a module that imports
+  framework, msgspec, attrs, dataclasses-json ...), or on a `pydantic.v1`
+  model (a class of another module is one when that module, read through its
+  re-exports, star imports and bases, builds it on `pydantic.v1`); and in a
+  module that imports
   `pydantic.v1`, or builds its classes on another module's v1 models (a compat
   shim's `BaseModel`), unknown receivers are left alone;
 - nor in a deliberate v1/v2 compatibility branch: a function that also uses the
