@@ -868,3 +868,4 @@ def test_a_class_built_on_a_star_reexport_of_pydantic_v1_is_a_v1_model(project):
     (project / "app" / "ledger.py").write_text(STAR_MODELS)
     (project / "app" / "star_use.py").write_text(STAR_USE)
     assert _findings("app/star_use.py") == set()
+

@@ -13,9 +13,9 @@ spelling, and what is not known stays unknown:
   finding depends on it; see facts/project_classes.py) builds it on ``pydantic.v1``.
 - A name holds a model *instance* when every binding of it in its scope says so:
   a parameter or variable annotated with a model (``Annotated[M, ...]`` and a
-  quoted ``"M"``, ``Optional[M]`` and ``M | None`` included, ``list`` not), an assignment from
-  ``M(...)``, ``M[T](...)`` or ``M.model_validate(...)`` (and the other alternate
-  constructors), ``self`` in a model's methods. ``cls`` in a model's classmethods
+  quoted ``"M"``, ``Optional[M]``, ``Final[M]`` and ``M | None`` included, ``list`` not), an
+  assignment from ``M(...)``, ``M[T](...)`` or ``M.model_validate(...)`` (and the other
+  alternate constructors; ``x: Final = M(...)`` too), ``self`` in a model's methods. ``cls`` in a model's classmethods
   (and v1 validators) holds the model *class*.
 - A module *uses Pydantic* when it imports ``pydantic`` (other than
   ``pydantic.v1``) or ``pydantic_settings``, or imports from a schemas module;
@@ -607,6 +607,9 @@ def _is_word_char(char: str) -> bool:
 _Binding = tuple  # (what, ref) | None
 
 
+_FINAL = frozenset({"typing.Final", "typing_extensions.Final"})
+
+
 def _annotation_ref(node: ast.expr | None, ctx: FileContext) -> tuple[str, tuple] | None:
     """("instance"|"class", ref) of a direct annotation, else None."""
     if node is None:
@@ -627,7 +630,7 @@ def _annotation_ref(node: ast.expr | None, ctx: FileContext) -> tuple[str, tuple
         ):
             ref = _class_ref(inner, ctx)
             return ("class", ref) if ref else None
-        if head in ("typing.Optional", "typing_extensions.Optional"):
+        if head in ("typing.Optional", "typing_extensions.Optional") or head in _FINAL:
             return _annotation_ref(inner, ctx)  # a model or None: a v1 call on it assumes the model
         if head in ("typing.Union", "typing_extensions.Union") and isinstance(inner, ast.Tuple):
             return _without_none(inner.elts, ctx)
@@ -746,8 +749,11 @@ class _BindingCollector:
                 else:
                     self.target(target, self.value_binding(stmt.value))
         elif isinstance(stmt, ast.AnnAssign):
-            annotated = _annotation_ref(stmt.annotation, self.ctx)
-            self.target(stmt.target, annotated)
+            if stmt.value is not None and self.ctx.resolve(stmt.annotation) in _FINAL:
+                # `x: Final = Model(...)`: a bare Final keeps the type of the value
+                self.target(stmt.target, self.value_binding(stmt.value))
+            else:
+                self.target(stmt.target, _annotation_ref(stmt.annotation, self.ctx))
         elif isinstance(stmt, ast.AugAssign):
             self.target(stmt.target)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
