@@ -10,7 +10,9 @@ imported from another project module, read there, when the class maps an
 attribute), its declarative base, an `__abstract__` class, or a mixin of the
 module that such a class inherits from. A base bound inside a function (`Base =
 declarative_base()` in a test) counts only in that function: a parameter of the
-same name in another (a fixture's `Base`) is an unknown class.
+same name in another (a fixture's `Base`) is an unknown class. A `Column` wrapped
+in `deferred(...)` is flagged too (SQLAlchemy 2.0 writes `mapped_column(...,
+deferred=True)`), without a fix.
 
 Not flagged: `Column` inside `Table(...)` (Core tables are not models), inside
 `Field(sa_column=...)` of SQLModel, inside Alembic `op.*` calls, anywhere in a
@@ -91,7 +93,13 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.sqlalchemy import class_attribute_values, declarative_class, is_column_call, uses_sqlalchemy
+from layerlint.facts.sqlalchemy import (
+    class_attribute_values,
+    declarative_class,
+    is_column_call,
+    sa_name,
+    uses_sqlalchemy,
+)
 from layerlint.facts.sqlalchemy_fix import column_fix
 from layerlint.rule import Rule
 
@@ -115,12 +123,22 @@ class ColumnInsteadOfMappedColumn(Rule):
         info = declarative_class(node, self.ctx)
         if info is None or info.is_sqlmodel:
             return
+        kind = "mixin" if info.kind == "mixin" else "declarative class"
         for stmt, annotation, value in class_attribute_values(node):
             if is_column_call(value, self.ctx):
                 assert isinstance(value, ast.Call)
                 self.report(
                     value,
-                    f"`Column()` in {'mixin' if info.kind == 'mixin' else 'declarative class'} `{node.name}`:"
-                    " use `mapped_column()`",
+                    f"`Column()` in {kind} `{node.name}`: use `mapped_column()`",
                     fix=column_fix(info, stmt, annotation, value, self.ctx),
+                )
+            elif (
+                isinstance(value, ast.Call)
+                and value.args
+                and is_column_call(value.args[0], self.ctx)
+                and sa_name(value.func, self.ctx) == "deferred"
+            ):
+                self.report(
+                    value.args[0],
+                    f"`Column()` in `deferred()` in {kind} `{node.name}`: use `mapped_column(..., deferred=True)`",
                 )
