@@ -226,7 +226,7 @@ def parse_requirement(line: str) -> tuple[str, Constraint | None] | None:
 
 
 def _parse_requirement_line(line: str) -> tuple[str, tuple[str, ...], Constraint | None] | None:
-    """(normalized name, normalized extras, constraint) of a requirement line."""
+    """(normalized name, extras, constraint) of a requirement line."""
     line = line.split(" #", 1)[0].split("\t#", 1)[0].strip()
     if not line or line.startswith(("#", "-")):
         return None
@@ -234,7 +234,7 @@ def _parse_requirement_line(line: str) -> tuple[str, tuple[str, ...], Constraint
     if not m:
         return None
     name, rest = normalize(m.group(1)), m.group(3)
-    extras = tuple(normalize(e.strip()) for e in (m.group(2) or "").split(",") if e.strip())
+    extras = tuple(e.strip() for e in (m.group(2) or "").split(",") if e.strip())
     rest = rest.split(";", 1)[0]
     rest = re.split(r"\s--?[A-Za-z]", " " + rest, maxsplit=1)[0].strip()  # pip options: --hash=...
     if rest.startswith("@"):

@@ -224,11 +224,7 @@ def _read(path: str, module: str) -> _Module | None:
             bases[name] = made_bases
             own[name] = frozenset()
     for node in classes:
-        # (``GenericModel[T]``: the subscripted class)
-        resolved = (
-            _base_name(base.value if isinstance(base, ast.Subscript) else base, bound) for base in node.bases
-        )
-        bases[node.name] = tuple(name for name in resolved if name)
+        bases[node.name] = _class_bases(node, bound)
         annotated[node.name] = _annotated_attributes(node, bound)
         decorators = {
             resolve_in(decorator.func if isinstance(decorator, ast.Call) else decorator, imports)
@@ -270,9 +266,14 @@ def _made_class_bases(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[
     if isinstance(last, ast.Return) and isinstance(last.value, ast.Name):
         for stmt in func.body:
             if isinstance(stmt, ast.ClassDef) and stmt.name == last.value.id:
-                resolved = (_base_name(b.value if isinstance(b, ast.Subscript) else b, bound) for b in stmt.bases)
-                return tuple(name for name in resolved if name)
+                return _class_bases(stmt, bound)
     return None
+
+
+def _class_bases(node: ast.ClassDef, bound: dict[str, str]) -> tuple[str, ...]:
+    """The qualified bases of a class statement (``GenericModel[T]``: the subscripted class)."""
+    resolved = (_base_name(base.value if isinstance(base, ast.Subscript) else base, bound) for base in node.bases)
+    return tuple(name for name in resolved if name)
 
 
 _TYPE_OF = frozenset({"typing.Type", "typing_extensions.Type"})

@@ -27,6 +27,7 @@ from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
 from layerlint.facts.project_classes import inherited_attribute_types, outside_bases
+from layerlint.facts.sqlalchemy import base_expr
 from layerlint.walk import nodes_of, statements
 
 SESSION_TYPES = frozenset({
@@ -524,7 +525,7 @@ def _class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
         args = method.args
         factory_params = {
             arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
-            if any(ctx.resolve(_unsubscripted(t)) in SESSION_FACTORIES for t in _annotation_types(arg.annotation))
+            if any(ctx.resolve(base_expr(t)) in SESSION_FACTORIES for t in _annotation_types(arg.annotation))
         }
         for node in nodes_of(method, ast.Assign, ast.AnnAssign):
             value = node.value
@@ -535,11 +536,6 @@ def _class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
                     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
                         names.add(target.attr)
     return frozenset(names)
-
-
-def _unsubscripted(node: ast.AST) -> ast.AST:
-    """``async_sessionmaker`` of ``async_sessionmaker[AsyncSession]``."""
-    return node.value if isinstance(node, ast.Subscript) else node
 
 
 def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:
