@@ -168,6 +168,9 @@ def _exclude_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None
     return compile_any(by_name), compile_any(by_path)
 
 
+ALL = "ALL"  # every rule, the opt-in ones too
+
+
 def _selected(code: str, prefixes: tuple[str, ...], default_enabled: bool) -> bool:
     # an opt-in rule is turned on by its full code only, or by ALL (every rule, as in ruff)
     if default_enabled:
@@ -177,9 +180,6 @@ def _selected(code: str, prefixes: tuple[str, ...], default_enabled: bool) -> bo
 
 def _prefixed(code: str, prefixes: tuple[str, ...]) -> bool:
     return any(p == ALL or code.startswith(p) for p in prefixes)
-
-
-ALL = "ALL"  # every rule, the opt-in ones too
 
 
 def _glob_match(rel: str, name: str, pattern: str) -> bool:

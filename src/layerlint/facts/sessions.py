@@ -532,10 +532,16 @@ def _class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
             if (isinstance(value, ast.Call) and ctx.resolve(value.func) in SESSION_FACTORIES) or (
                 isinstance(value, ast.Name) and value.id in factory_params
             ):
-                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
-                        names.add(target.attr)
+                names.update(_self_attributes(node.targets if isinstance(node, ast.Assign) else [node.target]))
     return frozenset(names)
+
+
+def _self_attributes(targets: list[ast.expr]) -> list[str]:
+    """The attributes ``self.<attr>`` among assignment targets."""
+    return [
+        target.attr for target in targets
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+    ]
 
 
 def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:
@@ -603,13 +609,7 @@ def _class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
                         or (isinstance(node, ast.AnnAssign) and is_session_annotation(node.annotation, ctx))
                     )
                     if holds:
-                        for target in targets:
-                            if (
-                                isinstance(target, ast.Attribute)
-                                and isinstance(target.value, ast.Name)
-                                and target.value.id == "self"
-                            ):
-                                attrs.add(target.attr)
+                        attrs.update(_self_attributes(targets))
     return frozenset(attrs | _inherited_session_attrs(cls, ctx))
 
 
