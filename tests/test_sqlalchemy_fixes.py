@@ -1,4 +1,4 @@
-"""LL302/LL304/LL306 fixes keep the database schema: the module is executed with
+"""LL302/LL303/LL304/LL306 fixes keep the database schema: the module is executed with
 SQLAlchemy before and after fixing, and its tables (CREATE TABLE for PostgreSQL),
 mapped attributes and session factories compared."""
 
@@ -125,6 +125,9 @@ def test_column_fixes_keep_the_schema(tmp_path):
     assert len(marked) == 14 and all(fix == FIX_SAFE for _, fix in marked), marked
     after = fixed(COLUMNS, tmp_path)
     assert "Column(" not in after and after.count("mapped_column(") == 14
+    # LL303's fix annotates in the next pass what LL302's left without an annotation
+    assert "    id: Mapped[int] = mapped_column(Integer, Identity(start=10), primary_key=True)\n" in after
+    assert '    name: Mapped[str | None] = mapped_column("owner_name", String(80),' in after
     assert "from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, relationship, mapped_column" in after
     assert schema(run(COLUMNS, "before")) == schema(run(after, "after"))
 
@@ -236,7 +239,57 @@ def test_annotated_column_fix_reads_the_base_bound_in_its_own_function():
     assert fixes(source, "LL302") == [(9, FIX_UNSAFE), (20, FIX_SAFE)]
 
 
-@pytest.mark.parametrize("name", ["LL302_annotated", "LL302_orm_module", "LL304_attributes"])
+def test_mapped_annotation_fix_needs_a_310_target_and_no_dataclass_mapping():
+    source = textwrap.dedent('''\
+        from sqlalchemy import Integer, String
+        from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class Item(Base):
+            __tablename__ = "items"
+
+            id = mapped_column(Integer, primary_key=True)
+            title = mapped_column(String(30))
+    ''')
+    assert fixes(source, "LL303") == [(12, FIX_SAFE), (13, FIX_SAFE)]
+    old = lint_source(source, "/tmp/app/models/m.py", Settings(target_version=(3, 9)))
+    assert [(d.line, d.fix) for d in old.diagnostics if d.code == "LL303"] == [(12, None), (13, None)]
+    dataclass_base = source.replace("class Base(DeclarativeBase):", "class Base(MappedAsDataclass, DeclarativeBase):")
+    dataclass_base = dataclass_base.replace("import DeclarativeBase,", "import DeclarativeBase, MappedAsDataclass,")
+    assert fixes(dataclass_base, "LL303") == [(12, FIX_UNSAFE), (13, FIX_UNSAFE)]
+
+
+def test_mapped_annotation_under_a_dataclass_mapping_changes_the_constructor(tmp_path):
+    # why the fix is unsafe there: the annotated attribute becomes an __init__ argument
+    source = textwrap.dedent('''\
+        from sqlalchemy import Integer, String
+        from sqlalchemy.orm import DeclarativeBase, MappedAsDataclass, mapped_column
+
+
+        class Base(MappedAsDataclass, DeclarativeBase):
+            pass
+
+
+        class Item(Base):
+            __tablename__ = "items"
+
+            id = mapped_column(Integer, primary_key=True)
+            title = mapped_column(String(30))
+    ''')
+    after = fixed(source, tmp_path)
+    assert "title: Mapped[str | None] = mapped_column(String(30))" in after
+    run(source, "before")["Item"]()
+    with pytest.raises(TypeError):
+        run(after, "after")["Item"]()
+
+
+@pytest.mark.parametrize(
+    "name", ["LL302_annotated", "LL302_orm_module", "LL303_annotate", "LL304_attributes"]
+)
 def test_fixture_pairs_define_the_same_schema(name):
     folder = FIXTURES / "sqlalchemy"
     before = (folder / f"{name}.py").read_text(encoding="utf-8")

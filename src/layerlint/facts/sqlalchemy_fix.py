@@ -1,4 +1,4 @@
-"""The LL302/LL304 fix decisions, shared by the rules (which mark findings fixable,
+"""The LL302/LL303/LL304 fix decisions, shared by the rules (which mark findings fixable,
 on the ``ast``) and their fixers (which spell the rewrite the same way).
 
 Both rewrites need SQLAlchemy 2.0 (``mapped_column``, ``DeclarativeBase``): no
@@ -40,6 +40,11 @@ class body (``Index(...)``, ``remote_side=[id]``, ``column_property(a + b)``,
   the ``Column``; SQLAlchemy's constructs, a column's operator methods and the
   builtin containers take a ``MappedColumn``).
 
+**LL303** (``name = mapped_column(...)`` -> ``name: Mapped[X] = ...``): ``X`` is the
+Python type of the column type given, ``| None`` where ``Column``'s rule makes the
+column nullable (``mapped_column`` with an annotation takes nullability from it),
+so the table stays the same; see the rule's "Fix safety".
+
 **LL304** (``Base = declarative_base(...)`` -> ``class Base(DeclarativeBase)``):
 a module-level ``Name = declarative_base(...)`` statement alone on its lines,
 called with no arguments or only ``metadata=`` / ``type_annotation_map=``
@@ -60,6 +65,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 import io
 import tokenize
 from functools import cached_property
@@ -600,3 +606,195 @@ def _find_declarative_meta(ctx: FileContext) -> bool:
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return any(isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError") for n in names)
+
+
+# ---------------------------------------------------------------------------
+# LL303
+
+# the Python type of a SQLAlchemy column type, for the types whose Python type is fixed
+_BUILTIN_TYPES: dict[str, str] = {
+    **dict.fromkeys(("Integer", "SmallInteger", "BigInteger", "INTEGER", "INT", "SMALLINT", "BIGINT"), "int"),
+    **dict.fromkeys(
+        ("String", "Text", "Unicode", "UnicodeText", "VARCHAR", "NVARCHAR", "CHAR", "NCHAR", "TEXT", "CLOB"), "str"
+    ),
+    **dict.fromkeys(("Boolean", "BOOLEAN"), "bool"),
+    **dict.fromkeys(("LargeBinary", "BLOB", "BINARY", "VARBINARY", "BYTEA"), "bytes"),
+}
+_STDLIB_TYPES: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(("DateTime", "DATETIME", "TIMESTAMP"), ("datetime", "datetime")),
+    **dict.fromkeys(("Date", "DATE"), ("datetime", "date")),
+    **dict.fromkeys(("Time", "TIME"), ("datetime", "time")),
+    **dict.fromkeys(("Interval", "INTERVAL"), ("datetime", "timedelta")),
+}
+_FLOAT_TYPES = frozenset({"Float", "FLOAT", "REAL", "Double", "DOUBLE", "DOUBLE_PRECISION"})  # asdecimal=False
+_DECIMAL_TYPES = frozenset({"Numeric", "NUMERIC", "DECIMAL"})  # asdecimal=True
+_UUID_TYPES = frozenset({"Uuid", "UUID"})  # as_uuid=True
+# where those names mean the generic types (a dialect may differ: Oracle's DATE holds a datetime)
+_GENERIC_TYPE_MODULES = frozenset({
+    "sqlalchemy", "sqlalchemy.types", "sqlalchemy.sql.sqltypes", "sqlalchemy.dialects.postgresql",
+})
+
+
+@dataclasses.dataclass(frozen=True)
+class MappedAnnotation:
+    """The ``Mapped[...]`` annotation LL303's fix writes, the imports it needs first, and
+    whether it rests on a guess (an imported name taken for an enum class)."""
+
+    text: str
+    imports: tuple[tuple[str, str, str | None], ...]
+    guessed: bool = False
+
+
+def mapped_annotation_fix(info: DeclarativeClass, stmt: ast.stmt, call: ast.Call, ctx: FileContext) -> str | None:
+    """FIX_SAFE/FIX_UNSAFE/None for annotating ``name = mapped_column(...)`` in a declarative class."""
+    plan = mapped_annotation(stmt, call, info.node, ctx)
+    if plan is None:
+        return None
+    if (
+        plan.guessed
+        or info.kind == "mixin"  # mixed into classes of other modules too
+        or info.node.decorator_list
+        or "MappedAsDataclass" in ctx.source
+        or "mapped_as_dataclass" in ctx.source
+        or provided_names(info.node, ctx) is None
+        or sqla_fix_facts(ctx).sqlalchemy_undeclared
+    ):
+        return FIX_UNSAFE  # under a dataclass mapping the attribute would become an __init__ argument
+    return FIX_SAFE
+
+
+def mapped_annotation(stmt: ast.stmt, call: ast.Call, cls: ast.ClassDef, ctx: FileContext) -> MappedAnnotation | None:
+    """The annotation that gives ``name = mapped_column(...)`` the column it has now: its
+    type's Python type, ``| None`` where the column is nullable; None when either is unknown."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    if ctx.settings.target_version < (3, 10) or has_star_args(call):
+        return None  # `X | None` is evaluated when the class is mapped
+    nullable = _nullable(call)
+    python_type = _python_type(call, ctx)
+    if nullable is None or python_type is None:
+        return None
+    type_text, type_import, guessed = python_type
+    facts = sqla_fix_facts(ctx)
+    mapped = facts.reference("Mapped", call.lineno)
+    if mapped is None:
+        return None
+    imports = [mapped.add_import] if mapped.add_import else []
+    if type_import is not None:
+        module, name = type_import
+        reference = plan_reference(
+            facts.index, frozenset({f"{module}.{name}"}), call.lineno,
+            new_import=(module, name), new_names=(name,), modules=frozenset({module}), attr=name,
+        )
+        if reference is None:
+            return None
+        type_text = reference.expr
+        if reference.add_import:
+            imports.append(reference.add_import)
+    elif type_text in _BUILTIN_NAMES and type_text in facts.index.bindings:
+        return None  # the module rebinds `int`/`str`/...
+    roots = {mapped.expr.partition(".")[0], type_text.partition(".")[0]}
+    if roots & _class_bound_names(cls):
+        return None  # the class body would shadow the name the annotation needs
+    text = f"{mapped.expr}[{type_text}{' | None' if nullable else ''}]"
+    return MappedAnnotation(text, tuple(imports), guessed)
+
+
+def _nullable(call: ast.Call) -> bool | None:
+    """Is the column nullable (``Column``'s rule: unless a primary key); None when unknown."""
+    nullable = keyword(call, "nullable")
+    if nullable is not None:
+        return _literal_bool(nullable.value)
+    primary = keyword(call, "primary_key")
+    if primary is None:
+        return True
+    is_primary = _literal_bool(primary.value)
+    return None if is_primary is None else not is_primary
+
+
+def _literal_bool(node: ast.AST) -> bool | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, bool) else None
+
+
+def _python_type(call: ast.Call, ctx: FileContext) -> tuple[str, tuple[str, str] | None, bool] | None:
+    """(type text, the (module, name) it needs, guessed) of the column type given to
+    ``mapped_column``; None when there is none or its Python type is not fixed."""
+    given = keyword(call, "type_")
+    if given is not None:
+        type_expr: ast.AST | None = given.value
+    else:
+        args = list(call.args)
+        if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+            args = args[1:]  # the column name
+        type_expr = args[0] if args else None
+    if type_expr is None:
+        return None
+    type_call = type_expr if isinstance(type_expr, ast.Call) else None
+    qualified = sa_qualified(type_call.func if type_call else type_expr, ctx)
+    if qualified is None:
+        return None
+    module, _, name = qualified.rpartition(".")
+    if module not in _GENERIC_TYPE_MODULES:
+        return None
+    if name in _BUILTIN_TYPES:
+        return _BUILTIN_TYPES[name], None, False
+    if name in _STDLIB_TYPES:
+        return "", _STDLIB_TYPES[name], False
+    if name in _FLOAT_TYPES or name in _DECIMAL_TYPES:
+        as_decimal = _call_flag(type_call, "asdecimal", default=name in _DECIMAL_TYPES)
+        if as_decimal is None:
+            return None
+        return ("", ("decimal", "Decimal"), False) if as_decimal else ("float", None, False)
+    if name in _UUID_TYPES:
+        as_uuid = _call_flag(type_call, "as_uuid", default=True)
+        if as_uuid is None:
+            return None
+        return ("", ("uuid", "UUID"), False) if as_uuid else ("str", None, False)
+    if name == "Enum" and type_call is not None:
+        return _enum_type(type_call, ctx)
+    return None
+
+
+def _call_flag(call: ast.Call | None, name: str, default: bool) -> bool | None:
+    if call is None:
+        return default
+    found = keyword(call, name)
+    if found is None:
+        return None if has_star_args(call) else default
+    return _literal_bool(found.value)
+
+
+def _enum_type(call: ast.Call, ctx: FileContext) -> tuple[str, None, bool] | None:
+    """``Enum("a", "b")`` holds a ``str``; ``Enum(Status)`` a ``Status``: a class of the module,
+    or (guessed) a name imported at the top; anything else is unknown."""
+    if not call.args or has_star_args(call):
+        return None
+    if all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args):
+        return "str", None, False
+    if len(call.args) != 1:
+        return None
+    arg = call.args[0]
+    if isinstance(arg, ast.Name):
+        bindings = sqla_fix_facts(ctx).index.bindings.get(arg.id, ())
+        if arg.id in _module_classes(ctx) and len(bindings) == 1:
+            return arg.id, None, False
+        if bindings and all(b.top_level and b.qualified for b in bindings):
+            return arg.id, None, True  # imported: most likely an enum class, but it cannot be seen here
+    return None
+
+
+def _class_bound_names(cls: ast.ClassDef) -> frozenset[str]:
+    """Every name the class body binds (an annotation evaluated there would see it)."""
+    names: set[str] = set()
+    for stmt in class_body_statements(cls):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(stmt.name)
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).partition(".")[0] for a in stmt.names)
+        else:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+            for target in targets:
+                for node in ast.walk(target) if target is not None else ():
+                    if isinstance(node, ast.Name):
+                        names.add(node.id)
+    return frozenset(names)

@@ -85,7 +85,8 @@ It is offered only where `mapped_column` builds the same column:
   SQLAlchemy: it comes through another package (`kombu[sqlalchemy]`), at a
   version the project does not choose.
 
-Adding the `Mapped[...]` annotation is LL303's business, not this fix's.
+Adding the `Mapped[...]` annotation is LL303's fix, applied in the next pass of
+the same `--fix` where it can be.
 """
 
 from __future__ import annotations

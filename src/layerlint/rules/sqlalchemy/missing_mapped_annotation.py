@@ -34,7 +34,37 @@ class Post(Base):
 ```
 
 ## Fix safety
-No fix: the annotation's type cannot be known reliably from the column.
+The fix annotates `name = mapped_column(...)` with the `Mapped[...]` that keeps
+the column as it is: the Python type of the column type given (`Integer` ->
+`int`, `String`/`Text` -> `str`, `Boolean` -> `bool`, `DateTime`/`Date`/`Time`/
+`Interval` -> `datetime.datetime`/`date`/`time`/`timedelta`, `Numeric` ->
+`Decimal` and `Float` -> `float` (the other way round with `asdecimal=`), `Uuid`
+-> `uuid.UUID` (`str` with `as_uuid=False`), `LargeBinary` -> `bytes`,
+`Enum(Status)` -> `Status`, `Enum("a", "b")` -> `str`; from `sqlalchemy` or its
+PostgreSQL dialect), with `| None` where the column is nullable by `Column`'s
+rule (unless `nullable=False` or a primary key): with an annotation,
+`mapped_column` takes nullability from it. The table is unchanged (the same
+`CREATE TABLE`). Names are written as the module imports them, else imported
+(`from sqlalchemy.orm import Mapped`, `from decimal import Decimal`).
+
+No fix for `relationship()` (its annotation depends on the other side), for
+another annotation (`x: int = mapped_column(...)`), a column without a type (a
+`ForeignKey` only: the type comes from the other table), any other type (`JSON`,
+a `TypeDecorator`, a dialect's own type such as Oracle's `DATE`, which holds a
+datetime, `.with_variant(...)`), a `nullable=`, `primary_key=`, `asdecimal=` or
+`as_uuid=` that is not a literal, `a = b = mapped_column(...)`, when the class
+body binds a name the annotation needs (a column named `datetime`) or the module
+rebinds `int`/`str`/..., below a 3.10 target (the annotation is evaluated when
+the class is mapped, and `X | None` fails there), or when the project may run
+SQLAlchemy 1.x (as for LL302).
+
+Safe when every base of the class is known in the module. Unsafe on a mixin, a
+decorated class, a class with a base from another module, or where the module
+uses `MappedAsDataclass`/`mapped_as_dataclass` (under a dataclass mapping the
+annotated attribute becomes an `__init__` argument); on `Enum(Name)` with an
+imported `Name` (taken for an enum class); and where SQLAlchemy comes through
+another package. Type checkers see the new types: code that relied on the
+attribute being untyped may need a change.
 """
 
 from __future__ import annotations
@@ -50,6 +80,7 @@ from layerlint.facts.sqlalchemy import (
     is_relationship_call,
     uses_sqlalchemy,
 )
+from layerlint.facts.sqlalchemy_fix import mapped_annotation_fix
 from layerlint.rule import Rule
 
 
@@ -57,6 +88,7 @@ class MissingMappedAnnotation(Rule):
     code = "LL303"
     name = "missing-mapped-annotation"
     summary = "mapped_column()/relationship() attribute without a Mapped[...] annotation"
+    fix_availability = "sometimes"
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
@@ -79,6 +111,7 @@ class MissingMappedAnnotation(Rule):
             else:
                 continue
             if annotation is None:
-                self.report(stmt, f"`{what}` attribute of `{node.name}` without a `Mapped[...]` annotation")
+                fix = mapped_annotation_fix(info, stmt, value, self.ctx) if what == "mapped_column()" else None
+                self.report(stmt, f"`{what}` attribute of `{node.name}` without a `Mapped[...]` annotation", fix=fix)
             elif not is_mapped_annotation(annotation):
                 self.report(stmt, f"`{what}` attribute of `{node.name}` annotated without `Mapped[...]`")
