@@ -19,7 +19,12 @@ star imports into other project modules, a few hops at most:
   are read with their types, through its project bases;
 - a name bound to what a class factory of the module returns (``APIRouter =
   make_router_class(route)``, the factory annotated ``-> type[fastapi.APIRouter]`` or
-  returning a class it defines) is a class with that class's bases.
+  returning a class it defines) is a class with that class's bases;
+- a function, or a method of a class, decorated ``@asynccontextmanager`` (or
+  ``@contextmanager``) and annotated to yield a class (``-> AsyncIterator[AsyncSession]``)
+  is read with that class, and a module-level ``engine = Engine()`` (or ``engine:
+  Engine = ...``) with its class, to know what ``async with engine.core_session() as s``
+  binds (:func:`context_manager_yield`).
 
 Both come from :func:`class_facts`, which the rules ask only when a finding depends
 on the answer (most imported classes never need reading).
@@ -34,7 +39,7 @@ import ast
 import builtins
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from layerlint.context import FileContext
 from layerlint.external import clear_too as external_clear_too
@@ -106,6 +111,11 @@ class _Module:
     # top-level function of no parameters that only returns a call -> the callee, qualified
     returns: dict[str, str]
     dataclasses: frozenset[str]  # top-level classes decorated ``@dataclass``
+    # ``f`` or ``Class.method`` decorated ``@(async)contextmanager`` and annotated as yielding a
+    # class -> (the decorator, that class), qualified
+    context_managers: dict[str, tuple[str, str]]
+    # top-level ``name = Class(...)`` / ``name: Class = ...`` -> the class, qualified
+    instances: dict[str, str]
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -172,7 +182,11 @@ def _read(path: str, module: str) -> _Module | None:
             tree = ast.parse(handle.read(), filename=path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+    return _summary(tree, module, module if path.endswith("__init__.py") else module.rpartition(".")[0])
+
+
+def _summary(tree: ast.Module, module: str, package: str) -> _Module:
+    """:func:`_read` of a parsed module (``package``: what its relative imports start from)."""
     imports: dict[str, str] = {}
     stars: list[str] = []
     classes: list[ast.ClassDef] = []
@@ -247,7 +261,142 @@ def _read(path: str, module: str) -> _Module | None:
             qualified = resolve_in(call.args[0], bound)
             if qualified:
                 returns[name] = qualified
-    return _Module(bases, own, imports, tuple(stars), annotated, returns, frozenset(dataclasses))
+    context_managers, instances = _context_managers_and_instances(tree.body, bound)
+    return _Module(
+        bases, own, imports, tuple(stars), annotated, returns, frozenset(dataclasses), context_managers, instances
+    )
+
+
+CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
+# what a context manager's function is annotated to return -> is it the async form?
+_YIELDING = {
+    f"{module}.{name}": name.startswith("Async")
+    for module in ("typing", "typing_extensions", "collections.abc")
+    for name in ("AsyncGenerator", "AsyncIterator", "Generator", "Iterator")
+}
+_METHOD_DECORATORS = frozenset({"staticmethod", "classmethod"})
+
+
+def _context_managers_and_instances(
+    body: list[ast.stmt], bound: dict[str, str]
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The context managers of a module (functions and methods of its classes) with what
+    they yield, and its instances of classes; a name bound twice at the top level (in
+    if/else branches, say) is left out: which binding holds is not known."""
+    context_managers: dict[str, tuple[str, str]] = {}
+    instances: dict[str, str] = {}
+    seen: set[str] = set()
+    rebound: set[str] = set()
+    for stmt in module_level_statements(body):
+        names = _top_level_bindings(stmt)
+        rebound.update(names & seen)
+        seen |= names
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            _set_or_drop(context_managers, stmt.name, _context_manager(stmt, bound))
+        elif isinstance(stmt, ast.ClassDef):
+            for method in stmt.body:  # (a later definition of a name replaces the earlier)
+                if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    _set_or_drop(context_managers, f"{stmt.name}.{method.name}", _context_manager(method, bound))
+                elif isinstance(method, (ast.Assign, ast.AnnAssign)):
+                    for name in _top_level_bindings(method):
+                        context_managers.pop(f"{stmt.name}.{name}", None)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            cls = resolve_in(stmt.value.func, bound) if isinstance(stmt.value, ast.Call) else None
+            _set_or_drop(instances, stmt.targets[0].id, cls)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            _set_or_drop(instances, stmt.target.id, resolve_in(stmt.annotation, bound))
+    for name in rebound:
+        instances.pop(name, None)
+        context_managers.pop(name, None)
+    return context_managers, instances
+
+
+def _set_or_drop(found: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        found.pop(key, None)
+    else:
+        found[key] = value
+
+
+def _top_level_bindings(stmt: ast.stmt) -> set[str]:
+    """The names a statement binds directly (not in its body or branches)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {stmt.name}
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).partition(".")[0] for alias in stmt.names if alias.name != "*"}
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    return {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
+
+
+def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, str]) -> tuple[str, str] | None:
+    """(the contextlib decorator, the class yielded) of ``@asynccontextmanager async def f()
+    -> AsyncIterator[X]`` (or ``AsyncGenerator[X, None]``; ``@contextmanager def f() ->
+    Iterator[X]``/``Generator[X, ...]``), also as a static or class method; None for
+    anything else (another decorator, no annotation, a form that does not match)."""
+    decorators = [resolve_in(d, bound) or (d.id if isinstance(d, ast.Name) else None) for d in func.decorator_list]
+    managers = [d for d in decorators if d in CONTEXT_MANAGERS]
+    if len(managers) != 1 or any(d not in CONTEXT_MANAGERS and d not in _METHOD_DECORATORS for d in decorators):
+        return None
+    is_async = managers[0] == "contextlib.asynccontextmanager"
+    returns = _parsed(func.returns)
+    if not isinstance(returns, ast.Subscript) or _YIELDING.get(resolve_in(returns.value, bound) or "") is not is_async:
+        return None
+    if is_async is not isinstance(func, ast.AsyncFunctionDef):
+        return None
+    inner = returns.slice
+    yielded = _parsed(inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner)
+    qualified = resolve_in(yielded, bound) if isinstance(yielded, (ast.Name, ast.Attribute)) else None
+    return (managers[0], qualified) if qualified else None
+
+
+def _parsed(annotation: ast.expr | None) -> ast.expr | None:
+    """An annotation, a string one (``"AsyncIterator[AsyncSession]"``) parsed."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            return ast.parse(annotation.value, mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    return annotation
+
+
+def context_manager_yield(qualified: str, ctx: FileContext) -> tuple[str, str] | None:
+    """(the contextlib decorator, the class yielded, qualified) of a context manager of a
+    project module, or of the module being linted: a function (``app.db.session_scope``),
+    a method of a class (``app.db.Database.session``) or of a module-level instance of one
+    (``app.db.engine.core_session``, with ``engine = Engine()``), following re-exports;
+    None when not known to be one."""
+    return ctx.memo(("project_classes.context_manager", qualified), lambda: _context_manager_of(qualified, ctx, 0))
+
+
+def _context_manager_of(qualified: str, ctx: FileContext, hops: int) -> tuple[str, str] | None:
+    module, _, name = qualified.rpartition(".")
+    read = _module_or_own(module, ctx, hops)
+    if read is not None:  # `module.function`
+        if name in read.context_managers:
+            return read.context_managers[name]
+        if name in read.imports:
+            return _context_manager_of(read.imports[name], ctx, hops + 1)
+        return None
+    module, _, owner = module.rpartition(".")
+    read = _module_or_own(module, ctx, hops)
+    if read is None:
+        return None
+    if owner in read.own:  # `module.Class.method` (a method the class itself defines)
+        return read.context_managers.get(f"{owner}.{name}")
+    if owner in read.instances:  # `module.instance.method`
+        return _context_manager_of(f"{read.instances[owner]}.{name}", ctx, hops + 1)
+    if owner in read.imports:
+        return _context_manager_of(f"{read.imports[owner]}.{name}", ctx, hops + 1)
+    return None
+
+
+def _module_or_own(module: str, ctx: FileContext, hops: int) -> _Module | None:
+    """:func:`_module`, the module being linted read from its tree."""
+    if hops > _MAX_HOPS:
+        return None
+    if module and module == ctx.module:
+        return ctx.memo("project_classes.own_module", lambda: _summary(ctx.tree, module, ctx.package))
+    return _module(module, ctx, hops) if module else None
 
 
 def _made_class_bases(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, str]) -> tuple[str, ...] | None:

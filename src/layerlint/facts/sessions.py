@@ -7,7 +7,12 @@ named by convention: ``SessionDep``, ``AsyncSessionDep``, ``DbSession``); a para
 default is ``Depends(<session provider>)``; an attribute ``self.x`` assigned
 from one of those (or annotated as one in the class body); or the target of
 ``async with <factory>() as s`` / ``s = <factory>()`` where the factory is a
-``sessionmaker``/``async_sessionmaker`` result or ``AsyncSession``/``Session``.
+``sessionmaker``/``async_sessionmaker`` result or ``AsyncSession``/``Session``; or the
+target of ``async with engine.core_session() as s`` (``with`` for the sync form) where the
+callee is a context manager of this or another project module (a function, or a method of a
+class reached through the class or a module-level instance) decorated
+``@asynccontextmanager`` and annotated to yield a session (read there, see
+:func:`project_classes.context_manager_yield`).
 
 :func:`holds_session` (used by the LL3xx rules) also accepts a module-level
 session (``db_session = scoped_session(...)``) not rebound in the enclosing
@@ -26,7 +31,12 @@ from typing import Callable, Container
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
-from layerlint.facts.project_classes import inherited_attribute_types, outside_bases
+from layerlint.facts.project_classes import (
+    CONTEXT_MANAGERS,
+    context_manager_yield,
+    inherited_attribute_types,
+    outside_bases,
+)
 from layerlint.facts.sqlalchemy import base_expr
 from layerlint.walk import nodes_of, statements
 
@@ -264,9 +274,6 @@ def factory_spellings(ctx: FileContext) -> set[str]:
     )
     names.update(func.name for func in _context_manager_candidates(ctx.tree.body, ctx.resolve))
     return names
-
-
-CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
 
 
 def _session_context_managers(
@@ -562,7 +569,10 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
     for node in nodes_of(func, ast.With, ast.AsyncWith, ast.Assign, ast.AnnAssign):
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
-                if isinstance(item.optional_vars, ast.Name) and opens_session(item.context_expr, ctx):
+                if isinstance(item.optional_vars, ast.Name) and (
+                    opens_session(item.context_expr, ctx)
+                    or _yields_session(item.context_expr, isinstance(node, ast.AsyncWith), func, ctx)
+                ):
                     names.add(item.optional_vars.id)
         elif isinstance(node, ast.Assign) and opens_session(node.value, ctx):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
@@ -570,6 +580,39 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             if is_session_annotation(node.annotation, ctx):
                 names.add(node.target.id)
     return frozenset(names)
+
+
+def _yields_session(
+    expr: ast.expr, is_async: bool, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> bool:
+    """``async with engine.core_session() as session``: a call of a project's context manager
+    (a function, or a method of a class or of a module-level instance of one) decorated
+    ``@asynccontextmanager`` and annotated ``-> AsyncIterator[AsyncSession]`` (``@contextmanager``
+    and ``Iterator[Session]`` for ``with``), read where it is defined."""
+    if not isinstance(expr, ast.Call):
+        return False
+    root = expr.func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return False  # `get_engine().session()`: a receiver known only at run time
+    if root.id in ctx.memo(("sessions.locals", id(func)), lambda: _local_names(func)):
+        return False  # `self`, a parameter or a local of the function: not the module's name
+    qualified = ctx.resolve(expr.func)
+    if qualified is None:
+        # a name of this module: a context manager it defines, or an instance it binds
+        if not ctx.module or ("contextmanager" not in ctx.source and root.id not in ctx.top_level_names):
+            return False
+        qualified = f"{ctx.module}.{ast.unparse(expr.func)}"
+    elif not ctx.is_first_party(qualified):
+        return False
+    found = context_manager_yield(qualified, ctx)
+    if found is None or (found[0] == "contextlib.asynccontextmanager") is not is_async:
+        return False
+    yielded = found[1]
+    if yielded in SESSION_TYPES:
+        return True
+    return ctx.is_first_party(yielded) and bool(outside_bases(yielded, ctx) & SESSION_TYPES)  # a project subclass
 
 
 def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:

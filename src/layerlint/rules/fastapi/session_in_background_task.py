@@ -12,7 +12,9 @@ the request and passes it a session:
 
 A session is what the engine knows as one: a parameter annotated
 `AsyncSession`/`Session` or defaulting to `Depends(<session provider>)`, an
-`Annotated[AsyncSession, Depends(...)]` alias, or a session the handler opened.
+`Annotated[AsyncSession, Depends(...)]` alias, or a session the handler opened
+(also with a project's context manager annotated to yield one:
+`async with engine.core_session() as session`, as LL305 finds it).
 The session also counts when it is passed inside the scheduled call
 (`add_task(UserService(session).notify, ...)`, `add_task(partial(f, session))`,
 `add_task(lambda: f(session))`).

@@ -17,7 +17,9 @@ class: `db: DatabaseManager = Depends(get_db)`), `self.<attr>` assigned from one
 or annotated as one in the class body or a base class's (also a base class of
 another project module, read there: a base controller of class-based views), or
 the target of `async with <session factory>() as session` (a factory as LL603
-finds it: `self.session_factory()`, `request.app.state.session_factory()`). A `get` or `delete`
+finds it: `self.session_factory()`, `request.app.state.session_factory()`), or of
+`async with engine.core_session() as session` where the callee is a project's context
+manager annotated to yield a session (as LL305 finds it). A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.
 
 One query is one finding: a constructor in the arguments of a flagged session

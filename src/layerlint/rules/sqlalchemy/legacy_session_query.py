@@ -8,7 +8,13 @@ property of the class returning a `Session`), the
 target of `with <session factory>() as session` or `session = SessionLocal()`
 (where the factory is one as LL603 finds it: a `sessionmaker`/`async_sessionmaker`
 result of the module or of `self.<attr>`, or a conventionally named name,
-import or attribute such as `SessionLocal` or `self.session_maker`), a module-level session
+import or attribute such as `SessionLocal` or `self.session_maker`), the target of
+`async with engine.core_session() as session` (or `with`) where the callee is a
+context manager of the module or of another project module, a function or a method of a
+class reached through the class or a module-level instance (`engine = Engine()`), decorated
+`@asynccontextmanager` (`@contextmanager`) and annotated to yield a session
+(`-> AsyncIterator[AsyncSession]`, `AsyncGenerator[AsyncSession, None]`,
+`Iterator[Session]`; a project subclass of one too), a module-level session
 (`db_session = scoped_session(...)`, also imported from the project module that
 binds it), or such a call itself
 (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
