@@ -79,7 +79,7 @@ def defines(name: str, ctx: FileContext) -> bool:
 
 def is_trivial_body(body: list[ast.stmt]) -> bool:
     """Only ``pass``, ``...``, a docstring, a bare ``return`` or ``raise NotImplementedError``
-    (the forms RULES.md lists for LL402)."""
+    (the forms RULES.md lists for LL402), or ``assert False`` (a raise by other means)."""
     for stmt in body:
         if isinstance(stmt, ast.Pass):
             continue
@@ -91,6 +91,8 @@ def is_trivial_body(body: list[ast.stmt]) -> bool:
             exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
             if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
                 continue
+        if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Constant) and not stmt.test.value:
+            continue
         return False
     return True
 

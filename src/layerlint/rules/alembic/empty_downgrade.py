@@ -2,7 +2,8 @@
 
 ## What it does
 Flags a migration's `downgrade()` whose body is only `pass`, `...`, a
-docstring, comments, a bare `return`, or `raise NotImplementedError`, when its
+docstring, comments, a bare `return`, `raise NotImplementedError` or an
+assertion that always fails (`assert False, "irreversible"`), when its
 `upgrade()` does something (its body is not one of those itself). A migration
 whose `upgrade()` is also empty (a merge point, a placeholder revision) is
 clean, as is one whose `upgrade()` only fetches the connection
