@@ -13,7 +13,9 @@ spelling, and what is not known stays unknown:
   finding depends on it; see facts/project_classes.py) builds it on ``pydantic.v1``.
 - A name holds a model *instance* when every binding of it in its scope says so:
   a parameter or variable annotated with a model (``Annotated[M, ...]`` and a
-  quoted ``"M"``, ``Optional[M]``, ``Final[M]`` and ``M | None`` included, ``list`` not), an
+  quoted ``"M"``, ``Optional[M]``, ``Final[M]`` and ``M | None`` included, ``list`` not; a
+  type variable bound to a model, made once at module level or a 3.12 type parameter,
+  counts as its bound, marked ``via_type_var``), an
   assignment from ``M(...)``, ``M[T](...)`` or ``M.model_validate(...)`` (and the other
   alternate constructors; ``x: Final = M(...)`` too), ``self`` in a model's methods. ``cls`` in a model's classmethods
   (and v1 validators) holds the model *class*.
@@ -33,7 +35,9 @@ import ast
 import builtins
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.project_classes import (
@@ -112,6 +116,9 @@ class Receiver:
     origins: frozenset[str] = frozenset()
     # its class is one of ``origins`` itself (imported), not a class of this module deriving from them
     imported_class: bool = False
+    # typed by a type variable bound to its class: an instance of any subclass of it, which the
+    # project may give a method of its own
+    via_type_var: bool = False
 
     @property
     def is_model(self) -> bool:
@@ -610,10 +617,15 @@ _Binding = tuple  # (what, ref) | None
 _FINAL = frozenset({"typing.Final", "typing_extensions.Final"})
 
 
-def _annotation_ref(node: ast.expr | None, ctx: FileContext) -> tuple[str, tuple] | None:
-    """("instance"|"class", ref) of a direct annotation, else None."""
+def _annotation_ref(
+    node: ast.expr | None, ctx: FileContext, type_vars: Mapping[str, _Binding] | None = None
+) -> tuple[str, tuple] | None:
+    """("instance"|"class", ref) of a direct annotation, else None. A type variable among
+    ``type_vars`` (by default, the module's: :func:`_module_type_vars`) stands for its bound."""
     if node is None:
         return None
+    if type_vars is None:
+        type_vars = _module_type_vars(ctx)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
             node = ast.parse(node.value.strip(), mode="eval").body
@@ -624,28 +636,110 @@ def _annotation_ref(node: ast.expr | None, ctx: FileContext) -> tuple[str, tuple
         inner = node.slice
         if head in ("typing.Annotated", "typing_extensions.Annotated"):
             elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
-            return _annotation_ref(elts[0], ctx) if elts else None
+            return _annotation_ref(elts[0], ctx, type_vars) if elts else None
         if head in ("typing.Type", "typing_extensions.Type") or (
             isinstance(node.value, ast.Name) and node.value.id == "type" and "type" not in ctx.imports
         ):
+            if isinstance(inner, ast.Name) and inner.id in type_vars:  # `type[ModelT]`: the bound class
+                bound = type_vars[inner.id]
+                return ("class", bound[1]) if bound is not None and bound[0] == "instance" else None
             ref = _class_ref(inner, ctx)
             return ("class", ref) if ref else None
         if head in ("typing.Optional", "typing_extensions.Optional") or head in _FINAL:
-            return _annotation_ref(inner, ctx)  # a model or None: a v1 call on it assumes the model
+            # a model or None: a v1 call on it assumes the model
+            return _annotation_ref(inner, ctx, type_vars)
         if head in ("typing.Union", "typing_extensions.Union") and isinstance(inner, ast.Tuple):
-            return _without_none(inner.elts, ctx)
+            return _without_none(inner.elts, ctx, type_vars)
         return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # `Model | None`
-        return _without_none([node.left, node.right], ctx)
+        return _without_none([node.left, node.right], ctx, type_vars)
+    if isinstance(node, ast.Name) and node.id in type_vars:
+        return type_vars[node.id]
     ref = _class_ref(node, ctx)
     return ("instance", ref) if ref else None
 
 
-def _without_none(members: list[ast.expr], ctx: FileContext) -> tuple[str, tuple] | None:
+def _without_none(
+    members: list[ast.expr], ctx: FileContext, type_vars: Mapping[str, _Binding]
+) -> tuple[str, tuple] | None:
     """The annotation of ``X | None`` (or ``Union[X, None]``): X's, when X is the one member
     besides None."""
     others = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
-    return _annotation_ref(others[0], ctx) if len(others) == 1 and len(members) == 2 else None
+    return _annotation_ref(others[0], ctx, type_vars) if len(others) == 1 and len(members) == 2 else None
+
+
+# -- type variables ------------------------------------------------------------
+# A name typed by a type variable bound to a model (`payload: CreateT` with
+# `CreateT = TypeVar("CreateT", bound=Schema)`, or `def f[T: Schema](payload: T)` from 3.12)
+# holds an instance of the bound: its binding is ("instance", ("type_var", (ref,))), and
+# ("type_var", (ref, ...)) for one constrained to models only (`TypeVar("T", A, B)`).
+
+_TYPE_VAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+_NO_TYPE_VARS: Mapping[str, _Binding] = MappingProxyType({})
+
+
+def _type_var_binding(bound: ast.expr | None, constraints: list[ast.expr], ctx: FileContext) -> _Binding:
+    """What a name typed by a type variable holds: an instance of its bound (or the class, for
+    a ``type[M]`` bound), or of one of its constraints when every one is a model; else unknown."""
+    if constraints:
+        found = [_annotation_ref(c, ctx, _NO_TYPE_VARS) for c in constraints]
+        if any(f is None or f[0] != "instance" or _ref_info(f[1], ctx)[0] != "model" for f in found):
+            return None
+        return ("instance", ("type_var", tuple(f[1] for f in found)))  # type: ignore[index]
+    # (a Union of models is no one class: `_annotation_ref` leaves it unknown)
+    found = _annotation_ref(bound, ctx, _NO_TYPE_VARS)
+    return (found[0], ("type_var", (found[1],))) if found is not None else None
+
+
+def _module_type_vars(ctx: FileContext) -> Mapping[str, _Binding]:
+    """The type variables made at module level by ``typing.TypeVar(...)`` (or
+    typing_extensions'), by name, when nothing else binds their name in the module."""
+    if not ctx.mentions("TypeVar"):
+        return _NO_TYPE_VARS
+    return ctx.memo("pydantic.type_vars", lambda: _find_module_type_vars(ctx))
+
+
+def _find_module_type_vars(ctx: FileContext) -> Mapping[str, _Binding]:
+    made: dict[str, ast.Call] = {}
+    for stmt in module_level_statements(ctx.tree.body):
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Call)
+            and ctx.resolve(stmt.value.func) in _TYPE_VAR_FACTORIES
+        ):
+            made[stmt.targets[0].id] = stmt.value
+    if not made:
+        return _NO_TYPE_VARS
+    every = _BindingCollector(ctx, _NO_TYPE_VARS)
+    every.statements(ctx.tree.body)
+    found: dict[str, _Binding] = {}
+    for name, call in made.items():
+        if len(every.bindings.get(name, ())) != 1:
+            continue  # made twice, or bound to something else too: unknown
+        bound = next((k.value for k in call.keywords if k.arg == "bound"), None)
+        found[name] = _type_var_binding(bound, call.args[1:], ctx)
+    return found
+
+
+def _scope_type_vars(scope: ast.AST, ctx: FileContext) -> Mapping[str, _Binding] | None:
+    """The module's type variables, shadowed by the type parameters (3.12: ``def f[T: M]``,
+    ``class Repo[T: M]``) of a function and its enclosing scopes; None when there are none."""
+    chain = ctx.scopes
+    chain = chain[: chain.index(scope) + 1] if scope in chain else [scope]
+    params: dict[str, _Binding] = {}
+    for outer in chain:  # outermost first: an inner parameter shadows an outer one
+        for param in getattr(outer, "type_params", None) or ():
+            if type(param).__name__ != "TypeVar":  # ParamSpec, TypeVarTuple
+                params[param.name] = None
+                continue
+            bound = param.bound
+            if isinstance(bound, ast.Tuple):  # `T: (A, B)`: constraints
+                params[param.name] = _type_var_binding(None, bound.elts, ctx) if bound.elts else None
+            else:
+                params[param.name] = _type_var_binding(bound, [], ctx)
+    return {**_module_type_vars(ctx), **params} if params else None
 
 
 def _class_ref(node: ast.expr, ctx: FileContext) -> tuple | None:
@@ -684,8 +778,9 @@ def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str], frozen
 class _BindingCollector:
     """Every binding of every name in one scope (not looking into nested scopes)."""
 
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: FileContext, type_vars: Mapping[str, _Binding] | None = None) -> None:
         self.ctx = ctx
+        self.type_vars = type_vars  # (None: the module's, see _annotation_ref)
         self.bindings: dict[str, list[_Binding]] = {}
 
     def add(self, name: str, binding: _Binding) -> None:
@@ -753,7 +848,7 @@ class _BindingCollector:
                 # `x: Final = Model(...)`: a bare Final keeps the type of the value
                 self.target(stmt.target, self.value_binding(stmt.value))
             else:
-                self.target(stmt.target, _annotation_ref(stmt.annotation, self.ctx))
+                self.target(stmt.target, _annotation_ref(stmt.annotation, self.ctx, self.type_vars))
         elif isinstance(stmt, ast.AugAssign):
             self.target(stmt.target)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
@@ -869,7 +964,8 @@ def _first_param_binding(
 
 
 def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Binding]:
-    collector = _BindingCollector(ctx)
+    type_vars = _scope_type_vars(scope, ctx) if isinstance(scope, FUNCTION_TYPES) else None
+    collector = _BindingCollector(ctx, type_vars)
     if isinstance(scope, FUNCTION_TYPES + (ast.Lambda,)):
         args = scope.args
         positional = args.posonlyargs + args.args
@@ -882,7 +978,7 @@ def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Bind
         for arg in positional + args.kwonlyargs:
             if arg.arg == first:
                 continue
-            annotated = _annotation_ref(arg.annotation, ctx) if not isinstance(scope, ast.Lambda) else None
+            annotated = _annotation_ref(arg.annotation, ctx, type_vars) if not isinstance(scope, ast.Lambda) else None
             collector.add(arg.arg, annotated)
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
@@ -936,6 +1032,17 @@ def _receiver_of_binding(binding: _Binding, ctx: FileContext) -> Receiver:
     if binding is None:
         return UNKNOWN
     what, ref = binding
+    if ref[0] == "type_var":  # its bound's class, or all of its constraints' (models, all)
+        each = [_receiver_of_binding((what, member), ctx) for member in ref[1]]
+        if any(r.kind != each[0].kind or r.is_class != each[0].is_class for r in each):
+            return UNKNOWN
+        return replace(
+            each[0],
+            defines=frozenset().union(*(r.defines for r in each)),
+            origins=frozenset().union(*(r.origins for r in each)),
+            imported_class=all(r.imported_class for r in each),
+            via_type_var=True,
+        )
     kind, defines, origins = _ref_info(ref, ctx)
     imported_class = ref[0] != "local"
     if kind == "unknown" and what == "class" and ref[0] == "import":

@@ -17,7 +17,12 @@ The receiver decides, because these names are everywhere outside Pydantic:
   its module, are Pydantic's; in a module that names neither Pydantic nor a
   schemas module, only a class imported from a models module is read), a name
   annotated with one (`user: UserOut`, `Annotated[UserOut, ...]`,
-  `UserOut | None`), assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
+  `UserOut | None`) or with a type variable bound to one (`payload: CreateT`
+  with `CreateT = TypeVar("CreateT", bound=UserOut)` made once at module level,
+  `def create[T: UserOut](payload: T)` when layerlint runs on Python 3.12 or
+  later; one constrained to models only, `TypeVar("T", UserIn, UserOut)`; not
+  one without a bound, with a Union bound, or bound twice in the module),
+  assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`), `self`/`cls` in a model's methods, `super()`
   in them — or when the call passes a Pydantic-only keyword (`exclude_unset`,
   `exclude_none`, `exclude_defaults`, `by_alias`, `include`, `exclude`). So
@@ -94,6 +99,11 @@ Unsafe:
 
 - any fix on a receiver only guessed to be a model (an unknown receiver with a
   Pydantic-only keyword, or a v1-only name in a module using Pydantic);
+- any fix on a receiver typed by a type variable of the module or a type
+  parameter (`payload: CreateT`): the bound is only an upper bound, and generic
+  code exists to be handed the project's subclasses of it, any of which may
+  define its own `dict()` (a v1 habit, to set defaults), which v2 still calls
+  and the rename would skip;
 - any fix on a class (or its project bases) that defines the v2 method itself
   (`model_dump_json` with other defaults): v2 routes the v1 name to it with v1's
   defaults, the rename calls it with its own;
@@ -258,8 +268,10 @@ class V1ModelMethod(PydanticRule):
                 self._report_fields_on_instance(attr, target)
                 return
             # a receiver only guessed to be a model (an unknown one, in a module using
-            # Pydantic or with a Pydantic-only keyword) makes any fix unsafe
-            self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if known else FIX_UNSAFE)
+            # Pydantic or with a Pydantic-only keyword) makes any fix unsafe; so does one
+            # typed by a type variable: any subclass of its bound, whose own dict() v2 still calls
+            safe = known and not target.via_type_var
+            self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if safe else FIX_UNSAFE)
 
     def _serializes_by_alias(self, target: Receiver) -> bool:
         """Does the receiver's class, as far as can be seen, set ``serialize_by_alias``?"""
