@@ -16,9 +16,9 @@ def test_settings_are_read_once_per_project(monkeypatch: pytest.MonkeyPatch):
     loads: list[object] = []
     real = project.load_settings
 
-    def counting(root, config_file=None, metadata=None):
+    def counting(root, config_file=None, metadata=None, cwd=None):
         loads.append(root)
-        return real(root, config_file, metadata)
+        return real(root, config_file, metadata, cwd)
 
     monkeypatch.setattr(project, "load_settings", counting)
     given: list[bool] = []

@@ -19,9 +19,10 @@ A file's findings are reused only when all of these are unchanged:
 
 The tool and settings select a *store*: ``<cache dir>/results-<fingerprint>.json``,
 holding per absolute path ``[digest, facts, findings, stat signature]``. The cache dir is the
-``cache-dir`` setting (relative to the project root) or ``.layerlint_cache`` at
-the project root; with no project root, in the current folder; the environment
-variable ``LAYERLINT_CACHE_DIR`` overrides both (CI, tests, benchmarks).
+``cache-dir`` setting (relative to the project root; to the working folder when it
+comes from a ``--config`` file) or ``.layerlint_cache`` at the project root (``--config``
+or not); with no project root, in the current folder; the environment variable
+``LAYERLINT_CACHE_DIR`` overrides both (CI, tests, benchmarks).
 
 A store is written whole to a temporary file then renamed over the old one
 (``os.replace``), so a reader sees the old store or the new one, never a torn one;
@@ -183,8 +184,9 @@ def cache_dir(settings: Settings) -> Path:
     override = os.environ.get(ENV_DIR)
     if override:
         return Path(override)
-    base = settings.root if settings.root is not None else Path(os.getcwd())
-    return base / (settings.cache_dir or DEFAULT_DIR)
+    if settings.cache_dir is not None:  # relative to where the settings' paths start
+        return (settings.base or Path(os.getcwd())) / settings.cache_dir
+    return (settings.root or Path(os.getcwd())) / DEFAULT_DIR
 
 
 # -- stores ----------------------------------------------------------------------

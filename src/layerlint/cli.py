@@ -44,7 +44,8 @@ def main() -> None:
     "--config",
     "config_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
+    help="Read settings from this TOML file instead of the nearest pyproject.toml (relative paths in it "
+    "start from the working folder; module names still from the project root).",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @report.options
@@ -188,7 +189,8 @@ def list_rules(output_format: str = "text") -> None:
     "--config",
     "config_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Read settings from this TOML file instead of the nearest pyproject.toml.",
+    help="Read settings from this TOML file instead of the nearest pyproject.toml (relative paths in it "
+    "start from the working folder; module names still from the project root).",
 )
 def layers(paths: tuple[str, ...], fmt: str, config_file: Path | None) -> None:
     """Show the layer of each module under PATHS and the layer-to-layer import map."""

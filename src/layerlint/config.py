@@ -45,6 +45,9 @@ class Settings:
 
     root: Path | None = None
     config_file: Path | None = None
+    # where relative paths in the settings (exclude, per-file-ignores, src, cache-dir) start
+    # when not at the root: the working folder for a `--config` file, as in ruff
+    paths_base: Path | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
@@ -112,13 +115,19 @@ class Settings:
         return all_options()[(section, key)].default
 
     # -- paths ------------------------------------------------------------
+    @property
+    def base(self) -> Path | None:
+        """The folder relative paths in the settings start from (:attr:`paths_base`, else the root)."""
+        return self.paths_base if self.paths_base is not None else self.root
+
     def relative(self, path: str | os.PathLike[str]) -> str:
-        """The path relative to the root, with ``/``; absolute when not below the root."""
+        """The path relative to :attr:`base`, with ``/``; absolute when not below it."""
         absolute = os.path.abspath(path)
-        if self.root is not None and os.path.isabs(self.root):
+        base = self.base
+        if base is not None and os.path.isabs(base):
             root = self.__dict__.get("_root_prefix")
             if root is None:
-                root = self.__dict__["_root_prefix"] = os.path.join(os.fspath(self.root), "")
+                root = self.__dict__["_root_prefix"] = os.path.join(os.fspath(base), "")
             if os.path.normcase(absolute).startswith(os.path.normcase(root)):
                 return absolute[len(root):].replace(os.sep, "/") or "."
             if os.path.normcase(os.path.join(absolute, "")) == os.path.normcase(root):
@@ -126,7 +135,7 @@ class Settings:
         return absolute.replace(os.sep, "/") if os.sep != "/" else absolute
 
     def is_excluded(self, path: str | os.PathLike[str]) -> bool:
-        """True when the path or any of its folders (below the root) matches an exclude."""
+        """True when the path or any of its folders (below :attr:`base`) matches an exclude."""
         rel = self.relative(path)
         folder, _, name = rel.rpartition("/")
         return (bool(folder) and self._folder_excluded(folder)) or self._matches_exclude(rel, name)
@@ -203,10 +212,17 @@ def find_project_root(start: Path) -> Path | None:
     return None
 
 
-def load_settings(root: Path | None, config_file: Path | None = None, metadata: Path | None = None) -> Settings:
+def load_settings(
+    root: Path | None, config_file: Path | None = None, metadata: Path | None = None, cwd: Path | None = None
+) -> Settings:
     """Settings for a project root; ``config_file`` (``--config``) overrides the root's.
     ``metadata``: the folder of the project's setup.cfg/setup.py when it has no
-    pyproject.toml (the target version is read there too)."""
+    pyproject.toml (the target version is read there too).
+
+    ``--config`` changes only where the settings come from: the root (module names,
+    first-party packages, dependency files, declared Python, the default cache) stays
+    the project's, and relative paths in the file start from the working folder ``cwd``,
+    as in ruff."""
     file = config_file or (root / "pyproject.toml" if root else None)
     if file is None:
         settings = Settings()
@@ -215,23 +231,23 @@ def load_settings(root: Path | None, config_file: Path | None = None, metadata: 
             settings.target_version = declared
         return settings
     data = _read_toml(file)
-    base = file.parent if config_file is not None else root
+    paths_base = None
+    if config_file is not None:
+        paths_base = cwd if cwd is not None else Path(os.getcwd())
     if file.name == "pyproject.toml":
         table = data.get("tool", {}).get("layerlint", {})
-        declared = declared_python(data, file.parent)
     else:  # a standalone layerlint.toml / --config file: top-level keys or [tool.layerlint]
         table = data.get("tool", {}).get("layerlint", data)
-        # the project's own metadata still says which Python it runs on
-        pyproject = root / "pyproject.toml" if root is not None else None
+    # the project's own metadata says which Python it runs on, not the --config file's
+    if config_file is None:
+        declared = declared_python(data, root)
+    else:
         folder = root if root is not None else metadata
-        declared = (
-            declared_python(_read_toml(pyproject) if pyproject is not None else {}, folder)
-            if folder is not None
-            else None
-        )
+        pyproject = _read_toml(root / "pyproject.toml") if root is not None else {}
+        declared = declared_python(pyproject, folder) if folder is not None else None
     if not isinstance(table, dict):
         raise ConfigError(f"{file}: [tool.layerlint] must be a table")
-    return settings_from_table(table, file, base, declared)
+    return settings_from_table(table, file, root, declared, paths_base)
 
 
 def _read_toml(file: Path) -> dict[str, Any]:
@@ -247,10 +263,15 @@ def _read_toml(file: Path) -> dict[str, Any]:
 
 
 def settings_from_table(
-    table: dict[str, Any], file: Path, root: Path | None, declared_target: tuple[int, int] | None = None
+    table: dict[str, Any],
+    file: Path,
+    root: Path | None,
+    declared_target: tuple[int, int] | None = None,
+    paths_base: Path | None = None,
 ) -> Settings:
     """Settings from a ``[tool.layerlint]`` table; ``declared_target`` is the oldest Python
-    the project's metadata allows (:mod:`layerlint.pyversion`), the default target version."""
+    the project's metadata allows (:mod:`layerlint.pyversion`), the default target version;
+    ``paths_base``: where the table's relative paths start when not at ``root``."""
     from layerlint.registry import all_codes, all_options
 
     codes = all_codes()
@@ -266,7 +287,7 @@ def settings_from_table(
             raise ConfigError(f"{where(key)}: expected a list of rule codes")
         return tuple(check_codes(value, codes, where(key)))
 
-    s = Settings(root=root, config_file=file)
+    s = Settings(root=root, config_file=file, paths_base=paths_base)
     for key in table:
         if key not in CORE_KEYS and key not in sections:
             raise ConfigError(f"{where(key)}: unknown key {key!r}")
@@ -313,8 +334,8 @@ def settings_from_table(
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise ConfigError(f"{where('src')}: expected a list of folders (relative to the project root)")
-        base = root if root is not None else file.parent
+            raise ConfigError(f"{where('src')}: expected a list of folders (relative paths)")
+        base = s.base if s.base is not None else file.parent
         s.sources = tuple((base / v).resolve() for v in value)
     if "cache-dir" in table:
         if not isinstance(table["cache-dir"], str):

@@ -46,19 +46,21 @@ def _metadata_dir(folder: str) -> Path | None:
 
 
 @lru_cache(maxsize=256)
-def _settings_for(root: Path | None, config_file: Path | None, metadata: Path | None) -> Settings:
-    return load_settings(root, config_file, metadata)
+def _settings_for(root: Path | None, config_file: Path | None, metadata: Path | None, cwd: str | None) -> Settings:
+    return load_settings(root, config_file, metadata, Path(cwd) if cwd is not None else None)
 
 
 def settings_for(path: str | os.PathLike[str], config_file: Path | None = None) -> Settings:
-    """Settings of the project holding ``path`` (``config_file`` overrides the root's)."""
-    return _settings_for_dir(os.path.dirname(os.path.abspath(path)), config_file)
+    """Settings of the project holding ``path`` (``config_file`` overrides the root's
+    settings, not the root: relative paths in it start from the working folder)."""
+    cwd = os.getcwd() if config_file is not None else None
+    return _settings_for_dir(os.path.dirname(os.path.abspath(path)), config_file, cwd)
 
 
 @lru_cache(maxsize=16384)
-def _settings_for_dir(folder: str, config_file: Path | None) -> Settings:
+def _settings_for_dir(folder: str, config_file: Path | None, cwd: str | None) -> Settings:
     root = _root_for_dir(folder)
-    return _settings_for(root, config_file, None if root is not None else _metadata_dir(folder))
+    return _settings_for(root, config_file, None if root is not None else _metadata_dir(folder), cwd)
 
 
 def forget_settings() -> None:

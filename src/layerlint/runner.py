@@ -1,7 +1,8 @@
 """Find the files to lint, with the settings each one is linted under; shared by the CLI's commands.
 
-Settings come from the nearest ``pyproject.toml`` of each file (or ``--config``),
-with the command line's selection on top.
+Settings come from the nearest ``pyproject.toml`` of each file (or ``--config``, which
+changes where the settings are read, never the project root), with the command line's
+selection on top.
 """
 
 from __future__ import annotations
@@ -43,12 +44,13 @@ class Discovery:
     errors: list[str] = field(default_factory=list)
 
 
-_settings_cache: dict[tuple[Path | None, Overrides], Settings] = {}
+_settings_cache: dict[tuple[Path | None, Path | None, Path | None, Overrides], Settings] = {}
 
 
 def effective_settings(path: str, overrides: Overrides) -> Settings:
     base = settings_for(path, overrides.config_file)
-    key = (base.config_file, overrides)
+    # one --config file serves every project root among the paths: keyed on the root too
+    key = (base.root, base.config_file, base.paths_base, overrides)
     cached = _settings_cache.get(key)
     if cached is None:
         changes: dict[str, object] = {"_enabled_cache": {}}
