@@ -7,7 +7,16 @@ import http
 import re
 
 from layerlint.context import FUNCTION_TYPES, FileContext
-from layerlint.facts.project_classes import outside_bases
+from layerlint.facts.names import name_index, resolve_in
+from layerlint.facts.project_classes import (
+    UNKNOWN_BASE,
+    AssignedValue,
+    ClassAttributes,
+    class_attributes,
+    module_level_statements,
+    outside_bases,
+    statement_attributes,
+)
 from layerlint.facts.sessions import imports_settled
 from layerlint.spelling import line_numbers
 from layerlint.walk import Lines, nodes_of, statements_on
@@ -124,7 +133,22 @@ def may_have_endpoints(ctx: FileContext) -> bool:
     """Gate of the rules that act only inside endpoints: the file has a router, and an
     ``@`` (every endpoint is decorated; half the files have no decorator at all, and an
     ``@`` is cheaper to look for than a router)."""
-    return ctx.mentions("@") and bool(router_names(ctx))
+    return ctx.mentions("@") and (bool(router_names(ctx)) or bool(attribute_routes(ctx)))
+
+
+def is_route_decorator(decorator: ast.expr, ctx: FileContext) -> bool:
+    """``@<router>.<method>(...)``: on a router name (:func:`router_names`), or on a router
+    held as an attribute of a project object (:func:`attribute_routes`)."""
+    if not (
+        isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr in ROUTE_METHODS
+    ):
+        return False
+    receiver = decorator.func.value
+    if isinstance(receiver, ast.Name):
+        return receiver.id in router_names(ctx)
+    return isinstance(receiver, ast.Attribute) and id(decorator) in attribute_routes(ctx)
 
 
 def endpoint_decorator(func: ast.AST, ctx: FileContext) -> ast.Call | None:
@@ -132,14 +156,8 @@ def endpoint_decorator(func: ast.AST, ctx: FileContext) -> ast.Call | None:
     if not isinstance(func, FUNCTION_TYPES):
         return None
     for decorator in func.decorator_list:
-        if (
-            isinstance(decorator, ast.Call)
-            and isinstance(decorator.func, ast.Attribute)
-            and decorator.func.attr in ROUTE_METHODS
-            and isinstance(decorator.func.value, ast.Name)
-            and decorator.func.value.id in router_names(ctx)
-        ):
-            return decorator
+        if is_route_decorator(decorator, ctx):
+            return decorator  # type: ignore[return-value]
     return None
 
 
@@ -269,16 +287,151 @@ def endpoint_decorators(func: ast.AST, ctx: FileContext) -> list[ast.Call]:
     """Every ``@router.<method>(...)`` call that makes ``func`` an endpoint (a handler may have several)."""
     if not isinstance(func, FUNCTION_TYPES):
         return []
-    names = router_names(ctx)
-    return [
-        decorator
-        for decorator in func.decorator_list
-        if isinstance(decorator, ast.Call)
-        and isinstance(decorator.func, ast.Attribute)
-        and decorator.func.attr in ROUTE_METHODS
-        and isinstance(decorator.func.value, ast.Name)
-        and decorator.func.value.id in names
-    ]
+    return [decorator for decorator in func.decorator_list if is_route_decorator(decorator, ctx)]  # type: ignore[misc]
+
+
+# -- routers held as attributes of project objects (``@module.router.get(...)``) ---------
+
+# a route decorator on an attribute of a name (`@holder.router.get(`): a literal start
+_ATTRIBUTE_ROUTE_RE = re.compile(
+    r"@[ \t]*\w+[ \t]*\.[ \t]*\w+[ \t]*\.[ \t]*(?:" + "|".join(sorted(ROUTE_METHODS)) + r")[ \t]*\("
+)
+_MAX_CLASSES = 8  # a class and its project bases, read for one attribute
+# a router made with one of these may have a default response class (LL602 exempts it)
+_DEFAULT_CLASS_KEYWORDS = frozenset({"default_response_class", "**"})
+
+
+def attribute_routes(ctx: FileContext) -> dict[int, bool]:
+    """The route decorators of the module-level functions that are on a router held as an
+    attribute of a project object: ``@holder.router.get(...)``, ``holder`` a module-level
+    name bound once, to a call of a project class (of this module or imported from
+    another), which (or a project base of which) annotates ``router: APIRouter`` in its
+    body, or assigns ``self.router`` only router calls in ``__init__`` (``APIRouter(...)``,
+    or ``router or APIRouter(...)`` of a parameter ``router: APIRouter | None = None``).
+    By id of the decorator -> may the router have a default response class? (Looked for
+    only in a file whose text spells such a decorator.)"""
+    return ctx.memo("fastapi.attribute_routes", lambda: _find_attribute_routes(ctx))
+
+
+def _find_attribute_routes(ctx: FileContext) -> dict[int, bool]:
+    if not ctx.mentions("@") or _ATTRIBUTE_ROUTE_RE.search(ctx.source) is None:
+        return {}  # (the gates of most files: one scan of the text)
+    decorators: list[tuple[ast.Call, str, str]] = []  # (decorator, instance, attribute)
+    for stmt in module_level_statements(ctx.tree.body):
+        if isinstance(stmt, FUNCTION_TYPES):
+            for decorator in stmt.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr in ROUTE_METHODS
+                    and isinstance(decorator.func.value, ast.Attribute)
+                    and isinstance(decorator.func.value.value, ast.Name)
+                ):
+                    decorators.append((decorator, decorator.func.value.value.id, decorator.func.value.attr))
+    if not decorators:
+        return {}
+    index = name_index(ctx.tree)
+
+    def bound_once(name: str) -> bool:  # at module level (a `global` declaration counts)
+        return sum(binding.scope is None for binding in index.bindings.get(name, ())) == 1
+
+    # names as the module body binds them (not imports inside functions, met during the walk)
+    bound: dict[str, str] = {}
+    classes: dict[str, ClassAttributes] = {}  # this module's classes, by qualified name
+    statements = list(module_level_statements(ctx.tree.body))
+    for stmt in statements:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            bound.update(ctx.import_bindings(stmt))
+    local = {stmt.name: stmt for stmt in statements if isinstance(stmt, ast.ClassDef) and bound_once(stmt.name)}
+    bound = {**{name: f"{ctx.module}.{name}" for name in local}, **bound}
+    for name, node in local.items():
+        classes[f"{ctx.module}.{name}"] = statement_attributes(node, bound)
+    instances: dict[str, ast.Call] = {}  # module-level name bound once to a call (of a class)
+    for stmt in statements:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
+            for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                if isinstance(target, ast.Name) and bound_once(target.id):
+                    instances[target.id] = stmt.value
+    verdicts: dict[tuple[str, str], bool | None] = {}
+    found: dict[int, bool] = {}
+    for decorator, instance, attr in decorators:
+        call = instances.get(instance)
+        cls = resolve_in(call.func, bound) if call is not None else None
+        if cls is None:
+            continue
+        key = (instance, attr)
+        if key not in verdicts:
+            default_class = _router_attribute(cls, attr, classes, ctx)
+            if default_class is False:  # (unless this module hands it one)
+                default_class = _default_class_here(instance, attr, call, ctx)  # type: ignore[arg-type]
+            verdicts[key] = default_class
+        if verdicts[key] is not None:
+            found[id(decorator)] = bool(verdicts[key])
+    return found
+
+
+def _default_class_here(instance: str, attr: str, call: ast.Call, ctx: FileContext) -> bool:
+    """May this module give the router ``<instance>.<attr>`` a default response class: in the
+    call that makes the instance (a router it passes), or including it (``include_router``)?"""
+    if "default_response_class" not in ctx.source:
+        return False
+    if any(isinstance(node, ast.keyword) and node.arg in (None, "default_response_class") for node in ast.walk(call)):
+        return True
+    for node in nodes_of(ctx.tree, ast.Call):
+        if (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "include_router"
+            and node.args
+            and isinstance(node.args[0], ast.Attribute)
+            and node.args[0].attr == attr
+            and isinstance(node.args[0].value, ast.Name)
+            and node.args[0].value.id == instance
+        ):
+            return True
+    return False
+
+
+def _router_attribute(cls: str, attr: str, classes: dict[str, ClassAttributes], ctx: FileContext) -> bool | None:
+    """Is ``attr`` of an instance of ``cls`` (qualified) a router, as the class and its project
+    bases annotate or assign it? None when not known to be one, else whether a call that
+    makes it may pass a default response class."""
+    values: list[AssignedValue] = []
+    annotations: list[str] = []
+    pending, seen = [cls], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if len(seen) > _MAX_CLASSES:
+            return None
+        facts = classes.get(name) or class_attributes(name, ctx)
+        if facts is None:
+            module = name.rpartition(".")[0]
+            if name == UNKNOWN_BASE or name == cls or ctx.module_source_path(module) is not None:
+                return None  # a project class out of reach may assign it anything
+            continue  # a class outside the project (a library's base)
+        bases, assigned, annotated = facts
+        values.extend(assigned.get(attr, ()))
+        if attr in annotated:
+            annotations.append(annotated[attr])
+        pending.extend(bases)
+    if annotations and all(_is_router_class(name, classes, ctx) for name in annotations):
+        return any(_DEFAULT_CLASS_KEYWORDS & value.keywords for value in values)
+    if values and all(
+        value.classes and all(_is_router_class(name, classes, ctx) for name in value.classes) for value in values
+    ):
+        return any(_DEFAULT_CLASS_KEYWORDS & value.keywords for value in values)
+    return None
+
+
+def _is_router_class(qualified: str, classes: dict[str, ClassAttributes], ctx: FileContext) -> bool:
+    """FastAPI's router or application, or a project class derived from one (of this module too)."""
+    if qualified in ROUTER_CLASSES:
+        return True
+    if qualified in classes:
+        return qualified.rpartition(".")[2] in _local_subclasses(ctx, ROUTER_CLASSES)
+    return _project_router_class(qualified, ctx)
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:

@@ -25,6 +25,9 @@ star imports into other project modules, a few hops at most:
   is read with that class, and a module-level ``engine = Engine()`` (or ``engine:
   Engine = ...``) with its class, to know what ``async with engine.core_session() as s``
   binds (:func:`context_manager_yield`).
+- what the methods of a class assign to ``self.<attr>`` (``self.router =
+  APIRouter(...)`` in ``__init__``) is read with its bases and annotated attributes
+  (:func:`class_attributes`).
 
 Both come from :func:`class_facts`, which the rules ask only when a finding depends
 on the answer (most imported classes never need reading).
@@ -44,6 +47,7 @@ from typing import Any, Iterator
 from layerlint.context import FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
+from layerlint.walk import nodes_of
 
 _MAX_HOPS = 6  # re-exports and base classes followed from module to module
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -116,6 +120,8 @@ class _Module:
     context_managers: dict[str, tuple[str, str]]
     # top-level ``name = Class(...)`` / ``name: Class = ...`` -> the class, qualified
     instances: dict[str, str]
+    # top-level class -> ``self.<attr>`` its methods assign -> each value (see self_assignments)
+    assigned: dict[str, dict[str, tuple[AssignedValue, ...]]]
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -219,6 +225,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     own: dict[str, frozenset[str]] = {}
     annotated: dict[str, dict[str, str]] = {}
     dataclasses: set[str] = set()
+    assigned: dict[str, dict[str, tuple[AssignedValue, ...]]] = {}
     for name, call in factories:  # `Base = declarative_base()`: a declarative base, as a class
         func = call.func
         if resolve_in(func, imports) in _DECLARATIVE_FACTORIES or (
@@ -250,6 +257,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         if decorators & _DATACLASS_DECORATORS:
             dataclasses.add(node.name)
         own[node.name] = frozenset(class_own_names(node))
+        assigned[node.name] = self_assignments(node, bound)
     returns = {}
     for func in functions:
         callee = returned_callee(func)
@@ -263,7 +271,8 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
                 returns[name] = qualified
     context_managers, instances = _context_managers_and_instances(tree.body, bound)
     return _Module(
-        bases, own, imports, tuple(stars), annotated, returns, frozenset(dataclasses), context_managers, instances
+        bases, own, imports, tuple(stars), annotated, returns, frozenset(dataclasses), context_managers, instances,
+        assigned,
     )
 
 
@@ -540,6 +549,128 @@ def _attribute_types(qualified: str, ctx: FileContext, hops: int) -> dict[str, s
         out.update(_attribute_types(base, ctx, hops + 1))
     out.update(read.annotated[name])
     return out
+
+
+@dataclass(frozen=True)
+class AssignedValue:
+    """What a method assigns to ``self.<attr>``, as far as reading tells: in ``__init__``, a
+    call of a class (``APIRouter(...)``), or ``<param> or <call>`` where the parameter is
+    annotated ``X | None``/``Optional[X]`` or unannotated with the default None. ``classes``:
+    the class called and the annotated one; empty when unknown (anything else, or a
+    method other than ``__init__``)."""
+
+    classes: tuple[str, ...]
+    keywords: frozenset[str] = frozenset()  # the keywords of the call (``**`` for an unpacking)
+
+
+_UNKNOWN_VALUE = AssignedValue(())
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional", "typing.Union", "typing_extensions.Union"})
+
+
+def self_assignments(node: ast.ClassDef, bound: dict[str, str]) -> dict[str, tuple[AssignedValue, ...]]:
+    """``self.<attr>`` assigned by the methods of a class -> each value assigned (a method
+    named ``<attr>``, a property, counts as an unknown value)."""
+    out: dict[str, list[AssignedValue]] = {}
+    for method in node.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        out.setdefault(method.name, []).append(_UNKNOWN_VALUE)
+        optional = _optional_parameters(method, bound) if method.name == "__init__" else None
+        for stmt in nodes_of(method, ast.Assign, ast.AnnAssign, ast.AugAssign):
+            if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
+                continue  # `self.router: APIRouter`: a declaration
+            for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                for attribute in nodes_of(target, ast.Attribute):  # (`self.a, self.b = ...` too)
+                    if (
+                        isinstance(attribute.ctx, ast.Store)  # (not `self.router` of `self.router.prefix = ...`)
+                        and isinstance(attribute.value, ast.Name)
+                        and attribute.value.id == "self"
+                    ):
+                        value = (
+                            _assigned_value(stmt.value, optional, bound)
+                            if attribute is target and optional is not None and isinstance(stmt, (ast.Assign, ast.AnnAssign))
+                            else _UNKNOWN_VALUE
+                        )
+                        out.setdefault(attribute.attr, []).append(value)
+    return {attr: tuple(values) for attr, values in out.items()}
+
+
+def _assigned_value(value: ast.expr | None, optional: dict[str, str], bound: dict[str, str]) -> AssignedValue:
+    """:class:`AssignedValue` of ``self.<attr> = value`` in ``__init__`` (``optional``: its
+    parameters that may be None -> the class annotated, or "" when unannotated)."""
+    annotated = None
+    if (
+        isinstance(value, ast.BoolOp)
+        and isinstance(value.op, ast.Or)
+        and len(value.values) == 2
+        and isinstance(value.values[0], ast.Name)
+        and value.values[0].id in optional
+    ):
+        annotated = optional[value.values[0].id]
+        value = value.values[1]
+    called = resolve_in(value.func, bound) if isinstance(value, ast.Call) else None
+    if called is None:
+        return _UNKNOWN_VALUE
+    keywords = frozenset(kw.arg or "**" for kw in value.keywords)  # type: ignore[union-attr]
+    return AssignedValue((called, annotated) if annotated else (called,), keywords)
+
+
+def _optional_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, str]) -> dict[str, str]:
+    """Parameters annotated ``X | None``/``Optional[X]`` (-> X, qualified) or unannotated
+    with the default None (-> "")."""
+    args = func.args
+    positional = args.posonlyargs + args.args
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    out: dict[str, str] = {}
+    for arg, default in [*zip(positional, defaults), *zip(args.kwonlyargs, args.kw_defaults)]:
+        if arg.annotation is None:
+            if isinstance(default, ast.Constant) and default.value is None:
+                out[arg.arg] = ""
+            continue
+        annotation = arg.annotation
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            members = [annotation.left, annotation.right]
+        elif isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _OPTIONAL:
+            inner = annotation.slice  # Optional[X], Union[X, None]
+            members = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner, _NONE]
+        else:
+            continue
+        classes = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+        if len(classes) == 1 and len(members) == 2:
+            qualified = resolve_in(classes[0], bound)
+            if qualified:
+                out[arg.arg] = qualified
+    return out
+
+
+_NONE = ast.Constant(None)
+
+
+# (its bases, qualified; :func:`self_assignments`; its annotated attributes -> type, qualified)
+ClassAttributes = tuple[tuple[str, ...], dict[str, tuple[AssignedValue, ...]], dict[str, str]]
+
+
+def statement_attributes(node: ast.ClassDef, bound: dict[str, str]) -> ClassAttributes:
+    """:data:`ClassAttributes` of a class statement, its module binding ``bound`` (name -> qualified)."""
+    return _class_bases(node, bound), self_assignments(node, bound), _annotated_attributes(node, bound)
+
+
+def class_attributes(qualified: str, ctx: FileContext) -> ClassAttributes | None:
+    """:data:`ClassAttributes` of a class of a project module, following re-exports; None
+    when not known (not a class statement of a project module, or too far)."""
+    return ctx.memo(("project_classes.assigned", qualified), lambda: _class_attributes(qualified, ctx, 0))
+
+
+def _class_attributes(qualified: str, ctx: FileContext, hops: int) -> ClassAttributes | None:
+    module, _, name = qualified.rpartition(".")
+    read = _module(module, ctx, hops) if module else None
+    if read is None:
+        return None
+    if name in read.imports:
+        return _class_attributes(read.imports[name], ctx, hops + 1)
+    if name not in read.assigned:
+        return None
+    return read.bases[name], read.assigned[name], read.annotated[name]
 
 
 def class_own_names(node: ast.ClassDef) -> set[str]:

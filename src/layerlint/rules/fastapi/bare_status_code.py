@@ -4,7 +4,9 @@
 Flags an integer literal used as an HTTP status in:
 
 - a route decorator or `add_api_route(...)` of a `FastAPI()`/`APIRouter()`
-  object: `@router.post("/", status_code=201)`;
+  object: `@router.post("/", status_code=201)` (the routers LL602 knows, a
+  router held as an attribute of a project object for its route decorators:
+  `@section.router.post(...)`);
 - `HTTPException(404, ...)` / `HTTPException(status_code=404, ...)` (FastAPI's
   or Starlette's, however imported; for a subclass defined in the module, the
   `status_code=` keyword only);
@@ -90,6 +92,7 @@ from layerlint.facts.fastapi import (
     RENAMED_STATUS_NAMES,
     ROUTE_METHODS,
     STATUS_NAMES,
+    attribute_routes,
     http_exception_name,
     http_facts_settled,
     is_response_class,
@@ -123,8 +126,13 @@ class BareStatusCode(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        # (a module may declare its endpoints on a project's router class alone)
-        return ctx.mentions("fastapi", "starlette") or (spells_router_class(ctx) and may_have_endpoints(ctx))
+        # (a module may declare its endpoints on a project's router class alone, or on a
+        # router held by a project object)
+        return (
+            ctx.mentions("fastapi", "starlette")
+            or (spells_router_class(ctx) and may_have_endpoints(ctx))
+            or bool(attribute_routes(ctx))
+        )
 
     def needles(self) -> set[str] | None:
         # a checked call spells `status_code=`, `exception_handler`, or (an alias of) the
@@ -137,10 +145,9 @@ class BareStatusCode(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if (
-            isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Name)
-            and func.value.id in router_names(self.ctx)
+        receiver = func.value if isinstance(func, ast.Attribute) else None
+        if (isinstance(receiver, ast.Name) and receiver.id in router_names(self.ctx)) or (
+            isinstance(receiver, ast.Attribute) and id(node) in attribute_routes(self.ctx)  # (route decorators)
         ):
             if func.attr in ROUTE_REGISTRATION:
                 self._check(keyword(node, "status_code"))

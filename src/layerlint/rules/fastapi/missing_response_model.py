@@ -6,11 +6,22 @@ delete/options/head/trace/api_route(...)` of a `FastAPI()`/`APIRouter()`
 object, or of a subclass of them (in the module, or in another project module:
 `from app.routing import APIRouter`), defined in the module, imported from a
 routes module, or a parameter annotated `APIRouter`/`FastAPI` of a function that
-declares its endpoints on it) whose
+declares its endpoints on it; or a router held as an attribute of a project
+object: `@section.router.get(...)` on a module-level function, `section` a
+module-level name bound once to a call of a project class (of the module or
+imported from another project module) that, or a project base of which,
+annotates `router: APIRouter` in its body, or assigns `self.router` only in
+`__init__` and only `APIRouter(...)` or `router or APIRouter(...)` (the
+parameter annotated `APIRouter | None` or unannotated with the default None);
+an attribute assigned anything else, or an instance made inside a function, is
+not known to be a router) whose
 decorators pass no `response_model=` (`response_model=None` counts: it is a
 decision) and whose function has no return annotation. Exempt: a decorator
 with `response_class=`, a router created with `default_response_class=` or
-included (in the same module) with one or into such a router, a
+included (in the same module) with one or into such a router (a router held by
+an object: a call that makes it passes `default_response_class=` or unpacks
+`**`, or the module passes one in the call that makes the object, or includes
+the router and spells `default_response_class`), a
 status 204 endpoint (`status_code=status.HTTP_204_NO_CONTENT` or `204`, which
 has no body), a HEAD-only endpoint (`@router.head(...)`: no body either), a
 decorator that unpacks `**kwargs`, and websocket endpoints. The finding is on
@@ -54,6 +65,7 @@ import sys
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
+    attribute_routes,
     endpoint_decorators,
     is_response_class,
     keyword,
@@ -97,13 +109,15 @@ class MissingResponseModel(Rule):
 
     def _exempt(self, decorator: ast.Call) -> bool:
         func = decorator.func
-        assert isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+        assert isinstance(func, ast.Attribute)
         if func.attr == "websocket":
             return True
         if any(kw.arg in (None, "response_model", "response_class") for kw in decorator.keywords):
             return True
         if status_value(keyword(decorator, "status_code"), self.ctx) == NO_BODY:
             return True
+        if not isinstance(func.value, ast.Name):  # a router held by a project object
+            return attribute_routes(self.ctx)[id(decorator)]  # (may it have a default response class?)
         return func.value.id in self.ctx.memo("fastapi.default_response_class", self._routers_with_default_class)
 
     def _returned_response(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:

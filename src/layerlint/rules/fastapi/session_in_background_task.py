@@ -1,7 +1,9 @@
 """LL604 session-in-background-task: a route handler hands its request session to a background task.
 
 ## What it does
-Inside an endpoint, flags a call that schedules work to run after (or beside)
+Inside an endpoint (as LL602 finds them: `@router.post(...)`, also on a
+router held as an attribute of a project object, `@section.router.post(...)`),
+flags a call that schedules work to run after (or beside)
 the request and passes it a session:
 
 - `background_tasks.add_task(func, session, ...)` (the session as any argument
