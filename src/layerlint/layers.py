@@ -29,16 +29,20 @@ _PARTS = {
 }
 # modules that any layer may import (RULES.md), even inside a layer's package:
 # `app/services/exceptions.py` holds the domain errors a repository raises
-SHARED_PARTS = frozenset({"schemas", "schema", "core", "exceptions"})
+# ``errors`` is the other usual name of an exceptions module
+_EXCEPTION_PARTS = frozenset({"exceptions", "errors"})
+SHARED_PARTS = frozenset({"schemas", "schema", "core"}) | _EXCEPTION_PARTS
 
 
 def is_shared(module: str) -> bool:
     """Is an import target a shared module, which LL101/LL102 never count as an import of
-    a layer: named ``schemas``, ``core`` or ``exceptions``, or inside a package of that
-    name within a layer's package (``app.services.schemas.user``)? A ``core`` above the
-    layer's folder (``lnbits.core.services``) is a top package, not a shared module."""
+    a layer: named ``schemas``, ``core`` or ``exceptions`` (or ``errors``), inside a package
+    of that name within a layer's package (``app.services.schemas.user``), or inside an
+    exceptions package anywhere (``app.errors.repository``: the repositories' exceptions,
+    not a repository)? A ``core`` above the layer's folder (``lnbits.core.services``) is a
+    top package, not a shared module."""
     parts = module.split(".")
-    if parts[-1] in SHARED_PARTS:
+    if parts[-1] in SHARED_PARTS or any(part in _EXCEPTION_PARTS for part in parts[:-1]):
         return True
     layer_at = next((i for i, part in enumerate(parts) if part in _PARTS), None)
     return layer_at is not None and any(part in SHARED_PARTS for part in parts[layer_at + 1:])

@@ -6,9 +6,11 @@ Flags an import that goes up the layer order
 importing a service, dependency or route; a service importing a dependency or
 route; a model importing anything above models; a dependency importing a route.
 Shared modules and modules outside every layer are never the subject of this
-rule. A shared module is named `schemas`, `core` or `exceptions`, or sits in a
-package of that name inside a layer's package: any layer may import it
-(`from app.services.exceptions import NotFound` in a repository).
+rule. A shared module is named `schemas`, `core` or `exceptions` (or `errors`, the
+other usual name of an exceptions module), or sits in a package of that name
+inside a layer's package, or in an exceptions package anywhere: any layer may
+import it (`from app.services.exceptions import NotFound` or `from
+app.errors.service import QuotaExceeded` in a repository).
 
 ## Why is this bad?
 Each layer may call only the layers below it. An upward import creates a cycle
