@@ -52,7 +52,8 @@ called with no arguments or only ``metadata=`` / ``type_annotation_map=``
 ``cls=`` (``declarative_base`` puts its constructor *above* the mixin's
 ``__init__``; a base class would not), ``metaclass=``, ``mapper=``,
 ``class_registry=``, ``constructor=``, ``**kwargs`` or positional arguments,
-with a comment the class has no place for (beside a keyword's ``=``), or when
+with a comment the class has no place for (beside a keyword's ``=``, a ``# type:``
+comment after the statement), or when
 the module uses ``DeclarativeMeta`` elsewhere than as this statement's
 annotation. Always unsafe: every model's
 metaclass changes (``DeclarativeMeta`` -> ``DeclarativeAttributeIntercept``),
@@ -67,6 +68,7 @@ import ast
 import builtins
 import dataclasses
 import io
+import re
 import tokenize
 from functools import cached_property
 
@@ -523,7 +525,7 @@ def declarative_base_fix(stmt: ast.Assign | ast.AnnAssign, call: ast.Call, ctx: 
             return None  # cls=, metaclass=, mapper=, class_registry=, constructor=, **kwargs
         if kw.arg == "name" and not (isinstance(kw.value, ast.Constant) and kw.value.value == target):
             return None  # the class would get another __name__
-    if not _alone_on_its_lines(stmt, ctx) or _misplaced_comment(stmt, ctx):
+    if not _alone_on_its_lines(stmt, ctx) or _misplaced_comment(stmt, ctx) or _type_comment_after(stmt, ctx):
         return None
     if _uses_declarative_meta(ctx):
         return None
@@ -539,6 +541,18 @@ def _alone_on_its_lines(stmt: ast.stmt, ctx: FileContext) -> bool:
     before = lines[stmt.lineno - 1].encode("utf-8")[: stmt.col_offset]
     after = lines[stmt.end_lineno - 1].encode("utf-8")[stmt.end_col_offset:].strip()
     return not before.strip() and (not after or after.startswith(b"#"))
+
+
+_TYPE_COMMENT_RE = re.compile(r"#\s*type:(?!\s*ignore\b)")
+
+
+def _type_comment_after(stmt: ast.stmt, ctx: FileContext) -> bool:
+    """``Base = declarative_base()  # type: Any``: a type comment types the assignment; on the
+    ``class`` line it would be a syntax error for parsers that read type comments (mypy's,
+    ``ast.parse(type_comments=True)``), and dropping it could leave its import unused."""
+    end_line = stmt.end_lineno or stmt.lineno
+    rest = ctx.lines[end_line - 1].encode()[stmt.end_col_offset or 0:].decode(errors="replace")
+    return bool(_TYPE_COMMENT_RE.search(rest))
 
 
 def _misplaced_comment(stmt: ast.stmt, ctx: FileContext) -> bool:

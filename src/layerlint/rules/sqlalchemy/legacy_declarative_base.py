@@ -53,7 +53,8 @@ differently from a function) or shares its line with another statement, with
 positional arguments, `**kwargs`, `cls=` (`declarative_base` puts its
 constructor above the mixin's `__init__`; a base class would not), `metaclass=`,
 `mapper=`, `class_registry=`, `constructor=`, a `name=` other than the target's,
-a comment beside a keyword's `=` (the fix keeps the other comments of the call),
+a comment beside a keyword's `=` or a type comment after the statement (`# type: Any`
+has no place on a `class` line; the fix keeps the other comments of the call),
 when the module uses `DeclarativeMeta` itself, when
 the name `DeclarativeBase` is bound to something else in the module, or when the
 project's dependency files let it run SQLAlchemy 1.x (a pin below 2.0, or a range
