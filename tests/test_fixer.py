@@ -286,3 +286,27 @@ def test_removal_also_in_package_init(tmp_path, name):
     path = write(tmp_path, OPTIONAL_SOURCE, name)
     fix_file(str(path), SETTINGS)
     assert "import Optional" not in path.read_text()
+
+
+def test_fixing_prints_no_compiler_warnings_about_the_code(tmp_path):
+    # the fixer parses the file, and string constants that might be code ("2or more" is
+    # `2 or more` with a SyntaxWarning); an invalid escape warns too: none of it is ours
+    import warnings
+
+    source = textwrap.dedent('''\
+        from typing import Optional
+
+        PATTERN = "\\d+ items"
+        HINT = "2or more"
+
+
+        def pick(limit: Optional[int]) -> str:
+            return HINT
+    ''')
+    path = tmp_path / "app" / "module.py"
+    path.parent.mkdir(parents=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outcome = fix_text(source, str(path), Settings())
+    assert "limit: int | None" in outcome.text
+    assert [str(w.message) for w in caught] == []

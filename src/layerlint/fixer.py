@@ -16,7 +16,6 @@ endings (libcst keeps them; new lines use the file's own).
 
 from __future__ import annotations
 
-import ast
 import codecs
 import collections
 import difflib
@@ -36,6 +35,7 @@ from layerlint.fixes import fixer_class, is_applicable
 from layerlint.fixes.base import FixContext, Fixer
 from layerlint.fixes.imports import name_counts, remove_unused_imports, snippet_name_counts
 from layerlint.fixes.positions import locate, replace_nodes
+from layerlint.parse import parse_quietly
 
 MAX_ITERATIONS = 10
 
@@ -135,7 +135,7 @@ def apply_fixes_once(
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise _CstCannotParse(str(exc).splitlines()[0]) from None
-    tree = ast.parse(text)
+    tree = parse_quietly(text)
     ctx = FixContext(path, text, module, tree, settings)
     fixers: dict[str, Fixer] = {}
     for code in sorted({d.code for d in fixable}):
@@ -190,7 +190,7 @@ def _names_after(
         new_names = snippet_name_counts(FixContext.code_for(new))
         if old_names is None or new_names is None:
             try:  # a node whose code does not stand alone: count on the whole new module
-                return name_counts(ast.parse(module.code))
+                return name_counts(parse_quietly(module.code))
             except (SyntaxError, ValueError):
                 return before  # the caller reports the unparsable result
         after.subtract(old_names)
@@ -200,7 +200,7 @@ def _names_after(
 
 def _parse_problem(text: str, path: str) -> str | None:
     try:
-        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        parse_quietly(text, path)
     except SyntaxError as exc:
         return f"{exc.msg}, line {exc.lineno}"
     except (ValueError, RecursionError, MemoryError) as exc:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from layerlint.context import FileContext
 from layerlint.engine import decode_source
 from layerlint.layers import LAYER_NAMES, RANK, is_shared
+from layerlint.parse import parse_quietly
 from layerlint.runner import Overrides, discover, display, effective_settings
 
 NONE = "(none)"
@@ -91,7 +92,7 @@ def build(paths: list[str], overrides: Overrides) -> LayerMap:
             continue
         try:
             source = decode_source(data)
-            tree = ast.parse(source, filename=shown)
+            tree = parse_quietly(source, filename=shown)
         except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, RecursionError, MemoryError):
             # its layer still comes from its name; its imports cannot be known
             source, tree = "", ast.Module(body=[], type_ignores=[])

@@ -47,6 +47,7 @@ from typing import Any, Iterator
 from layerlint.context import FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
+from layerlint.parse import parse_quietly
 from layerlint.walk import nodes_of
 
 _MAX_HOPS = 6  # re-exports and base classes followed from module to module
@@ -185,7 +186,7 @@ def _read(path: str, module: str) -> _Module | None:
     from pydantic import BaseModel`` binds a v1 class either way, and the v1 binding wins)."""
     try:
         with open(path, "rb") as handle:
-            tree = ast.parse(handle.read(), filename=path)
+            tree = parse_quietly(handle.read(), filename=path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     return _summary(tree, module, module if path.endswith("__init__.py") else module.rpartition(".")[0])
@@ -362,7 +363,7 @@ def _parsed(annotation: ast.expr | None) -> ast.expr | None:
     """An annotation, a string one (``"AsyncIterator[AsyncSession]"``) parsed."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
-            return ast.parse(annotation.value, mode="eval").body
+            return parse_quietly(annotation.value, mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
     return annotation

@@ -49,6 +49,7 @@ from layerlint.facts.project_classes import (
     outside_bases,
     read_outside_bases,
 )
+from layerlint.parse import parse_quietly
 from layerlint.walk import GRAMMAR, plan_for, push_children, statements
 
 MODEL_BASES = frozenset({
@@ -628,7 +629,7 @@ def _annotation_ref(
         type_vars = _module_type_vars(ctx)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
-            node = ast.parse(node.value.strip(), mode="eval").body
+            node = parse_quietly(node.value.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
     if isinstance(node, ast.Subscript):

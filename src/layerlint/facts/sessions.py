@@ -38,6 +38,7 @@ from layerlint.facts.project_classes import (
     outside_bases,
 )
 from layerlint.facts.sqlalchemy import base_expr
+from layerlint.parse import parse_quietly
 from layerlint.walk import nodes_of, statements
 
 SESSION_TYPES = frozenset({
@@ -74,7 +75,7 @@ def _annotation_types(node: ast.AST | None) -> list[ast.AST]:
         item = stack.pop()
         if isinstance(item, ast.Constant) and isinstance(item.value, str):
             try:
-                stack.append(ast.parse(item.value, mode="eval").body)
+                stack.append(parse_quietly(item.value, mode="eval").body)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 pass
         elif isinstance(item, ast.BinOp) and isinstance(item.op, ast.BitOr):
@@ -400,7 +401,7 @@ def _module_facts(path: str) -> _Facts:
         # a module without it defines none (most imported modules; no parse needed)
         if b"ession" not in data:
             return _NO_FACTS
-        tree = ast.parse(data, filename=path)
+        tree = parse_quietly(data, filename=path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return _NO_FACTS
     imports: dict[str, str] = {}

@@ -40,6 +40,7 @@ from typing import Iterable
 from layerlint.context import FileContext
 from layerlint.facts.fallbacks import bound_in_import_fallback
 from layerlint.facts.project_classes import function_returns_call_of, outside_bases
+from layerlint.parse import parse_quietly
 from layerlint.walk import statements
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel")
@@ -175,7 +176,7 @@ def unquoted(node: ast.AST) -> ast.AST | None:
     any other node as it is."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
-            return ast.parse(node.value.strip(), mode="eval").body
+            return parse_quietly(node.value.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
     return node
@@ -191,7 +192,7 @@ def is_mapped_annotation(annotation: ast.AST | None) -> bool:
     node = annotation
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
-            node = ast.parse(node.value.strip(), mode="eval").body
+            node = parse_quietly(node.value.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return "Mapped" in node.value
     if isinstance(node, ast.Subscript):

@@ -19,6 +19,8 @@ from typing import Sequence
 
 import libcst as cst
 
+from layerlint.parse import parse_quietly
+
 _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -62,7 +64,7 @@ def _string_code(value: str) -> ast.AST | None:
     if not value or len(value) > 500 or not _WORD_RE.search(value):
         return None
     try:
-        return ast.parse(value.strip(), mode="eval")
+        return parse_quietly(value.strip(), mode="eval")
     except (SyntaxError, ValueError):
         return None
 
