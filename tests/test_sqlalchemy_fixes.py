@@ -377,3 +377,29 @@ def test_declarative_base_fix_is_unsafe_for_init_subclass_overrides():
         return "__mapper__" in vars(Child) or getattr(Child, "__mapper__", None) is not Parent.__mapper__
 
     assert subclass_mapped(declarative_base()) and not subclass_mapped(Modern)
+
+
+def test_no_column_fix_where_the_module_guards_an_import_from_sqlalchemy():
+    # a placeholder for a name SQLAlchemy 1.4 lacks: the module keeps 1.4 working, and a
+    # new top-level `from sqlalchemy.orm import mapped_column` would fail there
+    source = textwrap.dedent('''\
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import DeclarativeBase
+
+        try:
+            from sqlalchemy.ext.asyncio import async_sessionmaker
+        except ImportError:
+            async_sessionmaker = None
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class Entry(Base):
+            __tablename__ = "entries"
+
+            id = Column(Integer, primary_key=True)
+    ''')
+    assert fixes(source, "LL302") == [(17, None)]
+    assert fixes(source.replace("ImportError", "KeyError"), "LL302") == [(17, FIX_SAFE)]

@@ -135,14 +135,17 @@ class SqlaFixFacts(ModuleFixFacts):
 
     @cached_property
     def _supports_old_sqlalchemy(self) -> bool:
+        """An ``except ImportError:`` handler that imports from SQLAlchemy (the 1.3 spelling),
+        or that guards an import from SQLAlchemy (``try: from sqlalchemy.ext.asyncio import
+        async_sessionmaker`` / ``except ImportError: async_sessionmaker = None``: a placeholder
+        for a SQLAlchemy without the name)."""
         for stmt in statements(self.tree.body):
-            for handler in getattr(stmt, "handlers", ()):
-                if _catches_import_error(handler) and any(
-                    isinstance(node, ast.ImportFrom) and (node.module or "").partition(".")[0] == "sqlalchemy"
-                    or isinstance(node, ast.Import) and any(a.name.partition(".")[0] == "sqlalchemy" for a in node.names)
-                    for node in statements(handler.body)
-                ):
-                    return True
+            handlers = [h for h in getattr(stmt, "handlers", ()) if _catches_import_error(h)]
+            if handlers and (
+                any(_imports_sqlalchemy(node) for handler in handlers for node in statements(handler.body))
+                or any(_imports_sqlalchemy(node) for node in statements(stmt.body))  # type: ignore[attr-defined]
+            ):
+                return True
         return False
 
     @cached_property
@@ -615,6 +618,13 @@ def _find_declarative_meta(ctx: FileContext) -> bool:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and "DeclarativeMeta" in node.value:
             return True  # a string annotation or a name in __all__
     return False
+
+
+def _imports_sqlalchemy(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").partition(".")[0] == "sqlalchemy"
+        or isinstance(node, ast.Import) and any(a.name.partition(".")[0] == "sqlalchemy" for a in node.names)
+    )
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:

@@ -78,7 +78,8 @@ It is offered only where `mapped_column` builds the same column:
   `mapped_column` (a pin below 2.0, or a range such as `>=1.4` that also allows
   it; a lock file that lists SQLAlchemy decides instead), or when the module
   keeps an older SQLAlchemy working itself (an `except ImportError:` handler
-  importing from `sqlalchemy`), or when `mapped_column` must be imported anew in
+  importing from `sqlalchemy`, or guarding an import from it: `async_sessionmaker =
+  None` for a SQLAlchemy without it), or when `mapped_column` must be imported anew in
   a module that imports SQLAlchemy only inside functions or under a `try` (an
   optional dependency: a new top-level import would fail without it).
 - unsafe when the dependency files list the project's dependencies but not

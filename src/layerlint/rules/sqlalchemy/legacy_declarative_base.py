@@ -60,7 +60,8 @@ the name `DeclarativeBase` is bound to something else in the module, or when the
 project's dependency files let it run SQLAlchemy 1.x (a pin below 2.0, or a range
 such as `>=1.4` that also allows it; a lock file that lists SQLAlchemy decides
 instead), or when the module keeps an older SQLAlchemy working itself (an
-`except ImportError:` handler importing from `sqlalchemy`). The finding is reported on
+`except ImportError:` handler importing from `sqlalchemy`, or guarding an import
+from it). The finding is reported on
 the whole assignment (what the fix replaces), or on the call when it is not the
 value of an assignment.
 """
