@@ -31,6 +31,8 @@ FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCK_TYPES = (ast.If, ast.Try, ast.With, ast.AsyncWith)
 if hasattr(ast, "TryStar"):
     _BLOCK_TYPES += (ast.TryStar,)
+# project modules a name is followed through to what they re-export (2-3 is what is met)
+_MAX_REEXPORT_HOPS = 3
 
 
 class FileContext:
@@ -65,6 +67,9 @@ class FileContext:
             self.external("package_chain", self.folder)
         self.package = self.module if self.is_package else self.module.rpartition(".")[0]
         self._first_party: frozenset[str] | None = None
+        self._project_tops: dict[str, bool] = {}  # top-level name -> belongs to the project?
+        self._reexports: dict[str, str] = {}  # a project name -> what it names (through_reexports)
+        self._module_files: dict[str, bool] = {}  # dotted name -> is_module_file (for _module_and_name)
         self._mentions: dict[str, bool] = {}
         self._import_targets: dict[int, list[tuple[str, str | None]]] = {}  # by id of the import node
         # the import table and top-level names, read from the module body on first use
@@ -192,9 +197,12 @@ class FileContext:
     def imported_names(self, matches: Callable[[str], bool]) -> set[str]:
         """Every local name that an import anywhere in the file (top level, or inside a
         function, class or block) binds to a fully qualified name that ``matches``."""
-        names = {local for local, target in self.imports.items() if matches(target)}
+        def named(target: str) -> bool:
+            return matches(target) or (self._in_project(target) and matches(self.through_reexports(target)))
+
+        names = {local for local, target in self.imports.items() if named(target)}
         for node in self.nested_imports:
-            names.update(local for local, target in self.import_bindings(node) if matches(target))
+            names.update(local for local, target in self.import_bindings(node) if named(target))
         return names
 
     @property
@@ -336,7 +344,11 @@ class FileContext:
 
     # -- names --------------------------------------------------------------
     def resolve(self, node: ast.AST) -> str | None:
-        """Fully qualified name of a Name/Attribute chain bound by an import, else None."""
+        """Fully qualified name of a Name/Attribute chain bound by an import, else None.
+
+        A name of a project module that re-exports a name from outside the project is
+        that name (:meth:`through_reexports`: ``from app.sqlkit import select`` where
+        ``app/sqlkit.py`` imports ``select`` from ``sqlalchemy``)."""
         attrs: list[str] = []
         while isinstance(node, ast.Attribute):
             attrs.append(node.attr)
@@ -346,10 +358,70 @@ class FileContext:
         base = self.imports.get(node.id)
         if base is None:
             return None
+        qualified = base
         if attrs:
             attrs.reverse()
-            return base + "." + ".".join(attrs)
-        return base
+            qualified = base + "." + ".".join(attrs)
+        if self._in_project(base):
+            return self.through_reexports(qualified)
+        return qualified
+
+    def _in_project(self, qualified: str) -> bool:
+        """Does ``qualified`` start with a top-level name of the project (memoized per name:
+        the one cost :meth:`resolve` adds for names from outside it)?"""
+        top = qualified.partition(".")[0]
+        known = self._project_tops.get(top)
+        if known is None:
+            known = self._project_tops[top] = self.is_first_party(top)
+        return known
+
+    def through_reexports(self, qualified: str) -> str:
+        """What a name in a project module names: the name outside the project that it
+        re-exports, following the modules that import it from one another (a few hops,
+        each module read through the ``reexport`` provider: reexports.py); else
+        ``qualified`` itself (defined in the project, or bound some other way: unknown)."""
+        found = self._reexports.get(qualified)
+        if found is None:
+            found = self._reexports[qualified] = self._follow_reexports(qualified)
+        return found
+
+    def _follow_reexports(self, qualified: str) -> str:
+        current = qualified
+        seen = {qualified}
+        for _ in range(_MAX_REEXPORT_HOPS):
+            split = self._module_and_name(current)
+            if split is None:
+                return qualified
+            module, name, rest = split
+            path = self.module_source_path(module)
+            target = self.external("reexport", path, module, name) if path else None
+            if target is None:
+                return qualified
+            current = target + rest
+            if not self._in_project(current):
+                return current
+            if current in seen:
+                return qualified  # (a cycle)
+            seen.add(current)
+        return qualified
+
+    def _module_and_name(self, qualified: str) -> tuple[str, str, str] | None:
+        """(the project module, the name in it, the attributes after it: ``.x.y``) of a
+        dotted name (``app.sqlkit.select``); None when it names a module or no module."""
+        parts = qualified.split(".")
+        size = 0
+        known = self._module_files
+        while size < len(parts):
+            prefix = ".".join(parts[: size + 1])
+            found = known.get(prefix)
+            if found is None:
+                found = known[prefix] = self.is_module_file(prefix)
+            if not found:
+                break
+            size += 1
+        if size == 0 or size == len(parts):
+            return None
+        return ".".join(parts[:size]), parts[size], "".join("." + part for part in parts[size + 1:])
 
     def resolves_to(self, node: ast.AST, *names: str) -> bool:
         return self.resolve(node) in names

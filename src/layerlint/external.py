@@ -111,6 +111,15 @@ def file_digest(path: str) -> str | None:
         return None
 
 
+@provider("reexport")
+def reexport(path: str, module: str, name: str) -> str | None:
+    """What the project module ``module`` (its file ``path``) re-exports as ``name``: the
+    fully qualified name of its only top-level binding, an import; else None (reexports.py)."""
+    from layerlint.reexports import reexported
+
+    return reexported(path, module, name)
+
+
 @provider("isdir")
 def isdir(path: str) -> bool:
     return os.path.isdir(path)

@@ -762,13 +762,30 @@ def built_statement(node: ast.Call, ctx: FileContext) -> tuple[ast.Call, str] | 
 def statement_builder(node: ast.Call, ctx: FileContext) -> str | None:
     """``select(...)``/``sa.text(...)``/``postgresql.insert(...)`` from SQLAlchemy or SQLModel."""
     name = ctx.resolve(node.func)
-    if not name:
-        return None
-    top, _, _ = name.partition(".")
+    return _builder_named(name) if name else None
+
+
+def _builder_named(name: str) -> str | None:
     last = name.rpartition(".")[2]
-    if top in ("sqlalchemy", "sqlmodel") and last in STATEMENT_BUILDERS:
+    if name.partition(".")[0] in ("sqlalchemy", "sqlmodel") and last in STATEMENT_BUILDERS:
         return last
     return None
+
+
+def imports_project_statement_builder(ctx: FileContext) -> bool:
+    """Does the module import a statement builder through a project module that re-exports
+    it (``from app.sqlkit import select``, or ``from app import sqlkit`` for ``sqlkit.select``),
+    and call one by its name? (A gate for a file that never spells ``sqlalchemy``.)"""
+    source = ctx.source
+    if not any(f"{builder}(" in source for builder in STATEMENT_BUILDERS):
+        return False
+    for target in ctx.imports.values():
+        if ctx.is_first_party(target) and any(
+            _builder_named(ctx.through_reexports(name))
+            for name in (target, *(f"{target}.{builder}" for builder in sorted(STATEMENT_BUILDERS)))
+        ):
+            return True
+    return False
 
 
 def _module_sessions(ctx: FileContext) -> frozenset[str]:

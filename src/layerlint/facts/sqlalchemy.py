@@ -2,7 +2,8 @@
 
 Names are resolved through the import table, so ``import sqlalchemy as sa;
 sa.Column``, ``from sqlalchemy.orm import relationship as rel`` and
-``sqlalchemy.orm.relationship`` are all recognised, and a ``Column`` or
+``sqlalchemy.orm.relationship`` are all recognised (also through a project module
+that re-exports them: ``FileContext.resolve``), and a ``Column`` or
 ``relationship`` that does not come from ``sqlalchemy``/``sqlmodel`` never is.
 
 A *declarative class* of a module is one of:

@@ -8,7 +8,8 @@ decides when it lists SQLAlchemy: :func:`layerlint.facts.dependencies.may_run_be
 :func:`layerlint.facts.names.plan_reference`: an existing import (``from
 sqlalchemy.orm import mapped_column``, ``from sqlalchemy import orm`` ->
 ``orm.mapped_column``), else a new ``from sqlalchemy.orm import ...`` when the
-name is free in the module.
+name is free in the module. Neither fix is offered for a name imported from a project
+module that re-exports SQLAlchemy's (``from app.compat import Column``).
 
 **LL302** (``Column(...)`` -> ``mapped_column(...)``, same arguments). Verified
 against SQLAlchemy 2.0.0 and 2.1: ``mapped_column`` builds the same ``Column``
@@ -218,6 +219,8 @@ def column_fix(
 ) -> str | None:
     """FIX_SAFE/FIX_UNSAFE/None for ``Column(...)`` assigned by ``stmt`` in a declarative class."""
     cls = info.node
+    if _through_project_module(call.func, ctx):
+        return None
     if isinstance(stmt, ast.Assign):
         if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
             return None
@@ -267,6 +270,17 @@ def column_fix(
     if facts.sqlalchemy_undeclared:
         safety = FIX_UNSAFE  # SQLAlchemy comes through another package: maybe a 1.4
     return safety
+
+
+def _through_project_module(func: ast.expr, ctx: FileContext) -> bool:
+    """Is the callee imported from a project module that re-exports SQLAlchemy's name
+    (``from app.compat import Column``)? No fix then: such a module is often the shim that
+    keeps SQLAlchemy optional, which a new import from the package would bypass (and the
+    fixer reads only the module's own imports)."""
+    while isinstance(func, ast.Attribute):
+        func = func.value
+    target = ctx.imports.get(func.id) if isinstance(func, ast.Name) else None
+    return target is not None and ctx.is_first_party(target)
 
 
 def has_star_args(call: ast.Call) -> bool:
@@ -513,6 +527,8 @@ def declarative_base_fix(stmt: ast.Assign | ast.AnnAssign, call: ast.Call, ctx: 
     """FIX_UNSAFE or None for ``Name = declarative_base(...)``."""
     if not any(s is stmt for s in ctx.tree.body):
         return None  # only at module level (a class body inside a function scopes names differently)
+    if _through_project_module(call.func, ctx):
+        return None
     if isinstance(stmt, ast.Assign):
         if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
             return None

@@ -2,7 +2,8 @@
 
 ## What it does
 In a services module, flags SQLAlchemy statement constructors (`select`,
-`insert`, `update`, `delete`, `text`, resolved through imports) and calls of
+`insert`, `update`, `delete`, `text`, resolved through imports, also through
+a project module that re-exports them: `from app.sqlkit import select`) and calls of
 `execute`, `scalar`, `scalars` or `stream` on a session (and SQLModel's
 `exec`, and the legacy `query`, which run queries as `execute` does; see LL106
 for what counts as a session). Transaction control (`commit`, `rollback`, `begin`) is
@@ -61,7 +62,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import enclosing_endpoint
-from layerlint.facts.sessions import STATEMENT_BUILDERS, call_ids, query_at
+from layerlint.facts.sessions import STATEMENT_BUILDERS, call_ids, imports_project_statement_builder, query_at
 from layerlint.facts.sqlalchemy import sa_name, sa_spellings
 from layerlint.rule import Rule
 
@@ -84,8 +85,10 @@ class ServiceRunsQueries(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         # a session may be typed by a project class alone (`session: AsyncReadSession`, a
         # subclass of AsyncSession in app/db.py): a session method call lets the file in too
+        # and a builder may come from a project module that re-exports it (`app/sqlkit.py`)
         return ctx.layer == "services" and (
             ctx.mentions("sqlalchemy", "sqlmodel") or any(call in ctx.source for call in _SESSION_CALLS)
+            or imports_project_statement_builder(ctx)
         )
 
     def needles(self) -> set[str]:

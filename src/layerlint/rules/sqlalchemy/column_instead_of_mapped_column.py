@@ -2,7 +2,8 @@
 
 ## What it does
 Flags `Column(...)` (from `sqlalchemy`, however imported: `sa.Column`,
-`from sqlalchemy import Column as C`) assigned as a class attribute (also under
+`from sqlalchemy import Column as C`, or through a project module that
+re-exports it, `from app.compat import sa`) assigned as a class attribute (also under
 an `if` or `try` of the class body) of a declarative class: a model (a class
 with `__tablename__`, or a subclass of a `DeclarativeBase` subclass,
 `declarative_base()` or `registry` base of the module, or of such a base
@@ -81,7 +82,10 @@ It is offered only where `mapped_column` builds the same column:
   importing from `sqlalchemy`, or guarding an import from it: `async_sessionmaker =
   None` for a SQLAlchemy without it), or when `mapped_column` must be imported anew in
   a module that imports SQLAlchemy only inside functions or under a `try` (an
-  optional dependency: a new top-level import would fail without it).
+  optional dependency: a new top-level import would fail without it), or when
+  `Column` comes through a project module that re-exports it (often the shim
+  that keeps SQLAlchemy optional, which a new import from the package would
+  bypass).
 - unsafe when the dependency files list the project's dependencies but not
   SQLAlchemy: it comes through another package (`kombu[sqlalchemy]`), at a
   version the project does not choose.

@@ -2,7 +2,8 @@
 
 ## What it does
 Flags calls of `declarative_base()` from `sqlalchemy.orm` or the older
-`sqlalchemy.ext.declarative` (however imported or aliased). Nothing in an
+`sqlalchemy.ext.declarative` (however imported or aliased, also through a
+project module that re-exports it). Nothing in an
 Alembic migration is checked, nor a call in an `except ImportError:` handler
 (the fallback for a SQLAlchemy 1.x without `DeclarativeBase`, beside the code
 that subclasses it).
@@ -61,7 +62,8 @@ project's dependency files let it run SQLAlchemy 1.x (a pin below 2.0, or a rang
 such as `>=1.4` that also allows it; a lock file that lists SQLAlchemy decides
 instead), or when the module keeps an older SQLAlchemy working itself (an
 `except ImportError:` handler importing from `sqlalchemy`, or guarding an import
-from it). The finding is reported on
+from it), or when `declarative_base` comes through a project module that
+re-exports it (a shim that a new import from the package would bypass). The finding is reported on
 the whole assignment (what the fix replaces), or on the call when it is not the
 value of an assignment.
 """

@@ -1,0 +1,213 @@
+"""Names a project module re-exports: bound at its top level by an import and nothing else.
+
+``app/sqlkit.py`` holding ``from sqlalchemy import select`` makes ``app.sqlkit.select``
+another name of ``sqlalchemy.select``; :meth:`FileContext.resolve
+<layerlint.context.FileContext.resolve>` follows it (through the ``reexport`` provider
+of external.py, so a cached result is dropped when the module changes). The module is
+parsed, never imported, once per process.
+
+A name counts as re-exported only when every top-level binding of it is the same
+import, directly in the module body or in the body of a ``try:``. An ``except
+ImportError:`` handler may rebind it to ``None`` or to a stub ``def``/``class``: that
+is the "not installed" case, which the linted code cannot run in anyway. Any other
+binding (an assignment, a ``def``, a second, different import, one under ``if``
+such as ``if TYPE_CHECKING:``, a ``global`` in a function, a ``del``, a star import
+anywhere at the top level) leaves the name unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import lru_cache
+
+from layerlint.external import clear_too as external_clear_too
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+_OTHER = ""  # a binding that is not an import (or not the plain kind)
+_FALLBACK = None  # `name = None` / a stub in an `except ImportError:` handler
+
+
+def reexported(path: str, module: str, name: str) -> str | None:
+    """The fully qualified name ``name`` is imported as at the top level of the module
+    ``module`` (its file ``path``), when that import is its only binding there; else None."""
+    source = _source(path)
+    if source is None or _absent_or_rebound(source, name.encode()):
+        return None
+    return _import_only_names(path, module).get(name)
+
+
+def _absent_or_rebound(source: bytes, name: bytes) -> bool:
+    """Is ``name`` absent from ``source``, or does a line start with a ``class``/``def`` of
+    it or an assignment to it (a top-level binding other than an import)? A cheap look
+    that spares parsing the module for most names (a class or function of the project)."""
+    at = source.find(name)
+    if at == -1:
+        return True
+    size = len(name)
+    while at != -1:
+        end = at + size
+        if not _WORD_CHAR.match(source, end):
+            head = source[source.rfind(b"\n", 0, at) + 1:at]
+            if head:
+                if head[:1] not in b" \t" and head.split() in _DEFINING_WORDS:
+                    return True
+            elif _ASSIGNED.match(source, end):
+                return True
+        at = source.find(name, end)
+    return False
+
+
+_WORD_CHAR = re.compile(rb"\w")
+_ASSIGNED = re.compile(rb"[ \t]*(?:=(?!=)|:)")
+_DEFINING_WORDS = ([b"def"], [b"class"], [b"async", b"def"])
+
+
+@lru_cache(maxsize=256)
+def _source(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _import_only_names(path: str, module: str) -> dict[str, str]:
+    source = _source(path)
+    try:
+        tree = ast.parse(source or b"", filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+    bindings: dict[str, list[str | None]] = {}
+    # (without `:=`, only a statement's targets can bind: its expressions need no walk)
+    if not _scan(tree.body, package, bindings, b":=" in (source or b"")):
+        return {}  # a star import: any name may be rebound
+    if _GLOBAL_RE.search(source or b""):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Global):
+                for name in node.names:
+                    bindings.setdefault(name, []).append(_OTHER)
+    out: dict[str, str] = {}
+    for name, found in bindings.items():
+        targets = {target for target in found if target is not _FALLBACK}
+        if len(targets) == 1 and _OTHER not in targets:
+            out[name] = targets.pop()
+    return out
+
+
+def _scan(body: list[ast.stmt], package: str, bindings: dict[str, list[str | None]], walrus: bool) -> bool:
+    """Record each top-level binding of ``body`` (an import's target, or :data:`_OTHER`);
+    False at a star import."""
+    for stmt in body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for local, target in _import_bindings(stmt, package):
+                if local == "*":
+                    return False
+                bindings.setdefault(local, []).append(target)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            if not _scan(stmt.body, package, bindings, walrus):  # type: ignore[attr-defined]
+                return False
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                fallback = _catches_import_error(handler)
+                for inner in handler.body:
+                    stub = _stub_name(inner) if fallback else None
+                    if stub is not None:
+                        bindings.setdefault(stub, []).append(_FALLBACK)
+                    elif not _other_bindings(inner, bindings, walrus):
+                        return False
+                if handler.name:
+                    bindings.setdefault(handler.name, []).append(_OTHER)
+            for inner in [*stmt.orelse, *stmt.finalbody]:  # type: ignore[attr-defined]
+                if not _other_bindings(inner, bindings, walrus):
+                    return False
+        elif not _other_bindings(stmt, bindings, walrus):
+            return False
+    return True
+
+
+def _other_bindings(stmt: ast.stmt, bindings: dict[str, list[str | None]], walrus: bool) -> bool:
+    """Record every name ``stmt`` binds in the module scope as :data:`_OTHER` (function and
+    class bodies aside); False at a star import. ``walrus``: expressions may bind too."""
+    todo: list[ast.AST] = [stmt]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bindings.setdefault(node.name, []).append(_OTHER)
+            continue  # (its body is a scope of its own)
+        if isinstance(node, ast.Lambda):
+            continue
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    return False
+                bindings.setdefault(alias.asname or alias.name.partition(".")[0], []).append(_OTHER)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bindings.setdefault(node.id, []).append(_OTHER)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bindings.setdefault(node.name, []).append(_OTHER)
+        elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
+            bindings.setdefault(node.name, []).append(_OTHER)  # type: ignore[attr-defined]
+        elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
+            bindings.setdefault(node.rest, []).append(_OTHER)  # type: ignore[attr-defined]
+        if walrus or isinstance(node, (ast.expr, ast.pattern)):
+            todo.extend(ast.iter_child_nodes(node))
+        else:  # a statement (or a handler, `with` item, `case`): its targets and inner statements
+            for field in _BINDING_FIELDS:
+                value = getattr(node, field, None)
+                if isinstance(value, list):
+                    todo.extend(value)
+                elif isinstance(value, ast.AST):
+                    todo.append(value)
+    return True
+
+
+_BINDING_FIELDS = (
+    "targets", "target", "optional_vars", "pattern", "items", "body", "orelse", "finalbody", "handlers", "cases",
+)
+_GLOBAL_RE = re.compile(rb"^[ \t]+global[ \t]", re.MULTILINE)
+
+
+def _import_bindings(stmt: ast.Import | ast.ImportFrom, package: str) -> list[tuple[str, str]]:
+    """(local name, fully qualified name) of each name an import binds (``*`` for a star)."""
+    if isinstance(stmt, ast.Import):
+        return [
+            (alias.asname, alias.name) if alias.asname else (alias.name.partition(".")[0],) * 2
+            for alias in stmt.names
+        ]
+    if stmt.level:
+        parts = package.split(".") if package else []
+        if stmt.level - 1 > len(parts):
+            return [(alias.asname or alias.name, _OTHER) for alias in stmt.names]
+        source = ".".join(parts[: len(parts) - (stmt.level - 1)] + ([stmt.module] if stmt.module else []))
+    else:
+        source = stmt.module or ""
+    return [
+        (alias.asname or alias.name, f"{source}.{alias.name}" if source else alias.name) for alias in stmt.names
+    ]
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(kind, ast.Name) and kind.id in _IMPORT_ERRORS for kind in kinds)
+
+
+def _stub_name(stmt: ast.stmt) -> str | None:
+    """The name an ``except ImportError:`` statement rebinds to a stand-in: ``name = None``
+    (also annotated), or a ``def``/``class`` of it; else None."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return stmt.name
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target, value = stmt.targets[0], stmt.value
+    elif isinstance(stmt, ast.AnnAssign):
+        target, value = stmt.target, stmt.value
+    else:
+        return None
+    if isinstance(target, ast.Name) and isinstance(value, ast.Constant) and value.value is None:
+        return target.id
+    return None
+
+
+external_clear_too(_source.cache_clear)
+external_clear_too(_import_only_names.cache_clear)
