@@ -345,10 +345,7 @@ class FileContext:
     # -- names --------------------------------------------------------------
     def resolve(self, node: ast.AST) -> str | None:
         """Fully qualified name of a Name/Attribute chain bound by an import, else None.
-
-        A name of a project module that re-exports a name from outside the project is
-        that name (:meth:`through_reexports`: ``from app.sqlkit import select`` where
-        ``app/sqlkit.py`` imports ``select`` from ``sqlalchemy``)."""
+        (:meth:`resolve_reexported` also follows a project module's re-exports.)"""
         attrs: list[str] = []
         while isinstance(node, ast.Attribute):
             attrs.append(node.attr)
@@ -358,11 +355,19 @@ class FileContext:
         base = self.imports.get(node.id)
         if base is None:
             return None
-        qualified = base
         if attrs:
             attrs.reverse()
-            qualified = base + "." + ".".join(attrs)
-        if self._in_project(base):
+            return base + "." + ".".join(attrs)
+        return base
+
+    def resolve_reexported(self, node: ast.AST) -> str | None:
+        """:meth:`resolve`, and a name of a project module that re-exports a name from
+        outside the project is that name (:meth:`through_reexports`: ``from app.sqlkit
+        import select`` where ``app/sqlkit.py`` imports ``select`` from ``sqlalchemy``).
+        Asked by the facts that look for a library's names (SQLAlchemy's), not by every
+        lookup: following costs a read of the other module."""
+        qualified = self.resolve(node)
+        if qualified is not None and self._in_project(qualified):
             return self.through_reexports(qualified)
         return qualified
 

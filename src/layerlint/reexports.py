@@ -1,8 +1,8 @@
 """Names a project module re-exports: bound at its top level by an import and nothing else.
 
 ``app/sqlkit.py`` holding ``from sqlalchemy import select`` makes ``app.sqlkit.select``
-another name of ``sqlalchemy.select``; :meth:`FileContext.resolve
-<layerlint.context.FileContext.resolve>` follows it (through the ``reexport`` provider
+another name of ``sqlalchemy.select``; :meth:`FileContext.resolve_reexported
+<layerlint.context.FileContext.resolve_reexported>` follows it (through the ``reexport`` provider
 of external.py, so a cached result is dropped when the module changes). The module is
 parsed, never imported, once per process.
 

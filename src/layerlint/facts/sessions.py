@@ -760,8 +760,9 @@ def built_statement(node: ast.Call, ctx: FileContext) -> tuple[ast.Call, str] | 
 
 
 def statement_builder(node: ast.Call, ctx: FileContext) -> str | None:
-    """``select(...)``/``sa.text(...)``/``postgresql.insert(...)`` from SQLAlchemy or SQLModel."""
-    name = ctx.resolve(node.func)
+    """``select(...)``/``sa.text(...)``/``postgresql.insert(...)`` from SQLAlchemy or SQLModel
+    (also through a project module that re-exports it)."""
+    name = ctx.resolve_reexported(node.func)
     return _builder_named(name) if name else None
 
 

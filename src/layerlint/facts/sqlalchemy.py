@@ -3,7 +3,7 @@
 Names are resolved through the import table, so ``import sqlalchemy as sa;
 sa.Column``, ``from sqlalchemy.orm import relationship as rel`` and
 ``sqlalchemy.orm.relationship`` are all recognised (also through a project module
-that re-exports them: ``FileContext.resolve``), and a ``Column`` or
+that re-exports them: ``FileContext.resolve_reexported``), and a ``Column`` or
 ``relationship`` that does not come from ``sqlalchemy``/``sqlmodel`` never is.
 
 A *declarative class* of a module is one of:
@@ -72,8 +72,9 @@ def uses_sqlalchemy(ctx: FileContext) -> bool:
 
 
 def sa_qualified(node: ast.AST, ctx: FileContext) -> str | None:
-    """Fully qualified name of ``node`` when it resolves into sqlalchemy/sqlmodel."""
-    name = ctx.resolve(node)
+    """Fully qualified name of ``node`` when it resolves into sqlalchemy/sqlmodel (also
+    through a project module that re-exports it)."""
+    name = ctx.resolve_reexported(node)
     if name is None or name.partition(".")[0] not in SA_PACKAGES:
         return None
     return name
@@ -478,7 +479,7 @@ class _Analysis:
         ):
             return False
         for base in cls.bases:
-            qualified = self.ctx.resolve(base_expr(base))
+            qualified = self.ctx.resolve_reexported(base_expr(base))
             if qualified and self.ctx.is_first_party(qualified) and any(
                 name.partition(".")[0] == "sqlalchemy" and name.rpartition(".")[2] in DECLARATIVE_BASE_CLASSES
                 for name in outside_bases(qualified, self.ctx)
@@ -496,7 +497,7 @@ class _Analysis:
             return False  # a metaclass= may map it
         for base in cls.bases:
             base = base_expr(base)
-            qualified = self.ctx.resolve(base)
+            qualified = self.ctx.resolve_reexported(base)
             if qualified is not None:
                 if qualified.partition(".")[0] not in _NEVER_MAPPING_PACKAGES:
                     return False
@@ -539,7 +540,7 @@ class _Analysis:
 
     def _base_names(self, base: ast.AST, scope: ast.AST | None, seen: frozenset[int]) -> set[str] | None:
         """Names a base read in ``scope`` provides, or None when unknown."""
-        qualified = self.ctx.resolve(base)
+        qualified = self.ctx.resolve_reexported(base)
         if qualified is not None:
             return set() if qualified.partition(".")[0] in _KNOWN_EMPTY_PACKAGES else None
         if isinstance(base, ast.Name):
