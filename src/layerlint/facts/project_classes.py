@@ -15,8 +15,10 @@ star imports into other project modules, a few hops at most:
   decorated ``@as_declarative()``) in its module is a declarative base, as a
   subclass of ``DeclarativeBase`` is: its subclasses are models even when their
   ``__tablename__`` comes from the base;
-- the attributes a class annotates (``session: Session`` on a base controller)
-  are read with their types, through its project bases;
+- the attributes a class annotates (``session: Session`` on a base controller,
+  ``session: ClassVar[Session]`` on a model) are read with their types, through its
+  project bases, and apart from them those its ``__init__`` sets from an annotated
+  parameter (``self.session = session`` with ``session: AsyncSession``);
 - a name bound to what a class factory of the module returns (``APIRouter =
   make_router_class(route)``, the factory annotated ``-> type[fastapi.APIRouter]`` or
   returning a class it defines) is a class with that class's bases;
@@ -113,6 +115,8 @@ class _Module:
     stars: tuple[str, ...]  # the modules of `from module import *`
     # top-level class -> its annotated attributes (``session: Session``) -> the type, qualified
     annotated: dict[str, dict[str, str]]
+    # top-level class -> the attributes its ``__init__`` sets (``self.session = session``) -> the type
+    init_assigned: dict[str, dict[str, str]]
     # top-level function of no parameters that only returns a call -> the callee, qualified
     returns: dict[str, str]
     dataclasses: frozenset[str]  # top-level classes decorated ``@dataclass``
@@ -225,6 +229,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     bases: dict[str, tuple[str, ...]] = {}
     own: dict[str, frozenset[str]] = {}
     annotated: dict[str, dict[str, str]] = {}
+    init_assigned: dict[str, dict[str, str]] = {}
     dataclasses: set[str] = set()
     assigned: dict[str, dict[str, tuple[AssignedValue, ...]]] = {}
     for name, call in factories:  # `Base = declarative_base()`: a declarative base, as a class
@@ -248,6 +253,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     for node in classes:
         bases[node.name] = _class_bases(node, bound)
         annotated[node.name] = _annotated_attributes(node, bound)
+        init_assigned[node.name] = _init_assigned_attributes(node, bound)
         decorators = {
             resolve_in(decorator.func if isinstance(decorator, ast.Call) else decorator, imports)
             for decorator in node.decorator_list
@@ -272,8 +278,8 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
                 returns[name] = qualified
     context_managers, instances = _context_managers_and_instances(tree.body, bound)
     return _Module(
-        bases, own, imports, tuple(stars), annotated, returns, frozenset(dataclasses), context_managers, instances,
-        assigned,
+        bases, own, imports, tuple(stars), annotated, init_assigned, returns, frozenset(dataclasses),
+        context_managers, instances, assigned,
     )
 
 
@@ -515,39 +521,112 @@ def read_outside_bases(qualified: str, ctx: FileContext) -> frozenset[str] | Non
 
 
 def _annotated_attributes(node: ast.ClassDef, bound: dict[str, str]) -> dict[str, str]:
-    """``attr: T`` (and ``attr: Annotated[T, ...]``) in a class body: attr -> T, qualified."""
+    """``attr: T`` (and ``attr: Annotated[T, ...]``, ``attr: ClassVar[T]``) in a class body:
+    attr -> T, qualified."""
     out: dict[str, str] = {}
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            annotation = stmt.annotation
-            if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
-                if not annotation.slice.elts:
-                    continue  # `Tuple[()]`
-                annotation = annotation.slice.elts[0]  # Annotated[T, Depends(...)]
-            qualified = resolve_in(annotation, bound)
+            annotation = _parsed(stmt.annotation)
+            if isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in CLASS_VARS:
+                annotation = annotation.slice
+            qualified = annotated_class(annotation, bound)
             if qualified:
                 out[stmt.target.id] = qualified
     return out
 
 
-def inherited_attribute_types(qualified: str, ctx: FileContext) -> dict[str, str]:
+CLASS_VARS = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+_OPTIONAL = frozenset({f"{module}.{name}" for module in ("typing", "typing_extensions") for name in ("Optional", "Union")})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+
+
+def annotated_class(annotation: ast.expr | None, bound: dict[str, str]) -> str | None:
+    """The one class an annotation names, qualified: ``T``, ``Annotated[T, ...]``,
+    ``Optional[T]``, ``T | None`` and a generic ``T[...]`` (``scoped_session[Session]``:
+    ``scoped_session``); None for anything else (a union of classes, a name not bound)."""
+    annotation = _parsed(annotation)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        parts = [annotation.left, annotation.right]
+    elif isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _OPTIONAL:
+        inner = annotation.slice
+        parts = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+    elif isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _ANNOTATED:
+        inner = annotation.slice
+        return annotated_class(inner.elts[0], bound) if isinstance(inner, ast.Tuple) and inner.elts else None
+    elif isinstance(annotation, ast.Subscript):
+        return resolve_in(annotation.value, bound)
+    else:
+        return resolve_in(annotation, bound) if annotation is not None else None
+    classes = [part for part in parts if not (isinstance(part, ast.Constant) and part.value is None)]
+    return annotated_class(classes[0], bound) if len(classes) == 1 else None
+
+
+def _init_assigned_attributes(node: ast.ClassDef, bound: dict[str, str]) -> dict[str, str]:
+    """``self.<attr> = <param>`` in the class's ``__init__``, the parameter annotated with a
+    class (:func:`annotated_class`) and never rebound, or ``self.<attr>: T = ...``: attr -> the
+    class, qualified. An attribute ``__init__`` also sets to anything else is left out."""
+    inits = [s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__"]
+    if not inits:
+        return {}
+    init = inits[-1]
+    args = init.args
+    positional = [*args.posonlyargs, *args.args]
+    if not positional:
+        return {}
+    self_name = positional[0].arg
+    rebound = {n.id for n in ast.walk(init) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    params = {
+        arg.arg: kind for arg in (*positional[1:], *args.kwonlyargs)
+        if arg.arg not in rebound and (kind := annotated_class(arg.annotation, bound))
+    }
+    found: dict[str, str] = {}
+    unknown: set[str] = set()
+    for stmt in ast.walk(init):
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+            kind = params.get(stmt.value.id) if isinstance(stmt.value, ast.Name) else None
+        elif isinstance(stmt, ast.AnnAssign):
+            targets, kind = [stmt.target], annotated_class(stmt.annotation, bound)
+        elif isinstance(stmt, (ast.AugAssign, ast.For, ast.AsyncFor)):
+            targets, kind = [stmt.target], None
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            targets, kind = [item.optional_vars for item in stmt.items if item.optional_vars is not None], None
+        else:
+            continue
+        for target in targets:
+            for part in ast.walk(target):  # (`self.a, self.b = a, b`: each of a tuple is unknown)
+                if isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name) and part.value.id == self_name:
+                    if part is target and kind is not None and found.get(part.attr, kind) == kind:
+                        found[part.attr] = kind
+                    elif isinstance(part.ctx, ast.Store):
+                        unknown.add(part.attr)
+    return {attr: kind for attr, kind in found.items() if attr not in unknown}
+
+
+def inherited_attribute_types(qualified: str, ctx: FileContext, *, with_init: bool = False) -> dict[str, str]:
     """The annotated attributes (attr -> type, qualified) of a class of a project module and
-    of its project bases (``session: Session`` on a base controller); empty when not known."""
-    return ctx.memo(("project_classes.attributes", qualified), lambda: _attribute_types(qualified, ctx, 0))
+    of its project bases (``session: Session`` on a base controller), and with ``with_init``
+    those their ``__init__`` sets from an annotated parameter (:func:`_init_assigned_attributes`,
+    attributes of an instance, not of the class); empty when not known."""
+    return ctx.memo(
+        ("project_classes.attributes", qualified, with_init), lambda: _attribute_types(qualified, ctx, 0, with_init)
+    )
 
 
-def _attribute_types(qualified: str, ctx: FileContext, hops: int) -> dict[str, str]:
+def _attribute_types(qualified: str, ctx: FileContext, hops: int, with_init: bool) -> dict[str, str]:
     module, _, name = qualified.rpartition(".")
     read = _module(module, ctx, hops) if module else None
     if read is None:
         return {}
     if name in read.imports:
-        return _attribute_types(read.imports[name], ctx, hops + 1)
+        return _attribute_types(read.imports[name], ctx, hops + 1, with_init)
     if name not in read.annotated:
         return {}
     out: dict[str, str] = {}
     for base in read.bases[name]:
-        out.update(_attribute_types(base, ctx, hops + 1))
+        out.update(_attribute_types(base, ctx, hops + 1, with_init))
+    if with_init:
+        out.update(read.init_assigned[name])
     out.update(read.annotated[name])
     return out
 

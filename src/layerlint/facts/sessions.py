@@ -5,7 +5,12 @@ A session is a name annotated ``AsyncSession``/``Session`` (through imports,
 ``SessionDep = Annotated[AsyncSession, Depends(get_db)]``, or an imported alias
 named by convention: ``SessionDep``, ``AsyncSessionDep``, ``DbSession``); a parameter whose
 default is ``Depends(<session provider>)``; an attribute ``self.x`` assigned
-from one of those (or annotated as one in the class body); or the target of
+from one of those (or annotated as one in the class body), in the class or a base
+(a base of another project module read there: its class-body annotations and what its
+``__init__`` sets from a parameter annotated as a session); a class attribute annotated as
+one (``session: ClassVar[scoped_session[Session]]``, ``scoped_session[...]`` and
+``ClassVar[...]`` resolved through imports) reached as ``cls.x`` in a classmethod of the
+class or as ``ClassName.x`` of a project class; or the target of
 ``async with <factory>() as s`` / ``s = <factory>()`` where the factory is a
 ``sessionmaker``/``async_sessionmaker`` result or ``AsyncSession``/``Session``; or the
 target of ``async with engine.core_session() as s`` (``with`` for the sync form) where the
@@ -32,6 +37,7 @@ from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
 from layerlint.facts.project_classes import (
+    CLASS_VARS,
     CONTEXT_MANAGERS,
     context_manager_yield,
     inherited_attribute_types,
@@ -106,7 +112,7 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
         elif hasattr(ast, "TypeAlias") and isinstance(stmt, ast.TypeAlias):  # 3.12 ``type X = ...``
             target, value = stmt.name, stmt.value
         if isinstance(target, ast.Name) and value is not None:
-            if any(ctx.resolve(t) in SESSION_TYPES for t in _annotation_types(value)):
+            if any(ctx.resolve(base_expr(t)) in SESSION_TYPES for t in _annotation_types(value)):
                 names.add(target.id)
 
     def imported_alias(local: str, qualified: str) -> bool:
@@ -122,7 +128,11 @@ def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
         return False
     aliases = ctx.memo("sessions.aliases", lambda: _session_aliases(ctx))
     for item in _annotation_types(annotation):
-        qualified = ctx.resolve(item)
+        if isinstance(item, ast.Subscript) and ctx.resolve(item.value) in CLASS_VARS:
+            if is_session_annotation(item.slice, ctx):  # `session: ClassVar[Session]` in a class body
+                return True
+            continue
+        qualified = ctx.resolve(base_expr(item))  # (`scoped_session[Session]`: a scoped session)
         if qualified in SESSION_TYPES or (qualified is not None and _reexported_session(qualified, ctx)):
             return True
         if isinstance(item, ast.Name) and (
@@ -424,7 +434,7 @@ def _module_facts(path: str) -> _Facts:
                 factories |= bound
             elif isinstance(value, ast.Call):
                 calls.append((bound, value))
-            elif any(resolve_in(t, imports) in SESSION_TYPES for t in _annotation_types(value)):
+            elif any(resolve_in(base_expr(t), imports) in SESSION_TYPES for t in _annotation_types(value)):
                 aliases |= bound
     known = factories | {local for local, q in imports.items() if _named_like_factory(q)}
     factories |= _session_context_managers(tree.body, lambda node: resolve_in(node, imports), known)
@@ -654,26 +664,56 @@ def _class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
                     )
                     if holds:
                         attrs.update(_self_attributes(targets))
-    return frozenset(attrs | _inherited_session_attrs(cls, ctx))
+    return frozenset(attrs | _inherited_session_attrs(cls, ctx, instance=True))
 
 
-def _inherited_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> set[str]:
+def _class_level_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
+    """The attributes the class body (or a base's) annotates as a session (``session:
+    ClassVar[scoped_session[Session]]``): what ``cls.<attr>`` and ``ClassName.<attr>`` reach."""
+    attrs = {
+        stmt.target.id for stmt in cls.body
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+        and is_session_annotation(stmt.annotation, ctx)
+    }
+    return frozenset(attrs | _inherited_session_attrs(cls, ctx, instance=False))
+
+
+def _inherited_session_attrs(cls: ast.ClassDef, ctx: FileContext, *, instance: bool) -> set[str]:
     """Session attributes a class inherits: from a base class of the module, or one of
     another project module, read there (``session: Session = Depends(get_db)`` on a base
-    controller of class-based views)."""
+    controller of class-based views; for an ``instance``, ``self.session = session`` in the
+    base's ``__init__`` too)."""
     attrs: set[str] = set()
     for base in cls.bases:
         if isinstance(base, ast.Name) and base.id not in ctx.imports:
             for node in ctx.memo("sessions.classes_by_name", lambda: _classes_by_name(ctx)).get(base.id, ()):
                 if node is not cls:
-                    attrs |= class_session_attrs(node, ctx)
+                    attrs |= class_session_attrs(node, ctx, instance=instance)
             continue
         qualified = ctx.resolve(base)
         if qualified and ctx.is_first_party(qualified):
-            attrs.update(
-                attr for attr, kind in inherited_attribute_types(qualified, ctx).items() if kind in SESSION_TYPES
-            )
+            attrs |= _project_session_attrs(qualified, ctx, instance=instance)
     return attrs
+
+
+def _project_session_attrs(qualified: str, ctx: FileContext, *, instance: bool) -> set[str]:
+    """The session attributes of a class of another project module, read there."""
+    return {
+        attr for attr, kind in inherited_attribute_types(qualified, ctx, with_init=instance).items()
+        if _names_session_type(kind, ctx)
+    }
+
+
+def _names_session_type(qualified: str, ctx: FileContext) -> bool:
+    """A session class, a project subclass of one, or a project module's session type alias
+    (``SessionType = scoped_session[Session]``), as another module's annotation names it."""
+    if qualified in SESSION_TYPES:
+        return True
+    if not ctx.is_first_party(qualified):
+        return False
+    return _reexported_session(qualified, ctx) or (
+        qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[1]
+    )
 
 
 _PROPERTIES = frozenset({"builtins.property", "functools.cached_property"})
@@ -696,15 +736,20 @@ def _classes_by_name(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:
     return found
 
 
-def class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
-    resolving: set[int] = ctx.memo("sessions.classes_resolving", set)
-    if id(cls) in resolving:
+def class_session_attrs(cls: ast.ClassDef, ctx: FileContext, *, instance: bool = True) -> frozenset[str]:
+    """The session attributes of an instance of ``cls`` (``self.<attr>``), or with
+    ``instance=False`` of the class itself (``cls.<attr>``)."""
+    key = (instance, id(cls))
+    resolving: set[tuple[bool, int]] = ctx.memo("sessions.classes_resolving", set)
+    if key in resolving:
         return frozenset()  # a cycle of same-named bases
-    resolving.add(id(cls))
+    resolving.add(key)
     try:
-        return ctx.memo(("sessions.class", id(cls)), lambda: _class_session_attrs(cls, ctx))
+        if instance:
+            return ctx.memo(("sessions.class", id(cls)), lambda: _class_session_attrs(cls, ctx))
+        return ctx.memo(("sessions.class_level", id(cls)), lambda: _class_level_session_attrs(cls, ctx))
     finally:
-        resolving.discard(id(cls))
+        resolving.discard(key)
 
 
 def is_session(expr: ast.AST, ctx: FileContext) -> bool:
@@ -715,10 +760,74 @@ def is_session(expr: ast.AST, ctx: FileContext) -> bool:
             for scope in ctx.scopes
             if isinstance(scope, FUNCTION_TYPES)
         )
-    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
-        cls = ctx.enclosing_class()
-        return cls is not None and expr.attr in class_session_attrs(cls, ctx)
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        if expr.value.id == "self":
+            cls = ctx.enclosing_class()
+            return cls is not None and expr.attr in class_session_attrs(cls, ctx)
+        return _class_attribute_session(expr.value.id, expr.attr, ctx)
     return False
+
+
+def _class_attribute_session(owner: str, attr: str, ctx: FileContext) -> bool:
+    """``cls.<attr>`` in a classmethod, or ``ClassName.<attr>`` for a project class (of this
+    module or imported), where the class body or a base's annotates ``attr`` as a session."""
+    func = ctx.enclosing_function()
+    if func is not None and owner == "cls":
+        scopes = ctx.scopes
+        cls = scopes[-2] if len(scopes) >= 2 and scopes[-1] is func else None
+        return (
+            isinstance(cls, ast.ClassDef)
+            and _first_parameter(func) == owner
+            and any(_is_classmethod(decorator, ctx) for decorator in func.decorator_list)
+            and attr in class_session_attrs(cls, ctx, instance=False)
+        )
+    if not owner[:1].isupper() or any(  # (classes are CapWords: other names are not looked up)
+        owner in ctx.memo(("sessions.locals", id(scope)), lambda scope=scope: _local_names(scope))
+        for scope in ctx.scopes
+        if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))
+    ):
+        return False
+    qualified = ctx.imports.get(owner)
+    if qualified is None:
+        classes = [stmt for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef) and stmt.name == owner]
+        bindings = ctx.memo("sessions.top_level_bindings", lambda: _top_level_binding_counts(ctx))
+        return len(classes) == 1 and bindings.get(owner) == 1 and attr in class_session_attrs(
+            classes[0], ctx, instance=False
+        )
+    return ctx.is_first_party(qualified) and attr in ctx.memo(
+        ("sessions.project_class_level", qualified), lambda: _project_session_attrs(qualified, ctx, instance=False)
+    )
+
+
+def _first_parameter(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    positional = [*func.args.posonlyargs, *func.args.args]
+    return positional[0].arg if positional else None
+
+
+def _is_classmethod(decorator: ast.expr, ctx: FileContext) -> bool:
+    if isinstance(decorator, ast.Name) and decorator.id == "classmethod":
+        return "classmethod" not in ctx.imports and "classmethod" not in ctx.top_level_names
+    return ctx.resolve(decorator) == "builtins.classmethod"
+
+
+def _top_level_binding_counts(ctx: FileContext) -> dict[str, int]:
+    """How many statements of the module's top level (its if/try blocks too) bind each name."""
+    counts: dict[str, int] = {}
+    for stmt in statements(ctx.tree.body, descend=lambda stmt: not isinstance(stmt, SCOPE_TYPES)):
+        for name in _bound_names(stmt):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _bound_names(stmt: ast.stmt) -> set[str]:
+    if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef)):
+        return {stmt.name}
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).partition(".")[0] for alias in stmt.names}
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
+    return set()
 
 
 def session_method_call(node: ast.Call, methods: frozenset[str], ctx: FileContext) -> str | None:

@@ -17,7 +17,12 @@ subclassed by a project module: `from app.db import AsyncSession`), a parameter 
 default is `Depends(<session provider>)` (unless it is annotated with another
 class: `db: DatabaseManager = Depends(get_db)`), `self.<attr>` assigned from one
 or annotated as one in the class body or a base class's (also a base class of
-another project module, read there: a base controller of class-based views), or
+another project module, read there: a base controller of class-based views, a base
+service whose `__init__` sets `self.session = session` from a parameter annotated as
+one and nothing else), a class attribute annotated as one (`session:
+ClassVar[scoped_session[Session]]`, or a module-level alias of it) reached as
+`cls.<attr>` in a classmethod of the class or as `ClassName.<attr>` of a project class
+(of the module or imported), or
 the target of `async with <session factory>() as session` (a factory as LL603
 finds it: `self.session_factory()`, `request.app.state.session_factory()`), or of
 `async with engine.core_session() as session` where the callee is a project's context

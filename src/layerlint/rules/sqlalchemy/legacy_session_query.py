@@ -4,7 +4,10 @@
 Flags `.query(...)` called on a receiver known to be a SQLAlchemy session: a
 name annotated `Session`/`AsyncSession` (SQLModel's too), a parameter whose
 default is `Depends(<session provider>)`, `self.<attr>` assigned from one (or a
-property of the class returning a `Session`), the
+property of the class returning a `Session`; as LL106 reads it, a base class of
+another project module included), a class attribute annotated as one (`session:
+ClassVar[scoped_session[Session]]`) reached as `cls.<attr>` in a classmethod or as
+`Model.<attr>` of a project class, the
 target of `with <session factory>() as session` or `session = SessionLocal()`
 (where the factory is one as LL603 finds it: a `sessionmaker`/`async_sessionmaker`
 result of the module or of `self.<attr>`, or a conventionally named name,
