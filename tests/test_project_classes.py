@@ -869,3 +869,38 @@ def test_a_class_built_on_a_star_reexport_of_pydantic_v1_is_a_v1_model(project):
     (project / "app" / "star_use.py").write_text(STAR_USE)
     assert _findings("app/star_use.py") == set()
 
+
+
+GENERIC_SCHEMAS = """\
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+
+class Record(BaseModel):
+    name: str
+
+
+RecordT = TypeVar("RecordT", bound=Record)
+MappingT = TypeVar("MappingT", bound=dict)
+TableT = TypeVar("TableT", bound="dict[str, Any]")
+FreeT = TypeVar("FreeT")
+"""
+GENERIC_USE = """\
+from app.schemas.generic import FreeT, MappingT, RecordT, TableT
+
+
+def values(record: RecordT, row: MappingT, table: TableT, free: FreeT) -> list:
+    return [record.dict(), row.copy(), table.copy(), free.dict()]
+"""
+
+
+def test_a_type_variable_of_a_schemas_module_is_its_bound_not_a_model_class(project):
+    # `MappingT` looks like a class of a schemas module, but is a type variable bound to
+    # dict: `row.copy()` is dict's (a "safe" fix wrote `row.model_copy()`); one bound to a
+    # model stands for it, with an unsafe fix as for a type variable of the module itself
+    (project / "app" / "schemas" / "generic.py").write_text(GENERIC_SCHEMAS)
+    (project / "app" / "crud.py").write_text(GENERIC_USE)
+    found = [(d["location"]["column"], d["fix"]["applicability"] if d["fix"] else None)
+             for d in _json("LL203", "app/crud.py")]
+    assert found == [(20, "unsafe")]

@@ -127,6 +127,8 @@ class _Module:
     instances: dict[str, str]
     # top-level class -> ``self.<attr>`` its methods assign -> each value (see self_assignments)
     assigned: dict[str, dict[str, tuple[AssignedValue, ...]]]
+    # top-level ``T = TypeVar("T", bound=B)`` -> B, qualified (None: no one class bound)
+    type_vars: dict[str, str | None]
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -277,10 +279,51 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             if qualified:
                 returns[name] = qualified
     context_managers, instances = _context_managers_and_instances(tree.body, bound)
+    type_vars = {
+        name: _type_var_bound(call, bound) for name, call in factories
+        if name not in bases and resolve_in(call.func, imports) in _TYPE_VAR_FACTORIES
+    }
     return _Module(
         bases, own, imports, tuple(stars), annotated, init_assigned, returns, frozenset(dataclasses),
-        context_managers, instances, assigned,
+        context_managers, instances, assigned, type_vars,
     )
+
+
+_TYPE_VAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
+
+def _type_var_bound(call: ast.Call, bound: dict[str, str]) -> str | None:
+    """The qualified class a ``TypeVar(...)`` is bound to (``builtins.dict``, ``app.schemas.Schema``;
+    ``dict[str, Any]``: ``builtins.dict``); None for constraints, no bound, or one out of reach."""
+    if call.args[1:]:
+        return None  # constrained: no one class
+    expr = _parsed(next((k.value for k in call.keywords if k.arg == "bound"), None))
+    if isinstance(expr, ast.Subscript):
+        expr = expr.value
+    name = _base_name(expr, bound) if isinstance(expr, (ast.Name, ast.Attribute)) else None
+    return name if name != UNKNOWN_BASE else None
+
+
+def imported_type_var(qualified: str, ctx: FileContext) -> tuple[bool, str | None]:
+    """(is it a type variable?, its bound, qualified: :func:`_type_var_bound`) of a name of a
+    project module (``app.schemas.RowT``, which looks like a class), following re-exports."""
+    return ctx.memo(("project_classes.type_var", qualified), lambda: _type_var_of(qualified, ctx, 0))
+
+
+def _type_var_of(qualified: str, ctx: FileContext, hops: int) -> tuple[bool, str | None]:
+    module, _, name = qualified.rpartition(".")
+    read = _module(module, ctx, hops) if module else None
+    if read is None or name in read.bases:
+        return False, None
+    if name in read.type_vars:
+        return True, read.type_vars[name]
+    if name in read.imports:
+        return _type_var_of(read.imports[name], ctx, hops + 1)
+    for star in read.stars:
+        found = _type_var_of(f"{star}.{name}", ctx, hops + 1)
+        if found[0]:
+            return found
+    return False, None
 
 
 CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})

@@ -43,6 +43,7 @@ from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.project_classes import (
     class_facts,
     class_own_names,
+    imported_type_var,
     is_dataclass,
     is_pydantic_v1,
     module_level_statements,
@@ -135,6 +136,25 @@ def imported_facts(origins: frozenset[str], ctx: FileContext) -> tuple[bool, fro
     they define), read from their modules (see facts/project_classes.py)."""
     found = [class_facts(origin, ctx) for origin in origins]
     return any(v1 for v1, _ in found), frozenset().union(*(names for _, names in found))
+
+
+def through_imported_type_var(target: Receiver, ctx: FileContext) -> Receiver | None:
+    """A receiver typed by a name imported from another project module that, read there, is
+    a type variable (``RowT = TypeVar("RowT", bound=dict)`` in a schemas module: the name looks
+    like a class, so it was presumed a model) stands for its bound, as a type variable of
+    this module does (``via_type_var``); None when that is no one class."""
+    if not target.imported_class or not target.origins:
+        return target
+    found = [imported_type_var(origin, ctx) for origin in target.origins]
+    if not any(is_type_var for is_type_var, _ in found):
+        return target
+    bound = found[0][1]
+    if len(found) != 1 or bound is None:
+        return None
+    return Receiver(
+        imported_kind(bound, ctx)[0], is_class=target.is_class, origins=frozenset({bound}), imported_class=True,
+        via_type_var=True,
+    )
 
 
 def derives_from_model(origins: frozenset[str], ctx: FileContext) -> bool:

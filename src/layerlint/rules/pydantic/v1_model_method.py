@@ -18,7 +18,9 @@ The receiver decides, because these names are everywhere outside Pydantic:
   schemas module, only a class imported from a models module is read), a name
   annotated with one (`user: UserOut`, `Annotated[UserOut, ...]`,
   `UserOut | None`) or with a type variable bound to one (`payload: CreateT`
-  with `CreateT = TypeVar("CreateT", bound=UserOut)` made once at module level,
+  with `CreateT = TypeVar("CreateT", bound=UserOut)` made once at module level
+  or in another project module, which is read: a `RowT` a schemas module binds
+  to `dict` is no model class, however its name looks;
   `def create[T: UserOut](payload: T)` when layerlint runs on Python 3.12 or
   later; one constrained to models only, `TypeVar("T", UserIn, UserOut)`; not
   one without a bound, with a Union bound, or bound twice in the module),
@@ -99,8 +101,8 @@ Unsafe:
 
 - any fix on a receiver only guessed to be a model (an unknown receiver with a
   Pydantic-only keyword, or a v1-only name in a module using Pydantic);
-- any fix on a receiver typed by a type variable of the module or a type
-  parameter (`payload: CreateT`): the bound is only an upper bound, and generic
+- any fix on a receiver typed by a type variable (of the module, imported, or a type
+  parameter) (`payload: CreateT`): the bound is only an upper bound, and generic
   code exists to be handed the project's subclasses of it, any of which may
   define its own `dict()` (a v1 habit, to set defaults), which v2 still calls
   and the rename would skip;
@@ -155,6 +157,7 @@ from layerlint.facts.pydantic import (
     mentions_pydantic,
     module_facts,
     receiver,
+    through_imported_type_var,
     uses_pydantic,
     uses_v1_models,
     v2_attribute_test,
@@ -237,7 +240,9 @@ class V1ModelMethod(PydanticRule):
             and not imports_model_classes(self.ctx)
         ):
             return  # nothing in this module can be a model: skip the receiver analysis
-        target = receiver(attr.value, self.ctx)
+        target = through_imported_type_var(receiver(attr.value, self.ctx), self.ctx)
+        if target is None:
+            return  # a type variable of another module bound to no one class
         if target.kind in ("v1", "plain") or name in target.defines:
             return
         # a class of another project module, of no layer that presumes it a model (a
