@@ -46,10 +46,13 @@ The receiver decides, because these names are everywhere outside Pydantic:
   module that imports
   `pydantic.v1`, or builds its classes on another module's v1 models (a compat
   shim's `BaseModel`), unknown receivers are left alone;
-- nor in a deliberate v1/v2 compatibility branch: a function that also uses the
-  v2 name on the same receiver or its class (`if is_v2: m.model_dump() else:
-  m.dict()`, `type(m).model_fields` then `m.__fields__`, or a
-  `hasattr(m, "model_dump")` check).
+- nor in a deliberate v1/v2 compatibility branch: the v2 name used on the same
+  receiver or its class in the other branch of an `if` (`if is_v2:
+  m.model_dump() else: m.dict()`, or an `if` whose v2 branch returns before the
+  v1 call), of a conditional expression or a `match`, or in a `try` body whose
+  handler uses the v1 name (`type(m).model_fields` then `m.__fields__`), or a
+  `hasattr(m, "model_dump")` check in the function. Both names in plain
+  sequence are no branch: the v1 call is flagged.
 
 ## Why is this bad?
 Pydantic v2 renamed the model API to `model_*`. The v1 names still run but are
@@ -298,14 +301,22 @@ class V1ModelMethod(PydanticRule):
             self._report(attr, None, message, FIX_UNSAFE)
 
     def _compat(self, attr: ast.Attribute) -> bool:
-        """Does the enclosing function also use the v2 name on the same receiver?
+        """Is this v1 use one side of a v1/v2 compatibility branch on the same receiver?
 
-        ``if is_v2_model(m): m.model_dump_json() else: m.json()`` and
-        ``hasattr(m, "model_dump")`` checks are deliberate support of both versions.
+        ``if is_v2: m.model_dump() else: m.dict()`` (also ``try``/``except`` and a
+        conditional expression, or an ``if`` whose v2 branch returns before the v1 call),
+        and any ``hasattr(m, "model_dump")`` check in the function. Two plain statements
+        calling both are no branch: the v1 call is just left over.
         """
         scope = self.ctx.enclosing_function() or self.ctx.tree
-        uses = self.ctx.memo(("LL203.v2_uses", id(scope)), lambda: _v2_uses(scope))
-        return (_receiver_key(attr.value), V2_NAMES[attr.attr]) in uses
+        uses, tested = self.ctx.memo(("LL203.v2_uses", id(scope)), lambda: _v2_uses(scope))
+        key = (_receiver_key(attr.value), V2_NAMES[attr.attr])
+        if key in tested:
+            return True
+        if key not in uses:
+            return False
+        parents = self.ctx.memo(("LL203.parents", id(scope)), lambda: _parents(scope))
+        return any(_alternatives(attr, use, parents) for use in uses[key])
 
     def _report(
         self, attr: ast.Attribute, call: ast.Call | None, message: str, receiver_safety: str | None
@@ -336,17 +347,79 @@ class V1ModelMethod(PydanticRule):
         self.report(position, message, fix=fix)  # type: ignore[arg-type]
 
 
-def _v2_uses(scope: ast.AST) -> frozenset[tuple[str, str]]:
-    """(receiver, name) of every ``<receiver>.model_*`` and ``hasattr(<receiver>, "model_*")`` in a scope."""
-    uses: set[tuple[str, str]] = set()
+def _v2_uses(scope: ast.AST) -> tuple[dict[tuple[str, str], list[ast.AST]], frozenset[tuple[str, str]]]:
+    """The ``<receiver>.model_*`` of a scope by (receiver, name), and the (receiver, name) of
+    its ``hasattr(<receiver>, "model_*")`` checks."""
+    uses: dict[tuple[str, str], list[ast.AST]] = {}
+    tested: set[tuple[str, str]] = set()
     for node in ast.walk(scope):
         if isinstance(node, ast.Attribute) and node.attr.startswith("model_"):
-            uses.add((_receiver_key(node.value), node.attr))
+            uses.setdefault((_receiver_key(node.value), node.attr), []).append(node)
         else:
-            tested = v2_attribute_test(node)
-            if tested is not None:
-                uses.add((_receiver_key(tested[0]), tested[1]))
-    return frozenset(uses)
+            found = v2_attribute_test(node)
+            if found is not None:
+                tested.add((_receiver_key(found[0]), found[1]))
+    return uses, frozenset(tested)
+
+
+_Step = tuple[ast.AST, str, int]  # (parent, field, index in that field's list, or -1)
+_EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _parents(scope: ast.AST) -> dict[int, _Step]:
+    """Each node's parent in a scope, with the field (and list index) holding it."""
+    found: dict[int, _Step] = {}
+    for node in ast.walk(scope):
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                for index, child in enumerate(value):
+                    if isinstance(child, ast.AST):
+                        found[id(child)] = (node, name, index)
+            elif isinstance(value, ast.AST):
+                found[id(value)] = (node, name, -1)
+    return found
+
+
+def _steps(node: ast.AST, parents: dict[int, _Step]) -> dict[int, _Step]:
+    """The steps up from a node to its scope, by the id of each parent."""
+    steps: dict[int, _Step] = {}
+    while id(node) in parents:
+        parent, name, index = parents[id(node)]
+        steps[id(parent)] = (node, name, index)
+        node = parent
+    return steps
+
+
+def _alternatives(first: ast.AST, second: ast.AST, parents: dict[int, _Step]) -> bool:
+    """Do two nodes run on different paths: the two branches of an ``if`` (or a conditional
+    expression, a ``match``), a ``try`` body and a handler, or an ``if`` branch that leaves
+    (``return``/``raise``) and what follows that ``if``?"""
+    up_first, up_second = _steps(first, parents), _steps(second, parents)
+    node = first
+    while id(node) in parents:  # the lowest common ancestor
+        node = parents[id(node)][0]
+        if id(node) in up_second:
+            break
+    else:
+        return False
+    (child_a, field_a, index_a), (child_b, field_b, index_b) = up_first[id(node)], up_second[id(node)]
+    if isinstance(node, (ast.If, ast.IfExp)):
+        return {field_a, field_b} == {"body", "orelse"}
+    if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+        return "handlers" in (field_a, field_b) and (field_a, index_a) != (field_b, index_b) and (
+            {field_a, field_b} <= {"handlers", "body", "orelse"}
+        )
+    if isinstance(node, ast.Match):
+        return field_a == field_b == "cases" and index_a != index_b
+    if field_a != field_b or index_a == index_b:
+        return False
+    # statements of one block: an earlier `if` whose branch holding one of them leaves
+    earlier, up = (child_a, up_first) if index_a < index_b else (child_b, up_second)
+    if not isinstance(earlier, ast.If):
+        return False
+    branch = up[id(earlier)][1]
+    body = getattr(earlier, branch) if branch in ("body", "orelse") else None
+    return bool(body) and isinstance(body[-1], _EXITS)
 
 
 def _receiver_key(node: ast.expr) -> str:
