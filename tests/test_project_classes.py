@@ -904,3 +904,34 @@ def test_a_type_variable_of_a_schemas_module_is_its_bound_not_a_model_class(proj
     found = [(d["location"]["column"], d["fix"]["applicability"] if d["fix"] else None)
              for d in _json("LL203", "app/crud.py")]
     assert found == [(20, "unsafe")]
+
+
+WS_SCHEMAS = """\
+from pydantic import BaseModel
+
+
+class Pulse(BaseModel):
+    status: str
+
+
+class Frame:
+    def dict(self) -> dict:
+        return {}
+"""
+WS_USE = """\
+from app.ws_schemas import Frame, Pulse
+
+
+def probe(pulse: Pulse, frame: Frame, raw: dict):
+    return pulse.dict(), Pulse.parse_obj(raw), frame.dict()
+"""
+
+
+def test_a_model_of_a_schemas_suffix_module_is_read_without_a_pydantic_import(project):
+    # `ws_schemas.py` (freqtrade's `api_schemas.py`) is of no layer: its classes are read
+    # as a models module's are, even where nothing names Pydantic; a plain class stays clean
+    (project / "app" / "ws_schemas.py").write_text(WS_SCHEMAS)
+    (project / "app" / "ws.py").write_text(WS_USE)
+    assert sorted((d["location"]["column"], d["message"][:12]) for d in _json("LL203", "app/ws.py")) == [
+        (18, "`.dict()` is"), (32, "`.parse_obj("),
+    ]

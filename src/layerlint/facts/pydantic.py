@@ -219,14 +219,16 @@ def read_model_kind(info: ClassInfo, ctx: FileContext) -> tuple[str, bool]:
     return info.kind, info.settings
 
 
-# `from <...models...> import` / `from <..._model> import`: a models-layer module by default
-_MODELS_IMPORT_RE = re.compile(r"from[ \t]+[\w.]*(?:\bmodels|_models?)\b[\w.]*[ \t]+import")
+# `from <...models...> import` / `from <..._model> import` (a models-layer module by default),
+# `from <..._schemas> import` / `from <..._schema> import`
+_MODELS_IMPORT_RE = re.compile(r"from[ \t]+[\w.]*(?:\bmodels|_models?|_schemas?)\b[\w.]*[ \t]+import")
 
 
 def imports_model_classes(ctx: FileContext) -> bool:
     """Does the module import a class-like name from a models-layer module (``models.py``
     often holds Pydantic classes beside ORM ones: its module is read when a rule meets the
-    class as a receiver)? With the default layers the text must show such an import first
+    class as a receiver), or from a module named ``*_schemas``/``*_schema`` (``api_schemas.py``,
+    of no layer)? With the default layers the text must show such an import first
     (``from app.models import``, ``from .order_model import``): most files need no import table."""
     if ctx.settings.layers.is_default:
         if _MODELS_IMPORT_RE.search(ctx.source) is None:
@@ -236,10 +238,15 @@ def imports_model_classes(ctx: FileContext) -> bool:
     return ctx.memo(
         "pydantic.imports_model_classes",
         lambda: any(
-            _looks_like_class(last) and ctx.layer_of(module) == "models"
+            _looks_like_class(last) and (_schemas_suffix(module) or ctx.layer_of(module) == "models")
             for module, _, last in (qualified.rpartition(".") for qualified in ctx.imports.values())
         ),
     )
+
+
+def _schemas_suffix(module: str) -> bool:
+    """Is a part of the module's name ``*_schemas`` or ``*_schema`` (``app.api_schemas``)?"""
+    return any(part.endswith(("_schemas", "_schema")) for part in module.split("."))
 
 
 def uses_v1_models(ctx: FileContext) -> bool:
