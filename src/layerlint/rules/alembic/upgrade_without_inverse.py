@@ -16,14 +16,22 @@ downgrade does not undo:
 | `create_foreign_key(n, t)`, `create_unique_constraint(n, t)`, `create_check_constraint(n, t)`, `create_primary_key(n, t)`, `create_exclude_constraint(n, t)` | `drop_constraint(n)` (or `drop_index(n)`: MySQL keeps unique constraints as indexes), or `drop_table(t)` / dropping a constrained column |
 | `rename_table(a, b)` | `rename_table(b, a)`, or `drop_table(b)` (a table rebuilt and swapped in) |
 
-An index, constraint or column is also undone by dropping its table under the
-name a later `rename_table` of the upgrade gave it.
+Tables are followed through renames: an index, constraint or column is also
+undone on its table under the name a later `rename_table` of the upgrade gave
+it, and a downgrade operation acts on the table under the name it has at that
+point of the downgrade (`rename_table("boxes", "crates")` then
+`drop_column("crates", "colour")` drops the column added to `boxes`; a
+`drop_column("boxes", ...)` after that rename drops nothing the upgrade added).
+This holds for `batch_alter_table` blocks too. After a downgrade rename whose
+names are not literal, any table may match.
 
-A constrained or indexed column is one the constraint or index lists, or one
-its SQL text names (`"picture IS NULL OR length(picture) > 0"`,
-`sa.text("lower(email)")`): the database drops the constraint or index with
-it. A constraint is also undone by a `drop_constraint` on its table whose name
-ends with `_<name>`: the name a naming convention such as
+A column is also dropped by raw SQL in the downgrade that names it next to
+`drop` (`op.execute("ALTER TABLE boxes DROP COLUMN colour")`). A constrained or
+indexed column is one the constraint or index lists, or one its SQL text names
+(`"picture IS NULL OR length(picture) > 0"`, `sa.text("lower(email)")`): the
+database drops the constraint or index with it, whether `op.drop_column` or raw
+SQL drops it. A constraint is also undone by a `drop_constraint` on its table
+whose name ends with `_<name>`: the name a naming convention such as
 `ck_%(table_name)s_%(constraint_name)s` (the one LL404 asks for) gave it.
 
 Names match case-insensitively by table, column, index and constraint name;
@@ -75,7 +83,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from layerlint.context import FileContext
 from layerlint.facts.alembic import UNKNOWN, FunctionOps, Operation, function_ops, is_trivial_body, module_functions
@@ -96,41 +104,79 @@ def _same(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
+def _on(down_table: str | None, up_tables: Sequence[str | None]) -> bool:
+    """A downgrade operation's table is one of the names the upgrade's table goes by
+    (either side unknown matches)."""
+    return down_table is None or None in up_tables or down_table in up_tables
+
+
+_RENAMED_AWAY = "<renamed away>"  # matches no table name
+
+
+def _downgrade_tables(ops: list[Operation]) -> list[str | None]:
+    """For each downgrade operation, the name its table had when the downgrade began: its
+    name followed back through the downgrade's earlier ``rename_table`` calls
+    (``rename_table("boxes", "crates")`` then ``drop_column("crates", ...)`` drops from
+    ``boxes``; a later ``drop_column("boxes", ...)`` drops from no table the downgrade began
+    with). None when unknown: no table, or after a rename whose names are not literal."""
+    original: dict[str, str] = {}  # current name -> name at the start of the downgrade
+    renamed_unknown = False
+    out: list[str | None] = []
+    for op in ops:
+        out.append(None if op.table is None or renamed_unknown else original.get(op.table, op.table))
+        if op.method == "rename_table":
+            if not (isinstance(op.name, str) and isinstance(op.new_name, str)):
+                renamed_unknown = True
+            elif op.name != op.new_name:
+                original[op.new_name] = original.get(op.name, op.name)
+                original[op.name] = _RENAMED_AWAY
+    return out
+
+
 class _Downgrade:
     """What a downgrade removes, indexed for matching."""
 
     def __init__(self, ops: FunctionOps) -> None:
-        self.ops = ops.operations
+        self.ops = list(zip(ops.operations, _downgrade_tables(ops.operations)))
         self.sql = ops.sql
 
-    def drops(self, method: str, name: object, table: str | None = None) -> bool:
+    def drops(self, method: str, name: object, tables: Sequence[str | None] = (None,)) -> bool:
         """A ``method`` op with this name (or a name that is not literal) on a matching table."""
-        for op in self.ops:
+        for op, op_table in self.ops:
             if op.method == method and (op.name is UNKNOWN or op.name == name):
-                if method in ("drop_column", "alter_column") and not _same(op.table, table):
+                if method in ("drop_column", "alter_column") and not _on(op_table, tables):
                     continue
                 if method == "alter_column" and op.new_name is None:
                     continue  # not a rename
                 return True
         return False
 
-    def drops_table(self, table: str | None) -> bool:
-        return table is not None and self.drops("drop_table", table)
+    def drops_table(self, tables: Sequence[str | None]) -> bool:
+        """A ``drop_table`` of one of ``tables`` (unknown ones never match), by the name it has there."""
+        known = {table for table in tables if table is not None}
+        return bool(known) and any(
+            op.method == "drop_table" and (op_table is None or op_table in known)
+            for op, op_table in self.ops
+        )
 
-    def drops_any_column(self, table: str | None, columns: Iterable[str]) -> bool:
-        return any(self.drops("drop_column", column, table) for column in columns)
+    def drops_column(self, column: object, tables: Sequence[str | None]) -> bool:
+        """``drop_column`` on a matching table, or raw SQL that drops a column so named."""
+        return self.drops("drop_column", column, tables) or (isinstance(column, str) and self.mentions(column, "drop"))
 
-    def drops_constraint_named_by_convention(self, name: object, table: str | None) -> bool:
+    def drops_any_column(self, tables: Sequence[str | None], columns: Iterable[str]) -> bool:
+        return any(self.drops_column(column, tables) for column in columns)
+
+    def drops_constraint_named_by_convention(self, name: object, tables: Sequence[str | None]) -> bool:
         """``drop_constraint("ck_users_valid_age", "users")`` for a constraint created as
         ``valid_age``: the name a naming convention gave it (``ck_%(table_name)s_%(constraint_name)s``)."""
         return isinstance(name, str) and any(
             op.method == "drop_constraint" and isinstance(op.name, str) and op.name.endswith("_" + name)
-            and _same(op.table, table)
-            for op in self.ops
+            and _on(op_table, tables)
+            for op, op_table in self.ops
         )
 
     def renames_table(self, old: object, new: object) -> bool:
-        for op in self.ops:
+        for op, _ in self.ops:
             if op.method == "rename_table" and (
                 op.name is UNKNOWN or op.new_name is UNKNOWN or (op.name == old and op.new_name == new)
             ):
@@ -170,44 +216,39 @@ def _table_names(op: Operation, upgrade: list[Operation]) -> list[str | None]:
 
 
 def _inverted(op: Operation, down: _Downgrade, upgrade: list[Operation]) -> bool:
-    if op.method != "create_table" and any(
-        down.drops_table(table) for table in _table_names(op, upgrade)[1:]
-    ):
-        return True  # its table, renamed in the upgrade, is dropped
-    method, name, table = op.method, op.name, op.table
+    method, name = op.method, op.name
     if method == "create_table":
-        return down.drops("drop_table", name) or down.mentions(name, "drop")
+        return down.drops_table([name]) or down.mentions(name, "drop")
+    if method == "rename_table":
+        new = op.new_name
+        return (
+            down.renames_table(new, name)
+            or down.drops_table([new])
+            or (isinstance(new, str) and down.mentions(new, "rename", "drop"))
+        )
+    # its table, also under the names later renames of the upgrade give it
+    tables = _table_names(op, upgrade)
+    if down.drops_table(tables):
+        return True
     if method == "add_column":
         names = _column_names(op, upgrade)
         if UNKNOWN in names:
             return True  # renamed to something we cannot read
-        return down.drops_table(table) or any(
-            down.drops("drop_column", n, table) or down.drops("alter_column", n, table) or down.mentions(n, "drop")
-            for n in names
-        )
+        return any(down.drops_column(n, tables) or down.drops("alter_column", n, tables) for n in names)
     if method == "create_index":
         return (
             down.drops("drop_index", name)
             or down.drops("drop_constraint", name)
-            or down.drops_table(table)
-            or down.drops_any_column(table, (*op.columns, *op.expression_words))
+            or down.drops_any_column(tables, (*op.columns, *op.expression_words))
             or down.mentions(name, "drop")
         )
     if method in CONSTRAINTS:
         return (
             down.drops("drop_constraint", name)
             or down.drops("drop_index", name)
-            or down.drops_constraint_named_by_convention(name, table)
-            or down.drops_table(table)
-            or down.drops_any_column(table, (*op.columns, *op.expression_words))
+            or down.drops_constraint_named_by_convention(name, tables)
+            or down.drops_any_column(tables, (*op.columns, *op.expression_words))
             or down.mentions(name, "drop")
-        )
-    if method == "rename_table":
-        new = op.new_name
-        return (
-            down.renames_table(new, name)
-            or down.drops("drop_table", new)
-            or (isinstance(new, str) and down.mentions(new, "rename", "drop"))
         )
     return True
 
