@@ -449,6 +449,42 @@ def _context_manager_of(qualified: str, ctx: FileContext, hops: int) -> tuple[st
     return None
 
 
+def method_context_manager(qualified: str, method: str, ctx: FileContext) -> tuple[str, str] | None:
+    """(the contextlib decorator, the class yielded) of ``method`` as a class of a project
+    module (or of the module being linted) has it: its own definition or the nearest base's
+    (along the listed bases, first base first); None when that definition is no such context
+    manager or is not known (a project base out of reach)."""
+    return ctx.memo(
+        ("project_classes.method_context_manager", qualified, method),
+        lambda: _method_context_manager(qualified, method, ctx, 0)[1],
+    )
+
+
+def _method_context_manager(
+    qualified: str, method: str, ctx: FileContext, hops: int
+) -> tuple[bool, tuple[str, str] | None]:
+    """(found a definition, or cannot tell?; what it yields) for :func:`method_context_manager`."""
+    if not ctx.is_first_party(qualified):
+        return False, None  # a library base (`ABC`, `Generic`): taken not to define the method
+    module, _, name = qualified.rpartition(".")
+    read = _module_or_own(module, ctx, hops)
+    if read is None:
+        return True, None
+    if name in read.imports:
+        return _method_context_manager(read.imports[name], method, ctx, hops + 1)
+    if name not in read.bases:
+        return True, None
+    if method in read.own[name]:
+        return True, read.context_managers.get(f"{name}.{method}")
+    for base in read.bases[name]:
+        if base == UNKNOWN_BASE:
+            return True, None
+        found = _method_context_manager(base, method, ctx, hops + 1)
+        if found[0]:
+            return found
+    return False, None
+
+
 def _module_or_own(module: str, ctx: FileContext, hops: int) -> _Module | None:
     """:func:`_module`, the module being linted read from its tree."""
     if hops > _MAX_HOPS:

@@ -15,7 +15,8 @@ class or as ``ClassName.x`` of a project class; or the target of
 ``sessionmaker``/``async_sessionmaker`` result or ``AsyncSession``/``Session``; or the
 target of ``async with engine.core_session() as s`` (``with`` for the sync form) where the
 callee is a context manager of this or another project module (a function, or a method of a
-class reached through the class or a module-level instance) decorated
+class reached through the class or a module-level instance, or ``self.<method>()`` /
+``cls.<method>()`` in a method of a class that defines it or inherits it) decorated
 ``@asynccontextmanager`` and annotated to yield a session (read there, see
 :func:`project_classes.context_manager_yield`).
 
@@ -41,6 +42,8 @@ from layerlint.facts.project_classes import (
     CONTEXT_MANAGERS,
     context_manager_yield,
     inherited_attribute_types,
+    method_context_manager,
+    module_level_statements,
     outside_bases,
 )
 from layerlint.facts.sqlalchemy import base_expr
@@ -607,23 +610,86 @@ def _yields_session(
         root = root.value
     if not isinstance(root, ast.Name):
         return False  # `get_engine().session()`: a receiver known only at run time
-    if root.id in ctx.memo(("sessions.locals", id(func)), lambda: _local_names(func)):
-        return False  # `self`, a parameter or a local of the function: not the module's name
-    qualified = ctx.resolve(expr.func)
-    if qualified is None:
-        # a name of this module: a context manager it defines, or an instance it binds
-        if not ctx.module or ("contextmanager" not in ctx.source and root.id not in ctx.top_level_names):
-            return False
-        qualified = f"{ctx.module}.{ast.unparse(expr.func)}"
-    elif not ctx.is_first_party(qualified):
-        return False
-    found = context_manager_yield(qualified, ctx)
+    if root.id in ("self", "cls") and isinstance(expr.func, ast.Attribute) and expr.func.value is root:
+        found = _own_method_context_manager(expr.func.attr, root.id, func, ctx)
+    else:
+        found = _named_context_manager(expr, root, func, ctx)
     if found is None or (found[0] == "contextlib.asynccontextmanager") is not is_async:
         return False
     yielded = found[1]
     if yielded in SESSION_TYPES:
         return True
     return ctx.is_first_party(yielded) and bool(outside_bases(yielded, ctx) & SESSION_TYPES)  # a project subclass
+
+
+def _named_context_manager(
+    expr: ast.Call, root: ast.Name, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> tuple[str, str] | None:
+    """What :func:`context_manager_yield` says of a callee reached from a name of the module
+    or an import (a function, a class, a module-level instance)."""
+    if root.id in ctx.memo(("sessions.locals", id(func)), lambda: _local_names(func)):
+        return None  # a parameter or a local of the function: not the module's name
+    qualified = ctx.resolve(expr.func)
+    if qualified is None:
+        # a name of this module: a context manager it defines, or an instance it binds
+        if not ctx.module or ("contextmanager" not in ctx.source and root.id not in ctx.top_level_names):
+            return None
+        qualified = f"{ctx.module}.{ast.unparse(expr.func)}"
+    elif not ctx.is_first_party(qualified):
+        return None
+    return context_manager_yield(qualified, ctx)
+
+
+def _own_method_context_manager(
+    method: str, receiver: str, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> tuple[str, str] | None:
+    """``self.<method>()`` in a method (``cls.<method>()`` in a classmethod) of a top-level
+    class of the module: what the class's own definition of ``method``, or its nearest
+    base's, yields as a context manager (see :func:`method_context_manager`)."""
+    if not ctx.module:
+        return None
+    cls = ctx.memo("sessions.method_classes", lambda: _method_classes(ctx)).get(id(func))
+    if cls is None or _first_parameter(func) != receiver:
+        return None  # a function that is no method of a top-level class, or another first parameter
+    if any(_is_staticmethod(d, ctx) for d in func.decorator_list):
+        return None
+    if any(_is_classmethod(d, ctx) for d in func.decorator_list) is not (receiver == "cls"):
+        return None  # `cls.<method>()` only in a classmethod, `self.<method>()` only outside one
+    if ctx.memo(("sessions.rebinds", id(func), receiver), lambda: _rebinds(func, receiver)):
+        return None  # `self = other`, or a nested function of its own `self`: which object is not known
+    bindings = ctx.memo("sessions.top_level_bindings", lambda: _top_level_binding_counts(ctx))
+    if bindings.get(cls.name) != 1:
+        return None  # the class name bound twice: which class the module's summary holds is not known
+    return method_context_manager(f"{ctx.module}.{cls.name}", method, ctx)
+
+
+def _method_classes(ctx: FileContext) -> dict[int, ast.ClassDef]:
+    """id(method) -> its top-level class, for each method a top-level class body defines."""
+    return {
+        id(stmt): node
+        for node in module_level_statements(ctx.tree.body) if isinstance(node, ast.ClassDef)
+        for stmt in node.body if isinstance(stmt, FUNCTION_TYPES)
+    }
+
+
+def _rebinds(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Does ``name`` get bound in ``func`` other than as its first parameter (assigned, or a
+    parameter of a nested function or lambda)?"""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            return True
+        if node is not func and isinstance(node, (*FUNCTION_TYPES, ast.Lambda)):
+            args = node.args
+            params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+            if any(arg is not None and arg.arg == name for arg in params):
+                return True
+    return False
+
+
+def _is_staticmethod(decorator: ast.expr, ctx: FileContext) -> bool:
+    if isinstance(decorator, ast.Name) and decorator.id == "staticmethod":
+        return "staticmethod" not in ctx.imports and "staticmethod" not in ctx.top_level_names
+    return ctx.resolve(decorator) == "builtins.staticmethod"
 
 
 def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:

@@ -14,8 +14,10 @@ result of the module or of `self.<attr>`, or a conventionally named name,
 import or attribute such as `SessionLocal` or `self.session_maker`), the target of
 `async with engine.core_session() as session` (or `with`) where the callee is a
 context manager of the module or of another project module, a function or a method of a
-class reached through the class or a module-level instance (`engine = Engine()`), decorated
-`@asynccontextmanager` (`@contextmanager`) and annotated to yield a session
+class reached through the class or a module-level instance (`engine = Engine()`), or
+`self.<method>()` (`cls.<method>()` in a classmethod) in a method of a class whose body or
+nearest base defining `<method>` (of the module or another project module) makes it one,
+decorated `@asynccontextmanager` (`@contextmanager`) and annotated to yield a session
 (`-> AsyncIterator[AsyncSession]`, `AsyncGenerator[AsyncSession, None]`,
 `Iterator[Session]`; a project subclass of one too), a module-level session
 (`db_session = scoped_session(...)`, also imported from the project module that
