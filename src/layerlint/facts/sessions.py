@@ -627,8 +627,6 @@ def _named_context_manager(
 ) -> tuple[str, str] | None:
     """What :func:`context_manager_yield` says of a callee reached from a name of the module
     or an import (a function, a class, a module-level instance)."""
-    if root.id in ctx.memo(("sessions.locals", id(func)), lambda: _local_names(func)):
-        return None  # a parameter or a local of the function: not the module's name
     qualified = ctx.resolve(expr.func)
     if qualified is None:
         # a name of this module: a context manager it defines, or an instance it binds
@@ -637,7 +635,11 @@ def _named_context_manager(
         qualified = f"{ctx.module}.{ast.unparse(expr.func)}"
     elif not ctx.is_first_party(qualified):
         return None
-    return context_manager_yield(qualified, ctx)
+    found = context_manager_yield(qualified, ctx)
+    # (last: the walk over the function is the dearest check, and rarely needed)
+    if found is None or root.id in ctx.memo(("sessions.locals", id(func)), lambda: _local_names(func)):
+        return None  # a parameter or a local of the function: not the module's name
+    return found
 
 
 def _own_method_context_manager(
