@@ -121,6 +121,9 @@ class Receiver:
     # typed by a type variable bound to its class: an instance of any subclass of it, which the
     # project may give a method of its own
     via_type_var: bool = False
+    # ``self.<attr>`` whose class annotates it with its class, where a subclass in the module
+    # declares or assigns that attribute otherwise: a method run on it may see another object
+    subclass_may_differ: bool = False
 
     @property
     def is_model(self) -> bool:
@@ -1086,6 +1089,10 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
             return UNKNOWN
         return _receiver_of_binding(binding, ctx)
     if isinstance(node, ast.Attribute):
+        if isinstance(node.value, ast.Name):
+            held = _self_attribute_receiver(node, node.value.id, ctx)
+            if held is not None:
+                return held
         root = node
         while isinstance(root, ast.Attribute):
             root = root.value
@@ -1113,6 +1120,155 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
                 return replace(owner, is_class=False)
         return UNKNOWN
     return UNKNOWN
+
+
+# -- attributes of self ----------------------------------------------------------
+# `self.params` in a method of a class whose body annotates `params: Params` (or
+# `Optional[Params]`, `Params | None`) holds a Params, when nothing in the body or in
+# `__init__` (of the class or of a base in the module) binds it to anything else.
+
+
+def _self_attribute_receiver(node: ast.Attribute, name: str, ctx: FileContext) -> Receiver | None:
+    """What ``<name>.<attr>`` holds when ``name`` is the instance parameter of the method
+    being walked and its class annotates ``attr`` with one class; None when unknown."""
+    func = ctx.enclosing_function()
+    cls = method_class(func, ctx) if func is not None else None
+    if cls is None:
+        return None
+    positional = func.args.posonlyargs + func.args.args
+    if not positional or positional[0].arg != name:
+        return None
+    for scope in ctx.scopes[ctx.scopes.index(func) + 1:]:  # `lambda self: ...` in the method
+        if isinstance(scope, ast.Lambda) and name in _scope_bindings(scope, ctx):
+            return None
+    if _scope_bindings(func, ctx).get(name) != ("instance", ("local", cls.name)):
+        return None  # a staticmethod, a classmethod, or `self` rebound in the method
+    binding, subclass_may_differ = ctx.memo(
+        ("pydantic.self_attribute", id(cls), node.attr), lambda: _attribute_facts(cls, node.attr, ctx)
+    )
+    if binding is None:
+        return None
+    target = _receiver_of_binding(binding, ctx)
+    if target.kind == "unknown" and not target.origins:
+        return None
+    return replace(target, subclass_may_differ=subclass_may_differ) if subclass_may_differ else target
+
+
+def _attribute_facts(cls: ast.ClassDef, attr: str, ctx: FileContext) -> tuple[_Binding, bool]:
+    """(the class annotated for ``attr``, a subclass in the module binds it otherwise)."""
+    binding = _annotated_attribute(cls, attr, ctx)
+    if binding is None or binding[1][0] == "type_var":
+        return None, False
+    return binding, any(_binds_otherwise(sub, attr, binding, ctx) for sub in _local_subclasses(cls, ctx))
+
+
+def _annotated_attribute(cls: ast.ClassDef, attr: str, ctx: FileContext) -> _Binding:
+    """The one class a class body annotates ``attr`` with, when neither it, its ``__init__``
+    nor a base of the module binds ``attr`` to anything else (a method, a property, another
+    value); else None."""
+    annotated = any(
+        isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr
+        for stmt in module_level_statements(cls.body)
+    )
+    if not annotated:
+        return None
+    binding = _scope_bindings(cls, ctx).get(attr)
+    if binding is None:
+        return None  # a union of several classes, a type unknown, or bound otherwise too
+    if any(_binds_otherwise(base, attr, binding, ctx) for base in _local_bases(cls, ctx)):
+        return None
+    if _init_assigns_otherwise(cls, attr, binding, ctx):
+        return None
+    return binding
+
+
+def _binds_otherwise(cls: ast.ClassDef, attr: str, binding: _Binding, ctx: FileContext) -> bool:
+    """Does this class's body or ``__init__`` bind ``attr`` to other than ``binding``?"""
+    found = _scope_bindings(cls, ctx)
+    if attr in found and found[attr] != binding:
+        return True
+    return _init_assigns_otherwise(cls, attr, binding, ctx)
+
+
+def _init_assigns_otherwise(cls: ast.ClassDef, attr: str, binding: _Binding, ctx: FileContext) -> bool:
+    """Does the class's ``__init__`` assign ``self.<attr>`` other than None, an instance built
+    of the class, or a parameter (or name) annotated with it?"""
+    for init in module_level_statements(cls.body):
+        if not (isinstance(init, FUNCTION_TYPES) and init.name == "__init__"):
+            continue
+        positional = init.args.posonlyargs + init.args.args
+        if not positional:
+            continue
+        this = positional[0].arg
+        for stmt in ast.walk(init):
+            if isinstance(stmt, ast.Assign):
+                targets, value = stmt.targets, stmt.value
+            elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+                targets, value = [stmt.target], (stmt.value if isinstance(stmt, ast.AnnAssign) else None)
+            else:
+                continue
+            for target in targets:
+                if isinstance(target, (ast.Tuple, ast.List)) and any(
+                    _is_self_attribute(e, this, attr) for e in ast.walk(target)
+                ):
+                    return True  # unpacked: not read
+                if not _is_self_attribute(target, this, attr) or isinstance(stmt, ast.AnnAssign) and value is None:
+                    continue
+                if isinstance(stmt, ast.AugAssign) or not _holds(value, binding, init, ctx):
+                    return True
+    return False
+
+
+def _is_self_attribute(node: ast.AST, name: str, attr: str) -> bool:
+    return (
+        isinstance(node, ast.Attribute) and node.attr == attr
+        and isinstance(node.value, ast.Name) and node.value.id == name
+    )
+
+
+def _holds(value: ast.expr | None, binding: _Binding, scope: ast.AST, ctx: FileContext) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, ast.Constant) and value.value is None:
+        return True
+    if isinstance(value, ast.Name):
+        return _scope_bindings(scope, ctx).get(value.id) == binding
+    return _BindingCollector(ctx).value_binding(value) == binding
+
+
+def _module_class_nodes(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:
+    def collect() -> dict[str, list[ast.ClassDef]]:
+        found: dict[str, list[ast.ClassDef]] = {}
+        for node in statements(ctx.tree.body):
+            if isinstance(node, ast.ClassDef):
+                found.setdefault(node.name, []).append(node)
+        return found
+
+    return ctx.memo("pydantic.class_nodes", collect)
+
+
+def _local_bases(cls: ast.ClassDef, ctx: FileContext) -> list[ast.ClassDef]:
+    """The classes of the module a class derives from, at any depth."""
+    nodes = _module_class_nodes(ctx)
+    found: list[ast.ClassDef] = []
+    pending = [cls]
+    while pending:
+        for base in pending.pop().bases:
+            base = _base_expr(base)
+            if isinstance(base, ast.Name):
+                for node in nodes.get(base.id, ()):
+                    if node is not cls and node not in found:
+                        found.append(node)
+                        pending.append(node)
+    return found
+
+
+def _local_subclasses(cls: ast.ClassDef, ctx: FileContext) -> list[ast.ClassDef]:
+    """The classes of the module that derive from a class, at any depth."""
+    return [
+        node for named in _module_class_nodes(ctx).values() for node in named
+        if node is not cls and cls in _local_bases(node, ctx)
+    ]
 
 
 def _super_receiver(ctx: FileContext) -> Receiver:

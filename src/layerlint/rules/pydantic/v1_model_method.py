@@ -27,7 +27,12 @@ The receiver decides, because these names are everywhere outside Pydantic:
   one without a bound, with a Union bound, or bound twice in the module),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`), `self`/`cls` in a model's methods, `super()`
-  in them — or when the call passes a Pydantic-only keyword (`exclude_unset`,
+  in them, `self.<attr>` in a method of a class whose body annotates the
+  attribute with one model class (`params: Params`, `Optional[Params]`,
+  `Params | None`; not a union of several classes) when neither the body, its
+  `__init__` nor a base of the module binds it otherwise (a method or property
+  of that name, another value: `__init__` may assign None, a `Params(...)` or
+  a parameter annotated with it) — or when the call passes a Pydantic-only keyword (`exclude_unset`,
   `exclude_none`, `exclude_defaults`, `by_alias`, `include`, `exclude`). So
   `response.json()` on an httpx response, `data.copy()` on a dict and
   `obj.dict()` on an unknown object stay silent;
@@ -110,6 +115,10 @@ Unsafe:
   code exists to be handed the project's subclasses of it, any of which may
   define its own `dict()` (a v1 habit, to set defaults), which v2 still calls
   and the rename would skip;
+- any fix on `self.<attr>` (typed by its class's annotation) where a subclass
+  in the module declares or assigns that attribute otherwise: the method may
+  run on that subclass's object (a subclass elsewhere is trusted as a caller
+  passing a parameter is: its attribute stays the annotated class);
 - any fix on a class (or its project bases) that defines the v2 method itself
   (`model_dump_json` with other defaults): v2 routes the v1 name to it with v1's
   defaults, the rename calls it with its own;
@@ -278,8 +287,9 @@ class V1ModelMethod(PydanticRule):
                 return
             # a receiver only guessed to be a model (an unknown one, in a module using
             # Pydantic or with a Pydantic-only keyword) makes any fix unsafe; so does one
-            # typed by a type variable: any subclass of its bound, whose own dict() v2 still calls
-            safe = known and not target.via_type_var
+            # typed by a type variable: any subclass of its bound, whose own dict() v2 still calls;
+            # so does `self.<attr>` that a subclass of the module declares otherwise
+            safe = known and not target.via_type_var and not target.subclass_may_differ
             self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if safe else FIX_UNSAFE)
 
     def _serializes_by_alias(self, target: Receiver) -> bool:
