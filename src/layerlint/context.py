@@ -399,7 +399,12 @@ class FileContext:
                 return qualified
             module, name, rest = split
             path = self.module_source_path(module)
-            target = self.external("reexport", path, module, name) if path else None
+            if not path:
+                return qualified
+            # recorded: the module's digest (re-checking it on a warm run costs a hash, where
+            # the answer itself would cost a parse); the answer follows from its bytes
+            self.external("file_digest", path)
+            target = lookup("reexport", path, module, name)
             if target is None:
                 return qualified
             current = target + rest
