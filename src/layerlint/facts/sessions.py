@@ -849,7 +849,7 @@ def _class_attribute_session(owner: str, attr: str, ctx: FileContext) -> bool:
             and any(_is_classmethod(decorator, ctx) for decorator in func.decorator_list)
             and attr in class_session_attrs(cls, ctx, instance=False)
         )
-    if not owner[:1].isupper() or any(  # (classes are CapWords: other names are not looked up)
+    if not owner.lstrip("_")[:1].isupper() or any(  # (classes are CapWords, `_Private` too: others are not looked up)
         owner in ctx.memo(("sessions.locals", id(scope)), lambda scope=scope: _local_names(scope))
         for scope in ctx.scopes
         if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))
