@@ -545,13 +545,22 @@ def function_returns_call_of(qualified: str, ctx: FileContext) -> str | None:
 
 
 def _returns(qualified: str, ctx: FileContext, hops: int) -> str | None:
-    module, _, name = qualified.rpartition(".")
-    read = _module(module, ctx, hops) if module else None
-    if read is None:
-        return None
-    if name in read.imports:
-        return _returns(read.imports[name], ctx, hops + 1)
-    return read.returns.get(name)
+    found = _defined_in(qualified, ctx, hops)
+    return found[0].returns.get(found[1]) if found is not None else None
+
+
+def _defined_in(qualified: str, ctx: FileContext, hops: int) -> tuple[_Module, str, int] | None:
+    """(the project module that binds ``qualified``'s last name other than by importing it,
+    read; the name there; the hops taken), following the imports that re-export it; None when
+    not a project module, or too far."""
+    while True:
+        module, _, name = qualified.rpartition(".")
+        read = _module(module, ctx, hops) if module else None
+        if read is None:
+            return None
+        if name not in read.imports:
+            return read, name, hops
+        qualified, hops = read.imports[name], hops + 1
 
 
 # a base named by nothing the module imports or defines (`Schema = create_model(...)`,
@@ -693,12 +702,10 @@ def inherited_attribute_types(qualified: str, ctx: FileContext, *, with_init: bo
 
 
 def _attribute_types(qualified: str, ctx: FileContext, hops: int, with_init: bool) -> dict[str, str]:
-    module, _, name = qualified.rpartition(".")
-    read = _module(module, ctx, hops) if module else None
-    if read is None:
+    found = _defined_in(qualified, ctx, hops)
+    if found is None:
         return {}
-    if name in read.imports:
-        return _attribute_types(read.imports[name], ctx, hops + 1, with_init)
+    read, name, hops = found
     if name not in read.annotated:
         return {}
     out: dict[str, str] = {}
@@ -821,12 +828,10 @@ def class_attributes(qualified: str, ctx: FileContext) -> ClassAttributes | None
 
 
 def _class_attributes(qualified: str, ctx: FileContext, hops: int) -> ClassAttributes | None:
-    module, _, name = qualified.rpartition(".")
-    read = _module(module, ctx, hops) if module else None
-    if read is None:
+    found = _defined_in(qualified, ctx, hops)
+    if found is None:
         return None
-    if name in read.imports:
-        return _class_attributes(read.imports[name], ctx, hops + 1)
+    read, name, _hops = found
     if name not in read.assigned:
         return None
     return read.bases[name], read.assigned[name], read.annotated[name]
