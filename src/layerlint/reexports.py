@@ -22,6 +22,7 @@ import re
 from functools import lru_cache
 
 from layerlint.external import clear_too as external_clear_too
+from layerlint.parse import parse_quietly
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 _OTHER = ""  # a binding that is not an import (or not the plain kind)
@@ -76,7 +77,7 @@ def _source(path: str) -> bytes | None:
 def _import_only_names(path: str, module: str) -> dict[str, str]:
     source = _source(path)
     try:
-        tree = ast.parse(source or b"", filename=path)
+        tree = parse_quietly(source or b"", filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     package = module if path.endswith("__init__.py") else module.rpartition(".")[0]

@@ -23,6 +23,7 @@ from typing import Callable
 
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.walk import statements
+from layerlint.parse import parse_quietly
 
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
@@ -142,7 +143,7 @@ def classify(
         if text is None:
             return BAD_STRING
         try:
-            inner = ast.parse(text, mode="eval").body
+            inner = parse_quietly(text, mode="eval").body
         except (SyntaxError, ValueError):
             return BAD_STRING
         return STRING if classify(inner, literal, frozenset()) == OK else BAD_STRING
