@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.walk import statements
 from layerlint.parse import parse_quietly
+from layerlint.walk import statements
 
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
