@@ -22,9 +22,10 @@ import re
 from functools import lru_cache
 
 from layerlint.external import clear_too as external_clear_too
+from layerlint.facts.fallbacks import catches_import_error
+from layerlint.facts.project_classes import absolute_module
 from layerlint.parse import parse_quietly
 
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 _OTHER = ""  # a binding that is not an import (or not the plain kind)
 _FALLBACK = None  # `name = None` / a stub in an `except ImportError:` handler
 
@@ -111,7 +112,7 @@ def _scan(body: list[ast.stmt], package: str, bindings: dict[str, list[str | Non
             if not _scan(stmt.body, package, bindings, walrus):  # type: ignore[attr-defined]
                 return False
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                fallback = _catches_import_error(handler)
+                fallback = catches_import_error(handler)
                 for inner in handler.body:
                     stub = _stub_name(inner) if fallback else None
                     if stub is not None:
@@ -177,21 +178,8 @@ def _import_bindings(stmt: ast.Import | ast.ImportFrom, package: str) -> list[tu
             (alias.asname, alias.name) if alias.asname else (alias.name.partition(".")[0],) * 2
             for alias in stmt.names
         ]
-    if stmt.level:
-        parts = package.split(".") if package else []
-        if stmt.level - 1 > len(parts):
-            return [(alias.asname or alias.name, _OTHER) for alias in stmt.names]
-        source = ".".join(parts[: len(parts) - (stmt.level - 1)] + ([stmt.module] if stmt.module else []))
-    else:
-        source = stmt.module or ""
-    return [
-        (alias.asname or alias.name, f"{source}.{alias.name}" if source else alias.name) for alias in stmt.names
-    ]
-
-
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(isinstance(kind, ast.Name) and kind.id in _IMPORT_ERRORS for kind in kinds)
+    source = absolute_module(stmt, package)
+    return [(alias.asname or alias.name, f"{source}.{alias.name}" if source else _OTHER) for alias in stmt.names]
 
 
 def _stub_name(stmt: ast.stmt) -> str | None:

@@ -51,6 +51,13 @@ def _import_fallbacks(ctx: FileContext) -> list[ast.ExceptHandler]:
     ])
 
 
+def catches_import_error(handler: ast.ExceptHandler) -> bool:
+    """``except ImportError:`` / ``except (ImportError, X):`` by the builtin's bare name (for
+    code read without a FileContext: another module, a module-level scan)."""
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(kind, ast.Name) and kind.id in _IMPORT_ERRORS for kind in kinds)
+
+
 def _is_import_error(node: ast.expr, ctx: FileContext) -> bool:
     if isinstance(node, ast.Name):
         return node.id in _IMPORT_ERRORS and node.id not in ctx.imports and node.id not in ctx.top_level_names

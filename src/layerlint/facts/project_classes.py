@@ -216,7 +216,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
                 top = alias.name.partition(".")[0]
                 bind(alias.asname or top, alias.name if alias.asname else top)
         elif isinstance(stmt, ast.ImportFrom):
-            source = _absolute(stmt, package)
+            source = absolute_module(stmt, package)
             for alias in stmt.names if source else ():
                 if alias.name == "*":
                     stars.append(source)
@@ -281,7 +281,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     context_managers, instances = _context_managers_and_instances(tree.body, bound)
     type_vars = {
         name: _type_var_bound(call, bound) for name, call in factories
-        if name not in bases and resolve_in(call.func, imports) in _TYPE_VAR_FACTORIES
+        if name not in bases and resolve_in(call.func, imports) in TYPE_VAR_FACTORIES
     }
     return _Module(
         bases, own, imports, tuple(stars), annotated, init_assigned, returns, frozenset(dataclasses),
@@ -289,7 +289,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     )
 
 
-_TYPE_VAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+TYPE_VAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 
 
 def _type_var_bound(call: ast.Call, bound: dict[str, str]) -> str | None:
@@ -347,7 +347,7 @@ def _context_managers_and_instances(
     seen: set[str] = set()
     rebound: set[str] = set()
     for stmt in module_level_statements(body):
-        names = _top_level_bindings(stmt)
+        names = statement_bindings(stmt)
         rebound.update(names & seen)
         seen |= names
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -357,7 +357,7 @@ def _context_managers_and_instances(
                 if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     _set_or_drop(context_managers, f"{stmt.name}.{method.name}", _context_manager(method, bound))
                 elif isinstance(method, (ast.Assign, ast.AnnAssign)):
-                    for name in _top_level_bindings(method):
+                    for name in statement_bindings(method):
                         context_managers.pop(f"{stmt.name}.{name}", None)
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             cls = resolve_in(stmt.value.func, bound) if isinstance(stmt.value, ast.Call) else None
@@ -377,13 +377,19 @@ def _set_or_drop(found: dict[str, Any], key: str, value: Any) -> None:
         found[key] = value
 
 
-def _top_level_bindings(stmt: ast.stmt) -> set[str]:
-    """The names a statement binds directly (not in its body or branches)."""
+def statement_bindings(stmt: ast.stmt) -> set[str]:
+    """The names a statement binds directly (not in its body or branches): a ``def``/``class``,
+    an import, the targets of an assignment (also annotated or augmented) or of a ``for``."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {stmt.name}
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return {(alias.asname or alias.name).partition(".")[0] for alias in stmt.names if alias.name != "*"}
-    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    if isinstance(stmt, ast.Assign):
+        targets = stmt.targets
+    elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        targets = [stmt.target]
+    else:
+        return set()
     return {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
 
 
@@ -633,20 +639,30 @@ def annotated_class(annotation: ast.expr | None, bound: dict[str, str]) -> str |
     ``Optional[T]``, ``T | None`` and a generic ``T[...]`` (``scoped_session[Session]``:
     ``scoped_session``); None for anything else (a union of classes, a name not bound)."""
     annotation = _parsed(annotation)
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        parts = [annotation.left, annotation.right]
-    elif isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _OPTIONAL:
-        inner = annotation.slice
-        parts = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
-    elif isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _ANNOTATED:
+    parts = _union_members(annotation, bound)
+    if parts is not None:
+        classes = [part for part in parts if not (isinstance(part, ast.Constant) and part.value is None)]
+        return annotated_class(classes[0], bound) if len(classes) == 1 else None
+    if isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _ANNOTATED:
         inner = annotation.slice
         return annotated_class(inner.elts[0], bound) if isinstance(inner, ast.Tuple) and inner.elts else None
-    elif isinstance(annotation, ast.Subscript):
+    if isinstance(annotation, ast.Subscript):
         return resolve_in(annotation.value, bound)
-    else:
-        return resolve_in(annotation, bound) if annotation is not None else None
-    classes = [part for part in parts if not (isinstance(part, ast.Constant) and part.value is None)]
-    return annotated_class(classes[0], bound) if len(classes) == 1 else None
+    return resolve_in(annotation, bound) if annotation is not None else None
+
+
+def _union_members(annotation: ast.expr | None, bound: dict[str, str]) -> list[ast.expr] | None:
+    """The members of ``A | B``, ``Union[A, B]`` and ``Optional[A]`` (``A`` and ``None``); None
+    for any other annotation."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return [annotation.left, annotation.right]
+    if isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _OPTIONAL:
+        inner = annotation.slice
+        return list(inner.elts) if isinstance(inner, ast.Tuple) else [inner, _NONE]
+    return None
+
+
+_NONE = ast.Constant(None)
 
 
 def _init_assigned_attributes(node: ast.ClassDef, bound: dict[str, str]) -> dict[str, str]:
@@ -730,7 +746,6 @@ class AssignedValue:
 
 
 _UNKNOWN_VALUE = AssignedValue(())
-_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional", "typing.Union", "typing_extensions.Union"})
 
 
 def self_assignments(node: ast.ClassDef, bound: dict[str, str]) -> dict[str, tuple[AssignedValue, ...]]:
@@ -793,13 +808,8 @@ def _optional_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: di
             if isinstance(default, ast.Constant) and default.value is None:
                 out[arg.arg] = ""
             continue
-        annotation = arg.annotation
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            members = [annotation.left, annotation.right]
-        elif isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _OPTIONAL:
-            inner = annotation.slice  # Optional[X], Union[X, None]
-            members = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner, _NONE]
-        else:
+        members = _union_members(arg.annotation, bound)
+        if members is None:
             continue
         classes = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
         if len(classes) == 1 and len(members) == 2:
@@ -808,8 +818,6 @@ def _optional_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: di
                 out[arg.arg] = qualified
     return out
 
-
-_NONE = ast.Constant(None)
 
 
 # (its bases, qualified; :func:`self_assignments`; its annotated attributes -> type, qualified)
@@ -865,7 +873,7 @@ def module_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from module_level_statements(handler.body)
 
 
-def _absolute(stmt: ast.ImportFrom, package: str) -> str | None:
+def absolute_module(stmt: ast.ImportFrom, package: str) -> str | None:
     """The module a ``from ... import`` reads from, relative ones resolved against ``package``."""
     if not stmt.level:
         return stmt.module

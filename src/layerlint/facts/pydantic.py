@@ -41,6 +41,7 @@ from types import MappingProxyType
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.project_classes import (
+    TYPE_VAR_FACTORIES,
     class_facts,
     class_own_names,
     imported_type_var,
@@ -705,7 +706,6 @@ def _without_none(
 # holds an instance of the bound: its binding is ("instance", ("type_var", (ref,))), and
 # ("type_var", (ref, ...)) for one constrained to models only (`TypeVar("T", A, B)`).
 
-_TYPE_VAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 _NO_TYPE_VARS: Mapping[str, _Binding] = MappingProxyType({})
 
 
@@ -738,7 +738,7 @@ def _find_module_type_vars(ctx: FileContext) -> Mapping[str, _Binding]:
             and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], ast.Name)
             and isinstance(stmt.value, ast.Call)
-            and ctx.resolve(stmt.value.func) in _TYPE_VAR_FACTORIES
+            and ctx.resolve(stmt.value.func) in TYPE_VAR_FACTORIES
         ):
             made[stmt.targets[0].id] = stmt.value
     if not made:

@@ -45,6 +45,7 @@ from layerlint.facts.project_classes import (
     method_context_manager,
     module_level_statements,
     outside_bases,
+    statement_bindings,
 )
 from layerlint.facts.sqlalchemy import base_expr
 from layerlint.parse import parse_quietly
@@ -653,9 +654,9 @@ def _own_method_context_manager(
     cls = ctx.memo("sessions.method_classes", lambda: _method_classes(ctx)).get(id(func))
     if cls is None or _first_parameter(func) != receiver:
         return None  # a function that is no method of a top-level class, or another first parameter
-    if any(_is_staticmethod(d, ctx) for d in func.decorator_list):
+    if any(_is_builtin(d, "staticmethod", ctx) for d in func.decorator_list):
         return None
-    if any(_is_classmethod(d, ctx) for d in func.decorator_list) is not (receiver == "cls"):
+    if any(_is_builtin(d, "classmethod", ctx) for d in func.decorator_list) is not (receiver == "cls"):
         return None  # `cls.<method>()` only in a classmethod, `self.<method>()` only outside one
     if ctx.memo(("sessions.rebinds", id(func), receiver), lambda: _rebinds(func, receiver)):
         return None  # `self = other`, or a nested function of its own `self`: which object is not known
@@ -688,10 +689,11 @@ def _rebinds(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
     return False
 
 
-def _is_staticmethod(decorator: ast.expr, ctx: FileContext) -> bool:
-    if isinstance(decorator, ast.Name) and decorator.id == "staticmethod":
-        return "staticmethod" not in ctx.imports and "staticmethod" not in ctx.top_level_names
-    return ctx.resolve(decorator) == "builtins.staticmethod"
+def _is_builtin(decorator: ast.expr, name: str, ctx: FileContext) -> bool:
+    """Is ``decorator`` the builtin ``name`` (``staticmethod``, ``classmethod``), not rebound?"""
+    if isinstance(decorator, ast.Name) and decorator.id == name:
+        return name not in ctx.imports and name not in ctx.top_level_names
+    return ctx.resolve(decorator) == f"builtins.{name}"
 
 
 def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:
@@ -846,7 +848,7 @@ def _class_attribute_session(owner: str, attr: str, ctx: FileContext) -> bool:
         return (
             isinstance(cls, ast.ClassDef)
             and _first_parameter(func) == owner
-            and any(_is_classmethod(decorator, ctx) for decorator in func.decorator_list)
+            and any(_is_builtin(decorator, "classmethod", ctx) for decorator in func.decorator_list)
             and attr in class_session_attrs(cls, ctx, instance=False)
         )
     if not owner.lstrip("_")[:1].isupper() or any(  # (classes are CapWords, `_Private` too: others are not looked up)
@@ -872,30 +874,13 @@ def _first_parameter(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None
     return positional[0].arg if positional else None
 
 
-def _is_classmethod(decorator: ast.expr, ctx: FileContext) -> bool:
-    if isinstance(decorator, ast.Name) and decorator.id == "classmethod":
-        return "classmethod" not in ctx.imports and "classmethod" not in ctx.top_level_names
-    return ctx.resolve(decorator) == "builtins.classmethod"
-
-
 def _top_level_binding_counts(ctx: FileContext) -> dict[str, int]:
     """How many statements of the module's top level (its if/try blocks too) bind each name."""
     counts: dict[str, int] = {}
     for stmt in statements(ctx.tree.body, descend=lambda stmt: not isinstance(stmt, SCOPE_TYPES)):
-        for name in _bound_names(stmt):
+        for name in statement_bindings(stmt):
             counts[name] = counts.get(name, 0) + 1
     return counts
-
-
-def _bound_names(stmt: ast.stmt) -> set[str]:
-    if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef)):
-        return {stmt.name}
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return {(alias.asname or alias.name).partition(".")[0] for alias in stmt.names}
-    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-        return {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
-    return set()
 
 
 def session_method_call(node: ast.Call, methods: frozenset[str], ctx: FileContext) -> str | None:

@@ -76,6 +76,8 @@ from functools import cached_property
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
+from layerlint.facts.fallbacks import catches_import_error
+from layerlint.facts.project_classes import statement_bindings
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference
 from layerlint.facts.sqlalchemy import (
     DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, unquoted,
@@ -141,7 +143,7 @@ class SqlaFixFacts(ModuleFixFacts):
         async_sessionmaker`` / ``except ImportError: async_sessionmaker = None``: a placeholder
         for a SQLAlchemy without the name)."""
         for stmt in statements(self.tree.body):
-            handlers = [h for h in getattr(stmt, "handlers", ()) if _catches_import_error(h)]
+            handlers = [h for h in getattr(stmt, "handlers", ()) if catches_import_error(h)]
             if handlers and (
                 any(_imports_sqlalchemy(node) for handler in handlers for node in statements(handler.body))
                 or any(_imports_sqlalchemy(node) for node in statements(stmt.body))  # type: ignore[attr-defined]
@@ -643,11 +645,6 @@ def _imports_sqlalchemy(node: ast.stmt) -> bool:
     )
 
 
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
-    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError") for n in names)
-
-
 # ---------------------------------------------------------------------------
 # LL303
 
@@ -825,16 +822,4 @@ def _enum_type(call: ast.Call, ctx: FileContext) -> tuple[str, None, bool] | Non
 
 def _class_bound_names(cls: ast.ClassDef) -> frozenset[str]:
     """Every name the class body binds (an annotation evaluated there would see it)."""
-    names: set[str] = set()
-    for stmt in class_body_statements(cls):
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(stmt.name)
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).partition(".")[0] for a in stmt.names)
-        else:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
-            for target in targets:
-                for node in ast.walk(target) if target is not None else ():
-                    if isinstance(node, ast.Name):
-                        names.add(node.id)
-    return frozenset(names)
+    return frozenset(name for stmt in class_body_statements(cls) for name in statement_bindings(stmt))
