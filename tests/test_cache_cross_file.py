@@ -140,3 +140,17 @@ def test_adding_an_async_driver_to_the_dependencies_brings_the_cached_ll301_back
     assert ll301() == []  # sync-only
     (project / "requirements.txt").write_text("sqlalchemy>=2.0\nasyncpg\n")
     assert [line.split(":")[1] for line in ll301()] == ["11"]  # the cached result is not reused
+
+
+def test_an_exception_class_that_stops_deriving_from_httpexception_drops_the_cached_ll103(project):
+    errors = "from fastapi import HTTPException\n\n\nclass NotFound(HTTPException):\n    pass\n"
+    (project / "app" / "errors.py").write_text(errors)
+    (project / "app" / "services").mkdir()
+    (project / "app" / "services" / "notes.py").write_text(
+        "from app.errors import NotFound\n\n\ndef find(note_id):\n    raise NotFound(note_id)\n"
+    )
+    args = ["check", "--jobs", "1", "--select", "LL103", "app/services/notes.py"]
+    assert "notes.py:5:5: LL103" in CliRunner().invoke(main, args).output
+    (project / "app" / "errors.py").write_text(errors.replace("(HTTPException)", "(LookupError)"))
+    _touch_later(project / "app" / "errors.py")
+    assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it

@@ -84,6 +84,31 @@ def http_exception_name(expr: ast.AST | None, ctx: FileContext) -> str | None:
     return None
 
 
+def raised_http_exception(expr: ast.AST | None, ctx: FileContext) -> str | None:
+    """:func:`http_exception_name`, and a class of another project module that is FastAPI's
+    or Starlette's ``HTTPException`` (re-exported) or derives from it: ``raise NotFound()``
+    after ``from app.errors import NotFound`` where ``app/errors.py`` has ``class
+    NotFound(HTTPException)`` (read, never imported; unknown bases: not one)."""
+    name = http_exception_name(expr, ctx)
+    if name is not None:
+        return name
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    if expr is None:
+        return None
+    qualified = ctx.resolve(expr)
+    if qualified is None or not ctx.is_first_party(qualified):
+        return None
+    target = ctx.through_reexports(qualified)
+    if target in HTTP_EXCEPTIONS:
+        return target
+    # only a class statement of a project module: not a name bound some other way (a guarded
+    # `except ImportError:` fallback, an assignment), which through_reexports leaves as it is
+    if not ctx.is_first_party(target) or class_attributes(target, ctx) is None:
+        return None
+    return qualified if outside_bases(target, ctx) & HTTP_EXCEPTIONS else None
+
+
 def _router_like(name: str) -> bool:
     """The last part of an imported router's name: ``router``, ``app``, ``api_router``, ``*_router``."""
     return name in ("router", "app", "api_router") or name.endswith("_router")

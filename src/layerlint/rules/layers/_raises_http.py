@@ -8,9 +8,9 @@ from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
     HTTP_EXCEPTIONS,
     enclosing_endpoint,
-    http_exception_name,
     http_facts_settled,
     local_http_exceptions,
+    raised_http_exception,
 )
 from layerlint.rule import Rule
 
@@ -20,22 +20,23 @@ class RaisesHTTPExceptionIn(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer == cls.layer and ctx.mentions("HTTPException")
+        # (an HTTPException subclass from another project module is raised by a name the
+        # file imports, which need not spell the word)
+        return ctx.layer == cls.layer and (ctx.mentions("HTTPException") or ctx.mentions("raise"))
 
-    def needles(self) -> set[str] | None:
-        # a raise of an HTTP exception spells (an alias of) HTTPException or a subclass defined
-        # here. None when an import inside a def/class could change those subclasses, which
-        # this rule asks for on every raise.
-        if not http_facts_settled(self.ctx):
-            return None
-        return self.ctx.spellings(HTTP_EXCEPTIONS) | local_http_exceptions(self.ctx)
+    def needles(self) -> set[str]:
+        # every raise statement spells `raise` on its first line (the class raised may be
+        # any name imported from a project module)
+        return {"raise"}
 
     def visit_Raise(self, node: ast.Raise) -> None:
-        name = http_exception_name(node.exc, self.ctx)
+        name = raised_http_exception(node.exc, self.ctx)
         # an endpoint is route code, where the HTTP error belongs, whatever its module's folder
         if name is not None and enclosing_endpoint(self.ctx) is None:
+            # (a project's class is named in full, with what makes it an HTTP exception)
+            shown = f"`{name}`" if name in HTTP_EXCEPTIONS or "." not in name else f"`{name}` (an HTTPException)"
             self.report(
                 node,
-                f"{self.ctx.layer} module raises HTTP exception `{name}`: raise a domain exception "
+                f"{self.ctx.layer} module raises HTTP exception {shown}: raise a domain exception "
                 "and translate it to HTTP in the route",
             )

@@ -2,9 +2,9 @@
 
 ## What it does
 Flags `raise HTTPException(...)` in a repositories module, with the same name
-resolution as LL103: FastAPI's or Starlette's class however imported or aliased,
-or a class of the same module that subclasses it. Not flagged inside an
-endpoint (`@router.get(...)`), as in LL103.
+resolution as LL103: FastAPI's or Starlette's class however imported, aliased or
+re-exported, or a subclass of it defined in the same module or in another project
+module. Not flagged inside an endpoint (`@router.get(...)`), as in LL103.
 
 ## Why is this bad?
 Repositories hold data access and know nothing of HTTP. A missing row is a

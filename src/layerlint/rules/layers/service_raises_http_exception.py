@@ -5,10 +5,15 @@ Flags `raise HTTPException(...)` (or `raise HTTPException`) in a services
 module, where the class is FastAPI's or Starlette's `HTTPException` however it
 is imported or aliased (`from fastapi import HTTPException as HE`,
 `import fastapi; fastapi.HTTPException`, `starlette.exceptions.HTTPException`),
-or a class defined in the same module that subclasses it (directly or through
-another such class). Not flagged inside an endpoint (`@router.get(...)`): route
-code, where the HTTP error belongs, even in a module whose folder reads as
-services (a feature package named `service`).
+or a class that subclasses it (directly or through other classes), defined in
+the same module or in another project module: `raise NotFoundError(...)` after
+`from app.errors import NotFoundError` where `app/errors.py` has `class
+NotFoundError(HTTPException)`. Other modules are read, never imported; a name
+they bind some other way (an `except ImportError:` fallback, an assignment), or
+a class whose bases cannot be followed, is not flagged. A re-export of
+`HTTPException` itself from a project module counts too. Not flagged inside an
+endpoint (`@router.get(...)`): route code, where the HTTP error belongs, even in
+a module whose folder reads as services (a feature package named `service`).
 
 ## Why is this bad?
 Services hold business logic and must not know about HTTP. A service that raises
@@ -31,7 +36,7 @@ async def get_user(repo, user_id):
 ## Use instead
 ```python
 # app/services/user_service.py
-from app.exceptions import NotFoundError
+from app.exceptions import NotFoundError  # class NotFoundError(Exception): no HTTP
 
 async def get_user(repo, user_id):
     user = await repo.get(user_id)
