@@ -705,8 +705,8 @@ def mapped_annotation(stmt: ast.stmt, call: ast.Call, cls: ast.ClassDef, ctx: Fi
     type's Python type, ``| None`` where the column is nullable; None when either is unknown."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return None
-    if ctx.settings.target_version < (3, 10) or has_star_args(call):
-        return None  # `X | None` is evaluated when the class is mapped
+    if has_star_args(call):
+        return None
     nullable = _nullable(call)
     python_type = _python_type(call, ctx)
     if nullable is None or python_type is None:
@@ -731,10 +731,23 @@ def mapped_annotation(stmt: ast.stmt, call: ast.Call, cls: ast.ClassDef, ctx: Fi
     elif type_text in _BUILTIN_NAMES and type_text in facts.index.bindings:
         return None  # the module rebinds `int`/`str`/...
     roots = {mapped.expr.partition(".")[0], type_text.partition(".")[0]}
+    if nullable and ctx.settings.target_version < (3, 10):
+        # the annotation is evaluated when the class is mapped: `X | None` fails there before 3.10
+        optional = plan_reference(
+            facts.index, frozenset({"typing.Optional"}), call.lineno,
+            new_import=("typing", "Optional"), new_names=("Optional",), modules=frozenset({"typing"}), attr="Optional",
+        )
+        if optional is None:
+            return None
+        if optional.add_import:
+            imports.append(optional.add_import)
+        roots.add(optional.expr.partition(".")[0])
+        type_text = f"{optional.expr}[{type_text}]"
+    elif nullable:
+        type_text += " | None"
     if roots & _class_bound_names(cls):
         return None  # the class body would shadow the name the annotation needs
-    text = f"{mapped.expr}[{type_text}{' | None' if nullable else ''}]"
-    return MappedAnnotation(text, tuple(imports), guessed)
+    return MappedAnnotation(f"{mapped.expr}[{type_text}]", tuple(imports), guessed)
 
 
 def _nullable(call: ast.Call) -> bool | None:

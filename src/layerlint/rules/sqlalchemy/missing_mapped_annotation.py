@@ -43,7 +43,10 @@ the column as it is: the Python type of the column type given (`Integer` ->
 `Enum(Status)` -> `Status`, `Enum("a", "b")` -> `str`; from `sqlalchemy` or its
 PostgreSQL dialect), with `| None` where the column is nullable by `Column`'s
 rule (unless `nullable=False` or a primary key): with an annotation,
-`mapped_column` takes nullability from it. The table is unchanged (the same
+`mapped_column` takes nullability from it. Below a 3.10 target a nullable column
+gets `Optional[...]` instead (`typing.Optional`, imported if need be): SQLAlchemy
+evaluates the annotation when the class is mapped, a string one too, and
+`X | None` fails there before Python 3.10. The table is unchanged (the same
 `CREATE TABLE`). Names are written as the module imports them, else imported
 (`from sqlalchemy.orm import Mapped`, `from decimal import Decimal`).
 
@@ -54,9 +57,8 @@ a `TypeDecorator`, a dialect's own type such as Oracle's `DATE`, which holds a
 datetime, `.with_variant(...)`), a `nullable=`, `primary_key=`, `asdecimal=` or
 `as_uuid=` that is not a literal, `a = b = mapped_column(...)`, when the class
 body binds a name the annotation needs (a column named `datetime`) or the module
-rebinds `int`/`str`/..., below a 3.10 target (the annotation is evaluated when
-the class is mapped, and `X | None` fails there), or when the project may run
-SQLAlchemy 1.x (as for LL302).
+rebinds `int`/`str`/..., or when the project may run SQLAlchemy 1.x (as for
+LL302).
 
 Safe when every base of the class is known in the module. Unsafe on a mixin, a
 decorated class, a class with a base from another module, or where the module
