@@ -3,7 +3,10 @@
 A class imported from a schemas-layer module is presumed a (v2) Pydantic model
 (facts/pydantic.py), and what it defines itself is unknown. Its module is read to
 know better, following its bases, re-exports (``from .alert import Event``) and
-star imports into other project modules, a few hops at most:
+star imports into other project modules, a few hops at most. A name the module binds
+by nothing but a star import is taken from the one star import there from outside the
+project (``from pydantic import *`` in a compat module: its ``BaseModel``), when no
+star import from the project may bind it; with two from outside it is unknown.
 
 - a project still on the ``pydantic.v1`` shim breaks the presumption: its models
   have no ``model_dump()``, so v2 advice (and a fix) on them is wrong;
@@ -113,6 +116,7 @@ class _Module:
     own: dict[str, frozenset[str]]  # top-level class -> the names its body defines
     imports: dict[str, str]  # top-level imported name -> fully qualified
     stars: tuple[str, ...]  # the modules of `from module import *`
+    names: frozenset[str]  # every name bound at the top level, but by a star import
     # top-level class -> its annotated attributes (``session: Session``) -> the type, qualified
     annotated: dict[str, dict[str, str]]
     # top-level class -> the attributes its ``__init__`` sets (``self.session = session``) -> the type
@@ -166,7 +170,35 @@ def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None
         found = _facts(star, name, ctx, hops + 1)
         if found is not None:
             return found
+    source = _outside_star_source(read, name, ctx, hops)
+    if source is not None:  # as for `from pydantic import BaseModel`: a class outside the project
+        return False, frozenset(), frozenset({source}), False
     return None
+
+
+def _outside_star_source(read: _Module, name: str, ctx: FileContext, hops: int) -> str | None:
+    """``<module>.<name>`` when ``name``, bound by nothing else in the module read, comes from
+    its one star import from outside the project (``from pydantic import *``); None when two
+    may give it, or a star import from the project may bind it (not read: it may)."""
+    if name in read.names:
+        return None
+    outside = [star for star in read.stars if not ctx.is_first_party(star)]
+    if len(outside) != 1:
+        return None
+    if any(_may_bind(star, name, ctx, hops + 1) for star in read.stars if ctx.is_first_party(star)):
+        return None
+    return f"{outside[0]}.{name}"
+
+
+def _may_bind(module: str, name: str, ctx: FileContext, hops: int) -> bool:
+    """May the project module bind ``name`` (by a statement, or a star import from outside
+    the project or from a project module that may)? Yes when it cannot be read."""
+    read = _module(module, ctx, hops)
+    if read is None:
+        return True
+    return name in read.names or any(
+        not ctx.is_first_party(star) or _may_bind(star, name, ctx, hops + 1) for star in read.stars
+    )
 
 
 def _facts_elsewhere(qualified: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -205,12 +237,18 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     classes: list[ast.ClassDef] = []
     factories: list[tuple[str, ast.Call]] = []
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    names: set[str] = set()
 
     def bind(local: str, qualified: str) -> None:
         if not is_pydantic_v1(imports.get(local, "")):
             imports[local] = qualified
 
     for stmt in module_level_statements(tree.body):
+        names.update(statement_bindings(stmt))
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):  # (`with ... as name`)
+            for item in stmt.items:
+                targets = nodes_of(item.optional_vars, ast.Name) if item.optional_vars is not None else []
+                names.update(node.id for node in targets if isinstance(node.ctx, ast.Store))
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 top = alias.name.partition(".")[0]
@@ -284,8 +322,8 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         if name not in bases and resolve_in(call.func, imports) in TYPE_VAR_FACTORIES
     }
     return _Module(
-        bases, own, imports, tuple(stars), annotated, init_assigned, returns, frozenset(dataclasses),
-        context_managers, instances, assigned, type_vars,
+        bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
+        frozenset(dataclasses), context_managers, instances, assigned, type_vars,
     )
 
 

@@ -7,7 +7,10 @@ subclass, transitively within the module, of `BaseModel`, `RootModel` or
 aliased), of SQLModel's `SQLModel` (a Pydantic model too), of a class
 imported from a schemas module, or of a class of another project module whose
 bases, read from its module, are Pydantic's (a `models.py` holding Pydantic
-classes).
+classes). A project module may re-export Pydantic's classes (`from app.compat
+import BaseModel`): by name, or by its one star import from outside the project
+(`from pydantic import *`) when nothing else there, a star import from the
+project included, may bind the name.
 
 A `class Config` in any other class is not flagged, nor one in a model built on
 `pydantic.v1` (a deliberate v1 shim; a class imported from a schemas module is
