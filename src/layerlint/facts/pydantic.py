@@ -301,7 +301,14 @@ def imported_kind(qualified: str | None, ctx: FileContext) -> tuple[str, bool]:
     if qualified in NEUTRAL_BASES:
         return "plain", False
     module, _, last = qualified.rpartition(".")
-    if module and _looks_like_class(last) and ctx.layer_of(module) == "schemas":
+    if (
+        module
+        and _looks_like_class(last)
+        and ctx.layer_of(module) == "schemas"
+        # a module whose file is not found may be no module of the project at all (its
+        # package under an undeclared source folder): nothing is known of the class
+        and ctx.module_source_path(module) is not None
+    ):
         # (presumed v2: a rule reads the module before it reports, see Receiver.origins)
         return "model", last.endswith("Settings")
     return "unknown", False

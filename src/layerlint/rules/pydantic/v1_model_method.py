@@ -12,7 +12,7 @@ The receiver decides, because these names are everywhere outside Pydantic:
   flagged only on a receiver known to be a model — a model class (a subclass of
   `BaseModel`/`BaseSettings`/`RootModel`/`SQLModel` in the module, a class
   imported from a schemas module of the project (not a third-party package's
-  `schema` module), or a class of another project module, such as a
+  `schema` module, nor one whose file is not found), or a class of another project module, such as a
   `models.py` holding Pydantic classes beside ORM ones, whose bases, read from
   its module, are Pydantic's; in a module that names neither Pydantic nor a
   schemas module, only a class imported from a models module or from a module
