@@ -115,17 +115,20 @@ def _router_like(name: str) -> bool:
 
 
 def _router_names(ctx: FileContext) -> frozenset[str]:
-    names = set(_router_calls(ctx)) | _router_parameters(ctx)
+    names = {name for stmt in router_assignments(ctx) for name in assigned_names(stmt)} | _router_parameters(ctx)
     # a router imported from a routes module (``from .base import router``): the import
     # spells ``router`` or the word ``app`` (a cheap scan that spares most files the import
     # table), and the name is tested before its layer
     source = ctx.source
     if "router" in source or _APP_WORD_RE.search(source) is not None:
-        for local, qualified in ctx.imports.items():
-            module, _, last = qualified.rpartition(".")
-            if _router_like(last) and module and local not in names and ctx.layer_of(module) == "routes":
-                names.add(local)
+        names.update(local for local in ctx.imports if local not in names and imports_routes_router(local, ctx))
     return frozenset(names)
+
+
+def imports_routes_router(local: str, ctx: FileContext) -> bool:
+    """Does the import table bind ``local`` to a router of a routes module (``from .base import router``)?"""
+    module, _, last = ctx.imports.get(local, "").rpartition(".")
+    return _router_like(last) and bool(module) and ctx.layer_of(module) == "routes"
 
 
 # an annotation spelling a router class (`router: APIRouter`, `app: "fastapi.FastAPI"`)
@@ -230,14 +233,14 @@ def http_facts_settled(ctx: FileContext) -> bool:
     return imports_settled(ctx, lambda _local, qualified: _may_change_http_facts(qualified))
 
 
-def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
-    calls: dict[str, ast.Call] = {}
+def _find_router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssign]:
+    assignments: list[ast.Assign | ast.AnnAssign] = []
     source = ctx.source
     # every name for a router class (an alias too, a project's subclass imported from its
     # module: `from app.routing import APIRouter`) is spelled ``FastAPI``/``APIRouter`` in an
     # import or at the call
     if not spells_router_class(ctx):
-        return calls
+        return assignments
     lines = _router_lines(ctx)
     # `class App(FastAPI): ...` then `app = App(...)`: the call spells neither word (a class
     # statement spells one in its bases, unless an import renames it: then lines is None)
@@ -259,11 +262,8 @@ def _find_router_calls(ctx: FileContext) -> dict[str, ast.Call]:
                 or (isinstance(func, ast.Name) and func.id in subclasses and func.id not in ctx.imports)
                 or (qualified is not None and _project_router_class(qualified, ctx))
             ):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                for target in targets:
-                    if isinstance(target, ast.Name):
-                        calls.setdefault(target.id, stmt.value)
-    return calls
+                assignments.append(stmt)
+    return assignments
 
 
 def spells_router_class(ctx: FileContext) -> bool:
@@ -299,13 +299,16 @@ def _router_lines(ctx: FileContext) -> list[int] | None:
 
 
 
-def router_call(name: str, ctx: FileContext) -> ast.Call | None:
-    """The ``FastAPI(...)``/``APIRouter(...)`` call that made the router ``name`` in this module."""
-    return _router_calls(ctx).get(name)
+def router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssign]:
+    """The assignments of a ``FastAPI(...)``/``APIRouter(...)`` call (of a subclass too) in
+    this module, in any scope, in pre-order."""
+    return ctx.memo("fastapi.router_assignments", lambda: _find_router_assignments(ctx))
 
 
-def _router_calls(ctx: FileContext) -> dict[str, ast.Call]:
-    return ctx.memo("fastapi.router_calls", lambda: _find_router_calls(ctx))
+def assigned_names(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
+    """The plain names an assignment binds (``a = b = ...``; not unpacked or attribute targets)."""
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    return [target.id for target in targets if isinstance(target, ast.Name)]
 
 
 def endpoint_decorators(func: ast.AST, ctx: FileContext) -> list[ast.Call]:

@@ -24,8 +24,13 @@ an object: a call that makes it passes `default_response_class=` or unpacks
 the router and spells `default_response_class`), a
 status 204 endpoint (`status_code=status.HTTP_204_NO_CONTENT` or `204`, which
 has no body), a HEAD-only endpoint (`@router.head(...)`: no body either), a
-decorator that unpacks `**kwargs`, and websocket endpoints. The finding is on
-the `def` line. When every `return` of the endpoint builds a response of
+decorator that unpacks `**kwargs`, and websocket endpoints. A router name (of a
+decorator, of an `include_router` call) means the binding its scope sees: the
+function's own, then the enclosing functions', then the module's, so another
+function's local `app` is not this one's; when that binding is not a router
+call, a parameter annotated as a router or (at module level) a router imported
+from a routes module (`app = make_app()`), what it holds is not known: exempt
+too. The finding is on the `def` line. When every `return` of the endpoint builds a response of
 FastAPI or Starlette (`RedirectResponse(...)`, `FileResponse(...)`, or
 `templates.TemplateResponse(...)` of a module-level `Jinja2Templates`), and
 its body cannot end without a `return` or `raise` (an implicit `return None`), the
@@ -62,18 +67,22 @@ from __future__ import annotations
 
 import ast
 import sys
+from dataclasses import dataclass, field
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
+    ROUTER_CLASSES,
+    assigned_names,
     attribute_routes,
     endpoint_decorators,
+    imports_routes_router,
     is_response_class,
     keyword,
     may_have_endpoints,
-    router_call,
-    router_names,
+    router_assignments,
     status_value,
 )
+from layerlint.facts.project_classes import statement_bindings
 from layerlint.facts.positions import def_line_node
 from layerlint.rule import Rule
 from layerlint.walk import statements
@@ -118,7 +127,8 @@ class MissingResponseModel(Rule):
             return True
         if not isinstance(func.value, ast.Name):  # a router held by a project object
             return attribute_routes(self.ctx)[id(decorator)]  # (may it have a default response class?)
-        return func.value.id in self.ctx.memo("fastapi.default_response_class", self._routers_with_default_class)
+        verdicts = self.ctx.memo("fastapi.default_response_class", self._receivers_with_default_class)
+        return verdicts.get(id(decorator), True)  # (one the scan did not meet: not known)
 
     def _returned_response(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """The response class every ``return`` of the endpoint builds (``RedirectResponse(...)``,
@@ -160,35 +170,149 @@ class MissingResponseModel(Rule):
                     names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
         return frozenset(names)
 
-    def _routers_with_default_class(self) -> frozenset[str]:
-        """Routers whose endpoints get a default response class: created with
-        ``default_response_class=``, or included (``include_router``) with one or into one."""
-        if "default_response_class" not in self.ctx.source:
-            return frozenset()
-        names = {name for name in router_names(self.ctx) if _has_default_class(router_call(name, self.ctx))}
-        includes: list[tuple[str, str, bool]] = []  # (parent, child, passes a default class)
-        for node in ast.walk(self.ctx.tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "include_router"
-                and isinstance(node.func.value, ast.Name)
-                and node.args
-                and isinstance(node.args[0], ast.Name)
-            ):
-                includes.append((node.func.value.id, node.args[0].id, _has_default_class(node)))
+    def _receivers_with_default_class(self) -> dict[int, bool]:
+        """By id of each ``@<name>.<method>(...)`` decorator: may the router it registers on
+        give its endpoints a default response class? The name means the binding its scope
+        sees (the function's own, then the enclosing functions', then the module's): a router
+        made there with ``default_response_class=``, or included (``include_router``, whose
+        names are resolved so too) with one or into one: yes; a router made there without
+        one, a parameter annotated as a router, a router imported from a routes module: no;
+        any other binding (``app = make_app()``) is not known to be a router: yes (silent)."""
+        scopes = _scan_scopes(self.ctx)
+        routers: dict[_Binding, bool] = {}  # a binding known to be a router -> made with a default class
+        for name, chain, has_default in scopes.routers:
+            binding = scopes.resolve(name, chain)
+            if binding is not None:
+                routers[binding] = routers.get(binding, False) or has_default
+        with_default = {binding for binding, has_default in routers.items() if has_default}
+        includes = [
+            (scopes.resolve(parent, chain), scopes.resolve(child, chain), passes)
+            for parent, child, passes, chain in scopes.includes
+        ]
         changed = True
         while changed:
             changed = False
             for parent, child, passes in includes:
-                if child not in names and (passes or parent in names):
-                    names.add(child)
+                if child is not None and child not in with_default and (passes or parent in with_default):
+                    with_default.add(child)
                     changed = True
-        return frozenset(names)
+        verdicts: dict[int, bool] = {}
+        for decorator, name, chain in scopes.receivers:
+            binding = scopes.resolve(name, chain)
+            verdicts[id(decorator)] = binding in with_default or binding not in routers
+        return verdicts
 
 
-def _has_default_class(call: ast.Call | None) -> bool:
-    return call is not None and keyword(call, "default_response_class") is not None
+def _has_default_class(call: ast.Call) -> bool:
+    return keyword(call, "default_response_class") is not None
+
+
+_Chain = tuple[ast.AST, ...]  # the scopes a statement runs in, the module first
+_Binding = tuple[int, str]  # (id of the scope that binds the name, the name)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass
+class _Scopes:
+    """Per scope (by id), the names it binds and those it declares ``global``/``nonlocal``;
+    the router bindings, the ``include_router`` calls and the route decorators, each with
+    the scopes it is in."""
+
+    bound: dict[int, set[str]] = field(default_factory=dict)
+    declared_global: dict[int, set[str]] = field(default_factory=dict)
+    declared_nonlocal: dict[int, set[str]] = field(default_factory=dict)
+    routers: list[tuple[str, _Chain, bool]] = field(default_factory=list)  # (name, chain, made with a default class)
+    includes: list[tuple[str, str, bool, _Chain]] = field(default_factory=list)  # (parent, child, passes one, chain)
+    receivers: list[tuple[ast.Call, str, _Chain]] = field(default_factory=list)  # (decorator, its router, chain)
+
+    def resolve(self, name: str, chain: _Chain) -> _Binding | None:
+        """The binding ``name`` means in the innermost scope of ``chain`` (a class body's
+        names are seen only from the class body itself), or None when no scope binds it."""
+        module = chain[0]
+        for depth, scope in enumerate(reversed(chain)):
+            if isinstance(scope, ast.ClassDef) and depth:
+                continue
+            if name in self.declared_global.get(id(scope), ()):
+                break
+            if name in self.declared_nonlocal.get(id(scope), ()):
+                continue
+            if name in self.bound[id(scope)]:
+                return (id(scope), name)
+        return (id(module), name) if name in self.bound[id(module)] else None
+
+
+def _scan_scopes(ctx: FileContext) -> _Scopes:
+    """One pass over the statements, scope by scope. Not told apart: a lambda's or a
+    comprehension's own names, and names bound inside an expression (``:=``): rare for a
+    router, and resolving one of them to another binding only makes it unknown (silent)."""
+    found = _Scopes()
+    router_statements = {id(stmt) for stmt in router_assignments(ctx)}
+    tree = ctx.tree
+    pending: list[_Chain] = [(tree,)]
+    while pending:
+        chain = pending.pop()
+        scope = chain[-1]
+        bound = found.bound[id(scope)] = set()
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = scope.args
+            for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+                if arg is not None:
+                    bound.add(arg.arg)
+                    if arg.annotation is not None and ctx.resolve(arg.annotation) in ROUTER_CLASSES:
+                        found.routers.append((arg.arg, chain, False))  # (what callers pass is not known)
+        for stmt in statements(scope.body, descend=lambda s: not isinstance(s, _DEFS)):  # type: ignore[attr-defined]
+            names = statement_bindings(stmt)
+            bound |= names
+            if isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    if item.optional_vars is not None:
+                        bound |= _target_names(item.optional_vars)
+            elif isinstance(stmt, _TRY_TYPES):
+                bound.update(handler.name for handler in stmt.handlers if handler.name)
+            elif isinstance(stmt, ast.Global):
+                found.declared_global.setdefault(id(scope), set()).update(stmt.names)
+            elif isinstance(stmt, ast.Nonlocal):
+                found.declared_nonlocal.setdefault(id(scope), set()).update(stmt.names)
+            elif id(stmt) in router_statements:
+                assignment: ast.Assign | ast.AnnAssign = stmt  # type: ignore[assignment]
+                has_default = _has_default_class(assignment.value)  # type: ignore[arg-type]
+                found.routers.extend((name, chain, has_default) for name in assigned_names(assignment))
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)) and scope is tree:
+                found.routers.extend((name, chain, False) for name in names if imports_routes_router(name, ctx))
+            elif isinstance(stmt, ast.Expr) and _is_include(stmt.value):
+                call: ast.Call = stmt.value  # type: ignore[assignment]
+                parent, child = call.func.value.id, call.args[0].id  # type: ignore[attr-defined]
+                found.includes.append((parent, child, _has_default_class(call), chain))
+            elif isinstance(stmt, _DEFS):
+                if not isinstance(stmt, ast.ClassDef):
+                    found.receivers.extend(
+                        (decorator, decorator.func.value.id, chain)
+                        for decorator in stmt.decorator_list
+                        if isinstance(decorator, ast.Call)
+                        and isinstance(decorator.func, ast.Attribute)
+                        and isinstance(decorator.func.value, ast.Name)
+                    )
+                pending.append((*chain, stmt))
+    # a name a function declares global binds at module level
+    for names in found.declared_global.values():
+        found.bound[id(tree)] |= names
+    return found
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    return {node.id for node in ast.walk(target) if isinstance(node, ast.Name)}
+
+
+def _is_include(node: ast.expr) -> bool:
+    """``<name>.include_router(<name>, ...)``."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "include_router"
+        and isinstance(node.func.value, ast.Name)
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Name)
+    )
 
 
 def _may_fall_through(body: list[ast.stmt]) -> bool:
