@@ -20,6 +20,12 @@ def service_path(tmp_path: Path) -> Path:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\nrequires-python = ">=3.10"\n')
     target = tmp_path / "app" / "services" / "orders.py"
     target.parent.mkdir(parents=True)
+    schemas = tmp_path / "app" / "schemas"
+    schemas.mkdir()
+    # (a schemas module is read: a class of one whose file is missing is not presumed a model)
+    (schemas / "order.py").write_text(
+        "from pydantic import BaseModel\n\n\nclass OrderIn(BaseModel):\n    pass\n\n\nclass OrderOut(BaseModel):\n    pass\n"
+    )
     return target
 
 
