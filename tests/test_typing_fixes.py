@@ -89,6 +89,37 @@ def test_below_310_no_fix_where_an_annotation_is_evaluated_at_import():
     assert [fix for _, _, fix in fixes(source)] == [FIX_SAFE] * 8
 
 
+def test_below_310_no_fix_in_the_signature_of_a_function_declaring_fastapi_params():
+    # an endpoint or dependency registered by a call: FastAPI still evaluates its signature
+    source = """\
+        from __future__ import annotations
+
+        from typing import Annotated, Optional, Union
+
+        from fastapi import Body, Query
+
+
+        async def ask(question: str = Body(...), limit: Optional[int] = Body(None)) -> Optional[dict]:
+            hint: Optional[int] = None
+            return None
+
+
+        def pick(kind: Annotated[Union[str, None], Query()] = None): ...
+
+
+        def plain(limit: Optional[int] = None): ...
+        """
+    assert fixes(source, OLD) == [
+        (8, "LL501", None),
+        (8, "LL501", None),
+        (9, "LL501", FIX_UNSAFE),  # a variable annotation is never evaluated
+        (13, "LL502", None),
+        (16, "LL501", FIX_UNSAFE),
+    ]
+    assert [fix for _, _, fix in fixes(source)] == [FIX_SAFE] * 5  # `int | None` runs on 3.10+
+    assert "limit: int | None = Body(None)" in fixed(source, unsafe=True)
+
+
 def test_stub_files_are_always_safe_and_unquote():
     stub = 'from typing import Optional, Union\n\nA = Optional["User"]\ndef f(x: Union["User", int, None]) -> Optional[int]: ...\n'
     assert [fix for _, _, fix in fixes(stub, path="/tmp/m.pyi")] == [FIX_SAFE] * 3

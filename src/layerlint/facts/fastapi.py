@@ -36,6 +36,14 @@ ROUTE_METHODS = frozenset({
     "get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket",
 })
 HTTP_PACKAGES = ("fastapi", "starlette")
+# FastAPI's parameter functions (and the classes they build): a function with a parameter
+# declared by one (`q: str = Query(None)`, `Annotated[str, Query()]`) is an endpoint or a
+# dependency, whose signature FastAPI evaluates when it registers it
+PARAM_FUNCTIONS = frozenset(
+    f"{module}.{name}"
+    for module in ("fastapi", "fastapi.param_functions", "fastapi.params")
+    for name in ("Body", "Query", "Path", "Header", "Cookie", "Form", "File", "Depends", "Security")
+)
 
 
 def is_http_package(module: str) -> bool:

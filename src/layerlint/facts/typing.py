@@ -188,7 +188,8 @@ def plan(
     below a 3.10 target in an annotation that something may evaluate when the module is
     imported (``evaluated_at_import``: a class attribute of a class with bases or
     decorators, as SQLAlchemy and Pydantic read them; the signature of a decorated
-    function, as FastAPI reads it): ``X | None`` fails there even as a string."""
+    function or of one declaring FastAPI parameters, as FastAPI reads it): ``X | None``
+    fails there even as a string."""
     if evaluated_at_import and not stub and target < (3, 10):
         return None
     chosen = _plan(kinds, position, whole, future_annotations, stub, target, multiline, commented)

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from layerlint.context import FileContext
 from layerlint.facts import dependencies as deps
+from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of, statements
@@ -184,9 +185,16 @@ class Pep604Rule(Rule):
         if position != tf.ANNOTATION:
             return False
         func = self.ctx.enclosing_function()
-        if func is None or not func.body or node.lineno >= func.body[0].lineno:
-            return False  # a variable annotation: never evaluated
-        return any(not self._plain_decorator(d) for d in func.decorator_list)
+        first = func.body[0] if func is not None and func.body else None
+        if first is None or (node.lineno, node.col_offset) >= (first.lineno, first.col_offset):
+            return False  # in the body, a variable annotation: never evaluated (columns: a one-line def)
+        if any(not self._plain_decorator(d) for d in func.decorator_list):
+            return True
+        # an endpoint or dependency registered by a call (`router.post("/")(f)`, `Depends(f)`)
+        ctx = self.ctx
+        return ctx.mentions("fastapi") and ctx.memo(
+            ("typing.fastapi_signature", id(func)), lambda: _declares_fastapi_params(func, ctx)
+        )
 
     def _plain_decorator(self, decorator: ast.expr) -> bool:
         """A decorator known not to read the annotations (``@property``, ``@x.setter``,
@@ -208,6 +216,16 @@ _PLAIN_DECORATORS = frozenset({
     "functools.cache", "functools.lru_cache", "functools.cached_property", "functools.wraps",
     "contextlib.contextmanager", "contextlib.asynccontextmanager",
 })
+
+
+def _declares_fastapi_params(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """Does a parameter default to a call of a FastAPI parameter function (``Body(None)``,
+    ``Depends(get_db)``), or carry one in its annotation (``Annotated[int, Query()]``)?"""
+    args = func.args
+    params = (*args.posonlyargs, *args.args, *args.kwonlyargs)
+    calls = [d for d in (*args.defaults, *args.kw_defaults) if isinstance(d, ast.Call)]
+    calls += [call for p in params if p.annotation is not None for call in nodes_of(p.annotation, ast.Call)]
+    return any(ctx.resolve(call.func) in fastapi.PARAM_FUNCTIONS for call in calls)
 
 
 def _root(node: ast.expr | None) -> ast.expr | None:

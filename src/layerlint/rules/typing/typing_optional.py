@@ -66,7 +66,11 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   SQLModel fields), or the signature of a function with a decorator (FastAPI
   routes, `singledispatch` registration) other than `property`,
   `staticmethod`, `classmethod`, `abstractmethod`, `overload`, `functools`'
-  caches and `contextmanager`;
+  caches and `contextmanager`, or the signature of a function with a
+  parameter declared by a FastAPI parameter function (`= Body(None)`,
+  `= Depends(get_db)`, `Annotated[int, Query()]`; `Path`, `Header`,
+  `Cookie`, `Form`, `File`, `Security` too): an endpoint or a dependency,
+  however it is registered (`router.post("/")(handler)`);
 - in a module using typer, in a project whose dependency files let it run
   typer before 0.12.4, annotations get unsafe fixes only: typer builds a
   command's options from its parameter annotations, and those releases fail on

@@ -36,7 +36,10 @@ forward reference member (`Union["User", None]`) is quoted as a whole
 (`"User | None"`) when the subscript is the whole annotation (unsafe for a class
 attribute, no fix for a SQLModel `Relationship()` attribute), unquoted (unsafe)
 inside a larger annotation under `from __future__ import annotations`, and
-otherwise left unfixed; no fix when a comment would be lost, when a member is a
+otherwise left unfixed; below a 3.10 target, no fix in an annotation
+evaluated at import (a class attribute of a class with bases, the signature of
+a decorated function or of a FastAPI endpoint or dependency: see LL501);
+no fix when a comment would be lost, when a member is a
 call, a starred or a name bound to a function or constant (see LL501),
 or when `None` appears twice, or when the members are one parenthesized tuple
 (`Union[(None, X)]`); unsafe only in annotations of a module using a
