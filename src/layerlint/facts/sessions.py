@@ -4,7 +4,8 @@ A session is a name annotated ``AsyncSession``/``Session`` (through imports,
 ``Optional``/``| None``/``Annotated`` included, and module-level aliases such as
 ``SessionDep = Annotated[AsyncSession, Depends(get_db)]``, or an imported alias
 named by convention: ``SessionDep``, ``AsyncSessionDep``, ``DbSession``); a parameter whose
-default is ``Depends(<session provider>)``; an attribute ``self.x`` assigned
+default is ``Depends(<session provider>)``, or annotated ``Annotated[X, Depends(<session
+provider>)]``, unless its type (``X``) names another class; an attribute ``self.x`` assigned
 from one of those (or annotated as one in the class body), in the class or a base
 (a base of another project module read there: its class-body annotations and what its
 ``__init__`` sets from a parameter annotated as a session); a class attribute annotated as
@@ -577,8 +578,8 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             default is not None and not _other_type(arg.annotation, ctx) and is_session_provider(default, ctx)
         ):
             names.add(arg.arg)
-        elif isinstance(arg.annotation, ast.Subscript):  # Annotated[Any, Depends(get_db)]
-            inner = arg.annotation.slice
+        elif isinstance(arg.annotation, ast.Subscript) and not _other_type(arg.annotation, ctx):
+            inner = arg.annotation.slice  # Annotated[Any, Depends(get_db)]
             if isinstance(inner, ast.Tuple) and any(is_session_provider(e, ctx) for e in inner.elts[1:]):
                 names.add(arg.arg)
     for node in nodes_of(func, ast.With, ast.AsyncWith, ast.Assign, ast.AnnAssign):
@@ -698,15 +699,20 @@ def _is_builtin(decorator: ast.expr, name: str, ctx: FileContext) -> bool:
 
 def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:
     """An annotation naming a class that is not a session (``db: DatabaseManager =
-    Depends(get_db)``: the provider's name says session, the parameter's type says not)."""
+    Depends(get_db)``: the provider's name says session, the parameter's type says not),
+    also as the type of ``Annotated[httpx.AsyncClient, Depends(get_http_session)]``."""
+    if isinstance(annotation, ast.Subscript) and ctx.resolve(annotation.value) in _ANNOTATED:
+        inner = annotation.slice
+        return isinstance(inner, ast.Tuple) and bool(inner.elts) and _other_type(inner.elts[0], ctx)
     if not isinstance(annotation, (ast.Name, ast.Attribute)):
-        return False  # none, or Annotated[...] / a string / a union: the provider decides
+        return False  # none, a string, a union: the provider decides
     if isinstance(annotation, ast.Name) and annotation.id == "object" and "object" not in ctx.imports:
         return False
     return ctx.resolve(annotation) not in _ANY_TYPES and not is_session_annotation(annotation, ctx)
 
 
 _ANY_TYPES = frozenset({"typing.Any", "typing_extensions.Any"})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
 def function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:

@@ -14,8 +14,9 @@ session (and SQLModel's `exec`, and the legacy `query`, which run queries as
 
 A session is a name annotated `AsyncSession`/`Session` (also as re-exported or
 subclassed by a project module: `from app.db import AsyncSession`), a parameter whose
-default is `Depends(<session provider>)` (unless it is annotated with another
-class: `db: DatabaseManager = Depends(get_db)`), `self.<attr>` assigned from one
+default is `Depends(<session provider>)`, or annotated `Annotated[X, Depends(<session
+provider>)]` (unless its type is another class: `db: DatabaseManager = Depends(get_db)`,
+`session: Annotated[httpx.AsyncClient, Depends(get_http_session)]`), `self.<attr>` assigned from one
 or annotated as one in the class body or a base class's (also a base class of
 another project module, read there: a base controller of class-based views, a base
 service whose `__init__` sets `self.session = session` from a parameter annotated as
