@@ -133,6 +133,9 @@ class _Module:
     assigned: dict[str, dict[str, tuple[AssignedValue, ...]]]
     # top-level ``T = TypeVar("T", bound=B)`` -> B, qualified (None: no one class bound)
     type_vars: dict[str, str | None]
+    # top-level function -> the class its return annotation names, or the class it yields
+    # (``-> AsyncIterator[httpx.AsyncClient]``), qualified: what it provides to ``Depends(f)``
+    provided: dict[str, str]
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -321,9 +324,14 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         name: _type_var_bound(call, bound) for name, call in factories
         if name not in bases and resolve_in(call.func, imports) in TYPE_VAR_FACTORIES
     }
+    provided = {}
+    for func in functions:
+        qualified = _provided_class(func.returns, bound)
+        if qualified:
+            provided[func.name] = qualified
     return _Module(
         bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
-        frozenset(dataclasses), context_managers, instances, assigned, type_vars,
+        frozenset(dataclasses), context_managers, instances, assigned, type_vars, provided,
     )
 
 
@@ -372,6 +380,29 @@ _YIELDING = {
     for name in ("AsyncGenerator", "AsyncIterator", "Generator", "Iterator")
 }
 _METHOD_DECORATORS = frozenset({"staticmethod", "classmethod"})
+GENERATOR_TYPES = frozenset(_YIELDING)
+
+
+def _provided_class(returns: ast.expr | None, bound: dict[str, str]) -> str | None:
+    """The class a function's return annotation names (``-> Client``), or that it yields
+    (``-> AsyncIterator[Client]``, ``Generator[Client, None, None]``), qualified; None for
+    any other form."""
+    returns = _parsed(returns)
+    if isinstance(returns, ast.Subscript) and resolve_in(returns.value, bound) in GENERATOR_TYPES:
+        inner = returns.slice
+        returns = _parsed(inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner)
+    return resolve_in(returns, bound) if isinstance(returns, (ast.Name, ast.Attribute)) else None
+
+
+def provided_class(qualified: str, ctx: FileContext) -> str | None:
+    """What a function of a project module is annotated to return or yield (see
+    ``_Module.provided``), following re-exports; None when not known."""
+    return ctx.memo(("project_classes.provided", qualified), lambda: _provided(qualified, ctx))
+
+
+def _provided(qualified: str, ctx: FileContext) -> str | None:
+    found = _defined_in(qualified, ctx, 0)
+    return found[0].provided.get(found[1]) if found is not None else None
 
 
 def _context_managers_and_instances(

@@ -5,7 +5,9 @@ A session is a name annotated ``AsyncSession``/``Session`` (through imports,
 ``SessionDep = Annotated[AsyncSession, Depends(get_db)]``, or an imported alias
 named by convention: ``SessionDep``, ``AsyncSessionDep``, ``DbSession``); a parameter whose
 default is ``Depends(<session provider>)``, or annotated ``Annotated[X, Depends(<session
-provider>)]``, unless its type (``X``) names another class; an attribute ``self.x`` assigned
+provider>)]``, unless its type (``X``) names another class (a provider: a function of the
+module annotated to return or yield a session, or one named like one, ``get_db``, unless its
+return annotation, read where it is defined, names another class); an attribute ``self.x`` assigned
 from one of those (or annotated as one in the class body), in the class or a base
 (a base of another project module read there: its class-body annotations and what its
 ``__init__`` sets from a parameter annotated as a session); a class attribute annotated as
@@ -41,11 +43,15 @@ from layerlint.facts.names import resolve_in
 from layerlint.facts.project_classes import (
     CLASS_VARS,
     CONTEXT_MANAGERS,
+    GENERATOR_TYPES,
+    UNKNOWN_BASE,
     context_manager_yield,
     inherited_attribute_types,
     method_context_manager,
     module_level_statements,
     outside_bases,
+    provided_class,
+    read_outside_bases,
     statement_bindings,
 )
 from layerlint.facts.sqlalchemy import base_expr
@@ -160,9 +166,10 @@ def _reexported_session(qualified: str, ctx: FileContext) -> bool:
 _SA_TOPS = frozenset({"sqlalchemy", "sqlmodel"})
 
 
-def _local_providers(ctx: FileContext) -> frozenset[str]:
-    """Functions of this module whose return annotation yields a session."""
-    names = set()
+def _local_providers(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
+    """Functions of this module whose return annotation yields a session, and those whose
+    return annotation names, or yields, another class (``-> AsyncIterator[httpx.AsyncClient]``)."""
+    sessions, others = set(), set()
     for stmt in ctx.tree.body:
         if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is not None:
             returns = stmt.returns
@@ -171,8 +178,22 @@ def _local_providers(ctx: FileContext) -> frozenset[str]:
                 inner = returns.slice
                 returns = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
             if is_session_annotation(returns, ctx):
-                names.add(stmt.name)
-    return frozenset(names)
+                sessions.add(stmt.name)
+            elif _other_type(_provided_annotation(stmt.returns, ctx), ctx):
+                others.add(stmt.name)
+    return frozenset(sessions), frozenset(others)
+
+
+def _provided_annotation(returns: ast.expr, ctx: FileContext) -> ast.expr | None:
+    """What a return annotation gives ``Depends(f)``: the annotation, or the type a generator
+    annotation yields (``AsyncIterator[X]``, ``Generator[X, None, None]``); None for another
+    subscript."""
+    if not isinstance(returns, ast.Subscript):
+        return returns
+    if ctx.resolve(returns.value) not in GENERATOR_TYPES:
+        return None
+    inner = returns.slice
+    return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
 
 
 def is_session_provider(node: ast.AST, ctx: FileContext) -> bool:
@@ -184,12 +205,29 @@ def is_session_provider(node: ast.AST, ctx: FileContext) -> bool:
     )
     if dependency is None:
         return False
-    if isinstance(dependency, ast.Name) and dependency.id in ctx.memo(
-        "sessions.providers", lambda: _local_providers(ctx)
-    ):
-        return True
+    if isinstance(dependency, ast.Name):
+        sessions, others = ctx.memo("sessions.providers", lambda: _local_providers(ctx))
+        if dependency.id in sessions:
+            return True
+        if dependency.id in others and dependency.id not in ctx.imports:
+            return False  # its return annotation names another class: its name does not decide
     last = dependency.attr if isinstance(dependency, ast.Attribute) else getattr(dependency, "id", "")
-    return bool(_PROVIDER_RE.search(last))
+    if not _PROVIDER_RE.search(last):
+        return False
+    qualified = ctx.resolve(dependency)
+    return not (qualified and ctx.is_first_party(qualified) and _provides_other_class(qualified, ctx))
+
+
+def _provides_other_class(provider: str, ctx: FileContext) -> bool:
+    """Is a project module's provider annotated to return or yield a class known not to be a
+    session (``-> AsyncIterator[httpx.AsyncClient]``; read there)?"""
+    provided = provided_class(provider, ctx)
+    if provided is None or provided in _ANY_TYPES or _names_session_type(provided, ctx):
+        return False
+    if ctx.is_first_party(provided):  # a project class: not one derived from a session
+        bases = read_outside_bases(provided, ctx)
+        return bases is not None and UNKNOWN_BASE not in bases and not bases & SESSION_TYPES
+    return True
 
 
 class _NameSet:

@@ -13,7 +13,9 @@ the request and passes it a session:
   `loop.create_task(...)` on `asyncio.get_event_loop()`/`get_running_loop()`.
 
 A session is what the engine knows as one: a parameter annotated
-`AsyncSession`/`Session` or defaulting to `Depends(<session provider>)`, an
+`AsyncSession`/`Session` or defaulting to `Depends(<session provider>)` (as LL106
+reads it: not when the parameter's type or the provider's return annotation names
+another class), an
 `Annotated[AsyncSession, Depends(...)]` alias, or a session the handler opened
 (also with a project's context manager annotated to yield one:
 `async with engine.core_session() as session`, as LL305 finds it).

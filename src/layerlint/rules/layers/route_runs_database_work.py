@@ -16,7 +16,11 @@ A session is a name annotated `AsyncSession`/`Session` (also as re-exported or
 subclassed by a project module: `from app.db import AsyncSession`), a parameter whose
 default is `Depends(<session provider>)`, or annotated `Annotated[X, Depends(<session
 provider>)]` (unless its type is another class: `db: DatabaseManager = Depends(get_db)`,
-`session: Annotated[httpx.AsyncClient, Depends(get_http_session)]`), `self.<attr>` assigned from one
+`session: Annotated[httpx.AsyncClient, Depends(get_http_session)]`; a session provider
+is a function of the module annotated to return or yield a session, or one named like a
+provider, `get_db`, `get_session`, unless its return annotation, read in the project
+module that defines it, names another class: `-> AsyncIterator[httpx.AsyncClient]`),
+`self.<attr>` assigned from one
 or annotated as one in the class body or a base class's (also a base class of
 another project module, read there: a base controller of class-based views, a base
 service whose `__init__` sets `self.session = session` from a parameter annotated as

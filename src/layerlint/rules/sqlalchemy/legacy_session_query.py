@@ -3,7 +3,8 @@
 ## What it does
 Flags `.query(...)` called on a receiver known to be a SQLAlchemy session: a
 name annotated `Session`/`AsyncSession` (SQLModel's too), a parameter whose
-default is `Depends(<session provider>)`, `self.<attr>` assigned from one (or a
+default is `Depends(<session provider>)` (as LL106 reads it: not when the parameter's
+type or the provider's return annotation names another class), `self.<attr>` assigned from one (or a
 property of the class returning a `Session`; as LL106 reads it, a base class of
 another project module included), a class attribute annotated as one (`session:
 ClassVar[scoped_session[Session]]`) reached as `cls.<attr>` in a classmethod or as
