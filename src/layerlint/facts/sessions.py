@@ -20,7 +20,9 @@ target of ``async with engine.core_session() as s`` (``with`` for the sync form)
 callee is a context manager of this or another project module (a function, or a method of a
 class reached through the class or a module-level instance, or ``self.<method>()`` /
 ``cls.<method>()`` in a method of a class that defines it or inherits it) decorated
-``@asynccontextmanager`` and annotated to yield a session (read there, see
+``@asynccontextmanager`` and annotated to yield a session, or a plain ``def`` annotated to
+return one (``def _session(self) -> AsyncSession``: a session is its own context manager;
+the ``with`` forms only, not ``s = self._session()``) (read there, see
 :func:`project_classes.context_manager_yield`).
 
 :func:`holds_session` (used by the LL3xx rules) also accepts a module-level
@@ -44,6 +46,7 @@ from layerlint.facts.project_classes import (
     CLASS_VARS,
     CONTEXT_MANAGERS,
     GENERATOR_TYPES,
+    RETURNED,
     UNKNOWN_BASE,
     context_manager_yield,
     inherited_attribute_types,
@@ -642,7 +645,9 @@ def _yields_session(
     """``async with engine.core_session() as session``: a call of a project's context manager
     (a function, or a method of a class or of a module-level instance of one) decorated
     ``@asynccontextmanager`` and annotated ``-> AsyncIterator[AsyncSession]`` (``@contextmanager``
-    and ``Iterator[Session]`` for ``with``), read where it is defined."""
+    and ``Iterator[Session]`` for ``with``), or of a plain ``def`` annotated ``-> AsyncSession``
+    (a session is its own context manager: ``async with self._session() as sess``), read where
+    it is defined."""
     if not isinstance(expr, ast.Call):
         return False
     root = expr.func
@@ -654,7 +659,9 @@ def _yields_session(
         found = _own_method_context_manager(expr.func.attr, root.id, func, ctx)
     else:
         found = _named_context_manager(expr, root, func, ctx)
-    if found is None or (found[0] == "contextlib.asynccontextmanager") is not is_async:
+    if found is None:
+        return False
+    if found[0] != RETURNED and (found[0] == "contextlib.asynccontextmanager") is not is_async:
         return False
     yielded = found[1]
     if yielded in SESSION_TYPES:
@@ -669,8 +676,11 @@ def _named_context_manager(
     or an import (a function, a class, a module-level instance)."""
     qualified = ctx.resolve(expr.func)
     if qualified is None:
-        # a name of this module: a context manager it defines, or an instance it binds
-        if not ctx.module or ("contextmanager" not in ctx.source and root.id not in ctx.top_level_names):
+        # a name of this module: a context manager it defines, a function annotated to return a
+        # session (the annotation spells it), or an instance it binds
+        if not ctx.module or (
+            "contextmanager" not in ctx.source and "ession" not in ctx.source and root.id not in ctx.top_level_names
+        ):
             return None
         qualified = f"{ctx.module}.{ast.unparse(expr.func)}"
     elif not ctx.is_first_party(qualified):

@@ -32,7 +32,8 @@ the target of `async with <session factory>() as session` (a factory as LL603
 finds it: `self.session_factory()`, `request.app.state.session_factory()`), or of
 `async with engine.core_session() as session` (or `self._begin_session()`, a method of
 the class or of a base) where the callee is a project's context manager annotated to
-yield a session (as LL305 finds it). A `get` or `delete`
+yield a session, or a plain function annotated to return one (`def new_session() ->
+AsyncSession`; as LL305 finds them). A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.
 
 One query is one finding: a constructor in the arguments of a flagged session

@@ -20,7 +20,11 @@ class reached through the class or a module-level instance (`engine = Engine()`)
 nearest base defining `<method>` (of the module or another project module) makes it one,
 decorated `@asynccontextmanager` (`@contextmanager`) and annotated to yield a session
 (`-> AsyncIterator[AsyncSession]`, `AsyncGenerator[AsyncSession, None]`,
-`Iterator[Session]`; a project subclass of one too), a module-level session
+`Iterator[Session]`; a project subclass of one too), or a plain `def` (no other decorator
+than `@staticmethod`/`@classmethod`) annotated to return one (`def _session(self) ->
+AsyncSession`, entered as `async with self._session() as sess`: a session is its own
+context manager; not an `async def`, whose call is a coroutine, and not the form
+`sess = self._session()`), a module-level session
 (`db_session = scoped_session(...)`, also imported from the project module that
 binds it), or such a call itself
 (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
