@@ -669,6 +669,11 @@ def _yields_session(
     return ctx.is_first_party(yielded) and bool(outside_bases(yielded, ctx) & SESSION_TYPES)  # a project subclass
 
 
+def _may_define(source: str, name: str) -> bool:
+    """Does the source spell a ``def``/``class`` statement of ``name`` (a cheap look)?"""
+    return f"def {name}(" in source or f"class {name}" in source
+
+
 def _named_context_manager(
     expr: ast.Call, root: ast.Name, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
 ) -> tuple[str, str] | None:
@@ -676,10 +681,12 @@ def _named_context_manager(
     or an import (a function, a class, a module-level instance)."""
     qualified = ctx.resolve(expr.func)
     if qualified is None:
-        # a name of this module: a context manager it defines, a function annotated to return a
-        # session (the annotation spells it), or an instance it binds
+        # a name of this module: a context manager it defines, a function (or a class with a
+        # method) annotated to return a session, or an instance it binds
         if not ctx.module or (
-            "contextmanager" not in ctx.source and "ession" not in ctx.source and root.id not in ctx.top_level_names
+            "contextmanager" not in ctx.source
+            and root.id not in ctx.top_level_names
+            and not _may_define(ctx.source, root.id)
         ):
             return None
         qualified = f"{ctx.module}.{ast.unparse(expr.func)}"
