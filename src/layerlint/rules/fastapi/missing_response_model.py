@@ -82,7 +82,7 @@ from layerlint.facts.fastapi import (
     router_assignments,
     status_value,
 )
-from layerlint.facts.project_classes import statement_bindings
+from layerlint.facts.project_classes import module_level_statements, statement_bindings
 from layerlint.facts.positions import def_line_node
 from layerlint.rule import Rule
 from layerlint.walk import statements
@@ -127,8 +127,24 @@ class MissingResponseModel(Rule):
             return True
         if not isinstance(func.value, ast.Name):  # a router held by a project object
             return attribute_routes(self.ctx)[id(decorator)]  # (may it have a default response class?)
+        if not self.ctx.scopes and self._module_router_without_default(func.value.id):
+            return False  # (the common case, decided without the scan below)
         verdicts = self.ctx.memo("fastapi.default_response_class", self._receivers_with_default_class)
         return verdicts.get(id(decorator), True)  # (one the scan did not meet: not known)
+
+    def _module_router_without_default(self, name: str) -> bool:
+        """For an endpoint defined at module level: is ``name`` bound there only by router
+        calls, in a file that spells neither ``default_response_class`` nor ``global`` (so
+        no router has a default class, and no function rebinds the module's name)?"""
+        source = self.ctx.source
+        if "default_response_class" in source or "global" in source:
+            return False
+        bindings = self.ctx.memo("fastapi.module_bindings", lambda: _module_bindings(self.ctx.tree))
+        found = bindings.get(name)
+        if not found:
+            return False
+        routers = {id(stmt) for stmt in router_assignments(self.ctx)}
+        return all(id(stmt) in routers for stmt in found)
 
     def _returned_response(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """The response class every ``return`` of the endpoint builds (``RedirectResponse(...)``,
@@ -201,6 +217,22 @@ class MissingResponseModel(Rule):
             binding = scopes.resolve(name, chain)
             verdicts[id(decorator)] = binding in with_default or binding not in routers
         return verdicts
+
+
+def _module_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
+    """Each name bound at module level -> the statements that bind it."""
+    found: dict[str, list[ast.stmt]] = {}
+    for stmt in module_level_statements(tree.body):
+        names = statement_bindings(stmt)
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    names |= _target_names(item.optional_vars)
+        elif isinstance(stmt, _TRY_TYPES):
+            names |= {handler.name for handler in stmt.handlers if handler.name}
+        for name in names:
+            found.setdefault(name, []).append(stmt)
+    return found
 
 
 def _has_default_class(call: ast.Call) -> bool:
