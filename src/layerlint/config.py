@@ -21,6 +21,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from layerlint.layers import LAYER_NAMES, LayerModel
 from layerlint.pyversion import declared_python
+from layerlint.sourcefolders import declared_source_folders
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", "build", "dist",
@@ -57,7 +58,8 @@ class Settings:
     layers: LayerModel = field(default_factory=LayerModel)
     target_version: tuple[int, int] = (3, 10)
     cache_dir: str | None = None
-    # folders (absolute) whose files' module names start below them (`src = ["backend"]`)
+    # folders (absolute) whose files' module names start below them (`src = ["backend"]`;
+    # without it, those the project's build configuration declares: sourcefolders.py)
     sources: tuple[Path, ...] = ()
     options: dict[tuple[str, str], Any] = field(default_factory=dict)
     _enabled_cache: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict, repr=False)
@@ -238,8 +240,10 @@ def load_settings(
         table = data.get("tool", {}).get("layerlint", {})
     else:  # a standalone layerlint.toml / --config file: top-level keys or [tool.layerlint]
         table = data.get("tool", {}).get("layerlint", data)
-    # the project's own metadata says which Python it runs on, not the --config file's
+    # the project's own metadata says which Python it runs on and where its packages
+    # live, not the --config file's
     if config_file is None:
+        pyproject = data
         declared = declared_python(data, root)
     else:
         folder = root if root is not None else metadata
@@ -247,7 +251,10 @@ def load_settings(
         declared = declared_python(pyproject, folder) if folder is not None else None
     if not isinstance(table, dict):
         raise ConfigError(f"{file}: [tool.layerlint] must be a table")
-    return settings_from_table(table, file, root, declared, paths_base)
+    settings = settings_from_table(table, file, root, declared, paths_base)
+    if "src" not in table and root is not None:
+        settings.sources = declared_source_folders(pyproject, root)
+    return settings
 
 
 def _read_toml(file: Path) -> dict[str, Any]:

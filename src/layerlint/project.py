@@ -1,9 +1,10 @@
 """Where a file sits: its project root, settings, dotted module name and package.
 
 A file's project root is the folder of the nearest ``pyproject.toml``; its module
-name is its path relative to that root, with a leading ``src/`` dropped unless
-``src`` is a package itself (or, with no pyproject, the chain of folders holding
-``__init__.py``).
+name is its path relative to that root, or to the deepest source folder holding it
+(``Settings.sources``: ``src`` in the settings, else those the build configuration
+declares), with a leading ``src/`` dropped unless ``src`` is a package itself (or,
+with no pyproject, the chain of folders holding ``__init__.py``).
 """
 
 from __future__ import annotations
