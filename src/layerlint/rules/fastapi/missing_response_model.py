@@ -223,14 +223,7 @@ def _module_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
     """Each name bound at module level -> the statements that bind it."""
     found: dict[str, list[ast.stmt]] = {}
     for stmt in module_level_statements(tree.body):
-        names = statement_bindings(stmt)
-        if isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                if item.optional_vars is not None:
-                    names |= _target_names(item.optional_vars)
-        elif isinstance(stmt, _TRY_TYPES):
-            names |= {handler.name for handler in stmt.handlers if handler.name}
-        for name in names:
+        for name in _bound_by(stmt):
             found.setdefault(name, []).append(stmt)
     return found
 
@@ -294,14 +287,8 @@ def _scan_scopes(ctx: FileContext) -> _Scopes:
                         found.routers.append((arg.arg, chain, False))  # (what callers pass is not known)
         for stmt in statements(scope.body, descend=lambda s: not isinstance(s, _DEFS)):  # type: ignore[attr-defined]
             names = statement_bindings(stmt)
-            bound |= names
-            if isinstance(stmt, (ast.With, ast.AsyncWith)):
-                for item in stmt.items:
-                    if item.optional_vars is not None:
-                        bound |= _target_names(item.optional_vars)
-            elif isinstance(stmt, _TRY_TYPES):
-                bound.update(handler.name for handler in stmt.handlers if handler.name)
-            elif isinstance(stmt, ast.Global):
+            bound |= _bound_by(stmt, names)
+            if isinstance(stmt, ast.Global):
                 found.declared_global.setdefault(id(scope), set()).update(stmt.names)
             elif isinstance(stmt, ast.Nonlocal):
                 found.declared_nonlocal.setdefault(id(scope), set()).update(stmt.names)
@@ -329,6 +316,19 @@ def _scan_scopes(ctx: FileContext) -> _Scopes:
     for names in found.declared_global.values():
         found.bound[id(tree)] |= names
     return found
+
+
+def _bound_by(stmt: ast.stmt, names: set[str] | None = None) -> set[str]:
+    """The names a statement binds in its scope: :func:`statement_bindings` (``names``, when
+    already asked), the targets of ``with ... as``, the names of ``except ... as``."""
+    bound = set(statement_bindings(stmt) if names is None else names)
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        for item in stmt.items:
+            if item.optional_vars is not None:
+                bound |= _target_names(item.optional_vars)
+    elif isinstance(stmt, _TRY_TYPES):
+        bound.update(handler.name for handler in stmt.handlers if handler.name)
+    return bound
 
 
 def _target_names(target: ast.expr) -> set[str]:
