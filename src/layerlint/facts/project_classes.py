@@ -397,7 +397,9 @@ def _provided_class(returns: ast.expr | None, bound: dict[str, str]) -> str | No
     if isinstance(returns, ast.Subscript) and resolve_in(returns.value, bound) in GENERATOR_TYPES:
         inner = returns.slice
         returns = _parsed(inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner)
-    return resolve_in(returns, bound) if isinstance(returns, (ast.Name, ast.Attribute)) else None
+    qualified = resolve_in(returns, bound) if isinstance(returns, (ast.Name, ast.Attribute)) else None
+    # a bare `-> Generator` says nothing of what it yields
+    return None if qualified in GENERATOR_TYPES else qualified
 
 
 def provided_class(qualified: str, ctx: FileContext) -> str | None:

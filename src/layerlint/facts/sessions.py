@@ -192,7 +192,8 @@ def _provided_annotation(returns: ast.expr, ctx: FileContext) -> ast.expr | None
     annotation yields (``AsyncIterator[X]``, ``Generator[X, None, None]``); None for another
     subscript."""
     if not isinstance(returns, ast.Subscript):
-        return returns
+        # a bare `-> Generator` says nothing of what it yields
+        return None if ctx.resolve(returns) in GENERATOR_TYPES else returns
     if ctx.resolve(returns.value) not in GENERATOR_TYPES:
         return None
     inner = returns.slice

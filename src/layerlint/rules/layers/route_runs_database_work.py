@@ -19,7 +19,8 @@ provider>)]` (unless its type is another class: `db: DatabaseManager = Depends(g
 `session: Annotated[httpx.AsyncClient, Depends(get_http_session)]`; a session provider
 is a function of the module annotated to return or yield a session, or one named like a
 provider, `get_db`, `get_session`, unless its return annotation, read in the project
-module that defines it, names another class: `-> AsyncIterator[httpx.AsyncClient]`),
+module that defines it, names another class: `-> AsyncIterator[httpx.AsyncClient]`;
+a bare `-> Generator` names none),
 `self.<attr>` assigned from one
 or annotated as one in the class body or a base class's (also a base class of
 another project module, read there: a base controller of class-based views, a base
