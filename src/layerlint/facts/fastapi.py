@@ -96,7 +96,8 @@ def raised_http_exception(expr: ast.AST | None, ctx: FileContext) -> str | None:
     """:func:`http_exception_name`, and a class of another project module that is FastAPI's
     or Starlette's ``HTTPException`` (re-exported) or derives from it: ``raise NotFound()``
     after ``from app.errors import NotFound`` where ``app/errors.py`` has ``class
-    NotFound(HTTPException)`` (read, never imported; unknown bases: not one)."""
+    NotFound(HTTPException)`` (read, never imported; unknown bases: not one), or a class of
+    this module derived from such a class."""
     name = http_exception_name(expr, ctx)
     if name is not None:
         return name
@@ -104,6 +105,18 @@ def raised_http_exception(expr: ast.AST | None, ctx: FileContext) -> str | None:
         expr = expr.func
     if expr is None:
         return None
+    if isinstance(expr, ast.Name) and expr.id not in ctx.imports:
+        # (most raised names are builtins: only a class this module defines is looked at)
+        if f"class {expr.id}" not in ctx.source:
+            return None
+        found = ctx.memo(("fastapi.local_http_class", expr.id), lambda: _local_http_class(expr.id, ctx, set()))
+        return expr.id if found else None
+    return _project_http_exception(expr, ctx)
+
+
+def _project_http_exception(expr: ast.expr, ctx: FileContext) -> str | None:
+    """The qualified name of a class of another project module that is (or derives from) an
+    HTTPException, or ``HTTPException`` itself re-exported by one; else None."""
     qualified = ctx.resolve(expr)
     if qualified is None or not ctx.is_first_party(qualified):
         return None
@@ -115,6 +128,29 @@ def raised_http_exception(expr: ast.AST | None, ctx: FileContext) -> str | None:
     if not ctx.is_first_party(target) or class_attributes(target, ctx) is None:
         return None
     return qualified if outside_bases(target, ctx) & HTTP_EXCEPTIONS else None
+
+
+def _local_http_class(name: str, ctx: FileContext, seen: set[str]) -> bool:
+    """Is ``name`` a class of this module derived, at any depth, from an HTTPException (or
+    from a class of another project module that is one: ``class OrderGone(NotFound)`` after
+    ``from app.errors import NotFound``)? Only its own chain of bases is followed."""
+    seen.add(name)
+    classes = ctx.memo("fastapi.classes_by_name", lambda: _classes_by_name(ctx))
+    for cls in classes.get(name, ()):
+        for base in cls.bases:
+            if isinstance(base, ast.Name) and base.id not in ctx.imports and base.id in classes:
+                if base.id not in seen and _local_http_class(base.id, ctx, seen):
+                    return True
+            elif http_exception_name(base, ctx) is not None or _project_http_exception(base, ctx) is not None:
+                return True
+    return False
+
+
+def _classes_by_name(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:
+    found: dict[str, list[ast.ClassDef]] = {}
+    for cls in nodes_of(ctx.tree, ast.ClassDef):
+        found.setdefault(cls.name, []).append(cls)
+    return found
 
 
 def _router_like(name: str) -> bool:
