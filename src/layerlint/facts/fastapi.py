@@ -17,7 +17,7 @@ from layerlint.facts.project_classes import (
     outside_bases,
     statement_attributes,
 )
-from layerlint.facts.sessions import imports_settled
+from layerlint.facts.sessions import classes_by_name, imports_settled
 from layerlint.spelling import line_numbers
 from layerlint.walk import Lines, nodes_of, statements_on
 
@@ -135,7 +135,7 @@ def _local_http_class(name: str, ctx: FileContext, seen: set[str]) -> bool:
     from a class of another project module that is one: ``class OrderGone(NotFound)`` after
     ``from app.errors import NotFound``)? Only its own chain of bases is followed."""
     seen.add(name)
-    classes = ctx.memo("fastapi.classes_by_name", lambda: _classes_by_name(ctx))
+    classes = classes_by_name(ctx)
     for cls in classes.get(name, ()):
         for base in cls.bases:
             if isinstance(base, ast.Name) and base.id not in ctx.imports and base.id in classes:
@@ -144,13 +144,6 @@ def _local_http_class(name: str, ctx: FileContext, seen: set[str]) -> bool:
             elif http_exception_name(base, ctx) is not None or _project_http_exception(base, ctx) is not None:
                 return True
     return False
-
-
-def _classes_by_name(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:
-    found: dict[str, list[ast.ClassDef]] = {}
-    for cls in nodes_of(ctx.tree, ast.ClassDef):
-        found.setdefault(cls.name, []).append(cls)
-    return found
 
 
 def _router_like(name: str) -> bool:

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
@@ -252,11 +253,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             imports[local] = qualified
 
     for stmt in module_level_statements(tree.body):
-        names.update(statement_bindings(stmt))
-        if isinstance(stmt, (ast.With, ast.AsyncWith)):  # (`with ... as name`)
-            for item in stmt.items:
-                targets = nodes_of(item.optional_vars, ast.Name) if item.optional_vars is not None else []
-                names.update(node.id for node in targets if isinstance(node.ctx, ast.Store))
+        names.update(scope_bindings(stmt))
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 top = alias.name.partition(".")[0]
@@ -389,15 +386,26 @@ RETURNED = "returned"  # (not a decorator) a plain function annotated to return 
 GENERATOR_TYPES = frozenset(_YIELDING)
 
 
+def first_type_argument(subscript: ast.Subscript) -> ast.expr:
+    """``X`` of ``AsyncIterator[X]`` or ``Generator[X, None, None]`` (the first argument)."""
+    inner = subscript.slice
+    return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+
+
+def _class_named(annotation: ast.expr | None, bound: dict[str, str]) -> str | None:
+    """The qualified class a (string or not) annotation names as a plain or dotted name."""
+    annotation = _parsed(annotation)
+    return resolve_in(annotation, bound) if isinstance(annotation, (ast.Name, ast.Attribute)) else None
+
+
 def _provided_class(returns: ast.expr | None, bound: dict[str, str]) -> str | None:
     """The class a function's return annotation names (``-> Client``), or that it yields
     (``-> AsyncIterator[Client]``, ``Generator[Client, None, None]``), qualified; None for
     any other form."""
     returns = _parsed(returns)
     if isinstance(returns, ast.Subscript) and resolve_in(returns.value, bound) in GENERATOR_TYPES:
-        inner = returns.slice
-        returns = _parsed(inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner)
-    qualified = resolve_in(returns, bound) if isinstance(returns, (ast.Name, ast.Attribute)) else None
+        returns = first_type_argument(returns)
+    qualified = _class_named(returns, bound)
     # a bare `-> Generator` says nothing of what it yields
     return None if qualified in GENERATOR_TYPES else qualified
 
@@ -470,6 +478,24 @@ def statement_bindings(stmt: ast.stmt) -> set[str]:
     return {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
 
 
+_TRY_TYPES = (ast.Try, ast.TryStar) if sys.version_info >= (3, 11) else (ast.Try,)
+
+
+def scope_bindings(stmt: ast.stmt) -> set[str]:
+    """:func:`statement_bindings`, and the names of ``with ... as name`` and ``except ... as
+    name``: every name the statement binds in the scope it runs in (not in its body)."""
+    bound = statement_bindings(stmt)
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        for item in stmt.items:
+            if item.optional_vars is not None:
+                bound.update(
+                    node.id for node in nodes_of(item.optional_vars, ast.Name) if isinstance(node.ctx, ast.Store)
+                )
+    elif isinstance(stmt, _TRY_TYPES):
+        bound.update(handler.name for handler in stmt.handlers if handler.name)
+    return bound
+
+
 def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, str]) -> tuple[str, str] | None:
     """(the contextlib decorator, the class yielded) of ``@asynccontextmanager async def f()
     -> AsyncIterator[X]`` (or ``AsyncGenerator[X, None]``; ``@contextmanager def f() ->
@@ -479,8 +505,7 @@ def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[s
     decorators = [resolve_in(d, bound) or (d.id if isinstance(d, ast.Name) else None) for d in func.decorator_list]
     managers = [d for d in decorators if d in CONTEXT_MANAGERS]
     if not managers and isinstance(func, ast.FunctionDef) and all(d in _METHOD_DECORATORS for d in decorators):
-        returned = _parsed(func.returns)
-        qualified = resolve_in(returned, bound) if isinstance(returned, (ast.Name, ast.Attribute)) else None
+        qualified = _class_named(func.returns, bound)
         return (RETURNED, qualified) if qualified else None
     if len(managers) != 1 or any(d not in CONTEXT_MANAGERS and d not in _METHOD_DECORATORS for d in decorators):
         return None
@@ -490,9 +515,7 @@ def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[s
         return None
     if is_async is not isinstance(func, ast.AsyncFunctionDef):
         return None
-    inner = returns.slice
-    yielded = _parsed(inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner)
-    qualified = resolve_in(yielded, bound) if isinstance(yielded, (ast.Name, ast.Attribute)) else None
+    qualified = _class_named(first_type_argument(returns), bound)
     return (managers[0], qualified) if qualified else None
 
 
@@ -713,7 +736,7 @@ def _annotated_attributes(node: ast.ClassDef, bound: dict[str, str]) -> dict[str
 
 CLASS_VARS = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
 _OPTIONAL = frozenset({f"{module}.{name}" for module in ("typing", "typing_extensions") for name in ("Optional", "Union")})
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
 def annotated_class(annotation: ast.expr | None, bound: dict[str, str]) -> str | None:
@@ -725,7 +748,7 @@ def annotated_class(annotation: ast.expr | None, bound: dict[str, str]) -> str |
     if parts is not None:
         classes = [part for part in parts if not (isinstance(part, ast.Constant) and part.value is None)]
         return annotated_class(classes[0], bound) if len(classes) == 1 else None
-    if isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _ANNOTATED:
+    if isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in ANNOTATED:
         inner = annotation.slice
         return annotated_class(inner.elts[0], bound) if isinstance(inner, ast.Tuple) and inner.elts else None
     if isinstance(annotation, ast.Subscript):

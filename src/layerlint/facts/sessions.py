@@ -43,12 +43,14 @@ from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
 from layerlint.facts.project_classes import (
+    ANNOTATED,
     CLASS_VARS,
     CONTEXT_MANAGERS,
     GENERATOR_TYPES,
     RETURNED,
     UNKNOWN_BASE,
     context_manager_yield,
+    first_type_argument,
     inherited_attribute_types,
     method_context_manager,
     module_level_statements,
@@ -178,8 +180,7 @@ def _local_providers(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
             returns = stmt.returns
             # AsyncIterator[AsyncSession], AsyncGenerator[AsyncSession, None], Generator[Session, ...]
             if isinstance(returns, ast.Subscript):
-                inner = returns.slice
-                returns = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+                returns = first_type_argument(returns)
             if is_session_annotation(returns, ctx):
                 sessions.add(stmt.name)
             elif _other_type(_provided_annotation(stmt.returns, ctx), ctx):
@@ -194,10 +195,7 @@ def _provided_annotation(returns: ast.expr, ctx: FileContext) -> ast.expr | None
     if not isinstance(returns, ast.Subscript):
         # a bare `-> Generator` says nothing of what it yields
         return None if ctx.resolve(returns) in GENERATOR_TYPES else returns
-    if ctx.resolve(returns.value) not in GENERATOR_TYPES:
-        return None
-    inner = returns.slice
-    return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+    return first_type_argument(returns) if ctx.resolve(returns.value) in GENERATOR_TYPES else None
 
 
 def is_session_provider(node: ast.AST, ctx: FileContext) -> bool:
@@ -757,7 +755,7 @@ def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:
     """An annotation naming a class that is not a session (``db: DatabaseManager =
     Depends(get_db)``: the provider's name says session, the parameter's type says not),
     also as the type of ``Annotated[httpx.AsyncClient, Depends(get_http_session)]``."""
-    if isinstance(annotation, ast.Subscript) and ctx.resolve(annotation.value) in _ANNOTATED:
+    if isinstance(annotation, ast.Subscript) and ctx.resolve(annotation.value) in ANNOTATED:
         inner = annotation.slice
         return isinstance(inner, ast.Tuple) and bool(inner.elts) and _other_type(inner.elts[0], ctx)
     if not isinstance(annotation, (ast.Name, ast.Attribute)):
@@ -768,7 +766,6 @@ def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:
 
 
 _ANY_TYPES = frozenset({"typing.Any", "typing_extensions.Any"})
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
 def function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:
@@ -818,7 +815,7 @@ def _inherited_session_attrs(cls: ast.ClassDef, ctx: FileContext, *, instance: b
     attrs: set[str] = set()
     for base in cls.bases:
         if isinstance(base, ast.Name) and base.id not in ctx.imports:
-            for node in ctx.memo("sessions.classes_by_name", lambda: _classes_by_name(ctx)).get(base.id, ()):
+            for node in classes_by_name(ctx).get(base.id, ()):
                 if node is not cls:
                     attrs |= class_session_attrs(node, ctx, instance=instance)
             continue
@@ -858,6 +855,11 @@ def _is_property(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext)
         if ctx.resolve(decorator) in _PROPERTIES:
             return True
     return False
+
+
+def classes_by_name(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:
+    """The classes of this module (at any depth) by name."""
+    return ctx.memo("sessions.classes_by_name", lambda: _classes_by_name(ctx))
 
 
 def _classes_by_name(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:

@@ -718,11 +718,7 @@ def mapped_annotation(stmt: ast.stmt, call: ast.Call, cls: ast.ClassDef, ctx: Fi
         return None
     imports = [mapped.add_import] if mapped.add_import else []
     if type_import is not None:
-        module, name = type_import
-        reference = plan_reference(
-            facts.index, frozenset({f"{module}.{name}"}), call.lineno,
-            new_import=(module, name), new_names=(name,), modules=frozenset({module}), attr=name,
-        )
+        reference = _name_reference(facts, *type_import, call.lineno)
         if reference is None:
             return None
         type_text = reference.expr
@@ -733,10 +729,7 @@ def mapped_annotation(stmt: ast.stmt, call: ast.Call, cls: ast.ClassDef, ctx: Fi
     roots = {mapped.expr.partition(".")[0], type_text.partition(".")[0]}
     if nullable and ctx.settings.target_version < (3, 10):
         # the annotation is evaluated when the class is mapped: `X | None` fails there before 3.10
-        optional = plan_reference(
-            facts.index, frozenset({"typing.Optional"}), call.lineno,
-            new_import=("typing", "Optional"), new_names=("Optional",), modules=frozenset({"typing"}), attr="Optional",
-        )
+        optional = _name_reference(facts, "typing", "Optional", call.lineno)
         if optional is None:
             return None
         if optional.add_import:
@@ -748,6 +741,14 @@ def mapped_annotation(stmt: ast.stmt, call: ast.Call, cls: ast.ClassDef, ctx: Fi
     if roots & _class_bound_names(cls):
         return None  # the class body would shadow the name the annotation needs
     return MappedAnnotation(f"{mapped.expr}[{type_text}]", tuple(imports), guessed)
+
+
+def _name_reference(facts: SqlaFixFacts, module: str, name: str, line: int) -> Reference | None:
+    """How to write ``<module>.<name>`` at ``line`` (imported if need be); None when no name is safe."""
+    return plan_reference(
+        facts.index, frozenset({f"{module}.{name}"}), line,
+        new_import=(module, name), new_names=(name,), modules=frozenset({module}), attr=name,
+    )
 
 
 def _nullable(call: ast.Call) -> bool | None:

@@ -82,7 +82,7 @@ from layerlint.facts.fastapi import (
     router_assignments,
     status_value,
 )
-from layerlint.facts.project_classes import module_level_statements, statement_bindings
+from layerlint.facts.project_classes import module_level_statements, scope_bindings
 from layerlint.facts.positions import def_line_node
 from layerlint.rule import Rule
 from layerlint.walk import statements
@@ -223,7 +223,7 @@ def _module_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
     """Each name bound at module level -> the statements that bind it."""
     found: dict[str, list[ast.stmt]] = {}
     for stmt in module_level_statements(tree.body):
-        for name in _bound_by(stmt):
+        for name in scope_bindings(stmt):
             found.setdefault(name, []).append(stmt)
     return found
 
@@ -286,8 +286,8 @@ def _scan_scopes(ctx: FileContext) -> _Scopes:
                     if arg.annotation is not None and ctx.resolve(arg.annotation) in ROUTER_CLASSES:
                         found.routers.append((arg.arg, chain, False))  # (what callers pass is not known)
         for stmt in statements(scope.body, descend=lambda s: not isinstance(s, _DEFS)):  # type: ignore[attr-defined]
-            names = statement_bindings(stmt)
-            bound |= _bound_by(stmt, names)
+            names = scope_bindings(stmt)
+            bound |= names
             if isinstance(stmt, ast.Global):
                 found.declared_global.setdefault(id(scope), set()).update(stmt.names)
             elif isinstance(stmt, ast.Nonlocal):
@@ -316,23 +316,6 @@ def _scan_scopes(ctx: FileContext) -> _Scopes:
     for names in found.declared_global.values():
         found.bound[id(tree)] |= names
     return found
-
-
-def _bound_by(stmt: ast.stmt, names: set[str] | None = None) -> set[str]:
-    """The names a statement binds in its scope: :func:`statement_bindings` (``names``, when
-    already asked), the targets of ``with ... as``, the names of ``except ... as``."""
-    bound = set(statement_bindings(stmt) if names is None else names)
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        for item in stmt.items:
-            if item.optional_vars is not None:
-                bound |= _target_names(item.optional_vars)
-    elif isinstance(stmt, _TRY_TYPES):
-        bound.update(handler.name for handler in stmt.handlers if handler.name)
-    return bound
-
-
-def _target_names(target: ast.expr) -> set[str]:
-    return {node.id for node in ast.walk(target) if isinstance(node, ast.Name)}
 
 
 def _is_include(node: ast.expr) -> bool:
