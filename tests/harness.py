@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -72,6 +73,27 @@ def install_fixture(fixture: Path, project: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content.replace("\\n", "\n") + "\n", encoding="utf-8")
     return target
+
+
+def write_project(tmp_path: Path, monkeypatch, files: dict[str, str], pyproject: str = '[project]\nname = "x"\n') -> Path:
+    """A scratch project in ``tmp_path/proj`` (its ``pyproject.toml`` and ``files``, folders
+    made as needed), its cache in ``tmp_path/cache``, made the working folder."""
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(pyproject)
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    monkeypatch.chdir(root)
+    return root
+
+
+def touch_later(path) -> None:
+    """Move a file's modification time 5 s on (a rewrite within the same tick still counts as one)."""
+    stat = os.stat(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
 
 
 def found_findings(diagnostics) -> collections.Counter[tuple[int, str]]:

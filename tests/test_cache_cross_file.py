@@ -4,11 +4,10 @@ requirements.txt) are recomputed when those files change."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from click.testing import CliRunner
 
+from harness import touch_later, write_project
 from layerlint.cli import main
 
 DB = "from sqlalchemy.ext.asyncio import async_sessionmaker\n\nasync_session = async_sessionmaker(expire_on_commit=False)\n"
@@ -30,14 +29,10 @@ async def jobs() -> int:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "proj"
-    (root / "app" / "routes").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.layerlint]\nselect = ["LL603", "LL601"]\n')
-    (root / "app" / "db.py").write_text(DB)
-    (root / "app" / "routes" / "jobs.py").write_text(ROUTES)
-    monkeypatch.chdir(root)
-    return root
+    return write_project(
+        tmp_path, monkeypatch, {"app/db.py": DB, "app/routes/jobs.py": ROUTES},
+        pyproject='[project]\nname = "x"\n\n[tool.layerlint]\nselect = ["LL603", "LL601"]\n',
+    )
 
 
 def _run() -> list[str]:
@@ -46,17 +41,12 @@ def _run() -> list[str]:
     return [line for line in result.output.splitlines() if ": LL" in line]
 
 
-def _touch_later(path) -> None:
-    stat = os.stat(path)
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
-
-
 def test_a_change_in_an_imported_module_invalidates_the_cached_result(project):
     first = _run()
     assert any("LL603" in line for line in first)
     assert _run() == first  # served from the cache
     (project / "app" / "db.py").write_text(DB.replace("async_sessionmaker(", "dict("))
-    _touch_later(project / "app" / "db.py")
+    touch_later(project / "app" / "db.py")
     assert not any("LL603" in line for line in _run())
 
 
@@ -109,7 +99,7 @@ def test_a_module_level_session_imported_from_another_module(project):
     args = ["check", "--jobs", "1", "--select", "LL305", "app/repositories/notes.py"]
     assert "notes.py:5:12: LL305" in CliRunner().invoke(main, args).output
     (project / "app" / "db.py").write_text(SESSION_DB.replace("async_scoped_session(", "dict("))
-    _touch_later(project / "app" / "db.py")
+    touch_later(project / "app" / "db.py")
     assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it
 
 
@@ -152,5 +142,5 @@ def test_an_exception_class_that_stops_deriving_from_httpexception_drops_the_cac
     args = ["check", "--jobs", "1", "--select", "LL103", "app/services/notes.py"]
     assert "notes.py:5:5: LL103" in CliRunner().invoke(main, args).output
     (project / "app" / "errors.py").write_text(errors.replace("(HTTPException)", "(LookupError)"))
-    _touch_later(project / "app" / "errors.py")
+    touch_later(project / "app" / "errors.py")
     assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it

@@ -11,11 +11,11 @@ modules changes."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from click.testing import CliRunner
 
+from harness import touch_later, write_project
 from layerlint.cli import main
 
 V1_OBJECT = """\
@@ -77,21 +77,16 @@ def load_user(data: dict) -> dict:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "proj"
-    schemas = root / "app" / "schemas"
-    schemas.mkdir(parents=True)
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "x"\nrequires-python = ">=3.11"\ndependencies = ["pydantic>=2"]\n'
+    files = {
+        f"app/schemas/{name}.py": text
+        for name, text in {
+            "__init__": INIT, "object": V1_OBJECT, "alert": V1_ALERT, "user": V2_USER, "feature_store": FEATURE_STORE,
+        }.items()
+    }
+    return write_project(
+        tmp_path, monkeypatch, {"app/__init__.py": "", **files, "app/client.py": CLIENT},
+        pyproject='[project]\nname = "x"\nrequires-python = ">=3.11"\ndependencies = ["pydantic>=2"]\n',
     )
-    (root / "app" / "__init__.py").write_text("")
-    for name, text in {
-        "__init__": INIT, "object": V1_OBJECT, "alert": V1_ALERT, "user": V2_USER, "feature_store": FEATURE_STORE,
-    }.items():
-        (schemas / f"{name}.py").write_text(text)
-    (root / "app" / "client.py").write_text(CLIENT)
-    monkeypatch.chdir(root)
-    return root
 
 
 def _json(select: str, *paths: str) -> list[dict]:
@@ -120,8 +115,7 @@ def test_a_module_turning_v2_invalidates_the_cached_result(project):
     assert _findings("app/client.py") == {("app/client.py", 14, "LL203"), ("app/client.py", 15, "LL203")}
     alert = project / "app" / "schemas" / "alert.py"
     alert.write_text(V1_ALERT.replace("import pydantic.v1", "import pydantic").replace("pydantic.v1.", "pydantic."))
-    stat = os.stat(alert)
-    os.utime(alert, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    touch_later(alert)
     assert _findings("app/client.py") == {
         ("app/client.py", 8, "LL203"),  # alert_objects.Event.parse_obj
         ("app/client.py", 9, "LL203"),  # app.schemas.Event.__fields__
@@ -198,13 +192,8 @@ def test_a_class_built_on_a_v1_compat_reexport_is_a_v1_model(project):
     (project / "app" / "dump.py").write_text(COMPAT_USER)
     assert _findings("app/dump.py") == set()  # (found on evidently)
     (project / "app" / "_compat.py").write_text("from pydantic import BaseModel\n")
-    _touch_later(project / "app" / "_compat.py")
+    touch_later(project / "app" / "_compat.py")
     assert _findings("app/dump.py") == {("app/dump.py", 6, "LL203")}
-
-
-def _touch_later(path) -> None:
-    stat = os.stat(path)
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
 
 
 V1_OUTSIDE_SCHEMAS = """\\
@@ -300,7 +289,7 @@ def test_pydantic_classes_of_a_models_module_are_read_as_models(project):
     found = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL203", "app/cases/views.py"]).output
     assert found.count("LL203") == 3  # from_orm; out.json() and CaseRead(...).dict() on line 6
     (project / "app" / "cases" / "models.py").write_text(MIXED_MODELS.replace("from pydantic", "from pydantic.v1"))
-    _touch_later(project / "app" / "cases" / "models.py")
+    touch_later(project / "app" / "cases" / "models.py")
     assert _findings("app/cases/views.py") == set()
 
 
@@ -338,11 +327,11 @@ def test_a_base_made_by_declarative_base_in_another_module_makes_models(project)
     (project / "app" / "db" / "core.py").write_text(
         "from sqlalchemy.orm import as_declarative\n\n\n@as_declarative()\nclass Base:\n    pass\n"
     )
-    _touch_later(project / "app" / "db" / "core.py")
+    touch_later(project / "app" / "db" / "core.py")
     assert _rows("LL302,LL303", "app/widget.py") == {(9, "LL302"), (10, "LL303")}
     # a plain class of that name makes no model: nothing to say
     (project / "app" / "db" / "core.py").write_text("class Base:\n    pass\n")
-    _touch_later(project / "app" / "db" / "core.py")
+    touch_later(project / "app" / "db" / "core.py")
     result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL302,LL303", "app/widget.py"])
     assert result.exit_code == 0, result.output
 

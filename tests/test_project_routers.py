@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from harness import write_project
 from layerlint.cli import main
 
 ROUTING = """\
@@ -40,15 +41,9 @@ async def create_item(name: str):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "proj"
-    (root / "app" / "items").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    for init in ("app", "app/items"):
-        (root / init / "__init__.py").write_text("")
-    (root / "app" / "items" / "endpoints.py").write_text(ENDPOINTS)
-    monkeypatch.chdir(root)
-    return root
+    return write_project(
+        tmp_path, monkeypatch, {"app/__init__.py": "", "app/items/__init__.py": "", "app/items/endpoints.py": ENDPOINTS}
+    )
 
 
 def _findings(path: str) -> list[tuple[str, int]]:

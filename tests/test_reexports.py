@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from click.testing import CliRunner
 
+from harness import touch_later, write_project
 from layerlint import external, project, runner
 from layerlint.cli import main
 from layerlint.reexports import reexported
@@ -77,16 +76,14 @@ def test_a_module_imported_whole_is_followed_to_its_attributes(tmp_path):
 
 @pytest.fixture
 def services_project(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "proj"
-    (root / "app" / "services").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.layerlint]\nselect = ["LL107"]\n')
-    (root / "app" / "__init__.py").write_text("")
-    (root / "app" / "services" / "__init__.py").write_text("")
-    (root / "app" / "sqlkit.py").write_text("from sqlalchemy import select, update\n")
-    (root / "app" / "services" / "archive.py").write_text(SERVICE)
-    monkeypatch.chdir(root)
-    return root
+    return write_project(
+        tmp_path, monkeypatch,
+        {
+            "app/__init__.py": "", "app/services/__init__.py": "",
+            "app/sqlkit.py": "from sqlalchemy import select, update\n", "app/services/archive.py": SERVICE,
+        },
+        pyproject='[project]\nname = "x"\n\n[tool.layerlint]\nselect = ["LL107"]\n',
+    )
 
 
 def _ll107_lines(*args: str) -> list[int]:
@@ -108,8 +105,7 @@ def test_a_change_in_the_reexporting_module_drops_the_cached_result(services_pro
     assert _ll107_lines() == [6, 10]  # served from the cache
     kit = services_project / "app" / "sqlkit.py"
     kit.write_text("from sqlalchemy import update\n\n\ndef select(model):\n    return model\n")
-    stat = os.stat(kit)
-    os.utime(kit, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    touch_later(kit)
     assert _ll107_lines() == [10]
 
 

@@ -5,11 +5,11 @@ subclass (read there, recorded for the cache)."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from click.testing import CliRunner
 
+from harness import touch_later, write_project
 from layerlint.cli import main
 
 BASE = """\
@@ -66,17 +66,13 @@ class Archive(PlainStore):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "proj"
-    (root / "app" / "repositories").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    for path, text in {
-        "app/__init__.py": "", "app/repositories/__init__.py": "",
-        "app/base.py": BASE, "app/middle.py": MIDDLE, "app/repositories/orders.py": REPO,
-    }.items():
-        (root / path).write_text(text)
-    monkeypatch.chdir(root)
-    return root
+    return write_project(
+        tmp_path, monkeypatch,
+        {
+            "app/__init__.py": "", "app/repositories/__init__.py": "",
+            "app/base.py": BASE, "app/middle.py": MIDDLE, "app/repositories/orders.py": REPO,
+        },
+    )
 
 
 def _findings() -> list[tuple[int, str]]:
@@ -94,19 +90,14 @@ def test_a_session_from_a_base_class_context_manager_of_another_module(project):
     assert _findings() == [(8, "LL310"), (13, "LL305")]
 
 
-def _touch_later(path) -> None:
-    stat = os.stat(path)
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
-
-
 def test_a_change_in_a_base_class_module_invalidates_the_cached_result(project):
     assert _findings() == [(8, "LL310"), (13, "LL305")]
     assert _findings() == [(8, "LL310"), (13, "LL305")]  # served from the cache
     base = project / "app" / "base.py"
     base.write_text(BASE.replace("-> Iterator[Session]", "-> Iterator[int]"))
-    _touch_later(base)
+    touch_later(base)
     assert _findings() == [(8, "LL310")]
     middle = project / "app" / "middle.py"
     middle.write_text(MIDDLE.replace("    pass", "    def _session(self):\n        return None"))
-    _touch_later(middle)
+    touch_later(middle)
     assert _findings() == []

@@ -5,11 +5,11 @@ model class annotating ``session: ClassVar[...]`` (found on tracecat and freqtra
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from click.testing import CliRunner
 
+from harness import touch_later, write_project
 from layerlint.cli import main
 
 BASE = """\
@@ -89,18 +89,14 @@ def labels(stmt):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "proj"
-    (root / "app" / "services").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    for path, text in {
-        "app/__init__.py": "", "app/services/__init__.py": "", "app/clock.py": "class Clock:\n    pass\n",
-        "app/base.py": BASE, "app/db_types.py": DB_TYPES, "app/models.py": MODELS,
-        "app/services/tickets.py": SERVICE,
-    }.items():
-        (root / path).write_text(text)
-    monkeypatch.chdir(root)
-    return root
+    return write_project(
+        tmp_path, monkeypatch,
+        {
+            "app/__init__.py": "", "app/services/__init__.py": "", "app/clock.py": "class Clock:\n    pass\n",
+            "app/base.py": BASE, "app/db_types.py": DB_TYPES, "app/models.py": MODELS,
+            "app/services/tickets.py": SERVICE,
+        },
+    )
 
 
 def _rows() -> list[int]:
@@ -118,19 +114,14 @@ def test_session_attributes_of_classes_of_other_modules(project):
     assert _rows() == [8, 17]
 
 
-def _touch_later(path) -> None:
-    stat = os.stat(path)
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
-
-
 def test_a_change_in_the_base_class_module_invalidates_the_cached_result(project):
     assert _rows() == [8, 17]
     assert _rows() == [8, 17]  # served from the cache
     base = project / "app" / "base.py"
     base.write_text(BASE.replace("session: AsyncSession,", "session: Clock,"))
-    _touch_later(base)
+    touch_later(base)
     assert _rows() == [17]
     types = project / "app" / "db_types.py"
     types.write_text(DB_TYPES.replace("scoped_session[Session]", "dict[str, Session]"))
-    _touch_later(types)
+    touch_later(types)
     assert _rows() == []
