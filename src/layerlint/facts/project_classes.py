@@ -51,7 +51,7 @@ import builtins
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from layerlint.context import FileContext
 from layerlint.external import clear_too as external_clear_too
@@ -142,6 +142,9 @@ class _Module:
     # top-level function -> the class its return annotation names, or the class it yields
     # (``-> AsyncIterator[httpx.AsyncClient]``), qualified: what it provides to ``Depends(f)``
     provided: dict[str, str]
+    # top-level ``SessionDep = Annotated[Session, Depends(get_db)]`` -> the functions its
+    # metadata calls, qualified (see annotated_alias_callees)
+    annotated_aliases: dict[str, tuple[str, ...]]
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -246,6 +249,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     classes: list[ast.ClassDef] = []
     factories: list[tuple[str, ast.Call]] = []
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    aliases: list[ast.Assign | ast.AnnAssign] = []
     names: set[str] = set()
 
     def bind(local: str, qualified: str) -> None:
@@ -271,6 +275,8 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             factories.extend((target.id, stmt.value) for target in stmt.targets if isinstance(target, ast.Name))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.append(stmt)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Subscript):
+            aliases.append(stmt)
     bases: dict[str, tuple[str, ...]] = {}
     own: dict[str, frozenset[str]] = {}
     annotated: dict[str, dict[str, str]] = {}
@@ -334,6 +340,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     return _Module(
         bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
         frozenset(dataclasses), context_managers, instances, assigned, type_vars, provided,
+        annotated_aliases(aliases, bound),
     )
 
 
@@ -372,6 +379,49 @@ def _type_var_of(qualified: str, ctx: FileContext, hops: int) -> tuple[bool, str
         if found[0]:
             return found
     return False, None
+
+
+def annotated_aliases(statements: Iterable[ast.stmt], bound: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """``Name = Annotated[X, meta...]`` (``Name: TypeAlias = ...`` too) among ``statements``
+    -> the callees of the calls in its metadata, qualified (``Depends(get_db)``:
+    ``fastapi.Depends``); a name bound twice this way (in ``if``/``try`` blocks) gets the
+    calls of both."""
+    found: dict[str, tuple[str, ...]] = {}
+    for stmt in statements:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+        if not (
+            isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Tuple)
+            and resolve_in(value.value, bound) in ANNOTATED
+        ):
+            continue
+        callees = tuple(
+            qualified for meta in value.slice.elts[1:] for call in nodes_of(meta, ast.Call)
+            if (qualified := resolve_in(call.func, bound))
+        )
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = found.get(target.id, ()) + callees
+    return found
+
+
+def annotated_alias_callees(qualified: str, ctx: FileContext) -> tuple[str, ...]:
+    """The callees in the metadata of ``Annotated`` alias a project module defines
+    (``app.deps.SessionDep``: ``("fastapi.Depends",)``), following re-exports; empty when
+    the name is no such alias or cannot be read."""
+    return ctx.memo(("project_classes.annotated_alias", qualified), lambda: _alias_callees(qualified, ctx, 0))
+
+
+def _alias_callees(qualified: str, ctx: FileContext, hops: int) -> tuple[str, ...]:
+    module, _, name = qualified.rpartition(".")
+    read = _module(module, ctx, hops) if module else None
+    if read is None:
+        return ()
+    if name in read.annotated_aliases:
+        return read.annotated_aliases[name]
+    if name in read.imports:
+        return _alias_callees(read.imports[name], ctx, hops + 1)
+    return ()
 
 
 CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})

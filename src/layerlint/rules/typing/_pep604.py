@@ -17,6 +17,7 @@ from layerlint.context import FileContext
 from layerlint.facts import dependencies as deps
 from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
+from layerlint.facts.project_classes import annotated_alias_callees, annotated_aliases, module_level_statements
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of, statements
 
@@ -192,9 +193,7 @@ class Pep604Rule(Rule):
             return True
         # an endpoint or dependency registered by a call (`router.post("/")(f)`, `Depends(f)`)
         ctx = self.ctx
-        return ctx.mentions("fastapi") and ctx.memo(
-            ("typing.fastapi_signature", id(func)), lambda: _declares_fastapi_params(func, ctx)
-        )
+        return ctx.memo(("typing.fastapi_signature", id(func)), lambda: _declares_fastapi_params(func, ctx))
 
     def _plain_decorator(self, decorator: ast.expr) -> bool:
         """A decorator known not to read the annotations (``@property``, ``@x.setter``,
@@ -220,12 +219,31 @@ _PLAIN_DECORATORS = frozenset({
 
 def _declares_fastapi_params(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
     """Does a parameter default to a call of a FastAPI parameter function (``Body(None)``,
-    ``Depends(get_db)``), or carry one in its annotation (``Annotated[int, Query()]``)?"""
+    ``Depends(get_db)``), or carry one in its annotation (``Annotated[int, Query()]``), or
+    through an ``Annotated`` alias of the module or of a project module (``SessionDep``)?"""
     args = func.args
-    params = (*args.posonlyargs, *args.args, *args.kwonlyargs)
-    calls = [d for d in (*args.defaults, *args.kw_defaults) if isinstance(d, ast.Call)]
-    calls += [call for p in params if p.annotation is not None for call in nodes_of(p.annotation, ast.Call)]
-    return any(ctx.resolve(call.func) in fastapi.PARAM_FUNCTIONS for call in calls)
+    annotations = [p.annotation for p in (*args.posonlyargs, *args.args, *args.kwonlyargs) if p.annotation]
+    if ctx.mentions("fastapi"):
+        calls = [d for d in (*args.defaults, *args.kw_defaults) if isinstance(d, ast.Call)]
+        calls += [call for annotation in annotations for call in nodes_of(annotation, ast.Call)]
+        if any(ctx.resolve(call.func) in fastapi.PARAM_FUNCTIONS for call in calls):
+            return True
+    names = [node for annotation in annotations for node in nodes_of(annotation, ast.Name, ast.Attribute)]
+    if not names:
+        return False
+    local = ctx.memo(
+        "typing.annotated_aliases",
+        lambda: annotated_aliases(module_level_statements(ctx.tree.body), ctx.imports),
+    )
+    for node in names:
+        if isinstance(node, ast.Name) and node.id in local:
+            callees = local[node.id]
+        else:
+            qualified = ctx.resolve(node)  # a project module's alias (others are not read)
+            callees = annotated_alias_callees(qualified, ctx) if qualified else ()
+        if any(callee in fastapi.PARAM_FUNCTIONS for callee in callees):
+            return True
+    return False
 
 
 def _root(node: ast.expr | None) -> ast.expr | None:

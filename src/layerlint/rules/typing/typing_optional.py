@@ -69,8 +69,10 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   caches and `contextmanager`, or the signature of a function with a
   parameter declared by a FastAPI parameter function (`= Body(None)`,
   `= Depends(get_db)`, `Annotated[int, Query()]`; `Path`, `Header`,
-  `Cookie`, `Form`, `File`, `Security` too): an endpoint or a dependency,
-  however it is registered (`router.post("/")(handler)`);
+  `Cookie`, `Form`, `File`, `Security` too), also through an `Annotated`
+  alias of the module or of a project module (`db: SessionDep` after
+  `SessionDep = Annotated[Session, Depends(get_db)]`): an endpoint or a
+  dependency, however it is registered (`router.post("/")(handler)`);
 - in a module using typer, in a project whose dependency files let it run
   typer before 0.12.4, annotations get unsafe fixes only: typer builds a
   command's options from its parameter annotations, and those releases fail on
