@@ -79,7 +79,9 @@ def defines(name: str, ctx: FileContext) -> bool:
 
 def is_trivial_body(body: list[ast.stmt]) -> bool:
     """Only ``pass``, ``...``, a docstring, a bare ``return`` or ``raise NotImplementedError``
-    (the forms RULES.md lists for LL402), or ``assert False`` (a raise by other means)."""
+    (the forms RULES.md lists for LL402), or the raise of another exception
+    (``raise IrreversibleMigration(...)``: a refusal, like NotImplementedError) or
+    ``assert False`` (a raise by other means)."""
     for stmt in body:
         if isinstance(stmt, ast.Pass):
             continue
@@ -88,9 +90,7 @@ def is_trivial_body(body: list[ast.stmt]) -> bool:
         if isinstance(stmt, ast.Return) and (stmt.value is None or _is_none(stmt.value)):
             continue
         if isinstance(stmt, ast.Raise) and stmt.exc is not None:
-            exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
-            if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
-                continue
+            continue
         if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Constant) and not stmt.test.value:
             continue
         return False

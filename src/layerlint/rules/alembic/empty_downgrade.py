@@ -2,8 +2,10 @@
 
 ## What it does
 Flags a migration's `downgrade()` whose body is only `pass`, `...`, a
-docstring, comments, a bare `return`, `raise NotImplementedError` or an
-assertion that always fails (`assert False, "irreversible"`), when its
+docstring, comments, a bare `return`, `raise NotImplementedError`, the raise
+of another exception (`raise IrreversibleMigration("...")`: a refusal too,
+which the catalogue's list does not spell) or an assertion that always fails
+(`assert False, "irreversible"`), when its
 `upgrade()` does something (its body is not one of those itself). A migration
 whose `upgrade()` is also empty (a merge point, a placeholder revision) is
 clean, as is one whose `upgrade()` only fetches the connection

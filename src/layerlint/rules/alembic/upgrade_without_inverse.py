@@ -284,23 +284,27 @@ def _undone_in_upgrade(op: Operation, upgrade: list[Operation]) -> bool:
 
 
 def _describe(op: Operation) -> tuple[str, str]:
-    """(the upgrade call, the expected inverse), for the message."""
+    """(the upgrade call, the expected inverse), in backticks, for the message."""
     func = op.node.func
     receiver = ast.unparse(func.value) if isinstance(func, ast.Attribute) else "op"
     name = op.shown_name or str(op.name)
     table = op.shown_table or str(op.table)
     if op.method == "create_table":
-        return f'{receiver}.create_table("{name}")', f'{receiver}.drop_table("{name}")'
-    if op.method == "add_column":
-        if op.batch:
-            return f'{receiver}.add_column(Column("{name}"))', f'{receiver}.drop_column("{name}")'
-        return f'{receiver}.add_column("{table}", Column("{name}"))', f'{receiver}.drop_column("{table}", "{name}")'
-    if op.method == "create_index":
-        return f'{receiver}.create_index("{name}")', f'{receiver}.drop_index("{name}")'
-    if op.method == "rename_table":
+        call, inverse = f'{receiver}.create_table("{name}")', f'{receiver}.drop_table("{name}")'
+    elif op.method == "add_column" and op.batch:
+        call, inverse = f'{receiver}.add_column(Column("{name}"))', f'{receiver}.drop_column("{name}")'
+        if op.shown_table:  # which table: the downgrade's batch blocks may be on others
+            return f"`{call}`", f'`{inverse}` in a `batch_alter_table("{table}")` block'
+    elif op.method == "add_column":
+        call, inverse = f'{receiver}.add_column("{table}", Column("{name}"))', f'{receiver}.drop_column("{table}", "{name}")'
+    elif op.method == "create_index":
+        call, inverse = f'{receiver}.create_index("{name}")', f'{receiver}.drop_index("{name}")'
+    elif op.method == "rename_table":
         new = op.shown_new_name or str(op.new_name)
-        return f'{receiver}.rename_table("{name}", "{new}")', f'{receiver}.rename_table("{new}", "{name}")'
-    return f'{receiver}.{op.method}("{name}")', f'{receiver}.drop_constraint("{name}")'
+        call, inverse = f'{receiver}.rename_table("{name}", "{new}")', f'{receiver}.rename_table("{new}", "{name}")'
+    else:
+        call, inverse = f'{receiver}.{op.method}("{name}")', f'{receiver}.drop_constraint("{name}")'
+    return f"`{call}`", f"`{inverse}`"
 
 
 class UpgradeWithoutInverse(Rule):
@@ -336,4 +340,4 @@ class UpgradeWithoutInverse(Rule):
                 continue
             reported.add(id(op.node))
             call, inverse = _describe(op)
-            self.report(op.node, f"`{call}` has no inverse in `downgrade()`: expected `{inverse}`")
+            self.report(op.node, f"{call} has no inverse in `downgrade()`: expected {inverse}")

@@ -1,0 +1,41 @@
+"""LL403's message names an inverse the downgrade can write where it is: a column added in
+a `batch_alter_table` block is named with the batch object, which says nothing of the
+table: the message names the block's table (found on buildbot, whose downgrade dropped
+a misspelt column with `op.drop_column`)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from layerlint.config import Settings
+from layerlint.engine import lint_source
+
+MIGRATION = textwrap.dedent("""\
+    from alembic import op
+    import sqlalchemy as sa
+
+    revision = "b2"
+    down_revision = "b1"
+
+
+    def upgrade():
+        with op.batch_alter_table("shelves") as shelf_ops:
+            shelf_ops.add_column(sa.Column("owner_id", sa.Integer, nullable=True))
+        with op.batch_alter_table(TABLE_NAME) as unknown_ops:
+            unknown_ops.add_column(sa.Column("colour", sa.String(20)))
+
+
+    def downgrade():
+        op.drop_column("shelves", "owner")
+""")
+
+
+def test_a_batch_column_without_inverse_names_its_table():
+    result = lint_source(MIGRATION, "alembic/versions/b2_owner.py", Settings(), codes=frozenset({"LL403"}))
+    assert [(d.line, d.message) for d in result.diagnostics] == [
+        (10, '`shelf_ops.add_column(Column("owner_id"))` has no inverse in `downgrade()`:'
+             ' expected `shelf_ops.drop_column("owner_id")` in a `batch_alter_table("shelves")` block'),
+        # a table named by a variable: the batch form alone
+        (12, '`unknown_ops.add_column(Column("colour"))` has no inverse in `downgrade()`:'
+             ' expected `unknown_ops.drop_column("colour")`'),
+    ]
