@@ -272,3 +272,24 @@ def _run(source: str):
         return hints_f, hints_c, namespace["ALIAS"], namespace["f"](None)
     except Exception:  # noqa: BLE001 - any failure: the module does not run
         return None
+
+
+def test_the_import_goes_when_its_name_is_left_only_in_text_for_people():
+    # `title="Optional"` is a label, not a string annotation: keeping the import left an F401
+    source = """\
+        from typing import Optional
+
+        from pydantic import BaseModel, Field
+
+
+        class Slot(BaseModel):
+            required: bool = Field(title="Optional", description="Union")
+            note: Optional[str] = None
+
+        CHOICES = dict(name="optional", label="Optional")
+        """
+    result = fixed(source)
+    assert "from typing import" not in result
+    assert "note: str | None = None" in result
+    # a string annotation elsewhere still keeps it
+    assert "from typing import Optional" in fixed(source + 'hint: "Optional[int]" = None\n')

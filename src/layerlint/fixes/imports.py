@@ -29,8 +29,10 @@ def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
 
     A string constant that parses as an expression counts as code (a string
     annotation ``"Optional[int]"``, an ``__all__`` entry, ``bound="User"``), except
-    strings standing alone as statements (docstrings) and the values of a
-    ``Literal[...]`` (``Literal["Mandatory", "Optional"]``); prose in strings does not.
+    strings standing alone as statements (docstrings), the values of a
+    ``Literal[...]`` (``Literal["Mandatory", "Optional"]``) and of keyword arguments
+    that take text for people (``Field(title="Optional")``, ``label="Union"``); prose
+    in strings does not.
     """
     names: collections.Counter[str] = collections.Counter()
     statement_strings: set[int] = set()  # (and Literal values: the walk meets a subscript before them)
@@ -41,6 +43,8 @@ def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
             statement_strings.add(id(node.value))
         elif isinstance(node, ast.Subscript) and _spells_literal(node.value):
             statement_strings.update(id(value) for value in ast.walk(node.slice) if isinstance(value, ast.Constant))
+        elif isinstance(node, ast.keyword) and node.arg in _TEXT_KEYWORDS:
+            statement_strings.add(id(node.value))  # (ast.walk meets a keyword before its value)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in statement_strings:
             inner = _string_code(node.value) if _depth < 3 else None
             if inner is not None:
@@ -52,6 +56,12 @@ def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
         elif isinstance(node, ast.MatchMapping) and node.rest:
             names[node.rest] += 1
     return names
+
+
+# keyword arguments whose string is shown to people, never read as code
+_TEXT_KEYWORDS = frozenset({
+    "title", "description", "label", "help", "help_text", "summary", "placeholder", "message", "msg",
+})
 
 
 def _spells_literal(node: ast.expr) -> bool:
