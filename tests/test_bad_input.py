@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,20 @@ def test_undecodable_bytes_are_ll001_at_the_bad_line():
     assert _codes(b"x = 1\ny = '\xff\xfe'\n") == [("LL001", 2)]
 
 
+def test_undecodable_bytes_on_the_first_lines_are_ll001_at_the_bad_byte():
+    # the encoding is looked for on lines 1-2, which used to turn the bad byte into a
+    # "bad encoding declaration" at 1:1 when there is no declaration at all
+    for data in (b"x = 'caf\xe9'\n", b"\xef\xbb\xbfx = 'caf\xe9'\n", b"# a comment\ny = '\xe9'\n"):
+        result = lint_source(data, "app/services/x_service.py", SETTINGS)
+        line = 2 if data.startswith(b"#") else 1
+        assert [(d.line, d.col, d.message) for d in result.diagnostics] == [
+            (line, 9 if line == 1 else 6, "cannot parse: invalid utf-8 byte sequence")
+        ], data
+    # a declared encoding that does not exist is still about the declaration
+    result = lint_source(b"# coding: klingon\nx = '\xe9'\n", "app/m.py", SETTINGS)
+    assert [d.message for d in result.diagnostics] == ["cannot parse: bad encoding declaration: unknown encoding: klingon"]
+
+
 def test_null_byte_is_ll001():
     assert [c for c, _ in _codes(b"x = 1\x00\n")] == ["LL001"]
 
@@ -115,3 +130,19 @@ def test_bad_files_do_not_stop_the_run(tmp_path: Path):
     for name in "abcd":
         assert f"{name}_service.py:1:" in result.output and "LL001" in result.output
     assert "e_service.py:1:1: LL105" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("command", [["check", "--no-cache"], ["check", "--no-cache", "--fix"], ["layers"]])
+def test_a_named_pipe_is_an_error_not_a_hang(tmp_path: Path, monkeypatch, command):
+    # opening a FIFO for reading waits for a writer: it must be refused, not read
+    services = tmp_path / "app" / "services"
+    services.mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text("[tool.layerlint]\n")
+    (services / "ok_service.py").write_text("x = 1\n")
+    os.mkfifo(services / "pipe_service.py")
+    monkeypatch.chdir(tmp_path)
+    for target in (".", "app/services/pipe_service.py"):
+        result = CliRunner().invoke(main, [*command, target])
+        assert result.exit_code == 2, result.output
+        assert "pipe_service.py: cannot read: not a regular file" in result.output

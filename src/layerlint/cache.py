@@ -36,9 +36,11 @@ checkout cannot run code.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from pathlib import Path
@@ -66,16 +68,23 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+# opening a FIFO for reading waits for a writer unless non-blocking (which regular files ignore)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
 def read_bytes(path: str) -> bytes:
     """A file's bytes, with less overhead than ``open().read()`` (it adds up over a tree)."""
     return read_file(path)[0]
 
 
 def read_file(path: str) -> tuple[bytes, list[int]]:
-    """A file's bytes and its stat signature (see :func:`unchanged_since`)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    """A file's bytes and its stat signature (see :func:`unchanged_since`). Raises OSError
+    for a file that is not a regular one: a FIFO named ``x.py`` would block the run."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
     try:
         st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
         size = st.st_size
         data = os.read(fd, size + 1)
         if len(data) > size:  # the file grew while read: read on to the end

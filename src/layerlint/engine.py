@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import re
 import symtable
 import sys
 import tokenize
@@ -60,11 +61,21 @@ def _hooks(rule_cls: type[Rule]) -> list[tuple[type, str, bool]]:
     return hooks
 
 
+# PEP 263's coding declaration (on one of the first two lines)
+_CODING_COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+", re.MULTILINE)
+
+
 def decode(data: bytes) -> tuple[str, str, bool]:
     """(text, encoding, has BOM), decoding as Python does (BOM, coding cookie, UTF-8
     default); raises SyntaxError/LookupError/UnicodeDecodeError on bad input."""
     bom = data.startswith(codecs.BOM_UTF8)
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        if not _CODING_COOKIE_RE.search(b"\n".join(data.split(b"\n", 2)[:2])):
+            # not UTF-8 in its first two lines, without a declaration: say where, as below
+            data.decode("utf-8")  # raises UnicodeDecodeError at the bad byte
+        raise
     if encoding == "utf-8-sig" or bom:
         encoding = "utf-8"
     body = data[len(codecs.BOM_UTF8):] if bom else data
@@ -101,6 +112,8 @@ def lint_source(
         raw = data if isinstance(data, bytes) else b""
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        if line == 1 and raw.startswith(codecs.BOM_UTF8):
+            col -= len(codecs.BOM_UTF8)  # the BOM is not a character of the line
         return _unparsable(shown, f"invalid {exc.encoding} byte sequence", line, col) if report_syntax else FileResult(shown)
     except (SyntaxError, LookupError) as exc:
         return _unparsable(shown, f"bad encoding declaration: {exc}") if report_syntax else FileResult(shown)

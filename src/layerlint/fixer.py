@@ -28,6 +28,7 @@ from typing import Iterable, Sequence
 
 import libcst as cst
 
+from layerlint.cache import read_bytes
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.engine import FileResult, decode, lint_source
@@ -221,8 +222,7 @@ def fix_file(
     """Lint one file and, when it has fixable findings, fix it (and write it when ``write``)."""
     shown = display_path or path
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_bytes(path)
     except OSError as exc:
         return FileFix(shown, FileResult(shown, read_error=f"cannot read: {exc.strerror or exc}"))
     try:
@@ -261,9 +261,8 @@ def _refuse_write(path: str, linted: bytes) -> str | None:
     try:
         if not os.stat(path).st_mode & stat.S_IWUSR:
             return "read-only file: not fixed"
-        with open(path, "rb") as fh:
-            if fh.read() != linted:
-                return "the file changed while it was being fixed: not fixed"
+        if read_bytes(path) != linted:
+            return "the file changed while it was being fixed: not fixed"
     except OSError as exc:
         return f"cannot re-read the file before writing: {exc.strerror or exc}"
     return None

@@ -17,6 +17,7 @@ import ast
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from layerlint.cache import read_bytes
 from layerlint.context import FileContext
 from layerlint.engine import decode_source
 from layerlint.layers import LAYER_NAMES, RANK, is_shared
@@ -85,8 +86,7 @@ def build(paths: list[str], overrides: Overrides) -> LayerMap:
     for path in found.files:
         shown = display(path)
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            data = read_bytes(path)
         except OSError as exc:
             result.errors.append(f"{shown}: cannot read: {exc.strerror or exc}")
             continue

@@ -7,6 +7,7 @@ buffer linted from standard input is registered under its display path.
 
 from __future__ import annotations
 
+from layerlint.cache import read_bytes
 from layerlint.engine import decode_source
 
 
@@ -22,8 +23,7 @@ class SourceLines:
         lines = self._lines.get(path)
         if lines is None:
             try:
-                with open(path, "rb") as fh:
-                    data = fh.read()
+                data = read_bytes(path)
             except OSError:
                 data = b""
             try:
