@@ -41,6 +41,8 @@ FASTAPI_WITH_OLD_STATUS_NAMES = (0, 117)
 
 
 NEW_NAMES = ("status", "http_status")
+# layers where importing FastAPI or Starlette is a finding (LL105)
+HTTP_FREE_LAYERS = frozenset({"services", "repositories"})
 
 
 class StatusFixFacts(ModuleFixFacts):
@@ -58,9 +60,13 @@ class StatusFixFacts(ModuleFixFacts):
         external: Callable[..., Any] = lookup,
         *,
         source: str | None = None,
+        may_import: bool = True,
     ) -> None:
         super().__init__(tree, path, root, external)
         self.source = source
+        # False in a module where an import of FastAPI or Starlette is itself a finding
+        # (LL105: services, repositories): `status` is used if imported, never added
+        self.may_import = may_import
 
     @cached_property
     def _imports(self) -> list[ast.AST]:
@@ -128,7 +134,7 @@ class StatusFixFacts(ModuleFixFacts):
         reference = plan_reference(
             self.index, STATUS_MODULES, line, new_import=new_import or ("fastapi", "status"), new_names=NEW_NAMES
         )
-        if reference is None or (reference.add_import is not None and new_import is None):
+        if reference is None or (reference.add_import is not None and (new_import is None or not self.may_import)):
             return None
         return reference
 

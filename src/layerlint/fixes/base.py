@@ -29,6 +29,7 @@ that the pass left unused, and re-lints; it repeats while fixes apply.
 from __future__ import annotations
 
 import ast
+import os
 from functools import cached_property
 from typing import Any, ClassVar, Sequence
 
@@ -37,6 +38,7 @@ import libcst as cst
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.fixes.imports import dotted_name
+from layerlint.project import module_name
 
 _EMPTY_MODULE = cst.Module([])
 
@@ -54,6 +56,12 @@ class FixContext:
     @property
     def target_version(self) -> tuple[int, int]:
         return self.settings.target_version
+
+    @cached_property
+    def layer(self) -> str | None:
+        """The file's layer by its module name (as the rules see it, migrations aside)."""
+        module, _ = module_name(os.path.abspath(self.path), self.settings.module_root(self.path))
+        return self.settings.layers.classify(module) if module else None
 
     @property
     def is_stub(self) -> bool:

@@ -12,7 +12,7 @@ from typing import Sequence
 import libcst as cst
 
 from layerlint.diagnostics import Diagnostic
-from layerlint.facts.status_fix import StatusFixFacts
+from layerlint.facts.status_fix import HTTP_FREE_LAYERS, StatusFixFacts
 from layerlint.fixes._dotted import dotted_expression
 from layerlint.fixes.base import Fixer
 from layerlint.fixes.imports import add_import_from
@@ -26,7 +26,9 @@ class StatusCodeFixer(Fixer):
 
     def facts(self) -> StatusFixFacts:
         if self._facts is None:
-            self._facts = StatusFixFacts(self.ctx.tree, self.ctx.path, self.ctx.settings.root)
+            self._facts = StatusFixFacts(
+                self.ctx.tree, self.ctx.path, self.ctx.settings.root, may_import=self.ctx.layer not in HTTP_FREE_LAYERS
+            )
             self.imports: set[tuple[str, str, str | None]] = set()
         return self._facts
 

@@ -77,7 +77,9 @@ import) the import is added as `from fastapi import status as http_status`;
 when that name is taken too, or the module has a star import, the finding is
 not fixed. Nor is it in a module that imports FastAPI and Starlette only inside
 functions or under a condition (an optional dependency): a module-level import
-would make the module fail to import without them. The message names what the
+would make the module fail to import without them, nor in a services or
+repositories module that does not import `status` already (an import of
+FastAPI there is LL105's finding: the fix would add to it). The message names what the
 fix writes (`http_status.HTTP_404_NOT_FOUND` when it imports that alias).
 """
 
@@ -102,7 +104,7 @@ from layerlint.facts.fastapi import (
     router_names,
     spells_router_class,
 )
-from layerlint.facts.status_fix import StatusFixFacts
+from layerlint.facts.status_fix import HTTP_FREE_LAYERS, StatusFixFacts
 from layerlint.rule import Rule
 
 ROUTE_REGISTRATION = ROUTE_METHODS | {"add_api_route", "add_api_websocket_route"}
@@ -194,7 +196,10 @@ class BareStatusCode(Rule):
             ctx = self.ctx
             facts = ctx.memo(
                 "fastapi.status_fix",
-                lambda: StatusFixFacts(ctx.tree, ctx.path, ctx.settings.root, ctx.external, source=ctx.source),
+                lambda: StatusFixFacts(
+                    ctx.tree, ctx.path, ctx.settings.root, ctx.external, source=ctx.source,
+                    may_import=ctx.layer not in HTTP_FREE_LAYERS,
+                ),
             )
             plan = facts.plan(expr.value, expr.lineno)
             # the message names what the fix writes (`http_status.` when `status` is taken), or
