@@ -24,7 +24,7 @@ _ERROR_RE = re.compile(r"#\s*error:\s*(LL\d{3}(?:\s*,\s*LL\d{3})*)")
 _PATH_RE = re.compile(r"^#\s*fixture-path:\s*(\S+)", re.MULTILINE)
 _CONFIG_RE = re.compile(r"^#\s*fixture-config:\s*(\{.*\})\s*$", re.MULTILINE)
 _EXTRA_RE = re.compile(r"^#\s*fixture-also:\s*(\S+)\s*$", re.MULTILINE)
-_FILE_RE = re.compile(r"^#\s*fixture-file:\s*(\S+)\s*=\s*(.*?)\s*$", re.MULTILINE)
+_FILE_RE = re.compile(r"^#[ \t]*fixture-file:[ \t]*(\S+)[ \t]*=[ \t]*(.*?)[ \t]*$", re.MULTILINE)  # (one line each)
 
 
 def fixture_files() -> list[Path]:

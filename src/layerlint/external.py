@@ -120,6 +120,15 @@ def reexport(path: str, module: str, name: str) -> str | None:
     return reexported(path, module, name)
 
 
+@provider("binds_value")
+def binds_value(path: str, name: str) -> bool:
+    """Does the module file ``path`` bind ``name`` to a value rather than a class (a string,
+    number or None, a lambda, a ``def``), at any level (facts/typing.py)?"""
+    from layerlint.facts.typing import value_bound_names
+
+    return name in value_bound_names(path)
+
+
 @provider("isdir")
 def isdir(path: str) -> bool:
     return os.path.isdir(path)

@@ -19,9 +19,11 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.external import clear_too
 from layerlint.parse import parse_quietly
 from layerlint.walk import statements
 
@@ -290,6 +292,29 @@ def module_facts(tree: ast.Module, resolve: Callable[[ast.expr], str | None] | N
     return ModuleFacts(future, frozenset(not_types))
 
 
+# `name = "..."` / `name: TypeAlias = 'Box[int]'` / `= 3` / `= None` / `= lambda`, or `def name`,
+# at the start of a line (any indentation: a binding in a block or a function counts too,
+# which only withholds more fixes)
+_VALUE_BINDING_RE = re.compile(
+    rb"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+(\w+)"
+    rb"|(\w+)[ \t]*(?::[^\n=]*)?=(?!=)[ \t]*(?:[rRbBuUfF]{0,2}[\"']|lambda\b|None\b|[-+]?[0-9]))",
+    re.MULTILINE,
+)
+
+
+@lru_cache(maxsize=1024)
+def value_bound_names(path: str) -> frozenset[str]:
+    """Names the module file binds to a value (see _VALUE_BINDING_RE); empty if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read()
+    except OSError:
+        return frozenset()
+    return frozenset(
+        (function or variable).decode("ascii", "replace") for function, variable in _VALUE_BINDING_RE.findall(source)
+    )
+
+
 def class_value_bindings(cls: ast.ClassDef) -> list[tuple[int, str]]:
     """(line, name) of each name the class body binds to something that is not a class:
     an assignment, an annotated assignment with a value, a function, an import."""
@@ -330,3 +355,6 @@ def _dotted(expr: ast.AST) -> bool:
     while isinstance(expr, ast.Attribute):
         expr = expr.value
     return isinstance(expr, ast.Name)
+
+
+clear_too(value_bound_names.cache_clear)

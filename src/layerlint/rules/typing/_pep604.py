@@ -159,7 +159,10 @@ class Pep604Rule(Rule):
         if isinstance(node.slice, ast.Tuple) and (ctx.source_segment(node.slice) or "(").startswith("("):
             return None  # `Union[(None, X)]`: one parenthesized tuple, which the fixer does not split
         not_types = facts.not_types | shadowed if shadowed else facts.not_types
-        kinds = [tf.classify(op, ctx.source_segment, not_types, ctx.resolve) for op in operands]
+        kinds = [
+            tf.NOT_A_TYPE if kind == tf.OK and self._project_value(op) else kind
+            for op, kind in ((op, tf.classify(op, ctx.source_segment, not_types, ctx.resolve)) for op in operands)
+        ]
         multiline = (node.end_lineno or node.lineno) > node.lineno
         segment = ctx.source_segment(node) if multiline else ""
         return tf.plan(
@@ -174,6 +177,24 @@ class Pep604Rule(Rule):
             old_typer=ctx.mentions("typer") and ctx.memo("typing.old_typer", lambda: _old_typer(ctx)),
             evaluated_at_import=ctx.settings.target_version < (3, 10) and self._evaluated_at_import(node, position),
         )
+
+    def _project_value(self, op: ast.expr | None) -> bool:
+        """Is ``op`` a name imported from a project module that binds it to a value, not a
+        class (``AnyBox: TypeAlias = "Box[int]"``, a string at run time: ``AnyBox | None``
+        fails at import)? Re-exports followed; the module's text is read, never imported."""
+        if not isinstance(op, (ast.Name, ast.Attribute)):
+            return False
+        ctx = self.ctx
+        qualified = ctx.resolve(op)
+        for _ in range(_MAX_HOPS):
+            module, _, name = (qualified or "").rpartition(".")
+            path = ctx.module_source_path(module) if module else None
+            if path is None:
+                return False
+            if ctx.external("binds_value", path, name):
+                return True
+            qualified = ctx.external("reexport", path, module, name)  # imported there from another
+        return False
 
     def _evaluated_at_import(self, node: ast.Subscript, position: str) -> bool:
         """May something evaluate this annotation when the module is imported? A class
@@ -206,6 +227,8 @@ class Pep604Rule(Rule):
             return True
         return self.ctx.resolve(decorator) in _PLAIN_DECORATORS
 
+
+_MAX_HOPS = 4  # project modules followed through re-exports
 
 # decorators that do not read the annotations of what they decorate
 _PLAIN_BUILTINS = frozenset({"staticmethod", "classmethod", "property"})

@@ -81,7 +81,10 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
 - a comment inside a multi-line `Optional[...]`, a member that is a call or a
   name bound to a function or constant (or to `None` in an `if`/`try` block of
   the module, as an `except ImportError:` fallback does, or to another name for
-  a function: `Q = multiprocessing.Queue`), or a malformed `Optional[a, b]`: no fix.
+  a function: `Q = multiprocessing.Queue`), a name imported from a project module
+  that binds it to a value there (a string alias, `AnyBox: TypeAlias =
+  "Box[int]"`: `AnyBox | None` fails at import; the module's text is read,
+  re-exports followed), or a malformed `Optional[a, b]`: no fix.
   Nor for a member that is a function often written as a type, since
   `threading.Lock | None` raises `TypeError` on Python 3.10-3.12:
   `threading.Lock`/`RLock`, `multiprocessing.Queue`, `Lock`, `Event` and the
