@@ -17,6 +17,7 @@ from layerlint.cli import main
 from layerlint.config import load_settings
 
 PROJECT = '[project]\nname = "ledger"\nversion = "1"\n'
+BLACK_ONLY = "[tool.black]\nline-length = 100\n"  # (a pyproject.toml that declares no package)
 ERRORS = "from fastapi import HTTPException\n\n\nclass EntryMissing(HTTPException):\n    pass\n"
 SERVICE = (
     "from ledger.web.errors import EntryMissing\n\n\n"
@@ -37,10 +38,41 @@ DECLARATIONS = {
     "setup.cfg find": ({"pyproject.toml": PROJECT, "setup.cfg": "[options.packages.find]\nwhere = backend\n"}, "backend"),
     "setup.py": (
         {
-            "pyproject.toml": "[tool.black]\nline-length = 100\n",
+            "pyproject.toml": BLACK_ONLY,
             "setup.py": 'from setuptools import setup\n\nsetup(name="ledger", package_dir={"": "code/python"})\n',
         },
         "code/python",
+    ),
+    "setup.py find_packages": (
+        {
+            "pyproject.toml": BLACK_ONLY,
+            "setup.py": (
+                "from setuptools import find_packages, setup\n\n"
+                'setup(name="ledger", packages=find_packages(where="backend"))\n'
+            ),
+        },
+        "backend",
+    ),
+    "setup.py find_packages positional": (
+        {
+            "pyproject.toml": BLACK_ONLY,
+            "setup.py": (
+                "import setuptools\n\n"
+                'setuptools.setup(name="ledger", packages=setuptools.find_packages("lib", exclude=["tests"]))\n'
+            ),
+        },
+        "lib",
+    ),
+    "setup.py find_namespace_packages": (
+        {
+            "pyproject.toml": BLACK_ONLY,
+            "setup.py": (
+                "from setuptools import find_namespace_packages as discover, setup\n\n"
+                'SOURCE = "backend"\nPACKAGES = discover(where=SOURCE)\n\n'
+                'setup(name="ledger", packages=PACKAGES)\n'
+            ),
+        },
+        "backend",
     ),
     "hatch": ({"pyproject.toml": PROJECT + '\n[tool.hatch.build.targets.wheel]\npackages = ["backend/ledger"]\n'}, "backend"),
     "pdm": ({"pyproject.toml": PROJECT + '\n[tool.pdm.build]\npackage-dir = "backend"\n'}, "backend"),
@@ -128,3 +160,18 @@ def test_a_changed_build_configuration_drops_the_cached_result(repo):
     assert _ll103() == [("entries.py", 5)]  # (served from the cache)
     (repo / "setup.cfg").write_text("[options]\npackages = find:\n")
     assert _ll103() == []  # module names start at the root again: the cached finding goes
+
+
+def test_setup_py_packages_found_elsewhere_declare_no_folder(repo):
+    (repo / "backend" / "ledger").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text(BLACK_ONLY)
+    for setup_py in (
+        "from setuptools import setup, find_packages\n\nsetup(packages=find_packages())\n",  # (the root)
+        "import os\nfrom setuptools import setup, find_packages\n\n"
+        'setup(packages=find_packages(where=os.path.join("backend")))\n',  # (no literal)
+        'from setuptools import setup\n\n\ndef find_packages(where):\n    return [where]\n\n\n'
+        'setup(packages=find_packages(where="backend"))\n',  # (not setuptools')
+    ):
+        (repo / "setup.py").write_text(setup_py)
+        project_module.forget_settings()
+        assert load_settings(repo).sources == ()

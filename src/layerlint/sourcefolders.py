@@ -9,8 +9,9 @@ A repository that keeps its code in ``backend/infrahub/...`` and declares it (``
 - setuptools: ``[tool.setuptools] package-dir = { "" = "src/python" }`` and
   ``[tool.setuptools.packages.find] where = ["backend"]`` in pyproject.toml,
   ``package_dir = =src/python`` under ``[options]`` and ``where`` under
-  ``[options.packages.find]`` in setup.cfg, and a literal ``package_dir={"": "..."}``
-  in the ``setup(...)`` call of setup.py;
+  ``[options.packages.find]`` in setup.cfg, and in the ``setup(...)`` call of setup.py a
+  literal ``package_dir={"": "..."}`` or ``packages=find_packages(where="...")`` (or
+  ``find_packages("...")``, ``find_namespace_packages``: setuptools', by its import);
 - Hatch: the folder holding each of ``packages = ["backend/infrahub"]``
   (``[tool.hatch.build]`` or its wheel target, without ``sources`` rewriting paths);
 - PDM: ``[tool.pdm.build] package-dir = "backend"``.
@@ -26,7 +27,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from layerlint.pyversion import read_setup_cfg, read_setup_py
+from layerlint.pyversion import SetupPy, read_setup_cfg, read_setup_py
+
+_PACKAGE_FINDERS = ("find_packages", "find_namespace_packages")  # (setuptools')
 
 
 def declared_source_folders(pyproject: dict[str, Any], root: Path) -> tuple[Path, ...]:
@@ -98,15 +101,41 @@ def _from_setup_py(root: Path) -> list[str]:
 
     path = root / "setup.py"
     try:  # (a cheap text gate before parsing it)
-        if not path.is_file() or b"package_dir" not in path.read_bytes():
+        source = path.read_bytes() if path.is_file() else b""
+        if b"package_dir" not in source and b"find_" not in source:
             return []
     except OSError:
         return []
     setup_py = read_setup_py(path)
-    for keyword in setup_py.keywords if setup_py is not None else ():
+    if setup_py is None:
+        return []
+    folders: list[str] = []
+    for keyword in setup_py.keywords:
         value = setup_py.literal(keyword.value)
         if keyword.arg == "package_dir" and isinstance(value, ast.Dict):
             for key, folder in zip(value.keys, value.values):
                 if isinstance(key, ast.Constant) and key.value == "" and isinstance(folder, ast.Constant):
-                    return _strings(folder.value)
-    return []
+                    folders += _strings(folder.value)
+        elif keyword.arg == "packages" and isinstance(value, ast.Call) and _is_package_finder(setup_py, value.func):
+            where = [k.value for k in value.keywords if k.arg == "where"] or value.args[:1]
+            for node in where:
+                folder = setup_py.literal(node)
+                if isinstance(folder, ast.Constant):
+                    folders += _strings(folder.value)
+    return folders
+
+
+def _is_package_finder(setup_py: SetupPy, func: Any) -> bool:
+    """Whether ``func`` is setuptools' ``find_packages`` or ``find_namespace_packages``: by
+    the names setup.py imports from setuptools, or spelt ``setuptools.find_packages``."""
+    import ast
+
+    if isinstance(func, ast.Attribute):
+        return func.attr in _PACKAGE_FINDERS and isinstance(func.value, ast.Name) and func.value.id == "setuptools"
+    if not isinstance(func, ast.Name):
+        return False
+    return any(
+        isinstance(node, ast.ImportFrom) and node.module == "setuptools" and node.level == 0
+        and any(alias.name in _PACKAGE_FINDERS and (alias.asname or alias.name) == func.id for alias in node.names)
+        for node in ast.walk(setup_py.tree)
+    )
