@@ -27,10 +27,11 @@ star import from the project may bind it; with two from outside it is unknown.
   returning a class it defines) is a class with that class's bases;
 - a function, or a method of a class, decorated ``@asynccontextmanager`` (or
   ``@contextmanager``) and annotated to yield a class (``-> AsyncIterator[AsyncSession]``),
-  or a plain ``def`` annotated to return one (``-> AsyncSession``, its own context manager),
-  is read with that class, and a module-level ``engine = Engine()`` (or ``engine:
-  Engine = ...``) with its class, to know what ``async with engine.core_session() as s``
-  binds (:func:`context_manager_yield`).
+  or a plain ``def`` annotated to return one (``-> AsyncSession``, its own context manager;
+  an ``async def`` too, whose awaited call gives it), is read with that class, and a
+  module-level ``engine = Engine()`` (or ``engine: Engine = ...``) with its class, to know
+  what ``async with engine.core_session() as s`` binds, or ``s = new_session()`` / ``s =
+  await self._session()`` (:func:`context_manager_yield`).
 - what the methods of a class assign to ``self.<attr>`` (``self.router =
   APIRouter(...)`` in ``__init__``) is read with its bases and annotated attributes
   (:func:`class_attributes`).
@@ -131,7 +132,7 @@ class _Module:
     # ``f`` or ``Class.method`` decorated ``@(async)contextmanager`` and annotated as yielding a
     # class -> (the decorator, that class), qualified; or a plain ``def`` annotated to return a
     # class -> (RETURNED, that class): ``with f() as x`` binds it when it is its own context
-    # manager (a session)
+    # manager (a session), as ``x = f()`` does; an ``async def`` one -> (AWAITED, that class)
     context_managers: dict[str, tuple[str, str]]
     # top-level ``name = Class(...)`` / ``name: Class = ...`` -> the class, qualified
     instances: dict[str, str]
@@ -433,6 +434,7 @@ _YIELDING = {
 }
 _METHOD_DECORATORS = frozenset({"staticmethod", "classmethod"})
 RETURNED = "returned"  # (not a decorator) a plain function annotated to return the class
+AWAITED = "awaited"  # (not a decorator) an `async def` annotated to return the class: its call is awaited
 GENERATOR_TYPES = frozenset(_YIELDING)
 
 
@@ -550,13 +552,15 @@ def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[s
     """(the contextlib decorator, the class yielded) of ``@asynccontextmanager async def f()
     -> AsyncIterator[X]`` (or ``AsyncGenerator[X, None]``; ``@contextmanager def f() ->
     Iterator[X]``/``Generator[X, ...]``), also as a static or class method; (:data:`RETURNED`,
-    X) of a plain ``def f() -> X`` (not ``async``: its call is a coroutine); None for
-    anything else (another decorator, no annotation, a form that does not match)."""
+    X) of a plain ``def f() -> X``, (:data:`AWAITED`, X) of an ``async def f() -> X`` (its
+    call is a coroutine); None for anything else (another decorator, no annotation, a form
+    that does not match)."""
     decorators = [resolve_in(d, bound) or (d.id if isinstance(d, ast.Name) else None) for d in func.decorator_list]
     managers = [d for d in decorators if d in CONTEXT_MANAGERS]
-    if not managers and isinstance(func, ast.FunctionDef) and all(d in _METHOD_DECORATORS for d in decorators):
+    if not managers and all(d in _METHOD_DECORATORS for d in decorators):
         qualified = _class_named(func.returns, bound)
-        return (RETURNED, qualified) if qualified else None
+        kind = AWAITED if isinstance(func, ast.AsyncFunctionDef) else RETURNED
+        return (kind, qualified) if qualified else None
     if len(managers) != 1 or any(d not in CONTEXT_MANAGERS and d not in _METHOD_DECORATORS for d in decorators):
         return None
     is_async = managers[0] == "contextlib.asynccontextmanager"
@@ -580,10 +584,10 @@ def _parsed(annotation: ast.expr | None) -> ast.expr | None:
 
 
 def context_manager_yield(qualified: str, ctx: FileContext) -> tuple[str, str] | None:
-    """(the contextlib decorator, or :data:`RETURNED`; the class yielded, qualified) of a
-    context manager of a project module, or of the module being linted: a function
-    (``app.db.session_scope``), a method of a class (``app.db.Database.session``) or of a
-    module-level instance of one (``app.db.engine.core_session``, with ``engine =
+    """(the contextlib decorator, or :data:`RETURNED`/:data:`AWAITED`; the class yielded,
+    qualified) of a context manager of a project module, or of the module being linted: a
+    function (``app.db.session_scope``), a method of a class (``app.db.Database.session``)
+    or of a module-level instance of one (``app.db.engine.core_session``, with ``engine =
     Engine()``), following re-exports; None when not known to be one."""
     return ctx.memo(("project_classes.context_manager", qualified), lambda: _context_manager_of(qualified, ctx, 0))
 
@@ -611,10 +615,11 @@ def _context_manager_of(qualified: str, ctx: FileContext, hops: int) -> tuple[st
 
 
 def method_context_manager(qualified: str, method: str, ctx: FileContext) -> tuple[str, str] | None:
-    """(the contextlib decorator or :data:`RETURNED`, the class yielded) of ``method`` as a
-    class of a project module (or of the module being linted) has it: its own definition or
-    the nearest base's (along the listed bases, first base first); None when that definition
-    is no such context manager or is not known (a project base out of reach)."""
+    """(the contextlib decorator or :data:`RETURNED`/:data:`AWAITED`, the class yielded) of
+    ``method`` as a class of a project module (or of the module being linted) has it: its
+    own definition or the nearest base's (along the listed bases, first base first); None
+    when that definition is no such context manager or is not known (a project base out of
+    reach)."""
     return ctx.memo(
         ("project_classes.method_context_manager", qualified, method),
         lambda: _method_context_manager(qualified, method, ctx, 0)[1],

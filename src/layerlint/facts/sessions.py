@@ -21,8 +21,10 @@ callee is a context manager of this or another project module (a function, or a 
 class reached through the class or a module-level instance, or ``self.<method>()`` /
 ``cls.<method>()`` in a method of a class that defines it or inherits it) decorated
 ``@asynccontextmanager`` and annotated to yield a session, or a plain ``def`` annotated to
-return one (``def _session(self) -> AsyncSession``: a session is its own context manager;
-the ``with`` forms only, not ``s = self._session()``) (read there, see
+return one (``def _session(self) -> AsyncSession``: a session is its own context manager),
+also as ``s = self._session()`` (the target of an assignment in a function, or ``self.x``
+in a method), and an ``async def`` one as ``s = await self._session()`` (never entered
+with ``with``: its call is a coroutine) (read there, see
 :func:`project_classes.context_manager_yield`).
 
 :func:`holds_session` (used by the LL3xx rules) also accepts a module-level
@@ -37,13 +39,14 @@ import ast
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Callable, Container
+from typing import Any, Callable, Container
 
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
 from layerlint.facts.project_classes import (
     ANNOTATED,
+    AWAITED,
     CLASS_VARS,
     CONTEXT_MANAGERS,
     GENERATOR_TYPES,
@@ -233,29 +236,30 @@ def _provides_other_class(provider: str, ctx: FileContext) -> bool:
 
 
 class _NameSet:
-    """Names with a property: those this module binds itself, known at once, and those
-    its imports bind, decided name by name when asked about (deciding one may parse
-    another module, and most imported names are never asked about). The import table is
-    the one of the moment the set was made, so that a name is decided as it would have
-    been had every import been decided then."""
+    """Names with a property: those known at once (this module binds them itself), and
+    candidates (names its imports bind, to what; or names a function assigns calls to, the
+    calls) decided name by name when asked about (deciding one may parse another module,
+    and most names are never asked about). An import table is the one of the moment the
+    set was made, so that a name is decided as it would have been had every import been
+    decided then."""
 
-    __slots__ = ("_known", "_imports", "_decide", "_decided")
+    __slots__ = ("_known", "_candidates", "_decide", "_decided")
 
-    def __init__(self, known: set[str], imports: dict[str, str], decide: Callable[[str, str], bool]) -> None:
+    def __init__(self, known: set[str], candidates: dict[str, Any], decide: Callable[[str, Any], bool]) -> None:
         self._known = known
-        self._imports = imports
+        self._candidates = candidates
         self._decide = decide
         self._decided: dict[str, bool] = {}
 
     def __contains__(self, name: object) -> bool:
         if name in self._known:
             return True
-        qualified = self._imports.get(name)  # type: ignore[arg-type]
-        if qualified is None:
+        candidate = self._candidates.get(name)  # type: ignore[arg-type]
+        if candidate is None:
             return False
         found = self._decided.get(name)  # type: ignore[arg-type]
         if found is None:
-            found = self._decided[name] = self._decide(name, qualified)  # type: ignore[index,arg-type]
+            found = self._decided[name] = self._decide(name, candidate)  # type: ignore[index,arg-type]
         return found
 
 
@@ -607,8 +611,10 @@ def _self_attributes(targets: list[ast.expr]) -> list[str]:
     ]
 
 
-def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:
+def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> _NameSet:
     names: set[str] = set()
+    # name -> the calls assigned to it, not known to open a session: does one return one?
+    assigned_calls: dict[str, list[ast.expr]] = {}
     args = func.args
     positional = args.posonlyargs + args.args
     defaults: list[ast.AST | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
@@ -625,28 +631,53 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
     for node in nodes_of(func, ast.With, ast.AsyncWith, ast.Assign, ast.AnnAssign):
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
+                kinds = _ASYNC_WITH_KINDS if isinstance(node, ast.AsyncWith) else _WITH_KINDS
                 if isinstance(item.optional_vars, ast.Name) and (
-                    opens_session(item.context_expr, ctx)
-                    or _yields_session(item.context_expr, isinstance(node, ast.AsyncWith), func, ctx)
+                    opens_session(item.context_expr, ctx) or _yields_session(item.context_expr, kinds, func, ctx)
                 ):
                     names.add(item.optional_vars.id)
-        elif isinstance(node, ast.Assign) and opens_session(node.value, ctx):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.Assign):
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if opens_session(node.value, ctx):
+                names.update(targets)
+            elif isinstance(node.value, (ast.Call, ast.Await)):
+                for target in targets:
+                    assigned_calls.setdefault(target, []).append(node.value)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             if is_session_annotation(node.annotation, ctx):
                 names.add(node.target.id)
-    return frozenset(names)
+    return _NameSet(
+        names, assigned_calls, lambda _name, calls: any(_returns_session(call, func, ctx) for call in calls)
+    )
+
+
+# what a callee must be (see context_manager_yield) for its call to give a session, by how
+# the name is bound: `with`, `async with`, `s = f()`, `s = await f()`
+_WITH_KINDS = frozenset({"contextlib.contextmanager", RETURNED})
+_ASYNC_WITH_KINDS = frozenset({"contextlib.asynccontextmanager", RETURNED})
+_CALLED_KINDS = frozenset({RETURNED})
+_AWAITED_KINDS = frozenset({AWAITED})
+
+
+def _returns_session(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """``sess = self._session()``, ``s = new_session()``: a call of a plain ``def`` annotated to
+    return a session (as ``with`` enters it), or ``sess = await self._session()`` of an ``async
+    def`` one; not of a context manager (its call gives the manager, not what it yields)."""
+    if isinstance(value, ast.Await):
+        return _yields_session(value.value, _AWAITED_KINDS, func, ctx)
+    return _yields_session(value, _CALLED_KINDS, func, ctx)
 
 
 def _yields_session(
-    expr: ast.expr, is_async: bool, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+    expr: ast.expr, kinds: frozenset[str], func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
 ) -> bool:
     """``async with engine.core_session() as session``: a call of a project's context manager
     (a function, or a method of a class or of a module-level instance of one) decorated
     ``@asynccontextmanager`` and annotated ``-> AsyncIterator[AsyncSession]`` (``@contextmanager``
     and ``Iterator[Session]`` for ``with``), or of a plain ``def`` annotated ``-> AsyncSession``
     (a session is its own context manager: ``async with self._session() as sess``), read where
-    it is defined."""
+    it is defined; ``kinds``: which of those (see :func:`context_manager_yield`) the form of
+    the binding accepts."""
     if not isinstance(expr, ast.Call):
         return False
     root = expr.func
@@ -660,7 +691,7 @@ def _yields_session(
         found = _named_context_manager(expr, root, func, ctx)
     if found is None:
         return False
-    if found[0] != RETURNED and (found[0] == "contextlib.asynccontextmanager") is not is_async:
+    if found[0] not in kinds:
         return False
     yielded = found[1]
     if yielded in SESSION_TYPES:
@@ -768,7 +799,7 @@ def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:
 _ANY_TYPES = frozenset({"typing.Any", "typing_extensions.Any"})
 
 
-def function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> frozenset[str]:
+def function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> _NameSet:
     return ctx.memo(("sessions.function", id(func)), lambda: _function_sessions(func, ctx))
 
 
@@ -784,15 +815,17 @@ def _class_session_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
             sessions = function_sessions(stmt, ctx)
             for node in nodes_of(stmt, ast.Assign, ast.AnnAssign):
                 if isinstance(node, (ast.Assign, ast.AnnAssign)):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    assigned = _self_attributes(node.targets if isinstance(node, ast.Assign) else [node.target])
+                    if not assigned:
+                        continue  # (a local's assignment: asked first, it would read a callee for nothing)
                     value = node.value
                     holds = (
                         (isinstance(value, ast.Name) and value.id in sessions)
-                        or (value is not None and opens_session(value, ctx))
+                        or (value is not None and (opens_session(value, ctx) or _returns_session(value, stmt, ctx)))
                         or (isinstance(node, ast.AnnAssign) and is_session_annotation(node.annotation, ctx))
                     )
                     if holds:
-                        attrs.update(_self_attributes(targets))
+                        attrs.update(assigned)
     return frozenset(attrs | _inherited_session_attrs(cls, ctx, instance=True))
 
 

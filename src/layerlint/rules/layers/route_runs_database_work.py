@@ -34,7 +34,7 @@ finds it: `self.session_factory()`, `request.app.state.session_factory()`), or o
 `async with engine.core_session() as session` (or `self._begin_session()`, a method of
 the class or of a base) where the callee is a project's context manager annotated to
 yield a session, or a plain function annotated to return one (`def new_session() ->
-AsyncSession`; as LL305 finds them). A `get` or `delete`
+AsyncSession`, also assigned: `db = new_session()`; as LL305 finds them). A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.
 
 One query is one finding: a constructor in the arguments of a flagged session

@@ -23,8 +23,9 @@ decorated `@asynccontextmanager` (`@contextmanager`) and annotated to yield a se
 `Iterator[Session]`; a project subclass of one too), or a plain `def` (no other decorator
 than `@staticmethod`/`@classmethod`) annotated to return one (`def _session(self) ->
 AsyncSession`, entered as `async with self._session() as sess`: a session is its own
-context manager; not an `async def`, whose call is a coroutine, and not the form
-`sess = self._session()`), a module-level session
+context manager; or assigned, `sess = self._session()`, also to `self.<attr>` in a method;
+an `async def` one only as `sess = await self._session()`: its call is a coroutine), a
+module-level session
 (`db_session = scoped_session(...)`, also imported from the project module that
 binds it), or such a call itself
 (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
