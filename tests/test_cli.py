@@ -145,6 +145,17 @@ def test_missing_path_is_an_error_but_others_are_linted(tmp_path):
     assert "LL103" in result.output
 
 
+def test_a_folder_without_python_files_passes_with_a_warning(tmp_path):
+    # exit 0 as a clean run, but a CI job pointed at the wrong folder is told so
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("no code here\n")
+    result = run("check", str(tmp_path / "docs"))
+    assert result.exit_code == 0, result.output
+    assert f"warning: no Python files found in {tmp_path / 'docs'}" in result.output
+    project = make_project(tmp_path / "proj")
+    assert "no Python files found" not in run("check", str(project)).output
+
+
 def test_custom_layer_patterns_replace_defaults(tmp_path):
     files = {
         "myapp/api/v1/users.py": "from myapp.db.users import fetch\n",

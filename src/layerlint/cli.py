@@ -126,6 +126,10 @@ def check(
         for error in errors:
             click.echo(f"layerlint: error: {error}", err=True)
         sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if patch and not exit_zero else EXIT_CLEAN)
+    if not found.files and not found.errors and not report.reads_stdin(paths, opts):
+        # a CI job pointed at the wrong folder would otherwise pass in silence
+        shown = ", ".join(paths) if paths else "."
+        click.echo(f"layerlint: warning: no Python files found in {shown} (none there, or all excluded)", err=True)
     if not report.reads_stdin(paths, opts) and any(os.path.isdir(p) for p in paths or ["."]):
         for warning in unmatched_layer_patterns(found.files, overrides):
             click.echo(f"layerlint: warning: {warning}", err=True)
