@@ -267,6 +267,20 @@ def test_statistics(project):
     assert {(r["code"], r["count"]) for r in as_json} == {("LL101", 1), ("LL103", 1), ("LL105", 1)}
 
 
+@pytest.mark.parametrize("fmt", ["sarif", "github", "gitlab"])
+def test_statistics_with_a_machine_format_is_a_usage_error(project, fmt):
+    # it used to print the text table where a SARIF file or an annotation stream was expected
+    result = invoke("check", "--statistics", "--output-format", fmt, ".")
+    assert result.exit_code == 2
+    assert f"--statistics prints text or JSON: it cannot be combined with --output-format {fmt}" in result.output
+
+
+def test_a_bad_format_from_the_environment_names_the_variable(project):
+    result = invoke("check", ".", env={"LAYERLINT_OUTPUT_FORMAT": "xml"})
+    assert result.exit_code == 2
+    assert "LAYERLINT_OUTPUT_FORMAT" in result.output and "'xml'" in result.output
+
+
 def test_statistics_sorted_by_count(tmp_path, monkeypatch):
     twice = SERVICE_WITH_HTTP + "\n\ndef again():\n    raise HTTPException(code)\n"
     root = make_project(tmp_path, files={"app/services/user_service.py": twice})

@@ -76,6 +76,7 @@ def check(
 ) -> None:
     """Lint PATHS (files or folders; default: the current folder; `-`: standard input)."""
     opts = report.ReportOptions(**report_options)  # type: ignore[arg-type]
+    report.check_combinations(opts)
     sources = SourceLines()
     try:
         overrides = Overrides(

@@ -53,6 +53,7 @@ def options(command: Callable[..., T]) -> Callable[..., T]:
             default="text",
             show_default=True,
             envvar="LAYERLINT_OUTPUT_FORMAT",
+            show_envvar=True,  # (click then names it in an error too)
             help="text: one line per finding; full: with the source line; json: ruff's layout; "
             "sarif: SARIF 2.1.0 (GitHub code scanning); github: workflow annotations; "
             "gitlab: Code Quality report.",
@@ -85,6 +86,13 @@ def options(command: Callable[..., T]) -> Callable[..., T]:
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
+
+
+def check_combinations(opts: ReportOptions) -> None:
+    """Refuse options that cannot go together, before any work."""
+    fmt = opts.output_format.lower()
+    if opts.statistics and fmt not in (*HUMAN_FORMATS, "json"):
+        raise click.UsageError(f"--statistics prints text or JSON: it cannot be combined with --output-format {fmt}")
 
 
 # -- standard input ------------------------------------------------------------
