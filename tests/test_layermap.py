@@ -123,6 +123,23 @@ def test_missing_path_exits_2(project):
     assert result.exit_code == 2 and "nope: no such file or directory" in result.output
 
 
+def test_the_alembic_library_is_not_a_first_party_import(tmp_path, monkeypatch):
+    # `alembic init alembic` makes a folder of the library's name: `from alembic import op`
+    # in it (and in the app) is the library, not a module of the project
+    files = {
+        **FILES,
+        "alembic/env.py": "from alembic import context\nfrom app.models import user\n",
+        "alembic/versions/0001_init.py": "from alembic import op\n\nrevision = '1'\ndown_revision = None\n\n\n"
+        "def upgrade():\n    op.create_table('users')\n\n\ndef downgrade():\n    op.drop_table('users')\n",
+        "app/db.py": "from alembic import command\n",
+    }
+    monkeypatch.chdir(make_project(tmp_path, files=files))
+    output = CliRunner().invoke(main, ["layers", "."]).output
+    edges = output.split("Layer imports")[1].split("Violations")[0]
+    assert "migrations ->" not in edges
+    assert re.search(r"\(none\) -> models +1", edges)  # env.py's import of the models
+
+
 def test_violation_predicate_matches_the_rules_on_the_demo_app(monkeypatch):
     """The map's violations are exactly the import lines LL101/LL102 report."""
     monkeypatch.chdir(DEMO)

@@ -449,7 +449,20 @@ class FileContext:
 
     def is_first_party(self, module: str) -> bool:
         top = module.partition(".")[0]
-        return top in self.first_party or (bool(self.module) and top == self.module.partition(".")[0])
+        if top in self.first_party:
+            return True
+        # the file's own top package, unless that is an Alembic script folder left out of
+        # first_party (`alembic/env.py`'s `from alembic import context` is the library)
+        return bool(self.module) and top == self.module.partition(".")[0] and not self._in_alembic_folder(top)
+
+    def _in_alembic_folder(self, top: str) -> bool:
+        root = self.settings.module_root(self.path)
+        if root is None:
+            return False
+        folder = os.path.join(str(root), top)
+        return self.external("isfile", os.path.join(folder, "env.py")) and self.external(
+            "isdir", os.path.join(folder, "versions")
+        ) and not self.external("isfile", os.path.join(folder, "__init__.py"))
 
     def layer_of(self, module: str) -> str | None:
         """Layer of a first-party module (third-party modules have none)."""

@@ -127,7 +127,8 @@ def _package_parts(absolute: str) -> list[str]:
 @lru_cache(maxsize=1024)
 def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     """Top-level names that belong to the project: packages and modules at the root
-    (and under ``src/``), and the top package holding ``folder``."""
+    (and under ``src/``; not an Alembic script folder), and the top package holding
+    ``folder``."""
     names: set[str] = set()
     if root is not None:
         for base in (root, root / "src"):
@@ -140,13 +141,25 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
                 if name.startswith("."):
                     continue
                 if entry.is_dir() and name.isidentifier():
-                    names.add(name)
+                    if not _is_alembic_script_folder(entry.path):
+                        names.add(name)
                 elif name.endswith(".py") and name[:-3].isidentifier():
                     names.add(name[:-3])
     pkg = _package_parts(os.path.join(folder, "x.py"))
     if len(pkg) > 1:
         names.add(pkg[0])
     return frozenset(names)
+
+
+def _is_alembic_script_folder(path: str) -> bool:
+    """An Alembic script folder (``env.py`` beside ``versions/``) that is no package: its
+    name (``alembic``, after ``alembic init alembic``) is not the project's, and
+    ``from alembic import op`` there is the library (a namespace folder loses to it)."""
+    return (
+        os.path.isfile(os.path.join(path, "env.py"))
+        and os.path.isdir(os.path.join(path, "versions"))
+        and not os.path.isfile(os.path.join(path, "__init__.py"))
+    )
 
 
 def is_migration_path(path: str | os.PathLike[str]) -> bool:
