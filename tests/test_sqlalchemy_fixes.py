@@ -261,6 +261,37 @@ def test_mapped_annotation_fix_is_safe_without_a_dataclass_mapping():
     assert fixes(dataclass_base, "LL303") == [(12, FIX_UNSAFE), (13, FIX_UNSAFE)]
 
 
+def test_fixes_under_a_declarative_metaclass_base_are_safe_and_keep_the_schema(tmp_path):
+    # `class Base(metaclass=DeclarativeMeta)` is a declarative base of the module, known as a
+    # DeclarativeBase subclass is: no dataclass mapping, no column of its own
+    source = textwrap.dedent('''\
+        from sqlalchemy import Column, Integer, String
+        from sqlalchemy.orm import DeclarativeMeta, Mapped, mapped_column, registry
+
+        shelf_registry = registry()
+
+
+        class Base(metaclass=DeclarativeMeta):
+            __abstract__ = True
+            registry = shelf_registry
+            metadata = shelf_registry.metadata
+            __init__ = shelf_registry.constructor
+
+
+        class Shelf(Base):
+            __tablename__ = "shelves"
+
+            id = mapped_column(Integer, primary_key=True)
+            label: Mapped[str] = Column(String(30), nullable=False)
+    ''')
+    assert fixes(source, "LL303") == [(17, FIX_SAFE)]
+    assert fixes(source, "LL302") == [(18, FIX_SAFE)]
+    after = fixed(source, tmp_path, unsafe=False)
+    assert "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n" in after
+    assert "    label: Mapped[str] = mapped_column(String(30), nullable=False)\n" in after
+    assert schema(run(source, "before")) == schema(run(after, "after"))
+
+
 PRE_310_MODEL = textwrap.dedent('''\
     from __future__ import annotations
 

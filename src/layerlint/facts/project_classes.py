@@ -15,9 +15,9 @@ star import from the project may bind it; with two from outside it is unknown.
 - a class decorated ``@dataclass`` (a dataclasses-json record beside the models) is
   no model at all;
 - a ``Base`` made by ``declarative_base()`` (or ``registry().generate_base()``, or
-  decorated ``@as_declarative()``) in its module is a declarative base, as a
-  subclass of ``DeclarativeBase`` is: its subclasses are models even when their
-  ``__tablename__`` comes from the base;
+  decorated ``@as_declarative()``, or declared ``metaclass=DeclarativeMeta``) in its
+  module is a declarative base, as a subclass of ``DeclarativeBase`` is: its
+  subclasses are models even when their ``__tablename__`` comes from the base;
 - the attributes a class annotates (``session: Session`` on a base controller,
   ``session: ClassVar[Session]`` on a model) are read with their types, through its
   project bases, and apart from them those its ``__init__`` sets from an annotated
@@ -84,6 +84,10 @@ _DECLARATIVE_FACTORIES = frozenset({
 _AS_DECLARATIVE = frozenset({
     "sqlalchemy.orm.as_declarative", "sqlalchemy.orm.decl_api.as_declarative",
     "sqlalchemy.ext.declarative.as_declarative", "sqlalchemy.ext.declarative.api.as_declarative",
+})
+_DECLARATIVE_METACLASSES = frozenset({
+    "sqlalchemy.orm.DeclarativeMeta", "sqlalchemy.orm.decl_api.DeclarativeMeta",
+    "sqlalchemy.ext.declarative.DeclarativeMeta", "sqlalchemy.ext.declarative.api.DeclarativeMeta",
 })
 _DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
 
@@ -310,8 +314,10 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             resolve_in(decorator.func if isinstance(decorator, ast.Call) else decorator, imports)
             for decorator in node.decorator_list
         }
-        if decorators & _AS_DECLARATIVE:
-            # `@as_declarative() class Base:`: a declarative base, as a subclass of DeclarativeBase
+        metaclasses = {resolve_in(kw.value, imports) for kw in node.keywords if kw.arg == "metaclass"}
+        if decorators & _AS_DECLARATIVE or metaclasses & _DECLARATIVE_METACLASSES:
+            # `@as_declarative() class Base:` or `class Base(metaclass=DeclarativeMeta)`: a
+            # declarative base, as a subclass of DeclarativeBase
             bases[node.name] += (DECLARATIVE_FACTORY_BASE,)
         if decorators & _DATACLASS_DECORATORS:
             dataclasses.add(node.name)

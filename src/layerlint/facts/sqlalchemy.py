@@ -9,7 +9,9 @@ that re-exports them: ``FileContext.resolve_reexported``), and a ``Column`` or
 A *declarative class* of a module is one of:
 
 - a *base*: a subclass of ``DeclarativeBase``/``DeclarativeBaseNoMeta``, a class
-  decorated ``@as_declarative()``, or the ``cls=`` of ``declarative_base(cls=X)``;
+  decorated ``@as_declarative()``, a class declared ``metaclass=DeclarativeMeta`` (the
+  classic spelling of what ``declarative_base()`` builds), or the ``cls=`` of
+  ``declarative_base(cls=X)``;
 - a *model*: a class with ``__tablename__`` (or ``__table__``) whatever its base
   (so a ``Base`` imported from another module counts), a subclass of a base or
   model of the module, of a ``declarative_base()``/``registry().generate_base()``
@@ -46,6 +48,8 @@ from layerlint.walk import statements
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel")
 DECLARATIVE_BASE_CLASSES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
+# the metaclass of a classic declarative base, `class Base(metaclass=DeclarativeMeta)`
+DECLARATIVE_METACLASS = "DeclarativeMeta"
 RELATIONSHIP_FUNCS = frozenset({"relationship", "relation"})
 # the last names of relationship()/relation() and of SQLModel's Relationship()
 RELATIONSHIP_NAMES = RELATIONSHIP_FUNCS | {"Relationship"}
@@ -446,7 +450,9 @@ class _Analysis:
         decorated = self._decorator_kind(cls)
         if decorated == "model":
             return model_kind
-        direct_base = decorated == "base" or self._own_key(cls) in self.base_cls_names
+        direct_base = (
+            decorated == "base" or self._own_key(cls) in self.base_cls_names or self._declarative_metaclass(cls)
+        )
         inherits = False
         for base in cls.bases:
             base = base_expr(base)
@@ -467,6 +473,12 @@ class _Analysis:
         if self._imported_declarative_base(cls):
             return model_kind
         return None
+
+    def _declarative_metaclass(self, cls: ast.ClassDef) -> bool:
+        """Is ``cls`` declared ``metaclass=DeclarativeMeta`` (SQLAlchemy's)?"""
+        return any(
+            kw.arg == "metaclass" and sa_name(kw.value, self.ctx) == DECLARATIVE_METACLASS for kw in cls.keywords
+        )
 
     def _imported_declarative_base(self, cls: ast.ClassDef) -> bool:
         """Is a base of ``cls``, imported from a project module, a declarative base there
@@ -533,9 +545,8 @@ class _Analysis:
             if inherited is None:
                 return None
             names |= inherited
-        for kw in cls.keywords:
-            if kw.arg == "metaclass":
-                return None
+        if any(kw.arg == "metaclass" for kw in cls.keywords) and not self._declarative_metaclass(cls):
+            return None  # another metaclass may add attributes (SQLAlchemy's adds no column)
         return names
 
     def _base_names(self, base: ast.AST, scope: ast.AST | None, seen: frozenset[int]) -> set[str] | None:

@@ -6,10 +6,11 @@ Flags `Column(...)` (from `sqlalchemy`, however imported: `sa.Column`,
 re-exports it, `from app.compat import sa`) assigned as a class attribute (also under
 an `if` or `try` of the class body) of a declarative class: a model (a class
 with `__tablename__`, or a subclass of a `DeclarativeBase` subclass,
-`declarative_base()` or `registry` base of the module, or of such a base
-imported from another project module, read there, when the class maps an
-attribute), its declarative base, an `__abstract__` class, or a mixin of the
-module that such a class inherits from. A base bound inside a function (`Base =
+`declarative_base()` or `registry` base of the module, or of a class declared
+`metaclass=DeclarativeMeta` (SQLAlchemy's), or of such a base imported from
+another project module, read there, when the class maps an attribute), its
+declarative base, an `__abstract__` class, or a mixin of the module that such a
+class inherits from. A base bound inside a function (`Base =
 declarative_base()` in a test) counts only in that function: a parameter of the
 same name in another (a fixture's `Base`) is an unknown class. A `Column` wrapped
 in `deferred(...)` is flagged too (SQLAlchemy 2.0 writes `mapped_column(...,
@@ -62,10 +63,10 @@ It is offered only where `mapped_column` builds the same column:
   `NOT NULL`: no fix), and an `X` built from builtins, standard-library types
   and classes of the module (an imported name may be an `Annotated` alias whose
   `mapped_column()` arguments would be merged in). Safe when every base of the
-  class is known in the module (a function's parameter is not); unsafe
-  otherwise, or on a mixin, or where the module uses `MappedAsDataclass`,
-  because under a dataclass mapping the attribute becomes an `__init__`
-  argument.
+  class is known in the module (a function's parameter is not, nor a class with
+  a metaclass other than `DeclarativeMeta`); unsafe otherwise, or on a mixin,
+  or where the module uses `MappedAsDataclass`, because under a dataclass
+  mapping the attribute becomes an `__init__` argument.
 - no fix with any other annotation (`x: int = Column(...)`), for `a = b =
   Column(...)`, when the class body reads a `Column`-only attribute of it
   (`code.type`; operators such as `code.desc()` work on both) or hands it to a

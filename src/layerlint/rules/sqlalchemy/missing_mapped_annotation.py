@@ -60,9 +60,10 @@ body binds a name the annotation needs (a column named `datetime`) or the module
 rebinds `int`/`str`/..., or when the project may run SQLAlchemy 1.x (as for
 LL302).
 
-Safe when every base of the class is known in the module. Unsafe on a mixin, a
-decorated class, a class with a base from another module, or where the module
-uses `MappedAsDataclass`/`mapped_as_dataclass` (under a dataclass mapping the
+Safe when every base of the class is known in the module (a base declared
+`metaclass=DeclarativeMeta` is; one with another metaclass is not). Unsafe on a
+mixin, a decorated class, a class with a base from another module, or where the
+module uses `MappedAsDataclass`/`mapped_as_dataclass` (under a dataclass mapping the
 annotated attribute becomes an `__init__` argument); on `Enum(Name)` with an
 imported `Name` (taken for an enum class); and where SQLAlchemy comes through
 another package. Type checkers see the new types: code that relied on the

@@ -1,18 +1,20 @@
 """LL309 model-without-timestamps: a model without `created_at`/`updated_at` columns (opt-in).
 
 ## What it does
-Flags a declarative model class (a class with `__tablename__`, a subclass of a
-`DeclarativeBase`/`declarative_base()` base of the module, a `@registry.mapped`
-class, or a SQLModel `table=True` class) that neither defines nor inherits
-(from classes of the same module) every configured timestamp column, by default
-`created_at` and `updated_at`. Any binding of the name counts: an annotated
+Flags a declarative model class (as LL302 and LL303 read them: a class with
+`__tablename__`, a subclass of a `DeclarativeBase`/`declarative_base()` base of
+the module or of a class declared `metaclass=DeclarativeMeta`, a
+`@registry.mapped` class, or a SQLModel `table=True` class) that neither defines
+nor inherits (from classes of the same module) every configured timestamp
+column, by default `created_at` and `updated_at`. Any binding of the name counts: an annotated
 field, a `Column`/`mapped_column` assignment or a `@declared_attr` method, also
 under an `if` or `try` of the class body.
 
 No finding where a base class or mixin from outside the module may provide the
 columns (a `Base` or `TimestampMixin` imported from another module, or a
 function's parameter: a test fixture's `Base`, even when another function binds
-a local `Base = declarative_base()`), for
+a local `Base = declarative_base()`), or a metaclass other than SQLAlchemy's
+`DeclarativeMeta` (`class Base(metaclass=ABCMeta)`: it may add them), for
 `__abstract__` classes, declarative bases themselves, classes mapped to an
 explicit `__table__`, and a class with `__tablename__` whose bases can never
 map it (none, `Generic[...]`, `ABC`: a library's mixin, mapped through the model
