@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -150,6 +151,9 @@ class _Module:
     # top-level ``SessionDep = Annotated[Session, Depends(get_db)]`` -> the functions its
     # metadata calls, qualified (see annotated_alias_callees)
     annotated_aliases: dict[str, tuple[str, ...]]
+    # top-level ``Settings = BotSettings`` (a name's only binding, to a name or attribute
+    # chain) -> what it names, qualified: another name of that class
+    aliases: dict[str, str]
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -172,6 +176,8 @@ def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None
             else:
                 v1, names, outside = v1 or found[0], names | found[1], outside | found[2]
         return v1, frozenset(names), frozenset(outside), name in read.dataclasses
+    if name in read.aliases:
+        return _facts_elsewhere(read.aliases[name], ctx, hops)
     if name in read.imports:
         qualified = read.imports[name]
         if is_pydantic_v1(qualified):
@@ -255,6 +261,8 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     factories: list[tuple[str, ast.Call]] = []
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     aliases: list[ast.Assign | ast.AnnAssign] = []
+    renames: list[tuple[str, ast.expr]] = []  # `Settings = BotSettings`
+    bindings: collections.Counter[str] = collections.Counter()
     names: set[str] = set()
 
     def bind(local: str, qualified: str) -> None:
@@ -262,7 +270,9 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             imports[local] = qualified
 
     for stmt in module_level_statements(tree.body):
-        names.update(scope_bindings(stmt))
+        bound_here = scope_bindings(stmt)
+        names.update(bound_here)
+        bindings.update(bound_here)
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 top = alias.name.partition(".")[0]
@@ -282,6 +292,11 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             functions.append(stmt)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Subscript):
             aliases.append(stmt)
+        elif (
+            isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, (ast.Name, ast.Attribute))
+        ):
+            renames.append((stmt.targets[0].id, stmt.value))
     bases: dict[str, tuple[str, ...]] = {}
     own: dict[str, frozenset[str]] = {}
     annotated: dict[str, dict[str, str]] = {}
@@ -348,6 +363,10 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
         frozenset(dataclasses), context_managers, instances, assigned, type_vars, provided,
         annotated_aliases(aliases, bound),
+        {
+            name: qualified for name, value in renames
+            if bindings[name] == 1 and name not in bound and (qualified := resolve_in(value, bound))
+        },
     )
 
 

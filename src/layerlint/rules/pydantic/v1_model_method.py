@@ -43,7 +43,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
 - never where the receiver's class is known to define that name itself (a
   `from_orm` classmethod written on a dataclass, a field called `schema`, a
   `dict()` a project base defines, also on an instance of a subclass held in a
-  variable), on a class known not to be Pydantic (one of a schemas module
+  variable, or of a module-level alias of such a class in another module:
+  `Settings = BotSettings`, its only binding), on a class known not to be Pydantic (one of a schemas module
   that, read, is a `@dataclass` or derives from nothing but the standard
   library and non-Pydantic schema libraries: marshmallow, Django REST
   framework, msgspec, attrs, dataclasses-json ...), or on a `pydantic.v1`
