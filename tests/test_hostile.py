@@ -274,6 +274,7 @@ def test_fix_leaves_a_read_only_file_alone(tmp_path):
     assert result.exit_code == 2 and "read-only file: not fixed" in result.output
     assert target.read_text() == FIXABLE
     assert "LL501" in result.output  # the finding is still reported
+    assert "fixable with `layerlint check --fix`" not in result.output  # (it was just run)
 
 
 def test_fix_skips_a_file_changed_between_lint_and_fix(tmp_path, monkeypatch):

@@ -19,6 +19,7 @@ import click.utils
 from layerlint.baseline import Baseline, BaselineError
 from layerlint.diagnostics import Diagnostic
 from layerlint.engine import FileResult, decode_source, lint_source
+from layerlint.fixes import is_applicable
 from layerlint.output import FORMATS, HUMAN_FORMATS, renderer, statistics, text
 from layerlint.runner import Discovery, Overrides, display, effective_settings
 from layerlint.sources import SourceLines
@@ -251,7 +252,9 @@ def emit(
             body += text.fix_summary(fixes, len(diagnostics), len(fixed.changed), files_checked) + "\n"
         else:
             body += text.summary(len(diagnostics), files_with, files_checked, hidden, len(errors)) + "\n"
-        hint = text.fix_hint(diagnostics, unsafe_fixes)
+        # after --fix, what it could apply and did not (a read-only file) takes no hint to run it
+        hinted = diagnostics if fixed is None else [d for d in diagnostics if not is_applicable(d, unsafe_fixes)]
+        hint = text.fix_hint(hinted, unsafe_fixes)
         if hint:
             body += hint + "\n"
     if to_file:
