@@ -23,6 +23,8 @@ spelling, and what is not known stays unknown:
   ``pydantic.v1``) or ``pydantic_settings``, or imports from a schemas module;
   a module that imports ``pydantic.v1`` is deliberate v1 code and gets no
   guesses on unknown receivers.
+- A Pydantic *function* (``Field``, ``validator``, ``ConfigDict`` ...) is also one imported
+  from a project module that re-exports it under its own name (:func:`resolve_function`).
 
 :func:`receiver` classifies an expression (a Name, an attribute chain, a call)
 as a :class:`Receiver`: its kind (``model`` / ``v1`` / ``plain`` / ``unknown``)
@@ -35,7 +37,7 @@ import ast
 import builtins
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -97,6 +99,7 @@ VALIDATOR_DECORATORS = frozenset({
     "pydantic.field_validator", "pydantic.functional_validators.field_validator",
     "pydantic.model_validator", "pydantic.functional_validators.model_validator",
 })
+_VALIDATOR_NAMES = frozenset({"validator", "root_validator", "field_validator", "model_validator"})
 # class-level calls that return an instance of the class
 CONSTRUCTORS = frozenset({
     "model_validate", "model_validate_json", "model_validate_strings", "model_construct",
@@ -593,6 +596,51 @@ def mentions_pydantic(ctx: FileContext) -> bool:
     return ctx.memo("pydantic.imports_schemas", lambda: _imports_schemas(ctx))
 
 
+def resolve_function(node: ast.AST, ctx: FileContext, names: frozenset[str]) -> str | None:
+    """The fully qualified name of a Name/Attribute chain (``ctx.resolve``); for a name of a
+    project module spelled like one of ``names`` (``app.compat.validator``), the name outside
+    the project that the module re-exports under it (``pydantic.validator``, see
+    ``FileContext.through_reexports``). A module that binds the name any other way (``try: from
+    pydantic.v1 import validator`` / ``except ImportError: from pydantic import validator``, an
+    assignment) leaves it unknown: the project's name. Only a name spelled like the function is
+    followed (the cheap gate, and what ``Rule.needles`` finds): not ``validator as check`` in the
+    re-exporting module."""
+    qualified = ctx.resolve(node)
+    if qualified is None or qualified.rpartition(".")[2] not in names:
+        return qualified
+    return ctx.resolve_reexported(node)
+
+
+def last_names(qualified: frozenset[str]) -> frozenset[str]:
+    """The names ``qualified`` end with (``pydantic.Field`` -> ``Field``): for :func:`resolve_function`."""
+    return frozenset(name.rpartition(".")[2] for name in qualified)
+
+
+def pydantic_gate(ctx: FileContext, words: Iterable[str], *functions: str) -> bool:
+    """Cheap file gate of the rules on Pydantic's functions: one of ``words`` occurs as a whole
+    word (:func:`has_word`), and the text names pydantic; or else it spells one of
+    ``functions`` (their last names, or a part of them all) and an import (at any depth) names a
+    project module, which may re-export them (``from app.compat import validator`` in a module
+    that never spells ``pydantic``: :func:`resolve_function` follows a name spelled like the
+    function)."""
+    if ctx.mentions("pydantic"):
+        return has_word(ctx.source, words)
+    return (
+        ctx.mentions(*functions)
+        and has_word(ctx.source, words)
+        and ctx.memo("pydantic.imports_project_module", lambda: _imports_project_module(ctx))
+    )
+
+
+def _imports_project_module(ctx: FileContext) -> bool:
+    if any(module and ctx.is_first_party(module) for _node, module in ctx.import_nodes):
+        return True
+    return any(
+        qualified and ctx.is_first_party(qualified)
+        for node in ctx.nested_imports for _local, qualified in ctx.import_bindings(node)
+    )
+
+
 def _imports_schemas(ctx: FileContext) -> bool:
     if "schema" not in ctx.source:
         return False
@@ -988,7 +1036,7 @@ def _first_param_binding(
         if isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod"):
             if target.id not in ctx.imports:
                 kinds.add(target.id)
-        elif ctx.resolve(target) in VALIDATOR_DECORATORS:
+        elif resolve_function(target, ctx, _VALIDATOR_NAMES) in VALIDATOR_DECORATORS:
             kinds.add("classmethod")
     if "staticmethod" in kinds:
         return None

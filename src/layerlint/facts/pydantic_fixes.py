@@ -24,6 +24,7 @@ from typing import Iterable
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.facts.pydantic import resolve_function
 from layerlint.walk import statements
 
 # -- shared helpers -------------------------------------------------------------------
@@ -552,10 +553,15 @@ def validator_fix(
 ) -> ValidatorPlan | None:
     """LL204: the rewrite of a v1 ``@validator(...)`` / ``@root_validator(...)``
     decorating ``func`` (``decorator`` is its ``position``-th decorator and resolves
-    to ``qualified``), or None when the validator would change meaning. ``code``
-    is the decorator's source (None: unknown), to keep comments from being dropped."""
+    to ``qualified`` by this module's imports), or None when the validator would change
+    meaning. ``code`` is the decorator's source (None: unknown), to keep comments from
+    being dropped."""
     if not isinstance(func, ast.FunctionDef) or position != 0 or supports_v1(ctx):
         return None  # async (v1 validators are sync); a decorator above it wraps the validator
+    if qualified not in V1_VALIDATOR and qualified not in V1_ROOT_VALIDATOR:
+        # a project module's re-export (`from app.compat import validator`): the new decorator
+        # would come from pydantic past that module, and its import be left unused
+        return None
     for other in func.decorator_list[1:]:
         if not (isinstance(other, ast.Name) and other.id == "classmethod"):
             return None  # a decorator between the validator and the function
@@ -655,6 +661,7 @@ def field_argument_fix(keyword: ast.keyword, call: ast.Call, ctx: FileContext) -
 
 SETTINGS_CLASS = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings"})
 FIELD_NAMES = frozenset({"pydantic.Field", "pydantic.fields.Field"})
+_FIELD_NAME = frozenset({"Field"})
 
 
 def settings_import_fix(node: ast.ImportFrom, base: str, alias: ast.alias | None, ctx: FileContext) -> str | None:
@@ -690,6 +697,6 @@ def _settings_safety(ctx: FileContext) -> str:
         return FIX_SAFE
     for node in ast.walk(ctx.tree):
         if isinstance(node, ast.Call) and any(k.arg == "env" for k in node.keywords):
-            if ctx.resolve(node.func) in FIELD_NAMES:
+            if resolve_function(node.func, ctx, _FIELD_NAME) in FIELD_NAMES:
                 return FIX_UNSAFE
     return FIX_SAFE

@@ -2,7 +2,8 @@
 
 ## What it does
 Flags a v1 configuration key passed to `ConfigDict(...)` or
-`SettingsConfigDict(...)` (resolved through imports), or written in a
+`SettingsConfigDict(...)` (resolved through imports, also through a project
+module that re-exports it: see LL204), or written in a
 `model_config = {...}` / `model_config = dict(...)` in the body of a Pydantic
 model: `orm_mode`, `allow_population_by_field_name`, `anystr_strip_whitespace`,
 `anystr_lower`, `anystr_upper`, `min_anystr_length`, `max_anystr_length`,
@@ -64,7 +65,7 @@ import ast
 from types import SimpleNamespace
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import built_on_v1, has_word, module_facts, uses_pydantic
+from layerlint.facts.pydantic import built_on_v1, has_word, last_names, module_facts, resolve_function, uses_pydantic
 from layerlint.facts.pydantic_fixes import CONFIG_RENAMES, config_key_fix, dict_keys
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -74,6 +75,7 @@ CONFIG_DICTS = frozenset({
     "pydantic_settings.SettingsConfigDict",
     "pydantic_settings.main.SettingsConfigDict",
 })
+_CONFIG_DICT_NAMES = last_names(CONFIG_DICTS)
 RENAMED = CONFIG_RENAMES
 REMOVED = {
     "allow_mutation": ": use `frozen` (inverted: `allow_mutation=False` is `frozen=True`)",
@@ -114,7 +116,7 @@ class V1ConfigKey(PydanticRule):
         return self.ctx.spellings(CONFIG_DICTS) | {"model_config"}
 
     def visit_Call(self, node: ast.Call) -> None:
-        if self.ctx.resolve(node.func) in CONFIG_DICTS:
+        if resolve_function(node.func, self.ctx, _CONFIG_DICT_NAMES) in CONFIG_DICTS:
             self._keywords(node)
 
     def visit_Assign(self, node: ast.Assign) -> None:

@@ -4,8 +4,9 @@
 Flags the v1 keyword arguments `regex`, `min_items`, `max_items`,
 `unique_items`, `allow_mutation` and `const` in a call of Pydantic's `Field`,
 `constr`, `conlist` or `conset`, resolved through imports (`pydantic.Field`,
-`from pydantic import Field as F`, `pydantic.fields.Field`). The same functions
-from `pydantic.v1`, and FastAPI's `Query`/`Path`/`Body`, are not flagged.
+`from pydantic import Field as F`, `pydantic.fields.Field`, or a project module
+that re-exports one: `from app.compat import Field`, see LL204). The same
+functions from `pydantic.v1`, and FastAPI's `Query`/`Path`/`Body`, are not flagged.
 
 ## Why is this bad?
 Pydantic v2 renamed these arguments (`regex` -> `pattern`, `min_items` /
@@ -36,7 +37,8 @@ class TagList(BaseModel):
 ```
 
 ## Fix safety
-The fix renames the argument and is safe for: `min_items=` -> `min_length=`,
+The fix renames the argument (also in a call of a function a project module
+re-exports) and is safe for: `min_items=` -> `min_length=`,
 `max_items=` -> `max_length=` (v2 maps them the same way, with a warning),
 `allow_mutation=<True|False>` -> `frozen=<the opposite>` (v2 does the same on a
 field), and `regex=` -> `pattern=` for a string literal anchored at the start
@@ -65,7 +67,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.pydantic import has_word
+from layerlint.facts.pydantic import last_names, pydantic_gate, resolve_function
 from layerlint.facts.pydantic_fixes import field_argument_fix
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -79,6 +81,7 @@ FIELD_FUNCTIONS = {
     "pydantic.conset": "conset",
     "pydantic.types.conset": "conset",
 }
+_FUNCTION_NAMES = last_names(frozenset(FIELD_FUNCTIONS))
 V1_ARGUMENTS = {
     "regex": "use `pattern=`",
     "min_items": "use `min_length=`",
@@ -97,7 +100,7 @@ class V1FieldArgument(PydanticRule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.mentions("pydantic") and has_word(ctx.source, V1_ARGUMENTS)
+        return pydantic_gate(ctx, V1_ARGUMENTS, "Field", "constr", "conlist", "conset")
 
     def needles(self) -> set[str]:
         # a call of Field/constr/conlist/conset spells the callee or an import's alias of it
@@ -106,7 +109,7 @@ class V1FieldArgument(PydanticRule):
     def visit_Call(self, node: ast.Call) -> None:
         if not node.keywords:
             return
-        function = FIELD_FUNCTIONS.get(self.ctx.resolve(node.func) or "")
+        function = FIELD_FUNCTIONS.get(resolve_function(node.func, self.ctx, _FUNCTION_NAMES) or "")
         if function is None:
             return
         for keyword in node.keywords:

@@ -7,7 +7,9 @@ moved or removed: `BaseSettings` from `pydantic`, `parse_obj_as`,
 `pydantic.generics` module (`GenericModel`). Imports from `pydantic.v1` (a
 deliberate v1 shim) are not flagged, nor one side of a compatibility shim that
 supports both versions: an import in an `except ImportError:` block, or in one
-branch of an `if`/`else` whose other branch imports the same name.
+branch of an `if`/`else` whose other branch imports the same name. A project
+module that re-exports one of these names (`from pydantic import parse_obj_as`
+in `app/compat.py`) is flagged at that import, not at each import from it.
 
 ## Why is this bad?
 In v2, `from pydantic import BaseSettings` raises at import time (it lives in
@@ -56,7 +58,7 @@ The fix moves `BaseSettings` to `pydantic_settings` (the project must depend on
   binds the name `BaseSettings`.
 
 It is safe: the old import raises in v2. It is unsafe when the module passes
-`env=` to `Field(...)`: pydantic-settings ignores it (use
+`env=` to `Field(...)` (also one a project module re-exports): pydantic-settings ignores it (use
 `validation_alias`), so a setting would silently stop reading its variable.
 Imports in a v1 compatibility shim are not flagged, so never rewritten.
 

@@ -4,7 +4,12 @@
 Flags each use of Pydantic v1's `validator` and `root_validator` (as a
 decorator, or called to build a reusable validator), resolved through the
 import table: `from pydantic import validator`, `import pydantic as pd;
-@pd.root_validator(pre=True)`, an aliased import. The same names from
+@pd.root_validator(pre=True)`, an aliased import, or a project module that
+re-exports it under its own name (`from app.compat import validator`, where
+`app/compat.py` holds `from pydantic import validator` and binds the name no
+other way; one that gives `pydantic.v1`'s where it exists, `try: from
+pydantic.v1 import validator` / `except ImportError: from pydantic import
+validator`, is v1 code whose name stays unknown). The same names from
 `pydantic.v1` (a deliberate v1 shim) and functions of your own that happen to
 be called `validator` are not flagged, nor is a decorator on a method of a
 `pydantic.v1` model (v1 code, where `@field_validator` is no advice: a validator
@@ -71,7 +76,10 @@ No fix, the finding stays:
   `async def`, a comment an argument removed would take along, a name
   `field_validator`/`model_validator`/`classmethod` bound to something else;
 - a validator built without decorating (`check("name", allow_reuse=True)(str.strip)`),
-  and a module that keeps Pydantic v1 working (see LL201).
+  and a module that keeps Pydantic v1 working (see LL201);
+- a validator imported through a project module that re-exports it: the new
+  decorator would be imported from `pydantic` past that module, and its import
+  of the v1 one left unused.
 
 No fix in a project whose dependency files let it run Pydantic 1.x (when they do not name
 Pydantic: a SQLModel older than 0.0.14 or a FastAPI older than 0.100, which
@@ -88,9 +96,11 @@ from layerlint.facts.pydantic import (
     binds_v1,
     built_on_v1,
     class_info,
-    has_word,
+    last_names,
     locally_rebound,
     method_class,
+    pydantic_gate,
+    resolve_function,
 )
 from layerlint.facts.pydantic_fixes import validator_fix
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
@@ -103,6 +113,7 @@ V1_VALIDATORS = {
         "`@root_validator` is Pydantic v1: use `@model_validator` (a `@classmethod`)"
     ),
 }
+_NAMES = last_names(frozenset(V1_VALIDATORS))
 
 
 class V1Validator(PydanticRule):
@@ -113,7 +124,7 @@ class V1Validator(PydanticRule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.mentions("pydantic") and has_word(ctx.source, ("validator", "root_validator"))
+        return pydantic_gate(ctx, _NAMES, "validator")  # (also in root_validator)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -133,27 +144,26 @@ class V1Validator(PydanticRule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Name(self, node: ast.Name) -> None:
-        if isinstance(node.ctx, ast.Load):
-            qualified = self.ctx.imports.get(node.id, "")
-            message = V1_VALIDATORS.get(qualified)
+        if isinstance(node.ctx, ast.Load) and node.id in self.ctx.imports:
+            message = V1_VALIDATORS.get(resolve_function(node, self.ctx, _NAMES) or "")
             if (
                 message
                 and not binds_v1(node, self.ctx)
                 and not locally_rebound(node.id, self.ctx)
             ):
-                self._report(node, qualified, message)
+                self._report(node, message)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if node.attr in ("validator", "root_validator") and isinstance(node.ctx, ast.Load):
-            message = V1_VALIDATORS.get(self.ctx.resolve(node) or "")
+        if node.attr in _NAMES and isinstance(node.ctx, ast.Load):
+            message = V1_VALIDATORS.get(resolve_function(node, self.ctx, _NAMES) or "")
             if message:
                 root = node.value
                 while isinstance(root, ast.Attribute):
                     root = root.value
                 if isinstance(root, ast.Name) and not locally_rebound(root.id, self.ctx) and not binds_v1(root, self.ctx):
-                    self._report(node, self.ctx.resolve(node) or "", message)
+                    self._report(node, message)
 
-    def _report(self, node: ast.Name | ast.Attribute, qualified: str, message: str) -> None:
+    def _report(self, node: ast.Name | ast.Attribute, message: str) -> None:
         found = self._decorators.get(id(node))
         if found is None:
             self.report(node, message)  # a call building a reusable validator, a re-export ...
@@ -166,6 +176,7 @@ class V1Validator(PydanticRule):
             # decorator from `pydantic` does not run on such a model at all)
             return
         code = self.ctx.source_segment(decorator)
-        plan = validator_fix(decorator, func, position, qualified, self.ctx, code)
+        # (the name as this module's imports give it: one a project module re-exports gets no fix)
+        plan = validator_fix(decorator, func, position, self.ctx.resolve(node) or "", self.ctx, code)
         # the whole decorator: the fix rewrites its arguments
         self.report(decorator, message, fix=plan.safety if plan is not None else None)
