@@ -15,7 +15,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
   `schema` module, nor one whose file is not found), or a class of another project module, such as a
   `models.py` holding Pydantic classes beside ORM ones, whose bases, read from
   its module, are Pydantic's; in a module that names neither Pydantic nor a
-  schemas module, only a class imported from a models module or from a module
+  schemas module, only a class imported from a models module (or named through
+  one: `models.Item` after `from app import models`) or from a module
   named `*_schemas`/`*_schema`, such as `api_schemas.py`, is read), a name
   annotated with one (`user: UserOut`, `Annotated[UserOut, ...]`,
   `UserOut | None`) or with a type variable bound to one (`payload: CreateT`
