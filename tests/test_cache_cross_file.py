@@ -144,3 +144,23 @@ def test_an_exception_class_that_stops_deriving_from_httpexception_drops_the_cac
     (project / "app" / "errors.py").write_text(errors.replace("(HTTPException)", "(LookupError)"))
     touch_later(project / "app" / "errors.py")
     assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it
+
+
+def test_timestamps_added_to_a_mixin_two_modules_away_drop_the_cached_ll309(project):
+    (project / "app" / "models").mkdir()
+    (project / "app" / "models" / "__init__.py").write_text("from app.models.mixins import StampMixin\n")
+    mixins = "from sqlalchemy.orm import Mapped\n\n\nclass StampMixin:\n    created_at: Mapped[int]\n"
+    (project / "app" / "models" / "mixins.py").write_text(mixins)
+    (project / "app" / "models" / "base.py").write_text(
+        "from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n    pass\n"
+    )
+    (project / "app" / "models" / "notes.py").write_text(
+        "from sqlalchemy.orm import Mapped, mapped_column\n\nfrom app.models import StampMixin\n"
+        "from app.models.base import Base\n\n\nclass Note(StampMixin, Base):\n    __tablename__ = \"notes\"\n\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    )
+    args = ["check", "--jobs", "1", "--select", "LL309", "app/models/notes.py"]
+    assert "notes.py:7:1: LL309 model `Note` has no `updated_at` column" in CliRunner().invoke(main, args).output
+    (project / "app" / "models" / "mixins.py").write_text(mixins + "    updated_at: Mapped[int]\n")
+    touch_later(project / "app" / "models" / "mixins.py")
+    assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it

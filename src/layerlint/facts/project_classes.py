@@ -37,6 +37,10 @@ star import from the project may bind it; with two from outside it is unknown.
   (:func:`class_attributes`).
 - what a top-level function is annotated to return or yield (``-> AsyncIterator[
   httpx.AsyncClient]``): what it provides to ``Depends(f)`` (:func:`provided_class`).
+- the names a class and its project bases give a subclass (a ``TimestampMixin``'s
+  ``created_at``), when each class of the chain shows them all: no decorator but
+  SQLAlchemy's markers, no other metaclass than ``DeclarativeMeta``, no
+  ``__init_subclass__`` nor ``setattr()`` on it (:func:`inherited_attributes`).
 
 Both come from :func:`class_facts`, which the rules ask only when a finding depends
 on the answer (most imported classes never need reading).
@@ -90,7 +94,13 @@ _DECLARATIVE_METACLASSES = frozenset({
     "sqlalchemy.orm.DeclarativeMeta", "sqlalchemy.orm.decl_api.DeclarativeMeta",
     "sqlalchemy.ext.declarative.DeclarativeMeta", "sqlalchemy.ext.declarative.api.DeclarativeMeta",
 })
+_DECLARATIVE_BASE_CLASSES = ("DeclarativeBase", "DeclarativeBaseNoMeta")
 _DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
+# class decorators that give a class no attribute (SQLAlchemy's markers)
+_PLAIN_DECORATORS = _AS_DECLARATIVE | {"sqlalchemy.orm.declarative_mixin", "sqlalchemy.orm.decl_api.declarative_mixin"}
+# the options of declarative_base()/as_declarative() that change no class attribute (not
+# ``cls=``, ``metaclass=`` or ``mapper=``, which may add some)
+_PLAIN_FACTORY_OPTIONS = frozenset({"metadata", "name", "bind", "class_registry", "type_annotation_map", "constructor"})
 
 
 def outside_bases(qualified: str, ctx: FileContext) -> frozenset[str]:
@@ -154,6 +164,69 @@ class _Module:
     # top-level ``Settings = BotSettings`` (a name's only binding, to a name or attribute
     # chain) -> what it names, qualified: another name of that class
     aliases: dict[str, str]
+    # top-level class (or ``declarative_base()`` result) -> the names it gives its subclasses
+    # as the module shows them: its own, and ``Class.name = ...`` at the top level; None when
+    # the module may give it others unseen (see _shows_attributes)
+    attributes: dict[str, frozenset[str] | None]
+    tables: frozenset[str]  # top-level classes giving ``__tablename__``/``__table__`` a value
+    rebound: frozenset[str]  # names bound twice at the top level (which binding holds is not known)
+
+
+def inherited_attributes(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str], bool] | None:
+    """(the names a class of a project module and its project bases give their subclasses,
+    as their modules show them; the classes outside the project it derives from, qualified;
+    is a class of the chain a declarative model: one that gives ``__tablename__``/``__table__``
+    a value, or a subclass of a project class deriving from a ``DeclarativeBase`` that is not
+    ``__abstract__``?), following re-exports and bases from module to module. None when a
+    class of the chain cannot be read whole: its module not found or too far, the name bound
+    another way or twice, attributes its module may give it unseen (``_Module.attributes``)."""
+    return ctx.memo(("project_classes.inherited", qualified), lambda: _inherited(qualified, ctx, 0))
+
+
+def _inherited(qualified: str, ctx: FileContext, hops: int) -> tuple[frozenset[str], frozenset[str], bool] | None:
+    module, _, name = qualified.rpartition(".")
+    read = _module(module, ctx, hops) if module else None
+    if read is None or name in read.rebound:
+        return None
+    if name in read.bases:
+        attributes = read.attributes.get(name)
+        if attributes is None:
+            return None
+        names, outside, model = set(attributes), set(), name in read.tables
+        for base in read.bases[name]:
+            if not ctx.is_first_party(base):  # (UNKNOWN_BASE too)
+                outside.add(base)
+                continue
+            found = _inherited(base, ctx, hops + 1)
+            if found is None:
+                return None
+            names |= found[0]
+            outside |= found[1]
+            # (a direct subclass of DeclarativeBase, or what declarative_base() makes, is a base)
+            model = model or found[2] or (_declarative(found[1]) and "__abstract__" not in attributes)
+        return frozenset(names), frozenset(outside), model
+    if name in read.aliases:  # `Model = Base`
+        source = read.aliases[name]
+    elif name in read.imports:
+        source = read.imports[name]
+    elif name in read.names:
+        return None  # (bound by an assignment, a def...)
+    else:  # from the one star import that may bind it
+        stars = [star for star in read.stars if not ctx.is_first_party(star) or _may_bind(star, name, ctx, hops + 1)]
+        if len(stars) != 1:
+            return None
+        source = f"{stars[0]}.{name}"
+    if not ctx.is_first_party(source):
+        return frozenset(), frozenset({source}), False
+    return _inherited(source, ctx, hops + 1)
+
+
+def _declarative(outside: frozenset[str]) -> bool:
+    """Do the classes outside the project that a class derives from make it declarative?"""
+    return any(
+        name.partition(".")[0] == "sqlalchemy" and name.rpartition(".")[2] in _DECLARATIVE_BASE_CLASSES
+        for name in outside
+    )
 
 
 def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None:
@@ -264,6 +337,9 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     renames: list[tuple[str, ast.expr]] = []  # `Settings = BotSettings`
     bindings: collections.Counter[str] = collections.Counter()
     names: set[str] = set()
+    rebound: set[str] = set()
+    set_later: dict[str, set[str]] = {}  # `Base.query = ...` at the top level: Base -> query
+    unseen: set[str] = set()  # classes given attributes that cannot be read: `setattr(Base, name, ...)`
 
     def bind(local: str, qualified: str) -> None:
         if not is_pydantic_v1(imports.get(local, "")):
@@ -271,8 +347,10 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
 
     for stmt in module_level_statements(tree.body):
         bound_here = scope_bindings(stmt)
+        rebound |= _rebinding_names(stmt, bound_here) & names
         names.update(bound_here)
         bindings.update(bound_here)
+        _attributes_set_later(stmt, set_later, unseen)
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 top = alias.name.partition(".")[0]
@@ -303,6 +381,8 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     init_assigned: dict[str, dict[str, str]] = {}
     dataclasses: set[str] = set()
     assigned: dict[str, dict[str, tuple[AssignedValue, ...]]] = {}
+    attributes: dict[str, frozenset[str] | None] = {}
+    tables: set[str] = set()
     for name, call in factories:  # `Base = declarative_base()`: a declarative base, as a class
         func = call.func
         if resolve_in(func, imports) in _DECLARATIVE_FACTORIES or (
@@ -310,6 +390,8 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         ):
             bases[name] = (DECLARATIVE_FACTORY_BASE,)
             own[name] = frozenset()
+            plain = _plain_factory_call(call) and name not in unseen
+            attributes[name] = frozenset(set_later.get(name, ())) if plain else None
     by_name = {func.name: func for func in functions}
     # `APIRouter = make_router_class(TimedRoute)`: a class a function of the module makes
     made = [(name, by_name[call.func.id]) for name, call in factories
@@ -321,6 +403,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         if made_bases is not None:
             bases[name] = made_bases
             own[name] = frozenset()
+            attributes[name] = None  # (what the factory's class defines is not read)
     for node in classes:
         bases[node.name] = _class_bases(node, bound)
         annotated[node.name] = _annotated_attributes(node, bound)
@@ -338,6 +421,12 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             dataclasses.add(node.name)
         own[node.name] = frozenset(class_own_names(node))
         assigned[node.name] = self_assignments(node, bound)
+        attributes[node.name] = (
+            own[node.name] | set_later.get(node.name, set())
+            if node.name not in unseen and _shows_attributes(node, own[node.name], imports) else None
+        )
+        if _gives_value(node, ("__tablename__", "__table__")):
+            tables.add(node.name)
     returns = {}
     for func in functions:
         callee = returned_callee(func)
@@ -367,7 +456,73 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             name: qualified for name, value in renames
             if bindings[name] == 1 and name not in bound and (qualified := resolve_in(value, bound))
         },
+        attributes, frozenset(tables), frozenset(rebound),
     )
+
+
+def _rebinding_names(stmt: ast.stmt, bound: set[str]) -> set[str]:
+    """The names among ``bound`` (:func:`scope_bindings`) that ``stmt`` rebinds: not the
+    ``Base`` of ``Base.query = ...``, which sets an attribute."""
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return {
+            node.id for target in targets for node in ast.walk(target)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+        }
+    return bound
+
+
+def _attributes_set_later(stmt: ast.stmt, set_later: dict[str, set[str]], unseen: set[str]) -> None:
+    """Record what a top-level statement sets on a name: ``Base.query = ...`` (``query``), or
+    ``setattr(Base, ...)`` (unseen)."""
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                set_later.setdefault(target.value.id, set()).add(target.attr)
+    elif (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Call)
+        and isinstance(stmt.value.func, ast.Name)
+        and stmt.value.func.id == "setattr"
+        and stmt.value.args
+        and isinstance(stmt.value.args[0], ast.Name)
+    ):
+        unseen.add(stmt.value.args[0].id)
+
+
+def _shows_attributes(node: ast.ClassDef, own: frozenset[str], imports: dict[str, str]) -> bool:
+    """Does a class statement show every attribute it gives its subclasses? Not with a
+    decorator other than SQLAlchemy's markers (``@as_declarative()``, ``@declarative_mixin``),
+    a keyword other than ``metaclass=DeclarativeMeta`` (another metaclass, SQLModel's
+    ``table=True``), or an ``__init_subclass__`` (it may set some on each subclass)."""
+    for decorator in node.decorator_list:
+        called = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if resolve_in(called, imports) not in _PLAIN_DECORATORS or (
+            isinstance(decorator, ast.Call) and not _plain_factory_call(decorator)
+        ):
+            return False
+    return "__init_subclass__" not in own and all(
+        kw.arg == "metaclass" and resolve_in(kw.value, imports) in _DECLARATIVE_METACLASSES for kw in node.keywords
+    )
+
+
+def _plain_factory_call(call: ast.Call) -> bool:
+    """``declarative_base()`` (``as_declarative()``...) given only options that add no attribute."""
+    return not call.args and all(kw.arg in _PLAIN_FACTORY_OPTIONS for kw in call.keywords)
+
+
+def _gives_value(node: ast.ClassDef, names: tuple[str, ...]) -> bool:
+    """Does a class body give one of ``names`` a value (``__tablename__ = "users"``, not a method)?"""
+    for stmt in module_level_statements(node.body):
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets = [stmt.target]
+        else:
+            continue
+        if any(isinstance(t, ast.Name) and t.id in names for t in targets):
+            return True
+    return False
 
 
 TYPE_VAR_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
@@ -1040,6 +1195,8 @@ def class_own_names(node: ast.ClassDef) -> set[str]:
             for target in stmt.targets:
                 if isinstance(target, ast.Name):
                     names.add(target.id)
+                elif isinstance(target, ast.Tuple):  # `created_at, updated_at = Column(...), Column(...)`
+                    names.update(e.id for e in target.elts if isinstance(e, ast.Name))
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             names.add(stmt.target.id)
     return names

@@ -42,7 +42,12 @@ from typing import Iterable
 
 from layerlint.context import FileContext
 from layerlint.facts.fallbacks import bound_in_import_fallback
-from layerlint.facts.project_classes import function_returns_call_of, outside_bases
+from layerlint.facts.project_classes import (
+    DECLARATIVE_FACTORY_BASE,
+    function_returns_call_of,
+    inherited_attributes,
+    outside_bases,
+)
 from layerlint.parse import parse_quietly
 from layerlint.walk import statements
 
@@ -533,15 +538,19 @@ class _Analysis:
         )
 
     # -- inherited attributes ------------------------------------------------
-    def provided_names(self, cls: ast.ClassDef, seen: frozenset[int] = frozenset()) -> set[str] | None:
-        """Names a class defines or inherits, or None when a base outside the module may add some."""
+    def provided_names(
+        self, cls: ast.ClassDef, seen: frozenset[int] = frozenset(), imported: set[str] | None = None
+    ) -> set[str] | None:
+        """Names a class defines or inherits, or None when a base outside the module may add
+        some. With ``imported``: the bases imported from other project modules (at the top
+        level) are put there, qualified, and taken to add nothing."""
         if id(cls) in seen:
             return set()
         seen = seen | {id(cls)}
         names = _body_names(cls)
         for base in cls.bases:
             base = base_expr(base)
-            inherited = self._base_names(base, self.scope_of.get(id(cls)), seen)
+            inherited = self._base_names(base, self.scope_of.get(id(cls)), seen, imported)
             if inherited is None:
                 return None
             names |= inherited
@@ -549,28 +558,51 @@ class _Analysis:
             return None  # another metaclass may add attributes (SQLAlchemy's adds no column)
         return names
 
-    def _base_names(self, base: ast.AST, scope: ast.AST | None, seen: frozenset[int]) -> set[str] | None:
+    def _base_names(
+        self, base: ast.AST, scope: ast.AST | None, seen: frozenset[int], imported: set[str] | None = None
+    ) -> set[str] | None:
         """Names a base read in ``scope`` provides, or None when unknown."""
         qualified = self.ctx.resolve_reexported(base)
         if qualified is not None:
-            return set() if qualified.partition(".")[0] in _KNOWN_EMPTY_PACKAGES else None
+            if qualified.partition(".")[0] in _KNOWN_EMPTY_PACKAGES:
+                return set()
+            if imported is not None and self.ctx.is_first_party(qualified) and self._imported_at_top(base, scope):
+                imported.add(qualified)
+                return set()
+            return None
         if isinstance(base, ast.Name):
             if base.id == "object":
                 return set()
             key = self._key(base.id, scope)
             if key in self.generated_bases:
                 cls_value, cls_scope = self.generated_base_cls[key]
-                return set() if cls_value is None else self._base_names(base_expr(cls_value), cls_scope, seen)
+                return set() if cls_value is None else self._base_names(base_expr(cls_value), cls_scope, seen, imported)
             candidates = self.by_name.get(key)
             if candidates:
                 out: set[str] = set()
                 for candidate in candidates:
-                    names = self.provided_names(candidate, seen)
+                    names = self.provided_names(candidate, seen, imported)
                     if names is None:
                         return None
                     out |= names
                 return out
         return None
+
+    def _imported_at_top(self, base: ast.AST, scope: ast.AST | None) -> bool:
+        """Is ``base`` (``Base``, ``models.Base``) read in ``scope`` a name that only an import
+        binds, at the module level (not a parameter of a function, nor a class of the module)?"""
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        if not isinstance(base, ast.Name):
+            return False
+        key = self._key(base.id, scope)
+        return (
+            key == (0, base.id)
+            and base.id in self._names_bound_in(self.ctx.tree)  # (not only by a function's import)
+            and base.id not in self.ctx.top_level_names  # (not assigned as well)
+            and key not in self.by_name
+            and key not in self.generated_bases
+        )
 
 
 def _position(node: ast.stmt) -> tuple[int, int]:
@@ -632,6 +664,45 @@ def provided_names(cls: ast.ClassDef, ctx: FileContext) -> set[str] | None:
     """Attribute names a class defines or inherits within this module; None when a base
     imported from elsewhere (a first-party ``Base``, a mixin) may provide more."""
     return _analysis(ctx).provided_names(cls)
+
+
+def provided_names_and_imports(cls: ast.ClassDef, ctx: FileContext) -> tuple[set[str], set[str]] | None:
+    """:func:`provided_names`, but the bases imported from other project modules (``from
+    app.models.base import Base``) are not read: (the names from this module, those bases,
+    qualified). None when another base may provide more (a library's, a parameter)."""
+    imported: set[str] = set()
+    names = _analysis(ctx).provided_names(cls, imported=imported)
+    return None if names is None else (names, imported)
+
+
+# classes outside the project that give a model no column, as the bases of a project class
+# may end in (DECLARATIVE_FACTORY_BASE also stands for what ``declarative_base()``,
+# ``@as_declarative()`` and ``metaclass=DeclarativeMeta`` make)
+_COLUMNLESS_BASES = frozenset({
+    DECLARATIVE_FACTORY_BASE,
+    *(f"{module}.{name}" for module in ("sqlalchemy.orm", "sqlalchemy.orm.decl_api")
+      for name in ("DeclarativeBase", "DeclarativeBaseNoMeta", "MappedAsDataclass")),
+    "sqlalchemy.ext.asyncio.AsyncAttrs", "sqlalchemy.ext.asyncio.session.AsyncAttrs",
+    "typing.Generic", "typing_extensions.Generic", "abc.ABC",
+})
+_SQLMODEL_BASES = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
+
+
+def project_bases_names(bases: Iterable[str], ctx: FileContext, *, sqlmodel: bool) -> set[str] | None:
+    """The names classes of other project modules (qualified) give a model deriving from
+    them, read there (facts/project_classes.py), through their project bases. None when one
+    cannot be read whole, derives from a class outside the project that may add columns (any
+    but SQLAlchemy's declarative bases, ``AsyncAttrs``, ``Generic``, ``ABC``; SQLModel's
+    ``SQLModel`` for a ``sqlmodel`` table), or has a model among them (its subclass inherits
+    its columns: the finding, if any, is on it)."""
+    columnless = _COLUMNLESS_BASES | _SQLMODEL_BASES if sqlmodel else _COLUMNLESS_BASES
+    names: set[str] = set()
+    for qualified in bases:
+        found = inherited_attributes(qualified, ctx)
+        if found is None or found[2] or not found[1] <= columnless:
+            return None
+        names |= found[0]
+    return names
 
 
 def class_attribute_values(cls: ast.ClassDef) -> list[tuple[ast.stmt, ast.AST | None, ast.AST]]:
