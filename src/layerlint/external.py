@@ -124,9 +124,11 @@ def reexport(path: str, module: str, name: str) -> str | None:
 def binds_value(path: str, name: str) -> bool:
     """Does the module file ``path`` bind ``name`` to a value rather than a class (a string,
     number or None, a lambda, a ``def``), at any level (facts/typing.py)?"""
-    from layerlint.facts.typing import value_bound_names
+    from layerlint.facts.typing import binds_to_value
+    from layerlint.reexports import read_source
 
-    return name in value_bound_names(path)
+    source = read_source(path)
+    return source is not None and binds_to_value(source, name)
 
 
 @provider("isdir")

@@ -33,7 +33,7 @@ _FALLBACK = None  # `name = None` / a stub in an `except ImportError:` handler
 def reexported(path: str, module: str, name: str) -> str | None:
     """The fully qualified name ``name`` is imported as at the top level of the module
     ``module`` (its file ``path``), when that import is its only binding there; else None."""
-    source = _source(path)
+    source = read_source(path)
     if source is None or _absent_or_rebound(source, name.encode()):
         return None
     return _import_only_names(path, module).get(name)
@@ -66,7 +66,7 @@ _DEFINING_WORDS = ([b"def"], [b"class"], [b"async", b"def"])
 
 
 @lru_cache(maxsize=256)
-def _source(path: str) -> bytes | None:
+def read_source(path: str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             return handle.read()
@@ -76,7 +76,7 @@ def _source(path: str) -> bytes | None:
 
 @lru_cache(maxsize=1024)
 def _import_only_names(path: str, module: str) -> dict[str, str]:
-    source = _source(path)
+    source = read_source(path)
     try:
         tree = parse_quietly(source or b"", filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -198,5 +198,5 @@ def _stub_name(stmt: ast.stmt) -> str | None:
     return None
 
 
-external_clear_too(_source.cache_clear)
+external_clear_too(read_source.cache_clear)
 external_clear_too(_import_only_names.cache_clear)

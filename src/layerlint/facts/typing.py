@@ -19,11 +19,9 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.external import clear_too
 from layerlint.parse import parse_quietly
 from layerlint.walk import statements
 
@@ -292,27 +290,27 @@ def module_facts(tree: ast.Module, resolve: Callable[[ast.expr], str | None] | N
     return ModuleFacts(future, frozenset(not_types))
 
 
-# `name = "..."` / `name: TypeAlias = 'Box[int]'` / `= 3` / `= None` / `= lambda`, or `def name`,
-# at the start of a line (any indentation: a binding in a block or a function counts too,
-# which only withholds more fixes)
-_VALUE_BINDING_RE = re.compile(
-    rb"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+(\w+)"
-    rb"|(\w+)[ \t]*(?::[^\n=]*)?=(?!=)[ \t]*(?:[rRbBuUfF]{0,2}[\"']|lambda\b|None\b|[-+]?[0-9]))",
-    re.MULTILINE,
+# after a name at the start of a line: `= "..."` / `: TypeAlias = 'Box[int]'` / `= 3` / `= None` / `= lambda`
+_VALUE_AFTER_NAME_RE = re.compile(
+    rb"[ \t]*(?::[^\n=]*)?=(?!=)[ \t]*(?:[rRbBuUfF]{0,2}[\"']|lambda\b|None\b|[-+]?[0-9])"
 )
+_WORD_BYTE_RE = re.compile(rb"\w")
 
 
-@lru_cache(maxsize=1024)
-def value_bound_names(path: str) -> frozenset[str]:
-    """Names the module file binds to a value (see _VALUE_BINDING_RE); empty if unreadable."""
-    try:
-        with open(path, "rb") as handle:
-            source = handle.read()
-    except OSError:
-        return frozenset()
-    return frozenset(
-        (function or variable).decode("ascii", "replace") for function, variable in _VALUE_BINDING_RE.findall(source)
-    )
+def binds_to_value(source: bytes, name: str) -> bool:
+    """Does a line of ``source`` bind ``name`` to a value rather than a class: a string,
+    number or None, a lambda, a ``def``? At any indentation: a binding in a block or a
+    function counts too, which only withholds more fixes."""
+    word = name.encode()
+    at = source.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (at == 0 or not _WORD_BYTE_RE.match(source, at - 1)) and not _WORD_BYTE_RE.match(source, end):
+            head = source[source.rfind(b"\n", 0, at) + 1:at].split()
+            if (not head and _VALUE_AFTER_NAME_RE.match(source, end)) or head in ([b"def"], [b"async", b"def"]):
+                return True
+        at = source.find(word, end)
+    return False
 
 
 def class_value_bindings(cls: ast.ClassDef) -> list[tuple[int, str]]:
@@ -356,5 +354,3 @@ def _dotted(expr: ast.AST) -> bool:
         expr = expr.value
     return isinstance(expr, ast.Name)
 
-
-clear_too(value_bound_names.cache_clear)

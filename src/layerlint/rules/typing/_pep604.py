@@ -186,15 +186,9 @@ class Pep604Rule(Rule):
             return False
         ctx = self.ctx
         qualified = ctx.resolve(op)
-        for _ in range(_MAX_HOPS):
-            module, _, name = (qualified or "").rpartition(".")
-            path = ctx.module_source_path(module) if module else None
-            if path is None:
-                return False
-            if ctx.external("binds_value", path, name):
-                return True
-            qualified = ctx.external("reexport", path, module, name)  # imported there from another
-        return False
+        if qualified is None or not ctx.is_first_party(qualified):
+            return False
+        return ctx.memo(("typing.project_value", qualified), lambda: _binds_value(qualified, ctx))
 
     def _evaluated_at_import(self, node: ast.Subscript, position: str) -> bool:
         """May something evaluate this annotation when the module is imported? A class
@@ -229,6 +223,18 @@ class Pep604Rule(Rule):
 
 
 _MAX_HOPS = 4  # project modules followed through re-exports
+
+
+def _binds_value(qualified: str | None, ctx: FileContext) -> bool:
+    for _ in range(_MAX_HOPS):
+        module, _, name = (qualified or "").rpartition(".")
+        path = ctx.module_source_path(module) if module else None
+        if path is None:
+            return False
+        if ctx.external("binds_value", path, name):
+            return True
+        qualified = ctx.external("reexport", path, module, name)  # imported there from another
+    return False
 
 # decorators that do not read the annotations of what they decorate
 _PLAIN_BUILTINS = frozenset({"staticmethod", "classmethod", "property"})
