@@ -19,7 +19,7 @@ from layerlint.fixes.imports import add_import_from
 
 SETTINGS = Settings()
 OPTIONAL_SOURCE = 'from typing import Optional\n\n\ndef f(x: Optional[int]) -> Optional[str]:\n    return None\n'
-FIXED_SOURCE = "\n\ndef f(x: int | None) -> str | None:\n    return None\n"
+FIXED_SOURCE = "def f(x: int | None) -> str | None:\n    return None\n"  # (no blank lines left at the top)
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "mod.py") -> Path:
@@ -150,7 +150,7 @@ def test_noqa_finding_is_not_fixed():
 def test_fixes_in_one_file_compose_in_one_pass():
     source = "from typing import Optional, Union\n\nx: Optional[dict[str, Union[int, str, None]]] = None\n"
     outcome = fix_text(source, "/tmp/m.py", SETTINGS)
-    assert outcome.text == "\nx: dict[str, int | str | None] | None = None\n"
+    assert outcome.text == "x: dict[str, int | str | None] | None = None\n"
     assert outcome.passes == 1 and outcome.applied == {"LL501": 1, "LL502": 1}
 
 
@@ -240,7 +240,7 @@ def test_imports_in_try_blocks_and_module_aliases():
         b: t.Optional[int] = None
         """
     assert fixed(source) == (
-        "\ntry:\n    from typing import Optional\nexcept ImportError:\n"
+        "try:\n    from typing import Optional\nexcept ImportError:\n"
         "    from typing_extensions import Optional\n\na: int | None = None\nb: int | None = None\n"
     )
 

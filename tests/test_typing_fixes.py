@@ -293,3 +293,11 @@ def test_the_import_goes_when_its_name_is_left_only_in_text_for_people():
     assert "note: str | None = None" in result
     # a string annotation elsewhere still keeps it
     assert "from typing import Optional" in fixed(source + 'hint: "Optional[int]" = None\n')
+
+
+def test_removing_the_first_import_leaves_no_blank_line_at_the_top():
+    source = "from typing import Optional\n\nfrom pydantic import BaseModel\n\n\nclass A(BaseModel):\n    x: Optional[int] = None\n"
+    assert fixed(source).startswith("from pydantic import BaseModel\n\n\nclass A(BaseModel):\n    x: int | None = None")
+    # a comment above the next statement stays
+    commented = source.replace("\nfrom pydantic", "\n# models\nfrom pydantic")
+    assert fixed(commented).startswith("# models\nfrom pydantic import BaseModel\n")

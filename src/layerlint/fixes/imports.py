@@ -249,6 +249,12 @@ def remove_unused_imports(
     body, carry, changed = remover.body(module.body)
     if not changed:
         return module, 0
+    if body and module.body and body[0] is not module.body[0] and not module.header:
+        # the file's first statement went: its successor must not open the file with blank lines
+        lines = list(body[0].leading_lines)
+        while lines and lines[0].comment is None:
+            lines.pop(0)
+        body = [body[0].with_changes(leading_lines=lines), *body[1:]]
     return module.with_changes(body=body, footer=[*carry, *module.footer]), remover.removed
 
 
