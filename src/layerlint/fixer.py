@@ -35,7 +35,7 @@ from layerlint.engine import FileResult, decode, lint_source
 from layerlint.fixes import fixer_class, is_applicable
 from layerlint.fixes.base import FixContext, Fixer
 from layerlint.fixes.imports import name_counts, remove_unused_imports, snippet_name_counts
-from layerlint.fixes.positions import locate, replace_nodes
+from layerlint.fixes.positions import layout, replace_nodes
 from layerlint.parse import parse_quietly
 
 MAX_ITERATIONS = 10
@@ -144,7 +144,8 @@ def apply_fixes_once(
         if cls is not None:
             fixers[code] = cls(ctx)
     types = tuple({t for fixer in fixers.values() for t in fixer.node_types})
-    located = locate(module, types) if types else {}
+    laid = layout(module, types)
+    located = laid.found
     by_start: dict[tuple[int, int], list[tuple[cst.CSTNode, tuple[int, int]]]] = collections.defaultdict(list)
     for node, where in located.items():
         line, col, end_line, end_col = where.range
@@ -178,7 +179,7 @@ def apply_fixes_once(
         after = _names_after(before, changed, new_module)
         gone = {name for name, count in before.items() if count > 0 and after[name] <= 0}
         new_module, _ = remove_unused_imports(new_module, gone, removable)
-    return new_module.code, applied
+    return laid.code(new_module), applied
 
 
 def _names_after(
