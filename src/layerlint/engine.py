@@ -120,6 +120,16 @@ def lint_source(
     return _lint(None, _Parser(text, shown, settings.target_version), text, path, settings, shown, codes)
 
 
+def lint_text(
+    text: str, path: str, settings: Settings, *, display_path: str | None = None
+) -> tuple[FileResult, ast.Module | None]:
+    """:func:`lint_source` of decoded text, and the tree when the lint built it (the fixer
+    works on it next)."""
+    shown = display_path or path
+    parser = _Parser(text, shown, settings.target_version)
+    return _lint(None, parser, text, path, settings, shown, settings.codes_for(path)), parser.tree
+
+
 class _Unparsable(Exception):
     """The tree of a file cannot be built; ``result`` holds its LL001 finding."""
 
@@ -137,13 +147,15 @@ class _Parser:
         self.text = text
         self.filename = filename
         self.target = target  # the project's oldest Python, when known
+        self.tree: ast.Module | None = None  # once built
 
     def __call__(self) -> ast.Module:
         try:
             with warnings.catch_warnings():
                 # SyntaxWarnings (invalid escapes, `1()`) are the compiler's business, not ours
                 warnings.simplefilter("ignore")
-                return ast.parse(self.text, filename=self.filename)
+                self.tree = ast.parse(self.text, filename=self.filename)
+                return self.tree
         except SyntaxError as exc:
             reason = exc.msg or "syntax error"
             running = sys.version_info[:2]

@@ -16,6 +16,7 @@ endings (libcst keeps them; new lines use the file's own).
 
 from __future__ import annotations
 
+import ast
 import codecs
 import collections
 import difflib
@@ -31,7 +32,7 @@ import libcst as cst
 from layerlint.cache import read_bytes
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
-from layerlint.engine import FileResult, decode, lint_source
+from layerlint.engine import FileResult, decode, lint_source, lint_text, lint_tree
 from layerlint.fixes import fixer_class, is_applicable
 from layerlint.fixes.base import FixContext, Fixer
 from layerlint.fixes.imports import name_counts, remove_unused_imports, snippet_name_counts
@@ -84,11 +85,13 @@ def fix_text(
     unsafe: bool = False,
     display_path: str | None = None,
     first: FileResult | None = None,
+    tree: ast.Module | None = None,
 ) -> TextFix:
-    """Fix one file's (decoded) text until no fix applies."""
+    """Fix one file's (decoded) text until no fix applies. ``first``: the findings of
+    ``text``, and ``tree`` its ast, when the caller has them."""
     shown = display_path or path
     original_result = result = first or lint_source(text, path, settings, display_path=shown)
-    current = text
+    current = text  # and `tree` its ast, once parsed
     applied: collections.Counter[str] = collections.Counter()
     warning = None
     passes = 0
@@ -100,7 +103,7 @@ def fix_text(
             warning = f"fixes did not converge after {MAX_ITERATIONS} passes; the last result is kept"
             break
         try:
-            new_text, counts = apply_fixes_once(current, path, settings, fixable)
+            new_text, counts = apply_fixes_once(current, path, settings, fixable, tree)
         except _CstCannotParse as exc:
             warning = f"not fixed: libcst cannot parse the file ({exc})"
             break
@@ -111,14 +114,14 @@ def fix_text(
         if new_text == current:
             break  # the fixers declined what was left
         passes += 1
-        problem = _parse_problem(new_text, shown)
-        if problem is not None:
+        tree, problem = _parse(new_text, shown)
+        if tree is None:
             codes = ", ".join(sorted(counts))
             return TextFix(text, original_result, error=f"the fixes of {codes} produce code that does not parse "
                            f"({problem}); the file is left unchanged")
         current = new_text
         applied += counts
-        result = lint_source(current, path, settings, display_path=shown)
+        result = lint_tree(tree, current, path, settings, display_path=shown)
     return TextFix(current, result, applied, passes, warning=warning)
 
 
@@ -127,16 +130,18 @@ class _CstCannotParse(Exception):
 
 
 def apply_fixes_once(
-    text: str, path: str, settings: Settings, fixable: Sequence[Diagnostic]
+    text: str, path: str, settings: Settings, fixable: Sequence[Diagnostic], tree: ast.Module | None = None
 ) -> tuple[str, collections.Counter[str]]:
     """One libcst pass: every fixable finding's fix, composed (bottom-up, so nested
     findings compose); then the fixers' ``finalize`` and the removal of imports
-    left unused. Returns the new text and the number of fixes applied per code."""
+    left unused. Returns the new text and the number of fixes applied per code.
+    ``tree``: the ast of ``text`` when the caller has it."""
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise _CstCannotParse(str(exc).splitlines()[0]) from None
-    tree = parse_quietly(text)
+    if tree is None:
+        tree = parse_quietly(text)
     ctx = FixContext(path, text, module, tree, settings)
     fixers: dict[str, Fixer] = {}
     for code in sorted({d.code for d in fixable}):
@@ -200,14 +205,14 @@ def _names_after(
     return after
 
 
-def _parse_problem(text: str, path: str) -> str | None:
+def _parse(text: str, path: str) -> tuple[ast.Module | None, str]:
+    """The ast of a pass's output, or None and why it does not parse."""
     try:
-        parse_quietly(text, path)
+        return parse_quietly(text, path), ""  # type: ignore[return-value]
     except SyntaxError as exc:
-        return f"{exc.msg}, line {exc.lineno}"
+        return None, f"{exc.msg}, line {exc.lineno}"
     except (ValueError, RecursionError, MemoryError) as exc:
-        return str(exc) or type(exc).__name__
-    return None
+        return None, str(exc) or type(exc).__name__
 
 
 # ----------------------------------------------------------------------------------
@@ -230,10 +235,10 @@ def fix_file(
         text, encoding, bom = decode(data)
     except (SyntaxError, LookupError, UnicodeDecodeError):
         return FileFix(shown, lint_source(data, path, settings, display_path=shown))  # LL001
-    first = lint_source(text, path, settings, display_path=shown)
+    first, tree = lint_text(text, path, settings, display_path=shown)
     if not any(is_applicable(d, unsafe) for d in first.diagnostics):
         return FileFix(shown, first)
-    outcome = fix_text(text, path, settings, unsafe=unsafe, display_path=shown, first=first)
+    outcome = fix_text(text, path, settings, unsafe=unsafe, display_path=shown, first=first, tree=tree)
     fix = FileFix(shown, outcome.result, outcome.applied, error=outcome.error, warning=outcome.warning)
     if outcome.error or outcome.text == text:
         return fix
