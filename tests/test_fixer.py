@@ -177,6 +177,18 @@ def test_import_kept_while_used_elsewhere_and_in_strings():
         """).startswith("from typing import Optional\n")
 
 
+def test_strings_spelling_a_name_in_a_nested_string_or_in_other_letters_keep_an_import():
+    # only strings that can spell a removable name are parsed: these can, though the
+    # name is not in them as it is
+    for use in ("list['Opt' 'ional']", "\uff2fptional[int]"):
+        assert fixed(f"""\
+            from typing import Optional
+
+            a: Optional[int] = None
+            b = "{use}"
+            """).startswith("from typing import Optional\n")
+
+
 def test_prose_and_docstrings_do_not_keep_an_import():
     assert fixed('''\
         """Optional things."""

@@ -35,7 +35,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.engine import FileResult, decode, lint_source, lint_text, lint_tree
 from layerlint.fixes import fixer_class, is_applicable
 from layerlint.fixes.base import FixContext, Fixer
-from layerlint.fixes.imports import name_counts, remove_unused_imports, snippet_name_counts
+from layerlint.fixes.imports import bound_names, name_counts, remove_unused_imports, snippet_name_counts
 from layerlint.fixes.positions import layout, replace_nodes
 from layerlint.parse import parse_quietly
 
@@ -179,25 +179,29 @@ def apply_fixes_once(
     for code in sorted(fixers):
         new_module = fixers[code].finalize(new_module)
     removable = frozenset().union(*(fixers[c].removable_imports for c in applied if c in fixers))
-    if removable and changed:
-        before = name_counts(tree)
-        after = _names_after(before, changed, new_module)
-        gone = {name for name, count in before.items() if count > 0 and after[name] <= 0}
+    candidates = bound_names(new_module, removable) if removable and changed else frozenset()
+    if candidates:
+        before = name_counts(tree, only=candidates)
+        after = _names_after(before, changed, new_module, candidates)
+        gone = {name for name in candidates if before[name] > 0 and after[name] <= 0}
         new_module, _ = remove_unused_imports(new_module, gone, removable)
     return laid.code(new_module), applied
 
 
 def _names_after(
-    before: collections.Counter[str], changed: dict[cst.CSTNode, cst.CSTNode], module: cst.Module
+    before: collections.Counter[str],
+    changed: dict[cst.CSTNode, cst.CSTNode],
+    module: cst.Module,
+    names: frozenset[str],
 ) -> collections.Counter[str]:
-    """Name uses after a pass: before, minus the replaced nodes', plus their replacements'."""
+    """Uses of ``names`` after a pass: before, minus the replaced nodes', plus their replacements'."""
     after = before.copy()
     for original, new in changed.items():
         old_names = snippet_name_counts(FixContext.code_for(original))
         new_names = snippet_name_counts(FixContext.code_for(new))
         if old_names is None or new_names is None:
             try:  # a node whose code does not stand alone: count on the whole new module
-                return name_counts(parse_quietly(module.code))
+                return name_counts(parse_quietly(module.code), only=names)
             except (SyntaxError, ValueError):
                 return before  # the caller reports the unparsable result
         after.subtract(old_names)

@@ -24,7 +24,9 @@ from layerlint.parse import parse_quietly
 _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
+def name_counts(
+    tree: ast.AST, _depth: int = 0, *, only: frozenset[str] | None = None
+) -> collections.Counter[str]:
     """How often the code reads or writes each name, outside import statements.
 
     A string constant that parses as an expression counts as code (a string
@@ -32,7 +34,8 @@ def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
     strings standing alone as statements (docstrings), the values of a
     ``Literal[...]`` (``Literal["Mandatory", "Optional"]``) and of keyword arguments
     that take text for people (``Field(title="Optional")``, ``label="Union"``); prose
-    in strings does not.
+    in strings does not. With ``only``, the counts of those names are exact, and
+    others may be short: a string that cannot spell one of them is not parsed.
     """
     names: collections.Counter[str] = collections.Counter()
     statement_strings: set[int] = set()  # (and Literal values: the walk meets a subscript before them)
@@ -46,9 +49,10 @@ def name_counts(tree: ast.AST, _depth: int = 0) -> collections.Counter[str]:
         elif isinstance(node, ast.keyword) and node.arg in _TEXT_KEYWORDS:
             statement_strings.add(id(node.value))  # (ast.walk meets a keyword before its value)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in statement_strings:
-            inner = _string_code(node.value) if _depth < 3 else None
+            wanted = _depth < 3 and (only is None or _may_spell(node.value, only))
+            inner = _string_code(node.value) if wanted else None
             if inner is not None:
-                names.update(name_counts(inner, _depth + 1))
+                names.update(name_counts(inner, _depth + 1, only=only))
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             names.update(node.names)
         elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
@@ -68,6 +72,13 @@ def _spells_literal(node: ast.expr) -> bool:
     return (isinstance(node, ast.Name) and node.id == "Literal") or (
         isinstance(node, ast.Attribute) and node.attr == "Literal"
     )
+
+
+def _may_spell(value: str, names: frozenset[str]) -> bool:
+    """Can the code in this string use one of ``names``? Without a quote (a string in the
+    string) or a non-ASCII character (a fullwidth letter reads as its ASCII one), each
+    name it uses is spelled in it as it is."""
+    return not value.isascii() or "'" in value or '"' in value or any(name in value for name in names)
 
 
 def _string_code(value: str) -> ast.AST | None:
@@ -121,6 +132,29 @@ def _binding(stmt: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> tuple
     if module is None:
         return None
     return (local or name, f"{module}.{name}")
+
+
+def bound_names(module: cst.Module, qualified: frozenset[str]) -> frozenset[str]:
+    """The local names that imports of the module, at any depth, bind to one of
+    ``qualified``: the only names :func:`remove_unused_imports` may drop."""
+    names: set[str] = set()
+    pending: list[cst.CSTNode] = [module]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    binding = _binding(node, alias)
+                    if binding is not None and binding[1] in qualified:
+                        names.add(binding[0])
+            continue
+        for field in ("body", "orelse", "handlers", "finalbody", "cases"):  # statements, never expressions
+            value = getattr(node, field, None)
+            if isinstance(value, cst.CSTNode):
+                pending.append(value)
+            elif isinstance(value, (list, tuple)):
+                pending.extend(value)
+    return frozenset(names)
 
 
 def _has_comment(node: cst.CSTNode) -> bool:
