@@ -79,10 +79,14 @@ class _Record:
         state.found[self.node] = (self.start, len(state.tokens), tuple(state.stack[:-1]))
 
 
+_WANTED, _STATEMENT = 1, 2  # what a node type is to the layout pass (bits)
+
+
 class _LayoutState(CodegenState):
     def __init__(self, module: cst.Module, types: tuple[type[cst.CSTNode], ...]) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.types = types
+        self.kinds: dict[type, int] = {}  # node type -> _WANTED | _STATEMENT bits (a dict beats isinstance)
         # node -> (first token, end token, ancestors)
         self.found: dict[cst.CSTNode, tuple[int, int, tuple[cst.CSTNode, ...]]] = {}
         self.stack: list[cst.CSTNode] = []
@@ -91,27 +95,42 @@ class _LayoutState(CodegenState):
         self.statements: dict[int, tuple[cst.CSTNode, int, int, tuple[str, ...]]] = {}
         self.statement_starts: list[tuple[int, tuple[str, ...]]] = []
 
+    def _kind(self, cls: type) -> int:
+        kind = self.kinds[cls] = (_WANTED if issubclass(cls, self.types) else 0) | (
+            _STATEMENT if cls in _STATEMENTS else 0
+        )
+        return kind
+
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if type(node) in _STATEMENTS and isinstance(self.stack[-1], _BODIES):
-            self.statement_starts.append((len(self.tokens), tuple(self.indent_tokens)))
+        kind = self.kinds.get(type(node))
+        if kind is None:
+            kind = self._kind(type(node))
+        if kind:
+            if kind & _STATEMENT and isinstance(self.stack[-1], _BODIES):
+                self.statement_starts.append((len(self.tokens), tuple(self.indent_tokens)))
+            if kind & _WANTED:
+                self.starts.append(len(self.tokens))
         self.stack.append(node)
-        if isinstance(node, self.types):
-            self.starts.append(len(self.tokens))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         self.stack.pop()
-        if isinstance(node, self.types):
-            start = self.starts.pop()
-            if node not in self.found:  # no syntactic range recorded: the whitespace-inclusive one
-                self.found[node] = (start, len(self.tokens), tuple(self.stack))
-        if type(node) in _STATEMENTS and isinstance(self.stack[-1], _BODIES):
-            start, indent = self.statement_starts.pop()
-            self.statements[id(node)] = (node, start, len(self.tokens), indent)
+        kind = self.kinds[type(node)]
+        if kind:
+            if kind & _WANTED:
+                start = self.starts.pop()
+                if node not in self.found:  # no syntactic range recorded: the whitespace-inclusive one
+                    self.found[node] = (start, len(self.tokens), tuple(self.stack))
+            if kind & _STATEMENT and isinstance(self.stack[-1], _BODIES):
+                start, indent = self.statement_starts.pop()
+                self.statements[id(node)] = (node, start, len(self.tokens), indent)
 
     def record_syntactic_position(
         self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
     ) -> _NoRecord | _Record:
-        return _Record(self, node) if isinstance(node, self.types) else _NO_RECORD
+        kind = self.kinds.get(type(node))
+        if kind is None:
+            kind = self._kind(type(node))
+        return _Record(self, node) if kind & _WANTED else _NO_RECORD
 
 
 @dataclasses.dataclass
