@@ -29,9 +29,10 @@ that the pass left unused, and re-lints; it repeats while fixes apply.
 from __future__ import annotations
 
 import ast
+import collections
 import os
 from functools import cached_property
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar, Iterator, Sequence
 
 import libcst as cst
 
@@ -78,7 +79,7 @@ class FixContext:
         table: dict[str, str] = {}
         nested: dict[str, str] = {}
         top = {id(s) for s in self.tree.body}
-        for node in ast.walk(self.tree):
+        for node in _statements(self.tree):
             if isinstance(node, ast.Import):
                 target = table if id(node) in top else nested
                 for alias in node.names:
@@ -112,6 +113,23 @@ class FixContext:
     @staticmethod
     def code_for(node: cst.CSTNode) -> str:
         return _EMPTY_MODULE.code_for_node(node)
+
+
+_HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """The statements of a tree (and the handlers and cases around them) in
+    :func:`ast.walk`'s order: the same walk without entering expressions, where no
+    statement (no import) can be."""
+    todo = collections.deque([tree])
+    while todo:
+        node = todo.popleft()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                todo.extend(item for item in value if isinstance(item, _HOLDS_STATEMENTS))
+        yield node
 
 
 class Fixer:
