@@ -40,7 +40,8 @@ _STATEMENTS = frozenset({
     cst.Try, cst.TryStar, cst.With, cst.Match,
 })
 _BODIES = (cst.Module, cst.IndentedBlock)
-# the nodes through which a body is reached from a changed statement
+# the nodes through which a body is reached from a changed statement (a changed simple
+# statement line is generated again whole)
 _CONTAINERS = (
     cst.Module, cst.IndentedBlock, cst.BaseCompoundStatement, cst.Else, cst.Finally,
     cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase,
@@ -156,21 +157,22 @@ class Layout:
         for f in dataclasses.fields(node):
             value = getattr(node, f.name)
             if isinstance(value, (list, tuple)):
-                new_value = [self._reused(v) if isinstance(v, _CONTAINERS) else v for v in value]
+                new_value = [self._reused(v) for v in value]
                 if any(a is not b for a, b in zip(new_value, value)):
                     changes[f.name] = new_value
-            elif isinstance(value, _CONTAINERS):
+            else:
                 new = self._reused(value)
                 if new is not value:
                     changes[f.name] = new
         return node.with_changes(**changes) if changes else node
 
-    def _reused(self, node: cst.CSTNode) -> cst.CSTNode:
-        kept = self.statements.get(id(node))
-        if kept is not None and kept[0] is node:
+    def _reused(self, value: object) -> object:
+        """A body's statement of this module: its tokens; a node that may hold one: walked."""
+        kept = self.statements.get(id(value))
+        if kept is not None and kept[0] is value:
             _, start, end, indent = kept
-            return _Tokens(node, self.tokens[start:end], indent)  # type: ignore[return-value]
-        return self._reusing(node)
+            return _Tokens(value, self.tokens[start:end], indent)
+        return self._reusing(value) if isinstance(value, _CONTAINERS) else value
 
 
 class _Tokens:
