@@ -10,7 +10,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from layerlint.fixes.positions import layout
 
 SOURCES = {
-    "lf": "from typing import Optional\n\n\nclass A:\n    x: Optional[int] = None\n    y: dict[str, int] = {}\n",
+    "lf": "from typing import Optional\n\n\nclass A:\n    x: Optional[int] = None\n"
+          "    y: dict[str, int] = {}\n",
     "crlf": "import typing\r\n\r\ndef f(a: typing.Optional[int],\r\n      b: list[int]) -> None:\r\n    return g(a)[0]\r\n",
     "mixed": "x = [1]\r\ny = x[0]\n\rz = {'a': x[0]}\r\n",
     "tabs and unicode": "if True:\n\tnom = 'é'[0]  # é\n\tif nom:\n\t\tpass\n",
@@ -84,3 +85,13 @@ def test_a_statement_moved_to_another_indentation_is_generated_again():
 def test_other_newlines_or_indentation_write_the_whole_module_again():
     _check(NESTED, lambda m: m.with_changes(default_newline="\r\n"))
     _check(NESTED, lambda m: m.with_changes(default_indent="  "))
+
+
+def test_unchanged_statements_give_their_tokens_and_only_changed_ones_are_generated():
+    module = cst.parse_module("x = 1\ndef f():\n    y = 2\n    return y\n")
+    laid = layout(module, ())
+    laid.tokens[:] = [token.upper() for token in laid.tokens]  # shows where the writer reused them
+    func = module.body[1]
+    changed = func.with_changes(body=func.body.with_changes(body=[*func.body.body[:1], cst.parse_statement("z = 3\n")]))
+    new = module.with_changes(body=[module.body[0], changed])
+    assert laid.code(new) == "X = 1\ndef f():\n    Y = 2\n    z = 3\n"
