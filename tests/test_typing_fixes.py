@@ -123,7 +123,7 @@ def test_below_310_no_fix_in_the_signature_of_a_function_declaring_fastapi_param
 def test_stub_files_are_always_safe_and_unquote():
     stub = 'from typing import Optional, Union\n\nA = Optional["User"]\ndef f(x: Union["User", int, None]) -> Optional[int]: ...\n'
     assert [fix for _, _, fix in fixes(stub, path="/tmp/m.pyi")] == [FIX_SAFE] * 3
-    assert fixed(stub, path="/tmp/m.pyi") == "\nA = User | None\ndef f(x: User | int | None) -> int | None: ...\n"
+    assert fixed(stub, path="/tmp/m.pyi") == "A = User | None\ndef f(x: User | int | None) -> int | None: ...\n"
 
 
 def test_multiline_subscripts_without_comments_are_fixed_and_stay_valid():
@@ -142,7 +142,7 @@ def test_multiline_subscripts_without_comments_are_fixed_and_stay_valid():
             spread: Optional[int |
                              str] = None
         """) == (
-        "\nclass M:\n    labels: list[str] | None = None\n    either: int | str | None = None\n"
+        "class M:\n    labels: list[str] | None = None\n    either: int | str | None = None\n"
         "    spread: (int |\n                     str | None) = None\n"
     )
 
@@ -193,7 +193,7 @@ def test_typing_extensions_and_aliases_are_resolved():
 
         def f(a: te.Optional[int], b: U[int, None]): ...
         """
-    assert fixed(source) == "\ndef f(a: int | None, b: int | None): ...\n"
+    assert fixed(source) == "def f(a: int | None, b: int | None): ...\n"
 
 
 # -- the fixed module runs and means the same ---------------------------------------------
