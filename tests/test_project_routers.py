@@ -104,3 +104,116 @@ def test_a_factory_returning_something_else_makes_no_router(project):
         "            return lambda f: f\n    return Plain\n\n\nAPIRouter = make_router_class()\n"
     )
     assert _findings("app/items/endpoints.py") == []
+
+
+# a project's router class of a name of its own, two levels above fastapi's
+SHOP_ROUTING = """\
+from fastapi import APIRouter
+
+
+class TaggedRouter(APIRouter):
+    pass
+
+
+class ShopRouter(TaggedRouter):
+    pass
+"""
+SHOP_ENDPOINTS = """\
+from app.web.routing import ShopRouter
+
+router = ShopRouter(prefix="/items")
+
+
+@router.post("/", status_code=201)
+async def create_item(name: str):
+    return {"name": name}
+"""
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"app/web/routing.py": SHOP_ROUTING},
+        # re-exported by its package
+        {
+            "app/web/routing.py": SHOP_ROUTING,
+            "app/web/__init__.py": "from app.web.routing import ShopRouter\n",
+            "app/items/endpoints.py": SHOP_ENDPOINTS.replace("app.web.routing import", "app.web import"),
+        },
+        # called through its module
+        {
+            "app/web/routing.py": SHOP_ROUTING,
+            "app/items/endpoints.py": SHOP_ENDPOINTS.replace(
+                "from app.web.routing import ShopRouter", "from app.web import routing"
+            ).replace("= ShopRouter(", "= routing.ShopRouter("),
+        },
+        # a class of the module derived from it
+        {
+            "app/web/routing.py": SHOP_ROUTING,
+            "app/items/endpoints.py": SHOP_ENDPOINTS.replace(  # (the same lines for the decorator and the def)
+                'router = ShopRouter(prefix="/items")\n\n\n',
+                "class ItemRouter(ShopRouter):\n    pass\nrouter = ItemRouter()\n",
+            ),
+        },
+    ],
+    ids=["imported", "re-exported", "module-attribute", "local-subclass"],
+)
+def test_endpoints_on_a_project_router_class_named_otherwise(project, files):
+    for relative, text in files.items():
+        (project / relative).parent.mkdir(parents=True, exist_ok=True)
+        (project / relative).write_text(text)
+    if "app/items/endpoints.py" not in files:
+        (project / "app" / "items" / "endpoints.py").write_text(SHOP_ENDPOINTS)
+    assert _findings("app/items/endpoints.py") == [("LL601", 6), ("LL602", 7)]
+
+
+def test_database_work_in_an_endpoint_on_a_project_router_class_named_otherwise(tmp_path, monkeypatch):
+    write_project(
+        tmp_path,
+        monkeypatch,
+        {
+            "app/__init__.py": "",
+            "app/web/__init__.py": "",
+            "app/web/routing.py": SHOP_ROUTING,
+            "app/api/__init__.py": "",
+            "app/api/items.py": SHOP_ENDPOINTS.replace(
+                'return {"name": name}', "return await session.execute(select(Item))"
+            ).replace("from app.web", "from sqlalchemy import select\n\nfrom app.models import Item\nfrom app.web"),
+        },
+        '[project]\nname = "x"\n\n[tool.layerlint.layers]\nroutes = ["app.api.*"]\n',
+    )
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--select", "LL106", "--output-format", "json", "."])
+    assert [(d["code"], d["location"]["row"]) for d in json.loads(result.output)] == [("LL106", 11)]
+
+
+@pytest.mark.parametrize(
+    "routing",
+    [
+        # a class of that name that is no router
+        "class ShopRouter:\n    def post(self, path, **kw):\n        return lambda f: f\n",
+        # a base outside the project that is no router, and one that cannot be read
+        "from starlette.routing import Router\n\n\nclass ShopRouter(Router):\n    pass\n",
+        "from app.web.missing import BaseRouter\n\n\nclass ShopRouter(BaseRouter):\n    pass\n",
+    ],
+    ids=["plain-class", "other-base", "unread-base"],
+)
+def test_a_project_class_named_otherwise_that_is_not_known_as_a_router_makes_no_endpoints(project, routing):
+    (project / "app" / "web").mkdir()
+    (project / "app" / "web" / "routing.py").write_text(routing)
+    (project / "app" / "items" / "endpoints.py").write_text(SHOP_ENDPOINTS)
+    assert _findings("app/items/endpoints.py") == []
+
+
+def test_a_router_included_into_a_project_application_class_with_a_default_response_class(project):
+    # (the application is no receiver of a route decorator: found as what includes the router)
+    (project / "app" / "web").mkdir()
+    (project / "app" / "web" / "routing.py").write_text(
+        SHOP_ROUTING.replace("import APIRouter", "import APIRouter, FastAPI")
+        + "\n\nclass ShopApp(FastAPI):\n    pass\n"
+    )
+    (project / "app" / "items" / "endpoints.py").write_text(
+        "from fastapi.responses import HTMLResponse\n\n"
+        + SHOP_ENDPOINTS.replace("import ShopRouter", "import ShopApp, ShopRouter")
+        + "\n\napp = ShopApp(default_response_class=HTMLResponse)\napp.include_router(router)\n"
+    )
+    assert _findings("app/items/endpoints.py") == [("LL601", 8)]

@@ -18,7 +18,7 @@ from layerlint.facts.project_classes import (
     statement_attributes,
 )
 from layerlint.facts.sessions import classes_by_name, imports_settled
-from layerlint.spelling import line_numbers
+from layerlint.spelling import line_numbers, names_text
 from layerlint.walk import Lines, nodes_of, statements_on
 
 HTTP_EXCEPTIONS = frozenset({
@@ -271,9 +271,108 @@ def http_facts_settled(ctx: FileContext) -> bool:
 
 
 def _find_router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssign]:
+    assignments = _spelled_router_assignments(ctx)
+    # a project's router class may have a name of its own (`router = ShopRouter()`), which
+    # neither the call nor the import spells: looked for only for the receivers of the
+    # route decorators (`@router.get(`) that no router found above binds, and then for what
+    # includes routers too (`app.include_router(router)`: LL602 asks whether `app` gives them
+    # a default response class)
+    bound = {name for stmt in assignments for name in assigned_names(stmt)}
+    unbound = route_receivers(ctx) - bound
+    if not unbound:
+        return assignments
+    if "include_router" in ctx.source:
+        unbound |= _including_names(ctx.source) - bound
+    candidates = [
+        stmt for stmt in nodes_of(ctx.tree, ast.Assign, ast.AnnAssign) if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+    ]
+    found = {id(stmt) for stmt in assignments}
+    more = [
+        stmt
+        for stmt in candidates
+        if id(stmt) not in found
+        and isinstance(stmt.value, ast.Call)
+        and not unbound.isdisjoint(assigned_names(stmt))
+        and _calls_router_subclass(stmt.value.func, ctx)
+    ]
+    if not more:
+        return assignments
+    found.update(map(id, more))
+    return [stmt for stmt in candidates if id(stmt) in found]  # (in pre-order)
+
+
+# what follows the `@` of a route decorator on a plain name (`@router.get(`)
+_NAME_ROUTE_RE = re.compile(r"[ \t]*(\w+)[ \t]*\.[ \t]*(?:" + "|".join(sorted(ROUTE_METHODS)) + r")[ \t]*\(")
+_RECEIVER_RE = re.compile(r"(\w+)[ \t]*\.[ \t]*\Z")  # (searched in the few characters before a method's name)
+
+
+def _including_names(source: str) -> set[str]:
+    """The names ``include_router`` is called on in the text (``app`` of ``app.include_router(``).
+    (Each occurrence is looked for literally first: a pattern starting with a name would
+    try every position of the text.)"""
+    names = set()
+    at = source.find("include_router")
+    while at != -1:
+        match = _RECEIVER_RE.search(source, max(0, at - 80), at)
+        if match is not None:
+            names.add(names_text(match.group(1)))
+        at = source.find("include_router", at + 1)
+    return names
+
+
+def route_receivers(ctx: FileContext) -> frozenset[str]:
+    """The names route decorators are called on in the text (``router`` of ``@router.get(``)."""
+    if not ctx.mentions("@"):
+        return frozenset()
+    return ctx.memo("fastapi.route_receivers", lambda: _route_receivers(ctx.source))
+
+
+def _route_receivers(source: str) -> frozenset[str]:
+    # (the few `@` found first, as a string search finds them faster than a pattern would;
+    # each name as Python reads it: the whole text is not normalized for so few words)
+    names = set()
+    at = source.find("@")
+    while at != -1:
+        match = _NAME_ROUTE_RE.match(source, at + 1)
+        if match is not None:
+            names.add(names_text(match.group(1)))
+        at = source.find("@", at + 1)
+    return frozenset(names)
+
+
+def _calls_router_subclass(func: ast.expr, ctx: FileContext) -> bool:
+    """Is ``func`` a project class derived, through its chain of bases, from FastAPI's router
+    or application: imported from a project module (re-exports followed), or a class of this
+    module whose bases lead to one? Not when a base cannot be followed."""
+    qualified = ctx.resolve(func)
+    if qualified is not None:
+        return ctx.is_first_party(qualified) and _project_router_class(qualified, ctx)
+    if not isinstance(func, ast.Name) or f"class {func.id}" not in ctx.source:
+        return False
+    return ctx.memo(("fastapi.local_router_class", func.id), lambda: _local_router_class(func.id, ctx, set()))
+
+
+def _local_router_class(name: str, ctx: FileContext, seen: set[str]) -> bool:
+    """Is ``name`` a class of this module derived, at any depth, from FastAPI's router or
+    application, or from a project class that is (``class AdminRouter(ShopRouter)`` after
+    ``from app.routing import ShopRouter``)?"""
+    seen.add(name)
+    classes = classes_by_name(ctx)
+    for cls in classes.get(name, ()):
+        for base in cls.bases:
+            if isinstance(base, ast.Name) and base.id not in ctx.imports and base.id in classes:
+                if base.id not in seen and _local_router_class(base.id, ctx, seen):
+                    return True
+            elif ctx.resolve(base) in ROUTER_CLASSES or _calls_router_subclass(base, ctx):
+                return True
+    return False
+
+
+def _spelled_router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssign]:
+    """The router calls of a class whose name the file spells ``FastAPI``/``APIRouter``."""
     assignments: list[ast.Assign | ast.AnnAssign] = []
     source = ctx.source
-    # every name for a router class (an alias too, a project's subclass imported from its
+    # such a name for a router class (an alias too, a project's subclass imported from its
     # module: `from app.routing import APIRouter`) is spelled ``FastAPI``/``APIRouter`` in an
     # import or at the call
     if not spells_router_class(ctx):
@@ -305,9 +404,8 @@ def _find_router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssig
 
 def spells_router_class(ctx: FileContext) -> bool:
     """Does the file spell ``APIRouter`` or ``FastAPI`` (as every router call or the import
-    of its class does)?"""
-    source = ctx.source
-    return "APIRouter" in source or "FastAPI" in source
+    of its class does, but a call of a project's class of another name)?"""
+    return ctx.mentions("APIRouter", "FastAPI")  # (memoized: several gates ask)
 
 
 def _project_router_class(qualified: str, ctx: FileContext) -> bool:
@@ -337,8 +435,9 @@ def _router_lines(ctx: FileContext) -> list[int] | None:
 
 
 def router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssign]:
-    """The assignments of a ``FastAPI(...)``/``APIRouter(...)`` call (of a subclass too) in
-    this module, in any scope, in pre-order."""
+    """The assignments of a ``FastAPI(...)``/``APIRouter(...)`` call (of a subclass too, of
+    this module or of another project module, whatever its name) in this module, in any
+    scope, in pre-order."""
     return ctx.memo("fastapi.router_assignments", lambda: _find_router_assignments(ctx))
 
 

@@ -101,6 +101,7 @@ from layerlint.facts.fastapi import (
     keyword,
     may_have_endpoints,
     response_spellings,
+    router_assignments,
     router_names,
     spells_router_class,
 )
@@ -132,7 +133,7 @@ class BareStatusCode(Rule):
         # router held by a project object)
         return (
             ctx.mentions("fastapi", "starlette")
-            or (spells_router_class(ctx) and may_have_endpoints(ctx))
+            or ((spells_router_class(ctx) or bool(router_assignments(ctx))) and may_have_endpoints(ctx))
             or bool(attribute_routes(ctx))
         )
 

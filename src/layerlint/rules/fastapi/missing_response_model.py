@@ -3,8 +3,12 @@
 ## What it does
 Flags an endpoint (a function decorated with `@<router>.get/post/put/patch/
 delete/options/head/trace/api_route(...)` of a `FastAPI()`/`APIRouter()`
-object, or of a subclass of them (in the module, or in another project module:
-`from app.routing import APIRouter`), defined in the module, imported from a
+object, or of a subclass of them at any depth (in the module, or in another
+project module, read there, re-exports followed: `from app.routing import
+APIRouter`; of any name: `router = ShopRouter()` after `from app.web import
+ShopRouter`, found for a name that receives a route decorator in the module
+or includes such a router; a class whose bases cannot be followed is not known
+to be one), defined in the module, imported from a
 routes module, or a parameter annotated `APIRouter`/`FastAPI` of a function that
 declares its endpoints on it; or a router held as an attribute of a project
 object: `@section.router.get(...)` on a module-level function, `section` a
