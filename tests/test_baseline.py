@@ -130,3 +130,26 @@ def test_load_round_trip(project):
     assert invoke("check", "--write-baseline", "baseline.json", ".").exit_code == 0
     loaded = Baseline.load(project / "baseline.json")
     assert {e.code for e in loaded.entries} == {"LL103", "LL105"}
+
+
+def test_fix_with_a_baseline_fixes_only_the_new_findings(tmp_path, monkeypatch):
+    # baselined findings are neither reported nor rewritten: fixing them would change their
+    # lines (and the lines of other baselined findings), which would then count as new
+    legacy = (
+        "from typing import Optional\n\nfrom fastapi import HTTPException\n\n\n"
+        "def find(user_id: Optional[int]):\n    if user_id is None:\n        raise HTTPException(status_code=404)\n"
+        "    return user_id\n"
+    )
+    root = make_project(tmp_path, files={"app/services/user_service.py": legacy})
+    monkeypatch.chdir(root)
+    target = service(root)
+    assert invoke("check", "--write-baseline", "baseline.json", ".").exit_code == 0
+    result = invoke("check", "--baseline", "baseline.json", "--fix", ".")
+    assert result.exit_code == 0, result.output
+    assert target.read_text() == legacy
+    target.write_text(legacy + "\n\ndef find_all(limit: Optional[int] = None):\n    return []\n")
+    result = invoke("check", "--baseline", "baseline.json", "--fix", ".")
+    assert result.exit_code == 0, result.output
+    fixed = target.read_text()
+    assert "def find_all(limit: int | None = None):" in fixed
+    assert "def find(user_id: Optional[int]):" in fixed and "status_code=404" in fixed

@@ -130,6 +130,15 @@ class Baseline:
             raise BaselineError(f"{file}: cannot write baseline: {exc.strerror or exc}") from None
 
     # -- matching ----------------------------------------------------------------
+    def unrecorded(self, diagnostics: list[Diagnostic], text: str) -> list[Diagnostic]:
+        """The findings of one file, whose current content is ``text``, that the baseline
+        does not hide (what ``--fix`` may fix: a baselined finding is left as it is)."""
+        if not diagnostics:
+            return diagnostics
+        sources = SourceLines()
+        sources.add(diagnostics[0].path, text)
+        return self.filter(diagnostics, sources)[0]
+
     def filter(self, diagnostics: list[Diagnostic], sources: SourceLines) -> tuple[list[Diagnostic], int]:
         """(findings not in the baseline, number hidden by it)."""
         recorded: dict[str, list[int]] = defaultdict(list)

@@ -89,14 +89,18 @@ def check(
         fixed = None
         if report.reads_stdin(paths, opts):
             if fix or diff:
-                sys.exit(report.fix_stdin(overrides, opts, unsafe=unsafe_fixes, diff=diff, exit_zero=exit_zero))
+                sys.exit(report.fix_stdin(
+                    overrides, opts, unsafe=unsafe_fixes, diff=diff, exit_zero=exit_zero, baseline=baseline
+                ))
             found, results = report.lint_stdin(overrides, opts, sources)
         else:
             found = discover(list(paths) or ["."], overrides)
             if fix or diff:
                 from layerlint.fixer import fix_files
 
-                fixed = fix_files(found.files, overrides, unsafe=unsafe_fixes, write=not diff, jobs=jobs)
+                fixed = fix_files(
+                    found.files, overrides, unsafe=unsafe_fixes, write=not diff, jobs=jobs, baseline=baseline
+                )
                 results = fixed.results
             elif report.show_progress(len(found.files), opts):
                 results = report.lint_with_progress(

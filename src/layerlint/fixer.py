@@ -25,7 +25,7 @@ import stat
 import tempfile
 import traceback
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import libcst as cst
 
@@ -38,6 +38,12 @@ from layerlint.fixes.base import FixContext, Fixer
 from layerlint.fixes.imports import bound_names, name_counts, remove_unused_imports, snippet_name_counts
 from layerlint.fixes.positions import layout, replace_nodes
 from layerlint.parse import parse_quietly
+
+if TYPE_CHECKING:
+    from layerlint.baseline import Baseline
+
+# which of a file's fixable findings to fix, given its current text (see fix_text)
+Keep = Callable[[list[Diagnostic], str], list[Diagnostic]]
 
 MAX_ITERATIONS = 10
 
@@ -86,9 +92,11 @@ def fix_text(
     display_path: str | None = None,
     first: FileResult | None = None,
     tree: ast.Module | None = None,
+    keep: Keep | None = None,
 ) -> TextFix:
     """Fix one file's (decoded) text until no fix applies. ``first``: the findings of
-    ``text``, and ``tree`` its ast, when the caller has them."""
+    ``text``, and ``tree`` its ast, when the caller has them; ``keep(findings, text)``:
+    those of the fixable findings to fix (``--baseline``: the ones it does not hide)."""
     shown = display_path or path
     original_result = result = first or lint_source(text, path, settings, display_path=shown)
     current = text  # and `tree` its ast, once parsed
@@ -97,6 +105,8 @@ def fix_text(
     passes = 0
     while True:
         fixable = [d for d in result.diagnostics if is_applicable(d, unsafe)]
+        if keep is not None:
+            fixable = keep(fixable, current)
         if not fixable:
             break
         if passes == MAX_ITERATIONS:
@@ -227,7 +237,13 @@ def encode(text: str, encoding: str, bom: bool) -> bytes:
 
 
 def fix_file(
-    path: str, settings: Settings, *, unsafe: bool = False, write: bool = True, display_path: str | None = None
+    path: str,
+    settings: Settings,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    display_path: str | None = None,
+    keep: Keep | None = None,
 ) -> FileFix:
     """Lint one file and, when it has fixable findings, fix it (and write it when ``write``)."""
     shown = display_path or path
@@ -240,9 +256,10 @@ def fix_file(
     except (SyntaxError, LookupError, UnicodeDecodeError):
         return FileFix(shown, lint_source(data, path, settings, display_path=shown))  # LL001
     first, tree = lint_text(text, path, settings, display_path=shown)
-    if not any(is_applicable(d, unsafe) for d in first.diagnostics):
+    fixable = [d for d in first.diagnostics if is_applicable(d, unsafe)]
+    if not (keep(fixable, text) if keep is not None else fixable):
         return FileFix(shown, first)
-    outcome = fix_text(text, path, settings, unsafe=unsafe, display_path=shown, first=first, tree=tree)
+    outcome = fix_text(text, path, settings, unsafe=unsafe, display_path=shown, first=first, tree=tree, keep=keep)
     fix = FileFix(shown, outcome.result, outcome.applied, error=outcome.error, warning=outcome.warning)
     if outcome.error or outcome.text == text:
         return fix
@@ -346,22 +363,32 @@ class FixRun:
 
 
 def fix_files(
-    paths: Sequence[str], overrides: object, *, unsafe: bool = False, write: bool = True, jobs: int | None = 1
+    paths: Sequence[str],
+    overrides: object,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    jobs: int | None = 1,
+    baseline: Baseline | None = None,
 ) -> FixRun:
     """Fix the files found by :func:`layerlint.runner.discover` (``overrides``: its
     :class:`~layerlint.runner.Overrides`); ``write=False`` for ``--diff``; ``jobs``
-    processes (None: one per core), each file fixed by exactly one of them."""
+    processes (None: one per core), each file fixed by exactly one of them; the findings
+    ``baseline`` hides are left unfixed (they are not reported either)."""
     from layerlint.parallel import map_chunks
 
-    files = map_chunks(_fix_chunk, list(paths), (overrides, unsafe, write), jobs)
+    files = map_chunks(_fix_chunk, list(paths), (overrides, unsafe, write, baseline), jobs)
     return FixRun(files, fixes_by_code(files))
 
 
-def _fix_chunk(paths: list[str], overrides: object, unsafe: bool, write: bool) -> list[FileFix]:
+def _fix_chunk(
+    paths: list[str], overrides: object, unsafe: bool, write: bool, baseline: Baseline | None = None
+) -> list[FileFix]:
     from layerlint.runner import display, effective_settings
 
+    keep = baseline.unrecorded if baseline is not None else None
     out = []
     for path in paths:
         settings = effective_settings(path, overrides)  # type: ignore[arg-type]
-        out.append(fix_file(path, settings, unsafe=unsafe, write=write, display_path=display(path)))
+        out.append(fix_file(path, settings, unsafe=unsafe, write=write, display_path=display(path), keep=keep))
     return out

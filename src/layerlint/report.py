@@ -126,7 +126,10 @@ def lint_stdin(overrides: Overrides, opts: ReportOptions, sources: SourceLines) 
     return Discovery(files=[name]), [lint_source(data, name, settings, display_path=shown)]
 
 
-def fix_stdin(overrides: Overrides, opts: ReportOptions, *, unsafe: bool, diff: bool, exit_zero: bool) -> int:
+def fix_stdin(
+    overrides: Overrides, opts: ReportOptions, *, unsafe: bool, diff: bool, exit_zero: bool,
+    baseline: Baseline | None = None,
+) -> int:
     """``--fix`` (or ``--diff``) on standard input, as ruff does: the fixed buffer (or the
     diff) on stdout, the findings that remain on stderr; exit 1 when some remain."""
     from layerlint.engine import decode
@@ -145,13 +148,16 @@ def fix_stdin(overrides: Overrides, opts: ReportOptions, *, unsafe: bool, diff: 
         result = lint_source(data, name, settings, display_path=shown)
         click.echo(text.render(result.diagnostics), nl=False, err=True)
         return 0 if exit_zero or not result.diagnostics else 1
-    outcome = fix_text(original, name, settings, unsafe=unsafe, display_path=shown)
+    keep = baseline.unrecorded if baseline is not None else None
+    outcome = fix_text(original, name, settings, unsafe=unsafe, display_path=shown, keep=keep)
     fixed = original if outcome.error else outcome.text
     if diff:
         click.echo(unified_diff(original, fixed, shown), nl=False)
     else:
         click.echo(fixed, nl=False)
     remaining = outcome.result.diagnostics
+    if baseline is not None:
+        remaining = baseline.unrecorded(remaining, fixed)
     click.echo(text.render(remaining, unsafe_fixes=unsafe), nl=False, err=True)
     if outcome.error:
         click.echo(f"layerlint: error: {shown}: {outcome.error}", err=True)
