@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import http
 import re
+from typing import Callable
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.names import name_index, resolve_in
@@ -109,7 +110,7 @@ def raised_http_exception(expr: ast.AST | None, ctx: FileContext) -> str | None:
         # (most raised names are builtins: only a class this module defines is looked at)
         if f"class {expr.id}" not in ctx.source:
             return None
-        found = ctx.memo(("fastapi.local_http_class", expr.id), lambda: _local_http_class(expr.id, ctx, set()))
+        found = ctx.memo(("fastapi.local_http_class", expr.id), lambda: _local_http_class(expr.id, ctx))
         return expr.id if found else None
     return _project_http_exception(expr, ctx)
 
@@ -130,20 +131,33 @@ def _project_http_exception(expr: ast.expr, ctx: FileContext) -> str | None:
     return qualified if outside_bases(target, ctx) & HTTP_EXCEPTIONS else None
 
 
-def _local_http_class(name: str, ctx: FileContext, seen: set[str]) -> bool:
+def _local_http_class(name: str, ctx: FileContext) -> bool:
     """Is ``name`` a class of this module derived, at any depth, from an HTTPException (or
     from a class of another project module that is one: ``class OrderGone(NotFound)`` after
     ``from app.errors import NotFound``)? Only its own chain of bases is followed."""
-    seen.add(name)
+    return _local_class_derives(
+        name, ctx, lambda base: http_exception_name(base, ctx) is not None or _project_http_exception(base, ctx) is not None
+    )
+
+
+def _local_class_derives(name: str, ctx: FileContext, outside: Callable[[ast.expr], bool]) -> bool:
+    """Does the class ``name`` of this module have, at any depth through classes of the
+    module, a base that is no class of the module and for which ``outside(base)`` holds?"""
     classes = classes_by_name(ctx)
-    for cls in classes.get(name, ()):
-        for base in cls.bases:
-            if isinstance(base, ast.Name) and base.id not in ctx.imports and base.id in classes:
-                if base.id not in seen and _local_http_class(base.id, ctx, seen):
+    seen: set[str] = set()
+
+    def derives(name: str) -> bool:
+        seen.add(name)
+        for cls in classes.get(name, ()):
+            for base in cls.bases:
+                if isinstance(base, ast.Name) and base.id not in ctx.imports and base.id in classes:
+                    if base.id not in seen and derives(base.id):
+                        return True
+                elif outside(base):
                     return True
-            elif http_exception_name(base, ctx) is not None or _project_http_exception(base, ctx) is not None:
-                return True
-    return False
+        return False
+
+    return derives(name)
 
 
 def _router_like(name: str) -> bool:
@@ -349,23 +363,16 @@ def _calls_router_subclass(func: ast.expr, ctx: FileContext) -> bool:
         return ctx.is_first_party(qualified) and _project_router_class(qualified, ctx)
     if not isinstance(func, ast.Name) or f"class {func.id}" not in ctx.source:
         return False
-    return ctx.memo(("fastapi.local_router_class", func.id), lambda: _local_router_class(func.id, ctx, set()))
+    return ctx.memo(("fastapi.local_router_class", func.id), lambda: _local_router_class(func.id, ctx))
 
 
-def _local_router_class(name: str, ctx: FileContext, seen: set[str]) -> bool:
+def _local_router_class(name: str, ctx: FileContext) -> bool:
     """Is ``name`` a class of this module derived, at any depth, from FastAPI's router or
     application, or from a project class that is (``class AdminRouter(ShopRouter)`` after
     ``from app.routing import ShopRouter``)?"""
-    seen.add(name)
-    classes = classes_by_name(ctx)
-    for cls in classes.get(name, ()):
-        for base in cls.bases:
-            if isinstance(base, ast.Name) and base.id not in ctx.imports and base.id in classes:
-                if base.id not in seen and _local_router_class(base.id, ctx, seen):
-                    return True
-            elif ctx.resolve(base) in ROUTER_CLASSES or _calls_router_subclass(base, ctx):
-                return True
-    return False
+    return _local_class_derives(
+        name, ctx, lambda base: ctx.resolve(base) in ROUTER_CLASSES or _calls_router_subclass(base, ctx)
+    )
 
 
 def _spelled_router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssign]:

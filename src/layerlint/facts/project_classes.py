@@ -425,7 +425,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             own[node.name] | set_later.get(node.name, set())
             if node.name not in unseen and _shows_attributes(node, own[node.name], imports) else None
         )
-        if _gives_value(node, ("__tablename__", "__table__")):
+        if gives_value(node, ("__tablename__", "__table__")):
             tables.add(node.name)
     returns = {}
     for func in functions:
@@ -511,7 +511,7 @@ def _plain_factory_call(call: ast.Call) -> bool:
     return not call.args and all(kw.arg in _PLAIN_FACTORY_OPTIONS for kw in call.keywords)
 
 
-def _gives_value(node: ast.ClassDef, names: tuple[str, ...]) -> bool:
+def gives_value(node: ast.ClassDef, names: tuple[str, ...]) -> bool:
     """Does a class body give one of ``names`` a value (``__tablename__ = "users"``, not a method)?"""
     for stmt in module_level_statements(node.body):
         if isinstance(stmt, ast.Assign):

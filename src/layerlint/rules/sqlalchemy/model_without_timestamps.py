@@ -90,9 +90,9 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.facts.project_classes import gives_value
 from layerlint.facts.sqlalchemy import (
     base_expr,
-    class_body_statements,
     declarative_classes,
     project_bases_names,
     provided_names_and_imports,
@@ -123,7 +123,7 @@ class ModelWithoutTimestamps(Rule):
         classes = declarative_classes(self.ctx)
         models = {info.node.name for info in classes if info.is_concrete_model}
         for info in classes:
-            if not info.is_concrete_model or _has_explicit_table(info.node):
+            if not info.is_concrete_model or gives_value(info.node, ("__table__",)):
                 continue
             if any(self._is_local(base, models) for base in info.node.bases):
                 continue  # the finding, if any, is on the model it inherits from
@@ -147,16 +147,3 @@ class ModelWithoutTimestamps(Rule):
         """Is ``base`` (``Model`` or ``Model[T]``) a model defined in this module?"""
         base = base_expr(base)
         return isinstance(base, ast.Name) and base.id in models and base.id not in self.ctx.imports
-
-
-def _has_explicit_table(cls: ast.ClassDef) -> bool:
-    for stmt in class_body_statements(cls):
-        if isinstance(stmt, ast.Assign):
-            targets = stmt.targets
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            targets = [stmt.target]
-        else:
-            continue
-        if any(isinstance(t, ast.Name) and t.id == "__table__" for t in targets):
-            return True
-    return False
