@@ -134,7 +134,7 @@ def test_declared_python_decides_the_fix(tmp_path, files, fixed):
     result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL501", "--fix", str(tmp_path)])
     assert result.exit_code == (0 if fixed else 1), result.output
     # (the unused import goes; `int | None` in a signature would fail at import on 3.9)
-    expected = SOURCE.replace("Optional[int]", "int | None").replace("from typing import Optional\n", "")
+    expected = SOURCE.replace("Optional[int]", "int | None").replace("from typing import Optional\n\n\n", "")
     assert module.read_text() == (expected if fixed else SOURCE)
 
 
