@@ -144,20 +144,18 @@ def _local_class_derives(name: str, ctx: FileContext, outside: Callable[[ast.exp
     """Does the class ``name`` of this module have, at any depth through classes of the
     module, a base that is no class of the module and for which ``outside(base)`` holds?"""
     classes = classes_by_name(ctx)
-    seen: set[str] = set()
-
-    def derives(name: str) -> bool:
-        seen.add(name)
-        for cls in classes.get(name, ()):
+    seen = {name}
+    pending = [name]  # (a loop, not a recursive closure: that would be a cycle holding ctx)
+    while pending:
+        for cls in classes.get(pending.pop(), ()):
             for base in cls.bases:
                 if isinstance(base, ast.Name) and base.id not in ctx.imports and base.id in classes:
-                    if base.id not in seen and derives(base.id):
-                        return True
+                    if base.id not in seen:
+                        seen.add(base.id)
+                        pending.append(base.id)
                 elif outside(base):
                     return True
-        return False
-
-    return derives(name)
+    return False
 
 
 def _router_like(name: str) -> bool:
