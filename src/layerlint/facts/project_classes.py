@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import collections
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,7 +93,7 @@ _DECLARATIVE_METACLASSES = frozenset({
     "sqlalchemy.orm.DeclarativeMeta", "sqlalchemy.orm.decl_api.DeclarativeMeta",
     "sqlalchemy.ext.declarative.DeclarativeMeta", "sqlalchemy.ext.declarative.api.DeclarativeMeta",
 })
-_DECLARATIVE_BASE_CLASSES = ("DeclarativeBase", "DeclarativeBaseNoMeta")
+DECLARATIVE_BASE_CLASSES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
 _DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
 # class decorators that give a class no attribute (SQLAlchemy's markers)
 _PLAIN_DECORATORS = _AS_DECLARATIVE | {"sqlalchemy.orm.declarative_mixin", "sqlalchemy.orm.decl_api.declarative_mixin"}
@@ -203,7 +202,7 @@ def _inherited(qualified: str, ctx: FileContext, hops: int) -> tuple[frozenset[s
             names |= found[0]
             outside |= found[1]
             # (a direct subclass of DeclarativeBase, or what declarative_base() makes, is a base)
-            model = model or found[2] or (_declarative(found[1]) and "__abstract__" not in attributes)
+            model = model or found[2] or (declarative_outside(found[1]) and "__abstract__" not in attributes)
         return frozenset(names), frozenset(outside), model
     if name in read.aliases:  # `Model = Base`
         source = read.aliases[name]
@@ -221,10 +220,11 @@ def _inherited(qualified: str, ctx: FileContext, hops: int) -> tuple[frozenset[s
     return _inherited(source, ctx, hops + 1)
 
 
-def _declarative(outside: frozenset[str]) -> bool:
-    """Do the classes outside the project that a class derives from make it declarative?"""
+def declarative_outside(outside: Iterable[str]) -> bool:
+    """Do the classes outside the project that a class derives from (qualified) make it
+    declarative: one of SQLAlchemy's ``DeclarativeBase`` classes among them?"""
     return any(
-        name.partition(".")[0] == "sqlalchemy" and name.rpartition(".")[2] in _DECLARATIVE_BASE_CLASSES
+        name.partition(".")[0] == "sqlalchemy" and name.rpartition(".")[2] in DECLARATIVE_BASE_CLASSES
         for name in outside
     )
 
@@ -335,7 +335,6 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     aliases: list[ast.Assign | ast.AnnAssign] = []
     renames: list[tuple[str, ast.expr]] = []  # `Settings = BotSettings`
-    bindings: collections.Counter[str] = collections.Counter()
     names: set[str] = set()
     rebound: set[str] = set()
     set_later: dict[str, set[str]] = {}  # `Base.query = ...` at the top level: Base -> query
@@ -349,7 +348,6 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         bound_here = scope_bindings(stmt)
         rebound |= _rebinding_names(stmt, bound_here) & names
         names.update(bound_here)
-        bindings.update(bound_here)
         _attributes_set_later(stmt, set_later, unseen)
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -454,7 +452,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         annotated_aliases(aliases, bound),
         {
             name: qualified for name, value in renames
-            if bindings[name] == 1 and name not in bound and (qualified := resolve_in(value, bound))
+            if name not in rebound and name not in bound and (qualified := resolve_in(value, bound))
         },
         attributes, frozenset(tables), frozenset(rebound),
     )

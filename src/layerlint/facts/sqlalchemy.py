@@ -43,7 +43,9 @@ from typing import Iterable
 from layerlint.context import FileContext
 from layerlint.facts.fallbacks import bound_in_import_fallback
 from layerlint.facts.project_classes import (
+    DECLARATIVE_BASE_CLASSES,
     DECLARATIVE_FACTORY_BASE,
+    declarative_outside,
     function_returns_call_of,
     inherited_attributes,
     outside_bases,
@@ -52,7 +54,6 @@ from layerlint.parse import parse_quietly
 from layerlint.walk import statements
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel")
-DECLARATIVE_BASE_CLASSES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
 # the metaclass of a classic declarative base, `class Base(metaclass=DeclarativeMeta)`
 DECLARATIVE_METACLASS = "DeclarativeMeta"
 RELATIONSHIP_FUNCS = frozenset({"relationship", "relation"})
@@ -497,9 +498,8 @@ class _Analysis:
             return False
         for base in cls.bases:
             qualified = self.ctx.resolve_reexported(base_expr(base))
-            if qualified and self.ctx.is_first_party(qualified) and any(
-                name.partition(".")[0] == "sqlalchemy" and name.rpartition(".")[2] in DECLARATIVE_BASE_CLASSES
-                for name in outside_bases(qualified, self.ctx)
+            if qualified and self.ctx.is_first_party(qualified) and declarative_outside(
+                outside_bases(qualified, self.ctx)
             ):
                 return True
         return False

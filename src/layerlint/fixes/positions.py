@@ -249,15 +249,6 @@ def _points_per_token(tokens: Sequence[str], indices: set[int]) -> dict[int, tup
     return points
 
 
-def locate(module: cst.Module, types: tuple[type[cst.CSTNode], ...]) -> dict[cst.CSTNode, Located]:
-    """Range and ancestors of every node of the given types."""
-    return layout(module, types).found
-
-
-def node_ranges(module: cst.Module, types: tuple[type[cst.CSTNode], ...]) -> dict[cst.CSTNode, Range]:
-    return {node: located.range for node, located in locate(module, types).items()}
-
-
 def with_children(node: cst.CSTNode, changed: dict[int, cst.CSTNode]) -> cst.CSTNode:
     """``node`` with the children whose id is in ``changed`` swapped for their new version."""
     changes = {}
