@@ -25,6 +25,7 @@ from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.fallbacks import catches_import_error
 from layerlint.facts.project_classes import absolute_module
 from layerlint.parse import parse_quietly
+from layerlint.spelling import line_heads
 
 _OTHER = ""  # a binding that is not an import (or not the plain kind)
 _FALLBACK = None  # `name = None` / a stub in an `except ImportError:` handler
@@ -43,24 +44,17 @@ def _absent_or_rebound(source: bytes, name: bytes) -> bool:
     """Is ``name`` absent from ``source``, or does a line start with a ``class``/``def`` of
     it or an assignment to it (a top-level binding other than an import)? A cheap look
     that spares parsing the module for most names (a class or function of the project)."""
-    at = source.find(name)
-    if at == -1:
+    if name not in source:
         return True
-    size = len(name)
-    while at != -1:
-        end = at + size
-        if not _WORD_CHAR.match(source, end):
-            head = source[source.rfind(b"\n", 0, at) + 1:at]
-            if head:
-                if head[:1] not in b" \t" and head.split() in _DEFINING_WORDS:
-                    return True
-            elif _ASSIGNED.match(source, end):
+    for head, end in line_heads(source, name):
+        if head:
+            if head[:1] not in b" \t" and head.split() in _DEFINING_WORDS:
                 return True
-        at = source.find(name, end)
+        elif _ASSIGNED.match(source, end):
+            return True
     return False
 
 
-_WORD_CHAR = re.compile(rb"\w")
 _ASSIGNED = re.compile(rb"[ \t]*(?:=(?!=)|:)")
 _DEFINING_WORDS = ([b"def"], [b"class"], [b"async", b"def"])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import Iterable, Iterator
 
 
 def has_lone_cr(source: str) -> bool:
@@ -107,3 +107,18 @@ def names_text(source: str) -> str:
 # comments (``from fastapi import (APIRouter  # ...\n as Router)``)
 _AS_AFTER_NAME_RE = re.compile(r"[ \t\f\r\n\\]*(?:#[^\n]*\n[ \t\f\r\n\\]*)*as(?!\w)")
 _MAY_START_AS = frozenset(" \t\f\r\n\\#a")  # the characters a match of it can start with
+
+
+_WORD_BYTE_RE = re.compile(rb"\w")
+
+
+def line_heads(source: bytes, name: bytes) -> Iterator[tuple[bytes, int]]:
+    """For each whole-word occurrence of ``name`` in ``source``: (what precedes it on its
+    line; the offset just after it). What a text search for a name's bindings (``name =
+    ...``, ``def name``) looks at."""
+    at = source.find(name)
+    while at != -1:
+        end = at + len(name)
+        if (at == 0 or not _WORD_BYTE_RE.match(source, at - 1)) and not _WORD_BYTE_RE.match(source, end):
+            yield source[source.rfind(b"\n", 0, at) + 1:at], end
+        at = source.find(name, end)

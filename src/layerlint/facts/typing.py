@@ -23,6 +23,7 @@ from typing import Callable
 
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.parse import parse_quietly
+from layerlint.spelling import line_heads
 from layerlint.walk import statements
 
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
@@ -294,22 +295,17 @@ def module_facts(tree: ast.Module, resolve: Callable[[ast.expr], str | None] | N
 _VALUE_AFTER_NAME_RE = re.compile(
     rb"[ \t]*(?::[^\n=]*)?=(?!=)[ \t]*(?:[rRbBuUfF]{0,2}[\"']|lambda\b|None\b|[-+]?[0-9])"
 )
-_WORD_BYTE_RE = re.compile(rb"\w")
+_DEF_HEADS = ([b"def"], [b"async", b"def"])
 
 
 def binds_to_value(source: bytes, name: str) -> bool:
     """Does a line of ``source`` bind ``name`` to a value rather than a class: a string,
     number or None, a lambda, a ``def``? At any indentation: a binding in a block or a
     function counts too, which only withholds more fixes."""
-    word = name.encode()
-    at = source.find(word)
-    while at != -1:
-        end = at + len(word)
-        if (at == 0 or not _WORD_BYTE_RE.match(source, at - 1)) and not _WORD_BYTE_RE.match(source, end):
-            head = source[source.rfind(b"\n", 0, at) + 1:at].split()
-            if (not head and _VALUE_AFTER_NAME_RE.match(source, end)) or head in ([b"def"], [b"async", b"def"]):
-                return True
-        at = source.find(word, end)
+    for head, end in line_heads(source, name.encode()):
+        words = head.split()
+        if (not words and _VALUE_AFTER_NAME_RE.match(source, end)) or words in _DEF_HEADS:
+            return True
     return False
 
 
