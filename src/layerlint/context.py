@@ -459,10 +459,7 @@ class FileContext:
         root = self.settings.module_root(self.path)
         if root is None:
             return False
-        folder = os.path.join(str(root), top)
-        return self.external("isfile", os.path.join(folder, "env.py")) and self.external(
-            "isdir", os.path.join(folder, "versions")
-        ) and not self.external("isfile", os.path.join(folder, "__init__.py"))
+        return self.external("alembic_script_folder", os.path.join(str(root), top))
 
     def layer_of(self, module: str) -> str | None:
         """Layer of a first-party module (third-party modules have none)."""

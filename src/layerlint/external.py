@@ -131,6 +131,14 @@ def binds_value(path: str, name: str) -> bool:
     return source is not None and binds_to_value(source, name)
 
 
+@provider("alembic_script_folder")
+def alembic_script_folder(path: str) -> bool:
+    """Is the folder an Alembic script folder that is no package (project.py)?"""
+    from layerlint.project import is_alembic_script_folder
+
+    return is_alembic_script_folder(path)
+
+
 @provider("isdir")
 def isdir(path: str) -> bool:
     return os.path.isdir(path)

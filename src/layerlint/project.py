@@ -141,7 +141,7 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
                 if name.startswith("."):
                     continue
                 if entry.is_dir() and name.isidentifier():
-                    if not _is_alembic_script_folder(entry.path):
+                    if not is_alembic_script_folder(entry.path):
                         names.add(name)
                 elif name.endswith(".py") and name[:-3].isidentifier():
                     names.add(name[:-3])
@@ -151,7 +151,7 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _is_alembic_script_folder(path: str) -> bool:
+def is_alembic_script_folder(path: str) -> bool:
     """An Alembic script folder (``env.py`` beside ``versions/``) that is no package: its
     name (``alembic``, after ``alembic init alembic``) is not the project's, and
     ``from alembic import op`` there is the library (a namespace folder loses to it)."""
