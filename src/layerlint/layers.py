@@ -17,6 +17,8 @@ LAYER_NAMES = ("routes", "dependencies", "services", "repositories", "models", "
 
 # Position in the call chain: a module may import only layers of a rank >= its own.
 RANK = {"routes": 0, "dependencies": 1, "services": 2, "repositories": 3, "models": 4}
+# layers that must not import FastAPI or Starlette (LL105; LL601 adds no such import there)
+HTTP_FREE_LAYERS = frozenset({"services", "repositories"})
 
 _PARTS = {
     "routes": "routes", "routers": "routes", "endpoints": "routes",

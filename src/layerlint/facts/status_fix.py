@@ -41,8 +41,6 @@ FASTAPI_WITH_OLD_STATUS_NAMES = (0, 117)
 
 
 NEW_NAMES = ("status", "http_status")
-# layers where importing FastAPI or Starlette is a finding (LL105)
-HTTP_FREE_LAYERS = frozenset({"services", "repositories"})
 
 
 class StatusFixFacts(ModuleFixFacts):

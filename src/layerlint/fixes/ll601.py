@@ -12,10 +12,11 @@ from typing import Sequence
 import libcst as cst
 
 from layerlint.diagnostics import Diagnostic
-from layerlint.facts.status_fix import HTTP_FREE_LAYERS, StatusFixFacts
+from layerlint.facts.status_fix import StatusFixFacts
 from layerlint.fixes._dotted import dotted_expression
 from layerlint.fixes.base import Fixer
 from layerlint.fixes.imports import add_import_from
+from layerlint.layers import HTTP_FREE_LAYERS
 
 
 class StatusCodeFixer(Fixer):

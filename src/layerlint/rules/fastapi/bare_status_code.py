@@ -105,7 +105,8 @@ from layerlint.facts.fastapi import (
     router_names,
     spells_router_class,
 )
-from layerlint.facts.status_fix import HTTP_FREE_LAYERS, StatusFixFacts
+from layerlint.facts.status_fix import StatusFixFacts
+from layerlint.layers import HTTP_FREE_LAYERS
 from layerlint.rule import Rule
 
 ROUTE_REGISTRATION = ROUTE_METHODS | {"add_api_route", "add_api_websocket_route"}

@@ -36,6 +36,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import defines_endpoints, is_http_package
+from layerlint.layers import HTTP_FREE_LAYERS
 from layerlint.rule import Rule
 
 
@@ -54,7 +55,7 @@ class HTTPImportBelowRoutes(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer in ("services", "repositories") and ctx.mentions("fastapi", "starlette")
+        return ctx.layer in HTTP_FREE_LAYERS and ctx.mentions("fastapi", "starlette")
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
