@@ -146,6 +146,20 @@ def test_an_exception_class_that_stops_deriving_from_httpexception_drops_the_cac
     assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it
 
 
+def test_a_helper_that_stops_returning_an_httpexception_drops_the_cached_ll103(project):
+    errors = "from fastapi import HTTPException\n\n\ndef not_found(what) -> HTTPException:\n    return HTTPException(404, what)\n"
+    (project / "app" / "errors.py").write_text(errors)
+    (project / "app" / "services").mkdir()
+    (project / "app" / "services" / "notes.py").write_text(
+        "from app.errors import not_found\n\n\ndef find(note_id):\n    raise not_found(note_id)\n"
+    )
+    args = ["check", "--jobs", "1", "--select", "LL103", "app/services/notes.py"]
+    assert "notes.py:5:5: LL103" in CliRunner().invoke(main, args).output
+    (project / "app" / "errors.py").write_text(errors.replace("-> HTTPException", "-> LookupError"))
+    touch_later(project / "app" / "errors.py")
+    assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it
+
+
 def test_timestamps_added_to_a_mixin_two_modules_away_drop_the_cached_ll309(project):
     (project / "app" / "models").mkdir()
     (project / "app" / "models" / "__init__.py").write_text("from app.models.mixins import StampMixin\n")

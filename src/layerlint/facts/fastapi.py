@@ -14,13 +14,17 @@ from layerlint.facts.project_classes import (
     AssignedValue,
     ClassAttributes,
     class_attributes,
+    function_returns_call_of,
     module_level_statements,
     outside_bases,
+    provided_class,
+    scope_bindings,
     statement_attributes,
+    statement_bindings,
 )
 from layerlint.facts.sessions import classes_by_name, imports_settled
 from layerlint.spelling import line_numbers, names_text
-from layerlint.walk import Lines, nodes_of, statements_on
+from layerlint.walk import Lines, nodes_of, statements, statements_on
 
 HTTP_EXCEPTIONS = frozenset({
     "fastapi.HTTPException",
@@ -119,7 +123,12 @@ def _project_http_exception(expr: ast.expr, ctx: FileContext) -> str | None:
     """The qualified name of a class of another project module that is (or derives from) an
     HTTPException, or ``HTTPException`` itself re-exported by one; else None."""
     qualified = ctx.resolve(expr)
-    if qualified is None or not ctx.is_first_party(qualified):
+    return _project_http_class(qualified, ctx) if qualified is not None else None
+
+
+def _project_http_class(qualified: str, ctx: FileContext) -> str | None:
+    """:func:`_project_http_exception` of a qualified name."""
+    if not ctx.is_first_party(qualified):
         return None
     target = ctx.through_reexports(qualified)
     if target in HTTP_EXCEPTIONS:
@@ -129,6 +138,83 @@ def _project_http_exception(expr: ast.expr, ctx: FileContext) -> str | None:
     if not ctx.is_first_party(target) or class_attributes(target, ctx) is None:
         return None
     return qualified if outside_bases(target, ctx) & HTTP_EXCEPTIONS else None
+
+
+def raised_helper_http_exception(expr: ast.AST | None, ctx: FileContext) -> str | None:
+    """The HTTPException class that ``raise f(...)`` raises when ``f`` is a function that
+    returns one: annotated ``-> HTTPException`` (or a project subclass of it), or whose body
+    is only ``return HTTPException(...)``. ``f`` is a plain ``def`` at the top level of this
+    module, bound by nothing else and not shadowed where the ``raise`` is, or a top-level
+    function of another project module (read, never imported; re-exports followed, and for
+    the body form one of no parameters). Else None: a method, a lambda, a value, a
+    function returning something else or whose return is not known."""
+    if not isinstance(expr, ast.Call):
+        return None
+    func = expr.func
+    if isinstance(func, ast.Name) and func.id not in ctx.imports:
+        if f"def {func.id}" not in ctx.source or _shadowed(func.id, ctx):
+            return None
+        helper = _module_functions(ctx).get(func.id)
+        return _local_helper_http_class(helper, ctx) if helper is not None else None
+    qualified = ctx.resolve(func)
+    if qualified is None or not ctx.is_first_party(qualified):
+        return None
+    for returned in (provided_class(qualified, ctx), function_returns_call_of(qualified, ctx)):
+        if returned is not None:
+            found = returned if returned in HTTP_EXCEPTIONS else _project_http_class(returned, ctx)
+            if found is not None:
+                return found
+    return None
+
+
+def _local_helper_http_class(helper: ast.FunctionDef, ctx: FileContext) -> str | None:
+    if helper.returns is not None:
+        returns = helper.returns
+        if isinstance(returns, ast.Name) and returns.id not in ctx.imports:
+            found = ctx.memo(("fastapi.local_http_class", returns.id), lambda: _local_http_class(returns.id, ctx))
+            return returns.id if found else None
+        qualified = ctx.resolve(returns)
+        if qualified is None:
+            return None
+        return qualified if qualified in HTTP_EXCEPTIONS else _project_http_class(qualified, ctx)
+    body = helper.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # (a docstring)
+    if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call):
+        return raised_http_exception(body[0].value, ctx)
+    return None
+
+
+def _module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef]:
+    """The plain ``def`` functions of the module's top level (also in if/try blocks) whose
+    name nothing else there binds, by name."""
+    return ctx.memo("fastapi.module_functions", lambda: _find_module_functions(ctx))
+
+
+def _find_module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef]:
+    found: dict[str, ast.FunctionDef] = {}
+    bound_twice: set[str] = set()
+    seen: set[str] = set()
+    for stmt in module_level_statements(ctx.tree.body):
+        for name in statement_bindings(stmt):
+            (bound_twice if name in seen else seen).add(name)
+        if isinstance(stmt, ast.FunctionDef):
+            found[stmt.name] = stmt
+    return {name: func for name, func in found.items() if name not in bound_twice}
+
+
+def _shadowed(name: str, ctx: FileContext) -> bool:
+    """Is ``name`` a parameter of an enclosing function, or bound in its body (a nested ``def``,
+    an assignment), where the walk is?"""
+    for scope in ctx.scopes:
+        if isinstance(scope, FUNCTION_TYPES):
+            arguments = scope.args
+            parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
+            if any(parameter is not None and parameter.arg == name for parameter in parameters):
+                return True
+            if any(name in scope_bindings(stmt) for stmt in statements(scope.body)):
+                return True
+    return False
 
 
 def _local_http_class(name: str, ctx: FileContext) -> bool:

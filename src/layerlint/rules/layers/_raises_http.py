@@ -10,6 +10,7 @@ from layerlint.facts.fastapi import (
     enclosing_endpoint,
     http_facts_settled,
     local_http_exceptions,
+    raised_helper_http_exception,
     raised_http_exception,
 )
 from layerlint.rule import Rule
@@ -31,10 +32,17 @@ class RaisesHTTPExceptionIn(Rule):
 
     def visit_Raise(self, node: ast.Raise) -> None:
         name = raised_http_exception(node.exc, self.ctx)
-        # an endpoint is route code, where the HTTP error belongs, whatever its module's folder
-        if name is not None and enclosing_endpoint(self.ctx) is None:
+        if name is not None:
             # (a project's class is named in full, with what makes it an HTTP exception)
             shown = f"`{name}`" if name in HTTP_EXCEPTIONS or "." not in name else f"`{name}` (an HTTPException)"
+        else:
+            returned = raised_helper_http_exception(node.exc, self.ctx)
+            if returned is None:
+                return
+            helper = node.exc.func  # type: ignore[union-attr]
+            shown = f"`{ast.unparse(helper)}()` (returns `{returned}`)"
+        # an endpoint is route code, where the HTTP error belongs, whatever its module's folder
+        if enclosing_endpoint(self.ctx) is None:
             self.report(
                 node,
                 f"{self.ctx.layer} module raises HTTP exception {shown}: raise a domain exception "

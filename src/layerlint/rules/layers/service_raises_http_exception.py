@@ -11,7 +11,13 @@ the same module or in another project module: `raise NotFoundError(...)` after
 NotFoundError(HTTPException)`. Other modules are read, never imported; a name
 they bind some other way (an `except ImportError:` fallback, an assignment), or
 a class whose bases cannot be followed, is not flagged. A re-export of
-`HTTPException` itself from a project module counts too. Not flagged inside an
+`HTTPException` itself from a project module counts too, and so does raising
+what a helper function returns: `raise not_found("user")` where `not_found` is
+a plain `def` of the module, or a function of another project module, annotated
+to return such a class (`-> HTTPException`) or whose body only returns one
+(`return HTTPException(404)`; for another module's function, one without
+parameters). A method, an `async def`, or a name defined twice or shadowed
+where the `raise` is, is not followed. Not flagged inside an
 endpoint (`@router.get(...)`): route code, where the HTTP error belongs, even in
 a module whose folder reads as services (a feature package named `service`).
 
