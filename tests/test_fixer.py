@@ -293,6 +293,50 @@ def test_add_import_from_joins_a_parenthesized_import(before, after):
     assert add_import_from(cst.parse_module(before), "fastapi", "status").code == after
 
 
+@pytest.mark.parametrize(
+    ("before", "name", "after"),
+    [
+        # names in isort's and ruff's default order (CONSTANTS, Classes, the rest): the new one
+        # takes its place, so that an import sorter has nothing to redo
+        ("from sqlalchemy.orm import DeclarativeBase, relationship\n", "Mapped",
+         "from sqlalchemy.orm import DeclarativeBase, Mapped, relationship\n"),
+        ("from fastapi import status\n", "HTTPException", "from fastapi import HTTPException, status\n"),
+        ("from fastapi import Depends\n", "HTTP_OK", "from fastapi import HTTP_OK, Depends\n"),
+        ("from sqlalchemy.orm import (\n    DeclarativeBase,\n    relationship,\n)\n", "Mapped",
+         "from sqlalchemy.orm import (\n    DeclarativeBase,\n    Mapped,\n    relationship,\n)\n"),
+        ("from sqlalchemy.orm import (DeclarativeBase,\n                            relationship)\n", "Mapped",
+         "from sqlalchemy.orm import (DeclarativeBase,\n                            Mapped,\n                            relationship)\n"),
+        # names in some other order: the new one goes last
+        ("from fastapi import status, Depends\n", "Query", "from fastapi import status, Depends, Query\n"),
+    ],
+)
+def test_add_import_from_keeps_sorted_names_sorted(before, name, after):
+    module = before.split()[1]
+    assert add_import_from(cst.parse_module(before), module, name).code == after
+
+
+@pytest.mark.parametrize(
+    ("before", "args", "after"),
+    [
+        # a module of the standard library: among those (`import` statements first), in order
+        ("import os\nfrom typing import Any\n\nimport sqlalchemy as sa\n", ("datetime", "datetime"),
+         "import os\nfrom datetime import datetime\nfrom typing import Any\n\nimport sqlalchemy as sa\n"),
+        ("import os\n\nimport sqlalchemy as sa\n", ("uuid", "UUID"),
+         "import os\nfrom uuid import UUID\n\nimport sqlalchemy as sa\n"),
+        # ... or in a group of its own above the others (below a docstring and `__future__`)
+        ('"""Doc."""\n\nimport sqlalchemy as sa\n', ("datetime", "datetime"),
+         '"""Doc."""\n\nfrom datetime import datetime\n\nimport sqlalchemy as sa\n'),
+        ("from __future__ import annotations\n\nimport sqlalchemy as sa\nX = 1\n", ("decimal", "Decimal"),
+         "from __future__ import annotations\n\nfrom decimal import Decimal\n\nimport sqlalchemy as sa\nX = 1\n"),
+        # a renamed name: a statement of its own, right after the module's other one
+        ("from fastapi import APIRouter\nfrom pydantic import BaseModel\n", ("fastapi", "status", "http_status"),
+         "from fastapi import APIRouter\nfrom fastapi import status as http_status\nfrom pydantic import BaseModel\n"),
+    ],
+)
+def test_add_import_from_near_places_a_new_statement_as_an_import_sorter_would(before, args, after):
+    assert add_import_from(cst.parse_module(before), *args, near=True).code == after
+
+
 @pytest.mark.parametrize("name", ["__init__.py", "models.py"])
 def test_removal_also_in_package_init(tmp_path, name):
     path = write(tmp_path, OPTIONAL_SOURCE, name)

@@ -12,8 +12,10 @@ fixer that needs a new import calls :func:`add_import_from` from its
 from __future__ import annotations
 
 import ast
+import bisect
 import collections
 import re
+import sys
 import textwrap
 from typing import Sequence
 
@@ -300,12 +302,15 @@ def add_import_from(
 
     Nothing changes when the name is already imported so; otherwise the name joins
     an existing ``from <from_module> import ...`` (in its layout: one name per line in
-    a parenthesized list; not one with a comment among its names) or a new statement goes
-    after the module's leading imports (after its docstring and ``__future__``
-    imports when there are no others). With ``near``, a new statement goes among
-    the leading imports of the same package instead, when there are some, in
-    module-name order (``from fastapi import status`` before ``from
-    fastapi.responses import ...``).
+    a parenthesized list; not one with a comment among its names), or a new statement goes
+    after the module's leading imports (after its docstring and ``__future__`` imports when
+    there are no others). A renamed name (``status as http_status``) gets a statement of
+    its own, right after the module's other ``from <from_module> import``, as isort and
+    ruff place it by default. With ``near``, a new statement goes where an import sorter
+    would put it: among the leading imports of the same package when there are some, in
+    module-name order (``from fastapi import status`` before ``from fastapi.responses
+    import ...``); for a module of the standard library, among those of the standard
+    library (``import`` statements first), or in a group of its own above the others.
     """
     if asname == name:
         asname = None
@@ -319,22 +324,31 @@ def add_import_from(
     insert_at = 0
     package = from_module.partition(".")[0]
     same_package: list[tuple[int, str]] = []  # (index, module) of leading imports from the package
+    standard: list[tuple[int, tuple[bool, str]]] = []  # (index, sort key) of standard library imports
+    first_import: int | None = None  # the first leading import (after `__future__` ones)
+    after_same_module: int | None = None  # just after the last `from <from_module> import ...`
     for index, stmt in enumerate(body):
         if not isinstance(stmt, cst.SimpleStatementLine):
             break
         small = stmt.body[0] if len(stmt.body) == 1 else None
         imported = _imported_module(small)
-        if imported is not None and imported.partition(".")[0] == package:
-            same_package.append((index, imported))
+        if imported is not None and imported != "__future__":
+            if first_import is None:
+                first_import = index
+            if imported.partition(".")[0] == package:
+                same_package.append((index, imported))
+            if imported.partition(".")[0] in sys.stdlib_module_names:
+                standard.append((index, (isinstance(small, cst.ImportFrom), imported.lower())))
         if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
             if dotted_name(small.module) == from_module and not isinstance(small.names, cst.ImportStar):
                 for alias in small.names:
                     if dotted_name(alias.name) == name and _asname(alias) == asname:
                         return module
-                merged = _with_alias(small, new_alias())
+                merged = _with_alias(small, new_alias()) if asname is None else None
                 if merged is not None:
                     body[index] = stmt.with_changes(body=[merged])
                     return module.with_changes(body=body)
+                after_same_module = index + 1
             insert_at = index + 1
         elif isinstance(small, cst.Import):
             insert_at = index + 1
@@ -349,33 +363,74 @@ def add_import_from(
     for part in parts[1:]:
         module_expr = cst.Attribute(value=module_expr, attr=cst.Name(part))
     new = cst.SimpleStatementLine(body=[cst.ImportFrom(module=module_expr, names=[new_alias()])])
+    if after_same_module is not None:
+        body.insert(after_same_module, new)
+        return module.with_changes(body=body)
     if near and same_package:
         later = [index for index, imported in same_package if imported > from_module]
         if later:  # before the first that sorts after it, taking over the blank lines above that one
-            insert_at = later[0]
-            new = new.with_changes(leading_lines=body[insert_at].leading_lines)
-            body[insert_at] = body[insert_at].with_changes(leading_lines=[])
-        else:
-            insert_at = same_package[-1][0] + 1
+            return _insert_before(module, body, later[0], new)
+        insert_at = same_package[-1][0] + 1
+    elif near and package in sys.stdlib_module_names and first_import is not None:
+        key = (True, from_module.lower())
+        later = [index for index, other in standard if other > key]
+        if later:
+            return _insert_before(module, body, later[0], new)
+        if standard:
+            insert_at = standard[-1][0] + 1
+        else:  # a group of its own, above the first import
+            module = _insert_before(module, body, first_import, new)
+            body = list(module.body)
+            body[first_import + 1] = body[first_import + 1].with_changes(leading_lines=[cst.EmptyLine()])
+            return module.with_changes(body=body)
     body.insert(insert_at, new)
     return module.with_changes(body=body)
 
 
+def _insert_before(module: cst.Module, body: list, index: int, new: cst.SimpleStatementLine) -> cst.Module:
+    """``new`` inserted before ``body[index]``, taking over the blank lines above it."""
+    body.insert(index, new.with_changes(leading_lines=body[index].leading_lines))
+    body[index + 1] = body[index + 1].with_changes(leading_lines=[])
+    return module.with_changes(body=body)
+
+
 def _with_alias(small: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom | None:
-    """``small`` with ``alias`` appended in its own layout (a parenthesized list keeps one
-    name per line, and its trailing comma); None when a comment sits among the names of a
-    parenthesized list (the separator copied from the names before would copy it too)."""
+    """``small`` with ``alias`` added in its own layout (a parenthesized list keeps one name
+    per line, and its trailing comma); None when a comment sits among the names of a
+    parenthesized list (the separator copied from the names before would copy it too).
+
+    Where the names are in isort's and ruff's default order (:func:`_member_key`), the new
+    one takes its place in it, so that an import sorter finds nothing to redo; else it goes
+    last."""
     names = list(small.names)
-    last = names[-1]
-    one_space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    if small.lpar is None:
-        return small.with_changes(names=[*names[:-1], last.with_changes(comma=one_space), alias])
-    if _has_comment(small):
+    if small.lpar is not None and _has_comment(small):
         return None
-    separator = names[-2].comma if len(names) > 1 else one_space
-    if isinstance(last.comma, cst.Comma):  # a trailing comma: the new last name keeps it
+    one_space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    separator = names[-2].comma if small.lpar is not None and len(names) > 1 else one_space
+    keys = [_member_key(existing) for existing in names]
+    at = len(names)
+    if keys == sorted(keys):
+        at = bisect.bisect_right(keys, _member_key(alias))
+    if at < len(names):  # before a name: it takes the separator, the others keep theirs
+        names.insert(at, alias.with_changes(comma=separator))
+        return small.with_changes(names=names)
+    last = names[-1]
+    if small.lpar is not None and isinstance(last.comma, cst.Comma):  # the new last name keeps a trailing comma
         alias = alias.with_changes(comma=last.comma)
     return small.with_changes(names=[*names[:-1], last.with_changes(comma=separator), alias])
+
+
+def _member_key(alias: cst.ImportAlias) -> tuple[int, str, str]:
+    """The order of ``from m import ...`` names that isort and ruff keep by default (order by
+    type): CONSTANTS, then Classes, then the rest, each case-insensitively."""
+    name = dotted_name(alias.name)
+    if name.isupper() and len(name) > 1:
+        rank = 0
+    elif name[:1].isupper():
+        rank = 1
+    else:
+        rank = 2
+    return rank, name.lower(), name
 
 
 def _imported_module(small: cst.BaseSmallStatement | None) -> str | None:
