@@ -33,12 +33,29 @@ def test_ll301_on_a_dynamic_mapped_attribute_names_the_annotation():
 
 def test_ll308_with_a_server_default_says_to_drop_the_client_default():
     found = messages("LL308_server_default.py", "LL308")
-    assert set(found) == {20, 29}
-    for message in found.values():
-        assert message.endswith(
+    assert set(found) == {20, 29, 37, 38, 39, 40, 46}
+    for line in (20, 29, 38):  # func.now(), text("CURRENT_TIMESTAMP")
+        assert found[line].endswith(
             "every ORM insert sends it instead of the column's `server_default`: drop it "
             "(and `refresh()` the object after the flush to read the server's value)"
         )
+
+
+def test_ll308_with_a_server_default_that_is_no_current_time_says_to_change_it_first():
+    found = messages("LL308_server_default.py", "LL308")
+    # a fixed date (a back-fill): dropping the client default alone would stamp new rows with it
+    for line in (37, 39, 46):
+        key = "default_factory" if line == 46 else "default"
+        assert found[line] == (
+            f"timestamp default `{key}=_now (returns datetime.now(...))` is computed by the client, and the "
+            "column's `server_default` is not the current time: make it `func.now()` (a migration), then drop "
+            "the client default"
+        )
+    # `server_default=None` is none
+    assert found[40] == (
+        "timestamp default `default=_now (returns datetime.now(...))` is computed by the client: "
+        "use `server_default=func.now()`"
+    )
 
 
 def test_ll310_says_returns_only_when_the_function_returns_the_object():

@@ -16,10 +16,14 @@ SQLModel table (`table=True`), `Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too, and so is a `"default"` key of its
 `sa_column_kwargs={...}`. `onupdate=` is not checked; nothing in an
 Alembic migration is checked. When the column also has a `server_default=`
-(on the call, or on a SQLModel field's `sa_column=Column(...)`), the message says
-to drop the client default (and to `refresh()` the object after the flush, as
-LL310 asks, to read the server's value): the ORM sends the client's time on
-every insert, so the server's default only serves other writers.
+(on the call, or on a SQLModel field's `sa_column=Column(...)`) that is the
+current time (`func.now()`, `text("CURRENT_TIMESTAMP")`, `text("now()")`), the
+message says to drop the client default (and to `refresh()` the object after the
+flush, as LL310 asks, to read the server's value): the ORM sends the client's
+time on every insert, so the server's default only serves other writers. When
+that `server_default` is something else (a fixed back-fill date), dropping the
+client default alone would stamp every new row with it: the message says to make
+the server's default `func.now()` first.
 
 ## Why is this bad?
 A `default=` is applied by SQLAlchemy when it builds the `INSERT`, not by the
@@ -52,6 +56,7 @@ No fix: moving the default to the server needs a migration of the table.
 from __future__ import annotations
 
 import ast
+import re
 
 from layerlint.context import FileContext
 from layerlint.facts.sqlalchemy import (
@@ -60,6 +65,7 @@ from layerlint.facts.sqlalchemy import (
     declarative_class,
     is_sqlmodel_field_call,
     sa_call,
+    sa_qualified,
     sa_spellings,
     sql_now,
     uses_sqlalchemy,
@@ -109,33 +115,67 @@ class ClientSideTimestampDefault(Rule):
             if kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Dict):
                 for key, value in zip(kw.value.keys, kw.value.values):
                     if isinstance(key, ast.Constant) and key.value in _DEFAULT_KEYS and value is not None:
-                        self._check_default(key, key.value, value, has_server_default=False)
+                        self._check_default(key, key.value, value)
 
     def _check(self, call: ast.Call, keys: tuple[str, ...]) -> None:
         for kw in call.keywords:
             if kw.arg in keys:
-                self._check_default(kw, kw.arg, kw.value, has_server_default=_has_server_default(call))
+                self._check_default(kw, kw.arg, kw.value, server_default=_server_default(call))
 
-    def _check_default(self, node: ast.AST, key: str, value: ast.expr, *, has_server_default: bool) -> None:
+    def _check_default(
+        self, node: ast.AST, key: str, value: ast.expr, *, server_default: ast.expr | None = None
+    ) -> None:
         """Report ``key=value`` at ``node`` when the value is a client-side "now"."""
         spelled = client_timestamp_default(value, self.ctx)
         if not spelled:
             return
         # a SQL function is evaluated by the database, but only in the ORM's own INSERTs
         where = "applied by the ORM, not by the table" if sql_now(value, self.ctx) else "computed by the client"
-        if has_server_default:
+        if server_default is None:
+            self.report(node, f"timestamp default `{key}={spelled}` is {where}: use `server_default=func.now()`")
+        elif self._current_time(server_default):
             self.report(node, f"timestamp default `{key}={spelled}` is {where}, and "
                               "every ORM insert sends it instead of the column's `server_default`: drop it "
                               "(and `refresh()` the object after the flush to read the server's value)")
-        else:
-            self.report(node, f"timestamp default `{key}={spelled}` is {where}: use `server_default=func.now()`")
+        else:  # (a fixed back-fill value, say: dropping the client's "now" would stamp new rows with it)
+            self.report(node, f"timestamp default `{key}={spelled}` is {where}, and the column's "
+                              "`server_default` is not the current time: make it `func.now()` (a migration), "
+                              "then drop the client default")
+
+    def _current_time(self, server_default: ast.expr) -> bool:
+        """``server_default=func.now()``, or ``text("CURRENT_TIMESTAMP")`` / ``text("now()")``."""
+        if sql_now(server_default, self.ctx):
+            return True
+        if (
+            isinstance(server_default, ast.Call)
+            and len(server_default.args) == 1
+            and isinstance(server_default.args[0], ast.Constant)
+            and isinstance(server_default.args[0].value, str)
+            and sa_qualified(server_default.func, self.ctx) in _TEXT_FUNCTIONS
+        ):
+            return _SQL_NOW_RE.fullmatch(server_default.args[0].value.strip()) is not None
+        return False
 
 
-def _has_server_default(call: ast.Call) -> bool:
-    """The column (the call, or a SQLModel field's ``sa_column=Column(...)``) has a ``server_default=``."""
+_TEXT_FUNCTIONS = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text"})
+# the current time in SQL text: `now()`, `CURRENT_TIMESTAMP`, `(datetime('now'))`, `timezone('utc', now())`
+_SQL_NOW_RE = re.compile(
+    r"\(?\s*(?:(?:now|current_timestamp|localtimestamp|transaction_timestamp|statement_timestamp|clock_timestamp"
+    r"|getdate|getutcdate|sysdate|sysdatetime|utc_timestamp|localtime)\s*(?:\(\s*\d*\s*\))?"
+    r"|datetime\s*\(\s*'now'\s*\)|timezone\s*\(\s*'utc'\s*,\s*now\s*\(\s*\)\s*\))\s*\)?",
+    re.IGNORECASE,
+)
+
+
+def _server_default(call: ast.Call) -> ast.expr | None:
+    """The ``server_default=`` of the column (the call, or a SQLModel field's ``sa_column=Column(...)``)."""
+    found = None
     for kw in call.keywords:
         if kw.arg == "server_default":
-            return True
+            found = kw.value
+            break
         if kw.arg == "sa_column" and isinstance(kw.value, ast.Call):
-            return any(inner.arg == "server_default" for inner in kw.value.keywords)
-    return False
+            found = next((inner.value for inner in kw.value.keywords if inner.arg == "server_default"), None)
+            break
+    # (`server_default=None` is none)
+    return None if isinstance(found, ast.Constant) and found.value is None else found
