@@ -319,6 +319,19 @@ def test_setup_files_decide_the_sqlalchemy_2_fixes(tmp_path, files, fixed):
     assert (text == MODELS) is not fixed
 
 
+def test_the_requirements_file_of_the_working_folder_decides_the_sqlalchemy_2_fixes(tmp_path, monkeypatch):
+    """No repository, no pyproject.toml, no setup file: only a requirements.txt beside where
+    `layerlint check .` runs. It allows SQLAlchemy 1.4, which has no `mapped_column`: no fix."""
+    write(tmp_path, {"requirements.txt": "sqlalchemy>=1.4,<2.1\n"})
+    module = write(tmp_path, {"app/__init__.py": "", "app/models/__init__.py": "", "app/models/tag.py": MODELS})
+    module = module / "app" / "models" / "tag.py"
+    monkeypatch.chdir(tmp_path)
+    assert deps.allows_below(str(tmp_path / "app" / "models"), "sqlalchemy", 2) is True
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL302,LL304", "--fix", "--unsafe-fixes", "."])
+    assert result.exit_code == 1, result.output
+    assert module.read_text() == MODELS
+
+
 def plan(source: str, line: int = 99, names=("status", "http_status")):
     index = name_index(ast.parse(textwrap.dedent(source)))
     ref = plan_reference(

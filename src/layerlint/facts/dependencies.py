@@ -473,9 +473,12 @@ def _dependency_files(start: Path) -> list[Path]:
     (an anchor) is found within a few folders above, those of the folders up to it.
     Without an anchor, a start folder holding no project file (a file's folder in a
     project without pyproject.toml) takes those of the folders up to its project's
-    setup.cfg/setup.py."""
+    setup.cfg/setup.py. The working folder, when a file's folder is in it, is an anchor
+    too: ``layerlint check .`` in a project whose only dependency file is the
+    ``requirements.txt`` beside it (no repository, no pyproject.toml) reads that file."""
+    working = _working_folder()
     files, anchored = _folder_files(start)
-    if anchored:
+    if anchored or start == working:
         return files
     collected = list(files)
     holds_project_file = any(p.name == "pyproject.toml" or p.name in _SETUP_FILES for p in files)
@@ -489,11 +492,18 @@ def _dependency_files(start: Path) -> list[Path]:
         folder = parent
         more, anchored = _folder_files(folder)
         collected.extend(more)
-        if anchored:
+        if anchored or folder == working:
             return collected
         if up_to_setup is None and any(p.name in _SETUP_FILES for p in more):
             up_to_setup = list(collected)
     return up_to_setup if up_to_setup is not None else files
+
+
+def _working_folder() -> Path | None:
+    try:
+        return Path(os.path.abspath(os.getcwd()))
+    except OSError:  # (deleted under us)
+        return None
 
 
 _CACHE: dict[tuple[tuple[str, int, int], ...], Found] = {}
