@@ -6,7 +6,8 @@ its fixer (which writes them): which ``status.HTTP_...`` constant, spelled how.
   warn since): those are fixed only when the project's dependency files
   (:mod:`layerlint.facts.dependencies`) put Starlette on one side of 0.48 —
   directly, or through FastAPI (every FastAPI before 0.117 requires Starlette
-  < 0.48). Ten constants (102, 103, 208, 226, 308, 421, 426, 506, 508, 510)
+  < 0.48) — or, when they do not decide, when the module itself reads one of the
+  new names from a status module (it would fail on an older Starlette). Ten constants (102, 103, 208, 226, 308, 421, 426, 506, 508, 510)
   appeared in Starlette 0.14 (2020): they are not fixed when the project is
   known to use an older Starlette (< 0.15, to be safe), and are otherwise.
 - ``status`` is reused when the module imports it (from ``fastapi`` or
@@ -41,6 +42,8 @@ FASTAPI_WITH_OLD_STATUS_NAMES = (0, 117)
 
 
 NEW_NAMES = ("status", "http_status")
+# the names Starlette 0.48 gave the constants it renamed (``HTTP_422_UNPROCESSABLE_CONTENT``)
+_NEW_RENAMED_NAMES = frozenset(STATUS_NAMES[code] for code in RENAMED_STATUS_NAMES)
 
 
 class StatusFixFacts(ModuleFixFacts):
@@ -98,8 +101,35 @@ class StatusFixFacts(ModuleFixFacts):
 
     @cached_property
     def renamed_side(self) -> str | None:
-        """Starlette against 0.48 (the renamed constants), or None when unknown."""
-        return self._sides[0]
+        """Starlette against 0.48 (the renamed constants), or None when unknown: from the
+        dependency files, else ABOVE when the module itself reads a name that only Starlette
+        0.48 and later have (``status.HTTP_422_UNPROCESSABLE_CONTENT``)."""
+        side = self._sides[0]
+        if side is None and self._reads_new_status_name():
+            return deps.ABOVE
+        return side
+
+    def _reads_new_status_name(self) -> bool:
+        """Does the module read one of the names Starlette 0.48 gave the renamed constants
+        from a status module (``status.HTTP_413_CONTENT_TOO_LARGE``, ``from fastapi.status
+        import HTTP_422_UNPROCESSABLE_CONTENT``)? Code that runs on an older Starlette would
+        fail there. (Names in comments or strings do not count.)"""
+        if self.source is not None and not any(name in self.source for name in _NEW_RENAMED_NAMES):
+            return False
+        status_names: set[str] = set()
+        for node in self._imports:
+            for local, qualified in import_bindings(node):  # type: ignore[arg-type]
+                if qualified in STATUS_MODULES:
+                    status_names.add(local)
+                elif qualified is not None and qualified.rpartition(".")[2] in _NEW_RENAMED_NAMES and (
+                    qualified.rpartition(".")[0] in STATUS_MODULES
+                ):
+                    return True
+        return any(
+            isinstance(node.value, ast.Name) and node.value.id in status_names
+            for node in nodes_of(self.tree, ast.Attribute)
+            if node.attr in _NEW_RENAMED_NAMES
+        )
 
     @cached_property
     def added_side(self) -> str | None:

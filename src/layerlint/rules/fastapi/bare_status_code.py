@@ -61,8 +61,11 @@ is the same integer. It is offered only when the constant is certain to exist:
   setup.cfg and setup.py, in the project root and up to the repository root):
   the new name when Starlette is pinned to 0.48 or
   later, the old one when it (or FastAPI, below 0.117, which caps Starlette
-  below 0.48) is pinned earlier. When the files do not decide, or disagree,
-  these four stay unfixed. Nothing is imported or inspected in an environment.
+  below 0.48) is pinned earlier. When the files do not decide, or disagree, a
+  module that itself reads one of the new names from a status module
+  (`status.HTTP_422_UNPROCESSABLE_CONTENT`: it would fail on an older Starlette)
+  gets the new names; elsewhere these four stay unfixed. Nothing is imported or
+  inspected in an environment.
 - 102, 103, 208, 226, 308, 421, 426, 506, 508 and 510 exist since Starlette
   0.14 (2020): not fixed when the project pins Starlette below 0.15.
 
