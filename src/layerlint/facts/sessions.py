@@ -640,15 +640,40 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
             if opens_session(node.value, ctx):
                 names.update(targets)
-            elif isinstance(node.value, (ast.Call, ast.Await)):
+            elif isinstance(node.value, (ast.Call, ast.Await)) or _is_self_attribute(node.value, func):
                 for target in targets:
                     assigned_calls.setdefault(target, []).append(node.value)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             if is_session_annotation(node.annotation, ctx):
                 names.add(node.target.id)
     return _NameSet(
-        names, assigned_calls, lambda _name, calls: any(_returns_session(call, func, ctx) for call in calls)
+        names, assigned_calls, lambda _name, values: any(_gives_session(value, func, ctx) for value in values)
     )
+
+
+def _is_self_attribute(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``self.<attr>``, ``self`` being the method's first parameter."""
+    return (
+        isinstance(value, ast.Attribute)
+        and isinstance(value.value, ast.Name)
+        and value.value.id == _first_parameter(func)
+    )
+
+
+def _gives_session(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """What a local name is assigned gives a session: a call (:func:`_returns_session`), or
+    ``db = self.db`` in a method of a class whose instances hold a session there (decided
+    when asked, once the class is known: the class's own analysis reads its methods)."""
+    if isinstance(value, ast.Attribute):
+        cls = ctx.memo("sessions.method_classes", lambda: _method_classes(ctx)).get(id(func))
+        receiver = _first_parameter(func)
+        return (
+            cls is not None
+            and not any(_is_builtin(d, kind, ctx) for d in func.decorator_list for kind in ("staticmethod", "classmethod"))
+            and not ctx.memo(("sessions.rebinds", id(func), receiver), lambda: _rebinds(func, receiver))
+            and value.attr in class_session_attrs(cls, ctx)
+        )
+    return _returns_session(value, func, ctx)
 
 
 # what a callee must be (see context_manager_yield) for its call to give a session, by how

@@ -27,8 +27,9 @@ context manager; or assigned, `sess = self._session()`, also to `self.<attr>` in
 an `async def` one only as `sess = await self._session()`: its call is a coroutine), a
 module-level session
 (`db_session = scoped_session(...)`, also imported from the project module that
-binds it), or such a call itself
-(`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
+binds it), a local name bound to the instance's session attribute in a method
+(`db = self.db`, not in a static or class method, nor where `self` is rebound), or
+such a call itself (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
 Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic migration
 is checked.
 
