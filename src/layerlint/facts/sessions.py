@@ -208,8 +208,12 @@ def is_session_provider(node: ast.AST, ctx: FileContext) -> bool:
     dependency = node.args[0] if node.args else next(
         (kw.value for kw in node.keywords if kw.arg == "dependency"), None
     )
-    if dependency is None:
-        return False
+    return dependency is not None and _provides_session(dependency, ctx)
+
+
+def _provides_session(dependency: ast.expr, ctx: FileContext) -> bool:
+    """Does a dependency callable (``get_db``) yield a session: a function of the module
+    annotated so, or one named like a provider whose annotation names no other class?"""
     if isinstance(dependency, ast.Name):
         sessions, others = ctx.memo("sessions.providers", lambda: _local_providers(ctx))
         if dependency.id in sessions:
@@ -550,10 +554,17 @@ def session_factories(ctx: FileContext) -> _NameSet:
 
 
 def opens_session(call: ast.AST, ctx: FileContext) -> bool:
-    """``AsyncSession(engine)``, ``SessionLocal()``, ``factory.begin()``: a call that makes a session."""
+    """``AsyncSession(engine)``, ``SessionLocal()``, ``factory.begin()``: a call that makes a
+    session; or ``next(get_db())``, the first value of a dependency that yields one (as
+    ``Depends(get_db)`` would give it)."""
     if not isinstance(call, ast.Call):
         return False
     func = call.func
+    if (
+        isinstance(func, ast.Name) and func.id == "next" and len(call.args) == 1 and not call.keywords
+        and isinstance(call.args[0], ast.Call) and _is_builtin(func, "next", ctx) and "def next(" not in ctx.source
+    ):
+        return _provides_session(call.args[0].func, ctx)
     if isinstance(func, ast.Attribute) and func.attr == "begin":
         func = func.value
         if isinstance(func, ast.Call):  # ``async with factory.begin()`` vs ``factory().begin()``

@@ -28,8 +28,10 @@ an `async def` one only as `sess = await self._session()`: its call is a corouti
 module-level session
 (`db_session = scoped_session(...)`, also imported from the project module that
 binds it), a local name bound to the instance's session attribute in a method
-(`db = self.db`, not in a static or class method, nor where `self` is rebound), or
-such a call itself (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
+(`db = self.db`, not in a static or class method, nor where `self` is rebound), the
+first value of a dependency that yields a session, as `Depends(get_db)` reads it
+(`db = next(get_db())`, `with next(get_db()) as db`), or such a call itself
+(`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
 Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic migration
 is checked.
 
