@@ -128,7 +128,7 @@ def test_column_fixes_keep_the_schema(tmp_path):
     # LL303's fix annotates in the next pass what LL302's left without an annotation
     assert "    id: Mapped[int] = mapped_column(Integer, Identity(start=10), primary_key=True)\n" in after
     assert '    name: Mapped[str | None] = mapped_column("owner_name", String(80),' in after
-    assert "from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, relationship, mapped_column" in after
+    assert "from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship" in after
     assert schema(run(COLUMNS, "before")) == schema(run(after, "after"))
 
 
