@@ -5,6 +5,7 @@ imported API (reuse an import, or add one under a free name)."""
 from __future__ import annotations
 
 import ast
+import json
 import textwrap
 from pathlib import Path
 
@@ -330,6 +331,27 @@ def test_the_requirements_file_of_the_working_folder_decides_the_sqlalchemy_2_fi
     result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL302,LL304", "--fix", "--unsafe-fixes", "."])
     assert result.exit_code == 1, result.output
     assert module.read_text() == MODELS
+
+
+@pytest.mark.parametrize(
+    ("extra_import", "fix"),
+    [
+        ("", "unsafe"),  # nothing says which SQLAlchemy: 1.4 has no `mapped_column`
+        ("from sqlalchemy.orm import Mapped\n", "safe"),  # the module runs SQLAlchemy 2 already
+        ("from sqlalchemy import orm\nX = orm.DeclarativeBase\n", "safe"),
+    ],
+)
+def test_without_dependency_files_the_ll302_fix_is_safe_only_where_the_module_uses_sqlalchemy_2(
+    tmp_path, monkeypatch, extra_import, fix
+):
+    """No dependency file at all (a copied folder, an unpacked wheel): which SQLAlchemy the
+    project runs is not known, unless the module uses a name only SQLAlchemy 2 has."""
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/models.py": extra_import + MODELS})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL302", "--output-format", "json", "."])
+    assert result.exit_code == 1, result.output
+    (finding,) = json.loads(result.output)
+    assert finding["fix"]["applicability"] == fix
 
 
 def plan(source: str, line: int = 99, names=("status", "http_status")):

@@ -609,6 +609,13 @@ def undeclared(folder: str, package: str) -> bool:
     return bool(named) and normalize(package) not in named
 
 
+@provider("declares_nothing")
+def declares_nothing(folder: str) -> bool:
+    """Do the dependency files around ``folder`` name no dependency at all (or are there
+    none: a copied folder, an unpacked wheel)? Then no library version is known."""
+    return not project_constraints(Path(folder)).named
+
+
 # the distributions that bring SQLAlchemy's ORM
 SQLALCHEMY_DISTRIBUTIONS = ("sqlalchemy", "sqlmodel", "flask-sqlalchemy")
 # drivers through which AsyncSession reaches a database (psycopg 3 and oracledb serve

@@ -78,11 +78,11 @@ from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fallbacks import catches_import_error
 from layerlint.facts.project_classes import statement_bindings
-from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference
+from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, import_bindings, plan_reference
 from layerlint.facts.sqlalchemy import (
     DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, unquoted,
 )
-from layerlint.walk import plan_for, push_children, statements
+from layerlint.walk import nodes_of, plan_for, push_children, statements
 
 SA_ORM = "sqlalchemy.orm"
 COLUMN_NAMES = frozenset({
@@ -124,6 +124,19 @@ _UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
 _ANNOTATED_NAMES = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
+# names only SQLAlchemy 2.0 and later have (a module that uses one runs on 2.x)
+SQLALCHEMY_2_NAMES = frozenset({
+    "Mapped", "mapped_column", "MappedColumn", "DeclarativeBase", "DeclarativeBaseNoMeta", "MappedAsDataclass",
+    "WriteOnlyMapped", "DynamicMapped", "async_sessionmaker", "mapped_as_dataclass",
+})
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 class SqlaFixFacts(ModuleFixFacts):
     """Per-module facts of the LL302/LL304 fixes."""
 
@@ -153,9 +166,31 @@ class SqlaFixFacts(ModuleFixFacts):
 
     @cached_property
     def sqlalchemy_undeclared(self) -> bool:
-        """Do the dependency files list the project's dependencies, but not SQLAlchemy (it
-        comes through another package, at a version the project does not choose)?"""
-        return bool(self.external("undeclared", str(deps.start_folder(self.path, self.root)), "sqlalchemy"))
+        """Is the project's SQLAlchemy a version it does not choose: its dependency files list
+        its dependencies but not SQLAlchemy (it comes through another package), or there are
+        none at all (a copied folder, a wheel) and the module uses nothing that only
+        SQLAlchemy 2 has (``Mapped``, ``mapped_column``, ``DeclarativeBase`` ...)?"""
+        start = str(deps.start_folder(self.path, self.root))
+        if self.external("undeclared", start, "sqlalchemy"):
+            return True
+        return not self._uses_sqlalchemy_2 and bool(self.external("declares_nothing", start))
+
+    @cached_property
+    def _uses_sqlalchemy_2(self) -> bool:
+        """Does the module import (or read from an imported SQLAlchemy module) a name that
+        only SQLAlchemy 2 has? Code that would fail on 1.x says which SQLAlchemy it runs."""
+        modules: set[str] = set()
+        for node in nodes_of(self.tree, ast.Import, ast.ImportFrom):
+            for local, qualified in import_bindings(node):  # type: ignore[arg-type]
+                if not qualified or qualified.partition(".")[0] not in ("sqlalchemy", "sqlmodel"):
+                    continue
+                if qualified.rpartition(".")[2] in SQLALCHEMY_2_NAMES:
+                    return True
+                if local is not None:
+                    modules.add(local)
+        return bool(modules) and any(
+            node.attr in SQLALCHEMY_2_NAMES and _root_name(node) in modules for node in nodes_of(self.tree, ast.Attribute)
+        )
 
     def reference(self, api: str, line: int) -> Reference | None:
         """How to write ``sqlalchemy.orm.<api>`` at ``line``; None when no name is safe

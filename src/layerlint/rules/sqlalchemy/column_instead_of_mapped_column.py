@@ -89,7 +89,10 @@ It is offered only where `mapped_column` builds the same column:
   bypass).
 - unsafe when the dependency files list the project's dependencies but not
   SQLAlchemy: it comes through another package (`kombu[sqlalchemy]`), at a
-  version the project does not choose.
+  version the project does not choose; and when no dependency file names any
+  dependency (a copied folder, an unpacked wheel) unless the module already uses
+  a name only SQLAlchemy 2 has (`Mapped`, `mapped_column`, `DeclarativeBase`,
+  `async_sessionmaker` ...): a SQLAlchemy 1.4 project would fail on the import.
 
 Adding the `Mapped[...]` annotation is LL303's fix, applied in the next pass of
 the same `--fix` where it can be.

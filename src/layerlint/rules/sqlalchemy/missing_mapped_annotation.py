@@ -66,7 +66,8 @@ mixin, a decorated class, a class with a base from another module, or where the
 module uses `MappedAsDataclass`/`mapped_as_dataclass` (under a dataclass mapping the
 annotated attribute becomes an `__init__` argument); on `Enum(Name)` with an
 imported `Name` (taken for an enum class); and where SQLAlchemy comes through
-another package. Type checkers see the new types: code that relied on the
+another package, or no dependency file names any dependency and the module uses
+no name only SQLAlchemy 2 has (as for LL302). Type checkers see the new types: code that relied on the
 attribute being untyped may need a change.
 """
 
