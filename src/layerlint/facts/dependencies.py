@@ -665,7 +665,11 @@ TYPER_PEP604_RELEASE = "0.12.4"
 
 def old_typer(imports: Iterable[str], path: str, root: Path | None, external: Callable[..., Any]) -> bool:
     """Does a module importing these (fully qualified) names use typer, in a project whose
-    dependency files let it run a typer that cannot read ``X | None`` annotations?"""
+    dependency files let it run a typer that cannot read ``X | None`` annotations, or name
+    no dependency at all (its typer is not known)?"""
     if not any(name.partition(".")[0] == "typer" for name in imports):
         return False
-    return bool(external("allows_below_release", str(start_folder(path, root)), "typer", TYPER_PEP604_RELEASE))
+    folder = str(start_folder(path, root))
+    return bool(external("allows_below_release", folder, "typer", TYPER_PEP604_RELEASE)) or bool(
+        external("declares_nothing", folder)
+    )

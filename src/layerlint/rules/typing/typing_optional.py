@@ -75,7 +75,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   `SessionDep = Annotated[Session, Depends(get_db)]`): an endpoint or a
   dependency, however it is registered (`router.post("/")(handler)`);
 - in a module using typer, in a project whose dependency files let it run
-  typer before 0.12.4, annotations get unsafe fixes only: typer builds a
+  typer before 0.12.4 (or name no dependency at all: its typer is not known),
+  annotations get unsafe fixes only: typer builds a
   command's options from its parameter annotations, and those releases fail on
   `str | None` ("Type not yet supported");
 - a comment inside a multi-line `Optional[...]`, a member that is a call or a
