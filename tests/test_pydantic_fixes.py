@@ -23,7 +23,7 @@ from layerlint.project import settings_for
 
 @pytest.fixture
 def schema_path(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\nrequires-python = ">=3.10"\n')
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\nrequires-python = ">=3.10"\ndependencies = ["pydantic>=2"]\n')
     target = tmp_path / "app" / "schemas" / "things.py"
     target.parent.mkdir(parents=True)
     return target
@@ -293,3 +293,22 @@ def test_fixed_config_validators_and_fields_mean_what_v1_meant(schema_path):
     assert _run(fixed, schema_path).splitlines() == [
         "7 'seven' ['t']", "ValidationError", "ValidationError", "ValidationError", "frozen ValidationError",
     ]
+
+
+@pytest.mark.parametrize(
+    ("dependencies", "extra_import", "fix"),
+    [
+        ("", "", FIX_UNSAFE),  # no dependency named: the Pydantic is not known (1.x has no model_dump)
+        ("", "from pydantic import ConfigDict\n", FIX_SAFE),  # the module runs Pydantic 2 already
+        ("", "from pydantic_settings import BaseSettings\n", FIX_SAFE),
+        ('dependencies = ["pydantic>=2"]\n', "", FIX_SAFE),
+    ],
+)
+def test_without_dependency_files_fixes_are_safe_only_where_the_module_uses_pydantic_2(
+    tmp_path, dependencies, extra_import, fix
+):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\nrequires-python = ">=3.10"\n' + dependencies)
+    path = tmp_path / "app" / "schemas" / "things.py"
+    path.parent.mkdir(parents=True)
+    source = extra_import + "from pydantic import BaseModel\n\n\nclass Item(BaseModel):\n    name: str\n\n\ndef dump(item: Item):\n    return item.dict()\n"
+    assert [(code, mark) for _line, code, mark in _marks(source, path)] == [("LL203", fix)]

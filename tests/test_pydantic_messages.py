@@ -21,6 +21,6 @@ def messages(fixture: str, code: str) -> dict[int, str]:
 def test_ll203_on_fields_of_an_instance_names_the_class_attribute():
     found = messages("LL203_fields.py", "LL203")
     # since Pydantic 2.11, `model_fields` read on an instance is deprecated too
-    assert found[9] == "`__fields__` is Pydantic v1: use `type(self).model_fields` (not on the instance: deprecated too)"
-    assert found[23] == "`__fields__` is Pydantic v1: use `type(item).model_fields` (not on the instance: deprecated too)"
-    assert found[13] == found[26] == "`__fields__` is Pydantic v1: use `model_fields`"
+    assert found[10] == "`__fields__` is Pydantic v1: use `type(self).model_fields` (not on the instance: deprecated too)"
+    assert found[24] == "`__fields__` is Pydantic v1: use `type(item).model_fields` (not on the instance: deprecated too)"
+    assert found[14] == found[27] == "`__fields__` is Pydantic v1: use `model_fields`"

@@ -30,7 +30,7 @@ class Signup(BaseModel):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\nrequires-python = ">=3.10"\n')
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\nrequires-python = ">=3.10"\ndependencies = ["pydantic>=2"]\n')
     (tmp_path / "app" / "schemas").mkdir(parents=True)
     (tmp_path / "app" / "compat.py").write_text("from pydantic import BaseModel, Field, validator\n")
     external.clear()

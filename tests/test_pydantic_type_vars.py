@@ -17,7 +17,7 @@ from layerlint.project import settings_for
 
 @pytest.fixture
 def service_path(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\nrequires-python = ">=3.10"\n')
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "t"\nrequires-python = ">=3.10"\ndependencies = ["pydantic>=2"]\n')
     target = tmp_path / "app" / "services" / "orders.py"
     target.parent.mkdir(parents=True)
     schemas = tmp_path / "app" / "schemas"

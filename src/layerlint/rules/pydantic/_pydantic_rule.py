@@ -2,7 +2,10 @@
 
 - No fix in a project that may run Pydantic 1.x (its dependency files allow it; when
   they do not name Pydantic, a SQLModel older than 0.0.14 or a FastAPI older than
-  0.100 that they allow pins it).
+  0.100 that they allow pins it). Unsafe fixes only where no dependency file names
+  any dependency (a copied folder, an unpacked wheel: the Pydantic is not known), unless
+  the module uses a name only Pydantic 2 has (``ConfigDict``, ``field_validator``,
+  ``model_validator``, ``pydantic_settings`` ...).
 - No finding in code gated on the Pydantic version: a branch of an ``if`` (or of
   a conditional expression) whose test reads a version flag (``PYDANTIC_V1``,
   ``IS_PYDANTIC_V2``, ``pydantic.VERSION``, ``PYDANTIC_VERSION.startswith("1.")``,
@@ -21,6 +24,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fallbacks import in_import_fallback
 from layerlint.facts.pydantic import v2_attribute_test
@@ -39,11 +43,44 @@ class PydanticRule(Rule):
         # supports) 1.x lacks: the finding stays, as a reminder for the upgrade, without a fix
         if fix is not None and self._pydantic_1_allowed():
             fix = None
+        elif fix == FIX_SAFE and self.ctx.memo("pydantic.version_unknown", self._version_unknown):
+            fix = FIX_UNSAFE
         super().report(node, message, fix=fix)
 
     def _pydantic_1_allowed(self) -> bool:
         ctx = self.ctx
         return bool(ctx.external("pydantic_1_allowed", str(deps.start_folder(ctx.path, ctx.settings.root))))
+
+    def _version_unknown(self) -> bool:
+        """No dependency file names any dependency, and the module uses no name only
+        Pydantic 2 has (code that would fail on 1.x says which Pydantic it runs)."""
+        ctx = self.ctx
+        if not ctx.external("declares_nothing", str(deps.start_folder(ctx.path, ctx.settings.root))):
+            return False
+        return not any(
+            qualified.partition(".")[0] in _PYDANTIC_2_MODULES
+            or (qualified.partition(".")[0] == "pydantic" and qualified.rpartition(".")[2] in PYDANTIC_2_NAMES)
+            for _node, qualified in _imported_names(ctx)
+        )
+
+
+# names only Pydantic 2 has, and the packages it split off
+PYDANTIC_2_NAMES = frozenset({
+    "ConfigDict", "field_validator", "model_validator", "field_serializer", "model_serializer", "computed_field",
+    "TypeAdapter", "RootModel", "AliasChoices", "AliasPath", "ValidationInfo", "SerializationInfo",
+    "ValidatorFunctionWrapHandler", "SerializerFunctionWrapHandler", "PlainSerializer", "WrapValidator",
+    "AfterValidator", "BeforeValidator", "PlainValidator", "WithJsonSchema", "SkipValidation",
+})
+_PYDANTIC_2_MODULES = frozenset({"pydantic_settings", "pydantic_core"})
+
+
+def _imported_names(ctx: FileContext) -> list[tuple[ast.AST, str]]:
+    """(import, the qualified name it binds) of every import of the module, at any depth."""
+    found = []
+    for node in nodes_of(ctx.tree, ast.Import, ast.ImportFrom):
+        for _local, qualified in ctx.import_bindings(node):  # type: ignore[arg-type]
+            found.append((node, qualified))
+    return found
 
 
 def in_version_gate(ctx: FileContext, line: int) -> bool:

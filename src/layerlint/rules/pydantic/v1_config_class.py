@@ -89,7 +89,11 @@ Pydantic: a SQLModel older than 0.0.14 or a FastAPI older than 0.100, which
 require it): a pin below 2.0,
 or a range that also allows 1.x (`pydantic>=1.10`, as a library supporting both
 declares; a lock file that lists Pydantic decides instead). Every LL2xx fix
-writes the v2 API, which 1.x lacks. The findings stay, for the upgrade.
+writes the v2 API, which 1.x lacks. The findings stay, for the upgrade. Where
+no dependency file names any dependency (a copied folder, an unpacked wheel),
+the Pydantic is not known: fixes are unsafe, unless the module uses a name only
+Pydantic 2 has (`ConfigDict`, `field_validator`, `model_validator`,
+`computed_field`, `TypeAdapter`, `pydantic_settings` ...).
 
 No finding at all, in every LL2xx rule, in code gated on the Pydantic version:
 either branch of an `if` (or of a conditional expression) whose test reads a
