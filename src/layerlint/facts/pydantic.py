@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from types import MappingProxyType
 
 from layerlint.context import FUNCTION_TYPES, FileContext
@@ -633,10 +635,30 @@ def pydantic_gate(ctx: FileContext, words: Iterable[str], *functions: str) -> bo
     if ctx.mentions("pydantic"):
         return has_word(ctx.source, words)
     return (
-        ctx.mentions(*functions)
+        any(ctx.mentions(search) if isinstance(search, str) else search(ctx.source) for search in _spelling_searches(functions))
         and has_word(ctx.source, words)
         and ctx.memo("pydantic.imports_project_module", lambda: _imports_project_module(ctx))
     )
+
+
+@lru_cache(maxsize=None)
+def _spelling_searches(words: tuple[str, ...]) -> tuple[str | Callable[[str], object], ...]:
+    """What to look for to find any of ``words``: a word alone (for ``ctx.mentions``), or a
+    regex search for the words sharing their first three letters: ``con(?:str|list|set)``
+    scans the text once, about as fast as one ``str.find``, where a find per word scans it
+    three times (for one word, ``in`` is the faster scan)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[:3], []).append(word)
+    searches: list[str | Callable[[str], object]] = []
+    for group in groups.values():
+        if len(group) == 1:
+            searches.append(group[0])
+        else:
+            common = os.path.commonprefix(group)
+            rests = "|".join(re.escape(word[len(common):]) for word in group)
+            searches.append(re.compile(f"{re.escape(common)}(?:{rests})").search)
+    return tuple(searches)
 
 
 def _imports_project_module(ctx: FileContext) -> bool:
