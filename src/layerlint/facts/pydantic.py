@@ -415,21 +415,22 @@ def _module_facts(ctx: FileContext) -> ModuleFacts:
                 facts.import_bindings.setdefault(local, set()).add(qualified)
     facts.classes = _classify_classes(class_nodes, facts, ctx)
     facts.has_models = any(info.kind == "model" for info in facts.classes.values()) or any(
-        imported_kind(q, ctx)[0] == "model" for q in _all_imported_names(ctx, facts)
+        imported_kind(q, ctx)[0] == "model" for q in _all_imported_names(ctx, facts, import_nodes)
     )
     return facts
 
 
-def _all_imported_names(ctx: FileContext, facts: ModuleFacts):
-    """Qualified names of what the module imports, for the ``has_models`` test."""
+def _all_imported_names(ctx: FileContext, facts: ModuleFacts, import_nodes: list[ast.Import | ast.ImportFrom]):
+    """Qualified names of what the module imports, for the ``has_models`` test
+    (``import_nodes``: its imports at any depth, in order)."""
     for qualified in facts.import_bindings.values():
         yield from qualified
-    for node in statements(ctx.tree.body):  # imports inside functions too
+    for node in import_nodes:  # imports inside functions too
         if isinstance(node, ast.ImportFrom):
             for _local, qualified in _import_bindings(node, ctx):
                 yield qualified
     # ``schemas.UserOut`` through a module import: any schemas module imported counts
-    for node in statements(ctx.tree.body):
+    for node in import_nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name in ("pydantic", "pydantic_settings"):  # ``pydantic.BaseModel``
