@@ -891,6 +891,9 @@ def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str], frozen
     return imported_kind(name, ctx)[0], frozenset(), frozenset({name})
 
 
+_NESTED_SCOPES = (ast.Lambda, *FUNCTION_TYPES, ast.ClassDef)
+
+
 class _BindingCollector:
     """Every binding of every name in one scope (not looking into nested scopes)."""
 
@@ -983,7 +986,8 @@ class _BindingCollector:
             if handler.name:
                 self.add(handler.name, None)
         # nested blocks, and expressions that bind (walrus, comprehension targets, match)
-        for name, value in ast.iter_fields(stmt):
+        for name in stmt._fields:  # (ast.iter_fields, without a generator per statement)
+            value = getattr(stmt, name, None)
             if isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast.stmt):
@@ -1001,7 +1005,7 @@ class _BindingCollector:
         stack = [node]
         while stack:
             item = stack.pop()
-            if isinstance(item, (ast.Lambda,) + FUNCTION_TYPES + (ast.ClassDef,)):
+            if isinstance(item, _NESTED_SCOPES):
                 continue
             if isinstance(item, ast.stmt):
                 self.statement(item)
