@@ -19,7 +19,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.project import folder_parts, module_name
 from layerlint.spelling import WordIndex, has_lone_cr, line_numbers, names_text
-from layerlint.walk import Lines, nodes_of, statements_on
+from layerlint.walk import Lines, nodes_of, statements, statements_on
 
 T = TypeVar("T")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -253,6 +253,12 @@ class FileContext:
         return self._nested_import_lines
 
     # -- module body ------------------------------------------------------
+    @property
+    def all_statements(self) -> list[ast.stmt]:
+        """Every statement of the module at any depth, in pre-order (``walk.statements`` of
+        its body): listed once for the several facts that each look through them all."""
+        return self.memo("all_statements", lambda: list(statements(self.tree.body)))
+
     @property
     def imports(self) -> dict[str, str]:
         """Local name -> fully qualified name: top-level imports, then (during the walk)

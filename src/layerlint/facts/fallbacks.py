@@ -41,7 +41,7 @@ def _import_fallbacks(ctx: FileContext) -> list[ast.ExceptHandler]:
     """Every ``except ImportError:`` (or ``ModuleNotFoundError``) handler, at any depth."""
     return ctx.memo("import_fallbacks", lambda: [
         handler
-        for stmt in statements(ctx.tree.body)
+        for stmt in ctx.all_statements
         for handler in getattr(stmt, "handlers", ())  # (try and try*)
         if any(
             _is_import_error(name, ctx)

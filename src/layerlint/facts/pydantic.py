@@ -56,7 +56,7 @@ from layerlint.facts.project_classes import (
     read_outside_bases,
 )
 from layerlint.parse import parse_quietly
-from layerlint.walk import GRAMMAR, plan_for, push_children, statements
+from layerlint.walk import GRAMMAR, plan_for, push_children
 
 MODEL_BASES = frozenset({
     "pydantic.BaseModel",
@@ -391,7 +391,7 @@ def _module_facts(ctx: FileContext) -> ModuleFacts:
     facts = ModuleFacts()
     class_nodes: list[ast.ClassDef] = []
     import_nodes: list[ast.Import | ast.ImportFrom] = []
-    for node in statements(ctx.tree.body):
+    for node in ctx.all_statements:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             import_nodes.append(node)
             modules = _imported_modules(node, ctx)
@@ -679,7 +679,7 @@ def _imports_schemas(ctx: FileContext) -> bool:
             return True
     if not _nested_schema_import(ctx.source):
         return False
-    for node in statements(ctx.tree.body):  # imports inside functions
+    for node in ctx.all_statements:  # imports inside functions
         if isinstance(node, (ast.Import, ast.ImportFrom)) and _may_import_schemas(node, ctx) and any(
             layer == "schemas" for _, layer in ctx.import_targets(node)
         ):
@@ -1052,7 +1052,7 @@ def method_class(func: ast.AST, ctx: FileContext) -> ast.ClassDef | None:
 
 def _method_parents(ctx: FileContext) -> dict[int, ast.ClassDef]:
     parents: dict[int, ast.ClassDef] = {}
-    for node in statements(ctx.tree.body):
+    for node in ctx.all_statements:
         if isinstance(node, ast.ClassDef):
             for stmt in module_level_statements(node.body):
                 if isinstance(stmt, FUNCTION_TYPES):
@@ -1328,7 +1328,7 @@ def _holds(value: ast.expr | None, binding: _Binding, scope: ast.AST, ctx: FileC
 def _module_class_nodes(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:
     def collect() -> dict[str, list[ast.ClassDef]]:
         found: dict[str, list[ast.ClassDef]] = {}
-        for node in statements(ctx.tree.body):
+        for node in ctx.all_statements:
             if isinstance(node, ast.ClassDef):
                 found.setdefault(node.name, []).append(node)
         return found

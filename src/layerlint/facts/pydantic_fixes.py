@@ -117,7 +117,7 @@ def supports_v1(ctx: FileContext) -> bool:
 def _supports_v1(ctx: FileContext) -> bool:
     if "pydantic" not in ctx.source:
         return False
-    for stmt in statements(ctx.tree.body):
+    for stmt in ctx.all_statements:
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             if any(_catches_import_error(h.type) for h in stmt.handlers) and (
                 _imports_pydantic(stmt.body) or any(_imports_pydantic(h.body) for h in stmt.handlers)

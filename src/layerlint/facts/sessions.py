@@ -328,7 +328,7 @@ def factory_spellings(ctx: FileContext) -> set[str]:
     names = _assigned_factories(ctx)
     names.update(word for word in _factory_words(ctx.source) if _named_like_factory(word))
     if "sessionmaker" in ctx.source:  # `self.<attr> = async_sessionmaker(...)` spells it
-        for node in statements(ctx.tree.body):
+        for node in ctx.all_statements:
             if isinstance(node, ast.ClassDef):
                 names.update(class_factory_attrs(node, ctx))
     names.update(
@@ -933,7 +933,7 @@ def classes_by_name(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:
 
 def _classes_by_name(ctx: FileContext) -> dict[str, list[ast.ClassDef]]:
     found: dict[str, list[ast.ClassDef]] = {}
-    for node in statements(ctx.tree.body):
+    for node in ctx.all_statements:
         if isinstance(node, ast.ClassDef):
             found.setdefault(node.name, []).append(node)
     return found

@@ -175,7 +175,7 @@ class V1Import(PydanticRule):
         """
         if self._fallbacks is None:
             self._fallbacks = set()
-            for block in statements(self.ctx.tree.body):
+            for block in self.ctx.all_statements:
                 if isinstance(block, ast.If) and block.orelse:
                     body, orelse = _imports_in(block.body), _imports_in(block.orelse)
                     shared = _bound_names(body) & _bound_names(orelse)

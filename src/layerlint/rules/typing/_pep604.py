@@ -19,7 +19,7 @@ from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
 from layerlint.facts.project_classes import annotated_alias_callees, annotated_aliases, module_level_statements
 from layerlint.rule import Rule
-from layerlint.walk import nodes_of, statements
+from layerlint.walk import nodes_of
 
 
 _NOTHING: frozenset[str] = frozenset()
@@ -298,7 +298,7 @@ def _old_typer(ctx: FileContext) -> bool:
     """:func:`deps.old_typer` for the module's imports at any depth (as the fixer reads them)."""
     imported = [
         qualified
-        for node in statements(ctx.tree.body)
+        for node in ctx.all_statements
         if isinstance(node, (ast.Import, ast.ImportFrom))
         for _local, qualified in ctx.import_bindings(node)
     ]
