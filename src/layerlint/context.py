@@ -358,7 +358,8 @@ class FileContext:
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        base = self.imports.get(node.id)
+        imports = self._imports if self._imports is not None else self.imports  # (the property's work once)
+        base = imports.get(node.id)
         if base is None:
             return None
         if attrs:
