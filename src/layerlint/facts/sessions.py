@@ -719,12 +719,17 @@ def _yields_session(
     root = expr.func
     while isinstance(root, ast.Attribute):
         root = root.value
-    if not isinstance(root, ast.Name):
-        return False  # `get_engine().session()`: a receiver known only at run time
-    if root.id in ("self", "cls") and isinstance(expr.func, ast.Attribute) and expr.func.value is root:
-        found = _own_method_context_manager(expr.func.attr, root.id, func, ctx)
+    method_of_root = isinstance(expr.func, ast.Attribute) and expr.func.value is root
+    if isinstance(root, ast.Call) and method_of_root:  # `get_engine().session()`
+        found = _instance_method_context_manager(_returned_class(root, ctx), expr.func.attr, ctx)  # type: ignore[union-attr]
+    elif not isinstance(root, ast.Name):
+        return False
+    elif root.id in ("self", "cls") and method_of_root:
+        found = _own_method_context_manager(expr.func.attr, root.id, func, ctx)  # type: ignore[union-attr]
     else:
         found = _named_context_manager(expr, root, func, ctx)
+        if found is None and method_of_root:  # `engine = get_engine()` then `engine.session()`
+            found = _instance_method_context_manager(_local_instance_class(root.id, func, ctx), expr.func.attr, ctx)  # type: ignore[union-attr]
     if found is None:
         return False
     if found[0] not in kinds:
@@ -762,6 +767,70 @@ def _named_context_manager(
     # (last: the walk over the function is the dearest check, and rarely needed)
     if found is None or root.id in ctx.memo(("sessions.locals", id(func)), lambda: _local_names(func)):
         return None  # a parameter or a local of the function: not the module's name
+    return found
+
+
+def _instance_method_context_manager(cls: str | None, method: str, ctx: FileContext) -> tuple[str, str] | None:
+    """:func:`method_context_manager` of an instance of a project class (None: not known)."""
+    return method_context_manager(cls, method, ctx) if cls is not None and ctx.is_first_party(cls) else None
+
+
+def _returned_class(call: ast.Call, ctx: FileContext) -> str | None:
+    """The project class a call of a function returns, by the function's annotation
+    (``def get_engine() -> Engine``: a function of a project module, or of this one at its
+    top level), or the class itself called (``Engine()``); None when not known."""
+    qualified = ctx.resolve(call.func)
+    if qualified is None:
+        if not (ctx.module and isinstance(call.func, ast.Name) and _may_define(ctx.source, call.func.id)):
+            return None
+        qualified = f"{ctx.module}.{call.func.id}"
+    if not ctx.is_first_party(qualified):
+        return None
+    provided = provided_class(qualified, ctx)
+    if provided is not None:
+        return provided
+    return qualified if read_outside_bases(qualified, ctx) is not None else None  # a class of the project
+
+
+def _local_instance_class(name: str, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> str | None:
+    """The project class a local name holds: bound once in the function, by ``name =
+    get_engine()`` (or ``await``, or ``Engine()``), or ``name: Engine = ...``; None when it
+    is a parameter, bound more than once, or bound otherwise."""
+    binding = ctx.memo(("sessions.single_bindings", id(func)), lambda: _single_bindings(func)).get(name)
+    if isinstance(binding, ast.AnnAssign):
+        qualified = ctx.resolve(binding.annotation)
+        return qualified if qualified is not None and ctx.is_first_party(qualified) else None
+    if isinstance(binding, ast.Assign):
+        value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
+        return _returned_class(value, ctx) if isinstance(value, ast.Call) else None
+    return None
+
+
+def _single_bindings(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.stmt | None]:
+    """Each name the function binds -> the one plain assignment (``x = ...``, ``x: T = ...``)
+    binding it, or None when a parameter, bound more than once or bound some other way
+    (nested functions and lambdas included, to be safe)."""
+    found: dict[str, ast.stmt | None] = {}
+    args = func.args
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+        if arg is not None:
+            found[arg.arg] = None
+    assigned: dict[int, ast.stmt] = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned[id(node.targets[0])] = node
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            assigned[id(node.target)] = node
+        elif node is not func and isinstance(node, (*FUNCTION_TYPES, ast.Lambda)):
+            for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs, node.args.vararg, node.args.kwarg):
+                if arg is not None:
+                    found[arg.arg] = None
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            found[node.id] = None if node.id in found else assigned.get(id(node))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for global_name in node.names:
+                found[global_name] = None
     return found
 
 

@@ -32,7 +32,9 @@ ClassVar[scoped_session[Session]]`, or a module-level alias of it) reached as
 the target of `async with <session factory>() as session` (a factory as LL603
 finds it: `self.session_factory()`, `request.app.state.session_factory()`), or of
 `async with engine.core_session() as session` (or `self._begin_session()`, a method of
-the class or of a base) where the callee is a project's context manager annotated to
+the class or of a base; `engine` a module-level instance, or a local bound once to what a
+project function is annotated to return: `engine = get_engine()`, `get_engine().session()`)
+where the callee is a project's context manager annotated to
 yield a session, or a plain function annotated to return one (`def new_session() ->
 AsyncSession`, also assigned: `db = new_session()`; as LL305 finds them). A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.

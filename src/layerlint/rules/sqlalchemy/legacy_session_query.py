@@ -15,7 +15,9 @@ result of the module or of `self.<attr>`, or a conventionally named name,
 import or attribute such as `SessionLocal` or `self.session_maker`), the target of
 `async with engine.core_session() as session` (or `with`) where the callee is a
 context manager of the module or of another project module, a function or a method of a
-class reached through the class or a module-level instance (`engine = Engine()`), or
+class reached through the class, a module-level instance (`engine = Engine()`) or a
+local name bound once to an instance (`engine = get_engine()`, the function annotated
+`-> Engine`; also `get_engine().session()`), or
 `self.<method>()` (`cls.<method>()` in a classmethod) in a method of a class whose body or
 nearest base defining `<method>` (of the module or another project module) makes it one,
 decorated `@asynccontextmanager` (`@contextmanager`) and annotated to yield a session
