@@ -134,30 +134,26 @@ def test_adding_an_async_driver_to_the_dependencies_brings_the_cached_ll301_back
     assert [line.split(":")[1] for line in ll301()] == ["11"]  # the cached result is not reused
 
 
-def test_an_exception_class_that_stops_deriving_from_httpexception_drops_the_cached_ll103(project):
-    errors = "from fastapi import HTTPException\n\n\nclass NotFound(HTTPException):\n    pass\n"
+@pytest.mark.parametrize(
+    ("errors", "raised", "edit"),
+    [
+        # a class of another module that stops deriving from HTTPException
+        ("class NotFound(HTTPException):\n    pass\n", "NotFound", ("(HTTPException)", "(LookupError)")),
+        # a helper of another module that stops returning one
+        ("def not_found(what) -> HTTPException:\n    return HTTPException(404, what)\n", "not_found",
+         ("-> HTTPException", "-> LookupError")),
+    ],
+)
+def test_an_imported_http_exception_that_stops_being_one_drops_the_cached_ll103(project, errors, raised, edit):
+    errors = "from fastapi import HTTPException\n\n\n" + errors
     (project / "app" / "errors.py").write_text(errors)
     (project / "app" / "services").mkdir()
     (project / "app" / "services" / "notes.py").write_text(
-        "from app.errors import NotFound\n\n\ndef find(note_id):\n    raise NotFound(note_id)\n"
+        f"from app.errors import {raised}\n\n\ndef find(note_id):\n    raise {raised}(note_id)\n"
     )
     args = ["check", "--jobs", "1", "--select", "LL103", "app/services/notes.py"]
     assert "notes.py:5:5: LL103" in CliRunner().invoke(main, args).output
-    (project / "app" / "errors.py").write_text(errors.replace("(HTTPException)", "(LookupError)"))
-    touch_later(project / "app" / "errors.py")
-    assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it
-
-
-def test_a_helper_that_stops_returning_an_httpexception_drops_the_cached_ll103(project):
-    errors = "from fastapi import HTTPException\n\n\ndef not_found(what) -> HTTPException:\n    return HTTPException(404, what)\n"
-    (project / "app" / "errors.py").write_text(errors)
-    (project / "app" / "services").mkdir()
-    (project / "app" / "services" / "notes.py").write_text(
-        "from app.errors import not_found\n\n\ndef find(note_id):\n    raise not_found(note_id)\n"
-    )
-    args = ["check", "--jobs", "1", "--select", "LL103", "app/services/notes.py"]
-    assert "notes.py:5:5: LL103" in CliRunner().invoke(main, args).output
-    (project / "app" / "errors.py").write_text(errors.replace("-> HTTPException", "-> LookupError"))
+    (project / "app" / "errors.py").write_text(errors.replace(*edit))
     touch_later(project / "app" / "errors.py")
     assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it
 
