@@ -241,8 +241,8 @@ def _provides_other_class(provider: str, ctx: FileContext) -> bool:
 
 class _NameSet:
     """Names with a property: those known at once (this module binds them itself), and
-    candidates (names its imports bind, to what; or names a function assigns calls to, the
-    calls) decided name by name when asked about (deciding one may parse another module,
+    candidates (names its imports bind, to what; or names a function assigns calls or
+    ``self.<attr>`` to, the values) decided name by name when asked about (deciding one may parse another module,
     and most names are never asked about). An import table is the one of the moment the
     set was made, so that a name is decided as it would have been had every import been
     decided then."""

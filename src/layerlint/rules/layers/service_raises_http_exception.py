@@ -16,7 +16,7 @@ what a helper function returns: `raise not_found("user")` where `not_found` is
 a plain `def` of the module, or a function of another project module, annotated
 to return such a class (`-> HTTPException`) or whose body only returns one
 (`return HTTPException(404)`; for another module's function, one without
-parameters). A method, an `async def`, or a name defined twice or shadowed
+parameters). A method, an `async def` of the module, or a name defined twice or shadowed
 where the `raise` is, is not followed. Not flagged inside an
 endpoint (`@router.get(...)`): route code, where the HTTP error belongs, even in
 a module whose folder reads as services (a feature package named `service`).
