@@ -142,7 +142,7 @@ class Plan:
     entering and, per type, the fields worth reading as ``(name, is_list, known)``
     (``known`` False: a field the grammar does not describe, read generically)."""
 
-    __slots__ = ("relevant", "fields", "marked")
+    __slots__ = ("relevant", "fields", "fields_last_first", "marked")
 
     def __init__(self, wanted: frozenset[type], marked: frozenset[type] = frozenset()) -> None:
         relevant = {cls for cls in GRAMMAR if cls in wanted or REACH[cls] & wanted}
@@ -159,6 +159,9 @@ class Plan:
                     keep.append((name, is_list, True))
             fields[cls] = tuple(keep)
         self.fields = fields
+        # the same, last field first: a walk pushes children on its stack in that order, so
+        # that popping them gives the field order
+        self.fields_last_first = {cls: kept[::-1] for cls, kept in fields.items()}
         # types that need a leave marker on the stack (scopes, and leave_ callbacks)
         self.marked = marked
 
@@ -252,7 +255,7 @@ def walk(
         free = plan_for(unfocused).relevant
         gated = (relevant - free) & _POSITIONED
         counts = focus.counts  # long enough for every end_lineno of the file
-    field_plan = plan.fields
+    field_plan = plan.fields_last_first
     marked = plan.marked
     on_enter = on_enter or {}
     scopes = scopes if scopes is not None else []
@@ -296,36 +299,28 @@ def walk(
             push(leave_type(node))
         fields = field_plan.get(node_type)
         if fields is None:  # a node type the grammar does not know: walk every field
-            fields = tuple((name, False, False) for name in getattr(node, "_fields", ()))
-        if not fields:
-            continue
-        children: list[ast.AST] = []
-        add = children.append
+            fields = tuple((name, False, False) for name in reversed(getattr(node, "_fields", ())))
+        # the children, last first (popped, they come in field order)
         for name, is_list, known in fields:
             value = getattr(node, name, None)
             if known:
                 if is_list:
-                    for child in value:
+                    for child in reversed(value):
                         child_type = type(child)
                         if child_type in relevant and (
                             child_type not in gated
                             or counts[child.end_lineno] != counts[child.lineno - 1]
                             or child_type in _DECORATED and _decorators_touch(child, counts)
                         ):
-                            add(child)
+                            push(child)
                 elif value is not None and type(value) in relevant and (
                     type(value) not in gated
                     or counts[value.end_lineno] != counts[value.lineno - 1]
                     or type(value) in _DECORATED and _decorators_touch(value, counts)
                 ):
-                    add(value)
+                    push(value)
             else:
-                found: list[object] = []
-                _push_any(value, relevant, found)
-                found.reverse()
-                children.extend(found)  # type: ignore[arg-type]
-        children.reverse()
-        stack.extend(children)
+                _push_any(value, relevant, stack)
 
 
 def _push_any(value: object, relevant: frozenset[type], stack: list[object]) -> None:
@@ -347,14 +342,33 @@ def nodes_of(tree: ast.AST, *types: type) -> list[ast.AST]:
     """
     wanted = frozenset(types)
     plan = plan_for(wanted)
+    relevant = plan.relevant
+    field_plan = plan.fields_last_first
     found: list[ast.AST] = []
     stack: list[ast.AST] = [tree]
     pop = stack.pop
+    push = stack.append
     while stack:
         node = pop()
-        if type(node) in wanted:
+        node_type = type(node)
+        if node_type in wanted:
             found.append(node)
-        push_children(node, plan, stack)
+        # (push_children, inlined: this loop runs for every node of many searches)
+        fields = field_plan.get(node_type)
+        if fields is None:
+            push_children(node, plan, stack)
+            continue
+        for name, is_list, known in fields:
+            value = getattr(node, name, None)
+            if known:
+                if is_list:
+                    for child in reversed(value):
+                        if type(child) in relevant:
+                            push(child)
+                elif value is not None and type(value) in relevant:
+                    push(value)
+            else:
+                _push_any(value, relevant, stack)
     return found
 
 
@@ -362,11 +376,11 @@ def push_children(node: ast.AST, plan: Plan, stack: list) -> None:
     """Push onto ``stack`` the children of ``node`` that a walk with ``plan`` enters, last
     child first (popping them then gives the pre-order, children in field order)."""
     relevant = plan.relevant
-    fields = plan.fields.get(type(node))
+    fields = plan.fields_last_first.get(type(node))
     if fields is None:  # a node type the grammar does not know: walk every field
-        fields = tuple((name, False, False) for name in getattr(node, "_fields", ()))
+        fields = tuple((name, False, False) for name in reversed(getattr(node, "_fields", ())))
     push = stack.append
-    for name, is_list, known in reversed(fields):
+    for name, is_list, known in fields:
         value = getattr(node, name, None)
         if known:
             if is_list:
