@@ -134,10 +134,15 @@ class BareStatusCode(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         # (a module may declare its endpoints on a project's router class alone, or on a
-        # router held by a project object)
+        # router held by a project object; endpoints are decorated: the `@` that
+        # may_have_endpoints requires is looked for first, the cheapest of these scans)
         return (
             ctx.mentions("fastapi", "starlette")
-            or ((spells_router_class(ctx) or bool(router_assignments(ctx))) and may_have_endpoints(ctx))
+            or (
+                ctx.mentions("@")
+                and (spells_router_class(ctx) or bool(router_assignments(ctx)))
+                and may_have_endpoints(ctx)
+            )
             or bool(attribute_routes(ctx))
         )
 
