@@ -106,8 +106,7 @@ class Pep604Rule(Rule):
         return frozenset(before)
 
     def _cast_imported(self) -> bool:
-        ctx = self.ctx
-        return ctx.memo("typing.cast_mentioned", lambda: "cast" in ctx.source)
+        return self.ctx.mentions("cast")  # (memoized per file, shared by LL501 and LL502)
 
     def visit_Call(self, node: ast.Call) -> None:
         if not node.args and not node.keywords or not self._cast_imported():
