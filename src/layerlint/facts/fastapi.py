@@ -274,7 +274,8 @@ def _router_parameters(ctx: FileContext) -> set[str]:
     """Parameters annotated with a router class (``def attach_routes(router: APIRouter):``,
     whose body declares the endpoints). By name, as the module's routers are: a function
     whose parameter shadows another name is not told apart."""
-    if not ctx.mentions("fastapi") or _ROUTER_ANNOTATION_RE.search(ctx.source) is None:
+    # (the pattern spells a router class: a file that spells none, known already, skips its search)
+    if not ctx.mentions("fastapi") or not spells_router_class(ctx) or _ROUTER_ANNOTATION_RE.search(ctx.source) is None:
         return set()
     names = set()
     for func in nodes_of(ctx.tree, *FUNCTION_TYPES):
