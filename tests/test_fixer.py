@@ -337,6 +337,27 @@ def test_add_import_from_near_places_a_new_statement_as_an_import_sorter_would(b
     assert add_import_from(cst.parse_module(before), *args, near=True).code == after
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # among the third-party imports (`import` statements first)
+        ("import os\n\nimport sqlalchemy as sa\nfrom starlette import x\n\nfrom app import y\n",
+         "import os\n\nimport sqlalchemy as sa\nfrom fastapi import status\nfrom starlette import x\n\nfrom app import y\n"),
+        # none: a group of its own above the project's imports (relative ones too) ...
+        ("import uuid\n\nfrom app.log import log_error\n",
+         "import uuid\n\nfrom fastapi import status\n\nfrom app.log import log_error\n"),
+        ("import os\n\nfrom . import x\n", "import os\n\nfrom fastapi import status\n\nfrom . import x\n"),
+        # ... or below the standard library's
+        ("import os\nX = 1\n", "import os\n\nfrom fastapi import status\nX = 1\n"),
+    ],
+)
+def test_add_import_from_near_places_a_third_party_module_among_those(before, after):
+    added = add_import_from(
+        cst.parse_module(before), "fastapi", "status", near=True, first_party=lambda module: module.startswith("app")
+    )
+    assert added.code == after
+
+
 @pytest.mark.parametrize("name", ["__init__.py", "models.py"])
 def test_removal_also_in_package_init(tmp_path, name):
     path = write(tmp_path, OPTIONAL_SOURCE, name)

@@ -447,26 +447,11 @@ class FileContext:
     def first_party(self) -> frozenset[str]:
         """Top-level names that belong to the project (read lazily: a cross-file fact)."""
         if self._first_party is None:
-            root = self.settings.root
-            found = self.external("first_party", str(root) if root is not None else None, self.folder)
-            for source in self.settings.sources:  # (`src = ["backend"]`: the packages in it)
-                found = found | self.external("first_party", str(source), self.folder)
-            self._first_party = found
+            self._first_party = project_packages(self.settings, self.folder, self.external)
         return self._first_party
 
     def is_first_party(self, module: str) -> bool:
-        top = module.partition(".")[0]
-        if top in self.first_party:
-            return True
-        # the file's own top package, unless that is an Alembic script folder left out of
-        # first_party (`alembic/env.py`'s `from alembic import context` is the library)
-        return bool(self.module) and top == self.module.partition(".")[0] and not self._in_alembic_folder(top)
-
-    def _in_alembic_folder(self, top: str) -> bool:
-        root = self.settings.module_root(self.path)
-        if root is None:
-            return False
-        return self.external("alembic_script_folder", os.path.join(str(root), top))
+        return is_project_module(module, self.first_party, self.module, self.path, self.settings, self.external)
 
     def layer_of(self, module: str) -> str | None:
         """Layer of a first-party module (third-party modules have none)."""
@@ -615,3 +600,30 @@ class FileContext:
         self.diagnostics.append(
             Diagnostic(code, message, self.display_path, line, col + 1, end_line, end_col + 1, fix)
         )
+
+
+def project_packages(settings: Settings, folder: str, external: Callable[..., Any]) -> frozenset[str]:
+    """Top-level names that belong to the project of a file in ``folder``: the packages of its
+    root and of its ``src`` folders (``src = ["backend"]``), asked through ``external`` (a
+    cross-file fact)."""
+    root = settings.root
+    found = external("first_party", str(root) if root is not None else None, folder)
+    for source in settings.sources:
+        found = found | external("first_party", str(source), folder)
+    return found
+
+
+def is_project_module(
+    module: str, packages: frozenset[str], own_module: str | None, path: str, settings: Settings,
+    external: Callable[..., Any],
+) -> bool:
+    """Is ``module`` the project's: under one of its ``packages``, or under the file's own top
+    package, unless that is an Alembic script folder left out of them (``alembic/env.py``'s
+    ``from alembic import context`` is the library)?"""
+    top = module.partition(".")[0]
+    if top in packages:
+        return True
+    if not own_module or top != own_module.partition(".")[0]:
+        return False
+    root = settings.module_root(path)
+    return root is None or not external("alembic_script_folder", os.path.join(str(root), top))

@@ -37,7 +37,9 @@ from typing import Any, ClassVar, Iterator, Sequence
 import libcst as cst
 
 from layerlint.config import Settings
+from layerlint.context import is_project_module, project_packages
 from layerlint.diagnostics import Diagnostic
+from layerlint.external import lookup
 from layerlint.fixes.imports import dotted_name
 from layerlint.project import module_name
 
@@ -61,8 +63,20 @@ class FixContext:
     @cached_property
     def layer(self) -> str | None:
         """The file's layer by its module name (as the rules see it, migrations aside)."""
-        module, _ = module_name(os.path.abspath(self.path), self.settings.module_root(self.path))
+        module = self._own_module
         return self.settings.layers.classify(module) if module else None
+
+    @cached_property
+    def _own_module(self) -> str | None:
+        return module_name(os.path.abspath(self.path), self.settings.module_root(self.path))[0]
+
+    @cached_property
+    def _packages(self) -> frozenset[str]:
+        return project_packages(self.settings, os.path.dirname(os.path.abspath(self.path)), lookup)
+
+    def is_first_party(self, module: str) -> bool:
+        """Is ``module`` the project's (as the rules read it: context.is_project_module)?"""
+        return is_project_module(module, self._packages, self._own_module, self.path, self.settings, lookup)
 
     @property
     def is_stub(self) -> bool:

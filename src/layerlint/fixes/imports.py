@@ -17,7 +17,7 @@ import collections
 import re
 import sys
 import textwrap
-from typing import Sequence
+from typing import Callable, Sequence
 
 import libcst as cst
 
@@ -295,7 +295,8 @@ def remove_unused_imports(
 
 
 def add_import_from(
-    module: cst.Module, from_module: str, name: str, asname: str | None = None, *, near: bool = False
+    module: cst.Module, from_module: str, name: str, asname: str | None = None, *, near: bool = False,
+    first_party: Callable[[str], bool] | None = None,
 ) -> cst.Module:
     """Ensure ``from <from_module> import <name>`` (``as <asname>`` when given) at the
     top level of the module.
@@ -310,7 +311,9 @@ def add_import_from(
     would put it: among the leading imports of the same package when there are some, in
     module-name order (``from fastapi import status`` before ``from fastapi.responses
     import ...``); for a module of the standard library, among those of the standard
-    library (``import`` statements first), or in a group of its own above the others.
+    library (``import`` statements first), or in a group of its own above the others; for
+    another, when ``first_party`` tells the project's modules, among the third-party
+    imports, or in a group of its own above the project's.
     """
     if asname == name:
         asname = None
@@ -325,6 +328,8 @@ def add_import_from(
     package = from_module.partition(".")[0]
     same_package: list[tuple[int, str]] = []  # (index, module) of leading imports from the package
     standard: list[tuple[int, tuple[bool, str]]] = []  # (index, sort key) of standard library imports
+    third_party: list[tuple[int, tuple[bool, str]]] = []  # (index, sort key) of third-party ones
+    first_project: int | None = None  # the first leading import of a project module
     first_import: int | None = None  # the first leading import (after `__future__` ones)
     after_same_module: int | None = None  # just after the last `from <from_module> import ...`
     for index, stmt in enumerate(body):
@@ -332,13 +337,20 @@ def add_import_from(
             break
         small = stmt.body[0] if len(stmt.body) == 1 else None
         imported = _imported_module(small)
+        if isinstance(small, cst.ImportFrom) and small.relative and first_project is None:
+            first_project = index  # (`from . import x`: the project's, sorted last)
         if imported is not None and imported != "__future__":
             if first_import is None:
                 first_import = index
             if imported.partition(".")[0] == package:
                 same_package.append((index, imported))
+            key = (isinstance(small, cst.ImportFrom), imported.lower())
             if imported.partition(".")[0] in sys.stdlib_module_names:
-                standard.append((index, (isinstance(small, cst.ImportFrom), imported.lower())))
+                standard.append((index, key))
+            elif first_party is not None and first_party(imported):
+                first_project = index if first_project is None else first_project
+            elif first_party is not None:
+                third_party.append((index, key))
         if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
             if dotted_name(small.module) == from_module and not isinstance(small.names, cst.ImportStar):
                 for alias in small.names:
@@ -372,18 +384,33 @@ def add_import_from(
             return _insert_before(module, body, later[0], new)
         insert_at = same_package[-1][0] + 1
     elif near and package in sys.stdlib_module_names and first_import is not None:
-        key = (True, from_module.lower())
-        later = [index for index, other in standard if other > key]
-        if later:
-            return _insert_before(module, body, later[0], new)
-        if standard:
+        return _insert_in_group(module, body, standard, (True, from_module.lower()), first_import, new)
+    elif near and first_party is not None and not first_party(from_module):  # a third-party module
+        if third_party or first_project is not None:
+            return _insert_in_group(module, body, third_party, (True, from_module.lower()), first_project, new)
+        if standard:  # a group of its own, below the standard library's
             insert_at = standard[-1][0] + 1
-        else:  # a group of its own, above the first import
-            module = _insert_before(module, body, first_import, new)
-            body = list(module.body)
-            body[first_import + 1] = body[first_import + 1].with_changes(leading_lines=[cst.EmptyLine()])
-            return module.with_changes(body=body)
+            new = new.with_changes(leading_lines=[cst.EmptyLine()])
     body.insert(insert_at, new)
+    return module.with_changes(body=body)
+
+
+def _insert_in_group(
+    module: cst.Module, body: list, group: list[tuple[int, tuple[bool, str]]], key: tuple[bool, str],
+    above: int | None, new: cst.SimpleStatementLine,
+) -> cst.Module:
+    """``new`` (sorting as ``key``) among the leading imports of ``group`` ((index, key) of
+    each, in order), where an import sorter puts it; with none, in a group of its own right
+    above ``body[above]``."""
+    later = [index for index, other in group if other > key]
+    if later:
+        return _insert_before(module, body, later[0], new)
+    if group:
+        body.insert(group[-1][0] + 1, new)
+        return module.with_changes(body=body)
+    module = _insert_before(module, body, above, new)  # type: ignore[arg-type]
+    body = list(module.body)
+    body[above + 1] = body[above + 1].with_changes(leading_lines=[cst.EmptyLine()])  # type: ignore[operator]
     return module.with_changes(body=body)
 
 

@@ -96,7 +96,7 @@ class DeclarativeBaseFixer(Fixer):
                         body[index + 1] = after.with_changes(leading_lines=_blank_lines_before(after.leading_lines))
             module = module.with_changes(body=body)
         for from_module, name, asname in sorted(getattr(self, "imports", ()), key=repr):
-            module = add_import_from(module, from_module, name, asname, near=True)
+            module = add_import_from(module, from_module, name, asname, near=True, first_party=self.ctx.is_first_party)
         return module
 
 

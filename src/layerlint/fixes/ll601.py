@@ -52,5 +52,5 @@ class StatusCodeFixer(Fixer):
 
     def finalize(self, module: cst.Module) -> cst.Module:
         for from_module, name, asname in sorted(getattr(self, "imports", ()), key=repr):
-            module = add_import_from(module, from_module, name, asname, near=True)
+            module = add_import_from(module, from_module, name, asname, near=True, first_party=self.ctx.is_first_party)
         return module
