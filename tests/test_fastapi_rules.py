@@ -100,6 +100,36 @@ def test_ll602_message_names_the_response_class_an_endpoint_returns():
     }
 
 
+def test_ll602_reads_a_templates_object_imported_from_a_project_module(tmp_path):
+    """`from app.templates import templates`, made there of Jinja2Templates or of a project subclass
+    that keeps its TemplateResponse: an HTMLResponse; a subclass that overrides it: not known."""
+    templates = (
+        "from fastapi.templating import Jinja2Templates\n\n\n"
+        "class Plain(Jinja2Templates):\n    def _create_env(self, directory):\n        return super()._create_env(directory)\n\n\n"
+        "class Wrapped(Jinja2Templates):\n    def TemplateResponse(self, *args, **kwargs):\n        return {}\n\n\n"
+        "templates = Jinja2Templates(directory='t')\nplain = Plain(directory='t')\nwrapped = Wrapped(directory='t')\n"
+    )
+    pages = (
+        "from fastapi import APIRouter, Request\n\nfrom app.templates import plain, templates, wrapped\n\n"
+        "router = APIRouter()\n\n\n"
+        "@router.get('/a')\nasync def a(request: Request):\n    return templates.TemplateResponse(request, 'a.html')\n\n\n"
+        "@router.get('/b')\nasync def b(request: Request):\n    return plain.TemplateResponse(request, 'b.html')\n\n\n"
+        "@router.get('/c')\nasync def c(request: Request):\n    return wrapped.TemplateResponse(request, 'c.html')\n"
+    )
+    found = {
+        d.line: d.message
+        for d in _lint(tmp_path, {"app/templates.py": templates, "app/routes/pages.py": pages}, "app/routes/pages.py")
+        if d.code == "LL602"
+    }
+    plain_message = "has neither `response_model=` nor a return annotation"
+    html = ": it returns a response (`HTMLResponse`): annotate `-> HTMLResponse` (or pass `response_class=`)"
+    assert found == {
+        9: f"endpoint `a` {plain_message}{html}",
+        14: f"endpoint `b` {plain_message}{html}",
+        19: f"endpoint `c` {plain_message}",  # its own TemplateResponse may return anything
+    }
+
+
 DATABASE = """\
     from contextlib import asynccontextmanager
     from typing import Annotated

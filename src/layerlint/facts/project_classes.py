@@ -646,6 +646,18 @@ def provided_class(qualified: str, ctx: FileContext) -> str | None:
     return ctx.memo(("project_classes.provided", qualified), lambda: _provided(qualified, ctx))
 
 
+def instance_class(qualified: str, ctx: FileContext) -> str | None:
+    """The class of a module-level instance of a project module (``templates =
+    LocaleTemplates(...)`` in ``app/templates.py``: ``app.templates.LocaleTemplates``),
+    following re-exports; None when not known (a name bound twice, or some other way)."""
+    return ctx.memo(("project_classes.instance", qualified), lambda: _instance_class(qualified, ctx))
+
+
+def _instance_class(qualified: str, ctx: FileContext) -> str | None:
+    found = _defined_in(qualified, ctx, 0)
+    return found[0].instances.get(found[1]) if found is not None else None
+
+
 def _provided(qualified: str, ctx: FileContext) -> str | None:
     found = _defined_in(qualified, ctx, 0)
     return found[0].provided.get(found[1]) if found is not None else None

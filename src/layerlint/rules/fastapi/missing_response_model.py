@@ -36,7 +36,9 @@ call, a parameter annotated as a router or (at module level) a router imported
 from a routes module (`app = make_app()`), what it holds is not known: exempt
 too. The finding is on the `def` line. When every `return` of the endpoint builds a response of
 FastAPI or Starlette (`RedirectResponse(...)`, `FileResponse(...)`, or
-`templates.TemplateResponse(...)` of a module-level `Jinja2Templates`), and
+`templates.TemplateResponse(...)` of a module-level `Jinja2Templates`, of this module
+or imported from the project module that makes it, or of a project subclass that does
+not define its own `TemplateResponse`), and
 its body cannot end without a `return` or `raise` (an implicit `return None`), the
 message says to annotate that class (`-> RedirectResponse`; `-> HTMLResponse`
 for templates), which FastAPI takes as the response class.
@@ -86,7 +88,14 @@ from layerlint.facts.fastapi import (
     router_assignments,
     status_value,
 )
-from layerlint.facts.project_classes import module_level_statements, scope_bindings
+from layerlint.facts.project_classes import (
+    UNKNOWN_BASE,
+    class_facts,
+    instance_class,
+    module_level_statements,
+    read_outside_bases,
+    scope_bindings,
+)
 from layerlint.facts.positions import def_line_node
 from layerlint.rule import Rule
 from layerlint.walk import statements
@@ -172,7 +181,7 @@ class MissingResponseModel(Rule):
                 isinstance(value.func, ast.Attribute)
                 and value.func.attr == "TemplateResponse"
                 and isinstance(value.func.value, ast.Name)
-                and value.func.value.id in self.ctx.memo("fastapi.templates", self._template_objects)
+                and self._is_template_object(value.func.value.id)
             ):
                 classes.add("HTMLResponse")
             else:
@@ -181,14 +190,43 @@ class MissingResponseModel(Rule):
             return None
         return classes.pop() if len(classes) == 1 else "Response"
 
+    def _is_template_object(self, name: str) -> bool:
+        """Is ``name`` a module-level ``Jinja2Templates`` of FastAPI or Starlette (or of a project
+        subclass that keeps its ``TemplateResponse``), made in this module or imported from
+        a project module that makes it there (read, never imported)?"""
+        ctx = self.ctx
+        if name in ctx.memo("fastapi.templates", self._template_objects):
+            return True
+        qualified = ctx.imports.get(name)
+        if qualified is None or not ctx.is_first_party(qualified):
+            return False
+        made = instance_class(qualified, ctx)
+        return made is not None and self._template_class(made)
+
     def _template_objects(self) -> frozenset[str]:
-        """Module-level names bound to a ``Jinja2Templates(...)`` of FastAPI or Starlette."""
+        """Module-level names bound to a ``Jinja2Templates(...)`` (or a project subclass's)."""
         names: set[str] = set()
         for stmt in self.ctx.tree.body:
             if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
-                if self.ctx.resolve(stmt.value.func) in TEMPLATE_CLASSES:
+                made = self.ctx.resolve(stmt.value.func)
+                if made is not None and self._template_class(made):
                     names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
         return frozenset(names)
+
+    def _template_class(self, qualified: str) -> bool:
+        """FastAPI's or Starlette's ``Jinja2Templates``, or a class of another project module
+        deriving from it whose chain of bases is all known and defines no ``TemplateResponse``."""
+        if qualified in TEMPLATE_CLASSES:
+            return True
+        if not self.ctx.is_first_party(qualified):
+            return False
+        bases = read_outside_bases(qualified, self.ctx)
+        return (
+            bases is not None
+            and UNKNOWN_BASE not in bases
+            and bool(bases & TEMPLATE_CLASSES)
+            and "TemplateResponse" not in class_facts(qualified, self.ctx)[1]
+        )
 
     def _receivers_with_default_class(self) -> dict[int, bool]:
         """By id of each ``@<name>.<method>(...)`` decorator: may the router it registers on
