@@ -550,6 +550,15 @@ class FileContext:
             value = self._memo[key] = factory()
             return value
 
+    def memo_of(self, compute: Callable[[FileContext], T]) -> T:
+        """``compute(self)``, computed once per file (keyed on the function): for the facts
+        asked for on every node, which :meth:`memo` would cost a new closure each time."""
+        try:
+            return self._memo[compute]
+        except KeyError:
+            value = self._memo[compute] = compute(self)
+            return value
+
     # -- reporting ---------------------------------------------------------------
     @property
     def lines(self) -> list[str]:

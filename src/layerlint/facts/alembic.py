@@ -54,22 +54,22 @@ class FunctionOps:
 
 def module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
     """Top-level functions of the module (also those defined under ``if``/``try``)."""
+    return ctx.memo_of(_module_functions)
 
-    def build() -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
-        out: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
-        stack = list(ctx.tree.body)
-        while stack:
-            stmt = stack.pop(0)
-            if isinstance(stmt, FUNCTION_TYPES):
-                out.setdefault(stmt.name, stmt)
-            elif isinstance(stmt, _BLOCKS):
-                for name in ("body", "orelse", "finalbody"):
-                    stack.extend(getattr(stmt, name, []))
-                for handler in getattr(stmt, "handlers", []):
-                    stack.extend(handler.body)
-        return out
 
-    return ctx.memo("alembic.functions", build)
+def _module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    out: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    stack = list(ctx.tree.body)
+    while stack:
+        stmt = stack.pop(0)
+        if isinstance(stmt, FUNCTION_TYPES):
+            out.setdefault(stmt.name, stmt)
+        elif isinstance(stmt, _BLOCKS):
+            for name in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(stmt, name, []))
+            for handler in getattr(stmt, "handlers", []):
+                stack.extend(handler.body)
+    return out
 
 
 def defines(name: str, ctx: FileContext) -> bool:

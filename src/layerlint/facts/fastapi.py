@@ -80,7 +80,7 @@ def _local_http_exceptions(ctx: FileContext) -> frozenset[str]:
 def local_http_exceptions(ctx: FileContext) -> frozenset[str]:
     if not ctx.mentions("HTTPException"):
         return frozenset()
-    return ctx.memo("fastapi.local_http_exceptions", lambda: _local_http_exceptions(ctx))
+    return ctx.memo_of(_local_http_exceptions)
 
 
 def http_exception_name(expr: ast.AST | None, ctx: FileContext) -> str | None:
@@ -290,7 +290,7 @@ _APP_WORD_RE = re.compile(r"app(?!\w)")  # a literal start: the regex engine sca
 
 
 def router_names(ctx: FileContext) -> frozenset[str]:
-    return ctx.memo("fastapi.router_names", lambda: _router_names(ctx))
+    return ctx.memo_of(_router_names)
 
 
 def may_have_endpoints(ctx: FileContext) -> bool:
@@ -530,7 +530,7 @@ def router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssign]:
     """The assignments of a ``FastAPI(...)``/``APIRouter(...)`` call (of a subclass too, of
     this module or of another project module, whatever its name) in this module, in any
     scope, in pre-order."""
-    return ctx.memo("fastapi.router_assignments", lambda: _find_router_assignments(ctx))
+    return ctx.memo_of(_find_router_assignments)
 
 
 def assigned_names(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
@@ -566,7 +566,7 @@ def attribute_routes(ctx: FileContext) -> dict[int, bool]:
     or ``router or APIRouter(...)`` of a parameter ``router: APIRouter | None = None``).
     By id of the decorator -> may the router have a default response class? (Looked for
     only in a file whose text spells such a decorator.)"""
-    return ctx.memo("fastapi.attribute_routes", lambda: _find_attribute_routes(ctx))
+    return ctx.memo_of(_find_attribute_routes)
 
 
 def _find_attribute_routes(ctx: FileContext) -> dict[int, bool]:

@@ -366,7 +366,7 @@ def _imported_modules(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> li
 
 
 def module_facts(ctx: FileContext) -> ModuleFacts:
-    return ctx.memo("pydantic.module_facts", lambda: _module_facts(ctx))
+    return ctx.memo_of(_module_facts)
 
 
 def has_word(source: str, words) -> bool:

@@ -550,7 +550,7 @@ def session_factories_settled(ctx: FileContext) -> bool:
 
 def session_factories(ctx: FileContext) -> _NameSet:
     """Names of session factories: ``X = async_sessionmaker(...)`` here, or conventional imports."""
-    return ctx.memo("sessions.factories", lambda: _module_factories(ctx))
+    return ctx.memo_of(_module_factories)
 
 
 def opens_session(call: ast.AST, ctx: FileContext) -> bool:

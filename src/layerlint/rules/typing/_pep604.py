@@ -66,17 +66,19 @@ class Pep604Rule(Rule):
         # annotation roots and cast() only matter around a subscript, and enclose it
         return self.ctx.spellings(tf.OPTIONAL_NAMES if self.form == tf.OPTIONAL else tf.UNION_NAMES)
 
-    def _positions(self) -> _Positions:
-        return self.ctx.memo("typing.positions", _Positions)
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # shared by LL501 and LL502: the roots either rule meets mark the subscripts of both
+        self._positions = ctx.memo("typing.positions", _Positions)
 
     # -- annotation roots ------------------------------------------------------------
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self._positions().mark(node.returns, tf.ANNOTATION)
+        self._positions.mark(node.returns, tf.ANNOTATION)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_arg(self, node: ast.arg) -> None:
-        self._positions().mark(node.annotation, tf.ANNOTATION)
+        self._positions.mark(node.annotation, tf.ANNOTATION)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if not isinstance(node.annotation, (ast.Subscript, ast.BinOp)):
@@ -92,7 +94,7 @@ class Pep604Rule(Rule):
         elif not scopes and node.value is not None and isinstance(node.target, ast.Name):
             # at module level too, the value is bound before the annotation is evaluated
             shadowed = frozenset({node.target.id})
-        self._positions().mark(node.annotation, position, shadowed)
+        self._positions.mark(node.annotation, position, shadowed)
 
     def _class_values_before(self, cls: ast.ClassDef, node: ast.AnnAssign) -> frozenset[str]:
         """Names the class body binds to a value (not a class) before ``node``'s annotation
@@ -113,7 +115,7 @@ class Pep604Rule(Rule):
             return
         if self.ctx.resolve(node.func) in tf.CAST_NAMES:
             type_arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "typ"), None)
-            self._positions().mark(type_arg, tf.CAST_ARG)
+            self._positions.mark(type_arg, tf.CAST_ARG)
 
     # -- the finding -----------------------------------------------------------------------
     def visit_Subscript(self, node: ast.Subscript) -> None:
@@ -151,8 +153,8 @@ class Pep604Rule(Rule):
         if operands is None:
             return None
         ctx = self.ctx
-        facts = ctx.memo("typing.module_facts", lambda: tf.module_facts(ctx.tree, ctx.resolve))
-        position, whole, shadowed = self._positions().marks.get(id(node), (tf.RUNTIME, False, _NOTHING))
+        facts = ctx.memo_of(_typing_facts)
+        position, whole, shadowed = self._positions.marks.get(id(node), (tf.RUNTIME, False, _NOTHING))
         if position == tf.RUNTIME and self._names_a_local(operands):
             return None  # `type_ = Optional[type_]`: a variable may hold anything (a ForwardRef has no `|`)
         if isinstance(node.slice, ast.Tuple) and (ctx.source_segment(node.slice) or "(").startswith("("):
@@ -272,6 +274,10 @@ def _declares_fastapi_params(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: 
         if any(callee in fastapi.PARAM_FUNCTIONS for callee in callees):
             return True
     return False
+
+
+def _typing_facts(ctx: FileContext) -> tf.ModuleFacts:
+    return tf.module_facts(ctx.tree, ctx.resolve)
 
 
 def _root(node: ast.expr | None) -> ast.expr | None:
