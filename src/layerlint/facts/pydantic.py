@@ -374,17 +374,50 @@ def has_word(source: str, words) -> bool:
 
     A cheap file gate: ``str.find`` is much faster than a regex alternation
     anchored on word boundaries, which the ``re`` engine cannot search for by prefix.
+    Words that share a start or an end (``min_items``, ``max_items``) are looked for only
+    in a text holding that shared part: one scan rules them all out.
     """
-    for word in words:
-        start = source.find(word)
-        while start != -1:
-            end = start + len(word)
-            before = source[start - 1] if start else " "
-            after = source[end] if end < len(source) else " "
-            if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
-                return True
-            start = source.find(word, end)
+    for shared, group in _word_groups(tuple(words)):
+        if shared is not None and shared not in source:
+            continue
+        for word in group:
+            start = source.find(word)
+            while start != -1:
+                end = start + len(word)
+                before = source[start - 1] if start else " "
+                after = source[end] if end < len(source) else " "
+                if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+                    return True
+                start = source.find(word, end)
     return False
+
+
+_MIN_SHARED = 5  # the shortest shared part worth a scan of its own (`json_`, `_items`)
+
+
+@lru_cache(maxsize=None)
+def _word_groups(words: tuple[str, ...]) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+    """``words`` in groups, each with the start or end its words share (None for a word
+    alone): the words sharing their first :data:`_MIN_SHARED` characters, then, of the
+    rest, those sharing their last ones."""
+    groups: list[tuple[str | None, tuple[str, ...]]] = []
+    left = list(dict.fromkeys(words))
+    for from_end in (False, True):
+        by_part: dict[str, list[str]] = {}
+        for word in left:
+            if len(word) >= _MIN_SHARED:
+                by_part.setdefault(word[-_MIN_SHARED:] if from_end else word[:_MIN_SHARED], []).append(word)
+        grouped = {word for group in by_part.values() if len(group) > 1 for word in group}
+        for group in by_part.values():
+            if len(group) > 1:
+                if from_end:
+                    shared = os.path.commonprefix([word[::-1] for word in group])[::-1]
+                else:
+                    shared = os.path.commonprefix(group)
+                groups.append((shared, tuple(group)))
+        left = [word for word in left if word not in grouped]
+    groups.extend((None, (word,)) for word in left)
+    return tuple(groups)
 
 
 def _module_facts(ctx: FileContext) -> ModuleFacts:
