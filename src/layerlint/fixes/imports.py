@@ -17,7 +17,7 @@ import collections
 import re
 import sys
 import textwrap
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import libcst as cst
 
@@ -378,14 +378,11 @@ def add_import_from(
     if after_same_module is not None:
         body.insert(after_same_module, new)
         return module.with_changes(body=body)
-    if near and same_package:
-        later = [index for index, imported in same_package if imported > from_module]
-        if later:  # before the first that sorts after it, taking over the blank lines above that one
-            return _insert_before(module, body, later[0], new)
-        insert_at = same_package[-1][0] + 1
-    elif near and package in sys.stdlib_module_names and first_import is not None:
+    if near and same_package:  # (in module-name order)
+        return _insert_in_group(module, body, same_package, from_module, None, new)
+    if near and package in sys.stdlib_module_names and first_import is not None:
         return _insert_in_group(module, body, standard, (True, from_module.lower()), first_import, new)
-    elif near and first_party is not None and not first_party(from_module):  # a third-party module
+    if near and first_party is not None and not first_party(from_module):  # a third-party module
         if third_party or first_project is not None:
             return _insert_in_group(module, body, third_party, (True, from_module.lower()), first_project, new)
         if standard:  # a group of its own, below the standard library's
@@ -396,12 +393,13 @@ def add_import_from(
 
 
 def _insert_in_group(
-    module: cst.Module, body: list, group: list[tuple[int, tuple[bool, str]]], key: tuple[bool, str],
-    above: int | None, new: cst.SimpleStatementLine,
+    module: cst.Module, body: list, group: list[tuple[int, Any]], key: Any, above: int | None,
+    new: cst.SimpleStatementLine,
 ) -> cst.Module:
     """``new`` (sorting as ``key``) among the leading imports of ``group`` ((index, key) of
-    each, in order), where an import sorter puts it; with none, in a group of its own right
-    above ``body[above]``."""
+    each, in order), where an import sorter puts it: before the first that sorts after it
+    (taking over the blank lines above that one), else after the last; with none, in a
+    group of its own right above ``body[above]``."""
     later = [index for index, other in group if other > key]
     if later:
         return _insert_before(module, body, later[0], new)
