@@ -18,13 +18,12 @@ from layerlint.facts.project_classes import (
     module_level_statements,
     outside_bases,
     provided_class,
-    scope_bindings,
     statement_attributes,
-    statement_bindings,
 )
-from layerlint.facts.sessions import classes_by_name, imports_settled
+from layerlint.facts.pydantic import locally_rebound
+from layerlint.facts.sessions import classes_by_name, imports_settled, top_level_binding_counts
 from layerlint.spelling import line_numbers, names_text
-from layerlint.walk import Lines, nodes_of, statements, statements_on
+from layerlint.walk import Lines, nodes_of, statements_on
 
 HTTP_EXCEPTIONS = frozenset({
     "fastapi.HTTPException",
@@ -152,7 +151,7 @@ def raised_helper_http_exception(expr: ast.AST | None, ctx: FileContext) -> str 
         return None
     func = expr.func
     if isinstance(func, ast.Name) and func.id not in ctx.imports:
-        if f"def {func.id}" not in ctx.source or _shadowed(func.id, ctx):
+        if f"def {func.id}" not in ctx.source or locally_rebound(func.id, ctx):
             return None
         helper = _module_functions(ctx).get(func.id)
         return _local_helper_http_class(helper, ctx) if helper is not None else None
@@ -192,29 +191,11 @@ def _module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef]:
 
 
 def _find_module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef]:
-    found: dict[str, ast.FunctionDef] = {}
-    bound_twice: set[str] = set()
-    seen: set[str] = set()
-    for stmt in module_level_statements(ctx.tree.body):
-        for name in statement_bindings(stmt):
-            (bound_twice if name in seen else seen).add(name)
-        if isinstance(stmt, ast.FunctionDef):
-            found[stmt.name] = stmt
-    return {name: func for name, func in found.items() if name not in bound_twice}
-
-
-def _shadowed(name: str, ctx: FileContext) -> bool:
-    """Is ``name`` a parameter of an enclosing function, or bound in its body (a nested ``def``,
-    an assignment), where the walk is?"""
-    for scope in ctx.scopes:
-        if isinstance(scope, FUNCTION_TYPES):
-            arguments = scope.args
-            parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
-            if any(parameter is not None and parameter.arg == name for parameter in parameters):
-                return True
-            if any(name in scope_bindings(stmt) for stmt in statements(scope.body)):
-                return True
-    return False
+    counts = top_level_binding_counts(ctx)
+    return {
+        stmt.name: stmt for stmt in module_level_statements(ctx.tree.body)
+        if isinstance(stmt, ast.FunctionDef) and counts.get(stmt.name) == 1
+    }
 
 
 def _local_http_class(name: str, ctx: FileContext) -> bool:

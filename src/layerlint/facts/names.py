@@ -223,6 +223,36 @@ class ModuleFixFacts:
         return name_index(self.tree)
 
 
+def reads_name_from(
+    tree: ast.AST, imports: list[ast.AST], in_modules: Callable[[str], bool], names: frozenset[str]
+) -> bool:
+    """Does the module (``tree``, with its ``imports`` at any depth) import one of ``names``
+    from a module ``in_modules`` accepts (``from sqlalchemy.orm import Mapped``), or read one
+    as an attribute of such a module it imports (``orm.mapped_column``,
+    ``status.HTTP_422_UNPROCESSABLE_CONTENT``)? Code that reads a name only a library's newer
+    release has says which release it runs on."""
+    modules: set[str] = set()
+    for node in imports:
+        for local, qualified in import_bindings(node):  # type: ignore[arg-type]
+            if qualified is None:
+                continue
+            module, _, name = qualified.rpartition(".")
+            if name in names and in_modules(module):
+                return True
+            if local is not None and in_modules(qualified):
+                modules.add(local)
+    if not modules:
+        return False
+    for node in nodes_of(tree, ast.Attribute):
+        if node.attr in names:
+            root = node.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in modules:
+                return True
+    return False
+
+
 def resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
     """The fully qualified name of a Name/Attribute chain whose head ``imports`` binds
     (``v1.BaseModel`` -> ``pydantic.v1.BaseModel`` with ``{"v1": "pydantic.v1"}``), else None:

@@ -676,14 +676,8 @@ def _gives_session(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef
     ``db = self.db`` in a method of a class whose instances hold a session there (decided
     when asked, once the class is known: the class's own analysis reads its methods)."""
     if isinstance(value, ast.Attribute):
-        cls = ctx.memo("sessions.method_classes", lambda: _method_classes(ctx)).get(id(func))
-        receiver = _first_parameter(func)
-        return (
-            cls is not None
-            and not any(_is_builtin(d, kind, ctx) for d in func.decorator_list for kind in ("staticmethod", "classmethod"))
-            and not ctx.memo(("sessions.rebinds", id(func), receiver), lambda: _rebinds(func, receiver))
-            and value.attr in class_session_attrs(cls, ctx)
-        )
+        cls = _receiver_class(func, ctx, classmethod=False)
+        return cls is not None and value.attr in class_session_attrs(cls, ctx)
     return _returns_session(value, func, ctx)
 
 
@@ -840,21 +834,31 @@ def _own_method_context_manager(
     """``self.<method>()`` in a method (``cls.<method>()`` in a classmethod) of a top-level
     class of the module: what the class's own definition of ``method``, or its nearest
     base's, yields as a context manager (see :func:`method_context_manager`)."""
-    if not ctx.module:
+    if not ctx.module or _first_parameter(func) != receiver:
         return None
-    cls = ctx.memo("sessions.method_classes", lambda: _method_classes(ctx)).get(id(func))
-    if cls is None or _first_parameter(func) != receiver:
-        return None  # a function that is no method of a top-level class, or another first parameter
-    if any(_is_builtin(d, "staticmethod", ctx) for d in func.decorator_list):
-        return None
-    if any(_is_builtin(d, "classmethod", ctx) for d in func.decorator_list) is not (receiver == "cls"):
-        return None  # `cls.<method>()` only in a classmethod, `self.<method>()` only outside one
-    if ctx.memo(("sessions.rebinds", id(func), receiver), lambda: _rebinds(func, receiver)):
-        return None  # `self = other`, or a nested function of its own `self`: which object is not known
-    bindings = ctx.memo("sessions.top_level_bindings", lambda: _top_level_binding_counts(ctx))
-    if bindings.get(cls.name) != 1:
+    # (`cls.<method>()` only in a classmethod, `self.<method>()` only outside one)
+    cls = _receiver_class(func, ctx, classmethod=receiver == "cls")
+    if cls is None or top_level_binding_counts(ctx).get(cls.name) != 1:
         return None  # the class name bound twice: which class the module's summary holds is not known
     return method_context_manager(f"{ctx.module}.{cls.name}", method, ctx)
+
+
+def _receiver_class(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext, *, classmethod: bool
+) -> ast.ClassDef | None:
+    """The top-level class of which ``func`` is a method whose first parameter is that class's
+    instance (or, with ``classmethod``, the class: a ``@classmethod``); None for a function
+    that is no such method, a ``@staticmethod``, or one that rebinds its first parameter
+    (``self = other``, a nested function of its own ``self``: which object is not known)."""
+    cls = ctx.memo("sessions.method_classes", lambda: _method_classes(ctx)).get(id(func))
+    if cls is None or any(_is_builtin(d, "staticmethod", ctx) for d in func.decorator_list):
+        return None
+    if any(_is_builtin(d, "classmethod", ctx) for d in func.decorator_list) is not classmethod:
+        return None
+    receiver = _first_parameter(func)
+    if ctx.memo(("sessions.rebinds", id(func), receiver), lambda: _rebinds(func, receiver)):
+        return None
+    return cls
 
 
 def _method_classes(ctx: FileContext) -> dict[int, ast.ClassDef]:
@@ -1062,8 +1066,7 @@ def _class_attribute_session(owner: str, attr: str, ctx: FileContext) -> bool:
     qualified = ctx.imports.get(owner)
     if qualified is None:
         classes = [stmt for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef) and stmt.name == owner]
-        bindings = ctx.memo("sessions.top_level_bindings", lambda: _top_level_binding_counts(ctx))
-        return len(classes) == 1 and bindings.get(owner) == 1 and attr in class_session_attrs(
+        return len(classes) == 1 and top_level_binding_counts(ctx).get(owner) == 1 and attr in class_session_attrs(
             classes[0], ctx, instance=False
         )
     return ctx.is_first_party(qualified) and attr in ctx.memo(
@@ -1076,8 +1079,12 @@ def _first_parameter(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None
     return positional[0].arg if positional else None
 
 
-def _top_level_binding_counts(ctx: FileContext) -> dict[str, int]:
+def top_level_binding_counts(ctx: FileContext) -> dict[str, int]:
     """How many statements of the module's top level (its if/try blocks too) bind each name."""
+    return ctx.memo("sessions.top_level_bindings", lambda: _top_level_binding_counts(ctx))
+
+
+def _top_level_binding_counts(ctx: FileContext) -> dict[str, int]:
     counts: dict[str, int] = {}
     for stmt in statements(ctx.tree.body, descend=lambda stmt: not isinstance(stmt, SCOPE_TYPES)):
         for name in statement_bindings(stmt):

@@ -78,7 +78,7 @@ from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fallbacks import catches_import_error
 from layerlint.facts.project_classes import statement_bindings
-from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, import_bindings, plan_reference
+from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference, reads_name_from
 from layerlint.facts.sqlalchemy import (
     DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, unquoted,
 )
@@ -131,12 +131,6 @@ SQLALCHEMY_2_NAMES = frozenset({
 })
 
 
-def _root_name(node: ast.expr) -> str | None:
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
 class SqlaFixFacts(ModuleFixFacts):
     """Per-module facts of the LL302/LL304 fixes."""
 
@@ -179,17 +173,9 @@ class SqlaFixFacts(ModuleFixFacts):
     def _uses_sqlalchemy_2(self) -> bool:
         """Does the module import (or read from an imported SQLAlchemy module) a name that
         only SQLAlchemy 2 has? Code that would fail on 1.x says which SQLAlchemy it runs."""
-        modules: set[str] = set()
-        for node in nodes_of(self.tree, ast.Import, ast.ImportFrom):
-            for local, qualified in import_bindings(node):  # type: ignore[arg-type]
-                if not qualified or qualified.partition(".")[0] not in ("sqlalchemy", "sqlmodel"):
-                    continue
-                if qualified.rpartition(".")[2] in SQLALCHEMY_2_NAMES:
-                    return True
-                if local is not None:
-                    modules.add(local)
-        return bool(modules) and any(
-            node.attr in SQLALCHEMY_2_NAMES and _root_name(node) in modules for node in nodes_of(self.tree, ast.Attribute)
+        return reads_name_from(
+            self.tree, nodes_of(self.tree, ast.Import, ast.ImportFrom),
+            lambda module: module.partition(".")[0] in ("sqlalchemy", "sqlmodel"), SQLALCHEMY_2_NAMES,
         )
 
     def reference(self, api: str, line: int) -> Reference | None:

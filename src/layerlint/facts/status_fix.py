@@ -29,7 +29,15 @@ from typing import Any, Callable
 from layerlint.external import lookup, provider
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fastapi import RENAMED_STATUS_NAMES, RENAMED_STATUS_VERSION, STATUS_NAMES
-from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, import_bindings, name_index, plan_reference
+from layerlint.facts.names import (
+    ModuleFixFacts,
+    NameIndex,
+    Reference,
+    import_bindings,
+    name_index,
+    plan_reference,
+    reads_name_from,
+)
 from layerlint.spelling import WordIndex, has_lone_cr
 from layerlint.walk import Lines, nodes_of
 
@@ -116,20 +124,7 @@ class StatusFixFacts(ModuleFixFacts):
         fail there. (Names in comments or strings do not count.)"""
         if self.source is not None and not any(name in self.source for name in _NEW_RENAMED_NAMES):
             return False
-        status_names: set[str] = set()
-        for node in self._imports:
-            for local, qualified in import_bindings(node):  # type: ignore[arg-type]
-                if qualified in STATUS_MODULES:
-                    status_names.add(local)
-                elif qualified is not None and qualified.rpartition(".")[2] in _NEW_RENAMED_NAMES and (
-                    qualified.rpartition(".")[0] in STATUS_MODULES
-                ):
-                    return True
-        return any(
-            isinstance(node.value, ast.Name) and node.value.id in status_names
-            for node in nodes_of(self.tree, ast.Attribute)
-            if node.attr in _NEW_RENAMED_NAMES
-        )
+        return reads_name_from(self.tree, self._imports, STATUS_MODULES.__contains__, _NEW_RENAMED_NAMES)
 
     @cached_property
     def added_side(self) -> str | None:
