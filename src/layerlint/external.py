@@ -146,18 +146,23 @@ def isdir(path: str) -> bool:
 
 @provider("package_chain")
 def package_chain(folder: str) -> tuple[str, ...]:
-    """Names of the packages (folders with ``__init__.py``) that end at ``folder``, outermost first."""
+    """Names of the packages that end at ``folder``, outermost first: folders with an
+    ``__init__.py``, and folders without one inside such a package (implicit namespace
+    packages, ``open_webui/routers/``, imported as ``open_webui.routers``); () when no
+    folder at or above ``folder`` is a package."""
     return _chain(folder)
 
 
 @functools.lru_cache(maxsize=65536)
 def _chain(folder: str) -> tuple[str, ...]:
-    if not os.path.isfile(os.path.join(folder, "__init__.py")):
-        return ()
     parent, name = os.path.split(folder)
     if not name:
         return ()
-    return (*_chain(parent), name) if parent != folder else (name,)
+    above = _chain(parent) if parent != folder else ()
+    if os.path.isfile(os.path.join(folder, "__init__.py")):
+        return (*above, name)
+    # a namespace package only inside a package, and only by an importable name
+    return (*above, name) if above and name.isidentifier() else ()
 
 
 def clear_too(forget: Callable[[], None]) -> None:

@@ -1,0 +1,87 @@
+"""With no pyproject.toml, module names come from the ``__init__.py`` chain; a folder
+without one inside a package is an implicit namespace package and keeps its place in
+the name (open-webui's wheel: ``open_webui/routers/`` has no ``__init__.py`` and is
+imported as ``open_webui.routers``; cut there, ``routers/apps.py`` was a module ``apps``
+in no layer, and its relative imports resolved to nothing)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from layerlint import external, runner
+from layerlint import project as project_module
+from layerlint.cli import main
+
+ROUTE = (
+    "from fastapi import APIRouter\n\n"
+    "from ..repositories.order_repo import fetch_order\n"
+    "from shop.repositories import order_repo\n\n"
+    "router = APIRouter()\n\n\n"
+    '@router.get("/orders/{order_id}")\n'
+    "async def read_order(order_id: int):\n"
+    "    return await fetch_order(order_id)\n"
+)
+REPOSITORY = "async def fetch_order(order_id):\n    return order_id\n"
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch):
+    """``shop/`` is a package; ``routers/`` and ``repositories/`` inside it are not."""
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "checkout"
+    for folder in ("shop/routers", "shop/repositories", "shop/my-scripts", "scripts"):
+        (root / folder).mkdir(parents=True)
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "routers" / "orders.py").write_text(ROUTE)
+    (root / "shop" / "repositories" / "order_repo.py").write_text(REPOSITORY)
+    (root / "shop" / "my-scripts" / "seed.py").write_text("")  # (no importable name)
+    (root / "scripts" / "tool.py").write_text("")  # (in no package)
+    monkeypatch.chdir(root)
+    return root
+
+
+def _invoke(*args: str):
+    # (one process, several runs: the facts of a run are read once)
+    project_module.forget_settings()
+    project_module.first_party_names.cache_clear()
+    runner._settings_cache.clear()
+    external.clear()
+    return CliRunner().invoke(main, list(args))
+
+
+def _modules() -> dict[str, str]:
+    result = _invoke("layers", ".")
+    assert result.exit_code == 0, result.output
+    return {line.split()[-1]: line.split()[1] for line in result.output.splitlines() if line.endswith(".py")}
+
+
+def _ll101(*extra: str) -> list[tuple[str, int]]:
+    result = _invoke("check", "--select", "LL101", "--output-format", "json", *extra, ".")
+    assert result.exit_code in (0, 1), result.output
+    return [(os.path.relpath(d["filename"]), d["location"]["row"]) for d in json.loads(result.output)]
+
+
+def test_a_folder_without_init_inside_a_package_keeps_its_place_in_the_name(shop):
+    assert _modules() == {
+        "shop/__init__.py": "shop",
+        "shop/routers/orders.py": "shop.routers.orders",
+        "shop/repositories/order_repo.py": "shop.repositories.order_repo",
+        "shop/my-scripts/seed.py": "seed",
+        "scripts/tool.py": "tool",
+    }
+
+
+def test_its_relative_and_absolute_imports_resolve_to_the_project(shop):
+    assert _ll101("--no-cache") == [("shop/routers/orders.py", 3), ("shop/routers/orders.py", 4)]
+
+
+def test_the_cached_result_follows_the_package_it_sits_in(shop):
+    assert len(_ll101()) == 2
+    (shop / "shop" / "__init__.py").unlink()  # `routers/orders.py` is now a module `orders`
+    assert _ll101() == []
+    (shop / "shop" / "__init__.py").write_text("")
+    assert len(_ll101()) == 2
