@@ -97,6 +97,33 @@ def is_trivial_body(body: list[ast.stmt]) -> bool:
     return True
 
 
+def changes_nothing(body: list[ast.stmt], ctx: FileContext) -> bool:
+    """A trivial body (:func:`is_trivial_body`), give or take names bound to
+    ``op.get_bind()``/``op.get_context()`` (a template's leftover: ``connection =
+    op.get_bind()`` and nothing done with it) and ``if`` statements doing nothing either
+    way (``if skip_legacy(op): return`` before a ``pass`` or a ``raise``: an emptied
+    revision kept in the chain, a refusal guarded by the database it runs on)."""
+    return is_trivial_body([
+        stmt for stmt in body if not (_fetches_connection(stmt, ctx) or _idle_if(stmt, ctx))
+    ])
+
+
+def _idle_if(stmt: ast.stmt, ctx: FileContext) -> bool:
+    return isinstance(stmt, ast.If) and changes_nothing(stmt.body, ctx) and changes_nothing(stmt.orelse, ctx)
+
+
+def _fetches_connection(stmt: ast.stmt, ctx: FileContext) -> bool:
+    if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or not isinstance(stmt.value, ast.Call):
+        return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    if not all(isinstance(target, ast.Name) for target in targets):
+        return False
+    return ctx.resolve(stmt.value.func) in _CONNECTION_GETTERS
+
+
+_CONNECTION_GETTERS = frozenset({"alembic.op.get_bind", "alembic.op.get_context"})
+
+
 def _is_none(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
