@@ -182,3 +182,27 @@ def test_violation_predicate_over_every_pair_of_layers():
 )
 def test_default_layers_leave_test_code_out(module, layer):
     assert LayerModel().classify(module) == layer
+
+
+def test_a_module_declaring_endpoints_is_no_ll102_subject_whatever_its_name(tmp_path, monkeypatch):
+    """``api/models.py`` serving machine-learning models is route code (langflow): its
+    import of a service is no violation, while a models module's import of one still is."""
+    files = {
+        "app/api/__init__.py": "",
+        "app/api/models.py": (
+            "from fastapi import APIRouter\n\nfrom app.services.catalog_service import list_all\n\n"
+            'router = APIRouter(prefix="/models")\n\n\n@router.get("/")\n'
+            "async def list_models() -> list[str]:\n    return await list_all()\n"
+        ),
+        "app/db/__init__.py": "",
+        "app/db/models.py": "from app.services.catalog_service import list_all\n",
+        "app/services/__init__.py": "",
+        "app/services/catalog_service.py": "async def list_all():\n    return []\n",
+    }
+    root = make_project(tmp_path, "", files)
+    monkeypatch.chdir(root)
+    out = CliRunner().invoke(main, ["layers"]).output
+    assert re.search(r"^  models -> services\s+2  VIOLATION LL102$", out, re.MULTILINE), out
+    assert "Violations (1):\n  app/db/models.py:1: LL102 app.db.models imports app.services.catalog_service\n" in out
+    checked = CliRunner().invoke(main, ["check", "--select", "LL102", "--output-format", "github", "."]).output
+    assert re.findall(r"file=([^,]+),line=(\d+)", checked) == [("app/db/models.py", "1")]

@@ -5,9 +5,10 @@ This is how a user checks the classification before trusting the gate. Modules
 and import targets are classified exactly as the rules do (``FileContext.layer``,
 ``FileContext.import_targets``); only first-party targets are part of the map
 (a relative import is always first-party). A first-party module outside every
-layer appears as ``(none)``. An edge is a violation when LL101 or LL102 would flag
-such an import (:func:`violation`; tests/test_layermap.py checks that the two
-agree on the demo application). Suppressions (``noqa``, per-file-ignores,
+layer appears as ``(none)``. An import is a violation when LL101 or LL102 flags it
+(:func:`violation`, but for LL102's silence in a module declaring endpoints), and an
+edge when one of its imports is (tests/test_layermap.py checks that the map and the
+rules agree). Suppressions (``noqa``, per-file-ignores,
 selection) do not hide an edge: the map shows the architecture as written.
 """
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from layerlint.cache import read_bytes
 from layerlint.context import FileContext
 from layerlint.engine import decode_source
+from layerlint.facts.fastapi import defines_endpoints
 from layerlint.layers import LAYER_NAMES, RANK, is_shared
 from layerlint.parse import parse_quietly
 from layerlint.runner import Overrides, discover, display, effective_settings
@@ -61,7 +63,8 @@ class Edge:
 
     @property
     def code(self) -> str | None:
-        return violation(self.source if self.source != NONE else None, self.target if self.target != NONE else None)
+        """The rule its import statements break (some may not: a module declaring endpoints)."""
+        return next((site.code for site in self.sites if site.code), None)
 
 
 @dataclass
@@ -76,7 +79,7 @@ class LayerMap:
         return sorted(self.edges.values(), key=lambda e: (order.get(e.source, 99), order.get(e.target, 99)))
 
     def violations(self) -> list[ImportSite]:
-        sites = [site for edge in self.edges.values() if edge.code for site in edge.sites]
+        sites = [site for edge in self.edges.values() for site in edge.sites if site.code]
         return sorted(sites, key=lambda s: (s.path, s.line, s.target_module))
 
 
@@ -114,8 +117,11 @@ def build(paths: list[str], overrides: Overrides) -> LayerMap:
                 if (key, target) in seen:
                     continue
                 seen.add((key, target))
+                code = violation(ctx.layer, layer)
+                if code == "LL102" and defines_endpoints(ctx):
+                    code = None  # route code, whatever its name says (as LL102 sees it)
                 edge = result.edges.setdefault(key, Edge(*key))
-                edge.sites.append(ImportSite(shown, node.lineno, ctx.module, target, edge.code))
+                edge.sites.append(ImportSite(shown, node.lineno, ctx.module, target, code))
     return result
 
 

@@ -5,8 +5,9 @@ Flags an import that goes up the layer order
 `routes -> dependencies -> services -> repositories -> models`: a repository
 importing a service, dependency or route; a service importing a dependency or
 route; a model importing anything above models; a dependency importing a route.
-Shared modules and modules outside every layer are never the subject of this
-rule. A shared module is named `schemas`, `core` or `exceptions` (or `errors`, the
+Shared modules, modules outside every layer, and modules that declare endpoints
+(`@router.get(...)`: route code, whatever the name says, such as an `api/models.py`
+serving machine-learning models) are never the subject of this rule. A shared module is named `schemas`, `core` or `exceptions` (or `errors`, the
 other usual name of an exceptions module), or sits in a package of that name
 inside a layer's package, or in an exceptions package anywhere: any layer may
 import it (`from app.services.exceptions import NotFound` or `from
@@ -38,6 +39,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.facts.fastapi import defines_endpoints
 from layerlint.layers import RANK, is_shared
 from layerlint.rule import Rule
 
@@ -69,6 +71,8 @@ class ImportAgainstLayerOrder(Rule):
         own = RANK[self.ctx.layer]  # type: ignore[index]
         for module, layer in self.ctx.import_targets(node):
             if layer in RANK and RANK[layer] < own and not is_shared(module):
+                if defines_endpoints(ctx):
+                    return  # route code, whatever its name says (asked last: it reads the tree)
                 self.report(
                     node,
                     f"{self.ctx.layer} module imports {layer} module `{module}`: "
