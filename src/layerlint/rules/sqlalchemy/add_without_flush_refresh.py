@@ -15,7 +15,7 @@ nothing can read its values), or in a local the function binds to it and never
 reads after the `add` (`event = Event(...)`; `session.add(event)`; a
 parameter is still flagged: its caller holds the object); an object last bound, before the `add`, to a row
 read from the database (`await session.get(...)`, a `session.execute(...)`
-result, the repository's own getter `await self.get_by_id(...)`): it exists,
+result, or SQLModel's `session.exec(...)`, the repository's own getter `await self.get_by_id(...)`): it exists,
 with its values, and the `add` is a no-op; and a function with no such call at all when the
 session is not known to be one.
 
@@ -67,11 +67,11 @@ from layerlint.rule import Rule
 
 _FLUSHES = frozenset({"flush", "commit"})
 # session methods that read rows, and the names of a repository's own getters
-_LOADS = frozenset({"get", "get_one", "execute", "scalar", "scalars"})
+_LOADS = frozenset({"get", "get_one", "execute", "exec", "scalar", "scalars"})  # (exec: SQLModel's)
 _GETTER_PREFIXES = ("get_", "find_", "fetch_")
 _SESSION_METHODS = frozenset({
     "add", "add_all", "flush", "commit", "refresh", "expunge", "merge", "delete", "rollback",
-    "begin", "begin_nested", "close", "expire", "execute", "scalar", "scalars", "get", "expunge_all",
+    "begin", "begin_nested", "close", "expire", "execute", "exec", "scalar", "scalars", "get", "expunge_all",
 })
 
 
