@@ -60,6 +60,7 @@ from layerlint.facts.project_classes import (
     outside_bases,
     provided_class,
     read_outside_bases,
+    scope_bindings,
     statement_bindings,
 )
 from layerlint.facts.sqlalchemy import base_expr
@@ -639,7 +640,8 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             inner = arg.annotation.slice  # Annotated[Any, Depends(get_db)]
             if isinstance(inner, ast.Tuple) and any(is_session_provider(e, ctx) for e in inner.elts[1:]):
                 names.add(arg.arg)
-    for node in nodes_of(func, ast.With, ast.AsyncWith, ast.Assign, ast.AnnAssign):
+    # (its own statements: a name a nested function binds is that function's)
+    for node in statements(func.body, descend=_outside_nested_scopes):
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 kinds = _ASYNC_WITH_KINDS if isinstance(node, ast.AsyncWith) else _WITH_KINDS
@@ -651,7 +653,7 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
             if opens_session(node.value, ctx):
                 names.update(targets)
-            elif isinstance(node.value, (ast.Call, ast.Await)) or _is_self_attribute(node.value, func):
+            elif isinstance(node.value, (ast.Call, ast.Await)) or _is_self_attribute(node.value, _owner(node.value, func, ctx)):
                 for target in targets:
                     assigned_calls.setdefault(target, []).append(node.value)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -662,10 +664,69 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
     )
 
 
-def _is_self_attribute(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _outside_nested_scopes(stmt: ast.stmt) -> bool:
+    return not isinstance(stmt, SCOPE_TYPES)
+
+
+def _own_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, ctx: FileContext) -> frozenset[str]:
+    """The names a function binds in its own scope (parameters, assignment, ``for``,
+    ``with`` and ``except`` targets, its ``def``s, imports), not in a nested function's,
+    less those it declares ``global`` or ``nonlocal``; a ``:=`` anywhere in it counts."""
+    return ctx.memo(("sessions.own_names", id(func)), lambda: _find_own_names(func, ctx))
+
+
+def _find_own_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, ctx: FileContext) -> frozenset[str]:
+    args = func.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}
+    if isinstance(func, ast.Lambda):
+        return frozenset(names)
+    declared: set[str] = set()
+    for stmt in statements(func.body, descend=_outside_nested_scopes):
+        if isinstance(stmt, (ast.Global, ast.Nonlocal)):
+            declared.update(stmt.names)
+        else:
+            names.update(scope_bindings(stmt))
+    if ":=" in ctx.source:  # (one more than the function binds, at worst: a silence)
+        names.update(n.target.id for n in nodes_of(func, ast.NamedExpr) if isinstance(n, ast.NamedExpr))
+    return frozenset(names - declared)
+
+
+def _owner(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """:func:`_binding_function` of the name ``value`` (``self`` in ``self.db``) is read from."""
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        return _binding_function(func, value.value.id, ctx)
+    return None
+
+
+def _binding_function(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, name: str, ctx: FileContext
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The function whose ``name`` a use in ``func`` reads: ``func`` if it binds the name,
+    else the nearest enclosing function that does (the method whose ``self`` a nested
+    function reads); None when none does (a module-level name)."""
+    parents = ctx.memo("sessions.function_parents", lambda: _function_parents(ctx))
+    found: ast.FunctionDef | ast.AsyncFunctionDef | None = func
+    while found is not None and name not in _own_names(found, ctx):
+        found = parents.get(id(found))
+    return found
+
+
+def _function_parents(ctx: FileContext) -> dict[int, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """id(function) -> the function it is nested in (through classes), for nested ones."""
+    parents: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for outer in ctx.all_statements:
+        if isinstance(outer, FUNCTION_TYPES):
+            for stmt in statements(outer.body, descend=lambda stmt: not isinstance(stmt, FUNCTION_TYPES)):
+                if isinstance(stmt, FUNCTION_TYPES):
+                    parents[id(stmt)] = outer
+    return parents
+
+
+def _is_self_attribute(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
     """``self.<attr>``, ``self`` being the method's first parameter."""
     return (
-        isinstance(value, ast.Attribute)
+        func is not None
+        and isinstance(value, ast.Attribute)
         and isinstance(value.value, ast.Name)
         and value.value.id == _first_parameter(func)
     )
@@ -676,7 +737,8 @@ def _gives_session(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef
     ``db = self.db`` in a method of a class whose instances hold a session there (decided
     when asked, once the class is known: the class's own analysis reads its methods)."""
     if isinstance(value, ast.Attribute):
-        cls = _receiver_class(func, ctx, classmethod=False)
+        owner = _binding_function(func, value.value.id, ctx) if isinstance(value.value, ast.Name) else None
+        cls = _receiver_class(owner, ctx, classmethod=False) if owner is not None else None
         return cls is not None and value.attr in class_session_attrs(cls, ctx)
     return _returns_session(value, func, ctx)
 
@@ -718,12 +780,15 @@ def _yields_session(
         found = _instance_method_context_manager(_returned_class(root, ctx), expr.func.attr, ctx)  # type: ignore[union-attr]
     elif not isinstance(root, ast.Name):
         return False
-    elif root.id in ("self", "cls") and method_of_root:
-        found = _own_method_context_manager(expr.func.attr, root.id, func, ctx)  # type: ignore[union-attr]
     else:
-        found = _named_context_manager(expr, root, func, ctx)
-        if found is None and method_of_root:  # `engine = get_engine()` then `engine.session()`
-            found = _instance_method_context_manager(_local_instance_class(root.id, func, ctx), expr.func.attr, ctx)  # type: ignore[union-attr]
+        # (a name a nested function reads from the function around it is judged there)
+        owner = _binding_function(func, root.id, ctx) or func
+        if root.id in ("self", "cls") and method_of_root:
+            found = _own_method_context_manager(expr.func.attr, root.id, owner, ctx)  # type: ignore[union-attr]
+        else:
+            found = _named_context_manager(expr, root, owner, ctx)
+            if found is None and method_of_root:  # `engine = get_engine()` then `engine.session()`
+                found = _instance_method_context_manager(_local_instance_class(root.id, owner, ctx), expr.func.attr, ctx)  # type: ignore[union-attr]
     if found is None:
         return False
     if found[0] not in kinds:
@@ -1031,11 +1096,12 @@ def class_session_attrs(cls: ast.ClassDef, ctx: FileContext, *, instance: bool =
 def is_session(expr: ast.AST, ctx: FileContext) -> bool:
     """During the walk: does ``expr`` hold a session in the current scope?"""
     if isinstance(expr, ast.Name):
-        return any(
-            expr.id in function_sessions(scope, ctx)
-            for scope in ctx.scopes
-            if isinstance(scope, FUNCTION_TYPES)
-        )
+        # the innermost function binding the name decides (a sibling handler's `session`,
+        # or the enclosing factory's, is not this function's when it binds its own)
+        for scope in reversed(ctx.scopes):
+            if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda)) and expr.id in _own_names(scope, ctx):
+                return not isinstance(scope, ast.Lambda) and expr.id in function_sessions(scope, ctx)
+        return False
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         if expr.value.id == "self":
             cls = ctx.enclosing_class()
