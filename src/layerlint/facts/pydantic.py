@@ -107,6 +107,7 @@ CONSTRUCTORS = frozenset({
     "model_validate", "model_validate_json", "model_validate_strings", "model_construct",
     "parse_obj", "parse_raw", "parse_file", "from_orm", "construct",
 })
+_COPIES = frozenset({"copy", "model_copy"})  # a model's methods returning a model of its class
 _CLASS_METHODS_BY_NAME = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -1240,6 +1241,10 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
             owner = receiver(func.value, ctx)
             if owner.is_class and owner.kind == "model":
                 return replace(owner, is_class=False)
+        if isinstance(func, ast.Attribute) and func.attr in _COPIES:  # `cmd.copy(update=...).dict()`
+            owner = receiver(func.value, ctx)
+            if not owner.is_class and owner.kind == "model":
+                return owner
         return UNKNOWN
     return UNKNOWN
 

@@ -27,7 +27,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
   later; one constrained to models only, `TypeVar("T", UserIn, UserOut)`; not
   one without a bound, with a Union bound, or bound twice in the module),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
-  `UserOut.model_validate(...)`), `self`/`cls` in a model's methods, `super()`
+  `UserOut.model_validate(...)`), the copy of one (`user.copy(update=...)`,
+  `user.model_copy()`: `user.copy(update=...).dict()` is flagged twice), `self`/`cls` in a model's methods, `super()`
   in them, `self.<attr>` in a method of a class whose body annotates the
   attribute with one model class (`params: Params`, `Optional[Params]`,
   `Params | None`; not a union of several classes) when neither the body, its
