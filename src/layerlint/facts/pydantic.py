@@ -229,24 +229,13 @@ def read_model_kind(info: ClassInfo, ctx: FileContext) -> tuple[str, bool]:
     return info.kind, info.settings
 
 
-# `from <...models...> import` / `from <..._model> import` (a models-layer module by default),
-# `from <..._schemas> import` / `from <..._schema> import`
-_MODELS_IMPORT_RE = re.compile(
-    r"from[ \t]+[\w.]*(?:\bmodels|_models?|_schemas?)\b[\w.]*[ \t]+import"
-    r"|from[ \t]+[\w.]+[ \t]+import[ \t(][^\n]*(?:\bmodels|_models?)\b"  # the module itself: `from app import models`
-)
-
-
 def imports_model_classes(ctx: FileContext) -> bool:
-    """Does the module import a class-like name from a models-layer module (``models.py``
-    often holds Pydantic classes beside ORM ones: its module is read when a rule meets the
-    class as a receiver), or from a module named ``*_schemas``/``*_schema`` (``api_schemas.py``,
-    of no layer), or a models module that it names classes through (``models.Item``)? With the default layers the text must show such an import first
-    (``from app.models import``, ``from .order_model import``): most files need no import table."""
-    if ctx.settings.layers.is_default:
-        if _MODELS_IMPORT_RE.search(ctx.source) is None:
-            return False
-    elif not ctx.mentions("import"):
+    """Does the module import a class-like name from a project module (its module is read
+    when a rule meets the class as a receiver: ``models.py`` often holds Pydantic classes
+    beside ORM ones, and ``purge.py`` may hold a command model), or from a module named
+    ``*_schemas``/``*_schema``, or a models module that it names classes through
+    (``models.Item``)?"""
+    if not ctx.mentions("import"):
         return False
     return ctx.memo("pydantic.imports_model_classes", lambda: any(
         _imports_model_class(local, qualified, ctx) for local, qualified in ctx.imports.items()
@@ -256,7 +245,7 @@ def imports_model_classes(ctx: FileContext) -> bool:
 def _imports_model_class(local: str, qualified: str, ctx: FileContext) -> bool:
     module, _, last = qualified.rpartition(".")
     if _looks_like_class(last):
-        return _schemas_suffix(module) or ctx.layer_of(module) == "models"
+        return _schemas_suffix(module) or ctx.is_first_party(module)
     # a models module itself, whose classes the file names through it (`models.Item`)
     return ctx.layer_of(qualified) == "models" and re.search(rf"\b{re.escape(local)}\.[A-Z]", ctx.source) is not None
 

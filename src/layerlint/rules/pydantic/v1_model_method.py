@@ -14,10 +14,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
   imported from a schemas module of the project (not a third-party package's
   `schema` module, nor one whose file is not found), or a class of another project module, such as a
   `models.py` holding Pydantic classes beside ORM ones, whose bases, read from
-  its module, are Pydantic's; in a module that names neither Pydantic nor a
-  schemas module, only a class imported from a models module (or named through
-  one: `models.Item` after `from app import models`) or from a module
-  named `*_schemas`/`*_schema`, such as `api_schemas.py`, is read), a name
+  its module, are Pydantic's (in a module that names neither Pydantic nor a
+  schemas module too: a command model of `app/purge.py` imported into a
+  service; and a class named through a models module, `models.Item` after
+  `from app import models`), a name
   annotated with one (`user: UserOut`, `Annotated[UserOut, ...]`,
   `UserOut | None`) or with a type variable bound to one (`payload: CreateT`
   with `CreateT = TypeVar("CreateT", bound=UserOut)` made once at module level
