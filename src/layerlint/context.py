@@ -510,11 +510,12 @@ class FileContext:
         return bool(self.external("module_file", self._module_candidate(module)))
 
     def module_source_path(self, module: str) -> str | None:
-        """The ``.py`` file of a first-party module (``pkg/mod.py`` or ``pkg/mod/__init__.py``), else None."""
+        """The ``.py`` file of a first-party module (``pkg/mod/__init__.py`` or ``pkg/mod.py``),
+        else None. Where both exist, Python imports the package: so is it read."""
         if not module or not self.is_first_party(module):
             return None
         candidate = self._module_candidate(module)
-        for path in (candidate + ".py", os.path.join(candidate, "__init__.py")):
+        for path in (os.path.join(candidate, "__init__.py"), candidate + ".py"):
             if self.external("isfile", path):
                 return path
         return None
