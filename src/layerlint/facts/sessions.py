@@ -692,22 +692,32 @@ def _find_own_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, c
 
 
 def _owner(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """:func:`_binding_function` of the name ``value`` (``self`` in ``self.db``) is read from."""
+    """:func:`_reading_function` of the name ``value`` (``self`` in ``self.db``) is read from."""
     if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
-        return _binding_function(func, value.value.id, ctx)
+        return _reading_function(func, value.value.id, ctx)
     return None
 
 
-def _binding_function(
+def _reading_function(
     func: ast.FunctionDef | ast.AsyncFunctionDef, name: str, ctx: FileContext
-) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The function whose ``name`` a use in ``func`` reads: ``func`` if it binds the name,
-    else the nearest enclosing function that does (the method whose ``self`` a nested
-    function reads); None when none does (a module-level name)."""
+) -> ast.FunctionDef | ast.AsyncFunctionDef:
+    """The function whose binding of ``name`` a use in ``func`` reads: the nearest one
+    around it (``func`` included) that binds the name (the method whose ``self`` a nested
+    function reads); ``func`` itself when none does (a module-level name), or when it is
+    nested in no function (most are: asked first)."""
+    if id(func) in ctx.memo("sessions.outermost_functions", lambda: _outermost_functions(ctx)):
+        return func
     parents = ctx.memo("sessions.function_parents", lambda: _function_parents(ctx))
     found: ast.FunctionDef | ast.AsyncFunctionDef | None = func
     while found is not None and name not in _own_names(found, ctx):
         found = parents.get(id(found))
+    return found or func
+
+
+def _outermost_functions(ctx: FileContext) -> set[int]:
+    """ids of the module's functions and of its classes' methods, nested in no function."""
+    found = set(ctx.memo("sessions.method_classes", lambda: _method_classes(ctx)))
+    found.update(id(stmt) for stmt in module_level_statements(ctx.tree.body) if isinstance(stmt, FUNCTION_TYPES))
     return found
 
 
@@ -737,7 +747,7 @@ def _gives_session(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef
     ``db = self.db`` in a method of a class whose instances hold a session there (decided
     when asked, once the class is known: the class's own analysis reads its methods)."""
     if isinstance(value, ast.Attribute):
-        owner = _binding_function(func, value.value.id, ctx) if isinstance(value.value, ast.Name) else None
+        owner = _owner(value, func, ctx)
         cls = _receiver_class(owner, ctx, classmethod=False) if owner is not None else None
         return cls is not None and value.attr in class_session_attrs(cls, ctx)
     return _returns_session(value, func, ctx)
@@ -782,7 +792,7 @@ def _yields_session(
         return False
     else:
         # (a name a nested function reads from the function around it is judged there)
-        owner = _binding_function(func, root.id, ctx) or func
+        owner = _reading_function(func, root.id, ctx)
         if root.id in ("self", "cls") and method_of_root:
             found = _own_method_context_manager(expr.func.attr, root.id, owner, ctx)  # type: ignore[union-attr]
         else:
@@ -1097,10 +1107,16 @@ def is_session(expr: ast.AST, ctx: FileContext) -> bool:
     """During the walk: does ``expr`` hold a session in the current scope?"""
     if isinstance(expr, ast.Name):
         # the innermost function binding the name decides (a sibling handler's `session`,
-        # or the enclosing factory's, is not this function's when it binds its own)
-        for scope in reversed(ctx.scopes):
-            if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda)) and expr.id in _own_names(scope, ctx):
-                return not isinstance(scope, ast.Lambda) and expr.id in function_sessions(scope, ctx)
+        # or the enclosing factory's, is not this function's when it binds its own); the
+        # functions' sessions are asked first, the bindings of those inside only then
+        scopes = ctx.scopes
+        for index in range(len(scopes) - 1, -1, -1):
+            scope = scopes[index]
+            if isinstance(scope, FUNCTION_TYPES) and expr.id in function_sessions(scope, ctx):
+                return not any(
+                    isinstance(inner, (*FUNCTION_TYPES, ast.Lambda)) and expr.id in _own_names(inner, ctx)
+                    for inner in scopes[index + 1:]
+                )
         return False
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         if expr.value.id == "self":
