@@ -659,6 +659,11 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             if is_session_annotation(node.annotation, ctx):
                 names.add(node.target.id)
+        elif (  # `for db in get_db():` (`async for`), a session dependency's values, as `next(get_db())` takes one
+            isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name)
+            and isinstance(node.iter, ast.Call) and _provides_session(node.iter.func, ctx)
+        ):
+            names.add(node.target.id)
     return _NameSet(
         names, assigned_calls, lambda _name, values: any(_gives_session(value, func, ctx) for value in values)
     )

@@ -32,7 +32,8 @@ module-level session
 binds it), a local name bound to the instance's session attribute in a method
 (`db = self.db`, not in a static or class method, nor where `self` is rebound), the
 first value of a dependency that yields a session, as `Depends(get_db)` reads it
-(`db = next(get_db())`, `with next(get_db()) as db`), or such a call itself
+(`db = next(get_db())`, `with next(get_db()) as db`) or each of its values (`for db
+in get_db():`, `async for`), or such a call itself
 (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
 Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic migration
 is checked.
