@@ -870,7 +870,7 @@ def _local_instance_class(name: str, func: ast.FunctionDef | ast.AsyncFunctionDe
     """The project class a local name holds: bound once in the function, by ``name =
     get_engine()`` (or ``await``, or ``Engine()``), or ``name: Engine = ...``; None when it
     is a parameter, bound more than once, or bound otherwise."""
-    binding = ctx.memo(("sessions.single_bindings", id(func)), lambda: _single_bindings(func)).get(name)
+    binding = single_bindings(func, ctx).get(name)
     if isinstance(binding, ast.AnnAssign):
         qualified = ctx.resolve(binding.annotation)
         return qualified if qualified is not None and ctx.is_first_party(qualified) else None
@@ -880,10 +880,14 @@ def _local_instance_class(name: str, func: ast.FunctionDef | ast.AsyncFunctionDe
     return None
 
 
-def _single_bindings(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.stmt | None]:
+def single_bindings(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> dict[str, ast.stmt | None]:
     """Each name the function binds -> the one plain assignment (``x = ...``, ``x: T = ...``)
     binding it, or None when a parameter, bound more than once or bound some other way
-    (nested functions and lambdas included, to be safe)."""
+    (``except ... as x``, an import; nested functions and lambdas included, to be safe)."""
+    return ctx.memo(("sessions.single_bindings", id(func)), lambda: _single_bindings(func))
+
+
+def _single_bindings(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.stmt | None]:
     found: dict[str, ast.stmt | None] = {}
     args = func.args
     for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
@@ -905,6 +909,11 @@ def _single_bindings(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, 
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             for global_name in node.names:
                 found[global_name] = None
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            found[node.name] = None
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                found[(alias.asname or alias.name).partition(".")[0]] = None
     return found
 
 

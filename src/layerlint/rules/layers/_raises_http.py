@@ -13,6 +13,7 @@ from layerlint.facts.fastapi import (
     raised_helper_http_exception,
     raised_http_exception,
 )
+from layerlint.facts.sessions import single_bindings
 from layerlint.rule import Rule
 
 
@@ -31,15 +32,18 @@ class RaisesHTTPExceptionIn(Rule):
         return {"raise"}
 
     def visit_Raise(self, node: ast.Raise) -> None:
-        name = raised_http_exception(node.exc, self.ctx)
+        exc = node.exc
+        if isinstance(exc, ast.Name):  # `err = QueryError()` earlier, the function's one binding of `err`
+            exc = self._assigned_call(exc.id) or exc
+        name = raised_http_exception(exc, self.ctx)
         if name is not None:
             # (a project's class is named in full, with what makes it an HTTP exception)
             shown = f"`{name}`" if name in HTTP_EXCEPTIONS or "." not in name else f"`{name}` (an HTTPException)"
         else:
-            returned = raised_helper_http_exception(node.exc, self.ctx)
+            returned = raised_helper_http_exception(exc, self.ctx)
             if returned is None:
                 return
-            helper = node.exc.func  # type: ignore[union-attr]
+            helper = exc.func  # type: ignore[union-attr]
             shown = f"`{ast.unparse(helper)}()` (returns `{returned}`)"
         # an endpoint is route code, where the HTTP error belongs, whatever its module's folder
         if enclosing_endpoint(self.ctx) is None:
@@ -48,3 +52,11 @@ class RaisesHTTPExceptionIn(Rule):
                 f"{self.ctx.layer} module raises HTTP exception {shown}: raise a domain exception "
                 "and translate it to HTTP in the route",
             )
+
+    def _assigned_call(self, name: str) -> ast.Call | None:
+        """The call a local name holds: the one binding of ``name`` in the enclosing
+        function, ``name = <call>`` (not a parameter, nor bound twice or otherwise)."""
+        func = self.ctx.enclosing_function()
+        binding = single_bindings(func, self.ctx).get(name) if func is not None else None
+        value = binding.value if isinstance(binding, (ast.Assign, ast.AnnAssign)) else None
+        return value if isinstance(value, ast.Call) else None

@@ -17,7 +17,9 @@ a plain `def` of the module, or a function of another project module, annotated
 to return such a class (`-> HTTPException`) or whose body only returns one
 (`return HTTPException(404)`; for another module's function, one without
 parameters). A method, an `async def` of the module, or a name defined twice or shadowed
-where the `raise` is, is not followed. Not flagged inside an
+where the `raise` is, is not followed. A local name raised is read where the function
+binds it, when that is its one binding there: `error = NotFoundError(...)`, then `raise
+error` (not a parameter, nor a name also bound by `except ... as error` or a loop). Not flagged inside an
 endpoint (`@router.get(...)`): route code, where the HTTP error belongs, even in
 a module whose folder reads as services (a feature package named `service`).
 
