@@ -610,6 +610,13 @@ _YIELDING = {
     for module in ("typing", "typing_extensions", "collections.abc")
     for name in ("AsyncGenerator", "AsyncIterator", "Generator", "Iterator")
 }
+# a plain function annotated to return a context manager of X -> the decorator it stands for
+_MANAGER_TYPES = {
+    **{f"{module}.ContextManager": "contextlib.contextmanager" for module in ("typing", "typing_extensions")},
+    **{f"{module}.AsyncContextManager": "contextlib.asynccontextmanager" for module in ("typing", "typing_extensions")},
+    "contextlib.AbstractContextManager": "contextlib.contextmanager",
+    "contextlib.AbstractAsyncContextManager": "contextlib.asynccontextmanager",
+}
 _METHOD_DECORATORS = frozenset({"staticmethod", "classmethod"})
 RETURNED = "returned"  # (not a decorator) a plain function annotated to return the class
 AWAITED = "awaited"  # (not a decorator) an `async def` annotated to return the class: its call is awaited
@@ -743,11 +750,18 @@ def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[s
     -> AsyncIterator[X]`` (or ``AsyncGenerator[X, None]``; ``@contextmanager def f() ->
     Iterator[X]``/``Generator[X, ...]``), also as a static or class method; (:data:`RETURNED`,
     X) of a plain ``def f() -> X``, (:data:`AWAITED`, X) of an ``async def f() -> X`` (its
-    call is a coroutine); None for anything else (another decorator, no annotation, a form
+    call is a coroutine); a plain ``def f() -> ContextManager[X]`` (``AbstractContextManager``,
+    the async forms) stands for the decorated form; None for anything else (another decorator, no annotation, a form
     that does not match)."""
     decorators = [resolve_in(d, bound) or (d.id if isinstance(d, ast.Name) else None) for d in func.decorator_list]
     managers = [d for d in decorators if d in CONTEXT_MANAGERS]
     if not managers and all(d in _METHOD_DECORATORS for d in decorators):
+        returns = _parsed(func.returns)
+        if isinstance(returns, ast.Subscript) and isinstance(func, ast.FunctionDef):
+            # `def f() -> ContextManager[X]`: entered as `with f() as x` (a plain `def` only)
+            manager = _MANAGER_TYPES.get(resolve_in(returns.value, bound) or "")
+            qualified = _class_named(first_type_argument(returns), bound) if manager else None
+            return (manager, qualified) if manager and qualified else None
         qualified = _class_named(func.returns, bound)
         kind = AWAITED if isinstance(func, ast.AsyncFunctionDef) else RETURNED
         return (kind, qualified) if qualified else None

@@ -802,8 +802,8 @@ def _yields_session(
             found = _own_method_context_manager(expr.func.attr, root.id, owner, ctx)  # type: ignore[union-attr]
         else:
             found = _named_context_manager(expr, root, owner, ctx)
-            if found is None and method_of_root:  # `engine = get_engine()` then `engine.session()`
-                found = _instance_method_context_manager(_local_instance_class(root.id, owner, ctx), expr.func.attr, ctx)  # type: ignore[union-attr]
+        if found is None and method_of_root:  # `engine = get_engine()`, `task: DbTask`, then `engine.session()`
+            found = _instance_method_context_manager(_local_instance_class(root.id, owner, ctx), expr.func.attr, ctx)  # type: ignore[union-attr]
     if found is None:
         return False
     if found[0] not in kinds:
@@ -868,9 +868,19 @@ def _returned_class(call: ast.Call, ctx: FileContext) -> str | None:
 
 def _local_instance_class(name: str, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> str | None:
     """The project class a local name holds: bound once in the function, by ``name =
-    get_engine()`` (or ``await``, or ``Engine()``), or ``name: Engine = ...``; None when it
-    is a parameter, bound more than once, or bound otherwise."""
+    get_engine()`` (or ``await``, or ``Engine()``), or ``name: Engine = ...``, or a
+    parameter annotated with one (``self: DatabaseTask`` in a Celery task bound to its
+    task) that nothing else binds; None when bound more than once, or otherwise."""
     binding = single_bindings(func, ctx).get(name)
+    if binding is None and name in single_bindings(func, ctx):
+        args = func.args
+        annotation = next(
+            (arg.annotation for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs) if arg.arg == name), None
+        )
+        if annotation is None or ctx.memo(("sessions.rebinds", id(func), name), lambda: _rebinds(func, name)):
+            return None
+        qualified = ctx.resolve(annotation)
+        return qualified if qualified is not None and ctx.is_first_party(qualified) else None
     if isinstance(binding, ast.AnnAssign):
         qualified = ctx.resolve(binding.annotation)
         return qualified if qualified is not None and ctx.is_first_party(qualified) else None

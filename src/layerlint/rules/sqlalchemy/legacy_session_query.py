@@ -17,12 +17,14 @@ import or attribute such as `SessionLocal` or `self.session_maker`), the target 
 context manager of the module or of another project module, a function or a method of a
 class reached through the class, a module-level instance (`engine = Engine()`) or a
 local name bound once to an instance (`engine = get_engine()`, the function annotated
-`-> Engine`; also `get_engine().session()`), or
+`-> Engine`; also `get_engine().session()`; or a parameter annotated with the class and
+not rebound: `self: DatabaseTask` in a Celery task bound to it), or
 `self.<method>()` (`cls.<method>()` in a classmethod) in a method of a class whose body or
 nearest base defining `<method>` (of the module or another project module) makes it one,
 decorated `@asynccontextmanager` (`@contextmanager`) and annotated to yield a session
 (`-> AsyncIterator[AsyncSession]`, `AsyncGenerator[AsyncSession, None]`,
-`Iterator[Session]`; a project subclass of one too), or a plain `def` (no other decorator
+`Iterator[Session]`; a project subclass of one too) or a plain `def` annotated to return a
+context manager of one (`-> ContextManager[Session]`), or a plain `def` (no other decorator
 than `@staticmethod`/`@classmethod`) annotated to return one (`def _session(self) ->
 AsyncSession`, entered as `async with self._session() as sess`: a session is its own
 context manager; or assigned, `sess = self._session()`, also to `self.<attr>` in a method;
