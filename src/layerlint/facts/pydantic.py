@@ -46,6 +46,8 @@ from types import MappingProxyType
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.project_classes import (
     TYPE_VAR_FACTORIES,
+    class_attributes,
+    provided_class,
     class_facts,
     class_own_names,
     imported_type_var,
@@ -888,7 +890,8 @@ def _class_ref(node: ast.expr, ctx: FileContext) -> tuple | None:
             return ("local", node.id)
         if node.id in facts.import_bindings or node.id in ctx.imports:
             return ("import", node.id)
-        return None
+        qualified = star_imported_class(node.id, ctx)
+        return ("qualified", qualified) if qualified else None
     if isinstance(node, ast.Attribute):
         qualified = ctx.resolve(node)
         if qualified and not is_pydantic_v1(qualified) and binds_v1(node, ctx):
@@ -897,6 +900,28 @@ def _class_ref(node: ast.expr, ctx: FileContext) -> tuple | None:
             qualified = "pydantic.v1." + qualified.partition(".")[2]
         return ("qualified", qualified) if qualified else None
     return None
+
+
+def star_imported_class(name: str, ctx: FileContext) -> str | None:
+    """The class a name the module never binds comes from through a star import: ``Org``
+    after ``from app.core.types import *`` where ``app/core/types.py`` has a ``class Org``
+    statement (read, following re-exports); None when the module binds the name itself,
+    or more than one of its star-imported project modules (or none) defines such a class."""
+    if "*" not in ctx.source:
+        return None
+    return ctx.memo(("pydantic.star_class", name), lambda: _star_imported_class(name, ctx))
+
+
+def _star_imported_class(name: str, ctx: FileContext) -> str | None:
+    if name in ctx.top_level_names or name in ctx.imports or name in module_facts(ctx).classes:
+        return None
+    found = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
+            module = ctx.absolute_module(stmt.module, stmt.level)
+            if module and ctx.is_first_party(module) and class_attributes(f"{module}.{name}", ctx) is not None:
+                found.add(f"{module}.{name}")
+    return found.pop() if len(found) == 1 else None
 
 
 def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str], frozenset[str]]:
@@ -946,6 +971,21 @@ class _BindingCollector:
             ref = _class_ref(func.value, self.ctx)
             if ref is not None and (_ref_info(ref, self.ctx)[0] == "model" or ref[0] != "local"):
                 return ("instance", ref)
+        if isinstance(func, ast.Attribute) and func.attr in _COPIES and isinstance(func.value, ast.Name):
+            # `snapshot = org.model_copy(...)`: a model like `org`, bound once so far to one
+            held = self.bindings.get(func.value.id)
+            if held is not None and len(held) == 1 and held[0] is not None and held[0][0] == "instance":
+                kind, _defines, origins = _ref_info(held[0][1], self.ctx)
+                if kind == "model" or (kind == "unknown" and origins):  # (an imported class: read later)
+                    return held[0]
+        qualified = self.ctx.resolve(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        if qualified and self.ctx.is_first_party(qualified):
+            returned = provided_class(qualified, self.ctx)  # `data = team_request(...)`, `-> TeamRequest`
+            if returned is not None:
+                # (as the module's own import of the class names it: `data: TeamRequest`, then
+                # `data = team_request(data)`, is one binding)
+                local = next((name for name, bound in self.ctx.imports.items() if bound == returned), None)
+                return ("instance", ("import", local) if local else ("qualified", returned))
         ref = _class_ref(_base_expr(func), self.ctx)  # (`Holder[int]()`: an instance of Holder)
         if ref is None:
             return None

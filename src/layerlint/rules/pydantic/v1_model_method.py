@@ -16,8 +16,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
   `models.py` holding Pydantic classes beside ORM ones, whose bases, read from
   its module, are Pydantic's (in a module that names neither Pydantic nor a
   schemas module too: a command model of `app/purge.py` imported into a
-  service; and a class named through a models module, `models.Item` after
-  `from app import models`), a name
+  service; a class named through a models module, `models.Item` after
+  `from app import models`; and a class the module never binds that one of its
+  star imports of project modules, and only one, defines: `Org` after `from
+  app.core.types import *`), a name
   annotated with one (`user: UserOut`, `Annotated[UserOut, ...]`,
   `UserOut | None`) or with a type variable bound to one (`payload: CreateT`
   with `CreateT = TypeVar("CreateT", bound=UserOut)` made once at module level
@@ -27,8 +29,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
   later; one constrained to models only, `TypeVar("T", UserIn, UserOut)`; not
   one without a bound, with a Union bound, or bound twice in the module),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
-  `UserOut.model_validate(...)`), the copy of one (`user.copy(update=...)`,
-  `user.model_copy()`: `user.copy(update=...).dict()` is flagged twice), `self`/`cls` in a model's methods, `super()`
+  `UserOut.model_validate(...)`, a call of a project function annotated to return
+  one: `data = team_or_raise(...)` with `-> TeamRequest`), the copy of one
+  (`user.copy(update=...)`, `user.model_copy()`: `user.copy(update=...).dict()` is
+  flagged twice), `self`/`cls` in a model's methods, `super()`
   in them, `self.<attr>` in a method of a class whose body annotates the
   attribute with one model class (`params: Params`, `Optional[Params]`,
   `Params | None`; not a union of several classes) when neither the body, its
