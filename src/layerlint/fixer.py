@@ -190,6 +190,8 @@ def apply_fixes_once(
         new_module = fixers[code].finalize(new_module)
     removable = frozenset().union(*(fixers[c].removable_imports for c in applied if c in fixers))
     candidates = bound_names(new_module, removable) if removable and changed else frozenset()
+    if candidates and ctx.exports_imports_to_star_imports:
+        candidates = frozenset()  # another module may use the name through `from <this> import *`
     if candidates:
         before = name_counts(tree, only=candidates)
         after = _names_after(before, changed, new_module, candidates)

@@ -41,7 +41,8 @@ from layerlint.context import is_project_module, project_packages
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import lookup
 from layerlint.fixes.imports import dotted_name
-from layerlint.project import module_name
+from layerlint.fixes.star_imports import star_imported
+from layerlint.project import module_name, project_root
 
 _EMPTY_MODULE = cst.Module([])
 
@@ -69,6 +70,37 @@ class FixContext:
     @cached_property
     def _own_module(self) -> str | None:
         return module_name(os.path.abspath(self.path), self.settings.module_root(self.path))[0]
+
+    @cached_property
+    def exports_imports_to_star_imports(self) -> bool:
+        """Would removing an import here break another project module: one star-imports
+        this module (fixes/star_imports.py), which has no ``__all__`` to limit what that
+        takes?"""
+        if any(
+            isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+            and "__all__" in {n.id for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+                              for n in ast.walk(t) if isinstance(n, ast.Name)}
+            for stmt in self.tree.body
+        ):
+            return False
+        path = os.path.abspath(self.path)
+        module_root = self.settings.module_root(self.path)
+        own, is_package = module_name(path, module_root)
+        if not own:
+            return False
+        above = os.path.dirname(path)
+        depth = len(own.split(".")) - (0 if is_package else 1)
+        for _ in range(depth):
+            above = os.path.dirname(above)  # the folder above the top package
+        project = project_root(path)
+        if project is not None and (above + os.sep).startswith(os.path.join(str(project), "")):
+            folders: tuple[tuple[str, bool], ...] = ((str(project), True),)  # (tests/ beside src/ too)
+        else:  # the files beside the top package, its own, and those of a tests folder there
+            trees = ((own.split(".")[0],) if depth else ()) + ("tests", "test")
+            folders = ((above, False),) + tuple(
+                (os.path.join(above, name), True) for name in trees if os.path.isdir(os.path.join(above, name))
+            )
+        return star_imported(own, folders, module_root)
 
     @cached_property
     def _packages(self) -> frozenset[str]:

@@ -1,0 +1,64 @@
+"""A fix never removes an import that another project module may take through
+``from <module> import *`` (fixes/star_imports.py): with ``Optional`` removed from
+``app/common.py``, ``app/user.py``'s ``Optional[int]`` would raise a NameError at import."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from harness import write_project
+from layerlint import external
+from layerlint.cli import main
+
+PYPROJECT = '[project]\nname = "app"\nrequires-python = ">=3.11"\n'
+COMMON = "from typing import Optional\n\nlimit: Optional[int] = None\n"
+FIXED_KEEPING_IMPORT = "from typing import Optional\n\nlimit: int | None = None\n"
+FIXED = "limit: int | None = None\n"
+
+
+def _fix(root) -> str:
+    external.clear()  # (each test's project is read afresh)
+    result = CliRunner().invoke(main, ["check", "--select", "LL501", "--fix", "--no-cache", "."])
+    assert result.exit_code == 0, result.output
+    return (root / "app" / "common.py").read_text()
+
+
+@pytest.mark.parametrize(
+    "importer",
+    ["from app.common import *\n\nAlias = Optional[int]\n", "from .common import *\n\nAlias = Optional[int]\n"],
+    ids=["absolute", "relative"],
+)
+def test_an_import_a_star_importing_module_may_use_is_kept(tmp_path, monkeypatch, importer):
+    root = write_project(
+        tmp_path, monkeypatch, {"app/__init__.py": "", "app/common.py": COMMON, "app/user.py": importer}, PYPROJECT
+    )
+    assert _fix(root) == FIXED_KEEPING_IMPORT
+
+
+def test_a_star_import_from_tests_beside_the_package_counts(tmp_path, monkeypatch):
+    files = {
+        "src/app/__init__.py": "",
+        "src/app/common.py": COMMON,
+        "tests/test_common.py": "from app.common import *\n\n\ndef test_limit():\n    assert limit is None\n",
+    }
+    root = write_project(tmp_path, monkeypatch, files, PYPROJECT)
+    external.clear()
+    result = CliRunner().invoke(main, ["check", "--select", "LL501", "--fix", "--no-cache", "."])
+    assert result.exit_code == 0, result.output
+    assert (root / "src" / "app" / "common.py").read_text() == FIXED_KEEPING_IMPORT
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"app/user.py": "from app.common import limit\n"},  # no star import
+        {"app/user.py": "from app.common import *\n", "app/common.py": '__all__ = ["limit"]\n\n' + COMMON},
+        {"app/user.py": "from app.other import *\n", "app/other.py": ""},  # another module's
+    ],
+    ids=["named import", "__all__ limits the star", "another module star-imported"],
+)
+def test_otherwise_the_import_left_unused_goes(tmp_path, monkeypatch, files):
+    root = write_project(tmp_path, monkeypatch, {"app/__init__.py": "", "app/common.py": COMMON, **files}, PYPROJECT)
+    fixed = _fix(root)
+    assert fixed.endswith(FIXED) and "Optional" not in fixed
