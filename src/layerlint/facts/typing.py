@@ -299,14 +299,35 @@ _DEF_HEADS = ([b"def"], [b"async", b"def"])
 
 
 def binds_to_value(source: bytes, name: str) -> bool:
-    """Does a line of ``source`` bind ``name`` to a value rather than a class: a string,
-    number or None, a lambda, a ``def``? At any indentation: a binding in a block or a
-    function counts too, which only withholds more fixes."""
+    """Does a line of ``source`` bind the module's ``name`` to a value rather than a class:
+    a string, number or None, a lambda, a ``def``? At any indentation (a binding in a block
+    or a function counts too, which only withholds more fixes), but for a class body's
+    (``class EntityType(Enum): Project = "project"`` binds no module name)."""
+    class_lines: set[int] | None = None
     for head, end in line_heads(source, name.encode()):
         words = head.split()
         if (not words and _VALUE_AFTER_NAME_RE.match(source, end)) or words in _DEF_HEADS:
-            return True
+            if not head:
+                return True  # (at the top level)
+            if class_lines is None:
+                class_lines = _class_body_lines(source)
+            if source.count(b"\n", 0, end) + 1 not in class_lines:
+                return True
     return False
+
+
+def _class_body_lines(source: bytes) -> set[int]:
+    """The first lines of the statements directly in a class body (none when the source
+    does not parse: every binding then counts)."""
+    try:
+        tree = parse_quietly(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    return {
+        stmt.lineno
+        for cls in statements(tree.body) if isinstance(cls, ast.ClassDef)
+        for stmt in statements(cls.body, descend=lambda inner: not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+    }
 
 
 def class_value_bindings(cls: ast.ClassDef) -> list[tuple[int, str]]:

@@ -85,7 +85,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   a function: `Q = multiprocessing.Queue`), a name imported from a project module
   that binds it to a value there (a string alias, `AnyBox: TypeAlias =
   "Box[int]"`: `AnyBox | None` fails at import; the module's text is read,
-  re-exports followed), or a malformed `Optional[a, b]`: no fix.
+  re-exports followed; a class body's binding, an Enum member `Project =
+  "project"`, binds no module name), or a malformed `Optional[a, b]`: no fix.
   Nor for a member that is a function often written as a type, since
   `threading.Lock | None` raises `TypeError` on Python 3.10-3.12:
   `threading.Lock`/`RLock`, `multiprocessing.Queue`, `Lock`, `Event` and the
