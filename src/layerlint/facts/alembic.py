@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.facts.project_classes import statement_bindings
+from layerlint.facts.sessions import top_level_binding_counts
 from layerlint.walk import nodes_of, plan_for, push_children
 
 ALEMBIC_OP = "alembic.op"
@@ -100,11 +102,12 @@ def is_trivial_body(body: list[ast.stmt]) -> bool:
 def changes_nothing(body: list[ast.stmt], ctx: FileContext) -> bool:
     """A trivial body (:func:`is_trivial_body`), give or take names bound to
     ``op.get_bind()``/``op.get_context()`` (a template's leftover: ``connection =
-    op.get_bind()`` and nothing done with it) and ``if`` statements doing nothing either
+    op.get_bind()`` and nothing done with it), ``if`` statements doing nothing either
     way (``if skip_legacy(op): return`` before a ``pass`` or a ``raise``: an emptied
-    revision kept in the chain, a refusal guarded by the database it runs on)."""
+    revision kept in the chain, a refusal guarded by the database it runs on) and log
+    lines (``logger.info("not supported")``, ``print(...)``)."""
     return is_trivial_body([
-        stmt for stmt in body if not (_fetches_connection(stmt, ctx) or _idle_if(stmt, ctx))
+        stmt for stmt in body if not (_fetches_connection(stmt, ctx) or _idle_if(stmt, ctx) or _only_logs(stmt, ctx))
     ])
 
 
@@ -122,6 +125,32 @@ def _fetches_connection(stmt: ast.stmt, ctx: FileContext) -> bool:
 
 
 _CONNECTION_GETTERS = frozenset({"alembic.op.get_bind", "alembic.op.get_context"})
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception", "log"})
+_LOGGERS = frozenset({"logging", "loguru.logger"})  # (a module, an object) logging through their methods
+_LOGGER_FACTORIES = frozenset({"logging.getLogger", "structlog.get_logger", "structlog.getLogger"})
+
+
+def _only_logs(stmt: ast.stmt, ctx: FileContext) -> bool:
+    """A call statement that only writes a log line: ``print(...)``, ``logging.info(...)``,
+    ``logger.warning(...)`` where ``logger`` is loguru's or the module binds it once to
+    ``logging.getLogger(...)`` (structlog's ``get_logger()``)."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    func = stmt.value.func
+    if isinstance(func, ast.Name):
+        return func.id == "print" and "print" not in ctx.imports and "print" not in ctx.top_level_names
+    if not (isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS and isinstance(func.value, ast.Name)):
+        return False
+    if ctx.resolve(func.value) in _LOGGERS:
+        return True
+    bindings = [
+        node for node in ctx.tree.body
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and func.value.id in statement_bindings(node)
+    ]
+    return (
+        len(bindings) == 1 and top_level_binding_counts(ctx).get(func.value.id) == 1
+        and isinstance(bindings[0].value, ast.Call) and ctx.resolve(bindings[0].value.func) in _LOGGER_FACTORIES
+    )
 
 
 def _is_none(node: ast.AST) -> bool:

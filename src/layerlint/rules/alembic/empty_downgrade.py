@@ -6,8 +6,10 @@ docstring, comments, a bare `return`, `raise NotImplementedError`, the raise
 of another exception (`raise IrreversibleMigration("...")`: a refusal too,
 which the catalogue's list does not spell) or an assertion that always fails
 (`assert False, "irreversible"`), give or take a connection fetched
-(`connection = op.get_bind()`) and `if` statements doing nothing either way
-(`if settings.uses_postgres: return` before `raise NotImplementedError`), when its
+(`connection = op.get_bind()`), `if` statements doing nothing either way
+(`if settings.uses_postgres: return` before `raise NotImplementedError`) and log
+lines (`logger.info("downgrade not supported")` on a `logging.getLogger(...)`,
+loguru's or structlog's logger, `logging.warning(...)`, `print(...)`), when its
 `upgrade()` does something (its body is not one of those itself). A migration
 whose `upgrade()` is also empty (a merge point, a placeholder revision) is
 clean, as is one whose `upgrade()` only fetches the connection
