@@ -651,7 +651,7 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
                     names.add(item.optional_vars.id)
         elif isinstance(node, ast.Assign):
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
-            if opens_session(node.value, ctx):
+            if opens_session(node.value, ctx) or _gets_object_session(node.value, ctx):
                 names.update(targets)
             elif isinstance(node.value, (ast.Call, ast.Await)) or _is_self_attribute(node.value, _owner(node.value, func, ctx)):
                 for target in targets:
@@ -667,6 +667,19 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
     return _NameSet(
         names, assigned_calls, lambda _name, values: any(_gives_session(value, func, ctx) for value in values)
     )
+
+
+# the session an ORM object belongs to: `db = Session.object_session(self)`
+_OBJECT_SESSION_GETTERS = frozenset({
+    "sqlalchemy.orm.Session.object_session", "sqlalchemy.orm.session.Session.object_session",
+    "sqlalchemy.orm.object_session", "sqlalchemy.orm.session.object_session",
+    "sqlalchemy.ext.asyncio.async_object_session", "sqlalchemy.ext.asyncio.session.async_object_session",
+    "sqlmodel.Session.object_session",
+})
+
+
+def _gets_object_session(value: ast.expr, ctx: FileContext) -> bool:
+    return isinstance(value, ast.Call) and ctx.resolve(value.func) in _OBJECT_SESSION_GETTERS
 
 
 def _outside_nested_scopes(stmt: ast.stmt) -> bool:

@@ -35,7 +35,8 @@ binds it), a local name bound to the instance's session attribute in a method
 (`db = self.db`, not in a static or class method, nor where `self` is rebound), the
 first value of a dependency that yields a session, as `Depends(get_db)` reads it
 (`db = next(get_db())`, `with next(get_db()) as db`) or each of its values (`for db
-in get_db():`, `async for`), or such a call itself
+in get_db():`, `async for`), the session an ORM object belongs to (`db =
+Session.object_session(self)`, `object_session(obj)`), or such a call itself
 (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
 Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic migration
 is checked.
