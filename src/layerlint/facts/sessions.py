@@ -647,6 +647,7 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
                 kinds = _ASYNC_WITH_KINDS if isinstance(node, ast.AsyncWith) else _WITH_KINDS
                 if isinstance(item.optional_vars, ast.Name) and (
                     opens_session(item.context_expr, ctx) or _yields_session(item.context_expr, kinds, func, ctx)
+                    or _calls_local_factory(item.context_expr, func, ctx)
                 ):
                     names.add(item.optional_vars.id)
         elif isinstance(node, ast.Assign):
@@ -676,6 +677,27 @@ _OBJECT_SESSION_GETTERS = frozenset({
     "sqlalchemy.ext.asyncio.async_object_session", "sqlalchemy.ext.asyncio.session.async_object_session",
     "sqlmodel.Session.object_session",
 })
+
+
+def _calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """``with session_local() as session`` where the function binds ``session_local`` once,
+    to the call of a project function annotated to return a session maker
+    (``session_local = get_db_session(config)``, ``-> sessionmaker``)."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and not expr.args and not expr.keywords):
+        return False
+    owner = _reading_function(func, expr.func.id, ctx)
+    binding = single_bindings(owner, ctx).get(expr.func.id)
+    value = binding.value if isinstance(binding, (ast.Assign, ast.AnnAssign)) else None
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return False
+    qualified = ctx.resolve(value.func)
+    if qualified is None and isinstance(value.func, ast.Name) and ctx.module and _may_define(ctx.source, value.func.id):
+        qualified = f"{ctx.module}.{value.func.id}"  # a function of this module (read as another's would be)
+    if qualified is None or not ctx.is_first_party(qualified):
+        return False
+    return provided_class(qualified, ctx) in SESSION_FACTORIES
 
 
 def _gets_object_session(value: ast.expr, ctx: FileContext) -> bool:

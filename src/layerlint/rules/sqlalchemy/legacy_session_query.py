@@ -36,7 +36,10 @@ binds it), a local name bound to the instance's session attribute in a method
 first value of a dependency that yields a session, as `Depends(get_db)` reads it
 (`db = next(get_db())`, `with next(get_db()) as db`) or each of its values (`for db
 in get_db():`, `async for`), the session an ORM object belongs to (`db =
-Session.object_session(self)`, `object_session(obj)`), or such a call itself
+Session.object_session(self)`, `object_session(obj)`), the target of `with
+session_local() as session` where the function binds `session_local` once to the call
+of a project function annotated to return a session maker (`-> sessionmaker`), or
+such a call itself
 (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
 Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic migration
 is checked.
