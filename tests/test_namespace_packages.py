@@ -10,11 +10,8 @@ import json
 import os
 
 import pytest
-from click.testing import CliRunner
 
-from layerlint import external, runner
-from layerlint import project as project_module
-from layerlint.cli import main
+from test_config_flag import invoke
 
 ROUTE = (
     "from fastapi import APIRouter\n\n"
@@ -44,23 +41,14 @@ def shop(tmp_path, monkeypatch):
     return root
 
 
-def _invoke(*args: str):
-    # (one process, several runs: the facts of a run are read once)
-    project_module.forget_settings()
-    project_module.first_party_names.cache_clear()
-    runner._settings_cache.clear()
-    external.clear()
-    return CliRunner().invoke(main, list(args))
-
-
 def _modules() -> dict[str, str]:
-    result = _invoke("layers", ".")
+    result = invoke("layers", ".")
     assert result.exit_code == 0, result.output
     return {line.split()[-1]: line.split()[1] for line in result.output.splitlines() if line.endswith(".py")}
 
 
 def _ll101(*extra: str) -> list[tuple[str, int]]:
-    result = _invoke("check", "--select", "LL101", "--output-format", "json", *extra, ".")
+    result = invoke("check", "--select", "LL101", "--output-format", "json", *extra, ".")
     assert result.exit_code in (0, 1), result.output
     return [(os.path.relpath(d["filename"]), d["location"]["row"]) for d in json.loads(result.output)]
 

@@ -8,8 +8,6 @@ from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
     HTTP_EXCEPTIONS,
     enclosing_endpoint,
-    http_facts_settled,
-    local_http_exceptions,
     raised_helper_http_exception,
     raised_http_exception,
 )
