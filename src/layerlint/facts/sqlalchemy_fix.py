@@ -126,7 +126,7 @@ _ANNOTATED_NAMES = frozenset({"typing.Annotated", "typing_extensions.Annotated"}
 
 # names only SQLAlchemy 2.0 and later have (a module that uses one runs on 2.x)
 SQLALCHEMY_2_NAMES = frozenset({
-    "Mapped", "mapped_column", "MappedColumn", "DeclarativeBase", "DeclarativeBaseNoMeta", "MappedAsDataclass",
+    "mapped_column", "MappedColumn", "DeclarativeBase", "DeclarativeBaseNoMeta", "MappedAsDataclass",
     "WriteOnlyMapped", "DynamicMapped", "async_sessionmaker", "mapped_as_dataclass",
 })
 

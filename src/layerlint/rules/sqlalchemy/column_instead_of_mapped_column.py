@@ -91,7 +91,7 @@ It is offered only where `mapped_column` builds the same column:
   SQLAlchemy: it comes through another package (`kombu[sqlalchemy]`), at a
   version the project does not choose; and when no dependency file names any
   dependency (a copied folder, an unpacked wheel) unless the module already uses
-  a name only SQLAlchemy 2 has (`Mapped`, `mapped_column`, `DeclarativeBase`,
+  a name only SQLAlchemy 2 has (`mapped_column`, `DeclarativeBase`, `WriteOnlyMapped`,
   `async_sessionmaker` ...): a SQLAlchemy 1.4 project would fail on the import.
 
 Adding the `Mapped[...]` annotation is LL303's fix, applied in the next pass of
