@@ -13,7 +13,7 @@ import ast
 from bisect import bisect_left
 from typing import ClassVar
 
-from layerlint.context import FileContext
+from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts import dependencies as deps
 from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
@@ -136,6 +136,28 @@ class Pep604Rule(Rule):
         local = self.ctx.memo(("typing.local_names", id(func)), lambda: _local_names(func))
         return any(isinstance(root, ast.Name) and root.id in local for root in roots)
 
+    def _names_an_outer_local(self, node: ast.Subscript, operands: list[ast.expr | None]) -> bool:
+        """Is a member a name that a function around the annotation's definition binds: an
+        annotation of a nested function's signature, or of a class body inside a function
+        (both evaluated when the `def`/`class` runs), naming the outer function's parameter
+        or variable? A variable's annotation in a function body is never evaluated."""
+        scopes = self.ctx.scopes
+        outer = [scope for scope in scopes if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))]
+        if not outer:
+            return False
+        innermost = scopes[-1]
+        if isinstance(innermost, FUNCTION_TYPES):
+            first = innermost.body[0] if innermost.body else None
+            if first is not None and (node.lineno, node.col_offset) >= (first.lineno, first.col_offset):
+                return False  # a variable annotation in the body
+            outer = outer[:-1]  # (its own parameters are not bound yet when its signature is read)
+        roots = [_root(member) for member in self._union_members(operands)]
+        names = {root.id for root in roots if isinstance(root, ast.Name)}
+        return bool(names) and any(
+            not names.isdisjoint(self.ctx.memo(("typing.local_names", id(func)), lambda func=func: _local_names(func)))
+            for func in outer
+        )
+
     def _union_members(self, operands: list[ast.expr | None]) -> list[ast.expr | None]:
         """The members the fix writes joined by ``|``: those of a nested ``Union[...]`` or
         ``Optional[...]`` too (``Optional[Union[to, str]]`` becomes ``to | str | None``)."""
@@ -157,6 +179,8 @@ class Pep604Rule(Rule):
         position, whole, shadowed = self._positions.marks.get(id(node), (tf.RUNTIME, False, _NOTHING))
         if position == tf.RUNTIME and self._names_a_local(operands):
             return None  # `type_ = Optional[type_]`: a variable may hold anything (a ForwardRef has no `|`)
+        if position != tf.RUNTIME and not facts.future_annotations and self._names_an_outer_local(node, operands):
+            return None  # `def inner(x: Optional[tp])` in `def make(tp)`: evaluated at the `def`, `tp` may be a str
         if isinstance(node.slice, ast.Tuple) and (ctx.source_segment(node.slice) or "(").startswith("("):
             return None  # `Union[(None, X)]`: one parenthesized tuple, which the fixer does not split
         not_types = facts.not_types | shadowed if shadowed else facts.not_types

@@ -48,7 +48,11 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   tells apart: unsafe; and no fix there when a member is a parameter or a
   variable of the enclosing function, or an attribute of one
   (`type_ = Optional[type_]`, `Optional[spec.kind]`: it may hold a
-  `ForwardRef`, which has no `|`);
+  `ForwardRef`, which has no `|`); nor, without `from __future__ import
+  annotations`, in the signature of a nested function or a class body inside
+  a function when a member is a name the function around it binds (`def
+  inner(x: Optional[tp])` in `def make(tp)`: evaluated when the `def` runs, and
+  `tp` may be a string);
 - a forward reference, `Optional["User"]`, cannot become `"User" | None` (a
   string has no `|`): when it is the whole annotation the fix writes
   `"User | None"`: safe for a parameter, a return or a variable, unsafe for a
