@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts import dependencies as deps
 from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
-from layerlint.facts.project_classes import annotated_alias_callees, annotated_aliases, module_level_statements
+from layerlint.facts.project_classes import ANNOTATED, annotated_alias_callees, annotated_aliases, module_level_statements
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
 
@@ -33,13 +33,21 @@ class _Positions:
         self.marks: dict[int, tuple[str, bool, frozenset[str]]] = {}
         self._roots: set[int] = set()
 
-    def mark(self, root: ast.AST | None, position: str, shadowed: frozenset[str] = _NOTHING) -> None:
+    def mark(
+        self, root: ast.AST | None, position: str, resolve: Callable[[ast.AST], str | None],
+        shadowed: frozenset[str] = _NOTHING,
+    ) -> None:
         if not isinstance(root, (ast.Subscript, ast.BinOp)) or id(root) in self._roots:
             return  # `x: int`, the usual annotation, holds no subscript
         self._roots.add(id(root))
         marks = self.marks
-        for node in nodes_of(root, ast.Subscript):
-            if id(node) not in marks:
+        subscripts = nodes_of(root, ast.Subscript)
+        values: set[int] = set()  # `Annotated[int, Field(type_=Optional[str])]`: the metadata are values
+        for node in subscripts:
+            if isinstance(node.slice, ast.Tuple) and id(node) not in values and resolve(node.value) in ANNOTATED:
+                values.update(id(inner) for meta in node.slice.elts[1:] for inner in nodes_of(meta, ast.Subscript))
+        for node in subscripts:
+            if id(node) not in marks and id(node) not in values:
                 marks[id(node)] = (position, node is root, shadowed)
 
 
@@ -73,12 +81,12 @@ class Pep604Rule(Rule):
 
     # -- annotation roots ------------------------------------------------------------
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self._positions.mark(node.returns, tf.ANNOTATION)
+        self._positions.mark(node.returns, tf.ANNOTATION, self.ctx.resolve)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_arg(self, node: ast.arg) -> None:
-        self._positions.mark(node.annotation, tf.ANNOTATION)
+        self._positions.mark(node.annotation, tf.ANNOTATION, self.ctx.resolve)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if not isinstance(node.annotation, (ast.Subscript, ast.BinOp)):
@@ -94,7 +102,7 @@ class Pep604Rule(Rule):
         elif not scopes and node.value is not None and isinstance(node.target, ast.Name):
             # at module level too, the value is bound before the annotation is evaluated
             shadowed = frozenset({node.target.id})
-        self._positions.mark(node.annotation, position, shadowed)
+        self._positions.mark(node.annotation, position, self.ctx.resolve, shadowed)
 
     def _class_values_before(self, cls: ast.ClassDef, node: ast.AnnAssign) -> frozenset[str]:
         """Names the class body binds to a value (not a class) before ``node``'s annotation
@@ -115,7 +123,7 @@ class Pep604Rule(Rule):
             return
         if self.ctx.resolve(node.func) in tf.CAST_NAMES:
             type_arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "typ"), None)
-            self._positions.mark(type_arg, tf.CAST_ARG)
+            self._positions.mark(type_arg, tf.CAST_ARG, self.ctx.resolve)
 
     # -- the finding -----------------------------------------------------------------------
     def visit_Subscript(self, node: ast.Subscript) -> None:

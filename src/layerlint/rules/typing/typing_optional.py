@@ -43,7 +43,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
 - in an annotation or the type argument of `typing.cast`, with a 3.10+ target,
   the fix is safe;
 - elsewhere (`UserId = Optional[int]`, `response_model=Optional[User]`,
-  `TypeAdapter(...)`) the value becomes a `types.UnionType` instead of a
+  `TypeAdapter(...)`, the metadata after the type in `Annotated[T, ...]`,
+  `Resolver(model_field_type=Optional[str])`) the value becomes a `types.UnionType` instead of a
   `typing.Union`, which code that inspects types (`get_origin(t) is Union`)
   tells apart: unsafe; and no fix there when a member is a parameter or a
   variable of the enclosing function, or an attribute of one
