@@ -337,7 +337,8 @@ def test_the_requirements_file_of_the_working_folder_decides_the_sqlalchemy_2_fi
     ("extra_import", "fix"),
     [
         ("", "unsafe"),  # nothing says which SQLAlchemy: 1.4 has no `mapped_column`
-        ("from sqlalchemy.orm import Mapped\n", "safe"),  # the module runs SQLAlchemy 2 already
+        ("from sqlalchemy.orm import mapped_column\n", "safe"),  # the module runs SQLAlchemy 2 already
+        ("from sqlalchemy.orm import Mapped\n", "unsafe"),  # SQLAlchemy 1.4 has `Mapped` too
         ("from sqlalchemy import orm\nX = orm.DeclarativeBase\n", "safe"),
     ],
 )

@@ -134,9 +134,10 @@ def test_column_fixes_keep_the_schema(tmp_path):
 
 def test_unsafe_column_fixes_keep_the_schema_of_plain_models(tmp_path):
     # the base comes from elsewhere (here: a dataclass-free DeclarativeBase): unsafe, same schema
+    # (`mapped_column` imported: the module runs SQLAlchemy 2, which no dependency file says here)
     source = textwrap.dedent('''\
         from sqlalchemy import Column, Integer, String
-        from sqlalchemy.orm import Mapped
+        from sqlalchemy.orm import Mapped, mapped_column
 
         from app.models.base import Base
 
@@ -214,7 +215,7 @@ def test_annotated_column_fix_reads_the_base_bound_in_its_own_function():
     # parameter's class may carry a dataclass mapping (unsafe), the local base does not (safe)
     source = textwrap.dedent('''\
         import sqlalchemy as sa
-        from sqlalchemy.orm import Mapped, declarative_base
+        from sqlalchemy.orm import Mapped, declarative_base, mapped_column
 
 
         def build_profile(Base):
