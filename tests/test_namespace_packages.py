@@ -73,3 +73,38 @@ def test_the_cached_result_follows_the_package_it_sits_in(shop):
     assert _ll101() == []
     (shop / "shop" / "__init__.py").write_text("")
     assert len(_ll101()) == 2
+
+
+@pytest.fixture
+def plugins(tmp_path, monkeypatch):
+    """CKAN's layout: ``ckan/`` a package, ``ckanext/`` beside it a namespace package of
+    plugins (no ``__init__.py``), no pyproject.toml."""
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "checkout"
+    for folder in ("core/types", "ckanext/auth_plugin", "notes"):
+        (root / folder).mkdir(parents=True)
+    (root / "core" / "__init__.py").write_text("")
+    (root / "core" / "types" / "__init__.py").write_text(
+        'from typing import Any\n\nfrom typing_extensions import TypeAlias\n\nDataDict: TypeAlias = "dict[str, Any]"\n'
+    )
+    (root / "ckanext" / "auth_plugin" / "__init__.py").write_text("")
+    (root / "ckanext" / "auth_plugin" / "plugin.py").write_text(
+        "from typing import Optional\n\nfrom core.types import DataDict\n\n\n"
+        "def group_create(data_dict: Optional[DataDict] = None) -> None:\n    return None\n"
+    )
+    (root / "notes" / "todo.py").write_text("")  # (a folder of no package: no namespace package)
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_a_top_level_namespace_package_beside_a_package_keeps_its_name(plugins):
+    modules = _modules()
+    assert modules["ckanext/auth_plugin/plugin.py"] == "ckanext.auth_plugin.plugin"
+    assert modules["notes/todo.py"] == "todo"
+
+
+def test_the_packages_beside_it_are_the_projects(plugins):
+    """`core.types` is read: its `DataDict` is a string, and `DataDict | None` would raise at import."""
+    result = invoke("check", "--select", "LL501", "--output-format", "json", "--no-cache", ".")
+    assert result.exit_code == 1, result.output
+    assert [(d["location"]["row"], d["fix"]) for d in json.loads(result.output)] == [(6, None)]

@@ -59,6 +59,7 @@ def clear() -> None:
     for func in _PROVIDERS.values():
         func.cache_clear()  # type: ignore[attr-defined]
     _chain.cache_clear()
+    _holds_package.cache_clear()
     for forget in _CLEAR_TOO:
         forget()
 
@@ -147,9 +148,11 @@ def isdir(path: str) -> bool:
 @provider("package_chain")
 def package_chain(folder: str) -> tuple[str, ...]:
     """Names of the packages that end at ``folder``, outermost first: folders with an
-    ``__init__.py``, and folders without one inside such a package (implicit namespace
-    packages, ``open_webui/routers/``, imported as ``open_webui.routers``); () when no
-    folder at or above ``folder`` is a package."""
+    ``__init__.py``, and folders without one (implicit namespace packages, by an
+    importable name) inside such a package (``open_webui/routers/``, imported as
+    ``open_webui.routers``) or at the top beside one, holding packages themselves
+    (``ckanext/`` beside ``ckan/``, its plugins inside); () when no folder at or above
+    ``folder`` is a package."""
     return _chain(folder)
 
 
@@ -161,8 +164,23 @@ def _chain(folder: str) -> tuple[str, ...]:
     above = _chain(parent) if parent != folder else ()
     if os.path.isfile(os.path.join(folder, "__init__.py")):
         return (*above, name)
-    # a namespace package only inside a package, and only by an importable name
-    return (*above, name) if above and name.isidentifier() else ()
+    if not name.isidentifier():
+        return ()
+    if above:
+        return (*above, name)
+    return (name,) if _holds_package(parent) and _holds_package(folder) else ()
+
+
+@functools.lru_cache(maxsize=16384)
+def _holds_package(folder: str) -> bool:
+    """Does a folder directly hold a package (a folder with an ``__init__.py``)?"""
+    try:
+        with os.scandir(folder) as entries:
+            return any(
+                entry.is_dir() and os.path.isfile(os.path.join(entry.path, "__init__.py")) for entry in entries
+            )
+    except OSError:
+        return False
 
 
 def clear_too(forget: Callable[[], None]) -> None:

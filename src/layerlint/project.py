@@ -119,36 +119,47 @@ def _package_chain(folder: str) -> tuple[str, ...]:
     return package_chain(folder)
 
 
-def _package_parts(absolute: str) -> list[str]:
-    folder, name = os.path.split(absolute)
-    return [*_package_chain(folder), name]
-
-
 @lru_cache(maxsize=1024)
 def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     """Top-level names that belong to the project: packages and modules at the root
     (and under ``src/``; not an Alembic script folder), and the top package holding
-    ``folder``."""
+    ``folder``; with no root, the packages and modules beside that top package too
+    (``ckanext/`` beside ``ckan/``: the folder above the top package stands for the root)."""
     names: set[str] = set()
     if root is not None:
         for base in (root, root / "src"):
-            try:
-                entries = list(os.scandir(base))
-            except OSError:
-                continue
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir() and name.isidentifier():
-                    if not is_alembic_script_folder(entry.path):
-                        names.add(name)
-                elif name.endswith(".py") and name[:-3].isidentifier():
-                    names.add(name[:-3])
-    pkg = _package_parts(os.path.join(folder, "x.py"))
-    if len(pkg) > 1:
-        names.add(pkg[0])
+            names.update(_entry_names(base, packages_only=False))
+    chain = _package_chain(folder)
+    if chain:
+        names.add(chain[0])
+        if root is None:
+            top = folder
+            for _ in range(len(chain) - 1):
+                top = os.path.dirname(top)
+            names.update(_entry_names(Path(os.path.dirname(top)), packages_only=True))
     return frozenset(names)
+
+
+def _entry_names(base: Path, *, packages_only: bool) -> set[str]:
+    """The importable names of the folders (packages only, or any) and modules in ``base``,
+    Alembic script folders aside."""
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return set()
+    names: set[str] = set()
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        if entry.is_dir() and name.isidentifier():
+            if packages_only and not os.path.isfile(os.path.join(entry.path, "__init__.py")):
+                continue
+            if not is_alembic_script_folder(entry.path):
+                names.add(name)
+        elif name.endswith(".py") and name[:-3].isidentifier():
+            names.add(name[:-3])
+    return names
 
 
 def is_alembic_script_folder(path: str) -> bool:
