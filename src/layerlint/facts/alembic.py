@@ -102,7 +102,7 @@ def is_trivial_body(body: list[ast.stmt]) -> bool:
 def changes_nothing(body: list[ast.stmt], ctx: FileContext) -> bool:
     """A trivial body (:func:`is_trivial_body`), give or take names bound to
     ``op.get_bind()``/``op.get_context()`` (a template's leftover: ``connection =
-    op.get_bind()`` and nothing done with it), ``if`` statements doing nothing either
+    op.get_bind()`` and nothing done with it; ``inspector = inspect(op.get_bind())``), ``if`` statements doing nothing either
     way (``if skip_legacy(op): return`` before a ``pass`` or a ``raise``: an emptied
     revision kept in the chain, a refusal guarded by the database it runs on) and log
     lines (``logger.info("not supported")``, ``print(...)``)."""
@@ -121,9 +121,13 @@ def _fetches_connection(stmt: ast.stmt, ctx: FileContext) -> bool:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
     if not all(isinstance(target, ast.Name) for target in targets):
         return False
-    return ctx.resolve(stmt.value.func) in _CONNECTION_GETTERS
+    value = stmt.value
+    if ctx.resolve(value.func) in _INSPECT and len(value.args) == 1 and isinstance(value.args[0], ast.Call):
+        value = value.args[0]  # `inspector = inspect(op.get_bind())`
+    return ctx.resolve(value.func) in _CONNECTION_GETTERS
 
 
+_INSPECT = frozenset({"sqlalchemy.inspect", "sqlalchemy.inspection.inspect"})
 _CONNECTION_GETTERS = frozenset({"alembic.op.get_bind", "alembic.op.get_context"})
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception", "log"})
 _LOGGERS = frozenset({"logging", "loguru.logger"})  # (a module, an object) logging through their methods

@@ -6,7 +6,7 @@ docstring, comments, a bare `return`, `raise NotImplementedError`, the raise
 of another exception (`raise IrreversibleMigration("...")`: a refusal too,
 which the catalogue's list does not spell) or an assertion that always fails
 (`assert False, "irreversible"`), give or take a connection fetched
-(`connection = op.get_bind()`), `if` statements doing nothing either way
+(`connection = op.get_bind()`, `inspector = inspect(op.get_bind())`), `if` statements doing nothing either way
 (`if settings.uses_postgres: return` before `raise NotImplementedError`) and log
 lines (`logger.info("downgrade not supported")` on a `logging.getLogger(...)`,
 loguru's or structlog's logger, `logging.warning(...)`, `print(...)`), when its
