@@ -43,6 +43,7 @@ from typing import Any, Callable, Container
 
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
+from layerlint.external import lookup as external_lookup
 from layerlint.facts.names import resolve_in
 from layerlint.facts.project_classes import (
     ANNOTATED,
@@ -1336,9 +1337,30 @@ def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> f
 def _imported_session(name: str, ctx: FileContext) -> bool:
     """``from app.db import session`` where app/db.py binds a module-level session."""
     qualified = ctx.imports.get(name)
-    if qualified is None or not ctx.is_first_party(qualified):
-        return False
-    return qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[2]
+    return qualified is not None and _project_session(qualified, ctx)
+
+
+def _project_session(qualified: str, ctx: FileContext) -> bool:
+    """Does the project module of ``qualified`` bind that name to a module-level session,
+    itself or through the project modules that re-export it (``app.model.Session``, which
+    ``app/model/__init__.py`` imports from ``app.model.meta``)?"""
+    for _ in range(_SESSION_REEXPORT_HOPS):
+        if not ctx.is_first_party(qualified):
+            return False
+        module, _, name = qualified.rpartition(".")
+        if name in _imported_module_facts(qualified, ctx)[2]:
+            return True
+        path = ctx.module_source_path(module) if module else None
+        if path is None or ctx.external("file_digest", path) is None:
+            return False
+        target = external_lookup("reexport", path, module, name)
+        if target is None:
+            return False
+        qualified = target
+    return False
+
+
+_SESSION_REEXPORT_HOPS = 3
 
 
 def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
@@ -1350,12 +1372,22 @@ def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
     if is_session(expr, ctx):
         return True
     if isinstance(expr, ast.Name) and (expr.id in module_sessions(ctx) or _imported_session(expr.id, ctx)):
-        return not any(
-            expr.id in ctx.memo(("sessions.locals", id(scope)), lambda scope=scope: _local_names(scope))
-            for scope in ctx.scopes
-            if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))
-        )
+        return not _locally_bound(expr.id, ctx)
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id in ctx.imports:
+        # `meta.Session` after `from app.model import meta` (or `import app.model.meta as meta`)
+        module = ctx.imports[expr.value.id]
+        return _project_session(f"{module}.{expr.attr}", ctx) and not _locally_bound(expr.value.id, ctx)
     return isinstance(expr, ast.Call) and opens_session(expr, ctx)
+
+
+def _locally_bound(name: str, ctx: FileContext) -> bool:
+    """Does a function or lambda around the walk's position bind ``name`` (a wider set:
+    :func:`_local_names`)?"""
+    return any(
+        name in ctx.memo(("sessions.locals", id(scope)), lambda scope=scope: _local_names(scope))
+        for scope in ctx.scopes
+        if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))
+    )
 
 
 external_clear_too(_module_facts.cache_clear)
