@@ -14,7 +14,9 @@ means `"joined"`, and `lazy=None`, which means `"noload"`). A `lazy=` that is no
 a literal, or a call with `**kwargs`, is not flagged. Without `lazy=`, an
 attribute annotated `WriteOnlyMapped[...]` loads `"write_only"` and one
 annotated `DynamicMapped[...]` loads `"dynamic"`, as SQLAlchemy reads them.
-Nothing in an Alembic migration is checked.
+Nothing in an Alembic script folder is checked (a migration, or a module beside
+the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
+migration history).
 
 Nothing is flagged in a project that cannot run an `AsyncSession`: its dependency
 files (`pyproject.toml` dependencies, `requirements*.txt`, `uv.lock`,

@@ -15,7 +15,9 @@ or its `utcnow = partial(datetime.now, UTC)`). In a
 SQLModel table (`table=True`), `Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too, and so is a `"default"` key of its
 `sa_column_kwargs={...}`. `onupdate=` is not checked; nothing in an
-Alembic migration is checked. When the column also has a `server_default=`
+Alembic script folder is checked (a migration, or a module beside
+the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
+migration history). When the column also has a `server_default=`
 (on the call, or on a SQLModel field's `sa_column=Column(...)`) that is the
 current time (`func.now()`, `text("CURRENT_TIMESTAMP")`, `text("now()")`), the
 message says to drop the client default (and to `refresh()` the object after the

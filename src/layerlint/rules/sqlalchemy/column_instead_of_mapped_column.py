@@ -17,8 +17,10 @@ in `deferred(...)` is flagged too (SQLAlchemy 2.0 writes `mapped_column(...,
 deferred=True)`), without a fix.
 
 Not flagged: `Column` inside `Table(...)` (Core tables are not models), inside
-`Field(sa_column=...)` of SQLModel, inside Alembic `op.*` calls, anywhere in a
-migration, or a `Column` that does not come from SQLAlchemy.
+`Field(sa_column=...)` of SQLModel, inside Alembic `op.*` calls, anywhere in an
+Alembic script folder (a migration, or a module beside the revisions:
+`migrations/shared/utils.py`, whose frozen models belong to the migration
+history), or a `Column` that does not come from SQLAlchemy.
 
 ## Why is this bad?
 `Column` is the Core construct; SQLAlchemy 2.0's ORM declares attributes with

@@ -4,7 +4,9 @@
 Flags calls of `declarative_base()` from `sqlalchemy.orm` or the older
 `sqlalchemy.ext.declarative` (however imported or aliased, also through a
 project module that re-exports it). Nothing in an
-Alembic migration is checked, nor a call in an `except ImportError:` handler
+Alembic script folder is checked (a migration, or a module beside
+the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
+migration history), nor a call in an `except ImportError:` handler
 (the fallback for a SQLAlchemy 1.x without `DeclarativeBase`, beside the code
 that subclasses it).
 

@@ -42,8 +42,9 @@ session_local() as session` where the function binds `session_local` once to the
 of a project function annotated to return a session maker (`-> sessionmaker`), or
 such a call itself
 (`SessionLocal().query(...)`). `.query()` on anything else (a search client, a
-Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic migration
-is checked.
+Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic script folder is checked (a migration, or a module beside
+the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
+migration history).
 
 ## Why is this bad?
 `Query` is SQLAlchemy's legacy API. In 2.0 style, statements are built with

@@ -7,6 +7,9 @@ no annotation, or with an annotation that is not `Mapped[...]`
 (`WriteOnlyMapped[...]`, `DynamicMapped[...]` and the subclasses of `Mapped`,
 such as `MappedColumn[...]` and `Relationship[...]`, are accepted too). SQLModel
 tables, which declare fields with plain annotations, are not checked.
+Nothing in an Alembic script folder is checked (a migration, or a module beside
+the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
+migration history).
 
 ## Why is this bad?
 In SQLAlchemy 2.0 the `Mapped[...]` annotation is where the attribute's Python

@@ -38,7 +38,9 @@ is not reported either (of the module, or of another module: a class there that
 gives `__tablename__` or `__table__` a value, or that derives from a declarative
 base without being `__abstract__`): it inherits the model's columns (and,
 without a `__tablename__`, shares its table), so the finding is on the model.
-Nothing in an Alembic migration is checked.
+Nothing in an Alembic script folder is checked (a migration, or a module beside
+the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
+migration history).
 
 The rule is opt-in: enable it with `extend-select = ["LL309"]` (or select `ALL`).
 

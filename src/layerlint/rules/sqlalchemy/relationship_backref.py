@@ -5,6 +5,9 @@ Flags the `backref=` argument of `relationship()` (from `sqlalchemy.orm`,
 however imported), whether a string or a `backref(...)` call; `backref=None` is
 not flagged. SQLModel's `Relationship(sa_relationship_kwargs={"backref": ...})` (or
 `dict(backref=...)`) is flagged too.
+Nothing in an Alembic script folder is checked (a migration, or a module beside
+the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
+migration history).
 
 ## Why is this bad?
 `backref` creates the reverse attribute on the other class implicitly, at

@@ -4,7 +4,9 @@
 Flags `async_sessionmaker(...)`, and `sessionmaker(..., class_=AsyncSession)`
 (SQLAlchemy's or SQLModel's `AsyncSession`), that do not pass
 `expire_on_commit=False` (missing, or a literal `True`). A non-literal value, or
-`*args`/`**kwargs` that may hold it, is not flagged. Nothing in an Alembic migration is checked.
+`*args`/`**kwargs` that may hold it, is not flagged. Nothing in an Alembic script folder is checked (a migration, or a module beside
+the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
+migration history).
 
 ## Why is this bad?
 With the default `expire_on_commit=True` every loaded object is expired by
