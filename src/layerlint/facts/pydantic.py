@@ -211,8 +211,10 @@ def _standard_library(qualified: str) -> bool:
     return top == "builtins" or top in sys.stdlib_module_names or top in _NOT_PYDANTIC_LIBRARIES
 
 
-# libraries whose classes are schemas or records of their own, never Pydantic models
+# libraries whose classes are schemas or records of their own, never Pydantic models (and
+# the standard library's backports: `typing_extensions.TypedDict`)
 _NOT_PYDANTIC_LIBRARIES = frozenset({
+    "typing_extensions", "mypy_extensions",
     "marshmallow", "marshmallow_sqlalchemy", "marshmallow_dataclass", "marshmallow_enum", "marshmallow_oneofschema",
     "flask_marshmallow", "apispec", "rest_framework", "msgspec", "attr", "attrs", "dataclasses_json",
     "colander", "cerberus", "voluptuous",

@@ -52,7 +52,7 @@ The receiver decides, because these names are everywhere outside Pydantic:
   variable, or of a module-level alias of such a class in another module:
   `Settings = BotSettings`, its only binding), on a class known not to be Pydantic (one of a schemas module
   that, read, is a `@dataclass` or derives from nothing but the standard
-  library and non-Pydantic schema libraries: marshmallow, Django REST
+  library (and its backports: `typing_extensions.TypedDict`) and non-Pydantic schema libraries: marshmallow, Django REST
   framework, msgspec, attrs, dataclasses-json ...), or on a `pydantic.v1`
   model (a class of another module is one when that module, read through its
   re-exports, star imports and bases, builds it on `pydantic.v1`); and in a
