@@ -206,3 +206,15 @@ def test_a_module_declaring_endpoints_is_no_ll102_subject_whatever_its_name(tmp_
     assert "Violations (1):\n  app/db/models.py:1: LL102 app.db.models imports app.services.catalog_service\n" in out
     checked = CliRunner().invoke(main, ["check", "--select", "LL102", "--output-format", "github", "."]).output
     assert re.findall(r"file=([^,]+),line=(\d+)", checked) == [("app/db/models.py", "1")]
+
+
+def test_a_shared_module_inside_a_layer_package_is_no_subject_of_ll102(tmp_path, monkeypatch):
+    files = {
+        "app/repositories/schemas.py": "from app.services.user_service import hash_password\n",
+        "app/services/user_service.py": "def hash_password(value):\n    return value\n",
+    }
+    root = make_project(tmp_path, "", files)
+    monkeypatch.chdir(root)
+    out = CliRunner().invoke(main, ["layers"]).output
+    assert re.search(r"^  repositories -> services\s+1$", out, re.MULTILINE), out
+    assert "Violations (0):" in out

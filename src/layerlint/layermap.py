@@ -6,7 +6,8 @@ and import targets are classified exactly as the rules do (``FileContext.layer``
 ``FileContext.import_targets``); only first-party targets are part of the map
 (a relative import is always first-party). A first-party module outside every
 layer appears as ``(none)``. An import is a violation when LL101 or LL102 flags it
-(:func:`violation`, but for LL102's silence in a module declaring endpoints), and an
+(:func:`violation`, but for LL102's silence in a shared module or one declaring
+endpoints), and an
 edge when one of its imports is (tests/test_layermap.py checks that the map and the
 rules agree). Suppressions (``noqa``, per-file-ignores,
 selection) do not hide an edge: the map shows the architecture as written.
@@ -118,8 +119,8 @@ def build(paths: list[str], overrides: Overrides) -> LayerMap:
                     continue
                 seen.add((key, target))
                 code = violation(ctx.layer, layer)
-                if code == "LL102" and defines_endpoints(ctx):
-                    code = None  # route code, whatever its name says (as LL102 sees it)
+                if code == "LL102" and (is_shared(ctx.module) or defines_endpoints(ctx)):
+                    code = None  # a shared module, or route code whatever its name says (as LL102 sees them)
                 edge = result.edges.setdefault(key, Edge(*key))
                 edge.sites.append(ImportSite(shown, node.lineno, ctx.module, target, code))
     return result

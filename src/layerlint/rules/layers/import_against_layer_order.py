@@ -51,7 +51,7 @@ class ImportAgainstLayerOrder(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return RANK.get(ctx.layer or "", 0) > 0
+        return RANK.get(ctx.layer or "", 0) > 0 and not is_shared(ctx.module)
 
     def visit_Import(self, node: ast.Import) -> None:
         self._check(node)
