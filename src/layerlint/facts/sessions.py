@@ -584,7 +584,9 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         qualified = ctx.resolve(func)
         if _named_like_factory(qualified if qualified is not None else func.attr):
             return True
-        if isinstance(func.value, ast.Name) and func.value.id == "self" and "sessionmaker" in ctx.source:
+        if isinstance(func.value, ast.Name) and func.value.id == "self" and (
+            "sessionmaker" in ctx.source or "Callable" in ctx.source
+        ):
             cls = ctx.enclosing_class()
             return cls is not None and func.attr in class_factory_attrs(cls, ctx)
     return False
@@ -606,6 +608,7 @@ def _class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
         factory_params = {
             arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
             if any(ctx.resolve(base_expr(t)) in SESSION_FACTORIES for t in _annotation_types(arg.annotation))
+            or _callable_returning_session(arg.annotation, ctx)
         }
         for node in nodes_of(method, ast.Assign, ast.AnnAssign):
             value = node.value
@@ -614,6 +617,17 @@ def _class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
             ):
                 names.update(_self_attributes(node.targets if isinstance(node, ast.Assign) else [node.target]))
     return frozenset(names)
+
+
+_CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable", "typing_extensions.Callable"})
+
+
+def _callable_returning_session(annotation: ast.expr | None, ctx: FileContext) -> bool:
+    """``Callable[[], AsyncSession]`` (any parameters): a factory of sessions."""
+    if not (isinstance(annotation, ast.Subscript) and ctx.resolve(annotation.value) in _CALLABLES):
+        return False
+    inner = annotation.slice
+    return isinstance(inner, ast.Tuple) and len(inner.elts) == 2 and is_session_annotation(inner.elts[1], ctx)
 
 
 def _self_attributes(targets: list[ast.expr]) -> list[str]:

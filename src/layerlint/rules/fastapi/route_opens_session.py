@@ -8,7 +8,7 @@ attribute of a project object too, `@section.router.get(...)`), flags a call tha
 session factory — a name bound to `async_sessionmaker(...)`/`sessionmaker(...)`
 in the module, imported from a project module that binds it so, `self.<attr>`
 that the class assigns one (or a parameter annotated as one:
-`session_factory: async_sessionmaker[AsyncSession]`), or a name or attribute named by the usual
+`session_factory: async_sessionmaker[AsyncSession]`, or `Callable[[], AsyncSession]`), or a name or attribute named by the usual
 conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
 `db_session_factory`) — including `factory.begin()`; `sessionmaker(...)`

@@ -11,7 +11,8 @@ ClassVar[scoped_session[Session]]`) reached as `cls.<attr>` in a classmethod or 
 `Model.<attr>` of a project class, the
 target of `with <session factory>() as session` or `session = SessionLocal()`
 (where the factory is one as LL603 finds it: a `sessionmaker`/`async_sessionmaker`
-result of the module or of `self.<attr>`, or a conventionally named name,
+result of the module or of `self.<attr>` (also a parameter annotated `Callable[[],
+AsyncSession]` it is assigned from), or a conventionally named name,
 import or attribute such as `SessionLocal` or `self.session_maker`), the target of
 `async with engine.core_session() as session` (or `with`) where the callee is a
 context manager of the module or of another project module, a function or a method of a
