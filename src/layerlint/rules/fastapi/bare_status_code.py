@@ -9,7 +9,8 @@ Flags an integer literal used as an HTTP status in:
   `@section.router.post(...)`);
 - `HTTPException(404, ...)` / `HTTPException(status_code=404, ...)` (FastAPI's
   or Starlette's, however imported; for a subclass defined in the module, the
-  `status_code=` keyword only);
+  `status_code=` keyword only), and what such a subclass passes to its
+  `super().__init__(402, ...)` (`status_code=402`);
 - a FastAPI/Starlette response: `JSONResponse(content, 201)`,
   `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...;
 - `response.status_code = 201` on a parameter annotated `Response`;
@@ -102,6 +103,7 @@ from layerlint.facts.fastapi import (
     http_facts_settled,
     is_response_class,
     keyword,
+    local_http_exceptions,
     may_have_endpoints,
     response_spellings,
     router_assignments,
@@ -153,11 +155,19 @@ class BareStatusCode(Rule):
         # or local HTTPException subclasses, which this rule asks for on every call.
         if not http_facts_settled(self.ctx):
             return None
-        return {"status_code", "exception_handler", *self.ctx.spellings(HTTP_EXCEPTIONS), *response_spellings(self.ctx)}
+        needles = {"status_code", "exception_handler", *self.ctx.spellings(HTTP_EXCEPTIONS), *response_spellings(self.ctx)}
+        if local_http_exceptions(self.ctx):
+            needles.add("__init__")  # `super().__init__(402, ...)` in a subclass of the module
+        return needles
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         receiver = func.value if isinstance(func, ast.Attribute) else None
+        if self._initializes_http_exception(node):
+            if node.args and not isinstance(node.args[0], ast.Starred):
+                self._check(node.args[0])
+            self._check(keyword(node, "status_code"))
+            return
         if (isinstance(receiver, ast.Name) and receiver.id in router_names(self.ctx)) or (
             isinstance(receiver, ast.Attribute) and id(node) in attribute_routes(self.ctx)  # (route decorators)
         ):
@@ -176,6 +186,18 @@ class BareStatusCode(Rule):
             if len(node.args) > 1 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
                 self._check(node.args[1])
             self._check(keyword(node, "status_code"))
+
+    def _initializes_http_exception(self, node: ast.Call) -> bool:
+        """``super().__init__(status_code=402, ...)`` in a method of a class of this module
+        derived from HTTPException (``class CreditRefusal(HTTPException)``)."""
+        func = node.func
+        if not (
+            isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name) and func.value.func.id == "super"
+        ):
+            return False
+        cls = self.ctx.enclosing_class()
+        return cls is not None and cls.name in local_http_exceptions(self.ctx)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
