@@ -84,6 +84,10 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   annotations get unsafe fixes only: typer builds a
   command's options from its parameter annotations, and those releases fail on
   `str | None` ("Type not yet supported");
+- in a module Fern generated (its first line says so), every fix is unsafe:
+  Fern's client reads the models' annotations at run time and tells `X | None`
+  from `Optional[X]` (`get_origin(t) == typing.Union`), so its alias conversion
+  would stop;
 - a comment inside a multi-line `Optional[...]`, a member that is a call or a
   name bound to a function or constant (or to `None` in an `if`/`try` block of
   the module, as an `except ImportError:` fallback does, or to another name for
