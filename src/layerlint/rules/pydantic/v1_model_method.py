@@ -121,7 +121,9 @@ Unsafe:
   parameter) (`payload: CreateT`): the bound is only an upper bound, and generic
   code exists to be handed the project's subclasses of it, any of which may
   define its own `dict()` (a v1 habit, to set defaults), which v2 still calls
-  and the rename would skip;
+  and the rename would skip; and so, for that reason, on an instance typed by
+  Pydantic's own base (`x: pydantic.BaseModel`, `BaseSettings`): any model
+  (a generated client's `UniversalBaseModel` overrides `dict()`);
 - any fix on `self.<attr>` (typed by its class's annotation) where a subclass
   in the module declares or assigns that attribute otherwise: the method may
   run on that subclass's object (a subclass elsewhere is trusted as a caller
@@ -171,6 +173,8 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.project_classes import module_mentions
 from layerlint.facts.pydantic import (
+    MODEL_BASES,
+    SETTINGS_BASES,
     Receiver,
     derives_from_model,
     imports_model_classes,
@@ -297,7 +301,12 @@ class V1ModelMethod(PydanticRule):
             # Pydantic or with a Pydantic-only keyword) makes any fix unsafe; so does one
             # typed by a type variable: any subclass of its bound, whose own dict() v2 still calls;
             # so does `self.<attr>` that a subclass of the module declares otherwise
-            safe = known and not target.via_type_var and not target.subclass_may_differ
+            # and so does an instance typed by Pydantic's own base (`x: BaseModel`): any model,
+            # whose class may override the v1 method (a generated client's `dict()`)
+            generic = target.imported_class and not target.is_class and bool(target.origins) and target.origins <= (
+                MODEL_BASES | SETTINGS_BASES
+            )
+            safe = known and not target.via_type_var and not target.subclass_may_differ and not generic
             self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if safe else FIX_UNSAFE)
 
     def _serializes_by_alias(self, target: Receiver) -> bool:
