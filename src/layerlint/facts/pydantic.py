@@ -1450,7 +1450,9 @@ def _super_receiver(ctx: FileContext) -> Receiver:
 
 def v2_attribute_test(node: ast.AST) -> tuple[ast.expr, str] | None:
     """(object, name) of ``hasattr(obj, "model_*")`` or ``getattr(obj, "model_*", ...)``: a
-    test for the Pydantic 2 API, the mark of code that supports both versions."""
+    test for the Pydantic 2 API, the mark of code that supports both versions (also of
+    its private attributes: ``getattr(m, "__pydantic_fields_set__", None)`` tests for
+    ``model_fields_set``)."""
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -1458,7 +1460,13 @@ def v2_attribute_test(node: ast.AST) -> tuple[ast.expr, str] | None:
         and len(node.args) >= 2
         and isinstance(node.args[1], ast.Constant)
         and isinstance(node.args[1].value, str)
-        and node.args[1].value.startswith("model_")
     ):
-        return node.args[0], node.args[1].value
+        name = node.args[1].value
+        if name.startswith("model_"):
+            return node.args[0], name
+        if name in _V2_PRIVATE:
+            return node.args[0], _V2_PRIVATE[name]
     return None
+
+
+_V2_PRIVATE = {"__pydantic_fields_set__": "model_fields_set", "__pydantic_fields__": "model_fields"}

@@ -64,7 +64,9 @@ The receiver decides, because these names are everywhere outside Pydantic:
   m.model_dump() else: m.dict()`, or an `if` whose v2 branch returns before the
   v1 call), of a conditional expression or a `match`, or in a `try` body whose
   handler uses the v1 name (`type(m).model_fields` then `m.__fields__`), or a
-  `hasattr(m, "model_dump")` check in the function. Both names in plain
+  `hasattr(m, "model_dump")` check in the function (or one of its private
+  attribute: `getattr(m, "__pydantic_fields_set__", None)` before
+  `m.__fields_set__`). Both names in plain
   sequence are no branch: the v1 call is flagged.
 
 ## Why is this bad?
