@@ -16,7 +16,8 @@ Flags an integer literal used as an HTTP status in:
 - `response.status_code = 201` on a parameter annotated `Response`;
 - `@app.exception_handler(404)`.
 
-Both branches of a conditional (`404 if missing else 400`) are checked. The
+Both branches of a conditional (`404 if missing else 400`) are checked, and the
+fallback of an `or` (`code or 200`). The
 message names the constant to use, `status.HTTP_404_NOT_FOUND` (`from fastapi
 import status`). Starlette 0.48 renamed four constants after RFC 9110 (413,
 414, 416, 422: `HTTP_422_UNPROCESSABLE_ENTITY` is now
@@ -223,6 +224,9 @@ class BareStatusCode(Rule):
         if isinstance(expr, ast.IfExp):
             self._check(expr.body)
             self._check(expr.orelse)
+            return
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):  # `code or 200`: the fallback
+            self._check(expr.values[-1])
             return
         if isinstance(expr, ast.Constant) and type(expr.value) is int and expr.value in STATUS_NAMES:
             ctx = self.ctx
