@@ -103,9 +103,7 @@ def test_a_shared_module_inside_a_layer_package_is_no_violation(tmp_path, monkey
         "app/repositories/user_repo.py": "from app.services.exceptions import UserNotFound\n",
         "app/services/exceptions.py": "class UserNotFound(Exception):\n    pass\n",
     }
-    root = make_project(tmp_path, "", files)
-    monkeypatch.chdir(root)
-    out = CliRunner().invoke(main, ["layers"]).output
+    out = _layers_of(tmp_path, monkeypatch, files)
     assert re.search(r"^  repositories -> \(none\)\s+1$", out, re.MULTILINE)
     assert "Violations (0):" in out
 
@@ -199,9 +197,7 @@ def test_a_module_declaring_endpoints_is_no_ll102_subject_whatever_its_name(tmp_
         "app/services/__init__.py": "",
         "app/services/catalog_service.py": "async def list_all():\n    return []\n",
     }
-    root = make_project(tmp_path, "", files)
-    monkeypatch.chdir(root)
-    out = CliRunner().invoke(main, ["layers"]).output
+    out = _layers_of(tmp_path, monkeypatch, files)
     assert re.search(r"^  models -> services\s+2  VIOLATION LL102$", out, re.MULTILINE), out
     assert "Violations (1):\n  app/db/models.py:1: LL102 app.db.models imports app.services.catalog_service\n" in out
     checked = CliRunner().invoke(main, ["check", "--select", "LL102", "--output-format", "github", "."]).output
@@ -213,8 +209,12 @@ def test_a_shared_module_inside_a_layer_package_is_no_subject_of_ll102(tmp_path,
         "app/repositories/schemas.py": "from app.services.user_service import hash_password\n",
         "app/services/user_service.py": "def hash_password(value):\n    return value\n",
     }
-    root = make_project(tmp_path, "", files)
-    monkeypatch.chdir(root)
-    out = CliRunner().invoke(main, ["layers"]).output
+    out = _layers_of(tmp_path, monkeypatch, files)
     assert re.search(r"^  repositories -> services\s+1$", out, re.MULTILINE), out
     assert "Violations (0):" in out
+
+
+def _layers_of(tmp_path, monkeypatch, files: dict[str, str]) -> str:
+    """The text output of `layerlint layers` on a scratch project of ``files``."""
+    monkeypatch.chdir(make_project(tmp_path, "", files))
+    return CliRunner().invoke(main, ["layers"]).output
