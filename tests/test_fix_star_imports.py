@@ -62,3 +62,18 @@ def test_otherwise_the_import_left_unused_goes(tmp_path, monkeypatch, files):
     root = write_project(tmp_path, monkeypatch, {"app/__init__.py": "", "app/common.py": COMMON, **files}, PYPROJECT)
     fixed = _fix(root)
     assert fixed.endswith(FIXED) and "Optional" not in fixed
+
+
+def test_a_star_import_is_read_by_path_in_a_tree_without_init_files(tmp_path, monkeypatch):
+    """No `__init__.py` anywhere and no pyproject.toml: module names are cut short
+    (`app/schemas/s.py` is a module `s`), yet `from app.schemas.s import *` names the file."""
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "checkout"
+    (root / "app" / "schemas").mkdir(parents=True)
+    (root / "app" / "schemas" / "s.py").write_text(COMMON)
+    (root / "app" / "other.py").write_text("from app.schemas.s import *\n\nAlias = Optional[int]\n")
+    monkeypatch.chdir(root)
+    external.clear()
+    result = CliRunner().invoke(main, ["check", "--select", "LL501", "--fix", "--no-cache", "."])
+    assert result.exit_code == 0, result.output
+    assert (root / "app" / "schemas" / "s.py").read_text() == FIXED_KEEPING_IMPORT

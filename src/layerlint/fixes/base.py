@@ -74,7 +74,7 @@ class FixContext:
     @cached_property
     def exports_imports_to_star_imports(self) -> bool:
         """Would removing an import here break another project module: one star-imports
-        this module (fixes/star_imports.py), which has no ``__all__`` to limit what that
+        this file (fixes/star_imports.py), which has no ``__all__`` to limit what that
         takes?"""
         if any(
             isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign))
@@ -84,23 +84,23 @@ class FixContext:
         ):
             return False
         path = os.path.abspath(self.path)
-        module_root = self.settings.module_root(self.path)
-        own, is_package = module_name(path, module_root)
-        if not own:
-            return False
+        own, is_package = module_name(path, self.settings.module_root(self.path))
         above = os.path.dirname(path)
-        depth = len(own.split(".")) - (0 if is_package else 1)
+        depth = len(own.split(".")) - (0 if is_package else 1) if own else 0
         for _ in range(depth):
             above = os.path.dirname(above)  # the folder above the top package
         project = project_root(path)
+        cwd = os.getcwd()
         if project is not None and (above + os.sep).startswith(os.path.join(str(project), "")):
             folders: tuple[tuple[str, bool], ...] = ((str(project), True),)  # (tests/ beside src/ too)
+        elif path.startswith(os.path.join(cwd, "")):
+            folders = ((cwd, True),)  # (module names may be cut short: folders without __init__.py)
         else:  # the files beside the top package, its own, and those of a tests folder there
             trees = ((own.split(".")[0],) if depth else ()) + ("tests", "test")
             folders = ((above, False),) + tuple(
                 (os.path.join(above, name), True) for name in trees if os.path.isdir(os.path.join(above, name))
             )
-        return star_imported(own, folders, module_root)
+        return star_imported(path, folders)
 
     @cached_property
     def _packages(self) -> frozenset[str]:
