@@ -364,6 +364,8 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             classes.append(stmt)
         elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
             factories.extend((target.id, stmt.value) for target in stmt.targets if isinstance(target, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.target, ast.Name):
+            factories.append((stmt.target.id, stmt.value))  # `Base: DeclarativeMeta = declarative_base()`
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.append(stmt)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Subscript):
