@@ -694,11 +694,18 @@ _OBJECT_SESSION_GETTERS = frozenset({
 })
 
 
+def _may_assign(name: str, source: str) -> bool:
+    """Could ``source`` assign ``name`` (``name = ...``, ``name: T = ...``)? A cheap look."""
+    return f"{name} =" in source or f"{name}=" in source or f"{name}:" in source
+
+
 def _calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
     """``with session_local() as session`` where the function binds ``session_local`` once,
     to the call of a project function annotated to return a session maker
     (``session_local = get_db_session(config)``, ``-> sessionmaker``)."""
     if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and not expr.args and not expr.keywords):
+        return False
+    if not _may_assign(expr.func.id, ctx.source):
         return False
     owner = _reading_function(func, expr.func.id, ctx)
     binding = single_bindings(owner, ctx).get(expr.func.id)
@@ -921,16 +928,19 @@ def _local_instance_class(name: str, func: ast.FunctionDef | ast.AsyncFunctionDe
     get_engine()`` (or ``await``, or ``Engine()``), or ``name: Engine = ...``, or a
     parameter annotated with one (``self: DatabaseTask`` in a Celery task bound to its
     task) that nothing else binds; None when bound more than once, or otherwise."""
-    binding = single_bindings(func, ctx).get(name)
-    if binding is None and name in single_bindings(func, ctx):
-        args = func.args
-        annotation = next(
-            (arg.annotation for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs) if arg.arg == name), None
-        )
-        if annotation is None or ctx.memo(("sessions.rebinds", id(func), name), lambda: _rebinds(func, name)):
+    args = func.args
+    param = next((arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs) if arg.arg == name), None)
+    if param is not None or any(arg is not None and arg.arg == name for arg in (args.vararg, args.kwarg)):
+        # (asked first, and cheaply: most receivers are an unannotated `self`)
+        qualified = ctx.resolve(param.annotation) if param is not None and param.annotation is not None else None
+        if qualified is None or not ctx.is_first_party(qualified):
             return None
-        qualified = ctx.resolve(annotation)
-        return qualified if qualified is not None and ctx.is_first_party(qualified) else None
+        if ctx.memo(("sessions.rebinds", id(func), name), lambda: _rebinds(func, name)):
+            return None
+        return qualified
+    if not _may_assign(name, ctx.source):
+        return None  # (no `name = ...` nor `name: ...` anywhere: no need to walk the function)
+    binding = single_bindings(func, ctx).get(name)
     if isinstance(binding, ast.AnnAssign):
         qualified = ctx.resolve(binding.annotation)
         return qualified if qualified is not None and ctx.is_first_party(qualified) else None
@@ -1020,10 +1030,16 @@ def _method_classes(ctx: FileContext) -> dict[int, ast.ClassDef]:
 
 
 def _rebinds(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    """Does ``name`` get bound in ``func`` other than as its first parameter (assigned, or a
-    parameter of a nested function or lambda)?"""
+    """Does ``name`` get bound in ``func`` other than as its parameter (assigned, caught as
+    ``except ... as name``, imported, or a parameter of a nested function or lambda)?"""
     for node in ast.walk(func):
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            return True
+        if isinstance(node, ast.ExceptHandler) and node.name == name:
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+            (alias.asname or alias.name).partition(".")[0] == name for alias in node.names
+        ):
             return True
         if node is not func and isinstance(node, (*FUNCTION_TYPES, ast.Lambda)):
             args = node.args
