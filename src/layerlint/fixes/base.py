@@ -42,7 +42,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.external import lookup
 from layerlint.fixes.imports import dotted_name
 from layerlint.fixes.star_imports import star_imported
-from layerlint.project import module_name, project_root
+from layerlint.project import module_name, project_scan_folders
 
 _EMPTY_MODULE = cst.Module([])
 
@@ -84,22 +84,7 @@ class FixContext:
         ):
             return False
         path = os.path.abspath(self.path)
-        own, is_package = module_name(path, self.settings.module_root(self.path))
-        above = os.path.dirname(path)
-        depth = len(own.split(".")) - (0 if is_package else 1) if own else 0
-        for _ in range(depth):
-            above = os.path.dirname(above)  # the folder above the top package
-        project = project_root(path)
-        cwd = os.getcwd()
-        if project is not None and (above + os.sep).startswith(os.path.join(str(project), "")):
-            folders: tuple[tuple[str, bool], ...] = ((str(project), True),)  # (tests/ beside src/ too)
-        elif path.startswith(os.path.join(cwd, "")):
-            folders = ((cwd, True),)  # (module names may be cut short: folders without __init__.py)
-        else:  # the files beside the top package, its own, and those of a tests folder there
-            trees = ((own.split(".")[0],) if depth else ()) + ("tests", "test")
-            folders = ((above, False),) + tuple(
-                (os.path.join(above, name), True) for name in trees if os.path.isdir(os.path.join(above, name))
-            )
+        folders = project_scan_folders(path, self.settings.module_root(self.path))
         return star_imported(path, folders)
 
     @cached_property

@@ -19,6 +19,7 @@ from layerlint.facts import dependencies as deps
 from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
 from layerlint.facts.project_classes import ANNOTATED, annotated_alias_callees, annotated_aliases, module_level_statements
+from layerlint.facts.union_inspection import project_inspects_unions
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
 
@@ -211,9 +212,12 @@ class Pep604Rule(Rule):
             old_typer=ctx.mentions("typer") and ctx.memo("typing.old_typer", lambda: _old_typer(ctx)),
             evaluated_at_import=ctx.settings.target_version < (3, 10) and self._evaluated_at_import(node, position),
         )
-        if chosen is not None and chosen.safety == FIX_SAFE and ctx.memo("typing.fern", lambda: _fern_generated(ctx)):
-            # Fern's runtime reads the models' annotations and tells `X | None` from
-            # `Optional[X]` (`get_origin(t) == Union`): its aliases stop converting
+        if chosen is not None and chosen.safety == FIX_SAFE and not ctx.path.endswith(".pyi") and (
+            ctx.memo("typing.fern", lambda: _fern_generated(ctx))
+            or ctx.memo("typing.union_tests", lambda: project_inspects_unions(ctx.path, ctx.settings.module_root(ctx.path)))
+        ):
+            # Fern's runtime reads the models' annotations, and a project's own code may, and
+            # tell `X | None` from `Optional[X]` (`get_origin(t) is Union`): letta's tool schemas
             return tf.Plan(chosen.transform, FIX_UNSAFE)
         return chosen
 
