@@ -329,8 +329,9 @@ def _fern_generated(ctx: FileContext) -> bool:
 
 
 def _root(node: ast.expr | None) -> ast.expr | None:
-    """The head of an attribute chain (``spec`` of ``spec.kind``)."""
-    while isinstance(node, ast.Attribute):
+    """The head of a chain of attributes and subscripts (``spec`` of ``spec.kind``, of
+    ``types[0]``, of ``spec["type"]``)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node
 

@@ -53,8 +53,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   `Resolver(model_field_type=Optional[str])`) the value becomes a `types.UnionType` instead of a
   `typing.Union`, which code that inspects types (`get_origin(t) is Union`)
   tells apart: unsafe; and no fix there when a member is a parameter or a
-  variable of the enclosing function, or an attribute of one
-  (`type_ = Optional[type_]`, `Optional[spec.kind]`: it may hold a
+  variable of the enclosing function, or an attribute or item of one
+  (`type_ = Optional[type_]`, `Optional[spec.kind]`, `Optional[types[0]]`: it may hold a
   `ForwardRef`, which has no `|`); nor, without `from __future__ import
   annotations`, in the signature of a nested function or a class body inside
   a function when a member is a name the function around it binds (`def
