@@ -941,6 +941,21 @@ def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str], frozen
     return imported_kind(name, ctx)[0], frozenset(), frozenset({name})
 
 
+def _name_of(target: ast.expr) -> str | None:
+    return target.id if isinstance(target, ast.Name) else None
+
+
+_V1_CALL_RE = re.compile(
+    r"\b([A-Za-z_]\w*)\.(?:dict|json|copy|schema|validate|construct|from_orm|parse_obj|parse_raw|parse_file"
+    r"|update_forward_refs|schema_json|__fields__|__fields_set__)\b"
+)
+
+
+def _v1_receivers(ctx: FileContext) -> frozenset[str]:
+    """The names the module's text puts before a v1 method name (``data`` of ``data.json(``)."""
+    return ctx.memo("pydantic.v1_receivers", lambda: frozenset(_V1_CALL_RE.findall(ctx.source)))
+
+
 _NESTED_SCOPES = (ast.Lambda, *FUNCTION_TYPES, ast.ClassDef)
 
 
@@ -964,8 +979,9 @@ class _BindingCollector:
         elif isinstance(node, ast.Starred):
             self.target(node.value)
 
-    def value_binding(self, value: ast.expr | None) -> _Binding:
-        """("instance", ref) when the value builds a model instance (or any local class's)."""
+    def value_binding(self, value: ast.expr | None, name: str | None = None) -> _Binding:
+        """("instance", ref) when the value builds a model instance (or any local class's);
+        ``name``: the name it is bound to, if one."""
         if not isinstance(value, ast.Call):
             return None
         func = value.func
@@ -980,7 +996,13 @@ class _BindingCollector:
                 kind, _defines, origins = _ref_info(held[0][1], self.ctx)
                 if kind == "model" or (kind == "unknown" and origins):  # (an imported class: read later)
                     return held[0]
-        qualified = self.ctx.resolve(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        # (what a project function returns is read only for a name the module calls a v1
+        # method on: reading its module is no small cost)
+        qualified = (
+            self.ctx.resolve(func)
+            if isinstance(func, (ast.Name, ast.Attribute)) and name is not None and name in _v1_receivers(self.ctx)
+            else None
+        )
         if qualified and self.ctx.is_first_party(qualified):
             returned = provided_class(qualified, self.ctx)  # `data = team_request(...)`, `-> TeamRequest`
             if returned is not None:
@@ -1026,11 +1048,11 @@ class _BindingCollector:
                     for element, value in zip(target.elts, stmt.value.elts):
                         self.target(element, self.value_binding(value))
                 else:
-                    self.target(target, self.value_binding(stmt.value))
+                    self.target(target, self.value_binding(stmt.value, _name_of(target)))
         elif isinstance(stmt, ast.AnnAssign):
             if stmt.value is not None and self.ctx.resolve(stmt.annotation) in _FINAL:
                 # `x: Final = Model(...)`: a bare Final keeps the type of the value
-                self.target(stmt.target, self.value_binding(stmt.value))
+                self.target(stmt.target, self.value_binding(stmt.value, _name_of(stmt.target)))
             else:
                 self.target(stmt.target, _annotation_ref(stmt.annotation, self.ctx, self.type_vars))
         elif isinstance(stmt, ast.AugAssign):

@@ -60,7 +60,10 @@ def _inspects(folders: tuple[tuple[str, bool], ...]) -> bool:
                         data = handle.read()
                 except OSError:
                     continue
-                if b"Union" in data and b"UnionType" not in data and _TEST_RE.search(data):
+                if (
+                    (b"get_origin(" in data or b"__origin__" in data)
+                    and b"UnionType" not in data and _TEST_RE.search(data)
+                ):
                     return True
     return False
 
