@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from layerlint.config import Settings, load_settings
 from layerlint.external import clear_too, package_chain
@@ -183,6 +184,27 @@ def project_scan_folders(path: str, module_root: Path | None) -> tuple[tuple[str
     return ((above, False),) + tuple(
         (os.path.join(above, name), True) for name in trees if os.path.isdir(os.path.join(above, name))
     )
+
+
+_SCAN_SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", "venv", "env"})
+
+
+def project_python_files(folders: tuple[tuple[str, bool], ...]) -> Iterator[str]:
+    """The ``.py`` files of ``folders`` ((folder, recursive) pairs, as
+    :func:`project_scan_folders` gives them): hidden folders, virtual environments and
+    ``node_modules`` skipped."""
+    for top, recursive in folders:
+        for folder, subfolders, files in os.walk(top):
+            if not recursive:
+                subfolders.clear()
+            subfolders[:] = [
+                name for name in subfolders
+                if not name.startswith(".") and name not in _SCAN_SKIPPED
+                and not os.path.isfile(os.path.join(folder, name, "pyvenv.cfg"))
+            ]
+            for name in files:
+                if name.endswith(".py"):
+                    yield os.path.join(folder, name)
 
 
 def is_alembic_script_folder(path: str) -> bool:

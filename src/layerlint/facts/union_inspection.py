@@ -23,11 +23,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from layerlint.external import clear_too
-from layerlint.project import project_scan_folders
+from layerlint.project import project_python_files, project_scan_folders
 
 # `get_origin(t) is Union`, `getattr(t, "__origin__", None) is typing.Union`, `t.__origin__ == Union`
 _TEST_RE = re.compile(rb"(?:get_origin\(|__origin__)[^\n]{0,80}?(?:\bis|==)[ \t]+(?:typing\.|t\.|typing_extensions\.)?Union\b")
-_SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", "venv", "env"})
 _MAX_FILES = 50_000
 
 
@@ -39,32 +38,16 @@ def project_inspects_unions(path: str, module_root: Path | None) -> bool:
 
 @lru_cache(maxsize=64)
 def _inspects(folders: tuple[tuple[str, bool], ...]) -> bool:
-    read = 0
-    for top, recursive in folders:
-        for folder, subfolders, files in os.walk(top):
-            if not recursive:
-                subfolders.clear()
-            subfolders[:] = [
-                name for name in subfolders
-                if not name.startswith(".") and name not in _SKIPPED
-                and not os.path.isfile(os.path.join(folder, name, "pyvenv.cfg"))
-            ]
-            for name in files:
-                if not name.endswith(".py"):
-                    continue
-                read += 1
-                if read > _MAX_FILES:
-                    return False
-                try:
-                    with open(os.path.join(folder, name), "rb") as handle:
-                        data = handle.read()
-                except OSError:
-                    continue
-                if (
-                    (b"get_origin(" in data or b"__origin__" in data)
-                    and b"UnionType" not in data and _TEST_RE.search(data)
-                ):
-                    return True
+    for read, path in enumerate(project_python_files(folders), 1):
+        if read > _MAX_FILES:
+            return False
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if (b"get_origin(" in data or b"__origin__" in data) and b"UnionType" not in data and _TEST_RE.search(data):
+            return True
     return False
 
 

@@ -25,9 +25,9 @@ import re
 from functools import lru_cache
 
 from layerlint.external import clear_too
+from layerlint.project import project_python_files
 
 _STAR_IMPORT_RE = re.compile(rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t(]*\*", re.MULTILINE)
-_SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", "venv", "env"})
 
 
 def star_imported(path: str, folders: tuple[tuple[str, bool], ...]) -> bool:
@@ -51,22 +51,10 @@ def _star_imports(folders: tuple[tuple[str, bool], ...]) -> tuple[frozenset[str]
     files (a working folder far above any project)."""
     relative: set[str] = set()
     absolute: set[str] = set()
-    read = 0
-    for top, recursive in folders:
-        for folder, subfolders, files in os.walk(top):
-            if not recursive:
-                subfolders.clear()
-            subfolders[:] = [
-                name for name in subfolders
-                if not name.startswith(".") and name not in _SKIPPED
-                and not os.path.isfile(os.path.join(folder, name, "pyvenv.cfg"))
-            ]
-            for name in files:
-                if name.endswith(".py"):
-                    read += 1
-                    if read > MAX_FILES:
-                        return None
-                    _read_star_imports(os.path.join(folder, name), relative, absolute)
+    for read, path in enumerate(project_python_files(folders), 1):
+        if read > MAX_FILES:
+            return None
+        _read_star_imports(path, relative, absolute)
     return frozenset(relative), frozenset(absolute)
 
 
