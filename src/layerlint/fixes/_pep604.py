@@ -15,7 +15,7 @@ from typing import ClassVar, Sequence
 
 import libcst as cst
 
-from layerlint.diagnostics import Diagnostic
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE, Diagnostic
 from layerlint.external import lookup
 from layerlint.facts import dependencies as deps
 from layerlint.facts import typing as tf
@@ -68,6 +68,8 @@ class Pep604Fixer(Fixer):
             commented=multiline and "#" in code,
             old_typer=self.old_typer(),
         )
+        if chosen is not None and chosen.safety == FIX_SAFE and not self.ctx.is_stub and tf.fern_generated(self.ctx.text):
+            chosen = tf.Plan(chosen.transform, FIX_UNSAFE)  # (as the rule decides it)
         if chosen is None or chosen.safety != diagnostic.fix:
             return None  # the rule and the fixer disagree: leave it
         members = [(op, kind) for op, kind in zip(operands, kinds) if kind != tf.NONE]

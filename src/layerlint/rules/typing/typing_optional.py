@@ -44,10 +44,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   the fix is safe (what `typing.get_type_hints` or a Pydantic field's
   `annotation` then give is a `types.UnionType`, not a `typing.Union`: Pydantic,
   FastAPI and SQLAlchemy read both alike; code of a project's own that tests
-  `get_origin(t) is Union` does not: where a file of the project tests so
-  (`get_origin(t) is Union`, `t.__origin__ == Union`) and never names
-  `UnionType`, as letta's tool-schema builder does, every fix is unsafe; and a
-  module Fern generated is such code, see below);
+  `get_origin(t) is Union` does not (letta's tool-schema builder reads its tools'
+  signatures so: a project like it should fix these with review, not `--fix`
+  alone); a module Fern generated is such code, see below);
 - elsewhere (`UserId = Optional[int]`, `response_model=Optional[User]`,
   `TypeAdapter(...)`, the metadata after the type in `Annotated[T, ...]`,
   `Resolver(model_field_type=Optional[str])`) the value becomes a `types.UnionType` instead of a
