@@ -12,7 +12,7 @@ import ast
 import os
 import re
 from functools import cached_property
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
@@ -396,6 +396,25 @@ class FileContext:
         if found is None:
             found = self._reexports[qualified] = self._follow_reexports(qualified)
         return found
+
+    def reexport_hops(self, qualified: str, hops: int = _MAX_REEXPORT_HOPS) -> Iterator[tuple[str, str]]:
+        """(a name, the file of its project module) for ``qualified`` and, in turn, each
+        project name its module re-exports it from (``app.model.Session``, then
+        ``app.model.meta.Session``): for a fact that any module along the way may hold."""
+        seen: set[str] = set()
+        for _ in range(hops):
+            module, _, name = qualified.rpartition(".")
+            path = self.module_source_path(module) if module else None
+            if path is None or qualified in seen:
+                return
+            seen.add(qualified)
+            # (recorded: a warm run re-checks the module's digest, not the answer)
+            self.external("file_digest", path)
+            yield qualified, path
+            target = lookup("reexport", path, module, name)
+            if target is None:
+                return
+            qualified = target
 
     def _follow_reexports(self, qualified: str) -> str:
         current = qualified

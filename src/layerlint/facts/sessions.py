@@ -43,7 +43,6 @@ from typing import Any, Callable, Container
 
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
-from layerlint.external import lookup as external_lookup
 from layerlint.facts.names import resolve_in
 from layerlint.facts.project_classes import (
     ANNOTATED,
@@ -1229,12 +1228,8 @@ def _class_attribute_session(owner: str, attr: str, ctx: FileContext) -> bool:
             and any(_is_builtin(decorator, "classmethod", ctx) for decorator in func.decorator_list)
             and attr in class_session_attrs(cls, ctx, instance=False)
         )
-    if not owner.lstrip("_")[:1].isupper() or any(  # (classes are CapWords, `_Private` too: others are not looked up)
-        owner in ctx.memo(("sessions.locals", id(scope)), lambda scope=scope: _local_names(scope))
-        for scope in ctx.scopes
-        if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))
-    ):
-        return False
+    if not owner.lstrip("_")[:1].isupper() or _locally_bound(owner, ctx):
+        return False  # (classes are CapWords, `_Private` too: others are not looked up)
     qualified = ctx.imports.get(owner)
     if qualified is None:
         classes = [stmt for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef) and stmt.name == owner]
@@ -1374,23 +1369,9 @@ def _project_session(qualified: str, ctx: FileContext) -> bool:
     """Does the project module of ``qualified`` bind that name to a module-level session,
     itself or through the project modules that re-export it (``app.model.Session``, which
     ``app/model/__init__.py`` imports from ``app.model.meta``)?"""
-    for _ in range(_SESSION_REEXPORT_HOPS):
-        if not ctx.is_first_party(qualified):
-            return False
-        module, _, name = qualified.rpartition(".")
-        if name in _imported_module_facts(qualified, ctx)[2]:
-            return True
-        path = ctx.module_source_path(module) if module else None
-        if path is None or ctx.external("file_digest", path) is None:
-            return False
-        target = external_lookup("reexport", path, module, name)
-        if target is None:
-            return False
-        qualified = target
-    return False
-
-
-_SESSION_REEXPORT_HOPS = 3
+    return any(
+        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[2] for name, _path in ctx.reexport_hops(qualified, 3)
+    )
 
 
 def holds_session(expr: ast.AST, ctx: FileContext) -> bool:

@@ -137,13 +137,9 @@ class Pep604Rule(Rule):
 
     def _names_a_local(self, operands: list[ast.expr | None]) -> bool:
         """Is a member a name the enclosing function binds (a parameter, a variable), or an
-        attribute of one (``spec.kind``)?"""
+        attribute or item of one (``spec.kind``, ``types[0]``)?"""
         func = self.ctx.enclosing_function()
-        roots = [_root(member) for member in self._union_members(operands)]
-        if func is None or not any(isinstance(root, ast.Name) for root in roots):
-            return False
-        local = self.ctx.memo(("typing.local_names", id(func)), lambda: _local_names(func))
-        return any(isinstance(root, ast.Name) and root.id in local for root in roots)
+        return func is not None and self._binds_a_member(func, operands)
 
     def _names_an_outer_local(self, node: ast.Subscript, operands: list[ast.expr | None]) -> bool:
         """Is a member a name that a function around the annotation's definition binds: an
@@ -152,19 +148,19 @@ class Pep604Rule(Rule):
         or variable? A variable's annotation in a function body is never evaluated."""
         scopes = self.ctx.scopes
         outer = [scope for scope in scopes if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))]
-        if not outer:
-            return False
-        innermost = scopes[-1]
+        innermost = scopes[-1] if scopes else None
         if isinstance(innermost, FUNCTION_TYPES):
-            first = innermost.body[0] if innermost.body else None
-            if first is not None and (node.lineno, node.col_offset) >= (first.lineno, first.col_offset):
+            if _in_body(node, innermost):
                 return False  # a variable annotation in the body
             outer = outer[:-1]  # (its own parameters are not bound yet when its signature is read)
+        return any(self._binds_a_member(func, operands) for func in outer)
+
+    def _binds_a_member(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, operands: list[ast.expr | None]) -> bool:
+        """Does ``func`` bind the name a member is, or is an attribute or item of?"""
         roots = [_root(member) for member in self._union_members(operands)]
         names = {root.id for root in roots if isinstance(root, ast.Name)}
-        return bool(names) and any(
-            not names.isdisjoint(self.ctx.memo(("typing.local_names", id(func)), lambda func=func: _local_names(func)))
-            for func in outer
+        return bool(names) and not names.isdisjoint(
+            self.ctx.memo(("typing.local_names", id(func)), lambda: _local_names(func))
         )
 
     def _union_members(self, operands: list[ast.expr | None]) -> list[ast.expr | None]:
@@ -242,8 +238,7 @@ class Pep604Rule(Rule):
         if position != tf.ANNOTATION:
             return False
         func = self.ctx.enclosing_function()
-        first = func.body[0] if func is not None and func.body else None
-        if first is None or (node.lineno, node.col_offset) >= (first.lineno, first.col_offset):
+        if func is None or not func.body or _in_body(node, func):
             return False  # in the body, a variable annotation: never evaluated (columns: a one-line def)
         if any(not self._plain_decorator(d) for d in func.decorator_list):
             return True
@@ -263,19 +258,10 @@ class Pep604Rule(Rule):
         return self.ctx.resolve(decorator) in _PLAIN_DECORATORS
 
 
-_MAX_HOPS = 4  # project modules followed through re-exports
-
-
-def _binds_value(qualified: str | None, ctx: FileContext) -> bool:
-    for _ in range(_MAX_HOPS):
-        module, _, name = (qualified or "").rpartition(".")
-        path = ctx.module_source_path(module) if module else None
-        if path is None:
-            return False
-        if ctx.external("binds_value", path, name):
-            return True
-        qualified = ctx.external("reexport", path, module, name)  # imported there from another
-    return False
+def _binds_value(qualified: str, ctx: FileContext) -> bool:
+    return any(
+        ctx.external("binds_value", path, name.rpartition(".")[2]) for name, path in ctx.reexport_hops(qualified, 4)
+    )
 
 # decorators that do not read the annotations of what they decorate
 _PLAIN_BUILTINS = frozenset({"staticmethod", "classmethod", "property"})
@@ -318,6 +304,13 @@ def _declares_fastapi_params(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: 
 
 def _typing_facts(ctx: FileContext) -> tf.ModuleFacts:
     return tf.module_facts(ctx.tree, ctx.resolve)
+
+
+def _in_body(node: ast.AST, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Is ``node`` in the body of ``func``, not its signature (by position: columns count
+    on a one-line ``def``)?"""
+    first = func.body[0] if func.body else None
+    return first is not None and (node.lineno, node.col_offset) >= (first.lineno, first.col_offset)
 
 
 def _root(node: ast.expr | None) -> ast.expr | None:
