@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
@@ -310,7 +311,7 @@ def binds_to_value(source: bytes, name: str) -> bool:
     a string, number or None, a lambda, a ``def``? At any indentation (a binding in a block
     or a function counts too, which only withholds more fixes), but for a class body's
     (``class EntityType(Enum): Project = "project"`` binds no module name)."""
-    class_lines: set[int] | None = None
+    class_lines: frozenset[int] | None = None
     for head, end in line_heads(source, name.encode()):
         words = head.split()
         if (not words and _VALUE_AFTER_NAME_RE.match(source, end)) or words in _DEF_HEADS:
@@ -323,18 +324,20 @@ def binds_to_value(source: bytes, name: str) -> bool:
     return False
 
 
-def _class_body_lines(source: bytes) -> set[int]:
+@lru_cache(maxsize=32)
+def _class_body_lines(source: bytes) -> frozenset[int]:
     """The first lines of the statements directly in a class body (none when the source
-    does not parse: every binding then counts)."""
+    does not parse: every binding then counts); parsed once per module text, however
+    many of its names are asked about."""
     try:
         tree = parse_quietly(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
-    return {
+        return frozenset()
+    return frozenset(
         stmt.lineno
         for cls in statements(tree.body) if isinstance(cls, ast.ClassDef)
         for stmt in statements(cls.body, descend=lambda inner: not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
-    }
+    )
 
 
 def class_value_bindings(cls: ast.ClassDef) -> list[tuple[int, str]]:
