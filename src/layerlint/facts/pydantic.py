@@ -945,10 +945,7 @@ def _name_of(target: ast.expr) -> str | None:
     return target.id if isinstance(target, ast.Name) else None
 
 
-_V1_CALL_RE = re.compile(
-    r"\b([A-Za-z_]\w*)\.(?:dict|json|copy|schema|validate|construct|from_orm|parse_obj|parse_raw|parse_file"
-    r"|update_forward_refs|schema_json|__fields__|__fields_set__)\b"
-)
+_V1_CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\.(?:" + "|".join(sorted(V1_METHOD_NAMES)) + r")\b")
 
 
 def _v1_receivers(ctx: FileContext) -> frozenset[str]:
