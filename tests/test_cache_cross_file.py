@@ -4,6 +4,8 @@ requirements.txt) are recomputed when those files change."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -176,3 +178,24 @@ def test_timestamps_added_to_a_mixin_two_modules_away_drop_the_cached_ll309(proj
     (project / "app" / "models" / "mixins.py").write_text(mixins + "    updated_at: Mapped[int]\n")
     touch_later(project / "app" / "models" / "mixins.py")
     assert CliRunner().invoke(main, args).exit_code == 0  # the cached finding goes with it
+
+
+SEARCH = "from typing import Optional\n\n\ndef search(query: Optional[str] = None) -> str:\n    return query or ''\n"
+UNION_TEST = "from typing import Union, get_origin\n\n\ndef optional(t) -> bool:\n    return get_origin(t) is Union\n"
+
+
+def test_a_union_test_added_elsewhere_makes_the_cached_fix_unsafe(tmp_path, monkeypatch):
+    root = write_project(
+        tmp_path, monkeypatch, {"app/tools/base.py": SEARCH},
+        pyproject='[project]\nname = "x"\n\n[tool.layerlint]\nselect = ["LL501"]\n',
+    )
+
+    def marks() -> list[str]:
+        result = CliRunner().invoke(main, ["check", "--jobs", "1", "--output-format", "json", "app/tools/base.py"])
+        assert result.exit_code == 1, result.output
+        return [finding["fix"]["applicability"] for finding in json.loads(result.output)]
+
+    assert marks() == ["safe"]
+    assert marks() == ["safe"]  # served from the cache
+    (root / "app" / "tools" / "schema.py").write_text(UNION_TEST)
+    assert marks() == ["unsafe"]

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from layerlint import cache as cache_module
-from layerlint import parallel
+from layerlint import filestamp, parallel
 from layerlint.cli import main
 from layerlint.runner import Overrides, discover
 
@@ -288,7 +288,7 @@ def _age(root: Path, seconds: int = 3600) -> None:
 def test_settled_unchanged_files_are_not_read_again(demo: Path, cache_dir: Path, reads: list[str],
                                                     lint_calls: list[str], monkeypatch: pytest.MonkeyPatch):
     # utime cannot age the change time: pretend the racy margin has passed
-    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    monkeypatch.setattr(filestamp, "RACY_NS", 0)
     _age(demo)
     check("--jobs", "1", str(demo))
     reads.clear()
@@ -309,7 +309,7 @@ def test_recently_modified_files_are_hashed_again(tmp_path: Path, cache_dir: Pat
 
 def test_same_size_edit_with_restored_mtime_is_seen(demo: Path, cache_dir: Path, lint_calls: list[str],
                                                     monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    monkeypatch.setattr(filestamp, "RACY_NS", 0)
     _age(demo)
     cold = check("--jobs", "1", str(demo))
     service = demo / "app" / "services" / "billing_service.py"

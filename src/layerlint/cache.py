@@ -42,15 +42,15 @@ import json
 import os
 import stat
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from layerlint import __version__
+from layerlint import __version__, projecttext
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.engine import FileResult
 from layerlint.external import still_true
+from layerlint.filestamp import signature, unchanged_since
 
 DEFAULT_DIR = ".layerlint_cache"
 FORMAT = 3
@@ -99,33 +99,6 @@ def read_file(path: str) -> tuple[bytes, list[int]]:
     finally:
         os.close(fd)
     return data, signature(st)
-
-
-def signature(st: os.stat_result) -> list[int]:
-    """What identifies a file's content without reading it, and when it was read."""
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, time.time_ns()]
-
-
-# a file modified this close to the moment it was hashed may change again within the
-# same timestamp tick (coarse on some file systems): its signature is not trusted
-RACY_NS = 3_000_000_000
-
-
-def unchanged_since(recorded: Any, st: os.stat_result) -> bool:
-    """Git's rule: a file whose size, modification and change times and inode are those
-    recorded when it was hashed, and was not modified within RACY_NS of that moment,
-    still has the hashed bytes (a write always moves the change time, which no tool
-    can set back)."""
-    if not (isinstance(recorded, list) and len(recorded) == 5 and all(type(v) is int for v in recorded)):
-        return False
-    size, mtime, ctime, ino, checked = recorded
-    return (
-        size == st.st_size
-        and mtime == st.st_mtime_ns
-        and ctime == st.st_ctime_ns
-        and ino == st.st_ino
-        and max(mtime, ctime) < checked - RACY_NS
-    )
 
 
 # -- fingerprints --------------------------------------------------------------
@@ -372,6 +345,7 @@ class Cache:
         store = self._stores.get(path)
         if store is None:
             store = self._stores[path] = Store(path, fingerprint)
+            projecttext.keep_in(path.parent)
         self._by_settings[id(settings)] = (settings, store)
         return store
 
@@ -421,3 +395,4 @@ class Cache:
     def save(self) -> None:
         for store in self._stores.values():
             store.save()
+        projecttext.save()

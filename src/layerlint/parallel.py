@@ -20,6 +20,7 @@ import traceback
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, TypeVar
 
+from layerlint import projecttext
 from layerlint.cache import Cache, digest, read_file
 from layerlint.diagnostics import InternalError
 from layerlint.engine import FileResult, lint_source
@@ -171,13 +172,15 @@ def _init_worker(overrides: Overrides) -> None:
     gc.disable()
 
 
-def _worker_chunk(chunk: list[tuple[int, str]], want_digest: bool) -> list[Outcome]:
+def _worker_chunk(chunk: list[tuple[int, str]], want_digest: bool) -> tuple[list[Outcome], dict[str, Any]]:
+    """The chunk's outcomes, and the project files' text facts the worker read for them
+    (kept in the cache by the main process: projecttext.py)."""
     assert _worker_overrides is not None
     out = _lint_chunk(chunk, _worker_overrides, want_digest)
     stats = os.environ.get(STATS_ENV)
     if stats:
         _write_stats(stats, len(chunk))
-    return out
+    return out, projecttext.take_new()
 
 
 def _write_stats(path: str, files: int) -> None:
@@ -221,7 +224,8 @@ def _on_pool(
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=_init_worker,
                                  initargs=(overrides,)) as pool:
-            for part in pool.map(_worker_chunk, chunks, [want_digest] * len(chunks)):
+            for part, text_facts in pool.map(_worker_chunk, chunks, [want_digest] * len(chunks)):
+                projecttext.add(text_facts)
                 outcomes.extend(part)
                 done.update(index for index, _, _ in part)
                 advance(len(part))

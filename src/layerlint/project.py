@@ -163,12 +163,16 @@ def _entry_names(base: Path, *, packages_only: bool) -> set[str]:
     return names
 
 
-def project_scan_folders(path: str, module_root: Path | None) -> tuple[tuple[str, bool], ...]:
+def project_scan_folders(
+    path: str, module_root: Path | None, *, working_folder: bool = True
+) -> tuple[tuple[str, bool], ...]:
     """The folders ((folder, recursive) pairs) whose ``.py`` files are the project of the
     file ``path`` (absolute), for a fact read from all of them as text: its
-    ``pyproject.toml`` folder; without one, the working folder when it holds the file;
-    else the files beside the top package, that package's and those of a ``tests`` (or
-    ``test``) folder there (for a module of no package: the files of its folder)."""
+    ``pyproject.toml`` folder; without one, the working folder when it holds the file
+    (unless ``working_folder`` is false: a check run from far above the project would
+    read everything there); else the files beside the top package, that package's and
+    those of a ``tests`` (or ``test``) folder there (for a module of no package: the
+    files of its folder)."""
     own, is_package = module_name(path, module_root)
     depth = len(own.split(".")) - (0 if is_package else 1) if own else 0
     above = os.path.dirname(path)
@@ -178,7 +182,7 @@ def project_scan_folders(path: str, module_root: Path | None) -> tuple[tuple[str
     if project is not None and (above + os.sep).startswith(os.path.join(str(project), "")):
         return ((str(project), True),)  # (tests/ beside src/ too)
     cwd = os.getcwd()
-    if path.startswith(os.path.join(cwd, "")):
+    if working_folder and path.startswith(os.path.join(cwd, "")):
         return ((cwd, True),)  # (module names may be cut short: folders without __init__.py)
     trees = ((own.split(".")[0],) if depth else ()) + ("tests", "test")
     return ((above, False),) + tuple(

@@ -68,10 +68,11 @@ class Pep604Fixer(Fixer):
             commented=multiline and "#" in code,
             old_typer=self.old_typer(),
         )
-        if chosen is not None and chosen.safety == FIX_SAFE and not self.ctx.is_stub and tf.fern_generated(self.ctx.text):
-            chosen = tf.Plan(chosen.transform, FIX_UNSAFE)  # (as the rule decides it)
-        if chosen is None or chosen.safety != diagnostic.fix:
+        if chosen is None or (chosen.safety == FIX_UNSAFE and diagnostic.fix == FIX_SAFE):
             return None  # the rule and the fixer disagree: leave it
+        # (a fix the rule marked unsafe where this plan is safe, it marked so for what only
+        # the rule reads, a Fern module or the project's union tests; its mark stands, and
+        # the fixer was asked for it only with --unsafe-fixes)
         members = [(op, kind) for op, kind in zip(operands, kinds) if kind != tf.NONE]
         if chosen.transform == tf.QUOTE:
             return self._quoted(members, updated)

@@ -10,6 +10,7 @@ before those are visited.
 from __future__ import annotations
 
 import ast
+import os
 from bisect import bisect_left
 from typing import Callable, ClassVar
 
@@ -19,6 +20,8 @@ from layerlint.facts import dependencies as deps
 from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
 from layerlint.facts.project_classes import ANNOTATED, annotated_alias_callees, annotated_aliases, module_level_statements
+from layerlint.facts.union_inspection import scan_spec
+from layerlint.project import project_scan_folders
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
 
@@ -209,9 +212,10 @@ class Pep604Rule(Rule):
         )
         if chosen is not None and chosen.safety == FIX_SAFE and not ctx.path.endswith(".pyi") and (
             ctx.memo("typing.fern", lambda: tf.fern_generated(ctx.source))
+            or ctx.memo("typing.union_tests", lambda: _project_tests_unions(ctx))
         ):
-            # Fern's runtime reads the models' annotations and tells `X | None` from
-            # `Optional[X]` (`get_origin(t) == Union`): its aliases stop converting
+            # code that reads the annotations at run time and tells `X | None` from
+            # `Optional[X]` (`get_origin(t) is Union`): Fern's client, letta's tool schemas
             return tf.Plan(chosen.transform, FIX_UNSAFE)
         return chosen
 
@@ -342,3 +346,8 @@ def _old_typer(ctx: FileContext) -> bool:
         for _local, qualified in ctx.import_bindings(node)
     ]
     return deps.old_typer(imported, ctx.path, ctx.settings.root, ctx.external)
+
+
+def _project_tests_unions(ctx: FileContext) -> bool:
+    folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
+    return bool(ctx.external("union_tests", *scan_spec(folders)))

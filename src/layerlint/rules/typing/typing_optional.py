@@ -44,9 +44,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   the fix is safe (what `typing.get_type_hints` or a Pydantic field's
   `annotation` then give is a `types.UnionType`, not a `typing.Union`: Pydantic,
   FastAPI and SQLAlchemy read both alike; code of a project's own that tests
-  `get_origin(t) is Union` does not (letta's tool-schema builder reads its tools'
-  signatures so: a project like it should fix these with review, not `--fix`
-  alone); a module Fern generated is such code, see below);
+  `get_origin(t) is Union` does not: see the project's own union tests below, and
+  Fern);
 - elsewhere (`UserId = Optional[int]`, `response_model=Optional[User]`,
   `TypeAdapter(...)`, the metadata after the type in `Annotated[T, ...]`,
   `Resolver(model_field_type=Optional[str])`) the value becomes a `types.UnionType` instead of a
@@ -89,6 +88,15 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   annotations get unsafe fixes only: typer builds a
   command's options from its parameter annotations, and those releases fail on
   `str | None` ("Type not yet supported");
+- where a file of the project tests for `typing.Union` by origin
+  (`get_origin(t) is Union`, `t.__origin__ == Union`) and never names
+  `UnionType` (code handling both forms names it), every fix outside a stub is
+  unsafe: letta builds its tools' JSON schemas from their signatures so, and
+  after the safe fixes 23 of its 26 built-in tools failed to register. The
+  project's files are read as text (its `pyproject.toml` folder, or else its
+  top package, the files beside it and a `tests` folder there; not past 50,000
+  files), and what was read is kept in the cache folder, re-read only for
+  files that changed;
 - in a module Fern generated (its first line says so), every fix is unsafe:
   Fern's client reads the models' annotations at run time and tells `X | None`
   from `Optional[X]` (`get_origin(t) == typing.Union`), so its alias conversion

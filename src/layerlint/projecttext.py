@@ -1,0 +1,203 @@
+"""Facts read from all of a project's files as text, once per process (never run).
+
+Some facts belong to no single file: which files another file star-imports
+(fixes/star_imports.py), whether the project's own code tells ``Optional[X]`` from
+``X | None`` at run time (facts/union_inspection.py). Both come from one reading of
+every ``.py`` file of the project's folders (``project.project_scan_folders``: its
+``pyproject.toml`` folder; without one, the working folder when it holds the file;
+else the top package, the files beside it and a ``tests`` folder there); hidden
+folders, virtual environments and ``node_modules`` skipped. Past 50,000 files the
+reading stops and the answer is :data:`None` (a working folder far above any
+project); each caller says what it then presumes.
+
+A run with the cache on keeps what it read of each file in ``project-text.json`` in
+the cache folder (:func:`keep_in`, :func:`save`): a later run reads again only the
+files whose stat signature changed (filestamp.py), so a warm run re-checks these
+facts without reading the project. Only the process holding the cache keeps it
+(where the warm run re-checks the facts); a pool's workers, forked from it, use what
+it kept and send it what they read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from layerlint.external import clear_too
+from layerlint.filestamp import signature, unchanged_since
+from layerlint.project import project_python_files
+
+MAX_FILES = 50_000
+
+_STAR_HINT_RE = re.compile(rb"import[ \t(]*\*")  # (a literal start: far quicker to search for)
+_STAR_IMPORT_RE = re.compile(rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t(]*\*", re.MULTILINE)
+# `get_origin(t) is Union`, `getattr(t, "__origin__", None) is typing.Union`, `t.__origin__ == Union`
+_UNION_TEST_RE = re.compile(
+    rb"(?:get_origin\(|__origin__)[^\n]{0,80}?(?:\bis|==)[ \t]+(?:typing\.|t\.|typing_extensions\.)?Union\b"
+)
+
+
+@dataclass(frozen=True)
+class ProjectText:
+    star_imported_paths: frozenset[str]  # what relative star imports name: paths without `.py`
+    star_imported_modules: frozenset[str]  # what absolute ones name: dotted names
+    union_tests: tuple[str, ...]  # files testing for typing.Union by origin, never naming UnionType
+
+
+@lru_cache(maxsize=16)
+def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
+    """The facts of the ``.py`` files of ``folders`` ((folder, recursive) pairs); None
+    past :data:`MAX_FILES` files."""
+    relative: set[str] = set()
+    absolute: set[str] = set()
+    union_tests: list[str] = []
+    for read, path in enumerate(project_python_files(folders), 1):
+        if read > MAX_FILES:
+            return None
+        facts = _file_facts(path)
+        if facts is None:
+            continue
+        if facts[0]:
+            union_tests.append(path)
+        relative.update(facts[1])
+        absolute.update(facts[2])
+    return ProjectText(frozenset(relative), frozenset(absolute), tuple(union_tests))
+
+
+# one file's facts: [tests unions, relative star imports, absolute star imports]
+_FileFacts = list[Any]
+
+
+def _file_facts(path: str) -> _FileFacts | None:
+    if _kept.folder is None:
+        return _read_facts(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    known = _kept.files.get(path)
+    if isinstance(known, list) and len(known) == 2 and unchanged_since(known[0], st) and _well_formed(known[1]):
+        return known[1]
+    facts = _read_facts(path)
+    if facts is not None:
+        _kept.files[path] = _kept.new[path] = [signature(st), facts]
+        _kept.changed = True
+    return facts
+
+
+def _read_facts(path: str) -> _FileFacts | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    relative: list[str] = []
+    absolute: list[str] = []
+    if _STAR_HINT_RE.search(data):
+        _read_star_imports(path, data, relative, absolute)
+    union_test = b"Union" in data and b"UnionType" not in data and _UNION_TEST_RE.search(data) is not None
+    return [union_test, relative, absolute]
+
+
+def _well_formed(facts: Any) -> bool:
+    return (
+        isinstance(facts, list) and len(facts) == 3 and isinstance(facts[0], bool)
+        and all(isinstance(names, list) and all(isinstance(n, str) for n in names) for names in facts[1:])
+    )
+
+
+def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: list[str]) -> None:
+    for match in _STAR_IMPORT_RE.finditer(data):
+        dots, module = len(match.group(1)), match.group(2).decode("ascii", "replace")
+        if not dots:
+            if module:
+                absolute.append(module)
+            continue
+        base = os.path.dirname(path)
+        for _ in range(dots - 1):
+            base = os.path.dirname(base)
+        relative.append(os.path.join(base, *module.split(".")) if module else base)
+
+
+# -- kept across runs --------------------------------------------------------------
+
+_KEPT_NAME = "project-text.json"
+_KEPT_FORMAT = 1
+
+
+class _Kept:
+    folder: Path | None = None
+    files: dict[str, Any] = {}
+    new: dict[str, Any] = {}  # read since the last take_new() (a worker's, for the main process)
+    changed = False
+
+
+_kept = _Kept()
+
+
+def keep_in(folder: Path) -> None:
+    """Keep the files' facts in ``folder`` (the cache folder) from now on in this process,
+    starting from what an earlier run kept there (the first folder asked for wins)."""
+    if _kept.folder is not None:
+        return
+    _kept.folder, _kept.files, _kept.new, _kept.changed = folder, {}, {}, False
+    try:
+        with open(folder / _KEPT_NAME, "rb") as handle:
+            data = json.loads(handle.read())
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return  # none yet, or unreadable: read the files again
+    if isinstance(data, dict) and data.get("format") == _KEPT_FORMAT and isinstance(data.get("files"), dict):
+        _kept.files = data["files"]
+
+
+def save() -> None:
+    """Write what was read since :func:`keep_in` (whole, to a temporary file renamed over
+    the old one: a reader never sees a torn file); entries of files gone are dropped."""
+    folder = _kept.folder
+    if folder is None or not _kept.changed or not folder.is_dir():
+        return
+    files = {path: entry for path, entry in _kept.files.items() if os.path.isfile(path)}
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"format": _KEPT_FORMAT, "files": files}, handle, separators=(",", ":"))
+            os.replace(tmp, folder / _KEPT_NAME)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError:
+        return  # (a cache that cannot be written costs a re-reading, nothing more)
+    _kept.files, _kept.changed = files, False
+
+
+def take_new() -> dict[str, Any]:
+    """The entries read since the last call (a pool worker's, sent to the main process:
+    workers forked after :func:`keep_in` keep the facts too, but only the main process saves)."""
+    new, _kept.new = _kept.new, {}
+    return new
+
+
+def add(entries: dict[str, Any]) -> None:
+    """Keep entries another process read (:func:`take_new`)."""
+    if _kept.folder is not None and entries:
+        _kept.files.update(entries)
+        _kept.changed = True
+
+
+def forget() -> None:
+    """Stop keeping the facts (at the start of a run, which keeps them again in its cache)."""
+    _kept.folder, _kept.files, _kept.new, _kept.changed = None, {}, {}, False
+
+
+clear_too(project_text.cache_clear)
+clear_too(forget)  # (a run starts afresh; its cache, if any, keeps the facts again)
