@@ -945,12 +945,25 @@ def _name_of(target: ast.expr) -> str | None:
     return target.id if isinstance(target, ast.Name) else None
 
 
-_V1_CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\.(?:" + "|".join(sorted(V1_METHOD_NAMES)) + r")\b")
+# `.json`, then the name before it: searching for the dot first is some 20x quicker than
+# for a name followed by one (a pattern without a literal start is tried at every character)
+_V1_METHOD_RE = re.compile(r"\.(?:" + "|".join(sorted(V1_METHOD_NAMES)) + r")\b")
+_NAME_AT_END_RE = re.compile(r"[A-Za-z_]\w*\Z")
 
 
 def _v1_receivers(ctx: FileContext) -> frozenset[str]:
     """The names the module's text puts before a v1 method name (``data`` of ``data.json(``)."""
-    return ctx.memo("pydantic.v1_receivers", lambda: frozenset(_V1_CALL_RE.findall(ctx.source)))
+    return ctx.memo("pydantic.v1_receivers", lambda: _names_before_v1_methods(ctx.source))
+
+
+def _names_before_v1_methods(source: str) -> frozenset[str]:
+    names = set()
+    for method in _V1_METHOD_RE.finditer(source):
+        end = method.start()
+        name = _NAME_AT_END_RE.search(source, max(0, end - 256), end)
+        if name is not None:
+            names.add(name.group())
+    return frozenset(names)
 
 
 _NESTED_SCOPES = (ast.Lambda, *FUNCTION_TYPES, ast.ClassDef)
