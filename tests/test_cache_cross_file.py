@@ -5,11 +5,13 @@ requirements.txt) are recomputed when those files change."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
 
 from harness import touch_later, write_project
+from layerlint import external, filestamp
 from layerlint.cli import main
 
 DB = "from sqlalchemy.ext.asyncio import async_sessionmaker\n\nasync_session = async_sessionmaker(expire_on_commit=False)\n"
@@ -199,3 +201,35 @@ def test_a_union_test_added_elsewhere_makes_the_cached_fix_unsafe(tmp_path, monk
     assert marks() == ["safe"]  # served from the cache
     (root / "app" / "tools" / "schema.py").write_text(UNION_TEST)
     assert marks() == ["unsafe"]
+
+
+@pytest.fixture
+def digests(monkeypatch) -> list[str]:
+    """The other modules hashed to re-check a recorded digest."""
+    hashed: list[str] = []
+    real = external._PROVIDERS["file_digest"]
+
+    def counting(path: str):
+        hashed.append(os.path.basename(path))
+        return real(path)
+
+    counting.cache_clear = real.cache_clear  # (a run starts by clearing the providers' memos)
+    monkeypatch.setitem(external._PROVIDERS, "file_digest", counting)
+    return hashed
+
+
+def _run_all() -> list[str]:
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "app"])
+    assert result.exit_code in (0, 1) and isinstance(result.exception, (SystemExit, type(None))), result.exception
+    return [line for line in result.output.splitlines() if ": LL" in line]
+
+
+def test_a_linted_module_s_own_entry_vouches_for_its_digest(project, digests, monkeypatch):
+    monkeypatch.setattr(filestamp, "RACY_NS", 0)  # (files just written are otherwise hashed again)
+    first = _run_all()
+    assert any("LL603" in line for line in first)
+    digests.clear()
+    assert _run_all() == first
+    assert digests == []  # app/db.py's entry, same digest and stat signature: not read again
+    (project / "app" / "db.py").write_text(DB.replace("async_sessionmaker(", "dict("))
+    assert not any("LL603" in line for line in _run_all())

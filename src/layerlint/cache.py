@@ -15,7 +15,9 @@ A file's findings are reused only when all of these are unchanged:
   within the same timestamp tick as the hashing);
 - every fact about other files that linting it consulted (``ctx.external``: which
   names are first-party, whether an import target is a module file, whether an
-  Alembic ``env.py`` is there ...; see external.py), each re-checked on lookup.
+  Alembic ``env.py`` is there ...; see external.py), each re-checked on lookup (the
+  digest of another module without reading it when that module's own entry records
+  the same digest under a stat signature that still matches).
 
 The tool and settings select a *store*: ``<cache dir>/results-<fingerprint>.json``,
 holding per absolute path ``[digest, facts, findings, stat signature]``. The cache dir is the
@@ -233,13 +235,28 @@ class Store:
         for index in entry[1]:
             ok = self._fact_ok.get(index)
             if ok is None:
-                ok = self._fact_ok[index] = (
-                    isinstance(index, int) and 0 <= index < len(self.facts) and still_true([self.facts[index]])
+                ok = self._fact_ok[index] = isinstance(index, int) and 0 <= index < len(self.facts) and self._holds(
+                    self.facts[index]
                 )
             if not ok:
                 return None
             facts.append(self.facts[index])
         return entry[0], facts, entry[2], entry[3]
+
+    def _holds(self, fact: Any) -> bool:
+        """Does a recorded fact still hold? The digest of another module is vouched for by
+        that module's own entry when it records the same digest and its stat signature
+        still matches (no need to read and hash it again)."""
+        if isinstance(fact, list) and len(fact) == 3 and fact[0] == "file_digest" and isinstance(fact[1], list):
+            path = fact[1][0] if len(fact[1]) == 1 else None
+            entry = self.entries.get(path) if isinstance(path, str) else None
+            if isinstance(entry, list) and len(entry) == 4 and entry[0] == fact[2] and fact[2] is not None:
+                try:
+                    if unchanged_since(entry[3], os.stat(path)):
+                        return True
+                except OSError:
+                    return False
+        return still_true([fact])
 
     def put(self, key: str, entry: tuple[str, list[Any], list[Any], list[int]]) -> None:
         self.changed[key] = entry
