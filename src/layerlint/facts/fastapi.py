@@ -23,7 +23,7 @@ from layerlint.facts.project_classes import (
 from layerlint.facts.pydantic import locally_rebound
 from layerlint.facts.sessions import classes_by_name, imports_settled, top_level_binding_counts
 from layerlint.spelling import line_numbers, names_text
-from layerlint.walk import Lines, nodes_of, statements_on
+from layerlint.walk import Lines, nodes_of, statements, statements_on
 
 HTTP_EXCEPTIONS = frozenset({
     "fastapi.HTTPException",
@@ -276,9 +276,16 @@ def router_names(ctx: FileContext) -> frozenset[str]:
 
 def may_have_endpoints(ctx: FileContext) -> bool:
     """Gate of the rules that act only inside endpoints: the file has a router, and an
-    ``@`` (every endpoint is decorated; half the files have no decorator at all, and an
-    ``@`` is cheaper to look for than a router)."""
-    return ctx.mentions("@") and (bool(router_names(ctx)) or bool(attribute_routes(ctx)))
+    ``@`` or a registration by call (an endpoint is decorated, or registered with
+    ``router.add_api_route(...)`` or ``router.get(...)(handler)``; half the files have no
+    decorator at all, and these are cheaper to look for than a router)."""
+    return (ctx.mentions("@") or _may_register_by_call(ctx)) and (
+        bool(router_names(ctx)) or bool(attribute_routes(ctx))
+    )
+
+
+def _may_register_by_call(ctx: FileContext) -> bool:
+    return ctx.mentions("add_api_route", ")(")
 
 
 def is_route_decorator(decorator: ast.expr, ctx: FileContext) -> bool:
@@ -297,13 +304,77 @@ def is_route_decorator(decorator: ast.expr, ctx: FileContext) -> bool:
 
 
 def endpoint_decorator(func: ast.AST, ctx: FileContext) -> ast.Call | None:
-    """The ``@router.<method>(...)`` call that makes ``func`` an endpoint, else None."""
+    """The ``@router.<method>(...)`` call that makes ``func`` an endpoint (or the call that
+    registers it: :func:`registered_endpoints`), else None."""
     if not isinstance(func, FUNCTION_TYPES):
         return None
     for decorator in func.decorator_list:
         if is_route_decorator(decorator, ctx):
             return decorator  # type: ignore[return-value]
+    registered = registered_endpoints(ctx).get(id(func))
+    return registered[0] if registered else None
+
+
+# -- endpoints registered by a call ------------------------------------------------------
+
+
+def registration(stmt: ast.stmt) -> tuple[ast.Call, str, ast.expr] | None:
+    """(the call carrying the route's keywords, the router's name, the handler) of a
+    statement that registers an endpoint by a call on a name: ``router.add_api_route(path,
+    handler, ...)`` (or ``endpoint=handler``), ``router.get(path, ...)(handler)``."""
+    if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
+        return None
+    call = stmt.value
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "add_api_route" and isinstance(func.value, ast.Name):
+        handler = call.args[1] if len(call.args) >= 2 else keyword(call, "endpoint")
+        return (call, func.value.id, handler) if handler is not None else None
+    if (
+        isinstance(func, ast.Call)
+        and isinstance(func.func, ast.Attribute)
+        and func.func.attr in ROUTE_METHODS
+        and isinstance(func.func.value, ast.Name)
+        and len(call.args) == 1
+        and not call.keywords
+    ):
+        return func, func.func.value.id, call.args[0]
     return None
+
+
+def registered_endpoints(ctx: FileContext) -> dict[int, list[ast.Call]]:
+    """The functions of the module registered as endpoints by a call on a router name
+    (:func:`registration`, :func:`router_names`), by id -> the calls carrying their
+    routes' keywords (``response_model=``, ``status_code=``). The handler is a name bound
+    once in the module, by a ``def`` at module level or in a function, whose scope holds
+    the registration; any other handler (``self.root``, a name bound twice) is not known."""
+    if not _may_register_by_call(ctx):
+        return {}
+    return ctx.memo_of(_find_registered_endpoints)
+
+
+def _find_registered_endpoints(ctx: FileContext) -> dict[int, list[ast.Call]]:
+    routers = router_names(ctx)
+    if not routers:
+        return {}
+    found: list[tuple[ast.Call, str, int]] = []  # (route call, handler name, line)
+    for stmt in statements(ctx.tree.body):
+        registered = registration(stmt)
+        if registered is not None and registered[1] in routers and isinstance(registered[2], ast.Name):
+            found.append((registered[0], registered[2].id, stmt.lineno))
+    if not found:
+        return {}
+    defs: dict[str, list[ast.AST]] = {}
+    for stmt in statements(ctx.tree.body, descend=lambda s: not isinstance(s, ast.ClassDef)):
+        if isinstance(stmt, FUNCTION_TYPES):
+            defs.setdefault(stmt.name, []).append(stmt)
+    index = name_index(ctx.tree)
+    out: dict[int, list[ast.Call]] = {}
+    for call, name, line in found:
+        bindings = index.bindings.get(name, ())
+        handlers = defs.get(name, ())
+        if len(bindings) == 1 and len(handlers) == 1 and bindings[0].reaches(line):
+            out.setdefault(id(handlers[0]), []).append(call)
+    return out
 
 
 def enclosing_endpoint(ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -521,10 +592,12 @@ def assigned_names(stmt: ast.Assign | ast.AnnAssign) -> list[str]:
 
 
 def endpoint_decorators(func: ast.AST, ctx: FileContext) -> list[ast.Call]:
-    """Every ``@router.<method>(...)`` call that makes ``func`` an endpoint (a handler may have several)."""
+    """Every ``@router.<method>(...)`` call that makes ``func`` an endpoint, and every call
+    that registers it (:func:`registered_endpoints`): a handler may have several."""
     if not isinstance(func, FUNCTION_TYPES):
         return []
-    return [decorator for decorator in func.decorator_list if is_route_decorator(decorator, ctx)]  # type: ignore[misc]
+    decorators = [decorator for decorator in func.decorator_list if is_route_decorator(decorator, ctx)]
+    return decorators + registered_endpoints(ctx).get(id(func), [])  # type: ignore[operator]
 
 
 # -- routers held as attributes of project objects (``@module.router.get(...)``) ---------

@@ -137,8 +137,9 @@ class BareStatusCode(Rule):
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
         # (a module may declare its endpoints on a project's router class alone, or on a
-        # router held by a project object; endpoints are decorated: the `@` that
-        # may_have_endpoints requires is looked for first, the cheapest of these scans)
+        # router held by a project object; the `@` of a decorated endpoint is looked for
+        # first, the cheapest of these scans: a module that registers its endpoints by
+        # call alone and names neither fastapi nor starlette is not looked at)
         return (
             ctx.mentions("fastapi", "starlette")
             or (

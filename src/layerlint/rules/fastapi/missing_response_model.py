@@ -20,7 +20,12 @@ parameter annotated `APIRouter | None` or unannotated with the default None);
 an attribute assigned anything else, or an instance made inside a function, is
 not known to be a router) whose
 decorators pass no `response_model=` (`response_model=None` counts: it is a
-decision) and whose function has no return annotation. Exempt: a decorator
+decision) and whose function has no return annotation. A function registered by a
+call on a router name is an endpoint too, the call's keywords read as a
+decorator's: `router.add_api_route(path, handler, ...)` (or `endpoint=handler`),
+`router.get(path, ...)(handler)`, where the handler is a name bound once in the
+module, by a `def` at module level or in a function whose body holds the
+registration (`self.root`, or a name bound twice, is not known). Exempt: a decorator
 with `response_class=`, a router created with `default_response_class=` or
 included (in the same module) with one or into such a router (a router held by
 an object: a call that makes it passes `default_response_class=` or unpacks
@@ -85,6 +90,7 @@ from layerlint.facts.fastapi import (
     is_response_class,
     keyword,
     may_have_endpoints,
+    registration,
     router_assignments,
     status_value,
 )
@@ -117,7 +123,7 @@ class MissingResponseModel(Rule):
         if node.returns is not None:
             return
         decorators = endpoint_decorators(node, self.ctx)
-        if not decorators or any(self._exempt(d) for d in decorators):
+        if not decorators or any(self._exempt(d, node) for d in decorators):
             return
         if all(d.func.attr == "head" for d in decorators):  # type: ignore[attr-defined]
             return  # a HEAD response has no body, as a 204 has none
@@ -129,7 +135,7 @@ class MissingResponseModel(Rule):
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def _exempt(self, decorator: ast.Call) -> bool:
+    def _exempt(self, decorator: ast.Call, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         func = decorator.func
         assert isinstance(func, ast.Attribute)
         if func.attr == "websocket":
@@ -140,8 +146,9 @@ class MissingResponseModel(Rule):
             return True
         if not isinstance(func.value, ast.Name):  # a router held by a project object
             return attribute_routes(self.ctx)[id(decorator)]  # (may it have a default response class?)
-        if not self.ctx.scopes and self._module_router_without_default(func.value.id):
-            return False  # (the common case, decided without the scan below)
+        if not self.ctx.scopes and decorator in node.decorator_list and self._module_router_without_default(func.value.id):
+            return False  # (the common case, decided without the scan below; a registration
+            # by call may sit in a function with a router of its own)
         verdicts = self.ctx.memo("fastapi.default_response_class", self._receivers_with_default_class)
         return verdicts.get(id(decorator), True)  # (one the scan did not meet: not known)
 
@@ -344,6 +351,8 @@ def _scan_scopes(ctx: FileContext) -> _Scopes:
                 call: ast.Call = stmt.value  # type: ignore[assignment]
                 parent, child = call.func.value.id, call.args[0].id  # type: ignore[attr-defined]
                 found.includes.append((parent, child, _has_default_class(call), chain))
+            elif (registered := registration(stmt)) is not None:  # `router.add_api_route(path, handler)`
+                found.receivers.append((registered[0], registered[1], chain))
             elif isinstance(stmt, _DEFS):
                 if not isinstance(stmt, ast.ClassDef):
                     found.receivers.extend(

@@ -3,7 +3,8 @@
 ## What it does
 Inside an endpoint (a function decorated with `@<router>.get/post/...` of a
 `FastAPI()`/`APIRouter()` object, as LL602 finds them: a router held as an
-attribute of a project object too, `@section.router.get(...)`), flags a call that creates a session:
+attribute of a project object too, `@section.router.get(...)`, and a function
+registered by a call, `router.add_api_route(path, handler)`), flags a call that creates a session:
 `AsyncSession(...)`/`Session(...)` (SQLAlchemy's or SQLModel's), or a call of a
 session factory — a name bound to `async_sessionmaker(...)`/`sessionmaker(...)`
 in the module, imported from a project module that binds it so, `self.<attr>`

@@ -2,7 +2,8 @@
 
 ## What it does
 Inside an endpoint (as LL602 finds them: `@router.post(...)`, also on a
-router held as an attribute of a project object, `@section.router.post(...)`),
+router held as an attribute of a project object, `@section.router.post(...)`,
+and a function registered by a call, `router.add_api_route(path, handler)`),
 flags a call that schedules work to run after (or beside)
 the request and passes it a session:
 

@@ -6,7 +6,8 @@ a `routes`, `routers` or `endpoints` part; a `views.py` or an `api/` folder
 needs `[tool.layerlint.layers]`), inside an endpoint (a function decorated
 with `@router.get/post/...` of an `APIRouter()`/`FastAPI()` object, as LL602
 finds them: a router held as an attribute of a project object too,
-`@section.router.get(...)`), flags calls of `execute`, `scalar`,
+`@section.router.get(...)`, and a function registered by a call,
+`router.add_api_route(path, handler)`), flags calls of `execute`, `scalar`,
 `scalars`, `get`, `add`, `delete`, `merge`, `flush`, `refresh` or `commit` on a
 session (and SQLModel's `exec`, and the legacy `query`, which run queries as
 `execute` does), and SQLAlchemy statement constructors (`select`, `insert`, `update`,
