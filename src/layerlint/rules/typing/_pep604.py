@@ -129,6 +129,18 @@ class Pep604Rule(Rule):
             type_arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "typ"), None)
             self._positions.mark(type_arg, tf.CAST_ARG, self.ctx.resolve)
 
+    def visit_Compare(self, node: ast.Compare) -> None:
+        """``hint is Optional[Header]``: typing caches ``Optional[X]``, so the identity holds
+        at run time; each ``X | None`` is a new object, and the test would turn false."""
+        if not any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+            return
+        operands = [node.left, *node.comparators]
+        identity = self.ctx.memo("typing.identity_operands", set)
+        for index, op in enumerate(node.ops):
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                for operand in operands[index : index + 2]:
+                    identity.update(id(sub) for sub in nodes_of(operand, ast.Subscript))
+
     # -- the finding -----------------------------------------------------------------------
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if tf.form_of(node, self.ctx.resolve) != self.form:
@@ -189,6 +201,8 @@ class Pep604Rule(Rule):
             return None  # `type_ = Optional[type_]`: a variable may hold anything (a ForwardRef has no `|`)
         if position != tf.RUNTIME and not facts.future_annotations and self._names_an_outer_local(node, operands):
             return None  # `def inner(x: Optional[tp])` in `def make(tp)`: evaluated at the `def`, `tp` may be a str
+        if id(node) in ctx.memo("typing.identity_operands", set):
+            return None  # `hint is Optional[Header]` (visit_Compare)
         if isinstance(node.slice, ast.Tuple) and (ctx.source_segment(node.slice) or "(").startswith("("):
             return None  # `Union[(None, X)]`: one parenthesized tuple, which the fixer does not split
         not_types = facts.not_types | shadowed if shadowed else facts.not_types

@@ -42,7 +42,7 @@ a decorated function or of a FastAPI endpoint or dependency: see LL501);
 no fix when a comment would be lost, when a member is a
 call, a starred or a name bound to a function or constant (see LL501),
 or when `None` appears twice, or when the members are one parenthesized tuple
-(`Union[(None, X)]`); unsafe only in annotations of a module using a
+(`Union[(None, X)]`), or for an operand of `is`/`is not` (see LL501); unsafe only in annotations of a module using a
 typer that cannot read `X | None` (see LL501); every fix unsafe in a project
 whose own code tests for `typing.Union` by origin (`get_origin(t) is Union`)
 and in a module Fern generated (see LL501). In a stub (`.pyi`) every fix is safe.
