@@ -26,7 +26,8 @@ decorator's: `router.add_api_route(path, handler, ...)` (or `endpoint=handler`),
 `router.get(path, ...)(handler)`, where the handler is a name bound once in the
 module, by a `def` at module level or in a function whose body holds the
 registration (`self.root`, or a name bound twice, is not known). Exempt: a decorator
-with `response_class=`, a router created with `default_response_class=` or
+with `response_class=`, a router created with `default_response_class=` (or
+unpacking `**`: `FastAPI(**app_kwargs)` may pass one) or
 included (in the same module) with one or into such a router (a router held by
 an object: a call that makes it passes `default_response_class=` or unpacks
 `**`, or the module passes one in the call that makes the object, or includes
@@ -164,7 +165,7 @@ class MissingResponseModel(Rule):
         if not found:
             return False
         routers = {id(stmt) for stmt in router_assignments(self.ctx)}
-        return all(id(stmt) in routers for stmt in found)
+        return all(id(stmt) in routers and not _has_default_class(stmt.value) for stmt in found)  # type: ignore[attr-defined]
 
     def _returned_response(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """The response class every ``return`` of the endpoint builds (``RedirectResponse(...)``,
@@ -278,7 +279,9 @@ def _module_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
 
 
 def _has_default_class(call: ast.Call) -> bool:
-    return keyword(call, "default_response_class") is not None
+    """Does a call making or including a router pass ``default_response_class=``, or may it
+    (``FastAPI(**app_kwargs)``, where gradio sets it: what the dict holds is not read)?"""
+    return any(kw.arg is None or kw.arg == "default_response_class" for kw in call.keywords)
 
 
 _Chain = tuple[ast.AST, ...]  # the scopes a statement runs in, the module first
