@@ -81,7 +81,9 @@ def test_a_corrupt_kept_file_is_read_past_and_rewritten(tmp_path, monkeypatch, r
     kept.write_text('{"format": 1, "files": {"%s": [[1, 2, 3, 4, 5], [true, 7]]}' % (root / "app" / "tools" / "schema.py"))
     assert _marks("--jobs", "1", "--no-cache") == ["unsafe"]  # (no cache: not read, not written)
     assert _marks("--jobs", "1") == ["unsafe"]
-    assert json.loads(kept.read_text())["format"] == 1
+    rewritten = json.loads(kept.read_text())
+    assert rewritten["format"] == projecttext._KEPT_FORMAT
+    assert rewritten["files"][str(root / "app" / "tools" / "schema.py")][1][0] is True
 
 
 def test_what_pool_workers_read_is_kept_by_the_main_process(tmp_path, monkeypatch):

@@ -37,9 +37,13 @@ MAX_FILES = 50_000
 
 _STAR_HINT_RE = re.compile(rb"import[ \t(]*\*")  # (a literal start: far quicker to search for)
 _STAR_IMPORT_RE = re.compile(rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t(]*\*", re.MULTILINE)
-# `get_origin(t) is Union`, `getattr(t, "__origin__", None) is typing.Union`, `t.__origin__ == Union`
+# in a file that reads origins (`get_origin(`, `__origin__`), a test against typing.Union:
+# `get_origin(t) is Union`, `origin = t.get_origin(h)` then `origin is t.Union` (sqlmesh),
+# `t.__origin__ == typing.Union`, `Union is not origin`
+_ORIGIN_RE = re.compile(rb"get_origin\(|__origin__")
 _UNION_TEST_RE = re.compile(
-    rb"(?:get_origin\(|__origin__)[^\n]{0,80}?(?:\bis|==)[ \t]+(?:typing\.|t\.|typing_extensions\.)?Union\b"
+    rb"(?:\bis|==|!=)[ \t]+(?:not[ \t]+)?(?:typing\.|t\.|typing_extensions\.)?Union\b(?![ \t]*\[)"
+    rb"|(?<![\w.])(?:typing\.|t\.|typing_extensions\.)?Union[ \t]+(?:is|==|!=)\W"
 )
 
 
@@ -101,7 +105,10 @@ def _read_facts(path: str) -> _FileFacts | None:
     absolute: list[str] = []
     if _STAR_HINT_RE.search(data):
         _read_star_imports(path, data, relative, absolute)
-    union_test = b"Union" in data and b"UnionType" not in data and _UNION_TEST_RE.search(data) is not None
+    union_test = (
+        b"Union" in data and b"UnionType" not in data
+        and _ORIGIN_RE.search(data) is not None and _UNION_TEST_RE.search(data) is not None
+    )
     return [union_test, relative, absolute]
 
 
@@ -128,7 +135,7 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 1
+_KEPT_FORMAT = 2  # (2: union tests read apart from get_origin)
 
 
 class _Kept:

@@ -1,0 +1,56 @@
+"""LL501/LL502 fixes in a project whose own code tells `Optional[X]` from `X | None` by
+origin (facts/union_inspection.py): unsafe there, applied only with --unsafe-fixes.
+
+(Not fixtures: a fixture's header would spell the union test itself.)"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from harness import write_project
+from layerlint.cli import main
+
+SEARCH = "from typing import Optional\n\n\ndef search(query: Optional[str] = None) -> str:\n    return query or ''\n"
+PYPROJECT = '[project]\nname = "x"\nrequires-python = ">=3.10"\n\n[tool.layerlint]\nselect = ["LL501"]\n'
+
+DIRECT = 'from typing import Union\n\n\ndef optional(a) -> bool:\n    return getattr(a, "__origin__", None) is Union\n'
+# sqlmesh: the origin read into a variable, then tested
+THROUGH_A_VARIABLE = (
+    "import typing as t\n\n\ndef concrete(hint):\n    origin = t.get_origin(hint)\n"
+    "    if origin is t.Union:\n        return set(t.get_args(hint))\n    return {hint}\n"
+)
+REVERSED = "from typing import Union, get_origin\n\n\ndef optional(a) -> bool:\n    return Union is not get_origin(a)\n"
+BOTH_FORMS = (
+    "import types\nfrom typing import Union, get_origin\n\n\ndef is_union(a) -> bool:\n"
+    "    return get_origin(a) is Union or get_origin(a) is types.UnionType\n"
+)
+NO_ORIGIN = "from typing import Union\n\n\ndef pick(a) -> bool:\n    return a is Union\n"
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["check", "--jobs", "1", "--no-cache", *args, "app"])
+
+
+def _marks() -> list[str]:
+    result = _run("--output-format", "json")
+    assert result.exit_code == 1, result.output
+    return [finding["fix"]["applicability"] for finding in json.loads(result.output)]
+
+
+@pytest.mark.parametrize("schema", [DIRECT, THROUGH_A_VARIABLE, REVERSED], ids=["direct", "variable", "reversed"])
+def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, schema):
+    root = write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)
+    assert _marks() == ["unsafe"]
+    _run("--fix")
+    assert (root / "app" / "tools" / "base.py").read_text() == SEARCH
+    _run("--fix", "--unsafe-fixes")
+    assert "query: str | None = None" in (root / "app" / "tools" / "base.py").read_text()
+
+
+@pytest.mark.parametrize("schema", [BOTH_FORMS, NO_ORIGIN, "X = 1\n"], ids=["both-forms", "no-origin", "none"])
+def test_otherwise_the_fix_stays_safe(tmp_path, monkeypatch, schema):
+    write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)
+    assert _marks() == ["safe"]
