@@ -1157,10 +1157,9 @@ def _method_parents(ctx: FileContext) -> dict[int, ast.ClassDef]:
     return parents
 
 
-def _first_param_binding(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef, ctx: FileContext
-) -> _Binding:
-    """``self`` is an instance of the class; ``cls`` (classmethods, validators) the class."""
+def _method_kinds(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> set[str]:
+    """``staticmethod`` and ``classmethod`` among a method's decorators (a validator counts as
+    a classmethod)."""
     kinds = set()
     for decorator in func.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -1169,8 +1168,11 @@ def _first_param_binding(
                 kinds.add(target.id)
         elif resolve_function(target, ctx, _VALIDATOR_NAMES) in VALIDATOR_DECORATORS:
             kinds.add("classmethod")
-    if "staticmethod" in kinds:
-        return None
+    return kinds
+
+
+def _first_param_binding(func: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef, kinds: set[str]) -> _Binding:
+    """``self`` is an instance of the class; ``cls`` (classmethods, validators) the class."""
     args = func.args.posonlyargs + func.args.args
     if not args:
         return None
@@ -1189,9 +1191,10 @@ def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Bind
         first = None
         if isinstance(scope, FUNCTION_TYPES):
             cls = method_class(scope, ctx)
-            if cls is not None and positional:
+            kinds = _method_kinds(scope, ctx) if cls is not None and positional else None
+            if kinds is not None and "staticmethod" not in kinds:  # (a staticmethod's is a parameter as any)
                 first = positional[0].arg
-                collector.add(first, _first_param_binding(scope, cls, ctx))
+                collector.add(first, _first_param_binding(scope, cls, kinds))
         for arg in positional + args.kwonlyargs:
             if arg.arg == first:
                 continue
