@@ -30,9 +30,11 @@ The receiver decides, because these names are everywhere outside Pydantic:
   one without a bound, with a Union bound, or bound twice in the module),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`, a call of a project function annotated to return
-  one: `data = team_or_raise(...)` with `-> TeamRequest`), the copy of one
+  one: `data = team_or_raise(...)` with `-> TeamRequest`, `cast(UserOut, value)`;
+  `cast(type[UserOut], value)` is the class), the copy of one
   (`user.copy(update=...)`, `user.model_copy()`: `user.copy(update=...).dict()` is
-  flagged twice), `self`/`cls` in a model's methods, `super()`
+  flagged twice), `self`/`cls` in a model's methods (a staticmethod's first
+  parameter is read by its annotation, as any), `super()`
   in them, `self.<attr>` in a method of a class whose body annotates the
   attribute with one model class (`params: Params`, `Optional[Params]`,
   `Params | None`; not a union of several classes) when neither the body, its
