@@ -54,15 +54,15 @@ from __future__ import annotations
 import ast
 import builtins
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from layerlint.context import FileContext
+from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.names import resolve_in
 from layerlint.parse import parse_quietly
-from layerlint.walk import nodes_of
+from layerlint.walk import nodes_of, statements
 
 _MAX_HOPS = 6  # re-exports and base classes followed from module to module
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -169,6 +169,9 @@ class _Module:
     attributes: dict[str, frozenset[str] | None]
     tables: frozenset[str]  # top-level classes giving ``__tablename__``/``__table__`` a value
     rebound: frozenset[str]  # names bound twice at the top level (which binding holds is not known)
+    # top-level function with no return annotation -> the class every value it returns or
+    # yields is a call of (``yield SQLAlchemyUserDatabase(session, User)``), qualified
+    built: dict[str, str] = field(default_factory=dict)
 
 
 def inherited_attributes(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str], bool] | None:
@@ -444,10 +447,13 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         if name not in bases and resolve_in(call.func, imports) in TYPE_VAR_FACTORIES
     }
     provided = {}
+    built = {}
     for func in functions:
-        qualified = _provided_class(func.returns, bound)
+        qualified = _provided_class(func.returns, bound) if func.returns is not None else None
         if qualified:
             provided[func.name] = qualified
+        elif func.returns is None and (callee := built_class(func, lambda node: resolve_in(node, bound))):
+            built[func.name] = callee
     return _Module(
         bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
         frozenset(dataclasses), context_managers, instances, assigned, type_vars, provided,
@@ -456,7 +462,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             name: qualified for name, value in renames
             if name not in rebound and name not in bound and (qualified := resolve_in(value, bound))
         },
-        attributes, frozenset(tables), frozenset(rebound),
+        attributes, frozenset(tables), frozenset(rebound), built,
     )
 
 
@@ -647,6 +653,53 @@ def _provided_class(returns: ast.expr | None, bound: dict[str, str]) -> str | No
     qualified = _class_named(returns, bound)
     # a bare `-> Generator` says nothing of what it yields
     return None if qualified in GENERATOR_TYPES else qualified
+
+
+def built_class(func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[[ast.expr], str | None]) -> str | None:
+    """The callee, qualified, of the call every ``return`` (with a value) and ``yield`` of
+    ``func`` gives (``yield SQLAlchemyUserDatabase(session, User)``); None when one gives
+    anything else, or they call different things, or there is none."""
+    found: set[str] = set()
+    nested = (*FUNCTION_TYPES, ast.ClassDef)
+    for stmt in statements(func.body, descend=lambda s: not isinstance(s, nested)):
+        if isinstance(stmt, ast.Return):
+            value = stmt.value
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+            value = stmt.value.value if isinstance(stmt.value, ast.Yield) else None
+        else:
+            if any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _expressions_of(stmt)):
+                return None  # `x = yield ...`: what it gives is not read
+            continue
+        if value is None:
+            if isinstance(stmt, ast.Return):
+                continue  # a bare `return` ends a generator
+            return None
+        if not isinstance(value, ast.Call):
+            return None
+        callee = resolve(value.func)
+        if callee is None:
+            return None
+        found.add(callee)
+    return found.pop() if len(found) == 1 else None
+
+
+def _expressions_of(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The expressions of a simple statement (a compound one's own header only)."""
+    for name in stmt._fields:
+        value = getattr(stmt, name, None)
+        if isinstance(value, ast.expr):
+            yield from ast.walk(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.expr):
+                    yield from ast.walk(item)
+
+
+def built_by(qualified: str, ctx: FileContext) -> str | None:
+    """What a function of a project module with no return annotation returns or yields a
+    call of (see ``_Module.built``), following re-exports; None when not known."""
+    found = _defined_in(qualified, ctx, 0)
+    return found[0].built.get(found[1]) if found is not None else None
 
 
 def provided_class(qualified: str, ctx: FileContext) -> str | None:

@@ -52,6 +52,8 @@ from layerlint.facts.project_classes import (
     GENERATOR_TYPES,
     RETURNED,
     UNKNOWN_BASE,
+    built_by,
+    built_class,
     context_manager_yield,
     first_type_argument,
     inherited_attribute_types,
@@ -177,10 +179,16 @@ _SA_TOPS = frozenset({"sqlalchemy", "sqlmodel"})
 
 def _local_providers(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
     """Functions of this module whose return annotation yields a session, and those whose
-    return annotation names, or yields, another class (``-> AsyncIterator[httpx.AsyncClient]``)."""
+    return annotation names, or yields, another class (``-> AsyncIterator[httpx.AsyncClient]``)
+    or, without one, that return or yield only calls of another class (fastapi-users'
+    ``yield SQLAlchemyUserDatabase(session, User)``: :func:`_builds_other_class`)."""
     sessions, others = set(), set()
     for stmt in ctx.tree.body:
-        if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is not None:
+        if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is None:
+            built = built_class(stmt, ctx.resolve)
+            if built is not None and _builds_other_class(built, ctx):
+                others.add(stmt.name)
+        elif isinstance(stmt, FUNCTION_TYPES):
             returns = stmt.returns
             # AsyncIterator[AsyncSession], AsyncGenerator[AsyncSession, None], Generator[Session, ...]
             if isinstance(returns, ast.Subscript):
@@ -230,14 +238,32 @@ def _provides_session(dependency: ast.expr, ctx: FileContext) -> bool:
 
 def _provides_other_class(provider: str, ctx: FileContext) -> bool:
     """Is a project module's provider annotated to return or yield a class known not to be a
-    session (``-> AsyncIterator[httpx.AsyncClient]``; read there)?"""
+    session (``-> AsyncIterator[httpx.AsyncClient]``; read there), or, without an annotation,
+    does it return or yield only calls of one (:func:`_builds_other_class`)?"""
     provided = provided_class(provider, ctx)
-    if provided is None or provided in _ANY_TYPES or _names_session_type(provided, ctx):
+    if provided is None:
+        built = built_by(provider, ctx)
+        return built is not None and _builds_other_class(built, ctx)
+    if provided in _ANY_TYPES or _names_session_type(provided, ctx):
         return False
     if ctx.is_first_party(provided):  # a project class: not one derived from a session
         bases = read_outside_bases(provided, ctx)
         return bases is not None and UNKNOWN_BASE not in bases and not bases & SESSION_TYPES
     return True
+
+
+def _builds_other_class(callee: str, ctx: FileContext) -> bool:
+    """Is ``callee``, which a provider returns or yields calls of, a class known not to be a
+    session: a project class whose bases are all known and none a session, or another
+    package's name spelled as a class (``SQLAlchemyUserDatabase``) that names no session
+    or session factory? (A call of a factory, ``SessionLocal()``, gives a session.)"""
+    last = callee.rpartition(".")[2]
+    if _names_session_type(callee, ctx) or "session" in last.lower() or _FACTORY_RE.search(last):
+        return False
+    if ctx.is_first_party(callee):
+        bases = read_outside_bases(callee, ctx)
+        return bases is not None and UNKNOWN_BASE not in bases and not bases & SESSION_TYPES
+    return last[:1].isupper()
 
 
 class _NameSet:

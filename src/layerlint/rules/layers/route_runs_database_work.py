@@ -21,7 +21,10 @@ provider>)]` (unless its type is another class: `db: DatabaseManager = Depends(g
 is a function of the module annotated to return or yield a session, or one named like a
 provider, `get_db`, `get_session`, unless its return annotation, read in the project
 module that defines it, names another class: `-> AsyncIterator[httpx.AsyncClient]`;
-a bare `-> Generator` names none),
+a bare `-> Generator` names none; or, without one, unless every value it returns or
+yields is a call of another class: fastapi-users' `get_user_db` that yields
+`SQLAlchemyUserDatabase(session, User)`, a class of another package by its
+capitalized name, or a project class whose bases are known and none a session),
 `self.<attr>` assigned from one
 or annotated as one in the class body or a base class's (also a base class of
 another project module, read there: a base controller of class-based views, a base
