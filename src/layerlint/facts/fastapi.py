@@ -638,12 +638,20 @@ def _find_attribute_routes(ctx: FileContext) -> dict[int, bool]:
                     and isinstance(decorator.func.value.value, ast.Name)
                 ):
                     decorators.append((decorator, decorator.func.value.value.id, decorator.func.value.attr))
-    if not decorators:
-        return {}
     index = name_index(ctx.tree)
 
     def bound_once(name: str) -> bool:  # at module level (a `global` declaration counts)
         return sum(binding.scope is None for binding in index.bindings.get(name, ())) == 1
+
+    # `@self.router.get(...)` on a function nested in a method of a class of the module
+    on_self = [
+        (decorator, cls, attr)
+        for cls in module_level_statements(ctx.tree.body)
+        if isinstance(cls, ast.ClassDef) and bound_once(cls.name)
+        for decorator, attr in _self_route_decorators(cls)
+    ]
+    if not decorators and not on_self:
+        return {}
 
     # names as the module body binds them (not imports inside functions, met during the walk)
     bound: dict[str, str] = {}
@@ -677,6 +685,50 @@ def _find_attribute_routes(ctx: FileContext) -> dict[int, bool]:
             verdicts[key] = default_class
         if verdicts[key] is not None:
             found[id(decorator)] = bool(verdicts[key])
+    for decorator, cls_node, attr in on_self:
+        default_class = _router_attribute(f"{ctx.module}.{cls_node.name}", attr, classes, ctx)
+        if default_class is not None:
+            found[id(decorator)] = default_class
+    return found
+
+
+def _self_route_decorators(cls: ast.ClassDef) -> list[tuple[ast.Call, str]]:
+    """(decorator, attribute) of each ``@<self>.<attribute>.<method>(...)`` on a function
+    nested in a method of ``cls`` (r2r declares its endpoints so, in ``_setup_routes``),
+    ``<self>`` the method's first parameter; not in a staticmethod or classmethod, nor
+    below a nested function that binds the same name as a parameter."""
+    found: list[tuple[ast.Call, str]] = []
+    for method in module_level_statements(cls.body):
+        if not isinstance(method, FUNCTION_TYPES) or any(
+            isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in method.decorator_list
+        ):
+            continue
+        positional = method.args.posonlyargs + method.args.args
+        if not positional:
+            continue
+        this = positional[0].arg
+
+        def keeps_self(stmt: ast.stmt) -> bool:
+            if isinstance(stmt, ast.ClassDef):
+                return False
+            if isinstance(stmt, FUNCTION_TYPES):
+                args = stmt.args
+                return this not in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+            return True
+
+        for stmt in statements(method.body, descend=keeps_self):
+            if not isinstance(stmt, FUNCTION_TYPES):
+                continue
+            for decorator in stmt.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr in ROUTE_METHODS
+                    and isinstance(decorator.func.value, ast.Attribute)
+                    and isinstance(decorator.func.value.value, ast.Name)
+                    and decorator.func.value.value.id == this
+                ):
+                    found.append((decorator, decorator.func.value.attr))
     return found
 
 

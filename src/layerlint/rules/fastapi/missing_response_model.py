@@ -18,7 +18,9 @@ annotates `router: APIRouter` in its body, or assigns `self.router` only in
 `__init__` and only `APIRouter(...)` or `router or APIRouter(...)` (the
 parameter annotated `APIRouter | None` or unannotated with the default None);
 an attribute assigned anything else, or an instance made inside a function, is
-not known to be a router) whose
+not known to be a router; also `@self.router.get(...)` on a function nested in a
+method of a class of the module, `self` the method's first parameter, when the
+class's `router` is one so: r2r declares its endpoints in `_setup_routes`) whose
 decorators pass no `response_model=` (`response_model=None` counts: it is a
 decision) and whose function has no return annotation. A function registered by a
 call on a router name is an endpoint too, the call's keywords read as a
