@@ -41,7 +41,9 @@ The receiver decides, because these names are everywhere outside Pydantic:
   `__init__` nor a base of the module binds it otherwise (a method or property
   of that name, another value: `__init__` may assign None, a `Params(...)` or
   a parameter annotated with it) — or when the call passes a Pydantic-only keyword (`exclude_unset`,
-  `exclude_none`, `exclude_defaults`, `by_alias`, `include`, `exclude`). So
+  `exclude_none`, `exclude_defaults`, `by_alias`, `include`, `exclude`), unless it
+  also passes one that Pydantic 2's deprecated method refuses with a TypeError
+  (`models_as_dict=`, `encoder=`, `sort_keys=`: no Pydantic 2 model receives it). So
   `response.json()` on an httpx response, `data.copy()` on a dict and
   `obj.dict()` on an unknown object stay silent;
 - a name only Pydantic v1 has (`from_orm`, `parse_obj`, `parse_raw`,
@@ -223,6 +225,10 @@ V2_NAMES = {
 }
 _DUMPS = frozenset({"dict", "json"})  # routed to model_dump / model_dump_json with v1's defaults
 PYDANTIC_KEYWORDS = frozenset({"exclude_unset", "exclude_none", "exclude_defaults", "by_alias", "include", "exclude"})
+# the keywords Pydantic 2 still takes in its deprecated v1 methods: another one there
+# (`models_as_dict=`, `encoder=`, `sort_keys=` and the other json.dumps arguments) raises
+# TypeError, so a call passing one is no call on a Pydantic 2 model
+_V2_TAKES = {"json": PYDANTIC_KEYWORDS, "dict": PYDANTIC_KEYWORDS, "copy": frozenset({"include", "exclude", "update", "deep"})}
 _NAMES = re.compile(r"\.[ \t]*(" + "|".join(sorted(GENERIC.keys() | UNIQUE.keys())) + r")\b")
 _KEYWORD_GATE = tuple(f"{k}=" for k in PYDANTIC_KEYWORDS)
 
@@ -280,7 +286,7 @@ class V1ModelMethod(PydanticRule):
             target.kind == "unknown" and bool(target.origins) and derives_from_model(target.origins, self.ctx)
         )
         if name in GENERIC:
-            flagged = known or (keywords and not uses_v1_models(self.ctx))
+            flagged = known or (keywords and not uses_v1_models(self.ctx) and not _beyond_v2(name, call))
         else:
             flagged = known or uses_pydantic(self.ctx)
         defines = target.defines
@@ -462,3 +468,14 @@ def _receiver_key(node: ast.expr) -> str:
     elif isinstance(node, ast.Attribute) and node.attr == "__class__":
         node = node.value
     return ast.dump(node)
+
+
+def _beyond_v2(name: str, call: ast.Call | None) -> bool:
+    """Does the call pass a keyword that Pydantic 2's deprecated ``name`` method refuses
+    (``value.json(models_as_dict=False)``: great_expectations' v1 models; ``sort_keys=True``:
+    sqlmesh's own ``json``)? Then the receiver, unknown, is no Pydantic 2 model."""
+    takes = _V2_TAKES.get(name)
+    return (
+        takes is not None and call is not None
+        and any(kw.arg is not None and kw.arg not in takes for kw in call.keywords)
+    )
