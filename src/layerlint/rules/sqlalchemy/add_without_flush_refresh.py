@@ -17,7 +17,9 @@ parameter is still flagged: its caller holds the object); an object last bound, 
 read from the database (`await session.get(...)`, a `session.execute(...)`
 result, or SQLModel's `session.exec(...)`, the repository's own getter `await self.get_by_id(...)`): it exists,
 with its values, and the `add` is a no-op; and a function with no such call at all when the
-session is not known to be one.
+session is not known to be one. In a plain `def` (a sync `Session`: an `AsyncSession`'s
+`flush()` must be awaited) the flush (or commit) is enough: what it leaves unloaded, or
+expires, loads on attribute access.
 
 ## Why is this bad?
 Until the session is flushed the new row does not exist: `obj.id` is `None`,
@@ -143,8 +145,10 @@ class AddWithoutFlushRefresh(Rule):
             ):
                 if isinstance(obj, (ast.Name, ast.Attribute)):
                     return  # handed on: the callee may flush and refresh it
-        if flushed_at is not None and any(position > flushed_at for position in refreshes):
-            return
+        if flushed_at is not None and (
+            not isinstance(function, ast.AsyncFunctionDef) or any(position > flushed_at for position in refreshes)
+        ):
+            return  # (in a plain `def`, a sync session: what the flush expired loads on access)
         shown = ast.unparse(obj)
         if len(shown) > 40 or "\n" in shown:
             shown = "obj"
