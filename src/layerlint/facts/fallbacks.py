@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from layerlint.context import FileContext
+from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.walk import statements
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -27,14 +27,20 @@ def in_import_fallback(ctx: FileContext, line: int) -> bool:
 def bound_in_import_fallback(node: ast.expr, ctx: FileContext) -> bool:
     """Is ``node`` a name an import binds in an ``except ImportError:`` handler: the old
     version's spelling of what the ``try`` binds (``from sqlalchemy import Column as
-    _Column`` where ``_Column = mapped_column`` failed)?"""
+    _Column`` where ``_Column = mapped_column`` failed)? Not an import inside a function the
+    handler defines: that binds the function's own name (flask-appbuilder's fallback
+    ``def mapped_column(...)`` imports ``Column`` in its body)."""
     return isinstance(node, ast.Name) and node.id in ctx.memo("fallback_import_names", lambda: {
         local
         for handler in _import_fallbacks(ctx)
-        for stmt in statements(handler.body)
+        for stmt in statements(handler.body, descend=_not_a_definition)
         if isinstance(stmt, (ast.Import, ast.ImportFrom))
         for local, _qualified in ctx.import_bindings(stmt)
     })
+
+
+def _not_a_definition(stmt: ast.stmt) -> bool:
+    return not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))
 
 
 def _import_fallbacks(ctx: FileContext) -> list[ast.ExceptHandler]:
