@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -169,8 +170,9 @@ class _Module:
     attributes: dict[str, frozenset[str] | None]
     tables: frozenset[str]  # top-level classes giving ``__tablename__``/``__table__`` a value
     rebound: frozenset[str]  # names bound twice at the top level (which binding holds is not known)
-    # top-level function with no return annotation -> the class every value it returns or
-    # yields is a call of (``yield SQLAlchemyUserDatabase(session, User)``), qualified
+    # top-level function with no return annotation named like a session provider -> the
+    # class every value it returns or yields is a call of (``get_user_db``: ``yield
+    # SQLAlchemyUserDatabase(session, User)``), qualified
     built: dict[str, str] = field(default_factory=dict)
 
 
@@ -452,8 +454,11 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         qualified = _provided_class(func.returns, bound) if func.returns is not None else None
         if qualified:
             provided[func.name] = qualified
-        elif func.returns is None and (callee := built_class(func, lambda node: resolve_in(node, bound))):
-            built[func.name] = callee
+        elif (
+            func.returns is None and SESSION_PROVIDER_NAME_RE.search(func.name)
+            and (callee := built_class(func, lambda node: resolve_in(node, bound)))
+        ):
+            built[func.name] = callee  # (read only for names a session provider goes by)
     return _Module(
         bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
         frozenset(dataclasses), context_managers, instances, assigned, type_vars, provided,
@@ -653,6 +658,10 @@ def _provided_class(returns: ast.expr | None, bound: dict[str, str]) -> str | No
     qualified = _class_named(returns, bound)
     # a bare `-> Generator` says nothing of what it yields
     return None if qualified in GENERATOR_TYPES else qualified
+
+
+# conventional names of session providers (``Depends(get_db)``)
+SESSION_PROVIDER_NAME_RE = re.compile(r"(^|_)(session|db|db_session|async_session)$", re.IGNORECASE)
 
 
 def built_class(func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[[ast.expr], str | None]) -> str | None:

@@ -51,6 +51,7 @@ from layerlint.facts.project_classes import (
     CONTEXT_MANAGERS,
     GENERATOR_TYPES,
     RETURNED,
+    SESSION_PROVIDER_NAME_RE,
     UNKNOWN_BASE,
     built_by,
     built_class,
@@ -89,7 +90,7 @@ SESSION_FACTORIES = frozenset({
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends"})
 _TYPING_WRAPPERS = ("Optional", "Annotated", "Union")
 # conventional names of session providers (``Depends(get_db)``) and factories
-_PROVIDER_RE = re.compile(r"(^|_)(session|db|db_session|async_session)$", re.IGNORECASE)
+_PROVIDER_RE = SESSION_PROVIDER_NAME_RE
 # conventional names of imported session annotation aliases (``from app.deps import SessionDep``)
 _ALIAS_RE = re.compile(r"^(Async)?(Db|DB)?Session(Dep|Dependency)$|^(Async)?(Db|DB)Session$")
 _FACTORY_RE = re.compile(r"^(Async)?SessionLocal$|session_?factory$|session_?maker$", re.IGNORECASE)
@@ -185,7 +186,7 @@ def _local_providers(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
     sessions, others = set(), set()
     for stmt in ctx.tree.body:
         if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is None:
-            built = built_class(stmt, ctx.resolve)
+            built = built_class(stmt, ctx.resolve) if _PROVIDER_RE.search(stmt.name) else None
             if built is not None and _builds_other_class(built, ctx):
                 others.add(stmt.name)
         elif isinstance(stmt, FUNCTION_TYPES):
