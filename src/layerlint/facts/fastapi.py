@@ -401,6 +401,34 @@ def is_response_class(name: str | None) -> bool:
     return bool(name) and is_http_package(name) and name.rpartition(".")[2].endswith("Response")
 
 
+def response_subclass_call(call: ast.Call, ctx: FileContext) -> bool:
+    """Is ``call`` a call of a project subclass of a FastAPI or Starlette response: a class of
+    this module derived from one (through classes of the module, or of another project
+    module), or a class of another project module deriving from one (read there, never
+    imported): langgraph-api's ``ApiResponse(JSONResponse)``?"""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id not in ctx.imports:
+        if f"class {func.id}" not in ctx.source:
+            return False  # (most called names are functions and builtins)
+        return ctx.memo(
+            ("fastapi.local_response_class", func.id),
+            lambda: _local_class_derives(
+                func.id, ctx, lambda base: is_response_class(ctx.resolve(base)) or _project_response(ctx.resolve(base), ctx)
+            ),
+        )
+    return isinstance(func, (ast.Name, ast.Attribute)) and _project_response(ctx.resolve(func), ctx)
+
+
+def _project_response(qualified: str | None, ctx: FileContext) -> bool:
+    """Is ``qualified`` a class statement of another project module deriving from a response class?"""
+    if qualified is None or not ctx.is_first_party(qualified):
+        return False
+    target = ctx.through_reexports(qualified)
+    if not ctx.is_first_party(target) or class_attributes(target, ctx) is None:
+        return False
+    return any(is_response_class(base) for base in outside_bases(target, ctx))
+
+
 def response_spellings(ctx: FileContext) -> set[str]:
     """The words that can name a response class (:func:`is_response_class`) in this file, as
     needles (found at the end of a word): ``Response``, which ends each of their names, and

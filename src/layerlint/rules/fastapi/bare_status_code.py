@@ -13,6 +13,8 @@ Flags an integer literal used as an HTTP status in:
   `super().__init__(402, ...)` (`status_code=402`);
 - a FastAPI/Starlette response: `JSONResponse(content, 201)`,
   `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...;
+  and a project subclass of one (of the module, or of another project module,
+  read there), the `status_code=` keyword only: `ApiResponse(body, status_code=400)`;
 - `response.status_code = 201` on a parameter annotated `Response`;
 - `@app.exception_handler(404)`.
 
@@ -107,6 +109,7 @@ from layerlint.facts.fastapi import (
     local_http_exceptions,
     may_have_endpoints,
     response_spellings,
+    response_subclass_call,
     router_assignments,
     router_names,
     spells_router_class,
@@ -188,6 +191,8 @@ class BareStatusCode(Rule):
             if len(node.args) > 1 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
                 self._check(node.args[1])
             self._check(keyword(node, "status_code"))
+        elif keyword(node, "status_code") is not None and response_subclass_call(node, self.ctx):
+            self._check(keyword(node, "status_code"))  # (its own parameters may come in another order)
 
     def _initializes_http_exception(self, node: ast.Call) -> bool:
         """``super().__init__(status_code=402, ...)`` in a method of a class of this module
