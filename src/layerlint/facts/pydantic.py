@@ -261,12 +261,25 @@ def _schemas_suffix(module: str) -> bool:
 
 
 def uses_v1_models(ctx: FileContext) -> bool:
-    """Deliberate v1 code: the module imports ``pydantic.v1``, or builds its classes on v1
-    models of other modules (a compat shim's ``BaseModel``). Read only when asked."""
+    """Deliberate v1 code: the module imports ``pydantic.v1``, builds its classes on v1
+    models of other modules (a compat shim's ``BaseModel``), or imports a v1 model class of
+    another project module (airbyte's code using the v1 models its schema module
+    generates). Read only when asked."""
     facts = module_facts(ctx)
     return facts.uses_v1 or ctx.memo(
-        "pydantic.v1_models", lambda: any(built_on_v1(info, ctx) for info in facts.classes.values())
+        "pydantic.v1_models",
+        lambda: any(built_on_v1(info, ctx) for info in facts.classes.values()) or _imports_v1_models(facts, ctx),
     )
+
+
+def _imports_v1_models(facts: ModuleFacts, ctx: FileContext) -> bool:
+    classes = frozenset(
+        qualified
+        for bound in facts.import_bindings.values()
+        for qualified in bound
+        if _looks_like_class(qualified.rpartition(".")[2]) and ctx.is_first_party(qualified)
+    )
+    return bool(classes) and imported_facts(classes, ctx)[0]
 
 
 def built_on_v1(info: ClassInfo, ctx: FileContext) -> bool:

@@ -43,7 +43,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
   a parameter annotated with it) — or when the call passes a Pydantic-only keyword (`exclude_unset`,
   `exclude_none`, `exclude_defaults`, `by_alias`, `include`, `exclude`), unless it
   also passes one that Pydantic 2's deprecated method refuses with a TypeError
-  (`models_as_dict=`, `encoder=`, `sort_keys=`: no Pydantic 2 model receives it). So
+  (`models_as_dict=`, `encoder=`, `sort_keys=`: no Pydantic 2 model receives it),
+  or the module is v1 code on purpose (it imports `pydantic.v1`, builds its
+  classes on v1 models of other modules, or imports v1 model classes of another
+  project module, read there: airbyte's code around its generated v1 models). So
   `response.json()` on an httpx response, `data.copy()` on a dict and
   `obj.dict()` on an unknown object stay silent;
 - a name only Pydantic v1 has (`from_orm`, `parse_obj`, `parse_raw`,
