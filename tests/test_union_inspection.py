@@ -23,6 +23,24 @@ THROUGH_A_VARIABLE = (
     "    if origin is t.Union:\n        return set(t.get_args(hint))\n    return {hint}\n"
 )
 REVERSED = "from typing import Union, get_origin\n\n\ndef optional(a) -> bool:\n    return Union is not get_origin(a)\n"
+MEMBERSHIP = (
+    "import typing as tp\n\n\ndef optional(fn):\n    hints = tp.get_type_hints(fn)\n"
+    "    return [k for k, v in hints.items() if tp.get_origin(v) in (tp.Union,)]\n"
+)
+ALIASED = "from typing import Union as U, get_origin\n\n\ndef optional(a) -> bool:\n    return get_origin(a) is U\n"
+# bentoml: UnionType named for annotations only, under TYPE_CHECKING; and in prose
+TYPE_CHECKING_ONLY = (
+    "import typing as t\n\nif t.TYPE_CHECKING:\n    from types import UnionType\n\n    AnyType = type | UnionType\n\n\n"
+    "def is_optional(tp) -> bool:\n    return t.get_origin(tp) is t.Union\n"
+)
+IN_PROSE = (
+    'from typing import Union, get_origin\n\n\ndef choices(tp):\n    """Not `X | Y`: a UnionType is not seen."""\n'
+    "    # (nor is a UnionType here)\n    return get_origin(tp) is not Union\n"
+)
+BOTH_IN_A_TUPLE = (
+    "from types import UnionType\nfrom typing import Union, get_origin\n\nUNIONS = (Union, UnionType)\n\n\n"
+    "def is_union(a) -> bool:\n    return get_origin(a) in UNIONS\n"
+)
 BOTH_FORMS = (
     "import types\nfrom typing import Union, get_origin\n\n\ndef is_union(a) -> bool:\n"
     "    return get_origin(a) is Union or get_origin(a) is types.UnionType\n"
@@ -40,7 +58,11 @@ def _marks() -> list[str]:
     return [finding["fix"]["applicability"] for finding in json.loads(result.output)]
 
 
-@pytest.mark.parametrize("schema", [DIRECT, THROUGH_A_VARIABLE, REVERSED], ids=["direct", "variable", "reversed"])
+@pytest.mark.parametrize(
+    "schema",
+    [DIRECT, THROUGH_A_VARIABLE, REVERSED, MEMBERSHIP, ALIASED, TYPE_CHECKING_ONLY, IN_PROSE],
+    ids=["direct", "variable", "reversed", "membership", "aliased", "type-checking-only", "in-prose"],
+)
 def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, schema):
     root = write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)
     assert _marks() == ["unsafe"]
@@ -50,7 +72,9 @@ def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, sche
     assert "query: str | None = None" in (root / "app" / "tools" / "base.py").read_text()
 
 
-@pytest.mark.parametrize("schema", [BOTH_FORMS, NO_ORIGIN, "X = 1\n"], ids=["both-forms", "no-origin", "none"])
+@pytest.mark.parametrize(
+    "schema", [BOTH_FORMS, BOTH_IN_A_TUPLE, NO_ORIGIN, "X = 1\n"], ids=["both-forms", "tuple", "no-origin", "none"]
+)
 def test_otherwise_the_fix_stays_safe(tmp_path, monkeypatch, schema):
     write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)
     assert _marks() == ["safe"]

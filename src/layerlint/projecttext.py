@@ -41,10 +41,18 @@ _STAR_IMPORT_RE = re.compile(rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t(]
 # `get_origin(t) is Union`, `origin = t.get_origin(h)` then `origin is t.Union` (sqlmesh),
 # `t.__origin__ == typing.Union`, `Union is not origin`
 _ORIGIN_RE = re.compile(rb"get_origin\(|__origin__")
+# `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`, `t.TYPE_CHECKING`): a block never run
+_TYPE_CHECKING_RE = re.compile(rb"^([ \t]*)if[ \t]+(?:[\w.]+\.)?TYPE_CHECKING[ \t]*:[ \t]*(?:#.*)?$")
+_ONE_LINE_STRING_RE = re.compile(rb'""".*?"""|\'\'\'.*?\'\'\'')
+_IMPORT_LINE_RE = re.compile(rb"^[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]")
 _UNION_TEST_RE = re.compile(
-    rb"(?:\bis|==|!=)[ \t]+(?:not[ \t]+)?(?:typing\.|t\.|typing_extensions\.)?Union\b(?![ \t]*\[)"
-    rb"|(?<![\w.])(?:typing\.|t\.|typing_extensions\.)?Union[ \t]+(?:is|==|!=)\W"
+    rb"(?:\bis|==|!=)[ \t]+(?:not[ \t]+)?(?:\w+\.)?Union\b(?![ \t]*\[)"  # `is tp.Union`
+    rb"|(?<![\w.])(?:\w+\.)?Union[ \t]+(?:is|==|!=)\W"  # `Union is origin`
+    rb"|\bin[ \t]+[(\[{][^\n]{0,80}?(?<![\w.])(?:\w+\.)?Union\b(?![ \t]*\[)"  # `in (Union, Optional)`
+    rb"|\bcase[ \t]+(?:\w+\.)?Union\b"  # `match get_origin(t):` / `case typing.Union:`
+    rb"|_UnionGenericAlias|[\"']typing\.Union[\"']"  # `isinstance(t, typing._UnionGenericAlias)`, `str(o) == "typing.Union"`
 )
+_UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing import Union as U`
 
 
 @dataclass(frozen=True)
@@ -106,10 +114,58 @@ def _read_facts(path: str) -> _FileFacts | None:
     if _STAR_HINT_RE.search(data):
         _read_star_imports(path, data, relative, absolute)
     union_test = (
-        b"Union" in data and b"UnionType" not in data
-        and _ORIGIN_RE.search(data) is not None and _UNION_TEST_RE.search(data) is not None
+        b"Union" in data and _ORIGIN_RE.search(data) is not None and _tests_union(data)
+        and not _names_union_type_at_run_time(data)
     )
     return [union_test, relative, absolute]
+
+
+def _tests_union(data: bytes) -> bool:
+    """Is ``typing.Union`` tested against, under its name or an alias of it?"""
+    if _UNION_TEST_RE.search(data) is not None:
+        return True
+    for alias in {match.group(1) for match in _UNION_ALIAS_RE.finditer(data)}:
+        name = re.escape(alias)
+        if re.search(rb"(?:\bis|==|!=)[ \t]+(?:not[ \t]+)?" + name + rb"\b(?![ \t]*\[)", data) or re.search(
+            rb"\bin[ \t]+[(\[{][^\n]{0,80}?(?<![\w.])" + name + rb"\b(?![ \t]*\[)", data
+        ):
+            return True
+    return False
+
+
+def _names_union_type_at_run_time(data: bytes) -> bool:
+    """Does code that runs name ``UnionType`` (``UNION_TYPES = (Union, UnionType)``, ``origin is
+    types.UnionType``, ``getattr(types, "UnionType", None)``, a class name compared with
+    ``"UnionType"``): code handling both forms? Not an import line alone, nor a line of an
+    ``if TYPE_CHECKING:`` block (bentoml names it there only, in an alias for annotations,
+    while its run-time test reads ``typing.Union`` alone)."""
+    if b"UnionType" not in data:
+        return False
+    block_indent: int | None = None
+    in_string = False  # (inside a triple-quoted string: a docstring saying so handles nothing)
+    for line in data.splitlines():
+        quotes = line.count(b'"""') + line.count(b"\'\'\'")
+        if in_string:
+            in_string = quotes % 2 == 0
+            continue
+        line = _ONE_LINE_STRING_RE.sub(b"", line)  # (a one-line docstring)
+        if quotes % 2:
+            in_string = True
+            line = line[: max(line.find(b'"""'), line.find(b"\'\'\'"))]
+        stripped = line.lstrip(b" \t")
+        indent = len(line) - len(stripped)
+        if block_indent is not None:
+            if not stripped or stripped.startswith(b"#") or indent > block_indent:
+                continue  # (still inside the TYPE_CHECKING block)
+            block_indent = None
+        opening = _TYPE_CHECKING_RE.match(line)
+        if opening is not None:
+            block_indent = len(opening.group(1))
+            continue
+        code = line.split(b"#", 1)[0]  # (a comment saying so handles nothing either)
+        if b"UnionType" in code and not _IMPORT_LINE_RE.match(line):
+            return True
+    return False
 
 
 def _well_formed(facts: Any) -> bool:
@@ -135,7 +191,7 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 2  # (2: union tests read apart from get_origin)
+_KEPT_FORMAT = 4  # (4: more spellings of the test; UnionType counts only where it runs)
 
 
 class _Kept:
