@@ -284,6 +284,9 @@ def module_facts(tree: ast.Module, resolve: Callable[[ast.expr], str | None] | N
                 not_types.update(names)
             elif _dotted(stmt.value):
                 aliases.append((names, stmt.value))
+            elif isinstance(stmt.value, ast.Call) and not _makes_a_type(stmt.value, resolve):
+                # `SessionLocal = sessionmaker()`: an instance, `SessionLocal | None` fails at import
+                not_types.update(names)
     for names, value in aliases:
         if (isinstance(value, ast.Name) and value.id in not_types) or (
             resolve is not None and is_not_a_class(None, resolve(value))
@@ -292,9 +295,33 @@ def module_facts(tree: ast.Module, resolve: Callable[[ast.expr], str | None] | N
     return ModuleFacts(future, frozenset(not_types))
 
 
+# the calls that make a type (a class, a type variable or alias) rather than an instance
+TYPE_MAKERS = frozenset({
+    "TypeVar", "NewType", "ParamSpec", "TypeVarTuple", "TypeAliasType", "NamedTuple", "namedtuple",
+    "TypedDict", "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "type", "make_dataclass", "create_model",
+    "declarative_base", "generate_base", "make_class", "new_class",
+    # Pydantic's constrained types (a class in v1, an `Annotated` form in v2)
+    "conint", "confloat", "constr", "conlist", "conset", "confrozenset", "condecimal", "conbytes", "condate",
+})
+
+
+def _makes_a_type(call: ast.Call, resolve: Callable[[ast.expr], str | None] | None) -> bool:
+    """Does the call make a type (``TypeVar("T")``, ``NewType(...)``, ``declarative_base()``),
+    as far as its callee's name says? (``Holder[int]()``, a subscripted class, makes an
+    instance.)"""
+    func = call.func
+    qualified = resolve(func) if resolve is not None and isinstance(func, (ast.Name, ast.Attribute)) else None
+    last = (qualified or "").rpartition(".")[2] or (
+        func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    )
+    return last in TYPE_MAKERS
+
+
 # after a name at the start of a line: `= "..."` / `: TypeAlias = 'Box[int]'` / `= 3` / `= None` / `= lambda`
+# / `= sessionmaker(...)`, a call of anything but a type maker (`= TypeVar(...)`, `= typing.NewType(...)`)
 _VALUE_AFTER_NAME_RE = re.compile(
-    rb"[ \t]*(?::[^\n=]*)?=(?!=)[ \t]*(?:[rRbBuUfF]{0,2}[\"']|lambda\b|None\b|[-+]?[0-9])"
+    rb"[ \t]*(?::[^\n=]*)?=(?!=)[ \t]*(?:[rRbBuUfF]{0,2}[\"']|lambda\b|None\b|[-+]?[0-9]"
+    rb"|(?![\w.]*?\b(?:" + b"|".join(sorted(name.encode() for name in TYPE_MAKERS)) + rb")[ \t]*\()[A-Za-z_][\w.]*[ \t]*\()"
 )
 _DEF_HEADS = ([b"def"], [b"async", b"def"])
 

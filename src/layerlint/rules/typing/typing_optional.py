@@ -115,9 +115,11 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
 - a comment inside a multi-line `Optional[...]`, a member that is a call or a
   name bound to a function or constant (or to `None` in an `if`/`try` block of
   the module, as an `except ImportError:` fallback does, or to another name for
-  a function: `Q = multiprocessing.Queue`), a name imported from a project module
+  a function: `Q = multiprocessing.Queue`, or to what a call returns,
+  `SessionLocal = sessionmaker()`, unless the call makes a type: `TypeVar`,
+  `NewType`, `declarative_base()`, Pydantic's `conint` ...), a name imported from a project module
   that binds it to a value there (a string alias, `AnyBox: TypeAlias =
-  "Box[int]"`: `AnyBox | None` fails at import; the module's text is read,
+  "Box[int]"`, or a call's result: `AnyBox | None` fails at import; the module's text is read,
   re-exports followed; a class body's binding, an Enum member `Project =
   "project"`, binds no module name), or a malformed `Optional[a, b]`: no fix.
   Nor for a member that is a function often written as a type, since
