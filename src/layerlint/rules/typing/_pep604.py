@@ -21,7 +21,13 @@ from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
 from layerlint.facts.pydantic import built_on_v1
 from layerlint.facts.pydantic import module_facts as pydantic_module_facts
-from layerlint.facts.project_classes import ANNOTATED, annotated_alias_callees, annotated_aliases, module_level_statements
+from layerlint.facts.project_classes import (
+    ANNOTATED,
+    annotated_alias_callees,
+    annotated_aliases,
+    instance_class,
+    module_level_statements,
+)
 from layerlint.facts.union_inspection import scan_spec
 from layerlint.project import project_scan_folders
 from layerlint.rule import Rule
@@ -223,7 +229,7 @@ class Pep604Rule(Rule):
             target=ctx.settings.target_version,
             multiline=multiline,
             commented=segment is None or "#" in segment,
-            old_typer=ctx.mentions("typer") and ctx.memo("typing.old_typer", lambda: _old_typer(ctx)),
+            old_typer=ctx.mentions("typer", ".command(", ".callback(") and ctx.memo("typing.old_typer", lambda: _old_typer(ctx)),
             evaluated_at_import=ctx.settings.target_version < (3, 10) and self._evaluated_at_import(node, position),
         )
         if chosen is not None and chosen.safety == FIX_SAFE and not ctx.path.endswith(".pyi") and (
@@ -379,7 +385,31 @@ def _old_typer(ctx: FileContext) -> bool:
         if isinstance(node, (ast.Import, ast.ImportFrom))
         for _local, qualified in ctx.import_bindings(node)
     ]
+    if not any(name.partition(".")[0] == "typer" for name in imported) and _commands_on_project_typer(ctx):
+        imported.append("typer")  # (its commands are typer's, declared on another module's app)
     return deps.old_typer(imported, ctx.path, ctx.settings.root, ctx.external)
+
+
+_TYPER_APPS = frozenset({"typer.Typer", "typer.main.Typer"})
+
+
+def _commands_on_project_typer(ctx: FileContext) -> bool:
+    """Does a function of the module get a ``@app.command()`` / ``@app.callback()`` of a
+    ``typer.Typer()`` made in another project module (read there: ``app = typer.Typer()``)?
+    Its parameters are then a typer command's, though the module never imports typer."""
+    for stmt in module_level_statements(ctx.tree.body):
+        if not isinstance(stmt, FUNCTION_TYPES):
+            continue
+        for decorator in stmt.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if (
+                isinstance(target, ast.Attribute) and target.attr in ("command", "callback")
+                and isinstance(target.value, ast.Name) and target.value.id in ctx.imports
+            ):
+                qualified = ctx.imports[target.value.id]
+                if ctx.is_first_party(qualified) and instance_class(qualified, ctx) in _TYPER_APPS:
+                    return True
+    return False
 
 
 def _project_tests_unions(ctx: FileContext) -> bool:

@@ -85,7 +85,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   alias of the module or of a project module (`db: SessionDep` after
   `SessionDep = Annotated[Session, Depends(get_db)]`): an endpoint or a
   dependency, however it is registered (`router.post("/")(handler)`);
-- in a module using typer, in a project whose dependency files let it run
+- in a module using typer (importing it, or declaring commands with
+  `@app.command()`/`@app.callback()` on a `typer.Typer()` of another project
+  module, read there), in a project whose dependency files let it run
   typer before 0.12.4 (or name no dependency at all: its typer is not known),
   annotations get unsafe fixes only: typer builds a
   command's options from its parameter annotations, and those releases fail on
