@@ -52,7 +52,7 @@ from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.engine import FileResult
 from layerlint.external import still_true
-from layerlint.filestamp import signature, unchanged_since
+from layerlint.filestamp import signature, unchanged_since, write_json_atomically
 
 DEFAULT_DIR = ".layerlint_cache"
 FORMAT = 3
@@ -289,26 +289,12 @@ class Store:
         for key, (file_digest, file_facts, rows, stamp) in self.changed.items():
             out[key] = [file_digest, [intern(f) for f in file_facts], rows, stamp]
         
-        import tempfile
-
         folder = self.path.parent
         try:
             _make_cache_dir(folder)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(
-                        {"format": FORMAT, "fingerprint": self.fingerprint, "facts": table, "entries": out},
-                        fh,
-                        separators=(",", ":"),
-                    )
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_json_atomically(
+                self.path, {"format": FORMAT, "fingerprint": self.fingerprint, "facts": table, "entries": out}
+            )
         except OSError as exc:
             print(f"layerlint: warning: cannot write the cache {self.path}: {exc.strerror or exc}", file=sys.stderr)
             return

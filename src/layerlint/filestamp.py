@@ -1,14 +1,19 @@
-"""When a file's content can be taken as unchanged without reading it (git's rule).
+"""The files of the cache folder: when a file's content can be taken as unchanged without
+reading it (git's rule), and how they are written.
 
 The results cache (cache.py) and the project's text facts (projecttext.py) record a
 file's stat signature when they read it, and trust it on a later run only while it
-still matches.
+still matches; each writes its JSON whole to a temporary file renamed over the old one
+(:func:`write_json_atomically`), so that a reader sees the old file or the new one.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 
@@ -37,3 +42,19 @@ def unchanged_since(recorded: Any, st: os.stat_result) -> bool:
         and ino == st.st_ino
         and max(mtime, ctime) < checked - RACY_NS
     )
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """Write ``data`` as compact JSON to a temporary file in ``path``'s folder, then rename
+    it over ``path``; raises OSError (the temporary file removed)."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, separators=(",", ":"))
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -23,14 +23,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from layerlint.external import clear_too
-from layerlint.filestamp import signature, unchanged_since
+from layerlint.filestamp import signature, unchanged_since, write_json_atomically
 from layerlint.project import project_python_files
 
 MAX_FILES = 50_000
@@ -227,17 +226,7 @@ def save() -> None:
         return
     files = {path: entry for path, entry in _kept.files.items() if os.path.isfile(path)}
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"format": _KEPT_FORMAT, "files": files}, handle, separators=(",", ":"))
-            os.replace(tmp, folder / _KEPT_NAME)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_json_atomically(folder / _KEPT_NAME, {"format": _KEPT_FORMAT, "files": files})
     except OSError:
         return  # (a cache that cannot be written costs a re-reading, nothing more)
     _kept.files, _kept.changed = files, False

@@ -658,14 +658,9 @@ def _find_attribute_routes(ctx: FileContext) -> dict[int, bool]:
     for stmt in module_level_statements(ctx.tree.body):
         if isinstance(stmt, FUNCTION_TYPES):
             for decorator in stmt.decorator_list:
-                if (
-                    isinstance(decorator, ast.Call)
-                    and isinstance(decorator.func, ast.Attribute)
-                    and decorator.func.attr in ROUTE_METHODS
-                    and isinstance(decorator.func.value, ast.Attribute)
-                    and isinstance(decorator.func.value.value, ast.Name)
-                ):
-                    decorators.append((decorator, decorator.func.value.value.id, decorator.func.value.attr))
+                held = _route_on_attribute(decorator)
+                if held is not None:
+                    decorators.append((decorator, *held))  # type: ignore[arg-type]
     index = name_index(ctx.tree)
 
     def bound_once(name: str) -> bool:  # at module level (a `global` declaration counts)
@@ -748,16 +743,23 @@ def _self_route_decorators(cls: ast.ClassDef) -> list[tuple[ast.Call, str]]:
             if not isinstance(stmt, FUNCTION_TYPES):
                 continue
             for decorator in stmt.decorator_list:
-                if (
-                    isinstance(decorator, ast.Call)
-                    and isinstance(decorator.func, ast.Attribute)
-                    and decorator.func.attr in ROUTE_METHODS
-                    and isinstance(decorator.func.value, ast.Attribute)
-                    and isinstance(decorator.func.value.value, ast.Name)
-                    and decorator.func.value.value.id == this
-                ):
-                    found.append((decorator, decorator.func.value.attr))
+                held = _route_on_attribute(decorator)
+                if held is not None and held[0] == this:
+                    found.append((decorator, held[1]))  # type: ignore[arg-type]
     return found
+
+
+def _route_on_attribute(decorator: ast.expr) -> tuple[str, str] | None:
+    """(name, attribute) of ``@<name>.<attribute>.<route method>(...)``, else None."""
+    if (
+        isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr in ROUTE_METHODS
+        and isinstance(decorator.func.value, ast.Attribute)
+        and isinstance(decorator.func.value.value, ast.Name)
+    ):
+        return decorator.func.value.value.id, decorator.func.value.attr
+    return None
 
 
 def _default_class_here(instance: str, attr: str, call: ast.Call, ctx: FileContext) -> bool:
