@@ -36,14 +36,13 @@ MAX_FILES = 50_000
 
 _STAR_HINT_RE = re.compile(rb"import[ \t(]*\*")  # (a literal start: far quicker to search for)
 _STAR_IMPORT_RE = re.compile(rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t(]*\*", re.MULTILINE)
-# in a file that reads origins (`get_origin(`, `__origin__`), a test against typing.Union:
-# `get_origin(t) is Union`, `origin = t.get_origin(h)` then `origin is t.Union` (sqlmesh),
-# `t.__origin__ == typing.Union`, `Union is not origin`
-_ORIGIN_RE = re.compile(rb"get_origin\(|__origin__")
 # `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`, `t.TYPE_CHECKING`): a block never run
 _TYPE_CHECKING_RE = re.compile(rb"^([ \t]*)if[ \t]+(?:[\w.]+\.)?TYPE_CHECKING[ \t]*:[ \t]*(?:#.*)?$")
 _ONE_LINE_STRING_RE = re.compile(rb'""".*?"""|\'\'\'.*?\'\'\'')
 _IMPORT_LINE_RE = re.compile(rb"^[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]")
+# in a file that reads origins (`get_origin(`, `__origin__`), a test against typing.Union
+# anywhere: `origin = t.get_origin(h)` then `origin is t.Union` (sqlmesh) counts
+_ORIGIN_RE = re.compile(rb"get_origin\(|__origin__")
 _UNION_TEST_RE = re.compile(
     rb"(?:\bis|==|!=)[ \t]+(?:not[ \t]+)?(?:\w+\.)?Union\b(?![ \t]*\[)"  # `is tp.Union`
     rb"|(?<![\w.])(?:\w+\.)?Union[ \t]+(?:is|==|!=)\W"  # `Union is origin`
@@ -58,7 +57,7 @@ _UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing imp
 class ProjectText:
     star_imported_paths: frozenset[str]  # what relative star imports name: paths without `.py`
     star_imported_modules: frozenset[str]  # what absolute ones name: dotted names
-    union_tests: tuple[str, ...]  # files testing for typing.Union by origin, never naming UnionType
+    union_tests: tuple[str, ...]  # files testing for typing.Union by origin, naming UnionType nowhere that runs
 
 
 @lru_cache(maxsize=16)

@@ -4,10 +4,10 @@ A safe LL501/LL502 fix in an annotation changes what ``inspect.signature``,
 ``typing.get_type_hints`` or a Pydantic field's ``annotation`` give: a
 ``types.UnionType`` instead of a ``typing.Union``. Pydantic, FastAPI and SQLAlchemy
 read both alike; code that tests ``get_origin(t) is Union`` (or ``t.__origin__ ==
-Union``) does not: letta builds its tools' JSON schemas so, and after the safe fixes
-23 of its 26 built-in tools failed to register. Where a file of the project tests so
-and never names ``UnionType`` (which code handling both forms names), the rules mark
-those fixes unsafe.
+Union``, ``origin in (Union, Optional)`` ...) does not: letta builds its tools' JSON
+schemas so, and after the safe fixes 23 of its 26 built-in tools failed to register.
+Where a file of the project tests so and names ``UnionType`` nowhere that runs (code
+handling both forms names it: projecttext.py), the rules mark those fixes unsafe.
 
 The project is read as text once per process (projecttext.py); past 50,000 files
 nothing is presumed and the fixes keep their safety. The answer is recorded for the

@@ -238,7 +238,8 @@ class Pep604Rule(Rule):
             or (position == tf.CLASS_ANNOTATION and self._ordered_union_of_v1_model(operands))
         ):
             # code that reads the annotations at run time and tells `X | None` from
-            # `Optional[X]` (`get_origin(t) is Union`): Fern's client, letta's tool schemas
+            # `Optional[X]` (`get_origin(t) is Union`): Fern's client, letta's tool schemas;
+            # and Pydantic v1, which tries a union's members in the order typing cached
             return tf.Plan(chosen.transform, FIX_UNSAFE)
         return chosen
 
