@@ -35,6 +35,8 @@ from layerlint.walk import nodes_of
 
 
 _NOTHING: frozenset[str] = frozenset()
+# unittest's identity assertions (and operator's): like `is`, see Pep604Rule.visit_Compare
+_IDENTITY_ASSERTIONS = frozenset({"assertIs", "assertIsNot", "is_", "is_not"})
 
 
 class _Positions:
@@ -131,6 +133,11 @@ class Pep604Rule(Rule):
         return self.ctx.mentions("cast")  # (memoized per file, shared by LL501 and LL502)
 
     def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _IDENTITY_ASSERTIONS:
+            # `self.assertIs(hint, Optional[int])` compares identity, as `is` does (visit_Compare)
+            identity = self.ctx.memo("typing.identity_operands", set)
+            for arg in node.args[:2]:
+                identity.update(id(sub) for sub in nodes_of(arg, ast.Subscript))
         if not node.args and not node.keywords or not self._cast_imported():
             return
         if self.ctx.resolve(node.func) in tf.CAST_NAMES:
