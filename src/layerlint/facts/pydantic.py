@@ -219,7 +219,22 @@ _NOT_PYDANTIC_LIBRARIES = frozenset({
     "marshmallow", "marshmallow_sqlalchemy", "marshmallow_dataclass", "marshmallow_enum", "marshmallow_oneofschema",
     "flask_marshmallow", "apispec", "rest_framework", "msgspec", "attr", "attrs", "dataclasses_json",
     "colander", "cerberus", "voluptuous",
+    # ORMs of their own (a tortoise `Model` in a `schema.py` has a `construct()` of its own)
+    "tortoise", "piccolo", "peewee", "pony", "mongoengine", "django", "sqlalchemy",
 })
+# libraries whose Pydantic-based models define a v1-named method as their own API
+# (ormar's `update_forward_refs()`, which it documents for self-references)
+_OWN_V1_NAMES = {"ormar": frozenset({"update_forward_refs"})}
+
+
+def library_defines(origins: frozenset[str], ctx: FileContext) -> frozenset[str]:
+    """The v1-named methods that a library base of these classes of other project modules
+    defines as its own API (:data:`_OWN_V1_NAMES`), read from their bases."""
+    found: set[str] = set()
+    for origin in origins:
+        for base in read_outside_bases(origin, ctx) or ():
+            found |= _OWN_V1_NAMES.get(base.partition(".")[0], frozenset())
+    return frozenset(found)
 
 
 def read_model_kind(info: ClassInfo, ctx: FileContext) -> tuple[str, bool]:

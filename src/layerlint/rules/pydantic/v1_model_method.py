@@ -60,7 +60,9 @@ The receiver decides, because these names are everywhere outside Pydantic:
   `Settings = BotSettings`, its only binding), on a class known not to be Pydantic (one of a schemas module
   that, read, is a `@dataclass` or derives from nothing but the standard
   library (and its backports: `typing_extensions.TypedDict`) and non-Pydantic schema libraries: marshmallow, Django REST
-  framework, msgspec, attrs, dataclasses-json ...), or on a `pydantic.v1`
+  framework, msgspec, attrs, dataclasses-json ...; or ORMs of their own: tortoise's
+  `Model.construct()`, piccolo, peewee, SQLAlchemy, Django), on ormar's models for
+  `update_forward_refs()`, which ormar documents as its own, or on a `pydantic.v1`
   model (a class of another module is one when that module, read through its
   re-exports, star imports and bases, builds it on `pydantic.v1`); and in a
   module that imports
@@ -187,6 +189,7 @@ from layerlint.facts.pydantic import (
     Receiver,
     derives_from_model,
     imports_model_classes,
+    library_defines,
     known_not_pydantic,
     mentions_pydantic,
     module_facts,
@@ -296,7 +299,7 @@ class V1ModelMethod(PydanticRule):
         if flagged and target.origins:
             # its class is, or derives from, a class of another module: read what that is
             v1, imported = target.imported_facts(self.ctx)
-            defines = defines | imported
+            defines = defines | imported | library_defines(target.origins, self.ctx)
             flagged = (
                 not v1 and name not in defines
                 and not known_not_pydantic(target.origins, self.ctx, target.imported_class)

@@ -50,7 +50,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   `TypeAdapter(...)`, the metadata after the type in `Annotated[T, ...]`,
   `Resolver(model_field_type=Optional[str])`) the value becomes a `types.UnionType` instead of a
   `typing.Union`, which code that inspects types (`get_origin(t) is Union`)
-  tells apart: unsafe; and no fix for an operand of `is`/`is not`
+  tells apart: unsafe; and no fix for an operand of `is`/`is not` or of
+  unittest's `assertIs`/`assertIsNot`
   (`hint is Optional[Header]`: typing caches `Optional[X]`, so the test holds,
   but each `X | None` is a new object, and it would turn false), nor when a member is a parameter or a
   variable of the enclosing function, or an attribute or item of one
