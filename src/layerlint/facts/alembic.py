@@ -52,6 +52,10 @@ class Operation:
 class FunctionOps:
     operations: list[Operation] = field(default_factory=list)
     sql: list[str] = field(default_factory=list)  # lower-cased string literals that look like SQL
+    # lower-cased literal names handed to calls read no further (a helper of another module,
+    # `op.invoke(ops.DropIndexOp("ix"))`, `sa.Index("ix", ...).drop(bind)`): they may undo anything so named
+    handed: set[str] = field(default_factory=set)
+    opaque_sql: bool = False  # SQL run that is no literal (an f-string, `.format`, a variable)
 
 
 def module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -285,11 +289,12 @@ class _Reader:
         string or a ``with`` block (never a name's ``Load``, an operator...); a ``with``
         walks its context expressions (not its targets), then its body with the batch
         objects it binds."""
-        stack: list[tuple[ast.AST, _Env]] = [(root, env)]
+        # (each node with whether it is an argument of an operation the reader interprets)
+        stack: list[tuple[ast.AST, _Env, bool]] = [(root, env, False)]
         pop = stack.pop
         push = stack.append
         while stack:
-            node, env = pop()
+            node, env, in_operation = pop()
             node_type = type(node)
             if node_type is ast.With or node_type is ast.AsyncWith:
                 inner = _Env(dict(env.bindings), env.stack)
@@ -305,9 +310,9 @@ class _Reader:
                             self._name_of(table, env), self._shown(table, env)
                         )
                 for stmt in reversed(node.body):
-                    push((stmt, inner))
+                    push((stmt, inner, False))
                 for item in reversed(node.items):
-                    push((item.context_expr, env))
+                    push((item.context_expr, env, in_operation))
                 continue
             if node_type is ast.Constant:
                 if isinstance(node.value, str) and " " in node.value.strip():  # (names need no lowering)
@@ -316,19 +321,26 @@ class _Reader:
                         out.sql.append(text)
                 continue
             if node_type is ast.Call:
-                self._call(node, out, env)  # type: ignore[arg-type]
+                if self._call(node, out, env):  # type: ignore[arg-type]
+                    in_operation = True
+                elif not in_operation:
+                    self._hand_on(node, out, env)  # type: ignore[arg-type]
             children: list[ast.AST] = []
             push_children(node, _PLAN, children)
-            stack.extend([(child, env) for child in children])
+            stack.extend([(child, env, in_operation) for child in children])
 
-    def _call(self, call: ast.Call, out: FunctionOps, env: _Env) -> None:
+    def _call(self, call: ast.Call, out: FunctionOps, env: _Env) -> bool:
+        """Read a call: a helper of the module (walked), an operation (recorded), SQL run
+        (read); True for a helper or an operation, whose arguments are read no further."""
         func = call.func
         if isinstance(func, ast.Name) and func.id in self.functions:
             if func.id not in env.stack and self.helper_walks < _MAX_HELPER_WALKS:
                 self.helper_walks += 1
                 helper = self.functions[func.id]
                 self._walk_function(helper, out, _Env(self._bind(helper, call, env), env.stack + (func.id,)))
-            return
+            return True
+        if isinstance(func, ast.Attribute) and func.attr in ("execute", "exec_driver_sql") and call.args:
+            self._run_sql(call.args[0], out, env)  # `op.execute(...)`, `conn.execute(...)`
         method = self._op_method(func)
         batch: _Batch | None = None
         if method is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
@@ -336,10 +348,10 @@ class _Reader:
             if isinstance(bound, _Batch):
                 batch, method = bound, func.attr
         if method is None:
-            return
+            return False
         layout = (_BATCH_LAYOUT if batch is not None else _MODULE_LAYOUT).get(method)
         if layout is None:
-            return
+            return method in ("execute", "f", "get_bind", "get_context", "batch_alter_table")
         slots: dict[str, ast.AST] = {}
         for position, slot in enumerate(layout):
             if position < len(call.args) and not isinstance(call.args[position], ast.Starred):
@@ -392,6 +404,30 @@ class _Reader:
                 batch=batch is not None,
             )
         )
+        return True
+
+    def _run_sql(self, sql: ast.AST, out: FunctionOps, env: _Env) -> None:
+        """The SQL an ``execute`` runs: a literal (read where the walk meets it), a module
+        constant or ``sa.text(...)`` of one (read here), or else not known."""
+        if isinstance(sql, ast.Call) and sql.args and (
+            isinstance(sql.func, ast.Name) and sql.func.id == "text"
+            or isinstance(sql.func, ast.Attribute) and sql.func.attr == "text"
+        ):
+            sql = sql.args[0]
+        if isinstance(sql, ast.Constant) and isinstance(sql.value, str):
+            return
+        if isinstance(sql, ast.Name) and sql.id not in env.bindings and sql.id in self.constants:
+            out.sql.append(self.constants[sql.id].lower())
+            return
+        out.opaque_sql = True
+
+    def _hand_on(self, call: ast.Call, out: FunctionOps, env: _Env) -> None:
+        """The literal names a call the reader does not interpret receives (a constant of the
+        module, a helper's parameter bound to one, counts as its text)."""
+        for arg in (*call.args, *(kw.value for kw in call.keywords)):
+            name = self._name_of(arg, env)
+            if isinstance(name, str):
+                out.handed.add(name)
 
     # -- helpers ------------------------------------------------------------------
     def _bind(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, env: _Env) -> dict[str, object]:

@@ -39,7 +39,12 @@ Names match case-insensitively by table, column, index and constraint name;
 their text. Precision comes first, so nothing is reported when a name is not
 literal (a variable, an f-string, `None`), when the downgrade drops something
 of the same kind under a name that is not literal (a loop over names), when
-raw SQL in the downgrade (`op.execute("DROP INDEX ...")`) mentions the name,
+raw SQL in the downgrade (`op.execute("DROP INDEX ...")`, a module constant
+or `sa.text(...)` of one) mentions the name, when the downgrade runs SQL that
+is no literal (an f-string, `.format(...)`, a variable), or when it hands the
+name (or the table's) to a call it does not read into: a helper of another
+module (`drop_index("ix_t_a", "t")`), `op.invoke(ops.DropIndexOp("ix_t_a"))`,
+`sa.Index("ix_t_a", ...).drop(op.get_bind())`, a class's static method,
 or when the upgrade itself drops or renames what it created (a temporary
 table or index) or drops the table it added to (a column added, the data
 copied into another table, the old table dropped). A migration whose
@@ -140,6 +145,14 @@ class _Downgrade:
     def __init__(self, ops: FunctionOps) -> None:
         self.ops = list(zip(ops.operations, _downgrade_tables(ops.operations)))
         self.sql = ops.sql
+        self.handed = ops.handed
+        self.opaque_sql = ops.opaque_sql
+
+    def may_undo(self, names: Iterable[object]) -> bool:
+        """Does the downgrade run SQL that is no literal, or hand one of ``names`` to a call
+        it is not read into (a helper of another module, ``op.invoke(ops.DropIndexOp(...))``,
+        ``sa.Index(name, ...).drop(bind)``)? Then it may undo it: not known."""
+        return self.opaque_sql or any(isinstance(name, str) and name in self.handed for name in names)
 
     def drops(self, method: str, name: object, tables: Sequence[str | None] = (None,)) -> bool:
         """A ``method`` op with this name (or a name that is not literal) on a matching table."""
@@ -218,6 +231,8 @@ def _table_names(op: Operation, upgrade: list[Operation]) -> list[str | None]:
 
 def _inverted(op: Operation, down: _Downgrade, upgrade: list[Operation]) -> bool:
     method, name = op.method, op.name
+    if down.may_undo((name, op.new_name, *_table_names(op, upgrade), *_column_names(op, upgrade))):
+        return True
     if method == "create_table":
         return down.drops_table([name]) or down.mentions(name, "drop")
     if method == "rename_table":
