@@ -21,6 +21,7 @@ import codecs
 import collections
 import difflib
 import os
+import re
 import stat
 import tempfile
 import traceback
@@ -196,8 +197,20 @@ def apply_fixes_once(
         before = name_counts(tree, only=candidates)
         after = _names_after(before, changed, new_module, candidates)
         gone = {name for name in candidates if before[name] > 0 and after[name] <= 0}
+        gone -= _names_in_type_comments(ctx.text, gone)  # (`# type: (Optional[str]) -> None`: mypy reads it)
         new_module, _ = remove_unused_imports(new_module, gone, removable)
     return laid.code(new_module), applied
+
+
+_TYPE_COMMENT_RE = re.compile(r"#[ \t]*type:([^\n]*)")
+
+
+def _names_in_type_comments(text: str, names: set[str]) -> set[str]:
+    """Which of ``names`` a ``# type:`` comment spells (a type checker reads those)."""
+    if not names or "type:" not in text:
+        return set()
+    spelled = {word for comment in _TYPE_COMMENT_RE.findall(text) for word in re.findall(r"\w+", comment)}
+    return names & spelled
 
 
 def _names_after(

@@ -33,7 +33,7 @@ async def get_by_email(self, email: str) -> User | None:
 
 ## Fix safety
 The fix writes `X | None`, and removes the `Optional` import (or `import typing`)
-when nothing else uses it (code in strings counts as a use: `"Optional[int]"`,
+when nothing else uses it (a `# type:` comment counts as a use, and code in strings: `"Optional[int]"`,
 `__all__`; text for people does not: `Field(title="Optional")`, `label=`,
 `description=`, `help=`; imports in a `try` block are kept). It never writes code that fails
 when the module is imported, for the target version (`target-version`, else
