@@ -19,8 +19,6 @@ from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
-from layerlint.facts.pydantic import built_on_v1
-from layerlint.facts.pydantic import module_facts as pydantic_module_facts
 from layerlint.facts.project_classes import (
     ANNOTATED,
     annotated_alias_callees,
@@ -242,30 +240,28 @@ class Pep604Rule(Rule):
         if chosen is not None and chosen.safety == FIX_SAFE and not ctx.path.endswith(".pyi") and (
             ctx.memo("typing.fern", lambda: tf.fern_generated(ctx.source))
             or ctx.memo("typing.union_tests", lambda: _project_tests_unions(ctx))
-            or (position == tf.CLASS_ANNOTATION and self._ordered_union_of_v1_model(operands))
+            or self._reordered_union_read(node, operands, position)
         ):
             # code that reads the annotations at run time and tells `X | None` from
             # `Optional[X]` (`get_origin(t) is Union`): Fern's client, letta's tool schemas;
-            # and Pydantic v1, which tries a union's members in the order typing cached
+            # and Pydantic, which tries a union's members in the order typing cached
             return tf.Plan(chosen.transform, FIX_UNSAFE)
         return chosen
 
-    def _ordered_union_of_v1_model(self, operands: list[ast.expr | None]) -> bool:
-        """A union of two classes or more on a field of a Pydantic v1 model: v1 tries the
-        members in order, and typing caches ``Union[str, int]`` as the equal
-        ``Union[int, str]`` made first in the process, where ``str | int`` keeps the order
-        written (airbyte's ``start_value: Optional[Union[str, int]]`` parsed 5 as ``'5'``
-        after the fix)."""
+    def _reordered_union_read(self, node: ast.Subscript, operands: list[ast.expr | None], position: str) -> bool:
+        """A union of two classes or more where a framework may read the annotation (a class
+        attribute of a class with bases or decorators: a Pydantic field; the signature of a
+        decorated function or of a FastAPI endpoint or dependency): typing caches
+        ``Union[str, int]`` as the equal ``Union[int, str]`` made first in the process, where
+        ``str | int`` keeps the order written, and Pydantic tries the members in order (v1
+        always, v2 when none matches exactly: ``"5"`` for ``int | float``). airbyte's
+        ``start_value: Optional[Union[str, int]]`` parsed 5 as ``'5'`` after the fix."""
         members = [
             m for m in self._union_members(operands) if m is not None and not (isinstance(m, ast.Constant) and m.value is None)
         ]
-        if len(members) < 2:
-            return False
-        cls = self.ctx.enclosing_class()
-        if cls is None:
-            return False
-        info = pydantic_module_facts(self.ctx).classes.get(cls.name)
-        return info is not None and (info.kind == "v1" or built_on_v1(info, self.ctx))
+        return len(members) >= 2 and position in (tf.CLASS_ANNOTATION, tf.ANNOTATION) and self._evaluated_at_import(
+            node, position
+        )
 
     def _project_value(self, op: ast.expr | None) -> bool:
         """Is ``op`` a name imported from a project module that binds it to a value, not a

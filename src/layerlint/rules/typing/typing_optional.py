@@ -105,12 +105,14 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   top package, the files beside it and a `tests` folder there; not past 50,000
   files), and what was read is kept in the cache folder, re-read only for
   files that changed;
-- on a field of a Pydantic v1 model (of `pydantic.v1`, or built on a v1 model of
-  another module, read there), the fix of a union of two classes or more
-  (`Optional[Union[str, int]]`) is unsafe: v1 tries the members in order, and
-  typing caches `Union[str, int]` as the equal `Union[int, str]` made first in
-  the process, where `str | int` keeps the order written (airbyte parsed `5` as
-  `'5'` after the fix);
+- the fix of a union of two classes or more (`Optional[Union[str, int]]`) is
+  unsafe where a framework may read the annotation (a class attribute of a class
+  with bases, keywords or decorators: a Pydantic field; the signature of a
+  function with a decorator other than the plain ones, or of a FastAPI endpoint
+  or dependency): typing caches `Union[str, int]` as the equal `Union[int, str]`
+  made first in the process, where `str | int` keeps the order written, and
+  Pydantic tries the members in order (v1 always, v2 when none matches exactly:
+  `"5"` for `int | float`; airbyte parsed `5` as `'5'` after the fix);
 - in a module Fern generated (its first line says so), every fix is unsafe:
   Fern's client reads the models' annotations at run time and tells `X | None`
   from `Optional[X]` (`get_origin(t) == typing.Union`), so its alias conversion

@@ -45,8 +45,9 @@ or when `None` appears twice, or when the members are one parenthesized tuple
 (`Union[(None, X)]`), or for an operand of `is`/`is not` (see LL501); unsafe only in annotations of a module using a
 typer that cannot read `X | None` (see LL501); every fix unsafe in a project
 whose own code tests for `typing.Union` by origin (`get_origin(t) is Union`),
-in a module Fern generated, and, for two classes or more, on a field of a
-Pydantic v1 model, which tries them in order (see LL501). In a stub (`.pyi`) every fix is safe.
+in a module Fern generated, and, for two classes or more, where a framework may
+read the annotation (a Pydantic field, a decorated function's signature), as
+typing may give them in another order (see LL501). In a stub (`.pyi`) every fix is safe.
 """
 
 from __future__ import annotations
