@@ -419,7 +419,12 @@ class _Reader:
         if isinstance(sql, ast.Name) and sql.id not in env.bindings and sql.id in self.constants:
             out.sql.append(self.constants[sql.id].lower())
             return
-        out.opaque_sql = True
+        # text made at run time (an f-string, `%`, `+`, `.format(...)`, a variable); not a Core
+        # statement (`op.execute(table.delete())`), which drops no schema object
+        if isinstance(sql, (ast.JoinedStr, ast.BinOp, ast.Name, ast.Attribute, ast.Subscript)) or (
+            isinstance(sql, ast.Call) and isinstance(sql.func, ast.Attribute) and sql.func.attr == "format"
+        ):
+            out.opaque_sql = True
 
     def _hand_on(self, call: ast.Call, out: FunctionOps, env: _Env) -> None:
         """The literal names a call the reader does not interpret receives (a constant of the
