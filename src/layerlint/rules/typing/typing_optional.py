@@ -112,7 +112,11 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   or dependency): typing caches `Union[str, int]` as the equal `Union[int, str]`
   made first in the process, where `str | int` keeps the order written, and
   Pydantic tries the members in order (v1 always, v2 when none matches exactly:
-  `"5"` for `int | float`; airbyte parsed `5` as `'5'` after the fix);
+  `"5"` for `int | float`; airbyte parsed `5` as `'5'` after the fix). The
+  cache is shared, so a safe fix elsewhere can still change which order an
+  equal union written elsewhere comes back in: a project that writes the same
+  members in two orders (`Union[str, List[str]]`, `Union[List[str], str]`)
+  should review these fixes;
 - in a module Fern generated (its first line says so), every fix is unsafe:
   Fern's client reads the models' annotations at run time and tells `X | None`
   from `Optional[X]` (`get_origin(t) == typing.Union`), so its alias conversion
