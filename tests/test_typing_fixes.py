@@ -147,6 +147,20 @@ def test_multiline_subscripts_without_comments_are_fixed_and_stay_valid():
     )
 
 
+def test_a_quoted_signature_under_the_future_import_stays_safe():
+    # every annotation is a string already there: quoting the whole one changes nothing
+    source = """\
+        from __future__ import annotations
+
+        from typing import Optional
+
+        def f(u: Optional["User"]) -> Optional["User"]:
+            return u
+        """
+    assert [fix for _, _, fix in fixes(source)] == [FIX_SAFE, FIX_SAFE]
+    assert 'def f(u: "User | None") -> "User | None":' in fixed(source)
+
+
 def test_forward_references_by_position():
     source = """\
         from typing import Optional, cast
@@ -159,7 +173,9 @@ def test_forward_references_by_position():
 
         Alias = Optional["User"]
         """
-    assert [fix for _, _, fix in fixes(source)] == [FIX_SAFE, None, FIX_SAFE, FIX_SAFE, FIX_UNSAFE, None]
+    # (a signature's quoted whole annotation is unsafe without the future import: a string
+    # that `inspect.signature(f, eval_str=True)` evaluates, where it left a ForwardRef alone)
+    assert [fix for _, _, fix in fixes(source)] == [FIX_UNSAFE, None, FIX_UNSAFE, FIX_SAFE, FIX_UNSAFE, None]
     assert fixed(source, unsafe=True) == textwrap.dedent("""\
         from typing import Optional, cast
 

@@ -213,9 +213,12 @@ def _plan(  # the facts of :func:`plan`, in its order
       below 3.10 only under ``from __future__ import annotations``, in annotations,
       and unsafe (frameworks that evaluate annotations would fail);
     - a forward reference (``Optional["User"]``) that is the whole annotation (or
-      cast type): ``"User | None"`` (3.10+), safe, but unsafe for a class
-      attribute, whose raw annotation some frameworks read as a class name
-      (a framework may read it raw), and none for a SQLModel ``Relationship()``
+      cast type): ``"User | None"`` (3.10+), safe in ``cast`` and, under ``from
+      __future__ import annotations``, in a signature or a variable's annotation;
+      otherwise unsafe: a class attribute's raw annotation some frameworks read as a
+      class name, and a signature's becomes a string that
+      ``inspect.signature(f, eval_str=True)`` evaluates where it left
+      ``Optional[ForwardRef("User")]`` alone; none for a SQLModel ``Relationship()``
       attribute, which would take ``"User | None"`` for a model name;
       inside a larger annotation of a
       module with ``from __future__ import annotations``: ``User | None``, unsafe
@@ -244,7 +247,12 @@ def _plan(  # the facts of :func:`plan`, in its order
             return Plan(PLAIN, FIX_UNSAFE)
         return None
     if whole and modern and (annotation or position == CAST_ARG) and not multiline and OK_STR not in non_none:
-        return Plan(QUOTE, FIX_UNSAFE if position == CLASS_ANNOTATION else FIX_SAFE)
+        # (a class attribute's raw annotation may be read as a class name; a signature's, in a
+        # module without the future import, turns from `Optional[ForwardRef("X")]` into a
+        # string that `inspect.signature(f, eval_str=True)` evaluates: prefect's parameter
+        # schemas, FastAPI's endpoints resolve it otherwise)
+        quoted_safe = position == CAST_ARG or (position == ANNOTATION and future_annotations)
+        return Plan(QUOTE, FIX_SAFE if quoted_safe else FIX_UNSAFE)
     if annotation and future_annotations:
         return Plan(UNQUOTE, FIX_UNSAFE)
     return None

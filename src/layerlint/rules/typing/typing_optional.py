@@ -63,8 +63,13 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   `tp` may be a string);
 - a forward reference, `Optional["User"]`, cannot become `"User" | None` (a
   string has no `|`): when it is the whole annotation the fix writes
-  `"User | None"`: safe for a parameter, a return or a variable, unsafe for a
-  class attribute (a framework may read the raw annotation), and no fix for a
+  `"User | None"`: safe in `typing.cast` and, in a module with `from __future__
+  import annotations`, for a parameter, a return or a variable; unsafe for a
+  class attribute (a framework may read the raw annotation) and, without the
+  future import, for a signature (the annotation turns from
+  `Optional[ForwardRef("User")]` into a string that `inspect.signature(f,
+  eval_str=True)` evaluates: prefect builds its flows' parameter schemas so, and
+  a name imported under `TYPE_CHECKING` then fails there); and no fix for a
   SQLModel `Relationship()` attribute (which would read `"User | None"` as a
   model name); inside a larger annotation of a module with
   `from __future__ import annotations` it writes `User | None` (unsafe: a

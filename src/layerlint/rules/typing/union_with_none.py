@@ -34,7 +34,8 @@ rules are those of LL501: safe in annotations and in `typing.cast` for a 3.10+
 target; unsafe in other expressions (the value becomes a `types.UnionType`); a
 forward reference member (`Union["User", None]`) is quoted as a whole
 (`"User | None"`) when the subscript is the whole annotation (unsafe for a class
-attribute, no fix for a SQLModel `Relationship()` attribute), unquoted (unsafe)
+attribute, and for a signature without `from __future__ import annotations`; no
+fix for a SQLModel `Relationship()` attribute; see LL501), unquoted (unsafe)
 inside a larger annotation under `from __future__ import annotations`, and
 otherwise left unfixed; below a 3.10 target, no fix in an annotation
 evaluated at import (a class attribute of a class with bases, the signature of
