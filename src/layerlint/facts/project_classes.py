@@ -451,7 +451,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     provided = {}
     built = {}
     for func in functions:
-        qualified = _provided_class(func.returns, bound) if func.returns is not None else None
+        qualified = _provided_class(func.returns, bound)
         if qualified:
             provided[func.name] = qualified
         elif (

@@ -970,19 +970,6 @@ def _ref_info(ref: tuple, ctx: FileContext) -> tuple[str, frozenset[str], frozen
     return imported_kind(name, ctx)[0], frozenset(), frozenset({name})
 
 
-def _cast_binding(type_arg: ast.expr, ctx: FileContext) -> _Binding:
-    """What ``cast(T, value)`` holds: an instance of the class ``T``, or the class itself for
-    ``type[T]``/``Type[T]``; None for any other type."""
-    if isinstance(type_arg, ast.Subscript) and ctx.resolve(type_arg.value) in _TYPE_OF:
-        ref = _class_ref(type_arg.slice, ctx)
-        return ("class", ref) if ref is not None else None
-    ref = _class_ref(type_arg, ctx)
-    return ("instance", ref) if ref is not None else None
-
-
-_TYPE_OF = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
-
-
 def _name_of(target: ast.expr) -> str | None:
     return target.id if isinstance(target, ast.Name) else None
 
@@ -1042,7 +1029,8 @@ class _BindingCollector:
             if ref is not None and (_ref_info(ref, self.ctx)[0] == "model" or ref[0] != "local"):
                 return ("instance", ref)
         if value.args and isinstance(func, (ast.Name, ast.Attribute)) and self.ctx.resolve(func) in CAST_NAMES:
-            return _cast_binding(value.args[0], self.ctx)  # `this = cast(Model, self)`
+            # `this = cast(Model, self)`: what the annotation `Model` says (`type[Model]`: the class)
+            return _annotation_ref(value.args[0], self.ctx, self.type_vars)
         if isinstance(func, ast.Attribute) and func.attr in _COPIES and isinstance(func.value, ast.Name):
             # `snapshot = org.model_copy(...)`: a model like `org`, bound once so far to one
             held = self.bindings.get(func.value.id)

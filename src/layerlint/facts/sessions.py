@@ -248,8 +248,7 @@ def _provides_other_class(provider: str, ctx: FileContext) -> bool:
     if provided in _ANY_TYPES or _names_session_type(provided, ctx):
         return False
     if ctx.is_first_party(provided):  # a project class: not one derived from a session
-        bases = read_outside_bases(provided, ctx)
-        return bases is not None and UNKNOWN_BASE not in bases and not bases & SESSION_TYPES
+        return _project_class_not_session(provided, ctx)
     return True
 
 
@@ -262,9 +261,14 @@ def _builds_other_class(callee: str, ctx: FileContext) -> bool:
     if _names_session_type(callee, ctx) or "session" in last.lower() or _FACTORY_RE.search(last):
         return False
     if ctx.is_first_party(callee):
-        bases = read_outside_bases(callee, ctx)
-        return bases is not None and UNKNOWN_BASE not in bases and not bases & SESSION_TYPES
+        return _project_class_not_session(callee, ctx)
     return last[:1].isupper()
+
+
+def _project_class_not_session(qualified: str, ctx: FileContext) -> bool:
+    """Is a project class, read there, one whose outside bases are all known and none a session?"""
+    bases = read_outside_bases(qualified, ctx)
+    return bases is not None and UNKNOWN_BASE not in bases and not bases & SESSION_TYPES
 
 
 class _NameSet:

@@ -40,6 +40,7 @@ from layerlint.config import Settings
 from layerlint.context import is_project_module, project_packages
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import lookup
+from layerlint.facts.project_classes import statement_bindings
 from layerlint.fixes.imports import dotted_name
 from layerlint.fixes.star_imports import star_imported
 from layerlint.project import module_name, project_scan_folders
@@ -77,9 +78,7 @@ class FixContext:
         this file (fixes/star_imports.py), which has no ``__all__`` to limit what that
         takes?"""
         if any(
-            isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign))
-            and "__all__" in {n.id for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
-                              for n in ast.walk(t) if isinstance(n, ast.Name)}
+            isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and "__all__" in statement_bindings(stmt)
             for stmt in self.tree.body
         ):
             return False

@@ -133,9 +133,7 @@ class Pep604Rule(Rule):
     def visit_Call(self, node: ast.Call) -> None:
         if isinstance(node.func, ast.Attribute) and node.func.attr in _IDENTITY_ASSERTIONS:
             # `self.assertIs(hint, Optional[int])` compares identity, as `is` does (visit_Compare)
-            identity = self.ctx.memo("typing.identity_operands", set)
-            for arg in node.args[:2]:
-                identity.update(id(sub) for sub in nodes_of(arg, ast.Subscript))
+            self._compared_by_identity(node.args[:2])
         if not node.args and not node.keywords or not self._cast_imported():
             return
         if self.ctx.resolve(node.func) in tf.CAST_NAMES:
@@ -148,11 +146,15 @@ class Pep604Rule(Rule):
         if not any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
             return
         operands = [node.left, *node.comparators]
-        identity = self.ctx.memo("typing.identity_operands", set)
         for index, op in enumerate(node.ops):
             if isinstance(op, (ast.Is, ast.IsNot)):
-                for operand in operands[index : index + 2]:
-                    identity.update(id(sub) for sub in nodes_of(operand, ast.Subscript))
+                self._compared_by_identity(operands[index : index + 2])
+
+    def _compared_by_identity(self, operands: list[ast.expr]) -> None:
+        """Mark the subscripts of operands compared by identity: they get no fix (fix_plan)."""
+        identity = self.ctx.memo("typing.identity_operands", set)
+        for operand in operands:
+            identity.update(id(sub) for sub in nodes_of(operand, ast.Subscript))
 
     # -- the finding -----------------------------------------------------------------------
     def visit_Subscript(self, node: ast.Subscript) -> None:
