@@ -836,9 +836,42 @@ def _without_none(
     members: list[ast.expr], ctx: FileContext, type_vars: Mapping[str, _Binding]
 ) -> tuple[str, tuple] | None:
     """The annotation of ``X | None`` (or ``Union[X, None]``): X's, when X is the one member
-    besides None."""
-    others = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
-    return _annotation_ref(others[0], ctx, type_vars) if len(others) == 1 and len(members) == 2 else None
+    besides None; of ``A | B | None``, an instance of one of several classes when each is
+    known to be a model (the binding of a type variable constrained to them)."""
+    flat: list[ast.expr] = []
+    _union_members(members, ctx, flat)
+    others = [m for m in flat if not (isinstance(m, ast.Constant) and m.value is None)]
+    if len(others) == 1:
+        return _annotation_ref(others[0], ctx, type_vars)
+    return _one_of_models([_annotation_ref(member, ctx, type_vars) for member in others], ctx)
+
+
+def _one_of_models(found: list[tuple[str, tuple] | None], ctx: FileContext) -> _Binding:
+    """An instance of one of these classes (annotations read), when each is known to be a
+    model: the binding of a type variable constrained to them; else unknown."""
+    if not found or any(
+        f is None or f[0] != "instance" or f[1][0] == "type_var" or _ref_info(f[1], ctx)[0] != "model" for f in found
+    ):
+        return None
+    return ("instance", ("type_var", tuple(f[1] for f in found)))  # type: ignore[index]
+
+
+def _union_members(members: list[ast.expr], ctx: FileContext, out: list[ast.expr]) -> None:
+    """The members of a union, nested ``|`` and ``Union[...]``/``Optional[...]`` spelled out."""
+    for member in members:
+        if isinstance(member, ast.BinOp) and isinstance(member.op, ast.BitOr):
+            _union_members([member.left, member.right], ctx, out)
+            continue
+        if isinstance(member, ast.Subscript):
+            head = ctx.resolve(member.value)
+            if head in ("typing.Union", "typing_extensions.Union"):
+                inner = member.slice
+                _union_members(inner.elts if isinstance(inner, ast.Tuple) else [inner], ctx, out)
+                continue
+            if head in ("typing.Optional", "typing_extensions.Optional"):
+                _union_members([member.slice, ast.Constant(None)], ctx, out)
+                continue
+        out.append(member)
 
 
 # -- type variables ------------------------------------------------------------
@@ -854,11 +887,7 @@ def _type_var_binding(bound: ast.expr | None, constraints: list[ast.expr], ctx: 
     """What a name typed by a type variable holds: an instance of its bound (or the class, for
     a ``type[M]`` bound), or of one of its constraints when every one is a model; else unknown."""
     if constraints:
-        found = [_annotation_ref(c, ctx, _NO_TYPE_VARS) for c in constraints]
-        if any(f is None or f[0] != "instance" or _ref_info(f[1], ctx)[0] != "model" for f in found):
-            return None
-        return ("instance", ("type_var", tuple(f[1] for f in found)))  # type: ignore[index]
-    # (a Union of models is no one class: `_annotation_ref` leaves it unknown)
+        return _one_of_models([_annotation_ref(c, ctx, _NO_TYPE_VARS) for c in constraints], ctx)
     found = _annotation_ref(bound, ctx, _NO_TYPE_VARS)
     return (found[0], ("type_var", (found[1],))) if found is not None else None
 
@@ -1005,9 +1034,18 @@ class _BindingCollector:
         self.ctx = ctx
         self.type_vars = type_vars  # (None: the module's, see _annotation_ref)
         self.bindings: dict[str, list[_Binding]] = {}
+        # the statement of a function's body being collected (None: its parameters, or
+        # another scope), the first one that binds each name, and the names bound before
+        self.top: ast.stmt | None = None
+        self.first_top: dict[str, ast.stmt] = {}
+        self.before_body: set[str] = set()
 
     def add(self, name: str, binding: _Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
+        if self.top is None:
+            self.before_body.add(name)
+        else:
+            self.first_top.setdefault(name, self.top)
 
     def target(self, node: ast.AST, binding: _Binding = None) -> None:
         if isinstance(node, ast.Name):
@@ -1238,7 +1276,9 @@ def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Bind
         if isinstance(scope, ast.Lambda):
             collector.expression(scope.body)
         else:
-            collector.statements(scope.body)
+            for stmt in scope.body:
+                collector.top = stmt
+                collector.statement(stmt)
     elif isinstance(scope, ast.ClassDef):
         collector.statements(scope.body)
     else:  # the module
@@ -1246,8 +1286,60 @@ def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Bind
     out: dict[str, _Binding] = {}
     for name, bindings in collector.bindings.items():
         first_binding = bindings[0]
-        out[name] = first_binding if all(b == first_binding for b in bindings) else None
+        if all(b == first_binding for b in bindings):
+            out[name] = first_binding
+        elif (
+            first_binding is not None
+            and isinstance(scope, FUNCTION_TYPES)
+            and name in collector.before_body  # (a parameter)
+            and name in collector.first_top
+        ):
+            out[name] = _ParameterUntil(first_binding, collector.first_top[name], scope)
+        else:
+            out[name] = None
     return out
+
+
+@dataclass(frozen=True)
+class _ParameterUntil:
+    """A parameter's binding in a body that binds the name again (``user = user.dict()``):
+    it holds for a read of the function's own body made before ``statement``, the first
+    statement of the body that rebinds the name (its value included, which runs first)."""
+
+    binding: tuple
+    statement: ast.stmt
+    function: ast.AST
+
+    def at(self, node: ast.expr) -> _Binding:
+        """The binding a read at ``node`` sees: the parameter's, or unknown."""
+        stmt = self.statement
+        where = (node.lineno, node.col_offset)
+        if where < _start(stmt):
+            ran = next(
+                (s for s in self.function.body if _start(s) <= where <= (s.end_lineno, s.end_col_offset)),  # type: ignore[attr-defined]
+                None,
+            )
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and _within(node, stmt.value):
+            ran = stmt.value
+        else:
+            return None
+        # (a generator expression runs when it is iterated, maybe after the rebinding)
+        if ran is None or any(isinstance(n, ast.GeneratorExp) and _within(node, n) for n in ast.walk(ran)):
+            return None
+        return self.binding
+
+
+def _start(stmt: ast.stmt) -> tuple[int, int]:
+    decorators = getattr(stmt, "decorator_list", None)
+    first = decorators[0] if decorators else stmt
+    return (first.lineno, first.col_offset)
+
+
+def _within(node: ast.AST, outer: ast.AST) -> bool:
+    return (
+        (outer.lineno, outer.col_offset) <= (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        and (node.end_lineno, node.end_col_offset) <= (outer.end_lineno, outer.end_col_offset)  # type: ignore[attr-defined]
+    )
 
 
 def _lookup(name: str, ctx: FileContext) -> tuple[bool, _Binding]:
@@ -1259,7 +1351,10 @@ def _lookup(name: str, ctx: FileContext) -> tuple[bool, _Binding]:
             continue  # class bodies are not enclosing scopes of their methods
         bindings = _scope_bindings(scope, ctx)
         if name in bindings:
-            return True, bindings[name]
+            binding = bindings[name]
+            if isinstance(binding, _ParameterUntil) and index != len(scopes) - 1:
+                return True, None  # (read in a nested function, which may run after the rebinding)
+            return True, binding
     bindings = _scope_bindings(ctx.tree, ctx)
     if name in bindings:
         return True, bindings[name]
@@ -1308,6 +1403,8 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
         found, binding = _lookup(node.id, ctx)
         if not found:
             return UNKNOWN
+        if isinstance(binding, _ParameterUntil):
+            binding = binding.at(node)
         return _receiver_of_binding(binding, ctx)
     if isinstance(node, ast.Attribute):
         if isinstance(node.value, ast.Name):
@@ -1382,7 +1479,7 @@ def _self_attribute_receiver(node: ast.Attribute, name: str, ctx: FileContext) -
 def _attribute_facts(cls: ast.ClassDef, attr: str, ctx: FileContext) -> tuple[_Binding, bool]:
     """(the class annotated for ``attr``, a subclass in the module binds it otherwise)."""
     binding = _annotated_attribute(cls, attr, ctx)
-    if binding is None or binding[1][0] == "type_var":
+    if binding is None or binding[1][0] == "type_var":  # (a union of several classes: not followed)
         return None, False
     return binding, any(_binds_otherwise(sub, attr, binding, ctx) for sub in _local_subclasses(cls, ctx))
 
@@ -1399,7 +1496,7 @@ def _annotated_attribute(cls: ast.ClassDef, attr: str, ctx: FileContext) -> _Bin
         return None
     binding = _scope_bindings(cls, ctx).get(attr)
     if binding is None:
-        return None  # a union of several classes, a type unknown, or bound otherwise too
+        return None  # a type unknown, or bound otherwise too
     if any(_binds_otherwise(base, attr, binding, ctx) for base in _local_bases(cls, ctx)):
         return None
     if _init_assigns_otherwise(cls, attr, binding, ctx):

@@ -21,13 +21,15 @@ The receiver decides, because these names are everywhere outside Pydantic:
   star imports of project modules, and only one, defines: `Org` after `from
   app.core.types import *`), a name
   annotated with one (`user: UserOut`, `Annotated[UserOut, ...]`,
-  `UserOut | None`) or with a type variable bound to one (`payload: CreateT`
+  `UserOut | None`), with a union of classes each known to be a model
+  (`user: UserIn | UserOut`, one of them) or with a type variable bound to one (`payload: CreateT`
   with `CreateT = TypeVar("CreateT", bound=UserOut)` made once at module level
   or in another project module, which is read: a `RowT` a schemas module binds
   to `dict` is no model class, however its name looks;
   `def create[T: UserOut](payload: T)` when layerlint runs on Python 3.12 or
   later; one constrained to models only, `TypeVar("T", UserIn, UserOut)`; not
-  one without a bound, with a Union bound, or bound twice in the module),
+  one without a bound, bound to a union with a member not known to be a model,
+  or bound twice in the module),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`, a call of a project function annotated to return
   one: `data = team_or_raise(...)` with `-> TeamRequest`, `cast(UserOut, value)`;
@@ -129,7 +131,7 @@ Unsafe:
 - any fix on a receiver only guessed to be a model (an unknown receiver with a
   Pydantic-only keyword, or a v1-only name in a module using Pydantic);
 - any fix on a receiver typed by a type variable (of the module, imported, or a type
-  parameter) (`payload: CreateT`): the bound is only an upper bound, and generic
+  parameter) (`payload: CreateT`) or by a union of models: the bound is only an upper bound, and generic
   code exists to be handed the project's subclasses of it, any of which may
   define its own `dict()` (a v1 habit, to set defaults), which v2 still calls
   and the rename would skip; and so, for that reason, on an instance typed by
