@@ -54,7 +54,9 @@ The receiver decides, because these names are everywhere outside Pydantic:
 - a name only Pydantic v1 has (`from_orm`, `parse_obj`, `parse_raw`,
   `parse_file`, `update_forward_refs`, `schema_json`, `__fields__`,
   `__fields_set__`) is flagged on a known model, and on an unknown receiver in
-  a module that uses Pydantic (imports it, or imports from a schemas module);
+  a module that uses Pydantic (imports it, or imports from a schemas module)
+  and is not v1 code on purpose (as above: `schema.parse_obj(data)` on a
+  parameter, in a module whose schemas are another module's v1 models);
 - never where the receiver's class is known to define that name itself (a
   `from_orm` classmethod written on a dataclass, a field called `schema`, a
   `dict()` a project base defines, also on an instance of a subclass held in a
@@ -296,7 +298,7 @@ class V1ModelMethod(PydanticRule):
         if name in GENERIC:
             flagged = known or (keywords and not uses_v1_models(self.ctx) and not _beyond_v2(name, call))
         else:
-            flagged = known or uses_pydantic(self.ctx)
+            flagged = known or (uses_pydantic(self.ctx) and not uses_v1_models(self.ctx))
         defines = target.defines
         if flagged and target.origins:
             # its class is, or derives from, a class of another module: read what that is
