@@ -39,6 +39,42 @@ def bound_in_import_fallback(node: ast.expr, ctx: FileContext) -> bool:
     })
 
 
+def tried_with_fallback(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> bool:
+    """Is ``node`` an import of a ``try`` whose ``except ImportError:`` handler binds one of
+    its names otherwise (``try: from pydantic import BaseSettings`` / ``except ImportError:
+    from pydantic_settings import BaseSettings``, or ``GenericModel = BaseModel``): one side
+    of a shim that runs on either version?"""
+    return id(node) in ctx.memo("tried_with_fallback", lambda: _tried_with_fallback(ctx))
+
+
+def _tried_with_fallback(ctx: FileContext) -> set[int]:
+    found: set[int] = set()
+    handlers = {id(handler) for handler in _import_fallbacks(ctx)}
+    for stmt in ctx.all_statements:
+        fallbacks = [h for h in getattr(stmt, "handlers", ()) if id(h) in handlers]
+        if not fallbacks:
+            continue
+        rebound = {
+            name
+            for handler in fallbacks
+            for inner in statements(handler.body, descend=_not_a_definition)
+            for name in _names_bound_by(inner, ctx)
+        }
+        for inner in statements(stmt.body, descend=_not_a_definition):
+            if isinstance(inner, (ast.Import, ast.ImportFrom)) and not rebound.isdisjoint(_names_bound_by(inner, ctx)):
+                found.add(id(inner))
+    return found
+
+
+def _names_bound_by(stmt: ast.stmt, ctx: FileContext) -> list[str]:
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return [local for local, _qualified in ctx.import_bindings(stmt)]
+    if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef)):
+        return [stmt.name]
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    return [target.id for target in targets if isinstance(target, ast.Name)]
+
+
 def _not_a_definition(stmt: ast.stmt) -> bool:
     return not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))
 

@@ -44,6 +44,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.facts.fallbacks import bound_in_import_fallback
 from layerlint.facts.project_classes import (
     TYPE_VAR_FACTORIES,
     class_attributes,
@@ -670,11 +671,26 @@ def resolve_function(node: ast.AST, ctx: FileContext, names: frozenset[str]) -> 
     pydantic.v1 import validator`` / ``except ImportError: from pydantic import validator``, an
     assignment) leaves it unknown: the project's name. Only a name spelled like the function is
     followed (the cheap gate, and what ``Rule.needles`` finds): not ``validator as check`` in the
-    re-exporting module."""
+    re-exporting module. A name the module imports from two places (``from pydantic import
+    field_validator``, and ``validator as field_validator`` in the ``else`` of a version test), or
+    in an ``except ImportError:`` handler, is the installed version's: unknown."""
     qualified = ctx.resolve(node)
     if qualified is None or qualified.rpartition(".")[2] not in names:
         return qualified
+    if isinstance(node, ast.Name) and (
+        bound_in_import_fallback(node, ctx) or len(ctx.memo("pydantic.imported_as", lambda: _imported_as(ctx)).get(node.id, ())) > 1
+    ):
+        return None
     return ctx.resolve_reexported(node)
+
+
+def _imported_as(ctx: FileContext) -> dict[str, set[str]]:
+    """Local name -> what the module's imports (those of the import table) bind it to."""
+    found: dict[str, set[str]] = {}
+    for node, _module in ctx.import_nodes:
+        for local, qualified in ctx.import_bindings(node):  # type: ignore[arg-type]
+            found.setdefault(local, set()).add(qualified)
+    return found
 
 
 def last_names(qualified: frozenset[str]) -> frozenset[str]:

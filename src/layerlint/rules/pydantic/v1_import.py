@@ -6,8 +6,10 @@ moved or removed: `BaseSettings` from `pydantic`, `parse_obj_as`,
 `parse_raw_as`, `schema_of`, `schema_json_of`, `validate_arguments`, and the
 `pydantic.generics` module (`GenericModel`). Imports from `pydantic.v1` (a
 deliberate v1 shim) are not flagged, nor one side of a compatibility shim that
-supports both versions: an import in an `except ImportError:` block, or in one
-branch of an `if`/`else` whose other branch imports the same name. A project
+supports both versions: an import in an `except ImportError:` block, an import
+in the `try` whose `except ImportError:` binds the same name otherwise (`from
+pydantic_settings import BaseSettings`, `GenericModel = BaseModel`), or one in
+one branch of an `if`/`else` whose other branch imports the same name. A project
 module that re-exports one of these names (`from pydantic import parse_obj_as`
 in `app/compat.py`) is flagged at that import, not at each import from it.
 
@@ -77,6 +79,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.facts.fallbacks import tried_with_fallback
 from layerlint.facts.pydantic import binds_v1, has_word
 from layerlint.walk import statements
 from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_import_fix
@@ -168,11 +171,14 @@ class V1Import(PydanticRule):
             if message:
                 self.report(node, message, fix=settings_attribute_fix(node, self.ctx))
 
-    def _is_fallback(self, node: ast.stmt) -> bool:
+    def _is_fallback(self, node: ast.Import | ast.ImportFrom) -> bool:
         """Is the import one side of a v1/v2 compatibility shim: in one branch of an
-        ``if``/``else`` whose other branch imports the same name? (One in an ``except
-        ImportError:`` block is never reported: see PydanticRule.report.)
+        ``if``/``else`` whose other branch imports the same name, or in a ``try`` whose
+        ``except ImportError:`` handler binds it otherwise? (One in such a handler is never
+        reported: see PydanticRule.report.)
         """
+        if tried_with_fallback(node, self.ctx):
+            return True
         if self._fallbacks is None:
             self._fallbacks = set()
             for block in self.ctx.all_statements:

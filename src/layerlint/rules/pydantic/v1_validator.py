@@ -9,7 +9,10 @@ re-exports it under its own name (`from app.compat import validator`, where
 `app/compat.py` holds `from pydantic import validator` and binds the name no
 other way; one that gives `pydantic.v1`'s where it exists, `try: from
 pydantic.v1 import validator` / `except ImportError: from pydantic import
-validator`, is v1 code whose name stays unknown). The same names from
+validator`, is v1 code whose name stays unknown; so is a name this module
+imports from two places or in an `except ImportError:` handler, such as
+`validator as field_validator` beside `from pydantic import field_validator`
+in a shim). The same names from
 `pydantic.v1` (a deliberate v1 shim) and functions of your own that happen to
 be called `validator` are not flagged, nor is a decorator on a method of a
 `pydantic.v1` model (v1 code, where `@field_validator` is no advice: a validator
