@@ -13,6 +13,11 @@ inside a layer's package, or in an exceptions package anywhere: any layer may
 import it (`from app.services.exceptions import NotFound` or `from
 app.errors.service import QuotaExceeded` in a repository).
 
+An import under `if TYPE_CHECKING:` counts too, as it does for import-linter by
+default: it makes no cycle at run time, but the lower layer still depends on
+the higher one's types (a repository typed by a service's class). Move the
+type down (to a schemas or core module) or silence the line with `# noqa: LL102`.
+
 ## Why is this bad?
 Each layer may call only the layers below it. An upward import creates a cycle
 in the design (and often an import cycle at run time), and lets business logic

@@ -12,9 +12,10 @@ functions from `pydantic.v1`, and FastAPI's `Query`/`Path`/`Body`, are not flagg
 Pydantic v2 renamed these arguments (`regex` -> `pattern`, `min_items` /
 `max_items` -> `min_length` / `max_length`, `allow_mutation=False` ->
 `frozen=True`) and dropped `unique_items` (use a `set`) and `const` (use
-`Literal[...]`). v2 warns about the renamed ones and ignores them, so the
-constraint silently stops being enforced; `const` and `unique_items` raise at
-import time.
+`Literal[...]`). v2 still maps `min_items`, `max_items` and `allow_mutation`,
+with a deprecation warning at every class definition, and they go in v3;
+`regex`, `const` and `unique_items` raise `PydanticUserError` when the class is
+defined (checked on Pydantic 2.14).
 
 ## Example
 ```python
