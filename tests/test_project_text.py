@@ -71,6 +71,19 @@ def test_an_edited_file_is_read_again(tmp_path, monkeypatch, reads):
     assert reads == ["schema.py"]
 
 
+def test_a_union_written_in_another_order_since_the_last_run_makes_its_fix_unsafe(tmp_path, monkeypatch, reads):
+    sizes = "from typing import Optional, Union\n\n\ndef size(s: Optional[Union[int, str]] = None) -> str:\n    return str(s)\n"
+    root = write_project(
+        tmp_path, monkeypatch, {"app/__init__.py": "", "app/tools/sizes.py": sizes, "app/tools/spec.py": "X = 1\n"},
+        PYPROJECT,
+    )
+    assert _marks("--jobs", "1") == ["safe"]
+    reads.clear()
+    (root / "app" / "tools" / "spec.py").write_text("from typing import Optional, Union\n\nSIZE = Optional[Union[str, int]]\n")
+    assert _marks("--jobs", "1") == ["unsafe", "unsafe"]  # sizes.py's cached finding too
+    assert reads == ["spec.py"]
+
+
 def test_a_corrupt_kept_file_is_read_past_and_rewritten(tmp_path, monkeypatch, reads):
     root = write_project(
         tmp_path, monkeypatch, {"app/__init__.py": "", "app/tools/base.py": SEARCH, "app/tools/schema.py": UNION_TEST},

@@ -78,3 +78,45 @@ def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, sche
 def test_otherwise_the_fix_stays_safe(tmp_path, monkeypatch, schema):
     write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)
     assert _marks() == ["safe"]
+
+
+# xinference: a plain signature's Optional[Union[int, str]], and a v1 field written str-first
+# elsewhere, which typing handed the int-first union made first (facts/union_inspection.py)
+SIZES = (
+    "from typing import Optional, Union\n\n\n"
+    "def describe(size: Optional[Union[int, str]] = None) -> str:\n    return str(size)\n\n\n"
+    "def scale(factor: Optional[Union[bool, float]] = None) -> str:\n    return str(factor)\n"
+)
+PROJECT_503 = PYPROJECT.replace('"LL501"', '"LL501", "LL502"')
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "from typing import Optional, Union\n\nSIZE = Optional[Union[str, int]]\n",
+        "from typing import List\n\nSIZES = List[str | int]\n",  # `|` in a subscript
+        "from typing import Union\n\nSIZE = Union[\n    str,\n    int,\n    None,\n]\n",
+    ],
+    ids=["union", "bar-in-subscript", "multiline"],
+)
+def test_a_union_written_in_another_order_elsewhere_makes_its_fix_unsafe(tmp_path, monkeypatch, elsewhere):
+    write_project(tmp_path, monkeypatch, {"app/services/sizes.py": SIZES, "app/schemas/spec.py": elsewhere}, PROJECT_503)
+    result = _run("--output-format", "json")
+    marks = {(f["location"]["row"], f["fix"]["applicability"]) for f in json.loads(result.output) if "sizes" in f["filename"]}
+    assert marks == {(4, "unsafe"), (8, "safe")}
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "from typing import Optional, Union\n\nSIZE = Optional[Union[int, str]]\n",  # the same order
+        "SIZE = str | int\n",  # alone, outside a subscript: a union typing does not cache
+        "MASK = READ | WRITE\n",
+    ],
+    ids=["same-order", "bar-alone", "bitwise"],
+)
+def test_a_union_in_one_order_keeps_its_safe_fix(tmp_path, monkeypatch, elsewhere):
+    write_project(tmp_path, monkeypatch, {"app/services/sizes.py": SIZES, "app/schemas/spec.py": elsewhere}, PROJECT_503)
+    result = _run("--output-format", "json")
+    marks = {(f["location"]["row"], f["fix"]["applicability"]) for f in json.loads(result.output) if "sizes" in f["filename"]}
+    assert marks == {(4, "safe"), (8, "safe")}

@@ -53,11 +53,19 @@ _UNION_TEST_RE = re.compile(
 _UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing import Union as U`
 
 
+# a union spelled with `|` between names (a subscript of two levels at most: `list[dict[str, int]]`)
+_OPERAND = r"[A-Za-z_][\w.]*(?:\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\])?"
+_BAR_UNION_RE = re.compile(r"(?<![\w.\]])" + _OPERAND + r"(?:[ \t]*\|[ \t]*" + _OPERAND + r")+")
+_NONE_MEMBERS = frozenset({"None", "NoneType", "types.NoneType", "type(None)"})
+
+
 @dataclass(frozen=True)
 class ProjectText:
     star_imported_paths: frozenset[str]  # what relative star imports name: paths without `.py`
     star_imported_modules: frozenset[str]  # what absolute ones name: dotted names
     union_tests: tuple[str, ...]  # files testing for typing.Union by origin, naming UnionType nowhere that runs
+    # the member sets (as spelled, None left out) of unions the project writes in two orders or more
+    reordered_unions: frozenset[frozenset[str]]
 
 
 @lru_cache(maxsize=16)
@@ -67,6 +75,7 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
     relative: set[str] = set()
     absolute: set[str] = set()
     union_tests: list[str] = []
+    orders: dict[frozenset[str], set[tuple[str, ...]]] = {}
     for read, path in enumerate(project_python_files(folders), 1):
         if read > MAX_FILES:
             return None
@@ -77,10 +86,14 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
             union_tests.append(path)
         relative.update(facts[1])
         absolute.update(facts[2])
-    return ProjectText(frozenset(relative), frozenset(absolute), tuple(union_tests))
+        for members in facts[3]:
+            orders.setdefault(frozenset(members), set()).add(tuple(members))
+    reordered = frozenset(members for members, seen in orders.items() if len(seen) > 1)
+    return ProjectText(frozenset(relative), frozenset(absolute), tuple(union_tests), reordered)
 
 
-# one file's facts: [tests unions, relative star imports, absolute star imports]
+# one file's facts: [tests unions, relative star imports, absolute star imports, unions of
+# two members or more (their members in order, as spelled)]
 _FileFacts = list[Any]
 
 
@@ -115,7 +128,98 @@ def _read_facts(path: str) -> _FileFacts | None:
         b"Union" in data and _ORIGIN_RE.search(data) is not None and _tests_union(data)
         and not _names_union_type_at_run_time(data)
     )
-    return [union_test, relative, absolute]
+    return [union_test, relative, absolute, _unions(data)]
+
+
+def union_members(spelled: list[str]) -> list[str]:
+    """A union's members as :func:`_unions` compares them: whitespace dropped, None left out."""
+    members = ["".join(member.split()) for member in spelled]
+    return [member for member in members if member and member not in _NONE_MEMBERS]
+
+
+def _unions(data: bytes) -> list[list[str]]:
+    """The unions of two members or more the text spells (``Union[A, B]``, ``A | B | None``),
+    each as its members in order; deduplicated."""
+    found: set[tuple[str, ...]] = set()
+    # (typing caches the unions of its own subscripts only: a file that names it not makes none)
+    text = data.decode("utf-8", "replace") if b"typing" in data and (b"Union[" in data or b"|" in data) else ""
+    at = text.find("Union[")
+    while at != -1:
+        members = _subscript_items(text, at + len("Union["))
+        if members is not None:
+            kept = union_members(members)
+            if len(kept) > 1:
+                found.add(tuple(kept))
+        at = text.find("Union[", at + 1)
+    # `A | B` inside a subscript (`Optional[str | int]`): one alone makes a union typing does
+    # not cache. (Only the lines with a `|` and a `[` before it are searched: a pattern
+    # without a literal start is slow.)
+    bar = text.find("|")
+    while bar != -1:
+        line_start = text.rfind("\n", 0, bar) + 1
+        line_end = text.find("\n", bar)
+        line_end = len(text) if line_end == -1 else line_end
+        if text.find("[", line_start, bar) != -1:
+            _bar_unions(text, line_start, line_end, found, nested=False)
+        bar = text.find("|", line_end)
+    return [list(members) for members in sorted(found)]
+
+
+def _bar_unions(text: str, start: int, end: int, found: set[tuple[str, ...]], nested: bool) -> None:
+    """The ``A | B`` unions of ``text[start:end]`` inside a subscript (``nested``, or one
+    opened before them on the line), and those in a member's subscript (``list[int | str]``)."""
+    for match in _BAR_UNION_RE.finditer(text, start, end):
+        members = _top_level_split(match.group(), "|")
+        kept = union_members(members)
+        if len(kept) > 1 and (nested or _inside_subscript(text, start, match.start())):
+            found.add(tuple(kept))
+        for member in members:
+            if "|" in member and "[" in member:
+                inner = match.start() + match.group().index(member)
+                _bar_unions(text, inner + member.index("[") + 1, inner + member.rindex("]"), found, nested=True)
+
+
+def _inside_subscript(text: str, start: int, end: int) -> bool:
+    """Does ``text[start:end]`` leave a ``[`` open?"""
+    return text.count("[", start, end) > text.count("]", start, end)
+
+
+def _top_level_split(text: str, separator: str) -> list[str]:
+    """``text`` split at each ``separator`` outside brackets."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _subscript_items(text: str, start: int) -> list[str] | None:
+    """The comma-separated items of the subscript opened just before ``start`` (None when it
+    does not close within 2,000 characters)."""
+    depth = 0
+    items: list[str] = []
+    item_start = start
+    for index in range(start, min(len(text), start + 2000)):
+        char = text[index]
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            if depth == 0:
+                items.append(text[item_start:index])
+                return items
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(text[item_start:index])
+            item_start = index + 1
+    return None
 
 
 def _tests_union(data: bytes) -> bool:
@@ -168,8 +272,10 @@ def _names_union_type_at_run_time(data: bytes) -> bool:
 
 def _well_formed(facts: Any) -> bool:
     return (
-        isinstance(facts, list) and len(facts) == 3 and isinstance(facts[0], bool)
-        and all(isinstance(names, list) and all(isinstance(n, str) for n in names) for names in facts[1:])
+        isinstance(facts, list) and len(facts) == 4 and isinstance(facts[0], bool)
+        and all(isinstance(names, list) and all(isinstance(n, str) for n in names) for names in facts[1:3])
+        and isinstance(facts[3], list)
+        and all(isinstance(members, list) and all(isinstance(m, str) for m in members) for members in facts[3])
     )
 
 
@@ -189,7 +295,7 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 4  # (4: more spellings of the test; UnionType counts only where it runs)
+_KEPT_FORMAT = 5  # (5: the unions spelled; 4: more spellings of the test, UnionType only where it runs)
 
 
 class _Kept:

@@ -1,4 +1,5 @@
-"""Does the project's own code tell ``Optional[X]`` from ``X | None`` at run time?
+"""Does the project's own code tell ``Optional[X]`` from ``X | None`` at run time, or
+write a union's members in two orders?
 
 A safe LL501/LL502 fix in an annotation changes what ``inspect.signature``,
 ``typing.get_type_hints`` or a Pydantic field's ``annotation`` give: a
@@ -8,6 +9,14 @@ Union``, ``origin in (Union, Optional)`` ...) does not: letta builds its tools' 
 schemas so, and after the safe fixes 23 of its 26 built-in tools failed to register.
 Where a file of the project tests so and names ``UnionType`` nowhere that runs (code
 handling both forms names it: projecttext.py), the rules mark those fixes unsafe.
+
+typing caches a union made inside another subscript (``Optional[Union[int, str]]``) and
+hands the same object back for an equal one written later in another order
+(``Optional[Union[str, int]]``), where ``int | str | None`` makes a union of its own: a
+safe fix of the first changes the order the second's members come in, which Pydantic
+tries in turn (xinference: a v1 field then parsed ``2`` as ``'2'``) and JSON schemas list
+(dstack). Where the project writes a union's members in two orders, fixes of a union of
+those members are unsafe.
 
 The project is read as text once per process (projecttext.py); past 50,000 files
 nothing is presumed and the fixes keep their safety. The answer is recorded for the
@@ -32,3 +41,11 @@ def project_tests_unions(*spec: str) -> bool:
     by origin, without naming ``UnionType``?"""
     found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
     return found is not None and bool(found.union_tests)
+
+
+@provider("union_reordered")
+def project_reorders_union(members: str, *spec: str) -> bool:
+    """Does a file of the folders of ``spec`` write a union of ``members`` (as
+    projecttext.union_members spells them, one per line) in another order than another?"""
+    found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+    return found is not None and frozenset(members.split("\n")) in found.reordered_unions

@@ -27,6 +27,7 @@ from layerlint.facts.project_classes import (
     module_level_statements,
 )
 from layerlint.facts.union_inspection import scan_spec
+from layerlint.projecttext import union_members
 from layerlint.project import project_scan_folders
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
@@ -243,6 +244,7 @@ class Pep604Rule(Rule):
             ctx.memo("typing.fern", lambda: tf.fern_generated(ctx.source))
             or ctx.memo("typing.union_tests", lambda: _project_tests_unions(ctx))
             or self._reordered_union_read(node, operands, position)
+            or self._reordered_in_project(operands)
         ):
             # code that reads the annotations at run time and tells `X | None` from
             # `Optional[X]` (`get_origin(t) is Union`): Fern's client, letta's tool schemas;
@@ -264,6 +266,16 @@ class Pep604Rule(Rule):
         return len(members) >= 2 and position in (tf.CLASS_ANNOTATION, tf.ANNOTATION) and self._evaluated_at_import(
             node, position
         )
+
+    def _reordered_in_project(self, operands: list[ast.expr | None]) -> bool:
+        """A union of two members or more that the project also writes in another order
+        (facts/union_inspection.py: typing hands back the union made first)."""
+        ctx = self.ctx
+        members = union_members([ctx.source_segment(m) or "" for m in self._union_members(operands) if m is not None])
+        if len(set(members)) < 2:
+            return False
+        folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
+        return bool(ctx.external("union_reordered", "\n".join(sorted(set(members))), *scan_spec(folders)))
 
     def _project_value(self, op: ast.expr | None) -> bool:
         """Is ``op`` a name imported from a project module that binds it to a value, not a

@@ -118,10 +118,13 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   made first in the process, where `str | int` keeps the order written, and
   Pydantic tries the members in order (v1 always, v2 when none matches exactly:
   `"5"` for `int | float`; airbyte parsed `5` as `'5'` after the fix). The
-  cache is shared, so a safe fix elsewhere can still change which order an
-  equal union written elsewhere comes back in: a project that writes the same
-  members in two orders (`Union[str, List[str]]`, `Union[List[str], str]`)
-  should review these fixes;
+  cache is shared, so a fix anywhere can change which order an equal union
+  written elsewhere comes back in: where the project's text writes a union's
+  members in two orders (`Optional[Union[int, str]]` in a signature,
+  `Optional[Union[str, int]]` in a v1 model, as xinference does; `Union[...]`,
+  or `A | B` inside a subscript; members compared as spelled), the fix of a
+  union of those members is unsafe wherever it is (xinference's model then
+  parsed `2` as `'2'`; dstack's JSON schema listed the members the other way);
 - in a module Fern generated (its first line says so), every fix is unsafe:
   Fern's client reads the models' annotations at run time and tells `X | None`
   from `Optional[X]` (`get_origin(t) == typing.Union`), so its alias conversion
