@@ -644,14 +644,17 @@ def sqlalchemy_sync_only(folder: str) -> bool:
 
 
 # releases that pin Pydantic 1.x: what the project runs when its files do not name Pydantic
-PYDANTIC_1_PINNERS = (("sqlmodel", (0, 0, 14)), ("fastapi", (0, 100)))
+PYDANTIC_1_PINNERS = (
+    ("sqlmodel", (0, 0, 14)), ("fastapi", (0, 100)), ("beanie", (1, 21)), ("odmantic", (1, 0)),
+)
 
 
 @provider("pydantic_1_allowed")
 def pydantic_1_allowed(folder: str) -> bool:
     """May the project around ``folder`` run Pydantic 1.x? Its constraint on Pydantic decides
-    (:func:`may_run_below` 2.0); without one, a SQLModel before 0.0.14 or a FastAPI before
-    0.100 that the files allow (both require Pydantic 1) says yes."""
+    (:func:`may_run_below` 2.0); without one, a SQLModel before 0.0.14, a FastAPI before
+    0.100, a Beanie before 1.21 or an ODMantic before 1.0 that the files allow (all require
+    Pydantic 1) says yes."""
     found = project_constraints(Path(folder))
     if found.get(normalize("pydantic")):
         return may_run_below(found, "pydantic", (2, 0))

@@ -73,6 +73,12 @@ MODEL_BASES = frozenset({
     "sqlmodel.main.SQLModel",
     # v1 spellings of a model: code still to migrate (LL206 flags the import)
     "pydantic.generics.GenericModel",
+    # ODMs whose documents are Pydantic models (on Pydantic 2 from Beanie 1.21 and
+    # ODMantic 1.0; an older one gets no fix, see dependencies.PYDANTIC_1_PINNERS)
+    "beanie.Document", "beanie.odm.documents.Document",
+    "beanie.DocumentWithSoftDelete", "beanie.odm.documents.DocumentWithSoftDelete",
+    "beanie.View", "beanie.odm.views.View",
+    "odmantic.Model", "odmantic.model.Model", "odmantic.EmbeddedModel", "odmantic.model.EmbeddedModel",
 })
 SETTINGS_BASES = frozenset({
     "pydantic.BaseSettings",
@@ -224,8 +230,9 @@ _NOT_PYDANTIC_LIBRARIES = frozenset({
     "tortoise", "piccolo", "peewee", "pony", "mongoengine", "django", "sqlalchemy",
 })
 # libraries whose Pydantic-based models define a v1-named method as their own API
-# (ormar's `update_forward_refs()`, which it documents for self-references)
-_OWN_V1_NAMES = {"ormar": frozenset({"update_forward_refs"})}
+# (ormar's `update_forward_refs()`, which it documents for self-references; ODMantic's
+# `validate()`, which hands an instance of the class back as it is, uncopied)
+_OWN_V1_NAMES = {"ormar": frozenset({"update_forward_refs"}), "odmantic": frozenset({"validate"})}
 
 
 def library_defines(origins: frozenset[str], ctx: FileContext) -> frozenset[str]:

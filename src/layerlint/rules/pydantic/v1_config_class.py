@@ -85,8 +85,8 @@ specialised per environment in other modules by inheriting their `Config`
 
 No fix at all in a project whose dependency files (lock files,
 `requirements*.txt`, `pyproject.toml`, setup.cfg, setup.py) let it run Pydantic 1.x (when they do not name
-Pydantic: a SQLModel older than 0.0.14 or a FastAPI older than 0.100, which
-require it): a pin below 2.0,
+Pydantic: a SQLModel older than 0.0.14, a FastAPI older than 0.100, a Beanie
+older than 1.21 or an ODMantic older than 1.0, which require it): a pin below 2.0,
 or a range that also allows 1.x (`pydantic>=1.10`, as a library supporting both
 declares; a lock file that lists Pydantic decides instead). Every LL2xx fix
 writes the v2 API, which 1.x lacks. The findings stay, for the upgrade. Where

@@ -10,7 +10,9 @@ The receiver decides, because these names are everywhere outside Pydantic:
 
 - a generic name (`dict`, `json`, `copy`, `schema`, `validate`, `construct`) is
   flagged only on a receiver known to be a model — a model class (a subclass of
-  `BaseModel`/`BaseSettings`/`RootModel`/`SQLModel` in the module, a class
+  `BaseModel`/`BaseSettings`/`RootModel`/`SQLModel`, or of the Pydantic models
+  of an ODM, Beanie's `Document`/`View` and ODMantic's `Model`/`EmbeddedModel`
+  (whose own `validate()` is left alone), in the module, a class
   imported from a schemas module of the project (not a third-party package's
   `schema` module, nor one whose file is not found), or a class of another project module, such as a
   `models.py` holding Pydantic classes beside ORM ones, whose bases, read from
@@ -172,8 +174,8 @@ either name, and the finding points at that code), for a
 else, and in a module that keeps Pydantic v1 working (see LL201).
 
 No fix in a project whose dependency files let it run Pydantic 1.x (when they do not name
-Pydantic: a SQLModel older than 0.0.14 or a FastAPI older than 0.100, which
-require it), and only unsafe ones where no dependency file names any
+Pydantic: a SQLModel older than 0.0.14, a FastAPI older than 0.100, a Beanie
+older than 1.21 or an ODMantic older than 1.0, which require it), and only unsafe ones where no dependency file names any
 dependency and the module uses nothing only Pydantic 2 has (see LL201).
 No finding in code gated on the Pydantic version (see LL201).
 """
@@ -254,7 +256,9 @@ class V1ModelMethod(PydanticRule):
         if _NAMES.search(ctx.source) is None:
             return False
         return (
-            mentions_pydantic(ctx) or any(k in ctx.source for k in _KEYWORD_GATE) or imports_model_classes(ctx)
+            mentions_pydantic(ctx) or any(k in ctx.source for k in _KEYWORD_GATE)
+            or ctx.mentions("beanie", "odmantic")  # (ODMs whose documents are models)
+            or imports_model_classes(ctx)
         )
 
     def __init__(self, ctx: FileContext) -> None:
