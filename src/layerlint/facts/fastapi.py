@@ -654,13 +654,36 @@ def attribute_routes(ctx: FileContext) -> dict[int, bool]:
 def _find_attribute_routes(ctx: FileContext) -> dict[int, bool]:
     if not ctx.mentions("@") or _ATTRIBUTE_ROUTE_RE.search(ctx.source) is None:
         return {}  # (the gates of most files: one scan of the text)
-    decorators: list[tuple[ast.Call, str, str]] = []  # (decorator, instance, attribute)
+    return _calls_on_router_attributes(ctx, ROUTE_METHODS, decorators_only=True)
+
+
+def attribute_registrations(ctx: FileContext) -> frozenset[int]:
+    """The calls that register on a router or application held as an attribute, as
+    :func:`attribute_routes` finds those: ``self.router.add_api_route(...)``,
+    ``@self.app.exception_handler(500)`` in a method, ``holder.app.add_api_route(...)``
+    at module level (by id)."""
+    return ctx.memo_of(_find_attribute_registrations)
+
+
+_REGISTRATIONS = frozenset({"add_api_route", "add_api_websocket_route", "exception_handler"})
+
+
+def _find_attribute_registrations(ctx: FileContext) -> frozenset[int]:
+    if not ctx.mentions("add_api_route", "exception_handler"):
+        return frozenset()
+    return frozenset(_calls_on_router_attributes(ctx, _REGISTRATIONS, decorators_only=False))
+
+
+def _calls_on_router_attributes(ctx: FileContext, methods: frozenset[str], decorators_only: bool) -> dict[int, bool]:
+    """The calls of ``methods`` on a router held as an attribute (:func:`attribute_routes`),
+    as decorators of functions (and, unless ``decorators_only``, as statements of their own)
+    at module level and in the methods of the module's classes."""
+    decorators: list[tuple[ast.Call, str, str]] = []  # (call, instance, attribute)
     for stmt in module_level_statements(ctx.tree.body):
-        if isinstance(stmt, FUNCTION_TYPES):
-            for decorator in stmt.decorator_list:
-                held = _route_on_attribute(decorator)
-                if held is not None:
-                    decorators.append((decorator, *held))  # type: ignore[arg-type]
+        for call in _calls_of(stmt, methods, decorators_only):
+            held = _route_on_attribute(call, methods)
+            if held is not None:
+                decorators.append((call, *held))  # type: ignore[arg-type]
     index = name_index(ctx.tree)
 
     def bound_once(name: str) -> bool:  # at module level (a `global` declaration counts)
@@ -671,7 +694,7 @@ def _find_attribute_routes(ctx: FileContext) -> dict[int, bool]:
         (decorator, cls, attr)
         for cls in module_level_statements(ctx.tree.body)
         if isinstance(cls, ast.ClassDef) and bound_once(cls.name)
-        for decorator, attr in _self_route_decorators(cls)
+        for decorator, attr in _self_route_decorators(cls, methods, decorators_only)
     ]
     if not decorators and not on_self:
         return {}
@@ -715,11 +738,12 @@ def _find_attribute_routes(ctx: FileContext) -> dict[int, bool]:
     return found
 
 
-def _self_route_decorators(cls: ast.ClassDef) -> list[tuple[ast.Call, str]]:
+def _self_route_decorators(cls: ast.ClassDef, methods: frozenset[str], decorators_only: bool) -> list[tuple[ast.Call, str]]:
     """(decorator, attribute) of each ``@<self>.<attribute>.<method>(...)`` on a function
     nested in a method of ``cls`` (r2r declares its endpoints so, in ``_setup_routes``),
-    ``<self>`` the method's first parameter; not in a staticmethod or classmethod, nor
-    below a nested function that binds the same name as a parameter."""
+    ``<self>`` the method's first parameter (and, unless ``decorators_only``, each such call
+    as a statement of its own: ``self.router.add_api_route(...)``); not in a staticmethod or
+    classmethod, nor below a nested function that binds the same name as a parameter."""
     found: list[tuple[ast.Call, str]] = []
     for method in module_level_statements(cls.body):
         if not isinstance(method, FUNCTION_TYPES) or any(
@@ -740,25 +764,34 @@ def _self_route_decorators(cls: ast.ClassDef) -> list[tuple[ast.Call, str]]:
             return True
 
         for stmt in statements(method.body, descend=keeps_self):
-            if not isinstance(stmt, FUNCTION_TYPES):
-                continue
-            for decorator in stmt.decorator_list:
-                held = _route_on_attribute(decorator)
+            for call in _calls_of(stmt, methods, decorators_only):
+                held = _route_on_attribute(call, methods)
                 if held is not None and held[0] == this:
-                    found.append((decorator, held[1]))  # type: ignore[arg-type]
+                    found.append((call, held[1]))  # type: ignore[arg-type]
     return found
 
 
-def _route_on_attribute(decorator: ast.expr) -> tuple[str, str] | None:
-    """(name, attribute) of ``@<name>.<attribute>.<route method>(...)``, else None."""
+def _calls_of(stmt: ast.stmt, methods: frozenset[str], decorators_only: bool) -> list[ast.expr]:
+    """A function's decorators, or (unless ``decorators_only``) the call a statement of its
+    own makes (``self.router.add_api_route(...)``)."""
+    if isinstance(stmt, FUNCTION_TYPES):
+        return stmt.decorator_list
+    if not decorators_only and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        return [stmt.value]
+    return []
+
+
+def _route_on_attribute(call: ast.expr, methods: frozenset[str] = ROUTE_METHODS) -> tuple[str, str] | None:
+    """(name, attribute) of ``<name>.<attribute>.<method>(...)`` (a route method, or one of
+    ``methods``), else None."""
     if (
-        isinstance(decorator, ast.Call)
-        and isinstance(decorator.func, ast.Attribute)
-        and decorator.func.attr in ROUTE_METHODS
-        and isinstance(decorator.func.value, ast.Attribute)
-        and isinstance(decorator.func.value.value, ast.Name)
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in methods
+        and isinstance(call.func.value, ast.Attribute)
+        and isinstance(call.func.value.value, ast.Name)
     ):
-        return decorator.func.value.value.id, decorator.func.value.attr
+        return call.func.value.value.id, call.func.value.attr
     return None
 
 

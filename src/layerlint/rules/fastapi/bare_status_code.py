@@ -101,6 +101,7 @@ from layerlint.facts.fastapi import (
     RENAMED_STATUS_NAMES,
     ROUTE_METHODS,
     STATUS_NAMES,
+    attribute_registrations,
     attribute_routes,
     http_exception_name,
     http_facts_settled,
@@ -151,6 +152,7 @@ class BareStatusCode(Rule):
                 and may_have_endpoints(ctx)
             )
             or bool(attribute_routes(ctx))
+            or bool(attribute_registrations(ctx))
         )
 
     def needles(self) -> set[str] | None:
@@ -174,7 +176,8 @@ class BareStatusCode(Rule):
             self._check(keyword(node, "status_code"))
             return
         if (isinstance(receiver, ast.Name) and receiver.id in router_names(self.ctx)) or (
-            isinstance(receiver, ast.Attribute) and id(node) in attribute_routes(self.ctx)  # (route decorators)
+            isinstance(receiver, ast.Attribute)
+            and (id(node) in attribute_routes(self.ctx) or id(node) in attribute_registrations(self.ctx))
         ):
             if func.attr in ROUTE_REGISTRATION:
                 self._check(keyword(node, "status_code"))
