@@ -37,6 +37,13 @@ IN_PROSE = (
     'from typing import Union, get_origin\n\n\ndef choices(tp):\n    """Not `X | Y`: a UnionType is not seen."""\n'
     "    # (nor is a UnionType here)\n    return get_origin(tp) is not Union\n"
 )
+# browser-use: UnionType in an annotation only, beside a test of Union alone
+IN_AN_ANNOTATION = (
+    "import inspect\nfrom types import UnionType\nfrom typing import Union, get_origin\n\n\n"
+    "def expected() -> dict[str, type | UnionType | None]:\n    return {}\n\n\n"
+    "def check(func, hint: UnionType = None) -> bool:\n"
+    "    return all(get_origin(p.annotation) is Union for p in inspect.signature(func).parameters.values())\n"
+)
 BOTH_IN_A_TUPLE = (
     "from types import UnionType\nfrom typing import Union, get_origin\n\nUNIONS = (Union, UnionType)\n\n\n"
     "def is_union(a) -> bool:\n    return get_origin(a) in UNIONS\n"
@@ -60,8 +67,8 @@ def _marks() -> list[str]:
 
 @pytest.mark.parametrize(
     "schema",
-    [DIRECT, THROUGH_A_VARIABLE, REVERSED, MEMBERSHIP, ALIASED, TYPE_CHECKING_ONLY, IN_PROSE],
-    ids=["direct", "variable", "reversed", "membership", "aliased", "type-checking-only", "in-prose"],
+    [DIRECT, THROUGH_A_VARIABLE, REVERSED, MEMBERSHIP, ALIASED, TYPE_CHECKING_ONLY, IN_PROSE, IN_AN_ANNOTATION],
+    ids=["direct", "variable", "reversed", "membership", "aliased", "type-checking-only", "in-prose", "in-an-annotation"],
 )
 def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, schema):
     root = write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)

@@ -20,6 +20,7 @@ it kept and send it what they read.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -30,16 +31,13 @@ from typing import Any
 
 from layerlint.external import clear_too
 from layerlint.filestamp import signature, unchanged_since, write_json_atomically
+from layerlint.parse import parse_quietly
 from layerlint.project import project_python_files
 
 MAX_FILES = 50_000
 
 _STAR_HINT_RE = re.compile(rb"import[ \t(]*\*")  # (a literal start: far quicker to search for)
 _STAR_IMPORT_RE = re.compile(rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t(]*\*", re.MULTILINE)
-# `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`, `t.TYPE_CHECKING`): a block never run
-_TYPE_CHECKING_RE = re.compile(rb"^([ \t]*)if[ \t]+(?:[\w.]+\.)?TYPE_CHECKING[ \t]*:[ \t]*(?:#.*)?$")
-_ONE_LINE_STRING_RE = re.compile(rb'""".*?"""|\'\'\'.*?\'\'\'')
-_IMPORT_LINE_RE = re.compile(rb"^[ \t]*(?:from[ \t]+\S+[ \t]+)?import[ \t]")
 # in a file that reads origins (`get_origin(`, `__origin__`), a test against typing.Union
 # anywhere: `origin = t.get_origin(h)` then `origin is t.Union` (sqlmesh) counts
 _ORIGIN_RE = re.compile(rb"get_origin\(|__origin__")
@@ -238,36 +236,49 @@ def _tests_union(data: bytes) -> bool:
 def _names_union_type_at_run_time(data: bytes) -> bool:
     """Does code that runs name ``UnionType`` (``UNION_TYPES = (Union, UnionType)``, ``origin is
     types.UnionType``, ``getattr(types, "UnionType", None)``, a class name compared with
-    ``"UnionType"``): code handling both forms? Not an import line alone, nor a line of an
-    ``if TYPE_CHECKING:`` block (bentoml names it there only, in an alias for annotations,
-    while its run-time test reads ``typing.Union`` alone)."""
+    ``"UnionType"``): code handling both forms? Read in the file's tree (only a file that tests
+    for ``typing.Union`` is asked: few are): not an import, a docstring, a comment, an
+    annotation (browser-use's ``-> dict[str, type | UnionType | None]`` beside a test of
+    ``Union`` alone), nor an ``if TYPE_CHECKING:`` block (bentoml names it there only, in an
+    alias for annotations, while its run-time test reads ``typing.Union`` alone). A file that
+    does not parse handles nothing."""
     if b"UnionType" not in data:
         return False
-    block_indent: int | None = None
-    in_string = False  # (inside a triple-quoted string: a docstring saying so handles nothing)
-    for line in data.splitlines():
-        quotes = line.count(b'"""') + line.count(b"\'\'\'")
-        if in_string:
-            in_string = quotes % 2 == 0
+    try:
+        tree = parse_quietly(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             continue
-        line = _ONE_LINE_STRING_RE.sub(b"", line)  # (a one-line docstring)
-        if quotes % 2:
-            in_string = True
-            line = line[: max(line.find(b'"""'), line.find(b"\'\'\'"))]
-        stripped = line.lstrip(b" \t")
-        indent = len(line) - len(stripped)
-        if block_indent is not None:
-            if not stripped or stripped.startswith(b"#") or indent > block_indent:
-                continue  # (still inside the TYPE_CHECKING block)
-            block_indent = None
-        opening = _TYPE_CHECKING_RE.match(line)
-        if opening is not None:
-            block_indent = len(opening.group(1))
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # (a docstring)
+        if isinstance(node, ast.If) and _tests_type_checking(node.test):
+            stack.extend(node.orelse)
             continue
-        code = line.split(b"#", 1)[0]  # (a comment saying so handles nothing either)
-        if b"UnionType" in code and not _IMPORT_LINE_RE.match(line):
+        if (
+            (isinstance(node, ast.Name) and node.id == "UnionType")
+            or (isinstance(node, ast.Attribute) and node.attr == "UnionType")
+            or (isinstance(node, ast.Constant) and isinstance(node.value, str) and "UnionType" in node.value)
+        ):
             return True
+        for name, value in ast.iter_fields(node):
+            if name in ("annotation", "returns"):
+                continue  # (an annotation handles nothing: arguments, returns, `x: T = ...`)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
     return False
+
+
+def _tests_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (a block never run)."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _well_formed(facts: Any) -> bool:
@@ -295,7 +306,7 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 5  # (5: the unions spelled; 4: more spellings of the test, UnionType only where it runs)
+_KEPT_FORMAT = 6  # (6: UnionType in an annotation handles nothing; 5: the unions spelled)
 
 
 class _Kept:
