@@ -103,8 +103,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   `origin is tp.Union`, `in (Union, Optional)`, an alias `Union as U`,
   `case typing.Union:`, `_UnionGenericAlias`, `"typing.Union"`), and its code
   names `UnionType` nowhere that runs (code handling both forms names it; an
-  import, a comment, a docstring or an `if TYPE_CHECKING:` block does not
-  count), every fix outside a stub is unsafe: letta builds its tools' JSON schemas from their signatures so, and
+  import, a comment, a docstring, an annotation or an `if TYPE_CHECKING:` block
+  does not count), every fix outside a stub is unsafe: letta builds its tools' JSON schemas from their signatures so, and
   after the safe fixes 23 of its 26 built-in tools failed to register. The
   project's files are read as text (its `pyproject.toml` folder, or else its
   top package, the files beside it and a `tests` folder there; not past 50,000
