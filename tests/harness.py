@@ -12,14 +12,25 @@ and linted there, so the layer comes from the real path logic.
 
 from __future__ import annotations
 
+import atexit
 import collections
 import json
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# an empty folder for the paths of sources linted from strings: project-wide facts read the
+# files beside a linted path, which a shared /tmp may hold anything in
+SCRATCH = Path(tempfile.mkdtemp(prefix="layerlint-tests-"))
+atexit.register(shutil.rmtree, SCRATCH, True)
+
+
+def scratch_path(relative: str) -> str:
+    """A path (not written) in :data:`SCRATCH` for a source linted from a string."""
+    return str(SCRATCH / relative)
 _ERROR_RE = re.compile(r"#\s*error:\s*(LL\d{3}(?:\s*,\s*LL\d{3})*)")
 _PATH_RE = re.compile(r"^#\s*fixture-path:\s*(\S+)", re.MULTILINE)
 _CONFIG_RE = re.compile(r"^#\s*fixture-config:\s*(\{.*\})\s*$", re.MULTILINE)

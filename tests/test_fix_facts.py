@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from harness import scratch_path
 from layerlint.cli import main
 from layerlint.facts import dependencies as deps
 from layerlint.facts.names import name_index, plan_reference
@@ -446,5 +447,5 @@ def test_declarative_base_is_reported_on_its_assignment():
     from layerlint.engine import lint_source
 
     source = "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\nmake(declarative_base())\n"
-    found = [(d.line, d.col, d.end_col) for d in lint_source(source, "/tmp/app/models/base.py", Settings()).diagnostics]
+    found = [(d.line, d.col, d.end_col) for d in lint_source(source, scratch_path("app/models/base.py"), Settings()).diagnostics]
     assert found == [(2, 1, 26), (3, 6, 24)]

@@ -11,6 +11,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from harness import scratch_path
 from layerlint import fixer
 from layerlint.config import Settings
 from layerlint.diagnostics import FIX_SAFE, Diagnostic
@@ -127,7 +128,7 @@ def test_passes_are_bounded(monkeypatch):
         return text + f"\nx{counter['n']} = 1\n", {"LL501": 1}
 
     monkeypatch.setattr(fixer, "apply_fixes_once", never_done)
-    outcome = fix_text(OPTIONAL_SOURCE, "/tmp/m.py", SETTINGS)
+    outcome = fix_text(OPTIONAL_SOURCE, scratch_path("m.py"), SETTINGS)
     assert outcome.passes == fixer.MAX_ITERATIONS == 10
     assert outcome.warning and "did not converge" in outcome.warning
 
@@ -137,26 +138,26 @@ def test_libcst_parse_failure_is_a_warning(monkeypatch):
         raise fixer._CstCannotParse("unsupported syntax")
 
     monkeypatch.setattr(fixer, "apply_fixes_once", cannot)
-    outcome = fix_text(OPTIONAL_SOURCE, "/tmp/m.py", SETTINGS)
+    outcome = fix_text(OPTIONAL_SOURCE, scratch_path("m.py"), SETTINGS)
     assert outcome.text == OPTIONAL_SOURCE and outcome.warning and "libcst cannot parse" in outcome.warning
 
 
 def test_noqa_finding_is_not_fixed():
     source = "from typing import Optional\n\n\ndef f(a: Optional[int], b: Optional[str]):  # noqa: LL501\n    pass\n"
-    outcome = fix_text(source, "/tmp/m.py", SETTINGS)
+    outcome = fix_text(source, scratch_path("m.py"), SETTINGS)
     assert outcome.text == source and not outcome.applied
 
 
 def test_fixes_in_one_file_compose_in_one_pass():
     source = "from typing import Optional, Union\n\nx: Optional[dict[str, Union[int, str, None]]] = None\n"
-    outcome = fix_text(source, "/tmp/m.py", SETTINGS)
+    outcome = fix_text(source, scratch_path("m.py"), SETTINGS)
     assert outcome.text == "x: dict[str, int | str | None] | None = None\n"
     assert outcome.passes == 1 and outcome.applied == {"LL501": 1, "LL502": 1}
 
 
 # -- import removal -----------------------------------------------------------------
 
-def fixed(source: str, unsafe: bool = False, path: str = "/tmp/m.py") -> str:
+def fixed(source: str, unsafe: bool = False, path: str = scratch_path("m.py")) -> str:
     outcome = fix_text(textwrap.dedent(source), path, SETTINGS, unsafe=unsafe)
     assert outcome.error is None, outcome.error
     return outcome.text

@@ -17,7 +17,7 @@ sqlalchemy = pytest.importorskip("sqlalchemy")
 from sqlalchemy.dialects import postgresql  # noqa: E402
 from sqlalchemy.schema import CreateTable  # noqa: E402
 
-from harness import FIXTURES  # noqa: E402
+from harness import FIXTURES, scratch_path  # noqa: E402
 from layerlint.config import Settings  # noqa: E402
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE  # noqa: E402
 from layerlint.engine import lint_source  # noqa: E402
@@ -65,7 +65,7 @@ def fixed(source: str, tmp_path: Path, unsafe: bool = True) -> str:
 
 
 def fixes(source: str, code: str) -> list[tuple[int, str | None]]:
-    result = lint_source(source, "/tmp/app/models/m.py", Settings())
+    result = lint_source(source, scratch_path("app/models/m.py"), Settings())
     return [(d.line, d.fix) for d in result.diagnostics if d.code == code]
 
 

@@ -8,6 +8,7 @@ import typing
 
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
+from harness import scratch_path
 from layerlint.config import Settings
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.engine import lint_source
@@ -17,12 +18,12 @@ MODERN = Settings()  # target 3.10
 OLD = Settings(target_version=(3, 9))
 
 
-def fixes(source: str, settings: Settings = MODERN, path: str = "/tmp/m.py") -> list[tuple[int, str, str | None]]:
+def fixes(source: str, settings: Settings = MODERN, path: str = scratch_path("m.py")) -> list[tuple[int, str, str | None]]:
     result = lint_source(textwrap.dedent(source), path, settings)
     return [(d.line, d.code, d.fix) for d in result.diagnostics]
 
 
-def fixed(source: str, settings: Settings = MODERN, unsafe: bool = False, path: str = "/tmp/m.py") -> str:
+def fixed(source: str, settings: Settings = MODERN, unsafe: bool = False, path: str = scratch_path("m.py")) -> str:
     outcome = fix_text(textwrap.dedent(source), path, settings, unsafe=unsafe)
     assert outcome.error is None and outcome.warning is None
     return outcome.text
@@ -122,8 +123,8 @@ def test_below_310_no_fix_in_the_signature_of_a_function_declaring_fastapi_param
 
 def test_stub_files_are_always_safe_and_unquote():
     stub = 'from typing import Optional, Union\n\nA = Optional["User"]\ndef f(x: Union["User", int, None]) -> Optional[int]: ...\n'
-    assert [fix for _, _, fix in fixes(stub, path="/tmp/m.pyi")] == [FIX_SAFE] * 3
-    assert fixed(stub, path="/tmp/m.pyi") == "A = User | None\ndef f(x: User | int | None) -> int | None: ...\n"
+    assert [fix for _, _, fix in fixes(stub, path=scratch_path("m.pyi"))] == [FIX_SAFE] * 3
+    assert fixed(stub, path=scratch_path("m.pyi")) == "A = User | None\ndef f(x: User | int | None) -> int | None: ...\n"
 
 
 def test_multiline_subscripts_without_comments_are_fixed_and_stay_valid():
@@ -187,6 +188,44 @@ def test_forward_references_by_position():
 
         Alias = Optional["User"]
         """)
+
+
+def test_none_keeps_its_place_among_the_members():
+    source = """\
+        from typing import Union, cast
+
+        class Resp:
+            sub: Union[None, "Sub"] = None
+
+        def parse(raw) -> Union[None, int, float]:
+            return cast(Union[None, "Sub"], raw)
+        """
+    # (code walking get_args() in order, as Stainless's construct_type does, sees the same)
+    assert fixed(source, unsafe=True) == textwrap.dedent("""\
+        from typing import cast
+
+        class Resp:
+            sub: "None | Sub" = None
+
+        def parse(raw) -> None | int | float:
+            return cast("None | Sub", raw)
+        """)
+    namespace: dict = {}
+    exec("class Sub: pass\nvalue = None | Sub", namespace)
+    assert typing.get_args(namespace["value"]) == (type(None), namespace["Sub"])
+
+
+def test_a_quoted_variable_annotation_in_a_function_body_is_never_evaluated():
+    source = """\
+        from typing import Optional
+
+        class Recorder:
+            def __init__(self, writer: Optional["Writer"] = None) -> None:
+                self.writer: Optional["Writer"] = writer
+                pending: Optional["Writer"] = None
+        """
+    # (the signature's is evaluated at the `def`: unsafe, as above; the body's never are)
+    assert [fix for _, _, fix in fixes(source)] == [FIX_UNSAFE, FIX_SAFE, FIX_SAFE]
 
 
 def test_names_that_are_not_types_and_odd_members_are_not_fixed():
@@ -263,12 +302,12 @@ def test_fixed_modules_still_run_and_mean_the_same(future, unsafe, param, ret, a
     )
     original = _run(source)
     assume(original is not None)  # the generated module must run to begin with
-    outcome = fix_text(source, "/tmp/generated.py", MODERN, unsafe=unsafe)
+    outcome = fix_text(source, scratch_path("generated.py"), MODERN, unsafe=unsafe)
     assert outcome.error is None and outcome.warning is None, outcome.error or outcome.warning
     result = _run(outcome.text)
     assert result is not None, f"fixed module fails:\n{outcome.text}"
     assert result == original, f"meaning changed:\n{source}\n---\n{outcome.text}"
-    again = fix_text(outcome.text, "/tmp/generated.py", MODERN, unsafe=unsafe)
+    again = fix_text(outcome.text, scratch_path("generated.py"), MODERN, unsafe=unsafe)
     assert again.text == outcome.text
 
 

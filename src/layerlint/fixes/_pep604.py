@@ -57,11 +57,13 @@ class Pep604Fixer(Fixer):
         position, whole = self._position(parents)
         multiline = diagnostic.end_line > diagnostic.line
         code = self.ctx.code_for(original.with_changes(lpar=[], rpar=[])) if multiline else ""
+        # (as the rule reads it: a variable's annotation in a function body is never evaluated)
+        unevaluated = position == tf.ANNOTATION and self.ctx.target_version >= (3, 10) and _in_a_body(parents)
         chosen = tf.plan(
             kinds,
             position=position,
             whole=whole,
-            future_annotations=facts.future_annotations,
+            future_annotations=facts.future_annotations or unevaluated,
             stub=self.ctx.is_stub,
             target=self.ctx.target_version,
             multiline=multiline,
@@ -73,18 +75,23 @@ class Pep604Fixer(Fixer):
         # (a fix the rule marked unsafe where this plan is safe, it marked so for what only
         # the rule reads, a Fern module or the project's union tests; its mark stands, and
         # the fixer was asked for it only with --unsafe-fixes)
-        members = [(op, kind) for op, kind in zip(operands, kinds) if kind != tf.NONE]
+        # the members in the order written, None where it stands (`Union[None, X]` -> `None | X`:
+        # code walking get_args() in order, as Stainless's construct_type does, sees the same)
+        members = list(zip(operands, kinds))
         if chosen.transform == tf.QUOTE:
             return self._quoted(members, updated)
-        result: cst.BaseExpression | None = None
+        exprs: list[cst.BaseExpression] = []
         for op, kind in members:
+            if kind == tf.NONE:
+                exprs.append(cst.Name("None"))
+                continue
             assert op is not None
-            exprs = [cst.parse_expression(self._string_text(op))] if kind == tf.STRING else self._flat(op, facts)
-            for expr in exprs:
-                result = expr if result is None else cst.BinaryOperation(left=result, operator=cst.BitOr(), right=expr)
-        assert result is not None
-        if not _has_none_member(result):  # Optional[Optional[int]]: the inner fix wrote it already
-            result = cst.BinaryOperation(left=result, operator=cst.BitOr(), right=cst.Name("None"))
+            exprs.extend([cst.parse_expression(self._string_text(op))] if kind == tf.STRING else self._flat(op, facts))
+        if any(_has_none_member(expr) for expr in exprs if not _is_none(expr)):
+            exprs = [expr for expr in exprs if not _is_none(expr)]  # Optional[Optional[int]]: written inside already
+        result = exprs[0]
+        for expr in exprs[1:]:
+            result = cst.BinaryOperation(left=result, operator=cst.BitOr(), right=expr)
         if updated.lpar:
             return result.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         new_code = self.ctx.code_for(result)
@@ -190,14 +197,16 @@ class Pep604Fixer(Fixer):
         texts: list[str] = []
         quote = ""
         for op, kind in members:
-            assert op is not None
-            if kind == tf.STRING:
+            if kind == tf.NONE:
+                texts.append("None")
+            elif kind == tf.STRING:
+                assert op is not None
                 bare = op.with_changes(lpar=[], rpar=[]) if getattr(op, "lpar", None) else op
                 quote = quote or self.ctx.code_for(bare).lstrip("rRuU")[0]
                 texts.append(self._string_text(op))
             else:
+                assert op is not None
                 texts.append(self.ctx.code_for(op))
-        texts.append("None")
         return cst.SimpleString(f"{quote}{' | '.join(texts)}{quote}", lpar=updated.lpar, rpar=updated.rpar)
 
 
@@ -207,6 +216,18 @@ def _scope(ancestors: Sequence[cst.CSTNode]) -> type | None:
         if isinstance(node, (cst.ClassDef, cst.FunctionDef, cst.Lambda)):
             return type(node)
     return None
+
+
+def _in_a_body(parents: Sequence[cst.CSTNode]) -> bool:
+    """Is the outermost annotation around the node a variable's, in a function body?"""
+    for index, parent in enumerate(parents):
+        if isinstance(parent, cst.Annotation):
+            return index > 0 and isinstance(parents[index - 1], cst.AnnAssign) and _scope(parents[:index]) is cst.FunctionDef
+    return False
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
 
 
 def _has_none_member(expr: cst.BaseExpression) -> bool:

@@ -166,11 +166,24 @@ class Pep604Rule(Rule):
         chosen = self.fix_plan(node)
         self.report(node, self.message, fix=chosen.safety if chosen else None)
 
+    def _in_a_function_body(self, node: ast.Subscript) -> bool:
+        """Is ``node`` in the body of the function around it, not its signature?"""
+        scopes = self.ctx.scopes
+        innermost = scopes[-1] if scopes else None
+        return isinstance(innermost, FUNCTION_TYPES) and _in_body(node, innermost)
+
     def _names_a_local(self, operands: list[ast.expr | None]) -> bool:
-        """Is a member a name the enclosing function binds (a parameter, a variable), or an
-        attribute or item of one (``spec.kind``, ``types[0]``)?"""
-        func = self.ctx.enclosing_function()
-        return func is not None and self._binds_a_member(func, operands)
+        """Is a member a name that a function around it binds (a parameter, a variable; an
+        outer function's too, which a closure reads), or that a loop, a comprehension or a
+        ``with`` binds outside functions (``for tp in names: Optional[tp]``), or an attribute
+        or item of one (``spec.kind``, ``types[0]``)? It may hold anything (a string, a
+        ``ForwardRef``: ``tp | None`` raises where ``Optional[tp]`` did not)."""
+        ctx = self.ctx
+        functions = [scope for scope in ctx.scopes if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))]
+        if any(self._binds_a_member(func, operands) for func in functions):
+            return True
+        names = _member_root_names(self._union_members(operands))
+        return bool(names) and not names.isdisjoint(ctx.memo("typing.loop_names", lambda: _loop_names(ctx.tree)))
 
     def _names_an_outer_local(self, node: ast.Subscript, operands: list[ast.expr | None]) -> bool:
         """Is a member a name that a function around the annotation's definition binds: an
@@ -188,8 +201,7 @@ class Pep604Rule(Rule):
 
     def _binds_a_member(self, func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, operands: list[ast.expr | None]) -> bool:
         """Does ``func`` bind the name a member is, or is an attribute or item of?"""
-        roots = [_root(member) for member in self._union_members(operands)]
-        names = {root.id for root in roots if isinstance(root, ast.Name)}
+        names = _member_root_names(self._union_members(operands))
         return bool(names) and not names.isdisjoint(
             self.ctx.memo(("typing.local_names", id(func)), lambda: _local_names(func))
         )
@@ -228,11 +240,16 @@ class Pep604Rule(Rule):
         ]
         multiline = (node.end_lineno or node.lineno) > node.lineno
         segment = ctx.source_segment(node) if multiline else ""
+        # a variable's annotation in a function body is never evaluated (PEP 526), as every
+        # annotation under the future import: `self.writer: Optional["Writer"]` quotes safely
+        unevaluated = (
+            position == tf.ANNOTATION and ctx.settings.target_version >= (3, 10) and self._in_a_function_body(node)
+        )
         chosen = tf.plan(
             kinds,
             position=position,
             whole=whole,
-            future_annotations=facts.future_annotations,
+            future_annotations=facts.future_annotations or unevaluated,
             stub=ctx.path.endswith(".pyi"),
             target=ctx.settings.target_version,
             multiline=multiline,
@@ -381,6 +398,36 @@ def _root(node: ast.expr | None) -> ast.expr | None:
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node
+
+
+def _member_root_names(members: list[ast.expr | None]) -> set[str]:
+    """The names the members are, or are attributes or items of."""
+    roots = [_root(member) for member in members]
+    return {root.id for root in roots if isinstance(root, ast.Name)}
+
+
+def _loop_names(tree: ast.Module) -> frozenset[str]:
+    """The names bound outside functions by a loop, a comprehension, a ``with``, an
+    ``except ... as`` or ``:=`` (a module-level ``for tp in (...)``)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (*FUNCTION_TYPES, ast.Lambda)):
+            continue
+        targets: list[ast.AST] = []
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            targets.append(node.target)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            targets.append(node.optional_vars)
+        elif isinstance(node, ast.NamedExpr):
+            targets.append(node.target)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        for target in targets:
+            names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(names)
 
 
 def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:

@@ -54,9 +54,11 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   unittest's `assertIs`/`assertIsNot`
   (`hint is Optional[Header]`: typing caches `Optional[X]`, so the test holds,
   but each `X | None` is a new object, and it would turn false), nor when a member is a parameter or a
-  variable of the enclosing function, or an attribute or item of one
+  variable of the enclosing function or of a function around it (a closure's), a
+  name a loop, a comprehension or a `with` binds outside functions (`for tp in
+  names: Optional[tp]`), or an attribute or item of one
   (`type_ = Optional[type_]`, `Optional[spec.kind]`, `Optional[types[0]]`: it may hold a
-  `ForwardRef`, which has no `|`); nor, without `from __future__ import
+  string or a `ForwardRef`, which have no `|`); nor, without `from __future__ import
   annotations`, in the signature of a nested function or a class body inside
   a function when a member is a name the function around it binds (`def
   inner(x: Optional[tp])` in `def make(tp)`: evaluated when the `def` runs, and

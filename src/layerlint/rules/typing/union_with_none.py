@@ -28,7 +28,9 @@ def parse_limit(raw: str | int | None) -> int:
 ```
 
 ## Fix safety
-The fix writes the members joined by `|`, with `None` moved last, and removes
+The fix writes the members joined by `|` in the order written, `None` where it
+stands (`Union[None, Sub]` -> `None | Sub`: code walking `get_args()` in order,
+as Stainless's generated clients do to build their models, sees the same), and removes
 the `Union` import (or `import typing`) when nothing else uses it. The safety
 rules are those of LL501: safe in annotations and in `typing.cast` for a 3.10+
 target; unsafe in other expressions (the value becomes a `types.UnionType`); a
