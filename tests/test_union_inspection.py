@@ -127,3 +127,19 @@ def test_a_union_in_one_order_keeps_its_safe_fix(tmp_path, monkeypatch, elsewher
     result = _run("--output-format", "json")
     marks = {(f["location"]["row"], f["fix"]["applicability"]) for f in json.loads(result.output) if "sizes" in f["filename"]}
     assert marks == {(4, "safe"), (8, "safe")}
+
+
+# anthropic: a Literal's values in two orders; typing hands back the equal one made first
+SPEEDS = (
+    "from typing import Literal, Optional\n\n\n"
+    "def usage(speed: Optional[Literal['fast', 'standard']] = None) -> None:\n    pass\n\n\n"
+    "def mode(kind: Optional[Literal['a', 'b']] = None) -> None:\n    pass\n"
+)
+
+
+def test_a_literal_written_in_another_order_elsewhere_makes_its_fix_unsafe(tmp_path, monkeypatch):
+    elsewhere = 'from typing import Literal, Optional\n\nSPEED = Optional[Literal["standard", "fast"]]\n'
+    write_project(tmp_path, monkeypatch, {"app/services/speeds.py": SPEEDS, "app/schemas/usage.py": elsewhere}, PROJECT_503)
+    result = _run("--output-format", "json")
+    marks = {(f["location"]["row"], f["fix"]["applicability"]) for f in json.loads(result.output) if "speeds" in f["filename"]}
+    assert marks == {(4, "unsafe"), (8, "safe")}

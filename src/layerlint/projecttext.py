@@ -135,12 +135,29 @@ def union_members(spelled: list[str]) -> list[str]:
     return [member for member in members if member and member not in _NONE_MEMBERS]
 
 
+LITERAL_MARK = "Literal["  # (the first member of a Literal's values, as :func:`_unions` keeps them)
+
+
+def literal_values(spelled: list[str]) -> list[str]:
+    """A ``Literal[...]``'s values as :func:`_unions` compares them: whitespace dropped, a
+    string's quotes too (``'fast'`` is ``"fast"``), after :data:`LITERAL_MARK`."""
+    values = []
+    for value in spelled:
+        value = "".join(value.split())
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values.append(value)
+    return [LITERAL_MARK, *values]
+
+
 def _unions(data: bytes) -> list[list[str]]:
     """The unions of two members or more the text spells (``Union[A, B]``, ``A | B | None``),
-    each as its members in order; deduplicated."""
+    each as its members in order, and the ``Literal[...]`` of two values or more (equal in
+    any order too: typing caches them alike), as :func:`literal_values`; deduplicated."""
     found: set[tuple[str, ...]] = set()
     # (typing caches the unions of its own subscripts only: a file that names it not makes none)
-    text = data.decode("utf-8", "replace") if b"typing" in data and (b"Union[" in data or b"|" in data) else ""
+    typing = b"typing" in data
+    text = data.decode("utf-8", "replace") if typing and (b"Union[" in data or b"|" in data or b"Literal[" in data) else ""
     at = text.find("Union[")
     while at != -1:
         members = _subscript_items(text, at + len("Union["))
@@ -149,6 +166,12 @@ def _unions(data: bytes) -> list[list[str]]:
             if len(kept) > 1:
                 found.add(tuple(kept))
         at = text.find("Union[", at + 1)
+    at = text.find(LITERAL_MARK)
+    while at != -1:
+        values = _subscript_items(text, at + len(LITERAL_MARK))
+        if values is not None and len(values) > 1:
+            found.add(tuple(literal_values(values)))
+        at = text.find(LITERAL_MARK, at + 1)
     # `A | B` inside a subscript (`Optional[str | int]`): one alone makes a union typing does
     # not cache. (Only the lines with a `|` and a `[` before it are searched: a pattern
     # without a literal start is slow.)
@@ -306,7 +329,7 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 6  # (6: UnionType in an annotation handles nothing; 5: the unions spelled)
+_KEPT_FORMAT = 7  # (7: Literal values too; 6: UnionType in an annotation handles nothing)
 
 
 class _Kept:

@@ -27,7 +27,7 @@ from layerlint.facts.project_classes import (
     module_level_statements,
 )
 from layerlint.facts.union_inspection import scan_spec
-from layerlint.projecttext import union_members
+from layerlint.projecttext import LITERAL_MARK, literal_values, union_members
 from layerlint.project import project_scan_folders
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
@@ -285,14 +285,22 @@ class Pep604Rule(Rule):
         )
 
     def _reordered_in_project(self, operands: list[ast.expr | None]) -> bool:
-        """A union of two members or more that the project also writes in another order
-        (facts/union_inspection.py: typing hands back the union made first)."""
+        """A union of two members or more, or a ``Literal[...]`` member of two values or more,
+        that the project also writes in another order (facts/union_inspection.py: typing
+        hands back the equal one made first)."""
         ctx = self.ctx
-        members = union_members([ctx.source_segment(m) or "" for m in self._union_members(operands) if m is not None])
-        if len(set(members)) < 2:
+        found = [m for m in self._union_members(operands) if m is not None]
+        keys = [union_members([ctx.source_segment(m) or "" for m in found])]
+        for member in found:
+            if isinstance(member, ast.Subscript) and ctx.resolve(member.value) in tf.LITERAL_NAMES:
+                inner = member.slice.elts if isinstance(member.slice, ast.Tuple) else [member.slice]
+                keys.append(literal_values([ctx.source_segment(value) or "" for value in inner]))
+        keys = [key for key in keys if len(set(key) - {LITERAL_MARK}) > 1]
+        if not keys:
             return False
         folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
-        return bool(ctx.external("union_reordered", "\n".join(sorted(set(members))), *scan_spec(folders)))
+        spec = scan_spec(folders)
+        return any(ctx.external("union_reordered", "\n".join(sorted(set(key))), *spec) for key in keys)
 
     def _project_value(self, op: ast.expr | None) -> bool:
         """Is ``op`` a name imported from a project module that binds it to a value, not a

@@ -124,9 +124,16 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   written elsewhere comes back in: where the project's text writes a union's
   members in two orders (`Optional[Union[int, str]]` in a signature,
   `Optional[Union[str, int]]` in a v1 model, as xinference does; `Union[...]`,
-  or `A | B` inside a subscript; members compared as spelled), the fix of a
-  union of those members is unsafe wherever it is (xinference's model then
-  parsed `2` as `'2'`; dstack's JSON schema listed the members the other way);
+  or `A | B` inside a subscript; members compared as spelled), or a `Literal`'s
+  values (anthropic: `Literal["fast", "standard"]` and `Literal["standard",
+  "fast"]`), the fix of a union of those members, or with that `Literal` among
+  them, is unsafe wherever it is (xinference's model then parsed `2` as `'2'`;
+  dstack's JSON schema listed the members the other way, anthropic's the
+  values). Residual: typing's cache is bounded (128 entries a form), so which
+  of two such spellings comes back first also depends on how many others were
+  made in between, which any fix changes (`X | None` is not cached); a project
+  that writes equal types in two orders and relies on the order should write
+  one order;
 - in a module Fern generated (its first line says so), every fix is unsafe:
   Fern's client reads the models' annotations at run time and tells `X | None`
   from `Optional[X]` (`get_origin(t) == typing.Union`), so its alias conversion
