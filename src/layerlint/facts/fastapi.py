@@ -22,6 +22,7 @@ from layerlint.facts.project_classes import (
 )
 from layerlint.facts.pydantic import locally_rebound
 from layerlint.facts.sessions import classes_by_name, imports_settled, top_level_binding_counts
+from layerlint.facts.typing import ANNOTATED_NAMES, OPTIONAL_NAMES, UNION_NAMES
 from layerlint.spelling import line_numbers, names_text
 from layerlint.walk import Lines, nodes_of, statements, statements_on
 
@@ -247,8 +248,9 @@ def imports_routes_router(local: str, ctx: FileContext) -> bool:
     return _router_like(last) and bool(module) and ctx.layer_of(module) == "routes"
 
 
-# an annotation spelling a router class (`router: APIRouter`, `app: "fastapi.FastAPI"`)
-_ROUTER_ANNOTATION_RE = re.compile(r":\s*[\"']?[\w.]*(?:APIRouter|FastAPI)\b")
+# an annotation spelling a router class (`router: APIRouter`, `app: "fastapi.FastAPI"`,
+# `app: Annotated[FastAPI, ...]`, `router: FastAPI | APIRouter`)
+_ROUTER_ANNOTATION_RE = re.compile(r":[ \t]*[\"']?[\w.\[| \t,]*(?:APIRouter|FastAPI)\b")
 
 
 def _router_parameters(ctx: FileContext) -> set[str]:
@@ -262,9 +264,29 @@ def _router_parameters(ctx: FileContext) -> set[str]:
     for func in nodes_of(ctx.tree, *FUNCTION_TYPES):
         args = func.args  # type: ignore[attr-defined]
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
-            if arg.annotation is not None and ctx.resolve(arg.annotation) in ROUTER_CLASSES:
+            if arg.annotation is not None and router_annotation(arg.annotation, ctx):
                 names.add(arg.arg)
     return names
+
+
+def router_annotation(annotation: ast.expr, ctx: FileContext) -> bool:
+    """Does the annotation say a router class: ``APIRouter``, ``Annotated[FastAPI, ...]``, or a
+    union of them (``FastAPI | APIRouter``, ``Optional[APIRouter]``)?"""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        members = [annotation.left, annotation.right]
+    elif isinstance(annotation, ast.Subscript):
+        head = ctx.resolve(annotation.value)
+        inner = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        if head in ANNOTATED_NAMES:
+            members = inner[:1]
+        elif head in UNION_NAMES or head in OPTIONAL_NAMES:
+            members = inner
+        else:
+            return False
+    else:
+        return ctx.resolve(annotation) in ROUTER_CLASSES
+    members = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+    return bool(members) and all(router_annotation(member, ctx) for member in members)
 
 
 _APP_WORD_RE = re.compile(r"app(?!\w)")  # a literal start: the regex engine scans for it fast

@@ -85,7 +85,6 @@ from dataclasses import dataclass, field
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
-    ROUTER_CLASSES,
     assigned_names,
     attribute_routes,
     endpoint_decorators,
@@ -94,6 +93,7 @@ from layerlint.facts.fastapi import (
     keyword,
     may_have_endpoints,
     registration,
+    router_annotation,
     router_assignments,
     status_value,
 )
@@ -337,7 +337,7 @@ def _scan_scopes(ctx: FileContext) -> _Scopes:
             for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
                 if arg is not None:
                     bound.add(arg.arg)
-                    if arg.annotation is not None and ctx.resolve(arg.annotation) in ROUTER_CLASSES:
+                    if arg.annotation is not None and router_annotation(arg.annotation, ctx):
                         found.routers.append((arg.arg, chain, False))  # (what callers pass is not known)
         for stmt in statements(scope.body, descend=lambda s: not isinstance(s, _DEFS)):  # type: ignore[attr-defined]
             names = scope_bindings(stmt)

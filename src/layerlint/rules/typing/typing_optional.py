@@ -103,8 +103,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
 - where a file of the project reads origins (`get_origin(`, `__origin__`) and
   tests against `typing.Union` (`get_origin(t) is Union`, `origin = ...` then
   `origin is tp.Union`, `in (Union, Optional)`, an alias `Union as U`,
-  `case typing.Union:`, `_UnionGenericAlias`, `"typing.Union"`), and its code
-  names `UnionType` nowhere that runs (code handling both forms names it; an
+  `case typing.Union:`, `_UnionGenericAlias`, `"typing.Union"`), and that
+  file's code names `UnionType` nowhere that runs (another file handling both
+  forms does not vouch for it) (code handling both forms names it; an
   import, a comment, a docstring, an annotation or an `if TYPE_CHECKING:` block
   does not count), every fix outside a stub is unsafe: letta builds its tools' JSON schemas from their signatures so, and
   after the safe fixes 23 of its 26 built-in tools failed to register. The
