@@ -180,8 +180,8 @@ class Pep604Rule(Rule):
         ``ForwardRef``: ``tp | None`` raises where ``Optional[tp]`` did not)."""
         ctx = self.ctx
         functions = [scope for scope in ctx.scopes if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))]
-        if any(self._binds_a_member(func, operands) for func in functions):
-            return True
+        if functions:  # (a loop in a function binds a name of its own: _local_names has it)
+            return any(self._binds_a_member(func, operands) for func in functions)
         names = _member_root_names(self._union_members(operands))
         return bool(names) and not names.isdisjoint(ctx.memo("typing.loop_names", lambda: _loop_names(ctx.tree)))
 
@@ -289,12 +289,16 @@ class Pep604Rule(Rule):
         that the project also writes in another order (facts/union_inspection.py: typing
         hands back the equal one made first)."""
         ctx = self.ctx
-        found = [m for m in self._union_members(operands) if m is not None]
+        found = [m for m in self._union_members(operands) if m is not None and not _is_none(m)]
+        literals = [
+            m for m in found if isinstance(m, ast.Subscript) and ctx.resolve(m.value) in tf.LITERAL_NAMES
+        ]
+        if len(found) < 2 and not literals:
+            return False  # (most: `Optional[X]`)
         keys = [union_members([ctx.source_segment(m) or "" for m in found])]
-        for member in found:
-            if isinstance(member, ast.Subscript) and ctx.resolve(member.value) in tf.LITERAL_NAMES:
-                inner = member.slice.elts if isinstance(member.slice, ast.Tuple) else [member.slice]
-                keys.append(literal_values([ctx.source_segment(value) or "" for value in inner]))
+        for member in literals:
+            inner = member.slice.elts if isinstance(member.slice, ast.Tuple) else [member.slice]  # type: ignore[attr-defined]
+            keys.append(literal_values([ctx.source_segment(value) or "" for value in inner]))
         keys = [key for key in keys if len(set(key) - {LITERAL_MARK}) > 1]
         if not keys:
             return False
@@ -406,6 +410,10 @@ def _root(node: ast.expr | None) -> ast.expr | None:
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _member_root_names(members: list[ast.expr | None]) -> set[str]:
