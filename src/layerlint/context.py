@@ -78,6 +78,8 @@ class FileContext:
         self._import_nodes: list[tuple[ast.stmt, str]] = []
         self._top_level_names: set[str] = set()
         self.scopes: list[ast.AST] = []
+        # per scope (by id), the import-table entries its imports replaced: (local, previous)
+        self._import_undo: dict[int, list[tuple[str, str | None]]] = {}
         self.diagnostics: list[Diagnostic] = []
         self._memo: dict[Any, Any] = {}
         self._lines: list[str] | None = None
@@ -318,6 +320,29 @@ class FileContext:
             base = self.absolute_module(node.module, node.level)
             if base is not None:
                 self.import_nodes.append((node, base))
+
+    def add_nested_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """Record an import met inside the function or class being walked: its bindings
+        hold until the walk leaves that scope (:meth:`leave_scope`)."""
+        imports = self.imports  # (the module's table first: its imports are no scope's)
+        if self.scopes:
+            undo = self._import_undo.setdefault(id(self.scopes[-1]), [])
+            undo.extend((local, imports.get(local)) for local, _qualified in self.import_bindings(node))
+        self.add_import(node)
+
+    def leave_scope(self, scope: ast.AST) -> None:
+        """The walk leaves ``scope``: the imports met inside it bind their names no longer
+        (``from starlette.exceptions import HTTPException`` in one function says nothing of
+        the module's ``HTTPException`` in the next)."""
+        undo = self._import_undo.pop(id(scope), None)
+        if not undo:
+            return
+        imports = self.imports
+        for local, previous in reversed(undo):
+            if previous is None:
+                imports.pop(local, None)
+            else:
+                imports[local] = previous
 
     def import_bindings(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
         """(local name, fully qualified name) for each name an import statement binds."""

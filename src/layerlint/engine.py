@@ -284,8 +284,8 @@ def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) 
     focus, unfocused = _focus(ctx, rules, result)
 
     def add_nested_import(node: ast.AST) -> None:
-        if scopes:  # imports inside functions join the table as they are met
-            ctx.add_import(node)  # type: ignore[arg-type]
+        if scopes:  # imports inside functions join the table as they are met, until left
+            ctx.add_nested_import(node)  # type: ignore[arg-type]
 
     walk(
         ctx.tree,
@@ -296,6 +296,7 @@ def _walk_and_dispatch(ctx: FileContext, rules: list[Rule], result: FileResult) 
         on_enter={ast.Import: add_nested_import, ast.ImportFrom: add_nested_import},
         scope_types=_SCOPE_TYPES,
         scopes=scopes,
+        on_scope_exit=ctx.leave_scope if ctx.nested_import_lines else None,
         on_error=fail,
         focus=focus,
         unfocused=unfocused,

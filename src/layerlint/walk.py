@@ -229,6 +229,7 @@ def walk(
     on_enter: dict[type, Callback] | None = None,
     scope_types: frozenset[type] = frozenset(),
     scopes: list[ast.AST] | None = None,
+    on_scope_exit: Callback | None = None,
     on_error: Callable[[Callback], None] | None = None,
     focus: Lines | None = None,
     unfocused: Iterable[type] = (),
@@ -239,7 +240,7 @@ def walk(
     ``always`` names types the caller needs visited whatever the rules want (the
     engine's import table); ``on_enter`` maps some of them to a hook run before the
     rules' callbacks. Nodes of ``scope_types`` are pushed on ``scopes`` while their
-    children are walked. A callback that raises is passed to ``on_error`` (which may
+    children are walked, and handed to ``on_scope_exit`` when popped. A callback that raises is passed to ``on_error`` (which may
     remove it from ``enter``/``leave`` by replacing the lists there, never by mutating
     them); without ``on_error`` the exception propagates.
 
@@ -280,6 +281,8 @@ def walk(
                         on_error(callback)
             if node_type in scope_types:
                 scopes.pop()
+                if on_scope_exit is not None:
+                    on_scope_exit(node)
             continue
         hook = on_enter.get(node_type)
         if hook is not None:
