@@ -15,7 +15,8 @@ one (``session: ClassVar[scoped_session[Session]]``, ``scoped_session[...]`` and
 ``ClassVar[...]`` resolved through imports) reached as ``cls.x`` in a classmethod of the
 class or as ``ClassName.x`` of a project class; or the target of
 ``async with <factory>() as s`` / ``s = <factory>()`` where the factory is a
-``sessionmaker``/``async_sessionmaker`` result or ``AsyncSession``/``Session``; or the
+``sessionmaker``/``async_sessionmaker`` result (of the module, or bound once in the
+function: ``factory = sessionmaker(bind=engine)``) or ``AsyncSession``/``Session``; or the
 target of ``async with engine.core_session() as s`` (``with`` for the sync form) where the
 callee is a context manager of this or another project module (a function, or a method of a
 class reached through the class or a module-level instance, or ``self.<method>()`` /
@@ -730,9 +731,10 @@ def _may_assign(name: str, source: str) -> bool:
 
 
 def _calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
-    """``with session_local() as session`` where the function binds ``session_local`` once,
-    to the call of a project function annotated to return a session maker
-    (``session_local = get_db_session(config)``, ``-> sessionmaker``)."""
+    """``with session_local() as session`` (or ``session = session_local()``) where the
+    function binds ``session_local`` once, to a session maker made there
+    (``factory = async_sessionmaker(engine)``) or to the call of a project function annotated
+    to return one (``session_local = get_db_session(config)``, ``-> sessionmaker``)."""
     if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and not expr.args and not expr.keywords):
         return False
     if not _may_assign(expr.func.id, ctx.source):
@@ -745,6 +747,8 @@ def _calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFuncti
     if not isinstance(value, ast.Call):
         return False
     qualified = ctx.resolve(value.func)
+    if qualified in SESSION_FACTORIES:
+        return True
     if qualified is None and isinstance(value.func, ast.Name) and ctx.module and _may_define(ctx.source, value.func.id):
         qualified = f"{ctx.module}.{value.func.id}"  # a function of this module (read as another's would be)
     if qualified is None or not ctx.is_first_party(qualified):
@@ -842,7 +846,7 @@ def _gives_session(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef
         owner = _owner(value, func, ctx)
         cls = _receiver_class(owner, ctx, classmethod=False) if owner is not None else None
         return cls is not None and value.attr in class_session_attrs(cls, ctx)
-    return _returns_session(value, func, ctx)
+    return _returns_session(value, func, ctx) or _calls_local_factory(value, func, ctx)
 
 
 # what a callee must be (see context_manager_yield) for its call to give a session, by how
