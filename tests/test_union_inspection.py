@@ -94,52 +94,34 @@ SIZES = (
     "def describe(size: Optional[Union[int, str]] = None) -> str:\n    return str(size)\n\n\n"
     "def scale(factor: Optional[Union[bool, float]] = None) -> str:\n    return str(factor)\n"
 )
-PROJECT_503 = PYPROJECT.replace('"LL501"', '"LL501", "LL502"')
-
-
-@pytest.mark.parametrize(
-    "elsewhere",
-    [
-        "from typing import Optional, Union\n\nSIZE = Optional[Union[str, int]]\n",
-        "from typing import List\n\nSIZES = List[str | int]\n",  # `|` in a subscript
-        "from typing import Union\n\nSIZE = Union[\n    str,\n    int,\n    None,\n]\n",
-    ],
-    ids=["union", "bar-in-subscript", "multiline"],
-)
-def test_a_union_written_in_another_order_elsewhere_makes_its_fix_unsafe(tmp_path, monkeypatch, elsewhere):
-    write_project(tmp_path, monkeypatch, {"app/services/sizes.py": SIZES, "app/schemas/spec.py": elsewhere}, PROJECT_503)
-    result = _run("--output-format", "json")
-    marks = {(f["location"]["row"], f["fix"]["applicability"]) for f in json.loads(result.output) if "sizes" in f["filename"]}
-    assert marks == {(4, "unsafe"), (8, "safe")}
-
-
-@pytest.mark.parametrize(
-    "elsewhere",
-    [
-        "from typing import Optional, Union\n\nSIZE = Optional[Union[int, str]]\n",  # the same order
-        "SIZE = str | int\n",  # alone, outside a subscript: a union typing does not cache
-        "MASK = READ | WRITE\n",
-    ],
-    ids=["same-order", "bar-alone", "bitwise"],
-)
-def test_a_union_in_one_order_keeps_its_safe_fix(tmp_path, monkeypatch, elsewhere):
-    write_project(tmp_path, monkeypatch, {"app/services/sizes.py": SIZES, "app/schemas/spec.py": elsewhere}, PROJECT_503)
-    result = _run("--output-format", "json")
-    marks = {(f["location"]["row"], f["fix"]["applicability"]) for f in json.loads(result.output) if "sizes" in f["filename"]}
-    assert marks == {(4, "safe"), (8, "safe")}
-
-
 # anthropic: a Literal's values in two orders; typing hands back the equal one made first
 SPEEDS = (
     "from typing import Literal, Optional\n\n\n"
     "def usage(speed: Optional[Literal['fast', 'standard']] = None) -> None:\n    pass\n\n\n"
     "def mode(kind: Optional[Literal['a', 'b']] = None) -> None:\n    pass\n"
 )
+PROJECT_503 = PYPROJECT.replace('"LL501"', '"LL501", "LL502"')
 
 
-def test_a_literal_written_in_another_order_elsewhere_makes_its_fix_unsafe(tmp_path, monkeypatch):
-    elsewhere = 'from typing import Literal, Optional\n\nSPEED = Optional[Literal["standard", "fast"]]\n'
-    write_project(tmp_path, monkeypatch, {"app/services/speeds.py": SPEEDS, "app/schemas/usage.py": elsewhere}, PROJECT_503)
+ANOTHER_ORDER = {(4, "unsafe"), (8, "safe")}
+ONE_ORDER = {(4, "safe"), (8, "safe")}
+
+
+@pytest.mark.parametrize(
+    ("checked", "elsewhere", "marks"),
+    [
+        (SIZES, "from typing import Optional, Union\n\nSIZE = Optional[Union[str, int]]\n", ANOTHER_ORDER),
+        (SIZES, "from typing import List\n\nSIZES = List[str | int]\n", ANOTHER_ORDER),  # `|` in a subscript
+        (SIZES, "from typing import Union\n\nSIZE = Union[\n    str,\n    int,\n    None,\n]\n", ANOTHER_ORDER),
+        (SPEEDS, 'from typing import Literal, Optional\n\nSPEED = Optional[Literal["standard", "fast"]]\n', ANOTHER_ORDER),
+        (SIZES, "from typing import Optional, Union\n\nSIZE = Optional[Union[int, str]]\n", ONE_ORDER),
+        (SIZES, "SIZE = str | int\n", ONE_ORDER),  # alone, outside a subscript: a union typing does not cache
+        (SIZES, "MASK = READ | WRITE\n", ONE_ORDER),
+    ],
+    ids=["union", "bar-in-subscript", "multiline", "literal", "same-order", "bar-alone", "bitwise"],
+)
+def test_a_union_written_in_another_order_elsewhere_makes_its_fix_unsafe(tmp_path, monkeypatch, checked, elsewhere, marks):
+    write_project(tmp_path, monkeypatch, {"app/services/checked.py": checked, "app/schemas/spec.py": elsewhere}, PROJECT_503)
     result = _run("--output-format", "json")
-    marks = {(f["location"]["row"], f["fix"]["applicability"]) for f in json.loads(result.output) if "speeds" in f["filename"]}
-    assert marks == {(4, "unsafe"), (8, "safe")}
+    found = json.loads(result.output)
+    assert {(f["location"]["row"], f["fix"]["applicability"]) for f in found if "checked" in f["filename"]} == marks
