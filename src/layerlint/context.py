@@ -264,7 +264,7 @@ class FileContext:
     @property
     def imports(self) -> dict[str, str]:
         """Local name -> fully qualified name: top-level imports, then (during the walk)
-        imports inside functions as they are met."""
+        imports inside functions as they are met, until the walk leaves the function."""
         if self._imports is None:
             self._scan()
         return self._imports  # type: ignore[return-value]

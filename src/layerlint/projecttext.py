@@ -2,7 +2,8 @@
 
 Some facts belong to no single file: which files another file star-imports
 (fixes/star_imports.py), whether the project's own code tells ``Optional[X]`` from
-``X | None`` at run time (facts/union_inspection.py). Both come from one reading of
+``X | None`` at run time, and which unions it writes in two orders
+(facts/union_inspection.py). They come from one reading of
 every ``.py`` file of the project's folders (``project.project_scan_folders``: its
 ``pyproject.toml`` folder; without one, the working folder when it holds the file;
 else the top package, the files beside it and a ``tests`` folder there); hidden
@@ -155,9 +156,9 @@ def _unions(data: bytes) -> list[list[str]]:
     each as its members in order, and the ``Literal[...]`` of two values or more (equal in
     any order too: typing caches them alike), as :func:`literal_values`; deduplicated."""
     found: set[tuple[str, ...]] = set()
-    # (typing caches the unions of its own subscripts only: a file that names it not makes none)
-    typing = b"typing" in data
-    text = data.decode("utf-8", "replace") if typing and (b"Union[" in data or b"|" in data or b"Literal[" in data) else ""
+    # (typing caches the unions of its own subscripts only: a file that never names it makes none)
+    spells_one = b"Union[" in data or b"|" in data or b"Literal[" in data
+    text = data.decode("utf-8", "replace") if b"typing" in data and spells_one else ""
     at = text.find("Union[")
     while at != -1:
         members = _subscript_items(text, at + len("Union["))

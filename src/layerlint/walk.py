@@ -240,9 +240,10 @@ def walk(
     ``always`` names types the caller needs visited whatever the rules want (the
     engine's import table); ``on_enter`` maps some of them to a hook run before the
     rules' callbacks. Nodes of ``scope_types`` are pushed on ``scopes`` while their
-    children are walked, and handed to ``on_scope_exit`` when popped. A callback that raises is passed to ``on_error`` (which may
-    remove it from ``enter``/``leave`` by replacing the lists there, never by mutating
-    them); without ``on_error`` the exception propagates.
+    children are walked, and handed to ``on_scope_exit`` when popped. A callback that
+    raises is passed to ``on_error`` (which may remove it from ``enter``/``leave`` by
+    replacing the lists there, never by mutating them); without ``on_error`` the
+    exception propagates.
 
     With ``focus``, only nodes of the ``unfocused`` types (and what may hold them)
     are entered wherever they are; nodes of every other type (``always`` ones too)

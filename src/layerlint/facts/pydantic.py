@@ -58,7 +58,7 @@ from layerlint.facts.project_classes import (
     outside_bases,
     read_outside_bases,
 )
-from layerlint.facts.typing import CAST_NAMES
+from layerlint.facts.typing import CAST_NAMES, OPTIONAL_NAMES, UNION_NAMES
 from layerlint.parse import parse_quietly
 from layerlint.walk import GRAMMAR, plan_for, push_children
 
@@ -685,7 +685,8 @@ def resolve_function(node: ast.AST, ctx: FileContext, names: frozenset[str]) -> 
     if qualified is None or qualified.rpartition(".")[2] not in names:
         return qualified
     if isinstance(node, ast.Name) and (
-        bound_in_import_fallback(node, ctx) or len(ctx.memo("pydantic.imported_as", lambda: _imported_as(ctx)).get(node.id, ())) > 1
+        bound_in_import_fallback(node, ctx)
+        or len(ctx.memo("pydantic.imported_as", lambda: _imported_as(ctx)).get(node.id, ())) > 1
     ):
         return None
     return ctx.resolve_reexported(node)
@@ -887,11 +888,11 @@ def _union_members(members: list[ast.expr], ctx: FileContext, out: list[ast.expr
             continue
         if isinstance(member, ast.Subscript):
             head = ctx.resolve(member.value)
-            if head in ("typing.Union", "typing_extensions.Union"):
+            if head in UNION_NAMES:
                 inner = member.slice
                 _union_members(inner.elts if isinstance(inner, ast.Tuple) else [inner], ctx, out)
                 continue
-            if head in ("typing.Optional", "typing_extensions.Optional"):
+            if head in OPTIONAL_NAMES:
                 _union_members([member.slice, ast.Constant(None)], ctx, out)
                 continue
         out.append(member)
