@@ -760,7 +760,9 @@ def _calls_on_router_attributes(ctx: FileContext, methods: frozenset[str], decor
     return found
 
 
-def _self_route_decorators(cls: ast.ClassDef, methods: frozenset[str], decorators_only: bool) -> list[tuple[ast.Call, str]]:
+def _self_route_decorators(
+    cls: ast.ClassDef, methods: frozenset[str], decorators_only: bool
+) -> list[tuple[ast.Call, str]]:
     """(decorator, attribute) of each ``@<self>.<attribute>.<method>(...)`` on a function
     nested in a method of ``cls`` (r2r declares its endpoints so, in ``_setup_routes``),
     ``<self>`` the method's first parameter (and, unless ``decorators_only``, each such call

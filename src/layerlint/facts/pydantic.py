@@ -1339,10 +1339,8 @@ class _ParameterUntil:
         stmt = self.statement
         where = (node.lineno, node.col_offset)
         if where < _start(stmt):
-            ran = next(
-                (s for s in self.function.body if _start(s) <= where <= (s.end_lineno, s.end_col_offset)),  # type: ignore[attr-defined]
-                None,
-            )
+            body: list[ast.stmt] = self.function.body  # type: ignore[attr-defined]
+            ran = next((s for s in body if _start(s) <= where <= (s.end_lineno, s.end_col_offset)), None)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and _within(node, stmt.value):
             ran = stmt.value
         else:

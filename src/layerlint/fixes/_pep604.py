@@ -222,7 +222,8 @@ def _in_a_body(parents: Sequence[cst.CSTNode]) -> bool:
     """Is the outermost annotation around the node a variable's, in a function body?"""
     for index, parent in enumerate(parents):
         if isinstance(parent, cst.Annotation):
-            return index > 0 and isinstance(parents[index - 1], cst.AnnAssign) and _scope(parents[:index]) is cst.FunctionDef
+            owner = parents[index - 1] if index else None
+            return isinstance(owner, cst.AnnAssign) and _scope(parents[:index]) is cst.FunctionDef
     return False
 
 
