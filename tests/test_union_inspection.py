@@ -44,6 +44,11 @@ IN_AN_ANNOTATION = (
     "def check(func, hint: UnionType = None) -> bool:\n"
     "    return all(get_origin(p.annotation) is Union for p in inspect.signature(func).parameters.values())\n"
 )
+# sglang: annotations read as text (a future-import module's) and compared with "Optional[...]"
+ANNOTATION_TEXT = (
+    "import inspect\n\n\ndef dynamic_args(fn) -> list:\n    params = inspect.signature(fn).parameters\n"
+    '    return [n for n, p in params.items() if p.annotation in ("torch.Tensor", "Optional[torch.Tensor]")]\n'
+)
 BOTH_IN_A_TUPLE = (
     "from types import UnionType\nfrom typing import Union, get_origin\n\nUNIONS = (Union, UnionType)\n\n\n"
     "def is_union(a) -> bool:\n    return get_origin(a) in UNIONS\n"
@@ -67,8 +72,14 @@ def _marks() -> list[str]:
 
 @pytest.mark.parametrize(
     "schema",
-    [DIRECT, THROUGH_A_VARIABLE, REVERSED, MEMBERSHIP, ALIASED, TYPE_CHECKING_ONLY, IN_PROSE, IN_AN_ANNOTATION],
-    ids=["direct", "variable", "reversed", "membership", "aliased", "type-checking-only", "in-prose", "in-an-annotation"],
+    [
+        DIRECT, THROUGH_A_VARIABLE, REVERSED, MEMBERSHIP, ALIASED, TYPE_CHECKING_ONLY, IN_PROSE, IN_AN_ANNOTATION,
+        ANNOTATION_TEXT,
+    ],
+    ids=[
+        "direct", "variable", "reversed", "membership", "aliased", "type-checking-only", "in-prose",
+        "in-an-annotation", "annotation-text",
+    ],
 )
 def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, schema):
     root = write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)

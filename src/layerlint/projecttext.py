@@ -50,6 +50,15 @@ _UNION_TEST_RE = re.compile(
     rb"|_UnionGenericAlias|[\"']typing\.Union[\"']"  # `isinstance(t, typing._UnionGenericAlias)`, `str(o) == "typing.Union"`
 )
 _UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing import Union as U`
+# an annotation's text compared with a string spelling Optional/Union (sglang chooses what
+# torch.compile marks dynamic by `ann == "Optional[torch.Tensor]"`, a future-import string)
+_QUOTED_UNION = rb"""[rRuU]?["'](?:typing\.|t\.)?(?:Optional|Union)\["""
+_ANNOTATION_TEXT_TEST_RE = re.compile(
+    rb"(?:==|!=)[ \t]*" + _QUOTED_UNION  # `ann == "Optional[X]"`
+    + rb"""|["'](?:typing\.|t\.)?(?:Optional|Union)\[[^"'\n]*["'][ \t]*(?:==|!=|in\b)"""  # `"Optional[X]" == ann`
+    + rb"|\bin[ \t]+[(\[{][^\n]{0,120}?" + _QUOTED_UNION  # `ann in ("X", "Optional[X]")`
+    + rb"|startswith\([ \t]*[(]?" + _QUOTED_UNION  # `ann.startswith("Optional[")`
+)
 
 
 # a union spelled with `|` between names (a subscript of two levels at most: `list[dict[str, int]]`)
@@ -126,7 +135,7 @@ def _read_facts(path: str) -> _FileFacts | None:
     union_test = (
         b"Union" in data and _ORIGIN_RE.search(data) is not None and _tests_union(data)
         and not _names_union_type_at_run_time(data)
-    )
+    ) or _tests_annotation_text(data)
     return [union_test, relative, absolute, _unions(data)]
 
 
@@ -244,6 +253,28 @@ def _subscript_items(text: str, start: int) -> list[str] | None:
     return None
 
 
+def _tests_annotation_text(data: bytes) -> bool:
+    """Does the file compare text with a string spelling ``Optional[...]``/``Union[...]`` (an
+    annotation read as text: under ``from __future__ import annotations`` it is what was
+    written, which the fixes change)?"""
+    return _spells_quoted_union(data) and _ANNOTATION_TEXT_TEST_RE.search(data) is not None
+
+
+_QUOTE_ENDINGS = (b'"', b"'", b'"typing.', b"'typing.", b'"t.', b"'t.")
+
+
+def _spells_quoted_union(data: bytes) -> bool:
+    """Does a string start with ``Optional[``/``Union[``? (Each occurrence is found literally
+    and its few bytes before looked at: the pattern above has no literal start, and is slow.)"""
+    for word in (b"Optional[", b"Union["):
+        at = data.find(word)
+        while at != -1:
+            if data[max(0, at - 8):at].endswith(_QUOTE_ENDINGS):
+                return True
+            at = data.find(word, at + 1)
+    return False
+
+
 def _tests_union(data: bytes) -> bool:
     """Is ``typing.Union`` tested against, under its name or an alias of it?"""
     if _UNION_TEST_RE.search(data) is not None:
@@ -330,7 +361,7 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 7  # (7: Literal values too; 6: UnionType in an annotation handles nothing)
+_KEPT_FORMAT = 8  # (8: annotation text compared; 7: Literal values too)
 
 
 class _Kept:

@@ -77,8 +77,15 @@ NOT_CLASSES = frozenset({
         "Client", "PersistentClient", "HttpClient", "AsyncHttpClient", "EphemeralClient", "CloudClient",
     )),
 })
-# builtin functions written as types (`Optional[callable]`), when no import binds the name
-BUILTIN_NOT_CLASSES = frozenset({"any", "callable"})
+# builtin functions (not classes) written as types (`Optional[callable]`, sglang's
+# `Optional[iter]`: `iter | None` raises TypeError), when no import binds the name
+BUILTIN_NOT_CLASSES = frozenset({
+    "abs", "aiter", "all", "anext", "any", "ascii", "bin", "breakpoint", "callable", "chr", "compile",
+    "copyright", "credits", "delattr", "dir", "divmod", "eval", "exec", "exit", "format", "getattr",
+    "globals", "hasattr", "hash", "help", "hex", "id", "input", "isinstance", "issubclass", "iter",
+    "len", "license", "locals", "max", "min", "next", "oct", "open", "ord", "pow", "print", "quit",
+    "repr", "round", "setattr", "sorted", "sum", "vars",
+})
 
 _SIMPLE_STRING_RE = re.compile(r"""^[rRuU]?(?P<q>["'])(?P<text>[^"'\\\r\n]*)(?P=q)$""")
 

@@ -104,11 +104,16 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   tests against `typing.Union` (`get_origin(t) is Union`, `origin = ...` then
   `origin is tp.Union`, `in (Union, Optional)`, an alias `Union as U`,
   `case typing.Union:`, `_UnionGenericAlias`, `"typing.Union"`), and that
-  file's code names `UnionType` nowhere that runs (another file handling both
-  forms does not vouch for it) (code handling both forms names it; an
-  import, a comment, a docstring, an annotation or an `if TYPE_CHECKING:` block
-  does not count), every fix outside a stub is unsafe: letta builds its tools' JSON schemas from their signatures so, and
-  after the safe fixes 23 of its 26 built-in tools failed to register. The
+  file's code names `UnionType` nowhere that runs (code handling both forms
+  names it; an import, a comment, a docstring, an annotation or an `if
+  TYPE_CHECKING:` block does not count, nor another file), or where a file
+  compares text with a string spelling `Optional[...]`/`Union[...]`
+  (`ann == "Optional[torch.Tensor]"`, `in (...)`, `.startswith("Optional[")`:
+  an annotation read as text, under the future import what was written),
+  every fix outside a stub is unsafe: letta builds its tools' JSON schemas
+  from their signatures so, and after the safe fixes 23 of its 26 built-in
+  tools failed to register; sglang chooses the arguments torch.compile marks
+  dynamic by such text. The
   project's files are read as text (its `pyproject.toml` folder, or else its
   top package, the files beside it and a `tests` folder there; not past 50,000
   files), and what was read is kept in the cache folder, re-read only for
@@ -155,7 +160,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   other factories of the `multiprocessing` module, `typing.NamedTuple`/`TypedDict`,
   `tempfile.NamedTemporaryFile`/`TemporaryFile`, `boto3.client`/`resource`,
   chromadb's `Client`/`PersistentClient`/`HttpClient` and its other client
-  factories, and the builtins `any` and `callable`.
+  factories, and the builtin functions (`any`, `callable`, `iter`, `len`, `open`
+  ...; not the builtin classes: `map`, `zip`, `range` are types).
   Nor in a class body where a member names an attribute the class has already
   bound to a value (`date: Optional[date] = None`: the annotation reads the
   attribute, now `None`, and `None | None` raises where `Optional[None]` did not).
