@@ -321,8 +321,24 @@ def is_route_decorator(decorator: ast.expr, ctx: FileContext) -> bool:
         return False
     receiver = decorator.func.value
     if isinstance(receiver, ast.Name):
-        return receiver.id in router_names(ctx)
+        return is_router_name(receiver.id, ctx)
     return isinstance(receiver, ast.Attribute) and id(decorator) in attribute_routes(ctx)
+
+
+def is_router_name(name: str, ctx: FileContext) -> bool:
+    """Is ``name``, at the current point of the walk, a router (:func:`router_names`)? Not
+    where a function around it has a parameter of that name annotated with another class
+    (``def mount(router: MockRouter)`` beside ``def mount_api(router: APIRouter)``: the
+    module's router names are by name)."""
+    if name not in router_names(ctx):
+        return False
+    for scope in reversed(ctx.scopes):
+        if isinstance(scope, FUNCTION_TYPES):
+            args = scope.args
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+                if arg.arg == name:
+                    return arg.annotation is None or router_annotation(arg.annotation, ctx)
+    return True
 
 
 def endpoint_decorator(func: ast.AST, ctx: FileContext) -> ast.Call | None:

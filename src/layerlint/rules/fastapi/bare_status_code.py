@@ -106,13 +106,13 @@ from layerlint.facts.fastapi import (
     http_exception_name,
     http_facts_settled,
     is_response_class,
+    is_router_name,
     keyword,
     local_http_exceptions,
     may_have_endpoints,
     response_spellings,
     response_subclass_call,
     router_assignments,
-    router_names,
     spells_router_class,
 )
 from layerlint.facts.status_fix import StatusFixFacts
@@ -175,7 +175,7 @@ class BareStatusCode(Rule):
                 self._check(node.args[0])
             self._check(keyword(node, "status_code"))
             return
-        if (isinstance(receiver, ast.Name) and receiver.id in router_names(self.ctx)) or (
+        if (isinstance(receiver, ast.Name) and is_router_name(receiver.id, self.ctx)) or (
             isinstance(receiver, ast.Attribute)
             and (id(node) in attribute_routes(self.ctx) or id(node) in attribute_registrations(self.ctx))
         ):
