@@ -364,6 +364,11 @@ def factory_spellings(ctx: FileContext) -> set[str]:
         for node in ctx.all_statements:
             if isinstance(node, ast.ClassDef):
                 names.update(class_factory_attrs(node, ctx))
+            elif (  # `factory = async_sessionmaker(...)` in a function (calls_local_factory)
+                isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                and ctx.resolve(node.value.func) in SESSION_FACTORIES
+            ):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
     names.update(
         local
         for local, qualified in ctx.imports.items()
@@ -693,7 +698,7 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
                 kinds = _ASYNC_WITH_KINDS if isinstance(node, ast.AsyncWith) else _WITH_KINDS
                 if isinstance(item.optional_vars, ast.Name) and (
                     opens_session(item.context_expr, ctx) or _yields_session(item.context_expr, kinds, func, ctx)
-                    or _calls_local_factory(item.context_expr, func, ctx)
+                    or calls_local_factory(item.context_expr, func, ctx)
                 ):
                     names.add(item.optional_vars.id)
         elif isinstance(node, ast.Assign):
@@ -730,7 +735,7 @@ def _may_assign(name: str, source: str) -> bool:
     return f"{name} =" in source or f"{name}=" in source or f"{name}:" in source
 
 
-def _calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+def calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
     """``with session_local() as session`` (or ``session = session_local()``) where the
     function binds ``session_local`` once, to a session maker made there
     (``factory = async_sessionmaker(engine)``) or to the call of a project function annotated
@@ -846,7 +851,7 @@ def _gives_session(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef
         owner = _owner(value, func, ctx)
         cls = _receiver_class(owner, ctx, classmethod=False) if owner is not None else None
         return cls is not None and value.attr in class_session_attrs(cls, ctx)
-    return _returns_session(value, func, ctx) or _calls_local_factory(value, func, ctx)
+    return _returns_session(value, func, ctx) or calls_local_factory(value, func, ctx)
 
 
 # what a callee must be (see context_manager_yield) for its call to give a session, by how

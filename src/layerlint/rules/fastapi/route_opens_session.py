@@ -9,7 +9,8 @@ registered by a call, `router.add_api_route(path, handler)`), flags a call that 
 session factory — a name bound to `async_sessionmaker(...)`/`sessionmaker(...)`
 in the module, imported from a project module that binds it so, `self.<attr>`
 that the class assigns one (or a parameter annotated as one:
-`session_factory: async_sessionmaker[AsyncSession]`, or `Callable[[], AsyncSession]`), or a name or attribute named by the usual
+`session_factory: async_sessionmaker[AsyncSession]`, or `Callable[[], AsyncSession]`), a
+name the handler binds once to `async_sessionmaker(...)`, or a name or attribute named by the usual
 conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
 `db_session_factory`) — including `factory.begin()`; `sessionmaker(...)`
@@ -51,7 +52,13 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import endpoint_decorator, may_have_endpoints
-from layerlint.facts.sessions import SESSION_TYPES, factory_spellings, opens_session, session_factories_settled
+from layerlint.facts.sessions import (
+    SESSION_TYPES,
+    calls_local_factory,
+    factory_spellings,
+    opens_session,
+    session_factories_settled,
+)
 from layerlint.rule import Rule
 
 
@@ -79,7 +86,7 @@ class RouteOpensSession(Rule):
         handler = self.ctx.enclosing_function()
         if handler is None or endpoint_decorator(handler, self.ctx) is None:
             return
-        if opens_session(node, self.ctx):
+        if opens_session(node, self.ctx) or calls_local_factory(node, handler, self.ctx):
             self.report(
                 node,
                 f"route handler `{handler.name}` opens its own session with `{ast.unparse(func)}()`: "
