@@ -123,7 +123,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   with bases, keywords or decorators: a Pydantic field; the signature of a
   function with a decorator other than the plain ones, or of a FastAPI endpoint
   or dependency): typing caches `Union[str, int]` as the equal `Union[int, str]`
-  made first in the process, where `str | int` keeps the order written, and
+  made first in the process, where `str | int` keeps the order written (not
+  `List[str] | str`: a typing generic first hands `|` to typing's cache too), and
   Pydantic tries the members in order (v1 always, v2 when none matches exactly:
   `"5"` for `int | float`; airbyte parsed `5` as `'5'` after the fix). The
   cache is shared, so a fix anywhere can change which order an equal union
