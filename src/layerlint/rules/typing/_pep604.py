@@ -94,12 +94,28 @@ class Pep604Rule(Rule):
 
     # -- annotation roots ------------------------------------------------------------
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self._positions.mark(node.returns, tf.ANNOTATION, self.ctx.resolve)
+        scopes = self.ctx.scopes  # (the function is not among them yet)
+        cls = scopes[-1] if scopes and isinstance(scopes[-1], ast.ClassDef) else None
+        self._positions.mark(node.returns, tf.ANNOTATION, self.ctx.resolve, self._method_shadowed(cls, node))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_arg(self, node: ast.arg) -> None:
-        self._positions.mark(node.annotation, tf.ANNOTATION, self.ctx.resolve)
+        scopes = self.ctx.scopes
+        func = scopes[-1] if scopes and isinstance(scopes[-1], FUNCTION_TYPES) else None
+        cls = scopes[-2] if func is not None and len(scopes) > 1 and isinstance(scopes[-2], ast.ClassDef) else None
+        self._positions.mark(node.annotation, tf.ANNOTATION, self.ctx.resolve, self._method_shadowed(cls, func))
+
+    def _method_shadowed(self, cls: ast.ClassDef | None, func: ast.AST | None) -> frozenset[str]:
+        """Names a class body binds to a value (a method, a property, an attribute, an
+        import) before the ``def`` of its method ``func``: its signature, evaluated then in
+        the class's namespace, reads them (``def kind(self) -> Optional[type]`` after a
+        ``type`` property: ``type | None`` raises TypeError where ``Optional[...]`` took it).
+        None under the future import, where the signature is never evaluated so."""
+        if cls is None or func is None or self.ctx.memo_of(_typing_facts).future_annotations:
+            return _NOTHING
+        lines, names = self.ctx.memo(("typing.class_values", id(cls)), lambda: _by_line(tf.class_value_bindings(cls)))
+        return frozenset(names[: bisect_left(lines, func.lineno)])  # type: ignore[attr-defined]
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if not isinstance(node.annotation, (ast.Subscript, ast.BinOp)):

@@ -165,7 +165,11 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   ...; not the builtin classes: `map`, `zip`, `range` are types).
   Nor in a class body where a member names an attribute the class has already
   bound to a value (`date: Optional[date] = None`: the annotation reads the
-  attribute, now `None`, and `None | None` raises where `Optional[None]` did not).
+  attribute, now `None`, and `None | None` raises where `Optional[None]` did not),
+  nor, without `from __future__ import annotations`, in the signature of a method
+  defined after the class body binds a member's name (a `type` property, a
+  `list` method, an attribute, an import: the signature is evaluated at the
+  `def`, in the class's namespace).
 
 In a stub (`.pyi`), which never runs, every fix is safe.
 """
