@@ -20,7 +20,9 @@ Not flagged: `Column` inside `Table(...)` (Core tables are not models), inside
 `Field(sa_column=...)` of SQLModel, inside Alembic `op.*` calls, anywhere in an
 Alembic script folder (a migration, or a module beside the revisions:
 `migrations/shared/utils.py`, whose frozen models belong to the migration
-history), or a `Column` that does not come from SQLAlchemy.
+history), a `Column` that does not come from SQLAlchemy, or one that an
+`except ImportError:` handler imports (the older SQLAlchemy's spelling, where the
+`try` imports `mapped_column`: `from sqlalchemy import Column as _Column`).
 
 ## Why is this bad?
 `Column` is the Core construct; SQLAlchemy 2.0's ORM declares attributes with

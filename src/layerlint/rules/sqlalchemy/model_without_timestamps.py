@@ -37,7 +37,9 @@ through the model that also inherits a declarative base). A subclass of a model
 is not reported either (of the module, or of another module: a class there that
 gives `__tablename__` or `__table__` a value, or that derives from a declarative
 base without being `__abstract__`): it inherits the model's columns (and,
-without a `__tablename__`, shares its table), so the finding is on the model.
+without a `__tablename__`, shares its table), so the finding is on the model;
+nor is a class defined in an `except ImportError:` handler (the older
+SQLAlchemy's spelling of a model the `try` defines too: the finding is on that).
 Nothing in an Alembic script folder is checked (a migration, or a module beside
 the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
 migration history).
@@ -92,6 +94,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.facts.fallbacks import in_import_fallback
 from layerlint.facts.project_classes import gives_value
 from layerlint.facts.sqlalchemy import (
     base_expr,
@@ -127,6 +130,8 @@ class ModelWithoutTimestamps(Rule):
         for info in classes:
             if not info.is_concrete_model or gives_value(info.node, ("__table__",)):
                 continue
+            if in_import_fallback(self.ctx, info.node.lineno):
+                continue  # the older SQLAlchemy's spelling of a model the `try` defines too
             if any(self._is_local(base, models) for base in info.node.bases):
                 continue  # the finding, if any, is on the model it inherits from
             found = provided_names_and_imports(info.node, self.ctx)
