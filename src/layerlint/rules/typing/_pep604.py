@@ -94,6 +94,8 @@ class Pep604Rule(Rule):
 
     # -- annotation roots ------------------------------------------------------------
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if not isinstance(node.returns, (ast.Subscript, ast.BinOp)):
+            return  # `-> int`, the usual annotation, holds no subscript
         scopes = self.ctx.scopes  # (the function is not among them yet)
         cls = scopes[-1] if scopes and isinstance(scopes[-1], ast.ClassDef) else None
         self._positions.mark(node.returns, tf.ANNOTATION, self.ctx.resolve, self._method_shadowed(cls, node))
@@ -101,6 +103,8 @@ class Pep604Rule(Rule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_arg(self, node: ast.arg) -> None:
+        if not isinstance(node.annotation, (ast.Subscript, ast.BinOp)):
+            return  # (as above)
         scopes = self.ctx.scopes
         func = scopes[-1] if scopes and isinstance(scopes[-1], FUNCTION_TYPES) else None
         cls = scopes[-2] if func is not None and len(scopes) > 1 and isinstance(scopes[-2], ast.ClassDef) else None
