@@ -55,7 +55,7 @@ _UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing imp
 _QUOTED_UNION = rb"""[rRuU]?["'](?:typing\.|t\.)?(?:Optional|Union)\["""
 _ANNOTATION_TEXT_TEST_RE = re.compile(
     rb"(?:==|!=)[ \t]*" + _QUOTED_UNION  # `ann == "Optional[X]"`
-    + rb"""|["'](?:typing\.|t\.)?(?:Optional|Union)\[[^"'\n]*["'][ \t]*(?:==|!=|in\b)"""  # `"Optional[X]" == ann`
+    + rb"|" + _QUOTED_UNION + rb"""[^"'\n]*["'][ \t]*(?:==|!=|in\b)"""  # `"Optional[X]" == ann`
     + rb"|\bin[ \t]+[(\[{][^\n]{0,120}?" + _QUOTED_UNION  # `ann in ("X", "Optional[X]")`
     + rb"|startswith\([ \t]*[(]?" + _QUOTED_UNION  # `ann.startswith("Optional[")`
 )
@@ -168,20 +168,14 @@ def _unions(data: bytes) -> list[list[str]]:
     # (typing caches the unions of its own subscripts only: a file that never names it makes none)
     spells_one = b"Union[" in data or b"|" in data or b"Literal[" in data
     text = data.decode("utf-8", "replace") if b"typing" in data and spells_one else ""
-    at = text.find("Union[")
-    while at != -1:
-        members = _subscript_items(text, at + len("Union["))
-        if members is not None:
-            kept = union_members(members)
-            if len(kept) > 1:
+    for word, kept_of in (("Union[", union_members), (LITERAL_MARK, literal_values)):
+        at = text.find(word)
+        while at != -1:
+            items = _subscript_items(text, at + len(word))
+            kept = kept_of(items) if items is not None else []
+            if len(set(kept) - {LITERAL_MARK}) > 1:
                 found.add(tuple(kept))
-        at = text.find("Union[", at + 1)
-    at = text.find(LITERAL_MARK)
-    while at != -1:
-        values = _subscript_items(text, at + len(LITERAL_MARK))
-        if values is not None and len(values) > 1:
-            found.add(tuple(literal_values(values)))
-        at = text.find(LITERAL_MARK, at + 1)
+            at = text.find(word, at + 1)
     # `A | B` inside a subscript (`Optional[str | int]`): one alone makes a union typing does
     # not cache. (Only the lines with a `|` and a `[` before it are searched: a pattern
     # without a literal start is slow.)

@@ -22,7 +22,7 @@ from layerlint.facts.project_classes import (
 )
 from layerlint.facts.pydantic import locally_rebound
 from layerlint.facts.sessions import classes_by_name, imports_settled, top_level_binding_counts
-from layerlint.facts.typing import ANNOTATED_NAMES, OPTIONAL_NAMES, UNION_NAMES
+from layerlint.facts.typing import ANNOTATED_NAMES, flat_union, is_none_constant
 from layerlint.spelling import line_numbers, names_text
 from layerlint.walk import Lines, nodes_of, statements, statements_on
 
@@ -272,20 +272,13 @@ def _router_parameters(ctx: FileContext) -> set[str]:
 def router_annotation(annotation: ast.expr, ctx: FileContext) -> bool:
     """Does the annotation say a router class: ``APIRouter``, ``Annotated[FastAPI, ...]``, or a
     union of them (``FastAPI | APIRouter``, ``Optional[APIRouter]``)?"""
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        members = [annotation.left, annotation.right]
-    elif isinstance(annotation, ast.Subscript):
-        head = ctx.resolve(annotation.value)
-        inner = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
-        if head in ANNOTATED_NAMES:
-            members = inner[:1]
-        elif head in UNION_NAMES or head in OPTIONAL_NAMES:
-            members = inner
-        else:
-            return False
-    else:
-        return ctx.resolve(annotation) in ROUTER_CLASSES
-    members = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+    if isinstance(annotation, ast.Subscript) and ctx.resolve(annotation.value) in ANNOTATED_NAMES:
+        inner = annotation.slice
+        first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+        return router_annotation(first, ctx)
+    members = [m for m in flat_union([annotation], ctx.resolve) if not is_none_constant(m)]
+    if members == [annotation]:
+        return not isinstance(annotation, ast.Subscript) and ctx.resolve(annotation) in ROUTER_CLASSES
     return bool(members) and all(router_annotation(member, ctx) for member in members)
 
 
@@ -718,7 +711,7 @@ def _calls_on_router_attributes(ctx: FileContext, methods: frozenset[str], decor
     at module level and in the methods of the module's classes."""
     decorators: list[tuple[ast.Call, str, str]] = []  # (call, instance, attribute)
     for stmt in module_level_statements(ctx.tree.body):
-        for call in _calls_of(stmt, methods, decorators_only):
+        for call in _calls_of(stmt, decorators_only):
             held = _route_on_attribute(call, methods)
             if held is not None:
                 decorators.append((call, *held))  # type: ignore[arg-type]
@@ -804,14 +797,14 @@ def _self_route_decorators(
             return True
 
         for stmt in statements(method.body, descend=keeps_self):
-            for call in _calls_of(stmt, methods, decorators_only):
+            for call in _calls_of(stmt, decorators_only):
                 held = _route_on_attribute(call, methods)
                 if held is not None and held[0] == this:
                     found.append((call, held[1]))  # type: ignore[arg-type]
     return found
 
 
-def _calls_of(stmt: ast.stmt, methods: frozenset[str], decorators_only: bool) -> list[ast.expr]:
+def _calls_of(stmt: ast.stmt, decorators_only: bool) -> list[ast.expr]:
     """A function's decorators, or (unless ``decorators_only``) the call a statement of its
     own makes (``self.router.add_api_route(...)``)."""
     if isinstance(stmt, FUNCTION_TYPES):
@@ -821,9 +814,8 @@ def _calls_of(stmt: ast.stmt, methods: frozenset[str], decorators_only: bool) ->
     return []
 
 
-def _route_on_attribute(call: ast.expr, methods: frozenset[str] = ROUTE_METHODS) -> tuple[str, str] | None:
-    """(name, attribute) of ``<name>.<attribute>.<method>(...)`` (a route method, or one of
-    ``methods``), else None."""
+def _route_on_attribute(call: ast.expr, methods: frozenset[str]) -> tuple[str, str] | None:
+    """(name, attribute) of ``<name>.<attribute>.<method>(...)``, one of ``methods``, else None."""
     if (
         isinstance(call, ast.Call)
         and isinstance(call.func, ast.Attribute)

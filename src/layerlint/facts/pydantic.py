@@ -58,7 +58,7 @@ from layerlint.facts.project_classes import (
     outside_bases,
     read_outside_bases,
 )
-from layerlint.facts.typing import CAST_NAMES, OPTIONAL_NAMES, UNION_NAMES
+from layerlint.facts.typing import CAST_NAMES, flat_union, is_none_constant
 from layerlint.parse import parse_quietly
 from layerlint.walk import GRAMMAR, plan_for, push_children
 
@@ -862,9 +862,7 @@ def _without_none(
     """The annotation of ``X | None`` (or ``Union[X, None]``): X's, when X is the one member
     besides None; of ``A | B | None``, an instance of one of several classes when each is
     known to be a model (the binding of a type variable constrained to them)."""
-    flat: list[ast.expr] = []
-    _union_members(members, ctx, flat)
-    others = [m for m in flat if not (isinstance(m, ast.Constant) and m.value is None)]
+    others = [m for m in flat_union(members, ctx.resolve) if not is_none_constant(m)]
     if len(others) == 1:
         return _annotation_ref(others[0], ctx, type_vars)
     return _one_of_models([_annotation_ref(member, ctx, type_vars) for member in others], ctx)
@@ -878,24 +876,6 @@ def _one_of_models(found: list[tuple[str, tuple] | None], ctx: FileContext) -> _
     ):
         return None
     return ("instance", ("type_var", tuple(f[1] for f in found)))  # type: ignore[index]
-
-
-def _union_members(members: list[ast.expr], ctx: FileContext, out: list[ast.expr]) -> None:
-    """The members of a union, nested ``|`` and ``Union[...]``/``Optional[...]`` spelled out."""
-    for member in members:
-        if isinstance(member, ast.BinOp) and isinstance(member.op, ast.BitOr):
-            _union_members([member.left, member.right], ctx, out)
-            continue
-        if isinstance(member, ast.Subscript):
-            head = ctx.resolve(member.value)
-            if head in UNION_NAMES:
-                inner = member.slice
-                _union_members(inner.elts if isinstance(inner, ast.Tuple) else [inner], ctx, out)
-                continue
-            if head in OPTIONAL_NAMES:
-                _union_members([member.slice, ast.Constant(None)], ctx, out)
-                continue
-        out.append(member)
 
 
 # -- type variables ------------------------------------------------------------

@@ -77,6 +77,36 @@ NOT_CLASSES = frozenset({
         "Client", "PersistentClient", "HttpClient", "AsyncHttpClient", "EphemeralClient", "CloudClient",
     )),
 })
+def flat_union(members: list[ast.expr], resolve: Callable[[ast.expr], str | None]) -> list[ast.expr]:
+    """The members of a union, nested ``|`` and ``Union[...]``/``Optional[...]`` spelled out
+    (``Optional[X]`` gives ``X`` and a None constant); any other expression is its own member."""
+    out: list[ast.expr] = []
+    stack = list(reversed(members))
+    while stack:
+        member = stack.pop()
+        if isinstance(member, ast.BinOp) and isinstance(member.op, ast.BitOr):
+            stack.extend((member.right, member.left))
+            continue
+        if isinstance(member, ast.Subscript):
+            head = resolve(member.value)
+            if head in UNION_NAMES:
+                inner = member.slice
+                stack.extend(reversed(inner.elts if isinstance(inner, ast.Tuple) else [inner]))
+                continue
+            if head in OPTIONAL_NAMES:
+                stack.extend((_NONE_CONSTANT, member.slice))
+                continue
+        out.append(member)
+    return out
+
+
+def is_none_constant(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+_NONE_CONSTANT = ast.Constant(None)
+
+
 # builtin functions (not classes) written as types (`Optional[callable]`, sglang's
 # `Optional[iter]`: `iter | None` raises TypeError), when no import binds the name
 BUILTIN_NOT_CLASSES = frozenset({

@@ -297,19 +297,21 @@ class Pep604Rule(Rule):
         ``str | int`` keeps the order written, and Pydantic tries the members in order (v1
         always, v2 when none matches exactly: ``"5"`` for ``int | float``). airbyte's
         ``start_value: Optional[Union[str, int]]`` parsed 5 as ``'5'`` after the fix."""
-        members = [
-            m for m in self._union_members(operands) if m is not None and not (isinstance(m, ast.Constant) and m.value is None)
-        ]
+        members = self._classes_among(operands)
         return len(members) >= 2 and position in (tf.CLASS_ANNOTATION, tf.ANNOTATION) and self._evaluated_at_import(
             node, position
         )
+
+    def _classes_among(self, operands: list[ast.expr | None]) -> list[ast.expr]:
+        """The members the fix writes (:meth:`_union_members`) but None."""
+        return [m for m in self._union_members(operands) if m is not None and not tf.is_none_constant(m)]
 
     def _reordered_in_project(self, operands: list[ast.expr | None]) -> bool:
         """A union of two members or more, or a ``Literal[...]`` member of two values or more,
         that the project also writes in another order (facts/union_inspection.py: typing
         hands back the equal one made first)."""
         ctx = self.ctx
-        found = [m for m in self._union_members(operands) if m is not None and not _is_none(m)]
+        found = self._classes_among(operands)
         literals = [
             m for m in found if isinstance(m, ast.Subscript) and ctx.resolve(m.value) in tf.LITERAL_NAMES
         ]
@@ -430,10 +432,6 @@ def _root(node: ast.expr | None) -> ast.expr | None:
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _member_root_names(members: list[ast.expr | None]) -> set[str]:
