@@ -111,6 +111,18 @@ SPEEDS = (
     "def usage(speed: Optional[Literal['fast', 'standard']] = None) -> None:\n    pass\n\n\n"
     "def mode(kind: Optional[Literal['a', 'b']] = None) -> None:\n    pass\n"
 )
+# esmerald: the union inside a member (typing caches `Optional[X]` as an equal X made first,
+# its inner union in the other order), written elsewhere with a forward reference
+NESTED = (
+    "from typing import Optional, Union\n\n\n"
+    "def describe(size: Optional[list[Union[int, str]]] = None) -> str:\n    return str(size)\n\n\n"
+    "def scale(factor: Optional[dict[str, Union[bool, float]]] = None) -> str:\n    return str(factor)\n"
+)
+BARS = (
+    "from typing import Optional\n\n\n"
+    "def describe(size: Optional[int | str] = None) -> str:\n    return str(size)\n\n\n"
+    "def scale(factor: Optional[bool | float] = None) -> str:\n    return str(factor)\n"
+)
 PROJECT_503 = PYPROJECT.replace('"LL501"', '"LL501", "LL502"')
 
 
@@ -128,8 +140,18 @@ ONE_ORDER = {(4, "safe"), (8, "safe")}
         (SIZES, "from typing import Optional, Union\n\nSIZE = Optional[Union[int, str]]\n", ONE_ORDER),
         (SIZES, "SIZE = str | int\n", ONE_ORDER),  # alone, outside a subscript: a union typing does not cache
         (SIZES, "MASK = READ | WRITE\n", ONE_ORDER),
+        (NESTED, "from typing import Optional, Union\n\nSIZES = Optional[list[Union[str, int]]]\n", ANOTHER_ORDER),
+        (NESTED, "from typing import Optional, Union\n\nSIZES = Optional[list[Union['str', int]]]\n", ANOTHER_ORDER),
+        (NESTED, "from typing import Optional, Union\n\nSIZES = Optional[list[Union[int, str]]]\n", ONE_ORDER),
+        (BARS, "from typing import Optional\n\nSIZE = Optional[str | int]\n", ANOTHER_ORDER),
+        (BARS, "from typing import Optional\n\nSIZE = Optional[int | str]\n", ONE_ORDER),
+        (SIZES, "from typing import Optional, Union\n\nSIZE = Optional[Union['str', int]]\n", ANOTHER_ORDER),
     ],
-    ids=["union", "bar-in-subscript", "multiline", "literal", "same-order", "bar-alone", "bitwise"],
+    ids=[
+        "union", "bar-in-subscript", "multiline", "literal", "same-order", "bar-alone", "bitwise", "nested",
+        "nested-forward-reference", "nested-same-order", "bar-in-optional", "bar-in-optional-same-order",
+        "forward-reference",
+    ],
 )
 def test_a_union_written_in_another_order_elsewhere_makes_its_fix_unsafe(tmp_path, monkeypatch, checked, elsewhere, marks):
     write_project(tmp_path, monkeypatch, {"app/services/checked.py": checked, "app/schemas/spec.py": elsewhere}, PROJECT_503)

@@ -140,9 +140,16 @@ def _read_facts(path: str) -> _FileFacts | None:
 
 
 def union_members(spelled: list[str]) -> list[str]:
-    """A union's members as :func:`_unions` compares them: whitespace dropped, None left out."""
-    members = ["".join(member.split()) for member in spelled]
+    """A union's members as :func:`_unions` compares them: whitespace dropped, None left out,
+    a forward reference unquoted (``"Schema"`` is ``Schema`` once Pydantic resolves it)."""
+    members = [_unquoted("".join(member.split())) for member in spelled]
     return [member for member in members if member and member not in _NONE_MEMBERS]
+
+
+def _unquoted(member: str) -> str:
+    if len(member) > 1 and member[0] == member[-1] and member[0] in "'\"":
+        return member[1:-1]
+    return member
 
 
 LITERAL_MARK = "Literal["  # (the first member of a Literal's values, as :func:`_unions` keeps them)
@@ -151,23 +158,21 @@ LITERAL_MARK = "Literal["  # (the first member of a Literal's values, as :func:`
 def literal_values(spelled: list[str]) -> list[str]:
     """A ``Literal[...]``'s values as :func:`_unions` compares them: whitespace dropped, a
     string's quotes too (``'fast'`` is ``"fast"``), after :data:`LITERAL_MARK`."""
-    values = []
-    for value in spelled:
-        value = "".join(value.split())
-        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values.append(value)
-    return [LITERAL_MARK, *values]
+    return [LITERAL_MARK, *(_unquoted("".join(value.split())) for value in spelled)]
 
 
 def _unions(data: bytes) -> list[list[str]]:
     """The unions of two members or more the text spells (``Union[A, B]``, ``A | B | None``),
     each as its members in order, and the ``Literal[...]`` of two values or more (equal in
     any order too: typing caches them alike), as :func:`literal_values`; deduplicated."""
-    found: set[tuple[str, ...]] = set()
     # (typing caches the unions of its own subscripts only: a file that never names it makes none)
     spells_one = b"Union[" in data or b"|" in data or b"Literal[" in data
-    text = data.decode("utf-8", "replace") if b"typing" in data and spells_one else ""
+    return unions_in(data.decode("utf-8", "replace")) if b"typing" in data and spells_one else []
+
+
+def unions_in(text: str) -> list[list[str]]:
+    """The unions and ``Literal[...]`` of :func:`_unions` that ``text`` spells."""
+    found: set[tuple[str, ...]] = set()
     for word, kept_of in (("Union[", union_members), (LITERAL_MARK, literal_values)):
         at = text.find(word)
         while at != -1:
@@ -355,7 +360,7 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 8  # (8: annotation text compared; 7: Literal values too)
+_KEPT_FORMAT = 9  # (9: forward references unquoted; 8: annotation text compared; 7: Literal values too)
 
 
 class _Kept:

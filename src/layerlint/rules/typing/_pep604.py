@@ -27,7 +27,7 @@ from layerlint.facts.project_classes import (
     module_level_statements,
 )
 from layerlint.facts.union_inspection import scan_spec
-from layerlint.projecttext import LITERAL_MARK, literal_values, union_members
+from layerlint.projecttext import LITERAL_MARK, union_members, unions_in
 from layerlint.project import project_scan_folders
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
@@ -281,7 +281,7 @@ class Pep604Rule(Rule):
             ctx.memo("typing.fern", lambda: tf.fern_generated(ctx.source))
             or ctx.memo("typing.union_tests", lambda: _project_tests_unions(ctx))
             or self._reordered_union_read(node, operands, position)
-            or self._reordered_in_project(operands)
+            or self._reordered_in_project(node, operands)
         ):
             # code that reads the annotations at run time and tells `X | None` from
             # `Optional[X]` (`get_origin(t) is Union`): Fern's client, letta's tool schemas;
@@ -306,21 +306,19 @@ class Pep604Rule(Rule):
         """The members the fix writes (:meth:`_union_members`) but None."""
         return [m for m in self._union_members(operands) if m is not None and not tf.is_none_constant(m)]
 
-    def _reordered_in_project(self, operands: list[ast.expr | None]) -> bool:
-        """A union of two members or more, or a ``Literal[...]`` member of two values or more,
+    def _reordered_in_project(self, node: ast.Subscript, operands: list[ast.expr | None]) -> bool:
+        """A union of two members or more, or a ``Literal[...]`` of two values or more, the
+        fix's own or one inside a member at any depth (``Optional[list[Union[int, float]]]``:
+        typing caches the ``Optional`` as an equal one whose inner union is in another order),
         that the project also writes in another order (facts/union_inspection.py: typing
         hands back the equal one made first)."""
         ctx = self.ctx
         found = self._classes_among(operands)
-        literals = [
-            m for m in found if isinstance(m, ast.Subscript) and ctx.resolve(m.value) in tf.LITERAL_NAMES
-        ]
-        if len(found) < 2 and not literals:
-            return False  # (most: `Optional[X]`)
-        keys = [union_members([ctx.source_segment(m) or "" for m in found])]
-        for member in literals:
-            inner = member.slice.elts if isinstance(member.slice, ast.Tuple) else [member.slice]  # type: ignore[attr-defined]
-            keys.append(literal_values([ctx.source_segment(value) or "" for value in inner]))
+        keys = [union_members([ctx.source_segment(m) or "" for m in found])] if len(found) > 1 else []
+        segment = ctx.source_segment(node) or ""
+        inside = segment.partition("[")[2]
+        if "[" in inside or "|" in inside:  # (most: `Optional[X]`, which holds no other)
+            keys.extend(unions_in(segment))  # (as the project's text is read: quoted or not)
         keys = [key for key in keys if len(set(key) - {LITERAL_MARK}) > 1]
         if not keys:
             return False

@@ -131,10 +131,15 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   written elsewhere comes back in: where the project's text writes a union's
   members in two orders (`Optional[Union[int, str]]` in a signature,
   `Optional[Union[str, int]]` in a v1 model, as xinference does; `Union[...]`,
-  or `A | B` inside a subscript; members compared as spelled), or a `Literal`'s
-  values (anthropic: `Literal["fast", "standard"]` and `Literal["standard",
-  "fast"]`), the fix of a union of those members, or with that `Literal` among
-  them, is unsafe wherever it is (xinference's model then parsed `2` as `'2'`;
+  or `A | B` inside a subscript; members compared as spelled, a forward
+  reference as the name it quotes: `"Schema"` is `Schema` once Pydantic
+  resolves it), or a `Literal`'s values (anthropic: `Literal["fast",
+  "standard"]` and `Literal["standard", "fast"]`), the fix of a union of those
+  members, or with that `Literal` among them, or with such a union or `Literal`
+  anywhere inside a member (`Optional[list[Union[int, float]]]`: typing caches
+  the `Optional` as an equal one made first, its inner union in the other
+  order; esmerald's OpenAPI schema listed `Reference` and `Schema` the other
+  way), is unsafe wherever it is (xinference's model then parsed `2` as `'2'`;
   dstack's JSON schema listed the members the other way, anthropic's the
   values). Residual: typing's cache is bounded (128 entries a form), so which
   of two such spellings comes back first also depends on how many others were

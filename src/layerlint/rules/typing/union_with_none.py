@@ -50,8 +50,8 @@ typer that cannot read `X | None` (see LL501); every fix unsafe in a project
 whose own code tests for `typing.Union` by origin (`get_origin(t) is Union`),
 in a module Fern generated, and, for two classes or more, where a framework may
 read the annotation (a Pydantic field, a decorated function's signature) or
-where the project writes those members in another order too, as typing may
-give them in another order (see LL501). In a stub (`.pyi`) every fix is safe.
+where the project writes those members (or a union inside one) in another
+order too, as typing may give them in another order (see LL501). In a stub (`.pyi`) every fix is safe.
 """
 
 from __future__ import annotations
