@@ -25,6 +25,7 @@ from typing import Iterable
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import resolve_function
+from layerlint.facts.version_gates import tests_pydantic_version
 from layerlint.walk import statements
 
 # -- shared helpers -------------------------------------------------------------------
@@ -108,10 +109,12 @@ _PYDANTIC_TOPS = frozenset({"pydantic", "pydantic_settings"})
 
 def supports_v1(ctx: FileContext) -> bool:
     """Does the module keep Pydantic v1 working: an import of Pydantic inside a
-    ``try`` whose handler catches ``ImportError``, or in both branches of an
-    ``if``/``else`` (a version switch)? Its v2 spellings would break the v1 side,
+    ``try`` whose handler catches ``ImportError``, in both branches of an
+    ``if``/``else`` (a version switch), or a branch on a Pydantic version flag
+    (facts/version_gates.py: Fern's ``if IS_PYDANTIC_V2:``, whose module then calls
+    ``obj.dict(by_alias=True)`` for both)? Its v2 spellings would break the v1 side,
     so the LL201-LL205 fixes leave such a module alone."""
-    return ctx.memo("pydantic_fixes.supports_v1", lambda: _supports_v1(ctx))
+    return ctx.memo("pydantic_fixes.supports_v1", lambda: _supports_v1(ctx) or tests_pydantic_version(ctx))
 
 
 def _supports_v1(ctx: FileContext) -> bool:

@@ -27,11 +27,9 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fallbacks import in_import_fallback
-from layerlint.facts.pydantic import v2_attribute_test
+from layerlint.facts.version_gates import in_version_gate
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
-
-_FLAG_WORDS = ("V1", "V2", "VERSION", "MAJOR")
 
 
 class PydanticRule(Rule):
@@ -81,60 +79,3 @@ def _imported_names(ctx: FileContext) -> list[tuple[ast.AST, str]]:
         for _local, qualified in ctx.import_bindings(node):  # type: ignore[arg-type]
             found.append((node, qualified))
     return found
-
-
-def in_version_gate(ctx: FileContext, line: int) -> bool:
-    """Is ``line`` inside an ``if`` or conditional expression gated on the Pydantic version?"""
-    return any(first <= line <= last for first, last in ctx.memo("pydantic.version_gates", lambda: _gates(ctx)))
-
-
-def _gates(ctx: FileContext) -> list[tuple[int, int]]:
-    found = []
-    imports = ctx.imports
-    for node in nodes_of(ctx.tree, ast.If, ast.IfExp, *_BLOCKS):
-        if isinstance(node, (ast.If, ast.IfExp)):
-            if is_version_test(node.test, imports):  # type: ignore[attr-defined]
-                found.append((node.lineno, node.end_lineno or node.lineno))
-            if isinstance(node, ast.IfExp):
-                continue
-        # `if IS_PYDANTIC_V2: return ...` then the v1 code: the rest of the block is the else branch
-        for body in (getattr(node, "body", None), getattr(node, "orelse", None), getattr(node, "finalbody", None)):
-            for index, stmt in enumerate(body if isinstance(body, list) else ()):
-                if (
-                    index + 1 < len(body)
-                    and isinstance(stmt, ast.If)
-                    and stmt.body
-                    and isinstance(stmt.body[-1], (ast.Return, ast.Raise))
-                    and is_version_test(stmt.test, imports)
-                ):
-                    found.append((body[index + 1].lineno, body[-1].end_lineno or body[-1].lineno))
-    return found
-
-
-# statements whose blocks may hold an early-return version gate
-_BLOCKS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.Try)
-
-
-def is_version_test(test: ast.AST, imports: dict[str, str] | None = None) -> bool:
-    """Does ``test`` read a Pydantic version flag (by its name, or by the name ``imports``
-    bound to it), or test for a Pydantic 2 attribute?"""
-    for node in ast.walk(test):
-        if isinstance(node, ast.Name) and (
-            _is_flag(node.id) or (imports is not None and _is_flag(imports.get(node.id, "").rpartition(".")[2]))
-        ):
-            return True
-        if isinstance(node, ast.Attribute):
-            if _is_flag(node.attr):
-                return True
-            root = node.value
-            if node.attr in ("VERSION", "__version__") and isinstance(root, (ast.Name, ast.Attribute)):
-                if "pydantic" in ast.unparse(root).lower():
-                    return True
-        if v2_attribute_test(node) is not None:
-            return True
-    return False
-
-
-def _is_flag(name: str) -> bool:
-    upper = name.upper()
-    return "PYDANTIC" in upper and any(word in upper for word in _FLAG_WORDS)

@@ -75,8 +75,8 @@ meaning, or cannot be moved without changing it:
   `model_config`, a module that reads some `X.Config` (`class Config(Base.Config)`),
   or a name `ConfigDict` bound to something else;
 - a module that keeps Pydantic v1 working (Pydantic imported in a `try` /
-  `except ImportError:` or in both branches of an `if`): its v1 side needs the
-  `Config` class.
+  `except ImportError:` or in both branches of an `if`, or a branch on a
+  Pydantic version flag anywhere, as below): its v1 side needs the `Config` class.
 
 A `Model.Config` read in another module is not seen: it breaks after the fix.
 In a settings class the fix is therefore unsafe: settings are commonly
