@@ -282,6 +282,7 @@ class Pep604Rule(Rule):
             or ctx.memo("typing.union_tests", lambda: _project_tests_unions(ctx))
             or self._reordered_union_read(node, operands, position)
             or self._reordered_in_project(node, operands)
+            or self._signature_read_by_union_only_library(node, position)
         ):
             # code that reads the annotations at run time and tells `X | None` from
             # `Optional[X]` (`get_origin(t) is Union`): Fern's client, letta's tool schemas;
@@ -357,6 +358,20 @@ class Pep604Rule(Rule):
         ctx = self.ctx
         return ctx.memo(("typing.fastapi_signature", id(func)), lambda: _declares_fastapi_params(func, ctx))
 
+    def _signature_read_by_union_only_library(self, node: ast.Subscript, position: str) -> bool:
+        """The signature of a function decorated by a library known to read annotations and
+        to tell ``Optional[X]`` from ``X | None`` (``get_origin(t) is Union`` only): NVIDIA's
+        CuTe DSL (``@cute.jit``), whose C header export raised on ``Int32 | None``."""
+        if position != tf.ANNOTATION or not self.ctx.mentions("cutlass"):
+            return False
+        func = self.ctx.enclosing_function()
+        if func is None or _in_body(node, func):
+            return False
+        return any(
+            (self.ctx.resolve(d.func if isinstance(d, ast.Call) else d) or "").startswith(_UNION_ONLY_READERS)
+            for d in func.decorator_list
+        )
+
     def _plain_decorator(self, decorator: ast.expr) -> bool:
         """A decorator known not to read the annotations (``@property``, ``@x.setter``,
         ``@lru_cache(...)``, ``@abstractmethod``...)."""
@@ -373,6 +388,10 @@ def _binds_value(qualified: str, ctx: FileContext) -> bool:
     return any(
         ctx.external("binds_value", path, name.rpartition(".")[2]) for name, path in ctx.reexport_hops(qualified, 4)
     )
+
+# libraries whose decorators read the annotations and test `get_origin(t) is Union` only
+# (nvidia-cutlass-dsl 4.8: its C header export of a `@cute.jit` function)
+_UNION_ONLY_READERS = ("cutlass.",)
 
 # decorators that do not read the annotations of what they decorate
 _PLAIN_BUILTINS = frozenset({"staticmethod", "classmethod", "property"})

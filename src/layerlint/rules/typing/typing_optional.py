@@ -150,6 +150,13 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   Fern's client reads the models' annotations at run time and tells `X | None`
   from `Optional[X]` (`get_origin(t) == typing.Union`), so its alias conversion
   would stop;
+- the fix of a signature of a function decorated by NVIDIA's CuTe DSL
+  (`@cute.jit`, `@cute.kernel`: any decorator from `cutlass`) is unsafe: it
+  reads the annotations and tests `get_origin(t) is Union` only (its C header
+  export raised on `Int32 | None`). Other libraries that read annotations are
+  taken to read both forms, as Pydantic, FastAPI and SQLAlchemy do; a project
+  whose own code tells them apart is found (above), its dependencies are not
+  read;
 - a comment inside a multi-line `Optional[...]`, a member that is a call or a
   name bound to a function or constant (or to `None` in an `if`/`try` block of
   the module, as an `except ImportError:` fallback does, or to another name for
