@@ -577,7 +577,13 @@ class _Analysis:
             key = self._key(base.id, scope)
             if key in self.generated_bases:
                 cls_value, cls_scope = self.generated_base_cls[key]
-                return set() if cls_value is None else self._base_names(base_expr(cls_value), cls_scope, seen, imported)
+                if cls_value is None:
+                    return set()
+                if id(cls_value) not in seen:
+                    seen = seen | {id(cls_value)}
+                    return self._base_names(base_expr(cls_value), cls_scope, seen, imported)
+                # `Base = declarative_base(cls=Base)` (mindsdb): the `cls` is the class the
+                # name held before, of the same name
             candidates = self.by_name.get(key)
             if candidates:
                 out: set[str] = set()
