@@ -315,11 +315,12 @@ class Pep604Rule(Rule):
         hands back the equal one made first)."""
         ctx = self.ctx
         found = self._classes_among(operands)
+        nested = not all(isinstance(m, (ast.Name, ast.Attribute)) for m in found)
+        if len(found) < 2 and not nested:
+            return False  # (most: `Optional[X]`)
         keys = [union_members([ctx.source_segment(m) or "" for m in found])] if len(found) > 1 else []
-        segment = ctx.source_segment(node) or ""
-        inside = segment.partition("[")[2]
-        if "[" in inside or "|" in inside:  # (most: `Optional[X]`, which holds no other)
-            keys.extend(unions_in(segment))  # (as the project's text is read: quoted or not)
+        if nested:  # (read as the project's text is: quoted or not)
+            keys.extend(unions_in(ctx.source_segment(node) or ""))
         keys = [key for key in keys if len(set(key) - {LITERAL_MARK}) > 1]
         if not keys:
             return False
