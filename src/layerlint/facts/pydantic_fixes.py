@@ -497,6 +497,12 @@ def method_fix(name: str, call: ast.Call | None, load: bool, ctx: FileContext, c
         # v1 passed `indent` to json.dumps (which escapes non-ASCII), v2 pretty-prints itself
         keywords.discard("indent")
         safety = FIX_UNSAFE
+    if name == "parse_raw":
+        # v2's parse_raw validates json.loads' result in Python mode through the class's
+        # `model_validate` (mlserver overrides it to restore a private attribute);
+        # model_validate_json validates in JSON mode (a strict model then takes a string
+        # for a datetime) and skips that override
+        safety = FIX_UNSAFE
     if allowed is not None and not keywords <= allowed:
         return None  # `encoder=`, `models_as_dict=`, `include=` on copy, json.dumps arguments ...
     if name == "schema_json" and (code is None or has_comment(code)):

@@ -131,10 +131,16 @@ deprecated aliases of these, so the rename is safe on a receiver known to be a
 model, for the arguments both accept: `.dict()`/`.json()` with `include`,
 `exclude`, `by_alias`, `exclude_unset`, `exclude_defaults`, `exclude_none`;
 `.copy()` with `update` and `deep`; `.schema()` with `by_alias` and
-`ref_template`; `.parse_obj(x)` and `.parse_raw(x)` with one argument;
+`ref_template`; `.parse_obj(x)` with one argument;
 `.update_forward_refs()` without arguments.
 
 Unsafe:
+
+- `.parse_raw(x)` -> `.model_validate_json(x)`: v2's `parse_raw` validates what
+  `json.loads` returns in Python mode, through the class's `model_validate`;
+  `model_validate_json` validates in JSON mode (a strict model then accepts a
+  string for a datetime) and skips a `model_validate` the project overrides
+  (mlserver's restores a private attribute there);
 
 - any fix on a receiver only guessed to be a model (an unknown receiver with a
   Pydantic-only keyword, or a v1-only name in a module using Pydantic);
