@@ -1422,6 +1422,12 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
             return Receiver("v1", is_class=True)
         qualified = ctx.resolve(node)
         kind, _settings = imported_kind(qualified, ctx)
+        if kind == "unknown" and qualified and _looks_like_class(qualified.rpartition(".")[2]) and ctx.is_first_party(
+            qualified
+        ):
+            # `types.InferenceRequest` after `from app import types`: a class of a project
+            # module, as when imported by its name (a rule may read its module)
+            return Receiver("unknown", is_class=True, origins=frozenset({qualified}), imported_class=True)
         if kind not in ("model", "v1"):
             return UNKNOWN
         origins = frozenset({qualified} if qualified else ())
