@@ -158,3 +158,42 @@ def test_a_union_written_in_another_order_elsewhere_makes_its_fix_unsafe(tmp_pat
     result = _run("--output-format", "json")
     found = json.loads(result.output)
     assert {(f["location"]["row"], f["fix"]["applicability"]) for f in found if "checked" in f["filename"]} == marks
+
+
+# a project without pyproject.toml: its folder is the one holding its setup.py, setup.cfg or
+# requirements.txt (at or below the working folder), whose other packages are read too (a
+# union test in `common/`)
+@pytest.mark.parametrize(
+    ("marker", "mark"),
+    [("requirements.txt", "unsafe"), ("setup.py", "unsafe"), ("setup.cfg", "unsafe"), (None, "safe")],
+    ids=["requirements", "setup-py", "setup-cfg", "no-marker"],
+)
+def test_without_pyproject_the_project_folder_is_the_one_with_its_dependency_file(tmp_path, monkeypatch, marker, mark):
+    files = {
+        "app/__init__.py": "", "app/tools/__init__.py": "", "app/tools/base.py": SEARCH,
+        "common/__init__.py": "", "common/schema.py": DIRECT,
+    }
+    if marker:
+        files[marker] = ""
+    root = tmp_path / "proj"  # (alone in its folder: no other test's folder beside it)
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    monkeypatch.chdir(tmp_path)  # (a working folder above: the marker counts, the folder is not read)
+    result = CliRunner().invoke(
+        main, ["check", "--jobs", "1", "--no-cache", "--select", "LL501", "--output-format", "json", str(root / "app")]
+    )
+    assert [finding["fix"]["applicability"] for finding in json.loads(result.output)] == [mark]
+
+
+def test_a_dependency_file_above_the_working_folder_marks_no_project(tmp_path, monkeypatch):
+    files = {
+        "requirements.txt": "", "proj/app/__init__.py": "", "proj/app/tools/__init__.py": "",
+        "proj/app/tools/base.py": SEARCH, "proj/common/__init__.py": "", "proj/common/schema.py": DIRECT,
+    }
+    for relative, text in files.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    monkeypatch.chdir(tmp_path / "proj")  # (~/requirements.txt, run in ~/proj: only its top package is read)
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--no-cache", "--select", "LL501", "--output-format", "json", "app"])
+    assert [finding["fix"]["applicability"] for finding in json.loads(result.output)] == ["safe"]

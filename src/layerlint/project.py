@@ -168,20 +168,27 @@ def project_scan_folders(
 ) -> tuple[tuple[str, bool], ...]:
     """The folders ((folder, recursive) pairs) whose ``.py`` files are the project of the
     file ``path`` (absolute), for a fact read from all of them as text: its
-    ``pyproject.toml`` folder; without one, the working folder when it holds the file
-    (unless ``working_folder`` is false: a check run from far above the project would
-    read everything there); else the files beside the top package, that package's and
-    those of a ``tests`` (or ``test``) folder there (for a module of no package: the
+    ``pyproject.toml`` folder; without one, the nearest folder holding a ``setup.py``,
+    ``setup.cfg`` or ``requirements.txt`` (a project's other packages beside this one),
+    at or below the working folder; without one, the working folder when it holds the
+    file (unless ``working_folder`` is false: a check run from far above the project
+    would read everything there); else the files beside the top package, that package's
+    and those of a ``tests`` (or ``test``) folder there (for a module of no package: the
     files of its folder)."""
     own, is_package = module_name(path, module_root)
     depth = len(own.split(".")) - (0 if is_package else 1) if own else 0
     above = os.path.dirname(path)
     for _ in range(depth):
         above = os.path.dirname(above)  # the folder above the top package
+    cwd = os.getcwd()
     project = project_root(path)
+    if project is None:
+        # (one at or below the working folder: a stray ~/requirements.txt is no project's)
+        project = _nearest_holding(above, _PROJECT_MARKERS)
+        if project is not None and not os.path.join(str(project), "").startswith(os.path.join(cwd, "")):
+            project = None
     if project is not None and (above + os.sep).startswith(os.path.join(str(project), "")):
         return ((str(project), True),)  # (tests/ beside src/ too)
-    cwd = os.getcwd()
     if working_folder and path.startswith(os.path.join(cwd, "")):
         return ((cwd, True),)  # (module names may be cut short: folders without __init__.py)
     trees = ((own.split(".")[0],) if depth else ()) + ("tests", "test")
@@ -189,6 +196,9 @@ def project_scan_folders(
         (os.path.join(above, name), True) for name in trees if os.path.isdir(os.path.join(above, name))
     )
 
+
+# what marks a project's folder without a pyproject.toml
+_PROJECT_MARKERS = ("setup.py", "setup.cfg", "requirements.txt")
 
 _SCAN_SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", "venv", "env"})
 

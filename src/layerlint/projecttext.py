@@ -5,8 +5,9 @@ Some facts belong to no single file: which files another file star-imports
 ``X | None`` at run time, and which unions it writes in two orders
 (facts/union_inspection.py). They come from one reading of
 every ``.py`` file of the project's folders (``project.project_scan_folders``: its
-``pyproject.toml`` folder; without one, the working folder when it holds the file;
-else the top package, the files beside it and a ``tests`` folder there); hidden
+``pyproject.toml`` folder; without one, the nearest folder holding a ``setup.py``,
+``setup.cfg`` or ``requirements.txt``; without one, the working folder when it holds
+the file; else the top package, the files beside it and a ``tests`` folder there); hidden
 folders, virtual environments and ``node_modules`` skipped. Past 50,000 files the
 reading stops and the answer is :data:`None` (a working folder far above any
 project); each caller says what it then presumes.

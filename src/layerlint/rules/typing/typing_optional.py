@@ -114,9 +114,10 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   from their signatures so, and after the safe fixes 23 of its 26 built-in
   tools failed to register; sglang chooses the arguments torch.compile marks
   dynamic by such text. The
-  project's files are read as text (its `pyproject.toml` folder, or else its
-  top package, the files beside it and a `tests` folder there; not past 50,000
-  files), and what was read is kept in the cache folder, re-read only for
+  project's files are read as text (its `pyproject.toml` folder, or else the
+  nearest folder above its top package holding a `setup.py`, `setup.cfg` or
+  `requirements.txt`, or else its top package, the files beside it and a
+  `tests` folder there; not past 50,000 files), and what was read is kept in the cache folder, re-read only for
   files that changed;
 - the fix of a union of two classes or more (`Optional[Union[str, int]]`) is
   unsafe where a framework may read the annotation (a class attribute of a class
