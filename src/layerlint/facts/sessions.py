@@ -31,7 +31,8 @@ with ``with``: its call is a coroutine) (read there, see
 :func:`holds_session` (used by the LL3xx rules) also accepts a module-level
 session (``db_session = scoped_session(...)``) not rebound in the enclosing
 functions, a call that opens one (``SessionLocal().query(...)``), and a call that returns
-one, read as the assignment above (``self.get_session().query(...)``);
+one, read as the assignment above (``self.get_session().query(...)``,
+``object_session(self).query(...)``);
 :func:`is_session` keeps its narrower meaning.
 """
 
@@ -1418,7 +1419,8 @@ def _project_session(qualified: str, ctx: FileContext) -> bool:
 def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
     """During the walk: :func:`is_session`, or a module-level session not rebound in the
     enclosing functions, or a call that opens one (``SessionLocal().query(...)``) or returns
-    one (``self.get_session().query(...)``, the call ``s = self.get_session()`` is read as).
+    one (``self.get_session().query(...)``, ``object_session(obj).query(...)``: the calls
+    ``s = ...`` is read as a session from).
 
     Wider than :func:`is_session` (which the LL1xx rules keep using unchanged).
     """
@@ -1432,7 +1434,7 @@ def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
         return _project_session(f"{module}.{expr.attr}", ctx) and not _locally_bound(expr.value.id, ctx)
     if isinstance(expr, (ast.Call, ast.Await)):
         func = ctx.enclosing_function()
-        if func is not None and _returns_session(expr, func, ctx):
+        if func is not None and (_returns_session(expr, func, ctx) or _gets_object_session(expr, ctx)):
             return True  # `self.get_session().query(...)` (aiida): as `s = self.get_session()` holds
     return isinstance(expr, ast.Call) and opens_session(expr, ctx)
 

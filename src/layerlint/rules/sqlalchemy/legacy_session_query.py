@@ -42,8 +42,9 @@ Session.object_session(self)`, `object_session(obj)`), the target of `with
 session_local() as session` where the function binds `session_local` once to the call
 of a project function annotated to return a session maker (`-> sessionmaker`), or
 such a call itself
-(`SessionLocal().query(...)`), or the call of a function a name is read as a session
-from (`self.get_session().query(...)`, as `session = self.get_session()`). `.query()` on anything else (a search client, a
+(`SessionLocal().query(...)`), or a call a name is read as a session from
+(`self.get_session().query(...)`, as `session = self.get_session()`;
+`object_session(self).query(...)`). `.query()` on anything else (a search client, a
 Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic script folder is checked (a migration, or a module beside
 the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
 migration history).
