@@ -39,3 +39,29 @@ def test_a_batch_column_without_inverse_names_its_table():
         (12, '`unknown_ops.add_column(Column("colour"))` has no inverse in `downgrade()`:'
              ' expected `unknown_ops.drop_column("colour")`'),
     ]
+
+
+# rucio: operations imported by name are named so in the message, not as `op.<name>`
+IMPORTED_BY_NAME = textwrap.dedent("""\
+    import sqlalchemy as sa
+    from alembic.op import add_column, drop_column
+
+    revision = "c3"
+    down_revision = "c2"
+
+
+    def upgrade():
+        add_column("shelves", sa.Column("colour", sa.String(20)))
+
+
+    def downgrade():
+        drop_column("shelves", "owner")
+""")
+
+
+def test_an_operation_imported_by_name_is_named_so():
+    result = lint_source(IMPORTED_BY_NAME, "alembic/versions/c3_colour.py", Settings(), codes=frozenset({"LL403"}))
+    assert [(d.line, d.message) for d in result.diagnostics] == [
+        (9, '`add_column("shelves", Column("colour"))` has no inverse in `downgrade()`:'
+            ' expected `drop_column("shelves", "colour")`'),
+    ]

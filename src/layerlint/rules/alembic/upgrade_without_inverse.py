@@ -302,24 +302,25 @@ def _undone_in_upgrade(op: Operation, upgrade: list[Operation]) -> bool:
 def _describe(op: Operation) -> tuple[str, str]:
     """(the upgrade call, the expected inverse), in backticks, for the message."""
     func = op.node.func
-    receiver = ast.unparse(func.value) if isinstance(func, ast.Attribute) else "op"
+    # (`add_column(...)` after `from alembic.op import add_column`: the inverse by its name too)
+    receiver = ast.unparse(func.value) + "." if isinstance(func, ast.Attribute) else ""
     name = op.shown_name or str(op.name)
     table = op.shown_table or str(op.table)
     if op.method == "create_table":
-        call, inverse = f'{receiver}.create_table("{name}")', f'{receiver}.drop_table("{name}")'
+        call, inverse = f'{receiver}create_table("{name}")', f'{receiver}drop_table("{name}")'
     elif op.method == "add_column" and op.batch:
-        call, inverse = f'{receiver}.add_column(Column("{name}"))', f'{receiver}.drop_column("{name}")'
+        call, inverse = f'{receiver}add_column(Column("{name}"))', f'{receiver}drop_column("{name}")'
         if op.shown_table:  # which table: the downgrade's batch blocks may be on others
             return f"`{call}`", f'`{inverse}` in a `batch_alter_table("{table}")` block'
     elif op.method == "add_column":
-        call, inverse = f'{receiver}.add_column("{table}", Column("{name}"))', f'{receiver}.drop_column("{table}", "{name}")'
+        call, inverse = f'{receiver}add_column("{table}", Column("{name}"))', f'{receiver}drop_column("{table}", "{name}")'
     elif op.method == "create_index":
-        call, inverse = f'{receiver}.create_index("{name}")', f'{receiver}.drop_index("{name}")'
+        call, inverse = f'{receiver}create_index("{name}")', f'{receiver}drop_index("{name}")'
     elif op.method == "rename_table":
         new = op.shown_new_name or str(op.new_name)
-        call, inverse = f'{receiver}.rename_table("{name}", "{new}")', f'{receiver}.rename_table("{new}", "{name}")'
+        call, inverse = f'{receiver}rename_table("{name}", "{new}")', f'{receiver}rename_table("{new}", "{name}")'
     else:
-        call, inverse = f'{receiver}.{op.method}("{name}")', f'{receiver}.drop_constraint("{name}")'
+        call, inverse = f'{receiver}{op.method}("{name}")', f'{receiver}drop_constraint("{name}")'
     return f"`{call}`", f"`{inverse}`"
 
 
