@@ -76,6 +76,10 @@ NOT_CLASSES = frozenset({
     *(f"chromadb.{name}" for name in (
         "Client", "PersistentClient", "HttpClient", "AsyncHttpClient", "EphemeralClient", "CloudClient",
     )),
+    # array constructors written for their arrays' types (lancedb's `list[Union[np.array, None]]`:
+    # `np.array | None` raises TypeError; the classes are `numpy.ndarray`, `torch.Tensor` ...)
+    "numpy.array", "numpy.asarray", "numpy.asanyarray", "torch.tensor", "torch.as_tensor", "pandas.array",
+    "jax.numpy.array", "jax.numpy.asarray", "cupy.array", "cupy.asarray",
 })
 def flat_union(members: list[ast.expr], resolve: Callable[[ast.expr], str | None]) -> list[ast.expr]:
     """The members of a union, nested ``|`` and ``Union[...]``/``Optional[...]`` spelled out

@@ -174,7 +174,10 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   other factories of the `multiprocessing` module, `typing.NamedTuple`/`TypedDict`,
   `tempfile.NamedTemporaryFile`/`TemporaryFile`, `boto3.client`/`resource`,
   chromadb's `Client`/`PersistentClient`/`HttpClient` and its other client
-  factories, and the builtin functions (`any`, `callable`, `iter`, `len`, `open`
+  factories, the array constructors written for their arrays' types
+  (`numpy.array`/`asarray`, `torch.tensor`/`as_tensor`, `pandas.array`,
+  `jax.numpy.array`, `cupy.array`: lancedb's `list[Union[np.array, None]]`
+  stopped `import lancedb`), and the builtin functions (`any`, `callable`, `iter`, `len`, `open`
   ...; not the builtin classes: `map`, `zip`, `range` are types).
   Nor in a class body where a member names an attribute the class has already
   bound to a value (`date: Optional[date] = None`: the annotation reads the
