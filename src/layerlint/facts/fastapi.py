@@ -416,15 +416,80 @@ def enclosing_endpoint(ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionD
     return None
 
 
+def in_route_code(ctx: FileContext) -> bool:
+    """During the walk: is the position inside an endpoint, or inside a handler Starlette's
+    routing calls (:func:`route_handlers`)? Route code, whatever its module's folder says."""
+    if enclosing_endpoint(ctx) is not None:
+        return True
+    handlers = route_handlers(ctx)
+    return bool(handlers) and any(id(scope) in handlers for scope in ctx.scopes)
+
+
 def defines_endpoints(ctx: FileContext) -> bool:
-    """Does the module declare an endpoint? Such a module is route code wherever its folder
-    puts it (a feature package named ``service``): the rules of the layers below routes
-    stay silent on what its endpoints do, and on its HTTP imports."""
+    """Does the module declare an endpoint, or a handler Starlette's routing calls? Such a
+    module is route code wherever its folder puts it (a feature package named ``service``,
+    piccolo-api's ``crud``): the rules of the layers below routes stay silent on what its
+    endpoints do, and on its HTTP imports."""
     return ctx.memo(
         "fastapi.defines_endpoints",
-        lambda: may_have_endpoints(ctx)
-        and any(endpoint_decorator(func, ctx) is not None for func in nodes_of(ctx.tree, *FUNCTION_TYPES)),
+        lambda: (
+            may_have_endpoints(ctx)
+            and any(endpoint_decorator(func, ctx) is not None for func in nodes_of(ctx.tree, *FUNCTION_TYPES))
+        ) or bool(route_handlers(ctx)),
     )
+
+
+# Starlette's routes (FastAPI's own take the same path and endpoint) and class-based endpoints
+_ROUTE_CLASSES = frozenset({
+    "starlette.routing.Route", "starlette.routing.WebSocketRoute",
+    "fastapi.routing.APIRoute", "fastapi.routing.APIWebSocketRoute",
+})
+_ENDPOINT_CLASSES = frozenset({"starlette.endpoints.HTTPEndpoint", "starlette.endpoints.WebSocketEndpoint"})
+_ADD_ROUTE = frozenset({"add_route", "add_websocket_route"})
+
+
+def route_handlers(ctx: FileContext) -> frozenset[int]:
+    """The functions of the module Starlette's routing calls, by id: the handler of a
+    ``Route(path, handler)`` (``endpoint=``; also ``WebSocketRoute``, FastAPI's ``APIRoute``)
+    or of ``<app>.add_route(path, handler)`` (``add_websocket_route``), a function of the
+    module bound once by that name, or ``self.<method>`` of the class whose method makes the
+    route (piccolo-api's ``Route(path="/", endpoint=self.root)``); and the methods of a
+    subclass of ``HTTPEndpoint``/``WebSocketEndpoint``."""
+    if not ctx.mentions("Route(", "add_route(", "add_websocket_route(", "Endpoint"):
+        return frozenset()
+    return ctx.memo_of(_find_route_handlers)
+
+
+def _find_route_handlers(ctx: FileContext) -> frozenset[int]:
+    found: set[int] = set()
+    functions: dict[str, list[ast.AST]] = {}
+    for func in nodes_of(ctx.tree, *FUNCTION_TYPES):
+        functions.setdefault(func.name, []).append(func)  # type: ignore[attr-defined]
+    for cls in nodes_of(ctx.tree, ast.ClassDef):
+        methods = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, FUNCTION_TYPES)}  # type: ignore[attr-defined]
+        if any(ctx.resolve(base) in _ENDPOINT_CLASSES for base in cls.bases):  # type: ignore[attr-defined]
+            found.update(id(method) for method in methods.values())
+        for call in nodes_of(cls, ast.Call):
+            handler = _route_handler(call, ctx)  # type: ignore[arg-type]
+            if (
+                isinstance(handler, ast.Attribute) and isinstance(handler.value, ast.Name)
+                and handler.value.id == "self" and handler.attr in methods
+            ):
+                found.add(id(methods[handler.attr]))
+    for call in nodes_of(ctx.tree, ast.Call):
+        handler = _route_handler(call, ctx)  # type: ignore[arg-type]
+        if isinstance(handler, ast.Name) and len(functions.get(handler.id, ())) == 1:
+            found.add(id(functions[handler.id][0]))
+    return frozenset(found)
+
+
+def _route_handler(call: ast.Call, ctx: FileContext) -> ast.expr | None:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _ADD_ROUTE:
+        return call.args[1] if len(call.args) >= 2 else keyword(call, "route")
+    if isinstance(func, (ast.Name, ast.Attribute)) and ctx.resolve(func) in _ROUTE_CLASSES:
+        return call.args[1] if len(call.args) >= 2 else keyword(call, "endpoint")
+    return None
 
 
 def is_response_class(name: str | None) -> bool:

@@ -7,7 +7,7 @@ import ast
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
     HTTP_EXCEPTIONS,
-    enclosing_endpoint,
+    in_route_code,
     raised_helper_http_exception,
     raised_http_exception,
 )
@@ -44,7 +44,7 @@ class RaisesHTTPExceptionIn(Rule):
             helper = exc.func  # type: ignore[union-attr]
             shown = f"`{ast.unparse(helper)}()` (returns `{returned}`)"
         # an endpoint is route code, where the HTTP error belongs, whatever its module's folder
-        if enclosing_endpoint(self.ctx) is None:
+        if not in_route_code(self.ctx):
             self.report(
                 node,
                 f"{self.ctx.layer} module raises HTTP exception {shown}: raise a domain exception "

@@ -6,7 +6,8 @@ Flags `import fastapi`, `from fastapi import ...`, `import starlette...` and
 services or repositories module. Their thread-pool helpers are not HTTP and are
 not flagged: `from starlette.concurrency import run_in_threadpool` (or
 `fastapi.concurrency`) runs blocking code from any event loop. Nor is a module
-that declares endpoints (`@router.get(...)`): it is route code, whatever its
+that declares endpoints (`@router.get(...)`, or handlers Starlette's routing
+calls, as LL108 reads them): it is route code, whatever its
 folder says (a feature package named `service`).
 
 ## Why is this bad?

@@ -6,7 +6,8 @@ Flags an import that goes up the layer order
 importing a service, dependency or route; a service importing a dependency or
 route; a model importing anything above models; a dependency importing a route.
 Shared modules, modules outside every layer, and modules that declare endpoints
-(`@router.get(...)`: route code, whatever the name says, such as an `api/models.py`
+(`@router.get(...)`, or handlers Starlette's routing calls, as LL108 reads them:
+route code, whatever the name says, such as an `api/models.py`
 serving machine-learning models) are never the subject of this rule. A shared module is named `schemas`, `core` or `exceptions` (or `errors`, the
 other usual name of an exceptions module), or sits in a package of that name
 inside a layer's package, or in an exceptions package anywhere: any layer may

@@ -5,7 +5,9 @@ In a repositories module, flags a call of an HTTP response class: `Response`,
 `JSONResponse`, `HTMLResponse`, `StreamingResponse`, `RedirectResponse`,
 `FileResponse`, ... from `fastapi`, `fastapi.responses` or
 `starlette.responses`, however imported or aliased. Not flagged inside an
-endpoint (`@router.get(...)`): route code, whatever its module's folder says.
+endpoint (`@router.get(...)`, or a handler Starlette's routing calls: `Route(path,
+handler)`, `app.add_route(path, handler)`, a method of an `HTTPEndpoint`
+subclass): route code, whatever its module's folder says (piccolo-api's `crud`).
 
 ## Why is this bad?
 Repositories return data (models, rows, `None`); shaping an HTTP response is the
@@ -36,7 +38,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import enclosing_endpoint, is_response_class, response_spellings
+from layerlint.facts.fastapi import in_route_code, is_response_class, response_spellings
 from layerlint.rule import Rule
 
 
@@ -55,5 +57,5 @@ class RepositoryBuildsResponse(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         name = self.ctx.resolve(node.func)
-        if is_response_class(name) and enclosing_endpoint(self.ctx) is None:
+        if is_response_class(name) and not in_route_code(self.ctx):
             self.report(node, f"repository builds HTTP response `{name}`: return data and let the route respond")

@@ -20,7 +20,8 @@ parameters). A method, an `async def` of the module, or a name defined twice or 
 where the `raise` is, is not followed. A local name raised is read where the function
 binds it, when that is its one binding there: `error = NotFoundError(...)`, then `raise
 error` (not a parameter, nor a name also bound by `except ... as error` or a loop). Not flagged inside an
-endpoint (`@router.get(...)`): route code, where the HTTP error belongs, even in
+endpoint (`@router.get(...)`, or a handler Starlette's routing calls, as LL108
+reads it): route code, where the HTTP error belongs, even in
 a module whose folder reads as services (a feature package named `service`).
 
 ## Why is this bad?

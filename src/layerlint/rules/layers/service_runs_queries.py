@@ -16,7 +16,8 @@ of SQLModel's `Field` (`server_default=text("0")`, `Index("ix", text("lower(name
 `postgresql_where=text("active")`), or the value of `__table__` in a class body
 (a class mapped onto a SELECT): a model kept under a services folder
 defines its schema there, and a repository cannot take it. Nor is a query
-inside an endpoint (`@router.get(...)`): route code (LL106's subject), even in a
+inside an endpoint (`@router.get(...)`, or a handler Starlette's routing calls, as
+LL108 reads it): route code (LL106's subject), even in a
 module whose folder reads as services (a feature package named `service`).
 
 One query is one finding: a constructor in the arguments of a flagged session
@@ -61,7 +62,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import enclosing_endpoint
+from layerlint.facts.fastapi import in_route_code
 from layerlint.facts.sessions import STATEMENT_BUILDERS, call_ids, imports_project_statement_builder, query_at
 from layerlint.facts.sqlalchemy import sa_name, sa_spellings
 from layerlint.rule import Rule
@@ -120,7 +121,7 @@ class ServiceRunsQueries(Rule):
         if query is None:
             return
         target, spelled, on_session = query
-        if enclosing_endpoint(self.ctx) is not None:
+        if in_route_code(self.ctx):
             return  # an endpoint is route code (LL106's business), whatever its module's folder
         if on_session:
             self.report(target, f"service calls `{spelled}()` on a session: move queries to a repository")
