@@ -233,3 +233,23 @@ def test_a_linted_module_s_own_entry_vouches_for_its_digest(project, digests, mo
     assert digests == []  # app/db.py's entry, same digest and stat signature: not read again
     (project / "app" / "db.py").write_text(DB.replace("async_sessionmaker(", "dict("))
     assert not any("LL603" in line for line in _run_all())
+
+
+def test_an_imported_module_that_starts_declaring_endpoints_is_read_again(tmp_path, monkeypatch):
+    items = "def list_items():\n    return []\n"
+    project = write_project(
+        tmp_path, monkeypatch,
+        {"app/crud/items.py": items, "app/routes/api.py": "from app.crud.items import list_items\n"},
+        pyproject='[project]\nname = "x"\n\n[tool.layerlint]\nselect = ["LL101"]\n',
+    )
+
+    def run() -> list[str]:
+        result = CliRunner().invoke(main, ["check", "--jobs", "1", "app/routes/api.py"])
+        return [line for line in result.output.splitlines() if ": LL" in line]
+
+    assert len(run()) == 1
+    assert len(run()) == 1  # served from the cache
+    endpoints = 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/")\ndef list_items() -> list:\n    return []\n'
+    (project / "app" / "crud" / "items.py").write_text(endpoints)
+    touch_later(project / "app" / "crud" / "items.py")
+    assert run() == []  # route code now, whatever its name says

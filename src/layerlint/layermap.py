@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from layerlint.cache import read_bytes
 from layerlint.context import FileContext
 from layerlint.engine import decode_source
-from layerlint.facts.fastapi import defines_endpoints
+from layerlint.facts.fastapi import defines_endpoints, imported_route_code
 from layerlint.layers import LAYER_NAMES, RANK, is_shared
 from layerlint.parse import parse_quietly
 from layerlint.runner import Overrides, discover, display, effective_settings
@@ -121,6 +121,8 @@ def build(paths: list[str], overrides: Overrides) -> LayerMap:
                 code = violation(ctx.layer, layer)
                 if code == "LL102" and (is_shared(ctx.module) or defines_endpoints(ctx)):
                     code = None  # a shared module, or route code whatever its name says (as LL102 sees them)
+                elif code == "LL101" and imported_route_code(target, ctx):
+                    code = None  # a module declaring endpoints is route code whatever its name says (as LL101 sees it)
                 edge = result.edges.setdefault(key, Edge(*key))
                 edge.sites.append(ImportSite(shown, node.lineno, ctx.module, target, code))
     return result

@@ -8,6 +8,7 @@ import re
 from typing import Callable
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.external import provider
 from layerlint.facts.names import name_index, resolve_in
 from layerlint.facts.project_classes import (
     UNKNOWN_BASE,
@@ -437,6 +438,34 @@ def defines_endpoints(ctx: FileContext) -> bool:
             and any(endpoint_decorator(func, ctx) is not None for func in nodes_of(ctx.tree, *FUNCTION_TYPES))
         ) or bool(route_handlers(ctx)),
     )
+
+
+def imported_route_code(module: str, ctx: FileContext) -> bool:
+    """Does the first-party module ``module`` declare endpoints (:func:`defines_endpoints`,
+    read there: its file parsed, never imported)? Route code whatever its name says
+    (piccolo-api's ``crud/endpoints.py`` holds its REST handlers)."""
+    path = ctx.module_source_path(module)
+    return path is not None and bool(ctx.external("defines_route_code", path))
+
+
+@provider("defines_route_code")
+def module_defines_route_code(path: str) -> bool:
+    import tokenize
+
+    from layerlint.parse import parse_quietly
+    from layerlint.project import settings_for
+
+    try:
+        with tokenize.open(path) as handle:  # (decoded as Python does: BOM, coding cookie)
+            source = handle.read()
+        tree = parse_quietly(source, filename=path)
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, RecursionError, MemoryError):
+        return False
+    ctx = FileContext(path, source, tree, settings_for(path))
+    try:
+        return defines_endpoints(ctx)
+    finally:
+        ctx.release()
 
 
 # Starlette's routes (FastAPI's own take the same path and endpoint) and class-based endpoints

@@ -6,7 +6,9 @@ function), whose target is a repositories module: `from app.repositories import
 user_repo`, `from ..repositories.user_repo import UserRepository`,
 `import app.repositories.user_repo as repo`. A shared module inside the
 repositories package (`app.repositories.exceptions`, or a `schemas`/`core`
-module there), which any layer may import, is not flagged.
+module there), which any layer may import, is not flagged; nor a module that
+declares endpoints (read there, as LL102 reads the importing module: route code
+whatever its name says, such as piccolo-api's `crud/endpoints.py` router).
 
 ## Why is this bad?
 Routes handle HTTP only. Data access belongs to repositories, and business
@@ -35,6 +37,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.facts.fastapi import imported_route_code
 from layerlint.layers import is_shared
 from layerlint.rule import Rule
 
@@ -56,6 +59,6 @@ class RouteImportsRepository(Rule):
 
     def _check(self, node: ast.Import | ast.ImportFrom) -> None:
         for module, layer in self.ctx.import_targets(node):
-            if layer == "repositories" and not is_shared(module):
+            if layer == "repositories" and not is_shared(module) and not imported_route_code(module, self.ctx):
                 self.report(node, f"routes module imports repositories module `{module}`: call a service instead")
                 return
