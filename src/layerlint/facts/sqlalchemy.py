@@ -40,7 +40,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable
 
-from layerlint.context import FileContext
+from layerlint.context import SCOPE_TYPES, FileContext
 from layerlint.facts.fallbacks import bound_in_import_fallback
 from layerlint.facts.project_classes import (
     DECLARATIVE_BASE_CLASSES,
@@ -49,6 +49,7 @@ from layerlint.facts.project_classes import (
     function_returns_call_of,
     inherited_attributes,
     outside_bases,
+    statement_bindings,
 )
 from layerlint.parse import parse_quietly
 from layerlint.walk import statements
@@ -785,6 +786,28 @@ def _local_now_functions(ctx: FileContext) -> dict[str, str]:
     return out
 
 
+def _value_bound_once(name: str, ctx: FileContext) -> ast.expr | None:
+    """The value ``name`` holds where read during the walk: bound once by an assignment in the
+    enclosing class's body, else (the class binding it nowhere) at the module's top level."""
+    cls = ctx.enclosing_class()
+    for body in ([cls.body] if cls is not None else []) + [ctx.tree.body]:
+        binders = [
+            stmt for stmt in statements(body, descend=lambda stmt: not isinstance(stmt, SCOPE_TYPES))
+            if name in statement_bindings(stmt)
+        ]
+        if binders:
+            stmt = binders[0]
+            if len(binders) == 1 and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _binds_just(stmt, name):
+                return stmt.value
+            return None
+    return None
+
+
+def _binds_just(stmt: ast.Assign | ast.AnnAssign, name: str) -> bool:
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    return len(targets) == 1 and isinstance(targets[0], ast.Name) and targets[0].id == name
+
+
 def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
     """A client-side "now" default: ``func.now()``, ``datetime.now``/``utcnow`` (called or
     not), ``lambda: datetime.now(tz)``, ``partial(datetime.now, tz)``, or a function of the
@@ -803,6 +826,11 @@ def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
         local = ctx.memo("sqlalchemy.now_functions", lambda: _local_now_functions(ctx))
         if node.id in local:
             return f"{node.id} (returns {local[node.id]})"
+        # `NOW = func.now()`, or `__datetime_func__ = sa.func.now()` in the class body
+        # (sqlalchemy-mixins), bound once there
+        value = _value_bound_once(node.id, ctx)
+        inner = client_timestamp_default(value, ctx) if value is not None and not isinstance(value, ast.Name) else None
+        return f"{node.id} (= {inner})" if inner else None
     elif isinstance(node, (ast.Name, ast.Attribute)):
         # a project module's helper (`from app.utils import utc_now`), read there
         qualified = ctx.resolve(node)

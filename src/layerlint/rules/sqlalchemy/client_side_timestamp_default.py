@@ -11,7 +11,9 @@ current-time SQL function: `current_timestamp`, `localtimestamp`,
 `lambda: datetime.now(...)`, `functools.partial(datetime.now, ...)`, or a
 function whose body only returns `datetime.now(...)`, of the module or imported
 from another project module (read there: `from app.core.clock import utc_now`,
-or its `utcnow = partial(datetime.now, UTC)`). In a
+or its `utcnow = partial(datetime.now, UTC)`), or a name bound once to one of
+these, in the class body or at the module's top level (`NOW = func.now()`,
+sqlalchemy-mixins' `__datetime_func__ = sa.func.now()`). In a
 SQLModel table (`table=True`), `Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too, and so is a `"default"` key of its
 `sa_column_kwargs={...}`. `onupdate=` is not checked; nothing in an
