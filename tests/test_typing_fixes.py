@@ -356,3 +356,22 @@ def test_removing_the_first_import_leaves_no_blank_line_at_the_top():
     # a comment above the next statement stays
     commented = source.replace("\nfrom pydantic", "\n# models\nfrom pydantic")
     assert fixed(commented).startswith("# models\nfrom pydantic import BaseModel\n")
+
+
+def test_none_inside_a_nested_union_is_written_once():
+    """`Union[None, Union[None, int], "Fwd"]` (found by the generated modules above): fixing
+    the inner union, then the outer, wrote `"None | None | int | Fwd"`, whose evaluation
+    raises TypeError where `None | (None | int)` did not."""
+    source = (
+        "from typing import Optional, Union, cast\n\n\n"
+        "def f(p: Optional[int]) -> Optional[int]:\n    return cast(Optional[int], p)\n\n\n"
+        'class C:\n    a: Union[None, Union[None, int, int], "Fwd"]\n    b: Union[None, None | int, str]\n\n\n'
+        "ALIAS = Optional[int]\n"
+    )
+    original = _run(source)
+    assert original is not None
+    outcome = fix_text(source, scratch_path("generated.py"), MODERN, unsafe=True)
+    assert outcome.error is None, outcome.error
+    assert 'a: "None | int | int | Fwd"' in outcome.text
+    assert "b: None | int | str" in outcome.text
+    assert _run(outcome.text) == original

@@ -196,9 +196,13 @@ class Pep604Fixer(Fixer):
         member contains a quote, so the first forward reference's quote serves."""
         texts: list[str] = []
         quote = ""
+        # (`Union[None, None | int, "Fwd"]`: None is written inside already, as in the plain
+        # rewrite; `"None | None | int | Fwd"` raises TypeError where `None | (None | int)` did not)
+        none_inside = any(op is not None and kind != tf.NONE and _has_none_member(op) for op, kind in members)
         for op, kind in members:
             if kind == tf.NONE:
-                texts.append("None")
+                if not none_inside:
+                    texts.append("None")
             elif kind == tf.STRING:
                 assert op is not None
                 bare = op.with_changes(lpar=[], rpar=[]) if getattr(op, "lpar", None) else op
