@@ -119,7 +119,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   `requirements.txt`, or else its top package, the files beside it and a
   `tests` folder there; not past 50,000 files), and what was read is kept in the cache folder, re-read only for
   files that changed;
-- the fix of a union of two classes or more (`Optional[Union[str, int]]`) is
+- the fix of a union of two classes or more (`Optional[Union[str, int]]`,
+  `Optional[str | int]`) is
   unsafe where a framework may read the annotation (a class attribute of a class
   with bases, keywords or decorators: a Pydantic field; the signature of a
   function with a decorator other than the plain ones, or of a FastAPI endpoint
