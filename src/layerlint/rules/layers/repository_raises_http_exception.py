@@ -6,8 +6,9 @@ resolution as LL103: FastAPI's or Starlette's class however imported, aliased or
 re-exported, or a subclass of it defined in the same module or in another project
 module, or raised as what a helper function returns (`raise not_found()`, the
 helper annotated `-> HTTPException` or only returning one), or held by a local name
-the function binds once (`error = QueryError()`, then `raise error`). Not flagged inside an endpoint (`@router.get(...)`, or a handler Starlette's routing
-calls), as in LL103.
+the function binds once (`error = QueryError()`, then `raise error`). Not flagged
+inside an endpoint (`@router.get(...)`, or a handler Starlette's routing calls), as
+in LL103.
 
 ## Why is this bad?
 Repositories hold data access and know nothing of HTTP. A missing row is a
