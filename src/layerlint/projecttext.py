@@ -156,7 +156,7 @@ def _unquoted(member: str) -> str:
 LITERAL_MARK = "Literal["  # (the first member of a Literal's values, as :func:`_unions` keeps them)
 
 
-def literal_values(spelled: list[str]) -> list[str]:
+def _literal_values(spelled: list[str]) -> list[str]:
     """A ``Literal[...]``'s values as :func:`_unions` compares them: whitespace dropped, a
     string's quotes too (``'fast'`` is ``"fast"``), after :data:`LITERAL_MARK`."""
     return [LITERAL_MARK, *(_unquoted("".join(value.split())) for value in spelled)]
@@ -165,7 +165,7 @@ def literal_values(spelled: list[str]) -> list[str]:
 def _unions(data: bytes) -> list[list[str]]:
     """The unions of two members or more the text spells (``Union[A, B]``, ``A | B | None``),
     each as its members in order, and the ``Literal[...]`` of two values or more (equal in
-    any order too: typing caches them alike), as :func:`literal_values`; deduplicated."""
+    any order too: typing caches them alike), as :func:`_literal_values`; deduplicated."""
     # (typing caches the unions of its own subscripts only: a file that never names it makes none)
     spells_one = b"Union[" in data or b"|" in data or b"Literal[" in data
     return unions_in(data.decode("utf-8", "replace")) if b"typing" in data and spells_one else []
@@ -174,7 +174,7 @@ def _unions(data: bytes) -> list[list[str]]:
 def unions_in(text: str) -> list[list[str]]:
     """The unions and ``Literal[...]`` of :func:`_unions` that ``text`` spells."""
     found: set[tuple[str, ...]] = set()
-    for word, kept_of in (("Union[", union_members), (LITERAL_MARK, literal_values)):
+    for word, kept_of in (("Union[", union_members), (LITERAL_MARK, _literal_values)):
         at = text.find(word)
         while at != -1:
             items = _subscript_items(text, at + len(word))

@@ -82,6 +82,7 @@ from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_ref
 from layerlint.facts.sqlalchemy import (
     DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, unquoted,
 )
+from layerlint.facts.typing import ANNOTATED_NAMES, OPTIONAL_NAMES, UNION_NAMES
 from layerlint.walk import nodes_of, plan_for, push_children, statements
 
 SA_ORM = "sqlalchemy.orm"
@@ -119,9 +120,6 @@ _STDLIB_TYPE_MODULES = frozenset({
     "collections.abc", "fractions", "builtins",
 })
 _BUILTIN_NAMES = frozenset(dir(builtins))
-_OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
-_UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
-_ANNOTATED_NAMES = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
 # names only SQLAlchemy 2.0 and later have (a module that uses one runs on 2.x)
@@ -499,9 +497,9 @@ def _is_optional(node: ast.AST, ctx: FileContext) -> bool | None:
         return left or right
     if isinstance(node, ast.Subscript):
         qualified = ctx.resolve(node.value)
-        if qualified in _OPTIONAL_NAMES:
+        if qualified in OPTIONAL_NAMES:
             return True
-        if qualified in _UNION_NAMES:
+        if qualified in UNION_NAMES:
             members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             found = [_is_optional(m, ctx) for m in members]
             return None if None in found else any(found)
@@ -537,7 +535,7 @@ def _plain_type(node: ast.AST, ctx: FileContext, depth: int) -> bool:
 
 
 def _stdlib_name(qualified: str | None) -> bool:
-    if not qualified or qualified in _ANNOTATED_NAMES:
+    if not qualified or qualified in ANNOTATED_NAMES:
         return False
     module = qualified.rpartition(".")[0] or qualified
     return module in _STDLIB_TYPE_MODULES or qualified in _STDLIB_TYPE_MODULES

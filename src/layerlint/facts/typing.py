@@ -29,7 +29,6 @@ from layerlint.walk import statements
 
 OPTIONAL_NAMES = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION_NAMES = frozenset({"typing.Union", "typing_extensions.Union"})
-LITERAL_NAMES = frozenset({"typing.Literal", "typing_extensions.Literal"})
 ANNOTATED_NAMES = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 CAST_NAMES = frozenset({"typing.cast", "typing_extensions.cast"})
 # SQLModel reads a relationship attribute's raw annotation: a string there is a class name

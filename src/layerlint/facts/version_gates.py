@@ -23,24 +23,28 @@ _FLAG_WORDS = ("V1", "V2", "VERSION", "MAJOR")
 def tests_pydantic_version(ctx: FileContext) -> bool:
     """Does the module branch on a Pydantic version flag anywhere (code for both versions)?
     (A ``hasattr(m, "model_dump")`` test is about one receiver, not the module.)"""
-    return ctx.memo("pydantic.tests_version", lambda: any(
-        is_version_test(node.test, ctx.imports, attributes=False)  # type: ignore[attr-defined]
-        for node in nodes_of(ctx.tree, ast.If, ast.IfExp)
-    ))
+    return _gates(ctx)[1]
 
 
 def in_version_gate(ctx: FileContext, line: int) -> bool:
     """Is ``line`` inside an ``if`` or conditional expression gated on the Pydantic version?"""
-    return any(first <= line <= last for first, last in ctx.memo("pydantic.version_gates", lambda: _gates(ctx)))
+    return any(first <= line <= last for first, last in _gates(ctx)[0])
 
 
-def _gates(ctx: FileContext) -> list[tuple[int, int]]:
+def _gates(ctx: FileContext) -> tuple[list[tuple[int, int]], bool]:
+    """(the lines of the gated code, whether a test reads a version flag), read once."""
+    return ctx.memo("pydantic.version_gates", lambda: _find_gates(ctx))
+
+
+def _find_gates(ctx: FileContext) -> tuple[list[tuple[int, int]], bool]:
     found = []
+    flag = False
     imports = ctx.imports
     for node in nodes_of(ctx.tree, ast.If, ast.IfExp, *_BLOCKS):
         if isinstance(node, (ast.If, ast.IfExp)):
             if is_version_test(node.test, imports):  # type: ignore[attr-defined]
                 found.append((node.lineno, node.end_lineno or node.lineno))
+                flag = flag or is_version_test(node.test, imports, attributes=False)  # type: ignore[attr-defined]
             if isinstance(node, ast.IfExp):
                 continue
         # `if IS_PYDANTIC_V2: return ...` then the v1 code: the rest of the block is the else branch
@@ -54,7 +58,7 @@ def _gates(ctx: FileContext) -> list[tuple[int, int]]:
                     and is_version_test(stmt.test, imports)
                 ):
                     found.append((body[index + 1].lineno, body[-1].end_lineno or body[-1].lineno))
-    return found
+    return found, flag
 
 
 # statements whose blocks may hold an early-return version gate

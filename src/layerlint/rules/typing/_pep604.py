@@ -299,7 +299,7 @@ class Pep604Rule(Rule):
         always, v2 when none matches exactly: ``"5"`` for ``int | float``). airbyte's
         ``start_value: Optional[Union[str, int]]`` parsed 5 as ``'5'`` after the fix."""
         # (`Optional[int | float]` too: typing's `Optional` cache compares the inner union alike)
-        flat = tf.flat_union(self._classes_among(operands), self.ctx.resolve)
+        flat = tf.flat_union([op for op in operands if op is not None], self.ctx.resolve)
         members = [m for m in flat if not tf.is_none_constant(m)]
         return len(members) >= 2 and position in (tf.CLASS_ANNOTATION, tf.ANNOTATION) and self._evaluated_at_import(
             node, position
