@@ -52,6 +52,7 @@ from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.engine import FileResult
 from layerlint.external import still_true
+from layerlint.pathnames import absolute as absolute_path
 from layerlint.filestamp import signature, unchanged_since, write_json_atomically
 
 DEFAULT_DIR = ".layerlint_cache"
@@ -354,7 +355,7 @@ class Cache:
 
     def lookup(self, path: str, settings: Settings, shown: str) -> FileResult | None:
         """The cached result of ``path`` if still valid, else None (a miss)."""
-        key = os.path.abspath(path)
+        key = absolute_path(path)
         store = self.store_for(settings)
         found = store.get(key)
         if found is None:
@@ -393,7 +394,7 @@ class Cache:
                 return  # findings that do not round-trip through JSON are not cached
             rows.append(row)
         file_digest, stamp = file_key
-        self.store_for(settings).put(os.path.abspath(path), (file_digest, list(result.facts), rows, stamp))
+        self.store_for(settings).put(absolute_path(path), (file_digest, list(result.facts), rows, stamp))
 
     def save(self) -> None:
         for store in self._stores.values():

@@ -20,6 +20,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from layerlint.layers import LAYER_NAMES, LayerModel
+from layerlint.pathnames import absolute as absolute_path
 from layerlint.pyversion import declared_python
 from layerlint.sourcefolders import declared_source_folders
 
@@ -71,7 +72,7 @@ class Settings:
     def module_root(self, path: str | os.PathLike[str]) -> Path | None:
         """The folder a file's dotted module name starts from: the deepest ``src`` folder
         holding it, else the project root."""
-        absolute = os.path.abspath(path)
+        absolute = absolute_path(path)
         best: Path | None = None
         for source in self.sources:
             if absolute.startswith(str(source) + os.sep) and (best is None or len(str(source)) > len(str(best))):
@@ -124,7 +125,7 @@ class Settings:
 
     def relative(self, path: str | os.PathLike[str]) -> str:
         """The path relative to :attr:`base`, with ``/``; absolute when not below it."""
-        absolute = os.path.abspath(path)
+        absolute = absolute_path(path)
         base = self.base
         if base is not None and os.path.isabs(base):
             root = self.__dict__.get("_root_prefix")

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
+from layerlint.pathnames import absolute as absolute_path
 from layerlint.project import folder_parts, module_name
 from layerlint.spelling import WordIndex, has_lone_cr, line_numbers, names_text
 from layerlint.walk import Lines, nodes_of, statements, statements_on
@@ -58,7 +59,7 @@ class FileContext:
         self._parse = parse
         self.settings = settings
         root = settings.module_root(path)
-        self.abspath = os.path.abspath(path)
+        self.abspath = absolute_path(path)
         self.folder = os.path.dirname(self.abspath)
         # facts read from outside this file: (kind, args) -> value (see external.py)
         self.external_facts: dict[tuple[Any, ...], Any] = {}

@@ -116,14 +116,15 @@ Outcome = tuple[int, FileResult, FileKey]
 
 
 def _lint_one(path: str, overrides: Overrides, want_digest: bool, cwd: str | None = None) -> tuple[FileResult, FileKey]:
-    shown = display(path, cwd)
+    absolute = os.path.abspath(path)  # once: everything after takes it as it is
+    shown = display(path, cwd, absolute)
     try:
-        settings = effective_settings(path, overrides)
+        settings = effective_settings(absolute, overrides)
         try:
             data, stamp = read_file(path)
         except OSError as exc:
             return FileResult(shown, read_error=f"cannot read: {exc.strerror or exc}"), None
-        result = lint_source(data, path, settings, display_path=shown)
+        result = lint_source(data, absolute, settings, display_path=shown)
         return result, ((digest(data), stamp) if want_digest else None)
     except Exception:  # noqa: BLE001 - never lose the run to one file
         return FileResult(shown, errors=[InternalError(shown, "engine", traceback.format_exc(limit=6))]), None

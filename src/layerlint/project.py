@@ -16,6 +16,7 @@ from typing import Iterator
 
 from layerlint.config import Settings, load_settings
 from layerlint.external import clear_too, package_chain
+from layerlint.pathnames import absolute as absolute_path
 
 PY_SUFFIXES = (".py", ".pyi")
 
@@ -38,7 +39,7 @@ def _root_for_dir(folder: str) -> Path | None:
 
 
 def project_root(path: str | os.PathLike[str]) -> Path | None:
-    return _root_for_dir(os.path.dirname(os.path.abspath(path)))
+    return _root_for_dir(os.path.dirname(absolute_path(path)))
 
 
 def _metadata_dir(folder: str) -> Path | None:
@@ -56,7 +57,7 @@ def settings_for(path: str | os.PathLike[str], config_file: Path | None = None) 
     """Settings of the project holding ``path`` (``config_file`` overrides the root's
     settings, not the root: relative paths in it start from the working folder)."""
     cwd = os.getcwd() if config_file is not None else None
-    return _settings_for_dir(os.path.dirname(os.path.abspath(path)), config_file, cwd)
+    return _settings_for_dir(os.path.dirname(absolute_path(path)), config_file, cwd)
 
 
 @lru_cache(maxsize=16384)
@@ -74,7 +75,7 @@ def forget_settings() -> None:
 
 def module_name(path: str | os.PathLike[str], root: Path | None) -> tuple[str, bool]:
     """(dotted module name, is_package) for a file path."""
-    folder, name = os.path.split(os.path.abspath(path))
+    folder, name = os.path.split(absolute_path(path))
     parts = [*_folder_module_parts(folder, root), name]
     last = name
     for suffix in PY_SUFFIXES:
@@ -234,7 +235,7 @@ def is_alembic_script_folder(path: str) -> bool:
 
 def is_migration_path(path: str | os.PathLike[str]) -> bool:
     """A file under ``*/versions/`` beside an Alembic ``env.py``."""
-    folder = os.path.dirname(os.path.abspath(path))
+    folder = os.path.dirname(absolute_path(path))
     if os.path.basename(folder) != "versions":
         return False
     return os.path.isfile(os.path.join(os.path.dirname(folder), "env.py"))

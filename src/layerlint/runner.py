@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from layerlint.config import Settings, check_codes
+from layerlint.pathnames import absolute as absolute_path
 from layerlint.project import settings_for
 
 # folders never worth walking into, whatever the settings say
@@ -71,8 +72,8 @@ def discover(paths: list[str], overrides: Overrides) -> Discovery:
     found = Discovery()
     seen: set[str] = set()
 
-    def add(path: str) -> None:
-        key = os.path.normcase(os.path.abspath(path))
+    def add(path: str, absolute: str | None = None) -> None:
+        key = os.path.normcase(absolute or absolute_path(path))
         if key not in seen:
             seen.add(key)
             found.files.append(path)
@@ -95,11 +96,12 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
         found.errors.append(f"{exc.filename}: cannot read folder: {exc.strerror}")
 
     for folder, dirs, files in os.walk(top, onerror=onerror):
-        settings = effective_settings(os.path.join(folder, "__init__.py"), overrides)
+        absolute_folder = absolute_path(folder)  # once: the paths below are built from it
+        settings = effective_settings(os.path.join(absolute_folder, "__init__.py"), overrides)
         kept = []
         for name in sorted(dirs):
             full = os.path.join(folder, name)
-            if name in _ALWAYS_SKIP or settings.is_excluded(full):
+            if name in _ALWAYS_SKIP or settings.is_excluded(os.path.join(absolute_folder, name)):
                 continue
             if os.path.isfile(os.path.join(full, "pyvenv.cfg")):  # a virtualenv
                 continue
@@ -107,16 +109,16 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
         dirs[:] = kept
         for name in sorted(files):
             if name.endswith((".py", ".pyi")):
-                full = os.path.join(folder, name)
-                if not settings.is_excluded(full):
-                    add(full)
+                absolute = os.path.join(absolute_folder, name)
+                if not settings.is_excluded(absolute):
+                    add(os.path.join(folder, name), absolute)
 
 
 def display(path: str, cwd: str | None = None, absolute: str | None = None) -> str:
     """A path as printed: relative to the working folder when below it (``cwd``: the working
     folder, ``absolute``: ``os.path.abspath(path)``, when the caller already has them)."""
     if absolute is None:
-        absolute = os.path.abspath(path)
+        absolute = absolute_path(path)
     if cwd is None:
         cwd = os.getcwd()
     if absolute.startswith(cwd + os.sep):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.project_classes import statement_bindings
 from layerlint.facts.sessions import top_level_binding_counts
+from layerlint.pathnames import absolute as absolute_path
 from layerlint.walk import nodes_of, plan_for, push_children
 
 ALEMBIC_OP = "alembic.op"
@@ -176,7 +177,7 @@ def is_alembic_env(ctx: FileContext) -> bool:
         return False
     if any(q == "alembic" or q.startswith("alembic.") for q in ctx.imports.values()):
         return True
-    folder = os.path.dirname(os.path.abspath(ctx.path))
+    folder = os.path.dirname(absolute_path(ctx.path))
     return bool(
         ctx.external("isdir", os.path.join(folder, "versions"))
         or ctx.external("isfile", os.path.join(folder, "script.py.mako"))
