@@ -303,7 +303,9 @@ def add_import_from(
 
     Nothing changes when the name is already imported so; otherwise the name joins
     an existing ``from <from_module> import ...`` (in its layout: one name per line in
-    a parenthesized list; not one with a comment among its names), or a new statement goes
+    a parenthesized list; not one with a comment among its names): one of the leading
+    imports, or a later top-level one when code sits above it (``warnings.filterwarnings``)
+    and no statement before it mentions the name; or a new statement goes
     after the module's leading imports (after its docstring and ``__future__`` imports when
     there are no others). A renamed name (``status as http_status``) gets a statement of
     its own, right after the module's other ``from <from_module> import``, as isort and
@@ -370,11 +372,28 @@ def add_import_from(
             insert_at = 1  # the docstring
         else:
             break
+    else:
+        index = len(body)
     parts = from_module.split(".")
     module_expr: cst.Attribute | cst.Name = cst.Name(parts[0])
     for part in parts[1:]:
         module_expr = cst.Attribute(value=module_expr, attr=cst.Name(part))
     new = cst.SimpleStatementLine(body=[cst.ImportFrom(module=module_expr, names=[new_alias()])])
+    if after_same_module is None:
+        # code above the module's other imports (`warnings.filterwarnings(...)`, `sys.path`
+        # edits): a later `from <from_module> import ...` is the place if it comes before
+        # the first statement using the name, not a new statement above that code
+        later = _later_import_from(body, index, from_module, asname or name)
+        if later is not None:
+            stmt = body[later]
+            for alias in stmt.body[0].names:
+                if dotted_name(alias.name) == name and _asname(alias) == asname:
+                    return module
+            merged = _with_alias(stmt.body[0], new_alias()) if asname is None else None
+            if merged is not None:
+                body[later] = stmt.with_changes(body=[merged])
+                return module.with_changes(body=body)
+            after_same_module = later + 1
     if after_same_module is not None:
         body.insert(after_same_module, new)
         return module.with_changes(body=body)
@@ -390,6 +409,45 @@ def add_import_from(
             new = new.with_changes(leading_lines=[cst.EmptyLine()])
     body.insert(insert_at, new)
     return module.with_changes(body=body)
+
+
+def _later_import_from(body: list, start: int, from_module: str, bound: str) -> int | None:
+    """The index of the first top-level ``from <from_module> import ...`` at or after
+    ``body[start]`` and before the first statement that mentions ``bound``; None if none."""
+    for index in range(start, len(body)):
+        stmt = body[index]
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+        if (
+            isinstance(small, cst.ImportFrom)
+            and not small.relative
+            and small.module is not None
+            and not isinstance(small.names, cst.ImportStar)
+            and dotted_name(small.module) == from_module
+        ):
+            return index
+        if _mentions(stmt, bound):
+            return None
+    return None
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    """True when ``name`` appears as a name anywhere in ``node``."""
+    finder = _NameFinder(name)
+    node.visit(finder)
+    return finder.found
+
+
+class _NameFinder(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.found:
+            return False
+        if isinstance(node, cst.Name) and node.value == self.name:
+            self.found = True
+        return True
 
 
 def _insert_in_group(
