@@ -141,6 +141,9 @@ class Receiver:
     # ``self.<attr>`` whose class annotates it with its class, where a subclass in the module
     # declares or assigns that attribute otherwise: a method run on it may see another object
     subclass_may_differ: bool = False
+    # ``super()``: the names its method's class (or a subclass of it in the module) defines,
+    # which the v1 method reaches (it calls ``self.model_dump(...)``) and the rename skips
+    defined_below: frozenset[str] = frozenset()
 
     @property
     def is_model(self) -> bool:
@@ -1617,7 +1620,12 @@ def _super_receiver(ctx: FileContext) -> Receiver:
             base_info = module_facts(ctx).classes.get(base.id)
             if base_info is not None:
                 inherited |= base_info.defines
-    return Receiver(info.kind, frozenset(inherited), origins=info.origins)
+    below = set(info.defines)
+    for subclass in _local_subclasses(cls, ctx):
+        sub_info = module_facts(ctx).classes.get(subclass.name)
+        if sub_info is not None:
+            below |= sub_info.defines
+    return Receiver(info.kind, frozenset(inherited), origins=info.origins, defined_below=frozenset(below))
 
 
 def v2_attribute_test(node: ast.AST) -> tuple[ast.expr, str] | None:

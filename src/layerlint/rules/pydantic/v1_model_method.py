@@ -157,7 +157,9 @@ Unsafe:
   passing a parameter is: its attribute stays the annotated class);
 - any fix on a class (or its project bases) that defines the v2 method itself
   (`model_dump_json` with other defaults): v2 routes the v1 name to it with v1's
-  defaults, the rename calls it with its own;
+  defaults, the rename calls it with its own; and on `super()` in a class that
+  defines it, or whose subclass in the module does: the v1 method calls the v2
+  one on the instance, reaching that override, `super().model_dump()` skips it;
 - `.dict()`/`.json()` where the receiver's module (or this one) spells
   `serialize_by_alias`: v2 routes them with `by_alias=False`, the rename lets
   the config decide;
@@ -342,7 +344,10 @@ class V1ModelMethod(PydanticRule):
             generic = target.imported_class and not target.is_class and bool(target.origins) and target.origins <= (
                 MODEL_BASES | SETTINGS_BASES
             )
-            safe = known and not target.via_type_var and not target.subclass_may_differ and not generic
+            safe = (
+                known and not target.via_type_var and not target.subclass_may_differ and not generic
+                and V2_NAMES[name] not in target.defined_below
+            )
             self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if safe else FIX_UNSAFE)
 
     def _v1_on_purpose(self) -> bool:
