@@ -26,7 +26,16 @@ MAX_LINE = 88  # a longer one-line `model_config = ConfigDict(...)` is split, on
 class ConfigClassFixer(PydanticFixer):
     code = "LL201"
     node_types = (cst.ClassDef,)
-    removable_imports = EXTRA_ENUMS  # `extra = Extra.forbid` becomes `extra="forbid"`
+    # `extra = Extra.forbid` becomes `extra="forbid"`; an annotated key (`json_schema_extra:
+    # ClassVar[Dict[str, Any]] = ...`) becomes a keyword, its annotation's names may go unused
+    removable_imports = EXTRA_ENUMS | frozenset(
+        f"{module}.{name}"
+        for module in ("typing", "typing_extensions")
+        for name in (
+            "Any", "Callable", "ClassVar", "Dict", "Final", "List", "Literal", "Mapping", "Optional",
+            "Sequence", "Set", "Tuple", "Type", "Union",
+        )
+    )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
