@@ -63,6 +63,23 @@ def _module(tmp_path, text: str) -> str:
         ("from sqlalchemy import select\n\n\ndef reset():\n    global select\n    select = None\n", None),
         ("from sqlalchemy import select\nfrom app.helpers import *\n", None),
         ("from sqlalchemy import insert\n", None),  # (not bound at all)
+        # an alias of an import, directly in the module body
+        ("import sqlalchemy as sa\nselect = sa.select\n", "sqlalchemy.select"),
+        ("import sqlalchemy as sa\nselect = sa.select  # the builder\n", "sqlalchemy.select"),
+        ("from sqlalchemy import sql\nselect = sql.expression.select\n", "sqlalchemy.sql.expression.select"),
+        ("from sqlalchemy import select as _select\nselect = _select\n", "sqlalchemy.select"),
+        ("import sqlalchemy as sa\nselect = sa.select\nselect = None\n", None),
+        ("import sqlalchemy as sa\nif sa:\n    select = sa.select\n", None),
+        ("select = sa.select\n", None),  # (`sa` is no import)
+        ("import sqlalchemy as sa\nselect = sa.select()\n", None),
+        # a name the module does not bind, from its one star import
+        ("from app.sql import *\n", "app.sql.select"),
+        ("from .sql import *\n", "app.sql.select"),
+        ("from app.sql import *\nfrom app.more import *\n", None),
+        ("from app.sql import *\n\n\ndef __getattr__(name):\n    return name\n", None),
+        ("try:\n    from app.sql import *\nexcept ImportError:\n    pass\n", None),
+        ("if TYPE_CHECKING:\n    from app.sql import *\n", None),
+        ("from app.sql import *\nselect = None\n", None),
     ],
 )
 def test_which_bindings_are_a_reexport(tmp_path, text, expected):

@@ -9,10 +9,17 @@ parsed, never imported, once per process.
 A name counts as re-exported only when every top-level binding of it is the same
 import, directly in the module body or in the body of a ``try:``. An ``except
 ImportError:`` handler may rebind it to ``None`` or to a stub ``def``/``class``: that
-is the "not installed" case, which the linted code cannot run in anyway. Any other
-binding (an assignment, a ``def``, a second, different import, one under ``if``
-such as ``if TYPE_CHECKING:``, a ``global`` in a function, a ``del``, a star import
-anywhere at the top level) leaves the name unknown.
+is the "not installed" case, which the linted code cannot run in anyway. An alias
+(``Column = sql.Column``, directly in the module body, where ``sql`` is such an import)
+is that import's name too. Any other binding (another assignment, a ``def``, a second,
+different import, one under ``if`` such as ``if TYPE_CHECKING:``, a ``global`` in a
+function, a ``del``) leaves the name unknown.
+
+A star import makes every name the module binds unknown; a name it does not bind comes
+from the star import when there is exactly one, directly in the module body
+(``app/common/sql/__init__.py`` holding ``from app.common.sql.core import *``: its
+``Column`` is ``app.common.sql.core.Column``, followed from there), and the module
+defines no ``__getattr__``.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.fallbacks import catches_import_error
@@ -33,29 +41,39 @@ _FALLBACK = None  # `name = None` / a stub in an `except ImportError:` handler
 
 def reexported(path: str, module: str, name: str) -> str | None:
     """The fully qualified name ``name`` is imported as at the top level of the module
-    ``module`` (its file ``path``), when that import is its only binding there; else None."""
+    ``module`` (its file ``path``), when that import is its only binding there (or it
+    comes from the module's one star import); else None."""
     source = read_source(path)
-    if source is None or _absent_or_rebound(source, name.encode()):
+    if source is None:
         return None
-    return _import_only_names(path, module).get(name)
+    spelled = name.encode()
+    if spelled not in source:
+        if _STAR_RE.search(source) is None:
+            return None
+    elif _rebound(source, spelled):
+        return None
+    names = _import_only_names(path, module)
+    if name in names.bound:
+        return names.imported.get(name)
+    return f"{names.star}.{name}" if names.star else None
 
 
-def _absent_or_rebound(source: bytes, name: bytes) -> bool:
-    """Is ``name`` absent from ``source``, or does a line start with a ``class``/``def`` of
-    it or an assignment to it (a top-level binding other than an import)? A cheap look
-    that spares parsing the module for most names (a class or function of the project)."""
-    if name not in source:
-        return True
+def _rebound(source: bytes, name: bytes) -> bool:
+    """Does a line start with a ``class``/``def`` of ``name`` or an assignment to it other
+    than an alias (a top-level binding other than an import)? A cheap look that spares
+    parsing the module for most names (a class or function of the project)."""
     for head, end in line_heads(source, name):
         if head:
             if head[:1] not in b" \t" and head.split() in _DEFINING_WORDS:
                 return True
-        elif _ASSIGNED.match(source, end):
+        elif _ASSIGNED.match(source, end) and not _ALIASED.match(source, end):
             return True
     return False
 
 
 _ASSIGNED = re.compile(rb"[ \t]*(?:=(?!=)|:)")
+_ALIASED = re.compile(rb"[ \t]*=[ \t]*[A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\r|$)")
+_STAR_RE = re.compile(rb"\bimport[ \t(]*\*")
 _DEFINING_WORDS = ([b"def"], [b"class"], [b"async", b"def"])
 
 
@@ -68,64 +86,111 @@ def read_source(path: str) -> bytes | None:
         return None
 
 
+class _ModuleNames(NamedTuple):
+    imported: dict[str, str]  # name -> what it re-exports
+    bound: frozenset[str]  # every name the module binds at its top level
+    star: str | None  # the module its one star import reads, if that is all it has
+
+
+class _Alias(str):
+    """A top-level ``name = dotted.name`` binding: the dotted name, resolved at the end."""
+
+
+_STAR = "*"  # the key of star imports among the bindings
+
+
 @lru_cache(maxsize=1024)
-def _import_only_names(path: str, module: str) -> dict[str, str]:
+def _import_only_names(path: str, module: str) -> _ModuleNames:
     source = read_source(path)
     try:
         tree = parse_quietly(source or b"", filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return {}
+        return _ModuleNames({}, frozenset(), None)
     package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
     bindings: dict[str, list[str | None]] = {}
     # (without `:=`, only a statement's targets can bind: its expressions need no walk)
-    if not _scan(tree.body, package, bindings, b":=" in (source or b"")):
-        return {}  # a star import: any name may be rebound
+    _scan(tree.body, package, bindings, b":=" in (source or b""), top=True)
     if _GLOBAL_RE.search(source or b""):
         for node in ast.walk(tree):
             if isinstance(node, ast.Global):
                 for name in node.names:
                     bindings.setdefault(name, []).append(_OTHER)
+    stars = bindings.pop(_STAR, None)
     out: dict[str, str] = {}
-    for name, found in bindings.items():
-        targets = {target for target in found if target is not _FALLBACK}
-        if len(targets) == 1 and _OTHER not in targets:
-            out[name] = targets.pop()
-    return out
+    aliases: dict[str, str] = {}
+    if not stars:  # (a star import: any name the module binds may be rebound)
+        for name, found in bindings.items():
+            targets = {target for target in found if target is not _FALLBACK}
+            if len(targets) == 1 and _OTHER not in targets:
+                target = targets.pop()
+                if isinstance(target, _Alias):
+                    aliases[name] = target
+                else:
+                    out[name] = target  # type: ignore[assignment]
+    for name, dotted in aliases.items():
+        head, dot, rest = dotted.partition(".")
+        if head in out:
+            out[name] = out[head] + dot + rest
+    star = stars[0] if stars and len(stars) == 1 and "__getattr__" not in bindings else None
+    return _ModuleNames(out, frozenset(bindings), star or None)
 
 
-def _scan(body: list[ast.stmt], package: str, bindings: dict[str, list[str | None]], walrus: bool) -> bool:
-    """Record each top-level binding of ``body`` (an import's target, or :data:`_OTHER`);
-    False at a star import."""
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` of a name or an attribute chain; else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _scan(
+    body: list[ast.stmt], package: str, bindings: dict[str, list[str | None]], walrus: bool, top: bool = False
+) -> None:
+    """Record each top-level binding of ``body``: an import's target, an alias directly in
+    the module body (``top``), or :data:`_OTHER`; a star import under :data:`_STAR` (the
+    module it reads when directly in the module body and absolute, else :data:`_OTHER`)."""
     for stmt in body:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for local, target in _import_bindings(stmt, package):
-                if local == "*":
-                    return False
-                bindings.setdefault(local, []).append(target)
+                if local == _STAR:
+                    star = target[:-2] if top and target else _OTHER
+                    bindings.setdefault(_STAR, []).append(star)
+                else:
+                    bindings.setdefault(local, []).append(target)
+        elif (
+            top
+            and isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and (dotted := _dotted(stmt.value)) is not None
+        ):
+            bindings.setdefault(stmt.targets[0].id, []).append(_Alias(dotted))
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            if not _scan(stmt.body, package, bindings, walrus):  # type: ignore[attr-defined]
-                return False
+            _scan(stmt.body, package, bindings, walrus)  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
                 fallback = catches_import_error(handler)
                 for inner in handler.body:
                     stub = _stub_name(inner) if fallback else None
                     if stub is not None:
                         bindings.setdefault(stub, []).append(_FALLBACK)
-                    elif not _other_bindings(inner, bindings, walrus):
-                        return False
+                    else:
+                        _other_bindings(inner, bindings, walrus)
                 if handler.name:
                     bindings.setdefault(handler.name, []).append(_OTHER)
             for inner in [*stmt.orelse, *stmt.finalbody]:  # type: ignore[attr-defined]
-                if not _other_bindings(inner, bindings, walrus):
-                    return False
-        elif not _other_bindings(stmt, bindings, walrus):
-            return False
-    return True
+                _other_bindings(inner, bindings, walrus)
+        else:
+            _other_bindings(stmt, bindings, walrus)
 
 
-def _other_bindings(stmt: ast.stmt, bindings: dict[str, list[str | None]], walrus: bool) -> bool:
+def _other_bindings(stmt: ast.stmt, bindings: dict[str, list[str | None]], walrus: bool) -> None:
     """Record every name ``stmt`` binds in the module scope as :data:`_OTHER` (function and
-    class bodies aside); False at a star import. ``walrus``: expressions may bind too."""
+    class bodies aside; a star import under :data:`_STAR`). ``walrus``: expressions may
+    bind too."""
     todo: list[ast.AST] = [stmt]
     while todo:
         node = todo.pop()
@@ -136,8 +201,6 @@ def _other_bindings(stmt: ast.stmt, bindings: dict[str, list[str | None]], walru
             continue
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
-                if alias.name == "*":
-                    return False
                 bindings.setdefault(alias.asname or alias.name.partition(".")[0], []).append(_OTHER)
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bindings.setdefault(node.id, []).append(_OTHER)
@@ -156,7 +219,6 @@ def _other_bindings(stmt: ast.stmt, bindings: dict[str, list[str | None]], walru
                     todo.extend(value)
                 elif isinstance(value, ast.AST):
                     todo.append(value)
-    return True
 
 
 _BINDING_FIELDS = (
