@@ -3,7 +3,9 @@
 ## What it does
 Flags `Column(...)` (from `sqlalchemy`, however imported: `sa.Column`,
 `from sqlalchemy import Column as C`, or through a project module that
-re-exports it, `from app.compat import sa`) assigned as a class attribute (also under
+re-exports it, `from app.compat import sa`; there an alias, `Column = sa.Column`,
+re-exports too, and so does a package's one star import of such a module: keystone's
+`sql.Column`) assigned as a class attribute (also under
 an `if` or `try` of the class body) of a declarative class: a model (a class
 with `__tablename__`, or a subclass of a `DeclarativeBase` subclass,
 `declarative_base()` or `registry` base of the module, or of a class declared
