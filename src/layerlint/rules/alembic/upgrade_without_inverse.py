@@ -25,8 +25,12 @@ point of the downgrade (`rename_table("boxes", "crates")` then
 This holds for `batch_alter_table` blocks too. After a downgrade rename whose
 names are not literal, any table may match.
 
-A column is also dropped by raw SQL in the downgrade that names it next to
-`drop` (`op.execute("ALTER TABLE boxes DROP COLUMN colour")`). A constrained or
+A table or view is also dropped by raw SQL in the downgrade that drops it by
+name (`op.execute("DROP MATERIALIZED VIEW IF EXISTS recent_topics")`: one the
+upgrade made with raw SQL and indexed with `create_index`), and with it its
+columns, indexes and constraints. A column is also dropped by raw SQL in the
+downgrade that names it next to `drop` (`op.execute("ALTER TABLE boxes DROP
+COLUMN colour")`). A constrained or
 indexed column is one the constraint or index lists, or one its SQL text names
 (`"picture IS NULL OR length(picture) > 0"`, `sa.text("lower(email)")`): the
 database drops the constraint or index with it, whether `op.drop_column` or raw
@@ -166,11 +170,13 @@ class _Downgrade:
         return False
 
     def drops_table(self, tables: Sequence[str | None]) -> bool:
-        """A ``drop_table`` of one of ``tables`` (unknown ones never match), by the name it has there."""
+        """A ``drop_table`` of one of ``tables`` (unknown ones never match), by the name it has
+        there, or raw SQL that drops it (``DROP TABLE t``, ``DROP MATERIALIZED VIEW IF EXISTS t``:
+        a table or view the upgrade made with raw SQL, then indexed with ``create_index``)."""
         known = {table for table in tables if table is not None}
-        return bool(known) and any(
-            op.method == "drop_table" and (op_table is None or op_table in known)
-            for op, op_table in self.ops
+        return bool(known) and (
+            any(op.method == "drop_table" and (op_table is None or op_table in known) for op, op_table in self.ops)
+            or any(isinstance(table, str) and _sql_drops_table(text, table) for text in self.sql for table in known)
         )
 
     def drops_column(self, column: object, tables: Sequence[str | None]) -> bool:
@@ -201,6 +207,17 @@ class _Downgrade:
         """Raw SQL in the downgrade that names ``name`` next to one of ``verbs``."""
         pattern = re.compile(r"(?<![\w$])" + re.escape(name) + r"(?![\w$])")
         return any(pattern.search(text) and any(v in text for v in verbs) for text in self.sql)
+
+
+def _sql_drops_table(text: str, table: str) -> bool:
+    """Does raw SQL (lower case) drop the table or view ``table`` (also schema-qualified,
+    quoted, or among others: ``drop table if exists a, "public"."boxes"``)?"""
+    name = r"(?:[\w$\"`\[\]]+\.)?[\"`\[]?"
+    pattern = (
+        r"\bdrop\s+(?:materialized\s+)?(?:table|view)\s+(?:if\s+exists\s+)?(?:[\w$.\"`\[\]]+\s*,\s*)*"
+        + name + re.escape(table) + r"[\"`\]]?(?![\w$])"
+    )
+    return re.search(pattern, text) is not None
 
 
 def _column_names(op: Operation, upgrade: list[Operation]) -> set[object]:
