@@ -58,6 +58,19 @@ BOTH_FORMS = (
     "    return get_origin(a) is Union or get_origin(a) is types.UnionType\n"
 )
 NO_ORIGIN = "from typing import Union\n\n\ndef pick(a) -> bool:\n    return a is Union\n"
+# dishka: `X | None` tested for alone, which `Optional[X]` becomes after the fix
+UNION_TYPE_ALONE = (
+    "import types\nfrom typing import get_origin, get_type_hints\n\n\ndef nullable(fn) -> list:\n"
+    "    return [k for k, v in get_type_hints(fn).items() if get_origin(v) is types.UnionType]\n"
+)
+UNION_TYPE_INSTANCE = (
+    "from types import UnionType\nfrom typing import Union\n\n\ndef nullable(hint: Union[int, str]) -> bool:\n"
+    "    return isinstance(hint, UnionType)\n"
+)
+UNION_TYPE_AND_UNION = (
+    "import types\nimport typing\n\nUNIONS = {typing.Union, types.UnionType}\n\n\n"
+    "def nullable(origin) -> bool:\n    return origin is types.UnionType or origin in UNIONS\n"
+)
 
 
 def _run(*args: str):
@@ -74,11 +87,11 @@ def _marks() -> list[str]:
     "schema",
     [
         DIRECT, THROUGH_A_VARIABLE, REVERSED, MEMBERSHIP, ALIASED, TYPE_CHECKING_ONLY, IN_PROSE, IN_AN_ANNOTATION,
-        ANNOTATION_TEXT,
+        ANNOTATION_TEXT, UNION_TYPE_ALONE, UNION_TYPE_INSTANCE,
     ],
     ids=[
         "direct", "variable", "reversed", "membership", "aliased", "type-checking-only", "in-prose",
-        "in-an-annotation", "annotation-text",
+        "in-an-annotation", "annotation-text", "union-type-alone", "union-type-instance",
     ],
 )
 def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, schema):
@@ -91,7 +104,9 @@ def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, sche
 
 
 @pytest.mark.parametrize(
-    "schema", [BOTH_FORMS, BOTH_IN_A_TUPLE, NO_ORIGIN, "X = 1\n"], ids=["both-forms", "tuple", "no-origin", "none"]
+    "schema",
+    [BOTH_FORMS, BOTH_IN_A_TUPLE, NO_ORIGIN, UNION_TYPE_AND_UNION, "X = 1\n"],
+    ids=["both-forms", "tuple", "no-origin", "union-type-and-union", "none"],
 )
 def test_otherwise_the_fix_stays_safe(tmp_path, monkeypatch, schema):
     write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)

@@ -51,6 +51,14 @@ _UNION_TEST_RE = re.compile(
     rb"|_UnionGenericAlias|[\"']typing\.Union[\"']"  # `isinstance(t, typing._UnionGenericAlias)`, `str(o) == "typing.Union"`
 )
 _UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing import Union as U`
+# a test against types.UnionType (`X | Y`): `origin is types.UnionType`, `isinstance(t, UnionType)`
+_UNION_TYPE_TEST_RE = re.compile(
+    rb"(?:\bis|==|!=)[ \t]+(?:not[ \t]+)?(?:\w+\.)?UnionType\b"
+    rb"|(?<![\w.])(?:\w+\.)?UnionType[ \t]+(?:is|==|!=)\W"
+    rb"|\bin[ \t]+[(\[{][^\n]{0,80}?(?<![\w.])(?:\w+\.)?UnionType\b"
+    rb"|\bcase[ \t]+(?:\w+\.)?UnionType\b"
+    rb"|isinstance\([^\n]{0,80}?,[ \t]*\(?(?:\w+\.)?UnionType\b"
+)
 # an annotation's text compared with a string spelling Optional/Union (sglang chooses what
 # torch.compile marks dynamic by `ann == "Optional[torch.Tensor]"`, a future-import string)
 _QUOTED_UNION = rb"""[rRuU]?["'](?:typing\.|t\.)?(?:Optional|Union)\["""
@@ -72,7 +80,8 @@ _NONE_MEMBERS = frozenset({"None", "NoneType", "types.NoneType", "type(None)"})
 class ProjectText:
     star_imported_paths: frozenset[str]  # what relative star imports name: paths without `.py`
     star_imported_modules: frozenset[str]  # what absolute ones name: dotted names
-    union_tests: tuple[str, ...]  # files testing for typing.Union by origin, naming UnionType nowhere that runs
+    # files testing for typing.Union by origin, naming UnionType nowhere that runs (or the reverse)
+    union_tests: tuple[str, ...]
     # the member sets (as spelled, None left out) of unions the project writes in two orders or more
     reordered_unions: frozenset[frozenset[str]]
 
@@ -134,9 +143,13 @@ def _read_facts(path: str) -> _FileFacts | None:
     if _STAR_HINT_RE.search(data):
         _read_star_imports(path, data, relative, absolute)
     union_test = (
-        b"Union" in data and _ORIGIN_RE.search(data) is not None and _tests_union(data)
-        and not _names_union_type_at_run_time(data)
-    ) or _tests_annotation_text(data)
+        (
+            b"Union" in data and _ORIGIN_RE.search(data) is not None and _tests_union(data)
+            and not _names_union_type_at_run_time(data)
+        )
+        or _tests_annotation_text(data)
+        or (b"UnionType" in data and _UNION_TYPE_TEST_RE.search(data) is not None and not _handles_typing_union(data))
+    )
     return [union_test, relative, absolute, _unions(data)]
 
 
@@ -329,6 +342,50 @@ def _names_union_type_at_run_time(data: bytes) -> bool:
     return False
 
 
+def _handles_typing_union(data: bytes) -> bool:
+    """Does code that runs name ``typing.Union`` itself, unsubscripted (``origin is Union``,
+    ``UNION_TYPES = (Union, UnionType)``, ``"typing.Union"``, ``_UnionGenericAlias``): code
+    handling ``Optional[X]`` beside ``X | None``? Asked of a file that tests for
+    ``types.UnionType`` (few do), read in its tree as :func:`_names_union_type_at_run_time`
+    reads it; ``Union[...]`` builds a union, handling none. A file that does not parse
+    handles nothing."""
+    if _tests_union(data):
+        return True
+    try:
+        tree = parse_quietly(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    names = {"Union"} | {match.group(1).decode() for match in _UNION_ALIAS_RE.finditer(data)}
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # (a docstring)
+        if isinstance(node, ast.If) and _tests_type_checking(node.test):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Subscript):
+            stack.append(node.slice)  # (`Union[A, B]` builds one: its members may still name it)
+            continue
+        if (
+            (isinstance(node, ast.Name) and node.id in names)
+            or (isinstance(node, ast.Attribute) and node.attr in ("Union", "_UnionGenericAlias"))
+            or (isinstance(node, ast.Name) and node.id == "_UnionGenericAlias")
+            or (isinstance(node, ast.Constant) and isinstance(node.value, str) and "typing.Union" in node.value)
+        ):
+            return True
+        for name, value in ast.iter_fields(node):
+            if name in ("annotation", "returns"):
+                continue  # (an annotation handles nothing)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+    return False
+
+
 def _tests_type_checking(test: ast.expr) -> bool:
     """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (a block never run)."""
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
@@ -361,7 +418,7 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 9  # (9: forward references unquoted; 8: annotation text compared; 7: Literal values too)
+_KEPT_FORMAT = 10  # (10: tests of types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7: Literal values too)
 
 
 class _Kept:

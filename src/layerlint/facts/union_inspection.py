@@ -8,7 +8,9 @@ read both alike; code that tests ``get_origin(t) is Union`` (or ``t.__origin__ =
 Union``, ``origin in (Union, Optional)`` ...) does not: letta builds its tools' JSON
 schemas so, and after the safe fixes 23 of its 26 built-in tools failed to register.
 Where a file of the project tests so and names ``UnionType`` nowhere that runs (code
-handling both forms names it: projecttext.py), the rules mark those fixes unsafe.
+handling both forms names it: projecttext.py), or tests for ``types.UnionType`` and names
+``typing.Union`` nowhere that runs (the fixed annotation then takes the other branch), the
+rules mark those fixes unsafe.
 
 typing caches a union made inside another subscript (``Optional[Union[int, str]]``) and
 hands the same object back for an equal one written later in another order
@@ -38,7 +40,7 @@ def scan_spec(folders: tuple[tuple[str, bool], ...]) -> tuple[str, ...]:
 @provider("union_tests")
 def project_tests_unions(*spec: str) -> bool:
     """Does a file of the folders of ``spec`` (:func:`scan_spec`) test for ``typing.Union``
-    by origin, without naming ``UnionType``?"""
+    by origin, without naming ``UnionType`` (or the reverse)?"""
     found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
     return found is not None and bool(found.union_tests)
 

@@ -109,7 +109,11 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   TYPE_CHECKING:` block does not count, nor another file), or where a file
   compares text with a string spelling `Optional[...]`/`Union[...]`
   (`ann == "Optional[torch.Tensor]"`, `in (...)`, `.startswith("Optional[")`:
-  an annotation read as text, under the future import what was written),
+  an annotation read as text, under the future import what was written), or
+  where a file tests for `types.UnionType` (`get_origin(t) is types.UnionType`,
+  `isinstance(t, UnionType)`, `in (...)`) and its code names `typing.Union`
+  itself nowhere that runs (`Union[...]` builds one; dishka: a `X | None` the
+  fix writes then takes the other branch),
   every fix outside a stub is unsafe: letta builds its tools' JSON schemas
   from their signatures so, and after the safe fixes 23 of its 26 built-in
   tools failed to register; sglang chooses the arguments torch.compile marks
