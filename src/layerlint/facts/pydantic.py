@@ -1445,7 +1445,8 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
             return replace(callee, is_class=False)
         if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
             owner = receiver(func.value, ctx)
-            if owner.is_class and owner.kind == "model":
+            # (as for a call of the class: one imported from a project module is read there)
+            if owner.is_class and (owner.kind != "unknown" or owner.origins):
                 return replace(owner, is_class=False)
         if isinstance(func, ast.Attribute) and func.attr in _COPIES:  # `cmd.copy(update=...).dict()`
             owner = receiver(func.value, ctx)
