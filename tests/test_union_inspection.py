@@ -67,6 +67,16 @@ UNION_TYPE_INSTANCE = (
     "from types import UnionType\nfrom typing import Union\n\n\ndef nullable(hint: Union[int, str]) -> bool:\n"
     "    return isinstance(hint, UnionType)\n"
 )
+# anthropic: `X | Y` turned into the equal typing.Union (named unsubscripted, in a call)
+UNION_TYPE_TO_UNION = (
+    "import types\nfrom typing import Any, Union, cast, get_args\n\n\ndef key(union):\n"
+    "    if isinstance(union, types.UnionType):\n        return cast(Any, Union)[get_args(union)]\n    return union\n"
+)
+# datamodel-code-generator, prisma's mypy plugin: a class of their own (or mypy's) so named
+OWN_UNION_TYPE = (
+    "from mypy.types import UnionType\n\n\nclass Node:\n    pass\n\n\n"
+    "def members(node) -> bool:\n    return isinstance(node, UnionType)\n"
+)
 UNION_TYPE_AND_UNION = (
     "import types\nimport typing\n\nUNIONS = {typing.Union, types.UnionType}\n\n\n"
     "def nullable(origin) -> bool:\n    return origin is types.UnionType or origin in UNIONS\n"
@@ -105,8 +115,8 @@ def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, sche
 
 @pytest.mark.parametrize(
     "schema",
-    [BOTH_FORMS, BOTH_IN_A_TUPLE, NO_ORIGIN, UNION_TYPE_AND_UNION, "X = 1\n"],
-    ids=["both-forms", "tuple", "no-origin", "union-type-and-union", "none"],
+    [BOTH_FORMS, BOTH_IN_A_TUPLE, NO_ORIGIN, UNION_TYPE_AND_UNION, UNION_TYPE_TO_UNION, OWN_UNION_TYPE, "X = 1\n"],
+    ids=["both-forms", "tuple", "no-origin", "union-type-and-union", "union-type-to-union", "own-union-type", "none"],
 )
 def test_otherwise_the_fix_stays_safe(tmp_path, monkeypatch, schema):
     write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)

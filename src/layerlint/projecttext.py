@@ -51,7 +51,8 @@ _UNION_TEST_RE = re.compile(
     rb"|_UnionGenericAlias|[\"']typing\.Union[\"']"  # `isinstance(t, typing._UnionGenericAlias)`, `str(o) == "typing.Union"`
 )
 _UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing import Union as U`
-# a test against types.UnionType (`X | Y`): `origin is types.UnionType`, `isinstance(t, UnionType)`
+# what may be a test against types.UnionType (`X | Y`): `origin is types.UnionType`,
+# `isinstance(t, UnionType)`; a quick look before the tree is read (_tests_union_type_alone)
 _UNION_TYPE_TEST_RE = re.compile(
     rb"(?:\bis|==|!=)[ \t]+(?:not[ \t]+)?(?:\w+\.)?UnionType\b"
     rb"|(?<![\w.])(?:\w+\.)?UnionType[ \t]+(?:is|==|!=)\W"
@@ -148,7 +149,7 @@ def _read_facts(path: str) -> _FileFacts | None:
             and not _names_union_type_at_run_time(data)
         )
         or _tests_annotation_text(data)
-        or (b"UnionType" in data and _UNION_TYPE_TEST_RE.search(data) is not None and not _handles_typing_union(data))
+        or (b"UnionType" in data and _UNION_TYPE_TEST_RE.search(data) is not None and _tests_union_type_alone(data))
     )
     return [union_test, relative, absolute, _unions(data)]
 
@@ -342,20 +343,39 @@ def _names_union_type_at_run_time(data: bytes) -> bool:
     return False
 
 
-def _handles_typing_union(data: bytes) -> bool:
-    """Does code that runs name ``typing.Union`` itself, unsubscripted (``origin is Union``,
-    ``UNION_TYPES = (Union, UnionType)``, ``"typing.Union"``, ``_UnionGenericAlias``): code
-    handling ``Optional[X]`` beside ``X | None``? Asked of a file that tests for
-    ``types.UnionType`` (few do), read in its tree as :func:`_names_union_type_at_run_time`
-    reads it; ``Union[...]`` builds a union, handling none. A file that does not parse
-    handles nothing."""
+def _tests_union_type_alone(data: bytes) -> bool:
+    """Does the file test for ``types.UnionType`` (``get_origin(t) is types.UnionType``,
+    ``isinstance(t, UnionType)``, ``in (...)``, ``case UnionType():``; the name imported from
+    ``types``, not a class of the project's or mypy's so named) while its code names
+    ``typing.Union`` itself nowhere that runs (``origin is Union``, ``(Union, UnionType)``,
+    ``cast(Any, Union)[args]``, ``"typing.Union"``: code handling ``Optional[X]`` too;
+    ``Union[...]`` builds a union, handling none)? Asked of few files (those a quick look
+    finds testing for a ``UnionType``), read in their tree as
+    :func:`_names_union_type_at_run_time` reads it. A file that does not parse tests nothing."""
     if _tests_union(data):
-        return True
+        return False
     try:
         tree = parse_quietly(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
-    names = {"Union"} | {match.group(1).decode() for match in _UNION_ALIAS_RE.finditer(data)}
+    union_type_names: set[str] = set()  # local names of types.UnionType
+    types_modules: set[str] = set()  # local names of the `types` module
+    union_names = {"Union"} | {match.group(1).decode() for match in _UNION_ALIAS_RE.finditer(data)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "types" and not node.level:
+            union_type_names.update(a.asname or a.name for a in node.names if a.name == "UnionType")
+        elif isinstance(node, ast.Import):
+            types_modules.update(a.asname or a.name for a in node.names if a.name == "types")
+
+    def is_union_type(node: ast.AST) -> bool:
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return any(is_union_type(element) for element in node.elts)
+        return (isinstance(node, ast.Name) and node.id in union_type_names) or (
+            isinstance(node, ast.Attribute) and node.attr == "UnionType"
+            and isinstance(node.value, ast.Name) and node.value.id in types_modules
+        )
+
+    tests = False
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
@@ -366,16 +386,29 @@ def _handles_typing_union(data: bytes) -> bool:
         if isinstance(node, ast.If) and _tests_type_checking(node.test):
             stack.extend(node.orelse)
             continue
-        if isinstance(node, ast.Subscript):
+        if isinstance(node, ast.Compare) and any(is_union_type(side) for side in (node.left, *node.comparators)):
+            tests = True
+        elif (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("isinstance", "issubclass")
+            and len(node.args) == 2 and is_union_type(node.args[1])
+        ):
+            tests = True
+        elif type(node).__name__ == "MatchClass" and is_union_type(node.cls):  # type: ignore[attr-defined]
+            tests = True
+        elif type(node).__name__ == "MatchValue" and is_union_type(node.value):  # type: ignore[attr-defined]
+            tests = True
+        if isinstance(node, ast.Subscript) and (
+            (isinstance(node.value, ast.Name) and node.value.id in union_names)
+            or (isinstance(node.value, ast.Attribute) and node.value.attr == "Union")
+        ):
             stack.append(node.slice)  # (`Union[A, B]` builds one: its members may still name it)
             continue
         if (
-            (isinstance(node, ast.Name) and node.id in names)
+            (isinstance(node, ast.Name) and node.id in union_names | {"_UnionGenericAlias"})
             or (isinstance(node, ast.Attribute) and node.attr in ("Union", "_UnionGenericAlias"))
-            or (isinstance(node, ast.Name) and node.id == "_UnionGenericAlias")
             or (isinstance(node, ast.Constant) and isinstance(node.value, str) and "typing.Union" in node.value)
         ):
-            return True
+            return False  # code handling typing.Union too
         for name, value in ast.iter_fields(node):
             if name in ("annotation", "returns"):
                 continue  # (an annotation handles nothing)
@@ -383,7 +416,7 @@ def _handles_typing_union(data: bytes) -> bool:
                 stack.append(value)
             elif isinstance(value, list):
                 stack.extend(item for item in value if isinstance(item, ast.AST))
-    return False
+    return tests
 
 
 def _tests_type_checking(test: ast.expr) -> bool:
