@@ -134,3 +134,38 @@ def test_chains_of_three_modules_are_followed_and_longer_ones_are_not(services_p
     (app / "kit_c.py").write_text("from sqlalchemy import update\n")
     # select: services -> sqlkit -> kit_a -> kit_b -> sqlalchemy (3 hops); update needs a 4th
     assert _ll107_lines("--no-cache") == [6]
+
+
+# keystone: models that take everything from the project's `sql` module, and a package that
+# star-imports it; not one of them spells the library's name
+SQL_CORE = (
+    "import sqlalchemy as sql\nfrom sqlalchemy.orm import declarative_base\n\n"
+    "ModelBase = declarative_base()\nColumn = sql.Column\nString = sql.String\n"
+)
+GROUP_MODEL = (
+    "from app.common.sql import Column, ModelBase, String\n\n\n"
+    "class Group(ModelBase):\n    __tablename__ = 'group'\n    id = Column(String(64), primary_key=True)\n"
+)
+ROLE_MODEL = (
+    "from app.common import sql\n\n\n"
+    "class Role(sql.ModelBase):\n    __tablename__ = 'role'\n    id = sql.Column(sql.String(64), primary_key=True)\n"
+)
+
+
+def test_a_model_module_that_never_spells_sqlalchemy_is_checked(tmp_path, monkeypatch):
+    write_project(
+        tmp_path, monkeypatch,
+        {
+            "app/__init__.py": "", "app/common/__init__.py": "", "app/identity/__init__.py": "",
+            "app/common/sql/__init__.py": "from app.common.sql.core import *  # noqa: F403\n",
+            "app/common/sql/core.py": SQL_CORE,
+            "app/identity/group.py": GROUP_MODEL, "app/identity/role.py": ROLE_MODEL,
+        },
+        pyproject='[project]\nname = "x"\n\n[tool.layerlint]\nselect = ["LL302"]\n',
+    )
+    assert "sqlalchemy" not in GROUP_MODEL + ROLE_MODEL
+    external.clear()
+    result = CliRunner().invoke(main, ["check", "--jobs", "1", "--no-cache", "app/identity"])
+    assert result.exit_code == 1, result.output
+    found = sorted(line.split(": ")[0] for line in result.output.splitlines() if ": LL302" in line)
+    assert found == ["app/identity/group.py:6:10", "app/identity/role.py:6:10"]

@@ -74,13 +74,15 @@ _MODEL_MARKERS = frozenset({"__tablename__", "__table__"})
 
 
 def uses_sqlalchemy(ctx: FileContext) -> bool:
-    """Cheap gate: the file mentions SQLAlchemy or SQLModel and is no migration code (a
-    revision, or a module of the Alembic script folder: frozen models, data helpers)."""
+    """Cheap gate: the file mentions SQLAlchemy or SQLModel, or declares ``__tablename__`` (a
+    model taking every name from a project module: keystone's ``sql.Column``), and is no
+    migration code (a revision, or a module of the Alembic script folder: frozen models, data
+    helpers). Names are still resolved through imports."""
     return ctx.memo_of(_uses_sqlalchemy)
 
 
 def _uses_sqlalchemy(ctx: FileContext) -> bool:
-    return ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source) and not ctx.in_migration_scripts
+    return ("sqlalchemy" in ctx.source or "sqlmodel" in ctx.source or "__tablename__" in ctx.source) and not ctx.in_migration_scripts
 
 
 def sa_qualified(node: ast.AST, ctx: FileContext) -> str | None:
