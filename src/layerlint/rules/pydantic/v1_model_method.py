@@ -78,6 +78,11 @@ The receiver decides, because these names are everywhere outside Pydantic:
   base's `dict()` among them), or that Fern generated (its first line says so:
   its models' base overrides `dict()`, which the rename would skip), unknown
   receivers are left alone;
+- nor on an instance of a class of another package not known to be a model
+  (`embedder: OpenAIEmbeddings`, or `embedder` in the body of `if
+  isinstance(embedder, OpenAIEmbeddings):`), nor on such a class: which
+  Pydantic it is built on, if any, cannot be read (langchain-openai 0.1's
+  classes are `pydantic.v1` models); Pydantic's own bases aside;
 - nor in a deliberate v1/v2 compatibility branch: the v2 name used on the same
   receiver or its class in the other branch of an `if` (`if is_v2:
   m.model_dump() else: m.dict()`, or an `if` whose v2 branch returns before the
@@ -314,9 +319,14 @@ class V1ModelMethod(PydanticRule):
             target.kind == "unknown" and bool(target.origins) and derives_from_model(target.origins, self.ctx)
         )
         if name in GENERIC:
-            flagged = known or (keywords and not self._v1_on_purpose() and not _beyond_v2(name, call))
+            flagged = known or (
+                keywords and not self._v1_on_purpose() and not _beyond_v2(name, call)
+                and not self._of_another_package(attr.value, target)
+            )
         else:
-            flagged = known or (uses_pydantic(self.ctx) and not self._v1_on_purpose())
+            flagged = known or (
+                uses_pydantic(self.ctx) and not self._v1_on_purpose() and not self._of_another_package(attr.value, target)
+            )
         defines = target.defines
         if flagged and target.origins:
             # its class is, or derives from, a class of another module: read what that is
@@ -357,6 +367,45 @@ class V1ModelMethod(PydanticRule):
         where a receiver only guessed to be a model is left alone?"""
         ctx = self.ctx
         return uses_v1_models(ctx) or tests_pydantic_version(ctx) or fern_generated(ctx.source)
+
+    def _of_another_package(self, node: ast.expr, target: Receiver) -> bool:
+        """Is the receiver, not known to be a model, an instance of a class of another package
+        (``embedder: OpenAIEmbeddings``, or ``embedder`` in the body of ``if isinstance(embedder,
+        OpenAIEmbeddings):``), Pydantic's own bases aside? Which Pydantic it is built on, if
+        any, cannot be read (langchain-openai 0.1's classes are ``pydantic.v1`` models)."""
+        if target.origins:
+            return not target.origins & (MODEL_BASES | SETTINGS_BASES) and not any(
+                self.ctx.is_first_party(origin) for origin in target.origins
+            )
+        return target.kind == "unknown" and any(
+            not self.ctx.is_first_party(name) and name not in MODEL_BASES | SETTINGS_BASES
+            for name in self._narrowed_to(node)
+        )
+
+    def _narrowed_to(self, node: ast.expr) -> set[str]:
+        """The classes (fully qualified) an ``if isinstance(<node>, X):`` around ``node``, in
+        its function (or the module), tests it against."""
+        scope = self.ctx.enclosing_function() or self.ctx.tree
+        spelled = ast.dump(node)
+        line = node.lineno
+        found: set[str] = set()
+        for stmt in ast.walk(scope):
+            if not isinstance(stmt, ast.If) or not stmt.body or not stmt.lineno <= line <= stmt.body[-1].end_lineno:
+                continue
+            tests = stmt.test.values if isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.And) else [
+                stmt.test
+            ]
+            for test in tests:
+                if (
+                    isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
+                    and len(test.args) == 2 and ast.dump(test.args[0]) == spelled
+                ):
+                    classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+                    for cls in classes:
+                        qualified = self.ctx.resolve(cls)
+                        if qualified is not None:
+                            found.add(qualified)
+        return found
 
     def _serializes_by_alias(self, target: Receiver) -> bool:
         """Does the receiver's class, as far as can be seen, set ``serialize_by_alias``?"""
