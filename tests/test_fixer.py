@@ -388,3 +388,24 @@ def test_fixing_prints_no_compiler_warnings_about_the_code(tmp_path):
         outcome = fix_text(source, str(path), Settings())
     assert "limit: int | None" in outcome.text
     assert [str(w.message) for w in caught] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("from sqlalchemy import Column  # noqa: F401\n", True),
+        ("from sqlalchemy import Column  # noqa\n", True),
+        ("from sqlalchemy import Column  #noqa:F401,E501\n", True),
+        ("from sqlalchemy import Column  # noqa: E501, F\n", True),
+        ("from sqlalchemy import Column  # NOQA: f401\n", True),
+        ("from sqlalchemy import (  # noqa: F401\n    Column,\n    String,\n)\n", True),
+        ("from sqlalchemy import Column  # noqa: E501\n", False),
+        ("from sqlalchemy import Column  # not a noqa\n", False),
+        ("from sqlalchemy import Column\n", False),
+    ],
+)
+def test_a_noqa_covering_f401_keeps_an_import_line(line, kept):
+    from layerlint.fixes.imports import _silences_unused_import
+
+    statement = cst.parse_module(line).body[0]
+    assert _silences_unused_import(statement) is kept

@@ -166,7 +166,8 @@ def _has_comment(node: cst.CSTNode) -> bool:
 class _ImportRemover:
     """Walks statements only (never expressions): drops import bindings of
     ``removable`` local names bound to one of its qualified names. Imports in
-    ``try`` blocks (fallback imports) and aliases with a comment are kept."""
+    ``try`` blocks (fallback imports), aliases with a comment, and a line whose ``# noqa``
+    covers F401 are kept."""
 
     def __init__(self, removable: dict[str, frozenset[str]]) -> None:
         self.removable = removable
@@ -236,6 +237,8 @@ class _ImportRemover:
         return False
 
     def line(self, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine | None:
+        if _silences_unused_import(line):
+            return line  # `# noqa: F401`: the author keeps the names on purpose (a re-export)
         body: list[cst.BaseSmallStatement] = []
         changed = False
         for small in line.body:
@@ -260,6 +263,25 @@ class _ImportRemover:
         if getattr(last, "semicolon", cst.MaybeSentinel.DEFAULT) is not cst.MaybeSentinel.DEFAULT:
             body[-1] = last.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
         return line.with_changes(body=body)
+
+
+# a `# noqa` comment, bare or with codes (as flake8 and ruff read it)
+_NOQA_RE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.IGNORECASE)
+
+
+def _silences_unused_import(line: cst.SimpleStatementLine) -> bool:
+    """Does a ``# noqa`` on the statement (any of its lines) cover F401, the unused-import
+    code: bare, or naming ``F401`` (or ``F4``, ``F``)?"""
+    code = cst.Module([]).code_for_node(line)
+    if "noqa" not in code.lower():
+        return False
+    for match in _NOQA_RE.finditer(code):
+        codes = match.group("codes")
+        if codes is None:
+            return True
+        if any("F401".startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c):
+            return True
+    return False
 
 
 def _merge(carry: list[cst.EmptyLine], leading: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
