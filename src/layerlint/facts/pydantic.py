@@ -609,10 +609,19 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
             defines = set(own)
             origins: set[str] = set()
             shadowed = False  # a base before the model's may define the v1 names first
+            # the same before a base that may turn out a model, read from its module
+            # (`class EasyPrompt(UserList, Prompt)`, Prompt deriving from another module's model)
+            shadows_candidate = candidate_seen = False
             for base in node.bases:
                 kind, is_settings, base_defines, base_origins = base_kind(base)
                 if "model" not in kinds and kind in ("plain", "unknown") and not _neutral(base, ctx):
                     shadowed = True
+                candidate = kind == "model" or (
+                    kind == "unknown" and any(ctx.is_first_party(origin) for origin in base_origins)
+                )
+                if not candidate_seen and not candidate and kind in ("plain", "unknown") and not _neutral(base, ctx):
+                    shadows_candidate = True
+                candidate_seen = candidate_seen or candidate
                 kinds.append(kind)
                 settings = settings or is_settings
                 defines |= base_defines
@@ -625,6 +634,8 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
                 kind = "v1"
             elif "unknown" in kinds or any(kw.arg == "metaclass" for kw in node.keywords):
                 kind = "unknown"
+                if shadows_candidate and candidate_seen:
+                    defines |= V1_METHOD_NAMES
             else:
                 kind = "plain"
             results.append(ClassInfo(name, kind, settings, own, frozenset(defines), frozenset(origins)))
