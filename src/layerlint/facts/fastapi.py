@@ -84,6 +84,53 @@ def local_http_exceptions(ctx: FileContext) -> frozenset[str]:
     return ctx.memo_of(_local_http_exceptions)
 
 
+def status_first_http_exceptions(ctx: FileContext) -> frozenset[str]:
+    """The module's HTTPException subclasses that take the status first, as HTTPException
+    does: one base (HTTPException, or such a class), no ``__init__`` or ``__new__`` of their
+    own, no decorator (``@dataclass`` writes an ``__init__``) and no metaclass
+    (``class LoginError(HTTPException): ...`` raised as ``LoginError(401, "...")``)."""
+    local = local_http_exceptions(ctx)
+    if not local:
+        return frozenset()
+    return ctx.memo("fastapi.status_first_http_exceptions", lambda: _status_first(ctx, local))
+
+
+def _status_first(ctx: FileContext, local: frozenset[str]) -> frozenset[str]:
+    classes = [cls for cls in nodes_of(ctx.tree, ast.ClassDef) if cls.name in local]
+    counts: dict[str, int] = {}
+    for cls in classes:
+        counts[cls.name] = counts.get(cls.name, 0) + 1
+    known: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for cls in classes:
+            if cls.name in known or counts[cls.name] > 1 or cls.decorator_list or cls.keywords or len(cls.bases) != 1:
+                continue
+            if any(name in ("__init__", "__new__") for name in _class_body_names(cls)):
+                continue
+            base = cls.bases[0]
+            if ctx.resolve(base) in HTTP_EXCEPTIONS or (isinstance(base, ast.Name) and base.id in known):
+                known.add(cls.name)
+                changed = True
+    return frozenset(known)
+
+
+def _class_body_names(cls: ast.ClassDef) -> set[str]:
+    """The names a class body binds directly (methods, assignments)."""
+    names: set[str] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(stmt.name)
+        elif isinstance(stmt, ast.Assign):
+            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+        elif not isinstance(stmt, (ast.Expr, ast.Pass)):
+            names.add("__init__")  # (an `if`/`try` in the body: not read, presumed to define it)
+    return names
+
+
 def http_exception_name(expr: ast.AST | None, ctx: FileContext) -> str | None:
     """The HTTPException class a ``raise`` raises (``raise X`` or ``raise X(...)``), else None."""
     if isinstance(expr, ast.Call):

@@ -9,8 +9,10 @@ Flags an integer literal used as an HTTP status in:
   `@section.router.post(...)`);
 - `HTTPException(404, ...)` / `HTTPException(status_code=404, ...)` (FastAPI's
   or Starlette's, however imported; for a subclass defined in the module, the
-  `status_code=` keyword only), and what such a subclass passes to its
-  `super().__init__(402, ...)` (`status_code=402`);
+  `status_code=` keyword, and the first argument when the subclass takes the
+  status first as HTTPException does: one base, no `__init__`/`__new__` of its
+  own, no decorator, `LoginError(401, "...")`), and what such a subclass passes
+  to its `super().__init__(402, ...)` (`status_code=402`);
 - a FastAPI/Starlette response: `JSONResponse(content, 201)`,
   `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...;
   and a project subclass of one (of the module, or of another project module,
@@ -114,6 +116,7 @@ from layerlint.facts.fastapi import (
     response_subclass_call,
     router_assignments,
     spells_router_class,
+    status_first_http_exceptions,
 )
 from layerlint.facts.status_fix import StatusFixFacts
 from layerlint.layers import HTTP_FREE_LAYERS
@@ -165,6 +168,7 @@ class BareStatusCode(Rule):
         needles = {"status_code", "exception_handler", *self.ctx.spellings(HTTP_EXCEPTIONS), *response_spellings(self.ctx)}
         if local_http_exceptions(self.ctx):
             needles.add("__init__")  # `super().__init__(402, ...)` in a subclass of the module
+            needles.update(status_first_http_exceptions(self.ctx))  # `LoginError(401, ...)`
         return needles
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -186,7 +190,10 @@ class BareStatusCode(Rule):
             return
         exception = http_exception_name(node, self.ctx)
         if exception is not None:
-            if exception in HTTP_EXCEPTIONS and node.args and not isinstance(node.args[0], ast.Starred):
+            if (
+                (exception in HTTP_EXCEPTIONS or exception in status_first_http_exceptions(self.ctx))
+                and node.args and not isinstance(node.args[0], ast.Starred)
+            ):
                 self._check(node.args[0])
             self._check(keyword(node, "status_code"))
             return
