@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from layerlint.external import clear_too
 from layerlint.filestamp import signature, unchanged_since, write_json_atomically
@@ -317,6 +317,18 @@ def _names_union_type_at_run_time(data: bytes) -> bool:
         tree = parse_quietly(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
+    return any(
+        (isinstance(node, ast.Name) and node.id == "UnionType")
+        or (isinstance(node, ast.Attribute) and node.attr == "UnionType")
+        or (isinstance(node, ast.Constant) and isinstance(node.value, str) and "UnionType" in node.value)
+        for node in _run_time_nodes(tree)
+    )
+
+
+def _run_time_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of code that runs: not an import, a docstring, an annotation (of an argument,
+    a return, ``x: T = ...``: it handles nothing), nor an ``if TYPE_CHECKING:`` block. A
+    node comes before its children."""
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
@@ -327,20 +339,14 @@ def _names_union_type_at_run_time(data: bytes) -> bool:
         if isinstance(node, ast.If) and _tests_type_checking(node.test):
             stack.extend(node.orelse)
             continue
-        if (
-            (isinstance(node, ast.Name) and node.id == "UnionType")
-            or (isinstance(node, ast.Attribute) and node.attr == "UnionType")
-            or (isinstance(node, ast.Constant) and isinstance(node.value, str) and "UnionType" in node.value)
-        ):
-            return True
+        yield node
         for name, value in ast.iter_fields(node):
             if name in ("annotation", "returns"):
-                continue  # (an annotation handles nothing: arguments, returns, `x: T = ...`)
+                continue
             if isinstance(value, ast.AST):
                 stack.append(value)
             elif isinstance(value, list):
                 stack.extend(item for item in value if isinstance(item, ast.AST))
-    return False
 
 
 def _tests_union_type_alone(data: bytes) -> bool:
@@ -376,15 +382,9 @@ def _tests_union_type_alone(data: bytes) -> bool:
         )
 
     tests = False
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            continue
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            continue  # (a docstring)
-        if isinstance(node, ast.If) and _tests_type_checking(node.test):
-            stack.extend(node.orelse)
+    building: set[int] = set()  # the `Union` of each `Union[...]`: it builds one, handling none
+    for node in _run_time_nodes(tree):
+        if id(node) in building:
             continue
         if isinstance(node, ast.Compare) and any(is_union_type(side) for side in (node.left, *node.comparators)):
             tests = True
@@ -397,25 +397,17 @@ def _tests_union_type_alone(data: bytes) -> bool:
             tests = True
         elif type(node).__name__ == "MatchValue" and is_union_type(node.value):  # type: ignore[attr-defined]
             tests = True
-        if isinstance(node, ast.Subscript) and (
+        elif isinstance(node, ast.Subscript) and (
             (isinstance(node.value, ast.Name) and node.value.id in union_names)
             or (isinstance(node.value, ast.Attribute) and node.value.attr == "Union")
         ):
-            stack.append(node.slice)  # (`Union[A, B]` builds one: its members may still name it)
-            continue
-        if (
+            building.add(id(node.value))
+        elif (
             (isinstance(node, ast.Name) and node.id in union_names | {"_UnionGenericAlias"})
             or (isinstance(node, ast.Attribute) and node.attr in ("Union", "_UnionGenericAlias"))
             or (isinstance(node, ast.Constant) and isinstance(node.value, str) and "typing.Union" in node.value)
         ):
             return False  # code handling typing.Union too
-        for name, value in ast.iter_fields(node):
-            if name in ("annotation", "returns"):
-                continue  # (an annotation handles nothing)
-            if isinstance(value, ast.AST):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, ast.AST))
     return tests
 
 
