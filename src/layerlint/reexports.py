@@ -32,6 +32,7 @@ from typing import NamedTuple
 from layerlint.external import clear_too as external_clear_too
 from layerlint.facts.fallbacks import catches_import_error
 from layerlint.facts.project_classes import absolute_module
+from layerlint.facts.typing import dotted_text
 from layerlint.parse import parse_quietly
 from layerlint.spelling import line_heads
 
@@ -135,18 +136,6 @@ def _import_only_names(path: str, module: str) -> _ModuleNames:
     return _ModuleNames(out, frozenset(bindings), star or None)
 
 
-def _dotted(node: ast.expr) -> str | None:
-    """``a.b.c`` of a name or an attribute chain; else None."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _scan(
     body: list[ast.stmt], package: str, bindings: dict[str, list[str | None]], walrus: bool, top: bool = False
 ) -> None:
@@ -166,7 +155,7 @@ def _scan(
             and isinstance(stmt, ast.Assign)
             and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], ast.Name)
-            and (dotted := _dotted(stmt.value)) is not None
+            and (dotted := dotted_text(stmt.value)) is not None
         ):
             bindings.setdefault(stmt.targets[0].id, []).append(_Alias(dotted))
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
