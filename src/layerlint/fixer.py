@@ -36,7 +36,14 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.engine import FileResult, decode, lint_source, lint_text, lint_tree
 from layerlint.fixes import fixer_class, is_applicable
 from layerlint.fixes.base import FixContext, Fixer
-from layerlint.fixes.imports import bound_names, name_counts, remove_unused_imports, snippet_name_counts
+from layerlint.fixes.imports import (
+    bound_besides_imports,
+    bound_names,
+    module_binding_unused,
+    name_counts,
+    remove_unused_imports,
+    snippet_name_counts,
+)
 from layerlint.fixes.positions import layout, replace_nodes
 from layerlint.parse import parse_quietly
 
@@ -197,6 +204,13 @@ def apply_fixes_once(
         before = name_counts(tree, only=candidates)
         after = _names_after(before, changed, new_module, candidates)
         gone = {name for name in candidates if before[name] > 0 and after[name] <= 0}
+        # a name still spelled, where each use left may be another binding's (`[t.name for t in
+        # xs]` beside `import typing as t`): the symbol table of the fixed code says
+        lingering = [name for name in candidates if before[name] > 0 and after[name] > 0]
+        lingering = [name for name in lingering if bound_besides_imports(tree, name)]
+        if lingering:
+            fixed_code = new_module.code
+            gone.update(name for name in lingering if module_binding_unused(fixed_code, name))
         gone -= _names_in_type_comments(ctx.text, gone)  # (`# type: (Optional[str]) -> None`: mypy reads it)
         new_module, _ = remove_unused_imports(new_module, gone, removable)
     return laid.code(new_module), applied

@@ -15,6 +15,7 @@ import ast
 import bisect
 import collections
 import re
+import symtable
 import sys
 import textwrap
 from typing import Any, Callable, Sequence
@@ -62,6 +63,48 @@ def name_counts(
         elif isinstance(node, ast.MatchMapping) and node.rest:
             names[node.rest] += 1
     return names
+
+
+def bound_besides_imports(tree: ast.AST, name: str) -> bool:
+    """Does the module bind ``name`` other than by an import (a parameter, a comprehension's
+    or a loop's variable, an assignment, a ``def``)? Then a use of it may be of that binding."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, ast.arg) and node.arg == name:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            return True
+        if isinstance(node, ast.ExceptHandler) and node.name == name:
+            return True
+    return False
+
+
+def module_binding_unused(code: str, name: str) -> bool:
+    """Is the module's own binding of ``name`` (its import) left without a use in ``code``,
+    every remaining ``name`` being another binding's (``import typing as t`` beside ``[t.name
+    for t in xs]`` once the fix rewrote ``t.Optional[str]``)? Read with the symbol table: a
+    use at module level, or in a scope where the name is global, is the import's. A name a
+    string spells (an annotation), or a ``global`` statement names, counts as a use."""
+    try:
+        tree = parse_quietly(code)
+        table = symtable.symtable(code, "<fixed>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    in_code = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name)
+    if name_counts(tree, only=frozenset({name}))[name] != in_code:
+        return False
+    pending = [(table, True)]
+    while pending:
+        scope, top = pending.pop()
+        try:
+            symbol = scope.lookup(name)
+        except KeyError:
+            symbol = None
+        if symbol is not None and symbol.is_referenced() and (top or symbol.is_global()):
+            return False
+        pending.extend((child, False) for child in scope.get_children())
+    return True
 
 
 # keyword arguments whose string is shown to people, never read as code
