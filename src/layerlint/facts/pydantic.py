@@ -1450,6 +1450,9 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
         func = node.func
         if isinstance(func, ast.Name) and func.id == "super" and not _lookup("super", ctx)[0]:
             return _super_receiver(ctx)
+        if node.args and isinstance(func, (ast.Name, ast.Attribute)) and ctx.resolve(func) in CAST_NAMES:
+            # `cast(User, value).dict()`: what the annotation `User` says, as for a name bound so
+            return _receiver_of_binding(_annotation_ref(node.args[0], ctx), ctx)
         callee = receiver(_base_expr(func), ctx)  # (`Holder[int]()`: an instance of Holder)
         # (an imported class of unknown kind too: a rule may read its module, see Receiver.origins)
         if callee.is_class and (callee.kind != "unknown" or callee.origins):

@@ -34,7 +34,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
   or bound twice in the module),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`, a call of a project function annotated to return
-  one: `data = team_or_raise(...)` with `-> TeamRequest`, `cast(UserOut, value)`;
+  one: `data = team_or_raise(...)` with `-> TeamRequest`, `cast(UserOut, value)`,
+  also called on directly: `cast(UserOut, value).dict()`;
   `cast(type[UserOut], value)` is the class), the copy of one
   (`user.copy(update=...)`, `user.model_copy()`: `user.copy(update=...).dict()` is
   flagged twice), `self`/`cls` in a model's methods (a staticmethod's first
