@@ -4,7 +4,8 @@ Zero configuration classifies the conventional layout by the parts of a dotted
 module name (RULES.md, "How a module gets its layer"); when several parts match,
 the outermost wins (``app.models.repos.git`` is a models module: a folder inside
 a layer stays in that layer); a module name ending ``_service``, ``_repo`` ... counts
-only when no part names a layer. Test code is in no layer (:func:`_is_test_module`).
+only when no part names a layer, and only after a name (``user_service``; not
+``_models`` alone). Test code is in no layer (:func:`_is_test_module`).
 ``[tool.layerlint.layers]`` replaces the defaults with glob patterns on dotted
 names; when several patterns match, the longest (most specific) wins.
 """
