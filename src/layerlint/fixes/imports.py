@@ -92,7 +92,7 @@ def module_binding_unused(code: str, name: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     in_code = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name)
-    if name_counts(tree, only=frozenset({name}))[name] != in_code:
+    if name_counts(tree, only=frozenset({name}))[name] != in_code or _in_annotations(tree, name):
         return False
     pending = [(table, True)]
     while pending:
@@ -105,6 +105,26 @@ def module_binding_unused(code: str, name: str) -> bool:
             return False
         pending.extend((child, False) for child in scope.get_children())
     return True
+
+
+def _in_annotations(tree: ast.AST, name: str) -> bool:
+    """Does an annotation spell ``name``? (Under ``from __future__ import annotations`` the
+    symbol table does not read annotations; a type checker and ``get_type_hints`` do.)"""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg):
+            annotations = [node.annotation]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            annotations = [node.returns]
+        elif isinstance(node, ast.AnnAssign):
+            annotations = [node.annotation]
+        else:
+            continue
+        for annotation in annotations:
+            if annotation is not None and any(
+                isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(annotation)
+            ):
+                return True
+    return False
 
 
 # keyword arguments whose string is shown to people, never read as code
