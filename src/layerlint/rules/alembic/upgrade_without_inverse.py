@@ -288,7 +288,10 @@ def _inverted(op: Operation, down: _Downgrade, upgrade: list[Operation]) -> bool
 
 def _undone_in_upgrade(op: Operation, upgrade: list[Operation]) -> bool:
     """The upgrade itself drops or renames away what it created (a temporary object), or
-    drops the table it added a column, index or constraint to (its data moved elsewhere)."""
+    drops the table it added a column, index or constraint to (its data moved elsewhere); or
+    it dropped the object before creating it again (a rebuild: `drop_index("ix")`, then
+    `create_index("ix", ...)` with other columns): it existed before the upgrade, and the
+    downgrade must not remove it (prefect's rebuilt foreign keys)."""
     name, table = op.name, op.table
     after = False
     for other in upgrade:
