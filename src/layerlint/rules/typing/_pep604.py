@@ -364,8 +364,10 @@ class Pep604Rule(Rule):
     def _signature_read_by_union_only_library(self, node: ast.Subscript, position: str) -> bool:
         """The signature of a function decorated by a library known to read annotations and
         to tell ``Optional[X]`` from ``X | None`` (``get_origin(t) is Union`` only): NVIDIA's
-        CuTe DSL (``@cute.jit``), whose C header export raised on ``Int32 | None``."""
-        if position != tf.ANNOTATION or not self.ctx.mentions("cutlass"):
+        CuTe DSL (``@cute.jit``), whose C header export raised on ``Int32 | None``; Kubeflow
+        Pipelines (``@dsl.component``, ``@dsl.pipeline``), which took ``int | None`` for an
+        artifact type and raised at import."""
+        if position != tf.ANNOTATION or not self.ctx.mentions(*_UNION_ONLY_PACKAGES):
             return False
         func = self.ctx.enclosing_function()
         if func is None or _in_body(node, func):
@@ -393,8 +395,10 @@ def _binds_value(qualified: str, ctx: FileContext) -> bool:
     )
 
 # libraries whose decorators read the annotations and test `get_origin(t) is Union` only
-# (nvidia-cutlass-dsl 4.8: its C header export of a `@cute.jit` function)
-_UNION_ONLY_READERS = ("cutlass.",)
+# (nvidia-cutlass-dsl 4.8: its C header export of a `@cute.jit` function; kfp 2.17: its
+# components' and pipelines' parameter types)
+_UNION_ONLY_PACKAGES = ("cutlass", "kfp")
+_UNION_ONLY_READERS = tuple(package + "." for package in _UNION_ONLY_PACKAGES)
 
 # decorators that do not read the annotations of what they decorate
 _PLAIN_BUILTINS = frozenset({"staticmethod", "classmethod", "property"})
