@@ -594,6 +594,35 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
             return kind, settings, frozenset(), frozenset({qualified} if qualified else ())
         return "unknown", False, frozenset(), frozenset()
 
+    closed_classes: dict[str, bool] = {}
+
+    def closed(name: str, seen: tuple[str, ...] = ()) -> bool:
+        """A class of the module (one of that name) whose bases are all such classes or
+        neutral ones: what its body defines is all it brings to a class deriving from it."""
+        known = closed_classes.get(name)
+        if known is not None:
+            return known
+        found = by_name.get(name)
+        if not found or len(found) > 1 or name in seen or name in ctx.imports:
+            return False
+        node = found[0]
+        result = not node.keywords and all(
+            _neutral(base, ctx)
+            or (isinstance(_base_expr(base), ast.Name) and closed(_base_expr(base).id, (*seen, name)))  # type: ignore[attr-defined]
+            for base in node.bases
+        )
+        closed_classes[name] = result
+        return result
+
+    def shadows(base: ast.expr, kind: str) -> bool:
+        """May this base, before a model's, define v1 names the derived class then has? Not a
+        neutral one, nor a closed class of the module (:func:`closed`: its names, which the
+        derived class's ``defines`` already holds, are all it brings)."""
+        if kind not in ("plain", "unknown") or _neutral(base, ctx):
+            return False
+        base = _base_expr(base)
+        return not (isinstance(base, ast.Name) and closed(base.id))
+
     def classify(name: str) -> ClassInfo:
         info = infos.get(name)
         if info is not None:
@@ -614,12 +643,12 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
             shadows_candidate = candidate_seen = False
             for base in node.bases:
                 kind, is_settings, base_defines, base_origins = base_kind(base)
-                if "model" not in kinds and kind in ("plain", "unknown") and not _neutral(base, ctx):
+                if "model" not in kinds and shadows(base, kind):
                     shadowed = True
                 candidate = kind == "model" or (
                     kind == "unknown" and any(ctx.is_first_party(origin) for origin in base_origins)
                 )
-                if not candidate_seen and not candidate and kind in ("plain", "unknown") and not _neutral(base, ctx):
+                if not candidate_seen and not candidate and shadows(base, kind):
                     shadows_candidate = True
                 candidate_seen = candidate_seen or candidate
                 kinds.append(kind)
@@ -659,7 +688,7 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
         classify(name)
     # the two closures refer to each other: unbind them, or the cycle (holding ctx and
     # the tree) outlives the file while the CLI's cyclic collector is paused
-    base_kind = classify = None  # type: ignore[assignment]  # noqa: F811
+    base_kind = classify = closed = shadows = None  # type: ignore[assignment]  # noqa: F811
     return infos
 
 

@@ -64,7 +64,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
   `from_orm` classmethod written on a dataclass, a field called `schema`, a
   `dict()` a project base defines, also on an instance of a subclass held in a
   variable, or of a module-level alias of such a class in another module:
-  `Settings = BotSettings`, its only binding), on a class known not to be Pydantic (one of a schemas module
+  `Settings = BotSettings`, its only binding; or where a base before the model
+  base may: `class Rows(UserList, Model)` reaches `UserList.copy()` first, while a
+  class of the module whose bases are all such classes brings only what its body
+  defines), on a class known not to be Pydantic (one of a schemas module
   that, read, is a `@dataclass` or derives from nothing but the standard
   library (and its backports: `typing_extensions.TypedDict`) and non-Pydantic schema libraries: marshmallow, Django REST
   framework, msgspec, attrs, dataclasses-json ...; or ORMs of their own: tortoise's
