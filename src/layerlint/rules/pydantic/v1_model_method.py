@@ -268,6 +268,10 @@ _NAMES = re.compile(r"\.[ \t]*(" + "|".join(sorted(GENERIC.keys() | UNIQUE.keys(
 _KEYWORD_GATE = tuple(f"{k}=" for k in PYDANTIC_KEYWORDS)
 
 
+# an annotation that says nothing of the class (`type_: Any`): the receiver stays unknown
+_ANY_NAMES = frozenset({"typing.Any", "typing_extensions.Any"})
+
+
 class V1ModelMethod(PydanticRule):
     code = "LL203"
     name = "pydantic-v1-model-method"
@@ -378,7 +382,7 @@ class V1ModelMethod(PydanticRule):
         OpenAIEmbeddings):``), Pydantic's own bases aside? Which Pydantic it is built on, if
         any, cannot be read (langchain-openai 0.1's classes are ``pydantic.v1`` models)."""
         if target.origins:
-            return not target.origins & (MODEL_BASES | SETTINGS_BASES) and not any(
+            return not target.origins & (MODEL_BASES | SETTINGS_BASES | _ANY_NAMES) and not any(
                 self.ctx.is_first_party(origin) for origin in target.origins
             )
         return target.kind == "unknown" and any(
