@@ -275,7 +275,7 @@ def imports_model_classes(ctx: FileContext) -> bool:
 
 def _imports_model_class(local: str, qualified: str, ctx: FileContext) -> bool:
     module, _, last = qualified.rpartition(".")
-    if _looks_like_class(last):
+    if looks_like_class(last):
         return _schemas_suffix(module) or ctx.is_first_party(module)
     # a models module itself, whose classes the file names through it (`models.Item`)
     return ctx.layer_of(qualified) == "models" and re.search(rf"\b{re.escape(local)}\.[A-Z]", ctx.source) is not None
@@ -303,7 +303,7 @@ def _imports_v1_models(facts: ModuleFacts, ctx: FileContext) -> bool:
         qualified
         for bound in facts.import_bindings.values()
         for qualified in bound
-        if _looks_like_class(qualified.rpartition(".")[2]) and ctx.is_first_party(qualified)
+        if looks_like_class(qualified.rpartition(".")[2]) and ctx.is_first_party(qualified)
     )
     return bool(classes) and imported_facts(classes, ctx)[0]
 
@@ -330,7 +330,7 @@ class ClassInfo:
 # -- imports -------------------------------------------------------------------
 
 
-def _looks_like_class(name: str) -> bool:
+def looks_like_class(name: str) -> bool:
     return bool(name) and name[0].isupper() and not name.isupper()
 
 
@@ -349,7 +349,7 @@ def imported_kind(qualified: str | None, ctx: FileContext) -> tuple[str, bool]:
     module, _, last = qualified.rpartition(".")
     if (
         module
-        and _looks_like_class(last)
+        and looks_like_class(last)
         and ctx.layer_of(module) == "schemas"
         # a module whose file is not found may be no module of the project at all (its
         # package under an undeclared source folder): nothing is known of the class
@@ -1465,7 +1465,7 @@ def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
             return Receiver("v1", is_class=True)
         qualified = ctx.resolve(node)
         kind, _settings = imported_kind(qualified, ctx)
-        if kind == "unknown" and qualified and _looks_like_class(qualified.rpartition(".")[2]) and ctx.is_first_party(
+        if kind == "unknown" and qualified and looks_like_class(qualified.rpartition(".")[2]) and ctx.is_first_party(
             qualified
         ):
             # `types.InferenceRequest` after `from app import types`: a class of a project

@@ -218,6 +218,7 @@ from layerlint.facts.pydantic import (
     imports_model_classes,
     library_defines,
     known_not_pydantic,
+    looks_like_class,
     mentions_pydantic,
     module_facts,
     receiver,
@@ -382,8 +383,11 @@ class V1ModelMethod(PydanticRule):
         OpenAIEmbeddings):``), Pydantic's own bases aside? Which Pydantic it is built on, if
         any, cannot be read (langchain-openai 0.1's classes are ``pydantic.v1`` models)."""
         if target.origins:
+            # (an origin named like a function is what a call returned: `pydantic_model_creator(...)`,
+            # a receiver still only guessed at)
             return not target.origins & (MODEL_BASES | SETTINGS_BASES | _ANY_NAMES) and not any(
-                self.ctx.is_first_party(origin) for origin in target.origins
+                self.ctx.is_first_party(origin) or not looks_like_class(origin.rpartition(".")[2])
+                for origin in target.origins
             )
         return target.kind == "unknown" and any(
             not self.ctx.is_first_party(name) and name not in MODEL_BASES | SETTINGS_BASES
