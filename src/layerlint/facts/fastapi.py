@@ -15,6 +15,7 @@ from layerlint.facts.project_classes import (
     AssignedValue,
     ClassAttributes,
     class_attributes,
+    class_own_names,
     function_returns_call_of,
     module_level_statements,
     outside_bases,
@@ -107,28 +108,13 @@ def _status_first(ctx: FileContext, local: frozenset[str]) -> frozenset[str]:
         for cls in classes:
             if cls.name in known or counts[cls.name] > 1 or cls.decorator_list or cls.keywords or len(cls.bases) != 1:
                 continue
-            if any(name in ("__init__", "__new__") for name in _class_body_names(cls)):
+            if {"__init__", "__new__"} & class_own_names(cls):
                 continue
             base = cls.bases[0]
             if ctx.resolve(base) in HTTP_EXCEPTIONS or (isinstance(base, ast.Name) and base.id in known):
                 known.add(cls.name)
                 changed = True
     return frozenset(known)
-
-
-def _class_body_names(cls: ast.ClassDef) -> set[str]:
-    """The names a class body binds directly (methods, assignments)."""
-    names: set[str] = set()
-    for stmt in cls.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(stmt.name)
-        elif isinstance(stmt, ast.Assign):
-            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            names.add(stmt.target.id)
-        elif not isinstance(stmt, (ast.Expr, ast.Pass)):
-            names.add("__init__")  # (an `if`/`try` in the body: not read, presumed to define it)
-    return names
 
 
 def http_exception_name(expr: ast.AST | None, ctx: FileContext) -> str | None:
