@@ -693,16 +693,21 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             inner = arg.annotation.slice  # Annotated[Any, Depends(get_db)]
             if isinstance(inner, ast.Tuple) and any(is_session_provider(e, ctx) for e in inner.elts[1:]):
                 names.add(arg.arg)
+    rebound: set[str] = set()  # names a `with` binds to something else (`as session`: an aiohttp one)
     # (its own statements: a name a nested function binds is that function's)
     for node in statements(func.body, descend=_outside_nested_scopes):
         if isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 kinds = _ASYNC_WITH_KINDS if isinstance(node, ast.AsyncWith) else _WITH_KINDS
-                if isinstance(item.optional_vars, ast.Name) and (
+                if not isinstance(item.optional_vars, ast.Name):
+                    continue
+                if (
                     opens_session(item.context_expr, ctx) or _yields_session(item.context_expr, kinds, func, ctx)
                     or calls_local_factory(item.context_expr, func, ctx)
                 ):
                     names.add(item.optional_vars.id)
+                else:
+                    rebound.add(item.optional_vars.id)
         elif isinstance(node, ast.Assign):
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
             if opens_session(node.value, ctx) or _gets_object_session(node.value, ctx):
@@ -718,6 +723,9 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             and isinstance(node.iter, ast.Call) and _provides_session(node.iter.func, ctx)
         ):
             names.add(node.target.id)
+    # a session parameter the function binds to something else too: which one a use reads is
+    # not known (what an assignment gives is still asked of its values, below)
+    names -= rebound | assigned_calls.keys()
     return _NameSet(
         names, assigned_calls, lambda _name, values: any(_gives_session(value, func, ctx) for value in values)
     )

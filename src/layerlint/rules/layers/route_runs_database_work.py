@@ -13,7 +13,8 @@ session (and SQLModel's `exec`, and the legacy `query`, which run queries as
 `execute` does), and SQLAlchemy statement constructors (`select`, `insert`, `update`,
 `delete`, `text`, resolved through imports, `sqlmodel`'s included).
 
-A session is a name annotated `AsyncSession`/`Session` (also as re-exported or
+A session is a name (not one the handler also binds to something else: `async with
+aiohttp.ClientSession() as session`) annotated `AsyncSession`/`Session` (also as re-exported or
 subclassed by a project module: `from app.db import AsyncSession`), a parameter whose
 default is `Depends(<session provider>)`, or annotated `Annotated[X, Depends(<session
 provider>)]` (unless its type is another class: `db: DatabaseManager = Depends(get_db)`,
