@@ -21,6 +21,7 @@ from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
 from layerlint.facts.project_classes import (
     ANNOTATED,
+    absolute_module,
     annotated_alias_callees,
     annotated_aliases,
     instance_class,
@@ -80,8 +81,9 @@ class Pep604Rule(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        # ("typing" first: where it is, an import near the top spells it, and the scan stops there)
-        return ctx.mentions("typing") and ctx.mentions(cls.keyword)
+        # ("typing" first: where it is, an import near the top spells it, and the scan stops there;
+        # a star import may bring the name without the module spelling it)
+        return (ctx.mentions("typing") or ctx.mentions("import *")) and ctx.mentions(cls.keyword)
 
     def needles(self) -> set[str]:
         # annotation roots and cast() only matter around a subscript, and enclose it
@@ -179,12 +181,25 @@ class Pep604Rule(Rule):
 
     # -- the finding -----------------------------------------------------------------------
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        if tf.form_of(node, self.ctx.resolve) != self.form:
+        if tf.form_of(node, self._resolve) != self.form:
             return
         if self.form == tf.UNION and not tf.union_has_none(node):
             return
         chosen = self.fix_plan(node)
         self.report(node, self.message, fix=chosen.safety if chosen else None)
+
+    def _resolve(self, node: ast.AST) -> str | None:
+        """:meth:`FileContext.resolve`, and a name the module neither imports nor binds that its
+        one star import of a project module brings (soda-core's ``from ..sql_dialect import *``
+        bringing ``Optional``), followed through that module's re-exports."""
+        found = self.ctx.resolve(node)
+        if found is not None or not isinstance(node, ast.Name) or node.id in self.ctx.top_level_names:
+            return found
+        star = self.ctx.memo("typing.star_module", lambda: _star_module(self.ctx))
+        if star is None:
+            return None
+        qualified = self.ctx.through_reexports(f"{star}.{node.id}")
+        return qualified if qualified.partition(".")[0] in ("typing", "typing_extensions") else None
 
     def _in_a_function_body(self, node: ast.Subscript) -> bool:
         """Is ``node`` in the body of the function around it, not its signature?"""
@@ -387,6 +402,21 @@ class Pep604Rule(Rule):
         if isinstance(decorator, ast.Name) and decorator.id in _PLAIN_BUILTINS and decorator.id not in self.ctx.imports:
             return True
         return self.ctx.resolve(decorator) in _PLAIN_DECORATORS
+
+
+def _star_module(ctx: FileContext) -> str | None:
+    """The project module the module's one star import reads, directly in its body; None
+    with none, or more than one."""
+    if not ctx.mentions("import *"):
+        return None
+    stars = [
+        stmt for stmt in ctx.tree.body
+        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names)
+    ]
+    if len(stars) != 1:
+        return None
+    module = absolute_module(stars[0], ctx.package)
+    return module if module is not None and ctx.is_first_party(module) else None
 
 
 def _binds_value(qualified: str, ctx: FileContext) -> bool:

@@ -3,7 +3,9 @@
 ## What it does
 Flags `Optional[X]` where `Optional` comes from `typing` or `typing_extensions`,
 however imported (`from typing import Optional`, `from typing import Optional as
-Opt`, `import typing as t; t.Optional[X]`), wherever it stands: a parameter,
+Opt`, `import typing as t; t.Optional[X]`, or through the module's one star import
+of a project module that imports it: `from app.common.dialect import *`),
+wherever it stands: a parameter,
 return or variable annotation, a nested use (`dict[str, Optional[int]]`,
 `Mapped[Optional[str]]`), a type alias or a `cast(...)`. String annotations
 (`x: "Optional[int]"`) are left alone, as is a name `Optional` that does not

@@ -3,7 +3,8 @@
 ## What it does
 Flags `Union[...]` with `None` among two or more members, where `Union` comes
 from `typing` or `typing_extensions`, however imported (`import typing as t;
-t.Union[int, None]`, `from typing import Union as U`), including nested uses
+t.Union[int, None]`, `from typing import Union as U`, or through the module's one
+star import of a project module that imports it), including nested uses
 (`list[Union[int, str, None]]`). A `Union` without `None` is not this rule's
 business; string annotations are left alone.
 
