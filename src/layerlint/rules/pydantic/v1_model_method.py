@@ -398,26 +398,15 @@ class V1ModelMethod(PydanticRule):
         """The classes (fully qualified) an ``if isinstance(<node>, X):`` around ``node``, in
         its function (or the module), tests it against."""
         scope = self.ctx.enclosing_function() or self.ctx.tree
+        narrowings = self.ctx.memo(("LL203.narrowings", id(scope)), lambda: _isinstance_tests(scope))
         spelled = ast.dump(node)
-        line = node.lineno
-        found: set[str] = set()
-        for stmt in ast.walk(scope):
-            if not isinstance(stmt, ast.If) or not stmt.body or not stmt.lineno <= line <= stmt.body[-1].end_lineno:
-                continue
-            tests = stmt.test.values if isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.And) else [
-                stmt.test
-            ]
-            for test in tests:
-                if (
-                    isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
-                    and len(test.args) == 2 and ast.dump(test.args[0]) == spelled
-                ):
-                    classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
-                    for cls in classes:
-                        qualified = self.ctx.resolve(cls)
-                        if qualified is not None:
-                            found.add(qualified)
-        return found
+        return {
+            qualified
+            for first, last, tested, classes in narrowings
+            if first <= node.lineno <= last and tested == spelled
+            for cls in classes
+            if (qualified := self.ctx.resolve(cls)) is not None
+        }
 
     def _serializes_by_alias(self, target: Receiver) -> bool:
         """Does the receiver's class, as far as can be seen, set ``serialize_by_alias``?"""
@@ -483,6 +472,26 @@ class V1ModelMethod(PydanticRule):
                 return
         position = SimpleNamespace(lineno=line, col_offset=start, end_lineno=attr.end_lineno, end_col_offset=end_col)
         self.report(position, message, fix=fix)  # type: ignore[arg-type]
+
+
+def _isinstance_tests(scope: ast.AST) -> list[tuple[int, int, str, list[ast.expr]]]:
+    """(first line, last line of the body, the tested expression's dump, the classes) of each
+    ``if isinstance(x, X):`` of a scope (also one operand of an ``and``), read once."""
+    found = []
+    for stmt in ast.walk(scope):
+        if not isinstance(stmt, ast.If) or not stmt.body:
+            continue
+        tests = stmt.test.values if isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.And) else [
+            stmt.test
+        ]
+        for test in tests:
+            if (
+                isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
+                and len(test.args) == 2
+            ):
+                classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+                found.append((stmt.lineno, stmt.body[-1].end_lineno or stmt.lineno, ast.dump(test.args[0]), classes))
+    return found
 
 
 def _v2_uses(scope: ast.AST) -> tuple[dict[tuple[str, str], list[ast.AST]], frozenset[tuple[str, str]]]:
