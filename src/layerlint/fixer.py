@@ -39,10 +39,10 @@ from layerlint.fixes.base import FixContext, Fixer
 from layerlint.fixes.imports import (
     bound_besides_imports,
     bound_names,
-    module_binding_unused,
     name_counts,
     remove_unused_imports,
     snippet_name_counts,
+    unused_module_bindings,
 )
 from layerlint.fixes.positions import layout, replace_nodes
 from layerlint.parse import parse_quietly
@@ -207,10 +207,9 @@ def apply_fixes_once(
         # a name still spelled, where each use left may be another binding's (`[t.name for t in
         # xs]` beside `import typing as t`): the symbol table of the fixed code says
         lingering = [name for name in candidates if before[name] > 0 and after[name] > 0]
-        lingering = [name for name in lingering if bound_besides_imports(tree, name)]
+        lingering = bound_besides_imports(tree, lingering) if lingering else set()
         if lingering:
-            fixed_code = new_module.code
-            gone.update(name for name in lingering if module_binding_unused(fixed_code, name))
+            gone |= unused_module_bindings(new_module.code, lingering)
         gone -= _names_in_type_comments(ctx.text, gone)  # (`# type: (Optional[str]) -> None`: mypy reads it)
         new_module, _ = remove_unused_imports(new_module, gone, removable)
     return laid.code(new_module), applied

@@ -18,7 +18,7 @@ import re
 import symtable
 import sys
 import textwrap
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import libcst as cst
 
@@ -65,66 +65,66 @@ def name_counts(
     return names
 
 
-def bound_besides_imports(tree: ast.AST, name: str) -> bool:
-    """Does the module bind ``name`` other than by an import (a parameter, a comprehension's
-    or a loop's variable, an assignment, a ``def``)? Then a use of it may be of that binding."""
+def bound_besides_imports(tree: ast.AST, names: Iterable[str]) -> set[str]:
+    """Which of ``names`` the module binds other than by an import (a parameter, a
+    comprehension's or a loop's variable, an assignment, a ``def``)? A use of such a name
+    may be of that binding."""
+    wanted = set(names)
+    found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
-            return True
-        if isinstance(node, ast.arg) and node.arg == name:
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
-            return True
-        if isinstance(node, ast.ExceptHandler) and node.name == name:
-            return True
-    return False
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound = node.id
+        elif isinstance(node, ast.arg):
+            bound = node.arg
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)):
+            bound = node.name
+        else:
+            continue
+        if bound in wanted:
+            found.add(bound)
+    return found
 
 
-def module_binding_unused(code: str, name: str) -> bool:
-    """Is the module's own binding of ``name`` (its import) left without a use in ``code``,
-    every remaining ``name`` being another binding's (``import typing as t`` beside ``[t.name
-    for t in xs]`` once the fix rewrote ``t.Optional[str]``)? Read with the symbol table: a
-    use at module level, or in a scope where the name is global, is the import's. A name a
-    string spells (an annotation), or a ``global`` statement names, counts as a use."""
+def unused_module_bindings(code: str, names: Iterable[str]) -> set[str]:
+    """Which of ``names`` does the module's own binding (its import) leave without a use in
+    ``code``, every remaining spelling being another binding's (``import typing as t`` beside
+    ``[t.name for t in xs]`` once the fix rewrote ``t.Optional[str]``)? Read with the symbol
+    table: a use at module level, or in a scope where the name is global, is the import's. A
+    name a string spells, an annotation spells (under ``from __future__ import annotations``
+    the symbol table does not read annotations; a type checker and ``get_type_hints`` do),
+    or a ``global`` statement names, counts as a use."""
+    wanted = frozenset(names)
     try:
         tree = parse_quietly(code)
         table = symtable.symtable(code, "<fixed>", "exec")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    in_code = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name)
-    if name_counts(tree, only=frozenset({name}))[name] != in_code or _in_annotations(tree, name):
-        return False
+        return set()
+    in_code: collections.Counter[str] = collections.Counter()
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in wanted:
+            in_code[node.id] += 1
+        annotation = (
+            node.annotation if isinstance(node, (ast.arg, ast.AnnAssign))
+            else node.returns if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            else None
+        )
+        if annotation is not None:
+            used.update(inner.id for inner in ast.walk(annotation) if isinstance(inner, ast.Name) and inner.id in wanted)
+    counted = name_counts(tree, only=wanted)
+    used.update(name for name in wanted if counted[name] != in_code[name])
     pending = [(table, True)]
     while pending:
         scope, top = pending.pop()
-        try:
-            symbol = scope.lookup(name)
-        except KeyError:
-            symbol = None
-        if symbol is not None and symbol.is_referenced() and (top or symbol.is_global()):
-            return False
+        for name in wanted - used:
+            try:
+                symbol = scope.lookup(name)
+            except KeyError:
+                continue
+            if symbol.is_referenced() and (top or symbol.is_global()):
+                used.add(name)
         pending.extend((child, False) for child in scope.get_children())
-    return True
-
-
-def _in_annotations(tree: ast.AST, name: str) -> bool:
-    """Does an annotation spell ``name``? (Under ``from __future__ import annotations`` the
-    symbol table does not read annotations; a type checker and ``get_type_hints`` do.)"""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.arg):
-            annotations = [node.annotation]
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            annotations = [node.returns]
-        elif isinstance(node, ast.AnnAssign):
-            annotations = [node.annotation]
-        else:
-            continue
-        for annotation in annotations:
-            if annotation is not None and any(
-                isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(annotation)
-            ):
-                return True
-    return False
+    return set(wanted - used)
 
 
 # keyword arguments whose string is shown to people, never read as code
