@@ -73,6 +73,15 @@ _NEVER_MAPPING_PACKAGES = frozenset({"typing", "typing_extensions", "abc", "buil
 _MODEL_MARKERS = frozenset({"__tablename__", "__table__"})
 
 
+def _never_maps_elsewhere(qualified: str, ctx: FileContext) -> bool:
+    """Is a class of another project module, read there with its bases, a plain class that
+    maps nothing: no table name or declarative base in its chain, nothing outside the project
+    but ``typing``/``abc`` classes, no decorator or metaclass that may add to it?"""
+    found = inherited_attributes(qualified, ctx)
+    return found is not None and not found[2] and all(
+        outside.partition(".")[0] in _NEVER_MAPPING_PACKAGES for outside in found[1]
+    )
+
 def uses_sqlalchemy(ctx: FileContext) -> bool:
     """Cheap gate: the file mentions SQLAlchemy or SQLModel, or declares ``__tablename__`` (a
     model taking every name from a project module: keystone's ``sql.Column``), and is no
@@ -513,14 +522,17 @@ class _Analysis:
     ) -> bool:
         """Is every base of ``cls`` one that cannot make it mapped: none, ``object``, a
         ``typing``/``abc`` class (``Generic[ID]``, ``ABC``), a mixin of the module, or a plain
-        class of the module whose own bases are such (``class _Columns:`` holding columns)?"""
+        class of the module or of another project module whose own bases are such (``class
+        _Columns:`` holding columns)?"""
         if cls.keywords or id(cls) in seen:
             return False  # a metaclass= may map it
         for base in cls.bases:
             base = base_expr(base)
             qualified = self.ctx.resolve_reexported(base)
             if qualified is not None:
-                if qualified.partition(".")[0] not in _NEVER_MAPPING_PACKAGES:
+                if qualified.partition(".")[0] not in _NEVER_MAPPING_PACKAGES and not (
+                    self.ctx.is_first_party(qualified) and _never_maps_elsewhere(qualified, self.ctx)
+                ):
                     return False
             elif not (isinstance(base, ast.Name) and (
                 base.id == "object"

@@ -32,8 +32,9 @@ and `@declarative_mixin`, an `__init_subclass__`, a `setattr()` on it, a
 by anything but a class statement, an import or another name (`Model = Base`),
 or bound twice. Nor for `__abstract__` classes, declarative bases themselves,
 classes mapped to an explicit `__table__`, and a class with `__tablename__` whose
-bases can never map it (none, `Generic[...]`, `ABC`: a library's mixin, mapped
-through the model that also inherits a declarative base). A subclass of a model
+bases can never map it (none, `Generic[...]`, `ABC`, or plain classes of the
+module or of another project module, read there, whose own bases are such: a
+library's mixin, mapped through the model that also inherits a declarative base). A subclass of a model
 is not reported either (of the module, or of another module: a class there that
 gives `__tablename__` or `__table__` a value, or that derives from a declarative
 base without being `__abstract__`): it inherits the model's columns (and,
