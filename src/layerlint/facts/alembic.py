@@ -47,6 +47,9 @@ class Operation:
     new_name: object = None  # rename_table's new name, alter_column's new_column_name
     shown_new_name: str | None = None
     batch: bool = False
+    # the schema its table is in: lower-cased literal, None when not given (the default
+    # schema, which may be any), UNKNOWN when not literal
+    schema: object = None
 
 
 @dataclass
@@ -242,6 +245,7 @@ _PLAN = plan_for((ast.Call, ast.Constant, ast.With, ast.AsyncWith))
 class _Batch:
     table: object  # lower-cased name, or UNKNOWN
     shown: str | None
+    schema: object = None  # as Operation.schema
 
 
 @dataclass
@@ -308,7 +312,7 @@ class _Reader:
                     ):
                         table = self._arg(call, 0, "table_name")
                         inner.bindings[item.optional_vars.id] = _Batch(
-                            self._name_of(table, env), self._shown(table, env)
+                            self._name_of(table, env), self._shown(table, env), self._schema(call, env)
                         )
                 for stmt in reversed(node.body):
                     push((stmt, inner, False))
@@ -363,10 +367,11 @@ class _Reader:
                 slots.setdefault(slot, keyword.value)
         starred = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
         if batch is not None:
-            table, shown_table = batch.table, batch.shown
+            table, shown_table, schema = batch.table, batch.shown, batch.schema
         else:
             table_node = slots.get("table")
             table, shown_table = self._name_of(table_node, env), self._shown(table_node, env)
+            schema = self._schema(call, env)
         if "column" in layout:
             name, shown = self._column_name(slots.get("column"), env)
         elif "name" in layout:
@@ -403,9 +408,18 @@ class _Reader:
                 new_name=self._name_of(new_node, env) if new_node is not None else None,
                 shown_new_name=self._shown(new_node, env),
                 batch=batch is not None,
+                schema=schema,
             )
         )
         return True
+
+    def _schema(self, call: ast.Call, env: _Env) -> object:
+        """The schema an operation's table is in (``schema=``; ``source_schema=`` of
+        ``create_foreign_key``), as :attr:`Operation.schema`."""
+        for keyword in call.keywords:
+            if keyword.arg in ("schema", "source_schema"):
+                return self._name_of(keyword.value, env)
+        return None
 
     def _run_sql(self, sql: ast.AST, out: FunctionOps, env: _Env) -> None:
         """The SQL an ``execute`` runs: a literal (read where the walk meets it), a module

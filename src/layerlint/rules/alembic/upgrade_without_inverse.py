@@ -40,7 +40,12 @@ whose name ends with `_<name>`: the name a naming convention such as
 
 Names match case-insensitively by table, column, index and constraint name;
 `op.f("...")`/`batch_op.f("...")` and module-level string constants count as
-their text. Precision comes first, so nothing is reported when a name is not
+their text. A table of one schema is not the table of that name in another:
+with `schema=` (`source_schema=` for a foreign key, or the schema of its
+`batch_alter_table` block) given on both sides, the schemas must match too
+(`add_column("tokens", ..., schema="users")` is not undone by
+`drop_column("tokens", ..., schema="oauth")`); a side that names no schema, or
+names it by no literal, matches any. Precision comes first, so nothing is reported when a name is not
 literal (a variable, an f-string, `None`), when the downgrade drops something
 of the same kind under a name that is not literal (a loop over names), when
 raw SQL in the downgrade (`op.execute("DROP INDEX ...")`, a module constant
@@ -92,6 +97,7 @@ restore, the order of drops), which a reviewer should write.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from typing import Iterable, Sequence
 
@@ -151,6 +157,20 @@ class _Downgrade:
         self.sql = ops.sql
         self.handed = ops.handed
         self.opaque_sql = ops.opaque_sql
+        self._schemas: dict[str, _Downgrade] = {}
+
+    def in_schema(self, schema: object) -> _Downgrade:
+        """The downgrade as seen from an operation on a table of ``schema``: without the
+        operations on a table of another literal schema (``tokens`` of ``oauth`` is not
+        ``tokens`` of ``users``). No schema, or one that is no literal, may be any."""
+        if not isinstance(schema, str):
+            return self
+        view = self._schemas.get(schema)
+        if view is None:
+            view = copy.copy(self)
+            view.ops = [(op, table) for op, table in self.ops if not isinstance(op.schema, str) or op.schema == schema]
+            self._schemas[schema] = view
+        return view
 
     def may_undo(self, names: Iterable[object]) -> bool:
         """Does the downgrade run SQL that is no literal, or hand one of ``names`` to a call
@@ -248,6 +268,7 @@ def _table_names(op: Operation, upgrade: list[Operation]) -> list[str | None]:
 
 def _inverted(op: Operation, down: _Downgrade, upgrade: list[Operation]) -> bool:
     method, name = op.method, op.name
+    down = down.in_schema(op.schema)
     if down.may_undo((name, op.new_name, *_table_names(op, upgrade), *_column_names(op, upgrade))):
         return True
     if method == "create_table":
