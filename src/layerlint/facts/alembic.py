@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
-from layerlint.facts.project_classes import statement_bindings
+from layerlint.facts.project_classes import module_may_bind, statement_bindings
 from layerlint.facts.sessions import top_level_binding_counts
 from layerlint.pathnames import absolute as absolute_path
-from layerlint.walk import nodes_of, plan_for, push_children
+from layerlint.walk import nodes_of, plan_for, push_children, statements
 
 ALEMBIC_OP = "alembic.op"
 # statements whose bodies run when the enclosing block runs
@@ -83,8 +83,40 @@ def _module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef | ast.Async
 
 
 def defines(name: str, ctx: FileContext) -> bool:
-    """Is ``name`` bound at module level (def, assignment or import)?"""
-    return name in module_functions(ctx) or name in ctx.top_level_names or name in ctx.imports
+    """Is ``name`` bound at module level (def, assignment or import), or may a star import
+    bind it: one of a project module that does, read there, or of a module not found
+    (SQLAlchemy's and Alembic's own bind no migration function)?"""
+    return (
+        name in module_functions(ctx)
+        or name in ctx.top_level_names
+        or name in ctx.imports
+        or ("*" in ctx.source and any(_star_may_bind(module, name, ctx) for module in _star_imports(ctx)))
+    )
+
+
+# packages whose star import binds no migration function
+_NO_MIGRATION_FUNCTIONS = frozenset({"sqlalchemy", "alembic", "sqlmodel"})
+
+
+def _star_imports(ctx: FileContext) -> list[str]:
+    """The modules the module star-imports at its top level (in its if/try blocks too)."""
+    return [
+        module
+        for stmt in statements(ctx.tree.body, descend=_block_of_module)
+        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names)
+        for module in (ctx.absolute_module(stmt.module, stmt.level),)
+        if module is not None
+    ]
+
+
+def _block_of_module(stmt: ast.stmt) -> bool:
+    return not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))  # (a star import is top-level only)
+
+
+def _star_may_bind(module: str, name: str, ctx: FileContext) -> bool:
+    if ctx.is_first_party(module):
+        return module_may_bind(module, name, ctx)
+    return module.partition(".")[0] not in _NO_MIGRATION_FUNCTIONS
 
 
 def is_trivial_body(body: list[ast.stmt]) -> bool:

@@ -291,6 +291,12 @@ def _outside_star_source(read: _Module, name: str, ctx: FileContext, hops: int) 
     return f"{outside[0]}.{name}"
 
 
+def module_may_bind(module: str, name: str, ctx: FileContext) -> bool:
+    """May the project module bind ``name`` at its top level, read there (its star imports
+    followed)? Yes when it cannot be read."""
+    return _may_bind(module, name, ctx, 0)
+
+
 def _may_bind(module: str, name: str, ctx: FileContext, hops: int) -> bool:
     """May the project module bind ``name`` (by a statement, or a star import from outside
     the project or from a project module that may)? Yes when it cannot be read."""

@@ -5,7 +5,9 @@ Flags an Alembic migration that defines `upgrade()` but no `downgrade()`. A
 module is a migration when it assigns both `revision` and `down_revision` at top
 level, or lives in a `versions/` folder beside an Alembic `env.py`. A
 `downgrade` bound any other way at module level (an assignment, an import) counts
-as defined. The finding is on the `def upgrade` line.
+as defined, as does a star import that may bind it: of a project module that
+binds it (read there, its own star imports followed), or of a module that is not
+found (SQLAlchemy's and Alembic's bind no migration function). The finding is on the `def upgrade` line.
 
 ## Why is this bad?
 `alembic downgrade` fails on a migration without `downgrade()`, so a bad deploy
