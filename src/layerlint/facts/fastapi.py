@@ -19,6 +19,7 @@ from layerlint.facts.project_classes import (
     function_returns_call_of,
     module_level_statements,
     outside_bases,
+    parsed_annotation,
     provided_class,
     statement_attributes,
 )
@@ -305,7 +306,11 @@ def _router_parameters(ctx: FileContext) -> set[str]:
 
 def router_annotation(annotation: ast.expr, ctx: FileContext) -> bool:
     """Does the annotation say a router class: ``APIRouter``, ``Annotated[FastAPI, ...]``, or a
-    union of them (``FastAPI | APIRouter``, ``Optional[APIRouter]``)?"""
+    union of them (``FastAPI | APIRouter``, ``Optional[APIRouter]``), also quoted
+    (``app: "fastapi.FastAPI"``)?"""
+    if isinstance(annotation, ast.Constant):
+        parsed = parsed_annotation(annotation)
+        return parsed is not None and not isinstance(parsed, ast.Constant) and router_annotation(parsed, ctx)
     if isinstance(annotation, ast.Subscript) and ctx.resolve(annotation.value) in ANNOTATED_NAMES:
         inner = annotation.slice
         first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner

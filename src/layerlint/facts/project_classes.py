@@ -550,7 +550,7 @@ def _type_var_bound(call: ast.Call, bound: dict[str, str]) -> str | None:
     ``dict[str, Any]``: ``builtins.dict``); None for constraints, no bound, or one out of reach."""
     if call.args[1:]:
         return None  # constrained: no one class
-    expr = _parsed(next((k.value for k in call.keywords if k.arg == "bound"), None))
+    expr = parsed_annotation(next((k.value for k in call.keywords if k.arg == "bound"), None))
     if isinstance(expr, ast.Subscript):
         expr = expr.value
     name = _base_name(expr, bound) if isinstance(expr, (ast.Name, ast.Attribute)) else None
@@ -650,7 +650,7 @@ def first_type_argument(subscript: ast.Subscript) -> ast.expr:
 
 def _class_named(annotation: ast.expr | None, bound: dict[str, str]) -> str | None:
     """The qualified class a (string or not) annotation names as a plain or dotted name."""
-    annotation = _parsed(annotation)
+    annotation = parsed_annotation(annotation)
     return resolve_in(annotation, bound) if isinstance(annotation, (ast.Name, ast.Attribute)) else None
 
 
@@ -658,7 +658,7 @@ def _provided_class(returns: ast.expr | None, bound: dict[str, str]) -> str | No
     """The class a function's return annotation names (``-> Client``), or that it yields
     (``-> AsyncIterator[Client]``, ``Generator[Client, None, None]``), qualified; None for
     any other form."""
-    returns = _parsed(returns)
+    returns = parsed_annotation(returns)
     if isinstance(returns, ast.Subscript) and resolve_in(returns.value, bound) in GENERATOR_TYPES:
         returns = first_type_argument(returns)
     qualified = _class_named(returns, bound)
@@ -826,7 +826,7 @@ def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[s
     decorators = [resolve_in(d, bound) or (d.id if isinstance(d, ast.Name) else None) for d in func.decorator_list]
     managers = [d for d in decorators if d in CONTEXT_MANAGERS]
     if not managers and all(d in _METHOD_DECORATORS for d in decorators):
-        returns = _parsed(func.returns)
+        returns = parsed_annotation(func.returns)
         if isinstance(returns, ast.Subscript) and isinstance(func, ast.FunctionDef):
             # `def f() -> ContextManager[X]`: entered as `with f() as x` (a plain `def` only)
             manager = _MANAGER_TYPES.get(resolve_in(returns.value, bound) or "")
@@ -838,7 +838,7 @@ def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[s
     if len(managers) != 1 or any(d not in CONTEXT_MANAGERS and d not in _METHOD_DECORATORS for d in decorators):
         return None
     is_async = managers[0] == "contextlib.asynccontextmanager"
-    returns = _parsed(func.returns)
+    returns = parsed_annotation(func.returns)
     if not isinstance(returns, ast.Subscript) or _YIELDING.get(resolve_in(returns.value, bound) or "") is not is_async:
         return None
     if is_async is not isinstance(func, ast.AsyncFunctionDef):
@@ -847,7 +847,7 @@ def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[s
     return (managers[0], qualified) if qualified else None
 
 
-def _parsed(annotation: ast.expr | None) -> ast.expr | None:
+def parsed_annotation(annotation: ast.expr | None) -> ast.expr | None:
     """An annotation, a string one (``"AsyncIterator[AsyncSession]"``) parsed."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
@@ -1054,7 +1054,7 @@ def _annotated_attributes(node: ast.ClassDef, bound: dict[str, str]) -> dict[str
     out: dict[str, str] = {}
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            annotation = _parsed(stmt.annotation)
+            annotation = parsed_annotation(stmt.annotation)
             if isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in CLASS_VARS:
                 annotation = annotation.slice
             qualified = annotated_class(annotation, bound)
@@ -1072,7 +1072,7 @@ def annotated_class(annotation: ast.expr | None, bound: dict[str, str]) -> str |
     """The one class an annotation names, qualified: ``T``, ``Annotated[T, ...]``,
     ``Optional[T]``, ``T | None`` and a generic ``T[...]`` (``scoped_session[Session]``:
     ``scoped_session``); None for anything else (a union of classes, a name not bound)."""
-    annotation = _parsed(annotation)
+    annotation = parsed_annotation(annotation)
     parts = _union_members(annotation, bound)
     if parts is not None:
         classes = [part for part in parts if not (isinstance(part, ast.Constant) and part.value is None)]

@@ -5,16 +5,19 @@ Flags an integer literal used as an HTTP status in:
 
 - a route decorator or `add_api_route(...)` of a `FastAPI()`/`APIRouter()`
   object: `@router.post("/", status_code=201)` (the routers LL602 knows, a
+  parameter annotated with a router class, quoted or not: `app: "fastapi.FastAPI"`, a
   router held as an attribute of a project object for its route decorators:
   `@section.router.post(...)`);
 - `HTTPException(404, ...)` / `HTTPException(status_code=404, ...)` (FastAPI's
-  or Starlette's, however imported; for a subclass defined in the module, the
+  or Starlette's, however imported, also through a project module that
+  re-exports it: `from app.errors import HTTPException`; for a subclass defined in the module, the
   `status_code=` keyword, and the first argument when the subclass takes the
   status first as HTTPException does: one base, no `__init__`/`__new__` of its
   own, no decorator, `LoginError(401, "...")`), and what such a subclass passes
   to its `super().__init__(402, ...)` (`status_code=402`);
 - a FastAPI/Starlette response: `JSONResponse(content, 201)`,
-  `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...;
+  `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...
+  (re-exported by a project module too);
   and a project subclass of one (of the module, or of another project module,
   read there), the `status_code=` keyword only: `ApiResponse(body, status_code=400)`;
 - `response.status_code = 201` on a parameter annotated `Response`;
@@ -135,6 +138,16 @@ def suggestion(code: int, module: str = "status") -> str:
     return f"`{module}.{name}` (Starlette >= 0.48; `{module}.{old}` on older Starlette)"
 
 
+def _imports_http_names_of_project(ctx: FileContext) -> bool:
+    """Does the module import an ``HTTPException`` or a ``...Response`` from a project module
+    (which may re-export FastAPI's: the module need not name the framework)?"""
+    return any(
+        (local == "HTTPException" or local.endswith("Response") or qualified.endswith((".HTTPException", "Response")))
+        and ctx.is_first_party(qualified)
+        for local, qualified in ctx.imports.items()
+    )
+
+
 class BareStatusCode(Rule):
     code = "LL601"
     name = "bare-status-code"
@@ -149,6 +162,7 @@ class BareStatusCode(Rule):
         # call alone and names neither fastapi nor starlette is not looked at)
         return (
             ctx.mentions("fastapi", "starlette")
+            or (ctx.mentions("HTTPException", "Response") and _imports_http_names_of_project(ctx))
             or (
                 ctx.mentions("@")
                 and (spells_router_class(ctx) or bool(router_assignments(ctx)))
@@ -189,6 +203,13 @@ class BareStatusCode(Rule):
                 self._check(node.args[0])
             return
         exception = http_exception_name(node, self.ctx)
+        qualified = None
+        if exception is None and isinstance(func, (ast.Name, ast.Attribute)):
+            # (a project module's name is followed to what it re-exports: `from app.errors
+            # import HTTPException`, where app/errors.py imports it from fastapi)
+            qualified = self.ctx.resolve_reexported(func)
+            if qualified in HTTP_EXCEPTIONS:
+                exception = qualified
         if exception is not None:
             if (
                 (exception in HTTP_EXCEPTIONS or exception in status_first_http_exceptions(self.ctx))
@@ -197,7 +218,7 @@ class BareStatusCode(Rule):
                 self._check(node.args[0])
             self._check(keyword(node, "status_code"))
             return
-        if is_response_class(self.ctx.resolve(func)):
+        if is_response_class(qualified):
             if len(node.args) > 1 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
                 self._check(node.args[1])
             self._check(keyword(node, "status_code"))
