@@ -77,6 +77,13 @@ OWN_UNION_TYPE = (
     "from mypy.types import UnionType\n\n\nclass Node:\n    pass\n\n\n"
     "def members(node) -> bool:\n    return isinstance(node, UnionType)\n"
 )
+# rasa: typing_utils' issubtype (0.1.0) takes `T` for a subtype of `Optional[T]`, not of `T | None`
+TYPING_UTILS = (
+    "import typing\n\nimport typing_utils\n\n\ndef fits(fn, value_type) -> bool:\n"
+    "    return typing_utils.issubtype(value_type, typing.get_type_hints(fn)['x'])\n"
+)
+TYPING_UTILS_FROM = "from typing_utils import issubtype\n\n\ndef fits(a, b) -> bool:\n    return issubtype(a, b)\n"
+TYPING_UTILS_IN_PROSE = '"""Unlike typing_utils, this module reads both forms."""\n# import typing_utils\nX = 1\n'
 UNION_TYPE_AND_UNION = (
     "import types\nimport typing\n\nUNIONS = {typing.Union, types.UnionType}\n\n\n"
     "def nullable(origin) -> bool:\n    return origin is types.UnionType or origin in UNIONS\n"
@@ -97,11 +104,12 @@ def _marks() -> list[str]:
     "schema",
     [
         DIRECT, THROUGH_A_VARIABLE, REVERSED, MEMBERSHIP, ALIASED, TYPE_CHECKING_ONLY, IN_PROSE, IN_AN_ANNOTATION,
-        ANNOTATION_TEXT, UNION_TYPE_ALONE, UNION_TYPE_INSTANCE,
+        ANNOTATION_TEXT, UNION_TYPE_ALONE, UNION_TYPE_INSTANCE, TYPING_UTILS, TYPING_UTILS_FROM,
     ],
     ids=[
         "direct", "variable", "reversed", "membership", "aliased", "type-checking-only", "in-prose",
-        "in-an-annotation", "annotation-text", "union-type-alone", "union-type-instance",
+        "in-an-annotation", "annotation-text", "union-type-alone", "union-type-instance", "typing-utils",
+        "typing-utils-from",
     ],
 )
 def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, schema):
@@ -115,8 +123,14 @@ def test_a_union_test_elsewhere_makes_the_fix_unsafe(tmp_path, monkeypatch, sche
 
 @pytest.mark.parametrize(
     "schema",
-    [BOTH_FORMS, BOTH_IN_A_TUPLE, NO_ORIGIN, UNION_TYPE_AND_UNION, UNION_TYPE_TO_UNION, OWN_UNION_TYPE, "X = 1\n"],
-    ids=["both-forms", "tuple", "no-origin", "union-type-and-union", "union-type-to-union", "own-union-type", "none"],
+    [
+        BOTH_FORMS, BOTH_IN_A_TUPLE, NO_ORIGIN, UNION_TYPE_AND_UNION, UNION_TYPE_TO_UNION, OWN_UNION_TYPE,
+        TYPING_UTILS_IN_PROSE, "X = 1\n",
+    ],
+    ids=[
+        "both-forms", "tuple", "no-origin", "union-type-and-union", "union-type-to-union", "own-union-type",
+        "typing-utils-in-prose", "none",
+    ],
 )
 def test_otherwise_the_fix_stays_safe(tmp_path, monkeypatch, schema):
     write_project(tmp_path, monkeypatch, {"app/tools/base.py": SEARCH, "app/tools/schema.py": schema}, PYPROJECT)

@@ -51,6 +51,11 @@ _UNION_TEST_RE = re.compile(
     rb"|_UnionGenericAlias|[\"']typing\.Union[\"']"  # `isinstance(t, typing._UnionGenericAlias)`, `str(o) == "typing.Union"`
 )
 _UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing import Union as U`
+# an import of a library that reads annotations and tells `Optional[X]` from `X | None`:
+# typing_utils (0.1.0, its last release: `issubtype(T, Optional[T])` is true, with `T | None`
+# false; rasa checks its graph components' type hints with it)
+_UNION_ONLY_LIBRARY_RE = re.compile(rb"^[ \t]*(?:import|from)[ \t]+typing_utils\b", re.MULTILINE)
+
 # what may be a test against types.UnionType (`X | Y`): `origin is types.UnionType`,
 # `isinstance(t, UnionType)`; a quick look before the tree is read (_tests_union_type_alone)
 _UNION_TYPE_TEST_RE = re.compile(
@@ -150,6 +155,7 @@ def _read_facts(path: str) -> _FileFacts | None:
         )
         or _tests_annotation_text(data)
         or (b"UnionType" in data and _UNION_TYPE_TEST_RE.search(data) is not None and _tests_union_type_alone(data))
+        or (b"typing_utils" in data and _UNION_ONLY_LIBRARY_RE.search(data) is not None)
     )
     return [union_test, relative, absolute, _unions(data)]
 
@@ -443,7 +449,7 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 10  # (10: tests of types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7: Literal values too)
+_KEPT_FORMAT = 11  # (11: typing_utils imported; 10: tests of types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7: Literal values too)
 
 
 class _Kept:

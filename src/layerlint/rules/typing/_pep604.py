@@ -298,6 +298,11 @@ class Pep604Rule(Rule):
             or self._reordered_union_read(node, operands, position)
             or self._reordered_in_project(node, operands)
             or self._signature_read_by_union_only_library(node, position)
+            or (
+                ctx.mentions("pydantic", "fastapi", "sqlmodel")
+                and self._evaluated_at_import(node, position)
+                and ctx.memo("typing.old_pydantic", lambda: _old_pydantic(ctx))
+            )
         ):
             # code that reads the annotations at run time and tells `X | None` from
             # `Optional[X]` (`get_origin(t) is Union`): Fern's client, letta's tool schemas;
@@ -528,6 +533,18 @@ def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> f
         node.id for node in nodes_of(func, ast.Name) if isinstance(node.ctx, ast.Store)  # type: ignore[attr-defined]
     )
     return frozenset(names)
+
+
+# Pydantic reads `X | None` (types.UnionType) from this release on: before it, a model with
+# such a field raises "Fields of type UnionType are not supported" at import
+PYDANTIC_PEP604_RELEASE = "1.9"
+
+
+def _old_pydantic(ctx: FileContext) -> bool:
+    """Do the project's dependency files let it run a Pydantic that cannot read ``X | None``?
+    (None named: the current Pydantic, as for the LL2xx fixes.)"""
+    folder = str(deps.start_folder(ctx.path, ctx.settings.root))
+    return bool(ctx.external("allows_below_release", folder, "pydantic", PYDANTIC_PEP604_RELEASE))
 
 
 def _old_typer(ctx: FileContext) -> bool:

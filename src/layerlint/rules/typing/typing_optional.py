@@ -102,6 +102,11 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   annotations get unsafe fixes only: typer builds a
   command's options from its parameter annotations, and those releases fail on
   `str | None` ("Type not yet supported");
+- in a module using Pydantic, FastAPI or SQLModel, in a project whose
+  dependency files let it run Pydantic before 1.9 (`pydantic==1.8.2`; none
+  named: the current Pydantic), the fix is unsafe where a framework may read
+  the annotation (as above: a model's field, an endpoint's signature): those
+  releases raise "Fields of type UnionType are not supported" at import;
 - where a file of the project reads origins (`get_origin(`, `__origin__`) and
   tests against `typing.Union` (`get_origin(t) is Union`, `origin = ...` then
   `origin is tp.Union`, `in (Union, Optional)`, an alias `Union as U`,
@@ -115,7 +120,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   where a file tests for `types.UnionType` (`get_origin(t) is types.UnionType`,
   `isinstance(t, UnionType)`, `in (...)`) and its code names `typing.Union`
   itself nowhere that runs (`Union[...]` builds one; dishka: a `X | None` the
-  fix writes then takes the other branch),
+  fix writes then takes the other branch), or where a file imports
+  `typing_utils` (its `issubtype(T, Optional[T])` is true, with `T | None`
+  false: rasa checks its components' type hints with it),
   every fix outside a stub is unsafe: letta builds its tools' JSON schemas
   from their signatures so, and after the safe fixes 23 of its 26 built-in
   tools failed to register; sglang chooses the arguments torch.compile marks

@@ -47,7 +47,8 @@ no fix when a comment would be lost, when a member is a
 call, a starred or a name bound to a function or constant (see LL501),
 or when `None` appears twice, or when the members are one parenthesized tuple
 (`Union[(None, X)]`), or for an operand of `is`/`is not` (see LL501); unsafe only in annotations of a module using a
-typer that cannot read `X | None` (see LL501); every fix unsafe in a project
+typer that cannot read `X | None`, and where a framework may read the
+annotation in a project allowing Pydantic before 1.9 (see LL501); every fix unsafe in a project
 whose own code tests for `typing.Union` by origin (`get_origin(t) is Union`)
 or for `types.UnionType` alone,
 in a module Fern generated, and, for two classes or more, where a framework may
