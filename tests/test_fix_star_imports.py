@@ -81,3 +81,37 @@ def test_a_star_import_is_read_by_path_in_a_tree_without_init_files(tmp_path, mo
     result = CliRunner().invoke(main, ["check", "--select", "LL501", "--fix", "--no-cache", "."])
     assert result.exit_code == 0, result.output
     assert (root / "app" / "schemas" / "s.py").read_text() == FIXED_KEEPING_IMPORT
+
+
+@pytest.mark.parametrize(
+    "importer",
+    [
+        "from app.common import Optional\n\nAlias = Optional[int]\n",
+        "from .common import Optional as Maybe\n\nAlias = Maybe[int]\n",
+        "from app.common import (\n    limit,  # the default\n    Optional,\n)\n\nAlias = Optional[int]\n",
+        "from app.common import limit, \\\n    Optional\n\nAlias = Optional[int]\n",
+    ],
+    ids=["absolute", "relative-aliased", "parenthesized", "continued"],
+)
+def test_an_import_another_module_imports_by_name_is_kept(tmp_path, monkeypatch, importer):
+    """jupyter_scheduler's task_runner takes `declarative_base` from its orm module: the fix
+    of the orm module's base left that import unused, and removing it broke the importer."""
+    root = write_project(
+        tmp_path, monkeypatch, {"app/__init__.py": "", "app/common.py": COMMON, "app/user.py": importer}, PYPROJECT
+    )
+    external.clear()
+    CliRunner().invoke(main, ["check", "--select", "LL501", "--fix", "--no-cache", "app/common.py"])
+    assert (root / "app" / "common.py").read_text() == FIXED_KEEPING_IMPORT
+
+
+def test_a_name_imported_from_another_module_does_not_keep_the_import(tmp_path, monkeypatch):
+    files = {
+        "app/__init__.py": "",
+        "app/common.py": COMMON,
+        "app/other.py": "from typing import Optional\n",
+        "app/user.py": "from app.other import Optional\nfrom typing import Optional as O\n",
+    }
+    root = write_project(tmp_path, monkeypatch, files, PYPROJECT)
+    external.clear()
+    CliRunner().invoke(main, ["check", "--select", "LL501", "--fix", "--no-cache", "app/common.py"])
+    assert (root / "app" / "common.py").read_text() == FIXED

@@ -201,6 +201,10 @@ def apply_fixes_once(
     if candidates and ctx.exports_imports_to_star_imports:
         candidates = frozenset()  # another module may use the name through `from <this> import *`
     if candidates:
+        # another module may import the name from this one (`from app.orm import declarative_base`)
+        elsewhere = ctx.imported_elsewhere
+        candidates = candidates - elsewhere if elsewhere is not None else frozenset()
+    if candidates:
         before = name_counts(tree, only=candidates)
         after = _names_after(before, changed, new_module, candidates)
         gone = {name for name in candidates if before[name] > 0 and after[name] <= 0}

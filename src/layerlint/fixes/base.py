@@ -42,7 +42,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.external import lookup
 from layerlint.facts.project_classes import statement_bindings
 from layerlint.fixes.imports import dotted_name
-from layerlint.fixes.star_imports import star_imported
+from layerlint.fixes.star_imports import names_imported_from, star_imported
 from layerlint.project import module_name, project_scan_folders
 
 _EMPTY_MODULE = cst.Module([])
@@ -85,6 +85,13 @@ class FixContext:
         path = os.path.abspath(self.path)
         folders = project_scan_folders(path, self.settings.module_root(self.path))
         return star_imported(path, folders)
+
+    @cached_property
+    def imported_elsewhere(self) -> frozenset[str] | None:
+        """The names other project modules import from this file by name (``from app.orm
+        import declarative_base``): an import binding one must stay. None: any may be."""
+        path = os.path.abspath(self.path)
+        return names_imported_from(path, project_scan_folders(path, self.settings.module_root(self.path)))
 
     @cached_property
     def _packages(self) -> frozenset[str]:
