@@ -59,8 +59,9 @@ It is offered only where `mapped_column` builds the same column:
 
 - unannotated (`id = Column(Integer, primary_key=True)`): when a type or a
   `ForeignKey` is visible among the arguments (`mapped_column` without an
-  annotation refuses a column with neither; `Column()` makes a `NullType` one).
-  Safe.
+  annotation refuses a column with neither; `Column()` makes a `NullType` one;
+  a type class of another project module counts, read there, called or not:
+  `Column(types.Json)`). Safe.
 - annotated `Mapped[X]`: `mapped_column` reads nullability from the annotation
   (`Column` is nullable unless a primary key, whatever the annotation says), and
   the type when none is given. So the fix needs a visible type or `ForeignKey`,
