@@ -851,7 +851,7 @@ def parsed_annotation(annotation: ast.expr | None) -> ast.expr | None:
     """An annotation, a string one (``"AsyncIterator[AsyncSession]"``) parsed."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
-            return parse_quietly(annotation.value, mode="eval").body
+            return parse_quietly(annotation.value.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
     return annotation

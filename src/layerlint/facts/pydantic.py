@@ -56,6 +56,7 @@ from layerlint.facts.project_classes import (
     is_pydantic_v1,
     module_level_statements,
     outside_bases,
+    parsed_annotation,
     read_outside_bases,
 )
 from layerlint.facts.typing import CAST_NAMES, flat_union, is_none_constant
@@ -866,11 +867,9 @@ def _annotation_ref(
         return None
     if type_vars is None:
         type_vars = _module_type_vars(ctx)
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        try:
-            node = parse_quietly(node.value.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
+    node = parsed_annotation(node)
+    if node is None:
+        return None
     if isinstance(node, ast.Subscript):
         head = ctx.resolve(node.value)
         inner = node.slice
@@ -897,6 +896,55 @@ def _annotation_ref(
         return type_vars[node.id]
     ref = _class_ref(node, ctx)
     return ("instance", ref) if ref else None
+
+
+# collections whose iteration gives the one type argument (or a tuple's, `tuple[X, ...]`)
+_COLLECTIONS = frozenset({
+    f"{module}.{name}"
+    for module in ("typing", "typing_extensions", "collections.abc")
+    for name in (
+        "List", "Set", "FrozenSet", "Sequence", "MutableSequence", "Iterable", "Iterator", "Collection",
+        "AbstractSet", "MutableSet", "Deque", "AsyncIterable", "AsyncIterator", "Tuple",
+    )
+}) | {"collections.deque"}
+_BUILTIN_COLLECTIONS = frozenset({"list", "set", "frozenset", "tuple"})
+
+
+def _element_ref(
+    node: ast.expr | None, ctx: FileContext, type_vars: Mapping[str, _Binding] | None
+) -> tuple[str, tuple] | None:
+    """What iterating a name so annotated gives, when that is an instance of a model class:
+    ``list[UserOut]``, ``Sequence[UserOut]``, ``tuple[UserOut, ...]``, ``Optional`` of one;
+    None otherwise (a dict gives its keys; ``tuple[A, B]`` several types)."""
+    node = parsed_annotation(node)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        others = [m for m in flat_union([node.left, node.right], ctx.resolve) if not is_none_constant(m)]
+        return _element_ref(others[0], ctx, type_vars) if len(others) == 1 else None
+    if not isinstance(node, ast.Subscript):
+        return None
+    head = ctx.resolve(node.value)
+    inner = node.slice
+    if head in ("typing.Optional", "typing_extensions.Optional"):
+        return _element_ref(inner, ctx, type_vars)
+    if head in ("typing.Union", "typing_extensions.Union") and isinstance(inner, ast.Tuple):
+        others = [m for m in flat_union(inner.elts, ctx.resolve) if not is_none_constant(m)]
+        return _element_ref(others[0], ctx, type_vars) if len(others) == 1 else None
+    builtin = node.value.id if isinstance(node.value, ast.Name) and node.value.id not in ctx.imports else None
+    if not (builtin in _BUILTIN_COLLECTIONS or head in _COLLECTIONS):
+        return None
+    if isinstance(inner, ast.Tuple):  # only `tuple[X, ...]`
+        tuple_like = builtin == "tuple" or head in ("typing.Tuple", "typing_extensions.Tuple")
+        if not (tuple_like and len(inner.elts) == 2 and _is_ellipsis(inner.elts[1])):
+            return None
+        inner = inner.elts[0]
+    element = _annotation_ref(inner, ctx, type_vars)
+    if element is None or element[0] != "instance" or _ref_info(element[1], ctx)[0] != "model":
+        return None
+    return element
+
+
+def _is_ellipsis(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is Ellipsis
 
 
 def _without_none(
@@ -1086,6 +1134,26 @@ class _BindingCollector:
         self.top: ast.stmt | None = None
         self.first_top: dict[str, ast.stmt] = {}
         self.before_body: set[str] = set()
+        # a name annotated as a collection of one model class -> an element's binding; and
+        # (loop variable, the name it iterates), checked once the scope is read
+        self.elements: dict[str, _Binding] = {}
+        self.loops: list[tuple[str, str]] = []
+
+    def annotated(self, name: str, annotation: ast.expr | None) -> None:
+        """Bind ``name`` as its annotation says (and the elements it holds, for a collection)."""
+        self.add(name, _annotation_ref(annotation, self.ctx, self.type_vars))
+        element = _element_ref(annotation, self.ctx, self.type_vars)
+        if element is not None:
+            self.elements[name] = element
+
+    def loop_target(self, target: ast.AST, iterated: ast.expr) -> None:
+        """``for user in users`` (or a comprehension's): ``user`` holds an element of
+        ``users`` when that name is annotated as a collection of one model class."""
+        if isinstance(target, ast.Name) and isinstance(iterated, ast.Name) and iterated.id in self.elements:
+            self.add(target.id, self.elements[iterated.id])
+            self.loops.append((target.id, iterated.id))
+        else:
+            self.target(target)
 
     def add(self, name: str, binding: _Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
@@ -1180,12 +1248,14 @@ class _BindingCollector:
             if stmt.value is not None and self.ctx.resolve(stmt.annotation) in _FINAL:
                 # `x: Final = Model(...)`: a bare Final keeps the type of the value
                 self.target(stmt.target, self.value_binding(stmt.value, _name_of(stmt.target)))
+            elif isinstance(stmt.target, ast.Name):
+                self.annotated(stmt.target.id, stmt.annotation)
             else:
                 self.target(stmt.target, _annotation_ref(stmt.annotation, self.ctx, self.type_vars))
         elif isinstance(stmt, ast.AugAssign):
             self.target(stmt.target)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self.target(stmt.target)
+            self.loop_target(stmt.target, stmt.iter)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 if item.optional_vars is not None:
@@ -1227,7 +1297,7 @@ class _BindingCollector:
             if isinstance(item, ast.NamedExpr):
                 self.target(item.target)
             elif isinstance(item, ast.comprehension):
-                self.target(item.target)
+                self.loop_target(item.target, item.iter)
             elif isinstance(item, ast.ExceptHandler):
                 if item.name:
                     self.add(item.name, None)
@@ -1315,8 +1385,10 @@ def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Bind
         for arg in positional + args.kwonlyargs:
             if arg.arg == first:
                 continue
-            annotated = _annotation_ref(arg.annotation, ctx, type_vars) if not isinstance(scope, ast.Lambda) else None
-            collector.add(arg.arg, annotated)
+            if isinstance(scope, ast.Lambda):
+                collector.add(arg.arg, None)
+            else:
+                collector.annotated(arg.arg, arg.annotation)
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
                 collector.add(arg.arg, None)
@@ -1344,6 +1416,9 @@ def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Bind
             out[name] = _ParameterUntil(first_binding, collector.first_top[name], scope)
         else:
             out[name] = None
+    for variable, iterated in collector.loops:
+        if len(collector.bindings[iterated]) > 1:
+            out[variable] = None  # (the collection is bound again: what it holds is not known)
     return out
 
 

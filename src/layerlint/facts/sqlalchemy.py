@@ -82,6 +82,7 @@ def _never_maps_elsewhere(qualified: str, ctx: FileContext) -> bool:
         outside.partition(".")[0] in _NEVER_MAPPING_PACKAGES for outside in found[1]
     )
 
+
 def uses_sqlalchemy(ctx: FileContext) -> bool:
     """Cheap gate: the file mentions SQLAlchemy or SQLModel, or declares ``__tablename__`` (a
     model taking every name from a project module: keystone's ``sql.Column``), and is no

@@ -32,6 +32,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
   later; one constrained to models only, `TypeVar("T", UserIn, UserOut)`; not
   one without a bound, bound to a union with a member not known to be a model,
   or bound twice in the module),
+  a loop or comprehension variable over a name annotated as a collection of one
+  model class (`for user in users` with `users: list[UserOut]`, `Sequence[...]`,
+  `tuple[UserOut, ...]`, `Optional` of one; neither name bound otherwise in the
+  function),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`, a call of a project function annotated to return
   one: `data = team_or_raise(...)` with `-> TeamRequest`, `cast(UserOut, value)`,
