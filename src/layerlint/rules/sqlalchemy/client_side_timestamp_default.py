@@ -14,7 +14,9 @@ from another project module (read there: `from app.core.clock import utc_now`,
 or its `utcnow = partial(datetime.now, UTC)`), or a name bound once to one of
 these, in the class body or at the module's top level (`NOW = func.now()`,
 sqlalchemy-mixins' `__datetime_func__ = sa.func.now()`). In a
-SQLModel table (`table=True`), `Field(default_factory=...)`/`Field(default=...)`
+SQLModel table (`table=True`), and in a class of the module that such a table
+derives from (`class Hero(HeroBase, table=True)`: `HeroBase`'s fields are the
+table's columns), `Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too, and so is a `"default"` key of its
 `sa_column_kwargs={...}`. `onupdate=` is not checked; nothing in an
 Alembic script folder is checked (a migration, or a module beside
@@ -75,6 +77,7 @@ from layerlint.facts.sqlalchemy import (
     uses_sqlalchemy,
 )
 from layerlint.rule import Rule
+from layerlint.walk import nodes_of
 
 # default_factory: a dataclass-mapped column's factory, run by the model's __init__
 _DEFAULT_KEYS = ("default", "insert_default", "default_factory")
@@ -100,18 +103,45 @@ class ClientSideTimestampDefault(Rule):
         # the first class, with the same imports (nested ones join the table during the walk)
         return sa_spellings(self.ctx, {"Column", "mapped_column", "Field"}) | {"class"}
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._found_table_bases: frozenset[int] | None = None  # (see _table_bases)
+
     def visit_Call(self, node: ast.Call) -> None:
         if sa_call(node, self.ctx, {"Column", "mapped_column"}):
             self._check(node, _DEFAULT_KEYS)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         info = declarative_class(node, self.ctx)
-        if info is None or not info.is_sqlmodel:
+        if not (info is not None and info.is_sqlmodel) and id(node) not in self._table_bases():
             return
         for _stmt, _annotation, value in class_attribute_values(node):
             if isinstance(value, ast.Call) and is_sqlmodel_field_call(value, self.ctx):
                 self._check(value, _FIELD_KEYS)
                 self._check_column_kwargs(value)
+
+    def _table_bases(self) -> frozenset[int]:
+        """The classes of the module (by id) that a SQLModel table of the module derives from,
+        by name, at any depth (``class Hero(HeroBase, table=True)``): their fields are the
+        table's columns."""
+        found = self._found_table_bases
+        if found is None:
+            classes = list(nodes_of(self.ctx.tree, ast.ClassDef))
+            by_name: dict[str, list[ast.ClassDef]] = {}
+            for cls in classes:
+                by_name.setdefault(cls.name, []).append(cls)
+            infos = [(cls, declarative_class(cls, self.ctx)) for cls in classes]
+            pending = [cls for cls, info in infos if info is not None and info.is_sqlmodel]
+            seen: set[int] = set()
+            while pending:
+                for base in pending.pop().bases:
+                    if isinstance(base, ast.Name) and base.id not in self.ctx.imports:
+                        for candidate in by_name.get(base.id, ()):
+                            if id(candidate) not in seen:
+                                seen.add(id(candidate))
+                                pending.append(candidate)
+            found = self._found_table_bases = frozenset(seen)
+        return found
 
     def _check_column_kwargs(self, field: ast.Call) -> None:
         """``Field(sa_column_kwargs={"default": func.now()})``: the column's own default."""
