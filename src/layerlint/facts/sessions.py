@@ -60,6 +60,7 @@ from layerlint.facts.project_classes import (
     built_class,
     context_manager_yield,
     first_type_argument,
+    function_returns_call_of,
     inherited_attribute_types,
     method_context_manager,
     module_level_statements,
@@ -768,7 +769,11 @@ def calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctio
         qualified = f"{ctx.module}.{value.func.id}"  # a function of this module (read as another's would be)
     if qualified is None or not ctx.is_first_party(qualified):
         return False
-    return provided_class(qualified, ctx) in SESSION_FACTORIES
+    # (annotated `-> sessionmaker`, or its body only `return sessionmaker(...)`)
+    return (
+        provided_class(qualified, ctx) in SESSION_FACTORIES
+        or function_returns_call_of(qualified, ctx, parameters=True) in SESSION_FACTORIES
+    )
 
 
 def _gets_object_session(value: ast.expr, ctx: FileContext) -> bool:

@@ -41,6 +41,7 @@ in get_db():`, `async for`), the session an ORM object belongs to (`db =
 Session.object_session(self)`, `object_session(obj)`), the target of `with
 session_local() as session` where the function binds `session_local` once to the call
 of a project function annotated to return a session maker (`-> sessionmaker`), or
+whose body is only `return sessionmaker(...)` (`factory = create_session(url)`), or
 such a call itself
 (`SessionLocal().query(...)`), or a call a name is read as a session from
 (`self.get_session().query(...)`, as `session = self.get_session()`;
