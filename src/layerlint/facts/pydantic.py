@@ -883,6 +883,10 @@ def _annotation_ref(
                 bound = type_vars[inner.id]
                 return ("class", bound[1]) if bound is not None and bound[0] == "instance" else None
             ref = _class_ref(inner, ctx)
+            origins = _ref_info(ref, ctx)[2] if ref is not None and ref[0] != "local" else frozenset()
+            if origins and origins <= _ALL_MODEL_BASES:
+                # `type[BaseModel]`: any model class, as a type variable bound to Pydantic's base
+                return ("class", ("type_var", (ref,)))
             return ("class", ref) if ref else None
         if head in ("typing.Optional", "typing_extensions.Optional") or head in _FINAL:
             # a model or None: a v1 call on it assumes the model
@@ -1609,8 +1613,8 @@ def _self_attribute_receiver(node: ast.Attribute, name: str, ctx: FileContext) -
 def _attribute_facts(cls: ast.ClassDef, attr: str, ctx: FileContext) -> tuple[_Binding, bool]:
     """(the class annotated for ``attr``, a subclass in the module binds it otherwise)."""
     binding = _annotated_attribute(cls, attr, ctx)
-    if binding is None or binding[1][0] == "type_var":  # (a union of several classes: not followed)
-        return None, False
+    if binding is None or (binding[1][0] == "type_var" and len(binding[1][1]) > 1):
+        return None, False  # (a union of several classes: not followed)
     return binding, any(_binds_otherwise(sub, attr, binding, ctx) for sub in _local_subclasses(cls, ctx))
 
 

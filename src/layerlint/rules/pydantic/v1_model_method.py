@@ -35,7 +35,10 @@ The receiver decides, because these names are everywhere outside Pydantic:
   a loop or comprehension variable over a name annotated as a collection of one
   model class (`for user in users` with `users: list[UserOut]`, `Sequence[...]`,
   `tuple[UserOut, ...]`, `Optional` of one; neither name bound otherwise in the
-  function),
+  function), a receiver known otherwise to be nothing where an `isinstance(x,
+  UserOut)` test of one model class holds (an `if`'s test and body, a conditional
+  expression's value: `x.dict() if isinstance(x, UserOut) else x`; not where `x` is
+  bound again, nor for Pydantic's own `BaseModel`: any model),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`, a call of a project function annotated to return
   one: `data = team_or_raise(...)` with `-> TeamRequest`, `cast(UserOut, value)`,
@@ -46,7 +49,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
   parameter is read by its annotation, as any), `super()`
   in them, `self.<attr>` in a method of a class whose body annotates the
   attribute with one model class (`params: Params`, `Optional[Params]`,
-  `Params | None`; not a union of several classes) when neither the body, its
+  `Params | None`, a type variable bound to one, `type[Params]`; not a union of
+  several classes) when neither the body, its
   `__init__` nor a base of the module binds it otherwise (a method or property
   of that name, another value: `__init__` may assign None, a `Params(...)` or
   a parameter annotated with it) — or when the call passes a Pydantic-only keyword (`exclude_unset`,
@@ -163,7 +167,8 @@ Unsafe:
   define its own `dict()` (a v1 habit, to set defaults), which v2 still calls
   and the rename would skip; and so, for that reason, on an instance typed by
   Pydantic's own base (`x: pydantic.BaseModel`, `BaseSettings`): any model
-  (a generated client's `UniversalBaseModel` overrides `dict()`);
+  (a generated client's `UniversalBaseModel` overrides `dict()`), and on a class
+  typed so (`args_schema: type[BaseModel]`), whose `schema()` may be its own;
 - any fix on `self.<attr>` (typed by its class's annotation) where a subclass
   in the module declares or assigns that attribute otherwise: the method may
   run on that subclass's object (a subclass elsewhere is trusted as a caller
@@ -209,6 +214,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
 from layerlint.context import FileContext
@@ -324,6 +330,9 @@ class V1ModelMethod(PydanticRule):
         target = through_imported_type_var(receiver(attr.value, self.ctx), self.ctx)
         if target is None:
             return  # a type variable of another module bound to no one class
+        if target.kind == "unknown" and not target.origins and "isinstance" in self.ctx.source:
+            # `request.dict() if isinstance(request, Req) else request`
+            target = self._narrowed_model(attr.value) or target
         if target.kind in ("v1", "plain") or name in target.defines:
             return
         # a class of another project module, of no layer that presumes it a model (a
@@ -398,19 +407,36 @@ class V1ModelMethod(PydanticRule):
             for name in self._narrowed_to(node)
         )
 
-    def _narrowed_to(self, node: ast.expr) -> set[str]:
-        """The classes (fully qualified) an ``if isinstance(<node>, X):`` around ``node``, in
-        its function (or the module), tests it against."""
+    def _narrowings(self, node: ast.expr) -> list[_Narrowing]:
+        """The ``isinstance(<node>, X)`` tests around ``node`` in its function (or the module)."""
         scope = self.ctx.enclosing_function() or self.ctx.tree
         narrowings = self.ctx.memo(("LL203.narrowings", id(scope)), lambda: _isinstance_tests(scope))
+        if not narrowings:
+            return []
         spelled = ast.dump(node)
+        return [n for n in narrowings if n.tested == spelled and n.holds_at(node)]
+
+    def _narrowed_to(self, node: ast.expr) -> set[str]:
+        """The classes (fully qualified) an ``isinstance(<node>, X)`` around ``node`` tests it against."""
         return {
             qualified
-            for first, last, tested, classes in narrowings
-            if first <= node.lineno <= last and tested == spelled
-            for cls in classes
+            for narrowing in self._narrowings(node)
+            for cls in narrowing.classes
             if (qualified := self.ctx.resolve(cls)) is not None
         }
+
+    def _narrowed_model(self, node: ast.expr) -> Receiver | None:
+        """An instance of the one model class an ``isinstance(<node>, Model)`` around ``node``
+        tests it against, where ``node`` is not bound again; else None."""
+        for narrowing in self._narrowings(node):
+            if len(narrowing.classes) != 1 or ast.unparse(node) in narrowing.rebound:
+                continue
+            found = receiver(narrowing.classes[0], self.ctx)
+            # (not Pydantic's own base: `isinstance(obj, BaseModel)` is any model, Fern's among them)
+            any_model = bool(found.origins) and found.origins <= (MODEL_BASES | SETTINGS_BASES)
+            if found.is_model and found.is_class and not any_model:
+                return replace(found, is_class=False)
+        return None
 
     def _serializes_by_alias(self, target: Receiver) -> bool:
         """Does the receiver's class, as far as can be seen, set ``serialize_by_alias``?"""
@@ -478,23 +504,52 @@ class V1ModelMethod(PydanticRule):
         self.report(position, message, fix=fix)  # type: ignore[arg-type]
 
 
-def _isinstance_tests(scope: ast.AST) -> list[tuple[int, int, str, list[ast.expr]]]:
-    """(first line, last line of the body, the tested expression's dump, the classes) of each
-    ``if isinstance(x, X):`` of a scope (also one operand of an ``and``), read once."""
+@dataclass(frozen=True)
+class _Narrowing:
+    """An ``isinstance(x, X)`` test and where it holds: from the test to the end of the
+    ``if``'s body (the rest of an ``and`` included), or a conditional expression's value."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    tested: str  # the tested expression's dump
+    classes: list[ast.expr]
+    # what is bound where it holds, unparsed (`item`, `self.item`): it may hold another value there
+    rebound: frozenset[str]
+
+    def holds_at(self, node: ast.expr) -> bool:
+        return self.start <= (node.lineno, node.col_offset) and (
+            (node.end_lineno or node.lineno, node.end_col_offset or 0) <= self.end
+        )
+
+
+def _isinstance_tests(scope: ast.AST) -> list[_Narrowing]:
+    """The ``isinstance(x, X)`` narrowings of a scope: an ``if``'s test (or one operand of
+    an ``and`` there), and a conditional expression's; read once."""
     found = []
-    for stmt in ast.walk(scope):
-        if not isinstance(stmt, ast.If) or not stmt.body:
+    for node in ast.walk(scope):
+        if isinstance(node, ast.If) and node.body:
+            tests, where = node.test, node.body
+        elif isinstance(node, ast.IfExp):
+            tests, where = node.test, [node.body]
+        else:
             continue
-        tests = stmt.test.values if isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.And) else [
-            stmt.test
-        ]
-        for test in tests:
+        last = where[-1]
+        for test in tests.values if isinstance(tests, ast.BoolOp) and isinstance(tests.op, ast.And) else [tests]:
             if (
                 isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
                 and len(test.args) == 2
             ):
                 classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
-                found.append((stmt.lineno, stmt.body[-1].end_lineno or stmt.lineno, ast.dump(test.args[0]), classes))
+                # (an `if` holds from its test on; a conditional expression's value comes before it)
+                start = where[0] if isinstance(node, ast.IfExp) else test
+                rebound = frozenset(
+                    ast.unparse(n) for part in where for n in ast.walk(part)
+                    if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Store)
+                )
+                found.append(_Narrowing(
+                    (start.lineno, start.col_offset), (last.end_lineno or last.lineno, last.end_col_offset or 0),
+                    ast.dump(test.args[0]), classes, rebound,
+                ))
     return found
 
 
