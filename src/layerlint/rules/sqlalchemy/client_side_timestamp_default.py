@@ -18,7 +18,9 @@ SQLModel table (`table=True`), and in a class of the module that such a table
 derives from (`class Hero(HeroBase, table=True)`: `HeroBase`'s fields are the
 table's columns), `Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too, and so is a `"default"` key of its
-`sa_column_kwargs={...}`. `onupdate=` is not checked; nothing in an
+`sa_column_kwargs={...}`. A primary-key or `unique=True` column is left alone:
+the server's `now()` is the transaction's start time (whole seconds on SQLite),
+so `server_default=func.now()` would give two rows the same key. `onupdate=` is not checked; nothing in an
 Alembic script folder is checked (a migration, or a module beside
 the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
 migration history). When the column also has a `server_default=`
@@ -145,6 +147,8 @@ class ClientSideTimestampDefault(Rule):
 
     def _check_column_kwargs(self, field: ast.Call) -> None:
         """``Field(sa_column_kwargs={"default": func.now()})``: the column's own default."""
+        if _is_key(field):
+            return
         for kw in field.keywords:
             if kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Dict):
                 for key, value in zip(kw.value.keys, kw.value.values):
@@ -152,6 +156,8 @@ class ClientSideTimestampDefault(Rule):
                         self._check_default(key, key.value, value)
 
     def _check(self, call: ast.Call, keys: tuple[str, ...]) -> None:
+        if _is_key(call):
+            return  # (a key stamped by the server: rows of one transaction, or one second, would clash)
         for kw in call.keywords:
             if kw.arg in keys:
                 self._check_default(kw, kw.arg, kw.value, server_default=_server_default(call))
@@ -199,6 +205,14 @@ _SQL_NOW_RE = re.compile(
     r"|datetime\s*\(\s*'now'\s*\)|timezone\s*\(\s*'utc'\s*,\s*now\s*\(\s*\)\s*\))\s*\)?",
     re.IGNORECASE,
 )
+
+
+def _is_key(call: ast.Call) -> bool:
+    """``primary_key=True`` or ``unique=True`` on the column (or SQLModel field)."""
+    return any(
+        kw.arg in ("primary_key", "unique") and isinstance(kw.value, ast.Constant) and kw.value.value is True
+        for kw in call.keywords
+    )
 
 
 def _server_default(call: ast.Call) -> ast.expr | None:
