@@ -293,6 +293,35 @@ def _outside_star_source(read: _Module, name: str, ctx: FileContext, hops: int) 
     return f"{outside[0]}.{name}"
 
 
+def star_imported_name(name: str, ctx: FileContext) -> str | None:
+    """Where a name the module neither binds nor imports comes from through its star imports
+    (``from .starlette import *``), qualified: the last star import of a project module that
+    binds it (read there, without ``__all__``), when no later star import may bind it too (one
+    of a module outside the project, or not read); None otherwise."""
+    if name.startswith("_") or name in ctx.top_level_names or name in ctx.imports or not ctx.mentions("import *"):
+        return None
+    return ctx.memo(("project_classes.star_name", name), lambda: _star_imported_name(name, ctx))
+
+
+def _star_imported_name(name: str, ctx: FileContext) -> str | None:
+    stars = [
+        ctx.absolute_module(stmt.module, stmt.level)
+        for stmt in ctx.tree.body
+        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names)
+    ]
+    for module in reversed(stars):  # (the last binding wins)
+        if module is None or not ctx.is_first_party(module):
+            return None
+        read = _module(module, ctx, 0)
+        if read is None or "__all__" in read.names:
+            return None
+        if name in read.names:
+            return f"{module}.{name}"
+        if _may_bind(module, name, ctx, 0):
+            return None  # (through a star import of its own)
+    return None
+
+
 def module_may_bind(module: str, name: str, ctx: FileContext) -> bool:
     """May the project module bind ``name`` at its top level, read there (its star imports
     followed)? Yes when it cannot be read."""

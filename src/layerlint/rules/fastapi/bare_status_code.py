@@ -10,7 +10,8 @@ Flags an integer literal used as an HTTP status in:
   `@section.router.post(...)`);
 - `HTTPException(404, ...)` / `HTTPException(status_code=404, ...)` (FastAPI's
   or Starlette's, however imported, also through a project module that
-  re-exports it: `from app.errors import HTTPException`; for a subclass defined in the module, the
+  re-exports it: `from app.errors import HTTPException`, or whose star import
+  brings it, the last one that may: FastHTML's `from .starlette import *`; for a subclass defined in the module, the
   `status_code=` keyword, and the first argument when the subclass takes the
   status first as HTTPException does: one base, no `__init__`/`__new__` of its
   own, no decorator, `LoginError(401, "...")`), and what such a subclass passes
@@ -121,6 +122,7 @@ from layerlint.facts.fastapi import (
     spells_router_class,
     status_first_http_exceptions,
 )
+from layerlint.facts.project_classes import star_imported_name
 from layerlint.facts.status_fix import StatusFixFacts
 from layerlint.layers import HTTP_FREE_LAYERS
 from layerlint.rule import Rule
@@ -208,6 +210,9 @@ class BareStatusCode(Rule):
             # (a project module's name is followed to what it re-exports: `from app.errors
             # import HTTPException`, where app/errors.py imports it from fastapi)
             qualified = self.ctx.resolve_reexported(func)
+            if qualified is None and isinstance(func, ast.Name):
+                star = star_imported_name(func.id, self.ctx)  # `from .starlette import *`
+                qualified = self.ctx.through_reexports(star) if star is not None else None
             if qualified in HTTP_EXCEPTIONS:
                 exception = qualified
         if exception is not None:
