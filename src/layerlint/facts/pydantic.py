@@ -181,6 +181,16 @@ def through_imported_type_var(target: Receiver, ctx: FileContext) -> Receiver | 
     )
 
 
+def is_pydantic_base(origins: frozenset[str], ctx: FileContext) -> bool:
+    """Are these classes (qualified) Pydantic's own bases (``BaseModel``, ``BaseSettings``...),
+    also as a project module re-exports or aliases them (``from app.schemas import BaseModel``,
+    ``AliasModel = BaseModel``)? Any model, then."""
+    return bool(origins) and all(
+        (ctx.through_reexports(origin) if ctx.is_first_party(origin) else origin) in _ALL_MODEL_BASES
+        for origin in origins
+    )
+
+
 def derives_from_model(origins: frozenset[str], ctx: FileContext) -> bool:
     """Is one of these classes of other project modules (of no layer that presumes it, such
     as a ``models.py`` holding Pydantic classes) a Pydantic model, by its bases read from
@@ -883,8 +893,7 @@ def _annotation_ref(
                 bound = type_vars[inner.id]
                 return ("class", bound[1]) if bound is not None and bound[0] == "instance" else None
             ref = _class_ref(inner, ctx)
-            origins = _ref_info(ref, ctx)[2] if ref is not None and ref[0] != "local" else frozenset()
-            if origins and origins <= _ALL_MODEL_BASES:
+            if ref is not None and ref[0] != "local" and is_pydantic_base(_ref_info(ref, ctx)[2], ctx):
                 # `type[BaseModel]`: any model class, as a type variable bound to Pydantic's base
                 return ("class", ("type_var", (ref,)))
             return ("class", ref) if ref else None
@@ -1142,6 +1151,7 @@ class _BindingCollector:
         # (loop variable, the name it iterates), checked once the scope is read
         self.elements: dict[str, _Binding] = {}
         self.loops: list[tuple[str, str]] = []
+        self.comprehensions: list[ast.expr] = []  # (their variables bind only inside them)
 
     def annotated(self, name: str, annotation: ast.expr | None) -> None:
         """Bind ``name`` as its annotation says (and the elements it holds, for a collection)."""
@@ -1301,7 +1311,9 @@ class _BindingCollector:
             if isinstance(item, ast.NamedExpr):
                 self.target(item.target)
             elif isinstance(item, ast.comprehension):
-                self.loop_target(item.target, item.iter)
+                pass  # (its variables bind inside the comprehension only: see _comprehension_binding)
+            elif isinstance(item, _COMPREHENSIONS):
+                self.comprehensions.append(item)
             elif isinstance(item, ast.ExceptHandler):
                 if item.name:
                     self.add(item.name, None)
@@ -1423,7 +1435,47 @@ def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Bind
     for variable, iterated in collector.loops:
         if len(collector.bindings[iterated]) > 1:
             out[variable] = None  # (the collection is bound again: what it holds is not known)
+    if collector.comprehensions:
+        ctx.memo(("pydantic.comprehensions", id(scope)), lambda: _comprehension_scopes(collector))
     return out
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _comprehension_scopes(collector: _BindingCollector) -> list[tuple[tuple[int, int], tuple[int, int], dict[str, _Binding]]]:
+    """(start, end, variable -> binding) of each comprehension of a scope: a variable over a
+    name annotated as a collection of one model class, bound once in the scope, holds that
+    model; any other variable is unknown there."""
+    out = []
+    for node in collector.comprehensions:
+        variables: dict[str, _Binding] = {}
+        for generator in node.generators:  # type: ignore[attr-defined]
+            if not isinstance(generator.target, ast.Name):
+                continue
+            iterated = generator.iter
+            variables[generator.target.id] = (
+                collector.elements.get(iterated.id)
+                if isinstance(iterated, ast.Name) and len(collector.bindings.get(iterated.id, ())) == 1
+                and iterated.id not in variables
+                else None
+            )
+        out.append(((node.lineno, node.col_offset), (node.end_lineno or node.lineno, node.end_col_offset or 0), variables))
+    return out
+
+
+def _comprehension_binding(node: ast.Name, ctx: FileContext) -> tuple[bool, _Binding]:
+    """(found, binding) of a name read inside a comprehension that binds it (the innermost)."""
+    scopes = ctx.scopes
+    scope = scopes[-1] if scopes else ctx.tree
+    _scope_bindings(scope, ctx)  # (reads the scope's comprehensions too)
+    found = ctx.memo(("pydantic.comprehensions", id(scope)), list)
+    where = (node.lineno, node.col_offset)
+    inner = None
+    for start, end, variables in found:
+        if node.id in variables and start <= where <= end and (inner is None or start >= inner[0]):
+            inner = (start, variables[node.id])
+    return (False, None) if inner is None else (True, inner[1])
 
 
 @dataclass(frozen=True)
@@ -1524,7 +1576,9 @@ def _receiver_of_binding(binding: _Binding, ctx: FileContext) -> Receiver:
 def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
     """Classify the receiver of an attribute access, at the current point of the walk."""
     if isinstance(node, ast.Name):
-        found, binding = _lookup(node.id, ctx)
+        found, binding = _comprehension_binding(node, ctx)
+        if not found:
+            found, binding = _lookup(node.id, ctx)
         if not found:
             return UNKNOWN
         if isinstance(binding, _ParameterUntil):
@@ -1615,7 +1669,21 @@ def _attribute_facts(cls: ast.ClassDef, attr: str, ctx: FileContext) -> tuple[_B
     binding = _annotated_attribute(cls, attr, ctx)
     if binding is None or (binding[1][0] == "type_var" and len(binding[1][1]) > 1):
         return None, False  # (a union of several classes: not followed)
-    return binding, any(_binds_otherwise(sub, attr, binding, ctx) for sub in _local_subclasses(cls, ctx))
+    return binding, _default_differs(cls, attr, binding, ctx) or any(
+        _binds_otherwise(sub, attr, binding, ctx) for sub in _local_subclasses(cls, ctx)
+    )
+
+
+def _default_differs(cls: ast.ClassDef, attr: str, binding: _Binding, ctx: FileContext) -> bool:
+    """Does the class body give the annotated attribute a value not known to be of the annotated
+    class (``args_schema: type[UserOut] = SpecialUser``, a subclass whose methods may be its own)?"""
+    for stmt in module_level_statements(cls.body):
+        if (
+            isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr
+            and stmt.value is not None and not (isinstance(stmt.value, ast.Constant) and stmt.value.value is Ellipsis)
+        ):
+            return not _holds(stmt.value, binding, cls, ctx)
+    return False
 
 
 def _annotated_attribute(cls: ast.ClassDef, attr: str, ctx: FileContext) -> _Binding:

@@ -169,7 +169,9 @@ Unsafe:
   Pydantic's own base (`x: pydantic.BaseModel`, `BaseSettings`): any model
   (a generated client's `UniversalBaseModel` overrides `dict()`), and on a class
   typed so (`args_schema: type[BaseModel]`), whose `schema()` may be its own;
-- any fix on `self.<attr>` (typed by its class's annotation) where a subclass
+- any fix on `self.<attr>` (typed by its class's annotation) where the class body
+  gives it a value not known to be of that class (`args_schema: type[UserOut] =
+  SpecialUser`), or a subclass
   in the module declares or assigns that attribute otherwise: the method may
   run on that subclass's object (a subclass elsewhere is trusted as a caller
   passing a parameter is: its attribute stays the annotated class);
@@ -226,6 +228,7 @@ from layerlint.facts.pydantic import (
     Receiver,
     derives_from_model,
     imports_model_classes,
+    is_pydantic_base,
     library_defines,
     known_not_pydantic,
     looks_like_class,
@@ -330,7 +333,7 @@ class V1ModelMethod(PydanticRule):
         target = through_imported_type_var(receiver(attr.value, self.ctx), self.ctx)
         if target is None:
             return  # a type variable of another module bound to no one class
-        if target.kind == "unknown" and not target.origins and "isinstance" in self.ctx.source:
+        if target.kind == "unknown" and not target.origins and self.ctx.mentions("isinstance("):
             # `request.dict() if isinstance(request, Req) else request`
             target = self._narrowed_model(attr.value) or target
         if target.kind in ("v1", "plain") or name in target.defines:
@@ -373,9 +376,7 @@ class V1ModelMethod(PydanticRule):
             # so does `self.<attr>` that a subclass of the module declares otherwise
             # and so does an instance typed by Pydantic's own base (`x: BaseModel`): any model,
             # whose class may override the v1 method (a generated client's `dict()`)
-            generic = target.imported_class and not target.is_class and bool(target.origins) and target.origins <= (
-                MODEL_BASES | SETTINGS_BASES
-            )
+            generic = target.imported_class and not target.is_class and is_pydantic_base(target.origins, self.ctx)
             safe = (
                 known and not target.via_type_var and not target.subclass_may_differ and not generic
                 and V2_NAMES[name] not in target.defined_below
@@ -407,9 +408,13 @@ class V1ModelMethod(PydanticRule):
             for name in self._narrowed_to(node)
         )
 
-    def _narrowings(self, node: ast.expr) -> list[_Narrowing]:
-        """The ``isinstance(<node>, X)`` tests around ``node`` in its function (or the module)."""
-        scope = self.ctx.enclosing_function() or self.ctx.tree
+    def _narrowings(self, node: ast.expr, innermost: bool = False) -> list[_Narrowing]:
+        """The ``isinstance(<node>, X)`` tests around ``node`` in its function (or the module;
+        with ``innermost``, in its innermost scope: a lambda's own)."""
+        if innermost:
+            scope = self.ctx.scopes[-1] if self.ctx.scopes else self.ctx.tree
+        else:
+            scope = self.ctx.enclosing_function() or self.ctx.tree
         narrowings = self.ctx.memo(("LL203.narrowings", id(scope)), lambda: _isinstance_tests(scope))
         if not narrowings:
             return []
@@ -428,13 +433,16 @@ class V1ModelMethod(PydanticRule):
     def _narrowed_model(self, node: ast.expr) -> Receiver | None:
         """An instance of the one model class an ``isinstance(<node>, Model)`` around ``node``
         tests it against, where ``node`` is not bound again; else None."""
-        for narrowing in self._narrowings(node):
-            if len(narrowing.classes) != 1 or ast.unparse(node) in narrowing.rebound:
+        spelled = node.id if isinstance(node, ast.Name) else self.ctx.source_segment(node)
+        if not spelled or f"isinstance({spelled}," not in self.ctx.source:
+            return None  # (most receivers: no test of theirs, a quick look at the text)
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}  # (`holder`, `i` of `items[i]`)
+        for narrowing in self._narrowings(node, innermost=True):
+            if len(narrowing.classes) != 1 or names & narrowing.rebound:
                 continue
             found = receiver(narrowing.classes[0], self.ctx)
             # (not Pydantic's own base: `isinstance(obj, BaseModel)` is any model, Fern's among them)
-            any_model = bool(found.origins) and found.origins <= (MODEL_BASES | SETTINGS_BASES)
-            if found.is_model and found.is_class and not any_model:
+            if found.is_model and found.is_class and not is_pydantic_base(found.origins, self.ctx):
                 return replace(found, is_class=False)
         return None
 
@@ -513,7 +521,8 @@ class _Narrowing:
     end: tuple[int, int]
     tested: str  # the tested expression's dump
     classes: list[ast.expr]
-    # what is bound where it holds, unparsed (`item`, `self.item`): it may hold another value there
+    # the names bound where it holds, or whose attribute or item is set there (`x`, the `data`
+    # of `data["u"] = ...`, a lambda's or a match's): the tested expression may name another value
     rebound: frozenset[str]
 
     def holds_at(self, node: ast.expr) -> bool:
@@ -542,15 +551,44 @@ def _isinstance_tests(scope: ast.AST) -> list[_Narrowing]:
                 classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
                 # (an `if` holds from its test on; a conditional expression's value comes before it)
                 start = where[0] if isinstance(node, ast.IfExp) else test
-                rebound = frozenset(
-                    ast.unparse(n) for part in where for n in ast.walk(part)
-                    if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Store)
+                rebound = _bound_names([*where, test]) | _bound_names(
+                    tests.values[tests.values.index(test) + 1:] if isinstance(tests, ast.BoolOp) else []
                 )
                 found.append(_Narrowing(
                     (start.lineno, start.col_offset), (last.end_lineno or last.lineno, last.end_col_offset or 0),
                     ast.dump(test.args[0]), classes, rebound,
                 ))
     return found
+
+
+def _bound_names(nodes: list[ast.AST]) -> frozenset[str]:
+    """Every name ``nodes`` bind, at any depth (nested scopes' parameters, walrus, ``except``,
+    ``match`` captures, imports included), and the roots of attributes and items they set."""
+    bound: set[str] = set()
+    for node in (n for part in nodes for n in ast.walk(part)):
+        if isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            root = node
+            while isinstance(root, (ast.Attribute, ast.Subscript, ast.Starred)):
+                root = root.value
+            if isinstance(root, ast.Name):
+                bound.add(root.id)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bound.add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
+            bound.add(node.name)  # type: ignore[attr-defined]
+        elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
+            bound.add(node.rest)  # type: ignore[attr-defined]
+    return frozenset(bound)
 
 
 def _v2_uses(scope: ast.AST) -> tuple[dict[tuple[str, str], list[ast.AST]], frozenset[tuple[str, str]]]:
