@@ -102,9 +102,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   annotations get unsafe fixes only: typer builds a
   command's options from its parameter annotations, and those releases fail on
   `str | None` ("Type not yet supported");
-- in a module using Pydantic, FastAPI or SQLModel, in a project whose
-  dependency files let it run Pydantic before 1.9 (`pydantic==1.8.2`; none
-  named: the current Pydantic), the fix is unsafe where a framework may read
+- in a project whose dependency files let it run Pydantic before 1.9
+  (`pydantic==1.8.2`; none named: the current Pydantic), the fix is unsafe
+  where a framework may read
   the annotation (as above: a model's field, an endpoint's signature): those
   releases raise "Fields of type UnionType are not supported" at import;
 - where a file of the project reads origins (`get_origin(`, `__origin__`) and
