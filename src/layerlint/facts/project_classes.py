@@ -304,6 +304,12 @@ def star_imported_name(name: str, ctx: FileContext) -> str | None:
 
 
 def _star_imported_name(name: str, ctx: FileContext) -> str | None:
+    top = {id(stmt) for stmt in ctx.tree.body}
+    if any(
+        isinstance(stmt, ast.ImportFrom) and id(stmt) not in top and any(a.name == "*" for a in stmt.names)
+        for stmt in module_level_statements(ctx.tree.body)
+    ):
+        return None  # (one under an `if` or `try` may or may not run: not known)
     stars = [
         ctx.absolute_module(stmt.module, stmt.level)
         for stmt in ctx.tree.body

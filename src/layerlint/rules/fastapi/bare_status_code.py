@@ -142,7 +142,8 @@ def suggestion(code: int, module: str = "status") -> str:
 
 def _imports_http_names_of_project(ctx: FileContext) -> bool:
     """Does the module import an ``HTTPException`` or a ``...Response`` from a project module
-    (which may re-export FastAPI's: the module need not name the framework)?"""
+    (which may re-export FastAPI's: the module need not name the framework)? (A star import
+    may bring one too: the gate asks for it apart.)"""
     return any(
         (local == "HTTPException" or local.endswith("Response") or qualified.endswith((".HTTPException", "Response")))
         and ctx.is_first_party(qualified)
@@ -164,7 +165,10 @@ class BareStatusCode(Rule):
         # call alone and names neither fastapi nor starlette is not looked at)
         return (
             ctx.mentions("fastapi", "starlette")
-            or (ctx.mentions("HTTPException", "Response") and _imports_http_names_of_project(ctx))
+            or (
+                ctx.mentions("HTTPException", "Response")
+                and (_imports_http_names_of_project(ctx) or ctx.mentions("import *"))
+            )
             or (
                 ctx.mentions("@")
                 and (spells_router_class(ctx) or bool(router_assignments(ctx)))
