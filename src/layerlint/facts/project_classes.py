@@ -141,8 +141,8 @@ class _Module:
     annotated: dict[str, dict[str, str]]
     # top-level class -> the attributes its ``__init__`` sets (``self.session = session``) -> the type
     init_assigned: dict[str, dict[str, str]]
-    # top-level function that only returns a call -> the callee, qualified (those taking
-    # parameters are in ``takes_parameters`` too)
+    # top-level function that only returns a call -> the callee, qualified (those read so
+    # only by :func:`returned_callee`'s lenient reading are in ``lenient_returns`` too)
     returns: dict[str, str]
     dataclasses: frozenset[str]  # top-level classes decorated ``@dataclass``
     # ``f`` or ``Class.method`` decorated ``@(async)contextmanager`` and annotated as yielding a
@@ -175,7 +175,7 @@ class _Module:
     # class every value it returns or yields is a call of (``get_user_db``: ``yield
     # SQLAlchemyUserDatabase(session, User)``), qualified
     built: dict[str, str] = field(default_factory=dict)
-    takes_parameters: frozenset[str] = frozenset()
+    lenient_returns: frozenset[str] = frozenset()
 
 
 def inherited_attributes(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str], bool] | None:
@@ -476,14 +476,14 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         if gives_value(node, ("__tablename__", "__table__")):
             tables.add(node.name)
     returns = {}
-    takes_parameters = set()
+    lenient_returns = set()
     for func in functions:
-        callee = returned_callee(func, parameters=True)
+        callee = returned_callee(func, lenient=True)
         qualified = resolve_in(callee, bound) if callee is not None else None
         if qualified:
             returns[func.name] = qualified
             if returned_callee(func) is None:
-                takes_parameters.add(func.name)
+                lenient_returns.add(func.name)
     for name, call in factories:  # `utcnow = partial(datetime.now, UTC)`: a call of datetime.now
         if resolve_in(call.func, bound) == "functools.partial" and call.args:
             qualified = resolve_in(call.args[0], bound)
@@ -513,7 +513,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             name: qualified for name, value in renames
             if name not in rebound and name not in bound and (qualified := resolve_in(value, bound))
         },
-        attributes, frozenset(tables), frozenset(rebound), built, frozenset(takes_parameters),
+        attributes, frozenset(tables), frozenset(rebound), built, frozenset(lenient_returns),
     )
 
 
@@ -1003,31 +1003,42 @@ def _class_bases(node: ast.ClassDef, bound: dict[str, str]) -> tuple[str, ...]:
 _TYPE_OF = frozenset({"typing.Type", "typing_extensions.Type"})
 
 
-def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef, parameters: bool = False) -> ast.expr | None:
-    """The callee of a function of no parameters (or any, with ``parameters``) whose body (a
-    docstring aside) is only ``return <call>`` (``def utc_now(): return datetime.now(UTC)``),
-    else None."""
+def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef, lenient: bool = False) -> ast.expr | None:
+    """The callee of a function of no parameters whose body (a docstring aside) is only
+    ``return <call>`` (``def utc_now(): return datetime.now(UTC)``), else None. With
+    ``lenient``, of any parameters, and also a body of assignments that returns a name one of
+    them binds to a call, its only binding there (``engine = create_engine(url)``, ``Session =
+    sessionmaker(bind=engine)``, ``return Session``)."""
     args = func.args
-    if not parameters and (args.posonlyargs or args.args or args.kwonlyargs or args.vararg or args.kwarg):
+    if not lenient and (args.posonlyargs or args.args or args.kwonlyargs or args.vararg or args.kwarg):
         return None
     body = func.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]
     if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call):
         return body[0].value.func
-    return None
+    if not (lenient and body and isinstance(body[-1], ast.Return) and isinstance(body[-1].value, ast.Name)):
+        return None
+    name = body[-1].value.id
+    values = []
+    for stmt in body[:-1]:
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            return None
+        if name in statement_bindings(stmt):
+            values.append(stmt.value)
+    return values[0].func if len(values) == 1 and isinstance(values[0], ast.Call) else None
 
 
-def function_returns_call_of(qualified: str, ctx: FileContext, parameters: bool = False) -> str | None:
-    """The callee (qualified) of a function of a project module of no parameters (or any,
-    with ``parameters``) that only returns a call of it (:func:`returned_callee`), or of a
-    ``name = functools.partial(callee, ...)``, following re-exports; None when not known."""
-    return ctx.memo(("project_classes.returns", qualified, parameters), lambda: _returns(qualified, ctx, parameters))
+def function_returns_call_of(qualified: str, ctx: FileContext, lenient: bool = False) -> str | None:
+    """The callee (qualified) of a function of a project module that only returns a call of
+    it (:func:`returned_callee`, read leniently with ``lenient``), or of a ``name =
+    functools.partial(callee, ...)``, following re-exports; None when not known."""
+    return ctx.memo(("project_classes.returns", qualified, lenient), lambda: _returns(qualified, ctx, lenient))
 
 
-def _returns(qualified: str, ctx: FileContext, parameters: bool) -> str | None:
+def _returns(qualified: str, ctx: FileContext, lenient: bool) -> str | None:
     found = _defined_in(qualified, ctx, 0)
-    if found is None or (not parameters and found[1] in found[0].takes_parameters):
+    if found is None or (not lenient and found[1] in found[0].lenient_returns):
         return None
     return found[0].returns.get(found[1])
 

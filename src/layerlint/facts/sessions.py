@@ -769,10 +769,11 @@ def calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctio
         qualified = f"{ctx.module}.{value.func.id}"  # a function of this module (read as another's would be)
     if qualified is None or not ctx.is_first_party(qualified):
         return False
-    # (annotated `-> sessionmaker`, or its body only `return sessionmaker(...)`)
+    # (annotated `-> sessionmaker`, or its body only `return sessionmaker(...)`, or one
+    # that binds a name to it, then returns that)
     return (
         provided_class(qualified, ctx) in SESSION_FACTORIES
-        or function_returns_call_of(qualified, ctx, parameters=True) in SESSION_FACTORIES
+        or function_returns_call_of(qualified, ctx, lenient=True) in SESSION_FACTORIES
     )
 
 
