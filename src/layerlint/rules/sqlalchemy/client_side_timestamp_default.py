@@ -69,6 +69,7 @@ import re
 from layerlint.context import FileContext
 from layerlint.facts.sqlalchemy import (
     class_attribute_values,
+    class_body_statements,
     client_timestamp_default,
     declarative_class,
     is_sqlmodel_field_call,
@@ -107,7 +108,7 @@ class ClientSideTimestampDefault(Rule):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self._found_table_bases: frozenset[int] | None = None  # (see _table_bases)
+        self._found_table_bases: dict[int, list[frozenset[str]]] | None = None  # (see _table_bases)
 
     def visit_Call(self, node: ast.Call) -> None:
         if sa_call(node, self.ctx, {"Column", "mapped_column"}):
@@ -115,17 +116,22 @@ class ClientSideTimestampDefault(Rule):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         info = declarative_class(node, self.ctx)
-        if not (info is not None and info.is_sqlmodel) and id(node) not in self._table_bases():
+        table = info is not None and info.is_sqlmodel
+        overridden = None if table else self._table_bases().get(id(node))
+        if not table and overridden is None:
             return
-        for _stmt, _annotation, value in class_attribute_values(node):
+        for stmt, _annotation, value in class_attribute_values(node):
+            if overridden is not None and all(_target_name(stmt) in names for names in overridden):
+                continue  # (every table below redefines the field: its column is the table's own)
             if isinstance(value, ast.Call) and is_sqlmodel_field_call(value, self.ctx):
                 self._check(value, _FIELD_KEYS)
                 self._check_column_kwargs(value)
 
-    def _table_bases(self) -> frozenset[int]:
+    def _table_bases(self) -> dict[int, list[frozenset[str]]]:
         """The classes of the module (by id) that a SQLModel table of the module derives from,
         by name, at any depth (``class Hero(HeroBase, table=True)``): their fields are the
-        table's columns."""
+        table's columns; with, for each way a table reaches one, the names the classes on the
+        way (the table included) define themselves."""
         found = self._found_table_bases
         if found is None:
             classes = list(nodes_of(self.ctx.tree, ast.ClassDef))
@@ -133,16 +139,19 @@ class ClientSideTimestampDefault(Rule):
             for cls in classes:
                 by_name.setdefault(cls.name, []).append(cls)
             infos = [(cls, declarative_class(cls, self.ctx)) for cls in classes]
-            pending = [cls for cls, info in infos if info is not None and info.is_sqlmodel]
-            seen: set[int] = set()
+            pending = [
+                (cls, _own_fields(cls), frozenset({id(cls)})) for cls, info in infos if info is not None and info.is_sqlmodel
+            ]
+            found = {}
             while pending:
-                for base in pending.pop().bases:
+                cls, below, path = pending.pop()
+                for base in cls.bases:
                     if isinstance(base, ast.Name) and base.id not in self.ctx.imports:
                         for candidate in by_name.get(base.id, ()):
-                            if id(candidate) not in seen:
-                                seen.add(id(candidate))
-                                pending.append(candidate)
-            found = self._found_table_bases = frozenset(seen)
+                            if id(candidate) not in path:
+                                found.setdefault(id(candidate), []).append(below)
+                                pending.append((candidate, below | _own_fields(candidate), path | {id(candidate)}))
+            self._found_table_bases = found
         return found
 
     def _check_column_kwargs(self, field: ast.Call) -> None:
@@ -208,11 +217,33 @@ _SQL_NOW_RE = re.compile(
 
 
 def _is_key(call: ast.Call) -> bool:
-    """``primary_key=True`` or ``unique=True`` on the column (or SQLModel field)."""
-    return any(
-        kw.arg in ("primary_key", "unique") and isinstance(kw.value, ast.Constant) and kw.value.value is True
-        for kw in call.keywords
-    )
+    """``primary_key=True`` or ``unique=True`` on the column (or SQLModel field, also in its
+    ``sa_column_kwargs={...}``)."""
+    for kw in call.keywords:
+        if kw.arg in ("primary_key", "unique") and isinstance(kw.value, ast.Constant) and kw.value.value is True:
+            return True
+        if kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Dict):
+            for key, value in zip(kw.value.keys, kw.value.values):
+                if (
+                    isinstance(key, ast.Constant) and key.value in ("primary_key", "unique")
+                    and isinstance(value, ast.Constant) and value.value is True
+                ):
+                    return True
+    return False
+
+
+def _own_fields(cls: ast.ClassDef) -> frozenset[str]:
+    """The names a class body binds itself: its fields, assigned or only annotated
+    (`created_at: datetime` redefines the field too)."""
+    return frozenset(name for stmt in class_body_statements(cls) if (name := _target_name(stmt)))
+
+
+def _target_name(stmt: ast.stmt) -> str | None:
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return stmt.target.id
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        return stmt.targets[0].id
+    return None
 
 
 def _server_default(call: ast.Call) -> ast.expr | None:
