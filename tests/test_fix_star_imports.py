@@ -90,8 +90,17 @@ def test_a_star_import_is_read_by_path_in_a_tree_without_init_files(tmp_path, mo
         "from .common import Optional as Maybe\n\nAlias = Maybe[int]\n",
         "from app.common import (\n    limit,  # the default\n    Optional,\n)\n\nAlias = Optional[int]\n",
         "from app.common import limit, \\\n    Optional\n\nAlias = Optional[int]\n",
+        "from app.common import Optional; import os\n\nAlias = Optional[int]\n",
+        "from app.common \\\n    import Optional\n\nAlias = Optional[int]\n",
+        "from app.common import (  # re-exported (legacy)\n    Optional,\n)\n\nAlias = Optional[int]\n",
+        "from app import common\n\nAlias = common.Optional[int]\n",
+        "import app.common as c\n\nAlias = c.Optional[int]\n",
+        "import app.common\n\nAlias = app.common.Optional[int]\n",
     ],
-    ids=["absolute", "relative-aliased", "parenthesized", "continued"],
+    ids=[
+        "absolute", "relative-aliased", "parenthesized", "continued", "semicolon", "continued-before-import",
+        "parenthesis-in-comment", "module-attribute", "module-alias", "dotted-module",
+    ],
 )
 def test_an_import_another_module_imports_by_name_is_kept(tmp_path, monkeypatch, importer):
     """jupyter_scheduler's task_runner takes `declarative_base` from its orm module: the fix

@@ -16,7 +16,8 @@ import names the file it reads by path, not by module name (which depends on
 as star-imported: its imports stay.
 
 A name another module imports from the file by name stays bound too, whatever
-``__all__`` says. Those imports are read only when a fix would remove an import (once per
+``__all__`` says, and so does one it reads as an attribute of the module (``from app
+import types`` then ``types.Optional``, ``import app.types as t`` then ``t.Optional``). Those imports are read only when a fix would remove an import (once per
 process, the project's files read as text with a pattern: no parse), and only from
 modules that are not the libraries the fixes remove names of.
 """
@@ -32,9 +33,15 @@ from layerlint.project import project_python_files
 from layerlint.projecttext import MAX_FILES, project_text
 
 # `from <dots><module> import <names>`, the names in parentheses or continued by backslashes
+# (read once comments are gone: a `)` in one would end a parenthesized list)
+_SPACE = rb"(?:[ \t]|\\\r?\n)"  # (a backslash continues the statement)
 _FROM_IMPORT_RE = re.compile(
-    rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n\\]|\\[\s\S])*)", re.MULTILINE
+    rb"^[ \t]*from" + _SPACE + rb"+(\.*)" + _SPACE + rb"*([\w.]*)" + _SPACE + rb"+import" + _SPACE
+    + rb"*(\([^)]*\)|(?:[^\n\\;]|\\[\s\S])*)",
+    re.MULTILINE,
 )
+# `import app.types as t` (or `import app.types`): names it reads as `t.<name>` come from there
+_IMPORT_RE = re.compile(rb"^[ \t]*import" + _SPACE + rb"+([^\n;]*)", re.MULTILINE)
 _COMMENT_RE = re.compile(rb"#[^\n]*")
 # where the names the fixes remove come from: importing them from there says nothing of a project file
 _LIBRARIES = frozenset({"typing", "typing_extensions", "pydantic", "sqlalchemy", "sqlmodel", "__future__"})
@@ -85,23 +92,48 @@ def _named_imports(
                 data = handle.read()
         except OSError:
             continue
+        if b"import" not in data:
+            continue
+        data = _COMMENT_RE.sub(b"", data)
+        aliases: dict[str, tuple[str, bool]] = {}  # local name of a module -> (module or path, is a path)
         for match in _FROM_IMPORT_RE.finditer(data):
             dots, module = len(match.group(1)), match.group(2).decode("ascii", "replace")
             if not dots and module.partition(".")[0] in _LIBRARIES:
                 continue
-            names = {
-                item.split()[0].decode("ascii", "replace")
-                for item in _COMMENT_RE.sub(b"", match.group(3)).strip(b"()").replace(b"\\", b" ").split(b",")
-                if item.split()
-            }
+            imported = _import_items(match.group(3))
             if dots:
                 base = os.path.dirname(path)
                 for _ in range(dots - 1):
                     base = os.path.dirname(base)
-                by_path.setdefault(os.path.join(base, *module.split(".")) if module else base, set()).update(names)
+                source = os.path.join(base, *module.split(".")) if module else base
+                by_path.setdefault(source, set()).update(name for name, _local in imported)
+                # (`from . import types`: a module, maybe)
+                aliases.update((local, (os.path.join(source, name), True)) for name, local in imported)
             elif module:
-                by_module.setdefault(module, set()).update(names)
+                by_module.setdefault(module, set()).update(name for name, _local in imported)
+                aliases.update((local, (f"{module}.{name}", False)) for name, local in imported)
+        for match in _IMPORT_RE.finditer(data):
+            for name, local in _import_items(match.group(1)):
+                if name.partition(".")[0] not in _LIBRARIES:
+                    aliases[local if local != name.partition(".")[0] else name] = (name, False)
+        for local, (source, is_path) in aliases.items():
+            used = re.findall(rb"(?<![\w.])" + re.escape(local.encode()) + rb"\.(\w+)", data)
+            if used:
+                target = by_path if is_path else by_module
+                target.setdefault(source, set()).update(word.decode("ascii", "replace") for word in used)
     return by_path, by_module
+
+
+def _import_items(text: bytes) -> list[tuple[str, str]]:
+    """(name, local name) of each item of an import list (`a`, `b as c`, `x.y`)."""
+    items = []
+    for item in text.strip().strip(b"()").replace(b"\\", b" ").split(b","):
+        words = item.split()
+        if words:
+            name = words[0].decode("ascii", "replace")
+            local = words[2].decode("ascii", "replace") if len(words) >= 3 and words[1] == b"as" else name
+            items.append((name, local))
+    return items
 
 
 clear_too(_named_imports.cache_clear)
