@@ -65,3 +65,29 @@ def test_an_operation_imported_by_name_is_named_so():
         (9, '`add_column("shelves", Column("colour"))` has no inverse in `downgrade()`:'
             ' expected `drop_column("shelves", "colour")`'),
     ]
+
+
+SCHEMAS = textwrap.dedent("""\
+    from alembic import op
+    import sqlalchemy as sa
+
+    revision = "c2"
+    down_revision = "c1"
+
+
+    def upgrade():
+        op.add_column("tokens", sa.Column("use_count", sa.Integer()), schema="users")
+        op.add_column("tokens", sa.Column("use_count", sa.Integer()), schema="oauth")
+
+
+    def downgrade():
+        op.drop_column("tokens", "use_count", schema="oauth")
+""")
+
+
+def test_the_inverse_of_an_operation_in_a_schema_names_the_schema():
+    result = lint_source(SCHEMAS, "alembic/versions/c2_tokens.py", Settings(), codes=frozenset({"LL403"}))
+    assert [(d.line, d.message) for d in result.diagnostics] == [
+        (9, '`op.add_column("tokens", Column("use_count"))` has no inverse in `downgrade()`:'
+            ' expected `op.drop_column("tokens", "use_count", schema="users")`'),
+    ]

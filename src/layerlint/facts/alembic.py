@@ -95,7 +95,7 @@ def defines(name: str, ctx: FileContext) -> bool:
 
 
 # packages whose star import binds no migration function
-_NO_MIGRATION_FUNCTIONS = frozenset({"sqlalchemy", "alembic", "sqlmodel"})
+_NO_MIGRATION_FUNCTIONS = frozenset({"sqlalchemy", "alembic", "sqlmodel", "typing", "typing_extensions"})
 
 
 def _star_imports(ctx: FileContext) -> list[str]:

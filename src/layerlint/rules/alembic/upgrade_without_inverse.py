@@ -362,6 +362,13 @@ def _describe(op: Operation) -> tuple[str, str]:
         call, inverse = f'{receiver}rename_table("{name}", "{new}")', f'{receiver}rename_table("{new}", "{name}")'
     else:
         call, inverse = f'{receiver}{op.method}("{name}")', f'{receiver}drop_constraint("{name}")'
+    schema = next(
+        (kw.value.value for kw in op.node.keywords if kw.arg in ("schema", "source_schema")
+         and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)),
+        None,
+    )
+    if schema is not None and inverse.endswith(")"):  # (the table of that schema: `schema="oauth"`)
+        inverse = f'{inverse[:-1]}, schema="{schema}")'
     return f"`{call}`", f"`{inverse}`"
 
 
