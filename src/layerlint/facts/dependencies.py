@@ -444,13 +444,33 @@ def _is_requirements_file(name: str) -> bool:
     return lower.endswith((".txt", ".in")) and ("requirements" in lower or lower.startswith("constraints"))
 
 
-def _folder_files(folder: Path) -> tuple[list[Path], bool]:
+_FOLDERS: dict[Path, tuple[int, tuple[tuple[Path, ...], bool]]] = {}
+
+
+def _folder_files(folder: Path) -> tuple[tuple[Path, ...], bool]:
     """The dependency files of one folder, and whether it is an anchor (a repository
-    root, or a folder with a lock file: a workspace root)."""
+    root, or a folder with a lock file: a workspace root). Read again only when the folder
+    changed (its mtime: a file added or removed): the folders above a project's files are
+    asked for again and again, one file's folder after another."""
+    try:
+        stamp = os.stat(folder).st_mtime_ns
+    except OSError:
+        return (), False
+    known = _FOLDERS.get(folder)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    found = _read_folder_files(folder)
+    if len(_FOLDERS) > 4096:
+        _FOLDERS.clear()
+    _FOLDERS[folder] = (stamp, found)
+    return found
+
+
+def _read_folder_files(folder: Path) -> tuple[tuple[Path, ...], bool]:
     try:
         entries = {entry.name: entry for entry in os.scandir(folder)}
     except OSError:
-        return [], False
+        return (), False
     files: list[Path] = []
     for name, entry in sorted(entries.items()):
         if name == "pyproject.toml" or name in _LOCK_FILES or name in _SETUP_FILES or _is_requirements_file(name):
@@ -465,7 +485,7 @@ def _folder_files(folder: Path) -> tuple[list[Path], bool]:
             ))
         except OSError:
             pass
-    return files, ".git" in entries or any(lock in entries for lock in _LOCK_FILES)
+    return tuple(files), ".git" in entries or any(lock in entries for lock in _LOCK_FILES)
 
 
 def _dependency_files(start: Path) -> list[Path]:
@@ -477,7 +497,8 @@ def _dependency_files(start: Path) -> list[Path]:
     too: ``layerlint check .`` in a project whose only dependency file is the
     ``requirements.txt`` beside it (no repository, no pyproject.toml) reads that file."""
     working = _working_folder()
-    files, anchored = _folder_files(start)
+    found, anchored = _folder_files(start)
+    files = list(found)
     if anchored or start == working:
         return files
     collected = list(files)
@@ -676,3 +697,4 @@ def old_typer(imports: Iterable[str], path: str, root: Path | None, external: Ca
     return bool(external("allows_below_release", folder, "typer", TYPER_PEP604_RELEASE)) or bool(
         external("declares_nothing", folder)
     )
+
