@@ -1443,10 +1443,27 @@ def _compute_scope_bindings(scope: ast.AST, ctx: FileContext) -> dict[str, _Bind
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-def _comprehension_scopes(collector: _BindingCollector) -> list[tuple[tuple[int, int], tuple[int, int], dict[str, _Binding]]]:
-    """(start, end, variable -> binding) of each comprehension of a scope: a variable over a
-    name annotated as a collection of one model class, bound once in the scope, holds that
-    model; any other variable is unknown there."""
+_Span = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _span(node: ast.AST) -> _Span:
+    return (
+        (node.lineno, node.col_offset),  # type: ignore[attr-defined]
+        (node.end_lineno or node.lineno, node.end_col_offset or 0),  # type: ignore[attr-defined]
+    )
+
+
+def _comprehension_scopes(collector: _BindingCollector) -> list[tuple[_Span, _Span, dict[str, _Binding]]]:
+    """(its span, its first iterable's span, variable -> binding) of each comprehension of a
+    scope: a variable over a name annotated as a collection of one model class, bound once in
+    the scope and by no comprehension, holds that model; any other variable is unknown there.
+    (The first iterable is read in the enclosing scope.)"""
+    variables_anywhere = {
+        generator.target.id
+        for node in collector.comprehensions
+        for generator in node.generators  # type: ignore[attr-defined]
+        if isinstance(generator.target, ast.Name)
+    }
     out = []
     for node in collector.comprehensions:
         variables: dict[str, _Binding] = {}
@@ -1457,25 +1474,35 @@ def _comprehension_scopes(collector: _BindingCollector) -> list[tuple[tuple[int,
             variables[generator.target.id] = (
                 collector.elements.get(iterated.id)
                 if isinstance(iterated, ast.Name) and len(collector.bindings.get(iterated.id, ())) == 1
-                and iterated.id not in variables
+                and iterated.id not in variables_anywhere
                 else None
             )
-        out.append(((node.lineno, node.col_offset), (node.end_lineno or node.lineno, node.end_col_offset or 0), variables))
+        out.append((_span(node), _span(node.generators[0].iter), variables))  # type: ignore[attr-defined]
     return out
 
 
 def _comprehension_binding(node: ast.Name, ctx: FileContext) -> tuple[bool, _Binding]:
-    """(found, binding) of a name read inside a comprehension that binds it (the innermost)."""
+    """(found, binding) of a name read inside a comprehension that binds it (the innermost), in
+    its scope or, past scopes that do not bind the name (a lambda in the comprehension), an
+    enclosing one."""
     scopes = ctx.scopes
-    scope = scopes[-1] if scopes else ctx.tree
-    _scope_bindings(scope, ctx)  # (reads the scope's comprehensions too)
-    found = ctx.memo(("pydantic.comprehensions", id(scope)), list)
     where = (node.lineno, node.col_offset)
-    inner = None
-    for start, end, variables in found:
-        if node.id in variables and start <= where <= end and (inner is None or start >= inner[0]):
-            inner = (start, variables[node.id])
-    return (False, None) if inner is None else (True, inner[1])
+    for scope in [*reversed(scopes), ctx.tree] if scopes else [ctx.tree]:
+        if isinstance(scope, ast.ClassDef) and scopes and scope is not scopes[-1]:
+            continue
+        bindings = _scope_bindings(scope, ctx)  # (reads the scope's comprehensions too)
+        inner = None
+        for (start, end), (first_start, first_end), variables in ctx.memo(("pydantic.comprehensions", id(scope)), list):
+            if (
+                node.id in variables and start <= where <= end and not first_start <= where <= first_end
+                and (inner is None or start >= inner[0])
+            ):
+                inner = (start, variables[node.id])
+        if inner is not None:
+            return True, inner[1]
+        if node.id in bindings:
+            return False, None  # (bound in this scope: the usual lookup)
+    return False, None
 
 
 @dataclass(frozen=True)
@@ -1669,9 +1696,9 @@ def _attribute_facts(cls: ast.ClassDef, attr: str, ctx: FileContext) -> tuple[_B
     binding = _annotated_attribute(cls, attr, ctx)
     if binding is None or (binding[1][0] == "type_var" and len(binding[1][1]) > 1):
         return None, False  # (a union of several classes: not followed)
-    return binding, _default_differs(cls, attr, binding, ctx) or any(
-        _binds_otherwise(sub, attr, binding, ctx) for sub in _local_subclasses(cls, ctx)
-    )
+    return binding, any(
+        _default_differs(owner, attr, binding, ctx) for owner in (cls, *_local_bases(cls, ctx))
+    ) or any(_binds_otherwise(sub, attr, binding, ctx) for sub in _local_subclasses(cls, ctx))
 
 
 def _default_differs(cls: ast.ClassDef, attr: str, binding: _Binding, ctx: FileContext) -> bool:

@@ -38,7 +38,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
   function), a receiver known otherwise to be nothing where an `isinstance(x,
   UserOut)` test of one model class holds (an `if`'s test and body, a conditional
   expression's value: `x.dict() if isinstance(x, UserOut) else x`; not where `x` is
-  bound again, nor for Pydantic's own `BaseModel`: any model),
+  bound again, nor for a call, nor for Pydantic's own `BaseModel`: any model; for an
+  attribute or item, `self.item`, an unsafe fix: a method called in between may set it),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`, a call of a project function annotated to return
   one: `data = team_or_raise(...)` with `-> TeamRequest`, `cast(UserOut, value)`,
@@ -436,14 +437,19 @@ class V1ModelMethod(PydanticRule):
         spelled = node.id if isinstance(node, ast.Name) else self.ctx.source_segment(node)
         if not spelled or f"isinstance({spelled}," not in self.ctx.source:
             return None  # (most receivers: no test of theirs, a quick look at the text)
+        if any(isinstance(n, ast.Call) for n in ast.walk(node)):
+            return None  # (`current()` may give another object each time)
         names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}  # (`holder`, `i` of `items[i]`)
+        if any(f"nonlocal {name}" in self.ctx.source or f"global {name}" in self.ctx.source for name in names):
+            return None  # (a function the body calls may set it)
         for narrowing in self._narrowings(node, innermost=True):
             if len(narrowing.classes) != 1 or names & narrowing.rebound:
                 continue
             found = receiver(narrowing.classes[0], self.ctx)
             # (not Pydantic's own base: `isinstance(obj, BaseModel)` is any model, Fern's among them)
             if found.is_model and found.is_class and not is_pydantic_base(found.origins, self.ctx):
-                return replace(found, is_class=False)
+                # (an attribute or item a method called in between may set again: unsafe)
+                return replace(found, is_class=False, subclass_may_differ=not isinstance(node, ast.Name))
         return None
 
     def _serializes_by_alias(self, target: Receiver) -> bool:
