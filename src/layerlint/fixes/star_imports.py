@@ -35,14 +35,17 @@ from layerlint.projecttext import MAX_FILES, project_text
 # `from <dots><module> import <names>`, the names in parentheses or continued by backslashes
 # (read once comments are gone: a `)` in one would end a parenthesized list)
 _SPACE = rb"(?:[ \t]|\\\r?\n)"  # (a backslash continues the statement)
+# (a statement starts a line, or follows a `;` or a one-line block's `:`)
+_START = rb"(?:^|[;:])[ \t]*"
 _FROM_IMPORT_RE = re.compile(
-    rb"^[ \t]*from" + _SPACE + rb"+(\.*)" + _SPACE + rb"*([\w.]*)" + _SPACE + rb"+import" + _SPACE
+    _START + rb"from" + _SPACE + rb"+(\.*)" + _SPACE + rb"*([\w.]*)" + _SPACE + rb"+import" + _SPACE
     + rb"*(\([^)]*\)|(?:[^\n\\;]|\\[\s\S])*)",
     re.MULTILINE,
 )
 # `import app.types as t` (or `import app.types`): names it reads as `t.<name>` come from there
-_IMPORT_RE = re.compile(rb"^[ \t]*import" + _SPACE + rb"+([^\n;]*)", re.MULTILINE)
-_COMMENT_RE = re.compile(rb"#[^\n]*")
+_IMPORT_RE = re.compile(_START + rb"import" + _SPACE + rb"+((?:[^\n\\;]|\\[\s\S])*)", re.MULTILINE)
+# a comment on a line with no quote before it (`X = "#"` keeps its line)
+_COMMENT_RE = re.compile(rb"^([^'\"\n#]*)#[^\n]*", re.MULTILINE)
 # where the names the fixes remove come from: importing them from there says nothing of a project file
 _LIBRARIES = frozenset({"typing", "typing_extensions", "pydantic", "sqlalchemy", "sqlmodel", "__future__"})
 
@@ -94,7 +97,7 @@ def _named_imports(
             continue
         if b"import" not in data:
             continue
-        data = _COMMENT_RE.sub(b"", data)
+        data = _COMMENT_RE.sub(rb"\1", data)
         aliases: dict[str, tuple[str, bool]] = {}  # local name of a module -> (module or path, is a path)
         for match in _FROM_IMPORT_RE.finditer(data):
             dots, module = len(match.group(1)), match.group(2).decode("ascii", "replace")
@@ -117,10 +120,14 @@ def _named_imports(
                 if name.partition(".")[0] not in _LIBRARIES:
                     aliases[local if local != name.partition(".")[0] else name] = (name, False)
         for local, (source, is_path) in aliases.items():
-            used = re.findall(rb"(?<![\w.])" + re.escape(local.encode()) + rb"\.(\w+)", data)
-            if used:
-                target = by_path if is_path else by_module
-                target.setdefault(source, set()).update(word.decode("ascii", "replace") for word in used)
+            # (`a.types.Optional` after `import app as a`: `types` of app, `Optional` of app.types)
+            for chain in re.findall(rb"(?<![\w.])" + re.escape(local.encode()) + rb"((?:\.\w+)+)", data):
+                parts = chain.decode("ascii", "replace").split(".")[1:]
+                for depth, name in enumerate(parts):
+                    if is_path:
+                        by_path.setdefault(os.path.join(source, *parts[:depth]), set()).add(name)
+                    else:
+                        by_module.setdefault(".".join([source, *parts[:depth]]), set()).add(name)
     return by_path, by_module
 
 
