@@ -298,7 +298,7 @@ def star_imported_name(name: str, ctx: FileContext) -> str | None:
     (``from .starlette import *``), qualified: the last star import of a project module that
     binds it (read there, without ``__all__``), when no later star import may bind it too (one
     of a module outside the project, or not read); None otherwise."""
-    if name.startswith("_") or name in ctx.top_level_names or name in ctx.imports or not ctx.mentions("import *"):
+    if name.startswith("_") or name in ctx.top_level_names or name in ctx.imports or "*" not in ctx.source:
         return None
     return ctx.memo(("project_classes.star_name", name), lambda: _star_imported_name(name, ctx))
 
@@ -307,9 +307,9 @@ def _star_imported_name(name: str, ctx: FileContext) -> str | None:
     top = {id(stmt) for stmt in ctx.tree.body}
     if any(
         isinstance(stmt, ast.ImportFrom) and id(stmt) not in top and any(a.name == "*" for a in stmt.names)
-        for stmt in module_level_statements(ctx.tree.body)
+        for stmt in statements(ctx.tree.body)
     ):
-        return None  # (one under an `if` or `try` may or may not run: not known)
+        return None  # (one under an `if`, `try` or `match` may or may not run: not known)
     stars = [
         ctx.absolute_module(stmt.module, stmt.level)
         for stmt in ctx.tree.body
@@ -1006,27 +1006,36 @@ _TYPE_OF = frozenset({"typing.Type", "typing_extensions.Type"})
 def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef, lenient: bool = False) -> ast.expr | None:
     """The callee of a function of no parameters whose body (a docstring aside) is only
     ``return <call>`` (``def utc_now(): return datetime.now(UTC)``), else None. With
-    ``lenient``, of any parameters, and also a body of assignments that returns a name one of
-    them binds to a call, its only binding there (``engine = create_engine(url)``, ``Session =
-    sessionmaker(bind=engine)``, ``return Session``)."""
+    ``lenient``, of any parameters (none of them the callee: ``sessionmaker=Fake``), and also
+    a body of plain assignments that returns a name one of them binds to a call, its only
+    binding there (``engine = create_engine(url)``, ``Session = sessionmaker(bind=engine)``,
+    ``return Session``)."""
     args = func.args
-    if not lenient and (args.posonlyargs or args.args or args.kwonlyargs or args.vararg or args.kwarg):
+    parameters = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}
+    if parameters and not lenient:
         return None
     body = func.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]
     if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call):
-        return body[0].value.func
-    if not (lenient and body and isinstance(body[-1], ast.Return) and isinstance(body[-1].value, ast.Name)):
-        return None
-    name = body[-1].value.id
-    values = []
-    for stmt in body[:-1]:
-        if not isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        call = body[0].value
+    elif lenient and body and isinstance(body[-1], ast.Return) and isinstance(body[-1].value, ast.Name):
+        name = body[-1].value.id
+        values = []
+        for stmt in body[:-1]:
+            if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or any(isinstance(n, ast.NamedExpr) for n in ast.walk(stmt)):
+                return None
+            if name in statement_bindings(stmt):
+                values.append(stmt.value)
+        if len(values) != 1 or not isinstance(values[0], ast.Call):
             return None
-        if name in statement_bindings(stmt):
-            values.append(stmt.value)
-    return values[0].func if len(values) == 1 and isinstance(values[0], ast.Call) else None
+        call = values[0]
+    else:
+        return None
+    root = call.func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return None if isinstance(root, ast.Name) and root.id in parameters else call.func
 
 
 def function_returns_call_of(qualified: str, ctx: FileContext, lenient: bool = False) -> str | None:

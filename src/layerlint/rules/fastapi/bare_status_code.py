@@ -167,7 +167,7 @@ class BareStatusCode(Rule):
             ctx.mentions("fastapi", "starlette")
             or (
                 ctx.mentions("HTTPException", "Response")
-                and (_imports_http_names_of_project(ctx) or ctx.mentions("import *"))
+                and (_imports_http_names_of_project(ctx) or ctx.mentions("import *", "import*"))
             )
             or (
                 ctx.mentions("@")

@@ -223,12 +223,13 @@ def _is_key(call: ast.Call) -> bool:
         if kw.arg in ("primary_key", "unique") and isinstance(kw.value, ast.Constant) and kw.value.value is True:
             return True
         if kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Dict):
-            for key, value in zip(kw.value.keys, kw.value.values):
-                if (
-                    isinstance(key, ast.Constant) and key.value in ("primary_key", "unique")
-                    and isinstance(value, ast.Constant) and value.value is True
-                ):
-                    return True
+            pairs = [(key.value if isinstance(key, ast.Constant) else None, value) for key, value in zip(kw.value.keys, kw.value.values)]
+        elif kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Call) and isinstance(kw.value.func, ast.Name) and kw.value.func.id == "dict":
+            pairs = [(item.arg, item.value) for item in kw.value.keywords]  # `dict(unique=True)`
+        else:
+            continue
+        if any(key in ("primary_key", "unique") and isinstance(v, ast.Constant) and v.value is True for key, v in pairs):
+            return True
     return False
 
 
