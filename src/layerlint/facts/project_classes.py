@@ -298,7 +298,10 @@ def star_imported_name(name: str, ctx: FileContext) -> str | None:
     (``from .starlette import *``), qualified: the last star import of a project module that
     binds it (read there, without ``__all__``), when no later star import may bind it too (one
     of a module outside the project, or not read); None otherwise."""
-    if name.startswith("_") or name in ctx.top_level_names or name in ctx.imports or "*" not in ctx.source:
+    if (
+        name.startswith("_") or name in ctx.top_level_names or name in ctx.imports
+        or not ctx.mentions("import *", "import*")
+    ):
         return None
     return ctx.memo(("project_classes.star_name", name), lambda: _star_imported_name(name, ctx))
 

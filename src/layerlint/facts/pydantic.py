@@ -1459,16 +1459,19 @@ def _comprehension_scopes(collector: _BindingCollector) -> list[tuple[_Span, _Sp
     the scope and by no comprehension, holds that model; any other variable is unknown there.
     (The first iterable is read in the enclosing scope.)"""
     variables_anywhere = {
-        generator.target.id
+        name.id
         for node in collector.comprehensions
         for generator in node.generators  # type: ignore[attr-defined]
-        if isinstance(generator.target, ast.Name)
+        for name in ast.walk(generator.target)
+        if isinstance(name, ast.Name)
     }
     out = []
     for node in collector.comprehensions:
         variables: dict[str, _Binding] = {}
         for generator in node.generators:  # type: ignore[attr-defined]
             if not isinstance(generator.target, ast.Name):
+                # (`for k, u in pairs`: unknown there)
+                variables.update((n.id, None) for n in ast.walk(generator.target) if isinstance(n, ast.Name))
                 continue
             iterated = generator.iter
             variables[generator.target.id] = (
@@ -1485,11 +1488,11 @@ def _comprehension_binding(node: ast.Name, ctx: FileContext) -> tuple[bool, _Bin
     """(found, binding) of a name read inside a comprehension that binds it (the innermost), in
     its scope or, past scopes that do not bind the name (a lambda in the comprehension), an
     enclosing one."""
-    scopes = ctx.scopes
     where = (node.lineno, node.col_offset)
-    for scope in [*reversed(scopes), ctx.tree] if scopes else [ctx.tree]:
-        if isinstance(scope, ast.ClassDef) and scopes and scope is not scopes[-1]:
-            continue
+    candidates = [*reversed(ctx.scopes), ctx.tree]
+    for position, scope in enumerate(candidates):
+        if position and not isinstance(candidates[position - 1], ast.Lambda):
+            break  # (a comprehension holds a lambda, never a def or a class: look no further out)
         bindings = _scope_bindings(scope, ctx)  # (reads the scope's comprehensions too)
         inner = None
         for (start, end), (first_start, first_end), variables in ctx.memo(("pydantic.comprehensions", id(scope)), list):
