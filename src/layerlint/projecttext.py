@@ -449,7 +449,9 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-_KEPT_FORMAT = 11  # (11: typing_utils imported; 10: tests of types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7: Literal values too)
+# (11: typing_utils imported; 10: tests of types.UnionType alone; 9: forward references
+# unquoted; 8: annotation text compared; 7: Literal values too)
+_KEPT_FORMAT = 11
 
 
 class _Kept:

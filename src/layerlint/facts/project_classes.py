@@ -1026,7 +1026,9 @@ def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef, lenient: bool 
         name = body[-1].value.id
         values = []
         for stmt in body[:-1]:
-            if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or any(isinstance(n, ast.NamedExpr) for n in ast.walk(stmt)):
+            if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or any(
+                isinstance(n, ast.NamedExpr) for n in ast.walk(stmt)
+            ):
                 return None
             if name in statement_bindings(stmt):
                 values.append(stmt.value)

@@ -17,9 +17,10 @@ as star-imported: its imports stay.
 
 A name another module imports from the file by name stays bound too, whatever
 ``__all__`` says, and so does one it reads as an attribute of the module (``from app
-import types`` then ``types.Optional``, ``import app.types as t`` then ``t.Optional``). Those imports are read only when a fix would remove an import (once per
-process, the project's files read as text with a pattern: no parse), and only from
-modules that are not the libraries the fixes remove names of.
+import types`` then ``types.Optional``, ``import app.types as t`` then ``t.Optional``).
+Those imports are read only when a fix would remove an import (once per process, the
+project's files read as text with a pattern: no parse), and only from modules that are
+not the libraries the fixes remove names of.
 """
 
 from __future__ import annotations

@@ -16,9 +16,11 @@ these, in the class body or at the module's top level (`NOW = func.now()`,
 sqlalchemy-mixins' `__datetime_func__ = sa.func.now()`). In a
 SQLModel table (`table=True`), and in a class of the module that such a table
 derives from (`class Hero(HeroBase, table=True)`: `HeroBase`'s fields are the
-table's columns), `Field(default_factory=...)`/`Field(default=...)`
+table's columns; not a field every such table, or a class between, defines again),
+`Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too, and so is a `"default"` key of its
-`sa_column_kwargs={...}`. A primary-key or `unique=True` column is left alone:
+`sa_column_kwargs={...}`. A primary-key or `unique=True` column (also through
+`sa_column_kwargs`) is left alone:
 the server's `now()` is the transaction's start time (whole seconds on SQLite),
 so `server_default=func.now()` would give two rows the same key. `onupdate=` is not checked; nothing in an
 Alembic script folder is checked (a migration, or a module beside
@@ -140,7 +142,9 @@ class ClientSideTimestampDefault(Rule):
                 by_name.setdefault(cls.name, []).append(cls)
             infos = [(cls, declarative_class(cls, self.ctx)) for cls in classes]
             pending = [
-                (cls, _own_fields(cls), frozenset({id(cls)})) for cls, info in infos if info is not None and info.is_sqlmodel
+                (cls, _own_fields(cls), frozenset({id(cls)}))
+                for cls, info in infos
+                if info is not None and info.is_sqlmodel
             ]
             found = {}
             while pending:
@@ -222,13 +226,21 @@ def _is_key(call: ast.Call) -> bool:
     for kw in call.keywords:
         if kw.arg in ("primary_key", "unique") and isinstance(kw.value, ast.Constant) and kw.value.value is True:
             return True
-        if kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Dict):
-            pairs = [(key.value if isinstance(key, ast.Constant) else None, value) for key, value in zip(kw.value.keys, kw.value.values)]
-        elif kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Call) and isinstance(kw.value.func, ast.Name) and kw.value.func.id == "dict":
-            pairs = [(item.arg, item.value) for item in kw.value.keywords]  # `dict(unique=True)`
+        if kw.arg != "sa_column_kwargs":
+            continue
+        value = kw.value
+        if isinstance(value, ast.Dict):
+            pairs = [
+                (key.value if isinstance(key, ast.Constant) else None, item) for key, item in zip(value.keys, value.values)
+            ]
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+            pairs = [(item.arg, item.value) for item in value.keywords]  # `dict(unique=True)`
         else:
             continue
-        if any(key in ("primary_key", "unique") and isinstance(v, ast.Constant) and v.value is True for key, v in pairs):
+        if any(
+            key in ("primary_key", "unique") and isinstance(item, ast.Constant) and item.value is True
+            for key, item in pairs
+        ):
             return True
     return False
 

@@ -300,7 +300,10 @@ class Pep604Rule(Rule):
             or self._signature_read_by_union_only_library(node, position)
             # (Pydantic reads models and FastAPI routes of modules that name neither: a
             # subclass of a project model, a route on a project router)
-            or (ctx.memo("typing.old_pydantic", lambda: _old_pydantic(ctx)) and self._evaluated_at_import(node, position))
+            or (
+                ctx.memo("typing.old_pydantic", lambda: _old_pydantic(ctx))
+                and self._evaluated_at_import(node, position)
+            )
         ):
             # code that reads the annotations at run time and tells `X | None` from
             # `Optional[X]` (`get_origin(t) is Union`): Fern's client, letta's tool schemas;
