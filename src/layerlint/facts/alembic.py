@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from layerlint.context import FUNCTION_TYPES, FileContext
-from layerlint.facts.project_classes import module_may_bind, statement_bindings
+from layerlint.facts.project_classes import module_may_bind, star_import_statements, statement_bindings
 from layerlint.facts.sessions import top_level_binding_counts
 from layerlint.pathnames import absolute as absolute_path
-from layerlint.walk import nodes_of, plan_for, push_children, statements
+from layerlint.walk import nodes_of, plan_for, push_children
 
 ALEMBIC_OP = "alembic.op"
 # statements whose bodies run when the enclosing block runs
@@ -100,17 +100,11 @@ _NO_MIGRATION_FUNCTIONS = frozenset({"sqlalchemy", "alembic", "sqlmodel", "typin
 
 def _star_imports(ctx: FileContext) -> list[str]:
     """The modules the module star-imports at its top level (in its if/try blocks too)."""
+    top, nested = star_import_statements(ctx)
     return [
-        module
-        for stmt in statements(ctx.tree.body, descend=_block_of_module)
-        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names)
-        for module in (ctx.absolute_module(stmt.module, stmt.level),)
-        if module is not None
+        module for stmt in (*top, *nested)
+        if (module := ctx.absolute_module(stmt.module, stmt.level)) is not None
     ]
-
-
-def _block_of_module(stmt: ast.stmt) -> bool:
-    return not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))  # (a star import is top-level only)
 
 
 def _star_may_bind(module: str, name: str, ctx: FileContext) -> bool:

@@ -20,6 +20,7 @@ from layerlint.facts.project_classes import (
     module_level_statements,
     outside_bases,
     parsed_annotation,
+    project_class_bases,
     provided_class,
     statement_attributes,
 )
@@ -170,9 +171,8 @@ def _project_http_class(qualified: str, ctx: FileContext) -> str | None:
         return target
     # only a class statement of a project module: not a name bound some other way (a guarded
     # `except ImportError:` fallback, an assignment), which through_reexports leaves as it is
-    if not ctx.is_first_party(target) or class_attributes(target, ctx) is None:
-        return None
-    return qualified if outside_bases(target, ctx) & HTTP_EXCEPTIONS else None
+    bases = project_class_bases(qualified, ctx)
+    return qualified if bases is not None and bases & HTTP_EXCEPTIONS else None
 
 
 def raised_helper_http_exception(expr: ast.AST | None, ctx: FileContext) -> str | None:
@@ -584,12 +584,8 @@ def response_subclass_call(call: ast.Call, ctx: FileContext) -> bool:
 
 def _project_response(qualified: str | None, ctx: FileContext) -> bool:
     """Is ``qualified`` a class statement of another project module deriving from a response class?"""
-    if qualified is None or not ctx.is_first_party(qualified):
-        return False
-    target = ctx.through_reexports(qualified)
-    if not ctx.is_first_party(target) or class_attributes(target, ctx) is None:
-        return False
-    return any(is_response_class(base) for base in outside_bases(target, ctx))
+    bases = project_class_bases(qualified, ctx) if qualified is not None else None
+    return bases is not None and any(is_response_class(base) for base in bases)
 
 
 def response_spellings(ctx: FileContext) -> set[str]:

@@ -293,6 +293,38 @@ def _outside_star_source(read: _Module, name: str, ctx: FileContext, hops: int) 
     return f"{outside[0]}.{name}"
 
 
+def star_import_statements(ctx: FileContext) -> tuple[tuple[ast.ImportFrom, ...], tuple[ast.ImportFrom, ...]]:
+    """The module's ``from ... import *`` statements: (those of its body, in order; those under a
+    block of it: an ``if``, ``try``, ``with`` or ``match``, which may or may not run)."""
+    return ctx.memo_of(_star_import_statements)
+
+
+def _star_import_statements(ctx: FileContext) -> tuple[tuple[ast.ImportFrom, ...], tuple[ast.ImportFrom, ...]]:
+    body = {id(stmt) for stmt in ctx.tree.body}
+    top: list[ast.ImportFrom] = []
+    nested: list[ast.ImportFrom] = []
+    for stmt in statements(ctx.tree.body, descend=_module_block):
+        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
+            (top if id(stmt) in body else nested).append(stmt)
+    return tuple(top), tuple(nested)
+
+
+def _module_block(stmt: ast.stmt) -> bool:
+    return not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))  # (a star import is module-level only)
+
+
+def project_class_bases(qualified: str, ctx: FileContext) -> frozenset[str] | None:
+    """The classes outside the project that a class statement of a project module derives from
+    (re-exports followed to it); None when ``qualified`` names no such statement (a name bound
+    another way, a class outside the project)."""
+    if not ctx.is_first_party(qualified):
+        return None
+    target = ctx.through_reexports(qualified)
+    if not ctx.is_first_party(target) or class_attributes(target, ctx) is None:
+        return None
+    return outside_bases(target, ctx)
+
+
 def star_imported_name(name: str, ctx: FileContext) -> str | None:
     """Where a name the module neither binds nor imports comes from through its star imports
     (``from .starlette import *``), qualified: the last star import of a project module that
@@ -307,17 +339,10 @@ def star_imported_name(name: str, ctx: FileContext) -> str | None:
 
 
 def _star_imported_name(name: str, ctx: FileContext) -> str | None:
-    top = {id(stmt) for stmt in ctx.tree.body}
-    if any(
-        isinstance(stmt, ast.ImportFrom) and id(stmt) not in top and any(a.name == "*" for a in stmt.names)
-        for stmt in statements(ctx.tree.body)
-    ):
+    top, nested = star_import_statements(ctx)
+    if nested:
         return None  # (one under an `if`, `try` or `match` may or may not run: not known)
-    stars = [
-        ctx.absolute_module(stmt.module, stmt.level)
-        for stmt in ctx.tree.body
-        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names)
-    ]
+    stars = [ctx.absolute_module(stmt.module, stmt.level) for stmt in top]
     for module in reversed(stars):  # (the last binding wins)
         if module is None or not ctx.is_first_party(module):
             return None

@@ -58,9 +58,9 @@ from layerlint.facts.project_classes import (
     outside_bases,
     parsed_annotation,
     read_outside_bases,
+    star_import_statements,
 )
 from layerlint.facts.typing import CAST_NAMES, flat_union, is_none_constant
-from layerlint.parse import parse_quietly
 from layerlint.walk import GRAMMAR, plan_for, push_children
 
 MODEL_BASES = frozenset({
@@ -931,7 +931,7 @@ def _element_ref(
     None otherwise (a dict gives its keys; ``tuple[A, B]`` several types)."""
     node = parsed_annotation(node)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        others = [m for m in flat_union([node.left, node.right], ctx.resolve) if not is_none_constant(m)]
+        others = _besides_none([node.left, node.right], ctx)
         return _element_ref(others[0], ctx, type_vars) if len(others) == 1 else None
     if not isinstance(node, ast.Subscript):
         return None
@@ -940,7 +940,7 @@ def _element_ref(
     if head in ("typing.Optional", "typing_extensions.Optional"):
         return _element_ref(inner, ctx, type_vars)
     if head in ("typing.Union", "typing_extensions.Union") and isinstance(inner, ast.Tuple):
-        others = [m for m in flat_union(inner.elts, ctx.resolve) if not is_none_constant(m)]
+        others = _besides_none(inner.elts, ctx)
         return _element_ref(others[0], ctx, type_vars) if len(others) == 1 else None
     builtin = node.value.id if isinstance(node.value, ast.Name) and node.value.id not in ctx.imports else None
     if not (builtin in _BUILTIN_COLLECTIONS or head in _COLLECTIONS):
@@ -956,6 +956,11 @@ def _element_ref(
     return element
 
 
+def _besides_none(members: list[ast.expr], ctx: FileContext) -> list[ast.expr]:
+    """A union's members (nested unions flattened), ``None`` left out."""
+    return [m for m in flat_union(members, ctx.resolve) if not is_none_constant(m)]
+
+
 def _is_ellipsis(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is Ellipsis
 
@@ -966,7 +971,7 @@ def _without_none(
     """The annotation of ``X | None`` (or ``Union[X, None]``): X's, when X is the one member
     besides None; of ``A | B | None``, an instance of one of several classes when each is
     known to be a model (the binding of a type variable constrained to them)."""
-    others = [m for m in flat_union(members, ctx.resolve) if not is_none_constant(m)]
+    others = _besides_none(members, ctx)
     if len(others) == 1:
         return _annotation_ref(others[0], ctx, type_vars)
     return _one_of_models([_annotation_ref(member, ctx, type_vars) for member in others], ctx)
@@ -1084,11 +1089,10 @@ def _star_imported_class(name: str, ctx: FileContext) -> str | None:
     if name in ctx.top_level_names or name in ctx.imports or name in module_facts(ctx).classes:
         return None
     found = set()
-    for stmt in ctx.tree.body:
-        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
-            module = ctx.absolute_module(stmt.module, stmt.level)
-            if module and ctx.is_first_party(module) and class_attributes(f"{module}.{name}", ctx) is not None:
-                found.add(f"{module}.{name}")
+    for stmt in star_import_statements(ctx)[0]:
+        module = ctx.absolute_module(stmt.module, stmt.level)
+        if module and ctx.is_first_party(module) and class_attributes(f"{module}.{name}", ctx) is not None:
+            found.add(f"{module}.{name}")
     return found.pop() if len(found) == 1 else None
 
 

@@ -77,7 +77,7 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fallbacks import catches_import_error
-from layerlint.facts.project_classes import class_attributes, outside_bases, statement_bindings
+from layerlint.facts.project_classes import project_class_bases, statement_bindings
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference, reads_name_from
 from layerlint.facts.sqlalchemy import (
     DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, unquoted,
@@ -338,12 +338,7 @@ def _project_type_class(node: ast.Name | ast.Attribute, ctx: FileContext) -> boo
     """Is ``node`` a class statement of another project module (read there, re-exports
     followed) whose bases outside the project are SQLAlchemy's, none a schema item: a type?"""
     qualified = ctx.resolve(node)
-    if qualified is None or not ctx.is_first_party(qualified):
-        return False
-    target = ctx.through_reexports(qualified)
-    if not ctx.is_first_party(target) or class_attributes(target, ctx) is None:
-        return False
-    outside = outside_bases(target, ctx)
+    outside = project_class_bases(qualified, ctx) if qualified is not None else None
     return bool(outside) and all(
         base.partition(".")[0] == "sqlalchemy" and base.rpartition(".")[2] not in SCHEMA_ITEMS for base in outside
     )

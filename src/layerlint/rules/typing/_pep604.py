@@ -26,6 +26,7 @@ from layerlint.facts.project_classes import (
     annotated_aliases,
     instance_class,
     module_level_statements,
+    star_import_statements,
 )
 from layerlint.facts.union_inspection import scan_spec
 from layerlint.projecttext import LITERAL_MARK, union_members, unions_in
@@ -415,10 +416,7 @@ def _star_module(ctx: FileContext) -> str | None:
     with none, or more than one."""
     if not ctx.mentions("import *"):
         return None
-    stars = [
-        stmt for stmt in ctx.tree.body
-        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names)
-    ]
+    stars = star_import_statements(ctx)[0]
     if len(stars) != 1:
         return None
     module = absolute_module(stars[0], ctx.package)
