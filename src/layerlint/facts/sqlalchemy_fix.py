@@ -82,6 +82,7 @@ from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_ref
 from layerlint.facts.sqlalchemy import (
     DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, unquoted,
 )
+from layerlint.facts.sqlalchemy_gates import SQLALCHEMY_2_NAMES, sqlalchemy_version_gates
 from layerlint.facts.typing import ANNOTATED_NAMES, OPTIONAL_NAMES, UNION_NAMES
 from layerlint.walk import nodes_of, plan_for, push_children, statements
 
@@ -122,13 +123,6 @@ _STDLIB_TYPE_MODULES = frozenset({
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-# names only SQLAlchemy 2.0 and later have (a module that uses one runs on 2.x)
-SQLALCHEMY_2_NAMES = frozenset({
-    "mapped_column", "MappedColumn", "DeclarativeBase", "DeclarativeBaseNoMeta", "MappedAsDataclass",
-    "WriteOnlyMapped", "DynamicMapped", "async_sessionmaker", "mapped_as_dataclass",
-})
-
-
 class SqlaFixFacts(ModuleFixFacts):
     """Per-module facts of the LL302/LL304 fixes."""
 
@@ -136,7 +130,8 @@ class SqlaFixFacts(ModuleFixFacts):
     def sqlalchemy_1_allowed(self) -> bool:
         """May the module run on SQLAlchemy 1.x: the dependency files allow it, or the module
         keeps an older SQLAlchemy working itself (``try: from sqlalchemy.orm import
-        declarative_base`` / ``except ImportError:`` the 1.3 spelling)?"""
+        declarative_base`` / ``except ImportError:`` the 1.3 spelling, or an ``if`` on the
+        version)?"""
         return self._supports_old_sqlalchemy or bool(
             self.external("allows_below", str(deps.start_folder(self.path, self.root)), "sqlalchemy", 2)
         )
@@ -146,7 +141,10 @@ class SqlaFixFacts(ModuleFixFacts):
         """An ``except ImportError:`` handler that imports from SQLAlchemy (the 1.3 spelling),
         or that guards an import from SQLAlchemy (``try: from sqlalchemy.ext.asyncio import
         async_sessionmaker`` / ``except ImportError: async_sessionmaker = None``: a placeholder
-        for a SQLAlchemy without the name)."""
+        for a SQLAlchemy without the name); or an ``if`` on the SQLAlchemy version
+        (facts/sqlalchemy_gates.py)."""
+        if sqlalchemy_version_gates(self.tree):
+            return True
         for stmt in statements(self.tree.body):
             handlers = [h for h in getattr(stmt, "handlers", ()) if catches_import_error(h)]
             if handlers and (

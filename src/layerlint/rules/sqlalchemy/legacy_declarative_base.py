@@ -8,7 +8,10 @@ Alembic script folder is checked (a migration, or a module beside
 the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
 migration history), nor a call in an `except ImportError:` handler
 (the fallback for a SQLAlchemy 1.x without `DeclarativeBase`, beside the code
-that subclasses it).
+that subclasses it), nor one in a branch of an `if` on the SQLAlchemy version
+whose other branch uses the 2.0 API (`if sqlalchemy.__version__.startswith("1."):`
+`Base = declarative_base()` / `else:` `class Base(DeclarativeBase)`; also a flag
+named for the version, `SQLALCHEMY_2`, or `hasattr(orm, "DeclarativeBase")`).
 
 ## Why is this bad?
 `declarative_base()` is the legacy API, kept in SQLAlchemy 2.0 for
@@ -64,10 +67,10 @@ project's dependency files let it run SQLAlchemy 1.x (a pin below 2.0, or a rang
 such as `>=1.4` that also allows it; a lock file that lists SQLAlchemy decides
 instead), or when the module keeps an older SQLAlchemy working itself (an
 `except ImportError:` handler importing from `sqlalchemy`, or guarding an import
-from it), or when `declarative_base` comes through a project module that
-re-exports it (a shim that a new import from the package would bypass). The finding is reported on
-the whole assignment (what the fix replaces), or on the call when it is not the
-value of an assignment.
+from it, or an `if` on the SQLAlchemy version), or when `declarative_base` comes
+through a project module that re-exports it (a shim that a new import from the
+package would bypass). The finding is reported on the whole assignment (what the
+fix replaces), or on the call when it is not the value of an assignment.
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ from layerlint.context import FileContext
 from layerlint.facts.fallbacks import in_import_fallback
 from layerlint.facts.sqlalchemy import sa_call, sa_spellings, uses_sqlalchemy
 from layerlint.facts.sqlalchemy_fix import declarative_base_fix
+from layerlint.facts.sqlalchemy_gates import in_sqlalchemy_1_branch
 from layerlint.rule import Rule
 
 MESSAGE = "legacy `declarative_base()`: define `class Base(DeclarativeBase)` instead"
@@ -111,10 +115,13 @@ class LegacyDeclarativeBase(Rule):
     def _assignment(self, node: ast.Assign | ast.AnnAssign, value: ast.expr) -> None:
         if isinstance(value, ast.Call) and sa_call(value, self.ctx, {"declarative_base"}):
             self._assigned.add(id(value))
-            if not in_import_fallback(self.ctx, node.lineno):
+            if not self._for_sqlalchemy_1(node.lineno):
                 self.report(node, MESSAGE, fix=declarative_base_fix(node, value, self.ctx))
 
     def visit_Call(self, node: ast.Call) -> None:
         if id(node) not in self._assigned and sa_call(node, self.ctx, {"declarative_base"}):
-            if not in_import_fallback(self.ctx, node.lineno):
+            if not self._for_sqlalchemy_1(node.lineno):
                 self.report(node, MESSAGE)
+
+    def _for_sqlalchemy_1(self, line: int) -> bool:
+        return in_import_fallback(self.ctx, line) or in_sqlalchemy_1_branch(self.ctx, line)
