@@ -23,6 +23,7 @@ from layerlint.facts.project_classes import (
     project_class_bases,
     provided_class,
     statement_attributes,
+    takes_arguments_of,
 )
 from layerlint.facts.pydantic import locally_rebound
 from layerlint.facts.sessions import classes_by_name, imports_settled, top_level_binding_counts
@@ -173,6 +174,17 @@ def _project_http_class(qualified: str, ctx: FileContext) -> str | None:
     # `except ImportError:` fallback, an assignment), which through_reexports leaves as it is
     bases = project_class_bases(qualified, ctx)
     return qualified if bases is not None and bases & HTTP_EXCEPTIONS else None
+
+
+def project_http_exception(func: ast.expr, ctx: FileContext) -> tuple[str, bool] | None:
+    """(the class, does it take the status first as HTTPException does) when ``func`` names a
+    class of another project module derived from an HTTPException (read there: ``from
+    app.errors import NotRegistered``), or a class of this module derived from such a class
+    (its status first: not known); None otherwise."""
+    found = raised_http_exception(func, ctx)
+    if found is None or found in HTTP_EXCEPTIONS:
+        return None
+    return found, "." in found and takes_arguments_of(found, HTTP_EXCEPTIONS, ctx)
 
 
 def raised_helper_http_exception(expr: ast.AST | None, ctx: FileContext) -> str | None:

@@ -176,6 +176,8 @@ class _Module:
     # SQLAlchemyUserDatabase(session, User)``), qualified
     built: dict[str, str] = field(default_factory=dict)
     lenient_returns: frozenset[str] = frozenset()
+    # top-level classes with neither a decorator nor a class keyword (``metaclass=``)
+    undecorated: frozenset[str] = frozenset()
 
 
 def inherited_attributes(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str], bool] | None:
@@ -323,6 +325,33 @@ def project_class_bases(qualified: str, ctx: FileContext) -> frozenset[str] | No
     if not ctx.is_first_party(target) or class_attributes(target, ctx) is None:
         return None
     return outside_bases(target, ctx)
+
+
+def takes_arguments_of(qualified: str, roots: frozenset[str], ctx: FileContext) -> bool:
+    """Is ``qualified`` a class statement of a project module (re-exports followed) that takes
+    its arguments as one of ``roots`` does: one base, no decorator or class keyword, no
+    ``__init__``/``__new__`` of its own, and that base one of ``roots`` or, in turn, such a
+    class (``class OAuth2Error(HTTPException): ...`` raised as ``OAuth2Error(400, "...")``)?"""
+    return ctx.memo(
+        ("project_classes.arguments_of", qualified, roots), lambda: _takes_arguments_of(qualified, roots, ctx, 0)
+    )
+
+
+def _takes_arguments_of(qualified: str, roots: frozenset[str], ctx: FileContext, hops: int) -> bool:
+    module, _, name = qualified.rpartition(".")
+    read = _module(module, ctx, hops) if module else None
+    if read is None or name in read.rebound:
+        return False
+    if name in read.bases:
+        bases = read.bases[name]
+        if name not in read.undecorated or len(bases) != 1 or {"__init__", "__new__"} & read.own[name]:
+            return False
+        source = bases[0]
+    elif name in read.aliases or name in read.imports:
+        source = read.aliases.get(name) or read.imports[name]
+    else:
+        return False
+    return source in roots or (ctx.is_first_party(source) and _takes_arguments_of(source, roots, ctx, hops + 1))
 
 
 def star_imported_name(name: str, ctx: FileContext) -> str | None:
@@ -542,6 +571,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             if name not in rebound and name not in bound and (qualified := resolve_in(value, bound))
         },
         attributes, frozenset(tables), frozenset(rebound), built, frozenset(lenient_returns),
+        frozenset(node.name for node in classes if not node.decorator_list and not node.keywords),
     )
 
 

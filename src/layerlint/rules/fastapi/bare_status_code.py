@@ -11,11 +11,15 @@ Flags an integer literal used as an HTTP status in:
 - `HTTPException(404, ...)` / `HTTPException(status_code=404, ...)` (FastAPI's
   or Starlette's, however imported, also through a project module that
   re-exports it: `from app.errors import HTTPException`, or whose star import
-  brings it, the last one that may: FastHTML's `from .starlette import *`; for a subclass defined in the module, the
-  `status_code=` keyword, and the first argument when the subclass takes the
-  status first as HTTPException does: one base, no `__init__`/`__new__` of its
-  own, no decorator, `LoginError(401, "...")`), and what such a subclass passes
-  to its `super().__init__(402, ...)` (`status_code=402`);
+  brings it, the last one that may: FastHTML's `from .starlette import *`; for a
+  subclass, defined in the module or in another project module (read there,
+  never imported: `from app.errors import NotRegistered`), the `status_code=`
+  keyword, and the first argument when the subclass takes the status first as
+  HTTPException does: one base, no `__init__`/`__new__` of its own, no
+  decorator, `LoginError(401, "...")`; a module that names neither FastAPI,
+  Starlette nor `HTTPException` is read for those of another module when it
+  spells `status_code`), and what a subclass of the module passes to its
+  `super().__init__(402, ...)` (`status_code=402`);
 - a FastAPI/Starlette response: `JSONResponse(content, 201)`,
   `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...
   (re-exported by a project module too);
@@ -99,6 +103,7 @@ fix writes (`http_status.HTTP_404_NOT_FOUND` when it imports that alias).
 from __future__ import annotations
 
 import ast
+import re
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE
@@ -116,6 +121,7 @@ from layerlint.facts.fastapi import (
     keyword,
     local_http_exceptions,
     may_have_endpoints,
+    project_http_exception,
     response_spellings,
     response_subclass_call,
     router_assignments,
@@ -151,6 +157,25 @@ def _imports_http_names_of_project(ctx: FileContext) -> bool:
     )
 
 
+def _imports_from_project(ctx: FileContext) -> bool:
+    return any(ctx.is_first_party(qualified) for qualified in ctx.imports.values())
+
+
+_STATUS_ARGUMENT_RE = re.compile(r"\(\s*[1-5]\d\d\b")
+_CALLED_NAME_RE = re.compile(r"(\w+)\s*$")
+
+
+def _called_with_status(ctx: FileContext) -> set[str]:
+    """The names the text calls with an integer like a status first (``NotFound(404, ...)``)."""
+    source = ctx.source
+    names = set()
+    for match in _STATUS_ARGUMENT_RE.finditer(source):
+        called = _CALLED_NAME_RE.search(source, max(0, match.start() - 80), match.start())
+        if called is not None:
+            names.add(called.group(1))
+    return names
+
+
 class BareStatusCode(Rule):
     code = "LL601"
     name = "bare-status-code"
@@ -176,6 +201,9 @@ class BareStatusCode(Rule):
             )
             or bool(attribute_routes(ctx))
             or bool(attribute_registrations(ctx))
+            # (`NotRegistered(status_code=422)` of another project module, in a module that
+            # names no framework: its `status_code=` keyword)
+            or (ctx.mentions("status_code") and _imports_from_project(ctx))
         )
 
     def needles(self) -> set[str] | None:
@@ -186,6 +214,7 @@ class BareStatusCode(Rule):
         if not http_facts_settled(self.ctx):
             return None
         needles = {"status_code", "exception_handler", *self.ctx.spellings(HTTP_EXCEPTIONS), *response_spellings(self.ctx)}
+        needles.update(_called_with_status(self.ctx))  # (a project class taking it first: `OAuth2Error(400, "...")`)
         if local_http_exceptions(self.ctx):
             needles.add("__init__")  # `super().__init__(402, ...)` in a subclass of the module
             needles.update(status_first_http_exceptions(self.ctx))  # `LoginError(401, ...)`
@@ -227,6 +256,16 @@ class BareStatusCode(Rule):
                 self._check(node.args[0])
             self._check(keyword(node, "status_code"))
             return
+        if isinstance(func, (ast.Name, ast.Attribute)) and (
+            keyword(node, "status_code") is not None
+            or node.args and isinstance(node.args[0], (ast.Constant, ast.IfExp, ast.BoolOp))
+        ):
+            project = project_http_exception(func, self.ctx)  # `from app.errors import NotRegistered`
+            if project is not None:
+                if project[1] and node.args and not isinstance(node.args[0], ast.Starred):
+                    self._check(node.args[0])
+                self._check(keyword(node, "status_code"))
+                return
         if is_response_class(qualified):
             if len(node.args) > 1 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
                 self._check(node.args[1])
