@@ -430,8 +430,10 @@ def _binds_value(qualified: str, ctx: FileContext) -> bool:
 
 # libraries whose decorators read the annotations and test `get_origin(t) is Union` only
 # (nvidia-cutlass-dsl 4.8: its C header export of a `@cute.jit` function; kfp 2.17: its
-# components' and pipelines' parameter types)
-_UNION_ONLY_PACKAGES = ("cutlass", "kfp")
+# components' and pipelines' parameter types), or rebuild typing's unions only (ravyn 0.4
+# and esmerald 3.9: a handler's `Optional[Struct]` body becomes a Pydantic model for the
+# OpenAPI document, `Struct | None` does not and the document fails)
+_UNION_ONLY_PACKAGES = ("cutlass", "kfp", "ravyn", "esmerald")
 _UNION_ONLY_READERS = tuple(package + "." for package in _UNION_ONLY_PACKAGES)
 
 # decorators that do not read the annotations of what they decorate

@@ -167,10 +167,12 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   would stop;
 - the fix of a signature of a function decorated by NVIDIA's CuTe DSL
   (`@cute.jit`, `@cute.kernel`: any decorator from `cutlass`) or by Kubeflow
-  Pipelines (`@dsl.component`, `@dsl.pipeline`: any decorator from `kfp`) is
+  Pipelines (`@dsl.component`, `@dsl.pipeline`: any decorator from `kfp`), or by
+  Ravyn or Esmerald (`@post(...)`: any decorator from `ravyn` or `esmerald`) is
   unsafe: they read the annotations and test `get_origin(t) is Union` only
   (CuTe's C header export raised on `Int32 | None`; kfp took `int | None` for an
-  artifact type and raised at import). Other libraries that read annotations are
+  artifact type and raised at import), or rebuild typing's unions only (Ravyn's
+  OpenAPI document failed on a `Struct | None` body). Other libraries that read annotations are
   taken to read both forms, as Pydantic, FastAPI and SQLAlchemy do; a project
   whose own code tells them apart is found (above), its dependencies are not
   read;
