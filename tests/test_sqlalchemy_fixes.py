@@ -4,6 +4,7 @@ mapped attributes and session factories compared."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import sys
 import textwrap
@@ -178,6 +179,80 @@ def test_withheld_column_fixes_would_have_changed_the_schema(tmp_path):
     assert fixes(source, "LL302") == [(12, FIX_SAFE), (13, None)]
     forced = source.replace("title: Mapped[str] = Column(", "title: Mapped[str] = mapped_column(")
     assert schema(run(source, "before")) != schema(run(forced, "forced"))
+
+
+def test_identity_columns_keep_not_null(tmp_path):
+    # an Identity() makes a column NOT NULL unless `nullable=` says otherwise, as a primary key
+    # does: LL303 annotates it without `| None`, LL302 keeps no `Mapped[X | None]` on one
+    source = textwrap.dedent('''\
+        from sqlalchemy import Column, Identity, Integer
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class Counter(Base):
+            __tablename__ = "counters"
+
+            id = mapped_column(Integer, primary_key=True)
+            seq = mapped_column(Integer, Identity(start=5))
+            ticket: Mapped[int | None] = Column(Integer, Identity())
+            step: Mapped[int] = Column(Integer, Identity())
+            loose = mapped_column(Integer, Identity(), nullable=True)
+    ''')
+    assert fixes(source, "LL302") == [(14, None), (15, FIX_SAFE)]
+    assert fixes(source, "LL303") == [(12, FIX_SAFE), (13, FIX_SAFE), (16, FIX_SAFE)]
+    after = fixed(source, tmp_path)
+    assert "    seq: Mapped[int] = mapped_column(Integer, Identity(start=5))\n" in after
+    assert "    loose: Mapped[int | None] = mapped_column(Integer, Identity(), nullable=True)\n" in after
+    assert schema(run(source, "before")) == schema(run(after, "after"))
+    forced = source.replace("ticket: Mapped[int | None] = Column(", "ticket: Mapped[int | None] = mapped_column(")
+    assert schema(run(source, "before")) != schema(run(forced, "forced"))
+
+
+def test_columns_of_a_dataclass_composite_keep_their_column(tmp_path):
+    # composite() of a dataclass gives a mapped_column without `nullable=` the nullability of
+    # the dataclass's field (`x: int`: NOT NULL), where a Column stays nullable: no fix
+    source = textwrap.dedent('''\
+        import dataclasses
+
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import DeclarativeBase, composite
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        @dataclasses.dataclass
+        class Point:
+            x: int
+            y: int
+
+
+        class Shape(Base):
+            __tablename__ = "shapes"
+
+            id = Column(Integer, primary_key=True)
+            x = Column(Integer)
+            y = Column(Integer)
+            pt = composite(Point, x, y)
+    ''')
+    assert fixes(source, "LL302") == [(20, FIX_SAFE), (21, None), (22, None)]
+    after = fixed(source, tmp_path)
+    assert schema(run(source, "before")) == schema(run(after, "after"))
+    forced = tmp_path / "forced_composite.py"  # (imported from a file: the composite reads its module)
+    forced.write_text(after.replace("x = Column(", "x = mapped_column("), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("layerlint_forced_composite", forced)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    assert schema(run(source, "before")) != schema(vars(module))
 
 
 def test_column_handed_to_a_helper_keeps_its_column(tmp_path):

@@ -274,7 +274,8 @@ def column_fix(
                 is_primary = primary.value.value
             else:
                 return None
-            if optional == is_primary:  # Column: nullable = not primary_key; mapped_column: = optional
+            # Column: nullable = not (primary_key or an Identity()); mapped_column: = optional
+            if optional == (is_primary or _has_identity(call, ctx)):
                 return None
         if (
             info.kind == "mixin"  # mixed into classes of other modules too
@@ -426,8 +427,11 @@ def _takes_mapped_column(func: ast.AST, attributes: frozenset[str], ctx: FileCon
         if isinstance(root, ast.Attribute):
             first_attribute = root.attr
         root = root.func if isinstance(root, ast.Call) else root.value
-    if sa_qualified(root, ctx) is not None:
-        return True
+    qualified = sa_qualified(root, ctx)
+    if qualified is not None:
+        # (not composite(): of a dataclass, it gives a mapped_column without `nullable=` the
+        # nullability of the dataclass's field, where a Column keeps its own)
+        return qualified.rpartition(".")[2] != "composite"
     if isinstance(root, ast.Name) and root.id in attributes and first_attribute in OPERATOR_ATTRIBUTES:
         return True
     return root is func and _container_builtin(func, ctx)
@@ -736,7 +740,7 @@ def mapped_annotation(stmt: ast.stmt, call: ast.Call, cls: ast.ClassDef, ctx: Fi
         return None
     if has_star_args(call):
         return None
-    nullable = _nullable(call)
+    nullable = _nullable(call, ctx)
     python_type = _python_type(call, ctx)
     if nullable is None or python_type is None:
         return None
@@ -780,16 +784,25 @@ def _name_reference(facts: SqlaFixFacts, module: str, name: str, line: int) -> R
     )
 
 
-def _nullable(call: ast.Call) -> bool | None:
-    """Is the column nullable (``Column``'s rule: unless a primary key); None when unknown."""
+def _nullable(call: ast.Call, ctx: FileContext) -> bool | None:
+    """Is the column nullable (``Column``'s rule: unless a primary key, or given an
+    ``Identity()``); None when unknown."""
     nullable = keyword(call, "nullable")
     if nullable is not None:
         return _literal_bool(nullable.value)
+    if _has_identity(call, ctx):
+        return False
     primary = keyword(call, "primary_key")
     if primary is None:
         return True
     is_primary = _literal_bool(primary.value)
     return None if is_primary is None else not is_primary
+
+
+def _has_identity(call: ast.Call, ctx: FileContext) -> bool:
+    """Is an ``Identity()`` among the column's arguments (which makes it NOT NULL unless
+    ``nullable=`` says otherwise, as a primary key is)?"""
+    return any(isinstance(arg, ast.Call) and sa_name(arg.func, ctx) == "Identity" for arg in call.args)
 
 
 def _literal_bool(node: ast.AST) -> bool | None:

@@ -63,7 +63,8 @@ It is offered only where `mapped_column` builds the same column:
   a type class of another project module counts, read there, called or not:
   `Column(types.Json)`). Safe.
 - annotated `Mapped[X]`: `mapped_column` reads nullability from the annotation
-  (`Column` is nullable unless a primary key, whatever the annotation says), and
+  (`Column` is nullable unless a primary key or given an `Identity()`, whatever
+  the annotation says), and
   the type when none is given. So the fix needs a visible type or `ForeignKey`,
   and an explicit `nullable=` or an `X` whose `Optional`-ness gives the same
   nullability (`Mapped[str] = Column(String)` is nullable today and would become
@@ -81,7 +82,9 @@ It is offered only where `mapped_column` builds the same column:
   `upper_of(name)`: a helper may read `.key` or test `isinstance(c, Column)`,
   which a `MappedColumn` fails; SQLAlchemy's constructs such as `Index(...)`,
   `relationship(foreign_keys=[...])` or `func.lower(...)`, a column's operator
-  methods and `dict(...)`/`list(...)` take either), when the name
+  methods and `dict(...)`/`list(...)` take either, but not `composite(Point, x,
+  y)`, which gives a `mapped_column` without `nullable=` the nullability of the
+  dataclass's field: `x: int` makes it `NOT NULL`), when the name
   `mapped_column` is bound to something else in the module, or when the
   project's dependency files let it run SQLAlchemy 1.x, which has no
   `mapped_column` (a pin below 2.0, or a range such as `>=1.4` that also allows
