@@ -529,6 +529,30 @@ def test_declarative_base_fix_is_unsafe_for_init_subclass_overrides():
     assert subclass_mapped(declarative_base()) and not subclass_mapped(Modern)
 
 
+def test_no_declarative_base_fix_where_a_class_lists_generic_before_the_base(tmp_path):
+    # `class Page(Generic[T], Base)`: fine on declarative_base(), no consistent MRO on a
+    # DeclarativeBase subclass (which derives from Generic itself)
+    source = textwrap.dedent('''\
+        from typing import Generic, TypeVar
+
+        from sqlalchemy.orm import declarative_base
+
+        T = TypeVar("T")
+        Base = declarative_base()
+
+
+        class Page(Generic[T], Base):
+            __abstract__ = True
+    ''')
+    assert fixes(source, "LL304") == [(6, None)]
+    run(source, "before")
+    forced = source.replace("from sqlalchemy.orm import declarative_base", "from sqlalchemy.orm import DeclarativeBase")
+    forced = forced.replace("Base = declarative_base()", "class Base(DeclarativeBase):\n    pass")
+    with pytest.raises(TypeError, match="consistent method resolution"):
+        run(forced, "forced")
+    assert fixes(source.replace("Generic[T], Base", "Base, Generic[T]"), "LL304") == [(6, FIX_UNSAFE)]
+
+
 def test_no_column_fix_where_the_module_guards_an_import_from_sqlalchemy():
     # a placeholder for a name SQLAlchemy 1.4 lacks: the module keeps 1.4 working, and a
     # new top-level `from sqlalchemy.orm import mapped_column` would fail there

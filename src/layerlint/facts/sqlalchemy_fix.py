@@ -581,11 +581,31 @@ def declarative_base_fix(stmt: ast.Assign | ast.AnnAssign, call: ast.Call, ctx: 
             return None  # the class would get another __name__
     if not _alone_on_its_lines(stmt, ctx) or _misplaced_comment(stmt, ctx) or _type_comment_after(stmt, ctx):
         return None
-    if _uses_declarative_meta(ctx):
+    if _uses_declarative_meta(ctx) or _generic_before(target, ctx):
         return None
     if sqla_fix_facts(ctx).reference("DeclarativeBase", stmt.lineno) is None:
         return None
     return FIX_UNSAFE
+
+
+def _generic_before(base: str, ctx: FileContext) -> bool:
+    """Does a class of the module list ``Generic[...]`` before the base (``class Page(Generic[T],
+    Base)``)? With ``Base`` a ``DeclarativeBase`` subclass, which derives from ``Generic``
+    itself, no consistent method resolution order exists: the class fails at import."""
+    if "Generic" not in ctx.source:
+        return False
+    for node in nodes_of(ctx.tree, ast.ClassDef):
+        names = [b.id if isinstance(b, ast.Name) else None for b in node.bases]
+        if base in names:
+            before = node.bases[: names.index(base)]
+            if any(
+                ctx.resolve(b.value if isinstance(b, ast.Subscript) else b) in _GENERIC for b in before
+            ):
+                return True
+    return False
+
+
+_GENERIC = frozenset({"typing.Generic", "typing_extensions.Generic"})
 
 
 def _alone_on_its_lines(stmt: ast.stmt, ctx: FileContext) -> bool:

@@ -51,7 +51,12 @@ It is unsafe: the metaclass of every model built on the base changes, from
 (or a library) that recognises models by `isinstance(cls, DeclarativeMeta)` stops
 recognising them, and models are now mapped by `__init_subclass__`: a model
 that defines its own `__init_subclass__` without calling
-`super().__init_subclass__()` leaves its subclasses unmapped. The table
+`super().__init_subclass__()` leaves its subclasses unmapped, and a mixin whose
+`__init_subclass__` calls it first and then sets `__tablename__` sets it too
+late (the mapping fails). A model of another module listing `Generic[T]` before
+the base (`class Page(Generic[T], Base)`) fails at import: `DeclarativeBase`
+already derives from `Generic`, and no consistent method resolution order
+exists (such a class in the module itself withholds the fix). The table
 definitions and the constructor are the same.
 
 No fix when the statement is not at module level (a class body scopes names
