@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from layerlint import projecttext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.engine import lint_source
 from layerlint.fixer import fix_text
@@ -163,6 +164,64 @@ def test_safety_marks(schema_path):
         (25, "LL203", FIX_UNSAFE),
         (26, "LL203", None),
     ]
+
+
+@pytest.mark.parametrize(("pattern", "mark"), [
+    ("^[a-z-]+$", FIX_SAFE),
+    ("^(admin|user)$", FIX_SAFE),
+    ("^[]a]+$", FIX_SAFE),  # (a `]` first is a member of the class)
+    ("^#[0-9A-F]{6}$", FIX_SAFE),
+    ("^admin|user", FIX_UNSAFE),  # v1's re.match anchored both alternatives; v2 would accept "xuser"
+    ("^(admin)|(user)$", FIX_UNSAFE),
+    ("^[a-z&&b]+$", FIX_UNSAFE),  # a set operation to the Rust engine, literal characters to `re`
+    ("^[+--]+$", FIX_UNSAFE),
+    ("^[[:digit:]x]+$", FIX_UNSAFE),
+    ("^\\w+$", FIX_UNSAFE),  # Unicode word characters differ (combining marks, `²`)
+    ("^\\s+$", FIX_UNSAFE),
+    ("^a{,2}$", None),  # rejected by the Rust engine
+    ("^x{2,a}$", None),
+    ("^\\N{LATIN SMALL LETTER A}$", None),
+])
+def test_regex_fix_safety(schema_path, pattern, mark):
+    source = f'''\
+        from pydantic import BaseModel, Field
+
+
+        class Item(BaseModel):
+            code: str = Field(regex={pattern!r})
+        '''
+    assert _marks(source, schema_path) == [(5, "LL205", mark)]
+
+
+def test_no_config_class_fix_when_another_module_reads_the_config(schema_path):
+    # a subclass elsewhere builds on `UserBase.Config`: moving it into model_config would break
+    # that module at import; a class whose Config no module reads keeps its fix
+    from layerlint import external
+
+    source = '''\
+        from pydantic import BaseModel
+
+
+        class UserBase(BaseModel):
+            class Config:
+                orm_mode = True
+
+
+        class UserOut(BaseModel):
+            class Config:
+                orm_mode = True
+        '''
+    admins = schema_path.parent / "admins.py"
+    admins.write_text(
+        "from app.schemas.things import UserBase\n\n\n"
+        "class AdminOut(UserBase):\n    class Config(UserBase.Config):\n        title = 'admin'\n"
+    )
+    external.clear()
+    assert _marks(source, schema_path) == [(5, "LL201", None), (10, "LL201", FIX_SAFE)]
+    admins.write_text("from app.schemas.things import UserBase\n")
+    external.clear()
+    projecttext.project_text.cache_clear()
+    assert _marks(source, schema_path) == [(5, "LL201", FIX_SAFE), (10, "LL201", FIX_SAFE)]
 
 
 def test_schema_json_imports_json_at_module_level(schema_path):

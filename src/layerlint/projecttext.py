@@ -3,7 +3,8 @@
 Some facts belong to no single file: which files another file star-imports
 (fixes/star_imports.py), whether the project's own code tells ``Optional[X]`` from
 ``X | None`` at run time, and which unions it writes in two orders
-(facts/union_inspection.py). They come from one reading of
+(facts/union_inspection.py), which classes' Pydantic ``Config`` some file reads
+(facts/pydantic_fixes.py). They come from one reading of
 every ``.py`` file of the project's folders (``project.project_scan_folders``: its
 ``pyproject.toml`` folder; without one, the nearest folder holding a ``setup.py``,
 ``setup.cfg`` or ``requirements.txt``; without one, the working folder when it holds
@@ -55,6 +56,9 @@ _UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing imp
 # typing_utils (0.1.0, its last release: `issubtype(T, Optional[T])` is true, with `T | None`
 # false; rasa checks its graph components' type hints with it)
 _UNION_ONLY_LIBRARY_RE = re.compile(rb"^[ \t]*(?:import|from)[ \t]+typing_utils\b", re.MULTILINE)
+# a Pydantic v1 model's `Config` read by name (`class Config(Base.Config):`, `Base.Config.orm_mode`):
+# LL201's fix of `Base` would remove it
+_CONFIG_READ_RE = re.compile(rb"(\w+)\.Config\b")
 
 # what may be a test against types.UnionType (`X | Y`): `origin is types.UnionType`,
 # `isinstance(t, UnionType)`; a quick look before the tree is read (_tests_union_type_alone)
@@ -90,6 +94,8 @@ class ProjectText:
     union_tests: tuple[str, ...]
     # the member sets (as spelled, None left out) of unions the project writes in two orders or more
     reordered_unions: frozenset[frozenset[str]]
+    # the names whose `Config` some file reads (`class Config(Base.Config)`: `Base`)
+    config_readers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -100,6 +106,7 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
     absolute: set[str] = set()
     union_tests: list[str] = []
     orders: dict[frozenset[str], set[tuple[str, ...]]] = {}
+    config_readers: set[str] = set()
     for read, path in enumerate(project_python_files(folders), 1):
         if read > MAX_FILES:
             return None
@@ -112,12 +119,15 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
         absolute.update(facts[2])
         for members in facts[3]:
             orders.setdefault(frozenset(members), set()).add(tuple(members))
+        config_readers.update(facts[4])
     reordered = frozenset(members for members, seen in orders.items() if len(seen) > 1)
-    return ProjectText(frozenset(relative), frozenset(absolute), tuple(union_tests), reordered)
+    return ProjectText(
+        frozenset(relative), frozenset(absolute), tuple(union_tests), reordered, frozenset(config_readers)
+    )
 
 
 # one file's facts: [tests unions, relative star imports, absolute star imports, unions of
-# two members or more (their members in order, as spelled)]
+# two members or more (their members in order, as spelled), names whose `.Config` it reads]
 _FileFacts = list[Any]
 
 
@@ -157,7 +167,10 @@ def _read_facts(path: str) -> _FileFacts | None:
         or (b"UnionType" in data and _UNION_TYPE_TEST_RE.search(data) is not None and _tests_union_type_alone(data))
         or (b"typing_utils" in data and _UNION_ONLY_LIBRARY_RE.search(data) is not None)
     )
-    return [union_test, relative, absolute, _unions(data)]
+    config_readers = sorted({m.decode("ascii", "replace") for m in _CONFIG_READ_RE.findall(data)}) if (
+        b".Config" in data
+    ) else []
+    return [union_test, relative, absolute, _unions(data), config_readers]
 
 
 def union_members(spelled: list[str]) -> list[str]:
@@ -426,8 +439,8 @@ def _tests_type_checking(test: ast.expr) -> bool:
 
 def _well_formed(facts: Any) -> bool:
     return (
-        isinstance(facts, list) and len(facts) == 4 and isinstance(facts[0], bool)
-        and all(isinstance(names, list) and all(isinstance(n, str) for n in names) for names in facts[1:3])
+        isinstance(facts, list) and len(facts) == 5 and isinstance(facts[0], bool)
+        and all(isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], facts[4]))
         and isinstance(facts[3], list)
         and all(isinstance(members, list) and all(isinstance(m, str) for m in members) for members in facts[3])
     )
@@ -449,9 +462,9 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (11: typing_utils imported; 10: tests of types.UnionType alone; 9: forward references
-# unquoted; 8: annotation text compared; 7: Literal values too)
-_KEPT_FORMAT = 11
+# (12: names whose Config is read; 11: typing_utils imported; 10: tests of types.UnionType
+# alone; 9: forward references unquoted; 8: annotation text compared; 7: Literal values too)
+_KEPT_FORMAT = 12
 
 
 class _Kept:

@@ -40,16 +40,17 @@ def bound_in_import_fallback(node: ast.expr, ctx: FileContext) -> bool:
 
 
 def tried_with_fallback(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> bool:
-    """Is ``node`` an import of a ``try`` whose ``except ImportError:`` handler binds one of
-    its names otherwise (``try: from pydantic import BaseSettings`` / ``except ImportError:
-    from pydantic_settings import BaseSettings``, or ``GenericModel = BaseModel``): one side
-    of a shim that runs on either version?"""
+    """Is ``node`` an import of a ``try`` whose ``except ImportError:`` handler (or a broader
+    one: ``except Exception:``, a bare ``except:``) binds one of its names otherwise (``try:
+    from pydantic import BaseSettings`` / ``except ImportError: from pydantic_settings import
+    BaseSettings``, or ``GenericModel = BaseModel``): one side of a shim that runs on either
+    version?"""
     return id(node) in ctx.memo("tried_with_fallback", lambda: _tried_with_fallback(ctx))
 
 
 def _tried_with_fallback(ctx: FileContext) -> set[int]:
     found: set[int] = set()
-    handlers = {id(handler) for handler in _import_fallbacks(ctx)}
+    handlers = {id(handler) for handler in _catching_import_errors(ctx)}
     for stmt in ctx.all_statements:
         fallbacks = [h for h in getattr(stmt, "handlers", ()) if id(h) in handlers]
         if not fallbacks:
@@ -64,6 +65,49 @@ def _tried_with_fallback(ctx: FileContext) -> set[int]:
             if isinstance(inner, (ast.Import, ast.ImportFrom)) and not rebound.isdisjoint(_names_bound_by(inner, ctx)):
                 found.add(id(inner))
     return found
+
+
+def in_guarded_try(node: ast.AST, ctx: FileContext) -> bool:
+    """Is ``node`` in the body of a ``try`` whose handler catches a failed import (``except
+    ImportError:``, or broader: ``except Exception:``, a bare ``except:``)? Code there is
+    written to survive a version that lacks what it reads (``try: Base =
+    pydantic.BaseSettings`` / ``except Exception: Base = pydantic.BaseModel``)."""
+    line = getattr(node, "lineno", 0)
+    return any(
+        stmt.body[0].lineno <= line <= (stmt.body[-1].end_lineno or stmt.body[-1].lineno)
+        for stmt in ctx.memo("guarded_tries", lambda: _guarded_tries(ctx))
+    )
+
+
+def _guarded_tries(ctx: FileContext) -> list[ast.stmt]:
+    handlers = {id(handler) for handler in _catching_import_errors(ctx)}
+    return [
+        stmt for stmt in ctx.all_statements
+        if any(id(h) in handlers for h in getattr(stmt, "handlers", ())) and stmt.body  # type: ignore[attr-defined]
+    ]
+
+
+def _catching_import_errors(ctx: FileContext) -> list[ast.ExceptHandler]:
+    """The handlers that catch a failed import: ``except ImportError:`` and those broader,
+    ``except Exception:``, ``except BaseException:``, a bare ``except:``."""
+    return ctx.memo("handlers_of_import_errors", lambda: [
+        handler
+        for stmt in ctx.all_statements
+        for handler in getattr(stmt, "handlers", ())
+        if handler.type is None or any(
+            _is_import_error(name, ctx) or _is_builtin(name, ctx, _BROAD_ERRORS)
+            for name in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
+        )
+    ])
+
+
+_BROAD_ERRORS = frozenset({"Exception", "BaseException"})
+
+
+def _is_builtin(node: ast.expr, ctx: FileContext, names: frozenset[str]) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in names and node.id not in ctx.imports and node.id not in ctx.top_level_names
+    return (ctx.resolve(node) or "").partition("builtins.")[2] in names
 
 
 def _names_bound_by(stmt: ast.stmt, ctx: FileContext) -> list[str]:
@@ -101,6 +145,4 @@ def catches_import_error(handler: ast.ExceptHandler) -> bool:
 
 
 def _is_import_error(node: ast.expr, ctx: FileContext) -> bool:
-    if isinstance(node, ast.Name):
-        return node.id in _IMPORT_ERRORS and node.id not in ctx.imports and node.id not in ctx.top_level_names
-    return (ctx.resolve(node) or "").partition("builtins.")[2] in _IMPORT_ERRORS
+    return _is_builtin(node, ctx, _IMPORT_ERRORS)

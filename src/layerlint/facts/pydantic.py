@@ -47,6 +47,7 @@ from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.fallbacks import bound_in_import_fallback
 from layerlint.facts.project_classes import (
     TYPE_VAR_FACTORIES,
+    UNKNOWN_BASE,
     class_attributes,
     provided_class,
     class_facts,
@@ -220,6 +221,22 @@ def known_not_pydantic(origins: frozenset[str], ctx: FileContext, imported_class
         if outside is None or not (is_dataclass(origin, ctx) or all(_standard_library(name) for name in outside)):
             return False
     return True
+
+
+def rests_on_another_library(origins: frozenset[str], ctx: FileContext) -> bool:
+    """Does one of these classes of other project modules (read there) derive from a class of
+    a library that is neither Pydantic (nor a library of Pydantic models such as SQLModel) nor
+    the standard library (``class UserOut(Record)`` in a schemas module, ``Record`` from
+    ``recordlib``)? Such a class is a model by presumption only: its ``dict()`` or its
+    ``Config`` may be the library's own, so a fix that renames them is unsafe."""
+    for origin in origins:
+        for base in read_outside_bases(origin, ctx) or ():
+            if not (
+                base == UNKNOWN_BASE or base in _ALL_MODEL_BASES or base in V1_BASES or is_pydantic_v1(base)
+                or base.partition(".")[0] in ("pydantic", "pydantic_settings") or _standard_library(base)
+            ):
+                return True
+    return False
 
 
 def _imports_pydantic(ctx: FileContext) -> bool:
@@ -1827,6 +1844,18 @@ def _local_subclasses(cls: ast.ClassDef, ctx: FileContext) -> list[ast.ClassDef]
         node for named in _module_class_nodes(ctx).values() for node in named
         if node is not cls and cls in _local_bases(node, ctx)
     ]
+
+
+def kin_define(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
+    """The names the other classes of a class's hierarchy define: its bases and subclasses
+    of the module, and its bases of other project modules (read there)."""
+    names: set[str] = set()
+    for kin in (*_local_bases(cls, ctx), *_local_subclasses(cls, ctx)):
+        names |= class_own_names(kin)
+    origins = class_info(cls, ctx).origins
+    if origins:
+        names |= imported_facts(origins, ctx)[1]
+    return frozenset(names)
 
 
 def _super_receiver(ctx: FileContext) -> Receiver:

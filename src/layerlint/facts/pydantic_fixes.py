@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import tokenize
 from dataclasses import dataclass
@@ -24,8 +25,12 @@ from typing import Iterable
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.external import provider
 from layerlint.facts.pydantic import resolve_function
+from layerlint.facts.union_inspection import scan_spec
 from layerlint.facts.version_gates import tests_pydantic_version
+from layerlint.project import project_scan_folders
+from layerlint.projecttext import project_text
 from layerlint.walk import statements
 
 # -- shared helpers -------------------------------------------------------------------
@@ -289,6 +294,7 @@ class ConfigItem:
 
     key: str | None  # the v2 key; None: the statement is dropped (docstring, `pass`, `smart_union = True`)
     value: str | None = None  # the value's new code; None: the value is kept as written
+    unsafe: bool = False  # its v2 meaning differs from v1's (config_key_fix says how)
 
 
 def dict_keys(node: ast.Dict) -> set[str]:
@@ -306,7 +312,9 @@ def config_key_fix(key: str, value: ast.expr, other_keys: set[str]) -> tuple[str
         flag = bool_constant(value)
         if flag is None or "frozen" in other_keys:
             return None
-        return "frozen", str(not flag), FIX_SAFE
+        # (`frozen=True` is unsafe: in v2 it also makes instances hashable, which v1's
+        # `allow_mutation = False` did not; v1's own `frozen` did)
+        return "frozen", str(not flag), FIX_SAFE if flag else FIX_UNSAFE
     new = CONFIG_RENAMES.get(key)
     if new is None or new in other_keys:
         return None
@@ -326,7 +334,7 @@ def config_class_plan(
     if supports_v1(ctx):
         return None  # the Config class serves the v1 side
     outer_names = class_body_names(outer)
-    if "model_config" in outer_names or _mentions_config_attribute(ctx):
+    if "model_config" in outer_names or _mentions_config_attribute(ctx) or _config_read_in_project(outer.name, ctx):
         return None
     _module, name, accepted = CONFIG_DICT[settings]
     if not name_free_for(name, ctx, accepted):
@@ -364,7 +372,7 @@ def _config_item(key: str, value: ast.expr, ctx: FileContext, settings: bool, sh
         return ConfigItem(None) if bool_constant(value) is True else None
     if key == "allow_mutation":
         flag = bool_constant(value)
-        return None if flag is None else ConfigItem("frozen", str(not flag))
+        return None if flag is None else ConfigItem("frozen", str(not flag), unsafe=not flag)  # (see config_key_fix)
     if key == "extra" and isinstance(value, ast.Attribute):
         qualified = ctx.resolve(value) or ""
         owner, _, member = qualified.rpartition(".")
@@ -375,13 +383,15 @@ def _config_item(key: str, value: ast.expr, ctx: FileContext, settings: bool, sh
     new = CONFIG_RENAMES.get(key) or (key if same else None)
     if new is None:
         return None
+    # (a function given as schema_extra: see config_key_fix)
+    unsafe = key == "schema_extra" and not isinstance(value, ast.Dict)
     if is_literal(value):
-        return ConfigItem(new)
+        return ConfigItem(new, unsafe=unsafe)
     root = dotted_root(value)
     # a name read in the Config body resolves in the module; in the model's body a
     # name the model defines (a field, a method, an earlier config key) would shadow it
     if root is not None and root not in shadowing:
-        return ConfigItem(new)
+        return ConfigItem(new, unsafe=unsafe)
     return None
 
 
@@ -402,13 +412,35 @@ def class_body_names(node: ast.ClassDef) -> set[str]:
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for alias in stmt.names:
                 names.add(alias.asname or alias.name.partition(".")[0])
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):  # `for to_camel in ...:`
+            targets = [stmt.target] if isinstance(stmt, (ast.For, ast.AsyncFor)) else [
+                item.optional_vars for item in stmt.items if item.optional_vars is not None
+            ]
+            names.update(sub.id for target in targets for sub in ast.walk(target) if isinstance(sub, ast.Name))
         for name in ("body", "orelse", "finalbody"):
             block = getattr(stmt, name, None)
             if isinstance(block, list) and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 stack.extend(block)
         for handler in getattr(stmt, "handlers", ()) or ():
             stack.extend(handler.body)
+            if handler.name:
+                names.add(handler.name)
     return names
+
+
+def _config_read_in_project(name: str, ctx: FileContext) -> bool:
+    """Does a file of the project read the ``Config`` of a class so named (``class
+    Config(UserBase.Config):`` in another module), which the fix would remove? (Read as text,
+    projecttext.py; past its limit of files, presumed so.)"""
+    folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
+    return bool(ctx.external("config_read", name, *scan_spec(folders)))
+
+
+@provider("config_read")
+def project_reads_config(name: str, *spec: str) -> bool:
+    """:func:`_config_read_in_project` for the folders of ``spec`` (union_inspection.scan_spec)."""
+    found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+    return found is None or name in found.config_readers
 
 
 def _mentions_config_attribute(ctx: FileContext) -> bool:
@@ -638,6 +670,61 @@ def validator_fix(
 _PYTHON_ONLY_RE = re.compile(r"\(\?(?:[=!>#(]|<[=!]|P=|[a-zA-Z]*[aL])|\\[1-9]|\\Z")
 
 
+# what the Rust engine reads otherwise than `re`: set operations and POSIX classes inside a
+# class (`[a-z&&b]`, `[[:digit:]]`), Unicode classes with other members (`\\w` takes combining
+# marks, `\\s` leaves out \\x1c-\\x1f)
+_RUST_CLASS_SYNTAX_RE = re.compile(r"&&|--|~~|\[:")
+_UNICODE_CLASS_RE = re.compile(r"\\[wWsSbB]")
+_QUANTIFIER_RE = re.compile(r"\{\d+(?:,\d*)?\}")
+
+
+def _pattern_safety(pattern: str) -> str | None:
+    """FIX_SAFE when ``pattern=`` matches what v1's ``re.match`` of ``regex=`` did: every
+    top-level alternative anchored at the start (v2 searches anywhere: ``^admin|user`` would
+    accept ``xuser``), and nothing the Rust engine reads otherwise; FIX_UNSAFE where it may;
+    None where that engine rejects the pattern."""
+    if _PYTHON_ONLY_RE.search(pattern) or "\\N" in pattern:
+        return None  # v2's Rust regex engine rejects it
+    alternatives: list[str] = []
+    classes: list[str] = []  # the text of each character class
+    depth = begin = index = 0
+    in_class = False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2  # (an escaped character: no operator)
+            continue
+        if in_class:
+            if char == "]":
+                in_class = False
+            else:
+                classes[-1] += char
+        elif char == "[":
+            in_class = True
+            classes.append("")
+            index += 1 if pattern.startswith("^", index + 1) else 0
+            if pattern.startswith("]", index + 1):  # (a `]` first is a member)
+                index += 1
+        elif char == "{" and not _QUANTIFIER_RE.match(pattern, index):
+            return None  # `{,2}`, a literal `{`: the Rust engine rejects it
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            alternatives.append(pattern[begin:index])
+            begin = index + 1
+        index += 1
+    alternatives.append(pattern[begin:])
+    if (
+        not all(alternative.startswith(("^", "\\A")) for alternative in alternatives)
+        or any(_RUST_CLASS_SYNTAX_RE.search(text) for text in classes)
+        or _UNICODE_CLASS_RE.search(pattern)
+    ):
+        return FIX_UNSAFE
+    return FIX_SAFE
+
+
 def field_argument_fix(keyword: ast.keyword, call: ast.Call, ctx: FileContext) -> tuple[str, str | None, str] | None:
     """LL205: (new argument name, new value code or None, safety), or None."""
     if supports_v1(ctx):
@@ -656,11 +743,8 @@ def field_argument_fix(keyword: ast.keyword, call: ast.Call, ctx: FileContext) -
         if "pattern" in others:
             return None
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            pattern = value.value
-            if _PYTHON_ONLY_RE.search(pattern):
-                return None  # v2's Rust regex engine rejects it
-            if pattern.startswith(("^", "\\A")):
-                return "pattern", None, FIX_SAFE
+            safety = _pattern_safety(value.value)
+            return None if safety is None else ("pattern", None, safety)
         # v1 matched at the start only (re.match), v2 searches anywhere
         return "pattern", None, FIX_UNSAFE
     return None  # unique_items, const: no v2 argument

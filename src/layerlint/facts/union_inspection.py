@@ -51,3 +51,4 @@ def project_reorders_union(members: str, *spec: str) -> bool:
     projecttext.union_members spells them, one per line) in another order than another?"""
     found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
     return found is not None and frozenset(members.split("\n")) in found.reordered_unions
+

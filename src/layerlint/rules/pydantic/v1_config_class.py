@@ -50,8 +50,11 @@ class UserResponse(BaseModel):
 ## Fix safety
 The fix replaces the `class Config:` with `model_config = ConfigDict(...)`
 (`SettingsConfigDict(...)` in a settings class) in its place, importing the
-name, and is safe (unsafe in a settings class, see below): it gives each key the meaning it had in v1, which v2
-ignores in a `class Config` (it only warns about renamed keys). Keys are
+name, and is safe (unsafe in a settings class and where a base may read the
+`Config`, see below, and where a key's v2 meaning differs, as LL202 says: a
+function as `schema_extra`, `allow_mutation = False`): it gives each key the meaning it
+had in v1, which v2 ignores in a `class Config` (it only warns about renamed
+keys). Keys are
 renamed as LL202 describes (`orm_mode` -> `from_attributes`,
 `allow_mutation = False` -> `frozen=True`, `extra = Extra.forbid` ->
 `extra="forbid"`, dropping the `Extra` import when unused);
@@ -73,15 +76,20 @@ meaning, or cannot be moved without changing it:
   and v2 names;
 - a `Config` with bases or decorators, a model that also assigns
   `model_config`, a module that reads some `X.Config` (`class Config(Base.Config)`),
-  or a name `ConfigDict` bound to something else;
+  a file of the project that reads the `Config` of a class of the model's name
+  (read as text: `class Config(UserBase.Config):` in another module), or a name
+  `ConfigDict` bound to something else;
 - a module that keeps Pydantic v1 working (Pydantic imported in a `try` /
   `except ImportError:` or in both branches of an `if`, or a branch on a
   Pydantic version flag anywhere, as below): its v1 side needs the `Config` class.
 
-A `Model.Config` read in another module is not seen: it breaks after the fix.
-In a settings class the fix is therefore unsafe: settings are commonly
-specialised per environment in other modules by inheriting their `Config`
-(`class Config(AppSettings.Config):`), which the fix removes.
+A `Model.Config` read outside the project (a library, another repository) is
+not seen: it breaks after the fix. In a settings class the fix is therefore
+unsafe: settings are commonly specialised per environment by inheriting their
+`Config` (`class Config(AppSettings.Config):`), which the fix removes. It is unsafe too
+in a class that derives, through classes of other project modules, from a
+class of a library other than Pydantic's (nor the standard library's): a model
+by a schemas module's presumption only, whose library may read the `Config`.
 
 No fix at all in a project whose dependency files (lock files,
 `requirements*.txt`, `pyproject.toml`, setup.cfg, setup.py) let it run Pydantic 1.x (when they do not name
@@ -114,7 +122,13 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
-from layerlint.facts.pydantic import built_on_v1, known_not_pydantic, module_facts, read_model_kind
+from layerlint.facts.pydantic import (
+    built_on_v1,
+    known_not_pydantic,
+    module_facts,
+    read_model_kind,
+    rests_on_another_library,
+)
 from layerlint.facts.pydantic_fixes import config_class_plan
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
@@ -166,9 +180,15 @@ class V1ConfigClass(PydanticRule):
         replacement = "SettingsConfigDict" if settings else "ConfigDict"
         plan = config_class_plan(node, outer, self.ctx, settings)
         # (the fixer writes the flavour this message names: a base read from another module
-        # may make the class a settings class, which the fixer cannot read)
+        # may make the class a settings class, which the fixer cannot read; a base of another
+        # library than Pydantic, reached through classes of other modules, may read the Config)
+        unsafe = (
+            settings or (plan is not None and any(item.unsafe for item in plan))
+            or rests_on_another_library(info.origins, self.ctx)
+        )
         self.report(
             node,
             f"`class Config` is Pydantic v1: use `model_config = {replacement}(...)`",
-            fix=None if plan is None else FIX_UNSAFE if settings else FIX_SAFE,
+            fix=None if plan is None else FIX_UNSAFE if unsafe else FIX_SAFE,
         )
+

@@ -41,8 +41,10 @@ class UserResponse(BaseModel):
 The fix renames the key (`orm_mode=True` -> `from_attributes=True`, in a call
 or as a dict key, keeping its quotes) and is safe: v2 ignores the v1 key (it
 warns), so the fix restores the meaning the code had in v1.
-`allow_mutation=<True|False>` becomes `frozen=<the opposite>` (safe when the
-value is a literal `True`/`False`, else no fix). `schema_extra` becomes
+`allow_mutation=<True|False>` becomes `frozen=<the opposite>` when the value is
+a literal `True`/`False` (else no fix): safe for `True`, unsafe for `False`, as
+v2's `frozen=True` also makes the instances hashable, which v1's
+`allow_mutation = False` did not. `schema_extra` becomes
 `json_schema_extra`: safe for a dict; unsafe for a function, which v2 then
 calls with its own JSON schema, laid out differently from v1's (`$defs`,
 `anyOf` for optional fields), where v2 ignored it before.

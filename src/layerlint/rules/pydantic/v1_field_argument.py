@@ -43,16 +43,23 @@ re-exports) and is safe for: `min_items=` -> `min_length=`,
 `max_items=` -> `max_length=` (v2 maps them the same way, with a warning),
 `allow_mutation=<True|False>` -> `frozen=<the opposite>` (v2 does the same on a
 field), and `regex=` -> `pattern=` for a string literal anchored at the start
-(`^...` or `\\A...`) that v2's Rust regex engine accepts. v2 rejects `regex=`;
-the new `pattern=` matches as v1's `re.match` did, except that a final `$`
-no longer accepts a trailing newline.
+(`^...` or `\\A...`, each of its top-level alternatives) that v2's Rust regex
+engine accepts and reads as `re` does. v2 rejects `regex=`; the new `pattern=`
+matches as v1's `re.match` did, except that a final `$` no longer accepts a
+trailing newline.
 
 Unsafe: `regex=` with a pattern not anchored at the start (v1 matched at the
-start only, v2 searches anywhere: `"[a-z]+"` now accepts `"123abc"`) or not a
-literal (`regex=CODE_PATTERN`).
+start only, v2 searches anywhere: `"[a-z]+"` now accepts `"123abc"`, and
+`"^admin|user"` accepts `"xuser"`), with what the Rust engine reads otherwise
+(set operations and POSIX classes inside a class: `[a-z&&b]`, `[+--]`,
+`[[:digit:]]`, literal characters to `re`; `\\w`, `\\s`, `\\b` and their
+negations, whose Unicode classes differ: Rust's `\\w` takes combining marks and
+leaves out `²`, its `\\s` leaves out `\\x1c`-`\\x1f`), or not a literal
+(`regex=CODE_PATTERN`).
 
 No fix for a pattern using what the Rust engine lacks (look-around,
-backreferences, `\\Z`, conditionals, atomic groups), when the v2 argument is
+backreferences, `\\Z`, `\\N{...}`, conditionals, atomic groups, a `{` that is
+no quantifier such as `{,2}`), when the v2 argument is
 already given, for `allow_mutation=` with a computed value, for `unique_items`
 (use a `set`) and `const` (use `Literal[...]`), and in a module that keeps
 Pydantic v1 working (see LL201).

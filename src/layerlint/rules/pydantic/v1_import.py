@@ -7,8 +7,9 @@ moved or removed: `BaseSettings` from `pydantic`, `parse_obj_as`,
 `pydantic.generics` module (`GenericModel`). Imports from `pydantic.v1` (a
 deliberate v1 shim) are not flagged, nor one side of a compatibility shim that
 supports both versions: an import in an `except ImportError:` block, an import
-in the `try` whose `except ImportError:` binds the same name otherwise (`from
-pydantic_settings import BaseSettings`, `GenericModel = BaseModel`), or one in
+in the `try` whose `except ImportError:` (or broader: `except Exception:`, a bare
+`except:`) binds the same name otherwise (`from pydantic_settings import
+BaseSettings`, `GenericModel = BaseModel`, `BaseSettings = None`), or one in
 one branch of an `if`/`else` whose other branch imports the same name. A project
 module that re-exports one of these names (`from pydantic import parse_obj_as`
 in `app/compat.py`) is flagged at that import, not at each import from it.
@@ -57,7 +58,11 @@ The fix moves `BaseSettings` to `pydantic_settings` (the project must depend on
   import BaseSettings`;
 - `pydantic.BaseSettings` -> `BaseSettings`, imported from `pydantic_settings`
   (dropping `import pydantic` when unused), when nothing else in the module
-  binds the name `BaseSettings`.
+  binds the name `BaseSettings` and the use is not in the body of a `try` whose
+  handler survives a failed import (`except ImportError:`, `except Exception:`,
+  a bare `except:`): `try: Base = pydantic.BaseSettings` / `except Exception:
+  Base = pydantic.BaseModel` runs on both versions, where a new top-level
+  import would take the settings class in v2.
 
 It is safe: the old import raises in v2. It is unsafe when the module passes
 `env=` to `Field(...)` (also one a project module re-exports): pydantic-settings ignores it (use
@@ -79,7 +84,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fallbacks import tried_with_fallback
+from layerlint.facts.fallbacks import in_guarded_try, tried_with_fallback
 from layerlint.facts.pydantic import binds_v1, has_word
 from layerlint.walk import statements
 from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_import_fix
@@ -169,7 +174,10 @@ class V1Import(PydanticRule):
         if isinstance(value, ast.Name) and self.ctx.imports.get(value.id) == "pydantic" and not binds_v1(value, self.ctx):
             message = v1_only_message(f"pydantic.{node.attr}")
             if message:
-                self.report(node, message, fix=settings_attribute_fix(node, self.ctx))
+                # (in a `try` that survives a failed import, `except Exception:` included, the
+                # code may be one side of a shim: a new top-level import would bypass it)
+                fix = None if in_guarded_try(node, self.ctx) else settings_attribute_fix(node, self.ctx)
+                self.report(node, message, fix=fix)
 
     def _is_fallback(self, node: ast.Import | ast.ImportFrom) -> bool:
         """Is the import one side of a v1/v2 compatibility shim: in one branch of an

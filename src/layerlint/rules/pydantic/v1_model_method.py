@@ -148,7 +148,7 @@ The fix renames the method or attribute: `.dict()` -> `.model_dump()`,
 deprecated aliases of these, so the rename is safe on a receiver known to be a
 model, for the arguments both accept: `.dict()`/`.json()` with `include`,
 `exclude`, `by_alias`, `exclude_unset`, `exclude_defaults`, `exclude_none`;
-`.copy()` with `update` and `deep`; `.schema()` with `by_alias` and
+`.copy()` with `deep`; `.schema()` with `by_alias` and
 `ref_template`; `.parse_obj(x)` with one argument;
 `.update_forward_refs()` without arguments.
 
@@ -181,6 +181,15 @@ Unsafe:
   defaults, the rename calls it with its own; and on `super()` in a class that
   defines it, or whose subclass in the module does: the v1 method calls the v2
   one on the instance, reaching that override, `super().model_dump()` skips it;
+- `.copy(update=...)`: v2's `copy()` puts a key that is no field in the
+  instance's `__dict__`, `model_copy` in its extras under `extra="allow"`,
+  where dumps include it; and `.copy()` of a class (or its project bases) that
+  defines `__copy__` or `__deepcopy__`, which `model_copy` calls and `copy()`
+  did not;
+- any fix on a class that derives, through classes of other project modules,
+  from a class of a library other than Pydantic's (nor the standard library's):
+  a schemas module's `class UserOut(Record)` is a model by presumption only,
+  and its `dict()` may be the library's own;
 - `.dict()`/`.json()` where the receiver's module (or this one) spells
   `serialize_by_alias`: v2 routes them with `by_alias=False`, the rename lets
   the config decide;
@@ -236,6 +245,7 @@ from layerlint.facts.pydantic import (
     mentions_pydantic,
     module_facts,
     receiver,
+    rests_on_another_library,
     through_imported_type_var,
     uses_pydantic,
     uses_v1_models,
@@ -284,7 +294,8 @@ _KEYWORD_GATE = tuple(f"{k}=" for k in PYDANTIC_KEYWORDS)
 
 
 # an annotation that says nothing of the class (`type_: Any`): the receiver stays unknown
-_ANY_NAMES = frozenset({"typing.Any", "typing_extensions.Any"})
+# annotations that say nothing of the class: `Any`, a bare `Type` (any class, as `type` says)
+_ANY_NAMES = frozenset({"typing.Any", "typing_extensions.Any", "typing.Type", "typing_extensions.Type"})
 
 
 class V1ModelMethod(PydanticRule):
@@ -362,10 +373,18 @@ class V1ModelMethod(PydanticRule):
                 not v1 and name not in defines
                 and not known_not_pydantic(target.origins, self.ctx, target.imported_class)
             )
-        if V2_NAMES[name] in defines or (name in _DUMPS and self._serializes_by_alias(target)):
+        if (
+            V2_NAMES[name] in defines or (name in _DUMPS and self._serializes_by_alias(target))
+            or (name == "copy" and (
+                {"__copy__", "__deepcopy__"} & defines or call is not None and any(k.arg == "update" for k in call.keywords)
+            ))
+        ):
             # the project overrides the v2 method (`model_dump_json` with other defaults), or
             # configures `serialize_by_alias`: the v1 method, which Pydantic 2 routes to the v2
-            # one with v1's defaults (`by_alias=False`), may not answer the same
+            # one with v1's defaults (`by_alias=False`), may not answer the same; v2's `copy()`
+            # calls no `__copy__`/`__deepcopy__` (model_copy does), and puts an `update=` key
+            # that is no field in the instance's `__dict__` (model_copy: in its extras, dumped,
+            # under `extra="allow"`)
             known = False
         if flagged and not self._compat(attr):
             if name == "__fields__" and not target.is_class:
@@ -381,6 +400,7 @@ class V1ModelMethod(PydanticRule):
             safe = (
                 known and not target.via_type_var and not target.subclass_may_differ and not generic
                 and V2_NAMES[name] not in target.defined_below
+                and not rests_on_another_library(target.origins, self.ctx)
             )
             self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if safe else FIX_UNSAFE)
 

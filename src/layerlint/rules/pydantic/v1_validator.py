@@ -61,7 +61,15 @@ meaning, adds `@classmethod` below it and imports the new decorator (or writes
 - `@validator("a", "b")` -> `@field_validator("a", "b")` for a method
   `(cls, value)`: safe. `pre=True` becomes `mode="before"`; `pre=False`,
   `always=False`, `each_item=False` and `allow_reuse` (v2 has no such check)
-  are dropped; `check_fields` is kept;
+  are dropped; `check_fields` is kept. Unsafe where the validators of a field
+  would run in another order: Pydantic 2 runs a field's `@field_validator`s
+  before its v1 `@validator`s, so a validator sharing a field (`"*"`: all of
+  them) with one that stays v1 (no fix, or an unsafe one) or that is a
+  `@field_validator` already may come to run before it; and unsafe where
+  another class of its hierarchy (a base or a subclass of the module, a base
+  of another project module) defines a method of the same name: v2 lets a
+  validator override one of its own kind only, so a subclass's v1 validator
+  of that name and its base's new one would both run;
 - `@root_validator(pre=True)` -> `@model_validator(mode="before")` for a
   method `(cls, values)`, dropping `allow_reuse` and `skip_on_failure`: unsafe.
   v1 gave a pre root validator a dict of the input; v2 gives a `before` model
@@ -96,17 +104,19 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import (
     binds_v1,
     built_on_v1,
     class_info,
+    kin_define,
     last_names,
     locally_rebound,
     method_class,
     pydantic_gate,
     resolve_function,
 )
-from layerlint.facts.pydantic_fixes import validator_fix
+from layerlint.facts.pydantic_fixes import FIELD_VALIDATOR, V1_VALIDATOR, validator_fix
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 V1_VALIDATORS = {
@@ -182,5 +192,65 @@ class V1Validator(PydanticRule):
         code = self.ctx.source_segment(decorator)
         # (the name as this module's imports give it: one a project module re-exports gets no fix)
         plan = validator_fix(decorator, func, position, self.ctx.resolve(node) or "", self.ctx, code)
+        fix = plan.safety if plan is not None else None
+        if fix == FIX_SAFE and owner is not None and plan.new_name == "field_validator" and (
+            id(func) not in _fixed_together(owner, self.ctx) or func.name in kin_define(owner, self.ctx)
+        ):
+            fix = FIX_UNSAFE
         # the whole decorator: the fix rewrites its arguments
-        self.report(decorator, message, fix=plan.safety if plan is not None else None)
+        self.report(decorator, message, fix=fix)
+
+
+def _fixed_together(cls: ast.ClassDef, ctx: FileContext) -> frozenset[int]:
+    """The field validators of a class whose safe fix keeps the order they run in (ids of their
+    functions). Pydantic 2 runs a field's `@field_validator`s before its v1 `@validator`s: a
+    v1 validator fixed while another validator of one of its fields stays as it is (taking
+    `values`: no fix), or is a `@field_validator` already, may run before it where it ran
+    after. So each must share its fields (`"*"`: all) only with validators fixed safely too."""
+    return ctx.memo(("pydantic.fixed_together", id(cls)), lambda: _find_fixed_together(cls, ctx))
+
+
+def _find_fixed_together(cls: ast.ClassDef, ctx: FileContext) -> frozenset[int]:
+    # (the function, or the statement building a reusable one; its fields, None: any; fixed safely)
+    validators: list[tuple[ast.stmt, frozenset[str] | None, bool]] = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.FunctionDef):
+            found = [(d, position) for position, d in enumerate(stmt.decorator_list) if isinstance(d, ast.Call)]
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
+            # `_normalize = validator("name", allow_reuse=True)(str.strip)`: never fixed
+            inner = stmt.value.func
+            found = [(inner, -1)] if isinstance(inner, ast.Call) else []
+        else:
+            continue
+        for decorator, position in found:
+            qualified = ctx.resolve(decorator.func) or ""
+            if qualified in V1_VALIDATOR:
+                plan = (
+                    validator_fix(decorator, stmt, position, qualified, ctx, ctx.source_segment(decorator))
+                    if position >= 0 else None
+                )
+                fixable = plan is not None and plan.safety == FIX_SAFE
+            elif qualified in FIELD_VALIDATOR:
+                fixable = False
+            else:
+                continue
+            fields = frozenset(
+                a.value for a in decorator.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            )
+            known = len(fields) == len(decorator.args) and "*" not in fields
+            validators.append((stmt, fields if known else None, fixable))
+    together = {id(func) for func, _fields, fixable in validators if fixable}
+    changed = True
+    while changed:
+        changed = False
+        for func, fields, _fixable in validators:
+            if id(func) not in together:
+                continue
+            for other, other_fields, _ in validators:
+                if other is func or id(other) in together:
+                    continue
+                if fields is None or other_fields is None or fields & other_fields:
+                    together.discard(id(func))
+                    changed = True
+                    break
+    return frozenset(together)
