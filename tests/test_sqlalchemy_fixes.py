@@ -193,6 +193,10 @@ def test_identity_columns_keep_not_null(tmp_path):
             pass
 
 
+        def ident():
+            return Identity(start=10)
+
+
         class Counter(Base):
             __tablename__ = "counters"
 
@@ -201,9 +205,12 @@ def test_identity_columns_keep_not_null(tmp_path):
             ticket: Mapped[int | None] = Column(Integer, Identity())
             step: Mapped[int] = Column(Integer, Identity())
             loose = mapped_column(Integer, Identity(), nullable=True)
+            made = mapped_column(Integer, ident())
+            made_too: Mapped[int | None] = Column(Integer, ident())
     ''')
-    assert fixes(source, "LL302") == [(14, None), (15, FIX_SAFE)]
-    assert fixes(source, "LL303") == [(12, FIX_SAFE), (13, FIX_SAFE), (16, FIX_SAFE)]
+    # (an Identity() a helper builds is not seen: the nullability is not known, no fix)
+    assert fixes(source, "LL302") == [(18, None), (19, FIX_SAFE), (22, None)]
+    assert fixes(source, "LL303") == [(16, FIX_SAFE), (17, FIX_SAFE), (20, FIX_SAFE), (21, None)]
     after = fixed(source, tmp_path)
     assert "    seq: Mapped[int] = mapped_column(Integer, Identity(start=5))\n" in after
     assert "    loose: Mapped[int | None] = mapped_column(Integer, Identity(), nullable=True)\n" in after
@@ -551,6 +558,14 @@ def test_no_declarative_base_fix_where_a_class_lists_generic_before_the_base(tmp
     with pytest.raises(TypeError, match="consistent method resolution"):
         run(forced, "forced")
     assert fixes(source.replace("Generic[T], Base", "Base, Generic[T]"), "LL304") == [(6, FIX_UNSAFE)]
+    # (through a name bound to the base, or a class of the module deriving from it)
+    alias = source.replace("Generic[T], Base", "Generic[T], Model").replace(
+        "Base = declarative_base()", "Base = declarative_base()\nModel = Base"
+    )
+    assert fixes(alias, "LL304") == [(6, None)]
+    abstract = "class Abstract(Base):\n    __abstract__ = True\n\n\nclass Page(Generic[T], Abstract)"
+    sub = source.replace("class Page(Generic[T], Base)", abstract)
+    assert fixes(sub, "LL304") == [(6, None)]
 
 
 def test_no_column_fix_where_the_module_guards_an_import_from_sqlalchemy():

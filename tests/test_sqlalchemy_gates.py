@@ -9,7 +9,10 @@ import pytest
 
 from layerlint.facts.sqlalchemy_gates import sqlalchemy_version_gates
 
-IMPORTS = "import sqlalchemy as sa\nfrom sqlalchemy import orm, __version__ as SA_VERSION\nimport sqlalchemy.ext\n"
+IMPORTS = (
+    "import sqlalchemy as sa\nfrom sqlalchemy import orm, __version__ as SA_VERSION\nimport sqlalchemy.ext\n"
+    "IS_V2 = sa.__version__.startswith('2')\nparts = sa.__version__.split('.')\nMAJOR = int(parts[0])\n"
+)
 
 
 @pytest.mark.parametrize("test", [
@@ -22,6 +25,12 @@ IMPORTS = "import sqlalchemy as sa\nfrom sqlalchemy import orm, __version__ as S
     'version("SQLAlchemy") >= "2"',
     'hasattr(orm, "DeclarativeBase")',
     'hasattr(sa.orm, "mapped_column")',
+    'getattr(orm, "DeclarativeBase", None) is not None',
+    '"DeclarativeBase" in dir(orm)',
+    "SA_VERSION >= (2, 0)",
+    "not _sa1",
+    "IS_V2",  # (assigned from the version below)
+    "MAJOR >= 2",  # (two steps: parts, then MAJOR)
 ])
 def test_version_tests(test):
     tree = ast.parse(f"{IMPORTS}if {test}:\n    pass\n")
@@ -35,7 +44,41 @@ def test_version_tests(test):
     "settings.SQLALCHEMY_ECHO",  # (no version in the name)
     "other.__version__ > '2'",  # (not a SQLAlchemy module)
     'version("sqlmodel") >= "0.0.14"',
+    "'sqlalchemy' not in app.extensions",  # (the Flask idiom: a string is no version)
+    "os.environ.get('DB_BACKEND', 'sqlalchemy') == 'sqlalchemy'",
+    "SQLALCHEMY_VERSIONING",  # (a sqlalchemy-continuum setting)
+    "SQLALCHEMY_DATABASE_URI_2",
+    "SQLALCHEMY_WARN_20",
+    "PSQLAUTH_V1",
+    "hasattr(cls, 'mapped_column')",  # (not a SQLAlchemy module)
 ])
 def test_other_tests(test):
     tree = ast.parse(f"{IMPORTS}import other\nif {test}:\n    pass\n")
     assert sqlalchemy_version_gates(tree) == []
+
+
+def test_a_requirement_and_a_2_0_only_module_are_no_support_of_1_x():
+    # a branch that only raises or warns requires a version; a module importing a 2.0-only
+    # name unconditionally cannot run on 1.x whatever it tests
+    raises = "import sqlalchemy\nif sqlalchemy.__version__.startswith('1.'):\n    raise ImportError('2.0 needed')\n"
+    assert sqlalchemy_version_gates(ast.parse(raises)) == []
+    warns = "import sqlalchemy, warnings\nif sqlalchemy.__version__ < '2':\n    warnings.warn('old')\n"
+    assert sqlalchemy_version_gates(ast.parse(warns)) == []
+    top = (
+        "import sqlalchemy\nfrom sqlalchemy.orm import DeclarativeBase\n"
+        "if sqlalchemy.__version__ < '2':\n    x = 1\nelse:\n    x = 2\n"
+    )
+    assert sqlalchemy_version_gates(ast.parse(top)) == []
+
+
+def test_branches_written_for_both_apis_are_a_gate_whatever_the_test():
+    source = (
+        "from app import compat\n"
+        "if compat.modern:\n"
+        "    from sqlalchemy.orm import DeclarativeBase\n"
+        "    class Base(DeclarativeBase):\n        pass\n"
+        "else:\n"
+        "    from sqlalchemy.orm import declarative_base\n"
+        "    Base = declarative_base()\n"
+    )
+    assert len(sqlalchemy_version_gates(ast.parse(source))) == 1

@@ -275,7 +275,7 @@ def column_fix(
             else:
                 return None
             # Column: nullable = not (primary_key or an Identity()); mapped_column: = optional
-            if optional == (is_primary or _has_identity(call, ctx)):
+            if optional == (is_primary or _has_identity(call, ctx)) or _unknown_schema_item(call, ctx):
                 return None
         if (
             info.kind == "mixin"  # mixed into classes of other modules too
@@ -589,19 +589,36 @@ def declarative_base_fix(stmt: ast.Assign | ast.AnnAssign, call: ast.Call, ctx: 
 
 
 def _generic_before(base: str, ctx: FileContext) -> bool:
-    """Does a class of the module list ``Generic[...]`` before the base (``class Page(Generic[T],
-    Base)``)? With ``Base`` a ``DeclarativeBase`` subclass, which derives from ``Generic``
-    itself, no consistent method resolution order exists: the class fails at import."""
+    """Does a class of the module list ``Generic[...]`` before the base, a name bound to it or
+    a class of the module deriving from it (``class Page(Generic[T], Base)``)? With ``Base`` a
+    ``DeclarativeBase`` subclass, which derives from ``Generic`` itself, no consistent method
+    resolution order exists: the class fails at import."""
     if "Generic" not in ctx.source:
         return False
-    for node in nodes_of(ctx.tree, ast.ClassDef):
-        names = [b.id if isinstance(b, ast.Name) else None for b in node.bases]
-        if base in names:
-            before = node.bases[: names.index(base)]
-            if any(
-                ctx.resolve(b.value if isinstance(b, ast.Subscript) else b) in _GENERIC for b in before
+    classes = nodes_of(ctx.tree, ast.ClassDef)
+    # the base, the names the module binds to it (`Model = Base`) and its classes deriving from it
+    kin = {base}
+    changed = True
+    while changed:
+        changed = False
+        for stmt in ctx.tree.body:
+            if (
+                isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and stmt.value.id in kin
+                and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id not in kin
             ):
-                return True
+                kin.add(stmt.targets[0].id)
+                changed = True
+        for node in classes:
+            if node.name not in kin and any(isinstance(b, ast.Name) and b.id in kin for b in node.bases):
+                kin.add(node.name)
+                changed = True
+    for node in classes:
+        names = [b.id if isinstance(b, ast.Name) else None for b in node.bases]
+        first = next((i for i, name in enumerate(names) if name in kin), None)
+        if first is not None and any(
+            ctx.resolve(b.value if isinstance(b, ast.Subscript) else b) in _GENERIC for b in node.bases[:first]
+        ):
+            return True
     return False
 
 
@@ -812,6 +829,8 @@ def _nullable(call: ast.Call, ctx: FileContext) -> bool | None:
         return _literal_bool(nullable.value)
     if _has_identity(call, ctx):
         return False
+    if _unknown_schema_item(call, ctx):
+        return None  # (a helper's `ident()` may build an Identity())
     primary = keyword(call, "primary_key")
     if primary is None:
         return True
@@ -823,6 +842,20 @@ def _has_identity(call: ast.Call, ctx: FileContext) -> bool:
     """Is an ``Identity()`` among the column's arguments (which makes it NOT NULL unless
     ``nullable=`` says otherwise, as a primary key is)?"""
     return any(isinstance(arg, ast.Call) and sa_name(arg.func, ctx) == "Identity" for arg in call.args)
+
+
+def _unknown_schema_item(call: ast.Call, ctx: FileContext) -> bool:
+    """Is an argument after the column's type (the first positional, past a name) something
+    other than SQLAlchemy's (``Column(Integer, ident())``, ``Column(Integer, IDENTITY)``)? It
+    may be an ``Identity()`` made elsewhere: the column's nullability is not known."""
+    args = list(call.args)
+    if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+        args = args[1:]
+    for arg in args[1:]:
+        target = arg.func if isinstance(arg, ast.Call) else arg
+        if not isinstance(target, (ast.Name, ast.Attribute)) or sa_name(target, ctx) is None:
+            return True
+    return False
 
 
 def _literal_bool(node: ast.AST) -> bool | None:

@@ -2,11 +2,16 @@
 
 casbin-sqlalchemy-adapter's ``if sqlalchemy.__version__.startswith("1."): Base =
 declarative_base()`` / ``else: class Base(DeclarativeBase)``. A test of the version reads
-``__version__`` (or ``VERSION``) of an imported SQLAlchemy module, a flag named for it
-(``SQLALCHEMY_2``, ``IS_SQLA_V2``, ``sqlalchemy_version``: usually the project's own
-constant, recognised by its spelling), the installed version by distribution name
-(``version("sqlalchemy")``), or tests for a name only SQLAlchemy 2 has (``hasattr(orm,
-"DeclarativeBase")``). A module holding one keeps an older SQLAlchemy working itself, as
+``__version__`` (or ``VERSION``) of an imported SQLAlchemy module, or a name assigned from
+it (``IS_V2 = sa.__version__.startswith("2")``), a flag named for it (``SQLALCHEMY_2``,
+``IS_SQLA_V2``, ``sqlalchemy_version``: usually the project's own constant, recognised by
+its spelling), the installed version by distribution name (``version("sqlalchemy")``), or
+tests a SQLAlchemy module for a name only SQLAlchemy 2 has (``hasattr(orm,
+"DeclarativeBase")``, ``"DeclarativeBase" in dir(orm)``); an ``if`` whose branches write
+one thing with the 2.0 API and the legacy one counts whatever its test. Not a branch that
+only raises or warns (a requirement of one version), nor any in a module importing a
+2.0-only name unconditionally (it runs on 2.x only). A module holding one keeps an older
+SQLAlchemy working itself, as
 one with an ``except ImportError:`` fallback does (facts/fallbacks.py): the fixes that
 write the 2.0 API are withheld there, and the 1.x branch's ``declarative_base()`` is no
 finding of LL304.
@@ -15,6 +20,7 @@ finding of LL304.
 from __future__ import annotations
 
 import ast
+import re
 
 from layerlint.context import FileContext
 from layerlint.walk import statements
@@ -28,17 +34,26 @@ _VERSION_ATTRIBUTES = frozenset({"__version__", "VERSION", "__version_info__"})
 
 
 def sqlalchemy_version_gates(tree: ast.Module) -> list[ast.If]:
-    """The ``if`` statements (at any depth) whose test is one of the SQLAlchemy version."""
-    modules, versions = _sqlalchemy_names(tree)
+    """The ``if`` statements (at any depth) on the SQLAlchemy version that keep 1.x working:
+    a test of the version, or branches that write one thing with the 2.0 API and with the
+    legacy one (``if IS_V2: class Base(DeclarativeBase)`` / ``else: Base =
+    declarative_base()``, whatever the test's name); none where a branch only raises or
+    warns (a requirement, not support), nor in a module that imports a 2.0-only name
+    unconditionally (it cannot run on 1.x)."""
+    if _imports_2_0_at_top(tree):
+        return []
+    names = _ModuleNames(tree)
     return [
-        stmt for stmt in statements(tree.body)
-        if isinstance(stmt, ast.If) and is_sqlalchemy_version_test(stmt.test, modules, versions)
+        stmt for stmt in names.ifs
+        if not _requirement_only(stmt) and (
+            names.tests_version(stmt.test) or (names.spells_2_0 and _both_apis(stmt))
+        )
     ]
 
 
 def is_sqlalchemy_version_test(test: ast.expr, modules: frozenset[str], versions: frozenset[str]) -> bool:
     """Does ``test`` read the SQLAlchemy version (``modules``, ``versions``: the names the
-    module binds to SQLAlchemy's modules, and to its ``__version__``)?"""
+    module binds to SQLAlchemy's modules, and to its version)?"""
     for node in ast.walk(test):
         if isinstance(node, ast.Name) and (_is_flag(node.id) or node.id in versions):
             return True
@@ -47,15 +62,85 @@ def is_sqlalchemy_version_test(test: ast.expr, modules: frozenset[str], versions
                 return True
             if node.attr in _VERSION_ATTRIBUTES and _root_name(node.value) in modules:
                 return True
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() == "sqlalchemy":
-            return True  # `version("sqlalchemy")`, `get_distribution("SQLAlchemy")`
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if name in _DISTRIBUTION_READERS and any(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.lower() == "sqlalchemy"
+                for a in node.args
+            ):
+                return True  # `version("sqlalchemy")`, `get_distribution("SQLAlchemy")`
+            if (
+                name in ("hasattr", "getattr") and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value in SQLALCHEMY_2_NAMES and _root_name(node.args[0]) in modules
+            ):
+                return True  # `hasattr(orm, "DeclarativeBase")`
         if (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr"
-            and len(node.args) == 2 and isinstance(node.args[1], ast.Constant)
-            and node.args[1].value in SQLALCHEMY_2_NAMES
+            isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant)
+            and node.left.value in SQLALCHEMY_2_NAMES
+            and any(
+                isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "dir"
+                for c in node.comparators
+            )
         ):
+            return True  # `"DeclarativeBase" in dir(orm)`
+    return False
+
+
+# what reads an installed distribution's version by its name
+_DISTRIBUTION_READERS = frozenset({"version", "get_distribution", "distribution", "require"})
+
+
+def _both_apis(gate: ast.If) -> bool:
+    """Do the two branches write the same thing with the 2.0 API and with the legacy one: one
+    uses a name only SQLAlchemy 2 has, the other ``declarative_base`` (or ``Column`` where the
+    first has ``mapped_column``)?"""
+    if not gate.orelse:
+        return False
+    for branch, other in ((gate.body, gate.orelse), (gate.orelse, gate.body)):
+        if _uses_sqlalchemy_2_name(branch) and _names_in(other) & _LEGACY_NAMES:
             return True
     return False
+
+
+_LEGACY_NAMES = frozenset({"declarative_base", "Column", "sessionmaker", "DeclarativeMeta", "as_declarative"})
+
+
+def _names_in(body: list[ast.stmt]) -> set[str]:
+    return {
+        node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute)
+        else (node.asname or node.name).rpartition(".")[2]
+        for stmt in body
+        for node in ast.walk(stmt)
+        if isinstance(node, (ast.Name, ast.Attribute, ast.alias))
+    }
+
+
+def _requirement_only(gate: ast.If) -> bool:
+    """Does a branch of the ``if`` only raise or warn (``if sqlalchemy.__version__ < "2":
+    raise ImportError(...)``): a requirement of one version, not support of both?"""
+    return any(branch and all(_raises_or_warns(stmt) for stmt in branch) for branch in (gate.body, gate.orelse))
+
+
+def _raises_or_warns(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.Raise):
+        return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        func = stmt.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        return name in ("warn", "warning", "error", "critical", "info", "debug", "exception", "print")
+    return False
+
+
+def _imports_2_0_at_top(tree: ast.Module) -> bool:
+    """Does the module's body (not an ``if`` or ``try`` of it) import a name only SQLAlchemy 2
+    has (``from sqlalchemy.orm import DeclarativeBase, mapped_column``)? It runs on 2.x only."""
+    return any(
+        isinstance(stmt, ast.ImportFrom) and not stmt.level
+        and (stmt.module or "").partition(".")[0] == "sqlalchemy"
+        and any(alias.name in SQLALCHEMY_2_NAMES for alias in stmt.names)
+        for stmt in tree.body
+    )
 
 
 def in_sqlalchemy_1_branch(ctx: FileContext, line: int) -> bool:
@@ -80,27 +165,73 @@ def _uses_sqlalchemy_2_name(body: list[ast.stmt]) -> bool:
     )
 
 
-def _sqlalchemy_names(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
-    """The names the module's imports bind to a SQLAlchemy module (``sa`` in ``import
-    sqlalchemy as sa``, ``orm`` in ``from sqlalchemy import orm``), and to its version
-    (``SA_VERSION`` in ``from sqlalchemy import __version__ as SA_VERSION``)."""
-    modules: set[str] = set()
-    versions: set[str] = set()
-    for stmt in statements(tree.body):
-        if isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                if alias.name.partition(".")[0] == "sqlalchemy":
-                    modules.add(alias.asname or "sqlalchemy")
-        elif (
-            isinstance(stmt, ast.ImportFrom) and not stmt.level
-            and (stmt.module or "").partition(".")[0] == "sqlalchemy"
-        ):
-            for alias in stmt.names:
-                if alias.name in _VERSION_ATTRIBUTES:
-                    versions.add(alias.asname or alias.name)
-                elif alias.name.islower():  # (a module: `orm`, `ext`; a function's name reads as one too)
-                    modules.add(alias.asname or alias.name)
-    return frozenset(modules), frozenset(versions)
+class _ModuleNames:
+    """What one pass over a module's statements (not its expressions) tells of its names: those
+    its imports bind to SQLAlchemy's modules (``sa`` in ``import sqlalchemy as sa``, ``orm``
+    in ``from sqlalchemy import orm``) and to its version (``from sqlalchemy import
+    __version__ as SA_VERSION``), the values assigned to each name, its ``if`` statements, and
+    whether it names a 2.0-only name in an import or a class's bases at all."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        modules: set[str] = set()
+        versions: set[str] = set()
+        self.assigned: dict[str, list[ast.expr]] = {}
+        self.ifs: list[ast.If] = []
+        self.spells_2_0 = False
+        for stmt in statements(tree.body):
+            if isinstance(stmt, ast.If):
+                self.ifs.append(stmt)
+            elif isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        self.assigned.setdefault(target.id, []).append(stmt.value)
+            elif isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.name.partition(".")[0] == "sqlalchemy":
+                        modules.add(alias.asname or "sqlalchemy")
+            elif isinstance(stmt, ast.ImportFrom):
+                from_sqlalchemy = not stmt.level and (stmt.module or "").partition(".")[0] == "sqlalchemy"
+                for alias in stmt.names:
+                    self.spells_2_0 = self.spells_2_0 or alias.name in SQLALCHEMY_2_NAMES
+                    if not from_sqlalchemy:
+                        continue
+                    if alias.name in _VERSION_ATTRIBUTES:
+                        versions.add(alias.asname or alias.name)
+                    elif alias.name.islower():  # (a module: `orm`, `ext`; a function's name reads as one too)
+                        modules.add(alias.asname or alias.name)
+            elif isinstance(stmt, ast.ClassDef) and not self.spells_2_0:
+                self.spells_2_0 = any(
+                    (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", None)) in SQLALCHEMY_2_NAMES
+                    for b in stmt.bases
+                )
+        self.modules = frozenset(modules)
+        self.versions = frozenset(versions)
+        self._known: dict[str, bool] = {}  # name -> assigned from what reads the version
+
+    def tests_version(self, test: ast.expr) -> bool:
+        """:func:`is_sqlalchemy_version_test`, a name assigned from what reads the version
+        counting as one (``IS_V2 = sqlalchemy.__version__.startswith("2")``, and in turn
+        ``MAJOR = int(parts[0])`` after ``parts = sqlalchemy.__version__.split(".")``)."""
+        if is_sqlalchemy_version_test(test, self.modules, self.versions):
+            return True
+        return any(
+            isinstance(node, ast.Name) and node.id in self.assigned and self._holds_version(node.id, 0)
+            for node in ast.walk(test)
+        )
+
+    def _holds_version(self, name: str, depth: int) -> bool:
+        known = self._known.get(name)
+        if known is None:
+            self._known[name] = False  # (while it is read: `x = x + 1` reads no version)
+            known = any(
+                is_sqlalchemy_version_test(value, self.modules, self.versions) or (depth < 1 and any(
+                    isinstance(node, ast.Name) and node.id in self.assigned and self._holds_version(node.id, depth + 1)
+                    for node in ast.walk(value)
+                ))
+                for value in self.assigned[name]
+            )
+            self._known[name] = known
+        return known
 
 
 def _root_name(node: ast.expr) -> str | None:
@@ -110,6 +241,19 @@ def _root_name(node: ast.expr) -> str | None:
 
 
 def _is_flag(name: str) -> bool:
-    """A name for the SQLAlchemy version: ``SQLALCHEMY_2``, ``IS_SQLA_V2``, ``sqlalchemy_version``."""
-    upper = name.upper()
-    return "SQLA" in upper and ("VERSION" in upper or "MAJOR" in upper or any(c.isdigit() for c in upper))
+    """A name for the SQLAlchemy version, each of its words one of a flag's (``SQLALCHEMY_2``,
+    ``IS_SQLA_V2``, ``sqlalchemy_version``, ``SA_MAJOR``, ``_sa1``), not a setting that
+    merely names SQLAlchemy (``SQLALCHEMY_DATABASE_URI_2``, ``SQLALCHEMY_WARN_20``)."""
+    words = [w for w in _WORD_RE.findall(name.upper()) if w]
+    return (
+        bool(words) and any(w in _LIBRARY_WORDS for w in words) and any(w in _VERSION_WORDS for w in words)
+        and all(w in _FLAG_WORDS for w in words)
+    )
+
+
+_WORD_RE = re.compile(r"[A-Z]+|\d+")
+_LIBRARY_WORDS = frozenset({"SQLA", "SQLALCHEMY", "SA"})
+_VERSION_WORDS = frozenset({"V", "VERSION", "MAJOR", "MINOR", "INFO", "1", "2", "14", "20", "0", "4", "3"})
+_FLAG_WORDS = _LIBRARY_WORDS | _VERSION_WORDS | frozenset({
+    "IS", "HAS", "USE", "USES", "USING", "OLD", "NEW", "LEGACY", "GE", "LT", "GTE", "LTE", "AT", "LEAST", "PRE", "POST",
+})

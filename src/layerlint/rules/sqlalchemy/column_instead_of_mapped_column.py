@@ -64,7 +64,8 @@ It is offered only where `mapped_column` builds the same column:
   `Column(types.Json)`). Safe.
 - annotated `Mapped[X]`: `mapped_column` reads nullability from the annotation
   (`Column` is nullable unless a primary key or given an `Identity()`, whatever
-  the annotation says), and
+  the annotation says; an argument after the type that is not SQLAlchemy's,
+  `ident()`, may be one: no fix then), and
   the type when none is given. So the fix needs a visible type or `ForeignKey`,
   and an explicit `nullable=` or an `X` whose `Optional`-ness gives the same
   nullability (`Mapped[str] = Column(String)` is nullable today and would become

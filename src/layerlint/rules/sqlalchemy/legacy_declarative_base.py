@@ -10,8 +10,9 @@ migration history), nor a call in an `except ImportError:` handler
 (the fallback for a SQLAlchemy 1.x without `DeclarativeBase`, beside the code
 that subclasses it), nor one in a branch of an `if` on the SQLAlchemy version
 whose other branch uses the 2.0 API (`if sqlalchemy.__version__.startswith("1."):`
-`Base = declarative_base()` / `else:` `class Base(DeclarativeBase)`; also a flag
-named for the version, `SQLALCHEMY_2`, or `hasattr(orm, "DeclarativeBase")`).
+`Base = declarative_base()` / `else:` `class Base(DeclarativeBase)`; also a name
+assigned from the version, a flag named for it, `SQLALCHEMY_2`, or
+`hasattr(orm, "DeclarativeBase")`; any `if` whose branches use the two APIs so).
 
 ## Why is this bad?
 `declarative_base()` is the legacy API, kept in SQLAlchemy 2.0 for
@@ -56,7 +57,8 @@ that defines its own `__init_subclass__` without calling
 late (the mapping fails). A model of another module listing `Generic[T]` before
 the base (`class Page(Generic[T], Base)`) fails at import: `DeclarativeBase`
 already derives from `Generic`, and no consistent method resolution order
-exists (such a class in the module itself withholds the fix). The table
+exists (such a class in the module itself, also through a name bound to the
+base or a class deriving from it, withholds the fix). The table
 definitions and the constructor are the same.
 
 No fix when the statement is not at module level (a class body scopes names

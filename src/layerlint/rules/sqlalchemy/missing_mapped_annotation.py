@@ -58,7 +58,9 @@ another annotation (`x: int = mapped_column(...)`), a column without a type (a
 `ForeignKey` only: the type comes from the other table), any other type (`JSON`,
 a `TypeDecorator`, a dialect's own type such as Oracle's `DATE`, which holds a
 datetime, `.with_variant(...)`), a `nullable=`, `primary_key=`, `asdecimal=` or
-`as_uuid=` that is not a literal, `a = b = mapped_column(...)`, when the class
+`as_uuid=` that is not a literal, an argument after the type that is not
+SQLAlchemy's (`ident()`, a name: it may be an `Identity()`, which makes the
+column NOT NULL), `a = b = mapped_column(...)`, when the class
 body binds a name the annotation needs (a column named `datetime`) or the module
 rebinds `int`/`str`/..., or when the project may run SQLAlchemy 1.x (as for
 LL302).

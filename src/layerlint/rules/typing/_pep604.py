@@ -395,8 +395,7 @@ class Pep604Rule(Rule):
         if func is None or _in_body(node, func):
             return False
         return any(
-            (self.ctx.resolve(d.func if isinstance(d, ast.Call) else d) or "").startswith(_UNION_ONLY_READERS)
-            for d in func.decorator_list
+            _from_union_only_reader(d.func if isinstance(d, ast.Call) else d, self.ctx) for d in func.decorator_list
         )
 
     def _plain_decorator(self, decorator: ast.expr) -> bool:
@@ -409,6 +408,31 @@ class Pep604Rule(Rule):
         if isinstance(decorator, ast.Name) and decorator.id in _PLAIN_BUILTINS and decorator.id not in self.ctx.imports:
             return True
         return self.ctx.resolve(decorator) in _PLAIN_DECORATORS
+
+
+def _from_union_only_reader(decorator: ast.expr, ctx: FileContext) -> bool:
+    """Is the decorator one of those libraries' (``@post(...)``), or an attribute of a name
+    the module binds to what one of them makes (``@app.post(...)`` after ``app = Ravyn()``,
+    ``@deco`` after ``deco = post("/x")``)?"""
+    if (ctx.resolve(decorator) or "").startswith(_UNION_ONLY_READERS):
+        return True
+    root = decorator
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id in ctx.imports:
+        return False
+    return root.id in ctx.memo("typing.union_only_instances", lambda: _union_only_instances(ctx))
+
+
+def _union_only_instances(ctx: FileContext) -> frozenset[str]:
+    """The names the module's top level binds to a call of one of those libraries' names."""
+    found: set[str] = set()
+    for stmt in module_level_statements(ctx.tree.body):
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
+            if (ctx.resolve(stmt.value.func) or "").startswith(_UNION_ONLY_READERS):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                found.update(t.id for t in targets if isinstance(t, ast.Name))
+    return frozenset(found)
 
 
 def _star_module(ctx: FileContext) -> str | None:
