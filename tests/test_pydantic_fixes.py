@@ -181,6 +181,10 @@ def test_safety_marks(schema_path):
     ("^a{,2}$", None),  # rejected by the Rust engine
     ("^x{2,a}$", None),
     ("^\\N{LATIN SMALL LETTER A}$", None),
+    ("^\\<[a-z]+\\>$", FIX_UNSAFE),  # word boundaries to the Rust engine, `<` and `>` to `re`
+    ("^(?i:[a-z]+)$", FIX_UNSAFE),  # Unicode case folding differs (`İ`, `ı`)
+    ("^[a-z_[\\]]+$", None),  # a class inside a class to the Rust engine: unclosed
+    ("^\\0$", None),
 ])
 def test_regex_fix_safety(schema_path, pattern, mark):
     source = f'''\
@@ -218,6 +222,14 @@ def test_no_config_class_fix_when_another_module_reads_the_config(schema_path):
     )
     external.clear()
     assert _marks(source, schema_path) == [(5, "LL201", None), (10, "LL201", FIX_SAFE)]
+    admins.write_text(  # (under another name, or through getattr)
+        "from app.schemas.things import UserBase as UB\n\n\n"
+        "class AdminOut(UB):\n    class Config(UB.Config):\n        title = 'admin'\n"
+        "OTHER = getattr(things.UserOut, 'Config')\n"
+    )
+    external.clear()
+    projecttext.project_text.cache_clear()
+    assert _marks(source, schema_path) == [(5, "LL201", None), (10, "LL201", None)]
     admins.write_text("from app.schemas.things import UserBase\n")
     external.clear()
     projecttext.project_text.cache_clear()

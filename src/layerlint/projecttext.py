@@ -56,9 +56,31 @@ _UNION_ALIAS_RE = re.compile(rb"\bUnion[ \t]+as[ \t]+(\w+)")  # `from typing imp
 # typing_utils (0.1.0, its last release: `issubtype(T, Optional[T])` is true, with `T | None`
 # false; rasa checks its graph components' type hints with it)
 _UNION_ONLY_LIBRARY_RE = re.compile(rb"^[ \t]*(?:import|from)[ \t]+typing_utils\b", re.MULTILINE)
-# a Pydantic v1 model's `Config` read by name (`class Config(Base.Config):`, `Base.Config.orm_mode`):
+# a Pydantic v1 model's `Config` read by name (`class Config(Base.Config):`, `Base.Config.orm_mode`,
+# `getattr(m.Base, "Config")`), the class also imported under another name (`UserBase as UB`):
 # LL201's fix of `Base` would remove it
-_CONFIG_READ_RE = re.compile(rb"(\w+)\.Config\b")
+# (each a literal first, then the name before it: a pattern starting with `\w+` is tried at
+# every position of every file, dozens of times slower)
+_CONFIG_ATTRIBUTE_RE = re.compile(rb"\.Config\b")
+_CONFIG_GETATTR_RE = re.compile(rb"getattr\([ \t]*(?:\w+\.)*(\w+)[ \t]*,[ \t]*[\"']Config[\"']")
+_NAME_BEFORE_RE = re.compile(rb"(\w+)$")
+_IMPORTED_AS_RE = re.compile(rb"[ \t]as[ \t]+(\w+)")
+
+
+def _config_readers(data: bytes) -> list[str]:
+    """The names whose ``Config`` the text reads (those it imports under another name too)."""
+    found: set[bytes] = set(_CONFIG_GETATTR_RE.findall(data)) if b"getattr(" in data else set()
+    for match in _CONFIG_ATTRIBUTE_RE.finditer(data):
+        before = _NAME_BEFORE_RE.search(data, max(0, match.start() - 100), match.start())
+        if before is not None:
+            found.add(before.group(1))
+    if found:  # `from app.schemas import UserBase as UB` reads UserBase's through UB
+        for match in _IMPORTED_AS_RE.finditer(data):
+            if match.group(1) in found:
+                original = _NAME_BEFORE_RE.search(data, max(0, match.start() - 100), match.start())
+                if original is not None:
+                    found.add(original.group(1))
+    return sorted(name.decode("ascii", "replace") for name in found)
 
 # what may be a test against types.UnionType (`X | Y`): `origin is types.UnionType`,
 # `isinstance(t, UnionType)`; a quick look before the tree is read (_tests_union_type_alone)
@@ -167,10 +189,7 @@ def _read_facts(path: str) -> _FileFacts | None:
         or (b"UnionType" in data and _UNION_TYPE_TEST_RE.search(data) is not None and _tests_union_type_alone(data))
         or (b"typing_utils" in data and _UNION_ONLY_LIBRARY_RE.search(data) is not None)
     )
-    config_readers = sorted({m.decode("ascii", "replace") for m in _CONFIG_READ_RE.findall(data)}) if (
-        b".Config" in data
-    ) else []
-    return [union_test, relative, absolute, _unions(data), config_readers]
+    return [union_test, relative, absolute, _unions(data), _config_readers(data) if b"Config" in data else []]
 
 
 def union_members(spelled: list[str]) -> list[str]:

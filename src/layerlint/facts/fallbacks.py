@@ -95,13 +95,15 @@ def _catching_import_errors(ctx: FileContext) -> list[ast.ExceptHandler]:
         for stmt in ctx.all_statements
         for handler in getattr(stmt, "handlers", ())
         if handler.type is None or any(
-            _is_import_error(name, ctx) or _is_builtin(name, ctx, _BROAD_ERRORS)
+            _is_builtin(name, ctx, _IMPORT_ERROR_AND_BROADER)
             for name in (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
         )
     ])
 
 
-_BROAD_ERRORS = frozenset({"Exception", "BaseException"})
+# (not ModuleNotFoundError alone: Pydantic 2 raises PydanticImportError, an ImportError, for
+# the names it moved: `except ModuleNotFoundError:` lets it through)
+_IMPORT_ERROR_AND_BROADER = frozenset({"ImportError", "Exception", "BaseException"})
 
 
 def _is_builtin(node: ast.expr, ctx: FileContext, names: frozenset[str]) -> bool:

@@ -1846,11 +1846,16 @@ def _local_subclasses(cls: ast.ClassDef, ctx: FileContext) -> list[ast.ClassDef]
     ]
 
 
+def module_kin(cls: ast.ClassDef, ctx: FileContext) -> list[ast.ClassDef]:
+    """The other classes of a class's hierarchy in the module: its bases and its subclasses."""
+    return [*_local_bases(cls, ctx), *_local_subclasses(cls, ctx)]
+
+
 def kin_define(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
     """The names the other classes of a class's hierarchy define: its bases and subclasses
     of the module, and its bases of other project modules (read there)."""
     names: set[str] = set()
-    for kin in (*_local_bases(cls, ctx), *_local_subclasses(cls, ctx)):
+    for kin in module_kin(cls, ctx):
         names |= class_own_names(kin)
     origins = class_info(cls, ctx).origins
     if origins:

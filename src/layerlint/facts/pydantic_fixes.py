@@ -425,6 +425,15 @@ def class_body_names(node: ast.ClassDef) -> set[str]:
             stack.extend(handler.body)
             if handler.name:
                 names.add(handler.name)
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # a walrus (`(to_camel := ...)`) and a `match` capture (`case to_camel:`) bind too
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                    names.add(node.target.id)
+                elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
+                    names.add(node.name)  # type: ignore[attr-defined]
+                elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
+                    names.add(node.rest)  # type: ignore[attr-defined]
     return names
 
 
@@ -672,9 +681,9 @@ _PYTHON_ONLY_RE = re.compile(r"\(\?(?:[=!>#(]|<[=!]|P=|[a-zA-Z]*[aL])|\\[1-9]|\\
 
 # what the Rust engine reads otherwise than `re`: set operations and POSIX classes inside a
 # class (`[a-z&&b]`, `[[:digit:]]`), Unicode classes with other members (`\\w` takes combining
-# marks, `\\s` leaves out \\x1c-\\x1f)
+# marks, `\\s` leaves out \\x1c-\\x1f), `\\<`/`\\>` (word boundaries), case folding (`(?i)`)
 _RUST_CLASS_SYNTAX_RE = re.compile(r"&&|--|~~|\[:")
-_UNICODE_CLASS_RE = re.compile(r"\\[wWsSbB]")
+_UNICODE_CLASS_RE = re.compile(r"\\[wWsSbB<>]|\(\?[a-zA-Z]*i")  # (`\<`, `\>`: word boundaries to Rust)
 _QUANTIFIER_RE = re.compile(r"\{\d+(?:,\d*)?\}")
 
 
@@ -683,7 +692,7 @@ def _pattern_safety(pattern: str) -> str | None:
     top-level alternative anchored at the start (v2 searches anywhere: ``^admin|user`` would
     accept ``xuser``), and nothing the Rust engine reads otherwise; FIX_UNSAFE where it may;
     None where that engine rejects the pattern."""
-    if _PYTHON_ONLY_RE.search(pattern) or "\\N" in pattern:
+    if _PYTHON_ONLY_RE.search(pattern) or "\\N" in pattern or "\\0" in pattern:
         return None  # v2's Rust regex engine rejects it
     alternatives: list[str] = []
     classes: list[str] = []  # the text of each character class
@@ -697,6 +706,8 @@ def _pattern_safety(pattern: str) -> str | None:
         if in_class:
             if char == "]":
                 in_class = False
+            elif char == "[" and not pattern.startswith("[:", index):
+                return None  # a class inside a class to the Rust engine, a `[` to `re`
             else:
                 classes[-1] += char
         elif char == "[":

@@ -54,12 +54,14 @@ start only, v2 searches anywhere: `"[a-z]+"` now accepts `"123abc"`, and
 (set operations and POSIX classes inside a class: `[a-z&&b]`, `[+--]`,
 `[[:digit:]]`, literal characters to `re`; `\\w`, `\\s`, `\\b` and their
 negations, whose Unicode classes differ: Rust's `\\w` takes combining marks and
-leaves out `²`, its `\\s` leaves out `\\x1c`-`\\x1f`), or not a literal
-(`regex=CODE_PATTERN`).
+leaves out `²`, its `\\s` leaves out `\\x1c`-`\\x1f`; `\\<` and `\\>`, word
+boundaries to Rust; a case-insensitive flag, `(?i)`, whose folding differs), or
+not a literal (`regex=CODE_PATTERN`).
 
-No fix for a pattern using what the Rust engine lacks (look-around,
-backreferences, `\\Z`, `\\N{...}`, conditionals, atomic groups, a `{` that is
-no quantifier such as `{,2}`), when the v2 argument is
+No fix for a pattern using what the Rust engine lacks or rejects (look-around,
+backreferences, `\\0`, `\\Z`, `\\N{...}`, conditionals, atomic groups, a `{` that
+is no quantifier such as `{,2}`, a `[` inside a class, a nested class to Rust),
+when the v2 argument is
 already given, for `allow_mutation=` with a computed value, for `unique_items`
 (use a `set`) and `const` (use `Literal[...]`), and in a module that keeps
 Pydantic v1 working (see LL201).

@@ -8,8 +8,10 @@ moved or removed: `BaseSettings` from `pydantic`, `parse_obj_as`,
 deliberate v1 shim) are not flagged, nor one side of a compatibility shim that
 supports both versions: an import in an `except ImportError:` block, an import
 in the `try` whose `except ImportError:` (or broader: `except Exception:`, a bare
-`except:`) binds the same name otherwise (`from pydantic_settings import
-BaseSettings`, `GenericModel = BaseModel`, `BaseSettings = None`), or one in
+`except:`; not `except ModuleNotFoundError:`, which Pydantic 2's
+`PydanticImportError` passes through) binds the same name otherwise (`from
+pydantic_settings import BaseSettings`, `GenericModel = BaseModel`,
+`BaseSettings = None`), or one in
 one branch of an `if`/`else` whose other branch imports the same name. A project
 module that re-exports one of these names (`from pydantic import parse_obj_as`
 in `app/compat.py`) is flagged at that import, not at each import from it.

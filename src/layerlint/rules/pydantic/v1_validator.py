@@ -64,12 +64,16 @@ meaning, adds `@classmethod` below it and imports the new decorator (or writes
   are dropped; `check_fields` is kept. Unsafe where the validators of a field
   would run in another order: Pydantic 2 runs a field's `@field_validator`s
   before its v1 `@validator`s, so a validator sharing a field (`"*"`: all of
-  them) with one that stays v1 (no fix, or an unsafe one) or that is a
-  `@field_validator` already may come to run before it; and unsafe where
+  them) with one that stays v1 (no fix, or an unsafe one; a reusable one, or
+  what a project function builds in the class body: `_strip = stripped("name")`)
+  or that is a `@field_validator` already, in its class or another class of
+  its hierarchy in the module, may come to run before it; and unsafe where
   another class of its hierarchy (a base or a subclass of the module, a base
   of another project module) defines a method of the same name: v2 lets a
   validator override one of its own kind only, so a subclass's v1 validator
-  of that name and its base's new one would both run;
+  of that name and its base's new one would both run. The validators of a
+  subclass in another module are not read: one there that shares a field or a
+  name with a fixed validator may still change;
 - `@root_validator(pre=True)` -> `@model_validator(mode="before")` for a
   method `(cls, values)`, dropping `allow_reuse` and `skip_on_failure`: unsafe.
   v1 gave a pre root validator a dict of the input; v2 gives a `before` model
@@ -113,6 +117,7 @@ from layerlint.facts.pydantic import (
     last_names,
     locally_rebound,
     method_class,
+    module_kin,
     pydantic_gate,
     resolve_function,
 )
@@ -206,20 +211,59 @@ def _fixed_together(cls: ast.ClassDef, ctx: FileContext) -> frozenset[int]:
     functions). Pydantic 2 runs a field's `@field_validator`s before its v1 `@validator`s: a
     v1 validator fixed while another validator of one of its fields stays as it is (taking
     `values`: no fix), or is a `@field_validator` already, may run before it where it ran
-    after. So each must share its fields (`"*"`: all) only with validators fixed safely too."""
+    after. So each must share its fields (`"*"`: all) only with validators fixed safely too,
+    in the class and in the classes of its hierarchy in the module (a base's validators run
+    on the subclass's fields). (Those of classes of other modules are not read.)"""
     return ctx.memo(("pydantic.fixed_together", id(cls)), lambda: _find_fixed_together(cls, ctx))
 
 
 def _find_fixed_together(cls: ast.ClassDef, ctx: FileContext) -> frozenset[int]:
     # (the function, or the statement building a reusable one; its fields, None: any; fixed safely)
     validators: list[tuple[ast.stmt, frozenset[str] | None, bool]] = []
+    for family in (cls, *module_kin(cls, ctx)):
+        validators.extend(_validators_of(family, ctx))
+    together = {id(func) for func, _fields, fixable in validators if fixable}
+    changed = True
+    while changed:
+        changed = False
+        for func, fields, _fixable in validators:
+            if id(func) not in together:
+                continue
+            for other, other_fields, _ in validators:
+                if other is func or id(other) in together:
+                    continue
+                if fields is None or other_fields is None or fields & other_fields:
+                    together.discard(id(func))
+                    changed = True
+                    break
+    return frozenset(together)
+
+
+def _validators_of(cls: ast.ClassDef, ctx: FileContext) -> list[tuple[ast.stmt, frozenset[str] | None, bool]]:
+    """(the function or the statement building one, its fields or None for any, fixed safely)
+    of each validator a class body declares: decorated methods, reusable ones (`_strip =
+    validator("name", allow_reuse=True)(str.strip)`), and assignments from a call of a project
+    function, which may build one (`_strip = stripped("name")`: fields unknown)."""
+    validators: list[tuple[ast.stmt, frozenset[str] | None, bool]] = []
+    local_functions = {s.name for s in ctx.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for stmt in cls.body:
         if isinstance(stmt, ast.FunctionDef):
             found = [(d, position) for position, d in enumerate(stmt.decorator_list) if isinstance(d, ast.Call)]
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
+        elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
             # `_normalize = validator("name", allow_reuse=True)(str.strip)`: never fixed
             inner = stmt.value.func
-            found = [(inner, -1)] if isinstance(inner, ast.Call) else []
+            if isinstance(inner, ast.Call):
+                found = [(inner, -1)]
+            else:
+                qualified = ctx.resolve(inner) if isinstance(inner, (ast.Name, ast.Attribute)) else None
+                if (
+                    isinstance(inner, ast.Name) and inner.id in local_functions and inner.id not in ctx.imports
+                    or qualified is not None and ctx.is_first_party(qualified)
+                ):
+                    validators.append((stmt, None, False))  # a project function's product: may be a validator
+                found = []
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.value, ast.Call):
+            found = [(stmt.value.func, -1)] if isinstance(stmt.value.func, ast.Call) else []
         else:
             continue
         for decorator, position in found:
@@ -239,18 +283,4 @@ def _find_fixed_together(cls: ast.ClassDef, ctx: FileContext) -> frozenset[int]:
             )
             known = len(fields) == len(decorator.args) and "*" not in fields
             validators.append((stmt, fields if known else None, fixable))
-    together = {id(func) for func, _fields, fixable in validators if fixable}
-    changed = True
-    while changed:
-        changed = False
-        for func, fields, _fixable in validators:
-            if id(func) not in together:
-                continue
-            for other, other_fields, _ in validators:
-                if other is func or id(other) in together:
-                    continue
-                if fields is None or other_fields is None or fields & other_fields:
-                    together.discard(id(func))
-                    changed = True
-                    break
-    return frozenset(together)
+    return validators
