@@ -345,33 +345,31 @@ def test_a_session_class_reexported_by_a_project_module_is_a_session(tmp_path):
     assert sorted((d.line, d.code) for d in found) == [(7, "LL107"), (8, "LL107")]
 
 
-def test_ll601_checks_a_project_http_exception_in_a_module_naming_no_framework(tmp_path):
+def test_ll601_checks_a_project_http_exception_in_a_module_naming_fastapi(tmp_path):
     # fastapi-listing's service raises NotRegistered(status_code=422), a subclass of HTTPException
-    # from its errors module; the service names no framework, but spells `status_code`: it is
-    # read for them (the status given first too)
-    found = _lint(
-        tmp_path,
-        {
-            "app/__init__.py": "",
-            "app/errors.py": """\
-                from fastapi import HTTPException
+    # from its errors module: checked in a module that names the framework (here for Depends);
+    # one naming no framework is not read for them (LL103 flags the raise there)
+    errors = """\
+        from fastapi import HTTPException
 
 
-                class NotRegistered(HTTPException):
-                    pass
-            """,
-            "app/services/listing.py": """\
-                from app.errors import NotRegistered
+        class NotRegistered(HTTPException):
+            pass
+    """
+    service = """\
+        from app.errors import NotRegistered
 
 
-                def register(name: str) -> None:
-                    if not name:
-                        raise NotRegistered(status_code=422, detail="no name")
-                    if name == "x":
-                        raise NotRegistered(detail="bad", status_code=int(name))
-                    raise NotRegistered(404)
-            """,
-        },
-        "app/services/listing.py",
-    )
-    assert [(d.line, d.code) for d in found if d.code == "LL601"] == [(6, "LL601"), (9, "LL601")]
+        def register(name: str) -> None:
+            if not name:
+                raise NotRegistered(status_code=422, detail="no name")
+            if name == "x":
+                raise NotRegistered(detail="bad", status_code=int(name))
+            raise NotRegistered(404)
+    """
+    files = {"app/__init__.py": "", "app/errors.py": errors, "app/services/listing.py": service}
+    found = _lint(tmp_path, files, "app/services/listing.py")
+    assert [d.line for d in found if d.code == "LL601"] == []
+    files["app/services/listing.py"] = "from fastapi import Depends\n" + textwrap.dedent(service)
+    found = _lint(tmp_path, files, "app/services/listing.py")
+    assert [d.line for d in found if d.code == "LL601"] == [7, 10]

@@ -17,8 +17,8 @@ Flags an integer literal used as an HTTP status in:
   keyword, and the first argument when the subclass takes the status first as
   HTTPException does: one base, no `__init__`/`__new__` of its own, no
   decorator, `LoginError(401, "...")`; a module that names neither FastAPI,
-  Starlette nor `HTTPException` is read for those of another module when it
-  spells `status_code`), and what a subclass of the module passes to its
+  Starlette, `HTTPException` nor a response is not read for them: LL103 and
+  LL104 flag such a raise in a service or a repository), and what a subclass of the module passes to its
   `super().__init__(402, ...)` (`status_code=402`);
 - a FastAPI/Starlette response: `JSONResponse(content, 201)`,
   `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...
@@ -129,6 +129,7 @@ from layerlint.facts.fastapi import (
     status_first_http_exceptions,
 )
 from layerlint.facts.project_classes import star_imported_name
+from layerlint.facts.pydantic import looks_like_class
 from layerlint.facts.status_fix import StatusFixFacts
 from layerlint.layers import HTTP_FREE_LAYERS
 from layerlint.rule import Rule
@@ -157,22 +158,31 @@ def _imports_http_names_of_project(ctx: FileContext) -> bool:
     )
 
 
-def _imports_from_project(ctx: FileContext) -> bool:
-    return any(ctx.is_first_party(qualified) for qualified in ctx.imports.values())
+def _may_hold_status(node: ast.expr) -> bool:
+    """Could :meth:`BareStatusCode._check` find a status in ``node`` (a registered status, or a
+    conditional or ``or`` that may hold one)? Most calls' first arguments are no such thing."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int and node.value in STATUS_NAMES
+    return isinstance(node, (ast.IfExp, ast.BoolOp))
 
 
 _STATUS_ARGUMENT_RE = re.compile(r"\(\s*[1-5]\d\d\b")
-_CALLED_NAME_RE = re.compile(r"(\w+)\s*$")
+_CALLED_NAME_RE = re.compile(r"(\.?)(\w+)\s*$")
 
 
 def _called_with_status(ctx: FileContext) -> set[str]:
-    """The names the text calls with an integer like a status first (``NotFound(404, ...)``)."""
+    """The class-like names the text calls with an integer like a status first, imported or
+    read as an attribute (``NotFound(404, ...)``, ``errors.NotFound(404)``): where a project
+    class taking the status first may be called. (Needles are shared by every rule's walk:
+    ``range(100)`` must not widen it.)"""
     source = ctx.source
     names = set()
     for match in _STATUS_ARGUMENT_RE.finditer(source):
         called = _CALLED_NAME_RE.search(source, max(0, match.start() - 80), match.start())
-        if called is not None:
-            names.add(called.group(1))
+        if called is not None and looks_like_class(name := called.group(2)) and (
+            called.group(1) or name in ctx.imports
+        ):
+            names.add(name)
     return names
 
 
@@ -201,9 +211,6 @@ class BareStatusCode(Rule):
             )
             or bool(attribute_routes(ctx))
             or bool(attribute_registrations(ctx))
-            # (`NotRegistered(status_code=422)` of another project module, in a module that
-            # names no framework: its `status_code=` keyword)
-            or (ctx.mentions("status_code") and _imports_from_project(ctx))
         )
 
     def needles(self) -> set[str] | None:
@@ -256,22 +263,21 @@ class BareStatusCode(Rule):
                 self._check(node.args[0])
             self._check(keyword(node, "status_code"))
             return
-        if isinstance(func, (ast.Name, ast.Attribute)) and (
-            keyword(node, "status_code") is not None
-            or node.args and isinstance(node.args[0], (ast.Constant, ast.IfExp, ast.BoolOp))
+        status_code = keyword(node, "status_code")
+        if is_response_class(qualified):
+            if len(node.args) > 1 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
+                self._check(node.args[1])
+            self._check(status_code)
+        elif status_code is not None and response_subclass_call(node, self.ctx):
+            self._check(status_code)  # (its own parameters may come in another order)
+        elif isinstance(func, (ast.Name, ast.Attribute)) and (
+            status_code is not None or node.args and _may_hold_status(node.args[0])
         ):
             project = project_http_exception(func, self.ctx)  # `from app.errors import NotRegistered`
             if project is not None:
                 if project[1] and node.args and not isinstance(node.args[0], ast.Starred):
                     self._check(node.args[0])
-                self._check(keyword(node, "status_code"))
-                return
-        if is_response_class(qualified):
-            if len(node.args) > 1 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
-                self._check(node.args[1])
-            self._check(keyword(node, "status_code"))
-        elif keyword(node, "status_code") is not None and response_subclass_call(node, self.ctx):
-            self._check(keyword(node, "status_code"))  # (its own parameters may come in another order)
+                self._check(status_code)
 
     def _initializes_http_exception(self, node: ast.Call) -> bool:
         """``super().__init__(status_code=402, ...)`` in a method of a class of this module
