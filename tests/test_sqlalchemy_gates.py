@@ -12,6 +12,7 @@ from layerlint.facts.sqlalchemy_gates import sqlalchemy_version_gates
 IMPORTS = (
     "import sqlalchemy as sa\nfrom sqlalchemy import orm, __version__ as SA_VERSION\nimport sqlalchemy.ext\n"
     "IS_V2 = sa.__version__.startswith('2')\nparts = sa.__version__.split('.')\nMAJOR = int(parts[0])\n"
+    "_raw = sa.__version__\n_parts = _raw.split('.')\n_major = int(_parts[0])\n"
 )
 
 
@@ -31,6 +32,10 @@ IMPORTS = (
     "not _sa1",
     "IS_V2",  # (assigned from the version below)
     "MAJOR >= 2",  # (two steps: parts, then MAJOR)
+    "_major >= 2",  # (three steps: _raw, _parts, _major)
+    "SQLALCHEMY_2_OR_LATER",
+    "SQLA_GT_14",
+    "SA_2_X",
 ])
 def test_version_tests(test):
     tree = ast.parse(f"{IMPORTS}if {test}:\n    pass\n")
@@ -82,3 +87,22 @@ def test_branches_written_for_both_apis_are_a_gate_whatever_the_test():
         "    Base = declarative_base()\n"
     )
     assert len(sqlalchemy_version_gates(ast.parse(source))) == 1
+
+
+def test_a_sync_async_switch_is_no_gate():
+    # sessionmaker is 2.0's own sync API: a switch between it and async_sessionmaker says
+    # nothing of the version (a reviewer's config module lost every fix to it)
+    source = (
+        "import os\n"
+        "if os.environ.get('USE_ASYNC'):\n"
+        "    from sqlalchemy.ext.asyncio import async_sessionmaker\n"
+        "    Session = async_sessionmaker()\n"
+        "else:\n"
+        "    from sqlalchemy.orm import sessionmaker\n"
+        "    Session = sessionmaker()\n"
+    )
+    assert sqlalchemy_version_gates(ast.parse(source)) == []
+    generated = source.replace("async_sessionmaker()", "None").replace(
+        "from sqlalchemy.ext.asyncio import async_sessionmaker", "from sqlalchemy.orm import DeclarativeBase"
+    ).replace("sessionmaker()", "registry().generate_base()")
+    assert len(sqlalchemy_version_gates(ast.parse(generated))) == 1  # (generate_base: the legacy side)

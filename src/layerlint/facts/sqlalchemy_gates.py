@@ -98,12 +98,14 @@ def _both_apis(gate: ast.If) -> bool:
     if not gate.orelse:
         return False
     for branch, other in ((gate.body, gate.orelse), (gate.orelse, gate.body)):
-        if _uses_sqlalchemy_2_name(branch) and _names_in(other) & _LEGACY_NAMES:
+        if _names_in(branch) & _MODERN_NAMES and _names_in(other) & _LEGACY_NAMES:
             return True
     return False
 
 
-_LEGACY_NAMES = frozenset({"declarative_base", "Column", "sessionmaker", "DeclarativeMeta", "as_declarative"})
+# (not sessionmaker: 2.0's own sync API, beside async_sessionmaker in a sync/async switch)
+_LEGACY_NAMES = frozenset({"declarative_base", "generate_base", "Column", "DeclarativeMeta", "as_declarative"})
+_MODERN_NAMES = SQLALCHEMY_2_NAMES - {"async_sessionmaker"}
 
 
 def _names_in(body: list[ast.stmt]) -> set[str]:
@@ -211,7 +213,8 @@ class _ModuleNames:
     def tests_version(self, test: ast.expr) -> bool:
         """:func:`is_sqlalchemy_version_test`, a name assigned from what reads the version
         counting as one (``IS_V2 = sqlalchemy.__version__.startswith("2")``, and in turn
-        ``MAJOR = int(parts[0])`` after ``parts = sqlalchemy.__version__.split(".")``)."""
+        ``MAJOR = int(parts[0])`` after ``parts = sqlalchemy.__version__.split(".")``: up to
+        four steps)."""
         if is_sqlalchemy_version_test(test, self.modules, self.versions):
             return True
         return any(
@@ -224,7 +227,7 @@ class _ModuleNames:
         if known is None:
             self._known[name] = False  # (while it is read: `x = x + 1` reads no version)
             known = any(
-                is_sqlalchemy_version_test(value, self.modules, self.versions) or (depth < 1 and any(
+                is_sqlalchemy_version_test(value, self.modules, self.versions) or (depth < 3 and any(
                     isinstance(node, ast.Name) and node.id in self.assigned and self._holds_version(node.id, depth + 1)
                     for node in ast.walk(value)
                 ))
@@ -255,5 +258,6 @@ _WORD_RE = re.compile(r"[A-Z]+|\d+")
 _LIBRARY_WORDS = frozenset({"SQLA", "SQLALCHEMY", "SA"})
 _VERSION_WORDS = frozenset({"V", "VERSION", "MAJOR", "MINOR", "INFO", "1", "2", "14", "20", "0", "4", "3"})
 _FLAG_WORDS = _LIBRARY_WORDS | _VERSION_WORDS | frozenset({
-    "IS", "HAS", "USE", "USES", "USING", "OLD", "NEW", "LEGACY", "GE", "LT", "GTE", "LTE", "AT", "LEAST", "PRE", "POST",
+    "IS", "HAS", "USE", "USES", "USING", "OLD", "NEW", "LEGACY", "GE", "LT", "GT", "LE", "GTE", "LTE", "AT", "LEAST",
+    "PRE", "POST", "OR", "LATER", "NEWER", "OLDER", "ABOVE", "BELOW", "X", "PLUS",
 })
