@@ -388,15 +388,14 @@ class Pep604Rule(Rule):
         to tell ``Optional[X]`` from ``X | None`` (``get_origin(t) is Union`` only): NVIDIA's
         CuTe DSL (``@cute.jit``), whose C header export raised on ``Int32 | None``; Kubeflow
         Pipelines (``@dsl.component``, ``@dsl.pipeline``), which took ``int | None`` for an
-        artifact type and raised at import."""
-        if position != tf.ANNOTATION or not self.ctx.mentions(*_UNION_ONLY_PACKAGES):
+        artifact type and raised at import; Ravyn and Esmerald (their OpenAPI document)."""
+        if position != tf.ANNOTATION:
             return False
         func = self.ctx.enclosing_function()
-        if func is None or _in_body(node, func):
+        if func is None or _in_body(node, func) or not func.decorator_list:
             return False
-        return any(
-            _from_union_only_reader(d.func if isinstance(d, ast.Call) else d, self.ctx) for d in func.decorator_list
-        )
+        ctx = self.ctx
+        return ctx.memo(("typing.union_only_signature", id(func)), lambda: _read_by_union_only_library(func, ctx))
 
     def _plain_decorator(self, decorator: ast.expr) -> bool:
         """A decorator known not to read the annotations (``@property``, ``@x.setter``,
@@ -410,18 +409,43 @@ class Pep604Rule(Rule):
         return self.ctx.resolve(decorator) in _PLAIN_DECORATORS
 
 
+def _read_by_union_only_library(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    decorators = [d.func if isinstance(d, ast.Call) else d for d in func.decorator_list]
+    if not ctx.mentions(*_UNION_ONLY_PACKAGES) and not any(
+        (qualified := _imported_root(d, ctx)) is not None and ctx.is_first_party(qualified) for d in decorators
+    ):
+        return False  # (neither names them, nor decorates with what a project module may have made of them)
+    return any(_from_union_only_reader(d, ctx) for d in decorators)
+
+
 def _from_union_only_reader(decorator: ast.expr, ctx: FileContext) -> bool:
     """Is the decorator one of those libraries' (``@post(...)``), or an attribute of a name
     the module binds to what one of them makes (``@app.post(...)`` after ``app = Ravyn()``,
-    ``@deco`` after ``deco = post("/x")``)?"""
+    ``@deco`` after ``deco = post("/x")``), or imports from a project module that does
+    (``from app.main import app``, read there)?"""
     if (ctx.resolve(decorator) or "").startswith(_UNION_ONLY_READERS):
         return True
+    imported = _imported_root(decorator, ctx)
+    if imported is not None:  # `from app.main import app`, where app/main.py holds `app = Ravyn()`
+        made = instance_class(imported, ctx) if ctx.is_first_party(imported) else None
+        return made is not None and made.startswith(_UNION_ONLY_READERS)
     root = decorator
     while isinstance(root, ast.Attribute):
         root = root.value
-    if not isinstance(root, ast.Name) or root.id in ctx.imports:
-        return False
-    return root.id in ctx.memo("typing.union_only_instances", lambda: _union_only_instances(ctx))
+    return isinstance(root, ast.Name) and root.id in ctx.memo(
+        "typing.union_only_instances", lambda: _union_only_instances(ctx)
+    )
+
+
+def _imported_root(decorator: ast.expr, ctx: FileContext) -> str | None:
+    """What the import of an attribute decorator's root names (``app`` in ``@app.post(...)``
+    after ``from app.main import app``), qualified; None for a name the module binds itself."""
+    if not isinstance(decorator, ast.Attribute):
+        return None
+    root = decorator.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return ctx.imports.get(root.id) if isinstance(root, ast.Name) else None
 
 
 def _union_only_instances(ctx: FileContext) -> frozenset[str]:

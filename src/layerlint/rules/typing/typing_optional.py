@@ -169,7 +169,8 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   (`@cute.jit`, `@cute.kernel`: any decorator from `cutlass`) or by Kubeflow
   Pipelines (`@dsl.component`, `@dsl.pipeline`: any decorator from `kfp`), or by
   Ravyn or Esmerald (`@post(...)`: any decorator from `ravyn` or `esmerald`, or
-  on what the module makes of them: `app = Ravyn()` then `@app.post(...)`) is
+  on what the module, or a project module it imports it from, makes of them:
+  `app = Ravyn()` then `@app.post(...)`) is
   unsafe: they read the annotations and test `get_origin(t) is Union` only
   (CuTe's C header export raised on `Int32 | None`; kfp took `int | None` for an
   artifact type and raised at import), or rebuild typing's unions only (Ravyn's
