@@ -221,7 +221,8 @@ def test_no_config_class_fix_when_another_module_reads_the_config(schema_path):
         "class AdminOut(UserBase):\n    class Config(UserBase.Config):\n        title = 'admin'\n"
     )
     external.clear()
-    assert _marks(source, schema_path) == [(5, "LL201", None), (10, "LL201", FIX_SAFE)]
+    # (UserOut's fix is unsafe: the Config another class reads may be one it inherits)
+    assert _marks(source, schema_path) == [(5, "LL201", None), (10, "LL201", FIX_UNSAFE)]
     admins.write_text(  # (under another name, or through getattr)
         "from app.schemas.things import UserBase as UB\n\n\n"
         "class AdminOut(UB):\n    class Config(UB.Config):\n        title = 'admin'\n"
@@ -230,6 +231,13 @@ def test_no_config_class_fix_when_another_module_reads_the_config(schema_path):
     external.clear()
     projecttext.project_text.cache_clear()
     assert _marks(source, schema_path) == [(5, "LL201", None), (10, "LL201", None)]
+    admins.write_text(  # (a subclass's Config, inherited from UserBase: the text cannot tell)
+        "from app.schemas.things import UserBase\n\n\nclass AdminOut(UserBase):\n    pass\n\n\n"
+        "TITLE = AdminOut.Config.title\n"
+    )
+    external.clear()
+    projecttext.project_text.cache_clear()
+    assert _marks(source, schema_path) == [(5, "LL201", FIX_UNSAFE), (10, "LL201", FIX_UNSAFE)]
     admins.write_text("from app.schemas.things import UserBase\n")
     external.clear()
     projecttext.project_text.cache_clear()

@@ -445,11 +445,26 @@ def _config_read_in_project(name: str, ctx: FileContext) -> bool:
     return bool(ctx.external("config_read", name, *scan_spec(folders)))
 
 
+def config_read_of_another_class(name: str, ctx: FileContext) -> bool:
+    """Does a file of the project read the ``Config`` of another class (``UserOut.Config``),
+    which may be a subclass of ``name`` inheriting it (the text does not say)?"""
+    folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
+    return bool(ctx.external("config_read_other", name, *scan_spec(folders)))
+
+
 @provider("config_read")
 def project_reads_config(name: str, *spec: str) -> bool:
     """:func:`_config_read_in_project` for the folders of ``spec`` (union_inspection.scan_spec)."""
     found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
     return found is None or name in found.config_readers
+
+
+@provider("config_read_other")
+def project_reads_other_config(name: str, *spec: str) -> bool:
+    """:func:`config_read_of_another_class` for the folders of ``spec``: a class-like name
+    (``UserOut``, not ``uvicorn`` nor ``self``) other than ``name``."""
+    found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+    return found is None or any(reader != name and reader[:1].isupper() for reader in found.config_readers)
 
 
 def _mentions_config_attribute(ctx: FileContext) -> bool:

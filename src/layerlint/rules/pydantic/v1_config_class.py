@@ -77,8 +77,10 @@ meaning, or cannot be moved without changing it:
 - a `Config` with bases or decorators, a model that also assigns
   `model_config`, a module that reads some `X.Config` (`class Config(Base.Config)`),
   a file of the project that reads the `Config` of a class of the model's name
-  (read as text: `class Config(UserBase.Config):` in another module), or a name
-  `ConfigDict` bound to something else;
+  (read as text: `class Config(UserBase.Config):` in another module, also under
+  an import's other name or through `getattr`), or a name `ConfigDict` bound to
+  something else; and the fix is unsafe where a file reads the `Config` of
+  another class (`UserOut.Config`), which may be a subclass inheriting it;
 - a module that keeps Pydantic v1 working (Pydantic imported in a `try` /
   `except ImportError:` or in both branches of an `if`, or a branch on a
   Pydantic version flag anywhere, as below): its v1 side needs the `Config` class.
@@ -129,7 +131,7 @@ from layerlint.facts.pydantic import (
     read_model_kind,
     rests_on_another_library,
 )
-from layerlint.facts.pydantic_fixes import config_class_plan
+from layerlint.facts.pydantic_fixes import config_class_plan, config_read_of_another_class
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 
@@ -185,6 +187,7 @@ class V1ConfigClass(PydanticRule):
         unsafe = (
             settings or (plan is not None and any(item.unsafe for item in plan))
             or rests_on_another_library(info.origins, self.ctx)
+            or (plan is not None and config_read_of_another_class(outer.name, self.ctx))
         )
         self.report(
             node,
