@@ -41,7 +41,8 @@ def bound_in_import_fallback(node: ast.expr, ctx: FileContext) -> bool:
 
 def tried_with_fallback(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> bool:
     """Is ``node`` an import of a ``try`` whose ``except ImportError:`` handler (or a broader
-    one: ``except Exception:``, a bare ``except:``) binds one of its names otherwise (``try:
+    one: ``except Exception:``, a bare ``except:``; not ``except ModuleNotFoundError:`` alone,
+    see :data:`_IMPORT_ERROR_AND_BROADER`) binds one of its names otherwise (``try:
     from pydantic import BaseSettings`` / ``except ImportError: from pydantic_settings import
     BaseSettings``, or ``GenericModel = BaseModel``): one side of a shim that runs on either
     version?"""
