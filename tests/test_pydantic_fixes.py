@@ -244,6 +244,36 @@ def test_no_config_class_fix_when_another_module_reads_the_config(schema_path):
     assert _marks(source, schema_path) == [(5, "LL201", FIX_SAFE), (10, "LL201", FIX_SAFE)]
 
 
+def test_validator_fix_is_unsafe_where_another_module_subclasses_with_validators(schema_path):
+    # a subclass elsewhere may declare a v1 validator of the same field or name: v2 would run
+    # or override them otherwise once this one is fixed (read as text: `validator(` there)
+    from layerlint import external
+
+    source = '''\
+        from pydantic import BaseModel, validator
+
+
+        class UserBase(BaseModel):
+            name: str
+
+            @validator("name")
+            def check(cls, v):
+                return v.strip()
+        '''
+    sub = schema_path.parent / "admins.py"
+    sub.write_text(
+        "from pydantic import validator\n\nfrom app.schemas.things import UserBase\n\n\n"
+        "class AdminIn(UserBase):\n    @validator('name')\n    def check(cls, v, values):\n        return v\n"
+    )
+    external.clear()
+    projecttext.project_text.cache_clear()
+    assert _marks(source, schema_path) == [(7, "LL204", FIX_UNSAFE)]
+    sub.write_text("from app.schemas.things import UserBase\n\n\nclass AdminIn(UserBase):\n    pass\n")
+    external.clear()
+    projecttext.project_text.cache_clear()
+    assert _marks(source, schema_path) == [(7, "LL204", FIX_SAFE)]
+
+
 def test_schema_json_imports_json_at_module_level(schema_path):
     out = _fixed('''\
         """Schemas."""

@@ -3,8 +3,8 @@
 Some facts belong to no single file: which files another file star-imports
 (fixes/star_imports.py), whether the project's own code tells ``Optional[X]`` from
 ``X | None`` at run time, and which unions it writes in two orders
-(facts/union_inspection.py), which classes' Pydantic ``Config`` some file reads
-(facts/pydantic_fixes.py). They come from one reading of
+(facts/union_inspection.py), which classes' Pydantic ``Config`` some file reads and which
+classes a file using validators derives from (facts/pydantic_fixes.py). They come from one reading of
 every ``.py`` file of the project's folders (``project.project_scan_folders``: its
 ``pyproject.toml`` folder; without one, the nearest folder holding a ``setup.py``,
 ``setup.cfg`` or ``requirements.txt``; without one, the working folder when it holds
@@ -27,10 +27,10 @@ import ast
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from layerlint.external import clear_too
 from layerlint.filestamp import signature, unchanged_since, write_json_atomically
@@ -65,6 +65,25 @@ _CONFIG_ATTRIBUTE_RE = re.compile(rb"\.Config\b")
 _CONFIG_GETATTR_RE = re.compile(rb"getattr\([ \t]*(?:\w+\.)*(\w+)[ \t]*,[ \t]*[\"']Config[\"']")
 _NAME_BEFORE_RE = re.compile(rb"(\w+)$")
 _IMPORTED_AS_RE = re.compile(rb"[ \t]as[ \t]+(\w+)")
+
+
+_CLASS_RE = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
+_LAST_NAME_RE = re.compile(rb"(\w+)[ \t]*(?:\[[^\]]*\])?[ \t]*$")
+
+
+def _class_bases(data: bytes) -> list[str]:
+    """The names (last parts) of the bases of the file's classes (``class AdminIn(UserBase)``,
+    ``schemas.UserBase``: ``UserBase``): LL204 asks whether a subclass elsewhere declares
+    validators that share a field or a name with a fixed one."""
+    found: set[bytes] = set()
+    for match in _CLASS_RE.finditer(data):
+        for base in match.group(1).split(b","):
+            if b"=" in base:
+                continue  # (`metaclass=...`)
+            name = _LAST_NAME_RE.search(base.strip())
+            if name is not None:
+                found.add(name.group(1))
+    return sorted(name.decode("ascii", "replace") for name in found)
 
 
 def _config_readers(data: bytes) -> list[str]:
@@ -118,6 +137,8 @@ class ProjectText:
     reordered_unions: frozenset[frozenset[str]]
     # the names whose `Config` some file reads (`class Config(Base.Config)`: `Base`)
     config_readers: frozenset[str] = frozenset()
+    # a base class's name -> the files that derive a class from it and spell `validator(`
+    validated_subclasses: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=16)
@@ -129,6 +150,7 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
     union_tests: list[str] = []
     orders: dict[frozenset[str], set[tuple[str, ...]]] = {}
     config_readers: set[str] = set()
+    validated: dict[str, set[str]] = {}
     for read, path in enumerate(project_python_files(folders), 1):
         if read > MAX_FILES:
             return None
@@ -142,9 +164,12 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
         for members in facts[3]:
             orders.setdefault(frozenset(members), set()).add(tuple(members))
         config_readers.update(facts[4])
+        for base in facts[5]:
+            validated.setdefault(base, set()).add(path)
     reordered = frozenset(members for members, seen in orders.items() if len(seen) > 1)
     return ProjectText(
-        frozenset(relative), frozenset(absolute), tuple(union_tests), reordered, frozenset(config_readers)
+        frozenset(relative), frozenset(absolute), tuple(union_tests), reordered, frozenset(config_readers),
+        {base: frozenset(paths) for base, paths in validated.items()},
     )
 
 
@@ -189,7 +214,10 @@ def _read_facts(path: str) -> _FileFacts | None:
         or (b"UnionType" in data and _UNION_TYPE_TEST_RE.search(data) is not None and _tests_union_type_alone(data))
         or (b"typing_utils" in data and _UNION_ONLY_LIBRARY_RE.search(data) is not None)
     )
-    return [union_test, relative, absolute, _unions(data), _config_readers(data) if b"Config" in data else []]
+    return [
+        union_test, relative, absolute, _unions(data), _config_readers(data) if b"Config" in data else [],
+        _class_bases(data) if b"validator(" in data else [],
+    ]
 
 
 def union_members(spelled: list[str]) -> list[str]:
@@ -458,8 +486,10 @@ def _tests_type_checking(test: ast.expr) -> bool:
 
 def _well_formed(facts: Any) -> bool:
     return (
-        isinstance(facts, list) and len(facts) == 5 and isinstance(facts[0], bool)
-        and all(isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], facts[4]))
+        isinstance(facts, list) and len(facts) == 6 and isinstance(facts[0], bool)
+        and all(
+            isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], *facts[4:6])
+        )
         and isinstance(facts[3], list)
         and all(isinstance(members, list) and all(isinstance(m, str) for m in members) for members in facts[3])
     )
@@ -481,8 +511,9 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (12: names whose Config is read; 11: typing_utils imported; 10: tests of types.UnionType
-# alone; 9: forward references unquoted; 8: annotation text compared; 7: Literal values too)
+# (12: names whose Config is read, bases of classes in files spelling `validator(`; 11: typing_utils
+# imported; 10: tests of types.UnionType alone; 9: forward references unquoted; 8: annotation text
+# compared; 7: Literal values too)
 _KEPT_FORMAT = 12
 
 

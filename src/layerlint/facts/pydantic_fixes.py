@@ -452,6 +452,21 @@ def config_read_of_another_class(name: str, ctx: FileContext) -> bool:
     return bool(ctx.external("config_read_other", name, *scan_spec(folders)))
 
 
+def validated_subclass_elsewhere(name: str, ctx: FileContext) -> bool:
+    """Does another file of the project derive a class from one so named and spell
+    ``validator(`` (read as text)? Its validators may share a field or a name with this
+    class's, which a fix of this class's would reorder or stop overriding."""
+    folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
+    return bool(ctx.external("validated_subclass", name, os.path.abspath(ctx.path), *scan_spec(folders)))
+
+
+@provider("validated_subclass")
+def project_subclasses_with_validators(name: str, path: str, *spec: str) -> bool:
+    """:func:`validated_subclass_elsewhere` for the folders of ``spec``."""
+    found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+    return found is None or any(other != path for other in found.validated_subclasses.get(name, ()))
+
+
 @provider("config_read")
 def project_reads_config(name: str, *spec: str) -> bool:
     """:func:`_config_read_in_project` for the folders of ``spec`` (union_inspection.scan_spec)."""

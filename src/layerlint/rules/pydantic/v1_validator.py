@@ -71,9 +71,9 @@ meaning, adds `@classmethod` below it and imports the new decorator (or writes
   another class of its hierarchy (a base or a subclass of the module, a base
   of another project module) defines a method of the same name: v2 lets a
   validator override one of its own kind only, so a subclass's v1 validator
-  of that name and its base's new one would both run. The validators of a
-  subclass in another module are not read: one there that shares a field or a
-  name with a fixed validator may still change;
+  of that name and its base's new one would both run. A subclass in another
+  module is read as text: where a file deriving a class from this one spells
+  `validator(`, the fix is unsafe (its validators may share a field or a name);
 - `@root_validator(pre=True)` -> `@model_validator(mode="before")` for a
   method `(cls, values)`, dropping `allow_reuse` and `skip_on_failure`: unsafe.
   v1 gave a pre root validator a dict of the input; v2 gives a `before` model
@@ -121,7 +121,7 @@ from layerlint.facts.pydantic import (
     pydantic_gate,
     resolve_function,
 )
-from layerlint.facts.pydantic_fixes import FIELD_VALIDATOR, V1_VALIDATOR, validator_fix
+from layerlint.facts.pydantic_fixes import FIELD_VALIDATOR, V1_VALIDATOR, validated_subclass_elsewhere, validator_fix
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 V1_VALIDATORS = {
@@ -200,6 +200,7 @@ class V1Validator(PydanticRule):
         fix = plan.safety if plan is not None else None
         if fix == FIX_SAFE and owner is not None and plan.new_name == "field_validator" and (
             id(func) not in _fixed_together(owner, self.ctx) or func.name in kin_define(owner, self.ctx)
+            or validated_subclass_elsewhere(owner.name, self.ctx)
         ):
             fix = FIX_UNSAFE
         # the whole decorator: the fix rewrites its arguments
