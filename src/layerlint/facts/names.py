@@ -253,6 +253,13 @@ def reads_name_from(
     return False
 
 
+def dotted_root(node: ast.expr) -> str | None:
+    """``a`` of a Name or an attribute chain ``a.b.c``, else None."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def resolve_in(node: ast.AST, imports: dict[str, str]) -> str | None:
     """The fully qualified name of a Name/Attribute chain whose head ``imports`` binds
     (``v1.BaseModel`` -> ``pydantic.v1.BaseModel`` with ``{"v1": "pydantic.v1"}``), else None:

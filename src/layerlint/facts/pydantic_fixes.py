@@ -26,11 +26,10 @@ from typing import Iterable
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.external import provider
+from layerlint.facts.names import dotted_root
 from layerlint.facts.pydantic import resolve_function
-from layerlint.facts.union_inspection import scan_spec
+from layerlint.facts.union_inspection import file_scan_spec, text_of
 from layerlint.facts.version_gates import tests_pydantic_version
-from layerlint.project import project_scan_folders
-from layerlint.projecttext import project_text
 from layerlint.walk import statements
 
 # -- shared helpers -------------------------------------------------------------------
@@ -228,13 +227,6 @@ def is_literal(node: ast.expr) -> bool:
     if isinstance(node, ast.Dict):
         return all(k is not None and is_literal(k) and is_literal(v) for k, v in zip(node.keys, node.values))
     return False
-
-
-def dotted_root(node: ast.expr) -> str | None:
-    """``a`` of a Name or an attribute chain ``a.b.c``, else None."""
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
 
 
 # -- LL201 / LL202: configuration keys --------------------------------------------------
@@ -441,36 +433,33 @@ def _config_read_in_project(name: str, ctx: FileContext) -> bool:
     """Does a file of the project read the ``Config`` of a class so named (``class
     Config(UserBase.Config):`` in another module), which the fix would remove? (Read as text,
     projecttext.py; past its limit of files, presumed so.)"""
-    folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
-    return bool(ctx.external("config_read", name, *scan_spec(folders)))
+    return bool(ctx.external("config_read", name, *file_scan_spec(ctx)))
 
 
 def config_read_of_another_class(name: str, ctx: FileContext) -> bool:
     """Does a file of the project read the ``Config`` of another class (``UserOut.Config``),
     which may be a subclass of ``name`` inheriting it (the text does not say)?"""
-    folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
-    return bool(ctx.external("config_read_other", name, *scan_spec(folders)))
+    return bool(ctx.external("config_read_other", name, *file_scan_spec(ctx)))
 
 
 def validated_subclass_elsewhere(name: str, ctx: FileContext) -> bool:
     """Does another file of the project derive a class from one so named and spell
     ``validator(`` (read as text)? Its validators may share a field or a name with this
     class's, which a fix of this class's would reorder or stop overriding."""
-    folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
-    return bool(ctx.external("validated_subclass", name, os.path.abspath(ctx.path), *scan_spec(folders)))
+    return bool(ctx.external("validated_subclass", name, os.path.abspath(ctx.path), *file_scan_spec(ctx)))
 
 
 @provider("validated_subclass")
 def project_subclasses_with_validators(name: str, path: str, *spec: str) -> bool:
     """:func:`validated_subclass_elsewhere` for the folders of ``spec``."""
-    found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+    found = text_of(spec)
     return found is None or any(other != path for other in found.validated_subclasses.get(name, ()))
 
 
 @provider("config_read")
 def project_reads_config(name: str, *spec: str) -> bool:
     """:func:`_config_read_in_project` for the folders of ``spec`` (union_inspection.scan_spec)."""
-    found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+    found = text_of(spec)
     return found is None or name in found.config_readers
 
 
@@ -478,7 +467,7 @@ def project_reads_config(name: str, *spec: str) -> bool:
 def project_reads_other_config(name: str, *spec: str) -> bool:
     """:func:`config_read_of_another_class` for the folders of ``spec``: a class-like name
     (``UserOut``, not ``uvicorn`` nor ``self``) other than ``name``."""
-    found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+    found = text_of(spec)
     return found is None or any(reader != name and reader[:1].isupper() for reader in found.config_readers)
 
 

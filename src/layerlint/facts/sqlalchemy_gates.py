@@ -11,10 +11,9 @@ tests a SQLAlchemy module for a name only SQLAlchemy 2 has (``hasattr(orm,
 one thing with the 2.0 API and the legacy one counts whatever its test. Not a branch that
 only raises or warns (a requirement of one version), nor any in a module importing a
 2.0-only name unconditionally (it runs on 2.x only). A module holding one keeps an older
-SQLAlchemy working itself, as
-one with an ``except ImportError:`` fallback does (facts/fallbacks.py): the fixes that
-write the 2.0 API are withheld there, and the 1.x branch's ``declarative_base()`` is no
-finding of LL304.
+SQLAlchemy working itself, as one with an ``except ImportError:`` fallback does
+(facts/fallbacks.py): the fixes that write the 2.0 API are withheld there, and the 1.x
+branch's ``declarative_base()`` is no finding of LL304.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import ast
 import re
 
 from layerlint.context import FileContext
+from layerlint.facts.names import dotted_root
 from layerlint.walk import statements
 
 # names only SQLAlchemy 2.0 and later have (a module that uses one runs on 2.x)
@@ -60,11 +60,10 @@ def is_sqlalchemy_version_test(test: ast.expr, modules: frozenset[str], versions
         if isinstance(node, ast.Attribute):
             if _is_flag(node.attr):
                 return True
-            if node.attr in _VERSION_ATTRIBUTES and _root_name(node.value) in modules:
+            if node.attr in _VERSION_ATTRIBUTES and dotted_root(node.value) in modules:
                 return True
         if isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            name = _callee_name(node)
             if name in _DISTRIBUTION_READERS and any(
                 isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.lower() == "sqlalchemy"
                 for a in node.args
@@ -72,7 +71,7 @@ def is_sqlalchemy_version_test(test: ast.expr, modules: frozenset[str], versions
                 return True  # `version("sqlalchemy")`, `get_distribution("SQLAlchemy")`
             if (
                 name in ("hasattr", "getattr") and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-                and node.args[1].value in SQLALCHEMY_2_NAMES and _root_name(node.args[0]) in modules
+                and node.args[1].value in SQLALCHEMY_2_NAMES and dotted_root(node.args[0]) in modules
             ):
                 return True  # `hasattr(orm, "DeclarativeBase")`
         if (
@@ -128,10 +127,17 @@ def _raises_or_warns(stmt: ast.stmt) -> bool:
     if isinstance(stmt, ast.Raise):
         return True
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-        func = stmt.value.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        return name in ("warn", "warning", "error", "critical", "info", "debug", "exception", "print")
+        return _callee_name(stmt.value) in _WARNINGS
     return False
+
+
+_WARNINGS = frozenset({"warn", "warning", "error", "critical", "info", "debug", "exception", "print"})
+
+
+def _callee_name(call: ast.Call) -> str | None:
+    """The last name of what is called (``warn`` of ``warnings.warn(...)``)."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
 
 
 def _imports_2_0_at_top(tree: ast.Module) -> bool:
@@ -152,19 +158,9 @@ def in_sqlalchemy_1_branch(ctx: FileContext, line: int) -> bool:
         span
         for gate in sqlalchemy_version_gates(ctx.tree)
         for branch, other in ((gate.body, gate.orelse), (gate.orelse, gate.body))
-        if branch and _uses_sqlalchemy_2_name(other)
+        if branch and _names_in(other) & SQLALCHEMY_2_NAMES
         for span in [(branch[0].lineno, branch[-1].end_lineno or branch[-1].lineno)]
     ]))
-
-
-def _uses_sqlalchemy_2_name(body: list[ast.stmt]) -> bool:
-    return any(
-        isinstance(node, ast.Name) and node.id in SQLALCHEMY_2_NAMES
-        or isinstance(node, ast.Attribute) and node.attr in SQLALCHEMY_2_NAMES
-        or isinstance(node, ast.alias) and (node.asname or node.name).rpartition(".")[2] in SQLALCHEMY_2_NAMES
-        for stmt in body
-        for node in ast.walk(stmt)
-    )
 
 
 class _ModuleNames:
@@ -235,12 +231,6 @@ class _ModuleNames:
             )
             self._known[name] = known
         return known
-
-
-def _root_name(node: ast.expr) -> str | None:
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
 
 
 def _is_flag(name: str) -> bool:

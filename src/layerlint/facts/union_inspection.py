@@ -27,8 +27,15 @@ cache (external.py): a warm run reads the project again, once, to re-check it.
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 from layerlint.external import provider
-from layerlint.projecttext import project_text
+from layerlint.project import project_scan_folders
+from layerlint.projecttext import ProjectText, project_text
+
+if TYPE_CHECKING:
+    from layerlint.context import FileContext
 
 
 def scan_spec(folders: tuple[tuple[str, bool], ...]) -> tuple[str, ...]:
@@ -37,11 +44,22 @@ def scan_spec(folders: tuple[tuple[str, bool], ...]) -> tuple[str, ...]:
     return tuple(("r:" if recursive else "n:") + folder for folder, recursive in folders)
 
 
+def file_scan_spec(ctx: FileContext) -> tuple[str, ...]:
+    """:func:`scan_spec` of the folders read as the project of the file being linted."""
+    path = os.path.abspath(ctx.path)
+    return scan_spec(project_scan_folders(path, ctx.settings.module_root(ctx.path), working_folder=False))
+
+
+def text_of(spec: tuple[str, ...]) -> ProjectText | None:
+    """The project text of the folders of ``spec`` (:func:`scan_spec`), as a provider reads it."""
+    return project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+
+
 @provider("union_tests")
 def project_tests_unions(*spec: str) -> bool:
     """Does a file of the folders of ``spec`` (:func:`scan_spec`) test for ``typing.Union``
     by origin, without naming ``UnionType`` (or the reverse)?"""
-    found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+    found = text_of(spec)
     return found is not None and bool(found.union_tests)
 
 
@@ -49,6 +67,6 @@ def project_tests_unions(*spec: str) -> bool:
 def project_reorders_union(members: str, *spec: str) -> bool:
     """Does a file of the folders of ``spec`` write a union of ``members`` (as
     projecttext.union_members spells them, one per line) in another order than another?"""
-    found = project_text(tuple((entry[2:], entry.startswith("r:")) for entry in spec))
+    found = text_of(spec)
     return found is not None and frozenset(members.split("\n")) in found.reordered_unions
 

@@ -18,8 +18,8 @@ Flags an integer literal used as an HTTP status in:
   HTTPException does: one base, no `__init__`/`__new__` of its own, no
   decorator, `LoginError(401, "...")`; a module that names neither FastAPI,
   Starlette, `HTTPException` nor a response is not read for them: LL103 and
-  LL104 flag such a raise in a service or a repository), and what a subclass of the module passes to its
-  `super().__init__(402, ...)` (`status_code=402`);
+  LL104 flag such a raise in a service or a repository), and what a subclass of
+  the module passes to its `super().__init__(402, ...)` (`status_code=402`);
 - a FastAPI/Starlette response: `JSONResponse(content, 201)`,
   `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...
   (re-exported by a project module too);

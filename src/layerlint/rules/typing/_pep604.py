@@ -10,7 +10,6 @@ before those are visited.
 from __future__ import annotations
 
 import ast
-import os
 from bisect import bisect_left
 from typing import Callable, ClassVar
 
@@ -19,6 +18,7 @@ from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts import fastapi
 from layerlint.facts import typing as tf
+from layerlint.facts.names import dotted_root
 from layerlint.facts.project_classes import (
     ANNOTATED,
     absolute_module,
@@ -28,9 +28,8 @@ from layerlint.facts.project_classes import (
     module_level_statements,
     star_import_statements,
 )
-from layerlint.facts.union_inspection import scan_spec
+from layerlint.facts.union_inspection import file_scan_spec
 from layerlint.projecttext import LITERAL_MARK, union_members, unions_in
-from layerlint.project import project_scan_folders
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
 
@@ -348,8 +347,7 @@ class Pep604Rule(Rule):
         keys = [key for key in keys if len(set(key) - {LITERAL_MARK}) > 1]
         if not keys:
             return False
-        folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
-        spec = scan_spec(folders)
+        spec = file_scan_spec(ctx)
         return any(ctx.external("union_reordered", "\n".join(sorted(set(key))), *spec) for key in keys)
 
     def _project_value(self, op: ast.expr | None) -> bool:
@@ -410,42 +408,25 @@ class Pep604Rule(Rule):
 
 
 def _read_by_union_only_library(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
-    decorators = [d.func if isinstance(d, ast.Call) else d for d in func.decorator_list]
-    if not ctx.mentions(*_UNION_ONLY_PACKAGES) and not any(
-        (qualified := _imported_root(d, ctx)) is not None and ctx.is_first_party(qualified) for d in decorators
-    ):
-        return False  # (neither names them, nor decorates with what a project module may have made of them)
-    return any(_from_union_only_reader(d, ctx) for d in decorators)
-
-
-def _from_union_only_reader(decorator: ast.expr, ctx: FileContext) -> bool:
-    """Is the decorator one of those libraries' (``@post(...)``), or an attribute of a name
-    the module binds to what one of them makes (``@app.post(...)`` after ``app = Ravyn()``,
-    ``@deco`` after ``deco = post("/x")``), or imports from a project module that does
-    (``from app.main import app``, read there)?"""
-    if (ctx.resolve(decorator) or "").startswith(_UNION_ONLY_READERS):
-        return True
-    imported = _imported_root(decorator, ctx)
-    if imported is not None:  # `from app.main import app`, where app/main.py holds `app = Ravyn()`
-        made = instance_class(imported, ctx) if ctx.is_first_party(imported) else None
-        return made is not None and made.startswith(_UNION_ONLY_READERS)
-    root = decorator
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    return isinstance(root, ast.Name) and root.id in ctx.memo(
-        "typing.union_only_instances", lambda: _union_only_instances(ctx)
-    )
-
-
-def _imported_root(decorator: ast.expr, ctx: FileContext) -> str | None:
-    """What the import of an attribute decorator's root names (``app`` in ``@app.post(...)``
-    after ``from app.main import app``), qualified; None for a name the module binds itself."""
-    if not isinstance(decorator, ast.Attribute):
-        return None
-    root = decorator.value
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    return ctx.imports.get(root.id) if isinstance(root, ast.Name) else None
+    """Is a decorator of ``func`` one of those libraries' (``@post(...)``), or an attribute of
+    a name the module binds to what one of them makes (``@app.post(...)`` after ``app =
+    Ravyn()``, ``@deco`` after ``deco = post("/x")``), or imports from a project module that
+    does (``from app.main import app``, read there)?"""
+    names_them = ctx.mentions(*_UNION_ONLY_PACKAGES)
+    for decorator in func.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        root = dotted_root(target)
+        imported = ctx.imports.get(root) if isinstance(target, ast.Attribute) and root is not None else None
+        if imported is not None and ctx.is_first_party(imported):
+            made = instance_class(imported, ctx)  # `from app.main import app`, app/main.py: `app = Ravyn()`
+            if made is not None and made.startswith(_UNION_ONLY_READERS):
+                return True
+        elif names_them and (
+            (ctx.resolve(target) or "").startswith(_UNION_ONLY_READERS)
+            or imported is None and root in ctx.memo("typing.union_only_instances", lambda: _union_only_instances(ctx))
+        ):
+            return True
+    return False
 
 
 def _union_only_instances(ctx: FileContext) -> frozenset[str]:
@@ -632,5 +613,4 @@ def _commands_on_project_typer(ctx: FileContext) -> bool:
 
 
 def _project_tests_unions(ctx: FileContext) -> bool:
-    folders = project_scan_folders(os.path.abspath(ctx.path), ctx.settings.module_root(ctx.path), working_folder=False)
-    return bool(ctx.external("union_tests", *scan_spec(folders)))
+    return bool(ctx.external("union_tests", *file_scan_spec(ctx)))
