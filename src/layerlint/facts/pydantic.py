@@ -968,9 +968,11 @@ def _element_ref(
             return None
         inner = inner.elts[0]
     element = _annotation_ref(inner, ctx, type_vars)
-    if element is None or element[0] != "instance" or _ref_info(element[1], ctx)[0] != "model":
+    if element is None or element[0] != "instance":
         return None
-    return element
+    # (a union of models, or a type variable, stands for each of its classes: `list[Cat | Dog]`)
+    refs = element[1][1] if element[1][0] == "type_var" else (element[1],)
+    return element if all(_ref_info(ref, ctx)[0] == "model" for ref in refs) else None
 
 
 def _besides_none(members: list[ast.expr], ctx: FileContext) -> list[ast.expr]:
