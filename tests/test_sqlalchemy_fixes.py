@@ -566,6 +566,12 @@ def test_no_declarative_base_fix_where_a_class_lists_generic_before_the_base(tmp
     abstract = "class Abstract(Base):\n    __abstract__ = True\n\n\nclass Page(Generic[T], Abstract)"
     sub = source.replace("class Page(Generic[T], Base)", abstract)
     assert fixes(sub, "LL304") == [(6, None)]
+    # (a name bound to Generic itself)
+    bound = source.replace("class Page(Generic[T], Base)", "Paged = Generic[T]\n\n\nclass Page(Paged, Base)")
+    assert fixes(bound, "LL304") == [(6, None)]
+    forced_bound = forced.replace("class Page(Generic[T], Base)", "Paged = Generic[T]\n\n\nclass Page(Paged, Base)")
+    with pytest.raises(TypeError, match="consistent method resolution"):
+        run(forced_bound, "forced_bound")
 
 
 def test_no_column_fix_where_the_module_guards_an_import_from_sqlalchemy():

@@ -589,8 +589,8 @@ def declarative_base_fix(stmt: ast.Assign | ast.AnnAssign, call: ast.Call, ctx: 
 
 
 def _generic_before(base: str, ctx: FileContext) -> bool:
-    """Does a class of the module list ``Generic[...]`` before the base, a name bound to it or
-    a class of the module deriving from it (``class Page(Generic[T], Base)``)? With ``Base`` a
+    """Does a class of the module list ``Generic[...]`` (or a name bound to it) before the base,
+    a name bound to it or a class of the module deriving from it (``class Page(Generic[T], Base)``)? With ``Base`` a
     ``DeclarativeBase`` subclass, which derives from ``Generic`` itself, no consistent method
     resolution order exists: the class fails at import."""
     if "Generic" not in ctx.source:
@@ -612,14 +612,26 @@ def _generic_before(base: str, ctx: FileContext) -> bool:
             if node.name not in kin and any(isinstance(b, ast.Name) and b.id in kin for b in node.bases):
                 kin.add(node.name)
                 changed = True
+    # names the module binds to Generic itself (`Paged = Generic[T]`)
+    generic = {
+        stmt.targets[0].id
+        for stmt in ctx.tree.body
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+        and _is_generic(stmt.value, ctx)
+    }
     for node in classes:
         names = [b.id if isinstance(b, ast.Name) else None for b in node.bases]
         first = next((i for i, name in enumerate(names) if name in kin), None)
         if first is not None and any(
-            ctx.resolve(b.value if isinstance(b, ast.Subscript) else b) in _GENERIC for b in node.bases[:first]
+            _is_generic(b, ctx) or (isinstance(b, ast.Name) and b.id in generic) for b in node.bases[:first]
         ):
             return True
     return False
+
+
+def _is_generic(node: ast.expr, ctx: FileContext) -> bool:
+    """``Generic`` or ``Generic[...]``, however imported."""
+    return ctx.resolve(node.value if isinstance(node, ast.Subscript) else node) in _GENERIC
 
 
 _GENERIC = frozenset({"typing.Generic", "typing_extensions.Generic"})
