@@ -153,14 +153,40 @@ def _imports_2_0_at_top(tree: ast.Module) -> bool:
 
 def in_sqlalchemy_1_branch(ctx: FileContext, line: int) -> bool:
     """Is ``line`` in a branch of an ``if`` on the SQLAlchemy version whose other branch uses a
-    name only SQLAlchemy 2 has: the 1.x side of code written for both?"""
-    return any(first <= line <= last for first, last in ctx.memo("sqlalchemy.version_1_branches", lambda: [
-        span
-        for gate in sqlalchemy_version_gates(ctx.tree)
+    name only SQLAlchemy 2 has: the 1.x side of code written for both? (An ``if`` with no
+    ``else`` whose 2.0 branch returns or raises has the rest of its block for its 1.x side.)"""
+    return any(first <= line <= last for first, last in ctx.memo(
+        "sqlalchemy.version_1_branches", lambda: _version_1_spans(ctx.tree)
+    ))
+
+
+def _version_1_spans(tree: ast.Module) -> list[tuple[int, int]]:
+    gates = sqlalchemy_version_gates(tree)
+    spans = [
+        _span(branch)
+        for gate in gates
         for branch, other in ((gate.body, gate.orelse), (gate.orelse, gate.body))
         if branch and _names_in(other) & SQLALCHEMY_2_NAMES
-        for span in [(branch[0].lineno, branch[-1].end_lineno or branch[-1].lineno)]
-    ]))
+    ]
+    exits = {
+        id(gate) for gate in gates
+        if not gate.orelse and isinstance(gate.body[-1], (ast.Return, ast.Raise))
+        and _names_in(gate.body) & SQLALCHEMY_2_NAMES
+    }
+    if exits:
+        for node in ast.walk(tree):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(node, field, None)
+                if isinstance(block, list):
+                    spans.extend(
+                        _span(block[index + 1:])
+                        for index, stmt in enumerate(block[:-1]) if id(stmt) in exits
+                    )
+    return spans
+
+
+def _span(block: list[ast.stmt]) -> tuple[int, int]:
+    return block[0].lineno, block[-1].end_lineno or block[-1].lineno
 
 
 class _ModuleNames:
