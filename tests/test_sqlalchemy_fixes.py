@@ -574,6 +574,35 @@ def test_no_declarative_base_fix_where_a_class_lists_generic_before_the_base(tmp
         run(forced_bound, "forced_bound")
 
 
+def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
+    # `select([Task])`, the 1.x form 2.0 removed: the module runs on 1.x only, where
+    # `mapped_column` and `DeclarativeBase` do not exist (celery-sqlalchemy-scheduler)
+    source = textwrap.dedent('''\
+        import sqlalchemy as sa
+        from sqlalchemy import Column, Integer, select
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+
+        class Task(Base):
+            __tablename__ = "tasks"
+            id = Column(Integer, primary_key=True)
+
+
+        def changed(session):
+            return session.execute(select([Task])).all()
+    ''')
+    assert fixes(source, "LL302") == [(10, None)] and fixes(source, "LL304") == [(5, None)]
+    for legacy in ("sa.select([Task.id])", "sa.sql.select([Task])"):
+        assert fixes(source.replace("select([Task])", legacy), "LL302") == [(10, None)]
+    modern = source.replace("select([Task])", "select(Task)")
+    assert fixes(modern, "LL302") == [(10, FIX_UNSAFE)] and fixes(modern, "LL304") == [(5, FIX_UNSAFE)]
+    # (another library's select taking a list is no sign)
+    other = modern.replace("select(Task)", "ui.select([1, 2])").replace("import sqlalchemy as sa", "import ui")
+    assert fixes(other, "LL302") == [(10, FIX_UNSAFE)]
+
+
 def test_no_column_fix_where_the_module_guards_an_import_from_sqlalchemy():
     # a placeholder for a name SQLAlchemy 1.4 lacks: the module keeps 1.4 working, and a
     # new top-level `from sqlalchemy.orm import mapped_column` would fail there

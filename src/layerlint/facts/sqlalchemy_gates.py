@@ -13,7 +13,8 @@ only raises or warns (a requirement of one version), nor any in a module importi
 2.0-only name unconditionally (it runs on 2.x only). A module holding one keeps an older
 SQLAlchemy working itself, as one with an ``except ImportError:`` fallback does
 (facts/fallbacks.py): the fixes that write the 2.0 API are withheld there, and the 1.x
-branch's ``declarative_base()`` is no finding of LL304.
+branch's ``declarative_base()`` is no finding of LL304. So they are in a module calling
+``select([...])``, the list form 2.0 removed: it runs on 1.x only.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import ast
 import re
 
 from layerlint.context import FileContext
-from layerlint.facts.names import dotted_root
-from layerlint.walk import statements
+from layerlint.facts.names import dotted_root, import_bindings
+from layerlint.walk import nodes_of, statements
 
 # names only SQLAlchemy 2.0 and later have (a module that uses one runs on 2.x)
 SQLALCHEMY_2_NAMES = frozenset({
@@ -148,6 +149,27 @@ def _imports_2_0_at_top(tree: ast.Module) -> bool:
         and (stmt.module or "").partition(".")[0] == "sqlalchemy"
         and any(alias.name in SQLALCHEMY_2_NAMES for alias in stmt.names)
         for stmt in tree.body
+    )
+
+
+def calls_legacy_select(tree: ast.Module) -> bool:
+    """Does the module call SQLAlchemy's ``select`` with a list (``select([users])``,
+    ``sa.select([...])``), the 1.x form that 2.0 removed? It runs on 1.x only."""
+    selects: set[str] = set()
+    modules: set[str] = set()
+    for node in nodes_of(tree, ast.Import, ast.ImportFrom):
+        for local, qualified in import_bindings(node):  # type: ignore[arg-type]
+            if local is None or qualified is None or qualified.partition(".")[0] != "sqlalchemy":
+                continue
+            (selects if qualified.rpartition(".")[2] == "select" else modules).add(local)
+    if not selects and not modules:
+        return False
+    return any(
+        call.args and isinstance(call.args[0], ast.List) and (
+            (isinstance(call.func, ast.Name) and call.func.id in selects)
+            or (isinstance(call.func, ast.Attribute) and call.func.attr == "select" and dotted_root(call.func.value) in modules)
+        )
+        for call in nodes_of(tree, ast.Call)
     )
 
 

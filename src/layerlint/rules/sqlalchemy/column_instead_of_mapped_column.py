@@ -94,7 +94,8 @@ It is offered only where `mapped_column` builds the same column:
   importing from `sqlalchemy`, or guarding an import from it: `async_sessionmaker =
   None` for a SQLAlchemy without it; or an `if` on the SQLAlchemy version:
   `if sqlalchemy.__version__.startswith("1."):`, a flag named for it such as
-  `SQLALCHEMY_2`, `hasattr(orm, "DeclarativeBase")`), or when `mapped_column` must be imported anew in
+  `SQLALCHEMY_2`, `hasattr(orm, "DeclarativeBase")`) or needs one (it calls
+  `select([...])` with a list, which 2.0 removed), or when `mapped_column` must be imported anew in
   a module that imports SQLAlchemy only inside functions or under a `try` (an
   optional dependency: a new top-level import would fail without it), or when
   `Column` comes through a project module that re-exports it (often the shim
