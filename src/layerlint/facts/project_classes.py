@@ -916,11 +916,11 @@ def scope_bindings(stmt: ast.stmt) -> set[str]:
 def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, str]) -> tuple[str, str] | None:
     """(the contextlib decorator, the class yielded) of ``@asynccontextmanager async def f()
     -> AsyncIterator[X]`` (or ``AsyncGenerator[X, None]``; ``@contextmanager def f() ->
-    Iterator[X]``/``Generator[X, ...]``), also as a static or class method; (:data:`RETURNED`,
-    X) of a plain ``def f() -> X``, (:data:`AWAITED`, X) of an ``async def f() -> X`` (its
-    call is a coroutine); a plain ``def f() -> ContextManager[X]`` (``AbstractContextManager``,
-    the async forms) stands for the decorated form; None for anything else (another decorator, no annotation, a form
-    that does not match)."""
+    Iterator[X]``/``Generator[X, ...]``, or ``-> X`` by mistake), also as a static or class
+    method; (:data:`RETURNED`, X) of a plain ``def f() -> X``, (:data:`AWAITED`, X) of an
+    ``async def f() -> X`` (its call is a coroutine); a plain ``def f() -> ContextManager[X]``
+    (``AbstractContextManager``, the async forms) stands for the decorated form; None for
+    anything else (another decorator, no annotation, a form that does not match)."""
     decorators = [resolve_in(d, bound) or (d.id if isinstance(d, ast.Name) else None) for d in func.decorator_list]
     managers = [d for d in decorators if d in CONTEXT_MANAGERS]
     if not managers and all(d in _METHOD_DECORATORS for d in decorators):
@@ -936,10 +936,14 @@ def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[s
     if len(managers) != 1 or any(d not in CONTEXT_MANAGERS and d not in _METHOD_DECORATORS for d in decorators):
         return None
     is_async = managers[0] == "contextlib.asynccontextmanager"
-    returns = parsed_annotation(func.returns)
-    if not isinstance(returns, ast.Subscript) or _YIELDING.get(resolve_in(returns.value, bound) or "") is not is_async:
-        return None
     if is_async is not isinstance(func, ast.AsyncFunctionDef):
+        return None
+    returns = parsed_annotation(func.returns)
+    if not isinstance(returns, ast.Subscript):
+        # `@contextmanager def f() -> Session`, annotated with what it yields (a common slip)
+        qualified = _class_named(returns, bound)
+        return (managers[0], qualified) if qualified and qualified not in _YIELDING else None
+    if _YIELDING.get(resolve_in(returns.value, bound) or "") is not is_async:
         return None
     qualified = _class_named(first_type_argument(returns), bound)
     return (managers[0], qualified) if qualified else None

@@ -24,7 +24,7 @@ not rebound: `self: DatabaseTask` in a Celery task bound to it), or
 nearest base defining `<method>` (of the module or another project module) makes it one,
 decorated `@asynccontextmanager` (`@contextmanager`) and annotated to yield a session
 (`-> AsyncIterator[AsyncSession]`, `AsyncGenerator[AsyncSession, None]`,
-`Iterator[Session]`; a project subclass of one too) or a plain `def` annotated to return a
+`Iterator[Session]`, or `-> Session` by mistake; a project subclass of one too) or a plain `def` annotated to return a
 context manager of one (`-> ContextManager[Session]`), or a plain `def` (no other decorator
 than `@staticmethod`/`@classmethod`) annotated to return one (`def _session(self) ->
 AsyncSession`, entered as `async with self._session() as sess`: a session is its own
