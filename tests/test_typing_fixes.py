@@ -375,3 +375,19 @@ def test_none_inside_a_nested_union_is_written_once():
     assert 'a: "None | int | int | Fwd"' in outcome.text
     assert "b: None | int | str" in outcome.text
     assert _run(outcome.text) == original
+
+
+def test_no_fix_beside_a_union_of_one_forward_reference():
+    # typing makes `Union["Fwd"]` (`Union["Fwd", "Fwd"]`) the ForwardRef itself, which has no
+    # `|` on Python 3.10: `Union["Fwd"] | None` raised TypeError there (found by the
+    # generated-module test run on 3.10)
+    source = """\
+        from typing import Dict, Optional, Union, cast
+
+        def f(p):
+            return cast(Dict[str, Optional[Union["Fwd", "Fwd"]]], p), cast(Optional[Union["Fwd"]], p)
+    """
+    assert fixes(source) == [(4, "LL501", None), (4, "LL501", None)]
+    assert fixes(source.replace('Union["Fwd", "Fwd"]', 'Union["Fwd", "Other"]')) == [
+        (4, "LL501", FIX_SAFE), (4, "LL501", None)
+    ]

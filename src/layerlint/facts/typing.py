@@ -204,6 +204,8 @@ def classify(
             isinstance(expr.value, ast.Attribute) and _dotted(expr.value)
         ):
             return OTHER
+        if _one_forward_reference(expr, resolve):
+            return OTHER  # `Union["User"]` is a ForwardRef at run time: no `|` before Python 3.11
         has_str = any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(expr.slice))
         return OK_STR if has_str else OK
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
@@ -212,6 +214,18 @@ def classify(
             return OTHER
         return OK_STR if OK_STR in leaves else OK
     return OTHER
+
+
+def _one_forward_reference(expr: ast.Subscript, resolve: Callable[[ast.expr], str | None] | None) -> bool:
+    """Is ``expr`` a ``Union[...]`` of one string, however often written (``Union["User",
+    "User"]``)? typing gives the one member itself for it: a ``ForwardRef``."""
+    head = resolve(expr.value) if resolve is not None else None
+    if head not in UNION_NAMES and not (head is None and isinstance(expr.value, ast.Name) and expr.value.id == "Union"):
+        return False
+    members = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
+    return all(isinstance(m, ast.Constant) and isinstance(m.value, str) for m in members) and (
+        len({m.value for m in members}) == 1  # type: ignore[attr-defined]
+    )
 
 
 def plan(
