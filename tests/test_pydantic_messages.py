@@ -24,3 +24,11 @@ def test_ll203_on_fields_of_an_instance_names_the_class_attribute():
     assert found[10] == "`__fields__` is Pydantic v1: use `type(self).model_fields` (not on the instance: deprecated too)"
     assert found[24] == "`__fields__` is Pydantic v1: use `type(item).model_fields` (not on the instance: deprecated too)"
     assert found[14] == found[27] == "`__fields__` is Pydantic v1: use `model_fields`"
+
+
+def test_ll201_on_a_nested_class_that_is_no_config_says_to_rename_it():
+    found = messages("LL201_named_config.py", "LL201")
+    assert found == {
+        10: "a nested class named `Config` is read by Pydantic as the model's v1 config class: rename it",
+        18: "`class Config` is Pydantic v1: use `model_config = ConfigDict(...)`",
+    }
