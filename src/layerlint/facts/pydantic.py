@@ -1021,7 +1021,10 @@ def _type_var_binding(bound: ast.expr | None, constraints: list[ast.expr], ctx: 
     if constraints:
         return _one_of_models([_annotation_ref(c, ctx, _NO_TYPE_VARS) for c in constraints], ctx)
     found = _annotation_ref(bound, ctx, _NO_TYPE_VARS)
-    return (found[0], ("type_var", (found[1],))) if found is not None else None
+    if found is None:
+        return None
+    # (a bound that is a union of models is already one of several: `bound=UserOut | AdminOut`)
+    return found if found[1][0] == "type_var" else (found[0], ("type_var", (found[1],)))
 
 
 def _module_type_vars(ctx: FileContext) -> Mapping[str, _Binding]:
