@@ -388,6 +388,8 @@ def test_no_fix_beside_a_union_of_one_forward_reference():
             return cast(Dict[str, Optional[Union["Fwd", "Fwd"]]], p), cast(Optional[Union["Fwd"]], p)
     """
     assert fixes(source) == [(4, "LL501", None), (4, "LL501", None)]
+    nested = source.replace('Optional[Union["Fwd"]]', 'Optional[Union[Union["Fwd"]]]')
+    assert fixes(nested) == [(4, "LL501", None), (4, "LL501", None)]
     assert fixes(source.replace('Union["Fwd", "Fwd"]', 'Union["Fwd", "Other"]')) == [
         (4, "LL501", FIX_SAFE), (4, "LL501", None)
     ]

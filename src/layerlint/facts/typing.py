@@ -218,14 +218,29 @@ def classify(
 
 def _one_forward_reference(expr: ast.Subscript, resolve: Callable[[ast.expr], str | None] | None) -> bool:
     """Is ``expr`` a ``Union[...]`` of one string, however often written (``Union["User",
-    "User"]``)? typing gives the one member itself for it: a ``ForwardRef``."""
+    "User"]``, ``Union[Union["User"]]``)? typing gives the one member itself for it: a
+    ``ForwardRef``."""
+    strings = _union_strings(expr, resolve)
+    return strings is not None and len(strings) == 1
+
+
+def _union_strings(expr: ast.expr, resolve: Callable[[ast.expr], str | None] | None) -> set[str] | None:
+    """The strings a ``Union[...]`` is made of, nested unions flattened; None when it (or a
+    nested one) has another member, or ``expr`` is no ``Union[...]``."""
+    if not isinstance(expr, ast.Subscript):
+        return None
     head = resolve(expr.value) if resolve is not None else None
     if head not in UNION_NAMES and not (head is None and isinstance(expr.value, ast.Name) and expr.value.id == "Union"):
-        return False
-    members = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
-    return all(isinstance(m, ast.Constant) and isinstance(m.value, str) for m in members) and (
-        len({m.value for m in members}) == 1  # type: ignore[attr-defined]
-    )
+        return None
+    strings: set[str] = set()
+    for member in expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]:
+        if isinstance(member, ast.Constant) and isinstance(member.value, str):
+            strings.add(member.value)
+        elif (inner := _union_strings(member, resolve)) is not None:
+            strings |= inner
+        else:
+            return None
+    return strings
 
 
 def plan(
