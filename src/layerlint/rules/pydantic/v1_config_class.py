@@ -74,9 +74,10 @@ meaning, or cannot be moved without changing it:
   `copy_on_model_validation`, `smart_union = False`), a settings key
   (`env_prefix`) outside a settings class, or a key given twice under its v1
   and v2 names;
-- a `Config` with bases or decorators (when none of its bases is a config,
-  `class Config(Enum)`, the message says to rename it: Pydantic reads any nested
-  class of that name as the model's config), a model that also assigns
+- a `Config` with bases or decorators (when a base makes it another kind of
+  class, `class Config(Enum)`, a model, a named tuple or typed dict, the message
+  says to rename it: Pydantic reads any nested class of that name as the model's
+  config), a model that also assigns
   `model_config`, a module that reads some `X.Config` (`class Config(Base.Config)`),
   a file of the project that reads the `Config` of a class of the model's name
   (read as text: `class Config(UserBase.Config):` in another module, also under
@@ -191,20 +192,20 @@ class V1ConfigClass(PydanticRule):
             or rests_on_another_library(info.origins, self.ctx)
             or (plan is not None and config_read_of_another_class(outer.name, self.ctx))
         )
-        if _not_a_config(node):
+        if _not_a_config(node, self.ctx):
             message = "a nested class named `Config` is read by Pydantic as the model's v1 config class: rename it"
         else:
             message = f"`class Config` is Pydantic v1: use `model_config = {replacement}(...)`"
         self.report(node, message, fix=None if plan is None else FIX_UNSAFE if unsafe else FIX_SAFE)
 
 
-def _not_a_config(node: ast.ClassDef) -> bool:
-    """Is the nested ``Config`` another kind of class by its bases (``class Config(Enum)``),
-    none of them a config (``Base.Config``, ``BaseConfig``)? Pydantic reads it all the same."""
-    return bool(node.bases) and not any(
-        (base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else "").endswith(
-            "Config"
-        )
-        for base in node.bases
-    )
+def _not_a_config(node: ast.ClassDef, ctx: FileContext) -> bool:
+    """Is the nested ``Config`` another kind of class by a base (``class Config(Enum)``, a
+    model, a named tuple)? Pydantic reads it as the model's config all the same."""
+    return any(ctx.resolve(base) in _NOT_CONFIG_BASES for base in node.bases)
 
+
+_NOT_CONFIG_BASES = frozenset({
+    "enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "pydantic.BaseModel",
+    "typing.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict", "typing_extensions.NamedTuple",
+})
