@@ -373,3 +373,37 @@ def test_ll601_checks_a_project_http_exception_in_a_module_naming_fastapi(tmp_pa
     files["app/services/listing.py"] = "from fastapi import Depends\n" + textwrap.dedent(service)
     found = _lint(tmp_path, files, "app/services/listing.py")
     assert [d.line for d in found if d.code == "LL601"] == [7, 10]
+
+
+def test_ll601_and_ll103_follow_another_name_of_a_project_http_exception(tmp_path):
+    # `Missing = NotFound` in the errors module: the same class under another name
+    errors = """\
+        from fastapi import HTTPException
+
+
+        class NotFound(HTTPException):
+            pass
+
+
+        Missing = NotFound
+        Gone = Missing
+        Unrelated = ValueError
+    """
+    service = """\
+        from fastapi import Depends
+
+        from app.errors import Gone, Missing, Unrelated
+
+
+        def find(key: str) -> None:
+            if not key:
+                raise Missing(status_code=404, detail="none")
+            if key == "old":
+                raise Gone(410, "gone")
+            raise Unrelated(404)
+    """
+    files = {"app/__init__.py": "", "app/errors.py": errors, "app/services/finder.py": service}
+    found = _lint(tmp_path, files, "app/services/finder.py")
+    assert sorted((d.line, d.code) for d in found if d.code in ("LL601", "LL103")) == [
+        (8, "LL103"), (8, "LL601"), (10, "LL103"), (10, "LL601")
+    ]

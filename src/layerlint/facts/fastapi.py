@@ -14,6 +14,7 @@ from layerlint.facts.project_classes import (
     UNKNOWN_BASE,
     AssignedValue,
     ClassAttributes,
+    aliased_name,
     class_attributes,
     class_own_names,
     function_returns_call_of,
@@ -163,17 +164,25 @@ def _project_http_exception(expr: ast.expr, ctx: FileContext) -> str | None:
     return _project_http_class(qualified, ctx) if qualified is not None else None
 
 
-def _project_http_class(qualified: str, ctx: FileContext) -> str | None:
+def _project_http_class(qualified: str, ctx: FileContext, hops: int = 0) -> str | None:
     """:func:`_project_http_exception` of a qualified name."""
     if not ctx.is_first_party(qualified):
         return None
     target = ctx.through_reexports(qualified)
     if target in HTTP_EXCEPTIONS:
         return target
-    # only a class statement of a project module: not a name bound some other way (a guarded
-    # `except ImportError:` fallback, an assignment), which through_reexports leaves as it is
+    # only a class statement of a project module, or another name for one (`Missing =
+    # NotFound`): not a name bound some other way (a guarded `except ImportError:` fallback,
+    # another assignment), which through_reexports leaves as it is
     bases = project_class_bases(qualified, ctx)
-    return qualified if bases is not None and bases & HTTP_EXCEPTIONS else None
+    if bases is None:
+        aliased = aliased_name(target, ctx) if hops < 4 else None
+        if aliased is None:
+            return None
+        if aliased in HTTP_EXCEPTIONS:  # `HTTPError = HTTPException`
+            return aliased
+        return qualified if _project_http_class(aliased, ctx, hops + 1) is not None else None
+    return qualified if bases & HTTP_EXCEPTIONS else None
 
 
 def project_http_exception(func: ast.expr, ctx: FileContext) -> tuple[str, bool] | None:

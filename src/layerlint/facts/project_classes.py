@@ -327,6 +327,14 @@ def project_class_bases(qualified: str, ctx: FileContext) -> frozenset[str] | No
     return outside_bases(target, ctx)
 
 
+def aliased_name(qualified: str, ctx: FileContext) -> str | None:
+    """What a project module's top-level ``Missing = NotFound`` (the name's only binding, to a
+    name or an attribute chain) names, qualified; None for any other name."""
+    module, _, name = qualified.rpartition(".")
+    read = _module(module, ctx, 0) if module and ctx.is_first_party(qualified) else None
+    return read.aliases.get(name) if read is not None and name not in read.rebound else None
+
+
 def takes_arguments_of(qualified: str, roots: frozenset[str], ctx: FileContext) -> bool:
     """Is ``qualified`` a class statement of a project module (re-exports followed) that takes
     its arguments as one of ``roots`` does: one base, no decorator or class keyword, no
@@ -562,17 +570,26 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             and (callee := built_class(func, lambda node: resolve_in(node, bound)))
         ):
             built[func.name] = callee  # (read only for names a session provider goes by)
+    renamed = {name for name, _ in renames}
     return _Module(
         bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
         frozenset(dataclasses), context_managers, instances, assigned, type_vars, provided,
         annotated_aliases(aliases, bound),
         {
             name: qualified for name, value in renames
-            if name not in rebound and name not in bound and (qualified := resolve_in(value, bound))
+            if name not in rebound and name not in bound and (qualified := _renamed(value, bound, renamed, module))
         },
         attributes, frozenset(tables), frozenset(rebound), built, frozenset(lenient_returns),
         frozenset(node.name for node in classes if not node.decorator_list and not node.keywords),
     )
+
+
+def _renamed(value: ast.expr, bound: dict[str, str], renamed: set[str], module: str) -> str | None:
+    """What ``Name = value`` names, qualified: also another such name of the module (``Gone =
+    Missing`` after ``Missing = NotFound``), which is followed there in turn."""
+    if isinstance(value, ast.Name) and value.id not in bound and value.id in renamed:
+        return f"{module}.{value.id}"
+    return resolve_in(value, bound)
 
 
 def _rebinding_names(stmt: ast.stmt, bound: set[str]) -> set[str]:

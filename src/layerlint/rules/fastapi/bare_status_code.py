@@ -13,7 +13,8 @@ Flags an integer literal used as an HTTP status in:
   re-exports it: `from app.errors import HTTPException`, or whose star import
   brings it, the last one that may: FastHTML's `from .starlette import *`; for a
   subclass, defined in the module or in another project module (read there,
-  never imported: `from app.errors import NotRegistered`), the `status_code=`
+  never imported: `from app.errors import NotRegistered`, also under another name
+  it has there, `Missing = NotRegistered`), the `status_code=`
   keyword, and the first argument when the subclass takes the status first as
   HTTPException does: one base, no `__init__`/`__new__` of its own, no
   decorator, `LoginError(401, "...")`; a module that names neither FastAPI,

@@ -8,9 +8,10 @@ is imported or aliased (`from fastapi import HTTPException as HE`,
 or a class that subclasses it (directly or through other classes), defined in
 the same module or in another project module: `raise NotFoundError(...)` after
 `from app.errors import NotFoundError` where `app/errors.py` has `class
-NotFoundError(HTTPException)`. Other modules are read, never imported; a name
-they bind some other way (an `except ImportError:` fallback, an assignment), or
-a class whose bases cannot be followed, is not flagged. A re-export of
+NotFoundError(HTTPException)`, or another name it has there (`Missing =
+NotFoundError`, that name's only binding). Other modules are read, never
+imported; a name they bind some other way (an `except ImportError:` fallback,
+another assignment), or a class whose bases cannot be followed, is not flagged. A re-export of
 `HTTPException` itself from a project module counts too, and so does raising
 what a helper function returns: `raise not_found("user")` where `not_found` is
 a plain `def` of the module, or a function of another project module, annotated
