@@ -468,6 +468,8 @@ class Event(Base):
     touched_at: Mapped[datetime] = mapped_column(default=clock.utc_now)
     label: Mapped[str] = mapped_column(default=year_label)
     stamped_at: Mapped[datetime] = mapped_column(default=clock.utc_partial)
+    called_at: Mapped[datetime] = mapped_column(default=lambda: clock.utc_now())
+    year: Mapped[str] = mapped_column(default=lambda: year_label())
 """
 
 
@@ -477,7 +479,7 @@ def test_a_now_helper_of_another_module_is_a_client_side_timestamp_default(proje
     (project / "app" / "core" / "__init__.py").write_text("")
     (project / "app" / "core" / "clock.py").write_text(CLOCK)
     (project / "app" / "event.py").write_text(EVENT_MODEL)
-    assert _rows("LL308", "app/event.py") == {(16, "LL308"), (17, "LL308"), (19, "LL308")}
+    assert _rows("LL308", "app/event.py") == {(16, "LL308"), (17, "LL308"), (19, "LL308"), (20, "LL308")}
 
 
 def test_a_top_package_named_src_keeps_its_name(project):

@@ -826,28 +826,43 @@ def _binds_just(stmt: ast.Assign | ast.AnnAssign, name: str) -> bool:
 def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
     """A client-side "now" default: ``func.now()``, ``datetime.now``/``utcnow`` (called or
     not), ``lambda: datetime.now(tz)``, ``partial(datetime.now, tz)``, or a function of the
-    module, or of another project module, that just returns ``datetime.now(...)``. Returns
-    how it is spelled, for the message."""
+    module, or of another project module, that just returns ``datetime.now(...)`` (also
+    called in a lambda). Returns how it is spelled, for the message."""
     spelled = sql_now(node, ctx) or _datetime_now(node, ctx)
     if spelled:
         return spelled
     if isinstance(node, ast.Lambda):
-        inner = _datetime_now(node.body, ctx) if isinstance(node.body, ast.Call) else None
-        return f"lambda: {inner}" if inner else None
+        if not isinstance(node.body, ast.Call):
+            return None
+        inner = _datetime_now(node.body, ctx)
+        if inner:
+            return f"lambda: {inner}"
+        helper = _now_function(node.body.func, ctx)  # `lambda: utils.utcnow()`
+        if helper is None:
+            return None
+        name, _, returns = helper.partition(" ")
+        return f"lambda: {name}() {returns}"
     if isinstance(node, ast.Call) and ctx.resolve(node.func) == "functools.partial" and node.args:
         inner = _datetime_now(node.args[0], ctx)
         return f"partial({inner}, ...)" if inner and not isinstance(node.args[0], ast.Call) else None
+    spelled = _now_function(node, ctx)
+    if spelled or not (isinstance(node, ast.Name) and node.id not in ctx.imports):
+        return spelled
+    # `NOW = func.now()`, or `__datetime_func__ = sa.func.now()` in the class body
+    # (sqlalchemy-mixins), bound once there
+    value = _value_bound_once(node.id, ctx)
+    inner = client_timestamp_default(value, ctx) if value is not None and not isinstance(value, ast.Name) else None
+    return f"{node.id} (= {inner})" if inner else None
+
+
+def _now_function(node: ast.AST, ctx: FileContext) -> str | None:
+    """How a function of the module, or of another project module (read there: ``from
+    app.utils import utc_now``), that just returns ``datetime.now(...)`` is spelled in the
+    message; None for anything else."""
     if isinstance(node, ast.Name) and node.id not in ctx.imports:
         local = ctx.memo("sqlalchemy.now_functions", lambda: _local_now_functions(ctx))
-        if node.id in local:
-            return f"{node.id} (returns {local[node.id]})"
-        # `NOW = func.now()`, or `__datetime_func__ = sa.func.now()` in the class body
-        # (sqlalchemy-mixins), bound once there
-        value = _value_bound_once(node.id, ctx)
-        inner = client_timestamp_default(value, ctx) if value is not None and not isinstance(value, ast.Name) else None
-        return f"{node.id} (= {inner})" if inner else None
-    elif isinstance(node, (ast.Name, ast.Attribute)):
-        # a project module's helper (`from app.utils import utc_now`), read there
+        return f"{node.id} (returns {local[node.id]})" if node.id in local else None
+    if isinstance(node, (ast.Name, ast.Attribute)):
         qualified = ctx.resolve(node)
         if qualified and ctx.is_first_party(qualified):
             callee = function_returns_call_of(qualified, ctx)

@@ -11,7 +11,8 @@ current-time SQL function: `current_timestamp`, `localtimestamp`,
 `lambda: datetime.now(...)`, `functools.partial(datetime.now, ...)`, or a
 function whose body only returns `datetime.now(...)`, of the module or imported
 from another project module (read there: `from app.core.clock import utc_now`,
-or its `utcnow = partial(datetime.now, UTC)`), or a name bound once to one of
+or its `utcnow = partial(datetime.now, UTC)`), passed or called in a lambda
+(`lambda: utils.utcnow()`), or a name bound once to one of
 these, in the class body or at the module's top level (`NOW = func.now()`,
 sqlalchemy-mixins' `__datetime_func__ = sa.func.now()`). In a
 SQLModel table (`table=True`), and in a class of the module that such a table
