@@ -572,6 +572,15 @@ def test_no_declarative_base_fix_where_a_class_lists_generic_before_the_base(tmp
     forced_bound = forced.replace("class Page(Generic[T], Base)", "Paged = Generic[T]\n\n\nclass Page(Paged, Base)")
     with pytest.raises(TypeError, match="consistent method resolution"):
         run(forced_bound, "forced_bound")
+    for binding in ("Paged: Any = Generic[T]", "Paged, n = Generic[T], 1", "if T:\n    Paged = Generic[T]",
+                    "P = Generic[T]\nPaged = P", "G = Generic\nPaged = G[T]"):
+        spelled = source.replace("class Page(Generic[T], Base)", f"{binding}\n\n\nclass Page(Paged, Base)")
+        assert fixes(spelled, "LL304") == [(6, None)], binding
+    assert fixes(source.replace("class Page(Generic[T], Base)", "G = Generic\n\n\nclass Page(G[T], Base)"), "LL304") == [
+        (6, None)
+    ]
+    other = source.replace("class Page(Generic[T], Base)", "Paged = dict\n\n\nclass Page(Paged, Base)")
+    assert fixes(other, "LL304") == [(6, FIX_UNSAFE)]
 
 
 def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():

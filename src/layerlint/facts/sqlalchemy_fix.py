@@ -612,26 +612,42 @@ def _generic_before(base: str, ctx: FileContext) -> bool:
             if node.name not in kin and any(isinstance(b, ast.Name) and b.id in kin for b in node.bases):
                 kin.add(node.name)
                 changed = True
-    # names the module binds to Generic itself (`Paged = Generic[T]`)
-    generic = {
-        stmt.targets[0].id
-        for stmt in ctx.tree.body
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-        and _is_generic(stmt.value, ctx)
-    }
+    generic = _names_bound_to_generic(ctx)
     for node in classes:
         names = [b.id if isinstance(b, ast.Name) else None for b in node.bases]
         first = next((i for i, name in enumerate(names) if name in kin), None)
-        if first is not None and any(
-            _is_generic(b, ctx) or (isinstance(b, ast.Name) and b.id in generic) for b in node.bases[:first]
-        ):
+        if first is not None and any(_is_generic(b, generic, ctx) for b in node.bases[:first]):
             return True
     return False
 
 
-def _is_generic(node: ast.expr, ctx: FileContext) -> bool:
-    """``Generic`` or ``Generic[...]``, however imported."""
-    return ctx.resolve(node.value if isinstance(node, ast.Subscript) else node) in _GENERIC
+def _names_bound_to_generic(ctx: FileContext) -> set[str]:
+    """The names the module binds, anywhere, to ``Generic``, ``Generic[...]`` or another such
+    name (``Paged = Generic[T]``, ``Paged: TypeAlias = ...``, ``G = Generic``, ``Paged, n =
+    Generic[T], 1``)."""
+    pairs = []
+    for node in nodes_of(ctx.tree, ast.Assign, ast.AnnAssign):
+        value = node.value
+        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+            if isinstance(target, ast.Name) and value is not None:
+                pairs.append((target.id, value))
+            elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+                pairs.extend((t.id, v) for t, v in zip(target.elts, value.elts) if isinstance(t, ast.Name))
+    generic: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, value in pairs:
+            if name not in generic and _is_generic(value, generic, ctx):
+                generic.add(name)
+                changed = True
+    return generic
+
+
+def _is_generic(node: ast.expr, generic: set[str], ctx: FileContext) -> bool:
+    """``Generic`` or ``Generic[...]``, however imported, or a name of ``generic`` (subscripted or not)."""
+    head = node.value if isinstance(node, ast.Subscript) else node
+    return (isinstance(head, ast.Name) and head.id in generic) or ctx.resolve(head) in _GENERIC
 
 
 _GENERIC = frozenset({"typing.Generic", "typing_extensions.Generic"})

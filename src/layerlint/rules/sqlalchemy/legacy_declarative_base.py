@@ -60,7 +60,9 @@ late (the mapping fails). A model of another module listing `Generic[T]` before
 the base (`class Page(Generic[T], Base)`) fails at import: `DeclarativeBase`
 already derives from `Generic`, and no consistent method resolution order
 exists (such a class in the module itself, also through a name bound to the
-base or a class deriving from it, or to `Generic[T]`, withholds the fix). The table
+base or a class deriving from it, or to `Generic` or `Generic[T]` anywhere in
+the module, withholds the fix; such a name imported from another module is not
+followed). The table
 definitions and the constructor are the same.
 
 No fix when the statement is not at module level (a class body scopes names
