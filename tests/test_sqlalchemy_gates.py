@@ -106,3 +106,11 @@ def test_a_sync_async_switch_is_no_gate():
         "from sqlalchemy.ext.asyncio import async_sessionmaker", "from sqlalchemy.orm import DeclarativeBase"
     ).replace("sessionmaker()", "registry().generate_base()")
     assert len(sqlalchemy_version_gates(ast.parse(generated))) == 1  # (generate_base: the legacy side)
+
+
+def test_getattr_of_the_version_is_a_version_test():
+    # sqlalchemy-declarative-extensions: `version = getattr(sqlalchemy, "__version__", "1.3")`
+    source = "import sqlalchemy\nversion = getattr(sqlalchemy, '__version__', '1.3')\nif version.startswith('2'):\n    pass\n"
+    assert len(sqlalchemy_version_gates(ast.parse(source))) == 1
+    other = source.replace("getattr(sqlalchemy,", "getattr(other,").replace("import sqlalchemy", "import other")
+    assert sqlalchemy_version_gates(ast.parse(other)) == []

@@ -72,9 +72,13 @@ def is_sqlalchemy_version_test(test: ast.expr, modules: frozenset[str], versions
                 return True  # `version("sqlalchemy")`, `get_distribution("SQLAlchemy")`
             if (
                 name in ("hasattr", "getattr") and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-                and node.args[1].value in SQLALCHEMY_2_NAMES and dotted_root(node.args[0]) in modules
+                and (
+                    node.args[1].value in SQLALCHEMY_2_NAMES
+                    or (name == "getattr" and node.args[1].value in _VERSION_ATTRIBUTES)
+                )
+                and dotted_root(node.args[0]) in modules
             ):
-                return True  # `hasattr(orm, "DeclarativeBase")`
+                return True  # `hasattr(orm, "DeclarativeBase")`, `getattr(sqlalchemy, "__version__", "1.3")`
         if (
             isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant)
             and node.left.value in SQLALCHEMY_2_NAMES
@@ -176,7 +180,7 @@ def calls_legacy_select(tree: ast.Module) -> bool:
 def in_sqlalchemy_1_branch(ctx: FileContext, line: int) -> bool:
     """Is ``line`` in a branch of an ``if`` on the SQLAlchemy version whose other branch uses a
     name only SQLAlchemy 2 has: the 1.x side of code written for both? (An ``if`` with no
-    ``else`` whose 2.0 branch returns or raises has the rest of its block for its 1.x side.)"""
+    ``else`` whose branch returns or raises has the rest of its block for its other side.)"""
     return any(first <= line <= last for first, last in ctx.memo(
         "sqlalchemy.version_1_branches", lambda: _version_1_spans(ctx.tree)
     ))
@@ -184,27 +188,25 @@ def in_sqlalchemy_1_branch(ctx: FileContext, line: int) -> bool:
 
 def _version_1_spans(tree: ast.Module) -> list[tuple[int, int]]:
     gates = sqlalchemy_version_gates(tree)
-    spans = [
-        _span(branch)
-        for gate in gates
-        for branch, other in ((gate.body, gate.orelse), (gate.orelse, gate.body))
-        if branch and _names_in(other) & SQLALCHEMY_2_NAMES
-    ]
-    exits = {
-        id(gate) for gate in gates
-        if not gate.orelse and isinstance(gate.body[-1], (ast.Return, ast.Raise))
-        and _names_in(gate.body) & SQLALCHEMY_2_NAMES
-    }
+    # an `if` with no `else` whose branch returns or raises has the rest of its block for its
+    # other side (`if not SQLALCHEMY_2: return declarative_base()` / the 2.0 code after it)
+    rests: dict[int, list[ast.stmt]] = {}
+    exits = {id(gate) for gate in gates if not gate.orelse and isinstance(gate.body[-1], (ast.Return, ast.Raise))}
     if exits:
         for node in ast.walk(tree):
             for field in ("body", "orelse", "finalbody"):
                 block = getattr(node, field, None)
                 if isinstance(block, list):
-                    spans.extend(
-                        _span(block[index + 1:])
-                        for index, stmt in enumerate(block[:-1]) if id(stmt) in exits
+                    rests.update(
+                        (id(stmt), block[index + 1:]) for index, stmt in enumerate(block[:-1]) if id(stmt) in exits
                     )
-    return spans
+    return [
+        _span(branch)
+        for gate in gates
+        for other_side in [gate.orelse or rests.get(id(gate), [])]
+        for branch, other in ((gate.body, other_side), (other_side, gate.body))
+        if branch and _names_in(other) & SQLALCHEMY_2_NAMES
+    ]
 
 
 def _span(block: list[ast.stmt]) -> tuple[int, int]:

@@ -13,8 +13,9 @@ whose other branch uses the 2.0 API (`if sqlalchemy.__version__.startswith("1.")
 `Base = declarative_base()` / `else:` `class Base(DeclarativeBase)`; also a name
 assigned from the version, a flag named for it, `SQLALCHEMY_2`, or
 `hasattr(orm, "DeclarativeBase")`; any `if` whose branches use the two APIs so),
-or after such an `if` with no `else` whose 2.0 branch returns or raises (the
-rest of its block runs on 1.x only).
+or on the 1.x side of such an `if` with no `else` whose branch returns or
+raises: the branch and the rest of its block are its two sides (`if not
+SQLALCHEMY_2: return declarative_base()`, then the 2.0 code).
 
 ## Why is this bad?
 `declarative_base()` is the legacy API, kept in SQLAlchemy 2.0 for
