@@ -603,11 +603,15 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
             return session.execute(select([Task])).all()
     ''')
     assert fixes(source, "LL302") == [(10, None)] and fixes(source, "LL304") == [(5, None)]
-    for legacy in ("sa.select([Task.id])", "sa.sql.select([Task])"):
+    for legacy in ("sa.select([Task.id])", "sa.sql.select([Task])", "select([c for c in Task.__table__.c])",
+                   "select((Task.id, Task.name))", "select(columns=[Task.id])", "sa.case([(Task.id > 1, 1)])"):
         assert fixes(source.replace("select([Task])", legacy), "LL302") == [(10, None)]
     modern = source.replace("select([Task])", "select(Task)")
     assert fixes(modern, "LL302") == [(10, FIX_UNSAFE)] and fixes(modern, "LL304") == [(5, FIX_UNSAFE)]
-    # (another library's select taking a list is no sign)
+    # (2.0's own `case((cond, value), else_=...)` takes tuples; another library's select a list)
+    assert fixes(modern.replace("select(Task)", "select(sa.case((Task.id > 1, 1), else_=0))"), "LL302") == [
+        (10, FIX_UNSAFE)
+    ]
     other = modern.replace("select(Task)", "ui.select([1, 2])").replace("import sqlalchemy as sa", "import ui")
     assert fixes(other, "LL302") == [(10, FIX_UNSAFE)]
 

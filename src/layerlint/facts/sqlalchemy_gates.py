@@ -14,7 +14,7 @@ only raises or warns (a requirement of one version), nor any in a module importi
 SQLAlchemy working itself, as one with an ``except ImportError:`` fallback does
 (facts/fallbacks.py): the fixes that write the 2.0 API are withheld there, and the 1.x
 branch's ``declarative_base()`` is no finding of LL304. So they are in a module calling
-``select([...])``, the list form 2.0 removed: it runs on 1.x only.
+``select([...])``, a form 2.0 removed: it runs on 1.x only.
 """
 
 from __future__ import annotations
@@ -157,24 +157,41 @@ def _imports_2_0_at_top(tree: ast.Module) -> bool:
 
 
 def calls_legacy_select(tree: ast.Module) -> bool:
-    """Does the module call SQLAlchemy's ``select`` with a list (``select([users])``,
-    ``sa.select([...])``), the 1.x form that 2.0 removed? It runs on 1.x only."""
-    selects: set[str] = set()
+    """Does the module call SQLAlchemy's ``select`` (or ``case``) in a form that 2.0 removed:
+    a list of columns (``select([users])``, ``sa.select([c for c in cols])``, a tuple too),
+    of pairs (``case([(cond, value)])``), or ``select(columns=...)`` (``whereclause=``,
+    ``from_obj=``)? It runs on 1.x only."""
+    callables: dict[str, str] = {}  # local name -> `select` or `case`
     modules: set[str] = set()
     for node in nodes_of(tree, ast.Import, ast.ImportFrom):
         for local, qualified in import_bindings(node):  # type: ignore[arg-type]
             if local is None or qualified is None or qualified.partition(".")[0] != "sqlalchemy":
                 continue
-            (selects if qualified.rpartition(".")[2] == "select" else modules).add(local)
-    if not selects and not modules:
+            if (last := qualified.rpartition(".")[2]) in _LEGACY_FORMS:
+                callables[local] = last
+            else:
+                modules.add(local)
+    if not callables and not modules:
         return False
-    return any(
-        call.args and isinstance(call.args[0], ast.List) and (
-            (isinstance(call.func, ast.Name) and call.func.id in selects)
-            or (isinstance(call.func, ast.Attribute) and call.func.attr == "select" and dotted_root(call.func.value) in modules)
-        )
-        for call in nodes_of(tree, ast.Call)
-    )
+    for call in nodes_of(tree, ast.Call):
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in callables:
+            name = callables[func.id]
+        elif isinstance(func, ast.Attribute) and func.attr in _LEGACY_FORMS and dotted_root(func.value) in modules:
+            name = func.attr
+        else:
+            continue
+        first = call.args[0] if call.args else None
+        # (2.0's `case((cond, value), ...)` takes its pairs as tuples: only a list is legacy there)
+        if isinstance(first, (ast.List, ast.ListComp)) or (name == "select" and isinstance(first, ast.Tuple)):
+            return True
+        if name == "select" and any(kw.arg in _LEGACY_SELECT_KEYWORDS for kw in call.keywords):
+            return True
+    return False
+
+
+_LEGACY_FORMS = frozenset({"select", "case"})
+_LEGACY_SELECT_KEYWORDS = frozenset({"columns", "whereclause", "from_obj"})
 
 
 def in_sqlalchemy_1_branch(ctx: FileContext, line: int) -> bool:
