@@ -12,7 +12,8 @@ with `__tablename__`, or a subclass of a `DeclarativeBase` subclass,
 `metaclass=DeclarativeMeta` (SQLAlchemy's), or of such a base imported from
 another project module, read there, when the class maps an attribute), its
 declarative base, an `__abstract__` class, or a mixin of the module that such a
-class inherits from. A base bound inside a function (`Base =
+class inherits from; also set on such a class at the module's top level
+below it (`Execution.task_id = Column(...)`, without a fix). A base bound inside a function (`Base =
 declarative_base()` in a test) counts only in that function: a parameter of the
 same name in another (a fixture's `Base`) is an unknown class. A `Column` wrapped
 in `deferred(...)` is flagged too (SQLAlchemy 2.0 writes `mapped_column(...,
@@ -167,3 +168,23 @@ class ColumnInsteadOfMappedColumn(Rule):
                     value.args[0],
                     f"`Column()` in `deferred()` in {kind} `{node.name}`: use `mapped_column(..., deferred=True)`",
                 )
+        if self.ctx.scopes:
+            return
+        # `Task.owner_id = Column(...)` below the class, at the module's top level
+        for value in self.ctx.memo("sqlalchemy.attributes_set_later", lambda: _attributes_set_later(self.ctx)).get(
+            node.name, ()
+        ):
+            if is_column_call(value, self.ctx):
+                self.report(value, f"`Column()` set on {kind} `{node.name}`: use `mapped_column()`")
+
+
+def _attributes_set_later(ctx: FileContext) -> dict[str, list[ast.expr]]:
+    """The calls the module's top level assigns to an attribute of a name (``Task.owner_id =
+    Column(...)``), by that name."""
+    found: dict[str, list[ast.expr]] = {}
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+            for target in stmt.targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                    found.setdefault(target.value.id, []).append(stmt.value)
+    return found
