@@ -130,7 +130,6 @@ from layerlint.facts.fastapi import (
     status_first_http_exceptions,
 )
 from layerlint.facts.project_classes import star_imported_name
-from layerlint.facts.pydantic import looks_like_class
 from layerlint.facts.status_fix import StatusFixFacts
 from layerlint.layers import HTTP_FREE_LAYERS
 from layerlint.rule import Rule
@@ -172,18 +171,17 @@ _CALLED_NAME_RE = re.compile(r"(\.?)(\w+)\s*$")
 
 
 def _called_with_status(ctx: FileContext) -> set[str]:
-    """The class-like names the text calls with an integer like a status first, imported or
-    read as an attribute (``NotFound(404, ...)``, ``errors.NotFound(404)``): where a project
-    class taking the status first may be called. (Needles are shared by every rule's walk:
-    ``range(100)`` must not widen it.)"""
+    """The names the text calls with an integer like a status first, imported or read as an
+    attribute (``NotFound(404, ...)``, ``errors.NotFound(404)``, ``NF(404)`` after ``NF =
+    NotFound`` there): where a project class taking the status first may be called, whatever
+    its name looks like (a finding must not depend on whether another rule's needles led the
+    walk there). (Needles are shared by every rule's walk: ``range(100)`` must not widen it.)"""
     source = ctx.source
     names = set()
     for match in _STATUS_ARGUMENT_RE.finditer(source):
         called = _CALLED_NAME_RE.search(source, max(0, match.start() - 80), match.start())
-        if called is not None and looks_like_class(name := called.group(2)) and (
-            called.group(1) or name in ctx.imports
-        ):
-            names.add(name)
+        if called is not None and (called.group(1) or called.group(2) in ctx.imports):
+            names.add(called.group(2))
     return names
 
 
