@@ -926,3 +926,25 @@ def test_a_model_of_a_schemas_suffix_module_is_read_without_a_pydantic_import(pr
     assert sorted((d["location"]["column"], d["message"][:12]) for d in _json("LL203", "app/ws.py")) == [
         (18, "`.dict()` is"), (32, "`.parse_obj("),
     ]
+
+
+def test_a_name_bound_to_a_class_in_another_module_is_that_class(project):
+    # `Legacy = V1Model` (and `OldModel = Legacy`) in a compat module: a pydantic.v1 base, whose
+    # models get no v2 advice (the safe-looking model_dump fix broke them); `Schema = BaseModel`
+    # a v2 one, whose `class Config` is LL201's
+    (project / "app" / "compat.py").write_text(
+        "from pydantic import BaseModel\nfrom pydantic.v1 import BaseModel as V1Model\n\n"
+        "Legacy = V1Model\nOldModel = Legacy\nSchema = BaseModel\n"
+    )
+    (project / "app" / "schemas" / "items.py").write_text(
+        "from app.compat import Legacy, OldModel, Schema\n\n\nclass OldItem(OldModel):\n    x: int\n\n\n"
+        "class OneHop(Legacy):\n    y: int\n\n\nclass New(Schema):\n    z: int\n\n    class Config:\n"
+        "        orm_mode = True\n"
+    )
+    (project / "app" / "use.py").write_text(
+        "from app.schemas.items import New, OldItem, OneHop\n\n\ndef use(a: OldItem, c: OneHop, n: New):\n"
+        "    OldItem.parse_obj({})\n    OneHop.parse_obj({})\n    n.dict()\n    return a.dict(), c.dict()\n"
+    )
+    assert _findings("app/use.py", "app/schemas/items.py") == {
+        ("app/schemas/items.py", 15, "LL201"), ("app/use.py", 7, "LL203")
+    }

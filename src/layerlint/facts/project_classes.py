@@ -258,10 +258,9 @@ def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None
             else:
                 v1, names, outside = v1 or found[0], names | found[1], outside | found[2]
         return v1, frozenset(names), frozenset(outside), name in read.dataclasses
-    if name in read.aliases:
-        return _facts_elsewhere(read.aliases[name], ctx, hops)
-    if name in read.imports:
-        qualified = read.imports[name]
+    if name in read.aliases or name in read.imports:
+        # (`Legacy = V1Model` names the class it is bound to, as an import does)
+        qualified = read.aliases.get(name) or read.imports[name]
         if is_pydantic_v1(qualified):
             return True, frozenset(), frozenset({qualified}), False
         found = _facts_elsewhere(qualified, ctx, hops)
