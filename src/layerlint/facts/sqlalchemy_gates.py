@@ -157,9 +157,10 @@ def _imports_2_0_at_top(tree: ast.Module) -> bool:
 
 
 def calls_legacy_select(tree: ast.Module) -> bool:
-    """Does the module call SQLAlchemy's ``select`` (or ``case``) in a form that 2.0 removed:
-    a list of columns (``select([users])``, ``sa.select([c for c in cols])``, a tuple too),
-    of pairs (``case([(cond, value)])``), or ``select(columns=...)`` (``whereclause=``,
+    """Does the module call SQLAlchemy's ``select`` (``exists``, a select's
+    ``with_only_columns``, ``case``) in a form that 2.0 removed: a list of columns
+    (``select([users])``, ``sa.select([c for c in cols])``, a tuple or a generator too), of
+    pairs (``case([(cond, value)])``), or ``select(columns=...)`` (``whereclause=``,
     ``from_obj=``)? It runs on 1.x only."""
     callables: dict[str, str] = {}  # local name -> `select` or `case`
     modules: set[str] = set()
@@ -175,22 +176,26 @@ def calls_legacy_select(tree: ast.Module) -> bool:
         return False
     for call in nodes_of(tree, ast.Call):
         func = call.func
+        first = call.args[0] if call.args else None
         if isinstance(func, ast.Name) and func.id in callables:
             name = callables[func.id]
         elif isinstance(func, ast.Attribute) and func.attr in _LEGACY_FORMS and dotted_root(func.value) in modules:
             name = func.attr
+        elif isinstance(func, ast.Attribute) and func.attr == "with_only_columns":
+            name = func.attr  # (a method of a select: `stmt.with_only_columns([users.c.id])`)
         else:
             continue
-        first = call.args[0] if call.args else None
         # (2.0's `case((cond, value), ...)` takes its pairs as tuples: only a list is legacy there)
-        if isinstance(first, (ast.List, ast.ListComp)) or (name == "select" and isinstance(first, ast.Tuple)):
+        if isinstance(first, (ast.List, ast.ListComp)) or (
+            name != "case" and isinstance(first, (ast.Tuple, ast.GeneratorExp))
+        ):
             return True
         if name == "select" and any(kw.arg in _LEGACY_SELECT_KEYWORDS for kw in call.keywords):
             return True
     return False
 
 
-_LEGACY_FORMS = frozenset({"select", "case"})
+_LEGACY_FORMS = frozenset({"select", "case", "exists"})
 _LEGACY_SELECT_KEYWORDS = frozenset({"columns", "whereclause", "from_obj"})
 
 
