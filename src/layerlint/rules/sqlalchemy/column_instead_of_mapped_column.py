@@ -13,7 +13,9 @@ with `__tablename__`, or a subclass of a `DeclarativeBase` subclass,
 another project module, read there, when the class maps an attribute), its
 declarative base, an `__abstract__` class, or a mixin of the module that such a
 class inherits from; also set on such a class at the module's top level
-below it (`Execution.task_id = Column(...)`, without a fix). A base bound inside a function (`Base =
+below it (`Execution.task_id = Column(...)`, also annotated, in a tuple or in
+an `if`/`try` block there; not when the module binds the class's name again),
+without a fix. A base bound inside a function (`Base =
 declarative_base()` in a test) counts only in that function: a parameter of the
 same name in another (a fixture's `Base`) is an unknown class. A `Column` wrapped
 in `deferred(...)` is flagged too (SQLAlchemy 2.0 writes `mapped_column(...,
@@ -117,8 +119,10 @@ the same `--fix` where it can be.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 
 from layerlint.context import FileContext
+from layerlint.facts.project_classes import module_level_statements
 from layerlint.facts.sqlalchemy import (
     class_attribute_values,
     declarative_class,
@@ -179,12 +183,31 @@ class ColumnInsteadOfMappedColumn(Rule):
 
 
 def _attributes_set_later(ctx: FileContext) -> dict[str, list[ast.expr]]:
-    """The calls the module's top level assigns to an attribute of a name (``Task.owner_id =
-    Column(...)``), by that name."""
-    found: dict[str, list[ast.expr]] = {}
-    for stmt in ctx.tree.body:
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
-            for target in stmt.targets:
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-                    found.setdefault(target.value.id, []).append(stmt.value)
-    return found
+    """The values the module's top level (its if/try blocks too) assigns to an attribute of a
+    name (``Task.owner_id = Column(...)``, annotated or in a tuple too), by that name, each once;
+    none for a name bound twice there (``Task = Plain`` after the class: which one is set is
+    not known)."""
+    found: dict[str, dict[int, ast.expr]] = {}
+    bindings: Counter[str] = Counter()
+    for stmt in module_level_statements(ctx.tree.body):
+        if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            bindings[stmt.name] += 1
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            bindings.update((a.asname or a.name).partition(".")[0] for a in stmt.names if a.name != "*")
+        if isinstance(stmt, ast.Assign):
+            pairs = [(target, stmt.value) for target in stmt.targets]
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            pairs = [(stmt.target, stmt.value)]
+        else:
+            continue
+        for target, value in pairs:
+            if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+                pairs.extend(zip(target.elts, value.elts))
+            elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+                bindings.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            elif isinstance(target, ast.Name):
+                bindings[target.id] += 1
+            elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                if isinstance(value, ast.Call):
+                    found.setdefault(target.value.id, {})[id(value)] = value
+    return {name: list(values.values()) for name, values in found.items() if bindings[name] <= 1}
