@@ -33,4 +33,6 @@ def test_ll201_on_a_nested_class_that_is_no_config_says_to_rename_it():
         18: "`class Config` is Pydantic v1: use `model_config = ConfigDict(...)`",
         23: "`class Config` is Pydantic v1: use `model_config = ConfigDict(...)`",
         32: "`class Config` is Pydantic v1: use `model_config = ConfigDict(...)`",
+        41: "a nested class named `Config` is read by Pydantic as the model's v1 config class: rename it",
+        46: "a nested class named `Config` is read by Pydantic as the model's v1 config class: rename it",
     }

@@ -75,9 +75,9 @@ meaning, or cannot be moved without changing it:
   (`env_prefix`) outside a settings class, or a key given twice under its v1
   and v2 names;
 - a `Config` with bases or decorators (when a base makes it another kind of
-  class, `class Config(Enum)`, a model, a named tuple or typed dict, the message
-  says to rename it: Pydantic reads any nested class of that name as the model's
-  config), a model that also assigns
+  class, `class Config(Enum)`, a model, a named tuple or typed dict, a builtin
+  collection or exception, the message says to rename it: Pydantic reads any
+  nested class of that name as the model's config), a model that also assigns
   `model_config`, a module that reads some `X.Config` (`class Config(Base.Config)`),
   a file of the project that reads the `Config` of a class of the model's name
   (read as text: `class Config(UserBase.Config):` in another module, also under
@@ -129,6 +129,7 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts.pydantic import (
     built_on_v1,
+    imported_kind,
     known_not_pydantic,
     module_facts,
     read_model_kind,
@@ -201,11 +202,25 @@ class V1ConfigClass(PydanticRule):
 
 def _not_a_config(node: ast.ClassDef, ctx: FileContext) -> bool:
     """Is the nested ``Config`` another kind of class by a base (``class Config(Enum)``, a
-    model, a named tuple)? Pydantic reads it as the model's config all the same."""
-    return any(ctx.resolve(base) in _NOT_CONFIG_BASES for base in node.bases)
+    model of the module or imported, a named tuple, a builtin collection or exception)?
+    Pydantic reads it as the model's config all the same."""
+    classes = module_facts(ctx).classes
+    for base in node.bases:
+        if isinstance(base, ast.Name) and base.id not in ctx.imports:
+            if base.id in classes:  # a class of the module: a model?
+                if read_model_kind(classes[base.id], ctx)[0] == "model":
+                    return True
+                continue
+            if base.id in _BUILTIN_KINDS:
+                return True
+        qualified = ctx.resolve(base)
+        if qualified in _NOT_CONFIG_BASES or (qualified is not None and imported_kind(qualified, ctx)[0] == "model"):
+            return True
+    return False
 
 
 _NOT_CONFIG_BASES = frozenset({
     "enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "pydantic.BaseModel",
     "typing.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict", "typing_extensions.NamedTuple",
 })
+_BUILTIN_KINDS = frozenset({"dict", "list", "tuple", "set", "frozenset", "str", "int", "Exception", "BaseException"})
