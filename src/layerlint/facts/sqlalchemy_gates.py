@@ -162,7 +162,7 @@ def calls_legacy_select(tree: ast.Module) -> bool:
     (``select([users])``, ``sa.select([c for c in cols])``, a tuple or a generator too), of
     pairs (``case([(cond, value)])``), or ``select(columns=...)`` (``whereclause=``,
     ``from_obj=``)? It runs on 1.x only."""
-    callables: dict[str, str] = {}  # local name -> `select` or `case`
+    callables: dict[str, str] = {}  # local name -> `select`, `case` or `exists`
     modules: set[str] = set()
     for node in nodes_of(tree, ast.Import, ast.ImportFrom):
         for local, qualified in import_bindings(node):  # type: ignore[arg-type]
