@@ -948,3 +948,21 @@ def test_a_name_bound_to_a_class_in_another_module_is_that_class(project):
     assert _findings("app/use.py", "app/schemas/items.py") == {
         ("app/schemas/items.py", 15, "LL201"), ("app/use.py", 7, "LL203")
     }
+
+
+def test_a_pydantic_name_bound_twice_is_a_compat_shim(project):
+    # `Compat = pydantic.v1.BaseModel` in a try, `from pydantic import BaseModel as Compat` in its
+    # except: which holds is not known, and a v1 one breaks under model_validate
+    (project / "app" / "compat.py").write_text(
+        "try:\n    from pydantic import v1 as _v1\n\n    Compat = _v1.BaseModel\n"
+        "except ImportError:\n    from pydantic import BaseModel as Compat\n"
+    )
+    (project / "app" / "schemas" / "items.py").write_text(
+        "from pydantic.v1 import BaseModel as V1Model\n\nfrom app.compat import Compat\n\nLegacy = V1Model\n\n\n"
+        "class Item(Compat):\n    x: int\n\n\nclass Old(Legacy):\n    y: int\n"
+    )
+    (project / "app" / "use.py").write_text(
+        "from app.schemas.items import Item, Old\n\n\ndef use(a: Item, o: Old):\n"
+        "    Item.parse_obj({})\n    Old.parse_obj({})\n    return a.dict(), o.dict()\n"
+    )
+    assert _findings("app/use.py") == set()

@@ -261,7 +261,9 @@ def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None
     if name in read.aliases or name in read.imports:
         # (`Legacy = V1Model` names the class it is bound to, as an import does)
         qualified = read.aliases.get(name) or read.imports[name]
-        if is_pydantic_v1(qualified):
+        if is_pydantic_v1(qualified) or (name in read.rebound and qualified.partition(".")[0] == "pydantic"):
+            # (a name bound twice, once to a Pydantic import: a compat shim, whose other
+            # binding, `Compat = pydantic.v1.BaseModel`, may be the one that holds)
             return True, frozenset(), frozenset({qualified}), False
         found = _facts_elsewhere(qualified, ctx, hops)
         return found if found is not None else (False, frozenset(), frozenset({qualified}), False)
@@ -509,7 +511,12 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     made = [(name, by_name[call.func.id]) for name, call in factories
             if isinstance(call.func, ast.Name) and call.func.id in by_name and name not in bases]
     local = {name: f"{module}.{name}" for name in [*bases, *(node.name for node in classes), *(n for n, _ in made)]}
-    bound = {**local, **imports}
+    # `Legacy = V1Model`, bound once: read where it is used (`class Old(Legacy)`) as that class
+    renamed = {
+        name: f"{module}.{name}" for name, _ in renames
+        if name not in rebound and name not in local and name not in imports
+    }
+    bound = {**local, **renamed, **imports}
     for name, func in made:
         made_bases = _made_class_bases(func, bound)
         if made_bases is not None:
@@ -569,26 +576,17 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             and (callee := built_class(func, lambda node: resolve_in(node, bound)))
         ):
             built[func.name] = callee  # (read only for names a session provider goes by)
-    renamed = {name for name, _ in renames}
     return _Module(
         bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
         frozenset(dataclasses), context_managers, instances, assigned, type_vars, provided,
         annotated_aliases(aliases, bound),
         {
             name: qualified for name, value in renames
-            if name not in rebound and name not in bound and (qualified := _renamed(value, bound, renamed, module))
+            if name in renamed and (qualified := resolve_in(value, bound))  # (`Gone = Missing`: `module.Missing`)
         },
         attributes, frozenset(tables), frozenset(rebound), built, frozenset(lenient_returns),
         frozenset(node.name for node in classes if not node.decorator_list and not node.keywords),
     )
-
-
-def _renamed(value: ast.expr, bound: dict[str, str], renamed: set[str], module: str) -> str | None:
-    """What ``Name = value`` names, qualified: also another such name of the module (``Gone =
-    Missing`` after ``Missing = NotFound``), which is followed there in turn."""
-    if isinstance(value, ast.Name) and value.id not in bound and value.id in renamed:
-        return f"{module}.{value.id}"
-    return resolve_in(value, bound)
 
 
 def _rebinding_names(stmt: ast.stmt, bound: set[str]) -> set[str]:
