@@ -950,6 +950,25 @@ def test_a_name_bound_to_a_class_in_another_module_is_that_class(project):
     }
 
 
+def test_ll201_says_rename_only_for_a_nested_config_that_another_module_makes_a_model(project):
+    # `class BaseConfig:` of a schemas module is a shared config (a module's name presumes a
+    # model only where a finding needs it): `class Config(BaseConfig)` gets the ConfigDict advice
+    (project / "app" / "schemas" / "common.py").write_text(
+        "from pydantic import BaseModel\n\n\nclass BaseConfig:\n    orm_mode = True\n\n\n"
+        "class Item(BaseModel):\n    name: str\n"
+    )
+    (project / "app" / "schemas" / "order.py").write_text(
+        "from pydantic import BaseModel\n\nfrom app.schemas.common import BaseConfig, Item\n\n\n"
+        "class Order(BaseModel):\n    class Config(BaseConfig):\n        pass\n\n\n"
+        "class Holder(BaseModel):\n    class Config(Item):\n        pass\n"
+    )
+    found = {d["location"]["row"]: d["message"] for d in _json("LL201", "app/schemas/order.py")}
+    assert found == {
+        7: "`class Config` is Pydantic v1: use `model_config = ConfigDict(...)`",
+        12: "a nested class named `Config` is read by Pydantic as the model's v1 config class: rename it",
+    }
+
+
 def test_a_pydantic_name_bound_twice_is_a_compat_shim(project):
     # `Compat = pydantic.v1.BaseModel` in a try, `from pydantic import BaseModel as Compat` in its
     # except: which holds is not known, and a v1 one breaks under model_validate

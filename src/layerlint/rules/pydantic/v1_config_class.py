@@ -127,15 +127,19 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
+from layerlint.facts.project_classes import project_class_bases
 from layerlint.facts.pydantic import (
+    MODEL_BASES,
     built_on_v1,
-    imported_kind,
     known_not_pydantic,
     module_facts,
     read_model_kind,
     rests_on_another_library,
 )
-from layerlint.facts.pydantic_fixes import config_class_plan, config_read_of_another_class
+from layerlint.facts.pydantic_fixes import (
+    config_class_plan,
+    config_read_of_another_class,
+)
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 
@@ -214,7 +218,12 @@ def _not_a_config(node: ast.ClassDef, ctx: FileContext) -> bool:
             if base.id in _BUILTIN_KINDS:
                 return True
         qualified = ctx.resolve(base)
-        if qualified in _NOT_CONFIG_BASES or (qualified is not None and imported_kind(qualified, ctx)[0] == "model"):
+        if qualified in _NOT_CONFIG_BASES or qualified in MODEL_BASES:
+            return True
+        # a class of another project module, its bases read there (not presumed a model by its
+        # module's name: `class BaseConfig:` of a schemas module is a config)
+        outside = project_class_bases(qualified, ctx) if qualified is not None else None
+        if outside and outside & MODEL_BASES:
             return True
     return False
 
