@@ -412,11 +412,15 @@ def test_ll601_and_ll103_follow_another_name_of_a_project_http_exception(tmp_pat
 def test_ll601_finds_the_same_whatever_else_is_selected(tmp_path):
     # `NF(404)` of a short alias: LL601's own needles must lead the walk there, not LL103's
     errors = "from fastapi import HTTPException\n\n\nclass NotFound(HTTPException):\n    pass\n\n\nNF = NotFound\n"
-    service = "from fastapi import APIRouter\n\nfrom app.errors import NF\n\n\ndef find():\n    raise NF(404)\n"
+    service = (
+        "from fastapi import APIRouter\n\nfrom app.errors import NF\n\n\ndef find(code):\n    raise NF(404)\n\n\n"
+        "def fallback(code):\n    raise NF(code or 404)\n\n\ndef chosen(code):\n    raise NF(None if code else 404)\n\n\n"
+        "def commented(code):\n    raise NF(  # why\n        (410)\n    )\n"
+    )
     files = {"app/__init__.py": "", "app/errors.py": errors, "app/services/s.py": service}
     _lint(tmp_path, files, "app/services/s.py")
     path = tmp_path / "app/services/s.py"
     for codes in ({"LL601"}, {"LL601", "LL103"}):
         external.clear()
         found = lint_source(path.read_bytes(), str(path), settings_for(path), codes=frozenset(codes)).diagnostics
-        assert [(d.line, d.code) for d in found if d.code == "LL601"] == [(7, "LL601")], codes
+        assert [d.line for d in found if d.code == "LL601"] == [7, 11, 15, 20], codes

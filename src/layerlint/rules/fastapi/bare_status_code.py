@@ -166,14 +166,16 @@ def _may_hold_status(node: ast.expr) -> bool:
     return isinstance(node, (ast.IfExp, ast.BoolOp))
 
 
-_STATUS_ARGUMENT_RE = re.compile(r"\(\s*[1-5]\d\d\b")
+# a call's first parentheses, then a status before any other parenthesis: `NotFound(404`,
+# `NotFound(code or 404`, `NotFound(None if code else 404`, `NotFound((404`, a comment between
+_STATUS_ARGUMENT_RE = re.compile(r"\(+[^()]{0,80}?\b[1-5]\d\d\b")
 _CALLED_NAME_RE = re.compile(r"(\.?)(\w+)\s*$")
 
 
 def _called_with_status(ctx: FileContext) -> set[str]:
-    """The names the text calls with an integer like a status first, imported or read as an
-    attribute (``NotFound(404, ...)``, ``errors.NotFound(404)``, ``NF(404)`` after ``NF =
-    NotFound`` there): where a project class taking the status first may be called, whatever
+    """The names the text calls with an integer like a status in its first argument (``code or
+    404`` too), imported or read as an attribute (``NotFound(404, ...)``,
+    ``errors.NotFound(404)``, ``NF(404)`` after ``NF = NotFound`` there): where a project class taking the status first may be called, whatever
     its name looks like (a finding must not depend on whether another rule's needles led the
     walk there). (Needles are shared by every rule's walk: ``range(100)`` must not widen it.)"""
     source = ctx.source
