@@ -194,6 +194,11 @@ def _attributes_set_later(ctx: FileContext) -> dict[str, list[ast.expr]]:
             bindings[stmt.name] += 1
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             bindings.update((a.asname or a.name).partition(".")[0] for a in stmt.names if a.name != "*")
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+            targets = [stmt.target] if isinstance(stmt, (ast.For, ast.AsyncFor)) else [
+                item.optional_vars for item in stmt.items if item.optional_vars is not None
+            ]
+            bindings.update(n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name))
         if isinstance(stmt, ast.Assign):
             pairs = [(target, stmt.value) for target in stmt.targets]
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
