@@ -605,7 +605,8 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
     assert fixes(source, "LL302") == [(10, None)] and fixes(source, "LL304") == [(5, None)]
     for legacy in ("sa.select([Task.id])", "sa.sql.select([Task])", "select([c for c in Task.__table__.c])",
                    "select((Task.id, Task.name))", "select(columns=[Task.id])", "sa.case([(Task.id > 1, 1)])",
-                   "select(c for c in [Task.id])", "select(Task).with_only_columns([Task.id])", "sa.exists([Task.id])"):
+                   "select(c for c in [Task.id])", "select(Task).with_only_columns([Task.id])", "sa.exists([Task.id])",
+                   "select(sa.case(whens=[(Task.id > 1, 1)], else_=0))"):
         assert fixes(source.replace("select([Task])", legacy), "LL302") == [(10, None)]
     modern = source.replace("select([Task])", "select(Task)")
     assert fixes(modern, "LL302") == [(10, FIX_UNSAFE)] and fixes(modern, "LL304") == [(5, FIX_UNSAFE)]

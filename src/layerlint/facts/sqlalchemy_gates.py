@@ -161,7 +161,7 @@ def calls_legacy_select(tree: ast.Module) -> bool:
     ``with_only_columns``, ``case``) in a form that 2.0 removed: a list of columns
     (``select([users])``, ``sa.select([c for c in cols])``, a tuple or a generator too), of
     pairs (``case([(cond, value)])``), or ``select(columns=...)`` (``whereclause=``,
-    ``from_obj=``)? It runs on 1.x only."""
+    ``from_obj=``), ``case(whens=...)``? It runs on 1.x only."""
     callables: dict[str, str] = {}  # local name -> `select`, `case` or `exists`
     modules: set[str] = set()
     for node in nodes_of(tree, ast.Import, ast.ImportFrom):
@@ -190,13 +190,13 @@ def calls_legacy_select(tree: ast.Module) -> bool:
             name != "case" and isinstance(first, (ast.Tuple, ast.GeneratorExp))
         ):
             return True
-        if name == "select" and any(kw.arg in _LEGACY_SELECT_KEYWORDS for kw in call.keywords):
+        if any(kw.arg in _LEGACY_KEYWORDS.get(name, ()) for kw in call.keywords):
             return True
     return False
 
 
 _LEGACY_FORMS = frozenset({"select", "case", "exists"})
-_LEGACY_SELECT_KEYWORDS = frozenset({"columns", "whereclause", "from_obj"})
+_LEGACY_KEYWORDS = {"select": frozenset({"columns", "whereclause", "from_obj"}), "case": frozenset({"whens"})}
 
 
 def in_sqlalchemy_1_branch(ctx: FileContext, line: int) -> bool:
