@@ -985,3 +985,9 @@ def test_a_pydantic_name_bound_twice_is_a_compat_shim(project):
         "    Item.parse_obj({})\n    Old.parse_obj({})\n    return a.dict(), o.dict()\n"
     )
     assert _findings("app/use.py") == set()
+    # ray's shim binds the name to None where Pydantic is missing: a v2 model where it is not
+    (project / "app" / "compat.py").write_text(
+        "try:\n    import pydantic\nexcept ImportError:\n    pydantic = None\n\n"
+        "if pydantic is None:\n    Compat = None\nelse:\n    from pydantic import BaseModel as Compat\n"
+    )
+    assert _findings("app/use.py") == {("app/use.py", 5, "LL203"), ("app/use.py", 7, "LL203")}

@@ -261,9 +261,7 @@ def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None
     if name in read.aliases or name in read.imports:
         # (`Legacy = V1Model` names the class it is bound to, as an import does)
         qualified = read.aliases.get(name) or read.imports[name]
-        if is_pydantic_v1(qualified) or (name in read.rebound and qualified.partition(".")[0] == "pydantic"):
-            # (a name bound twice, once to a Pydantic import: a compat shim, whose other
-            # binding, `Compat = pydantic.v1.BaseModel`, may be the one that holds)
+        if is_pydantic_v1(qualified):
             return True, frozenset(), frozenset({qualified}), False
         found = _facts_elsewhere(qualified, ctx, hops)
         return found if found is not None else (False, frozenset(), frozenset({qualified}), False)
@@ -489,6 +487,12 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             and isinstance(stmt.value, (ast.Name, ast.Attribute))
         ):
             renames.append((stmt.targets[0].id, stmt.value))
+    for name, value in renames:
+        # `Compat = pydantic.v1.BaseModel` beside an import of the name (a try/except shim):
+        # the v1 binding wins, as between two imports
+        qualified = resolve_in(value, imports)
+        if qualified is not None and name in imports and is_pydantic_v1(qualified):
+            imports[name] = qualified
     bases: dict[str, tuple[str, ...]] = {}
     own: dict[str, frozenset[str]] = {}
     annotated: dict[str, dict[str, str]] = {}
