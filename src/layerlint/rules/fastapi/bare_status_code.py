@@ -166,9 +166,11 @@ def _may_hold_status(node: ast.expr) -> bool:
     return isinstance(node, (ast.IfExp, ast.BoolOp))
 
 
-# a call's first parentheses, then a status before any other parenthesis: `NotFound(404`,
-# `NotFound(code or 404`, `NotFound(None if code else 404`, `NotFound((404`, a comment between
-_STATUS_ARGUMENT_RE = re.compile(r"\(+[^()]{0,80}?\b[1-5]\d\d\b")
+# a status first in a call's parentheses (`NotFound(404`, `NotFound((404`, a comment between),
+# or as the fallback of an `or` or a conditional (`NotFound(code or 404`): literal starts, as a
+# pattern tried at every position of every file is costly
+_STATUS_ARGUMENT_RE = re.compile(r"\((?:\s|#[^\n]*|\()*[1-5]\d\d\b")
+_STATUS_FALLBACK_RES = (re.compile(r" or\s+[1-5]\d\d\b"), re.compile(r" else\s+[1-5]\d\d\b"))
 _CALLED_NAME_RE = re.compile(r"(\.?)(\w+)\s*$")
 
 
@@ -179,9 +181,13 @@ def _called_with_status(ctx: FileContext) -> set[str]:
     its name looks like (a finding must not depend on whether another rule's needles led the
     walk there). (Needles are shared by every rule's walk: ``range(100)`` must not widen it.)"""
     source = ctx.source
+    opened = [match.start() for match in _STATUS_ARGUMENT_RE.finditer(source)]
+    for pattern in _STATUS_FALLBACK_RES:
+        for match in pattern.finditer(source):
+            opened.append(source.rfind("(", max(0, match.start() - 120), match.start()))
     names = set()
-    for match in _STATUS_ARGUMENT_RE.finditer(source):
-        called = _CALLED_NAME_RE.search(source, max(0, match.start() - 80), match.start())
+    for start in opened:
+        called = _CALLED_NAME_RE.search(source, max(0, start - 80), start) if start > 0 else None
         if called is not None and (called.group(1) or called.group(2) in ctx.imports):
             names.add(called.group(2))
     return names
