@@ -928,23 +928,25 @@ def test_a_model_of_a_schemas_suffix_module_is_read_without_a_pydantic_import(pr
     ]
 
 
+def _write(project, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        (project / path).write_text(text)
+
+
 def test_a_name_bound_to_a_class_in_another_module_is_that_class(project):
     # `Legacy = V1Model` (and `OldModel = Legacy`) in a compat module: a pydantic.v1 base, whose
     # models get no v2 advice (the safe-looking model_dump fix broke them); `Schema = BaseModel`
     # a v2 one, whose `class Config` is LL201's
-    (project / "app" / "compat.py").write_text(
-        "from pydantic import BaseModel\nfrom pydantic.v1 import BaseModel as V1Model\n\n"
-        "Legacy = V1Model\nOldModel = Legacy\nSchema = BaseModel\n"
-    )
-    (project / "app" / "schemas" / "items.py").write_text(
-        "from app.compat import Legacy, OldModel, Schema\n\n\nclass OldItem(OldModel):\n    x: int\n\n\n"
-        "class OneHop(Legacy):\n    y: int\n\n\nclass New(Schema):\n    z: int\n\n    class Config:\n"
-        "        orm_mode = True\n"
-    )
-    (project / "app" / "use.py").write_text(
-        "from app.schemas.items import New, OldItem, OneHop\n\n\ndef use(a: OldItem, c: OneHop, n: New):\n"
-        "    OldItem.parse_obj({})\n    OneHop.parse_obj({})\n    n.dict()\n    return a.dict(), c.dict()\n"
-    )
+    _write(project, {
+        "app/compat.py": "from pydantic import BaseModel\nfrom pydantic.v1 import BaseModel as V1Model\n\n"
+        "Legacy = V1Model\nOldModel = Legacy\nSchema = BaseModel\n",
+        "app/schemas/items.py": "from app.compat import Legacy, OldModel, Schema\n\n\n"
+        "class OldItem(OldModel):\n    x: int\n\n\nclass OneHop(Legacy):\n    y: int\n\n\n"
+        "class New(Schema):\n    z: int\n\n    class Config:\n        orm_mode = True\n",
+        "app/use.py": "from app.schemas.items import New, OldItem, OneHop\n\n\n"
+        "def use(a: OldItem, c: OneHop, n: New):\n"
+        "    OldItem.parse_obj({})\n    OneHop.parse_obj({})\n    n.dict()\n    return a.dict(), c.dict()\n",
+    })
     assert _findings("app/use.py", "app/schemas/items.py") == {
         ("app/schemas/items.py", 15, "LL201"), ("app/use.py", 7, "LL203")
     }
@@ -972,18 +974,14 @@ def test_ll201_says_rename_only_for_a_nested_config_that_another_module_makes_a_
 def test_a_pydantic_name_bound_twice_is_a_compat_shim(project):
     # `Compat = pydantic.v1.BaseModel` in a try, `from pydantic import BaseModel as Compat` in its
     # except: which holds is not known, and a v1 one breaks under model_validate
-    (project / "app" / "compat.py").write_text(
-        "try:\n    from pydantic import v1 as _v1\n\n    Compat = _v1.BaseModel\n"
-        "except ImportError:\n    from pydantic import BaseModel as Compat\n"
-    )
-    (project / "app" / "schemas" / "items.py").write_text(
-        "from pydantic.v1 import BaseModel as V1Model\n\nfrom app.compat import Compat\n\nLegacy = V1Model\n\n\n"
-        "class Item(Compat):\n    x: int\n\n\nclass Old(Legacy):\n    y: int\n"
-    )
-    (project / "app" / "use.py").write_text(
-        "from app.schemas.items import Item, Old\n\n\ndef use(a: Item, o: Old):\n"
-        "    Item.parse_obj({})\n    Old.parse_obj({})\n    return a.dict(), o.dict()\n"
-    )
+    _write(project, {
+        "app/compat.py": "try:\n    from pydantic import v1 as _v1\n\n    Compat = _v1.BaseModel\n"
+        "except ImportError:\n    from pydantic import BaseModel as Compat\n",
+        "app/schemas/items.py": "from pydantic.v1 import BaseModel as V1Model\n\nfrom app.compat import Compat\n\n"
+        "Legacy = V1Model\n\n\nclass Item(Compat):\n    x: int\n\n\nclass Old(Legacy):\n    y: int\n",
+        "app/use.py": "from app.schemas.items import Item, Old\n\n\ndef use(a: Item, o: Old):\n"
+        "    Item.parse_obj({})\n    Old.parse_obj({})\n    return a.dict(), o.dict()\n",
+    })
     assert _findings("app/use.py") == set()
     # ray's shim binds the name to None where Pydantic is missing: a v2 model where it is not
     (project / "app" / "compat.py").write_text(
