@@ -308,3 +308,14 @@ def test_an_interrupted_write_keeps_the_original(tmp_path, monkeypatch):
         fixer.write_atomic(str(target), b"x = 1\n")
     assert target.read_text() == FIXABLE
     assert {p.name for p in tmp_path.iterdir()} == {"mod.py", "pyproject.toml"}  # no temporary left
+
+
+def test_a_banner_comment_inside_a_call_is_read_in_time():
+    # LL601's needle pattern once tried every split of a `#####` comment inside parentheses:
+    # crawl4ai's module never finished (the pattern is now linear; this would hang, not fail)
+    banner = "#" * 60
+    source = (
+        "from fastapi import HTTPException\n\n\ndef f(code):\n"
+        f"    raise HTTPException(\n        {banner}\n        # why\n        404,\n    )\n"
+    ).encode()
+    assert lint(source, "app/routes/x.py") == [("LL601", 8)]

@@ -169,7 +169,9 @@ def _may_hold_status(node: ast.expr) -> bool:
 # a status first in a call's parentheses (`NotFound(404`, `NotFound((404`, a comment between),
 # or as the fallback of an `or` or a conditional (`NotFound(code or 404`): literal starts, as a
 # pattern tried at every position of every file is costly
-_STATUS_ARGUMENT_RE = re.compile(r"\((?:\s|#[^\n]*|\()*[1-5]\d\d\b")
+# (a comment is matched to its line's end only: `#[^\n]*` alone could end at any `#` of a
+# `#####` banner, and the nested repetition then tried every split of it, without end)
+_STATUS_ARGUMENT_RE = re.compile(r"\((?:\s|#[^\n]*\n|\()*[1-5]\d\d\b")
 _STATUS_FALLBACK_RES = (re.compile(r" or\s+[1-5]\d\d\b"), re.compile(r" else\s+[1-5]\d\d\b"))
 _CALLED_NAME_RE = re.compile(r"(\.?)(\w+)\s*$")
 
