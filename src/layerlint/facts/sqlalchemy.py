@@ -837,17 +837,16 @@ def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
         inner = _datetime_now(node.body, ctx)
         if inner:
             return f"lambda: {inner}"
-        helper = _now_function(node.body.func, ctx)  # `lambda: utils.utcnow()`
-        if helper is None:
-            return None
-        name, _, returns = helper.partition(" ")
-        return f"lambda: {name}() {returns}"
+        returns = _now_function_returns(node.body.func, ctx)  # `lambda: utils.utcnow()`
+        return f"lambda: {ast.unparse(node.body.func)}() (returns {returns})" if returns else None
     if isinstance(node, ast.Call) and ctx.resolve(node.func) == "functools.partial" and node.args:
         inner = _datetime_now(node.args[0], ctx)
         return f"partial({inner}, ...)" if inner and not isinstance(node.args[0], ast.Call) else None
-    spelled = _now_function(node, ctx)
-    if spelled or not (isinstance(node, ast.Name) and node.id not in ctx.imports):
-        return spelled
+    returns = _now_function_returns(node, ctx)
+    if returns:
+        return f"{ast.unparse(node)} (returns {returns})"
+    if not (isinstance(node, ast.Name) and node.id not in ctx.imports):
+        return None
     # `NOW = func.now()`, or `__datetime_func__ = sa.func.now()` in the class body
     # (sqlalchemy-mixins), bound once there
     value = _value_bound_once(node.id, ctx)
@@ -855,17 +854,16 @@ def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
     return f"{node.id} (= {inner})" if inner else None
 
 
-def _now_function(node: ast.AST, ctx: FileContext) -> str | None:
-    """How a function of the module, or of another project module (read there: ``from
-    app.utils import utc_now``), that just returns ``datetime.now(...)`` is spelled in the
-    message; None for anything else."""
+def _now_function_returns(node: ast.AST, ctx: FileContext) -> str | None:
+    """What a function of the module, or of another project module (read there: ``from
+    app.utils import utc_now``), that just returns ``datetime.now(...)`` returns, as the
+    message spells it; None for anything else."""
     if isinstance(node, ast.Name) and node.id not in ctx.imports:
-        local = ctx.memo("sqlalchemy.now_functions", lambda: _local_now_functions(ctx))
-        return f"{node.id} (returns {local[node.id]})" if node.id in local else None
+        return ctx.memo("sqlalchemy.now_functions", lambda: _local_now_functions(ctx)).get(node.id)
     if isinstance(node, (ast.Name, ast.Attribute)):
         qualified = ctx.resolve(node)
         if qualified and ctx.is_first_party(qualified):
             callee = function_returns_call_of(qualified, ctx)
             if callee in DATETIME_NOW:
-                return f"{ast.unparse(node)} (returns datetime.{callee.rpartition('.')[2]}(...))"
+                return f"datetime.{callee.rpartition('.')[2]}(...)"
     return None
