@@ -72,6 +72,7 @@ import io
 import re
 import tokenize
 from functools import cached_property
+from typing import Callable
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
@@ -589,30 +590,31 @@ def declarative_base_fix(stmt: ast.Assign | ast.AnnAssign, call: ast.Call, ctx: 
 
 
 def _generic_before(base: str, ctx: FileContext) -> bool:
-    """Does a class of the module list ``Generic[...]`` (or a name bound to it) before the base,
-    a name bound to it or a class of the module deriving from it (``class Page(Generic[T], Base)``)? With ``Base`` a
-    ``DeclarativeBase`` subclass, which derives from ``Generic`` itself, no consistent method
-    resolution order exists: the class fails at import."""
+    """Does a class of the module list ``Generic[...]`` (or a name bound to it) before the
+    base, a name bound to it or a class of the module deriving from it (``class
+    Page(Generic[T], Base)``)? With ``Base`` a ``DeclarativeBase`` subclass, which derives
+    from ``Generic`` itself, no consistent method resolution order exists: the class fails
+    at import."""
     if "Generic" not in ctx.source:
         return False
     classes = nodes_of(ctx.tree, ast.ClassDef)
-    # the base, the names the module binds to it (`Model = Base`) and its classes deriving from it
-    kin = {base}
-    changed = True
-    while changed:
-        changed = False
-        for stmt in ctx.tree.body:
-            if (
-                isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and stmt.value.id in kin
-                and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id not in kin
-            ):
-                kin.add(stmt.targets[0].id)
-                changed = True
-        for node in classes:
-            if node.name not in kin and any(isinstance(b, ast.Name) and b.id in kin for b in node.bases):
-                kin.add(node.name)
-                changed = True
-    generic = _names_bound_to_generic(ctx)
+    # the base, the names the module's top level binds to it (`Model = Base`) and its classes
+    # deriving from it
+    kin = _names_reaching(
+        {base},
+        [
+            *(
+                (stmt.targets[0].id, stmt.value) for stmt in ctx.tree.body
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name)
+                and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            ),
+            *((node.name, b) for node in classes for b in node.bases),
+        ],
+        lambda value, names: isinstance(value, ast.Name) and value.id in names,
+    )
+    # the names the module binds, anywhere, to Generic, Generic[...] or another such name
+    # (`Paged = Generic[T]`, `Paged: TypeAlias = ...`, `G = Generic`, `Paged, n = Generic[T], 1`)
+    generic = _names_reaching(set(), _assignment_pairs(ctx.tree), lambda value, names: _is_generic(value, names, ctx))
     for node in classes:
         names = [b.id if isinstance(b, ast.Name) else None for b in node.bases]
         first = next((i for i, name in enumerate(names) if name in kin), None)
@@ -621,27 +623,34 @@ def _generic_before(base: str, ctx: FileContext) -> bool:
     return False
 
 
-def _names_bound_to_generic(ctx: FileContext) -> set[str]:
-    """The names the module binds, anywhere, to ``Generic``, ``Generic[...]`` or another such
-    name (``Paged = Generic[T]``, ``Paged: TypeAlias = ...``, ``G = Generic``, ``Paged, n =
-    Generic[T], 1``)."""
+def _names_reaching(
+    names: set[str], pairs: list[tuple[str, ast.expr]], reaches: Callable[[ast.expr, set[str]], bool]
+) -> set[str]:
+    """``names``, and each name of ``pairs`` (name, value) whose value ``reaches`` them, in
+    turn, until none is added."""
+    names = set(names)
+    changed = True
+    while changed:
+        changed = False
+        for name, value in pairs:
+            if name not in names and reaches(value, names):
+                names.add(name)
+                changed = True
+    return names
+
+
+def _assignment_pairs(tree: ast.Module) -> list[tuple[str, ast.expr]]:
+    """(name, value) of each assignment (annotated too) anywhere in the module, a tuple of
+    names from a tuple of values pairwise."""
     pairs = []
-    for node in nodes_of(ctx.tree, ast.Assign, ast.AnnAssign):
+    for node in nodes_of(tree, ast.Assign, ast.AnnAssign):
         value = node.value
         for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
             if isinstance(target, ast.Name) and value is not None:
                 pairs.append((target.id, value))
             elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
                 pairs.extend((t.id, v) for t, v in zip(target.elts, value.elts) if isinstance(t, ast.Name))
-    generic: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name, value in pairs:
-            if name not in generic and _is_generic(value, generic, ctx):
-                generic.add(name)
-                changed = True
-    return generic
+    return pairs
 
 
 def _is_generic(node: ast.expr, generic: set[str], ctx: FileContext) -> bool:
