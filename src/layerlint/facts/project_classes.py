@@ -458,7 +458,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
 
     for stmt in module_level_statements(tree.body):
         bound_here = scope_bindings(stmt)
-        rebound |= _rebinding_names(stmt, bound_here) & names
+        rebound |= rebinding_names(stmt, bound_here) & names
         names.update(bound_here)
         _attributes_set_later(stmt, set_later, unseen)
         if isinstance(stmt, ast.Import):
@@ -593,7 +593,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     )
 
 
-def _rebinding_names(stmt: ast.stmt, bound: set[str]) -> set[str]:
+def rebinding_names(stmt: ast.stmt, bound: set[str]) -> set[str]:
     """The names among ``bound`` (:func:`scope_bindings`) that ``stmt`` rebinds: not the
     ``Base`` of ``Base.query = ...``, which sets an attribute."""
     if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):

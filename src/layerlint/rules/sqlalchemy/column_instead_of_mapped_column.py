@@ -119,10 +119,9 @@ the same `--fix` where it can be.
 from __future__ import annotations
 
 import ast
-from collections import Counter
 
 from layerlint.context import FileContext
-from layerlint.facts.project_classes import module_level_statements
+from layerlint.facts.project_classes import module_level_statements, rebinding_names, scope_bindings
 from layerlint.facts.sqlalchemy import (
     class_attribute_values,
     declarative_class,
@@ -188,17 +187,12 @@ def _attributes_set_later(ctx: FileContext) -> dict[str, list[ast.expr]]:
     none for a name bound twice there (``Task = Plain`` after the class: which one is set is
     not known)."""
     found: dict[str, dict[int, ast.expr]] = {}
-    bindings: Counter[str] = Counter()
+    names: set[str] = set()
+    rebound: set[str] = set()
     for stmt in module_level_statements(ctx.tree.body):
-        if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            bindings[stmt.name] += 1
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            bindings.update((a.asname or a.name).partition(".")[0] for a in stmt.names if a.name != "*")
-        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
-            targets = [stmt.target] if isinstance(stmt, (ast.For, ast.AsyncFor)) else [
-                item.optional_vars for item in stmt.items if item.optional_vars is not None
-            ]
-            bindings.update(n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name))
+        bound_here = scope_bindings(stmt)  # (as a project module's summary reads them)
+        rebound |= rebinding_names(stmt, bound_here) & names
+        names |= bound_here
         if isinstance(stmt, ast.Assign):
             pairs = [(target, stmt.value) for target in stmt.targets]
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
@@ -208,11 +202,7 @@ def _attributes_set_later(ctx: FileContext) -> dict[str, list[ast.expr]]:
         for target, value in pairs:
             if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
                 pairs.extend(zip(target.elts, value.elts))
-            elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
-                bindings.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-            elif isinstance(target, ast.Name):
-                bindings[target.id] += 1
             elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
                 if isinstance(value, ast.Call):
                     found.setdefault(target.value.id, {})[id(value)] = value
-    return {name: list(values.values()) for name, values in found.items() if bindings[name] <= 1}
+    return {name: list(values.values()) for name, values in found.items() if name not in rebound}
