@@ -59,6 +59,8 @@ from layerlint.facts.project_classes import (
     outside_bases,
     parsed_annotation,
     read_outside_bases,
+    rebinding_names,
+    scope_bindings,
     star_import_statements,
 )
 from layerlint.facts.typing import CAST_NAMES, flat_union, is_none_constant
@@ -397,6 +399,10 @@ class ModuleFacts:
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     # can anything here be a model: a model class defined, or a model class imported?
     has_models: bool = False
+    # top-level `Schema = BaseModel` bound once: name -> the name or attribute chain it stands for
+    renames: dict[str, ast.expr] = field(default_factory=dict)
+    # names a top-level assignment binds to something of pydantic.v1, however often bound
+    v1_renamed: frozenset[str] = frozenset()
 
 
 def _import_bindings(node: ast.Import | ast.ImportFrom, ctx: FileContext) -> list[tuple[str, str]]:
@@ -508,11 +514,49 @@ def _module_facts(ctx: FileContext) -> ModuleFacts:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for local, qualified in _import_bindings(stmt, ctx):
                 facts.import_bindings.setdefault(local, set()).add(qualified)
+    facts.renames, facts.v1_renamed = _module_renames(ctx, facts)
     facts.classes = _classify_classes(class_nodes, facts, ctx)
     facts.has_models = any(info.kind == "model" for info in facts.classes.values()) or any(
         imported_kind(q, ctx)[0] == "model" for q in _all_imported_names(ctx, facts, import_nodes)
     )
     return facts
+
+
+def _module_renames(ctx: FileContext, facts: ModuleFacts) -> tuple[dict[str, ast.expr], frozenset[str]]:
+    """The module's top-level assignments of one name to a name or an attribute chain
+    (``Schema = BaseModel``): {name: value} for the names no other statement binds, read as
+    their value where they are a class's base; and the names any such assignment binds to
+    something of ``pydantic.v1``, however else bound (``try: Compat = pydantic.v1.BaseModel`` /
+    ``except AttributeError: from pydantic import BaseModel as Compat``: v1's API either way,
+    as between two imports)."""
+    candidates = [
+        (stmt.targets[0].id, stmt.value) for stmt in module_level_statements(ctx.tree.body)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+        and isinstance(stmt.value, (ast.Name, ast.Attribute))
+    ]
+    if not candidates:
+        return {}, frozenset()
+    names: set[str] = set()
+    rebound: set[str] = set()
+    for stmt in module_level_statements(ctx.tree.body):
+        bound_here = scope_bindings(stmt)
+        rebound |= rebinding_names(stmt, bound_here) & names
+        names |= bound_here
+    v1 = frozenset(name for name, value in candidates if _names_v1(value, ctx, facts))
+    return {name: value for name, value in candidates if name not in rebound}, v1
+
+
+def _names_v1(chain: ast.expr, ctx: FileContext, facts: ModuleFacts) -> bool:
+    """Does a Name/Attribute chain name something of ``pydantic.v1`` through any import
+    binding its head (``pydantic.v1.BaseModel`` after ``import pydantic``)?"""
+    attrs: list[str] = []
+    while isinstance(chain, ast.Attribute):
+        attrs.append(chain.attr)
+        chain = chain.value
+    if not isinstance(chain, ast.Name):
+        return False
+    tail = "".join("." + attr for attr in reversed(attrs))
+    return any(is_pydantic_v1(qualified + tail) for qualified in name_bindings(chain.id, ctx, facts))
 
 
 def _all_imported_names(ctx: FileContext, facts: ModuleFacts, import_nodes: list[ast.Import | ast.ImportFrom]):
@@ -600,6 +644,7 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
         by_name.setdefault(node.name, []).append(node)
     infos: dict[str, ClassInfo] = {}
     resolving: set[str] = set()
+    following: set[str] = set()  # renames being followed (`A = B`, `B = A`: a cycle)
 
     def base_kind(base: ast.expr) -> tuple[str, bool, frozenset[str], frozenset[str]]:
         """(kind, settings, defines, origins) of a base."""
@@ -608,9 +653,18 @@ def _classify_classes(nodes: list[ast.ClassDef], facts: ModuleFacts, ctx: FileCo
             if base.id in by_name:
                 info = classify(base.id)
                 return info.kind, info.settings, info.defines, info.origins
+            if base.id in facts.v1_renamed:
+                return "v1", False, frozenset(), frozenset()
             found = module_name_kind(base.id, facts, ctx)
             if found is not None:
                 return found[0], found[1], frozenset(), frozenset(name_bindings(base.id, ctx, facts))
+            value = facts.renames.get(base.id)
+            if value is not None and base.id not in following:  # `Schema = BaseModel`: as BaseModel
+                following.add(base.id)
+                try:
+                    return base_kind(value)
+                finally:
+                    following.discard(base.id)
             if base.id in _BUILTIN_NAMES:
                 return "plain", False, frozenset(), frozenset()
             return "unknown", False, frozenset(), frozenset()
