@@ -606,14 +606,25 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
     for legacy in ("sa.select([Task.id])", "sa.sql.select([Task])", "select([c for c in Task.__table__.c])",
                    "select((Task.id, Task.name))", "select(columns=[Task.id])", "sa.case([(Task.id > 1, 1)])",
                    "select(c for c in [Task.id])", "select(Task).with_only_columns([Task.id])", "sa.exists([Task.id])",
-                   "select(sa.case(whens=[(Task.id > 1, 1)], else_=0))"):
-        assert fixes(source.replace("select([Task])", legacy), "LL302") == [(10, None)]
+                   "select(sa.case(whens=[(Task.id > 1, 1)], else_=0))",
+                   # other forms 2.0 removed: DML keywords or a second positional, bound metadata,
+                   # autoload=, autocommit=True
+                   "sa.update(Task.__table__, values={'id': 1})", "sa.sql.delete(Task.__table__, Task.id == 1)",
+                   "sa.insert(Task.__table__, inline=True)", "sa.MetaData(bind=session.bind)",
+                   "sa.Table('t', sa.MetaData(), autoload=True)", "sa.orm.sessionmaker(autocommit=True)",
+                   "declarative_base(bind=session.bind)"):
+        assert fixes(source.replace("select([Task])", legacy), "LL302") == [(10, None)], legacy
     modern = source.replace("select([Task])", "select(Task)")
     assert fixes(modern, "LL302") == [(10, FIX_UNSAFE)] and fixes(modern, "LL304") == [(5, FIX_UNSAFE)]
     # (2.0's own `case((cond, value), else_=...)` takes tuples; another library's select a list)
     assert fixes(modern.replace("select(Task)", "select(sa.case((Task.id > 1, 1), else_=0))"), "LL302") == [
         (10, FIX_UNSAFE)
     ]
+    # 2.0's own forms of the same calls
+    for current in ("sa.update(Task.__table__).values(id=1)", "sa.delete(Task.__table__)",
+                    "sa.Table('t', sa.MetaData(), autoload_with=session.bind)",
+                    "sa.orm.sessionmaker(autocommit=False, autoflush=False)", "sa.MetaData(schema='app')"):
+        assert fixes(modern.replace("select(Task)", current), "LL302") == [(10, FIX_UNSAFE)], current
     other = modern.replace("select(Task)", "ui.select([1, 2])").replace("import sqlalchemy as sa", "import ui")
     assert fixes(other, "LL302") == [(10, FIX_UNSAFE)]
 

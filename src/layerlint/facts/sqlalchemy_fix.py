@@ -83,7 +83,7 @@ from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_ref
 from layerlint.facts.sqlalchemy import (
     DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, unquoted,
 )
-from layerlint.facts.sqlalchemy_gates import SQLALCHEMY_2_NAMES, calls_legacy_select, sqlalchemy_version_gates
+from layerlint.facts.sqlalchemy_gates import SQLALCHEMY_2_NAMES, calls_removed_forms, sqlalchemy_version_gates
 from layerlint.facts.typing import ANNOTATED_NAMES, OPTIONAL_NAMES, UNION_NAMES
 from layerlint.walk import nodes_of, plan_for, push_children, statements
 
@@ -132,8 +132,8 @@ class SqlaFixFacts(ModuleFixFacts):
         """May the module run on SQLAlchemy 1.x: the dependency files allow it, or the module
         keeps an older SQLAlchemy working itself (``try: from sqlalchemy.orm import
         declarative_base`` / ``except ImportError:`` the 1.3 spelling, or an ``if`` on the
-        version), or needs one (``select([users])``)?"""
-        return self._supports_old_sqlalchemy or calls_legacy_select(self.tree) or bool(
+        version), or needs one (``select([users])``, ``MetaData(bind=engine)``)?"""
+        return self._supports_old_sqlalchemy or calls_removed_forms(self.tree) or bool(
             self.external("allows_below", str(deps.start_folder(self.path, self.root)), "sqlalchemy", 2)
         )
 

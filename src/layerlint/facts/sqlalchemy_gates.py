@@ -14,7 +14,8 @@ only raises or warns (a requirement of one version), nor any in a module importi
 SQLAlchemy working itself, as one with an ``except ImportError:`` fallback does
 (facts/fallbacks.py): the fixes that write the 2.0 API are withheld there, and the 1.x
 branch's ``declarative_base()`` is no finding of LL304. So they are in a module calling
-``select([...])``, a form 2.0 removed: it runs on 1.x only.
+``select([...])``, ``update(t, values=...)``, ``MetaData(bind=...)`` or another form 2.0
+removed: it runs on 1.x only.
 """
 
 from __future__ import annotations
@@ -156,13 +157,16 @@ def _imports_2_0_at_top(tree: ast.Module) -> bool:
     )
 
 
-def calls_legacy_select(tree: ast.Module) -> bool:
-    """Does the module call SQLAlchemy's ``select`` (``exists``, a select's
-    ``with_only_columns``, ``case``) in a form that 2.0 removed: a list of columns
-    (``select([users])``, ``sa.select([c for c in cols])``, a tuple or a generator too), of
-    pairs (``case([(cond, value)])``), or ``select(columns=...)`` (``whereclause=``,
-    ``from_obj=``), ``case(whens=...)``? It runs on 1.x only."""
-    callables: dict[str, str] = {}  # local name -> `select`, `case` or `exists`
+def calls_removed_forms(tree: ast.Module) -> bool:
+    """Does the module call SQLAlchemy in a form that 2.0 removed, so that it runs on 1.x
+    only: ``select``, ``exists`` or a select's ``with_only_columns`` of a list of columns
+    (``select([users])``, ``sa.select([c for c in cols])``, a tuple or a generator too),
+    ``case`` of a list of pairs (``case([(cond, value)])``), a keyword 2.0 removed
+    (``select(columns=...)``, ``case(whens=...)``, ``update(t, values=...)``,
+    ``MetaData(bind=engine)``, ``declarative_base(bind=...)``, ``Table(..., autoload=True)``,
+    ``sessionmaker(autocommit=True)``), or ``insert``/``update``/``delete`` given more than the
+    table (``update(t, t.c.id == 1)``)?"""
+    callables: dict[str, str] = {}  # local name -> `select`, `case`, `update` ...
     modules: set[str] = set()
     for node in nodes_of(tree, ast.Import, ast.ImportFrom):
         for local, qualified in import_bindings(node):  # type: ignore[arg-type]
@@ -176,7 +180,6 @@ def calls_legacy_select(tree: ast.Module) -> bool:
         return False
     for call in nodes_of(tree, ast.Call):
         func = call.func
-        first = call.args[0] if call.args else None
         if isinstance(func, ast.Name) and func.id in callables:
             name = callables[func.id]
         elif isinstance(func, ast.Attribute) and func.attr in _LEGACY_FORMS and dotted_root(func.value) in modules:
@@ -185,18 +188,48 @@ def calls_legacy_select(tree: ast.Module) -> bool:
             name = func.attr  # (a method of a select: `stmt.with_only_columns([users.c.id])`)
         else:
             continue
-        # (2.0's `case((cond, value), ...)` takes its pairs as tuples: only a list is legacy there)
-        if isinstance(first, (ast.List, ast.ListComp)) or (
-            name != "case" and isinstance(first, (ast.Tuple, ast.GeneratorExp))
-        ):
-            return True
-        if any(kw.arg in _LEGACY_KEYWORDS.get(name, ()) for kw in call.keywords):
+        if _legacy_call(name, call):
             return True
     return False
 
 
-_LEGACY_FORMS = frozenset({"select", "case", "exists"})
-_LEGACY_KEYWORDS = {"select": frozenset({"columns", "whereclause", "from_obj"}), "case": frozenset({"whens"})}
+def _legacy_call(name: str, call: ast.Call) -> bool:
+    """Is this call of ``name`` (one of :data:`_LEGACY_FORMS`) a form 2.0 removed?"""
+    first = call.args[0] if call.args else None
+    if name in _COLUMN_LISTS and (
+        # (2.0's `case((cond, value), ...)` takes its pairs as tuples: only a list is legacy there)
+        isinstance(first, (ast.List, ast.ListComp))
+        or (name != "case" and isinstance(first, (ast.Tuple, ast.GeneratorExp)))
+    ):
+        return True
+    if name in _TABLE_ONLY and len(call.args) > 1:
+        return True
+    removed = _LEGACY_KEYWORDS.get(name, frozenset())
+    return any(
+        kw.arg in removed
+        # (2.0 still takes `autocommit=False`, its only value)
+        and not (kw.arg == "autocommit" and not (isinstance(kw.value, ast.Constant) and kw.value.value is True))
+        for kw in call.keywords
+    )
+
+
+# the callables read, with the keywords SQLAlchemy 2.0 removed from each
+_DML_KEYWORDS = frozenset({"values", "whereclause", "inline", "bind", "prefixes", "returning", "return_defaults"})
+_LEGACY_KEYWORDS = {
+    "select": frozenset({"columns", "whereclause", "from_obj"}),
+    "case": frozenset({"whens"}),
+    "insert": _DML_KEYWORDS,
+    "update": _DML_KEYWORDS | {"preserve_parameter_order"},
+    "delete": _DML_KEYWORDS,
+    "MetaData": frozenset({"bind"}),
+    "declarative_base": frozenset({"bind"}),
+    "Table": frozenset({"autoload"}),
+    "sessionmaker": frozenset({"autocommit"}),
+    "Session": frozenset({"autocommit"}),
+}
+_LEGACY_FORMS = frozenset({*_LEGACY_KEYWORDS, "exists"})
+_COLUMN_LISTS = frozenset({"select", "case", "exists", "with_only_columns"})
+_TABLE_ONLY = frozenset({"insert", "update", "delete"})  # (their 1.x positional values/whereclause)
 
 
 def in_sqlalchemy_1_branch(ctx: FileContext, line: int) -> bool:

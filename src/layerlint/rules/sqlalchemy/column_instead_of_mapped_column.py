@@ -98,8 +98,8 @@ It is offered only where `mapped_column` builds the same column:
   None` for a SQLAlchemy without it; or an `if` on the SQLAlchemy version:
   `if sqlalchemy.__version__.startswith("1."):`, a flag named for it such as
   `SQLALCHEMY_2`, `hasattr(orm, "DeclarativeBase")`) or needs one (it calls
-  `select([...])`, `case([...])`, `exists([...])` with a list, or another form
-  2.0 removed), or when `mapped_column` must be imported anew in
+  `select([...])` with a list, `update(t, values=...)`, `MetaData(bind=...)`,
+  or another form 2.0 removed), or when `mapped_column` must be imported anew in
   a module that imports SQLAlchemy only inside functions or under a `try` (an
   optional dependency: a new top-level import would fail without it), or when
   `Column` comes through a project module that re-exports it (often the shim

@@ -80,8 +80,8 @@ such as `>=1.4` that also allows it; a lock file that lists SQLAlchemy decides
 instead), or when the module keeps an older SQLAlchemy working itself (an
 `except ImportError:` handler importing from `sqlalchemy`, or guarding an import
 from it, or an `if` on the SQLAlchemy version) or needs one (it calls
-`select([...])`, `case([...])`, `exists([...])` with a list, or another form
-2.0 removed), or when `declarative_base` comes
+`select([...])` with a list, `update(t, values=...)`, `MetaData(bind=...)`,
+or another form 2.0 removed), or when `declarative_base` comes
 through a project module that re-exports it (a shim that a new import from the
 package would bypass). The finding is reported on the whole assignment (what the
 fix replaces), or on the call when it is not the value of an assignment.
