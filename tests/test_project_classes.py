@@ -447,6 +447,15 @@ def utc_now() -> datetime:
 
 def year_label() -> str:
     return datetime.now(UTC).strftime("%Y")
+
+
+def now_in(tz=UTC) -> datetime:
+    stamp = datetime.now(tz)
+    return stamp
+
+
+def of(clock) -> datetime:
+    return clock.now()
 """
 EVENT_MODEL = """\
 from datetime import datetime
@@ -454,7 +463,7 @@ from datetime import datetime
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.core import clock
-from app.core.clock import utc_now, year_label
+from app.core.clock import now_in, of, utc_now, year_label
 
 
 class Base(DeclarativeBase):
@@ -470,6 +479,9 @@ class Event(Base):
     stamped_at: Mapped[datetime] = mapped_column(default=clock.utc_partial)
     called_at: Mapped[datetime] = mapped_column(default=lambda: clock.utc_now())
     year: Mapped[str] = mapped_column(default=lambda: year_label())
+    local_at: Mapped[datetime] = mapped_column(default=now_in)
+    paris_at: Mapped[datetime] = mapped_column(default=lambda: clock.now_in(None))
+    of_at: Mapped[datetime] = mapped_column(default=lambda: of(datetime))
 """
 
 
@@ -479,7 +491,10 @@ def test_a_now_helper_of_another_module_is_a_client_side_timestamp_default(proje
     (project / "app" / "core" / "__init__.py").write_text("")
     (project / "app" / "core" / "clock.py").write_text(CLOCK)
     (project / "app" / "event.py").write_text(EVENT_MODEL)
-    assert _rows("LL308", "app/event.py") == {(16, "LL308"), (17, "LL308"), (19, "LL308"), (20, "LL308")}
+    # (a helper of parameters too, one whose callee is a parameter's not)
+    assert _rows("LL308", "app/event.py") == {
+        (16, "LL308"), (17, "LL308"), (19, "LL308"), (20, "LL308"), (22, "LL308"), (23, "LL308")
+    }
 
 
 def test_a_top_package_named_src_keeps_its_name(project):

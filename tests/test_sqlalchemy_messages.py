@@ -79,7 +79,12 @@ def test_ll302_calls_a_mixin_a_mixin():
 def test_ll308_says_who_computes_the_default():
     found = messages("LL308.py", "LL308")
     # a SQL function runs in the database, but only in the ORM's INSERTs; a Python value is the client's
-    assert found[31] == (
+    assert found[43] == (
         "timestamp default `default=func.now()` is applied by the ORM, not by the table: use `server_default=func.now()`"
     )
-    assert found[32] == "timestamp default `default=datetime.now` is computed by the client: use `server_default=func.now()`"
+    assert found[44] == "timestamp default `default=datetime.now` is computed by the client: use `server_default=func.now()`"
+    # a helper called with its arguments: the message shows them
+    assert found[51] == (
+        "timestamp default `default=lambda: stamp(timezone.utc) (returns datetime.now(...))` is computed by the "
+        "client: use `server_default=func.now()`"
+    )

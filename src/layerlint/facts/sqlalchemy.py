@@ -49,6 +49,7 @@ from layerlint.facts.project_classes import (
     function_returns_call_of,
     inherited_attributes,
     outside_bases,
+    returned_callee,
     statement_bindings,
 )
 from layerlint.parse import parse_quietly
@@ -787,17 +788,20 @@ def _datetime_now(node: ast.AST, ctx: FileContext) -> str | None:
 
 
 def _local_now_functions(ctx: FileContext) -> dict[str, str]:
-    """Module functions whose body is just ``return datetime.now(...)``: name -> what they return."""
+    """Module functions that just return ``datetime.now(...)`` (:func:`returned_callee`, read
+    leniently: of any parameters, not the callee's root, as in ``def utcnow(tz=UTC): return
+    datetime.now(tz)``; SQLAlchemy calls a default of defaulted parameters with none): name ->
+    what they return."""
     out: dict[str, str] = {}
     for stmt in ctx.tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.args.args:
-            body = stmt.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                body = body[1:]
-            if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
-                spelled = _datetime_now(body[0].value, ctx)
-                if spelled and isinstance(body[0].value, ast.Call):
-                    out[stmt.name] = spelled
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            callee = returned_callee(stmt, lenient=True)
+            call = next(
+                (node for node in ast.walk(stmt) if isinstance(node, ast.Call) and node.func is callee), None
+            ) if callee is not None else None
+            spelled = _datetime_now(call, ctx) if call is not None else None
+            if spelled:
+                out[stmt.name] = spelled
     return out
 
 
@@ -838,7 +842,7 @@ def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
         if inner:
             return f"lambda: {inner}"
         returns = _now_function_returns(node.body.func, ctx)  # `lambda: utils.utcnow()`
-        return f"lambda: {ast.unparse(node.body.func)}() (returns {returns})" if returns else None
+        return f"lambda: {ast.unparse(node.body)} (returns {returns})" if returns else None
     if isinstance(node, ast.Call) and ctx.resolve(node.func) == "functools.partial" and node.args:
         inner = _datetime_now(node.args[0], ctx)
         return f"partial({inner}, ...)" if inner and not isinstance(node.args[0], ast.Call) else None
@@ -863,7 +867,7 @@ def _now_function_returns(node: ast.AST, ctx: FileContext) -> str | None:
     if isinstance(node, (ast.Name, ast.Attribute)):
         qualified = ctx.resolve(node)
         if qualified and ctx.is_first_party(qualified):
-            callee = function_returns_call_of(qualified, ctx)
+            callee = function_returns_call_of(qualified, ctx, lenient=True)
             if callee in DATETIME_NOW:
                 return f"datetime.{callee.rpartition('.')[2]}(...)"
     return None

@@ -9,9 +9,10 @@ current-time SQL function: `current_timestamp`, `localtimestamp`,
 `datetime.today` passed or called (`datetime.now(timezone.utc)`, also with
 `.replace(...)` or `.astimezone(...)` called on the result), a
 `lambda: datetime.now(...)`, `functools.partial(datetime.now, ...)`, or a
-function whose body only returns `datetime.now(...)`, of the module or imported
-from another project module (read there: `from app.core.clock import utc_now`,
-or its `utcnow = partial(datetime.now, UTC)`), passed or called in a lambda
+function whose body only returns `datetime.now(...)` (whatever its parameters:
+`def utcnow(tz=UTC)`), of the module or imported from another project module
+(read there: `from app.core.clock import utc_now`, or its `utcnow =
+partial(datetime.now, UTC)`), passed or called in a lambda
 (`lambda: utils.utcnow()`), or a name bound once to one of
 these, in the class body or at the module's top level (`NOW = func.now()`,
 sqlalchemy-mixins' `__datetime_func__ = sa.func.now()`). In a
