@@ -107,6 +107,14 @@ no dependency file names any dependency (a copied folder, an unpacked wheel),
 the Pydantic is not known: fixes are unsafe, unless the module uses a name only
 Pydantic 2 has (`ConfigDict`, `field_validator`, `model_validator`,
 `computed_field`, `TypeAdapter`, `pydantic_settings` ...).
+Where the files leave Pydantic's version open (they name nothing, or neither
+Pydantic nor pydantic-settings), a module that does at its top level what Pydantic
+2 rejects at import, and no fix rewrites, runs on 1.x only, fixed or not: it gets
+no fix. That is a `@root_validator` bare or without `pre=True` or
+`skip_on_failure=True`, an import of `ConstrainedStr`, `NoneStr`, `parse_raw_as`
+or another name 2.0 removed (not `BaseSettings`, which LL206 moves), in a module
+that imports no name only Pydantic 2 has (that one runs on neither: the fixes carry
+its migration on).
 
 No finding at all, in every LL2xx rule, in code gated on the Pydantic version:
 either branch of an `if` (or of a conditional expression) whose test reads a

@@ -1,0 +1,97 @@
+"""LL2xx fixes in a module that runs on Pydantic 1.x only (it does at its top level what
+Pydantic 2 rejects at import), where the dependency files leave the version open: none, as in
+a project whose files allow 1.x. Where they ask for Pydantic 2, the fixes repair the module.
+
+(Not a fixture: the dependency files decide, and a fixture's header is part of the linted file.)
+Found on quart-sqlalchemy, whose config module's bare `@root_validator` fails on Pydantic 2:
+its `.dict()` fixed to `.model_dump()` then failed on the 1.x it runs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from harness import write_project
+from layerlint.cli import main
+
+MODULE = """\
+from pydantic import BaseModel, root_validator
+
+
+class Options(BaseModel):
+    name: str
+
+    class Config:
+        orm_mode = True
+
+    @root_validator{arguments}
+    def check(cls, values):
+        return values
+
+
+def dump(options: Options) -> dict:
+    return options.dict()
+"""
+SELECT = '\n[tool.layerlint]\nselect = ["LL201", "LL203"]\n'
+UNPINNED = '[project]\nname = "app"\ndependencies = ["fastapi>=0.100"]\n' + SELECT
+PYDANTIC_2 = '[project]\nname = "app"\ndependencies = ["pydantic>=2.5"]\n' + SELECT
+SETTINGS = '[project]\nname = "app"\ndependencies = ["pydantic-settings"]\n' + SELECT
+NOTHING = '[tool.layerlint]\nselect = ["LL201", "LL203"]\n'
+
+
+def _marks(tmp_path, monkeypatch, pyproject: str, module: str) -> list[tuple[str, int, str | None]]:
+    write_project(tmp_path, monkeypatch, {"app/__init__.py": "", "app/schemas.py": module}, pyproject)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "json", "app/schemas.py"])
+    assert result.exit_code == 1, result.output
+    return [
+        (f["code"], f["location"]["row"], f["fix"] and f["fix"]["applicability"]) for f in json.loads(result.output)
+    ]
+
+
+@pytest.mark.parametrize("pyproject", [UNPINNED, NOTHING], ids=["pydantic-not-named", "no-dependency"])
+@pytest.mark.parametrize("arguments", ["", "()", "(pre=False)", "(skip_on_failure=False)"])
+def test_a_module_pydantic_2_rejects_gets_no_fix(tmp_path, monkeypatch, pyproject, arguments):
+    module = MODULE.format(arguments=arguments)
+    assert _marks(tmp_path, monkeypatch, pyproject, module) == [("LL201", 7, None), ("LL203", 16, None)]
+
+
+@pytest.mark.parametrize("arguments", ["(skip_on_failure=True)", "(pre=True)", "(**OPTIONS)"])
+def test_a_root_validator_pydantic_2_takes_leaves_the_fixes(tmp_path, monkeypatch, arguments):
+    module = MODULE.format(arguments=arguments)
+    assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
+
+
+def test_a_name_pydantic_2_removed_gets_no_fix(tmp_path, monkeypatch):
+    module = MODULE.format(arguments="(pre=True)").replace(
+        "from pydantic import BaseModel, root_validator",
+        "from pydantic import BaseModel, ConstrainedStr, root_validator",
+    )
+    assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, None), ("LL203", 16, None)]
+    # inside a function the import fails only when it runs: no proof
+    inside = module.replace(", ConstrainedStr", "") + "\n\ndef legacy():\n    from pydantic import ConstrainedStr\n"
+    (tmp_path / "inside").mkdir()
+    assert _marks(tmp_path / "inside", monkeypatch, UNPINNED, inside) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
+
+
+@pytest.mark.parametrize("pyproject", [PYDANTIC_2, SETTINGS], ids=["pydantic", "pydantic-settings"])
+def test_where_the_files_ask_for_pydantic_2_the_fixes_repair_the_module(tmp_path, monkeypatch, pyproject):
+    module = MODULE.format(arguments="")
+    assert _marks(tmp_path, monkeypatch, pyproject, module) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
+
+
+def test_a_migration_half_done_keeps_its_fixes(tmp_path, monkeypatch):
+    # a name only Pydantic 2 has: the module runs on neither version, and the fixes carry the
+    # migration on; `BaseSettings` from pydantic is no proof either (LL206 moves it)
+    module = MODULE.format(arguments="").replace(
+        "from pydantic import BaseModel, root_validator", "from pydantic import BaseModel, ConfigDict, root_validator"
+    )
+    assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
+    settings = MODULE.format(arguments="(pre=True)").replace(
+        "from pydantic import BaseModel, root_validator", "from pydantic import BaseModel, BaseSettings, root_validator"
+    )
+    (tmp_path / "settings").mkdir()
+    assert _marks(tmp_path / "settings", monkeypatch, UNPINNED, settings) == [
+        ("LL201", 7, "safe"), ("LL203", 16, "safe")
+    ]
