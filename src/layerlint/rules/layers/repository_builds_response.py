@@ -6,8 +6,10 @@ In a repositories module, flags a call of an HTTP response class: `Response`,
 `FileResponse`, ... from `fastapi`, `fastapi.responses` or
 `starlette.responses`, however imported or aliased. Not flagged inside an
 endpoint (`@router.get(...)`, or a handler Starlette's routing calls: `Route(path,
-handler)`, `app.add_route(path, handler)`, a method of an `HTTPEndpoint`
-subclass): route code, whatever its module's folder says (piccolo-api's `crud`).
+handler)`, `app.add_route(path, handler)` (not another framework's
+`add_route("GET", handler)`: Starlette's paths start with `/`), a method of an
+`HTTPEndpoint` subclass): route code, whatever its module's folder says
+(piccolo-api's `crud`).
 
 ## Why is this bad?
 Repositories return data (models, rows, `None`); shaping an HTTP response is the
