@@ -608,11 +608,12 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
                    "select(c for c in [Task.id])", "select(Task).with_only_columns([Task.id])", "sa.exists([Task.id])",
                    "select(sa.case(whens=[(Task.id > 1, 1)], else_=0))",
                    # other forms 2.0 removed: DML keywords or a second positional, bound metadata,
-                   # autoload=, autocommit=True
+                   # autoload=, autocommit=True, convert_unicode= (pypicloud)
                    "sa.update(Task.__table__, values={'id': 1})", "sa.sql.delete(Task.__table__, Task.id == 1)",
                    "sa.insert(Task.__table__, inline=True)", "sa.MetaData(bind=session.bind)",
                    "sa.Table('t', sa.MetaData(), autoload=True)", "sa.orm.sessionmaker(autocommit=True)",
-                   "declarative_base(bind=session.bind)"):
+                   "declarative_base(bind=session.bind)", "sa.String(255, convert_unicode=True)",
+                   "Column(sa.Unicode(convert_unicode=True))"):
         assert fixes(source.replace("select([Task])", legacy), "LL302") == [(10, None)], legacy
     modern = source.replace("select([Task])", "select(Task)")
     assert fixes(modern, "LL302") == [(10, FIX_UNSAFE)] and fixes(modern, "LL304") == [(5, FIX_UNSAFE)]

@@ -164,8 +164,9 @@ def calls_removed_forms(tree: ast.Module) -> bool:
     ``case`` of a list of pairs (``case([(cond, value)])``), a keyword 2.0 removed
     (``select(columns=...)``, ``case(whens=...)``, ``update(t, values=...)``,
     ``MetaData(bind=engine)``, ``declarative_base(bind=...)``, ``Table(..., autoload=True)``,
-    ``sessionmaker(autocommit=True)``), or ``insert``/``update``/``delete`` given more than the
-    table (``update(t, t.c.id == 1)``)?"""
+    ``sessionmaker(autocommit=True)``, ``String(convert_unicode=True)`` or any other call's
+    ``convert_unicode=``), or ``insert``/``update``/``delete`` given more than the table
+    (``update(t, t.c.id == 1)``)?"""
     callables: dict[str, str] = {}  # local name -> `select`, `case`, `update` ...
     modules: set[str] = set()
     for node in nodes_of(tree, ast.Import, ast.ImportFrom):
@@ -187,6 +188,9 @@ def calls_removed_forms(tree: ast.Module) -> bool:
         elif isinstance(func, ast.Attribute) and func.attr == "with_only_columns":
             name = func.attr  # (a method of a select: `stmt.with_only_columns([users.c.id])`)
         else:
+            # `String(255, convert_unicode=True)`, `create_engine(url, convert_unicode=True)`
+            if dotted_root(func) in modules and any(kw.arg == "convert_unicode" for kw in call.keywords):
+                return True
             continue
         if _legacy_call(name, call):
             return True
