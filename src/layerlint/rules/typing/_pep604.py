@@ -298,6 +298,9 @@ class Pep604Rule(Rule):
             or self._reordered_union_read(node, operands, position)
             or self._reordered_in_project(node, operands)
             or self._signature_read_by_union_only_library(node, position)
+            or (position == tf.CLASS_ANNOTATION and ctx.mentions(*_ORIGIN_READERS) and ctx.memo(
+                "typing.origin_readers", lambda: _imports_origin_reader(ctx)
+            ))
             # (Pydantic reads models and FastAPI routes of modules that name neither: a
             # subclass of a project model, a route on a project router)
             or (
@@ -464,6 +467,20 @@ def _binds_value(qualified: str, ctx: FileContext) -> bool:
 # OpenAPI document, `Struct | None` does not and the document fails)
 _UNION_ONLY_PACKAGES = ("cutlass", "kfp", "ravyn", "esmerald")
 _UNION_ONLY_READERS = tuple(package + "." for package in _UNION_ONLY_PACKAGES)
+
+# libraries that build a schema from a class's annotations and read `t.__origin__`, which
+# `X | None` lacks (marshmallow3-annotations 1.1: amundsen's attrs entities, whose
+# `AttrsSchema` in the same module failed at import after the fix)
+_ORIGIN_READERS = ("marshmallow_annotations", "marshmallow3_annotations")
+
+
+def _imports_origin_reader(ctx: FileContext) -> bool:
+    return any(
+        qualified.partition(".")[0] in _ORIGIN_READERS
+        for node in nodes_of(ctx.tree, ast.Import, ast.ImportFrom)
+        for _local, qualified in ctx.import_bindings(node)  # type: ignore[arg-type]
+    )
+
 
 # decorators that do not read the annotations of what they decorate
 _PLAIN_BUILTINS = frozenset({"staticmethod", "classmethod", "property"})

@@ -174,7 +174,12 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   unsafe: they read the annotations and test `get_origin(t) is Union` only
   (CuTe's C header export raised on `Int32 | None`; kfp took `int | None` for an
   artifact type and raised at import), or rebuild typing's unions only (Ravyn's
-  OpenAPI document failed on a `Struct | None` body). Other libraries that read annotations are
+  OpenAPI document failed on a `Struct | None` body);
+- the fix of a class attribute's annotation in a module that imports
+  marshmallow-annotations (`marshmallow_annotations`, `marshmallow3_annotations`)
+  is unsafe: its schemas read their target class's annotations when made, through
+  `t.__origin__`, which `X | None` lacks (amundsen's entities failed at import).
+  Other libraries that read annotations are
   taken to read both forms, as Pydantic, FastAPI and SQLAlchemy do; a project
   whose own code tells them apart is found (above), its dependencies are not
   read;
