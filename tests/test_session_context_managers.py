@@ -60,6 +60,19 @@ reports: Database = database
 async def unit_of_work() -> AsyncIterator[AsyncSession]:
     async with database.transaction() as session:
         yield session
+
+
+def get_db() -> Iterator[Session]:
+    yield database._open()
+
+
+def get_untyped():
+    yield database._open()
+
+
+fresh_session = contextmanager(get_db)
+wrong_kind = asynccontextmanager(get_db)
+untyped_session = contextmanager(get_untyped)
 '''
 REPLICA = '''\
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -130,6 +143,17 @@ async def searching(text):
 async def handed_in(database, stmt):
     async with database.transaction() as session:
         return await session.execute(stmt)
+
+
+def fresh(model):
+    from app.db.engine import fresh_session, untyped_session, wrong_kind
+
+    with fresh_session() as session:
+        session.query(model).all()
+    with untyped_session() as untyped:
+        untyped.query(model).all()
+    with wrong_kind() as wrong:
+        return wrong.query(model).all()
 '''
 REPOSITORY = '''\
 from app.db.engine import Database
@@ -206,6 +230,9 @@ def test_a_session_from_a_project_context_manager(project):
         ("services/reports.py", 18, "LL305"),
         ("services/reports.py", 23, "LL107"),  # a project subclass of AsyncSession, in a string
         # clean: no annotation, a connection, a same-named method of another class, a parameter
+        ("services/reports.py", 50, "LL107"),  # `fresh_session = contextmanager(get_db)`
+        ("services/reports.py", 50, "LL305"),
+        # clean: a function that does not say what it yields, one the wrong kind of manager wraps
     ]
 
 

@@ -864,6 +864,7 @@ def _context_managers_and_instances(
     if/else branches, say) is left out: which binding holds is not known."""
     context_managers: dict[str, tuple[str, str]] = {}
     instances: dict[str, str] = {}
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     seen: set[str] = set()
     rebound: set[str] = set()
     for stmt in module_level_statements(body):
@@ -871,6 +872,7 @@ def _context_managers_and_instances(
         rebound.update(names & seen)
         seen |= names
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions[stmt.name] = stmt
             _set_or_drop(context_managers, stmt.name, _context_manager(stmt, bound))
         elif isinstance(stmt, ast.ClassDef):
             for method in stmt.body:  # (a later definition of a name replaces the earlier)
@@ -882,6 +884,10 @@ def _context_managers_and_instances(
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             cls = resolve_in(stmt.value.func, bound) if isinstance(stmt.value, ast.Call) else None
             _set_or_drop(instances, stmt.targets[0].id, cls)
+            if cls in CONTEXT_MANAGERS:  # `fresh_db = contextmanager(get_db)`, get_db a function above
+                args = stmt.value.args  # type: ignore[union-attr]
+                func = functions.get(args[0].id) if len(args) == 1 and isinstance(args[0], ast.Name) else None
+                _set_or_drop(context_managers, stmt.targets[0].id, func and _managed(cls, func, bound))
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             _set_or_drop(instances, stmt.target.id, resolve_in(stmt.annotation, bound))
     for name in rebound:
@@ -953,18 +959,27 @@ def _context_manager(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[s
         return (kind, qualified) if qualified else None
     if len(managers) != 1 or any(d not in CONTEXT_MANAGERS and d not in _METHOD_DECORATORS for d in decorators):
         return None
-    is_async = managers[0] == "contextlib.asynccontextmanager"
+    return _managed(managers[0], func, bound)
+
+
+def _managed(
+    manager: str, func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, str]
+) -> tuple[str, str] | None:
+    """(``manager``, the class yielded) of ``func`` made a context manager by ``manager``
+    (``contextlib.contextmanager`` or ``asynccontextmanager``, as a decorator or called on
+    it), by its annotation; None when it does not say."""
+    is_async = manager == "contextlib.asynccontextmanager"
     if is_async is not isinstance(func, ast.AsyncFunctionDef):
         return None
     returns = parsed_annotation(func.returns)
     if not isinstance(returns, ast.Subscript):
         # `@contextmanager def f() -> Session`, annotated with what it yields (a common slip)
         qualified = _class_named(returns, bound)
-        return (managers[0], qualified) if qualified and qualified not in _YIELDING else None
+        return (manager, qualified) if qualified and qualified not in _YIELDING else None
     if _YIELDING.get(resolve_in(returns.value, bound) or "") is not is_async:
         return None
     qualified = _class_named(first_type_argument(returns), bound)
-    return (managers[0], qualified) if qualified else None
+    return (manager, qualified) if qualified else None
 
 
 def parsed_annotation(annotation: ast.expr | None) -> ast.expr | None:

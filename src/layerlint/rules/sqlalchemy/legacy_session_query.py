@@ -22,7 +22,8 @@ local name bound once to an instance (`engine = get_engine()`, the function anno
 not rebound: `self: DatabaseTask` in a Celery task bound to it), or
 `self.<method>()` (`cls.<method>()` in a classmethod) in a method of a class whose body or
 nearest base defining `<method>` (of the module or another project module) makes it one,
-decorated `@asynccontextmanager` (`@contextmanager`) and annotated to yield a session
+decorated `@asynccontextmanager` (`@contextmanager`), or made one at the module's top
+level (`fresh_db = contextmanager(get_db)`), and annotated to yield a session
 (`-> AsyncIterator[AsyncSession]`, `AsyncGenerator[AsyncSession, None]`,
 `Iterator[Session]`, or `-> Session` by mistake; a project subclass of one too) or a plain `def` annotated to return a
 context manager of one (`-> ContextManager[Session]`), or a plain `def` (no other decorator
