@@ -423,8 +423,12 @@ def _context_manager_candidates(
 
 
 def _imported_factory(qualified: str, ctx: FileContext) -> bool:
-    """``from app.db import async_session`` where app/db.py assigns ``async_session = async_sessionmaker(...)``."""
-    return qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[0]
+    """``from app.db import async_session`` where app/db.py assigns ``async_session =
+    async_sessionmaker(...)``, or imports it from a project module that does (flexget's
+    ``from flexget.db_schema import Session``, re-exporting ``flexget.manager.Session``)."""
+    return any(
+        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[0] for name, _path in ctx.reexport_hops(qualified, 3)
+    )
 
 
 # (session factories, session type aliases, module-level sessions) of another module

@@ -7,7 +7,8 @@ attribute of a project object too, `@section.router.get(...)`, and a function
 registered by a call, `router.add_api_route(path, handler)`), flags a call that creates a session:
 `AsyncSession(...)`/`Session(...)` (SQLAlchemy's or SQLModel's), or a call of a
 session factory — a name bound to `async_sessionmaker(...)`/`sessionmaker(...)`
-in the module, imported from a project module that binds it so, `self.<attr>`
+in the module, imported from a project module that binds it so (or from one
+that re-exports it, a few modules away), `self.<attr>`
 that the class assigns one (or a parameter annotated as one:
 `session_factory: async_sessionmaker[AsyncSession]`, or `Callable[[], AsyncSession]`), a
 name the handler binds once to `async_sessionmaker(...)`, or a name or attribute named by the usual
