@@ -424,3 +424,29 @@ def test_ll601_finds_the_same_whatever_else_is_selected(tmp_path):
         external.clear()
         found = lint_source(path.read_bytes(), str(path), settings_for(path), codes=frozenset(codes)).diagnostics
         assert [d.line for d in found if d.code == "LL601"] == [7, 11, 15, 20], codes
+
+
+def test_ll603_names_the_provider_whose_first_value_a_handler_takes(tmp_path):
+    # (mcp-contextforge: `db = next(get_db())` in its admin endpoints)
+    routes = """\
+        from collections.abc import Iterator
+
+        from fastapi import APIRouter
+        from sqlalchemy.orm import Session
+
+        router = APIRouter()
+
+
+        def get_db() -> Iterator[Session]:
+            yield Session()
+
+
+        @router.get("/count")
+        def count() -> int:
+            db = next(get_db())
+            return db.query(int).count()
+    """
+    found = _lint(tmp_path, {"app/routes/admin.py": routes}, "app/routes/admin.py")
+    assert [(d.line, d.message) for d in found if d.code == "LL603"] == [
+        (15, "route handler `count` opens its own session with `next(get_db())`: take it from `Depends(...)`")
+    ]

@@ -378,6 +378,8 @@ def factory_spellings(ctx: FileContext) -> set[str]:
         if _named_like_factory(qualified) or _calls_project_name(ctx, local, qualified)
     )
     names.update(func.name for func in _context_manager_candidates(ctx.tree.body, ctx.resolve))
+    if "next(" in ctx.source:  # `next(get_db())`, a provider of the module's (opens_session)
+        names.add("next")
     return names
 
 

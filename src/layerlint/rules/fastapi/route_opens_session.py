@@ -14,8 +14,9 @@ that the class assigns one (or a parameter annotated as one:
 name the handler binds once to `async_sessionmaker(...)`, or a name or attribute named by the usual
 conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
-`db_session_factory`) — including `factory.begin()`; `sessionmaker(...)`
-itself makes a factory, not a session. A function nested in the
+`db_session_factory`) — including `factory.begin()`; or the first value of a
+dependency that yields a session, taken by hand (`db = next(get_db())`);
+`sessionmaker(...)` itself makes a factory, not a session. A function nested in the
 handler (a background job that opens its own session, as it should) is not
 the handler and is not flagged.
 
@@ -88,8 +89,15 @@ class RouteOpensSession(Rule):
         if handler is None or endpoint_decorator(handler, self.ctx) is None:
             return
         if opens_session(node, self.ctx) or calls_local_factory(node, handler, self.ctx):
+            # (`next(get_db())`: the dependency's first value, taken by hand)
+            spelled = f"next({ast.unparse(node.args[0].func)}())" if _calls_next(node) else f"{ast.unparse(func)}()"
             self.report(
-                node,
-                f"route handler `{handler.name}` opens its own session with `{ast.unparse(func)}()`: "
-                "take it from `Depends(...)`",
+                node, f"route handler `{handler.name}` opens its own session with `{spelled}`: take it from `Depends(...)`"
             )
+
+
+def _calls_next(call: ast.Call) -> bool:
+    return (
+        isinstance(call.func, ast.Name) and call.func.id == "next" and len(call.args) == 1
+        and isinstance(call.args[0], ast.Call)
+    )
