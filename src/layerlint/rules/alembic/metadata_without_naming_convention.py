@@ -7,7 +7,9 @@ re-export) that passes no `naming_convention=`, in a models module or in an
 Alembic `env.py` (a file named `env.py` that imports `alembic`, or sits beside a
 `versions/` folder). Not flagged: a call that unpacks `**kwargs` (the convention
 may be in them), a `MetaData()` whose `naming_convention` is assigned later in
-the module (`metadata.naming_convention = {...}`), and `MetaData()` in
+the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
+the database's tables (`meta.reflect(engine)` in the function or module that
+binds it, or `MetaData().reflect(engine)`: it names nothing), and `MetaData()` in
 migrations, where it only describes tables for `op.bulk_insert` or
 reflection.
 
@@ -76,6 +78,15 @@ def _convention_assigned(ctx: FileContext) -> frozenset[str]:
     return frozenset(names)
 
 
+def _reflects(scope: ast.AST, target: str) -> bool:
+    """Does ``scope`` (the function or module binding ``target``) call ``target.reflect(...)``?"""
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reflect"
+        and ast.unparse(node.func.value) == target
+        for node in ast.walk(scope)
+    )
+
+
 class MetadataWithoutNamingConvention(Rule):
     code = "LL404"
     name = "metadata-without-naming-convention"
@@ -92,6 +103,7 @@ class MetadataWithoutNamingConvention(Rule):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._assigned_to: dict[int, str] = {}
+        self._reflecting: set[int] = set()  # `MetaData().reflect(engine)`: the inner call
 
     def needles(self) -> set[str]:
         # a reported call's callee spells MetaData or an import alias of it; the assignments
@@ -108,7 +120,10 @@ class MetadataWithoutNamingConvention(Rule):
             self._assigned_to[id(node.value)] = ast.unparse(node.target)
 
     def visit_Call(self, node: ast.Call) -> None:
-        if self.ctx.resolve(node.func) not in METADATA:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "reflect" and isinstance(func.value, ast.Call):
+            self._reflecting.add(id(func.value))
+        if self.ctx.resolve(func) not in METADATA or id(node) in self._reflecting:
             return
         if any(kw.arg in ("naming_convention", None) for kw in node.keywords):
             return
@@ -120,4 +135,6 @@ class MetadataWithoutNamingConvention(Rule):
             cls = self.ctx.enclosing_class()
             if target in assigned or (cls is not None and f"{cls.name}.{target}" in assigned):
                 return
+            if _reflects(self.ctx.enclosing_function() or self.ctx.tree, target):
+                return  # (it reads the tables the database has: it names nothing)
         self.report(node, "`MetaData()` without `naming_convention=`: constraints and indexes get backend-chosen names")
