@@ -408,7 +408,8 @@ def test_fixed_config_validators_and_fields_mean_what_v1_meant(schema_path):
     ("dependencies", "extra_import", "fix"),
     [
         ("", "", FIX_UNSAFE),  # no dependency named: the Pydantic is not known (1.x has no model_dump)
-        ("", "from pydantic import ConfigDict\n", FIX_SAFE),  # the module runs Pydantic 2 already
+        ("", "from pydantic import field_validator\n", FIX_SAFE),  # the module runs Pydantic 2 already
+        ("", "from pydantic import ConfigDict\n", FIX_UNSAFE),  # (1.10 has it too)
         ("", "from pydantic_settings import BaseSettings\n", FIX_SAFE),
         ('dependencies = ["pydantic>=2"]\n', "", FIX_SAFE),
     ],

@@ -85,9 +85,9 @@ class PydanticRule(Rule):
         )
 
 
-# names only Pydantic 2 has, and the packages it split off
+# names only Pydantic 2 has, and the packages it split off (not `ConfigDict`: 1.10 has it too)
 PYDANTIC_2_NAMES = frozenset({
-    "ConfigDict", "field_validator", "model_validator", "field_serializer", "model_serializer", "computed_field",
+    "field_validator", "model_validator", "field_serializer", "model_serializer", "computed_field",
     "TypeAdapter", "RootModel", "AliasChoices", "AliasPath", "ValidationInfo", "SerializationInfo",
     "ValidatorFunctionWrapHandler", "SerializerFunctionWrapHandler", "PlainSerializer", "WrapValidator",
     "AfterValidator", "BeforeValidator", "PlainValidator", "WithJsonSchema", "SkipValidation",

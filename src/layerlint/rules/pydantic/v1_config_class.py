@@ -105,8 +105,8 @@ declares; a lock file that lists Pydantic decides instead). Every LL2xx fix
 writes the v2 API, which 1.x lacks. The findings stay, for the upgrade. Where
 no dependency file names any dependency (a copied folder, an unpacked wheel),
 the Pydantic is not known: fixes are unsafe, unless the module uses a name only
-Pydantic 2 has (`ConfigDict`, `field_validator`, `model_validator`,
-`computed_field`, `TypeAdapter`, `pydantic_settings` ...).
+Pydantic 2 has (`field_validator`, `model_validator`, `computed_field`,
+`TypeAdapter`, `pydantic_settings` ...; not `ConfigDict`, which 1.10 has too).
 Where the files leave Pydantic's version open (they name nothing, or neither
 Pydantic nor pydantic-settings), a module that does at its top level what Pydantic
 2 rejects at import, and no fix rewrites, runs on 1.x only, fixed or not: it gets
