@@ -63,6 +63,29 @@ def test_a_root_validator_pydantic_2_takes_leaves_the_fixes(tmp_path, monkeypatc
     assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("import BaseModel, root_validator", "import BaseModel, root_validator\nfrom pydantic.types import ConstrainedStr"),
+        ("import BaseModel, root_validator", "import BaseModel, root_validator\nfrom pydantic.typing import display_as_type"),
+        ("import BaseModel, root_validator", "import BaseModel, root_validator\nfrom pydantic.errors import StrError"),
+        # read as the module runs: a base, not a function's body
+        ("class Options(BaseModel):", "import pydantic as pd\n\n\nclass Name(pd.ConstrainedStr):\n    max_length = 9\n\n\n"
+         "class Options(BaseModel):"),
+    ],
+    ids=["types", "typing", "errors", "attribute"],
+)
+def test_a_name_of_a_submodule_or_attribute_pydantic_2_removed_gets_no_fix(tmp_path, monkeypatch, old, new):
+    module = MODULE.format(arguments="(pre=True)").replace(old, new)
+    marks = _marks(tmp_path, monkeypatch, UNPINNED, module)
+    assert [(code, mark) for code, _line, mark in marks] == [("LL201", None), ("LL203", None)]
+
+
+def test_a_removed_name_read_in_a_function_body_is_no_proof(tmp_path, monkeypatch):
+    module = MODULE.format(arguments="(pre=True)") + "\n\ndef legacy():\n    import pydantic\n\n    return pydantic.NoneStr\n"
+    assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
+
+
 def test_a_name_pydantic_2_removed_gets_no_fix(tmp_path, monkeypatch):
     module = MODULE.format(arguments="(pre=True)").replace(
         "from pydantic import BaseModel, root_validator",
@@ -85,7 +108,7 @@ def test_a_migration_half_done_keeps_its_fixes(tmp_path, monkeypatch):
     # a name only Pydantic 2 has: the module runs on neither version, and the fixes carry the
     # migration on; `BaseSettings` from pydantic is no proof either (LL206 moves it)
     module = MODULE.format(arguments="").replace(
-        "from pydantic import BaseModel, root_validator", "from pydantic import BaseModel, ConfigDict, root_validator"
+        "from pydantic import BaseModel, root_validator", "from pydantic import BaseModel, field_validator, root_validator"
     )
     assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
     settings = MODULE.format(arguments="(pre=True)").replace(

@@ -31,7 +31,7 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fallbacks import in_import_fallback
-from layerlint.facts.names import resolve_in
+from layerlint.facts.pydantic_removed import rejected_by_pydantic_2
 from layerlint.facts.version_gates import in_version_gate
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
@@ -67,7 +67,7 @@ class PydanticRule(Rule):
         open_version = ctx.external("declares_nothing", folder) or all(
             ctx.external("undeclared", folder, package) for package in ("pydantic", "pydantic-settings")
         )
-        return bool(open_version) and rejected_by_pydantic_2(ctx.tree, ctx) and not self._uses_pydantic_2_names()
+        return bool(open_version) and not self._uses_pydantic_2_names() and rejected_by_pydantic_2(ctx.tree, ctx)
 
     def _version_unknown(self) -> bool:
         """No dependency file names any dependency, and the module uses no name only
@@ -93,61 +93,6 @@ PYDANTIC_2_NAMES = frozenset({
     "AfterValidator", "BeforeValidator", "PlainValidator", "WithJsonSchema", "SkipValidation",
 })
 _PYDANTIC_2_MODULES = frozenset({"pydantic_settings", "pydantic_core"})
-
-
-# names whose import Pydantic 2 rejects (its `pydantic._migration` raises for them) and no
-# fix rewrites (LL206 moves `BaseSettings` to pydantic_settings: not one of them)
-REMOVED_IN_PYDANTIC_2 = frozenset({
-    "pydantic.ConstrainedBytes",
-    "pydantic.ConstrainedDate", "pydantic.ConstrainedDecimal", "pydantic.ConstrainedFloat",
-    "pydantic.ConstrainedFrozenSet", "pydantic.ConstrainedInt", "pydantic.ConstrainedList", "pydantic.ConstrainedSet",
-    "pydantic.ConstrainedStr", "pydantic.JsonWrapper", "pydantic.NoneBytes", "pydantic.NoneStr",
-    "pydantic.NoneStrBytes", "pydantic.Required", "pydantic.StrBytes", "pydantic.compiled", "pydantic.stricturl",
-    "pydantic.create_model_from_namedtuple", "pydantic.create_model_from_typeddict", "pydantic.parse_file_as",
-    "pydantic.parse_raw_as", "pydantic.validate_model", "pydantic.main.validate_model",
-    "pydantic.error_wrappers.ErrorWrapper", "pydantic.fields.ModelField",
-})
-_ROOT_VALIDATORS = frozenset({"pydantic.root_validator", "pydantic.class_validators.root_validator"})
-
-
-def rejected_by_pydantic_2(tree: ast.Module, ctx: FileContext) -> bool:
-    """Does the module's top level (not an ``if`` or ``try`` of it: a shim) do what Pydantic 2
-    rejects at import, and no LL2xx fix rewrites: import a name it removed (``from pydantic
-    import ConstrainedStr``, ``NoneStr``, ``parse_raw_as`` ...), or define a class with a
-    ``@root_validator`` used bare or without ``skip_on_failure=True`` or ``pre=True``?"""
-    bindings: dict[str, str] = {}
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            for local, qualified in ctx.import_bindings(stmt):
-                if qualified in REMOVED_IN_PYDANTIC_2:
-                    return True
-                bindings[local] = qualified
-    if "root_validator" not in ctx.source:
-        return False
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ClassDef):
-            for method in stmt.body:
-                if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                    _rejected_root_validator(decorator, bindings) for decorator in method.decorator_list
-                ):
-                    return True
-    return False
-
-
-def _rejected_root_validator(decorator: ast.expr, bindings: dict[str, str]) -> bool:
-    """``@root_validator`` or ``@root_validator(...)`` without ``pre=True`` or
-    ``skip_on_failure=True`` (Pydantic 2 raises at class creation)."""
-    call = decorator if isinstance(decorator, ast.Call) else None
-    if resolve_in(call.func if call else decorator, bindings) not in _ROOT_VALIDATORS:
-        return False
-    if call is None:
-        return True
-    if call.args or any(kw.arg is None for kw in call.keywords):
-        return False  # (not a form either version takes, or `**options`: not known)
-    return not any(
-        kw.arg in ("pre", "skip_on_failure") and not (isinstance(kw.value, ast.Constant) and kw.value.value is False)
-        for kw in call.keywords
-    )
 
 
 def _imported_names(ctx: FileContext) -> list[tuple[ast.AST, str]]:
