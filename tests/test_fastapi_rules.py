@@ -445,8 +445,19 @@ def test_ll603_names_the_provider_whose_first_value_a_handler_takes(tmp_path):
         def count() -> int:
             db = next(get_db())
             return db.query(int).count()
+
+
+        @router.get("/total")
+        def total() -> int:
+            db = next(get_db(readonly=True), None)
+            return db.query(int).count()
     """
     found = _lint(tmp_path, {"app/routes/admin.py": routes}, "app/routes/admin.py")
     assert [(d.line, d.message) for d in found if d.code == "LL603"] == [
-        (15, "route handler `count` opens its own session with `next(get_db())`: take it from `Depends(...)`")
+        (15, "route handler `count` opens its own session with `next(get_db())`: take it from `Depends(...)`"),
+        (
+            21,
+            "route handler `total` opens its own session with `next(get_db(readonly=True), None)`: "
+            "take it from `Depends(...)`",
+        ),
     ]

@@ -602,16 +602,22 @@ def session_factories(ctx: FileContext) -> _NameSet:
 
 def opens_session(call: ast.AST, ctx: FileContext) -> bool:
     """``AsyncSession(engine)``, ``SessionLocal()``, ``factory.begin()``: a call that makes a
-    session; or ``next(get_db())``, the first value of a dependency that yields one (as
-    ``Depends(get_db)`` would give it)."""
+    session; or ``next(get_db())`` (``next(get_db(), None)``), the first value of a dependency
+    that yields one (as ``Depends(get_db)`` would give it)."""
     if not isinstance(call, ast.Call):
         return False
     func = call.func
     if (
-        isinstance(func, ast.Name) and func.id == "next" and len(call.args) == 1 and not call.keywords
+        isinstance(func, ast.Name) and func.id == "next" and len(call.args) in (1, 2) and not call.keywords
         and isinstance(call.args[0], ast.Call) and _is_builtin(func, "next", ctx) and "def next(" not in ctx.source
     ):
-        return _provides_session(call.args[0].func, ctx)
+        provider = call.args[0].func
+        local = _module_function(provider, ctx)
+        if local is not None and local.returns is None:
+            # an unannotated provider of the module: its body says (`get_db` may yield a Mongo
+            # database or a Redis client: its name does not decide)
+            return _yields_opened_session(local, ctx)
+        return _provides_session(provider, ctx)
     if isinstance(func, ast.Attribute) and func.attr == "begin":
         func = func.value
         if isinstance(func, ast.Call):  # ``async with factory.begin()`` vs ``factory().begin()``
@@ -634,6 +640,55 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         ):
             cls = ctx.enclosing_class()
             return cls is not None and func.attr in class_factory_attrs(cls, ctx)
+    return False
+
+
+def _module_function(node: ast.expr, ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The module's top-level function ``node`` names, when the module binds the name once."""
+    if not isinstance(node, ast.Name) or node.id in ctx.imports:
+        return None
+    found = [stmt for stmt in ctx.tree.body if node.id in statement_bindings(stmt)]
+    return found[0] if len(found) == 1 and isinstance(found[0], FUNCTION_TYPES) else None
+
+
+def _yields_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """Does ``func`` yield (or return) a session it opens: a call that opens one
+    (:func:`opens_session`: ``yield SessionLocal()``), or a name its body binds to one (``db =
+    SessionLocal()`` / ``with SessionLocal() as db:``, then ``yield db``)?"""
+    if id(func) in _READING:  # (`db = next(get_db())` inside get_db itself)
+        return False
+    _READING.add(id(func))
+    try:
+        return _reads_opened_session(func, ctx)
+    finally:
+        _READING.discard(id(func))
+
+
+_READING: set[int] = set()  # the providers being read, by id
+
+
+def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    nested = (*FUNCTION_TYPES, ast.ClassDef)
+    body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
+    opened: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and opens_session(stmt.value, ctx):
+            opened.update(target.id for target in stmt.targets if isinstance(target, ast.Name))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            opened.update(
+                item.optional_vars.id for item in stmt.items
+                if isinstance(item.optional_vars, ast.Name) and opens_session(item.context_expr, ctx)
+            )
+    for stmt in body:
+        value = stmt.value if isinstance(stmt, (ast.Return, ast.Expr)) else None
+        if isinstance(value, ast.Yield):
+            value = value.value
+        elif isinstance(stmt, ast.Expr):
+            continue
+        if value is not None and (
+            opens_session(value, ctx) or (isinstance(value, ast.Name) and value.id in opened)
+        ):
+            return True
     return False
 
 

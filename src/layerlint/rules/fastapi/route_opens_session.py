@@ -90,7 +90,7 @@ class RouteOpensSession(Rule):
             return
         if opens_session(node, self.ctx) or calls_local_factory(node, handler, self.ctx):
             # (`next(get_db())`: the dependency's first value, taken by hand)
-            spelled = f"next({ast.unparse(node.args[0].func)}())" if _calls_next(node) else f"{ast.unparse(func)}()"
+            spelled = ast.unparse(node) if _calls_next(node) else f"{ast.unparse(func)}()"
             self.report(
                 node, f"route handler `{handler.name}` opens its own session with `{spelled}`: take it from `Depends(...)`"
             )
@@ -98,6 +98,5 @@ class RouteOpensSession(Rule):
 
 def _calls_next(call: ast.Call) -> bool:
     return (
-        isinstance(call.func, ast.Name) and call.func.id == "next" and len(call.args) == 1
-        and isinstance(call.args[0], ast.Call)
+        isinstance(call.func, ast.Name) and call.func.id == "next" and call.args and isinstance(call.args[0], ast.Call)
     )
