@@ -575,8 +575,12 @@ def _route_handler(call: ast.Call, ctx: FileContext) -> ast.expr | None:
     func = call.func
     if isinstance(func, ast.Attribute) and func.attr in _ADD_ROUTE:
         path = call.args[0] if call.args else keyword(call, "path")
-        if isinstance(path, ast.Constant) and not (isinstance(path.value, str) and path.value.startswith("/")):
-            return None  # (not Starlette's, whose paths start with "/": aiohttp's `add_route("GET", handler)`)
+        if (
+            isinstance(path, ast.Constant) and not (isinstance(path.value, str) and path.value.startswith("/"))
+        ) or (path is not None and (ctx.resolve(path) or "").startswith("aiohttp.")):
+            # not Starlette's, whose paths start with "/": aiohttp's `add_route("GET", handler)`,
+            # `add_route(hdrs.METH_GET, handler)`
+            return None
         return call.args[1] if len(call.args) >= 2 else keyword(call, "route")
     if isinstance(func, (ast.Name, ast.Attribute)) and ctx.resolve(func) in _ROUTE_CLASSES:
         return call.args[1] if len(call.args) >= 2 else keyword(call, "endpoint")

@@ -429,7 +429,7 @@ def _imported_factory(qualified: str, ctx: FileContext) -> bool:
     async_sessionmaker(...)``, or imports it from a project module that does (flexget's
     ``from flexget.db_schema import Session``, re-exporting ``flexget.manager.Session``)."""
     return any(
-        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[0] for name, _path in ctx.reexport_hops(qualified, 3)
+        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[0] for name, _path in ctx.reexport_hops(qualified, 4)
     )
 
 
@@ -1487,7 +1487,7 @@ def _project_session(qualified: str, ctx: FileContext) -> bool:
     itself or through the project modules that re-export it (``app.model.Session``, which
     ``app/model/__init__.py`` imports from ``app.model.meta``)?"""
     return any(
-        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[2] for name, _path in ctx.reexport_hops(qualified, 3)
+        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[2] for name, _path in ctx.reexport_hops(qualified, 4)
     )
 
 

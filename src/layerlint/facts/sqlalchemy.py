@@ -842,7 +842,7 @@ def client_timestamp_default(node: ast.AST, ctx: FileContext) -> str | None:
         if inner:
             return f"lambda: {inner}"
         returns = _now_function_returns(node.body.func, ctx)  # `lambda: utils.utcnow()`
-        return f"lambda: {ast.unparse(node.body)} (returns {returns})" if returns else None
+        return f"{ast.unparse(node)} (returns {returns})" if returns else None
     if isinstance(node, ast.Call) and ctx.resolve(node.func) == "functools.partial" and node.args:
         inner = _datetime_now(node.args[0], ctx)
         return f"partial({inner}, ...)" if inner and not isinstance(node.args[0], ast.Call) else None
