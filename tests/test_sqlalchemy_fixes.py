@@ -613,10 +613,23 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
                    "sa.insert(Task.__table__, inline=True)", "sa.MetaData(bind=session.bind)",
                    "sa.Table('t', sa.MetaData(), autoload=True)", "sa.orm.sessionmaker(autocommit=True)",
                    "declarative_base(bind=session.bind)", "sa.String(255, convert_unicode=True)",
-                   "Column(sa.Unicode(convert_unicode=True))"):
+                   "Column(sa.Unicode(convert_unicode=True))",
+                   # names and methods 2.0 removed (review 57: OpenStack's older releases)
+                   "sa.orm.relation('Task')", "sa.orm.mapper(Task, Task.__table__)",
+                   "session.begin(subtransactions=True)", "session.query(Task).with_lockmode('update')",
+                   "Task.__table__.update(Task.id == 1)", "Task.__table__.insert(values={'id': 1})"):
         assert fixes(source.replace("select([Task])", legacy), "LL302") == [(10, None)], legacy
     modern = source.replace("select([Task])", "select(Task)")
     assert fixes(modern, "LL302") == [(10, FIX_UNSAFE)] and fixes(modern, "LL304") == [(5, FIX_UNSAFE)]
+    # an import of a name 2.0 removed; a table of the module updated with a whereclause
+    removed = modern.replace("import declarative_base", "import declarative_base, eagerload")
+    assert fixes(removed, "LL302") == [(10, None)]
+    table = modern.replace("def changed(session):", "tasks = sa.Table('t', Base.metadata)\n\n\ndef changed(session):")
+    assert fixes(table.replace("select(Task)", "tasks.update(tasks.c.id == 1)"), "LL302") == [(10, None)]
+    assert fixes(table.replace("select(Task)", "tasks.update().values(id=1)"), "LL302") == [(10, FIX_UNSAFE)]
+    # a name only 2.0 has (networking-sfc): the module runs 2.x, which no dependency file says here
+    keyed = "import sqlalchemy as sa\nfrom sqlalchemy.orm.collections import attribute_keyed_dict\n"
+    assert fixes(modern.replace("import sqlalchemy as sa\n", keyed), "LL302") == [(11, FIX_SAFE)]
     # (2.0's own `case((cond, value), else_=...)` takes tuples; another library's select a list)
     assert fixes(modern.replace("select(Task)", "select(sa.case((Task.id > 1, 1), else_=0))"), "LL302") == [
         (10, FIX_UNSAFE)
@@ -624,7 +637,9 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
     # 2.0's own forms of the same calls
     for current in ("sa.update(Task.__table__).values(id=1)", "sa.delete(Task.__table__)",
                     "sa.Table('t', sa.MetaData(), autoload_with=session.bind)",
-                    "sa.orm.sessionmaker(autocommit=False, autoflush=False)", "sa.MetaData(schema='app')"):
+                    "sa.orm.sessionmaker(autocommit=False, autoflush=False)", "sa.MetaData(schema='app')",
+                    "sa.orm.relationship('Task')", "Task.__table__.update().where(Task.id == 1)",
+                    "session.begin(nested=True)", "{}.update({'id': 1})"):
         assert fixes(modern.replace("select(Task)", current), "LL302") == [(10, FIX_UNSAFE)], current
     other = modern.replace("select(Task)", "ui.select([1, 2])").replace("import sqlalchemy as sa", "import ui")
     assert fixes(other, "LL302") == [(10, FIX_UNSAFE)]

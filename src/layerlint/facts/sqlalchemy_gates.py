@@ -30,7 +30,8 @@ from layerlint.walk import nodes_of, statements
 # names only SQLAlchemy 2.0 and later have (a module that uses one runs on 2.x)
 SQLALCHEMY_2_NAMES = frozenset({
     "mapped_column", "MappedColumn", "DeclarativeBase", "DeclarativeBaseNoMeta", "MappedAsDataclass",
-    "WriteOnlyMapped", "DynamicMapped", "async_sessionmaker", "mapped_as_dataclass",
+    "WriteOnlyMapped", "DynamicMapped", "async_sessionmaker", "mapped_as_dataclass", "attribute_keyed_dict",
+    "column_keyed_dict", "keyfunc_mapping", "KeyFuncDict", "Uuid", "Double", "insert_sentinel",
 })
 _VERSION_ATTRIBUTES = frozenset({"__version__", "VERSION", "__version_info__"})
 
@@ -165,20 +166,26 @@ def calls_removed_forms(tree: ast.Module) -> bool:
     (``select(columns=...)``, ``case(whens=...)``, ``update(t, values=...)``,
     ``MetaData(bind=engine)``, ``declarative_base(bind=...)``, ``Table(..., autoload=True)``,
     ``sessionmaker(autocommit=True)``, ``String(convert_unicode=True)`` or any other call's
-    ``convert_unicode=``), or ``insert``/``update``/``delete`` given more than the table
-    (``update(t, t.c.id == 1)``)?"""
+    ``convert_unicode=``), ``insert``/``update``/``delete`` given more than the table
+    (``update(t, t.c.id == 1)``), a name of ``sqlalchemy.orm`` 2.0 removed (``relation``,
+    ``eagerload``) or a classical ``mapper(User, users)``, or a method form 2.0 removed
+    (:func:`_removed_method_call`)?"""
     callables: dict[str, str] = {}  # local name -> `select`, `case`, `update` ...
     modules: set[str] = set()
     for node in nodes_of(tree, ast.Import, ast.ImportFrom):
         for local, qualified in import_bindings(node):  # type: ignore[arg-type]
             if local is None or qualified is None or qualified.partition(".")[0] != "sqlalchemy":
                 continue
-            if (last := qualified.rpartition(".")[2]) in _LEGACY_FORMS:
+            last = qualified.rpartition(".")[2]
+            if last in _REMOVED_ORM_NAMES and qualified.startswith("sqlalchemy.orm."):
+                return True  # (its import fails on 2.0)
+            if last in _LEGACY_FORMS:
                 callables[local] = last
             else:
                 modules.add(local)
     if not callables and not modules:
         return False
+    tables = _module_tables(tree, callables, modules)
     for call in nodes_of(tree, ast.Call):
         func = call.func
         if isinstance(func, ast.Name) and func.id in callables:
@@ -187,6 +194,8 @@ def calls_removed_forms(tree: ast.Module) -> bool:
             name = func.attr
         elif isinstance(func, ast.Attribute) and func.attr == "with_only_columns":
             name = func.attr  # (a method of a select: `stmt.with_only_columns([users.c.id])`)
+        elif _removed_method_call(call, tables):
+            return True
         else:
             # `String(255, convert_unicode=True)`, `create_engine(url, convert_unicode=True)`
             if dotted_root(func) in modules and any(kw.arg == "convert_unicode" for kw in call.keywords):
@@ -195,6 +204,38 @@ def calls_removed_forms(tree: ast.Module) -> bool:
         if _legacy_call(name, call):
             return True
     return False
+
+
+def _module_tables(tree: ast.Module, callables: dict[str, str], modules: set[str]) -> frozenset[str]:
+    """The names the module's top level binds to a SQLAlchemy ``Table(...)``."""
+    found = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+            func = stmt.value.func
+            if (isinstance(func, ast.Name) and callables.get(func.id) == "Table") or (
+                isinstance(func, ast.Attribute) and func.attr == "Table" and dotted_root(func.value) in modules
+            ):
+                found.update(target.id for target in stmt.targets if isinstance(target, ast.Name))
+    return frozenset(found)
+
+
+def _removed_method_call(call: ast.Call, tables: frozenset[str]) -> bool:
+    """A method call 2.0 removed: ``query.with_lockmode(...)``, ``session.begin(subtransactions=
+    True)`` (keywords only SQLAlchemy's methods take), or a table's ``update``/``insert``/
+    ``delete``/``select`` given a whereclause or values (``users.update(users.c.id == 1)``,
+    ``Model.__table__.insert(values=...)``: 2.0 takes none)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr == "with_lockmode" or (
+        func.attr == "begin" and any(kw.arg == "subtransactions" for kw in call.keywords)
+    ):
+        return True
+    receiver = func.value
+    return func.attr in _TABLE_METHODS and bool(call.args or call.keywords) and (
+        (isinstance(receiver, ast.Name) and receiver.id in tables)
+        or (isinstance(receiver, ast.Attribute) and receiver.attr == "__table__")
+    )
 
 
 def _legacy_call(name: str, call: ast.Call) -> bool:
@@ -207,6 +248,8 @@ def _legacy_call(name: str, call: ast.Call) -> bool:
     ):
         return True
     if name in _TABLE_ONLY and len(call.args) > 1:
+        return True
+    if name in _REMOVED_CALLS:
         return True
     removed = _LEGACY_KEYWORDS.get(name, frozenset())
     return any(
@@ -231,7 +274,12 @@ _LEGACY_KEYWORDS = {
     "sessionmaker": frozenset({"autocommit"}),
     "Session": frozenset({"autocommit"}),
 }
-_LEGACY_FORMS = frozenset({*_LEGACY_KEYWORDS, "exists"})
+# sqlalchemy.orm's names 2.0 removed (an import fails), and calls it rejects (a classical
+# `mapper(User, users)`: "the mapper() function is removed")
+_REMOVED_ORM_NAMES = frozenset({"relation", "eagerload", "eagerload_all", "comparable_property", "compile_mappers"})
+_REMOVED_CALLS = frozenset({"relation", "eagerload", "eagerload_all", "mapper"})
+_TABLE_METHODS = frozenset({"update", "insert", "delete", "select"})
+_LEGACY_FORMS = frozenset({*_LEGACY_KEYWORDS, "exists", *_REMOVED_CALLS})
 _COLUMN_LISTS = frozenset({"select", "case", "exists", "with_only_columns"})
 _TABLE_ONLY = frozenset({"insert", "update", "delete"})  # (their 1.x positional values/whereclause)
 
