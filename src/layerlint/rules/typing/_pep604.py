@@ -298,9 +298,9 @@ class Pep604Rule(Rule):
             or self._reordered_union_read(node, operands, position)
             or self._reordered_in_project(node, operands)
             or self._signature_read_by_union_only_library(node, position)
-            or (position == tf.CLASS_ANNOTATION and ctx.mentions(*_ORIGIN_READERS) and ctx.memo(
-                "typing.origin_readers", lambda: _imports_origin_reader(ctx)
-            ))
+            or (
+                position == tf.CLASS_ANNOTATION and ctx.memo("typing.origin_readers", lambda: _origin_reader_near(ctx))
+            )
             # (Pydantic reads models and FastAPI routes of modules that name neither: a
             # subclass of a project model, a route on a project router)
             or (
@@ -474,11 +474,21 @@ _UNION_ONLY_READERS = tuple(package + "." for package in _UNION_ONLY_PACKAGES)
 _ORIGIN_READERS = ("marshmallow_annotations", "marshmallow3_annotations")
 
 
-def _imports_origin_reader(ctx: FileContext) -> bool:
-    return any(
+_ORIGIN_READER_DISTRIBUTIONS = ("marshmallow-annotations", "marshmallow3-annotations")
+
+
+def _origin_reader_near(ctx: FileContext) -> bool:
+    """Does the module import such a library, or the project depend on one (its schemas may
+    sit in another module than the classes they read: ``target = User``, imported)?"""
+    if ctx.mentions(*_ORIGIN_READERS) and any(
         qualified.partition(".")[0] in _ORIGIN_READERS
         for node in nodes_of(ctx.tree, ast.Import, ast.ImportFrom)
         for _local, qualified in ctx.import_bindings(node)  # type: ignore[arg-type]
+    ):
+        return True
+    folder = str(deps.start_folder(ctx.path, ctx.settings.root))
+    return not ctx.external("declares_nothing", folder) and not all(
+        ctx.external("undeclared", folder, name) for name in _ORIGIN_READER_DISTRIBUTIONS
     )
 
 

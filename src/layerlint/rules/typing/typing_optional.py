@@ -176,8 +176,9 @@ the oldest Python the project declares: `requires-python`, Poetry's `python`,
   artifact type and raised at import), or rebuild typing's unions only (Ravyn's
   OpenAPI document failed on a `Struct | None` body);
 - the fix of a class attribute's annotation in a module that imports
-  marshmallow-annotations (`marshmallow_annotations`, `marshmallow3_annotations`)
-  is unsafe: its schemas read their target class's annotations when made, through
+  marshmallow-annotations (`marshmallow_annotations`, `marshmallow3_annotations`),
+  or in a project whose dependency files name it (a schema of another module may
+  read the class), is unsafe: its schemas read their target class's annotations when made, through
   `t.__origin__`, which `X | None` lacks (amundsen's entities failed at import).
   Other libraries that read annotations are
   taken to read both forms, as Pydantic, FastAPI and SQLAlchemy do; a project
