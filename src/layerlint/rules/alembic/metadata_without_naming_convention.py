@@ -8,8 +8,9 @@ Alembic `env.py` (a file named `env.py` that imports `alembic`, or sits beside a
 `versions/` folder). Not flagged: a call that unpacks `**kwargs` (the convention
 may be in them), a `MetaData()` whose `naming_convention` is assigned later in
 the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
-the database's tables (`meta.reflect(engine)` in the function or module that
-binds it, or `MetaData().reflect(engine)`: it names nothing), and `MetaData()` in
+the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
+in the function or at the top level of the module that binds it, not in a
+function within; or `MetaData().reflect(engine)`: it names nothing), and `MetaData()` in
 migrations, where it only describes tables for `op.bulk_insert` or
 reflection.
 
@@ -49,7 +50,7 @@ from __future__ import annotations
 
 import ast
 
-from layerlint.context import FileContext
+from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.alembic import is_alembic_env, named_env_py
 from layerlint.rule import Rule
 
@@ -79,12 +80,18 @@ def _convention_assigned(ctx: FileContext) -> frozenset[str]:
 
 
 def _reflects(scope: ast.AST, target: str) -> bool:
-    """Does ``scope`` (the function or module binding ``target``) call ``target.reflect(...)``?"""
-    return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reflect"
-        and ast.unparse(node.func.value) == target
-        for node in ast.walk(scope)
-    )
+    """Does ``scope`` (the function or module binding ``target``), in its own code (not a
+    function or class within, where the name may be another's), reflect through ``target``:
+    ``target.reflect(engine)``, or the method passed on (``conn.run_sync(target.reflect)``)?"""
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Attribute) and node.attr == "reflect" and ast.unparse(node.value) == target:
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 class MetadataWithoutNamingConvention(Rule):
@@ -135,6 +142,6 @@ class MetadataWithoutNamingConvention(Rule):
             cls = self.ctx.enclosing_class()
             if target in assigned or (cls is not None and f"{cls.name}.{target}" in assigned):
                 return
-            if _reflects(self.ctx.enclosing_function() or self.ctx.tree, target):
+            if cls is None and _reflects(self.ctx.enclosing_function() or self.ctx.tree, target):
                 return  # (it reads the tables the database has: it names nothing)
         self.report(node, "`MetaData()` without `naming_convention=`: constraints and indexes get backend-chosen names")
