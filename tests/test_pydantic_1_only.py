@@ -63,26 +63,34 @@ def test_a_root_validator_pydantic_2_takes_leaves_the_fixes(tmp_path, monkeypatc
     assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
 
 
+FIRST_IMPORT = "from pydantic import BaseModel, root_validator\n"
+
+
 @pytest.mark.parametrize(
-    ("old", "new"),
+    "imported",
     [
-        ("import BaseModel, root_validator", "import BaseModel, root_validator\nfrom pydantic.types import ConstrainedStr"),
-        ("import BaseModel, root_validator", "import BaseModel, root_validator\nfrom pydantic.typing import display_as_type"),
-        ("import BaseModel, root_validator", "import BaseModel, root_validator\nfrom pydantic.errors import StrError"),
+        "from pydantic.types import ConstrainedStr\n",
+        "from pydantic.typing import display_as_type\n",
+        "from pydantic.errors import StrError\n",
+        # (review 59: the names Pydantic 1 re-exports at the top, and other modules' names)
+        "from pydantic import PydanticValueError\n",
+        "from pydantic.main import ModelMetaclass\n",
+        "from pydantic.json import ENCODERS_BY_TYPE\n",
+        "from pydantic.validators import str_validator\n",
         # read as the module runs: a base, not a function's body
-        ("class Options(BaseModel):", "import pydantic as pd\n\n\nclass Name(pd.ConstrainedStr):\n    max_length = 9\n\n\n"
-         "class Options(BaseModel):"),
+        "import pydantic as pd\n\n\nclass Name(pd.ConstrainedStr):\n    max_length = 9\n",
     ],
-    ids=["types", "typing", "errors", "attribute"],
+    ids=["types", "typing", "errors", "top-error", "metaclass", "encoders", "validators", "attribute"],
 )
-def test_a_name_of_a_submodule_or_attribute_pydantic_2_removed_gets_no_fix(tmp_path, monkeypatch, old, new):
-    module = MODULE.format(arguments="(pre=True)").replace(old, new)
+def test_a_name_of_a_submodule_or_attribute_pydantic_2_removed_gets_no_fix(tmp_path, monkeypatch, imported):
+    module = MODULE.format(arguments="(pre=True)").replace(FIRST_IMPORT, FIRST_IMPORT + imported)
     marks = _marks(tmp_path, monkeypatch, UNPINNED, module)
     assert [(code, mark) for code, _line, mark in marks] == [("LL201", None), ("LL203", None)]
 
 
 def test_a_removed_name_read_in_a_function_body_is_no_proof(tmp_path, monkeypatch):
-    module = MODULE.format(arguments="(pre=True)") + "\n\ndef legacy():\n    import pydantic\n\n    return pydantic.NoneStr\n"
+    legacy = "\n\ndef legacy():\n    import pydantic\n\n    return pydantic.NoneStr\n"
+    module = MODULE.format(arguments="(pre=True)") + legacy
     assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
 
 
@@ -108,7 +116,7 @@ def test_a_migration_half_done_keeps_its_fixes(tmp_path, monkeypatch):
     # a name only Pydantic 2 has: the module runs on neither version, and the fixes carry the
     # migration on; `BaseSettings` from pydantic is no proof either (LL206 moves it)
     module = MODULE.format(arguments="").replace(
-        "from pydantic import BaseModel, root_validator", "from pydantic import BaseModel, field_validator, root_validator"
+        FIRST_IMPORT, "from pydantic import BaseModel, field_validator, root_validator\n"
     )
     assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, "safe"), ("LL203", 16, "safe")]
     settings = MODULE.format(arguments="(pre=True)").replace(
@@ -118,3 +126,24 @@ def test_a_migration_half_done_keeps_its_fixes(tmp_path, monkeypatch):
     assert _marks(tmp_path / "settings", monkeypatch, UNPINNED, settings) == [
         ("LL201", 7, "safe"), ("LL203", 16, "safe")
     ]
+
+
+def test_a_pydantic_2_name_imported_in_a_function_does_not_make_the_module_run_on_2(tmp_path, monkeypatch):
+    # (it fails only when the function runs: the module imports, and runs, on 1.x only)
+    later = "\n\ndef later():\n    from pydantic import TypeAdapter\n\n    return TypeAdapter\n"
+    module = MODULE.format(arguments="") + later
+    assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 7, None), ("LL203", 16, None)]
+
+
+def test_the_removed_names_are_those_pydantic_2_no_longer_gives():
+    # (the list is generated from both versions by scripts/gen_pydantic_removed.py)
+    from layerlint.facts.pydantic_removed import removed_in_pydantic_2
+
+    removed = ["pydantic.ConstrainedStr", "pydantic.types.NoneStr", "pydantic.main.ModelMetaclass", "pydantic.typing.Any"]
+    kept = [
+        "pydantic.BaseModel", "pydantic.validator", "pydantic.Field", "pydantic.generics.GenericModel",
+        "pydantic.error_wrappers.ValidationError", "pydantic.BaseSettings", "pydantic.env_settings.BaseSettings",
+        "pydantic_settings.BaseSettings", None,
+    ]
+    assert [name for name in removed if not removed_in_pydantic_2(name)] == []
+    assert [name for name in kept if removed_in_pydantic_2(name)] == []

@@ -1,7 +1,8 @@
 """Code that Pydantic 2 rejects at import: a module doing it runs on Pydantic 1.x only.
 
 Pydantic 2 removed names of 1.x (its ``pydantic._migration`` raises ``PydanticImportError``
-for them, or the module has no such attribute), and raises at class creation on a
+for them, or the module has no such attribute: facts/pydantic_removed_names.py, generated
+from both versions), and raises at class creation on a
 ``@root_validator`` without ``pre=True`` or ``skip_on_failure=True``. A module that does
 one of these at its top level cannot run on 2.x, fixed or not (no LL2xx fix rewrites them;
 LL206 moves ``BaseSettings``, which is therefore not one of them): the LL2xx fixes, which
@@ -14,50 +15,21 @@ import ast
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.names import resolve_in
+from layerlint.facts.pydantic_removed_names import REMOVED
 
-_CONSTRAINED = (
-    "ConstrainedBytes ConstrainedDate ConstrainedDecimal ConstrainedFloat ConstrainedFrozenSet ConstrainedInt "
-    "ConstrainedList ConstrainedSet ConstrainedStr JsonWrapper NoneBytes NoneStr NoneStrBytes StrBytes"
-).split()
-_ERRORS = """AnyStrMaxLengthError AnyStrMinLengthError ArbitraryTypeError BoolError BytesError CallableError ClassError
-ColorError ConfigError DataclassTypeError DateError DateNotInTheFutureError DateNotInThePastError DateTimeError
-DecimalError DecimalIsNotFiniteError DecimalMaxDigitsError DecimalMaxPlacesError DecimalWholeDigitsError DictError
-DurationError EmailError EnumError EnumMemberError ExtraError FloatError FrozenSetError FrozenSetMaxLengthError
-FrozenSetMinLengthError HashableError IPv4AddressError IPv4InterfaceError IPv4NetworkError IPv6AddressError
-IPv6InterfaceError IPv6NetworkError IPvAnyAddressError IPvAnyInterfaceError IPvAnyNetworkError IntEnumError
-IntegerError InvalidByteSize InvalidByteSizeUnit InvalidDiscriminator InvalidLengthForBrand JsonError JsonTypeError
-ListError ListMaxLengthError ListMinLengthError ListUniqueItemsError LuhnValidationError MissingDiscriminator
-MissingError NoneIsAllowedError NoneIsNotAllowedError NotDigitError NotNoneError NumberNotGeError NumberNotGtError
-NumberNotLeError NumberNotLtError NumberNotMultipleError PathError PathNotADirectoryError PathNotAFileError
-PathNotExistsError PatternError PyObjectError PydanticTypeError PydanticValueError SequenceError SetError
-SetMaxLengthError SetMinLengthError StrError StrRegexError StrictBoolError SubclassError TimeError TupleError
-TupleLengthError UUIDError UUIDVersionError UrlError UrlExtraError UrlHostError UrlHostTldError UrlPortError
-UrlSchemeError UrlSchemePermittedError UrlUserInfoError WrongConstantError""".split()
-_UTILS = (
-    "ClassAttribute DUNDER_ATTRIBUTES PyObjectStr ValueItems almost_equal_floats get_discriminator_alias_and_values "
-    "get_model get_unique_discriminator_alias in_ipython is_valid_identifier path_type validate_field_name"
-).split()
-# the names Pydantic 2 removed, qualified as they were imported in 1.x
-REMOVED_IN_PYDANTIC_2 = frozenset({
-    *(f"pydantic.{name}" for name in _CONSTRAINED),
-    *(f"pydantic.types.{name}" for name in _CONSTRAINED),
-    *(f"pydantic.errors.{name}" for name in _ERRORS),
-    *(f"pydantic.utils.{name}" for name in _UTILS),
-    "pydantic.Protocol", "pydantic.Required", "pydantic.compiled", "pydantic.stricturl", "pydantic.networks.stricturl",
-    "pydantic.create_model_from_namedtuple", "pydantic.create_model_from_typeddict", "pydantic.parse_file_as",
-    "pydantic.parse_raw_as", "pydantic.tools.parse_file_as", "pydantic.tools.parse_raw_as", "pydantic.validate_model",
-    "pydantic.main.validate_model", "pydantic.config.get_config", "pydantic.config.inherit_config",
-    "pydantic.config.prepare_config", "pydantic.dataclasses.create_pydantic_model_from_dataclass",
-    "pydantic.dataclasses.make_dataclass_validator", "pydantic.dataclasses.set_validation",
-    "pydantic.error_wrappers.ErrorWrapper", "pydantic.fields.ModelField",
-})
-# modules of 1.x whose every name is gone
-_REMOVED_MODULES = ("pydantic.typing.", "pydantic.datetime_parse.")
+# names a fix rewrites: LL206 moves `BaseSettings` to pydantic_settings
+_FIXED = frozenset({"pydantic.BaseSettings", "pydantic.env_settings.BaseSettings"})
 _ROOT_VALIDATORS = frozenset({"pydantic.root_validator", "pydantic.class_validators.root_validator"})
 
 
 def removed_in_pydantic_2(qualified: str | None) -> bool:
-    return qualified is not None and (qualified in REMOVED_IN_PYDANTIC_2 or qualified.startswith(_REMOVED_MODULES))
+    """Is ``qualified`` (``pydantic.types.ConstrainedStr``) a name of Pydantic 1 that Pydantic 2
+    no longer gives (facts/pydantic_removed_names.py), and no fix rewrites?"""
+    if qualified is None or not qualified.startswith("pydantic.") or qualified in _FIXED:
+        return False
+    module, _, name = qualified.rpartition(".")
+    removed = REMOVED.get(module)
+    return removed is not None and (name in removed or "*" in removed)
 
 
 def rejected_by_pydantic_2(tree: ast.Module, ctx: FileContext) -> bool:

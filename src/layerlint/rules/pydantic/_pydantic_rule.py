@@ -5,11 +5,11 @@
   0.100 that they allow pins it), nor, where they do not constrain Pydantic, in a module
   that runs on 1.x only, fixed or not: it does at its top level what Pydantic 2 rejects
   and no fix rewrites (a bare ``@root_validator``, ``from pydantic import NoneStr``), and
-  imports nothing only Pydantic 2 has.
+  imports nothing only Pydantic 2 has at its top level.
   Unsafe fixes only where no dependency file names
   any dependency (a copied folder, an unpacked wheel: the Pydantic is not known), unless
-  the module uses a name only Pydantic 2 has (``ConfigDict``, ``field_validator``,
-  ``model_validator``, ``pydantic_settings`` ...).
+  the module uses a name only Pydantic 2 has (``field_validator``, ``model_validator``,
+  ``pydantic_settings`` ...; not ``ConfigDict``, which 1.10 has too).
 - No finding in code gated on the Pydantic version: a branch of an ``if`` (or of
   a conditional expression) whose test reads a version flag (``PYDANTIC_V1``,
   ``IS_PYDANTIC_V2``, ``pydantic.VERSION``, ``PYDANTIC_VERSION.startswith("1.")``,
@@ -59,15 +59,19 @@ class PydanticRule(Rule):
     def _runs_1_only(self) -> bool:
         """Do the dependency files leave Pydantic's version open (they name nothing, or
         neither Pydantic nor pydantic-settings, which needs 2), while the module runs on 1.x
-        only (:func:`rejected_by_pydantic_2`), and uses no name only Pydantic 2 has (then it
-        runs on neither: a migration half done, which the fixes carry on)? Where the files ask
-        for Pydantic 2, the fixes are what repairs such a module."""
+        only (:func:`rejected_by_pydantic_2`), and imports no name only Pydantic 2 has at its
+        top level (then it runs on neither: a migration half done, which the fixes carry on;
+        one imported in a function fails only when that runs)? Where the files ask for
+        Pydantic 2, the fixes are what repairs such a module."""
         ctx = self.ctx
         folder = str(deps.start_folder(ctx.path, ctx.settings.root))
         open_version = ctx.external("declares_nothing", folder) or all(
             ctx.external("undeclared", folder, package) for package in ("pydantic", "pydantic-settings")
         )
-        return bool(open_version) and not self._uses_pydantic_2_names() and rejected_by_pydantic_2(ctx.tree, ctx)
+        return (
+            bool(open_version) and not self._uses_pydantic_2_names(top_level=True)
+            and rejected_by_pydantic_2(ctx.tree, ctx)
+        )
 
     def _version_unknown(self) -> bool:
         """No dependency file names any dependency, and the module uses no name only
@@ -77,11 +81,16 @@ class PydanticRule(Rule):
             return False
         return not self._uses_pydantic_2_names()
 
-    def _uses_pydantic_2_names(self) -> bool:
+    def _uses_pydantic_2_names(self, top_level: bool = False) -> bool:
+        """Does the module import a name only Pydantic 2 has (at its top level only, with
+        ``top_level``)?"""
+        body = {id(stmt) for stmt in self.ctx.tree.body} if top_level else None
         return any(
-            qualified.partition(".")[0] in _PYDANTIC_2_MODULES
-            or (qualified.partition(".")[0] == "pydantic" and qualified.rpartition(".")[2] in PYDANTIC_2_NAMES)
-            for _node, qualified in _imported_names(self.ctx)
+            (body is None or id(node) in body) and (
+                qualified.partition(".")[0] in _PYDANTIC_2_MODULES
+                or (qualified.partition(".")[0] == "pydantic" and qualified.rpartition(".")[2] in PYDANTIC_2_NAMES)
+            )
+            for node, qualified in _imported_names(self.ctx)
         )
 
 

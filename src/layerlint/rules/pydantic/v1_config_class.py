@@ -112,11 +112,12 @@ Pydantic nor pydantic-settings), a module that does at its top level what Pydant
 2 rejects at import, and no fix rewrites, runs on 1.x only, fixed or not: it gets
 no fix. That is a `@root_validator` bare or without `pre=True` or
 `skip_on_failure=True`, an import of `ConstrainedStr`, `NoneStr`, `parse_raw_as`
-or another name 2.0 removed, also from `pydantic.types`, `pydantic.typing` or
-`pydantic.errors`, or such a name read at the top level (`class
+or another name Pydantic 2 no longer gives (of `pydantic` or any of its 1.x
+modules: `pydantic.types`, `pydantic.errors`, `pydantic.validators`,
+`pydantic.main.ModelMetaclass` ...), or such a name read at the top level (`class
 Name(pydantic.ConstrainedStr)`); not `BaseSettings`, which LL206 moves. Not in a
-module that imports a name only Pydantic 2 has: that one runs on neither, and the
-fixes carry its migration on.
+module that imports a name only Pydantic 2 has at its top level: that one runs on
+neither, and the fixes carry its migration on.
 
 No finding at all, in every LL2xx rule, in code gated on the Pydantic version:
 either branch of an `if` (or of a conditional expression) whose test reads a
