@@ -94,6 +94,10 @@ from layerlint.facts.pydantic_fixes import settings_attribute_fix, settings_impo
 from layerlint.rules.pydantic._pydantic_rule import PydanticRule
 
 _SETTINGS = "`BaseSettings` moved to `pydantic-settings` in Pydantic v2: import it from `pydantic_settings`"
+_ENV_SETTINGS = (
+    "`pydantic.env_settings` is Pydantic v1: settings and their sources moved to `pydantic-settings` "
+    "(`pydantic_settings`)"
+)
 _GENERICS = (
     "`pydantic.generics` is Pydantic v1: a generic model is a `BaseModel` subclass that also "
     "derives from `typing.Generic`"
@@ -157,6 +161,8 @@ class V1Import(PydanticRule):
         if not base or base.partition(".")[0] != "pydantic":
             return
         if message := v1_only_message(base):
+            if base == "pydantic.env_settings" and any(alias.name != "BaseSettings" for alias in node.names):
+                message = _ENV_SETTINGS  # (`SettingsSourceCallable`: not BaseSettings)
             if not self._is_fallback(node):
                 self.report(node, message, fix=settings_import_fix(node, base, None, self.ctx))
             return
