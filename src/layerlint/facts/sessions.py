@@ -611,13 +611,7 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         isinstance(func, ast.Name) and func.id == "next" and len(call.args) in (1, 2) and not call.keywords
         and isinstance(call.args[0], ast.Call) and _is_builtin(func, "next", ctx) and "def next(" not in ctx.source
     ):
-        provider = call.args[0].func
-        local = _module_function(provider, ctx)
-        if local is not None and local.returns is None:
-            # an unannotated provider of the module: its body says (`get_db` may yield a Mongo
-            # database or a Redis client: its name does not decide)
-            return _yields_opened_session(local, ctx)
-        return _provides_session(provider, ctx)
+        return _provider_gives_session(call.args[0].func, ctx)
     if isinstance(func, ast.Attribute) and func.attr == "begin":
         func = func.value
         if isinstance(func, ast.Call):  # ``async with factory.begin()`` vs ``factory().begin()``
@@ -643,6 +637,17 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
     return False
 
 
+def _provider_gives_session(provider: ast.expr, ctx: FileContext) -> bool:
+    """Do the values of a call of ``provider`` (``next(get_db())``, ``yield from get_db()``)
+    include a session? An unannotated provider of the module says by its body (``get_db`` may
+    yield a Mongo database or a Redis client: its name does not decide); any other as a
+    dependency does (:func:`_provides_session`)."""
+    local = _module_function(provider, ctx)
+    if local is not None and local.returns is None:
+        return _yields_opened_session(local, ctx)
+    return _provides_session(provider, ctx)
+
+
 def _module_function(node: ast.expr, ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The module's top-level function ``node`` names, when the module binds the name once."""
     if not isinstance(node, ast.Name) or node.id in ctx.imports:
@@ -653,8 +658,9 @@ def _module_function(node: ast.expr, ctx: FileContext) -> ast.FunctionDef | ast.
 
 def _yields_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
     """Does ``func`` yield (or return) a session it opens: a call that opens one
-    (:func:`opens_session`: ``yield SessionLocal()``), or a name its body binds to one (``db =
-    SessionLocal()`` / ``with SessionLocal() as db:``, then ``yield db``)?"""
+    (:func:`opens_session`: ``yield SessionLocal()``), a name its body binds to one (``db =
+    SessionLocal()``, ``db: Session = ...``, ``with SessionLocal() as db:``, then ``yield
+    db``), or the values of a provider that gives one (``yield from _scope()``)?"""
     if id(func) in _READING:  # (`db = next(get_db())` inside get_db itself)
         return False
     _READING.add(id(func))
@@ -674,6 +680,8 @@ def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Fil
     for stmt in body:
         if isinstance(stmt, ast.Assign) and opens_session(stmt.value, ctx):
             opened.update(target.id for target in stmt.targets if isinstance(target, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and opens_session(stmt.value, ctx):
+            opened.add(stmt.target.id)  # `db: Session = SessionLocal()`
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             opened.update(
                 item.optional_vars.id for item in stmt.items
@@ -681,6 +689,10 @@ def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Fil
             )
     for stmt in body:
         value = stmt.value if isinstance(stmt, (ast.Return, ast.Expr)) else None
+        if isinstance(value, ast.YieldFrom) and isinstance(value.value, ast.Call):
+            if _provider_gives_session(value.value.func, ctx):  # `yield from _scope()`
+                return True
+            continue
         if isinstance(value, ast.Yield):
             value = value.value
         elif isinstance(stmt, ast.Expr):
