@@ -627,6 +627,15 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
     table = modern.replace("def changed(session):", "tasks = sa.Table('t', Base.metadata)\n\n\ndef changed(session):")
     assert fixes(table.replace("select(Task)", "tasks.update(tasks.c.id == 1)"), "LL302") == [(10, None)]
     assert fixes(table.replace("select(Task)", "tasks.update().values(id=1)"), "LL302") == [(10, FIX_UNSAFE)]
+    annotated = table.replace("tasks = sa.Table(", "tasks: sa.Table = sa.Table(")
+    assert fixes(annotated.replace("select(Task)", "tasks.delete(tasks.c.id < 10)"), "LL302") == [(10, None)]
+    # (a function's own `tasks`, another object, is no table: review 59)
+    shadowed = table.replace("select(Task)", "[tasks := set(), tasks.update({1})]")
+    assert fixes(shadowed, "LL302") == [(10, FIX_UNSAFE)]
+    assert fixes(modern.replace("select(Task)", "session.query(Task).from_self()"), "LL302") == [(10, None)]
+    assert fixes(modern.replace("import declarative_base", "import declarative_base, joinedload_all"), "LL302") == [
+        (10, None)
+    ]
     # a name only 2.0 has (networking-sfc): the module runs 2.x, which no dependency file says here
     keyed = "import sqlalchemy as sa\nfrom sqlalchemy.orm.collections import attribute_keyed_dict\n"
     assert fixes(modern.replace("import sqlalchemy as sa\n", keyed), "LL302") == [(11, FIX_SAFE)]

@@ -207,27 +207,38 @@ def calls_removed_forms(tree: ast.Module) -> bool:
 
 
 def _module_tables(tree: ast.Module, callables: dict[str, str], modules: set[str]) -> frozenset[str]:
-    """The names the module's top level binds to a SQLAlchemy ``Table(...)``."""
+    """The names the module's top level binds to a SQLAlchemy ``Table(...)`` (``users: Table =
+    Table(...)`` too), and nothing else binds anywhere in the module (a function's own
+    ``tags = set()`` is another object)."""
     found = set()
     for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
-            func = stmt.value.func
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Call):
+            func = value.func
             if (isinstance(func, ast.Name) and callables.get(func.id) == "Table") or (
                 isinstance(func, ast.Attribute) and func.attr == "Table" and dotted_root(func.value) in modules
             ):
-                found.update(target.id for target in stmt.targets if isinstance(target, ast.Name))
-    return frozenset(found)
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[union-attr]
+                found.update(target.id for target in targets if isinstance(target, ast.Name))
+    if not found:
+        return frozenset()
+    bindings = [
+        node.id if isinstance(node, ast.Name) else node.arg
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)) or isinstance(node, ast.arg)
+    ]
+    return frozenset(name for name in found if bindings.count(name) == 1)
 
 
 def _removed_method_call(call: ast.Call, tables: frozenset[str]) -> bool:
-    """A method call 2.0 removed: ``query.with_lockmode(...)``, ``session.begin(subtransactions=
-    True)`` (keywords only SQLAlchemy's methods take), or a table's ``update``/``insert``/
+    """A method call 2.0 removed: ``query.with_lockmode(...)``, ``query.from_self()``,
+    ``session.begin(subtransactions=True)`` (names only SQLAlchemy's methods take), or a table's ``update``/``insert``/
     ``delete``/``select`` given a whereclause or values (``users.update(users.c.id == 1)``,
     ``Model.__table__.insert(values=...)``: 2.0 takes none)."""
     func = call.func
     if not isinstance(func, ast.Attribute):
         return False
-    if func.attr == "with_lockmode" or (
+    if func.attr in ("with_lockmode", "from_self") or (
         func.attr == "begin" and any(kw.arg == "subtransactions" for kw in call.keywords)
     ):
         return True
@@ -276,8 +287,11 @@ _LEGACY_KEYWORDS = {
 }
 # sqlalchemy.orm's names 2.0 removed (an import fails), and calls it rejects (a classical
 # `mapper(User, users)`: "the mapper() function is removed")
-_REMOVED_ORM_NAMES = frozenset({"relation", "eagerload", "eagerload_all", "comparable_property", "compile_mappers"})
-_REMOVED_CALLS = frozenset({"relation", "eagerload", "eagerload_all", "mapper"})
+_REMOVED_ORM_NAMES = frozenset({
+    "relation", "eagerload", "eagerload_all", "joinedload_all", "subqueryload_all", "comparable_property",
+    "compile_mappers",
+})
+_REMOVED_CALLS = frozenset({"relation", "eagerload", "eagerload_all", "joinedload_all", "subqueryload_all", "mapper"})
 _TABLE_METHODS = frozenset({"update", "insert", "delete", "select"})
 _LEGACY_FORMS = frozenset({*_LEGACY_KEYWORDS, "exists", *_REMOVED_CALLS})
 _COLUMN_LISTS = frozenset({"select", "case", "exists", "with_only_columns"})
