@@ -45,6 +45,7 @@ from types import MappingProxyType
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.fallbacks import bound_in_import_fallback
+from layerlint.facts.names import dotted_root, resolve_in
 from layerlint.facts.project_classes import (
     TYPE_VAR_FACTORIES,
     UNKNOWN_BASE,
@@ -549,14 +550,10 @@ def _module_renames(ctx: FileContext, facts: ModuleFacts) -> tuple[dict[str, ast
 def _names_v1(chain: ast.expr, ctx: FileContext, facts: ModuleFacts) -> bool:
     """Does a Name/Attribute chain name something of ``pydantic.v1`` through any import
     binding its head (``pydantic.v1.BaseModel`` after ``import pydantic``)?"""
-    attrs: list[str] = []
-    while isinstance(chain, ast.Attribute):
-        attrs.append(chain.attr)
-        chain = chain.value
-    if not isinstance(chain, ast.Name):
-        return False
-    tail = "".join("." + attr for attr in reversed(attrs))
-    return any(is_pydantic_v1(qualified + tail) for qualified in name_bindings(chain.id, ctx, facts))
+    root = dotted_root(chain)
+    return root is not None and any(
+        is_pydantic_v1(resolve_in(chain, {root: qualified}) or "") for qualified in name_bindings(root, ctx, facts)
+    )
 
 
 def _all_imported_names(ctx: FileContext, facts: ModuleFacts, import_nodes: list[ast.Import | ast.ImportFrom]):
