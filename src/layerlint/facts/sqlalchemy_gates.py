@@ -232,9 +232,9 @@ def _module_tables(tree: ast.Module, callables: dict[str, str], modules: set[str
 
 def _removed_method_call(call: ast.Call, tables: frozenset[str]) -> bool:
     """A method call 2.0 removed: ``query.with_lockmode(...)``, ``query.from_self()``,
-    ``session.begin(subtransactions=True)`` (names only SQLAlchemy's methods take), or a table's ``update``/``insert``/
-    ``delete``/``select`` given a whereclause or values (``users.update(users.c.id == 1)``,
-    ``Model.__table__.insert(values=...)``: 2.0 takes none)."""
+    ``session.begin(subtransactions=True)`` (names only SQLAlchemy's methods take), or a
+    table's ``update``/``insert``/``delete``/``select`` given a whereclause or values
+    (``users.update(users.c.id == 1)``, ``Model.__table__.insert(values=...)``: 2.0 takes none)."""
     func = call.func
     if not isinstance(func, ast.Attribute):
         return False
