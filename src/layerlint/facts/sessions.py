@@ -648,6 +648,32 @@ def _provider_gives_session(provider: ast.expr, ctx: FileContext) -> bool:
     return _provides_session(provider, ctx)
 
 
+def _helper_returns_opened_session(value: ast.expr, ctx: FileContext) -> bool:
+    """``session = get_session()`` (``with get_session() as session``), ``get_session`` a plain,
+    unannotated function of the module that returns a session it opens (``session =
+    _SessionFactory()``, then ``return session``: :func:`_yields_opened_session`); not a
+    generator, whose call gives no session."""
+    if not isinstance(value, ast.Call):
+        return False
+    local = _module_function(value.func, ctx)
+    if local is None or local.returns is not None or isinstance(local, ast.AsyncFunctionDef):
+        return False
+    nested = (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)
+    if any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_nodes(local, nested)):
+        return False
+    return _yields_opened_session(local, ctx)
+
+
+def _own_nodes(func: ast.AST, nested: tuple[type, ...]):
+    """The nodes of ``func``'s body, not inside the ``nested`` scopes it holds."""
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, nested):
+            stack.extend(ast.iter_child_nodes(node))
+
+
 def _module_function(node: ast.expr, ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The module's top-level function ``node`` names, when the module binds the name once."""
     if not isinstance(node, ast.Name) or node.id in ctx.imports:
@@ -778,6 +804,7 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
                 if (
                     opens_session(item.context_expr, ctx) or _yields_session(item.context_expr, kinds, func, ctx)
                     or calls_local_factory(item.context_expr, func, ctx)
+                    or _helper_returns_opened_session(item.context_expr, ctx)
                 ):
                     names.add(item.optional_vars.id)
                 else:
@@ -940,7 +967,10 @@ def _gives_session(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef
         owner = _owner(value, func, ctx)
         cls = _receiver_class(owner, ctx, classmethod=False) if owner is not None else None
         return cls is not None and value.attr in class_session_attrs(cls, ctx)
-    return _returns_session(value, func, ctx) or calls_local_factory(value, func, ctx)
+    return (
+        _returns_session(value, func, ctx) or calls_local_factory(value, func, ctx)
+        or _helper_returns_opened_session(value, ctx)
+    )
 
 
 # what a callee must be (see context_manager_yield) for its call to give a session, by how
