@@ -456,6 +456,14 @@ def now_in(tz=UTC) -> datetime:
 
 def of(clock) -> datetime:
     return clock.now()
+
+
+def naive_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def replaced(datetime) -> datetime:
+    return datetime.now().replace(tzinfo=None)
 """
 EVENT_MODEL = """\
 from datetime import datetime
@@ -463,7 +471,7 @@ from datetime import datetime
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.core import clock
-from app.core.clock import now_in, of, utc_now, year_label
+from app.core.clock import naive_utc, now_in, of, replaced, utc_now, year_label
 
 
 class Base(DeclarativeBase):
@@ -482,6 +490,8 @@ class Event(Base):
     local_at: Mapped[datetime] = mapped_column(default=now_in)
     paris_at: Mapped[datetime] = mapped_column(default=lambda: clock.now_in(None))
     of_at: Mapped[datetime] = mapped_column(default=lambda: of(datetime))
+    naive_at: Mapped[datetime] = mapped_column(default=naive_utc)
+    replaced_at: Mapped[datetime] = mapped_column(default=lambda: replaced(datetime))
 """
 
 
@@ -493,7 +503,8 @@ def test_a_now_helper_of_another_module_is_a_client_side_timestamp_default(proje
     (project / "app" / "event.py").write_text(EVENT_MODEL)
     # (a helper of parameters too, one whose callee is a parameter's not)
     assert _rows("LL308", "app/event.py") == {
-        (16, "LL308"), (17, "LL308"), (19, "LL308"), (20, "LL308"), (22, "LL308"), (23, "LL308")
+        (16, "LL308"), (17, "LL308"), (19, "LL308"), (20, "LL308"), (22, "LL308"), (23, "LL308"),
+        (25, "LL308"),  # (`datetime.now(UTC).replace(tzinfo=None)`: privacyidea's utc_now)
     }
 
 

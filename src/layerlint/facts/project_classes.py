@@ -61,7 +61,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
-from layerlint.facts.names import resolve_in
+from layerlint.facts.names import dotted_root, resolve_in
 from layerlint.parse import parse_quietly
 from layerlint.walk import nodes_of, statements
 
@@ -553,7 +553,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     returns = {}
     lenient_returns = set()
     for func in functions:
-        callee = returned_callee(func, lenient=True)
+        callee = _same_instant_callee(returned_callee(func, lenient=True), func)
         qualified = resolve_in(callee, bound) if callee is not None else None
         if qualified:
             returns[func.name] = qualified
@@ -1133,6 +1133,23 @@ def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef, lenient: bool 
     while isinstance(root, ast.Attribute):
         root = root.value
     return None if isinstance(root, ast.Name) and root.id in parameters else call.func
+
+
+def _same_instant_callee(
+    callee: ast.expr | None, func: ast.FunctionDef | ast.AsyncFunctionDef
+) -> ast.expr | None:
+    """The callee of what ``func`` returns, through a ``.replace(...)``/``.astimezone(...)``
+    of its result (``return datetime.now(UTC).replace(tzinfo=None)``: LL308 reads it as a
+    call of ``datetime.now``), unless that call's root is a parameter."""
+    while isinstance(callee, ast.Attribute) and callee.attr in ("replace", "astimezone") and (
+        isinstance(callee.value, ast.Call)
+    ):
+        callee = callee.value.func
+        root = dotted_root(callee)
+        args = func.args
+        if root in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}:
+            return None
+    return callee
 
 
 def function_returns_call_of(qualified: str, ctx: FileContext, lenient: bool = False) -> str | None:
