@@ -253,6 +253,35 @@ def reads_name_from(
     return False
 
 
+_OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def scope_locals(scope: ast.AST) -> frozenset[str]:
+    """The names a function, lambda or comprehension binds itself: its parameters and the
+    targets of its assignments, ``for``/``with``/``except`` and walrus (those of scopes within
+    it too: a wider set only makes a reader of the outer name more careful), less those it
+    declares ``global`` or ``nonlocal``."""
+    names: set[str] = set()
+    args = getattr(scope, "args", None)
+    if isinstance(args, ast.arguments):
+        names.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a)
+    declared: set[str] = set()
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+    return frozenset(names - declared)
+
+
+def free_in(node: ast.AST, name: str) -> bool:
+    """Is ``name`` read in ``node`` (a scope: function, lambda, comprehension) as the name of
+    the scope around it, the scope binding no name of its own by that spelling?"""
+    return not isinstance(node, _OWN_SCOPES) or name not in scope_locals(node)
+
+
 def dotted_root(node: ast.expr) -> str | None:
     """``a`` of a Name or an attribute chain ``a.b.c``, else None."""
     while isinstance(node, ast.Attribute):

@@ -46,7 +46,7 @@ from typing import Any, Callable, Container
 
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
-from layerlint.facts.names import resolve_in
+from layerlint.facts.names import resolve_in, scope_locals
 from layerlint.facts.project_classes import (
     ANNOTATED,
     AWAITED,
@@ -1054,7 +1054,7 @@ def _named_context_manager(
         return None
     found = context_manager_yield(qualified, ctx)
     # (last: the walk over the function is the dearest check, and rarely needed)
-    if found is None or root.id in ctx.memo(("sessions.locals", id(func)), lambda: _local_names(func)):
+    if found is None or root.id in ctx.memo(("sessions.locals", id(func)), lambda: scope_locals(func)):
         return None  # a parameter or a local of the function: not the module's name
     return found
 
@@ -1504,20 +1504,6 @@ def module_sessions(ctx: FileContext) -> frozenset[str]:
     return ctx.memo("sessions.module", lambda: _module_sessions(ctx))
 
 
-def _local_names(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> frozenset[str]:
-    """Names a function binds itself (parameters, assignment targets, ``for``/``with`` targets)."""
-    args = func.args
-    names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
-    names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
-    for node in ast.walk(func):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-    for node in ast.walk(func):
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.difference_update(node.names)
-    return frozenset(names)
-
-
 def _imported_session(name: str, ctx: FileContext) -> bool:
     """``from app.db import session`` where app/db.py binds a module-level session."""
     qualified = ctx.imports.get(name)
@@ -1558,9 +1544,9 @@ def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
 
 def _locally_bound(name: str, ctx: FileContext) -> bool:
     """Does a function or lambda around the walk's position bind ``name`` (a wider set:
-    :func:`_local_names`)?"""
+    :func:`~layerlint.facts.names.scope_locals`)?"""
     return any(
-        name in ctx.memo(("sessions.locals", id(scope)), lambda scope=scope: _local_names(scope))
+        name in ctx.memo(("sessions.locals", id(scope)), lambda scope=scope: scope_locals(scope))
         for scope in ctx.scopes
         if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))
     )

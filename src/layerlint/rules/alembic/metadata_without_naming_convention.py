@@ -9,8 +9,9 @@ Alembic `env.py` (a file named `env.py` that imports `alembic`, or sits beside a
 may be in them), a `MetaData()` whose `naming_convention` is assigned later in
 the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
 the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
-in the function or at the top level of the module that binds it, not in a
-function within; or `MetaData().reflect(engine)`: it names nothing), and `MetaData()` in
+in the function or module that binds it, or in a function within that reads the
+same name, not one of its own; or `MetaData().reflect(engine)`: it names nothing),
+and `MetaData()` in
 migrations, where it only describes tables for `op.bulk_insert` or
 reflection.
 
@@ -50,8 +51,9 @@ from __future__ import annotations
 
 import ast
 
-from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.context import FileContext
 from layerlint.facts.alembic import is_alembic_env, named_env_py
+from layerlint.facts.names import free_in
 from layerlint.rule import Rule
 
 METADATA = frozenset({
@@ -80,13 +82,15 @@ def _convention_assigned(ctx: FileContext) -> frozenset[str]:
 
 
 def _reflects(scope: ast.AST, target: str) -> bool:
-    """Does ``scope`` (the function or module binding ``target``), in its own code (not a
-    function or class within, where the name may be another's), reflect through ``target``:
-    ``target.reflect(engine)``, or the method passed on (``conn.run_sync(target.reflect)``)?"""
+    """Does ``scope`` (the function or module binding ``target``) reflect through ``target``:
+    ``target.reflect(engine)``, or the method passed on (``conn.run_sync(target.reflect)``),
+    in its own code or in a function, lambda or comprehension within that does not bind a
+    name of its own by that spelling (a parameter ``metadata`` is another object)?"""
+    root = target.partition(".")[0]
     stack = list(ast.iter_child_nodes(scope))
     while stack:
         node = stack.pop()
-        if isinstance(node, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+        if not free_in(node, root):
             continue
         if isinstance(node, ast.Attribute) and node.attr == "reflect" and ast.unparse(node.value) == target:
             return True
