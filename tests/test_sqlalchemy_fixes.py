@@ -629,9 +629,21 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
     assert fixes(table.replace("select(Task)", "tasks.update().values(id=1)"), "LL302") == [(10, FIX_UNSAFE)]
     annotated = table.replace("tasks = sa.Table(", "tasks: sa.Table = sa.Table(")
     assert fixes(annotated.replace("select(Task)", "tasks.delete(tasks.c.id < 10)"), "LL302") == [(10, None)]
-    # (a function's own `tasks`, another object, is no table: review 59)
+    # (a function's own `tasks`, another object, is no table: review 59; only there: review 61)
     shadowed = table.replace("select(Task)", "[tasks := set(), tasks.update({1})]")
     assert fixes(shadowed, "LL302") == [(10, FIX_UNSAFE)]
+    size = "\n\ndef size(tasks):\n    return len(tasks)\n"
+    elsewhere = table.replace("select(Task)", "tasks.update(tasks.c.id == 1)") + size
+    assert fixes(elsewhere, "LL302") == [(10, None)]
+    engine = modern.replace(
+        "def changed(session):", "engine = sa.create_engine('sqlite://')\n\n\ndef changed(session):"
+    )
+    assert fixes(engine.replace("select(Task)", "engine.execute('select 1')"), "LL302") == [(10, None)]
+    for removed in ("lazyload_all", "selectinload_all"):
+        assert fixes(modern.replace("import declarative_base", f"import declarative_base, {removed}"), "LL302") == [
+            (10, None)
+        ]
+    assert fixes(modern.replace("select(Task)", "session.query(Task).select_entity_from(x)"), "LL302") == [(10, None)]
     assert fixes(modern.replace("select(Task)", "session.query(Task).from_self()"), "LL302") == [(10, None)]
     assert fixes(modern.replace("import declarative_base", "import declarative_base, joinedload_all"), "LL302") == [
         (10, None)

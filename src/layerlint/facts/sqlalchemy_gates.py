@@ -24,7 +24,8 @@ import ast
 import re
 
 from layerlint.context import FileContext
-from layerlint.facts.names import dotted_root, import_bindings
+from layerlint.facts.names import dotted_root, free_in, import_bindings, resolve_in
+from layerlint.facts.project_classes import module_level_statements, statement_bindings
 from layerlint.walk import nodes_of, statements
 
 # names only SQLAlchemy 2.0 and later have (a module that uses one runs on 2.x)
@@ -169,13 +170,15 @@ def calls_removed_forms(tree: ast.Module) -> bool:
     ``convert_unicode=``), ``insert``/``update``/``delete`` given more than the table
     (``update(t, t.c.id == 1)``), a name of ``sqlalchemy.orm`` 2.0 removed (``relation``,
     ``eagerload``) or a classical ``mapper(User, users)``, or a method form 2.0 removed
-    (:func:`_removed_method_call`)?"""
+    (:func:`_removed_method_call`, :func:`_removed_receiver_calls`)?"""
     callables: dict[str, str] = {}  # local name -> `select`, `case`, `update` ...
     modules: set[str] = set()
+    imported: dict[str, str] = {}  # local name -> qualified, of every import from sqlalchemy
     for node in nodes_of(tree, ast.Import, ast.ImportFrom):
         for local, qualified in import_bindings(node):  # type: ignore[arg-type]
             if local is None or qualified is None or qualified.partition(".")[0] != "sqlalchemy":
                 continue
+            imported[local] = qualified
             last = qualified.rpartition(".")[2]
             if last in _REMOVED_ORM_NAMES and qualified.startswith("sqlalchemy.orm."):
                 return True  # (its import fails on 2.0)
@@ -185,7 +188,8 @@ def calls_removed_forms(tree: ast.Module) -> bool:
                 modules.add(local)
     if not callables and not modules:
         return False
-    tables = _module_tables(tree, callables, modules)
+    if _removed_receiver_calls(tree, _module_objects(tree, imported)):
+        return True
     for call in nodes_of(tree, ast.Call):
         func = call.func
         if isinstance(func, ast.Name) and func.id in callables:
@@ -194,7 +198,7 @@ def calls_removed_forms(tree: ast.Module) -> bool:
             name = func.attr
         elif isinstance(func, ast.Attribute) and func.attr == "with_only_columns":
             name = func.attr  # (a method of a select: `stmt.with_only_columns([users.c.id])`)
-        elif _removed_method_call(call, tables):
+        elif _removed_method_call(call):
             return True
         else:
             # `String(255, convert_unicode=True)`, `create_engine(url, convert_unicode=True)`
@@ -206,46 +210,61 @@ def calls_removed_forms(tree: ast.Module) -> bool:
     return False
 
 
-def _module_tables(tree: ast.Module, callables: dict[str, str], modules: set[str]) -> frozenset[str]:
-    """The names the module's top level binds to a SQLAlchemy ``Table(...)`` (``users: Table =
-    Table(...)`` too), and nothing else binds anywhere in the module (a function's own
-    ``tags = set()`` is another object)."""
-    found = set()
-    for stmt in tree.body:
+def _module_objects(tree: ast.Module, imported: dict[str, str]) -> dict[str, frozenset[str]]:
+    """The names the module's top level binds once to a SQLAlchemy ``Table(...)`` (``users:
+    Table = Table(...)`` too) or ``create_engine(...)``, with the methods 2.0 removed or
+    changed so that a call of them given these arguments fails (:data:`_REMOVED_USES`)."""
+    found: dict[str, frozenset[str]] = {}
+    counts: dict[str, int] = {}
+    for stmt in module_level_statements(tree.body):
+        for name in statement_bindings(stmt):
+            counts[name] = counts.get(name, 0) + 1
         value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
-        if isinstance(value, ast.Call):
-            func = value.func
-            if (isinstance(func, ast.Name) and callables.get(func.id) == "Table") or (
-                isinstance(func, ast.Attribute) and func.attr == "Table" and dotted_root(func.value) in modules
-            ):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[union-attr]
-                found.update(target.id for target in targets if isinstance(target, ast.Name))
-    if not found:
-        return frozenset()
-    bindings = [
-        node.id if isinstance(node, ast.Name) else node.arg
-        for node in ast.walk(tree)
-        if (isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)) or isinstance(node, ast.arg)
-    ]
-    return frozenset(name for name in found if bindings.count(name) == 1)
+        kind = _REMOVED_USES.get(resolve_in(value.func, imported) or "") if isinstance(value, ast.Call) else None
+        if kind is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[union-attr]
+            found.update((target.id, kind) for target in targets if isinstance(target, ast.Name))
+    return {name: kind for name, kind in found.items() if counts.get(name) == 1}
 
 
-def _removed_method_call(call: ast.Call, tables: frozenset[str]) -> bool:
+def _removed_receiver_calls(tree: ast.Module, objects: dict[str, frozenset[str]]) -> bool:
+    """Does the module call such a method of one of ``objects`` (a table's ``update``/
+    ``insert``/``delete``/``select`` given a whereclause or values: ``users.update(users.c.id
+    == 1)``; an engine's ``execute``), or a table's through ``Model.__table__`` (2.0's take
+    none)? A function, lambda or comprehension binding the name itself holds another object."""
+    if not objects:  # (no scopes to follow: the calls alone)
+        return any(
+            isinstance(call.func, ast.Attribute) and call.func.attr in _TABLE_METHODS and (call.args or call.keywords)
+            and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "__table__"
+            for call in nodes_of(tree, ast.Call)
+        )
+    stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset()) for node in ast.iter_child_nodes(tree)]
+    while stack:
+        node, shadowed = stack.pop()
+        shadowed = shadowed | frozenset(name for name in objects if not free_in(node, name))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            receiver, method = node.func.value, node.func.attr
+            if isinstance(receiver, ast.Name) and receiver.id in objects and receiver.id not in shadowed:
+                methods = objects[receiver.id]
+            elif isinstance(receiver, ast.Attribute) and receiver.attr == "__table__":
+                methods = _TABLE_METHODS
+            else:
+                methods = frozenset()
+            if method in methods and (methods is _ENGINE_METHODS or node.args or node.keywords):
+                return True
+        stack.extend((child, shadowed) for child in ast.iter_child_nodes(node))
+    return False
+
+
+def _removed_method_call(call: ast.Call) -> bool:
     """A method call 2.0 removed: ``query.with_lockmode(...)``, ``query.from_self()``,
-    ``session.begin(subtransactions=True)`` (names only SQLAlchemy's methods take), or a
-    table's ``update``/``insert``/``delete``/``select`` given a whereclause or values
-    (``users.update(users.c.id == 1)``, ``Model.__table__.insert(values=...)``: 2.0 takes none)."""
+    ``query.select_entity_from(...)``, ``session.begin(subtransactions=True)`` (names only
+    SQLAlchemy's methods take)."""
     func = call.func
     if not isinstance(func, ast.Attribute):
         return False
-    if func.attr in ("with_lockmode", "from_self") or (
+    return func.attr in _REMOVED_METHODS or (
         func.attr == "begin" and any(kw.arg == "subtransactions" for kw in call.keywords)
-    ):
-        return True
-    receiver = func.value
-    return func.attr in _TABLE_METHODS and bool(call.args or call.keywords) and (
-        (isinstance(receiver, ast.Name) and receiver.id in tables)
-        or (isinstance(receiver, ast.Attribute) and receiver.attr == "__table__")
     )
 
 
@@ -287,12 +306,17 @@ _LEGACY_KEYWORDS = {
 }
 # sqlalchemy.orm's names 2.0 removed (an import fails), and calls it rejects (a classical
 # `mapper(User, users)`: "the mapper() function is removed")
-_REMOVED_ORM_NAMES = frozenset({
-    "relation", "eagerload", "eagerload_all", "joinedload_all", "subqueryload_all", "comparable_property",
-    "compile_mappers",
-})
-_REMOVED_CALLS = frozenset({"relation", "eagerload", "eagerload_all", "joinedload_all", "subqueryload_all", "mapper"})
-_TABLE_METHODS = frozenset({"update", "insert", "delete", "select"})
+_LOADERS_ALL = ("eagerload_all", "joinedload_all", "subqueryload_all", "lazyload_all", "selectinload_all")
+_REMOVED_ORM_NAMES = frozenset({"relation", "eagerload", *_LOADERS_ALL, "comparable_property", "compile_mappers"})
+_REMOVED_CALLS = frozenset({"relation", "eagerload", *_LOADERS_ALL, "mapper"})
+_TABLE_METHODS = frozenset({"update", "insert", "delete", "select"})  # (given arguments)
+_ENGINE_METHODS = frozenset({"execute", "scalar", "table_names", "has_table", "run_callable"})  # (any call)
+_REMOVED_USES = {
+    "sqlalchemy.Table": _TABLE_METHODS, "sqlalchemy.schema.Table": _TABLE_METHODS,
+    "sqlalchemy.sql.schema.Table": _TABLE_METHODS,
+    "sqlalchemy.create_engine": _ENGINE_METHODS, "sqlalchemy.engine.create_engine": _ENGINE_METHODS,
+}
+_REMOVED_METHODS = frozenset({"with_lockmode", "from_self", "select_entity_from"})
 _LEGACY_FORMS = frozenset({*_LEGACY_KEYWORDS, "exists", *_REMOVED_CALLS})
 _COLUMN_LISTS = frozenset({"select", "case", "exists", "with_only_columns"})
 _TABLE_ONLY = frozenset({"insert", "update", "delete"})  # (their 1.x positional values/whereclause)
