@@ -79,8 +79,17 @@ FIRST_IMPORT = "from pydantic import BaseModel, root_validator\n"
         "from pydantic.validators import str_validator\n",
         # read as the module runs: a base, not a function's body
         "import pydantic as pd\n\n\nclass Name(pd.ConstrainedStr):\n    max_length = 9\n",
+        # (review 61: a module 2.x removed; a `with` block and a class body run at import too; a
+        # root model)
+        "import pydantic.annotated_types\n",
+        "import warnings\n\nwith warnings.catch_warnings():\n    from pydantic import ConstrainedStr\n",
+        "\n\nclass Holder:\n    from pydantic.fields import ModelField\n",
+        "\n\nclass Tags(BaseModel):\n    __root__: list[str]\n",
     ],
-    ids=["types", "typing", "errors", "top-error", "metaclass", "encoders", "validators", "attribute"],
+    ids=[
+        "types", "typing", "errors", "top-error", "metaclass", "encoders", "validators", "attribute", "module",
+        "with", "class-body", "root-model",
+    ],
 )
 def test_a_name_of_a_submodule_or_attribute_pydantic_2_removed_gets_no_fix(tmp_path, monkeypatch, imported):
     module = MODULE.format(arguments="(pre=True)").replace(FIRST_IMPORT, FIRST_IMPORT + imported)
@@ -139,7 +148,9 @@ def test_the_removed_names_are_those_pydantic_2_no_longer_gives():
     # (the list is generated from both versions by scripts/gen_pydantic_removed.py)
     from layerlint.facts.pydantic_removed import removed_in_pydantic_2
 
-    removed = ["pydantic.ConstrainedStr", "pydantic.types.NoneStr", "pydantic.main.ModelMetaclass", "pydantic.typing.Any"]
+    removed = [
+        "pydantic.ConstrainedStr", "pydantic.types.NoneStr", "pydantic.main.ModelMetaclass", "pydantic.typing.Any",
+    ]
     kept = [
         "pydantic.BaseModel", "pydantic.validator", "pydantic.Field", "pydantic.generics.GenericModel",
         "pydantic.error_wrappers.ValidationError", "pydantic.BaseSettings", "pydantic.env_settings.BaseSettings",

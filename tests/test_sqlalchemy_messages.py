@@ -82,7 +82,9 @@ def test_ll308_says_who_computes_the_default():
     assert found[43] == (
         "timestamp default `default=func.now()` is applied by the ORM, not by the table: use `server_default=func.now()`"
     )
-    assert found[44] == "timestamp default `default=datetime.now` is computed by the client: use `server_default=func.now()`"
+    assert found[44] == (
+        "timestamp default `default=datetime.now` is computed by the client: use `server_default=func.now()`"
+    )
     # a helper called with its arguments: the message shows them
     assert found[51] == (
         "timestamp default `default=lambda: stamp(timezone.utc) (returns datetime.now(...))` is computed by the "

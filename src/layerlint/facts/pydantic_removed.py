@@ -36,32 +36,59 @@ def rejected_by_pydantic_2(tree: ast.Module, ctx: FileContext) -> bool:
     """Does the module's top level (not an ``if`` or ``try`` of it: a shim; nor a function
     body, which runs later if ever) do what Pydantic 2 rejects at import: import a name it
     removed (``from pydantic import ConstrainedStr``, ``from pydantic.typing import ...``,
-    ``parse_raw_as`` ...) or read one (``class Name(pydantic.ConstrainedStr)``), or define a
-    class with a ``@root_validator`` used bare or without ``skip_on_failure=True`` or
-    ``pre=True``?"""
+    ``parse_raw_as`` ...; also in a ``with`` block or a class body, which run then too) or a
+    module it removed (``import pydantic.annotated_types``), or read such a name (``class
+    Name(pydantic.ConstrainedStr)``), or define a model with a ``__root__`` field or a
+    ``@root_validator`` used bare or without ``skip_on_failure=True`` or ``pre=True``?"""
     bindings: dict[str, str] = {}
-    for stmt in tree.body:
+    for stmt in _run_at_import_statements(tree.body):
+        if isinstance(stmt, ast.Import) and any(removed_in_pydantic_2(alias.name + ".*") for alias in stmt.names):
+            return True
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for local, qualified in ctx.import_bindings(stmt):
                 if removed_in_pydantic_2(qualified):
                     return True
                 bindings[local] = qualified
-    if any(q == "pydantic" or q.startswith("pydantic.") for q in bindings.values()) and any(
+    if not any(q == "pydantic" or q.startswith("pydantic.") for q in bindings.values()):
+        return False
+    if any(
         # `class Name(pydantic.ConstrainedStr)`: read as the module runs
         isinstance(node, ast.Attribute) and removed_in_pydantic_2(resolve_in(node, bindings))
         for node in _run_at_import(tree)
     ):
         return True
-    if "root_validator" not in ctx.source:
-        return False
     for stmt in tree.body:
-        if isinstance(stmt, ast.ClassDef):
-            for method in stmt.body:
-                if isinstance(method, FUNCTION_TYPES) and any(
-                    _rejected_root_validator(decorator, bindings) for decorator in method.decorator_list
-                ):
-                    return True
+        if isinstance(stmt, ast.ClassDef) and (
+            _root_model(stmt, bindings) or any(
+                isinstance(method, FUNCTION_TYPES)
+                and any(_rejected_root_validator(decorator, bindings) for decorator in method.decorator_list)
+                for method in stmt.body
+            )
+        ):
+            return True
     return False
+
+
+def _run_at_import_statements(body: list[ast.stmt]):
+    """The statements of a module's body that run at import, those of its ``with`` blocks and
+    class bodies too (not its ``if``/``try`` blocks: a shim may pick one side)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.With, ast.AsyncWith, ast.ClassDef)):
+            yield from _run_at_import_statements(stmt.body)
+
+
+_MODEL_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.generics.GenericModel"})
+
+
+def _root_model(cls: ast.ClassDef, bindings: dict[str, str]) -> bool:
+    """A model built on Pydantic's base that declares a ``__root__`` field (``__root__: list[str]``):
+    Pydantic 2 raises at class creation (its ``RootModel`` replaced them)."""
+    return any(resolve_in(base, bindings) in _MODEL_BASES for base in cls.bases) and any(
+        (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == "__root__")
+        or (isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__root__" for t in stmt.targets))
+        for stmt in cls.body
+    )
 
 
 def _run_at_import(tree: ast.Module):

@@ -429,7 +429,8 @@ def _imported_factory(qualified: str, ctx: FileContext) -> bool:
     async_sessionmaker(...)``, or imports it from a project module that does (flexget's
     ``from flexget.db_schema import Session``, re-exporting ``flexget.manager.Session``)."""
     return any(
-        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[0] for name, _path in ctx.reexport_hops(qualified, 4)
+        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[0]
+        for name, _path in ctx.reexport_hops(qualified, 4)
     )
 
 
@@ -687,8 +688,8 @@ def _yields_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Fi
     (:func:`opens_session`: ``yield SessionLocal()``), a name its body binds to one (``db =
     SessionLocal()``, ``db: Session = ...``, ``with SessionLocal() as db:``, then ``yield
     db``), or the values of a provider that gives one (``yield from _scope()``)?"""
-    if id(func) in _READING:  # (`db = next(get_db())` inside get_db itself)
-        return False
+    if id(func) in _READING or len(_READING) > _MAX_PROVIDER_DEPTH:
+        return False  # (`db = next(get_db())` inside get_db itself; a chain of `yield from` too deep to follow)
     _READING.add(id(func))
     try:
         return _reads_opened_session(func, ctx)
@@ -697,6 +698,7 @@ def _yields_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Fi
 
 
 _READING: set[int] = set()  # the providers being read, by id
+_MAX_PROVIDER_DEPTH = 20
 
 
 def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
@@ -1515,7 +1517,8 @@ def _project_session(qualified: str, ctx: FileContext) -> bool:
     itself or through the project modules that re-export it (``app.model.Session``, which
     ``app/model/__init__.py`` imports from ``app.model.meta``)?"""
     return any(
-        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[2] for name, _path in ctx.reexport_hops(qualified, 4)
+        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[2]
+        for name, _path in ctx.reexport_hops(qualified, 4)
     )
 
 

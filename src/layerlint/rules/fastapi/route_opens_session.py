@@ -92,7 +92,8 @@ class RouteOpensSession(Rule):
             # (`next(get_db())`: the dependency's first value, taken by hand)
             spelled = ast.unparse(node) if _calls_next(node) else f"{ast.unparse(func)}()"
             self.report(
-                node, f"route handler `{handler.name}` opens its own session with `{spelled}`: take it from `Depends(...)`"
+                node,
+                f"route handler `{handler.name}` opens its own session with `{spelled}`: take it from `Depends(...)`",
             )
 
 

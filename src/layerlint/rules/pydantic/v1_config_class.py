@@ -111,7 +111,7 @@ Where the files leave Pydantic's version open (they name nothing, or neither
 Pydantic nor pydantic-settings), a module that does at its top level what Pydantic
 2 rejects at import, and no fix rewrites, runs on 1.x only, fixed or not: it gets
 no fix. That is a `@root_validator` bare or without `pre=True` or
-`skip_on_failure=True`, an import of `ConstrainedStr`, `NoneStr`, `parse_raw_as`
+`skip_on_failure=True`, a model with a `__root__` field, an import of `ConstrainedStr`, `NoneStr`, `parse_raw_as`
 or another name Pydantic 2 no longer gives (of `pydantic` or any of its 1.x
 modules: `pydantic.types`, `pydantic.errors`, `pydantic.validators`,
 `pydantic.main.ModelMetaclass` ...), or such a name read at the top level (`class
