@@ -72,6 +72,18 @@ def test_deep_expression_chains_do_not_crash_the_walk():
         lint(data)  # a finding or nothing; no internal error (asserted in lint)
 
 
+def test_a_deep_chain_of_session_providers_does_not_crash():
+    # (review 61: 400 providers, each `yield from` the one before, then `next()` of the last in a
+    # route handler: a RecursionError in LL603)
+    lines = ["from fastapi import APIRouter", "from sqlalchemy.orm import Session", "", "router = APIRouter()", ""]
+    lines += ["def p0():", "    yield Session()", ""]
+    for index in range(1, 400):
+        lines += [f"def p{index}():", f"    yield from p{index - 1}()", ""]
+    lines += ['@router.get("/x")', "def handler() -> int:", "    db = next(p399())", "    return db.count()", ""]
+    result = lint_source("\n".join(lines), "app/routes/deep.py", Settings())
+    assert result.errors == []
+
+
 def test_twenty_megabyte_file():
     line = b"value_%d = '" + b"x" * 200 + b"'\n"
     data = b"from fastapi import HTTPException\n" + b"".join(line % i for i in range(95_000))
