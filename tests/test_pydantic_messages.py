@@ -42,10 +42,13 @@ def test_ll206_on_another_name_of_env_settings_does_not_speak_of_base_settings()
     # (review 59: `SettingsSourceCallable` was told that `BaseSettings` moved)
     source = (
         "from pydantic.env_settings import SettingsSourceCallable\nfrom pydantic.env_settings import BaseSettings\n"
+        "from pydantic import env_settings\n"
     )
     result = lint_source(source, "app/core/config.py", Settings(), codes=frozenset({"LL206"}))
     assert [(d.line, d.message) for d in result.diagnostics] == [
         (1, "`pydantic.env_settings` is Pydantic v1: settings and their sources moved to `pydantic-settings` "
             "(`pydantic_settings`)"),
         (2, "`BaseSettings` moved to `pydantic-settings` in Pydantic v2: import it from `pydantic_settings`"),
+        (3, "`pydantic.env_settings` is Pydantic v1: settings and their sources moved to `pydantic-settings` "
+            "(`pydantic_settings`)"),
     ]

@@ -105,7 +105,7 @@ _GENERICS = (
 V1_ONLY = {
     "pydantic.BaseSettings": _SETTINGS,
     "pydantic.env_settings.BaseSettings": _SETTINGS,
-    "pydantic.env_settings": _SETTINGS,
+    "pydantic.env_settings": _ENV_SETTINGS,
     "pydantic.parse_obj_as": "`parse_obj_as` is Pydantic v1: use `TypeAdapter(T).validate_python(...)`",
     "pydantic.tools.parse_obj_as": "`parse_obj_as` is Pydantic v1: use `TypeAdapter(T).validate_python(...)`",
     "pydantic.parse_raw_as": "`parse_raw_as` is Pydantic v1: use `TypeAdapter(T).validate_json(...)`",
@@ -161,8 +161,8 @@ class V1Import(PydanticRule):
         if not base or base.partition(".")[0] != "pydantic":
             return
         if message := v1_only_message(base):
-            if base == "pydantic.env_settings" and any(alias.name != "BaseSettings" for alias in node.names):
-                message = _ENV_SETTINGS  # (`SettingsSourceCallable`: not BaseSettings)
+            if base == "pydantic.env_settings" and all(alias.name == "BaseSettings" for alias in node.names):
+                message = _SETTINGS  # (another name, `SettingsSourceCallable`: the module's message)
             if not self._is_fallback(node):
                 self.report(node, message, fix=settings_import_fix(node, base, None, self.ctx))
             return
