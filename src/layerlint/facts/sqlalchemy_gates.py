@@ -232,12 +232,15 @@ def _removed_receiver_calls(tree: ast.Module, objects: dict[str, frozenset[str]]
     ``insert``/``delete``/``select`` given a whereclause or values: ``users.update(users.c.id
     == 1)``; an engine's ``execute``), or a table's through ``Model.__table__`` (2.0's take
     none)? A function, lambda or comprehension binding the name itself holds another object."""
-    if not objects:  # (no scopes to follow: the calls alone)
-        return any(
-            isinstance(call.func, ast.Attribute) and call.func.attr in _TABLE_METHODS and (call.args or call.keywords)
-            and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "__table__"
-            for call in nodes_of(tree, ast.Call)
+    candidates = [
+        call for call in nodes_of(tree, ast.Call)
+        if isinstance(call.func, ast.Attribute) and (
+            (isinstance(call.func.value, ast.Name) and call.func.attr in objects.get(call.func.value.id, ()))
+            or (isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "__table__")
         )
+    ]
+    if not candidates:  # (most modules: no scope to follow)
+        return False
     stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset()) for node in ast.iter_child_nodes(tree)]
     while stack:
         node, shadowed = stack.pop()
