@@ -679,8 +679,19 @@ def _module_function(node: ast.expr, ctx: FileContext) -> ast.FunctionDef | ast.
     """The module's top-level function ``node`` names, when the module binds the name once."""
     if not isinstance(node, ast.Name) or node.id in ctx.imports:
         return None
-    found = [stmt for stmt in ctx.tree.body if node.id in statement_bindings(stmt)]
-    return found[0] if len(found) == 1 and isinstance(found[0], FUNCTION_TYPES) else None
+    return ctx.memo("sessions.module_functions", lambda: _module_functions(ctx)).get(node.id)
+
+
+def _module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The module's top-level functions whose name its body binds once."""
+    bound: dict[str, list[ast.stmt]] = {}
+    for stmt in ctx.tree.body:
+        for name in statement_bindings(stmt):
+            bound.setdefault(name, []).append(stmt)
+    return {
+        name: stmts[0] for name, stmts in bound.items()  # type: ignore[misc]
+        if len(stmts) == 1 and isinstance(stmts[0], FUNCTION_TYPES)
+    }
 
 
 def _yields_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
