@@ -71,6 +71,7 @@ from layerlint.facts.project_classes import (
     statement_bindings,
 )
 from layerlint.facts.sqlalchemy import base_expr
+from layerlint.facts.typing import is_none_constant
 from layerlint.parse import parse_quietly
 from layerlint.walk import nodes_of, statements
 
@@ -676,8 +677,10 @@ def _own_nodes(func: ast.AST, nested: tuple[type, ...]):
 
 
 def _module_function(node: ast.expr, ctx: FileContext) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The module's top-level function ``node`` names, when the module binds the name once."""
-    if not isinstance(node, ast.Name) or node.id in ctx.imports:
+    """The module's top-level function ``node`` names, when the module binds the name once
+    and no function around the walk's position binds it (a parameter ``get_session`` is
+    another callable)."""
+    if not isinstance(node, ast.Name) or node.id in ctx.imports or _locally_bound(node.id, ctx):
         return None
     return ctx.memo("sessions.module_functions", lambda: _module_functions(ctx)).get(node.id)
 
@@ -716,16 +719,23 @@ def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Fil
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
     opened: set[str] = set()
+    other: set[str] = set()  # names bound to something else too (`db = db.connection()`), not `None`
     for stmt in body:
-        if isinstance(stmt, ast.Assign) and opens_session(stmt.value, ctx):
-            opened.update(target.id for target in stmt.targets if isinstance(target, ast.Name))
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and opens_session(stmt.value, ctx):
-            opened.add(stmt.target.id)  # `db: Session = SessionLocal()`
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            names = {target.id for target in targets if isinstance(target, ast.Name)}
+            if opens_session(stmt.value, ctx):  # (`db: Session = SessionLocal()` too)
+                opened |= names
+            elif not is_none_constant(stmt.value):
+                other |= names
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            opened.update(
-                item.optional_vars.id for item in stmt.items
-                if isinstance(item.optional_vars, ast.Name) and opens_session(item.context_expr, ctx)
-            )
+            for item in stmt.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    opening = opens_session(item.context_expr, ctx)
+                    (opened if opening else other).add(item.optional_vars.id)
+        else:
+            other |= statement_bindings(stmt) if isinstance(stmt, (ast.AugAssign, ast.For, ast.AsyncFor)) else set()
+    opened -= other
     for stmt in body:
         value = stmt.value if isinstance(stmt, (ast.Return, ast.Expr)) else None
         if isinstance(value, ast.YieldFrom) and isinstance(value.value, ast.Call):
