@@ -639,6 +639,12 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
         "def changed(session):", "engine = sa.create_engine('sqlite://')\n\n\ndef changed(session):"
     )
     assert fixes(engine.replace("select(Task)", "engine.execute('select 1')"), "LL302") == [(10, None)]
+    # (review 62: a binding in a scope within does not hide the outer use; a comprehension's
+    # first iterable is read around it)
+    nested = "engine.scalar('select 1')\n    def fresh(url):\n        engine = None\n        return engine"
+    assert fixes(engine.replace("return session.execute(select(Task)).all()", nested), "LL302") == [(10, None)]
+    listed = "[engine for engine in engine.table_names()]"
+    assert fixes(engine.replace("select(Task)", listed), "LL302") == [(10, None)]
     for removed in ("lazyload_all", "selectinload_all"):
         assert fixes(modern.replace("import declarative_base", f"import declarative_base, {removed}"), "LL302") == [
             (10, None)

@@ -258,30 +258,48 @@ _OWN_SCOPES = (
 )
 
 
-def scope_locals(scope: ast.AST) -> frozenset[str]:
+def scope_locals(scope: ast.AST, own: bool = False) -> frozenset[str]:
     """The names a function, lambda or comprehension binds itself: its parameters and the
-    targets of its assignments, ``for``/``with``/``except`` and walrus (those of scopes within
-    it too: a wider set only makes a reader of the outer name more careful), less those it
-    declares ``global`` or ``nonlocal``."""
+    targets of its assignments, ``for``/``with``/``except`` and walrus, less those it declares
+    ``global`` or ``nonlocal``. With ``own``, only its own scope's; else those of the scopes
+    within it too (a wider set makes a reader of the outer name more careful)."""
     names: set[str] = set()
     args = getattr(scope, "args", None)
     if isinstance(args, ast.arguments):
         names.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a)
     declared: set[str] = set()
-    for node in ast.walk(scope):
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.add(node.id)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             names.add(node.name)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             declared.update(node.names)
+        if own and isinstance(node, (*_OWN_SCOPES, ast.ClassDef)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)  # (its name is the scope's; its body is not)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
     return frozenset(names - declared)
 
 
 def free_in(node: ast.AST, name: str) -> bool:
-    """Is ``name`` read in ``node`` (a scope: function, lambda, comprehension) as the name of
-    the scope around it, the scope binding no name of its own by that spelling?"""
-    return not isinstance(node, _OWN_SCOPES) or name not in scope_locals(node)
+    """Is ``name`` read in ``node`` (a scope: function, lambda, comprehension, class body) as
+    the name of the scope around it, the scope binding no name of its own by that spelling?"""
+    if isinstance(node, ast.ClassDef):
+        return not any(name in _class_body_names(stmt) for stmt in node.body)
+    return not isinstance(node, _OWN_SCOPES) or name not in scope_locals(node, own=True)
+
+
+def _class_body_names(stmt: ast.stmt) -> set[str]:
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {stmt.name}
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
+        stmt, (ast.AnnAssign, ast.AugAssign)
+    ) else []
+    return {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
 def dotted_root(node: ast.expr) -> str | None:

@@ -243,8 +243,11 @@ def _removed_receiver_calls(tree: ast.Module, objects: dict[str, frozenset[str]]
         return False
     stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset()) for node in ast.iter_child_nodes(tree)]
     while stack:
-        node, shadowed = stack.pop()
-        shadowed = shadowed | frozenset(name for name in objects if not free_in(node, name))
+        node, outer = stack.pop()
+        shadowed = outer | frozenset(name for name in objects if not free_in(node, name))
+        if shadowed != outer and isinstance(node, _COMPREHENSIONS):
+            # (its first iterable is read in the scope around it: `[e for e in engine.table_names()]`)
+            stack.append((node.generators[0].iter, outer))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             receiver, method = node.func.value, node.func.attr
             if isinstance(receiver, ast.Name) and receiver.id in objects and receiver.id not in shadowed:
@@ -312,6 +315,7 @@ _LEGACY_KEYWORDS = {
 _LOADERS_ALL = ("eagerload_all", "joinedload_all", "subqueryload_all", "lazyload_all", "selectinload_all")
 _REMOVED_ORM_NAMES = frozenset({"relation", "eagerload", *_LOADERS_ALL, "comparable_property", "compile_mappers"})
 _REMOVED_CALLS = frozenset({"relation", "eagerload", *_LOADERS_ALL, "mapper"})
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TABLE_METHODS = frozenset({"update", "insert", "delete", "select"})  # (given arguments)
 _ENGINE_METHODS = frozenset({"execute", "scalar", "table_names", "has_table", "run_callable"})  # (any call)
 _REMOVED_USES = {
