@@ -85,10 +85,16 @@ FIRST_IMPORT = "from pydantic import BaseModel, root_validator\n"
         "import warnings\n\nwith warnings.catch_warnings():\n    from pydantic import ConstrainedStr\n",
         "\n\nclass Holder:\n    from pydantic.fields import ModelField\n",
         "\n\nclass Tags(BaseModel):\n    __root__: list[str]\n",
+        # (review 62: a root model on a base of the module, nested, or in a with block; a removed
+        # module imported by name)
+        "\n\nclass Base(BaseModel):\n    pass\n\n\nclass Tags(Base):\n    __root__: list[str]\n",
+        "\n\nclass Outer(BaseModel):\n    class Tags(BaseModel):\n        __root__: list[str]\n",
+        "import warnings\n\nwith warnings.catch_warnings():\n    class Tags(BaseModel):\n        __root__: list[str]\n",
+        "from pydantic import annotated_types\n",
     ],
     ids=[
         "types", "typing", "errors", "top-error", "metaclass", "encoders", "validators", "attribute", "module",
-        "with", "class-body", "root-model",
+        "with", "class-body", "root-model", "root-on-base", "root-nested", "root-in-with", "module-by-name",
     ],
 )
 def test_a_name_of_a_submodule_or_attribute_pydantic_2_removed_gets_no_fix(tmp_path, monkeypatch, imported):
@@ -158,3 +164,12 @@ def test_the_removed_names_are_those_pydantic_2_no_longer_gives():
     ]
     assert [name for name in removed if not removed_in_pydantic_2(name)] == []
     assert [name for name in kept if removed_in_pydantic_2(name)] == []
+
+
+def test_a_suppressed_import_is_a_shim_not_a_proof(tmp_path, monkeypatch):
+    # (review 62: `with suppress(ImportError):` guards an import as a `try` does)
+    guarded = (
+        "from contextlib import suppress\n\nwith suppress(ImportError):\n    from pydantic import ConstrainedStr\n"
+    )
+    module = MODULE.format(arguments="(pre=True)").replace(FIRST_IMPORT, FIRST_IMPORT + guarded)
+    assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 11, "safe"), ("LL203", 20, "safe")]

@@ -15,6 +15,7 @@ import ast
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.names import resolve_in
+from layerlint.facts.pydantic import is_model_class
 from layerlint.facts.pydantic_removed_names import REMOVED
 
 # names a fix rewrites: LL206 moves `BaseSettings` to pydantic_settings
@@ -27,6 +28,8 @@ def removed_in_pydantic_2(qualified: str | None) -> bool:
     no longer gives (facts/pydantic_removed_names.py), and no fix rewrites?"""
     if qualified is None or not qualified.startswith("pydantic.") or qualified in _FIXED:
         return False
+    if "*" in REMOVED.get(qualified, ()):
+        return True  # a module 2.x removed (`from pydantic import annotated_types`)
     module, _, name = qualified.rpartition(".")
     removed = REMOVED.get(module)
     return removed is not None and (name in removed or "*" in removed)
@@ -57,9 +60,9 @@ def rejected_by_pydantic_2(tree: ast.Module, ctx: FileContext) -> bool:
         for node in _run_at_import(tree)
     ):
         return True
-    for stmt in tree.body:
+    for stmt in _run_at_import_statements(tree.body):
         if isinstance(stmt, ast.ClassDef) and (
-            _root_model(stmt, bindings) or any(
+            _root_model(stmt, ctx) or any(
                 isinstance(method, FUNCTION_TYPES)
                 and any(_rejected_root_validator(decorator, bindings) for decorator in method.decorator_list)
                 for method in stmt.body
@@ -71,20 +74,28 @@ def rejected_by_pydantic_2(tree: ast.Module, ctx: FileContext) -> bool:
 
 def _run_at_import_statements(body: list[ast.stmt]):
     """The statements of a module's body that run at import, those of its ``with`` blocks and
-    class bodies too (not its ``if``/``try`` blocks: a shim may pick one side)."""
+    class bodies too (not its ``if``/``try`` blocks, nor a ``with suppress(ImportError):``
+    block: a shim may pick one side)."""
     for stmt in body:
         yield stmt
-        if isinstance(stmt, (ast.With, ast.AsyncWith, ast.ClassDef)):
+        if isinstance(stmt, ast.ClassDef) or (isinstance(stmt, (ast.With, ast.AsyncWith)) and not _suppresses(stmt)):
             yield from _run_at_import_statements(stmt.body)
 
 
-_MODEL_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.generics.GenericModel"})
+def _suppresses(stmt: ast.With | ast.AsyncWith) -> bool:
+    """``with suppress(ImportError):`` (``contextlib.suppress``, however spelled): a guard."""
+    return any(
+        isinstance(item.context_expr, ast.Call)
+        and (getattr(item.context_expr.func, "attr", None) or getattr(item.context_expr.func, "id", None)) == "suppress"
+        for item in stmt.items
+    )
 
 
-def _root_model(cls: ast.ClassDef, bindings: dict[str, str]) -> bool:
-    """A model built on Pydantic's base that declares a ``__root__`` field (``__root__: list[str]``):
-    Pydantic 2 raises at class creation (its ``RootModel`` replaced them)."""
-    return any(resolve_in(base, bindings) in _MODEL_BASES for base in cls.bases) and any(
+def _root_model(cls: ast.ClassDef, ctx: FileContext) -> bool:
+    """A Pydantic model (built on its base, through classes of the module or the project too)
+    that declares a ``__root__`` field (``__root__: list[str]``): Pydantic 2 raises at class
+    creation (its ``RootModel`` replaced them)."""
+    return is_model_class(cls, ctx) and any(
         (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == "__root__")
         or (isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__root__" for t in stmt.targets))
         for stmt in cls.body
