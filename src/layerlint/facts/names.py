@@ -288,9 +288,18 @@ def scope_locals(scope: ast.AST, own: bool = False) -> frozenset[str]:
 def free_in(node: ast.AST, name: str) -> bool:
     """Is ``name`` read in ``node`` (a scope: function, lambda, comprehension, class body) as
     the name of the scope around it, the scope binding no name of its own by that spelling?"""
+    return name not in own_bindings(node)
+
+
+def own_bindings(node: ast.AST) -> frozenset[str]:
+    """The names ``node`` binds in a scope of its own (:func:`scope_locals` with ``own``; a
+    class body's own names); nothing for a node that opens no scope."""
     if isinstance(node, ast.ClassDef):
-        return not any(name in _class_body_names(stmt) for stmt in node.body)
-    return not isinstance(node, _OWN_SCOPES) or name not in scope_locals(node, own=True)
+        return frozenset(name for stmt in node.body for name in _class_body_names(stmt))
+    return scope_locals(node, own=True) if isinstance(node, _OWN_SCOPES) else frozenset()
+
+
+SCOPE_NODES = (*_OWN_SCOPES, ast.ClassDef)  # the nodes :func:`own_bindings` reads
 
 
 def _class_body_names(stmt: ast.stmt) -> set[str]:

@@ -24,7 +24,7 @@ import ast
 import re
 
 from layerlint.context import FileContext
-from layerlint.facts.names import dotted_root, free_in, import_bindings, resolve_in
+from layerlint.facts.names import SCOPE_NODES, dotted_root, import_bindings, own_bindings, resolve_in
 from layerlint.facts.project_classes import module_level_statements, statement_bindings
 from layerlint.walk import nodes_of, statements
 
@@ -244,7 +244,7 @@ def _removed_receiver_calls(tree: ast.Module, objects: dict[str, frozenset[str]]
     stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset()) for node in ast.iter_child_nodes(tree)]
     while stack:
         node, outer = stack.pop()
-        shadowed = outer | frozenset(name for name in objects if not free_in(node, name))
+        shadowed = outer | (own_bindings(node) & objects.keys()) if isinstance(node, SCOPE_NODES) else outer
         if shadowed != outer and isinstance(node, _COMPREHENSIONS):
             # (its first iterable is read in the scope around it: `[e for e in engine.table_names()]`)
             stack.append((node.generators[0].iter, outer))

@@ -53,7 +53,7 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.alembic import is_alembic_env, named_env_py
-from layerlint.facts.names import free_in
+from layerlint.facts.names import SCOPE_NODES, free_in
 from layerlint.rule import Rule
 
 METADATA = frozenset({
@@ -90,7 +90,7 @@ def _reflects(scope: ast.AST, target: str) -> bool:
     stack = list(ast.iter_child_nodes(scope))
     while stack:
         node = stack.pop()
-        if not free_in(node, root):
+        if isinstance(node, SCOPE_NODES) and not free_in(node, root):
             continue
         if isinstance(node, ast.Attribute) and node.attr == "reflect" and ast.unparse(node.value) == target:
             return True
