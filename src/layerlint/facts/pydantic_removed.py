@@ -54,7 +54,9 @@ def rejected_by_pydantic_2(tree: ast.Module, ctx: FileContext) -> bool:
                 bindings[local] = qualified
     if not any(q == "pydantic" or q.startswith("pydantic.") for q in bindings.values()):
         return False
-    if any(
+    # (an attribute reaches a removed name only through a module bound by an import: `import
+    # pydantic`, `from pydantic import types`)
+    if any(q == "pydantic" or q in REMOVED for q in bindings.values()) and any(
         # `class Name(pydantic.ConstrainedStr)`: read as the module runs
         isinstance(node, ast.Attribute) and removed_in_pydantic_2(resolve_in(node, bindings))
         for node in _run_at_import(tree)
