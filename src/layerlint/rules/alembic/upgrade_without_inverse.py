@@ -311,13 +311,14 @@ def _inverted(op: Operation, down: _Downgrade, upgrade: list[Operation]) -> bool
     return True
 
 
-def _undone_in_upgrade(op: Operation, upgrade: list[Operation]) -> bool:
+def _undone_in_upgrade(op: Operation, upgrade_ops: FunctionOps) -> bool:
     """The upgrade itself drops or renames away what it created (a temporary object), or
     drops the table it added a column, index or constraint to (its data moved elsewhere); or
     it dropped the object before creating it again (a rebuild: `drop_index("ix")`, then
     `create_index("ix", ...)` with other columns; or a table renamed into its name,
     swapped in): it existed before the upgrade, and the downgrade must not remove it
     (prefect's rebuilt foreign keys, privacyidea's swapped table)."""
+    upgrade = upgrade_ops.operations
     name, table = op.name, op.table
     after = False
     for other in upgrade:
@@ -345,21 +346,36 @@ def _undone_in_upgrade(op: Operation, upgrade: list[Operation]) -> bool:
             # `create_table("counter_new")`, `drop_table("counter")`, then `rename_table("counter_new",
             # "counter")`: a table the upgrade built, swapped in for one that existed before it
             if (
-                not after and other.method == "drop_table" and other.name == op.new_name and other.schema == op.schema
-                and _created_before(op, upgrade)
+                not after and other.method == "drop_table" and other.name == op.new_name
+                and _same_schema(other.schema, op.schema) and _created_before(op, upgrade_ops)
             ):
                 return True
     return False
 
 
-def _created_before(op: Operation, upgrade: list[Operation]) -> bool:
-    """Does the upgrade create the table ``op`` renames (in its schema) before it?"""
-    for other in upgrade:
+def _created_before(op: Operation, upgrade: FunctionOps) -> bool:
+    """Does the upgrade make the table ``op`` renames before it: ``create_table`` (in a schema
+    that may be the rename's), a rename into that name, or, where it cannot be read, raw SQL
+    that creates it (``CREATE TABLE counter_new AS SELECT ...``), a call handed its name
+    (``sa.Table("counter_new", ...).create(bind)``) or SQL that is no literal?"""
+    for other in upgrade.operations:
         if other is op:
-            return False
-        if other.method == "create_table" and other.name == op.name and other.schema == op.schema:
+            break
+        if other.method == "create_table" and other.name == op.name and _same_schema(other.schema, op.schema):
             return True
-    return False
+        if other.method == "rename_table" and other.new_name == op.name:
+            return True
+    name = str(op.name)
+    pattern = re.compile(r"(?<![\w$])" + re.escape(name) + r"(?![\w$])")
+    return (
+        upgrade.opaque_sql or name in upgrade.handed
+        or any("create" in text and pattern.search(text) for text in upgrade.sql)
+    )
+
+
+def _same_schema(a: object, b: object) -> bool:
+    """Schemas match when equal, or when either is not given or not literal (it may be any)."""
+    return a is None or b is None or a is UNKNOWN or b is UNKNOWN or a == b
 
 
 def _describe(op: Operation) -> tuple[str, str]:
@@ -421,7 +437,7 @@ class UpgradeWithoutInverse(Rule):
                 continue
             if (
                 id(op.node) in reported
-                or _undone_in_upgrade(op, upgrade.operations)
+                or _undone_in_upgrade(op, upgrade)
                 or _inverted(op, down, upgrade.operations)
             ):
                 continue
