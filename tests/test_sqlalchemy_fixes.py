@@ -645,6 +645,11 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
     assert fixes(engine.replace("return session.execute(select(Task)).all()", nested), "LL302") == [(10, None)]
     listed = "[engine for engine in engine.table_names()]"
     assert fixes(engine.replace("select(Task)", listed), "LL302") == [(10, None)]
+    # (review 63: a method reads the module's engine, not its class's attribute of that name)
+    inspector = (
+        "\n\nclass Inspector:\n    engine = None\n\n    def tables(self):\n        return engine.table_names()\n"
+    )
+    assert fixes(engine + inspector, "LL302") == [(10, None)]
     for removed in ("lazyload_all", "selectinload_all"):
         assert fixes(modern.replace("import declarative_base", f"import declarative_base, {removed}"), "LL302") == [
             (10, None)

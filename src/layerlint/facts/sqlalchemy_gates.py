@@ -248,6 +248,14 @@ def _removed_receiver_calls(tree: ast.Module, objects: dict[str, frozenset[str]]
         if shadowed != outer and isinstance(node, _COMPREHENSIONS):
             # (its first iterable is read in the scope around it: `[e for e in engine.table_names()]`)
             stack.append((node.generators[0].iter, outer))
+        if shadowed != outer and isinstance(node, ast.ClassDef):
+            # (a class body's names are its own; its methods, bases and decorators see the names around it)
+            stack.extend((child, outer) for child in ast.iter_child_nodes(node) if child not in node.body)
+            stack.extend(
+                (stmt, outer if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) else shadowed)
+                for stmt in node.body
+            )
+            continue
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             receiver, method = node.func.value, node.func.attr
             if isinstance(receiver, ast.Name) and receiver.id in objects and receiver.id not in shadowed:

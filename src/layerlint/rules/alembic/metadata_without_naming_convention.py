@@ -90,6 +90,10 @@ def _reflects(scope: ast.AST, target: str) -> bool:
     stack = list(ast.iter_child_nodes(scope))
     while stack:
         node = stack.pop()
+        if isinstance(node, ast.ClassDef) and not free_in(node, root):
+            # (its own name, in its body; its methods see the name around the class)
+            stack.extend(stmt for stmt in node.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)))
+            continue
         if isinstance(node, SCOPE_NODES) and not free_in(node, root):
             continue
         if isinstance(node, ast.Attribute) and node.attr == "reflect" and ast.unparse(node.value) == target:
