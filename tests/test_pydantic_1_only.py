@@ -173,3 +173,26 @@ def test_a_suppressed_import_is_a_shim_not_a_proof(tmp_path, monkeypatch):
     )
     module = MODULE.format(arguments="(pre=True)").replace(FIRST_IMPORT, FIRST_IMPORT + guarded)
     assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 11, "safe"), ("LL203", 20, "safe")]
+
+
+def test_a_root_model_on_a_project_base_needs_no_pydantic_import(tmp_path, monkeypatch):
+    # (review 63: the module imports only the project's base, from a schemas module)
+    base = "from pydantic import BaseModel\n\n\nclass Schema(BaseModel):\n    pass\n"
+    items = (
+        "from typing import List\n\nfrom app.schemas.base import Schema\n\n\nclass Tags(Schema):\n"
+        "    __root__: List[str]\n\n\nclass Options(Schema):\n    name: str\n\n    class Config:\n"
+        "        orm_mode = True\n\n\ndef dump(options: Options) -> dict:\n    return options.dict()\n"
+    )
+    files = {"app/__init__.py": "", "app/schemas/__init__.py": "", "app/schemas/base.py": base,
+             "app/schemas/items.py": items}
+    write_project(tmp_path, monkeypatch, files, UNPINNED)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "json", "app/schemas/items.py"])
+    marks = [(f["code"], f["fix"] and f["fix"]["applicability"]) for f in json.loads(result.output)]
+    assert marks == [("LL201", None), ("LL203", None)], result.output
+
+
+def test_only_a_suppressed_import_error_is_a_shim(tmp_path, monkeypatch):
+    # (review 63: `suppress(KeyError)` lets Pydantic 2's ImportError through)
+    guarded = "from contextlib import suppress\n\nwith suppress(KeyError):\n    from pydantic import ConstrainedStr\n"
+    module = MODULE.format(arguments="(pre=True)").replace(FIRST_IMPORT, FIRST_IMPORT + guarded)
+    assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 11, None), ("LL203", 20, None)]

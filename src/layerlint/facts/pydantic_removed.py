@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FUNCTION_TYPES, FileContext
-from layerlint.facts.names import resolve_in
+from layerlint.facts.names import dotted_root, resolve_in
 from layerlint.facts.pydantic import is_model_class
 from layerlint.facts.pydantic_removed_names import REMOVED
 
@@ -52,8 +52,6 @@ def rejected_by_pydantic_2(tree: ast.Module, ctx: FileContext) -> bool:
                 if removed_in_pydantic_2(qualified):
                     return True
                 bindings[local] = qualified
-    if not any(q == "pydantic" or q.startswith("pydantic.") for q in bindings.values()):
-        return False
     # (an attribute reaches a removed name only through a module bound by an import: `import
     # pydantic`, `from pydantic import types`)
     if any(q == "pydantic" or q in REMOVED for q in bindings.values()) and any(
@@ -85,12 +83,17 @@ def _run_at_import_statements(body: list[ast.stmt]):
 
 
 def _suppresses(stmt: ast.With | ast.AsyncWith) -> bool:
-    """``with suppress(ImportError):`` (``contextlib.suppress``, however spelled): a guard."""
+    """``with suppress(ImportError):`` (``contextlib.suppress``, however spelled, of an exception
+    a failed import raises): a guard."""
     return any(
         isinstance(item.context_expr, ast.Call)
         and (getattr(item.context_expr.func, "attr", None) or getattr(item.context_expr.func, "id", None)) == "suppress"
+        and any(dotted_root(arg) in _IMPORT_ERRORS for arg in item.context_expr.args)
         for item in stmt.items
     )
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
 def _root_model(cls: ast.ClassDef, ctx: FileContext) -> bool:

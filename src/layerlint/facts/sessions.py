@@ -728,6 +728,11 @@ def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Fil
                 opened |= names
             elif not is_none_constant(stmt.value):
                 other |= names
+            # (`db, extra = db.connection(), 1`: a name unpacked is bound to something else)
+            other.update(
+                node.id for target in targets if not isinstance(target, ast.Name)
+                for node in ast.walk(target) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+            )
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 if isinstance(item.optional_vars, ast.Name):
@@ -735,6 +740,8 @@ def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Fil
                     (opened if opening else other).add(item.optional_vars.id)
         else:
             other |= statement_bindings(stmt) if isinstance(stmt, (ast.AugAssign, ast.For, ast.AsyncFor)) else set()
+    # (`if (db := db.connection()) ...`: a walrus rebinds too)
+    other.update(node.target.id for node in nodes_of(func, ast.NamedExpr) if isinstance(node.target, ast.Name))
     opened -= other
     for stmt in body:
         value = stmt.value if isinstance(stmt, (ast.Return, ast.Expr)) else None
