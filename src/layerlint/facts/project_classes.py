@@ -447,8 +447,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     aliases: list[ast.Assign | ast.AnnAssign] = []
     renames: list[tuple[str, ast.expr]] = []  # `Settings = BotSettings`
-    names: set[str] = set()
-    rebound: set[str] = set()
+    names, rebound = top_level_bindings(tree.body)
     set_later: dict[str, set[str]] = {}  # `Base.query = ...` at the top level: Base -> query
     unseen: set[str] = set()  # classes given attributes that cannot be read: `setattr(Base, name, ...)`
 
@@ -457,9 +456,6 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             imports[local] = qualified
 
     for stmt in module_level_statements(tree.body):
-        bound_here = scope_bindings(stmt)
-        rebound |= rebinding_names(stmt, bound_here) & names
-        names.update(bound_here)
         _attributes_set_later(stmt, set_later, unseen)
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -591,6 +587,23 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         attributes, frozenset(tables), frozenset(rebound), built, frozenset(lenient_returns),
         frozenset(node.name for node in classes if not node.decorator_list and not node.keywords),
     )
+
+
+def top_level_bindings(body: list[ast.stmt]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the names a module's top level binds, those it binds more than once: which binding
+    holds where one is read is not known), its if/try/with blocks included."""
+    names: set[str] = set()
+    rebound: set[str] = set()
+    for stmt in module_level_statements(body):
+        bound_here = scope_bindings(stmt)
+        rebound |= rebinding_names(stmt, bound_here) & names
+        names |= bound_here
+    return frozenset(names), frozenset(rebound)
+
+
+def rebound_at_top(ctx: FileContext) -> frozenset[str]:
+    """:func:`top_level_bindings`' names bound more than once, of the module being linted."""
+    return ctx.memo("project_classes.rebound_at_top", lambda: top_level_bindings(ctx.tree.body)[1])
 
 
 def rebinding_names(stmt: ast.stmt, bound: set[str]) -> set[str]:

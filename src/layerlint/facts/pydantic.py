@@ -60,8 +60,7 @@ from layerlint.facts.project_classes import (
     outside_bases,
     parsed_annotation,
     read_outside_bases,
-    rebinding_names,
-    scope_bindings,
+    rebound_at_top,
     star_import_statements,
 )
 from layerlint.facts.typing import CAST_NAMES, flat_union, is_none_constant
@@ -537,12 +536,7 @@ def _module_renames(ctx: FileContext, facts: ModuleFacts) -> tuple[dict[str, ast
     ]
     if not candidates:
         return {}, frozenset()
-    names: set[str] = set()
-    rebound: set[str] = set()
-    for stmt in module_level_statements(ctx.tree.body):
-        bound_here = scope_bindings(stmt)
-        rebound |= rebinding_names(stmt, bound_here) & names
-        names |= bound_here
+    rebound = rebound_at_top(ctx)
     v1 = frozenset(name for name, value in candidates if _names_v1(value, ctx, facts))
     return {name: value for name, value in candidates if name not in rebound}, v1
 

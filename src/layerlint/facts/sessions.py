@@ -67,6 +67,7 @@ from layerlint.facts.project_classes import (
     outside_bases,
     provided_class,
     read_outside_bases,
+    rebound_at_top,
     scope_bindings,
     statement_bindings,
 )
@@ -686,15 +687,9 @@ def _module_function(node: ast.expr, ctx: FileContext) -> ast.FunctionDef | ast.
 
 
 def _module_functions(ctx: FileContext) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
-    """The module's top-level functions whose name its body binds once."""
-    bound: dict[str, list[ast.stmt]] = {}
-    for stmt in ctx.tree.body:
-        for name in statement_bindings(stmt):
-            bound.setdefault(name, []).append(stmt)
-    return {
-        name: stmts[0] for name, stmts in bound.items()  # type: ignore[misc]
-        if len(stmts) == 1 and isinstance(stmts[0], FUNCTION_TYPES)
-    }
+    """The module's top-level functions whose name its top level binds once."""
+    rebound = rebound_at_top(ctx)
+    return {stmt.name: stmt for stmt in ctx.tree.body if isinstance(stmt, FUNCTION_TYPES) and stmt.name not in rebound}
 
 
 def _yields_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:

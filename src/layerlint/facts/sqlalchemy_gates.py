@@ -25,7 +25,7 @@ import re
 
 from layerlint.context import FileContext
 from layerlint.facts.names import SCOPE_NODES, dotted_root, import_bindings, own_bindings, resolve_in
-from layerlint.facts.project_classes import module_level_statements, statement_bindings
+from layerlint.facts.project_classes import module_level_statements, top_level_bindings
 from layerlint.walk import nodes_of, statements
 
 # names only SQLAlchemy 2.0 and later have (a module that uses one runs on 2.x)
@@ -215,16 +215,16 @@ def _module_objects(tree: ast.Module, imported: dict[str, str]) -> dict[str, fro
     Table = Table(...)`` too) or ``create_engine(...)``, with the methods 2.0 removed or
     changed so that a call of them given these arguments fails (:data:`_REMOVED_USES`)."""
     found: dict[str, frozenset[str]] = {}
-    counts: dict[str, int] = {}
     for stmt in module_level_statements(tree.body):
-        for name in statement_bindings(stmt):
-            counts[name] = counts.get(name, 0) + 1
         value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
         kind = _REMOVED_USES.get(resolve_in(value.func, imported) or "") if isinstance(value, ast.Call) else None
         if kind is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[union-attr]
             found.update((target.id, kind) for target in targets if isinstance(target, ast.Name))
-    return {name: kind for name, kind in found.items() if counts.get(name) == 1}
+    if not found:
+        return found
+    rebound = top_level_bindings(tree.body)[1]
+    return {name: kind for name, kind in found.items() if name not in rebound}
 
 
 def _removed_receiver_calls(tree: ast.Module, objects: dict[str, frozenset[str]]) -> bool:

@@ -121,7 +121,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.project_classes import module_level_statements, rebinding_names, scope_bindings
+from layerlint.facts.project_classes import module_level_statements, rebound_at_top
 from layerlint.facts.sqlalchemy import (
     class_attribute_values,
     declarative_class,
@@ -187,12 +187,8 @@ def _attributes_set_later(ctx: FileContext) -> dict[str, list[ast.expr]]:
     none for a name bound twice there (``Task = Plain`` after the class: which one is set is
     not known)."""
     found: dict[str, dict[int, ast.expr]] = {}
-    names: set[str] = set()
-    rebound: set[str] = set()
+    rebound = rebound_at_top(ctx)  # (as a project module's summary reads them)
     for stmt in module_level_statements(ctx.tree.body):
-        bound_here = scope_bindings(stmt)  # (as a project module's summary reads them)
-        rebound |= rebinding_names(stmt, bound_here) & names
-        names |= bound_here
         if isinstance(stmt, ast.Assign):
             pairs = [(target, stmt.value) for target in stmt.targets]
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
