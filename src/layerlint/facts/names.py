@@ -253,62 +253,90 @@ def reads_name_from(
     return False
 
 
-_OWN_SCOPES = (
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
-)
 
 
-def scope_locals(scope: ast.AST, own: bool = False) -> frozenset[str]:
-    """The names a function, lambda or comprehension binds itself: its parameters and the
-    targets of its assignments, ``for``/``with``/``except`` and walrus, less those it declares
-    ``global`` or ``nonlocal``. With ``own``, only its own scope's; else those of the scopes
-    within it too (a wider set makes a reader of the outer name more careful)."""
-    names: set[str] = set()
+def parameter_names(args: ast.arguments) -> set[str]:
+    """The names a function's (or lambda's) parameters bind, ``*args`` and ``**kwargs`` too."""
+    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}
+
+
+def scope_locals(scope: ast.AST) -> frozenset[str]:
+    """The names a function, lambda or comprehension binds: its parameters and the targets of
+    its assignments, ``for``/``with``/``except`` and walrus, those of the scopes within it too
+    (a wider set makes a reader of the outer name more careful), less those it declares
+    ``global`` or ``nonlocal``. (:func:`own_bindings`: its own scope's only.)"""
     args = getattr(scope, "args", None)
-    if isinstance(args, ast.arguments):
-        names.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a)
+    names = parameter_names(args) if isinstance(args, ast.arguments) else set()
     declared: set[str] = set()
-    stack = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
+    for node in ast.walk(scope):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.add(node.id)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             names.add(node.name)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             declared.update(node.names)
-        if own and isinstance(node, (*_OWN_SCOPES, ast.ClassDef)):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)  # (its name is the scope's; its body is not)
+    return frozenset(names - declared)
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_CAPTURE_PATTERNS = frozenset({"MatchAs", "MatchStar", "MatchMapping"})  # `case Point(x=name)`, `*rest`, `**rest`
+# the nodes that open a scope of their own (:func:`own_bindings`)
+SCOPE_NODES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, *_COMPREHENSIONS)
+
+
+def own_bindings(scope: ast.AST) -> frozenset[str]:
+    """The names a scope binds itself: a module's, function's, lambda's, class body's or
+    comprehension's parameters or targets, and the targets of its assignments, ``for``,
+    ``with``, ``except``, imports, ``match`` captures and walrus, the names of the functions
+    and classes it defines; not those of the scopes within it (but a walrus in a comprehension,
+    which binds in the scope around it), nor those declared ``global``/``nonlocal``. Nothing
+    for a node that opens no scope."""
+    if isinstance(scope, _COMPREHENSIONS):
+        return frozenset(
+            node.id for generator in scope.generators for node in ast.walk(generator.target)
+            if isinstance(node, ast.Name)
+        )
+    if not isinstance(scope, SCOPE_NODES):
+        return frozenset()
+    args = getattr(scope, "args", None)
+    names = parameter_names(args) if isinstance(args, ast.arguments) else set()
+    declared: set[str] = set()
+    body = scope.body
+    stack: list[ast.AST] = list(body) if isinstance(body, list) else [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue  # (its decorators, defaults and bases bind nothing, but a rare `:=`)
+        if isinstance(node, ast.Lambda):
             continue
+        if isinstance(node, _COMPREHENSIONS):
+            names.update(  # (its walrus binds here)
+                n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr) and isinstance(n.target, ast.Name)
+            )
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
+            continue
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif type(node).__name__ in _CAPTURE_PATTERNS:
+            captured = getattr(node, "name", None) or getattr(node, "rest", None)
+            if captured:
+                names.add(captured)
         stack.extend(ast.iter_child_nodes(node))
     return frozenset(names - declared)
 
 
 def free_in(node: ast.AST, name: str) -> bool:
-    """Is ``name`` read in ``node`` (a scope: function, lambda, comprehension, class body) as
-    the name of the scope around it, the scope binding no name of its own by that spelling?"""
+    """Is ``name`` read in ``node`` (a scope) as the name of the scope around it, the scope
+    binding no name of its own by that spelling (:func:`own_bindings`)?"""
     return name not in own_bindings(node)
-
-
-def own_bindings(node: ast.AST) -> frozenset[str]:
-    """The names ``node`` binds in a scope of its own (:func:`scope_locals` with ``own``; a
-    class body's own names); nothing for a node that opens no scope."""
-    if isinstance(node, ast.ClassDef):
-        return frozenset(name for stmt in node.body for name in _class_body_names(stmt))
-    return scope_locals(node, own=True) if isinstance(node, _OWN_SCOPES) else frozenset()
-
-
-SCOPE_NODES = (*_OWN_SCOPES, ast.ClassDef)  # the nodes :func:`own_bindings` reads
-
-
-def _class_body_names(stmt: ast.stmt) -> set[str]:
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return {stmt.name}
-    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
-        stmt, (ast.AnnAssign, ast.AugAssign)
-    ) else []
-    return {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
 def dotted_root(node: ast.expr) -> str | None:

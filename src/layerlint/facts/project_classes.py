@@ -61,7 +61,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
-from layerlint.facts.names import dotted_root, resolve_in
+from layerlint.facts.names import dotted_root, parameter_names, resolve_in
 from layerlint.parse import parse_quietly
 from layerlint.walk import nodes_of, statements
 
@@ -1118,8 +1118,7 @@ def returned_callee(func: ast.FunctionDef | ast.AsyncFunctionDef, lenient: bool 
     a body of plain assignments that returns a name one of them binds to a call, its only
     binding there (``engine = create_engine(url)``, ``Session = sessionmaker(bind=engine)``,
     ``return Session``)."""
-    args = func.args
-    parameters = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}
+    parameters = parameter_names(func.args)
     if parameters and not lenient:
         return None
     body = func.body
@@ -1158,9 +1157,7 @@ def _same_instant_callee(
         isinstance(callee.value, ast.Call)
     ):
         callee = callee.value.func
-        root = dotted_root(callee)
-        args = func.args
-        if root in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}:
+        if dotted_root(callee) in parameter_names(func.args):
             return None
     return callee
 

@@ -42,6 +42,7 @@ from typing import Iterable
 
 from layerlint.context import SCOPE_TYPES, FileContext
 from layerlint.facts.fallbacks import bound_in_import_fallback
+from layerlint.facts.names import own_bindings
 from layerlint.facts.project_classes import (
     DECLARATIVE_BASE_CLASSES,
     DECLARATIVE_FACTORY_BASE,
@@ -384,7 +385,7 @@ class _Analysis:
     def _names_bound_in(self, scope: ast.AST) -> frozenset[str]:
         found = self._local_names.get(id(scope))
         if found is None:
-            found = self._local_names[id(scope)] = _names_bound_in(scope)
+            found = self._local_names[id(scope)] = own_bindings(scope)
         return found
 
     # -- bindings ------------------------------------------------------------
@@ -631,44 +632,6 @@ class _Analysis:
 
 def _position(node: ast.stmt) -> tuple[int, int]:
     return (node.lineno, node.col_offset)
-
-
-_CAPTURE_PATTERNS = frozenset({"MatchAs", "MatchStar", "MatchMapping"})  # `case Point(x=name)`, `*rest`, `**rest`
-
-
-def _names_bound_in(scope: ast.AST) -> frozenset[str]:
-    """Names a function or class body binds itself: parameters, assignment, ``for``,
-    ``with``, ``except`` and import targets, nested ``def``/``class`` names; not those of
-    nested scopes, nor those declared ``global``/``nonlocal``."""
-    names: set[str] = set()
-    declared: set[str] = set()
-    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        args = scope.args
-        names.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a)
-    stack: list[ast.AST] = list(scope.body)  # type: ignore[attr-defined]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _SCOPE_STATEMENTS):
-            names.add(node.name)
-            continue  # (its decorators, defaults and bases bind nothing, but a rare `:=`)
-        if isinstance(node, ast.Lambda):
-            continue
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
-            continue
-        if isinstance(node, ast.Name):
-            if not isinstance(node.ctx, ast.Load):
-                names.add(node.id)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            declared.update(node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        elif type(node).__name__ in _CAPTURE_PATTERNS:
-            captured = getattr(node, "name", None) or getattr(node, "rest", None)
-            if captured:
-                names.add(captured)
-        stack.extend(ast.iter_child_nodes(node))
-    return frozenset(names - declared)
 
 
 def _analysis(ctx: FileContext) -> _Analysis:
