@@ -687,6 +687,15 @@ def pydantic_1_allowed(folder: str) -> bool:
 TYPER_PEP604_RELEASE = "0.12.4"
 
 
+def names_any(path: str, root: Path | None, external: Callable[..., Any], *packages: str) -> bool:
+    """Do the dependency files around ``path`` name one of ``packages`` (read through
+    ``external``, so that the cache records what they said)?"""
+    folder = str(start_folder(path, root))
+    return not external("declares_nothing", folder) and not all(
+        external("undeclared", folder, package) for package in packages
+    )
+
+
 def old_typer(imports: Iterable[str], path: str, root: Path | None, external: Callable[..., Any]) -> bool:
     """Does a module importing these (fully qualified) names use typer, in a project whose
     dependency files let it run a typer that cannot read ``X | None`` annotations, or name

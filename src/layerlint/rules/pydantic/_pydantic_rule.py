@@ -64,13 +64,9 @@ class PydanticRule(Rule):
         one imported in a function fails only when that runs)? Where the files ask for
         Pydantic 2, the fixes are what repairs such a module."""
         ctx = self.ctx
-        folder = str(deps.start_folder(ctx.path, ctx.settings.root))
-        open_version = ctx.external("declares_nothing", folder) or all(
-            ctx.external("undeclared", folder, package) for package in ("pydantic", "pydantic-settings")
-        )
         return (
-            bool(open_version) and not self._uses_pydantic_2_names(top_level=True)
-            and rejected_by_pydantic_2(ctx.tree, ctx)
+            not deps.names_any(ctx.path, ctx.settings.root, ctx.external, "pydantic", "pydantic-settings")
+            and not self._uses_pydantic_2_names(top_level=True) and rejected_by_pydantic_2(ctx.tree, ctx)
         )
 
     def _version_unknown(self) -> bool:

@@ -486,10 +486,7 @@ def _origin_reader_near(ctx: FileContext) -> bool:
         for _local, qualified in ctx.import_bindings(node)  # type: ignore[arg-type]
     ):
         return True
-    folder = str(deps.start_folder(ctx.path, ctx.settings.root))
-    return not ctx.external("declares_nothing", folder) and not all(
-        ctx.external("undeclared", folder, name) for name in _ORIGIN_READER_DISTRIBUTIONS
-    )
+    return deps.names_any(ctx.path, ctx.settings.root, ctx.external, *_ORIGIN_READER_DISTRIBUTIONS)
 
 
 # decorators that do not read the annotations of what they decorate
