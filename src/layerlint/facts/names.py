@@ -278,10 +278,10 @@ def scope_locals(scope: ast.AST) -> frozenset[str]:
     return frozenset(names - declared)
 
 
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _CAPTURE_PATTERNS = frozenset({"MatchAs", "MatchStar", "MatchMapping"})  # `case Point(x=name)`, `*rest`, `**rest`
 # the nodes that open a scope of their own (:func:`own_bindings`)
-SCOPE_NODES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, *_COMPREHENSIONS)
+SCOPE_NODES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, *COMPREHENSIONS)
 
 
 def own_bindings(scope: ast.AST) -> frozenset[str]:
@@ -291,7 +291,7 @@ def own_bindings(scope: ast.AST) -> frozenset[str]:
     and classes it defines; not those of the scopes within it (but a walrus in a comprehension,
     which binds in the scope around it), nor those declared ``global``/``nonlocal``. Nothing
     for a node that opens no scope."""
-    if isinstance(scope, _COMPREHENSIONS):
+    if isinstance(scope, COMPREHENSIONS):
         return frozenset(
             node.id for generator in scope.generators for node in ast.walk(generator.target)
             if isinstance(node, ast.Name)
@@ -310,7 +310,7 @@ def own_bindings(scope: ast.AST) -> frozenset[str]:
             continue  # (its decorators, defaults and bases bind nothing, but a rare `:=`)
         if isinstance(node, ast.Lambda):
             continue
-        if isinstance(node, _COMPREHENSIONS):
+        if isinstance(node, COMPREHENSIONS):
             names.update(  # (its walrus binds here)
                 n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr) and isinstance(n.target, ast.Name)
             )

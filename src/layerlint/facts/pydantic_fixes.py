@@ -107,7 +107,8 @@ def is_imported_as(name: str, ctx: FileContext, accepted: Iterable[str]) -> bool
     return bool(found) and found <= frozenset(accepted)
 
 
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+# the exceptions a failed import raises, by the builtins' names (a handler of one guards an import)
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _PYDANTIC_TOPS = frozenset({"pydantic", "pydantic_settings"})
 
 
@@ -141,7 +142,7 @@ def _catches_import_error(node: ast.expr | None) -> bool:
         return True
     if isinstance(node, ast.Tuple):
         return any(_catches_import_error(e) for e in node.elts)
-    return isinstance(node, ast.Name) and node.id in _IMPORT_ERRORS
+    return isinstance(node, ast.Name) and node.id in IMPORT_ERRORS
 
 
 def _imports_pydantic(body: list[ast.stmt]) -> bool:

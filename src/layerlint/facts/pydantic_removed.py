@@ -16,6 +16,7 @@ import ast
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.names import dotted_root, resolve_in
 from layerlint.facts.pydantic import is_model_class
+from layerlint.facts.pydantic_fixes import IMPORT_ERRORS
 from layerlint.facts.pydantic_removed_names import REMOVED
 
 # names a fix rewrites: LL206 moves `BaseSettings` to pydantic_settings
@@ -88,12 +89,10 @@ def _suppresses(stmt: ast.With | ast.AsyncWith) -> bool:
     return any(
         isinstance(item.context_expr, ast.Call)
         and (getattr(item.context_expr.func, "attr", None) or getattr(item.context_expr.func, "id", None)) == "suppress"
-        and any(dotted_root(arg) in _IMPORT_ERRORS for arg in item.context_expr.args)
+        and any(dotted_root(arg) in IMPORT_ERRORS for arg in item.context_expr.args)
         for item in stmt.items
     )
 
-
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
 def _root_model(cls: ast.ClassDef, ctx: FileContext) -> bool:

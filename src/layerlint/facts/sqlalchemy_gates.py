@@ -24,7 +24,7 @@ import ast
 import re
 
 from layerlint.context import FileContext
-from layerlint.facts.names import SCOPE_NODES, dotted_root, import_bindings, own_bindings, resolve_in
+from layerlint.facts.names import COMPREHENSIONS, SCOPE_NODES, dotted_root, import_bindings, own_bindings, resolve_in
 from layerlint.facts.project_classes import module_level_statements, top_level_bindings
 from layerlint.walk import nodes_of, statements
 
@@ -245,7 +245,7 @@ def _removed_receiver_calls(tree: ast.Module, objects: dict[str, frozenset[str]]
     while stack:
         node, outer = stack.pop()
         shadowed = outer | (own_bindings(node) & objects.keys()) if isinstance(node, SCOPE_NODES) else outer
-        if shadowed != outer and isinstance(node, _COMPREHENSIONS):
+        if shadowed != outer and isinstance(node, COMPREHENSIONS):
             # (its first iterable is read in the scope around it: `[e for e in engine.table_names()]`)
             stack.append((node.generators[0].iter, outer))
         if shadowed != outer and isinstance(node, ast.ClassDef):
@@ -323,7 +323,6 @@ _LEGACY_KEYWORDS = {
 _LOADERS_ALL = ("eagerload_all", "joinedload_all", "subqueryload_all", "lazyload_all", "selectinload_all")
 _REMOVED_ORM_NAMES = frozenset({"relation", "eagerload", *_LOADERS_ALL, "comparable_property", "compile_mappers"})
 _REMOVED_CALLS = frozenset({"relation", "eagerload", *_LOADERS_ALL, "mapper"})
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TABLE_METHODS = frozenset({"update", "insert", "delete", "select"})  # (given arguments)
 _ENGINE_METHODS = frozenset({"execute", "scalar", "table_names", "has_table", "run_callable"})  # (any call)
 _REMOVED_USES = {
