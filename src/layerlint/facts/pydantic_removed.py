@@ -45,7 +45,10 @@ def rejected_by_pydantic_2(tree: ast.Module, ctx: FileContext) -> bool:
     Name(pydantic.ConstrainedStr)``), or define a model with a ``__root__`` field or a
     ``@root_validator`` used bare or without ``skip_on_failure=True`` or ``pre=True``?"""
     bindings: dict[str, str] = {}
+    classes: list[ast.ClassDef] = []
     for stmt in _run_at_import_statements(tree.body):
+        if isinstance(stmt, ast.ClassDef):
+            classes.append(stmt)
         if isinstance(stmt, ast.Import) and any(removed_in_pydantic_2(alias.name + ".*") for alias in stmt.names):
             return True
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -61,8 +64,8 @@ def rejected_by_pydantic_2(tree: ast.Module, ctx: FileContext) -> bool:
         for node in _run_at_import(tree)
     ):
         return True
-    for stmt in _run_at_import_statements(tree.body):
-        if isinstance(stmt, ast.ClassDef) and (
+    for stmt in classes:
+        if (
             _root_model(stmt, ctx) or any(
                 isinstance(method, FUNCTION_TYPES)
                 and any(_rejected_root_validator(decorator, bindings) for decorator in method.decorator_list)
