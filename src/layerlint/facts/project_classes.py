@@ -178,6 +178,9 @@ class _Module:
     lenient_returns: frozenset[str] = frozenset()
     # top-level classes with neither a decorator nor a class keyword (``metaclass=``)
     undecorated: frozenset[str] = frozenset()
+    # top-level functions with no return annotation named like a session provider whose
+    # every value is an item of a container (see gives_items)
+    items: frozenset[str] = frozenset()
 
 
 def inherited_attributes(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str], bool] | None:
@@ -567,15 +570,17 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     }
     provided = {}
     built = {}
+    items = set()
     for func in functions:
         qualified = _provided_class(func.returns, bound)
         if qualified:
             provided[func.name] = qualified
-        elif (
-            func.returns is None and SESSION_PROVIDER_NAME_RE.search(func.name)
-            and (callee := built_class(func, lambda node: resolve_in(node, bound)))
-        ):
-            built[func.name] = callee  # (read only for names a session provider goes by)
+        elif func.returns is None and SESSION_PROVIDER_NAME_RE.search(func.name):
+            # (read only for names a session provider goes by)
+            if callee := built_class(func, lambda node: resolve_in(node, bound)):
+                built[func.name] = callee
+            elif gives_items(func):
+                items.add(func.name)
     return _Module(
         bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
         frozenset(dataclasses), context_managers, instances, assigned, type_vars, provided,
@@ -585,7 +590,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             if name in renamed and (qualified := resolve_in(value, bound))  # (`Gone = Missing`: `module.Missing`)
         },
         attributes, frozenset(tables), frozenset(rebound), built, frozenset(lenient_returns),
-        frozenset(node.name for node in classes if not node.decorator_list and not node.keywords),
+        frozenset(node.name for node in classes if not node.decorator_list and not node.keywords), frozenset(items),
     )
 
 
@@ -827,6 +832,40 @@ def built_class(func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[
     return found.pop() if len(found) == 1 else None
 
 
+def gives_items(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Does every ``return`` (with a value) and ``yield`` of ``func`` give an item of a
+    container (``yield client["app"]``), or a name the function binds only to one (``db =
+    client[name]``, then ``yield db``)? A session is no item: such a ``get_db`` gives a
+    Mongo database or the like, whatever its name says."""
+    nested = (*FUNCTION_TYPES, ast.ClassDef)
+    body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
+    items: set[str] = set()
+    other: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            names = {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
+            simple = all(isinstance(target, ast.Name) for target in targets)
+            (items if simple and isinstance(stmt.value, ast.Subscript) else other).update(names)
+        elif not isinstance(stmt, (ast.Return, ast.Expr)):
+            other |= scope_bindings(stmt)
+    other.update(node.target.id for node in nodes_of(func, ast.NamedExpr) if isinstance(node.target, ast.Name))
+    items -= other
+    values = []
+    for stmt in body:
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            values.append(stmt.value)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.YieldFrom):
+            return False
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
+            values.append(stmt.value.value)
+        elif any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _expressions_of(stmt)):
+            return False  # `x = yield ...`: what it gives is not read
+    return bool(values) and all(
+        isinstance(value, ast.Subscript) or (isinstance(value, ast.Name) and value.id in items) for value in values
+    )
+
+
 def _expressions_of(stmt: ast.stmt) -> Iterator[ast.AST]:
     """The expressions of a simple statement (a compound one's own header only)."""
     for name in stmt._fields:
@@ -844,6 +883,13 @@ def built_by(qualified: str, ctx: FileContext) -> str | None:
     call of (see ``_Module.built``), following re-exports; None when not known."""
     found = _defined_in(qualified, ctx, 0)
     return found[0].built.get(found[1]) if found is not None else None
+
+
+def gives_items_at(qualified: str, ctx: FileContext) -> bool:
+    """Is a function of a project module, named like a session provider and not annotated,
+    one whose every value is an item of a container (:func:`gives_items`), following re-exports?"""
+    found = _defined_in(qualified, ctx, 0)
+    return found is not None and found[1] in found[0].items
 
 
 def provided_class(qualified: str, ctx: FileContext) -> str | None:

@@ -61,6 +61,8 @@ from layerlint.facts.project_classes import (
     context_manager_yield,
     first_type_argument,
     function_returns_call_of,
+    gives_items,
+    gives_items_at,
     inherited_attribute_types,
     method_context_manager,
     module_level_statements,
@@ -188,12 +190,13 @@ def _local_providers(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
     """Functions of this module whose return annotation yields a session, and those whose
     return annotation names, or yields, another class (``-> AsyncIterator[httpx.AsyncClient]``)
     or, without one, that return or yield only calls of another class (fastapi-users'
-    ``yield SQLAlchemyUserDatabase(session, User)``: :func:`_builds_other_class`)."""
+    ``yield SQLAlchemyUserDatabase(session, User)``: :func:`_builds_other_class`) or items of
+    a container (``yield client["app"]``: :func:`gives_items`)."""
     sessions, others = set(), set()
     for stmt in ctx.tree.body:
-        if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is None:
-            built = built_class(stmt, ctx.resolve) if _PROVIDER_RE.search(stmt.name) else None
-            if built is not None and _builds_other_class(built, ctx):
+        if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is None and _PROVIDER_RE.search(stmt.name):
+            built = built_class(stmt, ctx.resolve)
+            if (_builds_other_class(built, ctx) if built is not None else gives_items(stmt)):
                 others.add(stmt.name)
         elif isinstance(stmt, FUNCTION_TYPES):
             returns = stmt.returns
@@ -250,7 +253,7 @@ def _provides_other_class(provider: str, ctx: FileContext) -> bool:
     provided = provided_class(provider, ctx)
     if provided is None:
         built = built_by(provider, ctx)
-        return built is not None and _builds_other_class(built, ctx)
+        return _builds_other_class(built, ctx) if built is not None else gives_items_at(provider, ctx)
     if provided in _ANY_TYPES or _names_session_type(provided, ctx):
         return False
     if ctx.is_first_party(provided):  # a project class: not one derived from a session
