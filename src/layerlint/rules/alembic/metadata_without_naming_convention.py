@@ -10,7 +10,8 @@ may be in them), a `MetaData()` whose `naming_convention` is assigned later in
 the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
 the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
 in the function or module that binds it, or in a function within that reads the
-same name, not one of its own; or `MetaData().reflect(engine)`: it names nothing),
+same name, not one of its own (a parameter defaulting to it is the same object:
+`lambda c, meta=meta: meta.reflect(c)`); or `MetaData().reflect(engine)`: it names nothing),
 and `MetaData()` in
 migrations, where it only describes tables for `op.bulk_insert` or
 reflection.
@@ -94,12 +95,35 @@ def _reflects(scope: ast.AST, target: str) -> bool:
             # (its own name, in its body; its methods see the name around the class)
             stack.extend(stmt for stmt in node.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)))
             continue
-        if isinstance(node, SCOPE_NODES) and not free_in(node, root):
+        if isinstance(node, SCOPE_NODES) and not free_in(node, root) and not _hands_in(node, root):
+            # (its defaults and decorators run in the scope around it)
+            stack.extend(_outer_parts(node))
             continue
         if isinstance(node, ast.Attribute) and node.attr == "reflect" and ast.unparse(node.value) == target:
             return True
         stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _hands_in(scope: ast.AST, name: str) -> bool:
+    """Does a function or lambda bind ``name`` only as a parameter defaulting to the object of
+    that name around it (``lambda conn, metadata=metadata: metadata.reflect(conn)``)? (Its body
+    rebinding the parameter is not looked for.)"""
+    args = getattr(scope, "args", None)
+    if not isinstance(args, ast.arguments):
+        return False
+    positional = [*args.posonlyargs, *args.args]
+    pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults), *zip(args.kwonlyargs, args.kw_defaults)]
+    return any(arg.arg == name and isinstance(value, ast.Name) and value.id == name for arg, value in pairs)
+
+
+def _outer_parts(scope: ast.AST) -> list[ast.AST]:
+    """What of a function or lambda runs where it is defined: its parameters' defaults and its
+    decorators (none for another scope)."""
+    args = getattr(scope, "args", None)
+    if not isinstance(args, ast.arguments):
+        return []
+    return [*args.defaults, *(value for value in args.kw_defaults if value), *getattr(scope, "decorator_list", ())]
 
 
 class MetadataWithoutNamingConvention(Rule):
