@@ -639,6 +639,8 @@ def test_no_fix_writing_the_2_0_api_where_the_module_calls_select_with_a_list():
         "def changed(session):", "engine = sa.create_engine('sqlite://')\n\n\ndef changed(session):"
     )
     assert fixes(engine.replace("select(Task)", "engine.execute('select 1')"), "LL302") == [(10, None)]
+    configured = engine.replace("sa.create_engine('sqlite://')", "sa.engine_from_config({}, prefix='db.')")
+    assert fixes(configured.replace("select(Task)", "engine.execute('select 1')"), "LL302") == [(10, None)]
     # (review 62: a binding in a scope within does not hide the outer use; a comprehension's
     # first iterable is read around it)
     nested = "engine.scalar('select 1')\n    def fresh(url):\n        engine = None\n        return engine"

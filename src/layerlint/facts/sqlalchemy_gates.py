@@ -212,7 +212,7 @@ def calls_removed_forms(tree: ast.Module) -> bool:
 
 def _module_objects(tree: ast.Module, imported: dict[str, str]) -> dict[str, frozenset[str]]:
     """The names the module's top level binds once to a SQLAlchemy ``Table(...)`` (``users:
-    Table = Table(...)`` too) or ``create_engine(...)``, with the methods 2.0 removed or
+    Table = Table(...)`` too) or ``create_engine(...)`` (``engine_from_config(...)``), with the methods 2.0 removed or
     changed so that a call of them given these arguments fails (:data:`_REMOVED_USES`)."""
     found: dict[str, frozenset[str]] = {}
     for stmt in module_level_statements(tree.body):
@@ -329,6 +329,7 @@ _REMOVED_USES = {
     "sqlalchemy.Table": _TABLE_METHODS, "sqlalchemy.schema.Table": _TABLE_METHODS,
     "sqlalchemy.sql.schema.Table": _TABLE_METHODS,
     "sqlalchemy.create_engine": _ENGINE_METHODS, "sqlalchemy.engine.create_engine": _ENGINE_METHODS,
+    "sqlalchemy.engine_from_config": _ENGINE_METHODS, "sqlalchemy.engine.engine_from_config": _ENGINE_METHODS,
 }
 _REMOVED_METHODS = frozenset({"with_lockmode", "from_self", "select_entity_from"})
 _LEGACY_FORMS = frozenset({*_LEGACY_KEYWORDS, "exists", *_REMOVED_CALLS})
