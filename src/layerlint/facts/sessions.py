@@ -391,32 +391,52 @@ def factory_spellings(ctx: FileContext) -> set[str]:
 def _session_context_managers(
     body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
 ) -> set[str]:
-    """``@asynccontextmanager`` functions that open a session from a factory and yield it
-    (``async with get_db_session() as db`` then opens a session as surely as the factory does)."""
+    """``@(async)contextmanager`` functions that open a session from a factory (or a session
+    class) and yield it: ``async with factory() as db`` around the ``yield``, or ``db =
+    factory()`` then ``yield db`` (the ``session_scope()`` recipe); ``with get_db_session() as
+    db`` then opens a session as surely as the factory does."""
     candidates = _context_manager_candidates(body, resolve)
     found: set[str] = set()
+
+    def opens(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and (
+            resolve(node.func) in SESSION_TYPES
+            or (isinstance(node.func, ast.Name) and (node.func.id in factories or node.func.id in found))
+        )
+
     changed = True
     while changed:
         changed = False
         for func in candidates:
-            if func.name in found:
-                continue
-            for node in ast.walk(func):
-                if isinstance(node, (ast.With, ast.AsyncWith)) and any(
-                    isinstance(item.context_expr, ast.Call)
-                    and (
-                        resolve(item.context_expr.func) in SESSION_TYPES
-                        or (
-                            isinstance(item.context_expr.func, ast.Name)
-                            and (item.context_expr.func.id in factories or item.context_expr.func.id in found)
-                        )
-                    )
-                    for item in node.items
-                ):
-                    found.add(func.name)
-                    changed = True
-                    break
+            if func.name not in found and _manages_opened_session(func, opens):
+                found.add(func.name)
+                changed = True
     return found
+
+
+def _manages_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, opens: Callable[[ast.AST], bool]) -> bool:
+    """Does a context manager's function open a session with a call ``opens`` accepts, in a
+    ``with`` statement, or bound to a name it yields (and binds to nothing else)?"""
+    nested = (*FUNCTION_TYPES, ast.ClassDef)
+    body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
+    opened: set[str] = set()
+    other: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, (ast.With, ast.AsyncWith)) and any(opens(item.context_expr) for item in stmt.items):
+            return True
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            simple = all(isinstance(target, ast.Name) for target in targets)
+            (opened if simple and opens(stmt.value) else other).update(statement_bindings(stmt))
+        else:
+            other |= scope_bindings(stmt)
+    other.update(node.target.id for node in nodes_of(func, ast.NamedExpr) if isinstance(node.target, ast.Name))
+    opened -= other
+    return bool(opened) and any(
+        isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield)
+        and isinstance(stmt.value.value, ast.Name) and stmt.value.value.id in opened
+        for stmt in body
+    )
 
 
 def _context_manager_candidates(

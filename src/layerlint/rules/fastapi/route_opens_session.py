@@ -14,7 +14,9 @@ that the class assigns one (or a parameter annotated as one:
 name the handler binds once to `async_sessionmaker(...)`, or a name or attribute named by the usual
 conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
-`db_session_factory`) — including `factory.begin()`; or the first value of a
+`db_session_factory`), or an `@(async)contextmanager` function of the module or of a
+project module that opens a session from one (in a `with`, or bound to a name it yields:
+the `session_scope()` recipe) — including `factory.begin()`; or the first value of a
 dependency that yields a session, taken by hand (`db = next(get_db())`);
 `sessionmaker(...)` itself makes a factory, not a session. A function nested in the
 handler (a background job that opens its own session, as it should) is not
