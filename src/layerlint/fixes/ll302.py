@@ -24,7 +24,8 @@ from layerlint.fixes.imports import add_import_from
 class MappedColumnFixer(Fixer):
     code = "LL302"
     node_types = (cst.Call,)
-    removable_imports = COLUMN_NAMES
+    # (and the modules of those names: `from sqlalchemy import schema` whose only use was `schema.Column`)
+    removable_imports = COLUMN_NAMES | frozenset(name.rpartition(".")[0] for name in COLUMN_NAMES)
 
     _facts: SqlaFixFacts | None = None
 
