@@ -31,6 +31,14 @@ def test_ll301_on_a_dynamic_mapped_attribute_names_the_annotation():
     assert found[28].startswith("relationship() without `lazy=`")
 
 
+def test_ll301_quotes_lazy_as_written_with_what_it_means():
+    # (ax-platform, review 64: `lazy=True` was reported as `lazy="select"`)
+    assert messages("LL301.py", "LL301")[23] == (
+        'relationship() with `lazy=True` (that is, `"select"`) is not async-safe: '
+        'use `"selectin"`, `"joined"` or `"raise"`'
+    )
+
+
 def test_ll308_with_a_server_default_says_to_drop_the_client_default():
     found = messages("LL308_server_default.py", "LL308")
     assert set(found) == {20, 29, 37, 38, 39, 40, 46}

@@ -138,13 +138,14 @@ class AsyncUnsafeRelationshipLoading(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         if is_relationship_call(node, self.ctx):
-            lazy = self._from_call(node)
+            written = self._from_call(node)
             shown = "relationship()"
         elif is_sqlmodel_relationship_call(node, self.ctx):
-            lazy = self._from_sqlmodel(node)
+            written = self._from_sqlmodel(node)
             shown = "Relationship()"
         else:
             return
+        lazy = written if written is _MISSING else _lazy_value(written)
         if lazy is _UNKNOWN:
             return
         allowed = self.ctx.settings.option("sqlalchemy", "allowed-lazy")
@@ -166,9 +167,11 @@ class AsyncUnsafeRelationshipLoading(Rule):
                 f'under AsyncSession: set `{setting}` (or `"raise"` and load it explicitly)',
             )
         else:
+            # (`lazy=True` is written so, and named with what it means)
+            value = written.value if isinstance(written, ast.Constant) else None
+            spelled = f'`lazy="{strategy}"`' if isinstance(value, str) else f'`lazy={value!r}` (that is, `"{strategy}"`)'
             self.report(
-                node,
-                f'{shown} with `lazy="{strategy}"` is not async-safe: use `"selectin"`, `"joined"` or `"raise"`',
+                node, f'{shown} with {spelled} is not async-safe: use `"selectin"`, `"joined"` or `"raise"`'
             )
 
     def _sync_only(self) -> bool:
@@ -183,9 +186,10 @@ class AsyncUnsafeRelationshipLoading(Rule):
 
     @staticmethod
     def _from_call(node: ast.Call) -> object:
+        """The ``lazy=`` value of a ``relationship()``, :data:`_MISSING` or :data:`_UNKNOWN`."""
         kw = keyword(node, "lazy")
         if kw is not None:
-            return _lazy_value(kw.value)
+            return kw.value
         return _UNKNOWN if has_star_kwargs(node) else _MISSING
 
     def _from_sqlmodel(self, node: ast.Call) -> object:
@@ -200,4 +204,4 @@ class AsyncUnsafeRelationshipLoading(Rule):
         if "lazy" not in mapping:
             return _MISSING
         value = mapping["lazy"]
-        return _lazy_value(value.value if isinstance(value, ast.keyword) else value)
+        return value.value if isinstance(value, ast.keyword) else value
