@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
+from layerlint.layers import is_shared
 from layerlint.pathnames import absolute as absolute_path
 from layerlint.project import folder_parts, module_name
 from layerlint.spelling import WordIndex, has_lone_cr, line_numbers, names_text
@@ -530,9 +531,10 @@ class FileContext:
         for alias in node.names:
             full = f"{base}.{alias.name}" if base else alias.name
             # ``from app import repositories`` imports a submodule; but when the module
-            # itself has a layer, the name is most likely an attribute of it
+            # itself has a layer, the name is most likely an attribute of it, unless it
+            # names a shared module there (``from app.repositories import exceptions``)
             layer = None
-            if not base_layer and alias.name != "*" and self.is_module_file(full):
+            if alias.name != "*" and (not base_layer or is_shared(full)) and self.is_module_file(full):
                 layer = self._target_layer(full, relative)
             out.append((full, layer) if layer else (base, base_layer))
         return out
