@@ -806,11 +806,15 @@ SESSION_PROVIDER_NAME_RE = re.compile(r"(^|_)(session|db|db_session|async_sessio
 
 def built_class(func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[[ast.expr], str | None]) -> str | None:
     """The callee, qualified, of the call every ``return`` (with a value) and ``yield`` of
-    ``func`` gives (``yield SQLAlchemyUserDatabase(session, User)``); None when one gives
-    anything else, or they call different things, or there is none."""
+    ``func`` gives (``yield SQLAlchemyUserDatabase(session, User)``), directly or through a
+    name the function binds once, to such a call or by ``with <call> as name`` (``async with
+    aiohttp.ClientSession() as session: yield session``); None when one gives anything
+    else, or they call different things, or there is none."""
     found: set[str] = set()
     nested = (*FUNCTION_TYPES, ast.ClassDef)
-    for stmt in statements(func.body, descend=lambda s: not isinstance(s, nested)):
+    body = list(statements(func.body, descend=lambda s: not isinstance(s, nested)))
+    calls = _names_bound_to_calls(func, body)
+    for stmt in body:
         if isinstance(stmt, ast.Return):
             value = stmt.value
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
@@ -823,6 +827,8 @@ def built_class(func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[
             if isinstance(stmt, ast.Return):
                 continue  # a bare `return` ends a generator
             return None
+        if isinstance(value, ast.Name):
+            value = calls.get(value.id)
         if not isinstance(value, ast.Call):
             return None
         callee = resolve(value.func)
@@ -830,6 +836,33 @@ def built_class(func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[
             return None
         found.add(callee)
     return found.pop() if len(found) == 1 else None
+
+
+def _names_bound_to_calls(func: ast.AST, body: list[ast.stmt]) -> dict[str, ast.Call]:
+    """The names ``func``'s own statements (``body``) bind once, and only to a call: ``x =
+    Client(...)``, or ``with Client(...) as x`` (the call, not what its ``__enter__`` gives,
+    which for a client is itself)."""
+    bound: dict[str, ast.Call] = {}
+    other: set[str] = set()
+    for stmt in body:
+        pairs: list[tuple[ast.expr, ast.expr | None]] = []
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            pairs = [(item.optional_vars, item.context_expr) for item in stmt.items if item.optional_vars]
+        elif isinstance(stmt, ast.Assign):
+            pairs = [(target, stmt.value) for target in stmt.targets]
+        elif isinstance(stmt, ast.AnnAssign):
+            pairs = [(stmt.target, stmt.value)]
+        else:
+            other |= scope_bindings(stmt)
+        for target, value in pairs:
+            if isinstance(target, ast.Name) and isinstance(value, ast.Call) and target.id not in bound:
+                bound[target.id] = value
+            else:
+                other.update(node.id for node in nodes_of(target, ast.Name))
+                if isinstance(target, ast.Name) and target.id in bound:
+                    other.add(target.id)  # bound twice
+    other.update(node.target.id for node in nodes_of(func, ast.NamedExpr) if isinstance(node.target, ast.Name))
+    return {name: call for name, call in bound.items() if name not in other}
 
 
 def gives_items(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -263,15 +263,26 @@ def _provides_other_class(provider: str, ctx: FileContext) -> bool:
 
 def _builds_other_class(callee: str, ctx: FileContext) -> bool:
     """Is ``callee``, which a provider returns or yields calls of, a class known not to be a
-    session: a project class whose bases are all known and none a session, or another
-    package's name spelled as a class (``SQLAlchemyUserDatabase``) that names no session
-    or session factory? (A call of a factory, ``SessionLocal()``, gives a session.)"""
+    session: a project class whose bases are all known and none a session, a name of a
+    client package (``aiohttp.ClientSession``), or another package's name spelled as a class
+    (``SQLAlchemyUserDatabase``) that names no session or session factory? (A call of a
+    factory, ``SessionLocal()``, gives a session.)"""
     last = callee.rpartition(".")[2]
+    if callee.partition(".")[0] in _CLIENT_PACKAGES:
+        return True  # (`aiohttp.ClientSession`, `requests.Session`: an HTTP session)
     if _names_session_type(callee, ctx) or "session" in last.lower() or _FACTORY_RE.search(last):
         return False
     if ctx.is_first_party(callee):
         return _project_class_not_session(callee, ctx)
     return last[:1].isupper()
+
+
+# packages whose classes (their "sessions" too) are clients of other services, never a
+# SQLAlchemy session
+_CLIENT_PACKAGES = frozenset({
+    "aiohttp", "requests", "httpx", "niquests", "curl_cffi", "urllib3", "aiobotocore", "aioboto3", "boto3",
+    "botocore", "pymongo", "motor", "redis", "neo4j", "cassandra", "elasticsearch", "opensearchpy", "websockets",
+})
 
 
 def _project_class_not_session(qualified: str, ctx: FileContext) -> bool:
