@@ -23,9 +23,12 @@ is a function of the module annotated to return or yield a session, or one named
 provider, `get_db`, `get_session`, unless its return annotation, read in the project
 module that defines it, names another class: `-> AsyncIterator[httpx.AsyncClient]`;
 a bare `-> Generator` names none; or, without one, unless every value it returns or
-yields is a call of another class: fastapi-users' `get_user_db` that yields
+yields is a call of another class (or a name it binds once to one, `async with
+aiohttp.ClientSession() as session: yield session`): fastapi-users' `get_user_db` that yields
 `SQLAlchemyUserDatabase(session, User)`, a class of another package by its
-capitalized name, or a project class whose bases are known and none a session),
+capitalized name, a class of an HTTP or other client package (`aiohttp`, `requests`,
+`httpx`, `boto3`, `redis`, `pymongo` ...), or a project class whose bases are known and none
+a session; or an item of a container, `yield client["app"]`),
 `self.<attr>` assigned from one
 or annotated as one in the class body or a base class's (also a base class of
 another project module, read there: a base controller of class-based views, a base
