@@ -870,14 +870,23 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
                     rebound.add(item.optional_vars.id)
         elif isinstance(node, ast.Assign):
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            # (`db, extra = ...`: a name unpacked is bound to something else)
+            rebound.update(
+                n.id for t in node.targets if not isinstance(t, ast.Name)
+                for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            )
             if opens_session(node.value, ctx) or _gets_object_session(node.value, ctx):
                 names.update(targets)
             elif isinstance(node.value, (ast.Call, ast.Await)) or _is_self_attribute(node.value, _owner(node.value, func, ctx)):
                 for target in targets:
                     assigned_calls.setdefault(target, []).append(node.value)
+            elif not is_none_constant(node.value):
+                rebound.update(targets)  # `session = cache`, `session = payload.get("s") or {}`
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             if is_session_annotation(node.annotation, ctx):
                 names.add(node.target.id)
+            elif node.value is not None and not is_none_constant(node.value):
+                rebound.add(node.target.id)
         elif (  # `for db in get_db():` (`async for`), a session dependency's values, as `next(get_db())` takes one
             isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name)
             and isinstance(node.iter, ast.Call) and _provides_session(node.iter.func, ctx)
