@@ -18,8 +18,8 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 project module that opens a session from one (in a `with`, or bound to a name it yields:
 the `session_scope()` recipe) — including `factory.begin()`; or the first value of a
 dependency that yields a session, taken by hand (`db = next(get_db())`);
-`sessionmaker(...)` itself makes a factory, not a session. A function nested in the
-handler (a background job that opens its own session, as it should) is not
+`sessionmaker(...)` itself makes a factory, not a session. A function or lambda nested in
+the handler (a background job that opens its own session, as it should) is not
 the handler and is not flagged.
 
 ## Why is this bad?
@@ -90,6 +90,8 @@ class RouteOpensSession(Rule):
         handler = self.ctx.enclosing_function()
         if handler is None or endpoint_decorator(handler, self.ctx) is None:
             return
+        if isinstance(self.ctx.scopes[-1], ast.Lambda):
+            return  # (`add_task(lambda: cleanup(SessionLocal()))`: the job opens it, later)
         if opens_session(node, self.ctx) or calls_local_factory(node, handler, self.ctx):
             # (`next(get_db())`: the dependency's first value, taken by hand)
             spelled = ast.unparse(node) if _calls_next(node) else f"{ast.unparse(func)}()"
