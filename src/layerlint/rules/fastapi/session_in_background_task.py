@@ -22,7 +22,8 @@ another class), an
 to return one: `async with engine.core_session() as session`, as LL305 finds them).
 The session also counts when it is passed inside the scheduled call
 (`add_task(UserService(session).notify, ...)`, `add_task(partial(f, session))`,
-`add_task(lambda: f(session))`).
+`add_task(lambda: f(session))`), not through a builtin that makes a value of it then
+(`create_task(audit(str(session)))`).
 
 ## Why is this bad?
 The request's session is closed when the response is sent (the dependency's
@@ -67,6 +68,11 @@ CREATE_TASK = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asynci
 EVENT_LOOPS = frozenset({"asyncio.get_event_loop", "asyncio.get_running_loop"})
 
 
+# builtins whose value holds none of their arguments
+_VALUE_BUILTINS = frozenset({"str", "repr", "ascii", "format", "int", "float", "bool", "len", "id", "hash", "type",
+                             "isinstance", "hasattr", "callable"})
+
+
 class SessionInBackgroundTask(Rule):
     code = "LL604"
     name = "session-in-background-task"
@@ -105,6 +111,15 @@ class SessionInBackgroundTask(Rule):
         if session is not None:
             self.report(node, f"route handler hands its session `{session}` to {what}: let the task open its own")
 
+    def _gives_plain_value(self, call: ast.Call) -> bool:
+        """Is ``call`` one of the builtins that make a value holding none of their arguments
+        (``str(session)``, ``len(...)``, ``id(...)``), not rebound by the module?"""
+        func = call.func
+        return (
+            isinstance(func, ast.Name) and func.id in _VALUE_BUILTINS
+            and func.id not in self.ctx.imports and func.id not in self.ctx.top_level_names
+        )
+
     def _session_in(self, expr: ast.AST, depth: int = 0) -> str | None:
         """The session an argument carries: itself, or inside a call/partial/lambda it builds."""
         if depth > 4:
@@ -115,6 +130,8 @@ class SessionInBackgroundTask(Rule):
             return self._session_in(expr.value, depth + 1)
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Call):
             return self._session_in(expr.value, depth + 1)  # ``Service(session).method``
+        if isinstance(expr, ast.Call) and self._gives_plain_value(expr):
+            return None  # (`audit(str(session))`: the task gets a string, made now)
         if isinstance(expr, ast.Call):
             for arg in [*expr.args, *(kw.value for kw in expr.keywords)]:
                 found = self._session_in(arg, depth + 1)
