@@ -20,7 +20,9 @@ to return such a class (`-> HTTPException`) or whose body only returns one
 parameters). A method, an `async def` of the module, or a name defined twice or shadowed
 where the `raise` is, is not followed. A local name raised is read where the function
 binds it, when that is its one binding there: `error = NotFoundError(...)`, then `raise
-error` (not a parameter, nor a name also bound by `except ... as error` or a loop). Not flagged inside an
+error` (not a parameter, nor a name also bound by `except ... as error` or a loop). A name
+a function around the `raise` binds itself (a parameter `HTTPException`, a loop, `with` or
+assignment target; not an import) is that function's, not the class: not flagged. Not flagged inside an
 endpoint (`@router.get(...)`, or a handler Starlette's routing calls, as LL108
 reads it): route code, where the HTTP error belongs, even in
 a module whose folder reads as services (a feature package named `service`).
