@@ -182,6 +182,26 @@ def test_default_layers_leave_test_code_out(module, layer):
     assert LayerModel().classify(module) == layer
 
 
+@pytest.mark.parametrize(
+    ("module", "layer"),
+    [
+        ("shop.db.tables.orders", "models"),
+        ("shop.db.tables", "models"),  # `pkg.*` matches the package itself (review 65: the README's example)
+        ("shop.db", "repositories"),
+        ("shop.db.session", "repositories"),
+        ("shop.dbx", None),
+        ("shop.api.routes.orders", "routes"),
+        ("shop.tests.routes.test_orders", None),  # test code, whatever the patterns say
+        ("shop.api.routes.conftest", None),
+    ],
+)
+def test_configured_layers(module, layer):
+    model = LayerModel({
+        "repositories": ("shop.db.*",), "models": ("shop.db.tables.*",), "routes": ("*.routes.*", "*.routes"),
+    })
+    assert model.classify(module) == layer
+
+
 def test_a_module_declaring_endpoints_is_no_ll102_subject_whatever_its_name(tmp_path, monkeypatch):
     """``api/models.py`` serving machine-learning models is route code (langflow): its
     import of a service is no violation, while a models module's import of one still is."""

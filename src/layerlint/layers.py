@@ -106,10 +106,17 @@ class LayerModel:
         return None
 
     def _classify_patterns(self, module: str) -> str | None:
+        """The layer of the longest pattern matching ``module``; ``pkg.*`` matches the package
+        ``pkg`` itself too (its ``__init__.py``, and what it re-exports). Test code is in no
+        layer, as with the defaults."""
+        if _is_test_module(module.split(".")):
+            return None
         best: tuple[int, str] | None = None
         for layer, patterns in (self.patterns or {}).items():
             for pattern in patterns:
-                if fnmatch.fnmatchcase(module, pattern):
+                if fnmatch.fnmatchcase(module, pattern) or (
+                    pattern.endswith(".*") and fnmatch.fnmatchcase(module, pattern[:-2])
+                ):
                     weight = len(pattern.replace("*", ""))
                     if best is None or weight > best[0]:
                         best = (weight, layer)
