@@ -5,7 +5,7 @@ module name (RULES.md, "How a module gets its layer"); when several parts match,
 the outermost wins (``app.models.repos.git`` is a models module: a folder inside
 a layer stays in that layer); a module name ending ``_service``, ``_repo`` ... counts
 only when no part names a layer, and only after a name (``user_service``; not
-``_models`` alone). Test code is in no layer (:func:`_is_test_module`).
+``_models`` alone). Test code is in no layer (:func:`is_test_module`).
 ``[tool.layerlint.layers]`` replaces the defaults with glob patterns on dotted
 names; when several patterns match, the longest (most specific) wins.
 """
@@ -61,7 +61,7 @@ _SUFFIXES = (
 )
 
 
-def _is_test_module(parts: list[str]) -> bool:
+def is_test_module(parts: list[str]) -> bool:
     """A test module (pytest's ``test_*``/``*_test``, ``conftest``) or a module of a
     ``tests`` package: ``tests/test_user_service.py`` and ``tests/services/test_x.py``
     test a layer and do not belong to it."""
@@ -93,7 +93,7 @@ class LayerModel:
     @staticmethod
     def _classify_default(module: str) -> str | None:
         parts = module.split(".")
-        if _is_test_module(parts):
+        if is_test_module(parts):
             return None
         for part in parts:  # the outermost layer folder wins: app/models/repos/ stays models
             layer = _PARTS.get(part)
@@ -109,7 +109,7 @@ class LayerModel:
         """The layer of the longest pattern matching ``module``; ``pkg.*`` matches the package
         ``pkg`` itself too (its ``__init__.py``, and what it re-exports). Test code is in no
         layer, as with the defaults."""
-        if _is_test_module(module.split(".")):
+        if is_test_module(module.split(".")):
             return None
         best: tuple[int, str] | None = None
         for layer, patterns in (self.patterns or {}).items():

@@ -5,7 +5,11 @@ Flags a call of SQLAlchemy's `MetaData(...)` (resolved through imports:
 `sqlalchemy.MetaData`, `sa.MetaData`, `sqlalchemy.schema.MetaData`, SQLModel's
 re-export) that passes no `naming_convention=`, in a models module or in an
 Alembic `env.py` (a file named `env.py` that imports `alembic`, or sits beside a
-`versions/` folder). Not flagged: a call that unpacks `**kwargs` (the convention
+`versions/` folder); in any other module (not test code, nor a migration) only the
+metadata of a declarative base: `metadata = MetaData()` in the body of a
+`DeclarativeBase` subclass (`app/db/base.py`, a `schema/` package),
+`declarative_base(metadata=MetaData())` (`registry(...)`, `@as_declarative(...)`), or a
+module-level `MetaData()` handed to one by name. Not flagged: a call that unpacks `**kwargs` (the convention
 may be in them), a `MetaData()` whose `naming_convention` is assigned later in
 the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
 the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
@@ -55,6 +59,8 @@ import ast
 from layerlint.context import FileContext
 from layerlint.facts.alembic import is_alembic_env, named_env_py
 from layerlint.facts.names import SCOPE_NODES, free_in
+from layerlint.facts.sqlalchemy import declarative_class, sa_name
+from layerlint.layers import is_test_module
 from layerlint.rule import Rule
 
 METADATA = frozenset({
@@ -105,6 +111,33 @@ def _reflects(scope: ast.AST, target: str) -> bool:
     return False
 
 
+# the words a module declaring a declarative base spells
+_DECLARATIVE_WORDS = ("DeclarativeBase", "declarative_base", "registry", "as_declarative")
+_BASE_FACTORIES = frozenset({"declarative_base", "registry", "as_declarative"})
+
+
+def _declarative_metadata_names(ctx: FileContext) -> frozenset[str]:
+    """The module-level names the module hands a declarative base as its metadata:
+    ``declarative_base(metadata=meta)`` (``registry(...)``, ``@as_declarative(...)``), or
+    ``metadata = meta`` in the body of a declarative base class."""
+    names: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Call) and sa_name(node.func, ctx) in _BASE_FACTORIES:
+            names.update(kw.value.id for kw in node.keywords if kw.arg == "metadata" and isinstance(kw.value, ast.Name))
+        elif isinstance(node, ast.ClassDef) and _is_declarative_base(node, ctx):
+            names.update(
+                stmt.value.id for stmt in node.body
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name)
+                and any(isinstance(t, ast.Name) and t.id == "metadata" for t in stmt.targets)
+            )
+    return frozenset(names)
+
+
+def _is_declarative_base(cls: ast.ClassDef, ctx: FileContext) -> bool:
+    found = declarative_class(cls, ctx)
+    return found is not None and found.kind == "base"
+
+
 def _hands_in(scope: ast.AST, name: str) -> bool:
     """Does a function or lambda bind ``name`` only as a parameter defaulting to the object of
     that name around it (``lambda conn, metadata=metadata: metadata.reflect(conn)``)? (Its body
@@ -135,14 +168,21 @@ class MetadataWithoutNamingConvention(Rule):
     def applies_to(cls, ctx: FileContext) -> bool:
         # (the layer and the file name first: most files fail them, and a scan for an absent
         # word reads the whole text)
-        if ctx.layer != "models" and not named_env_py(ctx):
-            return False
-        return "MetaData" in ctx.source and (ctx.layer == "models" or is_alembic_env(ctx))
+        if ctx.layer == "models" or named_env_py(ctx):
+            return ctx.mentions("MetaData") and (ctx.layer == "models" or is_alembic_env(ctx))
+        # elsewhere, only the metadata of a declarative base (`app/db/base.py`)
+        return (
+            ctx.layer != "migrations" and ctx.mentions("MetaData") and ctx.mentions(*_DECLARATIVE_WORDS)
+            and not is_test_module(ctx.module.split("."))
+        )
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._assigned_to: dict[int, str] = {}
         self._reflecting: set[int] = set()  # `MetaData().reflect(engine)`: the inner call
+        # outside models and env.py: `declarative_base(metadata=MetaData())`, the inner calls
+        self._given_to_base: set[int] = set()
+        self._everywhere = ctx.layer == "models" or named_env_py(ctx)
 
     def needles(self) -> set[str]:
         # a reported call's callee spells MetaData or an import alias of it; the assignments
@@ -162,7 +202,11 @@ class MetadataWithoutNamingConvention(Rule):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "reflect" and isinstance(func.value, ast.Call):
             self._reflecting.add(id(func.value))
+        if not self._everywhere and sa_name(func, self.ctx) in _BASE_FACTORIES:
+            self._given_to_base.update(id(kw.value) for kw in node.keywords if kw.arg == "metadata")
         if self.ctx.resolve(func) not in METADATA or id(node) in self._reflecting:
+            return
+        if not self._everywhere and not self._declarative_metadata(node):
             return
         if any(kw.arg in ("naming_convention", None) for kw in node.keywords):
             return
@@ -177,3 +221,16 @@ class MetadataWithoutNamingConvention(Rule):
             if cls is None and _reflects(self.ctx.enclosing_function() or self.ctx.tree, target):
                 return  # (it reads the tables the database has: it names nothing)
         self.report(node, "`MetaData()` without `naming_convention=`: constraints and indexes get backend-chosen names")
+
+    def _declarative_metadata(self, node: ast.Call) -> bool:
+        """Is this ``MetaData()`` a declarative base's: given as its ``metadata=``, assigned
+        to ``metadata`` in its class body, or to a module-level name handed to one?"""
+        if id(node) in self._given_to_base:
+            return True
+        target = self._assigned_to.get(id(node))
+        if target is None or self.ctx.enclosing_function() is not None:
+            return False
+        cls = self.ctx.enclosing_class()
+        if cls is not None:
+            return target == "metadata" and _is_declarative_base(cls, self.ctx)
+        return target in self.ctx.memo("alembic.declarative_metadata", lambda: _declarative_metadata_names(self.ctx))
