@@ -833,7 +833,8 @@ def attribute_routes(ctx: FileContext) -> dict[int, bool]:
     another), which (or a project base of which) annotates ``router: APIRouter`` in its
     body, or assigns ``self.router`` only router calls in ``__init__`` (``APIRouter(...)``,
     or ``router or APIRouter(...)`` of a parameter ``router: APIRouter | None = None``).
-    By id of the decorator -> may the router have a default response class? (Looked for
+    Also ``@shop.router.get(...)``, ``shop`` a routes module imported whole (no default class
+    known). By id of the decorator -> may the router have a default response class? (Looked for
     only in a file whose text spells such a decorator.)"""
     return ctx.memo_of(_find_attribute_routes)
 
@@ -909,6 +910,11 @@ def _calls_on_router_attributes(ctx: FileContext, methods: frozenset[str], decor
         call = instances.get(instance)
         cls = resolve_in(call.func, bound) if call is not None else None
         if cls is None:
+            # `@shop.router.get(...)`, `shop` a routes module imported (its router, as a
+            # router imported by name is: no default response class known)
+            module = bound.get(instance) if call is None and instance not in local else None
+            if module and _router_like(attr) and ctx.layer_of(module) == "routes" and bound_once(instance):
+                found[id(decorator)] = False
             continue
         key = (instance, attr)
         if key not in verdicts:

@@ -20,7 +20,8 @@ parameter annotated `APIRouter | None` or unannotated with the default None);
 an attribute assigned anything else, or an instance made inside a function, is
 not known to be a router; also `@self.router.get(...)` on a function nested in a
 method of a class of the module, `self` the method's first parameter, when the
-class's `router` is one so: r2r declares its endpoints in `_setup_routes`) whose
+class's `router` is one so: r2r declares its endpoints in `_setup_routes`; or the router of a
+routes module imported whole, `@shop.router.get(...)` after `from app.routes import shop`) whose
 decorators pass no `response_model=` (`response_model=None` counts: it is a
 decision) and whose function has no return annotation. A function registered by a
 call on a router name is an endpoint too, the call's keywords read as a
