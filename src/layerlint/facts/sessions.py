@@ -132,8 +132,10 @@ def _annotation_types(node: ast.AST | None) -> list[ast.AST]:
 
 
 def _session_aliases(ctx: FileContext) -> _NameSet:
-    """Module-level names bound to a session type (``SessionDep = Annotated[AsyncSession, ...]``)."""
+    """Module-level names bound to a session type (``SessionDep = Annotated[AsyncSession, ...]``),
+    or to another such name (``DB = SessionDep``, that one imported or not)."""
     names: set[str] = set()
+    renames: dict[str, str] = {}
     for stmt in ctx.tree.body:
         target = value = None
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -145,13 +147,28 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
         if isinstance(target, ast.Name) and value is not None:
             if any(ctx.resolve(base_expr(t)) in SESSION_TYPES for t in _annotation_types(value)):
                 names.add(target.id)
+            elif isinstance(value, ast.Name) and value.id != target.id:
+                renames[target.id] = value.id  # `DB = SessionDep`: another name of an alias
+    rebound = rebound_at_top(ctx) if renames else frozenset()
+    deciding: set[str] = set()
 
     def imported_alias(local: str, qualified: str) -> bool:
         # ``from app.dependencies.auth import SessionDep`` where that module defines the alias;
         # type aliases are CapWords, and reading another module costs a parse: ask only for those
+        if local in renames:  # (a name bound once at the top level, to another name)
+            if local in rebound or local in deciding:
+                return False
+            deciding.add(local)
+            try:
+                named = renames[local]
+                spelled = ctx.imports.get(named, "").rpartition(".")[2]
+                return named in aliases or (named in ctx.imports and _ALIAS_RE.match(spelled) is not None)
+            finally:
+                deciding.discard(local)
         return local[:1].isupper() and qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[1]
 
-    return _NameSet(names, dict(ctx.imports), imported_alias)
+    aliases = _NameSet(names, {**dict(ctx.imports), **renames}, imported_alias)
+    return aliases
 
 
 def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
