@@ -66,6 +66,7 @@ from layerlint.facts.project_classes import (
     inherited_attribute_types,
     method_context_manager,
     module_level_statements,
+    parsed_annotation,
     outside_bases,
     provided_class,
     read_outside_bases,
@@ -887,10 +888,14 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
                     rebound.add(item.optional_vars.id)
         elif isinstance(node, ast.Assign):
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
-            # (`db, extra = ...`: a name unpacked is bound to something else)
+            # (`db, extra = ...`: a name unpacked is bound to something else, unless the
+            # function called says it returns a session there: `-> tuple[Session, bool]`)
+            unpacked = _unpacked_sessions(node, ctx)
+            names.update(name for name, session in unpacked.items() if session)
             rebound.update(
                 n.id for t in node.targets if not isinstance(t, ast.Name)
-                for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+                for n in ast.walk(t)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and not unpacked.get(n.id)
             )
             if opens_session(node.value, ctx) or _gets_object_session(node.value, ctx):
                 names.update(targets)
@@ -915,6 +920,33 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
     return _NameSet(
         names, assigned_calls, lambda _name, values: any(_gives_session(value, func, ctx) for value in values)
     )
+
+
+def _unpacked_sessions(stmt: ast.Assign, ctx: FileContext) -> dict[str, bool]:
+    """``db, owned = open_session()`` (also awaited), ``open_session`` a function of the module
+    annotated to return a tuple of as many types (``-> tuple[Session, bool]``): each name
+    unpacked -> is its type a session? Empty for any other assignment."""
+    target = stmt.targets[0] if len(stmt.targets) == 1 else None
+    value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+    if not isinstance(target, (ast.Tuple, ast.List)) or not isinstance(value, ast.Call):
+        return {}
+    local = _module_function(value.func, ctx)
+    if local is None or isinstance(stmt.value, ast.Await) is not isinstance(local, ast.AsyncFunctionDef):
+        return {}
+    returns = parsed_annotation(local.returns)
+    if not isinstance(returns, ast.Subscript) or not _names_tuple(returns.value, ctx):
+        return {}
+    types = returns.slice.elts if isinstance(returns.slice, ast.Tuple) else [returns.slice]
+    if len(types) != len(target.elts) or not all(isinstance(elt, ast.Name) for elt in target.elts):
+        return {}  # (`tuple[Session, ...]`, a starred or nested target: not read)
+    return {elt.id: is_session_annotation(kind, ctx) for elt, kind in zip(target.elts, types)}  # type: ignore[attr-defined]
+
+
+def _names_tuple(node: ast.expr, ctx: FileContext) -> bool:
+    """``tuple`` (the builtin, not rebound) or ``typing.Tuple``."""
+    if isinstance(node, ast.Name) and node.id == "tuple":
+        return "tuple" not in ctx.imports and "tuple" not in ctx.top_level_names
+    return ctx.resolve(node) in ("typing.Tuple", "typing_extensions.Tuple")
 
 
 # the session an ORM object belongs to: `db = Session.object_session(self)`
