@@ -244,3 +244,46 @@ def test_a_change_in_the_context_managers_module_invalidates_the_cached_result(p
     stat = os.stat(engine)
     os.utime(engine, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     assert _findings("app/repositories/entries.py") == []
+
+
+WRAPPERS = '''\
+from contextlib import asynccontextmanager, contextmanager
+
+from app.db.engine import get_db, get_untyped
+
+fresh_imported = contextmanager(get_db)
+wrong_imported = asynccontextmanager(get_db)
+untyped_imported = contextmanager(get_untyped)
+'''
+WRAPPED_USES = '''\
+from contextlib import contextmanager
+
+from app.db.engine import get_db
+from app.db.wrappers import fresh_imported, untyped_imported, wrong_imported
+
+here = contextmanager(get_db)
+
+
+def counts(model):
+    with fresh_imported() as session:
+        session.query(model).count()
+    with here() as local:
+        local.query(model).count()
+    with untyped_imported() as untyped:
+        untyped.query(model).count()
+    with wrong_imported() as wrong:
+        return wrong.query(model).count()
+'''
+
+
+def test_contextmanager_of_an_imported_provider_hands_out_what_the_provider_is_annotated_to_yield(project):
+    # (review 58: `fresh = contextmanager(get_db)` with get_db imported from another module)
+    (project / "app" / "db" / "wrappers.py").write_text(WRAPPERS)
+    (project / "app" / "services" / "counts.py").write_text(WRAPPED_USES)
+    assert _findings("app/services/counts.py") == [
+        ("services/counts.py", 11, "LL107"),
+        ("services/counts.py", 11, "LL305"),
+        ("services/counts.py", 13, "LL107"),
+        ("services/counts.py", 13, "LL305"),
+        # clean: a provider that does not say what it yields, one the wrong kind of manager wraps
+    ]

@@ -181,6 +181,11 @@ class _Module:
     # top-level functions with no return annotation named like a session provider whose
     # every value is an item of a container (see gives_items)
     items: frozenset[str] = frozenset()
+    # top-level `fresh = contextmanager(get_db)`, get_db imported -> (the manager, get_db qualified)
+    wrapping: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # (contextlib's manager, a top-level function) -> what the function gives it, by its
+    # annotation (see _managed)
+    managed: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 def inherited_attributes(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str], bool] | None:
@@ -563,7 +568,11 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             qualified = resolve_in(call.args[0], bound)
             if qualified:
                 returns[name] = qualified
-    context_managers, instances = _context_managers_and_instances(tree.body, bound)
+    context_managers, instances, wrapping = _context_managers_and_instances(tree.body, bound)
+    managed = {  # what each function gives the context manager wrapping it (`contextmanager(f)`)
+        (manager, func.name): found for func in functions if func.returns is not None
+        for manager in CONTEXT_MANAGERS if (found := _managed(manager, func, bound))
+    }
     type_vars = {
         name: _type_var_bound(call, bound) for name, call in factories
         if name not in bases and resolve_in(call.func, imports) in TYPE_VAR_FACTORIES
@@ -591,6 +600,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         },
         attributes, frozenset(tables), frozenset(rebound), built, frozenset(lenient_returns),
         frozenset(node.name for node in classes if not node.decorator_list and not node.keywords), frozenset(items),
+        wrapping, managed,
     )
 
 
@@ -950,12 +960,14 @@ def _provided(qualified: str, ctx: FileContext) -> str | None:
 
 def _context_managers_and_instances(
     body: list[ast.stmt], bound: dict[str, str]
-) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+) -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, tuple[str, str]]]:
     """The context managers of a module (functions and methods of its classes) with what
-    they yield, and its instances of classes; a name bound twice at the top level (in
-    if/else branches, say) is left out: which binding holds is not known."""
+    they yield, its instances of classes, and the names it binds to ``contextmanager(f)``
+    of an imported ``f`` (-> the manager, ``f`` qualified); a name bound twice at the top
+    level (in if/else branches, say) is left out: which binding holds is not known."""
     context_managers: dict[str, tuple[str, str]] = {}
     instances: dict[str, str] = {}
+    wrapping: dict[str, tuple[str, str]] = {}  # `fresh = contextmanager(get_db)`, get_db imported
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     seen: set[str] = set()
     rebound: set[str] = set()
@@ -978,14 +990,19 @@ def _context_managers_and_instances(
             _set_or_drop(instances, stmt.targets[0].id, cls)
             if cls in CONTEXT_MANAGERS:  # `fresh_db = contextmanager(get_db)`, get_db a function above
                 args = stmt.value.args  # type: ignore[union-attr]
-                func = functions.get(args[0].id) if len(args) == 1 and isinstance(args[0], ast.Name) else None
+                wrapped = args[0] if len(args) == 1 and not stmt.value.keywords else None  # type: ignore[union-attr]
+                func = functions.get(wrapped.id) if isinstance(wrapped, ast.Name) else None
                 _set_or_drop(context_managers, stmt.targets[0].id, func and _managed(cls, func, bound))
+                imported = resolve_in(wrapped, bound) if func is None and wrapped is not None else None
+                if imported and imported not in CONTEXT_MANAGERS:  # (`contextmanager(get_db)`, get_db imported)
+                    wrapping[stmt.targets[0].id] = (cls, imported)
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             _set_or_drop(instances, stmt.target.id, resolve_in(stmt.annotation, bound))
     for name in rebound:
         instances.pop(name, None)
         context_managers.pop(name, None)
-    return context_managers, instances
+        wrapping.pop(name, None)
+    return context_managers, instances, wrapping
 
 
 def _set_or_drop(found: dict[str, Any], key: str, value: Any) -> None:
@@ -1099,6 +1116,10 @@ def _context_manager_of(qualified: str, ctx: FileContext, hops: int) -> tuple[st
     if read is not None:  # `module.function`
         if name in read.context_managers:
             return read.context_managers[name]
+        if name in read.wrapping:  # `fresh = contextmanager(get_db)`, get_db imported: read there
+            manager, wrapped = read.wrapping[name]
+            found = _defined_in(wrapped, ctx, hops + 1)
+            return found[0].managed.get((manager, found[1])) if found is not None else None
         if name in read.imports:
             return _context_manager_of(read.imports[name], ctx, hops + 1)
         return None

@@ -23,7 +23,8 @@ not rebound: `self: DatabaseTask` in a Celery task bound to it), or
 `self.<method>()` (`cls.<method>()` in a classmethod) in a method of a class whose body or
 nearest base defining `<method>` (of the module or another project module) makes it one,
 decorated `@asynccontextmanager` (`@contextmanager`), or made one at the module's top
-level (`fresh_db = contextmanager(get_db)`), and annotated to yield a session
+level (`fresh_db = contextmanager(get_db)`, `get_db` of the module or imported, read where
+it is defined), and annotated to yield a session
 (`-> AsyncIterator[AsyncSession]`, `AsyncGenerator[AsyncSession, None]`,
 `Iterator[Session]`, or `-> Session` by mistake; a project subclass of one too) or a plain `def` annotated to return a
 context manager of one (`-> ContextManager[Session]`), or a plain `def` (no other decorator
