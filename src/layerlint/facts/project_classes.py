@@ -848,31 +848,39 @@ def built_class(func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[
     return found.pop() if len(found) == 1 else None
 
 
-def _names_bound_to_calls(func: ast.AST, body: list[ast.stmt]) -> dict[str, ast.Call]:
-    """The names ``func``'s own statements (``body``) bind once, and only to a call: ``x =
-    Client(...)``, or ``with Client(...) as x`` (the call, not what its ``__enter__`` gives,
-    which for a client is itself)."""
-    bound: dict[str, ast.Call] = {}
+def assigned_values(func: ast.AST, body: list[ast.stmt]) -> dict[str, list[ast.expr]]:
+    """The names ``func``'s own statements (``body``) bind only by assigning a name (``x =
+    ...``, ``x: T = ...``) or by ``with <expr> as x``, each with the values bound to it (for a
+    ``with``, the context expression); a name also bound another way (unpacked, a loop or
+    ``except`` target, an import, a walrus) is left out."""
+    values: dict[str, list[ast.expr]] = {}
     other: set[str] = set()
     for stmt in body:
-        pairs: list[tuple[ast.expr, ast.expr | None]] = []
+        pairs: list[tuple[ast.expr, ast.expr]] = []
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             pairs = [(item.optional_vars, item.context_expr) for item in stmt.items if item.optional_vars]
         elif isinstance(stmt, ast.Assign):
             pairs = [(target, stmt.value) for target in stmt.targets]
         elif isinstance(stmt, ast.AnnAssign):
-            pairs = [(stmt.target, stmt.value)]
+            pairs = [(stmt.target, stmt.value)] if stmt.value is not None else []
         else:
             other |= scope_bindings(stmt)
         for target, value in pairs:
-            if isinstance(target, ast.Name) and isinstance(value, ast.Call) and target.id not in bound:
-                bound[target.id] = value
+            if isinstance(target, ast.Name):
+                values.setdefault(target.id, []).append(value)
             else:
                 other.update(node.id for node in nodes_of(target, ast.Name))
-                if isinstance(target, ast.Name) and target.id in bound:
-                    other.add(target.id)  # bound twice
     other.update(node.target.id for node in nodes_of(func, ast.NamedExpr) if isinstance(node.target, ast.Name))
-    return {name: call for name, call in bound.items() if name not in other}
+    return {name: found for name, found in values.items() if name not in other}
+
+
+def _names_bound_to_calls(func: ast.AST, body: list[ast.stmt]) -> dict[str, ast.Call]:
+    """The names ``func`` binds once, and to a call: ``x = Client(...)``, or ``with
+    Client(...) as x`` (the call, not what its ``__enter__`` gives, which for a client is itself)."""
+    return {
+        name: found[0] for name, found in assigned_values(func, body).items()
+        if len(found) == 1 and isinstance(found[0], ast.Call)
+    }
 
 
 def gives_items(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -882,18 +890,10 @@ def gives_items(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     Mongo database or the like, whatever its name says."""
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
-    items: set[str] = set()
-    other: set[str] = set()
-    for stmt in body:
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            names = {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
-            simple = all(isinstance(target, ast.Name) for target in targets)
-            (items if simple and isinstance(stmt.value, ast.Subscript) else other).update(names)
-        elif not isinstance(stmt, (ast.Return, ast.Expr)):
-            other |= scope_bindings(stmt)
-    other.update(node.target.id for node in nodes_of(func, ast.NamedExpr) if isinstance(node.target, ast.Name))
-    items -= other
+    items = {
+        name for name, found in assigned_values(func, body).items()
+        if all(isinstance(value, ast.Subscript) for value in found)
+    }
     values = []
     for stmt in body:
         if isinstance(stmt, ast.Return) and stmt.value is not None:

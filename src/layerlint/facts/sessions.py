@@ -56,6 +56,7 @@ from layerlint.facts.project_classes import (
     RETURNED,
     SESSION_PROVIDER_NAME_RE,
     UNKNOWN_BASE,
+    assigned_values,
     built_by,
     built_class,
     context_manager_yield,
@@ -448,19 +449,10 @@ def _manages_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, opens:
     ``with`` statement, or bound to a name it yields (and binds to nothing else)?"""
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
-    opened: set[str] = set()
-    other: set[str] = set()
-    for stmt in body:
-        if isinstance(stmt, (ast.With, ast.AsyncWith)) and any(opens(item.context_expr) for item in stmt.items):
-            return True
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            simple = all(isinstance(target, ast.Name) for target in targets)
-            (opened if simple and opens(stmt.value) else other).update(statement_bindings(stmt))
-        else:
-            other |= scope_bindings(stmt)
-    other.update(node.target.id for node in nodes_of(func, ast.NamedExpr) if isinstance(node.target, ast.Name))
-    opened -= other
+    if any(isinstance(stmt, (ast.With, ast.AsyncWith)) and any(opens(item.context_expr) for item in stmt.items)
+           for stmt in body):
+        return True
+    opened = {name for name, values in assigned_values(func, body).items() if all(opens(value) for value in values)}
     return bool(opened) and any(
         isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield)
         and isinstance(stmt.value.value, ast.Name) and stmt.value.value.id in opened
