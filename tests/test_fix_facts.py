@@ -242,6 +242,13 @@ def test_setup_cfg_requirements(tmp_path):
         ('setup(install_requires=["sqlalchemy>=2.0.30"])\n', False),
         # parsed, never run: the statements before setup() do not stop the reading
         ('import sys\nsys.exit("never run")\nsetup(install_requires=["sqlalchemy<2"])\n', True),
+        # a sum of literal lists, a list grown by append/extend/+= of literals: every string
+        # added counts, whichever branch adds it (mediagoblin, review 66)
+        ('E = []\nif OLD:\n    E.append("mock")\nR = ["six"] + E\nR.append("sqlalchemy<2")\nsetup(install_requires=R)\n',
+         True),
+        ('R = ["sqlalchemy>=2"]\nif OLD:\n    R.extend(["sqlalchemy<1.4"])\nsetup(install_requires=R)\n', True),
+        ('R = ["six"]\nR += ["sqlalchemy>=2"]\nsetup(install_requires=R + ["jinja2"])\n', False),
+        ('R = ["sqlalchemy>=1.4"]\nR.append(driver())\nsetup(install_requires=R)\n', None),
         # anything but a literal list of strings is not read
         ('setup(install_requires=[line for line in open("requirements.in")])\n', None),
         ('setup(install_requires=["sqlalchemy>=1.4", DRIVER])\n', None),

@@ -145,6 +145,82 @@ class SetupPy:
 
         return self._assigned_once.get(node.id, node) if isinstance(node, ast.Name) else node
 
+    def strings(self, node: Any, depth: int = 0) -> list[str] | None:
+        """The strings a list of requirements may hold: a literal list or tuple of string
+        literals, a sum of such lists (``[...] + extra``), or a module-level name assigned one
+        once, with every string any ``name.append("...")``, ``name.extend([...])`` or ``name +=
+        [...]`` of the module adds (in an ``if`` too: all of them, whichever runs); None when
+        some part cannot be read."""
+        import ast
+
+        if depth > 8:
+            return None
+        if isinstance(node, (ast.List, ast.Tuple)):
+            if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+                return [e.value for e in node.elts]
+            return None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.strings(node.left, depth + 1), self.strings(node.right, depth + 1)
+            return None if left is None or right is None else left + right
+        if isinstance(node, ast.Name):
+            return self._grown_strings(node.id, depth)
+        return None
+
+    def _grown_strings(self, name: str, depth: int) -> list[str] | None:
+        value = self._grown_lists.get(name)
+        if value is None:
+            return None
+        found = self.strings(value[0], depth + 1)
+        for added in value[1]:
+            more = self.strings(added, depth + 1)
+            if found is None or more is None:
+                return None
+            found = found + more
+        return found
+
+    @cached_property
+    def _grown_lists(self) -> dict[str, tuple[Any, list[Any]]]:
+        """Module-level names assigned once (a plain assignment at the top level) and
+        otherwise only grown in place -> (the value assigned, what each growth adds: the
+        value of ``extend(...)``/``+=``, or ``[x]`` of ``append(x)``)."""
+        import ast
+        from collections import Counter
+
+        growths: dict[str, list[Any]] = {}
+        handled: set[int] = set()  # the nodes naming the list in its growths
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+                growths.setdefault(node.target.id, []).append(node.value)
+                handled.add(id(node.target))
+            elif (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.attr in ("append", "extend")
+                and len(node.args) == 1 and not node.keywords
+            ):
+                added = node.args[0]
+                growths.setdefault(node.func.value.id, []).append(
+                    ast.List(elts=[added], ctx=ast.Load()) if node.func.attr == "append" else added
+                )
+                handled.add(id(node.func))
+        stores: Counter[str] = Counter()
+        changed: set[str] = set()  # a name used another way through an attribute or a subscript
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
+                if id(node) not in handled:
+                    changed.add(node.value.id)
+            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and id(node) not in handled:
+                stores[node.id] += 1
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stores[node.name] += 1
+            elif isinstance(node, ast.alias):
+                stores[(node.asname or node.name).partition(".")[0]] += 1
+        return {
+            stmt.targets[0].id: (stmt.value, growths.get(stmt.targets[0].id, []))
+            for stmt in self.tree.body
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and stores[stmt.targets[0].id] == 1 and stmt.targets[0].id not in changed
+        }
+
 
 def _names_assigned_once(tree: Any) -> dict[str, Any]:
     import ast

@@ -17,8 +17,9 @@ environment layerlint runs in is not the project's):
   ``[options.extras_require]``;
 - ``setup.py``, parsed and never run: ``install_requires=`` and the values of
   ``extras_require=`` in its ``setup(...)`` call, when each is a literal list or
-  tuple of string literals, or a module-level name assigned one (and nothing
-  else: a list built at run time is not read).
+  tuple of string literals, a sum of such lists, or a module-level name assigned one
+  and otherwise only grown by ``append``/``extend``/``+=`` of such literals (every
+  string added counts, whichever branch adds it; a list built any other way is not read).
 
 The files are looked for in the project root (the folder of the nearest
 ``pyproject.toml``, else the file's folder) and its parents, up to the
@@ -380,21 +381,13 @@ def _from_setup_cfg(found: Found, path: Path) -> None:
 def _from_setup_py(found: Found, path: Path) -> None:
     setup_py = read_setup_py(path)
     for keyword in setup_py.keywords if setup_py is not None else ():
-        value = setup_py.literal(keyword.value)
         if keyword.arg == "install_requires":
-            _requirement_strings(found, _string_list(value))
-        elif keyword.arg == "extras_require" and isinstance(value, ast.Dict):
+            _requirement_strings(found, setup_py.strings(keyword.value) or [])
+            continue
+        value = setup_py.literal(keyword.value)
+        if keyword.arg == "extras_require" and isinstance(value, ast.Dict):
             for extra in value.values:
-                _requirement_strings(found, _string_list(setup_py.literal(extra)))
-
-
-def _string_list(node: ast.expr) -> list[str]:
-    """The strings of a literal list or tuple of string literals; nothing for anything else."""
-    if isinstance(node, (ast.List, ast.Tuple)) and all(
-        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
-    ):
-        return [e.value for e in node.elts]
-    return []
+                _requirement_strings(found, setup_py.strings(extra) or [])
 
 
 def _from_lock(found: Found, path: Path) -> None:
