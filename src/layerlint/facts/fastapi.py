@@ -18,6 +18,7 @@ from layerlint.facts.project_classes import (
     class_attributes,
     class_own_names,
     function_returns_call_of,
+    instance_class,
     module_level_statements,
     outside_bases,
     parsed_annotation,
@@ -300,8 +301,18 @@ def _router_names(ctx: FileContext) -> frozenset[str]:
 
 def imports_routes_router(local: str, ctx: FileContext) -> bool:
     """Does the import table bind ``local`` to a router of a routes module (``from .base import router``)?"""
-    module, _, last = ctx.imports.get(local, "").rpartition(".")
-    return _router_like(last) and bool(module) and ctx.layer_of(module) == "routes"
+    return routes_module_router(ctx.imports.get(local, ""), ctx)
+
+
+def routes_module_router(qualified: str, ctx: FileContext) -> bool:
+    """Is ``qualified`` the router of a routes module: a name spelled like one (``router``,
+    ``app``) there, not an instance of a class known to be no router (``app =
+    Blueprint(...)``, read in that module)?"""
+    module, _, last = qualified.rpartition(".")
+    if not (_router_like(last) and module and ctx.layer_of(module) == "routes"):
+        return False
+    cls = instance_class(qualified, ctx)
+    return cls is None or cls in ROUTER_CLASSES or _project_router_class(cls, ctx)
 
 
 # an annotation spelling a router class (`router: APIRouter`, `app: "fastapi.FastAPI"`,
@@ -913,7 +924,7 @@ def _calls_on_router_attributes(ctx: FileContext, methods: frozenset[str], decor
             # `@shop.router.get(...)`, `shop` a routes module imported (its router, as a
             # router imported by name is: no default response class known)
             module = bound.get(instance) if call is None and instance not in local else None
-            if module and _router_like(attr) and ctx.layer_of(module) == "routes" and bound_once(instance):
+            if module and bound_once(instance) and routes_module_router(f"{module}.{attr}", ctx):
                 found[id(decorator)] = False
             continue
         key = (instance, attr)
