@@ -9,7 +9,9 @@ Alembic `env.py` (a file named `env.py` that imports `alembic`, or sits beside a
 metadata of a declarative base: `metadata = MetaData()` in the body of a
 `DeclarativeBase` subclass (`app/db/base.py`, a `schema/` package),
 `declarative_base(metadata=MetaData())` (`registry(...)`, `@as_declarative(...)`), or a
-module-level `MetaData()` handed to one by name. Not flagged: a call that unpacks `**kwargs` (the convention
+module-level `MetaData()` handed to one by name. Not flagged: the metadata of a
+declarative base whose tables the module reflects (`Base.metadata.reflect(engine)`, a
+`DeferredReflection` or `automap_base()` base), a call that unpacks `**kwargs` (the convention
 may be in them), a `MetaData()` whose `naming_convention` is assigned later in
 the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
 the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
@@ -116,6 +118,25 @@ _DECLARATIVE_WORDS = ("DeclarativeBase", "declarative_base", "registry", "as_dec
 _BASE_FACTORIES = frozenset({"declarative_base", "registry", "as_declarative"})
 
 
+# the words of a module reflecting a declarative base's tables
+_REFLECTING_WORDS = ("reflect", "DeferredReflection", "automap_base")
+_REFLECTING_BASES = frozenset({
+    "sqlalchemy.ext.declarative.DeferredReflection", "sqlalchemy.ext.automap.automap_base",
+})
+
+
+def _reflects_bases(ctx: FileContext) -> bool:
+    """Does the module reflect the tables of its declarative bases: ``Base.metadata.reflect(
+    engine)`` (``conn.run_sync(Base.metadata.reflect)``), or a base of
+    ``DeferredReflection``/``automap_base()``, which read the database's tables?"""
+    return ctx.memo("alembic.reflects_bases", lambda: any(
+        (isinstance(node, ast.Attribute) and node.attr == "reflect" and isinstance(node.value, ast.Attribute)
+         and node.value.attr == "metadata")
+        or (isinstance(node, (ast.Name, ast.Attribute)) and ctx.resolve(node) in _REFLECTING_BASES)
+        for node in ast.walk(ctx.tree)
+    ))
+
+
 def _declarative_metadata_names(ctx: FileContext) -> frozenset[str]:
     """The module-level names the module hands a declarative base as its metadata:
     ``declarative_base(metadata=meta)`` (``registry(...)``, ``@as_declarative(...)``), or
@@ -206,8 +227,14 @@ class MetadataWithoutNamingConvention(Rule):
             self._given_to_base.update(id(kw.value) for kw in node.keywords if kw.arg == "metadata")
         if self.ctx.resolve(func) not in METADATA or id(node) in self._reflecting:
             return
-        if not self._everywhere and not self._declarative_metadata(node):
+        declarative = not self._everywhere and self._declarative_metadata(node)
+        if not self._everywhere and not declarative:
             return
+        if (
+            self.ctx.mentions(*_REFLECTING_WORDS) and _reflects_bases(self.ctx)
+            and (declarative or self._declarative_metadata(node))
+        ):
+            return  # (a declarative base's, whose tables are reflected: `Base.metadata.reflect(engine)`)
         if any(kw.arg in ("naming_convention", None) for kw in node.keywords):
             return
         if len(node.args) >= 3 or any(isinstance(a, ast.Starred) for a in node.args):
