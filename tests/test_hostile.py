@@ -208,6 +208,16 @@ def test_layer_pattern_matching_nothing_is_a_warning(tmp_path):
     assert "services pattern" not in result.output
 
 
+def test_a_package_pattern_matching_only_the_package_is_no_warning(tmp_path):
+    # (review 67: `pkg.*` matches the package `pkg` too, the warning included)
+    project = _project(tmp_path)
+    (project / "app" / "tables").mkdir()
+    (project / "app" / "tables" / "__init__.py").write_text("")
+    (project / "pyproject.toml").write_text('[tool.layerlint.layers]\nmodels = ["app.tables.*"]\n')
+    result = _run("check", str(project))
+    assert "matches no linted module" not in result.output
+
+
 def test_conflicting_select_and_ignore_ignore_wins(tmp_path):
     project = _project(tmp_path)
     (project / "pyproject.toml").write_text('[tool.layerlint]\nselect = ["LL103"]\nignore = ["LL103"]\n')

@@ -72,6 +72,12 @@ def is_test_module(parts: list[str]) -> bool:
     )
 
 
+def pattern_matches(module: str, pattern: str) -> bool:
+    """Does a configured layer pattern (a glob on dotted names) match ``module``? ``pkg.*``
+    matches the package ``pkg`` itself too (its ``__init__.py``, and what it re-exports)."""
+    return fnmatch.fnmatchcase(module, pattern) or (pattern.endswith(".*") and fnmatch.fnmatchcase(module, pattern[:-2]))
+
+
 class LayerModel:
     def __init__(self, patterns: dict[str, tuple[str, ...]] | None = None) -> None:
         self.patterns = patterns
@@ -106,17 +112,17 @@ class LayerModel:
         return None
 
     def _classify_patterns(self, module: str) -> str | None:
-        """The layer of the longest pattern matching ``module``; ``pkg.*`` matches the package
-        ``pkg`` itself too (its ``__init__.py``, and what it re-exports). Test code is in no
-        layer, as with the defaults."""
-        if is_test_module(module.split(".")):
+        """The layer of the longest pattern matching ``module`` (:func:`pattern_matches`).
+        A module inside a ``tests`` package, or a ``conftest``, is in no layer: test code
+        mirroring the layout (``tests/routes/test_users.py``) tests a layer. Modules the
+        patterns name are not second-guessed by their own names (``ab_test``, ``tests``)."""
+        parts = module.split(".")
+        if parts[-1] == "conftest" or any(part in ("tests", "test") for part in parts[:-1]):
             return None
         best: tuple[int, str] | None = None
         for layer, patterns in (self.patterns or {}).items():
             for pattern in patterns:
-                if fnmatch.fnmatchcase(module, pattern) or (
-                    pattern.endswith(".*") and fnmatch.fnmatchcase(module, pattern[:-2])
-                ):
+                if pattern_matches(module, pattern):
                     weight = len(pattern.replace("*", ""))
                     if best is None or weight > best[0]:
                         best = (weight, layer)

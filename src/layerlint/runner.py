@@ -132,8 +132,7 @@ def unmatched_layer_patterns(files: list[str], overrides: Overrides) -> list[str
     A pattern that matches nothing is most often a typo that silently turns a layer
     off. Only meaningful when a whole tree was linted (not a pre-commit file list).
     """
-    import fnmatch
-
+    from layerlint.layers import pattern_matches
     from layerlint.project import module_name
 
     modules: dict[Path, tuple[Settings, set[str]]] = {}
@@ -147,7 +146,7 @@ def unmatched_layer_patterns(files: list[str], overrides: Overrides) -> list[str
     for config_file, (settings, names) in modules.items():
         for layer, patterns in (settings.layers.patterns or {}).items():
             for pattern in patterns:
-                if not any(fnmatch.fnmatchcase(name, pattern) for name in names):
+                if not any(pattern_matches(name, pattern) for name in names):
                     warnings.append(
                         f"{config_file}: [tool.layerlint.layers] {layer} pattern {pattern!r} matches no linted module"
                     )
