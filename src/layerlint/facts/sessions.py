@@ -894,6 +894,10 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             elif isinstance(node.value, (ast.Call, ast.Await)) or _is_self_attribute(node.value, _owner(node.value, func, ctx)):
                 for target in targets:
                     assigned_calls.setdefault(target, []).append(node.value)
+            elif _keeps_session(node.value, targets, ctx):
+                # `session = session or SessionLocal()`: the same session, or one opened
+                if any(opens_session(part, ctx) for part in _alternatives(node.value)):
+                    names.update(targets)
             elif not is_none_constant(node.value):
                 rebound.update(targets)  # `session = cache`, `session = payload.get("s") or {}`
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -911,6 +915,24 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
     names -= rebound | assigned_calls.keys()
     return _NameSet(
         names, assigned_calls, lambda _name, values: any(_gives_session(value, func, ctx) for value in values)
+    )
+
+
+def _alternatives(value: ast.expr) -> list[ast.expr]:
+    """The values an ``or``/``and`` or a conditional expression may give (its test aside)."""
+    if isinstance(value, ast.BoolOp):
+        return [part for operand in value.values for part in _alternatives(operand)]
+    if isinstance(value, ast.IfExp):
+        return [*_alternatives(value.body), *_alternatives(value.orelse)]
+    return [value]
+
+
+def _keeps_session(value: ast.expr, targets: list[str], ctx: FileContext) -> bool:
+    """Is ``value`` an ``or`` or a conditional expression each of whose values is the name
+    assigned (``session = session or SessionLocal()``), None, or a session it opens?"""
+    return isinstance(value, (ast.BoolOp, ast.IfExp)) and all(
+        (isinstance(part, ast.Name) and part.id in targets) or is_none_constant(part) or opens_session(part, ctx)
+        for part in _alternatives(value)
     )
 
 
