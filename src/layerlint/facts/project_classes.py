@@ -823,7 +823,7 @@ def built_class(func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[
     found: set[str] = set()
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda s: not isinstance(s, nested)))
-    calls = _names_bound_to_calls(func, body)
+    calls = _names_bound_to_calls(func, body, resolve)
     for stmt in body:
         if isinstance(stmt, ast.Return):
             value = stmt.value
@@ -874,13 +874,28 @@ def assigned_values(func: ast.AST, body: list[ast.stmt]) -> dict[str, list[ast.e
     return {name: found for name, found in values.items() if name not in other}
 
 
-def _names_bound_to_calls(func: ast.AST, body: list[ast.stmt]) -> dict[str, ast.Call]:
+def _names_bound_to_calls(
+    func: ast.AST, body: list[ast.stmt], resolve: Callable[[ast.expr], str | None]
+) -> dict[str, ast.Call]:
     """The names ``func`` binds once, and to a call: ``x = Client(...)``, or ``with
-    Client(...) as x`` (the call, not what its ``__enter__`` gives, which for a client is itself)."""
+    Client(...) as x`` where ``Client`` is a client package's (whose ``__enter__`` gives
+    itself; a project class's may give anything: a session)."""
+    entered = {
+        id(item.context_expr) for stmt in body if isinstance(stmt, (ast.With, ast.AsyncWith)) for item in stmt.items
+    }
     return {
         name: found[0] for name, found in assigned_values(func, body).items()
         if len(found) == 1 and isinstance(found[0], ast.Call)
+        and (id(found[0]) not in entered or (resolve(found[0].func) or "").partition(".")[0] in CLIENT_PACKAGES)
     }
+
+
+# packages whose classes (their "sessions" too) are clients of other services, never a
+# SQLAlchemy session
+CLIENT_PACKAGES = frozenset({
+    "aiohttp", "requests", "httpx", "niquests", "curl_cffi", "urllib3", "aiobotocore", "aioboto3", "boto3",
+    "botocore", "pymongo", "motor", "redis", "neo4j", "cassandra", "elasticsearch", "opensearchpy", "websockets",
+})
 
 
 def gives_items(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -51,6 +51,7 @@ from layerlint.facts.project_classes import (
     ANNOTATED,
     AWAITED,
     CLASS_VARS,
+    CLIENT_PACKAGES,
     CONTEXT_MANAGERS,
     GENERATOR_TYPES,
     RETURNED,
@@ -287,21 +288,13 @@ def _builds_other_class(callee: str, ctx: FileContext) -> bool:
     (``SQLAlchemyUserDatabase``) that names no session or session factory? (A call of a
     factory, ``SessionLocal()``, gives a session.)"""
     last = callee.rpartition(".")[2]
-    if callee.partition(".")[0] in _CLIENT_PACKAGES:
+    if callee.partition(".")[0] in CLIENT_PACKAGES:
         return True  # (`aiohttp.ClientSession`, `requests.Session`: an HTTP session)
     if _names_session_type(callee, ctx) or "session" in last.lower() or _FACTORY_RE.search(last):
         return False
     if ctx.is_first_party(callee):
         return _project_class_not_session(callee, ctx)
     return last[:1].isupper()
-
-
-# packages whose classes (their "sessions" too) are clients of other services, never a
-# SQLAlchemy session
-_CLIENT_PACKAGES = frozenset({
-    "aiohttp", "requests", "httpx", "niquests", "curl_cffi", "urllib3", "aiobotocore", "aioboto3", "boto3",
-    "botocore", "pymongo", "motor", "redis", "neo4j", "cassandra", "elasticsearch", "opensearchpy", "websockets",
-})
 
 
 def _project_class_not_session(qualified: str, ctx: FileContext) -> bool:
