@@ -38,6 +38,10 @@ HTTP_EXCEPTIONS = frozenset({
     "fastapi.exceptions.HTTPException",
     "starlette.exceptions.HTTPException",
 })
+# what schedules work to run after the response (LL603, LL604)
+BACKGROUND_TASK = frozenset({"starlette.background.BackgroundTask", "fastapi.background.BackgroundTask"})
+CREATE_TASK = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task"})
+EVENT_LOOPS = frozenset({"asyncio.get_event_loop", "asyncio.get_running_loop"})
 ROUTER_CLASSES = frozenset({
     "fastapi.FastAPI",
     "fastapi.applications.FastAPI",

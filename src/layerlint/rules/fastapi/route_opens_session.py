@@ -18,9 +18,10 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 project module that opens a session from one (in a `with`, or bound to a name it yields:
 the `session_scope()` recipe) — including `factory.begin()`; or the first value of a
 dependency that yields a session, taken by hand (`db = next(get_db())`);
-`sessionmaker(...)` itself makes a factory, not a session. A function or lambda nested in
-the handler (a background job that opens its own session, as it should) is not
-the handler and is not flagged.
+`sessionmaker(...)` itself makes a factory, not a session. A function nested in the
+handler, or a lambda it hands to `add_task`/`BackgroundTask`/`asyncio.create_task` (a
+background job that opens its own session, as it should), is not the handler and is not
+flagged; a lambda run during the request (`run_in_threadpool(lambda: ...)`) is.
 
 ## Why is this bad?
 A session opened by hand bypasses the request's dependency: tests cannot
@@ -55,7 +56,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import endpoint_decorator, may_have_endpoints
+from layerlint.facts.fastapi import BACKGROUND_TASK, CREATE_TASK, endpoint_decorator, may_have_endpoints
 from layerlint.facts.sessions import (
     SESSION_TYPES,
     calls_local_factory,
@@ -64,6 +65,7 @@ from layerlint.facts.sessions import (
     session_factories_settled,
 )
 from layerlint.rule import Rule
+from layerlint.walk import nodes_of
 
 
 class RouteOpensSession(Rule):
@@ -90,7 +92,10 @@ class RouteOpensSession(Rule):
         handler = self.ctx.enclosing_function()
         if handler is None or endpoint_decorator(handler, self.ctx) is None:
             return
-        if isinstance(self.ctx.scopes[-1], ast.Lambda):
+        innermost = self.ctx.scopes[-1]
+        if isinstance(innermost, ast.Lambda) and id(innermost) in self.ctx.memo(
+            ("fastapi.deferred_lambdas", id(handler)), lambda: _deferred_lambdas(handler, self.ctx)
+        ):
             return  # (`add_task(lambda: cleanup(SessionLocal()))`: the job opens it, later)
         if opens_session(node, self.ctx) or calls_local_factory(node, handler, self.ctx):
             # (`next(get_db())`: the dependency's first value, taken by hand)
@@ -99,6 +104,23 @@ class RouteOpensSession(Rule):
                 node,
                 f"route handler `{handler.name}` opens its own session with `{spelled}`: take it from `Depends(...)`",
             )
+
+
+def _deferred_lambdas(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
+    """The lambdas of the handler it schedules to run after the response (by id): given to
+    ``.add_task(...)``, ``BackgroundTask(...)`` or ``asyncio.create_task``/``ensure_future``
+    (not ``run_in_threadpool``/``to_thread``, awaited during the request)."""
+    found = set()
+    for call in nodes_of(handler, ast.Call):
+        func = call.func  # type: ignore[attr-defined]
+        if (isinstance(func, ast.Attribute) and func.attr in ("add_task", "create_task")) or (
+            ctx.resolve(func) in BACKGROUND_TASK | CREATE_TASK
+        ):
+            found.update(
+                id(arg) for arg in (*call.args, *(kw.value for kw in call.keywords))  # type: ignore[attr-defined]
+                if isinstance(arg, ast.Lambda)
+            )
+    return frozenset(found)
 
 
 def _calls_next(call: ast.Call) -> bool:

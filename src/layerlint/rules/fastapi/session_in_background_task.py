@@ -59,13 +59,10 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import enclosing_endpoint, may_have_endpoints
+from layerlint.facts.fastapi import BACKGROUND_TASK, CREATE_TASK, EVENT_LOOPS, enclosing_endpoint, may_have_endpoints
 from layerlint.facts.sessions import is_session
 from layerlint.rule import Rule
 
-BACKGROUND_TASK = frozenset({"starlette.background.BackgroundTask", "fastapi.background.BackgroundTask"})
-CREATE_TASK = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task"})
-EVENT_LOOPS = frozenset({"asyncio.get_event_loop", "asyncio.get_running_loop"})
 
 
 # builtins whose value holds none of their arguments
