@@ -164,11 +164,13 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
             deciding.add(local)
             try:
                 named = renames[local]
-                spelled = ctx.imports.get(named, "").rpartition(".")[2]
-                return named in aliases or (named in ctx.imports and _ALIAS_RE.match(spelled) is not None)
+                return named in aliases or (named in ctx.imports and _spelled_alias(ctx.imports[named], ctx))
             finally:
                 deciding.discard(local)
-        return local[:1].isupper() and qualified.rpartition(".")[2] in _imported_module_facts(qualified, ctx)[1]
+        return local[:1].isupper() and any(
+            name.rpartition(".")[2] in _imported_module_facts(name, ctx)[1]
+            for name, _path in ctx.reexport_hops(qualified, 4)
+        )
 
     aliases = _NameSet(names, {**dict(ctx.imports), **renames}, imported_alias)
     return aliases
@@ -187,11 +189,19 @@ def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
         if qualified in SESSION_TYPES or (qualified is not None and _reexported_session(qualified, ctx)):
             return True
         if isinstance(item, ast.Name) and (
-            item.id in aliases
-            or (item.id in ctx.imports and _ALIAS_RE.match(ctx.imports[item.id].rpartition(".")[2]))
+            item.id in aliases or (item.id in ctx.imports and _spelled_alias(ctx.imports[item.id], ctx))
         ):
             return True
     return False
+
+
+def _spelled_alias(qualified: str, ctx: FileContext) -> bool:
+    """An alias imported from outside the project (its module is no project file, so it
+    cannot be read) named as session aliases are (``DbSession``, ``AsyncSessionDep``)? One of
+    a project module is read there instead (:func:`_session_aliases`): its name does not
+    decide (``SessionDep = Annotated[WebSession, ...]``)."""
+    module, _, last = qualified.rpartition(".")
+    return _ALIAS_RE.match(last) is not None and not (module and ctx.module_source_path(module))
 
 
 def _reexported_session(qualified: str, ctx: FileContext) -> bool:
