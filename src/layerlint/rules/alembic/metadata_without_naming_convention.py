@@ -17,7 +17,7 @@ the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
 the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
 in the function or module that binds it, or in a function within that reads the
 same name, not one of its own (a parameter defaulting to it is the same object:
-`lambda c, meta=meta: meta.reflect(c)`); or `MetaData().reflect(engine)`: it names nothing),
+`lambda c, meta=meta: meta.reflect(c)`, `lambda c, m=meta: m.reflect(c)`); or `MetaData().reflect(engine)`: it names nothing),
 and `MetaData()` in
 migrations, where it only describes tables for `op.bulk_insert` or
 reflection.
@@ -103,6 +103,8 @@ def _reflects(scope: ast.AST, target: str) -> bool:
             # (its own name, in its body; its methods see the name around the class)
             stack.extend(stmt for stmt in node.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)))
             continue
+        if target == root and any(_reflects(node, name) for name in _renamed_in(node, root)):
+            return True  # (`lambda c, m=meta: m.reflect(c)`)
         if isinstance(node, SCOPE_NODES) and not free_in(node, root) and not _hands_in(node, root):
             # (its defaults and decorators run in the scope around it)
             stack.extend(_outer_parts(node))
@@ -163,12 +165,21 @@ def _hands_in(scope: ast.AST, name: str) -> bool:
     """Does a function or lambda bind ``name`` only as a parameter defaulting to the object of
     that name around it (``lambda conn, metadata=metadata: metadata.reflect(conn)``)? (Its body
     rebinding the parameter is not looked for.)"""
+    return name in _renamed_in(scope, name, same=True)
+
+
+def _renamed_in(scope: ast.AST, name: str, same: bool = False) -> list[str]:
+    """The parameters of a function or lambda defaulting to the object ``name`` holds around
+    it (``m=meta``): those of another name, or, with ``same``, the one of that name."""
     args = getattr(scope, "args", None)
     if not isinstance(args, ast.arguments):
-        return False
+        return []
     positional = [*args.posonlyargs, *args.args]
     pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults), *zip(args.kwonlyargs, args.kw_defaults)]
-    return any(arg.arg == name and isinstance(value, ast.Name) and value.id == name for arg, value in pairs)
+    return [
+        arg.arg for arg, value in pairs
+        if isinstance(value, ast.Name) and value.id == name and (arg.arg == name) is same
+    ]
 
 
 def _outer_parts(scope: ast.AST) -> list[ast.AST]:
