@@ -17,7 +17,8 @@ the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
 the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
 in the function or module that binds it, or in a function within that reads the
 same name, not one of its own (a parameter defaulting to it is the same object:
-`lambda c, meta=meta: meta.reflect(c)`, `lambda c, m=meta: m.reflect(c)`); or `MetaData().reflect(engine)`: it names nothing),
+`lambda c, meta=meta: meta.reflect(c)`, `lambda c, m=meta: m.reflect(c)`); or
+`MetaData().reflect(engine)`: it names nothing),
 and `MetaData()` in
 migrations, where it only describes tables for `op.bulk_insert` or
 reflection.
@@ -175,7 +176,8 @@ def _renamed_in(scope: ast.AST, name: str, same: bool = False) -> list[str]:
     if not isinstance(args, ast.arguments):
         return []
     positional = [*args.posonlyargs, *args.args]
-    pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults), *zip(args.kwonlyargs, args.kw_defaults)]
+    defaulted = positional[len(positional) - len(args.defaults):]
+    pairs = [*zip(defaulted, args.defaults), *zip(args.kwonlyargs, args.kw_defaults)]
     return [
         arg.arg for arg, value in pairs
         if isinstance(value, ast.Name) and value.id == name and (arg.arg == name) is same
