@@ -75,6 +75,7 @@ from layerlint.facts.project_classes import (
     rebound_at_top,
     scope_bindings,
     statement_bindings,
+    top_level_bindings,
 )
 from layerlint.facts.sqlalchemy import base_expr
 from layerlint.facts.typing import is_none_constant
@@ -510,6 +511,9 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:
 _ASSIGNED_RE = re.compile(r"\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 _CHAINED_TARGET_RE = re.compile(r"=[ \t]*\(*([^\W\d]\w*)\)*[ \t]*(?==(?!=))")
 _DEF_RE = re.compile(r"(?m)^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)")
+# a top-level block statement whose body runs at import, and the assignment targets in it
+_BLOCK_START_RE = re.compile(r"(?:if|elif|else|try|except|finally|with)\b")
+_INDENTED_ASSIGNED_RE = re.compile(r"(?m)^[ \t]+\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 # the boundary before each unindented line (a lookahead: the line stays whole)
 _TOP_LEVEL_START_RE = re.compile(r"\n(?=[^ \t\r\n#])")
 _ALIASED_SESSION_IMPORT_RE = re.compile(r"(?:ession|maker)\w*[ \t]+as[ \t]")
@@ -545,6 +549,8 @@ def _top_level_names(path: str) -> frozenset[str] | None:
         if assigned is not None:
             names.add(assigned.group(1))
             names.update(_CHAINED_TARGET_RE.findall(statement))
+        elif _BLOCK_START_RE.match(statement):  # (`if USE_GLOBALS:` then `    Session = ...`)
+            names.update(_INDENTED_ASSIGNED_RE.findall(statement))
     if "contextmanager" in text:
         names.update(_DEF_RE.findall(text))
     return frozenset(names)
@@ -568,7 +574,9 @@ def _module_facts(path: str) -> _Facts:
     factories: set[str] = set()
     aliases: set[str] = set()
     calls: list[tuple[set[str], ast.Call]] = []
-    for stmt in tree.body:
+    # (in if/try blocks too: `if USE_GLOBALS: Session = scoped_session(...)`; a name bound
+    # twice is left out, below)
+    for stmt in module_level_statements(tree.body):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 top = alias.name.partition(".")[0]
@@ -593,7 +601,8 @@ def _module_facts(path: str) -> _Facts:
         func = call.func
         if resolve_in(func, imports) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in known):
             sessions |= bound
-    return frozenset(factories), frozenset(aliases), frozenset(sessions)
+    rebound = top_level_bindings(tree.body)[1]
+    return frozenset(factories - rebound), frozenset(aliases - rebound), frozenset(sessions - rebound)
 
 
 def _scoped_import_bindings(ctx: FileContext) -> tuple[tuple[str, str], ...]:
