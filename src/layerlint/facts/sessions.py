@@ -1683,6 +1683,12 @@ def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
         func = ctx.enclosing_function()
         if func is not None and (_returns_session(expr, func, ctx) or _gets_object_session(expr, ctx)):
             return True  # `self.get_session().query(...)` (aiida): as `s = self.get_session()` holds
+        if func is not None and calls_local_factory(expr, func, ctx):
+            return True  # `Session = sessionmaker(bind=engine)`, then `Session().query(...)`
+        if isinstance(expr, ast.Call) and not expr.args and not expr.keywords and isinstance(expr.func, ast.Name) and (
+            holds_session(expr.func, ctx)
+        ):
+            return True  # `DBSession().query(...)`: a scoped_session called gives its session
     return isinstance(expr, ast.Call) and opens_session(expr, ctx)
 
 

@@ -45,7 +45,9 @@ session_local() as session` where the function binds `session_local` once to the
 of a project function annotated to return a session maker (`-> sessionmaker`), or
 whose body is only `return sessionmaker(...)` (`factory = create_session(url)`), or
 such a call itself
-(`SessionLocal().query(...)`), or a call a name is read as a session from
+(`SessionLocal().query(...)`; also of a session maker the function binds, `Session =
+sessionmaker(bind=engine)` then `Session().query(...)`, or of a module-level
+scoped_session, `DBSession().query(...)`), or a call a name is read as a session from
 (`self.get_session().query(...)`, as `session = self.get_session()`;
 `object_session(self).query(...)`). `.query()` on anything else (a search client, a
 Flask-SQLAlchemy `Model.query`) is not flagged. Nothing in an Alembic script folder is checked (a migration, or a module beside
