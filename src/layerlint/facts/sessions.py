@@ -906,10 +906,14 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             elif isinstance(node.value, (ast.Call, ast.Await)) or _is_self_attribute(node.value, _owner(node.value, func, ctx)):
                 for target in targets:
                     assigned_calls.setdefault(target, []).append(node.value)
-            elif _keeps_session(node.value, targets, ctx):
-                # `session = session or SessionLocal()`: the same session, or one opened
-                if any(opens_session(part, ctx) for part in _alternatives(node.value)):
+            elif (parts := _session_alternatives(node.value, targets, func, ctx)) is not None:
+                # `session = session or SessionLocal()` (`or get_session()`, `or self.session`):
+                # the same session, or another that a value opens or gives
+                if any(opens_session(part, ctx) for part in parts):
                     names.update(targets)
+                elif parts:
+                    for target in targets:
+                        assigned_calls.setdefault(target, []).extend(parts)
             elif not is_none_constant(node.value):
                 rebound.update(targets)  # `session = cache`, `session = payload.get("s") or {}`
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -939,13 +943,23 @@ def _alternatives(value: ast.expr) -> list[ast.expr]:
     return [value]
 
 
-def _keeps_session(value: ast.expr, targets: list[str], ctx: FileContext) -> bool:
-    """Is ``value`` an ``or`` or a conditional expression each of whose values is the name
-    assigned (``session = session or SessionLocal()``), None, or a session it opens?"""
-    return isinstance(value, (ast.BoolOp, ast.IfExp)) and all(
-        (isinstance(part, ast.Name) and part.id in targets) or is_none_constant(part) or opens_session(part, ctx)
-        for part in _alternatives(value)
-    )
+def _session_alternatives(
+    value: ast.expr, targets: list[str], func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> list[ast.expr] | None:
+    """For an ``or`` or a conditional expression each of whose values is the name assigned
+    (``session = session or SessionLocal()``), None, or a call or ``self.<attr>`` (what may
+    be a session: asked of it as of any value assigned), those other values; None for any
+    other expression."""
+    if not isinstance(value, (ast.BoolOp, ast.IfExp)):
+        return None
+    others = []
+    for part in _alternatives(value):
+        if (isinstance(part, ast.Name) and part.id in targets) or is_none_constant(part):
+            continue
+        if not (isinstance(part, (ast.Call, ast.Await)) or _is_self_attribute(part, _owner(part, func, ctx))):
+            return None
+        others.append(part)
+    return others
 
 
 def _unpacked_sessions(stmt: ast.Assign, ctx: FileContext) -> dict[str, bool]:
