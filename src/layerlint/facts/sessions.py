@@ -512,7 +512,7 @@ _ASSIGNED_RE = re.compile(r"\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 _CHAINED_TARGET_RE = re.compile(r"=[ \t]*\(*([^\W\d]\w*)\)*[ \t]*(?==(?!=))")
 _DEF_RE = re.compile(r"(?m)^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)")
 # a top-level block statement whose body runs at import, and the assignment targets in it
-_BLOCK_START_RE = re.compile(r"(?:if|elif|else|try|except|finally|with)\b")
+_BLOCK_START_RE = re.compile(r"(?:if|elif|else|try|except|finally|with)\b(?![ \t]*=(?!=))")
 _INDENTED_ASSIGNED_RE = re.compile(r"(?m)^[ \t]+\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 # the boundary before each unindented line (a lookahead: the line stays whole)
 _TOP_LEVEL_START_RE = re.compile(r"\n(?=[^ \t\r\n#])")
@@ -545,12 +545,13 @@ def _top_level_names(path: str) -> frozenset[str] | None:
         statements = [chunk for chunk in statements if "ession" in chunk or "maker" in chunk]
     names: set[str] = set()
     for statement in statements:
+        if _BLOCK_START_RE.match(statement):  # (`if USE_GLOBALS:` then `    Session = ...`)
+            names.update(_INDENTED_ASSIGNED_RE.findall(statement))
+            continue  # (`try:` would read as the annotation of a name `try`)
         assigned = _ASSIGNED_RE.match(statement)
         if assigned is not None:
             names.add(assigned.group(1))
             names.update(_CHAINED_TARGET_RE.findall(statement))
-        elif _BLOCK_START_RE.match(statement):  # (`if USE_GLOBALS:` then `    Session = ...`)
-            names.update(_INDENTED_ASSIGNED_RE.findall(statement))
     if "contextmanager" in text:
         names.update(_DEF_RE.findall(text))
     return frozenset(names)
