@@ -113,11 +113,11 @@ class LayerModel:
 
     def _classify_patterns(self, module: str) -> str | None:
         """The layer of the longest pattern matching ``module`` (:func:`pattern_matches`).
-        A module inside a ``tests`` package, or a ``conftest``, is in no layer: test code
-        mirroring the layout (``tests/routes/test_users.py``) tests a layer. Modules the
-        patterns name are not second-guessed by their own names (``ab_test``, ``tests``)."""
-        parts = module.split(".")
-        if parts[-1] == "conftest" or any(part in ("tests", "test") for part in parts[:-1]):
+        Test code is in no layer, as with the defaults (:func:`is_test_module`): a test module
+        beside the code (``services/test_billing.py``) or mirroring its layout
+        (``tests/routes/test_users.py``) tests a layer. (A module named like one,
+        ``ab_test``, is left out too: a missed finding rather than findings on tests.)"""
+        if is_test_module(module.split(".")):
             return None
         best: tuple[int, str] | None = None
         for layer, patterns in (self.patterns or {}).items():
