@@ -18,10 +18,11 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 project module that opens a session from one (in a `with`, or bound to a name it yields:
 the `session_scope()` recipe) — including `factory.begin()`; or the first value of a
 dependency that yields a session, taken by hand (`db = next(get_db())`);
-`sessionmaker(...)` itself makes a factory, not a session. A function nested in the
-handler, or a lambda it hands to `add_task`/`BackgroundTask`/`asyncio.create_task` (a
-background job that opens its own session, as it should), is not the handler and is not
-flagged; a lambda run during the request (`run_in_threadpool(lambda: ...)`) is.
+`sessionmaker(...)` itself makes a factory, not a session. A function or lambda nested in
+the handler (a background job that opens its own session, as it should: `add_task(lambda:
+...)`) is not the handler and is not flagged, but for a lambda it runs in a worker thread
+during the request (`run_in_threadpool(lambda: ...)`, `asyncio.to_thread`, `anyio.to_thread.run_sync`,
+a loop's `run_in_executor`).
 
 ## Why is this bad?
 A session opened by hand bypasses the request's dependency: tests cannot
@@ -56,7 +57,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import BACKGROUND_TASK, CREATE_TASK, endpoint_decorator, may_have_endpoints
+from layerlint.facts.fastapi import endpoint_decorator, may_have_endpoints
 from layerlint.facts.sessions import (
     SESSION_TYPES,
     calls_local_factory,
@@ -93,10 +94,10 @@ class RouteOpensSession(Rule):
         if handler is None or endpoint_decorator(handler, self.ctx) is None:
             return
         innermost = self.ctx.scopes[-1]
-        if isinstance(innermost, ast.Lambda) and id(innermost) in self.ctx.memo(
-            ("fastapi.deferred_lambdas", id(handler)), lambda: _deferred_lambdas(handler, self.ctx)
+        if isinstance(innermost, ast.Lambda) and id(innermost) not in self.ctx.memo(
+            ("fastapi.run_now_lambdas", id(handler)), lambda: _lambdas_run_now(handler, self.ctx)
         ):
-            return  # (`add_task(lambda: cleanup(SessionLocal()))`: the job opens it, later)
+            return  # (`add_task(lambda: cleanup(SessionLocal()))`: a job, as a nested def is)
         if opens_session(node, self.ctx) or calls_local_factory(node, handler, self.ctx):
             # (`next(get_db())`: the dependency's first value, taken by hand)
             spelled = ast.unparse(node) if _calls_next(node) else f"{ast.unparse(func)}()"
@@ -106,21 +107,27 @@ class RouteOpensSession(Rule):
             )
 
 
-def _deferred_lambdas(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
-    """The lambdas of the handler it schedules to run after the response (by id): given to
-    ``.add_task(...)``, ``BackgroundTask(...)`` or ``asyncio.create_task``/``ensure_future``
-    (not ``run_in_threadpool``/``to_thread``, awaited during the request)."""
+def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
+    """The lambdas of the handler it runs during the request in a worker thread (by id):
+    given to ``run_in_threadpool``, ``asyncio.to_thread``, ``anyio.to_thread.run_sync`` or a
+    loop's ``run_in_executor`` (awaited there). Any other lambda, as a nested ``def``, is a
+    job of its own (``add_task(lambda: ...)``, a scheduler's, a thread's)."""
     found = set()
     for call in nodes_of(handler, ast.Call):
         func = call.func  # type: ignore[attr-defined]
-        if (isinstance(func, ast.Attribute) and func.attr in ("add_task", "create_task")) or (
-            ctx.resolve(func) in BACKGROUND_TASK | CREATE_TASK
-        ):
+        if ctx.resolve(func) in _RUN_NOW or (isinstance(func, ast.Attribute) and func.attr == "run_in_executor"):
             found.update(
                 id(arg) for arg in (*call.args, *(kw.value for kw in call.keywords))  # type: ignore[attr-defined]
                 if isinstance(arg, ast.Lambda)
             )
     return frozenset(found)
+
+
+# what runs a function in a worker thread during the request
+_RUN_NOW = frozenset({
+    "fastapi.concurrency.run_in_threadpool", "starlette.concurrency.run_in_threadpool", "asyncio.to_thread",
+    "anyio.to_thread.run_sync",
+})
 
 
 def _calls_next(call: ast.Call) -> bool:
