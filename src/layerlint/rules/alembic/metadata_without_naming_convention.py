@@ -117,44 +117,76 @@ def _reflects(scope: ast.AST, target: str) -> bool:
 
 
 # the words a module declaring a declarative base spells
-_DECLARATIVE_WORDS = ("DeclarativeBase", "declarative_base", "registry", "as_declarative")
-_BASE_FACTORIES = frozenset({"declarative_base", "registry", "as_declarative"})
+_DECLARATIVE_WORDS = ("DeclarativeBase", "declarative_base", "registry", "as_declarative", "automap_base")
+_BASE_FACTORIES = frozenset({"declarative_base", "registry", "as_declarative", "automap_base"})
 
 
+# the base an `automap_base()` makes, whose tables are read from the database
+_AUTOMAPPED = "automap_base()"
 # the words of a module reflecting a declarative base's tables
 _REFLECTING_WORDS = ("reflect", "DeferredReflection", "automap_base")
-_REFLECTING_BASES = frozenset({
-    "sqlalchemy.ext.declarative.DeferredReflection", "sqlalchemy.ext.automap.automap_base",
+_DEFERRED_REFLECTION = frozenset({
+    "sqlalchemy.ext.declarative.DeferredReflection", "sqlalchemy.ext.declarative.extensions.DeferredReflection",
 })
 
 
-def _reflects_bases(ctx: FileContext) -> bool:
-    """Does the module reflect the tables of its declarative bases: ``Base.metadata.reflect(
-    engine)`` (``conn.run_sync(Base.metadata.reflect)``), or a base of
-    ``DeferredReflection``/``automap_base()``, which read the database's tables?"""
-    return ctx.memo("alembic.reflects_bases", lambda: any(
-        (isinstance(node, ast.Attribute) and node.attr == "reflect" and isinstance(node.value, ast.Attribute)
-         and node.value.attr == "metadata")
-        or (isinstance(node, (ast.Name, ast.Attribute)) and ctx.resolve(node) in _REFLECTING_BASES)
-        for node in ast.walk(ctx.tree)
-    ))
-
-
-def _declarative_metadata_names(ctx: FileContext) -> frozenset[str]:
-    """The module-level names the module hands a declarative base as its metadata:
-    ``declarative_base(metadata=meta)`` (``registry(...)``, ``@as_declarative(...)``), or
-    ``metadata = meta`` in the body of a declarative base class."""
-    names: set[str] = set()
+def _reflected_bases(ctx: FileContext) -> frozenset[str]:
+    """The names of the module's declarative bases whose tables are read from the database:
+    ``Base`` of ``Base.metadata.reflect(engine)`` (``conn.run_sync(Base.metadata.reflect)``),
+    a base beside a ``DeferredReflection`` class in a class's bases (``class
+    Customer(Reflected, Base)``), or a name bound to ``automap_base(...)``."""
+    found: set[str] = set()
+    deferred: set[str] = set()  # the module's classes deriving from DeferredReflection
     for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.Call) and sa_name(node.func, ctx) in _BASE_FACTORIES:
-            names.update(kw.value.id for kw in node.keywords if kw.arg == "metadata" and isinstance(kw.value, ast.Name))
-        elif isinstance(node, ast.ClassDef) and _is_declarative_base(node, ctx):
-            names.update(
-                stmt.value.id for stmt in node.body
-                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name)
-                and any(isinstance(t, ast.Name) and t.id == "metadata" for t in stmt.targets)
+        if (
+            isinstance(node, ast.Attribute) and node.attr == "reflect" and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "metadata" and isinstance(node.value.value, ast.Name)
+        ):
+            found.add(node.value.value.id)
+        elif (  # `Base = automap_base(metadata=meta)`
+            isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+            and sa_name(node.value.func, ctx) == "automap_base"
+        ):
+            found.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    classes = [node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)]
+    for cls in classes:  # (in the order defined: a base class comes first)
+        if any(ctx.resolve(base) in _DEFERRED_REFLECTION or getattr(base, "id", None) in deferred
+               for base in cls.bases):
+            deferred.add(cls.name)
+            found.update(
+                base.id for base in cls.bases
+                if isinstance(base, ast.Name) and base.id not in deferred and ctx.resolve(base) not in _DEFERRED_REFLECTION
             )
-    return frozenset(names)
+    return frozenset(found)
+
+
+def _declarative_metadata_names(ctx: FileContext) -> dict[str, frozenset[str]]:
+    """The module-level names the module hands a declarative base as its metadata, each with
+    the names of those bases: ``Base = declarative_base(metadata=meta)`` (``registry(...)``,
+    ``@as_declarative(...)``), or ``metadata = meta`` in the body of a declarative base class.
+    (A base given one by a call assigned to no name has none.)"""
+    names: dict[str, set[str]] = {}
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            calls = [(node.value, [t.id for t in node.targets if isinstance(t, ast.Name)])]
+        elif isinstance(node, ast.ClassDef):
+            calls = [(decorator, [node.name]) for decorator in node.decorator_list if isinstance(decorator, ast.Call)]
+            if _is_declarative_base(node, ctx):
+                for stmt in node.body:
+                    if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and any(
+                        isinstance(t, ast.Name) and t.id == "metadata" for t in stmt.targets
+                    ):
+                        names.setdefault(stmt.value.id, set()).add(node.name)
+        elif isinstance(node, ast.Call):
+            calls = [(node, [])]
+        else:
+            continue
+        for call, bases in calls:
+            if sa_name(call.func, ctx) in _BASE_FACTORIES:
+                for kw in call.keywords:
+                    if kw.arg == "metadata" and isinstance(kw.value, ast.Name):
+                        names.setdefault(kw.value.id, set()).update(bases)
+    return {name: frozenset(bases) for name, bases in names.items()}
 
 
 def _is_declarative_base(cls: ast.ClassDef, ctx: FileContext) -> bool:
@@ -214,8 +246,8 @@ class MetadataWithoutNamingConvention(Rule):
         super().__init__(ctx)
         self._assigned_to: dict[int, str] = {}
         self._reflecting: set[int] = set()  # `MetaData().reflect(engine)`: the inner call
-        # outside models and env.py: `declarative_base(metadata=MetaData())`, the inner calls
-        self._given_to_base: set[int] = set()
+        # `declarative_base(metadata=MetaData())`: the inner call -> the name of the base
+        self._given_to_base: dict[int, str] = {}
         self._everywhere = ctx.layer == "models" or named_env_py(ctx)
 
     def needles(self) -> set[str]:
@@ -236,18 +268,22 @@ class MetadataWithoutNamingConvention(Rule):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "reflect" and isinstance(func.value, ast.Call):
             self._reflecting.add(id(func.value))
-        if not self._everywhere and sa_name(func, self.ctx) in _BASE_FACTORIES:
-            self._given_to_base.update(id(kw.value) for kw in node.keywords if kw.arg == "metadata")
+        factory = sa_name(func, self.ctx)
+        if factory in _BASE_FACTORIES:
+            # (`Base = declarative_base(metadata=MetaData())`: the MetaData is Base's)
+            base = _AUTOMAPPED if factory == "automap_base" else self._assigned_to.get(id(node), "")
+            for kw in node.keywords:
+                if kw.arg == "metadata":
+                    self._given_to_base[id(kw.value)] = base
         if self.ctx.resolve(func) not in METADATA or id(node) in self._reflecting:
             return
-        declarative = not self._everywhere and self._declarative_metadata(node)
-        if not self._everywhere and not declarative:
+        bases = self._bases_of(node) if not self._everywhere or self.ctx.mentions(*_REFLECTING_WORDS) else None
+        if not self._everywhere and bases is None:
             return
-        if (
-            self.ctx.mentions(*_REFLECTING_WORDS) and _reflects_bases(self.ctx)
-            and (declarative or self._declarative_metadata(node))
+        if bases and self.ctx.mentions(*_REFLECTING_WORDS) and (
+            _AUTOMAPPED in bases or bases & self.ctx.memo("alembic.reflected_bases", lambda: _reflected_bases(self.ctx))
         ):
-            return  # (a declarative base's, whose tables are reflected: `Base.metadata.reflect(engine)`)
+            return  # (its base's tables are read from the database: `Base.metadata.reflect(engine)`)
         if any(kw.arg in ("naming_convention", None) for kw in node.keywords):
             return
         if len(node.args) >= 3 or any(isinstance(a, ast.Starred) for a in node.args):
@@ -262,15 +298,18 @@ class MetadataWithoutNamingConvention(Rule):
                 return  # (it reads the tables the database has: it names nothing)
         self.report(node, "`MetaData()` without `naming_convention=`: constraints and indexes get backend-chosen names")
 
-    def _declarative_metadata(self, node: ast.Call) -> bool:
-        """Is this ``MetaData()`` a declarative base's: given as its ``metadata=``, assigned
-        to ``metadata`` in its class body, or to a module-level name handed to one?"""
+    def _bases_of(self, node: ast.Call) -> frozenset[str] | None:
+        """The names of the declarative bases this ``MetaData()`` is the metadata of
+        (:data:`_AUTOMAPPED` for an ``automap_base()``'s, "" for a base bound to no name);
+        None when it is no base's. A base's: given as its ``metadata=``, assigned to
+        ``metadata`` in its class body, or to a module-level name handed to one."""
         if id(node) in self._given_to_base:
-            return True
+            return frozenset({self._given_to_base[id(node)]})
         target = self._assigned_to.get(id(node))
         if target is None or self.ctx.enclosing_function() is not None:
-            return False
+            return None
         cls = self.ctx.enclosing_class()
         if cls is not None:
-            return target == "metadata" and _is_declarative_base(cls, self.ctx)
-        return target in self.ctx.memo("alembic.declarative_metadata", lambda: _declarative_metadata_names(self.ctx))
+            return frozenset({cls.name}) if target == "metadata" and _is_declarative_base(cls, self.ctx) else None
+        found = self.ctx.memo("alembic.declarative_metadata", lambda: _declarative_metadata_names(self.ctx))
+        return found.get(target)
