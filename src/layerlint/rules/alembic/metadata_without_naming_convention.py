@@ -148,15 +148,15 @@ def _reflected_bases(ctx: FileContext) -> frozenset[str]:
             and sa_name(node.value.func, ctx) == "automap_base"
         ):
             found.update(target.id for target in node.targets if isinstance(target, ast.Name))
-    classes = [node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)]
-    for cls in classes:  # (in the order defined: a base class comes first)
-        if any(ctx.resolve(base) in _DEFERRED_REFLECTION or getattr(base, "id", None) in deferred
-               for base in cls.bases):
+    for cls in (node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)):
+        # (module-level classes come in the order defined: a base class first)
+        reflecting = [
+            base for base in cls.bases
+            if ctx.resolve(base) in _DEFERRED_REFLECTION or getattr(base, "id", None) in deferred
+        ]
+        if reflecting:
             deferred.add(cls.name)
-            found.update(
-                base.id for base in cls.bases
-                if isinstance(base, ast.Name) and base.id not in deferred and ctx.resolve(base) not in _DEFERRED_REFLECTION
-            )
+            found.update(base.id for base in cls.bases if isinstance(base, ast.Name) and base not in reflecting)
     return frozenset(found)
 
 
