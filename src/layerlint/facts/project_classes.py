@@ -890,11 +890,13 @@ def _names_bound_to_calls(
     }
 
 
-# packages whose classes (their "sessions" too) are clients of other services, never a
-# SQLAlchemy session
+# packages whose classes (their "sessions" too) are clients of other services, or DB-API
+# drivers whose connections are no SQLAlchemy session
 CLIENT_PACKAGES = frozenset({
     "aiohttp", "requests", "httpx", "niquests", "curl_cffi", "urllib3", "aiobotocore", "aioboto3", "boto3",
     "botocore", "pymongo", "motor", "redis", "neo4j", "cassandra", "elasticsearch", "opensearchpy", "websockets",
+    "sqlite3", "aiosqlite", "psycopg", "psycopg2", "asyncpg", "pymysql", "MySQLdb", "aiomysql", "duckdb",
+    "oracledb", "cx_Oracle", "pyodbc",
 })
 
 

@@ -26,8 +26,9 @@ a bare `-> Generator` names none; or, without one, unless every value it returns
 yields is a call of another class (or a name it binds once to one, `async with
 aiohttp.ClientSession() as session: yield session`): fastapi-users' `get_user_db` that yields
 `SQLAlchemyUserDatabase(session, User)`, a class of another package by its
-capitalized name, a class of an HTTP or other client package (`aiohttp`, `requests`,
-`httpx`, `boto3`, `redis`, `pymongo` ...), or a project class whose bases are known and none
+capitalized name, a class or call of an HTTP or other client package (`aiohttp`, `requests`,
+`httpx`, `boto3`, `redis`, `pymongo` ...) or of a DB-API driver (`sqlite3.connect`, `psycopg`
+...), or a project class whose bases are known and none
 a session; or an item of a container, `yield client["app"]`),
 `self.<attr>` assigned from one
 or annotated as one in the class body or a base class's (also a base class of
