@@ -165,7 +165,9 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
             deciding.add(local)
             try:
                 named = renames[local]
-                return named in aliases or (named in ctx.imports and _spelled_alias(ctx.imports[named], ctx))
+                # (the set read again through the memo: a closure holding it would be a cycle)
+                known = ctx.memo("sessions.aliases", lambda: _session_aliases(ctx))
+                return named in known or (named in ctx.imports and _spelled_alias(ctx.imports[named], ctx))
             finally:
                 deciding.discard(local)
         return local[:1].isupper() and any(
@@ -173,8 +175,7 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    aliases = _NameSet(names, {**dict(ctx.imports), **renames}, imported_alias)
-    return aliases
+    return _NameSet(names, {**dict(ctx.imports), **renames}, imported_alias)
 
 
 def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
