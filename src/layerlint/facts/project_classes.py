@@ -186,6 +186,9 @@ class _Module:
     # (contextlib's manager, a top-level function) -> what the function gives it, by its
     # annotation (see _managed)
     managed: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # top-level function annotated to return a tuple (``-> tuple[Session, bool]``) -> (is it
+    # an ``async def``?, the class of each element, qualified: None where not a class's name)
+    tuples: dict[str, tuple[bool, tuple[str | None, ...]]] = field(default_factory=dict)
 
 
 def inherited_attributes(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str], bool] | None:
@@ -580,10 +583,13 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     provided = {}
     built = {}
     items = set()
+    tuples = {}
     for func in functions:
         qualified = _provided_class(func.returns, bound)
         if qualified:
             provided[func.name] = qualified
+        elif (elements := _tuple_elements(func.returns, bound)) is not None:
+            tuples[func.name] = (isinstance(func, ast.AsyncFunctionDef), elements)
         elif func.returns is None and SESSION_PROVIDER_NAME_RE.search(func.name):
             # (read only for names a session provider goes by)
             if callee := built_class(func, lambda node: resolve_in(node, bound)):
@@ -600,7 +606,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         },
         attributes, frozenset(tables), frozenset(rebound), built, frozenset(lenient_returns),
         frozenset(node.name for node in classes if not node.decorator_list and not node.keywords), frozenset(items),
-        wrapping, managed,
+        wrapping, managed, tuples,
     )
 
 
@@ -943,6 +949,30 @@ def built_by(qualified: str, ctx: FileContext) -> str | None:
     call of (see ``_Module.built``), following re-exports; None when not known."""
     found = _defined_in(qualified, ctx, 0)
     return found[0].built.get(found[1]) if found is not None else None
+
+
+def tuple_returned(qualified: str, ctx: FileContext) -> tuple[bool, tuple[str | None, ...]] | None:
+    """(``async def``?, the element classes) of a project module's function annotated to
+    return a tuple (``-> tuple[Session, bool]``), following re-exports; None when not known."""
+    found = _defined_in(qualified, ctx, 0)
+    return found[0].tuples.get(found[1]) if found is not None else None
+
+
+def _tuple_elements(returns: ast.expr | None, bound: dict[str, str]) -> tuple[str | None, ...] | None:
+    """The element classes, qualified, of a ``tuple[A, B]`` (``typing.Tuple``) return
+    annotation (None for an element that is no class's name); None for another annotation or
+    ``tuple[A, ...]``."""
+    returns = parsed_annotation(returns)
+    if not isinstance(returns, ast.Subscript):
+        return None
+    value = returns.value
+    builtin = isinstance(value, ast.Name) and value.id == "tuple" and "tuple" not in bound
+    if not builtin and resolve_in(value, bound) not in ("typing.Tuple", "typing_extensions.Tuple"):
+        return None
+    elements = returns.slice.elts if isinstance(returns.slice, ast.Tuple) else [returns.slice]
+    if any(isinstance(e, ast.Constant) and e.value is Ellipsis for e in elements):
+        return None
+    return tuple(_class_named(element, bound) for element in elements)
 
 
 def gives_items_at(qualified: str, ctx: FileContext) -> bool:

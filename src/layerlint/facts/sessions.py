@@ -76,6 +76,7 @@ from layerlint.facts.project_classes import (
     scope_bindings,
     statement_bindings,
     top_level_bindings,
+    tuple_returned,
 )
 from layerlint.facts.sqlalchemy import base_expr
 from layerlint.facts.typing import is_none_constant
@@ -966,22 +967,37 @@ def _session_alternatives(
 
 def _unpacked_sessions(stmt: ast.Assign, ctx: FileContext) -> dict[str, bool]:
     """``db, owned = open_session()`` (also awaited), ``open_session`` a function of the module
-    annotated to return a tuple of as many types (``-> tuple[Session, bool]``): each name
-    unpacked -> is its type a session? Empty for any other assignment."""
+    or of another project module annotated to return a tuple of as many types (``->
+    tuple[Session, bool]``): each name unpacked -> is its type a session? Empty for any other
+    assignment."""
     target = stmt.targets[0] if len(stmt.targets) == 1 else None
     value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
     if not isinstance(target, (ast.Tuple, ast.List)) or not isinstance(value, ast.Call):
         return {}
+    if not all(isinstance(elt, ast.Name) for elt in target.elts):
+        return {}  # (a starred or nested target: not read)
+    names = [elt.id for elt in target.elts]  # type: ignore[attr-defined]
+    awaited = isinstance(stmt.value, ast.Await)
     local = _module_function(value.func, ctx)
-    if local is None or isinstance(stmt.value, ast.Await) is not isinstance(local, ast.AsyncFunctionDef):
+    if local is not None:
+        returns = parsed_annotation(local.returns)
+        if awaited is not isinstance(local, ast.AsyncFunctionDef) or not isinstance(returns, ast.Subscript):
+            return {}
+        if not _names_tuple(returns.value, ctx):
+            return {}
+        types = returns.slice.elts if isinstance(returns.slice, ast.Tuple) else [returns.slice]
+        if len(types) != len(names) or any(isinstance(t, ast.Constant) and t.value is Ellipsis for t in types):
+            return {}  # (`tuple[Session, ...]`: not read)
+        return {name: is_session_annotation(kind, ctx) for name, kind in zip(names, types)}
+    # a function of another project module (`from app.db import open_session`), read there
+    qualified = ctx.resolve(value.func)
+    found = tuple_returned(qualified, ctx) if qualified and ctx.is_first_party(qualified) else None
+    if found is None or found[0] is not awaited or len(found[1]) != len(names):
         return {}
-    returns = parsed_annotation(local.returns)
-    if not isinstance(returns, ast.Subscript) or not _names_tuple(returns.value, ctx):
-        return {}
-    types = returns.slice.elts if isinstance(returns.slice, ast.Tuple) else [returns.slice]
-    if len(types) != len(target.elts) or not all(isinstance(elt, ast.Name) for elt in target.elts):
-        return {}  # (`tuple[Session, ...]`, a starred or nested target: not read)
-    return {elt.id: is_session_annotation(kind, ctx) for elt, kind in zip(target.elts, types)}  # type: ignore[attr-defined]
+    return {
+        name: kind is not None and (kind in SESSION_TYPES or _reexported_session(kind, ctx))
+        for name, kind in zip(names, found[1])
+    }
 
 
 def _names_tuple(node: ast.expr, ctx: FileContext) -> bool:
