@@ -45,7 +45,11 @@ the class or of a base; `engine` a module-level instance, or a local bound once 
 project function is annotated to return: `engine = get_engine()`, `get_engine().session()`)
 where the callee is a project's context manager annotated to
 yield a session, or a plain function annotated to return one (`def new_session() ->
-AsyncSession`, also assigned: `db = new_session()`; as LL305 finds them). A `get` or `delete`
+AsyncSession`, also assigned: `db = new_session()`; as LL305 finds them), or a name
+unpacked from a call of a project function annotated to return a tuple with a session in
+that place (`db, owned = open_session()`, `-> tuple[Session, bool]`). A name the handler
+also binds to something else (not None) is no session there, unless that is the same
+name or a session (`session = session or SessionLocal()`). A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.
 
 One query is one finding: a constructor in the arguments of a flagged session
