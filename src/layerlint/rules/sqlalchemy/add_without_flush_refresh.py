@@ -3,8 +3,9 @@
 ## What it does
 In a repositories module, flags `session.add(obj)` (on a known session, see
 LL305) when the enclosing function does not, after the `add`, call
-`flush()` (or `commit()`, which flushes) on the session and then
-`refresh(obj)` for that same object. Not flagged: an `obj` handed on after the
+`flush()` (or `commit()`, which flushes; or the end of a `with session.begin()` /
+`begin_nested()` block holding the `add`, which commits or releases the savepoint) on the
+session and then `refresh(obj)` for that same object. Not flagged: an `obj` handed on after the
 `add` to another function or method that may do the flushing
 (`await self._save(obj)`), or returned by a private helper to its caller
 (`def _attach(self, obj): self.session.add(obj); return obj`); an `obj`
@@ -15,7 +16,9 @@ nothing can read its values), or in a local the function binds to it and never
 reads after the `add` (`event = Event(...)`; `session.add(event)`; a
 parameter is still flagged: its caller holds the object); an object last bound, before the `add`, to a row
 read from the database (`await session.get(...)`, a `session.execute(...)`
-result, or SQLModel's `session.exec(...)`, the repository's own getter `await self.get_by_id(...)`): it exists,
+result, also through a name holding it: `result = await session.execute(...)` then `user =
+result.scalars().first()`, or SQLModel's `session.exec(...)`, the repository's own getter
+`await self.get_by_id(...)`): it exists,
 with its values, and the `add` is a no-op; and a function with no such call at all when the
 session is not known to be one. In a plain `def` (a sync `Session`: an `AsyncSession`'s
 `flush()` must be awaited) the flush (or commit) is enough: what it leaves unloaded, or
@@ -122,7 +125,9 @@ class AddWithoutFlushRefresh(Rule):
             return  # a row read from the database: `add` is a no-op, it has its values
         if isinstance(obj, ast.Name) and _built_here(function, obj.id, start) and not _read_after(function, obj.id, node):
             return  # `event = Event(...)`, added, never read again: nothing reads its values
-        flushed_at: tuple[int, int] | None = None
+        # `async with session.begin():` around the add commits (a savepoint's release flushes)
+        # when the block ends
+        flushed_at: tuple[int, int] | None = self._block_commit_after(function, node, receiver)
         refreshes: list[tuple[int, int]] = []
         for call in sorted((n for n in ast.walk(function) if isinstance(n, ast.Call)), key=_position):
             if _position(call) <= start or call is node:
@@ -132,7 +137,7 @@ class AddWithoutFlushRefresh(Rule):
                 _same(callee.value, receiver) or holds_session(callee.value, self.ctx)
             )
             if on_session and callee.attr in _FLUSHES:
-                if flushed_at is None:
+                if flushed_at is None or _position(call) < flushed_at:
                     flushed_at = _position(call)
             elif on_session and callee.attr == "refresh" and call.args and _same(call.args[0], obj):
                 refreshes.append(_position(call))
@@ -161,14 +166,40 @@ class AddWithoutFlushRefresh(Rule):
         self.report(node, f"`session.add({shown})` without `flush()` then `refresh({shown})`: "
                           f"{outcome} without its database-generated values")
 
-    def _loaded_before(self, function: ast.AST, name: str, start: tuple[int, int]) -> bool:
+    def _block_commit_after(self, function: ast.AST, add: ast.Call, receiver: ast.expr) -> tuple[int, int] | None:
+        """Where the innermost ``with <session>.begin()`` (``begin_nested()``) block holding
+        the ``add`` ends: leaving it commits (or releases the savepoint), which flushes."""
+        found = None
+        for stmt in ast.walk(function):
+            if not isinstance(stmt, (ast.With, ast.AsyncWith)) or not _holds(stmt, add):
+                continue
+            for item in stmt.items:
+                call = item.context_expr
+                if (
+                    isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr in ("begin", "begin_nested")
+                    and (_same(call.func.value, receiver) or holds_session(call.func.value, self.ctx))
+                ):
+                    end = (getattr(stmt, "end_lineno", 0) or 0, getattr(stmt, "end_col_offset", 0) or 0)
+                    found = end if found is None or end < found else found
+        return found
+
+    def _loaded_before(self, function: ast.AST, name: str, start: tuple[int, int], depth: int = 0) -> bool:
         """Was ``name`` last bound, before ``start``, to a row read through the session
-        (``await session.get(...)``, ``(await session.execute(...)).scalar_one()``) or a
-        repository getter (``await self.get(...)``, ``self.get_by_email(...)``)?"""
+        (``await session.get(...)``, ``(await session.execute(...)).scalar_one()``, or from a
+        result held in a name so bound: ``result = await session.execute(...)`` then
+        ``user = result.scalars().first()``) or a repository getter (``await self.get(...)``,
+        ``self.get_by_email(...)``)?"""
         assignments = _assignments_before(function, name, start)
         if not assignments or assignments[-1].value is None:
             return False
-        for call in ast.walk(assignments[-1].value):
+        value = assignments[-1].value
+        holder = _result_holder(value)
+        if holder is not None and holder != name and depth < 3 and self._loaded_before(
+            function, holder, _position(assignments[-1]), depth + 1
+        ):
+            return True
+        for call in ast.walk(value):
             if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
                 owner, method = call.func.value, call.func.attr
                 if method in _LOADS and holds_session(owner, self.ctx):
@@ -178,6 +209,22 @@ class AddWithoutFlushRefresh(Rule):
                 ):
                     return True
         return False
+
+
+def _holds(stmt: ast.stmt, node: ast.AST) -> bool:
+    """Is ``node`` inside the body of the compound statement ``stmt``?"""
+    return any(node is inner for child in getattr(stmt, "body", []) for inner in ast.walk(child))
+
+
+def _result_holder(value: ast.expr) -> str | None:
+    """The name a value reads a row from through calls and attributes (``result`` of
+    ``result.scalars().first()``, ``rows`` of ``rows.one()``), else None."""
+    node = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(node, ast.Call):
+        return None
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _read_after(function: ast.AST, name: str, add: ast.Call) -> bool:
