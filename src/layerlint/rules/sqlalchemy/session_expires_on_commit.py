@@ -4,7 +4,9 @@
 Flags `async_sessionmaker(...)`, and `sessionmaker(..., class_=AsyncSession)`
 (SQLAlchemy's or SQLModel's `AsyncSession`), that do not pass
 `expire_on_commit=False` (missing, or a literal `True`). A non-literal value, or
-`*args`/`**kwargs` that may hold it, is not flagged. Nothing in an Alembic script folder is checked (a migration, or a module beside
+`*args`/`**kwargs` that may hold it, is not flagged, nor a factory assigned to a name the
+module later configures with it (`SessionLocal.configure(bind=engine,
+expire_on_commit=False)` at startup). Nothing in an Alembic script folder is checked (a migration, or a module beside
 the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
 migration history).
 
@@ -83,6 +85,10 @@ class SessionExpiresOnCommit(Rule):
         if value is None:
             if has_star_kwargs(node) or any(isinstance(arg, ast.Starred) for arg in node.args):
                 return
+            if ".configure(" in self.ctx.source and id(node) in self.ctx.memo(
+                "sqlalchemy.configured_later", lambda: _configured_later(self.ctx.tree)
+            ):
+                return  # (`SessionLocal.configure(bind=engine, expire_on_commit=False)` later)
         elif not (isinstance(value, ast.Constant) and value.value is True):
             return
         self.report(node, f"`{factory}()` without `expire_on_commit=False`: objects expire on commit and "
@@ -92,3 +98,22 @@ class SessionExpiresOnCommit(Rule):
         kw = keyword(node, "class_")
         value = kw.value if kw is not None else node.args[1] if len(node.args) > 1 else None
         return value is not None and self.ctx.resolve(value) in _ASYNC_SESSIONS
+
+
+def _configured_later(tree: ast.Module) -> frozenset[int]:
+    """The factory calls (by id) assigned to a name the module also calls ``.configure(...)``
+    on with ``expire_on_commit=`` (or ``**kwargs`` that may hold it): the factory made at
+    import, bound to its engine at startup (``SessionLocal.configure(bind=engine,
+    expire_on_commit=False)``)."""
+    configured = {
+        node.func.value.id for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "configure"
+        and isinstance(node.func.value, ast.Name)
+        and any(kw.arg in ("expire_on_commit", None) for kw in node.keywords)
+    }
+    return frozenset(
+        id(node.value) for node in ast.walk(tree)
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call)
+        and any(isinstance(t, ast.Name) and t.id in configured
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
+    )
