@@ -874,8 +874,8 @@ def assigned_values(func: ast.AST, body: list[ast.stmt]) -> dict[str, list[ast.e
         for target, value in pairs:
             if isinstance(target, ast.Name):
                 values.setdefault(target.id, []).append(value)
-            else:
-                other.update(node.id for node in nodes_of(target, ast.Name))
+            else:  # (`a, b = ...` binds its names; `db.row_factory = ...` binds none)
+                other.update(node.id for node in nodes_of(target, ast.Name) if isinstance(node.ctx, ast.Store))
     other.update(node.target.id for node in nodes_of(func, ast.NamedExpr) if isinstance(node.target, ast.Name))
     return {name: found for name, found in values.items() if name not in other}
 
@@ -889,11 +889,18 @@ def _names_bound_to_calls(
     entered = {
         id(item.context_expr) for stmt in body if isinstance(stmt, (ast.With, ast.AsyncWith)) for item in stmt.items
     }
-    return {
-        name: found[0] for name, found in assigned_values(func, body).items()
-        if len(found) == 1 and isinstance(found[0], ast.Call)
-        and (id(found[0]) not in entered or (resolve(found[0].func) or "").partition(".")[0] in CLIENT_PACKAGES)
-    }
+    found: dict[str, ast.Call] = {}
+    for name, values in assigned_values(func, body).items():
+        value = values[0].value if len(values) == 1 and isinstance(values[0], ast.Await) else values[0]
+        if len(values) != 1 or not isinstance(value, ast.Call):
+            continue  # (`conn = await asyncpg.connect(dsn)`: the call awaited)
+        if id(values[0]) in entered:
+            if resolve(value.func) == "contextlib.closing" and value.args and isinstance(value.args[0], ast.Call):
+                value = value.args[0]  # `with closing(sqlite3.connect(path)) as db`: what closing is given
+            elif (resolve(value.func) or "").partition(".")[0] not in CLIENT_PACKAGES:
+                continue
+        found[name] = value
+    return found
 
 
 # packages whose classes (their "sessions" too) are clients of other services, or DB-API
@@ -901,8 +908,8 @@ def _names_bound_to_calls(
 CLIENT_PACKAGES = frozenset({
     "aiohttp", "requests", "httpx", "niquests", "curl_cffi", "urllib3", "aiobotocore", "aioboto3", "boto3",
     "botocore", "pymongo", "motor", "redis", "neo4j", "cassandra", "elasticsearch", "opensearchpy", "websockets",
-    "sqlite3", "aiosqlite", "psycopg", "psycopg2", "asyncpg", "pymysql", "MySQLdb", "aiomysql", "duckdb",
-    "oracledb", "cx_Oracle", "pyodbc",
+    "sqlite3", "aiosqlite", "psycopg", "psycopg2", "psycopg_pool", "asyncpg", "pymysql", "MySQLdb", "mysql",
+    "aiomysql", "duckdb", "oracledb", "cx_Oracle", "pyodbc",
 })
 
 
