@@ -11,7 +11,8 @@ metadata of a declarative base: `metadata = MetaData()` in the body of a
 `declarative_base(metadata=MetaData())` (`registry(...)`, `@as_declarative(...)`), or a
 module-level `MetaData()` handed to one by name. Not flagged: the metadata of a
 declarative base whose tables the module reflects (`Base.metadata.reflect(engine)`, a
-`DeferredReflection` or `automap_base()` base), a call that unpacks `**kwargs` (the convention
+`DeferredReflection` or `automap_base()` base; a base reflected through another name, a
+subclass or `automap_base(declarative_base=...)`, makes every base of the module count), a call that unpacks `**kwargs` (the convention
 may be in them), a `MetaData()` whose `naming_convention` is assigned later in
 the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
 the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
@@ -62,6 +63,7 @@ import ast
 from layerlint.context import FileContext
 from layerlint.facts.alembic import is_alembic_env, named_env_py
 from layerlint.facts.names import SCOPE_NODES, free_in
+from layerlint.facts.project_classes import statement_bindings
 from layerlint.facts.sqlalchemy import declarative_class, sa_name
 from layerlint.layers import is_test_module
 from layerlint.rule import Rule
@@ -123,6 +125,8 @@ _BASE_FACTORIES = frozenset({"declarative_base", "registry", "as_declarative", "
 
 # the base an `automap_base()` makes, whose tables are read from the database
 _AUTOMAPPED = "automap_base()"
+# a base reflected that is not followed to its name: any base of the module may be it
+_ANY_BASE = "*"
 # the words of a module reflecting a declarative base's tables
 _REFLECTING_WORDS = ("reflect", "DeferredReflection", "automap_base")
 _DEFERRED_REFLECTION = frozenset({
@@ -134,15 +138,23 @@ def _reflected_bases(ctx: FileContext) -> frozenset[str]:
     """The names of the module's declarative bases whose tables are read from the database:
     ``Base`` of ``Base.metadata.reflect(engine)`` (``conn.run_sync(Base.metadata.reflect)``),
     a base beside a ``DeferredReflection`` class in a class's bases (``class
-    Customer(Reflected, Base)``), or a name bound to ``automap_base(...)``."""
+    Customer(Reflected, Base)``), or a name bound to ``automap_base(...)``. Where the base
+    reflected is reached another way (a subclass, ``generate_base()``, ``self.Base``,
+    ``automap_base(declarative_base=Declared)``), which base that is is not followed: the set
+    holds :data:`_ANY_BASE`, and every base of the module counts."""
     found: set[str] = set()
     deferred: set[str] = set()  # the module's classes deriving from DeferredReflection
+    owners = _metadata_owners(ctx)
     for node in ast.walk(ctx.tree):
         if (
             isinstance(node, ast.Attribute) and node.attr == "reflect" and isinstance(node.value, ast.Attribute)
-            and node.value.attr == "metadata" and isinstance(node.value.value, ast.Name)
+            and node.value.attr == "metadata"
         ):
-            found.add(node.value.value.id)
+            receiver = node.value.value
+            found.add(receiver.id if isinstance(receiver, ast.Name) and receiver.id in owners else _ANY_BASE)
+        elif isinstance(node, ast.Call) and sa_name(node.func, ctx) == "automap_base":
+            if any(kw.arg != "metadata" for kw in node.keywords) or node.args:
+                found.add(_ANY_BASE)  # (`automap_base(declarative_base=Declared)`: Declared's tables)
         elif (  # `Base = automap_base(metadata=meta)`
             isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
             and sa_name(node.value.func, ctx) == "automap_base"
@@ -156,8 +168,29 @@ def _reflected_bases(ctx: FileContext) -> frozenset[str]:
         ]
         if reflecting:
             deferred.add(cls.name)
-            found.update(base.id for base in cls.bases if isinstance(base, ast.Name) and base not in reflecting)
+            for base in cls.bases:
+                if base not in reflecting:
+                    found.add(base.id if isinstance(base, ast.Name) and base.id in owners else _ANY_BASE)
     return frozenset(found)
+
+
+def _metadata_owners(ctx: FileContext) -> frozenset[str]:
+    """The names of the module's bases whose metadata the module shows: a class assigning
+    ``metadata`` in its body, or a name bound to a base factory's call given ``metadata=``."""
+    owners: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.ClassDef) and any(
+            isinstance(stmt, (ast.Assign, ast.AnnAssign)) and "metadata" in statement_bindings(stmt)
+            for stmt in node.body
+        ):
+            owners.add(node.name)
+        elif (
+            isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+            and sa_name(node.value.func, ctx) in _BASE_FACTORIES
+            and any(kw.arg == "metadata" for kw in node.value.keywords)
+        ):
+            owners.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    return frozenset(owners)
 
 
 def _declarative_metadata_names(ctx: FileContext) -> dict[str, frozenset[str]]:
@@ -280,9 +313,11 @@ class MetadataWithoutNamingConvention(Rule):
         bases = self._bases_of(node) if not self._everywhere or self.ctx.mentions(*_REFLECTING_WORDS) else None
         if not self._everywhere and bases is None:
             return
-        if bases and self.ctx.mentions(*_REFLECTING_WORDS) and (
-            _AUTOMAPPED in bases or bases & self.ctx.memo("alembic.reflected_bases", lambda: _reflected_bases(self.ctx))
-        ):
+        reflected = (
+            self.ctx.memo("alembic.reflected_bases", lambda: _reflected_bases(self.ctx))
+            if bases and self.ctx.mentions(*_REFLECTING_WORDS) else frozenset()
+        )
+        if bases and (_AUTOMAPPED in bases or _ANY_BASE in reflected or bases & reflected):
             return  # (its base's tables are read from the database: `Base.metadata.reflect(engine)`)
         if any(kw.arg in ("naming_convention", None) for kw in node.keywords):
             return
