@@ -20,9 +20,11 @@ the `session_scope()` recipe) — including `factory.begin()`; or the first valu
 dependency that yields a session, taken by hand (`db = next(get_db())`);
 `sessionmaker(...)` itself makes a factory, not a session. A function or lambda nested in
 the handler (a background job that opens its own session, as it should: `add_task(lambda:
-...)`) is not the handler and is not flagged, but for a lambda it runs in a worker thread
-during the request (`run_in_threadpool(lambda: ...)`, `asyncio.to_thread`, `anyio.to_thread.run_sync`,
-a loop's `run_in_executor`).
+...)`) is not the handler and is not flagged, but for a lambda it runs during the request:
+called at once (`(lambda: ...)()`), given to `map`/`filter`/`sorted`/`min`/`max`, or run in a
+worker thread and awaited (`run_in_threadpool`, `asyncio.to_thread`,
+`anyio.to_thread.run_sync`, a loop's `run_in_executor`; directly, through
+`functools.partial` or a name the handler binds to it).
 
 ## Why is this bad?
 A session opened by hand bypasses the request's dependency: tests cannot
@@ -108,21 +110,43 @@ class RouteOpensSession(Rule):
 
 
 def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
-    """The lambdas of the handler it runs during the request in a worker thread (by id):
-    given to ``run_in_threadpool``, ``asyncio.to_thread``, ``anyio.to_thread.run_sync`` or a
-    loop's ``run_in_executor`` (awaited there). Any other lambda, as a nested ``def``, is a
-    job of its own (``add_task(lambda: ...)``, a scheduler's, a thread's)."""
+    """The lambdas of the handler it runs during the request (by id): called at once
+    (``(lambda: ...)()``), given to a builtin that calls it (``map``, ``sorted(key=...)``), or
+    run in a worker thread and awaited: given to ``run_in_threadpool``, ``asyncio.to_thread``,
+    ``anyio.to_thread.run_sync`` or a loop's ``run_in_executor``, directly, through
+    ``functools.partial`` or a name the handler binds to it. Any other lambda, as a nested
+    ``def``, is a job of its own (``add_task(lambda: ...)``, a scheduler's, a thread's)."""
+    named: dict[str, ast.Lambda] = {}  # `work = lambda: ...`
+    for stmt in nodes_of(handler, ast.Assign):
+        if isinstance(stmt.value, ast.Lambda) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            named[stmt.targets[0].id] = stmt.value  # type: ignore[union-attr]
+
+    def lambdas(arg: ast.expr) -> list[ast.Lambda]:
+        if isinstance(arg, ast.Lambda):
+            return [arg]
+        if isinstance(arg, ast.Name) and arg.id in named:
+            return [named[arg.id]]
+        if isinstance(arg, ast.Call) and ctx.resolve(arg.func) == "functools.partial" and arg.args:
+            return lambdas(arg.args[0])
+        return []
+
     found = set()
     for call in nodes_of(handler, ast.Call):
         func = call.func  # type: ignore[attr-defined]
-        if ctx.resolve(func) in _RUN_NOW or (isinstance(func, ast.Attribute) and func.attr == "run_in_executor"):
-            found.update(
-                id(arg) for arg in (*call.args, *(kw.value for kw in call.keywords))  # type: ignore[attr-defined]
-                if isinstance(arg, ast.Lambda)
-            )
+        if isinstance(func, ast.Lambda):
+            found.add(id(func))
+        elif (
+            ctx.resolve(func) in _RUN_NOW or (isinstance(func, ast.Attribute) and func.attr == "run_in_executor")
+            or (isinstance(func, ast.Name) and func.id in _CALLING_BUILTINS and func.id not in ctx.imports
+                and func.id not in ctx.top_level_names)
+        ):
+            for arg in (*call.args, *(kw.value for kw in call.keywords)):  # type: ignore[attr-defined]
+                found.update(id(found_lambda) for found_lambda in lambdas(arg))
     return frozenset(found)
 
 
+# builtins that call the function they are given before they return
+_CALLING_BUILTINS = frozenset({"map", "filter", "sorted", "min", "max"})
 # what runs a function in a worker thread during the request
 _RUN_NOW = frozenset({
     "fastapi.concurrency.run_in_threadpool", "starlette.concurrency.run_in_threadpool", "asyncio.to_thread",
