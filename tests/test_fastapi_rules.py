@@ -244,6 +244,7 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
         "(C) = sessionmaker()\n"
         "D: async_sessionmaker = async_sessionmaker(engine)\n"
         "SessionAlias = AsyncSession\n"
+        "RenamedAlias = SessionAlias\n"
         "@asynccontextmanager\n"
         "async def get_db():\n"
         "    async with A() as session:\n"
@@ -258,12 +259,16 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
         "    T = sessionmaker()\n"
         "except ImportError:\n"
         "    raise\n"
+        "try: U = sessionmaker()\n"
+        "except ImportError: raise\n"
         "scoped = async_scoped_session(A, scopefunc=current_task)\n"
         "opened = A()\n"
     )
     factories, aliases, sessions = _module_facts(str(module))
     # (E: bound in an if block, which runs at import (mediagoblin, review 66); R: bound twice)
-    assert factories == {"A", "B", "C", "D", "E", "F", "T", "get_db"} and aliases == {"SessionAlias"}
+    # (RenamedAlias: another name of an alias, review 70)
+    assert factories == {"A", "B", "C", "D", "E", "F", "T", "U", "get_db"}
+    assert aliases == {"SessionAlias", "RenamedAlias"}
     assert sessions == {"opened"}  # (async_scoped_session is not imported here: not known)
     names = _top_level_names(str(module))
     assert factories | aliases <= names

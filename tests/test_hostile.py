@@ -341,3 +341,20 @@ def test_a_banner_comment_inside_a_call_is_read_in_time():
         f"    raise HTTPException(\n        {banner}\n        # why\n        404,\n    )\n"
     ).encode()
     assert lint(source, "app/routes/x.py") == [("LL601", 8)]
+
+
+def test_a_long_chain_of_alias_renames_is_no_internal_error(tmp_path):
+    # (review 70: 200 renames of a session alias overflowed the stack)
+    lines = [
+        "from typing import Annotated", "from fastapi import APIRouter, Depends", "from sqlalchemy.orm import Session",
+        "def get_db():", "    yield Session()", "A0 = Annotated[Session, Depends(get_db)]",
+        *(f"A{i} = A{i - 1}" for i in range(1, 400)),
+        "router = APIRouter()", "@router.get('/')", "def r(db: A399) -> int:", "    return db.scalar(1)", "",
+    ]
+    routes = tmp_path / "app" / "routes"
+    routes.mkdir(parents=True)
+    (routes / "r.py").write_text("\n".join(lines))
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    result = _run("check", "--no-cache", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output

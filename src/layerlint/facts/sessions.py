@@ -161,8 +161,8 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
         # ``from app.dependencies.auth import SessionDep`` where that module defines the alias;
         # type aliases are CapWords, and reading another module costs a parse: ask only for those
         if local in renames:  # (a name bound once at the top level, to another name)
-            if local in rebound or local in deciding:
-                return False
+            if local in rebound or local in deciding or len(deciding) > _MAX_RENAMES:
+                return False  # (a cycle of renames, or a chain too long to follow)
             deciding.add(local)
             try:
                 named = renames[local]
@@ -177,6 +177,9 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
         )
 
     return _NameSet(names, {**dict(ctx.imports), **renames}, imported_alias)
+
+
+_MAX_RENAMES = 20
 
 
 def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
@@ -515,6 +518,7 @@ _CHAINED_TARGET_RE = re.compile(r"=[ \t]*\(*([^\W\d]\w*)\)*[ \t]*(?==(?!=))")
 _DEF_RE = re.compile(r"(?m)^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)")
 # a top-level block statement whose body runs at import, and the assignment targets in it
 _BLOCK_START_RE = re.compile(r"(?:if|elif|else|try|except|finally|with)\b(?![ \t]*=(?!=))")
+_INLINE_ASSIGNED_RE = re.compile(r"(?m):[ \t]*\(*([^\W\d]\w*)\)*[ \t]*=(?!=)")
 _INDENTED_ASSIGNED_RE = re.compile(r"(?m)^[ \t]+\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 # the boundary before each unindented line (a lookahead: the line stays whole)
 _TOP_LEVEL_START_RE = re.compile(r"\n(?=[^ \t\r\n#])")
@@ -549,6 +553,7 @@ def _top_level_names(path: str) -> frozenset[str] | None:
     for statement in statements:
         if _BLOCK_START_RE.match(statement):  # (`if USE_GLOBALS:` then `    Session = ...`)
             names.update(_INDENTED_ASSIGNED_RE.findall(statement))
+            names.update(_INLINE_ASSIGNED_RE.findall(statement))  # (`try: Session = ...` on one line)
             continue  # (`try:` would read as the annotation of a name `try`)
         assigned = _ASSIGNED_RE.match(statement)
         if assigned is not None:
@@ -576,6 +581,7 @@ def _module_facts(path: str) -> _Facts:
     imports: dict[str, str] = {}
     factories: set[str] = set()
     aliases: set[str] = set()
+    renames: dict[str, str] = {}
     calls: list[tuple[set[str], ast.Call]] = []
     # (in if/try blocks too: `if USE_GLOBALS: Session = scoped_session(...)`; a name bound
     # twice is left out, below)
@@ -597,6 +603,8 @@ def _module_facts(path: str) -> _Facts:
                 calls.append((bound, value))
             elif any(resolve_in(base_expr(t), imports) in SESSION_TYPES for t in _annotation_types(value)):
                 aliases |= bound
+            elif isinstance(value, ast.Name):
+                renames.update((name, value.id) for name in bound)  # `DB = SessionDep`
     known = factories | {local for local, q in imports.items() if _named_like_factory(q)}
     factories |= _session_context_managers(tree.body, lambda node: resolve_in(node, imports), known)
     sessions: set[str] = set()
@@ -605,6 +613,11 @@ def _module_facts(path: str) -> _Facts:
         if resolve_in(func, imports) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in known):
             sessions |= bound
     rebound = top_level_bindings(tree.body)[1]
+    for _ in range(len(renames)):  # (another name of an alias, however many steps away)
+        added = {name for name, named in renames.items() if named in aliases and name not in aliases}
+        if not added:
+            break
+        aliases |= added
     return frozenset(factories - rebound), frozenset(aliases - rebound), frozenset(sessions - rebound)
 
 
