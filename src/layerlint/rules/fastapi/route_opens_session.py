@@ -121,15 +121,6 @@ def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
         if isinstance(stmt.value, ast.Lambda) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             named[stmt.targets[0].id] = stmt.value  # type: ignore[union-attr]
 
-    def lambdas(arg: ast.expr) -> list[ast.Lambda]:
-        if isinstance(arg, ast.Lambda):
-            return [arg]
-        if isinstance(arg, ast.Name) and arg.id in named:
-            return [named[arg.id]]
-        if isinstance(arg, ast.Call) and ctx.resolve(arg.func) == "functools.partial" and arg.args:
-            return lambdas(arg.args[0])
-        return []
-
     found = set()
     for call in nodes_of(handler, ast.Call):
         func = call.func  # type: ignore[attr-defined]
@@ -141,8 +132,21 @@ def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
                 and func.id not in ctx.top_level_names)
         ):
             for arg in (*call.args, *(kw.value for kw in call.keywords)):  # type: ignore[attr-defined]
-                found.update(id(found_lambda) for found_lambda in lambdas(arg))
+                run = _lambda_given(arg, named, ctx)
+                if run is not None:
+                    found.add(id(run))
     return frozenset(found)
+
+
+def _lambda_given(arg: ast.expr, named: dict[str, ast.Lambda], ctx: FileContext) -> ast.Lambda | None:
+    """The lambda an argument hands over: itself, the one a name is bound to, or the one a
+    ``functools.partial(...)`` wraps. (A plain function: a nested recursive one would be a
+    reference cycle holding the context.)"""
+    while isinstance(arg, ast.Call) and ctx.resolve(arg.func) == "functools.partial" and arg.args:
+        arg = arg.args[0]
+    if isinstance(arg, ast.Name):
+        return named.get(arg.id)
+    return arg if isinstance(arg, ast.Lambda) else None
 
 
 # builtins that call the function they are given before they return
