@@ -22,7 +22,8 @@ table's columns; not a field every such table, or a class between, defines again
 `Field(default_factory=...)`/`Field(default=...)`
 with such a value is flagged too, and so is a `"default"` key of its
 `sa_column_kwargs={...}`. A primary-key or `unique=True` column (also through
-`sa_column_kwargs`) is left alone:
+`sa_column_kwargs`, or named in a `PrimaryKeyConstraint`, `UniqueConstraint` or unique
+`Index` of the class's `__table_args__`) is left alone:
 the server's `now()` is the transaction's start time (whole seconds on SQLite),
 so `server_default=func.now()` would give two rows the same key. `onupdate=` is not checked; nothing in an
 Alembic script folder is checked (a migration, or a module beside
@@ -71,6 +72,7 @@ import ast
 import re
 
 from layerlint.context import FileContext
+from layerlint.facts.project_classes import statement_bindings
 from layerlint.facts.sqlalchemy import (
     class_attribute_values,
     class_body_statements,
@@ -78,6 +80,7 @@ from layerlint.facts.sqlalchemy import (
     declarative_class,
     is_sqlmodel_field_call,
     sa_call,
+    sa_name,
     sa_qualified,
     sa_spellings,
     sql_now,
@@ -171,7 +174,7 @@ class ClientSideTimestampDefault(Rule):
                         self._check_default(key, key.value, value)
 
     def _check(self, call: ast.Call, keys: tuple[str, ...]) -> None:
-        if _is_key(call):
+        if _is_key(call) or self._in_table_key(call):
             return  # (a key stamped by the server: rows of one transaction, or one second, would clash)
         for kw in call.keywords:
             if kw.arg in keys:
@@ -197,6 +200,25 @@ class ClientSideTimestampDefault(Rule):
                               "`server_default` is not the current time: make it `func.now()` (a migration), "
                               "then drop the client default")
 
+    def _in_table_key(self, call: ast.Call) -> bool:
+        """Is the column, a class attribute, part of a key its class's ``__table_args__``
+        declares: ``PrimaryKeyConstraint("sensor_id", "recorded_at")``, ``UniqueConstraint``,
+        a unique ``Index``? (By its attribute name or its own name, ``Column("at", ...)``.)"""
+        cls = self.ctx.enclosing_class()
+        if cls is None or "__table_args__" not in self.ctx.source:
+            return False
+        keyed = self.ctx.memo(("sqlalchemy.table_keys", id(cls)), lambda: _table_keys(cls, self.ctx))
+        if not keyed:
+            return False
+        names = {
+            name for stmt in cls.body
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is call
+            for name in statement_bindings(stmt)
+        }
+        if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+            names.add(call.args[0].value)
+        return bool(names & keyed)
+
     def _current_time(self, server_default: ast.expr) -> bool:
         """``server_default=func.now()``, or ``text("CURRENT_TIMESTAMP")`` / ``text("now()")``."""
         if sql_now(server_default, self.ctx):
@@ -220,6 +242,31 @@ _SQL_NOW_RE = re.compile(
     r"|datetime\s*\(\s*'now'\s*\)|timezone\s*\(\s*'utc'\s*,\s*now\s*\(\s*\)\s*\))\s*\)?",
     re.IGNORECASE,
 )
+
+
+def _table_keys(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
+    """The columns, by name, in the keys a class's ``__table_args__`` declares: a
+    ``PrimaryKeyConstraint`` or ``UniqueConstraint`` (strings, or the class's own attributes
+    by name), an ``Index(..., unique=True)``."""
+    found: set[str] = set()
+    for stmt in cls.body:
+        if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and "__table_args__" in statement_bindings(stmt)):
+            continue
+        for call in nodes_of(stmt, ast.Call):
+            kind = sa_name(call.func, ctx)  # type: ignore[attr-defined]
+            unique_index = kind == "Index" and any(
+                kw.arg == "unique" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+                for kw in call.keywords  # type: ignore[attr-defined]
+            )
+            if kind not in ("PrimaryKeyConstraint", "UniqueConstraint") and not unique_index:
+                continue
+            columns = call.args[1:] if kind == "Index" else call.args  # type: ignore[attr-defined]
+            for column in columns:
+                if isinstance(column, ast.Constant) and isinstance(column.value, str):
+                    found.add(column.value)
+                elif isinstance(column, ast.Name):
+                    found.add(column.id)
+    return frozenset(found)
 
 
 def _is_key(call: ast.Call) -> bool:
