@@ -265,7 +265,9 @@ def _facts(module: str, name: str, ctx: FileContext, hops: int) -> _Facts | None
                 else _facts_elsewhere(base, ctx, hops)
             )
             if found is None:
-                outside.add(base)  # (or too far: then only the first class out of reach)
+                # (or too far: then only the first class out of reach; `ma.Schema` of an
+                # instance `ma = Marshmallow()` of another module: named by its class's attribute)
+                outside.add(_instance_attribute(base, ctx, hops) or base)
             else:
                 v1, names, outside = v1 or found[0], names | found[1], outside | found[2]
         return v1, frozenset(names), frozenset(outside), name in read.dataclasses
@@ -420,6 +422,17 @@ def _may_bind(module: str, name: str, ctx: FileContext, hops: int) -> bool:
     )
 
 
+def _instance_attribute(qualified: str, ctx: FileContext, hops: int) -> str | None:
+    """``flask_marshmallow.Marshmallow.Schema`` for ``app.extensions.ma.Schema``, where
+    ``app/extensions.py`` binds ``ma = Marshmallow()``: an attribute of a module-level
+    instance, named by the instance's class (a base of a library's; read, not followed)."""
+    head, _, attr = qualified.rpartition(".")
+    module, _, instance = head.rpartition(".")
+    read = _module(module, ctx, hops + 1) if module else None
+    held = read.instances.get(instance) if read is not None and instance not in read.rebound else None
+    return f"{held}.{attr}" if held else None
+
+
 def _facts_elsewhere(qualified: str, ctx: FileContext, hops: int) -> _Facts | None:
     module, _, name = qualified.rpartition(".")
     return _facts(module, name, ctx, hops + 1) if module else None
@@ -534,8 +547,14 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             bases[name] = made_bases
             own[name] = frozenset()
             attributes[name] = None  # (what the factory's class defines is not read)
+    # `ma = Marshmallow()` bound once here: `class UserSchema(ma.Schema)` derives from the
+    # class's attribute (`flask_marshmallow.Marshmallow.Schema`)
+    held = {
+        name: qualified for name, call in factories
+        if name not in rebound and name not in bound and (qualified := resolve_in(call.func, bound))
+    }
     for node in classes:
-        bases[node.name] = _class_bases(node, bound)
+        bases[node.name] = _class_bases(node, bound, held)
         annotated[node.name] = _annotated_attributes(node, bound)
         init_assigned[node.name] = _init_assigned_attributes(node, bound)
         decorators = {
@@ -1256,10 +1275,21 @@ def _made_class_bases(func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[
     return None
 
 
-def _class_bases(node: ast.ClassDef, bound: dict[str, str]) -> tuple[str, ...]:
-    """The qualified bases of a class statement (``GenericModel[T]``: the subscripted class)."""
-    resolved = (_base_name(base.value if isinstance(base, ast.Subscript) else base, bound) for base in node.bases)
-    return tuple(name for name in resolved if name)
+def _class_bases(node: ast.ClassDef, bound: dict[str, str], held: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The qualified bases of a class statement (``GenericModel[T]``: the subscripted class;
+    ``ma.Schema``, ``ma`` an instance the module holds (``held``: name -> its class), as
+    ``<the class>.Schema``)."""
+    found = []
+    for base in node.bases:
+        base = base.value if isinstance(base, ast.Subscript) else base
+        root = dotted_root(base) if held and isinstance(base, ast.Attribute) else None
+        if root is not None and root in held:  # type: ignore[operator]
+            found.append(held[root] + ast.unparse(base)[len(root):])  # type: ignore[index]
+            continue
+        name = _base_name(base, bound)
+        if name:
+            found.append(name)
+    return tuple(found)
 
 
 _TYPE_OF = frozenset({"typing.Type", "typing_extensions.Type"})

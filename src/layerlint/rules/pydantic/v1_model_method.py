@@ -79,7 +79,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
   defines), on a class known not to be Pydantic (one of a schemas module
   that, read, is a `@dataclass` or derives from nothing but the standard
   library (and its backports: `typing_extensions.TypedDict`) and non-Pydantic schema libraries: marshmallow, Django REST
-  framework, msgspec, attrs, dataclasses-json ...; or ORMs of their own: tortoise's
+  framework, msgspec, attrs, dataclasses-json ..., also through an instance of one bound
+  in a module, `class UserSchema(ma.Schema)` after `ma = Marshmallow()`; or ORMs of their own: tortoise's
   `Model.construct()`, piccolo, peewee, SQLAlchemy, Django), on ormar's models for
   `update_forward_refs()`, which ormar documents as its own, or on a `pydantic.v1`
   model (a class of another module is one when that module, read through its
