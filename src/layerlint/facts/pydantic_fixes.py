@@ -27,6 +27,7 @@ from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.external import provider
 from layerlint.facts.names import dotted_root
+from layerlint.facts.project_classes import statement_bindings
 from layerlint.facts.pydantic import resolve_function
 from layerlint.facts.union_inspection import file_scan_spec, text_of
 from layerlint.facts.version_gates import tests_pydantic_version
@@ -811,16 +812,29 @@ def settings_attribute_fix(node: ast.Attribute, ctx: FileContext) -> str | None:
 
 
 def settings_import_safety(ctx: FileContext) -> str:
-    """Moving `BaseSettings` to pydantic-settings: safe, unless a `Field(env=...)`
-    in the module needs rewriting too (pydantic-settings ignores `env=`)."""
+    """Moving `BaseSettings` to pydantic-settings: safe, unless a `Field(env=...)` in the
+    module needs rewriting too, or a `class Config` maps fields to variables (`fields =
+    {"url": {"env": "DATABASE_URL"}}`) or reads them its own way (`parse_env_var`,
+    `customise_sources`, `prepare_field`): pydantic-settings ignores them all, and a setting
+    would silently stop reading its variable."""
     return ctx.memo("pydantic_fixes.settings_env", lambda: _settings_safety(ctx))
 
 
+# what a v1 settings `Config` may define that pydantic-settings ignores
+_IGNORED_SETTINGS_CONFIG = frozenset({"fields", "parse_env_var", "customise_sources", "prepare_field"})
+
+
 def _settings_safety(ctx: FileContext) -> str:
-    if "env" not in ctx.source:
+    if "env" not in ctx.source and "Config" not in ctx.source:
         return FIX_SAFE
     for node in ast.walk(ctx.tree):
         if isinstance(node, ast.Call) and any(k.arg == "env" for k in node.keywords):
             if resolve_function(node.func, ctx, _FIELD_NAME) in FIELD_NAMES:
                 return FIX_UNSAFE
+        elif isinstance(node, ast.ClassDef) and any(
+            isinstance(inner, ast.ClassDef) and inner.name == "Config"
+            and any(statement_bindings(stmt) & _IGNORED_SETTINGS_CONFIG for stmt in inner.body)
+            for inner in node.body
+        ):
+            return FIX_UNSAFE
     return FIX_SAFE
