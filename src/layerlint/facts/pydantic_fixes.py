@@ -827,14 +827,38 @@ _IGNORED_SETTINGS_CONFIG = frozenset({"fields", "parse_env_var", "customise_sour
 def _settings_safety(ctx: FileContext) -> str:
     if "env" not in ctx.source and "Config" not in ctx.source:
         return FIX_SAFE
+    classes = {stmt.name: stmt for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef)}
     for node in ast.walk(ctx.tree):
         if isinstance(node, ast.Call) and any(k.arg == "env" for k in node.keywords):
             if resolve_function(node.func, ctx, _FIELD_NAME) in FIELD_NAMES:
                 return FIX_UNSAFE
         elif isinstance(node, ast.ClassDef) and any(
-            isinstance(inner, ast.ClassDef) and inner.name == "Config"
-            and any(statement_bindings(stmt) & _IGNORED_SETTINGS_CONFIG for stmt in inner.body)
-            for inner in node.body
+            _config_ignored_by_settings(config, classes) for config in _config_classes(node, classes)
         ):
             return FIX_UNSAFE
     return FIX_SAFE
+
+
+def _config_classes(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:
+    """A class's ``Config``: its inner ``class Config``, or the module's class it names
+    (``Config = EnvConfig``)."""
+    found = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+            found.append(stmt)
+        elif isinstance(stmt, ast.Assign) and "Config" in statement_bindings(stmt) and isinstance(stmt.value, ast.Name):
+            if stmt.value.id in classes:
+                found.append(classes[stmt.value.id])
+    return found
+
+
+def _config_ignored_by_settings(config: ast.ClassDef, classes: dict[str, ast.ClassDef], depth: int = 0) -> bool:
+    """Does a ``Config`` (or a class of the module it derives from, ``class
+    Config(EnvConfig)``) define what pydantic-settings ignores (``fields``, ``parse_env_var``)?"""
+    if any(statement_bindings(stmt) & _IGNORED_SETTINGS_CONFIG for stmt in config.body):
+        return True
+    return depth < 8 and any(
+        isinstance(base, ast.Name) and base.id in classes and classes[base.id] is not config
+        and _config_ignored_by_settings(classes[base.id], classes, depth + 1)
+        for base in config.bases
+    )
