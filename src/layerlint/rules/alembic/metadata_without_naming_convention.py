@@ -175,19 +175,23 @@ def _reflected_bases(ctx: FileContext) -> frozenset[str]:
 
 
 def _metadata_owners(ctx: FileContext) -> frozenset[str]:
-    """The names of the module's bases whose metadata the module shows: a class assigning
-    ``metadata`` in its body, or a name bound to a base factory's call given ``metadata=``."""
+    """The names of the module's bases whose metadata is their own: a class assigning
+    ``metadata`` in its body, a declarative base class (a ``DeclarativeBase`` subclass: a
+    metadata of its own, made for it), or a name bound to a base factory's call
+    (``declarative_base()``, given ``metadata=`` or making one)."""
     owners: set[str] = set()
     for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.ClassDef) and any(
-            isinstance(stmt, (ast.Assign, ast.AnnAssign)) and "metadata" in statement_bindings(stmt)
-            for stmt in node.body
+        if isinstance(node, ast.ClassDef) and (
+            any(
+                isinstance(stmt, (ast.Assign, ast.AnnAssign)) and "metadata" in statement_bindings(stmt)
+                for stmt in node.body
+            )
+            or _is_declarative_base(node, ctx)
         ):
             owners.add(node.name)
         elif (
             isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
             and sa_name(node.value.func, ctx) in _BASE_FACTORIES
-            and any(kw.arg == "metadata" for kw in node.value.keywords)
         ):
             owners.update(target.id for target in node.targets if isinstance(target, ast.Name))
     return frozenset(owners)
