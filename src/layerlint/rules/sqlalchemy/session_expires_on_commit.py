@@ -102,14 +102,19 @@ class SessionExpiresOnCommit(Rule):
 
 def _configured_later(tree: ast.Module) -> frozenset[int]:
     """The factory calls (by id) assigned to a name the module also calls ``.configure(...)``
-    on with ``expire_on_commit=`` (or ``**kwargs`` that may hold it): the factory made at
+    on with ``expire_on_commit=`` other than a literal True (or ``**kwargs`` that may hold it): the factory made at
     import, bound to its engine at startup (``SessionLocal.configure(bind=engine,
     expire_on_commit=False)``)."""
     configured = {
         node.func.value.id for node in ast.walk(tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "configure"
         and isinstance(node.func.value, ast.Name)
-        and any(kw.arg in ("expire_on_commit", None) for kw in node.keywords)
+        and any(
+            kw.arg is None or (  # (`expire_on_commit=True` given later is no cure)
+                kw.arg == "expire_on_commit" and not (isinstance(kw.value, ast.Constant) and kw.value.value is True)
+            )
+            for kw in node.keywords
+        )
     }
     return frozenset(
         id(node.value) for node in ast.walk(tree)
