@@ -217,14 +217,35 @@ def _holds(stmt: ast.stmt, node: ast.AST) -> bool:
 
 
 def _result_holder(value: ast.expr) -> str | None:
-    """The name a value reads a row from through calls and attributes (``result`` of
-    ``result.scalars().first()``, ``rows`` of ``rows.one()``), else None."""
+    """The name a value reads a row from through a result's own methods, items and
+    ``next(iter(...))`` (``result`` of ``result.scalars().first()``, ``result.first()[0]``,
+    ``next(iter(result.scalars()))``; ``rows`` of ``rows.one()``), else None. (Any other call,
+    ``parent.make_child()``, makes another object.)"""
     node = value.value if isinstance(value, ast.Await) else value
-    if not isinstance(node, ast.Call):
-        return None
-    while isinstance(node, (ast.Call, ast.Attribute)):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return node.id if isinstance(node, ast.Name) else None
+    steps = 0
+    while True:
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _RESULT_METHODS
+        ):
+            node = node.func.value
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        elif (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("next", "iter")
+            and len(node.args) >= 1
+        ):
+            node = node.args[0]
+        else:
+            break
+        steps += 1
+    return node.id if isinstance(node, ast.Name) and steps else None
+
+
+# a result's methods that give its rows (or another result of them)
+_RESULT_METHODS = frozenset({
+    "scalars", "scalar", "scalar_one", "scalar_one_or_none", "one", "one_or_none", "first", "all", "unique",
+    "fetchone", "fetchall", "fetchmany", "mappings", "tuples", "partitions",
+})
 
 
 def _read_after(function: ast.AST, name: str, add: ast.Call) -> bool:
