@@ -126,6 +126,8 @@ def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
         func = call.func  # type: ignore[attr-defined]
         if isinstance(func, ast.Lambda):
             found.add(id(func))
+        elif isinstance(func, ast.Name) and func.id in named:  # `open_session = lambda: ...`, then `open_session()`
+            found.add(id(named[func.id]))
         elif (
             ctx.resolve(func) in _RUN_NOW or (isinstance(func, ast.Attribute) and func.attr == "run_in_executor")
             or (isinstance(func, ast.Name) and func.id in _CALLING_BUILTINS and func.id not in ctx.imports
