@@ -68,7 +68,7 @@ The fix moves `BaseSettings` to `pydantic_settings` (the project must depend on
 
 It is safe: the old import raises in v2. It is unsafe when the module passes
 `env=` to `Field(...)` (also one a project module re-exports), or a `class Config` of the
-module maps fields to variables (`fields = {"url": {"env": "DATABASE_URL"}}`) or reads them
+module (or a class of the module it derives from or is bound to) maps fields to variables (`fields = {"url": {"env": "DATABASE_URL"}}`) or reads them
 its own way (`parse_env_var`, `customise_sources`, `prepare_field`): pydantic-settings
 ignores them (use `validation_alias`), so a setting would silently stop reading its variable.
 Imports in a v1 compatibility shim are not flagged, so never rewritten.
