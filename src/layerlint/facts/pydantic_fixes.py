@@ -820,16 +820,20 @@ def settings_import_safety(ctx: FileContext) -> str:
     return ctx.memo("pydantic_fixes.settings_env", lambda: _settings_safety(ctx))
 
 
-# what a v1 settings `Config` may define that pydantic-settings ignores
-_IGNORED_SETTINGS_CONFIG = frozenset({"fields", "parse_env_var", "customise_sources", "prepare_field"})
+# what a v1 settings `Config` may define that pydantic-settings ignores, or reads otherwise
+# (`alias_generator`: v1 never named a variable by an alias, pydantic-settings does)
+_IGNORED_SETTINGS_CONFIG = frozenset({
+    "fields", "parse_env_var", "customise_sources", "prepare_field", "alias_generator",
+})
 
 
 def _settings_safety(ctx: FileContext) -> str:
-    if "env" not in ctx.source and "Config" not in ctx.source:
+    if "env" not in ctx.source and "Config" not in ctx.source and "alias" not in ctx.source:
         return FIX_SAFE
     classes = {stmt.name: stmt for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef)}
     for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.Call) and any(k.arg == "env" for k in node.keywords):
+        # (`env=`, ignored by pydantic-settings; `alias=`, which v1 never read a variable by)
+        if isinstance(node, ast.Call) and any(k.arg in ("env", "alias") for k in node.keywords):
             if resolve_function(node.func, ctx, _FIELD_NAME) in FIELD_NAMES:
                 return FIX_UNSAFE
         elif isinstance(node, ast.ClassDef) and any(
@@ -857,8 +861,9 @@ def _config_ignored_by_settings(config: ast.ClassDef, classes: dict[str, ast.Cla
     Config(EnvConfig)``) define what pydantic-settings ignores (``fields``, ``parse_env_var``)?"""
     if any(statement_bindings(stmt) & _IGNORED_SETTINGS_CONFIG for stmt in config.body):
         return True
-    return depth < 8 and any(
-        isinstance(base, ast.Name) and base.id in classes and classes[base.id] is not config
-        and _config_ignored_by_settings(classes[base.id], classes, depth + 1)
+    return any(
+        # (a base the module does not define, imported or `x.Y`, may define anything)
+        not (isinstance(base, ast.Name) and base.id in classes) or depth >= 8
+        or (classes[base.id] is not config and _config_ignored_by_settings(classes[base.id], classes, depth + 1))
         for base in config.bases
     )

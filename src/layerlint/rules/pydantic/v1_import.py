@@ -67,10 +67,12 @@ The fix moves `BaseSettings` to `pydantic_settings` (the project must depend on
   import would take the settings class in v2.
 
 It is safe: the old import raises in v2. It is unsafe when the module passes
-`env=` to `Field(...)` (also one a project module re-exports), or a `class Config` of the
-module (or a class of the module it derives from or is bound to) maps fields to variables (`fields = {"url": {"env": "DATABASE_URL"}}`) or reads them
-its own way (`parse_env_var`, `customise_sources`, `prepare_field`): pydantic-settings
-ignores them (use `validation_alias`), so a setting would silently stop reading its variable.
+`env=` or `alias=` to `Field(...)` (also one a project module re-exports), or a `class Config`
+of the module (or a class it derives from: one the module does not define may hold anything)
+maps fields to variables (`fields = {"url": {"env": "DATABASE_URL"}}`), names them by an
+`alias_generator`, or reads them its own way (`parse_env_var`, `customise_sources`,
+`prepare_field`): pydantic-settings ignores those, or names the variables by the alias where
+v1 used the field's name, so a setting would silently read another variable.
 Imports in a v1 compatibility shim are not flagged, so never rewritten.
 
 The other names (`parse_obj_as`, `schema_of`, `validate_arguments`,
