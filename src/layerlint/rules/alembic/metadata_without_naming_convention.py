@@ -174,6 +174,14 @@ def _reflected_bases(ctx: FileContext) -> frozenset[str]:
     return frozenset(found)
 
 
+def _decorated_classes(tree: ast.Module) -> dict[int, str]:
+    """The decorator calls of the module's classes (by id) -> the class each decorates."""
+    return {
+        id(decorator): node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+        for decorator in node.decorator_list if isinstance(decorator, ast.Call)
+    }
+
+
 def _metadata_owners(ctx: FileContext) -> frozenset[str]:
     """The names of the module's bases whose metadata is their own: a class assigning
     ``metadata`` in its body, a declarative base class (a ``DeclarativeBase`` subclass: a
@@ -308,7 +316,7 @@ class MetadataWithoutNamingConvention(Rule):
         factory = sa_name(func, self.ctx)
         if factory in _BASE_FACTORIES:
             # (`Base = declarative_base(metadata=MetaData())`: the MetaData is Base's)
-            base = _AUTOMAPPED if factory == "automap_base" else self._assigned_to.get(id(node), "")
+            base = _AUTOMAPPED if factory == "automap_base" else self._base_named(node)
             for kw in node.keywords:
                 if kw.arg == "metadata":
                     self._given_to_base[id(kw.value)] = base
@@ -336,6 +344,19 @@ class MetadataWithoutNamingConvention(Rule):
             if cls is None and _reflects(self.ctx.enclosing_function() or self.ctx.tree, target):
                 return  # (it reads the tables the database has: it names nothing)
         self.report(node, "`MetaData()` without `naming_convention=`: constraints and indexes get backend-chosen names")
+
+    def _base_named(self, factory: ast.Call) -> str:
+        """The name of the base a factory call makes: the name it is assigned to, the class it
+        decorates (``@as_declarative(metadata=...) class Base``), or the class whose body
+        assigns it (``class Base(DeclarativeBase): registry = registry(metadata=...)``); "" for
+        none."""
+        decorated = self.ctx.memo("alembic.decorated_classes", lambda: _decorated_classes(self.ctx.tree))
+        if id(factory) in decorated:
+            return decorated[id(factory)]
+        cls = self.ctx.enclosing_class()
+        if cls is not None and self.ctx.enclosing_function() is None and id(factory) in self._assigned_to:
+            return cls.name
+        return self._assigned_to.get(id(factory), "")
 
     def _bases_of(self, node: ast.Call) -> frozenset[str] | None:
         """The names of the declarative bases this ``MetaData()`` is the metadata of
