@@ -116,14 +116,20 @@ def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
     ``anyio.to_thread.run_sync`` or a loop's ``run_in_executor``, directly, through
     ``functools.partial`` or a name the handler binds to it. Any other lambda, as a nested
     ``def``, is a job of its own (``add_task(lambda: ...)``, a scheduler's, a thread's)."""
-    named: dict[str, ast.Lambda] = {}  # `work = lambda: ...`
-    for stmt in nodes_of(handler, ast.Assign):
-        if isinstance(stmt.value, ast.Lambda) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            named[stmt.targets[0].id] = stmt.value  # type: ignore[union-attr]
+    # (the handler's own code: a call in a nested def or lambda runs when that does)
+    own = list(_own_nodes(handler))
+    named: dict[str, ast.Lambda] = {}  # `work = lambda: ...` (`work: Callable = lambda: ...`)
+    for stmt in own:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Lambda):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                named[targets[0].id] = stmt.value
 
     found = set()
-    for call in nodes_of(handler, ast.Call):
-        func = call.func  # type: ignore[attr-defined]
+    for call in own:
+        if not isinstance(call, ast.Call):
+            continue
+        func = call.func
         if isinstance(func, ast.Lambda):
             found.add(id(func))
         elif isinstance(func, ast.Name) and func.id in named:  # `open_session = lambda: ...`, then `open_session()`
@@ -138,6 +144,17 @@ def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
                 if run is not None:
                     found.add(id(run))
     return frozenset(found)
+
+
+def _own_nodes(handler: ast.AST):
+    """The nodes of the handler's body, not inside a function or lambda it holds (those
+    themselves included)."""
+    stack = list(ast.iter_child_nodes(handler))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
 
 
 def _lambda_given(arg: ast.expr, named: dict[str, ast.Lambda], ctx: FileContext) -> ast.Lambda | None:
