@@ -72,7 +72,9 @@ from layerlint.rule import Rule
 
 _FLUSHES = frozenset({"flush", "commit"})
 # session methods that read rows, and the names of a repository's own getters
-_LOADS = frozenset({"get", "get_one", "execute", "exec", "scalar", "scalars"})  # (exec: SQLModel's)
+_LOADS = frozenset({  # (exec: SQLModel's)
+    "get", "get_one", "execute", "exec", "scalar", "scalars", "stream", "stream_scalars",
+})
 _GETTER_PREFIXES = ("get_", "find_", "fetch_")
 _SESSION_METHODS = frozenset({
     "add", "add_all", "flush", "commit", "refresh", "expunge", "merge", "delete", "rollback",
@@ -228,8 +230,8 @@ def _result_holder(value: ast.expr) -> str | None:
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _RESULT_METHODS
         ):
             node = node.func.value
-        elif isinstance(node, ast.Subscript):
-            node = node.value
+        elif isinstance(node, (ast.Subscript, ast.Attribute)):
+            node = node.value  # (an item or an attribute of a row read: `row[0]`, `row.User`)
         elif (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("next", "iter")
             and len(node.args) >= 1
