@@ -46,7 +46,7 @@ from typing import Any, Callable, Container
 
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
-from layerlint.facts.names import resolve_in, scope_locals
+from layerlint.facts.names import dotted_root, resolve_in, scope_locals
 from layerlint.facts.project_classes import (
     ANNOTATED,
     AWAITED,
@@ -1646,8 +1646,12 @@ def built_statement(node: ast.Call, ctx: FileContext) -> tuple[ast.Call, str] | 
 
 def statement_builder(node: ast.Call, ctx: FileContext) -> str | None:
     """``select(...)``/``sa.text(...)``/``postgresql.insert(...)`` from SQLAlchemy or SQLModel
-    (also through a project module that re-exports it)."""
+    (also through a project module that re-exports it), the name not bound by a function or
+    lambda around the call (a parameter ``select``, ``text = "...".format``)."""
     name = ctx.resolve_reexported(node.func)
+    root = dotted_root(node.func) if name else None
+    if root is not None and (_locally_bound(root, ctx) or _defined_locally(root, ctx)):
+        return None  # (`def pick(users, select): ...select(u)`: a parameter, not the import)
     return _builder_named(name) if name else None
 
 
@@ -1735,6 +1739,18 @@ def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
         ):
             return True  # `DBSession().query(...)`: a scoped_session called gives its session
     return isinstance(expr, ast.Call) and opens_session(expr, ctx)
+
+
+def _defined_locally(name: str, ctx: FileContext) -> bool:
+    """Does a function around the walk's position define a function or class of that name?"""
+    return any(
+        name in ctx.memo(("sessions.local_defs", id(scope)), lambda scope=scope: frozenset(
+            node.name for node in ast.walk(scope)
+            if node is not scope and isinstance(node, (*FUNCTION_TYPES, ast.ClassDef))
+        ))
+        for scope in ctx.scopes
+        if isinstance(scope, FUNCTION_TYPES)
+    )
 
 
 def _locally_bound(name: str, ctx: FileContext) -> bool:
