@@ -613,7 +613,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             # (read only for names a session provider goes by)
             if callee := built_class(func, lambda node: resolve_in(node, bound)):
                 built[func.name] = callee
-            elif gives_items(func):
+            elif gives_items(func) or gives_request_attribute(func, lambda node: resolve_in(node, bound)):
                 items.add(func.name)
     return _Module(
         bases, own, imports, tuple(stars), frozenset(names), annotated, init_assigned, returns,
@@ -930,6 +930,46 @@ CLIENT_PACKAGES = frozenset({
     "sqlite3", "aiosqlite", "psycopg", "psycopg2", "psycopg_pool", "asyncpg", "pymysql", "MySQLdb", "mysql",
     "aiomysql", "duckdb", "oracledb", "cx_Oracle", "pyodbc",
 })
+
+
+# what a request handed to a provider is (its `.session` is the cookie session's dict)
+REQUEST_CLASSES = frozenset({
+    "starlette.requests.Request", "starlette.requests.HTTPConnection", "fastapi.Request",
+    "fastapi.requests.Request", "starlette.websockets.WebSocket", "fastapi.WebSocket",
+})
+
+
+def gives_request_attribute(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[[ast.expr], str | None]
+) -> bool:
+    """Does every ``return`` and ``yield`` of ``func`` give an attribute of a parameter
+    annotated as a request (``return request.session``: Starlette's cookie session), or a
+    name the function binds only to one?"""
+    args = func.args
+    requests = {
+        arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+        if arg.annotation is not None and resolve(arg.annotation) in REQUEST_CLASSES
+    }
+    if not requests:
+        return False
+    nested = (*FUNCTION_TYPES, ast.ClassDef)
+    body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
+
+    def of_request(value: ast.expr | None) -> bool:
+        return isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id in requests
+
+    held = {name for name, found in assigned_values(func, body).items() if all(of_request(v) for v in found)}
+    values = []
+    for stmt in body:
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            values.append(stmt.value)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
+            values.append(stmt.value.value)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.YieldFrom):
+            return False
+    return bool(values) and all(
+        of_request(value) or (isinstance(value, ast.Name) and value.id in held) for value in values
+    )
 
 
 def gives_items(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -65,6 +65,7 @@ from layerlint.facts.project_classes import (
     function_returns_call_of,
     gives_items,
     gives_items_at,
+    gives_request_attribute,
     inherited_attribute_types,
     method_context_manager,
     module_level_statements,
@@ -232,7 +233,10 @@ def _local_providers(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
     for stmt in ctx.tree.body:
         if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is None and _PROVIDER_RE.search(stmt.name):
             built = built_class(stmt, ctx.resolve)
-            if (_builds_other_class(built, ctx) if built is not None else gives_items(stmt)):
+            if (
+                _builds_other_class(built, ctx) if built is not None
+                else gives_items(stmt) or gives_request_attribute(stmt, ctx.resolve)
+            ):
                 others.add(stmt.name)
         elif isinstance(stmt, FUNCTION_TYPES):
             returns = stmt.returns

@@ -29,7 +29,8 @@ aiohttp.ClientSession() as session: yield session`): fastapi-users' `get_user_db
 capitalized name, a class or call of an HTTP or other client package (`aiohttp`, `requests`,
 `httpx`, `boto3`, `redis`, `pymongo` ...) or of a DB-API driver (`sqlite3.connect`, `psycopg`
 ...), or a project class whose bases are known and none
-a session; or an item of a container, `yield client["app"]`),
+a session; or an item of a container, `yield client["app"]`; or an attribute of a
+parameter annotated as a request, `return request.session`, Starlette's cookie session),
 `self.<attr>` assigned from one
 or annotated as one in the class body or a base class's (also a base class of
 another project module, read there: a base controller of class-based views, a base
