@@ -22,8 +22,8 @@ another class), an
 to return one: `async with engine.core_session() as session`, as LL305 finds them).
 The session also counts when it is passed inside the scheduled call
 (`add_task(UserService(session).notify, ...)`, `add_task(partial(f, session))`,
-`add_task(lambda: f(session))`), not through a builtin that makes a value of it then
-(`create_task(audit(str(session)))`).
+`add_task(lambda: f(session))`), not through a function whose result is computed then
+(`add_task(send_email, get_user(session, uid).email)`, `create_task(audit(str(session)))`).
 
 ## Why is this bad?
 The request's session is closed when the response is sent (the dependency's
@@ -104,9 +104,22 @@ class SessionInBackgroundTask(Rule):
             what, carried = "a task that outlives the request", node.args[:1]
         if what is None:
             return
-        session = next((s for s in (self._session_in(e) for e in carried) if s is not None), None)
+        # (the coroutine `create_task` is given holds its arguments: `send_welcome(db, ...)`)
+        scheduled = what == "a task that outlives the request"
+        session = next(
+            (s for s in (self._session_in(e, scheduled=scheduled) for e in carried) if s is not None), None
+        )
         if session is not None:
             self.report(node, f"route handler hands its session `{session}` to {what}: let the task open its own")
+
+    def _holds_arguments(self, call: ast.Call) -> bool:
+        """Does the value of ``call`` hold its arguments: ``functools.partial(...)``, or an object
+        built by a class (a name spelled as one, ``MailService(session)``)?"""
+        if self.ctx.resolve(call.func) == "functools.partial":
+            return True
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name[:1].isupper()
 
     def _gives_plain_value(self, call: ast.Call) -> bool:
         """Is ``call`` one of the builtins that make a value holding none of their arguments
@@ -117,8 +130,11 @@ class SessionInBackgroundTask(Rule):
             and func.id not in self.ctx.imports and func.id not in self.ctx.top_level_names
         )
 
-    def _session_in(self, expr: ast.AST, depth: int = 0) -> str | None:
-        """The session an argument carries: itself, or inside a call/partial/lambda it builds."""
+    def _session_in(self, expr: ast.AST, depth: int = 0, scheduled: bool = False) -> str | None:
+        """The session an argument carries: itself, or inside what it builds that holds it: a
+        ``partial``, an object (``Service(session)``, ``Service(session).method``), a lambda;
+        or, ``scheduled``, the coroutine ``create_task`` is given. A function's result, made
+        now (``get_user(session, uid).email``), carries none."""
         if depth > 4:
             return None
         if isinstance(expr, (ast.Name, ast.Attribute)) and is_session(expr, self.ctx):
@@ -126,9 +142,13 @@ class SessionInBackgroundTask(Rule):
         if isinstance(expr, ast.Starred):
             return self._session_in(expr.value, depth + 1)
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Call):
+            if not self._holds_arguments(expr.value):
+                return None  # (`get_user(session, uid).email`: a value, made now)
             return self._session_in(expr.value, depth + 1)  # ``Service(session).method``
-        if isinstance(expr, ast.Call) and self._gives_plain_value(expr):
-            return None  # (`audit(str(session))`: the task gets a string, made now)
+        if isinstance(expr, ast.Call) and (self._gives_plain_value(expr) or not (
+            scheduled or self._holds_arguments(expr)
+        )):
+            return None  # (`audit(str(session))`, `email_of(session, uid)`: the task gets a value, made now)
         if isinstance(expr, ast.Call):
             for arg in [*expr.args, *(kw.value for kw in expr.keywords)]:
                 found = self._session_in(arg, depth + 1)
