@@ -1024,21 +1024,30 @@ def tuple_returned(qualified: str, ctx: FileContext) -> tuple[bool, tuple[str | 
     return found[0].tuples.get(found[1]) if found is not None else None
 
 
-def _tuple_elements(returns: ast.expr | None, bound: dict[str, str]) -> tuple[str | None, ...] | None:
-    """The element classes, qualified, of a ``tuple[A, B]`` (``typing.Tuple``) return
-    annotation (None for an element that is no class's name); None for another annotation or
-    ``tuple[A, ...]``."""
+def tuple_elements(
+    returns: ast.expr | None, resolve: Callable[[ast.expr], str | None], tuple_rebound: bool
+) -> list[ast.expr] | None:
+    """The element annotations of a ``tuple[A, B]`` (``typing.Tuple[A, B]``) return
+    annotation; None for another annotation or ``tuple[A, ...]``. (``tuple_rebound``: the
+    module binds the name ``tuple`` itself.)"""
     returns = parsed_annotation(returns)
     if not isinstance(returns, ast.Subscript):
         return None
     value = returns.value
-    builtin = isinstance(value, ast.Name) and value.id == "tuple" and "tuple" not in bound
-    if not builtin and resolve_in(value, bound) not in ("typing.Tuple", "typing_extensions.Tuple"):
+    builtin = isinstance(value, ast.Name) and value.id == "tuple" and not tuple_rebound
+    if not builtin and resolve(value) not in ("typing.Tuple", "typing_extensions.Tuple"):
         return None
     elements = returns.slice.elts if isinstance(returns.slice, ast.Tuple) else [returns.slice]
     if any(isinstance(e, ast.Constant) and e.value is Ellipsis for e in elements):
         return None
-    return tuple(_class_named(element, bound) for element in elements)
+    return elements
+
+
+def _tuple_elements(returns: ast.expr | None, bound: dict[str, str]) -> tuple[str | None, ...] | None:
+    """The element classes, qualified, of a tuple return annotation (:func:`tuple_elements`;
+    None for an element that is no class's name)."""
+    elements = tuple_elements(returns, lambda node: resolve_in(node, bound), "tuple" in bound)
+    return None if elements is None else tuple(_class_named(element, bound) for element in elements)
 
 
 def gives_items_at(qualified: str, ctx: FileContext) -> bool:

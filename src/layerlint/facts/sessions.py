@@ -69,7 +69,6 @@ from layerlint.facts.project_classes import (
     inherited_attribute_types,
     method_context_manager,
     module_level_statements,
-    parsed_annotation,
     outside_bases,
     provided_class,
     read_outside_bases,
@@ -77,6 +76,7 @@ from layerlint.facts.project_classes import (
     scope_bindings,
     statement_bindings,
     top_level_bindings,
+    tuple_elements,
     tuple_returned,
 )
 from layerlint.facts.sqlalchemy import base_expr
@@ -997,13 +997,9 @@ def _unpacked_sessions(stmt: ast.Assign, ctx: FileContext) -> dict[str, bool]:
     awaited = isinstance(stmt.value, ast.Await)
     local = _module_function(value.func, ctx)
     if local is not None:
-        returns = parsed_annotation(local.returns)
-        if awaited is not isinstance(local, ast.AsyncFunctionDef) or not isinstance(returns, ast.Subscript):
-            return {}
-        if not _names_tuple(returns.value, ctx):
-            return {}
-        types = returns.slice.elts if isinstance(returns.slice, ast.Tuple) else [returns.slice]
-        if len(types) != len(names) or any(isinstance(t, ast.Constant) and t.value is Ellipsis for t in types):
+        rebound = "tuple" in ctx.imports or "tuple" in ctx.top_level_names
+        types = tuple_elements(local.returns, ctx.resolve, rebound)
+        if awaited is not isinstance(local, ast.AsyncFunctionDef) or types is None or len(types) != len(names):
             return {}  # (`tuple[Session, ...]`: not read)
         return {name: is_session_annotation(kind, ctx) for name, kind in zip(names, types)}
     # a function of another project module (`from app.db import open_session`), read there
@@ -1015,13 +1011,6 @@ def _unpacked_sessions(stmt: ast.Assign, ctx: FileContext) -> dict[str, bool]:
         name: kind is not None and (kind in SESSION_TYPES or _reexported_session(kind, ctx))
         for name, kind in zip(names, found[1])
     }
-
-
-def _names_tuple(node: ast.expr, ctx: FileContext) -> bool:
-    """``tuple`` (the builtin, not rebound) or ``typing.Tuple``."""
-    if isinstance(node, ast.Name) and node.id == "tuple":
-        return "tuple" not in ctx.imports and "tuple" not in ctx.top_level_names
-    return ctx.resolve(node) in ("typing.Tuple", "typing_extensions.Tuple")
 
 
 # the session an ORM object belongs to: `db = Session.object_session(self)`
