@@ -68,7 +68,6 @@ from layerlint.facts.sessions import (
     session_factories_settled,
 )
 from layerlint.rule import Rule
-from layerlint.walk import nodes_of
 
 
 class RouteOpensSession(Rule):
