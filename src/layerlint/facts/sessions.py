@@ -738,13 +738,14 @@ def _helper_returns_opened_session(value: ast.expr, ctx: FileContext) -> bool:
     if local is None or local.returns is not None or isinstance(local, ast.AsyncFunctionDef):
         return False
     nested = (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)
-    if any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_nodes(local, nested)):
+    if any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in own_nodes(local, nested)):
         return False
     return _yields_opened_session(local, ctx)
 
 
-def _own_nodes(func: ast.AST, nested: tuple[type, ...]):
-    """The nodes of ``func``'s body, not inside the ``nested`` scopes it holds."""
+def own_nodes(func: ast.AST, nested: tuple[type, ...]):
+    """The nodes of ``func``'s body, not inside the ``nested`` scopes it holds (those themselves
+    included)."""
     stack = list(ast.iter_child_nodes(func))
     while stack:
         node = stack.pop()

@@ -65,6 +65,7 @@ from layerlint.facts.sessions import (
     calls_local_factory,
     factory_spellings,
     opens_session,
+    own_nodes,
     session_factories_settled,
 )
 from layerlint.rule import Rule
@@ -116,7 +117,7 @@ def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
     ``functools.partial`` or a name the handler binds to it. Any other lambda, as a nested
     ``def``, is a job of its own (``add_task(lambda: ...)``, a scheduler's, a thread's)."""
     # (the handler's own code: a call in a nested def or lambda runs when that does)
-    own = list(_own_nodes(handler))
+    own = list(own_nodes(handler, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)))
     named: dict[str, ast.Lambda] = {}  # `work = lambda: ...` (`work: Callable = lambda: ...`)
     for stmt in own:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Lambda):
@@ -143,17 +144,6 @@ def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
                 if run is not None:
                     found.add(id(run))
     return frozenset(found)
-
-
-def _own_nodes(handler: ast.AST):
-    """The nodes of the handler's body, not inside a function or lambda it holds (those
-    themselves included)."""
-    stack = list(ast.iter_child_nodes(handler))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
 
 
 def _lambda_given(arg: ast.expr, named: dict[str, ast.Lambda], ctx: FileContext) -> ast.Lambda | None:
