@@ -950,25 +950,8 @@ def gives_request_attribute(
         arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
         if arg.annotation is not None and resolve(arg.annotation) in REQUEST_CLASSES
     }
-    if not requests:
-        return False
-    nested = (*FUNCTION_TYPES, ast.ClassDef)
-    body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
-
-    def of_request(value: ast.expr | None) -> bool:
-        return isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id in requests
-
-    held = {name for name, found in assigned_values(func, body).items() if all(of_request(v) for v in found)}
-    values = []
-    for stmt in body:
-        if isinstance(stmt, ast.Return) and stmt.value is not None:
-            values.append(stmt.value)
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
-            values.append(stmt.value.value)
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.YieldFrom):
-            return False
-    return bool(values) and all(
-        of_request(value) or (isinstance(value, ast.Name) and value.id in held) for value in values
+    return bool(requests) and _gives_only(
+        func, lambda value: isinstance(value, ast.Attribute) and getattr(value.value, "id", None) in requests
     )
 
 
@@ -977,12 +960,16 @@ def gives_items(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     container (``yield client["app"]``), or a name the function binds only to one (``db =
     client[name]``, then ``yield db``)? A session is no item: such a ``get_db`` gives a
     Mongo database or the like, whatever its name says."""
+    return _gives_only(func, lambda value: isinstance(value, ast.Subscript))
+
+
+def _gives_only(func: ast.FunctionDef | ast.AsyncFunctionDef, accepts: Callable[[ast.expr], bool]) -> bool:
+    """Does every ``return`` (with a value) and ``yield`` of ``func`` give a value ``accepts``
+    takes, or a name the function binds only to such values? (Not with a ``yield from``, or a
+    ``yield`` whose value is read: ``x = yield ...``.)"""
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
-    items = {
-        name for name, found in assigned_values(func, body).items()
-        if all(isinstance(value, ast.Subscript) for value in found)
-    }
+    held = {name for name, found in assigned_values(func, body).items() if all(accepts(value) for value in found)}
     values = []
     for stmt in body:
         if isinstance(stmt, ast.Return) and stmt.value is not None:
@@ -994,7 +981,8 @@ def gives_items(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         elif any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _expressions_of(stmt)):
             return False  # `x = yield ...`: what it gives is not read
     return bool(values) and all(
-        isinstance(value, ast.Subscript) or (isinstance(value, ast.Name) and value.id in items) for value in values
+        value is not None and (accepts(value) or (isinstance(value, ast.Name) and value.id in held))
+        for value in values
     )
 
 
