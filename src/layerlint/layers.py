@@ -75,7 +75,9 @@ def is_test_module(parts: list[str]) -> bool:
 def pattern_matches(module: str, pattern: str) -> bool:
     """Does a configured layer pattern (a glob on dotted names) match ``module``? ``pkg.*``
     matches the package ``pkg`` itself too (its ``__init__.py``, and what it re-exports)."""
-    return fnmatch.fnmatchcase(module, pattern) or (pattern.endswith(".*") and fnmatch.fnmatchcase(module, pattern[:-2]))
+    return fnmatch.fnmatchcase(module, pattern) or (
+        pattern.endswith(".*") and fnmatch.fnmatchcase(module, pattern[:-2])
+    )
 
 
 class LayerModel:

@@ -12,8 +12,8 @@ metadata of a declarative base: `metadata = MetaData()` in the body of a
 module-level `MetaData()` handed to one by name. Not flagged: the metadata of a
 declarative base whose tables the module reflects (`Base.metadata.reflect(engine)`, a
 `DeferredReflection` or `automap_base()` base; a base reflected through another name, a
-subclass or `automap_base(declarative_base=...)`, makes every base of the module count), a call that unpacks `**kwargs` (the convention
-may be in them), a `MetaData()` whose `naming_convention` is assigned later in
+subclass or `automap_base(declarative_base=...)`, makes every base of the module count),
+a call that unpacks `**kwargs` (the convention may be in them), a `MetaData()` whose `naming_convention` is assigned later in
 the module (`metadata.naming_convention = {...}`), a `MetaData()` that reads
 the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
 in the function or module that binds it, or in a function within that reads the

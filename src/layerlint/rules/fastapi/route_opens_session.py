@@ -21,8 +21,8 @@ dependency that yields a session, taken by hand (`db = next(get_db())`);
 `sessionmaker(...)` itself makes a factory, not a session. A function or lambda nested in
 the handler (a background job that opens its own session, as it should: `add_task(lambda:
 ...)`) is not the handler and is not flagged, but for a lambda it runs during the request:
-called at once (`(lambda: ...)()`, also through a name bound to it), given to `map`/`filter`/`sorted`/`min`/`max`, or run in a
-worker thread and awaited (`run_in_threadpool`, `asyncio.to_thread`,
+called at once (`(lambda: ...)()`, also through a name bound to it), given to
+`map`/`filter`/`sorted`/`min`/`max`, or run in a worker thread and awaited (`run_in_threadpool`, `asyncio.to_thread`,
 `anyio.to_thread.run_sync`, a loop's `run_in_executor`; directly, through
 `functools.partial` or a name the handler binds to it).
 

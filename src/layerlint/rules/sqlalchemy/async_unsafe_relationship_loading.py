@@ -169,7 +169,9 @@ class AsyncUnsafeRelationshipLoading(Rule):
         else:
             # (`lazy=True` is written so, and named with what it means)
             value = written.value if isinstance(written, ast.Constant) else None
-            spelled = f'`lazy="{strategy}"`' if isinstance(value, str) else f'`lazy={value!r}` (that is, `"{strategy}"`)'
+            spelled = (
+                f'`lazy="{strategy}"`' if isinstance(value, str) else f'`lazy={value!r}` (that is, `"{strategy}"`)'
+            )
             self.report(
                 node, f'{shown} with {spelled} is not async-safe: use `"selectin"`, `"joined"` or `"raise"`'
             )

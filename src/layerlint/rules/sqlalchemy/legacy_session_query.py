@@ -34,8 +34,8 @@ context manager; or assigned, `sess = self._session()`, also to `self.<attr>` in
 an `async def` one only as `sess = await self._session()`: its call is a coroutine), a
 module-level session
 (`db_session = scoped_session(...)`, also imported from the project module that
-binds it, once, at its top level or in an `if`/`try` block there or from a package of the project that re-exports it, or reached through
-its module: `meta.Session` after `from app.model import meta`), a local name bound to the instance's session attribute in a method
+binds it, once, at its top level or in an `if`/`try` block there or from a package of
+the project that re-exports it, or reached through its module: `meta.Session` after `from app.model import meta`), a local name bound to the instance's session attribute in a method
 (`db = self.db`, not in a static or class method, nor where `self` is rebound), the
 first value of a dependency that yields a session, as `Depends(get_db)` reads it
 (`db = next(get_db())`, `with next(get_db()) as db`) or each of its values (`for db
