@@ -22,9 +22,9 @@ dependency that yields a session, taken by hand (`db = next(get_db())`);
 the handler (a background job that opens its own session, as it should: `add_task(lambda:
 ...)`) is not the handler and is not flagged, but for a lambda it runs during the request:
 called at once (`(lambda: ...)()`, also through a name bound to it), given to
-`map`/`filter`/`sorted`/`min`/`max`, or run in a worker thread and awaited (`run_in_threadpool`, `asyncio.to_thread`,
-`anyio.to_thread.run_sync`, a loop's `run_in_executor`; directly, through
-`functools.partial` or a name the handler binds to it).
+`map`/`filter`/`sorted`/`min`/`max`, or run in a worker thread and awaited
+(`run_in_threadpool`, `asyncio.to_thread`, `anyio.to_thread.run_sync`, a loop's
+`run_in_executor`; directly, through `functools.partial` or a name the handler binds to it).
 
 ## Why is this bad?
 A session opened by hand bypasses the request's dependency: tests cannot
