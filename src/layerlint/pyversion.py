@@ -135,7 +135,8 @@ class SetupPy:
 
     @cached_property
     def _assigned_once(self) -> dict[str, Any]:
-        return _names_assigned_once(self.tree)
+        # (a name grown in place, `REQUIRES.append(...)`, holds more than its value)
+        return {name: value for name, (value, added) in self._grown_lists.items() if not added}
 
     def literal(self, node: Any) -> Any:
         """``node``, or, for a name bound once, by a plain module-level assignment, and never
@@ -220,29 +221,6 @@ class SetupPy:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
             and stores[stmt.targets[0].id] == 1 and stmt.targets[0].id not in changed
         }
-
-
-def _names_assigned_once(tree: Any) -> dict[str, Any]:
-    import ast
-    from collections import Counter
-
-    bindings: Counter[str] = Counter()
-    touched: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bindings[node.id] += 1
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bindings[node.name] += 1
-        elif isinstance(node, ast.alias):
-            bindings[(node.asname or node.name).partition(".")[0]] += 1
-        elif isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
-            touched.add(node.value.id)
-    return {
-        stmt.targets[0].id: stmt.value
-        for stmt in tree.body
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-        and bindings[stmt.targets[0].id] == 1 and stmt.targets[0].id not in touched
-    }
 
 
 def read_setup_py(path: Path) -> SetupPy | None:
