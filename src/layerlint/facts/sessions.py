@@ -758,7 +758,7 @@ def _module_function(node: ast.expr, ctx: FileContext) -> ast.FunctionDef | ast.
     """The module's top-level function ``node`` names, when the module binds the name once
     and no function around the walk's position binds it (a parameter ``get_session`` is
     another callable)."""
-    if not isinstance(node, ast.Name) or node.id in ctx.imports or _locally_bound(node.id, ctx):
+    if not isinstance(node, ast.Name) or node.id in ctx.imports or locally_bound(node.id, ctx):
         return None
     return ctx.memo("sessions.module_functions", lambda: _module_functions(ctx)).get(node.id)
 
@@ -1569,7 +1569,7 @@ def _class_attribute_session(owner: str, attr: str, ctx: FileContext) -> bool:
             and any(_is_builtin(decorator, "classmethod", ctx) for decorator in func.decorator_list)
             and attr in class_session_attrs(cls, ctx, instance=False)
         )
-    if not owner.lstrip("_")[:1].isupper() or _locally_bound(owner, ctx):
+    if not owner.lstrip("_")[:1].isupper() or locally_bound(owner, ctx):
         return False  # (classes are CapWords, `_Private` too: others are not looked up)
     qualified = ctx.imports.get(owner)
     if qualified is None:
@@ -1644,7 +1644,7 @@ def statement_builder(node: ast.Call, ctx: FileContext) -> str | None:
     lambda around the call (a parameter ``select``, ``text = "...".format``)."""
     name = ctx.resolve_reexported(node.func)
     root = dotted_root(node.func) if name else None
-    if root is not None and (_locally_bound(root, ctx) or _defined_locally(root, ctx)):
+    if root is not None and (locally_bound(root, ctx) or _defined_locally(root, ctx)):
         return None  # (`def pick(users, select): ...select(u)`: a parameter, not the import)
     return _builder_named(name) if name else None
 
@@ -1717,11 +1717,11 @@ def holds_session(expr: ast.AST, ctx: FileContext) -> bool:
     if is_session(expr, ctx):
         return True
     if isinstance(expr, ast.Name) and (expr.id in module_sessions(ctx) or _imported_session(expr.id, ctx)):
-        return not _locally_bound(expr.id, ctx)
+        return not locally_bound(expr.id, ctx)
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id in ctx.imports:
         # `meta.Session` after `from app.model import meta` (or `import app.model.meta as meta`)
         module = ctx.imports[expr.value.id]
-        return _project_session(f"{module}.{expr.attr}", ctx) and not _locally_bound(expr.value.id, ctx)
+        return _project_session(f"{module}.{expr.attr}", ctx) and not locally_bound(expr.value.id, ctx)
     if isinstance(expr, (ast.Call, ast.Await)):
         func = ctx.enclosing_function()
         if func is not None and (_returns_session(expr, func, ctx) or _gets_object_session(expr, ctx)):
@@ -1747,7 +1747,7 @@ def _defined_locally(name: str, ctx: FileContext) -> bool:
     )
 
 
-def _locally_bound(name: str, ctx: FileContext) -> bool:
+def locally_bound(name: str, ctx: FileContext) -> bool:
     """Does a function or lambda around the walk's position bind ``name`` (a wider set:
     :func:`~layerlint.facts.names.scope_locals`)?"""
     return any(

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import ast
 
-from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
     HTTP_EXCEPTIONS,
     in_route_code,
     raised_helper_http_exception,
     raised_http_exception,
 )
-from layerlint.facts.names import dotted_root, scope_locals
-from layerlint.facts.sessions import single_bindings
+from layerlint.facts.names import dotted_root
+from layerlint.facts.sessions import locally_bound, single_bindings
 from layerlint.rule import Rule
 
 
@@ -36,7 +36,7 @@ class RaisesHTTPExceptionIn(Rule):
             exc = self._assigned_call(exc.id) or exc
         raised = exc.func if isinstance(exc, ast.Call) else exc
         root = dotted_root(raised) if isinstance(raised, ast.expr) else None
-        if root is not None and self._bound_locally(root):
+        if root is not None and locally_bound(root, self.ctx):
             return  # (`def fail(NotFound): raise NotFound()`: a parameter, not the imported class)
         name = raised_http_exception(exc, self.ctx)
         if name is not None:
@@ -55,16 +55,6 @@ class RaisesHTTPExceptionIn(Rule):
                 f"{self.ctx.layer} module raises HTTP exception {shown}: raise a domain exception "
                 "and translate it to HTTP in the route",
             )
-
-    def _bound_locally(self, name: str) -> bool:
-        """Does a function or lambda around the raise bind ``name`` other than by an import
-        (a parameter, an assignment, a ``for``/``with``/``except`` target)? An import there
-        is in the import table already."""
-        return any(
-            name in self.ctx.memo(("raises_http.locals", id(scope)), lambda scope=scope: scope_locals(scope))
-            for scope in self.ctx.scopes
-            if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda))
-        )
 
     def _assigned_call(self, name: str) -> ast.Call | None:
         """The call a local name holds: the one binding of ``name`` in the enclosing
