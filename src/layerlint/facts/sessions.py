@@ -790,31 +790,14 @@ _MAX_PROVIDER_DEPTH = 20
 def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
-    opened: set[str] = set()
-    other: set[str] = set()  # names bound to something else too (`db = db.connection()`), not `None`
-    for stmt in body:
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            names = {target.id for target in targets if isinstance(target, ast.Name)}
-            if opens_session(stmt.value, ctx):  # (`db: Session = SessionLocal()` too)
-                opened |= names
-            elif not is_none_constant(stmt.value):
-                other |= names
-            # (`db, extra = db.connection(), 1`: a name unpacked is bound to something else)
-            other.update(
-                node.id for target in targets if not isinstance(target, ast.Name)
-                for node in ast.walk(target) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-            )
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                if isinstance(item.optional_vars, ast.Name):
-                    opening = opens_session(item.context_expr, ctx)
-                    (opened if opening else other).add(item.optional_vars.id)
-        else:
-            other |= statement_bindings(stmt) if isinstance(stmt, (ast.AugAssign, ast.For, ast.AsyncFor)) else set()
-    # (`if (db := db.connection()) ...`: a walrus rebinds too)
-    other.update(node.target.id for node in nodes_of(func, ast.NamedExpr) if isinstance(node.target, ast.Name))
-    opened -= other
+    # the names bound only to sessions the function opens (`db = SessionLocal()`, `with
+    # SessionLocal() as db`), or to None besides; not to anything else too (`db =
+    # db.connection()`, unpacked, a walrus: assigned_values leaves those out)
+    opened = {
+        name for name, values in assigned_values(func, body).items()
+        if all(is_none_constant(value) or opens_session(value, ctx) for value in values)
+        and not all(is_none_constant(value) for value in values)
+    }
     for stmt in body:
         value = stmt.value if isinstance(stmt, (ast.Return, ast.Expr)) else None
         if isinstance(value, ast.YieldFrom) and isinstance(value.value, ast.Call):
