@@ -17,7 +17,8 @@ reads after the `add` (`event = Event(...)`; `session.add(event)`; a
 parameter is still flagged: its caller holds the object); an object last bound, before the `add`, to a row
 read from the database (`await session.get(...)`, a `session.execute(...)`
 result, also through a name holding it: `result = await session.execute(...)` then `user =
-result.scalars().first()`, or SQLModel's `session.exec(...)`, the repository's own getter
+result.scalars().first()`, or unpacked from a row, `(user,) = result.one()`, or SQLModel's
+`session.exec(...)`, the repository's own getter
 `await self.get_by_id(...)`): it exists,
 with its values, and the `add` is a no-op; and a function with no such call at all when the
 session is not known to be one. In a plain `def` (a sync `Session`: an `AsyncSession`'s
@@ -193,12 +194,12 @@ class AddWithoutFlushRefresh(Rule):
         ``user = result.scalars().first()``) or a repository getter (``await self.get(...)``,
         ``self.get_by_email(...)``)?"""
         assignments = _assignments_before(function, name, start)
-        if not assignments or assignments[-1].value is None:
+        if not assignments or assignments[-1][1] is None:
             return False
-        value = assignments[-1].value
+        at, value = assignments[-1]
         holder = _result_holder(value)
         if holder is not None and holder != name and depth < 3 and self._loaded_before(
-            function, holder, _position(assignments[-1]), depth + 1
+            function, holder, at, depth + 1
         ):
             return True
         for call in ast.walk(value):
@@ -271,16 +272,42 @@ def _built_here(function: ast.AST, name: str, start: tuple[int, int]) -> bool:
     args = function.args  # type: ignore[attr-defined]
     if name in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}:
         return False
-    values = [stmt.value for stmt in _assignments_before(function, name, start) if isinstance(stmt, ast.Assign)]
+    values = [value for _, value in _assignments_before(function, name, start)]
     return bool(values) and all(isinstance(value, ast.Call) for value in values)
 
 
-def _assignments_before(function: ast.AST, name: str, start: tuple[int, int]) -> list[ast.Assign | ast.AnnAssign]:
-    """The ``name = ...`` / ``name: T = ...`` statements before ``start``, in source order."""
+def _assignments_before(
+    function: ast.AST, name: str, start: tuple[int, int]
+) -> list[tuple[tuple[int, int], ast.expr | None]]:
+    """Where, before ``start``, the function binds ``name`` by assignment, and to what, in
+    source order: ``name = v`` and ``name: T = v`` give ``v`` (``None`` for a bare
+    annotation); an unpacking gives the matching item of a tuple written out
+    (``user, event = User(), Event()``), else the whole value (``(user,) = result.one()``
+    unpacks a row)."""
     found = []
     for stmt in ast.walk(function):
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _position(stmt) < start:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                found.append(stmt)
-    return sorted(found, key=_position)
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or _position(stmt) >= start:
+            continue
+        for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+            if isinstance(target, ast.Name) and target.id == name:
+                found.append((_position(stmt), stmt.value))
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                value = _unpacked(target, name, stmt.value)
+                if value is not None:
+                    found.append((_position(stmt), value))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def _unpacked(target: ast.Tuple | ast.List, name: str, value: ast.expr | None) -> ast.expr | None:
+    """What the unpacking ``target = value`` binds to ``name``, if ``name`` is one of its
+    plain items: the matching item of a tuple or list written out with as many items and no
+    ``*``, else the whole value; None when ``name`` is not an item."""
+    items = target.elts
+    if not any(isinstance(item, ast.Name) and item.id == name for item in items):
+        return None
+    if (
+        isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(items)
+        and not any(isinstance(v, ast.Starred) for v in (*items, *value.elts))
+    ):
+        return next(v for item, v in zip(items, value.elts) if isinstance(item, ast.Name) and item.id == name)
+    return value
