@@ -139,6 +139,9 @@ class ProjectText:
     config_readers: frozenset[str] = frozenset()
     # a base class's name -> the files that derive a class from it and spell `validator(`
     validated_subclasses: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # session factories another module configures with `expire_on_commit=` (not a literal True):
+    # "m:<module>:<name>" (imported absolutely), "p:<path without .py>:<name>" (relatively)
+    configured_factories: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -151,6 +154,7 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
     orders: dict[frozenset[str], set[tuple[str, ...]]] = {}
     config_readers: set[str] = set()
     validated: dict[str, set[str]] = {}
+    configured: set[str] = set()
     for read, path in enumerate(project_python_files(folders), 1):
         if read > MAX_FILES:
             return None
@@ -166,15 +170,17 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
         config_readers.update(facts[4])
         for base in facts[5]:
             validated.setdefault(base, set()).add(path)
+        configured.update(facts[6])
     reordered = frozenset(members for members, seen in orders.items() if len(seen) > 1)
     return ProjectText(
         frozenset(relative), frozenset(absolute), tuple(union_tests), reordered, frozenset(config_readers),
-        {base: frozenset(paths) for base, paths in validated.items()},
+        {base: frozenset(paths) for base, paths in validated.items()}, frozenset(configured),
     )
 
 
 # one file's facts: [tests unions, relative star imports, absolute star imports, unions of
-# two members or more (their members in order, as spelled), names whose `.Config` it reads]
+# two members or more (their members in order, as spelled), names whose `.Config` it reads,
+# bases of its classes (when it spells `validator(`), imported session factories it configures]
 _FileFacts = list[Any]
 
 
@@ -217,6 +223,8 @@ def _read_facts(path: str) -> _FileFacts | None:
     return [
         union_test, relative, absolute, _unions(data), _config_readers(data) if b"Config" in data else [],
         _class_bases(data) if b"validator(" in data else [],
+        _configured_factories(path, data) if b".configure(" in data and (b"expire_on_commit" in data or b"**" in data)
+        else [],
     ]
 
 
@@ -486,9 +494,9 @@ def _tests_type_checking(test: ast.expr) -> bool:
 
 def _well_formed(facts: Any) -> bool:
     return (
-        isinstance(facts, list) and len(facts) == 6 and isinstance(facts[0], bool)
+        isinstance(facts, list) and len(facts) == 7 and isinstance(facts[0], bool)
         and all(
-            isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], *facts[4:6])
+            isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], *facts[4:7])
         )
         and isinstance(facts[3], list)
         and all(isinstance(members, list) and all(isinstance(m, str) for m in members) for members in facts[3])
@@ -508,13 +516,76 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
         relative.append(os.path.join(base, *module.split(".")) if module else base)
 
 
+def _configured_factories(path: str, data: bytes) -> list[str]:
+    """The imported names the file calls ``.configure(...)`` on with ``expire_on_commit=``
+    other than a literal True, or ``**kwargs`` that may hold it (``from app.db import
+    SessionLocal`` then ``SessionLocal.configure(bind=engine, expire_on_commit=False)`` at
+    startup; ``db.SessionLocal.configure(...)`` of ``from app import db``): LL306 leaves the
+    factory so configured alone in its own module. Each as ``m:<module>:<name>`` (imported
+    absolutely) or ``p:<path without .py>:<name>`` (relatively)."""
+    try:
+        tree = parse_quietly(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    imported: dict[str, tuple[str, str]] = {}  # local name -> ("m", dotted) or ("p", path)
+    folder = os.path.dirname(path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    imported[alias.asname] = ("m", alias.name)
+                else:
+                    head = alias.name.split(".")[0]
+                    imported[head] = ("m", head)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                local = alias.asname or alias.name
+                if node.level:
+                    base = folder
+                    for _ in range(node.level - 1):
+                        base = os.path.dirname(base)
+                    imported[local] = ("p", os.path.join(base, *(node.module or "").split("."), alias.name))
+                elif node.module:
+                    imported[local] = ("m", f"{node.module}.{alias.name}")
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "configure"
+            and any(
+                kw.arg is None or (
+                    kw.arg == "expire_on_commit"
+                    and not (isinstance(kw.value, ast.Constant) and kw.value.value is True)
+                )
+                for kw in node.keywords
+            )
+        ):
+            continue
+        chain: list[str] = []
+        receiver = node.func.value
+        while isinstance(receiver, ast.Attribute):
+            chain.append(receiver.attr)
+            receiver = receiver.value
+        if not isinstance(receiver, ast.Name) or receiver.id not in imported:
+            continue
+        kind, start = imported[receiver.id]
+        if kind == "p":
+            stem, name = os.path.split(os.path.join(start, *reversed(chain)))
+            found.add(f"p:{stem}:{name}")
+        elif chain or "." in start:  # (`import app` then `app.configure(...)` configures no factory)
+            module, name = ".".join((start, *reversed(chain))).rsplit(".", 1)
+            found.add(f"m:{module}:{name}")
+    return sorted(found)
+
+
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (12: names whose Config is read, bases of classes in files spelling `validator(`; 11: typing_utils
+# (13: session factories configured by importers; 12: names whose Config is read, bases of classes in files spelling `validator(`; 11: typing_utils
 # imported; 10: tests of types.UnionType alone; 9: forward references unquoted; 8: annotation text
 # compared; 7: Literal values too)
-_KEPT_FORMAT = 12
+_KEPT_FORMAT = 13
 
 
 class _Kept:

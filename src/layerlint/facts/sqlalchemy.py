@@ -37,12 +37,15 @@ Alembic migrations hold no models: nothing in a migration is declarative.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass
 from typing import Iterable
 
 from layerlint.context import SCOPE_TYPES, FileContext
+from layerlint.external import provider
 from layerlint.facts.fallbacks import bound_in_import_fallback
 from layerlint.facts.names import own_bindings
+from layerlint.facts.union_inspection import text_of
 from layerlint.facts.project_classes import (
     DECLARATIVE_BASE_CLASSES,
     DECLARATIVE_FACTORY_BASE,
@@ -834,3 +837,20 @@ def _now_function_returns(node: ast.AST, ctx: FileContext) -> str | None:
             if callee in DATETIME_NOW:
                 return f"datetime.{callee.rpartition('.')[2]}(...)"
     return None
+
+
+@provider("factory_configured")
+def factory_configured_elsewhere(stem: str, name: str, *spec: str) -> bool:
+    """Does a file of the folders of ``spec`` (union_inspection.scan_spec) import the session
+    factory ``name`` of the module at ``stem`` (its path without ``.py``; a package's folder)
+    and call ``.configure(...)`` on it with ``expire_on_commit=`` other than a literal True
+    (read as text, projecttext.py; past its limit of files, presumed so)? Absolute imports
+    match the module by the end of its path, as star imports do."""
+    found = text_of(spec)
+    if found is None:
+        return True
+    configured = found.configured_factories
+    if f"p:{stem}:{name}" in configured:
+        return True
+    parts = stem.split(os.sep)
+    return any(f"m:{'.'.join(parts[-size:])}:{name}" in configured for size in range(1, len(parts)))

@@ -6,7 +6,11 @@ Flags `async_sessionmaker(...)`, and `sessionmaker(..., class_=AsyncSession)`
 `expire_on_commit=False` (missing, or a literal `True`). A non-literal value, or
 `*args`/`**kwargs` that may hold it, is not flagged, nor a factory assigned to a name the
 module later configures with it (`SessionLocal.configure(bind=engine,
-expire_on_commit=False)` at startup). Nothing in an Alembic script folder is checked (a migration, or a module beside
+expire_on_commit=False)` at startup), or that another module of the project imports and
+so configures (`from app.db import SessionLocal`, or `from app import db` then
+`db.SessionLocal.configure(...)`). Also flags `factory.configure(expire_on_commit=True)` on
+such a factory of the module, there rather than at the factory, which it overrides.
+Nothing in an Alembic script folder is checked (a migration, or a module beside
 the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
 migration history).
 
@@ -29,8 +33,8 @@ async_session_factory = async_sessionmaker(engine, expire_on_commit=False)
 
 ## Fix safety
 Every finding has a fix, and it is unsafe: `expire_on_commit=True` (a keyword,
-or the fifth positional argument of SQLAlchemy 1.4's `sessionmaker`) becomes
-`False`, and a factory without the argument gets `expire_on_commit=False` as its
+also of `configure(...)`, or the fifth positional argument of SQLAlchemy 1.4's
+`sessionmaker`) becomes `False`, and a factory without the argument gets `expire_on_commit=False` as its
 last argument. It changes what
 the program does: after a commit, objects keep the values they had instead of
 being reloaded on the next attribute access, so code that relied on the reload
@@ -44,11 +48,13 @@ after `commit()` before applying it with `--unsafe-fixes`.
 from __future__ import annotations
 
 import ast
+import os
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_UNSAFE
 from layerlint.facts.sessions import SESSION_TYPES
 from layerlint.facts.sqlalchemy import has_star_kwargs, keyword, sa_call, sa_spellings, uses_sqlalchemy
+from layerlint.facts.union_inspection import file_scan_spec
 from layerlint.rule import Rule
 
 _FACTORIES = frozenset({"async_sessionmaker", "sessionmaker"})
@@ -69,14 +75,15 @@ class SessionExpiresOnCommit(Rule):
         return uses_sqlalchemy(ctx) and "sessionmaker" in ctx.source
 
     def needles(self) -> set[str]:
-        # the callee of a reported call spells the factory or an import alias of it
-        return sa_spellings(self.ctx, _FACTORIES)
+        # the callee of a reported call spells the factory or an import alias of it, or `configure`
+        return sa_spellings(self.ctx, _FACTORIES) | ({"configure"} if ".configure(" in self.ctx.source else set())
 
     def visit_Call(self, node: ast.Call) -> None:
-        factory = sa_call(node, self.ctx, _FACTORIES)
-        if factory is None:
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "configure":
+            self._check_configure(node)
             return
-        if factory == "sessionmaker" and not self._makes_async_sessions(node):
+        factory = self._async_factory(node)
+        if factory is None:
             return
         kw = keyword(node, "expire_on_commit")
         value = kw.value if kw is not None else None
@@ -85,40 +92,82 @@ class SessionExpiresOnCommit(Rule):
         if value is None:
             if has_star_kwargs(node) or any(isinstance(arg, ast.Starred) for arg in node.args):
                 return
-            if ".configure(" in self.ctx.source and id(node) in self.ctx.memo(
-                "sqlalchemy.configured_later", lambda: _configured_later(self.ctx.tree)
-            ):
-                return  # (`SessionLocal.configure(bind=engine, expire_on_commit=False)` later)
+            if self._configured(node):
+                return
         elif not (isinstance(value, ast.Constant) and value.value is True):
             return
         self.report(node, f"`{factory}()` without `expire_on_commit=False`: objects expire on commit and "
                           "reloading them on attribute access fails under AsyncSession", fix=FIX_UNSAFE)
+
+    def _async_factory(self, node: ast.Call) -> str | None:
+        """The factory ``node`` calls, when it makes async sessions."""
+        factory = sa_call(node, self.ctx, _FACTORIES)
+        if factory == "sessionmaker" and not self._makes_async_sessions(node):
+            return None
+        return factory
 
     def _makes_async_sessions(self, node: ast.Call) -> bool:
         kw = keyword(node, "class_")
         value = kw.value if kw is not None else node.args[1] if len(node.args) > 1 else None
         return value is not None and self.ctx.resolve(value) in _ASYNC_SESSIONS
 
+    def _configured(self, node: ast.Call) -> bool:
+        """Is the factory call (without the argument) assigned to a name configured later with
+        it, in this module or, imported, in another (``SessionLocal.configure(bind=engine,
+        expire_on_commit=False)`` at startup), or with a literal True in this module (reported
+        there instead, where the fix cures it)?"""
+        assigned = _factory_assignments(self.ctx).get(id(node))
+        if assigned is None:
+            return False
+        name = assigned[0]
+        if name in _configure_calls(self.ctx):
+            return True
+        stem = os.path.abspath(self.ctx.path)
+        stem = os.path.dirname(stem) if stem.endswith(os.sep + "__init__.py") else stem[: -len(".py")]
+        return bool(self.ctx.external("factory_configured", stem, name, *file_scan_spec(self.ctx)))
 
-def _configured_later(tree: ast.Module) -> frozenset[int]:
-    """The factory calls (by id) assigned to a name the module also calls ``.configure(...)``
-    on with ``expire_on_commit=`` other than a literal True (or ``**kwargs`` that may hold it): the factory made at
-    import, bound to its engine at startup (``SessionLocal.configure(bind=engine,
-    expire_on_commit=False)``)."""
-    configured = {
-        node.func.value.id for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "configure"
-        and isinstance(node.func.value, ast.Name)
-        and any(
-            kw.arg is None or (  # (`expire_on_commit=True` given later is no cure)
-                kw.arg == "expire_on_commit" and not (isinstance(kw.value, ast.Constant) and kw.value.value is True)
+    def _check_configure(self, node: ast.Call) -> None:
+        """``factory.configure(expire_on_commit=True)`` on an async session factory of the module."""
+        kw = keyword(node, "expire_on_commit")
+        receiver = node.func.value  # type: ignore[attr-defined]
+        if (
+            kw is None or not (isinstance(kw.value, ast.Constant) and kw.value.value is True)
+            or not isinstance(receiver, ast.Name)
+            or not any(
+                name == receiver.id and self._async_factory(call) is not None
+                for name, call in _factory_assignments(self.ctx).values()
             )
-            for kw in node.keywords
+        ):
+            return
+        self.report(node, f"`{receiver.id}.configure(expire_on_commit=True)`: objects expire on commit and "
+                          "reloading them on attribute access fails under AsyncSession", fix=FIX_UNSAFE)
+
+
+def _factory_assignments(ctx: FileContext) -> dict[int, tuple[str, ast.Call]]:
+    """The calls (by id) the module assigns to a plain name, with that name."""
+    def read() -> dict[int, tuple[str, ast.Call]]:
+        found: dict[int, tuple[str, ast.Call]] = {}
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Name):
+                        found[id(node.value)] = (target.id, node.value)
+        return found
+
+    return ctx.memo("sqlalchemy.factory_assignments", read)
+
+
+def _configure_calls(ctx: FileContext) -> frozenset[str]:
+    """The names the module calls ``.configure(...)`` on with ``expire_on_commit=`` (any value:
+    a literal True is reported at that call) or ``**kwargs`` that may hold it."""
+    def read() -> frozenset[str]:
+        if ".configure(" not in ctx.source:
+            return frozenset()
+        return frozenset(
+            node.func.value.id for node in ast.walk(ctx.tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "configure"
+            and isinstance(node.func.value, ast.Name)
+            and any(kw.arg is None or kw.arg == "expire_on_commit" for kw in node.keywords)
         )
-    }
-    return frozenset(
-        id(node.value) for node in ast.walk(tree)
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call)
-        and any(isinstance(t, ast.Name) and t.id in configured
-                for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
-    )
+
+    return ctx.memo("sqlalchemy.configured_later", read)
