@@ -1156,7 +1156,8 @@ STATUS_VALUES: dict[str, int] = {name: code for code, name in STATUS_NAMES.items
 
 
 def status_value(expr: ast.AST | None, ctx: FileContext) -> int | None:
-    """The status an expression spells: an int literal, or ``status.HTTP_204_NO_CONTENT`` (resolved)."""
+    """The status an expression spells: an int literal, ``status.HTTP_204_NO_CONTENT`` or
+    ``HTTPStatus.NO_CONTENT`` (resolved; also its ``.value``)."""
     if isinstance(expr, ast.Constant) and type(expr.value) is int:
         return expr.value
     name = ctx.resolve(expr) if expr is not None else None
@@ -1165,6 +1166,8 @@ def status_value(expr: ast.AST | None, ctx: FileContext) -> int | None:
     if is_http_package(name) and ".status." in name:
         return STATUS_VALUES.get(name.rpartition(".")[2])
     if name.startswith("http.HTTPStatus."):
-        member = getattr(http.HTTPStatus, name.rpartition(".")[2], None)
+        member = getattr(http.HTTPStatus, name.split(".")[2], None)
+        if name.count(".") > 2 + name.endswith(".value"):
+            return None  # (an attribute of the member other than its value: `.phrase`)
         return int(member) if isinstance(member, http.HTTPStatus) else None
     return None

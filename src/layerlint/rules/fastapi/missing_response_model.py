@@ -35,8 +35,8 @@ included (in the same module) with one or into such a router (a router held by
 an object: a call that makes it passes `default_response_class=` or unpacks
 `**`, or the module passes one in the call that makes the object, or includes
 the router and spells `default_response_class`), a
-status 204 endpoint (`status_code=status.HTTP_204_NO_CONTENT` or `204`, which
-has no body), a HEAD-only endpoint (`@router.head(...)`: no body either), a
+status 204 endpoint (`status_code=status.HTTP_204_NO_CONTENT`, `204` or
+`HTTPStatus.NO_CONTENT`, also its `.value`, which has no body), a HEAD-only endpoint (`@router.head(...)`: no body either), a
 decorator that unpacks `**kwargs`, and websocket endpoints. A router name (of a
 decorator, of an `include_router` call) means the binding its scope sees: the
 function's own, then the enclosing functions', then the module's, so another
