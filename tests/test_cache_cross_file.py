@@ -203,6 +203,28 @@ def test_a_union_test_added_elsewhere_makes_the_cached_fix_unsafe(tmp_path, monk
     assert marks() == ["unsafe"]
 
 
+def test_a_factory_configured_by_its_importer_is_flagged_again_when_that_stops(tmp_path, monkeypatch):
+    root = write_project(
+        tmp_path, monkeypatch,
+        {
+            "app/db.py": "from sqlalchemy.ext.asyncio import async_sessionmaker\n\nSessionLocal = async_sessionmaker()\n",
+            "app/main.py": "from app.db import SessionLocal\n\nSessionLocal.configure(expire_on_commit=False)\n",
+        },
+        pyproject='[project]\nname = "x"\n\n[tool.layerlint]\nselect = ["LL306"]\n',
+    )
+
+    def findings() -> list[str]:
+        result = CliRunner().invoke(main, ["check", "--jobs", "1", "app/db.py"])
+        assert result.exit_code in (0, 1), result.output
+        return [line.split(": ")[1].split()[0] for line in result.output.splitlines() if ": LL" in line]
+
+    assert findings() == []
+    assert findings() == []  # served from the cache
+    (root / "app" / "main.py").write_text("from app.db import SessionLocal\n\nSessionLocal.configure(bind=None)\n")
+    touch_later(root / "app" / "main.py")
+    assert findings() == ["LL306"]
+
+
 @pytest.fixture
 def digests(monkeypatch) -> list[str]:
     """The other modules hashed to re-check a recorded digest."""

@@ -517,6 +517,20 @@ class FileContext:
         out = self._import_targets[id(node)] = self._find_import_targets(node)
         return out
 
+    def import_target_named(self, node: ast.Import | ast.ImportFrom, index: int, module: str) -> str:
+        """The module a message names for the ``index``-th target of :meth:`import_targets`:
+        the submodule on disk a ``from`` import names, where the target is the package it
+        imports from (``from shop.db import orders``: ``shop.db.orders``, of the layer of
+        ``shop.db``), else ``module``."""
+        if (
+            isinstance(node, ast.ImportFrom) and index < len(node.names) and node.names[index].name != "*"
+            and module == self.absolute_module(node.module, node.level)
+        ):
+            full = f"{module}.{node.names[index].name}" if module else node.names[index].name
+            if self.is_module_file(full):
+                return full
+        return module
+
     def _find_import_targets(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str | None]]:
         out: list[tuple[str, str | None]] = []
         if isinstance(node, ast.Import):

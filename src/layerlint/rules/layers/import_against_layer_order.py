@@ -75,13 +75,13 @@ class ImportAgainstLayerOrder(Rule):
         elif not node.level and not ctx.is_first_party(node.module or ""):
             return
         own = RANK[self.ctx.layer]  # type: ignore[index]
-        for module, layer in self.ctx.import_targets(node):
+        for index, (module, layer) in enumerate(self.ctx.import_targets(node)):
             if layer in RANK and RANK[layer] < own and not is_shared(module):
                 if defines_endpoints(ctx):
                     return  # route code, whatever its name says (asked last: it reads the tree)
                 self.report(
                     node,
-                    f"{self.ctx.layer} module imports {layer} module `{module}`: "
+                    f"{self.ctx.layer} module imports {layer} module `{self.ctx.import_target_named(node, index, module)}`: "
                     f"{self.ctx.layer} must not depend on a higher layer",
                 )
                 return

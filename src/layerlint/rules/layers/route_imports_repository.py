@@ -58,7 +58,8 @@ class RouteImportsRepository(Rule):
         self._check(node)
 
     def _check(self, node: ast.Import | ast.ImportFrom) -> None:
-        for module, layer in self.ctx.import_targets(node):
+        for index, (module, layer) in enumerate(self.ctx.import_targets(node)):
             if layer == "repositories" and not is_shared(module) and not imported_route_code(module, self.ctx):
-                self.report(node, f"routes module imports repositories module `{module}`: call a service instead")
+                named = self.ctx.import_target_named(node, index, module)
+                self.report(node, f"routes module imports repositories module `{named}`: call a service instead")
                 return
