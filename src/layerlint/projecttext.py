@@ -142,6 +142,9 @@ class ProjectText:
     # session factories another module configures with `expire_on_commit=` (not a literal True):
     # "m:<module>:<name>" (imported absolutely), "p:<path without .py>:<name>" (relatively)
     configured_factories: frozenset[str] = frozenset()
+    # "<base name>:<method>": a class derives from a class so named and defines a method of
+    # Pydantic v1's model API (`def dict(self, **kwargs)`), which the rename to v2's would skip
+    v1_overrides: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -155,6 +158,7 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
     config_readers: set[str] = set()
     validated: dict[str, set[str]] = {}
     configured: set[str] = set()
+    overrides: set[str] = set()
     for read, path in enumerate(project_python_files(folders), 1):
         if read > MAX_FILES:
             return None
@@ -171,16 +175,19 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
         for base in facts[5]:
             validated.setdefault(base, set()).add(path)
         configured.update(facts[6])
+        overrides.update(facts[7])
     reordered = frozenset(members for members, seen in orders.items() if len(seen) > 1)
     return ProjectText(
         frozenset(relative), frozenset(absolute), tuple(union_tests), reordered, frozenset(config_readers),
         {base: frozenset(paths) for base, paths in validated.items()}, frozenset(configured),
+        frozenset(overrides),
     )
 
 
 # one file's facts: [tests unions, relative star imports, absolute star imports, unions of
 # two members or more (their members in order, as spelled), names whose `.Config` it reads,
-# bases of its classes (when it spells `validator(`), imported session factories it configures]
+# bases of its classes (when it spells `validator(`), imported session factories it configures,
+# "<base>:<method>" of its classes defining a v1 model method]
 _FileFacts = list[Any]
 
 
@@ -225,6 +232,7 @@ def _read_facts(path: str) -> _FileFacts | None:
         _class_bases(data) if b"validator(" in data else [],
         _configured_factories(path, data) if b".configure(" in data and (b"expire_on_commit" in data or b"**" in data)
         else [],
+        _v1_overrides(data) if _V1_OVERRIDE_RE.search(data) else [],
     ]
 
 
@@ -494,9 +502,9 @@ def _tests_type_checking(test: ast.expr) -> bool:
 
 def _well_formed(facts: Any) -> bool:
     return (
-        isinstance(facts, list) and len(facts) == 7 and isinstance(facts[0], bool)
+        isinstance(facts, list) and len(facts) == 8 and isinstance(facts[0], bool)
         and all(
-            isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], *facts[4:7])
+            isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], *facts[4:8])
         )
         and isinstance(facts[3], list)
         and all(isinstance(members, list) and all(isinstance(m, str) for m in members) for members in facts[3])
@@ -514,6 +522,39 @@ def _read_star_imports(path: str, data: bytes, relative: list[str], absolute: li
         for _ in range(dots - 1):
             base = os.path.dirname(base)
         relative.append(os.path.join(base, *module.split(".")) if module else base)
+
+
+# a method of Pydantic v1's model API defined in a class body (Pydantic's own names, as LL203 knows them)
+_V1_OVERRIDABLE = (
+    "dict", "json", "copy", "schema", "validate", "construct", "from_orm", "parse_obj", "parse_raw",
+    "parse_file", "update_forward_refs", "schema_json",
+)
+_V1_OVERRIDE_RE = re.compile(rb"^[ \t]+(?:async[ \t]+)?def[ \t]+(?:" + "|".join(_V1_OVERRIDABLE).encode() + rb")[ \t]*\(", re.MULTILINE)
+
+
+def _v1_overrides(data: bytes) -> list[str]:
+    """``<base>:<method>`` for each class of the file that defines a method of Pydantic v1's
+    model API (``class Secret(Base): def dict(self, **kwargs)``), for each of its bases
+    (their last names): LL203's rename of ``obj.dict()`` on a ``Base`` would skip it."""
+    try:
+        tree = parse_quietly(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        methods = {
+            stmt.name for stmt in node.body
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _V1_OVERRIDABLE
+        }
+        for base in node.bases:
+            while isinstance(base, ast.Subscript):  # (`Page[T]`)
+                base = base.value
+            name = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
+            if name:
+                found.update(f"{name}:{method}" for method in methods)
+    return sorted(found)
 
 
 def _configured_factories(path: str, data: bytes) -> list[str]:
@@ -582,10 +623,10 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (13: session factories configured by importers; 12: names whose Config is read, bases of classes in files spelling `validator(`; 11: typing_utils
+# (14: v1 model methods defined by subclasses; 13: session factories configured by importers; 12: names whose Config is read, bases of classes in files spelling `validator(`; 11: typing_utils
 # imported; 10: tests of types.UnionType alone; 9: forward references unquoted; 8: annotation text
 # compared; 7: Literal values too)
-_KEPT_FORMAT = 13
+_KEPT_FORMAT = 14
 
 
 class _Kept:

@@ -44,6 +44,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.external import provider
 from layerlint.facts.fallbacks import bound_in_import_fallback
 from layerlint.facts.names import dotted_root, resolve_in
 from layerlint.facts.project_classes import (
@@ -64,6 +65,7 @@ from layerlint.facts.project_classes import (
     star_import_statements,
 )
 from layerlint.facts.typing import CAST_NAMES, flat_union, is_none_constant
+from layerlint.facts.union_inspection import file_scan_spec, text_of
 from layerlint.walk import GRAMMAR, plan_for, push_children
 
 MODEL_BASES = frozenset({
@@ -148,6 +150,8 @@ class Receiver:
     # ``super()``: the names its method's class (or a subclass of it in the module) defines,
     # which the v1 method reaches (it calls ``self.model_dump(...)``) and the rename skips
     defined_below: frozenset[str] = frozenset()
+    # the class of the module it is (an instance of, typed or built so), if one is
+    module_class: str | None = None
 
     @property
     def is_model(self) -> bool:
@@ -1671,7 +1675,10 @@ def _receiver_of_binding(binding: _Binding, ctx: FileContext) -> Receiver:
     imported_class = ref[0] != "local"
     if kind == "unknown" and what == "class" and ref[0] == "import":
         return Receiver("unknown", origins=origins, is_class=True, imported_class=imported_class)
-    return Receiver(kind, defines, is_class=what == "class", origins=origins, imported_class=imported_class)
+    return Receiver(
+        kind, defines, is_class=what == "class", origins=origins, imported_class=imported_class,
+        module_class=None if imported_class else ref[1],
+    )
 
 
 def receiver(node: ast.expr, ctx: FileContext) -> Receiver:
@@ -1894,6 +1901,31 @@ def _local_subclasses(cls: ast.ClassDef, ctx: FileContext) -> list[ast.ClassDef]
         node for named in _module_class_nodes(ctx).values() for node in named
         if node is not cls and cls in _local_bases(node, ctx)
     ]
+
+
+def subclass_overrides(target: Receiver, name: str, ctx: FileContext) -> bool:
+    """May a subclass of the receiver's class define the v1 method ``name`` itself
+    (``class Secret(Base): def dict(self, **kwargs)``), which v2 still calls on its
+    instances and the rename to the v2 name would skip? A subclass in the module, at any
+    depth, or a class of the project deriving from one so named (read as text)."""
+    names = {origin.rpartition(".")[2] for origin in target.origins if ctx.is_first_party(origin)}
+    if target.module_class is not None:
+        names.add(target.module_class)
+        for cls in _module_class_nodes(ctx).get(target.module_class, ()):
+            for subclass in _local_subclasses(cls, ctx):
+                if name in class_own_names(subclass):
+                    return True
+                names.add(subclass.name)
+    return any(ctx.external("v1_override", f"{each}:{name}", *file_scan_spec(ctx)) for each in sorted(names))
+
+
+@provider("v1_override")
+def project_overrides_v1_method(spelled: str, *spec: str) -> bool:
+    """Does a class of the folders of ``spec`` (union_inspection.scan_spec) deriving from a
+    class so named define the v1 method (``spelled``: ``<base>:<method>``)? Past the limit
+    of files read, presumed so."""
+    found = text_of(spec)
+    return found is None or spelled in found.v1_overrides
 
 
 def module_kin(cls: ast.ClassDef, ctx: FileContext) -> list[ast.ClassDef]:

@@ -177,6 +177,11 @@ Unsafe:
   in the module declares or assigns that attribute otherwise: the method may
   run on that subclass's object (a subclass elsewhere is trusted as a caller
   passing a parameter is: its attribute stays the annotated class);
+- any fix on a receiver whose class has a subclass that defines the v1 method
+  itself (`class Secret(Base): def dict(self, **kwargs)`, a v1 habit to keep a field
+  out of every dump), in the module or in another project module (read as text, by
+  the base's name): v2 still calls that override on its instances, the rename
+  skips it (`self.dict()` in `Base`, `obj.dict()` with `obj: Base`, `Base.parse_obj(...)`);
 - any fix on a class (or its project bases) that defines the v2 method itself
   (`model_dump_json` with other defaults): v2 routes the v1 name to it with v1's
   defaults, the rename calls it with its own; and on `super()` in a class that
@@ -248,6 +253,7 @@ from layerlint.facts.pydantic import (
     module_facts,
     receiver,
     rests_on_another_library,
+    subclass_overrides,
     through_imported_type_var,
     uses_pydantic,
     uses_v1_models,
@@ -403,6 +409,7 @@ class V1ModelMethod(PydanticRule):
                 known and not target.via_type_var and not target.subclass_may_differ and not generic
                 and V2_NAMES[name] not in target.defined_below
                 and not rests_on_another_library(target.origins, self.ctx)
+                and not subclass_overrides(target, name, self.ctx)
             )
             self._report(attr, call, GENERIC.get(name) or UNIQUE[name], FIX_SAFE if safe else FIX_UNSAFE)
 
