@@ -191,6 +191,34 @@ def test_requirements_files_and_folders(tmp_path):
     assert side(conflicting) is None
 
 
+def test_included_requirements_files_are_read(tmp_path):
+    # (review 78: `-r deps/base.txt` pinned Pydantic 1, and v2 fixes were offered as safe)
+    root = write(tmp_path / "app", {
+        "requirements.txt": "-r deps/base.txt\nuvicorn==0.22\n",
+        "deps/base.txt": "--requirement=pinned.txt\n-c ../constraints/web.txt\n",
+        "deps/pinned.txt": "-r base.txt\npydantic==1.10.13\n",  # (a cycle: each file read once)
+        "constraints/web.txt": "starlette==0.47.3\n",
+    })
+    assert side(root) == deps.BELOW
+    assert deps.pydantic_1_allowed(str(root))
+    (root / "constraints" / "web.txt").write_text("starlette==0.49.0\n", encoding="utf-8")
+    assert side(root) == deps.ABOVE  # an included file edited is read again
+    unreadable = write(tmp_path / "url", {"requirements.txt": "-r https://example.com/base.txt\nstarlette==0.47.3\n"})
+    assert side(unreadable) == deps.BELOW
+
+
+def test_pipfile_packages(tmp_path):
+    root = write(tmp_path / "pipenv", {
+        "Pipfile": '[packages]\npydantic = "==1.10.13"\nstarlette = {version = ">=0.49", extras = ["full"]}\n'
+        '\n[dev-packages]\npytest = "*"\n',
+    })
+    assert side(root) == deps.ABOVE
+    assert deps.pydantic_1_allowed(str(root))
+    assert deps.project_constraints(root).named >= {"pydantic", "starlette", "pytest"}
+    broken = write(tmp_path / "broken", {"Pipfile": "[packages\n"})
+    assert side(broken) is None
+
+
 def test_parent_folders_count_up_to_a_repository_root(tmp_path):
     repo = write(tmp_path / "repo", {".git/HEAD": "ref: main\n", "requirements.txt": "starlette==0.49.0\n"})
     service = write(repo / "services" / "api", {"pyproject.toml": '[project]\nname = "api"\n'})

@@ -9,7 +9,9 @@ environment layerlint runs in is not the project's):
 - lock files: ``uv.lock``, ``poetry.lock``, ``pdm.lock`` (``[[package]]`` name
   and version) and ``Pipfile.lock``;
 - ``requirements*.txt``/``constraints*.txt`` (also under ``requirements/``),
-  pip-compile output included;
+  pip-compile output included, and the files they include (``-r deps/base.txt``,
+  ``-c constraints.txt``, relative to the including file);
+- ``Pipfile``: ``[packages]`` and ``[dev-packages]``;
 - ``pyproject.toml``: ``[project] dependencies`` and optional dependencies,
   ``[dependency-groups]``, ``[tool.poetry]`` dependencies (``^``/``~``/``||``),
   ``[tool.uv]`` override and constraint dependencies;
@@ -61,6 +63,10 @@ ABOVE = "above"
 Version = tuple[int, ...]
 _LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 _SETUP_FILES = ("setup.cfg", "setup.py")
+_PIPFILE = "Pipfile"
+# `-r base.txt`, `--requirement=base.txt`, `-c constraints.txt`: a file pip reads too
+_INCLUDE_RE = re.compile(r"^[ \t]*(?:-r|-c|--requirement|--constraint)(?:[ \t]*=[ \t]*|[ \t]*)(\S+)", re.MULTILINE)
+_MAX_INCLUDES = 32
 _MAX_FOLDERS = 6
 _MAX_FILE_SIZE = 20_000_000
 
@@ -364,6 +370,50 @@ def _from_requirements(found: Found, path: Path) -> None:
         _add_line(found, line)
 
 
+def _from_pipfile(found: Found, path: Path) -> None:
+    """``[packages]`` and ``[dev-packages]``: ``name = "==1.10.13"`` (``"*"``: any version) or
+    ``name = {version = "...", extras = [...]}``."""
+    data = _read_toml(path)
+    if not isinstance(data, dict):
+        return
+    for section in ("packages", "dev-packages"):
+        table = data.get(section)
+        if not isinstance(table, dict):
+            continue
+        for name, entry in table.items():
+            if not isinstance(name, str):
+                continue
+            spec = entry.get("version") if isinstance(entry, dict) else entry
+            extras = entry.get("extras") if isinstance(entry, dict) else None
+            constraint = parse_specifier(spec) if isinstance(spec, str) and spec.strip() != "*" else None
+            _add(found, normalize(name), constraint, [e for e in extras or () if isinstance(e, str)])
+
+
+def _with_includes(files: list[Path]) -> list[Path]:
+    """``files`` and, after each requirements file, the files it includes (``-r base.txt``,
+    ``-c constraints.txt``, relative to its folder; at any depth, each once; a URL is not
+    read), up to a bound."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+
+    def visit(path: Path, included: bool) -> None:
+        if path in seen or len(seen) > _MAX_INCLUDES + len(files):
+            return
+        seen.add(path)
+        out.append(path)
+        if not (included or path.suffix in (".txt", ".in")):
+            return
+        text = _read_text(path)
+        for match in _INCLUDE_RE.finditer(text or ""):
+            target = match.group(1)
+            if "://" not in target:
+                visit(path.parent / target, True)
+
+    for path in files:
+        visit(path, False)
+    return out
+
+
 def _from_setup_cfg(found: Found, path: Path) -> None:
     parser = read_setup_cfg(path)
     if parser is None:
@@ -466,7 +516,10 @@ def _read_folder_files(folder: Path) -> tuple[tuple[Path, ...], bool]:
         return (), False
     files: list[Path] = []
     for name, entry in sorted(entries.items()):
-        if name == "pyproject.toml" or name in _LOCK_FILES or name in _SETUP_FILES or _is_requirements_file(name):
+        if (
+            name in ("pyproject.toml", _PIPFILE) or name in _LOCK_FILES or name in _SETUP_FILES
+            or _is_requirements_file(name)
+        ):
             if entry.is_file():
                 files.append(folder / name)
     sub = entries.get("requirements")
@@ -536,7 +589,7 @@ def _signature(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
 
 def project_constraints(start: Path) -> Found:
     """Every constraint the dependency files around ``start`` put on each package."""
-    files = _dependency_files(start)
+    files = _with_includes(_dependency_files(start))
     key = _signature(files)
     cached = _CACHE.get(key)
     if cached is not None:
@@ -551,6 +604,8 @@ def project_constraints(start: Path) -> Found:
             _from_setup_cfg(found, path)
         elif path.name == "setup.py":
             _from_setup_py(found, path)
+        elif path.name == _PIPFILE:
+            _from_pipfile(found, path)
         else:
             _from_requirements(found, path)
     if len(_CACHE) > 256:

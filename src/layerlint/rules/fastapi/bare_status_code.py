@@ -71,8 +71,8 @@ is the same integer. It is offered only when the constant is certain to exist:
 
 - 413, 414, 416 and 422 were renamed in Starlette 0.48 (the old names warn).
   The fix writes the name of the Starlette the project uses, read from its
-  dependency files (`uv.lock`, `poetry.lock`, `pdm.lock`, `Pipfile.lock`,
-  `requirements*.txt`, `pyproject.toml` dependencies, `install_requires` of
+  dependency files (`uv.lock`, `poetry.lock`, `pdm.lock`, `Pipfile.lock`, `Pipfile`,
+  `requirements*.txt` and the files they include, `pyproject.toml` dependencies, `install_requires` of
   setup.cfg and setup.py, in the project root and up to the repository root):
   the new name when Starlette is pinned to 0.48 or
   later, the old one when it (or FastAPI, below 0.117, which caps Starlette

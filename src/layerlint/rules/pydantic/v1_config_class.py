@@ -96,8 +96,8 @@ in a class that derives, through classes of other project modules, from a
 class of a library other than Pydantic's (nor the standard library's): a model
 by a schemas module's presumption only, whose library may read the `Config`.
 
-No fix at all in a project whose dependency files (lock files,
-`requirements*.txt`, `pyproject.toml`, setup.cfg, setup.py) let it run Pydantic 1.x (when they do not name
+No fix at all in a project whose dependency files (lock files, `Pipfile`,
+`requirements*.txt` and the files they include, `pyproject.toml`, setup.cfg, setup.py) let it run Pydantic 1.x (when they do not name
 Pydantic: a SQLModel older than 0.0.14, a FastAPI older than 0.100, a Beanie
 older than 1.21 or an ODMantic older than 1.0, which require it): a pin below 2.0,
 or a range that also allows 1.x (`pydantic>=1.10`, as a library supporting both

@@ -19,8 +19,8 @@ the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
 migration history).
 
 Nothing is flagged in a project that cannot run an `AsyncSession`: its dependency
-files (`pyproject.toml` dependencies, `requirements*.txt`, `uv.lock`,
-`poetry.lock`, `pdm.lock`, `Pipfile.lock`, `install_requires` of setup.cfg and
+files (`pyproject.toml` dependencies, `requirements*.txt` and the files they include, `uv.lock`,
+`poetry.lock`, `pdm.lock`, `Pipfile.lock`, `Pipfile`, `install_requires` of setup.cfg and
 setup.py, in the project root and up to the repository root) name SQLAlchemy, SQLModel or Flask-SQLAlchemy but no
 driver the asyncio extension can use (`asyncpg`, `aiosqlite`, `aiomysql`,
 `asyncmy`, `aioodbc`, `psycopg` 3, `oracledb`) and no asyncio extra
