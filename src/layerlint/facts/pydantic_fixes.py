@@ -830,6 +830,10 @@ _IGNORED_SETTINGS_CONFIG = frozenset({
 def _settings_safety(ctx: FileContext) -> str:
     if "env" not in ctx.source and "Config" not in ctx.source and "alias" not in ctx.source:
         return FIX_SAFE
+    if "_env_file" in ctx.source and any(
+        isinstance(node, ast.Call) and any(k.arg == "_env_file" for k in node.keywords) for node in ast.walk(ctx.tree)
+    ):
+        return FIX_UNSAFE  # (`Settings(_env_file=".env")`: a dotenv file read as a Config's `env_file` is)
     classes = {stmt.name: stmt for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef)}
     for node in ast.walk(ctx.tree):
         # (`env=`, ignored by pydantic-settings; `alias=`, which v1 never read a variable by)
@@ -856,10 +860,28 @@ def _config_classes(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list
     return found
 
 
+def _reads_dotenv_strictly(config: ast.ClassDef) -> bool:
+    """Does a ``Config`` name an ``env_file`` without ``extra = "ignore"``? v1 read only the
+    fields' variables from it; pydantic-settings validates every entry, so an entry that is
+    no field fails at startup (``extra`` forbids, its default) or becomes an attribute."""
+    bound = [(statement_bindings(stmt), stmt) for stmt in config.body]
+    if not any("env_file" in names for names, _ in bound):
+        return False
+    return not any(
+        "extra" in names and isinstance(stmt, ast.Assign) and (
+            (isinstance(stmt.value, ast.Constant) and stmt.value.value == "ignore")
+            or (isinstance(stmt.value, ast.Attribute) and stmt.value.attr == "ignore")
+        )
+        for names, stmt in bound
+    )
+
+
 def _config_ignored_by_settings(config: ast.ClassDef, classes: dict[str, ast.ClassDef], depth: int = 0) -> bool:
     """Does a ``Config`` (or a class of the module it derives from, ``class
     Config(EnvConfig)``) define what pydantic-settings ignores (``fields``, ``parse_env_var``)?"""
     if any(statement_bindings(stmt) & _IGNORED_SETTINGS_CONFIG for stmt in config.body):
+        return True
+    if _reads_dotenv_strictly(config):
         return True
     return any(
         # (a base the module does not define, imported or `x.Y`, may define anything)

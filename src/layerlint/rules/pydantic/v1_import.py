@@ -72,7 +72,11 @@ of the module (or a class it derives from: one the module does not define may ho
 maps fields to variables (`fields = {"url": {"env": "DATABASE_URL"}}`), names them by an
 `alias_generator`, or reads them its own way (`parse_env_var`, `customise_sources`,
 `prepare_field`): pydantic-settings ignores those, or names the variables by the alias where
-v1 used the field's name, so a setting would silently read another variable.
+v1 used the field's name, so a setting would silently read another variable. It is unsafe
+too when a `Config` names an `env_file` without `extra = "ignore"`, or the module hands
+one to a constructor (`Settings(_env_file=".env")`): v1 read only the fields' variables
+from it, pydantic-settings validates every entry, so an entry that is no field fails
+at startup.
 Imports in a v1 compatibility shim are not flagged, so never rewritten.
 
 The other names (`parse_obj_as`, `schema_of`, `validate_arguments`,
