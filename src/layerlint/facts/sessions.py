@@ -73,6 +73,7 @@ from layerlint.facts.project_classes import (
     provided_class,
     read_outside_bases,
     rebound_at_top,
+    returned_callee,
     scope_bindings,
     statement_bindings,
     top_level_bindings,
@@ -362,6 +363,7 @@ def _module_factories(ctx: FileContext) -> _NameSet:
     factories = _NameSet(names, dict(ctx.imports), imported_factory)
     # (the set of known names grows by the context managers found with it)
     names |= _session_context_managers(ctx.tree.body, ctx.resolve, factories)
+    names |= _session_returning_functions(ctx.tree.body, ctx.resolve, factories)
     return factories
 
 
@@ -426,9 +428,35 @@ def factory_spellings(ctx: FileContext) -> set[str]:
         if _named_like_factory(qualified) or _calls_project_name(ctx, local, qualified)
     )
     names.update(func.name for func in _context_manager_candidates(ctx.tree.body, ctx.resolve))
+    names.update(func.name for func in _returning_candidates(ctx.tree.body))
     if "next(" in ctx.source:  # `next(get_db())`, a provider of the module's (opens_session)
         names.add("next")
     return names
+
+
+def _returning_candidates(body: list[ast.stmt]) -> list[ast.FunctionDef]:
+    """The module's undecorated plain functions of no parameters whose body only returns a
+    call (:func:`returned_callee`)."""
+    return [
+        stmt for stmt in body
+        if isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list and returned_callee(stmt) is not None
+    ]
+
+
+def _session_returning_functions(
+    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
+) -> set[str]:
+    """Plain functions of no parameters whose body only returns a new session (``def
+    new_session() -> AsyncSession: return AsyncSession(engine, expire_on_commit=False)``, or
+    ``return SessionLocal()``): each call opens one, as a factory's does. (Not a decorated
+    one, ``@lru_cache`` may hand out the same session; nor an ``async def``, whose call gives
+    a coroutine.)"""
+    found = set()
+    for func in _returning_candidates(body):
+        callee = returned_callee(func)
+        if resolve(callee) in SESSION_TYPES or (isinstance(callee, ast.Name) and callee.id in factories):
+            found.add(func.name)
+    return found
 
 
 def _session_context_managers(
@@ -533,7 +561,8 @@ _ALIASED_SESSION_IMPORT_RE = re.compile(r"(?:ession|maker)\w*[ \t]+as[ \t]")
 def _top_level_names(path: str) -> frozenset[str] | None:
     """A superset of the names :func:`_module_facts` can report for a module: those its
     top level binds by an assignment that spells a session or a session maker (factories
-    and aliases; any assignment when an import renames one), and its ``def``s when it
+    and aliases; any assignment when an import renames one), its plain ``def``s that spell
+    one (``def new_session(): return AsyncSession(engine)``), and its ``def``s when it
     spells ``contextmanager``; read from the NFKC-normalized text (as Python reads names),
     so that a module whose imported name is a plain function, class or constant is not
     parsed. None when the text cannot be read this way (form feeds, a coding
@@ -559,6 +588,9 @@ def _top_level_names(path: str) -> frozenset[str] | None:
             names.update(_INDENTED_ASSIGNED_RE.findall(statement))
             names.update(_INLINE_ASSIGNED_RE.findall(statement))  # (`try: Session = ...` on one line)
             continue  # (`try:` would read as the annotation of a name `try`)
+        if statement.startswith("def"):  # (`def new_session(): return AsyncSession(engine)`)
+            names.update(_DEF_RE.findall(statement, 0, statement.find("\n") + 1 or len(statement)))
+            continue
         assigned = _ASSIGNED_RE.match(statement)
         if assigned is not None:
             names.add(assigned.group(1))
@@ -611,6 +643,7 @@ def _module_facts(path: str) -> _Facts:
                 renames.update((name, value.id) for name in bound)  # `DB = SessionDep`
     known = factories | {local for local, q in imports.items() if _named_like_factory(q)}
     factories |= _session_context_managers(tree.body, lambda node: resolve_in(node, imports), known)
+    factories |= _session_returning_functions(tree.body, lambda node: resolve_in(node, imports), known | factories)
     sessions: set[str] = set()
     for bound, call in calls:  # `session = async_scoped_session(...)`, `db = SessionLocal()`
         func = call.func

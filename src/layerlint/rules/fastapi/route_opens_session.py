@@ -16,7 +16,10 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
 `db_session_factory`), or an `@(async)contextmanager` function of the module or of a
 project module that opens a session from one (in a `with`, or bound to a name it yields:
-the `session_scope()` recipe) — including `factory.begin()`; or the first value of a
+the `session_scope()` recipe), or a plain function of no parameters, of the module or of a
+project module, whose body only returns a new session (`def new_session() -> AsyncSession:
+return AsyncSession(engine)`, `return SessionLocal()`; not a decorated one, which may cache
+it) — including `factory.begin()`; or the first value of a
 dependency that yields a session, taken by hand (`db = next(get_db())`);
 `sessionmaker(...)` itself makes a factory, not a session. A function or lambda nested in
 the handler (a background job that opens its own session, as it should: `add_task(lambda:
