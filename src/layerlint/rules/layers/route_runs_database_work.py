@@ -56,7 +56,9 @@ on anything else (a dict, an HTTP client) is not flagged.
 One query is one finding: a constructor in the arguments of a flagged session
 call (`session.execute(select(User))`), or anywhere in a statement being built
 (`select(User).where(User.id.in_(select(Ban.user_id)))`, `.where(text(...))`),
-is part of that finding.
+is part of that finding. A statement built first and run later
+(`stmt = select(User)`, then `session.execute(stmt)`) is two lines to move, and
+two findings, as in LL107.
 
 ## Why is this bad?
 Routes handle HTTP only. Queries in a handler cannot be reused or tested without
