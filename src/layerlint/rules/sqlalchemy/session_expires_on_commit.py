@@ -2,7 +2,8 @@
 
 ## What it does
 Flags `async_sessionmaker(...)`, and `sessionmaker(..., class_=AsyncSession)`
-(SQLAlchemy's or SQLModel's `AsyncSession`), that do not pass
+(SQLAlchemy's or SQLModel's `AsyncSession`, or a class deriving from it, of the module or
+of a project module: `class RoutingSession(AsyncSession)`), that do not pass
 `expire_on_commit=False` (missing, or a literal `True`). A non-literal value, or
 `*args`/`**kwargs` that may hold it, is not flagged, nor a factory assigned to a name the
 module later configures with it (`SessionLocal.configure(bind=engine,
@@ -52,6 +53,7 @@ import os
 
 from layerlint.context import FileContext
 from layerlint.diagnostics import FIX_UNSAFE
+from layerlint.facts.project_classes import project_class_bases
 from layerlint.facts.sessions import SESSION_TYPES
 from layerlint.facts.sqlalchemy import has_star_kwargs, keyword, sa_call, sa_spellings, uses_sqlalchemy
 from layerlint.facts.union_inspection import file_scan_spec
@@ -109,7 +111,22 @@ class SessionExpiresOnCommit(Rule):
     def _makes_async_sessions(self, node: ast.Call) -> bool:
         kw = keyword(node, "class_")
         value = kw.value if kw is not None else node.args[1] if len(node.args) > 1 else None
-        return value is not None and self.ctx.resolve(value) in _ASYNC_SESSIONS
+        return value is not None and self._async_session_class(value, 0)
+
+    def _async_session_class(self, value: ast.expr, depth: int) -> bool:
+        """``AsyncSession`` (SQLAlchemy's or SQLModel's), or a class deriving from it: one of
+        the module (``class RoutingSession(AsyncSession)``) or of a project module (read there)."""
+        qualified = self.ctx.resolve(value)
+        if qualified in _ASYNC_SESSIONS:
+            return True
+        if isinstance(value, ast.Name) and qualified is None and depth < 8:
+            classes = [
+                stmt for stmt in self.ctx.tree.body if isinstance(stmt, ast.ClassDef) and stmt.name == value.id
+            ]
+            return len(classes) == 1 and any(self._async_session_class(base, depth + 1) for base in classes[0].bases)
+        if qualified is not None and self.ctx.is_first_party(qualified):
+            return bool((project_class_bases(qualified, self.ctx) or frozenset()) & _ASYNC_SESSIONS)
+        return False
 
     def _configured(self, node: ast.Call) -> bool:
         """Is the factory call (without the argument) assigned to a name configured later with
