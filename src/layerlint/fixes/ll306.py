@@ -62,13 +62,38 @@ def append_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.
         return call.with_changes(args=[new])
     last = args[-1]
     separator = _separator(call, args)
+    # (a comment at the end of the last argument's line stays on that line: the new
+    # argument's own line ends as the last one did, without it)
     if isinstance(last.comma, cst.Comma):  # a trailing comma: the new argument keeps it
-        args[-1] = last.with_changes(comma=separator)
-        args.append(new.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg))
+        args[-1] = last.with_changes(comma=_keeping_comment(separator, last.comma.whitespace_after))
+        closing = last.comma.with_changes(whitespace_after=_without_line_comment(last.comma.whitespace_after))
+        args.append(new.with_changes(comma=closing, whitespace_after_arg=last.whitespace_after_arg))
     else:  # the whitespace before `)` moves after the new argument
-        args[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
-        args.append(new.with_changes(whitespace_after_arg=last.whitespace_after_arg))
+        args[-1] = last.with_changes(
+            comma=_keeping_comment(separator, last.whitespace_after_arg), whitespace_after_arg=cst.SimpleWhitespace("")
+        )
+        args.append(new.with_changes(whitespace_after_arg=_without_line_comment(last.whitespace_after_arg)))
     return call.with_changes(args=args)
+
+
+def _without_line_comment(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    """The same whitespace without the comment ending its first line (the comment lines
+    below it, before the closing parenthesis, stay)."""
+    if isinstance(whitespace, cst.ParenthesizedWhitespace) and whitespace.first_line.comment is not None:
+        return whitespace.with_changes(first_line=cst.TrailingWhitespace())
+    return whitespace
+
+
+def _keeping_comment(separator: cst.Comma, replaced: cst.BaseParenthesizableWhitespace) -> cst.Comma:
+    """``separator`` ending its line as ``replaced`` did, with its comment (``autoflush=False,
+    # we flush ourselves``), when both break the line there."""
+    after = separator.whitespace_after
+    if (
+        isinstance(replaced, cst.ParenthesizedWhitespace) and isinstance(after, cst.ParenthesizedWhitespace)
+        and replaced.first_line.comment is not None
+    ):
+        return separator.with_changes(whitespace_after=after.with_changes(first_line=replaced.first_line))
+    return separator
 
 
 def _separator(call: cst.Call, args: list[cst.Arg]) -> cst.Comma:
