@@ -57,7 +57,7 @@ from layerlint.facts.project_classes import (
     statement_bindings,
 )
 from layerlint.parse import parse_quietly
-from layerlint.walk import statements
+from layerlint.walk import nodes_of, statements
 
 SA_PACKAGES = ("sqlalchemy", "sqlmodel")
 # the metaclass of a classic declarative base, `class Base(metaclass=DeclarativeMeta)`
@@ -854,3 +854,35 @@ def factory_configured_elsewhere(stem: str, name: str, *spec: str) -> bool:
         return True
     parts = stem.split(os.sep)
     return any(f"m:{'.'.join(parts[-size:])}:{name}" in configured for size in range(1, len(parts)))
+
+
+def table_key_columns(cls: ast.ClassDef, ctx: FileContext, *, primary_only: bool = False) -> frozenset[str]:
+    """The columns, by name, in the keys a class's ``__table_args__`` declares: a
+    ``PrimaryKeyConstraint`` or ``UniqueConstraint`` (strings, or the class's own attributes
+    by name), an ``Index(..., unique=True)``; with ``primary_only``, the primary key's."""
+    if "__table_args__" not in ctx.source:
+        return frozenset()
+    return ctx.memo(("sqlalchemy.table_keys", id(cls), primary_only), lambda: _table_keys(cls, ctx, primary_only))
+
+
+def _table_keys(cls: ast.ClassDef, ctx: FileContext, primary_only: bool) -> frozenset[str]:
+    found: set[str] = set()
+    for stmt in cls.body:
+        if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and "__table_args__" in statement_bindings(stmt)):
+            continue
+        for call in nodes_of(stmt, ast.Call):
+            kind = sa_name(call.func, ctx)  # type: ignore[attr-defined]
+            unique_index = not primary_only and kind == "Index" and any(
+                kw.arg == "unique" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+                for kw in call.keywords  # type: ignore[attr-defined]
+            )
+            keys = ("PrimaryKeyConstraint",) if primary_only else ("PrimaryKeyConstraint", "UniqueConstraint")
+            if kind not in keys and not unique_index:
+                continue
+            columns = call.args[1:] if kind == "Index" else call.args  # type: ignore[attr-defined]
+            for column in columns:
+                if isinstance(column, ast.Constant) and isinstance(column.value, str):
+                    found.add(column.value)
+                elif isinstance(column, ast.Name):
+                    found.add(column.id)
+    return frozenset(found)

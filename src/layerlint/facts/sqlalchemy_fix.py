@@ -81,7 +81,8 @@ from layerlint.facts.fallbacks import catches_import_error
 from layerlint.facts.project_classes import project_class_bases, statement_bindings
 from layerlint.facts.names import ModuleFixFacts, NameIndex, Reference, plan_reference, reads_name_from
 from layerlint.facts.sqlalchemy import (
-    DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, unquoted,
+    DeclarativeClass, class_body_statements, keyword, provided_names, sa_name, sa_qualified, table_key_columns,
+    unquoted,
 )
 from layerlint.facts.sqlalchemy_gates import SQLALCHEMY_2_NAMES, calls_removed_forms, sqlalchemy_version_gates
 from layerlint.facts.typing import ANNOTATED_NAMES, OPTIONAL_NAMES, UNION_NAMES
@@ -815,6 +816,8 @@ def mapped_annotation(stmt: ast.stmt, call: ast.Call, cls: ast.ClassDef, ctx: Fi
     if has_star_args(call):
         return None
     nullable = _nullable(call, ctx)
+    if nullable and keyword(call, "nullable") is None and _in_primary_key(stmt.targets[0].id, call, cls, ctx):
+        nullable = False  # (`PrimaryKeyConstraint("user_id", "group_id")` makes it NOT NULL)
     python_type = _python_type(call, ctx)
     if nullable is None or python_type is None:
         return None
@@ -873,6 +876,16 @@ def _nullable(call: ast.Call, ctx: FileContext) -> bool | None:
         return True
     is_primary = _literal_bool(primary.value)
     return None if is_primary is None else not is_primary
+
+
+def _in_primary_key(attribute: str, call: ast.Call, cls: ast.ClassDef, ctx: FileContext) -> bool:
+    """Is the column named in its class's ``__table_args__`` primary key, by its attribute
+    name or its own (``Column("user", ...)``)?"""
+    keyed = table_key_columns(cls, ctx, primary_only=True)
+    if not keyed:
+        return False
+    own = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
+    return attribute in keyed or own in keyed
 
 
 def _has_identity(call: ast.Call, ctx: FileContext) -> bool:

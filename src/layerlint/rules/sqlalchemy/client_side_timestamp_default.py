@@ -74,6 +74,7 @@ import re
 from layerlint.context import FileContext
 from layerlint.facts.project_classes import statement_bindings
 from layerlint.facts.sqlalchemy import (
+    table_key_columns,
     class_attribute_values,
     class_body_statements,
     client_timestamp_default,
@@ -207,7 +208,7 @@ class ClientSideTimestampDefault(Rule):
         cls = self.ctx.enclosing_class()
         if cls is None or "__table_args__" not in self.ctx.source:
             return False
-        keyed = self.ctx.memo(("sqlalchemy.table_keys", id(cls)), lambda: _table_keys(cls, self.ctx))
+        keyed = table_key_columns(cls, self.ctx)
         if not keyed:
             return False
         names = {
@@ -242,31 +243,6 @@ _SQL_NOW_RE = re.compile(
     r"|datetime\s*\(\s*'now'\s*\)|timezone\s*\(\s*'utc'\s*,\s*now\s*\(\s*\)\s*\))\s*\)?",
     re.IGNORECASE,
 )
-
-
-def _table_keys(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
-    """The columns, by name, in the keys a class's ``__table_args__`` declares: a
-    ``PrimaryKeyConstraint`` or ``UniqueConstraint`` (strings, or the class's own attributes
-    by name), an ``Index(..., unique=True)``."""
-    found: set[str] = set()
-    for stmt in cls.body:
-        if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and "__table_args__" in statement_bindings(stmt)):
-            continue
-        for call in nodes_of(stmt, ast.Call):
-            kind = sa_name(call.func, ctx)  # type: ignore[attr-defined]
-            unique_index = kind == "Index" and any(
-                kw.arg == "unique" and isinstance(kw.value, ast.Constant) and kw.value.value is True
-                for kw in call.keywords  # type: ignore[attr-defined]
-            )
-            if kind not in ("PrimaryKeyConstraint", "UniqueConstraint") and not unique_index:
-                continue
-            columns = call.args[1:] if kind == "Index" else call.args  # type: ignore[attr-defined]
-            for column in columns:
-                if isinstance(column, ast.Constant) and isinstance(column.value, str):
-                    found.add(column.value)
-                elif isinstance(column, ast.Name):
-                    found.add(column.id)
-    return frozenset(found)
 
 
 def _is_key(call: ast.Call) -> bool:

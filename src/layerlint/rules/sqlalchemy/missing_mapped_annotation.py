@@ -45,7 +45,8 @@ the column as it is: the Python type of the column type given (`Integer` ->
 -> `uuid.UUID` (`str` with `as_uuid=False`), `LargeBinary` -> `bytes`,
 `Enum(Status)` -> `Status`, `Enum("a", "b")` -> `str`; from `sqlalchemy` or its
 PostgreSQL dialect), with `| None` where the column is nullable by `Column`'s
-rule (unless `nullable=False`, a primary key or an `Identity()`): with an annotation,
+rule (unless `nullable=False`, a primary key, also one named in the class's
+`__table_args__` `PrimaryKeyConstraint`, or an `Identity()`): with an annotation,
 `mapped_column` takes nullability from it. Below a 3.10 target a nullable column
 gets `Optional[...]` instead (`typing.Optional`, imported if need be): SQLAlchemy
 evaluates the annotation when the class is mapped, a string one too, and
