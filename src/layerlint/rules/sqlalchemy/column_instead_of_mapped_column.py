@@ -15,7 +15,8 @@ declarative base, an `__abstract__` class, or a mixin of the module that such a
 class inherits from; also set on such a class at the module's top level
 below it (`Execution.task_id = Column(...)`, also annotated, in a tuple or in
 an `if`/`try` block there; not when the module binds the class's name again),
-without a fix. A base bound inside a function (`Base =
+without a fix; and each `Column(...)` of a tuple the class body unpacks into names
+(`created_at, updated_at = Column(DateTime), Column(DateTime)`), without a fix. A base bound inside a function (`Base =
 declarative_base()` in a test) counts only in that function: a parameter of the
 same name in another (a fixture's `Base`) is an unknown class. A `Column` wrapped
 in `deferred(...)` is flagged too (SQLAlchemy 2.0 writes `mapped_column(...,
@@ -171,6 +172,10 @@ class ColumnInsteadOfMappedColumn(Rule):
                     value.args[0],
                     f"`Column()` in `deferred()` in {kind} `{node.name}`: use `mapped_column(..., deferred=True)`",
                 )
+            elif isinstance(value, ast.Tuple) and _unpacked_one_by_one(stmt, value):
+                for item in value.elts:  # `created_at, updated_at = Column(...), Column(...)`
+                    if is_column_call(item, self.ctx):
+                        self.report(item, f"`Column()` in {kind} `{node.name}`: use `mapped_column()`")
         if self.ctx.scopes:
             return
         # `Task.owner_id = Column(...)` below the class, at the module's top level
@@ -179,6 +184,17 @@ class ColumnInsteadOfMappedColumn(Rule):
         ):
             if is_column_call(value, self.ctx):
                 self.report(value, f"`Column()` set on {kind} `{node.name}`: use `mapped_column()`")
+
+
+def _unpacked_one_by_one(stmt: ast.stmt, value: ast.Tuple) -> bool:
+    """Does ``a, b = x, y`` bind each name its own item (every target a tuple of as many
+    plain names, no ``*``)?"""
+    return isinstance(stmt, ast.Assign) and all(
+        isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == len(value.elts)
+        and all(isinstance(item, ast.Name) for item in target.elts)
+        and not any(isinstance(item, ast.Starred) for item in value.elts)
+        for target in stmt.targets
+    )
 
 
 def _attributes_set_later(ctx: FileContext) -> dict[str, list[ast.expr]]:
