@@ -145,6 +145,9 @@ class ProjectText:
     # "<base name>:<method>": a class derives from a class so named and defines a method of
     # Pydantic v1's model API (`def dict(self, **kwargs)`), which the rename to v2's would skip
     v1_overrides: frozenset[str] = frozenset()
+    # the names of the bases of classes that read their settings in a way pydantic-settings
+    # reads otherwise (`Field(env=...)`, `alias=`, a `Config` with `fields`, `env_file` ...)
+    settings_readers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -159,6 +162,7 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
     validated: dict[str, set[str]] = {}
     configured: set[str] = set()
     overrides: set[str] = set()
+    readers: set[str] = set()
     for read, path in enumerate(project_python_files(folders), 1):
         if read > MAX_FILES:
             return None
@@ -176,18 +180,20 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
             validated.setdefault(base, set()).add(path)
         configured.update(facts[6])
         overrides.update(facts[7])
+        readers.update(facts[8])
     reordered = frozenset(members for members, seen in orders.items() if len(seen) > 1)
     return ProjectText(
         frozenset(relative), frozenset(absolute), tuple(union_tests), reordered, frozenset(config_readers),
         {base: frozenset(paths) for base, paths in validated.items()}, frozenset(configured),
-        frozenset(overrides),
+        frozenset(overrides), frozenset(readers),
     )
 
 
 # one file's facts: [tests unions, relative star imports, absolute star imports, unions of
 # two members or more (their members in order, as spelled), names whose `.Config` it reads,
 # bases of its classes (when it spells `validator(`), imported session factories it configures,
-# "<base>:<method>" of its classes defining a v1 model method]
+# "<base>:<method>" of its classes defining a v1 model method, bases of its classes reading
+# settings as pydantic-settings does not]
 _FileFacts = list[Any]
 
 
@@ -233,6 +239,7 @@ def _read_facts(path: str) -> _FileFacts | None:
         _configured_factories(path, data) if b".configure(" in data and (b"expire_on_commit" in data or b"**" in data)
         else [],
         _v1_overrides(data) if _V1_OVERRIDE_RE.search(data) else [],
+        _settings_reader_bases(data) if _SETTINGS_READING_RE.search(data) else [],
     ]
 
 
@@ -502,9 +509,9 @@ def _tests_type_checking(test: ast.expr) -> bool:
 
 def _well_formed(facts: Any) -> bool:
     return (
-        isinstance(facts, list) and len(facts) == 8 and isinstance(facts[0], bool)
+        isinstance(facts, list) and len(facts) == 9 and isinstance(facts[0], bool)
         and all(
-            isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], *facts[4:8])
+            isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], *facts[4:9])
         )
         and isinstance(facts[3], list)
         and all(isinstance(members, list) and all(isinstance(m, str) for m in members) for members in facts[3])
@@ -555,6 +562,64 @@ def _v1_overrides(data: bytes) -> list[str]:
             if name:
                 found.update(f"{name}:{method}" for method in methods)
     return sorted(found)
+
+
+# what a v1 settings class may use that pydantic-settings reads otherwise (LL206's unsafe cases)
+_SETTINGS_READING_RE = re.compile(
+    rb"\b(?:env|alias|_env_file)[ \t]*=(?!=)|\b(?:env_file|fields|parse_env_var|customise_sources|prepare_field"
+    rb"|alias_generator)\b"
+)
+_SETTINGS_CONFIG_NAMES = frozenset({
+    "fields", "parse_env_var", "customise_sources", "prepare_field", "alias_generator", "env_file",
+})
+
+
+def _settings_reader_bases(data: bytes) -> list[str]:
+    """The bases (their last names) of the file's classes that read their settings in a way
+    pydantic-settings reads otherwise: a call in the body passing ``env=`` or ``alias=``
+    (``Field("sqlite://", env="DB_URL")``), or a ``Config`` (inner class or ``Config = X``)
+    naming ``fields``, ``env_file``, ``parse_env_var`` ...: LL206's fix of the base's
+    ``BaseSettings`` import, in its own module, would change what this class reads."""
+    try:
+        tree = parse_quietly(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef) or not node.bases:
+            continue
+        reads = False
+        for stmt in node.body:
+            if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+                reads = any(
+                    isinstance(inner, (ast.Assign, ast.AnnAssign, ast.FunctionDef))
+                    and _SETTINGS_CONFIG_NAMES & _bound_names(inner)
+                    for inner in stmt.body
+                )
+            elif isinstance(stmt, ast.Assign) and "Config" in _bound_names(stmt):
+                reads = True  # (a Config of another class: it may hold anything)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+                reads = any(
+                    isinstance(call, ast.Call) and any(k.arg in ("env", "alias") for k in call.keywords)
+                    for call in ast.walk(stmt.value)
+                )
+            if reads:
+                break
+        if reads:
+            for base in node.bases:
+                while isinstance(base, ast.Subscript):
+                    base = base.value
+                name = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
+                if name:
+                    found.add(name)
+    return sorted(found)
+
+
+def _bound_names(stmt: ast.stmt) -> set[str]:
+    if isinstance(stmt, ast.FunctionDef):
+        return {stmt.name}
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[attr-defined]
+    return {target.id for target in targets if isinstance(target, ast.Name)}
 
 
 def _configured_factories(path: str, data: bytes) -> list[str]:
@@ -623,10 +688,10 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (14: v1 model methods defined by subclasses; 13: session factories configured by importers; 12: names whose Config is read, bases of classes in files spelling `validator(`; 11: typing_utils
+# (15: classes reading settings their own way; 14: v1 model methods defined by subclasses; 13: session factories configured by importers; 12: names whose Config is read, bases of classes in files spelling `validator(`; 11: typing_utils
 # imported; 10: tests of types.UnionType alone; 9: forward references unquoted; 8: annotation text
 # compared; 7: Literal values too)
-_KEPT_FORMAT = 14
+_KEPT_FORMAT = 15
 
 
 class _Kept:

@@ -829,7 +829,7 @@ _IGNORED_SETTINGS_CONFIG = frozenset({
 
 def _settings_safety(ctx: FileContext) -> str:
     if "env" not in ctx.source and "Config" not in ctx.source and "alias" not in ctx.source:
-        return FIX_SAFE
+        return FIX_UNSAFE if _subclassed_reading_settings(ctx) else FIX_SAFE
     if "_env_file" in ctx.source and any(
         isinstance(node, ast.Call) and any(k.arg == "_env_file" for k in node.keywords) for node in ast.walk(ctx.tree)
     ):
@@ -844,7 +844,24 @@ def _settings_safety(ctx: FileContext) -> str:
             _config_ignored_by_settings(config, classes) for config in _config_classes(node, classes)
         ):
             return FIX_UNSAFE
-    return FIX_SAFE
+    return FIX_UNSAFE if _subclassed_reading_settings(ctx) else FIX_SAFE
+
+
+def _subclassed_reading_settings(ctx: FileContext) -> bool:
+    """Does a class of another project module derive from one of the module's classes and
+    read its settings in a way pydantic-settings reads otherwise (``Field(env=...)``, a
+    ``Config`` with ``fields`` or ``env_file``: read as text, by the base's name)?"""
+    names = sorted({stmt.name for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef)})
+    spec = file_scan_spec(ctx) if names else ()
+    return any(ctx.external("settings_reader", name, *spec) for name in names)
+
+
+@provider("settings_reader")
+def project_reads_settings_otherwise(name: str, *spec: str) -> bool:
+    """:func:`_subclassed_reading_settings` for a class so named, in the folders of ``spec``
+    (past the limit of files read, presumed so)."""
+    found = text_of(spec)
+    return found is None or name in found.settings_readers
 
 
 def _config_classes(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:
