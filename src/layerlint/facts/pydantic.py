@@ -1021,7 +1021,17 @@ def _element_ref(
         return None
     # (a union of models, or a type variable, stands for each of its classes: `list[Cat | Dog]`)
     refs = element[1][1] if element[1][0] == "type_var" else (element[1],)
-    return element if all(_ref_info(ref, ctx)[0] == "model" for ref in refs) else None
+    return element if all(_model_or_project_class(ref, ctx) for ref in refs) else None
+
+
+def _model_or_project_class(ref: tuple, ctx: FileContext) -> bool:
+    """A model class, or a class imported from a project module, whose module a rule reads
+    (as for a name annotated with it: :attr:`Receiver.origins`)."""
+    kind, _defines, origins = _ref_info(ref, ctx)
+    return kind == "model" or (
+        kind == "unknown" and ref[0] == "import" and bool(origins)
+        and all(ctx.is_first_party(origin) and looks_like_class(origin.rpartition(".")[2]) for origin in origins)
+    )
 
 
 def _besides_none(members: list[ast.expr], ctx: FileContext) -> list[ast.expr]:
@@ -1263,9 +1273,14 @@ class _BindingCollector:
     def value_binding(self, value: ast.expr | None, name: str | None = None) -> _Binding:
         """("instance", ref) when the value builds a model instance (or any local class's);
         ``name``: the name it is bound to, if one."""
+        awaited = isinstance(value, ast.Await)
+        if awaited:
+            value = value.value  # (`user = await fetch_user()`: what a project function returns)
         if not isinstance(value, ast.Call):
             return None
         func = value.func
+        if awaited:
+            return self._returned_binding(func, name)
         if isinstance(func, ast.Attribute) and func.attr in CONSTRUCTORS:
             ref = _class_ref(func.value, self.ctx)
             if ref is not None and (_ref_info(ref, self.ctx)[0] == "model" or ref[0] != "local"):
@@ -1280,20 +1295,9 @@ class _BindingCollector:
                 kind, _defines, origins = _ref_info(held[0][1], self.ctx)
                 if kind == "model" or (kind == "unknown" and origins):  # (an imported class: read later)
                     return held[0]
-        # (what a project function returns is read only for a name the module calls a v1
-        # method on: reading its module is no small cost)
-        qualified = (
-            self.ctx.resolve(func)
-            if isinstance(func, (ast.Name, ast.Attribute)) and name is not None and name in _v1_receivers(self.ctx)
-            else None
-        )
-        if qualified and self.ctx.is_first_party(qualified):
-            returned = provided_class(qualified, self.ctx)  # `data = team_request(...)`, `-> TeamRequest`
-            if returned is not None:
-                # (as the module's own import of the class names it: `data: TeamRequest`, then
-                # `data = team_request(data)`, is one binding)
-                local = next((name for name, bound in self.ctx.imports.items() if bound == returned), None)
-                return ("instance", ("import", local) if local else ("qualified", returned))
+        returned = self._returned_binding(func, name)
+        if returned is not None:
+            return returned
         ref = _class_ref(_base_expr(func), self.ctx)  # (`Holder[int]()`: an instance of Holder)
         if ref is None:
             return None
@@ -1303,6 +1307,33 @@ class _BindingCollector:
         if kind != "unknown" or ref[0] != "local" or origins:
             return ("instance", ref)
         return None
+
+    def _returned_binding(self, func: ast.expr, name: str | None) -> _Binding:
+        """("instance", ref) of the class a project function called so is annotated to
+        return (``data = team_request(...)`` with ``-> TeamRequest``; a function of this
+        module too, read as another's would be), else None. (Read only for a name the
+        module calls a v1 method on: reading a module is no small cost.)"""
+        if not isinstance(func, (ast.Name, ast.Attribute)) or name is None or name not in _v1_receivers(self.ctx):
+            return None
+        qualified = self.ctx.resolve(func)
+        if (
+            qualified is None and isinstance(func, ast.Name) and self.ctx.module
+            and f"def {func.id}(" in self.ctx.source and func.id not in self.bindings  # (not the scope's own)
+            and func.id not in rebound_at_top(self.ctx)
+            and any(isinstance(stmt, FUNCTION_TYPES) and stmt.name == func.id for stmt in self.ctx.tree.body)
+        ):
+            qualified = f"{self.ctx.module}.{func.id}"
+        if not qualified or not self.ctx.is_first_party(qualified):
+            return None
+        returned = provided_class(qualified, self.ctx)  # `data = team_request(...)`, `-> TeamRequest`
+        if returned is None:
+            return None
+        # (as the module's own import of the class names it: `data: TeamRequest`, then
+        # `data = team_request(data)`, is one binding)
+        local = next((name for name, bound in self.ctx.imports.items() if bound == returned), None)
+        if local is None and returned.rpartition(".")[0] == self.ctx.module:
+            return ("instance", ("local", returned.rpartition(".")[2]))  # (a class of this module)
+        return ("instance", ("import", local) if local else ("qualified", returned))
 
     def statements(self, body: list[ast.stmt]) -> None:
         for stmt in body:

@@ -33,7 +33,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
   one without a bound, bound to a union with a member not known to be a model,
   or bound twice in the module),
   a loop or comprehension variable over a name annotated as a collection of one
-  model class (`for user in users` with `users: list[UserOut]`, `Sequence[...]`,
+  model class (or of a class imported from a project module, read there)
+  (`for user in users` with `users: list[UserOut]`, `Sequence[...]`,
   `tuple[UserOut, ...]`, `Optional` of one; neither name bound otherwise in the
   function), a receiver known otherwise to be nothing where an `isinstance(x,
   UserOut)` test of one model class holds (an `if`'s test and body, a conditional
@@ -42,7 +43,8 @@ The receiver decides, because these names are everywhere outside Pydantic:
   attribute or item, `self.item`, an unsafe fix: a method called in between may set it),
   assigned from one (`UserOut(...)`, `Page[UserOut](...)`,
   `UserOut.model_validate(...)`, a call of a project function annotated to return
-  one: `data = team_or_raise(...)` with `-> TeamRequest`, `cast(UserOut, value)`,
+  one: `data = team_or_raise(...)` with `-> TeamRequest`, also awaited (`user = await
+  fetch_user()`) and of the module's own functions, `cast(UserOut, value)`,
   also called on directly: `cast(UserOut, value).dict()`;
   `cast(type[UserOut], value)` is the class), the copy of one
   (`user.copy(update=...)`, `user.model_copy()`: `user.copy(update=...).dict()` is
