@@ -718,7 +718,7 @@ def _pattern_safety(pattern: str) -> str | None:
     alternatives: list[str] = []
     classes: list[str] = []  # the text of each character class
     depth = begin = index = 0
-    in_class = False
+    in_class = possessive = False
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
@@ -737,8 +737,14 @@ def _pattern_safety(pattern: str) -> str | None:
             index += 1 if pattern.startswith("^", index + 1) else 0
             if pattern.startswith("]", index + 1):  # (a `]` first is a member)
                 index += 1
-        elif char == "{" and not _QUANTIFIER_RE.match(pattern, index):
-            return None  # `{,2}`, a literal `{`: the Rust engine rejects it
+        elif char == "{":
+            quantifier = _QUANTIFIER_RE.match(pattern, index)
+            if quantifier is None:
+                return None  # `{,2}`, a literal `{`: the Rust engine rejects it
+            possessive = possessive or pattern.startswith("+", quantifier.end())
+        elif char in "*+?" and pattern.startswith("+", index + 1) and (index == 0 or pattern[index - 1] != "("):
+            # `a++`, `a{1,3}+`: possessive to `re` (Python 3.11), a repeated repetition to Rust
+            possessive = True
         elif char == "(":
             depth += 1
         elif char == ")":
@@ -752,6 +758,7 @@ def _pattern_safety(pattern: str) -> str | None:
         not all(alternative.startswith(("^", "\\A")) for alternative in alternatives)
         or any(_RUST_CLASS_SYNTAX_RE.search(text) for text in classes)
         or _UNICODE_CLASS_RE.search(pattern)
+        or possessive
     ):
         return FIX_UNSAFE
     return FIX_SAFE

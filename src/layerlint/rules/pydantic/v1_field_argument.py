@@ -55,8 +55,9 @@ start only, v2 searches anywhere: `"[a-z]+"` now accepts `"123abc"`, and
 `[[:digit:]]`, literal characters to `re`; `\\w`, `\\s`, `\\b` and their
 negations, whose Unicode classes differ: Rust's `\\w` takes combining marks and
 leaves out `²`, its `\\s` leaves out `\\x1c`-`\\x1f`; `\\<` and `\\>`, word
-boundaries to Rust; a case-insensitive flag, `(?i)`, whose folding differs), or
-not a literal (`regex=CODE_PATTERN`).
+boundaries to Rust; a case-insensitive flag, `(?i)`, whose folding differs; a
+possessive quantifier, `a++`, `[a-z]{1,3}+`, possessive to `re` on Python 3.11, a
+repetition repeated to Rust), or not a literal (`regex=CODE_PATTERN`).
 
 No fix for a pattern using what the Rust engine lacks or rejects (look-around,
 backreferences, `\\0`, `\\Z`, `\\N{...}`, conditionals, atomic groups, a `{` that
