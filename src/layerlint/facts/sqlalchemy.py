@@ -41,7 +41,7 @@ import os
 from dataclasses import dataclass
 from typing import Iterable
 
-from layerlint.context import SCOPE_TYPES, FileContext
+from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import provider
 from layerlint.facts.fallbacks import bound_in_import_fallback
 from layerlint.facts.names import own_bindings
@@ -857,7 +857,8 @@ def factory_configured_elsewhere(stem: str, name: str, *spec: str) -> bool:
 
 
 def table_key_columns(cls: ast.ClassDef, ctx: FileContext, *, primary_only: bool = False) -> frozenset[str]:
-    """The columns, by name, in the keys a class's ``__table_args__`` declares: a
+    """The columns, by name, in the keys a class's ``__table_args__`` (an attribute, or a
+    ``declared_attr`` method) declares: a
     ``PrimaryKeyConstraint`` or ``UniqueConstraint`` (strings, or the class's own attributes
     by name), an ``Index(..., unique=True)``; with ``primary_only``, the primary key's."""
     if "__table_args__" not in ctx.source:
@@ -868,7 +869,11 @@ def table_key_columns(cls: ast.ClassDef, ctx: FileContext, *, primary_only: bool
 def _table_keys(cls: ast.ClassDef, ctx: FileContext, primary_only: bool) -> frozenset[str]:
     found: set[str] = set()
     for stmt in cls.body:
-        if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and "__table_args__" in statement_bindings(stmt)):
+        # (also `@declared_attr.directive def __table_args__(cls): return (...)`)
+        if not (
+            (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and "__table_args__" in statement_bindings(stmt))
+            or (isinstance(stmt, FUNCTION_TYPES) and stmt.name == "__table_args__")
+        ):
             continue
         for call in nodes_of(stmt, ast.Call):
             kind = sa_name(call.func, ctx)  # type: ignore[attr-defined]

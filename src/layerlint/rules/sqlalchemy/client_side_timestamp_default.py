@@ -23,7 +23,7 @@ table's columns; not a field every such table, or a class between, defines again
 with such a value is flagged too, and so is a `"default"` key of its
 `sa_column_kwargs={...}`. A primary-key or `unique=True` column (also through
 `sa_column_kwargs`, or named in a `PrimaryKeyConstraint`, `UniqueConstraint` or unique
-`Index` of the class's `__table_args__`) is left alone:
+`Index` of the class's `__table_args__`, also a `@declared_attr.directive` method) is left alone:
 the server's `now()` is the transaction's start time (whole seconds on SQLite),
 so `server_default=func.now()` would give two rows the same key. `onupdate=` is not checked; nothing in an
 Alembic script folder is checked (a migration, or a module beside
