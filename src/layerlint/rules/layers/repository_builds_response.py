@@ -4,7 +4,8 @@
 In a repositories module, flags a call of an HTTP response class: `Response`,
 `JSONResponse`, `HTMLResponse`, `StreamingResponse`, `RedirectResponse`,
 `FileResponse`, ... from `fastapi`, `fastapi.responses` or
-`starlette.responses`, however imported or aliased. Not flagged inside an
+`starlette.responses`, however imported or aliased, also through a project module
+that re-exports it (`from app.core.responses import JSONResponse`). Not flagged inside an
 endpoint (`@router.get(...)`, or a handler Starlette's routing calls: `Route(path,
 handler)`, `app.add_route(path, handler)` (not another framework's
 `add_route("GET", handler)`: Starlette's paths start with `/`), a method of an
@@ -58,6 +59,6 @@ class RepositoryBuildsResponse(Rule):
         return response_spellings(self.ctx)
 
     def visit_Call(self, node: ast.Call) -> None:
-        name = self.ctx.resolve(node.func)
+        name = self.ctx.resolve_reexported(node.func)  # (also `from app.core.responses import JSONResponse`)
         if is_response_class(name) and not in_route_code(self.ctx):
             self.report(node, f"repository builds HTTP response `{name}`: return data and let the route respond")
