@@ -517,17 +517,17 @@ class FileContext:
         out = self._import_targets[id(node)] = self._find_import_targets(node)
         return out
 
-    def import_target_named(self, node: ast.Import | ast.ImportFrom, index: int, module: str) -> str:
-        """The module a message names for the ``index``-th target of :meth:`import_targets`:
-        the submodule on disk a ``from`` import names, where the target is the package it
-        imports from (``from shop.db import orders``: ``shop.db.orders``, of the layer of
-        ``shop.db``), else ``module``."""
+    def import_target_named(self, node: ast.Import | ast.ImportFrom, index: int, module: str, layer: str) -> str:
+        """The module a message names for the ``index``-th target of :meth:`import_targets`,
+        of ``layer``: the submodule on disk a ``from`` import names, where the target is the
+        package it imports from and the submodule is of that layer too (``from shop.db import
+        orders``: ``shop.db.orders``), else ``module``."""
         if (
             isinstance(node, ast.ImportFrom) and index < len(node.names) and node.names[index].name != "*"
             and module == self.absolute_module(node.module, node.level)
         ):
             full = f"{module}.{node.names[index].name}" if module else node.names[index].name
-            if self.is_module_file(full):
+            if self.is_module_file(full) and self._target_layer(full, node.level > 0) == layer:
                 return full
         return module
 

@@ -81,7 +81,7 @@ class ImportAgainstLayerOrder(Rule):
                     return  # route code, whatever its name says (asked last: it reads the tree)
                 self.report(
                     node,
-                    f"{self.ctx.layer} module imports {layer} module `{self.ctx.import_target_named(node, index, module)}`: "
+                    f"{self.ctx.layer} module imports {layer} module `{self.ctx.import_target_named(node, index, module, layer)}`: "
                     f"{self.ctx.layer} must not depend on a higher layer",
                 )
                 return

@@ -60,6 +60,6 @@ class RouteImportsRepository(Rule):
     def _check(self, node: ast.Import | ast.ImportFrom) -> None:
         for index, (module, layer) in enumerate(self.ctx.import_targets(node)):
             if layer == "repositories" and not is_shared(module) and not imported_route_code(module, self.ctx):
-                named = self.ctx.import_target_named(node, index, module)
+                named = self.ctx.import_target_named(node, index, module, layer)
                 self.report(node, f"routes module imports repositories module `{named}`: call a service instead")
                 return
