@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -205,6 +206,15 @@ def test_included_requirements_files_are_read(tmp_path):
     assert side(root) == deps.ABOVE  # an included file edited is read again
     unreadable = write(tmp_path / "url", {"requirements.txt": "-r https://example.com/base.txt\nstarlette==0.47.3\n"})
     assert side(unreadable) == deps.BELOW
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_an_include_that_is_no_regular_file_is_not_read(tmp_path):
+    # (review 79: `-r deps/pipe.txt` on a FIFO hung the run, `-r /dev/zero` read without end)
+    root = write(tmp_path / "app", {"requirements.txt": "-r deps/pipe.txt\n-r /dev/zero\nstarlette==0.47.3\n"})
+    (root / "deps").mkdir()
+    os.mkfifo(root / "deps" / "pipe.txt")
+    assert side(root) == deps.BELOW
 
 
 def test_pipfile_packages(tmp_path):

@@ -44,6 +44,7 @@ import ast
 import json
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,8 +255,9 @@ def _parse_requirement_line(line: str) -> tuple[str, tuple[str, ...], Constraint
 
 def _read_text(path: Path) -> str | None:
     try:
-        if path.stat().st_size > _MAX_FILE_SIZE:
-            return None
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_FILE_SIZE:
+            return None  # (a FIFO or a device named by `-r`: never read)
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
