@@ -301,7 +301,9 @@ def _assignments_before(
 def _unpacked(target: ast.Tuple | ast.List, name: str, value: ast.expr | None) -> ast.expr | None:
     """What the unpacking ``target = value`` binds to ``name``, if ``name`` is one of its
     plain items: the matching item of a tuple or list written out with as many items and no
-    ``*``, else the whole value; None when ``name`` is not an item."""
+    ``*``; the whole value when that is a row read by a result's method (``(user,) =
+    result.one()``: an item of the row); else None (``user, created = await
+    self.get_or_create(...)`` may give a new object)."""
     items = target.elts
     if not any(isinstance(item, ast.Name) and item.id == name for item in items):
         return None
@@ -310,4 +312,7 @@ def _unpacked(target: ast.Tuple | ast.List, name: str, value: ast.expr | None) -
         and not any(isinstance(v, ast.Starred) for v in (*items, *value.elts))
     ):
         return next(v for item, v in zip(items, value.elts) if isinstance(item, ast.Name) and item.id == name)
-    return value
+    row = value.value if isinstance(value, ast.Await) else value
+    if isinstance(row, ast.Call) and isinstance(row.func, ast.Attribute) and row.func.attr in _RESULT_METHODS:
+        return value
+    return None
