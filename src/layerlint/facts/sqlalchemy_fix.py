@@ -879,13 +879,22 @@ def _nullable(call: ast.Call, ctx: FileContext) -> bool | None:
 
 
 def _in_primary_key(attribute: str, call: ast.Call, cls: ast.ClassDef, ctx: FileContext) -> bool:
-    """Is the column named in its class's ``__table_args__`` primary key, by its attribute
-    name or its own (``Column("user", ...)``)?"""
+    """Is the column named in its class's ``__table_args__`` primary key? A constraint names
+    columns by their table names: the column's own (``Column("user", ...)``, ``name=``),
+    else the attribute's."""
     keyed = table_key_columns(cls, ctx, primary_only=True)
     if not keyed:
         return False
-    own = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
-    return attribute in keyed or own in keyed
+    named = keyword(call, "name")
+    if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+        column = call.args[0].value
+    elif named is not None:
+        if not (isinstance(named.value, ast.Constant) and isinstance(named.value.value, str)):
+            return False  # (a name computed: which column it is is not known)
+        column = named.value.value
+    else:
+        column = attribute
+    return column in keyed
 
 
 def _has_identity(call: ast.Call, ctx: FileContext) -> bool:
