@@ -65,14 +65,16 @@ def append_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.
     # (a comment at the end of the last argument's line stays on that line: the new
     # argument's own line ends as the last one did, without it)
     if isinstance(last.comma, cst.Comma):  # a trailing comma: the new argument keeps it
-        args[-1] = last.with_changes(comma=_keeping_comment(separator, last.comma.whitespace_after))
-        closing = last.comma.with_changes(whitespace_after=_without_line_comment(last.comma.whitespace_after))
-        args.append(new.with_changes(comma=closing, whitespace_after_arg=last.whitespace_after_arg))
+        comma, kept = _keeping_comment(separator, last.comma.whitespace_after)
+        args[-1] = last.with_changes(comma=comma)
+        after = _without_line_comment(last.comma.whitespace_after) if kept else last.comma.whitespace_after
+        args.append(new.with_changes(comma=last.comma.with_changes(whitespace_after=after),
+                                     whitespace_after_arg=last.whitespace_after_arg))
     else:  # the whitespace before `)` moves after the new argument
-        args[-1] = last.with_changes(
-            comma=_keeping_comment(separator, last.whitespace_after_arg), whitespace_after_arg=cst.SimpleWhitespace("")
-        )
-        args.append(new.with_changes(whitespace_after_arg=_without_line_comment(last.whitespace_after_arg)))
+        comma, kept = _keeping_comment(separator, last.whitespace_after_arg)
+        args[-1] = last.with_changes(comma=comma, whitespace_after_arg=cst.SimpleWhitespace(""))
+        after = _without_line_comment(last.whitespace_after_arg) if kept else last.whitespace_after_arg
+        args.append(new.with_changes(whitespace_after_arg=after))
     return call.with_changes(args=args)
 
 
@@ -84,16 +86,19 @@ def _without_line_comment(whitespace: cst.BaseParenthesizableWhitespace) -> cst.
     return whitespace
 
 
-def _keeping_comment(separator: cst.Comma, replaced: cst.BaseParenthesizableWhitespace) -> cst.Comma:
+def _keeping_comment(
+    separator: cst.Comma, replaced: cst.BaseParenthesizableWhitespace
+) -> tuple[cst.Comma, bool]:
     """``separator`` ending its line as ``replaced`` did, with its comment (``autoflush=False,
-    # we flush ourselves``), when both break the line there."""
+    # we flush ourselves``), when both break the line there; and whether it took the comment
+    (where the arguments share a line, it stays where it was, after the new argument)."""
     after = separator.whitespace_after
     if (
         isinstance(replaced, cst.ParenthesizedWhitespace) and isinstance(after, cst.ParenthesizedWhitespace)
         and replaced.first_line.comment is not None
     ):
-        return separator.with_changes(whitespace_after=after.with_changes(first_line=replaced.first_line))
-    return separator
+        return separator.with_changes(whitespace_after=after.with_changes(first_line=replaced.first_line)), True
+    return separator, False
 
 
 def _separator(call: cst.Call, args: list[cst.Arg]) -> cst.Comma:
