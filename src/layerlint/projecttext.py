@@ -239,7 +239,7 @@ def _read_facts(path: str) -> _FileFacts | None:
         _configured_factories(path, data) if b".configure(" in data and (b"expire_on_commit" in data or b"**" in data)
         else [],
         _v1_overrides(data) if _V1_OVERRIDE_RE.search(data) else [],
-        _settings_reader_bases(data) if _SETTINGS_READING_RE.search(data) else [],
+        _settings_reader_bases(data) if _may_read_settings(data) else [],
     ]
 
 
@@ -536,7 +536,8 @@ _V1_OVERRIDABLE = (
     "dict", "json", "copy", "schema", "validate", "construct", "from_orm", "parse_obj", "parse_raw",
     "parse_file", "update_forward_refs", "schema_json",
 )
-_V1_OVERRIDE_RE = re.compile(rb"^[ \t]+(?:async[ \t]+)?def[ \t]+(?:" + "|".join(_V1_OVERRIDABLE).encode() + rb")[ \t]*\(", re.MULTILINE)
+# (a literal first: a pattern starting at each line's indentation is tried at every line, far slower)
+_V1_OVERRIDE_RE = re.compile(rb"def[ \t]+(?:" + "|".join(_V1_OVERRIDABLE).encode() + rb")[ \t]*\(")
 
 
 def _v1_overrides(data: bytes) -> list[str]:
@@ -564,11 +565,23 @@ def _v1_overrides(data: bytes) -> list[str]:
     return sorted(found)
 
 
-# what a v1 settings class may use that pydantic-settings reads otherwise (LL206's unsafe cases)
-_SETTINGS_READING_RE = re.compile(
-    rb"\b(?:env|alias|_env_file)[ \t]*=(?!=)|\b(?:env_file|fields|parse_env_var|customise_sources|prepare_field"
-    rb"|alias_generator)\b"
+# what a v1 settings class may use that pydantic-settings reads otherwise (LL206's unsafe cases):
+# `Field(..., env=...)` / `alias=`, a `Config` naming variables its own way
+_FIELD_ENV_RE = re.compile(rb"\b(?:env|alias)[ \t]*=(?!=)")
+_CONFIG_READING_RE = re.compile(
+    rb"\b(?:env_file|fields|parse_env_var|customise_sources|prepare_field|alias_generator)[ \t]*[=(:]"
 )
+
+
+def _may_read_settings(data: bytes) -> bool:
+    """Might the file hold a class reading its settings as pydantic-settings does not (a quick
+    look at the text, before parsing it)?"""
+    return (
+        (b"Field(" in data and _FIELD_ENV_RE.search(data) is not None)
+        or (b"class Config" in data and _CONFIG_READING_RE.search(data) is not None)
+    )
+
+
 _SETTINGS_CONFIG_NAMES = frozenset({
     "fields", "parse_env_var", "customise_sources", "prepare_field", "alias_generator", "env_file",
 })
