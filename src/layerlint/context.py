@@ -566,6 +566,14 @@ class FileContext:
             base = os.path.dirname(base)
         return base
 
+    def module_at(self, stem: str) -> str | None:
+        """The dotted name of the module at ``stem`` (an absolute path without ``.py``, or a
+        package's folder), counted from this file's root folder; None outside it."""
+        relative = os.path.relpath(stem, self._root_folder)
+        if relative.startswith(os.pardir) or os.path.isabs(relative) or relative == os.curdir:
+            return None
+        return relative.replace(os.sep, ".")
+
     def is_module_file(self, module: str) -> bool:
         """Does a first-party dotted name name a module or package on disk?"""
         return bool(self.external("module_file", self._module_candidate(module)))

@@ -891,3 +891,15 @@ def _table_keys(cls: ast.ClassDef, ctx: FileContext, primary_only: bool) -> froz
                 elif isinstance(column, ast.Name):
                     found.add(column.id)
     return frozenset(found)
+
+
+@provider("factory_configurers")
+def factory_configurers(name: str, *spec: str) -> list[str]:
+    """The modules of the folders of ``spec`` whose importers configure a session factory
+    ``name`` from them (``m:<module>`` imported absolutely, ``p:<path without .py>``
+    relatively): where a package re-exports the factory (``from app.db import SessionLocal``,
+    ``app/db/__init__.py`` importing it from ``app.db.session``), the rule follows it there."""
+    found = text_of(spec)
+    if found is None:
+        return []
+    return sorted(entry.rpartition(":")[0] for entry in found.configured_factories if entry.endswith(f":{name}"))

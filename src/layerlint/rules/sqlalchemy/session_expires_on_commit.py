@@ -7,10 +7,13 @@ of a project module: `class RoutingSession(AsyncSession)`), that do not pass
 `expire_on_commit=False` (missing, or a literal `True`). A non-literal value, or
 `*args`/`**kwargs` that may hold it, is not flagged, nor a factory assigned to a name the
 module later configures with it (`SessionLocal.configure(bind=engine,
-expire_on_commit=False)` at startup), or that another module of the project imports and
-so configures (`from app.db import SessionLocal`, or `from app import db` then
-`db.SessionLocal.configure(...)`). Also flags `factory.configure(expire_on_commit=True)` on
-such a factory of the module, there rather than at the factory, which it overrides.
+expire_on_commit=False)` at startup), or that another module of the project (not a test
+module: a fixture's `configure` is for the tests) imports and so configures (`from app.db
+import SessionLocal`, also through a package that re-exports it, or `from app import db`
+then `db.SessionLocal.configure(...)`). Also flags `factory.configure(expire_on_commit=True)` on
+such a factory of the module, there rather than at the factory, which it overrides. A name
+a function binds is that function's: another function's `factory.configure(...)` is
+another factory's.
 Nothing in an Alembic script folder is checked (a migration, or a module beside
 the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
 migration history).
@@ -50,11 +53,13 @@ from __future__ import annotations
 
 import ast
 import os
+from dataclasses import dataclass
 
-from layerlint.context import FileContext
+from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.diagnostics import FIX_UNSAFE
+from layerlint.facts.names import scope_locals
 from layerlint.facts.project_classes import project_class_bases
-from layerlint.facts.sessions import SESSION_TYPES
+from layerlint.facts.sessions import SESSION_TYPES, own_nodes
 from layerlint.facts.sqlalchemy import has_star_kwargs, keyword, sa_call, sa_spellings, uses_sqlalchemy
 from layerlint.facts.union_inspection import file_scan_spec
 from layerlint.rule import Rule
@@ -133,58 +138,90 @@ class SessionExpiresOnCommit(Rule):
         it, in this module or, imported, in another (``SessionLocal.configure(bind=engine,
         expire_on_commit=False)`` at startup), or with a literal True in this module (reported
         there instead, where the fix cures it)?"""
-        assigned = _factory_assignments(self.ctx).get(id(node))
+        facts = _scoped_names(self.ctx)
+        assigned = facts.assigned.get(id(node))
         if assigned is None:
             return False
-        name = assigned[0]
-        if name in _configure_calls(self.ctx):
+        if assigned in facts.configured:
             return True
+        scope, name = assigned
+        if scope != id(self.ctx.tree):
+            return False  # (a function's own factory: no other module configures it)
         stem = os.path.abspath(self.ctx.path)
         stem = os.path.dirname(stem) if stem.endswith(os.sep + "__init__.py") else stem[: -len(".py")]
-        return bool(self.ctx.external("factory_configured", stem, name, *file_scan_spec(self.ctx)))
+        spec = file_scan_spec(self.ctx)
+        if self.ctx.external("factory_configured", stem, name, *spec):
+            return True
+        # (configured through a package that re-exports it: `from app.db import SessionLocal`)
+        own = f"{self.ctx.module}.{name}"
+        for entry in self.ctx.external("factory_configurers", name, *spec):
+            module = entry[2:] if entry.startswith("m:") else self.ctx.module_at(entry[2:])
+            if module and any(hop == own for hop, _ in self.ctx.reexport_hops(f"{module}.{name}", 4)):
+                return True
+        return False
 
     def _check_configure(self, node: ast.Call) -> None:
         """``factory.configure(expire_on_commit=True)`` on an async session factory of the module."""
         kw = keyword(node, "expire_on_commit")
         receiver = node.func.value  # type: ignore[attr-defined]
-        if (
-            kw is None or not (isinstance(kw.value, ast.Constant) and kw.value.value is True)
-            or not isinstance(receiver, ast.Name)
-            or not any(
-                name == receiver.id and self._async_factory(call) is not None
-                for name, call in _factory_assignments(self.ctx).values()
-            )
+        if kw is None or not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
+            return
+        facts = _scoped_names(self.ctx)
+        target = facts.configuring.get(id(node))  # (the scope and name the call configures)
+        if target is None or not any(
+            facts.assigned.get(id(call)) == target and self._async_factory(call) is not None
+            for call in facts.calls
         ):
             return
         self.report(node, f"`{receiver.id}.configure(expire_on_commit=True)`: objects expire on commit and "
                           "reloading them on attribute access fails under AsyncSession", fix=FIX_UNSAFE)
 
 
-def _factory_assignments(ctx: FileContext) -> dict[int, tuple[str, ast.Call]]:
-    """The calls (by id) the module assigns to a plain name, with that name."""
-    def read() -> dict[int, tuple[str, ast.Call]]:
-        found: dict[int, tuple[str, ast.Call]] = {}
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+@dataclass(frozen=True)
+class _ScopedNames:
+    assigned: dict[int, tuple[int, str]]  # a call (by id) assigned to a name -> (its scope's id, the name)
+    calls: tuple[ast.Call, ...]  # those calls
+    configured: frozenset[tuple[int, str]]  # (scope id, name) configured with expire_on_commit= or **kwargs
+    configuring: dict[int, tuple[int, str]]  # a `.configure(...)` call (by id) -> (scope id, name) it configures
+
+
+def _scoped_names(ctx: FileContext) -> _ScopedNames:
+    """The calls the module assigns to plain names and the ``name.configure(...)`` calls, each
+    name taken in the scope that binds it: a function's own when it binds the name, else the
+    module's (``init_db()`` configuring the module's ``SessionLocal``); a class body is a scope
+    of its own. Two functions' ``factory`` are two names."""
+    return ctx.memo("sqlalchemy.scoped_factory_names", lambda: _read_scoped_names(ctx.tree))
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _read_scoped_names(tree: ast.Module) -> _ScopedNames:
+    assigned: dict[int, tuple[int, str]] = {}
+    calls: list[ast.Call] = []
+    configured: set[tuple[int, str]] = set()
+    configuring: dict[int, tuple[int, str]] = {}
+    module = id(tree)
+    scopes: list[ast.AST] = [tree]
+    while scopes:
+        scope = scopes.pop()
+        bound = scope_locals(scope) if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda)) else None
+        for node in own_nodes(scope, _SCOPES):
+            if isinstance(node, _SCOPES):
+                scopes.append(node)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                     if isinstance(target, ast.Name):
-                        found[id(node.value)] = (target.id, node.value)
-        return found
-
-    return ctx.memo("sqlalchemy.factory_assignments", read)
-
-
-def _configure_calls(ctx: FileContext) -> frozenset[str]:
-    """The names the module calls ``.configure(...)`` on with ``expire_on_commit=`` (any value:
-    a literal True is reported at that call) or ``**kwargs`` that may hold it."""
-    def read() -> frozenset[str]:
-        if ".configure(" not in ctx.source:
-            return frozenset()
-        return frozenset(
-            node.func.value.id for node in ast.walk(ctx.tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "configure"
-            and isinstance(node.func.value, ast.Name)
-            and any(kw.arg is None or kw.arg == "expire_on_commit" for kw in node.keywords)
-        )
-
-    return ctx.memo("sqlalchemy.configured_later", read)
+                        owner = id(scope) if bound is None or target.id in bound else module
+                        assigned[id(node.value)] = (owner, target.id)
+                        calls.append(node.value)
+            elif (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "configure"
+                and isinstance(node.func.value, ast.Name)
+            ):
+                name = node.func.value.id
+                key = (id(scope) if bound is None or name in bound else module, name)
+                configuring[id(node)] = key
+                if any(kw.arg is None or kw.arg == "expire_on_commit" for kw in node.keywords):
+                    configured.add(key)  # (a literal True too: reported at that call)
+    return _ScopedNames(assigned, tuple(calls), frozenset(configured), configuring)
