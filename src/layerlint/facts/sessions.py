@@ -548,6 +548,7 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:
 _ASSIGNED_RE = re.compile(r"\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 _CHAINED_TARGET_RE = re.compile(r"=[ \t]*\(*([^\W\d]\w*)\)*[ \t]*(?==(?!=))")
 _DEF_RE = re.compile(r"(?m)^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)")
+_PLAIN_DEF_RE = re.compile(r"^def[ \t]+([^\W\d]\w*)[ \t]*\([ \t]*\)")  # (a plain function of no parameters)
 # a top-level block statement whose body runs at import, and the assignment targets in it
 _BLOCK_START_RE = re.compile(r"(?:if|elif|else|try|except|finally|with)\b(?![ \t]*=(?!=))")
 _INLINE_ASSIGNED_RE = re.compile(r"(?m):[ \t]*\(*([^\W\d]\w*)\)*[ \t]*=(?!=)")
@@ -561,8 +562,8 @@ _ALIASED_SESSION_IMPORT_RE = re.compile(r"(?:ession|maker)\w*[ \t]+as[ \t]")
 def _top_level_names(path: str) -> frozenset[str] | None:
     """A superset of the names :func:`_module_facts` can report for a module: those its
     top level binds by an assignment that spells a session or a session maker (factories
-    and aliases; any assignment when an import renames one), its plain ``def``s that spell
-    one (``def new_session(): return AsyncSession(engine)``), and its ``def``s when it
+    and aliases; any assignment when an import renames one), its plain ``def``s of no
+    parameters that spell one (``def new_session(): return AsyncSession(engine)``), and its ``def``s when it
     spells ``contextmanager``; read from the NFKC-normalized text (as Python reads names),
     so that a module whose imported name is a plain function, class or constant is not
     parsed. None when the text cannot be read this way (form feeds, a coding
@@ -588,8 +589,8 @@ def _top_level_names(path: str) -> frozenset[str] | None:
             names.update(_INDENTED_ASSIGNED_RE.findall(statement))
             names.update(_INLINE_ASSIGNED_RE.findall(statement))  # (`try: Session = ...` on one line)
             continue  # (`try:` would read as the annotation of a name `try`)
-        if statement.startswith("def"):  # (`def new_session(): return AsyncSession(engine)`)
-            names.update(_DEF_RE.findall(statement, 0, statement.find("\n") + 1 or len(statement)))
+        if statement.startswith("def"):  # (`def new_session(): return AsyncSession(engine)`: no parameters)
+            names.update(_PLAIN_DEF_RE.findall(statement, 0, statement.find("\n") + 1 or len(statement)))
             continue
         assigned = _ASSIGNED_RE.match(statement)
         if assigned is not None:
