@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from layerlint.external import clear_too
 from layerlint.filestamp import signature, unchanged_since, write_json_atomically
@@ -142,11 +142,12 @@ class ProjectText:
     # session factories another module configures with `expire_on_commit=` (not a literal True):
     # "m:<module>:<name>" (imported absolutely), "p:<path without .py>:<name>" (relatively)
     configured_factories: frozenset[str] = frozenset()
-    # "<base name>:<method>": a class derives from a class so named and defines a method of
-    # Pydantic v1's model API (`def dict(self, **kwargs)`), which the rename to v2's would skip
+    # "<method>|<base>": a class derives from that base (as _references names it) and defines
+    # a method of Pydantic v1's model API (`def dict(self, **kwargs)`), which v2's rename would skip
     v1_overrides: frozenset[str] = frozenset()
-    # the names of the bases of classes that read their settings in a way pydantic-settings
-    # reads otherwise (`Field(env=...)`, `alias=`, a `Config` with `fields`, `env_file` ...)
+    # the bases (as _references names them) of classes that read their settings in a way
+    # pydantic-settings reads otherwise (`Field(env=...)`, `alias=`, a `Config` with `fields`,
+    # `env_file` ...), and the classes called with `_env_file=`
     settings_readers: frozenset[str] = frozenset()
 
 
@@ -238,8 +239,8 @@ def _read_facts(path: str) -> _FileFacts | None:
         _class_bases(data) if b"validator(" in data else [],
         _configured_factories(path, data) if b".configure(" in data and (b"expire_on_commit" in data or b"**" in data)
         else [],
-        _v1_overrides(data) if _V1_OVERRIDE_RE.search(data) else [],
-        _settings_reader_bases(data) if _may_read_settings(data) else [],
+        _v1_overrides(path, data) if _V1_OVERRIDE_RE.search(data) else [],
+        _settings_reader_bases(path, data) if _may_read_settings(data) else [],
     ]
 
 
@@ -540,14 +541,16 @@ _V1_OVERRIDABLE = (
 _V1_OVERRIDE_RE = re.compile(rb"def[ \t]+(?:" + "|".join(_V1_OVERRIDABLE).encode() + rb")[ \t]*\(")
 
 
-def _v1_overrides(data: bytes) -> list[str]:
-    """``<base>:<method>`` for each class of the file that defines a method of Pydantic v1's
-    model API (``class Secret(Base): def dict(self, **kwargs)``), for each of its bases
-    (their last names): LL203's rename of ``obj.dict()`` on a ``Base`` would skip it."""
+def _v1_overrides(path: str, data: bytes) -> list[str]:
+    """``<method>|<base>`` for each class of the file that defines a method of Pydantic v1's
+    model API (``class Secret(Base): def dict(self, **kwargs)``), for each of its bases, as
+    :func:`_references` names them: LL203's rename of ``obj.dict()`` on a ``Base``, or on a
+    class ``Base`` derives from, would skip it."""
     try:
         tree = parse_quietly(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
+    refer = _references(tree, path)
     found: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.ClassDef):
@@ -556,13 +559,69 @@ def _v1_overrides(data: bytes) -> list[str]:
             stmt.name for stmt in node.body
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _V1_OVERRIDABLE
         }
-        for base in node.bases:
-            while isinstance(base, ast.Subscript):  # (`Page[T]`)
-                base = base.value
-            name = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
-            if name:
-                found.update(f"{name}:{method}" for method in methods)
+        for base in node.bases if methods else ():
+            ref = refer(base)
+            if ref:
+                found.update(f"{method}|{ref}" for method in methods)
     return sorted(found)
+
+
+def _references(tree: ast.Module, path: str) -> Callable[[ast.expr], str | None]:
+    """How the file names a class (a base, a callee): ``m:<module>.<name>`` for one imported
+    absolutely (``from app.schemas.base import Base as SchemaBase``: the alias followed),
+    ``p:<path without .py>/<name>`` for one imported relatively or defined in the file; None
+    for anything else."""
+    imported = _import_map(tree, path)
+    own = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    stem = path[: -len(".py")]
+
+    def refer(node: ast.expr) -> str | None:
+        while isinstance(node, ast.Subscript):  # (`Page[T]`)
+            node = node.value
+        chain: list[str] = []
+        while isinstance(node, ast.Attribute):
+            chain.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        if node.id in imported:
+            kind, start = imported[node.id]
+            if kind == "p":
+                return "p:" + os.path.join(start, *reversed(chain))
+            return "m:" + ".".join((start, *reversed(chain)))
+        if not chain and node.id in own:
+            return "p:" + os.path.join(stem, node.id)
+        return None
+
+    return refer
+
+
+def _import_map(tree: ast.Module, path: str) -> dict[str, tuple[str, str]]:
+    """The file's imported names (anywhere in it): local name -> ("m", dotted name) for an
+    absolute import, ("p", path of the module joined with the name) for a relative one."""
+    imported: dict[str, tuple[str, str]] = {}
+    folder = os.path.dirname(path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    imported[alias.asname] = ("m", alias.name)
+                else:
+                    head = alias.name.split(".")[0]
+                    imported[head] = ("m", head)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                local = alias.asname or alias.name
+                if node.level:
+                    base = folder
+                    for _ in range(node.level - 1):
+                        base = os.path.dirname(base)
+                    imported[local] = ("p", os.path.join(base, *(node.module or "").split("."), alias.name))
+                elif node.module:
+                    imported[local] = ("m", f"{node.module}.{alias.name}")
+    return imported
 
 
 # what a v1 settings class may use that pydantic-settings reads otherwise (LL206's unsafe cases):
@@ -579,6 +638,7 @@ def _may_read_settings(data: bytes) -> bool:
     return (
         (b"Field(" in data and _FIELD_ENV_RE.search(data) is not None)
         or (b"class Config" in data and _CONFIG_READING_RE.search(data) is not None)
+        or b"_env_file" in data
     )
 
 
@@ -587,45 +647,51 @@ _SETTINGS_CONFIG_NAMES = frozenset({
 })
 
 
-def _settings_reader_bases(data: bytes) -> list[str]:
-    """The bases (their last names) of the file's classes that read their settings in a way
-    pydantic-settings reads otherwise: a call in the body passing ``env=`` or ``alias=``
-    (``Field("sqlite://", env="DB_URL")``), or a ``Config`` (inner class or ``Config = X``)
-    naming ``fields``, ``env_file``, ``parse_env_var`` ...: LL206's fix of the base's
-    ``BaseSettings`` import, in its own module, would change what this class reads."""
+def _settings_reader_bases(path: str, data: bytes) -> list[str]:
+    """The bases (as :func:`_references` names them) of the file's classes that read their
+    settings in a way pydantic-settings reads otherwise: a call in the body passing ``env=``
+    or ``alias=`` (``Field("sqlite://", env="DB_URL")``), or a ``Config`` (inner class or
+    ``Config = X``) naming ``fields``, ``env_file``, ``parse_env_var`` ...; and the classes
+    the file calls with ``_env_file=`` (``Settings(_env_file=".env")``): LL206's fix of the
+    ``BaseSettings`` import in such a class's module, or a base's, would change what it reads."""
     try:
         tree = parse_quietly(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
+    refer = _references(tree, path)
     found: set[str] = set()
     for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef) or not node.bases:
+        if isinstance(node, ast.Call) and any(k.arg == "_env_file" for k in node.keywords):
+            ref = refer(node.func)
+            if ref:
+                found.add(ref)
+        if not isinstance(node, ast.ClassDef) or not node.bases or not _reads_settings(node):
             continue
-        reads = False
-        for stmt in node.body:
-            if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
-                reads = any(
-                    isinstance(inner, (ast.Assign, ast.AnnAssign, ast.FunctionDef))
-                    and _SETTINGS_CONFIG_NAMES & _bound_names(inner)
-                    for inner in stmt.body
-                )
-            elif isinstance(stmt, ast.Assign) and "Config" in _bound_names(stmt):
-                reads = True  # (a Config of another class: it may hold anything)
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-                reads = any(
-                    isinstance(call, ast.Call) and any(k.arg in ("env", "alias") for k in call.keywords)
-                    for call in ast.walk(stmt.value)
-                )
-            if reads:
-                break
-        if reads:
-            for base in node.bases:
-                while isinstance(base, ast.Subscript):
-                    base = base.value
-                name = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
-                if name:
-                    found.add(name)
+        for base in node.bases:
+            ref = refer(base)
+            if ref:
+                found.add(ref)
     return sorted(found)
+
+
+def _reads_settings(node: ast.ClassDef) -> bool:
+    """Does a class's body read its settings as pydantic-settings does not?"""
+    for stmt in node.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+            if any(
+                isinstance(inner, (ast.Assign, ast.AnnAssign, ast.FunctionDef))
+                and _SETTINGS_CONFIG_NAMES & _bound_names(inner)
+                for inner in stmt.body
+            ):
+                return True
+        elif isinstance(stmt, ast.Assign) and "Config" in _bound_names(stmt):
+            return True  # (a Config of another class: it may hold anything)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and any(
+            isinstance(call, ast.Call) and any(k.arg in ("env", "alias") for k in call.keywords)
+            for call in ast.walk(stmt.value)
+        ):
+            return True
+    return False
 
 
 def _bound_names(stmt: ast.stmt) -> set[str]:
@@ -651,28 +717,7 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
         tree = parse_quietly(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
-    imported: dict[str, tuple[str, str]] = {}  # local name -> ("m", dotted) or ("p", path)
-    folder = os.path.dirname(path)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    imported[alias.asname] = ("m", alias.name)
-                else:
-                    head = alias.name.split(".")[0]
-                    imported[head] = ("m", head)
-        elif isinstance(node, ast.ImportFrom):
-            for alias in node.names:
-                if alias.name == "*":
-                    continue
-                local = alias.asname or alias.name
-                if node.level:
-                    base = folder
-                    for _ in range(node.level - 1):
-                        base = os.path.dirname(base)
-                    imported[local] = ("p", os.path.join(base, *(node.module or "").split("."), alias.name))
-                elif node.module:
-                    imported[local] = ("m", f"{node.module}.{alias.name}")
+    imported = _import_map(tree, path)
     found: set[str] = set()
     for node in ast.walk(tree):
         if not (
@@ -706,12 +751,13 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (16: no configures from test modules; 15: classes reading settings their own way; 14: v1 model
-# methods defined by subclasses; 13: session factories configured by importers; 12: names whose
-# Config is read, bases of classes in files spelling `validator(`; 11: typing_utils imported;
-# 10: tests of types.UnionType alone; 9: forward references unquoted; 8: annotation text
-# compared; 7: Literal values too)
-_KEPT_FORMAT = 16
+# (17: qualified bases of v1 overrides and settings readers; 16: no configures from test
+# modules; 15: classes reading settings their own way; 14: v1 model methods defined by
+# subclasses; 13: session factories configured by importers; 12: names whose Config is read,
+# bases of classes in files spelling `validator(`; 11: typing_utils imported; 10: tests of
+# types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7:
+# Literal values too)
+_KEPT_FORMAT = 17
 
 
 class _Kept:

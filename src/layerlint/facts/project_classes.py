@@ -1411,6 +1411,45 @@ def _defined_in(qualified: str, ctx: FileContext, hops: int) -> tuple[_Module, s
         qualified, hops = read.imports[name], hops + 1
 
 
+def defining_name(qualified: str, ctx: FileContext) -> str | None:
+    """Where a project name is defined: ``app.schemas.base.Base`` for ``app.schemas.Base``
+    that ``app/schemas/__init__.py`` re-exports; None when not a project module's name."""
+    hops = 0
+    while hops < 8:
+        module, _, name = qualified.rpartition(".")
+        read = _module(module, ctx, hops) if module else None
+        if read is None:
+            return None
+        if name not in read.imports:
+            return qualified
+        qualified, hops = read.imports[name], hops + 1
+    return None
+
+
+def project_ancestors(qualified: str, ctx: FileContext) -> frozenset[str]:
+    """The project classes a class of a project module derives from, at any depth (each where
+    it is defined: :func:`defining_name`); a bounded search."""
+    return ctx.memo(("project_classes.ancestors", qualified), lambda: _ancestors(qualified, ctx))
+
+
+def _ancestors(qualified: str, ctx: FileContext) -> frozenset[str]:
+    found: set[str] = set()
+    todo = [qualified]
+    for _ in range(32):
+        if not todo:
+            break
+        defined = _defined_in(todo.pop(), ctx, 0)
+        if defined is None:
+            continue
+        read, name, _hops = defined
+        for base in read.bases.get(name, ()):
+            where = defining_name(base, ctx)
+            if where is not None and where not in found:
+                found.add(where)
+                todo.append(where)
+    return frozenset(found)
+
+
 # a base named by nothing the module imports or defines (`Schema = create_model(...)`,
 # `class X(make_base())`): a class out of reach, whatever it is
 UNKNOWN_BASE = "?"

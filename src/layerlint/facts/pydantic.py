@@ -54,12 +54,14 @@ from layerlint.facts.project_classes import (
     provided_class,
     class_facts,
     class_own_names,
+    defining_name,
     imported_type_var,
     is_dataclass,
     is_pydantic_v1,
     module_level_statements,
     outside_bases,
     parsed_annotation,
+    project_ancestors,
     read_outside_bases,
     rebound_at_top,
     star_import_statements,
@@ -1938,25 +1940,51 @@ def subclass_overrides(target: Receiver, name: str, ctx: FileContext) -> bool:
     """May a subclass of the receiver's class define the v1 method ``name`` itself
     (``class Secret(Base): def dict(self, **kwargs)``), which v2 still calls on its
     instances and the rename to the v2 name would skip? A subclass in the module, at any
-    depth, or a class of the project deriving from one so named (read as text)."""
-    names = {origin.rpartition(".")[2] for origin in target.origins if ctx.is_first_party(origin)}
+    depth, or a class of the project (read as text) deriving from the receiver's class, or
+    from a class deriving from it (read in the modules between)."""
+    classes: set[str] = set()
     if target.module_class is not None:
-        names.add(target.module_class)
         for cls in _module_class_nodes(ctx).get(target.module_class, ()):
-            for subclass in _local_subclasses(cls, ctx):
-                if name in class_own_names(subclass):
-                    return True
-                names.add(subclass.name)
-    return any(ctx.external("v1_override", f"{each}:{name}", *file_scan_spec(ctx)) for each in sorted(names))
+            if any(name in class_own_names(subclass) for subclass in _local_subclasses(cls, ctx)):
+                return True
+        if ctx.module:
+            classes.add(f"{ctx.module}.{target.module_class}")
+    for origin in target.origins:
+        if ctx.is_first_party(origin):
+            classes.add(defining_name(origin, ctx) or origin)
+    if not classes:
+        return False
+    overriders = ctx.external("v1_overriders", name, *file_scan_spec(ctx))
+    if overriders is None:
+        return True  # (past the limit of files read: presumed so)
+    return any(derives_from_any(ref, classes, ctx) for ref in overriders)
 
 
-@provider("v1_override")
-def project_overrides_v1_method(spelled: str, *spec: str) -> bool:
-    """Does a class of the folders of ``spec`` (union_inspection.scan_spec) deriving from a
-    class so named define the v1 method (``spelled``: ``<base>:<method>``)? Past the limit
-    of files read, presumed so."""
+def derives_from_any(ref: str, classes: set[str], ctx: FileContext) -> bool:
+    """Is the class a project file names ``ref`` (projecttext's ``m:<module>.<name>`` or
+    ``p:<path>/<name>``) one of ``classes`` (where defined), or derived from one?"""
+    if ref.startswith("m:"):
+        qualified = ref[2:]
+    else:
+        stem, _, class_name = ref[2:].rpartition(os.sep)
+        module = ctx.module_at(stem)
+        if module is None:
+            return False
+        qualified = f"{module}.{class_name}"
+    where = defining_name(qualified, ctx) or qualified
+    return where in classes or bool(classes & project_ancestors(where, ctx))
+
+
+@provider("v1_overriders")
+def project_v1_overriders(method: str, *spec: str) -> list[str] | None:
+    """The bases (projecttext's references) of the classes of the folders of ``spec``
+    (union_inspection.scan_spec) that define the v1 method ``method``; None past the limit
+    of files read."""
     found = text_of(spec)
-    return found is None or spelled in found.v1_overrides
+    if found is None:
+        return None
+    prefix = f"{method}|"
+    return sorted(entry[len(prefix):] for entry in found.v1_overrides if entry.startswith(prefix))
 
 
 def module_kin(cls: ast.ClassDef, ctx: FileContext) -> list[ast.ClassDef]:

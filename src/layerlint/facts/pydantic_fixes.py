@@ -28,7 +28,7 @@ from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.external import provider
 from layerlint.facts.names import dotted_root
 from layerlint.facts.project_classes import statement_bindings
-from layerlint.facts.pydantic import resolve_function
+from layerlint.facts.pydantic import derives_from_any, resolve_function
 from layerlint.facts.union_inspection import file_scan_spec, text_of
 from layerlint.facts.version_gates import tests_pydantic_version
 from layerlint.walk import statements
@@ -855,20 +855,28 @@ def _settings_safety(ctx: FileContext) -> str:
 
 
 def _subclassed_reading_settings(ctx: FileContext) -> bool:
-    """Does a class of another project module derive from one of the module's classes and
-    read its settings in a way pydantic-settings reads otherwise (``Field(env=...)``, a
-    ``Config`` with ``fields`` or ``env_file``: read as text, by the base's name)?"""
-    names = sorted({stmt.name for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef)})
-    spec = file_scan_spec(ctx) if names else ()
-    return any(ctx.external("settings_reader", name, *spec) for name in names)
+    """Does a class of the project derive from one of the module's classes (or from a class
+    deriving from one) and read its settings in a way pydantic-settings reads otherwise
+    (``Field(env=...)``, a ``Config`` with ``fields`` or ``env_file``), or is one of them
+    called with ``_env_file=`` (read as text)?"""
+    if not ctx.module:
+        return False
+    classes = {f"{ctx.module}.{stmt.name}" for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef)}
+    if not classes:
+        return False
+    readers = ctx.external("settings_readers", *file_scan_spec(ctx))
+    if readers is None:
+        return True  # (past the limit of files read: presumed so)
+    return any(derives_from_any(ref, classes, ctx) for ref in readers)
 
 
-@provider("settings_reader")
-def project_reads_settings_otherwise(name: str, *spec: str) -> bool:
-    """:func:`_subclassed_reading_settings` for a class so named, in the folders of ``spec``
-    (past the limit of files read, presumed so)."""
+@provider("settings_readers")
+def project_settings_readers(*spec: str) -> list[str] | None:
+    """The classes (projecttext's references) of the folders of ``spec`` whose subclasses read
+    their settings as pydantic-settings does not, or that are called with ``_env_file=``;
+    None past the limit of files read."""
     found = text_of(spec)
-    return found is None or name in found.settings_readers
+    return None if found is None else sorted(found.settings_readers)
 
 
 def _config_classes(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:

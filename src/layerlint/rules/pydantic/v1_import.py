@@ -76,9 +76,10 @@ v1 used the field's name, so a setting would silently read another variable. It 
 too when a `Config` names an `env_file` without `extra = "ignore"`, or the module hands
 one to a constructor (`Settings(_env_file=".env")`): v1 read only the fields' variables
 from it, pydantic-settings validates every entry, so an entry that is no field fails
-at startup. And it is unsafe when a class of another project module derives from one of the
-module's classes and does any of these (read as text, by the base's name: `class
-Settings(AppSettings)` with `Field("sqlite://", env="DB_URL")`).
+at startup. And it is unsafe when a class of another project module derives, at any depth,
+from one of the module's classes and does any of these (read as text: `class
+Settings(AppSettings)` with `Field("sqlite://", env="DB_URL")`), or when another module
+hands one of them, or such a subclass, a dotenv file (`Settings(_env_file=".env")`).
 Imports in a v1 compatibility shim are not flagged, so never rewritten.
 
 The other names (`parse_obj_as`, `schema_of`, `validate_arguments`,
