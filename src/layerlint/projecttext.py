@@ -149,6 +149,9 @@ class ProjectText:
     # pydantic-settings reads otherwise (`Field(env=...)`, `alias=`, a `Config` with `fields`,
     # `env_file` ...), and the classes called with `_env_file=`
     settings_readers: frozenset[str] = frozenset()
+    # files that read Pydantic's version (`from pydantic.version import VERSION`, a
+    # `PYDANTIC_V2` flag): code written for both versions, which the v2-only fixes may break
+    pydantic_version_readers: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=16)
@@ -164,6 +167,7 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
     configured: set[str] = set()
     overrides: set[str] = set()
     readers: set[str] = set()
+    version_readers: list[str] = []
     for read, path in enumerate(project_python_files(folders), 1):
         if read > MAX_FILES:
             return None
@@ -182,19 +186,21 @@ def project_text(folders: tuple[tuple[str, bool], ...]) -> ProjectText | None:
         configured.update(facts[6])
         overrides.update(facts[7])
         readers.update(facts[8])
+        if facts[9]:
+            version_readers.append(path)
     reordered = frozenset(members for members, seen in orders.items() if len(seen) > 1)
     return ProjectText(
         frozenset(relative), frozenset(absolute), tuple(union_tests), reordered, frozenset(config_readers),
         {base: frozenset(paths) for base, paths in validated.items()}, frozenset(configured),
-        frozenset(overrides), frozenset(readers),
+        frozenset(overrides), frozenset(readers), tuple(version_readers),
     )
 
 
 # one file's facts: [tests unions, relative star imports, absolute star imports, unions of
 # two members or more (their members in order, as spelled), names whose `.Config` it reads,
 # bases of its classes (when it spells `validator(`), imported session factories it configures,
-# "<base>:<method>" of its classes defining a v1 model method, bases of its classes reading
-# settings as pydantic-settings does not]
+# "<method>|<base>" of its classes defining a v1 model method, bases of its classes reading
+# settings as pydantic-settings does not, whether it reads Pydantic's version]
 _FileFacts = list[Any]
 
 
@@ -241,6 +247,7 @@ def _read_facts(path: str) -> _FileFacts | None:
         else [],
         _v1_overrides(path, data) if _V1_OVERRIDE_RE.search(data) else [],
         _settings_reader_bases(path, data) if _may_read_settings(data) else [],
+        b"pydantic" in data and _PYDANTIC_VERSION_RE.search(data) is not None,
     ]
 
 
@@ -510,7 +517,7 @@ def _tests_type_checking(test: ast.expr) -> bool:
 
 def _well_formed(facts: Any) -> bool:
     return (
-        isinstance(facts, list) and len(facts) == 9 and isinstance(facts[0], bool)
+        isinstance(facts, list) and len(facts) == 10 and isinstance(facts[0], bool) and isinstance(facts[9], bool)
         and all(
             isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (*facts[1:3], *facts[4:9])
         )
@@ -629,6 +636,14 @@ def _import_map(tree: ast.Module, path: str) -> dict[str, tuple[str, str]]:
 _FIELD_ENV_RE = re.compile(rb"\b(?:env|alias)[ \t]*=(?!=)")
 _CONFIG_READING_RE = re.compile(
     rb"\b(?:env_file|fields|parse_env_var|customise_sources|prepare_field|alias_generator)[ \t]*[=(:]"
+)
+
+
+# Pydantic's version read (`from pydantic.version import VERSION`, `pydantic.VERSION`), or a flag
+# named for it (`PYDANTIC_V2 = ...`, `IS_PYDANTIC_V2`)
+_PYDANTIC_VERSION_RE = re.compile(
+    rb"pydantic\.(?:version\b|VERSION\b)|\bPYDANTIC_V[12]\b|\bIS_PYDANTIC_V[12]|\bPYDANTIC_(?:MAJOR_)?VERSION\b"
+    rb"|from[ \t]+pydantic[ \t]+import[^\n]*\bVERSION\b"
 )
 
 
@@ -751,13 +766,13 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (17: qualified bases of v1 overrides and settings readers; 16: no configures from test
+# (18: reads Pydantic's version; 17: qualified bases of v1 overrides and settings readers; 16: no configures from test
 # modules; 15: classes reading settings their own way; 14: v1 model methods defined by
 # subclasses; 13: session factories configured by importers; 12: names whose Config is read,
 # bases of classes in files spelling `validator(`; 11: typing_utils imported; 10: tests of
 # types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7:
 # Literal values too)
-_KEPT_FORMAT = 17
+_KEPT_FORMAT = 18
 
 
 class _Kept:

@@ -28,10 +28,12 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
+from layerlint.external import provider
 from layerlint.diagnostics import FIX_SAFE, FIX_UNSAFE
 from layerlint.facts import dependencies as deps
 from layerlint.facts.fallbacks import in_import_fallback
 from layerlint.facts.pydantic_removed import rejected_by_pydantic_2
+from layerlint.facts.union_inspection import file_scan_spec, text_of
 from layerlint.facts.version_gates import in_version_gate
 from layerlint.rule import Rule
 from layerlint.walk import nodes_of
@@ -48,7 +50,12 @@ class PydanticRule(Rule):
             self._pydantic_1_allowed() or self.ctx.memo("pydantic.runs_1_only", self._runs_1_only)
         ):
             fix = None
-        elif fix == FIX_SAFE and self.ctx.memo("pydantic.version_unknown", self._version_unknown):
+        elif fix == FIX_SAFE and (
+            self.ctx.memo("pydantic.version_unknown", self._version_unknown)
+            or self.ctx.external("pydantic_version_read", *file_scan_spec(self.ctx))
+        ):
+            # (where a module of the project reads Pydantic's version, the project is written
+            # for both: a v2-only spelling breaks its v1 side, the module's own test or not)
             fix = FIX_UNSAFE
         super().report(node, message, fix=fix)
 
@@ -107,3 +114,12 @@ def _imported_names(ctx: FileContext) -> list[tuple[ast.AST, str]]:
         for _local, qualified in ctx.import_bindings(node):  # type: ignore[arg-type]
             found.append((node, qualified))
     return found
+
+
+@provider("pydantic_version_read")
+def project_reads_pydantic_version(*spec: str) -> bool:
+    """Does a file of the folders of ``spec`` (union_inspection.scan_spec) read Pydantic's
+    version (``from pydantic.version import VERSION``, a ``PYDANTIC_V2`` flag)? Past the limit
+    of files read, presumed so."""
+    found = text_of(spec)
+    return found is None or bool(found.pydantic_version_readers)
