@@ -364,6 +364,7 @@ def _module_factories(ctx: FileContext) -> _NameSet:
     # (the set of known names grows by the context managers found with it)
     names |= _session_context_managers(ctx.tree.body, ctx.resolve, factories)
     names |= _session_returning_functions(ctx.tree.body, ctx.resolve, factories)
+    names |= _instance_context_managers(ctx.tree.body, ctx.resolve, factories)
     return factories
 
 
@@ -429,6 +430,13 @@ def factory_spellings(ctx: FileContext) -> set[str]:
     )
     names.update(func.name for func in _context_manager_candidates(ctx.tree.body, ctx.resolve))
     names.update(func.name for func in _returning_candidates(ctx.tree.body))
+    names.update(  # (`db_registry.async_session()`: an instance's context manager method)
+        local for local, qualified in ctx.imports.items() if f"{local}." in ctx.source and ctx.is_first_party(qualified)
+    )
+    names.update(
+        dotted.partition(".")[0]
+        for dotted in _instance_context_managers(ctx.tree.body, ctx.resolve, _assigned_factories(ctx))
+    )
     if "next(" in ctx.source:  # `next(get_db())`, a provider of the module's (opens_session)
         names.add("next")
     return names
@@ -482,6 +490,41 @@ def _session_context_managers(
             if func.name not in found and _manages_opened_session(func, opens):
                 found.add(func.name)
                 changed = True
+    return found
+
+
+def _instance_context_managers(
+    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
+) -> set[str]:
+    """``<instance>.<method>`` for each ``@(async)contextmanager`` method of a class of the
+    module that opens a session (as :func:`_session_context_managers` reads a function), on a
+    top-level instance of that class: letta's ``db_registry = DatabaseRegistry()``, whose
+    ``async with db_registry.async_session() as session`` opens one."""
+    classes = {stmt.name: stmt for stmt in body if isinstance(stmt, ast.ClassDef)}
+    if not classes:
+        return set()
+
+    def opens(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and (
+            resolve(node.func) in SESSION_TYPES or (isinstance(node.func, ast.Name) and node.func.id in factories)
+        )
+
+    methods: dict[str, list[str]] = {}
+    found: set[str] = set()
+    for stmt in body:
+        if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call)):
+            continue
+        callee = stmt.value.func
+        if not (isinstance(callee, ast.Name) and callee.id in classes):
+            continue
+        if callee.id not in methods:
+            methods[callee.id] = [
+                func.name for func in _context_manager_candidates(classes[callee.id].body, resolve)
+                if _manages_opened_session(func, opens)
+            ]
+        for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+            if isinstance(target, ast.Name):
+                found.update(f"{target.id}.{method}" for method in methods[callee.id])
     return found
 
 
@@ -598,6 +641,11 @@ def _top_level_names(path: str) -> frozenset[str] | None:
             names.update(_CHAINED_TARGET_RE.findall(statement))
     if "contextmanager" in text:
         names.update(_DEF_RE.findall(text))
+        # (`db_registry = DatabaseRegistry()`, whose context manager methods may open sessions)
+        for statement in _TOP_LEVEL_START_RE.split(text):
+            assigned = _ASSIGNED_RE.match(statement)
+            if assigned is not None:
+                names.add(assigned.group(1))
     return frozenset(names)
 
 
@@ -645,6 +693,7 @@ def _module_facts(path: str) -> _Facts:
     known = factories | {local for local, q in imports.items() if _named_like_factory(q)}
     factories |= _session_context_managers(tree.body, lambda node: resolve_in(node, imports), known)
     factories |= _session_returning_functions(tree.body, lambda node: resolve_in(node, imports), known | factories)
+    factories |= _instance_context_managers(tree.body, lambda node: resolve_in(node, imports), known | factories)
     sessions: set[str] = set()
     for bound, call in calls:  # `session = async_scoped_session(...)`, `db = SessionLocal()`
         func = call.func
@@ -742,12 +791,27 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         qualified = ctx.resolve(func)
         if _named_like_factory(qualified if qualified is not None else func.attr):
             return True
+        if isinstance(func.value, ast.Name) and _instance_opens(func.value.id, func.attr, ctx):
+            return True  # (`db_registry.async_session()`: a context manager method that opens one)
         if isinstance(func.value, ast.Name) and func.value.id == "self" and (
             "sessionmaker" in ctx.source or "Callable" in ctx.source
         ):
             cls = ctx.enclosing_class()
             return cls is not None and func.attr in class_factory_attrs(cls, ctx)
     return False
+
+
+def _instance_opens(name: str, method: str, ctx: FileContext) -> bool:
+    """Is ``name.method`` a context manager method opening a session, on a top-level instance
+    of this module or of a project module it imports (:func:`_instance_context_managers`)?"""
+    if locally_bound(name, ctx):
+        return False
+    qualified = ctx.imports.get(name)
+    if qualified is None:
+        return name in ctx.top_level_names and f"{name}.{method}" in session_factories(ctx)
+    return ctx.is_first_party(qualified) and f"{qualified.rpartition('.')[2]}.{method}" in (
+        _imported_module_facts(qualified, ctx)[0]
+    )
 
 
 def _provider_gives_session(provider: ast.expr, ctx: FileContext) -> bool:

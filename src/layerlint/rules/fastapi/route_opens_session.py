@@ -16,7 +16,9 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
 `db_session_factory`), or an `@(async)contextmanager` function of the module or of a
 project module that opens a session from one (in a `with`, or bound to a name it yields:
-the `session_scope()` recipe), or a plain function of no parameters, of the module or of a
+the `session_scope()` recipe), or such a method of a class, called on a top-level instance
+of the module or of a project module (letta's `db_registry.async_session()`), or a plain
+function of no parameters, of the module or of a
 project module, whose body only returns a new session (`def new_session() -> AsyncSession:
 return AsyncSession(engine)`, `return SessionLocal()`; not a decorated one, which may cache
 it) — including `factory.begin()`; or the first value of a
