@@ -410,9 +410,8 @@ def _names_union_type_at_run_time(data: bytes) -> bool:
     does not parse handles nothing."""
     if b"UnionType" not in data:
         return False
-    try:
-        tree = parse_quietly(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(data)
+    if tree is None:
         return False
     return any(
         (isinstance(node, ast.Name) and node.id == "UnionType")
@@ -457,9 +456,8 @@ def _tests_union_type_alone(data: bytes) -> bool:
     :func:`_names_union_type_at_run_time` reads it. A file that does not parse tests nothing."""
     if _tests_union(data):
         return False
-    try:
-        tree = parse_quietly(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(data)
+    if tree is None:
         return False
     union_type_names: set[str] = set()  # local names of types.UnionType
     types_modules: set[str] = set()  # local names of the `types` module
@@ -548,14 +546,21 @@ _V1_OVERRIDABLE = (
 _V1_OVERRIDE_RE = re.compile(rb"def[ \t]+(?:" + "|".join(_V1_OVERRIDABLE).encode() + rb")[ \t]*\(")
 
 
+def _parsed(data: bytes) -> ast.Module | None:
+    """The file's tree, or None when it does not parse."""
+    try:
+        return parse_quietly(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def _v1_overrides(path: str, data: bytes) -> list[str]:
     """``<method>|<base>`` for each class of the file that defines a method of Pydantic v1's
     model API (``class Secret(Base): def dict(self, **kwargs)``), for each of its bases, as
     :func:`_references` names them: LL203's rename of ``obj.dict()`` on a ``Base``, or on a
     class ``Base`` derives from, would skip it."""
-    try:
-        tree = parse_quietly(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(data)
+    if tree is None:
         return []
     refer = _references(tree, path)
     found: set[str] = set()
@@ -669,9 +674,8 @@ def _settings_reader_bases(path: str, data: bytes) -> list[str]:
     ``Config = X``) naming ``fields``, ``env_file``, ``parse_env_var`` ...; and the classes
     the file calls with ``_env_file=`` (``Settings(_env_file=".env")``): LL206's fix of the
     ``BaseSettings`` import in such a class's module, or a base's, would change what it reads."""
-    try:
-        tree = parse_quietly(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(data)
+    if tree is None:
         return []
     refer = _references(tree, path)
     found: set[str] = set()
@@ -728,9 +732,8 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
     stem = os.path.basename(path)[: -len(".py")]
     if stem.startswith("test_") or stem.endswith("_test") or stem == "conftest" or "tests" in path.split(os.sep):
         return []
-    try:
-        tree = parse_quietly(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(data)
+    if tree is None:
         return []
     imported = _import_map(tree, path)
     found: set[str] = set()
