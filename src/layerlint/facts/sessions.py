@@ -804,14 +804,15 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
 def _instance_opens(name: str, method: str, ctx: FileContext) -> bool:
     """Is ``name.method`` a context manager method opening a session, on a top-level instance
     of this module or of a project module it imports (:func:`_instance_context_managers`)?"""
-    if locally_bound(name, ctx):
-        return False
     qualified = ctx.imports.get(name)
     if qualified is None:
-        return name in ctx.top_level_names and f"{name}.{method}" in session_factories(ctx)
-    return ctx.is_first_party(qualified) and f"{qualified.rpartition('.')[2]}.{method}" in (
+        if name not in ctx.top_level_names or f"{name}.{method}" not in session_factories(ctx):
+            return False
+    elif not ctx.is_first_party(qualified) or f"{qualified.rpartition('.')[2]}.{method}" not in (
         _imported_module_facts(qualified, ctx)[0]
-    )
+    ):
+        return False
+    return not locally_bound(name, ctx)  # (asked last: it reads the function's bindings)
 
 
 def _provider_gives_session(provider: ast.expr, ctx: FileContext) -> bool:
