@@ -57,7 +57,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
@@ -603,6 +603,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     built = {}
     items = set()
     tuples = {}
+    calls_at_top = module_calls(tree.body)
     for func in functions:
         qualified = _provided_class(func.returns, bound)
         if qualified:
@@ -611,7 +612,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             tuples[func.name] = (isinstance(func, ast.AsyncFunctionDef), elements)
         elif func.returns is None and SESSION_PROVIDER_NAME_RE.search(func.name):
             # (read only for names a session provider goes by)
-            if callee := built_class(func, lambda node: resolve_in(node, bound)):
+            if callee := built_class(func, lambda node: resolve_in(node, bound), calls_at_top):
                 built[func.name] = callee
             elif gives_items(func) or gives_request_attribute(func, lambda node: resolve_in(node, bound)):
                 items.add(func.name)
@@ -627,6 +628,20 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         frozenset(node.name for node in classes if not node.decorator_list and not node.keywords), frozenset(items),
         wrapping, managed, tuples,
     )
+
+
+def module_calls(body: list[ast.stmt]) -> dict[str, ast.Call]:
+    """The names a module's top level binds once, each to a call (``redis_client =
+    Redis.from_url(url)``)."""
+    rebound = top_level_bindings(body)[1]
+    found: dict[str, ast.Call] = {}
+    for stmt in body:
+        if (
+            isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Call) and stmt.targets[0].id not in rebound
+        ):
+            found[stmt.targets[0].id] = stmt.value
+    return found
 
 
 def top_level_bindings(body: list[ast.stmt]) -> tuple[frozenset[str], frozenset[str]]:
@@ -839,16 +854,24 @@ def _provided_class(returns: ast.expr | None, bound: dict[str, str]) -> str | No
 SESSION_PROVIDER_NAME_RE = re.compile(r"(^|_)(session|db|db_session|async_session)$", re.IGNORECASE)
 
 
-def built_class(func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[[ast.expr], str | None]) -> str | None:
+def built_class(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, resolve: Callable[[ast.expr], str | None],
+    module_calls: Mapping[str, ast.Call] | None = None,
+) -> str | None:
     """The callee, qualified, of the call every ``return`` (with a value) and ``yield`` of
     ``func`` gives (``yield SQLAlchemyUserDatabase(session, User)``), directly or through a
     name the function binds once, to such a call or by ``with <call> as name`` (``async with
-    aiohttp.ClientSession() as session: yield session``); None when one gives anything
-    else, or they call different things, or there is none."""
+    aiohttp.ClientSession() as session: yield session``), or one it does not bind and the
+    module binds once to a call (``module_calls``: ``redis_client = Redis.from_url(...)``,
+    then ``yield redis_client``); None when one gives anything else, or they call different
+    things, or there is none."""
     found: set[str] = set()
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda s: not isinstance(s, nested)))
     calls = _names_bound_to_calls(func, body, resolve)
+    if module_calls:
+        own = parameter_names(func.args).union(*(scope_bindings(stmt) for stmt in body))
+        calls = {**{name: call for name, call in module_calls.items() if name not in own}, **calls}
     for stmt in body:
         if isinstance(stmt, ast.Return):
             value = stmt.value

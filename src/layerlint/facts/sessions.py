@@ -68,6 +68,7 @@ from layerlint.facts.project_classes import (
     gives_request_attribute,
     inherited_attribute_types,
     method_context_manager,
+    module_calls,
     module_level_statements,
     outside_bases,
     provided_class,
@@ -233,7 +234,7 @@ def _local_providers(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
     sessions, others = set(), set()
     for stmt in ctx.tree.body:
         if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is None and _PROVIDER_RE.search(stmt.name):
-            built = built_class(stmt, ctx.resolve)
+            built = built_class(stmt, ctx.resolve, ctx.memo("sessions.module_calls", lambda: module_calls(ctx.tree.body)))
             if (
                 _builds_other_class(built, ctx) if built is not None
                 else gives_items(stmt) or gives_request_attribute(stmt, ctx.resolve)
@@ -783,7 +784,9 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
     # a factory of the module or an import, or another name (a function's own:
     # ``db_session_factory = request.app.state.db``) named by the convention
     if isinstance(func, ast.Name):
-        return func.id in session_factories(ctx) or (func.id not in ctx.imports and _named_like_factory(func.id))
+        return func.id in session_factories(ctx) or (
+            func.id not in ctx.imports and _named_like_factory(func.id) and not _gives_another_class(func, ctx)
+        )
     # an attribute named by the convention: ``self.session_factory()``,
     # ``request.app.state.session_factory()``, ``db.SessionLocal()`` (a module's, as imported);
     # or ``self.<attr>`` that the class assigns a ``sessionmaker(...)``
@@ -798,6 +801,27 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         ):
             cls = ctx.enclosing_class()
             return cls is not None and func.attr in class_factory_attrs(cls, ctx)
+    return False
+
+
+def _gives_another_class(func: ast.Name, ctx: FileContext) -> bool:
+    """Is a name the convention calls a factory (``client_session_factory``) a function of the
+    module annotated to return, or only returning a call of, a class that is no session
+    (``-> aiohttp.ClientSession``), or bound to ``functools.partial`` of a client package's
+    class? What it is can be read: the convention is for what cannot."""
+    local = _module_function(func, ctx)
+    if local is not None:
+        given = ctx.resolve(local.returns) if local.returns is not None else None
+        if given is None:
+            callee = returned_callee(local)
+            given = ctx.resolve(callee) if callee is not None else None
+        return given is not None and given not in SESSION_TYPES and given not in SESSION_FACTORIES
+    bound = ctx.memo("sessions.module_calls", lambda: module_calls(ctx.tree.body)).get(func.id)
+    if bound is not None and not locally_bound(func.id, ctx):
+        callee = ctx.resolve(bound.func)
+        if callee == "functools.partial" and bound.args:
+            callee = ctx.resolve(bound.args[0])
+        return (callee or "").partition(".")[0] in CLIENT_PACKAGES
     return False
 
 
