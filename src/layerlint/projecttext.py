@@ -727,11 +727,11 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
     startup; ``db.SessionLocal.configure(...)`` of ``from app import db``): LL306 leaves the
     factory so configured alone in its own module. Each as ``m:<module>:<name>`` (imported
     absolutely) or ``p:<path without .py>:<name>`` (relatively). None from a test module
-    (``conftest.py``, ``test_*.py``, a ``tests`` folder's): its fixture configures the factory
-    for the tests, production never does."""
+    (``conftest.py``, ``test_*.py``, ``*_test.py``): its fixture configures the factory for
+    the tests, production never does."""
     stem = os.path.basename(path)[: -len(".py")]
-    if stem.startswith("test_") or stem.endswith("_test") or stem == "conftest" or "tests" in path.split(os.sep):
-        return []
+    if stem.startswith("test_") or stem.endswith("_test") or stem == "conftest":
+        return []  # (by its name only: a project may sit in a folder called `tests`)
     tree = _parsed(data)
     if tree is None:
         return []
@@ -769,13 +769,13 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (18: reads Pydantic's version; 17: qualified bases of v1 overrides and settings readers; 16: no configures from test
+# (19: test modules by name only; 18: reads Pydantic's version; 17: qualified bases of v1 overrides and settings readers; 16: no configures from test
 # modules; 15: classes reading settings their own way; 14: v1 model methods defined by
 # subclasses; 13: session factories configured by importers; 12: names whose Config is read,
 # bases of classes in files spelling `validator(`; 11: typing_utils imported; 10: tests of
 # types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7:
 # Literal values too)
-_KEPT_FORMAT = 18
+_KEPT_FORMAT = 19
 
 
 class _Kept:

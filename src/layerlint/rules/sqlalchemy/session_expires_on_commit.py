@@ -196,31 +196,50 @@ def _scoped_names(ctx: FileContext) -> _ScopedNames:
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
+def _class_body_names(cls: ast.ClassDef) -> set[str]:
+    return {
+        target.id for stmt in cls.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+        for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]) if isinstance(target, ast.Name)
+    }
+
+
 def _read_scoped_names(tree: ast.Module) -> _ScopedNames:
     assigned: dict[int, tuple[int, str]] = {}
     calls: list[ast.Call] = []
     configured: set[tuple[int, str]] = set()
     configuring: dict[int, tuple[int, str]] = {}
     module = id(tree)
-    scopes: list[ast.AST] = [tree]
+    # each scope with the functions around it, innermost first, and the names each binds
+    scopes: list[tuple[ast.AST, tuple[tuple[int, frozenset[str]], ...]]] = [(tree, ())]
     while scopes:
-        scope = scopes.pop()
-        bound = scope_locals(scope) if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda)) else None
+        scope, around = scopes.pop()
+        if isinstance(scope, (*FUNCTION_TYPES, ast.Lambda)):
+            chain = ((id(scope), scope_locals(scope)), *around)
+        elif isinstance(scope, ast.ClassDef):
+            chain = ((id(scope), frozenset(_class_body_names(scope))), *around)
+        else:
+            chain = around
+
+        def owner(name: str, chain: tuple[tuple[int, frozenset[str]], ...] = chain) -> int:
+            # (a class body's names are not seen from the functions inside it)
+            return next((key for key, bound in chain if name in bound), module)
+
         for node in own_nodes(scope, _SCOPES):
             if isinstance(node, _SCOPES):
-                scopes.append(node)
+                inner = tuple(
+                    entry for entry in chain if not isinstance(scope, ast.ClassDef) or entry[0] != id(scope)
+                )
+                scopes.append((node, inner))
             elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                     if isinstance(target, ast.Name):
-                        owner = id(scope) if bound is None or target.id in bound else module
-                        assigned[id(node.value)] = (owner, target.id)
+                        assigned[id(node.value)] = (owner(target.id), target.id)
                         calls.append(node.value)
             elif (
                 isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "configure"
                 and isinstance(node.func.value, ast.Name)
             ):
-                name = node.func.value.id
-                key = (id(scope) if bound is None or name in bound else module, name)
+                key = (owner(node.func.value.id), node.func.value.id)
                 configuring[id(node)] = key
                 if any(kw.arg is None or kw.arg == "expire_on_commit" for kw in node.keywords):
                     configured.add(key)  # (a literal True too: reported at that call)
