@@ -247,7 +247,7 @@ def _read_facts(path: str) -> _FileFacts | None:
         else [],
         _v1_overrides(path, data) if _V1_OVERRIDE_RE.search(data) else [],
         _settings_reader_bases(path, data) if _may_read_settings(data) else [],
-        b"pydantic" in data and _PYDANTIC_VERSION_RE.search(data) is not None,
+        (b"pydantic" in data or b"PYDANTIC" in data) and _PYDANTIC_VERSION_RE.search(data) is not None,
     ]
 
 
@@ -639,6 +639,7 @@ def _import_map(tree: ast.Module, path: str) -> dict[str, tuple[str, str]]:
 # what a v1 settings class may use that pydantic-settings reads otherwise (LL206's unsafe cases):
 # `Field(..., env=...)` / `alias=`, a `Config` naming variables its own way
 _FIELD_ENV_RE = re.compile(rb"\b(?:env|alias)[ \t]*=(?!=)")
+_CONFIG_WITH_BASES_RE = re.compile(rb"class Config[ \t]*\([ \t]*\w")
 _CONFIG_READING_RE = re.compile(
     rb"\b(?:env_file|fields|parse_env_var|customise_sources|prepare_field|alias_generator)[ \t]*[=(:]"
 )
@@ -647,8 +648,9 @@ _CONFIG_READING_RE = re.compile(
 # Pydantic's version read (`from pydantic.version import VERSION`, `pydantic.VERSION`), or a flag
 # named for it (`PYDANTIC_V2 = ...`, `IS_PYDANTIC_V2`)
 _PYDANTIC_VERSION_RE = re.compile(
-    rb"pydantic\.(?:version\b|VERSION\b)|\bPYDANTIC_V[12]\b|\bIS_PYDANTIC_V[12]|\bPYDANTIC_(?:MAJOR_)?VERSION\b"
-    rb"|from[ \t]+pydantic[ \t]+import[^\n]*\bVERSION\b"
+    rb"pydantic\.(?:version\b|VERSION\b|__version__)|\bPYDANTIC_V[12]\b|\bIS_PYDANTIC_V[12]"
+    rb"|\bPYDANTIC_(?:MAJOR_)?VERSION\b|from[ \t]+pydantic[ \t]+import[^\n]*\bVERSION\b"
+    rb"|version\([ \t]*[\"']pydantic[\"'][ \t]*\)"  # importlib.metadata's version("pydantic")
 )
 
 
@@ -657,7 +659,9 @@ def _may_read_settings(data: bytes) -> bool:
     look at the text, before parsing it)?"""
     return (
         (b"Field(" in data and _FIELD_ENV_RE.search(data) is not None)
-        or (b"class Config" in data and _CONFIG_READING_RE.search(data) is not None)
+        or (b"class Config" in data and (
+            _CONFIG_READING_RE.search(data) is not None or _CONFIG_WITH_BASES_RE.search(data) is not None
+        ))
         or b"_env_file" in data
     )
 
@@ -697,7 +701,7 @@ def _reads_settings(node: ast.ClassDef) -> bool:
     """Does a class's body read its settings as pydantic-settings does not?"""
     for stmt in node.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
-            if any(
+            if stmt.bases or any(  # (`class Config(SharedConfig)`: it may hold anything)
                 isinstance(inner, (ast.Assign, ast.AnnAssign, ast.FunctionDef))
                 and _SETTINGS_CONFIG_NAMES & _bound_names(inner)
                 for inner in stmt.body
@@ -769,13 +773,13 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (19: test modules by name only; 18: reads Pydantic's version; 17: qualified bases of v1 overrides and settings readers; 16: no configures from test
+# (20: more version readers, a Config with bases; 19: test modules by name only; 18: reads Pydantic's version; 17: qualified bases of v1 overrides and settings readers; 16: no configures from test
 # modules; 15: classes reading settings their own way; 14: v1 model methods defined by
 # subclasses; 13: session factories configured by importers; 12: names whose Config is read,
 # bases of classes in files spelling `validator(`; 11: typing_utils imported; 10: tests of
 # types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7:
 # Literal values too)
-_KEPT_FORMAT = 19
+_KEPT_FORMAT = 20
 
 
 class _Kept:

@@ -108,7 +108,8 @@ the Pydantic is not known: fixes are unsafe, unless the module uses a name only
 Pydantic 2 has (`field_validator`, `model_validator`, `computed_field`,
 `TypeAdapter`, `pydantic_settings` ...; not `ConfigDict`, which 1.10 has too).
 Fixes are unsafe too in a project one of whose modules reads Pydantic's version (`from
-pydantic.version import VERSION`, `pydantic.VERSION`, a `PYDANTIC_V2` flag): it is written
+pydantic.version import VERSION`, `pydantic.VERSION`, `pydantic.__version__`,
+`version("pydantic")`, a `PYDANTIC_V2` flag, FastAPI's or SQLModel's included): it is written
 for both versions, and a v2-only spelling breaks its 1.x side, even in a module that
 tests no version itself. Where the files leave Pydantic's version open (they name nothing, or neither
 Pydantic nor pydantic-settings), a module that does at its top level what Pydantic
