@@ -571,11 +571,28 @@ def _v1_overrides(path: str, data: bytes) -> list[str]:
             stmt.name for stmt in node.body
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _V1_OVERRIDABLE
         }
+        if methods and not [base for base in node.bases if not (isinstance(base, ast.Name) and base.id == "object")]:
+            # a mixin (`class RedactMixin: def dict(self, **kw): ... super().dict(**kw)`): a
+            # model anywhere may take it in, so the override may reach any (marked `*`)
+            found.update(f"{method}|*" for method in methods if _calls_super(node, method))
         for base in node.bases if methods else ():
             ref = refer(base)
             if ref:
                 found.update(f"{method}|{ref}" for method in methods)
     return sorted(found)
+
+
+def _calls_super(cls: ast.ClassDef, method: str) -> bool:
+    """Does the class's ``method`` call ``super().<method>(...)`` (a mixin's pass-through)?"""
+    return any(
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == method and any(
+            isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == method
+            and isinstance(call.func.value, ast.Call) and isinstance(call.func.value.func, ast.Name)
+            and call.func.value.func.id == "super"
+            for call in ast.walk(stmt)
+        )
+        for stmt in cls.body
+    )
 
 
 def _references(tree: ast.Module, path: str) -> Callable[[ast.expr], str | None]:
@@ -586,10 +603,21 @@ def _references(tree: ast.Module, path: str) -> Callable[[ast.expr], str | None]
     imported = _import_map(tree, path)
     own = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     stem = path[: -len(".py")]
+    # top-level `SchemaBase = Base`: another name of a class (a name bound once so)
+    aliases: dict[str, ast.expr] = {}
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, (ast.Name, ast.Attribute))
+        ):
+            name = stmt.targets[0].id
+            aliases[name] = stmt.value if name not in aliases and name not in own else ast.Constant(None)
 
-    def refer(node: ast.expr) -> str | None:
+    def refer(node: ast.expr, depth: int = 0) -> str | None:
         while isinstance(node, ast.Subscript):  # (`Page[T]`)
             node = node.value
+        if isinstance(node, ast.Name) and node.id in aliases and node.id not in imported and depth < 8:
+            return refer(aliases[node.id], depth + 1)
         chain: list[str] = []
         while isinstance(node, ast.Attribute):
             chain.append(node.attr)
@@ -773,13 +801,13 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (20: more version readers, a Config with bases; 19: test modules by name only; 18: reads Pydantic's version; 17: qualified bases of v1 overrides and settings readers; 16: no configures from test
+# (21: aliases of bases, mixins; 20: more version readers, a Config with bases; 19: test modules by name only; 18: reads Pydantic's version; 17: qualified bases of v1 overrides and settings readers; 16: no configures from test
 # modules; 15: classes reading settings their own way; 14: v1 model methods defined by
 # subclasses; 13: session factories configured by importers; 12: names whose Config is read,
 # bases of classes in files spelling `validator(`; 11: typing_utils imported; 10: tests of
 # types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7:
 # Literal values too)
-_KEPT_FORMAT = 20
+_KEPT_FORMAT = 21
 
 
 class _Kept:

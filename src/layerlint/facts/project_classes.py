@@ -1443,9 +1443,12 @@ def defining_name(qualified: str, ctx: FileContext) -> str | None:
         read = _module(module, ctx, hops) if module else None
         if read is None:
             return None
-        if name not in read.imports:
+        if name in read.aliases:  # (`Settings = AppSettings`: another name of it)
+            qualified, hops = read.aliases[name], hops + 1
+        elif name not in read.imports:
             return qualified
-        qualified, hops = read.imports[name], hops + 1
+        else:
+            qualified, hops = read.imports[name], hops + 1
     return None
 
 

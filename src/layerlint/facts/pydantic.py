@@ -1955,8 +1955,8 @@ def subclass_overrides(target: Receiver, name: str, ctx: FileContext) -> bool:
     if not classes:
         return False
     overriders = ctx.external("v1_overriders", name, *file_scan_spec(ctx))
-    if overriders is None:
-        return True  # (past the limit of files read: presumed so)
+    if overriders is None or "*" in overriders:
+        return True  # (past the limit of files read, or a mixin a model anywhere may take in)
     return any(derives_from_any(ref, classes, ctx) for ref in overriders)
 
 

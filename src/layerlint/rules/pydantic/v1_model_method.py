@@ -182,8 +182,9 @@ Unsafe:
 - any fix on a receiver whose class has a subclass that defines the v1 method
   itself (`class Secret(Base): def dict(self, **kwargs)`, a v1 habit to keep a field
   out of every dump), in the module or in another project module, at any depth (read
-  as text, bases followed through imports and aliases, and the modules between read):
-  v2 still calls that override on its instances, the rename skips it (`self.dict()` in `Base`, `obj.dict()` with `obj: Base`, `Base.parse_obj(...)`);
+  as text, bases followed through imports and aliases, and the modules between read),
+  or by a mixin anywhere in the project whose override calls `super()`'s (any model
+  may take it in): v2 still calls that override on its instances, the rename skips it (`self.dict()` in `Base`, `obj.dict()` with `obj: Base`, `Base.parse_obj(...)`);
 - any fix on a class (or its project bases) that defines the v2 method itself
   (`model_dump_json` with other defaults): v2 routes the v1 name to it with v1's
   defaults, the rename calls it with its own; and on `super()` in a class that
