@@ -5,7 +5,8 @@ In a repositories module, flags a call of an HTTP response class: `Response`,
 `JSONResponse`, `HTMLResponse`, `StreamingResponse`, `RedirectResponse`,
 `FileResponse`, ... from `fastapi`, `fastapi.responses` or
 `starlette.responses`, however imported or aliased, also through a project module
-that re-exports it (`from app.core.responses import JSONResponse`). Not flagged inside an
+that re-exports it (`from app.core.responses import JSONResponse`), and of a project subclass of
+one (`class ApiResponse(JSONResponse)`, in the module or another project module). Not flagged inside an
 endpoint (`@router.get(...)`, or a handler Starlette's routing calls: `Route(path,
 handler)`, `app.add_route(path, handler)` (not another framework's
 `add_route("GET", handler)`: Starlette's paths start with `/`), a method of an
@@ -41,7 +42,7 @@ from __future__ import annotations
 import ast
 
 from layerlint.context import FileContext
-from layerlint.facts.fastapi import in_route_code, is_response_class, response_spellings
+from layerlint.facts.fastapi import in_route_code, is_response_class, response_spellings, response_subclass_call
 from layerlint.rule import Rule
 
 
@@ -60,5 +61,9 @@ class RepositoryBuildsResponse(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         name = self.ctx.resolve_reexported(node.func)  # (also `from app.core.responses import JSONResponse`)
-        if is_response_class(name) and not in_route_code(self.ctx):
+        if not is_response_class(name):
+            if not response_subclass_call(node, self.ctx):
+                return
+            name = ast.unparse(node.func)  # (a project subclass: `class ApiResponse(JSONResponse)`)
+        if not in_route_code(self.ctx):
             self.report(node, f"repository builds HTTP response `{name}`: return data and let the route respond")
