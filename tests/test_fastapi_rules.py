@@ -359,10 +359,11 @@ def test_a_session_class_reexported_by_a_project_module_is_a_session(tmp_path):
     assert sorted((d.line, d.code) for d in found) == [(7, "LL107"), (8, "LL107")]
 
 
-def test_ll601_checks_a_project_http_exception_in_a_module_naming_fastapi(tmp_path):
+def test_ll601_checks_a_project_http_exception_whether_the_module_names_fastapi_or_not(tmp_path):
     # fastapi-listing's service raises NotRegistered(status_code=422), a subclass of HTTPException
-    # from its errors module: checked in a module that names the framework (here for Depends);
-    # one naming no framework is not read for them (LL103 flags the raise there)
+    # from its errors module: checked in a module that names the framework (here for Depends),
+    # and in one naming none that calls the project's name with a status first (review 82: a
+    # comment naming fastapi decided it); a status passed by keyword alone there is not looked for
     errors = """\
         from fastapi import HTTPException
 
@@ -383,10 +384,14 @@ def test_ll601_checks_a_project_http_exception_in_a_module_naming_fastapi(tmp_pa
     """
     files = {"app/__init__.py": "", "app/errors.py": errors, "app/services/listing.py": service}
     found = _lint(tmp_path, files, "app/services/listing.py")
-    assert [d.line for d in found if d.code == "LL601"] == []
+    assert [d.line for d in found if d.code == "LL601"] == [6, 9]
     files["app/services/listing.py"] = "from fastapi import Depends\n" + textwrap.dedent(service)
     found = _lint(tmp_path, files, "app/services/listing.py")
     assert [d.line for d in found if d.code == "LL601"] == [7, 10]
+    keyword_only = textwrap.dedent(service).replace("raise NotRegistered(404)", "raise NotRegistered(detail='x')")
+    files["app/services/listing.py"] = keyword_only
+    found = _lint(tmp_path, files, "app/services/listing.py")
+    assert [d.line for d in found if d.code == "LL601"] == []
 
 
 def test_ll601_and_ll103_follow_another_name_of_a_project_http_exception(tmp_path):
@@ -475,3 +480,20 @@ def test_ll603_names_the_provider_whose_first_value_a_handler_takes(tmp_path):
             "take it from `Depends(...)`",
         ),
     ]
+
+
+def test_ll601_finds_fastapi_s_exception_reexported_under_another_name(tmp_path):
+    # (review 82: found only when a comment in the module named fastapi)
+    files = {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "",
+        "app/core/errors.py": "from fastapi import HTTPException as HTTPError\n",
+        "app/routes/guards.py": (
+            "from app.core.errors import HTTPError\n\n\n"
+            "def require_owner(user_id: int, owner_id: int) -> None:\n"
+            "    if user_id != owner_id:\n"
+            "        raise HTTPError(403, 'not yours')\n"
+        ),
+    }
+    found = _lint(tmp_path, files, "app/routes/guards.py")
+    assert [(d.line, d.code) for d in found if d.code == "LL601"] == [(6, "LL601")]

@@ -18,8 +18,11 @@ Flags an integer literal used as an HTTP status in:
   keyword, and the first argument when the subclass takes the status first as
   HTTPException does: one base, no `__init__`/`__new__` of its own, no
   decorator, `LoginError(401, "...")`; a module that names neither FastAPI,
-  Starlette, `HTTPException` nor a response is not read for them: LL103 and
-  LL104 flag such a raise in a service or a repository), and what a subclass of
+  Starlette, `HTTPException` nor a response is read for them only where it calls
+  a name imported from a project module with a status first (`HTTPError(403,
+  ...)`, FastAPI's `HTTPException` re-exported under another name), not for a
+  status given by keyword alone there: LL103 and LL104 flag such a raise in a
+  service or a repository), and what a subclass of
   the module passes to its `super().__init__(402, ...)` (`status_code=402`);
 - a FastAPI/Starlette response: `JSONResponse(content, 201)`,
   `Response(status_code=204)`, `RedirectResponse(url, status_code=303)`, ...
@@ -158,6 +161,16 @@ def _imports_http_names_of_project(ctx: FileContext) -> bool:
     )
 
 
+def _calls_project_name_with_status(ctx: FileContext) -> bool:
+    """Does the module call a name it imports from a project module with a status first
+    (``HTTPError(403, ...)``, FastAPI's ``HTTPException`` re-exported under another name)?"""
+    imported = [local for local, qualified in ctx.imports.items() if ctx.is_first_party(qualified)]
+    if not imported or not any(f"{local}(" in ctx.source for local in imported):
+        return False  # (most modules: no project name called at all)
+    called = ctx.memo("fastapi.called_with_status", lambda: _called_with_status(ctx))
+    return any(local in called for local in imported)
+
+
 def _may_hold_status(node: ast.expr) -> bool:
     """Could :meth:`BareStatusCode._check` find a status in ``node`` (a registered status, or a
     conditional or ``or`` that may hold one)? Most calls' first arguments are no such thing."""
@@ -213,6 +226,7 @@ class BareStatusCode(Rule):
                 ctx.mentions("HTTPException", "Response")
                 and (_imports_http_names_of_project(ctx) or ctx.mentions("import *", "import*"))
             )
+            or _calls_project_name_with_status(ctx)
             or (
                 ctx.mentions("@")
                 and (spells_router_class(ctx) or bool(router_assignments(ctx)))
@@ -230,7 +244,7 @@ class BareStatusCode(Rule):
         if not http_facts_settled(self.ctx):
             return None
         needles = {"status_code", "exception_handler", *self.ctx.spellings(HTTP_EXCEPTIONS), *response_spellings(self.ctx)}
-        needles.update(_called_with_status(self.ctx))  # (a project class taking it first: `OAuth2Error(400, "...")`)
+        needles.update(self.ctx.memo("fastapi.called_with_status", lambda: _called_with_status(self.ctx)))  # (a project class taking it first: `OAuth2Error(400, "...")`)
         if local_http_exceptions(self.ctx):
             needles.add("__init__")  # `super().__init__(402, ...)` in a subclass of the module
             needles.update(status_first_http_exceptions(self.ctx))  # `LoginError(401, ...)`
