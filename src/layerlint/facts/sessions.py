@@ -201,7 +201,22 @@ def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
             item.id in aliases or (item.id in ctx.imports and _spelled_alias(ctx.imports[item.id], ctx))
         ):
             return True
+        if isinstance(item, ast.Attribute) and qualified is not None and _module_attribute_alias(qualified, ctx):
+            return True  # (`deps.SessionDep` after `from app.api import deps`)
     return False
+
+
+def _module_attribute_alias(qualified: str, ctx: FileContext) -> bool:
+    """A session alias read as an attribute of an imported module (``deps.SessionDep``): one a
+    project module defines (read there, re-exports followed), or one of outside the project
+    named as session aliases are."""
+    if not qualified.rpartition(".")[2][:1].isupper():
+        return False
+    if not ctx.is_first_party(qualified):
+        return _spelled_alias(qualified, ctx)
+    return any(
+        name.rpartition(".")[2] in _imported_module_facts(name, ctx)[1] for name, _path in ctx.reexport_hops(qualified, 4)
+    )
 
 
 def _spelled_alias(qualified: str, ctx: FileContext) -> bool:

@@ -15,7 +15,9 @@ session (and SQLModel's `exec`, and the legacy `query`, which run queries as
 
 A session is a name (not one the handler also binds to something else: `async with
 aiohttp.ClientSession() as session`) annotated `AsyncSession`/`Session` (also as re-exported or
-subclassed by a project module: `from app.db import AsyncSession`), a parameter whose
+subclassed by a project module: `from app.db import AsyncSession`) or with a session
+alias (`SessionDep = Annotated[AsyncSession, Depends(get_db)]`, of the module, imported, or
+read through its module: `deps.SessionDep`), a parameter whose
 default is `Depends(<session provider>)`, or annotated `Annotated[X, Depends(<session
 provider>)]` (unless its type is another class: `db: DatabaseManager = Depends(get_db)`,
 `session: Annotated[httpx.AsyncClient, Depends(get_http_session)]`; a session provider
