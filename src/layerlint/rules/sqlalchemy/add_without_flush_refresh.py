@@ -197,7 +197,8 @@ class AddWithoutFlushRefresh(Rule):
         if not assignments or assignments[-1][1] is None:
             return False
         at, value = assignments[-1]
-        holder = _result_holder(value)
+        # (`order, _count = row` with `row = result.one()`; `for order in rows:`: what the name holds)
+        holder = value.id if isinstance(value, ast.Name) else _result_holder(value)
         if holder is not None and holder != name and depth < 3 and self._loaded_before(
             function, holder, at, depth + 1
         ):
@@ -286,6 +287,12 @@ def _assignments_before(
     unpacks a row)."""
     found = []
     for stmt in ast.walk(function):
+        if isinstance(stmt, (ast.For, ast.AsyncFor)) and _position(stmt) < start:
+            # (`for order in result.scalars():`, `for order, _count in result:`: a row of what
+            # it iterates; the loop's bindings count as one, at the loop)
+            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt.target)):
+                found.append((_position(stmt), _iterated_row(stmt.iter)))
+            continue
         if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or _position(stmt) >= start:
             continue
         for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
@@ -315,4 +322,15 @@ def _unpacked(target: ast.Tuple | ast.List, name: str, value: ast.expr | None) -
     row = value.value if isinstance(value, ast.Await) else value
     if isinstance(row, ast.Call) and isinstance(row.func, ast.Attribute) and row.func.attr in _RESULT_METHODS:
         return value
+    if isinstance(row, ast.Name):
+        return row  # (`order, _count = row`: what `row` holds, read in turn)
+    return None
+
+
+def _iterated_row(iterated: ast.expr) -> ast.expr | None:
+    """What a loop over ``iterated`` binds, as :meth:`_loaded_before` reads it: a name's rows
+    (``for row in result``), a result method's (``result.scalars()``: its holder), a call
+    (``await session.scalars(...)``, read for the session); else None."""
+    if isinstance(iterated, (ast.Name, ast.Call, ast.Await)):
+        return iterated
     return None
