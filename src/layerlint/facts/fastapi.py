@@ -300,6 +300,11 @@ def _router_names(ctx: FileContext) -> frozenset[str]:
     source = ctx.source
     if "router" in source or _APP_WORD_RE.search(source) is not None:
         names.update(local for local in ctx.imports if local not in names and imports_routes_router(local, ctx))
+    if "@" in source:  # (`@api.post(...)` on `from app.routes.base import api`, whatever it is named)
+        names.update(
+            local for local in ctx.imports
+            if local not in names and f"@{local}." in source and imports_routes_router(local, ctx)
+        )
     return frozenset(names)
 
 
@@ -311,10 +316,14 @@ def imports_routes_router(local: str, ctx: FileContext) -> bool:
 def routes_module_router(qualified: str, ctx: FileContext) -> bool:
     """Is ``qualified`` the router of a routes module: a name spelled like one (``router``,
     ``app``) there, not an instance of a class known to be no router (``app =
-    Blueprint(...)``, read in that module)?"""
+    Blueprint(...)``, read in that module), or any name that module binds to a router
+    (``api = APIRouter(prefix="/api")``)?"""
     module, _, last = qualified.rpartition(".")
-    if not (_router_like(last) and module and ctx.layer_of(module) == "routes"):
+    if not (module and ctx.layer_of(module) == "routes"):
         return False
+    if not _router_like(last):  # (`api = APIRouter(...)` there: a router by what it is, not its name)
+        cls = instance_class(qualified, ctx)
+        return cls is not None and (cls in ROUTER_CLASSES or _project_router_class(cls, ctx))
     cls = instance_class(qualified, ctx)
     return cls is None or cls in ROUTER_CLASSES or _project_router_class(cls, ctx)
 

@@ -9,7 +9,8 @@ APIRouter`; of any name: `router = ShopRouter()` after `from app.web import
 ShopRouter`, found for a name that receives a route decorator in the module
 or includes such a router; a class whose bases cannot be followed is not known
 to be one), defined in the module, imported from a
-routes module, or a parameter annotated `APIRouter`/`FastAPI` of a function that
+routes module (spelled like a router, `router`, `app`, `*_router`, or, read there, bound
+to a router whatever its name: `api = APIRouter(prefix="/api")`), or a parameter annotated `APIRouter`/`FastAPI` of a function that
 declares its endpoints on it; or a router held as an attribute of a project
 object: `@section.router.get(...)` on a module-level function, `section` a
 module-level name bound once to a call of a project class (of the module or
