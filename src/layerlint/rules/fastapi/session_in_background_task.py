@@ -11,7 +11,8 @@ the request and passes it a session:
   after the function, positional or keyword);
 - `BackgroundTask(func, session)` (Starlette's, for a response's `background=`);
 - `asyncio.create_task(func(session))`, `asyncio.ensure_future(...)`, and
-  `loop.create_task(...)` on `asyncio.get_event_loop()`/`get_running_loop()`.
+  `loop.create_task(...)` on `asyncio.get_event_loop()`/`get_running_loop()` (also held
+  in a name the handler binds to it: `loop = asyncio.get_running_loop()`).
 
 A session is what the engine knows as one: a parameter annotated
 `AsyncSession`/`Session` or defaulting to `Depends(<session provider>)` (as LL106
@@ -22,7 +23,8 @@ another class), an
 to return one: `async with engine.core_session() as session`, as LL305 finds them).
 The session also counts when it is passed inside the scheduled call
 (`add_task(UserService(session).notify, ...)`, `add_task(partial(f, session))`,
-`add_task(lambda: f(session))`), not through a function whose result is computed then
+`add_task(lambda: f(session))`; also an object the handler binds to a name first:
+`service = UserService(session)`, then `add_task(service.notify, ...)`), not through a function whose result is computed then
 (`add_task(send_email, get_user(session, uid).email)`, `create_task(audit(str(session)))`).
 
 ## Why is this bad?
@@ -60,8 +62,10 @@ import ast
 
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import BACKGROUND_TASK, CREATE_TASK, EVENT_LOOPS, enclosing_endpoint, may_have_endpoints
+from layerlint.facts.project_classes import assigned_values
 from layerlint.facts.sessions import is_session
 from layerlint.rule import Rule
+from layerlint.walk import statements
 
 
 
@@ -98,8 +102,11 @@ class SessionInBackgroundTask(Rule):
         elif resolved in CREATE_TASK or (
             isinstance(func, ast.Attribute)
             and func.attr == "create_task"
-            and isinstance(func.value, ast.Call)
-            and self.ctx.resolve(func.value.func) in EVENT_LOOPS
+            and isinstance(func.value, (ast.Call, ast.Name))
+            and any(
+                isinstance(value, ast.Call) and self.ctx.resolve(value.func) in EVENT_LOOPS
+                for value in self._values_of(func.value)
+            )
         ):
             what, carried = "a task that outlives the request", node.args[:1]
         if what is None:
@@ -111,6 +118,20 @@ class SessionInBackgroundTask(Rule):
         )
         if session is not None:
             self.report(node, f"route handler hands its session `{session}` to {what}: let the task open its own")
+
+    def _values_of(self, expr: ast.expr) -> list[ast.expr]:
+        """What an expression is: itself, or for a name the handler binds only by assignment,
+        the values it assigns (``loop = asyncio.get_running_loop()``)."""
+        if not isinstance(expr, ast.Name):
+            return [expr]
+        handler = self.ctx.enclosing_function()
+        if handler is None:
+            return []
+        found = self.ctx.memo(
+            ("LL604.assigned", id(handler)),
+            lambda: assigned_values(handler, list(statements(handler.body, descend=_own_statement))),
+        )
+        return found.get(expr.id, [])
 
     def _holds_arguments(self, call: ast.Call) -> bool:
         """Does the value of ``call`` hold its arguments: ``functools.partial(...)``, or an object
@@ -141,6 +162,11 @@ class SessionInBackgroundTask(Rule):
             return ast.unparse(expr)
         if isinstance(expr, ast.Starred):
             return self._session_in(expr.value, depth + 1)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            # (`service = UserService(session)`, then `add_task(service.notify, uid)`)
+            built = self._values_of(expr.value)
+            if len(built) == 1 and isinstance(built[0], ast.Call) and self._holds_arguments(built[0]):
+                return self._session_in(built[0], depth + 1)
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Call):
             if not self._holds_arguments(expr.value):
                 return None  # (`get_user(session, uid).email`: a value, made now)
@@ -159,3 +185,7 @@ class SessionInBackgroundTask(Rule):
                 if isinstance(sub, ast.Name) and is_session(sub, self.ctx):
                     return sub.id
         return None
+
+
+def _own_statement(stmt: ast.stmt) -> bool:
+    return not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
