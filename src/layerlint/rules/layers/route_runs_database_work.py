@@ -8,8 +8,8 @@ with `@router.get/post/...` of an `APIRouter()`/`FastAPI()` object, as LL602
 finds them: a router held as an attribute of a project object too,
 `@section.router.get(...)`, and a function registered by a call,
 `router.add_api_route(path, handler)`), flags calls of `execute`, `scalar`,
-`scalars`, `get`, `add`, `delete`, `merge`, `flush`, `refresh` or `commit` on a
-session (and SQLModel's `exec`, and the legacy `query`, which run queries as
+`scalars`, `stream`, `stream_scalars`, `get`, `get_one`, `add`, `add_all`, `delete`,
+`merge`, `flush`, `refresh` or `commit` on a session (and SQLModel's `exec`, and the legacy `query`, which run queries as
 `execute` does), and SQLAlchemy statement constructors (`select`, `insert`, `update`,
 `delete`, `text`, resolved through imports, `sqlmodel`'s included).
 
@@ -98,8 +98,8 @@ from layerlint.facts.sqlalchemy import sa_spellings
 from layerlint.rule import Rule
 
 DATABASE_METHODS = frozenset(
-    {"execute", "scalar", "scalars", "get", "add", "delete", "merge", "flush", "refresh", "commit",
-     "exec", "query"}  # SQLModel's execute; the legacy Query API
+    {"execute", "scalar", "scalars", "stream", "stream_scalars", "get", "get_one", "add", "add_all", "delete",
+     "merge", "flush", "refresh", "commit", "exec", "query"}  # SQLModel's execute; the legacy Query API
 )
 
 
