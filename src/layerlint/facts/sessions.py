@@ -454,8 +454,24 @@ def factory_spellings(ctx: FileContext) -> set[str]:
         for dotted in _instance_context_managers(ctx.tree.body, ctx.resolve, _assigned_factories(ctx))
     )
     if "next(" in ctx.source:  # `next(get_db())`, a provider of the module's (opens_session)
-        names.add("next")
+        names.update(("next", "anext"))
+    names.update(_ITERATED_CALL_RE.findall(ctx.source))  # (`async for session in get_session():`)
     return names
+
+
+# the callee of a call a `for` loop iterates (`for db in get_db():`)
+_ITERATED_CALL_RE = re.compile(r"\bin[ \t]+(\w+)\(")
+
+
+def iterates_provider(loop: ast.For | ast.AsyncFor, ctx: FileContext) -> ast.Call | None:
+    """The call of a dependency that yields a session a loop iterates by hand (``async for
+    session in get_session():``, ``for db in get_db():``: its first value is the session
+    ``Depends`` would give), else None."""
+    call = loop.iter
+    if isinstance(call, ast.Call) and isinstance(call.func, (ast.Name, ast.Attribute)):
+        if _provider_gives_session(call.func, ctx):
+            return call
+    return None
 
 
 def _returning_candidates(body: list[ast.stmt]) -> list[ast.FunctionDef]:
@@ -786,10 +802,10 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         return False
     func = call.func
     if (
-        isinstance(func, ast.Name) and func.id == "next" and len(call.args) in (1, 2) and not call.keywords
-        and isinstance(call.args[0], ast.Call) and _is_builtin(func, "next", ctx) and "def next(" not in ctx.source
+        isinstance(func, ast.Name) and func.id in ("next", "anext") and len(call.args) in (1, 2) and not call.keywords
+        and isinstance(call.args[0], ast.Call) and _is_builtin(func, func.id, ctx) and f"def {func.id}(" not in ctx.source
     ):
-        return _provider_gives_session(call.args[0].func, ctx)
+        return _provider_gives_session(call.args[0].func, ctx)  # (`await anext(get_session())` too)
     if isinstance(func, ast.Attribute) and func.attr == "begin":
         func = func.value
         if isinstance(func, ast.Call):  # ``async with factory.begin()`` vs ``factory().begin()``

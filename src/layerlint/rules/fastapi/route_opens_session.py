@@ -22,7 +22,8 @@ function of no parameters, of the module or of a
 project module, whose body only returns a new session (`def new_session() -> AsyncSession:
 return AsyncSession(engine)`, `return SessionLocal()`; not a decorated one, which may cache
 it) — including `factory.begin()`; or the first value of a
-dependency that yields a session, taken by hand (`db = next(get_db())`);
+dependency that yields a session, taken by hand (`db = next(get_db())`, `await
+anext(get_session())`, or a loop over it: `async for session in get_session():`);
 `sessionmaker(...)` itself makes a factory, not a session. A function or lambda nested in
 the handler (a background job that opens its own session, as it should: `add_task(lambda:
 ...)`) is not the handler and is not flagged, but for a lambda it runs during the request:
@@ -69,6 +70,7 @@ from layerlint.facts.sessions import (
     SESSION_TYPES,
     calls_local_factory,
     factory_spellings,
+    iterates_provider,
     opens_session,
     own_nodes,
     session_factories_settled,
@@ -92,6 +94,25 @@ class RouteOpensSession(Rule):
         if not session_factories_settled(self.ctx):
             return None
         return self.ctx.spellings(SESSION_TYPES) | factory_spellings(self.ctx)
+
+    def visit_For(self, node: ast.For) -> None:
+        self._iterated_by_hand(node)
+
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> None:
+        self._iterated_by_hand(node)
+
+    def _iterated_by_hand(self, node: ast.For | ast.AsyncFor) -> None:
+        """``async for session in get_session():`` in a handler: the dependency's first value,
+        taken by hand, as ``next(get_db())`` takes it."""
+        handler = self.ctx.enclosing_function()
+        if handler is None or endpoint_decorator(handler, self.ctx) is None:
+            return
+        call = iterates_provider(node, self.ctx)
+        if call is not None:
+            self.report(
+                call, f"route handler `{handler.name}` opens its own session with `{ast.unparse(call)}`: "
+                      "take it from `Depends(...)`",
+            )
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -173,5 +194,6 @@ _RUN_NOW = frozenset({
 
 def _calls_next(call: ast.Call) -> bool:
     return (
-        isinstance(call.func, ast.Name) and call.func.id == "next" and call.args and isinstance(call.args[0], ast.Call)
+        isinstance(call.func, ast.Name) and call.func.id in ("next", "anext") and bool(call.args)
+        and isinstance(call.args[0], ast.Call)
     )
