@@ -74,17 +74,16 @@ import re
 from layerlint.context import FileContext
 from layerlint.facts.project_classes import statement_bindings
 from layerlint.facts.sqlalchemy import (
-    table_key_columns,
     class_attribute_values,
     class_body_statements,
     client_timestamp_default,
     declarative_class,
     is_sqlmodel_field_call,
     sa_call,
-    sa_name,
     sa_qualified,
     sa_spellings,
     sql_now,
+    table_key_columns,
     uses_sqlalchemy,
 )
 from layerlint.rule import Rule
