@@ -187,9 +187,10 @@ class _ScopedNames:
 
 def _scoped_names(ctx: FileContext) -> _ScopedNames:
     """The calls the module assigns to plain names and the ``name.configure(...)`` calls, each
-    name taken in the scope that binds it: a function's own when it binds the name, else the
-    module's (``init_db()`` configuring the module's ``SessionLocal``); a class body is a scope
-    of its own. Two functions' ``factory`` are two names."""
+    name taken in the scope that binds it: the innermost function around that binds the name
+    (a closure configuring its enclosing function's ``factory``), else the module's
+    (``init_db()`` configuring the module's ``SessionLocal``); a class body's own names are its
+    own. Two functions' ``factory`` are two names."""
     return ctx.memo("sqlalchemy.scoped_factory_names", lambda: _read_scoped_names(ctx.tree))
 
 
