@@ -497,3 +497,14 @@ def test_ll601_finds_fastapi_s_exception_reexported_under_another_name(tmp_path)
     }
     found = _lint(tmp_path, files, "app/routes/guards.py")
     assert [(d.line, d.code) for d in found if d.code == "LL601"] == [(6, "LL601")]
+
+
+def test_ll601_finds_it_read_through_its_module_too(tmp_path):
+    # (review 83: `errors.HTTPError(403, ...)` after `from app import errors`)
+    files = {
+        "app/__init__.py": "",
+        "app/errors.py": "from fastapi import HTTPException as HTTPError\n",
+        "app/utils/guards.py": "from app import errors\n\n\ndef deny() -> None:\n    raise errors.HTTPError(403, 'no')\n",
+    }
+    found = _lint(tmp_path, files, "app/utils/guards.py")
+    assert [(d.line, d.code) for d in found if d.code == "LL601"] == [(5, "LL601")]

@@ -162,13 +162,19 @@ def _imports_http_names_of_project(ctx: FileContext) -> bool:
 
 
 def _calls_project_name_with_status(ctx: FileContext) -> bool:
-    """Does the module call a name it imports from a project module with a status first
-    (``HTTPError(403, ...)``, FastAPI's ``HTTPException`` re-exported under another name)?"""
+    """Does the module call a name it imports from a project module, or an attribute of one,
+    with a status first (``HTTPError(403, ...)``, FastAPI's ``HTTPException`` re-exported
+    under another name; ``errors.HTTPError(403, ...)``)?"""
+    if "import" not in ctx.source or _STATUS_ARGUMENT_RE.search(ctx.source) is None:
+        return False  # (asked before the walk: the import table would build the tree)
     imported = [local for local, qualified in ctx.imports.items() if ctx.is_first_party(qualified)]
-    if not imported or not any(f"{local}(" in ctx.source for local in imported):
+    if not imported or not any(f"{local}(" in ctx.source or f"{local}." in ctx.source for local in imported):
         return False  # (most modules: no project name called at all)
     called = ctx.memo("fastapi.called_with_status", lambda: _called_with_status(ctx))
-    return any(local in called for local in imported)
+    # (`HTTPError(403, ...)`, or `errors.HTTPError(403, ...)` after `from app import errors`)
+    return any(
+        local in called or any(f"{local}.{name}(" in ctx.source for name in called) for local in imported
+    )
 
 
 def _may_hold_status(node: ast.expr) -> bool:
