@@ -676,7 +676,7 @@ _CONFIG_READING_RE = re.compile(
 # Pydantic's version read (`from pydantic.version import VERSION`, `pydantic.VERSION`), or a flag
 # named for it (`PYDANTIC_V2 = ...`, `IS_PYDANTIC_V2`)
 _PYDANTIC_VERSION_RE = re.compile(
-    rb"pydantic\.(?:version\b|VERSION\b|__version__)|\bPYDANTIC_V[12]\b|\bIS_PYDANTIC_V[12]"
+    rb"pydantic\.(?:version\b|VERSION\b|__version__)|PYDANTIC_V[12]"  # (HAS_PYDANTIC_V2, PYDANTIC_V2_OR_LATER)
     rb"|\bPYDANTIC_(?:MAJOR_)?VERSION\b|from[ \t]+pydantic[ \t]+import[^\n]*\bVERSION\b"
     rb"|version\([ \t]*[\"']pydantic[\"'][ \t]*\)"  # importlib.metadata's version("pydantic")
 )
@@ -801,13 +801,15 @@ def _configured_factories(path: str, data: bytes) -> list[str]:
 # -- kept across runs --------------------------------------------------------------
 
 _KEPT_NAME = "project-text.json"
-# (21: aliases of bases, mixins; 20: more version readers, a Config with bases; 19: test modules by name only; 18: reads Pydantic's version; 17: qualified bases of v1 overrides and settings readers; 16: no configures from test
+# (22: any name spelling PYDANTIC_V1/2; 21: aliases of bases, mixins; 20: more version
+# readers, a Config with bases; 19: test modules by name only; 18: reads Pydantic's version;
+# 17: qualified bases of v1 overrides and settings readers; 16: no configures from test
 # modules; 15: classes reading settings their own way; 14: v1 model methods defined by
 # subclasses; 13: session factories configured by importers; 12: names whose Config is read,
 # bases of classes in files spelling `validator(`; 11: typing_utils imported; 10: tests of
 # types.UnionType alone; 9: forward references unquoted; 8: annotation text compared; 7:
 # Literal values too)
-_KEPT_FORMAT = 21
+_KEPT_FORMAT = 22
 
 
 class _Kept:

@@ -19,7 +19,8 @@ read from the database (`await session.get(...)`, a `session.execute(...)`
 result, also through a name holding it: `result = await session.execute(...)` then `user =
 result.scalars().first()`, or unpacked from a row, `(user,) = result.one()`, or SQLModel's
 `session.exec(...)`, the repository's own getter
-`await self.get_by_id(...)`): it exists,
+`await self.get_by_id(...)` (`get_*`, `find_*`, `fetch_*`, `list_*`), or a loop over such rows:
+`for order in result.scalars()`, `for i, (order,) in enumerate(result)`): it exists,
 with its values, and the `add` is a no-op; and a function with no such call at all when the
 session is not known to be one. In a plain `def` (a sync `Session`: an `AsyncSession`'s
 `flush()` must be awaited) the flush (or commit) is enough: what it leaves unloaded, or
@@ -76,7 +77,7 @@ _FLUSHES = frozenset({"flush", "commit"})
 _LOADS = frozenset({  # (exec: SQLModel's)
     "get", "get_one", "execute", "exec", "scalar", "scalars", "stream", "stream_scalars",
 })
-_GETTER_PREFIXES = ("get_", "find_", "fetch_")
+_GETTER_PREFIXES = ("get_", "find_", "fetch_", "list_")
 _SESSION_METHODS = frozenset({
     "add", "add_all", "flush", "commit", "refresh", "expunge", "merge", "delete", "rollback",
     "begin", "begin_nested", "close", "expire", "execute", "exec", "scalar", "scalars", "get", "expunge_all",
@@ -331,6 +332,15 @@ def _iterated_row(iterated: ast.expr) -> ast.expr | None:
     """What a loop over ``iterated`` binds, as :meth:`_loaded_before` reads it: a name's rows
     (``for row in result``), a result method's (``result.scalars()``: its holder), a call
     (``await session.scalars(...)``, read for the session); else None."""
+    while (  # (`enumerate(result)`, `reversed(orders)`: the rows of what they are given)
+        isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Name)
+        and iterated.func.id in _ROW_WRAPPERS and len(iterated.args) == 1
+    ):
+        iterated = iterated.args[0]
     if isinstance(iterated, (ast.Name, ast.Call, ast.Await)):
         return iterated
     return None
+
+
+# builtins that give the items of what they are given (with an index: enumerate)
+_ROW_WRAPPERS = frozenset({"enumerate", "reversed", "sorted", "list", "tuple", "iter"})
