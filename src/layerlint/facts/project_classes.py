@@ -189,6 +189,9 @@ class _Module:
     # top-level function annotated to return a tuple (``-> tuple[Session, bool]``) -> (is it
     # an ``async def``?, the class of each element, qualified: None where not a class's name)
     tuples: dict[str, tuple[bool, tuple[str | None, ...]]] = field(default_factory=dict)
+    # top-level function with no return annotation named like a session provider whose every
+    # value is one name it imports (``yield shared_client``) -> that name, qualified
+    given_imports: dict[str, str] = field(default_factory=dict)
 
 
 def inherited_attributes(qualified: str, ctx: FileContext) -> tuple[frozenset[str], frozenset[str], bool] | None:
@@ -603,6 +606,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
     built = {}
     items = set()
     tuples = {}
+    given_imports: dict[str, str] = {}
     calls_at_top = module_calls(tree.body)
     for func in functions:
         qualified = _provided_class(func.returns, bound)
@@ -614,6 +618,8 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
             # (read only for names a session provider goes by)
             if callee := built_class(func, lambda node: resolve_in(node, bound), calls_at_top):
                 built[func.name] = callee
+            elif (given := given_import(func, imports)) is not None:
+                given_imports[func.name] = given
             elif gives_items(func) or gives_request_attribute(func, lambda node: resolve_in(node, bound)):
                 items.add(func.name)
     return _Module(
@@ -626,7 +632,7 @@ def _summary(tree: ast.Module, module: str, package: str) -> _Module:
         },
         attributes, frozenset(tables), frozenset(rebound), built, frozenset(lenient_returns),
         frozenset(node.name for node in classes if not node.decorator_list and not node.keywords), frozenset(items),
-        wrapping, managed, tuples,
+        wrapping, managed, tuples, given_imports,
     )
 
 
@@ -636,11 +642,11 @@ def module_calls(body: list[ast.stmt]) -> dict[str, ast.Call]:
     rebound = top_level_bindings(body)[1]
     found: dict[str, ast.Call] = {}
     for stmt in body:
-        if (
-            isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-            and isinstance(stmt.value, ast.Call) and stmt.targets[0].id not in rebound
-        ):
-            found[stmt.targets[0].id] = stmt.value
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else (
+            stmt.target if isinstance(stmt, ast.AnnAssign) else None  # (`redis_client: Redis = ...`)
+        )
+        if isinstance(target, ast.Name) and isinstance(stmt.value, ast.Call) and target.id not in rebound:
+            found[target.id] = stmt.value
     return found
 
 
@@ -1023,9 +1029,35 @@ def _expressions_of(stmt: ast.stmt) -> Iterator[ast.AST]:
 
 def built_by(qualified: str, ctx: FileContext) -> str | None:
     """What a function of a project module with no return annotation returns or yields a
-    call of (see ``_Module.built``), following re-exports; None when not known."""
+    call of (see ``_Module.built``), or the class of the instance it imports and gives
+    (``_Module.given_imports``), following re-exports; None when not known."""
     found = _defined_in(qualified, ctx, 0)
-    return found[0].built.get(found[1]) if found is not None else None
+    if found is None:
+        return None
+    read, name, _hops = found
+    if name in read.given_imports:
+        return instance_class(read.given_imports[name], ctx)
+    return read.built.get(name)
+
+
+def given_import(func: ast.FunctionDef | ast.AsyncFunctionDef, imports: Mapping[str, str]) -> str | None:
+    """The imported name (qualified) every value ``func`` returns or yields is, when it does
+    not bind it itself (``yield shared_client`` after ``from app.core.clients import
+    redis_client as shared_client``); else None."""
+    body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))))
+    given = set()
+    for stmt in body:
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            given.add(stmt.value.id if isinstance(stmt.value, ast.Name) else None)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+            value = stmt.value.value if isinstance(stmt.value, ast.Yield) else None
+            given.add(value.id if isinstance(value, ast.Name) else None)
+    if len(given) != 1 or None in given:
+        return None
+    name = given.pop()
+    if name not in imports or name in parameter_names(func.args) or any(name in scope_bindings(s) for s in body):
+        return None
+    return imports[name]
 
 
 def tuple_returned(qualified: str, ctx: FileContext) -> tuple[bool, tuple[str | None, ...]] | None:

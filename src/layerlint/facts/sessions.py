@@ -66,7 +66,9 @@ from layerlint.facts.project_classes import (
     gives_items,
     gives_items_at,
     gives_request_attribute,
+    given_import,
     inherited_attribute_types,
+    instance_class,
     method_context_manager,
     module_calls,
     module_level_statements,
@@ -250,6 +252,8 @@ def _local_providers(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
     for stmt in ctx.tree.body:
         if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is None and _PROVIDER_RE.search(stmt.name):
             built = built_class(stmt, ctx.resolve, ctx.memo("sessions.module_calls", lambda: module_calls(ctx.tree.body)))
+            if built is None and (given := given_import(stmt, ctx.imports)) is not None:
+                built = instance_class(given, ctx)  # (`yield shared_client`, imported: read there)
             if (
                 _builds_other_class(built, ctx) if built is not None
                 else gives_items(stmt) or gives_request_attribute(stmt, ctx.resolve)
@@ -372,9 +376,10 @@ def _module_factories(ctx: FileContext) -> _NameSet:
     names = _assigned_factories(ctx)
 
     def imported_factory(local: str, qualified: str) -> bool:
-        return _named_like_factory(qualified) or (
-            _calls_project_name(ctx, local, qualified) and _imported_factory(qualified, ctx)
-        )
+        if _named_like_factory(qualified):
+            # (unless what it is can be read: `client_session_factory() -> aiohttp.ClientSession`)
+            return not (ctx.is_first_party(qualified) and _project_function_gives_another(qualified, ctx))
+        return _calls_project_name(ctx, local, qualified) and _imported_factory(qualified, ctx)
 
     factories = _NameSet(names, dict(ctx.imports), imported_factory)
     # (the set of known names grows by the context managers found with it)
@@ -847,13 +852,30 @@ def _gives_another_class(func: ast.Name, ctx: FileContext) -> bool:
             callee = returned_callee(local)
             given = ctx.resolve(callee) if callee is not None else None
         return given is not None and given not in SESSION_TYPES and given not in SESSION_FACTORIES
+    if locally_bound(func.id, ctx):
+        return False
     bound = ctx.memo("sessions.module_calls", lambda: module_calls(ctx.tree.body)).get(func.id)
-    if bound is not None and not locally_bound(func.id, ctx):
+    if bound is not None:
         callee = ctx.resolve(bound.func)
         if callee == "functools.partial" and bound.args:
             callee = ctx.resolve(bound.args[0])
         return (callee or "").partition(".")[0] in CLIENT_PACKAGES
-    return False
+    # (`http_session_factory = aiohttp.ClientSession`: another name of a client class)
+    named = [
+        stmt.value for stmt in ctx.tree.body
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, (ast.Name, ast.Attribute))
+        and any(isinstance(t, ast.Name) and t.id == func.id for t in stmt.targets)
+    ]
+    return len(named) == 1 and (ctx.resolve(named[0]) or "").partition(".")[0] in CLIENT_PACKAGES
+
+
+def _project_function_gives_another(qualified: str, ctx: FileContext) -> bool:
+    """Is a project module's function annotated to return, or only returning a call of, a
+    class that is no session (``def client_session_factory() -> aiohttp.ClientSession``)?"""
+    given = provided_class(qualified, ctx) or function_returns_call_of(qualified, ctx)
+    return given is not None and given not in SESSION_TYPES and given not in SESSION_FACTORIES and not (
+        _named_like_factory(given)
+    )
 
 
 def _instance_opens(name: str, method: str, ctx: FileContext) -> bool:
