@@ -164,17 +164,36 @@ def _imports_http_names_of_project(ctx: FileContext) -> bool:
 def _calls_project_name_with_status(ctx: FileContext) -> bool:
     """Does the module call a name it imports from a project module, or an attribute of one,
     with a status first (``HTTPError(403, ...)``, FastAPI's ``HTTPException`` re-exported
-    under another name; ``errors.HTTPError(403, ...)``)?"""
-    if "import" not in ctx.source or _STATUS_ARGUMENT_RE.search(ctx.source) is None:
-        return False  # (asked before the walk: the import table would build the tree)
-    imported = [local for local, qualified in ctx.imports.items() if ctx.is_first_party(qualified)]
-    if not imported or not any(f"{local}(" in ctx.source or f"{local}." in ctx.source for local in imported):
-        return False  # (most modules: no project name called at all)
-    called = ctx.memo("fastapi.called_with_status", lambda: _called_with_status(ctx))
-    # (`HTTPError(403, ...)`, or `errors.HTTPError(403, ...)` after `from app import errors`)
-    return any(
-        local in called or any(f"{local}.{name}(" in ctx.source for name in called) for local in imported
-    )
+    under another name; ``errors.HTTPError(403, ...)``)? Read from the text alone: asked
+    before the walk, the import table would build the tree of files no rule reads."""
+    source = ctx.source
+    if "import" not in source or _STATUS_ARGUMENT_RE.search(source) is None:
+        return False
+    called: set[str] = set()  # the names called with a status first, and the heads of attributes so called
+    for match in _STATUS_ARGUMENT_RE.finditer(source):
+        start = match.start()
+        name = _CALLED_CHAIN_RE.search(source, max(0, start - 120), start) if start > 0 else None
+        if name is not None:
+            called.add(name.group(1).partition(".")[0])
+    if not called:
+        return False
+    for found in _FROM_IMPORT_RE.finditer(source):
+        dots, module, names = found.group(1), found.group(2), found.group(3) or found.group(4) or ""
+        if not dots and not ctx.is_first_party(module):
+            continue
+        for item in names.split(","):
+            words = item.split()
+            if words and (words[-1] if len(words) == 3 and words[1] == "as" else words[0]) in called:
+                return True
+    return False
+
+
+# `from app.core import errors` / `from .errors import (HTTPError, NotFound)`: the module, and the names
+_FROM_IMPORT_RE = re.compile(
+    r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]*(?:\(([^)]*)\)|([^\n#;]*))", re.MULTILINE
+)
+# the name (or attribute chain) called before a parenthesis: `errors.HTTPError`
+_CALLED_CHAIN_RE = re.compile(r"([A-Za-z_][\w.]*)\s*$")
 
 
 def _may_hold_status(node: ast.expr) -> bool:
