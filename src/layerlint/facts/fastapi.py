@@ -301,11 +301,14 @@ def _router_names(ctx: FileContext) -> frozenset[str]:
     if "router" in source or _APP_WORD_RE.search(source) is not None:
         names.update(local for local in ctx.imports if local not in names and imports_routes_router(local, ctx))
     if "@" in source:  # (`@api.post(...)` on `from app.routes.base import api`, whatever it is named)
-        names.update(
-            local for local in ctx.imports
-            if local not in names and f"@{local}." in source and imports_routes_router(local, ctx)
-        )
+        heads = set(_DECORATOR_HEAD_RE.findall(source)) - names
+        imports = ctx.imports
+        names.update(head for head in heads if head in imports and imports_routes_router(head, ctx))
     return frozenset(names)
+
+
+# the name a decorator reads an attribute of (`@api.post(...)`: `api`)
+_DECORATOR_HEAD_RE = re.compile(r"@[ \t]*([A-Za-z_]\w*)\.")
 
 
 def imports_routes_router(local: str, ctx: FileContext) -> bool:
