@@ -1081,7 +1081,10 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
                 for n in ast.walk(t)
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and not unpacked.get(n.id)
             )
-            if opens_session(node.value, ctx) or _gets_object_session(node.value, ctx):
+            if (
+                opens_session(node.value, ctx) or _gets_object_session(node.value, ctx)
+                or _awaits_first_session(node.value, ctx)
+            ):
                 names.update(targets)
             elif isinstance(node.value, (ast.Call, ast.Await)) or _is_self_attribute(node.value, _owner(node.value, func, ctx)):
                 for target in targets:
@@ -1111,6 +1114,15 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
     names -= rebound | assigned_calls.keys()
     return _NameSet(
         names, assigned_calls, lambda _name, values: any(_gives_session(value, func, ctx) for value in values)
+    )
+
+
+def _awaits_first_session(value: ast.expr, ctx: FileContext) -> bool:
+    """``session = await anext(get_session())``: the first session an async dependency yields."""
+    return (
+        isinstance(value, ast.Await) and isinstance(value.value, ast.Call)
+        and isinstance(value.value.func, ast.Name) and value.value.func.id == "anext"
+        and opens_session(value.value, ctx)
     )
 
 
