@@ -263,15 +263,20 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
         "except ImportError: raise\n"
         "scoped = async_scoped_session(A, scopefunc=current_task)\n"
         "opened = A()\n"
+        "async def new_session():\n"
+        "    return A()\n"
+        "async  def new_other() -> AsyncSession:\n"
+        "    return AsyncSession()\n"
     )
-    factories, aliases, sessions = _module_facts(str(module))
+    factories, aliases, sessions, awaited = _module_facts(str(module))
     # (E: bound in an if block, which runs at import (mediagoblin, review 66); R: bound twice)
     # (RenamedAlias: another name of an alias, review 70)
     assert factories == {"A", "B", "C", "D", "E", "F", "T", "U", "get_db"}
     assert aliases == {"SessionAlias", "RenamedAlias"}
     assert sessions == {"opened"}  # (async_scoped_session is not imported here: not known)
+    assert awaited == {"new_session", "new_other"}  # (`async def`s: awaited, they open one)
     names = _top_level_names(str(module))
-    assert factories | aliases <= names
+    assert factories | aliases | awaited <= names
     assert "session" not in names  # an indented name is not a top-level binding
 
     plain = tmp_path / "service.py"

@@ -479,25 +479,29 @@ def iterates_provider(loop: ast.For | ast.AsyncFor, ctx: FileContext) -> ast.Cal
     return None
 
 
-def _returning_candidates(body: list[ast.stmt]) -> list[ast.FunctionDef]:
-    """The module's undecorated plain functions of no parameters whose body only returns a
-    call (:func:`returned_callee`)."""
+def _returning_candidates(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The module's undecorated functions of no parameters whose body only returns a call
+    (:func:`returned_callee`)."""
     return [
         stmt for stmt in body
-        if isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list and returned_callee(stmt) is not None
+        if isinstance(stmt, FUNCTION_TYPES) and not stmt.decorator_list and returned_callee(stmt) is not None
     ]
 
 
 def _session_returning_functions(
-    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
+    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str],
+    kind: type[ast.FunctionDef] | type[ast.AsyncFunctionDef] = ast.FunctionDef,
 ) -> set[str]:
-    """Plain functions of no parameters whose body only returns a new session (``def
+    """Functions of no parameters whose body only returns a new session (``def
     new_session() -> AsyncSession: return AsyncSession(engine, expire_on_commit=False)``, or
-    ``return SessionLocal()``): each call opens one, as a factory's does. (Not a decorated
-    one, ``@lru_cache`` may hand out the same session; nor an ``async def``, whose call gives
-    a coroutine.)"""
+    ``return SessionLocal()``): each call opens one, as a factory's does. Of ``kind``: an
+    ``async def``'s call gives a coroutine, which opens one once awaited (``session = await
+    new_session()``: :func:`awaited_factories`). (Not a decorated one, ``@lru_cache`` may
+    hand out the same session.)"""
     found = set()
     for func in _returning_candidates(body):
+        if not isinstance(func, kind):
+            continue
         callee = returned_callee(func)
         if resolve(callee) in SESSION_TYPES or (isinstance(callee, ast.Name) and callee.id in factories):
             found.add(func.name)
@@ -601,9 +605,10 @@ def _imported_factory(qualified: str, ctx: FileContext) -> bool:
     )
 
 
-# (session factories, session type aliases, module-level sessions) of another module
-_Facts = tuple[frozenset[str], frozenset[str], frozenset[str]]
-_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset())
+# (session factories, session type aliases, module-level sessions, awaited factories) of
+# another module
+_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset(), frozenset())
 
 
 def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:
@@ -628,7 +633,7 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:
 _ASSIGNED_RE = re.compile(r"\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 _CHAINED_TARGET_RE = re.compile(r"=[ \t]*\(*([^\W\d]\w*)\)*[ \t]*(?==(?!=))")
 _DEF_RE = re.compile(r"(?m)^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)")
-_PLAIN_DEF_RE = re.compile(r"^def[ \t]+([^\W\d]\w*)[ \t]*\([ \t]*\)")  # (a plain function of no parameters)
+_PLAIN_DEF_RE = re.compile(r"^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)[ \t]*\([ \t]*\)")  # (a function of no parameters)
 # a top-level block statement whose body runs at import, and the assignment targets in it
 _BLOCK_START_RE = re.compile(r"(?:if|elif|else|try|except|finally|with)\b(?![ \t]*=(?!=))")
 _INLINE_ASSIGNED_RE = re.compile(r"(?m):[ \t]*\(*([^\W\d]\w*)\)*[ \t]*=(?!=)")
@@ -642,7 +647,7 @@ _ALIASED_SESSION_IMPORT_RE = re.compile(r"(?:ession|maker)\w*[ \t]+as[ \t]")
 def _top_level_names(path: str) -> frozenset[str] | None:
     """A superset of the names :func:`_module_facts` can report for a module: those its
     top level binds by an assignment that spells a session or a session maker (factories
-    and aliases; any assignment when an import renames one), its plain ``def``s of no
+    and aliases; any assignment when an import renames one), its ``def``s of no
     parameters that spell one (``def new_session(): return AsyncSession(engine)``), and its ``def``s when it
     spells ``contextmanager``; read from the NFKC-normalized text (as Python reads names),
     so that a module whose imported name is a plain function, class or constant is not
@@ -669,7 +674,7 @@ def _top_level_names(path: str) -> frozenset[str] | None:
             names.update(_INDENTED_ASSIGNED_RE.findall(statement))
             names.update(_INLINE_ASSIGNED_RE.findall(statement))  # (`try: Session = ...` on one line)
             continue  # (`try:` would read as the annotation of a name `try`)
-        if statement.startswith("def"):  # (`def new_session(): return AsyncSession(engine)`: no parameters)
+        if statement.startswith(("def", "async")):  # (`def new_session(): return AsyncSession(engine)`: no parameters)
             names.update(_PLAIN_DEF_RE.findall(statement, 0, statement.find("\n") + 1 or len(statement)))
             continue
         assigned = _ASSIGNED_RE.match(statement)
@@ -731,6 +736,9 @@ def _module_facts(path: str) -> _Facts:
     factories |= _session_context_managers(tree.body, lambda node: resolve_in(node, imports), known)
     factories |= _session_returning_functions(tree.body, lambda node: resolve_in(node, imports), known | factories)
     factories |= _instance_context_managers(tree.body, lambda node: resolve_in(node, imports), known | factories)
+    awaited = _session_returning_functions(
+        tree.body, lambda node: resolve_in(node, imports), known | factories, kind=ast.AsyncFunctionDef
+    )
     sessions: set[str] = set()
     for bound, call in calls:  # `session = async_scoped_session(...)`, `db = SessionLocal()`
         func = call.func
@@ -742,7 +750,10 @@ def _module_facts(path: str) -> _Facts:
         if not added:
             break
         aliases |= added
-    return frozenset(factories - rebound), frozenset(aliases - rebound), frozenset(sessions - rebound)
+    return (
+        frozenset(factories - rebound), frozenset(aliases - rebound), frozenset(sessions - rebound),
+        frozenset(awaited - rebound),
+    )
 
 
 def _scoped_import_bindings(ctx: FileContext) -> tuple[tuple[str, str], ...]:
@@ -1083,7 +1094,7 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
             )
             if (
                 opens_session(node.value, ctx) or _gets_object_session(node.value, ctx)
-                or _awaits_first_session(node.value, ctx)
+                or awaits_new_session(node.value, ctx)
             ):
                 names.update(targets)
             elif isinstance(node.value, (ast.Call, ast.Await)) or _is_self_attribute(node.value, _owner(node.value, func, ctx)):
@@ -1117,13 +1128,36 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
     )
 
 
-def _awaits_first_session(value: ast.expr, ctx: FileContext) -> bool:
-    """``session = await anext(get_session())``: the first session an async dependency yields."""
-    return (
-        isinstance(value, ast.Await) and isinstance(value.value, ast.Call)
-        and isinstance(value.value.func, ast.Name) and value.value.func.id == "anext"
-        and opens_session(value.value, ctx)
+def awaits_new_session(value: ast.expr, ctx: FileContext) -> bool:
+    """``await new_session()``, an ``async def`` of no parameters that returns a new session
+    (:func:`awaited_factories`), or ``await anext(get_session())``, the first session an async
+    dependency yields."""
+    if not isinstance(value, ast.Await) or not isinstance(value.value, ast.Call):
+        return False
+    func = value.value.func
+    return (isinstance(func, ast.Name) and func.id in awaited_factories(ctx)) or (
+        isinstance(func, ast.Name) and func.id == "anext" and opens_session(value.value, ctx)
     )
+
+
+def awaited_factories(ctx: FileContext) -> _NameSet:
+    """The names of ``async def``s, of the module or imported from a project module, whose
+    call opens a session once awaited (:func:`_session_returning_functions`)."""
+    return ctx.memo_of(_awaited_factories)
+
+
+def _awaited_factories(ctx: FileContext) -> _NameSet:
+    local = _session_returning_functions(
+        ctx.tree.body, ctx.resolve, session_factories(ctx), kind=ast.AsyncFunctionDef
+    )
+
+    def imported(local_name: str, qualified: str) -> bool:
+        return _calls_project_name(ctx, local_name, qualified) and any(
+            name.rpartition(".")[2] in _imported_module_facts(name, ctx)[3]
+            for name, _path in ctx.reexport_hops(qualified, 4)
+        )
+
+    return _NameSet(local, dict(ctx.imports), imported)
 
 
 def _alternatives(value: ast.expr) -> list[ast.expr]:

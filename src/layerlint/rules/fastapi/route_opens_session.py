@@ -17,10 +17,11 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `db_session_factory`), or an `@(async)contextmanager` function of the module or of a
 project module that opens a session from one (in a `with`, or bound to a name it yields:
 the `session_scope()` recipe), or such a method of a class, called on a top-level instance
-of the module or of a project module (letta's `db_registry.async_session()`), or a plain
+of the module or of a project module (letta's `db_registry.async_session()`), or a
 function of no parameters, of the module or of a
 project module, whose body only returns a new session (`def new_session() -> AsyncSession:
-return AsyncSession(engine)`, `return SessionLocal()`; not a decorated one, which may cache
+return AsyncSession(engine)`, `return SessionLocal()`; an `async def` too, awaited:
+`session = await new_session()`; not a decorated one, which may cache
 it) — including `factory.begin()`; or the first value of a
 dependency that yields a session, taken by hand (`db = next(get_db())`, `await
 anext(get_session())`, or a loop over it: `async for session in get_session():`);
@@ -68,6 +69,7 @@ from layerlint.context import FileContext
 from layerlint.facts.fastapi import endpoint_decorator, may_have_endpoints
 from layerlint.facts.sessions import (
     SESSION_TYPES,
+    awaits_new_session,
     calls_local_factory,
     factory_spellings,
     iterates_provider,
@@ -114,6 +116,17 @@ class RouteOpensSession(Rule):
                       "take it from `Depends(...)`",
             )
 
+    def visit_Await(self, node: ast.Await) -> None:
+        """``session = await new_session()``: an ``async def`` that returns a new session."""
+        call = node.value
+        if not isinstance(call, ast.Call) or _calls_next(call):
+            return  # (`await anext(get_session())`: the call is the finding, below)
+        handler = self.ctx.enclosing_function()
+        if handler is None or endpoint_decorator(handler, self.ctx) is None:
+            return
+        if awaits_new_session(node, self.ctx):
+            self._report_opened(call, handler)
+
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "begin" and isinstance(func.value, ast.Call):
@@ -127,12 +140,14 @@ class RouteOpensSession(Rule):
         ):
             return  # (`add_task(lambda: cleanup(SessionLocal()))`: a job, as a nested def is)
         if opens_session(node, self.ctx) or calls_local_factory(node, handler, self.ctx):
-            # (`next(get_db())`: the dependency's first value, taken by hand)
-            spelled = ast.unparse(node) if _calls_next(node) else f"{ast.unparse(func)}()"
-            self.report(
-                node,
-                f"route handler `{handler.name}` opens its own session with `{spelled}`: take it from `Depends(...)`",
-            )
+            self._report_opened(node, handler)
+
+    def _report_opened(self, call: ast.Call, handler: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        # (`next(get_db())`: the dependency's first value, taken by hand)
+        spelled = ast.unparse(call) if _calls_next(call) else f"{ast.unparse(call.func)}()"
+        self.report(
+            call, f"route handler `{handler.name}` opens its own session with `{spelled}`: take it from `Depends(...)`"
+        )
 
 
 def _lambdas_run_now(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
