@@ -12,7 +12,9 @@ the request and passes it a session:
 - `BackgroundTask(func, session)` (Starlette's, for a response's `background=`);
 - `asyncio.create_task(func(session))`, `asyncio.ensure_future(...)`, and
   `loop.create_task(...)` on `asyncio.get_event_loop()`/`get_running_loop()` (also held
-  in a name the handler binds to it: `loop = asyncio.get_running_loop()`).
+  in a name the handler, or the module's top level, binds to it: `loop =
+  asyncio.get_running_loop()`); the coroutine of a method holds its object
+  (`create_task(service.notify(uid))`, `create_task(session.commit())`).
 
 A session is what the engine knows as one: a parameter annotated
 `AsyncSession`/`Session` or defaulting to `Depends(<session provider>)` (as LL106
@@ -24,7 +26,8 @@ to return one: `async with engine.core_session() as session`, as LL305 finds the
 The session also counts when it is passed inside the scheduled call
 (`add_task(UserService(session).notify, ...)`, `add_task(partial(f, session))`,
 `add_task(lambda: f(session))`; also an object the handler binds to a name first:
-`service = UserService(session)`, then `add_task(service.notify, ...)`), not through a function whose result is computed then
+`service = UserService(session)`, then `add_task(service.notify, ...)`, in each branch of
+an `if`), not through a function whose result is computed then
 (`add_task(send_email, get_user(session, uid).email)`, `create_task(audit(str(session)))`).
 
 ## Why is this bad?
@@ -63,7 +66,7 @@ import ast
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import BACKGROUND_TASK, CREATE_TASK, EVENT_LOOPS, enclosing_endpoint, may_have_endpoints
 from layerlint.facts.project_classes import assigned_values
-from layerlint.facts.sessions import is_session
+from layerlint.facts.sessions import is_session, locally_bound, top_level_binding_counts
 from layerlint.rule import Rule
 from layerlint.walk import statements
 
@@ -121,7 +124,9 @@ class SessionInBackgroundTask(Rule):
 
     def _values_of(self, expr: ast.expr) -> list[ast.expr]:
         """What an expression is: itself, or for a name the handler binds only by assignment,
-        the values it assigns (``loop = asyncio.get_running_loop()``)."""
+        the values it assigns (``loop = asyncio.get_running_loop()``); for a name it does not
+        bind, the value the module's top level binds it to once (``loop =
+        asyncio.get_event_loop()``)."""
         if not isinstance(expr, ast.Name):
             return [expr]
         handler = self.ctx.enclosing_function()
@@ -131,7 +136,12 @@ class SessionInBackgroundTask(Rule):
             ("LL604.assigned", id(handler)),
             lambda: assigned_values(handler, list(statements(handler.body, descend=_own_statement))),
         )
-        return found.get(expr.id, [])
+        values = found.get(expr.id)
+        if values is not None:
+            return values
+        if locally_bound(expr.id, self.ctx):
+            return []  # (a parameter, a loop variable, a name of a function around the handler)
+        return self.ctx.memo("LL604.top_level_values", lambda: _top_level_values(self.ctx)).get(expr.id, [])
 
     def _holds_arguments(self, call: ast.Call) -> bool:
         """Does the value of ``call`` hold its arguments: ``functools.partial(...)``, or an object
@@ -163,14 +173,28 @@ class SessionInBackgroundTask(Rule):
         if isinstance(expr, ast.Starred):
             return self._session_in(expr.value, depth + 1)
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-            # (`service = UserService(session)`, then `add_task(service.notify, uid)`)
+            # (`service = UserService(session)`, then `add_task(service.notify, uid)`; in each
+            # branch of an `if` too: when every value the name is given holds one)
             built = self._values_of(expr.value)
-            if len(built) == 1 and isinstance(built[0], ast.Call) and self._holds_arguments(built[0]):
-                return self._session_in(built[0], depth + 1)
+            held = [
+                self._session_in(value, depth + 1)
+                if isinstance(value, ast.Call) and self._holds_arguments(value) else None
+                for value in built
+            ]
+            if held and None not in held:
+                return held[0]
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Call):
             if not self._holds_arguments(expr.value):
                 return None  # (`get_user(session, uid).email`: a value, made now)
             return self._session_in(expr.value, depth + 1)  # ``Service(session).method``
+        if scheduled and isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+            # the coroutine of a method holds its object: `service.notify(1)`, `session.commit()`
+            receiver = expr.func.value
+            if isinstance(receiver, ast.Name) and is_session(receiver, self.ctx):
+                return receiver.id
+            found = self._session_in(expr.func, depth + 1)
+            if found is not None:
+                return found
         if isinstance(expr, ast.Call) and (self._gives_plain_value(expr) or not (
             scheduled or self._holds_arguments(expr)
         )):
@@ -185,6 +209,18 @@ class SessionInBackgroundTask(Rule):
                 if isinstance(sub, ast.Name) and is_session(sub, self.ctx):
                     return sub.id
         return None
+
+
+def _top_level_values(ctx: FileContext) -> dict[str, list[ast.expr]]:
+    """The value of each name the module's top level binds once, by a plain assignment."""
+    counts = top_level_binding_counts(ctx)
+    values: dict[str, list[ast.expr]] = {}
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name) and counts.get(target.id) == 1:
+                    values[target.id] = [stmt.value]
+    return values
 
 
 def _own_statement(stmt: ast.stmt) -> bool:
