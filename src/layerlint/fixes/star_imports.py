@@ -45,6 +45,8 @@ _FROM_IMPORT_RE = re.compile(
 )
 # `import app.types as t` (or `import app.types`): names it reads as `t.<name>` come from there
 _IMPORT_RE = re.compile(_START + rb"import" + _SPACE + rb"+((?:[^\n\\;]|\\[\s\S])*)", re.MULTILINE)
+# a dotted chain of names (`a.types.Optional`), not inside another (`x.a.types`)
+_CHAIN_RE = re.compile(rb"(?<![\w.])\w+(?:\.\w+)+")
 # a comment on a line with no quote before it (`X = "#"` keeps its line)
 _COMMENT_RE = re.compile(rb"^([^'\"\n#]*)#[^\n]*", re.MULTILINE)
 # where the names the fixes remove come from: importing them from there says nothing of a project file
@@ -120,10 +122,18 @@ def _named_imports(
             for name, local in _import_items(match.group(1)):
                 if name.partition(".")[0] not in _LIBRARIES:
                     aliases[local if local != name.partition(".")[0] else name] = (name, False)
-        for local, (source, is_path) in aliases.items():
-            # (`a.types.Optional` after `import app as a`: `types` of app, `Optional` of app.types)
-            for chain in re.findall(rb"(?<![\w.])" + re.escape(local.encode()) + rb"((?:\.\w+)+)", data):
-                parts = chain.decode("ascii", "replace").split(".")[1:]
+        if not aliases:
+            continue
+        # (`a.types.Optional` after `import app as a`: `types` of app, `Optional` of app.types;
+        # each dotted chain of the file once, against each alias it starts with)
+        for chain in set(_CHAIN_RE.findall(data)):
+            words = chain.decode("ascii", "replace").split(".")
+            for cut in range(1, len(words)):
+                found = aliases.get(".".join(words[:cut]))
+                if found is None:
+                    continue
+                source, is_path = found
+                parts = words[cut:]
                 for depth, name in enumerate(parts):
                     if is_path:
                         by_path.setdefault(os.path.join(source, *parts[:depth]), set()).add(name)
