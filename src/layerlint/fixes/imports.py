@@ -300,6 +300,8 @@ class _ImportRemover:
         return False
 
     def line(self, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine | None:
+        if not any(isinstance(small, (cst.Import, cst.ImportFrom)) for small in line.body):
+            return line  # (asked first: reading a line's comments writes its code)
         if _silences_unused_import(line):
             return line  # `# noqa: F401`: the author keeps the names on purpose (a re-export)
         body: list[cst.BaseSmallStatement] = []
