@@ -6,7 +6,8 @@ In a repositories module, flags a call of an HTTP response class: `Response`,
 `FileResponse`, ... from `fastapi`, `fastapi.responses` or
 `starlette.responses`, however imported or aliased, also through a project module
 that re-exports it (`from app.core.responses import JSONResponse`), and of a project subclass of
-one (`class ApiResponse(JSONResponse)`, in the module or another project module). Not flagged inside an
+one (`class ApiResponse(JSONResponse)`, in the module or another project module, whatever its
+name or the name it is imported under: `PrettyJSON`). Not flagged inside an
 endpoint (`@router.get(...)`, or a handler Starlette's routing calls: `Route(path,
 handler)`, `app.add_route(path, handler)` (not another framework's
 `add_route("GET", handler)`: Starlette's paths start with `/`), a method of an
@@ -53,11 +54,12 @@ class RepositoryBuildsResponse(Rule):
 
     @classmethod
     def applies_to(cls, ctx: FileContext) -> bool:
-        return ctx.layer == "repositories" and ctx.mentions("Response")
+        return ctx.layer == "repositories" and (ctx.mentions("Response") or bool(_class_like_names(ctx)))
 
     def needles(self) -> set[str]:
-        # a response class is called by a name ending in `Response`, or by an alias of one
-        return response_spellings(self.ctx)
+        # a response class is called by a name ending in `Response`, or by an alias of one;
+        # a project subclass maybe by any name (`PrettyJSON`), imported or a class of the module
+        return response_spellings(self.ctx) | _class_like_names(self.ctx)
 
     def visit_Call(self, node: ast.Call) -> None:
         name = self.ctx.resolve_reexported(node.func)  # (also `from app.core.responses import JSONResponse`)
@@ -67,3 +69,12 @@ class RepositoryBuildsResponse(Rule):
             name = ast.unparse(node.func)  # (a project subclass: `class ApiResponse(JSONResponse)`)
         if not in_route_code(self.ctx):
             self.report(node, f"repository builds HTTP response `{name}`: return data and let the route respond")
+
+
+def _class_like_names(ctx: FileContext) -> set[str]:
+    """The names a project response subclass may be called by here: a capitalized name
+    imported from a project module, or a class of the module."""
+    return ctx.memo("LL108.class_like_names", lambda: {
+        *(local for local, qualified in ctx.imports.items() if local[:1].isupper() and ctx.is_first_party(qualified)),
+        *(stmt.name for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef)),
+    })
