@@ -109,7 +109,7 @@ def build(paths: list[str], overrides: Overrides) -> LayerMap:
                 continue
             relative = isinstance(node, ast.ImportFrom) and node.level > 0
             seen: set[tuple[str, str]] = set()
-            for target, layer in ctx.import_targets(node):
+            for index, (target, layer) in enumerate(ctx.import_targets(node)):
                 if not target or not (relative or ctx.is_first_party(target)):
                     continue
                 if is_shared(target):
@@ -123,8 +123,11 @@ def build(paths: list[str], overrides: Overrides) -> LayerMap:
                     code = None  # a shared module, or route code whatever its name says (as LL102 sees them)
                 elif code == "LL101" and imported_route_code(target, ctx):
                     code = None  # a module declaring endpoints is route code whatever its name says (as LL101 sees it)
+                # (named as the rules' messages name it: `from app.repositories import
+                # user_repo` imports `app.repositories.user_repo`)
+                named = ctx.import_target_named(node, index, target, layer) if layer is not None else target
                 edge = result.edges.setdefault(key, Edge(*key))
-                edge.sites.append(ImportSite(shown, node.lineno, ctx.module, target, code))
+                edge.sites.append(ImportSite(shown, node.lineno, ctx.module, named, code))
     return result
 
 
