@@ -27,7 +27,8 @@ The session also counts when it is passed inside the scheduled call
 (`add_task(UserService(session).notify, ...)`, `add_task(partial(f, session))`,
 `add_task(lambda: f(session))`; also an object the handler binds to a name first:
 `service = UserService(session)`, then `add_task(service.notify, ...)`, in each branch of
-an `if`), not through a function whose result is computed then
+an `if`; and a name bound to what holds one: `notify = service.notify`, `coro =
+f(session)` then `create_task(coro)`), not through a function whose result is computed then
 (`add_task(send_email, get_user(session, uid).email)`, `create_task(audit(str(session)))`).
 
 ## Why is this bad?
@@ -170,6 +171,11 @@ class SessionInBackgroundTask(Rule):
             return None
         if isinstance(expr, (ast.Name, ast.Attribute)) and is_session(expr, self.ctx):
             return ast.unparse(expr)
+        if isinstance(expr, ast.Name):
+            # what a name holds (`notify = service.notify`, `job = partial(f, session)`, `coro =
+            # f(session)` given to `create_task`), when every value it is given holds one
+            held = [self._session_in(value, depth + 1, scheduled) for value in self._values_of(expr)]
+            return held[0] if held and None not in held else None
         if isinstance(expr, ast.Starred):
             return self._session_in(expr.value, depth + 1)
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
