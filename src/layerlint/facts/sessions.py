@@ -1237,7 +1237,13 @@ def calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctio
     """``with session_local() as session`` (or ``session = session_local()``) where the
     function binds ``session_local`` once, to a session maker made there
     (``factory = async_sessionmaker(engine)``) or to the call of a project function annotated
-    to return one (``session_local = get_db_session(config)``, ``-> sessionmaker``)."""
+    to return one (``session_local = get_db_session(config)``, ``-> sessionmaker``); or
+    ``next(gen)`` (``await anext(gen)``) where it binds ``gen`` once to the call of a provider
+    that yields a session (``gen = get_db()``), as ``next(get_db())`` takes its first value."""
+    if isinstance(expr, ast.Await) and _takes_next(expr.value):
+        expr = expr.value
+    if _takes_next(expr):
+        return _first_of_bound_provider(expr, func, ctx)  # type: ignore[arg-type]
     if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and not expr.args and not expr.keywords):
         return False
     if not _may_assign(expr.func.id, ctx.source):
@@ -1262,6 +1268,24 @@ def calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctio
         provided_class(qualified, ctx) in SESSION_FACTORIES
         or function_returns_call_of(qualified, ctx, lenient=True) in SESSION_FACTORIES
     )
+
+
+def _takes_next(expr: ast.expr) -> bool:
+    """``next(gen)``, ``anext(gen, None)``: the first value of what a name holds."""
+    return (
+        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("next", "anext")
+        and len(expr.args) in (1, 2) and isinstance(expr.args[0], ast.Name) and not expr.keywords
+    )
+
+
+def _first_of_bound_provider(call: ast.Call, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    name = call.func.id  # type: ignore[attr-defined]
+    if not _is_builtin(call.func, name, ctx) or f"def {name}(" in ctx.source:
+        return False
+    held = call.args[0].id  # type: ignore[attr-defined]
+    binding = single_bindings(_reading_function(func, held, ctx), ctx).get(held)
+    value = binding.value if isinstance(binding, (ast.Assign, ast.AnnAssign)) else None
+    return isinstance(value, ast.Call) and _provider_gives_session(value.func, ctx)
 
 
 def _gets_object_session(value: ast.expr, ctx: FileContext) -> bool:

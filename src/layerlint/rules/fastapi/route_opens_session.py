@@ -24,7 +24,8 @@ return AsyncSession(engine)`, `return SessionLocal()`; an `async def` too, await
 `session = await new_session()`; not a decorated one, which may cache
 it) — including `factory.begin()`; or the first value of a
 dependency that yields a session, taken by hand (`db = next(get_db())`, `await
-anext(get_session())`, or a loop over it: `async for session in get_session():`);
+anext(get_session())`, also through a name the handler binds once: `gen = get_db()`, then
+`next(gen)`; or a loop over it: `async for session in get_session():`);
 `sessionmaker(...)` itself makes a factory, not a session. A function or lambda nested in
 the handler (a background job that opens its own session, as it should: `add_task(lambda:
 ...)`) is not the handler and is not flagged, but for a lambda it runs during the request:
@@ -210,5 +211,5 @@ _RUN_NOW = frozenset({
 def _calls_next(call: ast.Call) -> bool:
     return (
         isinstance(call.func, ast.Name) and call.func.id in ("next", "anext") and bool(call.args)
-        and isinstance(call.args[0], ast.Call)
+        and isinstance(call.args[0], (ast.Call, ast.Name))
     )

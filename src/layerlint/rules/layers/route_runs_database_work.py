@@ -52,7 +52,7 @@ AsyncSession`, also assigned: `db = new_session()`; as LL305 finds them), or a n
 unpacked from a call of a project function annotated to return a tuple with a session in
 that place (`db, owned = open_session()`, `-> tuple[Session, bool]`), or the first value
 taken from a session provider (`db = next(get_db())`, `session = await
-anext(get_session())`). A name the handler
+anext(get_session())`, or `gen = get_db()`, then `db = next(gen)`). A name the handler
 also binds to something else (not None) is no session there, unless that is the same
 name or a session (`session = session or SessionLocal()`). A `get` or `delete`
 on anything else (a dict, an HTTP client) is not flagged.
