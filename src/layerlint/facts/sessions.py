@@ -540,14 +540,16 @@ def _instance_context_managers(
     """``<instance>.<method>`` for each ``@(async)contextmanager`` method of a class of the
     module that opens a session (as :func:`_session_context_managers` reads a function), on a
     top-level instance of that class: letta's ``db_registry = DatabaseRegistry()``, whose
-    ``async with db_registry.async_session() as session`` opens one."""
+    ``async with db_registry.async_session() as session`` opens one; also from a factory the
+    class keeps (``self._factory = async_sessionmaker(...)`` in ``__init__``, then
+    ``async with self._factory() as session``)."""
     classes = {stmt.name: stmt for stmt in body if isinstance(stmt, ast.ClassDef)}
     if not classes:
         return set()
 
-    def opens(node: ast.AST) -> bool:
+    def makes_factory(node: ast.AST) -> bool:
         return isinstance(node, ast.Call) and (
-            resolve(node.func) in SESSION_TYPES or (isinstance(node.func, ast.Name) and node.func.id in factories)
+            resolve(node.func) in SESSION_FACTORIES or (isinstance(node.func, ast.Name) and node.func.id in factories)
         )
 
     methods: dict[str, list[str]] = {}
@@ -559,14 +561,46 @@ def _instance_context_managers(
         if not (isinstance(callee, ast.Name) and callee.id in classes):
             continue
         if callee.id not in methods:
+            cls = classes[callee.id]
+            kept = _kept_factories(cls, makes_factory)
+
+            def opens(node: ast.AST, kept: frozenset[str] = kept) -> bool:
+                if not isinstance(node, ast.Call):
+                    return False
+                func = node.func
+                return (
+                    resolve(func) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in factories)
+                    or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                        and func.value.id == "self" and func.attr in kept)
+                )
+
             methods[callee.id] = [
-                func.name for func in _context_manager_candidates(classes[callee.id].body, resolve)
+                func.name for func in _context_manager_candidates(cls.body, resolve)
                 if _manages_opened_session(func, opens)
             ]
         for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
             if isinstance(target, ast.Name):
                 found.update(f"{target.id}.{method}" for method in methods[callee.id])
     return found
+
+
+def _kept_factories(cls: ast.ClassDef, makes_factory: Callable[[ast.AST], bool]) -> frozenset[str]:
+    """The attributes a class's methods assign ``self.<attr> = <a call making a session
+    factory>`` and nothing else (``self._factory = async_sessionmaker(engine)``)."""
+    values: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for target in targets:
+            # (`self.a, self.b = ...` or `self.a.b = ...`: recorded as bound to no call)
+            for part in ast.walk(target):
+                if isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name) and part.value.id == "self":
+                    values.setdefault(part.attr, []).append(value if part is target else part)
+    return frozenset(attr for attr, assigned in values.items() if all(makes_factory(value) for value in assigned))
 
 
 def _manages_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, opens: Callable[[ast.AST], bool]) -> bool:
