@@ -877,6 +877,8 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
             return True
         if isinstance(func.value, ast.Name) and _instance_opens(func.value.id, func.attr, ctx):
             return True  # (`db_registry.async_session()`: a context manager method that opens one)
+        if isinstance(func.value, ast.Attribute) and _module_instance_opens(func.value, func.attr, ctx):
+            return True  # (`db.db_registry.async_session()`, the instance read through its module)
         if isinstance(func.value, ast.Name) and func.value.id == "self" and (
             "sessionmaker" in ctx.source or "Callable" in ctx.source
         ):
@@ -935,6 +937,19 @@ def _instance_opens(name: str, method: str, ctx: FileContext) -> bool:
     ):
         return False
     return not locally_bound(name, ctx)  # (asked last: it reads the function's bindings)
+
+
+def _module_instance_opens(instance: ast.Attribute, method: str, ctx: FileContext) -> bool:
+    """Is ``module.instance.method`` a context manager method opening a session, on a
+    top-level instance of the project module imported as ``module``?"""
+    if not isinstance(instance.value, ast.Name):
+        return False
+    qualified = ctx.resolve(instance)
+    return (
+        qualified is not None and ctx.is_first_party(qualified)
+        and f"{instance.attr}.{method}" in _imported_module_facts(qualified, ctx)[0]
+        and not locally_bound(instance.value.id, ctx)
+    )
 
 
 def _provider_gives_session(provider: ast.expr, ctx: FileContext) -> bool:

@@ -17,7 +17,8 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `db_session_factory`), or an `@(async)contextmanager` function of the module or of a
 project module that opens a session from one (in a `with`, or bound to a name it yields:
 the `session_scope()` recipe), or such a method of a class, called on a top-level instance
-of the module or of a project module (letta's `db_registry.async_session()`; also opening it
+of the module or of a project module (letta's `db_registry.async_session()`, also read through
+the module: `db.db_registry.async_session()`; also opening it
 from a factory the class keeps: `self._factory = async_sessionmaker(...)`), or a
 function of no parameters, of the module or of a
 project module, whose body only returns a new session (`def new_session() -> AsyncSession:
