@@ -263,6 +263,8 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
         "except ImportError: raise\n"
         "scoped = async_scoped_session(A, scopefunc=current_task)\n"
         "opened = A()\n"
+        "async_session = async_sessionmaker(engine)\n"
+        "default_maker = sessionmaker()\n"
         "async def new_session():\n"
         "    return A()\n"
         "async  def new_other() -> AsyncSession:\n"
@@ -271,13 +273,22 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
     factories, aliases, sessions, awaited = _module_facts(str(module))
     # (E: bound in an if block, which runs at import (mediagoblin, review 66); R: bound twice)
     # (RenamedAlias: another name of an alias, review 70)
-    assert factories == {"A", "B", "C", "D", "E", "F", "T", "U", "get_db"}
+    # (async_session, default_maker: names starting like `async def`/`def`, review 84)
+    assert factories == {"A", "B", "C", "D", "E", "F", "T", "U", "get_db", "async_session", "default_maker"}
     assert aliases == {"SessionAlias", "RenamedAlias"}
     assert sessions == {"opened"}  # (async_scoped_session is not imported here: not known)
     assert awaited == {"new_session", "new_other"}  # (`async def`s: awaited, they open one)
     names = _top_level_names(str(module))
     assert factories | aliases | awaited <= names
     assert "session" not in names  # an indented name is not a top-level binding
+
+    tutorial = tmp_path / "session.py"  # (no context manager: only the top-level statements are read)
+    tutorial.write_text(
+        "from sqlalchemy.ext.asyncio import async_sessionmaker\nfrom sqlalchemy.orm import sessionmaker\n\n"
+        "async_session = async_sessionmaker(engine)\ndefault_maker = sessionmaker()\n"
+    )
+    assert _module_facts(str(tutorial))[0] == {"async_session", "default_maker"}
+    assert _top_level_names(str(tutorial)) == {"async_session", "default_maker"}  # (review 84)
 
     plain = tmp_path / "service.py"
     plain.write_text("from app.db import A\n\nclass UserService:\n    pass\n\ndef get_user(session):\n    return A()\n")

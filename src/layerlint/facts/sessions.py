@@ -667,6 +667,7 @@ def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:
 _ASSIGNED_RE = re.compile(r"\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 _CHAINED_TARGET_RE = re.compile(r"=[ \t]*\(*([^\W\d]\w*)\)*[ \t]*(?==(?!=))")
 _DEF_RE = re.compile(r"(?m)^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)")
+_DEF_START_RE = re.compile(r"(?:async[ \t]+)?def[ \t]")  # (not `async_session = ...`)
 _PLAIN_DEF_RE = re.compile(r"^(?:async[ \t]+)?def[ \t]+([^\W\d]\w*)[ \t]*\([ \t]*\)")  # (a function of no parameters)
 # a top-level block statement whose body runs at import, and the assignment targets in it
 _BLOCK_START_RE = re.compile(r"(?:if|elif|else|try|except|finally|with)\b(?![ \t]*=(?!=))")
@@ -708,7 +709,7 @@ def _top_level_names(path: str) -> frozenset[str] | None:
             names.update(_INDENTED_ASSIGNED_RE.findall(statement))
             names.update(_INLINE_ASSIGNED_RE.findall(statement))  # (`try: Session = ...` on one line)
             continue  # (`try:` would read as the annotation of a name `try`)
-        if statement.startswith(("def", "async")):  # (`def new_session(): return AsyncSession(engine)`: no parameters)
+        if _DEF_START_RE.match(statement):  # (`def new_session(): return AsyncSession(engine)`: no parameters)
             names.update(_PLAIN_DEF_RE.findall(statement, 0, statement.find("\n") + 1 or len(statement)))
             continue
         assigned = _ASSIGNED_RE.match(statement)
