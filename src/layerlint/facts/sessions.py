@@ -384,7 +384,7 @@ def _module_factories(ctx: FileContext) -> _NameSet:
     factories = _NameSet(names, dict(ctx.imports), imported_factory)
     # (the set of known names grows by the context managers found with it)
     names |= _session_context_managers(ctx.tree.body, ctx.resolve, factories)
-    names |= _session_returning_functions(ctx.tree.body, ctx.resolve, factories)
+    names |= _session_returning_functions(ctx.tree.body, ctx.resolve, factories) - rebound_at_top(ctx)
     names |= _instance_context_managers(ctx.tree.body, ctx.resolve, factories)
     return factories
 
@@ -866,9 +866,10 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
     # a factory of the module or an import, or another name (a function's own:
     # ``db_session_factory = request.app.state.db``) named by the convention
     if isinstance(func, ast.Name):
-        return func.id in session_factories(ctx) or (
-            func.id not in ctx.imports and _named_like_factory(func.id) and not _gives_another_class(func, ctx)
-        )
+        if func.id in session_factories(ctx):
+            # (unless a function around binds the name to something else: `new_session = make_client`)
+            return not locally_bound(func.id, ctx) or _named_like_factory(func.id)
+        return func.id not in ctx.imports and _named_like_factory(func.id) and not _gives_another_class(func, ctx)
     # an attribute named by the convention: ``self.session_factory()``,
     # ``request.app.state.session_factory()``, ``db.SessionLocal()`` (a module's, as imported);
     # or ``self.<attr>`` that the class assigns a ``sessionmaker(...)``
@@ -1126,6 +1127,7 @@ def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileCo
                 if (
                     opens_session(item.context_expr, ctx) or _yields_session(item.context_expr, kinds, func, ctx)
                     or calls_local_factory(item.context_expr, func, ctx)
+                    or awaits_new_session(item.context_expr, ctx)
                     or _helper_returns_opened_session(item.context_expr, ctx)
                 ):
                     names.add(item.optional_vars.id)
@@ -1185,9 +1187,9 @@ def awaits_new_session(value: ast.expr, ctx: FileContext) -> bool:
     if not isinstance(value, ast.Await) or not isinstance(value.value, ast.Call):
         return False
     func = value.value.func
-    return (isinstance(func, ast.Name) and func.id in awaited_factories(ctx)) or (
-        isinstance(func, ast.Name) and func.id == "anext" and opens_session(value.value, ctx)
-    )
+    return (
+        isinstance(func, ast.Name) and func.id in awaited_factories(ctx) and not locally_bound(func.id, ctx)
+    ) or (isinstance(func, ast.Name) and func.id == "anext" and opens_session(value.value, ctx))
 
 
 def awaited_factories(ctx: FileContext) -> _NameSet:
@@ -1199,7 +1201,7 @@ def awaited_factories(ctx: FileContext) -> _NameSet:
 def _awaited_factories(ctx: FileContext) -> _NameSet:
     local = _session_returning_functions(
         ctx.tree.body, ctx.resolve, session_factories(ctx), kind=ast.AsyncFunctionDef
-    )
+    ) - rebound_at_top(ctx)
 
     def imported(local_name: str, qualified: str) -> bool:
         return _calls_project_name(ctx, local_name, qualified) and any(
@@ -1333,9 +1335,18 @@ def _first_of_bound_provider(call: ast.Call, func: ast.FunctionDef | ast.AsyncFu
     if not _is_builtin(call.func, name, ctx) or f"def {name}(" in ctx.source:
         return False
     held = call.args[0].id  # type: ignore[attr-defined]
-    binding = single_bindings(_reading_function(func, held, ctx), ctx).get(held)
+    owner = _reading_function(func, held, ctx)
+    binding = single_bindings(owner, ctx).get(held)
     value = binding.value if isinstance(binding, (ast.Assign, ast.AnnAssign)) else None
-    return isinstance(value, ast.Call) and _provider_gives_session(value.func, ctx)
+    if not (isinstance(value, ast.Call) and _provider_gives_session(value.func, ctx)):
+        return False
+    # only the first value taken is the session: a later `next(gen, None)` runs the
+    # provider's cleanup (the idiom that closes it)
+    taken = [
+        node for node in ast.walk(owner)
+        if _takes_next(node) and node.args[0].id == held  # type: ignore[attr-defined]
+    ]
+    return min(taken, key=lambda node: (node.lineno, node.col_offset)) is call
 
 
 def _gets_object_session(value: ast.expr, ctx: FileContext) -> bool:
