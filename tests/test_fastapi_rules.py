@@ -270,7 +270,7 @@ def test_top_level_names_cover_every_binding_session_facts_can_report(tmp_path):
         "async  def new_other() -> AsyncSession:\n"
         "    return AsyncSession()\n"
     )
-    factories, aliases, sessions, awaited = _module_facts(str(module))
+    factories, aliases, sessions, awaited, _opening = _module_facts(str(module))
     # (E: bound in an if block, which runs at import (mediagoblin, review 66); R: bound twice)
     # (RenamedAlias: another name of an alias, review 70)
     # (async_session, default_maker: names starting like `async def`/`def`, review 84)

@@ -538,21 +538,13 @@ def _instance_context_managers(
     body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
 ) -> set[str]:
     """``<instance>.<method>`` for each ``@(async)contextmanager`` method of a class of the
-    module that opens a session (as :func:`_session_context_managers` reads a function), on a
-    top-level instance of that class: letta's ``db_registry = DatabaseRegistry()``, whose
-    ``async with db_registry.async_session() as session`` opens one; also from a factory the
-    class keeps (``self._factory = async_sessionmaker(...)`` in ``__init__``, then
-    ``async with self._factory() as session``)."""
-    classes = {stmt.name: stmt for stmt in body if isinstance(stmt, ast.ClassDef)}
+    module that opens a session (:func:`_opening_methods`), on a top-level instance of that
+    class: letta's ``db_registry = DatabaseRegistry()``, whose ``async with
+    db_registry.async_session() as session`` opens one."""
+    classes = {stmt.name for stmt in body if isinstance(stmt, ast.ClassDef)}
     if not classes:
         return set()
-
-    def makes_factory(node: ast.AST) -> bool:
-        return isinstance(node, ast.Call) and (
-            resolve(node.func) in SESSION_FACTORIES or (isinstance(node.func, ast.Name) and node.func.id in factories)
-        )
-
-    methods: dict[str, list[str]] = {}
+    methods = _opening_methods(body, resolve, factories)
     found: set[str] = set()
     for stmt in body:
         if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call)):
@@ -560,28 +552,105 @@ def _instance_context_managers(
         callee = stmt.value.func
         if not (isinstance(callee, ast.Name) and callee.id in classes):
             continue
-        if callee.id not in methods:
-            cls = classes[callee.id]
-            kept = _kept_factories(cls, makes_factory)
-
-            def opens(node: ast.AST, kept: frozenset[str] = kept) -> bool:
-                if not isinstance(node, ast.Call):
-                    return False
-                func = node.func
-                return (
-                    resolve(func) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in factories)
-                    or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-                        and func.value.id == "self" and func.attr in kept)
-                )
-
-            methods[callee.id] = [
-                func.name for func in _context_manager_candidates(cls.body, resolve)
-                if _manages_opened_session(func, opens)
-            ]
         for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
             if isinstance(target, ast.Name):
-                found.update(f"{target.id}.{method}" for method in methods[callee.id])
+                found.update(
+                    f"{target.id}.{method}" for owner, _, method in (m.partition(".") for m in methods)
+                    if owner == callee.id
+                )
     return found
+
+
+def _opening_methods(
+    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
+) -> frozenset[str]:
+    """``Class.method`` for each ``@(async)contextmanager`` method of a top-level class of
+    the module that opens a session (as :func:`_session_context_managers` reads a function):
+    from a session class, a factory of the module, or a factory the class keeps
+    (``self._factory = async_sessionmaker(...)`` in ``__init__``, then ``async with
+    self._factory() as session``)."""
+
+    def makes_factory(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and (
+            resolve(node.func) in SESSION_FACTORIES or (isinstance(node.func, ast.Name) and node.func.id in factories)
+        )
+
+    found: set[str] = set()
+    for cls in body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        candidates = _context_manager_candidates(cls.body, resolve)
+        if not candidates:
+            continue
+        kept = _kept_factories(cls, makes_factory)
+
+        def opens(node: ast.AST, kept: frozenset[str] = kept) -> bool:
+            if not isinstance(node, ast.Call):
+                return False
+            func = node.func
+            return (
+                resolve(func) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in factories)
+                or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                    and func.value.id == "self" and func.attr in kept)
+            )
+
+        found.update(f"{cls.name}.{func.name}" for func in candidates if _manages_opened_session(func, opens))
+    return frozenset(found)
+
+
+def opens_through_method(call: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """``async with db_engine.get_async_session() as session``: a context manager method that
+    opens a session (:func:`_opening_methods`), of the project class the receiver is an
+    instance of: a local bound once to one (``db_engine = get_relational_engine()``, a
+    function annotated to return it, or the class called), a module-level name bound so, or
+    such a call itself (``get_engine().session()``); cognee's handlers (review 85)."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+        return False
+    receiver = call.func.value
+    if isinstance(receiver, ast.Call):
+        cls = _returned_class(receiver, ctx)
+    elif isinstance(receiver, ast.Name) and receiver.id not in ("self", "cls"):
+        owner = _reading_function(func, receiver.id, ctx)
+        if receiver.id in single_bindings(owner, ctx):
+            cls = _local_instance_class(receiver.id, owner, ctx)
+        else:
+            cls = _module_instance_class(receiver.id, ctx)
+    else:
+        return False
+    return cls is not None and _method_opens_session(cls, call.func.attr, ctx)
+
+
+def _module_instance_class(name: str, ctx: FileContext) -> str | None:
+    """The project class a name the module binds once at its top level, to a call, holds."""
+    if top_level_binding_counts(ctx).get(name) != 1 or name in ctx.imports:
+        return None
+    for stmt in ctx.tree.body:
+        if (
+            isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
+            and any(isinstance(target, ast.Name) and target.id == name for target in stmt.targets)
+        ):
+            return _returned_class(stmt.value, ctx)
+    return None
+
+
+def _method_opens_session(cls: str, method: str, ctx: FileContext) -> bool:
+    """Is ``cls.method`` (a class of the project, of this module or another) a context
+    manager method that opens a session (:func:`_opening_methods`)?"""
+    if not ctx.is_first_party(cls):
+        return False
+    module, _, name = cls.rpartition(".")
+    if module == ctx.module:
+        opening = ctx.memo_of(_own_opening_methods)
+    else:
+        path = ctx.module_source_path(module)
+        if path is None or ctx.external("file_digest", path) is None:  # (recorded for the cache)
+            return False
+        opening = _module_facts(path)[4]
+    return f"{name}.{method}" in opening
+
+
+def _own_opening_methods(ctx: FileContext) -> frozenset[str]:
+    return _opening_methods(ctx.tree.body, ctx.resolve, session_factories(ctx))
 
 
 def _kept_factories(cls: ast.ClassDef, makes_factory: Callable[[ast.AST], bool]) -> frozenset[str]:
@@ -639,10 +708,10 @@ def _imported_factory(qualified: str, ctx: FileContext) -> bool:
     )
 
 
-# (session factories, session type aliases, module-level sessions, awaited factories) of
-# another module
-_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
-_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset(), frozenset())
+# (session factories, session type aliases, module-level sessions, awaited factories,
+# `Class.method` context managers opening a session) of another module
+_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
 
 
 def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:
@@ -774,6 +843,7 @@ def _module_facts(path: str) -> _Facts:
     awaited = _session_returning_functions(
         tree.body, lambda node: resolve_in(node, imports), known | factories, kind=ast.AsyncFunctionDef
     )
+    opening = _opening_methods(tree.body, lambda node: resolve_in(node, imports), known | factories)
     sessions: set[str] = set()
     for bound, call in calls:  # `session = async_scoped_session(...)`, `db = SessionLocal()`
         func = call.func
@@ -787,7 +857,7 @@ def _module_facts(path: str) -> _Facts:
         aliases |= added
     return (
         frozenset(factories - rebound), frozenset(aliases - rebound), frozenset(sessions - rebound),
-        frozenset(awaited - rebound),
+        frozenset(awaited - rebound), opening,
     )
 
 

@@ -19,7 +19,10 @@ project module that opens a session from one (in a `with`, or bound to a name it
 the `session_scope()` recipe), or such a method of a class, called on a top-level instance
 of the module or of a project module (letta's `db_registry.async_session()`, also read through
 the module: `db.db_registry.async_session()`; also opening it
-from a factory the class keeps: `self._factory = async_sessionmaker(...)`), or a
+from a factory the class keeps: `self._factory = async_sessionmaker(...)`), or on an
+instance of such a class that the handler binds once (`db_engine = get_relational_engine()`,
+a project function annotated to return it, or the class called), that the module binds
+once, or that such a call gives inline (`get_engine().session()`), or a
 function of no parameters, of the module or of a
 project module, whose body only returns a new session (`def new_session() -> AsyncSession:
 return AsyncSession(engine)`, `return SessionLocal()`; an `async def` too, awaited:
@@ -77,6 +80,7 @@ from layerlint.facts.sessions import (
     factory_spellings,
     iterates_provider,
     opens_session,
+    opens_through_method,
     own_nodes,
     session_factories_settled,
 )
@@ -98,7 +102,28 @@ class RouteOpensSession(Rule):
         # which this rule asks for on every call in an endpoint.
         if not session_factories_settled(self.ctx):
             return None
-        return self.ctx.spellings(SESSION_TYPES) | factory_spellings(self.ctx)
+        # (`with`: a project class's method may open one, `async with engine.session() as s`)
+        return self.ctx.spellings(SESSION_TYPES) | factory_spellings(self.ctx) | {"with"}
+
+    def visit_With(self, node: ast.With) -> None:
+        self._entered(node)
+
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
+        self._entered(node)
+
+    def _entered(self, node: ast.With | ast.AsyncWith) -> None:
+        """``async with db_engine.get_async_session() as session``: a method of a project
+        class (the receiver's, as far as it is known) that opens a session."""
+        handler = self.ctx.enclosing_function()
+        if handler is None or endpoint_decorator(handler, self.ctx) is None:
+            return
+        for item in node.items:
+            call = item.context_expr
+            if (
+                isinstance(call, ast.Call) and not opens_session(call, self.ctx)
+                and not calls_local_factory(call, handler, self.ctx) and opens_through_method(call, handler, self.ctx)
+            ):
+                self._report_opened(call, handler)
 
     def visit_For(self, node: ast.For) -> None:
         self._iterated_by_hand(node)
