@@ -72,9 +72,10 @@ class RepositoryBuildsResponse(Rule):
 
 
 def _class_like_names(ctx: FileContext) -> set[str]:
-    """The names a project response subclass may be called by here: a capitalized name
-    imported from a project module, or a class of the module."""
+    """The names a project response subclass may be called by here: a name imported from a
+    project module (the class, under any alias, or its module: `http.PrettyJSON(...)`), or a
+    class of the module."""
     return ctx.memo("LL108.class_like_names", lambda: {
-        *(local for local, qualified in ctx.imports.items() if local[:1].isupper() and ctx.is_first_party(qualified)),
+        *(local for local, qualified in ctx.imports.items() if ctx.is_first_party(qualified)),
         *(stmt.name for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef)),
     })
