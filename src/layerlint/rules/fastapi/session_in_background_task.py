@@ -193,9 +193,10 @@ class SessionInBackgroundTask(Rule):
             if not self._holds_arguments(expr.value):
                 return None  # (`get_user(session, uid).email`: a value, made now)
             return self._session_in(expr.value, depth + 1)  # ``Service(session).method``
-        if scheduled and isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
-            # the coroutine of a method holds its object: `service.notify(1)`, `session.commit()`
-            receiver = expr.func.value
+        if scheduled and isinstance(expr, ast.Call) and isinstance(expr.func, (ast.Attribute, ast.Name)):
+            # the coroutine of a method holds its object: `service.notify(1)`, `session.commit()`,
+            # `notify(1)` after `notify = service.notify`
+            receiver = expr.func.value if isinstance(expr.func, ast.Attribute) else None
             if isinstance(receiver, ast.Name) and is_session(receiver, self.ctx):
                 return receiver.id
             found = self._session_in(expr.func, depth + 1)
