@@ -101,11 +101,18 @@ def test_a_star_import_is_read_by_path_in_a_tree_without_init_files(tmp_path, mo
         "import os, \\\n    app.common as c\n\nAlias = c.Optional[int]\n",
         "import app as a\nimport app.common\n\nAlias = a.common.Optional[int]\n",
         'X = "#"; import app.common as c\n\nAlias = c.Optional[int]\n',
+        # (review 84: a chain split over lines or spaced, a module named with spaces)
+        "import app.common as c\n\nAlias = (c\n    .Optional)[int]\n",
+        "import app.common as c\n\nAlias = c.\\\n    Optional[int]\n",
+        "import app.common as c\n\nAlias = c . Optional[int]\n",
+        '"""Done.\n    c.Optional"""\nimport app.common as c\n\nAlias = c.Optional[int]\n',
+        "from app . common import Optional\n\nAlias = Optional[int]\n",
     ],
     ids=[
         "absolute", "relative-aliased", "parenthesized", "continued", "semicolon", "continued-before-import",
         "parenthesis-in-comment", "module-attribute", "module-alias", "dotted-module", "after-semicolon",
         "one-line-block", "continued-import", "package-alias-chain", "hash-in-string",
+        "chain-over-lines", "chain-continued", "chain-spaced", "chain-after-sentence", "spaced-module",
     ],
 )
 def test_an_import_another_module_imports_by_name_is_kept(tmp_path, monkeypatch, importer):

@@ -39,14 +39,18 @@ _SPACE = rb"(?:[ \t]|\\\r?\n)"  # (a backslash continues the statement)
 # (a statement starts a line, or follows a `;` or a one-line block's `:`)
 _START = rb"(?:^|[;:])[ \t]*"
 _FROM_IMPORT_RE = re.compile(
-    _START + rb"from" + _SPACE + rb"+(\.*)" + _SPACE + rb"*([\w.]*)" + _SPACE + rb"+import" + _SPACE
+    _START + rb"from" + _SPACE + rb"+(\.*)" + _SPACE + rb"*((?:\w|" + _SPACE + rb"*\." + _SPACE + rb"*)*)" + _SPACE
+    + rb"+import" + _SPACE
     + rb"*(\([^)]*\)|(?:[^\n\\;]|\\[\s\S])*)",
     re.MULTILINE,
 )
 # `import app.types as t` (or `import app.types`): names it reads as `t.<name>` come from there
 _IMPORT_RE = re.compile(_START + rb"import" + _SPACE + rb"+((?:[^\n\\;]|\\[\s\S])*)", re.MULTILINE)
-# a dotted chain of names (`a.types.Optional`), not inside another (`x.a.types`)
-_CHAIN_RE = re.compile(rb"(?<![\w.])\w+(?:\.\w+)+")
+# a dotted chain of names (`a.types.Optional`), not inside another (`x.a.types`); spaces
+# and line breaks around a dot too, within brackets (`(t\n .Optional)`, `t.\<newline>Optional`)
+_CHAIN_RE = re.compile(rb"(?<![\w.])\w+(?:(?:\s|\\)*\.(?:\s|\\)*\w+)+")
+_CHAIN_SPACE_RE = re.compile(rb"[\s\\]+")
+_DOT_RE = re.compile(rb"((?:\s|\\)*\.(?:\s|\\)*)")
 # a comment on a line with no quote before it (`X = "#"` keeps its line)
 _COMMENT_RE = re.compile(rb"^([^'\"\n#]*)#[^\n]*", re.MULTILINE)
 # where the names the fixes remove come from: importing them from there says nothing of a project file
@@ -103,7 +107,8 @@ def _named_imports(
         data = _COMMENT_RE.sub(rb"\1", data)
         aliases: dict[str, tuple[str, bool]] = {}  # local name of a module -> (module or path, is a path)
         for match in _FROM_IMPORT_RE.finditer(data):
-            dots, module = len(match.group(1)), match.group(2).decode("ascii", "replace")
+            # (`from app . types import x`: the module's name, its spaces gone)
+            dots, module = len(match.group(1)), _CHAIN_SPACE_RE.sub(b"", match.group(2)).decode("ascii", "replace")
             if not dots and module.partition(".")[0] in _LIBRARIES:
                 continue
             imported = _import_items(match.group(3))
@@ -127,19 +132,30 @@ def _named_imports(
         # (`a.types.Optional` after `import app as a`: `types` of app, `Optional` of app.types;
         # each dotted chain of the file once, against each alias it starts with)
         for chain in set(_CHAIN_RE.findall(data)):
-            words = chain.decode("ascii", "replace").split(".")
-            for cut in range(1, len(words)):
-                found = aliases.get(".".join(words[:cut]))
-                if found is None:
-                    continue
-                source, is_path = found
-                parts = words[cut:]
-                for depth, name in enumerate(parts):
-                    if is_path:
-                        by_path.setdefault(os.path.join(source, *parts[:depth]), set()).add(name)
-                    else:
-                        by_module.setdefault(".".join([source, *parts[:depth]]), set()).add(name)
+            for words in _chains_in(chain):
+                for cut in range(1, len(words)):
+                    found = aliases.get(".".join(words[:cut]))
+                    if found is None:
+                        continue
+                    source, is_path = found
+                    parts = words[cut:]
+                    for depth, name in enumerate(parts):
+                        if is_path:
+                            by_path.setdefault(os.path.join(source, *parts[:depth]), set()).add(name)
+                        else:
+                            by_module.setdefault(".".join([source, *parts[:depth]]), set()).add(name)
     return by_path, by_module
+
+
+def _chains_in(chain: bytes) -> list[list[str]]:
+    """The names of a dotted chain; and where a dot has spaces around it, the chain may be two
+    (`done.\n    sky.exceptions.Error` in a docstring): also the names after each such dot."""
+    if not _CHAIN_SPACE_RE.search(chain):
+        return [chain.decode("ascii", "replace").split(".")]
+    pieces = _DOT_RE.split(chain)  # names and the dots between them, alternately
+    words = [piece.decode("ascii", "replace") for piece in pieces[::2]]
+    spaced = [index + 1 for index, dot in enumerate(pieces[1::2]) if dot != b"."]
+    return [words[start:] for start in (0, *spaced)]
 
 
 def _import_items(text: bytes) -> list[tuple[str, str]]:
