@@ -29,7 +29,8 @@ so `server_default=func.now()` would give two rows the same key. `onupdate=` is 
 Alembic script folder is checked (a migration, or a module beside
 the revisions: `migrations/shared/utils.py`, whose frozen models belong to the
 migration history). When the column also has a `server_default=`
-(on the call, or on a SQLModel field's `sa_column=Column(...)`) that is the
+(on the call, or on a SQLModel field's `sa_column=Column(...)` or in its
+`sa_column_kwargs={"server_default": ...}`) that is the
 current time (`func.now()`, `text("CURRENT_TIMESTAMP")`, `text("now()")`), the
 message says to drop the client default (and to `refresh()` the object after the
 flush, as LL310 asks, to read the server's value): the ORM sends the client's
@@ -284,7 +285,8 @@ def _target_name(stmt: ast.stmt) -> str | None:
 
 
 def _server_default(call: ast.Call) -> ast.expr | None:
-    """The ``server_default=`` of the column (the call, or a SQLModel field's ``sa_column=Column(...)``)."""
+    """The ``server_default=`` of the column (the call, or a SQLModel field's ``sa_column=Column(...)``
+    or ``sa_column_kwargs={"server_default": ...}``)."""
     found = None
     for kw in call.keywords:
         if kw.arg == "server_default":
@@ -292,6 +294,12 @@ def _server_default(call: ast.Call) -> ast.expr | None:
             break
         if kw.arg == "sa_column" and isinstance(kw.value, ast.Call):
             found = next((inner.value for inner in kw.value.keywords if inner.arg == "server_default"), None)
+            break
+        if kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Dict):
+            found = next((
+                value for key, value in zip(kw.value.keys, kw.value.values)
+                if isinstance(key, ast.Constant) and key.value == "server_default"
+            ), None)
             break
     # (`server_default=None` is none)
     return None if isinstance(found, ast.Constant) and found.value is None else found
