@@ -839,9 +839,21 @@ def first_type_argument(subscript: ast.Subscript) -> ast.expr:
 
 
 def _class_named(annotation: ast.expr | None, bound: dict[str, str]) -> str | None:
-    """The qualified class a (string or not) annotation names as a plain or dotted name."""
+    """The qualified class a (string or not) annotation names as a plain or dotted name, also
+    as optional (``AsyncSession | None``, ``Optional[AsyncSession]``)."""
     annotation = parsed_annotation(annotation)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [
+            side for side in (annotation.left, annotation.right)
+            if not (isinstance(side, ast.Constant) and side.value is None)
+        ]
+        annotation = sides[0] if len(sides) == 1 else None
+    elif isinstance(annotation, ast.Subscript) and resolve_in(annotation.value, bound) in _OPTIONAL:
+        annotation = annotation.slice
     return resolve_in(annotation, bound) if isinstance(annotation, (ast.Name, ast.Attribute)) else None
+
+
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 
 
 def _provided_class(returns: ast.expr | None, bound: dict[str, str]) -> str | None:
