@@ -621,9 +621,14 @@ def opens_through_method(call: ast.expr, func: ast.FunctionDef | ast.AsyncFuncti
 
 
 def _module_instance_class(name: str, ctx: FileContext) -> str | None:
-    """The project class a name the module binds once at its top level, to a call, holds."""
-    if top_level_binding_counts(ctx).get(name) != 1 or name in ctx.imports:
+    """The project class a name the module binds once at its top level, to a call, holds; or
+    a module-level instance imported from a project module holds (``from app.db import
+    db_registry``, its class defined in a third module: ``app.registry.Registry``)."""
+    if top_level_binding_counts(ctx).get(name) != 1:
         return None
+    if name in ctx.imports:
+        qualified = ctx.imports[name]
+        return instance_class(qualified, ctx) if ctx.is_first_party(qualified) else None
     for stmt in ctx.tree.body:
         if (
             isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)

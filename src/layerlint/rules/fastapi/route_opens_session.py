@@ -22,7 +22,8 @@ the module: `db.db_registry.async_session()`; also opening it
 from a factory the class keeps: `self._factory = async_sessionmaker(...)`), or on an
 instance of such a class that the handler binds once (`db_engine = get_relational_engine()`,
 a project function annotated to return it, or the class called), that the module binds
-once, or that such a call gives inline (`get_engine().session()`), or a
+once or imports (a module-level instance of a project module, whatever module defines its
+class), or that such a call gives inline (`get_engine().session()`), or a
 function of no parameters, of the module or of a
 project module, whose body only returns a new session (`def new_session() -> AsyncSession:
 return AsyncSession(engine)`, `return SessionLocal()`; an `async def` too, awaited:
