@@ -41,8 +41,9 @@ def test_ll301_quotes_lazy_as_written_with_what_it_means():
 
 def test_ll308_with_a_server_default_says_to_drop_the_client_default():
     found = messages("LL308_server_default.py", "LL308")
-    assert set(found) == {20, 29, 37, 38, 39, 40, 46, 54}
-    for line in (20, 29, 38, 54):  # func.now(), text("CURRENT_TIMESTAMP"); 54: in `sa_column_kwargs`
+    assert set(found) == {20, 29, 37, 38, 39, 40, 46, 54, 62, 67}
+    assert found[62].endswith("is computed by the client: use `server_default=func.now()`")  # (none given)
+    for line in (20, 29, 38, 54, 67):  # func.now(), text("CURRENT_TIMESTAMP"); 54, 67: in `sa_column_kwargs`
         assert found[line].endswith(
             "every ORM insert sends it instead of the column's `server_default`: drop it "
             "(and `refresh()` the object after the flush to read the server's value)"

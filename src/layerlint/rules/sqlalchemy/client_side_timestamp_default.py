@@ -286,7 +286,7 @@ def _target_name(stmt: ast.stmt) -> str | None:
 
 def _server_default(call: ast.Call) -> ast.expr | None:
     """The ``server_default=`` of the column (the call, or a SQLModel field's ``sa_column=Column(...)``
-    or ``sa_column_kwargs={"server_default": ...}``)."""
+    or ``sa_column_kwargs={"server_default": ...}``, ``dict(server_default=...)``)."""
     found = None
     for kw in call.keywords:
         if kw.arg == "server_default":
@@ -300,6 +300,12 @@ def _server_default(call: ast.Call) -> ast.expr | None:
                 value for key, value in zip(kw.value.keys, kw.value.values)
                 if isinstance(key, ast.Constant) and key.value == "server_default"
             ), None)
+        elif (
+            kw.arg == "sa_column_kwargs" and isinstance(kw.value, ast.Call) and not kw.value.args
+            and isinstance(kw.value.func, ast.Name) and kw.value.func.id == "dict"
+        ):  # (`dict(server_default=func.now())`)
+            found = next((inner.value for inner in kw.value.keywords if inner.arg == "server_default"), None)
+        if found is not None:
             break
     # (`server_default=None` is none)
     return None if isinstance(found, ast.Constant) and found.value is None else found
