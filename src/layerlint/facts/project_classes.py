@@ -1325,6 +1325,39 @@ def method_context_manager(qualified: str, method: str, ctx: FileContext) -> tup
     )
 
 
+def method_definer(qualified: str, method: str, ctx: FileContext) -> str | None:
+    """The project class whose body defines ``method`` for a class of a project module (or of
+    the module being linted): the class itself, or the nearest base that does (along the
+    listed bases, first base first), re-exports followed, qualified where it is defined;
+    None when no project class along the way does, or it is not known."""
+    return ctx.memo(
+        ("project_classes.method_definer", qualified, method), lambda: _method_definer(qualified, method, ctx, 0)[1]
+    )
+
+
+def _method_definer(qualified: str, method: str, ctx: FileContext, hops: int) -> tuple[bool, str | None]:
+    """(found a definition, or cannot tell?; the class defining it) for :func:`method_definer`."""
+    if not ctx.is_first_party(qualified):
+        return False, None
+    module, _, name = qualified.rpartition(".")
+    read = _module_or_own(module, ctx, hops)
+    if read is None:
+        return True, None
+    if name in read.imports:
+        return _method_definer(read.imports[name], method, ctx, hops + 1)
+    if name not in read.bases:
+        return True, None
+    if method in read.own[name]:
+        return True, qualified
+    for base in read.bases[name]:
+        if base == UNKNOWN_BASE:
+            return True, None
+        found = _method_definer(base, method, ctx, hops + 1)
+        if found[0]:
+            return found
+    return False, None
+
+
 def _method_context_manager(
     qualified: str, method: str, ctx: FileContext, hops: int
 ) -> tuple[bool, tuple[str, str] | None]:

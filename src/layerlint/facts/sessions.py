@@ -70,9 +70,11 @@ from layerlint.facts.project_classes import (
     inherited_attribute_types,
     instance_class,
     method_context_manager,
+    method_definer,
     module_calls,
     module_level_statements,
     outside_bases,
+    parsed_annotation,
     provided_class,
     read_outside_bases,
     rebound_at_top,
@@ -607,6 +609,8 @@ def opens_through_method(call: ast.expr, func: ast.FunctionDef | ast.AsyncFuncti
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
         return False
     receiver = call.func.value
+    if isinstance(receiver, ast.Await):  # (`(await get_engine()).session()`)
+        receiver = receiver.value
     if isinstance(receiver, ast.Call):
         cls = _returned_class(receiver, ctx)
     elif isinstance(receiver, ast.Name) and receiver.id not in ("self", "cls"):
@@ -630,20 +634,32 @@ def _module_instance_class(name: str, ctx: FileContext) -> str | None:
         qualified = ctx.imports[name]
         return instance_class(qualified, ctx) if ctx.is_first_party(qualified) else None
     for stmt in ctx.tree.body:
-        if (
-            isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
-            and any(isinstance(target, ast.Name) and target.id == name for target in stmt.targets)
-        ):
-            return _returned_class(stmt.value, ctx)
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        elif isinstance(stmt, ast.AnnAssign):
+            targets = [stmt.target]
+        else:
+            continue
+        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value  # type: ignore[union-attr]
+            if isinstance(stmt, ast.AnnAssign):  # (`engine: Adapter = get_engine()`)
+                qualified = ctx.resolve(parsed_annotation(stmt.annotation))
+                if qualified is not None and ctx.is_first_party(qualified):
+                    return qualified
+            return _returned_class(value, ctx) if isinstance(value, ast.Call) else None
     return None
 
 
 def _method_opens_session(cls: str, method: str, ctx: FileContext) -> bool:
-    """Is ``cls.method`` (a class of the project, of this module or another) a context
-    manager method that opens a session (:func:`_opening_methods`)?"""
+    """Is ``cls.method`` (a class of the project, of this module or another, re-exports
+    followed) a context manager method that opens a session (:func:`_opening_methods`), as
+    the class or the nearest base defining it has it?"""
     if not ctx.is_first_party(cls):
         return False
-    module, _, name = cls.rpartition(".")
+    definer = method_definer(cls, method, ctx)
+    if definer is None:
+        return False
+    module, _, name = definer.rpartition(".")
     if module == ctx.module:
         opening = ctx.memo_of(_own_opening_methods)
     else:

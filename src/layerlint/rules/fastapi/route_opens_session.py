@@ -19,11 +19,14 @@ project module that opens a session from one (in a `with`, or bound to a name it
 the `session_scope()` recipe), or such a method of a class, called on a top-level instance
 of the module or of a project module (letta's `db_registry.async_session()`, also read through
 the module: `db.db_registry.async_session()`; also opening it
-from a factory the class keeps: `self._factory = async_sessionmaker(...)`), or on an
+from a factory the class keeps: `self._factory = async_sessionmaker(...)`; the class's own
+method or the nearest base's, re-exports followed), or on an
 instance of such a class that the handler binds once (`db_engine = get_relational_engine()`,
-a project function annotated to return it, or the class called), that the module binds
-once or imports (a module-level instance of a project module, whatever module defines its
-class), or that such a call gives inline (`get_engine().session()`), or a
+a project function annotated to return it, or the class called) or takes as a parameter
+annotated with it (from `Depends(...)` too: the handler still opens the session itself),
+that the module binds once or imports (a module-level instance of a project module,
+whatever module defines its class), or that such a call gives inline
+(`get_engine().session()`, `(await get_engine()).session()`), or a
 function of no parameters, of the module or of a
 project module, whose body only returns a new session (`def new_session() -> AsyncSession:
 return AsyncSession(engine)`, `return SessionLocal()`; an `async def` too, awaited:
