@@ -294,8 +294,9 @@ def is_session_provider(node: ast.AST, ctx: FileContext) -> bool:
 
 
 def _provides_session(dependency: ast.expr, ctx: FileContext) -> bool:
-    """Does a dependency callable (``get_db``) yield a session: a function of the module
-    annotated so, or one named like a provider whose annotation names no other class?"""
+    """Does a dependency callable (``get_db``) yield a session: a function of the module or
+    of a project module annotated so (``def get_database() -> Iterator[Session]``, read
+    there), or one named like a provider whose annotation names no other class?"""
     if isinstance(dependency, ast.Name):
         sessions, others = ctx.memo("sessions.providers", lambda: _local_providers(ctx))
         if dependency.id in sessions:
@@ -303,9 +304,12 @@ def _provides_session(dependency: ast.expr, ctx: FileContext) -> bool:
         if dependency.id in others and dependency.id not in ctx.imports:
             return False  # its return annotation names another class: its name does not decide
     last = dependency.attr if isinstance(dependency, ast.Attribute) else getattr(dependency, "id", "")
-    if not _PROVIDER_RE.search(last):
-        return False
     qualified = ctx.resolve(dependency)
+    if not _PROVIDER_RE.search(last):
+        return (
+            qualified is not None and ctx.is_first_party(qualified)
+            and _names_session_type(provided_class(qualified, ctx) or "", ctx)
+        )
     return not (qualified and ctx.is_first_party(qualified) and _provides_other_class(qualified, ctx))
 
 

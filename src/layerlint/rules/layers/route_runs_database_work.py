@@ -21,7 +21,8 @@ read through its module: `deps.SessionDep`), a parameter whose
 default is `Depends(<session provider>)`, or annotated `Annotated[X, Depends(<session
 provider>)]` (unless its type is another class: `db: DatabaseManager = Depends(get_db)`,
 `session: Annotated[httpx.AsyncClient, Depends(get_http_session)]`; a session provider
-is a function of the module annotated to return or yield a session, or one named like a
+is a function of the module or of a project module annotated to return or yield a session
+(`def get_database() -> Iterator[Session]`, whatever its name), or one named like a
 provider, `get_db`, `get_session`, unless its return annotation, read in the project
 module that defines it, names another class: `-> AsyncIterator[httpx.AsyncClient]`;
 a bare `-> Generator` names none; or, without one, unless every value it returns or
