@@ -30,6 +30,10 @@ The session also counts when it is passed inside the scheduled call
 an `if`; and a name bound to what holds one: `notify = service.notify`, `coro =
 f(session)` then `create_task(coro)`), not through a function whose result is computed then
 (`add_task(send_email, get_user(session, uid).email)`, `create_task(audit(str(session)))`).
+A task the handler awaits where it makes it (`await asyncio.create_task(...)`, also through
+`asyncio.wait_for(...)` or `asyncio.shield(...)`) is done before the handler goes on and
+is not flagged; one bound to a name and awaited later runs beside the handler meanwhile,
+and is.
 
 ## Why is this bad?
 The request's session is closed when the response is sent (the dependency's
@@ -112,16 +116,26 @@ class SessionInBackgroundTask(Rule):
                 for value in self._values_of(func.value)
             )
         ):
-            what, carried = "a task that outlives the request", node.args[:1]
+            what, carried = "a task that runs beside the handler or after it", node.args[:1]
         if what is None:
             return
         # (the coroutine `create_task` is given holds its arguments: `send_welcome(db, ...)`)
-        scheduled = what == "a task that outlives the request"
+        scheduled = what == "a task that runs beside the handler or after it"
+        if scheduled and id(node) in self._awaited_at_once():
+            return  # `await asyncio.create_task(...)`: done before the handler goes on
         session = next(
             (s for s in (self._session_in(e, scheduled=scheduled) for e in carried) if s is not None), None
         )
         if session is not None:
             self.report(node, f"route handler hands its session `{session}` to {what}: let the task open its own")
+
+    def _awaited_at_once(self) -> frozenset[int]:
+        """The calls the handler awaits where it makes them (by id): ``await create_task(...)``,
+        also through ``asyncio.wait_for(...)`` or ``asyncio.shield(...)``."""
+        handler = self.ctx.enclosing_function()
+        if handler is None:
+            return frozenset()
+        return self.ctx.memo(("LL604.awaited", id(handler)), lambda: _awaited_at_once(handler, self.ctx))
 
     def _values_of(self, expr: ast.expr) -> list[ast.expr]:
         """What an expression is: itself, or for a name the handler binds only by assignment,
@@ -216,6 +230,21 @@ class SessionInBackgroundTask(Rule):
                 if isinstance(sub, ast.Name) and is_session(sub, self.ctx):
                     return sub.id
         return None
+
+
+def _awaited_at_once(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
+    found = set()
+    for node in ast.walk(handler):
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            call = node.value
+            found.add(id(call))
+            if ctx.resolve(call.func) in _AWAITING_WRAPPERS and call.args:
+                found.add(id(call.args[0]))
+    return frozenset(found)
+
+
+# what awaits the task it is given, in the awaiting handler
+_AWAITING_WRAPPERS = frozenset({"asyncio.wait_for", "asyncio.shield"})
 
 
 def _top_level_values(ctx: FileContext) -> dict[str, list[ast.expr]]:
