@@ -181,7 +181,7 @@ class SessionInBackgroundTask(Rule):
         ``partial``, an object (``Service(session)``, ``Service(session).method``), a lambda;
         or, ``scheduled``, the coroutine ``create_task`` is given. A function's result, made
         now (``get_user(session, uid).email``), carries none."""
-        if depth > 4:
+        if depth > 8:  # (an object holding one holding the session, each bound to a name first)
             return None
         if isinstance(expr, (ast.Name, ast.Attribute)) and is_session(expr, self.ctx):
             return ast.unparse(expr)
