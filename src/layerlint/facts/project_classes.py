@@ -1338,7 +1338,7 @@ def method_definer(qualified: str, method: str, ctx: FileContext) -> str | None:
 def _method_definer(qualified: str, method: str, ctx: FileContext, hops: int) -> tuple[bool, str | None]:
     """(found a definition, or cannot tell?; the class defining it) for :func:`method_definer`."""
     if not ctx.is_first_party(qualified):
-        return False, None
+        return True, None  # a library base may define it: which does is not known (review 88)
     module, _, name = qualified.rpartition(".")
     read = _module_or_own(module, ctx, hops)
     if read is None:

@@ -31,9 +31,9 @@ an `if`; and a name bound to what holds one: `notify = service.notify`, `coro =
 f(session)` then `create_task(coro)`), not through a function whose result is computed then
 (`add_task(send_email, get_user(session, uid).email)`, `create_task(audit(str(session)))`).
 A task the handler awaits where it makes it (`await asyncio.create_task(...)`, also through
-`asyncio.wait_for(...)` or `asyncio.shield(...)`) is done before the handler goes on and
-is not flagged; one bound to a name and awaited later runs beside the handler meanwhile,
-and is.
+`asyncio.wait_for(...)`) is done before the handler goes on and is not flagged; one bound
+to a name and awaited later runs beside the handler meanwhile, and is, as is one given to
+`asyncio.shield(...)`, which goes on when the handler is cancelled.
 
 ## Why is this bad?
 The request's session is closed when the response is sent (the dependency's
@@ -131,7 +131,7 @@ class SessionInBackgroundTask(Rule):
 
     def _awaited_at_once(self) -> frozenset[int]:
         """The calls the handler awaits where it makes them (by id): ``await create_task(...)``,
-        also through ``asyncio.wait_for(...)`` or ``asyncio.shield(...)``."""
+        also through ``asyncio.wait_for(...)``."""
         handler = self.ctx.enclosing_function()
         if handler is None:
             return frozenset()
@@ -243,8 +243,9 @@ def _awaited_at_once(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
     return frozenset(found)
 
 
-# what awaits the task it is given, in the awaiting handler
-_AWAITING_WRAPPERS = frozenset({"asyncio.wait_for", "asyncio.shield"})
+# what awaits the task it is given, in the awaiting handler (not `asyncio.shield`: a shielded
+# task goes on when the handler is cancelled, after the session is closed)
+_AWAITING_WRAPPERS = frozenset({"asyncio.wait_for"})
 
 
 def _top_level_values(ctx: FileContext) -> dict[str, list[ast.expr]]:
