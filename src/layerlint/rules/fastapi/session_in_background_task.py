@@ -14,7 +14,10 @@ the request and passes it a session:
   `loop.create_task(...)` on `asyncio.get_event_loop()`/`get_running_loop()` (also held
   in a name the handler, or the module's top level, binds to it: `loop =
   asyncio.get_running_loop()`); the coroutine of a method holds its object
-  (`create_task(service.notify(uid))`, `create_task(session.commit())`).
+  (`create_task(service.notify(uid))`, `create_task(session.commit())`);
+- `group.create_task(f(session))` on an `asyncio.TaskGroup()` the handler enters (`async
+  with ... as group`), and `tg.start_soon(f, session)` on an anyio task group: the tasks
+  run beside each other and the block's code.
 
 A session is what the engine knows as one: a parameter annotated
 `AsyncSession`/`Session` or defaulting to `Depends(<session provider>)` (as LL106
@@ -94,7 +97,7 @@ class SessionInBackgroundTask(Rule):
     def needles(self) -> set[str]:
         # a scheduling call spells `add_task`, `create_task` or (an alias of) BackgroundTask,
         # create_task or ensure_future; sessions are looked for only under such a call
-        return {"add_task", "create_task"} | self.ctx.spellings(BACKGROUND_TASK | CREATE_TASK)
+        return {"add_task", "create_task", "start_soon"} | self.ctx.spellings(BACKGROUND_TASK | CREATE_TASK)
 
     def visit_Call(self, node: ast.Call) -> None:
         if enclosing_endpoint(self.ctx) is None:
@@ -111,12 +114,20 @@ class SessionInBackgroundTask(Rule):
             isinstance(func, ast.Attribute)
             and func.attr == "create_task"
             and isinstance(func.value, (ast.Call, ast.Name))
-            and any(
-                isinstance(value, ast.Call) and self.ctx.resolve(value.func) in EVENT_LOOPS
-                for value in self._values_of(func.value)
+            and (
+                any(
+                    isinstance(value, ast.Call) and self.ctx.resolve(value.func) in EVENT_LOOPS
+                    for value in self._values_of(func.value)
+                )
+                or self._task_group(func.value) == "asyncio.TaskGroup"
             )
         ):
             what, carried = "a task that runs beside the handler or after it", node.args[:1]
+        elif (
+            isinstance(func, ast.Attribute) and func.attr == "start_soon"
+            and self._task_group(func.value) == "anyio.create_task_group"
+        ):  # `tg.start_soon(f, session)`: the function and its arguments, as `add_task` takes them
+            what, carried = "a task that runs beside the handler or after it", [*node.args]
         if what is None:
             return
         # (the coroutine `create_task` is given holds its arguments: `send_welcome(db, ...)`)
@@ -128,6 +139,15 @@ class SessionInBackgroundTask(Rule):
         )
         if session is not None:
             self.report(node, f"route handler hands its session `{session}` to {what}: let the task open its own")
+
+    def _task_group(self, receiver: ast.expr) -> str | None:
+        """What made the task group a name holds: ``asyncio.TaskGroup`` or
+        ``anyio.create_task_group``, bound by ``async with ... as group`` in the handler."""
+        handler = self.ctx.enclosing_function()
+        if handler is None or not isinstance(receiver, ast.Name):
+            return None
+        groups = self.ctx.memo(("LL604.task_groups", id(handler)), lambda: _task_groups(handler, self.ctx))
+        return groups.get(receiver.id)
 
     def _awaited_at_once(self) -> frozenset[int]:
         """The calls the handler awaits where it makes them (by id): ``await create_task(...)``,
@@ -230,6 +250,21 @@ class SessionInBackgroundTask(Rule):
                 if isinstance(sub, ast.Name) and is_session(sub, self.ctx):
                     return sub.id
         return None
+
+
+def _task_groups(handler: ast.AST, ctx: FileContext) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in ast.walk(handler):
+        if isinstance(node, ast.AsyncWith):
+            for item in node.items:
+                made = ctx.resolve(item.context_expr.func) if isinstance(item.context_expr, ast.Call) else None
+                if made in _TASK_GROUPS and isinstance(item.optional_vars, ast.Name):
+                    found[item.optional_vars.id] = made
+    return found
+
+
+# what makes a task group, whose tasks run beside the code of its `async with` block
+_TASK_GROUPS = frozenset({"asyncio.TaskGroup", "anyio.create_task_group"})
 
 
 def _awaited_at_once(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
