@@ -60,7 +60,9 @@ from layerlint.facts.project_classes import (
     assigned_values,
     built_by,
     built_class,
+    class_attributes,
     context_manager_yield,
+    defining_name,
     first_type_argument,
     function_returns_call_of,
     gives_items,
@@ -75,6 +77,7 @@ from layerlint.facts.project_classes import (
     module_level_statements,
     outside_bases,
     parsed_annotation,
+    project_ancestors,
     provided_class,
     read_outside_bases,
     rebound_at_top,
@@ -550,7 +553,8 @@ def _instance_context_managers(
     classes = {stmt.name for stmt in body if isinstance(stmt, ast.ClassDef)}
     if not classes:
         return set()
-    methods = _opening_methods(body, resolve, factories)
+    # (the methods whose factories the class's own assignments settle: its instance's class)
+    settled = [name for name, (_, own) in _opening_methods(body, resolve, factories).items() if own]
     found: set[str] = set()
     for stmt in body:
         if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call)):
@@ -561,27 +565,33 @@ def _instance_context_managers(
         for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
             if isinstance(target, ast.Name):
                 found.update(
-                    f"{target.id}.{method}" for owner, _, method in (m.partition(".") for m in methods)
+                    f"{target.id}.{method}" for owner, _, method in (name.partition(".") for name in settled)
                     if owner == callee.id
                 )
     return found
 
 
+# ``Class.method`` -> (the ``self.<attr>`` factories it opens its session from, none when
+# from a session class or a module's factory; do the class's own assignments settle them?)
+_Opening = dict[str, tuple[frozenset[str], bool]]
+
+
 def _opening_methods(
     body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
-) -> frozenset[str]:
-    """``Class.method`` for each ``@(async)contextmanager`` method of a top-level class of
-    the module that opens a session (as :func:`_session_context_managers` reads a function):
-    from a session class, a factory of the module, or a factory the class keeps
-    (``self._factory = async_sessionmaker(...)`` in ``__init__``, then ``async with
-    self._factory() as session``)."""
+) -> _Opening:
+    """Each ``@(async)contextmanager`` method of a top-level class of the module that opens
+    a session (as :func:`_session_context_managers` reads a function): from a session class,
+    a factory of the module, or a factory kept as an attribute (``self._factory =
+    async_sessionmaker(...)`` in ``__init__``, then ``async with self._factory() as
+    session``): one the class assigns only that, or one it does not assign at all, which a
+    subclass may (the instance's class decides: :func:`_method_opens_session`)."""
 
     def makes_factory(node: ast.AST) -> bool:
         return isinstance(node, ast.Call) and (
             resolve(node.func) in SESSION_FACTORIES or (isinstance(node.func, ast.Name) and node.func.id in factories)
         )
 
-    found: set[str] = set()
+    found: _Opening = {}
     for cls in body:
         if not isinstance(cls, ast.ClassDef):
             continue
@@ -589,19 +599,39 @@ def _opening_methods(
         if not candidates:
             continue
         kept = _kept_factories(cls, makes_factory)
+        assigned = _self_assigned(cls)
+        for func in candidates:
+            used: set[str] = set()
 
-        def opens(node: ast.AST, kept: frozenset[str] = kept) -> bool:
-            if not isinstance(node, ast.Call):
+            def opens(node: ast.AST, used: set[str] = used, kept: frozenset[str] = kept) -> bool:
+                if not isinstance(node, ast.Call):
+                    return False
+                func = node.func
+                if resolve(func) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in factories):
+                    return True
+                if (
+                    isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"
+                    and (func.attr in kept or func.attr not in assigned)
+                ):
+                    used.add(func.attr)
+                    return True
                 return False
-            func = node.func
-            return (
-                resolve(func) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in factories)
-                or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-                    and func.value.id == "self" and func.attr in kept)
-            )
 
-        found.update(f"{cls.name}.{func.name}" for func in candidates if _manages_opened_session(func, opens))
-    return frozenset(found)
+            if _manages_opened_session(func, opens):
+                found[f"{cls.name}.{func.name}"] = (frozenset(used), used <= kept)
+    return found
+
+
+def _self_assigned(cls: ast.ClassDef) -> frozenset[str]:
+    """The attributes a class's body or methods bind (``self.<attr> = ...``, methods, names)."""
+    names = {stmt.name for stmt in cls.body if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))}
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+            if node.value.id == "self":
+                names.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return frozenset(names)
 
 
 def opens_through_method(call: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
@@ -671,10 +701,28 @@ def _method_opens_session(cls: str, method: str, ctx: FileContext) -> bool:
         if path is None or ctx.external("file_digest", path) is None:  # (recorded for the cache)
             return False
         opening = _module_facts(path)[4]
-    return f"{name}.{method}" in opening
+    found = opening.get(f"{name}.{method}")
+    if found is None:
+        return False
+    attributes = found[0]
+    if not attributes:
+        return True  # (from a session class or a module's factory)
+    # the factory attributes are the instance's: what its class and every project class it
+    # derives from assign them must all be session makers (a subclass may set another)
+    classes = {defining_name(cls, ctx) or cls, *project_ancestors(cls, ctx)}
+    for attribute in attributes:
+        values = []
+        for owner in classes:
+            read = class_attributes(owner, ctx)
+            if read is None:
+                return False  # (a class of the chain out of reach)
+            values.extend(read[1].get(attribute, ()))
+        if not values or not all(value.classes and value.classes[0] in SESSION_FACTORIES for value in values):
+            return False
+    return True
 
 
-def _own_opening_methods(ctx: FileContext) -> frozenset[str]:
+def _own_opening_methods(ctx: FileContext) -> _Opening:
     return _opening_methods(ctx.tree.body, ctx.resolve, session_factories(ctx))
 
 
@@ -734,9 +782,9 @@ def _imported_factory(qualified: str, ctx: FileContext) -> bool:
 
 
 # (session factories, session type aliases, module-level sessions, awaited factories,
-# `Class.method` context managers opening a session) of another module
-_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
-_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+# `Class.method` context managers opening a session) of another module (never changed)
+_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], "_Opening"]
+_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset(), frozenset(), {})
 
 
 def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:
