@@ -1337,8 +1337,10 @@ def method_definer(qualified: str, method: str, ctx: FileContext) -> str | None:
 
 def _method_definer(qualified: str, method: str, ctx: FileContext, hops: int) -> tuple[bool, str | None]:
     """(found a definition, or cannot tell?; the class defining it) for :func:`method_definer`."""
+    if qualified in _BARE_BASES:
+        return False, None  # (`ABC`, `Generic[T]`, `Protocol`: define no method of a project's)
     if not ctx.is_first_party(qualified):
-        return True, None  # a library base may define it: which does is not known (review 88)
+        return True, None  # another library's base may define it: which does is not known (review 88)
     module, _, name = qualified.rpartition(".")
     read = _module_or_own(module, ctx, hops)
     if read is None:
@@ -1356,6 +1358,13 @@ def _method_definer(qualified: str, method: str, ctx: FileContext, hops: int) ->
         if found[0]:
             return found
     return False, None
+
+
+# the standard library's bases that bring no method of their own a project calls
+_BARE_BASES = frozenset({
+    "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol", "typing_extensions.Generic",
+    "builtins.object",
+})
 
 
 def _method_context_manager(

@@ -60,7 +60,6 @@ from layerlint.facts.project_classes import (
     assigned_values,
     built_by,
     built_class,
-    class_attributes,
     context_manager_yield,
     defining_name,
     first_type_argument,
@@ -554,7 +553,7 @@ def _instance_context_managers(
     if not classes:
         return set()
     # (the methods whose factories the class's own assignments settle: its instance's class)
-    settled = [name for name, (_, own) in _opening_methods(body, resolve, factories).items() if own]
+    settled = [name for name, (_, own) in _opening_methods(body, resolve, factories)[0].items() if own]
     found: set[str] = set()
     for stmt in body:
         if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call)):
@@ -574,64 +573,149 @@ def _instance_context_managers(
 # ``Class.method`` -> (the ``self.<attr>`` factories it opens its session from, none when
 # from a session class or a module's factory; do the class's own assignments settle them?)
 _Opening = dict[str, tuple[frozenset[str], bool]]
+# ``Class`` -> each attribute it binds (``self.<attr> = ...`` in a method, ``<attr> = ...`` in
+# its body) -> what it binds it to: "factory" (a session maker), "none", or "other"
+_FactoryAttributes = dict[str, dict[str, frozenset[str]]]
 
 
 def _opening_methods(
     body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
-) -> _Opening:
+) -> tuple[_Opening, _FactoryAttributes]:
     """Each ``@(async)contextmanager`` method of a top-level class of the module that opens
     a session (as :func:`_session_context_managers` reads a function): from a session class,
     a factory of the module, or a factory kept as an attribute (``self._factory =
     async_sessionmaker(...)`` in ``__init__``, then ``async with self._factory() as
-    session``): one the class assigns only that, or one it does not assign at all, which a
-    subclass may (the instance's class decides: :func:`_method_opens_session`)."""
-
-    def makes_factory(node: ast.AST) -> bool:
-        return isinstance(node, ast.Call) and (
-            resolve(node.func) in SESSION_FACTORIES or (isinstance(node.func, ast.Name) and node.func.id in factories)
-        )
-
+    session``, also through a local name or ``.begin()``): one the class binds only to that
+    (or None: ``close()`` of the ``DatabaseSessionManager`` recipe), or one it does not bind
+    at all, which a subclass may (the instance's class decides: :func:`_method_opens_session`);
+    and what each class binds its attributes to."""
     found: _Opening = {}
+    bound_by: _FactoryAttributes = {}
     for cls in body:
         if not isinstance(cls, ast.ClassDef):
             continue
+        kinds = bound_by[cls.name] = _factory_attributes(cls, resolve, factories)
         candidates = _context_manager_candidates(cls.body, resolve)
         if not candidates:
             continue
-        kept = _kept_factories(cls, makes_factory)
-        assigned = _self_assigned(cls)
+        kept = frozenset(attr for attr, kind in kinds.items() if "factory" in kind and "other" not in kind)
+        bound = set(kinds) | {stmt.name for stmt in cls.body if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))}
         for func in candidates:
             used: set[str] = set()
+            aliases = _attribute_aliases(func)  # (`async_session_maker = self.sessionmaker`)
 
-            def opens(node: ast.AST, used: set[str] = used, kept: frozenset[str] = kept) -> bool:
+            def opens(
+                node: ast.AST, used: set[str] = used, aliases: dict[str, str] = aliases,
+                kept: frozenset[str] = kept, bound: set[str] = bound,
+            ) -> bool:
                 if not isinstance(node, ast.Call):
                     return False
                 func = node.func
+                if isinstance(func, ast.Attribute) and func.attr == "begin":
+                    func = func.value  # (`async with self._factory.begin() as session`)
                 if resolve(func) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in factories):
                     return True
-                if (
-                    isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"
-                    and (func.attr in kept or func.attr not in assigned)
-                ):
-                    used.add(func.attr)
+                if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+                    attr = func.attr
+                elif isinstance(func, ast.Name) and func.id in aliases:
+                    attr = aliases[func.id]
+                else:
+                    return False
+                if attr in kept or attr not in bound:
+                    used.add(attr)
                     return True
                 return False
 
             if _manages_opened_session(func, opens):
                 found[f"{cls.name}.{func.name}"] = (frozenset(used), used <= kept)
-    return found
+    return found, bound_by
 
 
-def _self_assigned(cls: ast.ClassDef) -> frozenset[str]:
-    """The attributes a class's body or methods bind (``self.<attr> = ...``, methods, names)."""
-    names = {stmt.name for stmt in cls.body if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))}
-    for node in ast.walk(cls):
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
-            if node.value.id == "self":
-                names.add(node.attr)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-    return frozenset(names)
+def _attribute_aliases(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+    """The names a method binds once, to ``self.<attr>`` -> that attribute."""
+    counts: dict[str, int] = {}
+    aliases: dict[str, str] = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        if (
+            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Attribute) and isinstance(node.value.value, ast.Name)
+            and node.value.value.id == "self"
+        ):
+            aliases[node.targets[0].id] = node.value.attr
+    return {name: attr for name, attr in aliases.items() if counts.get(name) == 1}
+
+
+def _factory_attributes(
+    cls: ast.ClassDef, resolve: Callable[[ast.AST], str | None], factories: Container[str]
+) -> dict[str, frozenset[str]]:
+    """What a class binds each attribute to (:data:`_FactoryAttributes`): ``self.<attr> =``
+    in its methods, ``<attr> =`` in its body."""
+    kinds: dict[str, set[str]] = {}
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                if isinstance(target, ast.Name):  # (`_factory = async_sessionmaker(engine)` in the body)
+                    kinds.setdefault(target.id, set()).add(_factory_kind(stmt.value, {}, resolve, factories))
+        elif isinstance(stmt, FUNCTION_TYPES):
+            args = stmt.args
+            params = {arg.arg: arg.annotation for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Assign):
+                    targets, value = node.targets, node.value
+                elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                    targets, value = [node.target], node.value
+                elif isinstance(node, ast.AugAssign):
+                    targets, value = [node.target], None
+                else:
+                    continue
+                for target in targets:
+                    if _is_self_attribute_target(target):
+                        kinds.setdefault(target.attr, set()).add(  # type: ignore[attr-defined]
+                            _factory_kind(value, params, resolve, factories)
+                        )
+                        continue
+                    for part in ast.walk(target):  # (`self.a, self.b = ...`, `self.a.b = ...`: not known)
+                        if _is_self_attribute_target(part):
+                            kinds.setdefault(part.attr, set()).add("other")  # type: ignore[attr-defined]
+    return {attr: frozenset(found) for attr, found in kinds.items()}
+
+
+def _is_self_attribute_target(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def _factory_kind(
+    value: ast.expr | None, params: dict[str, ast.expr | None], resolve: Callable[[ast.AST], str | None],
+    factories: Container[str],
+) -> str:
+    """"factory" for a session maker (``async_sessionmaker(...)``, the module's factory, a
+    parameter annotated as one or named like one, ``factory or async_sessionmaker(...)``),
+    "none" for None, else "other"."""
+    if value is None:
+        return "other"
+    if isinstance(value, ast.Constant) and value.value is None:
+        return "none"
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        parts = {_factory_kind(part, params, resolve, factories) for part in value.values}
+        return "factory" if parts <= {"factory", "none"} and "factory" in parts else "other"
+    if isinstance(value, ast.Call):
+        return "factory" if resolve(value.func) in SESSION_FACTORIES else "other"
+    if isinstance(value, ast.Name) and value.id in params:
+        annotation = parsed_annotation(params[value.id])
+        if isinstance(annotation, ast.BinOp):  # (`async_sessionmaker | None`)
+            sides = [side for side in (annotation.left, annotation.right)
+                     if not (isinstance(side, ast.Constant) and side.value is None)]
+            annotation = sides[0] if len(sides) == 1 else None
+        if isinstance(annotation, ast.Subscript):  # (`async_sessionmaker[AsyncSession]`)
+            annotation = annotation.value
+        if annotation is not None:
+            return "factory" if resolve(annotation) in SESSION_FACTORIES else "other"
+        return "factory" if _named_like_factory(value.id) else "other"  # (`session_factory`, unannotated)
+    if isinstance(value, ast.Name):
+        return "factory" if value.id in factories else "other"  # (`self._factory = SessionLocal`)
+    return "other"
 
 
 def opens_through_method(call: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
@@ -693,56 +777,40 @@ def _method_opens_session(cls: str, method: str, ctx: FileContext) -> bool:
     definer = method_definer(cls, method, ctx)
     if definer is None:
         return False
-    module, _, name = definer.rpartition(".")
-    if module == ctx.module:
-        opening = ctx.memo_of(_own_opening_methods)
-    else:
-        path = ctx.module_source_path(module)
-        if path is None or ctx.external("file_digest", path) is None:  # (recorded for the cache)
-            return False
-        opening = _module_facts(path)[4]
-    found = opening.get(f"{name}.{method}")
+    read = _class_openings(definer, ctx)
+    found = read[0].get(f"{definer.rpartition('.')[2]}.{method}") if read is not None else None
     if found is None:
         return False
     attributes = found[0]
     if not attributes:
         return True  # (from a session class or a module's factory)
     # the factory attributes are the instance's: what its class and every project class it
-    # derives from assign them must all be session makers (a subclass may set another)
-    classes = {defining_name(cls, ctx) or cls, *project_ancestors(cls, ctx)}
-    for attribute in attributes:
-        values = []
-        for owner in classes:
-            read = class_attributes(owner, ctx)
-            if read is None:
-                return False  # (a class of the chain out of reach)
-            values.extend(read[1].get(attribute, ()))
-        if not values or not all(value.classes and value.classes[0] in SESSION_FACTORIES for value in values):
-            return False
-    return True
+    # derives from bind them to must be session makers (or None), one at least
+    kinds: set[str] = set()
+    for owner in {defining_name(cls, ctx) or cls, *project_ancestors(cls, ctx)}:
+        read = _class_openings(owner, ctx)
+        if read is None:
+            return False  # (a class of the chain out of reach)
+        bound = read[1].get(owner.rpartition(".")[2], {})
+        for attribute in attributes:
+            kinds |= bound.get(attribute, frozenset())
+    return "factory" in kinds and kinds <= {"factory", "none"}
 
 
-def _own_opening_methods(ctx: FileContext) -> _Opening:
+def _class_openings(qualified: str, ctx: FileContext) -> tuple[_Opening, _FactoryAttributes] | None:
+    """:func:`_opening_methods` of the module defining the class ``qualified`` (this one, or
+    another project module's, recorded for the cache)."""
+    module = qualified.rpartition(".")[0]
+    if module == ctx.module:
+        return ctx.memo_of(_own_opening_methods)
+    path = ctx.module_source_path(module)
+    if path is None or ctx.external("file_digest", path) is None:
+        return None
+    return _module_facts(path)[4]
+
+
+def _own_opening_methods(ctx: FileContext) -> tuple[_Opening, _FactoryAttributes]:
     return _opening_methods(ctx.tree.body, ctx.resolve, session_factories(ctx))
-
-
-def _kept_factories(cls: ast.ClassDef, makes_factory: Callable[[ast.AST], bool]) -> frozenset[str]:
-    """The attributes a class's methods assign ``self.<attr> = <a call making a session
-    factory>`` and nothing else (``self._factory = async_sessionmaker(engine)``)."""
-    values: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(cls):
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
-            targets, value = [node.target], node.value
-        else:
-            continue
-        for target in targets:
-            # (`self.a, self.b = ...` or `self.a.b = ...`: recorded as bound to no call)
-            for part in ast.walk(target):
-                if isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name) and part.value.id == "self":
-                    values.setdefault(part.attr, []).append(value if part is target else part)
-    return frozenset(attr for attr, assigned in values.items() if all(makes_factory(value) for value in assigned))
 
 
 def _manages_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, opens: Callable[[ast.AST], bool]) -> bool:
@@ -783,8 +851,10 @@ def _imported_factory(qualified: str, ctx: FileContext) -> bool:
 
 # (session factories, session type aliases, module-level sessions, awaited factories,
 # `Class.method` context managers opening a session) of another module (never changed)
-_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], "_Opening"]
-_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset(), frozenset(), {})
+_Facts = tuple[
+    frozenset[str], frozenset[str], frozenset[str], frozenset[str], "tuple[_Opening, _FactoryAttributes]"
+]
+_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset(), frozenset(), ({}, {}))
 
 
 def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:

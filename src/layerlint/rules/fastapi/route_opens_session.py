@@ -19,9 +19,12 @@ project module that opens a session from one (in a `with`, or bound to a name it
 the `session_scope()` recipe), or such a method of a class, called on a top-level instance
 of the module or of a project module (letta's `db_registry.async_session()`, also read through
 the module: `db.db_registry.async_session()`; also opening it
-from a factory kept as an attribute, `self._factory = async_sessionmaker(...)`, which the
-instance's class and its bases assign nothing else; the class's own method or the nearest
-base's, re-exports followed), or on an
+from a factory kept as an attribute, `self._factory = async_sessionmaker(...)` (also taken
+into a local name first, or its `.begin()`), which the instance's class and its bases bind
+to nothing but a session maker (called, the module's factory, a parameter annotated or
+named as one, in a method or the class body) or None (as the `DatabaseSessionManager`
+recipe's `close()` does); the class's own method or the nearest base's, re-exports
+followed, `ABC`/`Generic` bases aside), or on an
 instance of such a class that the handler binds once (`db_engine = get_relational_engine()`,
 a project function annotated to return it, or the class called) or takes as a parameter
 annotated with it (from `Depends(...)` too: the handler still opens the session itself),
