@@ -16,8 +16,9 @@ the request and passes it a session:
   asyncio.get_running_loop()`); the coroutine of a method holds its object
   (`create_task(service.notify(uid))`, `create_task(session.commit())`);
 - `group.create_task(f(session))` on an `asyncio.TaskGroup()` the handler enters (`async
-  with ... as group`), and `tg.start_soon(f, session)` on an anyio task group: the tasks
-  run beside each other and the block's code.
+  with ... as group`, or `group = asyncio.TaskGroup()` then `async with group`; a name the
+  handler binds to nothing else), and `tg.start_soon(f, session)` or `await tg.start(f,
+  session)` on an anyio task group: the tasks run beside each other and the block's code.
 
 A session is what the engine knows as one: a parameter annotated
 `AsyncSession`/`Session` or defaulting to `Depends(<session provider>)` (as LL106
@@ -97,7 +98,9 @@ class SessionInBackgroundTask(Rule):
     def needles(self) -> set[str]:
         # a scheduling call spells `add_task`, `create_task` or (an alias of) BackgroundTask,
         # create_task or ensure_future; sessions are looked for only under such a call
-        return {"add_task", "create_task", "start_soon"} | self.ctx.spellings(BACKGROUND_TASK | CREATE_TASK)
+        return {"add_task", "create_task", "start_soon", "start"} | self.ctx.spellings(
+            BACKGROUND_TASK | CREATE_TASK
+        )
 
     def visit_Call(self, node: ast.Call) -> None:
         if enclosing_endpoint(self.ctx) is None:
@@ -106,6 +109,7 @@ class SessionInBackgroundTask(Rule):
         resolved = self.ctx.resolve(func)
         carried: list[ast.AST] = []
         what = None
+        scheduled = False  # (given a coroutine, which holds its arguments: `send_welcome(db, ...)`)
         if isinstance(func, ast.Attribute) and func.attr == "add_task":
             what, carried = "a background task", [*node.args, *(kw.value for kw in node.keywords)]
         elif resolved in BACKGROUND_TASK:
@@ -122,16 +126,16 @@ class SessionInBackgroundTask(Rule):
                 or self._task_group(func.value) == "asyncio.TaskGroup"
             )
         ):
-            what, carried = "a task that runs beside the handler or after it", node.args[:1]
+            what, scheduled = "a task that runs beside the handler or after it", True
+            carried = [*node.args[:1], *(kw.value for kw in node.keywords if kw.arg == "coro")]
         elif (
-            isinstance(func, ast.Attribute) and func.attr == "start_soon"
+            isinstance(func, ast.Attribute) and func.attr in ("start_soon", "start")
             and self._task_group(func.value) == "anyio.create_task_group"
         ):  # `tg.start_soon(f, session)`: the function and its arguments, as `add_task` takes them
+            # (`await tg.start(...)` returns once the task has started: it runs on beside)
             what, carried = "a task that runs beside the handler or after it", [*node.args]
         if what is None:
             return
-        # (the coroutine `create_task` is given holds its arguments: `send_welcome(db, ...)`)
-        scheduled = what == "a task that runs beside the handler or after it"
         if scheduled and id(node) in self._awaited_at_once():
             return  # `await asyncio.create_task(...)`: done before the handler goes on
         session = next(
@@ -253,14 +257,42 @@ class SessionInBackgroundTask(Rule):
 
 
 def _task_groups(handler: ast.AST, ctx: FileContext) -> dict[str, str]:
-    found: dict[str, str] = {}
+    """The names the handler binds only to task groups (``async with asyncio.TaskGroup() as
+    group``, or ``group = asyncio.TaskGroup()`` then ``async with group``) -> what made them."""
+    made_by: dict[str, set[str | None]] = {}
     for node in ast.walk(handler):
         if isinstance(node, ast.AsyncWith):
             for item in node.items:
-                made = ctx.resolve(item.context_expr.func) if isinstance(item.context_expr, ast.Call) else None
-                if made in _TASK_GROUPS and isinstance(item.optional_vars, ast.Name):
-                    found[item.optional_vars.id] = made
-    return found
+                if isinstance(item.optional_vars, ast.Name):
+                    made_by.setdefault(item.optional_vars.id, set()).add(_group_maker(item.context_expr, ctx))
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            made_by.setdefault(node.targets[0].id, set()).add(_group_maker(node.value, ctx))
+    # (a name bound any other way too, a loop's or a parameter, is not known to be one)
+    others = {
+        node.id for node in ast.walk(handler) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    } - made_by.keys()
+    arguments = getattr(handler, "args", None)
+    parameters = {arg.arg for arg in ast.walk(arguments) if isinstance(arg, ast.arg)} if arguments else set()
+    return {
+        name: next(iter(makers)) for name, makers in made_by.items()
+        if len(makers) == 1 and None not in makers and name not in others and name not in parameters
+        and _bound_once_each_way(handler, name)
+    }
+
+
+def _bound_once_each_way(handler: ast.AST, name: str) -> bool:
+    """Is ``name`` bound in the handler only by ``async with ... as name`` and assignments
+    (not a loop target, an unpacking, a walrus)?"""
+    return not any(
+        isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr))
+        and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.target))
+        for node in ast.walk(handler)
+    )
+
+
+def _group_maker(value: ast.expr, ctx: FileContext) -> str | None:
+    made = ctx.resolve(value.func) if isinstance(value, ast.Call) else None
+    return made if made in _TASK_GROUPS else None
 
 
 # what makes a task group, whose tasks run beside the code of its `async with` block
