@@ -1329,35 +1329,13 @@ def method_definer(qualified: str, method: str, ctx: FileContext) -> str | None:
     """The project class whose body defines ``method`` for a class of a project module (or of
     the module being linted): the class itself, or the nearest base that does (along the
     listed bases, first base first), re-exports followed, qualified where it is defined;
-    None when no project class along the way does, or it is not known."""
-    return ctx.memo(
-        ("project_classes.method_definer", qualified, method), lambda: _method_definer(qualified, method, ctx, 0)[1]
+    None when no project class along the way does, or it is not known (a base of another
+    library listed before it may define it)."""
+    found = ctx.memo(
+        ("project_classes.method_definer", qualified, method),
+        lambda: _definition(qualified, method, ctx, 0, libraries_may_define=True)[1],
     )
-
-
-def _method_definer(qualified: str, method: str, ctx: FileContext, hops: int) -> tuple[bool, str | None]:
-    """(found a definition, or cannot tell?; the class defining it) for :func:`method_definer`."""
-    if qualified in _BARE_BASES:
-        return False, None  # (`ABC`, `Generic[T]`, `Protocol`: define no method of a project's)
-    if not ctx.is_first_party(qualified):
-        return True, None  # another library's base may define it: which does is not known (review 88)
-    module, _, name = qualified.rpartition(".")
-    read = _module_or_own(module, ctx, hops)
-    if read is None:
-        return True, None
-    if name in read.imports:
-        return _method_definer(read.imports[name], method, ctx, hops + 1)
-    if name not in read.bases:
-        return True, None
-    if method in read.own[name]:
-        return True, qualified
-    for base in read.bases[name]:
-        if base == UNKNOWN_BASE:
-            return True, None
-        found = _method_definer(base, method, ctx, hops + 1)
-        if found[0]:
-            return found
-    return False, None
+    return found[0] if found is not None else None
 
 
 # the standard library's bases that bring no method of their own a project calls
@@ -1370,23 +1348,38 @@ _BARE_BASES = frozenset({
 def _method_context_manager(
     qualified: str, method: str, ctx: FileContext, hops: int
 ) -> tuple[bool, tuple[str, str] | None]:
-    """(found a definition, or cannot tell?; what it yields) for :func:`method_context_manager`."""
+    """(found a definition, or cannot tell?; what it yields) for :func:`method_context_manager`
+    (a library base is taken not to define the method)."""
+    found, definition = _definition(qualified, method, ctx, hops, libraries_may_define=False)
+    if definition is None:
+        return found, None
+    _qualified, read, name = definition
+    return True, read.context_managers.get(f"{name}.{method}")
+
+
+def _definition(
+    qualified: str, method: str, ctx: FileContext, hops: int, *, libraries_may_define: bool
+) -> tuple[bool, tuple[str, _Module, str] | None]:
+    """(found a definition, or cannot tell?; (the class qualified, its module read, its name))
+    of ``method`` along a project class and its bases, first base first."""
+    if qualified in _BARE_BASES:
+        return False, None  # (`ABC`, `Generic[T]`, `Protocol`: define no method of a project's)
     if not ctx.is_first_party(qualified):
-        return False, None  # a library base (`ABC`, `Generic`): taken not to define the method
+        return libraries_may_define, None  # (review 88: another library's base may define it)
     module, _, name = qualified.rpartition(".")
     read = _module_or_own(module, ctx, hops)
     if read is None:
         return True, None
     if name in read.imports:
-        return _method_context_manager(read.imports[name], method, ctx, hops + 1)
+        return _definition(read.imports[name], method, ctx, hops + 1, libraries_may_define=libraries_may_define)
     if name not in read.bases:
         return True, None
     if method in read.own[name]:
-        return True, read.context_managers.get(f"{name}.{method}")
+        return True, (qualified, read, name)
     for base in read.bases[name]:
         if base == UNKNOWN_BASE:
             return True, None
-        found = _method_context_manager(base, method, ctx, hops + 1)
+        found = _definition(base, method, ctx, hops + 1, libraries_may_define=libraries_may_define)
         if found[0]:
             return found
     return False, None
