@@ -550,10 +550,15 @@ def _instance_context_managers(
     class: letta's ``db_registry = DatabaseRegistry()``, whose ``async with
     db_registry.async_session() as session`` opens one."""
     classes = {stmt.name for stmt in body if isinstance(stmt, ast.ClassDef)}
-    if not classes:
+    instantiated = {
+        stmt.value.func.id for stmt in body
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call)
+        and isinstance(stmt.value.func, ast.Name)
+    }
+    if not classes & instantiated:
         return set()
     # (the methods whose factories the class's own assignments settle: its instance's class)
-    settled = [name for name, (_, own) in _opening_methods(body, resolve, factories)[0].items() if own]
+    settled = [name for name, (_, own) in _opening_methods(body, resolve, factories).items() if own]
     found: set[str] = set()
     for stmt in body:
         if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call)):
@@ -573,31 +578,29 @@ def _instance_context_managers(
 # ``Class.method`` -> (the ``self.<attr>`` factories it opens its session from, none when
 # from a session class or a module's factory; do the class's own assignments settle them?)
 _Opening = dict[str, tuple[frozenset[str], bool]]
-# ``Class`` -> each attribute it binds (``self.<attr> = ...`` in a method, ``<attr> = ...`` in
-# its body) -> what it binds it to: "factory" (a session maker), "none", or "other"
-_FactoryAttributes = dict[str, dict[str, frozenset[str]]]
+# each attribute a class binds (``self.<attr> = ...`` in a method, ``<attr> = ...`` in its
+# body) -> what it binds it to: "factory" (a session maker), "none", or "other"
+_FactoryAttributes = dict[str, frozenset[str]]
 
 
 def _opening_methods(
     body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
-) -> tuple[_Opening, _FactoryAttributes]:
+) -> _Opening:
     """Each ``@(async)contextmanager`` method of a top-level class of the module that opens
     a session (as :func:`_session_context_managers` reads a function): from a session class,
     a factory of the module, or a factory kept as an attribute (``self._factory =
     async_sessionmaker(...)`` in ``__init__``, then ``async with self._factory() as
     session``, also through a local name or ``.begin()``): one the class binds only to that
     (or None: ``close()`` of the ``DatabaseSessionManager`` recipe), or one it does not bind
-    at all, which a subclass may (the instance's class decides: :func:`_method_opens_session`);
-    and what each class binds its attributes to."""
+    at all, which a subclass may (the instance's class decides: :func:`_method_opens_session`)."""
     found: _Opening = {}
-    bound_by: _FactoryAttributes = {}
     for cls in body:
         if not isinstance(cls, ast.ClassDef):
             continue
-        kinds = bound_by[cls.name] = _factory_attributes(cls, resolve, factories)
         candidates = _context_manager_candidates(cls.body, resolve)
         if not candidates:
             continue
+        kinds = _factory_attributes(cls, resolve, factories)
         kept = frozenset(attr for attr, kind in kinds.items() if "factory" in kind and "other" not in kind)
         bound = set(kinds) | {stmt.name for stmt in cls.body if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))}
         for func in candidates:
@@ -628,7 +631,7 @@ def _opening_methods(
 
             if _manages_opened_session(func, opens):
                 found[f"{cls.name}.{func.name}"] = (frozenset(used), used <= kept)
-    return found, bound_by
+    return found
 
 
 def _attribute_aliases(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
@@ -649,9 +652,9 @@ def _attribute_aliases(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str
 
 def _factory_attributes(
     cls: ast.ClassDef, resolve: Callable[[ast.AST], str | None], factories: Container[str]
-) -> dict[str, frozenset[str]]:
-    """What a class binds each attribute to (:data:`_FactoryAttributes`): ``self.<attr> =``
-    in its methods, ``<attr> =`` in its body."""
+) -> _FactoryAttributes:
+    """What a class binds each attribute to: ``self.<attr> =`` in its methods, ``<attr> =``
+    in its body."""
     kinds: dict[str, set[str]] = {}
     for stmt in cls.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
@@ -777,8 +780,15 @@ def _method_opens_session(cls: str, method: str, ctx: FileContext) -> bool:
     definer = method_definer(cls, method, ctx)
     if definer is None:
         return False
-    read = _class_openings(definer, ctx)
-    found = read[0].get(f"{definer.rpartition('.')[2]}.{method}") if read is not None else None
+    module = definer.rpartition(".")[0]
+    path = None if module == ctx.module else _recorded_path(module, ctx)
+    if module == ctx.module:
+        opening = ctx.memo_of(_own_opening_methods)
+    elif path is None:
+        return False
+    else:
+        opening = _module_facts(path)[4]
+    found = opening.get(f"{definer.rpartition('.')[2]}.{method}")
     if found is None:
         return False
     attributes = found[0]
@@ -788,28 +798,71 @@ def _method_opens_session(cls: str, method: str, ctx: FileContext) -> bool:
     # derives from bind them to must be session makers (or None), one at least
     kinds: set[str] = set()
     for owner in {defining_name(cls, ctx) or cls, *project_ancestors(cls, ctx)}:
-        read = _class_openings(owner, ctx)
-        if read is None:
+        bound = _class_bindings(owner, ctx)
+        if bound is None:
             return False  # (a class of the chain out of reach)
-        bound = read[1].get(owner.rpartition(".")[2], {})
         for attribute in attributes:
             kinds |= bound.get(attribute, frozenset())
     return "factory" in kinds and kinds <= {"factory", "none"}
 
 
-def _class_openings(qualified: str, ctx: FileContext) -> tuple[_Opening, _FactoryAttributes] | None:
-    """:func:`_opening_methods` of the module defining the class ``qualified`` (this one, or
-    another project module's, recorded for the cache)."""
-    module = qualified.rpartition(".")[0]
-    if module == ctx.module:
-        return ctx.memo_of(_own_opening_methods)
+def _recorded_path(module: str, ctx: FileContext) -> str | None:
+    """The file of a project module, recorded for the cache (a cached result is dropped when
+    it changes)."""
     path = ctx.module_source_path(module)
-    if path is None or ctx.external("file_digest", path) is None:
-        return None
-    return _module_facts(path)[4]
+    return path if path is not None and ctx.external("file_digest", path) is not None else None
 
 
-def _own_opening_methods(ctx: FileContext) -> tuple[_Opening, _FactoryAttributes]:
+def _class_bindings(qualified: str, ctx: FileContext) -> _FactoryAttributes | None:
+    """:func:`_factory_attributes` of the class ``qualified`` (of this module or another
+    project module's top level); None when it cannot be read."""
+    module, _, name = qualified.rpartition(".")
+    if module == ctx.module:
+        return ctx.memo(("sessions.class_bindings", name), lambda: next((
+            _factory_attributes(stmt, ctx.resolve, session_factories(ctx))
+            for stmt in ctx.tree.body if isinstance(stmt, ast.ClassDef) and stmt.name == name
+        ), None))
+    path = _recorded_path(module, ctx)
+    return _module_class_bindings(path).get(name) if path is not None else None
+
+
+@lru_cache(maxsize=256)
+def _module_class_bindings(path: str) -> dict[str, _FactoryAttributes]:
+    """:func:`_factory_attributes` of each top-level class of another module (parsed, never
+    run), read only for the classes an opening method's instance derives from."""
+    try:
+        with open(path, "rb") as handle:
+            tree = parse_quietly(handle.read(), filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    imports = _module_imports(tree)
+    factories = _module_facts(path)[0]
+    return {
+        stmt.name: _factory_attributes(stmt, lambda node: resolve_in(node, imports), factories)
+        for stmt in tree.body if isinstance(stmt, ast.ClassDef)
+    }
+
+
+def _module_imports(tree: ast.Module) -> dict[str, str]:
+    """What a module's top-level absolute imports bind (local name -> qualified name)."""
+    imports: dict[str, str] = {}
+    for stmt in module_level_statements(tree.body):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            _bind_imports(stmt, imports)
+    return imports
+
+
+def _bind_imports(stmt: ast.Import | ast.ImportFrom, imports: dict[str, str]) -> None:
+    if isinstance(stmt, ast.Import):
+        for alias in stmt.names:
+            top = alias.name.partition(".")[0]
+            imports[alias.asname or top] = alias.name if alias.asname else top
+    elif stmt.module and not stmt.level:
+        for alias in stmt.names:
+            imports[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+
+
+def _own_opening_methods(ctx: FileContext) -> _Opening:
     return _opening_methods(ctx.tree.body, ctx.resolve, session_factories(ctx))
 
 
@@ -851,10 +904,8 @@ def _imported_factory(qualified: str, ctx: FileContext) -> bool:
 
 # (session factories, session type aliases, module-level sessions, awaited factories,
 # `Class.method` context managers opening a session) of another module (never changed)
-_Facts = tuple[
-    frozenset[str], frozenset[str], frozenset[str], frozenset[str], "tuple[_Opening, _FactoryAttributes]"
-]
-_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset(), frozenset(), ({}, {}))
+_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], "_Opening"]
+_NO_FACTS: _Facts = (frozenset(), frozenset(), frozenset(), frozenset(), {})
 
 
 def _imported_module_facts(qualified: str, ctx: FileContext) -> _Facts:
@@ -960,13 +1011,8 @@ def _module_facts(path: str) -> _Facts:
     # (in if/try blocks too: `if USE_GLOBALS: Session = scoped_session(...)`; a name bound
     # twice is left out, below)
     for stmt in module_level_statements(tree.body):
-        if isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                top = alias.name.partition(".")[0]
-                imports[alias.asname or top] = alias.name if alias.asname else top
-        elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
-            for alias in stmt.names:
-                imports[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            _bind_imports(stmt, imports)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             bound = {t.id for t in targets if isinstance(t, ast.Name)}
@@ -2262,3 +2308,4 @@ def locally_bound(name: str, ctx: FileContext) -> bool:
 
 external_clear_too(_module_facts.cache_clear)
 external_clear_too(_top_level_names.cache_clear)
+external_clear_too(_module_class_bindings.cache_clear)
