@@ -698,7 +698,7 @@ def _factory_kind(
     "none" for None, else "other"."""
     if value is None:
         return "other"
-    if isinstance(value, ast.Constant) and value.value is None:
+    if is_none_constant(value):
         return "none"
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
         parts = {_factory_kind(part, params, resolve, factories) for part in value.values}
@@ -706,15 +706,10 @@ def _factory_kind(
     if isinstance(value, ast.Call):
         return "factory" if resolve(value.func) in SESSION_FACTORIES else "other"
     if isinstance(value, ast.Name) and value.id in params:
-        annotation = parsed_annotation(params[value.id])
-        if isinstance(annotation, ast.BinOp):  # (`async_sessionmaker | None`)
-            sides = [side for side in (annotation.left, annotation.right)
-                     if not (isinstance(side, ast.Constant) and side.value is None)]
-            annotation = sides[0] if len(sides) == 1 else None
-        if isinstance(annotation, ast.Subscript):  # (`async_sessionmaker[AsyncSession]`)
-            annotation = annotation.value
-        if annotation is not None:
-            return "factory" if resolve(annotation) in SESSION_FACTORIES else "other"
+        annotation = params[value.id]
+        if annotation is not None:  # (`async_sessionmaker[AsyncSession] | None`: each type named one)
+            types = [t for t in _annotation_types(annotation) if not is_none_constant(t)]
+            return "factory" if types and all(resolve(base_expr(t)) in SESSION_FACTORIES for t in types) else "other"
         return "factory" if _named_like_factory(value.id) else "other"  # (`session_factory`, unannotated)
     if isinstance(value, ast.Name):
         return "factory" if value.id in factories else "other"  # (`self._factory = SessionLocal`)
@@ -754,21 +749,15 @@ def _module_instance_class(name: str, ctx: FileContext) -> str | None:
     if name in ctx.imports:
         qualified = ctx.imports[name]
         return instance_class(qualified, ctx) if ctx.is_first_party(qualified) else None
-    for stmt in ctx.tree.body:
-        if isinstance(stmt, ast.Assign):
-            targets = stmt.targets
-        elif isinstance(stmt, ast.AnnAssign):
-            targets = [stmt.target]
-        else:
-            continue
-        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
-            value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value  # type: ignore[union-attr]
-            if isinstance(stmt, ast.AnnAssign):  # (`engine: Adapter = get_engine()`)
-                qualified = ctx.resolve(parsed_annotation(stmt.annotation))
-                if qualified is not None and ctx.is_first_party(qualified):
-                    return qualified
-            return _returned_class(value, ctx) if isinstance(value, ast.Call) else None
-    return None
+    stmt = top_level_assignment(name, ctx)
+    if stmt is None:
+        return None
+    if isinstance(stmt, ast.AnnAssign):  # (`engine: Adapter = get_engine()`)
+        qualified = ctx.resolve(parsed_annotation(stmt.annotation))
+        if qualified is not None and ctx.is_first_party(qualified):
+            return qualified
+    value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+    return _returned_class(value, ctx) if isinstance(value, ast.Call) else None
 
 
 def _method_opens_session(cls: str, method: str, ctx: FileContext) -> bool:
@@ -1352,10 +1341,7 @@ def _callable_returning_session(annotation: ast.expr | None, ctx: FileContext) -
 
 def _self_attributes(targets: list[ast.expr]) -> list[str]:
     """The attributes ``self.<attr>`` among assignment targets."""
-    return [
-        target.attr for target in targets
-        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
-    ]
+    return [target.attr for target in targets if _is_self_attribute_target(target)]  # type: ignore[attr-defined]
 
 
 def _function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> _NameSet:
@@ -2134,6 +2120,28 @@ def _class_attribute_session(owner: str, attr: str, ctx: FileContext) -> bool:
 def _first_parameter(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     positional = [*func.args.posonlyargs, *func.args.args]
     return positional[0].arg if positional else None
+
+
+def top_level_assignment(name: str, ctx: FileContext) -> ast.Assign | ast.AnnAssign | None:
+    """The assignment (plain or annotated) in the module's top-level statements that binds
+    ``name``, when it is the name's only binding at the top level."""
+    return ctx.memo("sessions.top_level_assignments", lambda: _top_level_assignments(ctx)).get(name)
+
+
+def _top_level_assignments(ctx: FileContext) -> dict[str, ast.Assign | ast.AnnAssign]:
+    counts = top_level_binding_counts(ctx)
+    found: dict[str, ast.Assign | ast.AnnAssign] = {}
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        elif isinstance(stmt, ast.AnnAssign):
+            targets = [stmt.target]
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and counts.get(target.id) == 1:
+                found[target.id] = stmt  # type: ignore[assignment]
+    return found
 
 
 def top_level_binding_counts(ctx: FileContext) -> dict[str, int]:

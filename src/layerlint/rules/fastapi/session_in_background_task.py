@@ -75,7 +75,7 @@ import ast
 from layerlint.context import FileContext
 from layerlint.facts.fastapi import BACKGROUND_TASK, CREATE_TASK, EVENT_LOOPS, enclosing_endpoint, may_have_endpoints
 from layerlint.facts.project_classes import assigned_values
-from layerlint.facts.sessions import is_session, locally_bound, top_level_binding_counts
+from layerlint.facts.sessions import is_session, locally_bound, top_level_assignment
 from layerlint.rule import Rule
 from layerlint.walk import statements
 
@@ -180,7 +180,8 @@ class SessionInBackgroundTask(Rule):
             return values
         if locally_bound(expr.id, self.ctx):
             return []  # (a parameter, a loop variable, a name of a function around the handler)
-        return self.ctx.memo("LL604.top_level_values", lambda: _top_level_values(self.ctx)).get(expr.id, [])
+        stmt = top_level_assignment(expr.id, self.ctx)
+        return [stmt.value] if isinstance(stmt, ast.Assign) else []
 
     def _holds_arguments(self, call: ast.Call) -> bool:
         """Does the value of ``call`` hold its arguments: ``functools.partial(...)``, or an object
@@ -259,35 +260,27 @@ class SessionInBackgroundTask(Rule):
 def _task_groups(handler: ast.AST, ctx: FileContext) -> dict[str, str]:
     """The names the handler binds only to task groups (``async with asyncio.TaskGroup() as
     group``, or ``group = asyncio.TaskGroup()`` then ``async with group``) -> what made them."""
-    made_by: dict[str, set[str | None]] = {}
+    made_at: dict[int, str | None] = {}  # a binding (its Name node) -> what made the group bound there
+    bindings: list[ast.Name] = []
     for node in ast.walk(handler):
         if isinstance(node, ast.AsyncWith):
             for item in node.items:
                 if isinstance(item.optional_vars, ast.Name):
-                    made_by.setdefault(item.optional_vars.id, set()).add(_group_maker(item.context_expr, ctx))
+                    made_at[id(item.optional_vars)] = _group_maker(item.context_expr, ctx)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            made_by.setdefault(node.targets[0].id, set()).add(_group_maker(node.value, ctx))
-    # (a name bound any other way too, a loop's or a parameter, is not known to be one)
-    others = {
-        node.id for node in ast.walk(handler) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-    } - made_by.keys()
+            made_at[id(node.targets[0])] = _group_maker(node.value, ctx)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bindings.append(node)
+    # (a name bound any other way too, a loop's, an unpacking's or a parameter, is not known to be one)
+    makers: dict[str, set[str | None]] = {}
+    for name in bindings:
+        makers.setdefault(name.id, set()).add(made_at.get(id(name)))
     arguments = getattr(handler, "args", None)
     parameters = {arg.arg for arg in ast.walk(arguments) if isinstance(arg, ast.arg)} if arguments else set()
     return {
-        name: next(iter(makers)) for name, makers in made_by.items()
-        if len(makers) == 1 and None not in makers and name not in others and name not in parameters
-        and _bound_once_each_way(handler, name)
+        name: next(iter(made)) for name, made in makers.items()
+        if len(made) == 1 and None not in made and name not in parameters
     }
-
-
-def _bound_once_each_way(handler: ast.AST, name: str) -> bool:
-    """Is ``name`` bound in the handler only by ``async with ... as name`` and assignments
-    (not a loop target, an unpacking, a walrus)?"""
-    return not any(
-        isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr))
-        and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.target))
-        for node in ast.walk(handler)
-    )
 
 
 def _group_maker(value: ast.expr, ctx: FileContext) -> str | None:
@@ -313,18 +306,6 @@ def _awaited_at_once(handler: ast.AST, ctx: FileContext) -> frozenset[int]:
 # what awaits the task it is given, in the awaiting handler (not `asyncio.shield`: a shielded
 # task goes on when the handler is cancelled, after the session is closed)
 _AWAITING_WRAPPERS = frozenset({"asyncio.wait_for"})
-
-
-def _top_level_values(ctx: FileContext) -> dict[str, list[ast.expr]]:
-    """The value of each name the module's top level binds once, by a plain assignment."""
-    counts = top_level_binding_counts(ctx)
-    values: dict[str, list[ast.expr]] = {}
-    for stmt in ctx.tree.body:
-        if isinstance(stmt, ast.Assign):
-            for target in stmt.targets:
-                if isinstance(target, ast.Name) and counts.get(target.id) == 1:
-                    values[target.id] = [stmt.value]
-    return values
 
 
 def _own_statement(stmt: ast.stmt) -> bool:
