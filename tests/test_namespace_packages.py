@@ -108,3 +108,64 @@ def test_the_packages_beside_it_are_the_projects(plugins):
     result = invoke("check", "--select", "LL501", "--output-format", "json", "--no-cache", ".")
     assert result.exit_code == 1, result.output
     assert [(d["location"]["row"], d["fix"]) for d in json.loads(result.output)] == [(6, None)]
+
+
+SESSION_DB = (
+    "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine\n\n"
+    'engine = create_async_engine("sqlite+aiosqlite://")\n'
+    "SessionLocal = async_sessionmaker(engine, class_=AsyncSession)\n\n\n"
+    "async def get_session():\n    async with SessionLocal() as session:\n        yield session\n"
+)
+SESSION_ROUTE = (
+    "from fastapi import APIRouter\n\n"
+    "from app.db import SessionLocal\n\n"
+    "router = APIRouter()\n\n\n"
+    '@router.get("/teams")\n'
+    "async def read_teams():\n"
+    "    async with SessionLocal() as session:\n"
+    "        return session\n"
+)
+
+
+@pytest.fixture
+def services(tmp_path, monkeypatch):
+    """A repository of services beside a ``shared/`` package, no pyproject.toml: each
+    service imports its own packages from its folder (``from app.db import ...``)."""
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    (root / "shared").mkdir(parents=True)
+    (root / "shared" / "__init__.py").write_text("")
+    for service in ("billing", "teams"):
+        for folder in ("app", "app/routes"):
+            (root / service / folder).mkdir(parents=True)
+            (root / service / folder / "__init__.py").write_text("")
+        (root / service / "app" / "db.py").write_text(SESSION_DB)
+        (root / service / "app" / "routes" / "team.py").write_text(SESSION_ROUTE)
+    (root / "billing" / "requirements.txt").write_text("fastapi\n")
+    return root
+
+
+def _ll603(*extra: str) -> list[str]:
+    result = invoke("check", "--select", "LL603", "--output-format", "json", "--no-cache", *extra)
+    assert result.exit_code in (0, 1), result.output
+    return sorted(os.path.relpath(d["filename"]) for d in json.loads(result.output))
+
+
+def test_a_folder_holding_a_project_file_is_no_namespace_package(services, monkeypatch):
+    """``billing/`` holds a requirements.txt: its packages are ``app...``; ``teams/``
+    holds none: checked from the repository's root it stays a namespace package."""
+    monkeypatch.chdir(services)
+    modules = _modules()
+    assert modules["billing/app/db.py"] == "app.db"
+    assert modules["teams/app/db.py"] == "teams.app.db"
+    monkeypatch.chdir(services / "billing" / "app")
+    assert _ll603(".") == ["routes/team.py"]  # (the route's import of `app.db` is read)
+
+
+def test_the_working_folder_is_no_namespace_package(services, monkeypatch):
+    """Checked from inside ``teams/``, its packages are imported from there."""
+    monkeypatch.chdir(services / "teams")
+    assert _modules()["app/db.py"] == "app.db"
+    assert _ll603(".") == ["app/routes/team.py"]
+    monkeypatch.chdir(services / "teams" / "app")  # (a folder below: still the working folder's parent)
+    assert _ll603(".") == ["routes/team.py"]

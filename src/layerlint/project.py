@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from layerlint.config import Settings, load_settings
-from layerlint.external import clear_too, package_chain
+from layerlint.external import PROJECT_MARKERS, clear_too, package_chain
 from layerlint.pathnames import absolute as absolute_path
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -185,7 +185,7 @@ def project_scan_folders(
     project = project_root(path)
     if project is None:
         # (one at or below the working folder: a stray ~/requirements.txt is no project's)
-        project = _nearest_holding(above, _PROJECT_MARKERS)
+        project = _nearest_holding(above, PROJECT_MARKERS)
         if project is not None and not os.path.join(str(project), "").startswith(os.path.join(cwd, "")):
             project = None
     if project is not None and (above + os.sep).startswith(os.path.join(str(project), "")):
@@ -197,9 +197,6 @@ def project_scan_folders(
         (os.path.join(above, name), True) for name in trees if os.path.isdir(os.path.join(above, name))
     )
 
-
-# what marks a project's folder without a pyproject.toml
-_PROJECT_MARKERS = ("setup.py", "setup.cfg", "requirements.txt")
 
 _SCAN_SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", "venv", "env"})
 
