@@ -159,3 +159,31 @@ def test_a_standalone_config_keeps_the_declared_python(tmp_path):
     assert load_settings(tmp_path, tmp_path / "layerlint.toml").target_version == (3, 9)
     (tmp_path / "layerlint.toml").write_text('select = ["LL501"]\ntarget-version = "py311"\n')
     assert load_settings(tmp_path, tmp_path / "layerlint.toml").target_version == (3, 11)
+
+
+NEWER_SYNTAX = [
+    ("type Options = dict[str, int]\n", "a `type` statement", (3, 12)),
+    ("class Repository[M]:\n    pass\n", "a generic class", (3, 12)),
+    ("async def first[T](items: list[T]) -> T:\n    return items[0]\n", "a generic function", (3, 12)),
+    ("try:\n    pass\nexcept* ValueError:\n    pass\n", "`except*`", (3, 11)),
+]
+
+
+@pytest.mark.parametrize(("source", "what", "version"), NEWER_SYNTAX)
+def test_syntax_of_a_newer_python_says_which_with_no_target_declared(tmp_path, source, what, version):
+    import sys
+
+    if sys.version_info[:2] >= version:
+        pytest.skip(f"{what} parses on this Python")
+    (tmp_path / "app.py").write_text(source)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL001", str(tmp_path)])
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    wanted = f"{version[0]}.{version[1]}"
+    assert f"({what} needs Python {wanted}; layerlint runs on Python {running}: run it with Python {wanted} or newer)" in result.output
+
+
+def test_a_plain_syntax_error_names_no_python(tmp_path):
+    (tmp_path / "app.py").write_text("type = 3\ndef handler(:\n    pass\n")
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "LL001", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "app.py:2:13: LL001 cannot parse: invalid syntax\n" in result.output

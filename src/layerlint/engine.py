@@ -166,6 +166,14 @@ class _Parser:
                     f" {self.target[0]}.{self.target[1]}: run layerlint with Python"
                     f" {self.target[0]}.{self.target[1]} or newer)"
                 )
+            else:
+                newer = _newer_syntax(exc.text or "", running)
+                if newer is not None:
+                    what, version = newer
+                    reason += (
+                        f" ({what} needs Python {version[0]}.{version[1]}; layerlint runs on Python"
+                        f" {running[0]}.{running[1]}: run it with Python {version[0]}.{version[1]} or newer)"
+                    )
             raise _Unparsable(self.filename, reason, exc.lineno or 1, exc.offset or 1) from None
         except (ValueError, RecursionError, MemoryError) as exc:
             reason = "nesting too deep" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
@@ -182,6 +190,25 @@ class _Parser:
             # the symbol table finds more errors than the parser (`nonlocal` at module
             # level, a repeated parameter): the parser decides
             self()
+
+
+# syntax a Python older than the one named cannot parse, by the start of the line the
+# error is on: (pattern, what it is, the Python it needs)
+_NEWER_SYNTAX = (
+    (re.compile(r"\s*type\s+[A-Za-z_]\w*\s*[=\[]"), "a `type` statement", (3, 12)),
+    (re.compile(r"\s*(?:async\s+)?def\s+[A-Za-z_]\w*\s*\["), "a generic function", (3, 12)),
+    (re.compile(r"\s*class\s+[A-Za-z_]\w*\s*\["), "a generic class", (3, 12)),
+    (re.compile(r"\s*except\s*\*"), "`except*`", (3, 11)),
+)
+
+
+def _newer_syntax(line: str, running: tuple[int, int]) -> tuple[str, tuple[int, int]] | None:
+    """What on a line that does not parse is syntax of a Python newer than ``running``
+    (a project declaring no such target: ``type Alias = ...`` run under 3.11)."""
+    for pattern, what, version in _NEWER_SYNTAX:
+        if running < version and pattern.match(line):
+            return what, version
+    return None
 
 
 def lint_tree(
