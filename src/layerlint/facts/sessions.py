@@ -525,11 +525,15 @@ def _session_context_managers(
     db`` then opens a session as surely as the factory does."""
     candidates = _context_manager_candidates(body, resolve)
     found: set[str] = set()
+    if not candidates:
+        return found
+    through_method = _module_method_opener(body, resolve, factories)
 
     def opens(node: ast.AST) -> bool:
         return isinstance(node, ast.Call) and (
             resolve(node.func) in SESSION_TYPES
             or (isinstance(node.func, ast.Name) and (node.func.id in factories or node.func.id in found))
+            or (isinstance(node.func, ast.Attribute) and through_method(node.func))
         )
 
     changed = True
@@ -540,6 +544,55 @@ def _session_context_managers(
                 found.add(func.name)
                 changed = True
     return found
+
+
+def _module_method_opener(
+    body: list[ast.stmt], resolve: Callable[[ast.AST], str | None], factories: Container[str]
+) -> Callable[[ast.Attribute], bool]:
+    """Does ``<receiver>.<method>`` name a context manager method of a class of the module
+    that opens a session from factories the class itself settles (:func:`_opening_methods`),
+    on a top-level instance of it bound once (``_engine.session()``) or on what a top-level
+    function returns by its annotation (``get_engine().session()``, ``def get_engine() ->
+    DatabaseEngine``)? Read when first asked (a module's own
+    ``@contextmanager`` function wrapping the class's: lightly-studio's ``session()``)."""
+    receivers: dict[tuple[str, bool], str] | None = None  # (name, called) -> its class
+    methods: set[str] = set()
+
+    def read() -> dict[tuple[str, bool], str]:
+        methods.update(name for name, (_, own) in _opening_methods(body, resolve, factories).items() if own)
+        classes = {name.partition(".")[0] for name in methods}
+        if not classes:
+            return {}
+        rebound = top_level_bindings(body)[1]
+        found: dict[tuple[str, bool], str] = {(cls, True): cls for cls in classes - rebound}  # (`Engine().session()`)
+        for stmt in body:
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
+                callee = stmt.value.func
+                if isinstance(callee, ast.Name) and callee.id in classes:
+                    for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                        if isinstance(target, ast.Name) and target.id not in rebound:
+                            found[(target.id, False)] = callee.id
+            elif isinstance(stmt, FUNCTION_TYPES) and not isinstance(stmt, ast.AsyncFunctionDef):
+                returns = parsed_annotation(stmt.returns) if stmt.returns is not None else None
+                if isinstance(returns, ast.Name) and returns.id in classes and stmt.name not in rebound:
+                    found[(stmt.name, True)] = returns.id
+        return found
+
+    def opens(func: ast.Attribute) -> bool:
+        nonlocal receivers
+        receiver = func.value
+        if isinstance(receiver, ast.Name):
+            key = (receiver.id, False)
+        elif isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name):
+            key = (receiver.func.id, True)
+        else:
+            return False
+        if receivers is None:
+            receivers = read()
+        cls = receivers.get(key)
+        return cls is not None and f"{cls}.{func.attr}" in methods
+
+    return opens
 
 
 def _instance_context_managers(
@@ -1125,6 +1178,8 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         qualified = ctx.resolve(func)
         if _named_like_factory(qualified if qualified is not None else func.attr):
             return True
+        if qualified is not None and ctx.is_first_party(qualified) and _imported_factory(qualified, ctx):
+            return True  # (`db_manager.session()`: a project module's factory, read through the module)
         if isinstance(func.value, ast.Name) and _instance_opens(func.value.id, func.attr, ctx):
             return True  # (`db_registry.async_session()`: a context manager method that opens one)
         if isinstance(func.value, ast.Attribute) and _module_instance_opens(func.value, func.attr, ctx):

@@ -16,7 +16,10 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
 `db_session_factory`), or an `@(async)contextmanager` function of the module or of a
 project module that opens a session from one (in a `with`, or bound to a name it yields:
-the `session_scope()` recipe), or such a method of a class, called on a top-level instance
+the `session_scope()` recipe) or from such a method of a class of its module (`with
+get_engine().session() as s: yield s`, by the function's annotation; on a top-level
+instance bound once; on the class called), imported or read through its module
+(`db_manager.session()`), or such a method of a class, called on a top-level instance
 of the module or of a project module (letta's `db_registry.async_session()`, also read through
 the module: `db.db_registry.async_session()`; also opening it
 from a factory kept as an attribute, `self._factory = async_sessionmaker(...)` (also taken
