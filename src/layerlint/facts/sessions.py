@@ -147,9 +147,12 @@ def _annotation_types(node: ast.AST | None) -> list[ast.AST]:
 
 def _session_aliases(ctx: FileContext) -> _NameSet:
     """Module-level names bound to a session type (``SessionDep = Annotated[AsyncSession, ...]``),
-    or to another such name (``DB = SessionDep``, that one imported or not)."""
+    or to another such name (``DB = SessionDep``, that one imported or not), or to
+    ``Annotated[Any, Depends(get_database)]`` whose dependency yields a session (decided when
+    asked: whether it does reads the module's annotations, these aliases among them)."""
     names: set[str] = set()
     renames: dict[str, str] = {}
+    provided: dict[str, list[ast.expr]] = {}  # `Database = Annotated[Any, Depends(...)]` -> its metadata
     for stmt in ctx.tree.body:
         target = value = None
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -163,10 +166,20 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
                 names.add(target.id)
             elif isinstance(value, ast.Name) and value.id != target.id:
                 renames[target.id] = value.id  # `DB = SessionDep`: another name of an alias
-    rebound = rebound_at_top(ctx) if renames else frozenset()
+            elif (metadata := _untyped_annotated_metadata(value, ctx)) is not None:
+                provided[target.id] = metadata
+    rebound = rebound_at_top(ctx) if renames or provided else frozenset()
     deciding: set[str] = set()
 
     def imported_alias(local: str, qualified: str) -> bool:
+        if local in provided:
+            if local in rebound or local in deciding:
+                return False
+            deciding.add(local)
+            try:
+                return any(is_session_provider(item, ctx) for item in provided[local])
+            finally:
+                deciding.discard(local)
         # ``from app.dependencies.auth import SessionDep`` where that module defines the alias;
         # type aliases are CapWords, and reading another module costs a parse: ask only for those
         if local in renames:  # (a name bound once at the top level, to another name)
@@ -185,10 +198,50 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    return _NameSet(names, {**dict(ctx.imports), **renames}, imported_alias)
+    return _NameSet(names, {**dict(ctx.imports), **renames, **dict.fromkeys(provided, "")}, imported_alias)
 
 
 _MAX_RENAMES = 20
+
+
+def _annotated_any_providers(value: ast.expr, imports: dict[str, str]) -> list[str] | None:
+    """The names of the dependencies of ``Annotated[Any, Depends(get_database)]`` in another
+    module (plain names, its own functions), or None when the value is not of that form."""
+    if not (isinstance(value, ast.Subscript) and resolve_in(value.value, imports) in ANNOTATED):
+        return None
+    inner = value.slice
+    if not (isinstance(inner, ast.Tuple) and len(inner.elts) > 1 and resolve_in(inner.elts[0], imports) in _ANY_TYPES):
+        return None
+    return [
+        item.args[0].id for item in inner.elts[1:]
+        if isinstance(item, ast.Call) and resolve_in(item.func, imports) in DEPENDS
+        and len(item.args) == 1 and isinstance(item.args[0], ast.Name)
+    ]
+
+
+def _annotated_session_providers(body: list[ast.stmt], imports: dict[str, str]) -> set[str]:
+    """Top-level functions of a module annotated to return or yield a session
+    (``def get_database() -> Iterator[Session]``)."""
+    found = set()
+    for stmt in body:
+        if isinstance(stmt, FUNCTION_TYPES) and stmt.returns is not None:
+            returns = stmt.returns
+            if isinstance(returns, ast.Subscript) and resolve_in(returns.value, imports) in GENERATOR_TYPES:
+                returns = first_type_argument(returns)
+            if any(resolve_in(base_expr(t), imports) in SESSION_TYPES for t in _annotation_types(returns)):
+                found.add(stmt.name)
+    return found
+
+
+def _untyped_annotated_metadata(value: ast.expr, ctx: FileContext) -> list[ast.expr] | None:
+    """The metadata of ``Annotated[Any, ...]``: a type that says nothing, so that a
+    ``Depends(...)`` there decides what it gives; else None."""
+    if not (isinstance(value, ast.Subscript) and ctx.resolve(value.value) in ANNOTATED):
+        return None
+    inner = value.slice
+    if not (isinstance(inner, ast.Tuple) and len(inner.elts) > 1):
+        return None
+    return inner.elts[1:] if ctx.resolve(inner.elts[0]) in _ANY_TYPES else None
 
 
 def is_session_annotation(annotation: ast.AST | None, ctx: FileContext) -> bool:
@@ -1007,7 +1060,8 @@ def _top_level_names(path: str) -> frozenset[str] | None:
     statements = _TOP_LEVEL_START_RE.split(text) if "ession" in text or "maker" in text else []
     if not _ALIASED_SESSION_IMPORT_RE.search(text):  # (`sessionmaker as make`: any may call it)
         # a factory or alias assignment spells "[Ss]ession" or "maker" somewhere in it
-        statements = [chunk for chunk in statements if "ession" in chunk or "maker" in chunk]
+        # (or a dependency: `Database = Annotated[Any, Depends(get_database)]`)
+        statements = [chunk for chunk in statements if "ession" in chunk or "maker" in chunk or "Depends" in chunk]
     names: set[str] = set()
     for statement in statements:
         if _BLOCK_START_RE.match(statement):  # (`if USE_GLOBALS:` then `    Session = ...`)
@@ -1049,6 +1103,7 @@ def _module_facts(path: str) -> _Facts:
     factories: set[str] = set()
     aliases: set[str] = set()
     renames: dict[str, str] = {}
+    provided: dict[str, list[str]] = {}
     calls: list[tuple[set[str], ast.Call]] = []
     # (in if/try blocks too: `if USE_GLOBALS: Session = scoped_session(...)`; a name bound
     # twice is left out, below)
@@ -1067,6 +1122,8 @@ def _module_facts(path: str) -> _Facts:
                 aliases |= bound
             elif isinstance(value, ast.Name):
                 renames.update((name, value.id) for name in bound)  # `DB = SessionDep`
+            elif (providers := _annotated_any_providers(value, imports)) is not None:
+                provided.update((name, providers) for name in bound)  # `Database = Annotated[Any, Depends(...)]`
     known = factories | {local for local, q in imports.items() if _named_like_factory(q)}
     factories |= _session_context_managers(tree.body, lambda node: resolve_in(node, imports), known)
     factories |= _session_returning_functions(tree.body, lambda node: resolve_in(node, imports), known | factories)
@@ -1081,6 +1138,9 @@ def _module_facts(path: str) -> _Facts:
         if resolve_in(func, imports) in SESSION_TYPES or (isinstance(func, ast.Name) and func.id in known):
             sessions |= bound
     rebound = top_level_bindings(tree.body)[1]
+    if provided:
+        providers = _annotated_session_providers(tree.body, imports)
+        aliases |= {name for name, called in provided.items() if any(f in providers for f in called)}
     for _ in range(len(renames)):  # (another name of an alias, however many steps away)
         added = {name for name, named in renames.items() if named in aliases and name not in aliases}
         if not added:

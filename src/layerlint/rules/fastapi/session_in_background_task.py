@@ -24,7 +24,8 @@ A session is what the engine knows as one: a parameter annotated
 `AsyncSession`/`Session` or defaulting to `Depends(<session provider>)` (as LL106
 reads it: not when the parameter's type or the provider's return annotation names
 another class), an
-`Annotated[AsyncSession, Depends(...)]` alias, or a session the handler opened
+`Annotated[AsyncSession, Depends(...)]` alias (or `Annotated[Any, Depends(<session
+provider>)]`), or a session the handler opened
 (also with a project's context manager annotated to yield one, or a function annotated
 to return one: `async with engine.core_session() as session`, as LL305 finds them).
 The session also counts when it is passed inside the scheduled call

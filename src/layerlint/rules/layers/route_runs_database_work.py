@@ -17,7 +17,9 @@ A session is a name (not one the handler also binds to something else: `async wi
 aiohttp.ClientSession() as session`) annotated `AsyncSession`/`Session` (also as re-exported or
 subclassed by a project module: `from app.db import AsyncSession`) or with a session
 alias (`SessionDep = Annotated[AsyncSession, Depends(get_db)]`, of the module, imported, or
-read through its module: `deps.SessionDep`), a parameter whose
+read through its module: `deps.SessionDep`; also `Database = Annotated[Any,
+Depends(get_database)]` whose provider yields a session, one of another module when it
+is a function there annotated so), a parameter whose
 default is `Depends(<session provider>)`, or annotated `Annotated[X, Depends(<session
 provider>)]` (unless its type is another class: `db: DatabaseManager = Depends(get_db)`,
 `session: Annotated[httpx.AsyncClient, Depends(get_http_session)]`; a session provider
