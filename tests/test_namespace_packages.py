@@ -110,62 +110,77 @@ def test_the_packages_beside_it_are_the_projects(plugins):
     assert [(d["location"]["row"], d["fix"]) for d in json.loads(result.output)] == [(6, None)]
 
 
+
 SESSION_DB = (
     "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine\n\n"
     'engine = create_async_engine("sqlite+aiosqlite://")\n'
-    "SessionLocal = async_sessionmaker(engine, class_=AsyncSession)\n\n\n"
-    "async def get_session():\n    async with SessionLocal() as session:\n        yield session\n"
+    "{name} = async_sessionmaker(engine, class_=AsyncSession)\n"
 )
 SESSION_ROUTE = (
     "from fastapi import APIRouter\n\n"
-    "from app.db import SessionLocal\n\n"
+    "from app.db import make_session\n"
+    "from shared.db import open_session\n\n"
     "router = APIRouter()\n\n\n"
     '@router.get("/teams")\n'
     "async def read_teams():\n"
-    "    async with SessionLocal() as session:\n"
-    "        return session\n"
+    "    async with make_session() as session:\n"
+    "        async with open_session() as other:\n"
+    "            return session, other\n"
 )
 
 
 @pytest.fixture
 def services(tmp_path, monkeypatch):
     """A repository of services beside a ``shared/`` package, no pyproject.toml: each
-    service imports its own packages from its folder (``from app.db import ...``)."""
+    service folder is a namespace package by the folders, but its code imports its own
+    packages by their own names (``from app.db import ...``: it runs from there), and
+    ``shared``'s by theirs (review 91; review 93: both must be read)."""
     monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
     root = tmp_path / "repo"
     (root / "shared").mkdir(parents=True)
     (root / "shared" / "__init__.py").write_text("")
+    (root / "shared" / "db.py").write_text(SESSION_DB.format(name="open_session"))
     for service in ("billing", "teams"):
         for folder in ("app", "app/routes"):
             (root / service / folder).mkdir(parents=True)
             (root / service / folder / "__init__.py").write_text("")
-        (root / service / "app" / "db.py").write_text(SESSION_DB)
+        (root / service / "app" / "db.py").write_text(SESSION_DB.format(name="make_session"))
         (root / service / "app" / "routes" / "team.py").write_text(SESSION_ROUTE)
     (root / "billing" / "requirements.txt").write_text("fastapi\n")
+    # a module at the top of the service, imported by its name; and an Alembic script folder
+    # there (no package: `from alembic import op` is the library's)
+    (root / "teams" / "database.py").write_text(SESSION_DB.format(name="open_other"))
+    (root / "teams" / "alembic" / "versions").mkdir(parents=True)
+    (root / "teams" / "alembic" / "env.py").write_text("")
+    (root / "teams" / "app" / "routes" / "other.py").write_text(
+        SESSION_ROUTE.replace("from app.db import make_session", "from database import open_other")
+        .replace("from shared.db import open_session", "from alembic import op")
+        .replace("make_session()", "open_other()").replace("open_session()", "op.get_bind()")
+    )
     return root
 
 
-def _ll603(*extra: str) -> list[str]:
+def _ll603(*extra: str) -> list[tuple[str, int]]:
     result = invoke("check", "--select", "LL603", "--output-format", "json", "--no-cache", *extra)
     assert result.exit_code in (0, 1), result.output
-    return sorted(os.path.relpath(d["filename"]) for d in json.loads(result.output))
+    return sorted((os.path.relpath(d["filename"]), d["location"]["row"]) for d in json.loads(result.output))
 
 
-def test_a_folder_holding_a_project_file_is_no_namespace_package(services, monkeypatch):
-    """``billing/`` holds a requirements.txt: its packages are ``app...``; ``teams/``
-    holds none: checked from the repository's root it stays a namespace package."""
+def test_a_namespace_packages_own_packages_resolve_by_their_own_names(services, monkeypatch):
     monkeypatch.chdir(services)
     modules = _modules()
-    assert modules["billing/app/db.py"] == "app.db"
+    assert modules["billing/app/db.py"] == "billing.app.db"
     assert modules["teams/app/db.py"] == "teams.app.db"
-    monkeypatch.chdir(services / "billing" / "app")
-    assert _ll603(".") == ["routes/team.py"]  # (the route's import of `app.db` is read)
+    assert _ll603(".") == sorted([
+        *((f"{service}/app/routes/team.py", row) for service in ("billing", "teams") for row in (11, 12)),
+        ("teams/app/routes/other.py", 11),
+    ])
 
 
-def test_the_working_folder_is_no_namespace_package(services, monkeypatch):
-    """Checked from inside ``teams/``, its packages are imported from there."""
-    monkeypatch.chdir(services / "teams")
-    assert _modules()["app/db.py"] == "app.db"
-    assert _ll603(".") == ["app/routes/team.py"]
-    monkeypatch.chdir(services / "teams" / "app")  # (a folder below: still the working folder's parent)
-    assert _ll603(".") == ["routes/team.py"]
+@pytest.mark.parametrize("folder", ["teams", "teams/app", "teams/app/routes"])
+def test_the_same_from_inside_the_namespace_package(services, monkeypatch, folder):
+    monkeypatch.chdir(services / folder)
+    route = os.path.relpath(services / "teams" / "app" / "routes" / "team.py")
+    other = os.path.relpath(services / "teams" / "app" / "routes" / "other.py")
+    assert _ll603(".") == [(other, 11), (route, 11), (route, 12)]
+    assert _ll603(route) == [(route, 11), (route, 12)]  # (a file given alone, as pre-commit does)

@@ -554,7 +554,32 @@ class FileContext:
         return out
 
     def _module_candidate(self, module: str) -> str:
-        return os.path.join(self._root_folder, *module.split("."))
+        parts = module.split(".")
+        inner = self._namespace_top
+        if inner is not None and parts[0] != self.module.partition(".")[0] and self._inner_package(parts[0]):
+            return os.path.join(inner, *parts)
+        return os.path.join(self._root_folder, *parts)
+
+    @cached_property
+    def _namespace_top(self) -> str | None:
+        """The folder the module's name starts with when it is an implicit namespace package
+        at the top (no ``__init__.py``, its name read from the folders: ``service_a/``
+        beside a ``shared/`` package, named ``service_a.app.db``). Code run from there
+        imports its packages by their own names (``from app.db import ...``), and the
+        packages beside it by theirs: both are read (:meth:`_inner_package`)."""
+        if not self.module or folder_parts(self.folder, self.settings.module_root(self.path)) is not None:
+            return None
+        top = os.path.join(self._root_folder, self.module.partition(".")[0])
+        return None if self.external("isfile", os.path.join(top, "__init__.py")) else top
+
+    def _inner_package(self, name: str) -> bool:
+        """Is ``name`` a module or package (with an ``__init__.py``, as the project's names
+        count them: not ``alembic/`` there) inside :attr:`_namespace_top` and not beside it?"""
+        inner = self._namespace_top
+        if inner is None or self.external("module_file", os.path.join(self._root_folder, name)):
+            return False
+        stem = os.path.join(inner, name)
+        return bool(self.external("isfile", stem + ".py") or self.external("isfile", os.path.join(stem, "__init__.py")))
 
     @cached_property
     def _root_folder(self) -> str:

@@ -152,39 +152,23 @@ def package_chain(folder: str) -> tuple[str, ...]:
     importable name) inside such a package (``open_webui/routers/``, imported as
     ``open_webui.routers``) or at the top beside one, holding packages themselves
     (``ckanext/`` beside ``ckan/``, its plugins inside); () when no folder at or above
-    ``folder`` is a package.
-
-    A folder at the top is no namespace package when it is the working folder or above
-    it (``cd service_a && layerlint check .``: its packages are imported from there, as
-    ``app``, not ``service_a.app``), nor when it holds a project's own files
-    (:data:`PROJECT_MARKERS`): a service of a repository beside a ``shared/`` package."""
-    return _chain(folder, os.path.join(os.getcwd(), ""))
+    ``folder`` is a package."""
+    return _chain(folder)
 
 
 @functools.lru_cache(maxsize=65536)
-def _chain(folder: str, cwd: str) -> tuple[str, ...]:
+def _chain(folder: str) -> tuple[str, ...]:
     parent, name = os.path.split(folder)
     if not name:
         return ()
-    above = _chain(parent, cwd) if parent != folder else ()
+    above = _chain(parent) if parent != folder else ()
     if os.path.isfile(os.path.join(folder, "__init__.py")):
         return (*above, name)
     if not name.isidentifier():
         return ()
     if above:
         return (*above, name)
-    return (name,) if _namespace_top(folder, cwd) and _holds_package(parent) and _holds_package(folder) else ()
-
-
-# files that make a folder a project's root folder (a pyproject.toml makes it the module root)
-PROJECT_MARKERS = ("setup.py", "setup.cfg", "requirements.txt")
-
-
-def _namespace_top(folder: str, cwd: str) -> bool:
-    """May ``folder`` (no ``__init__.py``) be the top of an implicit namespace package?"""
-    if cwd.startswith(os.path.join(folder, "")):
-        return False
-    return not any(os.path.isfile(os.path.join(folder, marker)) for marker in PROJECT_MARKERS)
+    return (name,) if _holds_package(parent) and _holds_package(folder) else ()
 
 
 @functools.lru_cache(maxsize=16384)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from layerlint.config import Settings, load_settings
-from layerlint.external import PROJECT_MARKERS, clear_too, package_chain
+from layerlint.external import clear_too, package_chain
 from layerlint.pathnames import absolute as absolute_path
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -126,7 +126,9 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     """Top-level names that belong to the project: packages and modules at the root
     (and under ``src/``; not an Alembic script folder), and the top package holding
     ``folder``; with no root, the packages and modules beside that top package too
-    (``ckanext/`` beside ``ckan/``: the folder above the top package stands for the root)."""
+    (``ckanext/`` beside ``ckan/``: the folder above the top package stands for the root),
+    and when that top package is a namespace package (no ``__init__.py``), the packages in
+    it (``service_a/app/`` beside ``shared/``: ``from app.db import ...``, run from there)."""
     names: set[str] = set()
     if root is not None:
         for base in (root, root / "src"):
@@ -139,6 +141,8 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
             for _ in range(len(chain) - 1):
                 top = os.path.dirname(top)
             names.update(_entry_names(Path(os.path.dirname(top)), packages_only=True))
+            if not os.path.isfile(os.path.join(top, "__init__.py")):
+                names.update(_entry_names(Path(top), packages_only=True))
     return frozenset(names)
 
 
@@ -185,7 +189,7 @@ def project_scan_folders(
     project = project_root(path)
     if project is None:
         # (one at or below the working folder: a stray ~/requirements.txt is no project's)
-        project = _nearest_holding(above, PROJECT_MARKERS)
+        project = _nearest_holding(above, _PROJECT_MARKERS)
         if project is not None and not os.path.join(str(project), "").startswith(os.path.join(cwd, "")):
             project = None
     if project is not None and (above + os.sep).startswith(os.path.join(str(project), "")):
@@ -197,6 +201,9 @@ def project_scan_folders(
         (os.path.join(above, name), True) for name in trees if os.path.isdir(os.path.join(above, name))
     )
 
+
+# what marks a project's folder without a pyproject.toml
+_PROJECT_MARKERS = ("setup.py", "setup.cfg", "requirements.txt")
 
 _SCAN_SKIPPED = frozenset({"node_modules", "site-packages", "__pycache__", "venv", "env"})
 
