@@ -166,14 +166,12 @@ class _Parser:
                     f" {self.target[0]}.{self.target[1]}: run layerlint with Python"
                     f" {self.target[0]}.{self.target[1]} or newer)"
                 )
-            else:
-                newer = _newer_syntax(exc.text or "", running)
+            elif not isinstance(exc, IndentationError):  # (`if x:` then an unindented `type X = int`)
+                newer = _newer_syntax(exc.text or "", exc.offset, running)
                 if newer is not None:
                     what, version = newer
-                    reason += (
-                        f" ({what} needs Python {version[0]}.{version[1]}; layerlint runs on Python"
-                        f" {running[0]}.{running[1]}: run it with Python {version[0]}.{version[1]} or newer)"
-                    )
+                    # (no advice: the project may target an older Python, where it is an error)
+                    reason += f" ({what} is Python {version[0]}.{version[1]} syntax; layerlint runs on Python {running[0]}.{running[1]})"
             raise _Unparsable(self.filename, reason, exc.lineno or 1, exc.offset or 1) from None
         except (ValueError, RecursionError, MemoryError) as exc:
             reason = "nesting too deep" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
@@ -202,12 +200,14 @@ _NEWER_SYNTAX = (
 )
 
 
-def _newer_syntax(line: str, running: tuple[int, int]) -> tuple[str, tuple[int, int]] | None:
-    """What on a line that does not parse is syntax of a Python newer than ``running``
-    (a project declaring no such target: ``type Alias = ...`` run under 3.11)."""
+def _newer_syntax(
+    line: str, offset: int | None, running: tuple[int, int]
+) -> tuple[str, tuple[int, int]] | None:
+    """The syntax of a Python newer than ``running`` that a line starts with, when the error
+    (at ``offset``, 1-based) is within it: ``type Alias = ...`` run under 3.11."""
     for pattern, what, version in _NEWER_SYNTAX:
-        if running < version and pattern.match(line):
-            return what, version
+        if running < version and (match := pattern.match(line)) is not None:
+            return (what, version) if offset is None or offset <= match.end() + 1 else None
     return None
 
 

@@ -15,9 +15,10 @@ The CLI reports LL001; the flake8 plugin leaves it to flake8's own E999.
 layerlint parses with the Python it runs on. Syntax newer than that Python
 (`class Repository[M]:`, `type Alias = ...` from 3.12) is a syntax error to it:
 when the project targets a newer Python than the one layerlint runs on, the
-message says so, and to run layerlint with that Python. With no such target
-declared, the message names the newer syntax the error line starts with (a `type`
-statement, a generic class or function: 3.12; `except*`: 3.11) and the Python it needs.
+message says so, and to run layerlint with that Python. Otherwise, when the error is
+at the start of syntax newer than that Python (a `type` statement, a generic class or
+function: 3.12; `except*`: 3.11), the message names it and the Python it belongs to;
+whether the project may use it is the project's target to say.
 
 ## Example
 ```python
