@@ -807,7 +807,13 @@ def _factory_kind(
     if is_none_constant(value):
         return "none"
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
-        parts = {_factory_kind(part, params, resolve, factories) for part in value.values}
+        # (`factory or async_sessionmaker(...)` with `factory=None` unannotated: the fallback
+        # says what the parameter is for)
+        parts = {
+            "none" if isinstance(part, ast.Name) and part.id in params and params[part.id] is None
+            else _factory_kind(part, params, resolve, factories)
+            for part in value.values
+        }
         return "factory" if parts <= {"factory", "none"} and "factory" in parts else "other"
     if isinstance(value, ast.Call):
         return "factory" if resolve(value.func) in SESSION_FACTORIES else "other"
@@ -966,11 +972,16 @@ def _manages_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, opens:
     ``with`` statement, or bound to a name it yields (and binds to nothing else)?"""
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
-    if any(isinstance(stmt, (ast.With, ast.AsyncWith)) and any(opens(item.context_expr) for item in stmt.items)
-           for stmt in body):
+    withs = [stmt for stmt in body if isinstance(stmt, (ast.With, ast.AsyncWith))]
+    if any(opens(item.context_expr) for stmt in withs for item in stmt.items):
         return True
     opened = {name for name, values in assigned_values(func, body).items() if all(opens(value) for value in values)}
-    return bool(opened) and any(
+    if not opened:
+        return False
+    # (`session = self._factory()`, then `async with session:` or `yield session`)
+    return any(
+        isinstance(item.context_expr, ast.Name) and item.context_expr.id in opened for stmt in withs for item in stmt.items
+    ) or any(
         isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield)
         and isinstance(stmt.value.value, ast.Name) and stmt.value.value.id in opened
         for stmt in body

@@ -23,9 +23,11 @@ instance bound once; on the class called), imported or read through its module
 of the module or of a project module (letta's `db_registry.async_session()`, also read through
 the module: `db.db_registry.async_session()`; also opening it
 from a factory kept as an attribute, `self._factory = async_sessionmaker(...)` (also taken
-into a local name first, or its `.begin()`), which the instance's class and its bases bind
-to nothing but a session maker (called, the module's factory, a parameter annotated or
-named as one, in a method or the class body) or None (as the `DatabaseSessionManager`
+into a local name first, or its `.begin()`, or the session it makes bound to a name
+then entered: `s = self._factory()`, `async with s as session`), which the instance's
+class and its bases bind to nothing but a session maker (called, the module's factory, a
+parameter annotated or named as one, or an unannotated one with a session maker as its
+fallback: `factory or async_sessionmaker(...)`; in a method or the class body) or None (as the `DatabaseSessionManager`
 recipe's `close()` does); the class's own method or the nearest base's, re-exports
 followed, `ABC`/`Generic` bases aside), or on an
 instance of such a class that the handler binds once (`db_engine = get_relational_engine()`,
