@@ -33,7 +33,8 @@ The session also counts when it is passed inside the scheduled call
 `add_task(lambda: f(session))`; also an object the handler binds to a name first:
 `service = UserService(session)`, then `add_task(service.notify, ...)`, in each branch of
 an `if`; and a name bound to what holds one: `notify = service.notify`, `coro =
-f(session)` then `create_task(coro)`), not through a function whose result is computed then
+f(session)` then `create_task(coro)`; in either branch of a conditional expression:
+`create_task(f(session) if urgent else f(None))`), not through a function whose result is computed then
 (`add_task(send_email, get_user(session, uid).email)`, `create_task(audit(str(session)))`).
 A task the handler awaits where it makes it (`await asyncio.create_task(...)`, also through
 `asyncio.wait_for(...)`) is done before the handler goes on and is not flagged; one bound
@@ -218,6 +219,10 @@ class SessionInBackgroundTask(Rule):
             return held[0] if held and None not in held else None
         if isinstance(expr, ast.Starred):
             return self._session_in(expr.value, depth + 1)
+        if isinstance(expr, ast.IfExp):  # (`work(session) if flag else work(None)`: on one path)
+            return self._session_in(expr.body, depth + 1, scheduled) or self._session_in(
+                expr.orelse, depth + 1, scheduled
+            )
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
             # (`service = UserService(session)`, then `add_task(service.notify, uid)`; in each
             # branch of an `if` too: when every value the name is given holds one)
