@@ -184,3 +184,23 @@ def test_the_same_from_inside_the_namespace_package(services, monkeypatch, folde
     other = os.path.relpath(services / "teams" / "app" / "routes" / "other.py")
     assert _ll603(".") == [(other, 11), (route, 11), (route, 12)]
     assert _ll603(route) == [(route, 11), (route, 12)]  # (a file given alone, as pre-commit does)
+
+
+def test_a_package_inside_the_namespace_package_wins_over_one_beside_it(services, monkeypatch):
+    """Run from ``teams/``, its ``tests`` package comes first on the path: a string alias
+    read there keeps LL501's fix away (review 94: ``tests/`` beside made it a safe fix
+    that failed at import)."""
+    for tests in (services / "tests", services / "teams" / "tests"):
+        tests.mkdir()
+        (tests / "__init__.py").write_text("")
+    (services / "teams" / "tests" / "helpers.py").write_text(
+        'from typing import TypeAlias\n\nTeamRef: TypeAlias = "dict[str, int]"\n'
+    )
+    (services / "teams" / "tests" / "test_teams.py").write_text(
+        "from typing import Optional\n\nfrom tests.helpers import TeamRef\n\n\n"
+        "def check(team: Optional[TeamRef] = None) -> None:\n    return None\n"
+    )
+    monkeypatch.chdir(services)
+    result = invoke("check", "--select", "LL501", "--output-format", "json", "--no-cache", "teams/tests")
+    assert result.exit_code == 1, result.output
+    assert [(d["location"]["row"], d["fix"]) for d in json.loads(result.output)] == [(6, None)]

@@ -574,9 +574,10 @@ class FileContext:
 
     def _inner_package(self, name: str) -> bool:
         """Is ``name`` a module or package (with an ``__init__.py``, as the project's names
-        count them: not ``alembic/`` there) inside :attr:`_namespace_top` and not beside it?"""
+        count them: not ``alembic/`` there) inside :attr:`_namespace_top`? Run from there,
+        it comes first on the path: it wins over one of that name beside (``tests/``)."""
         inner = self._namespace_top
-        if inner is None or self.external("module_file", os.path.join(self._root_folder, name)):
+        if inner is None:
             return False
         stem = os.path.join(inner, name)
         return bool(self.external("isfile", stem + ".py") or self.external("isfile", os.path.join(stem, "__init__.py")))

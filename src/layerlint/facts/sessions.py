@@ -968,23 +968,26 @@ def _own_opening_methods(ctx: FileContext) -> _Opening:
 
 
 def _manages_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, opens: Callable[[ast.AST], bool]) -> bool:
-    """Does a context manager's function open a session with a call ``opens`` accepts, in a
-    ``with`` statement, or bound to a name it yields (and binds to nothing else)?"""
+    """Does a context manager's function open a session with a call ``opens`` accepts, and
+    yield it: the target of a ``with`` on that call (``with factory() as session: yield
+    session``), or a name it binds to such calls only (``session = factory()``, then ``yield
+    session``, or ``async with session as opened: yield opened``)? Not one that yields
+    something made from it (``yield UnitOfWork(session)``, ``yield session.connection()``)."""
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
-    withs = [stmt for stmt in body if isinstance(stmt, (ast.With, ast.AsyncWith))]
-    if any(opens(item.context_expr) for stmt in withs for item in stmt.items):
-        return True
-    opened = {name for name, values in assigned_values(func, body).items() if all(opens(value) for value in values)}
-    if not opened:
+    yielded = {
+        stmt.value.value.id for stmt in body
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield) and isinstance(stmt.value.value, ast.Name)
+    }
+    if not yielded:
         return False
-    # (`session = self._factory()`, then `async with session:` or `yield session`)
+    opened = {name for name, values in assigned_values(func, body).items() if all(opens(value) for value in values)}
+    if opened & yielded:
+        return True
     return any(
-        isinstance(item.context_expr, ast.Name) and item.context_expr.id in opened for stmt in withs for item in stmt.items
-    ) or any(
-        isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield)
-        and isinstance(stmt.value.value, ast.Name) and stmt.value.value.id in opened
-        for stmt in body
+        isinstance(item.optional_vars, ast.Name) and item.optional_vars.id in yielded
+        and (opens(item.context_expr) or (isinstance(item.context_expr, ast.Name) and item.context_expr.id in opened))
+        for stmt in body if isinstance(stmt, (ast.With, ast.AsyncWith)) for item in stmt.items
     )
 
 
@@ -1044,6 +1047,7 @@ _INLINE_ASSIGNED_RE = re.compile(r"(?m):[ \t]*\(*([^\W\d]\w*)\)*[ \t]*=(?!=)")
 _INDENTED_ASSIGNED_RE = re.compile(r"(?m)^[ \t]+\(*([^\W\d]\w*)\)*[ \t]*(?::|=(?!=))")
 # the boundary before each unindented line (a lookahead: the line stays whole)
 _TOP_LEVEL_START_RE = re.compile(r"\n(?=[^ \t\r\n#])")
+_RENAME_RE = re.compile(r"[^\W\d]\w*[ \t]*=[ \t]*[^\W\d]\w*[ \t]*(?:#[^\n]*)?\s*\Z")  # (`DB = Database`)
 _ALIASED_SESSION_IMPORT_RE = re.compile(r"(?:ession|maker)\w*[ \t]+as[ \t]")
 
 
@@ -1071,8 +1075,13 @@ def _top_level_names(path: str) -> frozenset[str] | None:
     statements = _TOP_LEVEL_START_RE.split(text) if "ession" in text or "maker" in text else []
     if not _ALIASED_SESSION_IMPORT_RE.search(text):  # (`sessionmaker as make`: any may call it)
         # a factory or alias assignment spells "[Ss]ession" or "maker" somewhere in it
-        # (or a dependency: `Database = Annotated[Any, Depends(get_database)]`)
-        statements = [chunk for chunk in statements if "ession" in chunk or "maker" in chunk or "Depends" in chunk]
+        # (or a dependency: `Database = Annotated[Any, Depends(get_database)]`, and then
+        # another name of one: `DB = Database`)
+        renames = "Depends" in text
+        statements = [
+            chunk for chunk in statements
+            if "ession" in chunk or "maker" in chunk or "Depends" in chunk or (renames and _RENAME_RE.match(chunk))
+        ]
     names: set[str] = set()
     for statement in statements:
         if _BLOCK_START_RE.match(statement):  # (`if USE_GLOBALS:` then `    Session = ...`)

@@ -15,8 +15,9 @@ name the handler binds once to `async_sessionmaker(...)`, or a name or attribute
 conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
 `db_session_factory`), or an `@(async)contextmanager` function of the module or of a
-project module that opens a session from one (in a `with`, or bound to a name it yields:
-the `session_scope()` recipe) or from such a method of a class of its module (`with
+project module that opens a session from one and yields it (the target of a `with`, or a
+name bound to it: the `session_scope()` recipe; not something made from it, `yield
+UnitOfWork(session)`) or from such a method of a class of its module (`with
 get_engine().session() as s: yield s`, by the function's annotation; on a top-level
 instance bound once; on the class called), imported or read through its module
 (`db_manager.session()`), or such a method of a class, called on a top-level instance
