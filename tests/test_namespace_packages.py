@@ -204,3 +204,36 @@ def test_a_package_inside_the_namespace_package_wins_over_one_beside_it(services
     result = invoke("check", "--select", "LL501", "--output-format", "json", "--no-cache", "teams/tests")
     assert result.exit_code == 1, result.output
     assert [(d["location"]["row"], d["fix"]) for d in json.loads(result.output)] == [(6, None)]
+
+
+@pytest.mark.parametrize("service", ["user-service", "services/user_service"])
+def test_a_service_folder_of_no_package_reads_the_packages_above_it(services, monkeypatch, service):
+    """A service folder that is no namespace package (a hyphen in its name; or under a
+    container folder of no package) still has its code's ``shared...`` imports read: the
+    packages of the folders above it (review 95)."""
+    (services / service / "app" / "routes").mkdir(parents=True)
+    for folder in ("app", "app/routes"):
+        (services / service / folder / "__init__.py").write_text("")
+    (services / service / "app" / "db.py").write_text(SESSION_DB.format(name="make_session"))
+    (services / service / "app" / "routes" / "team.py").write_text(SESSION_ROUTE)
+    route = f"{service}/app/routes/team.py"
+    monkeypatch.chdir(services)
+    assert _modules()[route] == "app.routes.team"
+    assert _ll603(route) == [(route, 11), (route, 12)]
+    monkeypatch.chdir(services / service)
+    assert _ll603(".") == [("app/routes/team.py", 11), ("app/routes/team.py", 12)]
+
+
+def test_no_package_above_the_repository_is_read(services, monkeypatch):
+    """The folder holding ``.git`` is the last one read above a service."""
+    (services / ".git").mkdir()
+    container = services / "services"
+    (container / "user_service" / "app" / "routes").mkdir(parents=True)
+    for folder in ("app", "app/routes"):
+        (container / "user_service" / folder / "__init__.py").write_text("")
+    (container / "user_service" / "app" / "db.py").write_text(SESSION_DB.format(name="make_session"))
+    (container / "user_service" / "app" / "routes" / "team.py").write_text(SESSION_ROUTE)
+    monkeypatch.chdir(container)
+    assert _ll603(".") == [("user_service/app/routes/team.py", 11), ("user_service/app/routes/team.py", 12)]
+    (container / ".git").mkdir()  # (`services/` is the repository now: `shared/` is outside it)
+    assert _ll603(".") == [("user_service/app/routes/team.py", 11)]

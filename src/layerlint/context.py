@@ -558,7 +558,22 @@ class FileContext:
         inner = self._namespace_top
         if inner is not None and parts[0] != self.module.partition(".")[0] and self._inner_package(parts[0]):
             return os.path.join(inner, *parts)
-        return os.path.join(self._root_folder, *parts)
+        root = self._root_folder
+        if self._outer_folders and parts[0] != self.module.partition(".")[0] and not self.external(
+            "module_file", os.path.join(root, parts[0])
+        ):
+            for outer in self._outer_folders:  # (`shared/` above `user-service/app/`)
+                if self.external("isfile", os.path.join(outer, parts[0], "__init__.py")):
+                    return os.path.join(outer, *parts)
+        return os.path.join(root, *parts)
+
+    @cached_property
+    def _outer_folders(self) -> tuple[str, ...]:
+        """The folders above :attr:`_root_folder` whose packages the module may import, when
+        its name comes from the ``__init__.py`` chain (``external.outer_folders``)."""
+        if not self.module or folder_parts(self.folder, self.settings.module_root(self.path)) is not None:
+            return ()
+        return tuple(self.external("outer_folders", self._root_folder))
 
     @cached_property
     def _namespace_top(self) -> str | None:

@@ -171,6 +171,30 @@ def _chain(folder: str) -> tuple[str, ...]:
     return (name,) if _holds_package(parent) and _holds_package(folder) else ()
 
 
+@provider("outer_folders")
+def outer_folders(folder: str) -> tuple[str, ...]:
+    """The folders above ``folder`` (the one above a file's top package, when there is no
+    ``pyproject.toml``) whose packages the project's code may import too, nearest first: up
+    to two, and none above the repository's (a folder holding ``.git``). ``user-service/app/``
+    or ``services/user_service/app/`` beside a ``shared/`` package: the service folder is no
+    package by its name or its place, yet its code imports ``shared...``, as it runs with the
+    repository's folder on the path."""
+    found: list[str] = []
+    current = folder
+    for _ in range(_OUTER_LEVELS):
+        if os.path.exists(os.path.join(current, ".git")):
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        found.append(parent)
+        current = parent
+    return tuple(found)
+
+
+_OUTER_LEVELS = 2
+
+
 @functools.lru_cache(maxsize=16384)
 def _holds_package(folder: str) -> bool:
     """Does a folder directly hold a package (a folder with an ``__init__.py``)?"""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from layerlint.config import Settings, load_settings
-from layerlint.external import clear_too, package_chain
+from layerlint.external import clear_too, outer_folders, package_chain
 from layerlint.pathnames import absolute as absolute_path
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -128,7 +128,8 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     ``folder``; with no root, the packages and modules beside that top package too
     (``ckanext/`` beside ``ckan/``: the folder above the top package stands for the root),
     and when that top package is a namespace package (no ``__init__.py``), the packages in
-    it (``service_a/app/`` beside ``shared/``: ``from app.db import ...``, run from there)."""
+    it (``service_a/app/`` beside ``shared/``: ``from app.db import ...``, run from there),
+    and the packages of the folders above (:func:`external.outer_folders`)."""
     names: set[str] = set()
     if root is not None:
         for base in (root, root / "src"):
@@ -143,7 +144,14 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
             names.update(_entry_names(Path(os.path.dirname(top)), packages_only=True))
             if not os.path.isfile(os.path.join(top, "__init__.py")):
                 names.update(_entry_names(Path(top), packages_only=True))
+            for outer in outer_folders(os.path.dirname(top)):
+                names.update(name for name in _entry_names(Path(outer), packages_only=True) if is_package(outer, name))
     return frozenset(names)
+
+
+def is_package(folder: str, name: str) -> bool:
+    """Is ``name`` a package (a folder with an ``__init__.py``) in ``folder``?"""
+    return os.path.isfile(os.path.join(folder, name, "__init__.py"))
 
 
 def _entry_names(base: Path, *, packages_only: bool) -> set[str]:
