@@ -582,21 +582,48 @@ def _session_context_managers(
         return found
     through_method = _module_method_opener(body, resolve, factories)
 
-    def opens(node: ast.AST) -> bool:
-        return isinstance(node, ast.Call) and (
-            resolve(node.func) in SESSION_TYPES
-            or (isinstance(node.func, ast.Name) and (node.func.id in factories or node.func.id in found))
-            or (isinstance(node.func, ast.Attribute) and through_method(node.func))
-        )
+    def opener(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Callable[[ast.AST], bool]:
+        local: dict[str, ast.expr] | None = None  # (`engine = get_engine()`, then `engine.session()`)
+
+        def opens(node: ast.AST) -> bool:
+            nonlocal local
+            if not isinstance(node, ast.Call):
+                return False
+            callee = node.func
+            if resolve(callee) in SESSION_TYPES or (
+                isinstance(callee, ast.Name) and (callee.id in factories or callee.id in found)
+            ):
+                return True
+            if not isinstance(callee, ast.Attribute):
+                return False
+            if isinstance(callee.value, ast.Name):
+                if local is None:
+                    local = _calls_bound_once(func)
+                bound = local.get(callee.value.id)
+                if bound is not None:
+                    callee = ast.Attribute(value=bound, attr=callee.attr, ctx=ast.Load())
+            return through_method(callee)
+
+        return opens
 
     changed = True
     while changed:
         changed = False
         for func in candidates:
-            if func.name not in found and _manages_opened_session(func, opens):
+            if func.name not in found and _manages_opened_session(func, opener(func)):
                 found.add(func.name)
                 changed = True
     return found
+
+
+def _calls_bound_once(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+    """The names a function binds once, to a call (``engine = get_engine()``) -> the call."""
+    nested = (*FUNCTION_TYPES, ast.ClassDef)
+    body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
+    return {
+        name: values[0] for name, values in assigned_values(func, body).items()
+        if len(values) == 1 and isinstance(values[0], ast.Call)
+    }
 
 
 def _module_method_opener(

@@ -18,8 +18,8 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 project module that opens a session from one and yields it (the target of a `with`, or a
 name bound to it: the `session_scope()` recipe; not something made from it, `yield
 UnitOfWork(session)`) or from such a method of a class of its module (`with
-get_engine().session() as s: yield s`, by the function's annotation; on a top-level
-instance bound once; on the class called), imported or read through its module
+get_engine().session() as s: yield s`, by the function's annotation, also through a
+name it binds once to that call; on a top-level instance bound once; on the class called), imported or read through its module
 (`db_manager.session()`), or such a method of a class, called on a top-level instance
 of the module or of a project module (letta's `db_registry.async_session()`, also read through
 the module: `db.db_registry.async_session()`; also opening it
