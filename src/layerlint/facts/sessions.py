@@ -995,27 +995,54 @@ def _own_opening_methods(ctx: FileContext) -> _Opening:
 
 
 def _manages_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, opens: Callable[[ast.AST], bool]) -> bool:
-    """Does a context manager's function open a session with a call ``opens`` accepts, and
-    yield it: the target of a ``with`` on that call (``with factory() as session: yield
-    session``), or a name it binds to such calls only (``session = factory()``, then ``yield
-    session``, or ``async with session as opened: yield opened``)? Not one that yields
-    something made from it (``yield UnitOfWork(session)``, ``yield session.connection()``)."""
+    """Does a context manager's function open a session with a call ``opens`` accepts, in a
+    ``with`` statement (also on a name bound to such a call: ``s = self._factory()``, ``async
+    with s as session``), or bound to a name it yields (and binds to nothing else)? Not one
+    whose every ``yield`` gives something made from it (``yield UnitOfWork(session)``,
+    ``yield session.connection()``: :func:`_yields_other_things`)."""
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
-    yielded = {
-        stmt.value.value.id for stmt in body
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield) and isinstance(stmt.value.value, ast.Name)
-    }
-    if not yielded:
+    withs = [stmt for stmt in body if isinstance(stmt, (ast.With, ast.AsyncWith))]
+    bound = assigned_values(func, body)
+    opened = {name for name, values in bound.items() if all(opens(value) for value in values)}
+    if not (
+        any(
+            opens(item.context_expr) or (isinstance(item.context_expr, ast.Name) and item.context_expr.id in opened)
+            for stmt in withs for item in stmt.items
+        )
+        or any(
+            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield)
+            and isinstance(stmt.value.value, ast.Name) and stmt.value.value.id in opened
+            for stmt in body
+        )
+    ):
         return False
-    opened = {name for name, values in assigned_values(func, body).items() if all(opens(value) for value in values)}
-    if opened & yielded:
-        return True
-    return any(
-        isinstance(item.optional_vars, ast.Name) and item.optional_vars.id in yielded
-        and (opens(item.context_expr) or (isinstance(item.context_expr, ast.Name) and item.context_expr.id in opened))
-        for stmt in body if isinstance(stmt, (ast.With, ast.AsyncWith)) for item in stmt.items
-    )
+    return not _yields_other_things(func, bound, opens)
+
+
+def _yields_other_things(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, list[ast.expr]], opens: Callable[[ast.AST], bool]
+) -> bool:
+    """Does every ``yield`` of a function give a value made there that is no session: a call
+    or an attribute that does not open one, or a name bound only to such (``yield
+    UnitOfWork(session)``, ``repo = Repo(session)`` then ``yield repo``)? A bare ``yield``
+    (the session kept in a context variable), a name bound otherwise, or none: no."""
+    values = [node.value for node in own_nodes(func, (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)) if isinstance(node, ast.Yield)]
+    return bool(values) and all(value is not None and _made_here(value, bound, opens) for value in values)
+
+
+def _made_here(value: ast.expr, bound: dict[str, list[ast.expr]] | None, opens: Callable[[ast.AST], bool]) -> bool:
+    """Is a yielded value (or, with ``bound``, a name bound only to such) a call or attribute
+    that opens no session? (A function of the module, not a closure calling itself: that
+    would be a reference cycle through ``opens``.)"""
+    if isinstance(value, ast.Await):
+        value = value.value  # (`yield await session.connection()`)
+    if isinstance(value, (ast.Call, ast.Attribute)):
+        return not opens(value)
+    if isinstance(value, ast.Name) and bound is not None:
+        assigned = bound.get(value.id)
+        return bool(assigned) and all(_made_here(item, None, opens) for item in assigned)
+    return False
 
 
 def _context_manager_candidates(
