@@ -237,3 +237,39 @@ def test_no_package_above_the_repository_is_read(services, monkeypatch):
     assert _ll603(".") == [("user_service/app/routes/team.py", 11), ("user_service/app/routes/team.py", 12)]
     (container / ".git").mkdir()  # (`services/` is the repository now: `shared/` is outside it)
     assert _ll603(".") == [("user_service/app/routes/team.py", 11)]
+
+
+STRING_ALIAS_USE = (
+    "from typing import Optional\n\nfrom {module} import {name}\n\n\n"
+    "def parse(raw: str) -> Optional[{name}]:\n    return None\n"
+)
+
+
+def _ll501_fixes(*paths: str) -> list[tuple[str, bool]]:
+    result = invoke("check", "--select", "LL501", "--output-format", "json", "--no-cache", *paths)
+    assert result.exit_code == 1, result.output
+    return sorted((os.path.relpath(d["filename"]), d["fix"] is not None) for d in json.loads(result.output))
+
+
+def test_what_the_folders_above_give_is_read_in_and_beside_the_service(tmp_path, monkeypatch):
+    """``shared.types`` binds a string: no fix for ``Optional[Json]``, in ``app/`` and in a
+    ``main.py`` of no package beside it, even with a data folder named ``shared`` in the
+    service (Python imports the package above); ``logging`` is the standard library's,
+    whatever package of that name is above (review 96)."""
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    for package in ("shared", "logging"):
+        (repo / package).mkdir()
+        (repo / package / "__init__.py").write_text("Logger = None\n")
+    (repo / "shared" / "types.py").write_text('Json = "dict[str, object]"\n')
+    service = repo / "services" / "user_service"
+    (service / "app").mkdir(parents=True)
+    (service / "app" / "__init__.py").write_text("")
+    (service / "shared").mkdir()
+    (service / "shared" / "schema.json").write_text("{}")
+    for path in (service / "main.py", service / "app" / "parse.py"):
+        path.write_text(STRING_ALIAS_USE.format(module="shared.types", name="Json"))
+    (service / "app" / "log.py").write_text(STRING_ALIAS_USE.format(module="logging", name="Logger"))
+    monkeypatch.chdir(service)
+    assert _ll501_fixes(".") == [("app/log.py", True), ("app/parse.py", False), ("main.py", False)]

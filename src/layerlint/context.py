@@ -19,7 +19,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.layers import is_shared
 from layerlint.pathnames import absolute as absolute_path
-from layerlint.project import folder_parts, module_name
+from layerlint.project import STDLIB_NAMES, folder_parts, module_name
 from layerlint.spelling import WordIndex, has_lone_cr, line_numbers, names_text
 from layerlint.walk import Lines, nodes_of, statements, statements_on
 
@@ -559,13 +559,18 @@ class FileContext:
         if inner is not None and parts[0] != self.module.partition(".")[0] and self._inner_package(parts[0]):
             return os.path.join(inner, *parts)
         root = self._root_folder
-        if self._outer_folders and parts[0] != self.module.partition(".")[0] and not self.external(
-            "module_file", os.path.join(root, parts[0])
-        ):
-            for outer in self._outer_folders:  # (`shared/` above `user-service/app/`)
-                if self.external("isfile", os.path.join(outer, parts[0], "__init__.py")):
+        if self._outer_folders and parts[0] != self.module.partition(".")[0] and not self._regular_module(root, parts[0]):
+            # (`shared/` above `user-service/app/`; a regular package there wins over a folder
+            # of no package beside, as in Python; never a name of the standard library)
+            for outer in self._outer_folders:
+                if parts[0] not in STDLIB_NAMES and self.external("isfile", os.path.join(outer, parts[0], "__init__.py")):
                     return os.path.join(outer, *parts)
         return os.path.join(root, *parts)
+
+    def _regular_module(self, folder: str, name: str) -> bool:
+        """Is ``name`` a module or a regular package (with ``__init__.py``) in ``folder``?"""
+        stem = os.path.join(folder, name)
+        return bool(self.external("isfile", stem + ".py") or self.external("isfile", os.path.join(stem, "__init__.py")))
 
     @cached_property
     def _outer_folders(self) -> tuple[str, ...]:
@@ -592,10 +597,7 @@ class FileContext:
         count them: not ``alembic/`` there) inside :attr:`_namespace_top`? Run from there,
         it comes first on the path: it wins over one of that name beside (``tests/``)."""
         inner = self._namespace_top
-        if inner is None:
-            return False
-        stem = os.path.join(inner, name)
-        return bool(self.external("isfile", stem + ".py") or self.external("isfile", os.path.join(stem, "__init__.py")))
+        return inner is not None and self._regular_module(inner, name)
 
     @cached_property
     def _root_folder(self) -> str:

@@ -10,6 +10,7 @@ with no pyproject, the chain of folders holding ``__init__.py``).
 from __future__ import annotations
 
 import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -19,6 +20,7 @@ from layerlint.external import clear_too, outer_folders, package_chain
 from layerlint.pathnames import absolute as absolute_path
 
 PY_SUFFIXES = (".py", ".pyi")
+STDLIB_NAMES = frozenset(sys.stdlib_module_names)
 
 
 @lru_cache(maxsize=16384)
@@ -129,7 +131,8 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     (``ckanext/`` beside ``ckan/``: the folder above the top package stands for the root),
     and when that top package is a namespace package (no ``__init__.py``), the packages in
     it (``service_a/app/`` beside ``shared/``: ``from app.db import ...``, run from there),
-    and the packages of the folders above (:func:`external.outer_folders`)."""
+    and the packages of the folders above (:func:`external.outer_folders`); with neither a
+    root nor a package, the packages and modules beside the file and those above."""
     names: set[str] = set()
     if root is not None:
         for base in (root, root / "src"):
@@ -144,9 +147,20 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
             names.update(_entry_names(Path(os.path.dirname(top)), packages_only=True))
             if not os.path.isfile(os.path.join(top, "__init__.py")):
                 names.update(_entry_names(Path(top), packages_only=True))
-            for outer in outer_folders(os.path.dirname(top)):
-                names.update(name for name in _entry_names(Path(outer), packages_only=True) if is_package(outer, name))
+            names.update(_outer_packages(os.path.dirname(top)))
+    elif root is None:  # (`main.py` beside `app/`: run from there, its folder is on the path)
+        names.update(_entry_names(Path(folder), packages_only=True))
+        names.update(_outer_packages(folder))
     return frozenset(names)
+
+
+def _outer_packages(folder: str) -> set[str]:
+    """The packages of the folders above ``folder`` (:func:`external.outer_folders`), the
+    standard library's names aside (Python finds its own first)."""
+    return {
+        name for outer in outer_folders(folder) for name in _entry_names(Path(outer), packages_only=True)
+        if is_package(outer, name) and name not in STDLIB_NAMES
+    }
 
 
 def is_package(folder: str, name: str) -> bool:
