@@ -273,3 +273,19 @@ def test_what_the_folders_above_give_is_read_in_and_beside_the_service(tmp_path,
     (service / "app" / "log.py").write_text(STRING_ALIAS_USE.format(module="logging", name="Logger"))
     monkeypatch.chdir(service)
     assert _ll501_fixes(".") == [("app/log.py", True), ("app/parse.py", False), ("main.py", False)]
+
+
+def test_a_test_folder_deep_in_the_repository_reads_its_package(tmp_path, monkeypatch):
+    """``tests/api/v1/test_parse.py`` (no ``__init__.py`` on the way) imports ``app``, three
+    folders up: in a repository (``.git``) the folders up to its root are read (review 98:
+    read two up only, the string alias was not seen and the fix, safe, failed at import)."""
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    (repo / "app").mkdir(parents=True)
+    (repo / "app" / "__init__.py").write_text("")
+    (repo / "app" / "types_.py").write_text('Json = "dict[str, object]"\n')
+    (repo / "tests" / "api" / "v1").mkdir(parents=True)
+    (repo / "tests" / "api" / "v1" / "test_parse.py").write_text(STRING_ALIAS_USE.format(module="app.types_", name="Json"))
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    assert _ll501_fixes(".") == [("tests/api/v1/test_parse.py", False)]

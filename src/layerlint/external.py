@@ -175,24 +175,26 @@ def _chain(folder: str) -> tuple[str, ...]:
 def outer_folders(folder: str) -> tuple[str, ...]:
     """The folders above ``folder`` (the one above a file's top package, when there is no
     ``pyproject.toml``) whose packages the project's code may import too, nearest first: up
-    to two, and none above the repository's (a folder holding ``.git``). ``user-service/app/``
-    or ``services/user_service/app/`` beside a ``shared/`` package: the service folder is no
-    package by its name or its place, yet its code imports ``shared...``, as it runs with the
-    repository's folder on the path."""
+    to the repository's (a folder holding ``.git``), a few levels at most; outside a
+    repository, up to two. ``user-service/app/`` or ``services/user_service/app/`` beside a
+    ``shared/`` package, ``tests/api/v1/`` below the repository's ``app/``: the folder is no
+    package by its name or its place, yet its code imports ``shared...`` or ``app...``, as it
+    runs with the repository's folder on the path."""
     found: list[str] = []
     current = folder
-    for _ in range(_OUTER_LEVELS):
+    for _ in range(_REPOSITORY_LEVELS):
         if os.path.exists(os.path.join(current, ".git")):
-            break
+            return tuple(found)
         parent = os.path.dirname(current)
         if parent == current:
             break
         found.append(parent)
         current = parent
-    return tuple(found)
+    return tuple(found[:_OUTER_LEVELS])  # (no repository found: no farther than two)
 
 
 _OUTER_LEVELS = 2
+_REPOSITORY_LEVELS = 6
 
 
 @functools.lru_cache(maxsize=16384)

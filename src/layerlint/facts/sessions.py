@@ -617,12 +617,17 @@ def _session_context_managers(
 
 
 def _calls_bound_once(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
-    """The names a function binds once, to a call (``engine = get_engine()``) -> the call."""
+    """The names a function binds once, by assigning a call (``engine = get_engine()``; not
+    ``with X() as engine``, which binds what ``__enter__`` returns) -> the call."""
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
+    entered = {
+        item.optional_vars.id for stmt in body if isinstance(stmt, (ast.With, ast.AsyncWith))
+        for item in stmt.items if isinstance(item.optional_vars, ast.Name)
+    }
     return {
         name: values[0] for name, values in assigned_values(func, body).items()
-        if len(values) == 1 and isinstance(values[0], ast.Call)
+        if len(values) == 1 and isinstance(values[0], ast.Call) and name not in entered
     }
 
 
@@ -1003,45 +1008,66 @@ def _manages_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, opens:
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     body = list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)))
     withs = [stmt for stmt in body if isinstance(stmt, (ast.With, ast.AsyncWith))]
-    bound = assigned_values(func, body)
-    opened = {name for name, values in bound.items() if all(opens(value) for value in values)}
-    if not (
-        any(
-            opens(item.context_expr) or (isinstance(item.context_expr, ast.Name) and item.context_expr.id in opened)
-            for stmt in withs for item in stmt.items
-        )
-        or any(
-            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield)
-            and isinstance(stmt.value.value, ast.Name) and stmt.value.value.id in opened
-            for stmt in body
-        )
-    ):
-        return False
-    return not _yields_other_things(func, bound, opens)
+    bound: dict[str, list[ast.expr]] | None = None
+    if not any(opens(item.context_expr) for stmt in withs for item in stmt.items):
+        bound = assigned_values(func, body)
+        opened = {name for name, values in bound.items() if all(opens(value) for value in values)}
+        if not opened or not (
+            any(
+                isinstance(item.context_expr, ast.Name) and item.context_expr.id in opened
+                for stmt in withs for item in stmt.items
+            )
+            or any(
+                isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield)
+                and isinstance(stmt.value.value, ast.Name) and stmt.value.value.id in opened
+                for stmt in body
+            )
+        ):
+            return False
+    return not _yields_other_things(func, body, bound, opens)
 
 
 def _yields_other_things(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, bound: dict[str, list[ast.expr]], opens: Callable[[ast.AST], bool]
+    func: ast.FunctionDef | ast.AsyncFunctionDef, body: list[ast.stmt], bound: dict[str, list[ast.expr]] | None,
+    opens: Callable[[ast.AST], bool],
 ) -> bool:
     """Does every ``yield`` of a function give a value made there that is no session: a call
     or an attribute that does not open one, or a name bound only to such (``yield
     UnitOfWork(session)``, ``repo = Repo(session)`` then ``yield repo``)? A bare ``yield``
     (the session kept in a context variable), a name bound otherwise, or none: no."""
     values = [node.value for node in own_nodes(func, (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)) if isinstance(node, ast.Yield)]
-    return bool(values) and all(value is not None and _made_here(value, bound, opens) for value in values)
+    if not values or any(value is None for value in values):
+        return False
+    if bound is None and any(not isinstance(value, (ast.Call, ast.Attribute, ast.Await)) for value in values):
+        bound = assigned_values(func, body)
+    args = func.args
+    params = {arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if arg is not None}
+    return all(_made_here(value, bound, params, opens) for value in values)  # type: ignore[arg-type]
 
 
-def _made_here(value: ast.expr, bound: dict[str, list[ast.expr]] | None, opens: Callable[[ast.AST], bool]) -> bool:
-    """Is a yielded value (or, with ``bound``, a name bound only to such) a call or attribute
-    that opens no session? (A function of the module, not a closure calling itself: that
-    would be a reference cycle through ``opens``.)"""
+def _made_here(
+    value: ast.expr, bound: dict[str, list[ast.expr]] | None, params: set[str], opens: Callable[[ast.AST], bool],
+) -> bool:
+    """Is a yielded value no session the function opened: a call or attribute that opens
+    none, a parameter (``yield self``, the unit of work that keeps it), a tuple, list, set,
+    dict or conditional expression of such, or (with ``bound``) a name bound only to such?
+    (A function of the module, not a closure calling itself: that would be a reference cycle
+    through ``opens``.)"""
     if isinstance(value, ast.Await):
         value = value.value  # (`yield await session.connection()`)
     if isinstance(value, (ast.Call, ast.Attribute)):
         return not opens(value)
-    if isinstance(value, ast.Name) and bound is not None:
-        assigned = bound.get(value.id)
-        return bool(assigned) and all(_made_here(item, None, opens) for item in assigned)
+    if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+        return all(_made_here(item, bound, params, opens) for item in value.elts)
+    if isinstance(value, ast.Dict):
+        return all(item is not None and _made_here(item, bound, params, opens) for item in value.values)
+    if isinstance(value, ast.IfExp):
+        return _made_here(value.body, bound, params, opens) and _made_here(value.orelse, bound, params, opens)
+    if isinstance(value, ast.Name):
+        if value.id in params:
+            return bound is None or value.id not in bound  # (a parameter, not rebound)
+        assigned = bound.get(value.id) if bound is not None else None
+        return bool(assigned) and all(_made_here(item, None, params, opens) for item in assigned)
     return False
 
 
