@@ -53,6 +53,10 @@ called at once (`(lambda: ...)()`, also through a name bound to it), given to
 (`run_in_threadpool`, `asyncio.to_thread`, `anyio.to_thread.run_sync`, a loop's
 `run_in_executor`; directly, through `functools.partial` or a name the handler binds to it).
 
+A websocket endpoint (`@router.websocket(...)`, `add_api_websocket_route`) is not flagged:
+a session from `Depends(...)` would stay open, holding a pooled connection, for as long
+as the client stays connected; opening one as each message needs it is the usual way.
+
 ## Why is this bad?
 A session opened by hand bypasses the request's dependency: tests cannot
 override it, the transaction boundary and the cleanup live in each handler,
@@ -128,8 +132,8 @@ class RouteOpensSession(Rule):
     def _entered(self, node: ast.With | ast.AsyncWith) -> None:
         """``async with db_engine.get_async_session() as session``: a method of a project
         class (the receiver's, as far as it is known) that opens a session."""
-        handler = self.ctx.enclosing_function()
-        if handler is None or endpoint_decorator(handler, self.ctx) is None:
+        handler = self._http_handler()
+        if handler is None:
             return
         for item in node.items:
             call = item.context_expr
@@ -148,8 +152,8 @@ class RouteOpensSession(Rule):
     def _iterated_by_hand(self, node: ast.For | ast.AsyncFor) -> None:
         """``async for session in get_session():`` in a handler: the dependency's first value,
         taken by hand, as ``next(get_db())`` takes it."""
-        handler = self.ctx.enclosing_function()
-        if handler is None or endpoint_decorator(handler, self.ctx) is None:
+        handler = self._http_handler()
+        if handler is None:
             return
         call = iterates_provider(node, self.ctx)
         if call is not None:
@@ -163,8 +167,8 @@ class RouteOpensSession(Rule):
         call = node.value
         if not isinstance(call, ast.Call) or _calls_next(call):
             return  # (`await anext(get_session())`: the call is the finding, below)
-        handler = self.ctx.enclosing_function()
-        if handler is None or endpoint_decorator(handler, self.ctx) is None:
+        handler = self._http_handler()
+        if handler is None:
             return
         if awaits_new_session(node, self.ctx):
             self._report_opened(call, handler)
@@ -173,8 +177,8 @@ class RouteOpensSession(Rule):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "begin" and isinstance(func.value, ast.Call):
             return  # ``factory().begin()``: the inner ``factory()`` is the finding
-        handler = self.ctx.enclosing_function()
-        if handler is None or endpoint_decorator(handler, self.ctx) is None:
+        handler = self._http_handler()
+        if handler is None:
             return
         innermost = self.ctx.scopes[-1]
         if isinstance(innermost, ast.Lambda) and id(innermost) not in self.ctx.memo(
@@ -183,6 +187,18 @@ class RouteOpensSession(Rule):
             return  # (`add_task(lambda: cleanup(SessionLocal()))`: a job, as a nested def is)
         if opens_session(node, self.ctx) or calls_local_factory(node, handler, self.ctx):
             self._report_opened(node, handler)
+
+    def _http_handler(self) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The function being walked, when it is an endpoint of HTTP requests: not one of a
+        websocket, which holds its connection open as long as the client stays, and whose
+        sessions are better opened, and closed, as each message needs one."""
+        handler = self.ctx.enclosing_function()
+        if handler is None:
+            return None
+        decorator = endpoint_decorator(handler, self.ctx)
+        if decorator is None or (isinstance(decorator.func, ast.Attribute) and decorator.func.attr in _WEBSOCKET):
+            return None
+        return handler
 
     def _report_opened(self, call: ast.Call, handler: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         # (`next(get_db())`: the dependency's first value, taken by hand)
@@ -240,6 +256,8 @@ def _lambda_given(arg: ast.expr, named: dict[str, ast.Lambda], ctx: FileContext)
     return arg if isinstance(arg, ast.Lambda) else None
 
 
+# what makes or registers a websocket endpoint (`@router.websocket(...)`)
+_WEBSOCKET = frozenset({"websocket", "add_api_websocket_route", "add_websocket_route"})
 # builtins that call the function they are given before they return
 _CALLING_BUILTINS = frozenset({"map", "filter", "sorted", "min", "max"})
 # what runs a function in a worker thread during the request
