@@ -83,6 +83,7 @@ from layerlint.facts.project_classes import (
     returned_callee,
     scope_bindings,
     statement_bindings,
+    star_imported_name,
     top_level_bindings,
     tuple_elements,
     tuple_returned,
@@ -198,7 +199,7 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    return _NameSet(names, {**dict(ctx.imports), **renames, **dict.fromkeys(provided, "")}, imported_alias)
+    return _NameSet(names, {**_import_candidates(ctx), **renames, **dict.fromkeys(provided, "")}, imported_alias)
 
 
 _MAX_RENAMES = 20
@@ -405,6 +406,22 @@ def _project_class_not_session(qualified: str, ctx: FileContext) -> bool:
     return bases is not None and UNKNOWN_BASE not in bases and not bases & SESSION_TYPES
 
 
+def _import_candidates(ctx: FileContext) -> dict[str, str]:
+    """The import table a :class:`_NameSet` decides names by: the one of the moment, and the
+    bindings of the imports inside functions (``from app.database import async_session`` in
+    each handler), whichever function's walk first asks (review 99: asked in a handler's
+    defaults, before its body's import, the set knew none of them for the whole module). A
+    name such imports bind to different things is left to the table of the moment."""
+    table = dict(ctx.imports)
+    scoped: dict[str, str | None] = {}
+    for local, qualified in scoped_import_bindings(ctx):
+        scoped[local] = qualified if scoped.get(local, qualified) == qualified else None
+    for local, qualified in scoped.items():
+        if qualified is not None and local not in table:
+            table[local] = qualified
+    return table
+
+
 class _NameSet:
     """Names with a property: those known at once (this module binds them itself), and
     candidates (names its imports bind, to what; or names a function assigns calls or
@@ -442,7 +459,7 @@ def _module_factories(ctx: FileContext) -> _NameSet:
             return not (ctx.is_first_party(qualified) and _project_function_gives_another(qualified, ctx))
         return _calls_project_name(ctx, local, qualified) and _imported_factory(qualified, ctx)
 
-    factories = _NameSet(names, dict(ctx.imports), imported_factory)
+    factories = _NameSet(names, _import_candidates(ctx), imported_factory)
     # (the set of known names grows by the context managers found with it)
     names |= _session_context_managers(ctx.tree.body, ctx.resolve, factories)
     names |= _session_returning_functions(ctx.tree.body, ctx.resolve, factories) - rebound_at_top(ctx)
@@ -1241,11 +1258,12 @@ def _module_facts(path: str) -> _Facts:
     if provided:
         providers = _annotated_session_providers(tree.body, imports)
         aliases |= {name for name, called in provided.items() if any(f in providers for f in called)}
-    for _ in range(len(renames)):  # (another name of an alias, however many steps away)
-        added = {name for name, named in renames.items() if named in aliases and name not in aliases}
-        if not added:
-            break
-        aliases |= added
+    for found in (aliases, factories):  # (another name of one, however many steps away: `make_db = async_session`)
+        for _ in range(len(renames)):
+            added = {name for name, named in renames.items() if named in found and name not in found}
+            if not added:
+                break
+            found |= added
     return (
         frozenset(factories - rebound), frozenset(aliases - rebound), frozenset(sessions - rebound),
         frozenset(awaited - rebound), opening,
@@ -1669,7 +1687,7 @@ def _awaited_factories(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    return _NameSet(local, dict(ctx.imports), imported)
+    return _NameSet(local, _import_candidates(ctx), imported)
 
 
 def _alternatives(value: ast.expr) -> list[ast.expr]:
@@ -2157,7 +2175,18 @@ def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:
         return False  # none, a string, a union: the provider decides
     if isinstance(annotation, ast.Name) and annotation.id == "object" and "object" not in ctx.imports:
         return False
-    return ctx.resolve(annotation) not in _ANY_TYPES and not is_session_annotation(annotation, ctx)
+    qualified = ctx.resolve(annotation)
+    if (
+        qualified is None and isinstance(annotation, ast.Name) and ctx.mentions("import *", "import*")
+        and annotation.id not in top_level_binding_counts(ctx)
+    ):
+        # a name a star import brings (`Session` after `from app.dao import *`: review 99):
+        # read where the project module binds it; not known, it is not known to be another class
+        star = star_imported_name(annotation.id, ctx)
+        return star is not None and not (
+            star in _ANY_TYPES or star in SESSION_TYPES or _reexported_session(star, ctx)
+        )
+    return qualified not in _ANY_TYPES and not is_session_annotation(annotation, ctx)
 
 
 _ANY_TYPES = frozenset({"typing.Any", "typing_extensions.Any"})

@@ -22,7 +22,8 @@ Depends(get_database)]` whose provider yields a session, one of another module w
 is a function there annotated so), a parameter whose
 default is `Depends(<session provider>)`, or annotated `Annotated[X, Depends(<session
 provider>)]` (unless its type is another class: `db: DatabaseManager = Depends(get_db)`,
-`session: Annotated[httpx.AsyncClient, Depends(get_http_session)]`; a session provider
+`session: Annotated[httpx.AsyncClient, Depends(get_http_session)]`; a name a star import
+brings is read in the project module that binds it, and one not known is no other class; a session provider
 is a function of the module or of a project module annotated to return or yield a session
 (`def get_database() -> Iterator[Session]`, whatever its name), or one named like a
 provider, `get_db`, `get_session`, unless its return annotation, read in the project
