@@ -275,7 +275,8 @@ def test_what_the_folders_above_give_is_read_in_and_beside_the_service(tmp_path,
     assert _ll501_fixes(".") == [("app/log.py", True), ("app/parse.py", False), ("main.py", False)]
 
 
-def test_a_test_folder_deep_in_the_repository_reads_its_package(tmp_path, monkeypatch):
+@pytest.mark.parametrize("below", ["tests/api/v1", "l1/l2/l3/l4/l5/l6", "l1/l2/l3/l4/l5/l6/l7/l8/l9"])
+def test_a_test_folder_deep_in_the_repository_reads_its_package(tmp_path, monkeypatch, below):
     """``tests/api/v1/test_parse.py`` (no ``__init__.py`` on the way) imports ``app``, three
     folders up: in a repository (``.git``) the folders up to its root are read (review 98:
     read two up only, the string alias was not seen and the fix, safe, failed at import)."""
@@ -284,8 +285,8 @@ def test_a_test_folder_deep_in_the_repository_reads_its_package(tmp_path, monkey
     (repo / "app").mkdir(parents=True)
     (repo / "app" / "__init__.py").write_text("")
     (repo / "app" / "types_.py").write_text('Json = "dict[str, object]"\n')
-    (repo / "tests" / "api" / "v1").mkdir(parents=True)
-    (repo / "tests" / "api" / "v1" / "test_parse.py").write_text(STRING_ALIAS_USE.format(module="app.types_", name="Json"))
+    (repo / below).mkdir(parents=True)
+    (repo / below / "test_parse.py").write_text(STRING_ALIAS_USE.format(module="app.types_", name="Json"))
     (repo / ".git").mkdir()
     monkeypatch.chdir(repo)
-    assert _ll501_fixes(".") == [("tests/api/v1/test_parse.py", False)]
+    assert _ll501_fixes(".") == [(f"{below}/test_parse.py", False)]  # (6 deep: review 100)

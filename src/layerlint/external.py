@@ -175,26 +175,28 @@ def _chain(folder: str) -> tuple[str, ...]:
 def outer_folders(folder: str) -> tuple[str, ...]:
     """The folders above ``folder`` (the one above a file's top package, when there is no
     ``pyproject.toml``) whose packages the project's code may import too, nearest first: up
-    to the repository's (a folder holding ``.git``), a few levels at most; outside a
+    to the repository's (a folder holding ``.git``), ten levels at most; outside a
     repository, up to two. ``user-service/app/`` or ``services/user_service/app/`` beside a
     ``shared/`` package, ``tests/api/v1/`` below the repository's ``app/``: the folder is no
     package by its name or its place, yet its code imports ``shared...`` or ``app...``, as it
     runs with the repository's folder on the path."""
+    if os.path.exists(os.path.join(folder, ".git")):  # (a folder, or a submodule's file)
+        return ()
     found: list[str] = []
     current = folder
     for _ in range(_REPOSITORY_LEVELS):
-        if os.path.exists(os.path.join(current, ".git")):
-            return tuple(found)
         parent = os.path.dirname(current)
         if parent == current:
             break
         found.append(parent)
+        if os.path.exists(os.path.join(parent, ".git")):
+            return tuple(found)
         current = parent
     return tuple(found[:_OUTER_LEVELS])  # (no repository found: no farther than two)
 
 
 _OUTER_LEVELS = 2
-_REPOSITORY_LEVELS = 6
+_REPOSITORY_LEVELS = 10
 
 
 @functools.lru_cache(maxsize=16384)

@@ -83,6 +83,8 @@ from layerlint.facts.project_classes import (
     returned_callee,
     scope_bindings,
     statement_bindings,
+    module_may_bind,
+    star_import_statements,
     star_imported_name,
     top_level_bindings,
     tuple_elements,
@@ -199,7 +201,11 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    return _NameSet(names, {**_import_candidates(ctx), **renames, **dict.fromkeys(provided, "")}, imported_alias)
+    imports = _import_candidates(ctx)
+    return _NameSet(
+        names, {**imports, **renames, **dict.fromkeys(provided, "")}, imported_alias,
+        {local: q for local, q in imports.items() if local not in renames and local not in provided}, lambda: ctx.imports,
+    )
 
 
 _MAX_RENAMES = 20
@@ -407,12 +413,14 @@ def _project_class_not_session(qualified: str, ctx: FileContext) -> bool:
 
 
 def _import_candidates(ctx: FileContext) -> dict[str, str]:
-    """The import table a :class:`_NameSet` decides names by: the one of the moment, and the
-    bindings of the imports inside functions (``from app.database import async_session`` in
-    each handler), whichever function's walk first asks (review 99: asked in a handler's
-    defaults, before its body's import, the set knew none of them for the whole module). A
-    name such imports bind to different things is left to the table of the moment."""
-    table = dict(ctx.imports)
+    """The import table a :class:`_NameSet` decides names by: the module's, and the bindings
+    of the imports inside functions (``from app.database import async_session`` in each
+    handler), whichever function's walk first asks (review 99: asked in a handler's defaults,
+    before its body's import, the set knew none of them for the whole module). A name such
+    imports bind to different things is left out. Where a name is asked about, the import
+    table of that moment must bind it so (:meth:`_NameSet.__contains__`): not in a function
+    that does not import it (where it may be the module's own function of that name)."""
+    table = ctx.module_imports()
     scoped: dict[str, str | None] = {}
     for local, qualified in scoped_import_bindings(ctx):
         scoped[local] = qualified if scoped.get(local, qualified) == qualified else None
@@ -430,19 +438,29 @@ class _NameSet:
     set was made, so that a name is decided as it would have been had every import been
     decided then."""
 
-    __slots__ = ("_known", "_candidates", "_decide", "_decided")
+    __slots__ = ("_known", "_candidates", "_decide", "_decided", "_imported", "_live")
 
-    def __init__(self, known: set[str], candidates: dict[str, Any], decide: Callable[[str, Any], bool]) -> None:
+    def __init__(
+        self, known: set[str], candidates: dict[str, Any], decide: Callable[[str, Any], bool],
+        imported: dict[str, str] | None = None, live: Callable[[], dict[str, str]] | None = None,
+    ) -> None:
         self._known = known
         self._candidates = candidates
         self._decide = decide
         self._decided: dict[str, bool] = {}
+        # (candidates from import tables, and the import table of the moment a name is asked
+        # about: a name imported inside one function is none of another's)
+        self._imported = imported or {}
+        self._live = live
 
     def __contains__(self, name: object) -> bool:
         if name in self._known:
             return True
         candidate = self._candidates.get(name)  # type: ignore[arg-type]
         if candidate is None:
+            return False
+        imported = self._imported.get(name)  # type: ignore[arg-type]
+        if imported is not None and self._live is not None and self._live().get(name) != imported:  # type: ignore[arg-type]
             return False
         found = self._decided.get(name)  # type: ignore[arg-type]
         if found is None:
@@ -459,7 +477,8 @@ def _module_factories(ctx: FileContext) -> _NameSet:
             return not (ctx.is_first_party(qualified) and _project_function_gives_another(qualified, ctx))
         return _calls_project_name(ctx, local, qualified) and _imported_factory(qualified, ctx)
 
-    factories = _NameSet(names, _import_candidates(ctx), imported_factory)
+    imports = _import_candidates(ctx)
+    factories = _NameSet(names, imports, imported_factory, imports, lambda: ctx.imports)
     # (the set of known names grows by the context managers found with it)
     names |= _session_context_managers(ctx.tree.body, ctx.resolve, factories)
     names |= _session_returning_functions(ctx.tree.body, ctx.resolve, factories) - rebound_at_top(ctx)
@@ -1687,7 +1706,8 @@ def _awaited_factories(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    return _NameSet(local, _import_candidates(ctx), imported)
+    imports = _import_candidates(ctx)
+    return _NameSet(local, imports, imported, imports, lambda: ctx.imports)
 
 
 def _alternatives(value: ast.expr) -> list[ast.expr]:
@@ -2181,15 +2201,32 @@ def _other_type(annotation: ast.expr | None, ctx: FileContext) -> bool:
         and annotation.id not in top_level_binding_counts(ctx)
     ):
         # a name a star import brings (`Session` after `from app.dao import *`: review 99):
-        # read where the project module binds it; not known, it is not known to be another class
+        # read where the project module binds it; not read, another class unless only a
+        # star import of SQLAlchemy's (or SQLModel's) may bring it
         star = star_imported_name(annotation.id, ctx)
-        return star is not None and not (
-            star in _ANY_TYPES or star in SESSION_TYPES or _reexported_session(star, ctx)
-        )
+        if star is not None:
+            return not (star in _ANY_TYPES or star in SESSION_TYPES or _reexported_session(star, ctx))
+        return not _only_sqlalchemy_star_binds(annotation.id, ctx)
     return qualified not in _ANY_TYPES and not is_session_annotation(annotation, ctx)
 
 
 _ANY_TYPES = frozenset({"typing.Any", "typing_extensions.Any"})
+
+
+def _only_sqlalchemy_star_binds(name: str, ctx: FileContext) -> bool:
+    """Of the module's star imports, may only SQLAlchemy's or SQLModel's bind ``name``
+    (``from sqlalchemy.orm import *``; any other, the project's read there and found not to)?"""
+    top, nested = star_import_statements(ctx)
+    found = False
+    for stmt in (*top, *nested):
+        module = ctx.absolute_module(stmt.module, stmt.level)
+        if module is None:
+            return False
+        if module.partition(".")[0] in _SA_TOPS:
+            found = True
+        elif not ctx.is_first_party(module) or module_may_bind(module, name, ctx):
+            return False
+    return found
 
 
 def function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> _NameSet:
