@@ -39,6 +39,7 @@ UNPINNED = '[project]\nname = "app"\ndependencies = ["fastapi>=0.100"]\n' + SELE
 PYDANTIC_2 = '[project]\nname = "app"\ndependencies = ["pydantic>=2.5"]\n' + SELECT
 SETTINGS = '[project]\nname = "app"\ndependencies = ["pydantic-settings"]\n' + SELECT
 NOTHING = '[tool.layerlint]\nselect = ["LL201", "LL203"]\n'
+BARE = '[project]\nname = "app"\ndependencies = ["fastapi", "pydantic"]\n' + SELECT
 
 
 def _marks(tmp_path, monkeypatch, pyproject: str, module: str) -> list[tuple[str, int, str | None]]:
@@ -50,7 +51,9 @@ def _marks(tmp_path, monkeypatch, pyproject: str, module: str) -> list[tuple[str
     ]
 
 
-@pytest.mark.parametrize("pyproject", [UNPINNED, NOTHING], ids=["pydantic-not-named", "no-dependency"])
+@pytest.mark.parametrize(
+    "pyproject", [UNPINNED, NOTHING, BARE], ids=["pydantic-not-named", "no-dependency", "pydantic-of-no-version"]
+)
 @pytest.mark.parametrize("arguments", ["", "()", "(pre=False)", "(skip_on_failure=False)"])
 def test_a_module_pydantic_2_rejects_gets_no_fix(tmp_path, monkeypatch, pyproject, arguments):
     module = MODULE.format(arguments=arguments)

@@ -732,6 +732,17 @@ def pydantic_1_allowed(folder: str) -> bool:
     return any(may_run_below(found, package, release) for package, release in PYDANTIC_1_PINNERS)
 
 
+@provider("pydantic_2_required")
+def pydantic_2_required(folder: str) -> bool:
+    """Do the dependency files around ``folder`` require Pydantic 2: a constraint on
+    Pydantic that allows no 1.x (``pydantic>=2``), or pydantic-settings (which needs it)? A
+    bare ``pydantic`` requires no version."""
+    found = project_constraints(Path(folder))
+    if normalize("pydantic-settings") in found.named:
+        return True
+    return bool(found.get(normalize("pydantic"))) and not may_run_below(found, "pydantic", (2, 0))
+
+
 # typer builds its command line from parameter annotations, and raises "Type not yet
 # supported" on `str | None` there before this release
 TYPER_PEP604_RELEASE = "0.12.4"

@@ -64,15 +64,16 @@ class PydanticRule(Rule):
         return bool(ctx.external("pydantic_1_allowed", str(deps.start_folder(ctx.path, ctx.settings.root))))
 
     def _runs_1_only(self) -> bool:
-        """Do the dependency files leave Pydantic's version open (they name nothing, or
-        neither Pydantic nor pydantic-settings, which needs 2), while the module runs on 1.x
-        only (:func:`rejected_by_pydantic_2`), and imports no name only Pydantic 2 has at its
-        top level (then it runs on neither: a migration half done, which the fixes carry on;
-        one imported in a function fails only when that runs)? Where the files ask for
-        Pydantic 2, the fixes are what repairs such a module."""
+        """Do the dependency files not require Pydantic 2 (they name nothing, or Pydantic
+        with no version: review 101), while the module runs on 1.x only
+        (:func:`rejected_by_pydantic_2`: so it does, where it works at all), and imports no
+        name only Pydantic 2 has at its top level (then it runs on neither: a migration half
+        done, which the fixes carry on; one imported in a function fails only when that
+        runs)? Where the files require Pydantic 2 (``pydantic>=2``, pydantic-settings), the
+        fixes are what repairs such a module."""
         ctx = self.ctx
         return (
-            not deps.names_any(ctx.path, ctx.settings.root, ctx.external, "pydantic", "pydantic-settings")
+            not ctx.external("pydantic_2_required", str(deps.start_folder(ctx.path, ctx.settings.root)))
             and not self._uses_pydantic_2_names(top_level=True) and rejected_by_pydantic_2(ctx.tree, ctx)
         )
 

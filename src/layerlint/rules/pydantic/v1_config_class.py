@@ -111,8 +111,8 @@ Fixes are unsafe too in a project one of whose modules reads Pydantic's version 
 pydantic.version import VERSION`, `pydantic.VERSION`, `pydantic.__version__`,
 `version("pydantic")`, a `PYDANTIC_V2` flag, FastAPI's or SQLModel's included): it is written
 for both versions, and a v2-only spelling breaks its 1.x side, even in a module that
-tests no version itself. Where the files leave Pydantic's version open (they name nothing, or neither
-Pydantic nor pydantic-settings), a module that does at its top level what Pydantic
+tests no version itself. Where the files do not require Pydantic 2 (they name nothing, or
+Pydantic with no version; not `pydantic>=2`, nor pydantic-settings), a module that does at its top level what Pydantic
 2 rejects at import, and no fix rewrites, runs on 1.x only, fixed or not: it gets
 no fix. That is a `@root_validator` bare or without `pre=True` or
 `skip_on_failure=True`, a model with a `__root__` field, an import of `ConstrainedStr`, `NoneStr`, `parse_raw_as`
