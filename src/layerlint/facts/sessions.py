@@ -2051,6 +2051,16 @@ def _returned_class(call: ast.Call, ctx: FileContext) -> str | None:
     return qualified if read_outside_bases(qualified, ctx) is not None else None  # a class of the project
 
 
+def _annotated_class(annotation: ast.expr, ctx: FileContext) -> str | None:
+    """The qualified name an annotation gives: imported, or a class of this module's own
+    (``m: SessionMaker``, ``class SessionMaker`` above: review 101), also in a string."""
+    annotation = parsed_annotation(annotation)
+    qualified = ctx.resolve(annotation)
+    if qualified is None and isinstance(annotation, ast.Name) and ctx.module and _may_define(ctx.source, annotation.id):
+        return f"{ctx.module}.{annotation.id}"
+    return qualified
+
+
 def _local_instance_class(name: str, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> str | None:
     """The project class a local name holds: bound once in the function, by ``name =
     get_engine()`` (or ``await``, or ``Engine()``), or ``name: Engine = ...``, or a
@@ -2060,7 +2070,7 @@ def _local_instance_class(name: str, func: ast.FunctionDef | ast.AsyncFunctionDe
     param = next((arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs) if arg.arg == name), None)
     if param is not None or any(arg is not None and arg.arg == name for arg in (args.vararg, args.kwarg)):
         # (asked first, and cheaply: most receivers are an unannotated `self`)
-        qualified = ctx.resolve(param.annotation) if param is not None and param.annotation is not None else None
+        qualified = _annotated_class(param.annotation, ctx) if param is not None and param.annotation is not None else None
         if qualified is None or not ctx.is_first_party(qualified):
             return None
         if ctx.memo(("sessions.rebinds", id(func), name), lambda: _rebinds(func, name)):
@@ -2070,7 +2080,7 @@ def _local_instance_class(name: str, func: ast.FunctionDef | ast.AsyncFunctionDe
         return None  # (no `name = ...` nor `name: ...` anywhere: no need to walk the function)
     binding = single_bindings(func, ctx).get(name)
     if isinstance(binding, ast.AnnAssign):
-        qualified = ctx.resolve(binding.annotation)
+        qualified = _annotated_class(binding.annotation, ctx)
         return qualified if qualified is not None and ctx.is_first_party(qualified) else None
     if isinstance(binding, ast.Assign):
         value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
