@@ -408,6 +408,13 @@ def _star_imported_name(name: str, ctx: FileContext) -> str | None:
     return None
 
 
+def star_sources(module: str, ctx: FileContext) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """(the names a project module binds at its top level, but by a star import; the modules
+    it star-imports), read there; None when it cannot be read."""
+    read = _module(module, ctx, 0)
+    return None if read is None else (read.names, read.stars)
+
+
 def module_may_bind(module: str, name: str, ctx: FileContext) -> bool:
     """May the project module bind ``name`` at its top level, read there (its star imports
     followed)? Yes when it cannot be read."""

@@ -83,8 +83,8 @@ from layerlint.facts.project_classes import (
     returned_callee,
     scope_bindings,
     statement_bindings,
-    module_may_bind,
     star_import_statements,
+    star_sources,
     star_imported_name,
     top_level_bindings,
     tuple_elements,
@@ -201,11 +201,7 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    imports = _import_candidates(ctx)
-    return _NameSet(
-        names, {**imports, **renames, **dict.fromkeys(provided, "")}, imported_alias,
-        {local: q for local, q in imports.items() if local not in renames and local not in provided}, lambda: ctx.imports,
-    )
+    return _NameSet(names, {**_import_candidates(ctx), **renames, **dict.fromkeys(provided, "")}, imported_alias)
 
 
 _MAX_RENAMES = 20
@@ -412,22 +408,32 @@ def _project_class_not_session(qualified: str, ctx: FileContext) -> bool:
     return bases is not None and UNKNOWN_BASE not in bases and not bases & SESSION_TYPES
 
 
-def _import_candidates(ctx: FileContext) -> dict[str, str]:
-    """The import table a :class:`_NameSet` decides names by: the module's, and the bindings
-    of the imports inside functions (``from app.database import async_session`` in each
-    handler), whichever function's walk first asks (review 99: asked in a handler's defaults,
-    before its body's import, the set knew none of them for the whole module). A name such
-    imports bind to different things is left out. Where a name is asked about, the import
-    table of that moment must bind it so (:meth:`_NameSet.__contains__`): not in a function
-    that does not import it (where it may be the module's own function of that name)."""
-    table = ctx.module_imports()
-    scoped: dict[str, str | None] = {}
+def _import_candidates(ctx: FileContext) -> dict[str, Any]:
+    """The import table a :class:`_NameSet` decides names by: the one of the moment, and the
+    bindings of the imports inside functions (``from app.database import async_session`` in
+    each handler), whichever function's walk first asks (review 99: asked in a handler's
+    defaults, before its body's import, the set knew none of them for the whole module). A
+    name such imports bind to different things has them all (:class:`_Alternatives`: a
+    re-export, an ``except ImportError`` fallback); one the module binds itself (``def
+    async_session()`` at the top: review 100) is left out. Where a name is asked about, the
+    import table of that moment decides when it binds the name (:meth:`_NameSet.__contains__`);
+    the imports inside functions serve where it does not: a helper's body judged from the
+    handler calling it (review 102)."""
+    table: dict[str, Any] = dict(ctx.imports)
+    scoped: dict[str, set[str]] = {}
     for local, qualified in scoped_import_bindings(ctx):
-        scoped[local] = qualified if scoped.get(local, qualified) == qualified else None
+        scoped.setdefault(local, set()).add(qualified)
+    bound_here = top_level_binding_counts(ctx) if scoped else {}
     for local, qualified in scoped.items():
-        if qualified is not None and local not in table:
-            table[local] = qualified
+        if local not in table and local not in bound_here:
+            # (several: re-exports of one factory, `try`/`except ImportError` fallbacks)
+            table[local] = qualified.pop() if len(qualified) == 1 else _Alternatives(sorted(qualified))
     return table
+
+
+class _Alternatives(tuple):
+    """What the imports inside several functions bind one name to, each its own: a name is
+    decided for all of them, or not at all (:meth:`_NameSet.__contains__`)."""
 
 
 class _NameSet:
@@ -438,33 +444,39 @@ class _NameSet:
     set was made, so that a name is decided as it would have been had every import been
     decided then."""
 
-    __slots__ = ("_known", "_candidates", "_decide", "_decided", "_imported", "_live")
+    __slots__ = ("_known", "_candidates", "_decide", "_decided", "_live")
 
     def __init__(
         self, known: set[str], candidates: dict[str, Any], decide: Callable[[str, Any], bool],
-        imported: dict[str, str] | None = None, live: Callable[[], dict[str, str]] | None = None,
+        live: Callable[[], dict[str, str]] | None = None,
     ) -> None:
         self._known = known
         self._candidates = candidates
         self._decide = decide
-        self._decided: dict[str, bool] = {}
-        # (candidates from import tables, and the import table of the moment a name is asked
-        # about: a name imported inside one function is none of another's)
-        self._imported = imported or {}
+        self._decided: dict[Any, bool] = {}  # (by name; by (name, binding) for a binding of the moment)
+        # the import table of the moment a name is asked about: what it binds the name to is
+        # what holds there (a handler's own import of the name, or the module's, where
+        # another handler imported a factory by that name), decided in its turn
         self._live = live
 
     def __contains__(self, name: object) -> bool:
         if name in self._known:
             return True
         candidate = self._candidates.get(name)  # type: ignore[arg-type]
+        key: Any = name
+        if self._live is not None:
+            bound = self._live().get(name)  # type: ignore[arg-type]
+            if bound is not None and bound != candidate:
+                candidate, key = bound, (name, bound)
         if candidate is None:
             return False
-        imported = self._imported.get(name)  # type: ignore[arg-type]
-        if imported is not None and self._live is not None and self._live().get(name) != imported:  # type: ignore[arg-type]
-            return False
-        found = self._decided.get(name)  # type: ignore[arg-type]
+        found = self._decided.get(key)
         if found is None:
-            found = self._decided[name] = self._decide(name, candidate)  # type: ignore[index,arg-type]
+            if isinstance(candidate, _Alternatives):
+                found = all(self._decide(name, each) for each in candidate)  # type: ignore[arg-type]
+            else:
+                found = self._decide(name, candidate)  # type: ignore[arg-type]
+            self._decided[key] = found
         return found
 
 
@@ -477,8 +489,7 @@ def _module_factories(ctx: FileContext) -> _NameSet:
             return not (ctx.is_first_party(qualified) and _project_function_gives_another(qualified, ctx))
         return _calls_project_name(ctx, local, qualified) and _imported_factory(qualified, ctx)
 
-    imports = _import_candidates(ctx)
-    factories = _NameSet(names, imports, imported_factory, imports, lambda: ctx.imports)
+    factories = _NameSet(names, _import_candidates(ctx), imported_factory, lambda: ctx.imports)
     # (the set of known names grows by the context managers found with it)
     names |= _session_context_managers(ctx.tree.body, ctx.resolve, factories)
     names |= _session_returning_functions(ctx.tree.body, ctx.resolve, factories) - rebound_at_top(ctx)
@@ -1365,6 +1376,8 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
     # ``db_session_factory = request.app.state.db``) named by the convention
     if isinstance(func, ast.Name):
         if func.id in session_factories(ctx):
+            if defined_around(func.id, ctx):
+                return False  # (`def async_session(): ...` in the handler: review 100)
             # (unless a function around binds the name to something else: `new_session = make_client`)
             return not locally_bound(func.id, ctx) or _named_like_factory(func.id)
         return func.id not in ctx.imports and _named_like_factory(func.id) and not _gives_another_class(func, ctx)
@@ -1706,8 +1719,7 @@ def _awaited_factories(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    imports = _import_candidates(ctx)
-    return _NameSet(local, imports, imported, imports, lambda: ctx.imports)
+    return _NameSet(local, _import_candidates(ctx), imported, lambda: ctx.imports)
 
 
 def _alternatives(value: ast.expr) -> list[ast.expr]:
@@ -2225,18 +2237,30 @@ _ANY_TYPES = frozenset({"typing.Any", "typing_extensions.Any"})
 
 def _only_sqlalchemy_star_binds(name: str, ctx: FileContext) -> bool:
     """Of the module's star imports, may only SQLAlchemy's or SQLModel's bind ``name``
-    (``from sqlalchemy.orm import *``; any other, the project's read there and found not to)?"""
+    (``from sqlalchemy.orm import *``, also through a project module's star imports: review
+    102; any other, the project's read there and found not to)?"""
     top, nested = star_import_statements(ctx)
+    modules = [ctx.absolute_module(stmt.module, stmt.level) for stmt in (*top, *nested)]
     found = False
-    for stmt in (*top, *nested):
-        module = ctx.absolute_module(stmt.module, stmt.level)
+    seen: set[str] = set()
+    while modules:
+        module = modules.pop()
         if module is None:
             return False
+        if module in seen:
+            continue
+        seen.add(module)
         if module.partition(".")[0] in _SA_TOPS:
             found = True
-        elif not ctx.is_first_party(module) or module_may_bind(module, name, ctx):
-            return False
+            continue
+        read = star_sources(module, ctx) if ctx.is_first_party(module) and len(seen) <= _MAX_STAR_MODULES else None
+        if read is None or name in read[0]:
+            return False  # (not read, or it binds the name itself: `star_imported_name` read it)
+        modules.extend(read[1])
     return found
+
+
+_MAX_STAR_MODULES = 8
 
 
 def function_sessions(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> _NameSet:
@@ -2592,6 +2616,22 @@ def _defined_locally(name: str, ctx: FileContext) -> bool:
         ))
         for scope in ctx.scopes
         if isinstance(scope, FUNCTION_TYPES)
+    )
+
+
+def defined_around(name: str, ctx: FileContext) -> bool:
+    """Does a function around the walk's position define a function or class of ``name``?"""
+    return any(
+        name in ctx.memo(("sessions.defined", id(scope)), lambda scope=scope: _defined_in(scope))
+        for scope in ctx.scopes
+        if isinstance(scope, FUNCTION_TYPES)
+    )
+
+
+def _defined_in(scope: ast.AST) -> frozenset[str]:
+    return frozenset(
+        node.name for node in ast.walk(scope)
+        if isinstance(node, (*FUNCTION_TYPES, ast.ClassDef)) and node is not scope
     )
 
 
