@@ -199,3 +199,16 @@ def test_only_a_suppressed_import_error_is_a_shim(tmp_path, monkeypatch):
     guarded = "from contextlib import suppress\n\nwith suppress(KeyError):\n    from pydantic import ConstrainedStr\n"
     module = MODULE.format(arguments="(pre=True)").replace(FIRST_IMPORT, FIRST_IMPORT + guarded)
     assert _marks(tmp_path, monkeypatch, UNPINNED, module) == [("LL201", 11, None), ("LL203", 20, None)]
+
+
+POETRY_PYTHON_ONLY = '[tool.poetry]\nname = "app"\nversion = "0.1"\n[tool.poetry.dependencies]\npython = "~3.11"\n' + SELECT
+OTHERS_ONLY = '[project]\nname = "app"\ndependencies = ["instarest>=0.0.13", "minio"]\n' + SELECT
+
+
+@pytest.mark.parametrize("pyproject", [POETRY_PYTHON_ONLY, OTHERS_ONLY], ids=["poetry-python-only", "others-only"])
+def test_files_naming_no_pydantic_leave_its_version_unknown(tmp_path, monkeypatch, pyproject):
+    """A Poetry table of `python` alone names no dependency; packages that are not Pydantic
+    nor bring it say nothing of it (their own requirements decide: aimbase ran Pydantic 1
+    through instarest's, review 103): the fixes are unsafe."""
+    module = MODULE.format(arguments="(pre=True)")
+    assert _marks(tmp_path, monkeypatch, pyproject, module) == [("LL201", 7, "unsafe"), ("LL203", 16, "unsafe")]

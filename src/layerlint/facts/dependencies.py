@@ -307,8 +307,10 @@ def _poetry_table(found: Found, table: Any) -> None:
     if not isinstance(table, dict):
         return
     for name, value in table.items():
+        if name == "python":
+            continue  # (the Python the project needs: no dependency; see pyversion.py)
         entries = value if isinstance(value, list) else [value]
-        if isinstance(name, str) and name != "python":
+        if isinstance(name, str):
             extras = [e for entry in entries if isinstance(entry, dict)
                       for e in (entry.get("extras") or ()) if isinstance(e, str)]
             _add(found, name, None, extras)

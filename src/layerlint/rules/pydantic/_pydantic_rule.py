@@ -78,10 +78,12 @@ class PydanticRule(Rule):
         )
 
     def _version_unknown(self) -> bool:
-        """No dependency file names any dependency, and the module uses no name only
-        Pydantic 2 has (code that would fail on 1.x says which Pydantic it runs)."""
+        """No dependency file names Pydantic, pydantic-settings or a package that brings it
+        (none at all; or only others, whose own requirements decide: review 103, aimbase
+        running Pydantic 1 through instarest's), and the module uses no name only Pydantic 2
+        has (code that would fail on 1.x says which Pydantic it runs)."""
         ctx = self.ctx
-        if not ctx.external("declares_nothing", str(deps.start_folder(ctx.path, ctx.settings.root))):
+        if deps.names_any(ctx.path, ctx.settings.root, ctx.external, *_BRINGING_PYDANTIC):
             return False
         return not self._uses_pydantic_2_names()
 
@@ -98,6 +100,8 @@ class PydanticRule(Rule):
         )
 
 
+# what names the project's Pydantic: itself, or a package that requires it
+_BRINGING_PYDANTIC = ("pydantic", "pydantic-settings", "fastapi", "sqlmodel", "beanie", "odmantic")
 # names only Pydantic 2 has, and the packages it split off (not `ConfigDict`: 1.10 has it too)
 PYDANTIC_2_NAMES = frozenset({
     "field_validator", "model_validator", "field_serializer", "model_serializer", "computed_field",

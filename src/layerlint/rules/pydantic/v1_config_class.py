@@ -103,7 +103,9 @@ older than 1.21 or an ODMantic older than 1.0, which require it): a pin below 2.
 or a range that also allows 1.x (`pydantic>=1.10`, as a library supporting both
 declares; a lock file that lists Pydantic decides instead). Every LL2xx fix
 writes the v2 API, which 1.x lacks. The findings stay, for the upgrade. Where
-no dependency file names any dependency (a copied folder, an unpacked wheel),
+no dependency file names Pydantic, pydantic-settings, or a package that brings it (FastAPI,
+SQLModel, Beanie, ODMantic): none at all (a copied folder, an unpacked wheel), or only
+others, whose own requirements decide (a Poetry table of `python` alone names none),
 the Pydantic is not known: fixes are unsafe, unless the module uses a name only
 Pydantic 2 has (`field_validator`, `model_validator`, `computed_field`,
 `TypeAdapter`, `pydantic_settings` ...; not `ConfigDict`, which 1.10 has too).

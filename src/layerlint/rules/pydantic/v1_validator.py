@@ -99,8 +99,8 @@ No fix, the finding stays:
 No fix in a project whose dependency files let it run Pydantic 1.x (when they do not name
 Pydantic: a SQLModel older than 0.0.14, a FastAPI older than 0.100, a Beanie
 older than 1.21 or an ODMantic older than 1.0, which require it), nor in a module that runs
-on 1.x only, and only unsafe ones where no dependency file names any
-dependency and the module uses nothing only Pydantic 2 has (see LL201).
+on 1.x only, and only unsafe ones where no dependency file names Pydantic or a package
+that brings it and the module uses nothing only Pydantic 2 has (see LL201).
 No finding in code gated on the Pydantic version (see LL201).
 """
 
