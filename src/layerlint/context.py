@@ -332,6 +332,18 @@ class FileContext:
             undo.extend((local, imports.get(local)) for local, _qualified in self.import_bindings(node))
         self.add_import(node)
 
+    def module_imports(self) -> dict[str, str]:
+        """The import table of the module's top level, whatever function the walk is in (the
+        imports met in the functions around undone)."""
+        table = dict(self.imports)
+        for undo in reversed(list(self._import_undo.values())):
+            for local, previous in reversed(undo):
+                if previous is None:
+                    table.pop(local, None)
+                else:
+                    table[local] = previous
+        return table
+
     def leave_scope(self, scope: ast.AST) -> None:
         """The walk leaves ``scope``: the imports met inside it bind their names no longer
         (``from starlette.exceptions import HTTPException`` in one function says nothing of

@@ -201,7 +201,7 @@ def _session_aliases(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    return _NameSet(names, {**_import_candidates(ctx), **renames, **dict.fromkeys(provided, "")}, imported_alias)
+    return _NameSet(names, {**renames, **dict.fromkeys(provided, "")}, imported_alias, lambda: ctx.imports)
 
 
 _MAX_RENAMES = 20
@@ -408,41 +408,15 @@ def _project_class_not_session(qualified: str, ctx: FileContext) -> bool:
     return bases is not None and UNKNOWN_BASE not in bases and not bases & SESSION_TYPES
 
 
-def _import_candidates(ctx: FileContext) -> dict[str, Any]:
-    """The import table a :class:`_NameSet` decides names by: the one of the moment, and the
-    bindings of the imports inside functions (``from app.database import async_session`` in
-    each handler), whichever function's walk first asks (review 99: asked in a handler's
-    defaults, before its body's import, the set knew none of them for the whole module). A
-    name such imports bind to different things has them all (:class:`_Alternatives`: a
-    re-export, an ``except ImportError`` fallback); one the module binds itself (``def
-    async_session()`` at the top: review 100) is left out. Where a name is asked about, the
-    import table of that moment decides when it binds the name (:meth:`_NameSet.__contains__`);
-    the imports inside functions serve where it does not: a helper's body judged from the
-    handler calling it (review 102)."""
-    table: dict[str, Any] = dict(ctx.imports)
-    scoped: dict[str, set[str]] = {}
-    for local, qualified in scoped_import_bindings(ctx):
-        scoped.setdefault(local, set()).add(qualified)
-    bound_here = top_level_binding_counts(ctx) if scoped else {}
-    for local, qualified in scoped.items():
-        if local not in table and local not in bound_here:
-            # (several: re-exports of one factory, `try`/`except ImportError` fallbacks)
-            table[local] = qualified.pop() if len(qualified) == 1 else _Alternatives(sorted(qualified))
-    return table
-
-
-class _Alternatives(tuple):
-    """What the imports inside several functions bind one name to, each its own: a name is
-    decided for all of them, or not at all (:meth:`_NameSet.__contains__`)."""
-
-
 class _NameSet:
     """Names with a property: those known at once (this module binds them itself), and
     candidates (names its imports bind, to what; or names a function assigns calls or
-    ``self.<attr>`` to, the values) decided name by name when asked about (deciding one may parse another module,
-    and most names are never asked about). An import table is the one of the moment the
-    set was made, so that a name is decided as it would have been had every import been
-    decided then."""
+    ``self.<attr>`` to, the values) decided name by name when asked about (deciding one may
+    parse another module, and most names are never asked about). With ``live`` (the walk's
+    import table), an imported name is decided by what that table binds it to when asked,
+    each binding in its turn: a handler's own import (``from app.database import
+    async_session`` in its body), not what the table said when the set was made (review 99:
+    made while a handler's defaults were read, before its body's import)."""
 
     __slots__ = ("_known", "_candidates", "_decide", "_decided", "_live")
 
@@ -453,31 +427,49 @@ class _NameSet:
         self._known = known
         self._candidates = candidates
         self._decide = decide
-        self._decided: dict[Any, bool] = {}  # (by name; by (name, binding) for a binding of the moment)
-        # the import table of the moment a name is asked about: what it binds the name to is
-        # what holds there (a handler's own import of the name, or the module's, where
-        # another handler imported a factory by that name), decided in its turn
+        self._decided: dict[Any, bool] = {}  # (by name, or by (name, binding) with ``live``)
         self._live = live
 
     def __contains__(self, name: object) -> bool:
         if name in self._known:
             return True
-        candidate = self._candidates.get(name)  # type: ignore[arg-type]
-        key: Any = name
         if self._live is not None:
             bound = self._live().get(name)  # type: ignore[arg-type]
-            if bound is not None and bound != candidate:
-                candidate, key = bound, (name, bound)
+            if bound is not None:
+                return self.decides(name, bound)  # type: ignore[arg-type]
+        candidate = self._candidates.get(name)  # type: ignore[arg-type]
         if candidate is None:
             return False
+        found = self._decided.get(name)
+        if found is None:
+            found = self._decided[name] = self._decide(name, candidate)  # type: ignore[arg-type]
+        return found
+
+    def decides(self, name: str, binding: str) -> bool:
+        """Is ``name`` one where an import binds it to ``binding``?"""
+        key = (name, binding)
         found = self._decided.get(key)
         if found is None:
-            if isinstance(candidate, _Alternatives):
-                found = all(self._decide(name, each) for each in candidate)  # type: ignore[arg-type]
-            else:
-                found = self._decide(name, candidate)  # type: ignore[arg-type]
-            self._decided[key] = found
+            found = self._decided[key] = self._decide(name, binding)
         return found
+
+
+class _TopLevelView:
+    """A set of names as the module's own functions see them, judged wherever the walk is
+    (a helper's body read from a handler: review 104): the names known, and those the
+    module's top-level imports bind (not a handler's own imports, which are no helper's)."""
+
+    __slots__ = ("_names", "_table")
+
+    def __init__(self, names: _NameSet, table: dict[str, str]) -> None:
+        self._names = names
+        self._table = table
+
+    def __contains__(self, name: object) -> bool:
+        if name in self._names._known:
+            return True
+        bound = self._table.get(name)  # type: ignore[arg-type]
+        return bound is not None and self._names.decides(name, bound)  # type: ignore[arg-type]
 
 
 def _module_factories(ctx: FileContext) -> _NameSet:
@@ -489,11 +481,13 @@ def _module_factories(ctx: FileContext) -> _NameSet:
             return not (ctx.is_first_party(qualified) and _project_function_gives_another(qualified, ctx))
         return _calls_project_name(ctx, local, qualified) and _imported_factory(qualified, ctx)
 
-    factories = _NameSet(names, _import_candidates(ctx), imported_factory, lambda: ctx.imports)
-    # (the set of known names grows by the context managers found with it)
-    names |= _session_context_managers(ctx.tree.body, ctx.resolve, factories)
-    names |= _session_returning_functions(ctx.tree.body, ctx.resolve, factories) - rebound_at_top(ctx)
-    names |= _instance_context_managers(ctx.tree.body, ctx.resolve, factories)
+    factories = _NameSet(names, {}, imported_factory, lambda: ctx.imports)
+    # (the set of known names grows by the context managers found with it; the module's
+    # functions read as its top level sees them)
+    top = _TopLevelView(factories, ctx.module_imports())
+    names |= _session_context_managers(ctx.tree.body, ctx.resolve, top)
+    names |= _session_returning_functions(ctx.tree.body, ctx.resolve, top) - rebound_at_top(ctx)
+    names |= _instance_context_managers(ctx.tree.body, ctx.resolve, top)
     return factories
 
 
@@ -1546,7 +1540,7 @@ def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Fil
     # db.connection()`, unpacked, a walrus: assigned_values leaves those out)
     opened = {
         name for name, values in assigned_values(func, body).items()
-        if all(is_none_constant(value) or opens_session(value, ctx) for value in values)
+        if all(is_none_constant(value) or _opens_in(value, func, ctx) for value in values)
         and not all(is_none_constant(value) for value in values)
     }
     for stmt in body:
@@ -1560,10 +1554,46 @@ def _reads_opened_session(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Fil
         elif isinstance(stmt, ast.Expr):
             continue
         if value is not None and (
-            opens_session(value, ctx) or (isinstance(value, ast.Name) and value.id in opened)
+            _opens_in(value, func, ctx) or (isinstance(value, ast.Name) and value.id in opened)
         ):
             return True
     return False
+
+
+def _opens_in(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """:func:`opens_session` for a call in ``func``'s body, read from wherever the walk is (a
+    provider or helper read from a handler): a name the function binds itself decides (its
+    own import: ``from app.database import async_session`` in ``_open()``; a def, class,
+    parameter or assignment of it: no factory), else the module's top-level binding, not the
+    handler's own import of that name (review 104)."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return opens_session(value, ctx)
+    name = value.func.id
+    own = ctx.memo(("sessions.own_imports", id(func)), lambda: _own_imports(func, ctx))
+    bound = own.get(name)
+    if bound is None:
+        if name in ctx.memo(("sessions.locals", id(func)), lambda: scope_locals(func)) or name in ctx.memo(
+            ("sessions.defined", id(func)), lambda: _defined_in(func)
+        ):
+            return False
+        live = ctx.imports.get(name)
+        if live is None or ctx.module_imports().get(name) == live:
+            return opens_session(value, ctx)
+        bound = ctx.module_imports().get(name)  # (the walk's function imports it otherwise)
+        if bound is None:
+            return False
+    return bound in SESSION_TYPES or session_factories(ctx).decides(name, bound)
+
+
+def _own_imports(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> dict[str, str]:
+    """What the imports of a function's own body bind (its nested functions' aside)."""
+    nested = (*FUNCTION_TYPES, ast.ClassDef)
+    return {
+        local: qualified
+        for stmt in statements(func.body, descend=lambda stmt: not isinstance(stmt, nested))
+        if isinstance(stmt, (ast.Import, ast.ImportFrom))
+        for local, qualified in ctx.import_bindings(stmt)
+    }
 
 
 def class_factory_attrs(cls: ast.ClassDef, ctx: FileContext) -> frozenset[str]:
@@ -1710,7 +1740,8 @@ def awaited_factories(ctx: FileContext) -> _NameSet:
 
 def _awaited_factories(ctx: FileContext) -> _NameSet:
     local = _session_returning_functions(
-        ctx.tree.body, ctx.resolve, session_factories(ctx), kind=ast.AsyncFunctionDef
+        ctx.tree.body, ctx.resolve, _TopLevelView(session_factories(ctx), ctx.module_imports()),
+        kind=ast.AsyncFunctionDef,
     ) - rebound_at_top(ctx)
 
     def imported(local_name: str, qualified: str) -> bool:
@@ -1719,7 +1750,7 @@ def _awaited_factories(ctx: FileContext) -> _NameSet:
             for name, _path in ctx.reexport_hops(qualified, 4)
         )
 
-    return _NameSet(local, _import_candidates(ctx), imported, lambda: ctx.imports)
+    return _NameSet(local, {}, imported, lambda: ctx.imports)
 
 
 def _alternatives(value: ast.expr) -> list[ast.expr]:
