@@ -1846,6 +1846,12 @@ def calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctio
     value = binding.value if isinstance(binding, (ast.Assign, ast.AnnAssign)) else None
     if isinstance(value, ast.Await):
         value = value.value
+    if isinstance(value, (ast.Name, ast.BoolOp)):
+        # `factory = AsyncSessionLocal`; `factory = request.app.state.session_factory or
+        # AsyncSessionLocal` (a test's override first: review 105, ak5)
+        parts = value.values if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) else [value]
+        kinds = [_fallback_part(part, ctx) for part in parts]
+        return None not in kinds and any(kinds)
     if not isinstance(value, ast.Call):
         return False
     qualified = ctx.resolve(value.func)
@@ -1861,6 +1867,24 @@ def calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctio
         provided_class(qualified, ctx) in SESSION_FACTORIES
         or function_returns_call_of(qualified, ctx, lenient=True) in SESSION_FACTORIES
     )
+
+
+def _fallback_part(part: ast.expr, ctx: FileContext) -> bool | None:
+    """Of ``a or b`` bound to a name a handler calls: True for a session factory of the
+    module or an import; False for what may stand in for one (None, an attribute or a
+    ``getattr(..., "session_factory", ...)`` named like a factory); None for anything else."""
+    if isinstance(part, ast.Name):
+        return True if part.id in session_factories(ctx) else None
+    if is_none_constant(part):
+        return False
+    if isinstance(part, ast.Attribute):
+        return False if _named_like_factory(part.attr) else None
+    if (
+        isinstance(part, ast.Call) and isinstance(part.func, ast.Name) and part.func.id == "getattr"
+        and len(part.args) >= 2 and isinstance(part.args[1], ast.Constant) and isinstance(part.args[1].value, str)
+    ):
+        return False if _named_like_factory(part.args[1].value) else None
+    return None
 
 
 def _takes_next(expr: ast.expr) -> bool:

@@ -11,7 +11,9 @@ in the module, imported from a project module that binds it so (or from one
 that re-exports it, a few modules away), `self.<attr>`
 that the class assigns one (or a parameter annotated as one:
 `session_factory: async_sessionmaker[AsyncSession]`, or `Callable[[], AsyncSession]`), a
-name the handler binds once to `async_sessionmaker(...)`, or a name or attribute named by the usual
+name the handler binds once to `async_sessionmaker(...)` or to one of those factories (also
+behind an override named like one: `factory = getattr(request.app.state,
+"session_factory", None) or AsyncSessionLocal`), or a name or attribute named by the usual
 conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `*session_maker`: `request.app.state.session_factory()`, a handler's own
 `db_session_factory`), or an `@(async)contextmanager` function of the module or of a
