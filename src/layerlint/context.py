@@ -334,7 +334,10 @@ class FileContext:
 
     def module_imports(self) -> dict[str, str]:
         """The import table of the module's top level, whatever function the walk is in (the
-        imports met in the functions around undone)."""
+        imports met in the functions around undone; the table itself when there are none:
+        read it, never change it)."""
+        if not any(self._import_undo.values()):
+            return self.imports
         table = dict(self.imports)
         for undo in reversed(list(self._import_undo.values())):
             for local, previous in reversed(undo):
