@@ -431,12 +431,12 @@ class _NameSet:
         self._live = live
 
     def __contains__(self, name: object) -> bool:
-        if name in self._known:
-            return True
         if self._live is not None:
             bound = self._live().get(name)  # type: ignore[arg-type]
-            if bound is not None:
+            if bound is not None:  # (a handler's own import wins over the module's name: review 106)
                 return self.decides(name, bound)  # type: ignore[arg-type]
+        if name in self._known:
+            return True
         candidate = self._candidates.get(name)  # type: ignore[arg-type]
         if candidate is None:
             return False
@@ -444,6 +444,10 @@ class _NameSet:
         if found is None:
             found = self._decided[name] = self._decide(name, candidate)  # type: ignore[arg-type]
         return found
+
+    def known(self, name: str) -> bool:
+        """Is ``name`` one the module binds itself so (no import decides it)?"""
+        return name in self._known
 
     def decides(self, name: str, binding: str) -> bool:
         """Is ``name`` one where an import binds it to ``binding``?"""
@@ -1577,11 +1581,12 @@ def _opens_in(value: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, ctx
         ):
             return False
         live = ctx.imports.get(name)
-        if live is None or ctx.module_imports().get(name) == live:
+        top = ctx.module_imports()
+        if live is None or top.get(name) == live:
             return opens_session(value, ctx)
-        bound = ctx.module_imports().get(name)  # (the walk's function imports it otherwise)
-        if bound is None:
-            return False
+        bound = top.get(name)  # (the walk's function imports it otherwise)
+        if bound is None:  # (the module binds it itself, or not at all: review 106)
+            return session_factories(ctx).known(name)
     return bound in SESSION_TYPES or session_factories(ctx).decides(name, bound)
 
 
@@ -1874,7 +1879,13 @@ def _fallback_part(part: ast.expr, ctx: FileContext) -> bool | None:
     module or an import; False for what may stand in for one (None, an attribute or a
     ``getattr(..., "session_factory", ...)`` named like a factory); None for anything else."""
     if isinstance(part, ast.Name):
-        return True if part.id in session_factories(ctx) else None
+        name = part.id
+        if defined_around(name, ctx) or locally_bound(name, ctx):
+            return None  # (the handler's own `make_session`: review 106)
+        qualified = ctx.imports.get(name)
+        if qualified is not None and ctx.is_first_party(qualified) and _imported_factory(qualified, ctx):
+            return True  # (an imported factory never called by name in the module: review 106)
+        return True if name in session_factories(ctx) else None
     if is_none_constant(part):
         return False
     if isinstance(part, ast.Attribute):
