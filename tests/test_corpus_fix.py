@@ -36,7 +36,7 @@ def test_fix_the_whole_corpus(tmp_path):
     parsed = {f for f in files if _parses(f)}
     first = fix_files(files, overrides, unsafe=True, jobs=None)
     assert not first.errors, first.errors[:3]
-    assert sum(first.applied.values()) > 3_000
+    assert sum(first.applied.values()) > len(files) // 2  # (about 2.5 fixes a file on the corpus)
     broken = [f for f in parsed if not _parses(f)]
     assert not broken, broken[:10]
     left = [f"{d.path}:{d.line} {d.code}" for r in first.results for d in r.diagnostics if is_applicable(d, True)]
