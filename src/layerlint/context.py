@@ -591,9 +591,14 @@ class FileContext:
     def _outer_folders(self) -> tuple[str, ...]:
         """The folders above :attr:`_root_folder` whose packages the module may import, when
         its name comes from the ``__init__.py`` chain (``external.outer_folders``)."""
-        if not self.module or folder_parts(self.folder, self.settings.module_root(self.path)) is not None:
+        if not self._named_by_chain:
             return ()
         return tuple(self.external("outer_folders", self._root_folder))
+
+    @cached_property
+    def _named_by_chain(self) -> bool:
+        """Does the module's name come from the ``__init__.py`` chain (no root holds it)?"""
+        return bool(self.module) and folder_parts(self.folder, self.settings.module_root(self.path)) is None
 
     @cached_property
     def _namespace_top(self) -> str | None:
@@ -602,7 +607,7 @@ class FileContext:
         beside a ``shared/`` package, named ``service_a.app.db``). Code run from there
         imports its packages by their own names (``from app.db import ...``), and the
         packages beside it by theirs: both are read (:meth:`_inner_package`)."""
-        if not self.module or folder_parts(self.folder, self.settings.module_root(self.path)) is not None:
+        if not self._named_by_chain:
             return None
         top = os.path.join(self._root_folder, self.module.partition(".")[0])
         return None if self.external("isfile", os.path.join(top, "__init__.py")) else top

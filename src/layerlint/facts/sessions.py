@@ -1859,11 +1859,9 @@ def calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctio
         return None not in kinds and any(kinds)
     if not isinstance(value, ast.Call):
         return False
-    qualified = ctx.resolve(value.func)
+    qualified = _qualified_here(value.func, ctx)  # (a function of this module read as another's would be)
     if qualified in SESSION_FACTORIES:
         return True
-    if qualified is None and isinstance(value.func, ast.Name) and ctx.module and _may_define(ctx.source, value.func.id):
-        qualified = f"{ctx.module}.{value.func.id}"  # a function of this module (read as another's would be)
     if qualified is None or not ctx.is_first_party(qualified):
         return False
     # (annotated `-> sessionmaker`, or its body only `return sessionmaker(...)`, or one
@@ -2116,12 +2114,8 @@ def _returned_class(call: ast.Call, ctx: FileContext) -> str | None:
     """The project class a call of a function returns, by the function's annotation
     (``def get_engine() -> Engine``: a function of a project module, or of this one at its
     top level), or the class itself called (``Engine()``); None when not known."""
-    qualified = ctx.resolve(call.func)
-    if qualified is None:
-        if not (ctx.module and isinstance(call.func, ast.Name) and _may_define(ctx.source, call.func.id)):
-            return None
-        qualified = f"{ctx.module}.{call.func.id}"
-    if not ctx.is_first_party(qualified):
+    qualified = _qualified_here(call.func, ctx)
+    if qualified is None or not ctx.is_first_party(qualified):
         return None
     provided = provided_class(qualified, ctx)
     if provided is not None:
@@ -2132,10 +2126,15 @@ def _returned_class(call: ast.Call, ctx: FileContext) -> str | None:
 def _annotated_class(annotation: ast.expr, ctx: FileContext) -> str | None:
     """The qualified name an annotation gives: imported, or a class of this module's own
     (``m: SessionMaker``, ``class SessionMaker`` above: review 101), also in a string."""
-    annotation = parsed_annotation(annotation)
-    qualified = ctx.resolve(annotation)
-    if qualified is None and isinstance(annotation, ast.Name) and ctx.module and _may_define(ctx.source, annotation.id):
-        return f"{ctx.module}.{annotation.id}"
+    return _qualified_here(parsed_annotation(annotation), ctx)
+
+
+def _qualified_here(node: ast.expr, ctx: FileContext) -> str | None:
+    """What a name or dotted name resolves to; for a plain name nothing imports, the
+    module's own ``def`` or ``class`` of it (``<module>.<name>``), when the source spells one."""
+    qualified = ctx.resolve(node)
+    if qualified is None and isinstance(node, ast.Name) and ctx.module and _may_define(ctx.source, node.id):
+        return f"{ctx.module}.{node.id}"
     return qualified
 
 
