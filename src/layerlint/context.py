@@ -91,7 +91,13 @@ class FileContext:
         self.is_migration = self._in_versions_folder() or (
             self.mentions("down_revision") and {"revision", "down_revision"} <= self.top_level_names
         )
-        self.layer = "migrations" if self.is_migration else settings.layers.classify(self.module) if self.module else None
+        # the name the file's layer comes from (layers.py: LayerModel.name_to_classify)
+        self._layered_name = self.module
+        if root is not None and self.module:  # (else a name from the __init__.py chain: nothing above it)
+            self._layered_name = settings.layers.name_to_classify(
+                self.module, self.is_package, lambda: self.external("package_chain", self.folder)
+            )
+        self.layer = "migrations" if self.is_migration else settings.layers.classify(self._layered_name) if self.module else None
 
     def __getattr__(self, name: str) -> Any:
         if name == "tree" and self._parse is not None:
@@ -654,7 +660,13 @@ class FileContext:
 
     def _target_layer(self, module: str, relative: bool) -> str | None:
         if relative:
-            return self.settings.layers.classify(module) if module else None
+            if not module:
+                return None
+            if self._layered_name != self.module:  # the file's own name below its container folders
+                dropped = self.module[: len(self.module) - len(self._layered_name)]
+                if module.startswith(dropped):
+                    module = module[len(dropped):]
+            return self.settings.layers.classify(module)
         return self.layer_of(module)
 
     # -- scopes ---------------------------------------------------------------

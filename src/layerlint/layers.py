@@ -5,7 +5,10 @@ module name (RULES.md, "How a module gets its layer"); when several parts match,
 the outermost wins (``app.models.repos.git`` is a models module: a folder inside
 a layer stays in that layer); a module name ending ``_service``, ``_repo`` ... counts
 only when no part names a layer, and only after a name (``user_service``; not
-``_models`` alone). Test code is in no layer (:func:`is_test_module`).
+``_models`` alone). A linted file below folders that are no packages and name a layer
+(``services/user_service/app/...``: one service per folder) is classified by its name
+below them (:meth:`LayerModel.name_to_classify`). Test code is in no layer
+(:func:`is_test_module`).
 ``[tool.layerlint.layers]`` replaces the defaults with glob patterns on dotted
 names; when several patterns match, the longest (most specific) wins.
 """
@@ -13,6 +16,7 @@ names; when several patterns match, the longest (most specific) wins.
 from __future__ import annotations
 
 import fnmatch
+from typing import Callable
 
 LAYER_NAMES = ("routes", "dependencies", "services", "repositories", "models", "schemas", "migrations")
 
@@ -72,6 +76,24 @@ def is_test_module(parts: list[str]) -> bool:
     )
 
 
+def _name_below_layer_folders(
+    module: str, is_package: bool, package_chain: Callable[[], tuple[str, ...]]
+) -> str | None:
+    """``module`` from its outermost package on, when folders above that package (neither
+    packages nor namespace packages beside one: ``package_chain()`` leaves them out) name a
+    layer; else None. (``package_chain`` reads the disk: called only when a folder above
+    the module's own could be such a folder.)"""
+    parts = module.split(".")
+    folders = len(parts) if is_package else len(parts) - 1
+    if not any(part in _PARTS for part in parts[: folders - 1]):
+        return None
+    chain = package_chain()
+    above = folders - len(chain)
+    if chain and above > 0 and tuple(parts[above:folders]) == chain and any(part in _PARTS for part in parts[:above]):
+        return ".".join(parts[above:])
+    return None
+
+
 def pattern_matches(module: str, pattern: str) -> bool:
     """Does a configured layer pattern (a glob on dotted names) match ``module``? ``pkg.*``
     matches the package ``pkg`` itself too (its ``__init__.py``, and what it re-exports)."""
@@ -112,6 +134,21 @@ class LayerModel:
             if last.endswith(suffix) and last != suffix:
                 return layer
         return None
+
+    def name_to_classify(self, module: str, is_package: bool, package_chain: Callable[[], tuple[str, ...]]) -> str:
+        """The name a linted file named ``module`` below its project root is classified by:
+        by default, when folders without an ``__init__.py`` above its packages name a layer,
+        the name its packages give it (``package_chain()``: those packages, outermost first),
+        which is the name its project imports it by. ``services/user_service/app/routes/
+        users.py`` in a repository whose ``services/`` folder holds one service per folder is
+        ``app.routes.users``, a routes module, as its own imports say (``from
+        app.repositories.users import ...``); ``services/user_service/app/main.py`` is in no
+        layer. Configured patterns match the name below the root."""
+        if self.patterns is None:
+            inner = _name_below_layer_folders(module, is_package, package_chain)
+            if inner is not None:
+                return inner
+        return module
 
     def _classify_patterns(self, module: str) -> str | None:
         """The layer of the longest pattern matching ``module`` (:func:`pattern_matches`).

@@ -65,8 +65,14 @@ class FixContext:
     @cached_property
     def layer(self) -> str | None:
         """The file's layer by its module name (as the rules see it, migrations aside)."""
-        module = self._own_module
-        return self.settings.layers.classify(module) if module else None
+        path = os.path.abspath(self.path)
+        root = self.settings.module_root(self.path)
+        module, is_package = module_name(path, root)
+        if not module:
+            return None
+        if root is not None:
+            module = self.settings.layers.name_to_classify(module, is_package, lambda: lookup("package_chain", os.path.dirname(path)))
+        return self.settings.layers.classify(module)
 
     @cached_property
     def _own_module(self) -> str | None:

@@ -1,0 +1,147 @@
+"""A repository whose root ``pyproject.toml`` sits above a folder of services, one per
+folder, each with its own layered package (``services/user_service/app/routes/...``):
+module names count from the root, but the folders above ``app`` are no packages, and the
+code imports its modules as ``app.repositories.users``. ``services`` (the outermost part)
+made every module of every service a service: an LL107 finding on each repository and
+an LL105 on each ``main.py``, and LL101 missed (review 95). Their layer comes from the
+name below those folders (layers.py: ``LayerModel.name_to_classify``)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from test_config_flag import invoke
+
+ROUTE = (
+    "from fastapi import APIRouter\n\n"
+    "from app.repositories.users import list_names\n"
+    "from ..repositories import users\n\n"
+    "router = APIRouter()\n\n\n"
+    '@router.get("/users")\n'
+    "async def read_users():\n"
+    "    return await list_names(None)\n"
+)
+REPOSITORY = (
+    "from sqlalchemy import select\n"
+    "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+    "async def list_names(session: AsyncSession) -> list[str]:\n"
+    '    return list(await session.scalars(select("name")))\n'
+)
+SERVICE = (
+    "from fastapi import HTTPException\n\n"
+    "from ..repositories.users import list_names\n\n\n"
+    "async def names(session):\n"
+    "    found = await list_names(session)\n"
+    "    if not found:\n"
+    "        raise HTTPException(status_code=404)\n"
+    "    return found\n"
+)
+MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    app = root / "services" / "user_service" / "app"
+    for folder in ("routes", "services", "repositories"):
+        (app / folder).mkdir(parents=True)
+        (app / folder / "__init__.py").write_text("")
+    (app / "__init__.py").write_text("")
+    (app / "main.py").write_text(MAIN)
+    (app / "routes" / "users.py").write_text(ROUTE)
+    (app / "services" / "users.py").write_text(SERVICE)
+    (app / "repositories" / "users.py").write_text(REPOSITORY)
+    (root / "pyproject.toml").write_text('[project]\nname = "repo"\nversion = "0"\n')
+    monkeypatch.chdir(root)
+    return root
+
+
+def _layers() -> dict[str, str]:
+    result = invoke("layers", ".")
+    assert result.exit_code == 0, result.output
+    return {line.split()[-1]: line.split()[0] for line in result.output.splitlines() if line.endswith(".py")}
+
+
+def _findings(*extra: str) -> set[tuple[str, str, int]]:
+    result = invoke("check", "--select", "LL1", "--output-format", "json", "--no-cache", *extra, ".")
+    assert result.exit_code in (0, 1), result.output
+    return {(d["code"], os.path.relpath(d["filename"]), d["location"]["row"]) for d in json.loads(result.output)}
+
+
+APP = "services/user_service/app"
+
+
+def test_modules_take_the_layer_of_their_name_below_the_container_folders(repo):
+    assert _layers() == {
+        f"{APP}/__init__.py": "(none)",
+        f"{APP}/main.py": "(none)",
+        f"{APP}/routes/__init__.py": "routes",
+        f"{APP}/routes/users.py": "routes",
+        f"{APP}/services/__init__.py": "services",
+        f"{APP}/services/users.py": "services",
+        f"{APP}/repositories/__init__.py": "repositories",
+        f"{APP}/repositories/users.py": "repositories",
+    }
+
+
+def test_layer_rules_see_the_layers_of_the_service(repo):
+    # LL101 on the absolute and the relative import of a repository; LL103 on the
+    # service's HTTPException, LL105 on its fastapi import; no LL107 on the repository's
+    # query, no LL105 on main.py
+    assert _findings() == {
+        ("LL101", f"{APP}/routes/users.py", 3),
+        ("LL101", f"{APP}/routes/users.py", 4),
+        ("LL105", f"{APP}/services/users.py", 1),
+        ("LL103", f"{APP}/services/users.py", 9),
+    }
+
+
+def test_a_container_folder_that_is_a_package_is_the_layer_it_names(repo):
+    # with ``services/__init__.py`` (and the service's), ``services`` is a package, and the
+    # outermost part names the layer as everywhere (``app.models.repos.git`` is a models module)
+    for folder in ("services", "services/user_service"):
+        (repo / folder / "__init__.py").write_text("")
+    layers = _layers()
+    assert set(layers.values()) == {"services"}, layers
+
+
+def test_configured_patterns_match_the_name_below_the_root(repo):
+    with open(repo / "pyproject.toml", "a") as fh:
+        fh.write('[tool.layerlint.layers]\nrepositories = ["services.*.app.repositories.*"]\n')
+    layers = _layers()
+    assert layers.pop(f"{APP}/repositories/users.py") == "repositories"
+    assert layers.pop(f"{APP}/repositories/__init__.py") == "repositories"
+    assert set(layers.values()) == {"(none)"}, layers
+
+
+def test_the_fix_context_sees_the_same_layer(repo):
+    # LL601's fix may add an HTTP import only outside services and repositories: the fixer
+    # reads the file's layer as the rules do
+    from layerlint.config import load_settings
+    from layerlint.fixes.base import FixContext
+
+    import ast
+
+    import libcst as cst
+
+    path = repo / APP / "repositories" / "users.py"
+    settings = load_settings(repo)
+    text = path.read_text()
+    ctx = FixContext(str(path), text, cst.parse_module(text), ast.parse(text), settings)
+    assert ctx.layer == "repositories"
+
+
+def test_the_cached_result_follows_the_folders_becoming_packages(repo):
+    def cached() -> set[tuple[str, str, int]]:
+        result = invoke("check", "--select", "LL107", "--output-format", "json", ".")
+        assert result.exit_code in (0, 1), result.output
+        return {(d["code"], os.path.relpath(d["filename"]), d["location"]["row"]) for d in json.loads(result.output)}
+
+    assert cached() == set()
+    for folder in ("services", "services/user_service"):
+        (repo / folder / "__init__.py").write_text("")
+    assert cached() == {("LL107", f"{APP}/repositories/users.py", 6)}
