@@ -222,6 +222,30 @@ def test_a_local_context_manager_opens_a_session_from_an_imported_factory(tmp_pa
     assert sorted((d.line, d.code) for d in found if d.code == "LL603") == [(24, "LL603")]
 
 
+BEGIN_ONLY = """\
+    from fastapi import APIRouter
+
+    from app.db import async_session, engine
+
+    router = APIRouter()
+
+
+    @router.get("/jobs", response_model=None)
+    async def jobs() -> None:
+        async with async_session.begin() as own:
+            await own.commit()
+        async with engine.begin() as conn:
+            await conn.close()
+"""
+
+
+def test_an_imported_factory_only_ever_begun_opens_a_session(tmp_path):
+    # line 10: `async_session.begin()` of app/db.py's factory, which the file never calls
+    # (review 106); line 12: the engine's begin() gives a connection, not a session
+    found = _lint(tmp_path, {"app/db.py": DATABASE, "app/routes/jobs.py": BEGIN_ONLY}, "app/routes/jobs.py")
+    assert sorted((d.line, d.code) for d in found if d.code == "LL603") == [(10, "LL603")]
+
+
 def test_a_module_edited_between_runs_is_read_again(tmp_path):
     files = {"app/db.py": DATABASE, "app/routes/jobs.py": ROUTES}
     _lint(tmp_path, files, "app/routes/jobs.py")

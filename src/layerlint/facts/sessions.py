@@ -531,9 +531,12 @@ def _named_like_factory(qualified: str) -> bool:
 
 
 def _calls_project_name(ctx: FileContext, local: str, qualified: str) -> bool:
-    """A project module's name this file calls: only such a name can open a session, and
-    that it does is read from the other module (test this first: it reads nothing)."""
-    return ctx.is_first_party(qualified) and f"{local}(" in ctx.source
+    """A project module's name this file calls, or calls ``.begin()`` on (a factory's
+    session in a transaction: ``async with make_session.begin() as s``): only such a name
+    can open a session, and that it does is read from the other module (test this first:
+    it reads nothing)."""
+    source = ctx.source
+    return (f"{local}(" in source or f"{local}.begin(" in source) and ctx.is_first_party(qualified)
 
 
 def factory_spellings(ctx: FileContext) -> set[str]:
