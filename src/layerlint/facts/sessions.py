@@ -46,7 +46,7 @@ from typing import Any, Callable, Container
 
 from layerlint.context import FUNCTION_TYPES, SCOPE_TYPES, FileContext
 from layerlint.external import clear_too as external_clear_too
-from layerlint.facts.names import dotted_root, resolve_in, scope_locals
+from layerlint.facts.names import dotted_root, import_bindings, own_bindings, resolve_in, scope_locals
 from layerlint.facts.project_classes import (
     ANNOTATED,
     AWAITED,
@@ -632,12 +632,19 @@ def _session_context_managers(
 
     def opener(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Callable[[ast.AST], bool]:
         local: dict[str, ast.expr] | None = None  # (`engine = get_engine()`, then `engine.session()`)
+        own: dict[str, str | None] | None = None
 
         def opens(node: ast.AST) -> bool:
-            nonlocal local
+            nonlocal local, own
             if not isinstance(node, ast.Call):
                 return False
             callee = node.func
+            if isinstance(callee, ast.Name):
+                if own is None:
+                    own = _own_bindings_and_imports(func)
+                if callee.id in own:  # (its own binding of a module factory's name decides)
+                    bound = own[callee.id]
+                    return bound is not None and (bound in SESSION_TYPES or _import_decides(factories, callee.id, bound))
             if resolve(callee) in SESSION_TYPES or (
                 isinstance(callee, ast.Name) and (callee.id in factories or callee.id in found)
             ):
@@ -662,6 +669,28 @@ def _session_context_managers(
                 found.add(func.name)
                 changed = True
     return found
+
+
+def _own_bindings_and_imports(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str | None]:
+    """The names a function binds itself (names.own_bindings) -> what its own absolute import
+    binds each to; None for any other binding (a parameter, an assignment, a relative import:
+    ``from app.cache import async_session`` or ``async_session = cache.async_session`` in a
+    context manager is not the module's factory of that name: review 106)."""
+    names: dict[str, str | None] = dict.fromkeys(own_bindings(func))
+    nested = (*FUNCTION_TYPES, ast.ClassDef)
+    for stmt in statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for local, qualified in import_bindings(stmt):
+                if local is not None and qualified is not None and names.get(local, "") is None:
+                    names[local] = qualified
+    return names
+
+
+def _import_decides(factories: Container[str], name: str, qualified: str) -> bool:
+    """Do ``factories`` (of a module being linted) find that an import binding ``name`` to
+    ``qualified`` binds a factory? (A plain set, read from another module, knows none.)"""
+    view = factories._names if isinstance(factories, _TopLevelView) else factories
+    return isinstance(view, _NameSet) and view.decides(name, qualified)
 
 
 def _calls_bound_once(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
