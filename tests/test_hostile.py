@@ -204,8 +204,35 @@ def test_layer_pattern_matching_nothing_is_a_warning(tmp_path):
     )
     result = _run("check", str(project))
     assert result.exit_code == 1
-    assert "routes pattern 'app.api.*' matches no linted module" in result.output
+    assert "routes pattern 'app.api.*' matches no module of the project" in result.output
     assert "services pattern" not in result.output
+
+
+def test_layer_patterns_are_matched_with_the_whole_project_when_a_subfolder_is_linted(tmp_path):
+    # (review 108: `check app/routes` warned of every layer outside app/routes)
+    from test_config_flag import invoke
+
+    project = _project(tmp_path)
+    (project / "app" / "routes").mkdir()
+    (project / "app" / "routes" / "users.py").write_text("")
+    (project / "pyproject.toml").write_text(
+        '[tool.layerlint.layers]\nservices = ["app.services.*"]\nroutes = ["app.routes.*"]\n'
+    )
+    for command in ("check", "layers"):
+        for folder in (project / "app" / "routes", project / "app", project):
+            result = invoke(command, str(folder))
+            assert "matches no module" not in result.output, (command, folder, result.output)
+    (project / "pyproject.toml").write_text(
+        '[tool.layerlint.layers]\nservices = ["app.service.*"]\nroutes = ["app.routes.*"]\n'
+    )
+    typo = "services pattern 'app.service.*' matches no module of the project"
+    for command in ("check", "layers"):
+        for folder in (project / "app" / "routes", project / "app", project):
+            result = invoke(command, str(folder))
+            assert typo in result.output, (command, folder, result.output)
+            assert "routes pattern" not in result.output
+        # (a list of files, as pre-commit passes, is no tree: no warning)
+        assert "matches no module" not in invoke(command, str(project / "app" / "routes" / "users.py")).output
 
 
 def test_a_package_pattern_matching_only_the_package_is_no_warning(tmp_path):
@@ -215,7 +242,7 @@ def test_a_package_pattern_matching_only_the_package_is_no_warning(tmp_path):
     (project / "app" / "tables" / "__init__.py").write_text("")
     (project / "pyproject.toml").write_text('[tool.layerlint.layers]\nmodels = ["app.tables.*"]\n')
     result = _run("check", str(project))
-    assert "matches no linted module" not in result.output
+    assert "matches no module of the project" not in result.output
 
 
 def test_conflicting_select_and_ignore_ignore_wins(tmp_path):

@@ -135,8 +135,9 @@ def check(
         # a CI job pointed at the wrong folder would otherwise pass in silence
         shown = ", ".join(paths) if paths else "."
         click.echo(f"layerlint: warning: no Python files found in {shown} (none there, or all excluded)", err=True)
-    if not report.reads_stdin(paths, opts) and any(os.path.isdir(p) for p in paths or ["."]):
-        for warning in unmatched_layer_patterns(found.files, overrides):
+    folders = [p for p in paths or ["."] if os.path.isdir(p)]
+    if folders and not report.reads_stdin(paths, opts):
+        for warning in unmatched_layer_patterns(found.files, overrides, folders):
             click.echo(f"layerlint: warning: {warning}", err=True)
     sys.exit(
         report.emit(
@@ -205,13 +206,18 @@ def layers(paths: tuple[str, ...], fmt: str, config_file: Path | None) -> None:
     """Show the layer of each module under PATHS and the layer-to-layer import map."""
     from layerlint import layermap
 
+    overrides = Overrides(config_file=config_file)
     try:
-        layer_map = layermap.build(list(paths) or ["."], Overrides(config_file=config_file))
+        layer_map = layermap.build(list(paths) or ["."], overrides)
     except ConfigError as exc:
         _fail(str(exc))
         return
     render = layermap.render_mermaid if fmt.lower() == "mermaid" else layermap.render_text
     click.echo(render(layer_map), nl=False)
+    folders = [p for p in paths or ["."] if os.path.isdir(p)]
+    if folders:
+        for warning in unmatched_layer_patterns(layer_map.files, overrides, folders):
+            click.echo(f"layerlint: warning: {warning}", err=True)
     for error in layer_map.errors:
         click.echo(f"layerlint: error: {error}", err=True)
     sys.exit(EXIT_ERROR if layer_map.errors else EXIT_CLEAN)

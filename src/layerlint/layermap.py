@@ -74,6 +74,7 @@ class LayerMap:
     edges: dict[tuple[str, str], Edge] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)  # files whose imports are missing
+    files: list[str] = field(default_factory=list)  # the files mapped, as found
 
     def sorted_edges(self) -> list[Edge]:
         order = {name: i for i, name in enumerate((*LAYER_NAMES, NONE))}
@@ -86,7 +87,7 @@ class LayerMap:
 
 def build(paths: list[str], overrides: Overrides) -> LayerMap:
     found = discover(paths, overrides)
-    result = LayerMap(errors=list(found.errors))
+    result = LayerMap(errors=list(found.errors), files=found.files)
     for path in found.files:
         shown = display(path)
         try:

@@ -126,28 +126,45 @@ def display(path: str, cwd: str | None = None, absolute: str | None = None) -> s
     return path
 
 
-def unmatched_layer_patterns(files: list[str], overrides: Overrides) -> list[str]:
-    """Warnings for ``[tool.layerlint.layers]`` patterns that match none of ``files``.
+def unmatched_layer_patterns(files: list[str], overrides: Overrides, folders: list[str]) -> list[str]:
+    """Warnings for ``[tool.layerlint.layers]`` patterns that match none of the modules of
+    the projects of ``files``.
 
     A pattern that matches nothing is most often a typo that silently turns a layer
-    off. Only meaningful when a whole tree was linted (not a pre-commit file list).
+    off. Only meaningful when a tree was linted (``folders``: those named on the command
+    line; not a pre-commit file list). A project whose root is not at or below one of them
+    (``check app/routes``) is matched with all its files, not only those linted: the
+    patterns of its services match modules outside the run (review 108).
     """
     from layerlint.layers import pattern_matches
     from layerlint.project import module_name
 
+    given = [os.path.join(absolute_path(folder), "") for folder in folders]
     modules: dict[Path, tuple[Settings, set[str]]] = {}
+    partial: dict[Path, Path] = {}  # config file -> the root of a project linted in part
     for path in files:
         settings = effective_settings(path, overrides)
-        if settings.layers.is_default or settings.config_file is None:
+        config_file = settings.config_file
+        if settings.layers.is_default or config_file is None:
             continue
-        entry = modules.setdefault(settings.config_file, (settings, set()))
-        entry[1].add(module_name(path, settings.module_root(path))[0])
+        if config_file not in modules:
+            modules[config_file] = (settings, set())
+            root = settings.root or config_file.parent
+            if not any(os.path.join(os.fspath(root), "").startswith(folder) for folder in given):
+                partial[config_file] = root
+        if config_file not in partial:
+            modules[config_file][1].add(module_name(path, settings.module_root(path))[0])
+    for config_file, root in partial.items():
+        settings, names = modules[config_file]
+        for path in discover([os.fspath(root)], overrides).files:
+            if effective_settings(path, overrides).config_file == config_file:
+                names.add(module_name(path, settings.module_root(path))[0])
     warnings = []
     for config_file, (settings, names) in modules.items():
         for layer, patterns in (settings.layers.patterns or {}).items():
             for pattern in patterns:
                 if not any(pattern_matches(name, pattern) for name in names):
                     warnings.append(
-                        f"{config_file}: [tool.layerlint.layers] {layer} pattern {pattern!r} matches no linted module"
+                        f"{config_file}: [tool.layerlint.layers] {layer} pattern {pattern!r} matches no module of the project"
                     )
     return warnings
