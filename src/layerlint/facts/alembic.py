@@ -47,6 +47,9 @@ class Operation:
     new_name: object = None  # rename_table's new name, alter_column's new_column_name
     shown_new_name: str | None = None
     batch: bool = False
+    # run only when the database's own state says so (:func:`_inspects`): ``if not
+    # inspector.has_table("t"): op.create_table("t", ...)``, or after ``if ...: return``
+    guarded: bool = False
     # the schema its table is in: lower-cased literal, None when not given (the default
     # schema, which may be any), UNKNOWN when not literal
     schema: object = None
@@ -267,6 +270,52 @@ _MAX_HELPER_WALKS = 200
 _PLAN = plan_for((ast.Call, ast.Constant, ast.With, ast.AsyncWith))
 
 
+# the methods of SQLAlchemy's Inspector that read what the database holds
+_INSPECTIONS = frozenset({
+    "has_table", "has_index", "has_schema", "has_sequence", "get_table_names", "get_view_names",
+    "get_materialized_view_names", "get_columns", "get_indexes", "get_unique_constraints", "get_foreign_keys",
+    "get_check_constraints", "get_pk_constraint", "get_sequence_names", "get_schema_names",
+})
+# the catalogs a migration's own SQL reads to see what exists
+_CATALOG_RE = re.compile(
+    r"information_schema|sqlite_master|pg_catalog|pg_class|pg_indexes|pg_tables|pg_constraint|pg_type", re.IGNORECASE
+)
+
+
+def _inspected_names(
+    ctx: FileContext, functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(the names the migration binds anywhere to a value read from the database's own
+    state, the migration's functions that read it), for :meth:`_Reader._inspects`."""
+
+    def reads_state(node: ast.AST) -> bool:
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call):
+                func = inner.func
+                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+                if name in _INSPECTIONS:
+                    return True
+            elif isinstance(inner, ast.Constant) and isinstance(inner.value, str) and _CATALOG_RE.search(inner.value):
+                return True
+        return False
+
+    names = {
+        target.id
+        for node in ast.walk(ctx.tree) if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+        and reads_state(node.value)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
+    helpers = {
+        name for name, func in functions.items()
+        if name not in ("upgrade", "downgrade") and any(
+            isinstance(stmt, ast.Return) and stmt.value is not None and reads_state(stmt.value)
+            for stmt in ast.walk(func)
+        )
+    }
+    return frozenset(names), frozenset(helpers)
+
+
 @dataclass
 class _Batch:
     table: object  # lower-cased name, or UNKNOWN
@@ -286,6 +335,7 @@ class _Value:
 class _Env:
     bindings: dict[str, object] = field(default_factory=dict)  # name -> _Batch | _Value
     stack: tuple[str, ...] = ()  # helpers being walked (no recursion)
+    guarded: bool = False  # under a test of what the database holds (Operation.guarded)
 
 
 class _Reader:
@@ -294,6 +344,7 @@ class _Reader:
         self.functions = module_functions(ctx)
         self.constants = ctx.memo("alembic.constants", lambda: _string_constants(ctx))
         self.helper_walks = 0
+        self.inspected: tuple[frozenset[str], frozenset[str]] | None = None  # (_inspected_names)
         # the multi-database template calls ``globals()``; a file that never spells it has no such call
         # (a non-ASCII identifier may still normalize to it)
         self.may_call_globals = "globals" in ctx.source or not ctx.source.isascii()
@@ -306,13 +357,18 @@ class _Reader:
     def _walk_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef, out: FunctionOps, env: _Env) -> None:
         for stmt in func.body:
             self._walk(stmt, out, env)
+            if (  # `if inspector.has_table("t"): return`: what follows runs on what the database holds
+                not env.guarded and isinstance(stmt, ast.If) and stmt.body
+                and isinstance(stmt.body[-1], ast.Return) and self._inspects(stmt.test)
+            ):
+                env = _Env(env.bindings, env.stack, True)
         # the multi-database template: ``globals()[f"upgrade_{engine}"]()``
         if self.may_call_globals and any(
             isinstance(node.func, ast.Name) and node.func.id == "globals" for node in nodes_of(func, ast.Call)
         ):
             for name, helper in self.functions.items():
                 if name.startswith(func.name + "_") and name not in env.stack:
-                    self._walk_function(helper, out, _Env(stack=env.stack + (name,)))
+                    self._walk_function(helper, out, _Env(stack=env.stack + (name,), guarded=env.guarded))
 
     def _walk(self, root: ast.AST, out: FunctionOps, env: _Env) -> None:
         """Read the calls and SQL strings of ``root``, in pre-order (children in field order,
@@ -328,7 +384,7 @@ class _Reader:
             node, env, in_operation = pop()
             node_type = type(node)
             if node_type is ast.With or node_type is ast.AsyncWith:
-                inner = _Env(dict(env.bindings), env.stack)
+                inner = _Env(dict(env.bindings), env.stack, env.guarded)
                 for item in node.items:  # (binding reads no walk state: bound before the walk)
                     call = item.context_expr
                     if (
@@ -345,6 +401,14 @@ class _Reader:
                 for item in reversed(node.items):
                     push((item.context_expr, env, in_operation))
                 continue
+            if node_type is ast.If and not env.guarded and self._inspects(node.test):  # type: ignore[attr-defined]
+                guarded = _Env(env.bindings, env.stack, True)
+                for stmt in reversed(node.orelse):  # type: ignore[attr-defined]
+                    push((stmt, guarded, False))
+                for stmt in reversed(node.body):  # type: ignore[attr-defined]
+                    push((stmt, guarded, False))
+                push((node.test, env, in_operation))  # type: ignore[attr-defined]
+                continue
             if node_type is ast.Constant:
                 if isinstance(node.value, str) and " " in node.value.strip():  # (names need no lowering)
                     text = node.value.lower()
@@ -360,6 +424,29 @@ class _Reader:
             push_children(node, _PLAN, children)
             stack.extend([(child, env, in_operation) for child in children])
 
+    def _inspects(self, test: ast.expr) -> bool:
+        """Does an ``if`` test read what the database holds: an inspector's method
+        (``has_table``, ``get_columns`` ...), a name the migration binds to what one gives
+        (``tables = inspector.get_table_names()``), a query of the catalog
+        (``information_schema``, ``sqlite_master``, ``pg_indexes`` ...), or a function of
+        the migration that does (``if not _table_exists("t"):``)?"""
+        if self.inspected is None:
+            self.inspected = _inspected_names(self.ctx, self.functions)
+        names, helpers = self.inspected
+        for node in ast.walk(test):
+            if isinstance(node, ast.Name):
+                if node.id in names:
+                    return True
+            elif isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Attribute) and func.attr in _INSPECTIONS:
+                    return True
+                if isinstance(func, ast.Name) and (func.id in _INSPECTIONS or func.id in helpers):
+                    return True
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _CATALOG_RE.search(node.value):
+                return True
+        return False
+
     def _call(self, call: ast.Call, out: FunctionOps, env: _Env) -> bool:
         """Read a call: a helper of the module (walked), an operation (recorded), SQL run
         (read); True for a helper or an operation, whose arguments are read no further."""
@@ -368,7 +455,9 @@ class _Reader:
             if func.id not in env.stack and self.helper_walks < _MAX_HELPER_WALKS:
                 self.helper_walks += 1
                 helper = self.functions[func.id]
-                self._walk_function(helper, out, _Env(self._bind(helper, call, env), env.stack + (func.id,)))
+                self._walk_function(
+                    helper, out, _Env(self._bind(helper, call, env), env.stack + (func.id,), env.guarded)
+                )
             return True
         if isinstance(func, ast.Attribute) and func.attr in ("execute", "exec_driver_sql") and call.args:
             self._run_sql(call.args[0], out, env)  # `op.execute(...)`, `conn.execute(...)`
@@ -434,6 +523,7 @@ class _Reader:
                 new_name=self._name_of(new_node, env) if new_node is not None else None,
                 shown_new_name=self._shown(new_node, env),
                 batch=batch is not None,
+                guarded=env.guarded,
                 schema=schema,
             )
         )
