@@ -19,7 +19,9 @@ the database's tables (`meta.reflect(engine)`, or `conn.run_sync(meta.reflect)`,
 in the function or module that binds it, or in a function within that reads the
 same name, not one of its own (a parameter defaulting to it is the same object:
 `lambda c, meta=meta: meta.reflect(c)`, `lambda c, m=meta: m.reflect(c)`); or
-`MetaData().reflect(engine)`: it names nothing),
+`MetaData().reflect(engine)`: it names nothing; and a table read from the database,
+`Table("t", MetaData(), autoload_with=conn)`, or `Table("t", meta, autoload_with=conn)`
+as `meta.reflect` is read above),
 and `MetaData()` in
 migrations, where it only describes tables for `op.bulk_insert` or
 reflection.
@@ -114,8 +116,19 @@ def _reflects(scope: ast.AST, target: str) -> bool:
             continue
         if isinstance(node, ast.Attribute) and node.attr == "reflect" and ast.unparse(node.value) == target:
             return True
+        if isinstance(node, ast.Call) and _autoloads(node) and any(ast.unparse(arg) == target for arg in node.args):
+            return True  # (`Table("t", target, autoload_with=conn)`)
         stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _autoloads(call: ast.Call) -> bool:
+    """Does a call read a table's columns from the database: ``Table(name, metadata,
+    autoload_with=conn)`` (or SQLAlchemy 1's ``autoload=True``)?"""
+    return any(
+        kw.arg == "autoload_with" or (kw.arg == "autoload" and not (isinstance(kw.value, ast.Constant) and not kw.value.value))
+        for kw in call.keywords
+    )
 
 
 # the words a module declaring a declarative base spells
@@ -313,6 +326,8 @@ class MetadataWithoutNamingConvention(Rule):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "reflect" and isinstance(func.value, ast.Call):
             self._reflecting.add(id(func.value))
+        elif node.keywords and _autoloads(node):  # (`Table("t", MetaData(), autoload_with=conn)`)
+            self._reflecting.update(id(arg) for arg in node.args if isinstance(arg, ast.Call))
         factory = sa_name(func, self.ctx)
         if factory in _BASE_FACTORIES:
             # (`Base = declarative_base(metadata=MetaData())`: the MetaData is Base's)
