@@ -4,7 +4,8 @@ module names count from the root, but the folders above ``app`` are no packages,
 code imports its modules as ``app.repositories.users``. ``services`` (the outermost part)
 made every module of every service a service: an LL107 finding on each repository and
 an LL105 on each ``main.py``, and LL101 missed (review 95). Their layer comes from the
-name below those folders (layers.py: ``LayerModel.name_to_classify``)."""
+name in the service's application (layers.py: ``LayerModel.name_to_classify``); a package
+directly inside a layer folder stays in that layer (review 109)."""
 
 from __future__ import annotations
 
@@ -145,3 +146,47 @@ def test_the_cached_result_follows_the_folders_becoming_packages(repo):
     for folder in ("services", "services/user_service"):
         (repo / folder / "__init__.py").write_text("")
     assert cached() == {("LL107", f"{APP}/repositories/users.py", 6)}
+
+
+def test_a_package_of_the_repository_beside_the_services_changes_nothing(repo):
+    # (review 109: `shared/` at the root, `services/auth/` a package: `services/` became a
+    # namespace package beside them, and every module a service again)
+    for folder in ("shared", "services/auth"):
+        (repo / folder).mkdir(parents=True)
+        (repo / folder / "__init__.py").write_text("")
+    assert _findings() == {
+        ("LL101", f"{APP}/routes/users.py", 3),
+        ("LL101", f"{APP}/routes/users.py", 4),
+        ("LL105", f"{APP}/services/users.py", 1),
+        ("LL103", f"{APP}/services/users.py", 9),
+    }
+
+
+def test_an_import_by_the_name_below_the_root_takes_the_same_layer(repo):
+    (repo / APP / "routes" / "full.py").write_text(
+        "from services.user_service.app.repositories.users import list_names\n"
+    )
+    assert ("LL101", f"{APP}/routes/full.py", 1) in _findings()
+
+
+def test_a_package_directly_inside_a_layer_folder_stays_in_that_layer(tmp_path, monkeypatch):
+    # (review 109: `app/services/` and `app/models/` without `__init__.py`, each holding a
+    # package: a part of that layer, whatever it holds)
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "shop"
+    for package in ("app/services/billing", "app/services/orders", "app/models/tables"):
+        (root / package).mkdir(parents=True)
+        (root / package / "__init__.py").write_text("")
+    (root / "app/services/billing/charge.py").write_text(SERVICE.replace("..repositories.users", "app.repos"))
+    (root / "app/services/orders/repository.py").write_text(REPOSITORY)
+    (root / "app/models/tables/base.py").write_text("")
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "0"\n')
+    monkeypatch.chdir(root)
+    assert _layers() == {
+        "app/services/billing/__init__.py": "services",
+        "app/services/billing/charge.py": "services",
+        "app/services/orders/__init__.py": "services",
+        "app/services/orders/repository.py": "services",
+        "app/models/tables/__init__.py": "models",
+        "app/models/tables/base.py": "models",
+    }

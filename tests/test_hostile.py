@@ -204,7 +204,7 @@ def test_layer_pattern_matching_nothing_is_a_warning(tmp_path):
     )
     result = _run("check", str(project))
     assert result.exit_code == 1
-    assert "routes pattern 'app.api.*' matches no module of the project" in result.output
+    assert "routes pattern 'app.api.*' matches no linted module" in result.output
     assert "services pattern" not in result.output
 
 
@@ -225,7 +225,7 @@ def test_layer_patterns_are_matched_with_the_whole_project_when_a_subfolder_is_l
     (project / "pyproject.toml").write_text(
         '[tool.layerlint.layers]\nservices = ["app.service.*"]\nroutes = ["app.routes.*"]\n'
     )
-    typo = "services pattern 'app.service.*' matches no module of the project"
+    typo = "services pattern 'app.service.*' matches no linted module"
     for command in ("check", "layers"):
         for folder in (project / "app" / "routes", project / "app", project):
             result = invoke(command, str(folder))
@@ -235,6 +235,23 @@ def test_layer_patterns_are_matched_with_the_whole_project_when_a_subfolder_is_l
         assert "matches no module" not in invoke(command, str(project / "app" / "routes" / "users.py")).output
 
 
+def test_a_config_file_elsewhere_with_no_project_root_matches_the_run_s_modules(tmp_path, monkeypatch):
+    # (review 109: `--config tools/layerlint.toml` with no pyproject.toml: the folder of the
+    # config file was taken for the project's, and every pattern warned)
+    from test_config_flag import invoke
+
+    for package in ("myapp", "myapp/api", "myapp/db"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "myapp" / "api" / "r.py").write_text("from myapp.db import x\n")
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "layerlint.toml").write_text('[layers]\nroutes = ["myapp.api.*"]\nrepositories = ["myapp.db.*"]\n')
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", ".", "--no-cache", "--config", "tools/layerlint.toml")
+    assert "matches no" not in result.output, result.output
+    assert "LL101" in result.output
+
+
 def test_a_package_pattern_matching_only_the_package_is_no_warning(tmp_path):
     # (review 67: `pkg.*` matches the package `pkg` too, the warning included)
     project = _project(tmp_path)
@@ -242,7 +259,7 @@ def test_a_package_pattern_matching_only_the_package_is_no_warning(tmp_path):
     (project / "app" / "tables" / "__init__.py").write_text("")
     (project / "pyproject.toml").write_text('[tool.layerlint.layers]\nmodels = ["app.tables.*"]\n')
     result = _run("check", str(project))
-    assert "matches no module of the project" not in result.output
+    assert "matches no linted module" not in result.output
 
 
 def test_conflicting_select_and_ignore_ignore_wins(tmp_path):

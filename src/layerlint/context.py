@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 from layerlint.config import Settings
 from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
-from layerlint.layers import is_shared
+from layerlint.layers import is_shared, may_be_in_layered_app
 from layerlint.pathnames import absolute as absolute_path
 from layerlint.project import STDLIB_NAMES, folder_parts, module_name
 from layerlint.spelling import WordIndex, has_lone_cr, line_numbers, names_text
@@ -94,9 +94,7 @@ class FileContext:
         # the name the file's layer comes from (layers.py: LayerModel.name_to_classify)
         self._layered_name = self.module
         if root is not None and self.module:  # (else a name from the __init__.py chain: nothing above it)
-            self._layered_name = settings.layers.name_to_classify(
-                self.module, self.is_package, lambda: self.external("package_chain", self.folder)
-            )
+            self._layered_name = settings.layers.name_to_classify(self.module, self.is_package, self.folder, self.external)
         self.layer = "migrations" if self.is_migration else settings.layers.classify(self._layered_name) if self.module else None
 
     def __getattr__(self, name: str) -> Any:
@@ -524,7 +522,20 @@ class FileContext:
         """Layer of a first-party module (third-party modules have none)."""
         if not module or not self.is_first_party(module):
             return None
-        return self.settings.layers.classify(module)
+        return self._classify(module)
+
+    def _classify(self, module: str) -> str | None:
+        """The layer of a project module named ``module`` from this file's root folder: by
+        default, one of a layered application within a layer folder by its name in that
+        application (layers.py: ``LayerModel.name_to_classify``), as the file itself is."""
+        layers = self.settings.layers
+        if layers.is_default and may_be_in_layered_app(module):
+            stem = self._module_candidate(module)
+            for path, is_package in ((os.path.join(stem, "__init__.py"), True), (stem + ".py", False)):
+                if self.external("isfile", path):
+                    module = layers.name_to_classify(module, is_package, os.path.dirname(path), self.external)
+                    break
+        return layers.classify(module)
 
     def import_targets(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str | None]]:
         """(module, layer) for each module an import statement brings in.
@@ -660,13 +671,7 @@ class FileContext:
 
     def _target_layer(self, module: str, relative: bool) -> str | None:
         if relative:
-            if not module:
-                return None
-            if self._layered_name != self.module:  # the file's own name below its container folders
-                dropped = self.module[: len(self.module) - len(self._layered_name)]
-                if module.startswith(dropped):
-                    module = module[len(dropped):]
-            return self.settings.layers.classify(module)
+            return self._classify(module) if module else None
         return self.layer_of(module)
 
     # -- scopes ---------------------------------------------------------------

@@ -171,6 +171,33 @@ def _chain(folder: str) -> tuple[str, ...]:
     return (name,) if _holds_package(parent) and _holds_package(folder) else ()
 
 
+@provider("package_depth")
+def package_depth(folder: str) -> int:
+    """How many folders from ``folder`` up hold an ``__init__.py``, without a gap (0: not
+    ``folder`` itself): the regular packages a module there sits in."""
+    depth = 0
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        depth += 1
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return depth
+
+
+@provider("holds_layer_entry")
+def holds_layer_entry(folder: str) -> bool:
+    """Does ``folder`` hold a folder or module named like a layer (``routes/``,
+    ``models.py``): is it the package of a layered application?"""
+    from layerlint.layers import names_a_layer
+
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return False
+    return any(names_a_layer(entry[:-3] if entry.endswith(".py") else entry) for entry in entries)
+
+
 @provider("outer_folders")
 def outer_folders(folder: str) -> tuple[str, ...]:
     """The folders above ``folder`` (the one above a file's top package, when there is no

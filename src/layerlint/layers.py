@@ -5,9 +5,9 @@ module name (RULES.md, "How a module gets its layer"); when several parts match,
 the outermost wins (``app.models.repos.git`` is a models module: a folder inside
 a layer stays in that layer); a module name ending ``_service``, ``_repo`` ... counts
 only when no part names a layer, and only after a name (``user_service``; not
-``_models`` alone). A linted file below folders that are no packages and name a layer
-(``services/user_service/app/...``: one service per folder) is classified by its name
-below them (:meth:`LayerModel.name_to_classify`). Test code is in no layer
+``_models`` alone). A module of a layered application in a folder per service within a
+layer folder (``services/user_service/app/...``) is classified by its name in that
+application (:meth:`LayerModel.name_to_classify`). Test code is in no layer
 (:func:`is_test_module`).
 ``[tool.layerlint.layers]`` replaces the defaults with glob patterns on dotted
 names; when several patterns match, the longest (most specific) wins.
@@ -16,7 +16,8 @@ names; when several patterns match, the longest (most specific) wins.
 from __future__ import annotations
 
 import fnmatch
-from typing import Callable
+import os
+from typing import Any, Callable
 
 LAYER_NAMES = ("routes", "dependencies", "services", "repositories", "models", "schemas", "migrations")
 
@@ -76,22 +77,41 @@ def is_test_module(parts: list[str]) -> bool:
     )
 
 
-def _name_below_layer_folders(
-    module: str, is_package: bool, package_chain: Callable[[], tuple[str, ...]]
-) -> str | None:
-    """``module`` from its outermost package on, when folders above that package (neither
-    packages nor namespace packages beside one: ``package_chain()`` leaves them out) name a
-    layer; else None. (``package_chain`` reads the disk: called only when a folder above
-    the module's own could be such a folder.)"""
+def names_a_layer(part: str) -> bool:
+    """Is a part of a dotted name one the default classification reads as a layer?"""
+    return part in _PARTS
+
+
+def may_be_in_layered_app(module: str) -> bool:
+    """Could ``module`` sit in a layered application below a layer folder (see
+    :func:`_name_in_layered_app`)? A test of its text, before any look at the disk."""
+    return any(part in _PARTS for part in module.split(".")[:-2])
+
+
+def _name_in_layered_app(module: str, is_package: bool, folder: str, fact: Callable[..., Any]) -> str | None:
+    """``module`` from its outermost regular package on, when that package is a layered
+    application (it holds a folder or module named like a layer: ``app/routes/``) inside a
+    folder of its own within a layer folder that is no package of it
+    (``services/user_service/app/...``: one service per folder); else None. ``folder`` is
+    the module's folder; ``fact(kind, *args)`` reads the disk (external.py). A package
+    directly inside a layer folder (``app/services/billing/``) is a part of that layer, and
+    so are the modules of a folder holding no ``__init__.py``."""
     parts = module.split(".")
     folders = len(parts) if is_package else len(parts) - 1
-    if not any(part in _PARTS for part in parts[: folders - 1]):
+    if not any(part in _PARTS for part in parts[: folders - 2]):
         return None
-    chain = package_chain()
-    above = folders - len(chain)
-    if chain and above > 0 and tuple(parts[above:folders]) == chain and any(part in _PARTS for part in parts[:above]):
-        return ".".join(parts[above:])
-    return None
+    depth = fact("package_depth", folder)
+    above = folders - depth
+    if depth < 1 or above < 2 or parts[above - 1] in _PARTS:
+        return None
+    if not any(part in _PARTS for part in parts[: above - 1]):
+        return None
+    top = folder
+    for _ in range(depth - 1):
+        top = os.path.dirname(top)
+    if not fact("holds_layer_entry", top):
+        return None
+    return ".".join(parts[above:])
 
 
 def pattern_matches(module: str, pattern: str) -> bool:
@@ -135,17 +155,15 @@ class LayerModel:
                 return layer
         return None
 
-    def name_to_classify(self, module: str, is_package: bool, package_chain: Callable[[], tuple[str, ...]]) -> str:
-        """The name a linted file named ``module`` below its project root is classified by:
-        by default, when folders without an ``__init__.py`` above its packages name a layer,
-        the name its packages give it (``package_chain()``: those packages, outermost first),
-        which is the name its project imports it by. ``services/user_service/app/routes/
-        users.py`` in a repository whose ``services/`` folder holds one service per folder is
-        ``app.routes.users``, a routes module, as its own imports say (``from
-        app.repositories.users import ...``); ``services/user_service/app/main.py`` is in no
-        layer. Configured patterns match the name below the root."""
+    def name_to_classify(self, module: str, is_package: bool, folder: str, fact: Callable[..., Any]) -> str:
+        """The name a module named ``module`` below its project root, in ``folder``, is
+        classified by: by default, in a layered application inside a folder per service
+        within a layer folder, its name in that application (:func:`_name_in_layered_app`),
+        the name its code imports it by: ``services/user_service/app/routes/users.py`` is
+        ``app.routes.users``, a routes module, and ``services/user_service/app/main.py`` is
+        in no layer. Configured patterns match the name below the root."""
         if self.patterns is None:
-            inner = _name_below_layer_folders(module, is_package, package_chain)
+            inner = _name_in_layered_app(module, is_package, folder, fact)
             if inner is not None:
                 return inner
         return module

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from layerlint.config import Settings, load_settings
-from layerlint.external import clear_too, outer_folders, package_chain
+from layerlint.external import clear_too, outer_folders, package_chain, package_depth
 from layerlint.pathnames import absolute as absolute_path
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -127,7 +127,7 @@ def _package_chain(folder: str) -> tuple[str, ...]:
 def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     """Top-level names that belong to the project: packages and modules at the root
     (and under ``src/``; not an Alembic script folder), and the top package holding
-    ``folder``; with no root, the packages and modules beside that top package too
+    ``folder`` (and the outermost regular one, with a root); with no root, the packages and modules beside that top package too
     (``ckanext/`` beside ``ckan/``: the folder above the top package stands for the root),
     and when that top package is a namespace package (no ``__init__.py``), the packages in
     it (``service_a/app/`` beside ``shared/``: ``from app.db import ...``, run from there),
@@ -137,6 +137,14 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     if root is not None:
         for base in (root, root / "src"):
             names.update(_entry_names(base, packages_only=False))
+        # the outermost regular package holding the file (`app` of `services/user_service/app/`,
+        # imported by that name where a namespace package above it is read into the chain)
+        depth = package_depth(folder)
+        if depth:
+            top = folder
+            for _ in range(depth - 1):
+                top = os.path.dirname(top)
+            names.add(os.path.basename(top))
     chain = _package_chain(folder)
     if chain:
         names.add(chain[0])

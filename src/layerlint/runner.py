@@ -133,8 +133,8 @@ def unmatched_layer_patterns(files: list[str], overrides: Overrides, folders: li
     A pattern that matches nothing is most often a typo that silently turns a layer
     off. Only meaningful when a tree was linted (``folders``: those named on the command
     line; not a pre-commit file list). A project whose root is not at or below one of them
-    (``check app/routes``) is matched with all its files, not only those linted: the
-    patterns of its services match modules outside the run (review 108).
+    (``check app/routes``) is matched with all the files it would lint, not only those of
+    the run: the patterns of its services match modules outside it (review 108).
     """
     from layerlint.layers import pattern_matches
     from layerlint.project import module_name
@@ -149,8 +149,8 @@ def unmatched_layer_patterns(files: list[str], overrides: Overrides, folders: li
             continue
         if config_file not in modules:
             modules[config_file] = (settings, set())
-            root = settings.root or config_file.parent
-            if not any(os.path.join(os.fspath(root), "").startswith(folder) for folder in given):
+            root = settings.root  # (none: module names from the __init__.py chains, the run's files alone)
+            if root is not None and not any(os.path.join(os.fspath(root), "").startswith(f) for f in given):
                 partial[config_file] = root
         if config_file not in partial:
             modules[config_file][1].add(module_name(path, settings.module_root(path))[0])
@@ -165,6 +165,6 @@ def unmatched_layer_patterns(files: list[str], overrides: Overrides, folders: li
             for pattern in patterns:
                 if not any(pattern_matches(name, pattern) for name in names):
                     warnings.append(
-                        f"{config_file}: [tool.layerlint.layers] {layer} pattern {pattern!r} matches no module of the project"
+                        f"{config_file}: [tool.layerlint.layers] {layer} pattern {pattern!r} matches no linted module"
                     )
     return warnings

@@ -71,7 +71,7 @@ class FixContext:
         if not module:
             return None
         if root is not None:
-            module = self.settings.layers.name_to_classify(module, is_package, lambda: lookup("package_chain", os.path.dirname(path)))
+            module = self.settings.layers.name_to_classify(module, is_package, os.path.dirname(path), lookup)
         return self.settings.layers.classify(module)
 
     @cached_property
