@@ -47,9 +47,10 @@ class Operation:
     new_name: object = None  # rename_table's new name, alter_column's new_column_name
     shown_new_name: str | None = None
     batch: bool = False
-    # run only when the database's own state says so (:func:`_inspects`): ``if not
-    # inspector.has_table("t"): op.create_table("t", ...)``, or after ``if ...: return``
-    guarded: bool = False
+    # run only when the database's own state says so (``if not inspector.has_table("t"):
+    # op.create_table("t", ...)``, or after ``if ...: return``): the lower-cased words of
+    # the names those tests read (:meth:`_Reader._guard_words`); empty when run regardless
+    guard: frozenset[str] = frozenset()
     # the schema its table is in: lower-cased literal, None when not given (the default
     # schema, which may be any), UNKNOWN when not literal
     schema: object = None
@@ -282,11 +283,16 @@ _CATALOG_RE = re.compile(
 )
 
 
+def _words(text: str) -> set[str]:
+    return {word.lower() for word in _SQL_WORD_RE.findall(text)}
+
+
 def _inspected_names(
     ctx: FileContext, functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
-) -> tuple[frozenset[str], frozenset[str]]:
+) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     """(the names the migration binds anywhere to a value read from the database's own
-    state, the migration's functions that read it), for :meth:`_Reader._inspects`."""
+    state -> the words of the strings of those values, the migration's functions that
+    return one), for :meth:`_Reader._guard_words`."""
 
     def reads_state(node: ast.AST) -> bool:
         for inner in ast.walk(node):
@@ -299,13 +305,16 @@ def _inspected_names(
                 return True
         return False
 
-    names = {
-        target.id
-        for node in ast.walk(ctx.tree) if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
-        and reads_state(node.value)
-        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-        if isinstance(target, ast.Name)
-    }
+    names: dict[str, frozenset[str]] = {}
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and reads_state(node.value):
+            words = frozenset(
+                word for constant in nodes_of(node.value, ast.Constant) if isinstance(constant.value, str)
+                for word in _words(constant.value)
+            )
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    names[target.id] = names.get(target.id, frozenset()) | words
     helpers = {
         name for name, func in functions.items()
         if name not in ("upgrade", "downgrade") and any(
@@ -313,7 +322,7 @@ def _inspected_names(
             for stmt in ast.walk(func)
         )
     }
-    return frozenset(names), frozenset(helpers)
+    return names, frozenset(helpers)
 
 
 @dataclass
@@ -335,7 +344,7 @@ class _Value:
 class _Env:
     bindings: dict[str, object] = field(default_factory=dict)  # name -> _Batch | _Value
     stack: tuple[str, ...] = ()  # helpers being walked (no recursion)
-    guarded: bool = False  # under a test of what the database holds (Operation.guarded)
+    guard: frozenset[str] = frozenset()  # under tests of what the database holds (Operation.guard)
 
 
 class _Reader:
@@ -344,7 +353,7 @@ class _Reader:
         self.functions = module_functions(ctx)
         self.constants = ctx.memo("alembic.constants", lambda: _string_constants(ctx))
         self.helper_walks = 0
-        self.inspected: tuple[frozenset[str], frozenset[str]] | None = None  # (_inspected_names)
+        self.inspected: tuple[dict[str, frozenset[str]], frozenset[str]] | None = None  # (_inspected_names)
         # the multi-database template calls ``globals()``; a file that never spells it has no such call
         # (a non-ASCII identifier may still normalize to it)
         self.may_call_globals = "globals" in ctx.source or not ctx.source.isascii()
@@ -358,17 +367,18 @@ class _Reader:
         for stmt in func.body:
             self._walk(stmt, out, env)
             if (  # `if inspector.has_table("t"): return`: what follows runs on what the database holds
-                not env.guarded and isinstance(stmt, ast.If) and stmt.body
-                and isinstance(stmt.body[-1], ast.Return) and self._inspects(stmt.test)
+                isinstance(stmt, ast.If) and stmt.body and isinstance(stmt.body[-1], ast.Return)
             ):
-                env = _Env(env.bindings, env.stack, True)
+                words = self._guard_words(stmt.test)
+                if words:
+                    env = _Env(env.bindings, env.stack, env.guard | words)
         # the multi-database template: ``globals()[f"upgrade_{engine}"]()``
         if self.may_call_globals and any(
             isinstance(node.func, ast.Name) and node.func.id == "globals" for node in nodes_of(func, ast.Call)
         ):
             for name, helper in self.functions.items():
                 if name.startswith(func.name + "_") and name not in env.stack:
-                    self._walk_function(helper, out, _Env(stack=env.stack + (name,), guarded=env.guarded))
+                    self._walk_function(helper, out, _Env(stack=env.stack + (name,), guard=env.guard))
 
     def _walk(self, root: ast.AST, out: FunctionOps, env: _Env) -> None:
         """Read the calls and SQL strings of ``root``, in pre-order (children in field order,
@@ -384,7 +394,7 @@ class _Reader:
             node, env, in_operation = pop()
             node_type = type(node)
             if node_type is ast.With or node_type is ast.AsyncWith:
-                inner = _Env(dict(env.bindings), env.stack, env.guarded)
+                inner = _Env(dict(env.bindings), env.stack, env.guard)
                 for item in node.items:  # (binding reads no walk state: bound before the walk)
                     call = item.context_expr
                     if (
@@ -401,14 +411,16 @@ class _Reader:
                 for item in reversed(node.items):
                     push((item.context_expr, env, in_operation))
                 continue
-            if node_type is ast.If and not env.guarded and self._inspects(node.test):  # type: ignore[attr-defined]
-                guarded = _Env(env.bindings, env.stack, True)
-                for stmt in reversed(node.orelse):  # type: ignore[attr-defined]
-                    push((stmt, guarded, False))
-                for stmt in reversed(node.body):  # type: ignore[attr-defined]
-                    push((stmt, guarded, False))
-                push((node.test, env, in_operation))  # type: ignore[attr-defined]
-                continue
+            if node_type is ast.If:
+                words = self._guard_words(node.test)  # type: ignore[attr-defined]
+                if words:
+                    guarded = _Env(env.bindings, env.stack, env.guard | words)
+                    for stmt in reversed(node.orelse):  # type: ignore[attr-defined]
+                        push((stmt, guarded, False))
+                    for stmt in reversed(node.body):  # type: ignore[attr-defined]
+                        push((stmt, guarded, False))
+                    push((node.test, env, in_operation))  # type: ignore[attr-defined]
+                    continue
             if node_type is ast.Constant:
                 if isinstance(node.value, str) and " " in node.value.strip():  # (names need no lowering)
                     text = node.value.lower()
@@ -424,28 +436,35 @@ class _Reader:
             push_children(node, _PLAN, children)
             stack.extend([(child, env, in_operation) for child in children])
 
-    def _inspects(self, test: ast.expr) -> bool:
-        """Does an ``if`` test read what the database holds: an inspector's method
-        (``has_table``, ``get_columns`` ...), a name the migration binds to what one gives
-        (``tables = inspector.get_table_names()``), a query of the catalog
-        (``information_schema``, ``sqlite_master``, ``pg_indexes`` ...), or a function of
-        the migration that does (``if not _table_exists("t"):``)?"""
+    def _guard_words(self, test: ast.expr) -> frozenset[str]:
+        """The words of the names an ``if`` test reads of what the database holds (empty if it
+        reads none): the strings of a call of an inspector's method (``has_table("t")``,
+        ``get_columns("t")``), of the value of a name the migration binds to what one gives
+        (``columns = {c["name"] for c in inspector.get_columns("t")}``: "t"), of a query of
+        the catalog (``information_schema``, ``sqlite_master`` ...), or of the arguments of a
+        function of the migration that returns one of those (``_has_column("t", "c")``),
+        and the strings the test compares with them (``"c" not in columns``)."""
         if self.inspected is None:
             self.inspected = _inspected_names(self.ctx, self.functions)
         names, helpers = self.inspected
+        reads = False
+        words: set[str] = set()
         for node in ast.walk(test):
             if isinstance(node, ast.Name):
-                if node.id in names:
-                    return True
+                bound = names.get(node.id)
+                if bound is not None:
+                    reads = True
+                    words |= bound
             elif isinstance(node, ast.Call):
                 func = node.func
-                if isinstance(func, ast.Attribute) and func.attr in _INSPECTIONS:
-                    return True
-                if isinstance(func, ast.Name) and (func.id in _INSPECTIONS or func.id in helpers):
-                    return True
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _CATALOG_RE.search(node.value):
-                return True
-        return False
+                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+                if name in _INSPECTIONS or (isinstance(func, ast.Name) and name in helpers):
+                    reads = True
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if _CATALOG_RE.search(node.value):
+                    reads = True
+                words.update(_words(node.value))
+        return frozenset(words) if reads else frozenset()
 
     def _call(self, call: ast.Call, out: FunctionOps, env: _Env) -> bool:
         """Read a call: a helper of the module (walked), an operation (recorded), SQL run
@@ -456,7 +475,7 @@ class _Reader:
                 self.helper_walks += 1
                 helper = self.functions[func.id]
                 self._walk_function(
-                    helper, out, _Env(self._bind(helper, call, env), env.stack + (func.id,), env.guarded)
+                    helper, out, _Env(self._bind(helper, call, env), env.stack + (func.id,), env.guard)
                 )
             return True
         if isinstance(func, ast.Attribute) and func.attr in ("execute", "exec_driver_sql") and call.args:
@@ -523,7 +542,7 @@ class _Reader:
                 new_name=self._name_of(new_node, env) if new_node is not None else None,
                 shown_new_name=self._shown(new_node, env),
                 batch=batch is not None,
-                guarded=env.guarded,
+                guard=env.guard,
                 schema=schema,
             )
         )

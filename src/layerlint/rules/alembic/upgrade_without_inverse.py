@@ -61,12 +61,15 @@ making it again (a rebuild: `drop_index("ix")` then `create_index("ix", ...)`;
 `create_table("counter_new")`, `drop_table("counter")`, then
 `rename_table("counter_new", "counter")`, a table the upgrade built swapped in, in
 the same schema): it existed before the upgrade. Nor is an operation the upgrade
-runs only on what the database holds: under an `if` (or after an `if ...: return`)
-whose test reads it through an inspector (`has_table`, `get_table_names()`,
-`get_columns()` ...), a name bound to what one gave, a query of the catalog
-(`information_schema`, `sqlite_master`, `pg_indexes` ...) or a function of the
-migration that returns one of those: the object may have existed before the upgrade
-(an older database made by `create_all()`), and the downgrade rightly leaves it; unless
+runs only on what the database holds of its object: under an `if` (or after an `if
+...: return`) whose test reads that object's name (the table, column, index or
+constraint it makes; for an index or constraint, also the table a `create_table`
+under the same kind of test makes) through an inspector (`has_table("t")`,
+`get_columns("t")` ...), a name bound to what one gave (`"c" not in columns`), a
+query of the catalog (`information_schema`, `sqlite_master`, `pg_indexes` ...) or a
+function of the migration that returns one of those: the object may have existed
+before the upgrade (an older database made by `create_all()`), and the downgrade
+rightly leaves it (a test of another table's existence guards nothing); unless
 the downgrade undoes some operation so guarded, which makes them the migration's own
 (a downgrade dropping eight of the twelve columns its upgrade adds each behind
 `if "x" not in columns:` forgot the other four). A migration whose
@@ -382,6 +385,21 @@ def _created_before(op: Operation, upgrade: FunctionOps) -> bool:
     )
 
 
+def _guarded(op: Operation, upgrade: list[Operation]) -> bool:
+    """Does the upgrade run ``op`` only on what the database holds of the object it makes: a
+    test reading that object's own name (the column of an ``add_column``, the index, the
+    table; a ``rename_table``'s new name), or the table of an operation a ``create_table``
+    so guarded makes (its indexes, in the same block)? A test of another table's existence
+    guards nothing this operation makes."""
+    own = op.new_name if op.method == "rename_table" else op.name
+    if isinstance(own, str) and own in op.guard:
+        return True
+    table = op.table
+    return table is not None and table in op.guard and any(
+        other.method == "create_table" and other.name == table and table in other.guard for other in upgrade
+    )
+
+
 def _same_schema(a: object, b: object) -> bool:
     """Schemas match when equal, or when either is not given or not literal (it may be any)."""
     return a is None or b is None or a is UNKNOWN or b is UNKNOWN or a == b
@@ -440,10 +458,13 @@ class UpgradeWithoutInverse(Rule):
         down = _Downgrade(downgrade)
         reported: set[int] = set()
         # guarded operations are the migration's own to undo where its downgrade undoes one
-        guarded = [op for op in upgrade.operations if op.guarded and op.method in CREATES and isinstance(op.name, str)]
-        guarded_kept = not any(_inverted(op, down, upgrade.operations) for op in guarded)
+        guarded = {
+            id(op) for op in upgrade.operations
+            if op.guard and op.method in CREATES and isinstance(op.name, str) and _guarded(op, upgrade.operations)
+        }
+        guarded_kept = not any(_inverted(op, down, upgrade.operations) for op in upgrade.operations if id(op) in guarded)
         for op in upgrade.operations:
-            if op.method not in CREATES or not isinstance(op.name, str) or (op.guarded and guarded_kept):
+            if op.method not in CREATES or not isinstance(op.name, str) or (guarded_kept and id(op) in guarded):
                 continue
             if op.method == "rename_table" and not isinstance(op.new_name, str):
                 continue
