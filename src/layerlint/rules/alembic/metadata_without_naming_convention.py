@@ -20,8 +20,8 @@ in the function or module that binds it, or in a function within that reads the
 same name, not one of its own (a parameter defaulting to it is the same object:
 `lambda c, meta=meta: meta.reflect(c)`, `lambda c, m=meta: m.reflect(c)`); or
 `MetaData().reflect(engine)`: it names nothing; and a table read from the database,
-`Table("t", MetaData(), autoload_with=conn)`, or `Table("t", meta, autoload_with=conn)`
-as `meta.reflect` is read above),
+`Table("t", MetaData(), autoload_with=conn)`, or a `meta` whose every use is in such a
+`Table("t", meta, autoload_with=conn)`),
 and `MetaData()` in
 migrations, where it only describes tables for `op.bulk_insert` or
 reflection.
@@ -116,19 +116,29 @@ def _reflects(scope: ast.AST, target: str) -> bool:
             continue
         if isinstance(node, ast.Attribute) and node.attr == "reflect" and ast.unparse(node.value) == target:
             return True
-        if isinstance(node, ast.Call) and _autoloads(node) and any(ast.unparse(arg) == target for arg in node.args):
-            return True  # (`Table("t", target, autoload_with=conn)`)
         stack.extend(ast.iter_child_nodes(node))
     return False
 
 
 def _autoloads(call: ast.Call) -> bool:
     """Does a call read a table's columns from the database: ``Table(name, metadata,
-    autoload_with=conn)`` (or SQLAlchemy 1's ``autoload=True``)?"""
+    autoload_with=conn)`` (or SQLAlchemy 1's ``autoload=True``)? (Not ``=None``/``False``.)"""
     return any(
-        kw.arg == "autoload_with" or (kw.arg == "autoload" and not (isinstance(kw.value, ast.Constant) and not kw.value.value))
+        kw.arg in ("autoload_with", "autoload") and not (isinstance(kw.value, ast.Constant) and not kw.value.value)
         for kw in call.keywords
     )
+
+
+def _only_autoloaded(scope: ast.AST, target: str) -> bool:
+    """Is every use of the name ``target`` in ``scope`` the metadata of a table read from the
+    database (``Table("t", target, autoload_with=conn)``)? A table declared on it, or the
+    metadata of a declarative base, makes names the convention should give."""
+    handed = {
+        id(call.args[1]) for call in ast.walk(scope)
+        if isinstance(call, ast.Call) and len(call.args) > 1 and _autoloads(call)
+    }
+    uses = [node for node in ast.walk(scope) if isinstance(node, ast.Name) and node.id == target and isinstance(node.ctx, ast.Load)]
+    return bool(uses) and all(id(node) in handed for node in uses)
 
 
 # the words a module declaring a declarative base spells
@@ -356,7 +366,8 @@ class MetadataWithoutNamingConvention(Rule):
             cls = self.ctx.enclosing_class()
             if target in assigned or (cls is not None and f"{cls.name}.{target}" in assigned):
                 return
-            if cls is None and _reflects(self.ctx.enclosing_function() or self.ctx.tree, target):
+            scope = self.ctx.enclosing_function() or self.ctx.tree
+            if cls is None and (_reflects(scope, target) or _only_autoloaded(scope, target)):
                 return  # (it reads the tables the database has: it names nothing)
         self.report(node, "`MetaData()` without `naming_convention=`: constraints and indexes get backend-chosen names")
 
