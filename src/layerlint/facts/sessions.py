@@ -632,7 +632,7 @@ def _session_context_managers(
 
     def opener(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Callable[[ast.AST], bool]:
         local: dict[str, ast.expr] | None = None  # (`engine = get_engine()`, then `engine.session()`)
-        own: dict[str, str | None] | None = None
+        own: dict[str, object] | None = None
 
         def opens(node: ast.AST) -> bool:
             nonlocal local, own
@@ -644,7 +644,14 @@ def _session_context_managers(
                     own = _own_bindings_and_imports(func)
                 if callee.id in own:  # (its own binding of a module factory's name decides)
                     bound = own[callee.id]
-                    return bound is not None and (bound in SESSION_TYPES or _import_decides(factories, callee.id, bound))
+                    if isinstance(bound, str):  # (its own import)
+                        return bound in SESSION_TYPES or _import_decides(factories, callee.id, bound)
+                    if isinstance(bound, ast.arg):  # (a parameter: annotated a factory, or defaulting to one)
+                        default = _parameter_default(func, bound)
+                        return _factory_annotation(bound.annotation, resolve) or (
+                            isinstance(default, ast.Name) and (default.id in factories or default.id in found)
+                        )
+                    return False
             if resolve(callee) in SESSION_TYPES or (
                 isinstance(callee, ast.Name) and (callee.id in factories or callee.id in found)
             ):
@@ -671,19 +678,40 @@ def _session_context_managers(
     return found
 
 
-def _own_bindings_and_imports(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str | None]:
+def _own_bindings_and_imports(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, object]:
     """The names a function binds itself (names.own_bindings) -> what its own absolute import
-    binds each to; None for any other binding (a parameter, an assignment, a relative import:
-    ``from app.cache import async_session`` or ``async_session = cache.async_session`` in a
-    context manager is not the module's factory of that name: review 106)."""
-    names: dict[str, str | None] = dict.fromkeys(own_bindings(func))
+    binds each to (the qualified name), the parameter (its ``ast.arg``: its annotation and
+    default tell), or None for any other binding (an assignment, a relative import: ``from
+    app.cache import async_session`` or ``async_session = cache.async_session`` in a context
+    manager is not the module's factory of that name: review 106)."""
+    names: dict[str, object] = dict.fromkeys(own_bindings(func))
+    args = func.args
+    for param in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        if names.get(param.arg, "") is None:
+            names[param.arg] = param
     nested = (*FUNCTION_TYPES, ast.ClassDef)
     for stmt in statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)):
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for local, qualified in import_bindings(stmt):
-                if local is not None and qualified is not None and names.get(local, "") is None:
+                if local is not None and qualified is not None and local in names:
                     names[local] = qualified
     return names
+
+
+def _parameter_default(func: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.arg) -> ast.expr | None:
+    args = func.args
+    if param in args.kwonlyargs:
+        return args.kw_defaults[args.kwonlyargs.index(param)]
+    positional = [*args.posonlyargs, *args.args]
+    at = positional.index(param) - (len(positional) - len(args.defaults))
+    return args.defaults[at] if at >= 0 else None
+
+
+def _factory_annotation(annotation: ast.expr | None, resolve: Callable[[ast.AST], str | None]) -> bool:
+    """``async_sessionmaker[AsyncSession]`` or ``sessionmaker``: a factory's type."""
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return annotation is not None and resolve(annotation) in SESSION_FACTORIES
 
 
 def _import_decides(factories: Container[str], name: str, qualified: str) -> bool:
