@@ -291,6 +291,14 @@ def test_setup_cfg_requirements(tmp_path):
         ('setup(install_requires=[line for line in open("requirements.in")])\n', None),
         ('setup(install_requires=["sqlalchemy>=1.4", DRIVER])\n', None),
         ("setup(install_requires=requires())\n", None),
+        # a function of the module returning such a list (superagi, review 111)
+        ('def requires():\n    r = ["sqlalchemy>=1.4", "six"]\n    return r\nsetup(install_requires=requires())\n', True),
+        ('def requires():\n    return ["sqlalchemy>=2.0.30"]\nsetup(install_requires=requires())\n', False),
+        ('def requires():\n    if OLD:\n        return ["sqlalchemy<1.4"]\n    return ["sqlalchemy>=2"]\n'
+         "setup(install_requires=requires())\n", True),
+        ('def requires():\n    r = ["sqlalchemy"]\n    r.append(x)\n    return r\nsetup(install_requires=requires())\n', None),
+        ('def requires(extra):\n    return ["sqlalchemy<2"]\nsetup(install_requires=requires("x"))\n', None),
+        ('def requires():\n    return ["sqlalchemy<2"]\nrequires = list\nsetup(install_requires=requires())\n', None),
         ('DB = ["sqlalchemy>=1.4"]\nsetup(extras_require=dict(db=DB))\n', None),
         ('R = ["sqlalchemy>=1.4"]\nif OLD:\n    R = ["sqlalchemy<1.4"]\nsetup(install_requires=R)\n', None),
         ('R = ["sqlalchemy>=1.4"]\nR[0] = "sqlalchemy>=2"\nsetup(install_requires=R)\n', None),

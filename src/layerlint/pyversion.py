@@ -165,7 +165,60 @@ class SetupPy:
             return None if left is None or right is None else left + right
         if isinstance(node, ast.Name):
             return self._grown_strings(node.id, depth)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args and not node.keywords:
+            return self._returned_strings(node.func.id, depth)
         return None
+
+    def _returned_strings(self, name: str, depth: int) -> list[str] | None:
+        """The strings a module-level function of no arguments returns (``def
+        get_install_requires(): install_requires = [...]; return install_requires``): every
+        ``return`` read as :meth:`strings` reads a value, a name the function assigns once
+        (and uses no other way) standing for its value; None when one cannot be read."""
+        import ast
+
+        funcs = [stmt for stmt in self.tree.body if isinstance(stmt, ast.FunctionDef) and stmt.name == name]
+        if len(funcs) != 1 or name in self._rebound:
+            return None
+        func = funcs[0]
+        body = [node for stmt in func.body for node in ast.walk(stmt)]
+        if any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) for node in body):
+            return None  # (a nested scope: its returns are not this function's)
+        stores = [node.id for node in body if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
+        used = {node.value.id for node in body if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name)}
+        local = {
+            stmt.targets[0].id: stmt.value for stmt in body
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and stores.count(stmt.targets[0].id) == 1 and stmt.targets[0].id not in used
+        }
+        returns = [node.value for node in body if isinstance(node, ast.Return)]
+        if not returns or any(value is None for value in returns):
+            return None
+        found: list[str] = []
+        for value in returns:
+            if isinstance(value, ast.Name) and value.id in stores:
+                value = local.get(value.id)
+                if value is None:
+                    return None
+            more = self.strings(value, depth + 1)
+            if more is None:
+                return None
+            found.extend(more)
+        return found
+
+    @cached_property
+    def _rebound(self) -> frozenset[str]:
+        """Names the module binds more than once at the top level."""
+        import ast
+        from collections import Counter
+
+        counts: Counter[str] = Counter()
+        for stmt in self.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                counts[stmt.name] += 1
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                counts.update(t.id for t in targets if isinstance(t, ast.Name))
+        return frozenset(name for name, count in counts.items() if count > 1)
 
     def _grown_strings(self, name: str, depth: int) -> list[str] | None:
         value = self._grown_lists.get(name)

@@ -19,9 +19,11 @@ environment layerlint runs in is not the project's):
   ``[options.extras_require]``;
 - ``setup.py``, parsed and never run: ``install_requires=`` and the values of
   ``extras_require=`` in its ``setup(...)`` call, when each is a literal list or
-  tuple of string literals, a sum of such lists, or a module-level name assigned one
+  tuple of string literals, a sum of such lists, a module-level name assigned one
   and otherwise only grown by ``append``/``extend``/``+=`` of such literals (every
-  string added counts, whichever branch adds it; a list built any other way is not read).
+  string added counts, whichever branch adds it), or a call of a function of the module
+  of no arguments whose every ``return`` gives one (or a name it assigns one once); a
+  list built any other way is not read.
 
 The files are looked for in the project root (the folder of the nearest
 ``pyproject.toml``, else the file's folder) and its parents, up to the
