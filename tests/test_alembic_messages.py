@@ -91,3 +91,31 @@ def test_the_inverse_of_an_operation_in_a_schema_names_the_schema():
         (9, '`op.add_column("tokens", Column("use_count"))` has no inverse in `downgrade()`:'
             ' expected `op.drop_column("tokens", "use_count", schema="users")`'),
     ]
+
+
+# review 113: a table named by a variable was shown as "None"
+LOOPED = textwrap.dedent("""\
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "d4"
+    down_revision = "d3"
+    TABLES = ("folder", "file")
+
+
+    def upgrade():
+        for table in TABLES:
+            op.add_column(table, sa.Column("deleted_at", sa.DateTime()))
+
+
+    def downgrade():
+        op.drop_table("audit")
+""")
+
+
+def test_a_table_named_by_a_variable_is_shown_as_written():
+    result = lint_source(LOOPED, "alembic/versions/d4_deleted.py", Settings(), codes=frozenset({"LL403"}))
+    assert [(d.line, d.message) for d in result.diagnostics] == [
+        (11, '`op.add_column(table, Column("deleted_at"))` has no inverse in `downgrade()`:'
+             ' expected `op.drop_column(table, "deleted_at")`'),
+    ]

@@ -14,6 +14,7 @@ import ast
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Container
 
 from layerlint.context import FUNCTION_TYPES, FileContext
 from layerlint.facts.project_classes import module_may_bind, star_import_statements, statement_bindings
@@ -51,6 +52,7 @@ class Operation:
     # op.create_table("t", ...)``, or after ``if ...: return``): the lower-cased words of
     # the names those tests read (:meth:`_Reader._guard_words`); empty when run regardless
     guard: frozenset[str] = frozenset()
+    guard_block: int = 0  # which branch of which guard it runs in (the same for a table and its indexes)
     # the schema its table is in: lower-cased literal, None when not given (the default
     # schema, which may be any), UNKNOWN when not literal
     schema: object = None
@@ -283,45 +285,51 @@ _CATALOG_RE = re.compile(
 )
 
 
-def _words(text: str) -> set[str]:
-    return {word.lower() for word in _SQL_WORD_RE.findall(text)}
+_QUOTED_RE = re.compile(r"'([^']*)'")
+
+
+def _state_read(call: ast.Call, helpers: Container[str]) -> frozenset[str] | None:
+    """The lower-cased names a call reading what the database holds names (None: it reads
+    none): the string arguments of an inspector's method or of a function of ``helpers``,
+    or the quoted names of the catalog query it runs (``conn.execute(text("... WHERE name =
+    'tag'"))``: "tag", not the query's own words)."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if name in _INSPECTIONS or (isinstance(func, ast.Name) and name in helpers):
+        return frozenset(
+            arg.value.lower() for arg in (*call.args, *(kw.value for kw in call.keywords))
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+        )
+    for arg in call.args:
+        for constant in nodes_of(arg, ast.Constant):
+            if isinstance(constant.value, str) and _CATALOG_RE.search(constant.value):
+                return frozenset(quoted.lower() for quoted in _QUOTED_RE.findall(constant.value))
+    return None
 
 
 def _inspected_names(
     ctx: FileContext, functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
 ) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     """(the names the migration binds anywhere to a value read from the database's own
-    state -> the words of the strings of those values, the migration's functions that
-    return one), for :meth:`_Reader._guard_words`."""
-
-    def reads_state(node: ast.AST) -> bool:
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.Call):
-                func = inner.func
-                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-                if name in _INSPECTIONS:
-                    return True
-            elif isinstance(inner, ast.Constant) and isinstance(inner.value, str) and _CATALOG_RE.search(inner.value):
-                return True
-        return False
-
-    names: dict[str, frozenset[str]] = {}
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and reads_state(node.value):
-            words = frozenset(
-                word for constant in nodes_of(node.value, ast.Constant) if isinstance(constant.value, str)
-                for word in _words(constant.value)
-            )
-            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                if isinstance(target, ast.Name):
-                    names[target.id] = names.get(target.id, frozenset()) | words
+    state -> the names that reading names (:func:`_state_read`), the migration's functions
+    returning one), for :meth:`_Reader._guard_words`."""
     helpers = {
         name for name, func in functions.items()
         if name not in ("upgrade", "downgrade") and any(
-            isinstance(stmt, ast.Return) and stmt.value is not None and reads_state(stmt.value)
+            isinstance(stmt, ast.Return) and stmt.value is not None
+            and any(_state_read(call, ()) is not None for call in nodes_of(stmt.value, ast.Call))
             for stmt in ast.walk(func)
         )
     }
+    names: dict[str, frozenset[str]] = {}
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            reads = [_state_read(call, helpers) for call in nodes_of(node.value, ast.Call)]
+            if any(found is not None for found in reads):
+                words = frozenset().union(*(found for found in reads if found is not None))
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Name):
+                        names[target.id] = names.get(target.id, frozenset()) | words
     return names, frozenset(helpers)
 
 
@@ -345,6 +353,7 @@ class _Env:
     bindings: dict[str, object] = field(default_factory=dict)  # name -> _Batch | _Value
     stack: tuple[str, ...] = ()  # helpers being walked (no recursion)
     guard: frozenset[str] = frozenset()  # under tests of what the database holds (Operation.guard)
+    guard_block: int = 0  # (Operation.guard_block)
 
 
 class _Reader:
@@ -371,14 +380,14 @@ class _Reader:
             ):
                 words = self._guard_words(stmt.test)
                 if words:
-                    env = _Env(env.bindings, env.stack, env.guard | words)
+                    env = _Env(env.bindings, env.stack, env.guard | words, id(stmt))
         # the multi-database template: ``globals()[f"upgrade_{engine}"]()``
         if self.may_call_globals and any(
             isinstance(node.func, ast.Name) and node.func.id == "globals" for node in nodes_of(func, ast.Call)
         ):
             for name, helper in self.functions.items():
                 if name.startswith(func.name + "_") and name not in env.stack:
-                    self._walk_function(helper, out, _Env(stack=env.stack + (name,), guard=env.guard))
+                    self._walk_function(helper, out, _Env(stack=env.stack + (name,), guard=env.guard, guard_block=env.guard_block))
 
     def _walk(self, root: ast.AST, out: FunctionOps, env: _Env) -> None:
         """Read the calls and SQL strings of ``root``, in pre-order (children in field order,
@@ -394,7 +403,7 @@ class _Reader:
             node, env, in_operation = pop()
             node_type = type(node)
             if node_type is ast.With or node_type is ast.AsyncWith:
-                inner = _Env(dict(env.bindings), env.stack, env.guard)
+                inner = _Env(dict(env.bindings), env.stack, env.guard, env.guard_block)
                 for item in node.items:  # (binding reads no walk state: bound before the walk)
                     call = item.context_expr
                     if (
@@ -414,10 +423,11 @@ class _Reader:
             if node_type is ast.If:
                 words = self._guard_words(node.test)  # type: ignore[attr-defined]
                 if words:
-                    guarded = _Env(env.bindings, env.stack, env.guard | words)
-                    for stmt in reversed(node.orelse):  # type: ignore[attr-defined]
-                        push((stmt, guarded, False))
-                    for stmt in reversed(node.body):  # type: ignore[attr-defined]
+                    body, orelse = node.body, node.orelse  # type: ignore[attr-defined]
+                    for stmt in reversed(orelse):  # (runs when the test fails: another block)
+                        push((stmt, _Env(env.bindings, env.stack, env.guard | words, id(orelse)), False))
+                    guarded = _Env(env.bindings, env.stack, env.guard | words, id(body))
+                    for stmt in reversed(body):
                         push((stmt, guarded, False))
                     push((node.test, env, in_operation))  # type: ignore[attr-defined]
                     continue
@@ -437,13 +447,14 @@ class _Reader:
             stack.extend([(child, env, in_operation) for child in children])
 
     def _guard_words(self, test: ast.expr) -> frozenset[str]:
-        """The words of the names an ``if`` test reads of what the database holds (empty if it
-        reads none): the strings of a call of an inspector's method (``has_table("t")``,
-        ``get_columns("t")``), of the value of a name the migration binds to what one gives
-        (``columns = {c["name"] for c in inspector.get_columns("t")}``: "t"), of a query of
-        the catalog (``information_schema``, ``sqlite_master`` ...), or of the arguments of a
-        function of the migration that returns one of those (``_has_column("t", "c")``),
-        and the strings the test compares with them (``"c" not in columns``)."""
+        """The lower-cased names an ``if`` test reads of what the database holds (empty if it
+        reads none): the string arguments of an inspector's method (``has_table("t")``,
+        ``get_columns("t")``) or of a function of the migration returning what one gives
+        (``_has_column("t", "c")``), the quoted names in a query of the catalog (``... FROM
+        information_schema.tables WHERE table_name = 't'``), those of the value of a name the
+        migration binds to one of those (``columns = {c["name"] for c in
+        inspector.get_columns("t")}``: "t"), and the strings the test compares
+        (``"c" not in columns``)."""
         if self.inspected is None:
             self.inspected = _inspected_names(self.ctx, self.functions)
         names, helpers = self.inspected
@@ -456,14 +467,21 @@ class _Reader:
                     reads = True
                     words |= bound
             elif isinstance(node, ast.Call):
-                func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-                if name in _INSPECTIONS or (isinstance(func, ast.Name) and name in helpers):
+                found = _state_read(node, helpers)
+                if found is not None:
                     reads = True
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if _CATALOG_RE.search(node.value):
-                    reads = True
-                words.update(_words(node.value))
+                    words |= found
+            elif isinstance(node, ast.Compare):  # (`"c" not in columns`; not `dialect.name == "sqlite"`)
+                sides = (node.left, *node.comparators)
+                if any(
+                    (isinstance(side, ast.Name) and side.id in names)
+                    or (isinstance(side, ast.Call) and _state_read(side, helpers) is not None)
+                    for side in sides
+                ):
+                    words.update(
+                        side.value.lower() for side in sides
+                        if isinstance(side, ast.Constant) and isinstance(side.value, str)
+                    )
         return frozenset(words) if reads else frozenset()
 
     def _call(self, call: ast.Call, out: FunctionOps, env: _Env) -> bool:
@@ -475,7 +493,7 @@ class _Reader:
                 self.helper_walks += 1
                 helper = self.functions[func.id]
                 self._walk_function(
-                    helper, out, _Env(self._bind(helper, call, env), env.stack + (func.id,), env.guard)
+                    helper, out, _Env(self._bind(helper, call, env), env.stack + (func.id,), env.guard, env.guard_block)
                 )
             return True
         if isinstance(func, ast.Attribute) and func.attr in ("execute", "exec_driver_sql") and call.args:
@@ -543,6 +561,7 @@ class _Reader:
                 shown_new_name=self._shown(new_node, env),
                 batch=batch is not None,
                 guard=env.guard,
+                guard_block=env.guard_block,
                 schema=schema,
             )
         )

@@ -63,8 +63,8 @@ making it again (a rebuild: `drop_index("ix")` then `create_index("ix", ...)`;
 the same schema): it existed before the upgrade. Nor is an operation the upgrade
 runs only on what the database holds of its object: under an `if` (or after an `if
 ...: return`) whose test reads that object's name (the table, column, index or
-constraint it makes; for an index or constraint, also the table a `create_table`
-under the same kind of test makes) through an inspector (`has_table("t")`,
+constraint it makes; for a column, index or constraint, also the table a
+`create_table` in the same branch of that test makes) through an inspector (`has_table("t")`,
 `get_columns("t")` ...), a name bound to what one gave (`"c" not in columns`), a
 query of the catalog (`information_schema`, `sqlite_master`, `pg_indexes` ...) or a
 function of the migration that returns one of those: the object may have existed
@@ -389,14 +389,17 @@ def _guarded(op: Operation, upgrade: list[Operation]) -> bool:
     """Does the upgrade run ``op`` only on what the database holds of the object it makes: a
     test reading that object's own name (the column of an ``add_column``, the index, the
     table; a ``rename_table``'s new name), or the table of an operation a ``create_table``
-    so guarded makes (its indexes, in the same block)? A test of another table's existence
+    so guarded makes in the same block (its columns, indexes, constraints; not those of
+    the ``else``, which runs when the table was there)? A test of another table's existence
     guards nothing this operation makes."""
     own = op.new_name if op.method == "rename_table" else op.name
     if isinstance(own, str) and own in op.guard:
         return True
     table = op.table
     return table is not None and table in op.guard and any(
-        other.method == "create_table" and other.name == table and table in other.guard for other in upgrade
+        other.method == "create_table" and other.name == table and table in other.guard
+        and other.guard_block == op.guard_block
+        for other in upgrade
     )
 
 
@@ -405,21 +408,29 @@ def _same_schema(a: object, b: object) -> bool:
     return a is None or b is None or a is UNKNOWN or b is UNKNOWN or a == b
 
 
+def _table_source(op: Operation) -> str:
+    """The text of an operation's table argument, for a table named by no literal (``t`` of
+    ``for t in TABLES: op.add_column(t, ...)``)."""
+    node = op.node.args[0] if op.node.args else None
+    return ast.unparse(node) if node is not None else "..."
+
+
 def _describe(op: Operation) -> tuple[str, str]:
     """(the upgrade call, the expected inverse), in backticks, for the message."""
     func = op.node.func
     # (`add_column(...)` after `from alembic.op import add_column`: the inverse by its name too)
     receiver = ast.unparse(func.value) + "." if isinstance(func, ast.Attribute) else ""
     name = op.shown_name or str(op.name)
-    table = op.shown_table or str(op.table)
+    literal = op.shown_table or op.table
+    table = f'"{literal}"' if literal else _table_source(op)
     if op.method == "create_table":
         call, inverse = f'{receiver}create_table("{name}")', f'{receiver}drop_table("{name}")'
     elif op.method == "add_column" and op.batch:
         call, inverse = f'{receiver}add_column(Column("{name}"))', f'{receiver}drop_column("{name}")'
         if op.shown_table:  # which table: the downgrade's batch blocks may be on others
-            return f"`{call}`", f'`{inverse}` in a `batch_alter_table("{table}")` block'
+            return f"`{call}`", f'`{inverse}` in a `batch_alter_table({table})` block'
     elif op.method == "add_column":
-        call, inverse = f'{receiver}add_column("{table}", Column("{name}"))', f'{receiver}drop_column("{table}", "{name}")'
+        call, inverse = f'{receiver}add_column({table}, Column("{name}"))', f'{receiver}drop_column({table}, "{name}")'
     elif op.method == "create_index":
         call, inverse = f'{receiver}create_index("{name}")', f'{receiver}drop_index("{name}")'
     elif op.method == "rename_table":
