@@ -190,3 +190,29 @@ def test_a_package_directly_inside_a_layer_folder_stays_in_that_layer(tmp_path, 
         "app/models/tables/__init__.py": "models",
         "app/models/tables/base.py": "models",
     }
+
+
+def test_a_package_below_a_folder_without_init_inside_a_layer_stays_in_it(tmp_path, monkeypatch):
+    # (review 112: `app/services/integrations/` has no `__init__.py`, `payments/` inside it
+    # does, and holds a `models/` folder: still a part of the services package above)
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "shop"
+    for package in ("app", "app/services", "app/services/integrations/payments", "app/services/integrations/payments/models"):
+        (root / package).mkdir(parents=True, exist_ok=True)
+        if not package.endswith("integrations"):
+            (root / package / "__init__.py").write_text("")
+    (root / "app/services/integrations/payments/client.py").write_text("")
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "0"\n')
+    monkeypatch.chdir(root)
+    layers = _layers()
+    assert layers["app/services/integrations/payments/client.py"] == "services"
+    assert layers["app/services/integrations/payments/models/__init__.py"] == "services"
+
+
+def test_layer_folders_without_init_inside_the_service_package(repo):
+    # (review 112: `app/repositories/` with no `__init__.py`, a namespace package in `app`)
+    (repo / APP / "repositories" / "__init__.py").unlink()
+    assert _layers()[f"{APP}/repositories/users.py"] == "repositories"
+    found = _findings()
+    assert ("LL101", f"{APP}/routes/users.py", 3) in found
+    assert ("LL101", f"{APP}/routes/users.py", 4) in found  # (`from ..repositories import users`)

@@ -535,6 +535,9 @@ class FileContext:
                 if self.external("isfile", path):
                     module = layers.name_to_classify(module, is_package, os.path.dirname(path), self.external)
                     break
+            else:
+                if self.external("isdir", stem):  # (a namespace package: `repositories/` with no `__init__.py`)
+                    module = layers.name_to_classify(module, True, stem, self.external)
         return layers.classify(module)
 
     def import_targets(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str | None]]:

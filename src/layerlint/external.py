@@ -171,31 +171,36 @@ def _chain(folder: str) -> tuple[str, ...]:
     return (name,) if _holds_package(parent) and _holds_package(folder) else ()
 
 
-@provider("package_depth")
-def package_depth(folder: str) -> int:
-    """How many folders from ``folder`` up hold an ``__init__.py``, without a gap (0: not
-    ``folder`` itself): the regular packages a module there sits in."""
-    depth = 0
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
+@provider("package_span")
+def package_span(folder: str, root: str) -> int:
+    """How many folders from ``folder`` up (below ``root``) reach the outermost one holding
+    an ``__init__.py``, ``folder`` counted: the packages a module there sits in, folders
+    without one inside them included (``app/services/integrations/`` under
+    ``app/services/__init__.py``: a namespace package in a package); 0 when none does. A
+    folder whose name is no identifier ends the chain (``user-service/``: not importable)."""
+    span = depth = 0
+    prefix = os.path.join(root, "")
+    while folder.startswith(prefix):
         depth += 1
-        parent = os.path.dirname(folder)
-        if parent == folder:
+        if not os.path.basename(folder).isidentifier():
             break
-        folder = parent
-    return depth
+        if os.path.isfile(os.path.join(folder, "__init__.py")):
+            span = depth
+        folder = os.path.dirname(folder)
+    return span
 
 
-@provider("holds_layer_entry")
-def holds_layer_entry(folder: str) -> bool:
-    """Does ``folder`` hold a folder or module named like a layer (``routes/``,
-    ``models.py``): is it the package of a layered application?"""
+@provider("holds_layer_folder")
+def holds_layer_folder(folder: str) -> bool:
+    """Does ``folder`` hold a folder named like a layer (``routes/``, ``repositories/``): is it
+    the package of a layered application?"""
     from layerlint.layers import names_a_layer
 
     try:
-        entries = os.listdir(folder)
+        with os.scandir(folder) as entries:
+            return any(names_a_layer(entry.name) and entry.is_dir() for entry in entries)
     except OSError:
         return False
-    return any(names_a_layer(entry[:-3] if entry.endswith(".py") else entry) for entry in entries)
 
 
 @provider("outer_folders")

@@ -89,27 +89,30 @@ def may_be_in_layered_app(module: str) -> bool:
 
 
 def _name_in_layered_app(module: str, is_package: bool, folder: str, fact: Callable[..., Any]) -> str | None:
-    """``module`` from its outermost regular package on, when that package is a layered
-    application (it holds a folder or module named like a layer: ``app/routes/``) inside a
-    folder of its own within a layer folder that is no package of it
-    (``services/user_service/app/...``: one service per folder); else None. ``folder`` is
-    the module's folder; ``fact(kind, *args)`` reads the disk (external.py). A package
-    directly inside a layer folder (``app/services/billing/``) is a part of that layer, and
-    so are the modules of a folder holding no ``__init__.py``."""
+    """``module`` from its outermost package on, when that package is a layered application
+    (it holds a folder named like a layer: ``app/routes/``) inside a folder of its own within
+    a layer folder, none of them packages (``services/user_service/app/...``: one service per
+    folder); else None. ``folder`` is the module's folder; ``fact(kind, *args)`` reads the
+    disk (external.py). A package directly inside a layer folder (``app/services/billing/``),
+    one below a package (``app/services/integrations/payments/``, ``integrations/`` without
+    an ``__init__.py``) and the modules of folders holding none are parts of that layer."""
     parts = module.split(".")
     folders = len(parts) if is_package else len(parts) - 1
     if not any(part in _PARTS for part in parts[: folders - 2]):
         return None
-    depth = fact("package_depth", folder)
-    above = folders - depth
-    if depth < 1 or above < 2 or parts[above - 1] in _PARTS:
+    root = folder
+    for _ in range(folders):
+        root = os.path.dirname(root)
+    span = fact("package_span", folder, root)
+    above = folders - span
+    if span < 1 or above < 2 or parts[above - 1] in _PARTS:
         return None
     if not any(part in _PARTS for part in parts[: above - 1]):
         return None
     top = folder
-    for _ in range(depth - 1):
+    for _ in range(span - 1):
         top = os.path.dirname(top)
-    if not fact("holds_layer_entry", top):
+    if not fact("holds_layer_folder", top):
         return None
     return ".".join(parts[above:])
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from layerlint.config import Settings, load_settings
-from layerlint.external import clear_too, outer_folders, package_chain, package_depth
+from layerlint.external import clear_too, outer_folders, package_chain, package_span
 from layerlint.pathnames import absolute as absolute_path
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -137,12 +137,12 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     if root is not None:
         for base in (root, root / "src"):
             names.update(_entry_names(base, packages_only=False))
-        # the outermost regular package holding the file (`app` of `services/user_service/app/`,
+        # the outermost package holding the file (`app` of `services/user_service/app/`,
         # imported by that name where a namespace package above it is read into the chain)
-        depth = package_depth(folder)
-        if depth:
+        span = package_span(folder, str(root))
+        if span:
             top = folder
-            for _ in range(depth - 1):
+            for _ in range(span - 1):
                 top = os.path.dirname(top)
             names.add(os.path.basename(top))
     chain = _package_chain(folder)
