@@ -37,6 +37,25 @@ def test_ranges_and_ancestors_are_libcsts(name):
     assert "".join(laid.tokens) == SOURCES[name]
 
 
+@pytest.mark.parametrize("source", [
+    "class A(Base):\n    id: int\n\n    class Config:\n        orm_mode = True",
+    "if x:\n    def f():\n        return 1",
+    "x = 1\r\nclass B:\r\n    y = 2",
+])
+def test_a_block_ending_a_file_without_a_line_break(source):
+    # (review 114: the last statement's end was recorded past the tokens libcst kept once it
+    # took the file's missing final line break back off: an IndexError in the LL201 fix)
+    module = cst.parse_module(source)
+    types = (cst.ClassDef, cst.FunctionDef, cst.SimpleStatementLine, cst.IndentedBlock)
+    laid = layout(module, types)
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    wanted = [node for node in positions if isinstance(node, types)]
+    assert wanted and set(laid.found) == set(wanted)
+    for node in wanted:
+        r = positions[node]
+        assert laid.found[node].range == (r.start.line, r.start.column, r.end.line, r.end.column)
+
+
 def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return list(node.children)
 

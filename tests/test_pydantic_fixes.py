@@ -59,6 +59,19 @@ def test_footer_comments_of_the_config_body_close_the_call(schema_path):
     )
 
 
+def test_a_config_class_ending_a_file_without_a_line_break(schema_path):
+    # (review 114: fastapi-auth-starter's schemas; an internal error in the fixer)
+    out = _fixed(
+        "from pydantic import BaseModel\n\n\nclass UserOut(BaseModel):\n    id: int\n\n"
+        "    class Config:\n        from_attributes = True",
+        schema_path,
+    )
+    assert out.text == (
+        "from pydantic import BaseModel, ConfigDict\n\n\nclass UserOut(BaseModel):\n    id: int\n\n"
+        "    model_config = ConfigDict(from_attributes=True)"
+    )
+
+
 def test_a_multi_line_value_moves_with_its_layout(schema_path):
     out = _fixed('''\
         from pydantic import BaseModel

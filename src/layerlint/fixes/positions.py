@@ -216,9 +216,15 @@ def layout(module: cst.Module, types: tuple[type[cst.CSTNode], ...]) -> Layout:
 
 def _points(tokens: Sequence[str], indices: set[int]) -> dict[int, tuple[int, int]]:
     """(line, column) where each of the given token indices starts, counting line breaks
-    token by token as libcst does (``\\r\\n``, ``\\r`` or ``\\n``)."""
+    token by token as libcst does (``\\r\\n``, ``\\r`` or ``\\n``). An index past the
+    last token is the end of the text: a module without a final line break ends with a
+    node recorded before libcst took that break back off (``pop_trailing_newline``)."""
     if not indices:
         return {}
+    end = len(tokens)
+    if max(indices) > end:
+        points = _points(tokens, {min(index, end) for index in indices})
+        return {index: points[min(index, end)] for index in indices}
     text = "".join(tokens)
     if "\r" in text:  # a \r ending one token and a \n starting the next are two breaks: count per token
         return _points_per_token(tokens, indices)
