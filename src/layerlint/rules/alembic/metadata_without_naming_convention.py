@@ -20,8 +20,8 @@ in the function or module that binds it, or in a function within that reads the
 same name, not one of its own (a parameter defaulting to it is the same object:
 `lambda c, meta=meta: meta.reflect(c)`, `lambda c, m=meta: m.reflect(c)`); or
 `MetaData().reflect(engine)`: it names nothing; and a table read from the database,
-`Table("t", MetaData(), autoload_with=conn)`, or a `meta` whose every use is in such a
-`Table("t", meta, autoload_with=conn)`),
+`Table("t", MetaData(), autoload_with=conn)`, or a function's own `meta` whose every use
+is in such a `Table("t", meta, autoload_with=conn)`),
 and `MetaData()` in
 migrations, where it only describes tables for `op.bulk_insert` or
 reflection.
@@ -366,8 +366,12 @@ class MetadataWithoutNamingConvention(Rule):
             cls = self.ctx.enclosing_class()
             if target in assigned or (cls is not None and f"{cls.name}.{target}" in assigned):
                 return
-            scope = self.ctx.enclosing_function() or self.ctx.tree
-            if cls is None and (_reflects(scope, target) or _only_autoloaded(scope, target)):
+            function = self.ctx.enclosing_function()
+            if cls is None and (
+                _reflects(function or self.ctx.tree, target)
+                # (a function's own: another module may import a module's and declare tables on it)
+                or (function is not None and _only_autoloaded(function, target))
+            ):
                 return  # (it reads the tables the database has: it names nothing)
         self.report(node, "`MetaData()` without `naming_convention=`: constraints and indexes get backend-chosen names")
 
