@@ -634,6 +634,19 @@ def _session_context_managers(
         local: dict[str, ast.expr] | None = None  # (`engine = get_engine()`, then `engine.session()`)
         own: dict[str, object] | None = None
 
+        def is_factory(value: ast.expr) -> bool:
+            """A value the context manager binds a name to that makes sessions: a factory made
+            there (``sessionmaker(bind=engine)``), the module's, or ``x or SessionLocal``."""
+            if isinstance(value, ast.Call):
+                return resolve(value.func) in SESSION_FACTORIES
+            if isinstance(value, ast.Name):
+                return value.id in factories or value.id in found
+            if isinstance(value, ast.BoolOp):
+                return any(is_factory(part) for part in value.values)
+            if isinstance(value, ast.IfExp):
+                return is_factory(value.body) or is_factory(value.orelse)
+            return False
+
         def opens(node: ast.AST) -> bool:
             nonlocal local, own
             if not isinstance(node, ast.Call):
@@ -646,12 +659,15 @@ def _session_context_managers(
                     bound = own[callee.id]
                     if isinstance(bound, str):  # (its own import)
                         return bound in SESSION_TYPES or _import_decides(factories, callee.id, bound)
-                    if isinstance(bound, ast.arg):  # (a parameter: annotated a factory, or defaulting to one)
+                    values = _assigned_in(func).get(callee.id, [])
+                    if isinstance(bound, ast.arg):  # (a parameter: annotated or named a factory, or defaulting to one)
                         default = _parameter_default(func, bound)
-                        return _factory_annotation(bound.annotation, resolve) or (
-                            isinstance(default, ast.Name) and (default.id in factories or default.id in found)
-                        )
-                    return False
+                        if (
+                            _factory_annotation(bound.annotation, resolve) or _named_like_factory(bound.arg)
+                            or (default is not None and is_factory(default))
+                        ):
+                            return True
+                    return bool(values) and all(is_factory(value) for value in values)
             if resolve(callee) in SESSION_TYPES or (
                 isinstance(callee, ast.Name) and (callee.id in factories or callee.id in found)
             ):
@@ -698,6 +714,20 @@ def _own_bindings_and_imports(func: ast.FunctionDef | ast.AsyncFunctionDef) -> d
     return names
 
 
+def _assigned_in(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[ast.expr]]:
+    """The values a function's own assignments give each name (its nested scopes' aside)."""
+    nested = (*FUNCTION_TYPES, ast.ClassDef)
+    values: dict[str, list[ast.expr]] = {}
+    for stmt in statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)):
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    values.setdefault(target.id, []).append(stmt.value)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
+            values.setdefault(stmt.target.id, []).append(stmt.value)
+    return values
+
+
 def _parameter_default(func: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.arg) -> ast.expr | None:
     args = func.args
     if param in args.kwonlyargs:
@@ -708,8 +738,15 @@ def _parameter_default(func: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.
 
 
 def _factory_annotation(annotation: ast.expr | None, resolve: Callable[[ast.AST], str | None]) -> bool:
-    """``async_sessionmaker[AsyncSession]`` or ``sessionmaker``: a factory's type."""
+    """``async_sessionmaker[AsyncSession]`` or ``sessionmaker``, also ``| None`` or in an
+    ``Optional[...]``: a factory's type."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _factory_annotation(annotation.left, resolve) or _factory_annotation(annotation.right, resolve)
     if isinstance(annotation, ast.Subscript):
+        if resolve(annotation.value) in ("typing.Optional", "typing.Union") and annotation.slice is not None:
+            inner = annotation.slice
+            parts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            return any(_factory_annotation(part, resolve) for part in parts)
         annotation = annotation.value
     return annotation is not None and resolve(annotation) in SESSION_FACTORIES
 

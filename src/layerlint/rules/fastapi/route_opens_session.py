@@ -19,9 +19,10 @@ conventions (`SessionLocal`, `AsyncSessionLocal`, `*session_factory`,
 `db_session_factory`), or an `@(async)contextmanager` function of the module or of a
 project module that opens a session from one and yields it (the target of a `with`, or a
 name bound to it: the `session_scope()` recipe; not something made from it, `yield
-UnitOfWork(session)`; a name it binds itself decides: its own import of a factory, or a
-parameter annotated as one or defaulting to one, is one; another parameter or an
-assignment of a factory's name is not) or from such a method of a class of its module (`with
+UnitOfWork(session)`; a name it binds itself decides: its own import of a factory, a
+parameter annotated (also `| None`), named or defaulting as one, an assignment of one
+(made there, the module's, or a fallback: `maker or SessionLocal`) is one; another
+parameter or assignment of a factory's name is not) or from such a method of a class of its module (`with
 get_engine().session() as s: yield s`, by the function's annotation, also through a
 name it binds once to that call; on a top-level instance bound once; on the class called), imported or read through its module
 (`db_manager.session()`), or such a method of a class, called on a top-level instance
