@@ -635,17 +635,7 @@ def _session_context_managers(
         own: dict[str, object] | None = None
 
         def is_factory(value: ast.expr) -> bool:
-            """A value the context manager binds a name to that makes sessions: a factory made
-            there (``sessionmaker(bind=engine)``), the module's, or ``x or SessionLocal``."""
-            if isinstance(value, ast.Call):
-                return resolve(value.func) in SESSION_FACTORIES
-            if isinstance(value, ast.Name):
-                return value.id in factories or value.id in found
-            if isinstance(value, ast.BoolOp):
-                return any(is_factory(part) for part in value.values)
-            if isinstance(value, ast.IfExp):
-                return is_factory(value.body) or is_factory(value.orelse)
-            return False
+            return _makes_sessions(value, resolve, factories, found)
 
         def opens(node: ast.AST) -> bool:
             nonlocal local, own
@@ -712,6 +702,25 @@ def _own_bindings_and_imports(func: ast.FunctionDef | ast.AsyncFunctionDef) -> d
                 if local is not None and qualified is not None and local in names:
                     names[local] = qualified
     return names
+
+
+def _makes_sessions(
+    value: ast.expr, resolve: Callable[[ast.AST], str | None], factories: Container[str], found: set[str]
+) -> bool:
+    """A value a context manager binds a name to that makes sessions: a factory made there
+    (``sessionmaker(bind=engine)``), the module's, or a fallback on one (``x or
+    SessionLocal``). (A module-level function: a closure calling itself is a reference cycle.)"""
+    if isinstance(value, ast.Call):
+        return resolve(value.func) in SESSION_FACTORIES
+    if isinstance(value, ast.Name):
+        return value.id in factories or value.id in found
+    if isinstance(value, ast.BoolOp):
+        return any(_makes_sessions(part, resolve, factories, found) for part in value.values)
+    if isinstance(value, ast.IfExp):
+        return _makes_sessions(value.body, resolve, factories, found) or _makes_sessions(
+            value.orelse, resolve, factories, found
+        )
+    return False
 
 
 def _assigned_in(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[ast.expr]]:
