@@ -299,6 +299,11 @@ def test_setup_cfg_requirements(tmp_path):
         ('def requires():\n    r = ["sqlalchemy"]\n    r.append(x)\n    return r\nsetup(install_requires=requires())\n', None),
         ('def requires(extra):\n    return ["sqlalchemy<2"]\nsetup(install_requires=requires("x"))\n', None),
         ('def requires():\n    return ["sqlalchemy<2"]\nrequires = list\nsetup(install_requires=requires())\n', None),
+        # redefined under a condition (review 113): which one runs is not read
+        ('def requires():\n    return ["sqlalchemy>=2"]\nif OLD:\n    def requires():\n        return ["sqlalchemy<1.4"]\n'
+         "setup(install_requires=requires())\n", None),
+        ('def requires():\n    return ["sqlalchemy>=2"]\nfrom compat import requires\nsetup(install_requires=requires())\n',
+         None),
         ('DB = ["sqlalchemy>=1.4"]\nsetup(extras_require=dict(db=DB))\n', None),
         ('R = ["sqlalchemy>=1.4"]\nif OLD:\n    R = ["sqlalchemy<1.4"]\nsetup(install_requires=R)\n', None),
         ('R = ["sqlalchemy>=1.4"]\nR[0] = "sqlalchemy>=2"\nsetup(install_requires=R)\n', None),

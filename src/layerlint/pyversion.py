@@ -207,17 +207,19 @@ class SetupPy:
 
     @cached_property
     def _rebound(self) -> frozenset[str]:
-        """Names the module binds more than once at the top level."""
+        """Names the module binds more than once, anywhere (a ``def`` again under an ``if``,
+        an import, a loop target, a walrus: which one ``setup()`` calls is not read)."""
         import ast
         from collections import Counter
 
         counts: Counter[str] = Counter()
-        for stmt in self.tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                counts[stmt.name] += 1
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                counts.update(t.id for t in targets if isinstance(t, ast.Name))
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                counts[node.name] += 1
+            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                counts[node.id] += 1
+            elif isinstance(node, ast.alias):
+                counts[(node.asname or node.name).partition(".")[0]] += 1
         return frozenset(name for name, count in counts.items() if count > 1)
 
     def _grown_strings(self, name: str, depth: int) -> list[str] | None:
