@@ -127,8 +127,9 @@ def _package_chain(folder: str) -> tuple[str, ...]:
 def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
     """Top-level names that belong to the project: packages and modules at the root
     (and under ``src/``; not an Alembic script folder), and the top package holding
-    ``folder`` (and the outermost regular one, with a root); with no root, the packages and modules beside that top package too
-    (``ckanext/`` beside ``ckan/``: the folder above the top package stands for the root),
+    ``folder`` (with a root, also the outermost folder holding an ``__init__.py`` above
+    it: external.package_span); with no root, the packages and modules beside that top
+    package too (``ckanext/`` beside ``ckan/``: the folder above the top package stands for the root),
     and when that top package is a namespace package (no ``__init__.py``), the packages in
     it (``service_a/app/`` beside ``shared/``: ``from app.db import ...``, run from there),
     and the packages of the folders above (:func:`external.outer_folders`); with neither a

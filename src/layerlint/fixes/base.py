@@ -65,18 +65,22 @@ class FixContext:
     @cached_property
     def layer(self) -> str | None:
         """The file's layer by its module name (as the rules see it, migrations aside)."""
-        path = os.path.abspath(self.path)
-        root = self.settings.module_root(self.path)
-        module, is_package = module_name(path, root)
+        module, is_package = self._own_name
         if not module:
             return None
-        if root is not None:
-            module = self.settings.layers.name_to_classify(module, is_package, os.path.dirname(path), lookup)
+        if self.settings.module_root(self.path) is not None:  # (as FileContext reads it)
+            module = self.settings.layers.name_to_classify(
+                module, is_package, os.path.dirname(os.path.abspath(self.path)), lookup
+            )
         return self.settings.layers.classify(module)
 
     @cached_property
+    def _own_name(self) -> tuple[str, bool]:
+        return module_name(os.path.abspath(self.path), self.settings.module_root(self.path))
+
+    @property
     def _own_module(self) -> str | None:
-        return module_name(os.path.abspath(self.path), self.settings.module_root(self.path))[0]
+        return self._own_name[0]
 
     @cached_property
     def exports_imports_to_star_imports(self) -> bool:
