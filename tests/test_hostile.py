@@ -240,8 +240,9 @@ def test_a_config_file_elsewhere_with_no_project_root_matches_the_run_s_modules(
     # config file was taken for the project's, and every pattern warned)
     from test_config_flag import invoke
 
+    tmp_path = tmp_path / "proj"  # (alone in its folder: a package beside it would name it a namespace package)
     for package in ("myapp", "myapp/api", "myapp/db"):
-        (tmp_path / package).mkdir()
+        (tmp_path / package).mkdir(parents=True)
         (tmp_path / package / "__init__.py").write_text("")
     (tmp_path / "myapp" / "api" / "r.py").write_text("from myapp.db import x\n")
     (tmp_path / "tools").mkdir()
