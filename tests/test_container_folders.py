@@ -5,7 +5,8 @@ code imports its modules as ``app.repositories.users``. ``services`` (the outerm
 made every module of every service a service: an LL107 finding on each repository and
 an LL105 on each ``main.py``, and LL101 missed (review 95). Their layer comes from the
 name in the service's application (layers.py: ``LayerModel.name_to_classify``); a package
-directly inside a layer folder stays in that layer (review 109)."""
+directly inside a layer folder stays in that layer (review 109), and so does one in a
+folder that is no service's: one holding no Dockerfile, requirements ... (review 115)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def repo(tmp_path, monkeypatch):
     (app / "routes" / "users.py").write_text(ROUTE)
     (app / "services" / "users.py").write_text(SERVICE)
     (app / "repositories" / "users.py").write_text(REPOSITORY)
+    (app.parent / "Dockerfile").write_text("FROM python:3.12\n")  # (a service deployed on its own)
     (root / "pyproject.toml").write_text('[project]\nname = "repo"\nversion = "0"\n')
     monkeypatch.chdir(root)
     return root
@@ -216,3 +218,43 @@ def test_layer_folders_without_init_inside_the_service_package(repo):
     found = _findings()
     assert ("LL101", f"{APP}/routes/users.py", 3) in found
     assert ("LL101", f"{APP}/routes/users.py", 4) in found  # (`from ..repositories import users`)
+
+
+def test_a_folder_that_is_no_service_s_keeps_the_outer_layer(repo):
+    # (review 115: `app/routers/v1/users/` holding `schemas/`, imported by its long name)
+    (repo / "services" / "user_service" / "Dockerfile").unlink()
+    assert set(_layers().values()) == {"services"}
+
+
+def test_the_usual_template_layout_in_a_service_folder(tmp_path, monkeypatch):
+    # (review 115: `app/api/routes/` and `app/crud.py`, a layer folder one level down)
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    app = root / "services" / "user_service" / "app"
+    for package in ("", "api", "api/routes"):
+        (app / package).mkdir(parents=True, exist_ok=True)
+        (app / package / "__init__.py").write_text("")
+    (app / "crud.py").write_text(REPOSITORY)
+    (app / "api" / "routes" / "users.py").write_text("from app.crud import list_names\n")
+    (app.parent / "requirements.txt").write_text("fastapi\n")
+    (root / "pyproject.toml").write_text('[project]\nname = "repo"\nversion = "0"\n')
+    monkeypatch.chdir(root)
+    assert _layers() == {
+        f"{APP}/__init__.py": "(none)",
+        f"{APP}/crud.py": "repositories",
+        f"{APP}/api/__init__.py": "(none)",
+        f"{APP}/api/routes/__init__.py": "routes",
+        f"{APP}/api/routes/users.py": "routes",
+    }
+    assert _findings() == {("LL101", f"{APP}/api/routes/users.py", 1)}
+
+
+def test_tests_mirroring_the_services_are_in_no_layer(repo):
+    # (review 115: `tests/services/user_service/app/routes/helpers.py`)
+    mirror = repo / "tests" / "services" / "user_service" / "app" / "routes"
+    mirror.mkdir(parents=True)
+    for folder in (mirror, mirror.parent):
+        (folder / "__init__.py").write_text("")
+    (mirror / "helpers.py").write_text("from app.repositories.users import list_names\n")
+    (mirror.parent.parent / "Dockerfile").write_text("")
+    assert _layers()["tests/services/user_service/app/routes/helpers.py"] == "(none)"

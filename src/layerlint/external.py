@@ -190,17 +190,49 @@ def package_span(folder: str, root: str) -> int:
     return span
 
 
-@provider("holds_layer_folder")
-def holds_layer_folder(folder: str) -> bool:
-    """Does ``folder`` hold a folder named like a layer (``routes/``, ``repositories/``): is it
-    the package of a layered application?"""
+@provider("layered_app_folder")
+def layered_app_folder(folder: str) -> bool:
+    """Does ``folder`` hold a folder or module named like a layer (``routes/``,
+    ``models.py``), itself or in a folder of its own (``api/routes/``): is it the package of
+    a layered application?"""
     from layerlint.layers import names_a_layer
 
+    def layer_entries(path: str, depth: int) -> bool:
+        try:
+            with os.scandir(path) as scan:
+                entries = [(entry.name, entry.is_dir()) for entry in scan]
+        except OSError:
+            return False
+        for name, is_dir in entries:
+            stem = name if is_dir else name[:-3] if name.endswith(".py") else None
+            if stem is not None and names_a_layer(stem):
+                return True
+        return depth > 0 and any(
+            is_dir and name.isidentifier() and layer_entries(os.path.join(path, name), depth - 1)
+            for name, is_dir in entries
+        )
+
+    return layer_entries(folder, 1)
+
+
+# files that make a folder a deployable service of its own
+_SERVICE_FILES = ("Dockerfile", "Containerfile", "Procfile", "alembic.ini", "setup.py", "setup.cfg", "Pipfile")
+
+
+@provider("service_folder")
+def service_folder(folder: str) -> bool:
+    """Does ``folder`` hold what a service deployed on its own holds: a ``Dockerfile``, its
+    requirements (``requirements*.txt``, a ``Pipfile``, a lock file), ``alembic.ini``, a
+    ``Procfile``, ``setup.py``/``setup.cfg``?"""
     try:
-        with os.scandir(folder) as entries:
-            return any(names_a_layer(entry.name) and entry.is_dir() for entry in entries)
+        names = os.listdir(folder)
     except OSError:
         return False
+    return any(
+        name.startswith(_SERVICE_FILES) or (name.startswith("requirements") and name.endswith((".txt", ".in")))
+        or name.endswith(".lock")
+        for name in names
+    )
 
 
 @provider("outer_folders")

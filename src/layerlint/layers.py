@@ -90,15 +90,19 @@ def may_be_in_layered_app(module: str) -> bool:
 
 def _name_in_layered_app(module: str, is_package: bool, folder: str, fact: Callable[..., Any]) -> str | None:
     """``module`` from its outermost package on, when that package is a layered application
-    (it holds a folder named like a layer: ``app/routes/``) inside a folder of its own within
-    a layer folder, none of them packages (``services/user_service/app/...``: one service per
-    folder); else None. ``folder`` is the module's folder; ``fact(kind, *args)`` reads the
-    disk (external.py). A package directly inside a layer folder (``app/services/billing/``),
-    one below a package (``app/services/integrations/payments/``, ``integrations/`` without
-    an ``__init__.py``) and the modules of folders holding none are parts of that layer."""
+    (it holds a folder or module named like a layer, or a folder holding one: ``app/routes/``,
+    ``app/api/routes/``, ``app/crud.py``) in a service's folder of its own (one holding a
+    ``Dockerfile``, its requirements, ``alembic.ini`` ...) within a layer folder, none of
+    them packages (``services/user_service/app/...``: one service per folder); else None.
+    ``folder`` is the module's folder; ``fact(kind, *args)`` reads the disk (external.py).
+    A package directly inside a layer folder (``app/services/billing/``), one below a
+    package (``app/services/integrations/payments/``, ``integrations/`` without an
+    ``__init__.py``), one in a folder that is no service's (``app/routers/v1/users/``), the
+    modules of folders holding no ``__init__.py``, and test code are parts of that layer,
+    or of none."""
     parts = module.split(".")
     folders = len(parts) if is_package else len(parts) - 1
-    if not any(part in _PARTS for part in parts[: folders - 2]):
+    if not any(part in _PARTS for part in parts[: folders - 2]) or is_test_module(parts):
         return None
     root = folder
     for _ in range(folders):
@@ -112,7 +116,7 @@ def _name_in_layered_app(module: str, is_package: bool, folder: str, fact: Calla
     top = folder
     for _ in range(span - 1):
         top = os.path.dirname(top)
-    if not fact("holds_layer_folder", top):
+    if not (fact("layered_app_folder", top) and fact("service_folder", os.path.dirname(top))):
         return None
     return ".".join(parts[above:])
 
