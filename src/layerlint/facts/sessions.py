@@ -535,8 +535,10 @@ def _calls_project_name(ctx: FileContext, local: str, qualified: str) -> bool:
     session in a transaction: ``async with make_session.begin() as s``): only such a name
     can open a session, and that it does is read from the other module (test this first:
     it reads nothing)."""
+    if not ctx.is_first_party(qualified):  # (first: most imports are a library's, and the text is long)
+        return False
     source = ctx.source
-    return (f"{local}(" in source or f"{local}.begin(" in source) and ctx.is_first_party(qualified)
+    return f"{local}(" in source or f"{local}.begin(" in source
 
 
 def factory_spellings(ctx: FileContext) -> set[str]:
