@@ -285,52 +285,114 @@ _CATALOG_RE = re.compile(
 )
 
 
-_QUOTED_RE = re.compile(r"'([^']*)'")
+_QUOTED_RE = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-def _state_read(call: ast.Call, helpers: Container[str]) -> frozenset[str] | None:
-    """The lower-cased names a call reading what the database holds names (None: it reads
-    none): the string arguments of an inspector's method or of a function of ``helpers``,
-    or the quoted names of the catalog query it runs (``conn.execute(text("... WHERE name =
-    'tag'"))``: "tag", not the query's own words)."""
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if name in _INSPECTIONS or (isinstance(func, ast.Name) and name in helpers):
-        return frozenset(
-            arg.value.lower() for arg in (*call.args, *(kw.value for kw in call.keywords))
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+def _from_state(node: ast.AST, read: dict[int, frozenset[str] | None], derived: set[str]) -> bool:
+    """Is ``node`` made from what a test read of the database (``read``: by call; ``derived``:
+    the names bound to it): ``c["name"]`` for ``c`` of ``inspector.get_columns("t")``."""
+    if isinstance(node, ast.Name):
+        return node.id in derived
+    if isinstance(node, (ast.Subscript, ast.Attribute)):
+        return _from_state(node.value, read, derived)
+    if isinstance(node, ast.Call):
+        return read.get(id(node)) is not None or (
+            isinstance(node.func, ast.Attribute) and _from_state(node.func.value, read, derived)
+        ) or any(_from_state(arg, read, derived) for arg in node.args)
+    if isinstance(node, _COMPREHENSIONS):
+        return any(_from_state(generator.iter, read, derived) for generator in node.generators)
+    return False
+
+
+class _StateReads:
+    """What a migration reads of the database's own state, for the tests guarding its
+    operations (:meth:`words`): its functions returning such a reading (``helpers``), the
+    names it binds to one anywhere (``names``: the names that reading names), and its
+    module-level string constants (``TABLE = "audit"``)."""
+
+    def __init__(self, ctx: FileContext, functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef],
+                 constants: dict[str, str]) -> None:
+        self.constants = constants
+        self.helpers: frozenset[str] = frozenset()
+        self.helpers = frozenset(  # (a helper reading the state anywhere and returning a value)
+            name for name, func in functions.items()
+            if name not in ("upgrade", "downgrade")
+            and any(isinstance(node, ast.Return) and node.value is not None for node in ast.walk(func))
+            and any(self.read(call) is not None for call in nodes_of(func, ast.Call))
         )
-    for arg in call.args:
-        for constant in nodes_of(arg, ast.Constant):
-            if isinstance(constant.value, str) and _CATALOG_RE.search(constant.value):
-                return frozenset(quoted.lower() for quoted in _QUOTED_RE.findall(constant.value))
-    return None
+        self.names: dict[str, frozenset[str]] = {}
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                reads = [found for call in nodes_of(node.value, ast.Call) if (found := self.read(call)) is not None]
+                if reads:
+                    words = frozenset().union(*reads)
+                    for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                        if isinstance(target, ast.Name):
+                            self.names[target.id] = self.names.get(target.id, frozenset()) | words
 
+    def _text(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            return self.constants.get(node.id)
+        return None
 
-def _inspected_names(
-    ctx: FileContext, functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
-) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
-    """(the names the migration binds anywhere to a value read from the database's own
-    state -> the names that reading names (:func:`_state_read`), the migration's functions
-    returning one), for :meth:`_Reader._guard_words`."""
-    helpers = {
-        name for name, func in functions.items()
-        if name not in ("upgrade", "downgrade") and any(
-            isinstance(stmt, ast.Return) and stmt.value is not None
-            and any(_state_read(call, ()) is not None for call in nodes_of(stmt.value, ast.Call))
-            for stmt in ast.walk(func)
+    def read(self, call: ast.Call) -> frozenset[str] | None:
+        """The lower-cased names a call reading what the database holds names (None: it
+        reads none): the string arguments (or module constants) of an inspector's method or
+        of a helper; for a catalog query, the quoted names in it and the strings of its
+        other arguments (``conn.execute(text("... WHERE table_name = :t"), {"t":
+        "orders"})``), not the query's own words."""
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if name in _INSPECTIONS or (isinstance(func, ast.Name) and name in self.helpers):
+            texts = (self._text(arg) for arg in (*call.args, *(kw.value for kw in call.keywords)))
+            return frozenset(text.lower() for text in texts if text is not None)
+        queries = [
+            constant.value for arg in call.args for constant in nodes_of(arg, ast.Constant)
+            if isinstance(constant.value, str) and _CATALOG_RE.search(constant.value)
+        ]
+        if not queries:
+            return None
+        words = {quoted.lower() for query in queries for pair in _QUOTED_RE.findall(query) for quoted in pair if quoted}
+        words.update(
+            constant.value.lower() for arg in call.args[1:] for constant in nodes_of(arg, ast.Constant)
+            if isinstance(constant.value, str)
         )
-    }
-    names: dict[str, frozenset[str]] = {}
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            reads = [_state_read(call, helpers) for call in nodes_of(node.value, ast.Call)]
-            if any(found is not None for found in reads):
-                words = frozenset().union(*(found for found in reads if found is not None))
-                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                    if isinstance(target, ast.Name):
-                        names[target.id] = names.get(target.id, frozenset()) | words
-    return names, frozenset(helpers)
+        return frozenset(words)
+
+    def words(self, test: ast.expr) -> frozenset[str]:
+        """The lower-cased names an ``if`` test reads of what the database holds (empty if it
+        reads none): those of its readings (:meth:`read`) and of the names bound to one, and
+        the strings (or constants) compared with what was read (``"c" not in columns``,
+        ``any(c["name"] == "c" for c in inspector.get_columns("t"))``; not
+        ``dialect.name == "sqlite"``)."""
+        read: dict[int, frozenset[str] | None] = {}
+        for node in ast.walk(test):
+            if isinstance(node, ast.Call):
+                read[id(node)] = self.read(node)
+        derived: set[str] = set(self.names)  # (names of what was read, comprehension targets too)
+        for node in ast.walk(test):  # (outer comprehensions first: their targets come from what they iterate)
+            if isinstance(node, _COMPREHENSIONS):
+                for generator in node.generators:
+                    if _from_state(generator.iter, read, derived):
+                        derived.update(n.id for n in ast.walk(generator.target) if isinstance(n, ast.Name))
+        reads = False
+        words: set[str] = set()
+        for node in ast.walk(test):
+            if isinstance(node, ast.Name) and node.id in self.names:
+                reads = True
+                words |= self.names[node.id]
+            elif isinstance(node, ast.Call) and read.get(id(node)) is not None:
+                reads = True
+                words |= read[id(node)]  # type: ignore[operator]
+            elif isinstance(node, ast.Compare):
+                sides = (node.left, *node.comparators)
+                if any(_from_state(side, read, derived) for side in sides):
+                    texts = (self._text(side) for side in sides)
+                    words.update(text.lower() for text in texts if text is not None)
+        return frozenset(words) if reads else frozenset()
 
 
 @dataclass
@@ -362,7 +424,7 @@ class _Reader:
         self.functions = module_functions(ctx)
         self.constants = ctx.memo("alembic.constants", lambda: _string_constants(ctx))
         self.helper_walks = 0
-        self.inspected: tuple[dict[str, frozenset[str]], frozenset[str]] | None = None  # (_inspected_names)
+        self.state_reads: _StateReads | None = None  # (read when an `if` is met)
         # the multi-database template calls ``globals()``; a file that never spells it has no such call
         # (a non-ASCII identifier may still normalize to it)
         self.may_call_globals = "globals" in ctx.source or not ctx.source.isascii()
@@ -447,42 +509,10 @@ class _Reader:
             stack.extend([(child, env, in_operation) for child in children])
 
     def _guard_words(self, test: ast.expr) -> frozenset[str]:
-        """The lower-cased names an ``if`` test reads of what the database holds (empty if it
-        reads none): the string arguments of an inspector's method (``has_table("t")``,
-        ``get_columns("t")``) or of a function of the migration returning what one gives
-        (``_has_column("t", "c")``), the quoted names in a query of the catalog (``... FROM
-        information_schema.tables WHERE table_name = 't'``), those of the value of a name the
-        migration binds to one of those (``columns = {c["name"] for c in
-        inspector.get_columns("t")}``: "t"), and the strings the test compares
-        (``"c" not in columns``)."""
-        if self.inspected is None:
-            self.inspected = _inspected_names(self.ctx, self.functions)
-        names, helpers = self.inspected
-        reads = False
-        words: set[str] = set()
-        for node in ast.walk(test):
-            if isinstance(node, ast.Name):
-                bound = names.get(node.id)
-                if bound is not None:
-                    reads = True
-                    words |= bound
-            elif isinstance(node, ast.Call):
-                found = _state_read(node, helpers)
-                if found is not None:
-                    reads = True
-                    words |= found
-            elif isinstance(node, ast.Compare):  # (`"c" not in columns`; not `dialect.name == "sqlite"`)
-                sides = (node.left, *node.comparators)
-                if any(
-                    (isinstance(side, ast.Name) and side.id in names)
-                    or (isinstance(side, ast.Call) and _state_read(side, helpers) is not None)
-                    for side in sides
-                ):
-                    words.update(
-                        side.value.lower() for side in sides
-                        if isinstance(side, ast.Constant) and isinstance(side.value, str)
-                    )
-        return frozenset(words) if reads else frozenset()
+        """The names an ``if`` test reads of what the database holds (:meth:`_StateReads.words`)."""
+        if self.state_reads is None:
+            self.state_reads = _StateReads(self.ctx, self.functions, self.constants)
+        return self.state_reads.words(test)
 
     def _call(self, call: ast.Call, out: FunctionOps, env: _Env) -> bool:
         """Read a call: a helper of the module (walked), an operation (recorded), SQL run

@@ -65,9 +65,11 @@ runs only on what the database holds of its object: under an `if` (or after an `
 ...: return`) whose test reads that object's name (the table, column, index or
 constraint it makes; for a column, index or constraint, also the table a
 `create_table` in the same branch of that test makes) through an inspector (`has_table("t")`,
-`get_columns("t")` ...), a name bound to what one gave (`"c" not in columns`), a
-query of the catalog (`information_schema`, `sqlite_master`, `pg_indexes` ...) or a
-function of the migration that returns one of those: the object may have existed
+`get_columns("t")` ...), a name bound to what one gave (`"c" not in columns`, or
+compared in a comprehension: `any(c["name"] == "c" for c in ...)`), a query of the
+catalog (`information_schema`, `sqlite_master`, `pg_indexes` ...: its quoted names and
+bound parameters) or a function of the migration that reads one and returns (names given
+as module-level constants count too): the object may have existed
 before the upgrade (an older database made by `create_all()`), and the downgrade
 rightly leaves it (a test of another table's existence guards nothing); unless
 the downgrade undoes some operation so guarded, which makes them the migration's own
