@@ -299,6 +299,12 @@ def test_setup_cfg_requirements(tmp_path):
         ('def requires():\n    r = ["sqlalchemy"]\n    r.append(x)\n    return r\nsetup(install_requires=requires())\n', None),
         ('def requires(extra):\n    return ["sqlalchemy<2"]\nsetup(install_requires=requires("x"))\n', None),
         ('def requires():\n    return ["sqlalchemy<2"]\nrequires = list\nsetup(install_requires=requires())\n', None),
+        # a returned list changed through another name, a parameter (review 116)
+        ('def requires():\n    r = ["sqlalchemy>=2"]\n    legacy = r\n    legacy.append("sqlalchemy<1.4")\n    return r\n'
+         "setup(install_requires=requires())\n", None),
+        ('def requires():\n    r = ["sqlalchemy>=2"]\n    list.insert(r, 0, "sqlalchemy<1.4")\n    return r\n'
+         "setup(install_requires=requires())\n", None),
+        ('r = ["sqlalchemy>=2"]\ndef requires(r=("sqlalchemy<1.4",)):\n    return r\nsetup(install_requires=requires())\n', None),
         # redefined under a condition (review 113): which one runs is not read
         ('def requires():\n    return ["sqlalchemy>=2"]\nif OLD:\n    def requires():\n        return ["sqlalchemy<1.4"]\n'
          "setup(install_requires=requires())\n", None),

@@ -180,6 +180,9 @@ class SetupPy:
         if len(funcs) != 1 or name in self._rebound:
             return None
         func = funcs[0]
+        args = func.args
+        if args.posonlyargs or args.args or args.kwonlyargs or args.vararg or args.kwarg:
+            return None  # (a parameter may shadow a module's name, or its default give the list)
         body = [node for stmt in func.body for node in ast.walk(stmt)]
         if any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) for node in body):
             return None  # (a nested scope: its returns are not this function's)
@@ -193,6 +196,14 @@ class SetupPy:
         returns = [node.value for node in body if isinstance(node, ast.Return)]
         if not returns or any(value is None for value in returns):
             return None
+        # a local read anywhere but in a `return` may be changed through another name
+        # (`legacy = reqs; legacy.append(...)`, `list.insert(reqs, ...)`, `helper(reqs)`)
+        returned = {id(value) for value in returns}
+        read_elsewhere = {
+            node.id for node in body
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in returned
+        }
+        local = {name: value for name, value in local.items() if name not in read_elsewhere}
         found: list[str] = []
         for value in returns:
             if isinstance(value, ast.Name) and value.id in stores:
