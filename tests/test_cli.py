@@ -122,6 +122,26 @@ def test_config_errors_exit_2_with_file_and_key(tmp_path, config, message):
     assert message in result.output and "pyproject.toml" in result.output
 
 
+def test_a_project_below_whose_configuration_cannot_be_read_leaves_only_its_files_out(tmp_path):
+    # (review 118: a cookiecutter template's Jinja pyproject.toml stopped the whole run)
+    project = make_project(tmp_path, files={
+        "app/services/user_service.py": SERVICE_WITH_HTTP,
+        "template/{{cookiecutter.name}}/app/services/user_service.py": SERVICE_WITH_HTTP,
+    })
+    (project / "template" / "{{cookiecutter.name}}" / "pyproject.toml").write_text("{{ cookiecutter.name }} = 1\n")
+    result = run("check", str(project))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "app/services/user_service.py:1:1: LL105" in result.output
+    assert "template" not in result.output.split("layerlint: error:")[0]  # (its files: not linted)
+    assert "invalid TOML" in result.output and "extend-exclude" in result.output
+    with open(project / "pyproject.toml", "a") as fh:
+        fh.write('extend-exclude = ["template"]\n')
+    from test_config_flag import invoke  # (settings read again)
+
+    result = invoke("check", str(project))
+    assert result.exit_code == 1 and "invalid TOML" not in result.output, result.output
+
+
 def test_unknown_code_on_command_line_exits_2(tmp_path):
     result = run("check", "--select", "XX1", str(make_project(tmp_path)))
     assert result.exit_code == 2 and "unknown rule code 'XX1'" in result.output

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layerlint.config import Settings, check_codes
+from layerlint.config import ConfigError, Settings, check_codes
 from layerlint.pathnames import absolute as absolute_path
 from layerlint.project import settings_for
 
@@ -97,7 +97,16 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
 
     for folder, dirs, files in os.walk(top, onerror=onerror):
         absolute_folder = absolute_path(folder)  # once: the paths below are built from it
-        settings = effective_settings(os.path.join(absolute_folder, "__init__.py"), overrides)
+        try:
+            settings = effective_settings(os.path.join(absolute_folder, "__init__.py"), overrides)
+        except ConfigError as exc:
+            if folder == top:
+                raise
+            # a project of its own below, whose configuration cannot be read (a cookiecutter
+            # template's Jinja pyproject.toml): its files are left out, the rest is linted
+            found.errors.append(f"{exc}; its files are not linted (`extend-exclude` leaves the folder out)")
+            dirs[:] = []
+            continue
         kept = []
         for name in sorted(dirs):
             full = os.path.join(folder, name)
