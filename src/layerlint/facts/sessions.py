@@ -1460,29 +1460,6 @@ def session_factories(ctx: FileContext) -> _NameSet:
     return ctx.memo_of(_module_factories)
 
 
-def _hands_back_argument(call: ast.Call, name: str, ctx: FileContext) -> bool:
-    """Does a call of the module's own function ``name`` give it a value (not ``None``) for a
-    parameter it yields back as it is: the "reuse the caller's session, or open one" recipe
-    (``def scope(session=None): if session is not None: yield session; return`` ...,
-    called ``scope(db)``)?"""
-    func = next(
-        (stmt for stmt in ctx.tree.body if isinstance(stmt, FUNCTION_TYPES) and stmt.name == name), None
-    )
-    if func is None:
-        return False
-    args = func.args
-    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
-    yielded = {
-        node.value.id for node in ast.walk(func)
-        if isinstance(node, ast.Yield) and isinstance(node.value, ast.Name)
-    } & {*positional, *(a.arg for a in args.kwonlyargs)}
-    if not yielded:
-        return False
-    given = [(positional[i] if i < len(positional) else None, arg) for i, arg in enumerate(call.args)]
-    given += [(kw.arg, kw.value) for kw in call.keywords]
-    return any(param in yielded and not is_none_constant(value) for param, value in given)
-
-
 def opens_session(call: ast.AST, ctx: FileContext) -> bool:
     """``AsyncSession(engine)``, ``SessionLocal()``, ``factory.begin()``: a call that makes a
     session; or ``next(get_db())`` (``next(get_db(), None)``), the first value of a dependency
@@ -1507,9 +1484,6 @@ def opens_session(call: ast.AST, ctx: FileContext) -> bool:
         if func.id in session_factories(ctx):
             if defined_around(func.id, ctx):
                 return False  # (`def async_session(): ...` in the handler: review 100)
-            if call.args or call.keywords:
-                if _hands_back_argument(call, func.id, ctx):
-                    return False  # (`scope(db)`: it yields the caller's session rather than open one)
             # (unless a function around binds the name to something else: `new_session = make_client`)
             return not locally_bound(func.id, ctx) or _named_like_factory(func.id)
         return func.id not in ctx.imports and _named_like_factory(func.id) and not _gives_another_class(func, ctx)
