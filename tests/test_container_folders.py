@@ -258,3 +258,19 @@ def test_tests_mirroring_the_services_are_in_no_layer(repo):
     (mirror / "helpers.py").write_text("from app.repositories.users import list_names\n")
     (mirror.parent.parent / "Dockerfile").write_text("")
     assert _layers()["tests/services/user_service/app/routes/helpers.py"] == "(none)"
+
+
+def test_a_package_with_layer_modules_beside_a_requirements_file_is_no_service(tmp_path, monkeypatch):
+    # (review 117: `app/services/ml/requirements.txt` beside `inference/` holding a
+    # `models.py`: an integration of a single application, not a service of its own)
+    monkeypatch.setenv("LAYERLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "shop"
+    inference = root / "app" / "services" / "ml" / "inference"
+    inference.mkdir(parents=True)
+    (inference / "__init__.py").write_text("")
+    (inference / "models.py").write_text("")
+    (inference / "predict.py").write_text("")
+    (inference.parent / "requirements.txt").write_text("torch\n")
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "0"\n')
+    monkeypatch.chdir(root)
+    assert set(_layers().values()) == {"services"}

@@ -192,27 +192,22 @@ def package_span(folder: str, root: str) -> int:
 
 @provider("layered_app_folder")
 def layered_app_folder(folder: str) -> bool:
-    """Does ``folder`` hold a folder or module named like a layer (``routes/``,
-    ``models.py``), itself or in a folder of its own (``api/routes/``): is it the package of
-    a layered application?"""
+    """Does ``folder`` hold a folder named like a layer (``routes/``), itself or in a folder
+    of its own (``api/routes/``): is it the package of a layered application? (A module
+    named like one, ``models.py``, is no sign: any package may hold one.)"""
     from layerlint.layers import names_a_layer
 
-    def layer_entries(path: str, depth: int) -> bool:
+    def layer_folders(path: str, depth: int) -> bool:
         try:
             with os.scandir(path) as scan:
-                entries = [(entry.name, entry.is_dir()) for entry in scan]
+                folders = [entry.name for entry in scan if entry.is_dir()]
         except OSError:
             return False
-        for name, is_dir in entries:
-            stem = name if is_dir else name[:-3] if name.endswith(".py") else None
-            if stem is not None and names_a_layer(stem):
-                return True
-        return depth > 0 and any(
-            is_dir and name.isidentifier() and layer_entries(os.path.join(path, name), depth - 1)
-            for name, is_dir in entries
+        return any(names_a_layer(name) for name in folders) or depth > 0 and any(
+            name.isidentifier() and layer_folders(os.path.join(path, name), depth - 1) for name in folders
         )
 
-    return layer_entries(folder, 1)
+    return layer_folders(folder, 1)
 
 
 # files that make a folder a deployable service of its own

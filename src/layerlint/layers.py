@@ -90,8 +90,8 @@ def may_be_in_layered_app(module: str) -> bool:
 
 def _name_in_layered_app(module: str, is_package: bool, folder: str, fact: Callable[..., Any]) -> str | None:
     """``module`` from its outermost package on, when that package is a layered application
-    (it holds a folder or module named like a layer, or a folder holding one: ``app/routes/``,
-    ``app/api/routes/``, ``app/crud.py``) in a service's folder of its own (one holding a
+    (it holds a folder named like a layer, or a folder holding one: ``app/routes/``,
+    ``app/api/routes/``) in a service's folder of its own (one holding a
     ``Dockerfile``, its requirements, ``alembic.ini`` ...) within a layer folder, none of
     them packages (``services/user_service/app/...``: one service per folder); else None.
     ``folder`` is the module's folder; ``fact(kind, *args)`` reads the disk (external.py).
