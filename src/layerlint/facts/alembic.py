@@ -322,14 +322,25 @@ class _StateReads:
             and any(self.read(call) is not None for call in nodes_of(func, ast.Call))
         )
         self.names: dict[str, frozenset[str]] = {}
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-                reads = [found for call in nodes_of(node.value, ast.Call) if (found := self.read(call)) is not None]
-                if reads:
-                    words = frozenset().union(*reads)
-                    for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                        if isinstance(target, ast.Name):
-                            self.names[target.id] = self.names.get(target.id, frozenset()) | words
+        assignments = [
+            node for node in ast.walk(ctx.tree)
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+        ]
+        for _ in range(3):  # (`columns = inspector.get_columns("t")`, then `names = [c["name"] for c in columns]`)
+            grown = False
+            for node in assignments:
+                value = node.value
+                reads = [found for call in nodes_of(value, ast.Call) if (found := self.read(call)) is not None]
+                reads += [self.names[n.id] for n in nodes_of(value, ast.Name) if n.id in self.names]
+                if not reads:
+                    continue
+                words = frozenset().union(*reads)
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Name) and not words <= self.names.get(target.id, frozenset({""})):
+                        self.names[target.id] = self.names.get(target.id, frozenset()) | words
+                        grown = True
+            if not grown:
+                break
 
     def _text(self, node: ast.AST) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
