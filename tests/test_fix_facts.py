@@ -305,6 +305,14 @@ def test_setup_cfg_requirements(tmp_path):
         ('def requires():\n    r = ["sqlalchemy>=2"]\n    list.insert(r, 0, "sqlalchemy<1.4")\n    return r\n'
          "setup(install_requires=requires())\n", None),
         ('r = ["sqlalchemy>=2"]\ndef requires(r=("sqlalchemy<1.4",)):\n    return r\nsetup(install_requires=requires())\n', None),
+        # a module's list aliased, handed to a helper, or a decorated function (review 117)
+        ('BASE = ["sqlalchemy>=2"]\nLEGACY = BASE\nLEGACY.append("sqlalchemy<1.4")\nsetup(install_requires=BASE)\n', None),
+        ('BASE = ["sqlalchemy>=2"]\npin(BASE)\nsetup(install_requires=BASE)\n', None),
+        ('BASE = ["sqlalchemy>=2"]\ndef requires():\n    reqs = BASE\n    return reqs\nsetup(install_requires=requires())\n',
+         None),
+        ('@legacy\ndef requires():\n    return ["sqlalchemy>=2"]\nsetup(install_requires=requires())\n', None),
+        ('BASE = ["sqlalchemy>=2"]\nEXTRA = {"db": BASE}\nsetup(install_requires=BASE + ["six"], extras_require=EXTRA)\n',
+         False),
         # redefined under a condition (review 113): which one runs is not read
         ('def requires():\n    return ["sqlalchemy>=2"]\nif OLD:\n    def requires():\n        return ["sqlalchemy<1.4"]\n'
          "setup(install_requires=requires())\n", None),

@@ -177,8 +177,8 @@ class SetupPy:
         import ast
 
         funcs = [stmt for stmt in self.tree.body if isinstance(stmt, ast.FunctionDef) and stmt.name == name]
-        if len(funcs) != 1 or name in self._rebound:
-            return None
+        if len(funcs) != 1 or name in self._rebound or funcs[0].decorator_list:
+            return None  # (a decorator may give another list)
         func = funcs[0]
         args = func.args
         if args.posonlyargs or args.args or args.kwonlyargs or args.vararg or args.kwarg:
@@ -245,6 +245,22 @@ class SetupPy:
             found = found + more
         return found
 
+    @staticmethod
+    def _read_only(name: Any, parents: dict[int, Any], handled: set[int]) -> bool:
+        """Is a use of a list's name one that cannot change it: the value of ``setup(...)``'s
+        keyword, a term of a sum, a value of a dict, a ``return``, or its own growth?"""
+        import ast
+
+        parent = parents.get(id(name))
+        if isinstance(parent, ast.keyword):
+            call = parents.get(id(parent))
+            return isinstance(call, ast.Call) and _called_name(call.func) == "setup"
+        if isinstance(parent, ast.Attribute):
+            return id(parent) in handled
+        return isinstance(parent, (ast.BinOp, ast.Return)) or (
+            isinstance(parent, ast.Dict) and any(value is name for value in parent.values)
+        )
+
     @cached_property
     def _grown_lists(self) -> dict[str, tuple[Any, list[Any]]]:
         """Module-level names assigned once (a plain assignment at the top level) and
@@ -271,7 +287,10 @@ class SetupPy:
                 handled.add(id(node.func))
         stores: Counter[str] = Counter()
         changed: set[str] = set()  # a name used another way through an attribute or a subscript
+        parents = {id(child): node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)}
         for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and not self._read_only(node, parents, handled):
+                changed.add(node.id)  # (`LEGACY = BASE; LEGACY.append(...)`, `pin(BASE)`: it may change elsewhere)
             if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
                 if id(node) not in handled:
                     changed.add(node.value.id)
