@@ -288,8 +288,16 @@ class SetupPy:
         stores: Counter[str] = Counter()
         changed: set[str] = set()  # a name used another way through an attribute or a subscript
         parents = {id(child): node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)}
+        mutable = {  # (the lists and dicts a name may be changed through another: not a string)
+            target.id for stmt in self.tree.body if isinstance(stmt, ast.Assign)
+            and isinstance(stmt.value, (ast.List, ast.Dict, ast.BinOp)) for target in stmt.targets
+            if isinstance(target, ast.Name)
+        }
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and not self._read_only(node, parents, handled):
+            if (
+                isinstance(node, ast.Name) and node.id in mutable and isinstance(node.ctx, ast.Load)
+                and not self._read_only(node, parents, handled)
+            ):
                 changed.add(node.id)  # (`LEGACY = BASE; LEGACY.append(...)`, `pin(BASE)`: it may change elsewhere)
             if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
                 if id(node) not in handled:
