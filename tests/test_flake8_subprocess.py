@@ -53,6 +53,16 @@ def test_flake8_and_cli_report_the_same_findings(tmp_path):
     assert len(flake8_lines) >= 8
 
 
+def test_flake8_config_error_ends_a_parallel_run_too(tmp_path):
+    # (review 119: raised in a worker of flake8's pool, SystemExit left flake8 waiting for ever)
+    (tmp_path / "pyproject.toml").write_text('[tool.layerlint]\nselect = ["LL999"]\n')
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    result = _flake8("--select=LL", "-j2", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "unknown rule code 'LL999'" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_flake8_config_error_is_a_clear_message(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.layerlint]\nselect = ["LL999"]\n')
     (tmp_path / "m.py").write_text("x = 1\n")

@@ -9,6 +9,8 @@ report the same findings. LL001 is left to flake8's own E999.
 from __future__ import annotations
 
 import ast
+import multiprocessing
+import os
 import sys
 from typing import Iterator
 
@@ -20,9 +22,28 @@ from layerlint.project import settings_for
 _reported_config_errors: set[str] = set()
 
 
+class LayerlintConfigError(Exception):
+    """layerlint's settings for a file cannot be read (named in the message)."""
+
+
 class LayerlintChecker:
     name = "layerlint"
     version = __version__
+
+    @classmethod
+    def parse_options(cls, options: object) -> None:
+        """flake8 calls this once, in its main process, before its workers start: the
+        settings of the paths it was given are read here, where a configuration error can
+        end the run with the message and exit status 2 (in a worker, ending the run is not
+        the plugin's to do: review 119 saw ``flake8 -j2`` wait for ever)."""
+        for path in getattr(options, "filenames", None) or ["."]:
+            target = os.path.join(path, "__init__.py") if os.path.isdir(path) else path
+            try:
+                settings_for(target)
+            except ConfigError as exc:
+                _reported_config_errors.add(str(exc))
+                print(f"layerlint: error: {exc}", file=sys.stderr)
+                raise SystemExit(2) from None
 
     def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
         self.tree = tree
@@ -37,7 +58,12 @@ class LayerlintChecker:
             if message not in _reported_config_errors:
                 _reported_config_errors.add(message)
                 print(f"layerlint: error: {message}", file=sys.stderr)
-            raise SystemExit(2) from None
+            if multiprocessing.current_process().name == "MainProcess":
+                raise SystemExit(2) from None
+            # (a project below the paths given, in a worker of flake8's pool: SystemExit there
+            # ends the worker, never the run, and the pool waits for ever; an exception reaches
+            # flake8, which stops, with its traceback)
+            raise LayerlintConfigError(message) from None
         codes = settings.codes_for(self.filename) - {SYNTAX_ERROR_CODE}
         result = lint_tree(self.tree, "".join(self.lines), self.filename, settings, codes=codes)
         for error in result.errors:
