@@ -336,9 +336,11 @@ class _StateReads:
                     continue
                 words = frozenset().union(*reads)
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                    if isinstance(target, ast.Name) and not words <= self.names.get(target.id, frozenset({""})):
-                        self.names[target.id] = self.names.get(target.id, frozenset()) | words
-                        grown = True
+                    if isinstance(target, ast.Name):
+                        known = self.names.get(target.id)
+                        if known is None or not words <= known:
+                            self.names[target.id] = (known or frozenset()) | words
+                            grown = True
             if not grown:
                 break
 

@@ -395,8 +395,10 @@ def _guarded(op: Operation, upgrade: list[Operation]) -> bool:
     the ``else``, which runs when the table was there)? A test of another table's existence
     guards nothing this operation makes."""
     own = op.new_name if op.method == "rename_table" else op.name
-    if isinstance(own, str) and own in op.guard and (op.method != "add_column" or op.table in op.guard):
-        return True  # (a column: of the table tested, not one of that name in another)
+    if isinstance(own, str) and own in op.guard and (
+        op.method != "add_column" or op.table is None or op.table in op.guard or op.guard <= {own}
+    ):
+        return True  # (a column: of the table tested where the test names one, not one of that name in another)
     table = op.table
     return table is not None and table in op.guard and any(
         other.method == "create_table" and other.name == table and table in other.guard
