@@ -313,6 +313,11 @@ def test_setup_cfg_requirements(tmp_path):
         ('@legacy\ndef requires():\n    return ["sqlalchemy>=2"]\nsetup(install_requires=requires())\n', None),
         ('BASE = ["sqlalchemy>=2"]\nEXTRA = {"db": BASE}\nsetup(install_requires=BASE + ["six"], extras_require=EXTRA)\n',
          False),
+        # uses that cannot change it keep its reading (review 119)
+        ('BASE = ["sqlalchemy>=1.4,<2.0"]\nTEST = [*BASE, "pytest"]\nDEV = list(BASE)\nprint(BASE)\n'
+         'setup(install_requires=BASE, extras_require={"test": TEST})\n', True),
+        ('BASE = ["sqlalchemy==1.4.54"]\nfor r in BASE:\n    pass\nif "six" in BASE:\n    pass\n'
+         "setup(install_requires=BASE, extras_require=dict(db=BASE))\n", True),
         # redefined under a condition (review 113): which one runs is not read
         ('def requires():\n    return ["sqlalchemy>=2"]\nif OLD:\n    def requires():\n        return ["sqlalchemy<1.4"]\n'
          "setup(install_requires=requires())\n", None),

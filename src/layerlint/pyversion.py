@@ -118,6 +118,10 @@ def read_setup_cfg(path: Path) -> Any:
     return parser
 
 
+# builtins a list handed to cannot change (they copy it, or look at it)
+_COPYING = frozenset({"list", "tuple", "set", "frozenset", "sorted", "len", "print", "any", "all", "enumerate"})
+
+
 class SetupPy:
     """A setup.py, parsed and never run: the keywords of its ``setup(...)`` calls, and
     :meth:`literal` for a keyword that names a module-level value."""
@@ -254,10 +258,16 @@ class SetupPy:
         parent = parents.get(id(name))
         if isinstance(parent, ast.keyword):
             call = parents.get(id(parent))
-            return isinstance(call, ast.Call) and _called_name(call.func) == "setup"
+            return isinstance(call, ast.Call) and (
+                _called_name(call.func) == "setup" or (isinstance(call.func, ast.Name) and call.func.id == "dict")
+            )
         if isinstance(parent, ast.Attribute):
             return id(parent) in handled
-        return isinstance(parent, (ast.BinOp, ast.Return)) or (
+        if isinstance(parent, ast.Call):  # (`list(BASE)`, `sorted(BASE)`: a copy, or a look)
+            return isinstance(parent.func, ast.Name) and parent.func.id in _COPYING and name in parent.args
+        if isinstance(parent, (ast.comprehension, ast.For)):
+            return parent.iter is name
+        return isinstance(parent, (ast.BinOp, ast.Return, ast.Starred, ast.Compare)) or (
             isinstance(parent, ast.Dict) and any(value is name for value in parent.values)
         )
 
