@@ -19,6 +19,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.external import jsonable, lookup
 from layerlint.layers import is_shared, may_be_in_layered_app
 from layerlint.pathnames import absolute as absolute_path
+from layerlint.pathnames import folder_above
 from layerlint.project import STDLIB_NAMES, folder_parts, module_name
 from layerlint.spelling import WordIndex, has_lone_cr, line_numbers, names_text
 from layerlint.walk import Lines, nodes_of, statements, statements_on
@@ -530,12 +531,13 @@ class FileContext:
         application (layers.py: ``LayerModel.name_to_classify``), as the file itself is."""
         layers = self.settings.layers
         if layers.is_default and may_be_in_layered_app(module):
-            stem = self._module_candidate(module)
-            for path, is_package in ((os.path.join(stem, "__init__.py"), True), (stem + ".py", False)):
-                if self.external("isfile", path):
-                    module = layers.name_to_classify(module, is_package, os.path.dirname(path), self.external)
-                    break
+            path = self.module_source_path(module)
+            if path is not None:
+                module = layers.name_to_classify(
+                    module, path.endswith("__init__.py"), os.path.dirname(path), self.external
+                )
             else:
+                stem = self._module_candidate(module)
                 if self.external("isdir", stem):  # (a namespace package: `repositories/` with no `__init__.py`)
                     module = layers.name_to_classify(module, True, stem, self.external)
         return layers.classify(module)
@@ -643,11 +645,7 @@ class FileContext:
     def _root_folder(self) -> str:
         """The folder dotted module names start from (above this file's top package)."""
         parts = self.module.split(".") if self.module else []
-        depth = len(parts) if self.is_package else len(parts) - 1
-        base = self.folder
-        for _ in range(max(depth, 0)):
-            base = os.path.dirname(base)
-        return base
+        return folder_above(self.folder, len(parts) if self.is_package else len(parts) - 1)
 
     def module_at(self, stem: str) -> str | None:
         """The dotted name of the module at ``stem`` (an absolute path without ``.py``, or a

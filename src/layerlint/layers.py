@@ -19,6 +19,8 @@ import fnmatch
 import os
 from typing import Any, Callable
 
+from layerlint.pathnames import folder_above
+
 LAYER_NAMES = ("routes", "dependencies", "services", "repositories", "models", "schemas", "migrations")
 
 # Position in the call chain: a module may import only layers of a rank >= its own.
@@ -104,18 +106,13 @@ def _name_in_layered_app(module: str, is_package: bool, folder: str, fact: Calla
     folders = len(parts) if is_package else len(parts) - 1
     if not any(part in _PARTS for part in parts[: folders - 2]) or is_test_module(parts):
         return None
-    root = folder
-    for _ in range(folders):
-        root = os.path.dirname(root)
-    span = fact("package_span", folder, root)
+    span = fact("package_span", folder, folder_above(folder, folders))
     above = folders - span
     if span < 1 or above < 2 or parts[above - 1] in _PARTS:
         return None
     if not any(part in _PARTS for part in parts[: above - 1]):
         return None
-    top = folder
-    for _ in range(span - 1):
-        top = os.path.dirname(top)
+    top = folder_above(folder, span - 1)
     if not (fact("layered_app_folder", top) and fact("service_folder", os.path.dirname(top))):
         return None
     return ".".join(parts[above:])

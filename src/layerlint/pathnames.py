@@ -10,6 +10,13 @@ from __future__ import annotations
 import os
 
 
+def folder_above(folder: str, levels: int) -> str:
+    """The folder ``levels`` folders up from ``folder`` (``folder`` itself for 0 or less)."""
+    for _ in range(levels):
+        folder = os.path.dirname(folder)
+    return folder
+
+
 def absolute(path: str | os.PathLike[str]) -> str:
     """``os.path.abspath(path)``: returned as it is when already absolute and normal."""
     text = os.fspath(path)

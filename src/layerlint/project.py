@@ -18,6 +18,7 @@ from typing import Iterator
 from layerlint.config import Settings, load_settings
 from layerlint.external import clear_too, outer_folders, package_chain, package_span
 from layerlint.pathnames import absolute as absolute_path
+from layerlint.pathnames import folder_above
 
 PY_SUFFIXES = (".py", ".pyi")
 STDLIB_NAMES = frozenset(sys.stdlib_module_names)
@@ -142,17 +143,12 @@ def first_party_names(root: Path | None, folder: str) -> frozenset[str]:
         # imported by that name where a namespace package above it is read into the chain)
         span = package_span(folder, str(root))
         if span:
-            top = folder
-            for _ in range(span - 1):
-                top = os.path.dirname(top)
-            names.add(os.path.basename(top))
+            names.add(os.path.basename(folder_above(folder, span - 1)))
     chain = _package_chain(folder)
     if chain:
         names.add(chain[0])
         if root is None:
-            top = folder
-            for _ in range(len(chain) - 1):
-                top = os.path.dirname(top)
+            top = folder_above(folder, len(chain) - 1)
             names.update(_entry_names(Path(os.path.dirname(top)), packages_only=True))
             if not os.path.isfile(os.path.join(top, "__init__.py")):
                 names.update(_entry_names(Path(top), packages_only=True))

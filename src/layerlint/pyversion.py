@@ -224,18 +224,23 @@ class SetupPy:
     def _rebound(self) -> frozenset[str]:
         """Names the module binds more than once, anywhere (a ``def`` again under an ``if``,
         an import, a loop target, a walrus: which one ``setup()`` calls is not read)."""
+        return frozenset(name for name, count in self._binding_counts(set()).items() if count > 1)
+
+    def _binding_counts(self, skip: set[int]) -> Any:
+        """How many times the module binds each name, anywhere (a name stored, a ``def`` or
+        ``class``, an import), the stores of ``skip`` (node ids) aside."""
         import ast
         from collections import Counter
 
         counts: Counter[str] = Counter()
         for node in ast.walk(self.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                counts[node.name] += 1
-            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and id(node) not in skip:
                 counts[node.id] += 1
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                counts[node.name] += 1
             elif isinstance(node, ast.alias):
                 counts[(node.asname or node.name).partition(".")[0]] += 1
-        return frozenset(name for name, count in counts.items() if count > 1)
+        return counts
 
     def _grown_strings(self, name: str, depth: int) -> list[str] | None:
         value = self._grown_lists.get(name)
@@ -277,7 +282,6 @@ class SetupPy:
         otherwise only grown in place -> (the value assigned, what each growth adds: the
         value of ``extend(...)``/``+=``, or ``[x]`` of ``append(x)``)."""
         import ast
-        from collections import Counter
 
         growths: dict[str, list[Any]] = {}
         handled: set[int] = set()  # the nodes naming the list in its growths
@@ -295,7 +299,7 @@ class SetupPy:
                     ast.List(elts=[added], ctx=ast.Load()) if node.func.attr == "append" else added
                 )
                 handled.add(id(node.func))
-        stores: Counter[str] = Counter()
+        stores = self._binding_counts(handled)
         changed: set[str] = set()  # a name used another way through an attribute or a subscript
         parents = {id(child): node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)}
         mutable = {  # (the lists and dicts a name may be changed through another: not a string)
@@ -312,12 +316,6 @@ class SetupPy:
             if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
                 if id(node) not in handled:
                     changed.add(node.value.id)
-            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and id(node) not in handled:
-                stores[node.id] += 1
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                stores[node.name] += 1
-            elif isinstance(node, ast.alias):
-                stores[(node.asname or node.name).partition(".")[0]] += 1
         return {
             stmt.targets[0].id: (stmt.value, growths.get(stmt.targets[0].id, []))
             for stmt in self.tree.body

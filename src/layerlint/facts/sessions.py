@@ -635,12 +635,13 @@ def _session_context_managers(
     def opener(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Callable[[ast.AST], bool]:
         local: dict[str, ast.expr] | None = None  # (`engine = get_engine()`, then `engine.session()`)
         own: dict[str, object] | None = None
+        assigned: dict[str, list[ast.expr]] | None = None
 
         def is_factory(value: ast.expr) -> bool:
             return _makes_sessions(value, resolve, factories, found)
 
         def opens(node: ast.AST) -> bool:
-            nonlocal local, own
+            nonlocal local, own, assigned
             if not isinstance(node, ast.Call):
                 return False
             callee = node.func
@@ -651,7 +652,9 @@ def _session_context_managers(
                     bound = own[callee.id]
                     if isinstance(bound, str):  # (its own import)
                         return bound in SESSION_TYPES or _import_decides(factories, callee.id, bound)
-                    values = _assigned_in(func).get(callee.id, [])
+                    if assigned is None:
+                        assigned = _assigned_in(func)
+                    values = assigned.get(callee.id, [])
                     if isinstance(bound, ast.arg):  # (a parameter: annotated or named a factory, or defaulting to one)
                         default = _parameter_default(func, bound)
                         if (
@@ -726,17 +729,9 @@ def _makes_sessions(
 
 
 def _assigned_in(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[ast.expr]]:
-    """The values a function's own assignments give each name (its nested scopes' aside)."""
+    """The values a function's own statements bind each name to (project_classes.assigned_values)."""
     nested = (*FUNCTION_TYPES, ast.ClassDef)
-    values: dict[str, list[ast.expr]] = {}
-    for stmt in statements(func.body, descend=lambda stmt: not isinstance(stmt, nested)):
-        if isinstance(stmt, ast.Assign):
-            for target in stmt.targets:
-                if isinstance(target, ast.Name):
-                    values.setdefault(target.id, []).append(stmt.value)
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
-            values.setdefault(stmt.target.id, []).append(stmt.value)
-    return values
+    return assigned_values(func, list(statements(func.body, descend=lambda stmt: not isinstance(stmt, nested))))
 
 
 def _parameter_default(func: ast.FunctionDef | ast.AsyncFunctionDef, param: ast.arg) -> ast.expr | None:
