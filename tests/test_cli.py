@@ -142,6 +142,38 @@ def test_a_project_below_whose_configuration_cannot_be_read_leaves_only_its_file
     assert result.exit_code == 1 and "invalid TOML" not in result.output, result.output
 
 
+def test_files_of_a_nested_project_whose_configuration_cannot_be_read_are_an_error_once(tmp_path):
+    # pre-commit names files, not folders: the same as for a folder, the rest is linted
+    project = make_project(tmp_path, files={
+        "app/services/user_service.py": SERVICE_WITH_HTTP,
+        "template/{{cookiecutter.name}}/app/services/a.py": SERVICE_WITH_HTTP,
+        "template/{{cookiecutter.name}}/app/services/b.py": SERVICE_WITH_HTTP,
+    })
+    (project / "template" / "{{cookiecutter.name}}" / "pyproject.toml").write_text("{{ cookiecutter.name }} = 1\n")
+    files = [str(project / "app/services/user_service.py")] + [
+        str(project / "template/{{cookiecutter.name}}/app/services" / name) for name in ("a.py", "b.py")
+    ]
+    result = run("check", *files)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "app/services/user_service.py:1:1: LL105" in result.output
+    assert result.output.count("invalid TOML") == 1
+    assert "a.py:" not in result.output and "b.py:" not in result.output
+    with open(project / "pyproject.toml", "a") as fh:
+        fh.write('extend-exclude = ["template"]\n')
+    from test_config_flag import invoke  # (settings read again)
+
+    result = invoke("check", *files)
+    assert result.exit_code == 1 and "invalid TOML" not in result.output, result.output
+
+
+def test_a_broken_configuration_of_the_only_project_stops_a_run_on_files(tmp_path):
+    project = make_project(tmp_path)
+    (project / "pyproject.toml").write_text("[tool.layerlint\n")
+    result = run("check", str(project / "app/services/user_service.py"))
+    assert result.exit_code == 2 and "invalid TOML" in result.output and "Traceback" not in result.output
+    assert "not linted" not in result.output
+
+
 def test_unknown_code_on_command_line_exits_2(tmp_path):
     result = run("check", "--select", "XX1", str(make_project(tmp_path)))
     assert result.exit_code == 2 and "unknown rule code 'XX1'" in result.output

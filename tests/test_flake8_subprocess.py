@@ -70,3 +70,18 @@ def test_flake8_config_error_is_a_clear_message(tmp_path):
     assert result.returncode != 0
     assert "unknown rule code 'LL999'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_flake8_nested_config_error_in_a_worker_is_flake8s_message_not_a_traceback(tmp_path):
+    # a project below the paths given is first met in a worker of the pool
+    (tmp_path / "pyproject.toml").write_text("[tool.layerlint]\n")
+    nested = tmp_path / "template" / "project"
+    nested.mkdir(parents=True)
+    (nested / "pyproject.toml").write_text('[tool.layerlint]\nselect = ["{{ cookiecutter.codes }}"\n')
+    for folder in (tmp_path, nested):
+        for name in ("a.py", "b.py"):
+            (folder / name).write_text("x = 1\n")
+    result = _flake8("--select=LL", "-j2", ".", cwd=tmp_path)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "invalid TOML" in output and "Traceback" not in output, output

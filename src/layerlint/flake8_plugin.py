@@ -15,7 +15,7 @@ import sys
 from typing import Iterator
 
 from layerlint import __version__
-from layerlint.config import ConfigError
+from layerlint.config import ConfigError, Settings
 from layerlint.engine import SYNTAX_ERROR_CODE, lint_tree
 from layerlint.project import settings_for
 
@@ -49,24 +49,31 @@ class LayerlintChecker:
         self.tree = tree
         self.filename = filename
         self.lines = lines
+        # read here, not in run(): flake8 calls the constructor inside its guard, so an
+        # exception raised here ends the run with flake8's one-line message, not a traceback
+        self.settings = _settings_of(filename)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        try:
-            settings = settings_for(self.filename)
-        except ConfigError as exc:
-            message = str(exc)
-            if message not in _reported_config_errors:
-                _reported_config_errors.add(message)
-                print(f"layerlint: error: {message}", file=sys.stderr)
-            if multiprocessing.current_process().name == "MainProcess":
-                raise SystemExit(2) from None
-            # (a project below the paths given, in a worker of flake8's pool: SystemExit there
-            # ends the worker, never the run, and the pool waits for ever; an exception reaches
-            # flake8, which stops, with its traceback)
-            raise LayerlintConfigError(message) from None
+        settings = self.settings
         codes = settings.codes_for(self.filename) - {SYNTAX_ERROR_CODE}
         result = lint_tree(self.tree, "".join(self.lines), self.filename, settings, codes=codes)
         for error in result.errors:
             print(f"layerlint: internal error in {error.rule} on {error.path}:\n{error.error}", file=sys.stderr)
         for d in result.diagnostics:
             yield d.line, d.col - 1, f"{d.code} {d.message}", type(self)
+
+
+def _settings_of(filename: str) -> Settings:
+    try:
+        return settings_for(filename)
+    except ConfigError as exc:
+        message = str(exc)
+        if message not in _reported_config_errors:
+            _reported_config_errors.add(message)
+            print(f"layerlint: error: {message}", file=sys.stderr)
+        if multiprocessing.current_process().name == "MainProcess":
+            raise SystemExit(2) from None
+        # (a project below the paths given, in a worker of flake8's pool: SystemExit there
+        # ends the worker, never the run, and the pool waits for ever; flake8 turns an
+        # exception into its "failed during execution" message and stops)
+        raise LayerlintConfigError(message) from None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from layerlint.config import ConfigError, Settings, check_codes
 from layerlint.pathnames import absolute as absolute_path
-from layerlint.project import settings_for
+from layerlint.project import project_root, settings_for
 
 # folders never worth walking into, whatever the settings say
 _ALWAYS_SKIP = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules"})
@@ -85,10 +85,36 @@ def discover(paths: list[str], overrides: Overrides) -> Discovery:
             continue
         if os.path.isdir(path):
             _walk(path, overrides, add, found)
-        elif not effective_settings(path, overrides).is_excluded(path):
-            add(path)
+        else:
+            settings = _file_settings(path, overrides, found)
+            if settings is not None and not settings.is_excluded(path):
+                add(path)
     found.files.sort(key=lambda p: p.split(os.sep))
     return found
+
+
+_LEFT_OUT = "{}; its files are not linted (`extend-exclude` leaves the folder out)"
+
+
+def _file_settings(path: str, overrides: Overrides, found: Discovery) -> Settings | None:
+    """The settings of a file given by name; None when it is not to be linted because it
+    belongs to a project nested in another whose configuration cannot be read (pre-commit
+    names the files of a cookiecutter template's Jinja pyproject.toml as it names the rest:
+    an error for that project, once, unless the enclosing project excludes the file)."""
+    try:
+        return effective_settings(path, overrides)
+    except ConfigError as exc:
+        nested_root = project_root(path)
+        if overrides.config_file is not None or nested_root is None:
+            raise  # the --config file, or the only project there is
+        enclosing_root = project_root(nested_root)  # (the folder above the nested project's)
+        if enclosing_root is None:
+            raise
+        enclosing = effective_settings(os.path.join(enclosing_root, "__init__.py"), overrides)
+        message = _LEFT_OUT.format(exc)
+        if not enclosing.is_excluded(path) and message not in found.errors:
+            found.errors.append(message)
+        return None
 
 
 def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
@@ -104,7 +130,7 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
                 raise
             # a project of its own below, whose configuration cannot be read (a cookiecutter
             # template's Jinja pyproject.toml): its files are left out, the rest is linted
-            found.errors.append(f"{exc}; its files are not linted (`extend-exclude` leaves the folder out)")
+            found.errors.append(_LEFT_OUT.format(exc))
             dirs[:] = []
             continue
         kept = []
