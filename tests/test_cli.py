@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -81,6 +82,30 @@ def test_config_select_ignore_and_per_file_ignores(tmp_path):
     assert "LL105" not in result.output and "LL103" in result.output
     project2 = make_project(tmp_path / "p2", '[tool.layerlint.per-file-ignores]\n"app/services/*" = ["LL103", "LL105"]\n')
     assert run("check", str(project2)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "config, options, found",
+    [
+        # the command line is a second layer over the settings, as in ruff (review 121)
+        ('ignore = ["LL105"]\n', ["--select", "LL105"], {"LL105"}),
+        ('ignore = ["LL105"]\n', ["--select", "LL1"], {"LL103", "LL105"}),
+        ('ignore = ["LL1"]\n', ["--extend-select", "LL105"], {"LL105"}),
+        ('select = ["LL103"]\n', ["--extend-select", "LL105"], {"LL103", "LL105"}),
+        ('extend-select = ["LL105"]\nignore = ["LL1"]\n', ["--ignore", "LL103"], {"LL105"}),
+        ('select = ["LL1"]\n', ["--ignore", "LL105"], {"LL103"}),
+        # within one layer the more specific selector wins, ignore at equal specificity
+        ('ignore = ["LL1"]\nextend-select = ["LL105"]\n', [], {"LL105"}),
+        ('select = ["LL105"]\nignore = ["LL1"]\n', [], {"LL105"}),
+        ('select = ["LL1"]\nignore = ["LL105"]\n', [], {"LL103"}),
+        ("", ["--select", "LL105", "--ignore", "LL105"], set()),
+        ("", ["--select", "LL105", "--ignore", "LL1"], {"LL105"}),
+    ],
+)
+def test_command_line_selection_over_the_settings(tmp_path, config, options, found):
+    project = make_project(tmp_path, config)
+    result = run("check", "--no-cache", *options, str(project))
+    assert set(re.findall(r": (LL\d+) ", result.output)) == found, result.output
 
 
 def test_exclude_and_extend_exclude(tmp_path):

@@ -41,6 +41,9 @@ class ConfigError(Exception):
     """A settings problem the user must fix; printed without a traceback, exit 2."""
 
 
+Selection = tuple[tuple[str, ...] | None, tuple[str, ...], tuple[str, ...]]  # select, extend-select, ignore
+
+
 @dataclass
 class Settings:
     """Effective settings for the files under one project root."""
@@ -63,6 +66,8 @@ class Settings:
     # without it, those the project's build configuration declares: sourcefolders.py)
     sources: tuple[Path, ...] = ()
     options: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # --select, --extend-select, --ignore: a second layer of selection over the settings'
+    command_line: Selection | None = None
     _enabled_cache: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict, repr=False)
 
     # -- rule selection -------------------------------------------------
@@ -96,17 +101,12 @@ class Settings:
             return cached
         from layerlint.registry import all_rules
 
-        rules = all_rules()
-        if self.select is None:
-            chosen = {c for c, r in rules.items() if r.default_enabled}
-        else:
-            chosen = {c for c in rules if _selected(c, self.select, rules[c].default_enabled)}
-        chosen |= {c for c in rules if _selected(c, self.extend_select, rules[c].default_enabled)}
-        chosen = {
-            c for c in chosen
-            if not _prefixed(c, self.ignore) and not _prefixed(c, extra_ignore)
-        }
-        result = frozenset(chosen)
+        rules = {code: rule.default_enabled for code, rule in all_rules().items()}
+        chosen = {code for code, default_enabled in rules.items() if default_enabled}
+        chosen = _apply_selection(chosen, (self.select, self.extend_select, self.ignore), rules)
+        if self.command_line is not None:
+            chosen = _apply_selection(chosen, self.command_line, rules)
+        result = frozenset(c for c in chosen if not _prefixed(c, extra_ignore))
         self._enabled_cache[extra_ignore] = result
         return result
 
@@ -181,6 +181,34 @@ def _exclude_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None
 
 
 ALL = "ALL"  # every rule, the opt-in ones too
+
+
+def _apply_selection(chosen: set[str], selection: Selection, default_enabled: dict[str, bool]) -> set[str]:
+    """The codes enabled after one layer of selection (the settings', then the command
+    line's), as ruff resolves them: within the layer, the more specific selector wins
+    (`ignore = ["LL1"]` with `extend-select = ["LL101"]` keeps LL101), ignore at equal
+    specificity; a layer's `select` starts afresh, so `--select LL101` or
+    `--extend-select LL101` re-enables a rule the settings ignore."""
+    select, extend_select, ignore = selection
+    updates: dict[str, bool] = {}
+    selectors = [(p, True) for p in (*(select or ()), *extend_select)] + [(p, False) for p in ignore]
+    for prefix, enable in sorted(selectors, key=lambda item: (_specificity(item[0]), not item[1])):
+        for code, default in default_enabled.items():
+            if _selected(code, (prefix,), default) if enable else _prefixed(code, (prefix,)):
+                updates[code] = enable
+    if select is not None:
+        return {code for code, enable in updates.items() if enable}
+    result = set(chosen)
+    for code, enable in updates.items():
+        if enable:
+            result.add(code)
+        else:
+            result.discard(code)
+    return result
+
+
+def _specificity(prefix: str) -> int:
+    return 0 if prefix == ALL else len(prefix)
 
 
 def _selected(code: str, prefixes: tuple[str, ...], default_enabled: bool) -> bool:

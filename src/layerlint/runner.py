@@ -55,14 +55,8 @@ def effective_settings(path: str, overrides: Overrides) -> Settings:
     cached = _settings_cache.get(key)
     if cached is None:
         changes: dict[str, object] = {"_enabled_cache": {}}
-        if overrides.select is not None:
-            # --select means exactly these: the configured extend-select no longer applies
-            changes["select"] = overrides.select
-            changes["extend_select"] = ()
-        if overrides.ignore is not None:
-            changes["ignore"] = base.ignore + overrides.ignore
-        if overrides.extend_select:
-            changes["extend_select"] = base.extend_select + overrides.extend_select
+        if overrides.select is not None or overrides.ignore is not None or overrides.extend_select:
+            changes["command_line"] = (overrides.select, overrides.extend_select, overrides.ignore or ())
         cached = _settings_cache[key] = dataclasses.replace(base, **changes)
     return cached
 
