@@ -39,3 +39,19 @@ def test_settings_are_read_once_per_project(monkeypatch: pytest.MonkeyPatch):
     assert len(files) > 20 and findings >= 10
     assert loads == [DEMO]  # one read for the whole project
     assert given == [True] * len(files)  # flake8's tree is linted as it is
+
+
+def test_a_file_the_settings_exclude_has_no_findings_under_flake8(tmp_path: Path):
+    # (review 121: flake8 names files as the CLI's command line does; both leave them out)
+    (tmp_path / "pyproject.toml").write_text('[tool.layerlint]\nextend-exclude = ["app/legacy"]\n')
+    source = "from app.repositories.user_repo import UserRepo\n"
+    for folder in ("legacy/routes", "routes"):
+        (tmp_path / "app" / folder).mkdir(parents=True)
+        (tmp_path / "app" / folder / "users.py").write_text(source)
+    project.forget_settings()
+    found = {}
+    for folder in ("legacy/routes", "routes"):
+        path = tmp_path / "app" / folder / "users.py"
+        checker = flake8_plugin.LayerlintChecker(ast.parse(source), str(path), [source])
+        found[folder] = [message.split()[0] for _, _, message, _ in checker.run()]
+    assert found == {"legacy/routes": [], "routes": ["LL101"]}

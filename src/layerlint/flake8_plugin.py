@@ -55,6 +55,8 @@ class LayerlintChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         settings = self.settings
+        if settings.is_excluded(self.filename):  # as the CLI leaves out a file named to it
+            return
         codes = settings.codes_for(self.filename) - {SYNTAX_ERROR_CODE}
         result = lint_tree(self.tree, "".join(self.lines), self.filename, settings, codes=codes)
         for error in result.errors:
