@@ -1,7 +1,8 @@
 """Suppression comments, as flake8 reads them.
 
 ``# noqa`` silences every finding on its line, ``# noqa: LL101,LL105`` (commas
-or spaces) only those codes; ``# layerlint: noqa`` anywhere in a file silences
+or spaces) only those codes (a finding whose statement runs on through a string over
+several lines or a backslash: also the comment of the line where that ends); ``# layerlint: noqa`` anywhere in a file silences
 the whole file, ``# layerlint: noqa: LL301`` only those codes in it. A line that
 is only ``# flake8: noqa`` (flake8's own file-level switch, which ruff honours
 too) silences the whole file, so that the CLI and the flake8 plugin agree.
@@ -67,10 +68,74 @@ def apply_noqa(
     per_line: dict[int, frozenset[str] | None | bool] = {}
     for d in diagnostics:
         if d.line not in per_line:
-            text = lines[d.line - 1] if 0 < d.line <= len(lines) else ""
-            match = _LINE_RE.search(text) if "#" in text else None
-            per_line[d.line] = False if match is None else _codes(match.group("codes"))
+            per_line[d.line] = _line_rule(lines[d.line - 1] if 0 < d.line <= len(lines) else "")
         rule = per_line[d.line]
+        if rule is False and _may_continue(lines[d.line - 1] if 0 < d.line <= len(lines) else ""):
+            rule = _continued_rule(lines, d.line, d.col)
         if rule is False or (rule is not ALL and not _matches(d.code, rule)):
             kept.append(d)
     return kept
+
+
+def _line_rule(text: str) -> frozenset[str] | None | bool:
+    match = _LINE_RE.search(text) if "#" in text else None
+    return False if match is None else _codes(match.group("codes"))
+
+
+def _may_continue(text: str) -> bool:
+    return '"""' in text or "'''" in text or text.rstrip("\r\n").endswith("\\")
+
+
+def _continued_rule(lines: list[str], line: int, col: int) -> frozenset[str] | None | bool:
+    """The noqa of the first later line that the statement reaches through a string running
+    over several lines or a backslash: ``text('''`` ... ``'''))  # noqa: LL106``, where
+    flake8 and ruff read it too (a line broken inside brackets is not: flake8 reads each
+    such line alone)."""
+    last = _last_joined_line(lines, line, col)
+    for number in range(line + 1, last + 1):
+        rule = _line_rule(lines[number - 1])
+        if rule is not False:
+            return rule
+    return False
+
+
+_QUOTE_OR_COMMENT_RE = re.compile(r"\"\"\"|\'\'\'|[\"'#]")
+
+
+def _last_joined_line(lines: list[str], line: int, col: int) -> int:
+    """The last line of what starts at (``line``, ``col``), a token's start, up to the first
+    end of line outside a string and not after a backslash."""
+    index, pos, quote = line - 1, max(col - 1, 0), ""
+    while index < len(lines):
+        text = lines[index].rstrip("\r\n")
+        while True:
+            if not quote:
+                match = _QUOTE_OR_COMMENT_RE.search(text, pos)
+                if match is None or match.group() == "#":
+                    if match is None and text.endswith("\\"):
+                        break  # a backslash joins the next line
+                    return index + 1
+                quote, pos = match.group(), match.end()
+            else:
+                end = _closing_quote(text, pos, quote)
+                if end < 0:
+                    if len(quote) == 3 or text.endswith("\\"):
+                        break  # the string goes on to the next line
+                    return index + 1
+                quote, pos = "", end
+        index, pos = index + 1, 0
+    return len(lines)
+
+
+def _closing_quote(text: str, pos: int, quote: str) -> int:
+    """Where the string ``quote`` opened ends on ``text`` after ``pos`` (the index past
+    it), skipping escaped characters; -1 when it does not end there."""
+    while True:
+        found = text.find(quote, pos)
+        escape = text.find("\\", pos)
+        if found < 0:
+            return -1
+        if 0 <= escape < found:
+            pos = escape + 2
+            continue
+        return found + len(quote)
