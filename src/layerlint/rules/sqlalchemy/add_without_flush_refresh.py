@@ -4,7 +4,8 @@
 In a repositories module, flags `session.add(obj)` (on a known session, see
 LL305) when the enclosing function does not, after the `add`, call
 `flush()` (or `commit()`, which flushes; or the end of a `with session.begin()` /
-`begin_nested()` block holding the `add`, which commits or releases the savepoint) on the
+`begin_nested()` block holding the `add`, which commits or releases the savepoint; or a
+method of the same class that calls one of them, `await self._commit()`) on the
 session and then `refresh(obj)` for that same object. Not flagged: an `obj` handed on after the
 `add` to another function or method that may do the flushing
 (`await self._save(obj)`), or returned by a private helper to its caller
@@ -154,6 +155,9 @@ class AddWithoutFlushRefresh(Rule):
             ):
                 if isinstance(obj, (ast.Name, ast.Attribute)):
                     return  # handed on: the callee may flush and refresh it
+            elif _called_on_self(callee) and self._method_flushes(callee.attr, receiver):
+                if flushed_at is None or _position(call) < flushed_at:
+                    flushed_at = _position(call)  # `await self._commit()`: the class's own helper
         if flushed_at is not None and (
             not isinstance(function, ast.AsyncFunctionDef) or any(position > flushed_at for position in refreshes)
         ):
@@ -169,6 +173,28 @@ class AddWithoutFlushRefresh(Rule):
         outcome = "the repository returns an object" if returned else "the object is left"
         self.report(node, f"`session.add({shown})` without `flush()` then `refresh({shown})`: "
                           f"{outcome} without its database-generated values")
+
+    def _method_flushes(self, name: str, receiver: ast.expr, depth: int = 0) -> bool:
+        """Does the enclosing class's own method ``name`` call ``flush()`` or ``commit()`` on
+        the session (directly, or through another such method of the class)?"""
+        cls = self.ctx.enclosing_class()
+        method = next(
+            (stmt for stmt in cls.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name),
+            None,
+        ) if cls is not None else None
+        if method is None:
+            return False
+        for call in ast.walk(method):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                continue
+            callee = call.func
+            if callee.attr in _FLUSHES and (_same(callee.value, receiver) or holds_session(callee.value, self.ctx)):
+                return True
+            if _called_on_self(callee) and callee.attr != name and depth < 2 and self._method_flushes(
+                callee.attr, receiver, depth + 1
+            ):
+                return True
+        return False
 
     def _block_commit_after(self, function: ast.AST, add: ast.Call, receiver: ast.expr) -> tuple[int, int] | None:
         """Where the innermost ``with <session>.begin()`` (``begin_nested()``) block holding
@@ -214,6 +240,10 @@ class AddWithoutFlushRefresh(Rule):
                 ):
                     return True
         return False
+
+
+def _called_on_self(callee: ast.expr) -> bool:
+    return isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and callee.value.id == "self"
 
 
 def _holds(stmt: ast.stmt, node: ast.AST) -> bool:
