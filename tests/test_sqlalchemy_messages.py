@@ -99,3 +99,10 @@ def test_ll308_says_who_computes_the_default():
         "timestamp default `default=lambda: stamp(timezone.utc) (returns datetime.now(...))` is computed by the "
         "client: use `server_default=func.now()`"
     )
+
+
+def test_ll306_says_with_true_where_the_argument_is_written():
+    # (review 120: "without `expire_on_commit=False`" on `expire_on_commit=True`)
+    found = messages("LL306.py", "LL306")
+    assert found[14].startswith("`async_sessionmaker()` with `expire_on_commit=True`: ")
+    assert all("without `expire_on_commit=False`" in found[line] for line in found if line < 40 and line != 14)

@@ -103,7 +103,9 @@ class SessionExpiresOnCommit(Rule):
                 return
         elif not (isinstance(value, ast.Constant) and value.value is True):
             return
-        self.report(node, f"`{factory}()` without `expire_on_commit=False`: objects expire on commit and "
+        # (review 120: "without" read wrongly where the argument is written, as True)
+        shown = "without `expire_on_commit=False`" if value is None else "with `expire_on_commit=True`"
+        self.report(node, f"`{factory}()` {shown}: objects expire on commit and "
                           "reloading them on attribute access fails under AsyncSession", fix=FIX_UNSAFE)
 
     def _async_factory(self, node: ast.Call) -> str | None:
