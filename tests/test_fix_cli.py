@@ -147,3 +147,16 @@ def test_fix_on_two_processes_matches_one(tmp_path):
         contents.append([(root / name).read_text() for name in sorted(files)])
     assert outputs[0] == outputs[1]
     assert contents[0] == contents[1] and "Optional[str]" not in contents[0][0]
+
+
+def test_a_file_named_twice_through_a_symlink_is_fixed_and_shown_once(tmp_path):
+    # (review 121: --diff showed the file under both paths and counted it twice)
+    root = project(tmp_path, {"app/schemas/user.py": SCHEMA})
+    (root / "app/schemas/alias.py").symlink_to(root / "app/schemas/user.py")
+    diff = run("check", "--diff", str(root))
+    assert diff.output.count("+    bio: str | None = None") == 1, diff.output
+    assert "Would fix 2 findings in 1 file (1 would remain)." in diff.output
+    fixed = run("check", "--fix", "--jobs", "2", str(root))
+    assert fixed.exit_code == 1 and "error" not in fixed.output, fixed.output
+    assert (root / "app/schemas/user.py").read_text() == SCHEMA_FIXED
+    assert (root / "app/schemas/alias.py").is_symlink()

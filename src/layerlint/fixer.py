@@ -409,8 +409,21 @@ def fix_files(
     ``baseline`` hides are left unfixed (they are not reported either)."""
     from layerlint.parallel import map_chunks
 
-    files = map_chunks(_fix_chunk, list(paths), (overrides, unsafe, write, baseline), jobs)
+    files = map_chunks(_fix_chunk, _one_path_per_file(paths), (overrides, unsafe, write, baseline), jobs)
     return FixRun(files, fixes_by_code(files))
+
+
+def _one_path_per_file(paths: Sequence[str]) -> list[str]:
+    """The first of the paths naming each file: a file reached through a symlink too is
+    fixed once, not twice at once by two workers, nor shown twice by ``--diff`` (review 121)."""
+    seen: set[str] = set()
+    kept = []
+    for path in paths:
+        key = os.path.normcase(os.path.realpath(path))
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept
 
 
 def _fix_chunk(
