@@ -28,7 +28,7 @@ from layerlint.facts.project_classes import (
     takes_arguments_of,
 )
 from layerlint.facts.pydantic import locally_rebound
-from layerlint.facts.sessions import classes_by_name, imports_settled, top_level_binding_counts
+from layerlint.facts.sessions import classes_by_name, imports_settled, qualified_here, top_level_binding_counts
 from layerlint.facts.typing import ANNOTATED_NAMES, flat_union, is_none_constant
 from layerlint.spelling import line_numbers, names_text
 from layerlint.walk import Lines, nodes_of, statements, statements_on
@@ -686,7 +686,7 @@ def _find_router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssig
         if id(stmt) not in found
         and isinstance(stmt.value, ast.Call)
         and not unbound.isdisjoint(assigned_names(stmt))
-        and _calls_router_subclass(stmt.value.func, ctx)
+        and (_calls_router_subclass(stmt.value.func, ctx) or _calls_router_factory(stmt.value.func, ctx))
     ]
     if not more:
         return assignments
@@ -743,6 +743,25 @@ def _calls_router_subclass(func: ast.expr, ctx: FileContext) -> bool:
     if not isinstance(func, ast.Name) or f"class {func.id}" not in ctx.source:
         return False
     return ctx.memo(("fastapi.local_router_class", func.id), lambda: _local_router_class(func.id, ctx))
+
+
+def made_by_router_factory(call: ast.Call, ctx: FileContext) -> bool:
+    """Is ``call`` one of a project function that gives a router (what it passes to the
+    router inside, ``default_response_class`` say, is not read)?"""
+    return _calls_router_factory(call.func, ctx)
+
+
+def _calls_router_factory(func: ast.expr, ctx: FileContext) -> bool:
+    """Is ``func`` a project function (imported, or of this module) that gives a router or
+    application: annotated to return FastAPI's class or a project subclass of it (``def
+    create_api_router(prefix: str) -> APIRouter``), or whose body returns a call of one
+    (review 123: deepsel-cms makes every router so)? An outside package's factory is not
+    read."""
+    qualified = qualified_here(func, ctx)
+    if qualified is None or not ctx.is_first_party(qualified):
+        return False
+    returned = provided_class(qualified, ctx) or function_returns_call_of(qualified, ctx, lenient=True)
+    return returned is not None and (returned in ROUTER_CLASSES or _project_router_class(returned, ctx))
 
 
 def _local_router_class(name: str, ctx: FileContext) -> bool:

@@ -1962,7 +1962,7 @@ def calls_local_factory(expr: ast.expr, func: ast.FunctionDef | ast.AsyncFunctio
         return None not in kinds and any(kinds)
     if not isinstance(value, ast.Call):
         return False
-    qualified = _qualified_here(value.func, ctx)  # (a function of this module read as another's would be)
+    qualified = qualified_here(value.func, ctx)  # (a function of this module read as another's would be)
     if qualified in SESSION_FACTORIES:
         return True
     if qualified is None or not ctx.is_first_party(qualified):
@@ -2217,7 +2217,7 @@ def _returned_class(call: ast.Call, ctx: FileContext) -> str | None:
     """The project class a call of a function returns, by the function's annotation
     (``def get_engine() -> Engine``: a function of a project module, or of this one at its
     top level), or the class itself called (``Engine()``); None when not known."""
-    qualified = _qualified_here(call.func, ctx)
+    qualified = qualified_here(call.func, ctx)
     if qualified is None or not ctx.is_first_party(qualified):
         return None
     provided = provided_class(qualified, ctx)
@@ -2229,10 +2229,10 @@ def _returned_class(call: ast.Call, ctx: FileContext) -> str | None:
 def _annotated_class(annotation: ast.expr, ctx: FileContext) -> str | None:
     """The qualified name an annotation gives: imported, or a class of this module's own
     (``m: SessionMaker``, ``class SessionMaker`` above: review 101), also in a string."""
-    return _qualified_here(parsed_annotation(annotation), ctx)
+    return qualified_here(parsed_annotation(annotation), ctx)
 
 
-def _qualified_here(node: ast.expr, ctx: FileContext) -> str | None:
+def qualified_here(node: ast.expr, ctx: FileContext) -> str | None:
     """What a name or dotted name resolves to; for a plain name nothing imports, the
     module's own ``def`` or ``class`` of it (``<module>.<name>``), when the source spells one."""
     qualified = ctx.resolve(node)

@@ -93,6 +93,7 @@ from layerlint.facts.fastapi import (
     imports_routes_router,
     is_response_class,
     keyword,
+    made_by_router_factory,
     may_have_endpoints,
     registration,
     router_annotation,
@@ -169,7 +170,10 @@ class MissingResponseModel(Rule):
         if not found:
             return False
         routers = {id(stmt) for stmt in router_assignments(self.ctx)}
-        return all(id(stmt) in routers and not _has_default_class(stmt.value) for stmt in found)  # type: ignore[attr-defined]
+        return all(
+            id(stmt) in routers and not _may_have_default_class(stmt.value, self.ctx)  # type: ignore[arg-type]
+            for stmt in found
+        )
 
     def _returned_response(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """The response class every ``return`` of the endpoint builds (``RedirectResponse(...)``,
@@ -288,6 +292,12 @@ def _has_default_class(call: ast.Call) -> bool:
     return any(kw.arg is None or kw.arg == "default_response_class" for kw in call.keywords)
 
 
+def _may_have_default_class(call: ast.Call, ctx: FileContext) -> bool:
+    """May the router a call makes have a default response class: passed to it, or made by a
+    project's factory function, whose router call is not read (review 123)?"""
+    return _has_default_class(call) or made_by_router_factory(call, ctx)
+
+
 _Chain = tuple[ast.AST, ...]  # the scopes a statement runs in, the module first
 _Binding = tuple[int, str]  # (id of the scope that binds the name, the name)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -350,7 +360,7 @@ def _scan_scopes(ctx: FileContext) -> _Scopes:
                 found.declared_nonlocal.setdefault(id(scope), set()).update(stmt.names)
             elif id(stmt) in router_statements:
                 assignment: ast.Assign | ast.AnnAssign = stmt  # type: ignore[assignment]
-                has_default = _has_default_class(assignment.value)  # type: ignore[arg-type]
+                has_default = _may_have_default_class(assignment.value, ctx)  # type: ignore[arg-type]
                 found.routers.extend((name, chain, has_default) for name in assigned_names(assignment))
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)) and scope is tree:
                 found.routers.extend((name, chain, False) for name in names if imports_routes_router(name, ctx))
