@@ -8,7 +8,8 @@ project module, read there, re-exports followed: `from app.routing import
 APIRouter`; of any name: `router = ShopRouter()` after `from app.web import
 ShopRouter`, found for a name that receives a route decorator in the module
 or includes such a router; a class whose bases cannot be followed is not known
-to be one), defined in the module, imported from a
+to be one; or made by a project function annotated to return one, or returning
+a call of one: `router = create_api_router("items")`), defined in the module, imported from a
 routes module (spelled like a router, `router`, `app`, `*_router`, or, read there, bound
 to a router whatever its name: `api = APIRouter(prefix="/api")`), or a parameter annotated `APIRouter`/`FastAPI` of a function that
 declares its endpoints on it; or a router held as an attribute of a project
@@ -31,7 +32,9 @@ decorator's: `router.add_api_route(path, handler, ...)` (or `endpoint=handler`),
 module, by a `def` at module level or in a function whose body holds the
 registration (`self.root`, or a name bound twice, is not known). Exempt: a decorator
 with `response_class=`, a router created with `default_response_class=` (or
-unpacking `**`: `FastAPI(**app_kwargs)` may pass one) or
+unpacking `**`: `FastAPI(**app_kwargs)` may pass one), a router made by a project
+function (`router = create_api_router("items")`, annotated `-> APIRouter`: the router
+call inside it is not read), or
 included (in the same module) with one or into such a router (a router held by
 an object: a call that makes it passes `default_response_class=` or unpacks
 `**`, or the module passes one in the call that makes the object, or includes
