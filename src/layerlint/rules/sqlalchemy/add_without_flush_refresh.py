@@ -175,25 +175,39 @@ class AddWithoutFlushRefresh(Rule):
                           f"{outcome} without its database-generated values")
 
     def _method_flushes(self, name: str, receiver: ast.expr, depth: int = 0) -> bool:
-        """Does the enclosing class's own method ``name`` call ``flush()`` or ``commit()`` on
-        the session (directly, or through another such method of the class)?"""
+        """Does the enclosing class's own method ``name`` always call ``flush()`` or
+        ``commit()`` on the session: a statement of its body, of both branches of an
+        ``if``, or of the body of a ``with``/``try``, directly or through another such method
+        of the class (review 122: not one in a branch that may not run, or in a nested
+        function)?"""
         cls = self.ctx.enclosing_class()
         method = next(
             (stmt for stmt in cls.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name),
             None,
         ) if cls is not None else None
-        if method is None:
-            return False
-        for call in ast.walk(method):
-            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
-                continue
-            callee = call.func
-            if callee.attr in _FLUSHES and (_same(callee.value, receiver) or holds_session(callee.value, self.ctx)):
-                return True
-            if _called_on_self(callee) and callee.attr != name and depth < 2 and self._method_flushes(
-                callee.attr, receiver, depth + 1
-            ):
-                return True
+        return method is not None and self._always_flushes(method.body, name, receiver, depth)
+
+    def _always_flushes(self, body: list[ast.stmt], name: str, receiver: ast.expr, depth: int) -> bool:
+        for stmt in body:
+            if isinstance(stmt, ast.If):
+                if self._always_flushes(stmt.body, name, receiver, depth) and self._always_flushes(
+                    stmt.orelse, name, receiver, depth
+                ):
+                    return True
+            elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.Try)):
+                if self._always_flushes(stmt.body, name, receiver, depth):
+                    return True
+            elif isinstance(stmt, ast.Expr):
+                call = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                    continue
+                callee = call.func
+                if callee.attr in _FLUSHES and (_same(callee.value, receiver) or holds_session(callee.value, self.ctx)):
+                    return True
+                if _called_on_self(callee) and callee.attr != name and depth < 2 and self._method_flushes(
+                    callee.attr, receiver, depth + 1
+                ):
+                    return True
         return False
 
     def _block_commit_after(self, function: ast.AST, add: ast.Call, receiver: ast.expr) -> tuple[int, int] | None:
