@@ -291,3 +291,22 @@ def test_noqa_in_any_case_in_a_file_that_is_not_ascii(tmp_path):
     source = "# caf\u00e9 \u2014 \u00e9t\u00e9\n" + SERVICE_WITH_HTTP.replace("HTTPException(code)", "HTTPException(code)  # NoQA")
     result = run("check", str(make_project(tmp_path, files={"app/services/e_service.py": source})))
     assert "e_service.py:2:1: LL105" in result.output and "e_service.py:6" not in result.output
+
+
+def test_a_project_without_pyproject_below_a_build_folder_is_linted(tmp_path, monkeypatch):
+    # (review 122: a CI checkout in /home/travis/build/owner/repo; the default excludes are
+    # matched below the working folder, as in ruff, not against the folders above it)
+    repo = tmp_path / "build" / "owner" / "repo"
+    (repo / "app" / "services").mkdir(parents=True)
+    (repo / "setup.cfg").write_text("[metadata]\nname = x\n")
+    (repo / "app" / "__init__.py").write_text("")
+    (repo / "app" / "services" / "__init__.py").write_text("")
+    (repo / "app" / "services" / "user_service.py").write_text(SERVICE_WITH_HTTP)
+    (repo / "build").mkdir()
+    (repo / "build" / "generated.py").write_text(SERVICE_WITH_HTTP)
+    monkeypatch.chdir(repo)
+    from test_config_flag import invoke  # (settings read again)
+
+    result = invoke("check", ".")
+    assert "app/services/user_service.py:1:1: LL105" in result.output, result.output
+    assert "generated.py" not in result.output  # its own build folder is still left out

@@ -124,9 +124,18 @@ class Settings:
         return self.paths_base if self.paths_base is not None else self.root
 
     def relative(self, path: str | os.PathLike[str]) -> str:
-        """The path relative to :attr:`base`, with ``/``; absolute when not below it."""
+        """The path relative to :attr:`base` (without one, a project with no pyproject.toml:
+        the working folder, as in ruff), with ``/``; absolute when not below it."""
         absolute = absolute_path(path)
         base = self.base
+        if base is None:
+            # (review 122: else the default excludes matched the folders above the project,
+            # as `build` of a CI checkout in /home/travis/build/owner/repo)
+            cwd = os.path.join(os.getcwd(), "")
+            if os.path.normcase(absolute).startswith(os.path.normcase(cwd)):
+                return absolute[len(cwd):].replace(os.sep, "/")
+            if os.path.normcase(os.path.join(absolute, "")) == os.path.normcase(cwd):
+                return "."
         if base is not None and os.path.isabs(base):
             root = self.__dict__.get("_root_prefix")
             if root is None:
