@@ -55,3 +55,17 @@ def test_a_file_the_settings_exclude_has_no_findings_under_flake8(tmp_path: Path
         checker = flake8_plugin.LayerlintChecker(ast.parse(source), str(path), [source])
         found[folder] = [message.split()[0] for _, _, message, _ in checker.run()]
     assert found == {"legacy/routes": [], "routes": ["LL101"]}
+
+
+def test_a_nested_project_that_cannot_be_read_and_is_excluded_has_no_findings(tmp_path: Path):
+    # (review 122: the plugin failed before it checked the enclosing project's excludes)
+    (tmp_path / "pyproject.toml").write_text('[tool.layerlint]\nextend-exclude = ["template"]\n')
+    nested = tmp_path / "template" / "proj"
+    (nested / "app" / "routes").mkdir(parents=True)
+    (nested / "pyproject.toml").write_text("{{ cookiecutter.name }} = 1\n")
+    source = "from app.repositories.user_repo import UserRepo\n"
+    path = nested / "app" / "routes" / "users.py"
+    path.write_text(source)
+    project.forget_settings()
+    checker = flake8_plugin.LayerlintChecker(ast.parse(source), str(path), [source])
+    assert list(checker.run()) == []

@@ -124,3 +124,21 @@ def test_fix_on_stdin_prints_the_fixed_buffer(tmp_path, monkeypatch):
         main, ["check", "--diff", "--stdin-filename", "app/util.py", "-"], input=buffer
     )
     assert diff.exit_code == 1 and "+def f(x: int | None) -> None:" in diff.stdout
+
+
+def test_stdin_in_a_nested_project_that_cannot_be_read(project):
+    # (review 122) as the same file named on the command line: left out where the enclosing
+    # project excludes it, else the nested project's error; --fix gives the buffer back
+    nested = project / "template" / "{{cookiecutter.name}}"
+    (nested / "app" / "routes").mkdir(parents=True)
+    (nested / "pyproject.toml").write_text("{{ cookiecutter.name }} = 1\n")
+    name = "template/{{cookiecutter.name}}/app/routes/users.py"
+    (project / name).write_text(BUFFER)
+    unexcluded = CliRunner().invoke(main, ["check", "--stdin-filename", name, "-"], input=BUFFER)
+    assert unexcluded.exit_code == 2 and "invalid TOML" in unexcluded.output
+    (project / "pyproject.toml").write_text('[tool.layerlint]\nextend-exclude = ["template"]\n')
+    _forget_settings()
+    excluded = CliRunner().invoke(main, ["check", "--stdin-filename", name, "-"], input=BUFFER)
+    assert excluded.exit_code == 0 and "0 files checked" in excluded.output, excluded.output
+    fixed = CliRunner().invoke(main, ["check", "--fix", "--stdin-filename", name, "-"], input=BUFFER)
+    assert fixed.exit_code == 0 and fixed.output == BUFFER

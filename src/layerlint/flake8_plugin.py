@@ -18,8 +18,10 @@ from layerlint import __version__
 from layerlint.config import ConfigError, Settings
 from layerlint.engine import SYNTAX_ERROR_CODE, lint_tree
 from layerlint.project import settings_for
+from layerlint.runner import Overrides, file_settings
 
 _reported_config_errors: set[str] = set()
+_NO_OVERRIDES = Overrides()  # (flake8's own options select; the settings are the project's)
 
 
 class LayerlintConfigError(Exception):
@@ -37,9 +39,11 @@ class LayerlintChecker:
         end the run with the message and exit status 2 (in a worker, ending the run is not
         the plugin's to do: review 119 saw ``flake8 -j2`` wait for ever)."""
         for path in getattr(options, "filenames", None) or ["."]:
-            target = os.path.join(path, "__init__.py") if os.path.isdir(path) else path
             try:
-                settings_for(target)
+                if os.path.isdir(path):
+                    settings_for(os.path.join(path, "__init__.py"))
+                else:
+                    file_settings(path, _NO_OVERRIDES)
             except ConfigError as exc:
                 _reported_config_errors.add(str(exc))
                 print(f"layerlint: error: {exc}", file=sys.stderr)
@@ -55,7 +59,7 @@ class LayerlintChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         settings = self.settings
-        if settings.is_excluded(self.filename):  # as the CLI leaves out a file named to it
+        if settings is None or settings.is_excluded(self.filename):  # as the CLI leaves out a file named to it
             return
         codes = settings.codes_for(self.filename) - {SYNTAX_ERROR_CODE}
         result = lint_tree(self.tree, "".join(self.lines), self.filename, settings, codes=codes)
@@ -65,9 +69,11 @@ class LayerlintChecker:
             yield d.line, d.col - 1, f"{d.code} {d.message}", type(self)
 
 
-def _settings_of(filename: str) -> Settings:
+def _settings_of(filename: str) -> Settings | None:
+    """The file's settings; None when it belongs to a nested project whose configuration
+    cannot be read and the enclosing project excludes it (as the CLI leaves it out)."""
     try:
-        return settings_for(filename)
+        return file_settings(filename, _NO_OVERRIDES)
     except ConfigError as exc:
         message = str(exc)
         if message not in _reported_config_errors:

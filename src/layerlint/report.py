@@ -21,7 +21,7 @@ from layerlint.diagnostics import Diagnostic
 from layerlint.engine import FileResult, decode_source, lint_source
 from layerlint.fixes import is_applicable
 from layerlint.output import FORMATS, HUMAN_FORMATS, renderer, statistics, text
-from layerlint.runner import Discovery, Overrides, display, effective_settings
+from layerlint.runner import Discovery, Overrides, display, file_settings
 from layerlint.sources import SourceLines
 
 if TYPE_CHECKING:
@@ -115,8 +115,8 @@ def lint_stdin(overrides: Overrides, opts: ReportOptions, sources: SourceLines) 
     buffer = getattr(stdin, "buffer", None)
     data = buffer.read() if buffer is not None else stdin.read().encode("utf-8")
     name = opts.stdin_filename or "-"
-    settings = effective_settings(name, overrides)
-    if opts.stdin_filename and settings.is_excluded(name):
+    settings = file_settings(name, overrides)
+    if settings is None or (opts.stdin_filename and settings.is_excluded(name)):
         return Discovery(), []
     shown = display(name) if opts.stdin_filename else "-"
     try:
@@ -139,7 +139,10 @@ def fix_stdin(
     buffer = getattr(stdin, "buffer", None)
     data = buffer.read() if buffer is not None else stdin.read().encode("utf-8")
     name = opts.stdin_filename or "-"
-    settings = effective_settings(name, overrides)
+    settings = file_settings(name, overrides)
+    if settings is None or (opts.stdin_filename and settings.is_excluded(name)):
+        click.echo(data, nl=False)  # excluded: given back as it came (bytes: as they are)
+        return 0
     shown = display(name) if opts.stdin_filename else "-"
     try:
         original, _encoding, _bom = decode(data)

@@ -90,11 +90,17 @@ def discover(paths: list[str], overrides: Overrides) -> Discovery:
 _LEFT_OUT = "{}; its files are not linted (`extend-exclude` leaves the folder out)"
 
 
-def _file_settings(path: str, overrides: Overrides, found: Discovery) -> Settings | None:
-    """The settings of a file given by name; None when it is not to be linted because it
-    belongs to a project nested in another whose configuration cannot be read (pre-commit
-    names the files of a cookiecutter template's Jinja pyproject.toml as it names the rest:
-    an error for that project, once, unless the enclosing project excludes the file)."""
+class NestedConfigError(ConfigError):
+    """The configuration of a project nested in another cannot be read (a cookiecutter
+    template's Jinja pyproject.toml): its files are left out, the rest is linted."""
+
+
+def file_settings(path: str, overrides: Overrides) -> Settings | None:
+    """The settings of a file given by name (pre-commit names the files of a nested project
+    as it names the rest). None when they cannot be read, the file belongs to a project
+    nested in another, and that enclosing project excludes it. :class:`NestedConfigError`
+    when it does not exclude it; the plain :class:`ConfigError` for the only project there
+    is, or a ``--config`` file."""
     try:
         return effective_settings(path, overrides)
     except ConfigError as exc:
@@ -105,8 +111,18 @@ def _file_settings(path: str, overrides: Overrides, found: Discovery) -> Setting
         if enclosing_root is None:
             raise
         enclosing = effective_settings(os.path.join(enclosing_root, "__init__.py"), overrides)
+        if enclosing.is_excluded(path):
+            return None
+        raise NestedConfigError(str(exc)) from None
+
+
+def _file_settings(path: str, overrides: Overrides, found: Discovery) -> Settings | None:
+    """:func:`file_settings`, a nested project's error noted once (the file left out)."""
+    try:
+        return file_settings(path, overrides)
+    except NestedConfigError as exc:
         message = _LEFT_OUT.format(exc)
-        if not enclosing.is_excluded(path) and message not in found.errors:
+        if message not in found.errors:
             found.errors.append(message)
         return None
 
