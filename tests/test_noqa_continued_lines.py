@@ -3,6 +3,7 @@ covers the statement's first line, as flake8 and ruff read it (review 121)."""
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
@@ -14,7 +15,7 @@ from layerlint.noqa import apply_noqa
 def _kept(source: str, line: int, col: int, code: str = "LL106") -> bool:
     source = textwrap.dedent(source)
     finding = Diagnostic(code, "m", "f.py", line, col, line, col + 1)
-    return apply_noqa([finding], source, source.splitlines(keepends=True)) == [finding]
+    return apply_noqa([finding], source, source.splitlines(keepends=True), ast.parse(source)) == [finding]
 
 
 SILENCED = [
@@ -100,3 +101,57 @@ def test_a_noqa_after_the_joined_lines_silences_the_first(source, line, col):
 @pytest.mark.parametrize("source, line, col, code", KEPT)
 def test_other_lines_keep_their_findings(source, line, col, code):
     assert _kept(source, line, col, code)
+
+
+REVIEW_122_SILENCED = [
+    # a finding inside the string, the comment after its end
+    ('''\
+    label = f"""
+        {Optional[int]}
+    """  # noqa: LL501
+    ''', 2, 6, "LL501"),
+    # lines ended by CR LF
+    (SILENCED[0][0].replace("\n", "\r\n"), 1, 16, "LL106"),
+]
+
+REVIEW_122_KEPT = [
+    # a finding inside an f-string on one line: a later line's noqa is another run's (the
+    # closing quotes were read as opening ones)
+    ('''\
+    logger.info(f"""received {body.dict()}""")
+    legacy = {"name": body.name}
+    return body.dict() | legacy  # noqa: LL203
+    ''', 1, 27, "LL203"),
+    ('''\
+    label = f"""{Optional[int]}"""
+    value: Optional[int] = None  # noqa: LL501
+    ''', 1, 14, "LL501"),
+]
+
+
+@pytest.mark.parametrize("source, line, col, code", REVIEW_122_SILENCED)
+def test_review_122_silenced(source, line, col, code):
+    assert not _kept(source, line, col, code)
+
+
+@pytest.mark.parametrize("source, line, col, code", REVIEW_122_KEPT)
+def test_review_122_kept(source, line, col, code):
+    assert _kept(source, line, col, code)
+
+
+def test_two_runs_in_one_statement():
+    # each string over several lines makes its own run, as flake8 reads them
+    source = 'x = (len("""\n""") +\n  len(str(Optional[int])) + len("""\n"""))  # noqa: LL501\n'
+    assert not _kept(source, 3, 11, "LL501")
+    assert _kept(source, 1, 5, "LL501")
+
+
+def test_the_engine_gives_the_tree_that_finds_the_statement():
+    from layerlint.config import Settings
+    from layerlint.engine import lint_source
+
+    source = 'from typing import Optional\n\nvalue: Optional[int] = len("""\nabc\n""")  # noqa: LL501\n'
+    found = lint_source(source, "app/schemas/x.py", Settings(), codes=frozenset({"LL501"}))
+    assert found.diagnostics == []
+    unsilenced = lint_source(source.replace("  # noqa: LL501", ""), "app/schemas/x.py", Settings(), codes=frozenset({"LL501"}))
+    assert [d.line for d in unsilenced.diagnostics] == [3]

@@ -274,7 +274,10 @@ def _gate_and_walk(ctx: FileContext, parser: _Parser | None, codes: frozenset[st
     elif parser is not None and not ctx.parsed and SYNTAX_ERROR_CODE in codes:
         parser.check()  # no rule applies: no walk, and no tree to build
     if ctx.diagnostics:
-        result.diagnostics = sorted(apply_noqa(ctx.diagnostics, ctx.source, lambda: ctx.lines), key=Diagnostic.sort_key)
+        tree = ctx.tree if ctx.parsed else None
+        result.diagnostics = sorted(
+            apply_noqa(ctx.diagnostics, ctx.source, lambda: ctx.lines, tree), key=Diagnostic.sort_key
+        )
     if ctx.external_facts:
         result.facts = ctx.recorded_facts()
 

@@ -10,8 +10,11 @@ too) silences the whole file, so that the CLI and the flake8 plugin agree.
 
 from __future__ import annotations
 
+import ast
+import io
 import re
-from typing import Callable
+import tokenize
+from typing import Callable, Iterator
 
 from layerlint.diagnostics import Diagnostic
 
@@ -51,10 +54,14 @@ def _may_hold_noqa(source: str) -> bool:
 
 
 def apply_noqa(
-    diagnostics: list[Diagnostic], source: str, lines: list[str] | Callable[[], list[str]]
+    diagnostics: list[Diagnostic],
+    source: str,
+    lines: list[str] | Callable[[], list[str]],
+    tree: ast.Module | None = None,
 ) -> list[Diagnostic]:
     """Drop the diagnostics that a noqa comment silences (``lines``: the source's lines, or
-    what gives them: a file without ``noqa`` never needs them)."""
+    what gives them: a file without ``noqa`` never needs them; ``tree``: the source's, when
+    it parses, which finds the statement of a noqa comment after several lines)."""
     if not diagnostics or not _may_hold_noqa(source):  # (a file suppression spells noqa too)
         return diagnostics
     whole = file_suppression(source)
@@ -66,12 +73,17 @@ def apply_noqa(
         lines = lines()
     kept = []
     per_line: dict[int, frozenset[str] | None | bool] = {}
+    joined: dict[int, tuple[int, int]] | None = None  # (read once, when a finding needs it)
     for d in diagnostics:
         if d.line not in per_line:
             per_line[d.line] = _line_rule(lines[d.line - 1] if 0 < d.line <= len(lines) else "")
         rule = per_line[d.line]
-        if rule is False and _may_continue(lines[d.line - 1] if 0 < d.line <= len(lines) else ""):
-            rule = _continued_rule(lines, d.line, d.col)
+        if rule is False:
+            if joined is None:
+                joined = _joined_lines(source, lines, tree)
+            span = joined.get(d.line)
+            if span is not None:
+                rule = _span_rule(lines, span)
         if rule is False or (rule is not ALL and not _matches(d.code, rule)):
             kept.append(d)
     return kept
@@ -82,60 +94,92 @@ def _line_rule(text: str) -> frozenset[str] | None | bool:
     return False if match is None else _codes(match.group("codes"))
 
 
-def _may_continue(text: str) -> bool:
-    return '"""' in text or "'''" in text or text.rstrip("\r\n").endswith("\\")
-
-
-def _continued_rule(lines: list[str], line: int, col: int) -> frozenset[str] | None | bool:
-    """The noqa of the first later line that the statement reaches through a string running
-    over several lines or a backslash: ``text('''`` ... ``'''))  # noqa: LL106``, where
-    flake8 and ruff read it too (a line broken inside brackets is not: flake8 reads each
-    such line alone)."""
-    last = _last_joined_line(lines, line, col)
-    for number in range(line + 1, last + 1):
+def _span_rule(lines: list[str], span: tuple[int, int]) -> frozenset[str] | None | bool:
+    """The first noqa comment of lines that flake8 reads as one (its text joined)."""
+    for number in range(span[0], span[1] + 1):
         rule = _line_rule(lines[number - 1])
         if rule is not False:
             return rule
     return False
 
 
-_QUOTE_OR_COMMENT_RE = re.compile(r"\"\"\"|\'\'\'|[\"'#]")
+def _joined_lines(source: str, lines: list[str], tree: ast.Module | None) -> dict[int, tuple[int, int]]:
+    """Each line of a run of lines that flake8 reads together for ``noqa`` (the tokens
+    between two ends of line: a string over several lines, a backslash) -> the run's first
+    and last line; runs of one line are left out. Only the statements whose noqa comment
+    may end such a run are tokenized: a comment on a line holding triple quotes, or after
+    a backslash (tokenizing every file that spells noqa would cost 1.6% of a run)."""
+    runs: dict[int, tuple[int, int]] = {}
+    if tree is None:
+        return runs
+    for number in _noqa_lines(source, lines):
+        if number not in runs and _may_end_a_run(lines, number):
+            span = _statement_lines(tree.body, number)
+            if span is not None:
+                runs.update(_runs(lines, *span))
+    return runs
 
 
-def _last_joined_line(lines: list[str], line: int, col: int) -> int:
-    """The last line of what starts at (``line``, ``col``), a token's start, up to the first
-    end of line outside a string and not after a backslash."""
-    index, pos, quote = line - 1, max(col - 1, 0), ""
-    while index < len(lines):
-        text = lines[index].rstrip("\r\n")
-        while True:
-            if not quote:
-                match = _QUOTE_OR_COMMENT_RE.search(text, pos)
-                if match is None or match.group() == "#":
-                    if match is None and text.endswith("\\"):
-                        break  # a backslash joins the next line
-                    return index + 1
-                quote, pos = match.group(), match.end()
-            else:
-                end = _closing_quote(text, pos, quote)
-                if end < 0:
-                    if len(quote) == 3 or text.endswith("\\"):
-                        break  # the string goes on to the next line
-                    return index + 1
-                quote, pos = "", end
-        index, pos = index + 1, 0
-    return len(lines)
-
-
-def _closing_quote(text: str, pos: int, quote: str) -> int:
-    """Where the string ``quote`` opened ends on ``text`` after ``pos`` (the index past
-    it), skipping escaped characters; -1 when it does not end there."""
+def _statement_lines(body: list[ast.stmt], line: int) -> tuple[int, int] | None:
+    """The first and last line of the innermost statement holding ``line`` (of a compound
+    statement, its header: decorators to the line before its body)."""
+    found = None
     while True:
-        found = text.find(quote, pos)
-        escape = text.find("\\", pos)
-        if found < 0:
-            return -1
-        if 0 <= escape < found:
-            pos = escape + 2
-            continue
-        return found + len(quote)
+        stmt = next((s for s in body if _first_line(s) <= line <= (s.end_lineno or s.lineno)), None)
+        if stmt is None:
+            return found
+        blocks = [block for block in _blocks(stmt) if block]
+        body_start = min((block[0].lineno for block in blocks), default=None)
+        if body_start is None or line < body_start:
+            return _first_line(stmt), max(_first_line(stmt), (body_start or (stmt.end_lineno or stmt.lineno) + 1) - 1)
+        body = [inner for block in blocks for inner in block]
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    return min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    blocks = [getattr(stmt, name, None) or [] for name in ("body", "orelse", "finalbody")]
+    blocks += [handler.body for handler in getattr(stmt, "handlers", ())]
+    blocks += [case.body for case in getattr(stmt, "cases", ())]
+    return blocks
+
+
+def _runs(lines: list[str], first: int, last: int) -> dict[int, tuple[int, int]]:
+    """flake8's runs of lines ``first`` to ``last`` (a statement, tokenized alone)."""
+    text = "\n".join(line.rstrip("\r\n") for line in [lines[first - 1].lstrip(), *lines[first:last]])
+    runs: dict[int, tuple[int, int]] = {}
+    start, end = last + 2, -1
+    offset = first - 1
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text + "\n").readline):
+            kind = token.type
+            if kind == tokenize.ENDMARKER or kind == tokenize.DEDENT:
+                continue
+            start, end = min(start, token.start[0] + offset), max(end, token.end[0] + offset)
+            if kind == tokenize.NL or kind == tokenize.NEWLINE:
+                if end > start:
+                    runs.update(dict.fromkeys(range(start, end + 1), (start, end)))
+                start, end = last + 2, -1
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return {}  # (what does not tokenize: each line read alone)
+    return runs
+
+
+def _noqa_lines(source: str, lines: list[str]) -> Iterator[int]:
+    """The numbers of the lines holding a noqa comment, in order."""
+    if "\r" in source:  # (lines counted as Python counts them)
+        yield from (number for number, text in enumerate(lines, 1) if _line_rule(text) is not False)
+        return
+    line, at = 1, 0
+    for match in _LINE_RE.finditer(source):
+        line += source.count("\n", at, match.start())
+        at = match.start()
+        yield line
+
+
+def _may_end_a_run(lines: list[str], number: int) -> bool:
+    text = lines[number - 1] if 0 < number <= len(lines) else ""
+    before = lines[number - 2] if 1 < number <= len(lines) + 1 else ""
+    return '"""' in text or "'''" in text or before.rstrip().endswith("\\")
