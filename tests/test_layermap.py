@@ -243,3 +243,21 @@ def _layers_of(tmp_path, monkeypatch, files: dict[str, str]) -> str:
     """The text output of `layerlint layers` on a scratch project of ``files``."""
     monkeypatch.chdir(make_project(tmp_path, "", files))
     return CliRunner().invoke(main, ["layers"]).output
+
+
+def test_a_module_of_another_layer_declaring_endpoints_is_marked_route_code(tmp_path, monkeypatch):
+    # (review 123: greatapi's admin.views.models declares endpoints; LL102 reads it as route
+    # code, which the listing now says)
+    files = {
+        "app/__init__.py": "",
+        "app/admin/__init__.py": "",
+        "app/admin/models.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+        "@router.get('/models')\nasync def models() -> list[str]:\n    return []\n",
+        "app/models/__init__.py": "",
+        "app/models/user.py": "class User:\n    pass\n",
+    }
+    root = make_project(tmp_path, files=files)
+    monkeypatch.chdir(root)
+    out = CliRunner().invoke(main, ["layers", "."]).output
+    marked = [line.split()[1] for line in out.splitlines() if line.endswith("(declares endpoints: route code to the layer rules)")]
+    assert marked == ["app.admin.models"]

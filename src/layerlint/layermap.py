@@ -45,6 +45,9 @@ class Module:
     path: str
     module: str
     layer: str | None
+    # a module of another layer that declares endpoints: route code to the layer rules, whatever
+    # its name says (review 123: a `models.py` of admin views read as models by a reader)
+    route_code: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ def build(paths: list[str], overrides: Overrides) -> LayerMap:
             source, tree = "", ast.Module(body=[], type_ignores=[])
             result.unparsed.append(shown)
         ctx = FileContext(path, source, tree, effective_settings(path, overrides), display_path=shown)
-        result.modules.append(Module(shown, ctx.module, ctx.layer))
+        route_code = ctx.layer not in (None, "routes") and defines_endpoints(ctx)
+        result.modules.append(Module(shown, ctx.module, ctx.layer, route_code))
         source_layer = ctx.layer or NONE
         for node in ast.walk(tree):
             if not isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -142,7 +146,8 @@ def render_text(layer_map: LayerMap) -> str:
     out.append(f"Modules ({len(modules)}):")
     for layer in (*LAYER_NAMES, NONE):
         for module in by_layer.get(layer, ()):
-            out.append(f"  {layer:<13} {module.module or '?':<40} {module.path}")
+            note = "  (declares endpoints: route code to the layer rules)" if module.route_code else ""
+            out.append(f"  {layer:<13} {module.module or '?':<40} {module.path}{note}")
     out.append("")
     edges = layer_map.sorted_edges()
     out.append("Layer imports (importing layer -> imported layer: import statements):")
