@@ -112,31 +112,54 @@ def _joined_lines(source: str, lines: list[str], tree: ast.Module | None) -> dic
     runs: dict[int, tuple[int, int]] = {}
     if tree is None:
         return runs
+    done: set[tuple[int, int]] = set()  # (review 124: a statement tokenized once per noqa line)
     for number in _noqa_lines(source, lines):
         if number not in runs and _may_end_a_run(lines, number):
-            span = _statement_lines(tree.body, number)
-            if span is not None:
+            span = _statement_lines(tree.body, number, lines)
+            if span is not None and span not in done:
+                done.add(span)
                 runs.update(_runs(lines, *span))
     return runs
 
 
-def _statement_lines(body: list[ast.stmt], line: int) -> tuple[int, int] | None:
-    """The first and last line of the innermost statement holding ``line`` (of a compound
-    statement, its header: decorators to the line before its body)."""
-    found = None
+def _statement_lines(body: list[ast.stmt], line: int, lines: list[str]) -> tuple[int, int] | None:
+    """The lines to tokenize for a noqa comment on ``line``: the innermost simple statement
+    holding it; a compound statement's header (decorators to the line before its body, or
+    to the body's first line where the body starts on the header's: ``if f(...): pass``);
+    the whole compound statement where the line is in none of its blocks (an ``except`` or
+    ``case`` header). A statement starting on the line where its header ends starts there."""
+    header_first = None
     while True:
-        stmt = next((s for s in body if _first_line(s) <= line <= (s.end_lineno or s.lineno)), None)
+        stmt = next((s for s in body if _first_line(s) <= line <= _last_line(s)), None)
         if stmt is None:
-            return found
+            return None
+        first = _first_line(stmt)
+        if header_first is not None and _after_code(lines, stmt):
+            first = header_first
         blocks = [block for block in _blocks(stmt) if block]
-        body_start = min((block[0].lineno for block in blocks), default=None)
-        if body_start is None or line < body_start:
-            return _first_line(stmt), max(_first_line(stmt), (body_start or (stmt.end_lineno or stmt.lineno) + 1) - 1)
+        if not blocks:
+            return first, _last_line(stmt)
+        opening = min((block[0] for block in blocks), key=lambda inner: inner.lineno)
+        if line < opening.lineno:
+            return first, max(first, opening.lineno - (0 if _after_code(lines, opening) else 1))
         body = [inner for block in blocks for inner in block]
+        if not any(_first_line(inner) <= line <= _last_line(inner) for inner in body):
+            return first, _last_line(stmt)
+        header_first = first
 
 
 def _first_line(stmt: ast.stmt) -> int:
     return min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+
+
+def _last_line(stmt: ast.stmt) -> int:
+    return stmt.end_lineno or stmt.lineno
+
+
+def _after_code(lines: list[str], stmt: ast.stmt) -> bool:
+    """Does the statement start after other code on its line (``if x: pass``, ``a; b``)?"""
+    text = lines[stmt.lineno - 1] if 0 < stmt.lineno <= len(lines) else ""
+    return bool(text[: stmt.col_offset].strip())
 
 
 def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
@@ -147,8 +170,13 @@ def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
 
 
 def _runs(lines: list[str], first: int, last: int) -> dict[int, tuple[int, int]]:
-    """flake8's runs of lines ``first`` to ``last`` (a statement, tokenized alone)."""
-    text = "\n".join(line.rstrip("\r\n") for line in [lines[first - 1].lstrip(), *lines[first:last]])
+    """flake8's runs of lines ``first`` to ``last`` (a statement, tokenized alone, its
+    first line's indentation taken off every line that has it)."""
+    chosen = [line.rstrip("\r\n") for line in lines[first - 1:last]]
+    indent = chosen[0][: len(chosen[0]) - len(chosen[0].lstrip())] if chosen else ""
+    if indent:
+        chosen = [line[len(indent):] if line.startswith(indent) else line for line in chosen]
+    text = "\n".join(chosen)
     runs: dict[int, tuple[int, int]] = {}
     start, end = last + 2, -1
     offset = first - 1
