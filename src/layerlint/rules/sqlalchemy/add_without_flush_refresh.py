@@ -5,7 +5,8 @@ In a repositories module, flags `session.add(obj)` (on a known session, see
 LL305) when the enclosing function does not, after the `add`, call
 `flush()` (or `commit()`, which flushes; or the end of a `with session.begin()` /
 `begin_nested()` block holding the `add`, which commits or releases the savepoint; or a
-method of the same class that calls one of them, `await self._commit()`) on the
+method of the same class that calls one of them on every way it returns, `await
+self._commit()`) on the
 session and then `refresh(obj)` for that same object. Not flagged: an `obj` handed on after the
 `add` to another function or method that may do the flushing
 (`await self._save(obj)`), or returned by a private helper to its caller
@@ -175,40 +176,58 @@ class AddWithoutFlushRefresh(Rule):
                           f"{outcome} without its database-generated values")
 
     def _method_flushes(self, name: str, receiver: ast.expr, depth: int = 0) -> bool:
-        """Does the enclosing class's own method ``name`` always call ``flush()`` or
-        ``commit()`` on the session: a statement of its body, of both branches of an
-        ``if``, or of the body of a ``with``/``try``, directly or through another such method
-        of the class (review 122: not one in a branch that may not run, or in a nested
-        function)?"""
+        """Does the enclosing class's own method ``name`` flush (or commit) the session on
+        every way it returns: the call as a statement, awaited, returned or assigned; in both
+        branches of an ``if``; in a ``with`` or ``try`` body or a ``finally``; directly or
+        through another such method of the class (review 122: not in a branch that may not
+        run, nor in a nested function; review 124: not after an early ``return``)?"""
         cls = self.ctx.enclosing_class()
         method = next(
             (stmt for stmt in cls.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name),
             None,
         ) if cls is not None else None
-        return method is not None and self._always_flushes(method.body, name, receiver, depth)
+        return method is not None and self._outcome(method.body, name, receiver, depth) == _FLUSHED
 
-    def _always_flushes(self, body: list[ast.stmt], name: str, receiver: ast.expr, depth: int) -> bool:
+    def _outcome(self, body: list[ast.stmt], name: str, receiver: ast.expr, depth: int) -> str:
+        """:data:`_FLUSHED` when every way through ``body`` flushes before it ends (or
+        raises), :data:`_LEAVES` when one may return without a flush, else :data:`_FALLS`."""
         for stmt in body:
+            if isinstance(stmt, (ast.Expr, ast.Return, ast.Assign, ast.AnnAssign)) and self._flushing_call(
+                stmt.value, name, receiver, depth
+            ):
+                return _FLUSHED
+            if isinstance(stmt, ast.Return):
+                return _LEAVES
+            if isinstance(stmt, ast.Raise):
+                return _RAISES
             if isinstance(stmt, ast.If):
-                if self._always_flushes(stmt.body, name, receiver, depth) and self._always_flushes(
-                    stmt.orelse, name, receiver, depth
-                ):
-                    return True
+                outcomes = {self._outcome(stmt.body, name, receiver, depth), self._outcome(stmt.orelse, name, receiver, depth)}
+                if outcomes <= {_FLUSHED, _RAISES}:
+                    return _FLUSHED if _FLUSHED in outcomes else _RAISES
+                if _LEAVES in outcomes:
+                    return _LEAVES
+            elif isinstance(stmt, ast.Try) and self._outcome(stmt.finalbody, name, receiver, depth) == _FLUSHED:
+                return _FLUSHED
             elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.Try)):
-                if self._always_flushes(stmt.body, name, receiver, depth):
-                    return True
-            elif isinstance(stmt, ast.Expr):
-                call = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
-                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
-                    continue
-                callee = call.func
-                if callee.attr in _FLUSHES and (_same(callee.value, receiver) or holds_session(callee.value, self.ctx)):
-                    return True
-                if _called_on_self(callee) and callee.attr != name and depth < 2 and self._method_flushes(
-                    callee.attr, receiver, depth + 1
-                ):
-                    return True
-        return False
+                outcome = self._outcome(stmt.body, name, receiver, depth)
+                if outcome != _FALLS:
+                    return outcome
+                if isinstance(stmt, ast.Try) and _returns_in(stmt.handlers):
+                    return _LEAVES
+            elif _returns_in([stmt]):
+                return _LEAVES  # (a loop or a match that may return)
+        return _FALLS
+
+    def _flushing_call(self, value: ast.expr | None, name: str, receiver: ast.expr, depth: int) -> bool:
+        call = value.value if isinstance(value, ast.Await) else value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return False
+        callee = call.func
+        if callee.attr in _FLUSHES and (_same(callee.value, receiver) or holds_session(callee.value, self.ctx)):
+            return True
+        return _called_on_self(callee) and callee.attr != name and depth < 2 and self._method_flushes(
+            callee.attr, receiver, depth + 1
+        )
 
     def _block_commit_after(self, function: ast.AST, add: ast.Call, receiver: ast.expr) -> tuple[int, int] | None:
         """Where the innermost ``with <session>.begin()`` (``begin_nested()``) block holding
@@ -254,6 +273,23 @@ class AddWithoutFlushRefresh(Rule):
                 ):
                     return True
         return False
+
+
+# how a helper's body ends (:meth:`AddWithoutFlushRefresh._outcome`)
+_FLUSHED, _LEAVES, _RAISES, _FALLS = "flushed", "leaves", "raises", "falls"
+
+
+def _returns_in(body: list) -> bool:
+    """Does a ``return`` of the function itself lie among these statements (not in a
+    nested function or class)?"""
+    pending = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Return):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            pending.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _called_on_self(callee: ast.expr) -> bool:
