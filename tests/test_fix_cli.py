@@ -160,3 +160,13 @@ def test_a_file_named_twice_through_a_symlink_is_fixed_and_shown_once(tmp_path):
     assert fixed.exit_code == 1 and "error" not in fixed.output, fixed.output
     assert (root / "app/schemas/user.py").read_text() == SCHEMA_FIXED
     assert (root / "app/schemas/alias.py").is_symlink()
+
+
+def test_a_file_named_twice_through_a_hard_link_is_fixed_and_shown_once(tmp_path):
+    # (review 124)
+    root = project(tmp_path, {"app/schemas/user.py": SCHEMA})
+    import os
+
+    os.link(root / "app/schemas/user.py", root / "app/schemas/alias.py")
+    diff = run("check", "--diff", str(root))
+    assert diff.output.count("+    bio: str | None = None") == 1, diff.output

@@ -142,3 +142,11 @@ def test_stdin_in_a_nested_project_that_cannot_be_read(project):
     assert excluded.exit_code == 0 and "0 files checked" in excluded.output, excluded.output
     fixed = CliRunner().invoke(main, ["check", "--fix", "--stdin-filename", name, "-"], input=BUFFER)
     assert fixed.exit_code == 0 and fixed.output == BUFFER
+
+
+def test_diff_on_an_excluded_standard_input_shows_nothing(project):
+    # (review 124: the buffer was printed as if it were a diff)
+    (project / "pyproject.toml").write_text('[tool.layerlint]\nextend-exclude = ["app/routes"]\n')
+    _forget_settings()
+    result = CliRunner().invoke(main, ["check", "--diff", "--stdin-filename", NAME, "-"], input=BUFFER)
+    assert result.exit_code == 0 and result.output == ""

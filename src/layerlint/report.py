@@ -141,7 +141,8 @@ def fix_stdin(
     name = opts.stdin_filename or "-"
     settings = file_settings(name, overrides)
     if settings is None or (opts.stdin_filename and settings.is_excluded(name)):
-        click.echo(data, nl=False)  # excluded: given back as it came (bytes: as they are)
+        if not diff:  # excluded: --fix gives it back as it came (bytes: as they are), --diff
+            click.echo(data, nl=False)  # has nothing to show (review 124)
         return 0
     shown = display(name) if opts.stdin_filename else "-"
     try:
