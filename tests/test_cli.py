@@ -310,3 +310,27 @@ def test_a_project_without_pyproject_below_a_build_folder_is_linted(tmp_path, mo
     result = invoke("check", ".")
     assert "app/services/user_service.py:1:1: LL105" in result.output, result.output
     assert "generated.py" not in result.output  # its own build folder is still left out
+
+
+def test_a_project_without_pyproject_below_a_build_folder_linted_from_above(tmp_path, monkeypatch):
+    # (review 124: from above the project, or by its absolute path, the `build` above it
+    # still excluded everything; the folder of its setup.cfg is the project's)
+    repo = tmp_path / "build" / "owner" / "repo"
+    (repo / "app" / "services").mkdir(parents=True)
+    (repo / "setup.cfg").write_text("[metadata]\nname = x\n")
+    (repo / "app" / "services" / "user_service.py").write_text(SERVICE_WITH_HTTP)
+    monkeypatch.chdir(tmp_path)
+    from test_config_flag import invoke  # (settings read again)
+
+    for given in ("build/owner/repo", str(repo), "build/owner/repo/app/services/user_service.py"):
+        result = invoke("check", given)
+        assert "user_service.py:1:1: LL105" in result.output, (given, result.output)
+
+
+def test_a_folder_named_that_the_settings_exclude_is_left_out(tmp_path):
+    project = make_project(tmp_path, 'extend-exclude = ["legacy"]\n', {
+        "app/services/a_service.py": SERVICE_WITH_HTTP,
+        "legacy/services/b_service.py": SERVICE_WITH_HTTP,
+    })
+    result = run("check", str(project / "legacy"), str(project / "app"))
+    assert "a_service.py" in result.output and "b_service.py" not in result.output, result.output

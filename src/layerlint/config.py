@@ -152,6 +152,14 @@ class Settings:
         folder, _, name = rel.rpartition("/")
         return (bool(folder) and self._folder_excluded(folder)) or self._matches_exclude(rel, name)
 
+    def excludes_entry(self, path: str | os.PathLike[str]) -> bool:
+        """Does an exclude match this file or folder itself (its name, or its path below
+        :attr:`base`)? For the entries of a folder being walked, whose folders the walk
+        has already checked: the folders above the one given are not matched, as in ruff
+        (review 124: `layerlint check build/owner/repo` found nothing)."""
+        rel = self.relative(path)
+        return self._matches_exclude(rel, rel.rpartition("/")[2])
+
     def _folder_excluded(self, rel: str) -> bool:
         # memoized per folder: a file is excluded when its folder is, or when it matches
         cache = self.__dict__.setdefault("_excluded_folders", {})
@@ -265,7 +273,8 @@ def load_settings(
     as in ruff."""
     file = config_file or (root / "pyproject.toml" if root else None)
     if file is None:
-        settings = Settings()
+        # (the folder of its setup.cfg/setup.py is the project's: excludes are matched below it)
+        settings = Settings(paths_base=metadata)
         declared = declared_python({}, metadata) if metadata is not None else None
         if declared is not None:
             settings.target_version = declared

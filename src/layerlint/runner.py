@@ -143,10 +143,12 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
             found.errors.append(_LEFT_OUT.format(exc))
             dirs[:] = []
             continue
+        if folder == top and settings.is_excluded(absolute_folder):
+            break  # (a folder named that the settings exclude, as a file named so)
         kept = []
         for name in sorted(dirs):
             full = os.path.join(folder, name)
-            if name in _ALWAYS_SKIP or settings.is_excluded(os.path.join(absolute_folder, name)):
+            if name in _ALWAYS_SKIP or settings.excludes_entry(os.path.join(absolute_folder, name)):
                 continue
             if os.path.isfile(os.path.join(full, "pyvenv.cfg")):  # a virtualenv
                 continue
@@ -155,7 +157,7 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
         for name in sorted(files):
             if name.endswith((".py", ".pyi")):
                 absolute = os.path.join(absolute_folder, name)
-                if not settings.is_excluded(absolute):
+                if not settings.excludes_entry(absolute):
                     add(os.path.join(folder, name), absolute)
 
 
