@@ -436,6 +436,7 @@ class _Reader:
         self.ctx = ctx
         self.functions = module_functions(ctx)
         self.constants = ctx.memo("alembic.constants", lambda: _string_constants(ctx))
+        self.schema_objects = ctx.memo("alembic.schema_objects", lambda: _schema_objects(ctx))
         self.helper_walks = 0
         self.state_reads: _StateReads | None = None  # (read when an `if` is met)
         # the multi-database template calls ``globals()``; a file that never spells it has no such call
@@ -551,6 +552,8 @@ class _Reader:
             return False
         layout = (_BATCH_LAYOUT if batch is not None else _MODULE_LAYOUT).get(method)
         if layout is None:
+            if method == "execute" and _runs_construct(call):
+                return False  # `op.execute(DropTable(sa.table("t")))`: its names are handed on (review 127)
             return method in ("execute", "f", "get_bind", "get_context", "batch_alter_table")
         slots: dict[str, ast.AST] = {}
         for position, slot in enumerate(layout):
@@ -640,11 +643,27 @@ class _Reader:
 
     def _hand_on(self, call: ast.Call, out: FunctionOps, env: _Env) -> None:
         """The literal names a call the reader does not interpret receives (a constant of the
-        module, a helper's parameter bound to one, counts as its text)."""
-        for arg in (*call.args, *(kw.value for kw in call.keywords)):
+        module, a helper's parameter bound to one, counts as its text), and those of the
+        module's schema objects it is called on or given (``audit.drop(bind)``,
+        ``meta.drop_all(bind, tables=[events])``, with ``audit = sa.Table("audit", meta,
+        ...)``: review 127)."""
+        given = [*call.args, *(kw.value for kw in call.keywords)]
+        for arg in given:
             name = self._name_of(arg, env)
             if isinstance(name, str):
                 out.handed.add(name)
+        func = call.func
+        callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if callee not in ("drop", "drop_all") and not callee.startswith("Drop"):
+            return  # (`users.update()` of a data migration undoes no schema change)
+        objects = [func.value] if isinstance(func, ast.Attribute) else []
+        for arg in given:
+            objects.extend(arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg])
+        for node in objects:
+            if isinstance(node, ast.Name) and node.id not in env.bindings:
+                named = self.schema_objects.get(node.id)
+                if named is not None:
+                    out.handed.add(named)
 
     # -- helpers ------------------------------------------------------------------
     def _bind(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, env: _Env) -> dict[str, object]:
@@ -747,6 +766,41 @@ def _string_constants(ctx: FileContext) -> dict[str, str]:
         ):
             out[stmt.targets[0].id] = stmt.value.value
     return out
+
+
+def _schema_objects(ctx: FileContext) -> dict[str, str]:
+    """Module-level names bound once to a call named by its first argument, a literal
+    (``audit = sa.Table("audit", meta, ...)``, ``ix = sa.Index("ix_a", ...)``) -> the name,
+    lower-cased."""
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for stmt in ctx.tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            value = stmt.value  # type: ignore[union-attr]
+            if target.id in seen:
+                out.pop(target.id, None)
+                continue
+            seen.add(target.id)
+            if (
+                len(targets) == 1 and isinstance(value, ast.Call) and value.args
+                and isinstance(value.args[0], ast.Constant) and isinstance(value.args[0].value, str)
+            ):
+                out[target.id] = value.args[0].value.lower()
+    return out
+
+
+def _runs_construct(call: ast.Call) -> bool:
+    """Does ``op.execute(...)`` run a SQLAlchemy DDL construct that drops (``DropTable(...)``,
+    ``DropIndex(...)``; not a data statement, ``users.update().values(name="beta")``, whose
+    values name nothing dropped)?"""
+    if not call.args or not isinstance(call.args[0], ast.Call):
+        return False
+    func = call.args[0].func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name.startswith("Drop")
 
 
 def function_ops(name: str, ctx: FileContext) -> FunctionOps | None:

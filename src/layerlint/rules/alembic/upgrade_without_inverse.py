@@ -49,11 +49,14 @@ names it by no literal, matches any. Precision comes first, so nothing is report
 literal (a variable, an f-string, `None`), when the downgrade drops something
 of the same kind under a name that is not literal (a loop over names), when
 raw SQL in the downgrade (`op.execute("DROP INDEX ...")`, a module constant
-or `sa.text(...)` of one) mentions the name, when the downgrade runs SQL that
+or `sa.text(...)` of one) drops it (SQL that names it and drops: a rename is not
+enough), when the downgrade runs SQL that
 is no literal (an f-string, `.format(...)`, a variable), or when it hands the
 name (or the table's) to a call it does not read into: a helper of another
 module (`drop_index("ix_t_a", "t")`), `op.invoke(ops.DropIndexOp("ix_t_a"))`,
-`sa.Index("ix_t_a", ...).drop(op.get_bind())`, a class's static method,
+`sa.Index("ix_t_a", ...).drop(op.get_bind())`, a DDL construct run,
+`op.execute(DropTable(sa.table("t")))`, a module-level `Table` or `Index` of that name
+dropped (`audit.drop(bind)`, `meta.drop_all(bind, tables=[audit])`), a class's static method,
 or when the upgrade itself drops or renames what it created (a temporary
 table or index) or drops the table it added to (a column added, the data
 copied into another table, the old table dropped), or dropped the object before
