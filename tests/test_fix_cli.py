@@ -162,11 +162,13 @@ def test_a_file_named_twice_through_a_symlink_is_fixed_and_shown_once(tmp_path):
     assert (root / "app/schemas/alias.py").is_symlink()
 
 
-def test_a_file_named_twice_through_a_hard_link_is_fixed_and_shown_once(tmp_path):
-    # (review 124)
+def test_both_names_of_a_hard_link_are_fixed(tmp_path):
+    # (review 126: deduplicated, the atomic write split the link and left the other name
+    # unfixed under "0 remaining")
     root = project(tmp_path, {"app/schemas/user.py": SCHEMA})
     import os
 
     os.link(root / "app/schemas/user.py", root / "app/schemas/alias.py")
-    diff = run("check", "--diff", str(root))
-    assert diff.output.count("+    bio: str | None = None") == 1, diff.output
+    fixed = run("check", "--fix", str(root))
+    assert (root / "app/schemas/user.py").read_text() == SCHEMA_FIXED
+    assert (root / "app/schemas/alias.py").read_text() == SCHEMA_FIXED, fixed.output

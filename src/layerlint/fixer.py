@@ -414,17 +414,14 @@ def fix_files(
 
 
 def _one_path_per_file(paths: Sequence[str]) -> list[str]:
-    """The first of the paths naming each file: a file reached through a symlink or a hard
-    link too is fixed once, not twice at once by two workers, nor shown twice by ``--diff``
-    (reviews 121, 124)."""
-    seen: set[object] = set()
+    """The first of the paths naming each file: a file reached through a symlink too is
+    fixed once, not twice at once by two workers, nor shown twice by ``--diff`` (review 121).
+    Hard links are left as they are: the atomic write gives the name written a file of its
+    own, so the other name is fixed in turn (review 126)."""
+    seen: set[str] = set()
     kept = []
     for path in paths:
-        try:
-            info = os.stat(path)
-            key: object = (info.st_dev, info.st_ino)
-        except OSError:
-            key = os.path.normcase(os.path.abspath(path))  # (reported when read)
+        key = os.path.normcase(os.path.realpath(path))
         if key not in seen:
             seen.add(key)
             kept.append(path)
