@@ -2,7 +2,7 @@
 
 ## What it does
 In a routes module (a module of the routes layer: by default a dotted name with
-a `routes`, `routers`, `router`, `endpoints` or `endpoint` part; a `views.py` or an `api/` folder
+a `routes`, `routers` or `endpoints` part; a `views.py` or an `api/` folder
 needs `[tool.layerlint.layers]`), inside an endpoint (a function decorated
 with `@router.get/post/...` of an `APIRouter()`/`FastAPI()` object, as LL602
 finds them: a router held as an attribute of a project object too,
