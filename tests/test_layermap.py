@@ -177,12 +177,6 @@ def test_violation_predicate_over_every_pair_of_layers():
         ("app.services.billing_test", None),
         ("app.repositories.conftest", None),
         ("app.services.testing", "services"),  # not a test module by its name
-        # the singular names of a domain-per-package layout (`src/auth/router.py`,
-        # `service.py`, `schemas.py`: reviews 120, 123, 125), as `service` and `repository`
-        ("src.auth.router", "routes"),
-        ("app.realtime.endpoint", "routes"),
-        ("app.router.users", "routes"),
-        ("app.services.llm.router", "services"),  # the outermost folder wins
     ],
 )
 def test_default_layers_leave_test_code_out(module, layer):

@@ -29,7 +29,7 @@ RANK = {"routes": 0, "dependencies": 1, "services": 2, "repositories": 3, "model
 HTTP_FREE_LAYERS = frozenset({"services", "repositories"})
 
 _PARTS = {
-    "routes": "routes", "routers": "routes", "router": "routes", "endpoints": "routes", "endpoint": "routes",
+    "routes": "routes", "routers": "routes", "endpoints": "routes",
     "dependencies": "dependencies", "deps": "dependencies",
     "services": "services", "service": "services",
     "repositories": "repositories", "repository": "repositories", "repos": "repositories",
