@@ -334,3 +334,19 @@ def test_a_folder_named_that_the_settings_exclude_is_left_out(tmp_path):
     })
     result = run("check", str(project / "legacy"), str(project / "app"))
     assert "a_service.py" in result.output and "b_service.py" not in result.output, result.output
+
+
+def test_a_project_of_no_known_folder_below_a_build_folder_named_from_elsewhere(tmp_path, monkeypatch):
+    # (review 126: no pyproject.toml nor setup.cfg; `check ..` from inside, or the absolute
+    # path from above, found no file: the `build` above was matched)
+    repo = tmp_path / "build" / "owner" / "repo"
+    (repo / "app" / "services").mkdir(parents=True)
+    (repo / "app" / "__init__.py").write_text("")
+    (repo / "app" / "services" / "__init__.py").write_text("")
+    (repo / "app" / "services" / "user_service.py").write_text(SERVICE_WITH_HTTP)
+    from test_config_flag import invoke  # (settings read again)
+
+    for cwd, given in ((repo / "app", ".."), (tmp_path, str(repo)), (tmp_path, "build/owner/repo")):
+        monkeypatch.chdir(cwd)
+        result = invoke("check", given)
+        assert "user_service.py:1:1: LL105" in result.output, (cwd, given, result.output)

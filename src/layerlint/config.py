@@ -147,9 +147,14 @@ class Settings:
         return absolute.replace(os.sep, "/") if os.sep != "/" else absolute
 
     def is_excluded(self, path: str | os.PathLike[str]) -> bool:
-        """True when the path or any of its folders (below :attr:`base`) matches an exclude."""
+        """True when the path or any of its folders (below :attr:`base`) matches an exclude.
+        A path that is not below it (no project folder known, and not below the working
+        folder) is matched by itself, not by the folders above it (review 126: `check ..`
+        inside /home/travis/build/owner/repo)."""
         rel = self.relative(path)
         folder, _, name = rel.rpartition("/")
+        if os.path.isabs(rel):
+            return self._matches_exclude(rel, name)
         return (bool(folder) and self._folder_excluded(folder)) or self._matches_exclude(rel, name)
 
     def excludes_entry(self, path: str | os.PathLike[str]) -> bool:
