@@ -164,6 +164,9 @@ REVIEW_124_SILENCED = [
     ('match v:\n    case 1:\n        pass\n    case 2 if f(Optional[int], """\nx\n"""):  # noqa: LL501\n        pass\n', 4, 17),
     ('if foo(Optional[int], """\n"""): pass  # noqa: LL501\n', 1, 8),
     ('class A:\n    def f(self):\n        if x:\n            y = g(Optional[int], """\n            """)  # noqa: LL501\n', 4, 19),
+    # (review 126: blocks searched by bisection, in source order)
+    ('try:\n    pass\nexcept ValueError:\n    pass\nelse:\n    x = f(Optional[int], """\n    """)  # noqa: LL501\n'
+     'finally:\n    pass\n', 6, 11),
 ]
 
 

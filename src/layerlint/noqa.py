@@ -11,6 +11,7 @@ too) silences the whole file, so that the CLI and the flake8 plugin agree.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import re
 import tokenize
@@ -113,16 +114,19 @@ def _joined_lines(source: str, lines: list[str], tree: ast.Module | None) -> dic
     if tree is None:
         return runs
     done: set[tuple[int, int]] = set()  # (review 124: a statement tokenized once per noqa line)
+    starts: dict[int, list[int]] = {}  # first lines of each block searched (review 126)
     for number in _noqa_lines(source, lines):
         if number not in runs and _may_end_a_run(lines, number):
-            span = _statement_lines(tree.body, number, lines)
+            span = _statement_lines(tree.body, number, lines, starts)
             if span is not None and span not in done:
                 done.add(span)
                 runs.update(_runs(lines, *span))
     return runs
 
 
-def _statement_lines(body: list[ast.stmt], line: int, lines: list[str]) -> tuple[int, int] | None:
+def _statement_lines(
+    body: list[ast.stmt], line: int, lines: list[str], starts: dict[int, list[int]]
+) -> tuple[int, int] | None:
     """The lines to tokenize for a noqa comment on ``line``: the innermost simple statement
     holding it; a compound statement's header (decorators to the line before its body, or
     to the body's first line where the body starts on the header's: ``if f(...): pass``);
@@ -130,22 +134,34 @@ def _statement_lines(body: list[ast.stmt], line: int, lines: list[str]) -> tuple
     ``case`` header). A statement starting on the line where its header ends starts there."""
     header_first = None
     while True:
-        stmt = next((s for s in body if _first_line(s) <= line <= _last_line(s)), None)
+        stmt = _holding(body, line, starts)
         if stmt is None:
             return None
         first = _first_line(stmt)
         if header_first is not None and _after_code(lines, stmt):
             first = header_first
-        blocks = [block for block in _blocks(stmt) if block]
+        blocks = sorted((block for block in _blocks(stmt) if block), key=lambda block: block[0].lineno)
         if not blocks:
             return first, _last_line(stmt)
         opening = min((block[0] for block in blocks), key=lambda inner: inner.lineno)
         if line < opening.lineno:
             return first, max(first, opening.lineno - (0 if _after_code(lines, opening) else 1))
-        body = [inner for block in blocks for inner in block]
-        if not any(_first_line(inner) <= line <= _last_line(inner) for inner in body):
+        block = next((block for block in reversed(blocks) if block[0].lineno <= line), blocks[0])
+        if _holding(block, line, starts) is None:
             return first, _last_line(stmt)
+        body = block
         header_first = first
+
+
+def _holding(body: list[ast.stmt], line: int, starts: dict[int, list[int]]) -> ast.stmt | None:
+    """The statement of ``body`` (in source order) whose lines hold ``line``, by bisection."""
+    firsts = starts.get(id(body))
+    if firsts is None:
+        firsts = starts[id(body)] = [_first_line(stmt) for stmt in body]
+    index = bisect.bisect_right(firsts, line) - 1
+    if index >= 0 and line <= _last_line(body[index]):
+        return body[index]
+    return None
 
 
 def _first_line(stmt: ast.stmt) -> int:
