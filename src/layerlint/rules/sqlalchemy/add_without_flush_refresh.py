@@ -191,6 +191,7 @@ class AddWithoutFlushRefresh(Rule):
     def _outcome(self, body: list[ast.stmt], name: str, receiver: ast.expr, depth: int) -> str:
         """:data:`_FLUSHED` when every way through ``body`` flushes before it ends (or
         raises), :data:`_LEAVES` when one may return without a flush, else :data:`_FALLS`."""
+        returned_flushed = False  # (a loop's passes that return have flushed first)
         for stmt in body:
             if isinstance(stmt, (ast.Expr, ast.Return, ast.Assign, ast.AnnAssign)) and self._flushing_call(
                 stmt.value, name, receiver, depth
@@ -199,23 +200,39 @@ class AddWithoutFlushRefresh(Rule):
             if isinstance(stmt, ast.Return):
                 return _LEAVES
             if isinstance(stmt, ast.Raise):
-                return _RAISES
+                return _FLUSHED if returned_flushed else _RAISES
             if isinstance(stmt, ast.If):
                 outcomes = {self._outcome(stmt.body, name, receiver, depth), self._outcome(stmt.orelse, name, receiver, depth)}
                 if outcomes <= {_FLUSHED, _RAISES}:
                     return _FLUSHED if _FLUSHED in outcomes else _RAISES
                 if _LEAVES in outcomes:
                     return _LEAVES
-            elif isinstance(stmt, ast.Try) and self._outcome(stmt.finalbody, name, receiver, depth) == _FLUSHED:
-                return _FLUSHED
-            elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.Try)):
+            elif isinstance(stmt, ast.Try):
+                if self._outcome(stmt.finalbody, name, receiver, depth) == _FLUSHED:
+                    return _FLUSHED
+                if _returns_in([*stmt.handlers, *stmt.orelse]):
+                    return _LEAVES  # (a handler that swallows what the body raised, and returns)
                 outcome = self._outcome(stmt.body, name, receiver, depth)
                 if outcome != _FALLS:
                     return outcome
-                if isinstance(stmt, ast.Try) and _returns_in(stmt.handlers):
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                outcome = self._outcome(stmt.body, name, receiver, depth)
+                if outcome != _FALLS:
+                    return outcome
+            elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+                # (a retry loop: each pass flushes before it returns, or goes round again)
+                outcome = self._outcome(stmt.body, name, receiver, depth)
+                if outcome == _LEAVES or (outcome == _FALLS and _returns_in(stmt.body)) or _returns_in(stmt.orelse):
                     return _LEAVES
+                returned_flushed = returned_flushed or (outcome == _FLUSHED and _returns_in(stmt.body))
+            elif isinstance(stmt, ast.Match):
+                outcomes = {self._outcome(case.body, name, receiver, depth) for case in stmt.cases}
+                if _LEAVES in outcomes or (_FALLS in outcomes and _returns_in(stmt.cases)):
+                    return _LEAVES
+                if outcomes <= {_FLUSHED, _RAISES} and _exhaustive(stmt):
+                    return _FLUSHED if _FLUSHED in outcomes else _RAISES
             elif _returns_in([stmt]):
-                return _LEAVES  # (a loop or a match that may return)
+                return _LEAVES
         return _FALLS
 
     def _flushing_call(self, value: ast.expr | None, name: str, receiver: ast.expr, depth: int) -> bool:
@@ -277,6 +294,12 @@ class AddWithoutFlushRefresh(Rule):
 
 # how a helper's body ends (:meth:`AddWithoutFlushRefresh._outcome`)
 _FLUSHED, _LEAVES, _RAISES, _FALLS = "flushed", "leaves", "raises", "falls"
+
+
+def _exhaustive(match: ast.Match) -> bool:
+    """Does a ``match`` end with a case that takes anything (``case _:``, ``case other:``)?"""
+    last = match.cases[-1] if match.cases else None
+    return last is not None and last.guard is None and isinstance(last.pattern, ast.MatchAs) and last.pattern.pattern is None
 
 
 def _returns_in(body: list) -> bool:
