@@ -437,6 +437,7 @@ class _Reader:
         self.functions = module_functions(ctx)
         self.constants = ctx.memo("alembic.constants", lambda: _string_constants(ctx))
         self.schema_objects = ctx.memo("alembic.schema_objects", lambda: _schema_objects(ctx))
+        self.local_names: set[str] = set()
         self.helper_walks = 0
         self.state_reads: _StateReads | None = None  # (read when an `if` is met)
         # the multi-database template calls ``globals()``; a file that never spells it has no such call
@@ -449,6 +450,10 @@ class _Reader:
         return out
 
     def _walk_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef, out: FunctionOps, env: _Env) -> None:
+        # (a name the function binds itself is not the module's schema object: review 128)
+        self.local_names.update(
+            node.id for node in ast.walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+        )
         for stmt in func.body:
             self._walk(stmt, out, env)
             if (  # `if inspector.has_table("t"): return`: what follows runs on what the database holds
@@ -553,7 +558,10 @@ class _Reader:
         layout = (_BATCH_LAYOUT if batch is not None else _MODULE_LAYOUT).get(method)
         if layout is None:
             if method == "execute" and _runs_construct(call):
-                return False  # `op.execute(DropTable(sa.table("t")))`: its names are handed on (review 127)
+                # `op.execute(DropTable(sa.table("t")))`: what it drops is handed on (review 127)
+                target = self._drop_target(call.args[0], env)  # type: ignore[arg-type]
+                if target is not None:
+                    out.handed.add(target)
             return method in ("execute", "f", "get_bind", "get_context", "batch_alter_table")
         slots: dict[str, ast.AST] = {}
         for position, slot in enumerate(layout):
@@ -660,10 +668,25 @@ class _Reader:
         for arg in given:
             objects.extend(arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg])
         for node in objects:
-            if isinstance(node, ast.Name) and node.id not in env.bindings:
-                named = self.schema_objects.get(node.id)
-                if named is not None:
-                    out.handed.add(named)
+            named = self._schema_object(node, env)
+            if named is not None:
+                out.handed.add(named)
+
+    def _schema_object(self, node: ast.AST, env: _Env) -> str | None:
+        """The name of the module's schema object a name holds (``audit`` of ``audit =
+        sa.Table("audit", ...)``), unless the function binds that name itself."""
+        if isinstance(node, ast.Name) and node.id not in env.bindings and node.id not in self.local_names:
+            return self.schema_objects.get(node.id)
+        return None
+
+    def _drop_target(self, construct: ast.Call, env: _Env) -> str | None:
+        """What a DDL construct drops (``DropTable(sa.table("t", sa.column("c")))``: ``t``, not
+        its columns; ``DropIndex(sa.Index("ix"))``; ``DropTable(audit)``, a module object)."""
+        target = construct.args[0] if construct.args else None
+        if isinstance(target, ast.Call) and target.args:
+            name = self._name_of(target.args[0], env)
+            return name if isinstance(name, str) else None
+        return self._schema_object(target, env) if target is not None else None
 
     # -- helpers ------------------------------------------------------------------
     def _bind(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, env: _Env) -> dict[str, object]:
@@ -777,7 +800,11 @@ def _schema_objects(ctx: FileContext) -> dict[str, str]:
     for stmt in ctx.tree.body:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
         for target in targets:
-            if not isinstance(target, ast.Name):
+            if not isinstance(target, ast.Name):  # (`a, b = ...` binds its names too: review 128)
+                for inner in ast.walk(target):
+                    if isinstance(inner, ast.Name):
+                        out.pop(inner.id, None)
+                        seen.add(inner.id)
                 continue
             value = stmt.value  # type: ignore[union-attr]
             if target.id in seen:
