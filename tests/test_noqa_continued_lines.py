@@ -185,3 +185,11 @@ def test_a_statement_is_tokenized_once_however_many_noqa_lines_it_holds(monkeypa
     source = "x: Optional[int] = None\nDATA = [\n" + '    """item""",  # noqa: E501\n' * 200 + "]\n"
     assert _kept(source, 1, 4, "LL501")
     assert len(calls) == 1
+
+
+def test_statements_sharing_the_noqa_line_through_a_semicolon():
+    # (review 128: the last statement starting on the line was tokenized alone)
+    source = 'from typing import Optional\n\nHELP = str(Optional[int], """\n"""); DEFAULT = None  # noqa: LL501\n'
+    assert not _kept(source, 3, 12, "LL501")
+    nested = 'if x:\n    HELP = str(Optional[int], """\n    """); DEFAULT = None; OTHER = 1  # noqa: LL501\n'
+    assert not _kept(nested, 2, 16, "LL501")

@@ -134,11 +134,17 @@ def _statement_lines(
     ``case`` header). A statement starting on the line where its header ends starts there."""
     header_first = None
     while True:
-        stmt = _holding(body, line, starts)
-        if stmt is None:
+        index = _holding(body, line, starts)
+        if index is None:
             return None
+        stmt = body[index]
         first = _first_line(stmt)
-        if header_first is not None and _after_code(lines, stmt):
+        # (`HELP = f("""...\n"""); DEFAULT = None  # noqa`: from the statement the line's
+        # earlier ones start in; review 128)
+        while index > 0 and _after_code(lines, body[index]) and _last_line(body[index - 1]) >= body[index].lineno:
+            index -= 1
+            first = min(first, _first_line(body[index]))
+        if header_first is not None and _after_code(lines, body[index]):
             first = header_first
         blocks = sorted((block for block in _blocks(stmt) if block), key=lambda block: block[0].lineno)
         if not blocks:
@@ -153,14 +159,15 @@ def _statement_lines(
         header_first = first
 
 
-def _holding(body: list[ast.stmt], line: int, starts: dict[int, list[int]]) -> ast.stmt | None:
-    """The statement of ``body`` (in source order) whose lines hold ``line``, by bisection."""
+def _holding(body: list[ast.stmt], line: int, starts: dict[int, list[int]]) -> int | None:
+    """The index of the statement of ``body`` (in source order) whose lines hold ``line``,
+    by bisection (the last one starting there, when several share the line)."""
     firsts = starts.get(id(body))
     if firsts is None:
         firsts = starts[id(body)] = [_first_line(stmt) for stmt in body]
     index = bisect.bisect_right(firsts, line) - 1
     if index >= 0 and line <= _last_line(body[index]):
-        return body[index]
+        return index
     return None
 
 
