@@ -346,7 +346,15 @@ def test_a_project_of_no_known_folder_below_a_build_folder_named_from_elsewhere(
     (repo / "app" / "services" / "user_service.py").write_text(SERVICE_WITH_HTTP)
     from test_config_flag import invoke  # (settings read again)
 
-    for cwd, given in ((repo / "app", ".."), (tmp_path, str(repo)), (tmp_path, "build/owner/repo")):
+    for cwd, given in ((repo / "app", ".."), (repo / "app", str(repo)), (repo, ".")):
         monkeypatch.chdir(cwd)
         result = invoke("check", given)
         assert "user_service.py:1:1: LL105" in result.output, (cwd, given, result.output)
+    # (review 128) a folder named below the working folder, an excluded one on its path, is
+    # left out as a file so named is: the working folder is the project's folder
+    (repo / ".venv" / "lib").mkdir(parents=True)
+    (repo / ".venv" / "lib" / "x_service.py").write_text(SERVICE_WITH_HTTP)
+    for cwd, given in ((tmp_path, "build/owner/repo"), (repo, ".venv"), (repo / "app", "../.venv")):
+        monkeypatch.chdir(cwd)
+        result = invoke("check", given)
+        assert "LL105" not in result.output, (cwd, given, result.output)

@@ -129,12 +129,18 @@ class Settings:
         absolute = absolute_path(path)
         base = self.base
         if base is None:
-            # (review 122: else the default excludes matched the folders above the project,
-            # as `build` of a CI checkout in /home/travis/build/owner/repo)
-            cwd = os.path.join(os.getcwd(), "")
-            if os.path.normcase(absolute).startswith(os.path.normcase(cwd)):
-                return absolute[len(cwd):].replace(os.sep, "/")
-            if os.path.normcase(os.path.join(absolute, "")) == os.path.normcase(cwd):
+            # below the folder it shares with the working folder (review 122: else the default
+            # excludes matched the folders above the project, as `build` of a CI checkout in
+            # /home/travis/build/owner/repo; review 128: `../.venv/...` from inside is below
+            # the project folder the two share)
+            try:
+                shared = os.path.commonpath([absolute, os.getcwd()])
+            except ValueError:  # (another drive)
+                shared = ""
+            if shared and os.path.dirname(shared) != shared:  # (not the file system's root)
+                prefix = os.path.join(shared, "")
+                if absolute.startswith(prefix):
+                    return absolute[len(prefix):].replace(os.sep, "/")
                 return "."
         if base is not None and os.path.isabs(base):
             root = self.__dict__.get("_root_prefix")
@@ -148,9 +154,9 @@ class Settings:
 
     def is_excluded(self, path: str | os.PathLike[str]) -> bool:
         """True when the path or any of its folders (below :attr:`base`) matches an exclude.
-        A path that is not below it (no project folder known, and not below the working
-        folder) is matched by itself, not by the folders above it (review 126: `check ..`
-        inside /home/travis/build/owner/repo)."""
+        A path that is not below it (no project folder known, and none shared with the
+        working folder but the file system's root) is matched by itself, not by the folders
+        above it."""
         rel = self.relative(path)
         folder, _, name = rel.rpartition("/")
         if os.path.isabs(rel):

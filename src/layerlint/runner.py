@@ -143,10 +143,8 @@ def _walk(top: str, overrides: Overrides, add, found: Discovery) -> None:
             found.errors.append(_LEFT_OUT.format(exc))
             dirs[:] = []
             continue
-        if folder == top and settings.base is not None and settings.is_excluded(absolute_folder):
-            # (a folder named that the settings exclude, as a file named so; in no project
-            # known, the folders above it are not the project's to exclude: review 126)
-            break
+        if folder == top and settings.is_excluded(absolute_folder):
+            break  # (a folder named that the settings exclude, as a file named so)
         kept = []
         for name in sorted(dirs):
             full = os.path.join(folder, name)
