@@ -188,11 +188,13 @@ class AddWithoutFlushRefresh(Rule):
         ) if cls is not None else None
         return method is not None and self._outcome(method.body, name, receiver, depth) == _FLUSHED
 
-    def _outcome(self, body: list[ast.stmt], name: str, receiver: ast.expr, depth: int) -> str:
+    def _outcome(self, body: list[ast.stmt], name: str, receiver: ast.expr, depth: int, in_loop: bool = False) -> str:
         """:data:`_FLUSHED` when every way through ``body`` flushes before it ends (or
         raises), :data:`_LEAVES` when one may return without a flush, else :data:`_FALLS`."""
         returned_flushed = False  # (a loop's passes that return have flushed first)
         for stmt in body:
+            # (what falls off the end of a loop's body goes round again: only its last statement)
+            tail = in_loop and stmt is body[-1]
             if isinstance(stmt, (ast.Expr, ast.Return, ast.Assign, ast.AnnAssign)) and self._flushing_call(
                 stmt.value, name, receiver, depth
             ):
@@ -202,37 +204,56 @@ class AddWithoutFlushRefresh(Rule):
             if isinstance(stmt, ast.Raise):
                 return _FLUSHED if returned_flushed else _RAISES
             if isinstance(stmt, ast.If):
-                outcomes = {self._outcome(stmt.body, name, receiver, depth), self._outcome(stmt.orelse, name, receiver, depth)}
+                outcomes = {
+                    self._outcome(stmt.body, name, receiver, depth, tail),
+                    self._outcome(stmt.orelse, name, receiver, depth, tail),
+                }
                 if outcomes <= {_FLUSHED, _RAISES}:
                     return _FLUSHED if _FLUSHED in outcomes else _RAISES
                 if _LEAVES in outcomes:
                     return _LEAVES
             elif isinstance(stmt, ast.Try):
-                if self._outcome(stmt.finalbody, name, receiver, depth) == _FLUSHED:
-                    return _FLUSHED
-                if _returns_in([*stmt.handlers, *stmt.orelse]):
-                    return _LEAVES  # (a handler that swallows what the body raised, and returns)
-                outcome = self._outcome(stmt.body, name, receiver, depth)
+                outcome = self._try_outcome(stmt, name, receiver, depth, tail)
                 if outcome != _FALLS:
                     return outcome
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-                outcome = self._outcome(stmt.body, name, receiver, depth)
+                outcome = self._outcome(stmt.body, name, receiver, depth, tail)
                 if outcome != _FALLS:
                     return outcome
             elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
                 # (a retry loop: each pass flushes before it returns, or goes round again)
-                outcome = self._outcome(stmt.body, name, receiver, depth)
+                outcome = self._outcome(stmt.body, name, receiver, depth, in_loop=True)
                 if outcome == _LEAVES or (outcome == _FALLS and _returns_in(stmt.body)) or _returns_in(stmt.orelse):
                     return _LEAVES
                 returned_flushed = returned_flushed or (outcome == _FLUSHED and _returns_in(stmt.body))
             elif isinstance(stmt, ast.Match):
-                outcomes = {self._outcome(case.body, name, receiver, depth) for case in stmt.cases}
+                outcomes = {self._outcome(case.body, name, receiver, depth, tail) for case in stmt.cases}
                 if _LEAVES in outcomes or (_FALLS in outcomes and _returns_in(stmt.cases)):
                     return _LEAVES
                 if outcomes <= {_FLUSHED, _RAISES} and _exhaustive(stmt):
                     return _FLUSHED if _FLUSHED in outcomes else _RAISES
             elif _returns_in([stmt]):
                 return _LEAVES
+        return _FALLS
+
+    def _try_outcome(self, stmt: ast.Try, name: str, receiver: ast.expr, depth: int, in_loop: bool) -> str:
+        """A ``try``: its ``finally`` flushing is enough; a handler that returns may leave
+        without the flush; the body (or, when the body falls through, its ``else``) flushing
+        counts when no handler swallows what it raised and falls through (review 128; in a
+        loop, a handler falling through goes round again: a retry)."""
+        if self._outcome(stmt.finalbody, name, receiver, depth, in_loop) == _FLUSHED:
+            return _FLUSHED
+        handlers = [self._outcome(handler.body, name, receiver, depth, in_loop) for handler in stmt.handlers]
+        if _LEAVES in handlers:
+            return _LEAVES
+        outcome = self._outcome(stmt.body, name, receiver, depth, in_loop)
+        if outcome == _FALLS:
+            outcome = self._outcome(stmt.orelse, name, receiver, depth, in_loop)  # (runs once the body ends)
+        if outcome == _LEAVES:
+            return _LEAVES
+        accepted = (_FLUSHED, _RAISES, _FALLS) if in_loop else (_FLUSHED, _RAISES)
+        if outcome in (_FLUSHED, _RAISES) and all(handler in accepted for handler in handlers):
+            return outcome
         return _FALLS
 
     def _flushing_call(self, value: ast.expr | None, name: str, receiver: ast.expr, depth: int) -> bool:
