@@ -199,6 +199,8 @@ class AddWithoutFlushRefresh(Rule):
                 stmt.value, name, receiver, depth
             ):
                 return _FLUSHED
+            if isinstance(stmt, ast.Expr) and self._raising_call(stmt.value, name, receiver, depth):
+                return _RAISES  # (`self._conflict(exc)`, a helper that always raises: review 129)
             if isinstance(stmt, ast.Return):
                 return _LEAVES
             if isinstance(stmt, ast.Raise):
@@ -213,7 +215,7 @@ class AddWithoutFlushRefresh(Rule):
                 if _LEAVES in outcomes:
                     return _LEAVES
             elif isinstance(stmt, ast.Try):
-                outcome = self._try_outcome(stmt, name, receiver, depth, tail)
+                outcome = self._try_outcome(stmt, name, receiver, depth, tail, in_loop)
                 if outcome != _FALLS:
                     return outcome
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
@@ -222,13 +224,14 @@ class AddWithoutFlushRefresh(Rule):
                     return outcome
             elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
                 # (a retry loop: each pass flushes before it returns, or goes round again)
+                # (an outcome other than _LEAVES means no return is reached before a flush)
                 outcome = self._outcome(stmt.body, name, receiver, depth, in_loop=True)
-                if outcome == _LEAVES or (outcome == _FALLS and _returns_in(stmt.body)) or _returns_in(stmt.orelse):
+                if outcome == _LEAVES or self._outcome(stmt.orelse, name, receiver, depth, in_loop) == _LEAVES:
                     return _LEAVES
-                returned_flushed = returned_flushed or (outcome == _FLUSHED and _returns_in(stmt.body))
+                returned_flushed = returned_flushed or _returns_in(stmt.body)
             elif isinstance(stmt, ast.Match):
                 outcomes = {self._outcome(case.body, name, receiver, depth, tail) for case in stmt.cases}
-                if _LEAVES in outcomes or (_FALLS in outcomes and _returns_in(stmt.cases)):
+                if _LEAVES in outcomes:
                     return _LEAVES
                 if outcomes <= {_FLUSHED, _RAISES} and _exhaustive(stmt):
                     return _FLUSHED if _FLUSHED in outcomes else _RAISES
@@ -236,13 +239,17 @@ class AddWithoutFlushRefresh(Rule):
                 return _LEAVES
         return _FALLS
 
-    def _try_outcome(self, stmt: ast.Try, name: str, receiver: ast.expr, depth: int, in_loop: bool) -> str:
+    def _try_outcome(
+        self, stmt: ast.Try, name: str, receiver: ast.expr, depth: int, in_loop: bool, looping: bool = False
+    ) -> str:
         """A ``try``: its ``finally`` flushing is enough; a handler that returns may leave
         without the flush; the body (or, when the body falls through, its ``else``) flushing
-        counts when no handler swallows what it raised and falls through (review 128; in a
-        loop, a handler falling through goes round again: a retry)."""
-        if self._outcome(stmt.finalbody, name, receiver, depth, in_loop) == _FLUSHED:
-            return _FLUSHED
+        counts when no handler swallows what it raised and falls through (review 128; at the
+        end of a loop's pass, ``in_loop``, or by ``continue`` in any loop, ``looping``, a
+        handler goes round again: a retry)."""
+        final = self._outcome(stmt.finalbody, name, receiver, depth, in_loop)
+        if final in (_FLUSHED, _LEAVES):
+            return final  # (a return in `finally` overrides whatever came before)
         handlers = [self._outcome(handler.body, name, receiver, depth, in_loop) for handler in stmt.handlers]
         if _LEAVES in handlers:
             return _LEAVES
@@ -252,9 +259,25 @@ class AddWithoutFlushRefresh(Rule):
         if outcome == _LEAVES:
             return _LEAVES
         accepted = (_FLUSHED, _RAISES, _FALLS) if in_loop else (_FLUSHED, _RAISES)
-        if outcome in (_FLUSHED, _RAISES) and all(handler in accepted for handler in handlers):
+        if outcome in (_FLUSHED, _RAISES) and all(
+            result in accepted or (looping and handler.body and isinstance(handler.body[-1], ast.Continue))
+            for handler, result in zip(stmt.handlers, handlers)
+        ):
             return outcome
         return _FALLS
+
+    def _raising_call(self, value: ast.expr | None, name: str, receiver: ast.expr, depth: int) -> bool:
+        """A call of the class's own method that raises on every way through it."""
+        call = value.value if isinstance(value, ast.Await) else value
+        if not (isinstance(call, ast.Call) and _called_on_self(call.func)) or depth >= 2:
+            return False
+        method_name = call.func.attr  # type: ignore[union-attr]
+        cls = self.ctx.enclosing_class()
+        method = next(
+            (s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == method_name),
+            None,
+        ) if cls is not None and method_name != name else None
+        return method is not None and self._outcome(method.body, method_name, receiver, depth + 1) == _RAISES
 
     def _flushing_call(self, value: ast.expr | None, name: str, receiver: ast.expr, depth: int) -> bool:
         call = value.value if isinstance(value, ast.Await) else value
