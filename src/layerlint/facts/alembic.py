@@ -446,14 +446,13 @@ class _Reader:
 
     def read(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionOps:
         out = FunctionOps()
+        # (a name the function read binds itself is not the module's schema object: review
+        # 128; not a helper's, nor a comprehension's own variable: review 129)
+        self.local_names = _bound_names(func)
         self._walk_function(func, out, _Env(stack=(func.name,)))
         return out
 
     def _walk_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef, out: FunctionOps, env: _Env) -> None:
-        # (a name the function binds itself is not the module's schema object: review 128)
-        self.local_names.update(
-            node.id for node in ast.walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-        )
         for stmt in func.body:
             self._walk(stmt, out, env)
             if (  # `if inspector.has_table("t"): return`: what follows runs on what the database holds
@@ -789,6 +788,24 @@ def _string_constants(ctx: FileContext) -> dict[str, str]:
         ):
             out[stmt.targets[0].id] = stmt.value.value
     return out
+
+
+def _bound_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The names a function binds in its own scope (not in nested functions, classes,
+    lambdas or comprehensions)."""
+    names: set[str] = set()
+    pending: list[ast.AST] = list(func.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        pending.extend(ast.iter_child_nodes(node))
+    return names
 
 
 def _schema_objects(ctx: FileContext) -> dict[str, str]:
