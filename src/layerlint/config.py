@@ -133,8 +133,11 @@ class Settings:
             # excludes matched the folders above the project, as `build` of a CI checkout in
             # /home/travis/build/owner/repo; review 128: `../.venv/...` from inside is below
             # the project folder the two share)
+            cwd = os.getcwd()
+            if absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == os.sep:
+                return absolute[len(cwd) + 1:].replace(os.sep, "/")  # (the usual case, without commonpath)
             try:
-                shared = os.path.commonpath([absolute, os.getcwd()])
+                shared = os.path.commonpath([absolute, cwd])
             except ValueError:  # (another drive)
                 shared = ""
             if shared and os.path.dirname(shared) != shared:  # (not the file system's root)
