@@ -446,13 +446,19 @@ class _Reader:
 
     def read(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionOps:
         out = FunctionOps()
-        # (a name the function read binds itself is not the module's schema object: review
-        # 128; not a helper's, nor a comprehension's own variable: review 129)
-        self.local_names = _bound_names(func)
         self._walk_function(func, out, _Env(stack=(func.name,)))
         return out
 
     def _walk_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef, out: FunctionOps, env: _Env) -> None:
+        # (a name the function walked binds itself is not the module's schema object, in its
+        # own body only: reviews 128-130)
+        outer, self.local_names = self.local_names, _bound_names(func)
+        try:
+            self._walk_function_body(func, out, env)
+        finally:
+            self.local_names = outer
+
+    def _walk_function_body(self, func: ast.FunctionDef | ast.AsyncFunctionDef, out: FunctionOps, env: _Env) -> None:
         for stmt in func.body:
             self._walk(stmt, out, env)
             if (  # `if inspector.has_table("t"): return`: what follows runs on what the database holds
@@ -801,9 +807,16 @@ def _bound_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
             names.add(node.name)
             continue
         if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            # (a comprehension's own variables are its own; `:=` in one binds here)
+            names.update(
+                inner.target.id for inner in ast.walk(node)
+                if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name)
+            )
             continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
         pending.extend(ast.iter_child_nodes(node))
     return names
 

@@ -199,7 +199,7 @@ class AddWithoutFlushRefresh(Rule):
                 stmt.value, name, receiver, depth
             ):
                 return _FLUSHED
-            if isinstance(stmt, ast.Expr) and self._raising_call(stmt.value, name, receiver, depth):
+            if isinstance(stmt, (ast.Expr, ast.Return)) and self._raising_call(stmt.value, name, receiver, depth):
                 return _RAISES  # (`self._conflict(exc)`, a helper that always raises: review 129)
             if isinstance(stmt, ast.Return):
                 return _LEAVES
@@ -220,8 +220,8 @@ class AddWithoutFlushRefresh(Rule):
                     return outcome
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
                 outcome = self._outcome(stmt.body, name, receiver, depth, tail)
-                if outcome != _FALLS:
-                    return outcome
+                if outcome in (_FLUSHED, _LEAVES):
+                    return outcome  # (not _RAISES: the context manager may swallow it, `suppress`)
             elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
                 # (a retry loop: each pass flushes before it returns, or goes round again)
                 # (an outcome other than _LEAVES means no return is reached before a flush)
@@ -237,6 +237,9 @@ class AddWithoutFlushRefresh(Rule):
                     return _FLUSHED if _FLUSHED in outcomes else _RAISES
             elif _returns_in([stmt]):
                 return _LEAVES
+            # (what returns in a statement that does not leave unflushed returns after a flush:
+            # `if active: commit(); return`, then `raise`: review 130)
+            returned_flushed = returned_flushed or (isinstance(stmt, _COMPOUND) and _returns_in([stmt]))
         return _FALLS
 
     def _try_outcome(
@@ -268,7 +271,8 @@ class AddWithoutFlushRefresh(Rule):
 
     def _raising_call(self, value: ast.expr | None, name: str, receiver: ast.expr, depth: int) -> bool:
         """A call of the class's own method that raises on every way through it."""
-        call = value.value if isinstance(value, ast.Await) else value
+        awaited = isinstance(value, ast.Await)
+        call = value.value if awaited else value  # type: ignore[union-attr]
         if not (isinstance(call, ast.Call) and _called_on_self(call.func)) or depth >= 2:
             return False
         method_name = call.func.attr  # type: ignore[union-attr]
@@ -277,7 +281,9 @@ class AddWithoutFlushRefresh(Rule):
             (s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == method_name),
             None,
         ) if cls is not None and method_name != name else None
-        return method is not None and self._outcome(method.body, method_name, receiver, depth + 1) == _RAISES
+        if method is None or (isinstance(method, ast.AsyncFunctionDef) and not awaited):
+            return False  # (an async helper not awaited only makes a coroutine: review 130)
+        return self._outcome(method.body, method_name, receiver, depth + 1) == _RAISES
 
     def _flushing_call(self, value: ast.expr | None, name: str, receiver: ast.expr, depth: int) -> bool:
         call = value.value if isinstance(value, ast.Await) else value
@@ -344,6 +350,9 @@ def _exhaustive(match: ast.Match) -> bool:
     """Does a ``match`` end with a case that takes anything (``case _:``, ``case other:``)?"""
     last = match.cases[-1] if match.cases else None
     return last is not None and last.guard is None and isinstance(last.pattern, ast.MatchAs) and last.pattern.pattern is None
+
+
+_COMPOUND = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.Match, ast.For, ast.AsyncFor, ast.While)
 
 
 def _returns_in(body: list) -> bool:
