@@ -437,7 +437,8 @@ class _Reader:
         self.functions = module_functions(ctx)
         self.constants = ctx.memo("alembic.constants", lambda: _string_constants(ctx))
         self.schema_objects = ctx.memo("alembic.schema_objects", lambda: _schema_objects(ctx))
-        self.local_names: set[str] = set()
+        self.local_scope: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # (the function walked)
+        self.bound_names: dict[int, set[str]] = {}
         self.helper_walks = 0
         self.state_reads: _StateReads | None = None  # (read when an `if` is met)
         # the multi-database template calls ``globals()``; a file that never spells it has no such call
@@ -451,12 +452,12 @@ class _Reader:
 
     def _walk_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef, out: FunctionOps, env: _Env) -> None:
         # (a name the function walked binds itself is not the module's schema object, in its
-        # own body only: reviews 128-130)
-        outer, self.local_names = self.local_names, _bound_names(func)
+        # own body only: reviews 128-130; read when a drop asks, rarely)
+        outer, self.local_scope = self.local_scope, func
         try:
             self._walk_function_body(func, out, env)
         finally:
-            self.local_names = outer
+            self.local_scope = outer
 
     def _walk_function_body(self, func: ast.FunctionDef | ast.AsyncFunctionDef, out: FunctionOps, env: _Env) -> None:
         for stmt in func.body:
@@ -680,9 +681,16 @@ class _Reader:
     def _schema_object(self, node: ast.AST, env: _Env) -> str | None:
         """The name of the module's schema object a name holds (``audit`` of ``audit =
         sa.Table("audit", ...)``), unless the function binds that name itself."""
-        if isinstance(node, ast.Name) and node.id not in env.bindings and node.id not in self.local_names:
-            return self.schema_objects.get(node.id)
-        return None
+        if not isinstance(node, ast.Name) or node.id in env.bindings or node.id not in self.schema_objects:
+            return None
+        scope = self.local_scope
+        if scope is not None:
+            bound = self.bound_names.get(id(scope))
+            if bound is None:
+                bound = self.bound_names[id(scope)] = _bound_names(scope)
+            if node.id in bound:
+                return None
+        return self.schema_objects[node.id]
 
     def _drop_target(self, construct: ast.Call, env: _Env) -> str | None:
         """What a DDL construct drops (``DropTable(sa.table("t", sa.column("c")))``: ``t``, not
