@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Container
 
 from layerlint.context import FUNCTION_TYPES, FileContext
+from layerlint.facts.names import own_bindings
 from layerlint.facts.project_classes import module_may_bind, star_import_statements, statement_bindings
 from layerlint.facts.sessions import top_level_binding_counts
 from layerlint.pathnames import absolute as absolute_path
@@ -438,7 +439,7 @@ class _Reader:
         self.constants = ctx.memo("alembic.constants", lambda: _string_constants(ctx))
         self.schema_objects = ctx.memo("alembic.schema_objects", lambda: _schema_objects(ctx))
         self.local_scope: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # (the function walked)
-        self.bound_names: dict[int, set[str]] = {}
+        self.bound_names: dict[int, frozenset[str]] = {}
         self.helper_walks = 0
         self.state_reads: _StateReads | None = None  # (read when an `if` is met)
         # the multi-database template calls ``globals()``; a file that never spells it has no such call
@@ -687,7 +688,7 @@ class _Reader:
         if scope is not None:
             bound = self.bound_names.get(id(scope))
             if bound is None:
-                bound = self.bound_names[id(scope)] = _bound_names(scope)
+                bound = self.bound_names[id(scope)] = own_bindings(scope)
             if node.id in bound:
                 return None
         return self.schema_objects[node.id]
@@ -802,31 +803,6 @@ def _string_constants(ctx: FileContext) -> dict[str, str]:
         ):
             out[stmt.targets[0].id] = stmt.value.value
     return out
-
-
-def _bound_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """The names a function binds in its own scope (not in nested functions, classes,
-    lambdas or comprehensions)."""
-    names: set[str] = set()
-    pending: list[ast.AST] = list(func.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            continue
-        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            # (a comprehension's own variables are its own; `:=` in one binds here)
-            names.update(
-                inner.target.id for inner in ast.walk(node)
-                if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name)
-            )
-            continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
-        pending.extend(ast.iter_child_nodes(node))
-    return names
 
 
 def _schema_objects(ctx: FileContext) -> dict[str, str]:
