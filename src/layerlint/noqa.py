@@ -149,7 +149,7 @@ def _statement_lines(
         blocks = sorted((block for block in _blocks(stmt) if block), key=lambda block: block[0].lineno)
         if not blocks:
             return first, _last_line(stmt)
-        opening = min((block[0] for block in blocks), key=lambda inner: inner.lineno)
+        opening = blocks[0][0]  # (the blocks in source order)
         if line < opening.lineno:
             return first, max(first, opening.lineno - (0 if _after_code(lines, opening) else 1))
         block = next((block for block in reversed(blocks) if block[0].lineno <= line), blocks[0])

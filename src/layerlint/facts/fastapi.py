@@ -686,7 +686,7 @@ def _find_router_assignments(ctx: FileContext) -> list[ast.Assign | ast.AnnAssig
         if id(stmt) not in found
         and isinstance(stmt.value, ast.Call)
         and not unbound.isdisjoint(assigned_names(stmt))
-        and (_calls_router_subclass(stmt.value.func, ctx) or _calls_router_factory(stmt.value.func, ctx))
+        and (_calls_router_subclass(stmt.value.func, ctx) or calls_router_factory(stmt.value.func, ctx))
     ]
     if not more:
         return assignments
@@ -745,18 +745,12 @@ def _calls_router_subclass(func: ast.expr, ctx: FileContext) -> bool:
     return ctx.memo(("fastapi.local_router_class", func.id), lambda: _local_router_class(func.id, ctx))
 
 
-def made_by_router_factory(call: ast.Call, ctx: FileContext) -> bool:
-    """Is ``call`` one of a project function that gives a router (what it passes to the
-    router inside, ``default_response_class`` say, is not read)?"""
-    return _calls_router_factory(call.func, ctx)
-
-
-def _calls_router_factory(func: ast.expr, ctx: FileContext) -> bool:
+def calls_router_factory(func: ast.expr, ctx: FileContext) -> bool:
     """Is ``func`` a project function (imported, or of this module) that gives a router or
     application: annotated to return FastAPI's class or a project subclass of it (``def
     create_api_router(prefix: str) -> APIRouter``), or whose body returns a call of one
     (review 123: deepsel-cms makes every router so)? An outside package's factory is not
-    read."""
+    read, nor what the factory passes to the router it makes."""
     qualified = qualified_here(func, ctx)
     if qualified is None or not ctx.is_first_party(qualified):
         return False

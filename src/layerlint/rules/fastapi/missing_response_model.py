@@ -92,11 +92,11 @@ from layerlint.context import FileContext
 from layerlint.facts.fastapi import (
     assigned_names,
     attribute_routes,
+    calls_router_factory,
     endpoint_decorators,
     imports_routes_router,
     is_response_class,
     keyword,
-    made_by_router_factory,
     may_have_endpoints,
     registration,
     router_annotation,
@@ -298,7 +298,7 @@ def _has_default_class(call: ast.Call) -> bool:
 def _may_have_default_class(call: ast.Call, ctx: FileContext) -> bool:
     """May the router a call makes have a default response class: passed to it, or made by a
     project's factory function, whose router call is not read (review 123)?"""
-    return _has_default_class(call) or made_by_router_factory(call, ctx)
+    return _has_default_class(call) or calls_router_factory(call.func, ctx)
 
 
 _Chain = tuple[ast.AST, ...]  # the scopes a statement runs in, the module first

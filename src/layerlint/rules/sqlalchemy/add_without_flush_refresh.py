@@ -181,17 +181,23 @@ class AddWithoutFlushRefresh(Rule):
         branches of an ``if``; in a ``with`` or ``try`` body or a ``finally``; directly or
         through another such method of the class (review 122: not in a branch that may not
         run, nor in a nested function; review 124: not after an early ``return``)?"""
+        method = self._own_method(name)
+        return method is not None and self._outcome(method.body, name, receiver, depth) == _FLUSHED
+
+    def _own_method(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The enclosing class's own method of that name."""
         cls = self.ctx.enclosing_class()
-        method = next(
+        if cls is None:
+            return None
+        return next(
             (stmt for stmt in cls.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name),
             None,
-        ) if cls is not None else None
-        return method is not None and self._outcome(method.body, name, receiver, depth) == _FLUSHED
+        )
 
     def _outcome(self, body: list[ast.stmt], name: str, receiver: ast.expr, depth: int, in_loop: bool = False) -> str:
         """:data:`_FLUSHED` when every way through ``body`` flushes before it ends (or
         raises), :data:`_LEAVES` when one may return without a flush, else :data:`_FALLS`."""
-        returned_flushed = False  # (a loop's passes that return have flushed first)
+        returned_flushed = False  # (the returns met so far came after a flush)
         for stmt in body:
             # (what falls off the end of a loop's body goes round again: only its last statement)
             tail = in_loop and stmt is body[-1]
@@ -228,7 +234,6 @@ class AddWithoutFlushRefresh(Rule):
                 outcome = self._outcome(stmt.body, name, receiver, depth, in_loop=True)
                 if outcome == _LEAVES or self._outcome(stmt.orelse, name, receiver, depth, in_loop) == _LEAVES:
                     return _LEAVES
-                returned_flushed = returned_flushed or _returns_in(stmt.body)
             elif isinstance(stmt, ast.Match):
                 outcomes = {self._outcome(case.body, name, receiver, depth, tail) for case in stmt.cases}
                 if _LEAVES in outcomes:
@@ -243,7 +248,7 @@ class AddWithoutFlushRefresh(Rule):
         return _FALLS
 
     def _try_outcome(
-        self, stmt: ast.Try, name: str, receiver: ast.expr, depth: int, in_loop: bool, looping: bool = False
+        self, stmt: ast.Try, name: str, receiver: ast.expr, depth: int, in_loop: bool, looping: bool
     ) -> str:
         """A ``try``: its ``finally`` flushing is enough; a handler that returns may leave
         without the flush; the body (or, when the body falls through, its ``else``) flushing
@@ -276,11 +281,7 @@ class AddWithoutFlushRefresh(Rule):
         if not (isinstance(call, ast.Call) and _called_on_self(call.func)) or depth >= 2:
             return False
         method_name = call.func.attr  # type: ignore[union-attr]
-        cls = self.ctx.enclosing_class()
-        method = next(
-            (s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == method_name),
-            None,
-        ) if cls is not None and method_name != name else None
+        method = self._own_method(method_name) if method_name != name else None
         if method is None or (isinstance(method, ast.AsyncFunctionDef) and not awaited):
             return False  # (an async helper not awaited only makes a coroutine: review 130)
         return self._outcome(method.body, method_name, receiver, depth + 1) == _RAISES
